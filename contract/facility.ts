@@ -1,0 +1,203 @@
+/**
+ * The facility registry: sites → floors (with an SVG plan) → zones → sensors, as written in
+ * `config/facility.yaml`, and the resolved shapes the server hands to every other part.
+ *
+ * @example
+ * ```yaml
+ * sites:
+ *   - id: hq
+ *     name: Admin Services Centre
+ *     timezone: Asia/Shanghai
+ *     floors:
+ *       - id: canteen-1f
+ *         name: Canteen, ground floor
+ *         plan: plans/canteen-1f.svg
+ *         zones:
+ *           - id: kitchen
+ *             name: Hot kitchen
+ *             sensors:
+ *               - { id: KIT-GAS-01, kind: gas, model: "Honeywell Sensepoint XCD", x: 120, y: 80 }
+ * ```
+ */
+import { z } from 'zod';
+import { idSchema, UNITS, type Unit } from './observation.ts';
+
+export const SENSOR_KINDS = ['gas', 'co', 'smoke', 'door'] as const;
+export type SensorKind = (typeof SENSOR_KINDS)[number];
+
+/** The unit each measuring kind reports in; a reading in another unit is rejected, not compared. */
+export const KIND_UNITS: Record<SensorKind, Unit | null> = {
+  gas: '%LEL',
+  co: 'ppm',
+  smoke: null,
+  door: null,
+};
+
+/** Gas-style thresholds (natural gas in %LEL, CO in ppm). */
+export const thresholdsSchema = z
+  .object({
+    low: z.number().positive(),
+    high: z.number().positive(),
+    deadband: z.number().nonnegative(),
+    lowOnDelayS: z.number().nonnegative(),
+    highOnDelayS: z.number().nonnegative(),
+    /** Rise of this much within `riseWindowS` while below `low` raises a pre-alarm. */
+    riseRate: z.number().positive(),
+    riseWindowS: z.number().positive(),
+  })
+  .strict();
+export type Thresholds = z.infer<typeof thresholdsSchema>;
+
+/** Settings that may be set per kind (defaults), per zone and per sensor; the nearest wins. */
+export const sensorSettingsSchema = z
+  .object({
+    thresholds: thresholdsSchema.partial().optional(),
+    /** Expected interval between messages; offline after 3 × this with nothing heard. */
+    heartbeatS: z.number().int().positive().optional(),
+    /** Doors: held open longer than this raises a supervisory alarm. */
+    heldOpenS: z.number().int().positive().optional(),
+    /** Battery below this percentage raises a low-priority trouble alarm. */
+    batteryLowPct: z.number().min(0).max(100).optional(),
+    /** Name of a schedule in `schedules:` when access is expected (doors). */
+    schedule: z.string().optional(),
+  })
+  .strict();
+export type SensorSettings = z.infer<typeof sensorSettingsSchema>;
+
+export const sourceSchema = z.discriminatedUnion('adapter', [
+  z.object({ adapter: z.literal('native') }).strict(),
+  z.object({ adapter: z.literal('zigbee2mqtt'), topic: z.string().min(1) }).strict(),
+]);
+export type SourceBinding = z.infer<typeof sourceSchema>;
+
+export const sensorSchema = sensorSettingsSchema
+  .extend({
+    id: idSchema,
+    name: z.string().min(1).max(120),
+    kind: z.enum(SENSOR_KINDS),
+    model: z.string().max(120).optional(),
+    /** Position on the floor plan, in the SVG's viewBox units. */
+    x: z.number(),
+    y: z.number(),
+    source: sourceSchema.optional(),
+  })
+  .strict();
+
+export const zoneSchema = sensorSettingsSchema
+  .extend({
+    id: idSchema,
+    name: z.string().min(1).max(120),
+    /** A secure zone (server room, cash office): a forced door there is critical. */
+    secure: z.boolean().optional(),
+    sensors: z.array(sensorSchema).default([]),
+  })
+  .strict();
+
+export const floorSchema = z
+  .object({
+    id: idSchema,
+    name: z.string().min(1).max(120),
+    /** SVG floor plan, relative to the facility file. */
+    plan: z.string().min(1),
+    zones: z.array(zoneSchema).min(1),
+  })
+  .strict();
+
+export const siteSchema = z
+  .object({
+    id: idSchema,
+    name: z.string().min(1).max(120),
+    /** IANA time zone, e.g. Asia/Shanghai: schedules and displayed times use it. */
+    timezone: z.string().min(1),
+    floors: z.array(floorSchema).min(1),
+  })
+  .strict();
+
+const hhmm = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'time must be HH:MM (24 h)');
+export const WEEKDAYS = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'] as const;
+export const scheduleSchema = z
+  .object({
+    /** Windows when access is expected; `to` earlier than `from` runs past midnight. */
+    windows: z.array(z.object({ days: z.array(z.enum(WEEKDAYS)).min(1), from: hhmm, to: hhmm }).strict()).min(1),
+    /** Dates (YYYY-MM-DD, site time) when the schedule does not apply. */
+    holidays: z.array(z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'holiday must be YYYY-MM-DD')).default([]),
+  })
+  .strict();
+export type Schedule = z.infer<typeof scheduleSchema>;
+
+export const facilityFileSchema = z
+  .object({
+    facility: z.object({ name: z.string().min(1), organisation: z.string().optional() }).strict(),
+    defaults: z.record(z.enum(SENSOR_KINDS), sensorSettingsSchema),
+    schedules: z.record(z.string(), scheduleSchema).default({}),
+    /** Standard operating procedures by alarm type: ordered steps for the duty officer. */
+    sops: z.record(z.string(), z.array(z.string().min(1)).min(1)).default({}),
+    sites: z.array(siteSchema).min(1),
+  })
+  .strict();
+export type FacilityFile = z.infer<typeof facilityFileSchema>;
+
+/** A sensor with every setting resolved (kind defaults ← zone ← sensor). */
+export interface Sensor {
+  id: string;
+  name: string;
+  kind: SensorKind;
+  model?: string;
+  siteId: string;
+  floorId: string;
+  zoneId: string;
+  secureZone: boolean;
+  x: number;
+  y: number;
+  unit: Unit | null;
+  thresholds: Thresholds | null;
+  heartbeatS: number;
+  heldOpenS: number | null;
+  batteryLowPct: number;
+  schedule: string | null;
+  source: SourceBinding;
+}
+
+export interface Zone {
+  id: string;
+  name: string;
+  siteId: string;
+  floorId: string;
+  secure: boolean;
+  sensorIds: string[];
+}
+export interface Floor {
+  id: string;
+  name: string;
+  siteId: string;
+  /** URL the dashboard loads the SVG plan from. */
+  planUrl: string;
+  zones: Zone[];
+}
+export interface Site {
+  id: string;
+  name: string;
+  timezone: string;
+  floors: Floor[];
+}
+
+/** What `GET /api/facility` returns. */
+export interface Facility {
+  name: string;
+  organisation?: string;
+  sites: Site[];
+  sensors: Sensor[];
+  schedules: Record<string, Schedule>;
+  sops: Record<string, string[]>;
+}
+
+/** Live state of one sensor, as `GET /api/sensors` returns it. */
+export interface SensorState {
+  sensorId: string;
+  lastSeen: number | null;
+  lastValue: number | null;
+  lastEvent: string | null;
+  online: boolean | null;
+  battery: number | null;
+  rssi: number | null;
+}

@@ -1,0 +1,173 @@
+/**
+ * Observations: the one normalised shape every input (native MQTT topics, HTTP ingest,
+ * device adapters) becomes, and the wire payloads devices send.
+ *
+ * @example A native reading on `vigil/hq/KIT-GAS-01/reading`:
+ * ```json
+ * {"ts": 1764240000123, "value": 12.5, "unit": "%LEL"}
+ * ```
+ */
+import { z } from 'zod';
+
+/** Payloads larger than this are rejected before parsing (DESIGN.md "MQTT topics"). */
+export const MAX_PAYLOAD_BYTES = 16 * 1024;
+/** A timestamp further ahead than this of the server clock is rejected (clock skew guard). */
+export const MAX_FUTURE_SKEW_MS = 5 * 60 * 1000;
+
+export const CHANNELS = ['reading', 'event', 'status'] as const;
+export type Channel = (typeof CHANNELS)[number];
+
+export const UNITS = ['%LEL', 'ppm', '°C', '%RH', '%obs/m'] as const;
+export type Unit = (typeof UNITS)[number];
+
+export const EVENT_TYPES = [
+  'open',
+  'closed',
+  'access_granted',
+  'access_denied',
+  'forced_open',
+  'tamper',
+  'tamper_clear',
+  'smoke',
+  'smoke_clear',
+  'pre_alarm',
+  'pre_alarm_clear',
+  'gas',
+  'gas_clear',
+  'test',
+  'fault',
+  'fault_clear',
+  'dirty_chamber',
+] as const;
+export type EventType = (typeof EVENT_TYPES)[number];
+
+/** Site and sensor ids travel in MQTT topics and InfluxDB tags: keep them tame. */
+export const ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/;
+export const idSchema = z.string().regex(ID_PATTERN, 'must be 1-64 letters, digits, "_", "." or "-"');
+
+/** Epoch milliseconds or an ISO 8601 string with a zone; absent means "now". */
+export const timestampSchema = z.union([
+  z.number().int('epoch milliseconds must be an integer').nonnegative(),
+  z.iso.datetime({ offset: true, local: false }),
+]);
+
+const drillSchema = z.string().regex(ID_PATTERN, 'drill id must be 1-64 letters, digits, "_", "." or "-"');
+
+export const readingPayloadSchema = z.object({
+  ts: timestampSchema.optional(),
+  value: z.number().refine(Number.isFinite, 'value must be a finite number'),
+  unit: z.enum(UNITS, { error: `unit must be one of ${UNITS.join(', ')}` }),
+  drill: drillSchema.optional(),
+});
+
+export const eventPayloadSchema = z.object({
+  ts: timestampSchema.optional(),
+  type: z.enum(EVENT_TYPES, { error: `type must be one of ${EVENT_TYPES.join(', ')}` }),
+  credential: z.string().max(128).optional(),
+  detail: z.string().max(512).optional(),
+  drill: drillSchema.optional(),
+});
+
+export const statusPayloadSchema = z
+  .object({
+    ts: timestampSchema.optional(),
+    online: z.boolean().optional(),
+    battery: z.number().min(0).max(100).optional(),
+    rssi: z.number().min(-150).max(0).optional(),
+    drill: drillSchema.optional(),
+  })
+  .refine((s) => s.online !== undefined || s.battery !== undefined || s.rssi !== undefined, {
+    message: 'status needs at least one of online, battery, rssi',
+  });
+
+export type ReadingPayload = z.infer<typeof readingPayloadSchema>;
+export type EventPayload = z.infer<typeof eventPayloadSchema>;
+export type StatusPayload = z.infer<typeof statusPayloadSchema>;
+
+export const payloadSchemas = {
+  reading: readingPayloadSchema,
+  event: eventPayloadSchema,
+  status: statusPayloadSchema,
+} as const satisfies Record<Channel, z.ZodType>;
+
+export type ObservationSource = 'mqtt' | 'http' | 'adapter';
+
+interface ObservationBase {
+  siteId: string;
+  sensorId: string;
+  /** Zone id from the registry, or `unregistered`. */
+  zoneId: string;
+  /** Sensor kind from the registry, or `unregistered`. */
+  kind: string;
+  /** Device time (ms since epoch); the receive time when the device sent none. */
+  ts: number;
+  /** Server receive time (ms since epoch), always recorded. */
+  receivedAt: number;
+  source: ObservationSource;
+  /** Set when the observation belongs to an emergency drill. */
+  drill?: string;
+}
+
+export interface ReadingObservation extends ObservationBase {
+  channel: 'reading';
+  value: number;
+  unit: Unit;
+}
+export interface EventObservation extends ObservationBase {
+  channel: 'event';
+  type: EventType;
+  credential?: string;
+  detail?: string;
+}
+export interface StatusObservation extends ObservationBase {
+  channel: 'status';
+  online?: boolean;
+  battery?: number;
+  rssi?: number;
+}
+
+export type Observation = ReadingObservation | EventObservation | StatusObservation;
+
+export const UNREGISTERED = 'unregistered';
+
+/** Why an input was rejected. Counted per reason in metrics. */
+export const REJECTION_REASONS = [
+  'oversized',
+  'not_json',
+  'bad_topic',
+  'invalid_payload',
+  'unit_mismatch',
+  'future_timestamp',
+  'too_old',
+  'too_many_items',
+  'unknown_site',
+  'adapter_error',
+] as const;
+export type RejectionReason = (typeof REJECTION_REASONS)[number];
+
+export interface Rejection {
+  at: number;
+  source: ObservationSource;
+  /** MQTT topic, or `POST /api/ingest` with the item index. */
+  origin: string;
+  reason: RejectionReason;
+  detail: string;
+  /** The first bytes of the offending payload, as text. */
+  sample: string;
+}
+
+/** Body of `POST /api/ingest`. */
+export const ingestItemSchema = z.looseObject({
+  siteId: idSchema.optional(),
+  sensorId: idSchema,
+  channel: z.enum(CHANNELS),
+});
+export const ingestBodySchema = z.object({
+  observations: z.array(z.unknown()).min(1, 'observations must not be empty').max(10_000, 'at most 10000 observations per request'),
+});
+
+export interface IngestResult {
+  accepted: number;
+  rejected: number;
+  rejections: { index: number; reason: RejectionReason; detail: string }[];
+}
