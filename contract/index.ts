@@ -1,2 +1,3 @@
 export * from './observation.ts';
 export * from './facility.ts';
+export * from './api.ts';
