@@ -1,0 +1,45 @@
+/**
+ * History in InfluxDB: the writer's sink, and sensor history queries that pick the resolution
+ * from the range — raw points for short ranges, per-step mean/min/max for longer ones, read from
+ * the minute or hour roll-ups when the range is long, so a year answers as fast as an hour.
+ */
+import type { ReadingPoint, ReadingsResolution } from '../../../contract/index.ts';
+import type { HistorySink } from '../services/history.ports.ts';
+import type { ReadingsQuery, ReadingsPlan } from '../services/readings.service.ts';
+import { InfluxClient } from './influx.client.ts';
+import { RP, backfillRollups } from './influx.schema.ts';
+
+const SOURCES: Record<ReadingsResolution, { rp: string; mean: string; min: string; max: string }> = {
+  raw: { rp: RP.raw, mean: 'mean(value)', min: 'min(value)', max: 'max(value)' },
+  '1m': { rp: RP.minute, mean: 'mean(mean)', min: 'min(min)', max: 'max(max)' },
+  '1h': { rp: RP.hour, mean: 'mean(mean)', min: 'min(min)', max: 'max(max)' },
+};
+
+/** Sensor ids are validated against ID_PATTERN, but quote defensively for InfluxQL regardless. */
+const quoteTag = (v: string) => `'${v.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
+
+export class InfluxHistory implements HistorySink, ReadingsQuery {
+  constructor(private readonly influx: InfluxClient) {}
+
+  write(body: string): Promise<void> {
+    return this.influx.write(body);
+  }
+
+  backfill(fromMs: number, toMs: number): Promise<void> {
+    return backfillRollups(this.influx, fromMs, toMs);
+  }
+
+  async readings(sensorId: string, plan: ReadingsPlan): Promise<ReadingPoint[]> {
+    const db = this.influx.options.db;
+    const where = `WHERE "sensor" = ${quoteTag(sensorId)} AND time >= ${plan.from}ms AND time <= ${plan.to}ms`;
+    if (plan.stepS === null) {
+      const [series = []] = await this.influx.query(`SELECT "value" FROM "${db}"."${RP.raw}"."reading" ${where} ORDER BY time ASC LIMIT ${plan.maxPoints}`);
+      return (series[0]?.values ?? []).map((v) => ({ t: Number(v[0]), value: Number(v[1]) }));
+    }
+    const s = SOURCES[plan.resolution];
+    const [series = []] = await this.influx.query(
+      `SELECT ${s.mean} AS mean, ${s.min} AS min, ${s.max} AS max FROM "${db}"."${s.rp}"."reading" ${where} GROUP BY time(${plan.stepS}s) fill(none)`,
+    );
+    return (series[0]?.values ?? []).map((v) => ({ t: Number(v[0]), value: Number(v[1]), min: Number(v[2]), max: Number(v[3]) }));
+  }
+}

@@ -1,0 +1,74 @@
+/**
+ * The environment, read once and validated. A bad value stops the process with a message
+ * naming every bad variable (STYLE.md "Read the environment once").
+ */
+import path from 'node:path';
+import { z } from 'zod';
+
+const bool = z
+  .enum(['0', '1', 'true', 'false', 'yes', 'no'], { error: 'must be one of 1, 0, true, false, yes, no' })
+  .transform((v) => v === '1' || v === 'true' || v === 'yes');
+const port = z.coerce.number({ error: 'must be a number' }).int('must be an integer').min(0).max(65535);
+const url = (protocols: string[]) =>
+  z.url({ error: 'must be a URL' }).refine((u) => protocols.includes(new URL(u).protocol), {
+    message: `must start with ${protocols.map((p) => `${p}//`).join(' or ')}`,
+  });
+const positiveInt = z.coerce.number({ error: 'must be a number' }).int('must be an integer').positive('must be > 0');
+
+const envSchema = z.object({
+  PORT: port.default(8080),
+  HOST: z.string().min(1).default('0.0.0.0'),
+  MQTT_URL: url(['mqtt:', 'mqtts:', 'tcp:', 'ws:', 'wss:']).optional(),
+  MQTT_PORT: port.default(1883),
+  MQTT_CLIENT_ID: z.string().min(1).max(64).default('vigil-ingest'),
+  MQTT_USERNAME: z.string().optional(),
+  MQTT_PASSWORD: z.string().optional(),
+  INFLUX_URL: url(['http:', 'https:']).default('http://127.0.0.1:8086'),
+  INFLUX_DB: z.string().regex(/^[A-Za-z0-9_]+$/, 'must be letters, digits or _').default('vigil'),
+  INFLUX_USERNAME: z.string().optional(),
+  INFLUX_PASSWORD: z.string().optional(),
+  RAW_RETENTION_DAYS: positiveInt.default(90),
+  DATA_DIR: z.string().min(1).default('data'),
+  FACILITY_FILE: z.string().min(1).default('config/facility.yaml'),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  INGEST_API_KEY: z.string().min(16, 'must be at least 16 characters').optional(),
+  FLUSH_INTERVAL_MS: positiveInt.max(1000, 'must be at most 1000 (points are stored within a second)').default(200),
+  BATCH_MAX_POINTS: positiveInt.max(50_000).default(5000),
+  INGEST_QUEUE_MAX: positiveInt.default(50_000),
+  REJECTIONS_KEPT: positiveInt.max(100_000).default(1000),
+  VIGIL_DEMO: bool.default(false),
+  CLIENT_DIST: z.string().default('client/dist'),
+});
+
+export type Config = Readonly<z.infer<typeof envSchema> & { ingestApiKey: string; embeddedBroker: boolean }>;
+
+export class ConfigError extends Error {
+  readonly code = 'CONFIG_INVALID';
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+  }
+}
+
+/** The demo API key, accepted only in demo mode so `npm start` works out of the box. */
+export const DEMO_INGEST_API_KEY = 'vigil-demo-ingest-key';
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  // An empty variable means "not set": compose files and shells often pass VAR= through.
+  const present = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
+  const parsed = envSchema.safeParse(present);
+  if (!parsed.success) {
+    throw new ConfigError(parsed.error.issues.map((i) => `${i.path.join('.')}=${JSON.stringify(present[String(i.path[0])] ?? '')}: ${i.message}`));
+  }
+  const c = parsed.data;
+  const problems: string[] = [];
+  if (!c.INGEST_API_KEY && !c.VIGIL_DEMO) problems.push('INGEST_API_KEY: required outside demo mode (VIGIL_DEMO=1) for POST /api/ingest');
+  if (problems.length) throw new ConfigError(problems);
+  return Object.freeze({
+    ...c,
+    DATA_DIR: path.resolve(c.DATA_DIR),
+    FACILITY_FILE: path.resolve(c.FACILITY_FILE),
+    CLIENT_DIST: path.resolve(c.CLIENT_DIST),
+    ingestApiKey: c.INGEST_API_KEY ?? DEMO_INGEST_API_KEY,
+    embeddedBroker: c.MQTT_URL === undefined,
+  });
+}

@@ -1,0 +1,91 @@
+import { describe, expect, it } from 'vitest';
+import { decodeNativeMessage, parseNativeTopic, type DecodeContext } from './observation.decode.ts';
+import { testRegistry } from './test-registry.ts';
+
+const NOW = Date.parse('2026-11-27T10:00:00.000Z');
+const ctx: DecodeContext = { registry: testRegistry(), now: NOW, maxAgeMs: 90 * 86_400_000, source: 'mqtt' };
+const decode = (topic: string, payload: unknown) => decodeNativeMessage(topic, typeof payload === 'string' ? payload : JSON.stringify(payload), ctx);
+const reasonOf = (topic: string, payload: unknown) => {
+  try {
+    const d = decode(topic, payload);
+    return d.rejected.map((r) => r.reason);
+  } catch (err) {
+    return [(err as { reason: string }).reason];
+  }
+};
+
+describe('native topics', () => {
+  it('splits vigil/<site>/<sensor>/<channel>', () => {
+    expect(parseNativeTopic('vigil/hq/KIT-GAS-01/reading')).toEqual({ siteId: 'hq', sensorId: 'KIT-GAS-01', channel: 'reading' });
+  });
+  it.each(['vigil/hq/KIT-GAS-01', 'vigil/hq/KIT-GAS-01/reading/x', 'other/hq/s/reading', 'vigil/hq/KIT GAS/reading', 'vigil/hq/s/telemetry', 'vigil//s/reading'])(
+    'rejects %s as bad_topic',
+    (topic) => {
+      expect(reasonOf(topic, { value: 1, unit: '%LEL' })).toEqual(['bad_topic']);
+    },
+  );
+});
+
+describe('payload shapes (DESIGN.md "MQTT topics")', () => {
+  it('reads a reading with epoch-ms ts', () => {
+    const { observations } = decode('vigil/hq/KIT-GAS-01/reading', { ts: NOW - 1000, value: 12.5, unit: '%LEL' });
+    expect(observations).toEqual([
+      { siteId: 'hq', sensorId: 'KIT-GAS-01', zoneId: 'kitchen', kind: 'gas', ts: NOW - 1000, receivedAt: NOW, source: 'mqtt', channel: 'reading', value: 12.5, unit: '%LEL' },
+    ]);
+  });
+  it('reads an event with an ISO timestamp and credential', () => {
+    const { observations } = decode('vigil/hq/SRV-DOOR-01/event', { ts: '2026-11-27T09:59:00.123Z', type: 'access_denied', credential: 'badge-4411' });
+    expect(observations[0]).toMatchObject({ channel: 'event', type: 'access_denied', credential: 'badge-4411', ts: Date.parse('2026-11-27T09:59:00.123Z') });
+  });
+  it('reads a status (last-will shape) and takes the receive time when ts is missing', () => {
+    const { observations } = decode('vigil/lodging/GH-SMK-101/status', { online: false });
+    expect(observations[0]).toMatchObject({ channel: 'status', online: false, ts: NOW, receivedAt: NOW });
+  });
+  it('reads a JSON array, rejecting only its bad items', () => {
+    const d = decode('vigil/hq/KIT-GAS-01/reading', [{ value: 1, unit: '%LEL' }, { value: 'high', unit: '%LEL' }, { value: 3, unit: '%LEL' }]);
+    expect(d.observations.map((o) => (o.channel === 'reading' ? o.value : null))).toEqual([1, 3]);
+    expect(d.rejected).toEqual([{ reason: 'invalid_payload', index: 1, detail: expect.stringContaining('value') }]);
+  });
+  it('keeps the drill id', () => {
+    const { observations } = decode('vigil/hq/KIT-GAS-01/reading', { value: 25, unit: '%LEL', drill: 'drill-7' });
+    expect(observations[0]?.drill).toBe('drill-7');
+  });
+  it('stores readings of unknown sensors as unregistered (DESIGN.md "Facility registry")', () => {
+    const { observations } = decode('vigil/hq/NEW-DEVICE-9/reading', { value: 3, unit: 'ppm' });
+    expect(observations[0]).toMatchObject({ sensorId: 'NEW-DEVICE-9', zoneId: 'unregistered', kind: 'unregistered' });
+  });
+});
+
+describe('every rejection reason', () => {
+  const topic = 'vigil/hq/KIT-GAS-01/reading';
+  it.each<[string, unknown, string]>([
+    ['oversized', JSON.stringify({ value: 1, unit: '%LEL', pad: 'x'.repeat(17_000) }), 'oversized'],
+    ['not JSON', '{value: 1', 'not_json'],
+    ['NaN literal', '{"value": NaN, "unit": "%LEL"}', 'not_json'],
+    ['Infinity through overflow', '{"value": 1e999, "unit": "%LEL"}', 'invalid_payload'],
+    ['value as string', { value: '12', unit: '%LEL' }, 'invalid_payload'],
+    ['missing value', { unit: '%LEL' }, 'invalid_payload'],
+    ['unknown unit', { value: 1, unit: 'furlongs' }, 'invalid_payload'],
+    ['unit of another kind', { value: 1, unit: 'ppm' }, 'unit_mismatch'],
+    ['fractional epoch', { ts: 1.5, value: 1, unit: '%LEL' }, 'invalid_payload'],
+    ['ISO without zone', { ts: '2026-11-27T10:00:00', value: 1, unit: '%LEL' }, 'invalid_payload'],
+    ['6 minutes in the future', { ts: NOW + 6 * 60_000, value: 1, unit: '%LEL' }, 'future_timestamp'],
+    ['older than retention', { ts: NOW - 91 * 86_400_000, value: 1, unit: '%LEL' }, 'too_old'],
+    ['a bare number', '42', 'invalid_payload'],
+    ['null', 'null', 'invalid_payload'],
+    ['empty array', '[]', 'invalid_payload'],
+  ])('%s → %s', (_name, payload, reason) => {
+    expect(reasonOf(topic, payload)).toEqual([reason]);
+  });
+  it('too many items in one array', () => {
+    expect(reasonOf(topic, Array.from({ length: 1001 }, () => 1))).toEqual(['too_many_items']);
+  });
+  it('a registered sensor published under another site', () => {
+    expect(reasonOf('vigil/lodging/KIT-GAS-01/reading', { value: 1, unit: '%LEL' })).toEqual(['unknown_site']);
+  });
+  it('unknown event type and out-of-range status', () => {
+    expect(reasonOf('vigil/hq/SRV-DOOR-01/event', { type: 'exploded' })).toEqual(['invalid_payload']);
+    expect(reasonOf('vigil/hq/SRV-DOOR-01/status', { battery: 140 })).toEqual(['invalid_payload']);
+    expect(reasonOf('vigil/hq/SRV-DOOR-01/status', {})).toEqual(['invalid_payload']);
+  });
+});

@@ -1,0 +1,188 @@
+/**
+ * The composition root: reads the configuration, wires adapters to services, starts listening.
+ * Nothing else constructs adapters (STYLE.md "A composition root, ports and adapters").
+ */
+import fs from 'node:fs';
+import http from 'node:http';
+import { ConfigError, loadConfig, type Config } from './config.ts';
+import { createLogger, type Logger } from './logger.ts';
+import { createMetrics, type Metrics } from './metrics.ts';
+import { Registry } from './domain/registry.ts';
+import { FacilityError, loadFacility } from './services/facility.loader.ts';
+import { openDatabase } from './adapters/sqlite.database.ts';
+import { SqliteOutbox, outboxMigration } from './adapters/sqlite.outbox.ts';
+import { InfluxClient } from './adapters/influx.client.ts';
+import { ensureSchema } from './adapters/influx.schema.ts';
+import { InfluxHistory } from './adapters/influx.history.ts';
+import { MqttSubscriber } from './adapters/mqtt.subscriber.ts';
+import { startEmbeddedBroker, type EmbeddedBroker } from './adapters/aedes.broker.ts';
+import { HistoryWriter } from './services/history.writer.ts';
+import { IngestService } from './services/ingest.service.ts';
+import { RejectionLog } from './services/rejection.log.ts';
+import { SensorStateService } from './services/sensor-state.service.ts';
+import { ReadingsService } from './services/readings.service.ts';
+import { systemClock } from './services/clock.ts';
+import { createApp } from './http/app.ts';
+import { healthRouter } from './http/health.router.ts';
+import { facilityRouter } from './http/facility.router.ts';
+import { ingestRouter } from './http/ingest.router.ts';
+import { createLogLimiter } from './log-limiter.ts';
+
+const VERSION = (JSON.parse(fs.readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
+const DAY_MS = 86_400_000;
+
+/** Keeps creating the InfluxDB schema until it works: Vigil starts (and buffers) without InfluxDB. */
+async function ensureSchemaInBackground(influx: InfluxClient, config: Config, logger: Logger): Promise<void> {
+  for (let delay = 1000; ; delay = Math.min(delay * 2, 30_000)) {
+    try {
+      await ensureSchema(influx, config.RAW_RETENTION_DAYS);
+      logger.info({ db: config.INFLUX_DB }, 'InfluxDB database, retention policies and roll-ups ready');
+      return;
+    } catch (err) {
+      logger.warn({ err: (err as Error).message, retryInMs: delay }, 'InfluxDB schema setup failed; readings go to the outbox meanwhile');
+      await new Promise((r) => setTimeout(r, delay));
+    }
+  }
+}
+
+function watchOutbox(writer: HistoryWriter, metrics: Metrics): NodeJS.Timeout {
+  return setInterval(() => {
+    const d = writer.outboxDepth();
+    metrics.outboxPoints.set(d.points);
+    metrics.outboxBatches.set(d.batches);
+    metrics.queuePoints.set(writer.queuedPoints);
+    metrics.influxUp.set(writer.isSinkUp ? 1 : 0);
+  }, 1000).unref();
+}
+
+export async function main(): Promise<void> {
+  let config: Config;
+  try {
+    config = loadConfig();
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      process.stderr.write(`vigil: ${err.message}\n`);
+      process.exit(2);
+    }
+    throw err;
+  }
+  const logger = createLogger(config.LOG_LEVEL);
+  let loaded: ReturnType<typeof loadFacility>;
+  try {
+    loaded = loadFacility(config.FACILITY_FILE);
+  } catch (err) {
+    if (err instanceof FacilityError) {
+      process.stderr.write(`vigil: the facility file is invalid:\n${err.message}\n`);
+      process.exit(2);
+    }
+    throw err;
+  }
+  const registry = new Registry(loaded.facility);
+  logger.info({ file: config.FACILITY_FILE, sites: registry.facility.sites.length, sensors: registry.allSensors().length }, 'facility loaded');
+
+  const metrics = createMetrics();
+  const db = openDatabase(config.DATA_DIR, [outboxMigration]);
+  const influx = new InfluxClient({ url: config.INFLUX_URL, db: config.INFLUX_DB, username: config.INFLUX_USERNAME, password: config.INFLUX_PASSWORD });
+  void ensureSchemaInBackground(influx, config, logger.child({ component: 'influx' }));
+
+  const writerLog = logger.child({ component: 'history' });
+  const writer = new HistoryWriter(
+    new InfluxHistory(influx),
+    new SqliteOutbox(db),
+    { maxBatchPoints: config.BATCH_MAX_POINTS, flushIntervalMs: config.FLUSH_INTERVAL_MS, maxInFlight: 2, maxQueuedPoints: config.INGEST_QUEUE_MAX },
+    {
+      written: (points, seconds) => {
+        metrics.pointsWritten.inc(points);
+        metrics.batchWrite.observe(seconds);
+      },
+      replayed: (points) => metrics.pointsWritten.inc(points),
+      outboxed: (points) => metrics.pointsOutboxed.inc(points),
+      deadLettered: (points, reason) => {
+        metrics.pointsDead.inc(points);
+        writerLog.error({ points, reason }, 'InfluxDB refused a batch; kept in dead_batch');
+      },
+      sinkState: (up, error) => (up ? writerLog.info('InfluxDB writes succeed again; replaying the outbox') : writerLog.warn({ err: error?.message }, 'InfluxDB write failed; buffering to the outbox')),
+      backfillFailed: (error) => writerLog.warn({ err: error.message }, 'roll-up backfill after replay failed'),
+    },
+  );
+  writer.start();
+  const outboxTimer = watchOutbox(writer, metrics);
+
+  const ingestLog = logger.child({ component: 'ingest' });
+  const logRejection = createLogLimiter(60_000);
+  const rejections = new RejectionLog(config.REJECTIONS_KEPT, (r) => {
+    metrics.rejected.inc({ reason: r.reason });
+    if (logRejection(`${r.origin}|${r.reason}`)) ingestLog.warn({ origin: r.origin, reason: r.reason, detail: r.detail }, 'input rejected');
+  });
+  const states = new SensorStateService();
+  const ingest = new IngestService(registry, writer, rejections, systemClock, { maxAgeMs: config.RAW_RETENTION_DAYS * DAY_MS }, (o) => {
+    metrics.ingested.inc({ source: o.source, channel: o.channel });
+  });
+  ingest.subscribe((o) => states.apply(o));
+
+  let broker: EmbeddedBroker | null = null;
+  if (config.embeddedBroker) broker = await startEmbeddedBroker(config.HOST, config.MQTT_PORT, logger.child({ component: 'broker' }));
+  const mqttUrl = config.MQTT_URL ?? `mqtt://127.0.0.1:${broker!.port}`;
+  const mqttLog = logger.child({ component: 'mqtt' });
+  const subscriber = new MqttSubscriber({
+    url: mqttUrl,
+    clientId: config.MQTT_CLIENT_ID,
+    username: config.MQTT_USERNAME,
+    password: config.MQTT_PASSWORD,
+    topics: ['vigil/+/+/+'],
+    onMessage: (topic, payload, done) => ingest.handleMqttMessage(topic, payload, done),
+    isSaturated: () => writer.saturated,
+    whenDrained: () => writer.whenDrained(),
+    onBrokerDropped: (n) => metrics.brokerDropped.set(n),
+    onConnection: (up) => metrics.mqttConnected.set(up ? 1 : 0),
+    logger: mqttLog,
+  });
+  const startedAt = Date.now();
+  const app = createApp({
+    routers: [
+      healthRouter({
+        brokerConnected: () => subscriber.connected,
+        brokerDescription: config.embeddedBroker ? `embedded broker on port ${broker!.port}` : new URL(mqttUrl).host,
+        influxReachable: () => influx.ping(),
+        influxAcceptingWrites: () => writer.isSinkUp,
+        outboxDepth: () => writer.outboxDepth(),
+        startedAt,
+        version: VERSION,
+      }),
+      facilityRouter(registry, states, new ReadingsService(new InfluxHistory(influx))),
+      ingestRouter(ingest, registry, rejections, config.ingestApiKey),
+    ],
+    metrics: metrics.registry,
+    planFiles: loaded.planFiles,
+    clientDist: config.CLIENT_DIST,
+    logger: logger.child({ component: 'http' }),
+  });
+  const server = http.createServer(app);
+  await new Promise<void>((resolve) => server.listen(config.PORT, config.HOST, resolve));
+  const port = (server.address() as { port: number }).port;
+  logger.info({ port, url: `http://127.0.0.1:${port}/` }, 'Vigil HTTP listening');
+
+  // Start consuming only once everything downstream is ready.
+  void subscriber.start();
+
+  let stopping = false;
+  const shutdown = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal }, 'shutting down');
+    clearInterval(outboxTimer);
+    // Store what is queued while still connected, so its acknowledgements reach the broker.
+    await Promise.race([writer.flushAll(), new Promise((r) => setTimeout(r, 5000))]);
+    await subscriber.stop().catch(() => {});
+    await writer.stop();
+    server.closeAllConnections();
+    await new Promise((r) => server.close(r));
+    if (broker) await broker.close();
+    db.close();
+    process.exit(0);
+  };
+  process.on('SIGINT', () => void shutdown('SIGINT'));
+  process.on('SIGTERM', () => void shutdown('SIGTERM'));
+}
+
+await main();

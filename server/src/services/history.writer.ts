@@ -1,0 +1,256 @@
+/**
+ * The history writer: batches line protocol to the history sink (InfluxDB), up to
+ * `maxBatchPoints` or `flushIntervalMs`, with at most `maxInFlight` writes at once.
+ *
+ * Nothing lost: a batch is either stored in the sink or appended to the durable outbox before
+ * anyone is told it is durable (`onDurable`, which the MQTT adapter turns into the PUBACK).
+ * While the outbox holds anything, new batches queue behind it so replay keeps arrival order;
+ * replay runs with backoff until the sink answers, then the long-range roll-ups of the replayed
+ * time range are recomputed.
+ */
+import type { HistorySink, Outbox } from './history.ports.ts';
+
+export interface WriterOptions {
+  maxBatchPoints: number;
+  flushIntervalMs: number;
+  maxInFlight: number;
+  /** Points queued or in flight beyond which producers should stop reading (backpressure). */
+  maxQueuedPoints: number;
+  /** First replay retry delay; doubles up to `maxRetryDelayMs`. */
+  retryDelayMs?: number;
+  maxRetryDelayMs?: number;
+}
+
+export interface WriterObserver {
+  written?(points: number, seconds: number): void;
+  outboxed?(points: number): void;
+  replayed?(points: number): void;
+  deadLettered?(points: number, reason: string): void;
+  sinkState?(up: boolean, error?: Error): void;
+  backfillFailed?(error: Error): void;
+}
+
+type Durable = () => void;
+
+interface Batch {
+  lines: string[];
+  acks: Durable[];
+  minTs: number;
+  maxTs: number;
+}
+
+const emptyBatch = (): Batch => ({ lines: [], acks: [], minTs: Infinity, maxTs: -Infinity });
+const isRetryable = (err: unknown): boolean => (err as { retryable?: boolean }).retryable !== false;
+
+export class HistoryWriter {
+  private batch: Batch = emptyBatch();
+  /** Full batches waiting for a free write slot, oldest first. */
+  private readonly ready: Batch[] = [];
+  private timer: NodeJS.Timeout | null = null;
+  private inFlight = 0;
+  private pending = 0;
+  private sinkUp = true;
+  private replaying: Promise<void> | null = null;
+  private stopped = false;
+  private drainWaiters: (() => void)[] = [];
+  private idleWaiters: (() => void)[] = [];
+
+  constructor(
+    private readonly sink: HistorySink,
+    private readonly outbox: Outbox,
+    private readonly options: WriterOptions,
+    private readonly observer: WriterObserver = {},
+  ) {}
+
+  /** Starts replaying whatever an earlier run left in the outbox. */
+  start(): void {
+    if (this.outbox.depth().batches > 0) this.startReplay();
+  }
+
+  /**
+   * Queues one message's points; they are never split across batches, so `onDurable` fires
+   * only when every one of them is stored or in the outbox.
+   */
+  add(lines: string | string[], minTs: number, maxTs: number, onDurable?: Durable): void {
+    const b = this.batch;
+    if (typeof lines === 'string') {
+      b.lines.push(lines);
+      this.pending++;
+    } else {
+      for (const l of lines) b.lines.push(l);
+      this.pending += lines.length;
+    }
+    if (onDurable) b.acks.push(onDurable);
+    if (minTs < b.minTs) b.minTs = minTs;
+    if (maxTs > b.maxTs) b.maxTs = maxTs;
+    if (b.lines.length >= this.options.maxBatchPoints) {
+      this.seal();
+      this.pump();
+    } else if (!this.timer) {
+      this.timer = setTimeout(() => this.flush(), this.options.flushIntervalMs);
+    }
+  }
+
+  /** True while producers should hold back (queued + in-flight points at the limit). */
+  get saturated(): boolean {
+    return this.pending >= this.options.maxQueuedPoints;
+  }
+
+  /** Resolves once the queue is back under half its limit. */
+  whenDrained(): Promise<void> {
+    if (this.pending < this.options.maxQueuedPoints / 2) return Promise.resolve();
+    return new Promise((resolve) => this.drainWaiters.push(resolve));
+  }
+
+  /** Points accepted but not yet durable. */
+  get queuedPoints(): number {
+    return this.pending;
+  }
+
+  get isSinkUp(): boolean {
+    return this.sinkUp;
+  }
+
+  outboxDepth(): { batches: number; points: number } {
+    return this.outbox.depth();
+  }
+
+  /** Writes out what is queued now and resolves when nothing is queued or in flight. */
+  async flushAll(): Promise<void> {
+    this.flush();
+    if (this.pending === 0) return;
+    await new Promise<void>((resolve) => this.idleWaiters.push(resolve));
+  }
+
+  async stop(): Promise<void> {
+    await this.flushAll();
+    this.stopped = true;
+    await this.replaying;
+  }
+
+  private flush(): void {
+    this.seal();
+    this.pump();
+  }
+
+  private seal(): void {
+    if (this.timer) {
+      clearTimeout(this.timer);
+      this.timer = null;
+    }
+    if (this.batch.lines.length === 0) return;
+    this.ready.push(this.batch);
+    this.batch = emptyBatch();
+  }
+
+  /** Sends ready batches while write slots are free; behind a non-empty outbox, queues them there. */
+  private pump(): void {
+    while (this.ready.length > 0) {
+      const queueBehindOutbox = this.replaying !== null || this.outbox.depth().batches > 0 || !this.sinkUp;
+      if (queueBehindOutbox) {
+        this.toOutbox(this.ready.shift()!);
+        continue;
+      }
+      if (this.inFlight >= this.options.maxInFlight) return; // pumped again when a write completes
+      this.send(this.ready.shift()!);
+    }
+  }
+
+  private send(batch: Batch): void {
+    this.inFlight++;
+    const started = performance.now();
+    this.sink
+      .write(batch.lines.join('\n'))
+      .then(
+        () => {
+          this.observer.written?.(batch.lines.length, (performance.now() - started) / 1000);
+          this.settle(batch);
+        },
+        (err: unknown) => {
+          if (isRetryable(err)) {
+            this.markSink(false, err as Error);
+            this.toOutbox(batch);
+          } else {
+            this.deadLetter(batch.lines.join('\n'), batch.lines.length, (err as Error).message);
+            this.settle(batch);
+          }
+        },
+      )
+      .finally(() => {
+        this.inFlight--;
+        this.pump();
+      });
+  }
+
+  private toOutbox(batch: Batch): void {
+    this.outbox.append({ body: batch.lines.join('\n'), points: batch.lines.length, minTs: batch.minTs, maxTs: batch.maxTs });
+    this.observer.outboxed?.(batch.lines.length);
+    this.settle(batch);
+    this.startReplay();
+  }
+
+  private deadLetter(body: string, points: number, reason: string): void {
+    this.outbox.deadLetter(body, points, reason);
+    this.observer.deadLettered?.(points, reason);
+  }
+
+  /** The batch is durable: tell its producers, release backpressure. */
+  private settle(batch: Batch): void {
+    for (const ack of batch.acks) ack();
+    this.pending -= batch.lines.length;
+    if (this.drainWaiters.length && this.pending < this.options.maxQueuedPoints / 2) {
+      for (const w of this.drainWaiters.splice(0)) w();
+    }
+    if (this.idleWaiters.length && this.pending === 0) {
+      for (const w of this.idleWaiters.splice(0)) w();
+    }
+  }
+
+  private markSink(up: boolean, error?: Error): void {
+    if (this.sinkUp === up) return;
+    this.sinkUp = up;
+    this.observer.sinkState?.(up, error);
+  }
+
+  private startReplay(): void {
+    if (this.replaying || this.stopped) return;
+    this.replaying = this.replay().finally(() => {
+      this.replaying = null;
+    });
+  }
+
+  private async replay(): Promise<void> {
+    let delay = this.options.retryDelayMs ?? 500;
+    let from = Infinity;
+    let to = -Infinity;
+    // Let a failed write that sent us here settle before the first retry.
+    await sleep(this.sinkUp ? 0 : delay);
+    while (!this.stopped) {
+      const next = this.outbox.oldest();
+      if (!next) break;
+      try {
+        await this.sink.write(next.body);
+        this.outbox.remove(next);
+        this.markSink(true);
+        this.observer.replayed?.(next.points);
+        from = Math.min(from, next.minTs);
+        to = Math.max(to, next.maxTs);
+        delay = this.options.retryDelayMs ?? 500;
+      } catch (err) {
+        if (!isRetryable(err)) {
+          this.deadLetter(next.body, next.points, (err as Error).message);
+          this.outbox.remove(next);
+          continue;
+        }
+        this.markSink(false, err as Error);
+        await sleep(delay);
+        delay = Math.min(delay * 2, this.options.maxRetryDelayMs ?? 10_000);
+      }
+    }
+    if (from <= to) {
+      this.sink.backfill(from, to).catch((err: unknown) => this.observer.backfillFailed?.(err as Error));
+    }
+  }
+}
+
+const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));

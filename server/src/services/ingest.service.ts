@@ -1,0 +1,123 @@
+/**
+ * The ingest pipeline: decode → validate → normalise → store (history writer) and evaluate
+ * (observation listeners: sensor state, alarm engine, live hub). A bad item is rejected with
+ * a reason, counted and kept in the rejection log; it never stops ingest.
+ */
+import type { Channel, IngestResult, Observation, ObservationSource, Rejection } from '../../../contract/index.ts';
+import { DecodeError, decodeNativeMessage, normaliseItem, type DecodeContext } from '../domain/observation.decode.ts';
+import { toLine } from '../domain/line-protocol.ts';
+import type { Registry } from '../domain/registry.ts';
+import type { Clock } from './clock.ts';
+import type { HistoryWriter } from './history.writer.ts';
+import type { RejectionLog } from './rejection.log.ts';
+
+export type ObservationListener = (o: Observation) => void;
+
+export interface IngestOptions {
+  maxAgeMs: number;
+}
+
+const SAMPLE_BYTES = 200;
+
+function sampleOf(payload: Buffer | string): string {
+  const text = typeof payload === 'string' ? payload.slice(0, SAMPLE_BYTES) : payload.subarray(0, SAMPLE_BYTES).toString('utf8');
+  return text;
+}
+
+export class IngestService {
+  private readonly listeners: ObservationListener[] = [];
+
+  constructor(
+    private readonly registry: Registry,
+    private readonly writer: HistoryWriter,
+    private readonly rejections: RejectionLog,
+    private readonly clock: Clock,
+    private readonly options: IngestOptions,
+    private readonly onAccepted: (o: Observation) => void = () => {},
+  ) {}
+
+  /** Listeners see every accepted observation, in arrival order, before it is durable. */
+  subscribe(listener: ObservationListener): void {
+    this.listeners.push(listener);
+  }
+
+  private context(source: ObservationSource): DecodeContext {
+    return { registry: this.registry, now: this.clock.now(), maxAgeMs: this.options.maxAgeMs, source };
+  }
+
+  /**
+   * One MQTT message on a native topic. `onDurable` is called once everything accepted from it
+   * is durable (immediately when nothing was accepted): the adapter acknowledges then.
+   */
+  handleMqttMessage(topic: string, payload: Buffer, onDurable: () => void): void {
+    const ctx = this.context('mqtt');
+    let observations: Observation[];
+    try {
+      const decoded = decodeNativeMessage(topic, payload, ctx);
+      observations = decoded.observations;
+      for (const r of decoded.rejected) {
+        this.reject({ at: ctx.now, source: 'mqtt', origin: r.index === undefined ? topic : `${topic} [${r.index}]`, reason: r.reason, detail: r.detail, sample: sampleOf(payload) });
+      }
+    } catch (err) {
+      if (!(err instanceof DecodeError)) throw err;
+      this.reject({ at: ctx.now, source: 'mqtt', origin: topic, reason: err.reason, detail: err.message, sample: sampleOf(payload) });
+      onDurable();
+      return;
+    }
+    this.accept(observations, onDurable);
+  }
+
+  /**
+   * Items of `POST /api/ingest`. Resolves once the accepted ones are durable, so a 202 means
+   * stored (or safely queued in the outbox).
+   */
+  handleHttpItems(items: unknown[], siteOf: (sensorId: string) => string | undefined): Promise<IngestResult> {
+    const ctx = this.context('http');
+    const observations: Observation[] = [];
+    const result: IngestResult = { accepted: 0, rejected: 0, rejections: [] };
+    items.forEach((item, index) => {
+      try {
+        observations.push(normaliseItem(this.httpTopic(item, siteOf), item, ctx));
+      } catch (err) {
+        if (!(err instanceof DecodeError)) throw err;
+        result.rejections.push({ index, reason: err.reason, detail: err.message });
+        this.reject({ at: ctx.now, source: 'http', origin: `POST /api/ingest [${index}]`, reason: err.reason, detail: err.message, sample: JSON.stringify(item)?.slice(0, SAMPLE_BYTES) ?? '' });
+      }
+    });
+    result.accepted = observations.length;
+    result.rejected = result.rejections.length;
+    return new Promise((resolve) => this.accept(observations, () => resolve(result)));
+  }
+
+  private httpTopic(item: unknown, siteOf: (sensorId: string) => string | undefined): { siteId: string; sensorId: string; channel: Channel } {
+    if (typeof item !== 'object' || item === null || Array.isArray(item)) throw new DecodeError('invalid_payload', 'each observation must be a JSON object');
+    const { sensorId, channel, siteId } = item as Record<string, unknown>;
+    if (typeof sensorId !== 'string' || !/^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/.test(sensorId)) throw new DecodeError('invalid_payload', 'sensorId: must be 1-64 letters, digits, "_", "." or "-"');
+    if (channel !== 'reading' && channel !== 'event' && channel !== 'status') throw new DecodeError('invalid_payload', 'channel: must be one of reading, event, status');
+    const site = typeof siteId === 'string' ? siteId : siteOf(sensorId);
+    if (site === undefined) throw new DecodeError('unknown_site', `sensor ${sensorId} is not in the registry: give its siteId`);
+    return { siteId: site, sensorId, channel };
+  }
+
+  /** Hand accepted observations to the listeners and the writer (one message's points together). */
+  accept(observations: Observation[], onDurable: () => void): void {
+    if (observations.length === 0) {
+      onDurable();
+      return;
+    }
+    let minTs = Infinity;
+    let maxTs = -Infinity;
+    const lines = observations.length === 1 ? toLine(observations[0]!) : observations.map(toLine);
+    for (const o of observations) {
+      if (o.ts < minTs) minTs = o.ts;
+      if (o.ts > maxTs) maxTs = o.ts;
+      this.onAccepted(o);
+      for (const l of this.listeners) l(o);
+    }
+    this.writer.add(lines, minTs, maxTs, onDurable);
+  }
+
+  private reject(r: Rejection): void {
+    this.rejections.add(r);
+  }
+}
