@@ -1,3 +1,4 @@
 export * from './observation.ts';
 export * from './facility.ts';
 export * from './api.ts';
+export * from './alarm.ts';

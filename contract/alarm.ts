@@ -1,0 +1,436 @@
+/**
+ * Alarms, incidents, their audit events, the bodies of alarm actions and the typed Socket.IO
+ * event maps: what the alarm engine produces and what the dashboard and the drill report read.
+ *
+ * The model follows ISA-18.2 / IEC 62682 (states, shelving, out of service, chattering) and the
+ * NFPA 72 signal classes (alarm, supervisory, trouble). See DESIGN.md "Alarm model" and issue 3.
+ *
+ * @example A critical gas alarm as the dashboard receives it inside an `alarm` event:
+ * ```json
+ * {"id": "al_mii8k0_1", "siteId": "hq", "zoneId": "kitchen", "sensorId": "KIT-GAS-01",
+ *  "condition": "gas", "class": "alarm", "priority": "critical", "state": "active_unacked",
+ *  "conditionActive": true, "latching": true, "sopKey": "gas_leak", "drill": null, ...}
+ * ```
+ */
+import { z } from 'zod';
+import type { SensorState } from './facility.ts';
+
+/**
+ * NFPA 72 signal classes: `alarm` (life safety), `supervisory` (an abnormal condition that needs
+ * attention), `trouble` (the monitoring itself is impaired).
+ *
+ * @example `const c: AlarmClass = 'trouble'; // an offline sensor`
+ */
+export const ALARM_CLASSES = ['alarm', 'supervisory', 'trouble'] as const;
+export type AlarmClass = (typeof ALARM_CLASSES)[number];
+
+/**
+ * Alarm priorities, most urgent first.
+ *
+ * @example `PRIORITIES.indexOf('high') < PRIORITIES.indexOf('low') // true`
+ */
+export const PRIORITIES = ['critical', 'high', 'medium', 'low'] as const;
+export type Priority = (typeof PRIORITIES)[number];
+
+/**
+ * Rank of each priority: lower is more urgent. Sort a queue with it.
+ *
+ * @example `alarms.sort((a, b) => PRIORITY_RANK[a.priority] - PRIORITY_RANK[b.priority])`
+ */
+export const PRIORITY_RANK: Readonly<Record<Priority, number>> = { critical: 0, high: 1, medium: 2, low: 3 };
+
+/**
+ * ISA-18.2 alarm states. `cleared_unacked` is "returned to normal, unacknowledged" (rtn_unacked);
+ * `cleared` is closed. Shelved and out-of-service are flags on top of these (see {@link Alarm}).
+ *
+ * @example `const open = alarm.state !== 'cleared';`
+ */
+export const ALARM_STATES = ['active_unacked', 'active_acked', 'cleared_unacked', 'cleared'] as const;
+export type AlarmState = (typeof ALARM_STATES)[number];
+
+/**
+ * What an alarm is about. Gas and CO each have one condition whose priority rises in place when
+ * the level worsens (low → high); `gas_rise` / `co_rise` are the rate-of-rise pre-alarms.
+ * `fault` covers device faults and a dirty smoke chamber.
+ *
+ * @example `const c: Condition = 'door_held';`
+ */
+export const CONDITIONS = [
+  'gas',
+  'gas_rise',
+  'co',
+  'co_rise',
+  'smoke',
+  'smoke_pre_alarm',
+  'fault',
+  'tamper',
+  'battery_low',
+  'door_forced',
+  'door_held',
+  'access_denied_burst',
+  'after_hours_access',
+  'offline',
+  'unknown_device',
+] as const;
+export type Condition = (typeof CONDITIONS)[number];
+
+/**
+ * The key under `sops:` in `config/facility.yaml` each condition's procedure is looked up by. When
+ * that key is missing the condition's own name is tried, then `default`.
+ *
+ * @example
+ * ```yaml
+ * sops:
+ *   gas_leak: ["Evacuate the kitchen", "Shut the gas valve", "Call the gas company"]
+ * ```
+ */
+export const SOP_KEYS: Readonly<Record<Condition, string>> = {
+  gas: 'gas_leak',
+  gas_rise: 'gas_leak',
+  co: 'co_leak',
+  co_rise: 'co_leak',
+  smoke: 'fire',
+  smoke_pre_alarm: 'fire',
+  fault: 'device_fault',
+  tamper: 'tamper',
+  battery_low: 'battery_low',
+  door_forced: 'forced_door',
+  door_held: 'held_door',
+  access_denied_burst: 'access_denied',
+  after_hours_access: 'after_hours_access',
+  offline: 'offline_sensor',
+  unknown_device: 'unknown_device',
+};
+
+/** Who shelved an alarm, why and until when (ISA-18.2 shelving: temporary, with a reason). */
+export interface Shelf {
+  at: number;
+  /** Epoch ms when the shelf expires and the alarm, if still active, reappears. */
+  until: number;
+  by: string;
+  reason: string;
+}
+
+/** A sensor taken out of service for maintenance: its data is still stored, it raises no alarms. */
+export interface OutOfService {
+  since: number;
+  by: string;
+  reason: string;
+}
+
+/** How an alarm was closed out: closes the loop in an incident review. */
+export interface Resolution {
+  cause: string;
+  correctiveAction: string;
+  by: string;
+  at: number;
+}
+
+/**
+ * One alarm: one sensor, one condition, one drill (or none), from raise to close. Times are epoch
+ * ms. There is at most one open (not `cleared`) alarm per sensor, condition and drill.
+ *
+ * @example
+ * ```ts
+ * const unacked = alarms.filter((a) => a.state === 'active_unacked' || a.state === 'cleared_unacked');
+ * ```
+ */
+export interface Alarm {
+  id: string;
+  siteId: string;
+  floorId: string | null;
+  /** Zone id from the registry, or `unregistered`. */
+  zoneId: string;
+  sensorId: string;
+  sensorName: string;
+  /** Sensor kind, or `unregistered`. */
+  sensorKind: string;
+  condition: Condition;
+  class: AlarmClass;
+  priority: Priority;
+  state: AlarmState;
+  /** The condition is present now. A latched alarm can be active while its condition is gone. */
+  conditionActive: boolean;
+  /** Stays active until acknowledged and reset (gas high, fire). */
+  latching: boolean;
+  raisedAt: number;
+  /** Last time the condition became active (moves on re-activation). */
+  activatedAt: number;
+  /** Last time the condition returned to normal. */
+  clearedAt: number | null;
+  /** When the alarm reached `cleared`. */
+  closedAt: number | null;
+  ackedAt: number | null;
+  ackedBy: string | null;
+  resetAt: number | null;
+  resetBy: string | null;
+  assignedTo: string | null;
+  /** 0 until the first escalation; then 1, 2, … */
+  escalationLevel: number;
+  /** When the next escalation is due; null when none is (acknowledged, shelved, no limit). */
+  escalationDueAt: number | null;
+  /** ≥ 3 active/clear transitions within 60 s were seen: the officer is offered shelving. */
+  chattering: boolean;
+  shelved: Shelf | null;
+  /** The sensor is out of service: not annunciated, not escalated. */
+  outOfService: boolean;
+  /** Set when flood grouping put the alarm into an incident. */
+  incidentId: string | null;
+  /** Drill id when raised by drill observations; never counted in real statistics. */
+  drill: string | null;
+  sopKey: string;
+  /** The procedure's steps, copied from the facility's `sops` at raise time. */
+  sop: string[];
+  lastValue: number | null;
+  /** Worst value seen while this alarm was open. */
+  peakValue: number | null;
+  unit: string | null;
+  /** One line for the queue, e.g. "Gas 23 %LEL ≥ high 20 at Kitchen gas detector". */
+  message: string;
+  resolution: Resolution | null;
+  updatedAt: number;
+}
+
+/**
+ * Flood grouping: when a site raises more than 10 new alarms within 10 minutes, its alarms are
+ * grouped by zone into incidents so the queue stays readable; an incident can be acknowledged as a
+ * whole.
+ *
+ * @example `if (incident.state === 'open') showRow(incident.zoneId, incident.alarmIds.length);`
+ */
+export interface Incident {
+  id: string;
+  siteId: string;
+  zoneId: string;
+  drill: string | null;
+  /** `open` while any member is unacknowledged, `acked` when none is, `closed` when all are cleared. */
+  state: 'open' | 'acked' | 'closed';
+  alarmIds: string[];
+  /** The most urgent priority among the members. */
+  priority: Priority;
+  unackedCount: number;
+  activeCount: number;
+  openedAt: number;
+  updatedAt: number;
+  ackedAt: number | null;
+  ackedBy: string | null;
+  assignedTo: string | null;
+  closedAt: number | null;
+}
+
+/** Kinds of alarm lifecycle events. `raised` opens an alarm; `cleared` moves it to `cleared_unacked` or `cleared`. */
+export const ALARM_EVENT_KINDS = [
+  'raised',
+  'reactivated',
+  'updated',
+  'priority_raised',
+  'cleared',
+  'acked',
+  'commented',
+  'assigned',
+  'shelved',
+  'unshelved',
+  'reset',
+  'resolved',
+  'escalated',
+  'chattering',
+  'out_of_service',
+  'in_service',
+] as const;
+export type AlarmEventKind = (typeof ALARM_EVENT_KINDS)[number];
+
+export const INCIDENT_EVENT_KINDS = [
+  'incident_opened',
+  'incident_updated',
+  'incident_acked',
+  'incident_commented',
+  'incident_assigned',
+] as const;
+export type IncidentEventKind = (typeof INCIDENT_EVENT_KINDS)[number];
+
+/** Events about a sensor rather than one alarm: maintenance and smoke-detector tests (recorded, no alarm). */
+export const SENSOR_EVENT_KINDS = ['sensor_out_of_service', 'sensor_in_service', 'sensor_test'] as const;
+export type SensorEventKind = (typeof SENSOR_EVENT_KINDS)[number];
+
+/** The actor of events the engine produces by itself (raise, clear, escalation, shelf expiry). */
+export const SYSTEM_ACTOR = 'system';
+
+interface EventBase {
+  at: number;
+  /** A user id, or `system`. */
+  actor: string;
+  /** Free text of an action (ack note, comment, shelve reason), else null. */
+  note: string | null;
+  drill: string | null;
+}
+
+/** A change to one alarm, carrying the alarm as it is after the change. */
+export interface AlarmChangeEvent extends EventBase {
+  subject: 'alarm';
+  kind: AlarmEventKind;
+  alarmId: string;
+  alarm: Alarm;
+  /** `escalated`: the level reached. */
+  level?: number;
+  /** `priority_raised`: the priority before. */
+  fromPriority?: Priority;
+  /** `assigned`: the assignee. */
+  assignee?: string;
+}
+
+/** A change to one incident, carrying the incident as it is after the change. */
+export interface IncidentChangeEvent extends EventBase {
+  subject: 'incident';
+  kind: IncidentEventKind;
+  incidentId: string;
+  incident: Incident;
+  assignee?: string;
+}
+
+/** A sensor-level event (maintenance, smoke test). */
+export interface SensorChangeEvent extends EventBase {
+  subject: 'sensor';
+  kind: SensorEventKind;
+  sensorId: string;
+  siteId: string;
+  outOfService: OutOfService | null;
+}
+
+/** What the engine emits; the service gives each a sequence number and stores it in the audit trail. */
+export type UnsequencedAlarmEvent = AlarmChangeEvent | IncidentChangeEvent | SensorChangeEvent;
+
+/**
+ * An audit-trail entry as pushed live: strictly increasing `seq`; a client that sees a gap asks
+ * for a resync.
+ *
+ * @example
+ * ```ts
+ * socket.on('alarm', (e) => { if (e.seq !== lastSeq + 1) socket.emit('resync'); lastSeq = e.seq; });
+ * ```
+ */
+export type AlarmEvent = UnsequencedAlarmEvent & { seq: number };
+
+// ---- actions --------------------------------------------------------------------------------
+
+const note = z.string().trim().max(2000);
+
+/** `POST /api/alarms/:id/ack` @example `{"note": "on my way"}` */
+export const ackBodySchema = z.object({ note: note.optional() }).strict();
+/** `POST /api/alarms/:id/comment` @example `{"text": "valve closed by kitchen staff"}` */
+export const commentBodySchema = z.object({ text: z.string().trim().min(1, 'text is required').max(4000) }).strict();
+/** `POST /api/alarms/:id/assign` @example `{"to": "wang.lei"}` */
+export const assignBodySchema = z.object({ to: z.string().trim().min(1, 'assignee is required').max(120) }).strict();
+/** `POST /api/alarms/:id/shelve` (duration limited by role, default 8 h) @example `{"durationS": 3600, "reason": "detector chattering, technician called"}` */
+export const shelveBodySchema = z
+  .object({
+    durationS: z.number().int('durationS must be whole seconds').positive('durationS must be positive'),
+    reason: z.string().trim().min(1, 'a reason is required').max(500),
+  })
+  .strict();
+/** `POST /api/alarms/:id/unshelve` @example `{}` */
+export const unshelveBodySchema = z.object({ note: note.optional() }).strict();
+/** `POST /api/alarms/:id/reset` (latching alarms, after acknowledgement, condition normal) @example `{}` */
+export const resetBodySchema = z.object({ note: note.optional() }).strict();
+/** `POST /api/alarms/:id/resolve` @example `{"cause": "hose clamp loose", "correctiveAction": "clamp replaced, line leak-tested"}` */
+export const resolveBodySchema = z
+  .object({
+    cause: z.string().trim().min(1, 'cause is required').max(2000),
+    correctiveAction: z.string().trim().min(1, 'correctiveAction is required').max(2000),
+  })
+  .strict();
+
+/** Body schema per action, for the router's `POST /api/alarms/:id/:action`. */
+export const ACTION_BODY_SCHEMAS = {
+  ack: ackBodySchema,
+  comment: commentBodySchema,
+  assign: assignBodySchema,
+  shelve: shelveBodySchema,
+  unshelve: unshelveBodySchema,
+  reset: resetBodySchema,
+  resolve: resolveBodySchema,
+} as const;
+export type AlarmActionType = keyof typeof ACTION_BODY_SCHEMAS;
+export const ALARM_ACTION_TYPES = Object.keys(ACTION_BODY_SCHEMAS) as AlarmActionType[];
+
+/**
+ * An action on an alarm or an incident: the parsed body plus its type.
+ *
+ * @example `const action: AlarmAction = { type: 'shelve', durationS: 900, reason: 'cleaning' };`
+ */
+export type AlarmAction = {
+  [K in AlarmActionType]: { type: K } & z.infer<(typeof ACTION_BODY_SCHEMAS)[K]>;
+}[AlarmActionType];
+
+/**
+ * Why an action was refused. HTTP: NOT_FOUND → 404, the others → 409 (or 400 for the
+ * validation-like SHELVE_TOO_LONG and REASON_REQUIRED).
+ */
+export const ALARM_ERROR_CODES = [
+  'NOT_FOUND',
+  'INVALID_TRANSITION',
+  'CONDITION_ACTIVE',
+  'SHELVE_TOO_LONG',
+  'REASON_REQUIRED',
+] as const;
+export type AlarmErrorCode = (typeof ALARM_ERROR_CODES)[number];
+
+// ---- live push (Socket.IO) --------------------------------------------------------------------
+
+/** A sensor's live state for floor plans: the stored state plus maintenance. */
+export interface SensorLiveState extends SensorState {
+  outOfService: OutOfService | null;
+}
+
+/**
+ * Sent on connect and on `resync`: everything a console needs, as of event `seq`.
+ *
+ * @example `socket.on('snapshot', (s) => { lastSeq = s.seq; setAlarms(s.alarms); });`
+ */
+export interface AlarmSnapshot {
+  /** Sequence number of the last event included; the next live event has `seq + 1`. */
+  seq: number;
+  at: number;
+  /** Open alarms (not `cleared`), real and drill. */
+  alarms: Alarm[];
+  incidents: Incident[];
+  sensors: SensorLiveState[];
+}
+
+/** A drill started or ended (issue 6); every client labels its alarms DRILL. */
+export interface DrillNotice {
+  drillId: string;
+  scenario: string;
+  siteId: string;
+  state: 'started' | 'ended';
+  by: string;
+  at: number;
+}
+
+/**
+ * Server → client events. Use with `Server<ClientToServerEvents, ServerToClientEvents>` and
+ * `Socket<ServerToClientEvents, ClientToServerEvents>` from socket.io-client.
+ *
+ * @example
+ * ```ts
+ * const socket: Socket<ServerToClientEvents, ClientToServerEvents> = io({ auth: { token } });
+ * socket.on('sensor', (updates) => updates.forEach(paintIcon));
+ * ```
+ */
+export interface ServerToClientEvents {
+  snapshot: (snapshot: AlarmSnapshot) => void;
+  /** Every alarm, incident and sensor-maintenance change, in `seq` order. */
+  alarm: (event: AlarmEvent) => void;
+  /** Live values, coalesced to at most 2 per second per sensor. */
+  sensor: (updates: SensorLiveState[]) => void;
+  drill: (notice: DrillNotice) => void;
+}
+
+/**
+ * Client → server events.
+ *
+ * @example `socket.emit('resync', lastSeq); // a gap was seen: send me a fresh snapshot`
+ */
+export interface ClientToServerEvents {
+  /** Ask for a fresh `snapshot`; `lastSeq` is the last event the client applied (for logs). */
+  resync: (lastSeq: number) => void;
+}
