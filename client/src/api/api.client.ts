@@ -1,0 +1,59 @@
+/** The REST calls the dashboard makes; every error becomes an `ApiRequestError` with a code. */
+import type { ApiError, HealthResponse, ReadingsResponse } from '../../../contract/api.ts';
+import type { Facility, SensorState } from '../../../contract/facility.ts';
+import type { Alarm } from '../live/alarm.types.ts';
+
+export class ApiRequestError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'ApiRequestError';
+  }
+}
+
+function isApiError(body: unknown): body is ApiError {
+  if (typeof body !== 'object' || body === null || !('error' in body)) return false;
+  const error = (body as { error: unknown }).error;
+  return typeof error === 'object' && error !== null && 'code' in error && 'message' in error;
+}
+
+async function request<T>(path: string, init?: RequestInit & { acceptStatus?: number[] }): Promise<T> {
+  let res: Response;
+  try {
+    res = await fetch(path, { credentials: 'same-origin', ...init, headers: { Accept: 'application/json', ...init?.headers } });
+  } catch (err) {
+    throw new ApiRequestError(0, 'network', err instanceof Error ? err.message : String(err));
+  }
+  const body: unknown = await res.json().catch(() => null);
+  if (res.ok || init?.acceptStatus?.includes(res.status)) return body as T;
+  if (isApiError(body)) throw new ApiRequestError(res.status, body.error.code, body.error.message);
+  throw new ApiRequestError(res.status, 'http_error', `HTTP ${res.status} ${res.statusText}`.trim());
+}
+
+export function fetchFacility(signal?: AbortSignal): Promise<Facility> {
+  return request<Facility>('/api/facility', { signal });
+}
+
+export function fetchSensors(signal?: AbortSignal): Promise<SensorState[]> {
+  return request<SensorState[]>('/api/sensors', { signal });
+}
+
+/** 503 carries the same body naming the failing parts, so it is an answer, not an error. */
+export function fetchHealth(signal?: AbortSignal): Promise<HealthResponse> {
+  return request<HealthResponse>('/api/health', { signal, acceptStatus: [503] });
+}
+
+export function fetchReadings(sensorId: string, query: URLSearchParams, signal?: AbortSignal): Promise<ReadingsResponse> {
+  return request<ReadingsResponse>(`/api/sensors/${encodeURIComponent(sensorId)}/readings?${query.toString()}`, { signal });
+}
+
+export function acknowledgeAlarm(alarmId: string, note?: string): Promise<Alarm> {
+  return request<Alarm>(`/api/alarms/${encodeURIComponent(alarmId)}/ack`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify(note ? { note } : {}),
+  });
+}

@@ -1,0 +1,78 @@
+/** Floors of the selected site as tabs, the chosen floor's plan, and counts per zone. */
+import type { Sensor, Site } from '../../../contract/facility.ts';
+import { attentionCount, countStates, type SensorDisplayState } from '../domain/sensor.status.ts';
+import { useI18n } from '../i18n/I18nContext.ts';
+import { PlanCanvas } from './PlanCanvas.tsx';
+import { StateCounts } from './StateCounts.tsx';
+import { StateLegend } from './StateLegend.tsx';
+
+interface FloorPlanViewProps {
+  site: Site;
+  floorId: string;
+  sensorsById: ReadonlyMap<string, Sensor>;
+  states: ReadonlyMap<string, SensorDisplayState>;
+  selectedId: string | null;
+  stale: boolean;
+  onSelectFloor: (floorId: string) => void;
+  onSelectSensor: (sensorId: string) => void;
+}
+
+export function FloorPlanView({ site, floorId, sensorsById, states, selectedId, stale, onSelectFloor, onSelectSensor }: FloorPlanViewProps) {
+  const { t } = useI18n();
+  const floor = site.floors.find((f) => f.id === floorId) ?? site.floors[0];
+  if (!floor) return null;
+
+  const sensorsOf = (ids: readonly string[]): Sensor[] => ids.flatMap((id) => sensorsById.get(id) ?? []);
+  const statesOf = (ids: readonly string[]): SensorDisplayState[] => ids.map((id) => states.get(id) ?? 'unknown');
+  const floorSensors = sensorsOf(floor.zones.flatMap((z) => z.sensorIds));
+
+  return (
+    <section className="plan" aria-label={t('plan.title', { floor: floor.name })}>
+      <div className="plan__tabs" role="tablist" aria-label={t('plan.floors')}>
+        {site.floors.map((f) => {
+          const counts = countStates(statesOf(f.zones.flatMap((z) => z.sensorIds)));
+          const attention = attentionCount(counts);
+          return (
+            <button
+              key={f.id}
+              type="button"
+              role="tab"
+              aria-selected={f.id === floor.id}
+              className={`plan__tab${counts.alarm > 0 ? ' plan__tab--alarm' : ''}`}
+              onClick={() => onSelectFloor(f.id)}
+            >
+              <span className="plan__tab-name">{f.name}</span>
+              {attention > 0 ? <span className="plan__tab-badge">{attention}</span> : null}
+            </button>
+          );
+        })}
+      </div>
+
+      <div className="plan__body">
+        <div className="plan__stage">
+          <PlanCanvas floor={floor} sensors={floorSensors} states={states} selectedId={selectedId} stale={stale} onSelect={onSelectSensor} />
+        </div>
+        <aside className="plan__side">
+          <section className="zones" aria-label={t('plan.zones')}>
+            <h3 className="zones__title">{t('plan.zones')}</h3>
+            <ul className="zones__list">
+              {floor.zones.map((zone) => {
+                const counts = countStates(statesOf(zone.sensorIds));
+                return (
+                  <li key={zone.id} className={`zone${counts.alarm > 0 ? ' zone--alarm' : ''}`}>
+                    <div className="zone__head">
+                      <span className="zone__name">{zone.name}</span>
+                      <span className="zone__total">{t('plan.sensorCount', { n: zone.sensorIds.length })}</span>
+                    </div>
+                    <StateCounts counts={counts} />
+                  </li>
+                );
+              })}
+            </ul>
+          </section>
+          <StateLegend />
+        </aside>
+      </div>
+    </section>
+  );
+}

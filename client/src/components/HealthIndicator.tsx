@@ -1,0 +1,48 @@
+/** The server's own health: broker, InfluxDB and outbox, red when a part is failing. */
+import type { HealthPart } from '../../../contract/api.ts';
+import type { HealthStatus } from '../hooks/useHealth.ts';
+import { useI18n } from '../i18n/I18nContext.ts';
+
+interface HealthIndicatorProps {
+  status: HealthStatus;
+}
+
+export function HealthIndicator({ status }: HealthIndicatorProps) {
+  const { t } = useI18n();
+  if (status.kind === 'unreachable') {
+    return (
+      <div className="health" role="status" aria-label={t('health.title')}>
+        <span className="chip chip--bad" title={status.message}>
+          <span className="chip__dot" aria-hidden="true">✕</span>
+          {t('health.unreachable')}
+        </span>
+      </div>
+    );
+  }
+  const parts = status.kind === 'ok' ? status.health.parts : null;
+  const outboxDepth = parts?.outbox.depth ?? 0;
+  return (
+    <div className="health" role="status" aria-label={t('health.title')}>
+      <HealthChip label={t('health.broker')} part={parts?.broker} />
+      <HealthChip label={t('health.influx')} part={parts?.influx} />
+      <HealthChip label={t('health.outbox')} part={parts?.outbox} extra={outboxDepth > 0 ? t('health.queued', { n: outboxDepth }) : undefined} />
+    </div>
+  );
+}
+
+function HealthChip({ label, part, extra }: { label: string; part: HealthPart | undefined; extra?: string | undefined }) {
+  const { t } = useI18n();
+  const kind = part === undefined ? 'unknown' : part.ok ? 'ok' : 'bad';
+  const word = kind === 'unknown' ? t('health.unknown') : kind === 'ok' ? t('health.ok') : t('health.failing');
+  return (
+    <span className={`chip chip--${kind}`} title={part?.detail ? `${label}: ${part.detail}` : `${label}: ${word}`}>
+      <span className="chip__dot" aria-hidden="true">
+        {kind === 'ok' ? '●' : kind === 'bad' ? '✕' : '○'}
+      </span>
+      {label}
+      <span className="visually-hidden">: {word}</span>
+      {kind === 'bad' ? <span className="chip__extra">{word}</span> : null}
+      {extra ? <span className="chip__extra">{extra}</span> : null}
+    </span>
+  );
+}

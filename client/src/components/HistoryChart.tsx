@@ -1,0 +1,91 @@
+/**
+ * A sensor's history: the value line, the min–max band of aggregated buckets, and the
+ * sensor's thresholds. Loaded lazily: Recharts is the biggest dependency and only the sensor
+ * panel needs it.
+ */
+import { Area, CartesianGrid, ComposedChart, Line, ReferenceLine, Tooltip, XAxis, YAxis } from 'recharts';
+import type { Thresholds } from '../../../contract/facility.ts';
+import type { ChartPoint } from '../hooks/useReadings.ts';
+import { useI18n } from '../i18n/I18nContext.ts';
+
+export interface HistoryChartProps {
+  points: ChartPoint[];
+  from: number;
+  to: number;
+  unit: string;
+  thresholds: Thresholds | null;
+  aggregated: boolean;
+}
+
+export default function HistoryChart({ points, from, to, unit, thresholds, aggregated }: HistoryChartProps) {
+  const { t, fmt } = useI18n();
+  const span = to - from;
+  const format = (v: number): string => `${formatValue(v)} ${unit}`;
+
+  return (
+    <ComposedChart className="chart" data={points} responsive style={{ width: '100%', height: '100%' }} margin={{ top: 12, right: 16, bottom: 4, left: 0 }}>
+      <CartesianGrid stroke="var(--chart-grid)" strokeDasharray="3 4" />
+      <XAxis
+        dataKey="t"
+        type="number"
+        scale="time"
+        domain={[from, to]}
+        allowDataOverflow
+        tickFormatter={(v: number) => fmt.tick(v, span)}
+        stroke="var(--text-muted)"
+        tick={{ fill: 'var(--text-muted)' }}
+        minTickGap={40}
+      />
+      <YAxis
+        domain={[(min: number) => Math.min(0, Math.floor(min)), 'auto']}
+        stroke="var(--text-muted)"
+        tick={{ fill: 'var(--text-muted)' }}
+        tickFormatter={formatValue}
+        width={56}
+        unit={` ${unit}`}
+      />
+      <Tooltip
+        contentStyle={{ background: 'var(--surface-2)', border: '1px solid var(--border)', color: 'var(--text)' }}
+        labelStyle={{ color: 'var(--text)' }}
+        labelFormatter={(v) => (typeof v === 'number' ? fmt.dateTime(v) : String(v))}
+        formatter={(value, name) => [Array.isArray(value) ? value.map((x) => format(Number(x))).join(' – ') : format(Number(value)), name]}
+      />
+      {aggregated ? (
+        <Area dataKey="band" name={t('chart.band')} stroke="none" fill="var(--chart-band)" isAnimationActive={false} activeDot={false} />
+      ) : null}
+      <Line
+        dataKey="value"
+        name={aggregated ? t('chart.mean') : t('chart.value')}
+        stroke="var(--chart-line)"
+        strokeWidth={2.5}
+        dot={false}
+        isAnimationActive={false}
+        connectNulls={false}
+      />
+      {thresholds ? (
+        <>
+          <ReferenceLine
+            y={thresholds.low}
+            stroke="var(--state-pre-alarm)"
+            strokeDasharray="8 5"
+            strokeWidth={2}
+            ifOverflow="extendDomain"
+            label={{ value: t('chart.low', { v: `${thresholds.low} ${unit}` }), position: 'insideTopLeft', fill: 'var(--state-pre-alarm)' }}
+          />
+          <ReferenceLine
+            y={thresholds.high}
+            stroke="var(--state-alarm)"
+            strokeDasharray="8 5"
+            strokeWidth={2}
+            ifOverflow="extendDomain"
+            label={{ value: t('chart.high', { v: `${thresholds.high} ${unit}` }), position: 'insideTopLeft', fill: 'var(--state-alarm)' }}
+          />
+        </>
+      ) : null}
+    </ComposedChart>
+  );
+}
+
+function formatValue(v: number): string {
+  return Math.abs(v) >= 100 ? v.toFixed(0) : Math.abs(v) >= 10 ? v.toFixed(1) : v.toFixed(2).replace(/\.?0+$/, '') || '0';
+}

@@ -1,0 +1,49 @@
+import { lazy, Suspense, useState } from 'react';
+import type { Sensor } from '../../../contract/facility.ts';
+import { isLiveRange, type TimeRange } from '../domain/time.range.ts';
+import { useReadings } from '../hooks/useReadings.ts';
+import { useI18n } from '../i18n/I18nContext.ts';
+import { RangePicker } from './RangePicker.tsx';
+
+const HistoryChart = lazy(() => import('./HistoryChart.tsx'));
+
+export function HistorySection({ sensor }: { sensor: Sensor }) {
+  const { t } = useI18n();
+  const [range, setRange] = useState<TimeRange>({ kind: 'preset', preset: '1h' });
+  const measured = sensor.unit !== null;
+  const readings = useReadings(sensor.id, range, measured);
+
+  return (
+    <section className="history" aria-label={t('panel.history')}>
+      <div className="history__head">
+        <h3>{t('panel.history')}</h3>
+        {measured && isLiveRange(range) ? <span className="tag tag--live">● {t('chart.live')}</span> : null}
+        {readings.kind === 'ready' && measured ? <span className="history__resolution">{t(`chart.resolution.${readings.resolution}`)}</span> : null}
+      </div>
+      {measured ? (
+        <>
+          <RangePicker range={range} onChange={setRange} />
+          <div className="history__chart" data-testid="history-chart">
+            {readings.kind === 'loading' ? <p className="history__message">{t('chart.loading')}</p> : null}
+            {readings.kind === 'error' ? <p className="history__message history__message--error">{t('chart.error', { msg: readings.message })}</p> : null}
+            {readings.kind === 'ready' && readings.points.length === 0 ? <p className="history__message">{t('chart.empty')}</p> : null}
+            {readings.kind === 'ready' && readings.points.length > 0 ? (
+              <Suspense fallback={<p className="history__message">{t('chart.loading')}</p>}>
+                <HistoryChart
+                  points={readings.points}
+                  from={readings.from}
+                  to={readings.to}
+                  unit={sensor.unit ?? ''}
+                  thresholds={sensor.thresholds}
+                  aggregated={readings.resolution !== 'raw'}
+                />
+              </Suspense>
+            ) : null}
+          </div>
+        </>
+      ) : (
+        <p className="history__message">{t('chart.noValues')}</p>
+      )}
+    </section>
+  );
+}

@@ -1,0 +1,44 @@
+/** What kind of sensor an icon is, drawn inside its state shape (box -1…1). */
+import type { SensorKind } from '../../../contract/facility.ts';
+
+interface KindGlyphProps {
+  kind: SensorKind;
+  color: string;
+}
+
+export function KindGlyph({ kind, color }: KindGlyphProps) {
+  switch (kind) {
+    case 'gas':
+      // A flame.
+      return (
+        <path
+          d="M0,-0.62 C0.32,-0.28 0.5,0 0.42,0.26 C0.34,0.56 -0.34,0.56 -0.42,0.26 C-0.5,0 -0.24,-0.14 -0.12,-0.38 C-0.02,-0.2 0.06,-0.12 0.12,-0.1 C0.12,-0.3 0.06,-0.46 0,-0.62 Z"
+          fill={color}
+        />
+      );
+    case 'co':
+      return (
+        <text x={0} y={0.25} textAnchor="middle" fontSize={0.72} fontWeight={800} fill={color}>
+          CO
+        </text>
+      );
+    case 'smoke':
+      // Three rising wisps.
+      return (
+        <path
+          d="M-0.4,0.5 C-0.6,0.2 -0.2,0 -0.4,-0.5 M0,0.5 C-0.2,0.2 0.2,0 0,-0.5 M0.4,0.5 C0.2,0.2 0.6,0 0.4,-0.5"
+          fill="none"
+          stroke={color}
+          strokeWidth={0.16}
+          strokeLinecap="round"
+        />
+      );
+    case 'door':
+      return (
+        <g>
+          <path d="M-0.36,0.55 V-0.55 H0.36 V0.55" fill="none" stroke={color} strokeWidth={0.16} strokeLinejoin="round" />
+          <circle cx={0.16} cy={0.05} r={0.09} fill={color} />
+        </g>
+      );
+  }
+}

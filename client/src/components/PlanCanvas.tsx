@@ -1,0 +1,70 @@
+/**
+ * A floor plan with its sensors. The plan SVG is shown through <img> (it comes from a config
+ * file and is never inlined); an SVG overlay with the same viewBox and the same aspect-ratio
+ * rules places the sensors on it.
+ */
+import type { CSSProperties } from 'react';
+import type { Floor, Sensor } from '../../../contract/facility.ts';
+import type { SensorDisplayState } from '../domain/sensor.status.ts';
+import { usePlanViewBox } from '../hooks/usePlanViewBox.ts';
+import { useI18n } from '../i18n/I18nContext.ts';
+import { SensorMarker } from './SensorMarker.tsx';
+
+interface PlanCanvasProps {
+  floor: Floor;
+  sensors: readonly Sensor[];
+  states: ReadonlyMap<string, SensorDisplayState>;
+  selectedId: string | null;
+  stale: boolean;
+  onSelect: (sensorId: string) => void;
+}
+
+/** Marker radius as a share of the plan's longer side: legible at wall size, not cluttered. */
+const MARKER_SCALE = 0.016;
+
+export function PlanCanvas({ floor, sensors, states, selectedId, stale, onSelect }: PlanCanvasProps) {
+  const { t } = useI18n();
+  const geometry = usePlanViewBox(floor.planUrl);
+
+  if (geometry.kind === 'error') return <p className="plan__message plan__message--error">{t('plan.error')}</p>;
+  if (geometry.kind === 'loading') return <p className="plan__message">{t('plan.loading')}</p>;
+
+  const { x, y, width, height } = geometry.viewBox;
+  const radius = Math.max(width, height) * MARKER_SCALE;
+  // Draw the worst states last so they sit on top where markers overlap.
+  const ordered = [...sensors].sort((a, b) => drawOrder(states.get(a.id)) - drawOrder(states.get(b.id)));
+
+  return (
+    <div className="plan__canvas" style={{ '--plan-ratio': width / height } as CSSProperties}>
+      <img className="plan__image" src={floor.planUrl} alt={t('plan.title', { floor: floor.name })} draggable={false} />
+      <svg className="plan__overlay" viewBox={`${x} ${y} ${width} ${height}`} preserveAspectRatio="xMidYMid meet">
+        {ordered.map((sensor) => (
+          <SensorMarker
+            key={sensor.id}
+            sensor={sensor}
+            state={states.get(sensor.id) ?? 'unknown'}
+            radius={radius}
+            selected={sensor.id === selectedId}
+            stale={stale}
+            onSelect={onSelect}
+          />
+        ))}
+      </svg>
+    </div>
+  );
+}
+
+const DRAW_ORDER: Record<SensorDisplayState, number> = {
+  normal: 0,
+  unknown: 1,
+  out_of_service: 2,
+  shelved: 3,
+  offline: 4,
+  trouble: 5,
+  pre_alarm: 6,
+  alarm: 7,
+};
+
+function drawOrder(state: SensorDisplayState | undefined): number {
+  return DRAW_ORDER[state ?? 'unknown'];
+}

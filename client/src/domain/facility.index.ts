@@ -1,0 +1,28 @@
+/** Lookups over the facility the dashboard needs again and again (built once per load). */
+import type { Facility, Floor, Sensor, Site, Zone } from '../../../contract/facility.ts';
+
+export interface FacilityIndex {
+  sensorsById: ReadonlyMap<string, Sensor>;
+  sitesById: ReadonlyMap<string, Site>;
+  floorOf: (siteId: string, floorId: string) => Floor | undefined;
+  zoneOf: (siteId: string, zoneId: string) => { zone: Zone; floor: Floor } | undefined;
+}
+
+export function indexFacility(facility: Facility): FacilityIndex {
+  const sensorsById = new Map(facility.sensors.map((s) => [s.id, s]));
+  const sitesById = new Map(facility.sites.map((s) => [s.id, s]));
+  const floors = new Map<string, Floor>();
+  const zones = new Map<string, { zone: Zone; floor: Floor }>();
+  for (const site of facility.sites) {
+    for (const floor of site.floors) {
+      floors.set(`${site.id}/${floor.id}`, floor);
+      for (const zone of floor.zones) zones.set(`${site.id}/${zone.id}`, { zone, floor });
+    }
+  }
+  return {
+    sensorsById,
+    sitesById,
+    floorOf: (siteId, floorId) => floors.get(`${siteId}/${floorId}`),
+    zoneOf: (siteId, zoneId) => zones.get(`${siteId}/${zoneId}`),
+  };
+}

@@ -1,0 +1,111 @@
+/**
+ * What a sensor icon shows: one display state per sensor, derived from its open alarms and
+ * its last known health, and how each state looks. Colour is never the only cue: every state
+ * has its own shape and a text label (WCAG 1.4.1 "Use of Color").
+ */
+import type { SensorState } from '../../../contract/facility.ts';
+import type { Alarm } from '../live/alarm.types.ts';
+
+export const SENSOR_DISPLAY_STATES = [
+  'alarm',
+  'pre_alarm',
+  'offline',
+  'trouble',
+  'shelved',
+  'out_of_service',
+  'unknown',
+  'normal',
+] as const;
+export type SensorDisplayState = (typeof SENSOR_DISPLAY_STATES)[number];
+
+export type StateShape = 'octagon' | 'triangle' | 'diamond' | 'circle' | 'square' | 'slashed-square' | 'dashed-circle';
+
+export interface StateStyle {
+  /** CSS custom property holding the state's colour (themes define it). */
+  colorVar: string;
+  shape: StateShape;
+  /** i18n key of the label shown in the legend and tooltip. */
+  labelKey: `state.${SensorDisplayState}`;
+}
+
+export const STATE_STYLES: Record<SensorDisplayState, StateStyle> = {
+  alarm: { colorVar: '--state-alarm', shape: 'octagon', labelKey: 'state.alarm' },
+  pre_alarm: { colorVar: '--state-pre-alarm', shape: 'triangle', labelKey: 'state.pre_alarm' },
+  trouble: { colorVar: '--state-trouble', shape: 'diamond', labelKey: 'state.trouble' },
+  offline: { colorVar: '--state-offline', shape: 'dashed-circle', labelKey: 'state.offline' },
+  shelved: { colorVar: '--state-shelved', shape: 'square', labelKey: 'state.shelved' },
+  out_of_service: { colorVar: '--state-oos', shape: 'slashed-square', labelKey: 'state.out_of_service' },
+  unknown: { colorVar: '--state-unknown', shape: 'dashed-circle', labelKey: 'state.unknown' },
+  normal: { colorVar: '--state-normal', shape: 'circle', labelKey: 'state.normal' },
+};
+
+/** Worst first: when a sensor has several conditions, the first one listed wins. */
+const RANK: Record<SensorDisplayState, number> = Object.fromEntries(
+  SENSOR_DISPLAY_STATES.map((s, i) => [s, i]),
+) as Record<SensorDisplayState, number>;
+
+/** The display state an alarm puts its sensor in, or null when it no longer shows. */
+export function alarmDisplayState(alarm: Alarm): SensorDisplayState | null {
+  switch (alarm.state) {
+    case 'out_of_service':
+      return 'out_of_service';
+    case 'shelved':
+      return 'shelved';
+    case 'cleared':
+      return null;
+    case 'active_unacked':
+    case 'active_acked':
+    // ISA-18.2 "return to normal unacknowledged": still needs the officer, keep it visible.
+    case 'cleared_unacked':
+      break;
+  }
+  switch (alarm.class) {
+    case 'alarm':
+      return alarm.type.includes('pre_alarm') ? 'pre_alarm' : 'alarm';
+    case 'supervisory':
+      return 'pre_alarm';
+    case 'trouble':
+      return alarm.type === 'offline' ? 'offline' : 'trouble';
+  }
+}
+
+export function sensorDisplayState(state: SensorState | undefined, alarms: readonly Alarm[]): SensorDisplayState {
+  // Maintenance overrides everything: the sensor raises nothing while out of service.
+  if (alarms.some((a) => a.state === 'out_of_service')) return 'out_of_service';
+  let worst: SensorDisplayState = 'normal';
+  for (const alarm of alarms) {
+    const s = alarmDisplayState(alarm);
+    if (s && RANK[s] < RANK[worst]) worst = s;
+  }
+  if (state?.online === false && RANK.offline < RANK[worst]) worst = 'offline';
+  if (worst === 'normal' && (!state || state.lastSeen === null)) return 'unknown';
+  return worst;
+}
+
+/** Open alarms grouped by sensor id. */
+export function alarmsBySensor(alarms: Iterable<Alarm>): Map<string, Alarm[]> {
+  const bySensor = new Map<string, Alarm[]>();
+  for (const alarm of alarms) {
+    const list = bySensor.get(alarm.sensorId);
+    if (list) list.push(alarm);
+    else bySensor.set(alarm.sensorId, [alarm]);
+  }
+  return bySensor;
+}
+
+export type StateCounts = Record<SensorDisplayState, number>;
+
+export function emptyCounts(): StateCounts {
+  return Object.fromEntries(SENSOR_DISPLAY_STATES.map((s) => [s, 0])) as StateCounts;
+}
+
+export function countStates(states: Iterable<SensorDisplayState>): StateCounts {
+  const counts = emptyCounts();
+  for (const s of states) counts[s] += 1;
+  return counts;
+}
+
+/** Sensors needing attention (anything but normal, unknown or deliberately silenced). */
+export function attentionCount(counts: StateCounts): number {
+  return counts.alarm + counts.pre_alarm + counts.trouble + counts.offline;
+}

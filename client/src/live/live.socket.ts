@@ -1,0 +1,63 @@
+/** Owns the one Socket.IO connection and feeds the live store from it. */
+import { io, type Socket } from 'socket.io-client';
+import type { ClientToServerEvents, ServerToClientEvents } from './alarm.types.ts';
+import { LiveStore } from './live.store.ts';
+
+type LiveSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
+
+/** When a (non-recovered) connection brings no snapshot within this, ask for one explicitly. */
+const SNAPSHOT_TIMEOUT_MS = 3_000;
+
+export interface LiveConnection {
+  store: LiveStore;
+  close: () => void;
+}
+
+/** Renders at most once per animation frame, whatever the message rate. */
+function frameScheduler(flush: () => void): void {
+  if (typeof requestAnimationFrame === 'function' && document.visibilityState === 'visible') {
+    requestAnimationFrame(flush);
+  } else {
+    setTimeout(flush, 0);
+  }
+}
+
+export function connectLive(url = '/'): LiveConnection {
+  const socket: LiveSocket = io(url, {
+    path: '/socket.io',
+    withCredentials: true,
+    // Reconnect forever with a ceiling: a wall display must come back on its own.
+    reconnectionDelayMax: 5_000,
+  });
+  let snapshotTimer: ReturnType<typeof setTimeout> | undefined;
+  const store = new LiveStore({
+    requestResync: (sinceSeq) => socket.emit('resync', { sinceSeq }),
+    schedule: frameScheduler,
+  });
+
+  socket.on('connect', () => {
+    store.handleConnect(socket.recovered);
+    clearTimeout(snapshotTimer);
+    if (!socket.recovered) {
+      snapshotTimer = setTimeout(() => {
+        if (!store.getSnapshot().synced) socket.emit('resync', { sinceSeq: store.getSnapshot().seq });
+      }, SNAPSHOT_TIMEOUT_MS);
+    }
+  });
+  socket.on('disconnect', () => store.handleDisconnect(Date.now()));
+  socket.on('connect_error', () => store.handleConnectError(Date.now()));
+  socket.on('snapshot', (snapshot) => {
+    clearTimeout(snapshotTimer);
+    store.handleSnapshot(snapshot);
+  });
+  socket.on('alarm', (event) => store.handleAlarmEvent(event));
+  socket.on('sensor', (updates) => store.handleSensorUpdates(updates));
+
+  return {
+    store,
+    close: () => {
+      clearTimeout(snapshotTimer);
+      socket.close();
+    },
+  };
+}

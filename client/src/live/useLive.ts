@@ -1,0 +1,26 @@
+import { createContext, useContext, useEffect, useSyncExternalStore } from 'react';
+import type { LiveState, LiveStore } from './live.store.ts';
+import type { SensorUpdate } from './alarm.types.ts';
+
+export const LiveStoreContext = createContext<LiveStore | null>(null);
+
+function useStore(): LiveStore {
+  const store = useContext(LiveStoreContext);
+  if (!store) throw new Error('useLive needs a <LiveStoreContext.Provider>');
+  return store;
+}
+
+/**
+ * A slice of live state. The selector must return something already in the state (or a
+ * primitive), not a freshly built object, or React re-renders forever.
+ */
+export function useLive<T>(select: (state: LiveState) => T): T {
+  const store = useStore();
+  return useSyncExternalStore(store.subscribe, () => select(store.getSnapshot()));
+}
+
+/** Calls `onUpdate` with each live value of one sensor while mounted. */
+export function useSensorFeed(sensorId: string, onUpdate: (update: SensorUpdate) => void): void {
+  const store = useStore();
+  useEffect(() => store.subscribeSensor(sensorId, onUpdate), [store, sensorId, onUpdate]);
+}
