@@ -130,7 +130,13 @@ export async function main(): Promise<void> {
     username: config.MQTT_USERNAME,
     password: config.MQTT_PASSWORD,
     topics: ['vigil/+/+/+'],
-    onMessage: (topic, payload, done) => ingest.handleMqttMessage(topic, payload, done),
+    onMessage: (topic, payload, done) => {
+      const received = performance.now();
+      ingest.handleMqttMessage(topic, payload, () => {
+        metrics.ingestToStored.observe((performance.now() - received) / 1000);
+        done();
+      });
+    },
     isSaturated: () => writer.saturated,
     whenDrained: () => writer.whenDrained(),
     onBrokerDropped: (n) => metrics.brokerDropped.set(n),

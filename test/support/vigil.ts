@@ -1,0 +1,106 @@
+/**
+ * Runs the real Vigil server (`tsx server/src/main.ts`) as a child process for integration and
+ * e2e tests: stop (SIGTERM), kill -9 and start again with the same data directory.
+ */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { ManagedProcess, freePort, httpStatus } from './services.ts';
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+export const TEST_API_KEY = 'test-ingest-key-0123456789';
+
+export interface VigilOptions {
+  mqttUrl?: string;
+  influxUrl: string;
+  influxDb?: string;
+  /** Extra environment (e.g. FACILITY_FILE); wins over the defaults here. */
+  env?: Record<string, string>;
+}
+
+export interface VigilHandle {
+  url: string;
+  port: number;
+  mqttPort: number;
+  dataDir: string;
+  logFile: string;
+  /** The server's process id while it runs (for memory figures in benchmarks). */
+  readonly pid: number | undefined;
+  start(): Promise<void>;
+  stop(): Promise<void>;
+  kill(): Promise<void>;
+  api<T = unknown>(pathname: string, init?: RequestInit): Promise<{ status: number; body: T }>;
+}
+
+export async function startVigil(opts: VigilOptions): Promise<VigilHandle> {
+  const port = await freePort();
+  const mqttPort = await freePort();
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'vigil-test-state-'));
+  const logFile = path.join(dataDir, 'vigil.log');
+  const url = `http://127.0.0.1:${port}`;
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    PORT: String(port),
+    HOST: '127.0.0.1',
+    MQTT_PORT: String(mqttPort),
+    INFLUX_URL: opts.influxUrl,
+    INFLUX_DB: opts.influxDb ?? 'vigil',
+    DATA_DIR: dataDir,
+    INGEST_API_KEY: TEST_API_KEY,
+    LOG_LEVEL: 'info',
+    ...opts.env,
+  };
+  if (opts.mqttUrl) env.MQTT_URL = opts.mqttUrl;
+  else delete env.MQTT_URL;
+  const proc = new ManagedProcess({
+    name: 'vigil',
+    command: path.join(ROOT, 'node_modules/.bin/tsx'),
+    args: [path.join(ROOT, 'server/src/main.ts')],
+    env,
+    logFile,
+    ready: async () => (await httpStatus(`${url}/api/health`)) !== null,
+    readyTimeoutMs: 30_000,
+  });
+  await proc.start();
+  return {
+    url,
+    port,
+    mqttPort,
+    dataDir,
+    logFile,
+    get pid() {
+      return proc.pid;
+    },
+    start: () => proc.start(),
+    stop: () => proc.stop(),
+    kill: () => proc.kill(),
+    async api<T>(pathname: string, init?: RequestInit) {
+      const res = await fetch(`${url}${pathname}`, init);
+      const text = await res.text();
+      let body: unknown = text;
+      try {
+        body = JSON.parse(text);
+      } catch {
+        /* not JSON: keep the text */
+      }
+      return { status: res.status, body: body as T };
+    },
+  };
+}
+
+/** Polls `check` until it returns a truthy value or the time is up (no fixed sleeps in tests). */
+export async function eventually<T>(check: () => Promise<T | undefined | null | false> | T | undefined | null | false, timeoutMs = 15_000, what = 'condition'): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let last: unknown;
+  for (;;) {
+    try {
+      const v = await check();
+      if (v) return v;
+    } catch (err) {
+      last = err;
+    }
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}${last ? `: ${(last as Error).message}` : ''}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
