@@ -1,8 +1,10 @@
 /** The signed-in screen: header, lost-connection banner, alarm queue, floor plan, sensor panel. */
 import { useCallback, useMemo, useState } from 'react';
+import type { Alarm } from '../../contract/alarm.ts';
 import type { Facility } from '../../contract/facility.ts';
 import { AlarmConsole } from './components/AlarmConsole.tsx';
 import { ConnectionBanner } from './components/ConnectionBanner.tsx';
+import { DrillBanner } from './components/DrillBanner.tsx';
 import { FloorPlanView } from './components/FloorPlanView.tsx';
 import { Header } from './components/Header.tsx';
 import { SensorPanel } from './components/SensorPanel.tsx';
@@ -11,7 +13,6 @@ import { useHealth } from './hooks/useHealth.ts';
 import type { Preferences } from './hooks/usePreferences.ts';
 import { useSensorDisplayStates } from './hooks/useSensorDisplayStates.ts';
 import { I18nContext, makeI18n } from './i18n/I18nContext.ts';
-import type { Alarm } from './live/alarm.types.ts';
 import { useLive } from './live/useLive.ts';
 
 interface DashboardProps {
@@ -59,6 +60,7 @@ export function Dashboard({ facility, prefs, onChangePrefs }: DashboardProps) {
       <div className="app">
         <Header facility={facility} siteId={site.id} health={health} prefs={prefs} onSelectSite={setSiteId} onChangePrefs={onChangePrefs} />
         <ConnectionBanner />
+        <DrillBanner />
         <main className="layout">
           <AlarmConsole index={index} onLocate={handleLocate} />
           <div className="layout__plan">

@@ -1,7 +1,6 @@
 /** The REST calls the dashboard makes; every error becomes an `ApiRequestError` with a code. */
 import type { ApiError, HealthResponse, ReadingsResponse } from '../../../contract/api.ts';
 import type { Facility, SensorState } from '../../../contract/facility.ts';
-import type { Alarm } from '../live/alarm.types.ts';
 
 export class ApiRequestError extends Error {
   constructor(
@@ -50,10 +49,16 @@ export function fetchReadings(sensorId: string, query: URLSearchParams, signal?:
   return request<ReadingsResponse>(`/api/sensors/${encodeURIComponent(sensorId)}/readings?${query.toString()}`, { signal });
 }
 
-export function acknowledgeAlarm(alarmId: string, note?: string): Promise<Alarm> {
-  return request<Alarm>(`/api/alarms/${encodeURIComponent(alarmId)}/ack`, {
-    method: 'POST',
-    headers: { 'Content-Type': 'application/json' },
-    body: JSON.stringify(note ? { note } : {}),
-  });
+function postAction(path: string, body: object): Promise<unknown> {
+  return request<unknown>(path, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body) });
+}
+
+/** `POST /api/alarms/:id/ack`; the new state arrives as a live event, the answer is not needed. */
+export function acknowledgeAlarm(alarmId: string, note?: string): Promise<unknown> {
+  return postAction(`/api/alarms/${encodeURIComponent(alarmId)}/ack`, note ? { note } : {});
+}
+
+/** `POST /api/incidents/:id/ack`: acknowledges every member of a flood incident. */
+export function acknowledgeIncident(incidentId: string, note?: string): Promise<unknown> {
+  return postAction(`/api/incidents/${encodeURIComponent(incidentId)}/ack`, note ? { note } : {});
 }

@@ -1,13 +1,14 @@
 /** The duty officer's alarm queue (issue 5 "Duty officer: live console"). */
 import { useCallback, useMemo, useState } from 'react';
-import { acknowledgeAlarm } from '../api/api.client.ts';
-import { buildQueue } from '../domain/alarm.queue.ts';
+import type { Alarm } from '../../../contract/alarm.ts';
+import { acknowledgeAlarm, acknowledgeIncident } from '../api/api.client.ts';
+import { buildQueue, type AlarmQueue as Queue } from '../domain/alarm.queue.ts';
 import type { FacilityIndex } from '../domain/facility.index.ts';
 import { useNow } from '../hooks/useNow.ts';
 import { useI18n } from '../i18n/I18nContext.ts';
-import type { Alarm } from '../live/alarm.types.ts';
 import { useLive } from '../live/useLive.ts';
 import { AlarmRow, type AckStatus } from './AlarmRow.tsx';
+import { IncidentRow } from './IncidentRow.tsx';
 
 interface AlarmConsoleProps {
   index: FacilityIndex;
@@ -16,26 +17,36 @@ interface AlarmConsoleProps {
 
 export function AlarmConsole({ index, onLocate }: AlarmConsoleProps) {
   const alarms = useLive((s) => s.alarms);
+  const incidents = useLive((s) => s.incidents);
   const synced = useLive((s) => s.synced);
-  const queue = useMemo(() => buildQueue(alarms.values()), [alarms]);
-  return <AlarmQueue queue={queue} index={index} stale={!synced} onLocate={onLocate} onAcknowledge={acknowledgeAlarm} />;
+  const queue = useMemo(() => buildQueue(alarms.values(), incidents), [alarms, incidents]);
+  return (
+    <AlarmQueue
+      queue={queue}
+      index={index}
+      stale={!synced}
+      onLocate={onLocate}
+      onAcknowledge={acknowledgeAlarm}
+      onAcknowledgeIncident={acknowledgeIncident}
+    />
+  );
 }
 
 interface AlarmQueueProps {
-  queue: ReturnType<typeof buildQueue>;
+  queue: Queue;
   index: FacilityIndex;
   stale: boolean;
   onLocate: (alarm: Alarm) => void;
   onAcknowledge: (alarmId: string) => Promise<unknown>;
+  onAcknowledgeIncident: (incidentId: string) => Promise<unknown>;
 }
 
-/** The queue itself, free of the live store so it renders in tests from plain data. */
-export function AlarmQueue({ queue, index, stale, onLocate, onAcknowledge }: AlarmQueueProps) {
-  const { t } = useI18n();
-  const now = useNow();
-  const [acks, setAcks] = useState<ReadonlyMap<string, AckStatus>>(new Map());
+type AckMap = ReadonlyMap<string, AckStatus>;
 
-  const setAck = useCallback((id: string, status: AckStatus | undefined) => {
+/** Tracks requests in flight and failures; the acknowledged state itself arrives as a live event. */
+function useAckRequests(send: (id: string) => Promise<unknown>): [AckMap, (id: string) => void] {
+  const [acks, setAcks] = useState<AckMap>(new Map());
+  const set = useCallback((id: string, status: AckStatus | undefined) => {
     setAcks((prev) => {
       const next = new Map(prev);
       if (status) next.set(id, status);
@@ -43,18 +54,25 @@ export function AlarmQueue({ queue, index, stale, onLocate, onAcknowledge }: Ala
       return next;
     });
   }, []);
-
-  const handleAcknowledge = useCallback(
-    (alarmId: string) => {
-      setAck(alarmId, { kind: 'pending' });
-      // The acknowledged state arrives as a live alarm event; only failures are kept here.
-      onAcknowledge(alarmId).then(
-        () => setAck(alarmId, undefined),
-        (err: unknown) => setAck(alarmId, { kind: 'failed', message: err instanceof Error ? err.message : String(err) }),
+  const handle = useCallback(
+    (id: string) => {
+      set(id, { kind: 'pending' });
+      send(id).then(
+        () => set(id, undefined),
+        (err: unknown) => set(id, { kind: 'failed', message: err instanceof Error ? err.message : String(err) }),
       );
     },
-    [onAcknowledge, setAck],
+    [send, set],
   );
+  return [acks, handle];
+}
+
+/** The queue itself, free of the live store so it renders in tests from plain data. */
+export function AlarmQueue({ queue, index, stale, onLocate, onAcknowledge, onAcknowledgeIncident }: AlarmQueueProps) {
+  const { t } = useI18n();
+  const now = useNow();
+  const [alarmAcks, handleAcknowledge] = useAckRequests(onAcknowledge);
+  const [incidentAcks, handleAcknowledgeIncident] = useAckRequests(onAcknowledgeIncident);
 
   return (
     <section className={`console${stale ? ' console--stale' : ''}`} aria-label={t('queue.title')}>
@@ -66,14 +84,37 @@ export function AlarmQueue({ queue, index, stale, onLocate, onAcknowledge }: Ala
           </span>
         ) : null}
       </header>
-      {stale ? <p className="console__stale">{t('queue.stale')}</p> : null}
-      {queue.active.length === 0 ? (
+      {stale ? <p className="console__stale">⚠ {t('queue.stale')}</p> : null}
+      {queue.items.length === 0 ? (
         <p className="console__empty">✓ {t('queue.empty')}</p>
       ) : (
-        <ol className="console__list">
-          {queue.active.map((alarm) => (
-            <AlarmRow key={alarm.id} alarm={alarm} now={now} index={index} ack={acks.get(alarm.id)} onAcknowledge={handleAcknowledge} onLocate={onLocate} />
-          ))}
+        <ol className="console__list" data-testid="alarm-queue">
+          {queue.items.map((item) =>
+            item.kind === 'alarm' ? (
+              <AlarmRow
+                key={item.alarm.id}
+                alarm={item.alarm}
+                now={now}
+                index={index}
+                ack={alarmAcks.get(item.alarm.id)}
+                onAcknowledge={handleAcknowledge}
+                onLocate={onLocate}
+              />
+            ) : (
+              <IncidentRow
+                key={item.incident.id}
+                incident={item.incident}
+                alarms={item.alarms}
+                now={now}
+                index={index}
+                ack={incidentAcks.get(item.incident.id)}
+                alarmAcks={alarmAcks}
+                onAcknowledge={handleAcknowledge}
+                onAcknowledgeIncident={handleAcknowledgeIncident}
+                onLocate={onLocate}
+              />
+            ),
+          )}
         </ol>
       )}
       <SilencedList title={t('queue.shelved', { n: queue.shelved.length })} alarms={queue.shelved} now={now} index={index} onLocate={onLocate} />

@@ -1,9 +1,9 @@
 import { memo } from 'react';
+import type { Alarm } from '../../../contract/alarm.ts';
 import { isUnacked } from '../domain/alarm.queue.ts';
 import type { FacilityIndex } from '../domain/facility.index.ts';
-import { alarmTypeLabel } from '../i18n/alarm.labels.ts';
+import { conditionLabel } from '../i18n/alarm.labels.ts';
 import { useI18n } from '../i18n/I18nContext.ts';
-import type { Alarm } from '../live/alarm.types.ts';
 import { PriorityBadge } from './PriorityBadge.tsx';
 
 export type AckStatus = { kind: 'pending' } | { kind: 'failed'; message: string };
@@ -19,12 +19,9 @@ interface AlarmRowProps {
 
 export const AlarmRow = memo(function AlarmRow({ alarm, now, index, ack, onAcknowledge, onLocate }: AlarmRowProps) {
   const { t, locale, duration } = useI18n();
-  const sensor = index.sensorsById.get(alarm.sensorId);
-  const place = index.zoneOf(alarm.siteId, alarm.zoneId);
   const unacked = isUnacked(alarm);
-  // Every site's alarms share one queue (none may hide behind the site selector): name the site.
-  const siteName = index.sitesById.size > 1 ? index.sitesById.get(alarm.siteId)?.name ?? alarm.siteId : undefined;
-  const location = [place?.zone.name ?? alarm.zoneId, place?.floor.name, siteName].filter(Boolean).join(' · ');
+  const located = index.sensorsById.has(alarm.sensorId);
+  const value = alarm.lastValue !== null ? `${alarm.lastValue}${alarm.unit ? ` ${alarm.unit}` : ''}` : null;
 
   return (
     <li
@@ -34,18 +31,21 @@ export const AlarmRow = memo(function AlarmRow({ alarm, now, index, ack, onAckno
     >
       <PriorityBadge priority={alarm.priority} />
       <div className="alarm__main">
-        <div className="alarm__title">
+        <div className="alarm__title" title={alarm.message}>
           {alarm.drill ? (
             <span className="tag tag--drill" title={alarm.drill}>
               {t('queue.drill')}
             </span>
           ) : null}
-          <span className="alarm__type">{alarmTypeLabel(alarm.type, locale)}</span>
-          <span className="alarm__sensor">{sensor?.name ?? alarm.sensorId}</span>
+          <span className="alarm__type">{conditionLabel(alarm.condition, locale)}</span>
+          {value ? <span className="alarm__value">{value}</span> : null}
+          <span className="alarm__sensor">{alarm.sensorName || alarm.sensorId}</span>
         </div>
         <div className="alarm__meta">
-          <span className="alarm__location">{location}</span>
+          <span className="alarm__location">{alarmLocation(alarm, index)}</span>
           <span className={`alarm__state alarm__state--${alarm.state}`}>{t(`alarmState.${alarm.state}`)}</span>
+          {alarm.latching && !alarm.conditionActive && alarm.resetAt === null ? <span className="tag tag--plain">{t('queue.latched')}</span> : null}
+          {alarm.chattering ? <span className="tag tag--plain">{t('queue.chattering')}</span> : null}
           {alarm.escalationLevel > 0 ? (
             <span className="tag tag--escalated" data-escalation={alarm.escalationLevel}>
               ▲ {t('queue.escalated', { n: alarm.escalationLevel })}
@@ -59,11 +59,11 @@ export const AlarmRow = memo(function AlarmRow({ alarm, now, index, ack, onAckno
         ) : null}
       </div>
       <div className="alarm__side">
-        <span className="alarm__elapsed" title={t('queue.title')}>
+        <span className="alarm__elapsed" title={t('queue.elapsed')}>
           {duration(now - alarm.raisedAt)}
         </span>
         <div className="alarm__actions">
-          {sensor ? (
+          {located ? (
             <button type="button" className="btn btn--ghost" onClick={() => onLocate(alarm)} aria-label={t('queue.locate')} title={t('queue.locate')}>
               ⌖
             </button>
@@ -78,3 +78,11 @@ export const AlarmRow = memo(function AlarmRow({ alarm, now, index, ack, onAckno
     </li>
   );
 });
+
+/** "Hot kitchen · Canteen, ground floor", plus the site when the facility has several. */
+export function alarmLocation(alarm: Pick<Alarm, 'siteId' | 'zoneId'>, index: FacilityIndex): string {
+  const place = index.zoneOf(alarm.siteId, alarm.zoneId);
+  // Every site's alarms share one queue (none may hide behind the site selector): name the site.
+  const siteName = index.sitesById.size > 1 ? (index.sitesById.get(alarm.siteId)?.name ?? alarm.siteId) : undefined;
+  return [place?.zone.name ?? alarm.zoneId, place?.floor.name, siteName].filter(Boolean).join(' · ');
+}

@@ -1,10 +1,10 @@
 import { PRIORITY_STYLES } from '../domain/priority.style.ts';
-import type { AlarmPriority } from '../live/alarm.types.ts';
+import type { Priority } from '../../../contract/alarm.ts';
 import { useI18n } from '../i18n/I18nContext.ts';
 import { ShapeIcon } from './ShapePath.tsx';
 
 /** Priority by colour, icon and word together. */
-export function PriorityBadge({ priority }: { priority: AlarmPriority }) {
+export function PriorityBadge({ priority }: { priority: Priority }) {
   const { t } = useI18n();
   const style = PRIORITY_STYLES[priority];
   return (

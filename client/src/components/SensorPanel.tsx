@@ -1,6 +1,7 @@
 /** Everything about one sensor: identity, live health, and its history chart. */
 import { useEffect, useRef } from 'react';
-import type { Sensor, SensorState } from '../../../contract/facility.ts';
+import type { SensorLiveState } from '../../../contract/alarm.ts';
+import type { Sensor } from '../../../contract/facility.ts';
 import type { FacilityIndex } from '../domain/facility.index.ts';
 import { STATE_STYLES, type SensorDisplayState } from '../domain/sensor.status.ts';
 import { useNow } from '../hooks/useNow.ts';
@@ -10,7 +11,7 @@ import { ShapeIcon } from './ShapePath.tsx';
 
 interface SensorPanelProps {
   sensor: Sensor;
-  state: SensorState | undefined;
+  state: SensorLiveState | undefined;
   displayState: SensorDisplayState;
   index: FacilityIndex;
   stale: boolean;

@@ -1,4 +1,4 @@
-import type { AlarmPriority } from '../live/alarm.types.ts';
+import type { Priority } from '../../../contract/alarm.ts';
 
 export type PriorityIcon = 'octagon' | 'triangle' | 'diamond' | 'circle';
 
@@ -7,11 +7,11 @@ export interface PriorityStyle {
   icon: PriorityIcon;
   /** Text inside the icon, so the icon reads even in greyscale. */
   glyph: string;
-  labelKey: `priority.${AlarmPriority}`;
+  labelKey: `priority.${Priority}`;
 }
 
 /** Priority is shown by colour, icon shape and text together (never colour alone). */
-export const PRIORITY_STYLES: Record<AlarmPriority, PriorityStyle> = {
+export const PRIORITY_STYLES: Record<Priority, PriorityStyle> = {
   critical: { colorVar: '--prio-critical', icon: 'octagon', glyph: '!!', labelKey: 'priority.critical' },
   high: { colorVar: '--prio-high', icon: 'triangle', glyph: '!', labelKey: 'priority.high' },
   medium: { colorVar: '--prio-medium', icon: 'diamond', glyph: '·', labelKey: 'priority.medium' },

@@ -3,8 +3,7 @@
  * its last known health, and how each state looks. Colour is never the only cue: every state
  * has its own shape and a text label (WCAG 1.4.1 "Use of Color").
  */
-import type { SensorState } from '../../../contract/facility.ts';
-import type { Alarm } from '../live/alarm.types.ts';
+import type { Alarm, Condition, SensorLiveState } from '../../../contract/alarm.ts';
 
 export const SENSOR_DISPLAY_STATES = [
   'alarm',
@@ -44,34 +43,29 @@ const RANK: Record<SensorDisplayState, number> = Object.fromEntries(
   SENSOR_DISPLAY_STATES.map((s, i) => [s, i]),
 ) as Record<SensorDisplayState, number>;
 
+/** Conditions that warn before the alarm level: rate-of-rise and smoke pre-alarm. */
+const PRE_ALARM_CONDITIONS: ReadonlySet<Condition> = new Set(['gas_rise', 'co_rise', 'smoke_pre_alarm']);
+
 /** The display state an alarm puts its sensor in, or null when it no longer shows. */
 export function alarmDisplayState(alarm: Alarm): SensorDisplayState | null {
-  switch (alarm.state) {
-    case 'out_of_service':
-      return 'out_of_service';
-    case 'shelved':
-      return 'shelved';
-    case 'cleared':
-      return null;
-    case 'active_unacked':
-    case 'active_acked':
-    // ISA-18.2 "return to normal unacknowledged": still needs the officer, keep it visible.
-    case 'cleared_unacked':
-      break;
-  }
+  if (alarm.state === 'cleared') return null;
+  if (alarm.outOfService) return 'out_of_service';
+  if (alarm.shelved) return 'shelved';
+  // Active, acknowledged or not, and ISA-18.2 "returned to normal, unacknowledged": all still
+  // need the officer, so all stay visible.
   switch (alarm.class) {
     case 'alarm':
-      return alarm.type.includes('pre_alarm') ? 'pre_alarm' : 'alarm';
+      return PRE_ALARM_CONDITIONS.has(alarm.condition) ? 'pre_alarm' : 'alarm';
     case 'supervisory':
       return 'pre_alarm';
     case 'trouble':
-      return alarm.type === 'offline' ? 'offline' : 'trouble';
+      return alarm.condition === 'offline' ? 'offline' : 'trouble';
   }
 }
 
-export function sensorDisplayState(state: SensorState | undefined, alarms: readonly Alarm[]): SensorDisplayState {
+export function sensorDisplayState(state: SensorLiveState | undefined, alarms: readonly Alarm[]): SensorDisplayState {
   // Maintenance overrides everything: the sensor raises nothing while out of service.
-  if (alarms.some((a) => a.state === 'out_of_service')) return 'out_of_service';
+  if (state?.outOfService) return 'out_of_service';
   let worst: SensorDisplayState = 'normal';
   for (const alarm of alarms) {
     const s = alarmDisplayState(alarm);

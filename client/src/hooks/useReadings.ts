@@ -1,9 +1,9 @@
 /** History for the sensor panel: fetched per range, with live values appended while open. */
 import { useCallback, useEffect, useState } from 'react';
+import type { SensorLiveState } from '../../../contract/alarm.ts';
 import type { ReadingPoint, ReadingsResolution } from '../../../contract/api.ts';
 import { fetchReadings } from '../api/api.client.ts';
 import { PRESET_SPAN_MS, readingsQuery, resolveRange, type TimeRange } from '../domain/time.range.ts';
-import type { SensorUpdate } from '../live/alarm.types.ts';
 import { useSensorFeed } from '../live/useLive.ts';
 
 export interface ChartPoint {
@@ -24,15 +24,19 @@ export function toChartPoints(points: readonly ReadingPoint[]): ChartPoint[] {
   );
 }
 
-/** A live value appended to a "last N" window, dropping what slid out of it. */
-export function appendLive(state: ReadingsState, update: SensorUpdate, spanMs: number): ReadingsState {
-  if (state.kind !== 'ready' || update.value === undefined) return state;
+/**
+ * A live value appended to a "last N" window, dropping what slid out of it. The live state
+ * carries the last value and when the sensor was last heard; a status message moves `lastSeen`
+ * without a new reading, which adds a point at the last known value — what it still was.
+ */
+export function appendLive(state: ReadingsState, live: SensorLiveState, spanMs: number): ReadingsState {
+  if (state.kind !== 'ready' || live.lastValue === null || live.lastSeen === null) return state;
   const last = state.points[state.points.length - 1];
-  if (last && update.ts <= last.t) return state;
-  const from = update.ts - spanMs;
+  if (last && live.lastSeen <= last.t) return state;
+  const from = live.lastSeen - spanMs;
   const points = state.points.filter((p) => p.t >= from);
-  points.push({ t: update.ts, value: update.value });
-  return { ...state, from, to: Math.max(state.to, update.ts), points };
+  points.push({ t: live.lastSeen, value: live.lastValue });
+  return { ...state, from, to: Math.max(state.to, live.lastSeen), points };
 }
 
 export function useReadings(sensorId: string, range: TimeRange, enabled: boolean): ReadingsState {
@@ -56,8 +60,8 @@ export function useReadings(sensorId: string, range: TimeRange, enabled: boolean
   }, [sensorId, range, enabled]);
 
   const handleUpdate = useCallback(
-    (update: SensorUpdate) => {
-      if (range.kind === 'preset') setState((s) => appendLive(s, update, PRESET_SPAN_MS[range.preset]));
+    (live: SensorLiveState) => {
+      if (range.kind === 'preset') setState((s) => appendLive(s, live, PRESET_SPAN_MS[range.preset]));
     },
     [range],
   );

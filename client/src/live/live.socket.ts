@@ -1,6 +1,6 @@
 /** Owns the one Socket.IO connection and feeds the live store from it. */
 import { io, type Socket } from 'socket.io-client';
-import type { ClientToServerEvents, ServerToClientEvents } from './alarm.types.ts';
+import type { ClientToServerEvents, ServerToClientEvents } from '../../../contract/alarm.ts';
 import { LiveStore } from './live.store.ts';
 
 type LiveSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
@@ -31,7 +31,7 @@ export function connectLive(url = '/'): LiveConnection {
   });
   let snapshotTimer: ReturnType<typeof setTimeout> | undefined;
   const store = new LiveStore({
-    requestResync: (sinceSeq) => socket.emit('resync', { sinceSeq }),
+    requestResync: (lastSeq) => socket.emit('resync', lastSeq),
     schedule: frameScheduler,
   });
 
@@ -40,7 +40,7 @@ export function connectLive(url = '/'): LiveConnection {
     clearTimeout(snapshotTimer);
     if (!socket.recovered) {
       snapshotTimer = setTimeout(() => {
-        if (!store.getSnapshot().synced) socket.emit('resync', { sinceSeq: store.getSnapshot().seq });
+        if (!store.getSnapshot().synced) socket.emit('resync', store.getSnapshot().seq ?? 0);
       }, SNAPSHOT_TIMEOUT_MS);
     }
   });
@@ -52,6 +52,7 @@ export function connectLive(url = '/'): LiveConnection {
   });
   socket.on('alarm', (event) => store.handleAlarmEvent(event));
   socket.on('sensor', (updates) => store.handleSensorUpdates(updates));
+  socket.on('drill', (notice) => store.handleDrill(notice));
 
   return {
     store,

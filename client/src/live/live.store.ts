@@ -1,12 +1,13 @@
 /**
- * The dashboard's view of live state: connection, alarms and sensor states, kept in sequence.
+ * The dashboard's view of live state: connection, alarms, incidents and sensor states, kept in
+ * sequence (DESIGN.md "Realtime": snapshot on connect, then ordered events; a gap → resync).
  *
  * Pure and socket-free so it can be tested by feeding it messages; `live.socket.ts` wires it to
  * Socket.IO. State is immutable: each change produces a new `LiveState`, which is what
  * `useSyncExternalStore` needs.
  */
+import type { Alarm, AlarmEvent, AlarmSnapshot, DrillNotice, Incident, SensorLiveState } from '../../../contract/alarm.ts';
 import type { SensorState } from '../../../contract/facility.ts';
-import type { Alarm, AlarmEvent, LiveSnapshot, SensorUpdate } from './alarm.types.ts';
 
 export type ConnectionStatus = 'connecting' | 'connected' | 'disconnected';
 
@@ -18,8 +19,13 @@ export interface LiveState {
   synced: boolean;
   /** Last applied sequence number; null before the first snapshot. */
   seq: number | null;
+  /** Open alarms (not `cleared`) by id. */
   alarms: ReadonlyMap<string, Alarm>;
-  sensors: ReadonlyMap<string, SensorState>;
+  /** Incidents not yet closed, by id. */
+  incidents: ReadonlyMap<string, Incident>;
+  sensors: ReadonlyMap<string, SensorLiveState>;
+  /** Drills announced as started on this connection, by drill id. */
+  drills: ReadonlyMap<string, DrillNotice>;
   /** How many times a snapshot replaced the state after a gap or reconnect. */
   resyncCount: number;
 }
@@ -27,8 +33,8 @@ export interface LiveState {
 export type AlarmEventResult = 'applied' | 'duplicate' | 'buffered' | 'gap';
 
 export interface LiveStoreOptions {
-  /** Asked to fetch a fresh snapshot (on a sequence gap). */
-  requestResync: (sinceSeq: number | null) => void;
+  /** Asked to fetch a fresh snapshot (on a sequence gap); gets the last applied seq. */
+  requestResync: (lastSeq: number) => void;
   /** Defers listener notification so a burst of messages renders once; sync by default. */
   schedule?: (flush: () => void) => void;
 }
@@ -36,26 +42,26 @@ export interface LiveStoreOptions {
 /** Events that arrive while we wait for a snapshot; bounded so a flood cannot grow it forever. */
 const MAX_BUFFERED_EVENTS = 5_000;
 
-const EMPTY_STATE: LiveState = {
-  status: 'connecting',
-  lostSince: null,
-  synced: false,
-  seq: null,
-  alarms: new Map(),
-  sensors: new Map(),
-  resyncCount: 0,
-};
-
-type SensorListener = (update: SensorUpdate) => void;
+type SensorListener = (state: SensorLiveState) => void;
 
 export class LiveStore {
-  private state: LiveState = EMPTY_STATE;
+  private state: LiveState = {
+    status: 'connecting',
+    lostSince: null,
+    synced: false,
+    seq: null,
+    alarms: new Map(),
+    incidents: new Map(),
+    sensors: new Map(),
+    drills: new Map(),
+    resyncCount: 0,
+  };
   private readonly listeners = new Set<() => void>();
   private readonly sensorListeners = new Map<string, Set<SensorListener>>();
   private buffered: AlarmEvent[] = [];
-  private awaitingResync = false;
+  private awaitingSnapshot = true;
   private flushPending = false;
-  private readonly requestResync: (sinceSeq: number | null) => void;
+  private readonly requestResync: (lastSeq: number) => void;
   private readonly schedule: (flush: () => void) => void;
 
   constructor(options: LiveStoreOptions) {
@@ -70,7 +76,7 @@ export class LiveStore {
 
   readonly getSnapshot = (): LiveState => this.state;
 
-  /** Live values of one sensor as they arrive (the chart's live tail). */
+  /** Live states of one sensor as they arrive (the chart's live tail). */
   subscribeSensor(sensorId: string, listener: SensorListener): () => void {
     let set = this.sensorListeners.get(sensorId);
     if (!set) this.sensorListeners.set(sensorId, (set = new Set()));
@@ -84,49 +90,49 @@ export class LiveStore {
   /** Sensor states from `GET /api/sensors`, used until the first snapshot arrives. */
   seedSensors(sensors: readonly SensorState[]): void {
     if (this.state.seq !== null) return; // a snapshot is newer than any REST answer
-    this.update({ sensors: new Map(sensors.map((s) => [s.sensorId, s])) });
+    this.update({ sensors: new Map(sensors.map((s) => [s.sensorId, { ...s, outOfService: null }])) });
   }
 
   handleConnect(recovered: boolean): void {
     // A recovered Socket.IO session replays what was missed, in order: no snapshot needed
     // (sequence numbers still guard it). Otherwise the server sends a snapshot on connect.
     if (recovered && this.state.seq !== null) {
+      this.awaitingSnapshot = false;
       this.update({ status: 'connected', synced: true, lostSince: null });
     } else {
-      this.awaitingResync = true;
+      this.awaitingSnapshot = true;
       this.update({ status: 'connected' });
     }
   }
 
   handleDisconnect(now: number): void {
-    this.update({
-      status: 'disconnected',
-      synced: false,
-      lostSince: this.state.lostSince ?? now,
-    });
+    this.update({ status: 'disconnected', synced: false, lostSince: this.state.lostSince ?? now });
   }
 
-  /** A failed (re)connection attempt; the feed is lost from the first failure on. */
+  /** A failed (re)connection attempt: the feed is lost from the first failure on. */
   handleConnectError(now: number): void {
     if (this.state.status === 'connected') return;
     this.update({ status: 'disconnected', synced: false, lostSince: this.state.lostSince ?? now });
   }
 
-  handleSnapshot(snapshot: LiveSnapshot): void {
-    this.awaitingResync = false;
-    const alarms = new Map(snapshot.alarms.map((a) => [a.id, a]));
-    const sensors = new Map(snapshot.sensors.map((s) => [s.sensorId, s]));
+  handleSnapshot(snapshot: AlarmSnapshot): void {
+    this.awaitingSnapshot = false;
+    const next = {
+      alarms: new Map(snapshot.alarms.map((a) => [a.id, a])),
+      incidents: new Map(snapshot.incidents.map((i) => [i.id, i])),
+      sensors: new Map(snapshot.sensors.map((s) => [s.sensorId, s])),
+    };
+    // Events that arrived while the snapshot was on its way and are newer than it still count.
     const pending = this.buffered.filter((e) => e.seq > snapshot.seq).sort((a, b) => a.seq - b.seq);
     this.buffered = [];
     let seq = snapshot.seq;
     for (const event of pending) {
-      if (event.seq !== seq + 1) break; // still a hole: the next live event triggers another resync
-      applyAlarm(alarms, event.alarm);
+      if (event.seq !== seq + 1) break; // still a hole: the next live event asks again
+      applyEvent(next, event);
       seq = event.seq;
     }
     this.update({
-      alarms,
-      sensors,
+      ...next,
       seq,
       synced: true,
       lostSince: null,
@@ -137,34 +143,41 @@ export class LiveStore {
 
   handleAlarmEvent(event: AlarmEvent): AlarmEventResult {
     const { seq } = this.state;
-    if (this.awaitingResync || seq === null) {
+    if (this.awaitingSnapshot || seq === null) {
       this.bufferEvent(event);
       return 'buffered';
     }
     if (event.seq <= seq) return 'duplicate';
     if (event.seq !== seq + 1) {
       // A hole in the sequence: something was missed. Keep what came, ask for a snapshot.
-      this.awaitingResync = true;
+      this.awaitingSnapshot = true;
       this.bufferEvent(event);
       this.update({ synced: false });
       this.requestResync(seq);
       return 'gap';
     }
-    const alarms = new Map(this.state.alarms);
-    applyAlarm(alarms, event.alarm);
-    this.update({ alarms, seq: event.seq });
+    const next = { alarms: this.state.alarms, incidents: this.state.incidents, sensors: this.state.sensors };
+    applyEvent(next, event, true);
+    this.update({ ...next, seq: event.seq });
     return 'applied';
   }
 
-  handleSensorUpdates(updates: readonly SensorUpdate[]): void {
+  handleSensorUpdates(updates: readonly SensorLiveState[]): void {
     if (updates.length === 0) return;
     const sensors = new Map(this.state.sensors);
     for (const u of updates) {
-      sensors.set(u.sensorId, mergeSensor(sensors.get(u.sensorId), u));
+      sensors.set(u.sensorId, u);
       const listeners = this.sensorListeners.get(u.sensorId);
       if (listeners) for (const l of listeners) l(u);
     }
     this.update({ sensors });
+  }
+
+  handleDrill(notice: DrillNotice): void {
+    const drills = new Map(this.state.drills);
+    if (notice.state === 'started') drills.set(notice.drillId, notice);
+    else drills.delete(notice.drillId);
+    this.update({ drills });
   }
 
   private bufferEvent(event: AlarmEvent): void {
@@ -183,21 +196,38 @@ export class LiveStore {
   }
 }
 
-/** Closed and acknowledged alarms leave the live set; everything else is kept. */
-function applyAlarm(alarms: Map<string, Alarm>, alarm: Alarm): void {
-  if (alarm.state === 'cleared') alarms.delete(alarm.id);
-  else alarms.set(alarm.id, alarm);
+interface Collections {
+  alarms: ReadonlyMap<string, Alarm>;
+  incidents: ReadonlyMap<string, Incident>;
+  sensors: ReadonlyMap<string, SensorLiveState>;
 }
 
-function mergeSensor(prev: SensorState | undefined, u: SensorUpdate): SensorState {
-  return {
-    sensorId: u.sensorId,
-    lastSeen: Math.max(prev?.lastSeen ?? 0, u.ts),
-    lastValue: u.value ?? prev?.lastValue ?? null,
-    lastEvent: u.event ?? prev?.lastEvent ?? null,
-    // Any message from a device means it is talking; only the server says it went offline.
-    online: u.online ?? true,
-    battery: u.battery ?? prev?.battery ?? null,
-    rssi: u.rssi ?? prev?.rssi ?? null,
-  };
+/** Applies one event to the collections; `copy` replaces a touched map instead of mutating it. */
+function applyEvent(target: Collections, event: AlarmEvent, copy = false): void {
+  const edit = <K, V>(map: ReadonlyMap<K, V>): Map<K, V> => (copy ? new Map(map) : (map as Map<K, V>));
+  switch (event.subject) {
+    case 'alarm': {
+      const alarms = edit(target.alarms);
+      // Closed alarms leave the live set; everything else is kept, shelved and out of service too.
+      if (event.alarm.state === 'cleared') alarms.delete(event.alarmId);
+      else alarms.set(event.alarmId, event.alarm);
+      target.alarms = alarms;
+      break;
+    }
+    case 'incident': {
+      const incidents = edit(target.incidents);
+      if (event.incident.state === 'closed') incidents.delete(event.incidentId);
+      else incidents.set(event.incidentId, event.incident);
+      target.incidents = incidents;
+      break;
+    }
+    case 'sensor': {
+      const current = target.sensors.get(event.sensorId);
+      if (event.kind === 'sensor_test' || !current) break;
+      const sensors = edit(target.sensors);
+      sensors.set(event.sensorId, { ...current, outOfService: event.outOfService });
+      target.sensors = sensors;
+      break;
+    }
+  }
 }

@@ -1,6 +1,6 @@
 import { createContext, useContext, useEffect, useSyncExternalStore } from 'react';
 import type { LiveState, LiveStore } from './live.store.ts';
-import type { SensorUpdate } from './alarm.types.ts';
+import type { SensorLiveState } from '../../../contract/alarm.ts';
 
 export const LiveStoreContext = createContext<LiveStore | null>(null);
 
@@ -20,7 +20,7 @@ export function useLive<T>(select: (state: LiveState) => T): T {
 }
 
 /** Calls `onUpdate` with each live value of one sensor while mounted. */
-export function useSensorFeed(sensorId: string, onUpdate: (update: SensorUpdate) => void): void {
+export function useSensorFeed(sensorId: string, onUpdate: (state: SensorLiveState) => void): void {
   const store = useStore();
   useEffect(() => store.subscribeSensor(sensorId, onUpdate), [store, sensorId, onUpdate]);
 }

@@ -1,0 +1,68 @@
+/** A flood incident: one row for a zone's alarms, expandable to the alarms themselves. */
+import { useState } from 'react';
+import type { Alarm, Incident } from '../../../contract/alarm.ts';
+import type { FacilityIndex } from '../domain/facility.index.ts';
+import { useI18n } from '../i18n/I18nContext.ts';
+import { alarmLocation, AlarmRow, type AckStatus } from './AlarmRow.tsx';
+import { PriorityBadge } from './PriorityBadge.tsx';
+
+interface IncidentRowProps {
+  incident: Incident;
+  alarms: Alarm[];
+  now: number;
+  index: FacilityIndex;
+  /** The incident's own acknowledgement, and each member alarm's. */
+  ack: AckStatus | undefined;
+  alarmAcks: ReadonlyMap<string, AckStatus>;
+  onAcknowledge: (alarmId: string) => void;
+  onAcknowledgeIncident: (incidentId: string) => void;
+  onLocate: (alarm: Alarm) => void;
+}
+
+export function IncidentRow({ incident, alarms, now, index, ack, alarmAcks, onAcknowledge, onAcknowledgeIncident, onLocate }: IncidentRowProps) {
+  const { t, duration } = useI18n();
+  const [open, setOpen] = useState(false);
+  const unacked = incident.unackedCount > 0;
+
+  return (
+    <li className={`incident alarm--${incident.priority}${unacked ? ' incident--unacked' : ''}`} data-incident-id={incident.id}>
+      <div className="alarm incident__head">
+        <PriorityBadge priority={incident.priority} />
+        <div className="alarm__main">
+          <div className="alarm__title">
+            {incident.drill ? <span className="tag tag--drill">{t('queue.drill')}</span> : null}
+            <span className="alarm__type">{t('queue.incident', { zone: alarmLocation(incident, index) })}</span>
+          </div>
+          <div className="alarm__meta">
+            <span>{t('queue.incidentCount', { n: incident.alarmIds.length, u: incident.unackedCount })}</span>
+            <button type="button" className="link" aria-expanded={open} onClick={() => setOpen((o) => !o)}>
+              {open ? '▾' : '▸'} {t('queue.expand')}
+            </button>
+          </div>
+          {ack?.kind === 'failed' ? (
+            <div className="alarm__error" role="alert">
+              {t('queue.ackFailed', { msg: ack.message })}
+            </div>
+          ) : null}
+        </div>
+        <div className="alarm__side">
+          <span className="alarm__elapsed" title={t('queue.elapsed')}>
+            {duration(now - incident.openedAt)}
+          </span>
+          {unacked ? (
+            <button type="button" className="btn btn--ack" disabled={ack?.kind === 'pending'} onClick={() => onAcknowledgeIncident(incident.id)}>
+              {ack?.kind === 'pending' ? t('queue.acking') : t('queue.ackAll')}
+            </button>
+          ) : null}
+        </div>
+      </div>
+      {open ? (
+        <ol className="console__list incident__members">
+          {alarms.map((alarm) => (
+            <AlarmRow key={alarm.id} alarm={alarm} now={now} index={index} ack={alarmAcks.get(alarm.id)} onAcknowledge={onAcknowledge} onLocate={onLocate} />
+          ))}
+        </ol>
+      ) : null}
+    </li>
+  );
+}
