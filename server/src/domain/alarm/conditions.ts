@@ -1,0 +1,92 @@
+/**
+ * What each kind of alarm is: its class, priority and latching (issue 3 "Rules"), the one-line
+ * message the queue shows, and where its procedure (SOP) comes from.
+ */
+import { SOP_KEYS, type AlarmClass, type Condition, type Priority } from '../../../../contract/index.ts';
+
+export interface ConditionSpec {
+  readonly class: AlarmClass;
+  readonly priority: Priority;
+  readonly latching: boolean;
+}
+
+const spec = (cls: AlarmClass, priority: Priority, latching = false): ConditionSpec => Object.freeze({ class: cls, priority, latching });
+
+/** Static specs, shared by reference: rules pass one of these, never a fresh object. */
+export const SPECS = Object.freeze({
+  // Issue 3: gas low 10 %LEL → supervisory, high; high 20 → alarm, critical, latching. CO likewise.
+  levelLow: spec('supervisory', 'high'),
+  levelHigh: spec('alarm', 'critical', true),
+  // Rate of rise below low: a pre-alarm, less urgent than the low alarm it foreshadows.
+  rise: spec('supervisory', 'medium'),
+  // NFPA 72: a fire alarm signal latches until reset.
+  smoke: spec('alarm', 'critical', true),
+  smokePreAlarm: spec('supervisory', 'high'),
+  fault: spec('trouble', 'medium'),
+  tamper: spec('trouble', 'medium'),
+  batteryLow: spec('trouble', 'low'),
+  doorForcedSecure: spec('alarm', 'critical'),
+  doorForced: spec('supervisory', 'high'),
+  doorHeld: spec('supervisory', 'medium'),
+  deniedBurst: spec('supervisory', 'high'),
+  afterHours: spec('supervisory', 'medium'),
+  offline: spec('trouble', 'medium'),
+  unknownDevice: spec('trouble', 'low'),
+});
+
+export interface MessageArgs {
+  label: string;
+  value: number | null;
+  unit: string | null;
+  detail: string | null;
+}
+
+const round = (v: number): string => String(Math.round(v * 10) / 10);
+const amount = (a: MessageArgs): string => (a.value === null ? '' : ` ${round(a.value)}${a.unit ? ` ${a.unit}` : ''}`);
+const suffix = (a: MessageArgs): string => (a.detail ? ` (${a.detail})` : '');
+
+/** The unit an alarm's value is in: the sensor's for measured conditions, % for battery, else none. */
+export function unitFor(condition: Condition, sensorUnit: string | null): string | null {
+  switch (condition) {
+    case 'gas':
+    case 'gas_rise':
+    case 'co':
+    case 'co_rise':
+      return sensorUnit;
+    case 'battery_low':
+      return '%';
+    default:
+      return null;
+  }
+}
+
+const MESSAGES: Readonly<Record<Condition, (a: MessageArgs) => string>> = {
+  gas: (a) => `Gas${amount(a)} at ${a.label}${suffix(a)}`,
+  gas_rise: (a) => `Gas rising fast${amount(a)} at ${a.label}${suffix(a)}`,
+  co: (a) => `Carbon monoxide${amount(a)} at ${a.label}${suffix(a)}`,
+  co_rise: (a) => `Carbon monoxide rising fast${amount(a)} at ${a.label}${suffix(a)}`,
+  smoke: (a) => `Fire alarm: smoke at ${a.label}${suffix(a)}`,
+  smoke_pre_alarm: (a) => `Smoke pre-alarm at ${a.label}${suffix(a)}`,
+  fault: (a) => `Device fault at ${a.label}${suffix(a)}`,
+  tamper: (a) => `Tamper at ${a.label}${suffix(a)}`,
+  battery_low: (a) => `Battery low${amount(a)} at ${a.label}${suffix(a)}`,
+  door_forced: (a) => `Door forced open: ${a.label}${suffix(a)}`,
+  door_held: (a) => `Door held open: ${a.label}${suffix(a)}`,
+  access_denied_burst: (a) => `Repeated access denied at ${a.label}${suffix(a)}`,
+  after_hours_access: (a) => `Access outside schedule at ${a.label}${suffix(a)}`,
+  offline: (a) => `Sensor offline: ${a.label}${suffix(a)}`,
+  unknown_device: (a) => `Unknown device ${a.label} is sending data${suffix(a)}`,
+};
+
+export function describe(condition: Condition, args: MessageArgs): string {
+  return MESSAGES[condition](args);
+}
+
+/** The procedure for a condition: its SOP key, else the condition's name, else `default`. */
+export function sopFor(sops: Readonly<Record<string, string[]>>, condition: Condition): { key: string; steps: string[] } {
+  for (const key of [SOP_KEYS[condition], condition, 'default']) {
+    const steps = Object.hasOwn(sops, key) ? sops[key] : undefined;
+    if (steps !== undefined) return { key, steps: [...steps] };
+  }
+  return { key: SOP_KEYS[condition], steps: [] };
+}

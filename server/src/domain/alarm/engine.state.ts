@@ -1,0 +1,91 @@
+/**
+ * Creating, persisting and restoring the engine's state, and the read-outs the service pushes to
+ * clients. The persisted form is JSON-safe: the service can store alarms and rule states one row
+ * each and restore them after a restart (timers resume from the stored times).
+ */
+import type { Alarm, Incident, OutOfService, SensorLiveState } from '../../../../contract/index.ts';
+import type { EngineState, RegistryView, SensorRuleState } from './engine.types.ts';
+
+export function createEngineState(): EngineState {
+  return {
+    alarms: new Map(),
+    incidents: new Map(),
+    sensors: new Map(),
+    outOfService: new Map(),
+    floods: new Map(),
+    counters: { alarm: 0, incident: 0 },
+    watchBaseline: null,
+  };
+}
+
+/** The engine's state as plain JSON-safe data. */
+export interface PersistedEngineState {
+  version: 1;
+  alarms: Alarm[];
+  incidents: Incident[];
+  sensors: SensorRuleState[];
+  outOfService: ({ sensorId: string } & OutOfService)[];
+  floods: { key: string; times: number[] }[];
+  counters: { alarm: number; incident: number };
+  watchBaseline: number | null;
+}
+
+/** A deep copy as plain data (later engine changes do not reach it). */
+export function persistEngineState(state: EngineState): PersistedEngineState {
+  return structuredClone({
+    version: 1 as const,
+    alarms: [...state.alarms.values()],
+    incidents: [...state.incidents.values()],
+    sensors: [...state.sensors.values()],
+    outOfService: [...state.outOfService].map(([sensorId, oos]) => ({ sensorId, ...oos })),
+    floods: [...state.floods].map(([key, times]) => ({ key, times })),
+    counters: state.counters,
+    watchBaseline: state.watchBaseline,
+  });
+}
+
+/**
+ * Rebuild the state from its persisted form. `restartedAt`, when given, becomes the offline
+ * watchdog's baseline: silence is counted from the restart, not across the server's own downtime
+ * (escalation, shelving, on-delays and held-open doors resume from their stored times).
+ */
+export function restoreEngineState(saved: PersistedEngineState, options: { restartedAt?: number } = {}): EngineState {
+  const copy = structuredClone(saved);
+  const state = createEngineState();
+  for (const a of copy.alarms) state.alarms.set(a.id, a);
+  for (const i of copy.incidents) state.incidents.set(i.id, i);
+  for (const rs of copy.sensors) state.sensors.set(rs.key, rs);
+  for (const { sensorId, ...oos } of copy.outOfService) state.outOfService.set(sensorId, oos);
+  for (const f of copy.floods) state.floods.set(f.key, f.times);
+  // Ids must never repeat: never count below what was handed out.
+  state.counters = { ...copy.counters };
+  state.watchBaseline = options.restartedAt ?? copy.watchBaseline;
+  return state;
+}
+
+/** Open alarms (not `cleared`), for the snapshot. */
+export function openAlarms(state: EngineState): Alarm[] {
+  return [...state.alarms.values()].filter((a) => a.state !== 'cleared');
+}
+
+export function openIncidents(state: EngineState): Incident[] {
+  return [...state.incidents.values()].filter((i) => i.state !== 'closed');
+}
+
+/** Live state of every registered sensor (real traffic only), for the snapshot and floor plans. */
+export function sensorLiveStates(state: EngineState, registry: RegistryView): SensorLiveState[] {
+  return registry.allSensors().map((sensor) => {
+    const rs = state.sensors.get(sensor.id);
+    const offline = rs?.points.offline?.active === true;
+    return {
+      sensorId: sensor.id,
+      lastSeen: rs?.lastSeen ?? null,
+      lastValue: rs?.lastValue ?? null,
+      lastEvent: rs?.lastEvent ?? null,
+      online: offline ? false : (rs?.online ?? null),
+      battery: rs?.battery ?? null,
+      rssi: rs?.rssi ?? null,
+      outOfService: state.outOfService.get(sensor.id) ?? null,
+    };
+  });
+}

@@ -1,0 +1,198 @@
+/**
+ * The alarm engine's state and context. The state is plain data (Maps of plain records, arrays,
+ * numbers) so the service can persist it and restore it after a restart; see `engine.state.ts`.
+ */
+import type {
+  Alarm,
+  AlarmClass,
+  Condition,
+  Facility,
+  Incident,
+  OutOfService,
+  Priority,
+  Sensor,
+  Shelf,
+  Site,
+  UnsequencedAlarmEvent,
+} from '../../../../contract/index.ts';
+
+/** One (sensor, condition, drill) alarm point: the condition's present state and its open alarm. */
+export interface PointState {
+  /** The condition is present (evaluated even while the sensor is out of service). */
+  active: boolean;
+  /** Last transition of `active`. */
+  since: number;
+  priority: Priority;
+  class: AlarmClass;
+  latching: boolean;
+  value: number | null;
+  /** Free detail for the message (credential, "dirty chamber"). */
+  detail: string | null;
+  /** The open (not cleared) alarm of this point, if any. */
+  alarmId: string | null;
+  /** Times of the last active/clear transitions (at most the chatter count). */
+  transitions: number[];
+  /** Momentary conditions (denied burst, after-hours, unknown device) return to normal at this time. */
+  holdUntil: number | null;
+  /** Shelving belongs to the point, so a chattering alarm that closes and re-opens stays shelved. */
+  shelf: Shelf | null;
+  /** New alarms of this point are marked chattering until then. */
+  chatteringUntil: number | null;
+}
+
+/** Gas / CO rule state: on-delay timers, the current level and the rate-of-rise window. */
+export interface AnalogState {
+  /** 0 normal, 1 low, 2 high (with deadband hysteresis on the way down). */
+  level: 0 | 1 | 2;
+  /** Since when the value has been continuously ≥ low / ≥ high (on-delay), else null. */
+  aboveLowSince: number | null;
+  aboveHighSince: number | null;
+  /** Monotonic deque of (time, value) giving the minimum over the rise window in O(1) amortised. */
+  riseT: number[];
+  riseV: number[];
+}
+
+export interface DoorState {
+  open: boolean;
+  openSince: number | null;
+  /** Times of the most recent access_denied events (at most the burst count). */
+  denied: number[];
+}
+
+/** Per sensor (and per drill: drill traffic never disturbs the real sensor's rules). */
+export interface SensorRuleState {
+  /** `sensorId`, or `sensorId#drillId`. */
+  key: string;
+  sensorId: string;
+  siteId: string;
+  zoneId: string;
+  drill: string | null;
+  /** Not in the registry: only the unknown-device rule applies. */
+  unknown: boolean;
+  /** The watchdog counts silence from here when nothing was ever heard. */
+  watchSince: number;
+  lastSeen: number | null;
+  lastValue: number | null;
+  lastEvent: string | null;
+  online: boolean | null;
+  battery: number | null;
+  rssi: number | null;
+  lastTestAt: number | null;
+  /** Earliest time a timer of this sensor (on-delay, held open, hold, shelf) may fire; null: none. */
+  wakeAt: number | null;
+  analog: AnalogState | null;
+  door: DoorState | null;
+  points: Partial<Record<Condition, PointState>>;
+}
+
+/** Everything the engine keeps. Mutated in place by evaluate/tick/applyAction (see alarm.engine.ts). */
+export interface EngineState {
+  /** Open alarms and closed ones kept for `retainClosedS` (to be resolved or commented). */
+  alarms: Map<string, Alarm>;
+  incidents: Map<string, Incident>;
+  sensors: Map<string, SensorRuleState>;
+  /** Sensor id → maintenance record. Applies to real and drill traffic of that sensor. */
+  outOfService: Map<string, OutOfService>;
+  /** `siteId` or `siteId#drillId` → raise times of new alarms within the flood window. */
+  floods: Map<string, number[]>;
+  counters: { alarm: number; incident: number };
+  /** The offline watchdog counts no silence before this (first tick, or the restart). */
+  watchBaseline: number | null;
+}
+
+/** Tunables with the defaults of issue 3. Units in names. */
+export interface EngineSettings {
+  /** Unacknowledged longer than this escalates, then again every this long; null: never. */
+  escalationS: Record<Priority, number | null>;
+  /** More than `floodCount` new alarms within `floodWindowS` at one site → incidents. */
+  floodCount: number;
+  floodWindowS: number;
+  chatterTransitions: number;
+  chatterWindowS: number;
+  deniedBurstCount: number;
+  deniedBurstWindowS: number;
+  /** Offline after heartbeatS × this with nothing heard. */
+  offlineHeartbeats: number;
+  /** How long an after-hours access or an unknown device's condition stays present after the event. */
+  momentaryHoldS: number;
+  /** Battery low clears only at batteryLowPct + this (a sagging battery must not chatter). */
+  batteryHysteresisPct: number;
+  /** Held-open limit for doors without one. */
+  defaultHeldOpenS: number;
+  /** Closed alarms and incidents stay in memory this long, so they can still be resolved. */
+  retainClosedS: number;
+}
+
+export const DEFAULT_ENGINE_SETTINGS: Readonly<EngineSettings> = Object.freeze({
+  escalationS: { critical: 60, high: 300, medium: 1800, low: null },
+  floodCount: 10,
+  floodWindowS: 600,
+  chatterTransitions: 3,
+  chatterWindowS: 60,
+  deniedBurstCount: 3,
+  deniedBurstWindowS: 60,
+  offlineHeartbeats: 3,
+  momentaryHoldS: 60,
+  batteryHysteresisPct: 5,
+  defaultHeldOpenS: 60,
+  retainClosedS: 24 * 3600,
+});
+
+/** Limits of the acting user's role. */
+export interface ActionLimits {
+  maxShelveS: number;
+}
+export const DEFAULT_ACTION_LIMITS: Readonly<ActionLimits> = Object.freeze({ maxShelveS: 8 * 3600 });
+
+/** What the engine needs of the registry; `Registry` satisfies it. */
+export interface RegistryView {
+  readonly facility: Pick<Facility, 'schedules' | 'sops'>;
+  sensor(id: string): Sensor | undefined;
+  site(id: string): Site | undefined;
+  allSensors(): readonly Sensor[];
+}
+
+export interface EngineContext {
+  readonly registry: RegistryView;
+  readonly settings: EngineSettings;
+}
+
+export interface EngineResult {
+  state: EngineState;
+  /** In the order they happened. Shared and frozen when empty: copy before appending. */
+  events: readonly UnsequencedAlarmEvent[];
+}
+
+/** One evaluation: where events collect. Allocated per call; events only when there are some. */
+export interface Run {
+  readonly state: EngineState;
+  readonly ctx: EngineContext;
+  readonly now: number;
+  events: UnsequencedAlarmEvent[] | null;
+  /** An incident acted on as a whole: its members' changes do not each emit an incident event. */
+  quietIncident: string | null;
+}
+
+export function newRun(state: EngineState, ctx: EngineContext, now: number): Run {
+  return { state, ctx, now, events: null, quietIncident: null };
+}
+
+const NO_EVENTS: readonly UnsequencedAlarmEvent[] = Object.freeze([]);
+
+export function finish(run: Run): EngineResult {
+  return { state: run.state, events: run.events ?? NO_EVENTS };
+}
+
+export function emit(run: Run, event: UnsequencedAlarmEvent): void {
+  if (run.events === null) run.events = [event];
+  else run.events.push(event);
+}
+
+/** Ask the next tick to look at this sensor's timers no later than `at`. */
+export function wakeAt(rs: SensorRuleState, at: number): void {
+  if (rs.wakeAt === null || at < rs.wakeAt) rs.wakeAt = at;
+}
+
+export function ruleKey(sensorId: string, drill: string | null | undefined): string {
+  return drill == null ? sensorId : `${sensorId}#${drill}`;
+}

@@ -1,0 +1,27 @@
+/** The alarm domain's public API. */
+export { evaluate, tick, endDrill } from './alarm.engine.ts';
+export { applyAction, applyIncidentAction } from './actions.ts';
+export { takeOutOfService, returnToService } from './out-of-service.ts';
+export { AlarmActionError } from './alarm.errors.ts';
+export { isAccessExpected, localTime } from './schedule.ts';
+export {
+  createEngineState,
+  persistEngineState,
+  restoreEngineState,
+  openAlarms,
+  openIncidents,
+  sensorLiveStates,
+  type PersistedEngineState,
+} from './engine.state.ts';
+export {
+  DEFAULT_ACTION_LIMITS,
+  DEFAULT_ENGINE_SETTINGS,
+  type ActionLimits,
+  type EngineContext,
+  type EngineResult,
+  type EngineSettings,
+  type EngineState,
+  type RegistryView,
+  type SensorRuleState,
+  type PointState,
+} from './engine.types.ts';

@@ -1,0 +1,38 @@
+/**
+ * Rules every kind shares: device faults, tamper, the smoke-detector test, and the `status`
+ * channel (battery; `online: false`, the MQTT last will, is in rules.watchdog.ts).
+ */
+import type { EventObservation, Sensor, StatusObservation } from '../../../../contract/index.ts';
+import { SPECS } from './conditions.ts';
+import { sensorChanged } from './events.ts';
+import { conditionOff, conditionOn } from './lifecycle.ts';
+import { reportedOffline } from './rules.watchdog.ts';
+import type { Run, SensorRuleState } from './engine.types.ts';
+import type { EventRule } from './rules.types.ts';
+
+const detailOf = (obs: EventObservation, fallback: string | null): string | null => obs.detail ?? fallback;
+
+/** Issue 3: fault / dirty chamber / tamper are trouble; a test is recorded and raises nothing. */
+export const COMMON_EVENTS = {
+  fault: (run, rs, _s, obs) => void conditionOn(run, rs, 'fault', SPECS.fault, null, detailOf(obs, null)),
+  dirty_chamber: (run, rs, _s, obs) => void conditionOn(run, rs, 'fault', SPECS.fault, null, detailOf(obs, 'dirty chamber')),
+  fault_clear: (run, rs) => conditionOff(run, rs, 'fault'),
+  tamper: (run, rs, _s, obs) => void conditionOn(run, rs, 'tamper', SPECS.tamper, null, detailOf(obs, null)),
+  tamper_clear: (run, rs) => conditionOff(run, rs, 'tamper'),
+  test: (run, rs) => {
+    rs.lastTestAt = run.now;
+    sensorChanged(run, 'sensor_test', rs, rs.sensorId, 'test signal recorded; no alarm', null);
+  },
+} as const satisfies Record<string, EventRule>;
+
+/** The `status` channel: online flag, battery (low below batteryLowPct, with hysteresis), signal. */
+export function statusRule(run: Run, rs: SensorRuleState, sensor: Sensor, obs: StatusObservation): void {
+  if (obs.online !== undefined) rs.online = obs.online;
+  if (obs.online === false) reportedOffline(run, rs);
+  if (obs.rssi !== undefined) rs.rssi = obs.rssi;
+  const battery = obs.battery;
+  if (battery === undefined) return;
+  rs.battery = battery;
+  if (battery < sensor.batteryLowPct) conditionOn(run, rs, 'battery_low', SPECS.batteryLow, battery, `below ${sensor.batteryLowPct} %`);
+  else if (battery >= sensor.batteryLowPct + run.ctx.settings.batteryHysteresisPct) conditionOff(run, rs, 'battery_low');
+}
