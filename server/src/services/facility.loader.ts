@@ -1,0 +1,187 @@
+/**
+ * Loads `config/facility.yaml`: YAML (with source positions) → `facilityFileSchema` → cross-checks
+ * and settings cascade (facility.resolve.ts) → the resolved `Facility` plus the plan files to serve.
+ * Every problem is reported with the file, its line and its path, all at once, so an operator
+ * fixes a bad registry in one pass (DESIGN.md "Facility registry").
+ */
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { isAlias, isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, type Document } from 'yaml';
+import type { z } from 'zod';
+import { facilityFileSchema, type Facility } from '../../../contract/index.ts';
+import { formatPath, resolveFacility, type PathSegment, type PlanInfo, type RawProblem } from './facility.resolve.ts';
+
+export interface FacilityProblem {
+  /** Dotted path inside the file, e.g. `sites[0].floors[1].zones[2].sensors[3].x`. */
+  path: string;
+  line: number | null;
+  message: string;
+}
+
+export interface LoadedFacility {
+  facility: Facility;
+  /** Plan URL (`/plans/<basename>`) → absolute path of the SVG to serve. */
+  planFiles: Map<string, string>;
+}
+
+export class FacilityError extends Error {
+  readonly code = 'FACILITY_INVALID';
+  readonly file: string;
+  readonly problems: FacilityProblem[];
+
+  constructor(file: string, problems: FacilityProblem[]) {
+    const lines = problems.map((p) => `${file}${p.line === null ? '' : `:${p.line}`}: ${p.path}: ${p.message}`);
+    const count = problems.length === 1 ? '1 problem' : `${problems.length} problems`;
+    super(`invalid facility file ${file} (${count}):\n${lines.join('\n')}`);
+    this.name = 'FacilityError';
+    this.file = file;
+    this.problems = problems;
+  }
+}
+
+const SYNTAX_PATH = '(yaml syntax)';
+
+/** Loads and validates the registry; throws `FacilityError` listing every problem found. */
+export function loadFacility(file: string): LoadedFacility {
+  let source: string;
+  try {
+    source = readFileSync(file, 'utf8');
+  } catch (err) {
+    throw new FacilityError(file, [{ path: '(file)', line: null, message: `cannot read the facility file: ${errorText(err)}` }]);
+  }
+
+  const lineCounter = new LineCounter();
+  const doc = parseDocument(source, { lineCounter, prettyErrors: false, uniqueKeys: true });
+  const lineAt = (offset: number): number => lineCounter.linePos(offset).line;
+  const [first, ...more] = doc.errors;
+  if (first) {
+    // After the first syntax error the parser's view of the structure is guesswork: later errors
+    // usually cascade from it, so report the first one and say how many followed.
+    const after = more.length > 0 ? ` (${more.length} more syntax error${more.length > 1 ? 's' : ''} after it may follow from this one)` : '';
+    throw new FacilityError(file, [{ path: SYNTAX_PATH, line: lineAt(first.pos[0]), message: first.message + after }]);
+  }
+
+  const locate = (p: readonly PathSegment[]): number | null => {
+    const offset = offsetOf(doc, p);
+    return offset === null ? null : lineAt(offset);
+  };
+  const toProblem = (p: RawProblem): FacilityProblem => ({ path: formatPath(p.path), line: locate(p.path), message: p.message });
+  // Sorted by line: the operator reads the list top to bottom alongside the file.
+  const invalid = (raw: RawProblem[]): FacilityError =>
+    new FacilityError(file, raw.map(toProblem).sort((a, b) => (a.line ?? Infinity) - (b.line ?? Infinity)));
+
+  const parsed = facilityFileSchema.safeParse(doc.toJS({ maxAliasCount: 1000 }));
+  if (!parsed.success) throw invalid(parsed.error.issues.flatMap(fromZodIssue));
+  const data = parsed.data;
+
+  const baseDir = path.dirname(path.resolve(file));
+  const plans = new Map<string, PlanInfo>();
+  const planFiles = new Map<string, string>();
+  const problems: RawProblem[] = [];
+  data.sites.forEach((site, si) =>
+    site.floors.forEach((floor, fi) => {
+      if (plans.has(floor.plan)) return;
+      const at: PathSegment[] = ['sites', si, 'floors', fi, 'plan'];
+      const absolute = path.resolve(baseDir, floor.plan);
+      const url = `/plans/${encodeURIComponent(path.basename(absolute))}`;
+      const clash = planFiles.get(url);
+      if (clash !== undefined && clash !== absolute) {
+        problems.push({ path: at, message: `plan file name clashes with ${clash}: both would be served as ${url}` });
+        return;
+      }
+      const checked = readPlan(absolute);
+      if (typeof checked === 'string') {
+        problems.push({ path: at, message: checked });
+        return;
+      }
+      plans.set(floor.plan, { url, viewBox: checked });
+      planFiles.set(url, absolute);
+    }),
+  );
+
+  const resolved = resolveFacility(data, plans);
+  problems.push(...resolved.problems);
+  if (problems.length > 0) throw invalid(problems);
+  return { facility: resolved.facility, planFiles };
+}
+
+/** One problem per zod issue; an unknown key is reported at that key, not at its parent. */
+function fromZodIssue(issue: z.core.$ZodIssue): RawProblem[] {
+  const at = issue.path.filter((s): s is PathSegment => typeof s !== 'symbol');
+  switch (issue.code) {
+    case 'unrecognized_keys':
+      return issue.keys.map((key) => ({ path: [...at, key], message: `unknown key "${key}"` }));
+    case 'invalid_type': {
+      const missing = /received undefined$/.test(issue.message);
+      return [{ path: at, message: missing ? `required (expected ${issue.expected})` : issue.message }];
+    }
+    default:
+      return [{ path: at, message: issue.message }];
+  }
+}
+
+/**
+ * Offset in the source of the node at `p`, or of its nearest ancestor present in the document
+ * (a missing key is reported at the mapping that should hold it). A mapping entry is reported at
+ * its key, so `thresholds: { … }` points at the `thresholds` line.
+ */
+function offsetOf(doc: Document, p: readonly PathSegment[]): number | null {
+  let node: unknown = doc.contents;
+  let offset = rangeStart(node);
+  for (const seg of p) {
+    if (isAlias(node)) node = node.resolve(doc);
+    if (isMap(node)) {
+      const pair = node.items.find((it) => isPair(it) && isScalar(it.key) && String(it.key.value) === String(seg));
+      if (!pair) break;
+      offset = rangeStart(pair.key) ?? offset;
+      node = pair.value;
+    } else if (isSeq(node) && typeof seg === 'number' && node.items[seg] !== undefined) {
+      node = node.items[seg];
+      offset = rangeStart(node) ?? offset;
+    } else {
+      break;
+    }
+  }
+  return offset;
+}
+
+function rangeStart(node: unknown): number | null {
+  const range = (node as { range?: [number, number, number] } | null)?.range;
+  return range ? range[0] : null;
+}
+
+/** The plan's viewBox, or why it cannot be used. Plans are served to browsers: they must be inert. */
+function readPlan(absolute: string): PlanInfo['viewBox'] | string {
+  if (!/\.svg$/i.test(absolute)) return `plan must be an .svg file: ${absolute}`;
+  let svg: string;
+  try {
+    svg = readFileSync(absolute, 'utf8');
+  } catch (err) {
+    return `cannot read plan file ${absolute}: ${errorText(err)}`;
+  }
+  const root = /<svg\b[^>]*>/i.exec(svg);
+  if (!root) return `plan file ${absolute} is not an SVG (no <svg> element)`;
+  const unsafe = [
+    [/<script\b/i, 'a <script>'],
+    [/\son[a-z]+\s*=/i, 'an event handler attribute'],
+    [/<foreignObject\b/i, 'a <foreignObject>'],
+    [/\bhref\s*=\s*["'](?!#)/i, 'an external reference (href)'],
+    [/url\(\s*["']?(?!#)/i, 'an external reference (url())'],
+    [/@import\b/i, 'an @import'],
+  ] as const;
+  for (const [pattern, what] of unsafe) {
+    if (pattern.test(svg)) return `plan file ${absolute} contains ${what}: plans must hold no scripts and no external references`;
+  }
+  const box = /\bviewBox\s*=\s*["']([^"']*)["']/.exec(root[0]);
+  const nums = box?.[1]?.trim().split(/[\s,]+/).map(Number) ?? [];
+  const [x, y, width, height] = nums;
+  if (nums.length !== 4 || nums.some((n) => !Number.isFinite(n)) || !(width! > 0 && height! > 0)) {
+    return `plan file ${absolute} needs a viewBox="x y width height" on its <svg>: sensor positions are in its units`;
+  }
+  return { x: x!, y: y!, width: width!, height: height! };
+}
+
+function errorText(err: unknown): string {
+  const e = err as NodeJS.ErrnoException;
+  return e.code === 'ENOENT' ? 'no such file' : e.code === 'EACCES' ? 'permission denied' : String(e.message ?? err);
+}
