@@ -11,6 +11,10 @@ const OCTAGON = Array.from({ length: 8 }, (_, i) => {
   const a = Math.PI / 8 + (i * Math.PI) / 4;
   return `${(Math.cos(a) * 1.05).toFixed(3)},${(Math.sin(a) * 1.05).toFixed(3)}`;
 }).join(' ');
+const HEXAGON = Array.from({ length: 6 }, (_, i) => {
+  const a = (i * Math.PI) / 3;
+  return `${Math.cos(a).toFixed(3)},${Math.sin(a).toFixed(3)}`;
+}).join(' ');
 
 interface ShapePathProps {
   shape: Shape;
@@ -29,6 +33,8 @@ export function ShapePath({ shape, fill, stroke, strokeWidth, className }: Shape
       return <polygon points="0,-1.12 1.1,0.86 -1.1,0.86" {...common} strokeLinejoin="round" />;
     case 'diamond':
       return <polygon points="0,-1.12 1.12,0 0,1.12 -1.12,0" {...common} />;
+    case 'hexagon':
+      return <polygon points={HEXAGON} {...common} />;
     case 'circle':
       return <circle r={0.95} {...common} />;
     case 'dashed-circle':
@@ -56,7 +62,7 @@ interface ShapeIconProps {
 
 /** A standalone icon (legend, badges, queue rows). Decorative unless `label` is given. */
 export function ShapeIcon({ shape, color, size = '1.2em', glyph, label }: ShapeIconProps) {
-  const hollow = shape === 'dashed-circle' || shape === 'slashed-square';
+  const hollow = shape === 'dashed-circle' || shape === 'slashed-square' || shape === 'hexagon';
   return (
     <svg
       className="shape-icon"

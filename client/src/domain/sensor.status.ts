@@ -17,7 +17,7 @@ export const SENSOR_DISPLAY_STATES = [
 ] as const;
 export type SensorDisplayState = (typeof SENSOR_DISPLAY_STATES)[number];
 
-export type StateShape = 'octagon' | 'triangle' | 'diamond' | 'circle' | 'square' | 'slashed-square' | 'dashed-circle';
+export type StateShape = 'octagon' | 'triangle' | 'diamond' | 'circle' | 'square' | 'slashed-square' | 'dashed-circle' | 'hexagon';
 
 export interface StateStyle {
   /** CSS custom property holding the state's colour (themes define it). */
@@ -34,7 +34,7 @@ export const STATE_STYLES: Record<SensorDisplayState, StateStyle> = {
   offline: { colorVar: '--state-offline', shape: 'dashed-circle', labelKey: 'state.offline' },
   shelved: { colorVar: '--state-shelved', shape: 'square', labelKey: 'state.shelved' },
   out_of_service: { colorVar: '--state-oos', shape: 'slashed-square', labelKey: 'state.out_of_service' },
-  unknown: { colorVar: '--state-unknown', shape: 'dashed-circle', labelKey: 'state.unknown' },
+  unknown: { colorVar: '--state-unknown', shape: 'hexagon', labelKey: 'state.unknown' },
   normal: { colorVar: '--state-normal', shape: 'circle', labelKey: 'state.normal' },
 };
 

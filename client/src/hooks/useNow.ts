@@ -25,5 +25,6 @@ function subscribe(listener: () => void): () => void {
 }
 
 export function useNow(): number {
-  return useSyncExternalStore(subscribe, () => now);
+  const get = (): number => now;
+  return useSyncExternalStore(subscribe, get, get);
 }

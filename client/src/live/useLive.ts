@@ -16,7 +16,8 @@ function useStore(): LiveStore {
  */
 export function useLive<T>(select: (state: LiveState) => T): T {
   const store = useStore();
-  return useSyncExternalStore(store.subscribe, () => select(store.getSnapshot()));
+  const get = (): T => select(store.getSnapshot());
+  return useSyncExternalStore(store.subscribe, get, get);
 }
 
 /** Calls `onUpdate` with each live value of one sensor while mounted. */

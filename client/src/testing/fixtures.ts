@@ -1,0 +1,140 @@
+/** Builders for test data: a valid object with only what a test cares about overridden. */
+import type { Alarm, AlarmChangeEvent, AlarmEvent, AlarmSnapshot, Incident, SensorLiveState } from '../../../contract/alarm.ts';
+import type { Facility } from '../../../contract/facility.ts';
+
+const T0 = Date.UTC(2026, 10, 27, 2, 0, 0);
+
+export function makeAlarm(overrides: Partial<Alarm> & { id: string }): Alarm {
+  return {
+    siteId: 'hq',
+    floorId: 'canteen-1f',
+    zoneId: 'kitchen',
+    sensorId: 'KIT-GAS-01',
+    sensorName: 'Kitchen gas detector',
+    sensorKind: 'gas',
+    condition: 'gas',
+    class: 'alarm',
+    priority: 'critical',
+    state: 'active_unacked',
+    conditionActive: true,
+    latching: true,
+    raisedAt: T0,
+    activatedAt: T0,
+    clearedAt: null,
+    closedAt: null,
+    ackedAt: null,
+    ackedBy: null,
+    resetAt: null,
+    resetBy: null,
+    assignedTo: null,
+    escalationLevel: 0,
+    escalationDueAt: null,
+    chattering: false,
+    shelved: null,
+    outOfService: false,
+    incidentId: null,
+    drill: null,
+    sopKey: 'gas_leak',
+    sop: ['Evacuate'],
+    lastValue: 23,
+    peakValue: 23,
+    unit: '%LEL',
+    message: 'Gas 23 %LEL ≥ high 20',
+    resolution: null,
+    updatedAt: T0,
+    ...overrides,
+  };
+}
+
+export function makeIncident(overrides: Partial<Incident> & { id: string }): Incident {
+  return {
+    siteId: 'hq',
+    zoneId: 'kitchen',
+    drill: null,
+    state: 'open',
+    alarmIds: [],
+    priority: 'high',
+    unackedCount: 1,
+    activeCount: 1,
+    openedAt: T0,
+    updatedAt: T0,
+    ackedAt: null,
+    ackedBy: null,
+    assignedTo: null,
+    closedAt: null,
+    ...overrides,
+  };
+}
+
+export function makeSensorState(overrides: Partial<SensorLiveState> & { sensorId: string }): SensorLiveState {
+  return { lastSeen: T0, lastValue: 1, lastEvent: null, online: true, battery: 90, rssi: -60, outOfService: null, ...overrides };
+}
+
+export function alarmEvent(seq: number, alarm: Alarm, kind: AlarmChangeEvent['kind'] = 'updated'): AlarmEvent {
+  return { seq, subject: 'alarm', kind, alarmId: alarm.id, alarm, at: alarm.updatedAt, actor: 'system', note: null, drill: alarm.drill };
+}
+
+export function snapshot(seq: number, alarms: Alarm[] = [], sensors: SensorLiveState[] = [], incidents: Incident[] = []): AlarmSnapshot {
+  return { seq, at: T0, alarms, incidents, sensors };
+}
+
+/** A two-site facility with a few sensors. */
+export function makeFacility(): Facility {
+  const thresholds = { low: 10, high: 20, deadband: 2, lowOnDelayS: 2, highOnDelayS: 0, riseRate: 5, riseWindowS: 30 };
+  const sensor = (id: string, siteId: string, floorId: string, zoneId: string) => ({
+    id,
+    name: `Sensor ${id}`,
+    kind: 'gas' as const,
+    siteId,
+    floorId,
+    zoneId,
+    secureZone: false,
+    x: 10,
+    y: 10,
+    unit: '%LEL' as const,
+    thresholds,
+    heartbeatS: 60,
+    heldOpenS: null,
+    batteryLowPct: 20,
+    schedule: null,
+    source: { adapter: 'native' as const },
+  });
+  return {
+    name: 'Admin Services Centre',
+    sites: [
+      {
+        id: 'hq',
+        name: 'Headquarters',
+        timezone: 'Asia/Shanghai',
+        floors: [
+          {
+            id: 'canteen-1f',
+            name: 'Canteen 1F',
+            siteId: 'hq',
+            planUrl: '/plans/canteen-1f.svg',
+            zones: [{ id: 'kitchen', name: 'Hot kitchen', siteId: 'hq', floorId: 'canteen-1f', secure: false, sensorIds: ['KIT-GAS-01'] }],
+          },
+        ],
+      },
+      {
+        id: 'gh',
+        name: 'Guesthouse',
+        timezone: 'Asia/Shanghai',
+        floors: [
+          {
+            id: 'gh-2f',
+            name: 'Guesthouse 2F',
+            siteId: 'gh',
+            planUrl: '/plans/gh-2f.svg',
+            zones: [{ id: 'rooms', name: 'Rooms', siteId: 'gh', floorId: 'gh-2f', secure: false, sensorIds: ['GH-GAS-01'] }],
+          },
+        ],
+      },
+    ],
+    sensors: [sensor('KIT-GAS-01', 'hq', 'canteen-1f', 'kitchen'), sensor('GH-GAS-01', 'gh', 'gh-2f', 'rooms')],
+    schedules: {},
+    sops: {},
+  };
+}
+
+export { T0 };
