@@ -80,6 +80,9 @@ export const OFFICE_SCHEDULE: Schedule = {
 export const SOPS: Record<string, string[]> = {
   gas_leak: ['Evacuate the zone', 'Shut the gas valve', 'Call the gas company'],
   fire: ['Call 119', 'Evacuate', 'Check the panel'],
+  forced_door: ['Send a guard', 'Check the camera'],
+  held_door: ['Ask the zone to close the door'],
+  offline_sensor: ['Check the gateway', 'Send a technician'],
   default: ['Investigate and record'],
 };
 

@@ -1,0 +1,73 @@
+import { describe, expect, it } from 'vitest';
+import type { IncidentChangeEvent, Sensor } from '../../../../contract/index.ts';
+import { Harness, MIN, S, makeSensor } from './test-fixtures.ts';
+
+// 8 doors in the lobby, 8 in the store: tamper alarms are one event each.
+const doors: Sensor[] = Array.from({ length: 16 }, (_, i) =>
+  makeSensor('door', { id: `D-${i}`, zoneId: i < 8 ? 'lobby' : 'store', heartbeatS: 86_400 }),
+);
+const harness = () => new Harness({ sensors: doors });
+const incidentEvents = (h: Harness): IncidentChangeEvent[] => h.log.filter((e): e is IncidentChangeEvent => e.subject === 'incident');
+
+describe('alarm flood grouping', () => {
+  it('does not group 10 new alarms within 10 minutes', () => {
+    // Issue 3: *more than* 10 new alarms within 10 minutes at one site → incidents.
+    const h = harness();
+    for (let i = 0; i < 10; i += 1) h.at(i * 30 * S).event(`D-${i}`, 'tamper');
+    expect(h.state.incidents.size).toBe(0);
+  });
+
+  it('groups the site’s alarms by zone when the 11th arrives within 10 minutes', () => {
+    const h = harness();
+    for (let i = 0; i < 11; i += 1) h.at(i * 50 * S).event(`D-${i}`, 'tamper');
+    const incidents = [...h.state.incidents.values()];
+    expect(incidents.map((i) => [i.zoneId, i.alarmIds.length, i.state])).toEqual([
+      ['lobby', 8, 'open'],
+      ['store', 3, 'open'],
+    ]);
+    expect([...h.state.alarms.values()].every((a) => a.incidentId !== null)).toBe(true);
+    expect(incidentEvents(h).filter((e) => e.kind === 'incident_opened')).toHaveLength(2);
+    // Later alarms in the flood join their zone's incident.
+    h.at(11 * 50 * S).event('D-11', 'tamper');
+    expect(h.state.incidents.get(incidents[1]?.id ?? '')?.alarmIds).toHaveLength(4);
+  });
+
+  it('does not group alarms spread over more than 10 minutes', () => {
+    const h = harness();
+    for (let i = 0; i < 12; i += 1) h.at(i * MIN).event(`D-${i}`, 'tamper');
+    expect(h.state.incidents.size).toBe(0);
+  });
+
+  it('acknowledges every member when the incident is acknowledged', () => {
+    // Issue 3: "an incident can be acknowledged as a whole".
+    const h = harness();
+    for (let i = 0; i < 11; i += 1) h.at(i * S).event(`D-${i}`, 'tamper');
+    const lobby = [...h.state.incidents.values()].find((i) => i.zoneId === 'lobby');
+    if (lobby === undefined) throw new Error('no lobby incident');
+    const events = h.at(30 * S).actOnIncident(lobby.id, { type: 'ack', note: 'cleaning crew' }, 'officer.wang');
+    expect(events.filter((e) => e.subject === 'alarm' && e.kind === 'acked')).toHaveLength(8);
+    expect(events.filter((e) => e.subject === 'incident').map((e) => e.kind)).toEqual(['incident_acked']);
+    expect(h.state.incidents.get(lobby.id)).toMatchObject({ state: 'acked', unackedCount: 0, ackedBy: 'officer.wang' });
+    expect(lobby.alarmIds.map((id) => h.state.alarms.get(id)?.ackedBy)).toEqual(Array(8).fill('officer.wang'));
+  });
+
+  it('closes an incident when all its alarms are closed', () => {
+    const h = harness();
+    for (let i = 0; i < 11; i += 1) h.at(i * S).event(`D-${i}`, 'tamper');
+    const store = [...h.state.incidents.values()].find((i) => i.zoneId === 'store');
+    if (store === undefined) throw new Error('no store incident');
+    h.actOnIncident(store.id, { type: 'ack' });
+    for (let i = 8; i < 11; i += 1) h.at(60 * S).event(`D-${i}`, 'tamper_clear');
+    expect(h.state.incidents.get(store.id)).toMatchObject({ state: 'closed', closedAt: h.now });
+  });
+
+  it('floods drill alarms into drill incidents, apart from real ones', () => {
+    // Issue 6: drill alarms are kept out of real statistics.
+    const h = harness();
+    for (let i = 0; i < 11; i += 1) h.at(i * S).event(`D-${i}`, 'tamper', { drill: 'flood-1' });
+    for (let i = 0; i < 3; i += 1) h.at(20 * S).event(`D-${i}`, 'tamper');
+    const incidents = [...h.state.incidents.values()];
+    expect(incidents.every((i) => i.drill === 'flood-1')).toBe(true);
+    expect(h.alarmsOf('D-0', 'tamper')[0]?.incidentId).toBeNull();
+  });
+});
