@@ -128,7 +128,7 @@ export type Schedule = z.infer<typeof scheduleSchema>;
 export const facilityFileSchema = z
   .object({
     facility: z.object({ name: z.string().min(1), organisation: z.string().optional() }).strict(),
-    defaults: z.record(z.enum(SENSOR_KINDS), sensorSettingsSchema),
+    defaults: z.partialRecord(z.enum(SENSOR_KINDS), sensorSettingsSchema),
     schedules: z.record(z.string(), scheduleSchema).default({}),
     /** Standard operating procedures by alarm type: ordered steps for the duty officer. */
     sops: z.record(z.string(), z.array(z.string().min(1)).min(1)).default({}),
