@@ -68,7 +68,6 @@ export function evaluate(state: EngineState, obs: Observation, sensor: Sensor | 
  */
 export function tick(state: EngineState, ctx: EngineContext, now: number): EngineResult {
   const run = newRun(state, ctx, now);
-  state.watchBaseline ??= now;
   for (const sensor of ctx.registry.allSensors()) {
     let rs = state.sensors.get(sensor.id);
     if (rs === undefined) {

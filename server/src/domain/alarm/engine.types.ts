@@ -96,7 +96,7 @@ export interface EngineState {
   /** `siteId` or `siteId#drillId` → raise times of new alarms within the flood window. */
   floods: Map<string, number[]>;
   counters: { alarm: number; incident: number };
-  /** The offline watchdog counts no silence before this (first tick, or the restart). */
+  /** The offline watchdog counts no silence before this: the last restart (null: never restarted). */
   watchBaseline: number | null;
 }
 
@@ -163,29 +163,30 @@ export interface EngineResult {
   events: readonly UnsequencedAlarmEvent[];
 }
 
-/** One evaluation: where events collect. Allocated per call; events only when there are some. */
-export interface Run {
-  readonly state: EngineState;
+const NO_EVENTS: readonly UnsequencedAlarmEvent[] = Object.freeze([]);
+
+/**
+ * One evaluation: where events collect. It doubles as the result (it has `state` and `events`),
+ * so a quiet evaluation allocates this one small object and nothing else.
+ */
+export interface Run extends EngineResult {
   readonly ctx: EngineContext;
   readonly now: number;
-  events: UnsequencedAlarmEvent[] | null;
   /** An incident acted on as a whole: its members' changes do not each emit an incident event. */
   quietIncident: string | null;
 }
 
 export function newRun(state: EngineState, ctx: EngineContext, now: number): Run {
-  return { state, ctx, now, events: null, quietIncident: null };
+  return { state, events: NO_EVENTS, ctx, now, quietIncident: null };
 }
 
-const NO_EVENTS: readonly UnsequencedAlarmEvent[] = Object.freeze([]);
-
 export function finish(run: Run): EngineResult {
-  return { state: run.state, events: run.events ?? NO_EVENTS };
+  return run;
 }
 
 export function emit(run: Run, event: UnsequencedAlarmEvent): void {
-  if (run.events === null) run.events = [event];
-  else run.events.push(event);
+  if (run.events === NO_EVENTS) run.events = [event];
+  else (run.events as UnsequencedAlarmEvent[]).push(event);
 }
 
 /** Ask the next tick to look at this sensor's timers no later than `at`. */

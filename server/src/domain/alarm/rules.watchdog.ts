@@ -25,8 +25,8 @@ export function reportedOffline(run: Run, rs: SensorRuleState): void {
 
 /**
  * Tick: silence longer than heartbeatS × offlineHeartbeats raises offline. Silence is counted from
- * the last message, from when the engine first watched the sensor, and never from before the
- * watch baseline (start, or a restart — the server being down is not the sensor's silence).
+ * the last message, or from when the engine first watched the sensor, and never from before the
+ * last restart (the server being down is not the sensor's silence).
  */
 export function watchdog(run: Run, rs: SensorRuleState, sensor: Sensor): void {
   const p = rs.points.offline;
