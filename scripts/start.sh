@@ -1,0 +1,218 @@
+#!/usr/bin/env bash
+# `npm start`: Vigil with its demo facility on this machine, in one command.
+#
+#  1. installs what is missing (scripts/ensure-deps.sh);
+#  2. builds the dashboard when client/dist is missing or older than its sources;
+#  3. starts a local InfluxDB on 127.0.0.1:8086 with its data in .vigil/influxdb/ (kept between
+#     runs) — unless INFLUX_URL is set or an InfluxDB already answers there;
+#  4. starts the server (embedded MQTT broker on MQTT_PORT unless MQTT_URL is set) in demo mode
+#     with its state in .vigil/state/, and the simulator when there is one;
+#  5. waits for /api/health and prints the dashboard URL.
+#
+# Ctrl-C stops everything it started: simulator, server, then InfluxDB. Logs: .vigil/logs/.
+# Every variable the server reads (PORT, MQTT_URL, MQTT_PORT, INFLUX_URL, INFLUX_DB, DATA_DIR,
+# FACILITY_FILE, LOG_LEVEL, VIGIL_DEMO, ...) can be set in the environment as usual.
+# shellcheck disable=SC2317,SC2016  # functions run from traps; node -e code in single quotes
+set -euo pipefail
+cd "$(dirname "$0")/.."
+ROOT="$PWD"
+
+VIGIL_HOME="$ROOT/.vigil"
+LOG_DIR="$VIGIL_HOME/logs"
+export PORT="${PORT:-8080}"
+export MQTT_PORT="${MQTT_PORT:-1883}"
+export VIGIL_DEMO="${VIGIL_DEMO:-1}"
+export DATA_DIR="${DATA_DIR:-$VIGIL_HOME/state}"
+INFLUX_RPC_PORT="${INFLUX_RPC_PORT:-8088}"
+
+say() { printf 'vigil: %s\n' "$*" >&2; }
+
+http_body() {
+  node -e 'fetch(process.argv[1], { signal: AbortSignal.timeout(2000) })
+    .then((r) => r.text()).then((t) => console.log(t), () => console.log("(no answer)"))' "$1"
+}
+
+# The HTTP status of GET $1, or 000 when nothing answers (curl when present, else Node's fetch).
+http_status() {
+  if command -v curl >/dev/null 2>&1; then
+    curl -s -o /dev/null -m 2 -w '%{http_code}' "$1" || true
+  else
+    node -e 'fetch(process.argv[1], { signal: AbortSignal.timeout(2000) })
+      .then((r) => console.log(r.status), () => console.log("000"))' "$1"
+  fi
+}
+
+# ---------------------------------------------------------------------------------------------
+# Background processes we own, stopped in reverse order of start on exit.
+# Each runs in its own session (setsid): Ctrl-C reaches only this script, which then stops them
+# one by one in order instead of all at once. Each also gets SIGTERM from the kernel should this
+# script die without running its trap (setpriv --pdeathsig).
+declare -a started_pids=() started_names=()
+
+launch() { # name logfile command...
+  local name="$1" logfile="$2"
+  shift 2
+  local -a wrapper=()
+  command -v setsid >/dev/null 2>&1 && wrapper+=(setsid)
+  if command -v setpriv >/dev/null 2>&1 && setpriv --help 2>&1 | grep -q -- --pdeathsig; then
+    wrapper+=(setpriv --pdeathsig TERM --)
+  fi
+  # One log per run, the previous one kept beside it: an error shown from it is this run's.
+  [[ -s "$logfile" ]] && mv -f "$logfile" "$logfile.1"
+  "${wrapper[@]}" "$@" </dev/null >"$logfile" 2>&1 &
+  started_pids+=("$!")
+  started_names+=("$name")
+  LAUNCHED_PID=$!
+}
+
+is_running() { # pid: alive and not a zombie
+  local state
+  state="$(awk '/^State:/ { print $2 }' "/proc/$1/status" 2>/dev/null || true)"
+  [[ -n "$state" && "$state" != Z ]]
+}
+
+stop_one() { # pid name
+  local pid="$1" name="$2" waited=0
+  is_running "$pid" || { wait "$pid" 2>/dev/null || true; return 0; }
+  say "stopping $name"
+  kill -TERM "$pid" 2>/dev/null || true
+  # 20 s: InfluxDB closes its shards and the server flushes its last batch on SIGTERM.
+  while is_running "$pid" && ((waited < 200)); do
+    sleep 0.1
+    waited=$((waited + 1))
+  done
+  if is_running "$pid"; then
+    say "$name did not stop within 20 s: killing it"
+    kill -KILL -- "-$pid" 2>/dev/null || kill -KILL "$pid" 2>/dev/null || true
+  fi
+  wait "$pid" 2>/dev/null || true
+}
+
+cleaned_up=0
+cleanup() {
+  ((cleaned_up)) && return 0
+  cleaned_up=1
+  # A second Ctrl-C (or npm forwarding the first one again) must not cut the orderly stop short;
+  # every step has its own timeout.
+  trap '' INT TERM
+  local i
+  for ((i = ${#started_pids[@]} - 1; i >= 0; i--)); do
+    stop_one "${started_pids[$i]}" "${started_names[$i]}"
+  done
+}
+trap cleanup EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+
+show_log_tail() { # logfile
+  say "last lines of $1:"
+  tail -n 25 "$1" >&2 || true
+}
+
+# ---------------------------------------------------------------------------------------------
+bash scripts/ensure-deps.sh
+mkdir -p "$LOG_DIR" "$DATA_DIR"
+
+# The dashboard: rebuilt when missing or older than anything it is built from.
+if [[ -f client/index.html ]]; then
+  built=client/dist/index.html
+  if [[ ! -f "$built" ]] || [[ -n "$(find client contract package-lock.json -path client/dist -prune -o -type f -newer "$built" -print -quit 2>/dev/null)" ]]; then
+    say "building the dashboard"
+    npx vite build --config client/vite.config.ts --logLevel warn
+  fi
+fi
+
+# InfluxDB: the one named by INFLUX_URL, or one already on 127.0.0.1:8086, or our own.
+if [[ -n "${INFLUX_URL:-}" ]]; then
+  say "using InfluxDB at $INFLUX_URL (INFLUX_URL)"
+else
+  INFLUX_URL="http://127.0.0.1:8086"
+  if [[ "$(http_status "$INFLUX_URL/ping")" == 204 ]]; then
+    say "using the InfluxDB already answering at $INFLUX_URL"
+  else
+    influx_dir="$VIGIL_HOME/influxdb"
+    mkdir -p "$influx_dir"
+    sed -e "s#@DATA_DIR@#$influx_dir#g" -e "s#@HTTP_PORT@#8086#g" -e "s#@RPC_PORT@#$INFLUX_RPC_PORT#g" \
+      config/influxdb.conf >"$influx_dir/influxdb.conf"
+    influxd_bin="$(command -v influxd || echo /usr/bin/influxd)"
+    say "starting InfluxDB on 127.0.0.1:8086 (data in ${influx_dir#"$ROOT"/})"
+    launch influxd "$LOG_DIR/influxd.log" "$influxd_bin" -config "$influx_dir/influxdb.conf"
+    influx_pid=$LAUNCHED_PID
+    for ((i = 0; ; i++)); do
+      [[ "$(http_status "$INFLUX_URL/ping")" == 204 ]] && break
+      if ! is_running "$influx_pid"; then
+        say "InfluxDB exited while starting (port 8086 or $INFLUX_RPC_PORT taken? set INFLUX_URL, or INFLUX_RPC_PORT)"
+        show_log_tail "$LOG_DIR/influxd.log"
+        exit 1
+      fi
+      if ((i >= 600)); then
+        say "InfluxDB did not answer /ping within 60 s"
+        show_log_tail "$LOG_DIR/influxd.log"
+        exit 1
+      fi
+      sleep 0.1
+    done
+  fi
+fi
+export INFLUX_URL
+
+# The server.
+if [[ ! -f server/src/main.ts ]]; then
+  say "server/src/main.ts is missing: nothing to start"
+  exit 1
+fi
+say "starting the server (logs: ${LOG_DIR#"$ROOT"/}/server.log)"
+# node_modules/.bin/tsx is what `npx tsx` runs, without npm's extra process in between.
+launch server "$LOG_DIR/server.log" node_modules/.bin/tsx server/src/main.ts
+server_pid=$LAUNCHED_PID
+
+health_url="http://127.0.0.1:$PORT/api/health"
+status=000
+for ((i = 0; ; i++)); do
+  status="$(http_status "$health_url")"
+  # 200 all well; 503 answers too (a part is down, e.g. InfluxDB still creating the schema):
+  # give it a few seconds to become 200, then carry on and say so.
+  [[ "$status" == 200 ]] && break
+  [[ "$status" == 503 && i -ge 150 ]] && break
+  if ! is_running "$server_pid"; then
+    wait "$server_pid" && code=0 || code=$?
+    say "the server exited while starting (exit code $code)"
+    show_log_tail "$LOG_DIR/server.log"
+    exit 1
+  fi
+  if ((i >= 1200)); then
+    say "the server did not answer $health_url within 120 s"
+    show_log_tail "$LOG_DIR/server.log"
+    exit 1
+  fi
+  sleep 0.1
+done
+
+# The simulator, once there is one: the demo facility's sensors, over MQTT.
+if [[ -f simulator/src/cli.ts ]]; then
+  broker="${MQTT_URL:-mqtt://127.0.0.1:$MQTT_PORT}"
+  say "starting the simulator against $broker (logs: ${LOG_DIR#"$ROOT"/}/simulator.log)"
+  launch simulator "$LOG_DIR/simulator.log" node_modules/.bin/tsx simulator/src/cli.ts run --broker "$broker"
+fi
+
+url="http://127.0.0.1:$PORT/"
+{
+  echo
+  echo "  ============================================================"
+  echo "    Vigil is running:  $url"
+  echo "  ============================================================"
+  if [[ "$status" != 200 ]]; then
+    echo "    Health is not all green yet ($health_url answered $status):"
+    echo "    $(http_body "$health_url")"
+  fi
+  echo "    InfluxDB: $INFLUX_URL   MQTT: ${MQTT_URL:-mqtt://127.0.0.1:$MQTT_PORT (embedded)}"
+  echo "    Logs: ${LOG_DIR#"$ROOT"/}/   Data: ${DATA_DIR#"$ROOT"/}/"
+  echo "    Press Ctrl-C to stop."
+  echo
+} >&2
+
+# Until Ctrl-C (the INT trap exits from inside this wait), or until the server stops by itself.
+wait "$server_pid" && code=0 || code=$?
+say "the server exited by itself (exit code $code)"
+show_log_tail "$LOG_DIR/server.log"
+exit "$code"
