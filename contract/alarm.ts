@@ -362,8 +362,11 @@ export type AlarmAction = {
 }[AlarmActionType];
 
 /**
- * Why an action was refused. HTTP: NOT_FOUND → 404, the others → 409 (or 400 for the
- * validation-like SHELVE_TOO_LONG and REASON_REQUIRED).
+ * Why an action was refused. Suggested HTTP statuses: NOT_FOUND 404; INVALID_TRANSITION and
+ * CONDITION_ACTIVE 409 (the alarm is not in a state that allows it); SHELVE_TOO_LONG and
+ * REASON_REQUIRED 400.
+ *
+ * @example `{"error": {"code": "CONDITION_ACTIVE", "message": "the condition is still present"}}`
  */
 export const ALARM_ERROR_CODES = [
   'NOT_FOUND',

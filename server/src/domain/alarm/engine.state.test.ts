@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { evaluate } from './alarm.engine.ts';
 import { openAlarms, persistEngineState, restoreEngineState, sensorLiveStates } from './engine.state.ts';
 import { Harness, MIN, S, kinds, makeSensor } from './test-fixtures.ts';
@@ -73,5 +73,17 @@ describe('the ingest hot path', () => {
     const b = evaluate(a.state, obs, sensor, h.ctx, h.now + 1000);
     expect(b.events).toBe(a.events);
     expect(Object.isFrozen(b.events)).toBe(true);
+  });
+
+  it('never reads the wall clock: time comes in as an argument', () => {
+    // STYLE.md: time is a port; the engine is tested with fake time.
+    const wall = vi.spyOn(Date, 'now');
+    const h = new Harness({ sensors });
+    h.at(0).reading('GAS-01', 25);
+    h.at(0).event('DOOR-01', 'open');
+    h.at(10 * MIN).tick();
+    h.act(h.only('GAS-01', 'gas').id, { type: 'ack' });
+    expect(wall).not.toHaveBeenCalled();
+    wall.mockRestore();
   });
 });

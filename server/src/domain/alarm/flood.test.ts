@@ -70,4 +70,20 @@ describe('alarm flood grouping', () => {
     expect(incidents.every((i) => i.drill === 'flood-1')).toBe(true);
     expect(h.alarmsOf('D-0', 'tamper')[0]?.incidentId).toBeNull();
   });
+
+  it('applies comment, assign and shelve to an incident as a whole, recorded with who', () => {
+    // Issue 3: "the same [actions] for incidents"; every action records who and when.
+    const h = harness();
+    for (let i = 0; i < 11; i += 1) h.at(i * S).event(`D-${i}`, 'tamper');
+    const lobby = [...h.state.incidents.values()].find((i) => i.zoneId === 'lobby');
+    if (lobby === undefined) throw new Error('no lobby incident');
+    const [comment] = h.at(20 * S).actOnIncident(lobby.id, { type: 'comment', text: 'storm tripped the covers' }, 'officer.wang');
+    expect(comment).toMatchObject({ subject: 'incident', kind: 'incident_commented', actor: 'officer.wang', note: 'storm tripped the covers' });
+    h.actOnIncident(lobby.id, { type: 'assign', to: 'tech.zhao' });
+    expect(lobby.alarmIds.map((id) => h.state.alarms.get(id)?.assignedTo)).toEqual(Array(8).fill('tech.zhao'));
+    const events = h.actOnIncident(lobby.id, { type: 'shelve', durationS: 3600, reason: 'storm' });
+    expect(events.filter((e) => e.subject === 'alarm' && e.kind === 'shelved')).toHaveLength(8);
+    expect(events.at(-1)).toMatchObject({ kind: 'incident_updated', note: 'shelve applied to 8 of 8 alarms' });
+    expect(() => h.actOnIncident(lobby.id, { type: 'reset' })).toThrow(/only latching alarms/);
+  });
 });

@@ -2,7 +2,7 @@
  * Rules every kind shares: device faults, tamper, the smoke-detector test, and the `status`
  * channel (battery; `online: false`, the MQTT last will, is in rules.watchdog.ts).
  */
-import type { EventObservation, Sensor, StatusObservation } from '../../../../contract/index.ts';
+import { SYSTEM_ACTOR, type EventObservation, type Sensor, type StatusObservation } from '../../../../contract/index.ts';
 import { SPECS } from './conditions.ts';
 import { sensorChanged } from './events.ts';
 import { conditionOff, conditionOn } from './lifecycle.ts';
@@ -21,7 +21,7 @@ export const COMMON_EVENTS = {
   tamper_clear: (run, rs) => conditionOff(run, rs, 'tamper'),
   test: (run, rs) => {
     rs.lastTestAt = run.now;
-    sensorChanged(run, 'sensor_test', rs, rs.sensorId, 'test signal recorded; no alarm', null);
+    sensorChanged(run, 'sensor_test', rs, SYSTEM_ACTOR, 'test signal recorded; no alarm', null);
   },
 } as const satisfies Record<string, EventRule>;
 
