@@ -102,7 +102,11 @@ export const SOP_KEYS: Readonly<Record<Condition, string>> = {
   unknown_device: 'unknown_device',
 };
 
-/** Who shelved an alarm, why and until when (ISA-18.2 shelving: temporary, with a reason). */
+/**
+ * Who shelved an alarm, why and until when (ISA-18.2 shelving: temporary, with a reason).
+ *
+ * @example `{"at": 1764240000000, "until": 1764243600000, "by": "officer.li", "reason": "detector being cleaned"}`
+ */
 export interface Shelf {
   at: number;
   /** Epoch ms when the shelf expires and the alarm, if still active, reappears. */
@@ -111,14 +115,22 @@ export interface Shelf {
   reason: string;
 }
 
-/** A sensor taken out of service for maintenance: its data is still stored, it raises no alarms. */
+/**
+ * A sensor taken out of service for maintenance: its data is still stored, it raises no alarms.
+ *
+ * @example `{"since": 1764240000000, "by": "tech.zhao", "reason": "calibration"}`
+ */
 export interface OutOfService {
   since: number;
   by: string;
   reason: string;
 }
 
-/** How an alarm was closed out: closes the loop in an incident review. */
+/**
+ * How an alarm was closed out: closes the loop in an incident review.
+ *
+ * @example `{"cause": "hose clamp loose", "correctiveAction": "clamp replaced", "by": "officer.li", "at": 1764240000000}`
+ */
 export interface Resolution {
   cause: string;
   correctiveAction: string;
@@ -182,7 +194,7 @@ export interface Alarm {
   /** The procedure's steps, copied from the facility's `sops` at raise time. */
   sop: string[];
   lastValue: number | null;
-  /** Worst value seen while this alarm was open. */
+  /** Highest value seen while this alarm was open (gas, CO). */
   peakValue: number | null;
   unit: string | null;
   /** One line for the queue, e.g. "Gas 23 %LEL ≥ high 20 at Kitchen gas detector". */
@@ -218,7 +230,12 @@ export interface Incident {
   closedAt: number | null;
 }
 
-/** Kinds of alarm lifecycle events. `raised` opens an alarm; `cleared` moves it to `cleared_unacked` or `cleared`. */
+/**
+ * Kinds of alarm lifecycle events. `raised` opens an alarm; `cleared` moves it to `cleared_unacked`
+ * or `cleared`; `updated` covers a latched alarm's condition returning to normal and flood grouping.
+ *
+ * @example `if (e.subject === 'alarm' && e.kind === 'escalated') notify(e.alarm, e.level);`
+ */
 export const ALARM_EVENT_KINDS = [
   'raised',
   'reactivated',
@@ -239,6 +256,7 @@ export const ALARM_EVENT_KINDS = [
 ] as const;
 export type AlarmEventKind = (typeof ALARM_EVENT_KINDS)[number];
 
+/** Kinds of incident events. @example `if (e.subject === 'incident') upsertIncident(e.incident);` */
 export const INCIDENT_EVENT_KINDS = [
   'incident_opened',
   'incident_updated',
@@ -248,11 +266,15 @@ export const INCIDENT_EVENT_KINDS = [
 ] as const;
 export type IncidentEventKind = (typeof INCIDENT_EVENT_KINDS)[number];
 
-/** Events about a sensor rather than one alarm: maintenance and smoke-detector tests (recorded, no alarm). */
+/**
+ * Events about a sensor rather than one alarm: maintenance and smoke-detector tests (recorded, no alarm).
+ *
+ * @example `if (e.subject === 'sensor' && e.kind === 'sensor_out_of_service') greyOut(e.sensorId);`
+ */
 export const SENSOR_EVENT_KINDS = ['sensor_out_of_service', 'sensor_in_service', 'sensor_test'] as const;
 export type SensorEventKind = (typeof SENSOR_EVENT_KINDS)[number];
 
-/** The actor of events the engine produces by itself (raise, clear, escalation, shelf expiry). */
+/** The actor of events the engine produces by itself (raise, clear, escalation, shelf expiry). @example `e.actor === SYSTEM_ACTOR` */
 export const SYSTEM_ACTOR = 'system';
 
 interface EventBase {
@@ -264,7 +286,11 @@ interface EventBase {
   drill: string | null;
 }
 
-/** A change to one alarm, carrying the alarm as it is after the change. */
+/**
+ * A change to one alarm, carrying the alarm as it is after the change.
+ *
+ * @example `{"subject": "alarm", "kind": "acked", "alarmId": "al_mii8k0_1", "actor": "officer.li", "note": "on my way", ...}`
+ */
 export interface AlarmChangeEvent extends EventBase {
   subject: 'alarm';
   kind: AlarmEventKind;
@@ -278,7 +304,7 @@ export interface AlarmChangeEvent extends EventBase {
   assignee?: string;
 }
 
-/** A change to one incident, carrying the incident as it is after the change. */
+/** A change to one incident, carrying the incident as it is after the change. @example `{"subject": "incident", "kind": "incident_acked", "incidentId": "in_mii8k0_1", ...}` */
 export interface IncidentChangeEvent extends EventBase {
   subject: 'incident';
   kind: IncidentEventKind;
@@ -287,7 +313,7 @@ export interface IncidentChangeEvent extends EventBase {
   assignee?: string;
 }
 
-/** A sensor-level event (maintenance, smoke test). */
+/** A sensor-level event (maintenance, smoke test). @example `{"subject": "sensor", "kind": "sensor_test", "sensorId": "GH-SMK-03", ...}` */
 export interface SensorChangeEvent extends EventBase {
   subject: 'sensor';
   kind: SensorEventKind;
@@ -296,7 +322,7 @@ export interface SensorChangeEvent extends EventBase {
   outOfService: OutOfService | null;
 }
 
-/** What the engine emits; the service gives each a sequence number and stores it in the audit trail. */
+/** What the engine emits; the service gives each a sequence number and stores it in the audit trail. @example `const e: AlarmEvent = { ...draft, seq: ++seq };` */
 export type UnsequencedAlarmEvent = AlarmChangeEvent | IncidentChangeEvent | SensorChangeEvent;
 
 /**
@@ -339,7 +365,11 @@ export const resolveBodySchema = z
   })
   .strict();
 
-/** Body schema per action, for the router's `POST /api/alarms/:id/:action`. */
+/**
+ * Body schema per action, for the router's `POST /api/alarms/:id/:action` (and incidents).
+ *
+ * @example `const body = ACTION_BODY_SCHEMAS[type].parse(req.body); const action = { type, ...body } as AlarmAction;`
+ */
 export const ACTION_BODY_SCHEMAS = {
   ack: ackBodySchema,
   comment: commentBodySchema,
@@ -350,6 +380,7 @@ export const ACTION_BODY_SCHEMAS = {
   resolve: resolveBodySchema,
 } as const;
 export type AlarmActionType = keyof typeof ACTION_BODY_SCHEMAS;
+/** @example `if (!ALARM_ACTION_TYPES.includes(req.params.action)) return notFound();` */
 export const ALARM_ACTION_TYPES = Object.keys(ACTION_BODY_SCHEMAS) as AlarmActionType[];
 
 /**
@@ -379,7 +410,11 @@ export type AlarmErrorCode = (typeof ALARM_ERROR_CODES)[number];
 
 // ---- live push (Socket.IO) --------------------------------------------------------------------
 
-/** A sensor's live state for floor plans: the stored state plus maintenance. */
+/**
+ * A sensor's live state for floor plans: the stored state plus maintenance.
+ *
+ * @example `const icon = s.outOfService ? 'out_of_service' : s.online === false ? 'offline' : statusFromAlarms(s.sensorId);`
+ */
 export interface SensorLiveState extends SensorState {
   outOfService: OutOfService | null;
 }
@@ -399,7 +434,11 @@ export interface AlarmSnapshot {
   sensors: SensorLiveState[];
 }
 
-/** A drill started or ended (issue 6); every client labels its alarms DRILL. */
+/**
+ * A drill started or ended (issue 6); every client labels its alarms DRILL.
+ *
+ * @example `{"drillId": "d-20261127-1", "scenario": "canteen-gas-leak", "siteId": "hq", "state": "started", "by": "mgr.chen", "at": 1764240000000}`
+ */
 export interface DrillNotice {
   drillId: string;
   scenario: string;
