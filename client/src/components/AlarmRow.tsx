@@ -4,6 +4,7 @@ import { isUnacked } from '../domain/alarm.queue.ts';
 import type { FacilityIndex } from '../domain/facility.index.ts';
 import { conditionLabel } from '../i18n/alarm.labels.ts';
 import { useI18n } from '../i18n/I18nContext.ts';
+import { LocateIcon } from './LocateIcon.tsx';
 import { PriorityBadge } from './PriorityBadge.tsx';
 
 export type AckStatus = { kind: 'pending' } | { kind: 'failed'; message: string };
@@ -30,51 +31,47 @@ export const AlarmRow = memo(function AlarmRow({ alarm, now, index, ack, onAckno
       data-state={alarm.state}
     >
       <PriorityBadge priority={alarm.priority} />
-      <div className="alarm__main">
-        <div className="alarm__title" title={alarm.message}>
-          {alarm.drill ? (
-            <span className="tag tag--drill" title={alarm.drill}>
-              {t('queue.drill')}
-            </span>
-          ) : null}
-          <span className="alarm__type">{conditionLabel(alarm.condition, locale)}</span>
-          {value ? <span className="alarm__value">{value}</span> : null}
-          <span className="alarm__sensor">{alarm.sensorName || alarm.sensorId}</span>
-        </div>
-        <div className="alarm__meta">
-          <span className="alarm__location">{alarmLocation(alarm, index)}</span>
-          <span className={`alarm__state alarm__state--${alarm.state}`}>{t(`alarmState.${alarm.state}`)}</span>
-          {alarm.latching && !alarm.conditionActive && alarm.resetAt === null ? <span className="tag tag--plain">{t('queue.latched')}</span> : null}
-          {alarm.chattering ? <span className="tag tag--plain">{t('queue.chattering')}</span> : null}
-          {alarm.escalationLevel > 0 ? (
-            <span className="tag tag--escalated" data-escalation={alarm.escalationLevel}>
-              ▲ {t('queue.escalated', { n: alarm.escalationLevel })}
-            </span>
-          ) : null}
-        </div>
-        {ack?.kind === 'failed' ? (
-          <div className="alarm__error" role="alert">
-            {t('queue.ackFailed', { msg: ack.message })}
-          </div>
+      <div className="alarm__title" title={alarm.message}>
+        {alarm.drill ? (
+          <span className="tag tag--drill" title={alarm.drill}>
+            {t('queue.drill')}
+          </span>
+        ) : null}
+        <span className="alarm__type">{conditionLabel(alarm.condition, locale)}</span>
+        {value ? <span className="alarm__value">{value}</span> : null}
+        <span className="alarm__sensor">{alarm.sensorName || alarm.sensorId}</span>
+      </div>
+      <span className="alarm__elapsed" title={t('queue.elapsed')}>
+        {duration(now - alarm.raisedAt)}
+      </span>
+      <div className="alarm__meta">
+        <span className="alarm__location">{alarmLocation(alarm, index)}</span>
+        <span className={`alarm__state alarm__state--${alarm.state}`}>{t(`alarmState.${alarm.state}`)}</span>
+        {alarm.latching && !alarm.conditionActive && alarm.resetAt === null ? <span className="tag tag--plain">{t('queue.latched')}</span> : null}
+        {alarm.chattering ? <span className="tag tag--plain">{t('queue.chattering')}</span> : null}
+        {alarm.escalationLevel > 0 ? (
+          <span className="tag tag--escalated" data-escalation={alarm.escalationLevel}>
+            ▲ {t('queue.escalated', { n: alarm.escalationLevel })}
+          </span>
         ) : null}
       </div>
-      <div className="alarm__side">
-        <span className="alarm__elapsed" title={t('queue.elapsed')}>
-          {duration(now - alarm.raisedAt)}
-        </span>
-        <div className="alarm__actions">
-          {located ? (
-            <button type="button" className="btn btn--ghost" onClick={() => onLocate(alarm)} aria-label={t('queue.locate')} title={t('queue.locate')}>
-              ⌖
-            </button>
-          ) : null}
-          {unacked ? (
-            <button type="button" className="btn btn--ack" disabled={ack?.kind === 'pending'} onClick={() => onAcknowledge(alarm.id)}>
-              {ack?.kind === 'pending' ? t('queue.acking') : t('queue.ack')}
-            </button>
-          ) : null}
-        </div>
+      <div className="alarm__actions">
+        {located ? (
+          <button type="button" className="btn btn--ghost" onClick={() => onLocate(alarm)} aria-label={t('queue.locate')} title={t('queue.locate')}>
+            <LocateIcon />
+          </button>
+        ) : null}
+        {unacked ? (
+          <button type="button" className="btn btn--ack" disabled={ack?.kind === 'pending'} onClick={() => onAcknowledge(alarm.id)}>
+            {ack?.kind === 'pending' ? t('queue.acking') : t('queue.ack')}
+          </button>
+        ) : null}
       </div>
+      {ack?.kind === 'failed' ? (
+        <div className="alarm__error" role="alert">
+          {t('queue.ackFailed', { msg: ack.message })}
+        </div>
+      ) : null}
     </li>
   );
 });

@@ -35,6 +35,7 @@ export function FloorPlanView({ site, floorId, sensorsById, states, selectedId, 
           return (
             <button
               key={f.id}
+              ref={f.id === floor.id ? scrollIntoView : undefined}
               type="button"
               role="tab"
               aria-selected={f.id === floor.id}
@@ -62,7 +63,9 @@ export function FloorPlanView({ site, floorId, sensorsById, states, selectedId, 
                   <li key={zone.id} className={`zone${counts.alarm > 0 ? ' zone--alarm' : ''}`}>
                     <div className="zone__head">
                       <span className="zone__name">{zone.name}</span>
-                      <span className="zone__total">{t('plan.sensorCount', { n: zone.sensorIds.length })}</span>
+                      <span className="zone__total">
+                        {t(zone.sensorIds.length === 1 ? 'plan.sensorCount.one' : 'plan.sensorCount.other', { n: zone.sensorIds.length })}
+                      </span>
                     </div>
                     <StateCounts counts={counts} />
                   </li>
@@ -75,4 +78,9 @@ export function FloorPlanView({ site, floorId, sensorsById, states, selectedId, 
       </div>
     </section>
   );
+}
+
+/** Keeps the selected floor's tab visible when "show on plan" picks a floor off-screen. */
+function scrollIntoView(el: HTMLElement | null): void {
+  el?.scrollIntoView({ block: 'nearest', inline: 'nearest' });
 }

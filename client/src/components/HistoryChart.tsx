@@ -41,8 +41,7 @@ export default function HistoryChart({ points, from, to, unit, thresholds, aggre
         stroke="var(--text-muted)"
         tick={{ fill: 'var(--text-muted)' }}
         tickFormatter={formatValue}
-        width={56}
-        unit={` ${unit}`}
+        width={48}
       />
       <Tooltip
         contentStyle={{ background: 'var(--surface-2)', border: '1px solid var(--border)', color: 'var(--text)' }}

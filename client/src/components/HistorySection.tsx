@@ -16,7 +16,10 @@ export function HistorySection({ sensor }: { sensor: Sensor }) {
   return (
     <section className="history" aria-label={t('panel.history')}>
       <div className="history__head">
-        <h3>{t('panel.history')}</h3>
+        <h3>
+          {t('panel.history')}
+          {sensor.unit ? <span className="history__unit"> ({sensor.unit})</span> : null}
+        </h3>
         {measured && isLiveRange(range) ? <span className="tag tag--live">● {t('chart.live')}</span> : null}
         {readings.kind === 'ready' && measured ? <span className="history__resolution">{t(`chart.resolution.${readings.resolution}`)}</span> : null}
       </div>

@@ -28,33 +28,32 @@ export function IncidentRow({ incident, alarms, now, index, ack, alarmAcks, onAc
     <li className={`incident alarm--${incident.priority}${unacked ? ' incident--unacked' : ''}`} data-incident-id={incident.id}>
       <div className="alarm incident__head">
         <PriorityBadge priority={incident.priority} />
-        <div className="alarm__main">
-          <div className="alarm__title">
-            {incident.drill ? <span className="tag tag--drill">{t('queue.drill')}</span> : null}
-            <span className="alarm__type">{t('queue.incident', { zone: alarmLocation(incident, index) })}</span>
-          </div>
-          <div className="alarm__meta">
-            <span>{t('queue.incidentCount', { n: incident.alarmIds.length, u: incident.unackedCount })}</span>
-            <button type="button" className="link" aria-expanded={open} onClick={() => setOpen((o) => !o)}>
-              {open ? '▾' : '▸'} {t('queue.expand')}
-            </button>
-          </div>
-          {ack?.kind === 'failed' ? (
-            <div className="alarm__error" role="alert">
-              {t('queue.ackFailed', { msg: ack.message })}
-            </div>
-          ) : null}
+        <div className="alarm__title">
+          {incident.drill ? <span className="tag tag--drill">{t('queue.drill')}</span> : null}
+          <span className="alarm__type">{t('queue.incident', { zone: index.zoneOf(incident.siteId, incident.zoneId)?.zone.name ?? incident.zoneId })}</span>
         </div>
-        <div className="alarm__side">
-          <span className="alarm__elapsed" title={t('queue.elapsed')}>
-            {duration(now - incident.openedAt)}
-          </span>
+        <span className="alarm__elapsed" title={t('queue.elapsed')}>
+          {duration(now - incident.openedAt)}
+        </span>
+        <div className="alarm__meta">
+          <span className="alarm__location">{alarmLocation(incident, index)}</span>
+          <span>{t('queue.incidentCount', { n: incident.alarmIds.length, u: incident.unackedCount })}</span>
+          <button type="button" className="link" aria-expanded={open} onClick={() => setOpen((o) => !o)}>
+            {open ? '▾' : '▸'} {t('queue.expand')}
+          </button>
+        </div>
+        <div className="alarm__actions">
           {unacked ? (
             <button type="button" className="btn btn--ack" disabled={ack?.kind === 'pending'} onClick={() => onAcknowledgeIncident(incident.id)}>
               {ack?.kind === 'pending' ? t('queue.acking') : t('queue.ackAll')}
             </button>
           ) : null}
         </div>
+        {ack?.kind === 'failed' ? (
+          <div className="alarm__error" role="alert">
+            {t('queue.ackFailed', { msg: ack.message })}
+          </div>
+        ) : null}
       </div>
       {open ? (
         <ol className="console__list incident__members">

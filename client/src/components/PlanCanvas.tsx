@@ -1,12 +1,12 @@
 /**
  * A floor plan with its sensors. The plan SVG is shown through <img> (it comes from a config
  * file and is never inlined); an SVG overlay with the same viewBox and the same aspect-ratio
- * rules places the sensors on it.
+ * rules places the sensors, and tints the outline of every zone that needs attention.
  */
 import type { CSSProperties } from 'react';
 import type { Floor, Sensor } from '../../../contract/facility.ts';
-import type { SensorDisplayState } from '../domain/sensor.status.ts';
-import { usePlanViewBox } from '../hooks/usePlanViewBox.ts';
+import { STATE_STYLES, worstState, type SensorDisplayState } from '../domain/sensor.status.ts';
+import { usePlanGeometry } from '../hooks/usePlanGeometry.ts';
 import { useI18n } from '../i18n/I18nContext.ts';
 import { SensorMarker } from './SensorMarker.tsx';
 
@@ -19,25 +19,47 @@ interface PlanCanvasProps {
   onSelect: (sensorId: string) => void;
 }
 
-/** Marker radius as a share of the plan's longer side: legible at wall size, not cluttered. */
-const MARKER_SCALE = 0.016;
+/** Marker radius as a share of the plan's longer side: legible from 2 m, not cluttered. */
+const MARKER_SCALE = 0.021;
+/** Zone states worth a tint on the plan; the rest would only add noise. */
+const TINTED: ReadonlySet<SensorDisplayState> = new Set(['alarm', 'pre_alarm', 'trouble', 'offline']);
 
 export function PlanCanvas({ floor, sensors, states, selectedId, stale, onSelect }: PlanCanvasProps) {
   const { t } = useI18n();
-  const geometry = usePlanViewBox(floor.planUrl);
+  const geometry = usePlanGeometry(floor.planUrl);
 
   if (geometry.kind === 'error') return <p className="plan__message plan__message--error">{t('plan.error')}</p>;
   if (geometry.kind === 'loading') return <p className="plan__message">{t('plan.loading')}</p>;
 
-  const { x, y, width, height } = geometry.viewBox;
-  const radius = Math.max(width, height) * MARKER_SCALE;
+  const { viewBox, zones } = geometry.plan;
+  const radius = Math.max(viewBox.width, viewBox.height) * MARKER_SCALE;
   // Draw the worst states last so they sit on top where markers overlap.
   const ordered = [...sensors].sort((a, b) => drawOrder(states.get(a.id)) - drawOrder(states.get(b.id)));
 
   return (
-    <div className="plan__canvas" style={{ '--plan-ratio': width / height } as CSSProperties}>
+    <div className="plan__canvas" style={{ '--plan-ratio': viewBox.width / viewBox.height } as CSSProperties}>
       <img className="plan__image" src={floor.planUrl} alt={t('plan.title', { floor: floor.name })} draggable={false} />
-      <svg className="plan__overlay" viewBox={`${x} ${y} ${width} ${height}`} preserveAspectRatio="xMidYMid meet">
+      <svg
+        className="plan__overlay"
+        viewBox={`${viewBox.x} ${viewBox.y} ${viewBox.width} ${viewBox.height}`}
+        preserveAspectRatio="xMidYMid meet"
+      >
+        {floor.zones.map((zone) => {
+          const box = zones.get(zone.id);
+          const state = worstState(zone.sensorIds.map((id) => states.get(id) ?? 'unknown'));
+          if (!box || !TINTED.has(state)) return null;
+          return (
+            <rect
+              key={zone.id}
+              className={`plan__zone plan__zone--${state}`}
+              x={box.x}
+              y={box.y}
+              width={box.width}
+              height={box.height}
+              style={{ '--zone-color': `var(${STATE_STYLES[state].colorVar})` } as CSSProperties}
+            />
+          );
+        })}
         {ordered.map((sensor) => (
           <SensorMarker
             key={sensor.id}

@@ -9,7 +9,7 @@ export function PriorityBadge({ priority }: { priority: Priority }) {
   const style = PRIORITY_STYLES[priority];
   return (
     <span className={`priority priority--${priority}`} data-priority={priority}>
-      <ShapeIcon shape={style.icon} color={`var(${style.colorVar})`} glyph={style.glyph} size="1.5em" />
+      <ShapeIcon shape={style.icon} color={`var(${style.colorVar})`} glyph={style.glyph} size="1.9em" />
       <span className="priority__label">{t(style.labelKey)}</span>
     </span>
   );

@@ -66,13 +66,16 @@ export function alarmDisplayState(alarm: Alarm): SensorDisplayState | null {
 export function sensorDisplayState(state: SensorLiveState | undefined, alarms: readonly Alarm[]): SensorDisplayState {
   // Maintenance overrides everything: the sensor raises nothing while out of service.
   if (state?.outOfService) return 'out_of_service';
-  let worst: SensorDisplayState = 'normal';
-  for (const alarm of alarms) {
-    const s = alarmDisplayState(alarm);
-    if (s && RANK[s] < RANK[worst]) worst = s;
-  }
+  let worst = worstState(alarms.flatMap((a) => alarmDisplayState(a) ?? []));
   if (state?.online === false && RANK.offline < RANK[worst]) worst = 'offline';
   if (worst === 'normal' && (!state || state.lastSeen === null)) return 'unknown';
+  return worst;
+}
+
+/** The worst of several states (a zone's or a floor's), `normal` for none. */
+export function worstState(states: Iterable<SensorDisplayState>): SensorDisplayState {
+  let worst: SensorDisplayState = 'normal';
+  for (const s of states) if (RANK[s] < RANK[worst]) worst = s;
   return worst;
 }
 

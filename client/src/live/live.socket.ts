@@ -7,6 +7,8 @@ type LiveSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
 
 /** When a (non-recovered) connection brings no snapshot within this, ask for one explicitly. */
 const SNAPSHOT_TIMEOUT_MS = 3_000;
+/** Pause before reconnecting after the server closed or refused the socket itself. */
+const SERVER_DISCONNECT_RETRY_MS = 2_000;
 
 export interface LiveConnection {
   store: LiveStore;
@@ -44,8 +46,19 @@ export function connectLive(url = '/'): LiveConnection {
       }, SNAPSHOT_TIMEOUT_MS);
     }
   });
-  socket.on('disconnect', () => store.handleDisconnect(Date.now()));
-  socket.on('connect_error', () => store.handleConnectError(Date.now()));
+  socket.on('disconnect', (reason) => {
+    store.handleDisconnect(Date.now());
+    // Socket.IO reconnects by itself after a network or server loss, but not when the server
+    // closed the socket on purpose (e.g. a restart draining clients, or a session check). A
+    // wall display must come back on its own, so try again after a pause.
+    if (reason === 'io server disconnect') setTimeout(() => socket.connect(), SERVER_DISCONNECT_RETRY_MS);
+  });
+  socket.on('connect_error', () => {
+    store.handleConnectError(Date.now());
+    // `active` false: the server refused the connection (a middleware said no); Socket.IO leaves
+    // retrying to us.
+    if (!socket.active) setTimeout(() => socket.connect(), SERVER_DISCONNECT_RETRY_MS);
+  });
   socket.on('snapshot', (snapshot) => {
     clearTimeout(snapshotTimer);
     store.handleSnapshot(snapshot);
