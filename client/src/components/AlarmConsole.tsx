@@ -2,9 +2,10 @@
 import { useCallback, useMemo, useState } from 'react';
 import type { Alarm } from '../../../contract/alarm.ts';
 import { acknowledgeAlarm, acknowledgeIncident } from '../api/api.client.ts';
-import { buildQueue, type AlarmQueue as Queue } from '../domain/alarm.queue.ts';
+import { buildQueue, isUnacked, type AlarmQueue as Queue } from '../domain/alarm.queue.ts';
 import type { FacilityIndex } from '../domain/facility.index.ts';
 import { useNow } from '../hooks/useNow.ts';
+import { useTitleFlash } from '../hooks/useTitleFlash.ts';
 import { useI18n } from '../i18n/I18nContext.ts';
 import { useLive } from '../live/useLive.ts';
 import { AlarmRow, type AckStatus } from './AlarmRow.tsx';
@@ -20,6 +21,12 @@ export function AlarmConsole({ index, onLocate }: AlarmConsoleProps) {
   const incidents = useLive((s) => s.incidents);
   const synced = useLive((s) => s.synced);
   const queue = useMemo(() => buildQueue(alarms.values(), incidents), [alarms, incidents]);
+  const { t } = useI18n();
+  const criticalUnacked = useMemo(
+    () => [...alarms.values()].filter((a) => a.priority === 'critical' && isUnacked(a) && !a.shelved && !a.outOfService).length,
+    [alarms],
+  );
+  useTitleFlash(criticalUnacked > 0 ? `⚠ ${t('queue.titleFlash', { n: criticalUnacked })}` : null);
   return (
     <AlarmQueue
       queue={queue}
@@ -88,7 +95,7 @@ export function AlarmQueue({ queue, index, stale, onLocate, onAcknowledge, onAck
       {queue.items.length === 0 ? (
         <p className="console__empty">✓ {t('queue.empty')}</p>
       ) : (
-        <ol className="console__list" data-testid="alarm-queue">
+        <ol className="console__list" data-testid="alarm-queue" aria-label={t('queue.shortcut')}>
           {queue.items.map((item) =>
             item.kind === 'alarm' ? (
               <AlarmRow

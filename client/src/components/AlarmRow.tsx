@@ -1,4 +1,4 @@
-import { memo } from 'react';
+import { memo, type KeyboardEvent } from 'react';
 import type { Alarm } from '../../../contract/alarm.ts';
 import { isUnacked } from '../domain/alarm.queue.ts';
 import type { FacilityIndex } from '../domain/facility.index.ts';
@@ -6,6 +6,7 @@ import { conditionLabel } from '../i18n/alarm.labels.ts';
 import { useI18n } from '../i18n/I18nContext.ts';
 import { LocateIcon } from './LocateIcon.tsx';
 import { PriorityBadge } from './PriorityBadge.tsx';
+import { handleQueueRowKey } from './queue.keys.ts';
 
 export type AckStatus = { kind: 'pending' } | { kind: 'failed'; message: string };
 
@@ -22,6 +23,11 @@ export const AlarmRow = memo(function AlarmRow({ alarm, now, index, ack, onAckno
   const { t, locale, duration } = useI18n();
   const unacked = isUnacked(alarm);
   const located = index.sensorsById.has(alarm.sensorId);
+
+  function handleKeyDown(event: KeyboardEvent<HTMLLIElement>) {
+    handleQueueRowKey(event, unacked && ack?.kind !== 'pending' ? () => onAcknowledge(alarm.id) : null);
+  }
+
   const value = alarm.lastValue !== null ? `${alarm.lastValue}${alarm.unit ? ` ${alarm.unit}` : ''}` : null;
 
   return (
@@ -29,6 +35,9 @@ export const AlarmRow = memo(function AlarmRow({ alarm, now, index, ack, onAckno
       className={`alarm alarm--${alarm.priority}${unacked ? ' alarm--unacked' : ''}${alarm.drill ? ' alarm--drill' : ''}`}
       data-alarm-id={alarm.id}
       data-state={alarm.state}
+      // Focusable, so the keyboard can walk the queue and acknowledge with "A".
+      tabIndex={0}
+      onKeyDown={handleKeyDown}
     >
       <PriorityBadge priority={alarm.priority} />
       <div className="alarm__title" title={alarm.message}>

@@ -26,7 +26,9 @@ export function Header({ facility, siteId, health, prefs, onSelectSite, onChange
     <header className="header">
       <div className="header__brand">
         <span className="header__logo" aria-hidden="true">◉</span>
-        <h1 className="header__title">{facility.name}</h1>
+        <h1 className="header__title" title={facility.name}>
+          {facility.name}
+        </h1>
       </div>
 
       <label className="header__site">

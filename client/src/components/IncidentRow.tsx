@@ -1,10 +1,11 @@
 /** A flood incident: one row for a zone's alarms, expandable to the alarms themselves. */
-import { useState } from 'react';
+import { useState, type KeyboardEvent } from 'react';
 import type { Alarm, Incident } from '../../../contract/alarm.ts';
 import type { FacilityIndex } from '../domain/facility.index.ts';
 import { useI18n } from '../i18n/I18nContext.ts';
 import { alarmLocation, AlarmRow, type AckStatus } from './AlarmRow.tsx';
 import { PriorityBadge } from './PriorityBadge.tsx';
+import { handleQueueRowKey } from './queue.keys.ts';
 
 interface IncidentRowProps {
   incident: Incident;
@@ -24,8 +25,17 @@ export function IncidentRow({ incident, alarms, now, index, ack, alarmAcks, onAc
   const [open, setOpen] = useState(false);
   const unacked = incident.unackedCount > 0;
 
+  function handleKeyDown(event: KeyboardEvent<HTMLLIElement>) {
+    handleQueueRowKey(event, unacked && ack?.kind !== 'pending' ? () => onAcknowledgeIncident(incident.id) : null);
+  }
+
   return (
-    <li className={`incident alarm--${incident.priority}${unacked ? ' incident--unacked' : ''}`} data-incident-id={incident.id}>
+    <li
+      className={`incident alarm--${incident.priority}${unacked ? ' incident--unacked' : ''}`}
+      data-incident-id={incident.id}
+      tabIndex={0}
+      onKeyDown={handleKeyDown}
+    >
       <div className="alarm incident__head">
         <PriorityBadge priority={incident.priority} />
         <div className="alarm__title">
