@@ -1,4 +1,4 @@
-import type { KeyboardEvent } from 'react';
+import { memo, type KeyboardEvent } from 'react';
 import type { Sensor } from '../../../contract/facility.ts';
 import { STATE_STYLES, type SensorDisplayState } from '../domain/sensor.status.ts';
 import { useI18n } from '../i18n/I18nContext.ts';
@@ -17,7 +17,8 @@ interface SensorMarkerProps {
 
 const HOLLOW: ReadonlySet<SensorDisplayState> = new Set(['offline', 'out_of_service', 'unknown']);
 
-export function SensorMarker({ sensor, state, radius, selected, stale, onSelect }: SensorMarkerProps) {
+/** Memoised: a live update re-renders only the markers whose state changed. */
+export const SensorMarker = memo(function SensorMarker({ sensor, state, radius, selected, stale, onSelect }: SensorMarkerProps) {
   const { t } = useI18n();
   const style = STATE_STYLES[state];
   const color = `var(${style.colorVar})`;
@@ -53,4 +54,4 @@ export function SensorMarker({ sensor, state, radius, selected, stale, onSelect 
       <KindGlyph kind={sensor.kind} color={hollow ? color : 'var(--marker-glyph)'} />
     </g>
   );
-}
+});
