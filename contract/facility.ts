@@ -20,7 +20,7 @@
  * ```
  */
 import { z } from 'zod';
-import { idSchema, UNITS, type Unit } from './observation.ts';
+import { idSchema, type Unit } from './observation.ts';
 
 export const SENSOR_KINDS = ['gas', 'co', 'smoke', 'door'] as const;
 export type SensorKind = (typeof SENSOR_KINDS)[number];

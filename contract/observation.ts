@@ -105,7 +105,7 @@ interface ObservationBase {
   receivedAt: number;
   source: ObservationSource;
   /** Set when the observation belongs to an emergency drill. */
-  drill?: string;
+  drill?: string | undefined;
 }
 
 export interface ReadingObservation extends ObservationBase {

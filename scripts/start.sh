@@ -162,8 +162,9 @@ if [[ ! -f server/src/main.ts ]]; then
   exit 1
 fi
 say "starting the server (logs: ${LOG_DIR#"$ROOT"/}/server.log)"
-# node_modules/.bin/tsx is what `npx tsx` runs, without npm's extra process in between.
-launch server "$LOG_DIR/server.log" node_modules/.bin/tsx server/src/main.ts
+# `node --import tsx` runs the TypeScript in one process (signals reach it directly); a larger
+# young generation cuts garbage-collection time at high ingest rates (measured in bench:ingest).
+launch server "$LOG_DIR/server.log" node --max-semi-space-size=64 --import tsx server/src/main.ts
 server_pid=$LAUNCHED_PID
 
 health_url="http://127.0.0.1:$PORT/api/health"

@@ -3,6 +3,7 @@
  * Nothing else constructs adapters (STYLE.md "A composition root, ports and adapters").
  */
 import fs from 'node:fs';
+import type { Observation } from '../../contract/index.ts';
 import http from 'node:http';
 import { ConfigError, loadConfig, type Config } from './config.ts';
 import { createLogger, type Logger } from './logger.ts';
@@ -115,9 +116,11 @@ export async function main(): Promise<void> {
     if (logRejection(`${r.origin}|${r.reason}`)) ingestLog.warn({ origin: r.origin, reason: r.reason, detail: r.detail }, 'input rejected');
   });
   const states = new SensorStateService();
-  const ingest = new IngestService(registry, writer, rejections, systemClock, { maxAgeMs: config.RAW_RETENTION_DAYS * DAY_MS }, (o) => {
-    metrics.ingested.inc({ source: o.source, channel: o.channel });
-  });
+  // Label children bound once: this counter is bumped for every observation.
+  const ingestedBy = Object.fromEntries(
+    (['mqtt', 'http', 'adapter'] as const).map((src) => [src, Object.fromEntries((['reading', 'event', 'status'] as const).map((ch) => [ch, metrics.ingested.labels(src, ch)]))]),
+  ) as Record<Observation['source'], Record<Observation['channel'], { inc(): void }>>;
+  const ingest = new IngestService(registry, writer, rejections, systemClock, { maxAgeMs: config.RAW_RETENTION_DAYS * DAY_MS }, (o) => ingestedBy[o.source][o.channel].inc());
   ingest.subscribe((o) => states.apply(o));
 
   let broker: EmbeddedBroker | null = null;

@@ -47,7 +47,7 @@ describe('MQTT ingest into InfluxDB', () => {
     const ts = Date.now() - 1000;
     await run('mosquitto_pub', ['-h', '127.0.0.1', '-p', String(broker.port), '-q', '1', '-t', 'vigil/t1/T-GAS-01/reading', '-m', JSON.stringify({ ts, value: 7.25, unit: '%LEL' })]);
     const rows = await eventually(async () => {
-      const r = await influx.query(`SELECT value, unit, recv FROM reading WHERE sensor = 'T-GAS-01' AND time >= ${ts}ms AND time < ${ts + 1}ms`, DB);
+      const r = await influx.query(`SELECT value, unit, lag FROM reading WHERE sensor = 'T-GAS-01' AND time >= ${ts}ms AND time < ${ts + 1}ms`, DB);
       return r.length ? r : null;
     }, 10_000, 'the reading in InfluxDB');
     expect(rows[0]).toMatchObject({ value: 7.25, unit: '%LEL' });

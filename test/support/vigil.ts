@@ -55,8 +55,9 @@ export async function startVigil(opts: VigilOptions): Promise<VigilHandle> {
   else delete env.MQTT_URL;
   const proc = new ManagedProcess({
     name: 'vigil',
-    command: path.join(ROOT, 'node_modules/.bin/tsx'),
-    args: [path.join(ROOT, 'server/src/main.ts')],
+    command: process.execPath,
+    // VIGIL_NODE_ARGS: extra node flags for profiling a benchmark run (e.g. --cpu-prof).
+    args: ['--max-semi-space-size=64', '--import', 'tsx', ...(process.env.VIGIL_NODE_ARGS?.split(' ').filter(Boolean) ?? []), path.join(ROOT, 'server/src/main.ts')],
     env,
     logFile,
     ready: async () => (await httpStatus(`${url}/api/health`)) !== null,

@@ -37,7 +37,7 @@ export async function ensureSchema(influx: InfluxClient, rawRetentionDays: numbe
     await influx.query(`${verb} RETENTION POLICY "${p.name}" ON "${db}" DURATION ${p.duration} REPLICATION 1${p.isDefault ? ' DEFAULT' : ''}`);
   }
   const [cqs = []] = await influx.query('SHOW CONTINUOUS QUERIES');
-  const have = new Set(cqs.filter((s) => s.name === db).flatMap((s) => s.values.map((v) => String(v[0]))));
+  const have = new Set(cqs.filter((s) => s.name === db).flatMap((s) => (s.values ?? []).map((v) => String(v[0]))));
   // RESAMPLE … FOR covers points that arrive a few minutes late; outbox replays after longer
   // outages are backfilled explicitly (backfillRollups).
   if (!have.has('cq_reading_1m')) {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { decodeNativeMessage, parseNativeTopic, type DecodeContext } from './observation.decode.ts';
+import { decodeNativeMessage, fastReading, parseNativeTopic, type DecodeContext } from './observation.decode.ts';
 import { testRegistry } from './test-registry.ts';
 
 const NOW = Date.parse('2026-11-27T10:00:00.000Z');
@@ -87,5 +87,40 @@ describe('every rejection reason', () => {
     expect(reasonOf('vigil/hq/SRV-DOOR-01/event', { type: 'exploded' })).toEqual(['invalid_payload']);
     expect(reasonOf('vigil/hq/SRV-DOOR-01/status', { battery: 140 })).toEqual(['invalid_payload']);
     expect(reasonOf('vigil/hq/SRV-DOOR-01/status', {})).toEqual(['invalid_payload']);
+  });
+});
+
+describe('the fast reading path agrees with the zod schema', () => {
+  // fastReading may only accept what readingPayloadSchema accepts, with the same values.
+  const corpus: unknown[] = [
+    { value: 1, unit: '%LEL' },
+    { ts: NOW, value: -3.5, unit: 'ppm' },
+    { ts: NOW, value: 0, unit: '°C', extra: 'ignored' },
+    { ts: 1.5, value: 1, unit: '%LEL' },
+    { ts: -1, value: 1, unit: '%LEL' },
+    { ts: 2 ** 60, value: 1, unit: '%LEL' },
+    { ts: '2026-11-27T10:00:00Z', value: 1, unit: '%LEL' },
+    { value: Infinity, unit: '%LEL' },
+    { value: NaN, unit: '%LEL' },
+    { value: '1', unit: '%LEL' },
+    { value: 1, unit: 'LEL' },
+    { value: 1 },
+    { value: 1, unit: '%LEL', drill: 'd-1' },
+    { value: 1, unit: '%LEL', drill: 'bad drill id' },
+    null,
+    [],
+    'text',
+  ];
+  it.each(corpus.map((c) => [JSON.stringify(c) ?? String(c), c]))('%s', async (_name, item) => {
+    const { readingPayloadSchema } = await import('../../../contract/index.ts');
+    const fast = fastReading(item);
+    const zod = readingPayloadSchema.safeParse(item);
+    if (fast) {
+      expect(zod.success).toBe(true);
+      expect({ ts: fast.ts, value: fast.value, unit: fast.unit }).toEqual({ ts: zod.data!.ts, value: zod.data!.value, unit: zod.data!.unit });
+    }
+  });
+  it('takes the fast path for the common shape', () => {
+    expect(fastReading({ ts: NOW, value: 12.5, unit: '%LEL' })).not.toBeNull();
   });
 });

@@ -1,0 +1,201 @@
+/**
+ * `npm run bench:ingest` — ingest throughput, loss and latency through real Mosquitto and
+ * InfluxDB (foundation issue, "Benchmark"). Prints, for each paced rate and for draining a
+ * backlog: observations/s stored (counted in InfluxDB), loss, ingest-to-durable p50/p99 (from
+ * Vigil's own histogram) and the server's peak RSS. Flags: --rates 30000,50000 --seconds 15
+ * --backlog 200000 --sensors 1000.
+ */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { Worker } from 'node:worker_threads';
+import { parseArgs } from 'node:util';
+import { startInflux, startMosquitto, stopAllServices, type InfluxHandle } from '../../test/support/services.ts';
+import { startVigil, eventually, type VigilHandle } from '../../test/support/vigil.ts';
+
+const { values: args } = parseArgs({
+  options: {
+    rates: { type: 'string', default: '20000,35000,50000,60000' },
+    seconds: { type: 'string', default: '15' },
+    backlog: { type: 'string', default: '200000' },
+    sensors: { type: 'string', default: '1000' },
+  },
+});
+const RATES = args.rates.split(',').map(Number).filter((n) => n > 0);
+const SECONDS = Number(args.seconds);
+const BACKLOG = Number(args.backlog);
+const SENSORS = Number(args.sensors);
+if (!RATES.length || !(SECONDS > 0) || !(BACKLOG >= 0) || !(SENSORS > 0)) {
+  process.stderr.write('usage: bench:ingest [--rates 20000,50000] [--seconds 15] [--backlog 200000] [--sensors 1000]\n');
+  process.exit(2);
+}
+const DB = 'vigil_bench';
+const SITE = 'bench';
+
+function writeFacility(dir: string, n: number): { file: string; sensors: string[] } {
+  const sensors = Array.from({ length: n }, (_, i) => `B-GAS-${String(i).padStart(5, '0')}`);
+  fs.mkdirSync(path.join(dir, 'plans'), { recursive: true });
+  fs.writeFileSync(path.join(dir, 'plans/bench.svg'), '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 1000 1000"><rect width="1000" height="1000" fill="none" stroke="#888"/></svg>');
+  const yaml = [
+    'facility: { name: Benchmark }',
+    'defaults:',
+    '  gas: { heartbeatS: 600, thresholds: { low: 10, high: 20, deadband: 2, lowOnDelayS: 2, highOnDelayS: 0, riseRate: 5, riseWindowS: 30 } }',
+    'sites:',
+    `  - id: ${SITE}`,
+    '    name: Benchmark site',
+    '    timezone: UTC',
+    '    floors:',
+    '      - id: bench-1f',
+    '        name: Floor',
+    '        plan: plans/bench.svg',
+    '        zones:',
+    '          - id: hall',
+    '            name: Hall',
+    '            sensors:',
+    ...sensors.map((id, i) => `              - { id: ${id}, name: "Gas ${i}", kind: gas, x: ${i % 1000}, y: ${Math.floor(i / 1000)} }`),
+    '',
+  ].join('\n');
+  const file = path.join(dir, 'facility.yaml');
+  fs.writeFileSync(file, yaml);
+  return { file, sensors };
+}
+
+interface Histogram {
+  buckets: [number, number][];
+  count: number;
+}
+
+async function latencyHistogram(vigil: VigilHandle, name = 'vigil_ingest_to_durable_seconds'): Promise<Histogram> {
+  const text = await (await fetch(`${vigil.url}/metrics`)).text();
+  const buckets: [number, number][] = [];
+  let count = 0;
+  const bucket = new RegExp(`^${name}_bucket\\{le="([^"]+)"\\} (\\d+)`);
+  const total = new RegExp(`^${name}_count (\\d+)`);
+  for (const line of text.split('\n')) {
+    const b = bucket.exec(line);
+    if (b) buckets.push([b[1] === '+Inf' ? Infinity : Number(b[1]), Number(b[2])]);
+    const c = total.exec(line);
+    if (c) count = Number(c[1]);
+  }
+  return { buckets, count };
+}
+
+/** Percentile from the difference of two cumulative histograms, interpolated within a bucket. */
+function percentile(before: Histogram, after: Histogram, q: number): number {
+  const total = after.count - before.count;
+  if (total <= 0) return NaN;
+  const target = q * total;
+  let prevLe = 0;
+  let prevCum = 0;
+  for (let i = 0; i < after.buckets.length; i++) {
+    const [le, cum] = after.buckets[i]!;
+    const c = cum - (before.buckets[i]?.[1] ?? 0);
+    if (c >= target) {
+      if (!Number.isFinite(le)) return prevLe;
+      return prevLe + ((target - prevCum) / Math.max(1, c - prevCum)) * (le - prevLe);
+    }
+    prevLe = le;
+    prevCum = c;
+  }
+  return NaN;
+}
+
+function peakRssMb(pid: number | undefined): number {
+  if (!pid) return NaN;
+  const status = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
+  const kb = Number(/VmHWM:\s+(\d+)/.exec(status)?.[1] ?? NaN);
+  return kb / 1024;
+}
+
+async function countStored(influx: InfluxHandle, from: number, to: number): Promise<number> {
+  const rows = await influx.query(`SELECT count(value) FROM reading WHERE time >= ${from}ms AND time < ${to}ms`, DB);
+  return Number(rows[0]?.count ?? 0);
+}
+
+function publish(url: string, sensors: string[], rate: number, count: number, t0: number, clientId: string): Promise<{ seconds: number }> {
+  return new Promise((resolve, reject) => {
+    const worker = new Worker(new URL('./publisher.worker.mjs', import.meta.url), { workerData: { url, clientId, sensors, site: SITE, rate, count, t0, tick: 5 } });
+    worker.on('message', (m: { done?: boolean; seconds: number; sent: number; acked: number }) => {
+      if (m.done) resolve(m);
+      else if (process.env.BENCH_VERBOSE) process.stderr.write(`  publisher: sent ${m.sent}, acked by broker ${m.acked}\n`);
+    });
+    worker.on('error', reject);
+  });
+}
+
+const fmt = (n: number, d = 0) => (Number.isFinite(n) ? n.toLocaleString('en-US', { maximumFractionDigits: d, minimumFractionDigits: d }) : 'n/a');
+
+async function main(): Promise<void> {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'vigil-bench-'));
+  const { file, sensors } = writeFacility(dir, SENSORS);
+  const [broker, influx] = await Promise.all([startMosquitto(), startInflux()]);
+  const vigil = await startVigil({ mqttUrl: broker.url, influxUrl: influx.url, influxDb: DB, env: { FACILITY_FILE: file, LOG_LEVEL: 'warn' } });
+  await eventually(async () => (await vigil.api('/api/health')).status === 200, 30_000, 'Vigil healthy');
+  process.stdout.write(`Vigil ingest benchmark — ${os.cpus().length} cores, Mosquitto + InfluxDB + Vigil + publisher on one machine, ${SENSORS} sensors, QoS 1\n\n`);
+  process.stdout.write('phase                 offered/s   stored/s      loss   p50 ms   p99 ms   peak RSS MB\n');
+  let base = Date.now() - 3_600_000; // distinct timestamps per phase, well inside retention
+  let best = 0;
+  for (const rate of RATES) {
+    const count = rate * SECONDS;
+    const t0 = base;
+    base += count + 1000;
+    const h0 = await latencyHistogram(vigil);
+    const w0 = await latencyHistogram(vigil, 'vigil_history_batch_write_seconds');
+    const started = Date.now();
+    await publish(broker.url, sensors, rate, count, t0, `bench-pub-${rate}`);
+    // Wait until everything published is stored (or clearly stuck), then time the whole run.
+    let stored = 0;
+    let last = -1;
+    let still = 0;
+    while (stored < count && still < 50) {
+      stored = await countStored(influx, t0, t0 + count);
+      still = stored === last ? still + 1 : 0;
+      last = stored;
+      if (stored < count) await new Promise((r) => setTimeout(r, 100));
+    }
+    const seconds = (Date.now() - started) / 1000;
+    const h1 = await latencyHistogram(vigil);
+    const w1 = await latencyHistogram(vigil, 'vigil_history_batch_write_seconds');
+    process.stderr.write(`  (${w1.count - w0.count} InfluxDB writes, ${fmt(count / Math.max(1, w1.count - w0.count))} points each, write p50 ${fmt(percentile(w0, w1, 0.5) * 1000)} ms, p99 ${fmt(percentile(w0, w1, 0.99) * 1000)} ms)\n`);
+    const storedRate = stored / seconds;
+    // Sustained: everything stored within 2 s of the end of publishing (no backlog building up).
+    if (stored === count && seconds <= SECONDS + 2) best = Math.max(best, rate);
+    process.stdout.write(
+      `paced ${String(rate).padEnd(14)} ${fmt(rate).padStart(9)} ${fmt(storedRate).padStart(10)} ${fmt(count - stored).padStart(9)} ${fmt(percentile(h0, h1, 0.5) * 1000).padStart(8)} ${fmt(percentile(h0, h1, 0.99) * 1000).padStart(8)} ${fmt(peakRssMb(vigil.pid)).padStart(13)}${seconds > SECONDS + 2 ? `   (took ${fmt(seconds, 1)} s: not sustained)` : `   (all stored ${fmt(seconds - SECONDS, 1)} s after the last publish was due)`}\n`,
+    );
+  }
+  if (BACKLOG > 0) {
+    await vigil.stop();
+    const t0 = base;
+    await publish(broker.url, sensors, 0, BACKLOG, t0, 'bench-pub-backlog');
+    const started = Date.now();
+    await vigil.start();
+    let stored = 0;
+    let last = -1;
+    let still = 0;
+    while (stored < BACKLOG && still < 100) {
+      stored = await countStored(influx, t0, t0 + BACKLOG);
+      still = stored === last ? still + 1 : 0;
+      last = stored;
+      if (stored < BACKLOG) await new Promise((r) => setTimeout(r, 100));
+    }
+    const seconds = (Date.now() - started) / 1000;
+    const h = await latencyHistogram(vigil);
+    const zero: Histogram = { buckets: h.buckets.map(([le]) => [le, 0]), count: 0 };
+    process.stdout.write(
+      `backlog ${String(BACKLOG).padEnd(12)} ${'(queued)'.padStart(9)} ${fmt(stored / seconds).padStart(10)} ${fmt(BACKLOG - stored).padStart(9)} ${fmt(percentile(zero, h, 0.5) * 1000).padStart(8)} ${fmt(percentile(zero, h, 0.99) * 1000).padStart(8)} ${fmt(peakRssMb(vigil.pid)).padStart(13)}   (drained in ${fmt(seconds, 1)} s incl. start-up)\n`,
+    );
+  }
+  const dropped = (await (await fetch(`${vigil.url}/metrics`)).text()).match(/^vigil_broker_messages_dropped (\S+)/m)?.[1] ?? 'n/a';
+  process.stdout.write(`\nhighest sustained paced rate with zero loss: ${fmt(best)} observations/s; broker-reported dropped messages: ${dropped}\n`);
+  process.stdout.write('latency = MQTT message received by Vigil → its points stored in InfluxDB (then acknowledged); percentiles interpolated from histogram buckets\n');
+  await vigil.stop();
+  await stopAllServices();
+  fs.rmSync(dir, { recursive: true, force: true });
+}
+
+main().catch(async (err: unknown) => {
+  process.stderr.write(`benchmark failed: ${(err as Error).stack ?? String(err)}\n`);
+  await stopAllServices();
+  process.exit(1);
+});

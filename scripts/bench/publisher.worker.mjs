@@ -1,0 +1,39 @@
+// Publishes QoS 1 readings at a fixed rate from a worker thread, so pacing is not disturbed by
+// the benchmark's own polling. Plain JS: workers do not inherit tsx's loader.
+import { parentPort, workerData } from 'node:worker_threads';
+import mqtt from 'mqtt';
+
+const { url, clientId, sensors, site, rate, count, t0, tick } = workerData;
+const client = await mqtt.connectAsync(url, { clientId, clean: true, reconnectPeriod: 1000 });
+let sent = 0;
+let acked = 0;
+const started = Date.now();
+const payloadFor = (i) => JSON.stringify({ ts: t0 + i, value: Math.round((i % 1000) / 10) / 10, unit: '%LEL' });
+const topics = sensors.map((s) => `vigil/${site}/${s}/reading`);
+const onAck = () => {
+  acked++;
+  if (acked === count) finish();
+};
+function finish() {
+  parentPort.postMessage({ done: true, sent, acked, seconds: (Date.now() - started) / 1000 });
+  client.end(true, () => process.exit(0));
+}
+function burst() {
+  // Messages due by now, so a late timer catches up instead of lowering the rate.
+  const due = rate === 0 ? count : Math.min(count, Math.floor(((Date.now() - started) / 1000) * rate) + 1);
+  while (sent < due) {
+    const i = sent++;
+    client.publish(topics[i % topics.length], payloadFor(i), { qos: 1 }, onAck);
+  }
+  if (sent < count) setTimeout(burst, tick);
+}
+burst();
+// If acknowledgements stop coming (a broker that lost messages), report rather than hang.
+let lastAcked = -1;
+let stalledS = 0;
+setInterval(() => {
+  parentPort.postMessage({ sent, acked });
+  stalledS = acked === lastAcked && sent === count ? stalledS + 1 : 0;
+  lastAcked = acked;
+  if (stalledS >= 15) finish();
+}, 1000).unref();
