@@ -55,3 +55,41 @@ export interface RejectionsResponse {
 export interface ApiError {
   error: { code: string; message: string; details?: unknown };
 }
+
+/**
+ * Alarm routes (issue 3):
+ * - `GET /api/alarms?state=&site=&zone=&priority=&kind=&from=&to=&drill=&limit=&offset=` → AlarmListResponse
+ *   (`drill`: `only` | `exclude` | `include` (default include); `state`: a state, or `open` / `closed`)
+ * - `GET /api/alarms/:id` → AlarmDetailResponse
+ * - `POST /api/alarms/:id/{ack,comment,assign,shelve,unshelve,reset,resolve}` with the body from
+ *   ACTION_BODY_SCHEMAS → `{ alarm }`; 404 NOT_FOUND, 409 INVALID_TRANSITION / CONDITION_ACTIVE,
+ *   400 for a bad body or SHELVE_TOO_LONG / REASON_REQUIRED, 401 without a session, 403 for the role
+ * - `POST /api/incidents/:id/{ack,comment,assign,shelve,unshelve,reset,resolve}` → `{ incident }`
+ * - `POST /api/sensors/:id/out-of-service` `{ reason }`, `DELETE /api/sensors/:id/out-of-service`
+ * - `GET /api/audit?from=&to=&limit=` → AuditEntry[]; `GET /api/audit/verify` → AuditVerifyResponse
+ */
+export interface AlarmListResponse {
+  total: number;
+  alarms: import('./alarm.ts').Alarm[];
+}
+export interface AlarmDetailResponse {
+  alarm: import('./alarm.ts').Alarm;
+  /** Every lifecycle event and action on this alarm, oldest first. */
+  history: import('./alarm.ts').AlarmEvent[];
+}
+export interface AuditEntry {
+  id: number;
+  at: number;
+  actor: string;
+  action: string;
+  target: string;
+  detail: unknown;
+  /** sha256 over the previous entry's hash and this entry's content. */
+  hash: string;
+}
+export interface AuditVerifyResponse {
+  ok: boolean;
+  entries: number;
+  /** The first entry whose hash does not match, when the chain is broken. */
+  brokenAt?: number;
+}

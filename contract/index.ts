@@ -2,3 +2,4 @@ export * from './observation.ts';
 export * from './facility.ts';
 export * from './api.ts';
 export * from './alarm.ts';
+export * from './auth.ts';
