@@ -9,6 +9,7 @@ import { ConfigError, loadConfig, type Config } from './config.ts';
 import { createLogger, type Logger } from './logger.ts';
 import { createMetrics, type Metrics } from './metrics.ts';
 import { Registry } from './domain/registry.ts';
+import { nativeDecoder } from './domain/observation.decode.ts';
 import { FacilityError, loadFacility } from './services/facility.loader.ts';
 import { openDatabase } from './adapters/sqlite.database.ts';
 import { SqliteOutbox, outboxMigration } from './adapters/sqlite.outbox.ts';
@@ -120,7 +121,15 @@ export async function main(): Promise<void> {
   const ingestedBy = Object.fromEntries(
     (['mqtt', 'http', 'adapter'] as const).map((src) => [src, Object.fromEntries((['reading', 'event', 'status'] as const).map((ch) => [ch, metrics.ingested.labels(src, ch)]))]),
   ) as Record<Observation['source'], Record<Observation['channel'], { inc(): void }>>;
-  const ingest = new IngestService(registry, writer, rejections, systemClock, { maxAgeMs: config.RAW_RETENTION_DAYS * DAY_MS }, (o) => ingestedBy[o.source][o.channel].inc());
+  const ingest = new IngestService(
+    registry,
+    writer,
+    rejections,
+    systemClock,
+    { maxAgeMs: config.RAW_RETENTION_DAYS * DAY_MS, decoders: [nativeDecoder] },
+    (o) => ingestedBy[o.source][o.channel].inc(),
+    (err, o) => ingestLog.error({ err, sensorId: o.sensorId, channel: o.channel }, 'observation listener failed'),
+  );
   ingest.subscribe((o) => states.apply(o));
 
   let broker: EmbeddedBroker | null = null;
@@ -132,7 +141,7 @@ export async function main(): Promise<void> {
     clientId: config.MQTT_CLIENT_ID,
     username: config.MQTT_USERNAME,
     password: config.MQTT_PASSWORD,
-    topics: ['vigil/+/+/+'],
+    topics: ingest.subscriptions(),
     onMessage: (topic, payload, done) => {
       const received = performance.now();
       ingest.handleMqttMessage(topic, payload, () => {

@@ -215,3 +215,24 @@ export function decodeNativeMessage(topicName: string, payload: Buffer | string,
   }
   return { observations, rejected };
 }
+
+/**
+ * A family of MQTT topics and how to read them: the native `vigil/...` topics, or a device
+ * adapter (Zigbee2MQTT, Tasmota, ...) bound to sensors in the registry.
+ */
+export interface TopicDecoder {
+  readonly name: string;
+  /** Topic filters to subscribe to (QoS 1). */
+  subscriptions(registry: Registry): string[];
+  /** Whether a topic belongs to this decoder (checked in order; the first match decodes). */
+  matches(topic: string): boolean;
+  /** Throws DecodeError for a message that must be rejected whole. */
+  decode(topic: string, payload: Buffer, ctx: DecodeContext): Decoded;
+}
+
+export const nativeDecoder: TopicDecoder = {
+  name: 'native',
+  subscriptions: () => ['vigil/+/+/+'],
+  matches: (topic) => topic.startsWith('vigil/'),
+  decode: decodeNativeMessage,
+};

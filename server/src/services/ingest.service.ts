@@ -4,7 +4,7 @@
  * a reason, counted and kept in the rejection log; it never stops ingest.
  */
 import type { Channel, IngestResult, Observation, ObservationSource, Rejection } from '../../../contract/index.ts';
-import { DecodeError, decodeNativeMessage, normaliseItem, type DecodeContext } from '../domain/observation.decode.ts';
+import { DecodeError, nativeDecoder, normaliseItem, type DecodeContext, type TopicDecoder } from '../domain/observation.decode.ts';
 import { toLine } from '../domain/line-protocol.ts';
 import type { Registry } from '../domain/registry.ts';
 import type { Clock } from './clock.ts';
@@ -15,6 +15,8 @@ export type ObservationListener = (o: Observation) => void;
 
 export interface IngestOptions {
   maxAgeMs: number;
+  /** How MQTT topics are read, in order; the native decoder when absent. */
+  decoders?: TopicDecoder[];
 }
 
 const SAMPLE_BYTES = 200;
@@ -26,6 +28,7 @@ function sampleOf(payload: Buffer | string): string {
 
 export class IngestService {
   private readonly listeners: ObservationListener[] = [];
+  private readonly decoders: TopicDecoder[];
 
   constructor(
     private readonly registry: Registry,
@@ -34,7 +37,15 @@ export class IngestService {
     private readonly clock: Clock,
     private readonly options: IngestOptions,
     private readonly onAccepted: (o: Observation) => void = () => {},
-  ) {}
+    private readonly onListenerError: (err: unknown, o: Observation) => void = () => {},
+  ) {
+    this.decoders = options.decoders ?? [nativeDecoder];
+  }
+
+  /** Every topic filter the MQTT client must subscribe to. */
+  subscriptions(): string[] {
+    return [...new Set(this.decoders.flatMap((d) => d.subscriptions(this.registry)))];
+  }
 
   /** Listeners see every accepted observation, in arrival order, before it is durable. */
   subscribe(listener: ObservationListener): void {
@@ -53,7 +64,9 @@ export class IngestService {
     const ctx = this.context('mqtt');
     let observations: Observation[];
     try {
-      const decoded = decodeNativeMessage(topic, payload, ctx);
+      const decoder = this.decoders.find((d) => d.matches(topic));
+      if (!decoder) throw new DecodeError('bad_topic', `no decoder for topic "${topic}"`);
+      const decoded = decoder.decode(topic, payload, ctx);
       observations = decoded.observations;
       for (const r of decoded.rejected) {
         this.reject({ at: ctx.now, source: 'mqtt', origin: r.index === undefined ? topic : `${topic} [${r.index}]`, reason: r.reason, detail: r.detail, sample: sampleOf(payload) });
@@ -112,7 +125,14 @@ export class IngestService {
       if (o.ts < minTs) minTs = o.ts;
       if (o.ts > maxTs) maxTs = o.ts;
       this.onAccepted(o);
-      for (const l of this.listeners) l(o);
+      for (const l of this.listeners) {
+        // A failing listener (a bug in a rule, say) must not stop ingest or lose the reading.
+        try {
+          l(o);
+        } catch (err) {
+          this.onListenerError(err, o);
+        }
+      }
     }
     this.writer.add(lines, minTs, maxTs, onDurable);
   }
