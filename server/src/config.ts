@@ -37,6 +37,28 @@ const envSchema = z.object({
   INGEST_QUEUE_MAX: positiveInt.default(50_000),
   REJECTIONS_KEPT: positiveInt.max(100_000).default(1000),
   VIGIL_DEMO: bool.default(false),
+  /** Escalation webhooks: comma-separated http(s) URLs. */
+  WEBHOOK_URLS: z
+    .string()
+    .default('')
+    .transform((v) => v.split(',').map((u) => u.trim()).filter(Boolean))
+    .refine((urls) => urls.every((u) => URL.canParse(u) && /^https?:$/.test(new URL(u).protocol)), { message: 'must be comma-separated http(s) URLs' }),
+  /** Escalation limits per priority in seconds (`off` for never): unacknowledged longer escalates, and again every as long. */
+  ESCALATION_S: z
+    .string()
+    .default('critical=60,high=300,medium=1800,low=off')
+    .transform((v, ctx) => {
+      const out: Record<string, number | null> = { critical: 60, high: 300, medium: 1800, low: null };
+      for (const part of v.split(',').map((p) => p.trim()).filter(Boolean)) {
+        const m = /^(critical|high|medium|low)=(\d+|off)$/.exec(part);
+        if (!m) {
+          ctx.addIssue({ code: 'custom', message: `"${part}" must be <priority>=<seconds|off>` });
+          return z.NEVER;
+        }
+        out[m[1]!] = m[2] === 'off' ? null : Number(m[2]);
+      }
+      return out as { critical: number | null; high: number | null; medium: number | null; low: number | null };
+    }),
   CLIENT_DIST: z.string().default('client/dist'),
 });
 

@@ -21,7 +21,16 @@ import { startEmbeddedBroker, type EmbeddedBroker } from './adapters/aedes.broke
 import { HistoryWriter } from './services/history.writer.ts';
 import { IngestService } from './services/ingest.service.ts';
 import { RejectionLog } from './services/rejection.log.ts';
-import { SensorStateService } from './services/sensor-state.service.ts';
+import { AlarmService } from './services/alarm.service.ts';
+import { DEFAULT_ENGINE_SETTINGS } from './domain/alarm/index.ts';
+import { alarmEventLine } from './domain/line-protocol.ts';
+import { SqliteAlarmStore, alarmsMigration } from './adapters/sqlite.alarms.ts';
+import { SqliteAuditLog, auditMigration } from './adapters/sqlite.audit.ts';
+import { SocketHub } from './adapters/socketio.hub.ts';
+import { WebhookNotifier } from './adapters/webhook.notifier.ts';
+import { alarmsRouter } from './http/alarms.router.ts';
+import { noSessionAccess } from './http/access.ts';
+import express from 'express';
 import { ReadingsService } from './services/readings.service.ts';
 import { systemClock } from './services/clock.ts';
 import { createApp } from './http/app.ts';
@@ -83,7 +92,7 @@ export async function main(): Promise<void> {
   logger.info({ file: config.FACILITY_FILE, sites: registry.facility.sites.length, sensors: registry.allSensors().length }, 'facility loaded');
 
   const metrics = createMetrics();
-  const db = openDatabase(config.DATA_DIR, [outboxMigration]);
+  const db = openDatabase(config.DATA_DIR, [outboxMigration, alarmsMigration, auditMigration]);
   const influx = new InfluxClient({ url: config.INFLUX_URL, db: config.INFLUX_DB, username: config.INFLUX_USERNAME, password: config.INFLUX_PASSWORD });
   void ensureSchemaInBackground(influx, config, logger.child({ component: 'influx' }));
 
@@ -116,7 +125,6 @@ export async function main(): Promise<void> {
     metrics.rejected.inc({ reason: r.reason });
     if (logRejection(`${r.origin}|${r.reason}`)) ingestLog.warn({ origin: r.origin, reason: r.reason, detail: r.detail }, 'input rejected');
   });
-  const states = new SensorStateService();
   // Label children bound once: this counter is bumped for every observation.
   const ingestedBy = Object.fromEntries(
     (['mqtt', 'http', 'adapter'] as const).map((src) => [src, Object.fromEntries((['reading', 'event', 'status'] as const).map((ch) => [ch, metrics.ingested.labels(src, ch)]))]),
@@ -130,7 +138,37 @@ export async function main(): Promise<void> {
     (o) => ingestedBy[o.source][o.channel].inc(),
     (err, o) => ingestLog.error({ err, sensorId: o.sensorId, channel: o.channel }, 'observation listener failed'),
   );
-  ingest.subscribe((o) => states.apply(o));
+
+  // Alarms: the engine behind the service, state in SQLite, changes pushed over Socket.IO.
+  const alarmLog = logger.child({ component: 'alarms' });
+  const audit = new SqliteAuditLog(db);
+  const server = http.createServer();
+  const alarmsRef: { service?: AlarmService } = {};
+  const hub = new SocketHub(server, { snapshot: () => alarmsRef.service!.snapshot(), logger: logger.child({ component: 'realtime' }) });
+  const alarms = new AlarmService({
+    registry,
+    settings: { ...DEFAULT_ENGINE_SETTINGS, escalationS: config.ESCALATION_S },
+    store: new SqliteAlarmStore(db),
+    audit,
+    hub,
+    notifier: new WebhookNotifier(config.WEBHOOK_URLS, alarmLog, (ok) => metrics.webhooks.inc({ result: ok ? 'delivered' : 'failed' })),
+    clock: systemClock,
+    transaction: (fn) => db.transaction(fn)(),
+    onEvent: (e) => {
+      const line = alarmEventLine(e);
+      if (line) writer.add(line, e.at, e.at);
+      if (e.subject === 'alarm' && e.kind === 'raised') metrics.alarmsRaised.inc({ priority: e.alarm.priority, drill: e.drill === null ? 'no' : 'yes' });
+    },
+    onCommitError: (err) => alarmLog.fatal({ err }, 'could not store an alarm change; it is still pushed live'),
+  });
+  alarmsRef.service = alarms;
+  ingest.subscribe((o) => alarms.onObservation(o));
+  const alarmTimers = [
+    setInterval(() => alarms.tick(), 1000),
+    setInterval(() => alarms.flushSensorUpdates(), 500),
+    setInterval(() => alarms.persistRuleStates(), 10_000),
+  ];
+  alarmLog.info({ open: alarms.snapshot().alarms.length, seq: alarms.currentSeq }, 'alarm state restored');
 
   let broker: EmbeddedBroker | null = null;
   if (config.embeddedBroker) broker = await startEmbeddedBroker(config.HOST, config.MQTT_PORT, logger.child({ component: 'broker' }));
@@ -155,6 +193,7 @@ export async function main(): Promise<void> {
     onConnection: (up) => metrics.mqttConnected.set(up ? 1 : 0),
     logger: mqttLog,
   });
+  const access = noSessionAccess;
   const startedAt = Date.now();
   const app = createApp({
     routers: [
@@ -167,7 +206,8 @@ export async function main(): Promise<void> {
         startedAt,
         version: VERSION,
       }),
-      facilityRouter(registry, states, new ReadingsService(new InfluxHistory(influx))),
+      facilityRouter(registry, () => alarms.sensorStates(), (id) => alarms.sensorState(id), new ReadingsService(new InfluxHistory(influx))),
+      alarmsRouter(alarms, audit, access, express.json({ limit: '64kb' })),
       ingestRouter(ingest, registry, rejections, config.ingestApiKey),
     ],
     metrics: metrics.registry,
@@ -175,7 +215,7 @@ export async function main(): Promise<void> {
     clientDist: config.CLIENT_DIST,
     logger: logger.child({ component: 'http' }),
   });
-  const server = http.createServer(app);
+  server.on('request', app);
   await new Promise<void>((resolve) => server.listen(config.PORT, config.HOST, resolve));
   const port = (server.address() as { port: number }).port;
   logger.info({ port, url: `http://127.0.0.1:${port}/` }, 'Vigil HTTP listening');
@@ -189,6 +229,9 @@ export async function main(): Promise<void> {
     stopping = true;
     logger.info({ signal }, 'shutting down');
     clearInterval(outboxTimer);
+    for (const t of alarmTimers) clearInterval(t);
+    alarms.persistRuleStates();
+    await hub.close();
     // Store what is queued while still connected, so its acknowledgements reach the broker.
     await Promise.race([writer.flushAll(), new Promise((r) => setTimeout(r, 5000))]);
     await subscriber.stop().catch(() => {});

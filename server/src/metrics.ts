@@ -37,7 +37,9 @@ export function createMetrics() {
   const brokerDropped = new client.Gauge({ name: 'vigil_broker_messages_dropped', help: 'Broker-reported dropped messages ($SYS/broker/publish/messages/dropped), Mosquitto only', registers: [registry] });
   const mqttConnected = new client.Gauge({ name: 'vigil_mqtt_connected', help: '1 while the ingest MQTT client is connected', registers: [registry] });
   const influxUp = new client.Gauge({ name: 'vigil_influx_up', help: '1 while InfluxDB accepts writes', registers: [registry] });
-  return { registry, ingestToStored, ingested, rejected, batchWrite, pointsWritten, pointsOutboxed, pointsDead, outboxPoints, outboxBatches, queuePoints, brokerDropped, mqttConnected, influxUp };
+  const alarmsRaised = new client.Counter({ name: 'vigil_alarms_raised_total', help: 'Alarms raised, by priority and drill', labelNames: ['priority', 'drill'] as const, registers: [registry] });
+  const webhooks = new client.Counter({ name: 'vigil_escalation_webhooks_total', help: 'Escalation webhook deliveries, by result', labelNames: ['result'] as const, registers: [registry] });
+  return { registry, alarmsRaised, webhooks, ingestToStored, ingested, rejected, batchWrite, pointsWritten, pointsOutboxed, pointsDead, outboxPoints, outboxBatches, queuePoints, brokerDropped, mqttConnected, influxUp };
 }
 
 export type Metrics = ReturnType<typeof createMetrics>;

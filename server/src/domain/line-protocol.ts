@@ -7,7 +7,7 @@
  * so a QoS 1 redelivery (same content) lands on the same point and is harmless, while two
  * distinct events of one sensor within the same millisecond get different offsets and both stay.
  */
-import type { Observation } from '../../../contract/index.ts';
+import type { AlarmEvent, Observation } from '../../../contract/index.ts';
 
 export const MEASUREMENTS = { reading: 'reading', event: 'event', status: 'status', alarmEvent: 'alarm_event' } as const;
 
@@ -67,4 +67,14 @@ export function toLine(o: Observation): string {
   // lag: server receive time minus device time (ms). Receive time = time + lag; a small integer
   // compresses far better than an absolute epoch (measured: ~+12% write throughput).
   return `${o.channel}${tags} ${fields},lag=${o.receivedAt - o.ts}i ${nanos(o.ts, subMillisecondOffset(fields))}`;
+}
+
+/** An alarm lifecycle event as a point of `alarm_event`, for charts of alarm periods. */
+export function alarmEventLine(e: AlarmEvent): string | null {
+  if (e.subject !== 'alarm') return null;
+  const a = e.alarm;
+  const drill = a.drill === null ? '' : `,drill=${escapeTag(a.drill)}`;
+  const tags = `condition=${escapeTag(a.condition)}${drill},kind=${escapeTag(a.sensorKind)},priority=${a.priority},sensor=${escapeTag(a.sensorId)},site=${escapeTag(a.siteId)},zone=${escapeTag(a.zoneId)}`;
+  const fields = `event=${quoteField(e.kind)},state=${quoteField(a.state)},alarm=${quoteField(a.id)},actor=${quoteField(e.actor)},seq=${e.seq}i`;
+  return `${MEASUREMENTS.alarmEvent},${tags} ${fields} ${nanos(e.at, e.seq % 1_000_000)}`;
 }

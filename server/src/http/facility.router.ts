@@ -4,13 +4,11 @@ import type { Registry } from '../domain/registry.ts';
 import { badRequest, notFound } from '../errors.ts';
 import type { ReadingsService } from '../services/readings.service.ts';
 import { MAX_RANGE_MS } from '../services/readings.service.ts';
-import type { SensorStateService } from '../services/sensor-state.service.ts';
 
 const toMillis = (v: number | string | undefined, fallback: number): number => (v === undefined ? fallback : typeof v === 'number' ? v : Date.parse(v));
 
-export function facilityRouter(registry: Registry, states: SensorStateService, readings: ReadingsService): Router {
+export function facilityRouter(registry: Registry, sensorStates: () => SensorsResponse, sensorState: (id: string) => SensorsResponse[number], readings: ReadingsService): Router {
   const router = Router();
-  const sensorIds = registry.allSensors().map((s) => s.id);
 
   router.get('/api/facility', (_req, res) => {
     const body: FacilityResponse = registry.facility;
@@ -18,14 +16,14 @@ export function facilityRouter(registry: Registry, states: SensorStateService, r
   });
 
   router.get('/api/sensors', (_req, res) => {
-    const body: SensorsResponse = states.list(sensorIds);
+    const body: SensorsResponse = sensorStates();
     res.json(body);
   });
 
   router.get('/api/sensors/:id', (req, res) => {
     const sensor = registry.sensor(req.params.id);
     if (!sensor) throw notFound(`no sensor ${req.params.id} in the registry`);
-    res.json({ sensor, state: states.get(sensor.id) ?? null });
+    res.json({ sensor, state: sensorState(sensor.id) });
   });
 
   router.get('/api/sensors/:id/readings', async (req, res) => {

@@ -72,20 +72,23 @@ export function openIncidents(state: EngineState): Incident[] {
   return [...state.incidents.values()].filter((i) => i.state !== 'closed');
 }
 
+/** Live state of one registered sensor (real traffic only), for the snapshot and floor plans. */
+export function sensorLiveState(state: EngineState, sensorId: string): SensorLiveState {
+  const rs = state.sensors.get(sensorId);
+  const offline = rs?.points.offline?.active === true;
+  return {
+    sensorId,
+    lastSeen: rs?.lastSeen ?? null,
+    lastValue: rs?.lastValue ?? null,
+    lastEvent: rs?.lastEvent ?? null,
+    online: offline ? false : (rs?.online ?? null),
+    battery: rs?.battery ?? null,
+    rssi: rs?.rssi ?? null,
+    outOfService: state.outOfService.get(sensorId) ?? null,
+  };
+}
+
 /** Live state of every registered sensor (real traffic only), for the snapshot and floor plans. */
 export function sensorLiveStates(state: EngineState, registry: RegistryView): SensorLiveState[] {
-  return registry.allSensors().map((sensor) => {
-    const rs = state.sensors.get(sensor.id);
-    const offline = rs?.points.offline?.active === true;
-    return {
-      sensorId: sensor.id,
-      lastSeen: rs?.lastSeen ?? null,
-      lastValue: rs?.lastValue ?? null,
-      lastEvent: rs?.lastEvent ?? null,
-      online: offline ? false : (rs?.online ?? null),
-      battery: rs?.battery ?? null,
-      rssi: rs?.rssi ?? null,
-      outOfService: state.outOfService.get(sensor.id) ?? null,
-    };
-  });
+  return registry.allSensors().map((sensor) => sensorLiveState(state, sensor.id));
 }

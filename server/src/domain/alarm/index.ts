@@ -1,5 +1,6 @@
 /** The alarm domain's public API. */
 export { evaluate, tick, endDrill } from './alarm.engine.ts';
+export { ruleKey } from './engine.types.ts';
 export { applyAction, applyIncidentAction } from './actions.ts';
 export { takeOutOfService, returnToService } from './out-of-service.ts';
 export { AlarmActionError } from './alarm.errors.ts';
@@ -10,6 +11,7 @@ export {
   restoreEngineState,
   openAlarms,
   openIncidents,
+  sensorLiveState,
   sensorLiveStates,
   type PersistedEngineState,
 } from './engine.state.ts';

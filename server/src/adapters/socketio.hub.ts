@@ -1,0 +1,68 @@
+/**
+ * The realtime hub (Socket.IO): on connect a snapshot; then every alarm event in sequence order,
+ * and coalesced live sensor values. A client that sees a sequence gap emits `resync` and gets a
+ * fresh snapshot. Connection-state recovery replays what a briefly disconnected client missed.
+ */
+import type http from 'node:http';
+import { Server, type Socket } from 'socket.io';
+import type { AlarmEvent, AlarmSnapshot, ClientToServerEvents, SensorLiveState, ServerToClientEvents, DrillNotice } from '../../../contract/index.ts';
+import type { LiveHub } from '../services/alarm.ports.ts';
+import type { Logger } from '../logger.ts';
+
+type HubSocket = Socket<ClientToServerEvents, ServerToClientEvents>;
+/** Socket.IO middleware deciding who may connect (sessions); it may set `socket.data.user`. */
+export type SocketAuthorizer = (socket: HubSocket, next: (err?: Error) => void) => void;
+
+export interface SocketHubOptions {
+  snapshot(): AlarmSnapshot;
+  authorize?: SocketAuthorizer;
+  logger: Logger;
+}
+
+export class SocketHub implements LiveHub {
+  readonly io: Server<ClientToServerEvents, ServerToClientEvents>;
+
+  constructor(server: http.Server, private readonly options: SocketHubOptions) {
+    this.io = new Server<ClientToServerEvents, ServerToClientEvents>(server, {
+      serveClient: false,
+      // 2 minutes: a flaky wall-display link comes back with every missed event replayed.
+      connectionStateRecovery: { maxDisconnectionDuration: 120_000, skipMiddlewares: false },
+      pingInterval: 10_000,
+      pingTimeout: 10_000,
+      maxHttpBufferSize: 64 * 1024,
+    });
+    if (options.authorize) this.io.use(options.authorize);
+    this.io.on('connection', (socket) => this.handleConnection(socket));
+  }
+
+  private handleConnection(socket: HubSocket): void {
+    // A recovered session already received the missed events: no snapshot needed.
+    if (!socket.recovered) socket.emit('snapshot', this.options.snapshot());
+    socket.on('resync', (lastSeq) => {
+      if (typeof lastSeq !== 'number' && lastSeq !== undefined) return; // validate socket input
+      socket.emit('snapshot', this.options.snapshot());
+    });
+  }
+
+  publish(event: AlarmEvent): void {
+    this.io.emit('alarm', event);
+  }
+
+  sensors(updates: SensorLiveState[]): void {
+    this.io.emit('sensor', updates);
+  }
+
+  drill(notice: DrillNotice): void {
+    this.io.emit('drill', notice);
+  }
+
+  get clientCount(): number {
+    return this.io.engine.clientsCount;
+  }
+
+  close(): Promise<void> {
+    return new Promise((resolve) => {
+      void this.io.close(() => resolve());
+    });
+  }
+}

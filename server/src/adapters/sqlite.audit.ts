@@ -1,0 +1,92 @@
+/**
+ * The audit trail: append-only (triggers refuse UPDATE and DELETE) and hash-chained — each entry's
+ * hash covers the previous entry's hash and its own content, so any edit breaks the chain from
+ * that entry on (`verify`).
+ */
+import crypto from 'node:crypto';
+import type { AuditEntry, AuditVerifyResponse } from '../../../contract/index.ts';
+import type { AuditInput, AuditLog } from '../services/audit.port.ts';
+import type { SqliteDatabase } from './sqlite.database.ts';
+
+export const auditMigration = (db: SqliteDatabase): void => {
+  db.exec(`
+    CREATE TABLE audit (
+      id INTEGER PRIMARY KEY,
+      at INTEGER NOT NULL,
+      actor TEXT NOT NULL,
+      action TEXT NOT NULL,
+      target TEXT NOT NULL,
+      detail TEXT NOT NULL,
+      hash TEXT NOT NULL
+    );
+    CREATE INDEX audit_at ON audit (at);
+    CREATE TRIGGER audit_no_update BEFORE UPDATE ON audit BEGIN SELECT RAISE(ABORT, 'the audit trail is append-only'); END;
+    CREATE TRIGGER audit_no_delete BEFORE DELETE ON audit BEGIN SELECT RAISE(ABORT, 'the audit trail is append-only'); END;
+  `);
+};
+
+const GENESIS = '0'.repeat(64);
+
+function hashOf(prev: string, id: number, at: number, actor: string, action: string, target: string, detail: string): string {
+  return crypto.createHash('sha256').update(`${prev}\n${JSON.stringify([id, at, actor, action, target, detail])}`).digest('hex');
+}
+
+interface Row {
+  id: number;
+  at: number;
+  actor: string;
+  action: string;
+  target: string;
+  detail: string;
+  hash: string;
+}
+
+export class SqliteAuditLog implements AuditLog {
+  private readonly insert;
+  private last: { id: number; hash: string };
+
+  constructor(
+    private readonly db: SqliteDatabase,
+    private readonly now: () => number = Date.now,
+  ) {
+    this.insert = db.prepare('INSERT INTO audit (id, at, actor, action, target, detail, hash) VALUES (?, ?, ?, ?, ?, ?, ?)');
+    const row = db.prepare('SELECT id, hash FROM audit ORDER BY id DESC LIMIT 1').get() as { id: number; hash: string } | undefined;
+    this.last = row ?? { id: 0, hash: GENESIS };
+  }
+
+  /** Appends within the caller's transaction when there is one (better-sqlite3 nests). */
+  append(e: AuditInput): void {
+    const id = this.last.id + 1;
+    const at = e.at ?? this.now();
+    const detail = JSON.stringify(e.detail ?? null);
+    const hash = hashOf(this.last.hash, id, at, e.actor, e.action, e.target, detail);
+    this.insert.run(id, at, e.actor, e.action, e.target, detail, hash);
+    this.last = { id, hash };
+  }
+
+  /** Re-reads the last entry: after a rolled-back transaction the cached head may be ahead. */
+  resync(): void {
+    const row = this.db.prepare('SELECT id, hash FROM audit ORDER BY id DESC LIMIT 1').get() as { id: number; hash: string } | undefined;
+    this.last = row ?? { id: 0, hash: GENESIS };
+  }
+
+  list(from: number, to: number, limit: number, target?: string): AuditEntry[] {
+    const rows = (
+      target
+        ? this.db.prepare('SELECT * FROM audit WHERE at >= ? AND at <= ? AND target = ? ORDER BY id DESC LIMIT ?').all(from, to, target, limit)
+        : this.db.prepare('SELECT * FROM audit WHERE at >= ? AND at <= ? ORDER BY id DESC LIMIT ?').all(from, to, limit)
+    ) as Row[];
+    return rows.map((r) => ({ ...r, detail: JSON.parse(r.detail) as unknown }));
+  }
+
+  verify(): AuditVerifyResponse {
+    let prev = GENESIS;
+    let entries = 0;
+    for (const r of this.db.prepare('SELECT * FROM audit ORDER BY id').iterate() as IterableIterator<Row>) {
+      if (r.id !== entries + 1 || hashOf(prev, r.id, r.at, r.actor, r.action, r.target, r.detail) !== r.hash) return { ok: false, entries, brokenAt: r.id };
+      prev = r.hash;
+      entries++;
+    }
+    return { ok: true, entries };
+  }
+}

@@ -1,0 +1,144 @@
+/** Alarm, incident, maintenance and audit routes (issue 3 "API and live push"). */
+import { Router, type Request, type RequestHandler, type Response } from 'express';
+import { z } from 'zod';
+import {
+  ACTION_BODY_SCHEMAS,
+  ALARM_ACTION_TYPES,
+  type AlarmAction,
+  type AlarmActionType,
+  type AlarmDetailResponse,
+  type AlarmListResponse,
+  type Permission,
+} from '../../../contract/index.ts';
+import { AlarmActionError } from '../domain/alarm/index.ts';
+import { HttpError, badRequest, notFound } from '../errors.ts';
+import type { Actor, AlarmService } from '../services/alarm.service.ts';
+import type { SqliteAuditLog } from '../adapters/sqlite.audit.ts';
+
+export interface AccessControl {
+  /** 401 without a session, 403 when the role lacks the permission. */
+  requirePermission(p: Permission): RequestHandler;
+  /** The signed-in user (after requirePermission). */
+  actorOf(req: Request, res: Response): Actor;
+}
+
+const ACTION_PERMISSION: Record<AlarmActionType, Permission> = {
+  ack: 'alarm.ack',
+  comment: 'alarm.comment',
+  assign: 'alarm.assign',
+  shelve: 'alarm.shelve',
+  unshelve: 'alarm.shelve',
+  reset: 'alarm.reset',
+  resolve: 'alarm.resolve',
+};
+
+const STATUS_OF: Record<AlarmActionError['code'], number> = {
+  NOT_FOUND: 404,
+  INVALID_TRANSITION: 409,
+  CONDITION_ACTIVE: 409,
+  SHELVE_TOO_LONG: 400,
+  REASON_REQUIRED: 400,
+};
+
+const time = z.union([z.coerce.number().int().nonnegative(), z.iso.datetime({ offset: true }).transform((s) => Date.parse(s))]);
+const listQuerySchema = z
+  .object({
+    state: z.enum(['open', 'closed', 'active_unacked', 'active_acked', 'cleared_unacked', 'cleared']).optional(),
+    site: z.string().max(64).optional(),
+    zone: z.string().max(64).optional(),
+    sensor: z.string().max(64).optional(),
+    kind: z.string().max(32).optional(),
+    priority: z.enum(['critical', 'high', 'medium', 'low']).optional(),
+    from: time.optional(),
+    to: time.optional(),
+    drill: z.enum(['only', 'exclude', 'include']).default('include'),
+    limit: z.coerce.number().int().min(1).max(1000).default(100),
+    offset: z.coerce.number().int().min(0).default(0),
+  })
+  .strict();
+
+function toHttp(err: unknown): unknown {
+  return err instanceof AlarmActionError ? new HttpError(STATUS_OF[err.code], err.code, err.message) : err;
+}
+
+function parseAction(type: string, body: unknown): AlarmAction {
+  if (!(ALARM_ACTION_TYPES as string[]).includes(type)) throw notFound(`no action ${type}`);
+  const parsed = ACTION_BODY_SCHEMAS[type as AlarmActionType].safeParse(body ?? {});
+  if (!parsed.success) throw badRequest(`invalid body for ${type}`, parsed.error.issues.map((i) => `${i.path.join('.') || 'body'}: ${i.message}`));
+  return { type, ...parsed.data } as AlarmAction;
+}
+
+/** Checks the permission of the action named in the URL before parsing anything else. */
+function actionGuard(access: AccessControl): RequestHandler {
+  return (req, res, next) => {
+    const type = String(req.params.action);
+    const permission = ACTION_PERMISSION[type as AlarmActionType];
+    if (!permission) return next(notFound(`no action ${type}`));
+    return access.requirePermission(permission)(req, res, next);
+  };
+}
+
+export function alarmsRouter(alarms: AlarmService, audit: SqliteAuditLog, access: AccessControl, jsonBody: RequestHandler): Router {
+  const router = Router();
+
+  router.get('/api/alarms', access.requirePermission('alarm.view'), (req, res) => {
+    const q = listQuerySchema.safeParse(req.query);
+    if (!q.success) throw badRequest('invalid query', q.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`));
+    const body: AlarmListResponse = alarms.list(q.data);
+    res.json(body);
+  });
+
+  router.get('/api/alarms/:id', access.requirePermission('alarm.view'), (req, res) => {
+    const alarm = alarms.get(req.params.id as string);
+    if (!alarm) throw notFound(`no alarm ${req.params.id}`);
+    const body: AlarmDetailResponse = { alarm, history: alarms.history(alarm.id) };
+    res.json(body);
+  });
+
+  router.post('/api/alarms/:id/:action', actionGuard(access), jsonBody, (req, res) => {
+    const action = parseAction(String(req.params.action), req.body);
+    try {
+      res.json({ alarm: alarms.act(String(req.params.id), action, access.actorOf(req, res)) });
+    } catch (err) {
+      throw toHttp(err);
+    }
+  });
+
+  router.post('/api/incidents/:id/:action', actionGuard(access), jsonBody, (req, res) => {
+    const action = parseAction(String(req.params.action), req.body);
+    try {
+      res.json({ incident: alarms.actOnIncident(String(req.params.id), action, access.actorOf(req, res)) });
+    } catch (err) {
+      throw toHttp(err);
+    }
+  });
+
+  const oosBody = z.object({ reason: z.string().trim().min(1, 'reason is required').max(2000) }).strict();
+  router.post('/api/sensors/:id/out-of-service', access.requirePermission('sensor.out_of_service'), jsonBody, (req, res) => {
+    const body = oosBody.safeParse(req.body ?? {});
+    if (!body.success) throw badRequest('a reason is required', body.error.issues.map((i) => i.message));
+    try {
+      res.json({ sensor: alarms.setOutOfService(String(req.params.id), access.actorOf(req, res), body.data.reason) });
+    } catch (err) {
+      throw toHttp(err);
+    }
+  });
+  router.delete('/api/sensors/:id/out-of-service', access.requirePermission('sensor.out_of_service'), (req, res) => {
+    try {
+      res.json({ sensor: alarms.returnToService(String(req.params.id), access.actorOf(req, res)) });
+    } catch (err) {
+      throw toHttp(err);
+    }
+  });
+
+  const auditQuery = z.object({ from: time.optional(), to: time.optional(), limit: z.coerce.number().int().min(1).max(10_000).default(500), target: z.string().max(200).optional() }).strict();
+  router.get('/api/audit', access.requirePermission('audit.view'), (req, res) => {
+    const q = auditQuery.safeParse(req.query);
+    if (!q.success) throw badRequest('invalid query', q.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`));
+    res.json(audit.list(q.data.from ?? 0, q.data.to ?? Date.now() + 60_000, q.data.limit, q.data.target));
+  });
+  router.get('/api/audit/verify', access.requirePermission('audit.view'), (_req, res) => {
+    res.json(audit.verify());
+  });
+  return router;
+}

@@ -1,0 +1,237 @@
+/**
+ * The alarm service: feeds observations and clock ticks to the pure engine, commits every change
+ * (alarm, incident, rule state, sequenced event, audit entry) in one SQLite transaction, then
+ * pushes it live, writes it to history and escalates it. After a restart — kill -9 included —
+ * it restores the engine from the store; timers resume from their stored times.
+ */
+import {
+  MAX_SHELVE_S,
+  type Alarm,
+  type AlarmAction,
+  type AlarmEvent,
+  type AlarmSnapshot,
+  type Incident,
+  type Observation,
+  type Role,
+  type SensorLiveState,
+  type UnsequencedAlarmEvent,
+} from '../../../contract/index.ts';
+import {
+  AlarmActionError,
+  applyAction,
+  applyIncidentAction,
+  createEngineState,
+  evaluate,
+  openAlarms,
+  openIncidents,
+  restoreEngineState,
+  returnToService,
+  ruleKey,
+  sensorLiveState,
+  sensorLiveStates,
+  takeOutOfService,
+  tick,
+  type EngineContext,
+  type EngineResult,
+  type EngineSettings,
+  type EngineState,
+  type SensorRuleState,
+} from '../domain/alarm/index.ts';
+import type { Registry } from '../domain/registry.ts';
+import type { AlarmFilter, AlarmStore, EngineMeta, EscalationNotifier, LiveHub } from './alarm.ports.ts';
+import type { AuditLog } from './audit.port.ts';
+import type { Clock } from './clock.ts';
+
+export interface Actor {
+  username: string;
+  role: Role;
+}
+
+export interface AlarmServiceDeps {
+  registry: Registry;
+  settings: EngineSettings;
+  store: AlarmStore;
+  audit: AuditLog & { resync?(): void };
+  hub: LiveHub;
+  notifier: EscalationNotifier;
+  clock: Clock;
+  /** Runs `fn` in one database transaction. */
+  transaction(fn: () => void): void;
+  /** Every sequenced event, after it is committed (history in InfluxDB, metrics). */
+  onEvent?(event: AlarmEvent): void;
+  onCommitError?(err: unknown): void;
+}
+
+const targetOf = (e: UnsequencedAlarmEvent): string =>
+  e.subject === 'alarm' ? `alarm:${e.alarmId}` : e.subject === 'incident' ? `incident:${e.incidentId}` : `sensor:${e.sensorId}`;
+
+export class AlarmService {
+  private state: EngineState;
+  private seq = 0;
+  private readonly ctx: EngineContext;
+  private readonly dirtySensors = new Set<string>();
+
+  constructor(private readonly deps: AlarmServiceDeps) {
+    this.ctx = { registry: deps.registry, settings: deps.settings };
+    const now = deps.clock.now();
+    const saved = deps.store.load(now - deps.settings.retainClosedS * 1000);
+    if (saved) {
+      this.state = restoreEngineState(saved.state, { restartedAt: now });
+      this.seq = saved.seq;
+    } else {
+      this.state = createEngineState();
+    }
+  }
+
+  get currentSeq(): number {
+    return this.seq;
+  }
+
+  /** Evaluate one accepted observation. Runs in the ingest path: cheap when nothing changes. */
+  onObservation(o: Observation): void {
+    const result = evaluate(this.state, o, this.deps.registry.sensor(o.sensorId), this.ctx, this.deps.clock.now());
+    if (result.events.length > 0) this.commit(result);
+    if (o.drill === undefined) this.dirtySensors.add(o.sensorId);
+  }
+
+  /** Timers: on-delays, held-open doors, offline watchdog, escalation, shelf expiry. Call every second. */
+  tick(): void {
+    const result = tick(this.state, this.ctx, this.deps.clock.now());
+    if (result.events.length > 0) this.commit(result);
+  }
+
+  act(alarmId: string, action: AlarmAction, actor: Actor): Alarm {
+    const result = applyAction(this.state, this.ctx, alarmId, action, actor.username, { maxShelveS: MAX_SHELVE_S[actor.role] }, this.deps.clock.now());
+    if (result instanceof AlarmActionError) throw result;
+    this.commit(result);
+    return this.state.alarms.get(alarmId)!;
+  }
+
+  actOnIncident(incidentId: string, action: AlarmAction, actor: Actor): Incident {
+    const result = applyIncidentAction(this.state, this.ctx, incidentId, action, actor.username, { maxShelveS: MAX_SHELVE_S[actor.role] }, this.deps.clock.now());
+    if (result instanceof AlarmActionError) throw result;
+    this.commit(result);
+    return this.state.incidents.get(incidentId)!;
+  }
+
+  setOutOfService(sensorId: string, actor: Actor, reason: string): SensorLiveState {
+    const result = takeOutOfService(this.state, this.ctx, sensorId, actor.username, reason, this.deps.clock.now());
+    if (result instanceof AlarmActionError) throw result;
+    this.commit(result);
+    this.dirtySensors.add(sensorId);
+    return sensorLiveState(this.state, sensorId);
+  }
+
+  returnToService(sensorId: string, actor: Actor): SensorLiveState {
+    const result = returnToService(this.state, this.ctx, sensorId, actor.username, this.deps.clock.now());
+    if (result instanceof AlarmActionError) throw result;
+    this.commit(result);
+    this.dirtySensors.add(sensorId);
+    return sensorLiveState(this.state, sensorId);
+  }
+
+  snapshot(): AlarmSnapshot {
+    return {
+      seq: this.seq,
+      at: this.deps.clock.now(),
+      alarms: openAlarms(this.state),
+      incidents: openIncidents(this.state),
+      sensors: sensorLiveStates(this.state, this.deps.registry),
+    };
+  }
+
+  sensorStates(): SensorLiveState[] {
+    return sensorLiveStates(this.state, this.deps.registry);
+  }
+
+  sensorState(sensorId: string): SensorLiveState {
+    return sensorLiveState(this.state, sensorId);
+  }
+
+  /** Open alarms live from the engine; closed ones from the store. */
+  get(alarmId: string): Alarm | undefined {
+    return this.state.alarms.get(alarmId) ?? this.deps.store.get(alarmId);
+  }
+
+  list(filter: AlarmFilter): { total: number; alarms: Alarm[] } {
+    return this.deps.store.list(filter);
+  }
+
+  history(alarmId: string): AlarmEvent[] {
+    return this.deps.store.history(alarmId);
+  }
+
+  /** Live sensor values, coalesced: called every 500 ms, so at most 2 updates per second per sensor. */
+  flushSensorUpdates(): void {
+    if (this.dirtySensors.size === 0) return;
+    const updates = [...this.dirtySensors].filter((id) => this.deps.registry.sensor(id)).map((id) => sensorLiveState(this.state, id));
+    this.dirtySensors.clear();
+    if (updates.length) this.deps.hub.sensors(updates);
+  }
+
+  /** Saves every sensor's rule state (last seen, levels, timers); called periodically and at shutdown. */
+  persistRuleStates(): void {
+    this.deps.store.saveRuleStates([...this.state.sensors.values()], this.meta());
+  }
+
+  private meta(): EngineMeta {
+    return {
+      counters: this.state.counters,
+      floods: [...this.state.floods].map(([key, times]) => ({ key, times })),
+      outOfService: [...this.state.outOfService].map(([sensorId, oos]) => ({ sensorId, ...oos })),
+      seq: this.seq,
+    };
+  }
+
+  private commit(result: EngineResult): void {
+    const events: AlarmEvent[] = result.events.map((e) => ({ ...e, seq: ++this.seq }) as AlarmEvent);
+    const alarms = new Map<string, Alarm>();
+    const incidents = new Map<string, Incident>();
+    const ruleKeys = new Set<string>();
+    for (const e of events) {
+      if (e.subject === 'alarm') {
+        alarms.set(e.alarmId, e.alarm);
+        ruleKeys.add(ruleKey(e.alarm.sensorId, e.alarm.drill));
+      } else if (e.subject === 'incident') {
+        incidents.set(e.incidentId, e.incident);
+      } else {
+        ruleKeys.add(e.sensorId);
+      }
+    }
+    const ruleStates = [...ruleKeys].map((k) => this.state.sensors.get(k)).filter((r): r is SensorRuleState => r !== undefined);
+    try {
+      this.deps.transaction(() => {
+        this.deps.store.commit({ events, alarms: [...alarms.values()], incidents: [...incidents.values()], ruleStates, meta: this.meta() });
+        for (const e of events) {
+          this.deps.audit.append({ actor: e.actor, action: `${e.subject}.${e.kind}`, target: targetOf(e), at: e.at, detail: auditDetail(e) });
+        }
+      });
+    } catch (err) {
+      // The store failing must not silence an alarm: push it anyway, and say loudly what happened.
+      this.deps.audit.resync?.();
+      this.deps.onCommitError?.(err);
+    }
+    for (const e of events) {
+      this.deps.hub.publish(e);
+      this.deps.onEvent?.(e);
+      if (e.subject === 'alarm' && e.kind === 'escalated') this.deps.notifier.escalated(e);
+    }
+  }
+}
+
+function auditDetail(e: AlarmEvent): Record<string, unknown> {
+  const d: Record<string, unknown> = { seq: e.seq };
+  if (e.note !== null) d.note = e.note;
+  if (e.drill !== null) d.drill = e.drill;
+  if (e.subject === 'alarm') {
+    d.state = e.alarm.state;
+    d.priority = e.alarm.priority;
+    d.condition = e.alarm.condition;
+    d.sensor = e.alarm.sensorId;
+    if (e.level !== undefined) d.level = e.level;
+    if (e.assignee !== undefined) d.assignee = e.assignee;
+    if (e.fromPriority !== undefined) d.fromPriority = e.fromPriority;
+    if (e.kind === 'resolved' && e.alarm.resolution) d.resolution = e.alarm.resolution;
+  }
+  return d;
+}
