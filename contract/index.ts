@@ -3,3 +3,5 @@ export * from './facility.ts';
 export * from './api.ts';
 export * from './alarm.ts';
 export * from './auth.ts';
+export * from './devices.ts';
+export * from './drill.ts';
