@@ -31,6 +31,12 @@ import { WebhookNotifier } from './adapters/webhook.notifier.ts';
 import { alarmsRouter } from './http/alarms.router.ts';
 import { noSessionAccess } from './http/access.ts';
 import express from 'express';
+import path from 'node:path';
+import { DrillService } from './services/drill.service.ts';
+import { SqliteDrillStore, drillsMigration } from './adapters/sqlite.drills.ts';
+import { ScenarioFiles } from './adapters/scenario.files.ts';
+import { SimulatorRunner } from './adapters/simulator.runner.ts';
+import { drillsRouter } from './http/drills.router.ts';
 import { ReadingsService } from './services/readings.service.ts';
 import { systemClock } from './services/clock.ts';
 import { createApp } from './http/app.ts';
@@ -41,6 +47,7 @@ import { createLogLimiter } from './log-limiter.ts';
 
 const VERSION = (JSON.parse(fs.readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
 const DAY_MS = 86_400_000;
+const ROOT = path.resolve(path.dirname(new URL(import.meta.url).pathname), '../..');
 
 /** Keeps creating the InfluxDB schema until it works: Vigil starts (and buffers) without InfluxDB. */
 async function ensureSchemaInBackground(influx: InfluxClient, config: Config, logger: Logger): Promise<void> {
@@ -92,7 +99,7 @@ export async function main(): Promise<void> {
   logger.info({ file: config.FACILITY_FILE, sites: registry.facility.sites.length, sensors: registry.allSensors().length }, 'facility loaded');
 
   const metrics = createMetrics();
-  const db = openDatabase(config.DATA_DIR, [outboxMigration, alarmsMigration, auditMigration]);
+  const db = openDatabase(config.DATA_DIR, [outboxMigration, alarmsMigration, auditMigration, drillsMigration]);
   const influx = new InfluxClient({ url: config.INFLUX_URL, db: config.INFLUX_DB, username: config.INFLUX_USERNAME, password: config.INFLUX_PASSWORD });
   void ensureSchemaInBackground(influx, config, logger.child({ component: 'influx' }));
 
@@ -194,6 +201,22 @@ export async function main(): Promise<void> {
     logger: mqttLog,
   });
   const access = noSessionAccess;
+  const history = new InfluxHistory(influx);
+  const scenarios = new ScenarioFiles(path.join(ROOT, 'simulator/scenarios'));
+  const simulator = new SimulatorRunner({ root: ROOT, brokerUrl: mqttUrl, facilityFile: config.FACILITY_FILE, logger: logger.child({ component: 'drills' }) });
+  const drills = new DrillService(
+    new SqliteDrillStore(db),
+    scenarios,
+    simulator,
+    {
+      drillAlarms: (id) => alarms.drillAlarms(id),
+      endDrill: (id) => alarms.endDrill(id),
+      triggerTime: (id, sensorId, at) => history.lastDrillObservation(id, sensorId, at),
+    },
+    audit,
+    (notice) => hub.drill(notice),
+    systemClock,
+  );
   const startedAt = Date.now();
   const app = createApp({
     routers: [
@@ -206,7 +229,8 @@ export async function main(): Promise<void> {
         startedAt,
         version: VERSION,
       }),
-      facilityRouter(registry, () => alarms.sensorStates(), (id) => alarms.sensorState(id), new ReadingsService(new InfluxHistory(influx))),
+      facilityRouter(registry, () => alarms.sensorStates(), (id) => alarms.sensorState(id), new ReadingsService(history)),
+      drillsRouter(drills, access, express.json({ limit: '256kb' }), () => scenarios.list()),
       alarmsRouter(alarms, audit, access, express.json({ limit: '64kb' })),
       ingestRouter(ingest, registry, rejections, config.ingestApiKey),
     ],
@@ -230,6 +254,7 @@ export async function main(): Promise<void> {
     logger.info({ signal }, 'shutting down');
     clearInterval(outboxTimer);
     for (const t of alarmTimers) clearInterval(t);
+    simulator.stopAll();
     alarms.persistRuleStates();
     await hub.close();
     // Store what is queued while still connected, so its acknowledgements reach the broker.

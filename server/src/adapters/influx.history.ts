@@ -29,6 +29,17 @@ export class InfluxHistory implements HistorySink, ReadingsQuery {
     return backfillRollups(this.influx, fromMs, toMs);
   }
 
+  /** Device time of the latest drill observation of a sensor at or before `at` (drill reports). */
+  async lastDrillObservation(drillId: string, sensorId: string, at: number): Promise<number | null> {
+    const db = this.influx.options.db;
+    const from = ['reading', 'event', 'status'].map((m) => `"${db}"."${RP.raw}"."${m}"`).join(', ');
+    const [series = []] = await this.influx.query(
+      `SELECT * FROM ${from} WHERE "drill" = ${quoteTag(drillId)} AND "sensor" = ${quoteTag(sensorId)} AND time <= ${at}ms ORDER BY time DESC LIMIT 1`,
+    );
+    const times = series.map((s) => Number(s.values?.[0]?.[0])).filter(Number.isFinite);
+    return times.length ? Math.max(...times) : null;
+  }
+
   async readings(sensorId: string, plan: ReadingsPlan): Promise<ReadingPoint[]> {
     const db = this.influx.options.db;
     const where = `WHERE "sensor" = ${quoteTag(sensorId)} AND time >= ${plan.from}ms AND time <= ${plan.to}ms`;

@@ -122,6 +122,10 @@ export class SqliteAlarmStore implements AlarmStore {
     }
     if (f.drill === 'only') where.push('drill IS NOT NULL');
     if (f.drill === 'exclude') where.push('drill IS NULL');
+    if (f.drillId !== undefined) {
+      where.push('drill = @drillId');
+      args.drillId = f.drillId;
+    }
     const clause = where.length ? `WHERE ${where.join(' AND ')}` : '';
     const total = (this.db.prepare(`SELECT count(*) AS n FROM alarm ${clause}`).get(args) as { n: number }).n;
     const rows = this.db.prepare(`SELECT json FROM alarm ${clause} ORDER BY raised_at DESC, id DESC LIMIT @limit OFFSET @offset`).all({ ...args, limit: f.limit, offset: f.offset }) as { json: string }[];

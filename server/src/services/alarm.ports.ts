@@ -28,6 +28,8 @@ export interface AlarmFilter {
   from?: number;
   to?: number;
   drill?: 'only' | 'exclude' | 'include';
+  /** Only this drill's alarms. */
+  drillId?: string;
   limit: number;
   offset: number;
 }

@@ -21,6 +21,7 @@ import {
   applyAction,
   applyIncidentAction,
   createEngineState,
+  endDrill,
   evaluate,
   openAlarms,
   openIncidents,
@@ -159,6 +160,19 @@ export class AlarmService {
 
   history(alarmId: string): AlarmEvent[] {
     return this.deps.store.history(alarmId);
+  }
+
+  /** Every alarm a drill raised (open ones live, closed ones from the store). */
+  drillAlarms(drillId: string): Alarm[] {
+    const byId = new Map<string, Alarm>();
+    for (const a of this.deps.store.list({ drill: 'only', limit: 1000, offset: 0, drillId }).alarms) byId.set(a.id, a);
+    for (const a of this.state.alarms.values()) if (a.drill === drillId) byId.set(a.id, a);
+    return [...byId.values()];
+  }
+
+  /** A drill is over: its rule state goes (its alarms stay, to be handled and reported). */
+  endDrill(drillId: string): void {
+    endDrill(this.state, drillId);
   }
 
   /** Live sensor values, coalesced: called every 500 ms, so at most 2 updates per second per sensor. */

@@ -1,0 +1,40 @@
+/** Drill routes (issue 6): start or register, end, list, report. */
+import { Router, type RequestHandler } from 'express';
+import { drillStartBodySchema } from '../../../contract/index.ts';
+import { HttpError, badRequest } from '../errors.ts';
+import { DrillError, type DrillService } from '../services/drill.service.ts';
+import type { AccessControl } from './alarms.router.ts';
+
+const STATUS: Record<DrillError['code'], number> = { NOT_FOUND: 404, UNKNOWN_SCENARIO: 400, CONFLICT: 409 };
+const toHttp = (err: unknown) => (err instanceof DrillError ? new HttpError(STATUS[err.code], err.code, err.message) : err);
+
+export function drillsRouter(drills: DrillService, access: AccessControl, jsonBody: RequestHandler, scenarios: () => string[]): Router {
+  const router = Router();
+  router.get('/api/drills', access.requirePermission('alarm.view'), (_req, res) => {
+    res.json({ drills: drills.list(), scenarios: scenarios() });
+  });
+  router.post('/api/drills', access.requirePermission('drill.run'), jsonBody, (req, res) => {
+    const body = drillStartBodySchema.safeParse(req.body ?? {});
+    if (!body.success) throw badRequest('invalid drill', body.error.issues.map((i) => `${i.path.join('.') || 'body'}: ${i.message}`));
+    try {
+      res.status(201).json({ drill: drills.start(body.data, access.actorOf(req, res).username) });
+    } catch (err) {
+      throw toHttp(err);
+    }
+  });
+  router.post('/api/drills/:id/end', access.requirePermission('drill.run'), (req, res) => {
+    try {
+      res.json({ drill: drills.end(String(req.params.id), access.actorOf(req, res).username) });
+    } catch (err) {
+      throw toHttp(err);
+    }
+  });
+  router.get('/api/drills/:id/report', access.requirePermission('report.view'), async (req, res) => {
+    try {
+      res.json(await drills.report(String(req.params.id)));
+    } catch (err) {
+      throw toHttp(err);
+    }
+  });
+  return router;
+}
