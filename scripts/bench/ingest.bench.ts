@@ -12,6 +12,7 @@ import { Worker } from 'node:worker_threads';
 import { parseArgs } from 'node:util';
 import { startInflux, startMosquitto, stopAllServices, type InfluxHandle } from '../../test/support/services.ts';
 import { startVigil, eventually, type VigilHandle } from '../../test/support/vigil.ts';
+import { writeBenchFacility } from './bench.support.ts';
 
 const { values: args } = parseArgs({
   options: {
@@ -31,34 +32,6 @@ if (!RATES.length || !(SECONDS > 0) || !(BACKLOG >= 0) || !(SENSORS > 0)) {
 }
 const DB = 'vigil_bench';
 const SITE = 'bench';
-
-function writeFacility(dir: string, n: number): { file: string; sensors: string[] } {
-  const sensors = Array.from({ length: n }, (_, i) => `B-GAS-${String(i).padStart(5, '0')}`);
-  fs.mkdirSync(path.join(dir, 'plans'), { recursive: true });
-  fs.writeFileSync(path.join(dir, 'plans/bench.svg'), '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 1000 1000"><rect width="1000" height="1000" fill="none" stroke="#888"/></svg>');
-  const yaml = [
-    'facility: { name: Benchmark }',
-    'defaults:',
-    '  gas: { heartbeatS: 600, thresholds: { low: 10, high: 20, deadband: 2, lowOnDelayS: 2, highOnDelayS: 0, riseRate: 5, riseWindowS: 30 } }',
-    'sites:',
-    `  - id: ${SITE}`,
-    '    name: Benchmark site',
-    '    timezone: UTC',
-    '    floors:',
-    '      - id: bench-1f',
-    '        name: Floor',
-    '        plan: plans/bench.svg',
-    '        zones:',
-    '          - id: hall',
-    '            name: Hall',
-    '            sensors:',
-    ...sensors.map((id, i) => `              - { id: ${id}, name: "Gas ${i}", kind: gas, x: ${i % 1000}, y: ${Math.floor(i / 1000)} }`),
-    '',
-  ].join('\n');
-  const file = path.join(dir, 'facility.yaml');
-  fs.writeFileSync(file, yaml);
-  return { file, sensors };
-}
 
 interface Histogram {
   buckets: [number, number][];
@@ -127,7 +100,8 @@ const fmt = (n: number, d = 0) => (Number.isFinite(n) ? n.toLocaleString('en-US'
 
 async function main(): Promise<void> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'vigil-bench-'));
-  const { file, sensors } = writeFacility(dir, SENSORS);
+  const sensors = Array.from({ length: SENSORS }, (_, i) => `B-GAS-${String(i).padStart(5, '0')}`);
+  const file = writeBenchFacility(dir, sensors);
   const [broker, influx] = await Promise.all([startMosquitto(), startInflux()]);
   const vigil = await startVigil({ mqttUrl: broker.url, influxUrl: influx.url, influxDb: DB, env: { FACILITY_FILE: file, LOG_LEVEL: 'warn' } });
   await eventually(async () => (await vigil.api('/api/health')).status === 200, 30_000, 'Vigil healthy');

@@ -3,12 +3,13 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import mqtt from 'mqtt';
 
-const { url, clientId, sensors, site, rate, count, t0, tick } = workerData;
+const { url, clientId, sensors, site, rate, count, t0, tick, value } = workerData;
 const client = await mqtt.connectAsync(url, { clientId, clean: true, reconnectPeriod: 1000 });
 let sent = 0;
 let acked = 0;
 const started = Date.now();
-const payloadFor = (i) => JSON.stringify({ ts: t0 + i, value: Math.round((i % 1000) / 10) / 10, unit: '%LEL' });
+// `value` fixed (e.g. background traffic that must never alarm), else a slow 0-9.9 sawtooth.
+const payloadFor = (i) => JSON.stringify({ ts: t0 + i, value: value ?? Math.round((i % 1000) / 10) / 10, unit: '%LEL' });
 const topics = sensors.map((s) => `vigil/${site}/${s}/reading`);
 const onAck = () => {
   acked++;
