@@ -93,3 +93,34 @@ export interface AuditVerifyResponse {
   /** The first entry whose hash does not match, when the chain is broken. */
   brokenAt?: number;
 }
+
+/**
+ * `GET /api/reports/alarms?from=&to=&site=&drill=` — the facility manager's alarm statistics.
+ * Real statistics exclude drills unless `drill=only` asks for a drill's own.
+ */
+export interface AlarmStatsRow {
+  siteId: string;
+  zoneId: string;
+  alarms: number;
+  critical: number;
+  /** Median seconds from raise to acknowledgement, over acknowledged alarms. */
+  medianAckS: number | null;
+  /** 90th percentile seconds to acknowledgement. */
+  p90AckS: number | null;
+  /** Median seconds from raise to close (or resolution). */
+  medianResolveS: number | null;
+  unacknowledged: number;
+  escalated: number;
+  chattering: number;
+}
+export interface AlarmStatsResponse {
+  from: number;
+  to: number;
+  drill: 'exclude' | 'only';
+  total: AlarmStatsRow;
+  byZone: AlarmStatsRow[];
+  /** Sensors with the most alarms in the range (bad actors: chattering, faulty). */
+  topSensors: { sensorId: string; alarms: number; chattering: number }[];
+  /** Sensors that went offline in the range, with how often. */
+  offlineSensors: { sensorId: string; times: number }[];
+}

@@ -37,6 +37,8 @@ import { SqliteDrillStore, drillsMigration } from './adapters/sqlite.drills.ts';
 import { ScenarioFiles } from './adapters/scenario.files.ts';
 import { SimulatorRunner } from './adapters/simulator.runner.ts';
 import { drillsRouter } from './http/drills.router.ts';
+import { reportsRouter } from './http/reports.router.ts';
+import { ReportService } from './services/report.service.ts';
 import { ReadingsService } from './services/readings.service.ts';
 import { systemClock } from './services/clock.ts';
 import { createApp } from './http/app.ts';
@@ -230,6 +232,7 @@ export async function main(): Promise<void> {
         version: VERSION,
       }),
       facilityRouter(registry, () => alarms.sensorStates(), (id) => alarms.sensorState(id), new ReadingsService(history)),
+      reportsRouter(new ReportService(alarms), access),
       drillsRouter(drills, access, express.json({ limit: '256kb' }), () => scenarios.list()),
       alarmsRouter(alarms, audit, access, express.json({ limit: '64kb' })),
       ingestRouter(ingest, registry, rejections, config.ingestApiKey),

@@ -1,0 +1,81 @@
+import { describe, expect, it } from 'vitest';
+import type { Alarm } from '../../../contract/index.ts';
+import type { AlarmFilter } from './alarm.ports.ts';
+import { ReportService } from './report.service.ts';
+
+const T0 = Date.parse('2026-11-27T00:00:00Z');
+function alarm(p: Partial<Alarm>): Alarm {
+  return {
+    id: p.id ?? 'a',
+    siteId: 'hq',
+    floorId: 'f1',
+    zoneId: 'kitchen',
+    sensorId: 'KIT-GAS-01',
+    sensorName: 'Kitchen gas',
+    sensorKind: 'gas',
+    condition: 'gas',
+    class: 'alarm',
+    priority: 'critical',
+    state: 'cleared',
+    conditionActive: false,
+    latching: true,
+    raisedAt: T0,
+    activatedAt: T0,
+    clearedAt: null,
+    closedAt: null,
+    ackedAt: null,
+    ackedBy: null,
+    resetAt: null,
+    resetBy: null,
+    assignedTo: null,
+    escalationLevel: 0,
+    escalationDueAt: null,
+    chattering: false,
+    shelved: null,
+    outOfService: false,
+    incidentId: null,
+    drill: null,
+    sopKey: 'gas_high',
+    sop: [],
+    lastValue: null,
+    peakValue: null,
+    unit: '%LEL',
+    message: '',
+    resolution: null,
+    updatedAt: T0,
+    ...p,
+  };
+}
+
+/** A fake source that applies the drill filter the way the SQLite store does. */
+function source(alarms: Alarm[]) {
+  return {
+    list: (f: AlarmFilter) => {
+      const rows = alarms.filter((a) => (f.drill === 'only' ? a.drill !== null : f.drill === 'exclude' ? a.drill === null : true));
+      return { total: rows.length, alarms: rows.slice(f.offset, f.offset + f.limit) };
+    },
+  };
+}
+
+describe('alarm statistics', () => {
+  const alarms = [
+    alarm({ id: 'a1', ackedAt: T0 + 10_000, closedAt: T0 + 60_000 }),
+    alarm({ id: 'a2', ackedAt: T0 + 30_000, closedAt: T0 + 120_000, escalationLevel: 1 }),
+    alarm({ id: 'a3', zoneId: 'dining', sensorId: 'DIN-SMK-01', condition: 'offline', priority: 'medium', state: 'active_unacked', chattering: true }),
+    alarm({ id: 'd1', drill: 'drill-1', ackedAt: T0 + 5_000 }),
+  ];
+  it('counts per zone with acknowledgement and resolution times, excluding drills (issue 6: drills never in real statistics)', () => {
+    const r = new ReportService(source(alarms)).alarmStats(T0, T0 + 86_400_000, undefined, 'exclude');
+    expect(r.total).toMatchObject({ alarms: 3, critical: 2, medianAckS: 20, medianResolveS: 90, unacknowledged: 1, escalated: 1, chattering: 1 });
+    expect(r.byZone.map((z) => [z.zoneId, z.alarms])).toEqual([
+      ['kitchen', 2],
+      ['dining', 1],
+    ]);
+    expect(r.offlineSensors).toEqual([{ sensorId: 'DIN-SMK-01', times: 1 }]);
+    expect(r.topSensors[0]).toEqual({ sensorId: 'KIT-GAS-01', alarms: 2, chattering: 0 });
+  });
+  it('reports a drill on its own when asked', () => {
+    const r = new ReportService(source(alarms)).alarmStats(T0, T0 + 86_400_000, undefined, 'only');
+    expect(r.total).toMatchObject({ alarms: 1, medianAckS: 5 });
+  });
+});

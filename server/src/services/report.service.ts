@@ -1,0 +1,79 @@
+/**
+ * Alarm statistics for the facility manager: per zone, how many, how fast acknowledged and
+ * resolved, what is chattering and what went offline. Drills never count in real statistics.
+ */
+import type { Alarm, AlarmStatsResponse, AlarmStatsRow } from '../../../contract/index.ts';
+import type { AlarmFilter } from './alarm.ports.ts';
+
+export interface ReportSource {
+  list(filter: AlarmFilter): { total: number; alarms: Alarm[] };
+}
+
+const PAGE = 1000;
+
+function quantile(sorted: number[], q: number): number | null {
+  if (sorted.length === 0) return null;
+  const i = (sorted.length - 1) * q;
+  const lo = Math.floor(i);
+  const hi = Math.ceil(i);
+  return Math.round((sorted[lo]! + (sorted[hi]! - sorted[lo]!) * (i - lo)) * 10) / 10;
+}
+
+function rowOf(siteId: string, zoneId: string, alarms: Alarm[]): AlarmStatsRow {
+  const ack = alarms.filter((a) => a.ackedAt !== null).map((a) => (a.ackedAt! - a.raisedAt) / 1000).sort((x, y) => x - y);
+  const resolve = alarms
+    .map((a) => a.resolution?.at ?? a.closedAt)
+    .map((end, i) => (end === null || end === undefined ? null : (end - alarms[i]!.raisedAt) / 1000))
+    .filter((s): s is number => s !== null)
+    .sort((x, y) => x - y);
+  return {
+    siteId,
+    zoneId,
+    alarms: alarms.length,
+    critical: alarms.filter((a) => a.priority === 'critical').length,
+    medianAckS: quantile(ack, 0.5),
+    p90AckS: quantile(ack, 0.9),
+    medianResolveS: quantile(resolve, 0.5),
+    unacknowledged: alarms.filter((a) => a.ackedAt === null && a.state !== 'cleared').length,
+    escalated: alarms.filter((a) => a.escalationLevel > 0).length,
+    chattering: alarms.filter((a) => a.chattering).length,
+  };
+}
+
+export class ReportService {
+  constructor(private readonly source: ReportSource) {}
+
+  alarmStats(from: number, to: number, site: string | undefined, drill: 'exclude' | 'only'): AlarmStatsResponse {
+    const alarms: Alarm[] = [];
+    for (let offset = 0; ; offset += PAGE) {
+      const page = this.source.list({ from, to, site, drill, limit: PAGE, offset });
+      alarms.push(...page.alarms);
+      if (page.alarms.length < PAGE) break;
+    }
+    const byZone = new Map<string, Alarm[]>();
+    for (const a of alarms) {
+      const key = `${a.siteId}\u0000${a.zoneId}`;
+      const list = byZone.get(key) ?? [];
+      list.push(a);
+      byZone.set(key, list);
+    }
+    const bySensor = new Map<string, { alarms: number; chattering: number }>();
+    const offline = new Map<string, number>();
+    for (const a of alarms) {
+      const s = bySensor.get(a.sensorId) ?? { alarms: 0, chattering: 0 };
+      s.alarms++;
+      if (a.chattering) s.chattering++;
+      bySensor.set(a.sensorId, s);
+      if (a.condition === 'offline') offline.set(a.sensorId, (offline.get(a.sensorId) ?? 0) + 1);
+    }
+    return {
+      from,
+      to,
+      drill,
+      total: rowOf(site ?? '*', '*', alarms),
+      byZone: [...byZone.entries()].map(([key, list]) => rowOf(key.split('\u0000')[0]!, key.split('\u0000')[1]!, list)).sort((a, b) => b.alarms - a.alarms),
+      topSensors: [...bySensor.entries()].map(([sensorId, s]) => ({ sensorId, ...s })).sort((a, b) => b.alarms - a.alarms).slice(0, 20),
+      offlineSensors: [...offline.entries()].map(([sensorId, times]) => ({ sensorId, times })).sort((a, b) => b.times - a.times),
+    };
+  }
+}
