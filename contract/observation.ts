@@ -142,6 +142,8 @@ export const REJECTION_REASONS = [
   'too_many_items',
   'unknown_site',
   'adapter_error',
+  /** HTTP ingest: the API key is not scoped to this sensor or site (issue 4 "Devices"). */
+  'forbidden',
 ] as const;
 export type RejectionReason = (typeof REJECTION_REASONS)[number];
 
