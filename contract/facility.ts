@@ -64,11 +64,86 @@ export const sensorSettingsSchema = z
   .strict();
 export type SensorSettings = z.infer<typeof sensorSettingsSchema>;
 
+/**
+ * A linear map from a device's raw range to the sensor's unit (%LEL, ppm; %obs/m for smoke):
+ * analog gas sensors such as the MQ-2 report ADC counts (0–1023 on an ESP8266, 0–255 on some
+ * Zigbee detectors), which mean nothing until calibrated against the detector's data sheet.
+ *
+ * @example `scale: { from: [0, 1024], to: [0, 100] }` — 512 counts → 50 %LEL.
+ */
+export const scaleSchema = z
+  .object({
+    from: z.tuple([z.number(), z.number()]).refine(([a, b]) => a !== b, 'scale.from needs two different values'),
+    to: z.tuple([z.number(), z.number()]),
+  })
+  .strict();
+export type Scale = z.infer<typeof scaleSchema>;
+
+/** Topics name MQTT topics (or parts of them) exactly: never a wildcard. */
+const topicPart = z.string().min(1).max(200);
+
+/**
+ * Where a sensor's data comes from: Vigil's native topics, or a device adapter reading a
+ * gateway's own payloads (README "Device adapters").
+ *
+ * @example
+ * ```yaml
+ * source: { adapter: zigbee2mqtt, topic: "zigbee2mqtt/Kitchen gas" }
+ * source: { adapter: tasmota, topic: tasmota_8C3D2E, scale: { from: [0, 1024], to: [0, 100] } }
+ * source: { adapter: esphome, node: canteen-node, entity: kitchen_gas, entityType: binary_sensor }
+ * source: { adapter: esp_rfid, topic: /rfid/server-room }
+ * ```
+ */
 export const sourceSchema = z.discriminatedUnion('adapter', [
   z.object({ adapter: z.literal('native') }).strict(),
-  z.object({ adapter: z.literal('zigbee2mqtt'), topic: z.string().min(1) }).strict(),
+  z
+    .object({
+      adapter: z.literal('zigbee2mqtt'),
+      /** The device's full state topic, `<base_topic>/<friendly_name>`. */
+      topic: topicPart,
+      /** Zigbee2MQTT's base_topic when it has a `/` in it; otherwise the topic's first level. */
+      baseTopic: topicPart.optional(),
+      /** For raw densities (`smoke_density`, `gas_density` without a unit). */
+      scale: scaleSchema.optional(),
+    })
+    .strict(),
+  z
+    .object({
+      adapter: z.literal('tasmota'),
+      /** Tasmota's `Topic` (the `%topic%` of `tele/%topic%/SENSOR`). */
+      topic: topicPart,
+      /** Dotted path of the value in `tele/<topic>/SENSOR` (default `ANALOG.A0`), or a Zigbee device's short address or name behind a Tasmota bridge. */
+      sensorKey: topicPart.optional(),
+      scale: scaleSchema.optional(),
+    })
+    .strict(),
+  z
+    .object({
+      adapter: z.literal('esphome'),
+      /** The node's topic_prefix (its name unless `mqtt: topic_prefix:` says otherwise). */
+      node: topicPart,
+      /** The entity's object id, as in `<node>/binary_sensor/<entity>/state`. */
+      entity: topicPart,
+      entityType: z.enum(['binary_sensor', 'sensor']),
+      /** Doors: what `ON` means. ESPHome's `door` device class: ON = open (the default). */
+      onMeans: z.enum(['open', 'closed']).optional(),
+      /** A `problem` binary_sensor of the same node: ON raises a fault. */
+      problemEntity: topicPart.optional(),
+      scale: scaleSchema.optional(),
+    })
+    .strict(),
+  z
+    .object({
+      adapter: z.literal('esp_rfid'),
+      /** esp-rfid's MQTT topic (it publishes on `<topic>/send`). */
+      topic: topicPart,
+      /** For a controller with several doors: the `doorName` this sensor is. */
+      door: z.string().min(1).max(120).optional(),
+    })
+    .strict(),
 ]);
 export type SourceBinding = z.infer<typeof sourceSchema>;
+export type AdapterName = SourceBinding['adapter'];
 
 export const sensorSchema = sensorSettingsSchema
   .extend({

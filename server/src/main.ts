@@ -10,6 +10,7 @@ import { createLogger, type Logger } from './logger.ts';
 import { createMetrics, type Metrics } from './metrics.ts';
 import { Registry } from './domain/registry.ts';
 import { nativeDecoder } from './domain/observation.decode.ts';
+import { createDeviceDecoders } from './domain/adapters/index.ts';
 import { FacilityError, loadFacility } from './services/facility.loader.ts';
 import { openDatabase } from './adapters/sqlite.database.ts';
 import { SqliteOutbox, outboxMigration } from './adapters/sqlite.outbox.ts';
@@ -143,7 +144,7 @@ export async function main(): Promise<void> {
     writer,
     rejections,
     systemClock,
-    { maxAgeMs: config.RAW_RETENTION_DAYS * DAY_MS, decoders: [nativeDecoder] },
+    { maxAgeMs: config.RAW_RETENTION_DAYS * DAY_MS, decoders: [nativeDecoder, ...createDeviceDecoders()] },
     (o) => ingestedBy[o.source][o.channel].inc(),
     (err, o) => ingestLog.error({ err, sensorId: o.sensorId, channel: o.channel }, 'observation listener failed'),
   );

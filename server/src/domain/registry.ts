@@ -1,4 +1,4 @@
-import type { Facility, Sensor, Site } from '../../../contract/index.ts';
+import type { AdapterName, Facility, Sensor, Site } from '../../../contract/index.ts';
 
 /** Read-only lookups over the loaded facility. Built once at start. */
 export class Registry {
@@ -6,13 +6,17 @@ export class Registry {
   private readonly sensors = new Map<string, Sensor>();
   private readonly sites = new Map<string, Site>();
   private readonly adapterTopics = new Map<string, Sensor>();
+  private readonly byAdapter = new Map<AdapterName, Sensor[]>();
 
   constructor(facility: Facility) {
     this.facility = facility;
     for (const site of facility.sites) this.sites.set(site.id, site);
     for (const sensor of facility.sensors) {
       this.sensors.set(sensor.id, sensor);
-      if (sensor.source.adapter !== 'native') this.adapterTopics.set(sensor.source.topic, sensor);
+      if (sensor.source.adapter === 'zigbee2mqtt') this.adapterTopics.set(sensor.source.topic, sensor);
+      const bound = this.byAdapter.get(sensor.source.adapter);
+      if (bound) bound.push(sensor);
+      else this.byAdapter.set(sensor.source.adapter, [sensor]);
     }
   }
 
@@ -27,6 +31,11 @@ export class Registry {
   /** The sensor bound to a device adapter's own topic (e.g. `zigbee2mqtt/Kitchen gas`). */
   sensorByAdapterTopic(topic: string): Sensor | undefined {
     return this.adapterTopics.get(topic);
+  }
+
+  /** Sensors bound to one adapter (device adapters index their topics from these), in registry order. */
+  sensorsBoundTo(adapter: AdapterName): readonly Sensor[] {
+    return this.byAdapter.get(adapter) ?? [];
   }
 
   allSensors(): readonly Sensor[] {

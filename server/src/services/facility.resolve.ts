@@ -13,6 +13,7 @@ import {
   type Site,
   type Thresholds,
 } from '../../../contract/index.ts';
+import { bindingClaims, checkSourceBinding } from '../domain/adapters/binding.check.ts';
 
 export type PathSegment = string | number;
 /** A problem located by its path in the file; the loader turns the path into a line. */
@@ -100,10 +101,10 @@ export function resolveFacility(
           unique(firstUse.sensor, 'sensor id', raw.id, [...path, 'id']);
           checkSensorSettings(raw, path, report);
           if (raw.schedule !== undefined) checkScheduleRef(file, raw.schedule, [...path, 'schedule'], report);
-          if (raw.source?.adapter === 'zigbee2mqtt') {
-            const topicPath = [...path, 'source', 'topic'];
-            unique(firstUse.topic, 'adapter topic', raw.source.topic, topicPath);
-            if (/[+#]/.test(raw.source.topic)) report(topicPath, 'an adapter topic names one device: no MQTT wildcards (+, #)');
+          if (raw.source !== undefined) {
+            // Device adapters (issue 7): fields each adapter needs for this kind, scales for raw values, unique topics.
+            for (const p of checkSourceBinding(raw.source, raw.kind)) report([...path, 'source', ...p.field], p.message);
+            for (const c of bindingClaims(raw.source)) unique(firstUse.topic, c.what, c.key, [...path, 'source', ...c.field]);
           }
           if (plan) checkPosition(plan.viewBox, raw, path, report);
           const levels: Level[] = [

@@ -1,0 +1,105 @@
+/**
+ * Checks of a sensor's `source` binding that the schema cannot express (issue 7): the fields an
+ * adapter needs for this kind, a scale for raw analog values, exact topics (no wildcards, not in
+ * Vigil's own `vigil/` tree), and the identity that must be unique across the registry.
+ */
+import type { SensorKind, SourceBinding } from '../../../../contract/index.ts';
+import { DEFAULT_SENSOR_KEY, isRawAnalog, isZigbeeChild } from './tasmota.decoder.ts';
+
+export interface BindingProblem {
+  /** Path below the sensor's `source`, e.g. `['scale']`. */
+  field: string[];
+  message: string;
+}
+
+/** A topic (or topic part) this binding owns: two sensors may not claim the same one. */
+export interface BindingClaim {
+  key: string;
+  what: string;
+  field: string[];
+}
+
+function topicProblems(field: string, value: string): BindingProblem[] {
+  const problems: BindingProblem[] = [];
+  if (/[+#]/.test(value)) problems.push({ field: [field], message: 'names one device exactly: no MQTT wildcards (+, #)' });
+  if (value === 'vigil' || value.startsWith('vigil/')) problems.push({ field: [field], message: "vigil/… is Vigil's native topic tree: bind those sensors without an adapter" });
+  return problems;
+}
+
+function zigbee2mqtt(b: Extract<SourceBinding, { adapter: 'zigbee2mqtt' }>, kind: SensorKind): BindingProblem[] {
+  const problems = [...topicProblems('topic', b.topic), ...(b.baseTopic === undefined ? [] : topicProblems('baseTopic', b.baseTopic))];
+  const base = b.baseTopic ?? b.topic.split('/')[0]!;
+  const name = b.topic.startsWith(`${base}/`) ? b.topic.slice(base.length + 1) : '';
+  if (name === '' || base === '') {
+    const message = b.baseTopic === undefined ? 'the full device topic, <base_topic>/<friendly_name> (e.g. "zigbee2mqtt/Kitchen gas")' : `must start with baseTopic "${b.baseTopic}/" followed by the friendly name`;
+    problems.push({ field: ['topic'], message });
+  } else if (/\/(availability|set|get)$/.test(name) || name === 'bridge' || name.startsWith('bridge/')) {
+    problems.push({ field: ['topic'], message: `"${b.topic}" is not a device's state topic: bind <base_topic>/<friendly_name>` });
+  }
+  if (b.scale && kind === 'door') problems.push({ field: ['scale'], message: 'scale reads raw density values: door sensors have none' });
+  return problems;
+}
+
+function tasmota(b: Extract<SourceBinding, { adapter: 'tasmota' }>, kind: SensorKind): BindingProblem[] {
+  const problems = topicProblems('topic', b.topic);
+  if (b.topic.includes('/')) problems.push({ field: ['topic'], message: 'the Tasmota Topic alone (as in tele/<topic>/SENSOR), without tele/ or /SENSOR' });
+  if (isZigbeeChild({ kind })) {
+    if (b.sensorKey === undefined) problems.push({ field: ['sensorKey'], message: `a ${kind} sensor on a Tasmota is a Zigbee device behind its bridge: set sensorKey to its short address (0x1234) or name` });
+    if (b.scale) problems.push({ field: ['scale'], message: `scale reads analog values: ${kind} sensors have none` });
+  } else if (isRawAnalog(b.sensorKey) && !b.scale) {
+    problems.push({
+      field: ['scale'],
+      message: `${b.sensorKey ?? DEFAULT_SENSOR_KEY} is a raw ADC count (0–1023 on an ESP8266): set scale, e.g. { from: [0, 1024], to: [0, 100] }, from the detector's calibration`,
+    });
+  }
+  return problems;
+}
+
+function esphome(b: Extract<SourceBinding, { adapter: 'esphome' }>, kind: SensorKind): BindingProblem[] {
+  const problems = topicProblems('node', b.node);
+  for (const [field, value] of [['entity', b.entity], ['problemEntity', b.problemEntity]] as const) {
+    if (value === undefined) continue;
+    if (/[/+#]/.test(value)) problems.push({ field: [field], message: 'an ESPHome object id (e.g. kitchen_gas): no /, + or #' });
+  }
+  if (kind === 'door' && b.entityType === 'sensor') problems.push({ field: ['entityType'], message: 'a door reads a binary_sensor' });
+  if (b.onMeans !== undefined && kind !== 'door') problems.push({ field: ['onMeans'], message: 'onMeans sets door polarity: it applies to door sensors only' });
+  if (b.scale && b.entityType === 'binary_sensor') problems.push({ field: ['scale'], message: 'scale reads numeric sensors, not a binary_sensor' });
+  return problems;
+}
+
+function espRfid(b: Extract<SourceBinding, { adapter: 'esp_rfid' }>, kind: SensorKind): BindingProblem[] {
+  const problems = topicProblems('topic', b.topic);
+  if (kind !== 'door') problems.push({ field: ['adapter'], message: `esp-rfid is a door access controller: bind it to a door sensor, not ${kind}` });
+  return problems;
+}
+
+export function checkSourceBinding(source: SourceBinding, kind: SensorKind): BindingProblem[] {
+  switch (source.adapter) {
+    case 'native':
+      return [];
+    case 'zigbee2mqtt':
+      return zigbee2mqtt(source, kind);
+    case 'tasmota':
+      return tasmota(source, kind);
+    case 'esphome':
+      return esphome(source, kind);
+    case 'esp_rfid':
+      return espRfid(source, kind);
+  }
+}
+
+/** What one binding owns; a second sensor claiming the same key is a duplicate. */
+export function bindingClaims(source: SourceBinding): BindingClaim[] {
+  switch (source.adapter) {
+    case 'native':
+      return [];
+    case 'zigbee2mqtt':
+      return [{ key: source.topic, what: 'Zigbee2MQTT device topic', field: ['topic'] }];
+    case 'tasmota':
+      return [{ key: `tele/${source.topic}/SENSOR ${source.sensorKey ?? DEFAULT_SENSOR_KEY}`, what: 'Tasmota topic and sensorKey', field: ['sensorKey'] }];
+    case 'esphome':
+      return [{ key: `${source.node}/${source.entityType}/${source.entity}/state`, what: 'ESPHome entity', field: ['entity'] }];
+    case 'esp_rfid':
+      return [{ key: `${source.topic}/send${source.door === undefined ? '' : ` door "${source.door}"`}`, what: 'esp-rfid topic and door', field: source.door === undefined ? ['topic'] : ['door'] }];
+  }
+}
