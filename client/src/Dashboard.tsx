@@ -1,19 +1,29 @@
-/** The signed-in screen: header, lost-connection banner, alarm queue, floor plan, sensor panel. */
+/**
+ * The signed-in screen: header, banners (lost connection, server trouble, sound, drill), then
+ * either the live console (queue | floor plan | drawer) or the alarm log.
+ */
 import { useCallback, useMemo, useState } from 'react';
 import type { Alarm } from '../../contract/alarm.ts';
 import type { Facility } from '../../contract/facility.ts';
 import { AlarmConsole } from './components/AlarmConsole.tsx';
+import { AlarmDetail } from './components/AlarmDetail.tsx';
+import { Annunciator } from './components/Annunciator.tsx';
 import { ConnectionBanner } from './components/ConnectionBanner.tsx';
 import { DrillBanner } from './components/DrillBanner.tsx';
 import { FloorPlanView } from './components/FloorPlanView.tsx';
 import { Header } from './components/Header.tsx';
 import { SensorPanel } from './components/SensorPanel.tsx';
+import { ServerTroubleBanner } from './components/ServerTroubleBanner.tsx';
+import { ZoneView } from './components/ZoneView.tsx';
 import { indexFacility } from './domain/facility.index.ts';
 import { useHealth } from './hooks/useHealth.ts';
 import type { Preferences } from './hooks/usePreferences.ts';
-import { useSensorDisplayStates } from './hooks/useSensorDisplayStates.ts';
+import { useDrillSensors, useSensorDisplayStates } from './hooks/useSensorDisplayStates.ts';
+import { useView } from './hooks/useView.ts';
 import { I18nContext, makeI18n } from './i18n/I18nContext.ts';
 import { useLive } from './live/useLive.ts';
+import { AlarmLog } from './log/AlarmLog.tsx';
+import { useAlarmSound } from './sound/useAlarmSound.ts';
 
 interface DashboardProps {
   facility: Facility;
@@ -21,35 +31,63 @@ interface DashboardProps {
   onChangePrefs: (patch: Partial<Preferences>) => void;
 }
 
+/** What the drawer beside the plan shows: one sensor, one alarm, or one zone's chart. */
+export type Drawer =
+  | { kind: 'sensor'; sensorId: string }
+  | { kind: 'alarm'; alarmId: string; sensorId: string }
+  | { kind: 'zone'; siteId: string; zoneId: string }
+  | null;
+
 export function Dashboard({ facility, prefs, onChangePrefs }: DashboardProps) {
   const index = useMemo(() => indexFacility(facility), [facility]);
   const [siteId, setSiteId] = useState(() => facility.sites[0]?.id ?? '');
   const [floorBySite, setFloorBySite] = useState<Readonly<Record<string, string>>>({});
-  const [selectedId, setSelectedId] = useState<string | null>(null);
+  const [drawer, setDrawer] = useState<Drawer>(null);
+  const [view, setView] = useView();
   const health = useHealth();
+  const sound = useAlarmSound();
   const displayStates = useSensorDisplayStates(facility);
+  const drillSensors = useDrillSensors();
   const sensorStates = useLive((s) => s.sensors);
   const stale = useLive((s) => !s.synced && s.lostSince !== null);
-
   const site = index.sitesById.get(siteId) ?? facility.sites[0];
   const i18n = useMemo(() => makeI18n(prefs.locale, site?.timezone ?? 'UTC'), [prefs.locale, site?.timezone]);
-  const selected = selectedId ? index.sensorsById.get(selectedId) : undefined;
+  const selectedSensorId = drawer?.kind === 'sensor' || drawer?.kind === 'alarm' ? drawer.sensorId : null;
+  const selected = drawer?.kind === 'sensor' ? index.sensorsById.get(drawer.sensorId) : undefined;
 
   const handleSelectFloor = useCallback(
     (floorId: string) => setFloorBySite((prev) => ({ ...prev, [siteId]: floorId })),
     [siteId],
   );
-  const handleSelectSensor = useCallback((sensorId: string) => setSelectedId((prev) => (prev === sensorId ? null : sensorId)), []);
-  const handleClosePanel = useCallback(() => setSelectedId(null), []);
-  const handleLocate = useCallback(
-    (alarm: Alarm) => {
-      const sensor = index.sensorsById.get(alarm.sensorId);
+  const handleSelectSensor = useCallback(
+    (sensorId: string) => setDrawer((prev) => (prev?.kind === 'sensor' && prev.sensorId === sensorId ? null : { kind: 'sensor', sensorId })),
+    [],
+  );
+  const handleSelectZone = useCallback((zoneSiteId: string, zoneId: string) => setDrawer({ kind: 'zone', siteId: zoneSiteId, zoneId }), []);
+  const handleCloseDrawer = useCallback(() => setDrawer(null), []);
+  const showOnPlan = useCallback(
+    (sensorId: string) => {
+      const sensor = index.sensorsById.get(sensorId);
       if (!sensor) return;
       setSiteId(sensor.siteId);
       setFloorBySite((prev) => ({ ...prev, [sensor.siteId]: sensor.floorId }));
-      setSelectedId(sensor.id);
     },
     [index],
+  );
+  const handleLocate = useCallback(
+    (alarm: Alarm) => {
+      if (!index.sensorsById.has(alarm.sensorId)) return;
+      showOnPlan(alarm.sensorId);
+      setDrawer({ kind: 'sensor', sensorId: alarm.sensorId });
+    },
+    [index, showOnPlan],
+  );
+  const handleOpenAlarm = useCallback(
+    (alarm: Alarm) => {
+      showOnPlan(alarm.sensorId);
+      setDrawer({ kind: 'alarm', alarmId: alarm.id, sensorId: alarm.sensorId });
+    },
+    [showOnPlan],
   );
 
   if (!site) return null;
@@ -58,34 +96,48 @@ export function Dashboard({ facility, prefs, onChangePrefs }: DashboardProps) {
   return (
     <I18nContext.Provider value={i18n}>
       <div className="app">
-        <Header facility={facility} siteId={site.id} health={health} prefs={prefs} onSelectSite={setSiteId} onChangePrefs={onChangePrefs} />
+        <Header facility={facility} siteId={site.id} health={health} prefs={prefs} view={view} sound={sound} onSelectView={setView} onSelectSite={setSiteId} onChangePrefs={onChangePrefs} />
         <ConnectionBanner />
+        <ServerTroubleBanner health={health} />
+        <Annunciator sound={sound} />
         <DrillBanner />
-        <main className="layout">
-          <AlarmConsole index={index} onLocate={handleLocate} />
-          <div className="layout__plan">
-            <FloorPlanView
-              site={site}
-              floorId={floorId}
-              sensorsById={index.sensorsById}
-              states={displayStates}
-              selectedId={selectedId}
-              stale={stale}
-              onSelectFloor={handleSelectFloor}
-              onSelectSensor={handleSelectSensor}
-            />
-            {selected ? (
-              <SensorPanel
-                sensor={selected}
-                state={sensorStates.get(selected.id)}
-                displayState={displayStates.get(selected.id) ?? 'unknown'}
-                index={index}
+        {view === 'log' ? (
+          <AlarmLog facility={facility} index={index} />
+        ) : (
+          <main className="layout">
+            <AlarmConsole index={index} selectedAlarmId={drawer?.kind === 'alarm' ? drawer.alarmId : null} onLocate={handleLocate} onOpen={handleOpenAlarm} />
+            <div className="layout__plan">
+              <FloorPlanView
+                site={site}
+                floorId={floorId}
+                sensorsById={index.sensorsById}
+                states={displayStates}
+                drillSensors={drillSensors}
+                selectedId={selectedSensorId}
                 stale={stale}
-                onClose={handleClosePanel}
+                onSelectFloor={handleSelectFloor}
+                onSelectSensor={handleSelectSensor}
+                onSelectZone={handleSelectZone}
               />
-            ) : null}
-          </div>
-        </main>
+              {drawer?.kind === 'alarm' ? (
+                <AlarmDetail key={drawer.alarmId} alarmId={drawer.alarmId} index={index} onLocate={showOnPlan} onClose={handleCloseDrawer} />
+              ) : null}
+              {drawer?.kind === 'zone' ? (
+                <ZoneView key={`${drawer.siteId}/${drawer.zoneId}`} siteId={drawer.siteId} zoneId={drawer.zoneId} index={index} onClose={handleCloseDrawer} />
+              ) : null}
+              {selected ? (
+                <SensorPanel
+                  sensor={selected}
+                  state={sensorStates.get(selected.id)}
+                  displayState={displayStates.get(selected.id) ?? 'unknown'}
+                  index={index}
+                  stale={stale}
+                  onClose={handleCloseDrawer}
+                />
+              ) : null}
+            </div>
+          </main>
+        )}
       </div>
     </I18nContext.Provider>
   );

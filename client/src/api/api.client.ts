@@ -19,7 +19,26 @@ function isApiError(body: unknown): body is ApiError {
   return typeof error === 'object' && error !== null && 'code' in error && 'message' in error;
 }
 
-async function request<T>(path: string, init?: RequestInit & { acceptStatus?: number[] }): Promise<T> {
+type UnauthorizedListener = () => void;
+const unauthorizedListeners = new Set<UnauthorizedListener>();
+
+/**
+ * Called whenever the server answers 401 (session expired or revoked): the app goes back to the
+ * login screen. Returns the unsubscribe function.
+ */
+export function onUnauthorized(listener: UnauthorizedListener): () => void {
+  unauthorizedListeners.add(listener);
+  return () => unauthorizedListeners.delete(listener);
+}
+
+export interface RequestOptions extends RequestInit {
+  /** Statuses whose body is an answer, not an error (health's 503). */
+  acceptStatus?: number[];
+  /** A 401 is expected here (login, "who am I"): do not announce a lost session. */
+  quietUnauthorized?: boolean;
+}
+
+export async function request<T>(path: string, init?: RequestOptions): Promise<T> {
   let res: Response;
   try {
     res = await fetch(path, { credentials: 'same-origin', ...init, headers: { Accept: 'application/json', ...init?.headers } });
@@ -27,6 +46,7 @@ async function request<T>(path: string, init?: RequestInit & { acceptStatus?: nu
     throw new ApiRequestError(0, 'network', err instanceof Error ? err.message : String(err));
   }
   const body: unknown = await res.json().catch(() => null);
+  if (res.status === 401 && !init?.quietUnauthorized) for (const l of unauthorizedListeners) l();
   if (res.ok || init?.acceptStatus?.includes(res.status)) return body as T;
   if (isApiError(body)) throw new ApiRequestError(res.status, body.error.code, body.error.message);
   throw new ApiRequestError(res.status, 'http_error', `HTTP ${res.status} ${res.statusText}`.trim());
@@ -49,8 +69,12 @@ export function fetchReadings(sensorId: string, query: URLSearchParams, signal?:
   return request<ReadingsResponse>(`/api/sensors/${encodeURIComponent(sensorId)}/readings?${query.toString()}`, { signal });
 }
 
+export function postJson<T>(path: string, body: object, options?: RequestOptions): Promise<T> {
+  return request<T>(path, { ...options, method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body) });
+}
+
 function postAction(path: string, body: object): Promise<unknown> {
-  return request<unknown>(path, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body) });
+  return postJson<unknown>(path, body);
 }
 
 /** `POST /api/alarms/:id/ack`; the new state arrives as a live event, the answer is not needed. */

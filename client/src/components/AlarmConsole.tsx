@@ -2,10 +2,10 @@
 import { useCallback, useMemo, useState } from 'react';
 import type { Alarm } from '../../../contract/alarm.ts';
 import { acknowledgeAlarm, acknowledgeIncident } from '../api/api.client.ts';
-import { buildQueue, isUnacked, type AlarmQueue as Queue } from '../domain/alarm.queue.ts';
+import { useSession } from '../auth/SessionContext.ts';
+import { buildQueue, type AlarmQueue as Queue } from '../domain/alarm.queue.ts';
 import type { FacilityIndex } from '../domain/facility.index.ts';
 import { useNow } from '../hooks/useNow.ts';
-import { useTitleFlash } from '../hooks/useTitleFlash.ts';
 import { useI18n } from '../i18n/I18nContext.ts';
 import { useLive } from '../live/useLive.ts';
 import { AlarmRow, type AckStatus } from './AlarmRow.tsx';
@@ -13,26 +13,26 @@ import { IncidentRow } from './IncidentRow.tsx';
 
 interface AlarmConsoleProps {
   index: FacilityIndex;
+  selectedAlarmId: string | null;
   onLocate: (alarm: Alarm) => void;
+  onOpen: (alarm: Alarm) => void;
 }
 
-export function AlarmConsole({ index, onLocate }: AlarmConsoleProps) {
+export function AlarmConsole({ index, selectedAlarmId, onLocate, onOpen }: AlarmConsoleProps) {
   const alarms = useLive((s) => s.alarms);
   const incidents = useLive((s) => s.incidents);
   const synced = useLive((s) => s.synced);
   const queue = useMemo(() => buildQueue(alarms.values(), incidents), [alarms, incidents]);
-  const { t } = useI18n();
-  const criticalUnacked = useMemo(
-    () => [...alarms.values()].filter((a) => a.priority === 'critical' && isUnacked(a) && !a.shelved && !a.outOfService).length,
-    [alarms],
-  );
-  useTitleFlash(criticalUnacked > 0 ? `⚠ ${t('queue.titleFlash', { n: criticalUnacked })}` : null);
+  const { can } = useSession();
   return (
     <AlarmQueue
       queue={queue}
       index={index}
       stale={!synced}
+      canAck={can('alarm.ack')}
+      selectedAlarmId={selectedAlarmId}
       onLocate={onLocate}
+      onOpen={onOpen}
       onAcknowledge={acknowledgeAlarm}
       onAcknowledgeIncident={acknowledgeIncident}
     />
@@ -43,7 +43,11 @@ interface AlarmQueueProps {
   queue: Queue;
   index: FacilityIndex;
   stale: boolean;
+  /** The role may acknowledge (issue 4: hide what the server would refuse). */
+  canAck: boolean;
+  selectedAlarmId: string | null;
   onLocate: (alarm: Alarm) => void;
+  onOpen: (alarm: Alarm) => void;
   onAcknowledge: (alarmId: string) => Promise<unknown>;
   onAcknowledgeIncident: (incidentId: string) => Promise<unknown>;
 }
@@ -75,7 +79,7 @@ function useAckRequests(send: (id: string) => Promise<unknown>): [AckMap, (id: s
 }
 
 /** The queue itself, free of the live store so it renders in tests from plain data. */
-export function AlarmQueue({ queue, index, stale, onLocate, onAcknowledge, onAcknowledgeIncident }: AlarmQueueProps) {
+export function AlarmQueue({ queue, index, stale, canAck, selectedAlarmId, onLocate, onOpen, onAcknowledge, onAcknowledgeIncident }: AlarmQueueProps) {
   const { t } = useI18n();
   const now = useNow();
   const [alarmAcks, handleAcknowledge] = useAckRequests(onAcknowledge);
@@ -104,8 +108,11 @@ export function AlarmQueue({ queue, index, stale, onLocate, onAcknowledge, onAck
                 now={now}
                 index={index}
                 ack={alarmAcks.get(item.alarm.id)}
+                canAck={canAck}
+                selected={item.alarm.id === selectedAlarmId}
                 onAcknowledge={handleAcknowledge}
                 onLocate={onLocate}
+                onOpen={onOpen}
               />
             ) : (
               <IncidentRow
@@ -116,16 +123,19 @@ export function AlarmQueue({ queue, index, stale, onLocate, onAcknowledge, onAck
                 index={index}
                 ack={incidentAcks.get(item.incident.id)}
                 alarmAcks={alarmAcks}
+                canAck={canAck}
+                selectedAlarmId={selectedAlarmId}
                 onAcknowledge={handleAcknowledge}
                 onAcknowledgeIncident={handleAcknowledgeIncident}
                 onLocate={onLocate}
+                onOpen={onOpen}
               />
             ),
           )}
         </ol>
       )}
-      <SilencedList title={t('queue.shelved', { n: queue.shelved.length })} alarms={queue.shelved} now={now} index={index} onLocate={onLocate} />
-      <SilencedList title={t('queue.outOfService', { n: queue.outOfService.length })} alarms={queue.outOfService} now={now} index={index} onLocate={onLocate} />
+      <SilencedList title={t('queue.shelved', { n: queue.shelved.length })} alarms={queue.shelved} now={now} index={index} selectedAlarmId={selectedAlarmId} onLocate={onLocate} onOpen={onOpen} />
+      <SilencedList title={t('queue.outOfService', { n: queue.outOfService.length })} alarms={queue.outOfService} now={now} index={index} selectedAlarmId={selectedAlarmId} onLocate={onLocate} onOpen={onOpen} />
     </section>
   );
 }
@@ -135,18 +145,31 @@ interface SilencedListProps {
   alarms: Alarm[];
   now: number;
   index: FacilityIndex;
+  selectedAlarmId: string | null;
   onLocate: (alarm: Alarm) => void;
+  onOpen: (alarm: Alarm) => void;
 }
 
 /** Shelved and out-of-service alarms: out of the way, but one click from view. */
-function SilencedList({ title, alarms, now, index, onLocate }: SilencedListProps) {
+function SilencedList({ title, alarms, now, index, selectedAlarmId, onLocate, onOpen }: SilencedListProps) {
   if (alarms.length === 0) return null;
   return (
     <details className="console__silenced">
       <summary>{title}</summary>
       <ol className="console__list">
         {alarms.map((alarm) => (
-          <AlarmRow key={alarm.id} alarm={alarm} now={now} index={index} ack={undefined} onAcknowledge={noop} onLocate={onLocate} />
+          <AlarmRow
+            key={alarm.id}
+            alarm={alarm}
+            now={now}
+            index={index}
+            ack={undefined}
+            canAck={false}
+            selected={alarm.id === selectedAlarmId}
+            onAcknowledge={noop}
+            onLocate={onLocate}
+            onOpen={onOpen}
+          />
         ))}
       </ol>
     </details>

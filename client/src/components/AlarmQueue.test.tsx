@@ -11,10 +11,10 @@ import { SensorMarker } from './SensorMarker.tsx';
 const index = indexFacility(makeFacility());
 const noop = (): Promise<void> => Promise.resolve();
 
-function render(queue: ReturnType<typeof buildQueue>, locale: Locale = 'en', stale = false): string {
+function render(queue: ReturnType<typeof buildQueue>, locale: Locale = 'en', stale = false, canAck = true): string {
   return renderToStaticMarkup(
     <I18nContext.Provider value={makeI18n(locale, 'Asia/Shanghai')}>
-      <AlarmQueue queue={queue} index={index} stale={stale} onLocate={() => {}} onAcknowledge={noop} onAcknowledgeIncident={noop} />
+      <AlarmQueue queue={queue} index={index} stale={stale} canAck={canAck} selectedAlarmId={null} onLocate={() => {}} onOpen={() => {}} onAcknowledge={noop} onAcknowledgeIncident={noop} />
     </I18nContext.Provider>,
   );
 }
@@ -45,6 +45,10 @@ describe('<AlarmQueue>', () => {
   it('offers Acknowledge only on unacknowledged alarms', () => {
     const html = render(buildQueue(alarms));
     expect(html.match(/>Acknowledge</g)).toHaveLength(2);
+  });
+
+  it('hides Acknowledge from a role that may not acknowledge (issue 4)', () => {
+    expect(render(buildQueue(alarms), 'en', false, false)).not.toMatch(/>Acknowledge</);
   });
 
   it('names the site, zone and floor of each alarm', () => {

@@ -1,4 +1,4 @@
-import { memo, type KeyboardEvent } from 'react';
+import { memo, type KeyboardEvent, type MouseEvent } from 'react';
 import type { Alarm } from '../../../contract/alarm.ts';
 import { isUnacked } from '../domain/alarm.queue.ts';
 import type { FacilityIndex } from '../domain/facility.index.ts';
@@ -15,29 +15,44 @@ interface AlarmRowProps {
   now: number;
   index: FacilityIndex;
   ack: AckStatus | undefined;
+  /** The role may acknowledge: without it, no button and no shortcut. */
+  canAck: boolean;
+  /** Its detail pane is open. */
+  selected: boolean;
   onAcknowledge: (alarmId: string) => void;
   onLocate: (alarm: Alarm) => void;
+  onOpen: (alarm: Alarm) => void;
 }
 
-export const AlarmRow = memo(function AlarmRow({ alarm, now, index, ack, onAcknowledge, onLocate }: AlarmRowProps) {
+export const AlarmRow = memo(function AlarmRow({ alarm, now, index, ack, canAck, selected, onAcknowledge, onLocate, onOpen }: AlarmRowProps) {
   const { t, locale, duration } = useI18n();
   const unacked = isUnacked(alarm);
+  const ackable = unacked && canAck;
   const located = index.sensorsById.has(alarm.sensorId);
 
   function handleKeyDown(event: KeyboardEvent<HTMLLIElement>) {
-    handleQueueRowKey(event, unacked && ack?.kind !== 'pending' ? () => onAcknowledge(alarm.id) : null);
+    handleQueueRowKey(event, ackable && ack?.kind !== 'pending' ? () => onAcknowledge(alarm.id) : null, () => onOpen(alarm));
+  }
+
+  function handleClick(event: MouseEvent<HTMLLIElement>) {
+    // Buttons inside the row do their own thing; anywhere else opens the detail pane.
+    if (event.target instanceof Element && event.target.closest('button, a, input, select, textarea')) return;
+    onOpen(alarm);
   }
 
   const value = alarm.lastValue !== null ? `${alarm.lastValue}${alarm.unit ? ` ${alarm.unit}` : ''}` : null;
 
   return (
     <li
-      className={`alarm alarm--${alarm.priority}${unacked ? ' alarm--unacked' : ''}${alarm.drill ? ' alarm--drill' : ''}`}
+      className={`alarm alarm--${alarm.priority}${unacked ? ' alarm--unacked' : ''}${alarm.drill ? ' alarm--drill' : ''}${selected ? ' alarm--selected' : ''}`}
       data-alarm-id={alarm.id}
       data-state={alarm.state}
+      data-drill={alarm.drill ? 'true' : undefined}
+      aria-current={selected ? 'true' : undefined}
       // Focusable, so the keyboard can walk the queue and acknowledge with "A".
       tabIndex={0}
       onKeyDown={handleKeyDown}
+      onClick={handleClick}
     >
       <PriorityBadge priority={alarm.priority} />
       <div className="alarm__title" title={alarm.message}>
@@ -70,7 +85,7 @@ export const AlarmRow = memo(function AlarmRow({ alarm, now, index, ack, onAckno
             <LocateIcon />
           </button>
         ) : null}
-        {unacked ? (
+        {ackable ? (
           <button type="button" className="btn btn--ack" disabled={ack?.kind === 'pending'} onClick={() => onAcknowledge(alarm.id)}>
             {ack?.kind === 'pending' ? t('queue.acking') : t('queue.ack')}
           </button>

@@ -11,13 +11,17 @@ interface FloorPlanViewProps {
   floorId: string;
   sensorsById: ReadonlyMap<string, Sensor>;
   states: ReadonlyMap<string, SensorDisplayState>;
+  drillSensors: ReadonlySet<string>;
   selectedId: string | null;
   stale: boolean;
   onSelectFloor: (floorId: string) => void;
   onSelectSensor: (sensorId: string) => void;
+  /** Opens the zone's chart (several sensors of one zone). */
+  onSelectZone: (siteId: string, zoneId: string) => void;
 }
 
-export function FloorPlanView({ site, floorId, sensorsById, states, selectedId, stale, onSelectFloor, onSelectSensor }: FloorPlanViewProps) {
+export function FloorPlanView(props: FloorPlanViewProps) {
+  const { site, floorId, sensorsById, states, drillSensors, selectedId, stale, onSelectFloor, onSelectSensor, onSelectZone } = props;
   const { t } = useI18n();
   const floor = site.floors.find((f) => f.id === floorId) ?? site.floors[0];
   if (!floor) return null;
@@ -51,7 +55,15 @@ export function FloorPlanView({ site, floorId, sensorsById, states, selectedId, 
 
       <div className="plan__body">
         <div className="plan__stage">
-          <PlanCanvas floor={floor} sensors={floorSensors} states={states} selectedId={selectedId} stale={stale} onSelect={onSelectSensor} />
+          <PlanCanvas
+            floor={floor}
+            sensors={floorSensors}
+            states={states}
+            drillSensors={drillSensors}
+            selectedId={selectedId}
+            stale={stale}
+            onSelect={onSelectSensor}
+          />
         </div>
         <aside className="plan__side">
           <section className="zones" aria-label={t('plan.zones')}>
@@ -62,7 +74,9 @@ export function FloorPlanView({ site, floorId, sensorsById, states, selectedId, 
                 return (
                   <li key={zone.id} className={`zone${counts.alarm > 0 ? ' zone--alarm' : ''}`}>
                     <div className="zone__head">
-                      <span className="zone__name">{zone.name}</span>
+                      <button type="button" className="link zone__name" onClick={() => onSelectZone(site.id, zone.id)} title={t('zone.open', { zone: zone.name })}>
+                        {zone.name}
+                      </button>
                       <span className="zone__total">
                         {t(zone.sensorIds.length === 1 ? 'plan.sensorCount.one' : 'plan.sensorCount.other', { n: zone.sensorIds.length })}
                       </span>

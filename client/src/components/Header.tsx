@@ -1,4 +1,6 @@
 import type { Facility } from '../../../contract/facility.ts';
+import { useSession } from '../auth/SessionContext.ts';
+import { VIEWS, type View } from '../hooks/useView.ts';
 import type { HealthStatus } from '../hooks/useHealth.ts';
 import { useNow } from '../hooks/useNow.ts';
 import type { Preferences } from '../hooks/usePreferences.ts';
@@ -6,20 +8,26 @@ import { LOCALES } from '../i18n/dictionary.ts';
 import { useI18n } from '../i18n/I18nContext.ts';
 import { ConnectionIndicator } from './ConnectionIndicator.tsx';
 import { HealthIndicator } from './HealthIndicator.tsx';
+import { SoundControl } from './SoundControl.tsx';
+import type { AlarmSoundControls } from '../sound/useAlarmSound.ts';
 
 interface HeaderProps {
   facility: Facility;
   siteId: string;
   health: HealthStatus;
   prefs: Preferences;
+  view: View;
+  sound: AlarmSoundControls;
+  onSelectView: (view: View) => void;
   onSelectSite: (siteId: string) => void;
   onChangePrefs: (patch: Partial<Preferences>) => void;
 }
 
 const LOCALE_NAMES = { en: 'EN', zh: '中文' } as const;
 
-export function Header({ facility, siteId, health, prefs, onSelectSite, onChangePrefs }: HeaderProps) {
+export function Header({ facility, siteId, health, prefs, view, sound, onSelectView, onSelectSite, onChangePrefs }: HeaderProps) {
   const { t, fmt, timeZone } = useI18n();
+  const { user, logout } = useSession();
   const now = useNow();
 
   return (
@@ -30,6 +38,14 @@ export function Header({ facility, siteId, health, prefs, onSelectSite, onChange
           {facility.name}
         </h1>
       </div>
+
+      <nav className="segmented header__nav" aria-label={t('nav.main')}>
+        {VIEWS.map((v) => (
+          <button key={v} type="button" aria-pressed={view === v} aria-current={view === v ? 'page' : undefined} onClick={() => onSelectView(v)}>
+            {t(`nav.${v}`)}
+          </button>
+        ))}
+      </nav>
 
       <label className="header__site">
         <span className="visually-hidden">{t('header.site')}</span>
@@ -53,6 +69,7 @@ export function Header({ facility, siteId, health, prefs, onSelectSite, onChange
       </div>
 
       <div className="header__prefs">
+        <SoundControl sound={sound} />
         <button
           type="button"
           className="toggle"
@@ -68,6 +85,14 @@ export function Header({ facility, siteId, health, prefs, onSelectSite, onChange
             </button>
           ))}
         </div>
+      </div>
+
+      <div className="header__user" data-testid="header-user">
+        <span className="header__user-name">{user.displayName || user.username}</span>
+        <span className="header__role">{t(`role.${user.role}`)}</span>
+        <button type="button" className="btn btn--ghost" onClick={logout}>
+          {t('auth.logout')}
+        </button>
       </div>
     </header>
   );

@@ -3,8 +3,9 @@
  * sensor's thresholds. Loaded lazily: Recharts is the biggest dependency and only the sensor
  * panel needs it.
  */
-import { Area, CartesianGrid, ComposedChart, Line, ReferenceLine, Tooltip, XAxis, YAxis } from 'recharts';
+import { Area, CartesianGrid, ComposedChart, Line, ReferenceArea, ReferenceLine, Tooltip, XAxis, YAxis } from 'recharts';
 import type { Thresholds } from '../../../contract/facility.ts';
+import type { AlarmPeriod } from '../domain/alarm.periods.ts';
 import type { ChartPoint } from '../hooks/useReadings.ts';
 import { useI18n } from '../i18n/I18nContext.ts';
 
@@ -15,9 +16,14 @@ export interface HistoryChartProps {
   unit: string;
   thresholds: Thresholds | null;
   aggregated: boolean;
+  /** Shaded bands where the sensor was in alarm. */
+  alarmPeriods?: readonly AlarmPeriod[];
 }
 
-export default function HistoryChart({ points, from, to, unit, thresholds, aggregated }: HistoryChartProps) {
+/** Band colour per priority; drills get a hatched look through a lower opacity and a dashed edge. */
+const PERIOD_COLOR = { critical: 'var(--prio-critical)', high: 'var(--prio-high)', medium: 'var(--prio-medium)', low: 'var(--prio-low)' } as const;
+
+export default function HistoryChart({ points, from, to, unit, thresholds, aggregated, alarmPeriods = [] }: HistoryChartProps) {
   const { t, fmt } = useI18n();
   const span = to - from;
   const format = (v: number): string => `${formatValue(v)} ${unit}`;
@@ -25,6 +31,21 @@ export default function HistoryChart({ points, from, to, unit, thresholds, aggre
   return (
     <ComposedChart className="chart" data={points} responsive style={{ width: '100%', height: '100%' }} margin={{ top: 12, right: 16, bottom: 4, left: 0 }}>
       <CartesianGrid stroke="var(--chart-grid)" strokeDasharray="3 4" />
+      {alarmPeriods.map((p) => (
+        <ReferenceArea
+          key={p.id}
+          x1={p.from}
+          x2={Math.max(p.to, p.from + span / 400)}
+          fill={PERIOD_COLOR[p.priority]}
+          fillOpacity={p.drill ? 0.12 : 0.22}
+          stroke={PERIOD_COLOR[p.priority]}
+          strokeOpacity={0.7}
+          strokeDasharray={p.drill ? '4 4' : undefined}
+          ifOverflow="hidden"
+          className="chart__alarm-period"
+          label={{ value: p.drill ? `${t('queue.drill')} ${t('chart.alarm')}` : t('chart.alarm'), position: 'insideTop', fill: 'var(--text)', fontSize: '0.8em' }}
+        />
+      ))}
       <XAxis
         dataKey="t"
         type="number"

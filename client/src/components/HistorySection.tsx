@@ -1,7 +1,9 @@
-import { lazy, Suspense, useState } from 'react';
+import { lazy, Suspense, useMemo, useState } from 'react';
 import type { Sensor } from '../../../contract/facility.ts';
 import { isLiveRange, type TimeRange } from '../domain/time.range.ts';
+import { alarmPeriods } from '../domain/alarm.periods.ts';
 import { useReadings } from '../hooks/useReadings.ts';
+import { useSensorAlarms } from '../hooks/useSensorAlarms.ts';
 import { useI18n } from '../i18n/I18nContext.ts';
 import { RangePicker } from './RangePicker.tsx';
 
@@ -12,6 +14,9 @@ export function HistorySection({ sensor }: { sensor: Sensor }) {
   const [range, setRange] = useState<TimeRange>({ kind: 'preset', preset: '1h' });
   const measured = sensor.unit !== null;
   const readings = useReadings(sensor.id, range, measured);
+  const ready = readings.kind === 'ready' ? readings : null;
+  const alarms = useSensorAlarms(sensor, ready?.from ?? 0, ready?.to ?? 0, ready !== null);
+  const periods = useMemo(() => (ready ? alarmPeriods(alarms, sensor.id, ready.from, ready.to, Date.now()) : []), [alarms, ready, sensor.id]);
 
   return (
     <section className="history" aria-label={t('panel.history')}>
@@ -39,6 +44,7 @@ export function HistorySection({ sensor }: { sensor: Sensor }) {
                   unit={sensor.unit ?? ''}
                   thresholds={sensor.thresholds}
                   aggregated={readings.resolution !== 'raw'}
+                  alarmPeriods={periods}
                 />
               </Suspense>
             ) : null}

@@ -15,15 +15,19 @@ interface IncidentRowProps {
   /** The incident's own acknowledgement, and each member alarm's. */
   ack: AckStatus | undefined;
   alarmAcks: ReadonlyMap<string, AckStatus>;
+  canAck: boolean;
+  selectedAlarmId: string | null;
   onAcknowledge: (alarmId: string) => void;
   onAcknowledgeIncident: (incidentId: string) => void;
   onLocate: (alarm: Alarm) => void;
+  onOpen: (alarm: Alarm) => void;
 }
 
-export function IncidentRow({ incident, alarms, now, index, ack, alarmAcks, onAcknowledge, onAcknowledgeIncident, onLocate }: IncidentRowProps) {
+export function IncidentRow(props: IncidentRowProps) {
+  const { incident, alarms, now, index, ack, alarmAcks, canAck, selectedAlarmId, onAcknowledge, onAcknowledgeIncident, onLocate, onOpen } = props;
   const { t, duration } = useI18n();
-  const [open, setOpen] = useState(false);
-  const unacked = incident.unackedCount > 0;
+  const [open, setOpen] = useState(() => alarms.some((a) => a.id === selectedAlarmId));
+  const unacked = incident.unackedCount > 0 && canAck;
 
   function handleKeyDown(event: KeyboardEvent<HTMLLIElement>) {
     handleQueueRowKey(event, unacked && ack?.kind !== 'pending' ? () => onAcknowledgeIncident(incident.id) : null);
@@ -33,6 +37,7 @@ export function IncidentRow({ incident, alarms, now, index, ack, alarmAcks, onAc
     <li
       className={`incident alarm--${incident.priority}${unacked ? ' incident--unacked' : ''}`}
       data-incident-id={incident.id}
+      data-drill={incident.drill ? 'true' : undefined}
       tabIndex={0}
       onKeyDown={handleKeyDown}
     >
@@ -68,7 +73,18 @@ export function IncidentRow({ incident, alarms, now, index, ack, alarmAcks, onAc
       {open ? (
         <ol className="console__list incident__members">
           {alarms.map((alarm) => (
-            <AlarmRow key={alarm.id} alarm={alarm} now={now} index={index} ack={alarmAcks.get(alarm.id)} onAcknowledge={onAcknowledge} onLocate={onLocate} />
+            <AlarmRow
+              key={alarm.id}
+              alarm={alarm}
+              now={now}
+              index={index}
+              ack={alarmAcks.get(alarm.id)}
+              canAck={canAck}
+              selected={alarm.id === selectedAlarmId}
+              onAcknowledge={onAcknowledge}
+              onLocate={onLocate}
+              onOpen={onOpen}
+            />
           ))}
         </ol>
       ) : null}

@@ -14,6 +14,7 @@ interface PlanCanvasProps {
   floor: Floor;
   sensors: readonly Sensor[];
   states: ReadonlyMap<string, SensorDisplayState>;
+  drillSensors: ReadonlySet<string>;
   selectedId: string | null;
   stale: boolean;
   onSelect: (sensorId: string) => void;
@@ -24,7 +25,7 @@ const MARKER_SCALE = 0.021;
 /** Zone states worth a tint on the plan; the rest would only add noise. */
 const TINTED: ReadonlySet<SensorDisplayState> = new Set(['alarm', 'pre_alarm', 'trouble', 'offline']);
 
-export function PlanCanvas({ floor, sensors, states, selectedId, stale, onSelect }: PlanCanvasProps) {
+export function PlanCanvas({ floor, sensors, states, drillSensors, selectedId, stale, onSelect }: PlanCanvasProps) {
   const { t } = useI18n();
   const geometry = usePlanGeometry(floor.planUrl);
 
@@ -66,6 +67,7 @@ export function PlanCanvas({ floor, sensors, states, selectedId, stale, onSelect
             sensor={sensor}
             state={states.get(sensor.id) ?? 'unknown'}
             radius={radius}
+            drill={drillSensors.has(sensor.id)}
             selected={sensor.id === selectedId}
             stale={stale}
             onSelect={onSelect}

@@ -10,6 +10,8 @@ interface SensorMarkerProps {
   state: SensorDisplayState;
   /** Marker radius in plan (viewBox) units. */
   radius: number;
+  /** Its alarms come from a drill: labelled DRILL on the plan too. */
+  drill?: boolean;
   selected: boolean;
   stale: boolean;
   onSelect: (sensorId: string) => void;
@@ -18,12 +20,12 @@ interface SensorMarkerProps {
 const HOLLOW: ReadonlySet<SensorDisplayState> = new Set(['offline', 'out_of_service', 'unknown']);
 
 /** Memoised: a live update re-renders only the markers whose state changed. */
-export const SensorMarker = memo(function SensorMarker({ sensor, state, radius, selected, stale, onSelect }: SensorMarkerProps) {
+export const SensorMarker = memo(function SensorMarker({ sensor, state, radius, drill = false, selected, stale, onSelect }: SensorMarkerProps) {
   const { t } = useI18n();
   const style = STATE_STYLES[state];
   const color = `var(${style.colorVar})`;
   const hollow = HOLLOW.has(state);
-  const label = `${sensor.name} (${sensor.id}) — ${t(`kind.${sensor.kind}`)} — ${t(style.labelKey)}${stale ? ` — ${t('plan.stale')}` : ''}`;
+  const label = `${drill ? `${t('queue.drill')} — ` : ''}${sensor.name} (${sensor.id}) — ${t(`kind.${sensor.kind}`)} — ${t(style.labelKey)}${stale ? ` — ${t('plan.stale')}` : ''}`;
 
   function handleKeyDown(event: KeyboardEvent<SVGGElement>) {
     if (event.key === 'Enter' || event.key === ' ') {
@@ -42,6 +44,7 @@ export const SensorMarker = memo(function SensorMarker({ sensor, state, radius, 
       aria-pressed={selected}
       data-sensor-id={sensor.id}
       data-state={state}
+      data-drill={drill ? 'true' : undefined}
       onClick={() => onSelect(sensor.id)}
       onKeyDown={handleKeyDown}
     >
@@ -52,6 +55,14 @@ export const SensorMarker = memo(function SensorMarker({ sensor, state, radius, 
       {state === 'alarm' ? <circle className="marker__pulse" r={1.2} fill="none" stroke={color} strokeWidth={3} vectorEffect="non-scaling-stroke" /> : null}
       <ShapePath shape={style.shape} fill={hollow ? 'var(--marker-hollow)' : color} stroke={hollow ? color : 'var(--marker-outline)'} strokeWidth={hollow ? 2.5 : 1.5} />
       <KindGlyph kind={sensor.kind} color={hollow ? color : 'var(--marker-glyph)'} />
+      {drill ? (
+        <g className="marker__drill" transform="translate(0 -2.05)">
+          <rect x={-1.45} y={-0.48} width={2.9} height={0.96} rx={0.2} />
+          <text y={0.3} textAnchor="middle" fontSize={0.72} fontWeight={800}>
+            {t('queue.drill')}
+          </text>
+        </g>
+      ) : null}
     </g>
   );
 });

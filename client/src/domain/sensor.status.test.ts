@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { DICTIONARIES, LOCALES } from '../i18n/dictionary.ts';
 import { makeAlarm, makeSensorState, T0 } from '../testing/fixtures.ts';
 import { PRIORITY_STYLES } from './priority.style.ts';
-import { SENSOR_DISPLAY_STATES, STATE_STYLES, alarmDisplayState, sensorDisplayState } from './sensor.status.ts';
+import { SENSOR_DISPLAY_STATES, STATE_STYLES, alarmDisplayState, drillOnlySensors, sensorDisplayState } from './sensor.status.ts';
 
 const online = makeSensorState({ sensorId: 'KIT-GAS-01' });
 
@@ -85,5 +85,17 @@ describe('state and priority styles: never colour alone (WCAG 1.4.1)', () => {
     for (const key of ['icon', 'glyph', 'colorVar', 'labelKey'] as const) {
       expect(new Set(styles.map((s) => s[key])).size).toBe(styles.length);
     }
+  });
+});
+
+describe('drill labels on the plan', () => {
+  it('labels a sensor DRILL only when all its open alarms are drill alarms', () => {
+    const alarms = [
+      makeAlarm({ id: 'd1', sensorId: 'S1', drill: 'd-1' }),
+      makeAlarm({ id: 'd2', sensorId: 'S2', drill: 'd-1' }),
+      makeAlarm({ id: 'r2', sensorId: 'S2', condition: 'offline', class: 'trouble' }),
+      makeAlarm({ id: 'd3', sensorId: 'S3', drill: 'd-1', state: 'cleared' }),
+    ];
+    expect([...drillOnlySensors(alarms)]).toEqual(['S1']);
   });
 });

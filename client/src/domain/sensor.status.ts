@@ -79,6 +79,22 @@ export function worstState(states: Iterable<SensorDisplayState>): SensorDisplayS
   return worst;
 }
 
+/**
+ * Sensors in a drill: every open alarm they have is a drill alarm (DESIGN.md: drills are labelled
+ * DRILL everywhere). A sensor with a real alarm too is not listed: the real one must not look like
+ * an exercise.
+ */
+export function drillOnlySensors(alarms: Iterable<Alarm>): Set<string> {
+  const drill = new Set<string>();
+  const real = new Set<string>();
+  for (const alarm of alarms) {
+    if (alarm.state === 'cleared') continue;
+    (alarm.drill ? drill : real).add(alarm.sensorId);
+  }
+  for (const id of real) drill.delete(id);
+  return drill;
+}
+
 /** Open alarms grouped by sensor id. */
 export function alarmsBySensor(alarms: Iterable<Alarm>): Map<string, Alarm[]> {
   const bySensor = new Map<string, Alarm[]>();

@@ -9,6 +9,8 @@ const INTL_LOCALE: Record<Locale, string> = { en: 'en-GB', zh: 'zh-CN' };
 export interface TimeFormatters {
   /** 14:03:07 */
   time: (ms: number) => string;
+  /** 14:03 */
+  hm: (ms: number) => string;
   /** 27 Nov 2026, 14:03:07 */
   dateTime: (ms: number) => string;
   /** Short tick label suited to the span shown on a chart axis. */
@@ -34,6 +36,7 @@ export function timeFormatters(locale: Locale, timeZone: string): TimeFormatters
   const month = new Intl.DateTimeFormat(loc, { ...base, year: 'numeric', month: 'short' });
   return {
     time: (ms) => time.format(ms),
+    hm: (ms) => hm.format(ms),
     dateTime: (ms) => dateTime.format(ms),
     tick: (ms, spanMs) => {
       if (spanMs <= 2 * 3_600_000) return time.format(ms);

@@ -2,10 +2,16 @@
  * Every string the dashboard itself shows, in English and Simplified Chinese. `zh` must have
  * exactly the keys of `en` (the type checker enforces it). `{name}` marks a placeholder.
  */
+import { authEn, authZh } from './messages.auth.ts';
+import { detailEn, detailZh } from './messages.detail.ts';
+import { historyEn, historyZh } from './messages.history.ts';
+import { logEn, logZh } from './messages.log.ts';
+import { soundEn, soundZh } from './messages.sound.ts';
+
 export const LOCALES = ['en', 'zh'] as const;
 export type Locale = (typeof LOCALES)[number];
 
-const en = {
+const coreEn = {
   'app.loading': 'Loading facility…',
   'app.loadError': 'Could not load the facility: {msg}',
   'app.retry': 'Retry',
@@ -125,9 +131,10 @@ const en = {
   'dur.s': '{n} s',
 } as const satisfies Record<string, string>;
 
+const en = { ...coreEn, ...authEn, ...detailEn, ...soundEn, ...historyEn, ...logEn } as const;
 export type MessageKey = keyof typeof en;
 
-const zh: Record<MessageKey, string> = {
+const coreZh: Record<keyof typeof coreEn, string> = {
   'app.loading': '正在加载设施…',
   'app.loadError': '无法加载设施：{msg}',
   'app.retry': '重试',
@@ -246,6 +253,8 @@ const zh: Record<MessageKey, string> = {
   'dur.m': '{n} 分',
   'dur.s': '{n} 秒',
 };
+
+const zh: Record<MessageKey, string> = { ...coreZh, ...authZh, ...detailZh, ...soundZh, ...historyZh, ...logZh };
 
 export const DICTIONARIES: Record<Locale, Record<MessageKey, string>> = { en, zh };
 

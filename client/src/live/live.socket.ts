@@ -24,7 +24,15 @@ function frameScheduler(flush: () => void): void {
   }
 }
 
-export function connectLive(url = '/'): LiveConnection {
+export interface LiveOptions {
+  /**
+   * The server refused the connection (its middleware said no): maybe the session expired. The
+   * caller checks the session; the socket keeps retrying meanwhile.
+   */
+  onRefused?: () => void;
+}
+
+export function connectLive(url = '/', options: LiveOptions = {}): LiveConnection {
   const socket: LiveSocket = io(url, {
     path: '/socket.io',
     withCredentials: true,
@@ -32,6 +40,7 @@ export function connectLive(url = '/'): LiveConnection {
     reconnectionDelayMax: 5_000,
   });
   let snapshotTimer: ReturnType<typeof setTimeout> | undefined;
+  let retryTimer: ReturnType<typeof setTimeout> | undefined;
   const store = new LiveStore({
     requestResync: (lastSeq) => socket.emit('resync', lastSeq),
     schedule: frameScheduler,
@@ -51,13 +60,16 @@ export function connectLive(url = '/'): LiveConnection {
     // Socket.IO reconnects by itself after a network or server loss, but not when the server
     // closed the socket on purpose (e.g. a restart draining clients, or a session check). A
     // wall display must come back on its own, so try again after a pause.
-    if (reason === 'io server disconnect') setTimeout(() => socket.connect(), SERVER_DISCONNECT_RETRY_MS);
+    if (reason === 'io server disconnect') retryTimer = setTimeout(() => socket.connect(), SERVER_DISCONNECT_RETRY_MS);
   });
   socket.on('connect_error', () => {
     store.handleConnectError(Date.now());
     // `active` false: the server refused the connection (a middleware said no); Socket.IO leaves
     // retrying to us.
-    if (!socket.active) setTimeout(() => socket.connect(), SERVER_DISCONNECT_RETRY_MS);
+    if (!socket.active) {
+      options.onRefused?.();
+      retryTimer = setTimeout(() => socket.connect(), SERVER_DISCONNECT_RETRY_MS);
+    }
   });
   socket.on('snapshot', (snapshot) => {
     clearTimeout(snapshotTimer);
@@ -71,6 +83,7 @@ export function connectLive(url = '/'): LiveConnection {
     store,
     close: () => {
       clearTimeout(snapshotTimer);
+      clearTimeout(retryTimer);
       socket.close();
     },
   };

@@ -1,0 +1,25 @@
+/** Alarm routes (contract/api.ts, comment above AlarmListResponse). */
+import type { AlarmDetailResponse, AlarmListResponse, AuditEntry } from '../../../contract/api.ts';
+import type { Alarm, AlarmAction } from '../../../contract/alarm.ts';
+import { postJson, request } from './api.client.ts';
+
+export function fetchAlarm(alarmId: string, signal?: AbortSignal): Promise<AlarmDetailResponse> {
+  return request<AlarmDetailResponse>(`/api/alarms/${encodeURIComponent(alarmId)}`, { signal });
+}
+
+/** `GET /api/alarms?…&limit=&offset=`; the query is built by `log/log.query.ts`. */
+export function fetchAlarms(query: URLSearchParams, signal?: AbortSignal): Promise<AlarmListResponse> {
+  return request<AlarmListResponse>(`/api/alarms?${query.toString()}`, { signal });
+}
+
+/** `POST /api/alarms/:id/<action>` with the action's body; answers the alarm as it is now. */
+export function postAlarmAction(alarmId: string, action: AlarmAction): Promise<{ alarm: Alarm }> {
+  const { type, ...body } = action;
+  return postJson<{ alarm: Alarm }>(`/api/alarms/${encodeURIComponent(alarmId)}/${type}`, body);
+}
+
+/** `GET /api/audit?from=&to=&limit=` (managers: `audit.view`). */
+export function fetchAudit(from: number, to: number, limit: number, signal?: AbortSignal): Promise<AuditEntry[]> {
+  const query = new URLSearchParams({ from: String(from), to: String(to), limit: String(limit) });
+  return request<AuditEntry[]>(`/api/audit?${query.toString()}`, { signal });
+}

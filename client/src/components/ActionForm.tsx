@@ -1,0 +1,112 @@
+/**
+ * The inline form of one alarm action: its fields, checked with the contract's own body schema
+ * before sending (the same rules the server applies), then handed to `onSubmit`.
+ */
+import { useState, type FormEvent } from 'react';
+import { ACTION_BODY_SCHEMAS, type AlarmAction } from '../../../contract/alarm.ts';
+import { useSession } from '../auth/SessionContext.ts';
+import { shelveChoices } from '../domain/alarm.actions.ts';
+import { useI18n } from '../i18n/I18nContext.ts';
+
+/** Actions that need more than a click. */
+export type FormAction = 'comment' | 'assign' | 'shelve' | 'resolve';
+
+interface ActionFormProps {
+  action: FormAction;
+  pending: boolean;
+  onSubmit: (action: AlarmAction) => void;
+  onCancel: () => void;
+}
+
+export function ActionForm({ action, pending, onSubmit, onCancel }: ActionFormProps) {
+  const { t, duration } = useI18n();
+  const { user } = useSession();
+  const choices = shelveChoices(user.role);
+  const [text, setText] = useState('');
+  const [second, setSecond] = useState('');
+  const [durationS, setDurationS] = useState(() => String(choices.includes(1800) ? 1800 : (choices[0] ?? 300)));
+  const [invalid, setInvalid] = useState<string | null>(null);
+
+  function buildBody(): Record<string, unknown> {
+    switch (action) {
+      case 'comment':
+        return { text };
+      case 'assign':
+        return { to: text };
+      case 'shelve':
+        return { durationS: Number(durationS), reason: text };
+      case 'resolve':
+        return { cause: text, correctiveAction: second };
+    }
+  }
+
+  function handleSubmit(event: FormEvent) {
+    event.preventDefault();
+    const parsed = ACTION_BODY_SCHEMAS[action].safeParse(buildBody());
+    if (!parsed.success) {
+      setInvalid(parsed.error.issues[0]?.message ?? 'invalid');
+      return;
+    }
+    setInvalid(null);
+    onSubmit({ type: action, ...parsed.data } as AlarmAction);
+  }
+
+  return (
+    <form className="action-form" onSubmit={handleSubmit} data-testid={`form-${action}`}>
+      {action === 'shelve' ? (
+        <label className="field">
+          <span className="field__label">{t('action.shelveDuration')}</span>
+          <select value={durationS} onChange={(e) => setDurationS(e.target.value)}>
+            {choices.map((s) => (
+              <option key={s} value={s}>
+                {duration(s * 1000)}
+              </option>
+            ))}
+          </select>
+          <span className="field__hint">{t('action.shelveMax', { d: duration((choices[choices.length - 1] ?? 0) * 1000) })}</span>
+        </label>
+      ) : null}
+      <label className="field">
+        <span className="field__label">{t(FIRST_LABEL[action])}</span>
+        {action === 'assign' ? (
+          <input value={text} onChange={(e) => setText(e.target.value)} autoFocus autoComplete="off" required maxLength={120} />
+        ) : (
+          <textarea value={text} onChange={(e) => setText(e.target.value)} autoFocus required rows={action === 'comment' ? 3 : 2} maxLength={4000} />
+        )}
+      </label>
+      {action === 'resolve' ? (
+        <label className="field">
+          <span className="field__label">{t('action.corrective')}</span>
+          <textarea value={second} onChange={(e) => setSecond(e.target.value)} required rows={2} maxLength={2000} />
+        </label>
+      ) : null}
+      {invalid ? (
+        <p className="action-form__error" role="alert">
+          {invalid}
+        </p>
+      ) : null}
+      <div className="action-form__buttons">
+        <button type="submit" className="btn btn--primary" disabled={pending}>
+          {pending ? t('action.sending') : t(SUBMIT_LABEL[action])}
+        </button>
+        <button type="button" className="btn btn--ghost" onClick={onCancel}>
+          {t('action.cancel')}
+        </button>
+      </div>
+    </form>
+  );
+}
+
+const FIRST_LABEL = {
+  comment: 'action.commentText',
+  assign: 'action.assignTo',
+  shelve: 'action.shelveReason',
+  resolve: 'action.cause',
+} as const;
+
+const SUBMIT_LABEL = {
+  comment: 'action.comment',
+  assign: 'action.assign',
+  shelve: 'action.shelve',
+  resolve: 'action.resolve',
+} as const;

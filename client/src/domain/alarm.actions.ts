@@ -1,0 +1,55 @@
+/**
+ * Which actions the detail pane offers for an alarm and a role. The server decides in the end
+ * (contract/api.ts: 409 INVALID_TRANSITION / CONDITION_ACTIVE, 403 for the role); the pane only
+ * hides what it would refuse, so an officer never meets a button that cannot work.
+ */
+import type { Alarm, AlarmActionType } from '../../../contract/alarm.ts';
+import { MAX_SHELVE_S, type Permission, type Role } from '../../../contract/auth.ts';
+import { isUnacked } from './alarm.queue.ts';
+
+const PERMISSION: Record<AlarmActionType, Permission> = {
+  ack: 'alarm.ack',
+  comment: 'alarm.comment',
+  assign: 'alarm.assign',
+  shelve: 'alarm.shelve',
+  unshelve: 'alarm.shelve',
+  reset: 'alarm.reset',
+  resolve: 'alarm.resolve',
+};
+
+/** The order buttons appear in: the urgent one first. */
+export const ACTION_ORDER: readonly AlarmActionType[] = ['ack', 'reset', 'comment', 'assign', 'shelve', 'unshelve', 'resolve'];
+
+/** Whether the alarm's state allows the action at all (ISA-18.2 lifecycle, DESIGN.md "Alarm model"). */
+function allowedByState(alarm: Alarm, action: AlarmActionType): boolean {
+  const open = alarm.state !== 'cleared';
+  switch (action) {
+    case 'ack':
+      return isUnacked(alarm);
+    case 'comment':
+      return true;
+    case 'assign':
+      return open;
+    case 'shelve':
+      return open && !alarm.shelved && !alarm.outOfService;
+    case 'unshelve':
+      return alarm.shelved !== null;
+    case 'reset':
+      // A latched alarm stays until acknowledged AND reset, and only once its condition is gone.
+      return alarm.latching && open && !isUnacked(alarm) && !alarm.conditionActive;
+    case 'resolve':
+      return alarm.resolution === null;
+  }
+}
+
+export function availableActions(alarm: Alarm, can: (permission: Permission) => boolean): AlarmActionType[] {
+  return ACTION_ORDER.filter((action) => can(PERMISSION[action]) && allowedByState(alarm, action));
+}
+
+/** Shelve durations offered, in seconds (ISA-18.2: shelving is always temporary). */
+export const SHELVE_CHOICES_S: readonly number[] = [5 * 60, 15 * 60, 30 * 60, 3600, 2 * 3600, 4 * 3600, 8 * 3600];
+
+/** The choices a role may use: officer up to 1 h, manager up to 8 h (issue 4, MAX_SHELVE_S). */
+export function shelveChoices(role: Role): number[] {
+  return SHELVE_CHOICES_S.filter((s) => s <= MAX_SHELVE_S[role]);
+}

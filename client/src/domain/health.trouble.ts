@@ -1,0 +1,55 @@
+/**
+ * Server-side trouble worth a banner, not only a chip (issue 5 "Trust"): the broker or InfluxDB
+ * unreachable, or the outbox growing. The health answer says what is wrong now; since when is
+ * remembered here, from the first poll that saw it.
+ */
+import type { HealthResponse } from '../../../contract/api.ts';
+
+export type TroublePart = 'broker' | 'influx' | 'outbox';
+
+export interface Trouble {
+  part: TroublePart;
+  since: number;
+  detail: string;
+  /** Readings waiting in the outbox. */
+  depth: number;
+}
+
+export interface TroubleMemory {
+  since: Readonly<Partial<Record<TroublePart, number>>>;
+  /** Null before the first poll: growth needs two answers to compare. */
+  lastDepth: number | null;
+}
+
+export const NO_TROUBLE: TroubleMemory = { since: {}, lastDepth: null };
+
+/** Which parts are in trouble in this answer. The outbox is when it says so, or when it grew since the last poll. */
+function failing(health: HealthResponse, lastDepth: number | null): Set<TroublePart> {
+  const parts = new Set<TroublePart>();
+  if (!health.parts.broker.ok) parts.add('broker');
+  if (!health.parts.influx.ok) parts.add('influx');
+  const depth = health.parts.outbox.depth;
+  if (!health.parts.outbox.ok || (lastDepth !== null && depth > lastDepth)) parts.add('outbox');
+  return parts;
+}
+
+export function rememberTrouble(memory: TroubleMemory, health: HealthResponse, now: number): TroubleMemory {
+  const parts = failing(health, memory.lastDepth);
+  const since: Partial<Record<TroublePart, number>> = {};
+  for (const part of parts) since[part] = memory.since[part] ?? now;
+  // A growing outbox stays in trouble while it is not empty, even on a poll where it held still.
+  if (!parts.has('outbox') && memory.since.outbox !== undefined && health.parts.outbox.depth > 0) since.outbox = memory.since.outbox;
+  return { since, lastDepth: health.parts.outbox.depth };
+}
+
+export function troubles(memory: TroubleMemory, health: HealthResponse): Trouble[] {
+  const order: TroublePart[] = ['influx', 'broker', 'outbox'];
+  const depth = health.parts.outbox.depth;
+  return order.flatMap((part) => {
+    const since = memory.since[part];
+    if (since === undefined) return [];
+    // While InfluxDB is down its banner already names the buffering; the outbox adds nothing.
+    if (part === 'outbox' && memory.since.influx !== undefined) return [];
+    return [{ part, since, detail: health.parts[part].detail, depth }];
+  });
+}

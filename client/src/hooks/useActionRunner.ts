@@ -1,0 +1,35 @@
+/** Sends alarm actions one at a time and remembers how the last one went (the server's words on refusal). */
+import { useCallback, useState } from 'react';
+import type { AlarmAction, AlarmActionType } from '../../../contract/alarm.ts';
+import { postAlarmAction } from '../api/alarm.api.ts';
+
+export type ActionStatus =
+  | { kind: 'idle' }
+  | { kind: 'pending'; action: AlarmActionType }
+  | { kind: 'failed'; action: AlarmActionType; message: string }
+  | { kind: 'done'; action: AlarmActionType };
+
+export interface ActionRunner {
+  status: ActionStatus;
+  run: (action: AlarmAction) => Promise<boolean>;
+}
+
+export function useActionRunner(alarmId: string, onDone: () => void): ActionRunner {
+  const [status, setStatus] = useState<ActionStatus>({ kind: 'idle' });
+  const run = useCallback(
+    async (action: AlarmAction): Promise<boolean> => {
+      setStatus({ kind: 'pending', action: action.type });
+      try {
+        await postAlarmAction(alarmId, action);
+        setStatus({ kind: 'done', action: action.type });
+        onDone();
+        return true;
+      } catch (err) {
+        setStatus({ kind: 'failed', action: action.type, message: err instanceof Error ? err.message : String(err) });
+        return false;
+      }
+    },
+    [alarmId, onDone],
+  );
+  return { status, run };
+}

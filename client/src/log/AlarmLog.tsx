@@ -1,0 +1,77 @@
+/**
+ * The alarm log for the facility manager (issue 5): filter, page through, open any alarm's full
+ * history and audit entries, export the filtered list as CSV.
+ */
+import { useCallback, useMemo, useState } from 'react';
+import type { Facility } from '../../../contract/facility.ts';
+import { useSession } from '../auth/SessionContext.ts';
+import { AlarmDetail } from '../components/AlarmDetail.tsx';
+import type { FacilityIndex } from '../domain/facility.index.ts';
+import { useI18n } from '../i18n/I18nContext.ts';
+import { AuditEntries } from './AuditEntries.tsx';
+import { defaultFilter, pageInfo, type LogFilter } from './log.query.ts';
+import { LogFilters } from './LogFilters.tsx';
+import { LogTable } from './LogTable.tsx';
+import { PAGE_SIZE, useAlarmPage, useCsvExport } from './useAlarmLog.ts';
+
+interface AlarmLogProps {
+  facility: Facility;
+  index: FacilityIndex;
+}
+
+export function AlarmLog({ facility, index }: AlarmLogProps) {
+  const { t } = useI18n();
+  const { can } = useSession();
+  const [filter, setFilter] = useState<LogFilter>(() => defaultFilter(Date.now()));
+  const [offset, setOffset] = useState(0);
+  const [openId, setOpenId] = useState<string | null>(null);
+  const page = useAlarmPage(filter, offset);
+  const [exportStatus, handleExport] = useCsvExport(filter);
+  const info = useMemo(() => (page.kind === 'ready' ? pageInfo(offset, page.alarms.length, page.total) : null), [page, offset]);
+  const openAlarm = page.kind === 'ready' ? page.alarms.find((a) => a.id === openId) : undefined;
+
+  const handleApply = useCallback((next: LogFilter) => {
+    setFilter(next);
+    setOffset(0);
+  }, []);
+  const handleClose = useCallback(() => setOpenId(null), []);
+
+  return (
+    <main className="log" aria-label={t('nav.log')}>
+      <div className="log__main">
+        <header className="log__head">
+          <h2 className="log__title">{t('nav.log')}</h2>
+          <button type="button" className="btn" onClick={handleExport} disabled={exportStatus.kind === 'running' || page.kind !== 'ready' || page.total === 0} data-testid="log-export">
+            {exportStatus.kind === 'running' ? t('log.exporting', { done: exportStatus.done, total: exportStatus.total }) : `⭳ ${t('log.export')}`}
+          </button>
+        </header>
+        {exportStatus.kind === 'error' ? (
+          <p className="detail__error" role="alert">
+            {t('log.exportFailed', { msg: exportStatus.message })}
+          </p>
+        ) : null}
+        <LogFilters facility={facility} filter={filter} onApply={handleApply} />
+        {page.kind === 'loading' ? <p className="log__message">{t('log.loading')}</p> : null}
+        {page.kind === 'error' ? <p className="log__message detail__error">{t('log.error', { msg: page.message })}</p> : null}
+        {page.kind === 'ready' && page.alarms.length === 0 ? <p className="log__message">{t('log.empty')}</p> : null}
+        {page.kind === 'ready' && page.alarms.length > 0 ? <LogTable alarms={page.alarms} index={index} openId={openId} onOpen={setOpenId} /> : null}
+        {info && page.kind === 'ready' && page.total > 0 ? (
+          <nav className="log__pager" aria-label={t('log.pages')}>
+            <button type="button" className="btn" disabled={!info.hasPrev} onClick={() => setOffset(Math.max(0, offset - PAGE_SIZE))}>
+              ‹ {t('log.prev')}
+            </button>
+            <span data-testid="log-page">{t('log.page', { first: info.first, last: info.last, total: page.total })}</span>
+            <button type="button" className="btn" disabled={!info.hasNext} onClick={() => setOffset(offset + PAGE_SIZE)}>
+              {t('log.next')} ›
+            </button>
+          </nav>
+        ) : null}
+      </div>
+      {openId ? (
+        <AlarmDetail key={openId} alarmId={openId} index={index} onClose={handleClose}>
+          {can('audit.view') ? <AuditEntries alarmId={openId} from={openAlarm?.raisedAt ?? filter.from} to={openAlarm?.closedAt ?? null} /> : null}
+        </AlarmDetail>
+      ) : null}
+    </main>
+  );
+}
