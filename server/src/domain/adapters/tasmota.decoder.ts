@@ -7,7 +7,8 @@
  *
  * Gas and CO sensors read a value from the SENSOR JSON by a dotted path (default `ANALOG.A0`, an
  * ADC count that needs `scale`); door and smoke sensors are Zigbee devices behind the bridge,
- * named by `sensorKey` (short address or friendly name). `Time` is local time without a zone:
+ * named by `sensorKey` (short address or friendly name); their IAS zone reports are `Contact`,
+ * `Fire` and `Water` (Tasmota's xdrv_23_zigbee_5_1_attributes.ino). `Time` is local time without a zone:
  * it is read in the sensor's site time zone. Tasmota's `Contact` is 1 when open (IAS zone alarm
  * bit), the opposite of Zigbee2MQTT's `contact`.
  */
@@ -98,6 +99,10 @@ function zigbeeReport(sensor: Sensor, report: Record<string, unknown>, out: Emit
   if (report.Fire !== undefined) {
     const fire = toBool(report.Fire, 'Fire');
     if (fire !== null) out.event(sensor, fire ? 'smoke' : 'smoke_clear');
+  }
+  if (report.Water !== undefined) {
+    const leak = toBool(report.Water, 'Water');
+    if (leak !== null) out.event(sensor, leak ? 'fault' : 'fault_clear', leak ? { detail: 'water leak' } : {});
   }
   if (report.BatteryPercentage !== undefined) {
     const battery = toNumber(report.BatteryPercentage, 'BatteryPercentage');

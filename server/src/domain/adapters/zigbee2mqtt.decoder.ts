@@ -9,7 +9,7 @@
  * set to false. `contact: true` means closed. A self-test (`test: true`) is a `test` event, and a
  * smoke or gas signal reported during it is the test, not an alarm.
  */
-import type { EventType, Sensor, SourceBinding, Unit } from '../../../../contract/index.ts';
+import type { EventType, Sensor, SensorKind, SourceBinding, Unit } from '../../../../contract/index.ts';
 import { DecodeError, type DecodeContext, type Decoded, type TopicDecoder } from '../observation.decode.ts';
 import type { Registry } from '../registry.ts';
 import { applyScale, dbPerMetreToObscuration, jsonObject, onlineWord, payloadText, toBool, toNumber } from './coerce.ts';
@@ -79,6 +79,12 @@ const flag =
   (m, v, field) => {
     m.flags[f] = toBool(v, field);
   };
+/** A detector alarm that means something for one kind only: on a gas + CO detector, each half is its own sensor. */
+const alarmFor =
+  (kind: SensorKind): FieldHandler =>
+  (m, v, field) => {
+    if (m.sensor.kind === kind) m.flags.gas = toBool(v, field);
+  };
 const fault =
   (label: string): FieldHandler =>
   (m, v, field) => {
@@ -118,11 +124,11 @@ const numeric =
 const FIELDS: Readonly<Record<string, FieldHandler>> = {
   smoke: flag('smoke'),
   // Binary on most detectors; a number in %LEL on the Lincukoo E04CF-Z10T.
-  gas: (m, v, field) => (typeof v === 'number' ? emitReading(m, '%LEL', v) : flag('gas')(m, v, field)),
-  gas_sensor_state: flag('gas'),
+  gas: (m, v, field) => (typeof v === 'number' ? emitReading(m, '%LEL', v) : alarmFor('gas')(m, v, field)),
+  gas_sensor_state: alarmFor('gas'),
   // A CO detector's own alarm: the `gas` event is the "detector alarm" for CO sensors too.
-  carbon_monoxide: flag('gas'),
-  co_state: flag('gas'),
+  carbon_monoxide: alarmFor('co'),
+  co_state: alarmFor('co'),
   contact: flag('contact'),
   tamper: flag('tamper'),
   test: flag('test'),

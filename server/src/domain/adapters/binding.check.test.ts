@@ -1,0 +1,112 @@
+// Issue 7: bindings are validated at load — adapter-specific fields present, a scale for raw
+// analog values, exact and unique topics — and reported with file, line and path like every
+// other registry problem (DESIGN.md "Facility registry").
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { FacilityError, loadFacility } from '../../services/facility.loader.ts';
+
+const dir = mkdtempSync(path.join(tmpdir(), 'vigil-bindings-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+writeFileSync(path.join(dir, 'plan.svg'), '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 100 100"><rect data-zone="z" x="0" y="0" width="100" height="100"/></svg>');
+
+function facility(sensors: string[]): string {
+  const file = path.join(dir, `facility-${Math.random().toString(36).slice(2)}.yaml`);
+  writeFileSync(
+    file,
+    [
+      'facility: { name: Bindings }',
+      'defaults:',
+      '  gas: { heartbeatS: 60, thresholds: { low: 10, high: 20, deadband: 2, lowOnDelayS: 2, highOnDelayS: 0, riseRate: 5, riseWindowS: 30 } }',
+      '  co: { heartbeatS: 60, thresholds: { low: 35, high: 200, deadband: 5, lowOnDelayS: 2, highOnDelayS: 0, riseRate: 20, riseWindowS: 60 } }',
+      '  smoke: { heartbeatS: 300 }',
+      '  door: { heartbeatS: 300, heldOpenS: 60 }',
+      'sites:',
+      '  - id: s',
+      '    name: Site',
+      '    timezone: Asia/Shanghai',
+      '    floors:',
+      '      - id: f',
+      '        name: Floor',
+      '        plan: plan.svg',
+      '        zones:',
+      '          - id: z',
+      '            name: Zone',
+      '            sensors:',
+      ...sensors.map((s) => `              - ${s}`),
+      '',
+    ].join('\n'),
+  );
+  return file;
+}
+
+function problems(sensors: string[]): string[] {
+  try {
+    loadFacility(facility(sensors));
+    return [];
+  } catch (err) {
+    if (!(err instanceof FacilityError)) throw err;
+    return err.problems.map((p) => `${p.line} ${p.path.replace('sites[0].floors[0].zones[0].', '')}: ${p.message}`);
+  }
+}
+
+describe('device adapter bindings in the registry', () => {
+  it('loads one sensor per adapter, with the binding as written', () => {
+    const loaded = loadFacility(
+      facility([
+        '{ id: Z1, name: Z, kind: smoke, x: 1, y: 1, source: { adapter: zigbee2mqtt, topic: "zigbee2mqtt/Guesthouse 201 smoke" } }',
+        '{ id: Z2, name: Z, kind: co, x: 1, y: 1, source: { adapter: zigbee2mqtt, topic: "east/z2m/Kitchen/CO", baseTopic: east/z2m } }',
+        '{ id: T1, name: T, kind: gas, x: 1, y: 1, source: { adapter: tasmota, topic: tasmota_8C3D2E, scale: { from: [0, 1024], to: [0, 100] } } }',
+        '{ id: T2, name: T, kind: door, x: 1, y: 1, source: { adapter: tasmota, topic: tasmota_8C3D2E, sensorKey: "0x662E" } }',
+        '{ id: E1, name: E, kind: door, x: 1, y: 1, source: { adapter: esphome, node: office-node, entity: server_room_door, entityType: binary_sensor, onMeans: closed } }',
+        '{ id: R1, name: R, kind: door, x: 1, y: 1, source: { adapter: esp_rfid, topic: /rfid/server-room } }',
+      ]),
+    );
+    expect(loaded.facility.sensors.map((s) => s.source.adapter)).toEqual(['zigbee2mqtt', 'zigbee2mqtt', 'tasmota', 'tasmota', 'esphome', 'esp_rfid']);
+    expect(loaded.facility.sensors[2]?.source).toEqual({ adapter: 'tasmota', topic: 'tasmota_8C3D2E', scale: { from: [0, 1024], to: [0, 100] } });
+  });
+
+  it('needs a scale for raw analog values and the fields each adapter needs for the kind', () => {
+    expect(
+      problems([
+        '{ id: T1, name: T, kind: gas, x: 1, y: 1, source: { adapter: tasmota, topic: tasmota_8C3D2E } }',
+        '{ id: T2, name: T, kind: door, x: 1, y: 1, source: { adapter: tasmota, topic: zbbridge } }',
+        '{ id: E1, name: E, kind: door, x: 1, y: 1, source: { adapter: esphome, node: office-node, entity: door, entityType: sensor } }',
+        '{ id: E2, name: E, kind: gas, x: 1, y: 1, source: { adapter: esphome, node: n, entity: gas, entityType: binary_sensor, onMeans: open } }',
+        '{ id: R1, name: R, kind: gas, x: 1, y: 1, source: { adapter: esp_rfid, topic: /rfid/a } }',
+      ]),
+    ).toEqual([
+      '19 sensors[0].source.scale: ANALOG.A0 is a raw ADC count (0–1023 on an ESP8266): set scale, e.g. { from: [0, 1024], to: [0, 100] }, from the detector\'s calibration',
+      '20 sensors[1].source.sensorKey: a door sensor on a Tasmota is a Zigbee device behind its bridge: set sensorKey to its short address (0x1234) or name',
+      '21 sensors[2].source.entityType: a door reads a binary_sensor',
+      '22 sensors[3].source.onMeans: onMeans sets door polarity: it applies to door sensors only',
+      '23 sensors[4].source.adapter: esp-rfid is a door access controller: bind it to a door sensor, not gas',
+    ]);
+    // A missing field the schema itself requires: reported at the binding, by the schema.
+    expect(problems(['{ id: E3, name: E, kind: door, x: 1, y: 1, source: { adapter: esphome, node: n, entityType: binary_sensor } }'])).toEqual([
+      '19 sensors[0].source.entity: required (expected string)',
+    ]);
+  });
+
+  it('wants exact, unique topics outside vigil/', () => {
+    expect(
+      problems([
+        '{ id: Z1, name: Z, kind: smoke, x: 1, y: 1, source: { adapter: zigbee2mqtt, topic: "Kitchen smoke" } }',
+        '{ id: Z2, name: Z, kind: smoke, x: 1, y: 1, source: { adapter: zigbee2mqtt, topic: "zigbee2mqtt/+" } }',
+        '{ id: Z3, name: Z, kind: smoke, x: 1, y: 1, source: { adapter: zigbee2mqtt, topic: "zigbee2mqtt/Hall smoke/availability" } }',
+        '{ id: Z4, name: Z, kind: smoke, x: 1, y: 1, source: { adapter: zigbee2mqtt, topic: "zigbee2mqtt/Hall smoke" } }',
+        '{ id: Z5, name: Z, kind: smoke, x: 1, y: 1, source: { adapter: zigbee2mqtt, topic: "zigbee2mqtt/Hall smoke" } }',
+        '{ id: R1, name: R, kind: door, x: 1, y: 1, source: { adapter: esp_rfid, topic: vigil/doors } }',
+        '{ id: T1, name: T, kind: gas, x: 1, y: 1, source: { adapter: tasmota, topic: tele/tasmota_1/SENSOR, sensorKey: MQ2.Gas } }',
+      ]),
+    ).toEqual([
+      '19 sensors[0].source.topic: the full device topic, <base_topic>/<friendly_name> (e.g. "zigbee2mqtt/Kitchen gas")',
+      '20 sensors[1].source.topic: names one device exactly: no MQTT wildcards (+, #)',
+      '21 sensors[2].source.topic: "zigbee2mqtt/Hall smoke/availability" is not a device\'s state topic: bind <base_topic>/<friendly_name>',
+      '23 sensors[4].source.topic: duplicate Zigbee2MQTT device topic "zigbee2mqtt/Hall smoke": already used at sites[0].floors[0].zones[0].sensors[3].source.topic',
+      "24 sensors[5].source.topic: vigil/… is Vigil's native topic tree: bind those sensors without an adapter",
+      '25 sensors[6].source.topic: the Tasmota Topic alone (as in tele/<topic>/SENSOR), without tele/ or /SENSOR',
+    ]);
+  });
+});

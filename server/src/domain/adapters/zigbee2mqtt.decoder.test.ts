@@ -1,0 +1,186 @@
+import { beforeEach, describe, expect, it } from 'vitest';
+import { Zigbee2mqttDecoder } from './zigbee2mqtt.decoder.ts';
+import { NOW, adapterRegistry, eventsOf, feed, readingsOf, statusesOf } from './test-fixtures.ts';
+
+const registry = adapterRegistry();
+let send: ReturnType<typeof feed>;
+let decoder: Zigbee2mqttDecoder;
+
+beforeEach(() => {
+  decoder = new Zigbee2mqttDecoder();
+  send = feed(decoder, registry);
+});
+
+describe('Zigbee2MQTT topics', () => {
+  // https://www.zigbee2mqtt.io/guide/usage/mqtt_topics_and_messages.html: <base>/<name>, <name>/availability, <base>/bridge/state
+  it('subscribes to exactly the bound devices, their availability and each bridge state, nothing broader', () => {
+    const topics = decoder.subscriptions(registry);
+    expect(topics).toContain('zigbee2mqtt/Guesthouse 201 smoke');
+    expect(topics).toContain('east/z2m/Kitchen/CO detector');
+    expect(topics).toContain('east/z2m/Kitchen/CO detector/availability');
+    expect(topics).toContain('zigbee2mqtt/bridge/state');
+    expect(topics).toContain('east/z2m/bridge/state');
+    expect(topics.some((t) => /[+#]/.test(t))).toBe(false);
+    expect(decoder.matches('zigbee2mqtt/Some other device')).toBe(false);
+    expect(decoder.matches('vigil/hq/X/reading')).toBe(false);
+  });
+});
+
+describe('Zigbee2MQTT smoke detectors', () => {
+  // https://www.zigbee2mqtt.io/devices/JTYJ-GD-01LM_BW.html (exposes smoke, battery_low, tamper, battery, smoke_density, test)
+  it('states the current state on the first message, then only changes; battery every time', () => {
+    const first = send('zigbee2mqtt/Guesthouse 201 smoke', { smoke: true, battery: 100, battery_low: false, tamper: false, linkquality: 65 });
+    expect(eventsOf(first)).toEqual(['Z-SMK smoke', 'Z-SMK tamper_clear']);
+    expect(statusesOf(first)).toEqual([{ sensorId: 'Z-SMK', battery: 100 }]);
+    expect(first.observations.every((o) => o.source === 'adapter' && o.zoneId === 'kitchen' && o.kind === 'smoke')).toBe(true);
+
+    // Zigbee2MQTT repeats the whole state: nothing changed, no event.
+    const repeat = send('zigbee2mqtt/Guesthouse 201 smoke', { smoke: true, battery: 100, battery_low: false, tamper: false, linkquality: 60 });
+    expect(eventsOf(repeat)).toEqual([]);
+    expect(eventsOf(send('zigbee2mqtt/Guesthouse 201 smoke', { smoke: false, battery: 100, battery_low: false, tamper: false }))).toEqual(['Z-SMK smoke_clear']);
+  });
+
+  // NFPA 72 14.4: a test signal is recorded, not treated as an alarm. Device page: JY-GZ-01AQ "Test (binary): Self-test in progress".
+  // https://www.zigbee2mqtt.io/devices/JY-GZ-01AQ.html
+  it('reports a self-test as a test event, and smoke during the test as the test, not a fire', () => {
+    expect(eventsOf(send('zigbee2mqtt/Guesthouse 201 smoke', { smoke: false, test: false }))).toEqual(['Z-SMK smoke_clear']);
+    expect(eventsOf(send('zigbee2mqtt/Guesthouse 201 smoke', { smoke: true, test: true }))).toEqual(['Z-SMK test']);
+    expect(eventsOf(send('zigbee2mqtt/Guesthouse 201 smoke', { smoke: true, test: true }))).toEqual([]);
+    expect(eventsOf(send('zigbee2mqtt/Guesthouse 201 smoke', { smoke: false, test: false }))).toEqual([]);
+    expect(eventsOf(send('zigbee2mqtt/Guesthouse 201 smoke', { smoke: true, test: false }))).toEqual(['Z-SMK smoke']);
+  });
+
+  // https://www.zigbee2mqtt.io/guide/usage/mqtt_topics_and_messages.html: messages carry what changed; null is unknown
+  it('takes partial messages and null as unknown, never as false', () => {
+    expect(eventsOf(send('zigbee2mqtt/Guesthouse 201 smoke', { smoke: true }))).toEqual(['Z-SMK smoke']);
+    const battery = send('zigbee2mqtt/Guesthouse 201 smoke', { battery: 90 });
+    expect(eventsOf(battery)).toEqual([]);
+    expect(statusesOf(battery)).toEqual([{ sensorId: 'Z-SMK', battery: 90 }]);
+    expect(eventsOf(send('zigbee2mqtt/Guesthouse 201 smoke', { smoke: null, tamper: null }))).toEqual([]);
+    // Unknown, then known again: stated again.
+    expect(eventsOf(send('zigbee2mqtt/Guesthouse 201 smoke', { smoke: true }))).toEqual(['Z-SMK smoke']);
+  });
+
+  // Battery as a string (some converters and retained legacy states); a bad field is rejected alone.
+  it('reads a battery given as a string and rejects only the field it cannot read', () => {
+    expect(statusesOf(send('zigbee2mqtt/Guesthouse 201 smoke', { battery: '85' }))).toEqual([{ sensorId: 'Z-SMK', battery: 85 }]);
+    const bad = send('zigbee2mqtt/Guesthouse 201 smoke', { smoke: 'maybe', tamper: true });
+    expect(eventsOf(bad)).toEqual(['Z-SMK tamper']);
+    expect(bad.rejected).toEqual([{ reason: 'adapter_error', detail: 'Z-SMK: smoke: cannot read "maybe" as on/off' }]);
+    const high = send('zigbee2mqtt/Guesthouse 201 smoke', { battery: 180 });
+    expect(high.rejected[0]?.reason).toBe('invalid_payload');
+  });
+
+  // https://www.zigbee2mqtt.io/devices/JY-GZ-01AQ.html: smoke_density has no unit; smoke_density_dbm is in dB/m
+  it('needs a configured scale for a raw smoke density, and converts dB/m to %obs/m', () => {
+    const raw = send('zigbee2mqtt/Guesthouse 201 smoke', { smoke: false, smoke_density: 12 });
+    expect(eventsOf(raw)).toEqual(['Z-SMK smoke_clear']);
+    expect(readingsOf(raw)).toEqual([]);
+    expect(raw.rejected).toEqual([{ reason: 'adapter_error', detail: 'Z-SMK: smoke_density 12 is a raw device value: set source.scale to read it as %obs/m' }]);
+    expect(readingsOf(send('zigbee2mqtt/Guesthouse 202 smoke', { smoke_density: 51 }))).toEqual([{ sensorId: 'Z-SMK-RAW', value: 4, unit: '%obs/m' }]);
+    expect(readingsOf(send('zigbee2mqtt/Guesthouse 201 smoke', { smoke_density_dbm: 0.1 }))).toEqual([{ sensorId: 'Z-SMK', value: 2.276, unit: '%obs/m' }]);
+  });
+
+  it('uses last_seen as the device time when Zigbee2MQTT adds it', () => {
+    const d = send('zigbee2mqtt/Guesthouse 201 smoke', { smoke: false, last_seen: '2026-11-27T09:59:58+08:00' });
+    expect(d.observations[0]?.ts).toBe(NOW - 2000);
+    expect(d.observations[0]?.receivedAt).toBe(NOW);
+  });
+});
+
+describe('Zigbee2MQTT gas and CO detectors', () => {
+  // https://www.zigbee2mqtt.io/devices/JTQJ-BF-01LM_BW.html (gas, tamper, sensitivity, gas_density, selftest);
+  // https://www.zigbee2mqtt.io/devices/JT-BZ-01AQ_A.html: "Gas density ... The unit of this value is %LEL"
+  it('turns gas into gas/gas_clear on change and gas_density into %LEL readings every time', () => {
+    const alarm = send('zigbee2mqtt/Kitchen gas', { gas: true, gas_density: 35, sensitivity: 'high', tamper: false, linkquality: 110 });
+    expect(eventsOf(alarm)).toEqual(['Z-GAS gas', 'Z-GAS tamper_clear']);
+    expect(readingsOf(alarm)).toEqual([{ sensorId: 'Z-GAS', value: 35, unit: '%LEL' }]);
+    const again = send('zigbee2mqtt/Kitchen gas', { gas: true, gas_density: 40 });
+    expect(eventsOf(again)).toEqual([]);
+    expect(readingsOf(again)).toEqual([{ sensorId: 'Z-GAS', value: 40, unit: '%LEL' }]);
+    expect(eventsOf(send('zigbee2mqtt/Kitchen gas', { gas: false, gas_density: 0 }))).toEqual(['Z-GAS gas_clear']);
+    // `selftest` is a command; published back as "" it says nothing.
+    expect(send('zigbee2mqtt/Kitchen gas', { selftest: '' }).rejected).toEqual([]);
+  });
+
+  // https://www.zigbee2mqtt.io/devices/E04CF-Z10T.html: "gas" numeric in %LEL, "gas_sensor_state" normal|alarm, "co" in ppm
+  it('reads enum alarm states and a numeric gas value, skipping the other gas of a combined detector', () => {
+    const d = send('zigbee2mqtt/Kitchen gas', { gas: 12, co: 3, gas_sensor_state: 'alarm', co_state: 'normal' });
+    expect(readingsOf(d)).toEqual([{ sensorId: 'Z-GAS', value: 12, unit: '%LEL' }]);
+    expect(eventsOf(d)).toEqual(['Z-GAS gas']);
+    expect(d.rejected).toEqual([]);
+  });
+
+  // https://www.zigbee2mqtt.io/devices/HS1CA-E.html (carbon_monoxide true/false); https://www.zigbee2mqtt.io/devices/DCR-CO.html ("ON"/"OFF", co in ppm)
+  it('maps a CO alarm to the detector alarm of a CO sensor, in either spelling, with ppm readings', () => {
+    const heiman = send('east/z2m/Kitchen/CO detector', { carbon_monoxide: true, battery_low: false, battery: 90, linkquality: 40 });
+    expect(eventsOf(heiman)).toEqual(['Z-CO gas']);
+    const tuya = send('east/z2m/Kitchen/CO detector', { carbon_monoxide: 'OFF', co: 42 });
+    expect(eventsOf(tuya)).toEqual(['Z-CO gas_clear']);
+    expect(readingsOf(tuya)).toEqual([{ sensorId: 'Z-CO', value: 42, unit: 'ppm' }]);
+  });
+});
+
+describe('Zigbee2MQTT contacts and trouble', () => {
+  // https://www.zigbee2mqtt.io/devices/MCCGQ11LM.html: "Indicates if the contact is closed (= true) or open (= false)"
+  it('reads contact true as closed and false as open', () => {
+    expect(eventsOf(send('zigbee2mqtt/Dorm side door', { contact: true, battery: 91, voltage: 3005, linkquality: 39 }))).toEqual(['Z-DOOR closed']);
+    expect(eventsOf(send('zigbee2mqtt/Dorm side door', { contact: false, battery: 91 }))).toEqual(['Z-DOOR open']);
+    expect(eventsOf(send('zigbee2mqtt/Dorm side door', { contact: false, battery: 91 }))).toEqual([]);
+  });
+
+  // https://www.zigbee2mqtt.io/devices/TS0207_water_leak_detector_3.html (water_leak, battery_low, battery, tamper).
+  // Vigil has no leak kind: a leak is a fault (trouble) on the bound sensor — shown, never silent.
+  it('raises a water leak as a fault and clears it', () => {
+    const leak = send('zigbee2mqtt/Plant room detector', { water_leak: true, battery_low: false, battery: 100, tamper: false });
+    expect(eventsOf(leak)).toEqual(['Z-PLANT tamper_clear', 'Z-PLANT fault']);
+    expect(leak.observations.find((o) => o.channel === 'event' && o.type === 'fault')).toMatchObject({ detail: 'water leak' });
+    expect(eventsOf(send('zigbee2mqtt/Plant room detector', { water_leak: true, battery: 100 }))).toEqual([]);
+    expect(eventsOf(send('zigbee2mqtt/Plant room detector', { water_leak: false, battery: 100 }))).toEqual(['Z-PLANT fault_clear']);
+  });
+
+  // https://github.com/Koenkk/zigbee2mqtt.io/blob/master/docs/devices/SW21.md: water_leak, battery_low, tamper, linkquality — no battery %
+  it('raises battery_low as a fault only for devices that report no battery percentage', () => {
+    const d = send('zigbee2mqtt/Plant room detector', { water_leak: false, battery_low: true, tamper: false, linkquality: 60 });
+    expect(d.observations.find((o) => o.channel === 'event' && o.type === 'fault')).toMatchObject({ detail: 'battery low' });
+    expect(eventsOf(send('zigbee2mqtt/Dorm side door', { contact: true, battery: 10, battery_low: true }))).toEqual(['Z-DOOR closed']);
+  });
+});
+
+describe('Zigbee2MQTT availability', () => {
+  // https://www.zigbee2mqtt.io/guide/configuration/device-availability.html; legacy payload `online`/`offline`, current `{"state":"online"}`
+  it('reads availability in both payload forms', () => {
+    expect(statusesOf(send('zigbee2mqtt/Dorm side door/availability', 'offline'))).toEqual([{ sensorId: 'Z-DOOR', online: false }]);
+    expect(statusesOf(send('zigbee2mqtt/Dorm side door/availability', { state: 'online' }))).toEqual([{ sensorId: 'Z-DOOR', online: true }]);
+    expect(statusesOf(send('east/z2m/Kitchen/CO detector/availability', 'online'))).toEqual([{ sensorId: 'Z-CO', online: true }]);
+  });
+
+  // Issue 7: a bridge going offline makes every device behind it offline.
+  it('takes every device of a bridge offline with it, and re-states them when they speak again', () => {
+    expect(eventsOf(send('zigbee2mqtt/Guesthouse 201 smoke', { smoke: false }))).toEqual(['Z-SMK smoke_clear']);
+    const down = send('zigbee2mqtt/bridge/state', { state: 'offline' });
+    expect(statusesOf(down).map((s) => s.sensorId)).toEqual(['Z-SMK', 'Z-SMK-RAW', 'Z-GAS', 'Z-DOOR', 'Z-PLANT']);
+    expect(statusesOf(down).every((s) => s.online === false)).toBe(true);
+    expect(statusesOf(send('east/z2m/bridge/state', 'offline'))).toEqual([{ sensorId: 'Z-CO', online: false }]);
+    expect(send('zigbee2mqtt/bridge/state', 'online').observations).toEqual([]);
+    expect(eventsOf(send('zigbee2mqtt/Guesthouse 201 smoke', { smoke: false }))).toEqual(['Z-SMK smoke_clear']);
+  });
+});
+
+describe('Zigbee2MQTT input it cannot read', () => {
+  it('rejects with a reason, like any bad input', () => {
+    const reason = (topic: string, payload: string): string => {
+      try {
+        send(topic, payload);
+        return 'accepted';
+      } catch (err) {
+        return (err as { reason: string }).reason;
+      }
+    };
+    expect(reason('zigbee2mqtt/Guesthouse 201 smoke', '{not json')).toBe('not_json');
+    expect(reason('zigbee2mqtt/Guesthouse 201 smoke', '[{"smoke":true}]')).toBe('adapter_error');
+    expect(reason('zigbee2mqtt/Guesthouse 201 smoke', JSON.stringify({ smoke: false, pad: 'x'.repeat(20_000) }))).toBe('oversized');
+    expect(reason('zigbee2mqtt/Dorm side door/availability', 'maybe')).toBe('adapter_error');
+    expect(reason('zigbee2mqtt/bridge/state', '{"state":42}')).toBe('adapter_error');
+  });
+});
