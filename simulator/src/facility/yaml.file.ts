@@ -1,0 +1,95 @@
+/**
+ * Reads a YAML file and validates it with a zod schema, reporting every problem as
+ * `file:line: path: message` — the same approach as the server's facility loader (which the
+ * simulator may not import), so a bad scenario or registry is fixed in one pass.
+ */
+import { readFileSync } from 'node:fs';
+import { isAlias, isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, type Document } from 'yaml';
+import type { z } from 'zod';
+
+export type PathSegment = string | number;
+
+export interface FileProblem {
+  path: PathSegment[];
+  message: string;
+}
+
+/** A parsed document that can still tell the line of any path in it. */
+export interface LocatedYaml {
+  file: string;
+  data: unknown;
+  lineOf(path: readonly PathSegment[]): number | null;
+}
+
+export function formatPath(path: readonly PathSegment[]): string {
+  let out = '';
+  for (const seg of path) out += typeof seg === 'number' ? `[${seg}]` : out === '' ? seg : `.${seg}`;
+  return out || '(root)';
+}
+
+/** `file:line: path: message`, one line per problem, sorted by line. */
+export function formatProblems(doc: Pick<LocatedYaml, 'file' | 'lineOf'>, problems: readonly FileProblem[]): string[] {
+  return problems
+    .map((p) => ({ line: doc.lineOf(p.path), p }))
+    .sort((a, b) => (a.line ?? Infinity) - (b.line ?? Infinity))
+    .map(({ line, p }) => `${doc.file}${line === null ? '' : `:${line}`}: ${formatPath(p.path)}: ${p.message}`);
+}
+
+/** Parses a YAML file; a read or syntax error is returned as a problem list instead. */
+export function readYaml(file: string): LocatedYaml | string[] {
+  let source: string;
+  try {
+    source = readFileSync(file, 'utf8');
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    return [`${file}: cannot read: ${code === 'ENOENT' ? 'no such file' : (err as Error).message}`];
+  }
+  const lineCounter = new LineCounter();
+  const doc = parseDocument(source, { lineCounter, prettyErrors: false, uniqueKeys: true });
+  const first = doc.errors[0];
+  if (first) return [`${file}:${lineCounter.linePos(first.pos[0]).line}: (yaml syntax): ${first.message}`];
+  return {
+    file,
+    data: doc.toJS({ maxAliasCount: 1000 }),
+    lineOf: (path) => {
+      const offset = offsetOf(doc, path);
+      return offset === null ? null : lineCounter.linePos(offset).line;
+    },
+  };
+}
+
+/** Schema problems, one per zod issue; an unknown key is reported at that key. */
+export function zodProblems(error: z.ZodError): FileProblem[] {
+  return error.issues.flatMap((issue) => {
+    const at = issue.path.filter((s): s is PathSegment => typeof s !== 'symbol');
+    if (issue.code === 'unrecognized_keys') return issue.keys.map((key) => ({ path: [...at, key], message: `unknown key "${key}"` }));
+    if (issue.code === 'invalid_type' && /received undefined$/.test(issue.message)) return [{ path: at, message: `required (expected ${issue.expected})` }];
+    return [{ path: at, message: issue.message }];
+  });
+}
+
+/** Offset of the node at `path`, or of its nearest ancestor present in the document. */
+function offsetOf(doc: Document, path: readonly PathSegment[]): number | null {
+  let node: unknown = doc.contents;
+  let offset = rangeStart(node);
+  for (const seg of path) {
+    if (isAlias(node)) node = node.resolve(doc);
+    if (isMap(node)) {
+      const pair = node.items.find((it) => isPair(it) && isScalar(it.key) && String(it.key.value) === String(seg));
+      if (!pair) break;
+      offset = rangeStart(pair.key) ?? offset;
+      node = pair.value;
+    } else if (isSeq(node) && typeof seg === 'number' && node.items[seg] !== undefined) {
+      node = node.items[seg];
+      offset = rangeStart(node) ?? offset;
+    } else {
+      break;
+    }
+  }
+  return offset;
+}
+
+function rangeStart(node: unknown): number | null {
+  const range = (node as { range?: [number, number, number] } | null)?.range;
+  return range ? range[0] : null;
+}

@@ -1,0 +1,50 @@
+/**
+ * Normal operations for every sensor in the registry (issue 6 `run`): one ordered, infinite
+ * emission stream, the merge of each sensor's heartbeats, readings and door traffic. Pure: the
+ * facility, the seed and the virtual start time decide everything.
+ */
+import type { Sensor } from '../../../contract/index.ts';
+import type { SimFacility } from '../facility/facility.read.ts';
+import { sensorsOf } from '../facility/facility.read.ts';
+import type { Emission } from './emission.ts';
+import { analogReadings } from './normal.analog.ts';
+import { doorTraffic } from './normal.door.ts';
+import { heartbeats } from './normal.status.ts';
+import { createRng } from './prng.ts';
+import { mergeByTime } from './stream.merge.ts';
+
+export interface NormalOptions {
+  seed: number;
+  /** Virtual start, epoch ms. */
+  start: number;
+  /** Only this site's sensors (all sites when absent). */
+  siteId?: string;
+}
+
+type KindStreams = (sensor: Sensor, facility: SimFacility, opts: NormalOptions) => Iterable<Emission>[];
+
+// Dispatch by kind (STYLE.md: a table, not an if-ladder).
+const STREAMS: Readonly<Record<Sensor['kind'], KindStreams>> = {
+  gas: (s, _f, o) => [heartbeats(s, rng(o, s, 'status'), o.start), analogReadings(s, rng(o, s, 'reading'), o.start)],
+  co: (s, _f, o) => [heartbeats(s, rng(o, s, 'status'), o.start), analogReadings(s, rng(o, s, 'reading'), o.start)],
+  smoke: (s, _f, o) => [heartbeats(s, rng(o, s, 'status'), o.start)],
+  door: (s, f, o) => {
+    const timezone = f.sites.find((site) => site.id === s.siteId)?.timezone ?? 'UTC';
+    const schedule = s.schedule !== null && Object.hasOwn(f.schedules, s.schedule) ? f.schedules[s.schedule]! : null;
+    return [heartbeats(s, rng(o, s, 'status'), o.start), doorTraffic(s, { timezone, schedule }, rng(o, s, 'door'), o.start)];
+  },
+};
+
+function rng(opts: NormalOptions, sensor: Sensor, stream: string) {
+  return createRng(opts.seed, `normal/${sensor.id}/${stream}`);
+}
+
+/** The sensors normal operations drive. */
+export function normalSensors(facility: SimFacility, siteId?: string): Sensor[] {
+  return sensorsOf(facility, siteId);
+}
+
+export function normalOperations(facility: SimFacility, opts: NormalOptions): Generator<Emission> {
+  const streams = normalSensors(facility, opts.siteId).flatMap((sensor) => STREAMS[sensor.kind](sensor, facility, opts));
+  return mergeByTime(streams);
+}
