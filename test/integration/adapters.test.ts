@@ -1,0 +1,114 @@
+// Issue 7: device payloads published as the devices publish them — with mosquitto_pub, on each
+// adapter's own topic, through a real Mosquitto — reach the real server and are stored in real
+// InfluxDB as the same observations native topics produce; a Zigbee2MQTT gas alarm raises an alarm.
+import { execFile } from 'node:child_process';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DEMO_ACCOUNTS, SESSION_COOKIE, type AlarmListResponse, type HealthResponse } from '../../contract/index.ts';
+import { startInflux, startMosquitto, stopAllServices, type InfluxHandle, type InfluxRow, type MosquittoHandle } from '../support/services.ts';
+import { eventually, startVigil, type VigilHandle } from '../support/vigil.ts';
+
+const run = promisify(execFile);
+const FACILITY = path.resolve('test/fixtures/adapters/facility.yaml');
+const DB = 'vigil_adapters_test';
+
+let broker: MosquittoHandle;
+let influx: InfluxHandle;
+let vigil: VigilHandle;
+
+/** Publishes like a device: mosquitto_pub, a client we did not write, QoS 1. */
+const pub = (topic: string, payload: string | object) =>
+  run('mosquitto_pub', ['-h', '127.0.0.1', '-p', String(broker.port), '-q', '1', '-t', topic, '-m', typeof payload === 'string' ? payload : JSON.stringify(payload)]);
+
+/** Rows of an InfluxQL query once there are any. */
+const stored = (influxql: string, what: string): Promise<InfluxRow[]> =>
+  eventually(async () => {
+    const rows = await influx.query(influxql, DB);
+    return rows.length > 0 ? rows : null;
+  }, 15_000, what);
+
+/** `now` as Tasmota writes `Time`: local time in the site's zone, without a zone. */
+function tasmotaTime(now: number, timeZone: string): string {
+  return new Date(now).toLocaleString('sv-SE', { timeZone }).replace(' ', 'T');
+}
+
+beforeAll(async () => {
+  [broker, influx] = await Promise.all([startMosquitto(), startInflux()]);
+  vigil = await startVigil({ mqttUrl: broker.url, influxUrl: influx.url, influxDb: DB, env: { FACILITY_FILE: FACILITY, FLUSH_INTERVAL_MS: '100', VIGIL_DEMO: '1' } });
+  await eventually(async () => (await vigil.api<HealthResponse>('/api/health')).status === 200, 30_000, 'Vigil healthy');
+  // Subscriptions are made in one SUBSCRIBE on connect: once a native reading is stored, the
+  // adapters' exact topics are subscribed too.
+  const ts = Date.now();
+  await pub('vigil/a1/A-NATIVE-GAS/reading', { ts, value: 1, unit: '%LEL' });
+  await stored(`SELECT value FROM reading WHERE sensor = 'A-NATIVE-GAS'`, 'the warm-up reading');
+});
+
+afterAll(async () => {
+  await vigil?.stop();
+  await stopAllServices();
+});
+
+describe('device adapters end to end', () => {
+  // https://www.zigbee2mqtt.io/devices/JTQJ-BF-01LM_BW.html (gas, tamper, gas_density, sensitivity)
+  it('Zigbee2MQTT: {"gas": true} on zigbee2mqtt/<name> is stored as a gas event and a %LEL reading, and raises the critical gas alarm', async () => {
+    const sent = Date.now();
+    await pub('zigbee2mqtt/Kitchen gas', { gas: true, gas_density: 35, sensitivity: 'high', tamper: false, linkquality: 102 });
+    const events = await stored(`SELECT type, zone, kind FROM event WHERE sensor = 'A-Z2M-GAS' AND time >= ${sent - 1000}ms`, 'the gas event');
+    expect(events).toContainEqual(expect.objectContaining({ type: 'gas', zone: 'kitchen', kind: 'gas' }));
+    expect(events).toContainEqual(expect.objectContaining({ type: 'tamper_clear' }));
+    const readings = await stored(`SELECT value, unit FROM reading WHERE sensor = 'A-Z2M-GAS'`, 'the gas density');
+    expect(readings[0]).toMatchObject({ value: 35, unit: '%LEL' });
+
+    // The alarm lifecycle as history and charts read it (alarm_event).
+    const raised = await stored(`SELECT event, priority, condition FROM alarm_event WHERE sensor = 'A-Z2M-GAS'`, 'the alarm event');
+    expect(raised[0]).toMatchObject({ event: 'raised', priority: 'critical', condition: 'gas' });
+  });
+
+  // Issue 7 "Tests": for alarm payloads, the raised alarm — as the duty officer sees it, signed in (issue 4 sessions).
+  it('Zigbee2MQTT: the gas alarm is in GET /api/alarms for a signed-in duty officer', async () => {
+    const officer = DEMO_ACCOUNTS.find((a) => a.role === 'officer')!;
+    const login = await fetch(`${vigil.url}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: officer.username, password: officer.password }) });
+    expect(login.status).toBe(200);
+    const cookie = (login.headers.get('set-cookie') ?? '').split(';')[0]!;
+    expect(cookie.startsWith(`${SESSION_COOKIE}=`)).toBe(true);
+    // Republished as Zigbee2MQTT repeats state: the alarm stands once, whether or not the test above ran.
+    await pub('zigbee2mqtt/Kitchen gas', { gas: true, gas_density: 36 });
+    const alarms = await eventually(async () => {
+      const res = await vigil.api<AlarmListResponse>('/api/alarms', { headers: { cookie } });
+      return res.status === 200 && res.body.alarms.some((a) => a.sensorId === 'A-Z2M-GAS') ? res : null;
+    }, 10_000, 'the alarm in GET /api/alarms');
+    expect(alarms.body.alarms.filter((a) => a.sensorId === 'A-Z2M-GAS')).toHaveLength(1);
+    expect(alarms.body.alarms).toContainEqual(expect.objectContaining({ sensorId: 'A-Z2M-GAS', condition: 'gas', priority: 'critical', class: 'alarm' }));
+  });
+
+  // https://tasmota.github.io/docs/ADC/: {"Time":"2019-01-14T19:36:51","ANALOG":{"A0":1024}} — local time, raw ADC count
+  it('Tasmota: tele/<topic>/SENSOR with a raw A0 count is scaled to %LEL at the device time read in the site zone', async () => {
+    const now = Math.floor(Date.now() / 1000) * 1000 - 2000;
+    await pub('tele/tasmota_8C3D2E/SENSOR', `{"Time":"${tasmotaTime(now, 'Asia/Shanghai')}","ANALOG":{"A0":512}}`);
+    const rows = await stored(`SELECT value, unit, kind FROM reading WHERE sensor = 'A-TAS-GAS'`, 'the Tasmota reading');
+    expect(rows[0]).toMatchObject({ time: now, value: 50, unit: '%LEL', kind: 'gas' });
+  });
+
+  // https://esphome.io/components/binary_sensor/ (device_class door: ON = open); https://esphome.io/components/mqtt.html (state topic)
+  it('ESPHome: ON on <node>/binary_sensor/<door>/state is stored as the door opening', async () => {
+    await pub('office-node/binary_sensor/server_room_door/state', 'ON');
+    const rows = await stored(`SELECT type, zone FROM event WHERE sensor = 'A-ESP-DOOR'`, 'the ESPHome door event');
+    expect(rows[0]).toMatchObject({ type: 'open', zone: 'server-room' });
+  });
+
+  // esprfid/esp-rfid README-ADDON.md "Publish Access": a known but disabled badge is refused
+  it('esp-rfid: a disabled badge on <topic>/send is stored as access denied with the badge, whatever isKnown says', async () => {
+    const time = Math.floor(Date.now() / 1000) - 1;
+    await pub('/rfid/server-room/send', { type: 'access', time, isKnown: 'true', access: 'Disabled', username: 'Former contractor', uid: '7a2b9c1d', hostname: 'esp-rfid-server', doorName: 'Server room' });
+    const rows = await stored(`SELECT type, credential, detail FROM event WHERE sensor = 'A-RFID-DOOR'`, 'the access event');
+    expect(rows[0]).toMatchObject({ time: time * 1000, type: 'access_denied', credential: '7a2b9c1d', detail: 'Disabled: Former contractor' });
+  });
+
+  it('rejects an adapter payload it cannot make sense of with a reason, and goes on', async () => {
+    await pub('tele/tasmota_8C3D2E/SENSOR', '{"Time":"yesterday","ANALOG":{"A0":1}}');
+    await eventually(async () => /vigil_observations_rejected_total\{reason="adapter_error"\} [1-9]/.test(await (await fetch(`${vigil.url}/metrics`)).text()), 10_000, 'the adapter_error rejection counted');
+    await pub('office-node/binary_sensor/server_room_door/state', 'OFF');
+    await stored(`SELECT type FROM event WHERE sensor = 'A-ESP-DOOR' AND type = 'closed'`, 'the next message still stored');
+  });
+});
