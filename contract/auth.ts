@@ -106,9 +106,9 @@ export interface SessionView {
  * login screen may hint them. Production creates none.
  */
 export const DEMO_ACCOUNTS: readonly { username: string; password: string; role: Role; displayName: string }[] = [
-  { username: 'officer', password: 'demo-officer-vigil', role: 'officer', displayName: 'Demo duty officer' },
-  { username: 'manager', password: 'demo-manager-vigil', role: 'manager', displayName: 'Demo facility manager' },
-  { username: 'admin', password: 'demo-admin-vigil', role: 'admin', displayName: 'Demo administrator' },
+  { username: 'officer', password: 'demo-officer-password', role: 'officer', displayName: 'Demo duty officer' },
+  { username: 'manager', password: 'demo-manager-password', role: 'manager', displayName: 'Demo facility manager' },
+  { username: 'admin', password: 'demo-admin-password', role: 'admin', displayName: 'Demo administrator' },
 ];
 
 /** `GET /api/auth/config`: what the login screen may show before anyone is signed in. */

@@ -31,7 +31,14 @@ const envSchema = z.object({
   DATA_DIR: z.string().min(1).default('data'),
   FACILITY_FILE: z.string().min(1).default('config/facility.yaml'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  /** Legacy ingest key allowed to write every site; per-device keys come from `npm run vigil -- apikey create`. */
   INGEST_API_KEY: z.string().min(16, 'must be at least 16 characters').optional(),
+  /** Sessions end after this many minutes without a request (a control-room screen may want a long one). */
+  SESSION_IDLE_MIN: positiveInt.max(525_600, 'must be at most a year').default(480),
+  /** Login attempts per client address per minute (also the burst). */
+  LOGIN_RATE_PER_MIN: positiveInt.default(30),
+  /** POST /api/ingest requests per API key per second (twice that in a burst). */
+  INGEST_RATE_PER_S: positiveInt.default(100),
   FLUSH_INTERVAL_MS: positiveInt.max(1000, 'must be at most 1000 (points are stored within a second)').default(200),
   BATCH_MAX_POINTS: positiveInt.max(50_000).default(5000),
   INGEST_QUEUE_MAX: positiveInt.default(50_000),
@@ -62,7 +69,7 @@ const envSchema = z.object({
   CLIENT_DIST: z.string().default('client/dist'),
 });
 
-export type Config = Readonly<z.infer<typeof envSchema> & { ingestApiKey: string; embeddedBroker: boolean }>;
+export type Config = Readonly<z.infer<typeof envSchema> & { ingestApiKey: string | null; embeddedBroker: boolean }>;
 
 export class ConfigError extends Error {
   readonly code = 'CONFIG_INVALID';
@@ -83,14 +90,24 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   }
   const c = parsed.data;
   const problems: string[] = [];
-  if (!c.INGEST_API_KEY && !c.VIGIL_DEMO) problems.push('INGEST_API_KEY: required outside demo mode (VIGIL_DEMO=1) for POST /api/ingest');
   if (problems.length) throw new ConfigError(problems);
   return Object.freeze({
     ...c,
     DATA_DIR: path.resolve(c.DATA_DIR),
     FACILITY_FILE: path.resolve(c.FACILITY_FILE),
     CLIENT_DIST: path.resolve(c.CLIENT_DIST),
-    ingestApiKey: c.INGEST_API_KEY ?? DEMO_INGEST_API_KEY,
+    // Without INGEST_API_KEY outside demo mode, only per-device API keys are accepted.
+    ingestApiKey: c.INGEST_API_KEY ?? (c.VIGIL_DEMO ? DEMO_INGEST_API_KEY : null),
     embeddedBroker: c.MQTT_URL === undefined,
   });
+}
+
+/** What the command line (server/src/cli.ts) needs of the environment: the same variables and defaults as the server. */
+export function loadStorageConfig(env: NodeJS.ProcessEnv = process.env): { DATA_DIR: string; FACILITY_FILE: string; VIGIL_DEMO: boolean; MQTT_USERNAME?: string | undefined } {
+  const present = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
+  const parsed = envSchema.pick({ DATA_DIR: true, FACILITY_FILE: true, VIGIL_DEMO: true, MQTT_USERNAME: true }).safeParse(present);
+  if (!parsed.success) {
+    throw new ConfigError(parsed.error.issues.map((i) => `${i.path.join('.')}=${JSON.stringify(present[String(i.path[0])] ?? '')}: ${i.message}`));
+  }
+  return { ...parsed.data, DATA_DIR: path.resolve(parsed.data.DATA_DIR), FACILITY_FILE: path.resolve(parsed.data.FACILITY_FILE) };
 }

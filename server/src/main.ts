@@ -13,7 +13,8 @@ import { nativeDecoder } from './domain/observation.decode.ts';
 import { createDeviceDecoders } from './domain/adapters/index.ts';
 import { FacilityError, loadFacility } from './services/facility.loader.ts';
 import { openDatabase } from './adapters/sqlite.database.ts';
-import { SqliteOutbox, outboxMigration } from './adapters/sqlite.outbox.ts';
+import { MIGRATIONS } from './adapters/sqlite.migrations.ts';
+import { SqliteOutbox } from './adapters/sqlite.outbox.ts';
 import { InfluxClient } from './adapters/influx.client.ts';
 import { ensureSchema } from './adapters/influx.schema.ts';
 import { InfluxHistory } from './adapters/influx.history.ts';
@@ -25,16 +26,29 @@ import { RejectionLog } from './services/rejection.log.ts';
 import { AlarmService } from './services/alarm.service.ts';
 import { DEFAULT_ENGINE_SETTINGS } from './domain/alarm/index.ts';
 import { alarmEventLine } from './domain/line-protocol.ts';
-import { SqliteAlarmStore, alarmsMigration } from './adapters/sqlite.alarms.ts';
-import { SqliteAuditLog, auditMigration } from './adapters/sqlite.audit.ts';
+import { SqliteAlarmStore } from './adapters/sqlite.alarms.ts';
+import { SqliteAuditLog } from './adapters/sqlite.audit.ts';
 import { SocketHub } from './adapters/socketio.hub.ts';
 import { WebhookNotifier } from './adapters/webhook.notifier.ts';
-import { alarmsRouter } from './http/alarms.router.ts';
-import { noSessionAccess } from './http/access.ts';
+import { alarmsRouter, type AccessControl } from './http/alarms.router.ts';
+import { SqliteSessionStore, SqliteUserStore } from './adapters/sqlite.users.ts';
+import { SqliteApiKeyStore, SqliteDeviceStore } from './adapters/sqlite.devices.ts';
+import { AuthService } from './services/auth.service.ts';
+import { RateLimiter } from './services/auth.rate-limit.ts';
+import { UsersService } from './services/users.service.ts';
+import { ApiKeyService, DeviceCredentialService } from './services/device-credentials.service.ts';
+import { DeviceTopics } from './services/device-credentials.topics.ts';
+import { BrokerPolicy } from './services/device-credentials.broker.ts';
+import { currentUser, requirePermission, sessionMiddleware, socketAuth } from './http/auth.middleware.ts';
+import { authRouter } from './http/auth.router.ts';
+import { usersRouter } from './http/users.router.ts';
+import { devicesRouter } from './http/devices.router.ts';
+import { securityHeaders } from './http/security.ts';
+import { DEMO_ACCOUNTS } from '../../contract/index.ts';
 import express from 'express';
 import path from 'node:path';
 import { DrillService } from './services/drill.service.ts';
-import { SqliteDrillStore, drillsMigration } from './adapters/sqlite.drills.ts';
+import { SqliteDrillStore } from './adapters/sqlite.drills.ts';
 import { ScenarioFiles } from './adapters/scenario.files.ts';
 import { SimulatorRunner } from './adapters/simulator.runner.ts';
 import { drillsRouter } from './http/drills.router.ts';
@@ -102,7 +116,7 @@ export async function main(): Promise<void> {
   logger.info({ file: config.FACILITY_FILE, sites: registry.facility.sites.length, sensors: registry.allSensors().length }, 'facility loaded');
 
   const metrics = createMetrics();
-  const db = openDatabase(config.DATA_DIR, [outboxMigration, alarmsMigration, auditMigration, drillsMigration]);
+  const db = openDatabase(config.DATA_DIR, MIGRATIONS);
   const influx = new InfluxClient({ url: config.INFLUX_URL, db: config.INFLUX_DB, username: config.INFLUX_USERNAME, password: config.INFLUX_PASSWORD });
   void ensureSchemaInBackground(influx, config, logger.child({ component: 'influx' }));
 
@@ -152,9 +166,29 @@ export async function main(): Promise<void> {
   // Alarms: the engine behind the service, state in SQLite, changes pushed over Socket.IO.
   const alarmLog = logger.child({ component: 'alarms' });
   const audit = new SqliteAuditLog(db);
+
+  // People, sessions and device credentials (issue 4).
+  const authLog = logger.child({ component: 'auth' });
+  const userStore = new SqliteUserStore(db);
+  const sessionStore = new SqliteSessionStore(db);
+  const auth = new AuthService(userStore, sessionStore, audit, systemClock, {
+    idleMs: config.SESSION_IDLE_MIN * 60_000,
+    addressLimiter: new RateLimiter({ burst: config.LOGIN_RATE_PER_MIN, perSecond: config.LOGIN_RATE_PER_MIN / 60 }, systemClock),
+  });
+  const users = new UsersService(userStore, sessionStore, audit, systemClock, undefined, (u) => auth.forgetFailures(u));
+  const deviceTopics = new DeviceTopics(registry);
+  const apiKeys = new ApiKeyService(new SqliteApiKeyStore(db), registry, audit, systemClock, config.ingestApiKey);
+  const deviceCredentials = new DeviceCredentialService(new SqliteDeviceStore(db), registry, deviceTopics, audit, systemClock);
+  const brokerPolicy = new BrokerPolicy(deviceTopics, deviceCredentials, { allowAnonymous: config.VIGIL_DEMO });
+  if (config.VIGIL_DEMO) {
+    const created = await users.ensureDemoAccounts();
+    authLog.info({ created, accounts: DEMO_ACCOUNTS.map((a) => `${a.username} / ${a.password} (${a.role})`) }, 'demo mode: sign in with a demo account (production creates none)');
+  }
+  const sessionPurge = setInterval(() => auth.purgeSessions(), 3_600_000).unref();
+  const access: AccessControl = { requirePermission, actorOf: currentUser };
   const server = http.createServer();
   const alarmsRef: { service?: AlarmService } = {};
-  const hub = new SocketHub(server, { snapshot: () => alarmsRef.service!.snapshot(), logger: logger.child({ component: 'realtime' }) });
+  const hub = new SocketHub(server, { snapshot: () => alarmsRef.service!.snapshot(), authorize: socketAuth(auth), logger: logger.child({ component: 'realtime' }) });
   const alarms = new AlarmService({
     registry,
     settings: { ...DEFAULT_ENGINE_SETTINGS, escalationS: config.ESCALATION_S },
@@ -181,14 +215,16 @@ export async function main(): Promise<void> {
   alarmLog.info({ open: alarms.snapshot().alarms.length, seq: alarms.currentSeq }, 'alarm state restored');
 
   let broker: EmbeddedBroker | null = null;
-  if (config.embeddedBroker) broker = await startEmbeddedBroker(config.HOST, config.MQTT_PORT, logger.child({ component: 'broker' }));
+  if (config.embeddedBroker) broker = await startEmbeddedBroker(config.HOST, config.MQTT_PORT, logger.child({ component: 'broker' }), brokerPolicy);
+  // On the embedded broker Vigil signs in with credentials made at start; elsewhere with MQTT_USERNAME/MQTT_PASSWORD.
+  const mqttCredential = config.embeddedBroker ? brokerPolicy.internalCredential : { username: config.MQTT_USERNAME, password: config.MQTT_PASSWORD };
   const mqttUrl = config.MQTT_URL ?? `mqtt://127.0.0.1:${broker!.port}`;
   const mqttLog = logger.child({ component: 'mqtt' });
   const subscriber = new MqttSubscriber({
     url: mqttUrl,
     clientId: config.MQTT_CLIENT_ID,
-    username: config.MQTT_USERNAME,
-    password: config.MQTT_PASSWORD,
+    username: mqttCredential.username,
+    password: mqttCredential.password,
     topics: ingest.subscriptions(),
     onMessage: (topic, payload, done) => {
       const received = performance.now();
@@ -203,10 +239,9 @@ export async function main(): Promise<void> {
     onConnection: (up) => metrics.mqttConnected.set(up ? 1 : 0),
     logger: mqttLog,
   });
-  const access = noSessionAccess;
   const history = new InfluxHistory(influx);
   const scenarios = new ScenarioFiles(path.join(ROOT, 'simulator/scenarios'));
-  const simulator = new SimulatorRunner({ root: ROOT, brokerUrl: mqttUrl, facilityFile: config.FACILITY_FILE, logger: logger.child({ component: 'drills' }) });
+  const simulator = new SimulatorRunner({ root: ROOT, brokerUrl: mqttUrl, facilityFile: config.FACILITY_FILE, ...(config.embeddedBroker ? brokerPolicy.drillCredential : {}), logger: logger.child({ component: 'drills' }) });
   const drills = new DrillService(
     new SqliteDrillStore(db),
     scenarios,
@@ -222,6 +257,7 @@ export async function main(): Promise<void> {
   );
   const startedAt = Date.now();
   const app = createApp({
+    middleware: [securityHeaders(), sessionMiddleware(auth)],
     routers: [
       healthRouter({
         brokerConnected: () => subscriber.connected,
@@ -236,7 +272,10 @@ export async function main(): Promise<void> {
       reportsRouter(new ReportService(alarms), access),
       drillsRouter(drills, access, express.json({ limit: '256kb' }), () => scenarios.list()),
       alarmsRouter(alarms, audit, access, express.json({ limit: '64kb' })),
-      ingestRouter(ingest, registry, rejections, config.ingestApiKey),
+      ingestRouter(ingest, registry, rejections, apiKeys, new RateLimiter({ burst: 2 * config.INGEST_RATE_PER_S, perSecond: config.INGEST_RATE_PER_S }, systemClock)),
+      authRouter(auth, { demo: config.VIGIL_DEMO }),
+      usersRouter(users),
+      devicesRouter(apiKeys, deviceCredentials),
     ],
     metrics: metrics.registry,
     planFiles: loaded.planFiles,
@@ -257,6 +296,7 @@ export async function main(): Promise<void> {
     stopping = true;
     logger.info({ signal }, 'shutting down');
     clearInterval(outboxTimer);
+    clearInterval(sessionPurge);
     for (const t of alarmTimers) clearInterval(t);
     simulator.stopAll();
     alarms.persistRuleStates();

@@ -16,6 +16,8 @@ const DB = 'vigil_alarms_test';
 let broker: MosquittoHandle;
 let influx: InfluxHandle;
 let vigil: VigilHandle;
+/** An officer's session: Socket.IO refuses connections without one (issue 4). */
+let cookie: string;
 
 type Client = Socket<ServerToClientEvents, ClientToServerEvents>;
 interface Watcher {
@@ -26,7 +28,7 @@ interface Watcher {
 const watchers: Watcher[] = [];
 
 function watch(): Promise<Watcher> {
-  const socket: Client = io(vigil.url, { transports: ['websocket'], reconnection: false });
+  const socket: Client = io(vigil.url, { transports: ['websocket'], reconnection: false, extraHeaders: { cookie } });
   const w: Watcher = { socket, snapshot: null, events: [] };
   watchers.push(w);
   socket.on('alarm', (e) => w.events.push(e));
@@ -45,6 +47,8 @@ const pub = (topic: string, payload: unknown) =>
 beforeAll(async () => {
   [broker, influx] = await Promise.all([startMosquitto(), startInflux()]);
   vigil = await startVigil({ mqttUrl: broker.url, influxUrl: influx.url, influxDb: DB, env: { FACILITY_FILE: FACILITY } });
+  await vigil.addUser('officer1', 'officer');
+  cookie = await vigil.login('officer1');
 });
 
 afterAll(async () => {

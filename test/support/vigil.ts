@@ -2,6 +2,7 @@
  * Runs the real Vigil server (`tsx server/src/main.ts`) as a child process for integration and
  * e2e tests: stop (SIGTERM), kill -9 and start again with the same data directory.
  */
+import { execFile } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -31,6 +32,33 @@ export interface VigilHandle {
   stop(): Promise<void>;
   kill(): Promise<void>;
   api<T = unknown>(pathname: string, init?: RequestInit): Promise<{ status: number; body: T }>;
+  /** Runs `npm run vigil -- <args>` (server/src/cli.ts) against this server's DATA_DIR and FACILITY_FILE. */
+  cli(args: string[], stdin?: string): Promise<CliResult>;
+  /** Creates an account through the CLI (issue 4: first setup); throws when the CLI refuses. */
+  addUser(username: string, role: 'officer' | 'manager' | 'admin', password?: string): Promise<void>;
+  /** Signs in; resolves to the `Cookie` header value (`vigil_session=...`), throws when refused. */
+  login(username: string, password?: string): Promise<string>;
+}
+
+export interface CliResult {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+/** The password addUser/login use when none is given. */
+export const TEST_PASSWORD = 'test-password-0123';
+
+/** Runs the CLI with the given environment; never throws for a non-zero exit. */
+export function runVigilCli(args: string[], env: NodeJS.ProcessEnv, stdin?: string): Promise<CliResult> {
+  return new Promise((resolve, reject) => {
+    const child = execFile(process.execPath, ['--import', 'tsx', path.join(ROOT, 'server/src/cli.ts'), ...args], { cwd: ROOT, env, timeout: 30_000 }, (err, stdout, stderr) => {
+      const code = err ? (typeof err.code === 'number' ? err.code : null) : 0;
+      if (code === null) return reject(err);
+      resolve({ code, stdout, stderr });
+    });
+    child.stdin?.end(stdin ?? '');
+  });
 }
 
 export async function startVigil(opts: VigilOptions): Promise<VigilHandle> {
@@ -76,6 +104,18 @@ export async function startVigil(opts: VigilOptions): Promise<VigilHandle> {
     start: () => proc.start(),
     stop: () => proc.stop(),
     kill: () => proc.kill(),
+    cli: (args, stdin) => runVigilCli(args, env, stdin),
+    async addUser(username, role, password = TEST_PASSWORD) {
+      const r = await runVigilCli(['user', 'add', username, '--role', role, '--password-stdin'], env, `${password}\n`);
+      if (r.code !== 0) throw new Error(`vigil user add ${username} failed (${r.code}): ${r.stderr}`);
+    },
+    async login(username, password = TEST_PASSWORD) {
+      const res = await fetch(`${url}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username, password }) });
+      if (!res.ok) throw new Error(`login as ${username} answered ${res.status}: ${await res.text()}`);
+      const cookie = res.headers.get('set-cookie')?.split(';')[0];
+      if (!cookie) throw new Error('login set no cookie');
+      return cookie;
+    },
     async api<T>(pathname: string, init?: RequestInit) {
       const res = await fetch(`${url}${pathname}`, init);
       const text = await res.text();

@@ -43,6 +43,7 @@ interface Row {
 
 export class SqliteAuditLog implements AuditLog {
   private readonly insert;
+  private readonly head;
   private last: { id: number; hash: string };
 
   constructor(
@@ -50,12 +51,15 @@ export class SqliteAuditLog implements AuditLog {
     private readonly now: () => number = Date.now,
   ) {
     this.insert = db.prepare('INSERT INTO audit (id, at, actor, action, target, detail, hash) VALUES (?, ?, ?, ?, ?, ?, ?)');
-    const row = db.prepare('SELECT id, hash FROM audit ORDER BY id DESC LIMIT 1').get() as { id: number; hash: string } | undefined;
-    this.last = row ?? { id: 0, hash: GENESIS };
+    this.head = db.prepare('SELECT id, hash FROM audit ORDER BY id DESC LIMIT 1');
+    this.last = (this.head.get() as { id: number; hash: string } | undefined) ?? { id: 0, hash: GENESIS };
   }
 
   /** Appends within the caller's transaction when there is one (better-sqlite3 nests). */
   append(e: AuditInput): void {
+    // The head is read each time, not cached: the command line (`npm run vigil -- user ...`)
+    // appends to the same trail while the server runs. A one-row index lookup.
+    this.last = (this.head.get() as { id: number; hash: string } | undefined) ?? { id: 0, hash: GENESIS };
     const id = this.last.id + 1;
     const at = e.at ?? this.now();
     const detail = JSON.stringify(e.detail ?? null);

@@ -1,13 +1,15 @@
 /** The Express application: API routers, metrics, the built dashboard and floor plans, one error handler. */
 import fs from 'node:fs';
 import path from 'node:path';
-import express, { type ErrorRequestHandler, type Router } from 'express';
+import express, { type ErrorRequestHandler, type RequestHandler, type Router } from 'express';
 import type { Registry as PromRegistry } from 'prom-client';
 import type { ApiError } from '../../../contract/index.ts';
 import { HttpError } from '../errors.ts';
 import type { Logger } from '../logger.ts';
 
 export interface AppParts {
+  /** Run first on every request: security headers, the session (issue 4). */
+  middleware?: RequestHandler[];
   routers: Router[];
   metrics: PromRegistry;
   planFiles: Map<string, string>;
@@ -19,6 +21,7 @@ export function createApp(p: AppParts): express.Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', 'loopback');
+  for (const m of p.middleware ?? []) app.use(m);
 
   app.get('/metrics', async (_req, res) => {
     res.set('content-type', p.metrics.contentType).send(await p.metrics.metrics());

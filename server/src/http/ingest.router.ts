@@ -1,37 +1,43 @@
-import crypto from 'node:crypto';
 import express, { Router, type RequestHandler } from 'express';
 import { ingestBodySchema, type RejectionsResponse } from '../../../contract/index.ts';
 import type { Registry } from '../domain/registry.ts';
 import { HttpError, badRequest } from '../errors.ts';
+import type { RateLimiter } from '../services/auth.rate-limit.ts';
+import type { IngestGrant, IngestKeyVerifier } from '../services/device-credentials.service.ts';
 import type { IngestService } from '../services/ingest.service.ts';
 import type { RejectionLog } from '../services/rejection.log.ts';
 
 /** HTTP ingest bodies larger than this answer 413. */
 export const INGEST_BODY_LIMIT = '4mb';
 
-function sameSecret(a: string, b: string): boolean {
-  const ha = crypto.createHash('sha256').update(a).digest();
-  const hb = crypto.createHash('sha256').update(b).digest();
-  return crypto.timingSafeEqual(ha, hb);
-}
-
-/** Bearer API key: 401 when missing, 403 when wrong. */
-export function requireApiKey(key: string): RequestHandler {
-  return (req, _res, next) => {
+/**
+ * Bearer API key (issue 4 "Devices"): 401 when missing, 403 when unknown or revoked; the key's
+ * scope goes to `res.locals.ingestGrant`. With a limiter, each key may send `burst` requests at
+ * once and `perSecond` after that (429 beyond).
+ */
+export function requireApiKey(keys: IngestKeyVerifier, limiter?: RateLimiter): RequestHandler {
+  return (req, res, next) => {
     const header = req.get('authorization');
     const match = header ? /^Bearer\s+(.+)$/i.exec(header) : null;
     if (!match) return next(new HttpError(401, 'UNAUTHENTICATED', 'missing "Authorization: Bearer <api key>"'));
-    if (!sameSecret(match[1]!.trim(), key)) return next(new HttpError(403, 'FORBIDDEN', 'API key not accepted'));
+    const grant = keys.verify(match[1]!.trim());
+    if (!grant) return next(new HttpError(403, 'FORBIDDEN', 'API key not accepted'));
+    if (limiter && !limiter.take(grant.keyId)) {
+      res.set('retry-after', String(Math.max(1, limiter.retryAfterS(grant.keyId))));
+      return next(new HttpError(429, 'RATE_LIMITED', 'too many ingest requests for this API key; slow down'));
+    }
+    (res.locals as { ingestGrant?: IngestGrant }).ingestGrant = grant;
     next();
   };
 }
 
-export function ingestRouter(ingest: IngestService, registry: Registry, rejections: RejectionLog, apiKey: string): Router {
+export function ingestRouter(ingest: IngestService, registry: Registry, rejections: RejectionLog, keys: IngestKeyVerifier, limiter?: RateLimiter): Router {
   const router = Router();
-  router.post('/api/ingest', requireApiKey(apiKey), express.json({ limit: INGEST_BODY_LIMIT }), async (req, res) => {
+  router.post('/api/ingest', requireApiKey(keys, limiter), express.json({ limit: INGEST_BODY_LIMIT }), async (req, res) => {
     const body = ingestBodySchema.safeParse(req.body);
     if (!body.success) throw badRequest('body must be {"observations": [...]}', body.error.issues.map((i) => `${i.path.join('.') || 'body'}: ${i.message}`));
-    const result = await ingest.handleHttpItems(body.data.observations, (id) => registry.sensor(id)?.siteId);
+    const grant = (res.locals as { ingestGrant?: IngestGrant }).ingestGrant;
+    const result = await ingest.handleHttpItems(body.data.observations, (id) => registry.sensor(id)?.siteId, grant?.allows);
     res.status(202).json(result);
   });
   router.get('/api/ingest/rejections', (req, res) => {

@@ -82,15 +82,18 @@ export class IngestService {
 
   /**
    * Items of `POST /api/ingest`. Resolves once the accepted ones are durable, so a 202 means
-   * stored (or safely queued in the outbox).
+   * stored (or safely queued in the outbox). Items `allowed` refuses are rejected as `forbidden`.
    */
-  handleHttpItems(items: unknown[], siteOf: (sensorId: string) => string | undefined): Promise<IngestResult> {
+  handleHttpItems(items: unknown[], siteOf: (sensorId: string) => string | undefined, allowed?: (siteId: string, sensorId: string) => boolean): Promise<IngestResult> {
     const ctx = this.context('http');
     const observations: Observation[] = [];
     const result: IngestResult = { accepted: 0, rejected: 0, rejections: [] };
     items.forEach((item, index) => {
       try {
-        observations.push(normaliseItem(this.httpTopic(item, siteOf), item, ctx));
+        const topic = this.httpTopic(item, siteOf);
+        // The API key's scope (issue 4): a key may write only its own sites or sensors.
+        if (allowed && !allowed(topic.siteId, topic.sensorId)) throw new DecodeError('forbidden', `this API key may not write sensor ${topic.sensorId} of site ${topic.siteId}`);
+        observations.push(normaliseItem(topic, item, ctx));
       } catch (err) {
         if (!(err instanceof DecodeError)) throw err;
         result.rejections.push({ index, reason: err.reason, detail: err.message });

@@ -1,0 +1,13 @@
+/**
+ * Every schema migration of the embedded store, in order. The server (main.ts) and the command
+ * line (cli.ts) open the same database and must agree on what each `user_version` means, so the
+ * list lives here, once. Append new migrations at the end; never reorder or remove one.
+ */
+import type { Migration } from './sqlite.database.ts';
+import { outboxMigration } from './sqlite.outbox.ts';
+import { alarmsMigration } from './sqlite.alarms.ts';
+import { auditMigration } from './sqlite.audit.ts';
+import { drillsMigration } from './sqlite.drills.ts';
+import { authMigration } from './sqlite.users.ts';
+
+export const MIGRATIONS: readonly Migration[] = [outboxMigration, alarmsMigration, auditMigration, drillsMigration, authMigration];

@@ -1,0 +1,89 @@
+/**
+ * Device credentials on the command line (issue 4 "Devices"):
+ * `apikey create|list|revoke` for HTTP ingest, `device add|list|revoke` for MQTT. Secrets are
+ * printed once, at creation.
+ */
+import { Command } from 'commander';
+import { idSchema, type ApiKeyScope, type ApiKeyView, type DeviceView } from '../../../contract/index.ts';
+import { CliError } from './cli.errors.ts';
+import type { CliContext } from './context.ts';
+
+function idList(value: string, what: string): string[] {
+  const ids = value.split(',').map((s) => s.trim()).filter(Boolean);
+  if (ids.length === 0) throw new CliError('USAGE', `${what}: give at least one id`);
+  for (const id of ids) if (!idSchema.safeParse(id).success) throw new CliError('USAGE', `${what}: "${id}" is not a valid id`);
+  return ids;
+}
+
+const date = (ms: number | null): string => (ms === null ? '-' : new Date(ms).toISOString().replace(/\.\d+Z$/, 'Z'));
+const scopeText = (s: ApiKeyScope): string => ('sites' in s ? `sites: ${s.sites.join(',')}` : `sensors: ${s.sensors.join(',')}`);
+const keyLine = (k: ApiKeyView): string => `${k.id}  ${k.revokedAt ? 'REVOKED' : 'active '}  ${scopeText(k.scope)}  last used ${date(k.lastUsedAt)}  "${k.name}"\n`;
+const deviceLine = (d: DeviceView): string => `${d.sensorId}  ${d.revokedAt ? 'REVOKED' : 'active '}  publishes ${d.publish.join(' ') || '(sensor no longer in the registry)'}\n`;
+
+export function apiKeyCommands(ctx: () => CliContext): Command {
+  const apikey = new Command('apikey').description('API keys for POST /api/ingest, scoped to sites or sensors');
+
+  apikey
+    .command('create <name>')
+    .description('create a key; it is printed once and stored only as a hash')
+    .option('--sites <ids>', 'comma-separated site ids the key may write')
+    .option('--sensors <ids>', 'comma-separated sensor ids the key may write')
+    .action((name: string, o: { sites?: string; sensors?: string }) => {
+      if ((o.sites === undefined) === (o.sensors === undefined)) throw new CliError('USAGE', 'give exactly one of --sites or --sensors');
+      const scope: ApiKeyScope = o.sites !== undefined ? { sites: idList(o.sites, '--sites') } : { sensors: idList(o.sensors!, '--sensors') };
+      const c = ctx();
+      const { apiKey, key } = c.apiKeys().create(c.actor, name, scope);
+      c.io.err(`created API key ${apiKey.id} (${scopeText(apiKey.scope)}). Store it now: it is not shown again.\nUse it as: Authorization: Bearer <key>\n`);
+      c.io.out(`${key}\n`);
+    });
+
+  apikey
+    .command('list')
+    .description('every key (never the secrets)')
+    .action(() => {
+      const c = ctx();
+      const keys = c.apiKeys().list();
+      c.io.out(keys.length ? keys.map(keyLine).join('') : 'no API keys\n');
+    });
+
+  apikey
+    .command('revoke <id>')
+    .description('refuse the key from now on')
+    .action((id: string) => {
+      const c = ctx();
+      c.io.out(keyLine(c.apiKeys().revoke(c.actor, id)));
+    });
+  return apikey;
+}
+
+export function deviceCommands(ctx: () => CliContext): Command {
+  const device = new Command('device').description('MQTT credentials per device (re-run mosquitto-config for an external Mosquitto)');
+
+  device
+    .command('add <sensorId>')
+    .description('issue MQTT credentials for a registered sensor; the password is printed once')
+    .action(async (sensorId: string) => {
+      const c = ctx();
+      const { device: d, password } = await c.devices().add(c.actor, sensorId);
+      c.io.err(`MQTT credentials for ${d.sensorId}; it may publish to ${d.publish.join(' ')}. Store the password now: it is not shown again.\n`);
+      c.io.out(`username: ${d.username}\npassword: ${password}\n`);
+    });
+
+  device
+    .command('list')
+    .description('devices with MQTT credentials')
+    .action(() => {
+      const c = ctx();
+      const list = c.devices().list();
+      c.io.out(list.length ? list.map(deviceLine).join('') : 'no device credentials\n');
+    });
+
+  device
+    .command('revoke <sensorId>')
+    .description('refuse the device\'s credentials from its next connection on')
+    .action((sensorId: string) => {
+      const c = ctx();
+      c.io.out(deviceLine(c.devices().revoke(c.actor, sensorId)));
+    });
+  return device;
+}

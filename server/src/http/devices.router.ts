@@ -1,0 +1,70 @@
+/**
+ * Device credentials (issue 4 "Devices"; permission `admin.devices`). Secrets are in the creation
+ * answer only.
+ * - `GET /api/apikeys` → ApiKeyView[]; `POST /api/apikeys` (apiKeyCreateBodySchema) → 201 ApiKeyCreatedResponse;
+ *   `DELETE /api/apikeys/:id` → ApiKeyView (revoked)
+ * - `GET /api/devices` → DeviceView[]; `POST /api/devices` (deviceCreateBodySchema) → 201 DeviceCreatedResponse;
+ *   `DELETE /api/devices/:sensorId` → DeviceView (revoked)
+ */
+import { Router } from 'express';
+import { apiKeyCreateBodySchema, deviceCreateBodySchema, type ApiKeyCreatedResponse, type ApiKeyView, type DeviceCreatedResponse, type DeviceView } from '../../../contract/index.ts';
+import type { ApiKeyService, DeviceCredentialService } from '../services/device-credentials.service.ts';
+import { currentUser, handleAuthErrors, requirePermission } from './auth.middleware.ts';
+import { jsonBody, parseBody } from './auth.router.ts';
+
+export function devicesRouter(apiKeys: ApiKeyService, devices: DeviceCredentialService): Router {
+  const router = Router();
+  const admin = requirePermission('admin.devices');
+
+  router.get('/api/apikeys', admin, (_req, res) => {
+    const body: ApiKeyView[] = apiKeys.list();
+    res.json(body);
+  });
+
+  router.post(
+    '/api/apikeys',
+    admin,
+    jsonBody,
+    handleAuthErrors((req, res) => {
+      const body = parseBody(apiKeyCreateBodySchema, req.body);
+      const scope = body.sites ? { sites: body.sites } : { sensors: body.sensors ?? [] };
+      const created: ApiKeyCreatedResponse = apiKeys.create(currentUser(req, res).username, body.name, scope);
+      res.status(201).set('cache-control', 'no-store').json(created);
+    }),
+  );
+
+  router.delete(
+    '/api/apikeys/:id',
+    admin,
+    handleAuthErrors((req, res) => {
+      const body: ApiKeyView = apiKeys.revoke(currentUser(req, res).username, String(req.params.id));
+      res.json(body);
+    }),
+  );
+
+  router.get('/api/devices', admin, (_req, res) => {
+    const body: DeviceView[] = devices.list();
+    res.json(body);
+  });
+
+  router.post(
+    '/api/devices',
+    admin,
+    jsonBody,
+    handleAuthErrors(async (req, res) => {
+      const body = parseBody(deviceCreateBodySchema, req.body);
+      const created: DeviceCreatedResponse = await devices.add(currentUser(req, res).username, body.sensorId);
+      res.status(201).set('cache-control', 'no-store').json(created);
+    }),
+  );
+
+  router.delete(
+    '/api/devices/:sensorId',
+    admin,
+    handleAuthErrors((req, res) => {
+      const body: DeviceView = devices.revoke(currentUser(req, res).username, String(req.params.sensorId));
+      res.json(body);
+    }),
+  );
+  return router;
+}

@@ -1,0 +1,74 @@
+/**
+ * Account and session administration (issue 4; permission `admin.users`):
+ * - `GET /api/users` → UserAdminView[]; `POST /api/users` (userCreateBodySchema) → 201 UserAdminView
+ * - `POST /api/users/:username/{disable,enable,unlock}` → UserAdminView
+ * - `POST /api/users/:username/reset-password` (passwordResetBodySchema) → UserAdminView
+ * - `GET /api/sessions` → SessionView[]; `DELETE /api/sessions/:id` → 204
+ */
+import { Router } from 'express';
+import { passwordResetBodySchema, userCreateBodySchema, type SessionView, type UserAdminView } from '../../../contract/index.ts';
+import { badRequest } from '../errors.ts';
+import type { UsersService } from '../services/users.service.ts';
+import { currentUser, handleAuthErrors, requirePermission } from './auth.middleware.ts';
+import { jsonBody, parseBody } from './auth.router.ts';
+
+export function usersRouter(users: UsersService): Router {
+  const router = Router();
+  const admin = requirePermission('admin.users');
+
+  router.get('/api/users', admin, (_req, res) => {
+    const body: UserAdminView[] = users.list();
+    res.set('cache-control', 'no-store').json(body);
+  });
+
+  router.post(
+    '/api/users',
+    admin,
+    jsonBody,
+    handleAuthErrors(async (req, res) => {
+      const body = parseBody(userCreateBodySchema, req.body);
+      const created: UserAdminView = await users.create(currentUser(req, res).username, body);
+      res.status(201).json(created);
+    }),
+  );
+
+  const simple = { disable: users.disable.bind(users), enable: users.enable.bind(users), unlock: users.unlock.bind(users) } as const;
+  for (const [action, run] of Object.entries(simple)) {
+    router.post(
+      `/api/users/:username/${action}`,
+      admin,
+      handleAuthErrors((req, res) => {
+        const body: UserAdminView = run(currentUser(req, res).username, String(req.params.username));
+        res.json(body);
+      }),
+    );
+  }
+
+  router.post(
+    '/api/users/:username/reset-password',
+    admin,
+    jsonBody,
+    handleAuthErrors(async (req, res) => {
+      const body = parseBody(passwordResetBodySchema, req.body);
+      const updated: UserAdminView = await users.resetPassword(currentUser(req, res).username, String(req.params.username), body.password);
+      res.json(updated);
+    }),
+  );
+
+  router.get('/api/sessions', admin, (_req, res) => {
+    const body: SessionView[] = users.listSessions();
+    res.set('cache-control', 'no-store').json(body);
+  });
+
+  router.delete(
+    '/api/sessions/:id',
+    admin,
+    handleAuthErrors((req, res) => {
+      const id = Number(req.params.id);
+      if (!Number.isSafeInteger(id) || id < 1) throw badRequest('session id must be a positive integer');
+      users.revokeSession(currentUser(req, res).username, id);
+      res.status(204).end();
+    }),
+  );
+  return router;
+}

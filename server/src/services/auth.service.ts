@@ -1,0 +1,214 @@
+/**
+ * Signing in and out, sessions, and password change (issue 4 "People").
+ *
+ * - Passwords: scrypt (auth.password.ts); an unknown username costs the same time as a wrong
+ *   password, and fails and locks out the same way, so neither timing nor lockout tells an
+ *   attacker which usernames exist.
+ * - Sessions: a 256-bit random token in the cookie, only its SHA-256 stored; expiry after
+ *   `idleMs` without a request; revocable (logout, admin, password change, disabled account).
+ * - Brute force: a token bucket per client address, and the account lockout (auth.lockout.ts).
+ * - Every login, failed login and lockout is appended to the audit trail.
+ */
+import type { Role, SessionInfo, User } from '../../../contract/index.ts';
+import type { AuditLog } from './audit.port.ts';
+import { AuthError } from './auth.errors.ts';
+import { DEFAULT_LOCKOUT, UNLOCKED, afterFailure, isLocked, type LockoutPolicy, type LockoutState } from './auth.lockout.ts';
+import { DEFAULT_SCRYPT, dummyHash, hashPassword, needsRehash, verifyPassword, type ScryptParams } from './auth.password.ts';
+import type { SessionRecord, SessionStore, UserRecord, UserStore } from './auth.ports.ts';
+import type { RateLimiter } from './auth.rate-limit.ts';
+import { newSecret, secretHash } from './auth.tokens.ts';
+import type { Clock } from './clock.ts';
+
+export interface AuthServiceOptions {
+  /** Session expiry after this long without a request (SESSION_IDLE_MIN). */
+  idleMs: number;
+  lockout?: LockoutPolicy;
+  hashParams?: ScryptParams;
+  /** Login attempts per client address. */
+  addressLimiter: RateLimiter;
+}
+
+export interface ClientMeta {
+  address: string;
+  userAgent: string;
+}
+
+/** A signed-in request or socket: who, and through which session. */
+export interface AuthenticatedSession {
+  user: User;
+  session: SessionRecord;
+}
+
+/** What `socketAuth` and `sessionMiddleware` need: a token in, a live session out. */
+export interface SessionAuthenticator {
+  authenticate(token: string): AuthenticatedSession | null;
+}
+
+/** A session's last-seen time is written at most this often (not on every request). */
+const TOUCH_EVERY_MS = 30_000;
+/** Unknown usernames whose failures are tracked at most (bounded memory under a spray attack). */
+const MAX_UNKNOWN_TRACKED = 10_000;
+
+export const publicUser = (u: UserRecord): User => ({ username: u.username, displayName: u.displayName, role: u.role, disabled: u.disabled });
+
+export class AuthService implements SessionAuthenticator {
+  private readonly lockout: LockoutPolicy;
+  private readonly hashParams: ScryptParams;
+  private dummy: Promise<string> | null = null;
+  /** Lockout state of usernames that do not exist, so they behave like ones that do. */
+  private readonly unknownFailures = new Map<string, LockoutState>();
+
+  constructor(
+    private readonly users: UserStore,
+    private readonly sessions: SessionStore,
+    private readonly audit: AuditLog,
+    private readonly clock: Clock,
+    private readonly options: AuthServiceOptions,
+  ) {
+    this.lockout = options.lockout ?? DEFAULT_LOCKOUT;
+    this.hashParams = options.hashParams ?? DEFAULT_SCRYPT;
+  }
+
+  /** Checks the password and opens a session; throws AuthError with the reason otherwise. */
+  async login(rawUsername: string, password: string, meta: ClientMeta): Promise<{ token: string; info: SessionInfo }> {
+    const username = rawUsername.trim().toLowerCase();
+    if (!this.options.addressLimiter.take(meta.address)) {
+      throw new AuthError('RATE_LIMITED', 'too many login attempts from this address; try again later', { retryAfterS: this.options.addressLimiter.retryAfterS(meta.address) });
+    }
+    const now = this.clock.now();
+    const user = this.users.get(username);
+    const state: LockoutState = user ?? this.unknownFailures.get(username) ?? UNLOCKED;
+    if (isLocked(state, now)) {
+      this.failed(username, meta, 'locked');
+      throw this.lockedError(state.lockedUntil!);
+    }
+    const ok = await verifyPassword(password, user?.passwordHash ?? (await this.dummyHash()));
+    // The await above lets other logins run: judge the failure on the state as it is now.
+    const fresh = this.users.get(username);
+    if (!fresh || !ok) return this.registerFailure(username, fresh, meta, fresh ? 'wrong_password' : 'unknown_user');
+    if (fresh.disabled) {
+      this.failed(username, meta, 'disabled');
+      throw new AuthError('ACCOUNT_DISABLED', 'this account is disabled; ask an administrator');
+    }
+    const at = this.clock.now();
+    if (isLocked(fresh, at)) {
+      this.failed(username, meta, 'locked');
+      throw this.lockedError(fresh.lockedUntil!);
+    }
+    const token = newSecret();
+    const session = this.users.transaction(() => {
+      this.users.update(username, { ...UNLOCKED, lastLoginAt: at });
+      const s = this.sessions.create({ tokenHash: secretHash(token), username, createdAt: at, lastSeenAt: at, expiresAt: at + this.options.idleMs, address: meta.address, userAgent: meta.userAgent.slice(0, 256) });
+      this.audit.append({ actor: username, action: 'auth.login', target: `user:${username}`, detail: { address: meta.address, session: s.id }, at });
+      return s;
+    });
+    if (needsRehash(fresh.passwordHash, this.hashParams)) {
+      // Parameters were raised since this hash was made: upgrade it now that we know the password.
+      this.users.update(username, { passwordHash: await hashPassword(password, this.hashParams) });
+    }
+    return { token, info: { user: publicUser({ ...fresh, lastLoginAt: at }), expiresAt: session.expiresAt } };
+  }
+
+  private registerFailure(username: string, user: UserRecord | undefined, meta: ClientMeta, reason: 'wrong_password' | 'unknown_user'): never {
+    const now = this.clock.now();
+    const before = user ?? this.unknownFailures.get(username) ?? UNLOCKED;
+    const { state, locked } = afterFailure(before, now, this.lockout);
+    if (user) {
+      this.users.transaction(() => {
+        this.users.update(username, state);
+        this.failed(username, meta, reason, state.failedLogins);
+        if (locked) this.audit.append({ actor: 'system', action: 'auth.lockout', target: `user:${username}`, detail: { address: meta.address, failures: state.failedLogins, until: state.lockedUntil }, at: now });
+      });
+    } else {
+      this.unknownFailures.delete(username);
+      this.unknownFailures.set(username, state);
+      if (this.unknownFailures.size > MAX_UNKNOWN_TRACKED) this.unknownFailures.delete(this.unknownFailures.keys().next().value!);
+      this.failed(username, meta, reason, state.failedLogins);
+      // Same entry as for a real account: the trail shows someone guessing, whatever the name.
+      if (locked) this.audit.append({ actor: 'system', action: 'auth.lockout', target: `user:${username}`, detail: { address: meta.address, failures: state.failedLogins, until: state.lockedUntil }, at: now });
+    }
+    if (locked) throw this.lockedError(state.lockedUntil!);
+    throw new AuthError('INVALID_CREDENTIALS', 'wrong username or password');
+  }
+
+  private failed(username: string, meta: ClientMeta, reason: string, failures?: number): void {
+    this.audit.append({ actor: 'anonymous', action: 'auth.login_failed', target: `user:${username}`, detail: { address: meta.address, reason, ...(failures ? { failures } : {}) }, at: this.clock.now() });
+  }
+
+  private lockedError(until: number): AuthError {
+    const minutes = Math.max(1, Math.ceil((until - this.clock.now()) / 60_000));
+    return new AuthError('ACCOUNT_LOCKED', `too many failed logins: this account is locked for ${minutes} more minute(s), or until an administrator unlocks it`, { lockedUntil: until });
+  }
+
+  private dummyHash(): Promise<string> {
+    this.dummy ??= dummyHash(this.hashParams);
+    return this.dummy;
+  }
+
+  /** The live session for a cookie token, or null (unknown, revoked, expired, user disabled). Refreshes its idle expiry. */
+  authenticate(token: string): AuthenticatedSession | null {
+    if (!token || token.length > 128) return null;
+    const session = this.sessions.byTokenHash(secretHash(token));
+    const now = this.clock.now();
+    if (!session || session.revokedAt !== null || now >= session.expiresAt) return null;
+    const user = this.users.get(session.username);
+    if (!user || user.disabled) return null;
+    if (now - session.lastSeenAt >= TOUCH_EVERY_MS) {
+      session.lastSeenAt = now;
+      session.expiresAt = now + this.options.idleMs;
+      this.sessions.touch(session.id, session.lastSeenAt, session.expiresAt);
+    }
+    return { user: publicUser(user), session };
+  }
+
+  info(auth: AuthenticatedSession): SessionInfo {
+    return { user: auth.user, expiresAt: auth.session.expiresAt };
+  }
+
+  logout(auth: AuthenticatedSession): void {
+    const at = this.clock.now();
+    this.users.transaction(() => {
+      this.sessions.revoke(auth.session.id, at);
+      this.audit.append({ actor: auth.user.username, action: 'auth.logout', target: `user:${auth.user.username}`, detail: { session: auth.session.id }, at });
+    });
+  }
+
+  /**
+   * Changes the signed-in user's own password. A wrong current password counts as a failed login
+   * (a stolen session must not become a password-guessing oracle). Other sessions are revoked.
+   */
+  async changePassword(auth: AuthenticatedSession, current: string, next: string, meta: ClientMeta): Promise<void> {
+    const username = auth.user.username;
+    const user = this.users.get(username);
+    if (!user) throw new AuthError('NOT_FOUND', 'no such user');
+    if (isLocked(user, this.clock.now())) throw this.lockedError(user.lockedUntil!);
+    if (!(await verifyPassword(current, user.passwordHash))) {
+      try {
+        this.registerFailure(username, this.users.get(username), meta, 'wrong_password');
+      } catch (err) {
+        if ((err as AuthError).code === 'ACCOUNT_LOCKED') throw err;
+      }
+      throw new AuthError('WRONG_PASSWORD', 'the current password is wrong');
+    }
+    const passwordHash = await hashPassword(next, this.hashParams);
+    const at = this.clock.now();
+    this.users.transaction(() => {
+      this.users.update(username, { passwordHash, updatedAt: at, ...UNLOCKED });
+      const revoked = this.sessions.revokeAllOf(username, at, auth.session.id);
+      this.audit.append({ actor: username, action: 'auth.password_changed', target: `user:${username}`, detail: { otherSessionsRevoked: revoked }, at });
+    });
+  }
+
+  /** Forgets the in-memory failures of a username (admin unlock). */
+  forgetFailures(username: string): void {
+    this.unknownFailures.delete(username);
+  }
+
+  /** Deletes sessions that ended more than `keepMs` ago. */
+  purgeSessions(keepMs = 7 * 86_400_000): number {
+    return this.sessions.purge(this.clock.now() - keepMs);
+  }
+}
+
+/** Roles in order of power, for display and checks like "the last admin". */
+export const ROLE_ORDER: readonly Role[] = ['officer', 'manager', 'admin'];

@@ -1,0 +1,43 @@
+/** Storage ports for device credentials (adapter: server/src/adapters/sqlite.devices.ts). */
+import type { ApiKeyScope } from '../../../contract/index.ts';
+
+export interface ApiKeyRecord {
+  /** Public id, the key's prefix (`vk_...`). */
+  id: string;
+  name: string;
+  /** SHA-256 of the secret part (auth.tokens.ts). */
+  secretHash: string;
+  scope: ApiKeyScope;
+  createdAt: number;
+  createdBy: string;
+  lastUsedAt: number | null;
+  revokedAt: number | null;
+}
+
+export interface ApiKeyStore {
+  insert(k: ApiKeyRecord): void;
+  get(id: string): ApiKeyRecord | undefined;
+  list(): ApiKeyRecord[];
+  /** False when there was no such unrevoked key. */
+  revoke(id: string, at: number): boolean;
+  markUsed(id: string, at: number): void;
+}
+
+export interface DeviceRecord {
+  /** The sensor this credential belongs to; also its MQTT username. */
+  sensorId: string;
+  /** Mosquitto's `$7$` PBKDF2-SHA512 hash (mosquitto-config.ts): both brokers check the same. */
+  passwordHash: string;
+  createdAt: number;
+  createdBy: string;
+  revokedAt: number | null;
+}
+
+export interface DeviceStore {
+  /** Inserts, or replaces a revoked credential; false when a live one exists. */
+  put(d: DeviceRecord): boolean;
+  get(sensorId: string): DeviceRecord | undefined;
+  list(): DeviceRecord[];
+  revoke(sensorId: string, at: number): boolean;
+  transaction<T>(fn: () => T): T;
+}

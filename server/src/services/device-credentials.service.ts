@@ -1,0 +1,169 @@
+/**
+ * Device credentials (issue 4 "Devices"): HTTP ingest API keys scoped to sites or sensors, and
+ * per-device MQTT passwords. A secret is returned once, at creation; only a hash is stored. Every
+ * change is audited.
+ */
+import crypto from 'node:crypto';
+import type { ApiKeyScope, ApiKeyView, DeviceView } from '../../../contract/index.ts';
+import type { Registry } from '../domain/registry.ts';
+import type { AuditLog } from './audit.port.ts';
+import { AuthError } from './auth.errors.ts';
+import { newSecret, sameHash, secretHash } from './auth.tokens.ts';
+import type { Clock } from './clock.ts';
+import type { ApiKeyRecord, ApiKeyStore, DeviceRecord, DeviceStore } from './device-credentials.ports.ts';
+import type { DeviceTopics } from './device-credentials.topics.ts';
+import { mosquittoHash } from './mosquitto-config.ts';
+
+/** What a presented ingest key may write. */
+export interface IngestGrant {
+  /** `legacy` for INGEST_API_KEY, else the key id. */
+  keyId: string;
+  allows(siteId: string, sensorId: string): boolean;
+}
+
+/** Checks `Authorization: Bearer <key>` of POST /api/ingest. */
+export interface IngestKeyVerifier {
+  verify(presented: string): IngestGrant | null;
+}
+
+/** The MQTT username of Vigil's own ingest client on an external Mosquitto (MQTT_USERNAME overrides). */
+export const DEFAULT_INGEST_MQTT_USERNAME = 'vigil-ingest';
+
+const KEY_ID = /^vk_[0-9a-f]{12}$/;
+/** `lastUsedAt` is written at most this often per key (not on every request). */
+const MARK_USED_EVERY_MS = 60_000;
+
+function sameSecret(a: string, b: string): boolean {
+  return sameHash(secretHash(a), secretHash(b));
+}
+
+export const apiKeyView = (k: ApiKeyRecord): ApiKeyView => ({
+  id: k.id,
+  name: k.name,
+  scope: k.scope,
+  createdAt: k.createdAt,
+  createdBy: k.createdBy,
+  lastUsedAt: k.lastUsedAt,
+  revokedAt: k.revokedAt,
+});
+
+export class ApiKeyService implements IngestKeyVerifier {
+  private readonly lastMarked = new Map<string, number>();
+
+  constructor(
+    private readonly keys: ApiKeyStore,
+    private readonly registry: Registry,
+    private readonly audit: AuditLog,
+    private readonly clock: Clock,
+    /** INGEST_API_KEY (or the demo key): a legacy key allowed to write every site. */
+    private readonly legacyKey: string | null,
+  ) {}
+
+  /** Creates a key; the returned `key` is the only time the secret is seen. */
+  create(actor: string, name: string, scope: ApiKeyScope): { apiKey: ApiKeyView; key: string } {
+    this.checkScope(scope);
+    const id = `vk_${crypto.randomBytes(6).toString('hex')}`;
+    const secret = newSecret();
+    const at = this.clock.now();
+    const record: ApiKeyRecord = { id, name: name.trim(), secretHash: secretHash(secret), scope, createdAt: at, createdBy: actor, lastUsedAt: null, revokedAt: null };
+    this.keys.insert(record);
+    this.audit.append({ actor, action: 'apikey.create', target: `apikey:${id}`, detail: { name: record.name, scope }, at });
+    return { apiKey: apiKeyView(record), key: `${id}.${secret}` };
+  }
+
+  private checkScope(scope: ApiKeyScope): void {
+    const unknown = 'sites' in scope ? scope.sites.filter((s) => !this.registry.site(s)) : scope.sensors.filter((s) => !this.registry.sensor(s));
+    const list = 'sites' in scope ? scope.sites : scope.sensors;
+    if (list.length === 0) throw new AuthError('BAD_REQUEST', 'the scope lists no site or sensor');
+    if (unknown.length) throw new AuthError('BAD_REQUEST', `not in the facility registry: ${unknown.join(', ')}`);
+  }
+
+  list(): ApiKeyView[] {
+    return this.keys.list().map(apiKeyView);
+  }
+
+  revoke(actor: string, id: string): ApiKeyView {
+    const at = this.clock.now();
+    if (!this.keys.revoke(id, at)) throw new AuthError('NOT_FOUND', `no active API key ${id}`);
+    const k = this.keys.get(id)!;
+    this.audit.append({ actor, action: 'apikey.revoke', target: `apikey:${id}`, detail: { name: k.name }, at });
+    return apiKeyView(k);
+  }
+
+  verify(presented: string): IngestGrant | null {
+    if (this.legacyKey !== null && sameSecret(presented, this.legacyKey)) return { keyId: 'legacy', allows: () => true };
+    const dot = presented.indexOf('.');
+    const id = presented.slice(0, dot);
+    if (dot < 0 || !KEY_ID.test(id)) return null;
+    const k = this.keys.get(id);
+    if (!k || k.revokedAt !== null || !sameHash(secretHash(presented.slice(dot + 1)), k.secretHash)) return null;
+    const now = this.clock.now();
+    if (now - (this.lastMarked.get(id) ?? 0) >= MARK_USED_EVERY_MS) {
+      this.lastMarked.set(id, now);
+      this.keys.markUsed(id, now);
+    }
+    const scope = k.scope;
+    if ('sites' in scope) {
+      const sites = new Set(scope.sites);
+      return { keyId: id, allows: (siteId) => sites.has(siteId) };
+    }
+    const sensors = new Set(scope.sensors);
+    return { keyId: id, allows: (_siteId, sensorId) => sensors.has(sensorId) };
+  }
+}
+
+export class DeviceCredentialService {
+  constructor(
+    private readonly devices: DeviceStore,
+    private readonly registry: Registry,
+    private readonly topics: DeviceTopics,
+    private readonly audit: AuditLog,
+    private readonly clock: Clock,
+    private readonly reservedUsernames: readonly string[] = [DEFAULT_INGEST_MQTT_USERNAME],
+  ) {}
+
+  view(d: DeviceRecord): DeviceView {
+    return { sensorId: d.sensorId, username: d.sensorId, publish: this.topics.filtersOf(d.sensorId), createdAt: d.createdAt, createdBy: d.createdBy, revokedAt: d.revokedAt };
+  }
+
+  /** Issues MQTT credentials for a registered sensor; the password is returned this once. */
+  async add(actor: string, sensorId: string): Promise<{ device: DeviceView; password: string }> {
+    const sensor = this.registry.sensor(sensorId);
+    if (!sensor) throw new AuthError('NOT_FOUND', `sensor ${sensorId} is not in the facility registry`);
+    if (this.reservedUsernames.includes(sensorId)) throw new AuthError('BAD_REQUEST', `${sensorId} is reserved for Vigil's own MQTT client`);
+    const existing = this.devices.get(sensorId);
+    if (existing && existing.revokedAt === null) throw new AuthError('ALREADY_EXISTS', `device ${sensorId} already has credentials: revoke them first to issue new ones`);
+    const password = newSecret();
+    const passwordHash = await mosquittoHash(password);
+    const at = this.clock.now();
+    const record: DeviceRecord = { sensorId, passwordHash, createdAt: at, createdBy: actor, revokedAt: null };
+    this.devices.transaction(() => {
+      if (!this.devices.put(record)) throw new AuthError('ALREADY_EXISTS', `device ${sensorId} already has credentials`);
+      this.audit.append({ actor, action: 'device.add', target: `sensor:${sensorId}`, detail: { publish: this.topics.filtersOf(sensor.id) }, at });
+    });
+    return { device: this.view(record), password };
+  }
+
+  list(): DeviceView[] {
+    return this.devices.list().map((d) => this.view(d));
+  }
+
+  revoke(actor: string, sensorId: string): DeviceView {
+    const at = this.clock.now();
+    this.devices.transaction(() => {
+      if (!this.devices.revoke(sensorId, at)) throw new AuthError('NOT_FOUND', `no active credentials for device ${sensorId}`);
+      this.audit.append({ actor, action: 'device.revoke', target: `sensor:${sensorId}`, at });
+    });
+    return this.view(this.devices.get(sensorId)!);
+  }
+
+  /** Live device credentials (for the broker and for mosquitto-config). */
+  active(): DeviceRecord[] {
+    return this.devices.list().filter((d) => d.revokedAt === null);
+  }
+
+  activeOne(sensorId: string): DeviceRecord | undefined {
+    const d = this.devices.get(sensorId);
+    return d && d.revokedAt === null ? d : undefined;
+  }
+}

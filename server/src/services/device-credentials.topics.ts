@@ -1,0 +1,56 @@
+/**
+ * The topics each device may publish to (issue 4: "a device may publish only under its own
+ * `vigil/<site>/<sensorId>/#` (or its adapter topic), never another device's"). One source for
+ * the embedded broker's checks and the generated Mosquitto ACL.
+ */
+import type { Sensor, SourceBinding } from '../../../contract/index.ts';
+import type { Registry } from '../domain/registry.ts';
+import { isPlainTopic, topicMatches } from './mqtt-topic.ts';
+
+/** Topic filters a device adapter's devices publish to (e.g. `<zigbee2mqtt topic>/#`); none for native sensors. */
+export type AdapterFilters = (source: SourceBinding) => string[];
+
+export const noAdapterFilters: AdapterFilters = () => [];
+
+/** `<plain topic>/#` or a plain topic: a prefix a device owns, never a wildcard that reaches other devices. */
+function isOwnedFilter(filter: string): boolean {
+  const base = filter.endsWith('/#') ? filter.slice(0, -2) : filter;
+  return isPlainTopic(base);
+}
+
+export class DeviceTopics {
+  /** Adapter filters of every registered sensor, indexed by the filter's first topic level. */
+  private readonly adapterIndex = new Map<string, { filter: string; sensor: Sensor }[]>();
+  private readonly filters = new Map<string, string[]>();
+
+  constructor(
+    private readonly registry: Registry,
+    adapterFilters: AdapterFilters = noAdapterFilters,
+  ) {
+    for (const sensor of registry.allSensors()) {
+      const own = adapterFilters(sensor.source).filter(isOwnedFilter);
+      this.filters.set(sensor.id, [`vigil/${sensor.siteId}/${sensor.id}/#`, ...own]);
+      for (const filter of own) {
+        const first = filter.split('/')[0]!;
+        const list = this.adapterIndex.get(first);
+        if (list) list.push({ filter, sensor });
+        else this.adapterIndex.set(first, [{ filter, sensor }]);
+      }
+    }
+  }
+
+  /** The filters a device bound to this registered sensor may publish to (`<topic>/#` covers the topic itself, MQTT §4.7.1.2). */
+  filtersOf(sensorId: string): string[] {
+    return this.filters.get(sensorId) ?? [];
+  }
+
+  /** The registered sensor whose own topics include `topic`, if any. */
+  ownerOf(topic: string): Sensor | undefined {
+    const parts = topic.split('/');
+    if (parts[0] === 'vigil' && parts.length >= 4) {
+      const sensor = this.registry.sensor(parts[2]!);
+      return sensor && sensor.siteId === parts[1] ? sensor : undefined;
+    }
+    return this.adapterIndex.get(parts[0]!)?.find((e) => topicMatches(e.filter, topic))?.sensor;
+  }
+}
