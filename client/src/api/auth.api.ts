@@ -1,5 +1,5 @@
 /** Sessions (issue 4): `POST /api/auth/login`, `POST /api/auth/logout`, `GET /api/auth/me`. */
-import type { SessionInfo } from '../../../contract/auth.ts';
+import type { AuthConfigResponse, SessionInfo } from '../../../contract/auth.ts';
 import { ApiRequestError, postJson, request } from './api.client.ts';
 
 /** The current session, or null when there is none (401). */
@@ -18,4 +18,14 @@ export function login(username: string, password: string): Promise<SessionInfo> 
 
 export async function logout(): Promise<void> {
   await postJson<unknown>('/api/auth/logout', {}, { quietUnauthorized: true });
+}
+
+/** `GET /api/auth/config`: whether the server runs in demo mode, and its demo accounts. Null when unknown. */
+export async function fetchAuthConfig(signal?: AbortSignal): Promise<AuthConfigResponse | null> {
+  try {
+    return await request<AuthConfigResponse>('/api/auth/config', { signal, quietUnauthorized: true });
+  } catch {
+    // An older server, or none: then there is simply no hint.
+    return null;
+  }
 }

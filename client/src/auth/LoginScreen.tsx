@@ -1,7 +1,7 @@
 /** Sign-in: large and plain, readable on a wall display and usable with gloves on a tablet. */
-import { useState, type FormEvent } from 'react';
-import type { SessionInfo } from '../../../contract/auth.ts';
-import { login } from '../api/auth.api.ts';
+import { useEffect, useState, type FormEvent } from 'react';
+import type { AuthConfigResponse, SessionInfo } from '../../../contract/auth.ts';
+import { fetchAuthConfig, login } from '../api/auth.api.ts';
 import type { Preferences } from '../hooks/usePreferences.ts';
 import { LOCALES } from '../i18n/dictionary.ts';
 import { useI18n } from '../i18n/I18nContext.ts';
@@ -22,6 +22,15 @@ export function LoginScreen({ reason, prefs, onChangePrefs, onSignedIn }: LoginS
   const [password, setPassword] = useState('');
   const [pending, setPending] = useState(false);
   const [error, setError] = useState<string | null>(null);
+  const [config, setConfig] = useState<AuthConfigResponse | null>(null);
+
+  useEffect(() => {
+    const controller = new AbortController();
+    void fetchAuthConfig(controller.signal).then((c) => {
+      if (!controller.signal.aborted) setConfig(c);
+    });
+    return () => controller.abort();
+  }, []);
 
   function handleSubmit(event: FormEvent) {
     event.preventDefault();
@@ -81,6 +90,28 @@ export function LoginScreen({ reason, prefs, onChangePrefs, onSignedIn }: LoginS
         <button type="submit" className="btn btn--primary btn--large" disabled={pending}>
           {pending ? t('auth.submitting') : t('auth.submit')}
         </button>
+        {config?.demo && config.demoAccounts?.length ? (
+          <section className="login__demo" aria-label={t('auth.demo')} data-testid="demo-hint">
+            <p className="login__demo-title">{t('auth.demo')}</p>
+            <ul>
+              {config.demoAccounts.map((a) => (
+                <li key={a.username}>
+                  <button
+                    type="button"
+                    className="link"
+                    onClick={() => {
+                      setUsername(a.username);
+                      setPassword(a.password);
+                    }}
+                  >
+                    {a.username}
+                  </button>{' '}
+                  <span className="login__demo-role">({t(`role.${a.role}`)})</span> <code>{a.password}</code>
+                </li>
+              ))}
+            </ul>
+          </section>
+        ) : null}
         <div className="segmented login__locale" role="group" aria-label={t('header.language')}>
           {LOCALES.map((l) => (
             <button key={l} type="button" aria-pressed={prefs.locale === l} onClick={() => onChangePrefs({ locale: l })}>
