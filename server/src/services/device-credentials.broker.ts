@@ -13,6 +13,7 @@
  */
 import crypto from 'node:crypto';
 import { newSecret } from './auth.tokens.ts';
+import { systemClock, type Clock } from './clock.ts';
 import type { DeviceCredentialService } from './device-credentials.service.ts';
 import type { DeviceTopics } from './device-credentials.topics.ts';
 import { MOSQUITTO_PBKDF2_ITERATIONS, verifyMosquittoHash } from './mosquitto-config.ts';
@@ -32,6 +33,8 @@ export interface BrokerAuthorizer<P = MqttPrincipal> {
 /** A `$7$` hash nobody knows the password of, as costly to check as a real one. */
 const DUMMY_HASH = `$7$${MOSQUITTO_PBKDF2_ITERATIONS}$${Buffer.alloc(12).toString('base64')}$${Buffer.alloc(64).toString('base64')}`;
 
+const REVOCATION_CHECK_MS = 1000;
+
 function sameText(a: string, b: string): boolean {
   const ha = crypto.createHash('sha256').update(a).digest();
   const hb = crypto.createHash('sha256').update(b).digest();
@@ -44,10 +47,14 @@ export class BrokerPolicy implements BrokerAuthorizer<MqttPrincipal> {
   /** Drills the server runs (the simulator as a child process): may publish as any registered sensor. */
   readonly drillCredential = { username: `vigil-drill-${crypto.randomBytes(4).toString('hex')}`, password: newSecret() };
 
+  /** When each connected device's credential was last seen unrevoked. */
+  private readonly checked = new Map<string, number>();
+
   constructor(
     private readonly topics: DeviceTopics,
     private readonly devices: DeviceCredentialService,
     private readonly options: { allowAnonymous: boolean },
+    private readonly clock: Clock = systemClock,
   ) {}
 
   async authenticate(username: string | undefined, password: Buffer | undefined): Promise<MqttPrincipal | null> {
@@ -71,11 +78,23 @@ export class BrokerPolicy implements BrokerAuthorizer<MqttPrincipal> {
       case 'ingest':
         return false;
       case 'device':
-        return p.publish.some((f) => topicMatches(f, topic));
+        return p.publish.some((f) => topicMatches(f, topic)) && this.stillActive(p.sensorId);
       case 'drill':
       case 'anonymous':
         return this.topics.ownerOf(topic) !== undefined;
     }
+  }
+
+  /** A revoked device is refused within a second, also on a connection opened before (looked up at most once a second). */
+  private stillActive(sensorId: string): boolean {
+    const now = this.clock.now();
+    if (now - (this.checked.get(sensorId) ?? -Infinity) < REVOCATION_CHECK_MS) return true;
+    if (!this.devices.activeOne(sensorId)) {
+      this.checked.delete(sensorId);
+      return false;
+    }
+    this.checked.set(sensorId, now);
+    return true;
   }
 
   maySubscribe(p: MqttPrincipal, _filter: string): boolean {

@@ -12,11 +12,7 @@ export type AdapterFilters = (source: SourceBinding) => string[];
 
 export const noAdapterFilters: AdapterFilters = () => [];
 
-/** `<plain topic>/#` or a plain topic: a prefix a device owns, never a wildcard that reaches other devices. */
-function isOwnedFilter(filter: string): boolean {
-  const base = filter.endsWith('/#') ? filter.slice(0, -2) : filter;
-  return isPlainTopic(base);
-}
+const baseOf = (filter: string): string => (filter.endsWith('/#') ? filter.slice(0, -2) : filter);
 
 export class DeviceTopics {
   /** Adapter filters of every registered sensor, indexed by the filter's first topic level. */
@@ -27,9 +23,19 @@ export class DeviceTopics {
     private readonly registry: Registry,
     adapterFilters: AdapterFilters = noAdapterFilters,
   ) {
-    for (const sensor of registry.allSensors()) {
-      const own = adapterFilters(sensor.source).filter(isOwnedFilter);
-      this.filters.set(sensor.id, [`vigil/${sensor.siteId}/${sensor.id}/#`, ...own]);
+    const candidates = registry.allSensors().map((sensor) => ({ sensor, native: `vigil/${sensor.siteId}/${sensor.id}/#`, adapter: adapterFilters(sensor.source) }));
+    const bases = new Set(candidates.flatMap((c) => [c.native, ...c.adapter].map(baseOf)));
+    // A device owns a prefix only if no other sensor's topics lie below it: `zigbee2mqtt/#` would
+    // reach every Zigbee device. Sensors of one physical device (an ESPHome node) may share one.
+    const owned = (filter: string): boolean => {
+      const base = baseOf(filter);
+      if (!isPlainTopic(base)) return false;
+      for (const other of bases) if (other.startsWith(`${base}/`)) return false;
+      return true;
+    };
+    for (const { sensor, native, adapter } of candidates) {
+      const own = adapter.filter(owned);
+      this.filters.set(sensor.id, [native, ...own]);
       for (const filter of own) {
         const first = filter.split('/')[0]!;
         const list = this.adapterIndex.get(first);

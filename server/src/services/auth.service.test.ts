@@ -1,0 +1,178 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { AuthError } from './auth.errors.ts';
+import { RateLimiter } from './auth.rate-limit.ts';
+import { AuthService } from './auth.service.ts';
+import { FakeTime, RecordedAudit, TEST_SCRYPT, openTestStores, type TestStores } from './auth.test-support.ts';
+import { UsersService } from './users.service.ts';
+
+const MIN = 60_000;
+const meta = { address: '10.0.0.7', userAgent: 'vitest' };
+const PASSWORD = 'officer-password-1';
+
+let stores: TestStores;
+let time: FakeTime;
+let audit: RecordedAudit;
+let auth: AuthService;
+let users: UsersService;
+
+function build(opts: { loginsPerMin?: number } = {}): void {
+  const perMin = opts.loginsPerMin ?? 1000;
+  auth = new AuthService(stores.users, stores.sessions, audit, time, {
+    idleMs: 480 * MIN,
+    hashParams: TEST_SCRYPT,
+    addressLimiter: new RateLimiter({ burst: perMin, perSecond: perMin / 60 }, time),
+  });
+  users = new UsersService(stores.users, stores.sessions, audit, time, TEST_SCRYPT, (u) => auth.forgetFailures(u));
+}
+
+async function code(p: Promise<unknown>): Promise<string> {
+  try {
+    await p;
+    return 'OK';
+  } catch (err) {
+    if (err instanceof AuthError) return err.code;
+    throw err;
+  }
+}
+
+beforeEach(async () => {
+  stores = openTestStores();
+  time = new FakeTime();
+  audit = new RecordedAudit();
+  build();
+  await users.create('cli:root', { username: 'olivia', role: 'officer', password: PASSWORD, displayName: 'Olivia Officer' });
+  await users.create('cli:root', { username: 'adam', role: 'admin', password: 'admin-password-1' });
+});
+afterEach(() => stores.close());
+
+describe('login and sessions', () => {
+  it('opens a session with a secret token whose hash alone is stored; me/authenticate finds it; logout ends it', async () => {
+    const { token, info } = await auth.login('Olivia', PASSWORD, meta);
+    expect(info).toEqual({ user: { username: 'olivia', displayName: 'Olivia Officer', role: 'officer', disabled: false }, expiresAt: time.t + 480 * MIN });
+    expect(token).toMatch(/^[A-Za-z0-9_-]{43}$/);
+    expect(JSON.stringify(stores.db.prepare('SELECT * FROM sessions').all())).not.toContain(token);
+    const session = auth.authenticate(token)!;
+    expect(session.user.username).toBe('olivia');
+    auth.logout(session);
+    expect(auth.authenticate(token)).toBeNull();
+    expect(audit.actions()).toEqual(['user.create', 'user.create', 'auth.login', 'auth.logout']);
+  });
+
+  it('never stores or returns the password', async () => {
+    const { info } = await auth.login('olivia', PASSWORD, meta);
+    expect(JSON.stringify(info)).not.toContain(PASSWORD);
+    expect(JSON.stringify(users.list())).not.toMatch(/scrypt|password/i);
+    expect(JSON.stringify(stores.db.prepare('SELECT * FROM users').all())).not.toContain(PASSWORD);
+    expect(JSON.stringify(audit.entries)).not.toContain(PASSWORD);
+  });
+
+  it('expires a session after the idle time, and each request pushes the expiry on', async () => {
+    const { token } = await auth.login('olivia', PASSWORD, meta);
+    time.advance(479 * MIN);
+    expect(auth.authenticate(token)?.session.expiresAt).toBe(time.t + 480 * MIN); // touched: idle again from now
+    time.advance(479 * MIN);
+    expect(auth.authenticate(token)).not.toBeNull();
+    time.advance(480 * MIN);
+    expect(auth.authenticate(token)).toBeNull();
+  });
+
+  it('refuses a revoked session, and every session of a disabled user', async () => {
+    const a = await auth.login('olivia', PASSWORD, meta);
+    const b = await auth.login('olivia', PASSWORD, meta);
+    const sessions = users.listSessions();
+    expect(sessions.map((s) => s.username)).toEqual(['olivia', 'olivia']);
+    users.revokeSession('adam', sessions[1]!.id);
+    expect(auth.authenticate(a.token)).toBeNull();
+    expect(auth.authenticate(b.token)).not.toBeNull();
+    users.disable('adam', 'olivia');
+    expect(auth.authenticate(b.token)).toBeNull();
+    expect(await code(auth.login('olivia', PASSWORD, meta))).toBe('ACCOUNT_DISABLED');
+    users.enable('adam', 'olivia');
+    expect(await code(auth.login('olivia', PASSWORD, meta))).toBe('OK');
+  });
+
+  it('changes a password: the current one is required, other sessions end, this one stays', async () => {
+    const a = await auth.login('olivia', PASSWORD, meta);
+    const b = await auth.login('olivia', PASSWORD, meta);
+    const session = auth.authenticate(a.token)!;
+    expect(await code(auth.changePassword(session, 'not the password', 'a-new-password-1', meta))).toBe('WRONG_PASSWORD');
+    await auth.changePassword(session, PASSWORD, 'a-new-password-1', meta);
+    expect(auth.authenticate(a.token)).not.toBeNull();
+    expect(auth.authenticate(b.token)).toBeNull();
+    expect(await code(auth.login('olivia', PASSWORD, meta))).toBe('INVALID_CREDENTIALS');
+    expect(await code(auth.login('olivia', 'a-new-password-1', meta))).toBe('OK');
+  });
+});
+
+describe('lockout (issue 4: failed logins rate-limited per user, lockout an admin can lift)', () => {
+  it('locks after 5 failures for 15 minutes, refuses even the right password meanwhile, and opens again by itself', async () => {
+    for (let i = 0; i < 4; i++) expect(await code(auth.login('olivia', 'wrong', meta))).toBe('INVALID_CREDENTIALS');
+    expect(await code(auth.login('olivia', 'wrong', meta))).toBe('ACCOUNT_LOCKED');
+    expect(users.get('olivia').lockedUntil).toBe(time.t + 15 * MIN);
+    time.advance(15 * MIN - 1);
+    expect(await code(auth.login('olivia', PASSWORD, meta))).toBe('ACCOUNT_LOCKED');
+    time.advance(1);
+    expect(await code(auth.login('olivia', PASSWORD, meta))).toBe('OK');
+    expect(users.get('olivia').failedLogins).toBe(0);
+    const actions = audit.actions();
+    expect(actions.filter((a) => a === 'auth.login_failed')).toHaveLength(6);
+    expect(actions.filter((a) => a === 'auth.lockout')).toHaveLength(1);
+  });
+
+  it('an admin unlock lets the user in at once, and is audited', async () => {
+    for (let i = 0; i < 5; i++) await code(auth.login('olivia', 'wrong', meta));
+    expect(await code(auth.login('olivia', PASSWORD, meta))).toBe('ACCOUNT_LOCKED');
+    users.unlock('adam', 'olivia');
+    expect(await code(auth.login('olivia', PASSWORD, meta))).toBe('OK');
+    expect(audit.entries.find((e) => e.action === 'user.unlock')).toMatchObject({ actor: 'adam', target: 'user:olivia' });
+  });
+
+  it('an unknown username fails and locks exactly like a real one (no user enumeration)', async () => {
+    const answers: string[] = [];
+    for (let i = 0; i < 6; i++) answers.push(await code(auth.login('nobody', 'wrong', meta)));
+    expect(answers).toEqual(['INVALID_CREDENTIALS', 'INVALID_CREDENTIALS', 'INVALID_CREDENTIALS', 'INVALID_CREDENTIALS', 'ACCOUNT_LOCKED', 'ACCOUNT_LOCKED']);
+    expect(audit.entries.filter((e) => e.target === 'user:nobody').map((e) => e.action)).toContain('auth.lockout');
+  });
+
+  it('limits attempts per client address, whatever the usernames', async () => {
+    build({ loginsPerMin: 3 });
+    const answers: string[] = [];
+    for (const u of ['a1', 'a2', 'a3', 'a4']) answers.push(await code(auth.login(u, 'wrong', meta)));
+    expect(answers).toEqual(['INVALID_CREDENTIALS', 'INVALID_CREDENTIALS', 'INVALID_CREDENTIALS', 'RATE_LIMITED']);
+    expect(await code(auth.login('olivia', PASSWORD, { ...meta, address: '10.0.0.8' }))).toBe('OK');
+    time.advance(20_000);
+    expect(await code(auth.login('olivia', PASSWORD, meta))).toBe('OK');
+  });
+
+  it('a wrong current password in a password change counts towards the lockout', async () => {
+    const session = auth.authenticate((await auth.login('olivia', PASSWORD, meta)).token)!;
+    for (let i = 0; i < 4; i++) expect(await code(auth.changePassword(session, 'wrong', 'another-password-1', meta))).toBe('WRONG_PASSWORD');
+    expect(await code(auth.changePassword(session, 'wrong', 'another-password-1', meta))).toBe('ACCOUNT_LOCKED');
+  });
+});
+
+describe('administration', () => {
+  it('refuses duplicates and unknown users, and never disables the last admin', async () => {
+    expect(await code(users.create('adam', { username: 'olivia', role: 'officer', password: 'whatever-password' }))).toBe('USER_EXISTS');
+    expect(await code(Promise.resolve().then(() => users.unlock('adam', 'ghost')))).toBe('NOT_FOUND');
+    expect(await code(Promise.resolve().then(() => users.disable('adam', 'adam')))).toBe('LAST_ADMIN');
+    await users.create('adam', { username: 'amy', role: 'admin', password: 'amy-password-12' });
+    users.disable('adam', 'adam');
+    expect(users.get('adam').disabled).toBe(true);
+  });
+
+  it('a password reset ends the user\'s sessions and lifts a lockout', async () => {
+    const { token } = await auth.login('olivia', PASSWORD, meta);
+    for (let i = 0; i < 5; i++) await code(auth.login('olivia', 'wrong', meta));
+    await users.resetPassword('adam', 'olivia', 'reset-password-12');
+    expect(auth.authenticate(token)).toBeNull();
+    expect(await code(auth.login('olivia', 'reset-password-12', meta))).toBe('OK');
+    expect(audit.entries.find((e) => e.action === 'user.reset_password')).toMatchObject({ actor: 'adam', target: 'user:olivia' });
+  });
+
+  it('creates the demo accounts once, leaving existing ones alone', async () => {
+    expect(await users.ensureDemoAccounts()).toEqual(['officer', 'manager', 'admin']);
+    expect(await users.ensureDemoAccounts()).toEqual([]);
+    expect(await code(auth.login('manager', 'demo-manager-password', meta))).toBe('OK');
+  });
+});

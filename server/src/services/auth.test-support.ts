@@ -1,0 +1,56 @@
+/** Shared by the auth unit tests: a real SQLite store in a temp dir, a fake clock, a recorded audit trail. */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { openDatabase, type SqliteDatabase } from '../adapters/sqlite.database.ts';
+import { MIGRATIONS } from '../adapters/sqlite.migrations.ts';
+import { SqliteSessionStore, SqliteUserStore } from '../adapters/sqlite.users.ts';
+import { SqliteApiKeyStore, SqliteDeviceStore } from '../adapters/sqlite.devices.ts';
+import type { AuditInput, AuditLog } from './audit.port.ts';
+import type { ScryptParams } from './auth.password.ts';
+
+/** Cheap scrypt for tests (the real cost is tested once in auth.password.test.ts). */
+export const TEST_SCRYPT: ScryptParams = { ln: 4, r: 8, p: 1 };
+
+export class FakeTime {
+  constructor(public t = Date.UTC(2026, 10, 27, 8, 0, 0)) {}
+  now = (): number => this.t;
+  advance(ms: number): void {
+    this.t += ms;
+  }
+}
+
+export class RecordedAudit implements AuditLog {
+  readonly entries: AuditInput[] = [];
+  append(entry: AuditInput): void {
+    this.entries.push(entry);
+  }
+  actions(): string[] {
+    return this.entries.map((e) => e.action);
+  }
+}
+
+export interface TestStores {
+  db: SqliteDatabase;
+  users: SqliteUserStore;
+  sessions: SqliteSessionStore;
+  apiKeys: SqliteApiKeyStore;
+  devices: SqliteDeviceStore;
+  close(): void;
+}
+
+export function openTestStores(): TestStores {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'vigil-auth-unit-'));
+  const db = openDatabase(dir, MIGRATIONS);
+  return {
+    db,
+    users: new SqliteUserStore(db),
+    sessions: new SqliteSessionStore(db),
+    apiKeys: new SqliteApiKeyStore(db),
+    devices: new SqliteDeviceStore(db),
+    close: () => {
+      db.close();
+      fs.rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
