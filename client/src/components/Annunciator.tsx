@@ -8,6 +8,7 @@ import { useTitleFlash } from '../hooks/useTitleFlash.ts';
 import { useI18n } from '../i18n/I18nContext.ts';
 import { useLive } from '../live/useLive.ts';
 import type { AlarmSoundControls } from '../sound/useAlarmSound.ts';
+import { SpeakerIcon } from './SpeakerIcon.tsx';
 
 export function Annunciator({ sound }: { sound: AlarmSoundControls }) {
   const { t, fmt } = useI18n();
@@ -22,7 +23,9 @@ export function Annunciator({ sound }: { sound: AlarmSoundControls }) {
     <>
       {sound.state === 'blocked' ? (
         <div className={`banner banner--sound${sound.priority ? ' banner--urgent' : ''}`} role="alert" data-testid="sound-blocked">
-          <span className="banner__icon" aria-hidden="true">🔇</span>
+          <span className="banner__icon" aria-hidden="true">
+            <SpeakerIcon muted />
+          </span>
           <span className="banner__text">{t('sound.blocked')}</span>
           <button type="button" className="btn btn--banner" onClick={sound.handleEnable}>
             {t('sound.enable')}
@@ -31,13 +34,17 @@ export function Annunciator({ sound }: { sound: AlarmSoundControls }) {
       ) : null}
       {sound.state === 'unsupported' ? (
         <div className="banner banner--sound" role="status">
-          <span className="banner__icon" aria-hidden="true">🔇</span>
+          <span className="banner__icon" aria-hidden="true">
+            <SpeakerIcon muted />
+          </span>
           <span className="banner__text">{t('sound.unsupported')}</span>
         </div>
       ) : null}
       {sound.mute ? (
         <div className="banner banner--muted" role="status" data-testid="sound-muted">
-          <span className="banner__icon" aria-hidden="true">🔕</span>
+          <span className="banner__icon" aria-hidden="true">
+            <SpeakerIcon muted />
+          </span>
           <span className="banner__text">{t('sound.mutedUntil', { time: fmt.hm(sound.mute.until) })}</span>
           <button type="button" className="btn btn--banner" onClick={sound.handleUnmute}>
             {t('sound.unmute')}

@@ -72,11 +72,12 @@ export function Header({ facility, siteId, health, prefs, view, sound, onSelectV
         <SoundControl sound={sound} />
         <button
           type="button"
-          className="toggle"
-          aria-label={t('header.theme')}
+          className="toggle toggle--icon"
+          aria-label={`${t('header.theme')}: ${prefs.theme === 'dark' ? t('header.themeLight') : t('header.themeDark')}`}
+          title={prefs.theme === 'dark' ? t('header.themeLight') : t('header.themeDark')}
           onClick={() => onChangePrefs({ theme: prefs.theme === 'dark' ? 'light' : 'dark' })}
         >
-          {prefs.theme === 'dark' ? `☀ ${t('header.themeLight')}` : `☾ ${t('header.themeDark')}`}
+          {prefs.theme === 'dark' ? '☀' : '☾'}
         </button>
         <div className="segmented" role="group" aria-label={t('header.language')}>
           {LOCALES.map((l) => (
@@ -88,9 +89,11 @@ export function Header({ facility, siteId, health, prefs, view, sound, onSelectV
       </div>
 
       <div className="header__user" data-testid="header-user">
-        <span className="header__user-name">{user.displayName || user.username}</span>
-        <span className="header__role">{t(`role.${user.role}`)}</span>
-        <button type="button" className="btn btn--ghost" onClick={logout}>
+        <span className="header__who">
+          <span className="header__user-name">{user.displayName || user.username}</span>
+          <span className="header__role">{t(`role.${user.role}`)}</span>
+        </span>
+        <button type="button" className="btn btn--ghost header__logout" onClick={logout}>
           {t('auth.logout')}
         </button>
       </div>

@@ -1,5 +1,6 @@
 /** Header control: mute the alarm sound for 5, 15 or 30 minutes (the banner then says until when). */
 import { useI18n } from '../i18n/I18nContext.ts';
+import { SpeakerIcon } from './SpeakerIcon.tsx';
 import { MUTE_CHOICES_MIN } from '../sound/sound.patterns.ts';
 import type { AlarmSoundControls } from '../sound/useAlarmSound.ts';
 
@@ -8,12 +9,13 @@ export function SoundControl({ sound }: { sound: AlarmSoundControls }) {
   if (sound.mute) {
     return (
       <button type="button" className="toggle toggle--muted" onClick={sound.handleUnmute}>
-        🔕 {t('sound.unmute')}
+        <SpeakerIcon muted /> {t('sound.unmute')}
       </button>
     );
   }
   return (
-    <label className="sound-control">
+    <label className={`sound-control${sound.priority ? ' sound-control--sounding' : ''}`}>
+      <SpeakerIcon />
       <span className="visually-hidden">{t('sound.mute')}</span>
       <select
         value=""
@@ -23,7 +25,7 @@ export function SoundControl({ sound }: { sound: AlarmSoundControls }) {
           if (e.target.value) sound.handleMute(Number(e.target.value));
         }}
       >
-        <option value="">{sound.priority ? `🔔 ${t('sound.sounding')}` : `🔔 ${t('sound.mute')}`}</option>
+        <option value="">{sound.priority ? t('sound.sounding') : t('sound.mute')}</option>
         {MUTE_CHOICES_MIN.map((m) => (
           <option key={m} value={m}>
             {t('sound.muteFor', { n: m })}
