@@ -1,0 +1,416 @@
+// Issue 4: people sign in, roles are enforced on every action, and devices can write only their
+// own data — through the real server, its embedded broker, and a real Mosquitto configured with
+// the generated password file and ACL. The audit trail is read back through GET /api/audit.
+import fs from 'node:fs';
+import path from 'node:path';
+import mqtt, { type IClientOptions, type MqttClient } from 'mqtt';
+import { io } from 'socket.io-client';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { ApiKeyCreatedResponse, AuditEntry, AuditVerifyResponse, AuthConfigResponse, SessionInfo, SessionView, UserAdminView } from '../../contract/index.ts';
+import { startInflux, startMosquitto, stopAllServices, type InfluxHandle, type MosquittoHandle } from '../support/services.ts';
+import { TEST_API_KEY, TEST_PASSWORD, eventually, startVigil, type VigilHandle } from '../support/vigil.ts';
+
+const FACILITY = path.resolve('test/fixtures/facility.yaml');
+const DB = 'vigil_auth_test';
+const DB_MOSQUITTO = 'vigil_auth_mosquitto_test';
+const DB_DEMO = 'vigil_auth_demo_test';
+
+let influx: InfluxHandle;
+/** Production mode, embedded broker. */
+let vigil: VigilHandle;
+const cookies: Record<'officer' | 'manager' | 'admin', string> = { officer: '', manager: '', admin: '' };
+const clients: MqttClient[] = [];
+
+type Json = Record<string, unknown>;
+async function call<T = Json>(method: string, pathname: string, opts: { cookie?: string; body?: unknown; headers?: Record<string, string> } = {}, v: VigilHandle = vigil) {
+  return v.api<T>(pathname, {
+    method,
+    headers: { ...(opts.body !== undefined ? { 'content-type': 'application/json' } : {}), ...(opts.cookie ? { cookie: opts.cookie } : {}), ...opts.headers },
+    ...(opts.body !== undefined ? { body: typeof opts.body === 'string' ? opts.body : JSON.stringify(opts.body) } : {}),
+  });
+}
+
+async function audit(since: number, v: VigilHandle = vigil): Promise<AuditEntry[]> {
+  const res = await call<AuditEntry[]>('GET', `/api/audit?from=${since}&limit=1000`, { cookie: cookies.admin }, v);
+  expect(res.status).toBe(200);
+  return res.body.slice().reverse(); // oldest first
+}
+
+/** Readings of a sensor with timestamps in [from, from + 100 ms): each test writes its own window. */
+async function readings(sensor: string, from: number, db = DB): Promise<{ time: number; value: number }[]> {
+  return (await influx.query(`SELECT value FROM reading WHERE sensor = '${sensor}' AND time >= ${from}ms AND time < ${from + 100}ms`, db)) as { time: number; value: number }[];
+}
+
+async function connect(url: string, opts: IClientOptions = {}): Promise<MqttClient> {
+  const client = await mqtt.connectAsync(url, { reconnectPeriod: 0, connectTimeout: 5000, ...opts });
+  clients.push(client);
+  return client;
+}
+
+/** The CONNACK return code (or MQTT 5 reason code) a refused connection got. */
+async function refusedCode(url: string, opts: IClientOptions = {}): Promise<number> {
+  try {
+    const c = await connect(url, opts);
+    await c.endAsync();
+    return 0;
+  } catch (err) {
+    return (err as { code?: number }).code ?? -1;
+  }
+}
+
+function cliOk(r: { code: number; stdout: string; stderr: string }): string {
+  expect(r.code, r.stderr).toBe(0);
+  return r.stdout;
+}
+
+beforeAll(async () => {
+  influx = await startInflux();
+  // Many sign-ins from one address in under a minute here; the limit itself is tested in demo mode below.
+  vigil = await startVigil({ influxUrl: influx.url, influxDb: DB, env: { FACILITY_FILE: FACILITY, FLUSH_INTERVAL_MS: '50', LOGIN_RATE_PER_MIN: '300' } });
+  await eventually(async () => (await vigil.api('/api/health')).status === 200, 30_000, 'Vigil healthy');
+  for (const role of ['officer', 'manager', 'admin'] as const) {
+    await vigil.addUser(`${role}1`, role);
+    cookies[role] = await vigil.login(`${role}1`);
+  }
+});
+
+afterAll(async () => {
+  await Promise.all(clients.map((c) => c.endAsync(true).catch(() => {})));
+  await vigil?.stop();
+  await stopAllServices();
+});
+
+describe('signing in', () => {
+  it('login sets an httpOnly, SameSite=Strict session cookie and answers SessionInfo; me and logout follow it', async () => {
+    expect((await call('GET', '/api/auth/me')).status).toBe(401);
+    const res = await fetch(`${vigil.url}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'officer1', password: TEST_PASSWORD }) });
+    expect(res.status).toBe(200);
+    const setCookie = res.headers.get('set-cookie')!;
+    expect(setCookie).toMatch(/^vigil_session=[A-Za-z0-9_-]{43}; Path=\/; HttpOnly; SameSite=Strict$/);
+    const info = (await res.json()) as SessionInfo;
+    expect(info.user).toEqual({ username: 'officer1', displayName: 'officer1', role: 'officer', disabled: false });
+    expect(info.expiresAt).toBeGreaterThan(Date.now() + 479 * 60_000); // SESSION_IDLE_MIN default 480
+    const cookie = setCookie.split(';')[0]!;
+    expect((await call<SessionInfo>('GET', '/api/auth/me', { cookie })).body.user.username).toBe('officer1');
+    expect((await call('POST', '/api/auth/logout', { cookie })).status).toBe(204);
+    expect((await call('GET', '/api/auth/me', { cookie })).status).toBe(401);
+  });
+
+  it('marks the cookie Secure when the request came over TLS through a trusted (loopback) proxy', async () => {
+    const res = await fetch(`${vigil.url}/api/auth/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-forwarded-proto': 'https' },
+      body: JSON.stringify({ username: 'officer1', password: TEST_PASSWORD }),
+    });
+    expect(res.headers.get('set-cookie')).toMatch(/; Secure;|; Secure$/);
+  });
+
+  it('refuses a wrong password and an unknown user alike, and never returns a hash', async () => {
+    const wrong = await call('POST', '/api/auth/login', { body: { username: 'officer1', password: 'not-it' } });
+    const unknown = await call('POST', '/api/auth/login', { body: { username: 'nobody-here', password: 'not-it' } });
+    expect([wrong.status, unknown.status]).toEqual([401, 401]);
+    expect(wrong.body).toEqual(unknown.body);
+    expect(JSON.stringify((await call('GET', '/api/users', { cookie: cookies.admin })).body)).not.toMatch(/scrypt|passwordHash/);
+    // Back to zero failures for officer1, so other tests are not one typo from a lockout.
+    expect((await call('POST', '/api/users/officer1/unlock', { cookie: cookies.admin })).status).toBe(200);
+  });
+
+  it('changes a password with the current one; a wrong current one is refused', async () => {
+    await vigil.addUser('changer', 'officer');
+    const cookie = await vigil.login('changer');
+    expect((await call('POST', '/api/auth/password', { cookie, body: { current: 'wrong-wrong', next: 'changed-password-1' } })).status).toBe(403);
+    expect((await call('POST', '/api/auth/password', { cookie, body: { current: TEST_PASSWORD, next: 'short' } })).status).toBe(400);
+    expect((await call('POST', '/api/auth/password', { cookie, body: { current: TEST_PASSWORD, next: 'changed-password-1' } })).status).toBe(204);
+    await expect(vigil.login('changer')).rejects.toThrow(/401/);
+    await vigil.login('changer', 'changed-password-1');
+  });
+
+  it('locks an account after 5 failed logins; an admin unlocks it; every step is in the audit trail', async () => {
+    const since = Date.now();
+    await vigil.addUser('locky', 'officer');
+    const statuses: number[] = [];
+    for (let i = 0; i < 5; i++) statuses.push((await call('POST', '/api/auth/login', { body: { username: 'locky', password: `guess-${i}` } })).status);
+    expect(statuses).toEqual([401, 401, 401, 401, 423]);
+    const locked = await call<{ error: { code: string; details: { lockedUntil: number } } }>('POST', '/api/auth/login', { body: { username: 'locky', password: TEST_PASSWORD } });
+    expect(locked.status).toBe(423);
+    expect(locked.body.error.code).toBe('ACCOUNT_LOCKED');
+    expect(locked.body.error.details.lockedUntil).toBeGreaterThan(Date.now() + 14 * 60_000);
+    const listed = (await call<UserAdminView[]>('GET', '/api/users', { cookie: cookies.admin })).body.find((u) => u.username === 'locky')!;
+    expect(listed.lockedUntil).toBe(locked.body.error.details.lockedUntil);
+
+    expect((await call<UserAdminView>('POST', '/api/users/locky/unlock', { cookie: cookies.admin })).body.lockedUntil).toBeNull();
+    await vigil.login('locky');
+
+    const trail = (await audit(since)).filter((e) => e.target === 'user:locky');
+    expect(trail.map((e) => `${e.actor} ${e.action}`)).toEqual([
+      expect.stringMatching(/^cli:\S+ user\.create$/),
+      ...Array.from({ length: 5 }, () => 'anonymous auth.login_failed'),
+      'system auth.lockout',
+      'anonymous auth.login_failed', // the right password while locked
+      'admin1 user.unlock',
+      'locky auth.login',
+    ]);
+    expect(trail[1]!.detail).toMatchObject({ address: expect.stringMatching(/127\.0\.0\.1/), reason: 'wrong_password' });
+    // The CLI appended to the same hash chain while the server ran.
+    expect((await call<AuditVerifyResponse>('GET', '/api/audit/verify', { cookie: cookies.admin })).body.ok).toBe(true);
+  });
+
+  it('refuses Socket.IO connections without a session and accepts a signed-in officer', async () => {
+    const attempt = (cookie?: string) =>
+      new Promise<string>((resolve) => {
+        const socket = io(vigil.url, { transports: ['websocket'], reconnection: false, ...(cookie ? { extraHeaders: { cookie } } : {}) });
+        socket.once('snapshot', () => {
+          socket.close();
+          resolve('snapshot');
+        });
+        socket.once('connect_error', (err) => {
+          socket.close();
+          resolve(err.message);
+        });
+      });
+    expect(await attempt()).toBe('unauthorized');
+    expect(await attempt('vigil_session=forged-forged-forged')).toBe('unauthorized');
+    expect(await attempt(cookies.officer)).toBe('snapshot');
+  });
+
+  it('answers with a strict Content-Security-Policy, and refuses an oversized login body', async () => {
+    const res = await fetch(`${vigil.url}/`);
+    const csp = res.headers.get('content-security-policy')!;
+    expect(csp).toContain("default-src 'self'");
+    expect(csp).toContain("script-src 'self'");
+    expect(csp).toContain("style-src 'self' 'unsafe-inline'");
+    expect(csp).toContain("connect-src 'self' ws: wss:");
+    expect(res.headers.get('x-content-type-options')).toBe('nosniff');
+    const big = await call('POST', '/api/auth/login', { body: { username: 'x', password: 'y'.repeat(20_000) } });
+    expect(big.status).toBe(413);
+  });
+});
+
+describe('role × action matrix (issue 4: allowed / 403, unauthenticated 401)', () => {
+  interface Action {
+    name: string;
+    method: string;
+    /** The request an admin makes (a fresh target where the action consumes one). */
+    request: () => Promise<{ path: string; body?: unknown }>;
+    ok: number;
+  }
+  let n = 0;
+  let keyId = '';
+  const targetSession = async (): Promise<number> => {
+    await vigil.login('target1');
+    return (await call<SessionView[]>('GET', '/api/sessions', { cookie: cookies.admin })).body.find((s) => s.username === 'target1')!.id;
+  };
+  const actions: Action[] = [
+    { name: 'list users', method: 'GET', request: async () => ({ path: '/api/users' }), ok: 200 },
+    { name: 'create a user', method: 'POST', request: async () => ({ path: '/api/users', body: { username: `made-${++n}`, role: 'officer', password: 'matrix-password-1' } }), ok: 201 },
+    { name: 'disable a user', method: 'POST', request: async () => ({ path: '/api/users/target1/disable' }), ok: 200 },
+    { name: 'enable a user', method: 'POST', request: async () => ({ path: '/api/users/target1/enable' }), ok: 200 },
+    { name: 'unlock a user', method: 'POST', request: async () => ({ path: '/api/users/target1/unlock' }), ok: 200 },
+    { name: 'reset a password', method: 'POST', request: async () => ({ path: '/api/users/target1/reset-password', body: { password: TEST_PASSWORD } }), ok: 200 },
+    { name: 'list sessions', method: 'GET', request: async () => ({ path: '/api/sessions' }), ok: 200 },
+    { name: 'revoke a session', method: 'DELETE', request: async () => ({ path: `/api/sessions/${await targetSession()}` }), ok: 204 },
+    { name: 'list API keys', method: 'GET', request: async () => ({ path: '/api/apikeys' }), ok: 200 },
+    { name: 'create an API key', method: 'POST', request: async () => ({ path: '/api/apikeys', body: { name: 'matrix', sites: ['t1'] } }), ok: 201 },
+    { name: 'revoke an API key', method: 'DELETE', request: async () => ({ path: `/api/apikeys/${keyId}` }), ok: 200 },
+    { name: 'list devices', method: 'GET', request: async () => ({ path: '/api/devices' }), ok: 200 },
+    { name: 'add device credentials', method: 'POST', request: async () => ({ path: '/api/devices', body: { sensorId: 'T-CO-01' } }), ok: 201 },
+    { name: 'revoke device credentials', method: 'DELETE', request: async () => ({ path: '/api/devices/T-CO-01' }), ok: 200 },
+  ];
+
+  beforeAll(async () => {
+    await vigil.addUser('target1', 'officer');
+  });
+
+  for (const action of actions) {
+    it(`${action.name}: nobody 401, officer 403, manager 403, admin ${action.ok}`, async () => {
+      const got: Record<string, number> = {};
+      // One request for every role: the refused ones must change nothing, so the admin's still works.
+      const { path: p, body } = await action.request();
+      for (const who of ['nobody', 'officer', 'manager', 'admin'] as const) {
+        const res = await call<Json>(action.method, p, { cookie: who === 'nobody' ? undefined : cookies[who], body });
+        got[who] = res.status;
+        if (who === 'admin' && action.name === 'create an API key') keyId = (res.body as unknown as ApiKeyCreatedResponse).apiKey.id;
+      }
+      expect(got).toEqual({ nobody: 401, officer: 403, manager: 403, admin: action.ok });
+    });
+  }
+
+  it('admin actions are audited with the admin as actor', async () => {
+    const entries = await audit(0);
+    const byAdmin = new Set(entries.filter((e) => e.actor === 'admin1').map((e) => e.action));
+    for (const a of ['user.create', 'user.disable', 'user.enable', 'user.unlock', 'user.reset_password', 'session.revoke', 'apikey.create', 'apikey.revoke', 'device.add', 'device.revoke']) expect(byAdmin).toContain(a);
+  });
+});
+
+describe('HTTP ingest API keys', () => {
+  const ingest = (key: string, observations: unknown[]) =>
+    vigil.api<{ accepted: number; rejected: number; rejections: { index: number; reason: string }[] }>('/api/ingest', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${key}` },
+      body: JSON.stringify({ observations }),
+    });
+
+  it('a key writes only within its scope (forbidden per item), and is refused once revoked', async () => {
+    const key = cliOk(await vigil.cli(['apikey', 'create', 'kitchen gateway', '--sensors', 'T-GAS-01'])).trim();
+    const ts = Date.now() - 1000;
+    const res = await ingest(key, [
+      { sensorId: 'T-GAS-01', channel: 'reading', ts, value: 3.5, unit: '%LEL' },
+      { sensorId: 'T-GAS-02', channel: 'reading', ts, value: 99, unit: '%LEL' },
+    ]);
+    expect(res.status).toBe(202);
+    expect(res.body).toMatchObject({ accepted: 1, rejected: 1, rejections: [{ index: 1, reason: 'forbidden' }] });
+    expect(await readings('T-GAS-02', ts)).toEqual([]);
+
+    const id = key.split('.')[0]!;
+    expect(cliOk(await vigil.cli(['apikey', 'list']))).toContain(id);
+    cliOk(await vigil.cli(['apikey', 'revoke', id]));
+    expect((await ingest(key, [{ sensorId: 'T-GAS-01', channel: 'reading', value: 1, unit: '%LEL' }])).status).toBe(403);
+    // INGEST_API_KEY still works as the legacy all-sites key.
+    expect((await ingest(TEST_API_KEY, [{ sensorId: 'T-GAS-02', channel: 'reading', value: 1, unit: '%LEL' }])).status).toBe(202);
+  });
+});
+
+describe('embedded MQTT broker: per-device credentials', () => {
+  const creds: Record<string, string> = {};
+  let brokerUrl = '';
+
+  beforeAll(async () => {
+    brokerUrl = `mqtt://127.0.0.1:${vigil.mqttPort}`;
+    for (const sensor of ['T-DOOR-01', 'T-GAS-01']) {
+      const out = cliOk(await vigil.cli(['device', 'add', sensor]));
+      creds[sensor] = /password: (\S+)/.exec(out)![1]!;
+    }
+    expect(cliOk(await vigil.cli(['device', 'list']))).toContain('T-DOOR-01  active');
+  });
+
+  it('refuses anonymous clients and wrong passwords (not demo mode)', async () => {
+    expect(await refusedCode(brokerUrl)).toBe(5); // CONNACK 5: not authorised
+    expect(await refusedCode(brokerUrl, { username: 'T-DOOR-01', password: 'guess' })).toBe(4); // bad user name or password
+    expect(await refusedCode(brokerUrl, { username: 'T-GAS-01', password: creds['T-DOOR-01'] })).toBe(4);
+  });
+
+  it("refuses a door sensor publishing to the kitchen gas detector's topic: the reading never reaches InfluxDB", async () => {
+    const t0 = Date.now() - 5000;
+    const door = await connect(brokerUrl, { username: 'T-DOOR-01', password: creds['T-DOOR-01'] });
+    const closed = new Promise<void>((resolve) => door.once('close', () => resolve()));
+    door.publish('vigil/t1/T-GAS-01/reading', JSON.stringify({ ts: t0, value: 42.5, unit: '%LEL' }), { qos: 1 });
+    await closed; // the broker drops a client that publishes outside its topics
+
+    // The same device on its own topic, and the gas detector itself, are stored.
+    const door2 = await connect(brokerUrl, { username: 'T-DOOR-01', password: creds['T-DOOR-01'] });
+    await door2.publishAsync('vigil/t1/T-DOOR-01/event', JSON.stringify({ ts: t0 + 1, type: 'open' }), { qos: 1 });
+    const gas = await connect(brokerUrl, { username: 'T-GAS-01', password: creds['T-GAS-01'] });
+    await gas.publishAsync('vigil/t1/T-GAS-01/reading', JSON.stringify({ ts: t0 + 2, value: 1.5, unit: '%LEL' }), { qos: 1 });
+    await eventually(async () => (await influx.query(`SELECT * FROM event WHERE sensor = 'T-DOOR-01' AND time >= ${t0}ms`, DB)).length === 1, 10_000, 'door event stored');
+    await eventually(async () => (await readings('T-GAS-01', t0 + 2)).length === 1, 10_000, 'gas reading stored');
+    // Only the detector's own reading in the window: the forged one at t0 never arrived.
+    expect((await readings('T-GAS-01', t0)).map((r) => r.value)).toEqual([1.5]);
+  });
+
+  it('refuses a revoked device', async () => {
+    cliOk(await vigil.cli(['device', 'revoke', 'T-GAS-01']));
+    expect(await refusedCode(brokerUrl, { username: 'T-GAS-01', password: creds['T-GAS-01'] })).toBe(4);
+  });
+});
+
+describe('Mosquitto with the generated password file and ACL', () => {
+  let broker: MosquittoHandle;
+  let viaMosquitto: VigilHandle;
+  const creds: Record<string, string> = {};
+
+  beforeAll(async () => {
+    for (const sensor of ['T-SMK-01', 'T-CO-01']) {
+      const out = cliOk(await vigil.cli(['device', 'add', sensor]));
+      creds[sensor] = /password: (\S+)/.exec(out)![1]!;
+    }
+    const out = path.join(vigil.dataDir, 'mosquitto');
+    cliOk(await vigil.cli(['mosquitto-config', '--out', out]));
+    const acl = fs.readFileSync(path.join(out, 'acl'), 'utf8');
+    expect(acl).toContain('user T-SMK-01\ntopic write vigil/t1/T-SMK-01/#');
+    expect(acl).not.toContain('user T-GAS-01'); // revoked above
+    broker = await startMosquitto({ extraConfig: fs.readFileSync(path.join(out, 'vigil-auth.conf'), 'utf8') });
+    const ingestEnv = Object.fromEntries(
+      fs
+        .readFileSync(path.join(out, 'vigil-ingest.env'), 'utf8')
+        .trim()
+        .split('\n')
+        .map((l) => l.split('=') as [string, string]),
+    );
+    viaMosquitto = await startVigil({ mqttUrl: broker.url, influxUrl: influx.url, influxDb: DB_MOSQUITTO, env: { FACILITY_FILE: FACILITY, FLUSH_INTERVAL_MS: '50', ...ingestEnv } });
+    await eventually(async () => (await viaMosquitto.api('/api/health')).status === 200, 30_000, 'Vigil signed in to Mosquitto');
+  });
+
+  afterAll(async () => {
+    await viaMosquitto?.stop();
+  });
+
+  it('refuses anonymous clients and wrong passwords', async () => {
+    expect(await refusedCode(broker.url)).toBe(5);
+    expect(await refusedCode(broker.url, { username: 'T-SMK-01', password: 'guess' })).toBe(5);
+  });
+
+  it("refuses a smoke detector publishing as the CO detector, accepts its own: the forged reading never reaches InfluxDB", async () => {
+    const t0 = Date.now() - 5000;
+    // MQTT 5, so the refusal comes back as a PUBACK reason code (3.1.1 would drop it silently).
+    const smoke = await connect(broker.url, { username: 'T-SMK-01', password: creds['T-SMK-01'], protocolVersion: 5 });
+    await expect(smoke.publishAsync('vigil/t1/T-CO-01/reading', JSON.stringify({ ts: t0, value: 500, unit: 'ppm' }), { qos: 1 })).rejects.toThrow(/Not authorized/i);
+    await smoke.publishAsync('vigil/t1/T-SMK-01/event', JSON.stringify({ ts: t0 + 1, type: 'test' }), { qos: 1 });
+    const co = await connect(broker.url, { username: 'T-CO-01', password: creds['T-CO-01'] });
+    await co.publishAsync('vigil/t1/T-CO-01/reading', JSON.stringify({ ts: t0 + 2, value: 4, unit: 'ppm' }), { qos: 1 });
+    await eventually(async () => (await influx.query(`SELECT * FROM event WHERE sensor = 'T-SMK-01' AND time >= ${t0}ms`, DB_MOSQUITTO)).length === 1, 10_000, 'smoke event stored');
+    await eventually(async () => (await readings('T-CO-01', t0 + 2, DB_MOSQUITTO)).length === 1, 10_000, 'CO reading stored');
+    // Only the detector's own reading in the window: the forged one at t0 never arrived.
+    expect((await readings('T-CO-01', t0, DB_MOSQUITTO)).map((r) => r.value)).toEqual([4]);
+  });
+});
+
+describe('demo mode (npm start)', () => {
+  let demo: VigilHandle;
+
+  beforeAll(async () => {
+    demo = await startVigil({
+      influxUrl: influx.url,
+      influxDb: DB_DEMO,
+      env: { FACILITY_FILE: FACILITY, VIGIL_DEMO: '1', INGEST_API_KEY: '', LOGIN_RATE_PER_MIN: '4', INGEST_RATE_PER_S: '1', FLUSH_INTERVAL_MS: '50' },
+    });
+  });
+
+  afterAll(async () => {
+    await demo?.stop();
+  });
+
+  it('creates the documented demo accounts and tells the login screen about them', async () => {
+    const config = await demo.api<AuthConfigResponse>('/api/auth/config');
+    expect(config.body.demo).toBe(true);
+    expect(config.body.demoAccounts?.map((a) => `${a.username}/${a.password}`)).toEqual(['officer/demo-officer-password', 'manager/demo-manager-password', 'admin/demo-admin-password']);
+    await demo.login('manager', 'demo-manager-password');
+    expect((await vigil.api<AuthConfigResponse>('/api/auth/config')).body).toEqual({ demo: false });
+    expect((await call('POST', '/api/auth/login', { body: { username: 'officer', password: 'demo-officer-password' } })).status).toBe(401); // production: none
+  });
+
+  it('rate-limits login attempts per client address', async () => {
+    const statuses: number[] = [];
+    for (let i = 0; i < 4; i++) statuses.push((await call('POST', '/api/auth/login', { body: { username: `spray-${i}`, password: 'x' } }, demo)).status);
+    expect(statuses).toEqual([401, 401, 401, 429]); // one of the 4 per minute went to the manager's login above
+  });
+
+  it('rate-limits ingest per API key', async () => {
+    const post = () =>
+      demo.api('/api/ingest', { method: 'POST', headers: { 'content-type': 'application/json', authorization: 'Bearer vigil-demo-ingest-key' }, body: JSON.stringify({ observations: [{ sensorId: 'T-GAS-01', channel: 'reading', value: 1, unit: '%LEL' }] }) });
+    const statuses = [(await post()).status, (await post()).status, (await post()).status];
+    expect(statuses).toEqual([202, 202, 429]);
+  });
+
+  it('lets anonymous clients publish only to registered sensors', async () => {
+    const url = `mqtt://127.0.0.1:${demo.mqttPort}`;
+    const t0 = Date.now() - 5000;
+    const stranger = await connect(url);
+    const closed = new Promise<void>((resolve) => stranger.once('close', () => resolve()));
+    stranger.publish('vigil/t1/STRANGER-1/reading', JSON.stringify({ ts: t0, value: 1, unit: 'ppm' }), { qos: 1 });
+    await closed;
+    const sim = await connect(url);
+    await sim.publishAsync('vigil/t1/T-GAS-02/reading', JSON.stringify({ ts: t0 + 1, value: 2, unit: '%LEL' }), { qos: 1 });
+    await eventually(async () => (await readings('T-GAS-02', t0, DB_DEMO)).length === 1, 10_000, 'anonymous demo reading stored');
+    expect(await influx.query(`SELECT * FROM reading WHERE sensor = 'STRANGER-1'`, DB_DEMO)).toEqual([]);
+  });
+});
