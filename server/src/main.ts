@@ -10,7 +10,7 @@ import { createLogger, type Logger } from './logger.ts';
 import { createMetrics, type Metrics } from './metrics.ts';
 import { Registry } from './domain/registry.ts';
 import { nativeDecoder } from './domain/observation.decode.ts';
-import { createDeviceDecoders } from './domain/adapters/index.ts';
+import { adapterPublishFilters, createDeviceDecoders } from './domain/adapters/index.ts';
 import { FacilityError, loadFacility } from './services/facility.loader.ts';
 import { openDatabase } from './adapters/sqlite.database.ts';
 import { MIGRATIONS } from './adapters/sqlite.migrations.ts';
@@ -176,7 +176,7 @@ export async function main(): Promise<void> {
     addressLimiter: new RateLimiter({ burst: config.LOGIN_RATE_PER_MIN, perSecond: config.LOGIN_RATE_PER_MIN / 60 }, systemClock),
   });
   const users = new UsersService(userStore, sessionStore, audit, systemClock, undefined, (u) => auth.forgetFailures(u));
-  const deviceTopics = new DeviceTopics(registry);
+  const deviceTopics = new DeviceTopics(registry, adapterPublishFilters);
   const apiKeys = new ApiKeyService(new SqliteApiKeyStore(db), registry, audit, systemClock, config.ingestApiKey);
   const deviceCredentials = new DeviceCredentialService(new SqliteDeviceStore(db), registry, deviceTopics, audit, systemClock);
   const brokerPolicy = new BrokerPolicy(deviceTopics, deviceCredentials, { allowAnonymous: config.VIGIL_DEMO });

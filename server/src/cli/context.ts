@@ -6,6 +6,7 @@
 import os from 'node:os';
 import { loadStorageConfig } from '../config.ts';
 import { Registry } from '../domain/registry.ts';
+import { adapterPublishFilters } from '../domain/adapters/index.ts';
 import { openDatabase, type SqliteDatabase } from '../adapters/sqlite.database.ts';
 import { MIGRATIONS } from '../adapters/sqlite.migrations.ts';
 import { SqliteAuditLog } from '../adapters/sqlite.audit.ts';
@@ -61,7 +62,7 @@ export class CliContext {
   }
 
   deviceTopics(): DeviceTopics {
-    return new DeviceTopics(this.registry());
+    return new DeviceTopics(this.registry(), adapterPublishFilters);
   }
 
   devices(): DeviceCredentialService {
