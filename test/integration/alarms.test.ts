@@ -1,6 +1,8 @@
 // Issue 3: a gas reading through real Mosquitto raises a critical alarm that a Socket.IO client
 // receives; actions are recorded; a kill -9 brings back the same alarms; the audit chain holds.
 import { execFile } from 'node:child_process';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { io, type Socket } from 'socket.io-client';
@@ -18,6 +20,34 @@ let influx: InfluxHandle;
 let vigil: VigilHandle;
 /** An officer's session: Socket.IO refuses connections without one (issue 4). */
 let cookie: string;
+let managerCookie: string;
+let webhook: { url: string; received: unknown[]; close(): Promise<void> };
+
+/** A local HTTP endpoint standing in for the next level up (escalation webhooks). */
+function startWebhookReceiver(): Promise<typeof webhook> {
+  const received: unknown[] = [];
+  const server = http.createServer((req, res) => {
+    let body = '';
+    req.on('data', (d: Buffer) => (body += d.toString()));
+    req.on('end', () => {
+      received.push(JSON.parse(body));
+      res.writeHead(204).end();
+    });
+  });
+  return new Promise((resolve) => {
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as AddressInfo;
+      resolve({ url: `http://127.0.0.1:${port}/hook`, received, close: () => new Promise((r) => server.close(() => r())) });
+    });
+  });
+}
+
+const act = (alarmId: string, action: string, body: unknown, as = cookie) =>
+  vigil.api<{ alarm?: Alarm; error?: { code: string } }>(`/api/alarms/${alarmId}/${action}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', cookie: as },
+    body: JSON.stringify(body),
+  });
 
 type Client = Socket<ServerToClientEvents, ClientToServerEvents>;
 interface Watcher {
@@ -46,14 +76,24 @@ const pub = (topic: string, payload: unknown) =>
 
 beforeAll(async () => {
   [broker, influx] = await Promise.all([startMosquitto(), startInflux()]);
-  vigil = await startVigil({ mqttUrl: broker.url, influxUrl: influx.url, influxDb: DB, env: { FACILITY_FILE: FACILITY } });
+  webhook = await startWebhookReceiver();
+  // Critical escalates after 2 s here (default 60 s) so the test sees the next level up quickly.
+  vigil = await startVigil({
+    mqttUrl: broker.url,
+    influxUrl: influx.url,
+    influxDb: DB,
+    env: { FACILITY_FILE: FACILITY, ESCALATION_S: 'critical=2,high=300,medium=1800', WEBHOOK_URLS: webhook.url },
+  });
   await vigil.addUser('officer1', 'officer');
+  await vigil.addUser('manager1', 'manager');
   cookie = await vigil.login('officer1');
+  managerCookie = await vigil.login('manager1');
 });
 
 afterAll(async () => {
   for (const w of watchers) w.socket.close();
   await vigil?.stop();
+  await webhook?.close();
   await stopAllServices();
 });
 
@@ -71,6 +111,48 @@ describe('alarms end to end', () => {
     expect(w.events.map((e) => e.seq)).toEqual(w.events.map((_, i) => w.snapshot!.seq + 1 + i));
   });
 
+  it('records acknowledgement, comment and reset with who and when; a second client sees each change', async () => {
+    const first = await watch();
+    const second = await watch();
+    const alarm = first.snapshot!.alarms.find((a) => a.sensorId === 'T-GAS-01')!;
+    const acked = await act(alarm.id, 'ack', { note: 'on my way' });
+    expect(acked.status).toBe(200);
+    expect(acked.body.alarm).toMatchObject({ state: 'active_acked', ackedBy: 'officer1' });
+    const seen = await eventually(() => second.events.find((e) => e.subject === 'alarm' && e.kind === 'acked' && e.alarmId === alarm.id), 5000, 'ack on the second client');
+    expect(seen).toMatchObject({ actor: 'officer1', note: 'on my way' });
+    expect((await act(alarm.id, 'comment', { text: 'kitchen evacuated, valve closed' })).status).toBe(200);
+    // Latching (gas high): no reset while the gas is still there; resolving is the manager's.
+    expect((await act(alarm.id, 'reset', {})).body.error?.code).toBe('CONDITION_ACTIVE');
+    expect((await act(alarm.id, 'resolve', { cause: 'x', correctiveAction: 'y' })).status).toBe(403);
+    expect((await act(alarm.id, 'shelve', { durationS: 8 * 3600, reason: 'maintenance' })).body.error?.code).toBe('SHELVE_TOO_LONG');
+    await pub('vigil/t1/T-GAS-01/reading', { value: 1, unit: '%LEL' });
+    await eventually(async () => (await vigil.api<{ alarm: Alarm }>(`/api/alarms/${alarm.id}`, { headers: { cookie } })).body.alarm.conditionActive === false, 5000, 'gas gone');
+    expect((await vigil.api<{ alarm: Alarm }>(`/api/alarms/${alarm.id}`, { headers: { cookie } })).body.alarm.state).toBe('active_acked'); // still latched
+    const reset = await act(alarm.id, 'reset', { note: 'detector checked' });
+    expect(reset.body.alarm).toMatchObject({ state: 'cleared', resetBy: 'officer1' });
+    const resolved = await act(alarm.id, 'resolve', { cause: 'loose hose at the wok range', correctiveAction: 'hose replaced, clamps checked on all ranges' }, managerCookie);
+    expect(resolved.body.alarm?.resolution).toMatchObject({ by: 'manager1', cause: 'loose hose at the wok range' });
+    const detail = await vigil.api<{ history: { kind: string; actor: string }[] }>(`/api/alarms/${alarm.id}`, { headers: { cookie } });
+    expect(detail.body.history.map((h) => [h.kind, h.actor])).toEqual(
+      expect.arrayContaining([
+        ['raised', 'system'],
+        ['acked', 'officer1'],
+        ['commented', 'officer1'],
+        ['reset', 'officer1'],
+        ['resolved', 'manager1'],
+      ]),
+    );
+  });
+
+  it('escalates an unacknowledged critical alarm and posts it to the webhook', async () => {
+    const w = await watch();
+    await pub('vigil/t1/T-GAS-02/reading', { value: 30, unit: '%LEL' });
+    const escalated = await eventually(() => w.events.find((e) => e.subject === 'alarm' && e.kind === 'escalated' && e.alarm.sensorId === 'T-GAS-02'), 10_000, 'escalation');
+    expect(escalated).toMatchObject({ level: 1 });
+    const posted = await eventually(() => webhook.received.find((b) => (b as { alarm: Alarm }).alarm.sensorId === 'T-GAS-02'), 10_000, 'webhook POST');
+    expect(posted).toMatchObject({ type: 'vigil.alarm.escalated', level: 1, alarm: { priority: 'critical', state: 'active_unacked' } });
+  });
+
   it('comes back with the same alarms after kill -9', async () => {
     const before = await watch();
     const open = before.snapshot!.alarms.map((a: Alarm) => ({ id: a.id, state: a.state, priority: a.priority }));
@@ -79,7 +161,16 @@ describe('alarms end to end', () => {
     await vigil.start();
     const after = await watch();
     expect(after.snapshot!.alarms.map((a: Alarm) => ({ id: a.id, state: a.state, priority: a.priority }))).toEqual(open);
-    expect(after.snapshot!.seq).toBe(before.snapshot!.seq);
+    expect(after.snapshot!.seq).toBeGreaterThanOrEqual(before.snapshot!.seq);
+    // Acknowledgements and comments are exactly as before.
+    for (const a of before.snapshot!.alarms) {
+      const now = after.snapshot!.alarms.find((b) => b.id === a.id)!;
+      expect({ ackedBy: now.ackedBy, ackedAt: now.ackedAt, escalationLevel: now.escalationLevel >= a.escalationLevel }).toEqual({ ackedBy: a.ackedBy, ackedAt: a.ackedAt, escalationLevel: true });
+    }
+    // The audit trail is intact across the crash.
+    const verify = await vigil.api<{ ok: boolean; entries: number }>('/api/audit/verify', { headers: { cookie: managerCookie } });
+    expect(verify.body.ok).toBe(true);
+    expect(verify.body.entries).toBeGreaterThan(5);
   });
 
   it('refuses actions without a session', async () => {
