@@ -19,13 +19,15 @@ export class ScenarioFiles implements ScenarioCatalog {
     const out: DrillExpectation[] = [];
     for (const raw of doc?.expect ?? []) {
       if (typeof raw !== 'object' || raw === null) continue;
-      const { sensorId, sensor, zoneId, zone, condition, priority, withinS, within } = raw as Record<string, unknown>;
+      const { sensorId, sensor, zoneId, zone, condition, priority, withinS, within, count } = raw as Record<string, unknown>;
       const parsed = drillExpectationSchema.safeParse(
         Object.fromEntries(
           Object.entries({ sensorId: sensorId ?? sensor, zoneId: zoneId ?? zone, condition, priority, withinS: withinS ?? within }).filter(([, v]) => v !== undefined),
         ),
       );
-      if (parsed.success) out.push(parsed.data);
+      // `count: n` expects n distinct alarms matching the same description (an alarm flood).
+      const times = typeof count === 'number' && Number.isInteger(count) && count > 0 ? Math.min(count, 500) : 1;
+      if (parsed.success) for (let i = 0; i < times; i++) out.push({ ...parsed.data });
     }
     return out;
   }
