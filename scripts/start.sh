@@ -208,6 +208,10 @@ url="http://127.0.0.1:$PORT/"
   fi
   echo "    InfluxDB: $INFLUX_URL   MQTT: ${MQTT_URL:-mqtt://127.0.0.1:$MQTT_PORT (embedded)}"
   echo "    Logs: ${LOG_DIR#"$ROOT"/}/   Data: ${DATA_DIR#"$ROOT"/}/"
+  # Demo mode: the accounts the server created (GET /api/auth/config lists them only in demo mode).
+  node -e 'fetch(process.argv[1], { signal: AbortSignal.timeout(2000) }).then((r) => r.json()).then((c) => {
+      for (const a of c.demoAccounts ?? []) console.log(`    Sign in as ${a.username.padEnd(8)} password ${a.password}  (${a.role})`);
+    }, () => {})' "http://127.0.0.1:$PORT/api/auth/config"
   echo "    Press Ctrl-C to stop."
   echo
 } >&2

@@ -81,7 +81,9 @@ describe('login and sessions', () => {
     const b = await auth.login('olivia', PASSWORD, meta);
     const sessions = users.listSessions();
     expect(sessions.map((s) => s.username)).toEqual(['olivia', 'olivia']);
+    expect(auth.sessionAlive(sessions[1]!.id)).toBe(true);
     users.revokeSession('adam', sessions[1]!.id);
+    expect(auth.sessionAlive(sessions[1]!.id)).toBe(false);
     expect(auth.authenticate(a.token)).toBeNull();
     expect(auth.authenticate(b.token)).not.toBeNull();
     users.disable('adam', 'olivia');

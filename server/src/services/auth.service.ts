@@ -161,6 +161,18 @@ export class AuthService implements SessionAuthenticator {
     return { user: publicUser(user), session };
   }
 
+  /**
+   * Whether a session opened earlier is still live (not revoked, not idle-expired, user enabled),
+   * without refreshing it: for long-lived Socket.IO connections, which should be dropped when their
+   * session ends (`socket.data.sessionId`).
+   */
+  sessionAlive(id: number): boolean {
+    const session = this.sessions.get(id);
+    if (!session || session.revokedAt !== null || this.clock.now() >= session.expiresAt) return false;
+    const user = this.users.get(session.username);
+    return user !== undefined && !user.disabled;
+  }
+
   info(auth: AuthenticatedSession): SessionInfo {
     return { user: auth.user, expiresAt: auth.session.expiresAt };
   }
