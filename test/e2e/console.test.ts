@@ -16,7 +16,6 @@ const FACILITY = path.resolve('config/facility.yaml');
 const SITE = 'hq';
 const SENSOR = 'CAN-GAS-01';
 const SENSOR_NAME = 'Kitchen gas, wok range';
-const FLOOR = 'canteen-1f';
 
 let broker: MosquittoHandle;
 let influx: InfluxHandle;

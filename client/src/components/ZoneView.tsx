@@ -9,6 +9,9 @@ import { RangePicker } from './RangePicker.tsx';
 
 const ZoneChart = lazy(() => import('./ZoneChart.tsx'));
 
+/** More lines than this on one chart cannot be told apart; the rest are named, not drawn. */
+export const MAX_ZONE_LINES = 10;
+
 interface ZoneViewProps {
   siteId: string;
   zoneId: string;
@@ -21,7 +24,8 @@ export function ZoneView({ siteId, zoneId, index, onClose }: ZoneViewProps) {
   const [range, setRange] = useState<TimeRange>({ kind: 'preset', preset: '1h' });
   const place = index.zoneOf(siteId, zoneId);
   const sensors = useMemo(() => (place?.zone.sensorIds ?? []).flatMap((id) => index.sensorsById.get(id) ?? []), [place, index]);
-  const measured = useMemo(() => sensors.filter((s) => s.unit !== null), [sensors]);
+  const allMeasured = useMemo(() => sensors.filter((s) => s.unit !== null), [sensors]);
+  const measured = useMemo(() => allMeasured.slice(0, MAX_ZONE_LINES), [allMeasured]);
   const readings = useZoneReadings(measured, range);
   const data = useMemo(() => (readings.kind === 'ready' ? zoneChartData(readings.series) : null), [readings]);
   const closeRef = useRef<HTMLButtonElement>(null);
@@ -56,8 +60,9 @@ export function ZoneView({ siteId, zoneId, index, onClose }: ZoneViewProps) {
           </div>
         </>
       )}
-      {sensors.length > measured.length ? (
-        <p className="detail__muted">{t('zone.eventSensors', { n: sensors.length - measured.length })}</p>
+      {allMeasured.length > measured.length ? <p className="detail__muted">{t('zone.capped', { n: measured.length, total: allMeasured.length })}</p> : null}
+      {sensors.length > allMeasured.length ? (
+        <p className="detail__muted">{t('zone.eventSensors', { n: sensors.length - allMeasured.length })}</p>
       ) : null}
     </aside>
   );

@@ -1,7 +1,7 @@
 /** Sound, and the server-trouble banner. */
 export const soundEn = {
   'sound.mute': 'Mute sound',
-  'sound.sounding': 'Sounding — mute…',
+  'sound.sounding': 'Mute…',
   'sound.muteFor': 'Mute for {n} min',
   'sound.mutedUntil': 'Sound muted until {time} — new alarms still sound',
   'sound.unmute': 'Unmute',
@@ -17,7 +17,7 @@ export const soundEn = {
 
 export const soundZh: Record<keyof typeof soundEn, string> = {
   'sound.mute': '静音',
-  'sound.sounding': '报警音响起 — 静音…',
+  'sound.sounding': '静音…',
   'sound.muteFor': '静音 {n} 分钟',
   'sound.mutedUntil': '已静音至 {time} — 新报警仍会响铃',
   'sound.unmute': '取消静音',
