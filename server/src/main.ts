@@ -282,7 +282,12 @@ export async function main(): Promise<void> {
     clientDist: config.CLIENT_DIST,
     logger: logger.child({ component: 'http' }),
   });
-  server.on('request', app);
+  // Socket.IO attached its own request handler above and passes on only listeners that existed
+  // then; one added now sees its long-polling requests too, and Express's 404 for them would
+  // collide with engine.io's answer (ERR_HTTP_HEADERS_SENT crashes the process).
+  server.on('request', (req, res) => {
+    if (!req.url?.startsWith('/socket.io/')) app(req, res);
+  });
   await new Promise<void>((resolve) => server.listen(config.PORT, config.HOST, resolve));
   const port = (server.address() as { port: number }).port;
   logger.info({ port, url: `http://127.0.0.1:${port}/` }, 'Vigil HTTP listening');
