@@ -156,9 +156,9 @@ describe('signing in', () => {
   });
 
   it('refuses Socket.IO connections without a session and accepts a signed-in officer', async () => {
-    const attempt = (cookie?: string) =>
+    const attempt = (cookie?: string, transports = ['websocket']) =>
       new Promise<string>((resolve) => {
-        const socket = io(vigil.url, { transports: ['websocket'], reconnection: false, ...(cookie ? { extraHeaders: { cookie } } : {}) });
+        const socket = io(vigil.url, { transports, reconnection: false, ...(cookie ? { extraHeaders: { cookie } } : {}) });
         socket.once('snapshot', () => {
           socket.close();
           resolve('snapshot');
@@ -171,6 +171,10 @@ describe('signing in', () => {
     expect(await attempt()).toBe('unauthorized');
     expect(await attempt('vigil_session=forged-forged-forged')).toBe('unauthorized');
     expect(await attempt(cookies.officer)).toBe('snapshot');
+    // Browsers start with HTTP long-polling: refused and accepted the same way, and the server stays up.
+    expect(await attempt(undefined, ['polling'])).toBe('unauthorized');
+    expect(await attempt(cookies.officer, ['polling'])).toBe('snapshot');
+    expect((await vigil.api('/api/health')).status).toBe(200);
   });
 
   it('answers with a strict Content-Security-Policy, and refuses an oversized login body', async () => {
