@@ -3,6 +3,7 @@
 // dashboard. The backend is the contract-true stand-in of fake.vigil.ts (the real server cannot
 // hold 300 alarms open on demand); screenshots of states the real stack cannot show on demand
 // are taken here too: a busy console, the detail pane, the log, a zone chart, server trouble.
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -138,10 +139,24 @@ describe(`console with ${COPIES * 70} sensors and ${ALARMS} active alarms (issue
     await page.locator('[data-testid="log-table"] tbody tr').nth(2).click();
     await page.getByTestId('alarm-history').waitFor();
     await shoot(page, 'alarm-log');
+    // CSV export of the current filter: every page, not just the one shown.
+    const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('log-export').click()]);
+    const csv = readFileSync((await download.path())!, 'utf8');
+    const lines = csv.trimEnd().split('\r\n');
+    expect(lines[0]).toMatch(/^\uFEFFid,raised_utc,site,zone,sensor_id,sensor_name/);
+    expect(lines).toHaveLength(1 + fake.alarms.size);
     await page.getByRole('button', { name: 'Live console' }).click();
     await page.getByRole('tab', { name: /canteen/i }).first().click();
     await page.locator('.zone__name', { hasText: 'Hot kitchen' }).click();
     await page.getByTestId('zone-chart').locator('.recharts-line').first().waitFor({ timeout: 10_000 });
     await shoot(page, 'zone-chart');
+  });
+
+  it('reads in Chinese on the light theme', async () => {
+    await page.getByRole('button', { name: '中文' }).click();
+    await page.locator('.header__prefs .toggle--icon').click();
+    await page.locator('[data-theme="light"]').waitFor({ state: 'attached' });
+    await page.getByText('报警', { exact: true }).first().waitFor();
+    await shoot(page, 'console-zh-light');
   });
 });
