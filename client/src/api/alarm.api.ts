@@ -18,8 +18,8 @@ export function postAlarmAction(alarmId: string, action: AlarmAction): Promise<{
   return postJson<{ alarm: Alarm }>(`/api/alarms/${encodeURIComponent(alarmId)}/${type}`, body);
 }
 
-/** `GET /api/audit?from=&to=&limit=` (managers: `audit.view`). */
-export function fetchAudit(from: number, to: number, limit: number, signal?: AbortSignal): Promise<AuditEntry[]> {
-  const query = new URLSearchParams({ from: String(from), to: String(to), limit: String(limit) });
+/** `GET /api/audit?from=&to=&limit=&target=` (managers: `audit.view`); `target` e.g. `alarm:<id>`. */
+export function fetchAudit(from: number, to: number, limit: number, target: string, signal?: AbortSignal): Promise<AuditEntry[]> {
+  const query = new URLSearchParams({ from: String(Math.round(from)), to: String(Math.round(to)), limit: String(limit), target });
   return request<AuditEntry[]>(`/api/audit?${query.toString()}`, { signal });
 }

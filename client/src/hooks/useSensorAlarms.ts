@@ -1,7 +1,7 @@
 /**
- * A sensor's alarms over a chart's range, for marking alarm periods. The alarm API filters by
- * site and zone but not by sensor (contract/api.ts), so the zone's alarms are fetched and the
- * sensor's picked out here; the live store adds alarms raised since.
+ * A sensor's alarms over a chart's range, for marking alarm periods: `GET /api/alarms?sensor=`
+ * (with its site and zone too, and the list filtered here again, so a server that ignores the
+ * sensor filter still gives the right marks); the live store adds alarms raised since.
  */
 import { useEffect, useMemo, useState } from 'react';
 import type { Alarm } from '../../../contract/alarm.ts';
@@ -13,10 +13,11 @@ import { useLive } from '../live/useLive.ts';
 const LOOKBACK_MS = 24 * 3_600_000;
 const LIMIT = 200;
 
-export function sensorAlarmsQuery(sensor: Pick<Sensor, 'siteId' | 'zoneId'>, from: number, to: number): URLSearchParams {
+export function sensorAlarmsQuery(sensor: Pick<Sensor, 'id' | 'siteId' | 'zoneId'>, from: number, to: number): URLSearchParams {
   return new URLSearchParams({
     site: sensor.siteId,
     zone: sensor.zoneId,
+    sensor: sensor.id,
     from: String(Math.round(from - LOOKBACK_MS)),
     to: String(Math.round(to)),
     limit: String(LIMIT),

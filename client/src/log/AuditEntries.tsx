@@ -13,7 +13,7 @@ const MARGIN_MS = 60_000;
 
 type Load = { kind: 'loading' } | { kind: 'error'; message: string } | { kind: 'ready'; entries: AuditEntry[] };
 
-/** An entry is about the alarm when its target names it (`alarm:<id>`, or the bare id). */
+/** An entry is about the alarm when its target names it (`alarm:<id>`, as the alarm service writes it). */
 export function isAboutAlarm(entry: AuditEntry, alarmId: string): boolean {
   return entry.target === alarmId || entry.target === `alarm:${alarmId}` || entry.target.endsWith(`/${alarmId}`);
 }
@@ -23,7 +23,7 @@ export function AuditEntries({ alarmId, from, to }: { alarmId: string; from: num
   const [load, setLoad] = useState<Load>({ kind: 'loading' });
   useEffect(() => {
     const controller = new AbortController();
-    fetchAudit(from - MARGIN_MS, (to ?? Date.now()) + MARGIN_MS, LIMIT, controller.signal).then(
+    fetchAudit(from - MARGIN_MS, (to ?? Date.now()) + MARGIN_MS, LIMIT, `alarm:${alarmId}`, controller.signal).then(
       (entries) => setLoad({ kind: 'ready', entries: entries.filter((e) => isAboutAlarm(e, alarmId)) }),
       (err: unknown) => {
         if (!controller.signal.aborted) setLoad({ kind: 'error', message: err instanceof Error ? err.message : String(err) });
