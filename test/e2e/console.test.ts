@@ -167,4 +167,22 @@ describe('duty officer console (issue 5)', () => {
     await alarmRow(officer).waitFor({ timeout: 5_000 });
     await shoot(officer, 'console-resynced');
   });
+
+  it('lets the manager find it in the alarm log with its history and audit entries, and resolve it', async () => {
+    await second.getByRole('button', { name: 'Alarm log' }).click();
+    // The closed one: the reading of the previous step raised a second, newer alarm.
+    const row = second.locator('[data-testid="log-table"] tbody tr', { hasText: SENSOR_NAME }).filter({ hasText: 'Cleared' }).first();
+    await row.waitFor({ timeout: 10_000 });
+    await row.click();
+    const detail = second.getByTestId('alarm-detail');
+    await detail.getByTestId('alarm-history').waitFor();
+    await expect(detail.getByTestId('alarm-history').textContent()).resolves.toMatch(/Acknowledged[\s\S]*Reset/);
+    await detail.getByTestId('audit-entries').waitFor({ timeout: 10_000 });
+    await detail.locator('[data-action="resolve"]').click();
+    await detail.getByLabel('Cause').fill('Wok burner hose clamp loose');
+    await detail.getByLabel('Corrective action').fill('Clamp replaced, line leak-tested');
+    await detail.getByTestId('form-resolve').getByRole('button', { name: 'Resolve' }).click();
+    await detail.getByText('Clamp replaced, line leak-tested').waitFor({ timeout: 5_000 });
+    await shoot(second, 'alarm-log-resolved');
+  });
 });
