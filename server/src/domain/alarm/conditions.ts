@@ -82,9 +82,17 @@ export function describe(condition: Condition, args: MessageArgs): string {
   return MESSAGES[condition](args);
 }
 
-/** The procedure for a condition: its SOP key, else the condition's name, else `default`. */
-export function sopFor(sops: Readonly<Record<string, string[]>>, condition: Condition): { key: string; steps: string[] } {
-  for (const key of [SOP_KEYS[condition], condition, 'default']) {
+/** Other names a facility file may use for a procedure (config/facility.yaml uses these). */
+const SOP_ALIASES: Partial<Record<Condition, string[]>> = { battery_low: ['low_battery'], offline: ['offline_sensor'], fault: ['device_fault'], co_rise: ['co_low'] };
+
+/**
+ * The procedure for a condition at a priority. Gas and CO have one per level — `gas_high`
+ * (evacuate, isolate, call the fire brigade) differs from `gas_low` — then the condition's own
+ * name, its generic SOP key, known aliases, and `default`.
+ */
+export function sopFor(sops: Readonly<Record<string, string[]>>, condition: Condition, priority?: Priority): { key: string; steps: string[] } {
+  const level = condition === 'gas' || condition === 'co' ? [`${condition}_${priority === 'critical' ? 'high' : 'low'}`] : [];
+  for (const key of [...level, condition, SOP_KEYS[condition], ...(SOP_ALIASES[condition] ?? []), 'default']) {
     const steps = Object.hasOwn(sops, key) ? sops[key] : undefined;
     if (steps !== undefined) return { key, steps: [...steps] };
   }

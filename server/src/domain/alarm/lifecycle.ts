@@ -151,6 +151,10 @@ function worsen(run: Run, rs: SensorRuleState, condition: Condition, p: PointSta
   alarm.class = spec.class;
   alarm.latching ||= spec.latching;
   alarm.message = message(run, rs, condition, p);
+  // Worse condition, other procedure: gas low (check, ventilate) becomes gas high (evacuate).
+  const sop = sopFor(run.ctx.registry.facility.sops, condition, alarm.priority);
+  alarm.sopKey = sop.key;
+  alarm.sop = sop.steps;
   onPriorityRaised(run, alarm);
   alarmChanged(run, 'priority_raised', alarm, undefined, null, { fromPriority: from });
   touchIncident(run, alarm);
@@ -171,7 +175,7 @@ function message(run: Run, rs: SensorRuleState, condition: Condition, p: PointSt
 export function raise(run: Run, rs: SensorRuleState, condition: Condition, p: PointState): Alarm {
   const { state, ctx, now } = run;
   const sensor = rs.unknown ? undefined : ctx.registry.sensor(rs.sensorId);
-  const sop = sopFor(ctx.registry.facility.sops, condition);
+  const sop = sopFor(ctx.registry.facility.sops, condition, p.priority);
   state.counters.alarm += 1;
   const alarm: Alarm = {
     id: `al_${now.toString(36)}_${state.counters.alarm.toString(36)}`,
