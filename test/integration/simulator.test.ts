@@ -7,7 +7,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { HealthResponse, SensorState } from '../../contract/index.ts';
+import { DEMO_ACCOUNTS, type DrillReport, type HealthResponse, type SensorState } from '../../contract/index.ts';
 import { startInflux, startMosquitto, stopAllServices, type InfluxHandle, type MosquittoHandle } from '../support/services.ts';
 import { eventually, startVigil, type VigilHandle } from '../support/vigil.ts';
 
@@ -59,10 +59,18 @@ async function sensorsState(): Promise<SensorState[]> {
 const countOf = async (q: string): Promise<number> => Number((await influx.query(q, DB))[0]?.count ?? 0);
 
 let registered: { id: string; kind: string }[];
+// Demo mode creates these accounts; a manager may run drills (contract/auth.ts).
+const manager = DEMO_ACCOUNTS.find((a) => a.role === 'manager')!;
+
+async function managerSession(): Promise<string> {
+  const res = await fetch(`${vigil.url}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: manager.username, password: manager.password }) });
+  expect(res.status).toBe(200);
+  return /vigil_session=[^;]+/.exec(res.headers.get('set-cookie') ?? '')![0];
+}
 
 beforeAll(async () => {
   [broker, influx] = await Promise.all([startMosquitto(), startInflux()]);
-  vigil = await startVigil({ mqttUrl: broker.url, influxUrl: influx.url, influxDb: DB, env: { FACILITY_FILE: FACILITY, FLUSH_INTERVAL_MS: '100' } });
+  vigil = await startVigil({ mqttUrl: broker.url, influxUrl: influx.url, influxDb: DB, env: { FACILITY_FILE: FACILITY, FLUSH_INTERVAL_MS: '100', VIGIL_DEMO: '1' } });
   await eventually(async () => (await vigil.api<HealthResponse>('/api/health')).status === 200, 30_000, 'Vigil healthy');
   const facility = await vigil.api<{ sensors: { id: string; kind: string }[] }>('/api/facility');
   registered = facility.body.sensors;
@@ -105,9 +113,11 @@ describe('simulate drill', () => {
   it('drill canteen-gas-leak --speed 10 stores its observations tagged with the drill id, and only those', async () => {
     const id = 'drill-itest-canteen-gas-leak';
     const t0 = Date.now();
-    const out = await simulate(['drill', 'canteen-gas-leak', '--speed', '10', '--seed', '7', '--drill-id', id, '--lead-in', '2', '--server', vigil.url]).done;
+    const args = ['drill', 'canteen-gas-leak', '--speed', '10', '--seed', '7', '--drill-id', id, '--lead-in', '2', '--server', vigil.url];
+    const out = await simulate([...args, '--api-user', manager.username, '--api-password', manager.password]).done;
     expect(out.code, out.stderr).toBe(0);
     expect(out.stdout.split('\n')[0]).toBe(`drill ${id}`);
+    expect(out.stderr).toContain(`drill ${id} registered with ${vigil.url}`);
     const sent = sentCount(out);
     // Every observation the drill sent is stored, and carries the drill id.
     const tagged = async () =>
@@ -121,7 +131,19 @@ describe('simulate drill', () => {
     expect(Number(peak[0]!.max)).toBeGreaterThanOrEqual(20);
     // The drill leaves the real sensor's state alone (DESIGN.md: drills never pollute real data).
     expect((await sensorsState()).find((s) => s.sensorId === 'CAN-GAS-01')!.lastValue).toBeLessThanOrEqual(3);
+    // Registered, ended, and every alarm the scenario expects was raised (the report is the server's).
+    const report = await vigil.api<DrillReport>(`/api/drills/${id}/report`, { headers: { cookie: await managerSession() } });
+    expect(report.status).toBe(200);
+    expect(report.body.drill).toMatchObject({ id, scenario: 'canteen-gas-leak', siteId: 'hq', state: 'ended', startedBy: manager.username });
+    expect(report.body.score).toMatchObject({ expected: 7, raised: 7, missed: 0 });
   }, 90_000);
+
+  it('a drill against a server that will not register it still runs, with a warning', async () => {
+    const out = await simulate(['drill', 'guesthouse-fire', '--speed', '50', '--seed', '8', '--lead-in', '0', '--server', vigil.url]).done;
+    expect(out.code, out.stderr).toBe(0);
+    expect(out.stderr).toMatch(/warning: .* refused to register the drill \(401\)/);
+    sentCount(out);
+  }, 30_000);
 });
 
 describe('last wills', () => {

@@ -47,6 +47,8 @@ interface Plan {
   devices: Sensor[];
   will: Payload;
   notes: Note[];
+  /** Scenario second 0 (notes are told relative to it). */
+  origin: number;
   drill?: { id: string; scenario: string; siteId: string; expected: ReturnType<typeof toDrillExpectations> };
 }
 
@@ -72,7 +74,7 @@ export function planTraffic(spec: TrafficSpec, facility: SimFacility, seed: numb
     const durationS = spec.durationS ?? (common.dryRun ? DRY_RUN_DEFAULT_S : undefined);
     const end = durationS === undefined ? undefined : start + durationS * 1000;
     const normal = normalOperations(facility, { seed, start, ...(common.site !== undefined && { siteId: common.site }) });
-    return { label: 'run', stream: end === undefined ? normal : takeUntil(normal, end), start, ...(end !== undefined && { end }), speed: common.speed, devices: sensorsOf(facility, common.site), will: willPayload(), notes: [] };
+    return { label: 'run', stream: end === undefined ? normal : takeUntil(normal, end), start, ...(end !== undefined && { end }), speed: common.speed, devices: sensorsOf(facility, common.site), will: willPayload(), notes: [], origin: start };
   }
   const loaded = loadScenario(spec.name, facility);
   const { scenario } = loaded;
@@ -85,7 +87,7 @@ export function planTraffic(spec: TrafficSpec, facility: SimFacility, seed: numb
   const compiled = compileScenario(loaded, facility, { seed, start: start + spec.leadInS * 1000 });
   const background = spec.background ? normalOperations(facility, { seed, start, siteId: scenario.site }) : null;
   const devices = spec.background ? sensorsOf(facility, scenario.site) : facility.sensors.filter((s) => compiled.sensorIds.includes(s.id));
-  const plan: Plan = { label: scenario.name, stream: playScenario(compiled, background), start, end: compiled.end, speed, devices, will: willPayload(), notes: compiled.notes };
+  const plan: Plan = { label: scenario.name, stream: playScenario(compiled, background), start, end: compiled.end, speed, devices, will: willPayload(), notes: compiled.notes, origin: compiled.start };
   if (spec.command !== 'drill') return plan;
   const id = spec.drill?.drillId ?? makeDrillId(scenario.name, start);
   return { ...plan, label: `DRILL ${scenario.name}`, stream: tagDrill(plan.stream, id), will: willPayload(id), drill: { id, scenario: scenario.name, siteId: scenario.site, expected: toDrillExpectations(scenario) } };
@@ -101,7 +103,7 @@ export async function runTraffic(spec: TrafficSpec, ctx: CliContext): Promise<nu
     if (common.dryRun) info(ctx, `drill ${plan.drill.id}`);
     else ctx.out(`drill ${plan.drill.id}\n`);
   }
-  const onNote = (n: Note): void => info(ctx, `${plan.label} t+${Math.round((n.at - start) / 1000)} s: ${n.text}`);
+  const onNote = (n: Note): void => info(ctx, `${plan.label} t+${Math.round((n.at - plan.origin) / 1000)} s: ${n.text}`);
   if (common.dryRun) {
     const publisher = new LinePublisher(ctx.out);
     const result = await runStream({ stream: plan.stream, publisher, virtualStart: start, ...(plan.end !== undefined && { until: plan.end }), speed: plan.speed, live: false, clock: ctx.clock, signal: ctx.signal, notes: plan.notes, onNote });

@@ -102,20 +102,27 @@ export const stepSchema = z
     if (actions.length === 0 && selectors.length > 0) ctx.addIssue({ code: 'custom', message: 'a note-only step selects no sensors' });
   });
 
+/**
+ * An alarm Vigil should raise, at one sensor or in one zone. (The server reads `sensor` / `zone`,
+ * `condition`, `priority` and `within` from these files to score drills started from the dashboard.)
+ */
 export const expectationSchema = z
   .object({
-    ...selectorShape,
+    sensor: idSchema.optional(),
+    zone: idSchema.optional(),
+    /** Narrows a zone to one kind of sensor. */
+    kind: z.enum(SENSOR_KINDS).optional(),
     condition: z.enum(CONDITIONS),
     /** The alarm reaches at least this priority (a gas alarm raised as high and raised to critical counts as critical). */
     priority: z.enum(PRIORITIES),
     /** Raised no later than this many scenario seconds after the start. */
     within: positiveSeconds,
-    /** At least this many alarms (distinct sensors) among the selected sensors. */
+    /** This many alarms (distinct sensors) in the zone. */
     count: z.number().int().positive().default(1),
     note: z.string().max(300).optional(),
   })
   .strict()
-  .refine((e) => SELECTOR_KEYS.filter((k) => e[k] !== undefined).length === 1, 'an expectation needs exactly one of sensor, sensors, zone, site');
+  .refine((e) => (e.sensor === undefined) !== (e.zone === undefined), 'an expectation needs exactly one of sensor, zone');
 
 export const scenarioSchema = z
   .object({
