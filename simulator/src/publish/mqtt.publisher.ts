@@ -185,8 +185,13 @@ export class SharedPublisher implements Publisher {
     return new SharedPublisher(clients);
   }
 
-  async publish(e: Emission, ts: number): Promise<void> {
-    if (this.tally.pending >= MAX_PENDING) await this.tally.until(MAX_PENDING / 2, 30_000);
+  /** Synchronous unless too many messages await their acknowledgement (then it waits: back-pressure). */
+  publish(e: Emission, ts: number): void | Promise<void> {
+    if (this.tally.pending >= MAX_PENDING) return this.tally.until(MAX_PENDING / 2, 30_000).then(() => this.send(e, ts));
+    this.send(e, ts);
+  }
+
+  private send(e: Emission, ts: number): void {
     let client = this.route.get(e.sensorId);
     if (!client) {
       client = this.clients[this.route.size % this.clients.length]!;

@@ -71,11 +71,14 @@ export async function runStream(o: RunOptions): Promise<RunResult> {
   };
   let reached = o.virtualStart;
   for (const e of o.stream) {
-    if (!(await waitFor(e.at))) return { stopped: true, reached };
-    passNotes(e.at);
+    // Awaiting only when there is something to wait for keeps high load rates cheap.
+    if (o.signal?.aborted) return { stopped: true, reached };
+    if (o.live && dueAt(e.at) - o.clock.now() >= 1 && !(await waitFor(e.at))) return { stopped: true, reached };
+    if (notes.length > 0) passNotes(e.at);
     reached = e.at;
     o.onAdvance?.(reached);
-    await o.publisher.publish(e, o.live ? Math.round(o.clock.now()) : e.at);
+    const pending = o.publisher.publish(e, o.live ? Math.round(o.clock.now()) : e.at);
+    if (pending !== undefined) await pending;
   }
   if (o.until !== undefined && o.until > reached) {
     for (const note of notes.filter((n) => n.at <= o.until!)) {
