@@ -52,6 +52,8 @@ export class DrillError extends Error {
   }
 }
 
+const TIMER_CONDITIONS: ReadonlySet<string> = new Set(['door_held', 'offline']);
+
 const pad = (n: number) => String(n).padStart(2, '0');
 function newDrillId(scenario: string, now: number): string {
   const d = new Date(now);
@@ -148,7 +150,9 @@ export class DrillService {
     if (!alarm) {
       return { expectation, raised: false, alarm: null, triggerAt: null, displayedAt: null, displayS: null, ackedBy: null, ackS: null, resolvedS: null, displayOk: false, ackOk: false };
     }
-    const triggerAt = await this.alarms.triggerTime(drill.id, alarm.sensorId, alarm.raisedAt);
+    // A timer raises these (held open too long, nothing heard): no observation triggers them; the
+    // server raises them at the tick the condition falls due, so display is measured from there.
+    const triggerAt = TIMER_CONDITIONS.has(alarm.condition) ? alarm.raisedAt : await this.alarms.triggerTime(drill.id, alarm.sensorId, alarm.raisedAt);
     const displayS = triggerAt === null ? null : Math.max(0, (alarm.raisedAt - triggerAt) / 1000);
     const ackS = alarm.ackedAt === null ? null : (alarm.ackedAt - alarm.raisedAt) / 1000;
     const resolvedAt = alarm.resolution?.at ?? alarm.closedAt;
