@@ -143,3 +143,18 @@ describe('HistoryWriter', () => {
     expect(outbox.depth().batches).toBe(0);
   });
 });
+
+describe('late points', () => {
+  beforeEach(() => vi.useFakeTimers());
+  afterEach(() => vi.useRealTimers());
+
+  it('backfills the roll-ups over the range of points older than the continuous queries cover', async () => {
+    const now = 10_000_000;
+    const sink = new FakeSink();
+    const w = new HistoryWriter(sink, new MemoryOutbox(), { ...opts, lateAfterMs: 240_000, clock: () => now });
+    w.add(['old1', 'old2', 'old3'], now - 86_400_000, now - 3_600_000);
+    w.add(['fresh1', 'fresh2', 'fresh3'], now - 1000, now);
+    await vi.advanceTimersByTimeAsync(6000);
+    expect(sink.backfills).toEqual([[now - 86_400_000, now - 3_600_000]]);
+  });
+});

@@ -18,6 +18,12 @@ export interface WriterOptions {
   maxQueuedPoints: number;
   /** First replay retry delay; doubles up to `maxRetryDelayMs`. */
   retryDelayMs?: number;
+  /**
+   * Points older than this when written are late for the continuous queries (which resample only
+   * the last minutes): their range is backfilled into the roll-ups, coalesced, at most this often.
+   */
+  lateAfterMs?: number;
+  clock?: () => number;
   maxRetryDelayMs?: number;
 }
 
@@ -164,6 +170,7 @@ export class HistoryWriter {
       .then(
         () => {
           this.observer.written?.(batch.lines.length, (performance.now() - started) / 1000);
+          this.noteLate(batch);
           this.settle(batch);
         },
         (err: unknown) => {
@@ -180,6 +187,26 @@ export class HistoryWriter {
         this.inFlight--;
         this.pump();
       });
+  }
+
+  private late: { from: number; to: number } | null = null;
+  private lateTimer: NodeJS.Timeout | null = null;
+
+  /** Late points (a device's buffered backlog, HTTP imports) get their roll-ups recomputed. */
+  private noteLate(batch: Batch): void {
+    const lateAfterMs = this.options.lateAfterMs ?? 4 * 60_000;
+    const now = (this.options.clock ?? Date.now)();
+    if (batch.minTs >= now - lateAfterMs) return;
+    const to = Math.min(batch.maxTs, now - lateAfterMs);
+    this.late = this.late ? { from: Math.min(this.late.from, batch.minTs), to: Math.max(this.late.to, to) } : { from: batch.minTs, to };
+    if (this.lateTimer) return;
+    this.lateTimer = setTimeout(() => {
+      this.lateTimer = null;
+      const range = this.late!;
+      this.late = null;
+      this.sink.backfill(range.from, range.to).catch((err: unknown) => this.observer.backfillFailed?.(err as Error));
+    }, 5000);
+    this.lateTimer.unref();
   }
 
   private toOutbox(batch: Batch): void {
