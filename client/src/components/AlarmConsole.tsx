@@ -5,7 +5,6 @@ import { acknowledgeAlarm, acknowledgeIncident } from '../api/api.client.ts';
 import { useSession } from '../auth/SessionContext.ts';
 import { buildQueue, type AlarmQueue as Queue } from '../domain/alarm.queue.ts';
 import type { FacilityIndex } from '../domain/facility.index.ts';
-import { useNow } from '../hooks/useNow.ts';
 import { useI18n } from '../i18n/I18nContext.ts';
 import { useLive } from '../live/useLive.ts';
 import { AlarmRow, type AckStatus } from './AlarmRow.tsx';
@@ -81,7 +80,6 @@ function useAckRequests(send: (id: string) => Promise<unknown>): [AckMap, (id: s
 /** The queue itself, free of the live store so it renders in tests from plain data. */
 export function AlarmQueue({ queue, index, stale, canAck, selectedAlarmId, onLocate, onOpen, onAcknowledge, onAcknowledgeIncident }: AlarmQueueProps) {
   const { t } = useI18n();
-  const now = useNow();
   const [alarmAcks, handleAcknowledge] = useAckRequests(onAcknowledge);
   const [incidentAcks, handleAcknowledgeIncident] = useAckRequests(onAcknowledgeIncident);
 
@@ -105,7 +103,6 @@ export function AlarmQueue({ queue, index, stale, canAck, selectedAlarmId, onLoc
               <AlarmRow
                 key={item.alarm.id}
                 alarm={item.alarm}
-                now={now}
                 index={index}
                 ack={alarmAcks.get(item.alarm.id)}
                 canAck={canAck}
@@ -119,7 +116,6 @@ export function AlarmQueue({ queue, index, stale, canAck, selectedAlarmId, onLoc
                 key={item.incident.id}
                 incident={item.incident}
                 alarms={item.alarms}
-                now={now}
                 index={index}
                 ack={incidentAcks.get(item.incident.id)}
                 alarmAcks={alarmAcks}
@@ -134,8 +130,8 @@ export function AlarmQueue({ queue, index, stale, canAck, selectedAlarmId, onLoc
           )}
         </ol>
       )}
-      <SilencedList title={t('queue.shelved', { n: queue.shelved.length })} alarms={queue.shelved} now={now} index={index} selectedAlarmId={selectedAlarmId} onLocate={onLocate} onOpen={onOpen} />
-      <SilencedList title={t('queue.outOfService', { n: queue.outOfService.length })} alarms={queue.outOfService} now={now} index={index} selectedAlarmId={selectedAlarmId} onLocate={onLocate} onOpen={onOpen} />
+      <SilencedList title={t('queue.shelved', { n: queue.shelved.length })} alarms={queue.shelved} index={index} selectedAlarmId={selectedAlarmId} onLocate={onLocate} onOpen={onOpen} />
+      <SilencedList title={t('queue.outOfService', { n: queue.outOfService.length })} alarms={queue.outOfService} index={index} selectedAlarmId={selectedAlarmId} onLocate={onLocate} onOpen={onOpen} />
     </section>
   );
 }
@@ -143,7 +139,6 @@ export function AlarmQueue({ queue, index, stale, canAck, selectedAlarmId, onLoc
 interface SilencedListProps {
   title: string;
   alarms: Alarm[];
-  now: number;
   index: FacilityIndex;
   selectedAlarmId: string | null;
   onLocate: (alarm: Alarm) => void;
@@ -151,7 +146,7 @@ interface SilencedListProps {
 }
 
 /** Shelved and out-of-service alarms: out of the way, but one click from view. */
-function SilencedList({ title, alarms, now, index, selectedAlarmId, onLocate, onOpen }: SilencedListProps) {
+function SilencedList({ title, alarms, index, selectedAlarmId, onLocate, onOpen }: SilencedListProps) {
   if (alarms.length === 0) return null;
   return (
     <details className="console__silenced">
@@ -161,7 +156,7 @@ function SilencedList({ title, alarms, now, index, selectedAlarmId, onLocate, on
           <AlarmRow
             key={alarm.id}
             alarm={alarm}
-            now={now}
+           
             index={index}
             ack={undefined}
             canAck={false}

@@ -4,6 +4,7 @@ import { isUnacked } from '../domain/alarm.queue.ts';
 import type { FacilityIndex } from '../domain/facility.index.ts';
 import { conditionLabel } from '../i18n/alarm.labels.ts';
 import { useI18n } from '../i18n/I18nContext.ts';
+import { Elapsed } from './Elapsed.tsx';
 import { LocateIcon } from './LocateIcon.tsx';
 import { PriorityBadge } from './PriorityBadge.tsx';
 import { handleQueueRowKey } from './queue.keys.ts';
@@ -12,7 +13,6 @@ export type AckStatus = { kind: 'pending' } | { kind: 'failed'; message: string 
 
 interface AlarmRowProps {
   alarm: Alarm;
-  now: number;
   index: FacilityIndex;
   ack: AckStatus | undefined;
   /** The role may acknowledge: without it, no button and no shortcut. */
@@ -24,8 +24,8 @@ interface AlarmRowProps {
   onOpen: (alarm: Alarm) => void;
 }
 
-export const AlarmRow = memo(function AlarmRow({ alarm, now, index, ack, canAck, selected, onAcknowledge, onLocate, onOpen }: AlarmRowProps) {
-  const { t, locale, duration } = useI18n();
+export const AlarmRow = memo(function AlarmRow({ alarm, index, ack, canAck, selected, onAcknowledge, onLocate, onOpen }: AlarmRowProps) {
+  const { t, locale } = useI18n();
   const unacked = isUnacked(alarm);
   const ackable = unacked && canAck;
   const located = index.sensorsById.has(alarm.sensorId);
@@ -66,7 +66,7 @@ export const AlarmRow = memo(function AlarmRow({ alarm, now, index, ack, canAck,
         <span className="alarm__sensor">{alarm.sensorName || alarm.sensorId}</span>
       </div>
       <span className="alarm__elapsed" title={t('queue.elapsed')}>
-        {duration(now - alarm.raisedAt)}
+        <Elapsed since={alarm.raisedAt} />
       </span>
       <div className="alarm__meta">
         <span className="alarm__location">{alarmLocation(alarm, index)}</span>

@@ -4,13 +4,13 @@ import type { Alarm, Incident } from '../../../contract/alarm.ts';
 import type { FacilityIndex } from '../domain/facility.index.ts';
 import { useI18n } from '../i18n/I18nContext.ts';
 import { alarmLocation, AlarmRow, type AckStatus } from './AlarmRow.tsx';
+import { Elapsed } from './Elapsed.tsx';
 import { PriorityBadge } from './PriorityBadge.tsx';
 import { handleQueueRowKey } from './queue.keys.ts';
 
 interface IncidentRowProps {
   incident: Incident;
   alarms: Alarm[];
-  now: number;
   index: FacilityIndex;
   /** The incident's own acknowledgement, and each member alarm's. */
   ack: AckStatus | undefined;
@@ -24,8 +24,8 @@ interface IncidentRowProps {
 }
 
 export function IncidentRow(props: IncidentRowProps) {
-  const { incident, alarms, now, index, ack, alarmAcks, canAck, selectedAlarmId, onAcknowledge, onAcknowledgeIncident, onLocate, onOpen } = props;
-  const { t, duration } = useI18n();
+  const { incident, alarms, index, ack, alarmAcks, canAck, selectedAlarmId, onAcknowledge, onAcknowledgeIncident, onLocate, onOpen } = props;
+  const { t } = useI18n();
   const [open, setOpen] = useState(() => alarms.some((a) => a.id === selectedAlarmId));
   const unacked = incident.unackedCount > 0 && canAck;
 
@@ -48,7 +48,7 @@ export function IncidentRow(props: IncidentRowProps) {
           <span className="alarm__type">{t('queue.incident', { zone: index.zoneOf(incident.siteId, incident.zoneId)?.zone.name ?? incident.zoneId })}</span>
         </div>
         <span className="alarm__elapsed" title={t('queue.elapsed')}>
-          {duration(now - incident.openedAt)}
+          <Elapsed since={incident.openedAt} />
         </span>
         <div className="alarm__meta">
           <span className="alarm__location">{alarmLocation(incident, index)}</span>
@@ -76,7 +76,6 @@ export function IncidentRow(props: IncidentRowProps) {
             <AlarmRow
               key={alarm.id}
               alarm={alarm}
-              now={now}
               index={index}
               ack={alarmAcks.get(alarm.id)}
               canAck={canAck}
