@@ -34,7 +34,7 @@ export class InfluxHistory implements HistorySink, ReadingsQuery {
     const db = this.influx.options.db;
     const from = ['reading', 'event', 'status'].map((m) => `"${db}"."${RP.raw}"."${m}"`).join(', ');
     const [series = []] = await this.influx.query(
-      `SELECT * FROM ${from} WHERE "drill" = ${quoteTag(drillId)} AND "sensor" = ${quoteTag(sensorId)} AND time <= ${at}ms ORDER BY time DESC LIMIT 1`,
+      `SELECT * FROM ${from} WHERE "drill" = ${quoteTag(drillId)} AND "sensor" = ${quoteTag(sensorId)} AND time < ${at + 1}ms ORDER BY time DESC LIMIT 1`,
     );
     const times = series.map((s) => Number(s.values?.[0]?.[0])).filter(Number.isFinite);
     return times.length ? Math.max(...times) : null;
@@ -42,7 +42,7 @@ export class InfluxHistory implements HistorySink, ReadingsQuery {
 
   async readings(sensorId: string, plan: ReadingsPlan): Promise<ReadingPoint[]> {
     const db = this.influx.options.db;
-    const where = `WHERE "sensor" = ${quoteTag(sensorId)} AND time >= ${plan.from}ms AND time <= ${plan.to}ms`;
+    const where = `WHERE "sensor" = ${quoteTag(sensorId)} AND time >= ${plan.from}ms AND time < ${plan.to + 1}ms`; // inclusive at ms: points carry a sub-ms offset
     if (plan.stepS === null) {
       const [series = []] = await this.influx.query(`SELECT "value" FROM "${db}"."${RP.raw}"."reading" ${where} ORDER BY time ASC LIMIT ${plan.maxPoints}`);
       return (series[0]?.values ?? []).map((v) => ({ t: Number(v[0]), value: Number(v[1]) }));
