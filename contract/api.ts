@@ -6,9 +6,16 @@ export interface HealthPart {
   ok: boolean;
   detail: string;
 }
-/** `GET /api/health`: 200 when every part is ok, else 503 naming the failing parts. */
-export interface HealthResponse {
+/**
+ * `GET /api/health` without a session (monitoring probes, the container health check): 200 when
+ * every part is ok, else 503; each part's ok and a detail naming no address, count or version.
+ */
+export interface PublicHealthResponse {
   ok: boolean;
+  parts: { broker: HealthPart; influx: HealthPart; outbox: HealthPart };
+}
+/** `GET /api/health` for a signed-in user (`alarm.view`): the same, plus the broker's address, the outbox depth, uptime and version. */
+export interface HealthResponse extends PublicHealthResponse {
   parts: { broker: HealthPart; influx: HealthPart; outbox: HealthPart & { depth: number } };
   uptimeS: number;
   version: string;

@@ -64,6 +64,8 @@ import { createLogLimiter } from './log-limiter.ts';
 
 const VERSION = (JSON.parse(fs.readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
 const DAY_MS = 86_400_000;
+/** A socket outlives an idle-expired session (SESSION_IDLE_MIN, minutes) by at most this; revocations close sockets at once. */
+const SESSION_SWEEP_MS = 5_000;
 const ROOT = path.resolve(path.dirname(new URL(import.meta.url).pathname), '../..');
 
 /** Keeps creating the InfluxDB schema until it works: Vigil starts (and buffers) without InfluxDB. */
@@ -171,11 +173,16 @@ export async function main(): Promise<void> {
   const authLog = logger.child({ component: 'auth' });
   const userStore = new SqliteUserStore(db);
   const sessionStore = new SqliteSessionStore(db);
+  // Live connections do not outlive their session: a revocation here closes that user's sockets at
+  // once; a sweep catches idle expiry and revocations by the CLI (another process). The hub is made
+  // below, where this is bound to it.
+  let closeEndedSockets: (username?: string) => void = () => {};
   const auth = new AuthService(userStore, sessionStore, audit, systemClock, {
     idleMs: config.SESSION_IDLE_MIN * 60_000,
     addressLimiter: new RateLimiter({ burst: config.LOGIN_RATE_PER_MIN, perSecond: config.LOGIN_RATE_PER_MIN / 60 }, systemClock),
+    onSessionsEnded: (u) => closeEndedSockets(u),
   });
-  const users = new UsersService(userStore, sessionStore, audit, systemClock, undefined, (u) => auth.forgetFailures(u));
+  const users = new UsersService(userStore, sessionStore, audit, systemClock, undefined, { onUnlock: (u) => auth.forgetFailures(u), onSessionsEnded: (u) => closeEndedSockets(u) });
   const deviceTopics = new DeviceTopics(registry, adapterPublishFilters);
   const apiKeys = new ApiKeyService(new SqliteApiKeyStore(db), registry, audit, systemClock, config.ingestApiKey);
   const deviceCredentials = new DeviceCredentialService(new SqliteDeviceStore(db), registry, deviceTopics, audit, systemClock);
@@ -189,6 +196,10 @@ export async function main(): Promise<void> {
   const server = http.createServer();
   const alarmsRef: { service?: AlarmService } = {};
   const hub = new SocketHub(server, { snapshot: () => alarmsRef.service!.snapshot(), authorize: socketAuth(auth), logger: logger.child({ component: 'realtime' }) });
+  closeEndedSockets = (username) => {
+    hub.dropEndedSessions((id) => auth.sessionAlive(id), username);
+  };
+  const sessionSweep = setInterval(() => closeEndedSockets(), SESSION_SWEEP_MS).unref();
   const alarms = new AlarmService({
     registry,
     settings: { ...DEFAULT_ENGINE_SETTINGS, escalationS: config.ESCALATION_S },
@@ -268,17 +279,16 @@ export async function main(): Promise<void> {
         startedAt,
         version: VERSION,
       }),
-      facilityRouter(registry, () => alarms.sensorStates(), (id) => alarms.sensorState(id), new ReadingsService(history)),
+      facilityRouter(registry, () => alarms.sensorStates(), (id) => alarms.sensorState(id), new ReadingsService(history), loaded.planFiles, access),
       reportsRouter(new ReportService(alarms), access),
       drillsRouter(drills, access, express.json({ limit: '256kb' }), () => scenarios.list()),
       alarmsRouter(alarms, audit, access, express.json({ limit: '64kb' })),
-      ingestRouter(ingest, registry, rejections, apiKeys, new RateLimiter({ burst: 2 * config.INGEST_RATE_PER_S, perSecond: config.INGEST_RATE_PER_S }, systemClock)),
+      ingestRouter(ingest, registry, rejections, apiKeys, access, new RateLimiter({ burst: 2 * config.INGEST_RATE_PER_S, perSecond: config.INGEST_RATE_PER_S }, systemClock)),
       authRouter(auth, { demo: config.VIGIL_DEMO }),
       usersRouter(users),
       devicesRouter(apiKeys, deviceCredentials),
     ],
     metrics: metrics.registry,
-    planFiles: loaded.planFiles,
     clientDist: config.CLIENT_DIST,
     logger: logger.child({ component: 'http' }),
   });
@@ -302,6 +312,7 @@ export async function main(): Promise<void> {
     logger.info({ signal }, 'shutting down');
     clearInterval(outboxTimer);
     clearInterval(sessionPurge);
+    clearInterval(sessionSweep);
     for (const t of alarmTimers) clearInterval(t);
     simulator.stopAll();
     alarms.persistRuleStates();

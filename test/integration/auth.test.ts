@@ -6,7 +6,7 @@ import path from 'node:path';
 import mqtt, { type IClientOptions, type MqttClient } from 'mqtt';
 import { io } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ApiKeyCreatedResponse, AuditEntry, AuditVerifyResponse, AuthConfigResponse, SessionInfo, SessionView, UserAdminView } from '../../contract/index.ts';
+import type { ApiKeyCreatedResponse, AuditEntry, AuditVerifyResponse, AuthConfigResponse, HealthResponse, SessionInfo, SessionView, UserAdminView } from '../../contract/index.ts';
 import { startInflux, startMosquitto, stopAllServices, type InfluxHandle, type MosquittoHandle } from '../support/services.ts';
 import { TEST_API_KEY, TEST_PASSWORD, eventually, startVigil, type VigilHandle } from '../support/vigil.ts';
 
@@ -243,6 +243,39 @@ describe('role × action matrix (issue 4: allowed / 403, unauthenticated 401)', 
     const entries = await audit(0);
     const byAdmin = new Set(entries.filter((e) => e.actor === 'admin1').map((e) => e.action));
     for (const a of ['user.create', 'user.disable', 'user.enable', 'user.unlock', 'user.reset_password', 'session.revoke', 'apikey.create', 'apikey.revoke', 'device.add', 'device.revoke']) expect(byAdmin).toContain(a);
+  });
+});
+
+describe('reading the facility and live state needs a session with alarm.view (issue 4: unauthenticated REST refused)', () => {
+  const reads = ['/api/facility', '/api/sensors', '/api/sensors/T-GAS-01', '/api/sensors/T-GAS-01/readings', '/api/ingest/rejections', '/plans/test-1f.svg'];
+  for (const p of reads) {
+    it(`GET ${p}: nobody 401, officer 200, manager 200, admin 200`, async () => {
+      const got: Record<string, number> = {};
+      for (const who of ['nobody', 'officer', 'manager', 'admin'] as const) got[who] = (await call('GET', p, { cookie: who === 'nobody' ? undefined : cookies[who] })).status;
+      expect(got).toEqual({ nobody: 401, officer: 200, manager: 200, admin: 200 });
+    });
+  }
+
+  it('refuses a forged or logged-out cookie like none, and answers 401 before 404, so ids cannot be probed', async () => {
+    const ended = await vigil.login('officer1');
+    expect((await call('POST', '/api/auth/logout', { cookie: ended })).status).toBe(204);
+    for (const cookie of ['vigil_session=forged-forged-forged', ended]) expect((await call('GET', '/api/sensors', { cookie })).status).toBe(401);
+    expect((await call('GET', '/api/sensors/NO-SUCH-SENSOR')).status).toBe(401);
+    expect((await call('GET', '/plans/no-such-plan.svg')).status).toBe(401);
+    expect((await call('GET', '/api/sensors/NO-SUCH-SENSOR', { cookie: cookies.officer })).status).toBe(404);
+  });
+
+  it('keeps /api/health and /metrics open for probes; health tells a stranger only each part\'s ok and detail', async () => {
+    const open = await call<Json>('GET', '/api/health');
+    expect(open.status).toBe(200);
+    expect(open.body).toEqual({
+      ok: true,
+      parts: { broker: { ok: true, detail: 'connected' }, influx: { ok: true, detail: 'reachable, writes succeeding' }, outbox: { ok: true, detail: 'empty' } },
+    });
+    const signedIn = await call<HealthResponse>('GET', '/api/health', { cookie: cookies.officer });
+    expect(signedIn.body).toMatchObject({ ok: true, parts: { broker: { detail: expect.stringMatching(/^connected to embedded broker on port \d+$/) }, outbox: { depth: 0 } }, version: expect.any(String) });
+    expect(signedIn.body.uptimeS).toBeGreaterThanOrEqual(0);
+    expect((await fetch(`${vigil.url}/metrics`)).status).toBe(200);
   });
 });
 

@@ -17,6 +17,8 @@ let broker: MosquittoHandle;
 let influx: InfluxHandle;
 let vigil: VigilHandle;
 let publisher: MqttClient;
+/** A signed-in officer: the sensor, readings and rejection endpoints need a session (issue 4). */
+let viewer: RequestInit;
 
 async function countReadings(sensor: string, extra = ''): Promise<number> {
   const rows = await influx.query(`SELECT count(value) FROM reading WHERE sensor = '${sensor}' ${extra}`, DB);
@@ -33,6 +35,8 @@ beforeAll(async () => {
   [broker, influx] = await Promise.all([startMosquitto(), startInflux()]);
   vigil = await startVigil({ mqttUrl: broker.url, influxUrl: influx.url, influxDb: DB, env: { FACILITY_FILE: FACILITY, FLUSH_INTERVAL_MS: '100' } });
   await eventually(async () => (await vigil.api<HealthResponse>('/api/health')).status === 200, 30_000, 'Vigil healthy');
+  await vigil.addUser('watcher', 'officer');
+  viewer = { headers: { cookie: await vigil.login('watcher') } };
   publisher = await mqtt.connectAsync(broker.url, { clientId: 'test-publisher', clean: true });
 });
 
@@ -52,7 +56,7 @@ describe('MQTT ingest into InfluxDB', () => {
     }, 10_000, 'the reading in InfluxDB');
     expect(rows[0]).toMatchObject({ value: 7.25, unit: '%LEL' });
     // The same point through the readings API.
-    const api = await vigil.api<ReadingsResponse>(`/api/sensors/T-GAS-01/readings?from=${ts - 60_000}&to=${ts + 1000}`);
+    const api = await vigil.api<ReadingsResponse>(`/api/sensors/T-GAS-01/readings?from=${ts - 60_000}&to=${ts + 1000}`, viewer);
     expect(api.status).toBe(200);
     expect(api.body.resolution).toBe('raw');
     expect(api.body.points).toContainEqual({ t: ts, value: 7.25 });
@@ -62,7 +66,7 @@ describe('MQTT ingest into InfluxDB', () => {
     const ts = Date.now() - 500;
     await publisher.publishAsync('vigil/t1/T-CO-01/reading', JSON.stringify({ ts, value: 12, unit: 'ppm' }), { qos: 1 });
     await eventually(async () => (await influx.query(`SELECT value FROM reading WHERE sensor = 'T-CO-01' AND time >= ${ts}ms AND time < ${ts + 1}ms`, DB)).length === 1, 10_000, 'CO reading stored');
-    const sensors = await vigil.api<{ sensorId: string; lastValue: number | null; lastSeen: number | null }[]>('/api/sensors');
+    const sensors = await vigil.api<{ sensorId: string; lastValue: number | null; lastSeen: number | null }[]>('/api/sensors', viewer);
     const co = sensors.body.find((s) => s.sensorId === 'T-CO-01');
     // lastSeen is when the server last heard the sensor (what the offline watchdog counts from).
     expect(co).toMatchObject({ lastValue: 12 });
@@ -85,7 +89,7 @@ describe('MQTT ingest into InfluxDB', () => {
   });
 
   it('rejects a matrix of malformed payloads with the right reasons while valid traffic continues', async () => {
-    const before = (await vigil.api<RejectionsResponse>('/api/ingest/rejections')).body.total;
+    const before = (await vigil.api<RejectionsResponse>('/api/ingest/rejections', viewer)).body.total;
     const bad: [string, string, string][] = [
       ['vigil/t1/T-GAS-01/reading', '{not json', 'not_json'],
       ['vigil/t1/T-GAS-01/reading', '{"value": NaN, "unit": "%LEL"}', 'not_json'],
@@ -105,7 +109,7 @@ describe('MQTT ingest into InfluxDB', () => {
     }
     await eventually(async () => (await countReadings('T-GAS-02', `AND time >= ${t0}ms AND time < ${t0 + bad.length}ms`)) === bad.length, 10_000, 'good readings stored');
     const after = await eventually(async () => {
-      const r = (await vigil.api<RejectionsResponse>('/api/ingest/rejections')).body;
+      const r = (await vigil.api<RejectionsResponse>('/api/ingest/rejections', viewer)).body;
       const added = Object.values(r.total).reduce((a, b) => a + b, 0) - Object.values(before).reduce((a, b) => a + b, 0);
       return added >= bad.length ? r : null;
     }, 10_000, 'rejections counted');
@@ -189,7 +193,7 @@ describe('nothing lost', () => {
     // Publish the middle third while InfluxDB is down.
     for (let i = 500; i < 1000; i++) await publisher.publishAsync('vigil/t1/T-CO-01/reading', JSON.stringify({ ts: t0 + i, value: i, unit: 'ppm' }), { qos: 1 });
     const health = await eventually(async () => {
-      const h = await vigil.api<HealthResponse>('/api/health');
+      const h = await vigil.api<HealthResponse>('/api/health', viewer); // the outbox depth is for signed-in users
       return h.status === 503 && h.body.parts.outbox.depth > 0 ? h.body : null;
     }, 15_000, 'health to report the outage and outbox');
     expect(health.parts.influx.ok).toBe(false);

@@ -52,7 +52,7 @@ function sentCount(out: Finished): number {
 }
 
 async function sensorsState(): Promise<SensorState[]> {
-  return (await vigil.api<SensorState[]>('/api/sensors')).body;
+  return (await vigil.api<SensorState[]>('/api/sensors', { headers: { cookie: viewerCookie } })).body;
 }
 
 /** The `count` of a `SELECT count(x) …` query (0 when nothing matches). */
@@ -61,6 +61,8 @@ const countOf = async (q: string): Promise<number> => Number((await influx.query
 let registered: { id: string; kind: string }[];
 // Demo mode creates these accounts; a manager may run drills (contract/auth.ts).
 const manager = DEMO_ACCOUNTS.find((a) => a.role === 'manager')!;
+/** The facility and sensor states need a signed-in user (issue 4); the manager's session will do. */
+let viewerCookie = '';
 
 async function managerSession(): Promise<string> {
   const res = await fetch(`${vigil.url}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: manager.username, password: manager.password }) });
@@ -72,7 +74,8 @@ beforeAll(async () => {
   [broker, influx] = await Promise.all([startMosquitto(), startInflux()]);
   vigil = await startVigil({ mqttUrl: broker.url, influxUrl: influx.url, influxDb: DB, env: { FACILITY_FILE: FACILITY, FLUSH_INTERVAL_MS: '100', VIGIL_DEMO: '1' } });
   await eventually(async () => (await vigil.api<HealthResponse>('/api/health')).status === 200, 30_000, 'Vigil healthy');
-  const facility = await vigil.api<{ sensors: { id: string; kind: string }[] }>('/api/facility');
+  viewerCookie = await managerSession();
+  const facility = await vigil.api<{ sensors: { id: string; kind: string }[] }>('/api/facility', { headers: { cookie: viewerCookie } });
   registered = facility.body.sensors;
   expect(registered.length).toBeGreaterThanOrEqual(70);
 });

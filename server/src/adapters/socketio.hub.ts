@@ -5,12 +5,18 @@
  */
 import type http from 'node:http';
 import { Server, type Socket } from 'socket.io';
-import type { AlarmEvent, AlarmSnapshot, ClientToServerEvents, SensorLiveState, ServerToClientEvents, DrillNotice } from '../../../contract/index.ts';
+import type { AlarmEvent, AlarmSnapshot, ClientToServerEvents, SensorLiveState, ServerToClientEvents, DrillNotice, User } from '../../../contract/index.ts';
 import type { LiveHub } from '../services/alarm.ports.ts';
 import type { Logger } from '../logger.ts';
 
-type HubSocket = Socket<ClientToServerEvents, ServerToClientEvents>;
-/** Socket.IO middleware deciding who may connect (sessions); it may set `socket.data.user`. */
+/** What the `authorize` middleware leaves on a socket (auth.middleware.ts `socketAuth`). */
+export interface HubSocketData {
+  user?: User;
+  sessionId?: number;
+}
+type HubServer = Server<ClientToServerEvents, ServerToClientEvents, Record<string, never>, HubSocketData>;
+type HubSocket = Socket<ClientToServerEvents, ServerToClientEvents, Record<string, never>, HubSocketData>;
+/** Socket.IO middleware deciding who may connect (sessions); it may set `socket.data.user` and `socket.data.sessionId`. */
 export type SocketAuthorizer = (socket: HubSocket, next: (err?: Error) => void) => void;
 
 export interface SocketHubOptions {
@@ -20,10 +26,10 @@ export interface SocketHubOptions {
 }
 
 export class SocketHub implements LiveHub {
-  readonly io: Server<ClientToServerEvents, ServerToClientEvents>;
+  readonly io: HubServer;
 
   constructor(server: http.Server, private readonly options: SocketHubOptions) {
-    this.io = new Server<ClientToServerEvents, ServerToClientEvents>(server, {
+    this.io = new Server<ClientToServerEvents, ServerToClientEvents, Record<string, never>, HubSocketData>(server, {
       serveClient: false,
       // 2 minutes: a flaky wall-display link comes back with every missed event replayed.
       connectionStateRecovery: { maxDisconnectionDuration: 120_000, skipMiddlewares: false },
@@ -54,6 +60,29 @@ export class SocketHub implements LiveHub {
 
   drill(notice: DrillNotice): void {
     this.io.emit('drill', notice);
+  }
+
+  /**
+   * Closes the sockets whose session has ended (issue 4: a connection does not outlive its
+   * session): `alive` is asked once per session (`socket.data.sessionId`); with `username`, only
+   * that user's sockets are checked. A namespace disconnect, not a transport close: it is not kept
+   * for connection-state recovery, the client sees "io server disconnect" and does not reconnect by
+   * itself, and if it tries, `authorize` refuses it. Returns how many sockets were closed.
+   */
+  dropEndedSessions(alive: (sessionId: number) => boolean, username?: string): number {
+    const verdicts = new Map<number, boolean>();
+    let dropped = 0;
+    for (const socket of this.io.of('/').sockets.values()) {
+      const { sessionId, user } = socket.data;
+      if (sessionId === undefined || (username !== undefined && user?.username !== username)) continue;
+      let live = verdicts.get(sessionId);
+      if (live === undefined) verdicts.set(sessionId, (live = alive(sessionId)));
+      if (live) continue;
+      socket.disconnect();
+      dropped++;
+    }
+    if (dropped > 0) this.options.logger.info({ dropped, sessions: [...verdicts].filter(([, live]) => !live).map(([id]) => id) }, 'closed live connections whose session ended');
+    return dropped;
   }
 
   get clientCount(): number {

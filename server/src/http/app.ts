@@ -1,4 +1,4 @@
-/** The Express application: API routers, metrics, the built dashboard and floor plans, one error handler. */
+/** The Express application: API routers (floor plans too: facility.router.ts), metrics, the built dashboard, one error handler. */
 import fs from 'node:fs';
 import path from 'node:path';
 import express, { type ErrorRequestHandler, type RequestHandler, type Router } from 'express';
@@ -12,7 +12,6 @@ export interface AppParts {
   middleware?: RequestHandler[];
   routers: Router[];
   metrics: PromRegistry;
-  planFiles: Map<string, string>;
   clientDist: string;
   logger: Logger;
 }
@@ -28,14 +27,6 @@ export function createApp(p: AppParts): express.Express {
   });
   for (const r of p.routers) app.use(r);
   app.use('/api', (req, _res, next) => next(new HttpError(404, 'NOT_FOUND', `no route ${req.method} ${req.originalUrl}`)));
-
-  app.get('/plans/:file', (req, res, next) => {
-    const file = p.planFiles.get(`/plans/${req.params.file}`);
-    if (!file) return next(new HttpError(404, 'NOT_FOUND', 'no such floor plan'));
-    // Floor plans come from config: serve as images only, never as active content.
-    res.set('content-security-policy', "default-src 'none'; style-src 'unsafe-inline'");
-    res.type('image/svg+xml').sendFile(file);
-  });
 
   if (fs.existsSync(path.join(p.clientDist, 'index.html'))) {
     app.use(express.static(p.clientDist, { index: false, maxAge: '1h' }));

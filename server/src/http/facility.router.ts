@@ -1,34 +1,52 @@
+/**
+ * What the facility is and how it is now: the registry, sensor states, readings and floor plans.
+ * They map a site's rooms, detectors and doors, so only a signed-in user who may watch alarms
+ * (`alarm.view`) gets them (issue 4); the session check comes before any lookup, so unknown ids
+ * tell a stranger nothing either.
+ */
 import { Router } from 'express';
 import { readingsQuerySchema, type FacilityResponse, type SensorsResponse } from '../../../contract/index.ts';
 import type { Registry } from '../domain/registry.ts';
 import { badRequest, notFound } from '../errors.ts';
 import type { ReadingsService } from '../services/readings.service.ts';
 import { MAX_RANGE_MS } from '../services/readings.service.ts';
+import type { AccessControl } from './alarms.router.ts';
 
 const toMillis = (v: number | string | undefined, fallback: number): number => (v === undefined ? fallback : typeof v === 'number' ? v : Date.parse(v));
 
-export function facilityRouter(registry: Registry, sensorStates: () => SensorsResponse, sensorState: (id: string) => SensorsResponse[number], readings: ReadingsService): Router {
+export function facilityRouter(
+  registry: Registry,
+  sensorStates: () => SensorsResponse,
+  sensorState: (id: string) => SensorsResponse[number],
+  readings: ReadingsService,
+  /** Floor plan URL (`/plans/<file>`) → file on disk (facility.loader.ts). */
+  planFiles: Map<string, string>,
+  access: AccessControl,
+): Router {
   const router = Router();
+  const view = access.requirePermission('alarm.view');
 
-  router.get('/api/facility', (_req, res) => {
+  router.get('/api/facility', view, (_req, res) => {
     const body: FacilityResponse = registry.facility;
     res.json(body);
   });
 
-  router.get('/api/sensors', (_req, res) => {
+  router.get('/api/sensors', view, (_req, res) => {
     const body: SensorsResponse = sensorStates();
     res.json(body);
   });
 
-  router.get('/api/sensors/:id', (req, res) => {
-    const sensor = registry.sensor(req.params.id);
-    if (!sensor) throw notFound(`no sensor ${req.params.id} in the registry`);
+  router.get('/api/sensors/:id', view, (req, res) => {
+    const id = String(req.params.id);
+    const sensor = registry.sensor(id);
+    if (!sensor) throw notFound(`no sensor ${id} in the registry`);
     res.json({ sensor, state: sensorState(sensor.id) });
   });
 
-  router.get('/api/sensors/:id/readings', async (req, res) => {
-    const sensor = registry.sensor(req.params.id);
-    if (!sensor) throw notFound(`no sensor ${req.params.id} in the registry`);
+  router.get('/api/sensors/:id/readings', view, async (req, res) => {
+    const id = String(req.params.id);
+    const sensor = registry.sensor(id);
+    if (!sensor) throw notFound(`no sensor ${id} in the registry`);
     const q = readingsQuerySchema.safeParse(req.query);
     if (!q.success) throw badRequest('invalid query', q.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`));
     const now = Date.now();
@@ -37,6 +55,15 @@ export function facilityRouter(registry: Registry, sensorStates: () => SensorsRe
     if (!(from < to)) throw badRequest('from must be before to');
     if (to - from > MAX_RANGE_MS) throw badRequest('range must be at most 400 days');
     res.json(await readings.readings(sensor, from, to, q.data.step));
+  });
+
+  // The dashboard shows plans with <img> and fetch, same-origin: the session cookie goes along.
+  router.get('/plans/:file', view, (req, res) => {
+    const file = planFiles.get(`/plans/${String(req.params.file)}`);
+    if (!file) throw notFound('no such floor plan');
+    // Floor plans come from config: serve as images only, never as active content.
+    res.set('content-security-policy', "default-src 'none'; style-src 'unsafe-inline'");
+    res.type('image/svg+xml').sendFile(file);
   });
   return router;
 }

@@ -1,5 +1,5 @@
 import { Router } from 'express';
-import type { HealthResponse } from '../../../contract/index.ts';
+import { can, type HealthResponse, type PublicHealthResponse } from '../../../contract/index.ts';
 
 export interface HealthSources {
   brokerConnected(): boolean;
@@ -11,7 +11,11 @@ export interface HealthSources {
   version: string;
 }
 
-/** `GET /api/health`: 200 when broker, InfluxDB and outbox are well; 503 naming what is not. */
+/**
+ * `GET /api/health`: 200 when broker, InfluxDB and outbox are well; 503 naming what is not. Open to
+ * monitoring probes, which get each part's ok and a plain detail; the broker's address, outbox
+ * counts, uptime and version only go to a signed-in user who may watch alarms (issue 4).
+ */
 export function healthRouter(h: HealthSources): Router {
   const router = Router();
   router.get('/api/health', async (_req, res) => {
@@ -20,16 +24,33 @@ export function healthRouter(h: HealthSources): Router {
     const writing = h.influxAcceptingWrites();
     const depth = h.outboxDepth();
     const influxOk = reachable && writing;
+    const outboxOk = depth.batches === 0 || influxOk;
+    const ok = broker && influxOk && outboxOk;
+    const influx = {
+      ok: influxOk,
+      detail: !reachable ? 'InfluxDB unreachable: readings go to the outbox' : writing ? 'reachable, writes succeeding' : 'reachable, writes failing',
+    };
+    const status = ok ? 200 : 503;
+    const user = res.locals.user;
+    if (!user || !can(user.role, 'alarm.view')) {
+      const body: PublicHealthResponse = {
+        ok,
+        parts: {
+          broker: { ok: broker, detail: broker ? 'connected' : 'not connected' },
+          influx,
+          outbox: { ok: outboxOk, detail: depth.batches === 0 ? 'empty' : `readings waiting${influxOk ? ', replaying' : ' for InfluxDB'}` },
+        },
+      };
+      res.status(status).json(body);
+      return;
+    }
     const body: HealthResponse = {
-      ok: false,
+      ok,
       parts: {
         broker: { ok: broker, detail: broker ? `connected to ${h.brokerDescription}` : `not connected to ${h.brokerDescription}` },
-        influx: {
-          ok: influxOk,
-          detail: !reachable ? 'InfluxDB unreachable: readings go to the outbox' : writing ? 'reachable, writes succeeding' : 'reachable, writes failing',
-        },
+        influx,
         outbox: {
-          ok: depth.batches === 0 || influxOk,
+          ok: outboxOk,
           depth: depth.points,
           detail: depth.batches === 0 ? 'empty' : `${depth.points} points in ${depth.batches} batches waiting${influxOk ? ', replaying' : ' for InfluxDB'}`,
         },
@@ -37,8 +58,7 @@ export function healthRouter(h: HealthSources): Router {
       uptimeS: Math.round((Date.now() - h.startedAt) / 1000),
       version: h.version,
     };
-    body.ok = body.parts.broker.ok && body.parts.influx.ok && body.parts.outbox.ok;
-    res.status(body.ok ? 200 : 503).json(body);
+    res.status(status).json(body);
   });
   return router;
 }

@@ -6,6 +6,7 @@ import type { RateLimiter } from '../services/auth.rate-limit.ts';
 import type { IngestGrant, IngestKeyVerifier } from '../services/device-credentials.service.ts';
 import type { IngestService } from '../services/ingest.service.ts';
 import type { RejectionLog } from '../services/rejection.log.ts';
+import type { AccessControl } from './alarms.router.ts';
 
 /** HTTP ingest bodies larger than this answer 413. */
 export const INGEST_BODY_LIMIT = '4mb';
@@ -31,7 +32,7 @@ export function requireApiKey(keys: IngestKeyVerifier, limiter?: RateLimiter): R
   };
 }
 
-export function ingestRouter(ingest: IngestService, registry: Registry, rejections: RejectionLog, keys: IngestKeyVerifier, limiter?: RateLimiter): Router {
+export function ingestRouter(ingest: IngestService, registry: Registry, rejections: RejectionLog, keys: IngestKeyVerifier, access: AccessControl, limiter?: RateLimiter): Router {
   const router = Router();
   router.post('/api/ingest', requireApiKey(keys, limiter), express.json({ limit: INGEST_BODY_LIMIT }), async (req, res) => {
     const body = ingestBodySchema.safeParse(req.body);
@@ -40,7 +41,8 @@ export function ingestRouter(ingest: IngestService, registry: Registry, rejectio
     const result = await ingest.handleHttpItems(body.data.observations, (id) => registry.sensor(id)?.siteId, grant?.allows);
     res.status(202).json(result);
   });
-  router.get('/api/ingest/rejections', (req, res) => {
+  // Rejections name devices, topics and payload faults: for signed-in viewers only (issue 4).
+  router.get('/api/ingest/rejections', access.requirePermission('alarm.view'), (req, res) => {
     const limit = Math.min(Number(req.query.limit ?? 200) || 200, 10_000);
     const body: RejectionsResponse = { total: rejections.total(), recent: rejections.recent(limit) };
     res.json(body);

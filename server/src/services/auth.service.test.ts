@@ -14,15 +14,19 @@ let time: FakeTime;
 let audit: RecordedAudit;
 let auth: AuthService;
 let users: UsersService;
+/** Usernames whose sessions the services said ended early, in order. */
+let ended: string[];
 
 function build(opts: { loginsPerMin?: number } = {}): void {
   const perMin = opts.loginsPerMin ?? 1000;
+  ended = [];
   auth = new AuthService(stores.users, stores.sessions, audit, time, {
     idleMs: 480 * MIN,
     hashParams: TEST_SCRYPT,
     addressLimiter: new RateLimiter({ burst: perMin, perSecond: perMin / 60 }, time),
+    onSessionsEnded: (u) => ended.push(u),
   });
-  users = new UsersService(stores.users, stores.sessions, audit, time, TEST_SCRYPT, (u) => auth.forgetFailures(u));
+  users = new UsersService(stores.users, stores.sessions, audit, time, TEST_SCRYPT, { onUnlock: (u) => auth.forgetFailures(u), onSessionsEnded: (u) => ended.push(u) });
 }
 
 async function code(p: Promise<unknown>): Promise<string> {
@@ -103,6 +107,20 @@ describe('login and sessions', () => {
     expect(auth.authenticate(b.token)).toBeNull();
     expect(await code(auth.login('olivia', PASSWORD, meta))).toBe('INVALID_CREDENTIALS');
     expect(await code(auth.login('olivia', 'a-new-password-1', meta))).toBe('OK');
+  });
+
+  // Issue 4: live connections do not outlive their session; the hub re-checks the user's sockets when told.
+  it('tells the listener whose sessions ended early: logout, revoke, password change and reset, disable', async () => {
+    const signIn = async () => auth.authenticate((await auth.login('olivia', PASSWORD, meta)).token)!;
+    auth.logout(await signIn());
+    users.revokeSession('adam', (await signIn()).session.id);
+    await signIn();
+    await auth.changePassword(await signIn(), PASSWORD, 'a-new-password-1', meta);
+    await users.resetPassword('adam', 'olivia', PASSWORD);
+    users.disable('adam', 'olivia');
+    users.enable('adam', 'olivia');
+    users.unlock('adam', 'olivia');
+    expect(ended).toEqual(['olivia', 'olivia', 'olivia', 'olivia', 'olivia']);
   });
 });
 

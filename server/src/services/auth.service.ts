@@ -26,7 +26,16 @@ export interface AuthServiceOptions {
   hashParams?: ScryptParams;
   /** Login attempts per client address. */
   addressLimiter: RateLimiter;
+  /** Told when sessions end early here (logout, password change), e.g. to close their live connections. */
+  onSessionsEnded?: SessionsEndedListener;
 }
+
+/**
+ * Told after sessions of `username` ended before their idle expiry (logout, revocation, password
+ * change or reset, disabled account), once that is stored: whoever holds long-lived connections
+ * on sessions (the Socket.IO hub) re-checks that user's with `sessionAlive`.
+ */
+export type SessionsEndedListener = (username: string) => void;
 
 export interface ClientMeta {
   address: string;
@@ -183,6 +192,7 @@ export class AuthService implements SessionAuthenticator {
       this.sessions.revoke(auth.session.id, at);
       this.audit.append({ actor: auth.user.username, action: 'auth.logout', target: `user:${auth.user.username}`, detail: { session: auth.session.id }, at });
     });
+    this.options.onSessionsEnded?.(auth.user.username);
   }
 
   /**
@@ -209,6 +219,7 @@ export class AuthService implements SessionAuthenticator {
       const revoked = this.sessions.revokeAllOf(username, at, auth.session.id);
       this.audit.append({ actor: username, action: 'auth.password_changed', target: `user:${username}`, detail: { otherSessionsRevoked: revoked }, at });
     });
+    this.options.onSessionsEnded?.(username);
   }
 
   /** Forgets the in-memory failures of a username (admin unlock). */

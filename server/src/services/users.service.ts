@@ -9,6 +9,7 @@ import { AuthError } from './auth.errors.ts';
 import { UNLOCKED } from './auth.lockout.ts';
 import { DEFAULT_SCRYPT, hashPassword, type ScryptParams } from './auth.password.ts';
 import type { SessionRecord, SessionStore, UserRecord, UserStore } from './auth.ports.ts';
+import type { SessionsEndedListener } from './auth.service.ts';
 import type { Clock } from './clock.ts';
 
 export interface NewUser {
@@ -39,6 +40,14 @@ export const sessionView = (s: SessionRecord): SessionView => ({
   userAgent: s.userAgent,
 });
 
+/** What the server wires to account changes; the CLI (another process) needs none. */
+export interface UsersServiceHooks {
+  /** Told when an account is unlocked (AuthService keeps failures of unknown names in memory). */
+  onUnlock?: (username: string) => void;
+  /** Told when sessions are revoked here (disable, password reset, session revoke), e.g. to close their live connections. */
+  onSessionsEnded?: SessionsEndedListener;
+}
+
 export class UsersService {
   constructor(
     private readonly users: UserStore,
@@ -46,8 +55,7 @@ export class UsersService {
     private readonly audit: AuditLog,
     private readonly clock: Clock,
     private readonly hashParams: ScryptParams = DEFAULT_SCRYPT,
-    /** Told when an account is unlocked (AuthService keeps failures of unknown names in memory). */
-    private readonly onUnlock: (username: string) => void = () => {},
+    private readonly hooks: UsersServiceHooks = {},
   ) {}
 
   list(): UserAdminView[] {
@@ -97,6 +105,7 @@ export class UsersService {
       const revoked = this.sessions.revokeAllOf(username, at);
       this.audit.append({ actor, action: 'user.disable', target: `user:${username}`, detail: { sessionsRevoked: revoked }, at });
     });
+    this.hooks.onSessionsEnded?.(username);
     return this.get(username);
   }
 
@@ -118,7 +127,7 @@ export class UsersService {
       this.users.update(username, { ...UNLOCKED, updatedAt: at });
       this.audit.append({ actor, action: 'user.unlock', target: `user:${username}`, detail: { wasLockedUntil: u.lockedUntil, failedLogins: u.failedLogins }, at });
     });
-    this.onUnlock(username);
+    this.hooks.onUnlock?.(username);
     return this.get(username);
   }
 
@@ -133,7 +142,8 @@ export class UsersService {
       const revoked = this.sessions.revokeAllOf(username, at);
       this.audit.append({ actor, action: 'user.reset_password', target: `user:${username}`, detail: { sessionsRevoked: revoked }, at });
     });
-    this.onUnlock(username);
+    this.hooks.onUnlock?.(username);
+    this.hooks.onSessionsEnded?.(username);
     return this.get(username);
   }
 
@@ -143,11 +153,13 @@ export class UsersService {
 
   revokeSession(actor: string, id: number): void {
     const at = this.clock.now();
-    this.users.transaction(() => {
+    const username = this.users.transaction(() => {
       const s = this.sessions.get(id);
       if (!s || !this.sessions.revoke(id, at)) throw new AuthError('NOT_FOUND', `no live session ${id}`);
       this.audit.append({ actor, action: 'session.revoke', target: `user:${s.username}`, detail: { session: id }, at });
+      return s.username;
     });
+    this.hooks.onSessionsEnded?.(username);
   }
 
   private enabledAdmins(): number {
