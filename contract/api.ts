@@ -65,7 +65,7 @@ export interface ApiError {
 
 /**
  * Alarm routes (issue 3):
- * - `GET /api/alarms?state=&site=&zone=&priority=&kind=&from=&to=&drill=&limit=&offset=` → AlarmListResponse
+ * - `GET /api/alarms?state=&site=&zone=&sensor=&priority=&kind=&from=&to=&drill=&limit=&offset=` → AlarmListResponse
  *   (`drill`: `only` | `exclude` | `include` (default include); `state`: a state, or `open` / `closed`)
  * - `GET /api/alarms/:id` → AlarmDetailResponse
  * - `POST /api/alarms/:id/{ack,comment,assign,shelve,unshelve,reset,resolve}` with the body from
@@ -73,7 +73,8 @@ export interface ApiError {
  *   400 for a bad body or SHELVE_TOO_LONG / REASON_REQUIRED, 401 without a session, 403 for the role
  * - `POST /api/incidents/:id/{ack,comment,assign,shelve,unshelve,reset,resolve}` → `{ incident }`
  * - `POST /api/sensors/:id/out-of-service` `{ reason }`, `DELETE /api/sensors/:id/out-of-service`
- * - `GET /api/audit?from=&to=&limit=` → AuditEntry[]; `GET /api/audit/verify` → AuditVerifyResponse
+ * - `GET /api/audit?from=&to=&limit=&target=` → AuditEntry[] (newest first; `target` e.g. `alarm:<id>`);
+ *   `GET /api/audit/verify` → AuditVerifyResponse
  */
 export interface AlarmListResponse {
   total: number;
