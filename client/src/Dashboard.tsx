@@ -1,6 +1,6 @@
 /**
  * The signed-in screen: header, banners (lost connection, server trouble, sound, drill), then
- * either the live console (queue | floor plan | drawer) or the alarm log.
+ * the live console (queue | floor plan | drawer), the alarm log, the drills or one drill's report.
  */
 import { useCallback, useMemo, useState } from 'react';
 import type { Alarm } from '../../contract/alarm.ts';
@@ -16,10 +16,13 @@ import { SensorPanel } from './components/SensorPanel.tsx';
 import { ServerTroubleBanner } from './components/ServerTroubleBanner.tsx';
 import { ZoneView } from './components/ZoneView.tsx';
 import { indexFacility } from './domain/facility.index.ts';
+import { DrillReportPage } from './drills/DrillReportPage.tsx';
+import { DrillsPage } from './drills/DrillsPage.tsx';
+import { useRunningDrillsSeed } from './drills/useDrills.ts';
 import { useHealth } from './hooks/useHealth.ts';
 import type { Preferences } from './hooks/usePreferences.ts';
 import { useDrillSensors, useSensorDisplayStates } from './hooks/useSensorDisplayStates.ts';
-import { useView } from './hooks/useView.ts';
+import { navOf, useRoute, type View } from './hooks/useView.ts';
 import { I18nContext, makeI18n } from './i18n/I18nContext.ts';
 import { useLive } from './live/useLive.ts';
 import { AlarmLog } from './log/AlarmLog.tsx';
@@ -43,8 +46,9 @@ export function Dashboard({ facility, prefs, onChangePrefs }: DashboardProps) {
   const [siteId, setSiteId] = useState(() => facility.sites[0]?.id ?? '');
   const [floorBySite, setFloorBySite] = useState<Readonly<Record<string, string>>>({});
   const [drawer, setDrawer] = useState<Drawer>(null);
-  const [view, setView] = useView();
+  const [route, navigate] = useRoute();
   const health = useHealth();
+  useRunningDrillsSeed();
   const sound = useAlarmSound();
   const displayStates = useSensorDisplayStates(facility);
   const drillSensors = useDrillSensors();
@@ -65,6 +69,9 @@ export function Dashboard({ facility, prefs, onChangePrefs }: DashboardProps) {
   );
   const handleSelectZone = useCallback((zoneSiteId: string, zoneId: string) => setDrawer({ kind: 'zone', siteId: zoneSiteId, zoneId }), []);
   const handleCloseDrawer = useCallback(() => setDrawer(null), []);
+  const handleSelectView = useCallback((view: View) => navigate({ view }), [navigate]);
+  const handleOpenReport = useCallback((drillId: string) => navigate({ view: 'drillReport', drillId }), [navigate]);
+  const handleBackToDrills = useCallback(() => navigate({ view: 'drills' }), [navigate]);
   const showOnPlan = useCallback(
     (sensorId: string) => {
       const sensor = index.sensorsById.get(sensorId);
@@ -96,14 +103,17 @@ export function Dashboard({ facility, prefs, onChangePrefs }: DashboardProps) {
   return (
     <I18nContext.Provider value={i18n}>
       <div className="app">
-        <Header facility={facility} siteId={site.id} health={health} prefs={prefs} view={view} sound={sound} onSelectView={setView} onSelectSite={setSiteId} onChangePrefs={onChangePrefs} />
+        <Header facility={facility} siteId={site.id} health={health} prefs={prefs} view={navOf(route)} sound={sound} onSelectView={handleSelectView} onSelectSite={setSiteId} onChangePrefs={onChangePrefs} />
         <ConnectionBanner />
         <ServerTroubleBanner health={health} />
         <Annunciator sound={sound} />
         <DrillBanner />
-        {view === 'log' ? (
-          <AlarmLog facility={facility} index={index} />
-        ) : (
+        {route.view === 'log' ? <AlarmLog facility={facility} index={index} /> : null}
+        {route.view === 'drills' ? <DrillsPage facility={facility} index={index} siteId={site.id} onOpenReport={handleOpenReport} /> : null}
+        {route.view === 'drillReport' ? (
+          <DrillReportPage key={route.drillId} drillId={route.drillId} facility={facility} index={index} onBack={handleBackToDrills} />
+        ) : null}
+        {route.view === 'console' ? (
           <main className="layout">
             <AlarmConsole index={index} selectedAlarmId={drawer?.kind === 'alarm' ? drawer.alarmId : null} onLocate={handleLocate} onOpen={handleOpenAlarm} />
             <div className="layout__plan">
@@ -137,7 +147,7 @@ export function Dashboard({ facility, prefs, onChangePrefs }: DashboardProps) {
               ) : null}
             </div>
           </main>
-        )}
+        ) : null}
       </div>
     </I18nContext.Provider>
   );

@@ -9,6 +9,7 @@ import './styles/plan.css';
 import './styles/panel.css';
 import './styles/detail.css';
 import './styles/log.css';
+import './styles/drills.css';
 
 const root = document.getElementById('root');
 if (!root) throw new Error('index.html has no #root');

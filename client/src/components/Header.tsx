@@ -1,6 +1,6 @@
 import type { Facility } from '../../../contract/facility.ts';
 import { useSession } from '../auth/SessionContext.ts';
-import { VIEWS, type View } from '../hooks/useView.ts';
+import { VIEW_PERMISSION, VIEWS, type View } from '../hooks/useView.ts';
 import type { HealthStatus } from '../hooks/useHealth.ts';
 import { useNow } from '../hooks/useNow.ts';
 import type { Preferences } from '../hooks/usePreferences.ts';
@@ -27,7 +27,7 @@ const LOCALE_NAMES = { en: 'EN', zh: '中文' } as const;
 
 export function Header({ facility, siteId, health, prefs, view, sound, onSelectView, onSelectSite, onChangePrefs }: HeaderProps) {
   const { t, fmt, timeZone } = useI18n();
-  const { user, logout } = useSession();
+  const { user, logout, can } = useSession();
   const now = useNow();
 
   return (
@@ -40,7 +40,7 @@ export function Header({ facility, siteId, health, prefs, view, sound, onSelectV
       </div>
 
       <nav className="segmented header__nav" aria-label={t('nav.main')}>
-        {VIEWS.map((v) => (
+        {VIEWS.filter((v) => can(VIEW_PERMISSION[v])).map((v) => (
           <button key={v} type="button" aria-pressed={view === v} aria-current={view === v ? 'page' : undefined} onClick={() => onSelectView(v)}>
             {t(`nav.${v}`)}
           </button>

@@ -7,6 +7,7 @@ import { STATE_STYLES, type SensorDisplayState } from '../domain/sensor.status.t
 import { useNow } from '../hooks/useNow.ts';
 import { useI18n } from '../i18n/I18nContext.ts';
 import { HistorySection } from './HistorySection.tsx';
+import { OutOfServiceControl } from './OutOfServiceControl.tsx';
 import { ShapeIcon } from './ShapePath.tsx';
 
 interface SensorPanelProps {
@@ -70,6 +71,8 @@ export function SensorPanel({ sensor, state, displayState, index, stale, onClose
         <Fact label={t('panel.battery')} value={state?.battery != null ? `${state.battery} %` : '—'} warn={batteryLow} />
         <Fact label={t('panel.signal')} value={state?.rssi != null ? `${state.rssi} dBm` : '—'} />
       </dl>
+
+      <OutOfServiceControl key={sensor.id} sensorId={sensor.id} outOfService={state?.outOfService ?? null} />
 
       <HistorySection key={sensor.id} sensor={sensor} />
     </aside>

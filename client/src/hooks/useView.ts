@@ -1,23 +1,61 @@
 /** Which page is shown, kept in the URL hash so a reload or a bookmark lands on the same page. */
 import { useCallback, useEffect, useState } from 'react';
+import type { Permission } from '../../../contract/auth.ts';
 
-export const VIEWS = ['console', 'log'] as const;
+/** The pages in the header's navigation, in order. */
+export const VIEWS = ['console', 'log', 'drills'] as const;
 export type View = (typeof VIEWS)[number];
 
-function readView(): View {
-  return window.location.hash === '#/log' ? 'log' : 'console';
+/** What a role needs to see a page in the navigation (actions inside ask for more). */
+export const VIEW_PERMISSION: Readonly<Record<View, Permission>> = { console: 'alarm.view', log: 'alarm.view', drills: 'alarm.view' };
+
+/** A page and, on the drills page, the drill whose report is open. */
+export type Route = { view: 'console' } | { view: 'log' } | { view: 'drills' } | { view: 'drillReport'; drillId: string };
+
+/** The header entry a route belongs to: a drill report sits under Drills. */
+export function navOf(route: Route): View {
+  return route.view === 'drillReport' ? 'drills' : route.view;
 }
 
-export function useView(): [View, (view: View) => void] {
-  const [view, setView] = useState<View>(readView);
+/** `#/log`, `#/drills`, `#/drills/<id>`; anything else is the console. */
+export function parseHash(hash: string): Route {
+  const path = hash.replace(/^#\/?/, '');
+  if (path === 'log') return { view: 'log' };
+  if (path === 'drills') return { view: 'drills' };
+  const report = /^drills\/([^/]+)$/.exec(path);
+  if (report?.[1]) {
+    try {
+      return { view: 'drillReport', drillId: decodeURIComponent(report[1]) };
+    } catch {
+      return { view: 'drills' }; // a malformed escape: the list is the best guess
+    }
+  }
+  return { view: 'console' };
+}
+
+export function hashOf(route: Route): string {
+  switch (route.view) {
+    case 'console':
+      return '#/';
+    case 'log':
+      return '#/log';
+    case 'drills':
+      return '#/drills';
+    case 'drillReport':
+      return `#/drills/${encodeURIComponent(route.drillId)}`;
+  }
+}
+
+export function useRoute(): [Route, (route: Route) => void] {
+  const [route, setRoute] = useState<Route>(() => parseHash(window.location.hash));
   useEffect(() => {
-    const handleHashChange = (): void => setView(readView());
+    const handleHashChange = (): void => setRoute(parseHash(window.location.hash));
     window.addEventListener('hashchange', handleHashChange);
     return () => window.removeEventListener('hashchange', handleHashChange);
   }, []);
-  const select = useCallback((next: View) => {
-    window.location.hash = next === 'log' ? '#/log' : '#/';
-    setView(next);
+  const navigate = useCallback((next: Route) => {
+    window.location.hash = hashOf(next);
+    setRoute(next);
   }, []);
-  return [view, select];
+  return [route, navigate];
 }

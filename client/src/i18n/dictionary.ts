@@ -4,6 +4,7 @@
  */
 import { authEn, authZh } from './messages.auth.ts';
 import { detailEn, detailZh } from './messages.detail.ts';
+import { drillEn, drillZh } from './messages.drill.ts';
 import { historyEn, historyZh } from './messages.history.ts';
 import { logEn, logZh } from './messages.log.ts';
 import { soundEn, soundZh } from './messages.sound.ts';
@@ -131,7 +132,7 @@ const coreEn = {
   'dur.s': '{n} s',
 } as const satisfies Record<string, string>;
 
-const en = { ...coreEn, ...authEn, ...detailEn, ...soundEn, ...historyEn, ...logEn } as const;
+const en = { ...coreEn, ...authEn, ...detailEn, ...soundEn, ...historyEn, ...logEn, ...drillEn } as const;
 export type MessageKey = keyof typeof en;
 
 const coreZh: Record<keyof typeof coreEn, string> = {
@@ -254,7 +255,7 @@ const coreZh: Record<keyof typeof coreEn, string> = {
   'dur.s': '{n} 秒',
 };
 
-const zh: Record<MessageKey, string> = { ...coreZh, ...authZh, ...detailZh, ...soundZh, ...historyZh, ...logZh };
+const zh: Record<MessageKey, string> = { ...coreZh, ...authZh, ...detailZh, ...soundZh, ...historyZh, ...logZh, ...drillZh };
 
 export const DICTIONARIES: Record<Locale, Record<MessageKey, string>> = { en, zh };
 

@@ -1,6 +1,6 @@
 import { describe, expect, it, vi } from 'vitest';
 import type { AlarmEvent } from '../../../contract/alarm.ts';
-import { alarmEvent, makeAlarm, makeIncident, makeSensorState, snapshot, T0 } from '../testing/fixtures.ts';
+import { alarmEvent, makeAlarm, makeDrill, makeIncident, makeSensorState, snapshot, T0 } from '../testing/fixtures.ts';
 import { LiveStore } from './live.store.ts';
 
 function setup() {
@@ -193,5 +193,39 @@ describe('live store: sensors and notification', () => {
     expect(flushes).toHaveLength(1);
     flushes[0]?.();
     expect(listener).toHaveBeenCalledTimes(1);
+  });
+});
+
+describe('live store: drills (issue 6: every client labels a running drill)', () => {
+  const started = { drillId: 'd1', scenario: 'canteen-gas-leak', siteId: 'hq', state: 'started', by: 'manager', at: T0 } as const;
+
+  it('keeps a drill from its started notice to its ended notice', () => {
+    const { store } = synced();
+    store.handleDrill(started);
+    expect([...store.getSnapshot().drills.keys()]).toEqual(['d1']);
+    store.handleDrill({ ...started, state: 'ended' });
+    expect(store.getSnapshot().drills.size).toBe(0);
+  });
+
+  it('learns a drill that was running before this console connected from the drill list', () => {
+    const { store } = synced();
+    store.syncDrills([makeDrill({ id: 'd1', state: 'running', endedAt: null }), makeDrill({ id: 'old' })]);
+    expect(store.getSnapshot().drills.get('d1')).toEqual(started);
+    expect(store.getSnapshot().drills.has('old')).toBe(false);
+  });
+
+  it('drops a drill the list says has ended', () => {
+    const { store } = synced();
+    store.handleDrill(started);
+    store.syncDrills([makeDrill({ id: 'd1' })]);
+    expect(store.getSnapshot().drills.size).toBe(0);
+  });
+
+  it('does not revive a drill seen ending when an older list still calls it running', () => {
+    const { store } = synced();
+    store.handleDrill(started);
+    store.handleDrill({ ...started, state: 'ended' });
+    store.syncDrills([makeDrill({ id: 'd1', state: 'running', endedAt: null })]);
+    expect(store.getSnapshot().drills.size).toBe(0);
   });
 });

@@ -7,6 +7,7 @@
  * `useSyncExternalStore` needs.
  */
 import type { Alarm, AlarmEvent, AlarmSnapshot, DrillNotice, Incident, SensorLiveState } from '../../../contract/alarm.ts';
+import type { Drill } from '../../../contract/drill.ts';
 import type { SensorState } from '../../../contract/facility.ts';
 
 export type ConnectionStatus = 'connecting' | 'connected' | 'disconnected';
@@ -24,7 +25,7 @@ export interface LiveState {
   /** Incidents not yet closed, by id. */
   incidents: ReadonlyMap<string, Incident>;
   sensors: ReadonlyMap<string, SensorLiveState>;
-  /** Drills announced as started on this connection, by drill id. */
+  /** Running drills: announced as started on this connection, or listed running by `GET /api/drills`. */
   drills: ReadonlyMap<string, DrillNotice>;
   /** How many times a snapshot replaced the state after a gap or reconnect. */
   resyncCount: number;
@@ -59,6 +60,8 @@ export class LiveStore {
   private readonly listeners = new Set<() => void>();
   private readonly sensorListeners = new Map<string, Set<SensorListener>>();
   private buffered: AlarmEvent[] = [];
+  /** Drills seen ending: an older `GET /api/drills` answer must not bring them back. */
+  private readonly endedDrills = new Set<string>();
   private awaitingSnapshot = true;
   private flushPending = false;
   private readonly requestResync: (lastSeq: number) => void;
@@ -176,8 +179,32 @@ export class LiveStore {
   handleDrill(notice: DrillNotice): void {
     const drills = new Map(this.state.drills);
     if (notice.state === 'started') drills.set(notice.drillId, notice);
-    else drills.delete(notice.drillId);
+    else {
+      drills.delete(notice.drillId);
+      this.endedDrills.add(notice.drillId);
+    }
     this.update({ drills });
+  }
+
+  /**
+   * The drill list from `GET /api/drills`: a console opened (or reconnected) mid-drill never saw
+   * its `started` notice, yet must still say DRILL. Notices stay authoritative: a drill seen
+   * ending here is not revived by a list fetched before it ended.
+   */
+  syncDrills(list: readonly Drill[]): void {
+    const drills = new Map(this.state.drills);
+    let changed = false;
+    for (const d of list) {
+      if (d.state === 'running' && !drills.has(d.id) && !this.endedDrills.has(d.id)) {
+        drills.set(d.id, { drillId: d.id, scenario: d.scenario, siteId: d.siteId, state: 'started', by: d.startedBy, at: d.startedAt });
+        changed = true;
+      } else if (d.state === 'ended' && drills.has(d.id)) {
+        drills.delete(d.id);
+        this.endedDrills.add(d.id);
+        changed = true;
+      }
+    }
+    if (changed) this.update({ drills });
   }
 
   private bufferEvent(event: AlarmEvent): void {

@@ -4,6 +4,11 @@ import type { SensorLiveState } from '../../../contract/alarm.ts';
 
 export const LiveStoreContext = createContext<LiveStore | null>(null);
 
+/** The store itself, for components that feed it (e.g. the drill list). */
+export function useLiveStore(): LiveStore {
+  return useStore();
+}
+
 function useStore(): LiveStore {
   const store = useContext(LiveStoreContext);
   if (!store) throw new Error('useLive needs a <LiveStoreContext.Provider>');

@@ -1,5 +1,6 @@
 /** Builders for test data: a valid object with only what a test cares about overridden. */
 import type { Alarm, AlarmChangeEvent, AlarmEvent, AlarmSnapshot, Incident, SensorLiveState } from '../../../contract/alarm.ts';
+import { DRILL_TARGETS, type Drill, type DrillReport, type DrillReportItem } from '../../../contract/drill.ts';
 import type { Facility } from '../../../contract/facility.ts';
 
 const T0 = Date.UTC(2026, 10, 27, 2, 0, 0);
@@ -134,6 +135,42 @@ export function makeFacility(): Facility {
     sensors: [sensor('KIT-GAS-01', 'hq', 'canteen-1f', 'kitchen'), sensor('GH-GAS-01', 'gh', 'gh-2f', 'rooms')],
     schedules: {},
     sops: {},
+  };
+}
+
+export function makeDrill(overrides: Partial<Drill> = {}): Drill {
+  return {
+    id: 'drill-20261127-020000-canteen-gas-leak',
+    scenario: 'canteen-gas-leak',
+    siteId: 'hq',
+    startedBy: 'manager',
+    startedAt: T0,
+    endedAt: T0 + 300_000,
+    state: 'ended',
+    expected: [],
+    ...overrides,
+  };
+}
+
+/** A report item for an expectation nothing answered: missed. */
+export function missedItem(expectation: DrillReportItem['expectation']): DrillReportItem {
+  return { expectation, raised: false, alarm: null, triggerAt: null, displayedAt: null, displayS: null, ackedBy: null, ackS: null, resolvedS: null, displayOk: false, ackOk: false };
+}
+
+/** A report over the given items, scored as the server scores it (drill.service.ts). */
+export function makeDrillReport(items: DrillReportItem[], overrides: Partial<DrillReport> = {}): DrillReport {
+  const expected = items.length;
+  const raised = items.filter((i) => i.raised).length;
+  const displayedInTime = items.filter((i) => i.displayOk).length;
+  const ackedInTime = items.filter((i) => i.ackOk).length;
+  const percent = expected === 0 ? 100 : Math.round(((raised + displayedInTime + ackedInTime) / (3 * expected)) * 100);
+  return {
+    drill: makeDrill({ expected: items.map((i) => i.expectation) }),
+    items,
+    unexpected: [],
+    score: { expected, raised, missed: expected - raised, displayedInTime, ackedInTime, percent },
+    targets: DRILL_TARGETS,
+    ...overrides,
   };
 }
 

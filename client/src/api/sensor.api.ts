@@ -1,0 +1,15 @@
+/** Sensor maintenance (contract/api.ts): `POST|DELETE /api/sensors/:id/out-of-service` (sensor.out_of_service). */
+import type { SensorLiveState } from '../../../contract/alarm.ts';
+import { postJson, request } from './api.client.ts';
+
+/** `POST /api/sensors/:id/out-of-service {reason}` (sensor.out_of_service). */
+export async function takeOutOfService(sensorId: string, reason: string): Promise<SensorLiveState> {
+  const res = await postJson<{ sensor: SensorLiveState }>(`/api/sensors/${encodeURIComponent(sensorId)}/out-of-service`, { reason });
+  return res.sensor;
+}
+
+/** `DELETE /api/sensors/:id/out-of-service` (sensor.out_of_service). */
+export async function returnToService(sensorId: string): Promise<SensorLiveState> {
+  const res = await request<{ sensor: SensorLiveState }>(`/api/sensors/${encodeURIComponent(sensorId)}/out-of-service`, { method: 'DELETE' });
+  return res.sensor;
+}

@@ -1,0 +1,146 @@
+/**
+ * The printable drill report (issue 6): header, score against the targets, one row per expected
+ * alarm, the unexpected ones. Times are in the drill site's zone; Print gives a black-on-white
+ * page without the dashboard around it (styles/drills.css, `@media print`).
+ */
+import type { Facility } from '../../../contract/facility.ts';
+import type { DrillReport } from '../../../contract/drill.ts';
+import { useSession } from '../auth/SessionContext.ts';
+import type { FacilityIndex } from '../domain/facility.index.ts';
+import { useNow } from '../hooks/useNow.ts';
+import { I18nContext, useI18n } from '../i18n/I18nContext.ts';
+import { drillDurationMs, formatTarget, scenarioTitle, scoreSummary, MARK_SYMBOL } from './drill.report.ts';
+import { ExpectedAlarmsTable, UnexpectedAlarmsTable } from './ReportTables.tsx';
+import { useDrillReport } from './useDrills.ts';
+import { useSiteI18n } from './useSiteTime.ts';
+
+interface DrillReportPageProps {
+  drillId: string;
+  facility: Facility;
+  index: FacilityIndex;
+  onBack: () => void;
+}
+
+export function DrillReportPage({ drillId, facility, index, onBack }: DrillReportPageProps) {
+  const { t } = useI18n();
+  const { can } = useSession();
+  return (
+    <main className="report-page" aria-label={t('report.title')} data-testid="drill-report-page">
+      <div className="report-page__toolbar no-print">
+        <button type="button" className="btn" onClick={onBack}>
+          ‹ {t('report.back')}
+        </button>
+        <button type="button" className="btn btn--primary" onClick={() => window.print()} data-testid="report-print">
+          {t('report.print')}
+        </button>
+      </div>
+      {can('report.view') ? <ReportLoader drillId={drillId} facility={facility} index={index} /> : <p className="log__message">{t('report.notAllowed')}</p>}
+    </main>
+  );
+}
+
+function ReportLoader({ drillId, facility, index }: Omit<DrillReportPageProps, 'onBack'>) {
+  const { t } = useI18n();
+  const load = useDrillReport(drillId);
+  if (load.kind === 'loading') return <p className="log__message">{t('report.loading')}</p>;
+  if (load.kind === 'error') return <p className="log__message detail__error">{t('report.error', { msg: load.message })}</p>;
+  return <SiteReport report={load.report} facility={facility} index={index} />;
+}
+
+/** The report in its own site's time zone. */
+function SiteReport({ report, facility, index }: { report: DrillReport; facility: Facility; index: FacilityIndex }) {
+  const i18n = useSiteI18n(index, report.drill.siteId);
+  return (
+    <I18nContext.Provider value={i18n}>
+      <ReportBody report={report} facility={facility} index={index} />
+    </I18nContext.Provider>
+  );
+}
+
+function ReportBody({ report, facility, index }: { report: DrillReport; facility: Facility; index: FacilityIndex }) {
+  const { t, fmt, duration, timeZone } = useI18n();
+  const now = useNow();
+  const { drill } = report;
+  const running = drill.state === 'running';
+  const score = scoreSummary(report);
+  const site = index.sitesById.get(drill.siteId);
+
+  return (
+    <article className="report" data-testid="drill-report" data-drill-id={drill.id} data-state={drill.state}>
+      <header className="report__head">
+        <p className="report__kicker">
+          <span className="tag tag--drill">{t('queue.drill')}</span> {t('report.title')}
+        </p>
+        <h2 className="report__title">{scenarioTitle(drill.scenario)}</h2>
+        <dl className="report__meta">
+          <Meta label={t('report.facility')} value={facility.name} />
+          <Meta label={t('report.scenario')} value={drill.scenario} />
+          <Meta label={t('report.site')} value={site?.name ?? drill.siteId} />
+          <Meta label={t('report.startedBy')} value={drill.startedBy} />
+          <Meta label={t('report.start')} value={fmt.dateTime(drill.startedAt)} />
+          <Meta label={t('report.end')} value={drill.endedAt !== null ? fmt.dateTime(drill.endedAt) : `— (${t('drills.state.running')})`} />
+          <Meta label={t('report.duration')} value={duration(drillDurationMs(drill, now))} />
+          <Meta label={t('report.drillId')} value={drill.id} mono />
+        </dl>
+        <p className="report__tz">{t('report.timeZone', { tz: timeZone })}</p>
+        {running ? (
+          <p className="report__running" role="status">
+            ● {t('report.stillRunning')}
+          </p>
+        ) : null}
+      </header>
+
+      <section className="report__section report__score" aria-label={t('report.score')} data-testid="report-score" data-met={score.met}>
+        <div className={`score-big score-big--${score.met ? 'met' : 'not-met'}`}>
+          <span className="score-big__percent">{score.percent} %</span>
+          <span className="score-big__verdict">
+            {score.met ? MARK_SYMBOL.pass : MARK_SYMBOL.fail} {score.met ? t('report.verdict.met') : t('report.verdict.notMet')}
+          </span>
+        </div>
+        <dl className="score-figures">
+          <Meta label={t('report.expected')} value={String(score.expected)} />
+          <Meta label={t('report.raised')} value={String(score.raised)} />
+          <Meta label={t('report.missed')} value={String(score.missed)} warn={score.missed > 0} />
+          <Meta label={t('report.displayedInTime')} value={t('report.ofN', { n: score.displayedInTime, total: score.expected })} />
+          <Meta label={t('report.ackedInTime')} value={t('report.ofN', { n: score.ackedInTime, total: score.expected })} />
+        </dl>
+        <p className="report__targets">
+          {t('report.targets', {
+            display: formatTarget(report.targets.displayS, t),
+            critical: formatTarget(report.targets.criticalAckS, t),
+            other: formatTarget(report.targets.ackS, t),
+          })}
+        </p>
+        <p className="report__note">{t('report.scoring')}</p>
+      </section>
+
+      <section className="report__section" aria-labelledby="report-expected">
+        <h3 className="report__heading" id="report-expected">
+          {t('report.expected')}
+        </h3>
+        {report.items.length === 0 ? <p className="report__note">{t('report.noExpected')}</p> : <ExpectedAlarmsTable report={report} index={index} />}
+      </section>
+
+      <section className="report__section" aria-labelledby="report-unexpected">
+        <h3 className="report__heading" id="report-unexpected">
+          {t('report.unexpected')}
+        </h3>
+        <p className="report__note">{t('report.unexpectedHint')}</p>
+        {report.unexpected.length === 0 ? <p>{t('report.noUnexpected')}</p> : <UnexpectedAlarmsTable alarms={report.unexpected} />}
+      </section>
+
+      <footer className="report__footer">
+        {t('report.printedAt', { time: fmt.dateTime(now) })} · Vigil
+      </footer>
+    </article>
+  );
+}
+
+function Meta({ label, value, mono, warn }: { label: string; value: string; mono?: boolean; warn?: boolean }) {
+  return (
+    <div className={`report-meta${warn ? ' report-meta--warn' : ''}`}>
+      <dt>{label}</dt>
+      <dd className={mono ? 'report-meta__mono' : undefined}>{value}</dd>
+    </div>
+  );
+}

@@ -1,0 +1,60 @@
+import { renderToStaticMarkup } from 'react-dom/server';
+import { describe, expect, it } from 'vitest';
+import { DRILL_TARGETS } from '../../../contract/drill.ts';
+import { indexFacility } from '../domain/facility.index.ts';
+import { I18nContext, makeI18n } from '../i18n/I18nContext.ts';
+import type { Locale } from '../i18n/dictionary.ts';
+import { makeAlarm, makeDrillReport, makeFacility, missedItem, T0 } from '../testing/fixtures.ts';
+import { ExpectedAlarmsTable } from './ReportTables.tsx';
+
+const index = indexFacility(makeFacility());
+const acked = makeAlarm({ id: 'a1', drill: 'drill-x', ackedAt: T0 + 12_300, ackedBy: 'officer' });
+const report = makeDrillReport([
+  {
+    expectation: { sensorId: 'KIT-GAS-01', condition: 'gas', priority: 'critical' },
+    raised: true,
+    alarm: acked,
+    triggerAt: T0 - 400,
+    displayedAt: T0,
+    displayS: 0.4,
+    ackedBy: 'officer',
+    ackS: 12.3,
+    resolvedS: null,
+    displayOk: true,
+    ackOk: true,
+  },
+  missedItem({ zoneId: 'kitchen', condition: 'gas_rise', priority: 'medium' }),
+]);
+
+function render(locale: Locale): string {
+  return renderToStaticMarkup(
+    <I18nContext.Provider value={makeI18n(locale, 'Asia/Shanghai')}>
+      <ExpectedAlarmsTable report={report} index={index} />
+    </I18nContext.Provider>,
+  );
+}
+
+describe('<ExpectedAlarmsTable> (issue 6 drill report)', () => {
+  it('shows the raised alarm with display and acknowledgement times, marks and who acknowledged', () => {
+    const html = render('en');
+    expect(html).toContain(`Display (target ≤ ${DRILL_TARGETS.displayS} s)`);
+    expect(html).toContain('✓ Raised 10:00:00'); // T0 is 02:00 UTC: site time in Shanghai
+    expect(html).toContain('0.4 s');
+    expect(html).toContain('12.3 s');
+    expect(html).toContain('✓ within target');
+    expect(html).toContain('by officer · target ≤ 1 min 00 s');
+    expect(html).toContain('not resolved');
+  });
+  it('marks the missed alarm MISSED, naming the zone it was expected in', () => {
+    const html = render('en');
+    expect(html).toContain('data-outcome="missed"');
+    expect(html).toContain('✗ MISSED');
+    expect(html).toContain('any sensor in Hot kitchen');
+  });
+  it('prints in Chinese', () => {
+    const html = render('zh');
+    expect(html).toContain('显示用时（目标 ≤ 10 秒）');
+    expect(html).toContain('✗ 漏报');
+    expect(html).toContain('确认人 officer');
+  });
+});

@@ -1,0 +1,129 @@
+/**
+ * Starting a drill (manager, `drill.run`): scenario, site and speed, then an explicit confirmation,
+ * because a drill sends traffic through the real broker and every console sees its alarms.
+ */
+import { useEffect, useRef, useState, type FormEvent } from 'react';
+import type { Drill } from '../../../contract/drill.ts';
+import type { Site } from '../../../contract/facility.ts';
+import { startDrill } from '../api/drill.api.ts';
+import { useI18n } from '../i18n/I18nContext.ts';
+import { scenarioTitle } from './drill.report.ts';
+
+/** Scenario seconds per real second; the scenario library is written for at most ×10. */
+export const DRILL_SPEEDS = [1, 2, 5, 10] as const;
+
+interface StartDrillFormProps {
+  scenarios: readonly string[];
+  sites: readonly Site[];
+  defaultSiteId: string;
+  onStarted: (drill: Drill) => void;
+}
+
+type Step = { kind: 'edit' } | { kind: 'confirm' } | { kind: 'starting' } | { kind: 'failed'; message: string };
+
+export function StartDrillForm({ scenarios, sites, defaultSiteId, onStarted }: StartDrillFormProps) {
+  const { t } = useI18n();
+  const [scenario, setScenario] = useState(scenarios[0] ?? '');
+  const [siteId, setSiteId] = useState(() => (sites.some((s) => s.id === defaultSiteId) ? defaultSiteId : (sites[0]?.id ?? '')));
+  const [speed, setSpeed] = useState<number>(1);
+  const [step, setStep] = useState<Step>({ kind: 'edit' });
+  const confirmRef = useRef<HTMLButtonElement>(null);
+  const siteName = sites.find((s) => s.id === siteId)?.name ?? siteId;
+
+  // The list may arrive (or change) after the first render.
+  useEffect(() => {
+    if (!scenarios.includes(scenario)) setScenario(scenarios[0] ?? '');
+  }, [scenarios, scenario]);
+  useEffect(() => {
+    if (step.kind === 'confirm') confirmRef.current?.focus();
+  }, [step.kind]);
+
+  function handleReview(event: FormEvent) {
+    event.preventDefault();
+    if (scenario && siteId) setStep({ kind: 'confirm' });
+  }
+
+  async function handleConfirm() {
+    setStep({ kind: 'starting' });
+    try {
+      const drill = await startDrill({ scenario, siteId, speed });
+      setStep({ kind: 'edit' });
+      onStarted(drill);
+    } catch (err) {
+      setStep({ kind: 'failed', message: err instanceof Error ? err.message : String(err) });
+    }
+  }
+
+  if (scenarios.length === 0) return <p className="drills__muted">{t('drills.start.noScenarios')}</p>;
+  const reviewing = step.kind === 'confirm' || step.kind === 'starting';
+
+  return (
+    <form className="drill-start" onSubmit={handleReview} aria-label={t('drills.start.title')} data-testid="drill-start">
+      <h3 className="drills__heading">{t('drills.start.title')}</h3>
+      <div className="drill-start__fields">
+        <label className="field">
+          <span className="field__label">{t('drills.start.scenario')}</span>
+          <select value={scenario} onChange={(e) => setScenario(e.target.value)} disabled={reviewing} data-testid="drill-scenario">
+            {scenarios.map((s) => (
+              <option key={s} value={s}>
+                {scenarioTitle(s)} ({s})
+              </option>
+            ))}
+          </select>
+        </label>
+        <label className="field">
+          <span className="field__label">{t('drills.start.site')}</span>
+          <select value={siteId} onChange={(e) => setSiteId(e.target.value)} disabled={reviewing} data-testid="drill-site">
+            {sites.map((s) => (
+              <option key={s.id} value={s.id}>
+                {s.name}
+              </option>
+            ))}
+          </select>
+        </label>
+        <div className="field">
+          <span className="field__label" id="drill-speed-label">
+            {t('drills.start.speed')}
+          </span>
+          <div className="segmented" role="group" aria-labelledby="drill-speed-label" data-testid="drill-speed">
+            {DRILL_SPEEDS.map((s) => (
+              <button key={s} type="button" aria-pressed={speed === s} disabled={reviewing} onClick={() => setSpeed(s)}>
+                {t('drills.start.speedX', { n: s })}
+              </button>
+            ))}
+          </div>
+        </div>
+        {reviewing ? null : (
+          <button type="submit" className="btn btn--primary drill-start__submit" disabled={!scenario || !siteId}>
+            {t('drills.start.submit')}
+          </button>
+        )}
+      </div>
+      <p className="field__hint">{t('drills.start.speedHint')}</p>
+
+      {reviewing ? (
+        <div className="drill-confirm" role="alertdialog" aria-labelledby="drill-confirm-title" aria-describedby="drill-confirm-text" data-testid="drill-confirm">
+          <p className="drill-confirm__title" id="drill-confirm-title">
+            <span className="tag tag--drill">{t('queue.drill')}</span> {t('drills.confirm.title', { scenario: scenarioTitle(scenario), site: siteName })}
+          </p>
+          <p className="drill-confirm__text" id="drill-confirm-text">
+            <strong>{t('drills.confirm.text')}</strong> {t('drills.confirm.everyone')}
+          </p>
+          <div className="drill-confirm__buttons">
+            <button ref={confirmRef} type="button" className="btn btn--drill" onClick={() => void handleConfirm()} disabled={step.kind === 'starting'}>
+              {step.kind === 'starting' ? t('drills.confirm.starting') : t('drills.confirm.yes')}
+            </button>
+            <button type="button" className="btn btn--ghost" onClick={() => setStep({ kind: 'edit' })} disabled={step.kind === 'starting'}>
+              {t('action.cancel')}
+            </button>
+          </div>
+        </div>
+      ) : null}
+      {step.kind === 'failed' ? (
+        <p className="detail__error" role="alert">
+          {t('drills.startFailed', { msg: step.message })}
+        </p>
+      ) : null}
+    </form>
+  );
+}

@@ -1,0 +1,151 @@
+import { describe, expect, it } from 'vitest';
+import { DRILL_TARGETS, type DrillReportItem } from '../../../contract/drill.ts';
+import { indexFacility } from '../domain/facility.index.ts';
+import { translator } from '../i18n/dictionary.ts';
+import { makeAlarm, makeDrill, makeDrillReport, makeFacility, missedItem, T0 } from '../testing/fixtures.ts';
+import { ackTargetS, drillDurationMs, formatSeconds, formatTarget, MARK_SYMBOL, reportRows, scenarioTitle, scoreSummary, unexpectedRows } from './drill.report.ts';
+
+const en = translator('en');
+const zh = translator('zh');
+const index = indexFacility(makeFacility());
+
+/** A raised expectation, with the flags the server would set for these timings. */
+function raisedItem(opts: { displayS: number | null; ackS: number | null; priority?: 'critical' | 'high'; by?: string; resolvedS?: number | null }): DrillReportItem {
+  const priority = opts.priority ?? 'critical';
+  const alarm = makeAlarm({
+    id: `al-${priority}-${opts.displayS}-${opts.ackS}`,
+    priority,
+    drill: 'drill-x',
+    ackedAt: opts.ackS === null ? null : T0 + opts.ackS * 1000,
+    ackedBy: opts.ackS === null ? null : (opts.by ?? 'officer'),
+  });
+  const ackLimit = priority === 'critical' ? DRILL_TARGETS.criticalAckS : DRILL_TARGETS.ackS;
+  return {
+    expectation: { sensorId: 'KIT-GAS-01', condition: 'gas', priority },
+    raised: true,
+    alarm,
+    triggerAt: opts.displayS === null ? null : T0 - opts.displayS * 1000,
+    displayedAt: T0,
+    displayS: opts.displayS,
+    ackedBy: alarm.ackedBy,
+    ackS: opts.ackS,
+    resolvedS: opts.resolvedS ?? null,
+    displayOk: opts.displayS !== null && opts.displayS <= DRILL_TARGETS.displayS,
+    ackOk: opts.ackS !== null && opts.ackS <= ackLimit,
+  };
+}
+
+describe('drill report durations', () => {
+  it('shows tenths of a second below a minute, so 0.4 s against a 10 s target is readable', () => {
+    expect(formatSeconds(0.4, en)).toBe('0.4 s');
+    expect(formatSeconds(0, en)).toBe('0.0 s');
+    expect(formatSeconds(9.96, en)).toBe('10.0 s');
+    expect(formatSeconds(12.34, en)).toBe('12.3 s');
+  });
+  it('switches to minutes from a minute on, never printing "60.0 s" or "59 s" for 59.97 s', () => {
+    expect(formatSeconds(59.97, en)).toBe('1 min 00 s');
+    expect(formatSeconds(75, en)).toBe('1 min 15 s');
+    expect(formatSeconds(3 * 3600 + 120, en)).toBe('3 h 02 min');
+  });
+  it('prints a dash when there is nothing to time, and never a negative figure', () => {
+    expect(formatSeconds(null, en)).toBe('—');
+    expect(formatSeconds(Number.NaN, en)).toBe('—');
+    expect(formatSeconds(-0.2, en)).toBe('0.0 s'); // device clock a little ahead of the server's
+  });
+  it('speaks Chinese too', () => {
+    expect(formatSeconds(2.5, zh)).toBe('2.5 秒');
+    expect(formatSeconds(75, zh)).toBe('1 分 15 秒');
+    expect(formatTarget(DRILL_TARGETS.criticalAckS, zh)).toBe('1 分 00 秒');
+  });
+  it('prints the targets as the dashboard prints durations', () => {
+    expect(formatTarget(DRILL_TARGETS.displayS, en)).toBe('10 s');
+    expect(formatTarget(DRILL_TARGETS.ackS, en)).toBe('5 min 00 s');
+  });
+  it('measures a running drill up to now and an ended one up to its end', () => {
+    expect(drillDurationMs(makeDrill({ endedAt: T0 + 90_000 }), T0 + 999_999)).toBe(90_000);
+    expect(drillDurationMs(makeDrill({ endedAt: null, state: 'running' }), T0 + 42_000)).toBe(42_000);
+  });
+});
+
+describe('drill report marks (issue 6 targets)', () => {
+  it('passes display at exactly 10 s and fails it above (NFPA 72 10.11.1: annunciate within 10 s)', () => {
+    const [atLimit, over] = reportRows(makeDrillReport([raisedItem({ displayS: 10, ackS: 5 }), raisedItem({ displayS: 10.1, ackS: 5 })]), index);
+    expect(atLimit?.display).toEqual({ seconds: 10, mark: 'pass' });
+    expect(over?.display).toEqual({ seconds: 10.1, mark: 'fail' });
+  });
+
+  it('holds a critical acknowledgement to 60 s and a high one to 300 s, naming who acknowledged', () => {
+    const rows = reportRows(
+      makeDrillReport([
+        raisedItem({ displayS: 1, ackS: 59, by: 'officer' }),
+        raisedItem({ displayS: 1, ackS: 61 }),
+        raisedItem({ displayS: 1, ackS: 120, priority: 'high' }),
+      ]),
+      index,
+    );
+    expect(rows.map((r) => [r.ack.mark, r.ack.targetS])).toEqual([
+      ['pass', 60],
+      ['fail', 60],
+      ['pass', 300],
+    ]);
+    expect(rows[0]?.ack.by).toBe('officer');
+    expect(ackTargetS('critical', DRILL_TARGETS)).toBe(60);
+    expect(ackTargetS(null, DRILL_TARGETS)).toBe(300);
+  });
+
+  it('fails a raised alarm nobody acknowledged', () => {
+    const [row] = reportRows(makeDrillReport([raisedItem({ displayS: 2, ackS: null })]), index);
+    expect(row?.ack).toMatchObject({ seconds: null, by: null, mark: 'fail' });
+  });
+
+  it('marks a missed alarm MISSED once, without judging display or acknowledgement again', () => {
+    const [row] = reportRows(makeDrillReport([missedItem({ zoneId: 'kitchen', condition: 'gas', priority: 'high' })]), index);
+    expect(row).toMatchObject({ raised: false, raisedAt: null, priority: 'high', where: { kind: 'zone', zone: 'Hot kitchen' } });
+    expect(row?.display.mark).toBe('none');
+    expect(row?.ack.mark).toBe('none');
+  });
+
+  it('does not call a display time a failure when no trigger was found to time it from', () => {
+    const [row] = reportRows(makeDrillReport([raisedItem({ displayS: null, ackS: 3 })]), index);
+    expect(row?.display).toEqual({ seconds: null, mark: 'none' });
+  });
+
+  it('names the sensor and its zone, and notes a priority other than the expected one', () => {
+    const item = raisedItem({ displayS: 1, ackS: 3 });
+    const [row] = reportRows(makeDrillReport([{ ...item, expectation: { ...item.expectation, priority: 'high' } }]), index);
+    expect(row?.where).toEqual({ kind: 'sensor', name: 'Kitchen gas detector', id: 'KIT-GAS-01', zone: 'Hot kitchen' });
+    expect(row?.priority).toBe('critical');
+    expect(row?.expectedPriority).toBe('high');
+  });
+
+  it('has a symbol for every mark, so pass and fail never rest on colour alone', () => {
+    expect(MARK_SYMBOL).toEqual({ pass: '✓', fail: '✗', none: '—' });
+  });
+});
+
+describe('drill score summary', () => {
+  it('meets the targets only when every expected alarm was raised, displayed and acknowledged in time', () => {
+    expect(scoreSummary(makeDrillReport([raisedItem({ displayS: 1, ackS: 10 })]))).toMatchObject({ percent: 100, met: true });
+    const late = scoreSummary(makeDrillReport([raisedItem({ displayS: 1, ackS: 10 }), raisedItem({ displayS: 1, ackS: 90 })]));
+    expect(late).toMatchObject({ expected: 2, raised: 2, ackedInTime: 1, percent: 83, met: false });
+    const missed = scoreSummary(makeDrillReport([raisedItem({ displayS: 1, ackS: 10 }), missedItem({ sensorId: 'KIT-GAS-01', condition: 'gas_rise' })]));
+    expect(missed).toMatchObject({ raised: 1, missed: 1, percent: 50, met: false });
+  });
+  it('counts a scenario with no expectations as met', () => {
+    expect(scoreSummary(makeDrillReport([])).met).toBe(true);
+  });
+});
+
+describe('unexpected drill alarms', () => {
+  it('lists sensor, condition, priority and acknowledgement time', () => {
+    const alarm = makeAlarm({ id: 'u1', sensorName: 'Steamer gas', condition: 'gas_rise', priority: 'medium', drill: 'drill-x', ackedAt: T0 + 4_500, ackedBy: 'officer' });
+    expect(unexpectedRows([alarm])).toEqual([{ id: 'u1', where: 'Steamer gas', condition: 'gas_rise', priority: 'medium', raisedAt: T0, ackS: 4.5, ackedBy: 'officer' }]);
+  });
+});
+
+describe('scenario titles', () => {
+  it('turns a scenario file name into words', () => {
+    expect(scenarioTitle('canteen-gas-leak')).toBe('Canteen gas leak');
+    expect(scenarioTitle('forced_door-night')).toBe('Forced door night');
+  });
+});

@@ -1,0 +1,154 @@
+/**
+ * What the printable drill report shows, worked out from `GET /api/drills/:id/report` (issue 6:
+ * each expected alarm raised or missed, display time against NFPA 72's 10 s, acknowledgement time
+ * and by whom against 60 s for critical alarms, resolution time; the overall score).
+ *
+ * Pass and fail come from the server's own `displayOk` / `ackOk`: the report scores, the page only
+ * shows. Pure, so the marks and durations are unit-tested without a browser.
+ */
+import type { Alarm, Condition, Priority } from '../../../contract/alarm.ts';
+import type { Drill, DrillReport, DrillReportItem } from '../../../contract/drill.ts';
+import type { FacilityIndex } from '../domain/facility.index.ts';
+import { formatDuration, type Translate } from '../i18n/dictionary.ts';
+
+/** A figure against its target: met, missed, or nothing to judge (not raised, no trigger found). */
+export type Mark = 'pass' | 'fail' | 'none';
+
+/** Symbols printed next to the words, so a mark never rests on colour alone (and prints in black). */
+export const MARK_SYMBOL: Readonly<Record<Mark, string>> = { pass: '✓', fail: '✗', none: '—' };
+
+/**
+ * Seconds as the report prints them: tenths below a minute (a display time of 0.4 s against a
+ * 10 s target needs them), then the dashboard's usual "4 min 05 s"; "—" when there is nothing.
+ */
+export function formatSeconds(seconds: number | null, t: Translate): string {
+  if (seconds === null || !Number.isFinite(seconds)) return '—';
+  const s = Math.max(0, seconds);
+  if (s < 59.95) return t('dur.s', { n: s.toFixed(1) });
+  return formatDuration(Math.round(s) * 1000, t);
+}
+
+/** A target in whole seconds, in the dashboard's duration words: "10 s", "1 min 00 s", "5 min 00 s". */
+export function formatTarget(seconds: number, t: Translate): string {
+  return formatDuration(seconds * 1000, t);
+}
+
+/** The acknowledgement target that applies to an alarm of this priority (as the server scores it). */
+export function ackTargetS(priority: Priority | null, targets: DrillReport['targets']): number {
+  return priority === 'critical' ? targets.criticalAckS : targets.ackS;
+}
+
+export interface ReportRow {
+  key: string;
+  /** Sensor name, or the zone for an expectation that names a zone only. */
+  where: { kind: 'sensor'; name: string; id: string; zone: string | null } | { kind: 'zone'; zone: string };
+  condition: Condition;
+  /** The raised alarm's priority, else the expected one. */
+  priority: Priority | null;
+  /** Set when the scenario expected another priority than the alarm has. */
+  expectedPriority: Priority | null;
+  raised: boolean;
+  raisedAt: number | null;
+  display: { seconds: number | null; mark: Mark };
+  ack: { seconds: number | null; by: string | null; targetS: number; mark: Mark };
+  resolvedS: number | null;
+  drillAlarmId: string | null;
+}
+
+/** One row per expected alarm, in the scenario's order. */
+export function reportRows(report: DrillReport, index: FacilityIndex): ReportRow[] {
+  return report.items.map((item, i) => reportRow(item, i, report, index));
+}
+
+function reportRow(item: DrillReportItem, i: number, report: DrillReport, index: FacilityIndex): ReportRow {
+  const { expectation, alarm } = item;
+  const priority = alarm?.priority ?? expectation.priority ?? null;
+  const expectedPriority = alarm && expectation.priority && expectation.priority !== alarm.priority ? expectation.priority : null;
+  return {
+    key: `${i}:${expectation.sensorId ?? ''}:${expectation.zoneId ?? ''}:${expectation.condition}`,
+    where: whereOf(item, report.drill.siteId, index),
+    condition: expectation.condition,
+    priority,
+    expectedPriority,
+    raised: item.raised,
+    raisedAt: alarm?.raisedAt ?? null,
+    display: {
+      seconds: item.displayS,
+      // A missed alarm is counted once, as missed; its display is not judged again. A raised
+      // alarm with no trigger found cannot be timed: not a pass, and not shown as a fail either.
+      mark: !item.raised || item.displayS === null ? 'none' : item.displayOk ? 'pass' : 'fail',
+    },
+    ack: {
+      seconds: item.ackS,
+      by: item.ackedBy,
+      targetS: ackTargetS(priority, report.targets),
+      // Raised but never acknowledged fails the target; a missed alarm had nothing to acknowledge.
+      mark: !item.raised ? 'none' : item.ackOk ? 'pass' : 'fail',
+    },
+    resolvedS: item.resolvedS,
+    drillAlarmId: alarm?.id ?? null,
+  };
+}
+
+function whereOf(item: DrillReportItem, siteId: string, index: FacilityIndex): ReportRow['where'] {
+  const { expectation, alarm } = item;
+  const sensorId = alarm?.sensorId ?? expectation.sensorId;
+  if (sensorId === undefined) {
+    const zoneId = expectation.zoneId ?? '';
+    return { kind: 'zone', zone: index.zoneOf(siteId, zoneId)?.zone.name ?? zoneId };
+  }
+  const sensor = index.sensorsById.get(sensorId);
+  const zoneId = alarm?.zoneId ?? sensor?.zoneId ?? expectation.zoneId;
+  const zone = zoneId === undefined ? null : (index.zoneOf(alarm?.siteId ?? sensor?.siteId ?? siteId, zoneId)?.zone.name ?? zoneId);
+  return { kind: 'sensor', name: alarm?.sensorName || sensor?.name || sensorId, id: sensorId, zone };
+}
+
+export interface ScoreSummary {
+  expected: number;
+  raised: number;
+  missed: number;
+  displayedInTime: number;
+  ackedInTime: number;
+  percent: number;
+  /** Every expected alarm raised, displayed in time and acknowledged in time. */
+  met: boolean;
+}
+
+export function scoreSummary(report: DrillReport): ScoreSummary {
+  const s = report.score;
+  const met = s.expected === 0 || (s.missed === 0 && s.displayedInTime === s.expected && s.ackedInTime === s.expected);
+  return { ...s, met };
+}
+
+export interface UnexpectedRow {
+  id: string;
+  where: string;
+  condition: Condition;
+  priority: Priority;
+  raisedAt: number;
+  ackS: number | null;
+  ackedBy: string | null;
+}
+
+export function unexpectedRows(alarms: readonly Alarm[]): UnexpectedRow[] {
+  return alarms.map((a) => ({
+    id: a.id,
+    where: a.sensorName || a.sensorId,
+    condition: a.condition,
+    priority: a.priority,
+    raisedAt: a.raisedAt,
+    ackS: a.ackedAt === null ? null : (a.ackedAt - a.raisedAt) / 1000,
+    ackedBy: a.ackedBy,
+  }));
+}
+
+/** How long the drill ran (or has run so far). */
+export function drillDurationMs(drill: Drill, now: number): number {
+  return Math.max(0, (drill.endedAt ?? now) - drill.startedAt);
+}
+
+/** "canteen-gas-leak" → "Canteen gas leak": the API gives scenario names, not titles. */
+export function scenarioTitle(name: string): string {
+  const words = name.replace(/[-_]+/g, ' ').trim();
+  return words.charAt(0).toUpperCase() + words.slice(1);
+}
