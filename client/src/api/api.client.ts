@@ -45,7 +45,12 @@ export async function request<T>(path: string, init?: RequestOptions): Promise<T
   } catch (err) {
     throw new ApiRequestError(0, 'network', err instanceof Error ? err.message : String(err));
   }
-  const body: unknown = await res.json().catch(() => null);
+  const body: unknown = await res.json().catch((err: unknown) => {
+    // Aborted while the body was read (a newer request replaced this one): that is no answer,
+    // and must not reach the caller as a successful `null`.
+    if (init?.signal?.aborted) throw err;
+    return null;
+  });
   if (res.status === 401 && !init?.quietUnauthorized) for (const l of unauthorizedListeners) l();
   if (res.ok || init?.acceptStatus?.includes(res.status)) return body as T;
   if (isApiError(body)) throw new ApiRequestError(res.status, body.error.code, body.error.message);

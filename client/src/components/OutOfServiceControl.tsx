@@ -76,7 +76,7 @@ export function OutOfServiceControl({ sensorId, outOfService }: OutOfServiceCont
         <form className="action-form" onSubmit={handleSubmit} data-testid="oos-form">
           <label className="field">
             <span className="field__label">{t('oos.reasonLabel')}</span>
-            <textarea value={reason} onChange={(e) => setReason(e.target.value)} autoFocus required rows={2} maxLength={2000} />
+            <textarea value={reason} onChange={(e) => setReason(e.target.value)} autoFocus aria-required="true" rows={2} maxLength={2000} />
             <span className="field__hint">{t('oos.hint')}</span>
           </label>
           {invalid ? (

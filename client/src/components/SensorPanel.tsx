@@ -72,7 +72,7 @@ export function SensorPanel({ sensor, state, displayState, index, stale, onClose
         <Fact label={t('panel.signal')} value={state?.rssi != null ? `${state.rssi} dBm` : '—'} />
       </dl>
 
-      <OutOfServiceControl key={sensor.id} sensorId={sensor.id} outOfService={state?.outOfService ?? null} />
+      <OutOfServiceControl key={`oos:${sensor.id}`} sensorId={sensor.id} outOfService={state?.outOfService ?? null} />
 
       <HistorySection key={sensor.id} sensor={sensor} />
     </aside>

@@ -39,7 +39,7 @@ describe('<ExpectedAlarmsTable> (issue 6 drill report)', () => {
     const html = render('en');
     expect(html).toContain(`Display (target ≤ ${DRILL_TARGETS.displayS} s)`);
     expect(html).toContain('✓ Raised 10:00:00'); // T0 is 02:00 UTC: site time in Shanghai
-    expect(html).toContain('0.4 s');
+    expect(html).toContain('0.40 s');
     expect(html).toContain('12.3 s');
     expect(html).toContain('✓ within target');
     expect(html).toContain('by officer · target ≤ 1 min 00 s');

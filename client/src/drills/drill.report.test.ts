@@ -36,9 +36,11 @@ function raisedItem(opts: { displayS: number | null; ackS: number | null; priori
 }
 
 describe('drill report durations', () => {
-  it('shows tenths of a second below a minute, so 0.4 s against a 10 s target is readable', () => {
-    expect(formatSeconds(0.4, en)).toBe('0.4 s');
-    expect(formatSeconds(0, en)).toBe('0.0 s');
+  it('shows hundredths below a second and tenths below a minute, so a 40 ms display is not "0.0 s"', () => {
+    expect(formatSeconds(0.043, en)).toBe('0.04 s');
+    expect(formatSeconds(0.003, en)).toBe('< 0.01 s');
+    expect(formatSeconds(0, en)).toBe('< 0.01 s');
+    expect(formatSeconds(0.996, en)).toBe('1.0 s');
     expect(formatSeconds(9.96, en)).toBe('10.0 s');
     expect(formatSeconds(12.34, en)).toBe('12.3 s');
   });
@@ -50,7 +52,7 @@ describe('drill report durations', () => {
   it('prints a dash when there is nothing to time, and never a negative figure', () => {
     expect(formatSeconds(null, en)).toBe('—');
     expect(formatSeconds(Number.NaN, en)).toBe('—');
-    expect(formatSeconds(-0.2, en)).toBe('0.0 s'); // device clock a little ahead of the server's
+    expect(formatSeconds(-0.2, en)).toBe('< 0.01 s'); // device clock a little ahead of the server's
   });
   it('speaks Chinese too', () => {
     expect(formatSeconds(2.5, zh)).toBe('2.5 秒');

@@ -18,12 +18,16 @@ export type Mark = 'pass' | 'fail' | 'none';
 export const MARK_SYMBOL: Readonly<Record<Mark, string>> = { pass: '✓', fail: '✗', none: '—' };
 
 /**
- * Seconds as the report prints them: tenths below a minute (a display time of 0.4 s against a
- * 10 s target needs them), then the dashboard's usual "4 min 05 s"; "—" when there is nothing.
+ * Seconds as the report prints them: hundredths below a second (Vigil displays within tens of
+ * milliseconds; "0.0 s" would hide the figure the NFPA 72 column is about), tenths below a
+ * minute, then the dashboard's usual "4 min 05 s"; "—" when there is nothing.
  */
 export function formatSeconds(seconds: number | null, t: Translate): string {
   if (seconds === null || !Number.isFinite(seconds)) return '—';
   const s = Math.max(0, seconds);
+  // Through a local broker a display takes a few milliseconds: "< 0.01 s", not a flat "0.00 s".
+  if (s < 0.005) return t('dur.s', { n: '< 0.01' });
+  if (s < 0.995) return t('dur.s', { n: s.toFixed(2) });
   if (s < 59.95) return t('dur.s', { n: s.toFixed(1) });
   return formatDuration(Math.round(s) * 1000, t);
 }

@@ -21,6 +21,7 @@ export function useDrillList(): [DrillList, () => void] {
     const controller = new AbortController();
     fetchDrills(controller.signal).then(
       (res) => {
+        if (controller.signal.aborted) return;
         setList({ kind: 'ready', drills: res.drills, scenarios: res.scenarios });
         store.syncDrills(res.drills);
       },
@@ -41,7 +42,9 @@ export function useRunningDrillsSeed(): void {
   useEffect(() => {
     const controller = new AbortController();
     fetchDrills(controller.signal).then(
-      (res) => store.syncDrills(res.drills),
+      (res) => {
+        if (!controller.signal.aborted) store.syncDrills(res.drills);
+      },
       () => {}, // the banner then waits for the next notice; the drills page shows the error
     );
     return () => controller.abort();
@@ -60,7 +63,9 @@ export function useDrillReport(drillId: string): ReportLoad {
   useEffect(() => {
     const controller = new AbortController();
     fetchDrillReport(drillId, controller.signal).then(
-      (report) => setLoad({ kind: 'ready', report }),
+      (report) => {
+        if (!controller.signal.aborted) setLoad({ kind: 'ready', report });
+      },
       (err: unknown) => {
         if (controller.signal.aborted) return;
         const status = typeof err === 'object' && err !== null && 'status' in err && typeof err.status === 'number' ? err.status : 0;

@@ -1,0 +1,201 @@
+// Issue 6 "Drills", end to end in the dashboard: a facility manager starts the canteen gas-leak
+// drill from the Drills page (the server runs the simulator, which publishes through the real
+// Mosquitto), the duty officer sees the alarm labelled DRILL and acknowledges it in a second
+// browser, the manager ends the drill and opens its printable report, which names the officer.
+// Then the manager takes a sensor out of service with a reason from its panel (issue 5 plan states).
+import path from 'node:path';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DEMO_ACCOUNTS } from '../../contract/auth.ts';
+import { startInflux, startMosquitto, stopAllServices, type InfluxHandle, type MosquittoHandle } from '../support/services.ts';
+import { eventually, startVigil, type VigilHandle } from '../support/vigil.ts';
+import { CLIENT_DIST, ensureDashboardBuilt, launchChromium, shoot } from '../support/e2e.ts';
+
+const FACILITY = path.resolve('config/facility.yaml');
+const SCENARIO = 'canteen-gas-leak';
+const GAS_SENSOR = 'CAN-GAS-01';
+const GAS_SENSOR_NAME = 'Kitchen gas, wok range';
+const OOS_SENSOR = 'CAN-GAS-03';
+
+let broker: MosquittoHandle;
+let influx: InfluxHandle;
+let vigil: VigilHandle;
+let browser: Browser;
+let manager: Page;
+let officer: Page;
+let drillId = '';
+const contexts: BrowserContext[] = [];
+const pageErrors: string[] = [];
+
+function account(role: 'officer' | 'manager'): { username: string; password: string } {
+  const found = DEMO_ACCOUNTS.find((a) => a.role === role);
+  if (!found) throw new Error(`no demo ${role} in contract/auth.ts`);
+  return found;
+}
+
+async function openPage(): Promise<Page> {
+  const context = await browser.newContext({ baseURL: vigil.url, viewport: { width: 1600, height: 1000 }, locale: 'en-GB' });
+  contexts.push(context);
+  const page = await context.newPage();
+  page.on('pageerror', (err) => {
+    pageErrors.push(err.message);
+    console.error('[browser]', err.message);
+  });
+  return page;
+}
+
+async function signIn(page: Page, role: 'officer' | 'manager'): Promise<void> {
+  const { username, password } = account(role);
+  await page.goto('/');
+  await page.getByLabel('User name').fill(username);
+  await page.getByLabel('Password').fill(password);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.getByTestId('header-user').waitFor({ timeout: 10_000 });
+  await page.locator('[data-connection="connected"]').waitFor({ timeout: 10_000 });
+}
+
+/** The drill's gas alarm (not the rate-of-rise one) of the wok-range detector in the console queue. */
+const drillGasRow = (page: Page) => page.locator('.console [data-alarm-id][data-drill="true"]', { hasText: GAS_SENSOR_NAME }).filter({ hasText: 'Gas leak' }).first();
+
+beforeAll(async () => {
+  ensureDashboardBuilt();
+  [broker, influx] = await Promise.all([startMosquitto(), startInflux()]);
+  vigil = await startVigil({
+    mqttUrl: broker.url,
+    influxUrl: influx.url,
+    influxDb: 'vigil_e2e_drills',
+    env: { FACILITY_FILE: FACILITY, VIGIL_DEMO: '1', CLIENT_DIST, FLUSH_INTERVAL_MS: '100' },
+  });
+  await eventually(async () => (await vigil.api('/api/health')).status === 200, 30_000, 'Vigil healthy');
+  browser = await launchChromium();
+  manager = await openPage();
+  officer = await openPage();
+  await signIn(manager, 'manager');
+  await signIn(officer, 'officer');
+});
+
+afterAll(async () => {
+  for (const c of contexts) await c.close().catch(() => {});
+  await browser?.close();
+  await vigil?.stop();
+  await stopAllServices();
+});
+
+describe('emergency drill from the dashboard (issue 6)', () => {
+  it('lets the manager start the canteen gas leak at ×10 after a clear DRILL confirmation', async () => {
+    await manager.getByRole('button', { name: 'Drills' }).click();
+    const form = manager.getByTestId('drill-start');
+    await form.waitFor({ timeout: 10_000 });
+    await manager.getByTestId('drill-scenario').selectOption(SCENARIO);
+    await manager.getByTestId('drill-site').selectOption('hq');
+    await manager.getByTestId('drill-speed').getByRole('button', { name: '×10' }).click();
+    await form.getByRole('button', { name: 'Start drill…' }).click();
+    const confirm = manager.getByTestId('drill-confirm');
+    await confirm.waitFor();
+    await expect(confirm.textContent()).resolves.toContain('This will send DRILL traffic through the broker; alarms will be marked DRILL.');
+    await shoot(manager, 'drills-confirm');
+    await confirm.getByRole('button', { name: 'Yes, start the DRILL' }).click();
+
+    const banner = manager.getByTestId('drill-running');
+    await banner.waitFor({ timeout: 10_000 });
+    drillId = (await banner.getAttribute('data-drill-id')) ?? '';
+    expect(drillId).toMatch(/^drill-.*canteen-gas-leak$/);
+    await expect(banner.textContent()).resolves.toContain('Canteen gas leak');
+    await manager.locator(`[data-testid="drill-table"] tr[data-drill-id="${drillId}"][data-state="running"]`).waitFor({ timeout: 5_000 });
+    // The officer's console, on another page entirely, says a drill is running.
+    await officer.locator('.banner--drill', { hasText: SCENARIO }).waitFor({ timeout: 5_000 });
+  });
+
+  it('shows the officer the gas alarm labelled DRILL, and the officer acknowledges it', async () => {
+    // Past low at ~32 s of scenario time, then 5 s real on-delay: about 8 s at ×10.
+    const row = drillGasRow(officer);
+    await row.waitFor({ timeout: 30_000 });
+    await expect(row.locator('.tag--drill').textContent()).resolves.toBe('DRILL');
+    await shoot(officer, 'drills-console-drill-alarm');
+    await row.getByRole('button', { name: 'Acknowledge' }).click();
+    await officer.locator('.console [data-alarm-id][data-drill="true"][data-state="active_acked"]', { hasText: GAS_SENSOR_NAME }).filter({ hasText: 'Gas leak' }).first().waitFor({ timeout: 5_000 });
+  });
+
+  it('lets the manager end the drill from the running-drill banner', async () => {
+    await shoot(manager, 'drills-page-running');
+    await manager.getByTestId('drill-end').click();
+    await manager.getByTestId('drill-running').waitFor({ state: 'detached', timeout: 10_000 });
+    await manager.locator(`[data-testid="drill-table"] tr[data-drill-id="${drillId}"][data-state="ended"]`).waitFor({ timeout: 5_000 });
+    await officer.locator('.banner--drill').waitFor({ state: 'detached', timeout: 5_000 });
+    await shoot(manager, 'drills-page');
+  });
+
+  it("opens the report: the gas alarm raised, acknowledged by the officer, scored against the targets", async () => {
+    await manager.locator(`[data-testid="drill-table"] tr[data-drill-id="${drillId}"]`).getByRole('button', { name: /Report/ }).click();
+    const report = manager.locator(`[data-testid="drill-report"][data-drill-id="${drillId}"][data-state="ended"]`);
+    await report.waitFor({ timeout: 10_000 });
+    const gas = report.locator(`[data-testid="report-expected"] tr[data-sensor-id="${GAS_SENSOR}"][data-condition="gas"]`);
+    await expect(gas.getAttribute('data-outcome')).resolves.toBe('raised');
+    const text = (await gas.textContent()) ?? '';
+    expect(text).toContain(GAS_SENSOR_NAME);
+    expect(text).toContain(`by ${account('officer').username}`);
+    expect(text).toMatch(/Raised \d\d:\d\d:\d\d/);
+    // NFPA 72 10.11.1 display target and the 60 s critical acknowledgement target, both printed.
+    expect(await report.locator('[data-testid="report-expected"] thead').textContent()).toContain('Display (target ≤ 10 s)');
+    expect(text).toContain('target ≤ 1 min 00 s');
+    await expect(report.getByTestId('report-score').textContent()).resolves.toMatch(/\d+ %/);
+    const header = (await report.locator('.report__head').textContent()) ?? '';
+    expect(header).toContain('Riverside Administrative Services Centre');
+    expect(header).toContain(account('manager').username);
+    expect(header).toContain('Asia/Shanghai');
+    // The report scrolls inside the page: a tall window gets all of it into the screenshot.
+    await manager.setViewportSize({ width: 1600, height: 1800 });
+    await shoot(manager, 'drill-report');
+
+    // What Print gives: the report alone, black on white.
+    await manager.emulateMedia({ media: 'print' });
+    await expect(manager.locator('.header').isVisible()).resolves.toBe(false);
+    await expect(manager.getByTestId('report-print').isVisible()).resolves.toBe(false);
+    const background = await manager.evaluate(() => getComputedStyle(document.body).backgroundColor);
+    expect(background).toBe('rgb(255, 255, 255)');
+    await shoot(manager, 'drill-report-print', { fullPage: true });
+    await manager.emulateMedia({ media: 'screen' });
+
+    await manager.getByRole('group', { name: 'Language' }).getByRole('button', { name: '中文' }).click();
+    await report.getByText('演练报告').first().waitFor();
+    await expect(gas.textContent()).resolves.toContain(`确认人 ${account('officer').username}`);
+    await shoot(manager, 'drill-report-zh');
+    await manager.getByRole('group', { name: '语言' }).getByRole('button', { name: 'EN' }).click();
+    await manager.setViewportSize({ width: 1600, height: 1000 });
+  });
+});
+
+describe('out of service from the sensor panel (manager)', () => {
+  it('needs a reason, shows who and since when, greys the icon everywhere, and returns to service', async () => {
+    await manager.getByRole('button', { name: 'Live console' }).click();
+    await manager.getByRole('tab', { name: /canteen/i }).first().click();
+    await manager.locator(`[data-sensor-id="${OOS_SENSOR}"]`).click();
+    const panel = manager.getByTestId('sensor-panel');
+    await panel.getByTestId('oos-take').click();
+    await panel.getByTestId('oos-form').getByRole('button', { name: 'Take out of service' }).click();
+    await panel.getByText('A reason is required.').waitFor();
+    await panel.getByLabel('Reason (required)').fill('Annual calibration by the gas contractor');
+    await panel.getByTestId('oos-form').getByRole('button', { name: 'Take out of service' }).click();
+    const oos = panel.locator('[data-testid="oos"][data-out-of-service="true"]');
+    await oos.waitFor({ timeout: 5_000 });
+    await expect(oos.textContent()).resolves.toMatch(new RegExp(`Out of service since .* by ${account('manager').username}[\\s\\S]*Annual calibration`));
+    await manager.locator(`[data-sensor-id="${OOS_SENSOR}"][data-state="out_of_service"]`).waitFor({ timeout: 5_000 });
+    await officer.getByRole('tab', { name: /canteen/i }).first().click();
+    await officer.locator(`[data-sensor-id="${OOS_SENSOR}"][data-state="out_of_service"]`).waitFor({ timeout: 5_000 });
+    await shoot(manager, 'sensor-out-of-service', { selector: '[data-testid="sensor-panel"]' });
+    // An officer sees why, but has no button to change it.
+    await officer.locator(`[data-sensor-id="${OOS_SENSOR}"]`).click();
+    await officer.getByTestId('sensor-panel').locator('[data-testid="oos"][data-out-of-service="true"]').waitFor();
+    await expect(officer.getByTestId('oos-return').count()).resolves.toBe(0);
+
+    await panel.getByTestId('oos-return').click();
+    await panel.locator('[data-testid="oos"][data-out-of-service="true"]').waitFor({ state: 'detached', timeout: 5_000 });
+    await manager.locator(`[data-sensor-id="${OOS_SENSOR}"]:not([data-state="out_of_service"])`).waitFor({ timeout: 5_000 });
+  });
+});
+
+describe('the dashboard itself', () => {
+  it('ran the whole story without a script error in either browser', () => {
+    expect(pageErrors).toEqual([]);
+  });
+});
