@@ -2,7 +2,7 @@
  * The signed-in screen: header, banners (lost connection, server trouble, sound, drill), then
  * the live console (queue | floor plan | drawer), the alarm log, the drills or one drill's report.
  */
-import { useCallback, useMemo, useState } from 'react';
+import { lazy, Suspense, useCallback, useMemo, useState } from 'react';
 import type { Alarm } from '../../contract/alarm.ts';
 import type { Facility } from '../../contract/facility.ts';
 import { AlarmConsole } from './components/AlarmConsole.tsx';
@@ -16,8 +16,6 @@ import { SensorPanel } from './components/SensorPanel.tsx';
 import { ServerTroubleBanner } from './components/ServerTroubleBanner.tsx';
 import { ZoneView } from './components/ZoneView.tsx';
 import { indexFacility } from './domain/facility.index.ts';
-import { DrillReportPage } from './drills/DrillReportPage.tsx';
-import { DrillsPage } from './drills/DrillsPage.tsx';
 import { useRunningDrillsSeed } from './drills/useDrills.ts';
 import { useHealth } from './hooks/useHealth.ts';
 import type { Preferences } from './hooks/usePreferences.ts';
@@ -27,6 +25,10 @@ import { I18nContext, makeI18n } from './i18n/I18nContext.ts';
 import { useLive } from './live/useLive.ts';
 import { AlarmLog } from './log/AlarmLog.tsx';
 import { useAlarmSound } from './sound/useAlarmSound.ts';
+
+// Drills are a manager's occasional page: loaded on first visit, not with the wall display's console.
+const DrillsPage = lazy(() => import('./drills/DrillsPage.tsx').then((m) => ({ default: m.DrillsPage })));
+const DrillReportPage = lazy(() => import('./drills/DrillReportPage.tsx').then((m) => ({ default: m.DrillReportPage })));
 
 interface DashboardProps {
   facility: Facility;
@@ -109,10 +111,12 @@ export function Dashboard({ facility, prefs, onChangePrefs }: DashboardProps) {
         <Annunciator sound={sound} />
         <DrillBanner />
         {route.view === 'log' ? <AlarmLog facility={facility} index={index} /> : null}
-        {route.view === 'drills' ? <DrillsPage facility={facility} index={index} siteId={site.id} onOpenReport={handleOpenReport} /> : null}
-        {route.view === 'drillReport' ? (
-          <DrillReportPage key={route.drillId} drillId={route.drillId} facility={facility} index={index} onBack={handleBackToDrills} />
-        ) : null}
+        <Suspense fallback={<p className="log__message">{i18n.t(route.view === 'drillReport' ? 'report.loading' : 'drills.loading')}</p>}>
+          {route.view === 'drills' ? <DrillsPage facility={facility} index={index} siteId={site.id} onOpenReport={handleOpenReport} /> : null}
+          {route.view === 'drillReport' ? (
+            <DrillReportPage key={route.drillId} drillId={route.drillId} facility={facility} index={index} onBack={handleBackToDrills} />
+          ) : null}
+        </Suspense>
         {route.view === 'console' ? (
           <main className="layout">
             <AlarmConsole index={index} selectedAlarmId={drawer?.kind === 'alarm' ? drawer.alarmId : null} onLocate={handleLocate} onOpen={handleOpenAlarm} />

@@ -125,6 +125,16 @@ describe('emergency drill from the dashboard (issue 6)', () => {
     await shoot(manager, 'drills-page');
   });
 
+  it('shows the officer the drill list, without starting, ending or reports (issue 4 roles)', async () => {
+    await officer.getByRole('button', { name: 'Drills' }).click();
+    await officer.locator(`[data-testid="drill-table"] tr[data-drill-id="${drillId}"][data-state="ended"]`).waitFor({ timeout: 10_000 });
+    await officer.getByText('Only a facility manager may start or end drills.').waitFor();
+    await expect(officer.getByTestId('drill-start').count()).resolves.toBe(0);
+    await expect(officer.getByTestId('drill-table').getByRole('button', { name: /Report/ }).count()).resolves.toBe(0);
+    await shoot(officer, 'drills-page-officer');
+    await officer.getByRole('button', { name: 'Live console' }).click();
+  });
+
   it("opens the report: the gas alarm raised, acknowledged by the officer, scored against the targets", async () => {
     await manager.locator(`[data-testid="drill-table"] tr[data-drill-id="${drillId}"]`).getByRole('button', { name: /Report/ }).click();
     const report = manager.locator(`[data-testid="drill-report"][data-drill-id="${drillId}"][data-state="ended"]`);

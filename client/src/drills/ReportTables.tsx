@@ -11,25 +11,27 @@ export function ExpectedAlarmsTable({ report, index }: { report: DrillReport; in
   const { t } = useI18n();
   const rows = reportRows(report, index);
   return (
-    <table className="report-table" data-testid="report-expected">
-      <thead>
-        <tr>
-          <th scope="col">#</th>
-          <th scope="col">{t('report.col.where')}</th>
-          <th scope="col">{t('report.col.condition')}</th>
-          <th scope="col">{t('report.col.priority')}</th>
-          <th scope="col">{t('report.col.outcome')}</th>
-          <th scope="col">{t('report.col.display', { s: formatTarget(report.targets.displayS, t) })}</th>
-          <th scope="col">{t('report.col.ack')}</th>
-          <th scope="col">{t('report.col.resolution')}</th>
-        </tr>
-      </thead>
-      <tbody>
-        {rows.map((row, i) => (
-          <ExpectedRow key={row.key} n={i + 1} row={row} />
-        ))}
-      </tbody>
-    </table>
+    <div className="report__table-wrap">
+      <table className="report-table" data-testid="report-expected">
+        <thead>
+          <tr>
+            <th scope="col">#</th>
+            <th scope="col">{t('report.col.where')}</th>
+            <th scope="col">{t('report.col.condition')}</th>
+            <th scope="col">{t('report.col.priority')}</th>
+            <th scope="col">{t('report.col.outcome')}</th>
+            <th scope="col">{t('report.col.display', { s: formatTarget(report.targets.displayS, t) })}</th>
+            <th scope="col">{t('report.col.ack')}</th>
+            <th scope="col">{t('report.col.resolution')}</th>
+          </tr>
+        </thead>
+        <tbody>
+          {rows.map((row, i) => (
+            <ExpectedRow key={row.key} n={i + 1} row={row} />
+          ))}
+        </tbody>
+      </table>
+    </div>
   );
 }
 
@@ -112,29 +114,31 @@ function MarkText({ mark, text }: { mark: Mark; text: string }) {
 export function UnexpectedAlarmsTable({ alarms }: { alarms: readonly Alarm[] }) {
   const { t, fmt, locale } = useI18n();
   return (
-    <table className="report-table" data-testid="report-unexpected">
-      <thead>
-        <tr>
-          <th scope="col">{t('report.col.raisedAt')}</th>
-          <th scope="col">{t('report.col.where')}</th>
-          <th scope="col">{t('report.col.condition')}</th>
-          <th scope="col">{t('report.col.priority')}</th>
-          <th scope="col">{t('report.col.acked')}</th>
-        </tr>
-      </thead>
-      <tbody>
-        {unexpectedRows(alarms).map((row) => (
-          <tr key={row.id} className="report-table__row" data-condition={row.condition}>
-            <td className="report-table__num">{fmt.time(row.raisedAt)}</td>
-            <td>{row.where}</td>
-            <td>{conditionLabel(row.condition, locale)}</td>
-            <td>
-              <PriorityBadge priority={row.priority} />
-            </td>
-            <td>{row.ackS === null ? t('report.notAcked') : `${formatSeconds(row.ackS, t)} · ${t('report.by', { who: row.ackedBy ?? '—' })}`}</td>
+    <div className="report__table-wrap">
+      <table className="report-table" data-testid="report-unexpected">
+        <thead>
+          <tr>
+            <th scope="col">{t('report.col.raisedAt')}</th>
+            <th scope="col">{t('report.col.where')}</th>
+            <th scope="col">{t('report.col.condition')}</th>
+            <th scope="col">{t('report.col.priority')}</th>
+            <th scope="col">{t('report.col.acked')}</th>
           </tr>
-        ))}
-      </tbody>
-    </table>
+        </thead>
+        <tbody>
+          {unexpectedRows(alarms).map((row) => (
+            <tr key={row.id} className="report-table__row" data-condition={row.condition}>
+              <td className="report-table__num">{fmt.time(row.raisedAt)}</td>
+              <td>{row.where}</td>
+              <td>{conditionLabel(row.condition, locale)}</td>
+              <td>
+                <PriorityBadge priority={row.priority} />
+              </td>
+              <td>{row.ackS === null ? t('report.notAcked') : `${formatSeconds(row.ackS, t)} · ${t('report.by', { who: row.ackedBy ?? '—' })}`}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
   );
 }
