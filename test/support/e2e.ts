@@ -50,6 +50,8 @@ export function ensureDashboardBuilt(): void {
   execFileSync(process.execPath, [path.join(ROOT, 'node_modules/vite/bin/vite.js'), 'build', '--config', 'client/vite.config.ts', '--logLevel', 'warn'], {
     cwd: ROOT,
     stdio: 'inherit',
+    // vitest sets NODE_ENV=test, which would give React's development build (2.5x larger, slower).
+    env: { ...process.env, NODE_ENV: 'production' },
   });
 }
 
