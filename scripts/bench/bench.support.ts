@@ -45,3 +45,73 @@ export async function benchLogin(vigil: VigilHandle): Promise<string | null> {
   if (!res.ok) throw new Error(`login failed: ${res.status} ${await res.text()}`);
   return res.headers.get('set-cookie')?.split(';')[0] ?? null;
 }
+
+export interface ZonedBenchFacility {
+  file: string;
+  /** Zones in order, each with the sensor ids dealt to it. */
+  zones: { floorId: string; zoneId: string; name: string; sensorIds: string[] }[];
+}
+
+const ZONE_NAMES = ['Boiler house', 'Compressor hall', 'Gas meter room', 'Kitchen line', 'Plant room', 'Loading bay', 'Laboratory', 'Generator room'];
+
+/**
+ * Like writeBenchFacility, but for screens that should look like a real site: one site of
+ * `floors` floors with `zonesPerFloor` zones each, every zone outlined on its floor's plan
+ * (`<rect data-zone>`, viewBox 0 0 1000 600) with its gas detectors on a grid inside. Sensors are
+ * dealt to the zones in order, in equal runs.
+ */
+export function writeZonedBenchFacility(dir: string, sensorIds: string[], o: { siteId: string; floors: number; zonesPerFloor: number; timezone?: string }): ZonedBenchFacility {
+  fs.mkdirSync(path.join(dir, 'plans'), { recursive: true });
+  const zoneCount = o.floors * o.zonesPerFloor;
+  const perZone = Math.ceil(sensorIds.length / zoneCount);
+  const zones: ZonedBenchFacility['zones'] = [];
+  const yaml = [
+    'facility: { name: Benchmark plant }',
+    'defaults:',
+    '  gas: { heartbeatS: 600, thresholds: { low: 10, high: 20, deadband: 2, lowOnDelayS: 2, highOnDelayS: 0, riseRate: 5, riseWindowS: 30 } }',
+    'sites:',
+    `  - id: ${o.siteId}`,
+    '    name: Benchmark plant',
+    `    timezone: ${o.timezone ?? 'UTC'}`,
+    '    floors:',
+  ];
+  // Zones on a grid over the floor (0 0 1000 600, 40 units of margin), detectors on a grid inside each.
+  const gridCols = Math.ceil(Math.sqrt(o.zonesPerFloor));
+  const gridRows = Math.ceil(o.zonesPerFloor / gridCols);
+  const width = 920 / gridCols;
+  const height = 520 / gridRows;
+  for (let f = 0; f < o.floors; f++) {
+    const floorId = `${o.siteId}-l${f + 1}`;
+    const plan = `plans/${floorId}.svg`;
+    const svg = [
+      '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 1000 600" class="vigil-plan">',
+      '<style>.vigil-plan .zone{fill:#8a8f98;fill-opacity:.08;stroke:#8a8f98;stroke-width:3}.vigil-plan text{font-family:sans-serif;font-size:16px;fill:#8a8f98;text-anchor:middle}</style>',
+    ];
+    yaml.push(`      - id: ${floorId}`, `        name: Level ${f + 1}`, `        plan: ${plan}`, '        zones:');
+    for (let z = 0; z < o.zonesPerFloor; z++) {
+      const k = f * o.zonesPerFloor + z;
+      const ids = sensorIds.slice(k * perZone, (k + 1) * perZone);
+      const zoneId = `${floorId}-z${z + 1}`;
+      const name = `${ZONE_NAMES[k % ZONE_NAMES.length]} ${f + 1}.${z + 1}`;
+      zones.push({ floorId, zoneId, name, sensorIds: ids });
+      const x0 = 40 + (z % gridCols) * width;
+      const y0 = 40 + Math.floor(z / gridCols) * height;
+      svg.push(`<rect class="zone" data-zone="${zoneId}" x="${x0}" y="${y0}" width="${width}" height="${height}"/>`, `<text x="${x0 + width / 2}" y="${y0 + 20}">${name}</text>`);
+      yaml.push(`          - id: ${zoneId}`, `            name: ${name}`, '            sensors:');
+      // Below the zone's name, with a margin: columns and rows in the proportions of the free area.
+      const [w, h] = [width - 30, height - 50];
+      const cols = Math.max(1, Math.round(Math.sqrt((ids.length * w) / h)));
+      const rows = Math.ceil(ids.length / cols);
+      ids.forEach((id, i) => {
+        const x = Math.round(x0 + 15 + ((i % cols) + 0.5) * (w / cols));
+        const y = Math.round(y0 + 35 + (Math.floor(i / cols) + 0.5) * (h / rows));
+        yaml.push(`              - { id: ${id}, name: "Gas detector ${i + 1}", kind: gas, x: ${x}, y: ${y} }`);
+      });
+    }
+    svg.push('</svg>');
+    fs.writeFileSync(path.join(dir, plan), svg.join('\n'));
+  }
+  const file = path.join(dir, 'facility.yaml');
+  fs.writeFileSync(file, [...yaml, ''].join('\n'));
+  return { file, zones };
+}
