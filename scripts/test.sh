@@ -11,6 +11,10 @@ cd "$(dirname "$0")/.."
 
 bash scripts/ensure-deps.sh --browser --compose
 
+echo "test: type check and lint (npm run check)" >&2
+npx tsc -p tsconfig.json --noEmit
+npx eslint .
+
 if [[ -f client/index.html ]]; then
   echo "test: building the dashboard" >&2
   npx vite build --config client/vite.config.ts
