@@ -1,0 +1,73 @@
+/**
+ * Live push over Socket.IO (issue 3 "API and live push"): the snapshot a console starts from, the
+ * ordered alarm events, coalesced sensor values and drill notices, as typed event maps.
+ */
+import type { SensorState } from './facility.ts';
+import type { Alarm, AlarmEvent, Incident, OutOfService } from './alarm.ts';
+
+/**
+ * A sensor's live state for floor plans: the stored state plus maintenance.
+ *
+ * @example `const icon = s.outOfService ? 'out_of_service' : s.online === false ? 'offline' : statusFromAlarms(s.sensorId);`
+ */
+export interface SensorLiveState extends SensorState {
+  outOfService: OutOfService | null;
+}
+
+/**
+ * Sent on connect and on `resync`: everything a console needs, as of event `seq`.
+ *
+ * @example `socket.on('snapshot', (s) => { lastSeq = s.seq; setAlarms(s.alarms); });`
+ */
+export interface AlarmSnapshot {
+  /** Sequence number of the last event included; the next live event has `seq + 1`. */
+  seq: number;
+  at: number;
+  /** Open alarms (not `cleared`), real and drill. */
+  alarms: Alarm[];
+  incidents: Incident[];
+  sensors: SensorLiveState[];
+}
+
+/**
+ * A drill started or ended (issue 6); every client labels its alarms DRILL.
+ *
+ * @example `{"drillId": "d-20261127-1", "scenario": "canteen-gas-leak", "siteId": "hq", "state": "started", "by": "mgr.chen", "at": 1764240000000}`
+ */
+export interface DrillNotice {
+  drillId: string;
+  scenario: string;
+  siteId: string;
+  state: 'started' | 'ended';
+  by: string;
+  at: number;
+}
+
+/**
+ * Server → client events. Use with `Server<ClientToServerEvents, ServerToClientEvents>` and
+ * `Socket<ServerToClientEvents, ClientToServerEvents>` from socket.io-client.
+ *
+ * @example
+ * ```ts
+ * const socket: Socket<ServerToClientEvents, ClientToServerEvents> = io({ auth: { token } });
+ * socket.on('sensor', (updates) => updates.forEach(paintIcon));
+ * ```
+ */
+export interface ServerToClientEvents {
+  snapshot: (snapshot: AlarmSnapshot) => void;
+  /** Every alarm, incident and sensor-maintenance change, in `seq` order. */
+  alarm: (event: AlarmEvent) => void;
+  /** Live values, coalesced to at most 2 per second per sensor. */
+  sensor: (updates: SensorLiveState[]) => void;
+  drill: (notice: DrillNotice) => void;
+}
+
+/**
+ * Client → server events.
+ *
+ * @example `socket.emit('resync', lastSeq); // a gap was seen: send me a fresh snapshot`
+ */
+export interface ClientToServerEvents {
+  /** Ask for a fresh `snapshot`; `lastSeq` is the last event the client applied (for logs). */
+  resync: (lastSeq: number) => void;
+}
