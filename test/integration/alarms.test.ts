@@ -173,6 +173,27 @@ describe('alarms end to end', () => {
     expect(verify.body.entries).toBeGreaterThan(5);
   });
 
+  it('keeps a running held-open timer across kill -9, even before any alarm', async () => {
+    // T-DOOR-02 may stay open 4 s; kill the server right after the door opens, long before the
+    // periodic save of rule state (10 s after start): the timer must still fire after the restart.
+    await vigil.stop();
+    await vigil.start();
+    await pub('vigil/t1/T-DOOR-02/event', { type: 'open' });
+    // Wait until the event is stored (so acknowledged: the broker will not redeliver it, which
+    // would re-arm the timer by itself) — only the saved rule state can bring the timer back.
+    await eventually(async () => (await influx.query(`SELECT type FROM event WHERE sensor = 'T-DOOR-02'`, DB)).length === 1, 5000, 'door open stored');
+    await new Promise((r) => setTimeout(r, 300)); // the PUBACK leaves right after the write
+    await vigil.kill();
+    await vigil.start();
+    const w = await watch();
+    const held = await eventually(
+      () => w.snapshot!.alarms.find((a) => a.sensorId === 'T-DOOR-02') ?? w.events.find((e) => e.subject === 'alarm' && e.kind === 'raised' && e.alarm.sensorId === 'T-DOOR-02'),
+      15_000,
+      'held-open alarm after the restart',
+    );
+    expect('condition' in held ? held.condition : held.subject === 'alarm' && held.alarm.condition).toBe('door_held');
+  });
+
   it('refuses actions without a session', async () => {
     const res = await vigil.api('/api/alarms/x/ack', { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
     expect(res.status).toBe(401);

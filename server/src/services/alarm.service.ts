@@ -90,8 +90,17 @@ export class AlarmService {
 
   /** Evaluate one accepted observation. Runs in the ingest path: cheap when nothing changes. */
   onObservation(o: Observation): void {
+    const key = o.drill === undefined ? o.sensorId : ruleKey(o.sensorId, o.drill);
+    const armedBefore = this.state.sensors.get(key)?.wakeAt ?? null;
     const result = evaluate(this.state, o, this.deps.registry.sensor(o.sensorId), this.ctx, this.deps.clock.now());
-    if (result.events.length > 0) this.commit(result);
+    if (result.events.length > 0) {
+      this.commit(result);
+    } else {
+      // A timer was armed without an alarm yet (a door opened, gas above low during its on-delay):
+      // store it now, so a crash before the periodic save does not forget that it is running.
+      const rs = this.state.sensors.get(key);
+      if (rs !== undefined && rs.wakeAt !== null && rs.wakeAt !== armedBefore) this.deps.store.saveRuleStates([rs], this.meta());
+    }
     if (o.drill === undefined) this.dirtySensors.add(o.sensorId);
   }
 
