@@ -7,7 +7,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { ManagedProcess, freePort, httpStatus } from './services.ts';
+import { ManagedProcess, freePort, httpStatus } from './process.ts';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 export const TEST_API_KEY = 'test-ingest-key-0123456789';
