@@ -18,7 +18,7 @@ const positiveInt = z.coerce.number({ error: 'must be a number' }).int('must be 
 const envSchema = z.object({
   PORT: port.default(8080),
   HOST: z.string().min(1).default('0.0.0.0'),
-  MQTT_URL: url(['mqtt:', 'mqtts:', 'tcp:', 'ws:', 'wss:']).optional(),
+  MQTT_URL: url(['mqtt:', 'mqtts:', 'tcp:']).optional(),
   MQTT_PORT: port.default(1883),
   MQTT_CLIENT_ID: z.string().min(1).max(64).default('vigil-ingest'),
   MQTT_USERNAME: z.string().optional(),
