@@ -3,7 +3,6 @@
  * Nothing else constructs adapters (STYLE.md "A composition root, ports and adapters").
  */
 import fs from 'node:fs';
-import type { Observation } from '../../contract/index.ts';
 import http from 'node:http';
 import { ConfigError, loadConfig, type Config } from './config.ts';
 import { createLogger, type Logger } from './logger.ts';
@@ -151,17 +150,13 @@ export async function main(): Promise<void> {
     metrics.rejected.inc({ reason: r.reason });
     if (logRejection(`${r.origin}|${r.reason}`)) ingestLog.warn({ origin: r.origin, reason: r.reason, detail: r.detail }, 'input rejected');
   });
-  // Label children bound once: this counter is bumped for every observation.
-  const ingestedBy = Object.fromEntries(
-    (['mqtt', 'http', 'adapter'] as const).map((src) => [src, Object.fromEntries((['reading', 'event', 'status'] as const).map((ch) => [ch, metrics.ingested.labels(src, ch)]))]),
-  ) as Record<Observation['source'], Record<Observation['channel'], { inc(): void }>>;
   const ingest = new IngestService(
     registry,
     writer,
     rejections,
     systemClock,
     { maxAgeMs: config.RAW_RETENTION_DAYS * DAY_MS, decoders: [nativeDecoder, ...createDeviceDecoders()] },
-    (o) => ingestedBy[o.source][o.channel].inc(),
+    (o) => metrics.countIngested(o.source, o.channel),
     (err, o) => ingestLog.error({ err, sensorId: o.sensorId, channel: o.channel }, 'observation listener failed'),
   );
 

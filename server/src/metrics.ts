@@ -4,12 +4,27 @@ import client from 'prom-client';
 export function createMetrics() {
   const registry = new client.Registry();
   client.collectDefaultMetrics({ register: registry, eventLoopMonitoringPrecision: 20 });
-  const ingested = new client.Counter({
+  // Bumped for every observation: a plain tally by source and channel, moved into the counter
+  // when scraped (no label hashing on the ingest path).
+  const ingestedTally: Record<string, Record<string, number>> = {};
+  new client.Counter({
     name: 'vigil_observations_ingested_total',
     help: 'Observations accepted, by source and channel',
     labelNames: ['source', 'channel'] as const,
     registers: [registry],
+    collect() {
+      for (const [source, byChannel] of Object.entries(ingestedTally)) {
+        for (const [channel, n] of Object.entries(byChannel)) {
+          if (n > 0) this.inc({ source, channel }, n);
+          byChannel[channel] = 0;
+        }
+      }
+    },
   });
+  const countIngested = (source: string, channel: string): void => {
+    const byChannel = (ingestedTally[source] ??= {});
+    byChannel[channel] = (byChannel[channel] ?? 0) + 1;
+  };
   const rejected = new client.Counter({
     name: 'vigil_observations_rejected_total',
     help: 'Inputs rejected, by reason',
@@ -39,7 +54,7 @@ export function createMetrics() {
   const influxUp = new client.Gauge({ name: 'vigil_influx_up', help: '1 while InfluxDB accepts writes', registers: [registry] });
   const alarmsRaised = new client.Counter({ name: 'vigil_alarms_raised_total', help: 'Alarms raised, by priority and drill', labelNames: ['priority', 'drill'] as const, registers: [registry] });
   const webhooks = new client.Counter({ name: 'vigil_escalation_webhooks_total', help: 'Escalation webhook deliveries, by result', labelNames: ['result'] as const, registers: [registry] });
-  return { registry, alarmsRaised, webhooks, ingestToStored, ingested, rejected, batchWrite, pointsWritten, pointsOutboxed, pointsDead, outboxPoints, outboxBatches, queuePoints, brokerDropped, mqttConnected, influxUp };
+  return { registry, alarmsRaised, webhooks, ingestToStored, countIngested, rejected, batchWrite, pointsWritten, pointsOutboxed, pointsDead, outboxPoints, outboxBatches, queuePoints, brokerDropped, mqttConnected, influxUp };
 }
 
 export type Metrics = ReturnType<typeof createMetrics>;

@@ -61,8 +61,24 @@ export interface NativeTopic {
 
 const channelSet: ReadonlySet<string> = new Set(CHANNELS);
 
+/**
+ * Parsed topics by name: a facility has a few thousand topics and every message names one, so
+ * each is split and checked once. Bounded: cleared when full (unregistered devices, typos).
+ */
+const topicCache = new Map<string, NativeTopic>();
+const TOPIC_CACHE_MAX = 50_000;
+
 /** `vigil/<siteId>/<sensorId>/<channel>`, or a reason why not. */
 export function parseNativeTopic(topic: string): NativeTopic {
+  const cached = topicCache.get(topic);
+  if (cached) return cached;
+  const parsed = Object.freeze(checkNativeTopic(topic));
+  if (topicCache.size >= TOPIC_CACHE_MAX) topicCache.clear();
+  topicCache.set(topic, parsed);
+  return parsed;
+}
+
+function checkNativeTopic(topic: string): NativeTopic {
   const parts = topic.split('/');
   if (parts.length !== 4 || parts[0] !== 'vigil') throw new DecodeError('bad_topic', `topic must be vigil/<siteId>/<sensorId>/<channel>, got "${topic}"`);
   const [, siteId = '', sensorId = '', channel = ''] = parts;
