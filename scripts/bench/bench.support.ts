@@ -115,3 +115,28 @@ export function writeZonedBenchFacility(dir: string, sensorIds: string[], o: { s
   fs.writeFileSync(file, [...yaml, ''].join('\n'));
   return { file, zones };
 }
+
+/**
+ * The load generator a benchmark runs in a worker thread (`--publisher`): `raw` encodes MQTT
+ * 3.1.1 frames itself (lean, the default: the publisher shares the CPU with the system under
+ * test), `mqttjs` uses mqtt.js. Both take the same workerData and post the same messages. Null
+ * for an unknown name.
+ */
+export function publisherWorker(name: string | undefined): { name: 'raw' | 'mqttjs'; url: URL } | null {
+  if (name === 'raw') return { name, url: new URL('./publisher.raw.worker.mjs', import.meta.url) };
+  if (name === 'mqttjs') return { name, url: new URL('./publisher.worker.mjs', import.meta.url) };
+  return null;
+}
+
+/** A publisher worker's messages: `{ sent, acked }` each second, then the final one (`done`). */
+export interface PublisherResult {
+  done?: boolean;
+  sent: number;
+  /** Acknowledged by the broker (PUBACK). */
+  acked: number;
+  seconds: number;
+  /** Final message: CPU time of the worker's process since the worker started, ms (GC threads included). */
+  cpuMs: number;
+  /** Final message: CPU time of the worker thread alone, ms (Linux; NaN elsewhere). */
+  threadCpuMs: number;
+}

@@ -3,7 +3,8 @@
  * InfluxDB (foundation issue, "Benchmark"). Prints, for each paced rate and for draining a
  * backlog: observations/s stored (counted in InfluxDB), loss, ingest-to-durable p50/p99 (from
  * Vigil's own histogram) and the server's peak RSS. Flags: --rates 30000,50000 --seconds 15
- * --backlog 200000 --sensors 1000.
+ * --backlog 200000 --sensors 1000 --publisher raw|mqttjs (load generator: raw MQTT frames, the
+ * default and lean, or mqtt.js; the publisher's CPU time is printed on stderr).
  */
 import fs from 'node:fs';
 import os from 'node:os';
@@ -12,7 +13,7 @@ import { Worker } from 'node:worker_threads';
 import { parseArgs } from 'node:util';
 import { startInflux, startMosquitto, stopAllServices, type InfluxHandle } from '../../test/support/services.ts';
 import { startVigil, eventually, type VigilHandle } from '../../test/support/vigil.ts';
-import { writeBenchFacility } from './bench.support.ts';
+import { publisherWorker, writeBenchFacility, type PublisherResult } from './bench.support.ts';
 
 const { values: args } = parseArgs({
   options: {
@@ -20,16 +21,19 @@ const { values: args } = parseArgs({
     seconds: { type: 'string', default: '15' },
     backlog: { type: 'string', default: '200000' },
     sensors: { type: 'string', default: '1000' },
+    publisher: { type: 'string', default: 'raw' },
   },
 });
 const RATES = args.rates.split(',').map(Number).filter((n) => n > 0);
 const SECONDS = Number(args.seconds);
 const BACKLOG = Number(args.backlog);
 const SENSORS = Number(args.sensors);
-if (!RATES.length || !(SECONDS > 0) || !(BACKLOG >= 0) || !(SENSORS > 0)) {
-  process.stderr.write('usage: bench:ingest [--rates 20000,50000] [--seconds 15] [--backlog 200000] [--sensors 1000]\n');
+const picked = publisherWorker(args.publisher);
+if (!RATES.length || !(SECONDS > 0) || !(BACKLOG >= 0) || !(SENSORS > 0) || !picked) {
+  process.stderr.write('usage: bench:ingest [--rates 20000,50000] [--seconds 15] [--backlog 200000] [--sensors 1000] [--publisher raw|mqttjs]\n');
   process.exit(2);
 }
+const PUBLISHER = picked;
 const DB = 'vigil_bench';
 const SITE = 'bench';
 
@@ -85,13 +89,15 @@ async function countStored(influx: InfluxHandle, from: number, to: number): Prom
   return Number(rows[0]?.count ?? 0);
 }
 
-function publish(url: string, sensors: string[], rate: number, count: number, t0: number, clientId: string): Promise<{ seconds: number; acked: number }> {
+function publish(url: string, sensors: string[], rate: number, count: number, t0: number, clientId: string): Promise<PublisherResult> {
   return new Promise((resolve, reject) => {
-    const worker = new Worker(new URL('./publisher.worker.mjs', import.meta.url), { workerData: { url, clientId, sensors, site: SITE, rate, count, t0, tick: 5 } });
-    worker.on('message', (m: { done?: boolean; seconds: number; sent: number; acked: number }) => {
+    const worker = new Worker(PUBLISHER.url, { workerData: { url, clientId, sensors, site: SITE, rate, count, t0, tick: 5 } });
+    worker.on('message', (m: PublisherResult) => {
       // (the final message carries the broker-acknowledged count)
-      if (m.done) resolve(m);
-      else if (process.env.BENCH_VERBOSE) process.stderr.write(`  publisher: sent ${m.sent}, acked by broker ${m.acked}\n`);
+      if (m.done) {
+        process.stderr.write(`  (publisher CPU s ${fmt(m.cpuMs / 1000, 2)} for ${fmt(m.sent)} messages, ${fmt((m.cpuMs * 1000) / Math.max(1, m.sent), 1)} µs each; its thread alone ${fmt(m.threadCpuMs / 1000, 2)} s)\n`);
+        resolve(m);
+      } else if (process.env.BENCH_VERBOSE) process.stderr.write(`  publisher: sent ${m.sent}, acked by broker ${m.acked}\n`);
     });
     worker.on('error', reject);
   });
@@ -106,7 +112,7 @@ async function main(): Promise<void> {
   const [broker, influx] = await Promise.all([startMosquitto(), startInflux()]);
   const vigil = await startVigil({ mqttUrl: broker.url, influxUrl: influx.url, influxDb: DB, env: { FACILITY_FILE: file, LOG_LEVEL: 'warn' } });
   await eventually(async () => (await vigil.api('/api/health')).status === 200, 30_000, 'Vigil healthy');
-  process.stdout.write(`Vigil ingest benchmark — ${os.cpus().length} cores, Mosquitto + InfluxDB + Vigil + publisher on one machine, ${SENSORS} sensors, QoS 1\n\n`);
+  process.stdout.write(`Vigil ingest benchmark — ${os.cpus().length} cores, Mosquitto + InfluxDB + Vigil + publisher (${PUBLISHER.name}) on one machine, ${SENSORS} sensors, QoS 1\n\n`);
   process.stdout.write('phase                 offered/s   stored/s      loss   p50 ms   p99 ms   peak RSS MB\n');
   let base = Date.now() - 3_600_000; // distinct timestamps per phase, well inside retention
   let best = 0;
