@@ -139,4 +139,32 @@ export interface PublisherResult {
   cpuMs: number;
   /** Final message: CPU time of the worker thread alone, ms (Linux; NaN elsewhere). */
   threadCpuMs: number;
+  /** Final message, `live` mode: the device timestamps of the first and last messages (ms). */
+  firstTs: number | null;
+  lastTs: number | null;
+}
+
+/** CPU seconds (user + system) a process has used so far, from /proc; NaN when it is gone. */
+export function cpuSeconds(pid: number | undefined): number {
+  if (!pid) return NaN;
+  try {
+    // Fields after the command name, which is in parentheses and may contain spaces.
+    const fields = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / 100; // utime, stime in clock ticks (USER_HZ = 100)
+  } catch {
+    return NaN;
+  }
+}
+
+/** The pid of the process whose command line mentions `needle` (a service's config file). */
+export function pidOf(needle: string): number | undefined {
+  for (const entry of fs.readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      if (fs.readFileSync(`/proc/${entry}/cmdline`, 'utf8').includes(needle)) return Number(entry);
+    } catch {
+      // gone meanwhile
+    }
+  }
+  return undefined;
 }

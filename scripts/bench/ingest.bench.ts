@@ -5,6 +5,10 @@
  * Vigil's own histogram) and the server's peak RSS. Flags: --rates 30000,50000 --seconds 15
  * --backlog 200000 --sensors 1000 --publisher raw|mqttjs (load generator: raw MQTT frames, the
  * default and lean, or mqtt.js; the publisher's CPU time is printed on stderr).
+ *
+ * Readings carry live device timestamps (the wall clock when published), as real devices send:
+ * old timestamps would make every batch "late" and trigger roll-up backfills that live traffic
+ * never causes. Stderr also shows the CPU seconds Vigil, Mosquitto and InfluxDB used per phase.
  */
 import fs from 'node:fs';
 import os from 'node:os';
@@ -13,7 +17,7 @@ import { Worker } from 'node:worker_threads';
 import { parseArgs } from 'node:util';
 import { startInflux, startMosquitto, stopAllServices, type InfluxHandle } from '../../test/support/services.ts';
 import { startVigil, eventually, type VigilHandle } from '../../test/support/vigil.ts';
-import { publisherWorker, writeBenchFacility, type PublisherResult } from './bench.support.ts';
+import { cpuSeconds, pidOf, publisherWorker, writeBenchFacility, type PublisherResult } from './bench.support.ts';
 
 const { values: args } = parseArgs({
   options: {
@@ -89,9 +93,10 @@ async function countStored(influx: InfluxHandle, from: number, to: number): Prom
   return Number(rows[0]?.count ?? 0);
 }
 
-function publish(url: string, sensors: string[], rate: number, count: number, t0: number, clientId: string): Promise<PublisherResult> {
+/** Publishes `count` readings with live device timestamps (wall clock at publishing). */
+function publish(url: string, sensors: string[], rate: number, count: number, clientId: string): Promise<PublisherResult> {
   return new Promise((resolve, reject) => {
-    const worker = new Worker(PUBLISHER.url, { workerData: { url, clientId, sensors, site: SITE, rate, count, t0, tick: 5 } });
+    const worker = new Worker(PUBLISHER.url, { workerData: { url, clientId, sensors, site: SITE, rate, count, t0: 0, tick: 5, live: true } });
     worker.on('message', (m: PublisherResult) => {
       // (the final message carries the broker-acknowledged count)
       if (m.done) {
@@ -101,6 +106,41 @@ function publish(url: string, sensors: string[], rate: number, count: number, t0
     });
     worker.on('error', reject);
   });
+}
+
+/**
+ * Polls InfluxDB until the `expected` readings published between `pub.firstTs` and `pub.lastTs`
+ * are stored, or no progress was seen for `patience` polls.
+ */
+async function waitUntilStored(influx: InfluxHandle, pub: PublisherResult, expected: number, pollMs: number, patience: number): Promise<number> {
+  if (pub.firstTs === null || pub.lastTs === null) return 0;
+  let stored = 0;
+  let last = -1;
+  let still = 0;
+  while (stored < expected && still < patience) {
+    stored = await countStored(influx, pub.firstTs, pub.lastTs + 1);
+    still = stored === last ? still + 1 : 0;
+    last = stored;
+    if (stored < expected) await new Promise((r) => setTimeout(r, pollMs));
+  }
+  return stored;
+}
+
+/** CPU seconds per process over a phase. */
+function cpuMeter(pids: Record<string, () => number | undefined>) {
+  let before: Record<string, number> = {};
+  const now = () => Object.fromEntries(Object.entries(pids).map(([name, pid]) => [name, cpuSeconds(pid())]));
+  return {
+    start: () => {
+      before = now();
+    },
+    report: () => {
+      const after = now();
+      return Object.keys(pids)
+        .map((name) => `${name} ${fmt(after[name]! - before[name]!, 1)}`)
+        .join(', ');
+    },
+  };
 }
 
 const fmt = (n: number, d = 0) => (Number.isFinite(n) ? n.toLocaleString('en-US', { maximumFractionDigits: d, minimumFractionDigits: d }) : 'n/a');
@@ -114,28 +154,19 @@ async function main(): Promise<void> {
   await eventually(async () => (await vigil.api('/api/health')).status === 200, 30_000, 'Vigil healthy');
   process.stdout.write(`Vigil ingest benchmark — ${os.cpus().length} cores, Mosquitto + InfluxDB + Vigil + publisher (${PUBLISHER.name}) on one machine, ${SENSORS} sensors, QoS 1\n\n`);
   process.stdout.write('phase                 offered/s   stored/s      loss   p50 ms   p99 ms   peak RSS MB\n');
-  let base = Date.now() - 3_600_000; // distinct timestamps per phase, well inside retention
+  const cpu = cpuMeter({ Vigil: () => vigil.pid, Mosquitto: () => pidOf(broker.configFile), InfluxDB: () => pidOf(influx.configFile) });
   let best = 0;
   for (const rate of RATES) {
     const count = rate * SECONDS;
-    const t0 = base;
-    base += count + 1000;
     const h0 = await latencyHistogram(vigil);
     const w0 = await latencyHistogram(vigil, 'vigil_history_batch_write_seconds');
     const started = Date.now();
-    const pub = await publish(broker.url, sensors, rate, count, t0, `bench-pub-${rate}`);
+    cpu.start();
+    const pub = await publish(broker.url, sensors, rate, count, `bench-pub-${rate}`);
     if (pub.acked < count) process.stderr.write(`  (the publisher got only ${pub.acked} of ${count} acknowledged by the broker: loss is counted against those)\n`);
-    // Wait until everything the broker accepted is stored (or clearly stuck: 30 s without progress).
-    let stored = 0;
-    let last = -1;
-    let still = 0;
-    while (stored < count && still < 60) {
-      stored = await countStored(influx, t0, t0 + count);
-      still = stored === last ? still + 1 : 0;
-      last = stored;
-      if (stored < count) await new Promise((r) => setTimeout(r, 500));
-    }
+    const stored = await waitUntilStored(influx, pub, count, 500, 60);
     const seconds = (Date.now() - started) / 1000;
+    process.stderr.write(`  (CPU s during the phase: ${cpu.report()}, publisher thread ${fmt(pub.threadCpuMs / 1000, 1)})\n`);
     const h1 = await latencyHistogram(vigil);
     const w1 = await latencyHistogram(vigil, 'vigil_history_batch_write_seconds');
     process.stderr.write(`  (${w1.count - w0.count} InfluxDB writes, ${fmt(count / Math.max(1, w1.count - w0.count))} points each, write p50 ${fmt(percentile(w0, w1, 0.5) * 1000)} ms, p99 ${fmt(percentile(w0, w1, 0.99) * 1000)} ms)\n`);
@@ -148,20 +179,13 @@ async function main(): Promise<void> {
   }
   if (BACKLOG > 0) {
     await vigil.stop();
-    const t0 = base;
-    await publish(broker.url, sensors, 0, BACKLOG, t0, 'bench-pub-backlog');
+    const pub = await publish(broker.url, sensors, 0, BACKLOG, 'bench-pub-backlog');
     const started = Date.now();
     await vigil.start();
-    let stored = 0;
-    let last = -1;
-    let still = 0;
-    while (stored < BACKLOG && still < 100) {
-      stored = await countStored(influx, t0, t0 + BACKLOG);
-      still = stored === last ? still + 1 : 0;
-      last = stored;
-      if (stored < BACKLOG) await new Promise((r) => setTimeout(r, 100));
-    }
+    cpu.start();
+    const stored = await waitUntilStored(influx, pub, BACKLOG, 100, 100);
     const seconds = (Date.now() - started) / 1000;
+    process.stderr.write(`  (CPU s while draining: ${cpu.report()})\n`);
     const h = await latencyHistogram(vigil);
     const zero: Histogram = { buckets: h.buckets.map(([le]) => [le, 0]), count: 0 };
     process.stdout.write(

@@ -8,7 +8,7 @@ import fs from 'node:fs';
 import net from 'node:net';
 import { parentPort, workerData } from 'node:worker_threads';
 
-const { url, clientId, sensors, site, rate, count, t0, tick, value } = workerData;
+const { url, clientId, sensors, site, rate, count, t0, tick, value, live } = workerData;
 const KEEPALIVE_S = 60;
 /** Packet ids in flight at most (of 65,535): ids are reused only once acknowledged. */
 const MAX_INFLIGHT = 60_000;
@@ -74,7 +74,13 @@ const topicFields = sensors.map((s) => {
 // `value` fixed (e.g. background traffic that must never alarm), else a slow 0-9.9 sawtooth.
 const PREFIX = Buffer.from('{"ts":', 'latin1');
 const tailFor = (v) => Buffer.from(`,"value":${JSON.stringify(v)},"unit":"%LEL"}`, 'utf8');
-const tails = value != null ? [tailFor(value)] : Array.from({ length: 1000 }, (_, r) => tailFor(Math.round(r / 10) / 10));
+// `live`: ts is the wall clock at each burst (as devices send), and the value is
+// liveValue(i): steady per sensor, never alarming, but different from the sensor's previous
+// readings so two readings of one sensor in the same millisecond stay two points.
+const liveValue = (i) => ((i % sensors.length) % 90) * 100 + (Math.floor(i / sensors.length) % 100);
+const tails = value != null ? [tailFor(value)] : live ? Array.from({ length: 9000 }, (_, r) => tailFor(r / 1000)) : Array.from({ length: 1000 }, (_, r) => tailFor(Math.round(r / 10) / 10));
+let firstTs = null;
+let lastTs = null;
 const MAX_TS_CHARS = 32; // the longest JSON number is 24 characters
 const maxFrame = 5 + Math.max(...topicFields.map((f) => f.length)) + 2 + PREFIX.length + MAX_TS_CHARS + Math.max(...tails.map((t) => t.length));
 
@@ -107,11 +113,17 @@ function allocId() {
 function encode(n) {
   const buf = Buffer.allocUnsafe(n * maxFrame);
   let off = 0;
+  const now = Date.now();
+  const nowText = JSON.stringify(now);
+  if (live && n > 0) {
+    firstTs ??= now;
+    lastTs = now;
+  }
   for (let k = 0; k < n; k++) {
     const i = sent++;
     const topic = topicFields[i % topicFields.length];
-    const ts = JSON.stringify(t0 + i);
-    const tail = tails.length === 1 ? tails[0] : tails[i % 1000];
+    const ts = live ? nowText : JSON.stringify(t0 + i);
+    const tail = tails.length === 1 ? tails[0] : live ? tails[liveValue(i)] : tails[i % 1000];
     const id = allocId();
     buf[off++] = 0x32; // PUBLISH, QoS 1
     off = writeLength(buf, off, topic.length + 2 + PREFIX.length + ts.length + tail.length);
@@ -254,6 +266,8 @@ function finish() {
     sent,
     acked,
     seconds: (Date.now() - started) / 1000,
+    firstTs,
+    lastTs,
     cpuMs: (cpu.user + cpu.system) / 1000,
     threadCpuMs: threadCpuMs() - thread0,
   });

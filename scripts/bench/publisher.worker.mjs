@@ -18,13 +18,24 @@ function threadCpuMs() {
   }
 }
 
-const { url, clientId, sensors, site, rate, count, t0, tick, value } = workerData;
+const { url, clientId, sensors, site, rate, count, t0, tick, value, live } = workerData;
 const client = await mqtt.connectAsync(url, { clientId, clean: true, reconnectPeriod: 1000 });
 let sent = 0;
 let acked = 0;
 const started = Date.now();
 // `value` fixed (e.g. background traffic that must never alarm), else a slow 0-9.9 sawtooth.
-const payloadFor = (i) => JSON.stringify({ ts: t0 + i, value: value ?? Math.round((i % 1000) / 10) / 10, unit: '%LEL' });
+// `live`: wall-clock ts, and a value steady per sensor but distinct from its previous readings
+// (as publisher.raw.worker.mjs).
+const liveValue = (i) => (((i % sensors.length) % 90) * 100 + (Math.floor(i / sensors.length) % 100)) / 1000;
+let firstTs = null;
+let lastTs = null;
+const payloadFor = (i) => {
+  if (!live) return JSON.stringify({ ts: t0 + i, value: value ?? Math.round((i % 1000) / 10) / 10, unit: '%LEL' });
+  const ts = Date.now();
+  firstTs ??= ts;
+  lastTs = ts;
+  return JSON.stringify({ ts, value: value ?? liveValue(i), unit: '%LEL' });
+};
 const topics = sensors.map((s) => `vigil/${site}/${s}/reading`);
 const onAck = () => {
   acked++;
@@ -33,7 +44,7 @@ const onAck = () => {
 function finish() {
   // cpuMs: the whole process since this worker started (GC threads included); threadCpuMs: this thread.
   const cpu = process.cpuUsage(cpu0);
-  parentPort.postMessage({ done: true, sent, acked, seconds: (Date.now() - started) / 1000, cpuMs: (cpu.user + cpu.system) / 1000, threadCpuMs: threadCpuMs() - thread0 });
+  parentPort.postMessage({ done: true, sent, acked, seconds: (Date.now() - started) / 1000, firstTs, lastTs, cpuMs: (cpu.user + cpu.system) / 1000, threadCpuMs: threadCpuMs() - thread0 });
   client.end(true, () => process.exit(0));
 }
 function burst() {
