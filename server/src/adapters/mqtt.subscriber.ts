@@ -212,7 +212,8 @@ export class MqttSubscriber {
     // A PINGREQ every half keepalive; a broker silent for 1.5 keepalives is gone (half-open TCP).
     const socket = this.socket!;
     this.pingTimer = setInterval(() => {
-      if (Date.now() - this.lastReceived > this.keepaliveS * 1500) socket.destroy(new Error('no answer from the broker within 1.5 keepalive periods'));
+      // (While paused for backpressure nothing is read, so silence then proves nothing.)
+      if (!this.paused && Date.now() - this.lastReceived > this.keepaliveS * 1500) socket.destroy(new Error('no answer from the broker within 1.5 keepalive periods'));
       else socket.write(PINGREQ);
     }, this.keepaliveS * 500);
     this.pingTimer.unref();
@@ -257,6 +258,7 @@ export class MqttSubscriber {
     const resume = () => {
       if (socket !== this.socket) return;
       this.paused = false;
+      this.lastReceived = Date.now();
       const rest = this.rest;
       this.rest = null;
       try {
