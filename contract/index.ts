@@ -5,3 +5,4 @@ export * from './alarm.ts';
 export * from './auth.ts';
 export * from './devices.ts';
 export * from './drill.ts';
+export * from './schedule.ts';

@@ -6,9 +6,10 @@
  */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { isAlias, isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, type Document } from 'yaml';
+import { LineCounter, parseDocument } from 'yaml';
 import type { z } from 'zod';
 import { facilityFileSchema, type Facility } from '../../../contract/index.ts';
+import { yamlLineOf } from '../../../contract/yaml-location.ts';
 import { formatPath, resolveFacility, type PathSegment, type PlanInfo, type RawProblem } from './facility.resolve.ts';
 
 export interface FacilityProblem {
@@ -61,10 +62,7 @@ export function loadFacility(file: string): LoadedFacility {
     throw new FacilityError(file, [{ path: SYNTAX_PATH, line: lineAt(first.pos[0]), message: first.message + after }]);
   }
 
-  const locate = (p: readonly PathSegment[]): number | null => {
-    const offset = offsetOf(doc, p);
-    return offset === null ? null : lineAt(offset);
-  };
+  const locate = (p: readonly PathSegment[]): number | null => yamlLineOf(doc, lineCounter, p);
   const toProblem = (p: RawProblem): FacilityProblem => ({ path: formatPath(p.path), line: locate(p.path), message: p.message });
   // Sorted by line: the operator reads the list top to bottom alongside the file.
   const invalid = (raw: RawProblem[]): FacilityError =>
@@ -118,36 +116,6 @@ function fromZodIssue(issue: z.core.$ZodIssue): RawProblem[] {
     default:
       return [{ path: at, message: issue.message }];
   }
-}
-
-/**
- * Offset in the source of the node at `p`, or of its nearest ancestor present in the document
- * (a missing key is reported at the mapping that should hold it). A mapping entry is reported at
- * its key, so `thresholds: { … }` points at the `thresholds` line.
- */
-function offsetOf(doc: Document, p: readonly PathSegment[]): number | null {
-  let node: unknown = doc.contents;
-  let offset = rangeStart(node);
-  for (const seg of p) {
-    if (isAlias(node)) node = node.resolve(doc);
-    if (isMap(node)) {
-      const pair = node.items.find((it) => isPair(it) && isScalar(it.key) && String(it.key.value) === String(seg));
-      if (!pair) break;
-      offset = rangeStart(pair.key) ?? offset;
-      node = pair.value;
-    } else if (isSeq(node) && typeof seg === 'number' && node.items[seg] !== undefined) {
-      node = node.items[seg];
-      offset = rangeStart(node) ?? offset;
-    } else {
-      break;
-    }
-  }
-  return offset;
-}
-
-function rangeStart(node: unknown): number | null {
-  const range = (node as { range?: [number, number, number] } | null)?.range;
-  return range ? range[0] : null;
 }
 
 /** The plan's viewBox, or why it cannot be used. Plans are served to browsers: they must be inert. */

@@ -1,11 +1,13 @@
 /**
  * Reads a YAML file and validates it with a zod schema, reporting every problem as
  * `file:line: path: message` — the same approach as the server's facility loader (which the
- * simulator may not import), so a bad scenario or registry is fixed in one pass.
+ * simulator may not import; the line lookup is shared, in contract/yaml-location.ts), so a bad
+ * scenario or registry is fixed in one pass.
  */
 import { readFileSync } from 'node:fs';
-import { isAlias, isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, type Document } from 'yaml';
+import { LineCounter, parseDocument } from 'yaml';
 import type { z } from 'zod';
+import { yamlLineOf } from '../../../contract/yaml-location.ts';
 
 export type PathSegment = string | number;
 
@@ -51,10 +53,7 @@ export function readYaml(file: string): LocatedYaml | string[] {
   return {
     file,
     data: doc.toJS({ maxAliasCount: 1000 }),
-    lineOf: (path) => {
-      const offset = offsetOf(doc, path);
-      return offset === null ? null : lineCounter.linePos(offset).line;
-    },
+    lineOf: (path) => yamlLineOf(doc, lineCounter, path),
   };
 }
 
@@ -66,30 +65,4 @@ export function zodProblems(error: z.ZodError): FileProblem[] {
     if (issue.code === 'invalid_type' && /received undefined$/.test(issue.message)) return [{ path: at, message: `required (expected ${issue.expected})` }];
     return [{ path: at, message: issue.message }];
   });
-}
-
-/** Offset of the node at `path`, or of its nearest ancestor present in the document. */
-function offsetOf(doc: Document, path: readonly PathSegment[]): number | null {
-  let node: unknown = doc.contents;
-  let offset = rangeStart(node);
-  for (const seg of path) {
-    if (isAlias(node)) node = node.resolve(doc);
-    if (isMap(node)) {
-      const pair = node.items.find((it) => isPair(it) && isScalar(it.key) && String(it.key.value) === String(seg));
-      if (!pair) break;
-      offset = rangeStart(pair.key) ?? offset;
-      node = pair.value;
-    } else if (isSeq(node) && typeof seg === 'number' && node.items[seg] !== undefined) {
-      node = node.items[seg];
-      offset = rangeStart(node) ?? offset;
-    } else {
-      break;
-    }
-  }
-  return offset;
-}
-
-function rangeStart(node: unknown): number | null {
-  const range = (node as { range?: [number, number, number] } | null)?.range;
-  return range ? range[0] : null;
 }

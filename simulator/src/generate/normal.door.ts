@@ -6,10 +6,9 @@
  * never open for long (well under heldOpenS) and a door sees at most one refusal in two minutes
  * (the server raises a burst at 3 within 60 s).
  */
-import type { Schedule, Sensor } from '../../../contract/index.ts';
+import { isAccessExpected, localTime, type Schedule, type Sensor } from '../../../contract/index.ts';
 import { emission, type Emission } from './emission.ts';
 import type { Rng } from './prng.ts';
-import { isAccessExpected, isDaytime } from './schedule.ts';
 
 const HOUR_MS = 3_600_000;
 /** Passages per hour when the door is busy / quiet (no schedule: night-time, patrols, residents). */
@@ -24,6 +23,12 @@ const MAX_OPEN_S = 12;
 /** A door with a badge reader (access events); otherwise a plain contact (open/closed only). */
 export function hasReader(sensor: Sensor): boolean {
   return sensor.model === undefined || /reader|terminal|keypad/i.test(sensor.model);
+}
+
+/** Daytime (07:00–20:00 local) for doors without a schedule: lobbies and dormitories are busy then. */
+function isDaytime(timeZone: string, t: number): boolean {
+  const { minutes } = localTime(timeZone, t);
+  return minutes >= 7 * 60 && minutes < 20 * 60;
 }
 
 export interface DoorContext {

@@ -3,13 +3,12 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import type { Sensor } from '../../../contract/index.ts';
+import { isAccessExpected, type Sensor } from '../../../contract/index.ts';
 import { readFacility } from '../facility/facility.read.ts';
 import type { Emission } from './emission.ts';
 import { hasReader } from './normal.door.ts';
 import { normalOperations } from './normal.operations.ts';
 import { MAX_HEARTBEAT_FRACTION } from './normal.status.ts';
-import { isAccessExpected } from './schedule.ts';
 import { takeUntil } from './stream.merge.ts';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');

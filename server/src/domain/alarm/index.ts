@@ -4,7 +4,6 @@ export { ruleKey } from './engine.types.ts';
 export { applyAction, applyIncidentAction } from './actions.ts';
 export { takeOutOfService, returnToService } from './out-of-service.ts';
 export { AlarmActionError } from './alarm.errors.ts';
-export { isAccessExpected, localTime } from './schedule.ts';
 export {
   createEngineState,
   persistEngineState,

@@ -3,11 +3,10 @@
  * held open longer than heldOpenS → supervisory (cleared by `closed`); ≥ 3 access denied within
  * 60 s → high; access granted outside the zone's schedule → supervisory; tamper → trouble.
  */
-import type { EventObservation, Schedule, Sensor } from '../../../../contract/index.ts';
+import { isAccessExpected, type EventObservation, type Schedule, type Sensor } from '../../../../contract/index.ts';
 import { SPECS } from './conditions.ts';
 import { conditionHeld, conditionOff, conditionOn } from './lifecycle.ts';
 import { COMMON_EVENTS } from './rules.common.ts';
-import { isAccessExpected } from './schedule.ts';
 import { wakeAt, type Run, type SensorRuleState } from './engine.types.ts';
 import { ignoreReading, type KindRules } from './rules.types.ts';
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { Schedule } from '../../../../contract/index.ts';
+import type { Schedule } from './facility.ts';
 import { isAccessExpected, localTime } from './schedule.ts';
 
 const utc = (iso: string): number => Date.parse(iso);

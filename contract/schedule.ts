@@ -1,13 +1,15 @@
 /**
  * Is access expected at instant t? Schedules are written in the site's local time (weekday
  * windows, windows running past midnight, holidays) and evaluated with Intl's IANA time zone
- * data — no library.
+ * data — no library. One implementation for both sides: the server's alarm rules (access granted
+ * outside the schedule) and the simulator's normal door traffic (which badges in only when this
+ * says yes, so it never raises after-hours alarms).
  *
  * A window belongs to the day it starts on: `fri 22:00–06:00` covers Friday 22:00 to Saturday
  * 06:00, and a holiday on that Friday cancels the whole night; a holiday on Saturday does not.
  * `from` equal to `to` means the whole 24 h from `from`.
  */
-import { WEEKDAYS, type Schedule } from '../../../../contract/index.ts';
+import { WEEKDAYS, type Schedule } from './facility.ts';
 
 type Weekday = (typeof WEEKDAYS)[number];
 
