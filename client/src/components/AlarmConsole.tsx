@@ -7,7 +7,8 @@ import { buildQueue, type AlarmQueue as Queue } from '../domain/alarm.queue.ts';
 import type { FacilityIndex } from '../domain/facility.index.ts';
 import { useI18n } from '../i18n/I18nContext.ts';
 import { useLive } from '../live/useLive.ts';
-import { AlarmRow, type AckStatus } from './AlarmRow.tsx';
+import type { AckStatus } from './AckControls.tsx';
+import { AlarmRow } from './AlarmRow.tsx';
 import { IncidentRow } from './IncidentRow.tsx';
 
 interface AlarmConsoleProps {

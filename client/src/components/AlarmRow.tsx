@@ -4,12 +4,11 @@ import { isUnacked } from '../domain/alarm.queue.ts';
 import type { FacilityIndex } from '../domain/facility.index.ts';
 import { conditionLabel } from '../i18n/alarm.labels.ts';
 import { useI18n } from '../i18n/I18nContext.ts';
+import { AckButton, AckFailure, type AckStatus } from './AckControls.tsx';
 import { Elapsed } from './Elapsed.tsx';
 import { LocateIcon } from './LocateIcon.tsx';
 import { PriorityBadge } from './PriorityBadge.tsx';
 import { handleQueueRowKey } from './queue.keys.ts';
-
-export type AckStatus = { kind: 'pending' } | { kind: 'failed'; message: string };
 
 interface AlarmRowProps {
   alarm: Alarm;
@@ -85,17 +84,9 @@ export const AlarmRow = memo(function AlarmRow({ alarm, index, ack, canAck, sele
             <LocateIcon />
           </button>
         ) : null}
-        {ackable ? (
-          <button type="button" className="btn btn--ack" disabled={ack?.kind === 'pending'} onClick={() => onAcknowledge(alarm.id)}>
-            {ack?.kind === 'pending' ? t('queue.acking') : t('queue.ack')}
-          </button>
-        ) : null}
+        {ackable ? <AckButton ack={ack} label={t('queue.ack')} onClick={() => onAcknowledge(alarm.id)} /> : null}
       </div>
-      {ack?.kind === 'failed' ? (
-        <div className="alarm__error" role="alert">
-          {t('queue.ackFailed', { msg: ack.message })}
-        </div>
-      ) : null}
+      <AckFailure ack={ack} />
     </li>
   );
 });

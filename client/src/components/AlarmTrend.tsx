@@ -1,13 +1,12 @@
 /** The alarm's sensor values around the alarm, small, with the alarm's period shaded. */
-import { lazy, Suspense, useMemo } from 'react';
+import { useMemo } from 'react';
 import type { Alarm } from '../../../contract/alarm.ts';
 import type { Sensor } from '../../../contract/facility.ts';
 import { alarmPeriods } from '../domain/alarm.periods.ts';
 import type { TimeRange } from '../domain/time.range.ts';
 import { useReadings } from '../hooks/useReadings.ts';
 import { useI18n } from '../i18n/I18nContext.ts';
-
-const HistoryChart = lazy(() => import('./HistoryChart.tsx'));
+import { ReadingsChart } from './ReadingsChart.tsx';
 
 const MIN = 60_000;
 
@@ -38,22 +37,7 @@ export function AlarmTrend({ alarm, sensor }: { alarm: Alarm; sensor: Sensor }) 
         {t('detail.recent')} <span className="history__unit">({sensor.unit})</span>
       </h3>
       <div className="history__chart history__chart--small" data-testid="detail-chart">
-        {readings.kind === 'loading' ? <p className="history__message">{t('chart.loading')}</p> : null}
-        {readings.kind === 'error' ? <p className="history__message history__message--error">{t('chart.error', { msg: readings.message })}</p> : null}
-        {readings.kind === 'ready' && readings.points.length === 0 ? <p className="history__message">{t('chart.empty')}</p> : null}
-        {readings.kind === 'ready' && readings.points.length > 0 ? (
-          <Suspense fallback={<p className="history__message">{t('chart.loading')}</p>}>
-            <HistoryChart
-              points={readings.points}
-              from={readings.from}
-              to={readings.to}
-              unit={sensor.unit}
-              thresholds={sensor.thresholds}
-              aggregated={readings.resolution !== 'raw'}
-              alarmPeriods={periods}
-            />
-          </Suspense>
-        ) : null}
+        <ReadingsChart readings={readings} unit={sensor.unit} thresholds={sensor.thresholds} alarmPeriods={periods} />
       </div>
     </section>
   );

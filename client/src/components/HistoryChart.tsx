@@ -8,6 +8,7 @@ import type { Thresholds } from '../../../contract/facility.ts';
 import type { AlarmPeriod } from '../domain/alarm.periods.ts';
 import type { ChartPoint } from '../hooks/useReadings.ts';
 import { useI18n } from '../i18n/I18nContext.ts';
+import { timeAxisProps, tooltipFrameProps } from './chart.axes.ts';
 
 export interface HistoryChartProps {
   points: ChartPoint[];
@@ -46,17 +47,7 @@ export default function HistoryChart({ points, from, to, unit, thresholds, aggre
           label={{ value: p.drill ? `${t('queue.drill')} ${t('chart.alarm')}` : t('chart.alarm'), position: 'insideTop', fill: 'var(--text)', fontSize: '0.8em' }}
         />
       ))}
-      <XAxis
-        dataKey="t"
-        type="number"
-        scale="time"
-        domain={[from, to]}
-        allowDataOverflow
-        tickFormatter={(v: number) => fmt.tick(v, span)}
-        stroke="var(--text-muted)"
-        tick={{ fill: 'var(--text-muted)' }}
-        minTickGap={40}
-      />
+      <XAxis {...timeAxisProps(from, to, fmt)} />
       <YAxis
         domain={[(min: number) => Math.min(0, Math.floor(min)), 'auto']}
         stroke="var(--text-muted)"
@@ -65,9 +56,8 @@ export default function HistoryChart({ points, from, to, unit, thresholds, aggre
         width={48}
       />
       <Tooltip
-        contentStyle={{ background: 'var(--surface-2)', border: '1px solid var(--border)', color: 'var(--text)' }}
+        {...tooltipFrameProps(fmt)}
         labelStyle={{ color: 'var(--text)' }}
-        labelFormatter={(v) => (typeof v === 'number' ? fmt.dateTime(v) : String(v))}
         formatter={(value, name) => [Array.isArray(value) ? value.map((x) => format(Number(x))).join(' – ') : format(Number(value)), name]}
       />
       {aggregated ? (

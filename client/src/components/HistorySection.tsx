@@ -1,4 +1,4 @@
-import { lazy, Suspense, useMemo, useState } from 'react';
+import { useMemo, useState } from 'react';
 import type { Sensor } from '../../../contract/facility.ts';
 import { isLiveRange, type TimeRange } from '../domain/time.range.ts';
 import { alarmPeriods } from '../domain/alarm.periods.ts';
@@ -6,8 +6,7 @@ import { useReadings } from '../hooks/useReadings.ts';
 import { useSensorAlarms } from '../hooks/useSensorAlarms.ts';
 import { useI18n } from '../i18n/I18nContext.ts';
 import { RangePicker } from './RangePicker.tsx';
-
-const HistoryChart = lazy(() => import('./HistoryChart.tsx'));
+import { ReadingsChart } from './ReadingsChart.tsx';
 
 export function HistorySection({ sensor }: { sensor: Sensor }) {
   const { t } = useI18n();
@@ -32,22 +31,7 @@ export function HistorySection({ sensor }: { sensor: Sensor }) {
         <>
           <RangePicker range={range} onChange={setRange} />
           <div className="history__chart" data-testid="history-chart">
-            {readings.kind === 'loading' ? <p className="history__message">{t('chart.loading')}</p> : null}
-            {readings.kind === 'error' ? <p className="history__message history__message--error">{t('chart.error', { msg: readings.message })}</p> : null}
-            {readings.kind === 'ready' && readings.points.length === 0 ? <p className="history__message">{t('chart.empty')}</p> : null}
-            {readings.kind === 'ready' && readings.points.length > 0 ? (
-              <Suspense fallback={<p className="history__message">{t('chart.loading')}</p>}>
-                <HistoryChart
-                  points={readings.points}
-                  from={readings.from}
-                  to={readings.to}
-                  unit={sensor.unit ?? ''}
-                  thresholds={sensor.thresholds}
-                  aggregated={readings.resolution !== 'raw'}
-                  alarmPeriods={periods}
-                />
-              </Suspense>
-            ) : null}
+            <ReadingsChart readings={readings} unit={sensor.unit ?? ''} thresholds={sensor.thresholds} alarmPeriods={periods} />
           </div>
         </>
       ) : (

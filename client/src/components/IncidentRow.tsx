@@ -3,7 +3,8 @@ import { useState, type KeyboardEvent } from 'react';
 import type { Alarm, Incident } from '../../../contract/alarm.ts';
 import type { FacilityIndex } from '../domain/facility.index.ts';
 import { useI18n } from '../i18n/I18nContext.ts';
-import { alarmLocation, AlarmRow, type AckStatus } from './AlarmRow.tsx';
+import { AckButton, AckFailure, type AckStatus } from './AckControls.tsx';
+import { alarmLocation, AlarmRow } from './AlarmRow.tsx';
 import { Elapsed } from './Elapsed.tsx';
 import { PriorityBadge } from './PriorityBadge.tsx';
 import { handleQueueRowKey } from './queue.keys.ts';
@@ -58,17 +59,9 @@ export function IncidentRow(props: IncidentRowProps) {
           </button>
         </div>
         <div className="alarm__actions">
-          {unacked ? (
-            <button type="button" className="btn btn--ack" disabled={ack?.kind === 'pending'} onClick={() => onAcknowledgeIncident(incident.id)}>
-              {ack?.kind === 'pending' ? t('queue.acking') : t('queue.ackAll')}
-            </button>
-          ) : null}
+          {unacked ? <AckButton ack={ack} label={t('queue.ackAll')} onClick={() => onAcknowledgeIncident(incident.id)} /> : null}
         </div>
-        {ack?.kind === 'failed' ? (
-          <div className="alarm__error" role="alert">
-            {t('queue.ackFailed', { msg: ack.message })}
-          </div>
-        ) : null}
+        <AckFailure ack={ack} />
       </div>
       {open ? (
         <ol className="console__list incident__members">

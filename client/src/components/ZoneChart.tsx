@@ -3,6 +3,7 @@ import { CartesianGrid, Legend, Line, LineChart, Tooltip, XAxis, YAxis } from 'r
 import type { Sensor } from '../../../contract/facility.ts';
 import type { ZoneChartData } from '../domain/zone.series.ts';
 import { useI18n } from '../i18n/I18nContext.ts';
+import { timeAxisProps, tooltipFrameProps } from './chart.axes.ts';
 
 /** Distinct hues that stay apart on both themes; the legend names each line in text. */
 const LINE_COLORS = ['var(--chart-line)', '#e8a33d', '#c678dd', '#3fc1a5', '#ef6f6c', '#9aa5b8', '#f2d15c', '#6c8cff'];
@@ -16,22 +17,11 @@ interface ZoneChartProps {
 
 export default function ZoneChart({ data, sensors, from, to }: ZoneChartProps) {
   const { fmt } = useI18n();
-  const span = to - from;
   const ids = data.axes.flatMap((a) => a.sensorIds);
   return (
     <LineChart className="chart" data={data.rows} responsive style={{ width: '100%', height: '100%' }} margin={{ top: 12, right: 8, bottom: 4, left: 0 }}>
       <CartesianGrid stroke="var(--chart-grid)" strokeDasharray="3 4" />
-      <XAxis
-        dataKey="t"
-        type="number"
-        scale="time"
-        domain={[from, to]}
-        allowDataOverflow
-        tickFormatter={(v: number) => fmt.tick(v, span)}
-        stroke="var(--text-muted)"
-        tick={{ fill: 'var(--text-muted)' }}
-        minTickGap={40}
-      />
+      <XAxis {...timeAxisProps(from, to, fmt)} />
       {data.axes.map((axis, i) => (
         <YAxis
           key={axis.axisId}
@@ -45,8 +35,7 @@ export default function ZoneChart({ data, sensors, from, to }: ZoneChartProps) {
         />
       ))}
       <Tooltip
-        contentStyle={{ background: 'var(--surface-2)', border: '1px solid var(--border)', color: 'var(--text)' }}
-        labelFormatter={(v) => (typeof v === 'number' ? fmt.dateTime(v) : String(v))}
+        {...tooltipFrameProps(fmt)}
         formatter={(value, _name, item) => {
           const sensor = sensors.get(String(item.dataKey));
           return [`${Number(value)} ${sensor?.unit ?? ''}`, sensor?.name ?? String(item.dataKey)];
