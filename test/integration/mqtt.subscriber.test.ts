@@ -165,7 +165,7 @@ describe('connection handling', () => {
     got[0]!.done();
   });
 
-  it('reports a refused connection and a refused subscription, once each', async () => {
+  it('reports a refused connection and a refused subscription, once each; takes credentials from the URL too', async () => {
     const picky = await startEmbeddedBroker('127.0.0.1', 0, pino({ level: 'silent' }), {
       authenticate: (username) => Promise.resolve(username === 'vigil' ? 'vigil' : null),
       mayPublish: () => true,
@@ -184,6 +184,11 @@ describe('connection handling', () => {
       await unsubscribed.sub.start();
       await eventually(() => unsubscribed.lines.some((l) => l.includes('refused the ingest subscription')), 5_000, 'the refused subscription logged');
       expect(unsubscribed.lines.find((l) => l.includes('refused the ingest subscription'))).toContain('vigil/+/+/+');
+
+      // Credentials may also come in the URL, as other MQTT clients accept them.
+      const inUrl = subscriber(`mqtt://vigil:x@127.0.0.1:${picky.port}`, 'ingest-url-credentials');
+      await inUrl.sub.start();
+      expect(inUrl.sub.connected).toBe(true);
     } finally {
       await Promise.all(subscribers.splice(0).map((s) => s.stop()));
       await picky.close();

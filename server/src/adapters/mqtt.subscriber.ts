@@ -77,6 +77,7 @@ export class MqttSubscriber {
   private firstConnect: (() => void) | null = null;
   private lastReceived = 0;
   private readonly endpoint: { host: string; port: number; secure: boolean };
+  private readonly credentials: { username?: string; password?: string };
 
   constructor(private readonly options: MqttSubscriberOptions) {
     const url = new URL(options.url);
@@ -84,6 +85,8 @@ export class MqttSubscriber {
     const port = Number(url.port) || defaultPort;
     if (!defaultPort || !port) throw new Error(`MQTT URL scheme ${url.protocol} is not supported by the ingest client (use mqtt:// or mqtts://)`);
     this.endpoint = { host: url.hostname.replace(/^\[|\]$/g, ''), port, secure: url.protocol === 'mqtts:' || url.protocol === 'ssl:' };
+    // Credentials in the URL (mqtt://user:password@host) count when none are given separately.
+    this.credentials = options.username ? { username: options.username, password: options.password ?? '' } : url.username ? { username: decodeURIComponent(url.username), password: decodeURIComponent(url.password) } : {};
   }
 
   private get keepaliveS(): number {
@@ -117,7 +120,7 @@ export class MqttSubscriber {
     this.acks = [];
     const timeout = setTimeout(() => socket.destroy(new Error(`no CONNACK within ${CONNECT_TIMEOUT_MS} ms`)), CONNECT_TIMEOUT_MS);
     socket.once(secure ? 'secureConnect' : 'connect', () => {
-      socket.write(encodeConnect({ clientId: o.clientId, clean: false, keepaliveS: this.keepaliveS, ...(o.username ? { username: o.username, password: o.password ?? '' } : {}) }));
+      socket.write(encodeConnect({ clientId: o.clientId, clean: false, keepaliveS: this.keepaliveS, ...this.credentials }));
     });
     socket.on('data', (chunk: Buffer) => {
       if (generation !== this.generation) return;
