@@ -2,91 +2,50 @@
 // Chromium, served by the real server, with real Mosquitto and InfluxDB. Steps run in order and
 // share one story: a gas leak in the canteen kitchen, from raise to reset.
 import { execFile } from 'node:child_process';
-import path from 'node:path';
 import { promisify } from 'node:util';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DEMO_ACCOUNTS } from '../../contract/auth.ts';
-import { startInflux, startMosquitto, stopAllServices, type InfluxHandle, type MosquittoHandle } from '../support/services.ts';
-import { eventually, startVigil, type VigilHandle } from '../support/vigil.ts';
-import { CLIENT_DIST, ensureDashboardBuilt, launchChromium, shoot } from '../support/e2e.ts';
+import type { MosquittoHandle } from '../support/services.ts';
+import { eventually, type VigilHandle } from '../support/vigil.ts';
+import { shoot } from '../support/e2e.ts';
+import { demoAccount, startDashboardStack, type DashboardStack } from '../support/e2e.stack.ts';
 
 const run = promisify(execFile);
-const FACILITY = path.resolve('config/facility.yaml');
 const SITE = 'hq';
 const SENSOR = 'CAN-GAS-01';
 const SENSOR_NAME = 'Kitchen gas, wok range';
 
+let stack: DashboardStack;
 let broker: MosquittoHandle;
-let influx: InfluxHandle;
 let vigil: VigilHandle;
-let browser: Browser;
 let officer: Page;
 let second: Page;
-const contexts: BrowserContext[] = [];
-
-function account(role: 'officer' | 'manager'): { username: string; password: string } {
-  const found = DEMO_ACCOUNTS.find((a) => a.role === role);
-  if (!found) throw new Error(`no demo ${role} in contract/auth.ts`);
-  return found;
-}
 
 async function publish(value: number, ts = Date.now()): Promise<void> {
   const payload = JSON.stringify({ ts, value, unit: '%LEL' });
   await run('mosquitto_pub', ['-h', '127.0.0.1', '-p', String(broker.port), '-q', '1', '-t', `vigil/${SITE}/${SENSOR}/reading`, '-m', payload]);
 }
 
-async function openPage(): Promise<Page> {
-  const context = await browser.newContext({ baseURL: vigil.url, viewport: { width: 1600, height: 1000 }, locale: 'en-GB' });
-  contexts.push(context);
-  const page = await context.newPage();
-  page.on('pageerror', (err) => console.error('[browser]', err.message));
-  return page;
-}
-
-async function signIn(page: Page, role: 'officer' | 'manager'): Promise<void> {
-  const { username, password } = account(role);
-  await page.goto('/');
-  await page.getByLabel('User name').fill(username);
-  await page.getByLabel('Password').fill(password);
-  await page.getByRole('button', { name: 'Sign in' }).click();
-  await page.getByTestId('header-user').waitFor({ timeout: 10_000 });
-  await page.locator('[data-connection="connected"]').waitFor({ timeout: 10_000 });
-}
-
 const alarmRow = (page: Page) => page.locator(`.console [data-alarm-id]`, { hasText: SENSOR_NAME }).first();
 const marker = (page: Page) => page.locator(`[data-sensor-id="${SENSOR}"]`);
 
 beforeAll(async () => {
-  ensureDashboardBuilt();
-  [broker, influx] = await Promise.all([startMosquitto(), startInflux()]);
-  vigil = await startVigil({
-    mqttUrl: broker.url,
-    influxUrl: influx.url,
-    influxDb: 'vigil_e2e',
-    env: { FACILITY_FILE: FACILITY, VIGIL_DEMO: '1', CLIENT_DIST, FLUSH_INTERVAL_MS: '100' },
-  });
-  await eventually(async () => (await vigil.api('/api/health')).status === 200, 30_000, 'Vigil healthy');
-  browser = await launchChromium();
-  officer = await openPage();
-  second = await openPage();
+  stack = await startDashboardStack({ influxDb: 'vigil_e2e' });
+  ({ broker, vigil } = stack);
+  officer = await stack.openPage();
+  second = await stack.openPage();
 });
 
-afterAll(async () => {
-  for (const c of contexts) await c.close().catch(() => {});
-  await browser?.close();
-  await vigil?.stop();
-  await stopAllServices();
-});
+afterAll(() => stack?.close());
 
 describe('duty officer console (issue 5)', () => {
   it('asks for a login, then shows the console with the officer and the live connection', async () => {
     await officer.goto('/');
     await officer.getByRole('button', { name: 'Sign in' }).waitFor();
     await shoot(officer, 'login');
-    await signIn(officer, 'officer');
+    await stack.signIn(officer, 'officer');
     await expect(officer.getByTestId('header-user').textContent()).resolves.toContain('Duty officer');
-    await signIn(second, 'manager');
+    await stack.signIn(second, 'manager');
   });
 
   it('shows a critical gas reading published with mosquitto_pub in the queue within 2 s', async () => {
@@ -130,7 +89,7 @@ describe('duty officer console (issue 5)', () => {
   it('charts the published points in the sensor panel', async () => {
     const now = Date.now();
     for (const [i, v] of [22, 24, 23].entries()) await publish(v, now - 3_000 + i * 1_000);
-    const { username, password } = account('officer');
+    const { username, password } = demoAccount('officer');
     const cookie = await vigil.login(username, password); // readings need a session (issue 4)
     await eventually(async () => {
       const res = await vigil.api<{ points: unknown[] }>(`/api/sensors/${SENSOR}/readings?from=${now - 600_000}&to=${Date.now() + 1_000}`, { headers: { cookie } });

@@ -3,83 +3,33 @@
 // Mosquitto), the duty officer sees the alarm labelled DRILL and acknowledges it in a second
 // browser, the manager ends the drill and opens its printable report, which names the officer.
 // Then the manager takes a sensor out of service with a reason from its panel (issue 5 plan states).
-import path from 'node:path';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DEMO_ACCOUNTS } from '../../contract/auth.ts';
-import { startInflux, startMosquitto, stopAllServices, type InfluxHandle, type MosquittoHandle } from '../support/services.ts';
-import { eventually, startVigil, type VigilHandle } from '../support/vigil.ts';
-import { CLIENT_DIST, ensureDashboardBuilt, launchChromium, shoot } from '../support/e2e.ts';
+import { shoot } from '../support/e2e.ts';
+import { demoAccount, startDashboardStack, type DashboardStack } from '../support/e2e.stack.ts';
 
-const FACILITY = path.resolve('config/facility.yaml');
 const SCENARIO = 'canteen-gas-leak';
 const GAS_SENSOR = 'CAN-GAS-01';
 const GAS_SENSOR_NAME = 'Kitchen gas, wok range';
 const OOS_SENSOR = 'CAN-GAS-03';
 
-let broker: MosquittoHandle;
-let influx: InfluxHandle;
-let vigil: VigilHandle;
-let browser: Browser;
+let stack: DashboardStack;
 let manager: Page;
 let officer: Page;
 let drillId = '';
-const contexts: BrowserContext[] = [];
-const pageErrors: string[] = [];
-
-function account(role: 'officer' | 'manager'): { username: string; password: string } {
-  const found = DEMO_ACCOUNTS.find((a) => a.role === role);
-  if (!found) throw new Error(`no demo ${role} in contract/auth.ts`);
-  return found;
-}
-
-async function openPage(): Promise<Page> {
-  const context = await browser.newContext({ baseURL: vigil.url, viewport: { width: 1600, height: 1000 }, locale: 'en-GB' });
-  contexts.push(context);
-  const page = await context.newPage();
-  page.on('pageerror', (err) => {
-    pageErrors.push(err.message);
-    console.error('[browser]', err.message);
-  });
-  return page;
-}
-
-async function signIn(page: Page, role: 'officer' | 'manager'): Promise<void> {
-  const { username, password } = account(role);
-  await page.goto('/');
-  await page.getByLabel('User name').fill(username);
-  await page.getByLabel('Password').fill(password);
-  await page.getByRole('button', { name: 'Sign in' }).click();
-  await page.getByTestId('header-user').waitFor({ timeout: 10_000 });
-  await page.locator('[data-connection="connected"]').waitFor({ timeout: 10_000 });
-}
 
 /** The drill's gas alarm (not the rate-of-rise one) of the wok-range detector in the console queue. */
 const drillGasRow = (page: Page) => page.locator('.console [data-alarm-id][data-drill="true"]', { hasText: GAS_SENSOR_NAME }).filter({ hasText: 'Gas leak' }).first();
 
 beforeAll(async () => {
-  ensureDashboardBuilt();
-  [broker, influx] = await Promise.all([startMosquitto(), startInflux()]);
-  vigil = await startVigil({
-    mqttUrl: broker.url,
-    influxUrl: influx.url,
-    influxDb: 'vigil_e2e_drills',
-    env: { FACILITY_FILE: FACILITY, VIGIL_DEMO: '1', CLIENT_DIST, FLUSH_INTERVAL_MS: '100' },
-  });
-  await eventually(async () => (await vigil.api('/api/health')).status === 200, 30_000, 'Vigil healthy');
-  browser = await launchChromium();
-  manager = await openPage();
-  officer = await openPage();
-  await signIn(manager, 'manager');
-  await signIn(officer, 'officer');
+  stack = await startDashboardStack({ influxDb: 'vigil_e2e_drills' });
+  manager = await stack.openPage();
+  officer = await stack.openPage();
+  await stack.signIn(manager, 'manager');
+  await stack.signIn(officer, 'officer');
 });
 
-afterAll(async () => {
-  for (const c of contexts) await c.close().catch(() => {});
-  await browser?.close();
-  await vigil?.stop();
-  await stopAllServices();
-});
+afterAll(() => stack?.close());
 
 describe('emergency drill from the dashboard (issue 6)', () => {
   it('lets the manager start the canteen gas leak at ×10 after a clear DRILL confirmation', async () => {
@@ -143,7 +93,7 @@ describe('emergency drill from the dashboard (issue 6)', () => {
     await expect(gas.getAttribute('data-outcome')).resolves.toBe('raised');
     const text = (await gas.textContent()) ?? '';
     expect(text).toContain(GAS_SENSOR_NAME);
-    expect(text).toContain(`by ${account('officer').username}`);
+    expect(text).toContain(`by ${demoAccount('officer').username}`);
     expect(text).toMatch(/Raised \d\d:\d\d:\d\d/);
     // NFPA 72 10.11.1 display target and the 60 s critical acknowledgement target, both printed.
     expect(await report.locator('[data-testid="report-expected"] thead').textContent()).toContain('Display (target ≤ 10 s)');
@@ -151,7 +101,7 @@ describe('emergency drill from the dashboard (issue 6)', () => {
     await expect(report.getByTestId('report-score').textContent()).resolves.toMatch(/\d+ %/);
     const header = (await report.locator('.report__head').textContent()) ?? '';
     expect(header).toContain('Riverside Administrative Services Centre');
-    expect(header).toContain(account('manager').username);
+    expect(header).toContain(demoAccount('manager').username);
     expect(header).toContain('Asia/Shanghai');
     // The report scrolls inside the page: a tall window gets all of it into the screenshot.
     await manager.setViewportSize({ width: 1600, height: 1800 });
@@ -168,7 +118,7 @@ describe('emergency drill from the dashboard (issue 6)', () => {
 
     await manager.getByRole('group', { name: 'Language' }).getByRole('button', { name: '中文' }).click();
     await report.getByText('演练报告').first().waitFor();
-    await expect(gas.textContent()).resolves.toContain(`确认人 ${account('officer').username}`);
+    await expect(gas.textContent()).resolves.toContain(`确认人 ${demoAccount('officer').username}`);
     await shoot(manager, 'drill-report-zh');
     await manager.getByRole('group', { name: '语言' }).getByRole('button', { name: 'EN' }).click();
     await manager.setViewportSize({ width: 1600, height: 1000 });
@@ -188,7 +138,7 @@ describe('out of service from the sensor panel (manager)', () => {
     await panel.getByTestId('oos-form').getByRole('button', { name: 'Take out of service' }).click();
     const oos = panel.locator('[data-testid="oos"][data-out-of-service="true"]');
     await oos.waitFor({ timeout: 5_000 });
-    await expect(oos.textContent()).resolves.toMatch(new RegExp(`Out of service since .* by ${account('manager').username}[\\s\\S]*Annual calibration`));
+    await expect(oos.textContent()).resolves.toMatch(new RegExp(`Out of service since .* by ${demoAccount('manager').username}[\\s\\S]*Annual calibration`));
     await manager.locator(`[data-sensor-id="${OOS_SENSOR}"][data-state="out_of_service"]`).waitFor({ timeout: 5_000 });
     await officer.getByRole('tab', { name: /canteen/i }).first().click();
     await officer.locator(`[data-sensor-id="${OOS_SENSOR}"][data-state="out_of_service"]`).waitFor({ timeout: 5_000 });
@@ -206,6 +156,6 @@ describe('out of service from the sensor panel (manager)', () => {
 
 describe('the dashboard itself', () => {
   it('ran the whole story without a script error in either browser', () => {
-    expect(pageErrors).toEqual([]);
+    expect(stack.pageErrors).toEqual([]);
   });
 });

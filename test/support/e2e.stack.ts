@@ -1,0 +1,99 @@
+/**
+ * The whole stack a dashboard story runs against: Mosquitto, InfluxDB and Vigil serving the built
+ * dashboard with the demo accounts, and Chromium with one browser context per person.
+ *
+ * @example
+ *   stack = await startDashboardStack({ influxDb: 'vigil_e2e' });
+ *   const officer = await stack.openPage();
+ *   await stack.signIn(officer, 'officer');
+ *   ...
+ *   await stack.close();
+ */
+import path from 'node:path';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { DEMO_ACCOUNTS } from '../../contract/auth.ts';
+import { CLIENT_DIST, ensureDashboardBuilt, launchChromium } from './e2e.ts';
+import { startInflux, startMosquitto, stopAllServices, type InfluxHandle, type MosquittoHandle } from './services.ts';
+import { eventually, startVigil, type VigilHandle } from './vigil.ts';
+
+export type DemoRole = 'officer' | 'manager';
+
+export interface DashboardStack {
+  broker: MosquittoHandle;
+  influx: InfluxHandle;
+  vigil: VigilHandle;
+  browser: Browser;
+  /** Script errors raised in any page so far (also printed as they happen). */
+  pageErrors: string[];
+  /** A page in a browser context of its own: a person at their own screen. */
+  openPage(): Promise<Page>;
+  /** Signs in through the login screen as the demo account of `role`, and waits for the live connection. */
+  signIn(page: Page, role: DemoRole): Promise<void>;
+  close(): Promise<void>;
+}
+
+/** The demo account of a role (contract/auth.ts). */
+export function demoAccount(role: DemoRole): { username: string; password: string } {
+  const found = DEMO_ACCOUNTS.find((a) => a.role === role);
+  if (!found) throw new Error(`no demo ${role} in contract/auth.ts`);
+  return found;
+}
+
+export async function startDashboardStack(opts: { influxDb: string; facilityFile?: string }): Promise<DashboardStack> {
+  ensureDashboardBuilt();
+  let vigil: VigilHandle | undefined;
+  try {
+    const [broker, influx] = await Promise.all([startMosquitto(), startInflux()]);
+    vigil = await startVigil({
+      mqttUrl: broker.url,
+      influxUrl: influx.url,
+      influxDb: opts.influxDb,
+      env: { FACILITY_FILE: opts.facilityFile ?? path.resolve('config/facility.yaml'), VIGIL_DEMO: '1', CLIENT_DIST, FLUSH_INTERVAL_MS: '100' },
+    });
+    const started = vigil;
+    await eventually(async () => (await started.api('/api/health')).status === 200, 30_000, 'Vigil healthy');
+    return withBrowser(broker, influx, started, await launchChromium());
+  } catch (err) {
+    // Leave nothing running when the stack could not be built.
+    await vigil?.stop().catch(() => {});
+    await stopAllServices();
+    throw err;
+  }
+}
+
+function withBrowser(broker: MosquittoHandle, influx: InfluxHandle, vigil: VigilHandle, browser: Browser): DashboardStack {
+  const contexts: BrowserContext[] = [];
+  const pageErrors: string[] = [];
+  return {
+    broker,
+    influx,
+    vigil,
+    browser,
+    pageErrors,
+    async openPage() {
+      const context = await browser.newContext({ baseURL: vigil.url, viewport: { width: 1600, height: 1000 }, locale: 'en-GB' });
+      contexts.push(context);
+      const page = await context.newPage();
+      page.on('pageerror', (err) => {
+        pageErrors.push(err.message);
+        process.stderr.write(`[browser] ${err.message}\n`);
+      });
+      return page;
+    },
+    async signIn(page, role) {
+      const { username, password } = demoAccount(role);
+      await page.goto('/');
+      await page.getByLabel('User name').fill(username);
+      await page.getByLabel('Password').fill(password);
+      await page.getByRole('button', { name: 'Sign in' }).click();
+      await page.getByTestId('header-user').waitFor({ timeout: 10_000 });
+      await page.locator('[data-connection="connected"]').waitFor({ timeout: 10_000 });
+    },
+    async close() {
+      for (const c of contexts) await c.close().catch(() => {});
+      await browser.close();
+      await vigil.stop();
+      await stopAllServices();
+    },
+  };
+}
