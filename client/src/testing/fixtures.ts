@@ -2,50 +2,9 @@
 import type { Alarm, AlarmChangeEvent, AlarmEvent, AlarmSnapshot, Incident, SensorLiveState } from '../../../contract/alarm.ts';
 import { DRILL_TARGETS, type Drill, type DrillReport, type DrillReportItem } from '../../../contract/drill.ts';
 import type { Facility } from '../../../contract/facility.ts';
+import { FIXTURE_T0 as T0, makeAlarm } from '../../../contract/fixtures.ts';
 
-const T0 = Date.UTC(2026, 10, 27, 2, 0, 0);
-
-export function makeAlarm(overrides: Partial<Alarm> & { id: string }): Alarm {
-  return {
-    siteId: 'hq',
-    floorId: 'canteen-1f',
-    zoneId: 'kitchen',
-    sensorId: 'KIT-GAS-01',
-    sensorName: 'Kitchen gas detector',
-    sensorKind: 'gas',
-    condition: 'gas',
-    class: 'alarm',
-    priority: 'critical',
-    state: 'active_unacked',
-    conditionActive: true,
-    latching: true,
-    raisedAt: T0,
-    activatedAt: T0,
-    clearedAt: null,
-    closedAt: null,
-    ackedAt: null,
-    ackedBy: null,
-    resetAt: null,
-    resetBy: null,
-    assignedTo: null,
-    escalationLevel: 0,
-    escalationDueAt: null,
-    chattering: false,
-    shelved: null,
-    outOfService: false,
-    incidentId: null,
-    drill: null,
-    sopKey: 'gas_leak',
-    sop: ['Evacuate'],
-    lastValue: 23,
-    peakValue: 23,
-    unit: '%LEL',
-    message: 'Gas 23 %LEL ≥ high 20',
-    resolution: null,
-    updatedAt: T0,
-    ...overrides,
-  };
-}
+export { makeAlarm };
 
 export function makeIncident(overrides: Partial<Incident> & { id: string }): Incident {
   return {

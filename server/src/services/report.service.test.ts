@@ -1,51 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import type { Alarm } from '../../../contract/index.ts';
+import { makeAlarm } from '../../../contract/fixtures.ts';
 import type { AlarmFilter } from './alarm.ports.ts';
 import { ReportService } from './report.service.ts';
 
 const T0 = Date.parse('2026-11-27T00:00:00Z');
-function alarm(p: Partial<Alarm>): Alarm {
-  return {
-    id: p.id ?? 'a',
-    siteId: 'hq',
-    floorId: 'f1',
-    zoneId: 'kitchen',
-    sensorId: 'KIT-GAS-01',
-    sensorName: 'Kitchen gas',
-    sensorKind: 'gas',
-    condition: 'gas',
-    class: 'alarm',
-    priority: 'critical',
-    state: 'cleared',
-    conditionActive: false,
-    latching: true,
-    raisedAt: T0,
-    activatedAt: T0,
-    clearedAt: null,
-    closedAt: null,
-    ackedAt: null,
-    ackedBy: null,
-    resetAt: null,
-    resetBy: null,
-    assignedTo: null,
-    escalationLevel: 0,
-    escalationDueAt: null,
-    chattering: false,
-    shelved: null,
-    outOfService: false,
-    incidentId: null,
-    drill: null,
-    sopKey: 'gas_high',
-    sop: [],
-    lastValue: null,
-    peakValue: null,
-    unit: '%LEL',
-    message: '',
-    resolution: null,
-    updatedAt: T0,
-    ...p,
-  };
-}
+/** A closed-out critical gas alarm of the kitchen, raised at T0, unless overridden. */
+const alarm = (p: Partial<Alarm>): Alarm => makeAlarm({ id: 'a', state: 'cleared', conditionActive: false, raisedAt: T0, activatedAt: T0, updatedAt: T0, ...p });
 
 /** A fake source that applies the drill filter the way the SQLite store does. */
 function source(alarms: Alarm[]) {
