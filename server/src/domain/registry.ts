@@ -5,7 +5,6 @@ export class Registry {
   readonly facility: Facility;
   private readonly sensors = new Map<string, Sensor>();
   private readonly sites = new Map<string, Site>();
-  private readonly adapterTopics = new Map<string, Sensor>();
   private readonly byAdapter = new Map<AdapterName, Sensor[]>();
 
   constructor(facility: Facility) {
@@ -13,7 +12,6 @@ export class Registry {
     for (const site of facility.sites) this.sites.set(site.id, site);
     for (const sensor of facility.sensors) {
       this.sensors.set(sensor.id, sensor);
-      if (sensor.source.adapter === 'zigbee2mqtt') this.adapterTopics.set(sensor.source.topic, sensor);
       const bound = this.byAdapter.get(sensor.source.adapter);
       if (bound) bound.push(sensor);
       else this.byAdapter.set(sensor.source.adapter, [sensor]);
@@ -26,11 +24,6 @@ export class Registry {
 
   site(id: string): Site | undefined {
     return this.sites.get(id);
-  }
-
-  /** The sensor bound to a device adapter's own topic (e.g. `zigbee2mqtt/Kitchen gas`). */
-  sensorByAdapterTopic(topic: string): Sensor | undefined {
-    return this.adapterTopics.get(topic);
   }
 
   /** Sensors bound to one adapter (device adapters index their topics from these), in registry order. */
