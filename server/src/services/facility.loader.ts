@@ -7,9 +7,9 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { LineCounter, parseDocument } from 'yaml';
-import type { z } from 'zod';
 import { facilityFileSchema, type Facility } from '../../../contract/index.ts';
 import { yamlLineOf } from '../../../contract/yaml-location.ts';
+import { zodProblems } from '../../../contract/zod-problems.ts';
 import { formatPath, resolveFacility, type PathSegment, type PlanInfo, type RawProblem } from './facility.resolve.ts';
 
 export interface FacilityProblem {
@@ -69,7 +69,7 @@ export function loadFacility(file: string): LoadedFacility {
     new FacilityError(file, raw.map(toProblem).sort((a, b) => (a.line ?? Infinity) - (b.line ?? Infinity)));
 
   const parsed = facilityFileSchema.safeParse(doc.toJS({ maxAliasCount: 1000 }));
-  if (!parsed.success) throw invalid(parsed.error.issues.flatMap(fromZodIssue));
+  if (!parsed.success) throw invalid(zodProblems(parsed.error.issues));
   const data = parsed.data;
 
   const baseDir = path.dirname(path.resolve(file));
@@ -101,21 +101,6 @@ export function loadFacility(file: string): LoadedFacility {
   problems.push(...resolved.problems);
   if (problems.length > 0) throw invalid(problems);
   return { facility: resolved.facility, planFiles };
-}
-
-/** One problem per zod issue; an unknown key is reported at that key, not at its parent. */
-function fromZodIssue(issue: z.core.$ZodIssue): RawProblem[] {
-  const at = issue.path.filter((s): s is PathSegment => typeof s !== 'symbol');
-  switch (issue.code) {
-    case 'unrecognized_keys':
-      return issue.keys.map((key) => ({ path: [...at, key], message: `unknown key "${key}"` }));
-    case 'invalid_type': {
-      const missing = /received undefined$/.test(issue.message);
-      return [{ path: at, message: missing ? `required (expected ${issue.expected})` : issue.message }];
-    }
-    default:
-      return [{ path: at, message: issue.message }];
-  }
 }
 
 /** The plan's viewBox, or why it cannot be used. Plans are served to browsers: they must be inert. */

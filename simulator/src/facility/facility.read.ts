@@ -12,8 +12,9 @@ import {
   type SensorSettings,
   type Thresholds,
 } from '../../../contract/index.ts';
+import { zodProblems } from '../../../contract/zod-problems.ts';
 import { SimulatorError } from '../simulator.errors.ts';
-import { formatProblems, readYaml, zodProblems, type FileProblem, type PathSegment } from './yaml.file.ts';
+import { formatProblems, readYaml, type FileProblem, type PathSegment } from './yaml.file.ts';
 
 /** The server's default when no level sets `batteryLowPct` (issue 3 "Rules"). */
 const DEFAULT_BATTERY_LOW_PCT = 20;
@@ -45,7 +46,7 @@ export function readFacility(file: string): SimFacility {
   };
   if (Array.isArray(doc)) return fail(doc);
   const parsed = facilityFileSchema.safeParse(doc.data);
-  if (!parsed.success) return fail(formatProblems(doc, zodProblems(parsed.error)));
+  if (!parsed.success) return fail(formatProblems(doc, zodProblems(parsed.error.issues)));
   const problems: FileProblem[] = [];
   const facility = resolve(file, parsed.data, problems);
   if (problems.length > 0) fail(formatProblems(doc, problems));

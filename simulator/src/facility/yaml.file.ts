@@ -1,12 +1,12 @@
 /**
  * Reads a YAML file and validates it with a zod schema, reporting every problem as
  * `file:line: path: message` — the same approach as the server's facility loader (which the
- * simulator may not import; the line lookup is shared, in contract/yaml-location.ts), so a bad
- * scenario or registry is fixed in one pass.
+ * simulator may not import; the line lookup and the zod issue mapping are shared, in
+ * contract/yaml-location.ts and contract/zod-problems.ts), so a bad scenario or registry is fixed
+ * in one pass.
  */
 import { readFileSync } from 'node:fs';
 import { LineCounter, parseDocument } from 'yaml';
-import type { z } from 'zod';
 import { yamlLineOf } from '../../../contract/yaml-location.ts';
 
 export type PathSegment = string | number;
@@ -55,14 +55,4 @@ export function readYaml(file: string): LocatedYaml | string[] {
     data: doc.toJS({ maxAliasCount: 1000 }),
     lineOf: (path) => yamlLineOf(doc, lineCounter, path),
   };
-}
-
-/** Schema problems, one per zod issue; an unknown key is reported at that key. */
-export function zodProblems(error: z.ZodError): FileProblem[] {
-  return error.issues.flatMap((issue) => {
-    const at = issue.path.filter((s): s is PathSegment => typeof s !== 'symbol');
-    if (issue.code === 'unrecognized_keys') return issue.keys.map((key) => ({ path: [...at, key], message: `unknown key "${key}"` }));
-    if (issue.code === 'invalid_type' && /received undefined$/.test(issue.message)) return [{ path: at, message: `required (expected ${issue.expected})` }];
-    return [{ path: at, message: issue.message }];
-  });
 }

@@ -5,8 +5,9 @@
 import { readdirSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { zodProblems } from '../../../contract/zod-problems.ts';
 import type { SimFacility } from '../facility/facility.read.ts';
-import { formatProblems, readYaml, zodProblems } from '../facility/yaml.file.ts';
+import { formatProblems, readYaml } from '../facility/yaml.file.ts';
 import { SimulatorError } from '../simulator.errors.ts';
 import { checkScenario, scenarioDuration } from './scenario.check.ts';
 import { scenarioSchema, type Scenario } from './scenario.schema.ts';
@@ -49,7 +50,7 @@ export function parseScenarioFile(file: string): Scenario {
   const doc = readYaml(file);
   if (Array.isArray(doc)) throw invalid(file, doc);
   const parsed = scenarioSchema.safeParse(doc.data);
-  if (!parsed.success) throw invalid(file, formatProblems(doc, zodProblems(parsed.error)));
+  if (!parsed.success) throw invalid(file, formatProblems(doc, zodProblems(parsed.error.issues)));
   return parsed.data;
 }
 
@@ -58,7 +59,7 @@ export function loadScenarioFile(file: string, facility: SimFacility): LoadedSce
   const doc = readYaml(file);
   if (Array.isArray(doc)) throw invalid(file, doc);
   const parsed = scenarioSchema.safeParse(doc.data);
-  if (!parsed.success) throw invalid(file, formatProblems(doc, zodProblems(parsed.error)));
+  if (!parsed.success) throw invalid(file, formatProblems(doc, zodProblems(parsed.error.issues)));
   const problems = checkScenario(parsed.data, facility, path.basename(file).replace(/\.ya?ml$/, ''));
   if (problems.length > 0) throw invalid(file, formatProblems(doc, problems));
   return { file, scenario: parsed.data, durationS: scenarioDuration(parsed.data) };
