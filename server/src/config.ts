@@ -81,16 +81,21 @@ export class ConfigError extends Error {
 /** The demo API key, accepted only in demo mode so `npm start` works out of the box. */
 export const DEMO_INGEST_API_KEY = 'vigil-demo-ingest-key';
 
-export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
-  // An empty variable means "not set": compose files and shells often pass VAR= through.
+/**
+ * Validates `env` against a schema. An empty variable means "not set": compose files and shells
+ * often pass VAR= through. Throws ConfigError naming every bad variable and its value.
+ */
+function parseEnv<T>(schema: z.ZodType<T>, env: NodeJS.ProcessEnv): T {
   const present = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
-  const parsed = envSchema.safeParse(present);
+  const parsed = schema.safeParse(present);
   if (!parsed.success) {
     throw new ConfigError(parsed.error.issues.map((i) => `${i.path.join('.')}=${JSON.stringify(present[String(i.path[0])] ?? '')}: ${i.message}`));
   }
-  const c = parsed.data;
-  const problems: string[] = [];
-  if (problems.length) throw new ConfigError(problems);
+  return parsed.data;
+}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const c = parseEnv(envSchema, env);
   return Object.freeze({
     ...c,
     DATA_DIR: path.resolve(c.DATA_DIR),
@@ -104,10 +109,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
 
 /** What the command line (server/src/cli.ts) needs of the environment: the same variables and defaults as the server. */
 export function loadStorageConfig(env: NodeJS.ProcessEnv = process.env): { DATA_DIR: string; FACILITY_FILE: string; VIGIL_DEMO: boolean; MQTT_USERNAME?: string | undefined } {
-  const present = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
-  const parsed = envSchema.pick({ DATA_DIR: true, FACILITY_FILE: true, VIGIL_DEMO: true, MQTT_USERNAME: true }).safeParse(present);
-  if (!parsed.success) {
-    throw new ConfigError(parsed.error.issues.map((i) => `${i.path.join('.')}=${JSON.stringify(present[String(i.path[0])] ?? '')}: ${i.message}`));
-  }
-  return { ...parsed.data, DATA_DIR: path.resolve(parsed.data.DATA_DIR), FACILITY_FILE: path.resolve(parsed.data.FACILITY_FILE) };
+  const c = parseEnv(envSchema.pick({ DATA_DIR: true, FACILITY_FILE: true, VIGIL_DEMO: true, MQTT_USERNAME: true }), env);
+  return { ...c, DATA_DIR: path.resolve(c.DATA_DIR), FACILITY_FILE: path.resolve(c.FACILITY_FILE) };
 }
