@@ -13,6 +13,11 @@ export class ApiRequestError extends Error {
   }
 }
 
+/** What to show of a failure: an Error's message, else the thrown value as text. */
+export function messageOf(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
+}
+
 function isApiError(body: unknown): body is ApiError {
   if (typeof body !== 'object' || body === null || !('error' in body)) return false;
   const error = (body as { error: unknown }).error;
@@ -43,7 +48,7 @@ export async function request<T>(path: string, init?: RequestOptions): Promise<T
   try {
     res = await fetch(path, { credentials: 'same-origin', ...init, headers: { Accept: 'application/json', ...init?.headers } });
   } catch (err) {
-    throw new ApiRequestError(0, 'network', err instanceof Error ? err.message : String(err));
+    throw new ApiRequestError(0, 'network', messageOf(err));
   }
   const body: unknown = await res.json().catch((err: unknown) => {
     // Aborted while the body was read (a newer request replaced this one): that is no answer,

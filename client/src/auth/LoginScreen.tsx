@@ -1,6 +1,7 @@
 /** Sign-in: large and plain, readable on a wall display and usable with gloves on a tablet. */
 import { useEffect, useState, type FormEvent } from 'react';
 import type { AuthConfigResponse, SessionInfo } from '../../../contract/auth.ts';
+import { messageOf } from '../api/api.client.ts';
 import { fetchAuthConfig, login } from '../api/auth.api.ts';
 import type { Preferences } from '../hooks/usePreferences.ts';
 import { LOCALES } from '../i18n/dictionary.ts';
@@ -41,7 +42,7 @@ export function LoginScreen({ reason, prefs, onChangePrefs, onSignedIn }: LoginS
       (err: unknown) => {
         setPending(false);
         setPassword('');
-        setError(err instanceof Error ? err.message : String(err));
+        setError(messageOf(err));
       },
     );
   }

@@ -4,7 +4,7 @@
  */
 import { useCallback, useEffect, useState } from 'react';
 import type { SessionInfo } from '../../../contract/auth.ts';
-import { onUnauthorized } from '../api/api.client.ts';
+import { messageOf, onUnauthorized } from '../api/api.client.ts';
 import { fetchSession, logout } from '../api/auth.api.ts';
 
 export type SignedOutReason = 'none' | 'expired' | 'loggedOut';
@@ -33,7 +33,7 @@ export function useSessionGate(): SessionControls {
     fetchSession(controller.signal).then(
       (session) => setGate(session ? { kind: 'signedIn', session } : { kind: 'signedOut', reason: 'none' }),
       (err: unknown) => {
-        if (!controller.signal.aborted) setGate({ kind: 'unreachable', message: err instanceof Error ? err.message : String(err) });
+        if (!controller.signal.aborted) setGate({ kind: 'unreachable', message: messageOf(err) });
       },
     );
     return () => controller.abort();

@@ -1,7 +1,7 @@
 /** The duty officer's alarm queue (issue 5 "Duty officer: live console"). */
 import { useCallback, useMemo, useState } from 'react';
 import type { Alarm } from '../../../contract/alarm.ts';
-import { acknowledgeAlarm, acknowledgeIncident } from '../api/api.client.ts';
+import { acknowledgeAlarm, acknowledgeIncident, messageOf } from '../api/api.client.ts';
 import { useSession } from '../auth/SessionContext.ts';
 import { buildQueue, type AlarmQueue as Queue } from '../domain/alarm.queue.ts';
 import type { FacilityIndex } from '../domain/facility.index.ts';
@@ -70,7 +70,7 @@ function useAckRequests(send: (id: string) => Promise<unknown>): [AckMap, (id: s
       set(id, { kind: 'pending' });
       send(id).then(
         () => set(id, undefined),
-        (err: unknown) => set(id, { kind: 'failed', message: err instanceof Error ? err.message : String(err) }),
+        (err: unknown) => set(id, { kind: 'failed', message: messageOf(err) }),
       );
     },
     [send, set],

@@ -5,6 +5,7 @@
  */
 import { useState, type FormEvent } from 'react';
 import type { OutOfService } from '../../../contract/alarm.ts';
+import { messageOf } from '../api/api.client.ts';
 import { returnToService, takeOutOfService } from '../api/sensor.api.ts';
 import { useSession } from '../auth/SessionContext.ts';
 import { useNow } from '../hooks/useNow.ts';
@@ -36,7 +37,7 @@ export function OutOfServiceControl({ sensorId, outOfService }: OutOfServiceCont
       setEditing(false);
       setReason('');
     } catch (err) {
-      setStatus({ kind: 'failed', message: err instanceof Error ? err.message : String(err) });
+      setStatus({ kind: 'failed', message: messageOf(err) });
     }
   }
 

@@ -1,6 +1,7 @@
 /** A running drill, unmistakable, with the manager's "End drill" and the live report. */
 import { useState } from 'react';
 import type { Drill } from '../../../contract/drill.ts';
+import { messageOf } from '../api/api.client.ts';
 import { useSession } from '../auth/SessionContext.ts';
 import type { FacilityIndex } from '../domain/facility.index.ts';
 import { endDrill } from '../api/drill.api.ts';
@@ -32,7 +33,7 @@ export function RunningDrillBanner({ drill, index, onEnded, onOpenReport }: Runn
       setStatus({ kind: 'idle' });
       onEnded();
     } catch (err) {
-      setStatus({ kind: 'failed', message: err instanceof Error ? err.message : String(err) });
+      setStatus({ kind: 'failed', message: messageOf(err) });
     }
   }
 

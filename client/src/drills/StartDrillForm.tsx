@@ -5,6 +5,7 @@
 import { useEffect, useRef, useState, type FormEvent } from 'react';
 import type { Drill } from '../../../contract/drill.ts';
 import type { Site } from '../../../contract/facility.ts';
+import { messageOf } from '../api/api.client.ts';
 import { startDrill } from '../api/drill.api.ts';
 import { useI18n } from '../i18n/I18nContext.ts';
 import { scenarioTitle } from './drill.report.ts';
@@ -50,7 +51,7 @@ export function StartDrillForm({ scenarios, sites, defaultSiteId, onStarted }: S
       setStep({ kind: 'edit' });
       onStarted(drill);
     } catch (err) {
-      setStep({ kind: 'failed', message: err instanceof Error ? err.message : String(err) });
+      setStep({ kind: 'failed', message: messageOf(err) });
     }
   }
 

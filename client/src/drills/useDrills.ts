@@ -4,12 +4,11 @@
  */
 import { useCallback, useEffect, useState } from 'react';
 import type { Drill, DrillReport } from '../../../contract/drill.ts';
+import { ApiRequestError, messageOf } from '../api/api.client.ts';
 import { fetchDrillReport, fetchDrills } from '../api/drill.api.ts';
 import { useLive, useLiveStore } from '../live/useLive.ts';
 
 export type DrillList = { kind: 'loading' } | { kind: 'error'; message: string } | { kind: 'ready'; drills: Drill[]; scenarios: string[] };
-
-const messageOf = (err: unknown): string => (err instanceof Error ? err.message : String(err));
 
 export function useDrillList(): [DrillList, () => void] {
   const store = useLiveStore();
@@ -68,7 +67,7 @@ export function useDrillReport(drillId: string): ReportLoad {
       },
       (err: unknown) => {
         if (controller.signal.aborted) return;
-        const status = typeof err === 'object' && err !== null && 'status' in err && typeof err.status === 'number' ? err.status : 0;
+        const status = err instanceof ApiRequestError ? err.status : 0;
         setLoad((prev) => (prev.kind === 'ready' ? prev : { kind: 'error', message: messageOf(err), status }));
       },
     );

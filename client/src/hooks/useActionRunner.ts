@@ -2,6 +2,7 @@
 import { useCallback, useState } from 'react';
 import type { AlarmAction, AlarmActionType } from '../../../contract/alarm.ts';
 import { postAlarmAction } from '../api/alarm.api.ts';
+import { messageOf } from '../api/api.client.ts';
 
 export type ActionStatus =
   | { kind: 'idle' }
@@ -25,7 +26,7 @@ export function useActionRunner(alarmId: string, onDone: () => void): ActionRunn
         onDone();
         return true;
       } catch (err) {
-        setStatus({ kind: 'failed', action: action.type, message: err instanceof Error ? err.message : String(err) });
+        setStatus({ kind: 'failed', action: action.type, message: messageOf(err) });
         return false;
       }
     },

@@ -5,6 +5,7 @@
 import { useCallback, useEffect, useState } from 'react';
 import type { Alarm, AlarmEvent } from '../../../contract/alarm.ts';
 import { fetchAlarm } from '../api/alarm.api.ts';
+import { messageOf } from '../api/api.client.ts';
 import { useLive } from '../live/useLive.ts';
 
 export type HistoryLoad = { kind: 'loading' } | { kind: 'error'; message: string } | { kind: 'ready'; history: AlarmEvent[] };
@@ -32,7 +33,7 @@ export function useAlarmDetail(alarmId: string): AlarmDetailState {
         setHistory({ kind: 'ready', history: res.history });
       },
       (err: unknown) => {
-        if (!controller.signal.aborted) setHistory({ kind: 'error', message: err instanceof Error ? err.message : String(err) });
+        if (!controller.signal.aborted) setHistory({ kind: 'error', message: messageOf(err) });
       },
     );
     return () => controller.abort();

@@ -1,6 +1,6 @@
 import { useCallback, useEffect, useState } from 'react';
 import type { Facility } from '../../../contract/facility.ts';
-import { fetchFacility, fetchSensors } from '../api/api.client.ts';
+import { fetchFacility, fetchSensors, messageOf } from '../api/api.client.ts';
 import type { LiveStore } from '../live/live.store.ts';
 
 export type FacilityLoad = { kind: 'loading' } | { kind: 'error'; message: string } | { kind: 'ready'; facility: Facility };
@@ -22,7 +22,7 @@ export function useFacility(store: LiveStore): [FacilityLoad, () => void] {
     fetchFacility(controller.signal).then(
       (facility) => setLoad({ kind: 'ready', facility }),
       (err: unknown) => {
-        if (!controller.signal.aborted) setLoad({ kind: 'error', message: err instanceof Error ? err.message : String(err) });
+        if (!controller.signal.aborted) setLoad({ kind: 'error', message: messageOf(err) });
       },
     );
     return () => controller.abort();

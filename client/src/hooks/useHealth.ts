@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'react';
 import type { HealthResponse } from '../../../contract/api.ts';
-import { fetchHealth } from '../api/api.client.ts';
+import { fetchHealth, messageOf } from '../api/api.client.ts';
 
 /** Often enough to notice an outage quickly, rare enough to cost nothing. */
 const HEALTH_POLL_MS = 10_000;
@@ -18,7 +18,7 @@ export function useHealth(): HealthStatus {
         setStatus({ kind: 'ok', health });
       } catch (err) {
         if (controller.signal.aborted) return;
-        setStatus({ kind: 'unreachable', message: err instanceof Error ? err.message : String(err) });
+        setStatus({ kind: 'unreachable', message: messageOf(err) });
       }
       if (!controller.signal.aborted) timer = setTimeout(() => void poll(), HEALTH_POLL_MS);
     };

@@ -2,7 +2,7 @@
 import { useCallback, useEffect, useState } from 'react';
 import type { SensorLiveState } from '../../../contract/alarm.ts';
 import type { ReadingPoint, ReadingsResolution } from '../../../contract/api.ts';
-import { fetchReadings } from '../api/api.client.ts';
+import { fetchReadings, messageOf } from '../api/api.client.ts';
 import { PRESET_SPAN_MS, readingsQuery, resolveRange, type TimeRange } from '../domain/time.range.ts';
 import { useSensorFeed } from '../live/useLive.ts';
 
@@ -53,7 +53,7 @@ export function useReadings(sensorId: string, range: TimeRange, enabled: boolean
         setState({ kind: 'ready', from, to, resolution: res.resolution, points: toChartPoints(res.points) });
       },
       (err: unknown) => {
-        if (!controller.signal.aborted) setState({ kind: 'error', message: err instanceof Error ? err.message : String(err) });
+        if (!controller.signal.aborted) setState({ kind: 'error', message: messageOf(err) });
       },
     );
     return () => controller.abort();

@@ -1,7 +1,7 @@
 /** Readings of every measuring sensor of a zone over one range, fetched side by side. */
 import { useEffect, useState } from 'react';
 import type { Sensor } from '../../../contract/facility.ts';
-import { fetchReadings } from '../api/api.client.ts';
+import { fetchReadings, messageOf } from '../api/api.client.ts';
 import { readingsQuery, resolveRange, type TimeRange } from '../domain/time.range.ts';
 import type { SensorSeries } from '../domain/zone.series.ts';
 
@@ -20,7 +20,7 @@ export function useZoneReadings(sensors: readonly Sensor[], range: TimeRange): Z
     ).then(
       (series) => setState({ kind: 'ready', ...resolveRange(range, now), series }),
       (err: unknown) => {
-        if (!controller.signal.aborted) setState({ kind: 'error', message: err instanceof Error ? err.message : String(err) });
+        if (!controller.signal.aborted) setState({ kind: 'error', message: messageOf(err) });
       },
     );
     return () => controller.abort();

@@ -5,6 +5,7 @@
 import { useEffect, useState } from 'react';
 import type { AuditEntry } from '../../../contract/api.ts';
 import { fetchAudit } from '../api/alarm.api.ts';
+import { messageOf } from '../api/api.client.ts';
 import { useI18n } from '../i18n/I18nContext.ts';
 
 const LIMIT = 1_000;
@@ -26,7 +27,7 @@ export function AuditEntries({ alarmId, from, to }: { alarmId: string; from: num
     fetchAudit(from - MARGIN_MS, (to ?? Date.now()) + MARGIN_MS, LIMIT, `alarm:${alarmId}`, controller.signal).then(
       (entries) => setLoad({ kind: 'ready', entries: entries.filter((e) => isAboutAlarm(e, alarmId)) }),
       (err: unknown) => {
-        if (!controller.signal.aborted) setLoad({ kind: 'error', message: err instanceof Error ? err.message : String(err) });
+        if (!controller.signal.aborted) setLoad({ kind: 'error', message: messageOf(err) });
       },
     );
     return () => controller.abort();

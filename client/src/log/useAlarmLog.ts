@@ -2,6 +2,7 @@
 import { useCallback, useEffect, useState } from 'react';
 import type { Alarm } from '../../../contract/alarm.ts';
 import { fetchAlarms } from '../api/alarm.api.ts';
+import { messageOf } from '../api/api.client.ts';
 import { alarmsCsv } from './alarm.csv.ts';
 import { logQuery, PAGE_SIZE, type LogFilter } from './log.query.ts';
 
@@ -15,7 +16,7 @@ export function useAlarmPage(filter: LogFilter, offset: number): LogPage {
     fetchAlarms(logQuery(filter, offset), controller.signal).then(
       (res) => setPage({ kind: 'ready', alarms: res.alarms, total: res.total }),
       (err: unknown) => {
-        if (!controller.signal.aborted) setPage({ kind: 'error', message: err instanceof Error ? err.message : String(err) });
+        if (!controller.signal.aborted) setPage({ kind: 'error', message: messageOf(err) });
       },
     );
     return () => controller.abort();
@@ -45,7 +46,7 @@ export function useCsvExport(filter: LogFilter): [ExportStatus, () => void] {
         download(alarmsCsv(rows), `vigil-alarms-${new Date(filter.from).toISOString().slice(0, 10)}-${new Date(filter.to).toISOString().slice(0, 10)}.csv`);
         setStatus({ kind: 'idle' });
       } catch (err) {
-        setStatus({ kind: 'error', message: err instanceof Error ? err.message : String(err) });
+        setStatus({ kind: 'error', message: messageOf(err) });
       }
     })();
   }, [filter]);
