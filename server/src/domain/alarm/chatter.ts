@@ -4,19 +4,15 @@
  * shelving. New alarms of the point stay marked while the point keeps chattering.
  */
 import { alarmChanged } from './events.ts';
-import type { PointState, Run } from './engine.types.ts';
+import { recordBurst, type PointState, type Run } from './engine.types.ts';
 
 /** Record a transition of `p` (just made) and mark its open alarm when it chatters. */
 export function noteTransition(run: Run, p: PointState): void {
   const { chatterTransitions, chatterWindowS } = run.ctx.settings;
-  const times = p.transitions;
-  times.push(run.now);
-  if (times.length > chatterTransitions) times.shift();
-  const first = times[0];
-  if (times.length < chatterTransitions || first === undefined || run.now - first > chatterWindowS * 1000) return;
+  if (!recordBurst(p.transitions, run.now, chatterTransitions, chatterWindowS * 1000)) return;
   p.chatteringUntil = run.now + chatterWindowS * 1000;
   const alarm = p.alarmId === null ? undefined : run.state.alarms.get(p.alarmId);
   if (alarm === undefined || alarm.chattering) return;
   alarm.chattering = true;
-  alarmChanged(run, 'chattering', alarm, undefined, `${times.length} transitions within ${chatterWindowS} s: consider shelving`);
+  alarmChanged(run, 'chattering', alarm, undefined, `${p.transitions.length} transitions within ${chatterWindowS} s: consider shelving`);
 }

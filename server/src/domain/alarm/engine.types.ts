@@ -194,6 +194,17 @@ export function wakeAt(rs: SensorRuleState, at: number): void {
   if (rs.wakeAt === null || at < rs.wakeAt) rs.wakeAt = at;
 }
 
+/**
+ * Record an occurrence at `now` in `times` (the last `count` kept) and say whether `count` of them
+ * now fall within `windowMs` — a burst (denied badges) or chatter (transitions).
+ */
+export function recordBurst(times: number[], now: number, count: number, windowMs: number): boolean {
+  times.push(now);
+  if (times.length > count) times.shift();
+  const first = times[0];
+  return times.length >= count && first !== undefined && now - first <= windowMs;
+}
+
 export function ruleKey(sensorId: string, drill: string | null | undefined): string {
   return drill == null ? sensorId : `${sensorId}#${drill}`;
 }

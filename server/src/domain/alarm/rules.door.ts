@@ -7,7 +7,7 @@ import { isAccessExpected, type EventObservation, type Schedule, type Sensor } f
 import { SPECS } from './conditions.ts';
 import { conditionHeld, conditionOff, conditionOn } from './lifecycle.ts';
 import { COMMON_EVENTS } from './rules.common.ts';
-import { wakeAt, type Run, type SensorRuleState } from './engine.types.ts';
+import { recordBurst, wakeAt, type Run, type SensorRuleState } from './engine.types.ts';
 import { ignoreReading, type KindRules } from './rules.types.ts';
 
 function heldOpenMs(run: Run, sensor: Sensor): number {
@@ -34,11 +34,7 @@ function denied(run: Run, rs: SensorRuleState, _sensor: Sensor, obs: EventObserv
   const door = rs.door;
   if (door === null) return;
   const { deniedBurstCount, deniedBurstWindowS } = run.ctx.settings;
-  const times = door.denied;
-  times.push(run.now);
-  if (times.length > deniedBurstCount) times.shift();
-  const first = times[0];
-  if (times.length < deniedBurstCount || first === undefined || run.now - first > deniedBurstWindowS * 1000) return;
+  if (!recordBurst(door.denied, run.now, deniedBurstCount, deniedBurstWindowS * 1000)) return;
   // Present until a whole window passes without another denial.
   const detail = `${deniedBurstCount}+ denials within ${deniedBurstWindowS} s${obs.credential ? `, last ${obs.credential}` : ''}`;
   conditionHeld(run, rs, 'access_denied_burst', SPECS.deniedBurst, null, detail, deniedBurstWindowS * 1000);
