@@ -20,3 +20,8 @@ export function sameHash(a: string, b: string): boolean {
   const bb = Buffer.from(b, 'hex');
   return ba.length === bb.length && ba.length > 0 && crypto.timingSafeEqual(ba, bb);
 }
+
+/** Constant-time comparison of two secrets of any length (compares their digests). */
+export function sameSecret(a: string, b: string): boolean {
+  return sameHash(secretHash(a), secretHash(b));
+}

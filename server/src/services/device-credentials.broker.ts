@@ -12,7 +12,7 @@
  *   where they may publish only to registered sensors' own topics.
  */
 import crypto from 'node:crypto';
-import { newSecret } from './auth.tokens.ts';
+import { newSecret, sameSecret } from './auth.tokens.ts';
 import { systemClock, type Clock } from './clock.ts';
 import type { DeviceCredentialService } from './device-credentials.service.ts';
 import type { DeviceTopics } from './device-credentials.topics.ts';
@@ -35,12 +35,6 @@ const DUMMY_HASH = `$7$${MOSQUITTO_PBKDF2_ITERATIONS}$${Buffer.alloc(12).toStrin
 
 const REVOCATION_CHECK_MS = 1000;
 
-function sameText(a: string, b: string): boolean {
-  const ha = crypto.createHash('sha256').update(a).digest();
-  const hb = crypto.createHash('sha256').update(b).digest();
-  return crypto.timingSafeEqual(ha, hb);
-}
-
 export class BrokerPolicy implements BrokerAuthorizer<MqttPrincipal> {
   /** Vigil's own ingest client: generated at every start, never stored. */
   readonly internalCredential = { username: `vigil-internal-${crypto.randomBytes(4).toString('hex')}`, password: newSecret() };
@@ -60,8 +54,8 @@ export class BrokerPolicy implements BrokerAuthorizer<MqttPrincipal> {
   async authenticate(username: string | undefined, password: Buffer | undefined): Promise<MqttPrincipal | null> {
     if (username === undefined || username === '') return this.options.allowAnonymous && password === undefined ? { kind: 'anonymous' } : null;
     const pw = password?.toString('utf8') ?? '';
-    if (username === this.internalCredential.username) return sameText(pw, this.internalCredential.password) ? { kind: 'ingest' } : null;
-    if (username === this.drillCredential.username) return sameText(pw, this.drillCredential.password) ? { kind: 'drill' } : null;
+    if (username === this.internalCredential.username) return sameSecret(pw, this.internalCredential.password) ? { kind: 'ingest' } : null;
+    if (username === this.drillCredential.username) return sameSecret(pw, this.drillCredential.password) ? { kind: 'drill' } : null;
     const device = this.devices.activeOne(username);
     const publish = this.topics.filtersOf(username);
     if (!device || publish.length === 0) {

@@ -8,7 +8,7 @@ import type { ApiKeyScope, ApiKeyView, DeviceView } from '../../../contract/inde
 import type { Registry } from '../domain/registry.ts';
 import type { AuditLog } from './audit.port.ts';
 import { AuthError } from './auth.errors.ts';
-import { newSecret, sameHash, secretHash } from './auth.tokens.ts';
+import { newSecret, sameHash, sameSecret, secretHash } from './auth.tokens.ts';
 import type { Clock } from './clock.ts';
 import type { ApiKeyRecord, ApiKeyStore, DeviceRecord, DeviceStore } from './device-credentials.ports.ts';
 import type { DeviceTopics } from './device-credentials.topics.ts';
@@ -32,10 +32,6 @@ export const DEFAULT_INGEST_MQTT_USERNAME = 'vigil-ingest';
 const KEY_ID = /^vk_[0-9a-f]{12}$/;
 /** `lastUsedAt` is written at most this often per key (not on every request). */
 const MARK_USED_EVERY_MS = 60_000;
-
-function sameSecret(a: string, b: string): boolean {
-  return sameHash(secretHash(a), secretHash(b));
-}
 
 export const apiKeyView = (k: ApiKeyRecord): ApiKeyView => ({
   id: k.id,

@@ -76,9 +76,12 @@ describe('ingest API keys (issue 4 "Devices")', () => {
   });
 
   it('keeps INGEST_API_KEY working as a legacy all-sites key', () => {
-    const grant = service('legacy-key-0123456789').verify('legacy-key-0123456789')!;
+    const s = service('legacy-key-0123456789');
+    const grant = s.verify('legacy-key-0123456789')!;
     expect(grant.keyId).toBe('legacy');
     expect(grant.allows('anywhere', 'anything')).toBe(true);
+    expect(s.verify('legacy-key-012345678')).toBeNull();
+    expect(s.verify('legacy-key-0123456789x')).toBeNull();
   });
 });
 
@@ -147,6 +150,8 @@ describe('embedded broker policy (issue 4 "MQTT, embedded broker")', () => {
     expect(policy.maySubscribe(ingest, 'vigil/+/+/+')).toBe(true);
     expect(policy.mayPublish(ingest, 'vigil/t1/T-GAS-01/reading')).toBe(false);
     expect(await policy.authenticate(username, pw(`${password}x`))).toBeNull();
+    expect(await policy.authenticate(policy.drillCredential.username, pw(password))).toBeNull();
+    expect(await policy.authenticate(policy.drillCredential.username, pw(policy.drillCredential.password))).toEqual({ kind: 'drill' });
   });
 
   it('refuses credentials for a sensor outside the registry and a second live credential', async () => {
