@@ -44,7 +44,6 @@ interface Row {
 export class SqliteAuditLog implements AuditLog {
   private readonly insert;
   private readonly head;
-  private last: { id: number; hash: string };
 
   constructor(
     private readonly db: SqliteDatabase,
@@ -52,26 +51,18 @@ export class SqliteAuditLog implements AuditLog {
   ) {
     this.insert = db.prepare('INSERT INTO audit (id, at, actor, action, target, detail, hash) VALUES (?, ?, ?, ?, ?, ?, ?)');
     this.head = db.prepare('SELECT id, hash FROM audit ORDER BY id DESC LIMIT 1');
-    this.last = (this.head.get() as { id: number; hash: string } | undefined) ?? { id: 0, hash: GENESIS };
   }
 
   /** Appends within the caller's transaction when there is one (better-sqlite3 nests). */
   append(e: AuditInput): void {
     // The head is read each time, not cached: the command line (`npm run vigil -- user ...`)
-    // appends to the same trail while the server runs. A one-row index lookup.
-    this.last = (this.head.get() as { id: number; hash: string } | undefined) ?? { id: 0, hash: GENESIS };
-    const id = this.last.id + 1;
+    // appends to the same trail while the server runs, and a rolled-back transaction takes its
+    // entries with it. A one-row index lookup.
+    const last = (this.head.get() as { id: number; hash: string } | undefined) ?? { id: 0, hash: GENESIS };
+    const id = last.id + 1;
     const at = e.at ?? this.now();
     const detail = JSON.stringify(e.detail ?? null);
-    const hash = hashOf(this.last.hash, id, at, e.actor, e.action, e.target, detail);
-    this.insert.run(id, at, e.actor, e.action, e.target, detail, hash);
-    this.last = { id, hash };
-  }
-
-  /** Re-reads the last entry: after a rolled-back transaction the cached head may be ahead. */
-  resync(): void {
-    const row = this.db.prepare('SELECT id, hash FROM audit ORDER BY id DESC LIMIT 1').get() as { id: number; hash: string } | undefined;
-    this.last = row ?? { id: 0, hash: GENESIS };
+    this.insert.run(id, at, e.actor, e.action, e.target, detail, hashOf(last.hash, id, at, e.actor, e.action, e.target, detail));
   }
 
   list(from: number, to: number, limit: number, target?: string): AuditEntry[] {
