@@ -3,9 +3,7 @@
  * and the normal background traffic, and the devices' last wills — carries `drill: <id>`, so the
  * server marks what they raise as DRILL and keeps it out of real statistics (DESIGN.md "Alarm model").
  */
-import { ID_PATTERN } from '../../../contract/index.ts';
 import type { Emission } from '../generate/emission.ts';
-import { usageError } from '../simulator.errors.ts';
 
 const pad = (n: number): string => String(n).padStart(2, '0');
 
@@ -14,12 +12,6 @@ export function makeDrillId(scenarioName: string, startedAt: number): string {
   const d = new Date(startedAt);
   const stamp = `${d.getUTCFullYear()}${pad(d.getUTCMonth() + 1)}${pad(d.getUTCDate())}-${pad(d.getUTCHours())}${pad(d.getUTCMinutes())}${pad(d.getUTCSeconds())}`;
   return `drill-${stamp}-${scenarioName}`.slice(0, 64).replace(/[-_.]+$/, '');
-}
-
-/** A `--drill-id` must be a valid id: it travels in payloads and InfluxDB tags. */
-export function checkDrillId(id: string): string {
-  if (!ID_PATTERN.test(id)) throw usageError(`--drill-id "${id}" is not a valid id: 1-64 letters, digits, "_", "." or "-", starting with a letter or digit`);
-  return id;
 }
 
 export function* tagDrill(stream: Iterable<Emission>, drillId: string): Generator<Emission> {
