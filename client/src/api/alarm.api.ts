@@ -18,6 +18,16 @@ export function postAlarmAction(alarmId: string, action: AlarmAction): Promise<{
   return postJson<{ alarm: Alarm }>(`/api/alarms/${encodeURIComponent(alarmId)}/${type}`, body);
 }
 
+/** Acknowledge from the queue: the new state arrives as a live event, the answer is not needed. */
+export function acknowledgeAlarm(alarmId: string): Promise<unknown> {
+  return postAlarmAction(alarmId, { type: 'ack' });
+}
+
+/** `POST /api/incidents/:id/ack`: acknowledges every member of a flood incident. */
+export function acknowledgeIncident(incidentId: string): Promise<unknown> {
+  return postJson<unknown>(`/api/incidents/${encodeURIComponent(incidentId)}/ack`, {});
+}
+
 /** `GET /api/audit?from=&to=&limit=&target=` (managers: `audit.view`); `target` e.g. `alarm:<id>`. */
 export function fetchAudit(from: number, to: number, limit: number, target: string, signal?: AbortSignal): Promise<AuditEntry[]> {
   const query = new URLSearchParams({ from: String(Math.round(from)), to: String(Math.round(to)), limit: String(limit), target });

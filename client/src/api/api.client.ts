@@ -82,17 +82,3 @@ export function fetchReadings(sensorId: string, query: URLSearchParams, signal?:
 export function postJson<T>(path: string, body: object, options?: RequestOptions): Promise<T> {
   return request<T>(path, { ...options, method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body) });
 }
-
-function postAction(path: string, body: object): Promise<unknown> {
-  return postJson<unknown>(path, body);
-}
-
-/** `POST /api/alarms/:id/ack`; the new state arrives as a live event, the answer is not needed. */
-export function acknowledgeAlarm(alarmId: string, note?: string): Promise<unknown> {
-  return postAction(`/api/alarms/${encodeURIComponent(alarmId)}/ack`, note ? { note } : {});
-}
-
-/** `POST /api/incidents/:id/ack`: acknowledges every member of a flood incident. */
-export function acknowledgeIncident(incidentId: string, note?: string): Promise<unknown> {
-  return postAction(`/api/incidents/${encodeURIComponent(incidentId)}/ack`, note ? { note } : {});
-}

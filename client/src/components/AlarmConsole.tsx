@@ -1,7 +1,8 @@
 /** The duty officer's alarm queue (issue 5 "Duty officer: live console"). */
 import { useCallback, useMemo, useState } from 'react';
 import type { Alarm } from '../../../contract/alarm.ts';
-import { acknowledgeAlarm, acknowledgeIncident, messageOf } from '../api/api.client.ts';
+import { acknowledgeAlarm, acknowledgeIncident } from '../api/alarm.api.ts';
+import { messageOf } from '../api/api.client.ts';
 import { useSession } from '../auth/SessionContext.ts';
 import { buildQueue, type AlarmQueue as Queue } from '../domain/alarm.queue.ts';
 import type { FacilityIndex } from '../domain/facility.index.ts';
