@@ -60,8 +60,4 @@ export class RateLimiter {
     const tokens = Math.min(this.options.burst, b.tokens + ((now - b.at) / 1000) * this.options.perSecond);
     return tokens >= cost ? 0 : Math.ceil((cost - tokens) / this.options.perSecond);
   }
-
-  reset(key: string): void {
-    this.buckets.delete(key);
-  }
 }

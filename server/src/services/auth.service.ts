@@ -9,7 +9,7 @@
  * - Brute force: a token bucket per client address, and the account lockout (auth.lockout.ts).
  * - Every login, failed login and lockout is appended to the audit trail.
  */
-import type { Role, SessionInfo, User } from '../../../contract/index.ts';
+import type { SessionInfo, User } from '../../../contract/index.ts';
 import type { AuditLog } from './audit.port.ts';
 import { AuthError } from './auth.errors.ts';
 import { DEFAULT_LOCKOUT, UNLOCKED, afterFailure, isLocked, type LockoutPolicy, type LockoutState } from './auth.lockout.ts';
@@ -232,6 +232,3 @@ export class AuthService implements SessionAuthenticator {
     return this.sessions.purge(this.clock.now() - keepMs);
   }
 }
-
-/** Roles in order of power, for display and checks like "the last admin". */
-export const ROLE_ORDER: readonly Role[] = ['officer', 'manager', 'admin'];
