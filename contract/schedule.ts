@@ -37,33 +37,60 @@ function formatter(timeZone: string): Intl.DateTimeFormat {
       hourCycle: 'h23',
       weekday: 'short',
       year: 'numeric',
-      month: '2-digit',
-      day: '2-digit',
-      hour: '2-digit',
-      minute: '2-digit',
+      month: 'numeric',
+      day: 'numeric',
+      hour: 'numeric',
+      minute: 'numeric',
+      second: 'numeric',
     });
     formatters.set(timeZone, f);
   }
   return f;
 }
 
+/** The wall clock in a time zone at one instant; `month` 1–12, `hour` 0–23. */
+export interface ZonedParts {
+  year: number;
+  month: number;
+  day: number;
+  hour: number;
+  minute: number;
+  second: number;
+  weekday: Weekday;
+}
+
+/**
+ * The wall clock of `t` (epoch ms) in `timeZone` (IANA name; throws RangeError if unknown), read
+ * with Intl. Schedules use it here; the server's device adapters use it to read zone-less device
+ * timestamps.
+ */
+export function zonedParts(timeZone: string, t: number): ZonedParts {
+  const parts: Record<string, string> = {};
+  for (const p of formatter(timeZone).formatToParts(t)) parts[p.type] = p.value;
+  const weekday = SHORT_DAYS[parts.weekday ?? ''];
+  if (weekday === undefined) throw new Error(`unexpected weekday ${parts.weekday} from Intl`);
+  return {
+    year: Number(parts.year),
+    month: Number(parts.month),
+    day: Number(parts.day),
+    hour: Number(parts.hour),
+    minute: Number(parts.minute),
+    second: Number(parts.second),
+    weekday,
+  };
+}
+
 const pad = (n: number): string => String(n).padStart(2, '0');
 
 /** Local calendar date, weekday and minute of `t` (epoch ms) in `timeZone` (IANA name; throws RangeError if unknown). */
 export function localTime(timeZone: string, t: number): LocalTime {
-  const parts: Record<string, string> = {};
-  for (const p of formatter(timeZone).formatToParts(t)) parts[p.type] = p.value;
-  const y = Number(parts.year);
-  const mo = Number(parts.month);
-  const d = Number(parts.day);
-  const weekday = SHORT_DAYS[parts.weekday ?? ''];
-  if (weekday === undefined) throw new Error(`unexpected weekday ${parts.weekday} from Intl`);
+  const { year: y, month: mo, day: d, hour, minute, weekday } = zonedParts(timeZone, t);
   const prev = new Date(Date.UTC(y, mo - 1, d - 1));
   const prevWeekday = WEEKDAYS[(WEEKDAYS.indexOf(weekday) + 6) % 7] ?? weekday;
   return {
     date: `${y}-${pad(mo)}-${pad(d)}`,
     weekday,
-    minutes: Number(parts.hour) * 60 + Number(parts.minute),
+    minutes: hour * 60 + minute,
     prevDate: `${prev.getUTCFullYear()}-${pad(prev.getUTCMonth() + 1)}-${pad(prev.getUTCDate())}`,
     prevWeekday,
   };

@@ -4,6 +4,7 @@
  * esp-rfid writes epoch seconds. A device whose clock was never set (no NTP yet: 1970) gets the
  * receive time instead of being rejected as too old.
  */
+import { zonedParts } from '../../../../contract/index.ts';
 
 /** Before this (2001-09-09) a device clock is taken as unset. */
 const CLOCK_SET_AFTER_MS = 1_000_000_000_000;
@@ -11,22 +12,10 @@ const CLOCK_SET_AFTER_MS = 1_000_000_000_000;
 const LOCAL = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,3})\d*)?$/;
 const WITH_ZONE = /(?:Z|[+-]\d{2}:?\d{2})$/;
 
-const formatters = new Map<string, Intl.DateTimeFormat>();
-
-function formatter(timeZone: string): Intl.DateTimeFormat {
-  let f = formatters.get(timeZone);
-  if (!f) {
-    f = new Intl.DateTimeFormat('en-US', { timeZone, hourCycle: 'h23', year: 'numeric', month: 'numeric', day: 'numeric', hour: 'numeric', minute: 'numeric', second: 'numeric' });
-    formatters.set(timeZone, f);
-  }
-  return f;
-}
-
 /** The zone's offset from UTC at instant `t`, in ms (positive east of Greenwich). */
 function offsetAt(t: number, timeZone: string): number {
-  const parts: Record<string, number> = {};
-  for (const p of formatter(timeZone).formatToParts(new Date(t))) if (p.type !== 'literal') parts[p.type] = Number(p.value);
-  const wall = Date.UTC(parts.year!, parts.month! - 1, parts.day!, parts.hour!, parts.minute!, parts.second!);
+  const p = zonedParts(timeZone, t);
+  const wall = Date.UTC(p.year, p.month - 1, p.day, p.hour, p.minute, p.second);
   return wall - (t - (t % 1000));
 }
 
