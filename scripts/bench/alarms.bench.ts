@@ -15,7 +15,7 @@ import { io, type Socket } from 'socket.io-client';
 import type { ClientToServerEvents, ServerToClientEvents } from '../../contract/index.ts';
 import { startInflux, startMosquitto, stopAllServices } from '../../test/support/services.ts';
 import { eventually, startVigil } from '../../test/support/vigil.ts';
-import { benchLogin, publisherWorker, writeBenchFacility } from './bench.support.ts';
+import { benchLogin, publisherWorker, runBench, writeBenchFacility } from './bench.support.ts';
 
 const { values: args } = parseArgs({
   options: {
@@ -95,8 +95,4 @@ async function main(): Promise<void> {
   fs.rmSync(dir, { recursive: true, force: true });
 }
 
-main().catch(async (err: unknown) => {
-  process.stderr.write(`benchmark failed: ${(err as Error).stack ?? String(err)}\n`);
-  await stopAllServices();
-  process.exit(1);
-});
+runBench(main);

@@ -1,6 +1,7 @@
-/** Shared by the benchmarks: a generated facility of gas detectors, and signing in. */
+/** Shared by the benchmarks: a generated facility of gas detectors, signing in, running and printing. */
 import fs from 'node:fs';
 import path from 'node:path';
+import { stopAllServices } from '../../test/support/services.ts';
 import type { VigilHandle } from '../../test/support/vigil.ts';
 
 /** Writes a one-site facility with the given gas detector ids; returns the yaml file. */
@@ -168,3 +169,15 @@ export function pidOf(needle: string): number | undefined {
   }
   return undefined;
 }
+
+/** Runs a benchmark's `main`; on failure prints why, stops the services it started and exits 1. */
+export function runBench(main: () => Promise<void>): void {
+  main().catch(async (err: unknown) => {
+    process.stderr.write(`benchmark failed: ${(err as Error).stack ?? String(err)}\n`);
+    await stopAllServices();
+    process.exit(1);
+  });
+}
+
+/** A number for the results tables: `d` decimals, thousands separated; n/a when not finite. */
+export const fmt = (n: number, d = 0): string => (Number.isFinite(n) ? n.toLocaleString('en-US', { maximumFractionDigits: d, minimumFractionDigits: d }) : 'n/a');

@@ -17,7 +17,7 @@ import { Worker } from 'node:worker_threads';
 import { parseArgs } from 'node:util';
 import { startInflux, startMosquitto, stopAllServices, type InfluxHandle } from '../../test/support/services.ts';
 import { startVigil, eventually, type VigilHandle } from '../../test/support/vigil.ts';
-import { cpuSeconds, pidOf, publisherWorker, writeBenchFacility, type PublisherResult } from './bench.support.ts';
+import { cpuSeconds, fmt, pidOf, publisherWorker, runBench, writeBenchFacility, type PublisherResult } from './bench.support.ts';
 
 const { values: args } = parseArgs({
   options: {
@@ -143,8 +143,6 @@ function cpuMeter(pids: Record<string, () => number | undefined>) {
   };
 }
 
-const fmt = (n: number, d = 0) => (Number.isFinite(n) ? n.toLocaleString('en-US', { maximumFractionDigits: d, minimumFractionDigits: d }) : 'n/a');
-
 async function main(): Promise<void> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'vigil-bench-'));
   const sensors = Array.from({ length: SENSORS }, (_, i) => `B-GAS-${String(i).padStart(5, '0')}`);
@@ -200,8 +198,4 @@ async function main(): Promise<void> {
   fs.rmSync(dir, { recursive: true, force: true });
 }
 
-main().catch(async (err: unknown) => {
-  process.stderr.write(`benchmark failed: ${(err as Error).stack ?? String(err)}\n`);
-  await stopAllServices();
-  process.exit(1);
-});
+runBench(main);

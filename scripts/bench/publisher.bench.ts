@@ -16,7 +16,7 @@ import { parseArgs } from 'node:util';
 import { Worker } from 'node:worker_threads';
 import mqtt from 'mqtt';
 import { startMosquitto, stopAllServices } from '../../test/support/services.ts';
-import { publisherWorker, type PublisherResult } from './bench.support.ts';
+import { fmt, publisherWorker, runBench, type PublisherResult } from './bench.support.ts';
 
 const { values: args, positionals } = parseArgs({
   allowPositionals: true,
@@ -64,8 +64,6 @@ function runChild(name: string, workerData: object): Promise<PublisherResult> {
   });
 }
 
-const fmt = (n: number, d = 0) => (Number.isFinite(n) ? n.toLocaleString('en-US', { maximumFractionDigits: d, minimumFractionDigits: d }) : 'n/a');
-
 async function main(): Promise<void> {
   const broker = await startMosquitto();
   const sensors = Array.from({ length: SENSORS }, (_, i) => `B-GAS-${String(i).padStart(5, '0')}`);
@@ -109,9 +107,4 @@ async function main(): Promise<void> {
 }
 
 if (args.child) child();
-else
-  main().catch(async (err: unknown) => {
-    process.stderr.write(`benchmark failed: ${(err as Error).stack ?? String(err)}\n`);
-    await stopAllServices();
-    process.exit(1);
-  });
+else runBench(main);

@@ -4,9 +4,9 @@
 // PUBLISH frames is encoded straight into one Buffer and written with a single socket.write, so
 // the generator costs a fraction of the CPU it steals from the system under test. Plain JS:
 // workers do not inherit tsx's loader.
-import fs from 'node:fs';
 import net from 'node:net';
 import { parentPort, workerData } from 'node:worker_threads';
+import { threadCpuMs } from './thread.cpu.mjs';
 
 const { url, clientId, sensors, site, rate, count, t0, tick, value, live } = workerData;
 const KEEPALIVE_S = 60;
@@ -18,18 +18,6 @@ const CONNACK_CODES = ['accepted', 'unacceptable protocol version', 'identifier 
 
 const cpu0 = process.cpuUsage();
 const thread0 = threadCpuMs();
-
-/** CPU time of this thread alone (Linux), ms; NaN where /proc/thread-self is unavailable. */
-function threadCpuMs() {
-  try {
-    const stat = fs.readFileSync('/proc/thread-self/stat', 'latin1');
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    // utime and stime are fields 14 and 15 of stat(5); the slice starts at field 3. USER_HZ = 100.
-    return (Number(fields[11]) + Number(fields[12])) * 10;
-  } catch {
-    return NaN;
-  }
-}
 
 // ---------------------------------------------------------------------------------------------
 // Frames

@@ -1,23 +1,11 @@
 // Publishes QoS 1 readings at a fixed rate from a worker thread, so pacing is not disturbed by
 // the benchmark's own polling. Plain JS: workers do not inherit tsx's loader.
-import fs from 'node:fs';
 import { parentPort, workerData } from 'node:worker_threads';
 import mqtt from 'mqtt';
+import { threadCpuMs } from './thread.cpu.mjs';
 
 const cpu0 = process.cpuUsage();
 const thread0 = threadCpuMs();
-/** CPU time of this thread alone (Linux), ms; NaN where /proc/thread-self is unavailable. */
-function threadCpuMs() {
-  try {
-    const stat = fs.readFileSync('/proc/thread-self/stat', 'latin1');
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    // utime and stime are fields 14 and 15 of stat(5); the slice starts at field 3. USER_HZ = 100.
-    return (Number(fields[11]) + Number(fields[12])) * 10;
-  } catch {
-    return NaN;
-  }
-}
-
 const { url, clientId, sensors, site, rate, count, t0, tick, value, live } = workerData;
 const client = await mqtt.connectAsync(url, { clientId, clean: true, reconnectPeriod: 1000 });
 let sent = 0;
