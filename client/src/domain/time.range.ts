@@ -49,9 +49,3 @@ export function readingsQuery(range: TimeRange, now: number): URLSearchParams {
 export function isLiveRange(range: TimeRange): boolean {
   return range.kind === 'preset';
 }
-
-export function sameRange(a: TimeRange, b: TimeRange): boolean {
-  if (a.kind === 'preset' && b.kind === 'preset') return a.preset === b.preset;
-  if (a.kind === 'custom' && b.kind === 'custom') return a.from === b.from && a.to === b.to;
-  return false;
-}

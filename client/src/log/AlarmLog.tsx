@@ -9,10 +9,10 @@ import { AlarmDetail } from '../components/AlarmDetail.tsx';
 import type { FacilityIndex } from '../domain/facility.index.ts';
 import { useI18n } from '../i18n/I18nContext.ts';
 import { AuditEntries } from './AuditEntries.tsx';
-import { defaultFilter, pageInfo, type LogFilter } from './log.query.ts';
+import { defaultFilter, PAGE_SIZE, pageInfo, type LogFilter } from './log.query.ts';
 import { LogFilters } from './LogFilters.tsx';
 import { LogTable } from './LogTable.tsx';
-import { PAGE_SIZE, useAlarmPage, useCsvExport } from './useAlarmLog.ts';
+import { useAlarmPage, useCsvExport } from './useAlarmLog.ts';
 
 interface AlarmLogProps {
   facility: Facility;

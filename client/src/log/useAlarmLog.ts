@@ -4,7 +4,7 @@ import type { Alarm } from '../../../contract/alarm.ts';
 import { fetchAlarms } from '../api/alarm.api.ts';
 import { messageOf } from '../api/api.client.ts';
 import { alarmsCsv } from './alarm.csv.ts';
-import { logQuery, PAGE_SIZE, type LogFilter } from './log.query.ts';
+import { logQuery, type LogFilter } from './log.query.ts';
 
 export type LogPage = { kind: 'loading' } | { kind: 'error'; message: string } | { kind: 'ready'; alarms: Alarm[]; total: number };
 
@@ -63,5 +63,3 @@ function download(text: string, name: string): void {
   a.remove();
   setTimeout(() => URL.revokeObjectURL(url), 10_000);
 }
-
-export { PAGE_SIZE };
