@@ -10,6 +10,8 @@ interface FakeBroker {
   port: number;
   connections: number;
   received: number[][];
+  /** Packet ids of the PUBACKs received, per connection. */
+  pubacks: number[][];
   /** When false, PINGREQs go unanswered (a half-open connection). */
   answerPings: boolean;
   sockets: net.Socket[];
@@ -17,12 +19,14 @@ interface FakeBroker {
 }
 
 async function fakeBroker(): Promise<FakeBroker> {
-  const broker: FakeBroker = { port: 0, connections: 0, received: [], answerPings: true, sockets: [], close: async () => {} };
+  const broker: FakeBroker = { port: 0, connections: 0, received: [], pubacks: [], answerPings: true, sockets: [], close: async () => {} };
   const server = net.createServer((socket) => {
     broker.connections++;
     broker.sockets.push(socket);
     const types: number[] = [];
     broker.received.push(types);
+    const acked: number[] = [];
+    broker.pubacks.push(acked);
     let rest = Buffer.alloc(0);
     const h = newFrameHeader();
     socket.on('data', (chunk) => {
@@ -30,6 +34,7 @@ async function fakeBroker(): Promise<FakeBroker> {
       let offset = 0;
       while (readFrame(rest, offset, h)) {
         types.push(h.type);
+        if (h.type === PACKET.puback) acked.push(rest.readUInt16BE(h.start));
         if (h.type === PACKET.connect) socket.write(Buffer.from([0x20, 2, 0, 0]));
         if (h.type === PACKET.subscribe) socket.write(Buffer.from([0x90, 3, rest[h.start]!, rest[h.start + 1]!, 1]));
         if (h.type === PACKET.pingreq && broker.answerPings) socket.write(Buffer.from([0xd0, 0]));
@@ -122,5 +127,7 @@ describe('MqttSubscriber failure handling', () => {
     broker.sockets[0]!.write(burst);
     await until(() => broker.received[0]!.filter((t) => t === PACKET.puback).length === 300);
     expect(got).toHaveLength(300);
+    // [MQTT-4.3.2-4]: each PUBACK carries the packet id of the PUBLISH it acknowledges.
+    expect([...broker.pubacks[0]!].sort((a, b) => a - b)).toEqual(Array.from({ length: 300 }, (_, i) => i + 1));
   });
 });
