@@ -24,17 +24,15 @@ type Step = { kind: 'edit' } | { kind: 'confirm' } | { kind: 'starting' } | { ki
 
 export function StartDrillForm({ scenarios, sites, defaultSiteId, onStarted }: StartDrillFormProps) {
   const { t } = useI18n();
-  const [scenario, setScenario] = useState(scenarios[0] ?? '');
+  const [picked, setScenario] = useState(scenarios[0] ?? '');
+  // The list may arrive (or change) after the first render: a pick it no longer has falls back to the first.
+  const scenario = scenarios.includes(picked) ? picked : (scenarios[0] ?? '');
   const [siteId, setSiteId] = useState(() => (sites.some((s) => s.id === defaultSiteId) ? defaultSiteId : (sites[0]?.id ?? '')));
   const [speed, setSpeed] = useState<number>(1);
   const [step, setStep] = useState<Step>({ kind: 'edit' });
   const confirmRef = useRef<HTMLButtonElement>(null);
   const siteName = sites.find((s) => s.id === siteId)?.name ?? siteId;
 
-  // The list may arrive (or change) after the first render.
-  useEffect(() => {
-    if (!scenarios.includes(scenario)) setScenario(scenarios[0] ?? '');
-  }, [scenarios, scenario]);
   useEffect(() => {
     if (step.kind === 'confirm') confirmRef.current?.focus();
   }, [step.kind]);
