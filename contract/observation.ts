@@ -92,7 +92,8 @@ export const payloadSchemas = {
 
 export type ObservationSource = 'mqtt' | 'http' | 'adapter';
 
-interface ObservationBase {
+/** What every observation carries, whatever its channel. */
+export interface ObservationBase {
   siteId: string;
   sensorId: string;
   /** Zone id from the registry, or `unregistered`. */

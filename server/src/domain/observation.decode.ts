@@ -14,6 +14,7 @@ import {
   type Channel,
   type EventPayload,
   type Observation,
+  type ObservationBase,
   type ObservationSource,
   type ReadingPayload,
   type RejectionReason,
@@ -111,17 +112,7 @@ function toMillis(ts: number | string | undefined, now: number): number {
   return typeof ts === 'number' ? ts : Date.parse(ts);
 }
 
-interface Normalised {
-  siteId: string;
-  sensorId: string;
-  zoneId: string;
-  kind: string;
-  ts: number;
-  receivedAt: number;
-  source: ObservationSource;
-  drill: string | undefined;
-}
-type ChannelBuilder = (base: Normalised, payload: unknown) => Observation;
+type ChannelBuilder = (base: ObservationBase, payload: unknown) => Observation;
 
 // Dispatch by channel (STYLE.md: a table, not an if-ladder). Payloads were validated already.
 // Object literals rather than spreads: this runs for every observation.
@@ -201,7 +192,7 @@ export function normaliseItem(topic: NativeTopic, item: unknown, ctx: DecodeCont
   if (sensor && topic.channel === 'reading' && sensor.unit !== null && payload.unit !== sensor.unit) {
     throw new DecodeError('unit_mismatch', `sensor ${sensor.id} reports in ${sensor.unit}, got ${String(payload.unit)}`);
   }
-  const base: Normalised = {
+  const base: ObservationBase = {
     siteId: topic.siteId,
     sensorId: topic.sensorId,
     zoneId: sensor?.zoneId ?? UNREGISTERED,
