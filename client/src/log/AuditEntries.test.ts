@@ -6,6 +6,9 @@ const entry = (target: string) => ({ id: 1, at: 0, actor: 'li', action: 'alarm.a
 describe('audit entries of one alarm', () => {
   it('keeps the entries whose target names the alarm, and only those', () => {
     expect(isAboutAlarm(entry('alarm:al_1'), 'al_1')).toBe(true);
+    expect(isAboutAlarm(entry('al_1'), 'al_1')).toBe(true);
+    expect(isAboutAlarm(entry('hq/al_1'), 'al_1')).toBe(true);
+    expect(isAboutAlarm(entry('hq/al_10'), 'al_1')).toBe(false);
     expect(isAboutAlarm(entry('alarm:al_10'), 'al_1')).toBe(false);
     expect(isAboutAlarm(entry('sensor:al_1x'), 'al_1')).toBe(false);
   });
