@@ -63,6 +63,8 @@ export class MqttSubscriber {
   /** Incremented for every connection: a message acknowledged after its connection ended is void. */
   private generation = 0;
   private reconnectTimer: NodeJS.Timeout | null = null;
+  /** Drops a connection that gets no CONNACK; cleared by the CONNACK. */
+  private connackTimer: NodeJS.Timeout | undefined;
   private pingTimer: NodeJS.Timeout | null = null;
   /** Bytes of an incomplete frame, or of frames not read yet while paused. */
   private rest: Buffer | null = null;
@@ -119,18 +121,15 @@ export class MqttSubscriber {
     this.paused = false;
     this.acks = [];
     const timeout = setTimeout(() => socket.destroy(new Error(`no CONNACK within ${CONNECT_TIMEOUT_MS} ms`)), CONNECT_TIMEOUT_MS);
+    this.connackTimer = timeout;
     socket.once(secure ? 'secureConnect' : 'connect', () => {
       socket.write(encodeConnect({ clientId: o.clientId, clean: false, keepaliveS: this.keepaliveS, ...this.credentials }));
     });
     socket.on('data', (chunk: Buffer) => {
       if (generation !== this.generation) return;
       this.lastReceived = Date.now();
-      try {
-        this.onData(chunk, () => clearTimeout(timeout));
-      } catch (err) {
-        o.logger.error({ err: (err as Error).message }, 'MQTT protocol error; reconnecting');
-        socket.destroy();
-      }
+      const buf = this.joinPending(chunk);
+      if (buf) this.readOrDrop(socket, buf);
     });
     socket.on('error', (err) => {
       if (generation === this.generation) this.noteFailure(err.message);
@@ -157,24 +156,37 @@ export class MqttSubscriber {
     this.options.logger.warn({ err: reason }, 'MQTT broker unreachable or refused the connection, retrying');
   }
 
-  private onData(chunk: Buffer, connacked: () => void): void {
-    let buf = chunk;
+  /** The bytes to read now: `chunk` after what an earlier chunk left, or null while a large frame is still arriving. */
+  private joinPending(chunk: Buffer): Buffer | null {
     const g = this.gathering;
     if (g) {
       g.chunks.push(chunk);
       g.bytes += chunk.length;
-      if (g.bytes < g.needed) return;
-      buf = Buffer.concat(g.chunks, g.bytes);
+      if (g.bytes < g.needed) return null;
       this.gathering = null;
-    } else if (this.rest) {
-      buf = Buffer.concat([this.rest, chunk]);
-      this.rest = null;
+      return Buffer.concat(g.chunks, g.bytes);
     }
-    this.readFrames(buf, 0, connacked);
+    const rest = this.rest;
+    if (!rest) return chunk;
+    this.rest = null;
+    return Buffer.concat([rest, chunk]);
   }
 
-  private readFrames(buf: Buffer, offset: number, connacked: () => void = () => {}): void {
+  /** Reads the frames in `buf`; false when a protocol error dropped the connection (to reconnect afresh). */
+  private readOrDrop(socket: net.Socket, buf: Buffer): boolean {
+    try {
+      this.readFrames(buf);
+      return true;
+    } catch (err) {
+      this.options.logger.error({ err: (err as Error).message }, 'MQTT protocol error; reconnecting');
+      socket.destroy();
+      return false;
+    }
+  }
+
+  private readFrames(buf: Buffer): void {
     const h = this.header;
+    let offset = 0;
     while (offset < buf.length) {
       if (this.paused) {
         this.rest = buf.subarray(offset);
@@ -190,14 +202,14 @@ export class MqttSubscriber {
       }
       offset = h.end;
       if (h.type === PACKET.publish) this.onPublish(buf);
-      else if (h.type === PACKET.connack) this.onConnack(buf, connacked);
+      else if (h.type === PACKET.connack) this.onConnack(buf);
       else if (h.type === PACKET.suback) this.onSuback(buf);
       else if (h.type !== PACKET.pingresp) throw new MqttProtocolError(`unexpected packet type ${h.type} from the broker`);
     }
   }
 
-  private onConnack(buf: Buffer, connacked: () => void): void {
-    connacked();
+  private onConnack(buf: Buffer): void {
+    clearTimeout(this.connackTimer);
     const { sessionPresent, returnCode } = decodeConnack(buf, this.header);
     const o = this.options;
     if (returnCode !== 0) {
@@ -264,13 +276,7 @@ export class MqttSubscriber {
       this.lastReceived = Date.now();
       const rest = this.rest;
       this.rest = null;
-      try {
-        if (rest) this.readFrames(rest, 0);
-      } catch (err) {
-        this.options.logger.error({ err: (err as Error).message }, 'MQTT protocol error; reconnecting');
-        socket.destroy();
-        return;
-      }
+      if (rest && !this.readOrDrop(socket, rest)) return;
       if (!this.paused) socket.resume();
     };
     this.options.whenDrained().then(resume, resume);
