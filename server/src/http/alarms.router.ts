@@ -14,6 +14,7 @@ import { AlarmActionError } from '../domain/alarm/index.ts';
 import { HttpError, badRequest, notFound } from '../errors.ts';
 import type { Actor, AlarmService } from '../services/alarm.service.ts';
 import type { SqliteAuditLog } from '../adapters/sqlite.audit.ts';
+import { parseOr400, parseQuery, timeParam } from './parse.ts';
 
 export interface AccessControl {
   /** 401 without a session, 403 when the role lacks the permission. */
@@ -40,7 +41,6 @@ const STATUS_OF: Record<AlarmActionError['code'], number> = {
   REASON_REQUIRED: 400,
 };
 
-const time = z.union([z.coerce.number().int().nonnegative(), z.iso.datetime({ offset: true }).transform((s) => Date.parse(s))]);
 const listQuerySchema = z
   .object({
     state: z.enum(['open', 'closed', 'active_unacked', 'active_acked', 'cleared_unacked', 'cleared']).optional(),
@@ -49,8 +49,8 @@ const listQuerySchema = z
     sensor: z.string().max(64).optional(),
     kind: z.string().max(32).optional(),
     priority: z.enum(['critical', 'high', 'medium', 'low']).optional(),
-    from: time.optional(),
-    to: time.optional(),
+    from: timeParam.optional(),
+    to: timeParam.optional(),
     drill: z.enum(['only', 'exclude', 'include']).default('include'),
     limit: z.coerce.number().int().min(1).max(1000).default(100),
     offset: z.coerce.number().int().min(0).default(0),
@@ -63,9 +63,8 @@ function toHttp(err: unknown): unknown {
 
 function parseAction(type: string, body: unknown): AlarmAction {
   if (!(ALARM_ACTION_TYPES as string[]).includes(type)) throw notFound(`no action ${type}`);
-  const parsed = ACTION_BODY_SCHEMAS[type as AlarmActionType].safeParse(body ?? {});
-  if (!parsed.success) throw badRequest(`invalid body for ${type}`, parsed.error.issues.map((i) => `${i.path.join('.') || 'body'}: ${i.message}`));
-  return { type, ...parsed.data } as AlarmAction;
+  const parsed = parseOr400<object>(ACTION_BODY_SCHEMAS[type as AlarmActionType], body ?? {}, `invalid body for ${type}`);
+  return { type, ...parsed } as AlarmAction;
 }
 
 /** Checks the permission of the action named in the URL before parsing anything else. */
@@ -82,9 +81,7 @@ export function alarmsRouter(alarms: AlarmService, audit: SqliteAuditLog, access
   const router = Router();
 
   router.get('/api/alarms', access.requirePermission('alarm.view'), (req, res) => {
-    const q = listQuerySchema.safeParse(req.query);
-    if (!q.success) throw badRequest('invalid query', q.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`));
-    const body: AlarmListResponse = alarms.list(q.data);
+    const body: AlarmListResponse = alarms.list(parseQuery(listQuerySchema, req.query));
     res.json(body);
   });
 
@@ -131,11 +128,10 @@ export function alarmsRouter(alarms: AlarmService, audit: SqliteAuditLog, access
     }
   });
 
-  const auditQuery = z.object({ from: time.optional(), to: time.optional(), limit: z.coerce.number().int().min(1).max(10_000).default(500), target: z.string().max(200).optional() }).strict();
+  const auditQuery = z.object({ from: timeParam.optional(), to: timeParam.optional(), limit: z.coerce.number().int().min(1).max(10_000).default(500), target: z.string().max(200).optional() }).strict();
   router.get('/api/audit', access.requirePermission('audit.view'), (req, res) => {
-    const q = auditQuery.safeParse(req.query);
-    if (!q.success) throw badRequest('invalid query', q.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`));
-    res.json(audit.list(q.data.from ?? 0, q.data.to ?? Date.now() + 60_000, q.data.limit, q.data.target));
+    const q = parseQuery(auditQuery, req.query);
+    res.json(audit.list(q.from ?? 0, q.to ?? Date.now() + 60_000, q.limit, q.target));
   });
   router.get('/api/audit/verify', access.requirePermission('audit.view'), (_req, res) => {
     res.json(audit.verify());

@@ -4,9 +4,10 @@
  */
 import express, { Router, type Request, type Response } from 'express';
 import { DEMO_ACCOUNTS, SESSION_COOKIE, loginBodySchema, passwordChangeBodySchema, type AuthConfigResponse, type SessionInfo } from '../../../contract/index.ts';
-import { HttpError, badRequest } from '../errors.ts';
+import { HttpError } from '../errors.ts';
 import type { AuthService, ClientMeta } from '../services/auth.service.ts';
 import { currentSession, handleAuthErrors } from './auth.middleware.ts';
+import { parseBody } from './parse.ts';
 
 /** Auth and admin bodies are small; anything bigger is refused before parsing (413). */
 export const AUTH_BODY_LIMIT = '16kb';
@@ -15,12 +16,6 @@ export const jsonBody = express.json({ limit: AUTH_BODY_LIMIT });
 
 export function clientMeta(req: Request): ClientMeta {
   return { address: req.ip ?? req.socket.remoteAddress ?? 'unknown', userAgent: String(req.get('user-agent') ?? '') };
-}
-
-export function parseBody<T>(schema: { safeParse(v: unknown): { success: true; data: T } | { success: false; error: { issues: { path: PropertyKey[]; message: string }[] } } }, body: unknown): T {
-  const parsed = schema.safeParse(body ?? {});
-  if (!parsed.success) throw badRequest('invalid body', parsed.error.issues.map((i) => `${i.path.map(String).join('.') || 'body'}: ${i.message}`));
-  return parsed.data;
 }
 
 function cookieOptions(req: Request) {

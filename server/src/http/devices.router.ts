@@ -10,7 +10,8 @@ import { Router } from 'express';
 import { apiKeyCreateBodySchema, deviceCreateBodySchema, type ApiKeyCreatedResponse, type ApiKeyView, type DeviceCreatedResponse, type DeviceView } from '../../../contract/index.ts';
 import type { ApiKeyService, DeviceCredentialService } from '../services/device-credentials.service.ts';
 import { currentUser, handleAuthErrors, requirePermission } from './auth.middleware.ts';
-import { jsonBody, parseBody } from './auth.router.ts';
+import { jsonBody } from './auth.router.ts';
+import { parseBody } from './parse.ts';
 
 export function devicesRouter(apiKeys: ApiKeyService, devices: DeviceCredentialService): Router {
   const router = Router();

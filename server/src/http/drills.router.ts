@@ -1,9 +1,10 @@
 /** Drill routes (issue 6): start or register, end, list, report. */
 import { Router, type RequestHandler } from 'express';
 import { drillStartBodySchema } from '../../../contract/index.ts';
-import { HttpError, badRequest } from '../errors.ts';
+import { HttpError } from '../errors.ts';
 import { DrillError, type DrillService } from '../services/drill.service.ts';
 import type { AccessControl } from './alarms.router.ts';
+import { parseOr400 } from './parse.ts';
 
 const STATUS: Record<DrillError['code'], number> = { NOT_FOUND: 404, UNKNOWN_SCENARIO: 400, CONFLICT: 409 };
 const toHttp = (err: unknown) => (err instanceof DrillError ? new HttpError(STATUS[err.code], err.code, err.message) : err);
@@ -14,10 +15,9 @@ export function drillsRouter(drills: DrillService, access: AccessControl, jsonBo
     res.json({ drills: drills.list(), scenarios: scenarios() });
   });
   router.post('/api/drills', access.requirePermission('drill.run'), jsonBody, (req, res) => {
-    const body = drillStartBodySchema.safeParse(req.body ?? {});
-    if (!body.success) throw badRequest('invalid drill', body.error.issues.map((i) => `${i.path.join('.') || 'body'}: ${i.message}`));
+    const body = parseOr400(drillStartBodySchema, req.body ?? {}, 'invalid drill');
     try {
-      res.status(201).json({ drill: drills.start(body.data, access.actorOf(req, res).username) });
+      res.status(201).json({ drill: drills.start(body, access.actorOf(req, res).username) });
     } catch (err) {
       throw toHttp(err);
     }

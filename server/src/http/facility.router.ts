@@ -11,6 +11,7 @@ import { badRequest, notFound } from '../errors.ts';
 import type { ReadingsService } from '../services/readings.service.ts';
 import { MAX_RANGE_MS } from '../services/readings.service.ts';
 import type { AccessControl } from './alarms.router.ts';
+import { parseQuery } from './parse.ts';
 
 const toMillis = (v: number | string | undefined, fallback: number): number => (v === undefined ? fallback : typeof v === 'number' ? v : Date.parse(v));
 
@@ -47,14 +48,13 @@ export function facilityRouter(
     const id = String(req.params.id);
     const sensor = registry.sensor(id);
     if (!sensor) throw notFound(`no sensor ${id} in the registry`);
-    const q = readingsQuerySchema.safeParse(req.query);
-    if (!q.success) throw badRequest('invalid query', q.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`));
+    const q = parseQuery(readingsQuerySchema, req.query);
     const now = Date.now();
-    const to = toMillis(q.data.to, now);
-    const from = toMillis(q.data.from, to - 3_600_000);
+    const to = toMillis(q.to, now);
+    const from = toMillis(q.from, to - 3_600_000);
     if (!(from < to)) throw badRequest('from must be before to');
     if (to - from > MAX_RANGE_MS) throw badRequest('range must be at most 400 days');
-    res.json(await readings.readings(sensor, from, to, q.data.step));
+    res.json(await readings.readings(sensor, from, to, q.step));
   });
 
   // The dashboard shows plans with <img> and fetch, same-origin: the session cookie goes along.

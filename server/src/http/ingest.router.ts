@@ -1,12 +1,13 @@
 import express, { Router, type RequestHandler } from 'express';
 import { ingestBodySchema, type RejectionsResponse } from '../../../contract/index.ts';
 import type { Registry } from '../domain/registry.ts';
-import { HttpError, badRequest } from '../errors.ts';
+import { HttpError } from '../errors.ts';
 import type { RateLimiter } from '../services/auth.rate-limit.ts';
 import type { IngestGrant, IngestKeyVerifier } from '../services/device-credentials.service.ts';
 import type { IngestService } from '../services/ingest.service.ts';
 import type { RejectionLog } from '../services/rejection.log.ts';
 import type { AccessControl } from './alarms.router.ts';
+import { parseOr400 } from './parse.ts';
 
 /** HTTP ingest bodies larger than this answer 413. */
 export const INGEST_BODY_LIMIT = '4mb';
@@ -35,10 +36,9 @@ export function requireApiKey(keys: IngestKeyVerifier, limiter?: RateLimiter): R
 export function ingestRouter(ingest: IngestService, registry: Registry, rejections: RejectionLog, keys: IngestKeyVerifier, access: AccessControl, limiter?: RateLimiter): Router {
   const router = Router();
   router.post('/api/ingest', requireApiKey(keys, limiter), express.json({ limit: INGEST_BODY_LIMIT }), async (req, res) => {
-    const body = ingestBodySchema.safeParse(req.body);
-    if (!body.success) throw badRequest('body must be {"observations": [...]}', body.error.issues.map((i) => `${i.path.join('.') || 'body'}: ${i.message}`));
+    const body = parseOr400(ingestBodySchema, req.body, 'body must be {"observations": [...]}');
     const grant = (res.locals as { ingestGrant?: IngestGrant }).ingestGrant;
-    const result = await ingest.handleHttpItems(body.data.observations, (id) => registry.sensor(id)?.siteId, grant?.allows);
+    const result = await ingest.handleHttpItems(body.observations, (id) => registry.sensor(id)?.siteId, grant?.allows);
     res.status(202).json(result);
   });
   // Rejections name devices, topics and payload faults: for signed-in viewers only (issue 4).

@@ -10,7 +10,8 @@ import { passwordResetBodySchema, userCreateBodySchema, type SessionView, type U
 import { badRequest } from '../errors.ts';
 import type { UsersService } from '../services/users.service.ts';
 import { currentUser, handleAuthErrors, requirePermission } from './auth.middleware.ts';
-import { jsonBody, parseBody } from './auth.router.ts';
+import { jsonBody } from './auth.router.ts';
+import { parseBody } from './parse.ts';
 
 export function usersRouter(users: UsersService): Router {
   const router = Router();

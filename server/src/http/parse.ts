@@ -1,0 +1,25 @@
+/** Request parsing for the routers: a zod failure answers 400 `BAD_REQUEST` with one `path: message` per issue. */
+import { z } from 'zod';
+import { badRequest } from '../errors.ts';
+
+type SafeParser<T> = { safeParse(v: unknown): { success: true; data: T } | { success: false; error: { issues: { path: PropertyKey[]; message: string }[] } } };
+
+/** `value` parsed by `schema`, or a 400 with `message`; an issue about the whole value is named `whole`. */
+export function parseOr400<T>(schema: SafeParser<T>, value: unknown, message: string, whole = 'body'): T {
+  const parsed = schema.safeParse(value);
+  if (!parsed.success) throw badRequest(message, parsed.error.issues.map((i) => `${i.path.map(String).join('.') || whole}: ${i.message}`));
+  return parsed.data;
+}
+
+/** A JSON body (absent = `{}`). */
+export function parseBody<T>(schema: SafeParser<T>, body: unknown): T {
+  return parseOr400(schema, body ?? {}, 'invalid body');
+}
+
+/** A query string (`req.query`). */
+export function parseQuery<T>(schema: SafeParser<T>, query: unknown): T {
+  return parseOr400(schema, query, 'invalid query', '');
+}
+
+/** A time in a query: epoch ms, or ISO 8601 with an offset; epoch ms either way. */
+export const timeParam = z.union([z.coerce.number().int().nonnegative(), z.iso.datetime({ offset: true }).transform((s) => Date.parse(s))]);
