@@ -1,12 +1,10 @@
 /** A registry of adapter-bound sensors for the adapters' unit tests. */
-import type { Facility, Observation, Sensor, SensorKind, SourceBinding } from '../../../../contract/index.ts';
+import { KIND_UNITS, type Facility, type Observation, type Sensor, type SensorKind, type SourceBinding } from '../../../../contract/index.ts';
 import type { DecodeContext, Decoded, TopicDecoder } from '../observation.decode.ts';
 import { Registry } from '../registry.ts';
 
 /** 2026-11-27 10:00:00 in Asia/Shanghai (UTC+8), the fixture site's zone. */
 export const NOW = Date.UTC(2026, 10, 27, 2, 0, 0);
-
-const UNITS = { gas: '%LEL', co: 'ppm', smoke: null, door: null } as const;
 
 function sensor(id: string, kind: SensorKind, source: SourceBinding): Sensor {
   return {
@@ -19,7 +17,7 @@ function sensor(id: string, kind: SensorKind, source: SourceBinding): Sensor {
     secureZone: false,
     x: 0,
     y: 0,
-    unit: UNITS[kind],
+    unit: KIND_UNITS[kind],
     thresholds: null,
     heartbeatS: 60,
     heldOpenS: kind === 'door' ? 60 : null,
