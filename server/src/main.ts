@@ -120,10 +120,12 @@ export async function main(): Promise<void> {
   const db = openDatabase(config.DATA_DIR, MIGRATIONS);
   const influx = new InfluxClient({ url: config.INFLUX_URL, db: config.INFLUX_DB, username: config.INFLUX_USERNAME, password: config.INFLUX_PASSWORD });
   void ensureSchemaInBackground(influx, config, logger.child({ component: 'influx' }));
+  // One InfluxDB history: the writer's sink, and the source of sensor readings and drill trigger times.
+  const history = new InfluxHistory(influx);
 
   const writerLog = logger.child({ component: 'history' });
   const writer = new HistoryWriter(
-    new InfluxHistory(influx),
+    history,
     new SqliteOutbox(db),
     { maxBatchPoints: config.BATCH_MAX_POINTS, flushIntervalMs: config.FLUSH_INTERVAL_MS, maxInFlight: 2, maxQueuedPoints: config.INGEST_QUEUE_MAX },
     {
@@ -245,7 +247,6 @@ export async function main(): Promise<void> {
     onConnection: (up) => metrics.mqttConnected.set(up ? 1 : 0),
     logger: mqttLog,
   });
-  const history = new InfluxHistory(influx);
   const scenarios = new ScenarioFiles(path.join(ROOT, 'simulator/scenarios'));
   const simulator = new SimulatorRunner({ root: ROOT, brokerUrl: mqttUrl, facilityFile: config.FACILITY_FILE, ...(config.embeddedBroker ? brokerPolicy.drillCredential : {}), logger: logger.child({ component: 'drills' }) });
   const drills = new DrillService(
