@@ -23,6 +23,9 @@ describe('engine state persistence', () => {
     // Ids keep counting from where they were: never reused.
     h.at(11 * S).event('DOOR-01', 'forced_open');
     expect(new Set([...h.state.alarms.keys()]).size).toBe(3);
+    // Ids embed the raise time, so the line above holds even with a reset count; the count itself
+    // must go on (a clock stepped back across the restart would otherwise hand out an old id).
+    expect(h.state.counters.alarm).toBe(3);
   });
 
   it('resumes timers from the stored times: escalation, shelf expiry, held-open door, latched reset', () => {
