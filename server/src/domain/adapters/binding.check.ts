@@ -4,6 +4,7 @@
  * Vigil's own `vigil/` tree), and the identity that must be unique across the registry.
  */
 import type { SensorKind, SourceBinding } from '../../../../contract/index.ts';
+import { stateTopic } from './esphome.decoder.ts';
 import { DEFAULT_SENSOR_KEY, isRawAnalog, isZigbeeChild } from './tasmota.decoder.ts';
 
 export interface BindingProblem {
@@ -98,7 +99,7 @@ export function bindingClaims(source: SourceBinding): BindingClaim[] {
     case 'tasmota':
       return [{ key: `tele/${source.topic}/SENSOR ${source.sensorKey ?? DEFAULT_SENSOR_KEY}`, what: 'Tasmota topic and sensorKey', field: ['sensorKey'] }];
     case 'esphome':
-      return [{ key: `${source.node}/${source.entityType}/${source.entity}/state`, what: 'ESPHome entity', field: ['entity'] }];
+      return [{ key: stateTopic(source), what: 'ESPHome entity', field: ['entity'] }];
     case 'esp_rfid':
       return [{ key: `${source.topic}/send${source.door === undefined ? '' : ` door "${source.door}"`}`, what: 'esp-rfid topic and door', field: source.door === undefined ? ['topic'] : ['door'] }];
   }
