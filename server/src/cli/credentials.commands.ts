@@ -7,6 +7,7 @@ import { Command } from 'commander';
 import { idSchema, type ApiKeyScope, type ApiKeyView, type DeviceView } from '../../../contract/index.ts';
 import { CliError } from './cli.errors.ts';
 import type { CliContext } from './context.ts';
+import { date } from './format.ts';
 
 function idList(value: string, what: string): string[] {
   const ids = value.split(',').map((s) => s.trim()).filter(Boolean);
@@ -15,7 +16,6 @@ function idList(value: string, what: string): string[] {
   return ids;
 }
 
-const date = (ms: number | null): string => (ms === null ? '-' : new Date(ms).toISOString().replace(/\.\d+Z$/, 'Z'));
 const scopeText = (s: ApiKeyScope): string => ('sites' in s ? `sites: ${s.sites.join(',')}` : `sensors: ${s.sensors.join(',')}`);
 const keyLine = (k: ApiKeyView): string => `${k.id}  ${k.revokedAt ? 'REVOKED' : 'active '}  ${scopeText(k.scope)}  last used ${date(k.lastUsedAt)}  "${k.name}"\n`;
 const deviceLine = (d: DeviceView): string => `${d.sensorId}  ${d.revokedAt ? 'REVOKED' : 'active '}  publishes ${d.publish.join(' ') || '(sensor no longer in the registry)'}\n`;

@@ -6,6 +6,7 @@ import { Command, Option } from 'commander';
 import { ROLES, displayNameSchema, passwordSchema, usernameSchema, type Role, type UserAdminView } from '../../../contract/index.ts';
 import { CliError } from './cli.errors.ts';
 import type { CliContext } from './context.ts';
+import { date } from './format.ts';
 import { firstLine } from './prompt.ts';
 
 function check<T>(schema: { safeParse(v: unknown): { success: true; data: T } | { success: false; error: { issues: { message: string }[] } } }, value: unknown, what: string): T {
@@ -22,8 +23,6 @@ async function newPassword(ctx: CliContext, fromStdin: boolean, forWhom: string)
   if (again !== first) throw new CliError('USAGE', 'the two passwords differ');
   return first;
 }
-
-const date = (ms: number | null): string => (ms === null ? '-' : new Date(ms).toISOString().replace(/\.\d+Z$/, 'Z'));
 
 function status(u: UserAdminView): string {
   if (u.disabled) return 'disabled';
