@@ -13,7 +13,7 @@ import {
 import { AlarmActionError } from '../domain/alarm/index.ts';
 import { HttpError, badRequest, notFound } from '../errors.ts';
 import type { Actor, AlarmService } from '../services/alarm.service.ts';
-import type { SqliteAuditLog } from '../adapters/sqlite.audit.ts';
+import type { AuditTrail } from '../services/audit.port.ts';
 import { parseOr400, parseQuery, timeParam } from './parse.ts';
 
 export interface AccessControl {
@@ -77,7 +77,7 @@ function actionGuard(access: AccessControl): RequestHandler {
   };
 }
 
-export function alarmsRouter(alarms: AlarmService, audit: SqliteAuditLog, access: AccessControl, jsonBody: RequestHandler): Router {
+export function alarmsRouter(alarms: AlarmService, audit: AuditTrail, access: AccessControl, jsonBody: RequestHandler): Router {
   const router = Router();
 
   router.get('/api/alarms', access.requirePermission('alarm.view'), (req, res) => {

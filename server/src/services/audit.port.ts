@@ -3,6 +3,8 @@
  * review can rely on it (`GET /api/audit/verify`). Alarm actions, logins and admin actions all
  * go here.
  */
+import type { AuditEntry, AuditVerifyResponse } from '../../../contract/index.ts';
+
 export interface AuditInput {
   actor: string;
   action: string;
@@ -15,4 +17,10 @@ export interface AuditInput {
 
 export interface AuditLog {
   append(entry: AuditInput): void;
+}
+
+/** Reading the trail back (`GET /api/audit`, `GET /api/audit/verify`). */
+export interface AuditTrail {
+  list(from: number, to: number, limit: number, target?: string): AuditEntry[];
+  verify(): AuditVerifyResponse;
 }
