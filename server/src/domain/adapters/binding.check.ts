@@ -6,6 +6,7 @@
 import type { SensorKind, SourceBinding } from '../../../../contract/index.ts';
 import { stateTopic } from './esphome.decoder.ts';
 import { DEFAULT_SENSOR_KEY, isRawAnalog, isZigbeeChild } from './tasmota.decoder.ts';
+import { baseTopicOf } from './zigbee2mqtt.decoder.ts';
 
 export interface BindingProblem {
   /** Path below the sensor's `source`, e.g. `['scale']`. */
@@ -29,7 +30,7 @@ function topicProblems(field: string, value: string): BindingProblem[] {
 
 function zigbee2mqtt(b: Extract<SourceBinding, { adapter: 'zigbee2mqtt' }>, kind: SensorKind): BindingProblem[] {
   const problems = [...topicProblems('topic', b.topic), ...(b.baseTopic === undefined ? [] : topicProblems('baseTopic', b.baseTopic))];
-  const base = b.baseTopic ?? b.topic.split('/')[0]!;
+  const base = baseTopicOf(b);
   const name = b.topic.startsWith(`${base}/`) ? b.topic.slice(base.length + 1) : '';
   if (name === '' || base === '') {
     const message = b.baseTopic === undefined ? 'the full device topic, <base_topic>/<friendly_name> (e.g. "zigbee2mqtt/Kitchen gas")' : `must start with baseTopic "${b.baseTopic}/" followed by the friendly name`;
