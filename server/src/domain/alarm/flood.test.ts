@@ -71,6 +71,17 @@ describe('alarm flood grouping', () => {
     expect(h.alarmsOf('D-0', 'tamper')[0]?.incidentId).toBeNull();
   });
 
+  it('forgets a flood window once it has emptied, so an ended drill leaves nothing in the stored state', () => {
+    const h = harness();
+    h.at(0).event('D-0', 'tamper');
+    h.at(0).event('D-1', 'tamper', { drill: 'flood-2' });
+    expect([...h.state.floods.keys()].sort()).toEqual(['hq', 'hq#flood-2']);
+    h.at(5 * MIN).tick();
+    expect(h.state.floods.size).toBe(2);
+    h.at(10 * MIN + S).tick();
+    expect(h.state.floods.size).toBe(0);
+  });
+
   it('applies comment, assign and shelve to an incident as a whole, recorded with who', () => {
     // Issue 3: "the same [actions] for incidents"; every action records who and when.
     const h = harness();
