@@ -1,5 +1,5 @@
 /** Alarm, incident, maintenance and audit routes (issue 3 "API and live push"). */
-import { Router, type Request, type RequestHandler, type Response } from 'express';
+import { Router, type ErrorRequestHandler, type Request, type RequestHandler, type Response } from 'express';
 import { z } from 'zod';
 import {
   ACTION_BODY_SCHEMAS,
@@ -57,9 +57,10 @@ const listQuerySchema = z
   })
   .strict();
 
-function toHttp(err: unknown): unknown {
-  return err instanceof AlarmActionError ? new HttpError(STATUS_OF[err.code], err.code, err.message) : err;
-}
+/** An AlarmActionError from any route here answers with its status; anything else passes on. */
+const handleActionErrors: ErrorRequestHandler = (err: unknown, _req, _res, next) => {
+  next(err instanceof AlarmActionError ? new HttpError(STATUS_OF[err.code], err.code, err.message) : err);
+};
 
 function parseAction(type: string, body: unknown): AlarmAction {
   if (!(ALARM_ACTION_TYPES as string[]).includes(type)) throw notFound(`no action ${type}`);
@@ -94,38 +95,22 @@ export function alarmsRouter(alarms: AlarmService, audit: AuditTrail, access: Ac
 
   router.post('/api/alarms/:id/:action', actionGuard(access), jsonBody, (req, res) => {
     const action = parseAction(String(req.params.action), req.body);
-    try {
-      res.json({ alarm: alarms.act(String(req.params.id), action, access.actorOf(req, res)) });
-    } catch (err) {
-      throw toHttp(err);
-    }
+    res.json({ alarm: alarms.act(String(req.params.id), action, access.actorOf(req, res)) });
   });
 
   router.post('/api/incidents/:id/:action', actionGuard(access), jsonBody, (req, res) => {
     const action = parseAction(String(req.params.action), req.body);
-    try {
-      res.json({ incident: alarms.actOnIncident(String(req.params.id), action, access.actorOf(req, res)) });
-    } catch (err) {
-      throw toHttp(err);
-    }
+    res.json({ incident: alarms.actOnIncident(String(req.params.id), action, access.actorOf(req, res)) });
   });
 
   const oosBody = z.object({ reason: z.string().trim().min(1, 'reason is required').max(2000) }).strict();
   router.post('/api/sensors/:id/out-of-service', access.requirePermission('sensor.out_of_service'), jsonBody, (req, res) => {
     const body = oosBody.safeParse(req.body ?? {});
     if (!body.success) throw badRequest('a reason is required', body.error.issues.map((i) => i.message));
-    try {
-      res.json({ sensor: alarms.setOutOfService(String(req.params.id), access.actorOf(req, res), body.data.reason) });
-    } catch (err) {
-      throw toHttp(err);
-    }
+    res.json({ sensor: alarms.setOutOfService(String(req.params.id), access.actorOf(req, res), body.data.reason) });
   });
   router.delete('/api/sensors/:id/out-of-service', access.requirePermission('sensor.out_of_service'), (req, res) => {
-    try {
-      res.json({ sensor: alarms.returnToService(String(req.params.id), access.actorOf(req, res)) });
-    } catch (err) {
-      throw toHttp(err);
-    }
+    res.json({ sensor: alarms.returnToService(String(req.params.id), access.actorOf(req, res)) });
   });
 
   const auditQuery = z.object({ from: timeParam.optional(), to: timeParam.optional(), limit: z.coerce.number().int().min(1).max(10_000).default(500), target: z.string().max(200).optional() }).strict();
@@ -136,5 +121,6 @@ export function alarmsRouter(alarms: AlarmService, audit: AuditTrail, access: Ac
   router.get('/api/audit/verify', access.requirePermission('audit.view'), (_req, res) => {
     res.json(audit.verify());
   });
+  router.use(handleActionErrors);
   return router;
 }
