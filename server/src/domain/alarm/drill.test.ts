@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { endDrill } from './alarm.engine.ts';
-import { Harness, MIN, S, makeSensor } from './test-fixtures.ts';
+import { Harness, MIN, S, kinds, makeSensor } from './test-fixtures.ts';
 
 const GAS = 'GAS-01';
 
@@ -15,6 +15,16 @@ describe('drills', () => {
     h.at(2 * S).reading(GAS, 30); // a real leak during the drill is its own alarm
     expect(h.only(GAS, 'gas')).toMatchObject({ drill: null });
     expect(h.log.filter((e) => e.drill === 'canteen-gas-1').length).toBeGreaterThan(0);
+  });
+
+  it('runs a drill’s timers on tick: an on-delayed level is raised without another reading', () => {
+    // Drills must look and feel like the real thing: the 2 s low on-delay fires from the tick.
+    const h = new Harness({ sensors: [makeSensor('gas')] });
+    h.at(0).reading(GAS, 15, { drill: 'd1' });
+    expect(h.alarmsOf(GAS, 'gas', 'd1')).toEqual([]);
+    expect(kinds(h.at(3 * S).tick())).toEqual(['raised:gas']);
+    expect(h.only(GAS, 'gas', 'd1')).toMatchObject({ drill: 'd1', priority: 'high' });
+    expect(h.alarmsOf(GAS, 'gas')).toEqual([]);
   });
 
   it('forgets the drill’s rule state when it ends, so its sensors do not go offline', () => {
