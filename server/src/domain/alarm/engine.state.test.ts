@@ -65,6 +65,15 @@ describe('engine state persistence', () => {
       { sensorId: 'DOOR-01', lastSeen: h.now, lastValue: null, lastEvent: null, online: false, battery: 80, rssi: -70, outOfService: null },
     ]);
   });
+
+  it('shows a sensor the watchdog found silent as offline, whatever it last said of itself', () => {
+    // A dead sensor must never be a silent failure: the floor plan must not show it online.
+    const h = new Harness({ sensors: [makeSensor('gas')] });
+    h.at(0).status('GAS-01', { online: true });
+    h.at(3 * MIN + S).tick();
+    expect(h.only('GAS-01', 'offline')).toMatchObject({ conditionActive: true });
+    expect(sensorLiveStates(h.state, h.ctx.registry)).toMatchObject([{ sensorId: 'GAS-01', online: false }]);
+  });
 });
 
 describe('the ingest hot path', () => {
