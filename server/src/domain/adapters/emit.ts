@@ -77,7 +77,6 @@ export class Emitter {
   }
 
   private push(sensor: Sensor, channel: Observation['channel'], payload: Record<string, unknown>): boolean {
-    if (payload.ts === undefined) delete payload.ts;
     try {
       this.observations.push(normaliseItem({ siteId: sensor.siteId, sensorId: sensor.id, channel }, payload, this.ctx));
       return true;
