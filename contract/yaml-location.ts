@@ -8,6 +8,13 @@ import { isAlias, isMap, isPair, isScalar, isSeq, type Document, type LineCounte
 /** One step into a YAML document: a mapping key or a sequence index. */
 export type YamlPathSegment = string | number;
 
+/** A path as people read it in a report: `sites[0].floors[1].id`, or `(root)`. */
+export function formatPath(path: readonly YamlPathSegment[]): string {
+  let out = '';
+  for (const seg of path) out += typeof seg === 'number' ? `[${seg}]` : out === '' ? seg : `.${seg}`;
+  return out || '(root)';
+}
+
 /**
  * Line (1-based) of the node at `path`, or of its nearest ancestor present in the document (a
  * missing key is reported at the mapping that should hold it). A mapping entry is reported at its

@@ -8,9 +8,9 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { LineCounter, parseDocument } from 'yaml';
 import { facilityFileSchema, type Facility } from '../../../contract/index.ts';
-import { yamlLineOf } from '../../../contract/yaml-location.ts';
+import { formatPath, yamlLineOf } from '../../../contract/yaml-location.ts';
 import { zodProblems } from '../../../contract/zod-problems.ts';
-import { formatPath, resolveFacility, type PathSegment, type PlanInfo, type RawProblem } from './facility.resolve.ts';
+import { resolveFacility, type PathSegment, type PlanInfo, type RawProblem } from './facility.resolve.ts';
 
 export interface FacilityProblem {
   /** Dotted path inside the file, e.g. `sites[0].floors[1].zones[2].sensors[3].x`. */

@@ -13,6 +13,7 @@ import {
   type Site,
   type Thresholds,
 } from '../../../contract/index.ts';
+import { formatPath } from '../../../contract/yaml-location.ts';
 import { bindingClaims, checkSourceBinding } from '../domain/adapters/binding.check.ts';
 
 export type PathSegment = string | number;
@@ -46,12 +47,6 @@ interface Origin {
   value: number;
   path: PathSegment[];
   depth: number;
-}
-
-export function formatPath(path: readonly PathSegment[]): string {
-  let out = '';
-  for (const seg of path) out += typeof seg === 'number' ? `[${seg}]` : out === '' ? seg : `.${seg}`;
-  return out || '(root)';
 }
 
 export function resolveFacility(

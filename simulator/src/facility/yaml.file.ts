@@ -7,7 +7,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { LineCounter, parseDocument } from 'yaml';
-import { yamlLineOf } from '../../../contract/yaml-location.ts';
+import { formatPath, yamlLineOf } from '../../../contract/yaml-location.ts';
 
 export type PathSegment = string | number;
 
@@ -21,12 +21,6 @@ export interface LocatedYaml {
   file: string;
   data: unknown;
   lineOf(path: readonly PathSegment[]): number | null;
-}
-
-export function formatPath(path: readonly PathSegment[]): string {
-  let out = '';
-  for (const seg of path) out += typeof seg === 'number' ? `[${seg}]` : out === '' ? seg : `.${seg}`;
-  return out || '(root)';
 }
 
 /** `file:line: path: message`, one line per problem, sorted by line. */
