@@ -8,6 +8,7 @@
  * ```
  */
 import { z } from 'zod';
+import type { AlarmActionType } from './alarm.ts';
 
 export const ROLES = ['officer', 'manager', 'admin'] as const;
 export type Role = (typeof ROLES)[number];
@@ -39,6 +40,17 @@ export const ROLE_PERMISSIONS: Readonly<Record<Role, ReadonlySet<Permission>>> =
   officer: new Set(officer),
   manager: new Set(manager),
   admin: new Set(admin),
+};
+
+/** The permission each alarm action needs: the server enforces it, the dashboard hides what it would refuse. */
+export const ACTION_PERMISSION: Record<AlarmActionType, Permission> = {
+  ack: 'alarm.ack',
+  comment: 'alarm.comment',
+  assign: 'alarm.assign',
+  shelve: 'alarm.shelve',
+  unshelve: 'alarm.shelve',
+  reset: 'alarm.reset',
+  resolve: 'alarm.resolve',
 };
 
 /** Longest shelve each role may set (issue 4: officer 1 h, manager 8 h). */

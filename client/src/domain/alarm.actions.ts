@@ -4,18 +4,8 @@
  * hides what it would refuse, so an officer never meets a button that cannot work.
  */
 import type { Alarm, AlarmActionType } from '../../../contract/alarm.ts';
-import { MAX_SHELVE_S, type Permission, type Role } from '../../../contract/auth.ts';
+import { ACTION_PERMISSION, MAX_SHELVE_S, type Permission, type Role } from '../../../contract/auth.ts';
 import { isUnacked } from './alarm.queue.ts';
-
-const PERMISSION: Record<AlarmActionType, Permission> = {
-  ack: 'alarm.ack',
-  comment: 'alarm.comment',
-  assign: 'alarm.assign',
-  shelve: 'alarm.shelve',
-  unshelve: 'alarm.shelve',
-  reset: 'alarm.reset',
-  resolve: 'alarm.resolve',
-};
 
 /** The order buttons appear in: the urgent one first. */
 export const ACTION_ORDER: readonly AlarmActionType[] = ['ack', 'reset', 'comment', 'assign', 'shelve', 'unshelve', 'resolve'];
@@ -43,7 +33,7 @@ function allowedByState(alarm: Alarm, action: AlarmActionType): boolean {
 }
 
 export function availableActions(alarm: Alarm, can: (permission: Permission) => boolean): AlarmActionType[] {
-  return ACTION_ORDER.filter((action) => can(PERMISSION[action]) && allowedByState(alarm, action));
+  return ACTION_ORDER.filter((action) => can(ACTION_PERMISSION[action]) && allowedByState(alarm, action));
 }
 
 /** Shelve durations offered, in seconds (ISA-18.2: shelving is always temporary). */

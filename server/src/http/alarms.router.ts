@@ -3,6 +3,7 @@ import { Router, type ErrorRequestHandler, type Request, type RequestHandler, ty
 import { z } from 'zod';
 import {
   ACTION_BODY_SCHEMAS,
+  ACTION_PERMISSION,
   ALARM_ACTION_TYPES,
   type AlarmAction,
   type AlarmActionType,
@@ -22,16 +23,6 @@ export interface AccessControl {
   /** The signed-in user (after requirePermission). */
   actorOf(req: Request, res: Response): Actor;
 }
-
-const ACTION_PERMISSION: Record<AlarmActionType, Permission> = {
-  ack: 'alarm.ack',
-  comment: 'alarm.comment',
-  assign: 'alarm.assign',
-  shelve: 'alarm.shelve',
-  unshelve: 'alarm.shelve',
-  reset: 'alarm.reset',
-  resolve: 'alarm.resolve',
-};
 
 const STATUS_OF: Record<AlarmActionError['code'], number> = {
   NOT_FOUND: 404,
