@@ -52,7 +52,7 @@ export interface AlarmServiceDeps {
   registry: Registry;
   settings: EngineSettings;
   store: AlarmStore;
-  audit: AuditLog & { resync?(): void };
+  audit: AuditLog;
   hub: LiveHub;
   notifier: EscalationNotifier;
   clock: Clock;
@@ -231,7 +231,6 @@ export class AlarmService {
       });
     } catch (err) {
       // The store failing must not silence an alarm: push it anyway, and say loudly what happened.
-      this.deps.audit.resync?.();
       this.deps.onCommitError?.(err);
     }
     for (const e of events) {
