@@ -9,7 +9,7 @@ import { createLogger, type Logger } from './logger.ts';
 import { createMetrics, type Metrics } from './metrics.ts';
 import { Registry } from './domain/registry.ts';
 import { nativeDecoder } from './domain/observation.decode.ts';
-import { adapterPublishFilters, createDeviceDecoders } from './domain/adapters/index.ts';
+import { adapterPublishFilters, createDeviceDecoders } from './domain/decoders/index.ts';
 import { FacilityError, loadFacility } from './services/facility.loader.ts';
 import { openDatabase } from './adapters/sqlite.database.ts';
 import { MIGRATIONS } from './adapters/sqlite.migrations.ts';

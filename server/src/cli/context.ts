@@ -6,7 +6,7 @@
 import os from 'node:os';
 import { loadStorageConfig } from '../config.ts';
 import { Registry } from '../domain/registry.ts';
-import { adapterPublishFilters } from '../domain/adapters/index.ts';
+import { adapterPublishFilters } from '../domain/decoders/index.ts';
 import { openDatabase, type SqliteDatabase } from '../adapters/sqlite.database.ts';
 import { MIGRATIONS } from '../adapters/sqlite.migrations.ts';
 import { SqliteAuditLog } from '../adapters/sqlite.audit.ts';

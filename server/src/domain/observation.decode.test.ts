@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { decodeNativeMessage, fastReading, parseNativeTopic, type DecodeContext } from './observation.decode.ts';
-import { testRegistry } from './test-registry.ts';
+import { testRegistry } from '../../../test/support/registry.fixtures.ts';
 
 const NOW = Date.parse('2026-11-27T10:00:00.000Z');
 const ctx: DecodeContext = { registry: testRegistry(), now: NOW, maxAgeMs: 90 * 86_400_000, source: 'mqtt' };

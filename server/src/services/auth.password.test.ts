@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_SCRYPT, hashPassword, needsRehash, verifyPassword } from './auth.password.ts';
-import { TEST_SCRYPT } from './auth.test-support.ts';
+import { TEST_SCRYPT } from '../../../test/support/auth.test-support.ts';
 
 describe('password hashing (issue 4: memory-hard KDF, per-user salt)', () => {
   it('verifies the right password and refuses a wrong one, with the default (production) parameters', async () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { RateLimiter } from './auth.rate-limit.ts';
-import { FakeTime } from './auth.test-support.ts';
+import { FakeTime } from '../../../test/support/auth.test-support.ts';
 
 describe('token bucket rate limiter (issue 4: rate limits on login and ingest)', () => {
   it('allows a burst, then one token per interval', () => {

@@ -2,7 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { AuthError } from './auth.errors.ts';
 import { RateLimiter } from './auth.rate-limit.ts';
 import { AuthService } from './auth.service.ts';
-import { FakeTime, RecordedAudit, TEST_SCRYPT, openTestStores, type TestStores } from './auth.test-support.ts';
+import { FakeTime, RecordedAudit, TEST_SCRYPT, openTestStores, type TestStores } from '../../../test/support/auth.test-support.ts';
 import { UsersService } from './users.service.ts';
 
 const MIN = 60_000;

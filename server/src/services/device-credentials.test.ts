@@ -4,7 +4,7 @@ import type { SourceBinding } from '../../../contract/index.ts';
 import { Registry } from '../domain/registry.ts';
 import { loadFacility } from './facility.loader.ts';
 import { AuthError } from './auth.errors.ts';
-import { FakeTime, RecordedAudit, openTestStores, type TestStores } from './auth.test-support.ts';
+import { FakeTime, RecordedAudit, openTestStores, type TestStores } from '../../../test/support/auth.test-support.ts';
 import { BrokerPolicy, type MqttPrincipal } from './device-credentials.broker.ts';
 import { ApiKeyService, DeviceCredentialService } from './device-credentials.service.ts';
 import { DeviceTopics } from './device-credentials.topics.ts';
@@ -17,7 +17,7 @@ const registry = new Registry({
   ...facility,
   sensors: facility.sensors.map((s) => (s.id === 'T-SMK-01' ? { ...s, source: { adapter: 'zigbee2mqtt', topic: 'zigbee2mqtt/Kitchen smoke' } as SourceBinding } : s)),
 });
-/** What the device adapters report (server/src/domain/adapters publish filters); wired at the composition root. */
+/** What the device adapters report (server/src/domain/decoders publish filters); wired at the composition root. */
 const adapterFilters = (source: SourceBinding): string[] => (source.adapter === 'zigbee2mqtt' ? [`${source.topic}/#`, 'zigbee2mqtt/#'] : []);
 const topics = new DeviceTopics(registry, adapterFilters);
 

@@ -14,7 +14,7 @@ import {
   type Thresholds,
 } from '../../../contract/index.ts';
 import { formatPath } from '../../../contract/yaml-location.ts';
-import { bindingClaims, checkSourceBinding } from '../domain/adapters/binding.check.ts';
+import { bindingClaims, checkSourceBinding } from '../domain/decoders/binding.check.ts';
 
 export type PathSegment = string | number;
 /** A problem located by its path in the file; the loader turns the path into a line. */

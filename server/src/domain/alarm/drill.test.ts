@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { endDrill } from './alarm.engine.ts';
-import { Harness, MIN, S, kinds, makeSensor } from './test-fixtures.ts';
+import { Harness, MIN, S, kinds, makeSensor } from '../../../../test/support/alarm.fixtures.ts';
 
 const GAS = 'GAS-01';
 

@@ -1,7 +1,7 @@
 import { describe, expect, it, vi } from 'vitest';
 import { evaluate } from './alarm.engine.ts';
 import { openAlarms, persistEngineState, restoreEngineState, sensorLiveStates } from './engine.state.ts';
-import { Harness, MIN, S, kinds, makeSensor } from './test-fixtures.ts';
+import { Harness, MIN, S, kinds, makeSensor } from '../../../../test/support/alarm.fixtures.ts';
 
 const sensors = [makeSensor('gas', { heartbeatS: 86_400 }), makeSensor('door', { id: 'DOOR-01', heartbeatS: 86_400 })];
 const restart = (h: Harness, at: number): void => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { Harness, MIN, S, alarmEvents, kinds, makeSensor } from './test-fixtures.ts';
+import { Harness, MIN, S, alarmEvents, kinds, makeSensor } from '../../../../test/support/alarm.fixtures.ts';
 
 const GAS = 'GAS-01';
 const DOOR = 'DOOR-01';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { IncidentChangeEvent, Sensor } from '../../../../contract/index.ts';
-import { Harness, MIN, S, makeSensor } from './test-fixtures.ts';
+import { Harness, MIN, S, makeSensor } from '../../../../test/support/alarm.fixtures.ts';
 
 // 8 doors in the lobby, 8 in the store: tamper alarms are one event each.
 const doors: Sensor[] = Array.from({ length: 16 }, (_, i) =>

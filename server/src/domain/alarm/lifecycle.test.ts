@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { Harness, S, T0, kinds, makeSensor } from './test-fixtures.ts';
+import { Harness, S, T0, kinds, makeSensor } from '../../../../test/support/alarm.fixtures.ts';
 
 const GAS = 'GAS-01';
 const raiseLow = (h: Harness, at = 0): string => {

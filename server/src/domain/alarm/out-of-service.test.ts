@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { AlarmActionError } from './alarm.errors.ts';
 import { returnToService, takeOutOfService } from './out-of-service.ts';
-import { Harness, MIN, S, kinds, makeSensor } from './test-fixtures.ts';
+import { Harness, MIN, S, kinds, makeSensor } from '../../../../test/support/alarm.fixtures.ts';
 import type { EngineResult } from './engine.types.ts';
 
 const GAS = 'GAS-01';

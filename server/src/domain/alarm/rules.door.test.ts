@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { Harness, S, kinds, makeSensor } from './test-fixtures.ts';
+import { Harness, S, kinds, makeSensor } from '../../../../test/support/alarm.fixtures.ts';
 
 const DOOR = 'DOOR-01';
 const SERVER_ROOM = 'SRV-DOOR';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { Harness, S, kinds, makeSensor } from './test-fixtures.ts';
+import { Harness, S, kinds, makeSensor } from '../../../../test/support/alarm.fixtures.ts';
 
 const GAS = 'GAS-01';
 const CO = 'CO-01';

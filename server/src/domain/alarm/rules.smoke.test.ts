@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { Harness, S, kinds, makeSensor } from './test-fixtures.ts';
+import { Harness, S, kinds, makeSensor } from '../../../../test/support/alarm.fixtures.ts';
 
 const SMK = 'SMK-01';
 const harness = () => new Harness({ sensors: [makeSensor('smoke', { id: SMK })] });

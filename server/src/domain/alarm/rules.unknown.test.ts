@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { Harness, MIN, S, kinds, makeSensor } from './test-fixtures.ts';
+import { Harness, MIN, S, kinds, makeSensor } from '../../../../test/support/alarm.fixtures.ts';
 
 describe('unknown devices', () => {
   it('raises one low-priority unknown-device alarm per device, never a second', () => {

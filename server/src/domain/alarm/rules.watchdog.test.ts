@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { persistEngineState, restoreEngineState } from './engine.state.ts';
-import { Harness, MIN, S, kinds, makeSensor } from './test-fixtures.ts';
+import { Harness, MIN, S, kinds, makeSensor } from '../../../../test/support/alarm.fixtures.ts';
 
 const GAS = 'GAS-01'; // heartbeat 60 s → offline after 180 s of silence
 const harness = () => new Harness({ sensors: [makeSensor('gas')] });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { Harness, MIN, S, kinds, makeSensor } from './test-fixtures.ts';
+import { Harness, MIN, S, kinds, makeSensor } from '../../../../test/support/alarm.fixtures.ts';
 
 const DOOR = 'DOOR-01';
 // A long heartbeat keeps the offline watchdog out of these long silences.

@@ -1,6 +1,6 @@
 /** A small registry for unit tests (the demo facility lives in config/facility.yaml). */
-import type { Facility, Sensor } from '../../../contract/index.ts';
-import { Registry } from './registry.ts';
+import type { Facility, Sensor } from '../../contract/index.ts';
+import { Registry } from '../../server/src/domain/registry.ts';
 
 const base = { siteId: 'hq', floorId: 'f1', secureZone: false, x: 0, y: 0, heartbeatS: 60, heldOpenS: null, batteryLowPct: 20, schedule: null, source: { adapter: 'native' as const } };
 

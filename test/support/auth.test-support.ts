@@ -2,12 +2,12 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { openDatabase, type SqliteDatabase } from '../adapters/sqlite.database.ts';
-import { MIGRATIONS } from '../adapters/sqlite.migrations.ts';
-import { SqliteSessionStore, SqliteUserStore } from '../adapters/sqlite.users.ts';
-import { SqliteApiKeyStore, SqliteDeviceStore } from '../adapters/sqlite.devices.ts';
-import type { AuditInput, AuditLog } from './audit.port.ts';
-import type { ScryptParams } from './auth.password.ts';
+import { openDatabase, type SqliteDatabase } from '../../server/src/adapters/sqlite.database.ts';
+import { MIGRATIONS } from '../../server/src/adapters/sqlite.migrations.ts';
+import { SqliteSessionStore, SqliteUserStore } from '../../server/src/adapters/sqlite.users.ts';
+import { SqliteApiKeyStore, SqliteDeviceStore } from '../../server/src/adapters/sqlite.devices.ts';
+import type { AuditInput, AuditLog } from '../../server/src/services/audit.port.ts';
+import type { ScryptParams } from '../../server/src/services/auth.password.ts';
 
 /** Cheap scrypt for tests (the real cost is tested once in auth.password.test.ts). */
 export const TEST_SCRYPT: ScryptParams = { ln: 4, r: 8, p: 1 };

@@ -1,6 +1,6 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import { Zigbee2mqttDecoder } from './zigbee2mqtt.decoder.ts';
-import { NOW, adapterRegistry, eventsOf, feed, readingsOf, statusesOf } from './test-fixtures.ts';
+import { NOW, adapterRegistry, eventsOf, feed, readingsOf, statusesOf } from '../../../../test/support/decoder.fixtures.ts';
 
 const registry = adapterRegistry();
 let send: ReturnType<typeof feed>;

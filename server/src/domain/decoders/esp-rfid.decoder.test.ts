@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { EspRfidDecoder } from './esp-rfid.decoder.ts';
-import { NOW, adapterRegistry, eventsOf, feed, statusesOf } from './test-fixtures.ts';
+import { NOW, adapterRegistry, eventsOf, feed, statusesOf } from '../../../../test/support/decoder.fixtures.ts';
 
 const registry = adapterRegistry();
 const decoder = new EspRfidDecoder();

@@ -17,12 +17,12 @@ import type {
   Site,
   StatusObservation,
   UnsequencedAlarmEvent,
-} from '../../../../contract/index.ts';
-import { KIND_UNITS } from '../../../../contract/index.ts';
-import { applyAction, applyIncidentAction } from './actions.ts';
-import { AlarmActionError } from './alarm.errors.ts';
-import { evaluate, tick } from './alarm.engine.ts';
-import { createEngineState } from './engine.state.ts';
+} from '../../contract/index.ts';
+import { KIND_UNITS } from '../../contract/index.ts';
+import { applyAction, applyIncidentAction } from '../../server/src/domain/alarm/actions.ts';
+import { AlarmActionError } from '../../server/src/domain/alarm/alarm.errors.ts';
+import { evaluate, tick } from '../../server/src/domain/alarm/alarm.engine.ts';
+import { createEngineState } from '../../server/src/domain/alarm/engine.state.ts';
 import {
   DEFAULT_ACTION_LIMITS,
   DEFAULT_ENGINE_SETTINGS,
@@ -32,7 +32,7 @@ import {
   type EngineSettings,
   type EngineState,
   type RegistryView,
-} from './engine.types.ts';
+} from '../../server/src/domain/alarm/engine.types.ts';
 
 /** Friday 27 Nov 2026, 10:00:00 in Asia/Shanghai (02:00 UTC). */
 export const T0 = Date.UTC(2026, 10, 27, 2, 0, 0);

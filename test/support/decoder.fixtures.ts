@@ -1,7 +1,7 @@
 /** A registry of adapter-bound sensors for the adapters' unit tests. */
-import { KIND_UNITS, type Facility, type Observation, type Sensor, type SensorKind, type SourceBinding } from '../../../../contract/index.ts';
-import type { DecodeContext, Decoded, TopicDecoder } from '../observation.decode.ts';
-import { Registry } from '../registry.ts';
+import { KIND_UNITS, type Facility, type Observation, type Sensor, type SensorKind, type SourceBinding } from '../../contract/index.ts';
+import type { DecodeContext, Decoded, TopicDecoder } from '../../server/src/domain/observation.decode.ts';
+import { Registry } from '../../server/src/domain/registry.ts';
 
 /** 2026-11-27 10:00:00 in Asia/Shanghai (UTC+8), the fixture site's zone. */
 export const NOW = Date.UTC(2026, 10, 27, 2, 0, 0);

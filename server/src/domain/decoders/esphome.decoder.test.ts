@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { EsphomeDecoder } from './esphome.decoder.ts';
-import { adapterRegistry, eventsOf, feed, readingsOf, statusesOf } from './test-fixtures.ts';
+import { adapterRegistry, eventsOf, feed, readingsOf, statusesOf } from '../../../../test/support/decoder.fixtures.ts';
 
 const registry = adapterRegistry();
 const decoder = new EsphomeDecoder();

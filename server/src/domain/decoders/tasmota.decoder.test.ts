@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { TasmotaDecoder } from './tasmota.decoder.ts';
-import { NOW, adapterRegistry, eventsOf, feed, readingsOf, statusesOf } from './test-fixtures.ts';
+import { NOW, adapterRegistry, eventsOf, feed, readingsOf, statusesOf } from '../../../../test/support/decoder.fixtures.ts';
 
 const registry = adapterRegistry();
 const decoder = new TasmotaDecoder();
