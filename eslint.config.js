@@ -55,7 +55,10 @@ export default tseslint.config(
   {
     files: ['contract/**/*.ts'],
     rules: {
-      'no-restricted-imports': ['error', { patterns: [{ group: ['**/server/**', '**/client/**', '**/simulator/**'], message: 'contract/ imports nothing else of ours.' }] }],
+      'no-restricted-imports': [
+        'error',
+        { patterns: [{ group: ['**/server/**', '**/client/**', '**/simulator/**'], message: 'contract/ imports nothing else of ours.' }] },
+      ],
     },
   },
 );

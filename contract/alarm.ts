@@ -256,13 +256,7 @@ export const ALARM_EVENT_KINDS = [
 export type AlarmEventKind = (typeof ALARM_EVENT_KINDS)[number];
 
 /** Kinds of incident events. @example `if (e.subject === 'incident') upsertIncident(e.incident);` */
-export const INCIDENT_EVENT_KINDS = [
-  'incident_opened',
-  'incident_updated',
-  'incident_acked',
-  'incident_commented',
-  'incident_assigned',
-] as const;
+export const INCIDENT_EVENT_KINDS = ['incident_opened', 'incident_updated', 'incident_acked', 'incident_commented', 'incident_assigned'] as const;
 export type IncidentEventKind = (typeof INCIDENT_EVENT_KINDS)[number];
 
 /**
@@ -398,13 +392,7 @@ export type AlarmAction = {
  *
  * @example `{"error": {"code": "CONDITION_ACTIVE", "message": "the condition is still present"}}`
  */
-export const ALARM_ERROR_CODES = [
-  'NOT_FOUND',
-  'INVALID_TRANSITION',
-  'CONDITION_ACTIVE',
-  'SHELVE_TOO_LONG',
-  'REASON_REQUIRED',
-] as const;
+export const ALARM_ERROR_CODES = ['NOT_FOUND', 'INVALID_TRANSITION', 'CONDITION_ACTIVE', 'SHELVE_TOO_LONG', 'REASON_REQUIRED'] as const;
 export type AlarmErrorCode = (typeof ALARM_ERROR_CODES)[number];
 
 // Live push (Socket.IO) types live in realtime.ts; re-exported here for existing imports.

@@ -69,7 +69,9 @@ export interface User {
 
 export const usernameSchema = z.string().regex(/^[a-z0-9][a-z0-9._-]{1,31}$/, 'username must be 2-32 lower-case letters, digits, ".", "_" or "-"');
 export const loginBodySchema = z.object({ username: z.string().min(1).max(64), password: z.string().min(1).max(1024) }).strict();
-export const passwordChangeBodySchema = z.object({ current: z.string().min(1).max(1024), next: z.string().min(12, 'at least 12 characters').max(1024) }).strict();
+export const passwordChangeBodySchema = z
+  .object({ current: z.string().min(1).max(1024), next: z.string().min(12, 'at least 12 characters').max(1024) })
+  .strict();
 
 /** `POST /api/auth/login` and `GET /api/auth/me` answer this. */
 export interface SessionInfo {

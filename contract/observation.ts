@@ -46,10 +46,7 @@ export const ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/;
 export const idSchema = z.string().regex(ID_PATTERN, 'must be 1-64 letters, digits, "_", "." or "-"');
 
 /** Epoch milliseconds or an ISO 8601 string with a zone; absent means "now". */
-export const timestampSchema = z.union([
-  z.number().int('epoch milliseconds must be an integer').nonnegative(),
-  z.iso.datetime({ offset: true, local: false }),
-]);
+export const timestampSchema = z.union([z.number().int('epoch milliseconds must be an integer').nonnegative(), z.iso.datetime({ offset: true, local: false })]);
 
 const drillSchema = z.string().regex(ID_PATTERN, 'drill id must be 1-64 letters, digits, "_", "." or "-"');
 

@@ -14,6 +14,7 @@ bash scripts/ensure-deps.sh --browser --compose
 echo "test: type check and lint (npm run check)" >&2
 npx tsc -p tsconfig.json --noEmit
 npx eslint .
+npx prettier --check . >/dev/null || { npx prettier --list-different .; echo "test: files not formatted (npm run format)" >&2; exit 1; }
 
 if [[ -f client/index.html ]]; then
   echo "test: building the dashboard" >&2

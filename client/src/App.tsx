@@ -21,7 +21,14 @@ export function App() {
   if (gate.kind === 'signedIn') {
     return (
       <I18nContext.Provider value={i18n}>
-        <SignedIn key={gate.session.user.username} session={gate.session} prefs={prefs} onChangePrefs={setPrefs} onLogout={handleLogout} onRefused={handleVerify} />
+        <SignedIn
+          key={gate.session.user.username}
+          session={gate.session}
+          prefs={prefs}
+          onChangePrefs={setPrefs}
+          onLogout={handleLogout}
+          onRefused={handleVerify}
+        />
       </I18nContext.Provider>
     );
   }
@@ -30,7 +37,10 @@ export function App() {
       {gate.kind === 'signedOut' ? (
         <LoginScreen reason={gate.reason} prefs={prefs} onChangePrefs={setPrefs} onSignedIn={handleSignedIn} />
       ) : (
-        <Splash message={gate.kind === 'unreachable' ? i18n.t('auth.unreachable', { msg: gate.message }) : i18n.t('auth.checking')} onRetry={gate.kind === 'unreachable' ? handleRetry : undefined} />
+        <Splash
+          message={gate.kind === 'unreachable' ? i18n.t('auth.unreachable', { msg: gate.message }) : i18n.t('auth.checking')}
+          onRetry={gate.kind === 'unreachable' ? handleRetry : undefined}
+        />
       )}
     </I18nContext.Provider>
   );
@@ -71,14 +81,21 @@ function FacilityGate({ store, prefs, onChangePrefs }: { store: LiveStore; prefs
   const { t } = useI18n();
   const [load, retry] = useFacility(store);
   if (load.kind === 'ready') return <Dashboard facility={load.facility} prefs={prefs} onChangePrefs={onChangePrefs} />;
-  return <Splash message={load.kind === 'loading' ? t('app.loading') : t('app.loadError', { msg: load.message })} onRetry={load.kind === 'error' ? retry : undefined} />;
+  return (
+    <Splash
+      message={load.kind === 'loading' ? t('app.loading') : t('app.loadError', { msg: load.message })}
+      onRetry={load.kind === 'error' ? retry : undefined}
+    />
+  );
 }
 
 function Splash({ message, onRetry }: { message: string; onRetry: (() => void) | undefined }) {
   const { t } = useI18n();
   return (
     <div className="splash" role={onRetry ? 'alert' : 'status'}>
-      <span className="splash__logo" aria-hidden="true">◉</span>
+      <span className="splash__logo" aria-hidden="true">
+        ◉
+      </span>
       <p>{message}</p>
       {onRetry ? (
         <button type="button" className="btn" onClick={onRetry}>

@@ -38,10 +38,7 @@ interface DashboardProps {
 
 /** What the drawer beside the plan shows: one sensor, one alarm, or one zone's chart. */
 export type Drawer =
-  | { kind: 'sensor'; sensorId: string }
-  | { kind: 'alarm'; alarmId: string; sensorId: string }
-  | { kind: 'zone'; siteId: string; zoneId: string }
-  | null;
+  { kind: 'sensor'; sensorId: string } | { kind: 'alarm'; alarmId: string; sensorId: string } | { kind: 'zone'; siteId: string; zoneId: string } | null;
 
 export function Dashboard({ facility, prefs, onChangePrefs }: DashboardProps) {
   const index = useMemo(() => indexFacility(facility), [facility]);
@@ -61,10 +58,7 @@ export function Dashboard({ facility, prefs, onChangePrefs }: DashboardProps) {
   const selectedSensorId = drawer?.kind === 'sensor' || drawer?.kind === 'alarm' ? drawer.sensorId : null;
   const selected = drawer?.kind === 'sensor' ? index.sensorsById.get(drawer.sensorId) : undefined;
 
-  const handleSelectFloor = useCallback(
-    (floorId: string) => setFloorBySite((prev) => ({ ...prev, [siteId]: floorId })),
-    [siteId],
-  );
+  const handleSelectFloor = useCallback((floorId: string) => setFloorBySite((prev) => ({ ...prev, [siteId]: floorId })), [siteId]);
   const handleSelectSensor = useCallback(
     (sensorId: string) => setDrawer((prev) => (prev?.kind === 'sensor' && prev.sensorId === sensorId ? null : { kind: 'sensor', sensorId })),
     [],
@@ -105,7 +99,17 @@ export function Dashboard({ facility, prefs, onChangePrefs }: DashboardProps) {
   return (
     <I18nContext.Provider value={i18n}>
       <div className="app">
-        <Header facility={facility} siteId={site.id} health={health} prefs={prefs} view={navOf(route)} sound={sound} onSelectView={handleSelectView} onSelectSite={setSiteId} onChangePrefs={onChangePrefs} />
+        <Header
+          facility={facility}
+          siteId={site.id}
+          health={health}
+          prefs={prefs}
+          view={navOf(route)}
+          sound={sound}
+          onSelectView={handleSelectView}
+          onSelectSite={setSiteId}
+          onChangePrefs={onChangePrefs}
+        />
         <ConnectionBanner />
         <ServerTroubleBanner health={health} />
         <Annunciator sound={sound} />

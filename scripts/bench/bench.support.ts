@@ -7,7 +7,10 @@ import type { VigilHandle } from '../../test/support/vigil.ts';
 /** Writes a one-site facility with the given gas detector ids; returns the yaml file. */
 export function writeBenchFacility(dir: string, sensorIds: string[]): string {
   fs.mkdirSync(path.join(dir, 'plans'), { recursive: true });
-  fs.writeFileSync(path.join(dir, 'plans/bench.svg'), '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 1000 1000"><rect width="1000" height="1000" fill="none" stroke="#888"/></svg>');
+  fs.writeFileSync(
+    path.join(dir, 'plans/bench.svg'),
+    '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 1000 1000"><rect width="1000" height="1000" fill="none" stroke="#888"/></svg>',
+  );
   const yaml = [
     'facility: { name: Benchmark }',
     'defaults:',
@@ -61,7 +64,11 @@ const ZONE_NAMES = ['Boiler house', 'Compressor hall', 'Gas meter room', 'Kitche
  * (`<rect data-zone>`, viewBox 0 0 1000 600) with its gas detectors on a grid inside. Sensors are
  * dealt to the zones in order, in equal runs.
  */
-export function writeZonedBenchFacility(dir: string, sensorIds: string[], o: { siteId: string; floors: number; zonesPerFloor: number; timezone?: string }): ZonedBenchFacility {
+export function writeZonedBenchFacility(
+  dir: string,
+  sensorIds: string[],
+  o: { siteId: string; floors: number; zonesPerFloor: number; timezone?: string },
+): ZonedBenchFacility {
   fs.mkdirSync(path.join(dir, 'plans'), { recursive: true });
   const zoneCount = o.floors * o.zonesPerFloor;
   const perZone = Math.ceil(sensorIds.length / zoneCount);
@@ -97,7 +104,10 @@ export function writeZonedBenchFacility(dir: string, sensorIds: string[], o: { s
       zones.push({ floorId, zoneId, name, sensorIds: ids });
       const x0 = 40 + (z % gridCols) * width;
       const y0 = 40 + Math.floor(z / gridCols) * height;
-      svg.push(`<rect class="zone" data-zone="${zoneId}" x="${x0}" y="${y0}" width="${width}" height="${height}"/>`, `<text x="${x0 + width / 2}" y="${y0 + 20}">${name}</text>`);
+      svg.push(
+        `<rect class="zone" data-zone="${zoneId}" x="${x0}" y="${y0}" width="${width}" height="${height}"/>`,
+        `<text x="${x0 + width / 2}" y="${y0 + 20}">${name}</text>`,
+      );
       yaml.push(`          - id: ${zoneId}`, `            name: ${name}`, '            sensors:');
       // Below the zone's name, with a margin: columns and rows in the proportions of the free area.
       const [w, h] = [width - 30, height - 50];
@@ -180,4 +190,5 @@ export function runBench(main: () => Promise<void>): void {
 }
 
 /** A number for the results tables: `d` decimals, thousands separated; n/a when not finite. */
-export const fmt = (n: number, d = 0): string => (Number.isFinite(n) ? n.toLocaleString('en-US', { maximumFractionDigits: d, minimumFractionDigits: d }) : 'n/a');
+export const fmt = (n: number, d = 0): string =>
+  Number.isFinite(n) ? n.toLocaleString('en-US', { maximumFractionDigits: d, minimumFractionDigits: d }) : 'n/a';

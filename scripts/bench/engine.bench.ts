@@ -48,7 +48,7 @@ const ctx: EngineContext = {
 
 // Observations are built by ingest anyway; a pool of them keeps the measurement on the engine.
 let seed = 42;
-const random = (): number => ((seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31) / 2 ** 31);
+const random = (): number => (seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31) / 2 ** 31;
 const pool: ReadingObservation[] = Array.from({ length: 20_000 }, (_, i) => {
   const sensor = sensors[i % SENSORS] as Sensor;
   const gas = sensor.kind === 'gas';

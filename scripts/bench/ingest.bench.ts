@@ -28,7 +28,10 @@ const { values: args } = parseArgs({
     publisher: { type: 'string', default: 'raw' },
   },
 });
-const RATES = args.rates.split(',').map(Number).filter((n) => n > 0);
+const RATES = args.rates
+  .split(',')
+  .map(Number)
+  .filter((n) => n > 0);
 const SECONDS = Number(args.seconds);
 const BACKLOG = Number(args.backlog);
 const SENSORS = Number(args.sensors);
@@ -100,7 +103,9 @@ function publish(url: string, sensors: string[], rate: number, count: number, cl
     worker.on('message', (m: PublisherResult) => {
       // (the final message carries the broker-acknowledged count)
       if (m.done) {
-        process.stderr.write(`  (publisher CPU s ${fmt(m.cpuMs / 1000, 2)} for ${fmt(m.sent)} messages, ${fmt((m.cpuMs * 1000) / Math.max(1, m.sent), 1)} µs each; its thread alone ${fmt(m.threadCpuMs / 1000, 2)} s)\n`);
+        process.stderr.write(
+          `  (publisher CPU s ${fmt(m.cpuMs / 1000, 2)} for ${fmt(m.sent)} messages, ${fmt((m.cpuMs * 1000) / Math.max(1, m.sent), 1)} µs each; its thread alone ${fmt(m.threadCpuMs / 1000, 2)} s)\n`,
+        );
         resolve(m);
       } else if (process.env.BENCH_VERBOSE) process.stderr.write(`  publisher: sent ${m.sent}, acked by broker ${m.acked}\n`);
     });
@@ -150,7 +155,9 @@ async function main(): Promise<void> {
   const [broker, influx] = await Promise.all([startMosquitto(), startInflux()]);
   const vigil = await startVigil({ mqttUrl: broker.url, influxUrl: influx.url, influxDb: DB, env: { FACILITY_FILE: file, LOG_LEVEL: 'warn' } });
   await eventually(async () => (await vigil.api('/api/health')).status === 200, 30_000, 'Vigil healthy');
-  process.stdout.write(`Vigil ingest benchmark — ${os.cpus().length} cores, Mosquitto + InfluxDB + Vigil + publisher (${PUBLISHER.name}) on one machine, ${SENSORS} sensors, QoS 1\n\n`);
+  process.stdout.write(
+    `Vigil ingest benchmark — ${os.cpus().length} cores, Mosquitto + InfluxDB + Vigil + publisher (${PUBLISHER.name}) on one machine, ${SENSORS} sensors, QoS 1\n\n`,
+  );
   process.stdout.write('phase                 offered/s   stored/s      loss   p50 ms   p99 ms   peak RSS MB\n');
   const cpu = cpuMeter({ Vigil: () => vigil.pid, Mosquitto: () => pidOf(broker.configFile), InfluxDB: () => pidOf(influx.configFile) });
   let best = 0;
@@ -161,13 +168,16 @@ async function main(): Promise<void> {
     const started = Date.now();
     cpu.start();
     const pub = await publish(broker.url, sensors, rate, count, `bench-pub-${rate}`);
-    if (pub.acked < count) process.stderr.write(`  (the publisher got only ${pub.acked} of ${count} acknowledged by the broker: loss is counted against those)\n`);
+    if (pub.acked < count)
+      process.stderr.write(`  (the publisher got only ${pub.acked} of ${count} acknowledged by the broker: loss is counted against those)\n`);
     const stored = await waitUntilStored(influx, pub, count, 500, 60);
     const seconds = (Date.now() - started) / 1000;
     process.stderr.write(`  (CPU s during the phase: ${cpu.report()}, publisher thread ${fmt(pub.threadCpuMs / 1000, 1)})\n`);
     const h1 = await latencyHistogram(vigil);
     const w1 = await latencyHistogram(vigil, 'vigil_history_batch_write_seconds');
-    process.stderr.write(`  (${w1.count - w0.count} InfluxDB writes, ${fmt(count / Math.max(1, w1.count - w0.count))} points each, write p50 ${fmt(percentile(w0, w1, 0.5) * 1000)} ms, p99 ${fmt(percentile(w0, w1, 0.99) * 1000)} ms)\n`);
+    process.stderr.write(
+      `  (${w1.count - w0.count} InfluxDB writes, ${fmt(count / Math.max(1, w1.count - w0.count))} points each, write p50 ${fmt(percentile(w0, w1, 0.5) * 1000)} ms, p99 ${fmt(percentile(w0, w1, 0.99) * 1000)} ms)\n`,
+    );
     const storedRate = stored / seconds;
     // Sustained: everything stored within 2 s of the end of publishing (no backlog building up).
     if (pub.acked === count && stored === count && seconds <= SECONDS + 2) best = Math.max(best, rate);
@@ -192,7 +202,9 @@ async function main(): Promise<void> {
   }
   const dropped = (await (await fetch(`${vigil.url}/metrics`)).text()).match(/^vigil_broker_messages_dropped (\S+)/m)?.[1] ?? 'n/a';
   process.stdout.write(`\nhighest sustained paced rate with zero loss: ${fmt(best)} observations/s; broker-reported dropped messages: ${dropped}\n`);
-  process.stdout.write('latency = MQTT message received by Vigil → its points stored in InfluxDB (then acknowledged); percentiles interpolated from histogram buckets\n');
+  process.stdout.write(
+    'latency = MQTT message received by Vigil → its points stored in InfluxDB (then acknowledged); percentiles interpolated from histogram buckets\n',
+  );
   await vigil.stop();
   await stopAllServices();
   fs.rmSync(dir, { recursive: true, force: true });

@@ -60,7 +60,9 @@ function runChild(name: string, workerData: object): Promise<PublisherResult> {
     let out = '';
     proc.stdout.on('data', (d: Buffer) => (out += d.toString()));
     proc.on('error', reject);
-    proc.on('exit', (code) => (code === 0 && out.trim() ? resolve(JSON.parse(out.trim()) as PublisherResult) : reject(new Error(`publisher child (${name}) exited with ${code}`))));
+    proc.on('exit', (code) =>
+      code === 0 && out.trim() ? resolve(JSON.parse(out.trim()) as PublisherResult) : reject(new Error(`publisher child (${name}) exited with ${code}`)),
+    );
   });
 }
 
@@ -69,7 +71,9 @@ async function main(): Promise<void> {
   const sensors = Array.from({ length: SENSORS }, (_, i) => `B-GAS-${String(i).padStart(5, '0')}`);
   const topics = sensors.map((s) => `vigil/${SITE}/${s}/reading`);
   const count = RATE > 0 ? Math.round(RATE * SECONDS) : 200_000; // rate 0: a backlog, all at once
-  process.stdout.write(`publisher cost — ${os.cpus().length} cores, Mosquitto + publisher + 1 mqtt.js subscriber on one machine, ${fmt(count)} messages at ${RATE ? `${fmt(RATE)}/s` : 'once'}, QoS 1, ${SENSORS} sensors\n\n`);
+  process.stdout.write(
+    `publisher cost — ${os.cpus().length} cores, Mosquitto + publisher + 1 mqtt.js subscriber on one machine, ${fmt(count)} messages at ${RATE ? `${fmt(RATE)}/s` : 'once'}, QoS 1, ${SENSORS} sensors\n\n`,
+  );
   process.stdout.write('publisher   msg/s      acked   received   bad  dup   process CPU s   µs/msg   thread CPU s   µs/msg\n');
   let base = Date.now() - 3_600_000;
   for (const publisher of PUBLISHERS) {
@@ -84,7 +88,12 @@ async function main(): Promise<void> {
     sub.on('message', (topic, payload) => {
       const text = payload.toString();
       const i = (JSON.parse(text) as { ts: number }).ts - t0;
-      if (!(i >= 0 && i < count) || topic !== topics[i % topics.length] || text !== JSON.stringify({ ts: t0 + i, value: Math.round((i % 1000) / 10) / 10, unit: '%LEL' })) bad++;
+      if (
+        !(i >= 0 && i < count) ||
+        topic !== topics[i % topics.length] ||
+        text !== JSON.stringify({ ts: t0 + i, value: Math.round((i % 1000) / 10) / 10, unit: '%LEL' })
+      )
+        bad++;
       else if (seen[i]) dup++;
       else {
         seen[i] = 1;
@@ -92,7 +101,16 @@ async function main(): Promise<void> {
       }
     });
     await sub.subscribeAsync(`vigil/${SITE}/+/reading`, { qos: 1 });
-    const result = await runChild(publisher.name, { url: broker.url, clientId: `bench-pub-${publisher.name}`, sensors, site: SITE, rate: RATE, count, t0, tick: 5 });
+    const result = await runChild(publisher.name, {
+      url: broker.url,
+      clientId: `bench-pub-${publisher.name}`,
+      sensors,
+      site: SITE,
+      rate: RATE,
+      count,
+      t0,
+      tick: 5,
+    });
     let last = -1;
     for (let still = 0; received < count && still < 30; await new Promise((r) => setTimeout(r, 500))) {
       still = received === last ? still + 1 : 0;

@@ -66,7 +66,12 @@ const tailFor = (v) => Buffer.from(`,"value":${JSON.stringify(v)},"unit":"%LEL"}
 // liveValue(i): steady per sensor, never alarming, but different from the sensor's previous
 // readings so two readings of one sensor in the same millisecond stay two points.
 const liveValue = (i) => ((i % sensors.length) % 90) * 100 + (Math.floor(i / sensors.length) % 100);
-const tails = value != null ? [tailFor(value)] : live ? Array.from({ length: 9000 }, (_, r) => tailFor(r / 1000)) : Array.from({ length: 1000 }, (_, r) => tailFor(Math.round(r / 10) / 10));
+const tails =
+  value != null
+    ? [tailFor(value)]
+    : live
+      ? Array.from({ length: 9000 }, (_, r) => tailFor(r / 1000))
+      : Array.from({ length: 1000 }, (_, r) => tailFor(Math.round(r / 10) / 10));
 let firstTs = null;
 let lastTs = null;
 const MAX_TS_CHARS = 32; // the longest JSON number is 24 characters
@@ -198,7 +203,8 @@ function connect() {
     };
     const timer = setTimeout(() => fail(`MQTT broker ${url}: no CONNACK within ${CONNACK_TIMEOUT_MS / 1000} s`), CONNACK_TIMEOUT_MS);
     onConnack = (code) => {
-      if (code !== 0) return fail(`MQTT broker ${url} refused the connection of ${clientId}: CONNACK return code ${code} (${CONNACK_CODES[code] ?? 'unknown'})`);
+      if (code !== 0)
+        return fail(`MQTT broker ${url} refused the connection of ${clientId}: CONNACK return code ${code} (${CONNACK_CODES[code] ?? 'unknown'})`);
       onConnack = null;
       clearTimeout(timer);
       resolve();
@@ -241,7 +247,8 @@ function burst() {
     }
   }
   if (sent >= count) return;
-  if (sent < due) waitingForAcks = true; // window full: onData resumes once ids are free
+  if (sent < due)
+    waitingForAcks = true; // window full: onData resumes once ids are free
   else setTimeout(burst, tick);
 }
 

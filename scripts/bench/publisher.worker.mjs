@@ -32,7 +32,16 @@ const onAck = () => {
 function finish() {
   // cpuMs: the whole process since this worker started (GC threads included); threadCpuMs: this thread.
   const cpu = process.cpuUsage(cpu0);
-  parentPort.postMessage({ done: true, sent, acked, seconds: (Date.now() - started) / 1000, firstTs, lastTs, cpuMs: (cpu.user + cpu.system) / 1000, threadCpuMs: threadCpuMs() - thread0 });
+  parentPort.postMessage({
+    done: true,
+    sent,
+    acked,
+    seconds: (Date.now() - started) / 1000,
+    firstTs,
+    lastTs,
+    cpuMs: (cpu.user + cpu.system) / 1000,
+    threadCpuMs: threadCpuMs() - thread0,
+  });
   client.end(true, () => process.exit(0));
 }
 function burst() {

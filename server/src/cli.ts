@@ -29,8 +29,7 @@ const io: CliIo = {
 };
 
 export function buildProgram(context: () => CliContext): Command {
-  const program = new Command('vigil')
-    .description('Vigil setup and recovery: accounts, API keys, device credentials, Mosquitto configuration');
+  const program = new Command('vigil').description('Vigil setup and recovery: accounts, API keys, device credentials, Mosquitto configuration');
   program.addCommand(userCommands(context));
   program.addCommand(apiKeyCommands(context));
   program.addCommand(deviceCommands(context));

@@ -24,7 +24,10 @@ const envSchema = z.object({
   MQTT_USERNAME: z.string().optional(),
   MQTT_PASSWORD: z.string().optional(),
   INFLUX_URL: url(['http:', 'https:']).default('http://127.0.0.1:8086'),
-  INFLUX_DB: z.string().regex(/^[A-Za-z0-9_]+$/, 'must be letters, digits or _').default('vigil'),
+  INFLUX_DB: z
+    .string()
+    .regex(/^[A-Za-z0-9_]+$/, 'must be letters, digits or _')
+    .default('vigil'),
   INFLUX_USERNAME: z.string().optional(),
   INFLUX_PASSWORD: z.string().optional(),
   RAW_RETENTION_DAYS: positiveInt.default(90),
@@ -48,7 +51,12 @@ const envSchema = z.object({
   WEBHOOK_URLS: z
     .string()
     .default('')
-    .transform((v) => v.split(',').map((u) => u.trim()).filter(Boolean))
+    .transform((v) =>
+      v
+        .split(',')
+        .map((u) => u.trim())
+        .filter(Boolean),
+    )
     .refine((urls) => urls.every((u) => URL.canParse(u) && /^https?:$/.test(new URL(u).protocol)), { message: 'must be comma-separated http(s) URLs' }),
   /** Escalation limits per priority in seconds (`off` for never): unacknowledged longer escalates, and again every as long. */
   ESCALATION_S: z
@@ -56,7 +64,10 @@ const envSchema = z.object({
     .default('critical=60,high=300,medium=1800,low=off')
     .transform((v, ctx) => {
       const out: Record<string, number | null> = { critical: 60, high: 300, medium: 1800, low: null };
-      for (const part of v.split(',').map((p) => p.trim()).filter(Boolean)) {
+      for (const part of v
+        .split(',')
+        .map((p) => p.trim())
+        .filter(Boolean)) {
         const m = /^(critical|high|medium|low)=(\d+|off)$/.exec(part);
         if (!m) {
           ctx.addIssue({ code: 'custom', message: `"${part}" must be <priority>=<seconds|off>` });
@@ -108,7 +119,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
 }
 
 /** What the command line (server/src/cli.ts) needs of the environment: the same variables and defaults as the server. */
-export function loadStorageConfig(env: NodeJS.ProcessEnv = process.env): { DATA_DIR: string; FACILITY_FILE: string; VIGIL_DEMO: boolean; MQTT_USERNAME?: string | undefined } {
+export function loadStorageConfig(env: NodeJS.ProcessEnv = process.env): {
+  DATA_DIR: string;
+  FACILITY_FILE: string;
+  VIGIL_DEMO: boolean;
+  MQTT_USERNAME?: string | undefined;
+} {
   const c = parseEnv(envSchema.pick({ DATA_DIR: true, FACILITY_FILE: true, VIGIL_DEMO: true, MQTT_USERNAME: true }), env);
   return { ...c, DATA_DIR: path.resolve(c.DATA_DIR), FACILITY_FILE: path.resolve(c.FACILITY_FILE) };
 }

@@ -139,7 +139,10 @@ export async function main(): Promise<void> {
         metrics.pointsDead.inc(points);
         writerLog.error({ points, reason }, 'InfluxDB refused a batch; kept in dead_batch');
       },
-      sinkState: (up, error) => (up ? writerLog.info('InfluxDB writes succeed again; replaying the outbox') : writerLog.warn({ err: error?.message }, 'InfluxDB write failed; buffering to the outbox')),
+      sinkState: (up, error) =>
+        up
+          ? writerLog.info('InfluxDB writes succeed again; replaying the outbox')
+          : writerLog.warn({ err: error?.message }, 'InfluxDB write failed; buffering to the outbox'),
       backfillFailed: (error) => writerLog.warn({ err: error.message }, 'roll-up backfill after replay failed'),
     },
   );
@@ -179,20 +182,30 @@ export async function main(): Promise<void> {
     addressLimiter: new RateLimiter({ burst: config.LOGIN_RATE_PER_MIN, perSecond: config.LOGIN_RATE_PER_MIN / 60 }, systemClock),
     onSessionsEnded: (u) => closeEndedSockets(u),
   });
-  const users = new UsersService(userStore, sessionStore, audit, systemClock, undefined, { onUnlock: (u) => auth.forgetFailures(u), onSessionsEnded: (u) => closeEndedSockets(u) });
+  const users = new UsersService(userStore, sessionStore, audit, systemClock, undefined, {
+    onUnlock: (u) => auth.forgetFailures(u),
+    onSessionsEnded: (u) => closeEndedSockets(u),
+  });
   const deviceTopics = new DeviceTopics(registry, adapterPublishFilters);
   const apiKeys = new ApiKeyService(new SqliteApiKeyStore(db), registry, audit, systemClock, config.ingestApiKey);
   const deviceCredentials = new DeviceCredentialService(new SqliteDeviceStore(db), registry, deviceTopics, audit, systemClock);
   const brokerPolicy = new BrokerPolicy(deviceTopics, deviceCredentials, { allowAnonymous: config.VIGIL_DEMO });
   if (config.VIGIL_DEMO) {
     const created = await users.ensureDemoAccounts();
-    authLog.info({ created, accounts: DEMO_ACCOUNTS.map((a) => `${a.username} / ${a.password} (${a.role})`) }, 'demo mode: sign in with a demo account (production creates none)');
+    authLog.info(
+      { created, accounts: DEMO_ACCOUNTS.map((a) => `${a.username} / ${a.password} (${a.role})`) },
+      'demo mode: sign in with a demo account (production creates none)',
+    );
   }
   const sessionPurge = setInterval(() => auth.purgeSessions(), 3_600_000).unref();
   const access: AccessControl = { requirePermission, actorOf: currentUser };
   const server = http.createServer();
   const alarmsRef: { service?: AlarmService } = {};
-  const hub = new SocketHub(server, { snapshot: () => alarmsRef.service!.snapshot(), authorize: socketAuth(auth), logger: logger.child({ component: 'realtime' }) });
+  const hub = new SocketHub(server, {
+    snapshot: () => alarmsRef.service!.snapshot(),
+    authorize: socketAuth(auth),
+    logger: logger.child({ component: 'realtime' }),
+  });
   closeEndedSockets = (username) => {
     hub.dropEndedSessions((id) => auth.sessionAlive(id), username);
   };
@@ -248,7 +261,13 @@ export async function main(): Promise<void> {
     logger: mqttLog,
   });
   const scenarios = new ScenarioFiles(path.join(ROOT, 'simulator/scenarios'));
-  const simulator = new SimulatorRunner({ root: ROOT, brokerUrl: mqttUrl, facilityFile: config.FACILITY_FILE, ...(config.embeddedBroker ? brokerPolicy.drillCredential : {}), logger: logger.child({ component: 'drills' }) });
+  const simulator = new SimulatorRunner({
+    root: ROOT,
+    brokerUrl: mqttUrl,
+    facilityFile: config.FACILITY_FILE,
+    ...(config.embeddedBroker ? brokerPolicy.drillCredential : {}),
+    logger: logger.child({ component: 'drills' }),
+  });
   const drills = new DrillService(
     new SqliteDrillStore(db),
     scenarios,
@@ -275,11 +294,25 @@ export async function main(): Promise<void> {
         startedAt,
         version: VERSION,
       }),
-      facilityRouter(registry, () => alarms.sensorStates(), (id) => alarms.sensorState(id), new ReadingsService(history), loaded.planFiles, access),
+      facilityRouter(
+        registry,
+        () => alarms.sensorStates(),
+        (id) => alarms.sensorState(id),
+        new ReadingsService(history),
+        loaded.planFiles,
+        access,
+      ),
       reportsRouter(new ReportService(alarms), access),
       drillsRouter(drills, access, express.json({ limit: '256kb' }), () => scenarios.list()),
       alarmsRouter(alarms, audit, access, express.json({ limit: '64kb' })),
-      ingestRouter(ingest, registry, rejections, apiKeys, access, new RateLimiter({ burst: 2 * config.INGEST_RATE_PER_S, perSecond: config.INGEST_RATE_PER_S }, systemClock)),
+      ingestRouter(
+        ingest,
+        registry,
+        rejections,
+        apiKeys,
+        access,
+        new RateLimiter({ burst: 2 * config.INGEST_RATE_PER_S, perSecond: config.INGEST_RATE_PER_S }, systemClock),
+      ),
       authRouter(auth, { demo: config.VIGIL_DEMO }),
       usersRouter(users),
       devicesRouter(apiKeys, deviceCredentials),

@@ -51,7 +51,10 @@ describe('duty officer console (issue 5)', () => {
   it('shows a critical gas reading published with mosquitto_pub in the queue within 2 s', async () => {
     // Plan on the kitchen's floor, so the marker is in view for the later steps.
     for (const page of [officer, second]) {
-      await page.getByRole('tab', { name: /canteen/i }).first().click();
+      await page
+        .getByRole('tab', { name: /canteen/i })
+        .first()
+        .click();
       await marker(page).waitFor();
     }
     // Ten minutes of ordinary kitchen air first, so the charts have a baseline to stand out from.
@@ -91,16 +94,25 @@ describe('duty officer console (issue 5)', () => {
     for (const [i, v] of [22, 24, 23].entries()) await publish(v, now - 3_000 + i * 1_000);
     const { username, password } = demoAccount('officer');
     const cookie = await vigil.login(username, password); // readings need a session (issue 4)
-    await eventually(async () => {
-      const res = await vigil.api<{ points: unknown[] }>(`/api/sensors/${SENSOR}/readings?from=${now - 600_000}&to=${Date.now() + 1_000}`, { headers: { cookie } });
-      return res.body.points.length >= 4;
-    }, 20_000, 'the readings in InfluxDB');
+    await eventually(
+      async () => {
+        const res = await vigil.api<{ points: unknown[] }>(`/api/sensors/${SENSOR}/readings?from=${now - 600_000}&to=${Date.now() + 1_000}`, {
+          headers: { cookie },
+        });
+        return res.body.points.length >= 4;
+      },
+      20_000,
+      'the readings in InfluxDB',
+    );
     await officer.getByTestId('detail-locate').click();
     await marker(officer).click();
     await officer.getByTestId('sensor-panel').getByRole('button', { name: '15 min' }).click();
     const chart = officer.getByTestId('history-chart');
     await chart.locator('.recharts-line path').first().waitFor({ timeout: 10_000 });
-    const vertices = await chart.locator('.recharts-line path').first().evaluate((p) => ((p.getAttribute('d') ?? '').match(/[ML]/g) ?? []).length);
+    const vertices = await chart
+      .locator('.recharts-line path')
+      .first()
+      .evaluate((p) => ((p.getAttribute('d') ?? '').match(/[ML]/g) ?? []).length);
     expect(vertices).toBeGreaterThanOrEqual(14); // 10 baseline points, the alarm, and three more
     await shoot(officer, 'history-chart', { selector: '[data-testid="sensor-panel"]' });
   });

@@ -19,7 +19,8 @@ let officer: Page;
 let drillId = '';
 
 /** The drill's gas alarm (not the rate-of-rise one) of the wok-range detector in the console queue. */
-const drillGasRow = (page: Page) => page.locator('.console [data-alarm-id][data-drill="true"]', { hasText: GAS_SENSOR_NAME }).filter({ hasText: 'Gas leak' }).first();
+const drillGasRow = (page: Page) =>
+  page.locator('.console [data-alarm-id][data-drill="true"]', { hasText: GAS_SENSOR_NAME }).filter({ hasText: 'Gas leak' }).first();
 
 beforeAll(async () => {
   stack = await startDashboardStack({ influxDb: 'vigil_e2e_drills' });
@@ -63,7 +64,11 @@ describe('emergency drill from the dashboard (issue 6)', () => {
     await expect(row.locator('.tag--drill').textContent()).resolves.toBe('DRILL');
     await shoot(officer, 'drills-console-drill-alarm');
     await row.getByRole('button', { name: 'Acknowledge' }).click();
-    await officer.locator('.console [data-alarm-id][data-drill="true"][data-state="active_acked"]', { hasText: GAS_SENSOR_NAME }).filter({ hasText: 'Gas leak' }).first().waitFor({ timeout: 5_000 });
+    await officer
+      .locator('.console [data-alarm-id][data-drill="true"][data-state="active_acked"]', { hasText: GAS_SENSOR_NAME })
+      .filter({ hasText: 'Gas leak' })
+      .first()
+      .waitFor({ timeout: 5_000 });
   });
 
   it('lets the manager end the drill from the running-drill banner', async () => {
@@ -80,13 +85,21 @@ describe('emergency drill from the dashboard (issue 6)', () => {
     await officer.locator(`[data-testid="drill-table"] tr[data-drill-id="${drillId}"][data-state="ended"]`).waitFor({ timeout: 10_000 });
     await officer.getByText('Only a facility manager may start or end drills.').waitFor();
     await expect(officer.getByTestId('drill-start').count()).resolves.toBe(0);
-    await expect(officer.getByTestId('drill-table').getByRole('button', { name: /Report/ }).count()).resolves.toBe(0);
+    await expect(
+      officer
+        .getByTestId('drill-table')
+        .getByRole('button', { name: /Report/ })
+        .count(),
+    ).resolves.toBe(0);
     await shoot(officer, 'drills-page-officer');
     await officer.getByRole('button', { name: 'Live console' }).click();
   });
 
-  it("opens the report: the gas alarm raised, acknowledged by the officer, scored against the targets", async () => {
-    await manager.locator(`[data-testid="drill-table"] tr[data-drill-id="${drillId}"]`).getByRole('button', { name: /Report/ }).click();
+  it('opens the report: the gas alarm raised, acknowledged by the officer, scored against the targets', async () => {
+    await manager
+      .locator(`[data-testid="drill-table"] tr[data-drill-id="${drillId}"]`)
+      .getByRole('button', { name: /Report/ })
+      .click();
     const report = manager.locator(`[data-testid="drill-report"][data-drill-id="${drillId}"][data-state="ended"]`);
     await report.waitFor({ timeout: 10_000 });
     const gas = report.locator(`[data-testid="report-expected"] tr[data-sensor-id="${GAS_SENSOR}"][data-condition="gas"]`);
@@ -128,7 +141,10 @@ describe('emergency drill from the dashboard (issue 6)', () => {
 describe('out of service from the sensor panel (manager)', () => {
   it('needs a reason, shows who and since when, greys the icon everywhere, and returns to service', async () => {
     await manager.getByRole('button', { name: 'Live console' }).click();
-    await manager.getByRole('tab', { name: /canteen/i }).first().click();
+    await manager
+      .getByRole('tab', { name: /canteen/i })
+      .first()
+      .click();
     await manager.locator(`[data-sensor-id="${OOS_SENSOR}"]`).click();
     const panel = manager.getByTestId('sensor-panel');
     await panel.getByTestId('oos-take').click();
@@ -140,7 +156,10 @@ describe('out of service from the sensor panel (manager)', () => {
     await oos.waitFor({ timeout: 5_000 });
     await expect(oos.textContent()).resolves.toMatch(new RegExp(`Out of service since .* by ${demoAccount('manager').username}[\\s\\S]*Annual calibration`));
     await manager.locator(`[data-sensor-id="${OOS_SENSOR}"][data-state="out_of_service"]`).waitFor({ timeout: 5_000 });
-    await officer.getByRole('tab', { name: /canteen/i }).first().click();
+    await officer
+      .getByRole('tab', { name: /canteen/i })
+      .first()
+      .click();
     await officer.locator(`[data-sensor-id="${OOS_SENSOR}"][data-state="out_of_service"]`).waitFor({ timeout: 5_000 });
     await shoot(manager, 'sensor-out-of-service', { selector: '[data-testid="sensor-panel"]' });
     // An officer sees why, but has no button to change it.

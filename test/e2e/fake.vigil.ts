@@ -32,7 +32,9 @@ export function scaledFacility(file: string, copies: number): { facility: Facili
   const { facility, planFiles } = loadFacility(file);
   if (copies <= 1) return { facility, planFiles };
   const sensors = facility.sensors.flatMap((s) =>
-    Array.from({ length: copies }, (_, i) => (i === 0 ? s : { ...s, id: `${s.id}-${i}`, name: `${s.name} #${i}`, x: s.x + ((i * 37) % 160) - 80, y: s.y + ((i * 53) % 120) - 60 })),
+    Array.from({ length: copies }, (_, i) =>
+      i === 0 ? s : { ...s, id: `${s.id}-${i}`, name: `${s.name} #${i}`, x: s.x + ((i * 37) % 160) - 80, y: s.y + ((i * 53) % 120) - 60 },
+    ),
   );
   const idsOf = (zoneId: string, siteId: string): string[] => sensors.filter((s) => s.zoneId === zoneId && s.siteId === siteId).map((s) => s.id);
   const sites = facility.sites.map((site) => ({
@@ -98,7 +100,8 @@ export function makeAlarms(facility: Facility, count: number, now: number): Alar
 function readings(sensorId: string, unit: string | null, from: number, to: number): ReadingsResponse {
   const step = Math.max(30_000, Math.round((to - from) / 300));
   const points = [];
-  for (let t = Math.ceil(from / step) * step; t <= to; t += step) points.push({ t, value: Math.round((3 + 2 * Math.sin(t / 600_000) + (t % 7) / 10) * 100) / 100 });
+  for (let t = Math.ceil(from / step) * step; t <= to; t += step)
+    points.push({ t, value: Math.round((3 + 2 * Math.sin(t / 600_000) + (t % 7) / 10) * 100) / 100 });
   return { sensorId, unit, from, to, stepS: null, resolution: 'raw', points };
 }
 
@@ -108,7 +111,16 @@ export async function startFakeVigil(opts: { facilityFile: string; copies?: numb
   const alarms = new Map(makeAlarms(facility, opts.alarms ?? 0, now).map((a) => [a.id, a]));
   const history = new Map<string, AlarmEvent[]>();
   let seq = 0;
-  const sensors: SensorLiveState[] = facility.sensors.map((s) => ({ sensorId: s.id, lastSeen: now - 5_000, lastValue: s.unit ? 2.5 : null, lastEvent: null, online: true, battery: 88, rssi: -61, outOfService: null }));
+  const sensors: SensorLiveState[] = facility.sensors.map((s) => ({
+    sensorId: s.id,
+    lastSeen: now - 5_000,
+    lastValue: s.unit ? 2.5 : null,
+    lastEvent: null,
+    online: true,
+    battery: 88,
+    rssi: -61,
+    outOfService: null,
+  }));
   const health: HealthResponse = {
     ok: true,
     parts: { broker: { ok: true, detail: 'mqtt://127.0.0.1:1883' }, influx: { ok: true, detail: 'ok' }, outbox: { ok: true, detail: 'empty', depth: 0 } },
@@ -116,7 +128,10 @@ export async function startFakeVigil(opts: { facilityFile: string; copies?: numb
     version: 'fake',
   };
   const fake = { role: opts.role ?? 'officer' } as FakeVigil;
-  const session = (): SessionInfo => ({ user: { username: fake.role, displayName: `Demo ${fake.role}`, role: fake.role, disabled: false }, expiresAt: Date.now() + 3_600_000 });
+  const session = (): SessionInfo => ({
+    user: { username: fake.role, displayName: `Demo ${fake.role}`, role: fake.role, disabled: false },
+    expiresAt: Date.now() + 3_600_000,
+  });
 
   const app = express();
   app.use(express.json());
@@ -138,7 +153,17 @@ export async function startFakeVigil(opts: { facilityFile: string; copies?: numb
   app.get('/api/alarms/:id', (req, res) => {
     const alarm = alarms.get(req.params.id);
     if (!alarm) return res.status(404).json({ error: { code: 'NOT_FOUND', message: 'no such alarm' } });
-    const raised: AlarmEvent = { seq: 0, subject: 'alarm', kind: 'raised', alarmId: alarm.id, alarm, at: alarm.raisedAt, actor: 'system', note: null, drill: alarm.drill };
+    const raised: AlarmEvent = {
+      seq: 0,
+      subject: 'alarm',
+      kind: 'raised',
+      alarmId: alarm.id,
+      alarm,
+      at: alarm.raisedAt,
+      actor: 'system',
+      note: null,
+      drill: alarm.drill,
+    };
     res.json({ alarm, history: [raised, ...(history.get(alarm.id) ?? [])] });
   });
   app.post('/api/alarms/:id/:action', (req, res) => {
@@ -176,7 +201,17 @@ export async function startFakeVigil(opts: { facilityFile: string; copies?: numb
     health,
     push: (alarm: Alarm, kind: AlarmEventKind = 'updated') => {
       alarms.set(alarm.id, alarm);
-      const event = { seq: ++seq, subject: 'alarm', kind, alarmId: alarm.id, alarm, at: Date.now(), actor: kind === 'acked' ? fake.role : 'system', note: null, drill: alarm.drill } as AlarmEvent;
+      const event = {
+        seq: ++seq,
+        subject: 'alarm',
+        kind,
+        alarmId: alarm.id,
+        alarm,
+        at: Date.now(),
+        actor: kind === 'acked' ? fake.role : 'system',
+        note: null,
+        drill: alarm.drill,
+      } as AlarmEvent;
       history.set(alarm.id, [...(history.get(alarm.id) ?? []), event]);
       io.emit('alarm', event);
     },

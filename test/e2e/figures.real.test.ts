@@ -128,7 +128,8 @@ function instrument(expected: number): void {
   }).observe(document, { childList: true, subtree: true });
   const alarmsInQueue = (): number => {
     let n = document.querySelectorAll('[data-testid="alarm-queue"] > li[data-alarm-id]').length;
-    for (const meta of document.querySelectorAll('[data-testid="alarm-queue"] > li.incident .alarm__meta')) n += Number(/(\d+) alarms/.exec(meta.textContent ?? '')?.[1] ?? 0);
+    for (const meta of document.querySelectorAll('[data-testid="alarm-queue"] > li.incident .alarm__meta'))
+      n += Number(/(\d+) alarms/.exec(meta.textContent ?? '')?.[1] ?? 0);
     return n;
   };
   const check = (): void => {
@@ -168,10 +169,19 @@ beforeAll(async () => {
   ensureDashboardBuilt();
   dir = fs.mkdtempSync(path.join(os.tmpdir(), 'vigil-figures-real-'));
   // The ids load mode publishes (LOAD-00001…), registered: no "unknown device" alarms.
-  facility = writeZonedBenchFacility(dir, Array.from({ length: SENSORS }, (_, i) => loadSensorId(i)), { siteId: SITE, floors: FLOORS, zonesPerFloor: ZONES_PER_FLOOR });
+  facility = writeZonedBenchFacility(
+    dir,
+    Array.from({ length: SENSORS }, (_, i) => loadSensorId(i)),
+    { siteId: SITE, floors: FLOORS, zonesPerFloor: ZONES_PER_FLOOR },
+  );
   let influxUrl: string;
   [broker, { url: influxUrl }] = await Promise.all([startMosquitto(), startInflux()]);
-  vigil = await startVigil({ mqttUrl: broker.url, influxUrl, influxDb: 'vigil_figures', env: { FACILITY_FILE: facility.file, CLIENT_DIST, LOG_LEVEL: 'warn' } });
+  vigil = await startVigil({
+    mqttUrl: broker.url,
+    influxUrl,
+    influxDb: 'vigil_figures',
+    env: { FACILITY_FILE: facility.file, CLIENT_DIST, LOG_LEVEL: 'warn' },
+  });
   await vigil.addUser(OFFICER, 'officer');
   cookie = await vigil.login(OFFICER);
 
@@ -188,10 +198,14 @@ beforeAll(async () => {
   });
   await load.start();
   // One sweep of the load: every detector has a live value.
-  await eventually(async () => {
-    const res = await vigil.api<SensorsResponse>('/api/sensors', { headers: { cookie } });
-    return res.status === 200 && res.body.filter((s) => s.lastValue !== null).length >= SENSORS;
-  }, 30_000, `live values from all ${SENSORS} detectors`);
+  await eventually(
+    async () => {
+      const res = await vigil.api<SensorsResponse>('/api/sensors', { headers: { cookie } });
+      return res.status === 200 && res.body.filter((s) => s.lastValue !== null).length >= SENSORS;
+    },
+    30_000,
+    `live values from all ${SENSORS} detectors`,
+  );
 
   // 300 alarms over the 40 zones (7 or 8 each).
   publisher = await mqtt.connectAsync(broker.url, { clientId: 'figures-real', clean: true });
@@ -239,7 +253,9 @@ describe(`real console with ${SENSORS} sensors and ${ALARMS} active alarms (issu
       const warm = await firstRender(page);
       await page.context().close();
       best.push(Math.min(cold, warm));
-      report(`first render of the console ${Math.round(cold)} ms cold, ${Math.round(warm)} ms warm (navigation start → all ${ALARMS} alarms in the queue, as ${incidents} flood incident rows, and the plan; round ${round + 1})`);
+      report(
+        `first render of the console ${Math.round(cold)} ms cold, ${Math.round(warm)} ms warm (navigation start → all ${ALARMS} alarms in the queue, as ${incidents} flood incident rows, and the plan; round ${round + 1})`,
+      );
     }
     expect(Math.min(...best)).toBeLessThan(TARGET_RENDER_MS);
   });
@@ -261,7 +277,14 @@ describe(`real console with ${SENSORS} sensors and ${ALARMS} active alarms (issu
         await officer.evaluate((s) => (window as unknown as Instrumented).__watch.add(s), sensorId);
         await publishAlarm(sensorId);
         const probe = await officer
-          .waitForFunction((s) => { const p = (window as unknown as Instrumented).__probes[s]; return p?.painted !== undefined ? p : undefined; }, sensorId, { timeout: 10_000, polling: 20 })
+          .waitForFunction(
+            (s) => {
+              const p = (window as unknown as Instrumented).__probes[s];
+              return p?.painted !== undefined ? p : undefined;
+            },
+            sensorId,
+            { timeout: 10_000, polling: 20 },
+          )
           .then((h) => h.jsonValue() as Promise<Probe>);
         shown.push(probe.shown! - probe.arrived);
         painted.push(probe.painted! - probe.arrived);
@@ -274,10 +297,13 @@ describe(`real console with ${SENSORS} sensors and ${ALARMS} active alarms (issu
       );
     }
     // The queue back at its top; rows are `content-visibility: auto`, so let two frames render them.
-    await officer.evaluate(() => new Promise((resolve) => {
-      document.querySelector('.console')!.scrollTop = 0;
-      requestAnimationFrame(() => requestAnimationFrame(resolve));
-    }));
+    await officer.evaluate(
+      () =>
+        new Promise((resolve) => {
+          document.querySelector('.console')!.scrollTop = 0;
+          requestAnimationFrame(() => requestAnimationFrame(resolve));
+        }),
+    );
     await shoot(officer, 'figures-real-expanded');
     expect(Math.min(...medians)).toBeLessThan(TARGET_UPDATE_MS);
   });
@@ -289,7 +315,10 @@ describe(`real console with ${SENSORS} sensors and ${ALARMS} active alarms (issu
     const initial = [...html.matchAll(/(?:src|href)="\/(assets\/[^"]+\.js)"/g)].map((m) => m[1]!);
     const total = js.reduce((sum, f) => sum + gz(`assets/${f}`), 0);
     const first = initial.reduce((sum, f) => sum + gz(f), 0);
-    const css = fs.readdirSync(path.join(CLIENT_DIST, 'assets')).filter((f) => f.endsWith('.css')).reduce((sum, f) => sum + gz(`assets/${f}`), 0);
+    const css = fs
+      .readdirSync(path.join(CLIENT_DIST, 'assets'))
+      .filter((f) => f.endsWith('.css'))
+      .reduce((sum, f) => sum + gz(`assets/${f}`), 0);
     const kb = (b: number): string => `${(b / 1000).toFixed(1)} KB`;
     report(`JS bundle ${kb(total)} gzip in ${js.length} files (${kb(first)} loaded by index.html, the rest on demand: charts); CSS ${kb(css)} gzip`);
     expect(total).toBeLessThan(TARGET_BUNDLE_BYTES);

@@ -96,7 +96,9 @@ describe(`console with ${COPIES * 70} sensors and ${ALARMS} active alarms (issue
     expect(fake.facility.sensors.length).toBeGreaterThanOrEqual(2_000);
     // Cold (nothing cached) and warm (a wall display reloading): the warm one is held to the target.
     const [cold, warm] = [await firstRender(), await firstRender()];
-    console.info(`figure: first render of the console ${Math.round(cold)} ms cold, ${Math.round(warm)} ms warm (navigation start → every alarm row and the plan)`);
+    console.info(
+      `figure: first render of the console ${Math.round(cold)} ms cold, ${Math.round(warm)} ms warm (navigation start → every alarm row and the plan)`,
+    );
     expect(Math.min(cold, warm)).toBeLessThan(1_500);
     await shoot(page, 'figures-console-300-alarms');
   });
@@ -109,12 +111,21 @@ describe(`console with ${COPIES * 70} sensors and ${ALARMS} active alarms (issue
       const samples: number[] = [];
       for (let i = 0; i < 15; i++) {
         const base = fake.alarms.get(`al_fake_${i * 3 + 1}`)!;
-        const fresh: Alarm = { ...base, id: `al_fake_new_${round}_${i}`, raisedAt: Date.now(), activatedAt: Date.now(), updatedAt: Date.now(), state: 'active_unacked' };
+        const fresh: Alarm = {
+          ...base,
+          id: `al_fake_new_${round}_${i}`,
+          raisedAt: Date.now(),
+          activatedAt: Date.now(),
+          updatedAt: Date.now(),
+          state: 'active_unacked',
+        };
         fake.push(fresh, 'raised');
         samples.push(await timeToRow(fresh.id));
       }
       medians.push(median(samples));
-      console.info(`figure: alarm update applied in median ${median(samples).toFixed(1)} ms, max ${Math.max(...samples).toFixed(1)} ms (WebSocket frame → row in the DOM, ${samples.length} samples)`);
+      console.info(
+        `figure: alarm update applied in median ${median(samples).toFixed(1)} ms, max ${Math.max(...samples).toFixed(1)} ms (WebSocket frame → row in the DOM, ${samples.length} samples)`,
+      );
     }
     expect(Math.min(...medians)).toBeLessThan(50);
   });
@@ -151,7 +162,10 @@ describe(`console with ${COPIES * 70} sensors and ${ALARMS} active alarms (issue
     expect(lines[0]).toMatch(/^\uFEFFid,raised_utc,site,zone,sensor_id,sensor_name/);
     expect(lines).toHaveLength(1 + fake.alarms.size);
     await page.getByRole('button', { name: 'Live console' }).click();
-    await page.getByRole('tab', { name: /canteen/i }).first().click();
+    await page
+      .getByRole('tab', { name: /canteen/i })
+      .first()
+      .click();
     await page.locator('.zone__name', { hasText: 'Hot kitchen' }).click();
     await page.getByTestId('zone-chart').locator('.recharts-line').first().waitFor({ timeout: 10_000 });
     await shoot(page, 'zone-chart');

@@ -48,7 +48,12 @@ beforeAll(async () => {
   ensureDashboardBuilt();
   const [mosquitto, influx] = await Promise.all([startMosquitto(), startInflux()]);
   broker = mosquitto;
-  vigil = await startVigil({ mqttUrl: broker.url, influxUrl: influx.url, influxDb: 'vigil_e2e_xss', env: { FACILITY_FILE: FACILITY, CLIENT_DIST, FLUSH_INTERVAL_MS: '100' } });
+  vigil = await startVigil({
+    mqttUrl: broker.url,
+    influxUrl: influx.url,
+    influxDb: 'vigil_e2e_xss',
+    env: { FACILITY_FILE: FACILITY, CLIENT_DIST, FLUSH_INTERVAL_MS: '100' },
+  });
   await eventually(async () => (await vigil.api('/api/health')).status === 200, 30_000, 'Vigil healthy');
   await vigil.addUser('officer1', 'officer');
   browser = await launchChromium();
@@ -76,7 +81,18 @@ describe('names with markup show as text (issue 4 "Hardening")', () => {
   });
 
   it('shows the sensor and zone names literally in the alarm queue and the sensor panel; nothing from them runs or becomes an element', async () => {
-    await run('mosquitto_pub', ['-h', '127.0.0.1', '-p', String(broker.port), '-q', '1', '-t', `vigil/x1/${SENSOR}/reading`, '-m', JSON.stringify({ ts: Date.now(), value: 25, unit: '%LEL' })]);
+    await run('mosquitto_pub', [
+      '-h',
+      '127.0.0.1',
+      '-p',
+      String(broker.port),
+      '-q',
+      '1',
+      '-t',
+      `vigil/x1/${SENSOR}/reading`,
+      '-m',
+      JSON.stringify({ ts: Date.now(), value: 25, unit: '%LEL' }),
+    ]);
     const row = page.locator('.console [data-alarm-id]', { hasText: '<script>' }).first();
     await row.waitFor({ timeout: 5_000 });
     await expect(row.getAttribute('data-state')).resolves.toBe('active_unacked');
@@ -88,7 +104,10 @@ describe('names with markup show as text (issue 4 "Hardening")', () => {
     const panel = page.getByTestId('sensor-panel');
     await panel.getByRole('heading', { name: SENSOR_NAME, exact: true }).waitFor({ state: 'visible' });
     expect(await panel.textContent()).toContain(ZONE_NAME);
-    await panel.getByText(/^25(\.0+)? ?%LEL$/).first().waitFor({ timeout: 5_000 }); // the live value: the panel is the sensor's
+    await panel
+      .getByText(/^25(\.0+)? ?%LEL$/)
+      .first()
+      .waitFor({ timeout: 5_000 }); // the live value: the panel is the sensor's
 
     await shoot(page, 'xss');
     // Script cannot run anyway (CSP script-src 'self'): what shows the names are text is that the

@@ -19,14 +19,29 @@ let vigil: VigilHandle;
 
 /** Publishes like a device: mosquitto_pub, a client we did not write, QoS 1. */
 const pub = (topic: string, payload: string | object) =>
-  run('mosquitto_pub', ['-h', '127.0.0.1', '-p', String(broker.port), '-q', '1', '-t', topic, '-m', typeof payload === 'string' ? payload : JSON.stringify(payload)]);
+  run('mosquitto_pub', [
+    '-h',
+    '127.0.0.1',
+    '-p',
+    String(broker.port),
+    '-q',
+    '1',
+    '-t',
+    topic,
+    '-m',
+    typeof payload === 'string' ? payload : JSON.stringify(payload),
+  ]);
 
 /** Rows of an InfluxQL query once there are any. */
 const stored = (influxql: string, what: string): Promise<InfluxRow[]> =>
-  eventually(async () => {
-    const rows = await influx.query(influxql, DB);
-    return rows.length > 0 ? rows : null;
-  }, 15_000, what);
+  eventually(
+    async () => {
+      const rows = await influx.query(influxql, DB);
+      return rows.length > 0 ? rows : null;
+    },
+    15_000,
+    what,
+  );
 
 /** `now` as Tasmota writes `Time`: local time in the site's zone, without a zone. */
 function tasmotaTime(now: number, timeZone: string): string {
@@ -35,7 +50,12 @@ function tasmotaTime(now: number, timeZone: string): string {
 
 beforeAll(async () => {
   [broker, influx] = await Promise.all([startMosquitto(), startInflux()]);
-  vigil = await startVigil({ mqttUrl: broker.url, influxUrl: influx.url, influxDb: DB, env: { FACILITY_FILE: FACILITY, FLUSH_INTERVAL_MS: '100', VIGIL_DEMO: '1' } });
+  vigil = await startVigil({
+    mqttUrl: broker.url,
+    influxUrl: influx.url,
+    influxDb: DB,
+    env: { FACILITY_FILE: FACILITY, FLUSH_INTERVAL_MS: '100', VIGIL_DEMO: '1' },
+  });
   await eventually(async () => (await vigil.api<HealthResponse>('/api/health')).status === 200, 30_000, 'Vigil healthy');
   // Subscriptions are made in one SUBSCRIBE on connect: once a native reading is stored, the
   // adapters' exact topics are subscribed too.
@@ -68,16 +88,24 @@ describe('device adapters end to end', () => {
   // Issue 7 "Tests": for alarm payloads, the raised alarm — as the duty officer sees it, signed in (issue 4 sessions).
   it('Zigbee2MQTT: the gas alarm is in GET /api/alarms for a signed-in duty officer', async () => {
     const officer = DEMO_ACCOUNTS.find((a) => a.role === 'officer')!;
-    const login = await fetch(`${vigil.url}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: officer.username, password: officer.password }) });
+    const login = await fetch(`${vigil.url}/api/auth/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ username: officer.username, password: officer.password }),
+    });
     expect(login.status).toBe(200);
     const cookie = (login.headers.get('set-cookie') ?? '').split(';')[0]!;
     expect(cookie.startsWith(`${SESSION_COOKIE}=`)).toBe(true);
     // Republished as Zigbee2MQTT repeats state: the alarm stands once, whether or not the test above ran.
     await pub('zigbee2mqtt/Kitchen gas', { gas: true, gas_density: 36 });
-    const alarms = await eventually(async () => {
-      const res = await vigil.api<AlarmListResponse>('/api/alarms', { headers: { cookie } });
-      return res.status === 200 && res.body.alarms.some((a) => a.sensorId === 'A-Z2M-GAS') ? res : null;
-    }, 10_000, 'the alarm in GET /api/alarms');
+    const alarms = await eventually(
+      async () => {
+        const res = await vigil.api<AlarmListResponse>('/api/alarms', { headers: { cookie } });
+        return res.status === 200 && res.body.alarms.some((a) => a.sensorId === 'A-Z2M-GAS') ? res : null;
+      },
+      10_000,
+      'the alarm in GET /api/alarms',
+    );
     expect(alarms.body.alarms.filter((a) => a.sensorId === 'A-Z2M-GAS')).toHaveLength(1);
     expect(alarms.body.alarms).toContainEqual(expect.objectContaining({ sensorId: 'A-Z2M-GAS', condition: 'gas', priority: 'critical', class: 'alarm' }));
   });
@@ -100,14 +128,27 @@ describe('device adapters end to end', () => {
   // esprfid/esp-rfid README-ADDON.md "Publish Access": a known but disabled badge is refused
   it('esp-rfid: a disabled badge on <topic>/send is stored as access denied with the badge, whatever isKnown says', async () => {
     const time = Math.floor(Date.now() / 1000) - 1;
-    await pub('/rfid/server-room/send', { type: 'access', time, isKnown: 'true', access: 'Disabled', username: 'Former contractor', uid: '7a2b9c1d', hostname: 'esp-rfid-server', doorName: 'Server room' });
+    await pub('/rfid/server-room/send', {
+      type: 'access',
+      time,
+      isKnown: 'true',
+      access: 'Disabled',
+      username: 'Former contractor',
+      uid: '7a2b9c1d',
+      hostname: 'esp-rfid-server',
+      doorName: 'Server room',
+    });
     const rows = await stored(`SELECT type, credential, detail FROM event WHERE sensor = 'A-RFID-DOOR'`, 'the access event');
     expect(rows[0]).toMatchObject({ time: time * 1000, type: 'access_denied', credential: '7a2b9c1d', detail: 'Disabled: Former contractor' });
   });
 
   it('rejects an adapter payload it cannot make sense of with a reason, and goes on', async () => {
     await pub('tele/tasmota_8C3D2E/SENSOR', '{"Time":"yesterday","ANALOG":{"A0":1}}');
-    await eventually(async () => /vigil_observations_rejected_total\{reason="adapter_error"\} [1-9]/.test(await (await fetch(`${vigil.url}/metrics`)).text()), 10_000, 'the adapter_error rejection counted');
+    await eventually(
+      async () => /vigil_observations_rejected_total\{reason="adapter_error"\} [1-9]/.test(await (await fetch(`${vigil.url}/metrics`)).text()),
+      10_000,
+      'the adapter_error rejection counted',
+    );
     await pub('office-node/binary_sensor/server_room_door/state', 'OFF');
     await stored(`SELECT type FROM event WHERE sensor = 'A-ESP-DOOR' AND type = 'closed'`, 'the next message still stored');
   });

@@ -106,7 +106,14 @@ describe('alarms end to end', () => {
     const raised = await eventually(() => w.events.find((e) => e.subject === 'alarm' && e.kind === 'raised'), 5000, 'raised event');
     // NFPA 72 allows 10 s from the initiating device; the duty officer should see it within 1 s.
     expect(Date.now() - started).toBeLessThan(2000);
-    expect(raised.subject === 'alarm' && raised.alarm).toMatchObject({ sensorId: 'T-GAS-01', condition: 'gas', priority: 'critical', class: 'alarm', state: 'active_unacked', latching: true });
+    expect(raised.subject === 'alarm' && raised.alarm).toMatchObject({
+      sensorId: 'T-GAS-01',
+      condition: 'gas',
+      priority: 'critical',
+      class: 'alarm',
+      state: 'active_unacked',
+      latching: true,
+    });
     // Strictly increasing sequence numbers.
     expect(w.events.map((e) => e.seq)).toEqual(w.events.map((_, i) => w.snapshot!.seq + 1 + i));
   });
@@ -118,7 +125,11 @@ describe('alarms end to end', () => {
     const acked = await act(alarm.id, 'ack', { note: 'on my way' });
     expect(acked.status).toBe(200);
     expect(acked.body.alarm).toMatchObject({ state: 'active_acked', ackedBy: 'officer1' });
-    const seen = await eventually(() => second.events.find((e) => e.subject === 'alarm' && e.kind === 'acked' && e.alarmId === alarm.id), 5000, 'ack on the second client');
+    const seen = await eventually(
+      () => second.events.find((e) => e.subject === 'alarm' && e.kind === 'acked' && e.alarmId === alarm.id),
+      5000,
+      'ack on the second client',
+    );
     expect(seen).toMatchObject({ actor: 'officer1', note: 'on my way' });
     expect((await act(alarm.id, 'comment', { text: 'kitchen evacuated, valve closed' })).status).toBe(200);
     // Latching (gas high): no reset while the gas is still there; resolving is the manager's.
@@ -126,11 +137,20 @@ describe('alarms end to end', () => {
     expect((await act(alarm.id, 'resolve', { cause: 'x', correctiveAction: 'y' })).status).toBe(403);
     expect((await act(alarm.id, 'shelve', { durationS: 8 * 3600, reason: 'maintenance' })).body.error?.code).toBe('SHELVE_TOO_LONG');
     await pub('vigil/t1/T-GAS-01/reading', { value: 1, unit: '%LEL' });
-    await eventually(async () => (await vigil.api<{ alarm: Alarm }>(`/api/alarms/${alarm.id}`, { headers: { cookie } })).body.alarm.conditionActive === false, 5000, 'gas gone');
+    await eventually(
+      async () => (await vigil.api<{ alarm: Alarm }>(`/api/alarms/${alarm.id}`, { headers: { cookie } })).body.alarm.conditionActive === false,
+      5000,
+      'gas gone',
+    );
     expect((await vigil.api<{ alarm: Alarm }>(`/api/alarms/${alarm.id}`, { headers: { cookie } })).body.alarm.state).toBe('active_acked'); // still latched
     const reset = await act(alarm.id, 'reset', { note: 'detector checked' });
     expect(reset.body.alarm).toMatchObject({ state: 'cleared', resetBy: 'officer1' });
-    const resolved = await act(alarm.id, 'resolve', { cause: 'loose hose at the wok range', correctiveAction: 'hose replaced, clamps checked on all ranges' }, managerCookie);
+    const resolved = await act(
+      alarm.id,
+      'resolve',
+      { cause: 'loose hose at the wok range', correctiveAction: 'hose replaced, clamps checked on all ranges' },
+      managerCookie,
+    );
     expect(resolved.body.alarm?.resolution).toMatchObject({ by: 'manager1', cause: 'loose hose at the wok range' });
     const detail = await vigil.api<{ history: { kind: string; actor: string }[] }>(`/api/alarms/${alarm.id}`, { headers: { cookie } });
     expect(detail.body.history.map((h) => [h.kind, h.actor])).toEqual(
@@ -147,7 +167,11 @@ describe('alarms end to end', () => {
   it('escalates an unacknowledged critical alarm and posts it to the webhook', async () => {
     const w = await watch();
     await pub('vigil/t1/T-GAS-02/reading', { value: 30, unit: '%LEL' });
-    const escalated = await eventually(() => w.events.find((e) => e.subject === 'alarm' && e.kind === 'escalated' && e.alarm.sensorId === 'T-GAS-02'), 10_000, 'escalation');
+    const escalated = await eventually(
+      () => w.events.find((e) => e.subject === 'alarm' && e.kind === 'escalated' && e.alarm.sensorId === 'T-GAS-02'),
+      10_000,
+      'escalation',
+    );
     expect(escalated).toMatchObject({ level: 1 });
     const posted = await eventually(() => webhook.received.find((b) => (b as { alarm: Alarm }).alarm.sensorId === 'T-GAS-02'), 10_000, 'webhook POST');
     expect(posted).toMatchObject({ type: 'vigil.alarm.escalated', level: 1, alarm: { priority: 'critical', state: 'active_unacked' } });
@@ -165,7 +189,11 @@ describe('alarms end to end', () => {
     // Acknowledgements and comments are exactly as before.
     for (const a of before.snapshot!.alarms) {
       const now = after.snapshot!.alarms.find((b) => b.id === a.id)!;
-      expect({ ackedBy: now.ackedBy, ackedAt: now.ackedAt, escalationLevel: now.escalationLevel >= a.escalationLevel }).toEqual({ ackedBy: a.ackedBy, ackedAt: a.ackedAt, escalationLevel: true });
+      expect({ ackedBy: now.ackedBy, ackedAt: now.ackedAt, escalationLevel: now.escalationLevel >= a.escalationLevel }).toEqual({
+        ackedBy: a.ackedBy,
+        ackedAt: a.ackedAt,
+        escalationLevel: true,
+      });
     }
     // The audit trail is intact across the crash.
     const verify = await vigil.api<{ ok: boolean; entries: number }>('/api/audit/verify', { headers: { cookie: managerCookie } });
@@ -187,7 +215,9 @@ describe('alarms end to end', () => {
     await vigil.start();
     const w = await watch();
     const held = await eventually(
-      () => w.snapshot!.alarms.find((a) => a.sensorId === 'T-DOOR-02') ?? w.events.find((e) => e.subject === 'alarm' && e.kind === 'raised' && e.alarm.sensorId === 'T-DOOR-02'),
+      () =>
+        w.snapshot!.alarms.find((a) => a.sensorId === 'T-DOOR-02') ??
+        w.events.find((e) => e.subject === 'alarm' && e.kind === 'raised' && e.alarm.sensorId === 'T-DOOR-02'),
       15_000,
       'held-open alarm after the restart',
     );

@@ -19,7 +19,10 @@ const { connect, refusedCode, closeAll } = mqttClients();
 
 /** Readings of a sensor with timestamps in [from, from + 100 ms): each test writes its own window. */
 async function readings(sensor: string, from: number, db = DB): Promise<{ time: number; value: number }[]> {
-  return (await influx.query(`SELECT value FROM reading WHERE sensor = '${sensor}' AND time >= ${from}ms AND time < ${from + 100}ms`, db)) as { time: number; value: number }[];
+  return (await influx.query(`SELECT value FROM reading WHERE sensor = '${sensor}' AND time >= ${from}ms AND time < ${from + 100}ms`, db)) as {
+    time: number;
+    value: number;
+  }[];
 }
 
 beforeAll(async () => {
@@ -65,7 +68,11 @@ describe('embedded MQTT broker: per-device credentials', () => {
     await door2.publishAsync('vigil/t1/T-DOOR-01/event', JSON.stringify({ ts: t0 + 1, type: 'open' }), { qos: 1 });
     const gas = await connect(brokerUrl, { username: 'T-GAS-01', password: creds['T-GAS-01'] });
     await gas.publishAsync('vigil/t1/T-GAS-01/reading', JSON.stringify({ ts: t0 + 2, value: 1.5, unit: '%LEL' }), { qos: 1 });
-    await eventually(async () => (await influx.query(`SELECT * FROM event WHERE sensor = 'T-DOOR-01' AND time >= ${t0}ms`, DB)).length === 1, 10_000, 'door event stored');
+    await eventually(
+      async () => (await influx.query(`SELECT * FROM event WHERE sensor = 'T-DOOR-01' AND time >= ${t0}ms`, DB)).length === 1,
+      10_000,
+      'door event stored',
+    );
     await eventually(async () => (await readings('T-GAS-01', t0 + 2)).length === 1, 10_000, 'gas reading stored');
     // Only the detector's own reading in the window: the forged one at t0 never arrived.
     expect((await readings('T-GAS-01', t0)).map((r) => r.value)).toEqual([1.5]);
@@ -100,7 +107,12 @@ describe('Mosquitto with the generated password file and ACL', () => {
         .split('\n')
         .map((l) => l.split('=') as [string, string]),
     );
-    viaMosquitto = await startVigil({ mqttUrl: broker.url, influxUrl: influx.url, influxDb: DB_MOSQUITTO, env: { FACILITY_FILE: FACILITY, FLUSH_INTERVAL_MS: '50', ...ingestEnv } });
+    viaMosquitto = await startVigil({
+      mqttUrl: broker.url,
+      influxUrl: influx.url,
+      influxDb: DB_MOSQUITTO,
+      env: { FACILITY_FILE: FACILITY, FLUSH_INTERVAL_MS: '50', ...ingestEnv },
+    });
     await eventually(async () => (await viaMosquitto.api('/api/health')).status === 200, 30_000, 'Vigil signed in to Mosquitto');
   });
 
@@ -113,18 +125,23 @@ describe('Mosquitto with the generated password file and ACL', () => {
     expect(await refusedCode(broker.url, { username: 'T-SMK-01', password: 'guess' })).toBe(5);
   });
 
-  it("refuses a smoke detector publishing as the CO detector, accepts its own: the forged reading never reaches InfluxDB", async () => {
+  it('refuses a smoke detector publishing as the CO detector, accepts its own: the forged reading never reaches InfluxDB', async () => {
     const t0 = Date.now() - 5000;
     // MQTT 5, so the refusal comes back as a PUBACK reason code (3.1.1 would drop it silently).
     const smoke = await connect(broker.url, { username: 'T-SMK-01', password: creds['T-SMK-01'], protocolVersion: 5 });
-    await expect(smoke.publishAsync('vigil/t1/T-CO-01/reading', JSON.stringify({ ts: t0, value: 500, unit: 'ppm' }), { qos: 1 })).rejects.toThrow(/Not authorized/i);
+    await expect(smoke.publishAsync('vigil/t1/T-CO-01/reading', JSON.stringify({ ts: t0, value: 500, unit: 'ppm' }), { qos: 1 })).rejects.toThrow(
+      /Not authorized/i,
+    );
     await smoke.publishAsync('vigil/t1/T-SMK-01/event', JSON.stringify({ ts: t0 + 1, type: 'test' }), { qos: 1 });
     const co = await connect(broker.url, { username: 'T-CO-01', password: creds['T-CO-01'] });
     await co.publishAsync('vigil/t1/T-CO-01/reading', JSON.stringify({ ts: t0 + 2, value: 4, unit: 'ppm' }), { qos: 1 });
-    await eventually(async () => (await influx.query(`SELECT * FROM event WHERE sensor = 'T-SMK-01' AND time >= ${t0}ms`, DB_MOSQUITTO)).length === 1, 10_000, 'smoke event stored');
+    await eventually(
+      async () => (await influx.query(`SELECT * FROM event WHERE sensor = 'T-SMK-01' AND time >= ${t0}ms`, DB_MOSQUITTO)).length === 1,
+      10_000,
+      'smoke event stored',
+    );
     await eventually(async () => (await readings('T-CO-01', t0 + 2, DB_MOSQUITTO)).length === 1, 10_000, 'CO reading stored');
     // Only the detector's own reading in the window: the forged one at t0 never arrived.
     expect((await readings('T-CO-01', t0, DB_MOSQUITTO)).map((r) => r.value)).toEqual([4]);
   });
 });
-

@@ -4,7 +4,16 @@
 import path from 'node:path';
 import { io } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ApiKeyCreatedResponse, AuditEntry, AuditVerifyResponse, AuthConfigResponse, HealthResponse, SessionInfo, SessionView, UserAdminView } from '../../contract/index.ts';
+import type {
+  ApiKeyCreatedResponse,
+  AuditEntry,
+  AuditVerifyResponse,
+  AuthConfigResponse,
+  HealthResponse,
+  SessionInfo,
+  SessionView,
+  UserAdminView,
+} from '../../contract/index.ts';
 import { startInflux, stopAllServices, type InfluxHandle } from '../support/services.ts';
 import { cliOk, mqttClients } from '../support/clients.ts';
 import { TEST_API_KEY, TEST_PASSWORD, eventually, startVigil, type VigilHandle } from '../support/vigil.ts';
@@ -20,7 +29,12 @@ const cookies: Record<'officer' | 'manager' | 'admin', string> = { officer: '', 
 const { connect, closeAll } = mqttClients();
 
 type Json = Record<string, unknown>;
-async function call<T = Json>(method: string, pathname: string, opts: { cookie?: string; body?: unknown; headers?: Record<string, string> } = {}, v: VigilHandle = vigil) {
+async function call<T = Json>(
+  method: string,
+  pathname: string,
+  opts: { cookie?: string; body?: unknown; headers?: Record<string, string> } = {},
+  v: VigilHandle = vigil,
+) {
   return v.api<T>(pathname, {
     method,
     headers: { ...(opts.body !== undefined ? { 'content-type': 'application/json' } : {}), ...(opts.cookie ? { cookie: opts.cookie } : {}), ...opts.headers },
@@ -36,7 +50,10 @@ async function audit(since: number, v: VigilHandle = vigil): Promise<AuditEntry[
 
 /** Readings of a sensor with timestamps in [from, from + 100 ms): each test writes its own window. */
 async function readings(sensor: string, from: number, db = DB): Promise<{ time: number; value: number }[]> {
-  return (await influx.query(`SELECT value FROM reading WHERE sensor = '${sensor}' AND time >= ${from}ms AND time < ${from + 100}ms`, db)) as { time: number; value: number }[];
+  return (await influx.query(`SELECT value FROM reading WHERE sensor = '${sensor}' AND time >= ${from}ms AND time < ${from + 100}ms`, db)) as {
+    time: number;
+    value: number;
+  }[];
 }
 
 beforeAll(async () => {
@@ -59,7 +76,11 @@ afterAll(async () => {
 describe('signing in', () => {
   it('login sets an httpOnly, SameSite=Strict session cookie and answers SessionInfo; me and logout follow it', async () => {
     expect((await call('GET', '/api/auth/me')).status).toBe(401);
-    const res = await fetch(`${vigil.url}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'officer1', password: TEST_PASSWORD }) });
+    const res = await fetch(`${vigil.url}/api/auth/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ username: 'officer1', password: TEST_PASSWORD }),
+    });
     expect(res.status).toBe(200);
     const setCookie = res.headers.get('set-cookie')!;
     expect(setCookie).toMatch(/^vigil_session=[A-Za-z0-9_-]{43}; Path=\/; HttpOnly; SameSite=Strict$/);
@@ -107,7 +128,9 @@ describe('signing in', () => {
     const statuses: number[] = [];
     for (let i = 0; i < 5; i++) statuses.push((await call('POST', '/api/auth/login', { body: { username: 'locky', password: `guess-${i}` } })).status);
     expect(statuses).toEqual([401, 401, 401, 401, 423]);
-    const locked = await call<{ error: { code: string; details: { lockedUntil: number } } }>('POST', '/api/auth/login', { body: { username: 'locky', password: TEST_PASSWORD } });
+    const locked = await call<{ error: { code: string; details: { lockedUntil: number } } }>('POST', '/api/auth/login', {
+      body: { username: 'locky', password: TEST_PASSWORD },
+    });
     expect(locked.status).toBe(423);
     expect(locked.body.error.code).toBe('ACCOUNT_LOCKED');
     expect(locked.body.error.details.lockedUntil).toBeGreaterThan(Date.now() + 14 * 60_000);
@@ -182,11 +205,21 @@ describe('role × action matrix (issue 4: allowed / 403, unauthenticated 401)', 
   };
   const actions: Action[] = [
     { name: 'list users', method: 'GET', request: async () => ({ path: '/api/users' }), ok: 200 },
-    { name: 'create a user', method: 'POST', request: async () => ({ path: '/api/users', body: { username: `made-${++n}`, role: 'officer', password: 'matrix-password-1' } }), ok: 201 },
+    {
+      name: 'create a user',
+      method: 'POST',
+      request: async () => ({ path: '/api/users', body: { username: `made-${++n}`, role: 'officer', password: 'matrix-password-1' } }),
+      ok: 201,
+    },
     { name: 'disable a user', method: 'POST', request: async () => ({ path: '/api/users/target1/disable' }), ok: 200 },
     { name: 'enable a user', method: 'POST', request: async () => ({ path: '/api/users/target1/enable' }), ok: 200 },
     { name: 'unlock a user', method: 'POST', request: async () => ({ path: '/api/users/target1/unlock' }), ok: 200 },
-    { name: 'reset a password', method: 'POST', request: async () => ({ path: '/api/users/target1/reset-password', body: { password: TEST_PASSWORD } }), ok: 200 },
+    {
+      name: 'reset a password',
+      method: 'POST',
+      request: async () => ({ path: '/api/users/target1/reset-password', body: { password: TEST_PASSWORD } }),
+      ok: 200,
+    },
     { name: 'list sessions', method: 'GET', request: async () => ({ path: '/api/sessions' }), ok: 200 },
     { name: 'revoke a session', method: 'DELETE', request: async () => ({ path: `/api/sessions/${await targetSession()}` }), ok: 204 },
     { name: 'list API keys', method: 'GET', request: async () => ({ path: '/api/apikeys' }), ok: 200 },
@@ -218,7 +251,19 @@ describe('role × action matrix (issue 4: allowed / 403, unauthenticated 401)', 
   it('admin actions are audited with the admin as actor', async () => {
     const entries = await audit(0);
     const byAdmin = new Set(entries.filter((e) => e.actor === 'admin1').map((e) => e.action));
-    for (const a of ['user.create', 'user.disable', 'user.enable', 'user.unlock', 'user.reset_password', 'session.revoke', 'apikey.create', 'apikey.revoke', 'device.add', 'device.revoke']) expect(byAdmin).toContain(a);
+    for (const a of [
+      'user.create',
+      'user.disable',
+      'user.enable',
+      'user.unlock',
+      'user.reset_password',
+      'session.revoke',
+      'apikey.create',
+      'apikey.revoke',
+      'device.add',
+      'device.revoke',
+    ])
+      expect(byAdmin).toContain(a);
   });
 });
 
@@ -227,7 +272,8 @@ describe('reading the facility and live state needs a session with alarm.view (i
   for (const p of reads) {
     it(`GET ${p}: nobody 401, officer 200, manager 200, admin 200`, async () => {
       const got: Record<string, number> = {};
-      for (const who of ['nobody', 'officer', 'manager', 'admin'] as const) got[who] = (await call('GET', p, { cookie: who === 'nobody' ? undefined : cookies[who] })).status;
+      for (const who of ['nobody', 'officer', 'manager', 'admin'] as const)
+        got[who] = (await call('GET', p, { cookie: who === 'nobody' ? undefined : cookies[who] })).status;
       expect(got).toEqual({ nobody: 401, officer: 200, manager: 200, admin: 200 });
     });
   }
@@ -241,7 +287,7 @@ describe('reading the facility and live state needs a session with alarm.view (i
     expect((await call('GET', '/api/sensors/NO-SUCH-SENSOR', { cookie: cookies.officer })).status).toBe(404);
   });
 
-  it('keeps /api/health and /metrics open for probes; health tells a stranger only each part\'s ok and detail', async () => {
+  it("keeps /api/health and /metrics open for probes; health tells a stranger only each part's ok and detail", async () => {
     const open = await call<Json>('GET', '/api/health');
     expect(open.status).toBe(200);
     expect(open.body).toEqual({
@@ -249,7 +295,11 @@ describe('reading the facility and live state needs a session with alarm.view (i
       parts: { broker: { ok: true, detail: 'connected' }, influx: { ok: true, detail: 'reachable, writes succeeding' }, outbox: { ok: true, detail: 'empty' } },
     });
     const signedIn = await call<HealthResponse>('GET', '/api/health', { cookie: cookies.officer });
-    expect(signedIn.body).toMatchObject({ ok: true, parts: { broker: { detail: expect.stringMatching(/^connected to embedded broker on port \d+$/) }, outbox: { depth: 0 } }, version: expect.any(String) });
+    expect(signedIn.body).toMatchObject({
+      ok: true,
+      parts: { broker: { detail: expect.stringMatching(/^connected to embedded broker on port \d+$/) }, outbox: { depth: 0 } },
+      version: expect.any(String),
+    });
     expect(signedIn.body.uptimeS).toBeGreaterThanOrEqual(0);
     expect((await fetch(`${vigil.url}/metrics`)).status).toBe(200);
   });
@@ -301,7 +351,11 @@ describe('demo mode (npm start)', () => {
   it('creates the documented demo accounts and tells the login screen about them', async () => {
     const config = await demo.api<AuthConfigResponse>('/api/auth/config');
     expect(config.body.demo).toBe(true);
-    expect(config.body.demoAccounts?.map((a) => `${a.username}/${a.password}`)).toEqual(['officer/demo-officer-password', 'manager/demo-manager-password', 'admin/demo-admin-password']);
+    expect(config.body.demoAccounts?.map((a) => `${a.username}/${a.password}`)).toEqual([
+      'officer/demo-officer-password',
+      'manager/demo-manager-password',
+      'admin/demo-admin-password',
+    ]);
     await demo.login('manager', 'demo-manager-password');
     expect((await vigil.api<AuthConfigResponse>('/api/auth/config')).body).toEqual({ demo: false });
     expect((await call('POST', '/api/auth/login', { body: { username: 'officer', password: 'demo-officer-password' } })).status).toBe(401); // production: none
@@ -315,7 +369,11 @@ describe('demo mode (npm start)', () => {
 
   it('rate-limits ingest per API key', async () => {
     const post = () =>
-      demo.api('/api/ingest', { method: 'POST', headers: { 'content-type': 'application/json', authorization: 'Bearer vigil-demo-ingest-key' }, body: JSON.stringify({ observations: [{ sensorId: 'T-GAS-01', channel: 'reading', value: 1, unit: '%LEL' }] }) });
+      demo.api('/api/ingest', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: 'Bearer vigil-demo-ingest-key' },
+        body: JSON.stringify({ observations: [{ sensorId: 'T-GAS-01', channel: 'reading', value: 1, unit: '%LEL' }] }),
+      });
     const statuses = [(await post()).status, (await post()).status, (await post()).status];
     expect(statuses).toEqual([202, 202, 429]);
   });

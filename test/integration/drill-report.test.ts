@@ -35,7 +35,7 @@ afterAll(async () => {
 });
 
 describe('a drill run from the API', () => {
-  it('is refused to an officer (drills are the manager\'s)', async () => {
+  it("is refused to an officer (drills are the manager's)", async () => {
     expect((await post('/api/drills', { scenario: 'canteen-gas-leak', siteId: 'hq', run: true }, officer)).status).toBe(403);
     expect((await post('/api/drills', { scenario: 'no-such-scenario', siteId: 'hq', run: true }, manager)).status).toBe(400);
   });
@@ -47,10 +47,14 @@ describe('a drill run from the API', () => {
     expect(drill.expected.length).toBeGreaterThan(3);
 
     // The wok-range detector's gas alarm, raised from drill traffic through Mosquitto.
-    const alarm = await eventually(async () => {
-      const r = await vigil.api<AlarmListResponse>(`/api/alarms?drill=only&sensor=CAN-GAS-01`, { headers: { cookie: officer } });
-      return r.body.alarms.find((a: Alarm) => a.condition === 'gas' && a.drill === drill.id);
-    }, 60_000, 'the drill gas alarm');
+    const alarm = await eventually(
+      async () => {
+        const r = await vigil.api<AlarmListResponse>(`/api/alarms?drill=only&sensor=CAN-GAS-01`, { headers: { cookie: officer } });
+        return r.body.alarms.find((a: Alarm) => a.condition === 'gas' && a.drill === drill.id);
+      },
+      60_000,
+      'the drill gas alarm',
+    );
     expect(alarm.drill).toBe(drill.id);
 
     // Acknowledge at a known moment; the report must show exactly this delay and this person.
@@ -79,11 +83,26 @@ describe('a drill run from the API', () => {
     expect(Number(rows[0]?.count)).toBeGreaterThan(0);
 
     // One real alarm next to the drill's: real statistics count it and none of the drill's.
-    await run('mosquitto_pub', ['-h', '127.0.0.1', '-p', String(broker.port), '-q', '1', '-t', 'vigil/hq/CAN-CO-01/reading', '-m', JSON.stringify({ value: 250, unit: 'ppm' })]);
-    const real = await eventually(async () => {
-      const r = await vigil.api<AlarmStatsResponse>('/api/reports/alarms', { headers: { cookie: manager } });
-      return r.body.total.alarms > 0 ? r : null;
-    }, 10_000, 'the real alarm in statistics');
+    await run('mosquitto_pub', [
+      '-h',
+      '127.0.0.1',
+      '-p',
+      String(broker.port),
+      '-q',
+      '1',
+      '-t',
+      'vigil/hq/CAN-CO-01/reading',
+      '-m',
+      JSON.stringify({ value: 250, unit: 'ppm' }),
+    ]);
+    const real = await eventually(
+      async () => {
+        const r = await vigil.api<AlarmStatsResponse>('/api/reports/alarms', { headers: { cookie: manager } });
+        return r.body.total.alarms > 0 ? r : null;
+      },
+      10_000,
+      'the real alarm in statistics',
+    );
     expect(real.body.total.alarms).toBe(1);
     expect(real.body.topSensors.map((s) => s.sensorId)).toEqual(['CAN-CO-01']);
     const own = await vigil.api<AlarmStatsResponse>('/api/reports/alarms?drill=only', { headers: { cookie: manager } });

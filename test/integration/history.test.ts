@@ -45,10 +45,14 @@ describe('sensor history', () => {
   });
 
   it('answers 7 days from the minute roll-up with mean/min/max, late points included', async () => {
-    const r = await eventually(async () => {
-      const res = await readings(now - 7 * 24 * HOUR, now);
-      return res.body.points.length > 0 ? res : null;
-    }, 20_000, 'the backfilled minute roll-up');
+    const r = await eventually(
+      async () => {
+        const res = await readings(now - 7 * 24 * HOUR, now);
+        return res.body.points.length > 0 ? res : null;
+      },
+      20_000,
+      'the backfilled minute roll-up',
+    );
     expect(r.body.resolution).toBe('1m');
     expect(r.body.stepS).toBeGreaterThanOrEqual(600);
     for (const p of r.body.points) {
@@ -62,10 +66,14 @@ describe('sensor history', () => {
   });
 
   it('answers a year from the hourly roll-up', async () => {
-    const r = await eventually(async () => {
-      const res = await readings(now - 365 * 24 * HOUR, now);
-      return res.body.points.length > 0 ? res : null;
-    }, 20_000, 'the backfilled hourly roll-up');
+    const r = await eventually(
+      async () => {
+        const res = await readings(now - 365 * 24 * HOUR, now);
+        return res.body.points.length > 0 ? res : null;
+      },
+      20_000,
+      'the backfilled hourly roll-up',
+    );
     expect(r.body.resolution).toBe('1h');
     // 72 hours of data in buckets of at least an hour.
     expect(r.body.points.length).toBeLessThanOrEqual(73);

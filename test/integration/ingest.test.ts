@@ -49,11 +49,26 @@ afterAll(async () => {
 describe('MQTT ingest into InfluxDB', () => {
   it('stores a reading published with mosquitto_pub, a client we did not write', async () => {
     const ts = Date.now() - 1000;
-    await run('mosquitto_pub', ['-h', '127.0.0.1', '-p', String(broker.port), '-q', '1', '-t', 'vigil/t1/T-GAS-01/reading', '-m', JSON.stringify({ ts, value: 7.25, unit: '%LEL' })]);
-    const rows = await eventually(async () => {
-      const r = await influx.query(`SELECT value, unit, lag FROM reading WHERE sensor = 'T-GAS-01' AND time >= ${ts}ms AND time < ${ts + 1}ms`, DB);
-      return r.length ? r : null;
-    }, 10_000, 'the reading in InfluxDB');
+    await run('mosquitto_pub', [
+      '-h',
+      '127.0.0.1',
+      '-p',
+      String(broker.port),
+      '-q',
+      '1',
+      '-t',
+      'vigil/t1/T-GAS-01/reading',
+      '-m',
+      JSON.stringify({ ts, value: 7.25, unit: '%LEL' }),
+    ]);
+    const rows = await eventually(
+      async () => {
+        const r = await influx.query(`SELECT value, unit, lag FROM reading WHERE sensor = 'T-GAS-01' AND time >= ${ts}ms AND time < ${ts + 1}ms`, DB);
+        return r.length ? r : null;
+      },
+      10_000,
+      'the reading in InfluxDB',
+    );
     expect(rows[0]).toMatchObject({ value: 7.25, unit: '%LEL' });
     // The same point through the readings API.
     const api = await vigil.api<ReadingsResponse>(`/api/sensors/T-GAS-01/readings?from=${ts - 60_000}&to=${ts + 1000}`, viewer);
@@ -65,7 +80,11 @@ describe('MQTT ingest into InfluxDB', () => {
   it('stores a reading published with mqtt.js, and shows it as the sensor state', async () => {
     const ts = Date.now() - 500;
     await publisher.publishAsync('vigil/t1/T-CO-01/reading', JSON.stringify({ ts, value: 12, unit: 'ppm' }), { qos: 1 });
-    await eventually(async () => (await influx.query(`SELECT value FROM reading WHERE sensor = 'T-CO-01' AND time >= ${ts}ms AND time < ${ts + 1}ms`, DB)).length === 1, 10_000, 'CO reading stored');
+    await eventually(
+      async () => (await influx.query(`SELECT value FROM reading WHERE sensor = 'T-CO-01' AND time >= ${ts}ms AND time < ${ts + 1}ms`, DB)).length === 1,
+      10_000,
+      'CO reading stored',
+    );
     const sensors = await vigil.api<{ sensorId: string; lastValue: number | null; lastSeen: number | null }[]>('/api/sensors', viewer);
     const co = sensors.body.find((s) => s.sensorId === 'T-CO-01');
     // lastSeen is when the server last heard the sensor (what the offline watchdog counts from).
@@ -81,10 +100,19 @@ describe('MQTT ingest into InfluxDB', () => {
     await publisher.publishAsync('vigil/t1/T-GAS-02/reading', JSON.stringify({ ts, value: 25, unit: '%LEL', drill: 'drill-42' }), { qos: 1 });
     await publisher.publishAsync('vigil/t1/STRANGER-9/reading', JSON.stringify({ ts, value: 3, unit: 'ppm' }), { qos: 1 });
     await eventually(async () => (await influx.query(`SELECT * FROM event WHERE sensor = 'T-DOOR-01'`, DB)).length > 0, 10_000, 'event stored');
-    expect((await influx.query(`SELECT type, credential, zone, kind FROM event WHERE sensor = 'T-DOOR-01'`, DB))[0]).toMatchObject({ type: 'access_denied', credential: 'badge-4411', zone: 'server-room', kind: 'door' });
+    expect((await influx.query(`SELECT type, credential, zone, kind FROM event WHERE sensor = 'T-DOOR-01'`, DB))[0]).toMatchObject({
+      type: 'access_denied',
+      credential: 'badge-4411',
+      zone: 'server-room',
+      kind: 'door',
+    });
     await eventually(async () => (await influx.query(`SELECT battery FROM status WHERE sensor = 'T-DOOR-01'`, DB))[0]?.battery === 81, 10_000, 'status stored');
     await eventually(async () => (await influx.query(`SELECT value FROM reading WHERE drill = 'drill-42'`, DB)).length === 1, 10_000, 'drill reading tagged');
-    const stranger = await eventually(async () => (await influx.query(`SELECT value, zone, kind FROM reading WHERE sensor = 'STRANGER-9'`, DB))[0], 10_000, 'unregistered stored');
+    const stranger = await eventually(
+      async () => (await influx.query(`SELECT value, zone, kind FROM reading WHERE sensor = 'STRANGER-9'`, DB))[0],
+      10_000,
+      'unregistered stored',
+    );
     expect(stranger).toMatchObject({ zone: 'unregistered', kind: 'unregistered' });
   });
 
@@ -107,14 +135,25 @@ describe('MQTT ingest into InfluxDB', () => {
       await publisher.publishAsync(topic, payload, { qos: 1 });
       await publisher.publishAsync('vigil/t1/T-GAS-02/reading', JSON.stringify({ ts: t0 + i, value: i, unit: '%LEL' }), { qos: 1 });
     }
-    await eventually(async () => (await countReadings('T-GAS-02', `AND time >= ${t0}ms AND time < ${t0 + bad.length}ms`)) === bad.length, 10_000, 'good readings stored');
-    const after = await eventually(async () => {
-      const r = (await vigil.api<RejectionsResponse>('/api/ingest/rejections', viewer)).body;
-      const added = Object.values(r.total).reduce((a, b) => a + b, 0) - Object.values(before).reduce((a, b) => a + b, 0);
-      return added >= bad.length ? r : null;
-    }, 10_000, 'rejections counted');
+    await eventually(
+      async () => (await countReadings('T-GAS-02', `AND time >= ${t0}ms AND time < ${t0 + bad.length}ms`)) === bad.length,
+      10_000,
+      'good readings stored',
+    );
+    const after = await eventually(
+      async () => {
+        const r = (await vigil.api<RejectionsResponse>('/api/ingest/rejections', viewer)).body;
+        const added = Object.values(r.total).reduce((a, b) => a + b, 0) - Object.values(before).reduce((a, b) => a + b, 0);
+        return added >= bad.length ? r : null;
+      },
+      10_000,
+      'rejections counted',
+    );
     for (const [topic, , reason] of bad) {
-      expect(after.recent.some((r) => r.origin === topic && r.reason === reason), `${reason} for ${topic}`).toBe(true);
+      expect(
+        after.recent.some((r) => r.origin === topic && r.reason === reason),
+        `${reason} for ${topic}`,
+      ).toBe(true);
     }
     const metrics = await (await fetch(`${vigil.url}/metrics`)).text();
     expect(metrics).toMatch(/vigil_observations_rejected_total\{reason="unit_mismatch"\} [1-9]/);
@@ -146,7 +185,9 @@ describe('HTTP ingest', () => {
       [3, 'unknown_site'],
     ]);
     // 202 means stored: no waiting needed.
-    expect(await influx.query(`SELECT value FROM reading WHERE sensor = 'T-GAS-01' AND time >= ${ts}ms AND time < ${ts + 1}ms`, DB)).toEqual([expect.objectContaining({ value: 4.5 })]);
+    expect(await influx.query(`SELECT value FROM reading WHERE sensor = 'T-GAS-01' AND time >= ${ts}ms AND time < ${ts + 1}ms`, DB)).toEqual([
+      expect.objectContaining({ value: 4.5 }),
+    ]);
   });
 
   it('answers 401 without a key, 403 with a wrong one, 400 for a malformed body, 413 when oversized', async () => {
@@ -156,7 +197,9 @@ describe('HTTP ingest', () => {
     expect((await post(null, TEST_API_KEY, '{"observations": [')).status).toBe(400);
     expect((await post({ items: [] })).status).toBe(400);
     expect((await post({ observations: [] })).status).toBe(400);
-    const huge = { observations: Array.from({ length: 9000 }, () => ({ sensorId: 'T-GAS-01', channel: 'reading', value: 1, unit: '%LEL', note: 'x'.repeat(500) })) };
+    const huge = {
+      observations: Array.from({ length: 9000 }, () => ({ sensorId: 'T-GAS-01', channel: 'reading', value: 1, unit: '%LEL', note: 'x'.repeat(500) })),
+    };
     const big = await post(huge);
     expect(big.status).toBe(413);
     expect(big.body.error?.code).toBe('PAYLOAD_TOO_LARGE');
@@ -167,35 +210,56 @@ describe('nothing lost', () => {
   it('delivers messages published while Vigil was stopped once it is back (persistent session)', async () => {
     await vigil.stop();
     const t0 = Date.now() - 20_000;
-    await publishReadings('T-GAS-01', Array.from({ length: 200 }, (_, i) => i / 10), t0);
+    await publishReadings(
+      'T-GAS-01',
+      Array.from({ length: 200 }, (_, i) => i / 10),
+      t0,
+    );
     await vigil.start();
-    await eventually(async () => (await countReadings('T-GAS-01', `AND time >= ${t0}ms AND time < ${t0 + 200}ms`)) === 200, 20_000, '200 readings after restart');
+    await eventually(
+      async () => (await countReadings('T-GAS-01', `AND time >= ${t0}ms AND time < ${t0 + 200}ms`)) === 200,
+      20_000,
+      '200 readings after restart',
+    );
   });
 
   it('loses nothing when Vigil is killed with SIGKILL mid-stream', async () => {
     const n = 10_000;
     const t0 = Date.now() - 30_000;
-    const publishing = publishReadings('T-GAS-02', Array.from({ length: n }, (_, i) => i), t0);
+    const publishing = publishReadings(
+      'T-GAS-02',
+      Array.from({ length: n }, (_, i) => i),
+      t0,
+    );
     await eventually(async () => (await countReadings('T-GAS-02', `AND time >= ${t0}ms AND time < ${t0 + n}ms`)) > 0, 10_000, 'stream started');
     await vigil.kill();
     // The kill really came mid-stream: not everything was stored yet.
     expect(await countReadings('T-GAS-02', `AND time >= ${t0}ms AND time < ${t0 + n}ms`)).toBeLessThan(n);
     await publishing;
     await vigil.start();
-    await eventually(async () => (await countReadings('T-GAS-02', `AND time >= ${t0}ms AND time < ${t0 + n}ms`)) === n, 30_000, `all ${n} readings after kill -9`);
+    await eventually(
+      async () => (await countReadings('T-GAS-02', `AND time >= ${t0}ms AND time < ${t0 + n}ms`)) === n,
+      30_000,
+      `all ${n} readings after kill -9`,
+    );
   });
 
   it('rides out an InfluxDB outage through the outbox: every point present exactly once, health says so meanwhile', async () => {
     const n = 1500;
     const t0 = Date.now() - 40_000;
-    for (let i = 0; i < 500; i++) await publisher.publishAsync("vigil/t1/T-CO-01/reading", JSON.stringify({ ts: t0 + i, value: i, unit: "ppm" }), { qos: 1 });
+    for (let i = 0; i < 500; i++) await publisher.publishAsync('vigil/t1/T-CO-01/reading', JSON.stringify({ ts: t0 + i, value: i, unit: 'ppm' }), { qos: 1 });
     await influx.stop();
     // Publish the middle third while InfluxDB is down.
-    for (let i = 500; i < 1000; i++) await publisher.publishAsync('vigil/t1/T-CO-01/reading', JSON.stringify({ ts: t0 + i, value: i, unit: 'ppm' }), { qos: 1 });
-    const health = await eventually(async () => {
-      const h = await vigil.api<HealthResponse>('/api/health', viewer); // the outbox depth is for signed-in users
-      return h.status === 503 && h.body.parts.outbox.depth > 0 ? h.body : null;
-    }, 15_000, 'health to report the outage and outbox');
+    for (let i = 500; i < 1000; i++)
+      await publisher.publishAsync('vigil/t1/T-CO-01/reading', JSON.stringify({ ts: t0 + i, value: i, unit: 'ppm' }), { qos: 1 });
+    const health = await eventually(
+      async () => {
+        const h = await vigil.api<HealthResponse>('/api/health', viewer); // the outbox depth is for signed-in users
+        return h.status === 503 && h.body.parts.outbox.depth > 0 ? h.body : null;
+      },
+      15_000,
+      'health to report the outage and outbox',
+    );
     expect(health.parts.influx.ok).toBe(false);
     await influx.start();
     for (let i = 1000; i < n; i++) await publisher.publishAsync('vigil/t1/T-CO-01/reading', JSON.stringify({ ts: t0 + i, value: i, unit: 'ppm' }), { qos: 1 });

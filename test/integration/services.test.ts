@@ -93,9 +93,7 @@ describe('Mosquitto with the shipped configuration', () => {
     const total = 5_000;
     const publisher = await connect(broker.url);
     for (let start = 0; start < total; start += 500) {
-      await Promise.all(
-        Array.from({ length: 500 }, (_, i) => publisher.publishAsync('vigil/hq/gas-01/reading', String(start + i), { qos: 1 })),
-      );
+      await Promise.all(Array.from({ length: 500 }, (_, i) => publisher.publishAsync('vigil/hq/gas-01/reading', String(start + i), { qos: 1 })));
     }
 
     const back = collectingClient(broker.url, session);
@@ -139,7 +137,12 @@ describe('InfluxDB from config/influxdb.conf', () => {
 
     const { port, dir } = influx;
     await influx.stop();
-    expect(await fetch(`${influx.url}/ping`).then(() => 'up', () => 'down')).toBe('down');
+    expect(
+      await fetch(`${influx.url}/ping`).then(
+        () => 'up',
+        () => 'down',
+      ),
+    ).toBe('down');
     await influx.start();
     expect(influx.port).toBe(port);
     expect(influx.dir).toBe(dir);

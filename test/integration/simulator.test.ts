@@ -29,7 +29,10 @@ interface Finished {
 
 /** Starts `simulate <args>` against the test broker, the way an operator would run it. */
 function simulate(args: string[]): { child: ChildProcess; done: Promise<Finished> } {
-  const child = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'simulator/src/cli.ts'), ...args, '--broker', broker.url, '--facility', FACILITY], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'simulator/src/cli.ts'), ...args, '--broker', broker.url, '--facility', FACILITY], {
+    cwd: ROOT,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   children.add(child);
   let stdout = '';
   let stderr = '';
@@ -65,14 +68,23 @@ const manager = DEMO_ACCOUNTS.find((a) => a.role === 'manager')!;
 let viewerCookie = '';
 
 async function managerSession(): Promise<string> {
-  const res = await fetch(`${vigil.url}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: manager.username, password: manager.password }) });
+  const res = await fetch(`${vigil.url}/api/auth/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ username: manager.username, password: manager.password }),
+  });
   expect(res.status).toBe(200);
   return /vigil_session=[^;]+/.exec(res.headers.get('set-cookie') ?? '')![0];
 }
 
 beforeAll(async () => {
   [broker, influx] = await Promise.all([startMosquitto(), startInflux()]);
-  vigil = await startVigil({ mqttUrl: broker.url, influxUrl: influx.url, influxDb: DB, env: { FACILITY_FILE: FACILITY, FLUSH_INTERVAL_MS: '100', VIGIL_DEMO: '1' } });
+  vigil = await startVigil({
+    mqttUrl: broker.url,
+    influxUrl: influx.url,
+    influxDb: DB,
+    env: { FACILITY_FILE: FACILITY, FLUSH_INTERVAL_MS: '100', VIGIL_DEMO: '1' },
+  });
   await eventually(async () => (await vigil.api<HealthResponse>('/api/health')).status === 200, 30_000, 'Vigil healthy');
   viewerCookie = await managerSession();
   const facility = await vigil.api<{ sensors: { id: string; kind: string }[] }>('/api/facility', { headers: { cookie: viewerCookie } });
@@ -92,11 +104,15 @@ describe('simulate run', () => {
     const out = await simulate(['run', '--speed', '20', '--duration', '40', '--seed', '1']).done;
     expect(out.code, out.stderr).toBe(0);
     expect(sentCount(out)).toBeGreaterThan(registered.length);
-    const seen = await eventually(async () => {
-      const rows = await influx.query(`SELECT count(online) FROM status WHERE time >= ${t0}ms GROUP BY sensor`, DB);
-      const ids = new Set(rows.map((r) => r.sensor as string));
-      return registered.every((s) => ids.has(s.id)) ? ids : null;
-    }, 15_000, 'a status from every registered sensor in InfluxDB');
+    const seen = await eventually(
+      async () => {
+        const rows = await influx.query(`SELECT count(online) FROM status WHERE time >= ${t0}ms GROUP BY sensor`, DB);
+        const ids = new Set(rows.map((r) => r.sensor as string));
+        return registered.every((s) => ids.has(s.id)) ? ids : null;
+      },
+      15_000,
+      'a status from every registered sensor in InfluxDB',
+    );
     expect(seen.size).toBe(registered.length);
     // Gas and CO detectors: readings in their quiet band (issue 6: gas 0–3 %LEL, CO 0–5 ppm).
     const readings = await influx.query(`SELECT count(value), max(value) FROM reading WHERE time >= ${t0}ms AND drill = '' GROUP BY sensor`, DB);
@@ -108,7 +124,11 @@ describe('simulate run', () => {
     }
     // Doors badge in and out during the run's office hours or not, but every sensor is online.
     const states = await sensorsState();
-    for (const s of registered) expect(states.find((x) => x.sensorId === s.id), s.id).toMatchObject({ online: true });
+    for (const s of registered)
+      expect(
+        states.find((x) => x.sensorId === s.id),
+        s.id,
+      ).toMatchObject({ online: true });
   }, 60_000);
 });
 
@@ -150,47 +170,78 @@ describe('simulate drill', () => {
 });
 
 describe('last wills', () => {
-  it('killing the simulator (SIGKILL) makes the broker publish every device\'s last will: Vigil shows them offline', async () => {
+  it("killing the simulator (SIGKILL) makes the broker publish every device's last will: Vigil shows them offline", async () => {
     const t0 = Date.now();
     const { child, done } = simulate(['run', '--seed', '2']);
-    await eventually(async () => {
-      const states = await sensorsState();
-      return registered.every((s) => {
-        const st = states.find((x) => x.sensorId === s.id);
-        return st?.online === true && (st.lastSeen ?? 0) >= t0;
-      });
-    }, 20_000, 'every device connected and announced');
+    await eventually(
+      async () => {
+        const states = await sensorsState();
+        return registered.every((s) => {
+          const st = states.find((x) => x.sensorId === s.id);
+          return st?.online === true && (st.lastSeen ?? 0) >= t0;
+        });
+      },
+      20_000,
+      'every device connected and announced',
+    );
     child.kill('SIGKILL');
     expect((await done).signal).toBe('SIGKILL');
-    await eventually(async () => {
-      const states = await sensorsState();
-      return registered.every((s) => states.find((x) => x.sensorId === s.id)?.online === false);
-    }, 20_000, 'every device offline');
+    await eventually(
+      async () => {
+        const states = await sensorsState();
+        return registered.every((s) => states.find((x) => x.sensorId === s.id)?.online === false);
+      },
+      20_000,
+      'every device offline',
+    );
     // The wills are also history: stored once the writer's batch is (not at the same instant).
-    await eventually(async () => {
-      const wills = await influx.query(`SELECT count(online) FROM status WHERE time >= ${t0}ms AND online = false GROUP BY sensor`, DB);
-      return wills.length === registered.length;
-    }, 10_000, 'every last will stored in InfluxDB');
+    await eventually(
+      async () => {
+        const wills = await influx.query(`SELECT count(online) FROM status WHERE time >= ${t0}ms AND online = false GROUP BY sensor`, DB);
+        return wills.length === registered.length;
+      },
+      10_000,
+      'every last will stored in InfluxDB',
+    );
   }, 60_000);
 
-  it('a scenario\'s gateway failure cuts ten devices off (their wills), and they rejoin', async () => {
-    const gateway = ['GH-1F-SMK-101', 'GH-1F-SMK-102', 'GH-1F-SMK-103', 'GH-1F-SMK-104', 'GH-1F-SMK-105', 'GH-1F-SMK-106', 'GH-2F-SMK-203', 'GH-2F-SMK-204', 'GH-2F-SMK-205', 'GH-2F-SMK-206'];
+  it("a scenario's gateway failure cuts ten devices off (their wills), and they rejoin", async () => {
+    const gateway = [
+      'GH-1F-SMK-101',
+      'GH-1F-SMK-102',
+      'GH-1F-SMK-103',
+      'GH-1F-SMK-104',
+      'GH-1F-SMK-105',
+      'GH-1F-SMK-106',
+      'GH-2F-SMK-203',
+      'GH-2F-SMK-204',
+      'GH-2F-SMK-205',
+      'GH-2F-SMK-206',
+    ];
     const t0 = Date.now();
     const { done } = simulate(['scenario', 'gateway-failure', '--speed', '10', '--seed', '3', '--lead-in', '1']);
     const lodging = registered.filter((s) => s.id.startsWith('GH-') || s.id.startsWith('DRM-')).map((s) => s.id);
     // After the devices announce themselves, the gateway's ten go offline — and only those.
-    await eventually(async () => {
-      const states = await sensorsState();
-      const fresh = (id: string) => states.find((s) => s.sensorId === id && (s.lastSeen ?? 0) >= t0);
-      return lodging.every((id) => fresh(id)?.online === !gateway.includes(id));
-    }, 20_000, "the gateway's devices offline, the rest of the site online");
+    await eventually(
+      async () => {
+        const states = await sensorsState();
+        const fresh = (id: string) => states.find((s) => s.sensorId === id && (s.lastSeen ?? 0) >= t0);
+        return lodging.every((id) => fresh(id)?.online === !gateway.includes(id));
+      },
+      20_000,
+      "the gateway's devices offline, the rest of the site online",
+    );
     const out = await done;
     expect(out.code, out.stderr).toBe(0);
     sentCount(out);
-    await eventually(async () => {
-      const states = await sensorsState();
-      return gateway.every((id) => states.find((s) => s.sensorId === id)?.online === true);
-    }, 10_000, 'the gateway\'s devices back online');
+    await eventually(
+      async () => {
+        const states = await sensorsState();
+        return gateway.every((id) => states.find((s) => s.sensorId === id)?.online === true);
+      },
+      10_000,
+      "the gateway's devices back online",
+    );
   }, 60_000);
 });
 
@@ -200,6 +251,10 @@ describe('simulate load', () => {
     const out = await simulate(['load', '--sensors', '20', '--rate', '500', '--duration', '2', '--seed', '4']).done;
     expect(out.code, out.stderr).toBe(0);
     expect(out.stdout).toMatch(/load: sent 1000 in [\d.]+ s \(\d+\/s\), acked 1000 in [\d.]+ s \(\d+\/s\), failed 0, unacked 0/);
-    await eventually(async () => (await countOf(`SELECT count(value) FROM reading WHERE sensor =~ /^LOAD-/ AND time >= ${t0}ms`)) === 1000, 15_000, '1000 load readings stored');
+    await eventually(
+      async () => (await countOf(`SELECT count(value) FROM reading WHERE sensor =~ /^LOAD-/ AND time >= ${t0}ms`)) === 1000,
+      15_000,
+      '1000 load readings stored',
+    );
   }, 30_000);
 });

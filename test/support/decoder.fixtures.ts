@@ -76,6 +76,18 @@ export function feed(decoder: TopicDecoder, registry: Registry) {
 
 /** `sensorId type` of each event, in order: what a test reads at a glance. */
 export const eventsOf = (d: Decoded): string[] => d.observations.flatMap((o: Observation) => (o.channel === 'event' ? [`${o.sensorId} ${o.type}`] : []));
-export const readingsOf = (d: Decoded) => d.observations.flatMap((o) => (o.channel === 'reading' ? [{ sensorId: o.sensorId, value: o.value, unit: o.unit }] : []));
+export const readingsOf = (d: Decoded) =>
+  d.observations.flatMap((o) => (o.channel === 'reading' ? [{ sensorId: o.sensorId, value: o.value, unit: o.unit }] : []));
 export const statusesOf = (d: Decoded) =>
-  d.observations.flatMap((o) => (o.channel === 'status' ? [{ sensorId: o.sensorId, ...(o.online !== undefined && { online: o.online }), ...(o.battery !== undefined && { battery: o.battery }), ...(o.rssi !== undefined && { rssi: o.rssi }) }] : []));
+  d.observations.flatMap((o) =>
+    o.channel === 'status'
+      ? [
+          {
+            sensorId: o.sensorId,
+            ...(o.online !== undefined && { online: o.online }),
+            ...(o.battery !== undefined && { battery: o.battery }),
+            ...(o.rssi !== undefined && { rssi: o.rssi }),
+          },
+        ]
+      : [],
+  );

@@ -6,19 +6,7 @@
  * InfluxDB) and vigil.ts (the server itself).
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import {
-  accessSync,
-  closeSync,
-  constants,
-  mkdirSync,
-  mkdtempSync,
-  openSync,
-  readdirSync,
-  readFileSync,
-  rmSync,
-  unlinkSync,
-  writeFileSync,
-} from 'node:fs';
+import { accessSync, closeSync, constants, mkdirSync, mkdtempSync, openSync, readdirSync, readFileSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
@@ -129,9 +117,7 @@ export function findBinary(name: string): string | null {
 export function requireBinary(name: string, debianPackage: string): string {
   const found = findBinary(name);
   if (found) return found;
-  throw new Error(
-    `${name} not found. Run scripts/ensure-deps.sh (or: apt-get install -y ${debianPackage}).`,
-  );
+  throw new Error(`${name} not found. Run scripts/ensure-deps.sh (or: apt-get install -y ${debianPackage}).`);
 }
 
 let setprivPath: string | null | undefined;
@@ -243,9 +229,7 @@ export class ManagedProcess {
     if (this.#child) throw new Error(`${this.spec.name} is already running (pid ${this.#child.pid})`);
     const { name, command, args, logFile } = this.spec;
     const wrapper = parentDeathWrapper();
-    const [file, argv] = wrapper
-      ? [wrapper, ['--pdeathsig', 'KILL', '--', command, ...args]]
-      : [command, args];
+    const [file, argv] = wrapper ? [wrapper, ['--pdeathsig', 'KILL', '--', command, ...args]] : [command, args];
     const log = openSync(logFile, 'a');
     let child: ChildProcess;
     try {

@@ -114,14 +114,14 @@ function settingName(line: string): string | null {
  * The broker configuration tests run with: config/mosquitto.conf minus its deployment-only lines
  * (listener, data path, log destination), plus a loopback listener and the test's own paths.
  */
-export function mosquittoTestConfig(opts: {
-  port: number;
-  dir: string;
-  persistence?: boolean;
-  extraConfig?: string;
-}): string {
+export function mosquittoTestConfig(opts: { port: number; dir: string; persistence?: boolean; extraConfig?: string }): string {
   const extra = opts.extraConfig ?? '';
-  const overridden = new Set(extra.split('\n').map(settingName).filter((name): name is string => name !== null));
+  const overridden = new Set(
+    extra
+      .split('\n')
+      .map(settingName)
+      .filter((name): name is string => name !== null),
+  );
   overridden.delete('listener'); // several listeners are allowed: an extra one adds, not replaces
   const shipped = readFileSync(MOSQUITTO_CONF, 'utf8')
     .split('\n')
@@ -160,11 +160,7 @@ function isPortClash(error: unknown, logFile: string): boolean {
 }
 
 /** Starts a process; when its port turns out to be taken (freePort is a race), moves to another free port. */
-async function startOnFreePort(
-  process_: { current: ManagedProcess },
-  fixedPort: boolean,
-  rebuild: () => Promise<void>,
-): Promise<void> {
+async function startOnFreePort(process_: { current: ManagedProcess }, fixedPort: boolean, rebuild: () => Promise<void>): Promise<void> {
   for (let attempt = 1; ; attempt += 1) {
     try {
       await process_.current.start();
@@ -290,11 +286,7 @@ export async function startInflux(opts: InfluxOptions = {}): Promise<InfluxHandl
     return rows;
   };
 
-  const write = async (
-    db: string,
-    lines: string | readonly string[],
-    precision: 'ns' | 'u' | 'ms' | 's' = 'ms',
-  ): Promise<void> => {
+  const write = async (db: string, lines: string | readonly string[], precision: 'ns' | 'u' | 'ms' | 's' = 'ms'): Promise<void> => {
     const body = typeof lines === 'string' ? lines : lines.join('\n');
     const params = new URLSearchParams({ db, precision });
     const response = await fetch(`${baseUrl()}/write?${params}`, { method: 'POST', body });

@@ -52,11 +52,16 @@ export const TEST_PASSWORD = 'test-password-0123';
 /** Runs the CLI with the given environment; never throws for a non-zero exit. */
 export function runVigilCli(args: string[], env: NodeJS.ProcessEnv, stdin?: string): Promise<CliResult> {
   return new Promise((resolve, reject) => {
-    const child = execFile(process.execPath, ['--import', 'tsx', path.join(ROOT, 'server/src/cli.ts'), ...args], { cwd: ROOT, env, timeout: 30_000 }, (err, stdout, stderr) => {
-      const code = err ? (typeof err.code === 'number' ? err.code : null) : 0;
-      if (code === null) return reject(err);
-      resolve({ code, stdout, stderr });
-    });
+    const child = execFile(
+      process.execPath,
+      ['--import', 'tsx', path.join(ROOT, 'server/src/cli.ts'), ...args],
+      { cwd: ROOT, env, timeout: 30_000 },
+      (err, stdout, stderr) => {
+        const code = err ? (typeof err.code === 'number' ? err.code : null) : 0;
+        if (code === null) return reject(err);
+        resolve({ code, stdout, stderr });
+      },
+    );
     child.stdin?.end(stdin ?? '');
   });
 }
@@ -85,7 +90,13 @@ export async function startVigil(opts: VigilOptions): Promise<VigilHandle> {
     name: 'vigil',
     command: process.execPath,
     // VIGIL_NODE_ARGS: extra node flags for profiling a benchmark run (e.g. --cpu-prof).
-    args: ['--max-semi-space-size=64', '--import', 'tsx', ...(process.env.VIGIL_NODE_ARGS?.split(' ').filter(Boolean) ?? []), path.join(ROOT, 'server/src/main.ts')],
+    args: [
+      '--max-semi-space-size=64',
+      '--import',
+      'tsx',
+      ...(process.env.VIGIL_NODE_ARGS?.split(' ').filter(Boolean) ?? []),
+      path.join(ROOT, 'server/src/main.ts'),
+    ],
     env,
     logFile,
     ready: async () => (await httpStatus(`${url}/api/health`)) !== null,
@@ -110,7 +121,11 @@ export async function startVigil(opts: VigilOptions): Promise<VigilHandle> {
       if (r.code !== 0) throw new Error(`vigil user add ${username} failed (${r.code}): ${r.stderr}`);
     },
     async login(username, password = TEST_PASSWORD) {
-      const res = await fetch(`${url}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username, password }) });
+      const res = await fetch(`${url}/api/auth/login`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ username, password }),
+      });
       if (!res.ok) throw new Error(`login as ${username} answered ${res.status}: ${await res.text()}`);
       const cookie = res.headers.get('set-cookie')?.split(';')[0];
       if (!cookie) throw new Error('login set no cookie');
@@ -131,7 +146,11 @@ export async function startVigil(opts: VigilOptions): Promise<VigilHandle> {
 }
 
 /** Polls `check` until it returns a truthy value or the time is up (no fixed sleeps in tests). */
-export async function eventually<T>(check: () => Promise<T | undefined | null | false> | T | undefined | null | false, timeoutMs = 15_000, what = 'condition'): Promise<T> {
+export async function eventually<T>(
+  check: () => Promise<T | undefined | null | false> | T | undefined | null | false,
+  timeoutMs = 15_000,
+  what = 'condition',
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   let last: unknown;
   for (;;) {

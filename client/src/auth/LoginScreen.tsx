@@ -51,7 +51,9 @@ export function LoginScreen({ reason, prefs, onChangePrefs, onSignedIn }: LoginS
     <main className="login">
       <form className="login__card" onSubmit={handleSubmit} aria-labelledby="login-title">
         <div className="login__brand">
-          <span className="login__logo" aria-hidden="true">◉</span>
+          <span className="login__logo" aria-hidden="true">
+            ◉
+          </span>
           <h1 id="login-title" className="login__title">
             {t('auth.title')}
           </h1>

@@ -10,10 +10,7 @@ import { fetchSession, logout } from '../api/auth.api.ts';
 export type SignedOutReason = 'none' | 'expired' | 'loggedOut';
 
 export type SessionGate =
-  | { kind: 'checking' }
-  | { kind: 'unreachable'; message: string }
-  | { kind: 'signedOut'; reason: SignedOutReason }
-  | { kind: 'signedIn'; session: SessionInfo };
+  { kind: 'checking' } | { kind: 'unreachable'; message: string } | { kind: 'signedOut'; reason: SignedOutReason } | { kind: 'signedIn'; session: SessionInfo };
 
 export interface SessionControls {
   gate: SessionGate;
@@ -39,10 +36,7 @@ export function useSessionGate(): SessionControls {
     return () => controller.abort();
   }, [attempt]);
 
-  useEffect(
-    () => onUnauthorized(() => setGate((g) => (g.kind === 'signedIn' ? { kind: 'signedOut', reason: 'expired' } : g))),
-    [],
-  );
+  useEffect(() => onUnauthorized(() => setGate((g) => (g.kind === 'signedIn' ? { kind: 'signedOut', reason: 'expired' } : g))), []);
 
   const handleSignedIn = useCallback((session: SessionInfo) => setGate({ kind: 'signedIn', session }), []);
   const handleLogout = useCallback(() => {

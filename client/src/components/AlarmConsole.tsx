@@ -132,8 +132,22 @@ export function AlarmQueue({ queue, index, stale, canAck, selectedAlarmId, onLoc
           )}
         </ol>
       )}
-      <SilencedList title={t('queue.shelved', { n: queue.shelved.length })} alarms={queue.shelved} index={index} selectedAlarmId={selectedAlarmId} onLocate={onLocate} onOpen={onOpen} />
-      <SilencedList title={t('queue.outOfService', { n: queue.outOfService.length })} alarms={queue.outOfService} index={index} selectedAlarmId={selectedAlarmId} onLocate={onLocate} onOpen={onOpen} />
+      <SilencedList
+        title={t('queue.shelved', { n: queue.shelved.length })}
+        alarms={queue.shelved}
+        index={index}
+        selectedAlarmId={selectedAlarmId}
+        onLocate={onLocate}
+        onOpen={onOpen}
+      />
+      <SilencedList
+        title={t('queue.outOfService', { n: queue.outOfService.length })}
+        alarms={queue.outOfService}
+        index={index}
+        selectedAlarmId={selectedAlarmId}
+        onLocate={onLocate}
+        onOpen={onOpen}
+      />
     </section>
   );
 }
@@ -158,7 +172,7 @@ function SilencedList({ title, alarms, index, selectedAlarmId, onLocate, onOpen 
           <AlarmRow
             key={alarm.id}
             alarm={alarm}
-           
+
             index={index}
             ack={undefined}
             canAck={false}

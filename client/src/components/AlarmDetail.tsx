@@ -129,11 +129,16 @@ function AlarmFacts({ alarm }: { alarm: Alarm }) {
       <Fact label={t('detail.condition')} value={alarm.conditionActive ? t('detail.conditionActive') : t('detail.conditionGone')} />
       <Fact label={t('detail.raised')} value={`${fmt.dateTime(alarm.raisedAt)} (${t('panel.ago', { d: duration(now - alarm.raisedAt) })})`} />
       {alarm.lastValue !== null ? <Fact label={t('detail.value')} value={`${value(alarm.lastValue)} · ${t('detail.peak')} ${value(alarm.peakValue)}`} /> : null}
-      {alarm.ackedAt !== null ? <Fact label={t('detail.acked')} value={t('detail.atBy', { time: fmt.dateTime(alarm.ackedAt), who: alarm.ackedBy ?? '—' })} /> : null}
+      {alarm.ackedAt !== null ? (
+        <Fact label={t('detail.acked')} value={t('detail.atBy', { time: fmt.dateTime(alarm.ackedAt), who: alarm.ackedBy ?? '—' })} />
+      ) : null}
       {alarm.assignedTo ? <Fact label={t('detail.assigned')} value={alarm.assignedTo} /> : null}
       {alarm.escalationLevel > 0 ? <Fact label={t('detail.escalation')} value={`▲ L${alarm.escalationLevel}`} warn /> : null}
       {alarm.shelved ? (
-        <Fact label={t('state.shelved')} value={t('detail.shelvedUntil', { time: fmt.dateTime(alarm.shelved.until), who: alarm.shelved.by, reason: alarm.shelved.reason })} />
+        <Fact
+          label={t('state.shelved')}
+          value={t('detail.shelvedUntil', { time: fmt.dateTime(alarm.shelved.until), who: alarm.shelved.by, reason: alarm.shelved.reason })}
+        />
       ) : null}
       {alarm.latching && !alarm.conditionActive && alarm.state !== 'cleared' ? <Fact label={t('detail.latched')} value={t('queue.latched')} warn /> : null}
       <Fact label={t('detail.message')} value={alarm.message} />

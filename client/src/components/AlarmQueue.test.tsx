@@ -14,7 +14,17 @@ const noop = (): Promise<void> => Promise.resolve();
 function render(queue: ReturnType<typeof buildQueue>, locale: Locale = 'en', stale = false, canAck = true): string {
   return renderToStaticMarkup(
     <I18nContext.Provider value={makeI18n(locale, 'Asia/Shanghai')}>
-      <AlarmQueue queue={queue} index={index} stale={stale} canAck={canAck} selectedAlarmId={null} onLocate={() => {}} onOpen={() => {}} onAcknowledge={noop} onAcknowledgeIncident={noop} />
+      <AlarmQueue
+        queue={queue}
+        index={index}
+        stale={stale}
+        canAck={canAck}
+        selectedAlarmId={null}
+        onLocate={() => {}}
+        onOpen={() => {}}
+        onAcknowledge={noop}
+        onAcknowledgeIncident={noop}
+      />
     </I18nContext.Provider>,
   );
 }
@@ -65,10 +75,7 @@ describe('<AlarmQueue>', () => {
 
   it('shows a flood incident as one row with its counts', () => {
     const incident = makeIncident({ id: 'inc-1', alarmIds: ['m1', 'm2'], unackedCount: 2 });
-    const queue = buildQueue(
-      [makeAlarm({ id: 'm1', incidentId: 'inc-1' }), makeAlarm({ id: 'm2', incidentId: 'inc-1' })],
-      new Map([[incident.id, incident]]),
-    );
+    const queue = buildQueue([makeAlarm({ id: 'm1', incidentId: 'inc-1' }), makeAlarm({ id: 'm2', incidentId: 'inc-1' })], new Map([[incident.id, incident]]));
     const html = render(queue);
     expect(rowIds(html)).toEqual(['inc-1']);
     expect(html).toContain('2 alarms · 2 unacknowledged');

@@ -8,7 +8,9 @@ export function ConnectionBanner() {
   if (lostSince === null) return null;
   return (
     <div className="banner banner--lost" role="alert" data-testid="connection-lost">
-      <span className="banner__icon" aria-hidden="true">⚠</span>
+      <span className="banner__icon" aria-hidden="true">
+        ⚠
+      </span>
       {t('banner.lost', { time: fmt.time(lostSince) })}
     </div>
   );

@@ -74,7 +74,12 @@ export function FloorPlanView(props: FloorPlanViewProps) {
                 return (
                   <li key={zone.id} className={`zone${counts.alarm > 0 ? ' zone--alarm' : ''}`}>
                     <div className="zone__head">
-                      <button type="button" className="link zone__name" onClick={() => onSelectZone(site.id, zone.id)} title={t('zone.open', { zone: zone.name })}>
+                      <button
+                        type="button"
+                        className="link zone__name"
+                        onClick={() => onSelectZone(site.id, zone.id)}
+                        title={t('zone.open', { zone: zone.name })}
+                      >
                         {zone.name}
                       </button>
                       <span className="zone__total">

@@ -33,7 +33,9 @@ export function Header({ facility, siteId, health, prefs, view, sound, onSelectV
   return (
     <header className="header">
       <div className="header__brand">
-        <span className="header__logo" aria-hidden="true">◉</span>
+        <span className="header__logo" aria-hidden="true">
+          ◉
+        </span>
         <h1 className="header__title" title={facility.name}>
           {facility.name}
         </h1>

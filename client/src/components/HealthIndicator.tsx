@@ -13,7 +13,9 @@ export function HealthIndicator({ status }: HealthIndicatorProps) {
     return (
       <div className="health" role="status" aria-label={t('health.title')}>
         <span className="chip chip--bad" title={status.message}>
-          <span className="chip__dot" aria-hidden="true">✕</span>
+          <span className="chip__dot" aria-hidden="true">
+            ✕
+          </span>
           {t('health.unreachable')}
         </span>
       </div>

@@ -44,7 +44,12 @@ export default function HistoryChart({ points, from, to, unit, thresholds, aggre
           strokeDasharray={p.drill ? '4 4' : undefined}
           ifOverflow="hidden"
           className="chart__alarm-period"
-          label={{ value: p.drill ? `${t('queue.drill')} ${t('chart.alarm')}` : t('chart.alarm'), position: 'insideTop', fill: 'var(--text)', fontSize: '0.8em' }}
+          label={{
+            value: p.drill ? `${t('queue.drill')} ${t('chart.alarm')}` : t('chart.alarm'),
+            position: 'insideTop',
+            fill: 'var(--text)',
+            fontSize: '0.8em',
+          }}
         />
       ))}
       <XAxis {...timeAxisProps(from, to, fmt)} />
@@ -60,9 +65,7 @@ export default function HistoryChart({ points, from, to, unit, thresholds, aggre
         labelStyle={{ color: 'var(--text)' }}
         formatter={(value, name) => [Array.isArray(value) ? value.map((x) => format(Number(x))).join(' – ') : format(Number(value)), name]}
       />
-      {aggregated ? (
-        <Area dataKey="band" name={t('chart.band')} stroke="none" fill="var(--chart-band)" isAnimationActive={false} activeDot={false} />
-      ) : null}
+      {aggregated ? <Area dataKey="band" name={t('chart.band')} stroke="none" fill="var(--chart-band)" isAnimationActive={false} activeDot={false} /> : null}
       <Line
         dataKey="value"
         name={aggregated ? t('chart.mean') : t('chart.value')}

@@ -62,10 +62,17 @@ export function OutOfServiceControl({ sensorId, outOfService }: OutOfServiceCont
   const sending = status.kind === 'sending';
 
   return (
-    <section className={`oos${outOfService ? ' oos--active' : ''}`} aria-label={t('oos.title')} data-testid="oos" data-out-of-service={outOfService ? 'true' : 'false'}>
+    <section
+      className={`oos${outOfService ? ' oos--active' : ''}`}
+      aria-label={t('oos.title')}
+      data-testid="oos"
+      data-out-of-service={outOfService ? 'true' : 'false'}
+    >
       {outOfService ? (
         <div className="oos__state">
-          <p className="oos__since">⊘ {t('oos.since', { time: fmt.dateTime(outOfService.since), ago: duration(now - outOfService.since), who: outOfService.by })}</p>
+          <p className="oos__since">
+            ⊘ {t('oos.since', { time: fmt.dateTime(outOfService.since), ago: duration(now - outOfService.since), who: outOfService.by })}
+          </p>
           <p className="oos__reason">{t('oos.reason', { reason: outOfService.reason })}</p>
           {allowed ? (
             <button type="button" className="btn" onClick={() => void send(() => returnToService(sensorId))} disabled={sending} data-testid="oos-return">

@@ -40,11 +40,7 @@ export function PlanCanvas({ floor, sensors, states, drillSensors, selectedId, s
   return (
     <div className="plan__canvas" style={{ '--plan-ratio': viewBox.width / viewBox.height } as CSSProperties}>
       <img className="plan__image" src={floor.planUrl} alt={t('plan.title', { floor: floor.name })} draggable={false} />
-      <svg
-        className="plan__overlay"
-        viewBox={`${viewBox.x} ${viewBox.y} ${viewBox.width} ${viewBox.height}`}
-        preserveAspectRatio="xMidYMid meet"
-      >
+      <svg className="plan__overlay" viewBox={`${viewBox.x} ${viewBox.y} ${viewBox.width} ${viewBox.height}`} preserveAspectRatio="xMidYMid meet">
         {floor.zones.map((zone) => {
           const box = zones.get(zone.id);
           const state = worstState(zone.sensorIds.map((id) => states.get(id) ?? 'unknown'));

@@ -53,7 +53,12 @@ export const SensorMarker = memo(function SensorMarker({ sensor, state, radius, 
       <circle r={1.7} fill="transparent" />
       {selected ? <circle className="marker__selection" r={1.75} fill="none" strokeWidth={3} vectorEffect="non-scaling-stroke" /> : null}
       {state === 'alarm' ? <circle className="marker__pulse" r={1.2} fill="none" stroke={color} strokeWidth={3} vectorEffect="non-scaling-stroke" /> : null}
-      <ShapePath shape={style.shape} fill={hollow ? 'var(--marker-hollow)' : color} stroke={hollow ? color : 'var(--marker-outline)'} strokeWidth={hollow ? 2.5 : 1.5} />
+      <ShapePath
+        shape={style.shape}
+        fill={hollow ? 'var(--marker-hollow)' : color}
+        stroke={hollow ? color : 'var(--marker-outline)'}
+        strokeWidth={hollow ? 2.5 : 1.5}
+      />
       <KindGlyph kind={sensor.kind} color={hollow ? color : 'var(--marker-glyph)'} />
       {drill ? (
         <g className="marker__drill" transform="translate(0 -2.05)">

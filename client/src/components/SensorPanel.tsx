@@ -35,8 +35,7 @@ export function SensorPanel({ sensor, state, displayState, index, stale, onClose
     return () => window.removeEventListener('keydown', handleKeyDown);
   }, [onClose]);
 
-  const lastValue =
-    state?.lastValue !== null && state?.lastValue !== undefined ? `${state.lastValue}${sensor.unit ? ` ${sensor.unit}` : ''}` : '—';
+  const lastValue = state?.lastValue !== null && state?.lastValue !== undefined ? `${state.lastValue}${sensor.unit ? ` ${sensor.unit}` : ''}` : '—';
   const batteryLow = state?.battery !== null && state?.battery !== undefined && state.battery < sensor.batteryLowPct;
 
   return (

@@ -28,7 +28,9 @@ export function ServerTroubleBanner({ health }: { health: HealthStatus }) {
 
   return (
     <div className="banner banner--trouble" role="alert" data-testid="server-trouble">
-      <span className="banner__icon" aria-hidden="true">⚠</span>
+      <span className="banner__icon" aria-hidden="true">
+        ⚠
+      </span>
       <ul className="banner__list">
         {list.map((trouble) => (
           <li key={trouble.part} data-part={trouble.part}>

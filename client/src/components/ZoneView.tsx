@@ -61,9 +61,7 @@ export function ZoneView({ siteId, zoneId, index, onClose }: ZoneViewProps) {
         </>
       )}
       {allMeasured.length > measured.length ? <p className="detail__muted">{t('zone.capped', { n: measured.length, total: allMeasured.length })}</p> : null}
-      {sensors.length > allMeasured.length ? (
-        <p className="detail__muted">{t('zone.eventSensors', { n: sensors.length - allMeasured.length })}</p>
-      ) : null}
+      {sensors.length > allMeasured.length ? <p className="detail__muted">{t('zone.eventSensors', { n: sensors.length - allMeasured.length })}</p> : null}
     </aside>
   );
 }

@@ -24,7 +24,9 @@ describe('actions offered in the detail pane', () => {
   });
   it('lets a manager resolve with cause and corrective action', () => {
     expect(availableActions(makeAlarm({ id: 'a' }), as('manager'))).toContain('resolve');
-    expect(availableActions(makeAlarm({ id: 'a', resolution: { cause: 'c', correctiveAction: 'x', by: 'm', at: T0 } }), as('manager'))).not.toContain('resolve');
+    expect(availableActions(makeAlarm({ id: 'a', resolution: { cause: 'c', correctiveAction: 'x', by: 'm', at: T0 } }), as('manager'))).not.toContain(
+      'resolve',
+    );
   });
   it('offers reset only on an acknowledged latched alarm whose condition is gone (DESIGN.md: latching)', () => {
     const latched = makeAlarm({ id: 'a', state: 'active_acked', latching: true, conditionActive: false, ackedAt: T0, ackedBy: 'li' });

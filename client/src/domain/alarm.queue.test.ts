@@ -2,8 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { makeAlarm, makeIncident, T0 } from '../testing/fixtures.ts';
 import { buildQueue, compareAlarms } from './alarm.queue.ts';
 
-const ids = (items: ReturnType<typeof buildQueue>['items']): string[] =>
-  items.map((i) => (i.kind === 'alarm' ? i.alarm.id : `incident:${i.incident.id}`));
+const ids = (items: ReturnType<typeof buildQueue>['items']): string[] => items.map((i) => (i.kind === 'alarm' ? i.alarm.id : `incident:${i.incident.id}`));
 
 describe('alarm queue ordering (issue 5: unacknowledged first, then priority, then time)', () => {
   it('puts every unacknowledged alarm above every acknowledged one, whatever the priority', () => {

@@ -24,12 +24,7 @@ interface SortKey {
 }
 
 function compareKeys(a: SortKey, b: SortKey): number {
-  return (
-    Number(b.unacked) - Number(a.unacked) ||
-    PRIORITY_RANK[a.priority] - PRIORITY_RANK[b.priority] ||
-    b.time - a.time ||
-    a.id.localeCompare(b.id)
-  );
+  return Number(b.unacked) - Number(a.unacked) || PRIORITY_RANK[a.priority] - PRIORITY_RANK[b.priority] || b.time - a.time || a.id.localeCompare(b.id);
 }
 
 const alarmKey = (a: Alarm): SortKey => ({ unacked: isUnacked(a), priority: a.priority, time: a.raisedAt, id: a.id });

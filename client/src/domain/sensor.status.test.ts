@@ -47,9 +47,7 @@ describe('sensor display state', () => {
   it('shows shelved only when nothing unshelved is wrong', () => {
     const shelf = { at: T0, until: T0 + 60_000, by: 'li.na', reason: 'maintenance' };
     expect(sensorDisplayState(online, [makeAlarm({ id: 'a', shelved: shelf })])).toBe('shelved');
-    expect(sensorDisplayState(online, [makeAlarm({ id: 'a', shelved: shelf }), makeAlarm({ id: 'b', class: 'trouble', condition: 'tamper' })])).toBe(
-      'trouble',
-    );
+    expect(sensorDisplayState(online, [makeAlarm({ id: 'a', shelved: shelf }), makeAlarm({ id: 'b', class: 'trouble', condition: 'tamper' })])).toBe('trouble');
   });
 
   it('is offline when the sensor says so even before the watchdog alarm arrives', () => {

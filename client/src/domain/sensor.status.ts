@@ -5,16 +5,7 @@
  */
 import type { Alarm, Condition, SensorLiveState } from '../../../contract/alarm.ts';
 
-export const SENSOR_DISPLAY_STATES = [
-  'alarm',
-  'pre_alarm',
-  'offline',
-  'trouble',
-  'shelved',
-  'out_of_service',
-  'unknown',
-  'normal',
-] as const;
+export const SENSOR_DISPLAY_STATES = ['alarm', 'pre_alarm', 'offline', 'trouble', 'shelved', 'out_of_service', 'unknown', 'normal'] as const;
 export type SensorDisplayState = (typeof SENSOR_DISPLAY_STATES)[number];
 
 export type StateShape = 'octagon' | 'triangle' | 'diamond' | 'circle' | 'square' | 'slashed-square' | 'dashed-circle' | 'hexagon';
@@ -39,9 +30,7 @@ export const STATE_STYLES: Record<SensorDisplayState, StateStyle> = {
 };
 
 /** Worst first: when a sensor has several conditions, the first one listed wins. */
-const RANK: Record<SensorDisplayState, number> = Object.fromEntries(
-  SENSOR_DISPLAY_STATES.map((s, i) => [s, i]),
-) as Record<SensorDisplayState, number>;
+const RANK: Record<SensorDisplayState, number> = Object.fromEntries(SENSOR_DISPLAY_STATES.map((s, i) => [s, i])) as Record<SensorDisplayState, number>;
 
 /** Conditions that warn before the alarm level: rate-of-rise and smoke pre-alarm. */
 const PRE_ALARM_CONDITIONS: ReadonlySet<Condition> = new Set(['gas_rise', 'co_rise', 'smoke_pre_alarm']);

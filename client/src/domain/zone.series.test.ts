@@ -4,8 +4,22 @@ import { zoneChartData } from './zone.series.ts';
 describe('zone chart: several sensors of one zone, one axis per unit', () => {
   it('merges the sensors into rows by time', () => {
     const data = zoneChartData([
-      { sensorId: 'G1', unit: '%LEL', points: [{ t: 1, value: 2 }, { t: 3, value: 4 }] },
-      { sensorId: 'G2', unit: '%LEL', points: [{ t: 1, value: 5 }, { t: 2, value: 6 }] },
+      {
+        sensorId: 'G1',
+        unit: '%LEL',
+        points: [
+          { t: 1, value: 2 },
+          { t: 3, value: 4 },
+        ],
+      },
+      {
+        sensorId: 'G2',
+        unit: '%LEL',
+        points: [
+          { t: 1, value: 5 },
+          { t: 2, value: 6 },
+        ],
+      },
     ]);
     expect(data.rows).toEqual([
       { t: 1, G1: 2, G2: 5 },

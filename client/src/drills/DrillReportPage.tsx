@@ -129,9 +129,7 @@ function ReportBody({ report, facility, index }: { report: DrillReport; facility
         {report.unexpected.length === 0 ? <p>{t('report.noUnexpected')}</p> : <UnexpectedAlarmsTable alarms={report.unexpected} />}
       </section>
 
-      <footer className="report__footer">
-        {t('report.printedAt', { time: fmt.dateTime(now) })} · Vigil
-      </footer>
+      <footer className="report__footer">{t('report.printedAt', { time: fmt.dateTime(now) })} · Vigil</footer>
     </article>
   );
 }

@@ -61,14 +61,20 @@ export function DrillTable({ drills, index, onOpenReport }: DrillTableProps) {
                 <td className="log-table__time">{fmt.dateTime(d.startedAt)}</td>
                 <td className="log-table__time">{d.endedAt !== null ? fmt.dateTime(d.endedAt) : '—'}</td>
                 <td>
-                  <span className={`drill-state drill-state--${d.state}`}>{d.state === 'running' ? `● ${t('drills.state.running')}` : t('drills.state.ended')}</span>
+                  <span className={`drill-state drill-state--${d.state}`}>
+                    {d.state === 'running' ? `● ${t('drills.state.running')}` : t('drills.state.ended')}
+                  </span>
                 </td>
                 {onOpenReport ? (
                   <td>
-                    <button type="button" className="btn drill-table__open" onClick={(e) => {
+                    <button
+                      type="button"
+                      className="btn drill-table__open"
+                      onClick={(e) => {
                         e.stopPropagation();
                         onOpenReport(d.id);
-                      }}>
+                      }}
+                    >
                       {t('drills.openReport')} ›
                     </button>
                   </td>

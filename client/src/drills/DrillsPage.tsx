@@ -50,7 +50,9 @@ export function DrillsPage({ facility, index, siteId, onOpenReport }: DrillsPage
           {list.kind === 'loading' ? <p className="log__message">{t('drills.loading')}</p> : null}
           {list.kind === 'error' ? <p className="log__message detail__error">{t('drills.error', { msg: list.message })}</p> : null}
           {list.kind === 'ready' && list.drills.length === 0 ? <p className="log__message">{t('drills.empty')}</p> : null}
-          {list.kind === 'ready' && list.drills.length > 0 ? <DrillTable drills={list.drills} index={index} onOpenReport={can('report.view') ? onOpenReport : null} /> : null}
+          {list.kind === 'ready' && list.drills.length > 0 ? (
+            <DrillTable drills={list.drills} index={index} onOpenReport={can('report.view') ? onOpenReport : null} />
+          ) : null}
         </section>
       </div>
     </main>

@@ -80,7 +80,9 @@ function ExpectedRow({ n, row }: { n: number; row: ReportRow }) {
           <>
             {row.ack.seconds === null ? <MarkText mark="fail" text={t('report.notAcked')} /> : <Figure seconds={row.ack.seconds} mark={row.ack.mark} />}
             <span className="report-table__sub">
-              {[row.ack.by ? t('report.by', { who: row.ack.by }) : null, t('report.ackTarget', { s: formatTarget(row.ack.targetS, t) })].filter(Boolean).join(' · ')}
+              {[row.ack.by ? t('report.by', { who: row.ack.by }) : null, t('report.ackTarget', { s: formatTarget(row.ack.targetS, t) })]
+                .filter(Boolean)
+                .join(' · ')}
             </span>
           </>
         ) : (

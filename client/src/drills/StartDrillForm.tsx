@@ -101,7 +101,13 @@ export function StartDrillForm({ scenarios, sites, defaultSiteId, onStarted }: S
       <p className="field__hint">{t('drills.start.speedHint')}</p>
 
       {reviewing ? (
-        <div className="drill-confirm" role="alertdialog" aria-labelledby="drill-confirm-title" aria-describedby="drill-confirm-text" data-testid="drill-confirm">
+        <div
+          className="drill-confirm"
+          role="alertdialog"
+          aria-labelledby="drill-confirm-title"
+          aria-describedby="drill-confirm-text"
+          data-testid="drill-confirm"
+        >
           <p className="drill-confirm__title" id="drill-confirm-title">
             <span className="tag tag--drill">{t('queue.drill')}</span> {t('drills.confirm.title', { scenario: scenarioTitle(scenario), site: siteName })}
           </p>

@@ -3,14 +3,30 @@ import { DRILL_TARGETS, type DrillReportItem } from '../../../contract/drill.ts'
 import { indexFacility } from '../domain/facility.index.ts';
 import { translator } from '../i18n/dictionary.ts';
 import { makeAlarm, makeDrill, makeDrillReport, makeFacility, missedItem, T0 } from '../testing/fixtures.ts';
-import { ackTargetS, drillDurationMs, formatSeconds, formatTarget, MARK_SYMBOL, reportRows, scenarioTitle, scoreSummary, unexpectedRows } from './drill.report.ts';
+import {
+  ackTargetS,
+  drillDurationMs,
+  formatSeconds,
+  formatTarget,
+  MARK_SYMBOL,
+  reportRows,
+  scenarioTitle,
+  scoreSummary,
+  unexpectedRows,
+} from './drill.report.ts';
 
 const en = translator('en');
 const zh = translator('zh');
 const index = indexFacility(makeFacility());
 
 /** A raised expectation, with the flags the server would set for these timings. */
-function raisedItem(opts: { displayS: number | null; ackS: number | null; priority?: 'critical' | 'high'; by?: string; resolvedS?: number | null }): DrillReportItem {
+function raisedItem(opts: {
+  displayS: number | null;
+  ackS: number | null;
+  priority?: 'critical' | 'high';
+  by?: string;
+  resolvedS?: number | null;
+}): DrillReportItem {
   const priority = opts.priority ?? 'critical';
   const alarm = makeAlarm({
     id: `al-${priority}-${opts.displayS}-${opts.ackS}`,
@@ -140,8 +156,18 @@ describe('drill score summary', () => {
 
 describe('unexpected drill alarms', () => {
   it('lists sensor, condition, priority and acknowledgement time', () => {
-    const alarm = makeAlarm({ id: 'u1', sensorName: 'Steamer gas', condition: 'gas_rise', priority: 'medium', drill: 'drill-x', ackedAt: T0 + 4_500, ackedBy: 'officer' });
-    expect(unexpectedRows([alarm])).toEqual([{ id: 'u1', where: 'Steamer gas', condition: 'gas_rise', priority: 'medium', raisedAt: T0, ackS: 4.5, ackedBy: 'officer' }]);
+    const alarm = makeAlarm({
+      id: 'u1',
+      sensorName: 'Steamer gas',
+      condition: 'gas_rise',
+      priority: 'medium',
+      drill: 'drill-x',
+      ackedAt: T0 + 4_500,
+      ackedBy: 'officer',
+    });
+    expect(unexpectedRows([alarm])).toEqual([
+      { id: 'u1', where: 'Steamer gas', condition: 'gas_rise', priority: 'medium', raisedAt: T0, ackS: 4.5, ackedBy: 'officer' },
+    ]);
   });
 });
 

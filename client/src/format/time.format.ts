@@ -81,4 +81,3 @@ export function epochToZonedInput(ms: number, timeZone: string): string {
   const wall = new Date(ms + zoneOffsetMs(ms, timeZone));
   return wall.toISOString().slice(0, 16);
 }
-

@@ -10,7 +10,10 @@ export interface Box {
 /** Reads a viewBox string; null if it is not four finite numbers with a positive size. */
 export function parseViewBox(value: string | null | undefined): Box | null {
   if (!value) return null;
-  const n = value.trim().split(/[\s,]+/).map(Number);
+  const n = value
+    .trim()
+    .split(/[\s,]+/)
+    .map(Number);
   if (n.length !== 4 || n.some((v) => !Number.isFinite(v))) return null;
   const [x, y, width, height] = n as [number, number, number, number];
   return width > 0 && height > 0 ? { x, y, width, height } : null;

@@ -6,14 +6,26 @@ const ready = (points: { t: number; value: number }[]): ReadingsState => ({ kind
 
 describe('history chart data', () => {
   it('turns aggregated points into a value and a min–max band', () => {
-    expect(toChartPoints([{ t: 1, value: 5, min: 2, max: 9 }, { t: 2, value: 4 }])).toEqual([
+    expect(
+      toChartPoints([
+        { t: 1, value: 5, min: 2, max: 9 },
+        { t: 2, value: 4 },
+      ]),
+    ).toEqual([
       { t: 1, value: 5, band: [2, 9] },
       { t: 2, value: 4 },
     ]);
   });
 
   it('appends a newer live value and drops what slid out of the window', () => {
-    const next = appendLive(ready([{ t: 100, value: 1 }, { t: 900, value: 2 }]), makeSensorState({ sensorId: 's', lastSeen: 1_200, lastValue: 3 }), 500);
+    const next = appendLive(
+      ready([
+        { t: 100, value: 1 },
+        { t: 900, value: 2 },
+      ]),
+      makeSensorState({ sensorId: 's', lastSeen: 1_200, lastValue: 3 }),
+      500,
+    );
     expect(next.kind === 'ready' && next.points).toEqual([
       { t: 900, value: 2 },
       { t: 1_200, value: 3 },

@@ -14,14 +14,10 @@ export interface ChartPoint {
 }
 
 export type ReadingsState =
-  | { kind: 'loading' }
-  | { kind: 'error'; message: string }
-  | { kind: 'ready'; from: number; to: number; resolution: ReadingsResolution; points: ChartPoint[] };
+  { kind: 'loading' } | { kind: 'error'; message: string } | { kind: 'ready'; from: number; to: number; resolution: ReadingsResolution; points: ChartPoint[] };
 
 export function toChartPoints(points: readonly ReadingPoint[]): ChartPoint[] {
-  return points.map((p) =>
-    p.min !== undefined && p.max !== undefined ? { t: p.t, value: p.value, band: [p.min, p.max] } : { t: p.t, value: p.value },
-  );
+  return points.map((p) => (p.min !== undefined && p.max !== undefined ? { t: p.t, value: p.value, band: [p.min, p.max] } : { t: p.t, value: p.value }));
 }
 
 /**

@@ -107,7 +107,18 @@ describe('live store: snapshot and ordered events (DESIGN.md "Realtime")', () =>
     store.handleConnect(false);
     store.handleSnapshot(snapshot(1, [], [makeSensorState({ sensorId: 's1' })]));
     const oos = { since: T0, by: 'tech', reason: 'recalibration' };
-    store.handleAlarmEvent({ seq: 2, subject: 'sensor', kind: 'sensor_out_of_service', sensorId: 's1', siteId: 'hq', outOfService: oos, at: T0, actor: 'tech', note: null, drill: null });
+    store.handleAlarmEvent({
+      seq: 2,
+      subject: 'sensor',
+      kind: 'sensor_out_of_service',
+      sensorId: 's1',
+      siteId: 'hq',
+      outOfService: oos,
+      at: T0,
+      actor: 'tech',
+      note: null,
+      drill: null,
+    });
     expect(store.getSnapshot().sensors.get('s1')?.outOfService).toEqual(oos);
   });
 

@@ -41,7 +41,13 @@ export function AlarmLog({ facility, index }: AlarmLogProps) {
       <div className="log__main">
         <header className="log__head">
           <h2 className="log__title">{t('nav.log')}</h2>
-          <button type="button" className="btn" onClick={handleExport} disabled={exportStatus.kind === 'running' || page.kind !== 'ready' || page.total === 0} data-testid="log-export">
+          <button
+            type="button"
+            className="btn"
+            onClick={handleExport}
+            disabled={exportStatus.kind === 'running' || page.kind !== 'ready' || page.total === 0}
+            data-testid="log-export"
+          >
             {exportStatus.kind === 'running' ? t('log.exporting', { done: exportStatus.done, total: exportStatus.total }) : t('log.export')}
           </button>
         </header>

@@ -77,8 +77,18 @@ export function LogFilters({ facility, filter, onApply }: LogFiltersProps) {
       </div>
       <Select label={t('header.site')} value={draft.site} onChange={(v) => patch({ site: v, zone: '' })} options={facility.sites.map((s) => [s.id, s.name])} />
       <Select label={t('panel.zone')} value={draft.zone} onChange={(v) => patch({ zone: v })} options={zones.map((z) => [z.id, z.name])} disabled={!site} />
-      <Select label={t('panel.kind')} value={draft.kind} onChange={(v) => patch({ kind: v as LogFilter['kind'] })} options={SENSOR_KINDS.map((k) => [k, t(`kind.${k}`)])} />
-      <Select label={t('log.priority')} value={draft.priority} onChange={(v) => patch({ priority: v as LogFilter['priority'] })} options={PRIORITIES.map((p) => [p, t(`priority.${p}`)])} />
+      <Select
+        label={t('panel.kind')}
+        value={draft.kind}
+        onChange={(v) => patch({ kind: v as LogFilter['kind'] })}
+        options={SENSOR_KINDS.map((k) => [k, t(`kind.${k}`)])}
+      />
+      <Select
+        label={t('log.priority')}
+        value={draft.priority}
+        onChange={(v) => patch({ priority: v as LogFilter['priority'] })}
+        options={PRIORITIES.map((p) => [p, t(`priority.${p}`)])}
+      />
       <Select
         label={t('panel.state')}
         value={draft.state}

@@ -14,7 +14,16 @@ describe('alarm log query (GET /api/alarms, contract/api.ts)', () => {
   });
   it('sends every filter that is set; a zone only with its site', () => {
     const q = logQuery({ ...defaultFilter(NOW), site: 'hq', zone: 'hot-kitchen', kind: 'gas', priority: 'critical', state: 'open', drill: 'exclude' }, 100, 25);
-    expect(Object.fromEntries(q)).toMatchObject({ site: 'hq', zone: 'hot-kitchen', kind: 'gas', priority: 'critical', state: 'open', drill: 'exclude', limit: '25', offset: '100' });
+    expect(Object.fromEntries(q)).toMatchObject({
+      site: 'hq',
+      zone: 'hot-kitchen',
+      kind: 'gas',
+      priority: 'critical',
+      state: 'open',
+      drill: 'exclude',
+      limit: '25',
+      offset: '100',
+    });
     expect(logQuery({ ...defaultFilter(NOW), zone: 'hot-kitchen' }, 0).has('zone')).toBe(false);
   });
   it('numbers the rows shown and says whether there is more', () => {

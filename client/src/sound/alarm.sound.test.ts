@@ -24,7 +24,13 @@ function fakeAudio(initial: 'running' | 'suspended', clockMs: () => number) {
     }),
     close: vi.fn(async () => {}),
     createOscillator: () => {
-      const osc = { type: 'sine', frequency: param(), connect: vi.fn(), start: (at: number) => started.push({ at, freq: osc.frequency.value, wave: osc.type }), stop: vi.fn() };
+      const osc = {
+        type: 'sine',
+        frequency: param(),
+        connect: vi.fn(),
+        start: (at: number) => started.push({ at, freq: osc.frequency.value, wave: osc.type }),
+        stop: vi.fn(),
+      };
       return osc as unknown as OscillatorNode;
     },
     createGain: () => ({ gain: param(), connect: vi.fn() }) as unknown as GainNode,

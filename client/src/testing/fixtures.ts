@@ -113,7 +113,19 @@ export function makeDrill(overrides: Partial<Drill> = {}): Drill {
 
 /** A report item for an expectation nothing answered: missed. */
 export function missedItem(expectation: DrillReportItem['expectation']): DrillReportItem {
-  return { expectation, raised: false, alarm: null, triggerAt: null, displayedAt: null, displayS: null, ackedBy: null, ackS: null, resolvedS: null, displayOk: false, ackOk: false };
+  return {
+    expectation,
+    raised: false,
+    alarm: null,
+    triggerAt: null,
+    displayedAt: null,
+    displayS: null,
+    ackedBy: null,
+    ackS: null,
+    resolvedS: null,
+    displayOk: false,
+    ackOk: false,
+  };
 }
 
 /** A report over the given items, scored as the server scores it (drill.service.ts). */

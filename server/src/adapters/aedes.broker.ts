@@ -28,7 +28,8 @@ function authOptions<P>(auth: BrokerAuthorizer<P>, logger: Logger): Pick<AedesOp
       auth.authenticate(username, password).then(
         (principal) => {
           if (principal === null) {
-            if (shouldLog(`connect|${username ?? ''}`)) logger.warn({ client: client.id, username: username ?? null }, 'MQTT connection refused: unknown device, wrong password or anonymous');
+            if (shouldLog(`connect|${username ?? ''}`))
+              logger.warn({ client: client.id, username: username ?? null }, 'MQTT connection refused: unknown device, wrong password or anonymous');
             return done(refuse(username ? 4 : 5, 'bad username or password'), false);
           }
           principals.set(client, principal);
@@ -45,7 +46,8 @@ function authOptions<P>(auth: BrokerAuthorizer<P>, logger: Logger): Pick<AedesOp
       const principal = principals.get(client);
       if (principal !== undefined && auth.mayPublish(principal, packet.topic)) return done(null);
       const who = principal === undefined ? 'unauthenticated' : auth.describe(principal);
-      if (shouldLog(`publish|${who}|${packet.topic}`)) logger.warn({ client: client.id, who, topic: packet.topic }, 'MQTT publish refused: not this client\'s topic; connection closed');
+      if (shouldLog(`publish|${who}|${packet.topic}`))
+        logger.warn({ client: client.id, who, topic: packet.topic }, "MQTT publish refused: not this client's topic; connection closed");
       done(new Error(`${who} may not publish to ${packet.topic}`));
     },
     authorizeSubscribe: (client, sub, done) => {

@@ -76,7 +76,10 @@ async function setup(opts: { keepaliveS?: number; saturated?: () => boolean } = 
     keepaliveS: opts.keepaliveS ?? 30,
     reconnectMs: 50,
   });
-  cleanups.push(() => broker.close(), () => sub.stop());
+  cleanups.push(
+    () => broker.close(),
+    () => sub.stop(),
+  );
   await sub.start();
   return { broker, sub, got };
 }

@@ -88,7 +88,11 @@ export class MqttSubscriber {
     if (!defaultPort || !port) throw new Error(`MQTT URL scheme ${url.protocol} is not supported by the ingest client (use mqtt:// or mqtts://)`);
     this.endpoint = { host: url.hostname.replace(/^\[|\]$/g, ''), port, secure: url.protocol === 'mqtts:' || url.protocol === 'ssl:' };
     // Credentials in the URL (mqtt://user:password@host) count when none are given separately.
-    this.credentials = options.username ? { username: options.username, password: options.password ?? '' } : url.username ? { username: decodeURIComponent(url.username), password: decodeURIComponent(url.password) } : {};
+    this.credentials = options.username
+      ? { username: options.username, password: options.password ?? '' }
+      : url.username
+        ? { username: decodeURIComponent(url.username), password: decodeURIComponent(url.password) }
+        : {};
   }
 
   private get keepaliveS(): number {
@@ -222,13 +226,19 @@ export class MqttSubscriber {
     o.logger.info({ sessionPresent }, 'connected to MQTT broker');
     o.onConnection?.(true);
     // Subscribe every time: a broker that lost the session (no persistence) forgot it.
-    this.socket!.write(encodeSubscribe(SUBSCRIBE_ID, o.topics.map((filter) => ({ filter, qos: 1 as const }))));
+    this.socket!.write(
+      encodeSubscribe(
+        SUBSCRIBE_ID,
+        o.topics.map((filter) => ({ filter, qos: 1 as const })),
+      ),
+    );
     this.socket!.write(encodeSubscribe(SYS_SUBSCRIBE_ID, [{ filter: DROPPED_TOPIC, qos: 0 }]));
     // A PINGREQ every half keepalive; a broker silent for 1.5 keepalives is gone (half-open TCP).
     const socket = this.socket!;
     this.pingTimer = setInterval(() => {
       // (While paused for backpressure nothing is read, so silence then proves nothing.)
-      if (!this.paused && Date.now() - this.lastReceived > this.keepaliveS * 1500) socket.destroy(new Error('no answer from the broker within 1.5 keepalive periods'));
+      if (!this.paused && Date.now() - this.lastReceived > this.keepaliveS * 1500)
+        socket.destroy(new Error('no answer from the broker within 1.5 keepalive periods'));
       else socket.write(PINGREQ);
     }, this.keepaliveS * 500);
     this.pingTimer.unref();

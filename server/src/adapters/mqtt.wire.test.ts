@@ -117,7 +117,12 @@ describe('the other packets', () => {
   });
 
   it('encodes SUBSCRIBE with the reserved flags 0b0010 and one QoS per filter', () => {
-    const [f] = frames(encodeSubscribe(1, [{ filter: 'vigil/+/+/+', qos: 1 }, { filter: 'zigbee2mqtt/#', qos: 1 }]));
+    const [f] = frames(
+      encodeSubscribe(1, [
+        { filter: 'vigil/+/+/+', qos: 1 },
+        { filter: 'zigbee2mqtt/#', qos: 1 },
+      ]),
+    );
     expect(f!.type).toBe(PACKET.subscribe);
     expect(f!.flags).toBe(0x02);
     expect(f!.body.toString('latin1')).toBe('\x00\x01\x00\x0bvigil/+/+/+\x01\x00\x0dzigbee2mqtt/#\x01');

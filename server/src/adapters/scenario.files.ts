@@ -22,7 +22,9 @@ export class ScenarioFiles implements ScenarioCatalog {
       const { sensorId, sensor, zoneId, zone, condition, priority, withinS, within, count } = raw as Record<string, unknown>;
       const parsed = drillExpectationSchema.safeParse(
         Object.fromEntries(
-          Object.entries({ sensorId: sensorId ?? sensor, zoneId: zoneId ?? zone, condition, priority, withinS: withinS ?? within }).filter(([, v]) => v !== undefined),
+          Object.entries({ sensorId: sensorId ?? sensor, zoneId: zoneId ?? zone, condition, priority, withinS: withinS ?? within }).filter(
+            ([, v]) => v !== undefined,
+          ),
         ),
       );
       // `count: n` expects n distinct alarms matching the same description (an alarm flood).

@@ -28,7 +28,10 @@ export interface SocketHubOptions {
 export class SocketHub implements LiveHub {
   readonly io: HubServer;
 
-  constructor(server: http.Server, private readonly options: SocketHubOptions) {
+  constructor(
+    server: http.Server,
+    private readonly options: SocketHubOptions,
+  ) {
     this.io = new Server<ClientToServerEvents, ServerToClientEvents, Record<string, never>, HubSocketData>(server, {
       serveClient: false,
       // 2 minutes: a flaky wall-display link comes back with every missed event replayed.
@@ -81,7 +84,11 @@ export class SocketHub implements LiveHub {
       socket.disconnect();
       dropped++;
     }
-    if (dropped > 0) this.options.logger.info({ dropped, sessions: [...verdicts].filter(([, live]) => !live).map(([id]) => id) }, 'closed live connections whose session ended');
+    if (dropped > 0)
+      this.options.logger.info(
+        { dropped, sessions: [...verdicts].filter(([, live]) => !live).map(([id]) => id) },
+        'closed live connections whose session ended',
+      );
     return dropped;
   }
 

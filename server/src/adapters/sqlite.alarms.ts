@@ -49,7 +49,9 @@ export class SqliteAlarmStore implements AlarmStore {
       VALUES (@id, @siteId, @zoneId, @sensorId, @sensorKind, @condition, @priority, @state, @drill, @raisedAt, @closedAt, @updatedAt, @json)
       ON CONFLICT (id) DO UPDATE SET priority = excluded.priority, state = excluded.state, closed_at = excluded.closed_at,
         updated_at = excluded.updated_at, json = excluded.json`);
-    this.upsertIncident = db.prepare('INSERT INTO incident (id, state, json) VALUES (?, ?, ?) ON CONFLICT (id) DO UPDATE SET state = excluded.state, json = excluded.json');
+    this.upsertIncident = db.prepare(
+      'INSERT INTO incident (id, state, json) VALUES (?, ?, ?) ON CONFLICT (id) DO UPDATE SET state = excluded.state, json = excluded.json',
+    );
     this.upsertRule = db.prepare('INSERT INTO rule_state (key, json) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET json = excluded.json');
     this.upsertMeta = db.prepare('INSERT INTO engine_meta (id, json) VALUES (1, ?) ON CONFLICT (id) DO UPDATE SET json = excluded.json');
     this.insertEvent = db.prepare(
@@ -88,7 +90,9 @@ export class SqliteAlarmStore implements AlarmStore {
     const alarms = (this.db.prepare("SELECT json FROM alarm WHERE state <> 'cleared' OR closed_at >= ?").all(closedSince) as { json: string }[]).map(
       (r) => JSON.parse(r.json) as Alarm,
     );
-    const incidents = (this.db.prepare("SELECT json FROM incident WHERE state <> 'closed'").all() as { json: string }[]).map((r) => JSON.parse(r.json) as Incident);
+    const incidents = (this.db.prepare("SELECT json FROM incident WHERE state <> 'closed'").all() as { json: string }[]).map(
+      (r) => JSON.parse(r.json) as Incident,
+    );
     const sensors = (this.db.prepare('SELECT json FROM rule_state').all() as { json: string }[]).map((r) => JSON.parse(r.json) as SensorRuleState);
     return {
       seq: meta.seq,
@@ -128,7 +132,9 @@ export class SqliteAlarmStore implements AlarmStore {
     }
     const clause = where.length ? `WHERE ${where.join(' AND ')}` : '';
     const total = (this.db.prepare(`SELECT count(*) AS n FROM alarm ${clause}`).get(args) as { n: number }).n;
-    const rows = this.db.prepare(`SELECT json FROM alarm ${clause} ORDER BY raised_at DESC, id DESC LIMIT @limit OFFSET @offset`).all({ ...args, limit: f.limit, offset: f.offset }) as { json: string }[];
+    const rows = this.db
+      .prepare(`SELECT json FROM alarm ${clause} ORDER BY raised_at DESC, id DESC LIMIT @limit OFFSET @offset`)
+      .all({ ...args, limit: f.limit, offset: f.offset }) as { json: string }[];
     return { total, alarms: rows.map((r) => JSON.parse(r.json) as Alarm) };
   }
 

@@ -28,7 +28,10 @@ export const auditMigration = (db: SqliteDatabase): void => {
 const GENESIS = '0'.repeat(64);
 
 function hashOf(prev: string, id: number, at: number, actor: string, action: string, target: string, detail: string): string {
-  return crypto.createHash('sha256').update(`${prev}\n${JSON.stringify([id, at, actor, action, target, detail])}`).digest('hex');
+  return crypto
+    .createHash('sha256')
+    .update(`${prev}\n${JSON.stringify([id, at, actor, action, target, detail])}`)
+    .digest('hex');
 }
 
 interface Row {

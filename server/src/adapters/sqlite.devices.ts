@@ -19,7 +19,9 @@ const toApiKey = (r: ApiKeyRow): ApiKeyRecord => ({
   id: r.id,
   name: r.name,
   secretHash: r.secret_hash,
-  scope: (r.scope_sites !== null ? { sites: JSON.parse(r.scope_sites) as string[] } : { sensors: JSON.parse(r.scope_sensors ?? '[]') as string[] }) satisfies ApiKeyScope,
+  scope: (r.scope_sites !== null
+    ? { sites: JSON.parse(r.scope_sites) as string[] }
+    : { sensors: JSON.parse(r.scope_sensors ?? '[]') as string[] }) satisfies ApiKeyScope,
   createdAt: r.created_at,
   createdBy: r.created_by,
   lastUsedAt: r.last_used_at,
@@ -74,7 +76,13 @@ interface DeviceRow {
   revoked_at: number | null;
 }
 
-const toDevice = (r: DeviceRow): DeviceRecord => ({ sensorId: r.sensor_id, passwordHash: r.password_hash, createdAt: r.created_at, createdBy: r.created_by, revokedAt: r.revoked_at });
+const toDevice = (r: DeviceRow): DeviceRecord => ({
+  sensorId: r.sensor_id,
+  passwordHash: r.password_hash,
+  createdAt: r.created_at,
+  createdBy: r.created_by,
+  revokedAt: r.revoked_at,
+});
 
 export class SqliteDeviceStore implements DeviceStore {
   private readonly upsert;

@@ -107,7 +107,8 @@ export class SqliteUserStore implements UserStore {
   constructor(private readonly db: SqliteDatabase) {
     this.byName = db.prepare('SELECT * FROM users WHERE username = ?');
     this.all = db.prepare('SELECT * FROM users ORDER BY username');
-    this.add = db.prepare(`INSERT OR IGNORE INTO users (username, display_name, role, password_hash, disabled, failed_logins, last_failed_at, locked_until, created_at, updated_at, last_login_at)
+    this.add =
+      db.prepare(`INSERT OR IGNORE INTO users (username, display_name, role, password_hash, disabled, failed_logins, last_failed_at, locked_until, created_at, updated_at, last_login_at)
       VALUES (@username, @displayName, @role, @passwordHash, @disabled, @failedLogins, @lastFailedAt, @lockedUntil, @createdAt, @updatedAt, @lastLoginAt)`);
   }
 

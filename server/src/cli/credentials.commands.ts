@@ -10,15 +10,20 @@ import type { CliContext } from './context.ts';
 import { date } from './format.ts';
 
 function idList(value: string, what: string): string[] {
-  const ids = value.split(',').map((s) => s.trim()).filter(Boolean);
+  const ids = value
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
   if (ids.length === 0) throw new CliError('USAGE', `${what}: give at least one id`);
   for (const id of ids) if (!idSchema.safeParse(id).success) throw new CliError('USAGE', `${what}: "${id}" is not a valid id`);
   return ids;
 }
 
 const scopeText = (s: ApiKeyScope): string => ('sites' in s ? `sites: ${s.sites.join(',')}` : `sensors: ${s.sensors.join(',')}`);
-const keyLine = (k: ApiKeyView): string => `${k.id}  ${k.revokedAt ? 'REVOKED' : 'active '}  ${scopeText(k.scope)}  last used ${date(k.lastUsedAt)}  "${k.name}"\n`;
-const deviceLine = (d: DeviceView): string => `${d.sensorId}  ${d.revokedAt ? 'REVOKED' : 'active '}  publishes ${d.publish.join(' ') || '(sensor no longer in the registry)'}\n`;
+const keyLine = (k: ApiKeyView): string =>
+  `${k.id}  ${k.revokedAt ? 'REVOKED' : 'active '}  ${scopeText(k.scope)}  last used ${date(k.lastUsedAt)}  "${k.name}"\n`;
+const deviceLine = (d: DeviceView): string =>
+  `${d.sensorId}  ${d.revokedAt ? 'REVOKED' : 'active '}  publishes ${d.publish.join(' ') || '(sensor no longer in the registry)'}\n`;
 
 export function apiKeyCommands(ctx: () => CliContext): Command {
   const apikey = new Command('apikey').description('API keys for POST /api/ingest, scoped to sites or sensors');
@@ -80,7 +85,7 @@ export function deviceCommands(ctx: () => CliContext): Command {
 
   device
     .command('revoke <sensorId>')
-    .description('refuse the device\'s credentials from its next connection on')
+    .description("refuse the device's credentials from its next connection on")
     .action((sensorId: string) => {
       const c = ctx();
       c.io.out(deviceLine(c.devices().revoke(c.actor, sensorId)));

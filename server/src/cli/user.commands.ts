@@ -9,7 +9,11 @@ import type { CliContext } from './context.ts';
 import { date } from './format.ts';
 import { firstLine } from './prompt.ts';
 
-function check<T>(schema: { safeParse(v: unknown): { success: true; data: T } | { success: false; error: { issues: { message: string }[] } } }, value: unknown, what: string): T {
+function check<T>(
+  schema: { safeParse(v: unknown): { success: true; data: T } | { success: false; error: { issues: { message: string }[] } } },
+  value: unknown,
+  what: string,
+): T {
   const r = schema.safeParse(value);
   if (!r.success) throw new CliError('USAGE', `${what}: ${r.error.issues.map((i) => i.message).join('; ')}`);
   return r.data;
@@ -32,7 +36,16 @@ function status(u: UserAdminView): string {
 
 function table(rows: string[][]): string {
   const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)));
-  return rows.map((r) => r.map((c, i) => c.padEnd(widths[i]!)).join('  ').trimEnd()).join('\n') + '\n';
+  return (
+    rows
+      .map((r) =>
+        r
+          .map((c, i) => c.padEnd(widths[i]!))
+          .join('  ')
+          .trimEnd(),
+      )
+      .join('\n') + '\n'
+  );
 }
 
 export function userCommands(ctx: () => CliContext): Command {
@@ -60,11 +73,16 @@ export function userCommands(ctx: () => CliContext): Command {
       const c = ctx();
       const rows = c.users().list();
       if (rows.length === 0) return c.io.out('no accounts yet: npm run vigil -- user add <username> --role admin\n');
-      c.io.out(table([['USERNAME', 'ROLE', 'STATUS', 'LAST LOGIN', 'DISPLAY NAME'], ...rows.map((u) => [u.username, u.role, status(u), date(u.lastLoginAt), u.displayName])]));
+      c.io.out(
+        table([
+          ['USERNAME', 'ROLE', 'STATUS', 'LAST LOGIN', 'DISPLAY NAME'],
+          ...rows.map((u) => [u.username, u.role, status(u), date(u.lastLoginAt), u.displayName]),
+        ]),
+      );
     });
 
   const simple = [
-    ['disable', 'refuse sign-in and end the account\'s sessions'],
+    ['disable', "refuse sign-in and end the account's sessions"],
     ['enable', 'allow sign-in again'],
     ['unlock', 'lift a lockout after failed logins'],
   ] as const;
@@ -81,7 +99,7 @@ export function userCommands(ctx: () => CliContext): Command {
 
   user
     .command('reset-password <username>')
-    .description('set a new password (prompt, or --password-stdin); lifts a lockout and ends the account\'s sessions')
+    .description("set a new password (prompt, or --password-stdin); lifts a lockout and ends the account's sessions")
     .option('--password-stdin', 'read the password from the first line of stdin')
     .action(async (username: string, o: { passwordStdin?: boolean }) => {
       const c = ctx();

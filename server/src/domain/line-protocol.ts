@@ -13,7 +13,12 @@ export const MEASUREMENTS = { reading: 'reading', event: 'event', status: 'statu
 
 /** Tag values: escape commas, spaces and equals signs (ids are already tame; zone/kind may not be). */
 export function escapeTag(value: string): string {
-  return /[,= \\\n]/.test(value) ? value.replace(/\\/g, '\\\\').replace(/\n/g, '\\n').replace(/([,= ])/g, '\\$1') : value;
+  return /[,= \\\n]/.test(value)
+    ? value
+        .replace(/\\/g, '\\\\')
+        .replace(/\n/g, '\\n')
+        .replace(/([,= ])/g, '\\$1')
+    : value;
 }
 
 /** String field values: quoted, with `"` and `\` escaped. */

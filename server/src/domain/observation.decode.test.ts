@@ -18,19 +18,34 @@ describe('native topics', () => {
   it('splits vigil/<site>/<sensor>/<channel>', () => {
     expect(parseNativeTopic('vigil/hq/KIT-GAS-01/reading')).toEqual({ siteId: 'hq', sensorId: 'KIT-GAS-01', channel: 'reading' });
   });
-  it.each(['vigil/hq/KIT-GAS-01', 'vigil/hq/KIT-GAS-01/reading/x', 'other/hq/s/reading', 'vigil/hq/KIT GAS/reading', 'vigil/hq/s/telemetry', 'vigil//s/reading'])(
-    'rejects %s as bad_topic',
-    (topic) => {
-      expect(reasonOf(topic, { value: 1, unit: '%LEL' })).toEqual(['bad_topic']);
-    },
-  );
+  it.each([
+    'vigil/hq/KIT-GAS-01',
+    'vigil/hq/KIT-GAS-01/reading/x',
+    'other/hq/s/reading',
+    'vigil/hq/KIT GAS/reading',
+    'vigil/hq/s/telemetry',
+    'vigil//s/reading',
+  ])('rejects %s as bad_topic', (topic) => {
+    expect(reasonOf(topic, { value: 1, unit: '%LEL' })).toEqual(['bad_topic']);
+  });
 });
 
 describe('payload shapes (DESIGN.md "MQTT topics")', () => {
   it('reads a reading with epoch-ms ts', () => {
     const { observations } = decode('vigil/hq/KIT-GAS-01/reading', { ts: NOW - 1000, value: 12.5, unit: '%LEL' });
     expect(observations).toEqual([
-      { siteId: 'hq', sensorId: 'KIT-GAS-01', zoneId: 'kitchen', kind: 'gas', ts: NOW - 1000, receivedAt: NOW, source: 'mqtt', channel: 'reading', value: 12.5, unit: '%LEL' },
+      {
+        siteId: 'hq',
+        sensorId: 'KIT-GAS-01',
+        zoneId: 'kitchen',
+        kind: 'gas',
+        ts: NOW - 1000,
+        receivedAt: NOW,
+        source: 'mqtt',
+        channel: 'reading',
+        value: 12.5,
+        unit: '%LEL',
+      },
     ]);
   });
   it('reads an event with an ISO timestamp and credential', () => {
@@ -42,7 +57,11 @@ describe('payload shapes (DESIGN.md "MQTT topics")', () => {
     expect(observations[0]).toMatchObject({ channel: 'status', online: false, ts: NOW, receivedAt: NOW });
   });
   it('reads a JSON array, rejecting only its bad items', () => {
-    const d = decode('vigil/hq/KIT-GAS-01/reading', [{ value: 1, unit: '%LEL' }, { value: 'high', unit: '%LEL' }, { value: 3, unit: '%LEL' }]);
+    const d = decode('vigil/hq/KIT-GAS-01/reading', [
+      { value: 1, unit: '%LEL' },
+      { value: 'high', unit: '%LEL' },
+      { value: 3, unit: '%LEL' },
+    ]);
     expect(d.observations.map((o) => (o.channel === 'reading' ? o.value : null))).toEqual([1, 3]);
     expect(d.rejected).toEqual([{ reason: 'invalid_payload', index: 1, detail: expect.stringContaining('value') }]);
   });
@@ -78,7 +97,12 @@ describe('every rejection reason', () => {
     expect(reasonOf(topic, payload)).toEqual([reason]);
   });
   it('too many items in one array', () => {
-    expect(reasonOf(topic, Array.from({ length: 1001 }, () => 1))).toEqual(['too_many_items']);
+    expect(
+      reasonOf(
+        topic,
+        Array.from({ length: 1001 }, () => 1),
+      ),
+    ).toEqual(['too_many_items']);
   });
   it('a registered sensor published under another site', () => {
     expect(reasonOf('vigil/lodging/KIT-GAS-01/reading', { value: 1, unit: '%LEL' })).toEqual(['unknown_site']);

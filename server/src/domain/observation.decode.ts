@@ -101,7 +101,8 @@ export function parseJsonPayload(payload: Buffer | string): unknown[] {
   }
   if (Array.isArray(parsed)) {
     if (parsed.length === 0) throw new DecodeError('invalid_payload', 'payload is an empty array');
-    if (parsed.length > MAX_ITEMS_PER_PAYLOAD) throw new DecodeError('too_many_items', `payload has ${parsed.length} items, the limit is ${MAX_ITEMS_PER_PAYLOAD}`);
+    if (parsed.length > MAX_ITEMS_PER_PAYLOAD)
+      throw new DecodeError('too_many_items', `payload has ${parsed.length} items, the limit is ${MAX_ITEMS_PER_PAYLOAD}`);
     return parsed;
   }
   return [parsed];
@@ -119,18 +120,51 @@ type ChannelBuilder = (base: ObservationBase, payload: unknown) => Observation;
 const builders: Record<Channel, ChannelBuilder> = {
   reading: (b, p) => {
     const r = p as ReadingPayload;
-    return { channel: 'reading', siteId: b.siteId, sensorId: b.sensorId, zoneId: b.zoneId, kind: b.kind, ts: b.ts, receivedAt: b.receivedAt, source: b.source, drill: b.drill, value: r.value, unit: r.unit };
+    return {
+      channel: 'reading',
+      siteId: b.siteId,
+      sensorId: b.sensorId,
+      zoneId: b.zoneId,
+      kind: b.kind,
+      ts: b.ts,
+      receivedAt: b.receivedAt,
+      source: b.source,
+      drill: b.drill,
+      value: r.value,
+      unit: r.unit,
+    };
   },
   event: (b, p) => {
     const e = p as EventPayload;
-    const obs: Observation = { channel: 'event', siteId: b.siteId, sensorId: b.sensorId, zoneId: b.zoneId, kind: b.kind, ts: b.ts, receivedAt: b.receivedAt, source: b.source, drill: b.drill, type: e.type };
+    const obs: Observation = {
+      channel: 'event',
+      siteId: b.siteId,
+      sensorId: b.sensorId,
+      zoneId: b.zoneId,
+      kind: b.kind,
+      ts: b.ts,
+      receivedAt: b.receivedAt,
+      source: b.source,
+      drill: b.drill,
+      type: e.type,
+    };
     if (e.credential !== undefined) obs.credential = e.credential;
     if (e.detail !== undefined) obs.detail = e.detail;
     return obs;
   },
   status: (b, p) => {
     const s = p as StatusPayload;
-    const obs: Observation = { channel: 'status', siteId: b.siteId, sensorId: b.sensorId, zoneId: b.zoneId, kind: b.kind, ts: b.ts, receivedAt: b.receivedAt, source: b.source, drill: b.drill };
+    const obs: Observation = {
+      channel: 'status',
+      siteId: b.siteId,
+      sensorId: b.sensorId,
+      zoneId: b.zoneId,
+      kind: b.kind,
+      ts: b.ts,
+      receivedAt: b.receivedAt,
+      source: b.source,
+      drill: b.drill,
+    };
     if (s.online !== undefined) obs.online = s.online;
     if (s.battery !== undefined) obs.battery = s.battery;
     if (s.rssi !== undefined) obs.rssi = s.rssi;

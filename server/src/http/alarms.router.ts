@@ -97,14 +97,25 @@ export function alarmsRouter(alarms: AlarmService, audit: AuditTrail, access: Ac
   const oosBody = z.object({ reason: z.string().trim().min(1, 'reason is required').max(2000) }).strict();
   router.post('/api/sensors/:id/out-of-service', access.requirePermission('sensor.out_of_service'), jsonBody, (req, res) => {
     const body = oosBody.safeParse(req.body ?? {});
-    if (!body.success) throw badRequest('a reason is required', body.error.issues.map((i) => i.message));
+    if (!body.success)
+      throw badRequest(
+        'a reason is required',
+        body.error.issues.map((i) => i.message),
+      );
     res.json({ sensor: alarms.setOutOfService(String(req.params.id), access.actorOf(req, res), body.data.reason) });
   });
   router.delete('/api/sensors/:id/out-of-service', access.requirePermission('sensor.out_of_service'), (req, res) => {
     res.json({ sensor: alarms.returnToService(String(req.params.id), access.actorOf(req, res)) });
   });
 
-  const auditQuery = z.object({ from: timeParam.optional(), to: timeParam.optional(), limit: z.coerce.number().int().min(1).max(10_000).default(500), target: z.string().max(200).optional() }).strict();
+  const auditQuery = z
+    .object({
+      from: timeParam.optional(),
+      to: timeParam.optional(),
+      limit: z.coerce.number().int().min(1).max(10_000).default(500),
+      target: z.string().max(200).optional(),
+    })
+    .strict();
   router.get('/api/audit', access.requirePermission('audit.view'), (req, res) => {
     const q = parseQuery(auditQuery, req.query);
     res.json(audit.list(q.from ?? 0, q.to ?? Date.now() + 60_000, q.limit, q.target));

@@ -13,7 +13,19 @@ import { readCookie, requirePermission, sessionMiddleware, socketAuth } from './
  */
 const EXPECTED: Record<Role, Permission[]> = {
   officer: ['alarm.view', 'alarm.ack', 'alarm.comment', 'alarm.assign', 'alarm.shelve', 'alarm.reset'],
-  manager: ['alarm.view', 'alarm.ack', 'alarm.comment', 'alarm.assign', 'alarm.shelve', 'alarm.reset', 'alarm.resolve', 'sensor.out_of_service', 'report.view', 'drill.run', 'audit.view'],
+  manager: [
+    'alarm.view',
+    'alarm.ack',
+    'alarm.comment',
+    'alarm.assign',
+    'alarm.shelve',
+    'alarm.reset',
+    'alarm.resolve',
+    'sensor.out_of_service',
+    'report.view',
+    'drill.run',
+    'audit.view',
+  ],
   admin: [...PERMISSIONS],
 };
 

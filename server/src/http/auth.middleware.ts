@@ -119,7 +119,12 @@ const STATUS_OF: Record<AuthErrorCode, number> = {
 export function authErrorToHttp(err: unknown, res?: Response): unknown {
   if (!(err instanceof AuthError)) return err;
   if (err.details?.retryAfterS !== undefined) res?.set('retry-after', String(Math.max(1, err.details.retryAfterS)));
-  return new HttpError(STATUS_OF[err.code], err.code, err.message, err.details?.lockedUntil !== undefined ? { lockedUntil: err.details.lockedUntil } : undefined);
+  return new HttpError(
+    STATUS_OF[err.code],
+    err.code,
+    err.message,
+    err.details?.lockedUntil !== undefined ? { lockedUntil: err.details.lockedUntil } : undefined,
+  );
 }
 
 /** Wraps a handler so AuthErrors answer with their status. */

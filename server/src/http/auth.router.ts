@@ -3,7 +3,14 @@
  * `GET /api/auth/me`, `POST /api/auth/password`, and `GET /api/auth/config` for the login screen.
  */
 import express, { Router, type Request, type Response } from 'express';
-import { DEMO_ACCOUNTS, SESSION_COOKIE, loginBodySchema, passwordChangeBodySchema, type AuthConfigResponse, type SessionInfo } from '../../../contract/index.ts';
+import {
+  DEMO_ACCOUNTS,
+  SESSION_COOKIE,
+  loginBodySchema,
+  passwordChangeBodySchema,
+  type AuthConfigResponse,
+  type SessionInfo,
+} from '../../../contract/index.ts';
 import { HttpError } from '../errors.ts';
 import type { AuthService, ClientMeta } from '../services/auth.service.ts';
 import { currentSession, handleAuthErrors } from './auth.middleware.ts';
@@ -31,7 +38,9 @@ export function authRouter(auth: AuthService, options: { demo: boolean }): Route
   const router = Router();
 
   router.get('/api/auth/config', (_req, res) => {
-    const body: AuthConfigResponse = options.demo ? { demo: true, demoAccounts: DEMO_ACCOUNTS.map(({ username, password, role }) => ({ username, password, role })) } : { demo: false };
+    const body: AuthConfigResponse = options.demo
+      ? { demo: true, demoAccounts: DEMO_ACCOUNTS.map(({ username, password, role }) => ({ username, password, role })) }
+      : { demo: false };
     res.json(body);
   });
 

@@ -7,7 +7,14 @@
  *   `DELETE /api/devices/:sensorId` → DeviceView (revoked)
  */
 import { Router } from 'express';
-import { apiKeyCreateBodySchema, deviceCreateBodySchema, type ApiKeyCreatedResponse, type ApiKeyView, type DeviceCreatedResponse, type DeviceView } from '../../../contract/index.ts';
+import {
+  apiKeyCreateBodySchema,
+  deviceCreateBodySchema,
+  type ApiKeyCreatedResponse,
+  type ApiKeyView,
+  type DeviceCreatedResponse,
+  type DeviceView,
+} from '../../../contract/index.ts';
 import type { ApiKeyService, DeviceCredentialService } from '../services/device-credentials.service.ts';
 import { currentUser, handleAuthErrors, requirePermission } from './auth.middleware.ts';
 import { jsonBody } from './auth.router.ts';

@@ -33,7 +33,14 @@ export function requireApiKey(keys: IngestKeyVerifier, limiter?: RateLimiter): R
   };
 }
 
-export function ingestRouter(ingest: IngestService, registry: Registry, rejections: RejectionLog, keys: IngestKeyVerifier, access: AccessControl, limiter?: RateLimiter): Router {
+export function ingestRouter(
+  ingest: IngestService,
+  registry: Registry,
+  rejections: RejectionLog,
+  keys: IngestKeyVerifier,
+  access: AccessControl,
+  limiter?: RateLimiter,
+): Router {
   const router = Router();
   router.post('/api/ingest', requireApiKey(keys, limiter), express.json({ limit: INGEST_BODY_LIMIT }), async (req, res) => {
     const body = parseOr400(ingestBodySchema, req.body, 'body must be {"observations": [...]}');

@@ -7,7 +7,11 @@ type SafeParser<T> = { safeParse(v: unknown): { success: true; data: T } | { suc
 /** `value` parsed by `schema`, or a 400 with `message`; an issue about the whole value is named `whole`. */
 export function parseOr400<T>(schema: SafeParser<T>, value: unknown, message: string, whole = 'body'): T {
   const parsed = schema.safeParse(value);
-  if (!parsed.success) throw badRequest(message, parsed.error.issues.map((i) => `${i.path.map(String).join('.') || whole}: ${i.message}`));
+  if (!parsed.success)
+    throw badRequest(
+      message,
+      parsed.error.issues.map((i) => `${i.path.map(String).join('.') || whole}: ${i.message}`),
+    );
   return parsed.data;
 }
 

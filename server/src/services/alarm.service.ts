@@ -118,7 +118,15 @@ export class AlarmService {
   }
 
   actOnIncident(incidentId: string, action: AlarmAction, actor: Actor): Incident {
-    const result = applyIncidentAction(this.state, this.ctx, incidentId, action, actor.username, { maxShelveS: MAX_SHELVE_S[actor.role] }, this.deps.clock.now());
+    const result = applyIncidentAction(
+      this.state,
+      this.ctx,
+      incidentId,
+      action,
+      actor.username,
+      { maxShelveS: MAX_SHELVE_S[actor.role] },
+      this.deps.clock.now(),
+    );
     if (result instanceof AlarmActionError) throw result;
     this.commit(result);
     return this.state.incidents.get(incidentId)!;

@@ -26,7 +26,10 @@ function build(opts: { loginsPerMin?: number } = {}): void {
     addressLimiter: new RateLimiter({ burst: perMin, perSecond: perMin / 60 }, time),
     onSessionsEnded: (u) => ended.push(u),
   });
-  users = new UsersService(stores.users, stores.sessions, audit, time, TEST_SCRYPT, { onUnlock: (u) => auth.forgetFailures(u), onSessionsEnded: (u) => ended.push(u) });
+  users = new UsersService(stores.users, stores.sessions, audit, time, TEST_SCRYPT, {
+    onUnlock: (u) => auth.forgetFailures(u),
+    onSessionsEnded: (u) => ended.push(u),
+  });
 }
 
 async function code(p: Promise<unknown>): Promise<string> {
@@ -184,7 +187,7 @@ describe('administration', () => {
     expect(users.get('adam').disabled).toBe(true);
   });
 
-  it('a password reset ends the user\'s sessions and lifts a lockout', async () => {
+  it("a password reset ends the user's sessions and lifts a lockout", async () => {
     const { token } = await auth.login('olivia', PASSWORD, meta);
     for (let i = 0; i < 5; i++) await code(auth.login('olivia', 'wrong', meta));
     await users.resetPassword('adam', 'olivia', 'reset-password-12');

@@ -82,7 +82,9 @@ export class AuthService implements SessionAuthenticator {
   async login(rawUsername: string, password: string, meta: ClientMeta): Promise<{ token: string; info: SessionInfo }> {
     const username = rawUsername.trim().toLowerCase();
     if (!this.options.addressLimiter.take(meta.address)) {
-      throw new AuthError('RATE_LIMITED', 'too many login attempts from this address; try again later', { retryAfterS: this.options.addressLimiter.retryAfterS(meta.address) });
+      throw new AuthError('RATE_LIMITED', 'too many login attempts from this address; try again later', {
+        retryAfterS: this.options.addressLimiter.retryAfterS(meta.address),
+      });
     }
     const now = this.clock.now();
     const user = this.users.get(username);
@@ -107,7 +109,15 @@ export class AuthService implements SessionAuthenticator {
     const token = newSecret();
     const session = this.users.transaction(() => {
       this.users.update(username, { ...UNLOCKED, lastLoginAt: at });
-      const s = this.sessions.create({ tokenHash: secretHash(token), username, createdAt: at, lastSeenAt: at, expiresAt: at + this.options.idleMs, address: meta.address, userAgent: meta.userAgent.slice(0, 256) });
+      const s = this.sessions.create({
+        tokenHash: secretHash(token),
+        username,
+        createdAt: at,
+        lastSeenAt: at,
+        expiresAt: at + this.options.idleMs,
+        address: meta.address,
+        userAgent: meta.userAgent.slice(0, 256),
+      });
       this.audit.append({ actor: username, action: 'auth.login', target: `user:${username}`, detail: { address: meta.address, session: s.id }, at });
       return s;
     });
@@ -126,7 +136,14 @@ export class AuthService implements SessionAuthenticator {
       this.users.transaction(() => {
         this.users.update(username, state);
         this.failed(username, meta, reason, state.failedLogins);
-        if (locked) this.audit.append({ actor: 'system', action: 'auth.lockout', target: `user:${username}`, detail: { address: meta.address, failures: state.failedLogins, until: state.lockedUntil }, at: now });
+        if (locked)
+          this.audit.append({
+            actor: 'system',
+            action: 'auth.lockout',
+            target: `user:${username}`,
+            detail: { address: meta.address, failures: state.failedLogins, until: state.lockedUntil },
+            at: now,
+          });
       });
     } else {
       this.unknownFailures.delete(username);
@@ -134,19 +151,36 @@ export class AuthService implements SessionAuthenticator {
       if (this.unknownFailures.size > MAX_UNKNOWN_TRACKED) this.unknownFailures.delete(this.unknownFailures.keys().next().value!);
       this.failed(username, meta, reason, state.failedLogins);
       // Same entry as for a real account: the trail shows someone guessing, whatever the name.
-      if (locked) this.audit.append({ actor: 'system', action: 'auth.lockout', target: `user:${username}`, detail: { address: meta.address, failures: state.failedLogins, until: state.lockedUntil }, at: now });
+      if (locked)
+        this.audit.append({
+          actor: 'system',
+          action: 'auth.lockout',
+          target: `user:${username}`,
+          detail: { address: meta.address, failures: state.failedLogins, until: state.lockedUntil },
+          at: now,
+        });
     }
     if (locked) throw this.lockedError(state.lockedUntil!);
     throw new AuthError('INVALID_CREDENTIALS', 'wrong username or password');
   }
 
   private failed(username: string, meta: ClientMeta, reason: string, failures?: number): void {
-    this.audit.append({ actor: 'anonymous', action: 'auth.login_failed', target: `user:${username}`, detail: { address: meta.address, reason, ...(failures ? { failures } : {}) }, at: this.clock.now() });
+    this.audit.append({
+      actor: 'anonymous',
+      action: 'auth.login_failed',
+      target: `user:${username}`,
+      detail: { address: meta.address, reason, ...(failures ? { failures } : {}) },
+      at: this.clock.now(),
+    });
   }
 
   private lockedError(until: number): AuthError {
     const minutes = Math.max(1, Math.ceil((until - this.clock.now()) / 60_000));
-    return new AuthError('ACCOUNT_LOCKED', `too many failed logins: this account is locked for ${minutes} more minute(s), or until an administrator unlocks it`, { lockedUntil: until });
+    return new AuthError(
+      'ACCOUNT_LOCKED',
+      `too many failed logins: this account is locked for ${minutes} more minute(s), or until an administrator unlocks it`,
+      { lockedUntil: until },
+    );
   }
 
   private dummyHash(): Promise<string> {

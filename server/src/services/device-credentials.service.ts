@@ -61,7 +61,16 @@ export class ApiKeyService implements IngestKeyVerifier {
     const id = `vk_${crypto.randomBytes(6).toString('hex')}`;
     const secret = newSecret();
     const at = this.clock.now();
-    const record: ApiKeyRecord = { id, name: name.trim(), secretHash: secretHash(secret), scope, createdAt: at, createdBy: actor, lastUsedAt: null, revokedAt: null };
+    const record: ApiKeyRecord = {
+      id,
+      name: name.trim(),
+      secretHash: secretHash(secret),
+      scope,
+      createdAt: at,
+      createdBy: actor,
+      lastUsedAt: null,
+      revokedAt: null,
+    };
     this.keys.insert(record);
     this.audit.append({ actor, action: 'apikey.create', target: `apikey:${id}`, detail: { name: record.name, scope }, at });
     return { apiKey: apiKeyView(record), key: `${id}.${secret}` };
@@ -119,7 +128,14 @@ export class DeviceCredentialService {
   ) {}
 
   view(d: DeviceRecord): DeviceView {
-    return { sensorId: d.sensorId, username: d.sensorId, publish: this.topics.filtersOf(d.sensorId), createdAt: d.createdAt, createdBy: d.createdBy, revokedAt: d.revokedAt };
+    return {
+      sensorId: d.sensorId,
+      username: d.sensorId,
+      publish: this.topics.filtersOf(d.sensorId),
+      createdAt: d.createdAt,
+      createdBy: d.createdBy,
+      revokedAt: d.revokedAt,
+    };
   }
 
   /** Issues MQTT credentials for a registered sensor; the password is returned this once. */
@@ -128,7 +144,8 @@ export class DeviceCredentialService {
     if (!sensor) throw new AuthError('NOT_FOUND', `sensor ${sensorId} is not in the facility registry`);
     if (this.reservedUsernames.includes(sensorId)) throw new AuthError('BAD_REQUEST', `${sensorId} is reserved for Vigil's own MQTT client`);
     const existing = this.devices.get(sensorId);
-    if (existing && existing.revokedAt === null) throw new AuthError('ALREADY_EXISTS', `device ${sensorId} already has credentials: revoke them first to issue new ones`);
+    if (existing && existing.revokedAt === null)
+      throw new AuthError('ALREADY_EXISTS', `device ${sensorId} already has credentials: revoke them first to issue new ones`);
     const password = newSecret();
     const passwordHash = await mosquittoHash(password);
     const at = this.clock.now();

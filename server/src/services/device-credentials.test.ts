@@ -15,7 +15,9 @@ import { topicMatches } from './mqtt-topic.ts';
 const facility = loadFacility(path.resolve('test/fixtures/facility.yaml')).facility;
 const registry = new Registry({
   ...facility,
-  sensors: facility.sensors.map((s) => (s.id === 'T-SMK-01' ? { ...s, source: { adapter: 'zigbee2mqtt', topic: 'zigbee2mqtt/Kitchen smoke' } as SourceBinding } : s)),
+  sensors: facility.sensors.map((s) =>
+    s.id === 'T-SMK-01' ? { ...s, source: { adapter: 'zigbee2mqtt', topic: 'zigbee2mqtt/Kitchen smoke' } as SourceBinding } : s,
+  ),
 });
 /** What the device adapters report (server/src/domain/decoders publish filters); wired at the composition root. */
 const adapterFilters = (source: SourceBinding): string[] => (source.adapter === 'zigbee2mqtt' ? [`${source.topic}/#`, 'zigbee2mqtt/#'] : []);

@@ -23,7 +23,9 @@ export class DeviceTopics {
     private readonly registry: Registry,
     adapterFilters: AdapterFilters = noAdapterFilters,
   ) {
-    const candidates = registry.allSensors().map((sensor) => ({ sensor, native: `vigil/${sensor.siteId}/${sensor.id}/#`, adapter: adapterFilters(sensor.source) }));
+    const candidates = registry
+      .allSensors()
+      .map((sensor) => ({ sensor, native: `vigil/${sensor.siteId}/${sensor.id}/#`, adapter: adapterFilters(sensor.source) }));
     const bases = new Set(candidates.flatMap((c) => [c.native, ...c.adapter].map(baseOf)));
     // A device owns a prefix only if no other sensor's topics lie below it: `zigbee2mqtt/#` would
     // reach every Zigbee device. Sensors of one physical device (an ESPHome node) may share one.

@@ -57,7 +57,10 @@ const TIMER_CONDITIONS: ReadonlySet<string> = new Set(['door_held', 'offline']);
 const pad = (n: number) => String(n).padStart(2, '0');
 function newDrillId(scenario: string, now: number): string {
   const d = new Date(now);
-  return `drill-${d.getUTCFullYear()}${pad(d.getUTCMonth() + 1)}${pad(d.getUTCDate())}-${pad(d.getUTCHours())}${pad(d.getUTCMinutes())}${pad(d.getUTCSeconds())}-${scenario}`.slice(0, 64);
+  return `drill-${d.getUTCFullYear()}${pad(d.getUTCMonth() + 1)}${pad(d.getUTCDate())}-${pad(d.getUTCHours())}${pad(d.getUTCMinutes())}${pad(d.getUTCSeconds())}-${scenario}`.slice(
+    0,
+    64,
+  );
 }
 
 export class DrillService {
@@ -75,7 +78,8 @@ export class DrillService {
   start(body: DrillStartBody, by: string): Drill {
     const existing = body.id ? this.store.get(body.id) : undefined;
     if (existing) {
-      if (existing.scenario !== body.scenario || existing.siteId !== body.siteId) throw new DrillError('CONFLICT', `drill ${body.id} exists with another scenario or site`);
+      if (existing.scenario !== body.scenario || existing.siteId !== body.siteId)
+        throw new DrillError('CONFLICT', `drill ${body.id} exists with another scenario or site`);
       return existing;
     }
     const fromFile = this.scenarios.expectations(body.scenario);
@@ -92,7 +96,13 @@ export class DrillService {
       expected: body.expected ?? fromFile ?? [],
     };
     this.store.insert(drill);
-    this.audit.append({ actor: by, action: 'drill.started', target: `drill:${drill.id}`, detail: { scenario: drill.scenario, siteId: drill.siteId, run: body.run }, at: now });
+    this.audit.append({
+      actor: by,
+      action: 'drill.started',
+      target: `drill:${drill.id}`,
+      detail: { scenario: drill.scenario, siteId: drill.siteId, run: body.run },
+      at: now,
+    });
     this.notify({ drillId: drill.id, scenario: drill.scenario, siteId: drill.siteId, state: 'started', by, at: now });
     if (body.run) this.runner.run(drill, body.speed ?? 1, () => this.end(drill.id, 'system'));
     return drill;
@@ -148,7 +158,19 @@ export class DrillService {
 
   private async item(drill: Drill, expectation: DrillExpectation, alarm: Alarm | null): Promise<DrillReportItem> {
     if (!alarm) {
-      return { expectation, raised: false, alarm: null, triggerAt: null, displayedAt: null, displayS: null, ackedBy: null, ackS: null, resolvedS: null, displayOk: false, ackOk: false };
+      return {
+        expectation,
+        raised: false,
+        alarm: null,
+        triggerAt: null,
+        displayedAt: null,
+        displayS: null,
+        ackedBy: null,
+        ackS: null,
+        resolvedS: null,
+        displayOk: false,
+        ackOk: false,
+      };
     }
     // A timer raises these (held open too long, nothing heard): no observation triggers them; the
     // server raises them at the tick the condition falls due, so display is measured from there.

@@ -22,7 +22,11 @@ describe('the demo facility (config/facility.yaml)', () => {
   it('has at least 40 sensors, every kind present', () => {
     // Issue 2 "The demo facility": at least 40 sensors across the kinds.
     expect(loaded.facility.sensors.length).toBeGreaterThanOrEqual(40);
-    for (const kind of SENSOR_KINDS) expect(loaded.facility.sensors.some((s) => s.kind === kind), kind).toBe(true);
+    for (const kind of SENSOR_KINDS)
+      expect(
+        loaded.facility.sensors.some((s) => s.kind === kind),
+        kind,
+      ).toBe(true);
   });
 
   it('serves a plan for every floor, and each sensor sits inside its zone on that plan', () => {
@@ -78,7 +82,22 @@ describe('the demo facility (config/facility.yaml)', () => {
   });
 
   it('carries an SOP for every alarm type the engine raises', () => {
-    const types = ['gas_leak', 'gas_high', 'co_high', 'fire', 'smoke_pre_alarm', 'forced_door', 'held_door', 'access_denied_burst', 'after_hours_access', 'offline', 'tamper', 'fault', 'low_battery', 'unknown_device'];
+    const types = [
+      'gas_leak',
+      'gas_high',
+      'co_high',
+      'fire',
+      'smoke_pre_alarm',
+      'forced_door',
+      'held_door',
+      'access_denied_burst',
+      'after_hours_access',
+      'offline',
+      'tamper',
+      'fault',
+      'low_battery',
+      'unknown_device',
+    ];
     for (const t of types) expect(loaded.facility.sops[t]?.length, t).toBeGreaterThan(0);
   });
 });
@@ -211,7 +230,9 @@ describe('a bad facility file stops the load with file, line, path and reason', 
 
   it('reports a missing plan file', () => {
     const { file, line } = variant('plan: plans/f1.svg', 'plan: plans/f9.svg');
-    expect(failure(file).message).toContain(`${file}:${line}: sites[0].floors[0].plan: cannot read plan file ${path.join(dir, 'plans', 'f9.svg')}: no such file`);
+    expect(failure(file).message).toContain(
+      `${file}:${line}: sites[0].floors[0].plan: cannot read plan file ${path.join(dir, 'plans', 'f9.svg')}: no such file`,
+    );
   });
 
   it('reports low ≥ high where the offending value is set, naming where the other comes from', () => {
@@ -224,7 +245,12 @@ describe('a bad facility file stops the load with file, line, path and reason', 
   it('reports incomplete thresholds for a measuring kind once, at its defaults', () => {
     const { file, line } = variant(', riseRate: 5, riseWindowS: 30 }', ', riseWindowS: 30 }');
     expect(failure(file).problems).toEqual([
-      { path: 'defaults.gas', line: line - 1, message: 'thresholds.riseRate is required for gas sensors: set defaults.gas.thresholds.riseRate, or set it on their zone or sensor (missing for GAS-01)' },
+      {
+        path: 'defaults.gas',
+        line: line - 1,
+        message:
+          'thresholds.riseRate is required for gas sensors: set defaults.gas.thresholds.riseRate, or set it on their zone or sensor (missing for GAS-01)',
+      },
     ]);
   });
 

@@ -66,7 +66,10 @@ export function loadFacility(file: string): LoadedFacility {
   const toProblem = (p: RawProblem): FacilityProblem => ({ path: formatPath(p.path), line: locate(p.path), message: p.message });
   // Sorted by line: the operator reads the list top to bottom alongside the file.
   const invalid = (raw: RawProblem[]): FacilityError =>
-    new FacilityError(file, raw.map(toProblem).sort((a, b) => (a.line ?? Infinity) - (b.line ?? Infinity)));
+    new FacilityError(
+      file,
+      raw.map(toProblem).sort((a, b) => (a.line ?? Infinity) - (b.line ?? Infinity)),
+    );
 
   const parsed = facilityFileSchema.safeParse(doc.toJS({ maxAliasCount: 1000 }));
   if (!parsed.success) throw invalid(zodProblems(parsed.error.issues));
@@ -126,7 +129,11 @@ function readPlan(absolute: string): PlanInfo['viewBox'] | string {
     if (pattern.test(svg)) return `plan file ${absolute} contains ${what}: plans must hold no scripts and no external references`;
   }
   const box = /\bviewBox\s*=\s*["']([^"']*)["']/.exec(root[0]);
-  const nums = box?.[1]?.trim().split(/[\s,]+/).map(Number) ?? [];
+  const nums =
+    box?.[1]
+      ?.trim()
+      .split(/[\s,]+/)
+      .map(Number) ?? [];
   const [x, y, width, height] = nums;
   if (nums.length !== 4 || nums.some((n) => !Number.isFinite(n)) || !(width! > 0 && height! > 0)) {
     return `plan file ${absolute} needs a viewBox="x y width height" on its <svg>: sensor positions are in its units`;

@@ -49,10 +49,7 @@ interface Origin {
   depth: number;
 }
 
-export function resolveFacility(
-  file: FacilityFile,
-  plans: ReadonlyMap<string, PlanInfo>,
-): { facility: Facility; problems: RawProblem[] } {
+export function resolveFacility(file: FacilityFile, plans: ReadonlyMap<string, PlanInfo>): { facility: Facility; problems: RawProblem[] } {
   const problems: RawProblem[] = [];
   const seen = new Set<string>();
   const report = (path: PathSegment[], message: string): void => {
@@ -125,7 +122,10 @@ export function resolveFacility(
   for (const [key, ids] of missing) {
     const [kind, field] = key.split('\n') as [SensorKind, string];
     const list = ids.length > 5 ? `${ids.slice(0, 5).join(', ')} and ${ids.length - 5} more` : ids.join(', ');
-    report(['defaults', kind], `${field} is required for ${kind} sensors: set defaults.${kind}.${field}, or set it on their zone or sensor (missing for ${list})`);
+    report(
+      ['defaults', kind],
+      `${field} is required for ${kind} sensors: set defaults.${kind}.${field}, or set it on their zone or sensor (missing for ${list})`,
+    );
   }
 
   const facility: Facility = {
@@ -223,7 +223,10 @@ function checkZoneThresholds(zone: RawZone, path: PathSegment[], report: Report)
   if (kinds.size < 2 || !zone.thresholds) return;
   for (const field of UNIT_FIELDS) {
     if (zone.thresholds[field] === undefined) continue;
-    report([...path, 'thresholds', field], `ambiguous: the zone holds ${[...kinds].join(' and ')} sensors with different units; set ${field} on each sensor instead`);
+    report(
+      [...path, 'thresholds', field],
+      `ambiguous: the zone holds ${[...kinds].join(' and ')} sensors with different units; set ${field} on each sensor instead`,
+    );
   }
 }
 

@@ -69,7 +69,14 @@ export class IngestService {
       const decoded = decoder.decode(topic, payload, ctx);
       observations = decoded.observations;
       for (const r of decoded.rejected) {
-        this.reject({ at: ctx.now, source: 'mqtt', origin: r.index === undefined ? topic : `${topic} [${r.index}]`, reason: r.reason, detail: r.detail, sample: sampleOf(payload) });
+        this.reject({
+          at: ctx.now,
+          source: 'mqtt',
+          origin: r.index === undefined ? topic : `${topic} [${r.index}]`,
+          reason: r.reason,
+          detail: r.detail,
+          sample: sampleOf(payload),
+        });
       }
     } catch (err) {
       if (!(err instanceof DecodeError)) throw err;
@@ -84,7 +91,11 @@ export class IngestService {
    * Items of `POST /api/ingest`. Resolves once the accepted ones are durable, so a 202 means
    * stored (or safely queued in the outbox). Items `allowed` refuses are rejected as `forbidden`.
    */
-  handleHttpItems(items: unknown[], siteOf: (sensorId: string) => string | undefined, allowed?: (siteId: string, sensorId: string) => boolean): Promise<IngestResult> {
+  handleHttpItems(
+    items: unknown[],
+    siteOf: (sensorId: string) => string | undefined,
+    allowed?: (siteId: string, sensorId: string) => boolean,
+  ): Promise<IngestResult> {
     const ctx = this.context('http');
     const observations: Observation[] = [];
     const result: IngestResult = { accepted: 0, rejected: 0, rejections: [] };
@@ -92,12 +103,20 @@ export class IngestService {
       try {
         const topic = this.httpTopic(item, siteOf);
         // The API key's scope (issue 4): a key may write only its own sites or sensors.
-        if (allowed && !allowed(topic.siteId, topic.sensorId)) throw new DecodeError('forbidden', `this API key may not write sensor ${topic.sensorId} of site ${topic.siteId}`);
+        if (allowed && !allowed(topic.siteId, topic.sensorId))
+          throw new DecodeError('forbidden', `this API key may not write sensor ${topic.sensorId} of site ${topic.siteId}`);
         observations.push(normaliseItem(topic, item, ctx));
       } catch (err) {
         if (!(err instanceof DecodeError)) throw err;
         result.rejections.push({ index, reason: err.reason, detail: err.message });
-        this.reject({ at: ctx.now, source: 'http', origin: `POST /api/ingest [${index}]`, reason: err.reason, detail: err.message, sample: JSON.stringify(item)?.slice(0, SAMPLE_BYTES) ?? '' });
+        this.reject({
+          at: ctx.now,
+          source: 'http',
+          origin: `POST /api/ingest [${index}]`,
+          reason: err.reason,
+          detail: err.message,
+          sample: JSON.stringify(item)?.slice(0, SAMPLE_BYTES) ?? '',
+        });
       }
     });
     result.accepted = observations.length;
@@ -108,8 +127,10 @@ export class IngestService {
   private httpTopic(item: unknown, siteOf: (sensorId: string) => string | undefined): { siteId: string; sensorId: string; channel: Channel } {
     if (typeof item !== 'object' || item === null || Array.isArray(item)) throw new DecodeError('invalid_payload', 'each observation must be a JSON object');
     const { sensorId, channel, siteId } = item as Record<string, unknown>;
-    if (typeof sensorId !== 'string' || !/^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/.test(sensorId)) throw new DecodeError('invalid_payload', 'sensorId: must be 1-64 letters, digits, "_", "." or "-"');
-    if (channel !== 'reading' && channel !== 'event' && channel !== 'status') throw new DecodeError('invalid_payload', 'channel: must be one of reading, event, status');
+    if (typeof sensorId !== 'string' || !/^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/.test(sensorId))
+      throw new DecodeError('invalid_payload', 'sensorId: must be 1-64 letters, digits, "_", "." or "-"');
+    if (channel !== 'reading' && channel !== 'event' && channel !== 'status')
+      throw new DecodeError('invalid_payload', 'channel: must be one of reading, event, status');
     const site = typeof siteId === 'string' ? siteId : siteOf(sensorId);
     if (site === undefined) throw new DecodeError('unknown_site', `sensor ${sensorId} is not in the registry: give its siteId`);
     return { siteId: site, sensorId, channel };

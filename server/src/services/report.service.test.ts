@@ -6,7 +6,8 @@ import { ReportService } from './report.service.ts';
 
 const T0 = Date.parse('2026-11-27T00:00:00Z');
 /** A closed-out critical gas alarm of the kitchen, raised at T0, unless overridden. */
-const alarm = (p: Partial<Alarm>): Alarm => makeAlarm({ id: 'a', state: 'cleared', conditionActive: false, raisedAt: T0, activatedAt: T0, updatedAt: T0, ...p });
+const alarm = (p: Partial<Alarm>): Alarm =>
+  makeAlarm({ id: 'a', state: 'cleared', conditionActive: false, raisedAt: T0, activatedAt: T0, updatedAt: T0, ...p });
 
 /** A fake source that applies the drill filter the way the SQLite store does. */
 function source(alarms: Alarm[]) {

@@ -20,7 +20,10 @@ function quantile(sorted: number[], q: number): number | null {
 }
 
 function rowOf(siteId: string, zoneId: string, alarms: Alarm[]): AlarmStatsRow {
-  const ack = alarms.filter((a) => a.ackedAt !== null).map((a) => (a.ackedAt! - a.raisedAt) / 1000).sort((x, y) => x - y);
+  const ack = alarms
+    .filter((a) => a.ackedAt !== null)
+    .map((a) => (a.ackedAt! - a.raisedAt) / 1000)
+    .sort((x, y) => x - y);
   const resolve = alarms
     .map((a) => a.resolution?.at ?? a.closedAt)
     .map((end, i) => (end === null || end === undefined ? null : (end - alarms[i]!.raisedAt) / 1000))
@@ -72,7 +75,10 @@ export class ReportService {
       drill,
       total: rowOf(site ?? '*', '*', alarms),
       byZone: [...byZone.entries()].map(([key, list]) => rowOf(key.split('\u0000')[0]!, key.split('\u0000')[1]!, list)).sort((a, b) => b.alarms - a.alarms),
-      topSensors: [...bySensor.entries()].map(([sensorId, s]) => ({ sensorId, ...s })).sort((a, b) => b.alarms - a.alarms).slice(0, 20),
+      topSensors: [...bySensor.entries()]
+        .map(([sensorId, s]) => ({ sensorId, ...s }))
+        .sort((a, b) => b.alarms - a.alarms)
+        .slice(0, 20),
       offlineSensors: [...offline.entries()].map(([sensorId, times]) => ({ sensorId, times })).sort((a, b) => b.times - a.times),
     };
   }

@@ -125,7 +125,13 @@ export class UsersService {
     this.users.transaction(() => {
       const u = this.require(username);
       this.users.update(username, { ...UNLOCKED, updatedAt: at });
-      this.audit.append({ actor, action: 'user.unlock', target: `user:${username}`, detail: { wasLockedUntil: u.lockedUntil, failedLogins: u.failedLogins }, at });
+      this.audit.append({
+        actor,
+        action: 'user.unlock',
+        target: `user:${username}`,
+        detail: { wasLockedUntil: u.lockedUntil, failedLogins: u.failedLogins },
+        at,
+      });
     });
     this.hooks.onUnlock?.(username);
     return this.get(username);

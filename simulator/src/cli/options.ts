@@ -23,7 +23,8 @@ export function parseSeed(raw: string): number {
 export function positiveNumber(what: string, max = Infinity): (raw: string) => number {
   return (raw) => {
     const n = Number(raw);
-    if (raw.trim() === '' || !Number.isFinite(n) || n <= 0 || n > max) fail(`${what[0]!.toUpperCase()}${what.slice(1)} must be a number above 0${max < Infinity ? ` and at most ${max}` : ''}`);
+    if (raw.trim() === '' || !Number.isFinite(n) || n <= 0 || n > max)
+      fail(`${what[0]!.toUpperCase()}${what.slice(1)} must be a number above 0${max < Infinity ? ` and at most ${max}` : ''}`);
     return n;
   };
 }
@@ -51,7 +52,8 @@ export function parseBrokerUrl(raw: string): string {
   } catch {
     return fail('The broker must be a URL such as mqtt://127.0.0.1:1883');
   }
-  if (!['mqtt:', 'mqtts:', 'tcp:', 'ssl:', 'ws:', 'wss:'].includes(url.protocol)) fail(`The broker URL must use mqtt://, mqtts://, ws:// or wss://, not ${url.protocol}//`);
+  if (!['mqtt:', 'mqtts:', 'tcp:', 'ssl:', 'ws:', 'wss:'].includes(url.protocol))
+    fail(`The broker URL must use mqtt://, mqtts://, ws:// or wss://, not ${url.protocol}//`);
   return raw;
 }
 

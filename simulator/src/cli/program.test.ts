@@ -31,7 +31,28 @@ describe('the command line', () => {
   });
 
   it('parses a drill with every flag', () => {
-    const spec = parse('drill', 'canteen-gas-leak', '--speed', '10', '--seed', '7', '--site', 'hq', '--drill-id', 'drill-x1', '--no-register', '--broker', 'mqtt://b:1883', '--username', 'sim', '--password', 'pw', '--lead-in', '0', '--no-background');
+    const spec = parse(
+      'drill',
+      'canteen-gas-leak',
+      '--speed',
+      '10',
+      '--seed',
+      '7',
+      '--site',
+      'hq',
+      '--drill-id',
+      'drill-x1',
+      '--no-register',
+      '--broker',
+      'mqtt://b:1883',
+      '--username',
+      'sim',
+      '--password',
+      'pw',
+      '--lead-in',
+      '0',
+      '--no-background',
+    );
     expect(spec).toMatchObject({
       command: 'drill',
       name: 'canteen-gas-leak',
@@ -43,12 +64,32 @@ describe('the command line', () => {
   });
 
   it('parses the flags the server uses to run a drill (server/src/adapters/simulator.runner.ts)', () => {
-    const spec = parse('drill', 'guesthouse-fire', '--drill-id', 'drill-20261127-101500-guesthouse-fire', '--site', 'lodging', '--speed', '5', '--broker', 'mqtt://127.0.0.1:1883', '--facility', 'config/facility.yaml', '--no-register');
+    const spec = parse(
+      'drill',
+      'guesthouse-fire',
+      '--drill-id',
+      'drill-20261127-101500-guesthouse-fire',
+      '--site',
+      'lodging',
+      '--speed',
+      '5',
+      '--broker',
+      'mqtt://127.0.0.1:1883',
+      '--facility',
+      'config/facility.yaml',
+      '--no-register',
+    );
     expect(spec).toMatchObject({ command: 'drill', drill: { register: false, drillId: 'drill-20261127-101500-guesthouse-fire' } });
   });
 
   it('parses load', () => {
-    expect(parse('load', '--sensors', '500', '--rate', '5000', '--duration', '30')).toMatchObject({ command: 'load', sensors: 500, rate: 5000, durationS: 30, connections: 4 });
+    expect(parse('load', '--sensors', '500', '--rate', '5000', '--duration', '30')).toMatchObject({
+      command: 'load',
+      sensors: 500,
+      rate: 5000,
+      durationS: 30,
+      connections: 4,
+    });
   });
 
   it.each([
@@ -77,7 +118,15 @@ describe('the command line', () => {
   });
 
   it('answers --help on every command', () => {
-    for (const argv of [['--help'], ['run', '--help'], ['scenario', '--help'], ['drill', '--help'], ['load', '--help'], ['list', '--help'], ['validate', '--help']]) {
+    for (const argv of [
+      ['--help'],
+      ['run', '--help'],
+      ['scenario', '--help'],
+      ['drill', '--help'],
+      ['load', '--help'],
+      ['list', '--help'],
+      ['validate', '--help'],
+    ]) {
       const spec = parse(...argv);
       expect(spec.command).toBe('help');
       expect(spec.command === 'help' && spec.text).toMatch(/Usage: simulate/);

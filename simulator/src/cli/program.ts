@@ -91,14 +91,14 @@ function common(o: Opts): CommonSpec {
 function scenarioCommand(name: 'scenario' | 'drill', describe: string, set: (s: CommandSpec) => void): Command {
   const cmd = addCommon(new Command(name).description(describe).argument('<name>', 'scenario name (see `list`) or a path to a scenario file'))
     .option('--lead-in <s>', 'seconds of normal traffic before the scenario starts', nonNegativeNumber('the lead-in'), 10)
-    .option('--no-background', 'send only the scenario\'s own traffic, no normal operations around it');
+    .option('--no-background', "send only the scenario's own traffic, no normal operations around it");
   if (name === 'drill') {
     cmd
       .option('--drill-id <id>', 'drill id (default drill-<yyyymmdd-hhmmss>-<name>, UTC)', parseDrillId)
       .option('--server <url>', 'Vigil server to register the drill with', parseHttpUrl, DEFAULT_SERVER)
       .option('--no-register', 'do not register the drill with the server (it started this run)')
       .addOption(new Option('--api-user <name>', 'Vigil user (role manager) to register the drill as').env('VIGIL_API_USER'))
-      .addOption(new Option('--api-password <secret>', 'that user\'s password').env('VIGIL_API_PASSWORD'));
+      .addOption(new Option('--api-password <secret>', "that user's password").env('VIGIL_API_PASSWORD'));
   }
   return cmd.action((scenario: string, o: Opts) => {
     const drill: DrillSpec | undefined =
@@ -134,7 +134,16 @@ export function buildProgram(io: ProgramIo, set: (s: CommandSpec) => void): Comm
       .option('--rate <r>', 'observations per second, all sensors together', positiveNumber('--rate', 1_000_000), 1000)
       .option('--duration <s>', 'seconds to run', positiveNumber('--duration', 86_400), 10)
       .option('--connections <n>', 'MQTT connections to spread the sensors over', positiveInt('--connections', 256), 4)
-      .action((o: Opts) => set({ command: 'load', common: common(o), sensors: o.sensors as number, rate: o.rate as number, durationS: o.duration as number, connections: o.connections as number })),
+      .action((o: Opts) =>
+        set({
+          command: 'load',
+          common: common(o),
+          sensors: o.sensors as number,
+          rate: o.rate as number,
+          durationS: o.duration as number,
+          connections: o.connections as number,
+        }),
+      ),
   );
   program.addCommand(new Command('list').description('the scenario library, with descriptions').action(() => set({ command: 'list' })));
   program.addCommand(

@@ -30,7 +30,13 @@ function fakeServer(answer: (url: string) => Response | Error): { server: DrillS
   return { server, calls, warnings };
 }
 
-const registration = { id: 'drill-20261127-101500-canteen-gas-leak', scenario: 'canteen-gas-leak', siteId: 'hq', speed: 10, expected: [{ sensorId: 'CAN-GAS-01', condition: 'gas' as const, priority: 'critical' as const, withinS: 100 }] };
+const registration = {
+  id: 'drill-20261127-101500-canteen-gas-leak',
+  scenario: 'canteen-gas-leak',
+  siteId: 'hq',
+  speed: 10,
+  expected: [{ sensorId: 'CAN-GAS-01', condition: 'gas' as const, priority: 'critical' as const, withinS: 100 }],
+};
 
 describe('registerDrill / endDrill', () => {
   it('posts a body the server accepts, then ends the drill', async () => {
@@ -38,15 +44,23 @@ describe('registerDrill / endDrill', () => {
     const r = await registerDrill(registration, server);
     expect(r.registered).toBe(true);
     expect(calls[0]!.url).toBe('http://vigil.test/api/drills');
-    expect(drillStartBodySchema.parse(calls[0]!.body)).toMatchObject({ id: registration.id, scenario: 'canteen-gas-leak', siteId: 'hq', speed: 10, run: false });
+    expect(drillStartBodySchema.parse(calls[0]!.body)).toMatchObject({
+      id: registration.id,
+      scenario: 'canteen-gas-leak',
+      siteId: 'hq',
+      speed: 10,
+      run: false,
+    });
     expect(await endDrill(registration.id, server, r.cookie)).toBe(true);
     expect(calls[1]!.url).toBe(`http://vigil.test/api/drills/${registration.id}/end`);
     expect(warnings).toEqual([]);
   });
 
-  it('signs in first when given a manager\'s credentials, and sends the session cookie', async () => {
+  it("signs in first when given a manager's credentials, and sends the session cookie", async () => {
     const { server, calls } = fakeServer((url) =>
-      url.endsWith('/login') ? new Response('{}', { status: 200, headers: { 'set-cookie': 'vigil_session=abc123; HttpOnly; Path=/' } }) : new Response('{}', { status: 201 }),
+      url.endsWith('/login')
+        ? new Response('{}', { status: 200, headers: { 'set-cookie': 'vigil_session=abc123; HttpOnly; Path=/' } })
+        : new Response('{}', { status: 201 }),
     );
     const r = await registerDrill(registration, { ...server, user: 'mgr.chen', password: 'correct horse battery' });
     expect(calls[0]!.body).toEqual({ username: 'mgr.chen', password: 'correct horse battery' });
@@ -83,12 +97,20 @@ describe('drill ids and tagging', () => {
   it('tags every emission, the last will too', () => {
     const d = { id: 'GH-1F-SMK-101', siteId: 'lodging' };
     const tagged = [...tagDrill([emission(1, d, 'status', { online: true }), emission(2, d, 'status', willPayload(), 'will')], 'drill-t1')];
-    expect(tagged.map((e) => e.payload)).toEqual([{ online: true, drill: 'drill-t1' }, { online: false, drill: 'drill-t1' }]);
+    expect(tagged.map((e) => e.payload)).toEqual([
+      { online: true, drill: 'drill-t1' },
+      { online: false, drill: 'drill-t1' },
+    ]);
     expect(tagged[1]!.via).toBe('will');
   });
 
   it('expands counted expectations into one per expected alarm, as the server scores them', () => {
-    const scenario = { expect: [{ zone: 'gh-rooms-1f', condition: 'offline', priority: 'medium', within: 30, count: 3 }, { sensor: 'X-1', condition: 'smoke', priority: 'critical', within: 60, count: 1 }] } as unknown as Scenario;
+    const scenario = {
+      expect: [
+        { zone: 'gh-rooms-1f', condition: 'offline', priority: 'medium', within: 30, count: 3 },
+        { sensor: 'X-1', condition: 'smoke', priority: 'critical', within: 60, count: 1 },
+      ],
+    } as unknown as Scenario;
     expect(toDrillExpectations(scenario)).toEqual([
       { zoneId: 'gh-rooms-1f', condition: 'offline', priority: 'medium', withinS: 30 },
       { zoneId: 'gh-rooms-1f', condition: 'offline', priority: 'medium', withinS: 30 },

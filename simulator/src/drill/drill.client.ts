@@ -67,7 +67,8 @@ async function signIn(server: DrillServer): Promise<string | null> {
 /** What a failed registration call means to the drill coordinator. */
 function explain(server: DrillServer, status: number, what: string): string {
   if (status === 404) return `${server.url} has no drill API (404): the drill is not ${what}; its observations are still tagged`;
-  if (status === 401 || status === 403) return `${server.url} refused to ${what === 'registered' ? 'register' : 'end'} the drill (${status}): pass --api-user/--api-password of a manager`;
+  if (status === 401 || status === 403)
+    return `${server.url} refused to ${what === 'registered' ? 'register' : 'end'} the drill (${status}): pass --api-user/--api-password of a manager`;
   return `${server.url} answered ${status}: the drill is not ${what}`;
 }
 

@@ -26,9 +26,15 @@ export async function runLoad(spec: LoadSpec, ctx: CliContext): Promise<number> 
     return 0;
   }
   const publisher = await SharedPublisher.open(spec.connections, brokerOptions(common, ctx));
-  info(ctx, `load: ${spec.sensors} sensors (LOAD-00001…, unregistered, site ${siteId}) at ${spec.rate}/s for ${spec.durationS} s over ${spec.connections} connections: ${loadCount(options)} observations`);
+  info(
+    ctx,
+    `load: ${spec.sensors} sensors (LOAD-00001…, unregistered, site ${siteId}) at ${spec.rate}/s for ${spec.durationS} s over ${spec.connections} connections: ${loadCount(options)} observations`,
+  );
   let reached = start;
-  const stop = startProgress({ label: 'load', elapsedMs: () => reached - start, totalMs: spec.durationS * 1000, speed: 1, stats: () => publisher.stats() }, ctx.err);
+  const stop = startProgress(
+    { label: 'load', elapsedMs: () => reached - start, totalMs: spec.durationS * 1000, speed: 1, stats: () => publisher.stats() },
+    ctx.err,
+  );
   const began = ctx.clock.now();
   let sentSeconds = 0;
   try {

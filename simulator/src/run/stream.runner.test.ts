@@ -45,7 +45,10 @@ describe('runStream', () => {
       speed: 10,
       live: true,
       clock,
-      notes: [{ at: V0 + 15_000, text: 'halfway' }, { at: V0 + 80_000, text: 'after the last' }],
+      notes: [
+        { at: V0 + 15_000, text: 'halfway' },
+        { at: V0 + 80_000, text: 'after the last' },
+      ],
       onNote: (n) => notes.push(n.text),
     });
     expect(publisher.sent.map((s) => s.realAt - 1_000_000)).toEqual([0, 1000, 2000, 6000]);

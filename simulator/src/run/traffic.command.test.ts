@@ -73,14 +73,23 @@ describe('dry runs', () => {
     expect(lines.every((l) => (JSON.parse(l) as { payload: { drill: string } }).payload.drill === 'drill-exercise-7')).toBe(true);
   });
 
-  it('caps --speed at the scenario\'s maxSpeed, saying why', async () => {
+  it("caps --speed at the scenario's maxSpeed, saying why", async () => {
     const { err } = await dryRun('scenario', 'sensor-silent', '--seed', '1', '--start', START, '--speed', '10');
     expect(err).toMatch(/sensor-silent plays at most at --speed 1 .*real time/);
   });
 
-  it('refuses a --site that is not the scenario\'s', async () => {
+  it("refuses a --site that is not the scenario's", async () => {
     const spec = parseCommandLine(['scenario', 'guesthouse-fire', '--site', 'hq', '--dry-run', '--facility', FACILITY], { out: () => {}, err: () => {} });
-    const ctx = { out: () => {}, err: { write: () => {}, isTTY: false }, clock: { now: () => 0, sleep: async () => {} }, signal: new AbortController().signal, randomSeed: () => 1 };
-    await expect(runTraffic(spec as Parameters<typeof runTraffic>[0], ctx)).rejects.toMatchObject({ code: 'USAGE', message: expect.stringContaining('is for site lodging, not hq') });
+    const ctx = {
+      out: () => {},
+      err: { write: () => {}, isTTY: false },
+      clock: { now: () => 0, sleep: async () => {} },
+      signal: new AbortController().signal,
+      randomSeed: () => 1,
+    };
+    await expect(runTraffic(spec as Parameters<typeof runTraffic>[0], ctx)).rejects.toMatchObject({
+      code: 'USAGE',
+      message: expect.stringContaining('is for site lodging, not hq'),
+    });
   });
 });

@@ -74,23 +74,53 @@ export function planTraffic(spec: TrafficSpec, facility: SimFacility, seed: numb
     const durationS = spec.durationS ?? (common.dryRun ? DRY_RUN_DEFAULT_S : undefined);
     const end = durationS === undefined ? undefined : start + durationS * 1000;
     const normal = normalOperations(facility, { seed, start, ...(common.site !== undefined && { siteId: common.site }) });
-    return { label: 'run', stream: end === undefined ? normal : takeUntil(normal, end), start, ...(end !== undefined && { end }), speed: common.speed, devices: sensorsOf(facility, common.site), will: willPayload(), notes: [], origin: start };
+    return {
+      label: 'run',
+      stream: end === undefined ? normal : takeUntil(normal, end),
+      start,
+      ...(end !== undefined && { end }),
+      speed: common.speed,
+      devices: sensorsOf(facility, common.site),
+      will: willPayload(),
+      notes: [],
+      origin: start,
+    };
   }
   const loaded = loadScenario(spec.name, facility);
   const { scenario } = loaded;
-  if (common.site !== undefined && common.site !== scenario.site) throw usageError(`scenario ${scenario.name} is for site ${scenario.site}, not ${common.site}`);
+  if (common.site !== undefined && common.site !== scenario.site)
+    throw usageError(`scenario ${scenario.name} is for site ${scenario.site}, not ${common.site}`);
   let speed = common.speed;
   if (scenario.maxSpeed !== undefined && speed > scenario.maxSpeed) {
-    warn(ctx, `${scenario.name} plays at most at --speed ${scenario.maxSpeed} (the server's timers run in real time; faster, expected alarms would be missed): using ${scenario.maxSpeed}`);
+    warn(
+      ctx,
+      `${scenario.name} plays at most at --speed ${scenario.maxSpeed} (the server's timers run in real time; faster, expected alarms would be missed): using ${scenario.maxSpeed}`,
+    );
     speed = scenario.maxSpeed;
   }
   const compiled = compileScenario(loaded, facility, { seed, start: start + spec.leadInS * 1000 });
   const background = spec.background ? normalOperations(facility, { seed, start, siteId: scenario.site }) : null;
   const devices = spec.background ? sensorsOf(facility, scenario.site) : facility.sensors.filter((s) => compiled.sensorIds.includes(s.id));
-  const plan: Plan = { label: scenario.name, stream: playScenario(compiled, background), start, end: compiled.end, speed, devices, will: willPayload(), notes: compiled.notes, origin: compiled.start };
+  const plan: Plan = {
+    label: scenario.name,
+    stream: playScenario(compiled, background),
+    start,
+    end: compiled.end,
+    speed,
+    devices,
+    will: willPayload(),
+    notes: compiled.notes,
+    origin: compiled.start,
+  };
   if (spec.command !== 'drill') return plan;
   const id = spec.drill?.drillId ?? makeDrillId(scenario.name, start);
-  return { ...plan, label: `DRILL ${scenario.name}`, stream: tagDrill(plan.stream, id), will: willPayload(id), drill: { id, scenario: scenario.name, siteId: scenario.site, expected: toDrillExpectations(scenario) } };
+  return {
+    ...plan,
+    label: `DRILL ${scenario.name}`,
+    stream: tagDrill(plan.stream, id),
+    will: willPayload(id),
+    drill: { id, scenario: scenario.name, siteId: scenario.site, expected: toDrillExpectations(scenario) },
+  };
 }
 
 export async function runTraffic(spec: TrafficSpec, ctx: CliContext): Promise<number> {
@@ -106,7 +136,18 @@ export async function runTraffic(spec: TrafficSpec, ctx: CliContext): Promise<nu
   const onNote = (n: Note): void => info(ctx, `${plan.label} t+${Math.round((n.at - plan.origin) / 1000)} s: ${n.text}`);
   if (common.dryRun) {
     const publisher = new LinePublisher(ctx.out);
-    const result = await runStream({ stream: plan.stream, publisher, virtualStart: start, ...(plan.end !== undefined && { until: plan.end }), speed: plan.speed, live: false, clock: ctx.clock, signal: ctx.signal, notes: plan.notes, onNote });
+    const result = await runStream({
+      stream: plan.stream,
+      publisher,
+      virtualStart: start,
+      ...(plan.end !== undefined && { until: plan.end }),
+      speed: plan.speed,
+      live: false,
+      clock: ctx.clock,
+      signal: ctx.signal,
+      notes: plan.notes,
+      onNote,
+    });
     info(ctx, `${publisher.stats().sent} observations over ${Math.round((result.reached - start) / 1000)} virtual seconds (dry run, nothing published)`);
     return 0;
   }
@@ -119,7 +160,13 @@ export async function runTraffic(spec: TrafficSpec, ctx: CliContext): Promise<nu
   const startedReal = ctx.clock.now();
   let reached = start;
   const stopProgress = startProgress(
-    { label: plan.label, elapsedMs: () => reached - start, ...(plan.end !== undefined && { totalMs: plan.end - start }), speed: plan.speed, stats: () => publisher.stats() },
+    {
+      label: plan.label,
+      elapsedMs: () => reached - start,
+      ...(plan.end !== undefined && { totalMs: plan.end - start }),
+      speed: plan.speed,
+      stats: () => publisher.stats(),
+    },
     ctx.err,
   );
   let result;
@@ -145,7 +192,9 @@ export async function runTraffic(spec: TrafficSpec, ctx: CliContext): Promise<nu
   if (server && registration?.registered) await endDrill(plan.drill!.id, server, registration.cookie);
   const st = publisher.stats();
   const seconds = ((ctx.clock.now() - startedReal) / 1000).toFixed(1);
-  ctx.out(`${result.stopped ? 'stopped: ' : ''}sent ${st.sent} observations, acked ${st.acked}, failed ${st.failed}, in ${seconds} s (${Math.round((result.reached - start) / 1000)} virtual s)\n`);
+  ctx.out(
+    `${result.stopped ? 'stopped: ' : ''}sent ${st.sent} observations, acked ${st.acked}, failed ${st.failed}, in ${seconds} s (${Math.round((result.reached - start) / 1000)} virtual s)\n`,
+  );
   if (st.acked < st.sent) {
     warn(ctx, `${st.sent - st.acked} messages were not acknowledged by the broker`);
     return 1;
@@ -164,5 +213,10 @@ export function brokerOptions(common: CommonSpec, ctx: CliContext) {
 }
 
 function drillServer(d: DrillSpec, ctx: CliContext): DrillServer {
-  return { url: d.server, warn: (m) => warn(ctx, m), ...(d.apiUser !== undefined && { user: d.apiUser }), ...(d.apiPassword !== undefined && { password: d.apiPassword }) };
+  return {
+    url: d.server,
+    warn: (m) => warn(ctx, m),
+    ...(d.apiUser !== undefined && { user: d.apiUser }),
+    ...(d.apiPassword !== undefined && { password: d.apiPassword }),
+  };
 }

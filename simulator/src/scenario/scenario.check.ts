@@ -74,7 +74,15 @@ export function checkScenario(scenario: Scenario, facility: SimFacility, fileNam
 }
 
 function hasAction(step: Step): boolean {
-  return step.ramp !== undefined || step.reading !== undefined || step.event !== undefined || step.status !== undefined || step.silence !== undefined || step.disconnect !== undefined || step.resume !== undefined;
+  return (
+    step.ramp !== undefined ||
+    step.reading !== undefined ||
+    step.event !== undefined ||
+    step.status !== undefined ||
+    step.silence !== undefined ||
+    step.disconnect !== undefined ||
+    step.resume !== undefined
+  );
 }
 
 function actionProblem(step: Step, kind: SensorKind): string | null {

@@ -106,7 +106,15 @@ function compileSensor(sensor: Sensor, actions: Action[], ctx: SensorContext, ou
 
   for (const { t, step, stepIndex } of actions) {
     if (step.ramp !== undefined || step.reading !== undefined) {
-      const ramp: Ramp = step.ramp ?? { from: step.reading!.value, to: step.reading!.value, over: 0.001, every: 2, noise: 0, of: 'value', unit: step.reading!.unit };
+      const ramp: Ramp = step.ramp ?? {
+        from: step.reading!.value,
+        to: step.reading!.value,
+        over: 0.001,
+        every: 2,
+        noise: 0,
+        of: 'value',
+        unit: step.reading!.unit,
+      };
       const battery = ramp.of === 'battery';
       claim(battery ? 'status' : 'reading', [battery ? 'status' : 'reading'], t);
       (battery ? batteries : values).push({ t, ramp, stepIndex });
@@ -115,7 +123,13 @@ function compileSensor(sensor: Sensor, actions: Action[], ctx: SensorContext, ou
       const ev = step.event;
       for (let k = 0; k < ev.count; k++) {
         const credential = ev.credentials?.[k % ev.credentials.length] ?? ev.credential;
-        out.push(emission(t + k * ev.every * 1000, sensor, 'event', { type: ev.type, ...(credential !== undefined && { credential }), ...(ev.detail !== undefined && { detail: ev.detail }) }));
+        out.push(
+          emission(t + k * ev.every * 1000, sensor, 'event', {
+            type: ev.type,
+            ...(credential !== undefined && { credential }),
+            ...(ev.detail !== undefined && { detail: ev.detail }),
+          }),
+        );
       }
     } else if (step.status !== undefined) {
       out.push(emission(t, sensor, 'status', step.status as Record<string, number | boolean>));

@@ -13,7 +13,16 @@ import { loadScenario, loadScenarioFile, scenarioFiles, scenarioNames } from './
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
 const facility = readFacility(path.join(ROOT, 'config/facility.yaml'));
 
-const REQUIRED = ['canteen-gas-leak', 'guesthouse-fire', 'forced-door-night', 'door-propped-open', 'sensor-silent', 'gateway-failure', 'batteries-low', 'alarm-flood'];
+const REQUIRED = [
+  'canteen-gas-leak',
+  'guesthouse-fire',
+  'forced-door-night',
+  'door-propped-open',
+  'sensor-silent',
+  'gateway-failure',
+  'batteries-low',
+  'alarm-flood',
+];
 
 const tempDirs: string[] = [];
 afterAll(() => tempDirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
@@ -110,7 +119,16 @@ describe('the scenario library', () => {
 
   it('requires the name to match the file name', () => {
     const file = scenarioFile(
-      ['name: other-name', 'title: T', 'description: D.', 'site: hq', 'steps:', '  - { at: 0, note: hello }', 'expect:', '  - { sensor: CAN-GAS-01, condition: gas, priority: high, within: 10 }'].join('\n'),
+      [
+        'name: other-name',
+        'title: T',
+        'description: D.',
+        'site: hq',
+        'steps:',
+        '  - { at: 0, note: hello }',
+        'expect:',
+        '  - { sensor: CAN-GAS-01, condition: gas, priority: high, within: 10 }',
+      ].join('\n'),
       'this-name',
     );
     expect(problemsOf(file)).toContain('name "other-name" must match the file name "this-name"');

@@ -28,7 +28,10 @@ export function scenarioFiles(dir = SCENARIOS_DIR): string[] {
   } catch {
     return [];
   }
-  return names.filter((n) => /\.ya?ml$/.test(n)).sort().map((n) => path.join(dir, n));
+  return names
+    .filter((n) => /\.ya?ml$/.test(n))
+    .sort()
+    .map((n) => path.join(dir, n));
 }
 
 export function scenarioNames(dir = SCENARIOS_DIR): string[] {
@@ -40,7 +43,10 @@ export function scenarioFileFor(nameOrPath: string, dir = SCENARIOS_DIR): string
   if (/[/\\]|\.ya?ml$/.test(nameOrPath)) return path.resolve(nameOrPath);
   const file = scenarioFiles(dir).find((f) => path.basename(f).replace(/\.ya?ml$/, '') === nameOrPath);
   if (file === undefined) {
-    throw new SimulatorError('SCENARIO_UNKNOWN', `unknown scenario "${nameOrPath}"; the library has: ${scenarioNames(dir).join(', ') || '(none)'} (see \`simulate list\`)`);
+    throw new SimulatorError(
+      'SCENARIO_UNKNOWN',
+      `unknown scenario "${nameOrPath}"; the library has: ${scenarioNames(dir).join(', ') || '(none)'} (see \`simulate list\`)`,
+    );
   }
   return file;
 }

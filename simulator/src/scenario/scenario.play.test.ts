@@ -21,7 +21,8 @@ function play(name: string, seed = 7) {
   const compiled = compileScenario(loaded, facility, { seed, start: START + LEAD_IN_MS });
   const stream = [...playScenario(compiled, normalOperations(facility, { seed, start: START, siteId: loaded.scenario.site }))];
   const at = (s: number): number => compiled.start + s * 1000;
-  const of = (sensorId: string, channel?: string): Emission[] => stream.filter((e) => e.sensorId === sensorId && (channel === undefined || e.channel === channel));
+  const of = (sensorId: string, channel?: string): Emission[] =>
+    stream.filter((e) => e.sensorId === sensorId && (channel === undefined || e.channel === channel));
   return { loaded, compiled, stream, at, of };
 }
 
@@ -54,7 +55,11 @@ describe('playing a scenario', () => {
     const { of, at } = play('forced-door-night');
     const events = of('TWR-3F-DR-SRV', 'event').filter((e) => e.at >= at(5) - 30_000);
     expect(events.map((e) => e.payload.type)).toEqual(['forced_open', 'closed']);
-    expect(of('TWR-3F-DR-UPS', 'event').filter((e) => e.payload.type === 'access_denied' && e.at >= at(40)).map((e) => e.payload.credential)).toEqual(['badge-7731', 'badge-0420', 'badge-9913']);
+    expect(
+      of('TWR-3F-DR-UPS', 'event')
+        .filter((e) => e.payload.type === 'access_denied' && e.at >= at(40))
+        .map((e) => e.payload.credential),
+    ).toEqual(['badge-7731', 'badge-0420', 'badge-9913']);
   });
 
   it('sensor silent: nothing at all from the sensor between silence and resume, then it reports again', () => {
@@ -81,7 +86,9 @@ describe('playing a scenario', () => {
 
   it('batteries low: the scenario drives the battery, normal heartbeats do not contradict it', () => {
     const { of, at } = play('batteries-low');
-    const levels = of('GH-1F-SMK-101', 'status').filter((e) => e.at >= at(0) && e.at < at(300)).map((e) => e.payload.battery);
+    const levels = of('GH-1F-SMK-101', 'status')
+      .filter((e) => e.at >= at(0) && e.at < at(300))
+      .map((e) => e.payload.battery);
     expect(levels[0]).toBe(31);
     expect(Math.min(...(levels as number[]))).toBeLessThan(25);
     expect(levels.every((l, i) => i === 0 || (l as number) <= (levels[i - 1] as number))).toBe(true);

@@ -82,7 +82,10 @@ export const stepSchema = z
     /** Seconds over which the selected sensors act one after another (in registry order). */
     spread: seconds.optional(),
     ramp: rampSchema.optional(),
-    reading: z.object({ value: z.number().nonnegative(), unit: z.enum(UNITS).optional() }).strict().optional(),
+    reading: z
+      .object({ value: z.number().nonnegative(), unit: z.enum(UNITS).optional() })
+      .strict()
+      .optional(),
     event: eventStepSchema.optional(),
     status: statusStepSchema.optional(),
     /** Stop all of the sensor's traffic (it goes quiet; the watchdog notices after 3 × heartbeatS). */
@@ -97,7 +100,8 @@ export const stepSchema = z
     const actions = ACTIONS.filter((a) => step[a] !== undefined);
     const selectors = SELECTOR_KEYS.filter((k) => step[k] !== undefined);
     if (actions.length > 1) ctx.addIssue({ code: 'custom', message: `a step does one thing: found ${actions.join(', ')}` });
-    if (actions.length === 0 && step.note === undefined) ctx.addIssue({ code: 'custom', message: `a step needs one of ${ACTIONS.join(', ')} (or only a note)` });
+    if (actions.length === 0 && step.note === undefined)
+      ctx.addIssue({ code: 'custom', message: `a step needs one of ${ACTIONS.join(', ')} (or only a note)` });
     if (actions.length === 1 && selectors.length !== 1) ctx.addIssue({ code: 'custom', message: 'a step needs exactly one of sensor, sensors, zone, site' });
     if (actions.length === 0 && selectors.length > 0) ctx.addIssue({ code: 'custom', message: 'a note-only step selects no sensors' });
   });

@@ -83,7 +83,12 @@ export function describe(condition: Condition, args: MessageArgs): string {
 }
 
 /** Other names a facility file may use for a procedure (config/facility.yaml uses these). */
-const SOP_ALIASES: Partial<Record<Condition, string[]>> = { battery_low: ['low_battery'], offline: ['offline_sensor'], fault: ['device_fault'], co_rise: ['co_low'] };
+const SOP_ALIASES: Partial<Record<Condition, string[]>> = {
+  battery_low: ['low_battery'],
+  offline: ['offline_sensor'],
+  fault: ['device_fault'],
+  co_rise: ['co_low'],
+};
 
 /**
  * The procedure for a condition at a priority. Gas and CO have one per level — `gas_high`

@@ -80,7 +80,18 @@ describe('the ingest hot path', () => {
   it('answers a normal reading with the shared empty event list', () => {
     const h = new Harness({ sensors });
     const sensor = h.ctx.registry.sensor('GAS-01');
-    const obs = { siteId: 'hq', sensorId: 'GAS-01', zoneId: 'kitchen', kind: 'gas', ts: h.now, receivedAt: h.now, source: 'mqtt', channel: 'reading', value: 2, unit: '%LEL' } as const;
+    const obs = {
+      siteId: 'hq',
+      sensorId: 'GAS-01',
+      zoneId: 'kitchen',
+      kind: 'gas',
+      ts: h.now,
+      receivedAt: h.now,
+      source: 'mqtt',
+      channel: 'reading',
+      value: 2,
+      unit: '%LEL',
+    } as const;
     const a = evaluate(h.state, obs, sensor, h.ctx, h.now);
     const b = evaluate(a.state, obs, sensor, h.ctx, h.now + 1000);
     expect(b.events).toBe(a.events);

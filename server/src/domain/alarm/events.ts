@@ -17,14 +17,7 @@ type AlarmExtra = Pick<AlarmChangeEvent, 'level' | 'fromPriority' | 'assignee'>;
  * Record a change to `alarm`. The event holds a shallow copy: nested values (shelf, resolution,
  * sop) are replaced, never mutated, so the copy stays true to the moment.
  */
-export function alarmChanged(
-  run: Run,
-  kind: AlarmEventKind,
-  alarm: Alarm,
-  actor: string = SYSTEM_ACTOR,
-  note: string | null = null,
-  extra?: AlarmExtra,
-): void {
+export function alarmChanged(run: Run, kind: AlarmEventKind, alarm: Alarm, actor: string = SYSTEM_ACTOR, note: string | null = null, extra?: AlarmExtra): void {
   alarm.updatedAt = run.now;
   emit(run, {
     subject: 'alarm',

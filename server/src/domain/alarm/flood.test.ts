@@ -3,9 +3,7 @@ import type { IncidentChangeEvent, Sensor } from '../../../../contract/index.ts'
 import { Harness, MIN, S, makeSensor } from '../../../../test/support/alarm.fixtures.ts';
 
 // 8 doors in the lobby, 8 in the store: tamper alarms are one event each.
-const doors: Sensor[] = Array.from({ length: 16 }, (_, i) =>
-  makeSensor('door', { id: `D-${i}`, zoneId: i < 8 ? 'lobby' : 'store', heartbeatS: 86_400 }),
-);
+const doors: Sensor[] = Array.from({ length: 16 }, (_, i) => makeSensor('door', { id: `D-${i}`, zoneId: i < 8 ? 'lobby' : 'store', heartbeatS: 86_400 }));
 const harness = () => new Harness({ sensors: doors });
 const incidentEvents = (h: Harness): IncidentChangeEvent[] => h.log.filter((e): e is IncidentChangeEvent => e.subject === 'incident');
 

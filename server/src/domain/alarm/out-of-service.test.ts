@@ -16,7 +16,14 @@ describe('out of service', () => {
     // Issue 3: out-of-service per sensor (maintenance): data still stored, no alarms, shown as such.
     const h = new Harness({ sensors: [makeSensor('gas')] });
     const events = ok(h, takeOutOfService(h.state, h.ctx, GAS, 'tech.zhao', 'calibration', h.at(0).now));
-    expect(events).toEqual([expect.objectContaining({ subject: 'sensor', kind: 'sensor_out_of_service', actor: 'tech.zhao', outOfService: { since: h.now, by: 'tech.zhao', reason: 'calibration' } })]);
+    expect(events).toEqual([
+      expect.objectContaining({
+        subject: 'sensor',
+        kind: 'sensor_out_of_service',
+        actor: 'tech.zhao',
+        outOfService: { since: h.now, by: 'tech.zhao', reason: 'calibration' },
+      }),
+    ]);
     expect(h.at(1 * S).reading(GAS, 50)).toEqual([]);
     expect(h.state.alarms.size).toBe(0);
     expect(h.state.sensors.get(GAS)?.points.gas?.active).toBe(true);
@@ -32,7 +39,12 @@ describe('out of service', () => {
     const events = ok(h, takeOutOfService(h.state, h.ctx, GAS, 'tech.zhao', 'detector replaced', h.at(10 * S).now));
     expect(kinds(events)).toEqual(['sensor_out_of_service', 'out_of_service:gas']);
     expect(h.only(GAS, 'gas')).toMatchObject({ outOfService: true, escalationDueAt: null });
-    expect(h.at(5 * MIN).tick().filter((e) => e.subject === 'alarm' && e.kind === 'escalated')).toEqual([]);
+    expect(
+      h
+        .at(5 * MIN)
+        .tick()
+        .filter((e) => e.subject === 'alarm' && e.kind === 'escalated'),
+    ).toEqual([]);
   });
 
   it('refuses an unknown sensor and a missing reason', () => {

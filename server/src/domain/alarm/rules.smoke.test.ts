@@ -10,7 +10,13 @@ describe('smoke detectors', () => {
     const h = harness();
     h.at(0).event(SMK, 'smoke');
     const id = h.only(SMK, 'smoke').id;
-    expect(h.only(SMK, 'smoke')).toMatchObject({ class: 'alarm', priority: 'critical', latching: true, sopKey: 'fire', sop: ['Call 119', 'Evacuate', 'Check the panel'] });
+    expect(h.only(SMK, 'smoke')).toMatchObject({
+      class: 'alarm',
+      priority: 'critical',
+      latching: true,
+      sopKey: 'fire',
+      sop: ['Call 119', 'Evacuate', 'Check the panel'],
+    });
     h.at(30 * S).event(SMK, 'smoke_clear');
     expect(h.only(SMK, 'smoke')).toMatchObject({ state: 'active_unacked', conditionActive: false });
     h.at(40 * S).act(id, { type: 'ack' });

@@ -6,7 +6,13 @@ describe('unknown devices', () => {
     // DESIGN.md "Facility registry": readings from an unregistered sensor raise one low-priority alarm.
     const h = new Harness({ sensors: [makeSensor('gas')] });
     expect(kinds(h.at(0).reading('GHOST-7', 3, { unit: '%LEL' }))).toEqual(['raised:unknown_device']);
-    expect(h.only('GHOST-7', 'unknown_device')).toMatchObject({ class: 'trouble', priority: 'low', sensorKind: 'unregistered', zoneId: 'unregistered', siteId: 'hq' });
+    expect(h.only('GHOST-7', 'unknown_device')).toMatchObject({
+      class: 'trouble',
+      priority: 'low',
+      sensorKind: 'unregistered',
+      zoneId: 'unregistered',
+      siteId: 'hq',
+    });
     for (let i = 1; i < 50; i += 1) expect(h.at(i * S).reading('GHOST-7', 3)).toEqual([]);
     h.act(h.only('GHOST-7', 'unknown_device').id, { type: 'ack' });
     expect(kinds(h.at(2 * MIN).tick())).toEqual(['cleared:unknown_device']); // fell silent → closed

@@ -51,4 +51,3 @@ export function expireShelf(run: Run, rs: SensorRuleState, p: PointState): void 
   const still = alarm.state === 'active_unacked' || alarm.state === 'active_acked';
   release(run, alarm, SYSTEM_ACTOR, still ? 'shelve expired; alarm still active' : 'shelve expired');
 }
-

@@ -9,7 +9,10 @@ import { FacilityError, loadFacility } from '../../services/facility.loader.ts';
 
 const dir = mkdtempSync(path.join(tmpdir(), 'vigil-bindings-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
-writeFileSync(path.join(dir, 'plan.svg'), '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 100 100"><rect data-zone="z" x="0" y="0" width="100" height="100"/></svg>');
+writeFileSync(
+  path.join(dir, 'plan.svg'),
+  '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 100 100"><rect data-zone="z" x="0" y="0" width="100" height="100"/></svg>',
+);
 
 function facility(sensors: string[]): string {
   const file = path.join(dir, `facility-${Math.random().toString(36).slice(2)}.yaml`);
@@ -77,7 +80,7 @@ describe('device adapter bindings in the registry', () => {
         '{ id: R1, name: R, kind: gas, x: 1, y: 1, source: { adapter: esp_rfid, topic: /rfid/a } }',
       ]),
     ).toEqual([
-      '19 sensors[0].source.scale: ANALOG.A0 is a raw ADC count (0–1023 on an ESP8266): set scale, e.g. { from: [0, 1024], to: [0, 100] }, from the detector\'s calibration',
+      "19 sensors[0].source.scale: ANALOG.A0 is a raw ADC count (0–1023 on an ESP8266): set scale, e.g. { from: [0, 1024], to: [0, 100] }, from the detector's calibration",
       '20 sensors[1].source.sensorKey: a door sensor on a Tasmota is a Zigbee device behind its bridge: set sensorKey to its short address (0x1234) or name',
       '21 sensors[2].source.entityType: a door reads a binary_sensor',
       '22 sensors[3].source.onMeans: onMeans sets door polarity: it applies to door sensors only',

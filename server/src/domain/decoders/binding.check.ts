@@ -24,7 +24,8 @@ export interface BindingClaim {
 function topicProblems(field: string, value: string): BindingProblem[] {
   const problems: BindingProblem[] = [];
   if (/[+#]/.test(value)) problems.push({ field: [field], message: 'names one device exactly: no MQTT wildcards (+, #)' });
-  if (value === 'vigil' || value.startsWith('vigil/')) problems.push({ field: [field], message: "vigil/… is Vigil's native topic tree: bind those sensors without an adapter" });
+  if (value === 'vigil' || value.startsWith('vigil/'))
+    problems.push({ field: [field], message: "vigil/… is Vigil's native topic tree: bind those sensors without an adapter" });
   return problems;
 }
 
@@ -33,7 +34,10 @@ function zigbee2mqtt(b: Extract<SourceBinding, { adapter: 'zigbee2mqtt' }>, kind
   const base = baseTopicOf(b);
   const name = b.topic.startsWith(`${base}/`) ? b.topic.slice(base.length + 1) : '';
   if (name === '' || base === '') {
-    const message = b.baseTopic === undefined ? 'the full device topic, <base_topic>/<friendly_name> (e.g. "zigbee2mqtt/Kitchen gas")' : `must start with baseTopic "${b.baseTopic}/" followed by the friendly name`;
+    const message =
+      b.baseTopic === undefined
+        ? 'the full device topic, <base_topic>/<friendly_name> (e.g. "zigbee2mqtt/Kitchen gas")'
+        : `must start with baseTopic "${b.baseTopic}/" followed by the friendly name`;
     problems.push({ field: ['topic'], message });
   } else if (/\/(availability|set|get)$/.test(name) || name === 'bridge' || name.startsWith('bridge/')) {
     problems.push({ field: ['topic'], message: `"${b.topic}" is not a device's state topic: bind <base_topic>/<friendly_name>` });
@@ -46,7 +50,11 @@ function tasmota(b: Extract<SourceBinding, { adapter: 'tasmota' }>, kind: Sensor
   const problems = topicProblems('topic', b.topic);
   if (b.topic.includes('/')) problems.push({ field: ['topic'], message: 'the Tasmota Topic alone (as in tele/<topic>/SENSOR), without tele/ or /SENSOR' });
   if (isZigbeeChild({ kind })) {
-    if (b.sensorKey === undefined) problems.push({ field: ['sensorKey'], message: `a ${kind} sensor on a Tasmota is a Zigbee device behind its bridge: set sensorKey to its short address (0x1234) or name` });
+    if (b.sensorKey === undefined)
+      problems.push({
+        field: ['sensorKey'],
+        message: `a ${kind} sensor on a Tasmota is a Zigbee device behind its bridge: set sensorKey to its short address (0x1234) or name`,
+      });
     if (b.scale) problems.push({ field: ['scale'], message: `scale reads analog values: ${kind} sensors have none` });
   } else if (isRawAnalog(b.sensorKey) && !b.scale) {
     problems.push({
@@ -59,7 +67,10 @@ function tasmota(b: Extract<SourceBinding, { adapter: 'tasmota' }>, kind: Sensor
 
 function esphome(b: Extract<SourceBinding, { adapter: 'esphome' }>, kind: SensorKind): BindingProblem[] {
   const problems = topicProblems('node', b.node);
-  for (const [field, value] of [['entity', b.entity], ['problemEntity', b.problemEntity]] as const) {
+  for (const [field, value] of [
+    ['entity', b.entity],
+    ['problemEntity', b.problemEntity],
+  ] as const) {
     if (value === undefined) continue;
     if (/[/+#]/.test(value)) problems.push({ field: [field], message: 'an ESPHome object id (e.g. kitchen_gas): no /, + or #' });
   }
@@ -102,6 +113,12 @@ export function bindingClaims(source: SourceBinding): BindingClaim[] {
     case 'esphome':
       return [{ key: stateTopic(source), what: 'ESPHome entity', field: ['entity'] }];
     case 'esp_rfid':
-      return [{ key: `${source.topic}/send${source.door === undefined ? '' : ` door "${source.door}"`}`, what: 'esp-rfid topic and door', field: source.door === undefined ? ['topic'] : ['door'] }];
+      return [
+        {
+          key: `${source.topic}/send${source.door === undefined ? '' : ` door "${source.door}"`}`,
+          what: 'esp-rfid topic and door',
+          field: source.door === undefined ? ['topic'] : ['door'],
+        },
+      ];
   }
 }

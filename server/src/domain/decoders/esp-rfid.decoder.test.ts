@@ -23,7 +23,13 @@ const access = (accessState: string, isKnown: string, username: string) => ({
 describe('esp-rfid topics', () => {
   it("subscribes to each controller's send topic and its Home Assistant topics, once per controller", () => {
     const topics = decoder.subscriptions(registry);
-    expect(topics.filter((t) => t.startsWith('/rfid/lobby/'))).toEqual(['/rfid/lobby/send', '/rfid/lobby/tag', '/rfid/lobby/io/door', '/rfid/lobby/io/tamper', '/rfid/lobby/avty']);
+    expect(topics.filter((t) => t.startsWith('/rfid/lobby/'))).toEqual([
+      '/rfid/lobby/send',
+      '/rfid/lobby/tag',
+      '/rfid/lobby/io/door',
+      '/rfid/lobby/io/tamper',
+      '/rfid/lobby/avty',
+    ]);
     expect(decoder.matches('/rfid/server-room/cmd')).toBe(false);
   });
 });
@@ -54,7 +60,16 @@ describe('esp-rfid access', () => {
 
   // README-ADDON.md: "In case of multiple doors managed by one esp-rfid, you'll get an array for doorname and for access"
   it('picks the entry of a multi-door message by the door the sensor is bound to', () => {
-    const d = send('/rfid/lobby/send', { type: 'access', time: TIME, isKnown: 'true', access: ['Always', 'Denied'], username: 'Anna Li', uid: '7a2b9c1d', hostname: 'esp-rfid-lobby', doorName: ['Front', 'Back'] });
+    const d = send('/rfid/lobby/send', {
+      type: 'access',
+      time: TIME,
+      isKnown: 'true',
+      access: ['Always', 'Denied'],
+      username: 'Anna Li',
+      uid: '7a2b9c1d',
+      hostname: 'esp-rfid-lobby',
+      doorName: ['Front', 'Back'],
+    });
     expect(eventsOf(d)).toEqual(['R-FRONT access_granted', 'R-BACK access_denied']);
   });
 });

@@ -103,7 +103,8 @@ function sendMessage(sensors: Sensor[], message: Record<string, unknown>, out: E
       return;
     default:
       if (message.cmd === 'event') logEvent(sensors, message, out);
-      else if (typeof message.type !== 'string' && typeof message.command !== 'string') throw new DecodeError('adapter_error', 'an esp-rfid message needs a "type"');
+      else if (typeof message.type !== 'string' && typeof message.command !== 'string')
+        throw new DecodeError('adapter_error', 'an esp-rfid message needs a "type"');
   }
 }
 

@@ -50,7 +50,9 @@ describe('ESPHome binary sensors', () => {
   });
 
   it('rejects a state it cannot read as on/off', () => {
-    expect(send('canteen-node/binary_sensor/kitchen_gas/state', 'MAYBE').rejected).toEqual([{ reason: 'adapter_error', detail: 'E-GAS: state: cannot read "MAYBE" as on/off' }]);
+    expect(send('canteen-node/binary_sensor/kitchen_gas/state', 'MAYBE').rejected).toEqual([
+      { reason: 'adapter_error', detail: 'E-GAS: state: cannot read "MAYBE" as on/off' },
+    ]);
   });
 });
 
@@ -58,7 +60,9 @@ describe('ESPHome sensors and status', () => {
   // https://esphome.io/components/mqtt.html: a sensor publishes its state as text with accuracy_decimals digits
   it('reads numeric text as a reading in the sensor unit, and rejects nan with a reason', () => {
     expect(readingsOf(send('canteen-node/sensor/kitchen_gas_lel/state', '12.5'))).toEqual([{ sensorId: 'E-LEL', value: 12.5, unit: '%LEL' }]);
-    expect(send('canteen-node/sensor/kitchen_gas_lel/state', 'nan').rejected).toEqual([{ reason: 'adapter_error', detail: 'E-LEL: the sensor has no valid value (nan)' }]);
+    expect(send('canteen-node/sensor/kitchen_gas_lel/state', 'nan').rejected).toEqual([
+      { reason: 'adapter_error', detail: 'E-LEL: the sensor has no valid value (nan)' },
+    ]);
   });
 
   it('reads the node birth and last will as online and offline for every sensor on the node', () => {

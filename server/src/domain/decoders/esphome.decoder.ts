@@ -43,7 +43,8 @@ function buildIndex(registry: Registry): EsphomeIndex {
   for (const sensor of registry.sensorsBoundTo('esphome')) {
     const b = bindingOf(sensor);
     addTo(index.entities, stateTopic(b), { sensor, role: 'state' as const });
-    if (b.problemEntity !== undefined) addTo(index.entities, stateTopic({ node: b.node, entityType: 'binary_sensor', entity: b.problemEntity }), { sensor, role: 'problem' as const });
+    if (b.problemEntity !== undefined)
+      addTo(index.entities, stateTopic({ node: b.node, entityType: 'binary_sensor', entity: b.problemEntity }), { sensor, role: 'problem' as const });
     addTo(index.status, `${b.node}/status`, sensor);
   }
   return index;

@@ -24,7 +24,9 @@ describe('Tasmota analog gas sensors', () => {
     expect(readingsOf(d)).toEqual([{ sensorId: 'T-GAS', value: 50, unit: '%LEL' }]);
     // 10:00 in Asia/Shanghai is 02:00 UTC.
     expect(d.observations[0]).toMatchObject({ ts: NOW, source: 'adapter', kind: 'gas' });
-    expect(readingsOf(send('tele/tasmota_8C3D2E/SENSOR', { Time: '2026-11-27T09:59:00', ANALOG: { A0: 1024 } }))).toEqual([{ sensorId: 'T-GAS', value: 100, unit: '%LEL' }]);
+    expect(readingsOf(send('tele/tasmota_8C3D2E/SENSOR', { Time: '2026-11-27T09:59:00', ANALOG: { A0: 1024 } }))).toEqual([
+      { sensorId: 'T-GAS', value: 100, unit: '%LEL' },
+    ]);
   });
 
   it('takes the receive time when the device clock was never set (Tasmota before NTP: 1970)', () => {
@@ -36,12 +38,17 @@ describe('Tasmota analog gas sensors', () => {
     expect(send('tele/tasmota_8C3D2E/SENSOR', { Time: '2026-11-27T10:00:00', DS18B20: { Temperature: 23.8 } }).rejected).toEqual([
       { reason: 'adapter_error', detail: 'T-GAS: no ANALOG.A0 in the telemetry' },
     ]);
-    expect(send('tele/tasmota_8C3D2E/SENSOR', { Time: 'yesterday', ANALOG: { A0: 1 } }).rejected[0]).toEqual({ reason: 'adapter_error', detail: 'T-GAS: Time: "yesterday" is not a date-time' });
+    expect(send('tele/tasmota_8C3D2E/SENSOR', { Time: 'yesterday', ANALOG: { A0: 1 } }).rejected[0]).toEqual({
+      reason: 'adapter_error',
+      detail: 'T-GAS: Time: "yesterday" is not a date-time',
+    });
     expect(send('tele/tasmota_8C3D2E/SENSOR', { Time: '2026-11-27T10:00:00', ANALOG: { A0: 'high' } }).rejected[0]?.reason).toBe('adapter_error');
   });
 
   it('reads a value already in the sensor unit at the configured path, numeric strings included', () => {
-    expect(readingsOf(send('tele/tasmota_co/SENSOR', { Time: '2026-11-27T10:00:00', MQ7: { CO: '12.5' } }))).toEqual([{ sensorId: 'T-CO', value: 12.5, unit: 'ppm' }]);
+    expect(readingsOf(send('tele/tasmota_co/SENSOR', { Time: '2026-11-27T10:00:00', MQ7: { CO: '12.5' } }))).toEqual([
+      { sensorId: 'T-CO', value: 12.5, unit: 'ppm' },
+    ]);
   });
 });
 
@@ -49,17 +56,29 @@ describe('Tasmota Zigbee bridge', () => {
   // Captured from a Sonoff ZBBridge with Tasmota (github.com/tabspacekr/HomeAssistant, tasmota/mqtt/readme.txt):
   // Aqara MCCGQ12LM closed → "Contact":0, opened → "Contact":1 — the opposite polarity of Zigbee2MQTT's contact.
   it('reads Contact 1 as open and 0 as closed, by short address or by friendly name', () => {
-    const closed = send('tele/SonoffZB/SENSOR', '{"ZbReceived":{"0x662E":{"Device":"0x662E","Name":" door_sensor","0500<00":"200000010000","ZoneStatusChange":32,"ZoneStatusChangeZone":1,"Contact":0,"Endpoint":1,"LinkQuality":157}}}');
+    const closed = send(
+      'tele/SonoffZB/SENSOR',
+      '{"ZbReceived":{"0x662E":{"Device":"0x662E","Name":" door_sensor","0500<00":"200000010000","ZoneStatusChange":32,"ZoneStatusChangeZone":1,"Contact":0,"Endpoint":1,"LinkQuality":157}}}',
+    );
     expect(eventsOf(closed)).toEqual(['T-DOOR closed']);
-    const opened = send('tele/SonoffZB/SENSOR', '{"ZbReceived":{"0x662E":{"Device":"0x662E","Name":" door_sensor","0500<00":"210000010000","ZoneStatusChange":33,"ZoneStatusChangeZone":1,"Contact":1,"Endpoint":1,"LinkQuality":157}}}');
+    const opened = send(
+      'tele/SonoffZB/SENSOR',
+      '{"ZbReceived":{"0x662E":{"Device":"0x662E","Name":" door_sensor","0500<00":"210000010000","ZoneStatusChange":33,"ZoneStatusChangeZone":1,"Contact":1,"Endpoint":1,"LinkQuality":157}}}',
+    );
     expect(eventsOf(opened)).toEqual(['T-DOOR open']);
     // SetOption83 1 keys the report by friendly name.
-    const named = send('tele/SonoffZB/SENSOR', '{"ZbReceived":{"Tuya_Door_Sensor":{"Device":"0xCBA4","Name":"Tuya_Door_Sensor","0500<00":"010000010000","ZoneStatusChange":1,"ZoneStatusChangeZone":1,"Contact":1,"Endpoint":1,"LinkQuality":144}}}');
+    const named = send(
+      'tele/SonoffZB/SENSOR',
+      '{"ZbReceived":{"Tuya_Door_Sensor":{"Device":"0xCBA4","Name":"Tuya_Door_Sensor","0500<00":"010000010000","ZoneStatusChange":1,"ZoneStatusChangeZone":1,"Contact":1,"Endpoint":1,"LinkQuality":144}}}',
+    );
     expect(eventsOf(named)).toEqual(['T-DOOR-NAMED open']);
   });
 
   it('ignores devices of the bridge that no sensor is bound to', () => {
-    const d = send('tele/SonoffZB/SENSOR', '{"ZbReceived":{"0x057B":{"Device":"0x057B","Name":" motion_sensor","Occupancy":1,"Endpoint":1,"LinkQuality":194}}}');
+    const d = send(
+      'tele/SonoffZB/SENSOR',
+      '{"ZbReceived":{"0x057B":{"Device":"0x057B","Name":" motion_sensor","Occupancy":1,"Endpoint":1,"LinkQuality":194}}}',
+    );
     expect(d).toEqual({ observations: [], rejected: [] });
   });
 

@@ -81,7 +81,8 @@ function analogReading(sensor: Sensor, telemetry: Record<string, unknown>, out: 
   if (raw === undefined) throw new DecodeError('adapter_error', `no ${key} in the telemetry`);
   const n = toNumber(raw, key);
   if (n === null) throw new DecodeError('adapter_error', `${key} has no value`);
-  if (isRawAnalog(b.sensorKey) && !b.scale) throw new DecodeError('adapter_error', `${key} ${n} is a raw ADC count: set source.scale to read it as ${sensor.unit}`);
+  if (isRawAnalog(b.sensorKey) && !b.scale)
+    throw new DecodeError('adapter_error', `${key} ${n} is a raw ADC count: set source.scale to read it as ${sensor.unit}`);
   out.reading(sensor, b.scale ? applyScale(n, b.scale) : n);
 }
 
@@ -132,7 +133,8 @@ export class TasmotaDecoder implements TopicDecoder {
     const lwt = i.lwt.get(topic);
     if (lwt) {
       const text = payloadText(payload).trim();
-      if (text !== 'Online' && text !== 'Offline') throw new DecodeError('adapter_error', `${topic}: expected Online or Offline, got ${JSON.stringify(text.slice(0, 40))}`);
+      if (text !== 'Online' && text !== 'Offline')
+        throw new DecodeError('adapter_error', `${topic}: expected Online or Offline, got ${JSON.stringify(text.slice(0, 40))}`);
       // Offline: the bridge and every Zigbee device behind it. Online: the Tasmota itself; its
       // Zigbee devices speak for themselves.
       for (const sensor of lwt) if (text === 'Offline' || !isZigbeeChild(sensor)) out.status(sensor, { online: text === 'Online' });

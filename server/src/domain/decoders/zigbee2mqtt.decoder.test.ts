@@ -37,7 +37,9 @@ describe('Zigbee2MQTT smoke detectors', () => {
     // Zigbee2MQTT repeats the whole state: nothing changed, no event.
     const repeat = send('zigbee2mqtt/Guesthouse 201 smoke', { smoke: true, battery: 100, battery_low: false, tamper: false, linkquality: 60 });
     expect(eventsOf(repeat)).toEqual([]);
-    expect(eventsOf(send('zigbee2mqtt/Guesthouse 201 smoke', { smoke: false, battery: 100, battery_low: false, tamper: false }))).toEqual(['Z-SMK smoke_clear']);
+    expect(eventsOf(send('zigbee2mqtt/Guesthouse 201 smoke', { smoke: false, battery: 100, battery_low: false, tamper: false }))).toEqual([
+      'Z-SMK smoke_clear',
+    ]);
   });
 
   // NFPA 72 14.4: a test signal is recorded, not treated as an alarm. Device page: JY-GZ-01AQ "Test (binary): Self-test in progress".

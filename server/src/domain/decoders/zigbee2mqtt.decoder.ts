@@ -99,7 +99,8 @@ function emitReading(m: Message, unit: Unit, value: number): void {
 /** A raw device value: meaningless without `source.scale`. */
 function scaled(m: Message, field: string, raw: number): number {
   const scale = bindingOf(m.sensor).scale;
-  if (!scale) throw new DecodeError('adapter_error', `${field} ${raw} is a raw device value: set source.scale to read it as ${readingUnit(m.sensor) ?? 'a reading'}`);
+  if (!scale)
+    throw new DecodeError('adapter_error', `${field} ${raw} is a raw device value: set source.scale to read it as ${readingUnit(m.sensor) ?? 'a reading'}`);
   return applyScale(raw, scale);
 }
 
