@@ -7,12 +7,14 @@
  *   apikey create <name> (--sites hq[,lodging] | --sensors A,B) | apikey list | apikey revoke <id>
  *   device add <sensorId> | device list | device revoke <sensorId>
  *   mosquitto-config --out <dir>
+ *   broker init --dynsec-file <file>
  *
  * Exit codes: 0 done, 1 refused or failed (the message says why), 2 bad usage or configuration.
  */
 import { Command, CommanderError } from 'commander';
 import { ConfigError } from './config.ts';
 import { AuthError } from './services/auth.errors.ts';
+import { BrokerRefusedError, BrokerUnreachableError } from './services/device-credentials.broker.ts';
 import { FacilityError } from './services/facility.loader.ts';
 import { CliError } from './cli/cli.errors.ts';
 import { CliContext, type CliIo } from './cli/context.ts';
@@ -20,6 +22,7 @@ import { promptHidden, readAllStdin } from './cli/prompt.ts';
 import { userCommands } from './cli/user.commands.ts';
 import { apiKeyCommands, deviceCommands } from './cli/credentials.commands.ts';
 import { mosquittoCommand } from './cli/mosquitto.command.ts';
+import { brokerCommand } from './cli/broker.command.ts';
 
 const io: CliIo = {
   out: (text) => void process.stdout.write(text),
@@ -34,6 +37,7 @@ export function buildProgram(context: () => CliContext): Command {
   program.addCommand(apiKeyCommands(context));
   program.addCommand(deviceCommands(context));
   program.addCommand(mosquittoCommand(context));
+  program.addCommand(brokerCommand(context));
   // Added (not `.command()`-created) subcommands do not inherit these: set them on every one.
   const all = (c: Command): Command[] => [c, ...c.commands.flatMap(all)];
   for (const c of all(program)) c.exitOverride().showHelpAfterError();
@@ -56,7 +60,7 @@ async function run(argv: string[]): Promise<number> {
       io.err(`vigil: ${err.message}\n`);
       return 2;
     }
-    if (err instanceof AuthError) {
+    if (err instanceof AuthError || err instanceof BrokerRefusedError || err instanceof BrokerUnreachableError) {
       io.err(`vigil: ${err.message}\n`);
       return 1;
     }

@@ -1,6 +1,6 @@
 /**
  * The environment, read once and validated. A bad value stops the process with a message
- * naming every bad variable (STYLE.md "Read the environment once").
+ * naming every bad variable.
  */
 import path from 'node:path';
 import { z } from 'zod';
@@ -18,6 +18,7 @@ const positiveInt = z.coerce.number({ error: 'must be a number' }).int('must be 
 const envSchema = z.object({
   PORT: port.default(8080),
   HOST: z.string().min(1).default('0.0.0.0'),
+  /** The broker; unset = the Mosquitto `npm start` runs on 127.0.0.1:MQTT_PORT. */
   MQTT_URL: url(['mqtt:', 'mqtts:', 'tcp:']).optional(),
   MQTT_PORT: port.default(1883),
   MQTT_CLIENT_ID: z.string().min(1).max(64).default('vigil-ingest'),
@@ -80,7 +81,7 @@ const envSchema = z.object({
   CLIENT_DIST: z.string().default('client/dist'),
 });
 
-export type Config = Readonly<z.infer<typeof envSchema> & { ingestApiKey: string | null; embeddedBroker: boolean }>;
+export type Config = Readonly<z.infer<typeof envSchema> & { ingestApiKey: string | null; mqttUrl: string }>;
 
 export class ConfigError extends Error {
   readonly code = 'CONFIG_INVALID';
@@ -114,9 +115,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     CLIENT_DIST: path.resolve(c.CLIENT_DIST),
     // Without INGEST_API_KEY outside demo mode, only per-device API keys are accepted.
     ingestApiKey: c.INGEST_API_KEY ?? (c.VIGIL_DEMO ? DEMO_INGEST_API_KEY : null),
-    embeddedBroker: c.MQTT_URL === undefined,
+    mqttUrl: brokerUrl(c),
   });
 }
+
+/** MQTT_URL, or the local Mosquitto that `npm start` runs (scripts/start.sh). */
+const brokerUrl = (c: { MQTT_URL?: string | undefined; MQTT_PORT: number }): string => c.MQTT_URL ?? `mqtt://127.0.0.1:${c.MQTT_PORT}`;
 
 /** What the command line (server/src/cli.ts) needs of the environment: the same variables and defaults as the server. */
 export function loadStorageConfig(env: NodeJS.ProcessEnv = process.env): {
@@ -124,7 +128,19 @@ export function loadStorageConfig(env: NodeJS.ProcessEnv = process.env): {
   FACILITY_FILE: string;
   VIGIL_DEMO: boolean;
   MQTT_USERNAME?: string | undefined;
+  MQTT_CLIENT_ID: string;
+  mqttUrl: string;
 } {
-  const c = parseEnv(envSchema.pick({ DATA_DIR: true, FACILITY_FILE: true, VIGIL_DEMO: true, MQTT_USERNAME: true }), env);
-  return { ...c, DATA_DIR: path.resolve(c.DATA_DIR), FACILITY_FILE: path.resolve(c.FACILITY_FILE) };
+  const c = parseEnv(
+    envSchema.pick({ DATA_DIR: true, FACILITY_FILE: true, VIGIL_DEMO: true, MQTT_USERNAME: true, MQTT_CLIENT_ID: true, MQTT_URL: true, MQTT_PORT: true }),
+    env,
+  );
+  return {
+    DATA_DIR: path.resolve(c.DATA_DIR),
+    FACILITY_FILE: path.resolve(c.FACILITY_FILE),
+    VIGIL_DEMO: c.VIGIL_DEMO,
+    MQTT_USERNAME: c.MQTT_USERNAME,
+    MQTT_CLIENT_ID: c.MQTT_CLIENT_ID,
+    mqttUrl: brokerUrl(c),
+  };
 }

@@ -18,7 +18,8 @@ import { InfluxClient } from './adapters/influx.client.ts';
 import { ensureSchema } from './adapters/influx.schema.ts';
 import { InfluxHistory } from './adapters/influx.history.ts';
 import { MqttSubscriber } from './adapters/mqtt.subscriber.ts';
-import { startEmbeddedBroker, type EmbeddedBroker } from './adapters/aedes.broker.ts';
+import { loadBrokerSecrets } from './adapters/broker.secrets.ts';
+import { MosquittoDynsec } from './adapters/mosquitto.dynsec.ts';
 import { HistoryWriter } from './services/history.writer.ts';
 import { IngestService } from './services/ingest.service.ts';
 import { RejectionLog } from './services/rejection.log.ts';
@@ -35,9 +36,9 @@ import { SqliteApiKeyStore, SqliteDeviceStore } from './adapters/sqlite.devices.
 import { AuthService } from './services/auth.service.ts';
 import { RateLimiter } from './services/auth.rate-limit.ts';
 import { UsersService } from './services/users.service.ts';
-import { ApiKeyService, DeviceCredentialService } from './services/device-credentials.service.ts';
+import { ApiKeyService, BROKER_ADMIN_USERNAME, DEFAULT_INGEST_MQTT_USERNAME, DeviceCredentialService } from './services/device-credentials.service.ts';
 import { DeviceTopics } from './services/device-credentials.topics.ts';
-import { BrokerPolicy } from './services/device-credentials.broker.ts';
+import { DRILL_USERNAME_TEMPLATE, brokerPlan } from './services/device-credentials.broker.ts';
 import { currentUser, requirePermission, sessionMiddleware, socketAuth } from './http/auth.middleware.ts';
 import { authRouter } from './http/auth.router.ts';
 import { usersRouter } from './http/users.router.ts';
@@ -188,8 +189,15 @@ export async function main(): Promise<void> {
   });
   const deviceTopics = new DeviceTopics(registry, adapterPublishFilters);
   const apiKeys = new ApiKeyService(new SqliteApiKeyStore(db), registry, audit, systemClock, config.ingestApiKey);
-  const deviceCredentials = new DeviceCredentialService(new SqliteDeviceStore(db), registry, deviceTopics, audit, systemClock);
-  const brokerPolicy = new BrokerPolicy(deviceTopics, deviceCredentials, { allowAnonymous: config.VIGIL_DEMO });
+  // The broker's access rules: administered here (dynamic security) when `vigil broker init` left
+  // the administrator's credential in DATA_DIR; otherwise the operator keeps them (mosquitto-config).
+  const brokerLog = logger.child({ component: 'broker' });
+  const brokerSecrets = loadBrokerSecrets(config.DATA_DIR);
+  const dynsec =
+    brokerSecrets.admin === null
+      ? null
+      : new MosquittoDynsec({ url: config.mqttUrl, username: BROKER_ADMIN_USERNAME, password: brokerSecrets.admin, logger: brokerLog });
+  const deviceCredentials = new DeviceCredentialService(new SqliteDeviceStore(db), registry, deviceTopics, audit, systemClock, dynsec);
   if (config.VIGIL_DEMO) {
     const created = await users.ensureDemoAccounts();
     authLog.info(
@@ -235,11 +243,34 @@ export async function main(): Promise<void> {
   ];
   alarmLog.info({ open: alarms.snapshot().alarms.length, seq: alarms.currentSeq }, 'alarm state restored');
 
-  let broker: EmbeddedBroker | null = null;
-  if (config.embeddedBroker) broker = await startEmbeddedBroker(config.HOST, config.MQTT_PORT, logger.child({ component: 'broker' }), brokerPolicy);
-  // On the embedded broker Vigil signs in with credentials made at start; elsewhere with MQTT_USERNAME/MQTT_PASSWORD.
-  const mqttCredential = config.embeddedBroker ? brokerPolicy.internalCredential : { username: config.MQTT_USERNAME, password: config.MQTT_PASSWORD };
-  const mqttUrl = config.MQTT_URL ?? `mqtt://127.0.0.1:${broker!.port}`;
+  const mqttUrl = config.mqttUrl;
+  const ingestUsername = config.MQTT_USERNAME || DEFAULT_INGEST_MQTT_USERNAME;
+  // On an administered broker the ingest signs in with its own credential (bound to its client id); elsewhere with MQTT_USERNAME/MQTT_PASSWORD.
+  const mqttCredential = dynsec
+    ? { username: ingestUsername, password: brokerSecrets.ingest }
+    : { username: config.MQTT_USERNAME, password: config.MQTT_PASSWORD };
+  const brokerReady = dynsec
+    ? dynsec.keepReconciled(
+        () =>
+          brokerPlan({
+            sensors: registry.allSensors(),
+            topics: deviceTopics,
+            devices: deviceCredentials.all(),
+            ingest: { username: ingestUsername, clientId: config.MQTT_CLIENT_ID, password: brokerSecrets.ingest },
+            drillPassword: brokerSecrets.drill,
+            simulatorPassword: config.VIGIL_DEMO ? brokerSecrets.simulator : null,
+          }),
+        (r) => {
+          if (r instanceof Error) return brokerLog.warn({ err: r.message, url: mqttUrl }, 'cannot administer the broker yet; retrying');
+          brokerLog.info({ url: mqttUrl, changes: r.commands.length }, 'broker access matches the device credentials');
+          if (r.missing.length)
+            brokerLog.error(
+              { devices: r.missing },
+              'device credentials missing on the broker (issued while it was down?): they reach it when it next starts through npm start or Docker Compose, or re-issue them',
+            );
+        },
+      )
+    : Promise.resolve();
   const mqttLog = logger.child({ component: 'mqtt' });
   const subscriber = new MqttSubscriber({
     url: mqttUrl,
@@ -265,7 +296,9 @@ export async function main(): Promise<void> {
     root: ROOT,
     brokerUrl: mqttUrl,
     facilityFile: config.FACILITY_FILE,
-    ...(config.embeddedBroker ? brokerPolicy.drillCredential : {}),
+    // One credential per drill device, each bound to its client id (services/device-credentials.broker.ts).
+    username: DRILL_USERNAME_TEMPLATE,
+    passwordFile: brokerSecrets.file('drill'),
     logger: logger.child({ component: 'drills' }),
   });
   const drills = new DrillService(
@@ -287,7 +320,7 @@ export async function main(): Promise<void> {
     routers: [
       healthRouter({
         brokerConnected: () => subscriber.connected,
-        brokerDescription: config.embeddedBroker ? `embedded broker on port ${broker!.port}` : new URL(mqttUrl).host,
+        brokerDescription: new URL(mqttUrl).host,
         influxReachable: () => influx.ping(),
         influxAcceptingWrites: () => writer.isSinkUp,
         outboxDepth: () => writer.outboxDepth(),
@@ -331,8 +364,8 @@ export async function main(): Promise<void> {
   const port = (server.address() as { port: number }).port;
   logger.info({ port, url: `http://127.0.0.1:${port}/` }, 'Vigil HTTP listening');
 
-  // Start consuming only once everything downstream is ready.
-  void subscriber.start();
+  // Start consuming only once everything downstream is ready, and the broker knows the ingest credential.
+  void brokerReady.then(() => subscriber.start());
 
   let stopping = false;
   const shutdown = async (signal: string) => {
@@ -352,7 +385,7 @@ export async function main(): Promise<void> {
     await writer.stop();
     server.closeAllConnections();
     await new Promise((r) => server.close(r));
-    if (broker) await broker.close();
+    await dynsec?.close();
     db.close();
     process.exit(0);
   };

@@ -1,6 +1,7 @@
-// Issue 4 "Devices": per-device MQTT credentials — a device may publish only under its own topics,
-// on the embedded broker and on Mosquitto with the generated password file and ACL; a forged
-// reading never reaches InfluxDB.
+// Per-device MQTT credentials: a device may publish only under its own topics, on the broker as
+// `npm start` runs it (Mosquitto with dynamic security, administered by Vigil and its CLI) and on a
+// Mosquitto with the generated password file and ACL; a forged reading never reaches InfluxDB.
+// Client-id binding (no session takeover) is in broker.identity.test.ts.
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -13,7 +14,7 @@ const DB = 'vigil_auth_devices_test';
 const DB_MOSQUITTO = 'vigil_auth_mosquitto_test';
 
 let influx: InfluxHandle;
-/** Production mode (no anonymous clients), embedded broker. */
+/** Production mode, on its own Mosquitto with dynamic security (test/support/vigil.ts). */
 let vigil: VigilHandle;
 const { connect, refusedCode, closeAll } = mqttClients();
 
@@ -37,12 +38,12 @@ afterAll(async () => {
   await stopAllServices();
 });
 
-describe('embedded MQTT broker: per-device credentials', () => {
+describe('Mosquitto with dynamic security: per-device credentials', () => {
   const creds: Record<string, string> = {};
   let brokerUrl = '';
 
   beforeAll(async () => {
-    brokerUrl = `mqtt://127.0.0.1:${vigil.mqttPort}`;
+    brokerUrl = vigil.mqttUrl;
     for (const sensor of ['T-DOOR-01', 'T-GAS-01']) {
       const out = cliOk(await vigil.cli(['device', 'add', sensor]));
       creds[sensor] = /password: (\S+)/.exec(out)![1]!;
@@ -50,23 +51,26 @@ describe('embedded MQTT broker: per-device credentials', () => {
     expect(cliOk(await vigil.cli(['device', 'list']))).toContain('T-DOOR-01  active');
   });
 
-  it('refuses anonymous clients and wrong passwords (not demo mode)', async () => {
-    expect(await refusedCode(brokerUrl)).toBe(5); // CONNACK 5: not authorised
-    expect(await refusedCode(brokerUrl, { username: 'T-DOOR-01', password: 'guess' })).toBe(4); // bad user name or password
-    expect(await refusedCode(brokerUrl, { username: 'T-GAS-01', password: creds['T-DOOR-01'] })).toBe(4);
+  /** A device as `device add` told it to connect: its sensor id as user name and client id. */
+  const asDevice = (sensor: string, extra: object = {}) => ({ username: sensor, clientId: sensor, password: creds[sensor], ...extra });
+
+  it('refuses anonymous clients and wrong passwords (CONNACK 5, not authorised)', async () => {
+    expect(await refusedCode(brokerUrl)).toBe(5);
+    expect(await refusedCode(brokerUrl, { ...asDevice('T-DOOR-01'), password: 'guess' })).toBe(5);
+    expect(await refusedCode(brokerUrl, { ...asDevice('T-GAS-01'), password: creds['T-DOOR-01'] })).toBe(5);
   });
 
   it("refuses a door sensor publishing to the kitchen gas detector's topic: the reading never reaches InfluxDB", async () => {
     const t0 = Date.now() - 5000;
-    const door = await connect(brokerUrl, { username: 'T-DOOR-01', password: creds['T-DOOR-01'] });
-    const closed = new Promise<void>((resolve) => door.once('close', () => resolve()));
-    door.publish('vigil/t1/T-GAS-01/reading', JSON.stringify({ ts: t0, value: 42.5, unit: '%LEL' }), { qos: 1 });
-    await closed; // the broker drops a client that publishes outside its topics
+    // MQTT 5, so the refusal comes back as a PUBACK reason code (3.1.1 would drop it silently).
+    const door = await connect(brokerUrl, asDevice('T-DOOR-01', { protocolVersion: 5 }));
+    await expect(door.publishAsync('vigil/t1/T-GAS-01/reading', JSON.stringify({ ts: t0, value: 42.5, unit: '%LEL' }), { qos: 1 })).rejects.toThrow(
+      /Not authorized/i,
+    );
 
     // The same device on its own topic, and the gas detector itself, are stored.
-    const door2 = await connect(brokerUrl, { username: 'T-DOOR-01', password: creds['T-DOOR-01'] });
-    await door2.publishAsync('vigil/t1/T-DOOR-01/event', JSON.stringify({ ts: t0 + 1, type: 'open' }), { qos: 1 });
-    const gas = await connect(brokerUrl, { username: 'T-GAS-01', password: creds['T-GAS-01'] });
+    await door.publishAsync('vigil/t1/T-DOOR-01/event', JSON.stringify({ ts: t0 + 1, type: 'open' }), { qos: 1 });
+    const gas = await connect(brokerUrl, asDevice('T-GAS-01'));
     await gas.publishAsync('vigil/t1/T-GAS-01/reading', JSON.stringify({ ts: t0 + 2, value: 1.5, unit: '%LEL' }), { qos: 1 });
     await eventually(
       async () => (await influx.query(`SELECT * FROM event WHERE sensor = 'T-DOOR-01' AND time >= ${t0}ms`, DB)).length === 1,
@@ -80,7 +84,7 @@ describe('embedded MQTT broker: per-device credentials', () => {
 
   it('refuses a revoked device', async () => {
     cliOk(await vigil.cli(['device', 'revoke', 'T-GAS-01']));
-    expect(await refusedCode(brokerUrl, { username: 'T-GAS-01', password: creds['T-GAS-01'] })).toBe(4);
+    expect(await refusedCode(brokerUrl, asDevice('T-GAS-01'))).toBe(5);
   });
 });
 

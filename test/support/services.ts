@@ -11,8 +11,12 @@
  * - temp dirs left by a test process that was SIGKILLed are removed when this module next loads.
  *
  * Mosquitto runs with config/mosquitto.conf — the configuration Vigil ships — with only the
- * listener, data directory and log destination replaced; InfluxDB with config/influxdb.conf,
- * the one `npm start` uses, with its placeholders filled in.
+ * listener, data directory, log destination and plugin paths replaced; InfluxDB with
+ * config/influxdb.conf, the one `npm start` uses, with its placeholders filled in.
+ *
+ * `startMosquitto({ dynsec: true })` is the broker as shipped: dynamic security, no anonymous
+ * clients. Without it the test broker has no plugin and lets anonymous clients in: most tests
+ * exercise ingest, not access control, and publish without credentials.
  *
  * @example
  *   const broker = await startMosquitto();
@@ -22,8 +26,11 @@
  *   await stopAllServices(); // in afterAll
  */
 
-import { readFileSync, mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync, mkdirSync, writeFileSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
 import path from 'node:path';
+import { writeDynsecFile } from '../../server/src/adapters/mosquitto.dynsec-file.ts';
+import type { BrokerPlan } from '../../server/src/services/device-credentials.broker.ts';
 import { ManagedProcess, ROOT, freePort, httpStatus, canConnect, makeTempDir, removeOwnedDir, requireBinary, tail } from './process.ts';
 
 export { ManagedProcess, canConnect, findBinary, freePort, httpStatus, type ProcessSpec } from './process.ts';
@@ -76,10 +83,19 @@ export interface MosquittoOptions {
   dir?: string;
   /** Port (default: a free one). */
   port?: number;
+  /**
+   * Dynamic security as shipped. `true`: a fresh plugin file in the data directory with an
+   * administrator (`handle.admin`); `{ configFile }`: a file `vigil broker init` wrote, used as it is.
+   */
+  dynsec?: boolean | { configFile: string };
 }
 
 export interface MosquittoHandle extends ServiceHandle {
   readonly configFile: string;
+  /** The dynamic-security file, when the broker has the plugin. */
+  readonly dynsecFile: string | null;
+  /** The administrator `dynsec: true` created. */
+  readonly admin: { username: string; password: string } | null;
 }
 
 export interface InfluxOptions {
@@ -103,7 +119,26 @@ export interface InfluxHandle extends ServiceHandle {
   write(db: string, lines: string | readonly string[], precision?: 'ns' | 'u' | 'ms' | 's'): Promise<void>;
 }
 
-const MOSQUITTO_PATH_SETTINGS = new Set(['listener', 'persistence_location', 'log_dest', 'pid_file', 'user', 'port', 'bind_address']);
+const MOSQUITTO_PATH_SETTINGS = new Set([
+  'listener',
+  'persistence_location',
+  'log_dest',
+  'pid_file',
+  'user',
+  'port',
+  'bind_address',
+  'plugin',
+  'plugin_opt_config_file',
+]);
+
+/** Where Debian (per architecture) or the eclipse-mosquitto image put the dynamic-security plugin. */
+export function findDynsecPlugin(): string {
+  const name = 'mosquitto_dynamic_security.so';
+  const dirs = ['/usr/lib', '/usr/local/lib', ...readdirSync('/usr/lib').map((d) => `/usr/lib/${d}`)];
+  const found = dirs.map((d) => `${d}/${name}`).find((f) => existsSync(f));
+  if (!found) throw new Error(`${name} not found under /usr/lib: install Debian's mosquitto package (scripts/ensure-deps.sh)`);
+  return found;
+}
 
 function settingName(line: string): string | null {
   const match = /^\s*([a-z_]+)\b/.exec(line);
@@ -114,8 +149,12 @@ function settingName(line: string): string | null {
  * The broker configuration tests run with: config/mosquitto.conf minus its deployment-only lines
  * (listener, data path, log destination), plus a loopback listener and the test's own paths.
  */
-export function mosquittoTestConfig(opts: { port: number; dir: string; persistence?: boolean; extraConfig?: string }): string {
-  const extra = opts.extraConfig ?? '';
+export function mosquittoTestConfig(opts: { port: number; dir: string; persistence?: boolean; extraConfig?: string; dynsecFile?: string }): string {
+  const dynsec = opts.dynsecFile ? [`plugin ${findDynsecPlugin()}`, `plugin_opt_config_file ${opts.dynsecFile}`] : [];
+  // Without the plugin, a broker for tests that publish without credentials (unless the test's own configuration says otherwise).
+  const extra = [...(opts.dynsecFile || /^\s*allow_anonymous\b/m.test(opts.extraConfig ?? '') ? [] : ['allow_anonymous true']), opts.extraConfig ?? ''].join(
+    '\n',
+  );
   const overridden = new Set(
     extra
       .split('\n')
@@ -141,6 +180,7 @@ export function mosquittoTestConfig(opts: { port: number; dir: string; persisten
     // As root Mosquitto 2.x switches to the `mosquitto` user, which cannot write a temp dir
     // created by root with mode 0700.
     ...(runningAsRoot ? ['user root'] : []),
+    ...dynsec,
     extra,
     '',
   ].join('\n');
@@ -186,9 +226,21 @@ export async function startMosquitto(opts: MosquittoOptions = {}): Promise<Mosqu
   const configFile = path.join(dir, 'mosquitto.conf');
   const logFile = path.join(dir, 'mosquitto.log');
   let port = opts.port ?? (await freePort());
+  let admin: { username: string; password: string } | null = null;
+  let dynsecFile: string | null = null;
+  if (opts.dynsec === true) {
+    dynsecFile = path.join(dir, 'dynamic-security.json');
+    admin = { username: 'test-admin', password: randomBytes(18).toString('base64url') };
+    if (!existsSync(dynsecFile)) await writeDynsecFile(dynsecFile, EMPTY_PLAN, admin);
+  } else if (opts.dynsec) {
+    dynsecFile = path.resolve(opts.dynsec.configFile);
+  }
 
   const build = (): ManagedProcess => {
-    writeFileSync(configFile, mosquittoTestConfig({ port, dir, persistence: opts.persistence, extraConfig: opts.extraConfig }));
+    writeFileSync(
+      configFile,
+      mosquittoTestConfig({ port, dir, persistence: opts.persistence, extraConfig: opts.extraConfig, dynsecFile: dynsecFile ?? undefined }),
+    );
     const listeningPort = port;
     return new ManagedProcess({
       name: `mosquitto on port ${listeningPort}`,
@@ -215,11 +267,16 @@ export async function startMosquitto(opts: MosquittoOptions = {}): Promise<Mosqu
     dir,
     logFile,
     configFile,
+    dynsecFile,
+    admin,
     ...lifecycle(proc, dir, () => handle),
   };
   liveServices.add(handle);
   return handle;
 }
+
+/** A plugin file with only the administrator: the test creates the rest over $CONTROL. */
+const EMPTY_PLAN: BrokerPlan = { roles: [], principals: [], isStaleClient: () => false, isStaleRole: () => false };
 
 interface InfluxQueryResponse {
   error?: string;

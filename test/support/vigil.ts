@@ -1,6 +1,11 @@
 /**
  * Runs the real Vigil server (`tsx server/src/main.ts`) as a child process for integration and
  * e2e tests: stop (SIGTERM), kill -9 and start again with the same data directory.
+ *
+ * Without `mqttUrl` it gets its own broker the way `npm start` makes one: `vigil broker init`
+ * writes the dynamic-security file (and the administrator into DATA_DIR), then Mosquitto starts
+ * from the shipped configuration with that file (test/support/services.ts). The CLI (`cli`) then
+ * administers that broker, as it would next to `npm start`.
  */
 import { execFile } from 'node:child_process';
 import fs from 'node:fs';
@@ -8,11 +13,13 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ManagedProcess, freePort, httpStatus } from './process.ts';
+import { startMosquitto, type MosquittoHandle } from './services.ts';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 export const TEST_API_KEY = 'test-ingest-key-0123456789';
 
 export interface VigilOptions {
+  /** A broker of the test's own; unset = a Mosquitto with dynamic security, administered by this Vigil. */
   mqttUrl?: string;
   influxUrl: string;
   influxDb?: string;
@@ -23,7 +30,10 @@ export interface VigilOptions {
 export interface VigilHandle {
   url: string;
   port: number;
+  mqttUrl: string;
   mqttPort: number;
+  /** The broker made for this Vigil (no `mqttUrl` given), else null. */
+  broker: MosquittoHandle | null;
   dataDir: string;
   logFile: string;
   /** The server's process id while it runs (for memory figures in benchmarks). */
@@ -68,7 +78,6 @@ export function runVigilCli(args: string[], env: NodeJS.ProcessEnv, stdin?: stri
 
 export async function startVigil(opts: VigilOptions): Promise<VigilHandle> {
   const port = await freePort();
-  const mqttPort = await freePort();
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'vigil-test-state-'));
   const logFile = path.join(dataDir, 'vigil.log');
   const url = `http://127.0.0.1:${port}`;
@@ -76,7 +85,6 @@ export async function startVigil(opts: VigilOptions): Promise<VigilHandle> {
     ...process.env,
     PORT: String(port),
     HOST: '127.0.0.1',
-    MQTT_PORT: String(mqttPort),
     INFLUX_URL: opts.influxUrl,
     INFLUX_DB: opts.influxDb ?? 'vigil',
     DATA_DIR: dataDir,
@@ -84,8 +92,17 @@ export async function startVigil(opts: VigilOptions): Promise<VigilHandle> {
     LOG_LEVEL: 'info',
     ...opts.env,
   };
+  let broker: MosquittoHandle | null = null;
   if (opts.mqttUrl) env.MQTT_URL = opts.mqttUrl;
-  else delete env.MQTT_URL;
+  else {
+    delete env.MQTT_URL;
+    const dynsecFile = path.join(dataDir, 'dynamic-security.json');
+    const init = await runVigilCli(['broker', 'init', '--dynsec-file', dynsecFile], env);
+    if (init.code !== 0) throw new Error(`vigil broker init failed (${init.code}): ${init.stderr}`);
+    broker = await startMosquitto({ dynsec: { configFile: dynsecFile } });
+    env.MQTT_URL = broker.url;
+  }
+  const mqttUrl = env.MQTT_URL;
   const proc = new ManagedProcess({
     name: 'vigil',
     command: process.execPath,
@@ -106,7 +123,9 @@ export async function startVigil(opts: VigilOptions): Promise<VigilHandle> {
   return {
     url,
     port,
-    mqttPort,
+    mqttUrl,
+    mqttPort: Number(new URL(mqttUrl).port),
+    broker,
     dataDir,
     logFile,
     get pid() {

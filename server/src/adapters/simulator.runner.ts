@@ -1,6 +1,8 @@
 /**
  * Runs a drill's scenario with the simulator as a child process: the drill publishes through MQTT
- * like real devices would (issue 6: "still publishing through MQTT like a device would").
+ * like real devices would, each drill device with its own credential bound to its client id.
+ * One drill per site at a time: two would connect the same drill devices and take each other's
+ * connections.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
@@ -12,17 +14,26 @@ export interface SimulatorRunnerOptions {
   root: string;
   brokerUrl: string;
   facilityFile: string;
+  /** `--username` of the simulator: `{sensor}` makes one credential per device. */
   username?: string;
-  password?: string;
+  /** Read by the simulator itself: the password stays out of its command line. */
+  passwordFile?: string;
   logger: Logger;
 }
 
 export class SimulatorRunner implements DrillRunner {
   private readonly running = new Map<string, ChildProcess>();
+  private readonly sites = new Map<string, string>();
 
   constructor(private readonly o: SimulatorRunnerOptions) {}
 
   run(drill: Drill, speed: number, onExit: (ok: boolean) => void): void {
+    const busy = [...this.sites].find(([, site]) => site === drill.siteId)?.[0];
+    if (busy !== undefined) {
+      this.o.logger.warn({ drill: drill.id, running: busy, site: drill.siteId }, 'another drill is running at this site: this one does not start');
+      queueMicrotask(() => onExit(false));
+      return;
+    }
     const args = [
       '--import',
       'tsx',
@@ -41,15 +52,18 @@ export class SimulatorRunner implements DrillRunner {
       this.o.facilityFile,
       '--no-register',
     ];
-    if (this.o.username) args.push('--username', this.o.username, '--password', this.o.password ?? '');
+    if (this.o.username) args.push('--username', this.o.username);
+    if (this.o.passwordFile) args.push('--password-file', this.o.passwordFile);
     const child = spawn(process.execPath, args, { cwd: this.o.root, stdio: ['ignore', 'ignore', 'pipe'] });
     this.running.set(drill.id, child);
+    this.sites.set(drill.id, drill.siteId);
     let stderr = '';
     child.stderr?.on('data', (d: Buffer) => {
       stderr = (stderr + d.toString()).slice(-2000);
     });
     child.on('exit', (code, signal) => {
       this.running.delete(drill.id);
+      this.sites.delete(drill.id);
       const ok = code === 0;
       if (!ok && signal !== 'SIGTERM') this.o.logger.warn({ drill: drill.id, code, signal, stderr: stderr.slice(-500) }, 'drill simulator ended with an error');
       onExit(ok);

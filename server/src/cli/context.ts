@@ -12,10 +12,14 @@ import { MIGRATIONS } from '../adapters/sqlite.migrations.ts';
 import { SqliteAuditLog } from '../adapters/sqlite.audit.ts';
 import { SqliteSessionStore, SqliteUserStore } from '../adapters/sqlite.users.ts';
 import { SqliteApiKeyStore, SqliteDeviceStore } from '../adapters/sqlite.devices.ts';
+import { loadBrokerSecrets, readAdminSecret, type BrokerSecrets } from '../adapters/broker.secrets.ts';
+import { oneShotDynsec } from '../adapters/mosquitto.dynsec.ts';
+import { createLogger } from '../logger.ts';
 import { loadFacility } from '../services/facility.loader.ts';
 import { systemClock } from '../services/clock.ts';
 import { UsersService } from '../services/users.service.ts';
-import { ApiKeyService, DeviceCredentialService } from '../services/device-credentials.service.ts';
+import { ApiKeyService, BROKER_ADMIN_USERNAME, DEFAULT_INGEST_MQTT_USERNAME, DeviceCredentialService } from '../services/device-credentials.service.ts';
+import { brokerPlan, type BrokerAccess, type BrokerPlan } from '../services/device-credentials.broker.ts';
 import { DeviceTopics } from '../services/device-credentials.topics.ts';
 
 export interface CliIo {
@@ -65,9 +69,49 @@ export class CliContext {
     return new DeviceTopics(this.registry(), adapterPublishFilters);
   }
 
+  /**
+   * The broker at MQTT_URL when this DATA_DIR administers it (`broker init` was run here): device
+   * changes are applied to it directly, so they take effect at once whether or not the server runs.
+   */
+  brokerAccess(): BrokerAccess | null {
+    const password = readAdminSecret(this.env.DATA_DIR);
+    if (password === null) return null;
+    return oneShotDynsec({ url: this.env.mqttUrl, username: BROKER_ADMIN_USERNAME, password, logger: createLogger('silent') });
+  }
+
   devices(): DeviceCredentialService {
     const db = this.database();
-    return new DeviceCredentialService(new SqliteDeviceStore(db), this.registry(), this.deviceTopics(), new SqliteAuditLog(db), systemClock);
+    return new DeviceCredentialService(
+      new SqliteDeviceStore(db),
+      this.registry(),
+      this.deviceTopics(),
+      new SqliteAuditLog(db),
+      systemClock,
+      this.brokerAccess(),
+    );
+  }
+
+  brokerSecrets(options: { createAdmin?: boolean } = {}): BrokerSecrets {
+    return loadBrokerSecrets(this.env.DATA_DIR, options);
+  }
+
+  /** The server's plan (same inputs): its ingest client, the devices, drills, and the simulator in demo mode. */
+  brokerPlan(
+    secrets: BrokerSecrets,
+    ingest: { username: string; password: string } = { username: this.ingestUsername(), password: secrets.ingest },
+  ): BrokerPlan {
+    return brokerPlan({
+      sensors: this.registry().allSensors(),
+      topics: this.deviceTopics(),
+      devices: this.devices().all(),
+      ingest: { ...ingest, clientId: this.env.MQTT_CLIENT_ID },
+      drillPassword: secrets.drill,
+      simulatorPassword: this.env.VIGIL_DEMO ? secrets.simulator : null,
+    });
+  }
+
+  ingestUsername(): string {
+    return this.env.MQTT_USERNAME || DEFAULT_INGEST_MQTT_USERNAME;
   }
 
   close(): void {

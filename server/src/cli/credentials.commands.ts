@@ -1,10 +1,12 @@
 /**
- * Device credentials on the command line (issue 4 "Devices"):
- * `apikey create|list|revoke` for HTTP ingest, `device add|list|revoke` for MQTT. Secrets are
- * printed once, at creation.
+ * Device credentials on the command line: `apikey create|list|revoke` for HTTP ingest,
+ * `device add|list|revoke` for MQTT. Secrets are printed once, at creation. On a broker this
+ * DATA_DIR administers (`broker init`), `device add` and `device revoke` change the broker
+ * directly: in effect when the command returns, whether or not the server runs.
  */
 import { Command } from 'commander';
 import { idSchema, type ApiKeyScope, type ApiKeyView, type DeviceView } from '../../../contract/index.ts';
+import type { BrokerSync } from '../services/device-credentials.broker.ts';
 import { CliError } from './cli.errors.ts';
 import type { CliContext } from './context.ts';
 import { date } from './format.ts';
@@ -61,17 +63,34 @@ export function apiKeyCommands(ctx: () => CliContext): Command {
   return apikey;
 }
 
+/** What the operator must know about the broker after a change. */
+function brokerNote(sync: BrokerSync, url: string, what: 'issued' | 'revoked'): string {
+  switch (sync.state) {
+    case 'applied':
+      return what === 'issued' ? `In effect on the broker at ${url} now.\n` : `Removed from the broker at ${url}: its connections are closed.\n`;
+    case 'pending':
+      return what === 'issued'
+        ? `The broker is unreachable (${sync.reason}): the credential takes effect when it next starts through npm start or Docker Compose.\n`
+        : `The broker is unreachable (${sync.reason}): Vigil removes the credential when it next reaches the broker.\n`;
+    case 'unmanaged':
+      return 'Vigil does not administer this broker: re-run `npm run vigil -- mosquitto-config` and reload Mosquitto, or change your broker.\n';
+  }
+}
+
 export function deviceCommands(ctx: () => CliContext): Command {
-  const device = new Command('device').description('MQTT credentials per device (re-run mosquitto-config for an external Mosquitto)');
+  const device = new Command('device').description('MQTT credentials per device, applied at once to a broker this DATA_DIR administers');
 
   device
     .command('add <sensorId>')
     .description('issue MQTT credentials for a registered sensor; the password is printed once')
     .action(async (sensorId: string) => {
       const c = ctx();
-      const { device: d, password } = await c.devices().add(c.actor, sensorId);
-      c.io.err(`MQTT credentials for ${d.sensorId}; it may publish to ${d.publish.join(' ')}. Store the password now: it is not shown again.\n`);
-      c.io.out(`username: ${d.username}\npassword: ${password}\n`);
+      const { device: d, password, broker } = await c.devices().add(c.actor, sensorId);
+      c.io.err(
+        `MQTT credentials for ${d.sensorId}: connect with client id ${d.username}; it may publish to ${d.publish.join(' ')}. Store the password now: it is not shown again.\n`,
+      );
+      c.io.err(brokerNote(broker, c.env.mqttUrl, 'issued'));
+      c.io.out(`username: ${d.username}\nclient id: ${d.username}\npassword: ${password}\n`);
     });
 
   device
@@ -85,10 +104,12 @@ export function deviceCommands(ctx: () => CliContext): Command {
 
   device
     .command('revoke <sensorId>')
-    .description("refuse the device's credentials from its next connection on")
-    .action((sensorId: string) => {
+    .description("refuse the device's credentials and close its connections")
+    .action(async (sensorId: string) => {
       const c = ctx();
-      c.io.out(deviceLine(c.devices().revoke(c.actor, sensorId)));
+      const { device: d, broker } = await c.devices().revoke(c.actor, sensorId);
+      c.io.out(deviceLine(d));
+      c.io.err(brokerNote(broker, c.env.mqttUrl, 'revoked'));
     });
   return device;
 }

@@ -1,11 +1,12 @@
 /**
- * `npm run vigil -- mosquitto-config --out <dir>` (issue 4 "MQTT, Mosquitto"): the password file
- * and ACL for an external Mosquitto, generated from the facility registry and the device
- * credentials, so the rule of the embedded broker holds there too. Writes:
+ * `npm run vigil -- mosquitto-config --out <dir>`: the password file and ACL for a Mosquitto the
+ * site manages itself, rendered from the same rules as the dynamic-security configuration Vigil
+ * administers (services/device-credentials.broker.ts). Writes:
  *
- * - `passwd`: `user:$7$...` lines (PBKDF2-SHA512, as mosquitto_passwd writes them);
+ * - `passwd`: `user:$7$...` lines (PBKDF2-SHA512, as mosquitto_passwd writes them): Vigil's ingest
+ *   user, every live device, the drill devices (and in demo mode the simulated devices);
  * - `acl`: each device may write only its own topics; Vigil's ingest user may read everything;
- * - `vigil-auth.conf`: the three lines to add to mosquitto.conf (or put in its include_dir);
+ * - `vigil-auth.conf`: the lines to add to mosquitto.conf after the listener they protect;
  * - `vigil-ingest.env`: MQTT_USERNAME / MQTT_PASSWORD for Vigil, generated once and reused
  *   (unless MQTT_USERNAME and MQTT_PASSWORD are set in the environment).
  *
@@ -15,6 +16,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { Command } from 'commander';
 import { DEFAULT_INGEST_MQTT_USERNAME } from '../services/device-credentials.service.ts';
+import type { BrokerPrincipal } from '../services/device-credentials.broker.ts';
 import { aclFile, authConfSnippet, mosquittoHash, passwordFile, type AclEntry, type MosquittoUser } from '../services/mosquitto-config.ts';
 import { newSecret } from '../services/auth.tokens.ts';
 import { CliError } from './cli.errors.ts';
@@ -54,32 +56,42 @@ export function mosquittoCommand(ctx: () => CliContext, env: NodeJS.ProcessEnv =
       const dir = path.resolve(o.out);
       fs.mkdirSync(dir, { recursive: true });
       const registry = c.registry();
-      const topics = c.deviceTopics();
-      const devices = c.devices().active();
       const ingest = ingestCredentials(dir, env);
-      if (devices.some((d) => d.sensorId === ingest.username))
+      if (
+        c
+          .devices()
+          .active()
+          .some((d) => d.sensorId === ingest.username)
+      )
         throw new CliError('FAILED', `a device is named ${ingest.username}, the ingest user: set MQTT_USERNAME to another name`);
+      const plan = c.brokerPlan(c.brokerSecrets(), ingest);
+      const rolesByName = new Map(plan.roles.map((r) => [r.name, r]));
 
-      const users: MosquittoUser[] = [{ username: ingest.username, hash: await mosquittoHash(ingest.password) }];
-      const acl: AclEntry[] = [
-        // `#` does not match `$SYS/...` (MQTT §4.7.2): Vigil also watches the broker's drop counter.
-        { username: ingest.username, comment: 'Vigil ingest: reads every device topic and the broker statistics', read: ['#', '$SYS/#'] },
-      ];
-      let skipped = 0;
-      for (const d of devices) {
-        const sensor = registry.sensor(d.sensorId);
-        if (!sensor) {
-          skipped++;
-          c.io.err(`skipping ${d.sensorId}: no longer in the facility registry\n`);
-          continue;
-        }
-        users.push({ username: d.sensorId, hash: d.passwordHash });
-        acl.push({
-          username: d.sensorId,
-          comment: `${sensor.name} (${sensor.kind}, site ${sensor.siteId}, zone ${sensor.zoneId})`,
-          write: topics.filtersOf(d.sensorId),
-        });
+      const hashes = new Map<string, string>();
+      const hashOf = async (p: BrokerPrincipal): Promise<string> => {
+        if ('hash' in p.secret) return p.secret.hash;
+        let h = hashes.get(p.secret.password);
+        if (!h) hashes.set(p.secret.password, (h = await mosquittoHash(p.secret.password)));
+        return h;
+      };
+      const comment = (p: BrokerPrincipal): string => {
+        if (p.kind === 'ingest') return 'Vigil ingest: reads every device topic and the broker statistics';
+        const sensor = registry.sensor(p.role.slice(p.role.indexOf(':') + 1));
+        const what = sensor ? `${sensor.name} (${sensor.kind}, site ${sensor.siteId}, zone ${sensor.zoneId})` : p.username;
+        return p.kind === 'device' ? what : `${p.kind === 'drill' ? 'drill' : 'simulated'} device: ${what}`;
+      };
+      const users: MosquittoUser[] = [];
+      const acl: AclEntry[] = [];
+      for (const p of plan.principals) {
+        const role = rolesByName.get(p.role)!;
+        users.push({ username: p.username, hash: await hashOf(p) });
+        acl.push({ username: p.username, comment: comment(p), read: [...role.subscribe], write: [...role.publish] });
       }
+      const skipped = c
+        .devices()
+        .active()
+        .filter((d) => !plan.principals.some((p) => p.kind === 'device' && p.username === d.sensorId));
+      for (const d of skipped) c.io.err(`skipping ${d.sensorId}: no longer in the facility registry\n`);
 
       const passwdPath = path.join(dir, 'passwd');
       const aclPath = path.join(dir, 'acl');
@@ -97,7 +109,7 @@ export function mosquittoCommand(ctx: () => CliContext, env: NodeJS.ProcessEnv =
       c.io.out(`wrote ${passwdPath} (${users.length} users), ${aclPath}, ${path.join(dir, 'vigil-auth.conf')}\n`);
       if (ingest.source === 'new')
         c.io.out(`Vigil's MQTT credentials are in ${path.join(dir, INGEST_ENV)}: give them to the server as MQTT_USERNAME / MQTT_PASSWORD\n`);
-      if (skipped) c.io.out(`${skipped} device(s) skipped (not in the registry)\n`);
-      c.io.out('add vigil-auth.conf to mosquitto.conf (or its include_dir), then reload Mosquitto (SIGHUP)\n');
+      if (skipped.length) c.io.out(`${skipped.length} device(s) skipped (not in the registry)\n`);
+      c.io.out('add vigil-auth.conf to mosquitto.conf after its listener line, then reload Mosquitto (SIGHUP)\n');
     });
 }

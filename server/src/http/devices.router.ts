@@ -69,8 +69,8 @@ export function devicesRouter(apiKeys: ApiKeyService, devices: DeviceCredentialS
   router.delete(
     '/api/devices/:sensorId',
     admin,
-    handleAuthErrors((req, res) => {
-      const body: DeviceView = devices.revoke(currentUser(req, res).username, String(req.params.sensorId));
+    handleAuthErrors(async (req, res) => {
+      const body: DeviceView = (await devices.revoke(currentUser(req, res).username, String(req.params.sensorId))).device;
       res.json(body);
     }),
   );

@@ -1,101 +1,169 @@
 /**
- * Who may connect to the embedded MQTT broker and what each may do (issue 4 "MQTT, embedded
- * broker"). The Aedes adapter asks this; it knows nothing of Aedes.
+ * Who may connect to the MQTT broker and what each may do: the ONE set of rules. The broker's
+ * dynamic-security configuration (adapters/mosquitto.dynsec.ts, at run time and in the file
+ * `vigil broker init` writes) and the password/ACL files of `vigil mosquitto-config` are both
+ * rendered from `brokerPlan()`.
  *
- * - A device signs in with its sensor id and the password `device add` printed, and may publish
- *   only under its own `vigil/<site>/<sensorId>/#` (and its adapter topic), never another
- *   device's; it may not subscribe.
- * - Vigil's ingest client signs in with a credential generated at start and kept in memory; it
- *   may subscribe to anything and publish nothing. Drills the server starts get another such
- *   credential, publishing as any registered sensor.
- * - Anonymous clients are refused, except in demo mode (the simulator publishes anonymously),
- *   where they may publish only to registered sensors' own topics.
+ * - Every credential is bound to one MQTT client id (username = client id, except Vigil's ingest,
+ *   whose client id is MQTT_CLIENT_ID). A broker hands a client id's session to whoever connects
+ *   with it last: without the binding any credential could take Vigil's persistent ingest
+ *   session, or another device's.
+ * - A device signs in with its sensor id and the password `device add` printed, publishes only to
+ *   its sensor's own topics (DeviceTopics: `vigil/<site>/<sensorId>/#` and its adapter topic) and
+ *   subscribes to nothing.
+ * - Simulated devices (`sim@<sensorId>`, demo mode only) and drill devices (`drill@<sensorId>`,
+ *   used by drills the server runs) have the rights of that sensor's device: one credential per
+ *   device because each device is one connection with its own last will. Sensor ids cannot
+ *   contain `@`, so these names never collide with a device's.
+ * - Vigil's ingest reads everything (`#`, and `$SYS/#` for the broker's drop counter) and
+ *   publishes nothing.
+ * - Nobody connects anonymously.
  */
-import crypto from 'node:crypto';
-import { newSecret, sameSecret } from './auth.tokens.ts';
-import { systemClock, type Clock } from './clock.ts';
-import type { DeviceCredentialService } from './device-credentials.service.ts';
+import type { Sensor } from '../../../contract/index.ts';
+import type { DeviceRecord } from './device-credentials.ports.ts';
 import type { DeviceTopics } from './device-credentials.topics.ts';
-import { MOSQUITTO_PBKDF2_ITERATIONS, verifyMosquittoHash } from './mosquitto-config.ts';
-import { topicMatches } from './mqtt-topic.ts';
 
-export type MqttPrincipal = { kind: 'ingest' } | { kind: 'drill' } | { kind: 'device'; sensorId: string; publish: string[] } | { kind: 'anonymous' };
+/** Fills `{sensor}`: the simulator's `--username` takes the same templates, one credential per device. */
+export const SIMULATOR_USERNAME_TEMPLATE = 'sim@{sensor}';
+export const DRILL_USERNAME_TEMPLATE = 'drill@{sensor}';
+const SENSOR_PLACEHOLDER = '{sensor}';
+export const usernameFor = (template: string, sensorId: string): string => template.replace(SENSOR_PLACEHOLDER, sensorId);
+const SIM_PREFIX = SIMULATOR_USERNAME_TEMPLATE.replace(SENSOR_PLACEHOLDER, '');
+const DRILL_PREFIX = DRILL_USERNAME_TEMPLATE.replace(SENSOR_PLACEHOLDER, '');
 
-/** The port the embedded broker adapter calls. */
-export interface BrokerAuthorizer<P = MqttPrincipal> {
-  /** The principal, or null to refuse the connection (bad username or password). */
-  authenticate(username: string | undefined, password: Buffer | undefined): Promise<P | null>;
-  mayPublish(principal: P, topic: string): boolean;
-  maySubscribe(principal: P, filter: string): boolean;
-  describe(principal: P): string;
+/** Roles Vigil creates and may delete again; any other role on the broker is left alone. */
+export const SENSOR_ROLE_PREFIX = 'vigil-sensor:';
+export const INGEST_ROLE = 'vigil-ingest';
+
+export interface BrokerRole {
+  name: string;
+  /** Topic filters a holder may publish to. */
+  publish: readonly string[];
+  /** Topic filters a holder may subscribe to. */
+  subscribe: readonly string[];
 }
 
-/** A `$7$` hash nobody knows the password of, as costly to check as a real one. */
-const DUMMY_HASH = `$7$${MOSQUITTO_PBKDF2_ITERATIONS}$${Buffer.alloc(12).toString('base64')}$${Buffer.alloc(64).toString('base64')}`;
+export type PrincipalKind = 'ingest' | 'device' | 'simulator' | 'drill';
 
-const REVOCATION_CHECK_MS = 1000;
-
-export class BrokerPolicy implements BrokerAuthorizer<MqttPrincipal> {
-  /** Vigil's own ingest client: generated at every start, never stored. */
-  readonly internalCredential = { username: `vigil-internal-${crypto.randomBytes(4).toString('hex')}`, password: newSecret() };
-  /** Drills the server runs (the simulator as a child process): may publish as any registered sensor. */
-  readonly drillCredential = { username: `vigil-drill-${crypto.randomBytes(4).toString('hex')}`, password: newSecret() };
-
-  /** When each connected device's credential was last seen unrevoked. */
-  private readonly checked = new Map<string, number>();
-
-  constructor(
-    private readonly topics: DeviceTopics,
-    private readonly devices: DeviceCredentialService,
-    private readonly options: { allowAnonymous: boolean },
-    private readonly clock: Clock = systemClock,
-  ) {}
-
-  async authenticate(username: string | undefined, password: Buffer | undefined): Promise<MqttPrincipal | null> {
-    if (username === undefined || username === '') return this.options.allowAnonymous && password === undefined ? { kind: 'anonymous' } : null;
-    const pw = password?.toString('utf8') ?? '';
-    if (username === this.internalCredential.username) return sameSecret(pw, this.internalCredential.password) ? { kind: 'ingest' } : null;
-    if (username === this.drillCredential.username) return sameSecret(pw, this.drillCredential.password) ? { kind: 'drill' } : null;
-    const device = this.devices.activeOne(username);
-    const publish = this.topics.filtersOf(username);
-    if (!device || publish.length === 0) {
-      // Spend the same time as a real check: whether a device id exists is not for strangers.
-      await verifyMosquittoHash(pw, DUMMY_HASH);
-      return null;
-    }
-    if (!(await verifyMosquittoHash(pw, device.passwordHash))) return null;
-    return { kind: 'device', sensorId: username, publish };
-  }
-
-  mayPublish(p: MqttPrincipal, topic: string): boolean {
-    switch (p.kind) {
-      case 'ingest':
-        return false;
-      case 'device':
-        return p.publish.some((f) => topicMatches(f, topic)) && this.stillActive(p.sensorId);
-      case 'drill':
-      case 'anonymous':
-        return this.topics.ownerOf(topic) !== undefined;
-    }
-  }
-
-  /** A revoked device is refused within a second, also on a connection opened before (looked up at most once a second). */
-  private stillActive(sensorId: string): boolean {
-    const now = this.clock.now();
-    if (now - (this.checked.get(sensorId) ?? -Infinity) < REVOCATION_CHECK_MS) return true;
-    if (!this.devices.activeOne(sensorId)) {
-      this.checked.delete(sensorId);
-      return false;
-    }
-    this.checked.set(sensorId, now);
-    return true;
-  }
-
-  maySubscribe(p: MqttPrincipal, _filter: string): boolean {
-    return p.kind === 'ingest';
-  }
-
-  describe(p: MqttPrincipal): string {
-    return p.kind === 'device' ? `device ${p.sensorId}` : p.kind;
-  }
+export interface BrokerPrincipal {
+  kind: PrincipalKind;
+  username: string;
+  /** The only client id this credential may connect with. */
+  clientId: string;
+  role: string;
+  /** Vigil's own principals have a password Vigil keeps; of a device only the `$7$` hash is stored. */
+  secret: { password: string } | { hash: string };
 }
+
+export interface BrokerPlan {
+  roles: BrokerRole[];
+  principals: BrokerPrincipal[];
+  /** A client that must not exist: a revoked device, a sensor gone from the registry, simulated devices outside demo mode. */
+  isStaleClient(username: string): boolean;
+  isStaleRole(name: string): boolean;
+}
+
+export interface BrokerPlanInput {
+  sensors: readonly Sensor[];
+  topics: DeviceTopics;
+  /** Every device credential, revoked ones too (their clients are removed). */
+  devices: readonly DeviceRecord[];
+  ingest: { username: string; clientId: string; password: string };
+  /** Null: no drill devices (the broker does not carry drills). */
+  drillPassword: string | null;
+  /** Demo mode only; null removes the simulated devices. */
+  simulatorPassword: string | null;
+}
+
+export const sensorRole = (sensorId: string): string => `${SENSOR_ROLE_PREFIX}${sensorId}`;
+
+/** The role of a registered sensor's device, or undefined when it may publish nowhere. */
+export function sensorRoleOf(topics: DeviceTopics, sensorId: string): BrokerRole | undefined {
+  const publish = topics.filtersOf(sensorId);
+  return publish.length ? { name: sensorRole(sensorId), publish, subscribe: [] } : undefined;
+}
+
+/** A device's credential, as `device add` issues it. */
+export function devicePrincipal<S extends BrokerPrincipal['secret']>(sensorId: string, secret: S): BrokerPrincipal & { secret: S } {
+  return { kind: 'device', username: sensorId, clientId: sensorId, role: sensorRole(sensorId), secret };
+}
+
+export const ingestRole = (): BrokerRole => ({ name: INGEST_ROLE, publish: [], subscribe: ['#', '$SYS/#'] });
+
+export function brokerPlan(input: BrokerPlanInput): BrokerPlan {
+  const roles = new Map<string, BrokerRole>();
+  const principals: BrokerPrincipal[] = [];
+  const add = (p: BrokerPrincipal, role: BrokerRole): void => {
+    roles.set(role.name, role);
+    principals.push(p);
+  };
+
+  add(
+    { kind: 'ingest', username: input.ingest.username, clientId: input.ingest.clientId, role: INGEST_ROLE, secret: { password: input.ingest.password } },
+    ingestRole(),
+  );
+  const registered = new Set(input.sensors.map((s) => s.id));
+  for (const d of input.devices) {
+    const role = registered.has(d.sensorId) ? sensorRoleOf(input.topics, d.sensorId) : undefined;
+    // `device add` refuses Vigil's own names; a custom MQTT_USERNAME could still equal a sensor id.
+    if (d.revokedAt === null && role && d.sensorId !== input.ingest.username) add(devicePrincipal(d.sensorId, { hash: d.passwordHash }), role);
+  }
+  for (const sensor of input.sensors) {
+    const role = sensorRoleOf(input.topics, sensor.id);
+    if (!role) continue;
+    for (const [kind, template, password] of [
+      ['simulator', SIMULATOR_USERNAME_TEMPLATE, input.simulatorPassword],
+      ['drill', DRILL_USERNAME_TEMPLATE, input.drillPassword],
+    ] as const) {
+      if (password === null) continue;
+      const username = usernameFor(template, sensor.id);
+      add({ kind, username, clientId: username, role: role.name, secret: { password } }, role);
+    }
+  }
+
+  const planned = new Set(principals.map((p) => p.username));
+  const deviceUsernames = new Set(input.devices.map((d) => d.sensorId));
+  return {
+    roles: [...roles.values()],
+    principals,
+    isStaleClient: (u) => !planned.has(u) && (deviceUsernames.has(u) || u.startsWith(SIM_PREFIX) || u.startsWith(DRILL_PREFIX)),
+    isStaleRole: (name) => name.startsWith(SENSOR_ROLE_PREFIX) && !roles.has(name),
+  };
+}
+
+/** The publish filters of each principal (for comparing renderings of the plan). */
+export function publishRights(plan: BrokerPlan): Map<string, string[]> {
+  const byRole = new Map(plan.roles.map((r) => [r.name, r.publish]));
+  return new Map(plan.principals.map((p) => [p.username, [...(byRole.get(p.role) ?? [])].sort()]));
+}
+
+/** Why the broker did not (yet) apply a credential change. */
+export class BrokerUnreachableError extends Error {
+  override readonly name = 'BrokerUnreachableError';
+}
+
+/** The broker answered but refused (bad admin credential, a command it rejected). */
+export class BrokerRefusedError extends Error {
+  override readonly name = 'BrokerRefusedError';
+}
+
+/**
+ * The broker's access configuration, changed at run time (adapter: adapters/mosquitto.dynsec.ts).
+ * Each call takes effect before it resolves: a granted device can connect, a revoked one is
+ * disconnected and refused. Rejects with BrokerUnreachableError or BrokerRefusedError.
+ */
+export interface BrokerAccess {
+  /** Creates (or re-creates, with the new password) the device's client and its role. */
+  grant(principal: BrokerPrincipal & { secret: { password: string } }, role: BrokerRole): Promise<void>;
+  /** Deletes the client; its connections are closed. No error when it does not exist. */
+  remove(username: string): Promise<void>;
+}
+
+/** What became of a credential change on the broker. */
+export type BrokerSync =
+  /** In effect now. */
+  | { state: 'applied' }
+  /** Vigil does not administer this broker (mosquitto-config files, another broker): the operator applies it. */
+  | { state: 'unmanaged' }
+  /** The broker could not be reached: applied when it next starts (`vigil broker init`) or when Vigil reconciles. */
+  | { state: 'pending'; reason: string };

@@ -1,7 +1,8 @@
 /**
- * Device credentials (issue 4 "Devices"): HTTP ingest API keys scoped to sites or sensors, and
- * per-device MQTT passwords. A secret is returned once, at creation; only a hash is stored. Every
- * change is audited.
+ * Device credentials: HTTP ingest API keys scoped to sites or sensors, and per-device MQTT
+ * passwords. A secret is returned once, at creation; only a hash is stored. Every change is
+ * audited. On a broker Vigil administers (BrokerAccess) an MQTT credential takes effect, and a
+ * revocation disconnects the device, before the call returns.
  */
 import crypto from 'node:crypto';
 import type { ApiKeyScope, ApiKeyView, DeviceView } from '../../../contract/index.ts';
@@ -12,6 +13,7 @@ import { newSecret, sameHash, sameSecret, secretHash } from './auth.tokens.ts';
 import type { Clock } from './clock.ts';
 import type { ApiKeyRecord, ApiKeyStore, DeviceRecord, DeviceStore } from './device-credentials.ports.ts';
 import type { DeviceTopics } from './device-credentials.topics.ts';
+import { BrokerUnreachableError, devicePrincipal, sensorRoleOf, type BrokerAccess, type BrokerSync } from './device-credentials.broker.ts';
 import { mosquittoHash } from './mosquitto-config.ts';
 
 /** What a presented ingest key may write. */
@@ -26,8 +28,10 @@ export interface IngestKeyVerifier {
   verify(presented: string): IngestGrant | null;
 }
 
-/** The MQTT username of Vigil's own ingest client on an external Mosquitto (MQTT_USERNAME overrides). */
+/** The MQTT username of Vigil's own ingest client (MQTT_USERNAME overrides). */
 export const DEFAULT_INGEST_MQTT_USERNAME = 'vigil-ingest';
+/** The broker administrator Vigil and its CLI sign in as (dynamic security). */
+export const BROKER_ADMIN_USERNAME = 'vigil-admin';
 
 const KEY_ID = /^vk_[0-9a-f]{12}$/;
 /** `lastUsedAt` is written at most this often per key (not on every request). */
@@ -117,6 +121,16 @@ export class ApiKeyService implements IngestKeyVerifier {
   }
 }
 
+async function applied(change: () => Promise<void>): Promise<BrokerSync> {
+  try {
+    await change();
+    return { state: 'applied' };
+  } catch (err) {
+    if (err instanceof BrokerUnreachableError) return { state: 'pending', reason: err.message };
+    throw err;
+  }
+}
+
 export class DeviceCredentialService {
   constructor(
     private readonly devices: DeviceStore,
@@ -124,7 +138,9 @@ export class DeviceCredentialService {
     private readonly topics: DeviceTopics,
     private readonly audit: AuditLog,
     private readonly clock: Clock,
-    private readonly reservedUsernames: readonly string[] = [DEFAULT_INGEST_MQTT_USERNAME],
+    /** The broker Vigil administers; null when the operator configures the broker (mosquitto-config, another broker). */
+    private readonly broker: BrokerAccess | null = null,
+    private readonly reservedUsernames: readonly string[] = [DEFAULT_INGEST_MQTT_USERNAME, BROKER_ADMIN_USERNAME],
   ) {}
 
   view(d: DeviceRecord): DeviceView {
@@ -138,11 +154,16 @@ export class DeviceCredentialService {
     };
   }
 
-  /** Issues MQTT credentials for a registered sensor; the password is returned this once. */
-  async add(actor: string, sensorId: string): Promise<{ device: DeviceView; password: string }> {
+  /**
+   * Issues MQTT credentials for a registered sensor; the password is returned this once. The
+   * device connects with its sensor id as both username and client id.
+   */
+  async add(actor: string, sensorId: string): Promise<{ device: DeviceView; password: string; broker: BrokerSync }> {
     const sensor = this.registry.sensor(sensorId);
     if (!sensor) throw new AuthError('NOT_FOUND', `sensor ${sensorId} is not in the facility registry`);
     if (this.reservedUsernames.includes(sensorId)) throw new AuthError('BAD_REQUEST', `${sensorId} is reserved for Vigil's own MQTT client`);
+    const role = sensorRoleOf(this.topics, sensorId);
+    if (!role) throw new AuthError('BAD_REQUEST', `sensor ${sensorId} has no topic of its own to publish to`);
     const existing = this.devices.get(sensorId);
     if (existing && existing.revokedAt === null)
       throw new AuthError('ALREADY_EXISTS', `device ${sensorId} already has credentials: revoke them first to issue new ones`);
@@ -152,31 +173,45 @@ export class DeviceCredentialService {
     const record: DeviceRecord = { sensorId, passwordHash, createdAt: at, createdBy: actor, revokedAt: null };
     this.devices.transaction(() => {
       if (!this.devices.put(record)) throw new AuthError('ALREADY_EXISTS', `device ${sensorId} already has credentials`);
-      this.audit.append({ actor, action: 'device.add', target: `sensor:${sensorId}`, detail: { publish: this.topics.filtersOf(sensor.id) }, at });
+      this.audit.append({ actor, action: 'device.add', target: `sensor:${sensorId}`, detail: { publish: role.publish }, at });
     });
-    return { device: this.view(record), password };
+    const broker = this.broker;
+    if (!broker) return { device: this.view(record), password, broker: { state: 'unmanaged' } };
+    try {
+      const sync = await applied(() => broker.grant(devicePrincipal(sensorId, { password }), role));
+      return { device: this.view(record), password, broker: sync };
+    } catch (err) {
+      // The broker refused: a credential nobody can use must not stay on record as issued.
+      this.devices.transaction(() => {
+        if (this.devices.revoke(sensorId, this.clock.now()))
+          this.audit.append({ actor, action: 'device.revoke', target: `sensor:${sensorId}`, detail: { reason: 'the broker refused the credential' }, at });
+      });
+      throw err;
+    }
   }
 
   list(): DeviceView[] {
     return this.devices.list().map((d) => this.view(d));
   }
 
-  revoke(actor: string, sensorId: string): DeviceView {
+  async revoke(actor: string, sensorId: string): Promise<{ device: DeviceView; broker: BrokerSync }> {
     const at = this.clock.now();
     this.devices.transaction(() => {
       if (!this.devices.revoke(sensorId, at)) throw new AuthError('NOT_FOUND', `no active credentials for device ${sensorId}`);
       this.audit.append({ actor, action: 'device.revoke', target: `sensor:${sensorId}`, at });
     });
-    return this.view(this.devices.get(sensorId)!);
+    const broker = this.broker;
+    const sync: BrokerSync = broker ? await applied(() => broker.remove(sensorId)) : { state: 'unmanaged' };
+    return { device: this.view(this.devices.get(sensorId)!), broker: sync };
   }
 
-  /** Live device credentials (for the broker and for mosquitto-config). */
+  /** Every device credential, revoked ones included (the broker plan removes those). */
+  all(): DeviceRecord[] {
+    return this.devices.list();
+  }
+
+  /** Live device credentials. */
   active(): DeviceRecord[] {
     return this.devices.list().filter((d) => d.revokedAt === null);
-  }
-
-  activeOne(sensorId: string): DeviceRecord | undefined {
-    const d = this.devices.get(sensorId);
-    return d && d.revokedAt === null ? d : undefined;
   }
 }

@@ -5,7 +5,15 @@ import { Registry } from '../domain/registry.ts';
 import { loadFacility } from './facility.loader.ts';
 import { AuthError } from './auth.errors.ts';
 import { FakeTime, RecordedAudit, openTestStores, type TestStores } from '../../../test/support/auth.test-support.ts';
-import { BrokerPolicy, type MqttPrincipal } from './device-credentials.broker.ts';
+import {
+  BrokerRefusedError,
+  BrokerUnreachableError,
+  brokerPlan,
+  publishRights,
+  type BrokerAccess,
+  type BrokerPrincipal,
+  type BrokerRole,
+} from './device-credentials.broker.ts';
 import { ApiKeyService, DeviceCredentialService } from './device-credentials.service.ts';
 import { DeviceTopics } from './device-credentials.topics.ts';
 import { topicMatches } from './mqtt-topic.ts';
@@ -48,7 +56,7 @@ describe('MQTT topic filters (MQTT 3.1.1 §4.7)', () => {
   });
 });
 
-describe('ingest API keys (issue 4 "Devices")', () => {
+describe('ingest API keys', () => {
   const service = (legacy: string | null = null) => new ApiKeyService(stores.apiKeys, registry, audit, time, legacy);
 
   it('shows the key once, stores only its hash, and scopes it to sites or sensors', () => {
@@ -87,81 +95,115 @@ describe('ingest API keys (issue 4 "Devices")', () => {
   });
 });
 
-describe('embedded broker policy (issue 4 "MQTT, embedded broker")', () => {
-  const setup = (allowAnonymous = false) => {
-    const devices = new DeviceCredentialService(stores.devices, registry, topics, audit, time);
-    return { devices, policy: new BrokerPolicy(topics, devices, { allowAnonymous }, time) };
-  };
-  const pw = (s: string) => Buffer.from(s);
+/** A broker that records what it was asked, or fails as told (BrokerAccess is a port). */
+class RecordingBroker implements BrokerAccess {
+  readonly calls: string[] = [];
+  failWith: Error | null = null;
+  async grant(p: BrokerPrincipal, role: BrokerRole): Promise<void> {
+    if (this.failWith) throw this.failWith;
+    this.calls.push(`grant ${p.username} as ${p.clientId} with ${role.name}: ${role.publish.join(' ')}`);
+  }
+  async remove(username: string): Promise<void> {
+    if (this.failWith) throw this.failWith;
+    this.calls.push(`remove ${username}`);
+  }
+}
 
-  it('a device signs in with its own password and publishes only under its own topics', async () => {
-    const { devices, policy } = setup();
-    const { password } = await devices.add('adam', 'T-DOOR-01');
-    expect(await policy.authenticate('T-DOOR-01', pw('wrong'))).toBeNull();
-    expect(await policy.authenticate('T-GAS-01', pw(password))).toBeNull();
-    const door = (await policy.authenticate('T-DOOR-01', pw(password)))!;
-    expect(door).toEqual({ kind: 'device', sensorId: 'T-DOOR-01', publish: ['vigil/t1/T-DOOR-01/#'] });
-    expect(policy.mayPublish(door, 'vigil/t1/T-DOOR-01/event')).toBe(true);
-    // The threat in issue 4: a compromised door sensor faking a kitchen gas reading.
-    expect(policy.mayPublish(door, 'vigil/t1/T-GAS-01/reading')).toBe(false);
-    expect(policy.mayPublish(door, 'vigil/t2/T-DOOR-01/reading')).toBe(false);
-    expect(policy.maySubscribe(door, 'vigil/#')).toBe(false);
-  });
+describe('device credentials on the broker', () => {
+  const setup = (broker: BrokerAccess | null = null) => new DeviceCredentialService(stores.devices, registry, topics, audit, time, broker);
 
-  it('a revoked device is refused at its next connection and, within a second, on the open one', async () => {
-    const { devices, policy } = setup();
-    const { password } = await devices.add('adam', 'T-GAS-01');
-    const gas = (await policy.authenticate('T-GAS-01', pw(password)))!;
-    expect(policy.mayPublish(gas, 'vigil/t1/T-GAS-01/reading')).toBe(true);
-    devices.revoke('adam', 'T-GAS-01');
-    time.advance(1000);
-    expect(policy.mayPublish(gas, 'vigil/t1/T-GAS-01/reading')).toBe(false);
-    expect(await policy.authenticate('T-GAS-01', pw(password))).toBeNull();
-    expect(audit.actions()).toEqual(['device.add', 'device.revoke']);
+  it('a device is granted its own topics only, bound to its sensor id as client id, before add returns', async () => {
+    const broker = new RecordingBroker();
+    const { device, broker: sync } = await setup(broker).add('adam', 'T-DOOR-01');
+    expect(device.publish).toEqual(['vigil/t1/T-DOOR-01/#']);
+    expect(sync).toEqual({ state: 'applied' });
+    expect(broker.calls).toEqual(['grant T-DOOR-01 as T-DOOR-01 with vigil-sensor:T-DOOR-01: vigil/t1/T-DOOR-01/#']);
   });
 
   it('a device bound to an adapter also publishes on its adapter topic, never a wildcard over other devices', async () => {
-    const { devices, policy } = setup();
-    const { password, device } = await devices.add('adam', 'T-SMK-01');
+    const { device } = await setup().add('adam', 'T-SMK-01');
     // 'zigbee2mqtt/#' from the adapter would reach every Zigbee device: dropped.
     expect(device.publish).toEqual(['vigil/t1/T-SMK-01/#', 'zigbee2mqtt/Kitchen smoke/#']);
-    const smoke = (await policy.authenticate('T-SMK-01', pw(password)))!;
-    expect(policy.mayPublish(smoke, 'zigbee2mqtt/Kitchen smoke')).toBe(true);
-    expect(policy.mayPublish(smoke, 'zigbee2mqtt/Kitchen smoke/availability')).toBe(true);
-    expect(policy.mayPublish(smoke, 'zigbee2mqtt/Kitchen gas')).toBe(false);
   });
 
-  it('refuses anonymous clients outside demo mode; in demo mode they publish only as registered sensors', async () => {
-    expect(await setup(false).policy.authenticate(undefined, undefined)).toBeNull();
-    const { policy } = setup(true);
-    const anon = (await policy.authenticate(undefined, undefined))!;
-    expect(anon).toEqual({ kind: 'anonymous' });
-    expect(policy.mayPublish(anon, 'vigil/t1/T-GAS-01/reading')).toBe(true);
-    expect(policy.mayPublish(anon, 'vigil/t1/STRANGER/reading')).toBe(false);
-    expect(policy.mayPublish(anon, 'vigil/t9/T-GAS-01/reading')).toBe(false);
-    expect(policy.mayPublish(anon, 'zigbee2mqtt/Kitchen smoke')).toBe(true);
-    expect(policy.mayPublish(anon, 'zigbee2mqtt/Someone else')).toBe(false);
-    expect(policy.mayPublish(anon, 'other/topic')).toBe(false);
+  it('a revocation removes the client from the broker before it returns', async () => {
+    const broker = new RecordingBroker();
+    const devices = setup(broker);
+    await devices.add('adam', 'T-GAS-01');
+    const { device, broker: sync } = await devices.revoke('adam', 'T-GAS-01');
+    expect(device.revokedAt).toBe(time.t);
+    expect(sync).toEqual({ state: 'applied' });
+    expect(broker.calls.at(-1)).toBe('remove T-GAS-01');
+    expect(audit.actions()).toEqual(['device.add', 'device.revoke']);
   });
 
-  it("Vigil's own ingest client gets an in-memory credential: subscribe anything, publish nothing", async () => {
-    const { policy } = setup();
-    const { username, password } = policy.internalCredential;
-    const ingest = (await policy.authenticate(username, pw(password))) as MqttPrincipal;
-    expect(ingest).toEqual({ kind: 'ingest' });
-    expect(policy.maySubscribe(ingest, 'vigil/+/+/+')).toBe(true);
-    expect(policy.mayPublish(ingest, 'vigil/t1/T-GAS-01/reading')).toBe(false);
-    expect(await policy.authenticate(username, pw(`${password}x`))).toBeNull();
-    expect(await policy.authenticate(policy.drillCredential.username, pw(password))).toBeNull();
-    expect(await policy.authenticate(policy.drillCredential.username, pw(policy.drillCredential.password))).toEqual({ kind: 'drill' });
+  it('an unreachable broker leaves the change pending; a refusing one withdraws the credential', async () => {
+    const broker = new RecordingBroker();
+    const devices = setup(broker);
+    broker.failWith = new BrokerUnreachableError('no answer');
+    expect((await devices.add('adam', 'T-GAS-01')).broker).toEqual({ state: 'pending', reason: 'no answer' });
+    expect(devices.active().map((d) => d.sensorId)).toEqual(['T-GAS-01']);
+    broker.failWith = new BrokerRefusedError('Role not found');
+    await expect(devices.add('adam', 'T-GAS-02')).rejects.toThrow(BrokerRefusedError);
+    expect(devices.active().map((d) => d.sensorId)).toEqual(['T-GAS-01']);
+    expect(audit.actions()).toEqual(['device.add', 'device.add', 'device.revoke']);
   });
 
-  it('refuses credentials for a sensor outside the registry and a second live credential', async () => {
-    const { devices } = setup();
+  it("refuses credentials for a sensor outside the registry, Vigil's own names and a second live credential", async () => {
+    const devices = setup();
     await expect(devices.add('adam', 'NOT-THERE')).rejects.toThrow(AuthError);
     await devices.add('adam', 'T-CO-01');
     await expect(devices.add('adam', 'T-CO-01')).rejects.toThrow(/already has credentials/);
-    devices.revoke('adam', 'T-CO-01');
-    await expect(devices.add('adam', 'T-CO-01')).resolves.toMatchObject({ device: { sensorId: 'T-CO-01', revokedAt: null } });
+    await devices.revoke('adam', 'T-CO-01');
+    await expect(devices.add('adam', 'T-CO-01')).resolves.toMatchObject({ device: { sensorId: 'T-CO-01', revokedAt: null }, broker: { state: 'unmanaged' } });
+  });
+});
+
+describe('the broker plan: one set of rules', () => {
+  const ingest = { username: 'vigil-ingest', clientId: 'vigil-ingest', password: 'ingest-secret' };
+  const plan = async (o: { demo?: boolean; revoke?: string[] } = {}) => {
+    const devices = new DeviceCredentialService(stores.devices, registry, topics, audit, time);
+    await devices.add('adam', 'T-DOOR-01');
+    await devices.add('adam', 'T-GAS-01');
+    for (const id of o.revoke ?? []) await devices.revoke('adam', id);
+    return brokerPlan({
+      sensors: registry.allSensors(),
+      topics,
+      devices: devices.all(),
+      ingest,
+      drillPassword: 'drill-secret',
+      simulatorPassword: o.demo ? 'sim-secret' : null,
+    });
+  };
+
+  it('binds every credential to one client id: its own name, or MQTT_CLIENT_ID for the ingest', async () => {
+    const p = await plan({ demo: true });
+    for (const principal of p.principals) expect(principal.clientId).toBe(principal.kind === 'ingest' ? ingest.clientId : principal.username);
+    expect(new Set(p.principals.map((x) => x.clientId)).size).toBe(p.principals.length);
+  });
+
+  it('a device, its drill device and its simulated device publish to the same topics, only their own', async () => {
+    const p = await plan({ demo: true });
+    const rights = publishRights(p);
+    expect(rights.get('T-DOOR-01')).toEqual(['vigil/t1/T-DOOR-01/#']);
+    expect(rights.get('drill@T-DOOR-01')).toEqual(['vigil/t1/T-DOOR-01/#']);
+    expect(rights.get('sim@T-DOOR-01')).toEqual(['vigil/t1/T-DOOR-01/#']);
+    expect(rights.get('drill@T-SMK-01')).toEqual(['vigil/t1/T-SMK-01/#', 'zigbee2mqtt/Kitchen smoke/#']);
+    // The ingest client reads and never publishes.
+    expect(rights.get('vigil-ingest')).toEqual([]);
+    expect(p.roles.find((r) => r.name === 'vigil-ingest')!.subscribe).toEqual(['#', '$SYS/#']);
+  });
+
+  it('simulated devices exist only in demo mode; revoked devices and stale Vigil roles are removed, other clients kept', async () => {
+    const p = await plan({ revoke: ['T-GAS-01'] });
+    expect(p.principals.some((x) => x.kind === 'simulator')).toBe(false);
+    expect(p.principals.map((x) => x.username)).not.toContain('T-GAS-01');
+    expect(p.isStaleClient('T-GAS-01')).toBe(true);
+    expect(p.isStaleClient('sim@T-GAS-01')).toBe(true);
+    expect(p.isStaleClient('T-DOOR-01')).toBe(false);
+    expect(p.isStaleClient('nodered')).toBe(false);
+    expect(p.isStaleRole('vigil-sensor:GONE')).toBe(true);
+    expect(p.isStaleRole('vigil-sensor:T-DOOR-01')).toBe(false);
+    expect(p.isStaleRole('site-operators')).toBe(false);
   });
 });

@@ -1,11 +1,12 @@
 /**
- * Mosquitto password and ACL files generated from the device registry (issue 4 "MQTT,
- * Mosquitto"), so an external Mosquitto enforces the same rule as the embedded broker: a device
- * publishes only under its own topics, Vigil's ingest user reads what ingest subscribes to.
+ * Mosquitto password and ACL files (`vigil mosquitto-config`, for a Mosquitto the site manages
+ * itself), rendered from the same rules as the dynamic-security configuration
+ * (device-credentials.broker.ts).
  *
  * Password hashes use Mosquitto 2's `$7$` format (PBKDF2-HMAC-SHA512, 12-byte salt, 64-byte
  * key: `$7$<iterations>$<salt base64>$<key base64>`, as `mosquitto_passwd` writes it). Vigil
- * stores device passwords in this format, so the embedded broker verifies the same hash.
+ * stores device passwords in this format; the dynamic-security plugin stores the same three
+ * parts as separate fields, so one stored hash serves both.
  */
 import crypto from 'node:crypto';
 
@@ -28,13 +29,20 @@ export async function mosquittoHash(password: string, iterations = MOSQUITTO_PBK
   return `$7$${iterations}$${salt.toString('base64')}$${key.toString('base64')}`;
 }
 
-export async function verifyMosquittoHash(password: string, stored: string): Promise<boolean> {
+/** The parts of a `$7$` hash (the dynamic-security plugin stores them as separate fields), or null when malformed. */
+export function parseMosquittoHash(stored: string): { iterations: number; salt: string; key: string } | null {
   const m = /^\$7\$(\d{1,7})\$([A-Za-z0-9+/=]+)\$([A-Za-z0-9+/=]+)$/.exec(stored);
-  if (!m) return false;
+  if (!m) return null;
   const iterations = Number(m[1]);
-  if (iterations < 1 || iterations > 1_000_000) return false;
-  const expected = Buffer.from(m[3]!, 'base64');
-  const key = await pbkdf2(password, Buffer.from(m[2]!, 'base64'), iterations);
+  if (iterations < 1 || iterations > 1_000_000) return null;
+  return { iterations, salt: m[2]!, key: m[3]! };
+}
+
+export async function verifyMosquittoHash(password: string, stored: string): Promise<boolean> {
+  const parts = parseMosquittoHash(stored);
+  if (!parts) return false;
+  const expected = Buffer.from(parts.key, 'base64');
+  const key = await pbkdf2(password, Buffer.from(parts.salt, 'base64'), parts.iterations);
   return key.length === expected.length && crypto.timingSafeEqual(key, expected);
 }
 
@@ -84,14 +92,20 @@ export function aclFile(entries: readonly AclEntry[], header: string): string {
   return `${lines.join('\n')}\n`;
 }
 
-/** The lines to add to mosquitto.conf (or drop into its include_dir). */
+/**
+ * The lines to add to mosquitto.conf after the listener they protect (or drop into its
+ * include_dir). `use_username_as_clientid` binds every client id to its credential: the broker
+ * hands a client id's session to whoever connects with it last, so without it any device could
+ * take over Vigil's persistent ingest session.
+ */
 export function authConfSnippet(passwordPath: string, aclPath: string): string {
   return [
     '# Vigil device credentials (npm run vigil -- mosquitto-config): only known devices and Vigil connect,',
-    '# each device publishes only under its own topics.',
+    '# each device publishes only under its own topics, and each client id is its user name.',
     'allow_anonymous false',
     `password_file ${passwordPath}`,
     `acl_file ${aclPath}`,
+    'use_username_as_clientid true',
     '',
   ].join('\n');
 }

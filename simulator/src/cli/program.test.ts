@@ -78,8 +78,16 @@ describe('the command line', () => {
       '--facility',
       'config/facility.yaml',
       '--no-register',
+      '--username',
+      'drill@{sensor}',
+      '--password-file',
+      'data/broker/drill.password',
     );
-    expect(spec).toMatchObject({ command: 'drill', drill: { register: false, drillId: 'drill-20261127-101500-guesthouse-fire' } });
+    expect(spec).toMatchObject({
+      command: 'drill',
+      common: { username: 'drill@{sensor}', passwordFile: 'data/broker/drill.password' },
+      drill: { register: false, drillId: 'drill-20261127-101500-guesthouse-fire' },
+    });
   });
 
   it('parses load', () => {
@@ -111,6 +119,9 @@ describe('the command line', () => {
     [['load', '--sensors', '0'], /whole number from 1/],
     [['load', '--rate', '-5'], /above 0/],
     [['load', '--speed', '2'], /unknown option '--speed'/],
+    [['run', '--password', 'x', '--password-file', 'f'], /--password or --password-file, not both/],
+    // Several shared connections cannot each be one device's credential on a broker that binds client ids.
+    [['load', '--username', 'sim@{sensor}'], /plain --username/],
     [['explode'], /unknown command 'explode'/],
     [[], /a command is needed/],
   ])('%j is refused: %s', (argv, message) => {

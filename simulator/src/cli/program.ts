@@ -27,8 +27,11 @@ export interface CommonSpec {
   site?: string;
   seed?: number;
   speed: number;
+  /** `{sensor}` in it: one credential per device (mqtt.publisher.ts). */
   username?: string;
   password?: string;
+  /** Read when connecting, so the password stays off the command line. */
+  passwordFile?: string;
   dryRun: boolean;
   start?: number;
   connectTimeoutS: number;
@@ -63,8 +66,9 @@ function addCommon(cmd: Command, withSpeed = true): Command {
     .option('--facility <file>', 'facility registry (YAML)', DEFAULT_FACILITY)
     .option('--site <id>', 'only this site', parseSiteId)
     .option('--seed <n>', 'seed (0-4294967295): the same seed gives the same stream; random when absent', parseSeed)
-    .option('--username <name>', 'MQTT user name (device credentials)')
+    .option('--username <name>', 'MQTT user name; {sensor} in it signs each device in as itself, with that name as its client id (e.g. sim@{sensor})')
     .option('--password <secret>', 'MQTT password')
+    .option('--password-file <file>', 'read the MQTT password from the first line of this file')
     .option('--dry-run', 'print the observation stream as JSON lines instead of publishing', false)
     .option('--start <time>', 'virtual start time, ISO 8601 (dry runs only; default now)', parseStart)
     .option('--connect-timeout <s>', 'give up reaching the broker after this many seconds', positiveNumber('the connect timeout', 3600), 30);
@@ -74,6 +78,7 @@ function addCommon(cmd: Command, withSpeed = true): Command {
 
 function common(o: Opts): CommonSpec {
   if (o.start !== undefined && o.dryRun !== true) throw usageError('--start only applies to --dry-run (live traffic is stamped with the real time)');
+  if (o.password !== undefined && o.passwordFile !== undefined) throw usageError('give --password or --password-file, not both');
   return {
     broker: o.broker as string,
     facility: o.facility as string,
@@ -82,6 +87,7 @@ function common(o: Opts): CommonSpec {
     speed: (o.speed as number | undefined) ?? 1,
     ...(o.username !== undefined && { username: o.username as string }),
     ...(o.password !== undefined && { password: o.password as string }),
+    ...(o.passwordFile !== undefined && { passwordFile: o.passwordFile as string }),
     dryRun: o.dryRun === true,
     ...(o.start !== undefined && { start: o.start as number }),
     connectTimeoutS: o.connectTimeout as number,
@@ -134,7 +140,10 @@ export function buildProgram(io: ProgramIo, set: (s: CommandSpec) => void): Comm
       .option('--rate <r>', 'observations per second, all sensors together', positiveNumber('--rate', 1_000_000), 1000)
       .option('--duration <s>', 'seconds to run', positiveNumber('--duration', 86_400), 10)
       .option('--connections <n>', 'MQTT connections to spread the sensors over', positiveInt('--connections', 256), 4)
-      .action((o: Opts) =>
+      .action((o: Opts) => {
+        // A few connections carry all the synthetic sensors: there is no device to name each credential after.
+        if (typeof o.username === 'string' && o.username.includes('{sensor}'))
+          throw usageError('load shares a few connections among its sensors: give a plain --username (one credential for every connection)');
         set({
           command: 'load',
           common: common(o),
@@ -142,8 +151,8 @@ export function buildProgram(io: ProgramIo, set: (s: CommandSpec) => void): Comm
           rate: o.rate as number,
           durationS: o.duration as number,
           connections: o.connections as number,
-        }),
-      ),
+        });
+      }),
   );
   program.addCommand(new Command('list').description('the scenario library, with descriptions').action(() => set({ command: 'list' })));
   program.addCommand(

@@ -4,6 +4,10 @@
  *   `{"online": false}` on `vigil/<site>/<sensor>/status`, so a killed simulator (or a scenario's
  *   `disconnect`) shows those devices offline — a will belongs to a connection, hence one each;
  * - `SharedPublisher`: a few connections without wills, for load generation.
+ *
+ * `{sensor}` in the user name gives each device its own credential, the filled-in name also being
+ * its client id: a broker that binds each client id to one credential (Vigil's does, so that no
+ * client can take over another's session) accepts nothing else.
  */
 import { randomBytes } from 'node:crypto';
 import mqtt, { type IClientOptions, type MqttClient } from 'mqtt';
@@ -13,6 +17,7 @@ import type { Publisher, PublishStats } from './publisher.ts';
 
 export interface BrokerOptions {
   url: string;
+  /** May contain `{sensor}` (DevicePublisher only). */
   username?: string;
   password?: string;
   /** Give up connecting after this long (the broker may still be starting). */
@@ -22,6 +27,17 @@ export interface BrokerOptions {
 
 /** Unacknowledged messages allowed before publishing waits (back-pressure instead of an unbounded queue). */
 const MAX_PENDING = 5000;
+
+const SENSOR_PLACEHOLDER = '{sensor}';
+
+/** The user name and client id a device connects with: its own when the user name names it. */
+export function deviceIdentity(opts: Pick<BrokerOptions, 'username'>, clientIdPrefix: string, deviceId: string): { clientId: string; username?: string } {
+  if (opts.username?.includes(SENSOR_PLACEHOLDER)) {
+    const username = opts.username.replaceAll(SENSOR_PLACEHOLDER, deviceId);
+    return { clientId: username, username };
+  }
+  return { clientId: `${clientIdPrefix}-${deviceId}` };
+}
 
 /** Connects one client; retries until `connectTimeoutMs`, fails at once on refused credentials. */
 export function connectClient(opts: BrokerOptions, clientOptions: IClientOptions): Promise<MqttClient> {
@@ -125,7 +141,7 @@ export class DevicePublisher implements Publisher {
 
   private async connect(device: DeviceRef): Promise<MqttClient> {
     const client = await connectClient(this.opts, {
-      clientId: `${this.prefix}-${device.id}`,
+      ...deviceIdentity(this.opts, this.prefix, device.id),
       clean: true,
       keepalive: 30,
       will: { topic: topicOf(device.siteId, device.id, 'status'), payload: Buffer.from(JSON.stringify(this.will)), qos: 1, retain: false },

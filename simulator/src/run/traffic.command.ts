@@ -2,7 +2,7 @@
  * `run`, `scenario` and `drill`: build the emission stream (normal operations, a scenario on top,
  * drill tagging), then play it — live through one MQTT connection per device, or as JSON lines.
  */
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Sensor } from '../../../contract/index.ts';
@@ -18,7 +18,7 @@ import { LinePublisher } from '../publish/publisher.ts';
 import { compileScenario, type Note } from '../scenario/scenario.compile.ts';
 import { loadScenario } from '../scenario/scenario.library.ts';
 import { playScenario } from '../scenario/scenario.play.ts';
-import { usageError } from '../simulator.errors.ts';
+import { errorText, usageError } from '../simulator.errors.ts';
 import { info, warn, type CliContext } from './cli.context.ts';
 import { startProgress } from './progress.ts';
 import { runStream } from './stream.runner.ts';
@@ -203,13 +203,22 @@ export async function runTraffic(spec: TrafficSpec, ctx: CliContext): Promise<nu
 }
 
 export function brokerOptions(common: CommonSpec, ctx: CliContext) {
+  const password = common.passwordFile !== undefined ? readPasswordFile(common.passwordFile) : common.password;
   return {
     url: common.broker,
     connectTimeoutMs: common.connectTimeoutS * 1000,
     warn: (m: string) => warn(ctx, m),
     ...(common.username !== undefined && { username: common.username }),
-    ...(common.password !== undefined && { password: common.password }),
+    ...(password !== undefined && { password }),
   };
+}
+
+function readPasswordFile(file: string): string {
+  try {
+    return readFileSync(file, 'utf8').split(/\r?\n/)[0]!;
+  } catch (err) {
+    throw usageError(`cannot read the MQTT password from --password-file ${file}: ${errorText(err)}`);
+  }
 }
 
 function drillServer(d: DrillSpec, ctx: CliContext): DrillServer {
