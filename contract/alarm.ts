@@ -3,7 +3,7 @@
  * event maps: what the alarm engine produces and what the dashboard and the drill report read.
  *
  * The model follows ISA-18.2 / IEC 62682 (states, shelving, out of service, chattering) and the
- * NFPA 72 signal classes (alarm, supervisory, trouble). See DESIGN.md "Alarm model" and issue 3.
+ * NFPA 72 signal classes (alarm, supervisory, trouble); docs/contracts.md#alarm-model describes it.
  *
  * @example A critical gas alarm as the dashboard receives it inside an `alarm` event:
  * ```json

@@ -64,7 +64,7 @@ export interface ApiError {
 }
 
 /**
- * Alarm routes (issue 3):
+ * Alarm routes:
  * - `GET /api/alarms?state=&site=&zone=&sensor=&priority=&kind=&from=&to=&drill=&limit=&offset=` → AlarmListResponse
  *   (`drill`: `only` | `exclude` | `include` (default include); `state`: a state, or `open` / `closed`)
  * - `GET /api/alarms/:id` → AlarmDetailResponse

@@ -35,7 +35,7 @@ const officer: Permission[] = ['alarm.view', 'alarm.ack', 'alarm.comment', 'alar
 const manager: Permission[] = [...officer, 'alarm.resolve', 'sensor.out_of_service', 'report.view', 'drill.run', 'audit.view'];
 const admin: Permission[] = [...manager, 'admin.users', 'admin.devices', 'admin.config'];
 
-/** Issue 4 "People": officer < manager < admin. */
+/** Each role may do everything the one before it may: officer < manager < admin (docs/contracts.md#rest-api). */
 export const ROLE_PERMISSIONS: Readonly<Record<Role, ReadonlySet<Permission>>> = {
   officer: new Set(officer),
   manager: new Set(manager),
@@ -53,7 +53,7 @@ export const ACTION_PERMISSION: Record<AlarmActionType, Permission> = {
   resolve: 'alarm.resolve',
 };
 
-/** Longest shelve each role may set (issue 4: officer 1 h, manager 8 h). */
+/** Longest shelve each role may set (officer 1 h, manager 8 h). */
 export const MAX_SHELVE_S: Readonly<Record<Role, number>> = { officer: 3600, manager: 8 * 3600, admin: 8 * 3600 };
 
 export function can(role: Role, permission: Permission): boolean {

@@ -1,5 +1,5 @@
 /**
- * Device credentials (issue 4 "Devices"): HTTP ingest API keys scoped to sites or sensors, and
+ * Device credentials: HTTP ingest API keys scoped to sites or sensors, and
  * per-device MQTT credentials. Secrets are answered once, at creation, and stored hashed.
  *
  * @example Create a key for one gateway that may write the `hq` site only:

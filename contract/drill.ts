@@ -1,5 +1,5 @@
 /**
- * Emergency drills (issue 6): a drill runs a scenario through the simulator; everything it sends
+ * Emergency drills: a drill runs a scenario through the simulator; everything it sends
  * carries the drill id; its alarms are labelled DRILL and kept out of real statistics; when it
  * ends, a report scores what fired, how fast it was displayed and acknowledged, what was missed.
  *

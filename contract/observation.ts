@@ -9,7 +9,7 @@
  */
 import { z } from 'zod';
 
-/** Payloads larger than this are rejected before parsing (DESIGN.md "MQTT topics"). */
+/** Payloads larger than this are rejected before parsing (docs/contracts.md#mqtt-topics-native). */
 export const MAX_PAYLOAD_BYTES = 16 * 1024;
 /** A timestamp further ahead than this of the server clock is rejected (clock skew guard). */
 export const MAX_FUTURE_SKEW_MS = 5 * 60 * 1000;
@@ -140,7 +140,7 @@ export const REJECTION_REASONS = [
   'too_many_items',
   'unknown_site',
   'adapter_error',
-  /** HTTP ingest: the API key is not scoped to this sensor or site (issue 4 "Devices"). */
+  /** HTTP ingest: the API key is not scoped to this sensor or site. */
   'forbidden',
 ] as const;
 export type RejectionReason = (typeof REJECTION_REASONS)[number];

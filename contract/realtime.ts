@@ -1,5 +1,5 @@
 /**
- * Live push over Socket.IO (issue 3 "API and live push"): the snapshot a console starts from, the
+ * Live push over Socket.IO: the snapshot a console starts from, the
  * ordered alarm events, coalesced sensor values and drill notices, as typed event maps.
  */
 import type { SensorState } from './facility.ts';
@@ -30,7 +30,7 @@ export interface AlarmSnapshot {
 }
 
 /**
- * A drill started or ended (issue 6); every client labels its alarms DRILL.
+ * A drill started or ended; every client labels its alarms DRILL.
  *
  * @example `{"drillId": "d-20261127-1", "scenario": "canteen-gas-leak", "siteId": "hq", "state": "started", "by": "mgr.chen", "at": 1764240000000}`
  */

@@ -23,7 +23,7 @@ describe('access schedules in the site time zone', () => {
   });
 
   it('judges the same instant by each site’s own clock', () => {
-    // Issue 3: schedules in the site's time zone. 01:30 UTC Wed = 09:30 in Shanghai.
+    // Schedules in the site's time zone. 01:30 UTC Wed = 09:30 in Shanghai.
     const t = utc('2026-11-25T01:30:00Z');
     expect(isAccessExpected(OFFICE, 'Asia/Shanghai', t)).toBe(true);
     expect(isAccessExpected(OFFICE, 'UTC', t)).toBe(false);

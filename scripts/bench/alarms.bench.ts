@@ -1,5 +1,5 @@
 /**
- * `npm run bench:alarms` — end-to-end alarm latency (issue 3 "Benchmark"): MQTT publish of an
+ * `npm run bench:alarms` — end-to-end alarm latency: MQTT publish of an
  * alarm-level reading → Socket.IO client receipt of the raised alarm, over --alarms distinct
  * sensors (default 1000), while background traffic of --background observations/s (default
  * 5000) flows through the same broker and server. Prints p50/p99/max. Target p99 ≤ 50 ms.

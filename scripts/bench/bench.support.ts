@@ -36,7 +36,7 @@ export function writeBenchFacility(dir: string, sensorIds: string[]): string {
 }
 
 /**
- * Signs in as the demo officer when the server has accounts (issue 4); returns the session cookie,
+ * Signs in as the demo officer when the server has accounts; returns the session cookie,
  * or null when the server does not know sessions.
  */
 export async function benchLogin(vigil: VigilHandle): Promise<string | null> {

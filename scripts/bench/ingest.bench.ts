@@ -1,6 +1,6 @@
 /**
  * `npm run bench:ingest` — ingest throughput, loss and latency through real Mosquitto and
- * InfluxDB (foundation issue, "Benchmark"). Prints, for each paced rate and for draining a
+ * InfluxDB (results: README.md "Performance"). Prints, for each paced rate and for draining a
  * backlog: observations/s stored (counted in InfluxDB), loss, ingest-to-durable p50/p99 (from
  * Vigil's own histogram) and the server's peak RSS. Flags: --rates 30000,50000 --seconds 15
  * --backlog 200000 --sensors 1000 --publisher raw|mqttjs (load generator: raw MQTT frames, the

@@ -2,7 +2,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ConfigError, DEMO_INGEST_API_KEY, loadConfig, loadStorageConfig } from './config.ts';
 
-describe('configuration (STYLE.md "Read the environment once")', () => {
+describe('configuration (read once, validated, every bad variable named)', () => {
   it('treats an empty variable as unset, and gives the demo ingest key only in demo mode', () => {
     const demo = loadConfig({ PORT: '', VIGIL_DEMO: '1' });
     expect(demo.PORT).toBe(8080);

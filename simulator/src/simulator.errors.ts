@@ -1,5 +1,5 @@
 /**
- * Typed errors with a `code` (STYLE.md "Typed errors"): the CLI maps `USAGE` to exit code 2 (a bad
+ * Typed errors with a `code`, so callers decide by code, not by message text: the CLI maps `USAGE` to exit code 2 (a bad
  * flag or argument) and everything else to exit code 1, printing the message as it is.
  */
 export type SimulatorErrorCode = 'USAGE' | 'FACILITY_INVALID' | 'SCENARIO_INVALID' | 'SCENARIO_UNKNOWN' | 'BROKER_UNREACHABLE' | 'PUBLISH_FAILED';

@@ -1,4 +1,4 @@
-// Issue 7: device payloads published as the devices publish them — with mosquitto_pub, on each
+// Device payloads published as the devices publish them — with mosquitto_pub, on each
 // adapter's own topic, through a real Mosquitto — reach the real server and are stored in real
 // InfluxDB as the same observations native topics produce; a Zigbee2MQTT gas alarm raises an alarm.
 import { execFile } from 'node:child_process';
@@ -85,7 +85,7 @@ describe('device adapters end to end', () => {
     expect(raised[0]).toMatchObject({ event: 'raised', priority: 'critical', condition: 'gas' });
   });
 
-  // Issue 7 "Tests": for alarm payloads, the raised alarm — as the duty officer sees it, signed in (issue 4 sessions).
+  // For alarm payloads, the raised alarm — as the duty officer sees it, signed in.
   it('Zigbee2MQTT: the gas alarm is in GET /api/alarms for a signed-in duty officer', async () => {
     const officer = DEMO_ACCOUNTS.find((a) => a.role === 'officer')!;
     const login = await fetch(`${vigil.url}/api/auth/login`, {

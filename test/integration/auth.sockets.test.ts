@@ -1,4 +1,4 @@
-// Issue 4 "People": a live connection must not outlive its session. When a session ends — logout,
+// A live connection must not outlive its session. When a session ends — logout,
 // an admin revoking it, a password change or reset, the account disabled — the Socket.IO
 // connections opened with it are closed, and they cannot come back with the dead cookie. Sockets
 // of sessions that are still live stay connected.
@@ -76,7 +76,7 @@ afterAll(async () => {
   await stopAllServices();
 });
 
-describe('Socket.IO connections end with their session (issue 4)', () => {
+describe('Socket.IO connections end with their session', () => {
   it('logout closes the sockets of that session at once; another session of the same user keeps its socket', async () => {
     const cookie = await signIn('leaver', true);
     const other = await connectLive(await signIn('leaver'));

@@ -1,4 +1,4 @@
-// Issue 6 "Drills": a drill started from the API runs the scenario through Mosquitto like devices
+// A drill started from the API runs the scenario through Mosquitto like devices
 // would; its observations and alarms carry the drill id; the report's timings come from the real
 // events (acknowledged through the API at a known moment); real statistics never include it.
 import { execFile } from 'node:child_process';

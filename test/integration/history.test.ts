@@ -1,6 +1,7 @@
-// Foundation issue "API": sensor history over any range — raw points for short ranges, per-step
-// mean/min/max from the roll-ups for long ones — including points that arrive late (a device's
-// buffered backlog), which the continuous queries alone would never roll up.
+// GET /api/sensors/:id/readings: sensor history over any range — raw points for short ranges,
+// per-step mean/min/max from the roll-ups for long ones — including points that arrive late (a
+// device's buffered backlog), which the continuous queries alone would never roll up
+// (docs/contracts.md#roll-ups-continuous-queries).
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ReadingsResponse } from '../../contract/index.ts';

@@ -1,5 +1,5 @@
-// Foundation issue: readings from real clients through real Mosquitto into real InfluxDB, and
-// nothing lost across a Vigil restart, a kill -9 and an InfluxDB outage (DESIGN.md "Nothing lost").
+// Readings from real clients through real Mosquitto into real InfluxDB, and nothing lost across a
+// Vigil restart, a kill -9 and an InfluxDB outage (docs/architecture.md#what-each-failure-does).
 import { execFile } from 'node:child_process';
 import path from 'node:path';
 import { promisify } from 'node:util';
@@ -17,7 +17,7 @@ let broker: MosquittoHandle;
 let influx: InfluxHandle;
 let vigil: VigilHandle;
 let publisher: MqttClient;
-/** A signed-in officer: the sensor, readings and rejection endpoints need a session (issue 4). */
+/** A signed-in officer: the sensor, readings and rejection endpoints need a session. */
 let viewer: RequestInit;
 
 async function countReadings(sensor: string, extra = ''): Promise<number> {

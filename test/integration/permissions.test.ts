@@ -1,4 +1,4 @@
-// Issue 4 "Tests": each role × each alarm, maintenance, drill, report and audit action on REST —
+// Each role × each alarm, maintenance, drill, report and audit action on REST —
 // allowed (the request gets past the permission check) or 403; and 401 without a session.
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';

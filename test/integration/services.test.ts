@@ -55,7 +55,7 @@ describe('Mosquitto with the shipped configuration', () => {
     await broker.dispose();
   });
 
-  // DESIGN.md "Ingestion": messages published while Vigil is down are delivered when it returns,
+  // docs/architecture.md#nothing-lost-end-to-end: messages published while Vigil is down are delivered when it returns,
   // even across a broker restart in between.
   it.each([
     { protocol: 'MQTT 3.1.1', options: { protocolVersion: 4 } as IClientOptions },
@@ -81,8 +81,9 @@ describe('Mosquitto with the shipped configuration', () => {
     await broker.dispose();
   });
 
-  // The requirement: Mosquitto's default max_queued_messages (1000) silently drops QoS 1
-  // messages for a lagging persistent subscriber; the shipped configuration must not.
+  // docs/architecture.md#nothing-lost-end-to-end: Mosquitto's default max_queued_messages (1000)
+  // silently drops QoS 1 messages for a lagging persistent subscriber; the shipped configuration
+  // must not.
   it('queues more than the default 1000 messages for an absent subscriber and drops none', async () => {
     const broker = await startMosquitto();
     const session: IClientOptions = { clientId: 'vigil-backlog-test', clean: false };

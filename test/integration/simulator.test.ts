@@ -1,4 +1,4 @@
-// Issue 6: the simulator against real Mosquitto, InfluxDB and the real Vigil server, talking to
+// The simulator against real Mosquitto, InfluxDB and the real Vigil server, talking to
 // Vigil only the way devices do (MQTT). Normal operations reach InfluxDB for every registered
 // sensor; a drill's observations are stored tagged with its drill id; a killed simulator's
 // devices go offline through their MQTT last wills; a scenario's disconnect does the same for
@@ -64,7 +64,7 @@ const countOf = async (q: string): Promise<number> => Number((await influx.query
 let registered: { id: string; kind: string }[];
 // Demo mode creates these accounts; a manager may run drills (contract/auth.ts).
 const manager = DEMO_ACCOUNTS.find((a) => a.role === 'manager')!;
-/** The facility and sensor states need a signed-in user (issue 4); the manager's session will do. */
+/** The facility and sensor states need a signed-in user; the manager's session will do. */
 let viewerCookie = '';
 
 async function managerSession(): Promise<string> {
@@ -114,7 +114,7 @@ describe('simulate run', () => {
       'a status from every registered sensor in InfluxDB',
     );
     expect(seen.size).toBe(registered.length);
-    // Gas and CO detectors: readings in their quiet band (issue 6: gas 0–3 %LEL, CO 0–5 ppm).
+    // Gas and CO detectors: readings in their quiet band (gas 0–3 %LEL, CO 0–5 ppm).
     const readings = await influx.query(`SELECT count(value), max(value) FROM reading WHERE time >= ${t0}ms AND drill = '' GROUP BY sensor`, DB);
     for (const s of registered.filter((x) => x.kind === 'gas' || x.kind === 'co')) {
       const row = readings.find((r) => r.sensor === s.id);
@@ -152,7 +152,7 @@ describe('simulate drill', () => {
     expect(untagged).toEqual([]);
     const peak = await influx.query(`SELECT max(value) FROM reading WHERE drill = '${id}' AND sensor = 'CAN-GAS-01'`, DB);
     expect(Number(peak[0]!.max)).toBeGreaterThanOrEqual(20);
-    // The drill leaves the real sensor's state alone (DESIGN.md: drills never pollute real data).
+    // The drill leaves the real sensor's state alone (docs/contracts.md#drills: drills never pollute real data).
     expect((await sensorsState()).find((s) => s.sensorId === 'CAN-GAS-01')!.lastValue).toBeLessThanOrEqual(3);
     // Registered, ended, and every alarm the scenario expects was raised (the report is the server's).
     const report = await vigil.api<DrillReport>(`/api/drills/${id}/report`, { headers: { cookie: await managerSession() } });

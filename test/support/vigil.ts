@@ -44,7 +44,7 @@ export interface VigilHandle {
   api<T = unknown>(pathname: string, init?: RequestInit): Promise<{ status: number; body: T }>;
   /** Runs `npm run vigil -- <args>` (server/src/cli.ts) against this server's DATA_DIR and FACILITY_FILE. */
   cli(args: string[], stdin?: string): Promise<CliResult>;
-  /** Creates an account through the CLI (issue 4: first setup); throws when the CLI refuses. */
+  /** Creates an account through the CLI (first setup); throws when the CLI refuses. */
   addUser(username: string, role: 'officer' | 'manager' | 'admin', password?: string): Promise<void>;
   /** Signs in; resolves to the `Cookie` header value (`vigil_session=...`), throws when refused. */
   login(username: string, password?: string): Promise<string>;

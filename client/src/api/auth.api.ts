@@ -1,4 +1,4 @@
-/** Sessions (issue 4): `POST /api/auth/login`, `POST /api/auth/logout`, `GET /api/auth/me`. */
+/** Sessions: `POST /api/auth/login`, `POST /api/auth/logout`, `GET /api/auth/me`. */
 import type { AuthConfigResponse, SessionInfo } from '../../../contract/auth.ts';
 import { ApiRequestError, postJson, request } from './api.client.ts';
 

@@ -4,7 +4,7 @@ import { can, type Permission, type User } from '../../../contract/auth.ts';
 
 export interface Session {
   user: User;
-  /** The client only hides what the server would refuse (issue 4); the server still decides. */
+  /** The client only hides what the server would refuse; the server still decides. */
   can: (permission: Permission) => boolean;
   logout: () => void;
 }

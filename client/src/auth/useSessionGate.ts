@@ -1,5 +1,5 @@
 /**
- * Who is signed in (issue 4 "People"): asks `GET /api/auth/me` on load; a 401 from any later
+ * Who is signed in: asks `GET /api/auth/me` on load; a 401 from any later
  * request (or a refused live socket whose session check then says 401) returns to the login screen.
  */
 import { useCallback, useEffect, useState } from 'react';

@@ -21,7 +21,7 @@ function withSession(role: Role, node: React.ReactNode): string {
 
 const options = (html: string): string[] => [...html.matchAll(/<option value="(\d+)"/g)].map((m) => m[1] ?? '');
 
-describe('<ActionForm action="shelve"> (issue 4: officer ≤ 1 h, manager ≤ 8 h, reason required)', () => {
+describe('<ActionForm action="shelve"> (officer ≤ 1 h, manager ≤ 8 h, reason required)', () => {
   it('offers an officer durations up to one hour only', () => {
     const html = withSession('officer', <ActionForm action="shelve" pending={false} onSubmit={() => {}} onCancel={() => {}} />);
     expect(options(html)).toEqual(['300', '900', '1800', '3600']);

@@ -1,4 +1,4 @@
-/** The duty officer's alarm queue (issue 5 "Duty officer: live console"). */
+/** The duty officer's alarm queue. */
 import { useCallback, useMemo, useState } from 'react';
 import type { Alarm } from '../../../contract/alarm.ts';
 import { acknowledgeAlarm, acknowledgeIncident } from '../api/alarm.api.ts';
@@ -44,7 +44,7 @@ interface AlarmQueueProps {
   queue: Queue;
   index: FacilityIndex;
   stale: boolean;
-  /** The role may acknowledge (issue 4: hide what the server would refuse). */
+  /** The role may acknowledge (hide what the server would refuse). */
   canAck: boolean;
   selectedAlarmId: string | null;
   onLocate: (alarm: Alarm) => void;

@@ -1,6 +1,6 @@
 /**
  * One alarm, everything the officer needs to act on it: what and where, the actions, the SOP,
- * the sensor's recent values, and the full history. "A" acknowledges it (issue 5).
+ * the sensor's recent values, and the full history. "A" acknowledges it.
  */
 import { useEffect, useRef } from 'react';
 import type { Alarm } from '../../../contract/alarm.ts';

@@ -57,7 +57,7 @@ describe('<AlarmQueue>', () => {
     expect(html.match(/>Acknowledge</g)).toHaveLength(2);
   });
 
-  it('hides Acknowledge from a role that may not acknowledge (issue 4)', () => {
+  it('hides Acknowledge from a role that may not acknowledge', () => {
     expect(render(buildQueue(alarms), 'en', false, false)).not.toMatch(/>Acknowledge</);
   });
 

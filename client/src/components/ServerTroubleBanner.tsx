@@ -1,4 +1,4 @@
-/** Server-side trouble as a banner: readings buffered, broker down, outbox growing (issue 5 "Trust"). */
+/** Server-side trouble as a banner: readings buffered, broker down, outbox growing. */
 import { useEffect, useState } from 'react';
 import { NO_TROUBLE, rememberTrouble, troubles, type Trouble } from '../domain/health.trouble.ts';
 import type { HealthStatus } from '../hooks/useHealth.ts';

@@ -1,4 +1,4 @@
-/** One zone's measuring sensors on one chart, for the facility manager (issue 5 "Zone view"). */
+/** One zone's measuring sensors on one chart, for the facility manager. */
 import { lazy, Suspense, useEffect, useMemo, useRef, useState } from 'react';
 import type { FacilityIndex } from '../domain/facility.index.ts';
 import type { TimeRange } from '../domain/time.range.ts';

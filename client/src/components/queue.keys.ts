@@ -1,7 +1,7 @@
 import type { KeyboardEvent } from 'react';
 
 /**
- * Keys on a focused queue row (issue 5: acknowledge by keyboard shortcut): "A" acknowledges,
+ * Keys on a focused queue row (acknowledge by keyboard shortcut): "A" acknowledges,
  * Enter opens the detail pane, arrow keys move to the row above or below. `acknowledge` is null when there is nothing to do.
  */
 export function handleQueueRowKey(event: KeyboardEvent<HTMLElement>, acknowledge: (() => void) | null, open?: () => void): void {

@@ -5,7 +5,7 @@ import { availableActions, shelveChoices } from './alarm.actions.ts';
 
 const as = (role: Role) => (p: Parameters<typeof can>[1]) => can(role, p);
 
-describe('shelve durations per role (issue 4: officer ≤ 1 h, manager ≤ 8 h)', () => {
+describe('shelve durations per role (officer ≤ 1 h, manager ≤ 8 h)', () => {
   it('offers an officer nothing longer than one hour', () => {
     expect(shelveChoices('officer')).toEqual([300, 900, 1800, 3600]);
   });
@@ -28,7 +28,7 @@ describe('actions offered in the detail pane', () => {
       'resolve',
     );
   });
-  it('offers reset only on an acknowledged latched alarm whose condition is gone (DESIGN.md: latching)', () => {
+  it('offers reset only on an acknowledged latched alarm whose condition is gone (ISA-18.2 latching)', () => {
     const latched = makeAlarm({ id: 'a', state: 'active_acked', latching: true, conditionActive: false, ackedAt: T0, ackedBy: 'li' });
     expect(availableActions(latched, as('officer'))).toContain('reset');
     expect(availableActions({ ...latched, conditionActive: true }, as('officer'))).not.toContain('reset');

@@ -10,7 +10,7 @@ import { isUnacked } from './alarm.queue.ts';
 /** The order buttons appear in: the urgent one first. */
 export const ACTION_ORDER: readonly AlarmActionType[] = ['ack', 'reset', 'comment', 'assign', 'shelve', 'unshelve', 'resolve'];
 
-/** Whether the alarm's state allows the action at all (ISA-18.2 lifecycle, DESIGN.md "Alarm model"). */
+/** Whether the alarm's state allows the action at all (ISA-18.2 lifecycle, docs/contracts.md#alarm-model). */
 function allowedByState(alarm: Alarm, action: AlarmActionType): boolean {
   const open = alarm.state !== 'cleared';
   switch (action) {
@@ -39,7 +39,7 @@ export function availableActions(alarm: Alarm, can: (permission: Permission) => 
 /** Shelve durations offered, in seconds (ISA-18.2: shelving is always temporary). */
 export const SHELVE_CHOICES_S: readonly number[] = [5 * 60, 15 * 60, 30 * 60, 3600, 2 * 3600, 4 * 3600, 8 * 3600];
 
-/** The choices a role may use: officer up to 1 h, manager up to 8 h (issue 4, MAX_SHELVE_S). */
+/** The choices a role may use: officer up to 1 h, manager up to 8 h (MAX_SHELVE_S). */
 export function shelveChoices(role: Role): number[] {
   return SHELVE_CHOICES_S.filter((s) => s <= MAX_SHELVE_S[role]);
 }

@@ -1,4 +1,4 @@
-/** Alarm periods drawn on a sensor's chart (issue 5: "thresholds and alarm periods marked"). */
+/** Alarm periods drawn on a sensor's chart, next to its thresholds. */
 import type { Alarm, Priority } from '../../../contract/alarm.ts';
 
 export interface AlarmPeriod {

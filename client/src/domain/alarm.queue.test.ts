@@ -4,7 +4,7 @@ import { buildQueue, compareAlarms } from './alarm.queue.ts';
 
 const ids = (items: ReturnType<typeof buildQueue>['items']): string[] => items.map((i) => (i.kind === 'alarm' ? i.alarm.id : `incident:${i.incident.id}`));
 
-describe('alarm queue ordering (issue 5: unacknowledged first, then priority, then time)', () => {
+describe('alarm queue ordering (unacknowledged first, then priority, then time)', () => {
   it('puts every unacknowledged alarm above every acknowledged one, whatever the priority', () => {
     const queue = buildQueue([
       makeAlarm({ id: 'acked-critical', priority: 'critical', state: 'active_acked' }),

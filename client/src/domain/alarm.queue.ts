@@ -1,10 +1,10 @@
 /**
  * The duty officer's queue: which alarms it shows and in which order.
  *
- * Order (issue 5): unacknowledged first, then priority, then time — newest first within a
+ * Order: unacknowledged first, then priority, then time — newest first within a
  * group, so a new alarm lands at the top of its group where the eye already is; older ones are
  * not lost, they carry their elapsed time and escalation level. Alarms that flood grouping put
- * into an incident (DESIGN.md "flood") are shown as one expandable row per incident.
+ * into an incident (docs/contracts.md#escalation-floods-chattering) are shown as one expandable row per incident.
  */
 import type { Alarm, Incident, Priority } from '../../../contract/alarm.ts';
 

@@ -16,7 +16,7 @@ function health(p: { broker?: boolean; influx?: boolean; outboxOk?: boolean; dep
   };
 }
 
-describe('server trouble banner (issue 5 "Trust")', () => {
+describe('server trouble banner', () => {
   it('says InfluxDB is down since the first poll that saw it, not since the latest', () => {
     let m = rememberTrouble(NO_TROUBLE, health({ influx: false, depth: 10 }), 1_000);
     m = rememberTrouble(m, health({ influx: false, depth: 50 }), 11_000);

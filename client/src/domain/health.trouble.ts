@@ -1,5 +1,5 @@
 /**
- * Server-side trouble worth a banner, not only a chip (issue 5 "Trust"): the broker or InfluxDB
+ * Server-side trouble worth a banner, not only a chip: the broker or InfluxDB
  * unreachable, or the outbox growing. The health answer says what is wrong now; since when is
  * remembered here, from the first poll that saw it.
  */

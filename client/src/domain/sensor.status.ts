@@ -69,8 +69,8 @@ export function worstState(states: Iterable<SensorDisplayState>): SensorDisplayS
 }
 
 /**
- * Sensors in a drill: every open alarm they have is a drill alarm (DESIGN.md: drills are labelled
- * DRILL everywhere). A sensor with a real alarm too is not listed: the real one must not look like
+ * Sensors in a drill: every open alarm they have is a drill alarm (drills are labelled
+ * DRILL everywhere: docs/contracts.md#drills). A sensor with a real alarm too is not listed: the real one must not look like
  * an exercise.
  */
 export function drillOnlySensors(alarms: Iterable<Alarm>): Set<string> {

@@ -1,5 +1,5 @@
 /**
- * Several sensors of one zone on one chart (issue 5 "Zone view"). Sensors are grouped by unit:
+ * Several sensors of one zone on one chart. Sensors are grouped by unit:
  * each unit gets its own value axis, so %LEL and ppm are never drawn against one scale. Points of
  * all sensors are merged into rows by time (a sensor without a value at a time leaves a gap that
  * the line bridges).

@@ -1,5 +1,5 @@
 /**
- * The printable drill report (issue 6): header, score against the targets, one row per expected
+ * The printable drill report: header, score against the targets, one row per expected
  * alarm, the unexpected ones. Times are in the drill site's zone; Print gives a black-on-white
  * page without the dashboard around it (styles/drills.css, `@media print`).
  */

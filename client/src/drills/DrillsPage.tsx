@@ -1,5 +1,5 @@
 /**
- * Emergency drills (issue 6): who ran which scenario where and when, the running drill with its
+ * Emergency drills: who ran which scenario where and when, the running drill with its
  * "End drill", and — for a manager — starting one. Everyone who sees alarms sees this page;
  * only `drill.run` may start or end, only `report.view` opens reports.
  */

@@ -34,7 +34,7 @@ function render(locale: Locale): string {
   );
 }
 
-describe('<ExpectedAlarmsTable> (issue 6 drill report)', () => {
+describe('<ExpectedAlarmsTable> (drill report)', () => {
   it('shows the raised alarm with display and acknowledgement times, marks and who acknowledged', () => {
     const html = render('en');
     expect(html).toContain(`Display (target ≤ ${DRILL_TARGETS.displayS} s)`);

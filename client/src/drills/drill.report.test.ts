@@ -85,7 +85,7 @@ describe('drill report durations', () => {
   });
 });
 
-describe('drill report marks (issue 6 targets)', () => {
+describe('drill report marks (DRILL_TARGETS)', () => {
   it('passes display at exactly 10 s and fails it above (NFPA 72 10.11.1: annunciate within 10 s)', () => {
     const [atLimit, over] = reportRows(makeDrillReport([raisedItem({ displayS: 10, ackS: 5 }), raisedItem({ displayS: 10.1, ackS: 5 })]), index);
     expect(atLimit?.display).toEqual({ seconds: 10, mark: 'pass' });

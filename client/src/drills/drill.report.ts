@@ -1,7 +1,8 @@
 /**
- * What the printable drill report shows, worked out from `GET /api/drills/:id/report` (issue 6:
+ * What the printable drill report shows, worked out from `GET /api/drills/:id/report`:
  * each expected alarm raised or missed, display time against NFPA 72's 10 s, acknowledgement time
- * and by whom against 60 s for critical alarms, resolution time; the overall score).
+ * and by whom against 60 s for critical alarms, resolution time; the overall score
+ * (docs/contracts.md#drills).
  *
  * Pass and fail come from the server's own `displayOk` / `ackOk`: the report scores, the page only
  * shows. Pure, so the marks and durations are unit-tested without a browser.

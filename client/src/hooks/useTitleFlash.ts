@@ -3,7 +3,7 @@ import { useEffect } from 'react';
 /** How fast the title alternates: noticeable in a tab bar, not a strobe (WCAG 2.3.1: < 3 flashes/s). */
 const FLASH_MS = 1_000;
 
-/** While `message` is set, the page title alternates with it (issue 5: a critical alarm flashes the title). */
+/** While `message` is set, the page title alternates with it (a critical alarm flashes the title). */
 export function useTitleFlash(message: string | null): void {
   useEffect(() => {
     if (!message) return;

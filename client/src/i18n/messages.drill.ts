@@ -1,4 +1,4 @@
-/** The drills page, the printable drill report (issue 6) and a sensor's out-of-service control. */
+/** The drills page, the printable drill report and a sensor's out-of-service control. */
 export const drillEn = {
   'nav.drills': 'Drills',
   'drills.title': 'Emergency drills',

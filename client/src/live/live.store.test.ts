@@ -16,7 +16,7 @@ function synced(seq = 10) {
   return s;
 }
 
-describe('live store: snapshot and ordered events (DESIGN.md "Realtime")', () => {
+describe('live store: snapshot and ordered events (docs/architecture.md#realtime)', () => {
   it('starts connecting and unsynced, with no sequence number', () => {
     const { store } = setup();
     expect(store.getSnapshot()).toMatchObject({ status: 'connecting', synced: false, seq: null, lostSince: null });
@@ -133,7 +133,7 @@ describe('live store: snapshot and ordered events (DESIGN.md "Realtime")', () =>
   });
 });
 
-describe('live store: connection state (issue 5 "Trust")', () => {
+describe('live store: connection state', () => {
   it('remembers when the feed was first lost and keeps that time across failed reconnects', () => {
     const { store } = synced();
     store.handleDisconnect(T0 + 1_000);
@@ -207,7 +207,7 @@ describe('live store: sensors and notification', () => {
   });
 });
 
-describe('live store: drills (issue 6: every client labels a running drill)', () => {
+describe('live store: drills (every client labels a running drill)', () => {
   const started = { drillId: 'd1', scenario: 'canteen-gas-leak', siteId: 'hq', state: 'started', by: 'manager', at: T0 } as const;
 
   it('keeps a drill from its started notice to its ended notice', () => {

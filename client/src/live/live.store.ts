@@ -1,6 +1,6 @@
 /**
  * The dashboard's view of live state: connection, alarms, incidents and sensor states, kept in
- * sequence (DESIGN.md "Realtime": snapshot on connect, then ordered events; a gap → resync).
+ * sequence (snapshot on connect, then ordered events; a gap → resync: docs/architecture.md#realtime).
  *
  * Pure and socket-free so it can be tested by feeding it messages; `live.socket.ts` wires it to
  * Socket.IO. State is immutable: each change produces a new `LiveState`, which is what

@@ -1,5 +1,5 @@
 /**
- * The alarm log for the facility manager (issue 5): filter, page through, open any alarm's full
+ * The alarm log for the facility manager: filter, page through, open any alarm's full
  * history and audit entries, export the filtered list as CSV.
  */
 import { useCallback, useMemo, useState } from 'react';

@@ -1,5 +1,5 @@
 /**
- * CSV export of the alarm log (issue 5, facility manager: "CSV export"). RFC 4180 quoting, CRLF
+ * CSV export of the alarm log (for the facility manager). RFC 4180 quoting, CRLF
  * line ends and a UTF-8 byte-order mark so spreadsheet programs read Chinese names correctly.
  * Text from devices, config and users is neutralised against formula injection (OWASP "CSV
  * Injection"): a cell that starts with = + - @ or a control character gets a leading apostrophe.

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { makeAlarm, T0 } from '../testing/fixtures.ts';
 import { PATTERNS, soundingPriority, tonesBetween } from './sound.patterns.ts';
 
-describe('which pattern sounds (issue 5: distinct tones per priority until acknowledged)', () => {
+describe('which pattern sounds (distinct tones per priority until acknowledged)', () => {
   it('plays the most urgent unacknowledged priority', () => {
     const alarms = [makeAlarm({ id: 'm', priority: 'medium' }), makeAlarm({ id: 'c', priority: 'critical' }), makeAlarm({ id: 'h', priority: 'high' })];
     expect(soundingPriority(alarms, null, T0)).toBe('critical');

@@ -1,5 +1,5 @@
 /**
- * What the console sounds like (issue 5 "Sound"): one pattern per priority, repeating while an
+ * What the console sounds like: one pattern per priority, repeating while an
  * alarm of that priority waits for acknowledgement. Only the most urgent pattern plays.
  *
  * The shapes follow the idea of IEC 60601-1-8 alarm signals — urgency told by pulse rate and
@@ -89,5 +89,5 @@ export function tonesBetween(pattern: SoundPattern, originMs: number, fromMs: nu
   return out;
 }
 
-/** Mute choices offered (issue 5: a chosen time). */
+/** Mute choices offered: sound is muted for a chosen time, never for good. */
 export const MUTE_CHOICES_MIN: readonly number[] = [5, 15, 30];

@@ -49,7 +49,7 @@ const until = async (check: () => boolean): Promise<void> => {
   for (let i = 0; i < 200 && !check(); i++) await new Promise((r) => setTimeout(r, 10));
 };
 
-// Issue 4: a live connection does not outlive its session.
+// A live connection does not outlive its session.
 describe('SocketHub.dropEndedSessions', () => {
   it('closes the sockets of ended sessions only, asking about each session once', async () => {
     const [a1, a2, b, c] = [await client('ann', 1), await client('ann', 1), await client('bob', 2), await client('cat', 3)];

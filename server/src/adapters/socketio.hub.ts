@@ -66,7 +66,7 @@ export class SocketHub implements LiveHub {
   }
 
   /**
-   * Closes the sockets whose session has ended (issue 4: a connection does not outlive its
+   * Closes the sockets whose session has ended (a connection does not outlive its
    * session): `alive` is asked once per session (`socket.data.sessionId`); with `username`, only
    * that user's sockets are checked. A namespace disconnect, not a transport close: it is not kept
    * for connection-state recovery, the client sees "io server disconnect" and does not reconnect by

@@ -1,5 +1,5 @@
 /**
- * People, sessions and device credentials in the embedded store (issue 4). Secrets are never
+ * People, sessions and device credentials in the embedded store. Secrets are never
  * stored: passwords as scrypt hashes, session tokens and API keys as SHA-256, device passwords as
  * the PBKDF2 hash Mosquitto reads (sqlite.devices.ts).
  */

@@ -1,6 +1,6 @@
 /**
  * `npm run vigil -- user <add|list|disable|enable|unlock|reset-password>`: first setup and
- * recovery without a running server (issue 4 "CLI for first setup and recovery").
+ * recovery without a running server.
  */
 import { Command, Option } from 'commander';
 import { ROLES, displayNameSchema, passwordSchema, usernameSchema, type Role, type UserAdminView } from '../../../contract/index.ts';

@@ -30,7 +30,7 @@ describe('native topics', () => {
   });
 });
 
-describe('payload shapes (DESIGN.md "MQTT topics")', () => {
+describe('payload shapes (docs/contracts.md#mqtt-topics-native)', () => {
   it('reads a reading with epoch-ms ts', () => {
     const { observations } = decode('vigil/hq/KIT-GAS-01/reading', { ts: NOW - 1000, value: 12.5, unit: '%LEL' });
     expect(observations).toEqual([
@@ -69,7 +69,7 @@ describe('payload shapes (DESIGN.md "MQTT topics")', () => {
     const { observations } = decode('vigil/hq/KIT-GAS-01/reading', { value: 25, unit: '%LEL', drill: 'drill-7' });
     expect(observations[0]?.drill).toBe('drill-7');
   });
-  it('stores readings of unknown sensors as unregistered (DESIGN.md "Facility registry")', () => {
+  it('stores readings of unknown sensors as unregistered, never drops them', () => {
     const { observations } = decode('vigil/hq/NEW-DEVICE-9/reading', { value: 3, unit: 'ppm' });
     expect(observations[0]).toMatchObject({ sensorId: 'NEW-DEVICE-9', zoneId: 'unregistered', kind: 'unregistered' });
   });

@@ -115,7 +115,7 @@ function toMillis(ts: number | string | undefined, now: number): number {
 
 type ChannelBuilder = (base: ObservationBase, payload: unknown) => Observation;
 
-// Dispatch by channel (STYLE.md: a table, not an if-ladder). Payloads were validated already.
+// Dispatch by channel through a table, not an if-ladder. Payloads were validated already.
 // Object literals rather than spreads: this runs for every observation.
 const builders: Record<Channel, ChannelBuilder> = {
   reading: (b, p) => {

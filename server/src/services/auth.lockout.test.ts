@@ -14,7 +14,7 @@ function fail(times: number, start: LockoutState, t0: number, everyMs: number): 
   return { state, lockedAt };
 }
 
-describe('account lockout (issue 4: lockout after repeated failures, 5 failures → 15 min)', () => {
+describe('account lockout (lockout after repeated failures, 5 failures → 15 min)', () => {
   it('locks on the fifth consecutive failure, for 15 minutes exactly', () => {
     const t0 = 1_000_000;
     const four = fail(4, UNLOCKED, t0, 1000);

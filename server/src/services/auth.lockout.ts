@@ -1,6 +1,6 @@
 /**
- * Account lockout after repeated failed logins (issue 4: "rate-limited per user ... with a
- * lockout that an admin can lift"). Pure: the caller passes the time.
+ * Account lockout after repeated failed logins: rate-limited per user, with a lockout an admin
+ * can lift. Pure: the caller passes the time.
  *
  * Five consecutive failures lock the account for 15 minutes (OWASP Authentication Cheat Sheet:
  * lock after a small number of failures, for a period rather than for ever, so that an attacker

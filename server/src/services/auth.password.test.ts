@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { DEFAULT_SCRYPT, hashPassword, needsRehash, verifyPassword } from './auth.password.ts';
 import { TEST_SCRYPT } from '../../../test/support/auth.test-support.ts';
 
-describe('password hashing (issue 4: memory-hard KDF, per-user salt)', () => {
+describe('password hashing (memory-hard KDF, per-user salt)', () => {
   it('verifies the right password and refuses a wrong one, with the default (production) parameters', async () => {
     const stored = await hashPassword('correct horse battery staple');
     expect(stored).toMatch(/^\$scrypt\$ln=15,r=8,p=3\$[A-Za-z0-9+/=]{24}\$[A-Za-z0-9+/=]{44}$/);

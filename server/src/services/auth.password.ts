@@ -1,5 +1,5 @@
 /**
- * Password hashing with scrypt (memory-hard, Node's crypto; issue 4 "People"). The stored string
+ * Password hashing with scrypt (memory-hard, Node's crypto). The stored string
  * names its parameters, so hashes made with older parameters keep verifying and can be upgraded
  * at the next login (`needsRehash`).
  *

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { RateLimiter } from './auth.rate-limit.ts';
 import { FakeTime } from '../../../test/support/auth.test-support.ts';
 
-describe('token bucket rate limiter (issue 4: rate limits on login and ingest)', () => {
+describe('token bucket rate limiter (rate limits on login and ingest)', () => {
   it('allows a burst, then one token per interval', () => {
     const time = new FakeTime(0);
     const limiter = new RateLimiter({ burst: 3, perSecond: 1 }, time);

@@ -115,7 +115,7 @@ describe('login and sessions', () => {
     expect(await code(auth.login('olivia', 'a-new-password-1', meta))).toBe('OK');
   });
 
-  // Issue 4: live connections do not outlive their session; the hub re-checks the user's sockets when told.
+  // Live connections do not outlive their session; the hub re-checks the user's sockets when told.
   it('tells the listener whose sessions ended early: logout, revoke, password change and reset, disable', async () => {
     const signIn = async () => auth.authenticate((await auth.login('olivia', PASSWORD, meta)).token)!;
     auth.logout(await signIn());
@@ -130,7 +130,7 @@ describe('login and sessions', () => {
   });
 });
 
-describe('lockout (issue 4: failed logins rate-limited per user, lockout an admin can lift)', () => {
+describe('lockout (failed logins rate-limited per user, lockout an admin can lift)', () => {
   it('locks after 5 failures for 15 minutes, refuses even the right password meanwhile, and opens again by itself', async () => {
     for (let i = 0; i < 4; i++) expect(await code(auth.login('olivia', 'wrong', meta))).toBe('INVALID_CREDENTIALS');
     expect(await code(auth.login('olivia', 'wrong', meta))).toBe('ACCOUNT_LOCKED');

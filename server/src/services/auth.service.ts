@@ -1,5 +1,5 @@
 /**
- * Signing in and out, sessions, and password change (issue 4 "People").
+ * Signing in and out, sessions, and password change.
  *
  * - Passwords: scrypt (auth.password.ts); an unknown username costs the same time as a wrong
  *   password, and fails and locks out the same way, so neither timing nor lockout tells an

@@ -20,7 +20,7 @@ describe('the demo facility (config/facility.yaml)', () => {
   });
 
   it('has at least 40 sensors, every kind present', () => {
-    // Issue 2 "The demo facility": at least 40 sensors across the kinds.
+    // At least 40 sensors across the kinds.
     expect(loaded.facility.sensors.length).toBeGreaterThanOrEqual(40);
     for (const kind of SENSOR_KINDS)
       expect(

@@ -2,7 +2,7 @@
  * Loads `config/facility.yaml`: YAML (with source positions) → `facilityFileSchema` → cross-checks
  * and settings cascade (facility.resolve.ts) → the resolved `Facility` plus the plan files to serve.
  * Every problem is reported with the file, its line and its path, all at once, so an operator
- * fixes a bad registry in one pass (DESIGN.md "Facility registry").
+ * fixes a bad registry in one pass.
  */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';

@@ -28,7 +28,7 @@ export interface PlanInfo {
   viewBox: { x: number; y: number; width: number; height: number };
 }
 
-/** Issue 3 "Rules": battery below 20 % raises low battery unless the registry says otherwise. */
+/** Battery below 20 % raises low battery unless the registry says otherwise. */
 export const DEFAULT_BATTERY_LOW_PCT = 20;
 
 const THRESHOLD_FIELDS = ['low', 'high', 'deadband', 'lowOnDelayS', 'highOnDelayS', 'riseRate', 'riseWindowS'] as const;
@@ -94,7 +94,7 @@ export function resolveFacility(file: FacilityFile, plans: ReadonlyMap<string, P
           checkSensorSettings(raw, path, report);
           if (raw.schedule !== undefined) checkScheduleRef(file, raw.schedule, [...path, 'schedule'], report);
           if (raw.source !== undefined) {
-            // Device adapters (issue 7): fields each adapter needs for this kind, scales for raw values, unique topics.
+            // Device adapters: fields each adapter needs for this kind, scales for raw values, unique topics.
             for (const p of checkSourceBinding(raw.source, raw.kind)) report([...path, 'source', ...p.field], p.message);
             for (const c of bindingClaims(raw.source)) unique(firstUse.topic, c.what, c.key, [...path, 'source', ...c.field]);
           }

@@ -26,7 +26,7 @@ describe('alarm statistics', () => {
     alarm({ id: 'a3', zoneId: 'dining', sensorId: 'DIN-SMK-01', condition: 'offline', priority: 'medium', state: 'active_unacked', chattering: true }),
     alarm({ id: 'd1', drill: 'drill-1', ackedAt: T0 + 5_000 }),
   ];
-  it('counts per zone with acknowledgement and resolution times, excluding drills (issue 6: drills never in real statistics)', () => {
+  it('counts per zone with acknowledgement and resolution times, excluding drills (drills never in real statistics)', () => {
     const r = new ReportService(source(alarms)).alarmStats(T0, T0 + 86_400_000, undefined, 'exclude');
     expect(r.total).toMatchObject({ alarms: 3, critical: 2, medianAckS: 20, medianResolveS: 90, unacknowledged: 1, escalated: 1, chattering: 1 });
     expect(r.byZone.map((z) => [z.zoneId, z.alarms])).toEqual([

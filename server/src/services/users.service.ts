@@ -1,5 +1,5 @@
 /**
- * Account administration (issue 4 "People"): what the admin routes and the CLI do. Every change
+ * Account administration: what the admin routes and the CLI do. Every change
  * is one transaction together with its audit entry; the actor is the admin's username, or
  * `cli:<os user>` for the command line.
  */

@@ -1,7 +1,7 @@
 /**
  * Drill ids and tagging: during a drill every observation the simulator sends — the scenario's
  * and the normal background traffic, and the devices' last wills — carries `drill: <id>`, so the
- * server marks what they raise as DRILL and keeps it out of real statistics (DESIGN.md "Alarm model").
+ * server marks what they raise as DRILL and keeps it out of real statistics (docs/contracts.md#drills).
  */
 import type { Emission } from '../generate/emission.ts';
 

@@ -16,7 +16,7 @@ import { zodProblems } from '../../../contract/zod-problems.ts';
 import { SimulatorError } from '../simulator.errors.ts';
 import { formatProblems, readYaml, type FileProblem, type PathSegment } from './yaml.file.ts';
 
-/** The server's default when no level sets `batteryLowPct` (issue 3 "Rules"). */
+/** The server's default when no level sets `batteryLowPct`. */
 const DEFAULT_BATTERY_LOW_PCT = 20;
 
 export interface SimSite {

@@ -1,6 +1,6 @@
 /**
  * What the generation core produces: an ordered stream of emissions `{ at, topic, payload }` on
- * the native topics (DESIGN.md "MQTT topics"). `at` is virtual time (epoch ms); the payload has no
+ * the native topics (docs/contracts.md#mqtt-topics-native). `at` is virtual time (epoch ms); the payload has no
  * `ts` until it is stamped — with `at` for a dry run, with the real publish time when published at
  * a compressed `--speed` (a virtual timestamp would run ahead of the server's clock).
  */

@@ -1,6 +1,6 @@
 /**
  * Normal readings of gas (%LEL) and CO (ppm) detectors: a per-detector baseline, a slow
- * mean-reverting drift and measurement noise, kept inside a quiet band (issue 6: gas 0–3 %LEL, CO
+ * mean-reverting drift and measurement noise, kept inside a quiet band (gas 0–3 %LEL, CO
  * 0–5 ppm). The band is also capped below the sensor's low threshold and rate-of-rise limit, so
  * normal operations never raise an alarm, whatever the registry's thresholds.
  */

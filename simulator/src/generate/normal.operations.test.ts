@@ -1,4 +1,4 @@
-// Issue 6 `run`: normal operations keep every sensor within its heartbeat (the server's watchdog
+// `simulate run`: normal operations keep every sensor within its heartbeat (the server's watchdog
 // raises offline after 3 × heartbeatS of silence) and raise no alarm of their own.
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -90,14 +90,14 @@ describe('normal operations', () => {
         }
         if (type === 'closed') {
           expect(openSince, `${s.id} closes while closed`).not.toBeNull();
-          // issue 3: held open longer than heldOpenS raises an alarm — normal traffic never does.
+          // Held open longer than heldOpenS raises an alarm — normal traffic never does.
           expect(e.at - openSince!).toBeLessThan(s.heldOpenS! * 1000 * 0.5);
           openSince = null;
         }
         if (type === 'access_granted' && schedule !== null) expect(isAccessExpected(schedule, timezone, e.at), `${s.id} granted after hours`).toBe(true);
         if (type === 'access_denied') {
           denials.push(e.at);
-          // issue 3: 3 or more denied within 60 s raise a burst — normal traffic stays far below.
+          // 3 or more denied within 60 s raise a burst — normal traffic stays far below.
           expect(denials.filter((t) => e.at - t < 60_000).length).toBeLessThan(2);
         }
       }

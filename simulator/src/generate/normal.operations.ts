@@ -1,5 +1,5 @@
 /**
- * Normal operations for every sensor in the registry (issue 6 `run`): one ordered, infinite
+ * Normal operations for every sensor in the registry (`simulate run`): one ordered, infinite
  * emission stream, the merge of each sensor's heartbeats, readings and door traffic. Pure: the
  * facility, the seed and the virtual start time decide everything.
  */
@@ -23,7 +23,7 @@ export interface NormalOptions {
 
 type KindStreams = (sensor: Sensor, facility: SimFacility, opts: NormalOptions) => Iterable<Emission>[];
 
-// Dispatch by kind (STYLE.md: a table, not an if-ladder).
+// Dispatch by kind through a table, not an if-ladder: a new kind is one entry.
 const STREAMS: Readonly<Record<Sensor['kind'], KindStreams>> = {
   gas: (s, _f, o) => [heartbeats(s, rng(o, s, 'status'), o.start), analogReadings(s, rng(o, s, 'reading'), o.start)],
   co: (s, _f, o) => [heartbeats(s, rng(o, s, 'status'), o.start), analogReadings(s, rng(o, s, 'reading'), o.start)],

@@ -1,4 +1,4 @@
-// Pacing with fake time (STYLE.md "Time is a port"): virtual time maps to real time by --speed,
+// Pacing with fake time (time is a port: CONTRIBUTING.md "Layer rules"): virtual time maps to real time by --speed,
 // payloads are stamped with the real publish time, and a stop signal ends the run cleanly.
 import { describe, expect, it } from 'vitest';
 import { emission, type Emission } from '../generate/emission.ts';

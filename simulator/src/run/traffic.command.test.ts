@@ -1,4 +1,4 @@
-// Issue 6: "a seeded scenario produces the same observation stream twice" — compared as the
+// A seeded scenario produces the same observation stream twice — compared as the
 // `--dry-run` output the CLI prints — and a drill tags every observation it sends.
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';

@@ -9,7 +9,7 @@ import type { Scenario, Step } from './scenario.schema.ts';
 import { selectSensors } from './scenario.select.ts';
 
 const COMMON_EVENTS: readonly EventType[] = ['tamper', 'tamper_clear', 'fault', 'fault_clear', 'test'];
-/** The events each kind of device sends (DESIGN.md "MQTT topics"). */
+/** The events each kind of device sends (docs/contracts.md#mqtt-topics-native). */
 export const KIND_EVENTS: Readonly<Record<SensorKind, readonly EventType[]>> = {
   gas: [...COMMON_EVENTS, 'gas', 'gas_clear'],
   co: [...COMMON_EVENTS, 'gas', 'gas_clear'],
@@ -18,7 +18,7 @@ export const KIND_EVENTS: Readonly<Record<SensorKind, readonly EventType[]>> = {
 };
 
 const COMMON_CONDITIONS: readonly Condition[] = ['fault', 'tamper', 'battery_low', 'offline', 'unknown_device'];
-/** The alarm conditions each kind can raise (issue 3 "Rules"). */
+/** The alarm conditions each kind can raise. */
 export const KIND_CONDITIONS: Readonly<Record<SensorKind, readonly Condition[]>> = {
   gas: [...COMMON_CONDITIONS, 'gas', 'gas_rise'],
   co: [...COMMON_CONDITIONS, 'co', 'co_rise'],

@@ -1,4 +1,4 @@
-// Issue 6: "every scenario file validates" — against the schema and the demo facility — and a
+// Every scenario file validates — against the schema and the demo facility — and a
 // broken file is reported with its file, line and path, every problem at once.
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -47,7 +47,7 @@ function problemsOf(file: string): string {
 }
 
 describe('the scenario library', () => {
-  it('holds the scenarios issue 6 names', () => {
+  it('holds the scenarios a drill coordinator needs (gas leak, fire, forced door, sensor failure, flood)', () => {
     expect(scenarioNames()).toEqual(expect.arrayContaining(REQUIRED));
   });
 

@@ -1,4 +1,4 @@
-// Issue 6 scenarios played on top of normal traffic, with fake time: the scenario's own values
+// Scenarios played on top of normal traffic, with fake time: the scenario's own values
 // reach the thresholds it is written for, normal traffic on a channel it drives is held back,
 // silence is silence, and a disconnect is the device's last will.
 import path from 'node:path';

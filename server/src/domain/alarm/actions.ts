@@ -1,5 +1,5 @@
 /**
- * Officer actions on alarms and incidents (issue 3 "Actions"): acknowledge, comment, assign,
+ * Officer actions on alarms and incidents: acknowledge, comment, assign,
  * shelve / unshelve, reset, resolve. Each is recorded with who and when — the audit trail is the
  * record. An action is checked in full before anything changes: a refused action changes nothing.
  */

@@ -6,7 +6,7 @@ const harness = () => new Harness({ sensors: [makeSensor('door', { id: DOOR })] 
 
 describe('chattering', () => {
   it('marks an alarm with 3 active/clear transitions within 60 s', () => {
-    // Issue 3 / ISA-18.2 chattering: ≥ 3 transitions within 60 s → marked, shelving offered.
+    // ISA-18.2 chattering: ≥ 3 transitions within 60 s → marked, shelving offered.
     const h = harness();
     h.at(0).event(DOOR, 'tamper');
     h.at(10 * S).event(DOOR, 'tamper_clear');

@@ -1,5 +1,5 @@
 /**
- * What each kind of alarm is: its class, priority and latching (issue 3 "Rules"), the one-line
+ * What each kind of alarm is: its class, priority and latching, the one-line
  * message the queue shows, and where its procedure (SOP) comes from.
  */
 import { SOP_KEYS, type AlarmClass, type Condition, type Priority } from '../../../../contract/index.ts';
@@ -14,7 +14,7 @@ const spec = (cls: AlarmClass, priority: Priority, latching = false): ConditionS
 
 /** Static specs, shared by reference: rules pass one of these, never a fresh object. */
 export const SPECS = Object.freeze({
-  // Issue 3: gas low 10 %LEL → supervisory, high; high 20 → alarm, critical, latching. CO likewise.
+  // Gas low 10 %LEL → supervisory, high; high 20 → alarm, critical, latching. CO likewise.
   levelLow: spec('supervisory', 'high'),
   levelHigh: spec('alarm', 'critical', true),
   // Rate of rise below low: a pre-alarm, less urgent than the low alarm it foreshadows.

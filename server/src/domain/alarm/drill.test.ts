@@ -6,7 +6,7 @@ const GAS = 'GAS-01';
 
 describe('drills', () => {
   it('marks alarms from drill observations with the drill id, apart from the real sensor', () => {
-    // Issue 6: observations carry the drill id; alarms from them are marked and kept out of real statistics.
+    // Observations carry the drill id; alarms from them are marked and kept out of real statistics.
     const h = new Harness({ sensors: [makeSensor('gas')] });
     h.at(0).reading(GAS, 25, { drill: 'canteen-gas-1' });
     h.at(1 * S).reading(GAS, 1); // real traffic goes on and must not clear the drill's alarm

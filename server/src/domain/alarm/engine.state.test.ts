@@ -12,7 +12,7 @@ const restart = (h: Harness, at: number): void => {
 
 describe('engine state persistence', () => {
   it('comes back after a restart with the same alarms, states and acknowledgements', () => {
-    // Issue 3: after a restart the active alarm list, states and acknowledgements are exactly as before.
+    // After a restart the active alarm list, states and acknowledgements are exactly as before.
     const h = new Harness({ sensors });
     h.at(0).reading('GAS-01', 25);
     h.at(1 * S).event('DOOR-01', 'tamper');
@@ -99,7 +99,7 @@ describe('the ingest hot path', () => {
   });
 
   it('never reads the wall clock: time comes in as an argument', () => {
-    // STYLE.md: time is a port; the engine is tested with fake time.
+    // Time is a port (CONTRIBUTING.md "Layer rules"): the engine never reads the wall clock.
     const wall = vi.spyOn(Date, 'now');
     const h = new Harness({ sensors });
     h.at(0).reading('GAS-01', 25);

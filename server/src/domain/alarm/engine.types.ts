@@ -100,7 +100,7 @@ export interface EngineState {
   watchBaseline: number | null;
 }
 
-/** Tunables with the defaults of issue 3. Units in names. */
+/** Tunables, with the defaults of docs/contracts.md#alarm-model. Units in names. */
 export interface EngineSettings {
   /** Unacknowledged longer than this escalates, then again every this long; null: never. */
   escalationS: Record<Priority, number | null>;

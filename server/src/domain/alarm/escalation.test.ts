@@ -1,3 +1,4 @@
+// Escalation as docs/contracts.md#escalation-floods-chattering describes it.
 import { describe, expect, it } from 'vitest';
 import { Harness, MIN, S, alarmEvents, kinds, makeSensor } from '../../../../test/support/alarm.fixtures.ts';
 
@@ -17,7 +18,7 @@ const levels = (h: Harness, untilMs: number, stepMs = S): { at: number; level: n
 
 describe('escalation of unacknowledged alarms', () => {
   it('escalates a critical alarm at 60 s, then every 60 s: levels 1, 2, 3', () => {
-    // Issue 3: unacknowledged past its priority's limit (critical 60 s) → escalated, levels 1, 2, … repeating.
+    // Unacknowledged past its priority's limit (critical 60 s) → escalated, levels 1, 2, … repeating.
     const h = new Harness({ sensors });
     h.at(0).reading(GAS, 25);
     expect(levels(h, 3 * MIN)).toEqual([

@@ -1,6 +1,6 @@
 /**
- * Escalation: an alarm left unacknowledged past its priority's limit (issue 3 defaults: critical
- * 60 s, high 5 min, medium 30 min, low never) escalates to level 1, then 2, … every limit again —
+ * Escalation: an alarm left unacknowledged past its priority's limit (defaults: critical 60 s,
+ * high 5 min, medium 30 min, low never) escalates to level 1, then 2, … every limit again —
  * what is not handled in time goes to the next level up. Shelved and out-of-service alarms do not
  * escalate; a returned-to-normal but unacknowledged alarm (rtn_unacked) still does.
  */

@@ -1,3 +1,4 @@
+// Flood grouping as docs/contracts.md#escalation-floods-chattering describes it.
 import { describe, expect, it } from 'vitest';
 import type { IncidentChangeEvent, Sensor } from '../../../../contract/index.ts';
 import { Harness, MIN, S, makeSensor } from '../../../../test/support/alarm.fixtures.ts';
@@ -9,7 +10,7 @@ const incidentEvents = (h: Harness): IncidentChangeEvent[] => h.log.filter((e): 
 
 describe('alarm flood grouping', () => {
   it('does not group 10 new alarms within 10 minutes', () => {
-    // Issue 3: *more than* 10 new alarms within 10 minutes at one site → incidents.
+    // ISA-18.2 flood: *more than* 10 new alarms within 10 minutes at one site → incidents.
     const h = harness();
     for (let i = 0; i < 10; i += 1) h.at(i * 30 * S).event(`D-${i}`, 'tamper');
     expect(h.state.incidents.size).toBe(0);
@@ -37,7 +38,7 @@ describe('alarm flood grouping', () => {
   });
 
   it('acknowledges every member when the incident is acknowledged', () => {
-    // Issue 3: "an incident can be acknowledged as a whole".
+    // An incident can be acknowledged as a whole.
     const h = harness();
     for (let i = 0; i < 11; i += 1) h.at(i * S).event(`D-${i}`, 'tamper');
     const lobby = [...h.state.incidents.values()].find((i) => i.zoneId === 'lobby');
@@ -60,7 +61,7 @@ describe('alarm flood grouping', () => {
   });
 
   it('floods drill alarms into drill incidents, apart from real ones', () => {
-    // Issue 6: drill alarms are kept out of real statistics.
+    // Drill alarms are kept out of real statistics.
     const h = harness();
     for (let i = 0; i < 11; i += 1) h.at(i * S).event(`D-${i}`, 'tamper', { drill: 'flood-1' });
     for (let i = 0; i < 3; i += 1) h.at(20 * S).event(`D-${i}`, 'tamper');
@@ -81,7 +82,7 @@ describe('alarm flood grouping', () => {
   });
 
   it('applies comment, assign and shelve to an incident as a whole, recorded with who', () => {
-    // Issue 3: "the same [actions] for incidents"; every action records who and when.
+    // Incidents take the same actions as alarms; every action records who and when.
     const h = harness();
     for (let i = 0; i < 11; i += 1) h.at(i * S).event(`D-${i}`, 'tamper');
     const lobby = [...h.state.incidents.values()].find((i) => i.zoneId === 'lobby');

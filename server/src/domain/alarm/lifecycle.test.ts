@@ -1,3 +1,4 @@
+// The ISA-18.2 lifecycle as docs/contracts.md#alarm-model describes it.
 import { describe, expect, it } from 'vitest';
 import { Harness, S, T0, kinds, makeSensor } from '../../../../test/support/alarm.fixtures.ts';
 
@@ -68,7 +69,7 @@ describe('ISA-18.2 alarm states', () => {
   });
 
   it('carries the SOP steps for its type from the facility, else the default', () => {
-    // Issue 3: each alarm carries the SOP for its type from config.
+    // Each alarm carries the SOP for its type from config.
     const h = new Harness({ sensors: [makeSensor('gas'), makeSensor('door', { id: 'DOOR-01' })] });
     const id = raiseLow(h);
     expect(h.state.alarms.get(id)).toMatchObject({ sopKey: 'gas_leak', sop: ['Evacuate the zone', 'Shut the gas valve', 'Call the gas company'] });
@@ -79,7 +80,7 @@ describe('ISA-18.2 alarm states', () => {
 
 describe('officer actions are recorded with who and when', () => {
   it('records comments and assignment', () => {
-    // Issue 3: "Each action records who and when."
+    // Each action records who and when: the audit trail is the record.
     const h = new Harness();
     const id = raiseLow(h);
     const [comment] = h.at(3 * S).act(id, { type: 'comment', text: ' valve closed by kitchen staff ' }, 'officer.wang');
@@ -90,7 +91,7 @@ describe('officer actions are recorded with who and when', () => {
   });
 
   it('resolves with cause and corrective action, completing acknowledgement and reset', () => {
-    // Issue 3: resolve closes the loop — the record says what happened and what was done.
+    // Resolve closes the loop — the record says what happened and what was done.
     const h = new Harness();
     h.at(0).reading(GAS, 25);
     const id = h.only(GAS, 'gas').id;

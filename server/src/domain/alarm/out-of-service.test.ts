@@ -13,7 +13,7 @@ const ok = (h: Harness, r: EngineResult | AlarmActionError) => {
 
 describe('out of service', () => {
   it('raises no alarm for a sensor under maintenance but keeps evaluating it', () => {
-    // Issue 3: out-of-service per sensor (maintenance): data still stored, no alarms, shown as such.
+    // Out-of-service per sensor (maintenance): data still stored, no alarms, shown as such.
     const h = new Harness({ sensors: [makeSensor('gas')] });
     const events = ok(h, takeOutOfService(h.state, h.ctx, GAS, 'tech.zhao', 'calibration', h.at(0).now));
     expect(events).toEqual([

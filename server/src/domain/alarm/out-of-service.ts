@@ -1,5 +1,5 @@
 /**
- * Out of service (ISA-18.2; issue 3: a sensor under maintenance): its data is still stored and its
+ * Out of service (ISA-18.2; a sensor under maintenance): its data is still stored and its
  * rules still evaluated, but it raises no alarm and its open alarms are neither annunciated nor
  * escalated. Back in service, every condition still present raises (or re-activates) its alarm.
  */

@@ -12,7 +12,7 @@ import type { EventRule } from './rules.types.ts';
 
 const detailOf = (obs: EventObservation, fallback: string | null): string | null => obs.detail ?? fallback;
 
-/** Issue 3: fault / dirty chamber / tamper are trouble; a test is recorded and raises nothing. */
+/** Fault / dirty chamber / tamper are trouble; a test is recorded and raises nothing. */
 export const COMMON_EVENTS = {
   fault: (run, rs, _s, obs) => void conditionOn(run, rs, 'fault', SPECS.fault, null, detailOf(obs, null)),
   dirty_chamber: (run, rs, _s, obs) => void conditionOn(run, rs, 'fault', SPECS.fault, null, detailOf(obs, 'dirty chamber')),

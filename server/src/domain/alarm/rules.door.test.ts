@@ -1,3 +1,4 @@
+// The door rules these tests hold the engine to: docs/contracts.md#conditions-and-rules.
 import { describe, expect, it } from 'vitest';
 import { Harness, S, kinds, makeSensor } from '../../../../test/support/alarm.fixtures.ts';
 
@@ -16,7 +17,7 @@ const H = 3600 * S;
 
 describe('doors', () => {
   it('raises a forced door as critical in a secure zone and high elsewhere; closing clears it', () => {
-    // Issue 3: forced open (critical in a secure zone, high elsewhere).
+    // Forced open (critical in a secure zone, high elsewhere).
     const h = harness();
     h.at(0).event(SERVER_ROOM, 'forced_open');
     h.at(0).event(DOOR, 'forced_open');
@@ -26,7 +27,7 @@ describe('doors', () => {
   });
 
   it('raises held open once the door has been open longer than the zone limit', () => {
-    // Issue 3: held open longer than the zone's limit (default 60 s; supervisory), cleared by `closed`.
+    // Held open longer than the zone's limit (default 60 s; supervisory), cleared by `closed`.
     const h = harness();
     h.at(0).event(DOOR, 'access_granted');
     h.at(1 * S).event(DOOR, 'open');
@@ -47,7 +48,7 @@ describe('doors', () => {
   });
 
   it('raises a high alarm for 3 access denied within 60 s, and lets it clear after a quiet minute', () => {
-    // Issue 3: 3 or more access denied at one door within 60 s (high).
+    // 3 or more access denied at one door within 60 s (high).
     const h = harness();
     h.at(0).event(DOOR, 'access_denied', { credential: 'badge-4411' });
     h.at(20 * S).event(DOOR, 'access_denied', { credential: 'badge-4411' });
@@ -65,7 +66,7 @@ describe('doors', () => {
   });
 
   it('raises after-hours access outside the schedule, judged at the device time', () => {
-    // Issue 3: access granted outside the zone's schedule (supervisory; site time zone).
+    // Access granted outside the zone's schedule (supervisory; site time zone).
     const h = harness();
     h.at(0).event(DOOR, 'access_granted'); // Fri 10:00
     h.at(14 * H).event(DOOR, 'access_granted'); // Sat 00:00, Friday night window
@@ -85,7 +86,7 @@ describe('doors', () => {
   });
 
   it('raises tamper as trouble until tamper_clear', () => {
-    // Issue 3: tamper (trouble).
+    // Tamper (trouble).
     const h = harness();
     h.at(0).event(DOOR, 'tamper');
     expect(h.only(DOOR, 'tamper')).toMatchObject({ class: 'trouble' });

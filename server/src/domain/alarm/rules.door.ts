@@ -1,5 +1,5 @@
 /**
- * Door-access sensors (issue 3 "Rules"): forced open → critical in a secure zone, high elsewhere;
+ * Door-access sensors: forced open → critical in a secure zone, high elsewhere;
  * held open longer than heldOpenS → supervisory (cleared by `closed`); ≥ 3 access denied within
  * 60 s → high; access granted outside the zone's schedule → supervisory; tamper → trouble.
  */

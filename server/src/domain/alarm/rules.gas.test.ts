@@ -1,3 +1,4 @@
+// The gas and CO rules these tests hold the engine to: docs/contracts.md#conditions-and-rules.
 import { describe, expect, it } from 'vitest';
 import { Harness, S, kinds, makeSensor } from '../../../../test/support/alarm.fixtures.ts';
 
@@ -7,7 +8,7 @@ const harness = () => new Harness({ sensors: [makeSensor('gas'), makeSensor('co'
 
 describe('gas %LEL thresholds', () => {
   it('raises a supervisory, high-priority low alarm once the 2 s on-delay has passed', () => {
-    // Issue 3: low 10 %LEL → supervisory, high; on-delay default 2 s for low.
+    // Low 10 %LEL → supervisory, high; on-delay default 2 s for low.
     const h = harness();
     expect(h.at(0).reading(GAS, 12)).toEqual([]);
     expect(h.at(1 * S).reading(GAS, 12.5)).toEqual([]);
@@ -18,7 +19,7 @@ describe('gas %LEL thresholds', () => {
   });
 
   it('does not raise for a value above low for less than the on-delay', () => {
-    // Issue 3 on-delay: a brief excursion is not an alarm.
+    // On-delay: a brief excursion is not an alarm.
     const h = harness();
     h.at(0).reading(GAS, 12);
     h.at(1.5 * S).reading(GAS, 6);
@@ -36,14 +37,14 @@ describe('gas %LEL thresholds', () => {
   });
 
   it('raises the high alarm at once: critical, class alarm, latching', () => {
-    // Issue 3: high 20 → alarm, critical, latching; on-delay 0 for high.
+    // High 20 → alarm, critical, latching; on-delay 0 for high.
     const h = harness();
     expect(kinds(h.at(0).reading(GAS, 25))).toEqual(['raised:gas']);
     expect(h.only(GAS, 'gas')).toMatchObject({ class: 'alarm', priority: 'critical', latching: true, sopKey: 'gas_leak' });
   });
 
   it('raises the priority of the open alarm in place when low worsens to high', () => {
-    // Issue 3: "raises its priority in place rather than opening a second alarm".
+    // A worse level raises the alarm's priority in place rather than opening a second alarm.
     const h = harness();
     h.at(0).reading(GAS, 12);
     h.at(2 * S).reading(GAS, 14);
@@ -57,7 +58,7 @@ describe('gas %LEL thresholds', () => {
   });
 
   it('clears only below low minus the deadband', () => {
-    // Issue 3: deadband 2 %LEL — a value hovering at the threshold must not chatter.
+    // Deadband 2 %LEL — a value hovering at the threshold must not chatter.
     const h = harness();
     h.at(0).reading(GAS, 12);
     h.at(2 * S).reading(GAS, 12);
@@ -68,7 +69,7 @@ describe('gas %LEL thresholds', () => {
   });
 
   it('keeps a latched high alarm active after the gas is gone, until acknowledged and reset', () => {
-    // Issue 3 / ISA-18.2 latching: gas high stays until acknowledged AND reset.
+    // ISA-18.2 latching: gas high stays until acknowledged AND reset.
     const h = harness();
     h.at(0).reading(GAS, 25);
     const id = h.only(GAS, 'gas').id;
@@ -90,7 +91,7 @@ describe('gas %LEL thresholds', () => {
   });
 
   it('raises a rate-of-rise pre-alarm for +5 %LEL within 30 s while below low', () => {
-    // Issue 3: rate of rise (default +5 %LEL within 30 s while below low) → pre-alarm.
+    // Rate of rise (default +5 %LEL within 30 s while below low) → pre-alarm.
     const h = harness();
     h.at(0).reading(GAS, 1);
     h.at(10 * S).reading(GAS, 3);
@@ -114,7 +115,7 @@ describe('gas %LEL thresholds', () => {
   });
 
   it('never compares a reading in another unit', () => {
-    // Issue 3: "A reading whose unit does not match the sensor's is rejected, not compared."
+    // A reading whose unit does not match the sensor's is rejected, not compared.
     const h = harness();
     h.at(0).reading(GAS, 500, { unit: 'ppm' });
     h.at(5 * S).tick();
@@ -132,7 +133,7 @@ describe('gas %LEL thresholds', () => {
 
 describe('CO ppm thresholds', () => {
   it('applies 35 / 200 ppm like gas: low after on-delay, high critical latching', () => {
-    // Issue 3: "CO, ppm: 35 / 200 likewise."
+    // CO in ppm: low 35, high 200, otherwise as gas.
     const h = harness();
     h.at(0).reading(CO, 40);
     expect(kinds(h.at(2 * S).reading(CO, 50))).toEqual(['raised:co']);

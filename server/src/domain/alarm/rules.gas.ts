@@ -1,5 +1,5 @@
 /**
- * Gas (%LEL) and CO (ppm) detectors (issue 3 "Rules"): low → supervisory/high, high →
+ * Gas (%LEL) and CO (ppm) detectors: low → supervisory/high, high →
  * alarm/critical/latching, as one alarm whose priority rises in place; deadband on the way down;
  * on-delay on the way up (default 2 s for low, 0 for high); rate of rise while below low →
  * pre-alarm. A reading in another unit than the sensor's is never compared.
@@ -74,7 +74,7 @@ function analogRules(c: AnalogConditions): KindRules {
         a.aboveLowSince = null;
         a.aboveHighSince = null;
         if (a.level === 0) {
-          // Rate of rise only while below low (issue 3); above, the level alarm speaks.
+          // Rate of rise only while below low; above, the level alarm speaks.
           const rising = rs.points[c.rise]?.active === true;
           if (!rising && rise >= th.riseRate) conditionOn(run, rs, c.rise, SPECS.rise, v, `+${round(rise)} within ${th.riseWindowS} s`);
           else if (rising && rise < Math.max(th.riseRate - th.deadband, th.riseRate / 2)) conditionOff(run, rs, c.rise);

@@ -1,3 +1,4 @@
+// The smoke-detector rules these tests hold the engine to: docs/contracts.md#conditions-and-rules.
 import { describe, expect, it } from 'vitest';
 import { Harness, S, kinds, makeSensor } from '../../../../test/support/alarm.fixtures.ts';
 
@@ -6,7 +7,7 @@ const harness = () => new Harness({ sensors: [makeSensor('smoke', { id: SMK })] 
 
 describe('smoke detectors', () => {
   it('raises a critical fire alarm that stays latched until acknowledged and reset', () => {
-    // NFPA 72: a fire alarm signal is latching; issue 3: smoke → alarm (critical, latching).
+    // NFPA 72: a fire alarm signal is latching; smoke → alarm (critical, latching).
     const h = harness();
     h.at(0).event(SMK, 'smoke');
     const id = h.only(SMK, 'smoke').id;
@@ -31,7 +32,7 @@ describe('smoke detectors', () => {
   });
 
   it('records a test without raising an alarm', () => {
-    // Issue 3: test (recorded, no alarm).
+    // Test (recorded, no alarm).
     const h = harness();
     const events = h.at(0).event(SMK, 'test');
     expect(events).toEqual([expect.objectContaining({ subject: 'sensor', kind: 'sensor_test', sensorId: SMK })]);
@@ -40,7 +41,7 @@ describe('smoke detectors', () => {
   });
 
   it('raises fault and dirty chamber as trouble', () => {
-    // Issue 3: fault / dirty chamber / tamper (trouble).
+    // Fault / dirty chamber / tamper (trouble).
     const h = harness();
     h.at(0).event(SMK, 'dirty_chamber');
     expect(h.only(SMK, 'fault')).toMatchObject({ class: 'trouble', message: expect.stringContaining('dirty chamber') });
@@ -48,7 +49,7 @@ describe('smoke detectors', () => {
   });
 
   it('raises battery low below batteryLowPct (low priority) and clears it with hysteresis', () => {
-    // Issue 3: battery below 20 % (low).
+    // Battery below 20 % (low).
     const h = harness();
     h.at(0).status(SMK, { battery: 21 });
     expect(h.state.alarms.size).toBe(0);

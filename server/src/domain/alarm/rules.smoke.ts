@@ -1,5 +1,5 @@
 /**
- * Smoke detectors (issue 3 "Rules", NFPA 72 signal classes): smoke → fire alarm (critical,
+ * Smoke detectors (NFPA 72 signal classes): smoke → fire alarm (critical,
  * latching until acknowledged and reset); pre-alarm → supervisory, high; fault, dirty chamber and
  * tamper → trouble; test → recorded, no alarm; battery (status channel) → low-priority trouble.
  */

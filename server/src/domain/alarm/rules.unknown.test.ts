@@ -3,7 +3,7 @@ import { Harness, MIN, S, kinds, makeSensor } from '../../../../test/support/ala
 
 describe('unknown devices', () => {
   it('raises one low-priority unknown-device alarm per device, never a second', () => {
-    // DESIGN.md "Facility registry": readings from an unregistered sensor raise one low-priority alarm.
+    // Readings from an unregistered sensor raise one low-priority alarm (docs/contracts.md#conditions-and-rules).
     const h = new Harness({ sensors: [makeSensor('gas')] });
     expect(kinds(h.at(0).reading('GHOST-7', 3, { unit: '%LEL' }))).toEqual(['raised:unknown_device']);
     expect(h.only('GHOST-7', 'unknown_device')).toMatchObject({

@@ -1,7 +1,7 @@
 /**
  * Readings from a sensor that is not in the registry are stored as `unregistered` and raise one
- * low-priority "unknown device" alarm per device — never silently dropped (DESIGN.md "Facility
- * registry"). The condition stays present while the device keeps talking and returns to normal
+ * low-priority "unknown device" alarm per device — never silently dropped
+ * (docs/contracts.md#conditions-and-rules). The condition stays present while the device keeps talking and returns to normal
  * `momentaryHoldS` after it falls silent; once that alarm is closed, the device never raises again.
  */
 import { UNREGISTERED, type Observation } from '../../../../contract/index.ts';

@@ -1,3 +1,4 @@
+// The offline watchdog these tests hold the engine to: docs/contracts.md#conditions-and-rules.
 import { describe, expect, it } from 'vitest';
 import { persistEngineState, restoreEngineState } from './engine.state.ts';
 import { Harness, MIN, S, kinds, makeSensor } from '../../../../test/support/alarm.fixtures.ts';
@@ -7,7 +8,7 @@ const harness = () => new Harness({ sensors: [makeSensor('gas')] });
 
 describe('offline watchdog', () => {
   it('raises offline (trouble, medium) after heartbeat × 3 of silence, not before', () => {
-    // Issue 3: offline when nothing is heard for its heartbeat interval × 3.
+    // Offline when nothing is heard for its heartbeat interval × 3.
     const h = harness();
     h.at(0).reading(GAS, 1);
     expect(h.at(179 * S).tick()).toEqual([]);
@@ -16,7 +17,7 @@ describe('offline watchdog', () => {
   });
 
   it('watches a sensor never heard from since the engine started', () => {
-    // DESIGN.md: never a silent failure — a sensor that never reports is offline too.
+    // Never a silent failure: a sensor that never reports is offline too.
     const h = harness();
     h.at(0).tick();
     expect(h.at(179 * S).tick()).toEqual([]);
@@ -24,7 +25,7 @@ describe('offline watchdog', () => {
   });
 
   it('raises offline at once on the MQTT last will {"online": false}', () => {
-    // Issue 3: ... or on an MQTT last-will {"online": false}.
+    // ... or at once on an MQTT last will {"online": false}.
     const h = harness();
     h.at(0).reading(GAS, 1);
     expect(kinds(h.at(5 * S).status(GAS, { online: false }))).toEqual(['raised:offline']);
@@ -32,7 +33,7 @@ describe('offline watchdog', () => {
   });
 
   it('clears offline when the device is heard again', () => {
-    // Issue 3: back online clears it.
+    // Back online clears it.
     const h = harness();
     h.at(0).status(GAS, { online: false });
     expect(kinds(h.at(30 * S).status(GAS, { online: true }))).toEqual(['cleared:offline']);
@@ -43,7 +44,7 @@ describe('offline watchdog', () => {
   });
 
   it('does not count the server’s own downtime as the sensor’s silence after a restart', () => {
-    // Issue 3: after a restart timers resume; the broker redelivers what the server missed.
+    // After a restart timers resume; the broker redelivers what the server missed.
     const h = harness();
     h.at(0).reading(GAS, 1);
     h.at(60 * S).tick();

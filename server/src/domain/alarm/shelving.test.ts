@@ -1,3 +1,4 @@
+// Shelving as docs/contracts.md#alarm-actions describes it (ISA-18.2 shelving).
 import { describe, expect, it } from 'vitest';
 import { Harness, MIN, S, kinds, makeSensor } from '../../../../test/support/alarm.fixtures.ts';
 
@@ -11,7 +12,7 @@ const tamper = (h: Harness, at = 0): string => {
 
 describe('shelving', () => {
   it('needs a reason and a duration within the role limit (default 8 h)', () => {
-    // Issue 3: shelving with a duration (role-limited maximum, default 8 h) and a required reason.
+    // Shelving with a duration (role-limited maximum, default 8 h) and a required reason.
     const h = harness();
     const id = tamper(h);
     expect(h.refuse(id, { type: 'shelve', durationS: 600, reason: '  ' })).toBe('REASON_REQUIRED');
@@ -22,7 +23,7 @@ describe('shelving', () => {
   });
 
   it('unshelves automatically at expiry; a still-active alarm reappears', () => {
-    // Issue 3: auto-unshelve at expiry; a shelved alarm that is still active reappears.
+    // Auto-unshelve at expiry; a shelved alarm that is still active reappears.
     const h = harness();
     const id = tamper(h);
     h.act(id, { type: 'shelve', durationS: 600, reason: 'technician on site' });
@@ -33,7 +34,7 @@ describe('shelving', () => {
   });
 
   it('does not escalate while shelved; escalation restarts from the reappearance', () => {
-    // Issue 3: escalation of unacknowledged alarms; ISA-18.2: shelved alarms are suppressed.
+    // Escalation of unacknowledged alarms; ISA-18.2: shelved alarms are suppressed.
     const h = harness();
     const id = tamper(h); // medium: 30 min limit
     h.act(id, { type: 'shelve', durationS: 3600, reason: 'known issue' });

@@ -4,7 +4,7 @@ import { CONDITIONS } from '../../../../contract/index.ts';
 import { loadFacility } from '../../services/facility.loader.ts';
 import { sopFor } from './conditions.ts';
 
-// Issue 3: "Each alarm carries the SOP for its type from config".
+// Each alarm carries the procedure (SOP) for its type from the facility file.
 describe('procedures from the demo facility', () => {
   const { sops } = loadFacility(path.resolve('config/facility.yaml')).facility;
   it.each(CONDITIONS.map((c) => [c]))('%s has a procedure', (condition) => {

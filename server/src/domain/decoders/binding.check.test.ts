@@ -1,6 +1,6 @@
-// Issue 7: bindings are validated at load — adapter-specific fields present, a scale for raw
+// Bindings are validated at load — adapter-specific fields present, a scale for raw
 // analog values, exact and unique topics — and reported with file, line and path like every
-// other registry problem (DESIGN.md "Facility registry").
+// other registry problem (docs/contracts.md#device-adapters).
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';

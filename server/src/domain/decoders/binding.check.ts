@@ -1,5 +1,5 @@
 /**
- * Checks of a sensor's `source` binding that the schema cannot express (issue 7): the fields an
+ * Checks of a sensor's `source` binding that the schema cannot express: the fields an
  * adapter needs for this kind, a scale for raw analog values, exact topics (no wildcards, not in
  * Vigil's own `vigil/` tree), and the identity that must be unique across the registry.
  */

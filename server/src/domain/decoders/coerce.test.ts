@@ -3,7 +3,7 @@ import { applyScale, dbPerMetreToObscuration, toBool, toNumber } from './coerce.
 import { deviceTime, localTimeToEpoch } from './local-time.ts';
 
 describe('booleans as devices spell them', () => {
-  // Issue 7 "Conventions": true/false, "ON"/"OFF", 0/1, "true"/"false" and enum strings
+  // True/false, "ON"/"OFF", 0/1, "true"/"false" and enum strings
   it.each([
     [true, true],
     [false, false],

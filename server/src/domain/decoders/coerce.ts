@@ -1,5 +1,5 @@
 /**
- * How gateways spell booleans and numbers (issue 7 "Conventions"): a boolean arrives as
+ * How gateways spell booleans and numbers: a boolean arrives as
  * true/false, "ON"/"OFF", 0/1, "true"/"false" or an enum word ("alarm"/"normal"); a number as a
  * number or a numeric string (a battery of "85"). `null` means unknown — never false — and comes
  * back as `null` for the caller to leave the last known state alone.

@@ -43,7 +43,7 @@ describe('esp-rfid access', () => {
     expect(eventsOf(send('/rfid/server-room/send', access('Admin', 'true', 'Facilities')))).toEqual(['R-DOOR access_granted']);
   });
 
-  // Issue 7: decide from `access`, not `isKnown` — a known badge that is disabled or expired is refused.
+  // Decide from `access`, not `isKnown` — a known badge that is disabled or expired is refused.
   it('refuses on Denied, Disabled and Expired, whatever isKnown says', () => {
     expect(eventsOf(send('/rfid/server-room/send', access('Denied', 'false', 'Unknown')))).toEqual(['R-DOOR access_denied']);
     const disabled = send('/rfid/server-room/send', access('Disabled', 'true', 'Former contractor'));

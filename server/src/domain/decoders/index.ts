@@ -1,5 +1,5 @@
 /**
- * The device adapters (issue 7): one `TopicDecoder` per gateway convention, each turning its
+ * The device adapters: one `TopicDecoder` per gateway convention, each turning its
  * devices' own payloads into the Observations the native topics produce. Stateful (Zigbee2MQTT
  * remembers each device's last state): create them once, at the composition root.
  */

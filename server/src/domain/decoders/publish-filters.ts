@@ -1,6 +1,6 @@
 /**
  * The MQTT topic filters a device bound through an adapter publishes to — what a per-device broker
- * ACL must allow it (issue 4 "device credentials"). A gateway's bridge-wide topics
+ * ACL must allow it. A gateway's bridge-wide topics
  * (`<base>/bridge/state`) belong to the gateway, not to one device, and are not included.
  */
 import type { SourceBinding } from '../../../../contract/index.ts';

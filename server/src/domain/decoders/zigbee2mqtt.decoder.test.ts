@@ -157,7 +157,7 @@ describe('Zigbee2MQTT availability', () => {
     expect(statusesOf(send('east/z2m/Kitchen/CO detector/availability', 'online'))).toEqual([{ sensorId: 'Z-CO', online: true }]);
   });
 
-  // Issue 7: a bridge going offline makes every device behind it offline.
+  // A bridge going offline makes every device behind it offline.
   it('takes every device of a bridge offline with it, and re-states them when they speak again', () => {
     expect(eventsOf(send('zigbee2mqtt/Guesthouse 201 smoke', { smoke: false }))).toEqual(['Z-SMK smoke_clear']);
     const down = send('zigbee2mqtt/bridge/state', { state: 'offline' });
