@@ -1,4 +1,4 @@
-// Issue 4: people sign in, roles are enforced on every action, and devices can write only their
+// People sign in, roles are enforced on every action, and devices can write only their
 // own data — through the real server, its embedded broker, and a real Mosquitto configured with
 // the generated password file and ACL. The audit trail is read back through GET /api/audit.
 import path from 'node:path';
@@ -189,7 +189,7 @@ describe('signing in', () => {
   });
 });
 
-describe('role × action matrix (issue 4: allowed / 403, unauthenticated 401)', () => {
+describe('role × action matrix (allowed / 403, unauthenticated 401)', () => {
   interface Action {
     name: string;
     method: string;
@@ -267,7 +267,7 @@ describe('role × action matrix (issue 4: allowed / 403, unauthenticated 401)', 
   });
 });
 
-describe('reading the facility and live state needs a session with alarm.view (issue 4: unauthenticated REST refused)', () => {
+describe('reading the facility and live state needs a session with alarm.view (unauthenticated REST refused)', () => {
   const reads = ['/api/facility', '/api/sensors', '/api/sensors/T-GAS-01', '/api/sensors/T-GAS-01/readings', '/api/ingest/rejections', '/plans/test-1f.svg'];
   for (const p of reads) {
     it(`GET ${p}: nobody 401, officer 200, manager 200, admin 200`, async () => {

@@ -1,4 +1,4 @@
-// docker-compose.yml is the deployment path (DESIGN.md "Services for development, tests and CI").
+// docker-compose.yml is the deployment path (README.md "Two commands", deployment).
 // No Docker engine runs on the development and CI machines, so the file is checked the way the
 // compose client itself reads it: `docker compose config` (v2 plugin) or `docker-compose config`
 // (v1, Debian's `docker-compose` package), which validates and resolves it without an engine.

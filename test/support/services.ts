@@ -1,6 +1,6 @@
 /**
- * Real Mosquitto and InfluxDB processes for integration and e2e tests (STYLE.md "Tests": real
- * services, free ports). Every service listens on loopback only, on a free port, with its data
+ * Real Mosquitto and InfluxDB processes for integration and e2e tests (CONTRIBUTING.md "Tests":
+ * real services, free ports). Every service listens on loopback only, on a free port, with its data
  * in a fresh temporary directory, and none outlives the test process:
  *
  * - children are started under `setpriv --pdeathsig KILL` (util-linux), so the kernel kills them

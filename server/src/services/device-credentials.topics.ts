@@ -1,7 +1,8 @@
 /**
- * The topics each device may publish to (issue 4: "a device may publish only under its own
- * `vigil/<site>/<sensorId>/#` (or its adapter topic), never another device's"). One source for
- * the embedded broker's checks and the generated Mosquitto ACL.
+ * The topics each device may publish to: only under its own `vigil/<site>/<sensorId>/#` (or its
+ * adapter topic), never another device's (docs/contracts.md#device-adapters). One source for
+ * the broker's access rules (brokerPlan in device-credentials.broker.ts), whether Vigil
+ * administers them through dynamic security or writes them as a Mosquitto ACL.
  */
 import type { Sensor, SourceBinding } from '../../../contract/index.ts';
 import type { Registry } from '../domain/registry.ts';

@@ -1,5 +1,5 @@
 /**
- * Drills (issue 6): recorded (who, scenario, site, start, end), announced to every console, run
+ * Drills: recorded (who, scenario, site, start, end), announced to every console, run
  * by the simulator (which publishes through MQTT like a device), and scored when asked: each
  * expected alarm raised or missed, time from the triggering observation to display, time to
  * acknowledgement and by whom, time to resolution.
