@@ -23,17 +23,18 @@ RUN npx vite build --config client/vite.config.ts \
 FROM node:20-bookworm-slim
 ENV NODE_ENV=production \
     PORT=8080 \
-    MQTT_PORT=1883 \
     DATA_DIR=/data \
     FACILITY_FILE=/app/config/facility.yaml
 WORKDIR /app
 COPY --from=build --chown=root:root /app /app
-# Runs as the image's unprivileged `node` user; it owns only its state directory.
-RUN mkdir -p /data && chown node:node /data
+# Runs as the image's unprivileged `node` user; it owns only its state directory and /broker, where
+# docker-compose.yml's broker-init mounts Mosquitto's data volume (a new volume takes the mount
+# point's owner, so the broker's data is node's too).
+RUN mkdir -p /data /broker && chown node:node /data /broker
 USER node
 VOLUME ["/data"]
-# 8080: HTTP API + dashboard. 1883: the embedded MQTT broker (used when MQTT_URL is unset).
-EXPOSE 8080 1883
+# 8080: HTTP API + dashboard. MQTT is Mosquitto's (docker-compose.yml).
+EXPOSE 8080
 # slim images have no curl: Node's fetch does the check. 503 (a part down) counts as unhealthy.
 HEALTHCHECK --interval=15s --timeout=5s --start-period=30s --retries=3 \
   CMD ["node", "-e", "fetch('http://127.0.0.1:' + (process.env.PORT || 8080) + '/api/health').then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))"]

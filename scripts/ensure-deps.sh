@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs what `npm start` and `npm test` need, and says nothing when it is all there.
 #
-#   scripts/ensure-deps.sh            mosquitto, mosquitto_pub, influxd, node_modules
+#   scripts/ensure-deps.sh            mosquitto (with its dynamic-security plugin), mosquitto_pub,
+#                                     influxd, node_modules
 #   scripts/ensure-deps.sh --browser  ... and chromium, for the end-to-end tests
 #   scripts/ensure-deps.sh --compose  ... and a Docker Compose client (Debian's docker-compose)
 #                                     so that test/integration/compose.test.ts can check
@@ -20,7 +21,7 @@ for arg in "$@"; do
     --browser) want_browser=1 ;;
     --compose) want_compose=1 ;;
     -h | --help)
-      sed -n '2,12p' "$0" | sed 's/^# \{0,1\}//'
+      sed -n '2,13p' "$0" | sed 's/^# \{0,1\}//'
       exit 0
       ;;
     *)

@@ -5,11 +5,15 @@
 #  2. builds the dashboard when client/dist is missing or older than its sources;
 #  3. starts a local InfluxDB on 127.0.0.1:8086 with its data in .vigil/influxdb/ (kept between
 #     runs) — unless INFLUX_URL is set or an InfluxDB already answers there;
-#  4. starts the server (embedded MQTT broker on MQTT_PORT unless MQTT_URL is set) in demo mode
-#     with its state in .vigil/state/, and the simulator when there is one;
-#  5. waits for /api/health and prints the dashboard URL.
+#  4. starts Mosquitto on 127.0.0.1:MQTT_PORT (default 1883) from config/mosquitto.conf with
+#     dynamic security, its data in .vigil/mosquitto/ — unless MQTT_URL names another broker.
+#     `vigil broker init` first writes the plugin's file from the device credentials (and the
+#     broker administrator into DATA_DIR); the server administers the broker from then on;
+#  5. starts the server in demo mode with its state in .vigil/state/, and the simulator, whose
+#     devices sign in with their own credentials (sim@<sensor>, demo mode only);
+#  6. waits for /api/health and prints the dashboard URL.
 #
-# Ctrl-C stops everything it started: simulator, server, then InfluxDB. Logs: .vigil/logs/.
+# Ctrl-C stops everything it started: simulator, server, Mosquitto, then InfluxDB. Logs: .vigil/logs/.
 # Every variable the server reads (PORT, MQTT_URL, MQTT_PORT, INFLUX_URL, INFLUX_DB, DATA_DIR,
 # FACILITY_FILE, LOG_LEVEL, VIGIL_DEMO, ...) can be set in the environment as usual.
 # shellcheck disable=SC2317,SC2016  # functions run from traps; node -e code in single quotes
@@ -43,7 +47,8 @@ http_status() {
 }
 
 # ---------------------------------------------------------------------------------------------
-# Background processes we own, stopped in reverse order of start on exit.
+# Background processes we own, stopped in reverse order of start on exit (the server stores and
+# acknowledges what it holds while the broker is still up).
 # Each runs in its own session (setsid): Ctrl-C reaches only this script, which then stops them
 # one by one in order instead of all at once. Each also gets SIGTERM from the kernel should this
 # script die without running its trap (setpriv --pdeathsig).
@@ -156,6 +161,80 @@ else
 fi
 export INFLUX_URL
 
+# An executable on PATH or in the sbin directories a non-root PATH often lacks (Debian: /usr/sbin/mosquitto).
+find_bin() {
+  local dir IFS=:
+  for dir in $PATH:/usr/local/sbin:/usr/sbin:/sbin; do
+    [[ -n "$dir" && -f "$dir/$1" && -x "$dir/$1" ]] && { echo "$dir/$1"; return 0; }
+  done
+  return 1
+}
+
+# The dynamic-security plugin: Debian installs it per architecture, the eclipse-mosquitto image in /usr/lib.
+find_dynsec_plugin() {
+  local f
+  for f in /usr/lib/*/mosquitto_dynamic_security.so /usr/lib/mosquitto_dynamic_security.so /usr/local/lib/mosquitto_dynamic_security.so; do
+    [[ -f "$f" ]] && { echo "$f"; return 0; }
+  done
+  return 1
+}
+
+port_in_use() { # port: something accepts TCP connections on 127.0.0.1:port
+  (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null
+}
+
+# MQTT: the broker named by MQTT_URL, or our own Mosquitto.
+if [[ -n "${MQTT_URL:-}" ]]; then
+  say "using the MQTT broker at $MQTT_URL (MQTT_URL)"
+else
+  mosq_dir="$VIGIL_HOME/mosquitto"
+  mkdir -p "$mosq_dir"
+  mosquitto_bin="$(find_bin mosquitto)" || { say "mosquitto is not installed (scripts/ensure-deps.sh installs it)"; exit 1; }
+  dynsec_plugin="$(find_dynsec_plugin)" || { say "Mosquitto's dynamic-security plugin (mosquitto_dynamic_security.so) is missing: reinstall the mosquitto package"; exit 1; }
+  if port_in_use "$MQTT_PORT"; then
+    say "port $MQTT_PORT is taken (a system Mosquitto? sudo systemctl stop mosquitto): set MQTT_PORT to a free port, or MQTT_URL to use that broker"
+    exit 1
+  fi
+  # While the broker is stopped: its access rules from the device credentials, and the administrator.
+  node --import tsx server/src/cli.ts broker init --dynsec-file "$mosq_dir/dynamic-security.json" >"$LOG_DIR/broker-init.log" 2>&1 || {
+    say "vigil broker init failed"
+    show_log_tail "$LOG_DIR/broker-init.log"
+    exit 1
+  }
+  # config/mosquitto.conf with its [deployment] lines (container paths) replaced by ours.
+  {
+    grep -Ev '^[[:space:]]*(listener|persistence_location|log_dest|plugin|plugin_opt_config_file|user)([[:space:]]|$)' config/mosquitto.conf
+    echo
+    echo "# --- scripts/start.sh ---"
+    echo "listener $MQTT_PORT 127.0.0.1"
+    echo "persistence_location $mosq_dir/"
+    echo "plugin $dynsec_plugin"
+    echo "plugin_opt_config_file $mosq_dir/dynamic-security.json"
+    # stderr is unbuffered: the log is current when read.
+    echo "log_dest stderr"
+    # As root Mosquitto switches to the mosquitto user, which cannot write .vigil/.
+    if [[ "$(id -u)" -eq 0 ]]; then echo "user root"; fi
+  } >"$mosq_dir/mosquitto.conf"
+  say "starting Mosquitto on 127.0.0.1:$MQTT_PORT (data in ${mosq_dir#"$ROOT"/})"
+  launch mosquitto "$LOG_DIR/mosquitto.log" "$mosquitto_bin" -c "$mosq_dir/mosquitto.conf"
+  mosquitto_pid=$LAUNCHED_PID
+  for ((i = 0; ; i++)); do
+    port_in_use "$MQTT_PORT" && break
+    if ! is_running "$mosquitto_pid"; then
+      say "Mosquitto exited while starting"
+      show_log_tail "$LOG_DIR/mosquitto.log"
+      exit 1
+    fi
+    if ((i >= 300)); then
+      say "Mosquitto did not listen on port $MQTT_PORT within 30 s"
+      show_log_tail "$LOG_DIR/mosquitto.log"
+      exit 1
+    fi
+    sleep 0.1
+  done
+  export MQTT_URL="mqtt://127.0.0.1:$MQTT_PORT"
+fi
+
 # The server.
 if [[ ! -f server/src/main.ts ]]; then
   say "server/src/main.ts is missing: nothing to start"
@@ -189,11 +268,13 @@ for ((i = 0; ; i++)); do
   sleep 0.1
 done
 
-# The simulator, once there is one: the demo facility's sensors, over MQTT.
-if [[ -f simulator/src/cli.ts ]]; then
-  broker="${MQTT_URL:-mqtt://127.0.0.1:$MQTT_PORT}"
-  say "starting the simulator against $broker (logs: ${LOG_DIR#"$ROOT"/}/simulator.log)"
-  launch simulator "$LOG_DIR/simulator.log" node_modules/.bin/tsx simulator/src/cli.ts run --broker "$broker"
+# The simulator (demo mode): the demo facility's sensors over MQTT, each device with its own
+# credential bound to its client id (sim@<sensor>), which the server put on the broker.
+sim_password="$DATA_DIR/broker/simulator.password"
+if [[ -f simulator/src/cli.ts && "$VIGIL_DEMO" =~ ^(1|true|yes)$ && -f "$sim_password" ]]; then
+  say "starting the simulator against $MQTT_URL (logs: ${LOG_DIR#"$ROOT"/}/simulator.log)"
+  launch simulator "$LOG_DIR/simulator.log" node_modules/.bin/tsx simulator/src/cli.ts run --broker "$MQTT_URL" \
+    --username 'sim@{sensor}' --password-file "$sim_password"
 fi
 
 url="http://127.0.0.1:$PORT/"
@@ -206,7 +287,7 @@ url="http://127.0.0.1:$PORT/"
     echo "    Health is not all green yet ($health_url answered $status):"
     echo "    $(http_body "$health_url")"
   fi
-  echo "    InfluxDB: $INFLUX_URL   MQTT: ${MQTT_URL:-mqtt://127.0.0.1:$MQTT_PORT (embedded)}"
+  echo "    InfluxDB: $INFLUX_URL   MQTT: $MQTT_URL"
   echo "    Logs: ${LOG_DIR#"$ROOT"/}/   Data: ${DATA_DIR#"$ROOT"/}/"
   # Demo mode: the accounts the server created (GET /api/auth/config lists them only in demo mode).
   node -e 'fetch(process.argv[1], { signal: AbortSignal.timeout(2000) }).then((r) => r.json()).then((c) => {

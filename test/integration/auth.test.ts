@@ -1,6 +1,7 @@
 // People sign in, roles are enforced on every action, and devices can write only their
-// own data — through the real server, its embedded broker, and a real Mosquitto configured with
-// the generated password file and ACL. The audit trail is read back through GET /api/audit.
+// own data — through the real server and its Mosquitto with dynamic security (as `npm start` runs
+// it). The audit trail is read back through GET /api/audit.
+import fs from 'node:fs';
 import path from 'node:path';
 import { io } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -23,10 +24,10 @@ const DB = 'vigil_auth_test';
 const DB_DEMO = 'vigil_auth_demo_test';
 
 let influx: InfluxHandle;
-/** Production mode, embedded broker. */
+/** Production mode, on its own Mosquitto with dynamic security (test/support/vigil.ts). */
 let vigil: VigilHandle;
 const cookies: Record<'officer' | 'manager' | 'admin', string> = { officer: '', manager: '', admin: '' };
-const { connect, closeAll } = mqttClients();
+const { connect, refusedCode, closeAll } = mqttClients();
 
 type Json = Record<string, unknown>;
 async function call<T = Json>(
@@ -297,7 +298,7 @@ describe('reading the facility and live state needs a session with alarm.view (u
     const signedIn = await call<HealthResponse>('GET', '/api/health', { cookie: cookies.officer });
     expect(signedIn.body).toMatchObject({
       ok: true,
-      parts: { broker: { detail: expect.stringMatching(/^connected to embedded broker on port \d+$/) }, outbox: { depth: 0 } },
+      parts: { broker: { detail: `connected to ${new URL(vigil.mqttUrl).host}` }, outbox: { depth: 0 } },
       version: expect.any(String),
     });
     expect(signedIn.body.uptimeS).toBeGreaterThanOrEqual(0);
@@ -378,16 +379,18 @@ describe('demo mode (npm start)', () => {
     expect(statuses).toEqual([202, 202, 429]);
   });
 
-  it('lets anonymous clients publish only to registered sensors', async () => {
-    const url = `mqtt://127.0.0.1:${demo.mqttPort}`;
+  it("refuses anonymous clients; the simulator's devices (demo only) publish only to their own sensor's topics", async () => {
+    const url = demo.mqttUrl;
     const t0 = Date.now() - 5000;
-    const stranger = await connect(url);
-    const closed = new Promise<void>((resolve) => stranger.once('close', () => resolve()));
-    stranger.publish('vigil/t1/STRANGER-1/reading', JSON.stringify({ ts: t0, value: 1, unit: 'ppm' }), { qos: 1 });
-    await closed;
-    const sim = await connect(url);
+    expect(await refusedCode(url)).toBe(5);
+    // One credential per simulated device, bound to its client id (server/src/services/device-credentials.broker.ts).
+    const password = fs.readFileSync(path.join(demo.dataDir, 'broker/simulator.password'), 'utf8').trim();
+    const sim = await connect(url, { username: 'sim@T-GAS-02', clientId: 'sim@T-GAS-02', password, protocolVersion: 5 });
+    await expect(sim.publishAsync('vigil/t1/T-GAS-01/reading', JSON.stringify({ ts: t0, value: 1, unit: '%LEL' }), { qos: 1 })).rejects.toThrow(
+      /Not authorized/i,
+    );
     await sim.publishAsync('vigil/t1/T-GAS-02/reading', JSON.stringify({ ts: t0 + 1, value: 2, unit: '%LEL' }), { qos: 1 });
-    await eventually(async () => (await readings('T-GAS-02', t0, DB_DEMO)).length === 1, 10_000, 'anonymous demo reading stored');
-    expect(await influx.query(`SELECT * FROM reading WHERE sensor = 'STRANGER-1'`, DB_DEMO)).toEqual([]);
+    await eventually(async () => (await readings('T-GAS-02', t0, DB_DEMO)).length === 1, 10_000, 'simulated demo reading stored');
+    expect(await readings('T-GAS-01', t0, DB_DEMO)).toEqual([]);
   });
 });

@@ -3,7 +3,7 @@
 // compose client itself reads it: `docker compose config` (v2 plugin) or `docker-compose config`
 // (v1, Debian's `docker-compose` package), which validates and resolves it without an engine.
 import { spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
@@ -25,6 +25,7 @@ const compose = findComposeClient();
 interface ComposeService {
   image?: string;
   build?: unknown;
+  user?: string;
   profiles?: string[];
   command?: string[] | string;
   environment?: Record<string, string | null>;
@@ -75,22 +76,64 @@ function volumeTargets(service: ComposeService): string[] {
 // Skipped where no compose client is installed (apt-get install docker-compose brings v1): there
 // is nothing else on these machines that can read the file as Docker would.
 describe.runIf(compose !== null)(`docker-compose.yml, as ${compose?.join(' ') ?? 'a compose client'} reads it`, () => {
-  it('defines mosquitto, influxdb and vigil by default, and the simulator behind the "simulator" profile', () => {
+  it('defines broker-init, mosquitto, influxdb and vigil by default, and the simulator behind the "simulator" profile', () => {
     const { services } = composeConfig('--profile', 'simulator');
-    expect(Object.keys(services).sort()).toEqual(['influxdb', 'mosquitto', 'simulator', 'vigil']);
+    expect(Object.keys(services).sort()).toEqual(['broker-init', 'influxdb', 'mosquitto', 'simulator', 'vigil']);
     expect(services.simulator?.profiles).toEqual(['simulator']);
-    for (const name of ['mosquitto', 'influxdb', 'vigil']) expect(services[name]?.profiles ?? []).toEqual([]);
-    expect(services.simulator?.command).toEqual(['node', '--import', 'tsx', 'simulator/src/cli.ts', 'run', '--broker', 'mqtt://mosquitto:1883']);
+    for (const name of ['broker-init', 'mosquitto', 'influxdb', 'vigil']) expect(services[name]?.profiles ?? []).toEqual([]);
   });
 
-  it('runs Mosquitto with the shipped configuration and keeps its data in a volume', () => {
-    const { mosquitto } = composeConfig().services;
+  it('runs Mosquitto with the shipped configuration, dynamic security from a file broker-init writes first, and its data in a volume', () => {
+    const { mosquitto, 'broker-init': init, vigil } = composeConfig().services;
     expect(mosquitto?.image).toBe('eclipse-mosquitto:2');
     expect(volumeTargets(mosquitto ?? {})).toEqual(expect.arrayContaining(['/mosquitto/config/mosquitto.conf', '/mosquitto/data']));
     const configMount = mounts(mosquitto ?? {}).find((mount) => mount.target === '/mosquitto/config/mosquitto.conf');
     expect(configMount && path.relative(ROOT, configMount.source)).toBe(path.join('config', 'mosquitto.conf'));
-    expect(existsSync(path.join(ROOT, 'config/mosquitto.conf'))).toBe(true);
     expect(publishedPorts(mosquitto ?? {})).toContain('1883:1883');
+    expect(mosquitto?.depends_on).toEqual({ 'broker-init': { condition: 'service_completed_successfully' } });
+
+    // broker-init writes the plugin file where the shipped configuration tells the plugin to read it: the same volume, the same name.
+    const shipped = readFileSync(path.join(ROOT, 'config/mosquitto.conf'), 'utf8');
+    const setting = (name: string) => new RegExp(`^${name} (.+)$`, 'm').exec(shipped)?.[1];
+    expect(setting('plugin')).toBe('/usr/lib/mosquitto_dynamic_security.so'); // where eclipse-mosquitto:2 installs it
+    expect(setting('allow_anonymous')).toBe('false');
+    const pluginFile = setting('plugin_opt_config_file')!;
+    const dataVolume = mounts(mosquitto ?? {}).find((m) => m.target === '/mosquitto/data')!.source;
+    const initMount = mounts(init ?? {}).find((m) => m.source === dataVolume)!;
+    expect(init?.command).toEqual([
+      'node',
+      '--import',
+      'tsx',
+      'server/src/cli.ts',
+      'broker',
+      'init',
+      '--dynsec-file',
+      path.posix.join(initMount.target, path.posix.relative('/mosquitto/data', pluginFile)),
+    ]);
+    // ... and keeps the administrator's password where Vigil reads it (the same data volume and DATA_DIR).
+    const vigilData = mounts(vigil ?? {}).find((m) => m.target === '/data')!.source;
+    expect(mounts(init ?? {}).find((m) => m.target === '/data')?.source).toBe(vigilData);
+    expect(init?.environment?.DATA_DIR).toBe('/data');
+    // Healthy only once it refuses an anonymous client: the plugin is loaded.
+    expect(JSON.stringify(mosquitto?.healthcheck?.test)).toContain('not authorised');
+  });
+
+  it('runs the simulator with one credential per device (sim@<sensor>), its password read from the file Vigil keeps', () => {
+    const { simulator } = composeConfig('--profile', 'simulator').services;
+    expect(simulator?.command).toEqual([
+      'node',
+      '--import',
+      'tsx',
+      'simulator/src/cli.ts',
+      'run',
+      '--broker',
+      'mqtt://mosquitto:1883',
+      '--username',
+      'sim@{sensor}',
+      '--password-file',
+      '/data/broker/simulator.password',
+    ]);
+    expect(volumeTargets(simulator ?? {})).toContain('/data');
   });
 
   it('runs InfluxDB 1.8 with the vigil database, without auth, on a volume', () => {

@@ -176,7 +176,8 @@ export function mosquittoTestConfig(opts: { port: number; dir: string; persisten
     '# --- test overrides (test/support/services.ts) ---',
     `listener ${opts.port} 127.0.0.1`,
     `persistence_location ${opts.dir}/`,
-    'log_dest stdout',
+    // stderr: unbuffered, so the log shows what happened up to the moment it is read.
+    'log_dest stderr',
     // As root Mosquitto 2.x switches to the `mosquitto` user, which cannot write a temp dir
     // created by root with mode 0700.
     ...(runningAsRoot ? ['user root'] : []),

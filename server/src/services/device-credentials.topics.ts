@@ -48,6 +48,11 @@ export class DeviceTopics {
     }
   }
 
+  /** Every registered sensor (whose devices the broker plan covers). */
+  sensors(): readonly Sensor[] {
+    return this.registry.allSensors();
+  }
+
   /** The filters a device bound to this registered sensor may publish to (`<topic>/#` covers the topic itself, MQTT §4.7.1.2). */
   filtersOf(sensorId: string): string[] {
     return this.filters.get(sensorId) ?? [];
