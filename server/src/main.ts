@@ -30,7 +30,8 @@ import { SqliteAlarmStore } from './adapters/sqlite.alarms.ts';
 import { SqliteAuditLog } from './adapters/sqlite.audit.ts';
 import { SocketHub } from './adapters/socketio.hub.ts';
 import { WebhookNotifier } from './adapters/webhook.notifier.ts';
-import { alarmsRouter, type AccessControl } from './http/alarms.router.ts';
+import { alarmsRouter } from './http/alarms.router.ts';
+import { sessionAccess } from './http/access.ts';
 import { SqliteSessionStore, SqliteUserStore } from './adapters/sqlite.users.ts';
 import { SqliteApiKeyStore, SqliteDeviceStore } from './adapters/sqlite.devices.ts';
 import { AuthService } from './services/auth.service.ts';
@@ -39,7 +40,7 @@ import { UsersService } from './services/users.service.ts';
 import { ApiKeyService, BROKER_ADMIN_USERNAME, DEFAULT_INGEST_MQTT_USERNAME, DeviceCredentialService } from './services/device-credentials.service.ts';
 import { DeviceTopics } from './services/device-credentials.topics.ts';
 import { DRILL_USERNAME_TEMPLATE, brokerPlan } from './services/device-credentials.broker.ts';
-import { currentUser, requirePermission, sessionMiddleware, socketAuth } from './http/auth.middleware.ts';
+import { sessionMiddleware, socketAuth } from './http/auth.middleware.ts';
 import { authRouter } from './http/auth.router.ts';
 import { usersRouter } from './http/users.router.ts';
 import { devicesRouter } from './http/devices.router.ts';
@@ -206,7 +207,7 @@ export async function main(): Promise<void> {
     );
   }
   const sessionPurge = setInterval(() => auth.purgeSessions(), 3_600_000).unref();
-  const access: AccessControl = { requirePermission, actorOf: currentUser };
+  const access = sessionAccess;
   const server = http.createServer();
   const alarmsRef: { service?: AlarmService } = {};
   const hub = new SocketHub(server, {
@@ -347,8 +348,8 @@ export async function main(): Promise<void> {
         new RateLimiter({ burst: 2 * config.INGEST_RATE_PER_S, perSecond: config.INGEST_RATE_PER_S }, systemClock),
       ),
       authRouter(auth, { demo: config.VIGIL_DEMO }),
-      usersRouter(users),
-      devicesRouter(apiKeys, deviceCredentials),
+      usersRouter(users, access),
+      devicesRouter(apiKeys, deviceCredentials, access),
     ],
     metrics: metrics.registry,
     clientDist: config.CLIENT_DIST,

@@ -1,5 +1,5 @@
-/** Alarm, incident, maintenance and audit routes (issue 3 "API and live push"). */
-import { Router, type ErrorRequestHandler, type Request, type RequestHandler, type Response } from 'express';
+/** Alarm, incident, maintenance and audit routes. The engine's refusals (AlarmActionError) reach the client through errors.middleware.ts. */
+import { Router, type RequestHandler } from 'express';
 import { z } from 'zod';
 import {
   ACTION_BODY_SCHEMAS,
@@ -9,28 +9,12 @@ import {
   type AlarmActionType,
   type AlarmDetailResponse,
   type AlarmListResponse,
-  type Permission,
 } from '../../../contract/index.ts';
-import { AlarmActionError } from '../domain/alarm/index.ts';
-import { HttpError, badRequest, notFound } from '../errors.ts';
-import type { Actor, AlarmService } from '../services/alarm.service.ts';
+import { badRequest, notFound } from '../errors.ts';
+import type { AlarmService } from '../services/alarm.service.ts';
 import type { AuditTrail } from '../services/audit.port.ts';
+import type { AccessControl } from './access.ts';
 import { parseOr400, parseQuery, timeParam } from './parse.ts';
-
-export interface AccessControl {
-  /** 401 without a session, 403 when the role lacks the permission. */
-  requirePermission(p: Permission): RequestHandler;
-  /** The signed-in user (after requirePermission). */
-  actorOf(req: Request, res: Response): Actor;
-}
-
-const STATUS_OF: Record<AlarmActionError['code'], number> = {
-  NOT_FOUND: 404,
-  INVALID_TRANSITION: 409,
-  CONDITION_ACTIVE: 409,
-  SHELVE_TOO_LONG: 400,
-  REASON_REQUIRED: 400,
-};
 
 const listQuerySchema = z
   .object({
@@ -47,11 +31,6 @@ const listQuerySchema = z
     offset: z.coerce.number().int().min(0).default(0),
   })
   .strict();
-
-/** An AlarmActionError from any route here answers with its status; anything else passes on. */
-const handleActionErrors: ErrorRequestHandler = (err: unknown, _req, _res, next) => {
-  next(err instanceof AlarmActionError ? new HttpError(STATUS_OF[err.code], err.code, err.message) : err);
-};
 
 function parseAction(type: string, body: unknown): AlarmAction {
   if (!(ALARM_ACTION_TYPES as string[]).includes(type)) throw notFound(`no action ${type}`);
@@ -123,6 +102,5 @@ export function alarmsRouter(alarms: AlarmService, audit: AuditTrail, access: Ac
   router.get('/api/audit/verify', access.requirePermission('audit.view'), (_req, res) => {
     res.json(audit.verify());
   });
-  router.use(handleActionErrors);
   return router;
 }

@@ -2,14 +2,15 @@ import type { Request, Response } from 'express';
 import { describe, expect, it } from 'vitest';
 import { PERMISSIONS, ROLES, type Permission, type Role, type User } from '../../../contract/index.ts';
 import { HttpError } from '../errors.ts';
+import { STATUS_OF } from './errors.middleware.ts';
 import type { AuthenticatedSession, SessionAuthenticator } from '../services/auth.service.ts';
 import { readCookie, requirePermission, sessionMiddleware, socketAuth } from './auth.middleware.ts';
 
 /**
- * The role table, written out from issue 4 "People" rather than derived from contract/auth.ts, so
- * a change there that widens a role fails here: officer (watch, acknowledge, comment, assign,
- * shelve, reset), manager (+ resolve, out-of-service, reports, drills, the audit trail), admin
- * (+ users, devices and API keys, configuration).
+ * The role table, written out from the roles Vigil promises (docs/contracts.md "REST API") rather
+ * than derived from contract/auth.ts, so a change there that widens a role fails here: officer
+ * (watch, acknowledge, comment, assign, shelve, reset), manager (+ resolve, out-of-service,
+ * reports, drills, the audit trail), admin (+ users, devices and API keys, configuration).
  */
 const EXPECTED: Record<Role, Permission[]> = {
   officer: ['alarm.view', 'alarm.ack', 'alarm.comment', 'alarm.assign', 'alarm.shelve', 'alarm.reset'],
@@ -34,7 +35,7 @@ const user = (role: Role): User => ({ username: `u-${role}`, displayName: role, 
 function check(permission: Permission, locals: Record<string, unknown>): number {
   let status = 0;
   requirePermission(permission)({} as Request, { locals } as unknown as Response, (err?: unknown) => {
-    status = err instanceof HttpError ? err.status : 200;
+    status = err instanceof HttpError ? STATUS_OF[err.code] : 200;
   });
   return status;
 }

@@ -1,19 +1,19 @@
 /**
- * Who is asking, and may they (issue 4 "People"): the session cookie read on every request, the
- * permission check for each route, and the same check for Socket.IO connections.
+ * Who is asking, and may they: the session cookie read on every request, the permission check
+ * for each route, and the same check for Socket.IO connections. Routers get the permission check
+ * through the AccessControl port (access.ts `sessionAccess`).
  *
  * @example
  *   app.use(sessionMiddleware(auth));
- *   router.post('/api/alarms/:id/ack', requirePermission('alarm.ack'), (req, res) => {
- *     const actor = currentUser(req, res);
+ *   router.post('/api/alarms/:id/ack', access.requirePermission('alarm.ack'), (req, res) => {
+ *     const actor = access.actorOf(req, res);
  *     ...
  *   });
  *   io.use(socketAuth(auth)); // socket.data.user is the signed-in user
  */
 import type { RequestHandler, Request, Response } from 'express';
-import { SESSION_COOKIE, can, type AuthErrorCode, type Permission, type User } from '../../../contract/index.ts';
+import { SESSION_COOKIE, can, type Permission, type User } from '../../../contract/index.ts';
 import { HttpError } from '../errors.ts';
-import { AuthError } from '../services/auth.errors.ts';
 import type { AuthenticatedSession, SessionAuthenticator } from '../services/auth.service.ts';
 
 declare global {
@@ -61,7 +61,7 @@ export function sessionMiddleware(sessions: SessionAuthenticator): RequestHandle
 /** The signed-in user; throws 401 when there is none (use after requirePermission). */
 export function currentUser(_req: Request, res: Response): User {
   const user = res.locals.user;
-  if (!user) throw new HttpError(401, 'UNAUTHENTICATED', 'sign in first');
+  if (!user) throw new HttpError('UNAUTHENTICATED', 'sign in first');
   return user;
 }
 
@@ -74,8 +74,8 @@ export function currentSession(res: Response): AuthenticatedSession | null {
 export function requirePermission(permission: Permission): RequestHandler {
   return (_req, res, next) => {
     const user = res.locals.user;
-    if (!user) return next(new HttpError(401, 'UNAUTHENTICATED', 'sign in first'));
-    if (!can(user.role, permission)) return next(new HttpError(403, 'FORBIDDEN', `role ${user.role} may not ${permission}`));
+    if (!user) return next(new HttpError('UNAUTHENTICATED', 'sign in first'));
+    if (!can(user.role, permission)) return next(new HttpError('FORBIDDEN', `role ${user.role} may not ${permission}`));
     next();
   };
 }
@@ -99,41 +99,5 @@ export function socketAuth(sessions: SessionAuthenticator): (socket: AuthSocket,
     socket.data.user = auth.user;
     socket.data.sessionId = auth.session.id;
     next();
-  };
-}
-
-const STATUS_OF: Record<AuthErrorCode, number> = {
-  INVALID_CREDENTIALS: 401,
-  ACCOUNT_LOCKED: 423,
-  ACCOUNT_DISABLED: 403,
-  RATE_LIMITED: 429,
-  WRONG_PASSWORD: 403,
-  NOT_FOUND: 404,
-  USER_EXISTS: 409,
-  LAST_ADMIN: 409,
-  ALREADY_EXISTS: 409,
-  BAD_REQUEST: 400,
-};
-
-/** AuthError → HttpError (with Retry-After for rate limits); anything else passes through. */
-export function authErrorToHttp(err: unknown, res?: Response): unknown {
-  if (!(err instanceof AuthError)) return err;
-  if (err.details?.retryAfterS !== undefined) res?.set('retry-after', String(Math.max(1, err.details.retryAfterS)));
-  return new HttpError(
-    STATUS_OF[err.code],
-    err.code,
-    err.message,
-    err.details?.lockedUntil !== undefined ? { lockedUntil: err.details.lockedUntil } : undefined,
-  );
-}
-
-/** Wraps a handler so AuthErrors answer with their status. */
-export function handleAuthErrors(fn: (req: Request, res: Response) => unknown): RequestHandler {
-  return async (req, res, next) => {
-    try {
-      await fn(req, res);
-    } catch (err) {
-      next(authErrorToHttp(err, res));
-    }
   };
 }

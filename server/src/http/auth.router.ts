@@ -1,5 +1,5 @@
 /**
- * Signing in and out (issue 4 "People"): `POST /api/auth/login`, `POST /api/auth/logout`,
+ * Signing in and out: `POST /api/auth/login`, `POST /api/auth/logout`,
  * `GET /api/auth/me`, `POST /api/auth/password`, and `GET /api/auth/config` for the login screen.
  */
 import express, { Router, type Request, type Response } from 'express';
@@ -13,7 +13,7 @@ import {
 } from '../../../contract/index.ts';
 import { HttpError } from '../errors.ts';
 import type { AuthService, ClientMeta } from '../services/auth.service.ts';
-import { currentSession, handleAuthErrors } from './auth.middleware.ts';
+import { currentSession } from './auth.middleware.ts';
 import { parseBody } from './parse.ts';
 
 /** Auth and admin bodies are small; anything bigger is refused before parsing (413). */
@@ -44,18 +44,14 @@ export function authRouter(auth: AuthService, options: { demo: boolean }): Route
     res.json(body);
   });
 
-  router.post(
-    '/api/auth/login',
-    jsonBody,
-    handleAuthErrors(async (req, res) => {
-      const body = parseBody(loginBodySchema, req.body);
-      const { token, info } = await auth.login(body.username, body.password, clientMeta(req));
-      noStore(res);
-      res.cookie(SESSION_COOKIE, token, cookieOptions(req));
-      const answer: SessionInfo = info;
-      res.json(answer);
-    }),
-  );
+  router.post('/api/auth/login', jsonBody, async (req, res) => {
+    const body = parseBody(loginBodySchema, req.body);
+    const { token, info } = await auth.login(body.username, body.password, clientMeta(req));
+    noStore(res);
+    res.cookie(SESSION_COOKIE, token, cookieOptions(req));
+    const answer: SessionInfo = info;
+    res.json(answer);
+  });
 
   router.post('/api/auth/logout', (req, res) => {
     const session = currentSession(res);
@@ -66,22 +62,18 @@ export function authRouter(auth: AuthService, options: { demo: boolean }): Route
 
   router.get('/api/auth/me', (_req, res) => {
     const session = currentSession(res);
-    if (!session) throw new HttpError(401, 'UNAUTHENTICATED', 'no session: sign in');
+    if (!session) throw new HttpError('UNAUTHENTICATED', 'no session: sign in');
     noStore(res);
     const answer: SessionInfo = auth.info(session);
     res.json(answer);
   });
 
-  router.post(
-    '/api/auth/password',
-    jsonBody,
-    handleAuthErrors(async (req, res) => {
-      const session = currentSession(res);
-      if (!session) throw new HttpError(401, 'UNAUTHENTICATED', 'no session: sign in');
-      const body = parseBody(passwordChangeBodySchema, req.body);
-      await auth.changePassword(session, body.current, body.next, clientMeta(req));
-      res.status(204).end();
-    }),
-  );
+  router.post('/api/auth/password', jsonBody, async (req, res) => {
+    const session = currentSession(res);
+    if (!session) throw new HttpError('UNAUTHENTICATED', 'no session: sign in');
+    const body = parseBody(passwordChangeBodySchema, req.body);
+    await auth.changePassword(session, body.current, body.next, clientMeta(req));
+    res.status(204).end();
+  });
   return router;
 }

@@ -1,16 +1,9 @@
-/** Drill routes (issue 6): start or register, end, list, report. */
-import { Router, type ErrorRequestHandler, type RequestHandler } from 'express';
+/** Drill routes: start or register, end, list, report. The service's refusals (DrillError) reach the client through errors.middleware.ts. */
+import { Router, type RequestHandler } from 'express';
 import { drillStartBodySchema } from '../../../contract/index.ts';
-import { HttpError } from '../errors.ts';
-import { DrillError, type DrillService } from '../services/drill.service.ts';
-import type { AccessControl } from './alarms.router.ts';
+import type { DrillService } from '../services/drill.service.ts';
+import type { AccessControl } from './access.ts';
 import { parseOr400 } from './parse.ts';
-
-const STATUS: Record<DrillError['code'], number> = { NOT_FOUND: 404, UNKNOWN_SCENARIO: 400, CONFLICT: 409 };
-/** A DrillError from any route here answers with its status; anything else passes on. */
-const handleDrillErrors: ErrorRequestHandler = (err: unknown, _req, _res, next) => {
-  next(err instanceof DrillError ? new HttpError(STATUS[err.code], err.code, err.message) : err);
-};
 
 export function drillsRouter(drills: DrillService, access: AccessControl, jsonBody: RequestHandler, scenarios: () => string[]): Router {
   const router = Router();
@@ -27,6 +20,5 @@ export function drillsRouter(drills: DrillService, access: AccessControl, jsonBo
   router.get('/api/drills/:id/report', access.requirePermission('report.view'), async (req, res) => {
     res.json(await drills.report(String(req.params.id)));
   });
-  router.use(handleDrillErrors);
   return router;
 }

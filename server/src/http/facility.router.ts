@@ -1,7 +1,7 @@
 /**
  * What the facility is and how it is now: the registry, sensor states, readings and floor plans.
  * They map a site's rooms, detectors and doors, so only a signed-in user who may watch alarms
- * (`alarm.view`) gets them (issue 4); the session check comes before any lookup, so unknown ids
+ * (`alarm.view`) gets them; the session check comes before any lookup, so unknown ids
  * tell a stranger nothing either.
  */
 import { Router } from 'express';
@@ -10,7 +10,7 @@ import type { Registry } from '../domain/registry.ts';
 import { badRequest, notFound } from '../errors.ts';
 import type { ReadingsService } from '../services/readings.service.ts';
 import { MAX_RANGE_MS } from '../services/readings.service.ts';
-import type { AccessControl } from './alarms.router.ts';
+import type { AccessControl } from './access.ts';
 import { parseQuery } from './parse.ts';
 
 const toMillis = (v: number | string | undefined, fallback: number): number => (v === undefined ? fallback : typeof v === 'number' ? v : Date.parse(v));

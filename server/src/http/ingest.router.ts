@@ -6,14 +6,14 @@ import type { RateLimiter } from '../services/auth.rate-limit.ts';
 import type { IngestGrant, IngestKeyVerifier } from '../services/device-credentials.service.ts';
 import type { IngestService } from '../services/ingest.service.ts';
 import type { RejectionLog } from '../services/rejection.log.ts';
-import type { AccessControl } from './alarms.router.ts';
+import type { AccessControl } from './access.ts';
 import { parseOr400 } from './parse.ts';
 
 /** HTTP ingest bodies larger than this answer 413. */
 export const INGEST_BODY_LIMIT = '4mb';
 
 /**
- * Bearer API key (issue 4 "Devices"): 401 when missing, 403 when unknown or revoked; the key's
+ * Bearer API key: 401 when missing, 403 when unknown or revoked; the key's
  * scope goes to `res.locals.ingestGrant`. With a limiter, each key may send `burst` requests at
  * once and `perSecond` after that (429 beyond).
  */
@@ -21,12 +21,12 @@ export function requireApiKey(keys: IngestKeyVerifier, limiter?: RateLimiter): R
   return (req, res, next) => {
     const header = req.get('authorization');
     const match = header ? /^Bearer\s+(.+)$/i.exec(header) : null;
-    if (!match) return next(new HttpError(401, 'UNAUTHENTICATED', 'missing "Authorization: Bearer <api key>"'));
+    if (!match) return next(new HttpError('UNAUTHENTICATED', 'missing "Authorization: Bearer <api key>"'));
     const grant = keys.verify(match[1]!.trim());
-    if (!grant) return next(new HttpError(403, 'FORBIDDEN', 'API key not accepted'));
+    if (!grant) return next(new HttpError('FORBIDDEN', 'API key not accepted'));
     if (limiter && !limiter.take(grant.keyId)) {
       res.set('retry-after', String(Math.max(1, limiter.retryAfterS(grant.keyId))));
-      return next(new HttpError(429, 'RATE_LIMITED', 'too many ingest requests for this API key; slow down'));
+      return next(new HttpError('RATE_LIMITED', 'too many ingest requests for this API key; slow down'));
     }
     (res.locals as { ingestGrant?: IngestGrant }).ingestGrant = grant;
     next();
@@ -48,7 +48,7 @@ export function ingestRouter(
     const result = await ingest.handleHttpItems(body.observations, (id) => registry.sensor(id)?.siteId, grant?.allows);
     res.status(202).json(result);
   });
-  // Rejections name devices, topics and payload faults: for signed-in viewers only (issue 4).
+  // Rejections name devices, topics and payload faults: for signed-in viewers only.
   router.get('/api/ingest/rejections', access.requirePermission('alarm.view'), (req, res) => {
     const limit = Math.min(Number(req.query.limit ?? 200) || 200, 10_000);
     const body: RejectionsResponse = { total: rejections.total(), recent: rejections.recent(limit) };

@@ -1,13 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { HttpError } from '../errors.ts';
+import { STATUS_OF } from './errors.middleware.ts';
 import { parseBody, parseOr400, parseQuery, timeParam } from './parse.ts';
 
 function refusal(fn: () => unknown): { status: number; code: string; message: string; details: unknown } {
   try {
     fn();
   } catch (err) {
-    if (err instanceof HttpError) return { status: err.status, code: err.code, message: err.message, details: err.details };
+    if (err instanceof HttpError) return { status: STATUS_OF[err.code], code: err.code, message: err.message, details: err.details };
     throw err;
   }
   throw new Error('not refused');

@@ -3,7 +3,7 @@ import { Router } from 'express';
 import { z } from 'zod';
 import { badRequest } from '../errors.ts';
 import type { ReportService } from '../services/report.service.ts';
-import type { AccessControl } from './alarms.router.ts';
+import type { AccessControl } from './access.ts';
 import { parseQuery, timeParam } from './parse.ts';
 
 const query = z

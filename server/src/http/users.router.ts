@@ -1,5 +1,5 @@
 /**
- * Account and session administration (issue 4; permission `admin.users`):
+ * Account and session administration (permission `admin.users`):
  * - `GET /api/users` → UserAdminView[]; `POST /api/users` (userCreateBodySchema) → 201 UserAdminView
  * - `POST /api/users/:username/{disable,enable,unlock}` → UserAdminView
  * - `POST /api/users/:username/reset-password` (passwordResetBodySchema) → UserAdminView
@@ -9,67 +9,49 @@ import { Router } from 'express';
 import { passwordResetBodySchema, userCreateBodySchema, type SessionView, type UserAdminView } from '../../../contract/index.ts';
 import { badRequest } from '../errors.ts';
 import type { UsersService } from '../services/users.service.ts';
-import { currentUser, handleAuthErrors, requirePermission } from './auth.middleware.ts';
+import type { AccessControl } from './access.ts';
 import { jsonBody } from './auth.router.ts';
 import { parseBody } from './parse.ts';
 
-export function usersRouter(users: UsersService): Router {
+export function usersRouter(users: UsersService, access: AccessControl): Router {
   const router = Router();
-  const admin = requirePermission('admin.users');
+  const admin = access.requirePermission('admin.users');
 
   router.get('/api/users', admin, (_req, res) => {
     const body: UserAdminView[] = users.list();
     res.set('cache-control', 'no-store').json(body);
   });
 
-  router.post(
-    '/api/users',
-    admin,
-    jsonBody,
-    handleAuthErrors(async (req, res) => {
-      const body = parseBody(userCreateBodySchema, req.body);
-      const created: UserAdminView = await users.create(currentUser(req, res).username, body);
-      res.status(201).json(created);
-    }),
-  );
+  router.post('/api/users', admin, jsonBody, async (req, res) => {
+    const body = parseBody(userCreateBodySchema, req.body);
+    const created: UserAdminView = await users.create(access.actorOf(req, res).username, body);
+    res.status(201).json(created);
+  });
 
   const simple = { disable: users.disable.bind(users), enable: users.enable.bind(users), unlock: users.unlock.bind(users) } as const;
   for (const [action, run] of Object.entries(simple)) {
-    router.post(
-      `/api/users/:username/${action}`,
-      admin,
-      handleAuthErrors((req, res) => {
-        const body: UserAdminView = run(currentUser(req, res).username, String(req.params.username));
-        res.json(body);
-      }),
-    );
+    router.post(`/api/users/:username/${action}`, admin, (req, res) => {
+      const body: UserAdminView = run(access.actorOf(req, res).username, String(req.params.username));
+      res.json(body);
+    });
   }
 
-  router.post(
-    '/api/users/:username/reset-password',
-    admin,
-    jsonBody,
-    handleAuthErrors(async (req, res) => {
-      const body = parseBody(passwordResetBodySchema, req.body);
-      const updated: UserAdminView = await users.resetPassword(currentUser(req, res).username, String(req.params.username), body.password);
-      res.json(updated);
-    }),
-  );
+  router.post('/api/users/:username/reset-password', admin, jsonBody, async (req, res) => {
+    const body = parseBody(passwordResetBodySchema, req.body);
+    const updated: UserAdminView = await users.resetPassword(access.actorOf(req, res).username, String(req.params.username), body.password);
+    res.json(updated);
+  });
 
   router.get('/api/sessions', admin, (_req, res) => {
     const body: SessionView[] = users.listSessions();
     res.set('cache-control', 'no-store').json(body);
   });
 
-  router.delete(
-    '/api/sessions/:id',
-    admin,
-    handleAuthErrors((req, res) => {
-      const id = Number(req.params.id);
-      if (!Number.isSafeInteger(id) || id < 1) throw badRequest('session id must be a positive integer');
-      users.revokeSession(currentUser(req, res).username, id);
-      res.status(204).end();
-    }),
-  );
+  router.delete('/api/sessions/:id', admin, (req, res) => {
+    const id = Number(req.params.id);
+    if (!Number.isSafeInteger(id) || id < 1) throw badRequest('session id must be a positive integer');
+    users.revokeSession(access.actorOf(req, res).username, id);
+    res.status(204).end();
+  });
   return router;
 }

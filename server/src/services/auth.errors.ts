@@ -1,4 +1,4 @@
-/** Why an auth or admin action was refused; the HTTP layer maps `code` to a status (auth.middleware.ts). */
+/** Why an auth or admin action was refused; the HTTP layer maps `code` to a status (http/errors.middleware.ts). */
 import type { AuthErrorCode } from '../../../contract/index.ts';
 
 export class AuthError extends Error {

@@ -43,9 +43,15 @@ export interface DrillAlarms {
   triggerTime(drillId: string, sensorId: string, at: number): Promise<number | null>;
 }
 
+/** Why the drill service refused; the HTTP layer maps `code` to a status. */
+export const DRILL_ERROR_CODES = ['NOT_FOUND', 'UNKNOWN_SCENARIO', 'CONFLICT'] as const;
+export type DrillErrorCode = (typeof DRILL_ERROR_CODES)[number];
+
 export class DrillError extends Error {
+  override readonly name = 'DrillError';
+
   constructor(
-    readonly code: 'NOT_FOUND' | 'UNKNOWN_SCENARIO' | 'CONFLICT',
+    readonly code: DrillErrorCode,
     message: string,
   ) {
     super(message);
