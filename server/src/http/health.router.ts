@@ -14,7 +14,8 @@ export interface HealthSources {
 /**
  * `GET /api/health`: 200 when broker, InfluxDB and outbox are well; 503 naming what is not. Open to
  * monitoring probes, which get each part's ok and a plain detail; the broker's address, outbox
- * counts, uptime and version only go to a signed-in user who may watch alarms (issue 4).
+ * counts, uptime and version only go to a signed-in user who may watch alarms: they tell an
+ * attacker where the broker is and how the deployment is doing.
  */
 export function healthRouter(h: HealthSources): Router {
   const router = Router();

@@ -1,8 +1,8 @@
 /**
- * Security headers for every answer (issue 4 "Hardening"): helmet, with a Content-Security-Policy
- * that lets the dashboard load only from its own origin. Recharts sets inline `style`
- * attributes, hence `style-src 'unsafe-inline'` (styles only: scripts stay `'self'`). Socket.IO
- * needs `ws:`/`wss:` in connect-src (a bare `'self'` does not cover WebSocket URLs everywhere).
+ * Security headers for every answer: helmet, with a Content-Security-Policy that lets the
+ * dashboard load only from its own origin. Recharts sets inline `style` attributes, hence
+ * `style-src 'unsafe-inline'` (styles only: scripts stay `'self'`). Socket.IO needs `ws:`/`wss:`
+ * in connect-src (a bare `'self'` does not cover WebSocket URLs everywhere).
  */
 import helmet from 'helmet';
 import type { RequestHandler } from 'express';
