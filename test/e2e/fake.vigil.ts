@@ -21,7 +21,7 @@ export interface FakeVigil {
   facility: Facility;
   alarms: Map<string, Alarm>;
   /** Applies a change and pushes it with the next sequence number, as the hub does. */
-  push: (alarm: Alarm, kind?: AlarmEventKind) => void;
+  push: (alarm: Alarm, kind?: AlarmEventKind, note?: string | null) => void;
   health: HealthResponse;
   role: Role;
   close: () => Promise<void>;
@@ -171,7 +171,8 @@ export async function startFakeVigil(opts: { facilityFile: string; copies?: numb
     if (!alarm) return res.status(404).json({ error: { code: 'NOT_FOUND', message: 'no such alarm' } });
     if (req.params.action === 'ack') {
       const next: Alarm = { ...alarm, state: 'active_acked', ackedAt: Date.now(), ackedBy: fake.role, updatedAt: Date.now() };
-      fake.push(next, 'acked');
+      const note = (req.body as { note?: unknown } | undefined)?.note;
+      fake.push(next, 'acked', typeof note === 'string' ? note : null);
       return res.json({ alarm: next });
     }
     return res.status(409).json({ error: { code: 'INVALID_TRANSITION', message: `the fake server does not do "${req.params.action}"` } });
@@ -185,11 +186,14 @@ export async function startFakeVigil(opts: { facilityFile: string; copies?: numb
   app.get(/^\/(?!api\/|socket\.io\/).*/, (_req, res) => res.sendFile(path.join(CLIENT_DIST, 'index.html')));
 
   const server = http.createServer(app);
-  const io = new Server<ClientToServerEvents, ServerToClientEvents>(server);
+  // As the real hub (server/src/adapters/socketio.hub.ts): held by test/integration/realtime.contract.test.ts.
+  const io = new Server<ClientToServerEvents, ServerToClientEvents>(server, { connectionStateRecovery: { maxDisconnectionDuration: 120_000 } });
   const snapshot = () => ({ seq, at: Date.now(), alarms: [...alarms.values()], incidents: [], sensors });
   io.on('connection', (socket) => {
-    socket.emit('snapshot', snapshot());
-    socket.on('resync', () => socket.emit('snapshot', snapshot()));
+    if (!socket.recovered) socket.emit('snapshot', snapshot());
+    socket.on('resync', (lastSeq) => {
+      if (typeof lastSeq === 'number') socket.emit('snapshot', snapshot());
+    });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const port = (server.address() as { port: number }).port;
@@ -199,7 +203,7 @@ export async function startFakeVigil(opts: { facilityFile: string; copies?: numb
     facility,
     alarms,
     health,
-    push: (alarm: Alarm, kind: AlarmEventKind = 'updated') => {
+    push: (alarm: Alarm, kind: AlarmEventKind = 'updated', note: string | null = null) => {
       alarms.set(alarm.id, alarm);
       const event = {
         seq: ++seq,
@@ -209,7 +213,7 @@ export async function startFakeVigil(opts: { facilityFile: string; copies?: numb
         alarm,
         at: Date.now(),
         actor: kind === 'acked' ? fake.role : 'system',
-        note: null,
+        note,
         drill: alarm.drill,
       } as AlarmEvent;
       history.set(alarm.id, [...(history.get(alarm.id) ?? []), event]);

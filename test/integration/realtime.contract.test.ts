@@ -1,0 +1,62 @@
+// One realtime contract, two servers: the real Vigil (alarms raised by MQTT readings through a real
+// Mosquitto) and the stand-in the browser tests use (test/e2e/fake.vigil.ts). The suite itself is
+// test/support/realtime.contract.ts; what it protects is docs/contracts.md "Socket.IO" and
+// docs/architecture.md "Realtime" (snapshot, ordered events, resync, recovery).
+import path from 'node:path';
+import mqtt from 'mqtt';
+import type { Alarm } from '../../contract/index.ts';
+import { makeAlarms, startFakeVigil } from '../e2e/fake.vigil.ts';
+import { describeRealtimeContract } from '../support/realtime.contract.ts';
+import { startInflux, startMosquitto, stopAllServices } from '../support/services.ts';
+import { startVigil } from '../support/vigil.ts';
+
+const FACILITY = path.resolve('test/fixtures/facility.yaml');
+
+describeRealtimeContract('the real server', async () => {
+  const [broker, influx] = await Promise.all([startMosquitto(), startInflux()]);
+  const vigil = await startVigil({ mqttUrl: broker.url, influxUrl: influx.url, influxDb: 'vigil_realtime_contract', env: { FACILITY_FILE: FACILITY } });
+  await vigil.addUser('officer1', 'officer');
+  const cookie = await vigil.login('officer1');
+  const device = await mqtt.connectAsync(broker.url, { clientId: 'realtime-contract', clean: true, reconnectPeriod: 0 });
+  let n = 0;
+  return {
+    url: vigil.url,
+    headers: { cookie },
+    actor: 'officer1',
+    // A reading from a device the registry does not know raises one "unknown device" alarm per
+    // device: a fresh alarm on every call, each a real reading through Mosquitto and ingest.
+    raiseAlarm: async () => {
+      await device.publishAsync(`vigil/t1/CONTRACT-${++n}/reading`, JSON.stringify({ value: 1, unit: '%LEL' }), { qos: 1 });
+    },
+    close: async () => {
+      await device.endAsync();
+      await vigil.stop();
+      await stopAllServices();
+    },
+  };
+});
+
+describeRealtimeContract('the stand-in of the browser tests (test/e2e/fake.vigil.ts)', async () => {
+  const fake = await startFakeVigil({ facilityFile: FACILITY });
+  let n = 0;
+  return {
+    url: fake.url,
+    headers: {},
+    actor: fake.role,
+    raiseAlarm: async () => {
+      const now = Date.now();
+      const alarm: Alarm = {
+        ...makeAlarms(fake.facility, 1, now)[0]!,
+        id: `al_contract_${++n}`,
+        state: 'active_unacked',
+        ackedAt: null,
+        ackedBy: null,
+        raisedAt: now,
+        activatedAt: now,
+        updatedAt: now,
+      };
+      fake.push(alarm, 'raised');
+    },
+    close: () => fake.close(),
+  };
+});
