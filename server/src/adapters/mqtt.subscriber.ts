@@ -2,17 +2,32 @@
  * The ingest MQTT client: a persistent session (fixed client id, clean=false) subscribed at
  * QoS 1, acknowledging each message only once what it carried is durable.
  *
- * It speaks MQTT 3.1.1 itself (`mqtt.wire.ts`) over TCP or TLS rather than through mqtt.js:
- * every observation passes through this one JS thread, and reading PUBLISH frames in place and
- * sending the PUBACKs of a whole stored batch in one write costs a fraction of what mqtt.js spent
- * per message (see the foundation issue's benchmark note). The PUBACK for a message is sent only
- * once its points are in InfluxDB or the outbox; unacknowledged messages stay with the broker,
- * which redelivers them on the next connection, so `kill -9` at any moment loses nothing. While
- * the history writer is saturated the socket is paused: the broker holds the rest (backpressure).
+ * Why not mqtt.js: its client reads the next packet from the broker only after the PUBACK for the
+ * previous one has been sent (MQTT.js #691). Vigil holds a PUBACK until the message's batch is in
+ * InfluxDB or the outbox — up to a flush interval later — so with mqtt.js ingest would store one
+ * message per batch. This client reads on while acknowledgements are pending, and the broker's
+ * in-flight window (`max_inflight_messages` in config/mosquitto.conf) bounds how many are. Less CPU
+ * per message (frames read in place, one write for a whole batch's PUBACKs) came with it. The
+ * decision and what the client must therefore get right: docs/decisions/0001-own-mqtt-ingest-client.md.
+ *
+ * - PUBACKs go out in the order the PUBLISHes arrived [MQTT-4.6.0-2], whatever order messages
+ *   become durable or are rejected in: a message's PUBACK waits for every earlier one.
+ * - An acknowledgement from an earlier connection is dropped: packet ids belong to one network
+ *   connection's exchange, and the broker redelivers that message on the new one anyway.
+ * - Unacknowledged messages stay with the broker, which redelivers them on the next connection, so
+ *   `kill -9` at any moment loses nothing. While the history writer is saturated the socket is
+ *   paused: the broker holds the rest (backpressure).
+ * - No frame over `maxFrameBytes` is held in memory (`mqtt.frame-reader.ts`); such a PUBLISH is
+ *   skipped, counted and acknowledged in its turn, so the broker does not redeliver it forever.
+ * - Keepalive, the CONNACK deadline and reconnection run on a `Scheduler` (fake time in tests);
+ *   reconnection backs off exponentially with jitter (`Backoff`), reset by an accepted CONNACK.
  */
 import net from 'node:net';
 import tls from 'node:tls';
 import type { Logger } from '../logger.ts';
+import { systemScheduler, type Scheduler, type TimerHandle } from '../services/clock.ts';
+import { Backoff, type BackoffOptions } from '../services/retry.ts';
+import { FrameReader } from './mqtt.frame-reader.ts';
 import {
   CONNACK_REFUSALS,
   DISCONNECT,
@@ -20,15 +35,28 @@ import {
   PACKET,
   PINGREQ,
   decodeConnack,
-  decodePublish,
+  decodePublishHead,
   decodeSuback,
   encodeConnect,
   encodePubacks,
   encodeSubscribe,
-  frameLength,
-  newFrameHeader,
-  readFrame,
+  type FrameHeader,
+  type PublishHead,
 } from './mqtt.wire.ts';
+
+/** Why a message was acknowledged without being handled. */
+export type RejectedFrameReason = 'too_large' | 'handler_failed';
+
+/** TLS for `mqtts://`: PEM contents (not paths). */
+export interface MqttTlsOptions {
+  /** Trusted CA(s) for the broker's certificate; default: Node's built-in root CAs. */
+  ca?: string | Buffer;
+  /** Client certificate and key, for a broker that requires one (`require_certificate true`). */
+  cert?: string | Buffer;
+  key?: string | Buffer;
+  /** Default true; false accepts any broker certificate (testing only: anyone can impersonate the broker). */
+  rejectUnauthorized?: boolean;
+}
 
 export interface MqttSubscriberOptions {
   url: string;
@@ -36,48 +64,118 @@ export interface MqttSubscriberOptions {
   username?: string;
   password?: string;
   topics: string[];
-  /** Handle one message; call `done` once it is durable (then it is acknowledged). */
+  /** Handle one message; call `done` once it is durable or rejected (then it is acknowledged, in order). */
   onMessage(topic: string, payload: Buffer, done: () => void): void;
   /** Backpressure: while true, no further message is read from the broker. */
   isSaturated(): boolean;
   whenDrained(): Promise<void>;
   onBrokerDropped?(dropped: number): void;
   onConnection?(connected: boolean): void;
+  /** A message acknowledged without reaching `onMessage` intact (counted: a metric). */
+  onRejectedFrame?(reason: RejectedFrameReason, bytes: number): void;
   logger: Logger;
   /** Seconds (default 30); a PINGREQ goes out every half of it. */
   keepaliveS?: number;
-  reconnectMs?: number;
+  /** Largest frame read into memory (default `DEFAULT_MAX_FRAME_BYTES`). */
+  maxFrameBytes?: number;
+  /** Delays between connection attempts (default `DEFAULT_RECONNECT`). */
+  reconnect?: BackoffOptions;
+  tls?: MqttTlsOptions;
+  /** Time for keepalive, the CONNACK deadline and reconnection (default: the system's). */
+  scheduler?: Scheduler;
 }
 
-/** Broker-side drop counter (Mosquitto); Aedes does not publish it. */
+/**
+ * 256 KiB: sixteen times the 16 KiB a reading's payload may have (MAX_PAYLOAD_BYTES), so an
+ * oversized reading still reaches the decoder and is rejected there with its topic and a sample
+ * (GET /api/ingest/rejections), while a frame of up to 256 MiB, which the protocol allows, cannot
+ * take the process's memory. config/mosquitto.conf's `message_size_limit` stops larger messages at
+ * the broker already; this is the second line.
+ */
+export const DEFAULT_MAX_FRAME_BYTES = 256 * 1024;
+/** Half a second after the first failure, doubling to at most 30 s, plus up to half again at random. */
+export const DEFAULT_RECONNECT: BackoffOptions = { initialMs: 500, maxMs: 30_000, factor: 2, jitter: 0.5 };
+
+/** Broker-side drop counter (Mosquitto). */
 const DROPPED_TOPIC = '$SYS/broker/publish/messages/dropped';
-const CONNECT_TIMEOUT_MS = 10_000;
+const CONNACK_TIMEOUT_MS = 10_000;
+/** How long `stop` waits for the broker to close after DISCONNECT. */
+const STOP_TIMEOUT_MS = 2000;
 const SUBSCRIBE_ID = 1;
 const SYS_SUBSCRIBE_ID = 2;
 const DEFAULT_PORTS: Record<string, number> = { 'mqtt:': 1883, 'tcp:': 1883, 'mqtts:': 8883, 'ssl:': 8883 };
 
+/**
+ * The PUBACKs a connection owes, in PUBLISH order: each QoS 1 message takes the next slot, marked
+ * ready once durable; `takeReady` releases the ready run at the head and nothing behind a gap.
+ */
+class AckQueue {
+  private ids: number[] = [];
+  private ready: boolean[] = [];
+  private head = 0;
+  /** Sequence number of `ids[0]`. */
+  private base = 0;
+
+  /** Reserves the next slot; returns its sequence number. */
+  push(packetId: number, ready = false): number {
+    this.ids.push(packetId);
+    this.ready.push(ready);
+    return this.base + this.ids.length - 1;
+  }
+
+  markReady(seq: number): void {
+    const i = seq - this.base;
+    if (i >= this.head && i < this.ids.length) this.ready[i] = true;
+  }
+
+  /** Packet ids now due, in order (empty when the oldest owed one is not ready yet). */
+  takeReady(): number[] {
+    const from = this.head;
+    while (this.head < this.ids.length && this.ready[this.head]) this.head++;
+    const due = this.ids.slice(from, this.head);
+    if (this.head > 4096 && this.head * 2 > this.ids.length) {
+      this.ids = this.ids.slice(this.head);
+      this.ready = this.ready.slice(this.head);
+      this.base += this.head;
+      this.head = 0;
+    }
+    return due;
+  }
+
+  /** PUBACKs owed and not yet released. */
+  get pending(): number {
+    return this.ids.length - this.head;
+  }
+}
+
+/** One network connection and everything that belongs to it alone. */
+interface Connection {
+  readonly socket: net.Socket;
+  readonly reader: FrameReader;
+  readonly acks: AckQueue;
+  /** CONNACK accepted. */
+  accepted: boolean;
+  lastReceived: number;
+  flushQueued: boolean;
+  connackTimer: TimerHandle | null;
+  pingTimer: TimerHandle | null;
+  /** Why it failed, when it did before a CONNACK. */
+  failure: string | null;
+}
+
 export class MqttSubscriber {
-  private socket: net.Socket | null = null;
-  private isConnected = false;
+  private conn: Connection | null = null;
   private stopped = false;
-  /** Incremented for every connection: a message acknowledged after its connection ended is void. */
-  private generation = 0;
-  private reconnectTimer: NodeJS.Timeout | null = null;
-  /** Drops a connection that gets no CONNACK; cleared by the CONNACK. */
-  private connackTimer: NodeJS.Timeout | undefined;
-  private pingTimer: NodeJS.Timeout | null = null;
-  /** Bytes of an incomplete frame, or of frames not read yet while paused. */
-  private rest: Buffer | null = null;
-  /** Chunks of one large frame still arriving, and the length it needs in all. */
-  private gathering: { chunks: Buffer[]; bytes: number; needed: number } | null = null;
-  private paused = false;
-  private readonly header = newFrameHeader();
-  /** Packet ids durable since the last write, acknowledged together. */
-  private acks: number[] = [];
-  private ackFlushScheduled = false;
-  private lastRefusal = '';
+  private reconnectTimer: TimerHandle | null = null;
+  /** The failure last logged; cleared by an accepted connection (one line per state, not per attempt). */
+  private loggedFailure: string | null = null;
   private firstConnect: (() => void) | null = null;
-  private lastReceived = 0;
+  private tooLargeLogged = false;
+  /** Attempts that failed since the last accepted connection. */
+  private failedAttempts = 0;
+  private readonly scheduler: Scheduler;
+  private readonly backoff: Backoff;
+  private readonly maxFrameBytes: number;
   private readonly endpoint: { host: string; port: number; secure: boolean };
   private readonly credentials: { username?: string; password?: string };
 
@@ -87,12 +185,17 @@ export class MqttSubscriber {
     const port = Number(url.port) || defaultPort;
     if (!defaultPort || !port) throw new Error(`MQTT URL scheme ${url.protocol} is not supported by the ingest client (use mqtt:// or mqtts://)`);
     this.endpoint = { host: url.hostname.replace(/^\[|\]$/g, ''), port, secure: url.protocol === 'mqtts:' || url.protocol === 'ssl:' };
+    // A CA or client certificate given for a plain connection would silently not be used.
+    if (options.tls && !this.endpoint.secure) throw new Error(`TLS options given for ${url.protocol}// (use mqtts://)`);
     // Credentials in the URL (mqtt://user:password@host) count when none are given separately.
     this.credentials = options.username
       ? { username: options.username, password: options.password ?? '' }
       : url.username
         ? { username: decodeURIComponent(url.username), password: decodeURIComponent(url.password) }
         : {};
+    this.scheduler = options.scheduler ?? systemScheduler;
+    this.backoff = new Backoff(options.reconnect ?? DEFAULT_RECONNECT);
+    this.maxFrameBytes = options.maxFrameBytes ?? DEFAULT_MAX_FRAME_BYTES;
   }
 
   private get keepaliveS(): number {
@@ -100,7 +203,7 @@ export class MqttSubscriber {
   }
 
   get connected(): boolean {
-    return this.isConnected;
+    return this.conn?.accepted ?? false;
   }
 
   /** Connects (and keeps reconnecting); resolves on the first accepted connection. */
@@ -114,222 +217,263 @@ export class MqttSubscriber {
   private connect(): void {
     this.reconnectTimer = null;
     if (this.stopped) return;
-    const o = this.options;
     const { host, port, secure } = this.endpoint;
-    const socket = secure ? tls.connect({ host, port, servername: net.isIP(host) ? undefined : host }) : net.connect({ host, port });
+    const t = this.options.tls;
+    const socket = secure
+      ? tls.connect({
+          host,
+          port,
+          servername: net.isIP(host) ? undefined : host,
+          ca: t?.ca,
+          cert: t?.cert,
+          key: t?.key,
+          rejectUnauthorized: t?.rejectUnauthorized ?? true,
+        })
+      : net.connect({ host, port });
     socket.setNoDelay(true);
-    const generation = ++this.generation;
-    this.socket = socket;
-    this.rest = null;
-    this.gathering = null;
-    this.paused = false;
-    this.acks = [];
-    const timeout = setTimeout(() => socket.destroy(new Error(`no CONNACK within ${CONNECT_TIMEOUT_MS} ms`)), CONNECT_TIMEOUT_MS);
-    this.connackTimer = timeout;
+    const conn: Connection = {
+      socket,
+      reader: new FrameReader(this.maxFrameBytes, {
+        frame: (buf, h) => this.onFrame(conn, buf, h),
+        oversizedPublish: (head, bytes) => this.onOversized(conn, head, bytes),
+      }),
+      acks: new AckQueue(),
+      accepted: false,
+      lastReceived: this.scheduler.now(),
+      flushQueued: false,
+      connackTimer: null,
+      pingTimer: null,
+      failure: null,
+    };
+    this.conn = conn;
+    conn.connackTimer = this.scheduler.setTimeout(() => this.drop(conn, `no CONNACK within ${CONNACK_TIMEOUT_MS} ms`), CONNACK_TIMEOUT_MS);
     socket.once(secure ? 'secureConnect' : 'connect', () => {
-      socket.write(encodeConnect({ clientId: o.clientId, clean: false, keepaliveS: this.keepaliveS, ...this.credentials }));
+      socket.write(encodeConnect({ clientId: this.options.clientId, clean: false, keepaliveS: this.keepaliveS, ...this.credentials }));
     });
     socket.on('data', (chunk: Buffer) => {
-      if (generation !== this.generation) return;
-      this.lastReceived = Date.now();
-      const buf = this.joinPending(chunk);
-      if (buf) this.readOrDrop(socket, buf);
+      if (conn !== this.conn) return;
+      conn.lastReceived = this.scheduler.now();
+      try {
+        conn.reader.push(chunk);
+      } catch (err) {
+        this.protocolError(conn, err);
+      }
     });
     socket.on('error', (err) => {
-      if (generation === this.generation) this.noteFailure(err.message);
+      conn.failure ??= err.message;
     });
-    socket.on('close', () => {
-      clearTimeout(timeout);
-      if (generation !== this.generation) return;
-      this.socket = null;
-      if (this.pingTimer) clearInterval(this.pingTimer);
-      this.pingTimer = null;
-      if (this.isConnected) {
-        this.isConnected = false;
-        o.onConnection?.(false);
-        if (!this.stopped) o.logger.warn('MQTT connection lost, reconnecting');
-      }
-      if (!this.stopped) this.reconnectTimer = setTimeout(() => this.connect(), o.reconnectMs ?? 1000);
-    });
+    socket.on('close', () => this.onClose(conn));
   }
 
-  /** Logs a failure once until a connection succeeds (a broker down for an hour is one line). */
+  /** Ends a connection for `reason` (logged as its failure unless it was accepted). */
+  private drop(conn: Connection, reason: string): void {
+    conn.failure ??= reason;
+    conn.socket.destroy();
+  }
+
+  /** A malformed stream (or a bug in reading it): the connection cannot go on; a new one starts clean. */
+  private protocolError(conn: Connection, err: unknown): void {
+    const message = err instanceof Error ? err.message : String(err);
+    if (err instanceof MqttProtocolError) this.options.logger.error({ err: message }, 'MQTT protocol error; reconnecting');
+    else this.options.logger.error({ err }, 'MQTT client failed reading from the broker; reconnecting');
+    this.drop(conn, `protocol error: ${message}`);
+  }
+
+  private onClose(conn: Connection): void {
+    this.clearTimers(conn);
+    if (conn !== this.conn) return;
+    this.conn = null;
+    const o = this.options;
+    if (conn.accepted) {
+      o.onConnection?.(false);
+      if (!this.stopped) o.logger.warn({ unacknowledged: conn.acks.pending }, 'MQTT connection lost, reconnecting');
+    } else if (!this.stopped) {
+      this.failedAttempts++;
+      this.noteFailure(conn.failure ?? 'connection closed before CONNACK');
+    }
+    if (this.stopped) return;
+    const delayMs = this.backoff.next();
+    this.reconnectTimer = this.scheduler.setTimeout(() => this.connect(), delayMs);
+    o.logger.debug({ delayMs, failedAttempts: this.failedAttempts }, 'MQTT reconnect scheduled');
+  }
+
+  private clearTimers(conn: Connection): void {
+    if (conn.connackTimer) this.scheduler.clearTimeout(conn.connackTimer);
+    if (conn.pingTimer) this.scheduler.clearTimeout(conn.pingTimer);
+    conn.connackTimer = conn.pingTimer = null;
+  }
+
+  /** Logs a failure when it differs from the last one logged: a broker down for an hour is one line. */
   private noteFailure(reason: string): void {
-    if (reason === this.lastRefusal) return;
-    this.lastRefusal = reason;
-    this.options.logger.warn({ err: reason }, 'MQTT broker unreachable or refused the connection, retrying');
+    if (reason === this.loggedFailure) return;
+    this.loggedFailure = reason;
+    this.options.logger.warn({ err: reason }, 'MQTT broker unreachable or refused the connection; retrying with backoff');
   }
 
-  /** The bytes to read now: `chunk` after what an earlier chunk left, or null while a large frame is still arriving. */
-  private joinPending(chunk: Buffer): Buffer | null {
-    const g = this.gathering;
-    if (g) {
-      g.chunks.push(chunk);
-      g.bytes += chunk.length;
-      if (g.bytes < g.needed) return null;
-      this.gathering = null;
-      return Buffer.concat(g.chunks, g.bytes);
-    }
-    const rest = this.rest;
-    if (!rest) return chunk;
-    this.rest = null;
-    return Buffer.concat([rest, chunk]);
+  private onFrame(conn: Connection, buf: Buffer, h: FrameHeader): void {
+    if (h.type === PACKET.publish) this.onPublish(conn, buf, h);
+    else if (h.type === PACKET.connack) this.onConnack(conn, buf, h);
+    else if (h.type === PACKET.suback) this.onSuback(buf, h);
+    else if (h.type !== PACKET.pingresp) throw new MqttProtocolError(`unexpected packet type ${h.type} from the broker`);
   }
 
-  /** Reads the frames in `buf`; false when a protocol error dropped the connection (to reconnect afresh). */
-  private readOrDrop(socket: net.Socket, buf: Buffer): boolean {
-    try {
-      this.readFrames(buf);
-      return true;
-    } catch (err) {
-      this.options.logger.error({ err: (err as Error).message }, 'MQTT protocol error; reconnecting');
-      socket.destroy();
-      return false;
-    }
-  }
-
-  private readFrames(buf: Buffer): void {
-    const h = this.header;
-    let offset = 0;
-    while (offset < buf.length) {
-      if (this.paused) {
-        this.rest = buf.subarray(offset);
-        return;
-      }
-      if (!readFrame(buf, offset, h)) {
-        const needed = frameLength(buf, offset);
-        const rest = buf.subarray(offset);
-        // A large frame arrives in many chunks: gather them and copy once.
-        if (needed !== null && needed > 65_536) this.gathering = { chunks: [rest], bytes: rest.length, needed };
-        else this.rest = rest;
-        return;
-      }
-      offset = h.end;
-      if (h.type === PACKET.publish) this.onPublish(buf);
-      else if (h.type === PACKET.connack) this.onConnack(buf);
-      else if (h.type === PACKET.suback) this.onSuback(buf);
-      else if (h.type !== PACKET.pingresp) throw new MqttProtocolError(`unexpected packet type ${h.type} from the broker`);
-    }
-  }
-
-  private onConnack(buf: Buffer): void {
-    clearTimeout(this.connackTimer);
-    const { sessionPresent, returnCode } = decodeConnack(buf, this.header);
+  private onConnack(conn: Connection, buf: Buffer, h: FrameHeader): void {
+    if (conn.accepted) throw new MqttProtocolError('a second CONNACK');
+    if (conn.connackTimer) this.scheduler.clearTimeout(conn.connackTimer);
+    conn.connackTimer = null;
+    const { sessionPresent, returnCode } = decodeConnack(buf, h);
     const o = this.options;
     if (returnCode !== 0) {
-      this.noteFailure(`connection refused: ${CONNACK_REFUSALS[returnCode] ?? `return code ${returnCode}`}`);
-      this.socket?.destroy();
+      this.drop(conn, `connection refused: ${CONNACK_REFUSALS[returnCode] ?? `return code ${returnCode}`}`);
       return;
     }
-    this.lastRefusal = '';
-    this.isConnected = true;
-    o.logger.info({ sessionPresent }, 'connected to MQTT broker');
+    conn.accepted = true;
+    const afterAttempts = this.failedAttempts + 1;
+    this.failedAttempts = 0;
+    this.backoff.reset();
+    this.loggedFailure = null;
+    o.logger.info({ sessionPresent, ...(afterAttempts > 1 ? { afterAttempts } : {}) }, 'connected to MQTT broker');
     o.onConnection?.(true);
     // Subscribe every time: a broker that lost the session (no persistence) forgot it.
-    this.socket!.write(
+    conn.socket.write(
       encodeSubscribe(
         SUBSCRIBE_ID,
         o.topics.map((filter) => ({ filter, qos: 1 as const })),
       ),
     );
-    this.socket!.write(encodeSubscribe(SYS_SUBSCRIBE_ID, [{ filter: DROPPED_TOPIC, qos: 0 }]));
-    // A PINGREQ every half keepalive; a broker silent for 1.5 keepalives is gone (half-open TCP).
-    const socket = this.socket!;
-    this.pingTimer = setInterval(() => {
-      // (While paused for backpressure nothing is read, so silence then proves nothing.)
-      if (!this.paused && Date.now() - this.lastReceived > this.keepaliveS * 1500)
-        socket.destroy(new Error('no answer from the broker within 1.5 keepalive periods'));
-      else socket.write(PINGREQ);
-    }, this.keepaliveS * 500);
-    this.pingTimer.unref();
+    conn.socket.write(encodeSubscribe(SYS_SUBSCRIBE_ID, [{ filter: DROPPED_TOPIC, qos: 0 }]));
+    this.schedulePing(conn);
     this.firstConnect?.();
     this.firstConnect = null;
   }
 
-  private onSuback(buf: Buffer): void {
-    const { packetId, granted } = decodeSuback(buf, this.header);
-    if (packetId !== SUBSCRIBE_ID) return; // $SYS is optional: Aedes has no drop counter
+  /**
+   * A PINGREQ every half keepalive (the broker ends a session silent for 1.5 keepalives
+   * [MQTT-3.1.2-24]); a broker silent that long in turn is gone (half-open TCP).
+   */
+  private schedulePing(conn: Connection): void {
+    const periodMs = this.keepaliveS * 500;
+    conn.pingTimer = this.scheduler.setTimeout(() => {
+      conn.pingTimer = null;
+      if (conn !== this.conn) return;
+      // While paused for backpressure nothing is read, so silence then proves nothing.
+      if (!conn.reader.isPaused && this.scheduler.now() - conn.lastReceived > this.keepaliveS * 1500) {
+        this.options.logger.warn({ keepaliveS: this.keepaliveS }, 'no answer from the MQTT broker within 1.5 keepalive periods; reconnecting');
+        this.drop(conn, 'no answer from the broker within 1.5 keepalive periods');
+        return;
+      }
+      conn.socket.write(PINGREQ);
+      this.schedulePing(conn);
+    }, periodMs);
+  }
+
+  private onSuback(buf: Buffer, h: FrameHeader): void {
+    const { packetId, granted } = decodeSuback(buf, h);
+    if (packetId !== SUBSCRIBE_ID) return; // $SYS is optional: not every broker has the drop counter
     const refused = this.options.topics.filter((_, i) => granted[i] === 0x80);
     if (refused.length) this.options.logger.error({ refused }, 'the broker refused the ingest subscription; readings on these topics will not arrive');
   }
 
-  private onPublish(buf: Buffer): void {
+  private onPublish(conn: Connection, buf: Buffer, h: FrameHeader): void {
     const o = this.options;
-    const p = decodePublish(buf, this.header);
+    const p = decodePublishHead(buf, h)!;
     // Subscriptions are QoS 1, so the broker never sends QoS 2 [MQTT-3.8.4-6].
     if (p.qos === 2) throw new MqttProtocolError('QoS 2 PUBLISH on a QoS 1 subscription');
-    if (p.topic === DROPPED_TOPIC) {
-      const n = Number(p.payload.toString());
-      if (Number.isFinite(n)) o.onBrokerDropped?.(n);
+    const payload = buf.subarray(p.payloadStart, h.end);
+    if (p.packetId === undefined) {
+      if (p.topic === DROPPED_TOPIC) {
+        const n = Number(payload.toString());
+        if (Number.isFinite(n)) o.onBrokerDropped?.(n);
+      }
       return;
     }
-    const id = p.packetId;
-    const generation = this.generation;
+    const seq = conn.acks.push(p.packetId);
     try {
-      o.onMessage(p.topic, p.payload, id === undefined ? noop : () => this.acknowledge(id, generation));
+      o.onMessage(p.topic, payload, () => this.acknowledge(conn, seq));
     } catch (err) {
-      // A bug in a handler must not stop ingest; the message stays unacknowledged for now and
-      // the broker redelivers it on the next session.
-      o.logger.error({ err, topic: p.topic }, 'message handler failed');
+      // A throwing handler is a bug, not a bad message; leaving the message unacknowledged would
+      // hold every later PUBACK behind it (they go in order) until the connection ends, and a
+      // redelivery would meet the same bug. So it is acknowledged in its turn, logged and counted.
+      o.logger.error({ err, topic: p.topic }, 'message handler failed; the message is acknowledged without being stored');
+      o.onRejectedFrame?.('handler_failed', h.end - h.offset);
+      this.acknowledge(conn, seq);
     }
-    if (o.isSaturated()) this.pauseUntilDrained();
+    if (o.isSaturated()) this.pauseUntilDrained(conn);
   }
 
-  private pauseUntilDrained(): void {
-    const socket = this.socket;
-    if (!socket || this.paused) return;
-    this.paused = true;
-    socket.pause();
+  /** A PUBLISH over the frame limit: acknowledged in its turn (so never redelivered), counted, logged once. */
+  private onOversized(conn: Connection, head: PublishHead, bytes: number): void {
+    if (head.qos === 2) throw new MqttProtocolError('QoS 2 PUBLISH on a QoS 1 subscription');
+    const o = this.options;
+    o.onRejectedFrame?.('too_large', bytes);
+    if (!this.tooLargeLogged) {
+      this.tooLargeLogged = true;
+      o.logger.error(
+        { topic: head.topic, bytes, maxFrameBytes: this.maxFrameBytes },
+        'MQTT message over the frame limit skipped and acknowledged (logged once; counted in vigil_mqtt_rejected_frames_total); the broker should stop these (message_size_limit)',
+      );
+    }
+    if (head.packetId !== undefined) this.acknowledge(conn, conn.acks.push(head.packetId, true));
+  }
+
+  private pauseUntilDrained(conn: Connection): void {
+    if (conn.reader.isPaused) return;
+    conn.reader.pause();
+    conn.socket.pause();
     const resume = () => {
-      if (socket !== this.socket) return;
-      this.paused = false;
-      this.lastReceived = Date.now();
-      const rest = this.rest;
-      this.rest = null;
-      if (rest && !this.readOrDrop(socket, rest)) return;
-      if (!this.paused) socket.resume();
+      if (conn !== this.conn) return;
+      conn.lastReceived = this.scheduler.now();
+      try {
+        conn.reader.resume();
+      } catch (err) {
+        this.protocolError(conn, err);
+        return;
+      }
+      if (!conn.reader.isPaused) conn.socket.resume();
     };
     this.options.whenDrained().then(resume, resume);
   }
 
-  private acknowledge(id: number, generation: number): void {
-    if (generation !== this.generation || !this.isConnected) return;
-    this.acks.push(id);
-    if (!this.ackFlushScheduled) {
-      this.ackFlushScheduled = true;
-      setImmediate(() => this.flushAcks());
-    }
+  /** Marks a message acknowledgeable; its PUBACK goes out once every earlier one has. */
+  private acknowledge(conn: Connection, seq: number): void {
+    // The generation guard: packet ids are per connection, and the broker may already have given
+    // this id to another message on the current one.
+    if (conn !== this.conn) return;
+    conn.acks.markReady(seq);
+    if (conn.flushQueued) return;
+    conn.flushQueued = true;
+    // Every message of a stored batch is marked in one synchronous run: one write for all of them.
+    queueMicrotask(() => this.flushAcks(conn));
   }
 
-  private flushAcks(): void {
-    this.ackFlushScheduled = false;
-    if (this.acks.length === 0) return;
-    const ids = this.acks;
-    this.acks = [];
-    if (this.isConnected) this.socket?.write(encodePubacks(ids));
+  private flushAcks(conn: Connection): void {
+    conn.flushQueued = false;
+    if (conn !== this.conn || !conn.accepted || conn.socket.destroyed) return;
+    const ids = conn.acks.takeReady();
+    if (ids.length) conn.socket.write(encodePubacks(ids));
   }
 
   async stop(): Promise<void> {
     this.stopped = true;
-    if (this.reconnectTimer) clearTimeout(this.reconnectTimer);
+    if (this.reconnectTimer) this.scheduler.clearTimeout(this.reconnectTimer);
     this.reconnectTimer = null;
-    const socket = this.socket;
-    if (!socket) return;
+    const conn = this.conn;
+    if (!conn) return;
     // Acknowledge what is durable; the rest stays with the broker's session for the next start.
-    this.flushAcks();
+    this.flushAcks(conn);
+    const { socket } = conn;
+    if (socket.destroyed) return;
     await new Promise<void>((resolve) => {
-      const timer = setTimeout(() => {
+      const timer = this.scheduler.setTimeout(() => {
         socket.destroy();
         resolve();
-      }, 2000);
+      }, STOP_TIMEOUT_MS);
       socket.once('close', () => {
-        clearTimeout(timer);
+        this.scheduler.clearTimeout(timer);
         resolve();
       });
-      if (this.isConnected) socket.end(DISCONNECT);
+      if (conn.accepted) socket.end(DISCONNECT);
       else socket.destroy();
     });
   }
 }
-
-function noop(): void {}

@@ -11,8 +11,10 @@ import {
   encodePubacks,
   encodePublish,
   encodeSubscribe,
-  frameLength,
+  checkFlags,
+  decodePublishHead,
   newFrameHeader,
+  readFixedHeader,
   readFrame,
 } from './mqtt.wire.ts';
 
@@ -43,13 +45,24 @@ describe('fixed header and remaining length', () => {
     expect(h.end).toBe(packet.length);
   });
 
-  it('reports an incomplete frame, and its full length once the header is readable', () => {
+  it('reports an incomplete frame, and its full length as soon as the fixed header is readable', () => {
     const packet = encodePublish('vigil/s/S-1/reading', '{"value":1}', 1, 7);
     const h = newFrameHeader();
     expect(readFrame(packet.subarray(0, 1), 0, h)).toBe(false);
-    expect(frameLength(packet.subarray(0, 1), 0)).toBeNull();
+    expect(readFixedHeader(packet.subarray(0, 1), 0, h)).toBe(false);
     expect(readFrame(packet.subarray(0, packet.length - 1), 0, h)).toBe(false);
-    expect(frameLength(packet.subarray(0, 5), 0)).toBe(packet.length);
+    expect(readFixedHeader(packet.subarray(0, 2), 0, h)).toBe(true);
+    expect(h).toMatchObject({ type: PACKET.publish, flags: 0x02, start: 2, end: packet.length });
+  });
+
+  it('refuses reserved fixed-header flags a broker must not set [MQTT-2.2.2-2], and reads PUBLISH flags as DUP/QoS/RETAIN', () => {
+    const h = newFrameHeader();
+    readFixedHeader(Buffer.from([0x21, 0x02, 0, 0]), 0, h); // CONNACK with a flag bit
+    expect(() => checkFlags(h)).toThrow(MqttProtocolError);
+    readFixedHeader(Buffer.from([0x92, 0x03, 0, 1, 1]), 0, h); // SUBACK with a flag bit
+    expect(() => checkFlags(h)).toThrow(MqttProtocolError);
+    readFixedHeader(Buffer.from([0x3b, 0x05, 0, 1, 0x61, 0, 1]), 0, h); // PUBLISH, DUP + QoS 1 + RETAIN
+    expect(() => checkFlags(h)).not.toThrow();
   });
 
   it('rejects a remaining length of more than four bytes', () => {
@@ -101,6 +114,29 @@ describe('PUBLISH', () => {
   });
 });
 
+describe('PUBLISH head, before the payload has arrived', () => {
+  it('reads topic and packet id from the first bytes of a frame, null until they are there', () => {
+    const packet = encodePublish('vigil/s/S-1/reading', 'x'.repeat(1000), 1, 0x0102);
+    const h = newFrameHeader();
+    readFixedHeader(packet, 0, h);
+    const headBytes = h.start + 2 + 'vigil/s/S-1/reading'.length + 2;
+    expect(decodePublishHead(packet.subarray(0, headBytes - 1), h)).toBeNull();
+    expect(decodePublishHead(packet.subarray(0, headBytes), h)).toMatchObject({
+      topic: 'vigil/s/S-1/reading',
+      qos: 1,
+      packetId: 0x0102,
+      payloadStart: headBytes,
+    });
+  });
+
+  it('refuses a QoS 1 frame too short for its packet id even before the rest arrives', () => {
+    const packet = Buffer.from([0x32, 0x04, 0x00, 0x02, 0x61, 0x62]); // topic "ab", no room for the id
+    const h = newFrameHeader();
+    readFixedHeader(packet, 0, h);
+    expect(() => decodePublishHead(packet, h)).toThrow(/packet id/);
+  });
+});
+
 describe('the other packets', () => {
   it('encodes CONNECT for a persistent session with credentials', () => {
     const packet = encodeConnect({ clientId: 'vigil-ingest', clean: false, keepaliveS: 30, username: 'u', password: 'p' });
@@ -126,6 +162,16 @@ describe('the other packets', () => {
     expect(f!.type).toBe(PACKET.subscribe);
     expect(f!.flags).toBe(0x02);
     expect(f!.body.toString('latin1')).toBe('\x00\x01\x00\x0bvigil/+/+/+\x01\x00\x0dzigbee2mqtt/#\x01');
+  });
+
+  it('refuses reserved CONNACK flags (3.2.2.1) and reserved SUBACK return codes [MQTT-3.9.3-2]', () => {
+    const h = newFrameHeader();
+    const connack = Buffer.from([0x20, 0x02, 0x02, 0x00]);
+    readFrame(connack, 0, h);
+    expect(() => decodeConnack(connack, h)).toThrow(/reserved/);
+    const suback = Buffer.from([0x90, 0x03, 0x00, 0x01, 0x03]);
+    readFrame(suback, 0, h);
+    expect(() => decodeSuback(suback, h)).toThrow(/return code/);
   });
 
   it('decodes CONNACK and SUBACK (0x80 = refused)', () => {

@@ -32,6 +32,8 @@ export class MqttProtocolError extends Error {}
 export interface FrameHeader {
   type: number;
   flags: number;
+  /** Offset of the frame's first byte. */
+  offset: number;
   /** Offset of the variable header (after the fixed header). */
   start: number;
   /** Offset just past the frame. */
@@ -39,20 +41,23 @@ export interface FrameHeader {
 }
 
 export function newFrameHeader(): FrameHeader {
-  return { type: 0, flags: 0, start: 0, end: 0 };
+  return { type: 0, flags: 0, offset: 0, start: 0, end: 0 };
 }
 
 /**
- * Reads the fixed header at `offset` into `out`. Returns false when the frame is not complete
- * yet (read more bytes and call again); throws on a malformed remaining length.
+ * Reads the fixed header at `offset` into `out` (type, flags, and where the frame's body starts and
+ * ends). Returns false while the header itself is incomplete; throws on a malformed remaining
+ * length. The body may still be arriving: `out.end` can lie past the buffer, which is how a reader
+ * learns a frame's size — and can refuse it — before gathering it.
  */
-export function readFrame(buf: Buffer, offset: number, out: FrameHeader): boolean {
+export function readFixedHeader(buf: Buffer, offset: number, out: FrameHeader): boolean {
   if (offset + 2 > buf.length) return false;
   const first = buf[offset]!;
   let length = 0;
   let multiplier = 1;
   let pos = offset + 1;
   for (let i = 0; ; i++) {
+    // [MQTT-2.2.3]: at most four bytes; a fifth continuation is malformed, whatever follows.
     if (i === 4) throw new MqttProtocolError('malformed remaining length (more than 4 bytes)');
     if (pos >= buf.length) return false;
     const byte = buf[pos++]!;
@@ -60,22 +65,34 @@ export function readFrame(buf: Buffer, offset: number, out: FrameHeader): boolea
     if ((byte & 0x80) === 0) break;
     multiplier *= 128;
   }
-  if (pos + length > buf.length) {
-    out.end = pos + length; // how far the caller must read before the frame is whole
-    return false;
-  }
   out.type = first >> 4;
   out.flags = first & 0x0f;
+  out.offset = offset;
   out.start = pos;
   out.end = pos + length;
   return true;
 }
 
-/** Bytes a frame needs in all, once its fixed header is readable (for buffering large frames). */
-export function frameLength(buf: Buffer, offset: number): number | null {
-  const h = newFrameHeader();
-  if (readFrame(buf, offset, h)) return h.end - offset;
-  return h.end > 0 ? h.end - offset : null;
+/**
+ * Reads the frame at `offset` into `out`. Returns false when the frame is not complete yet (read
+ * more bytes and call again; `out.end` tells how far once the fixed header is readable); throws on
+ * a malformed remaining length.
+ */
+export function readFrame(buf: Buffer, offset: number, out: FrameHeader): boolean {
+  out.end = 0;
+  return readFixedHeader(buf, offset, out) && out.end <= buf.length;
+}
+
+/**
+ * Fixed-header flags a broker must send as listed in table 2.2 of the standard; anything else means
+ * the connection must be closed [MQTT-2.2.2-2]. PUBLISH carries DUP/QoS/RETAIN there instead.
+ */
+const REQUIRED_FLAGS: Partial<Record<number, number>> = { 2: 0, 4: 0, 5: 0, 6: 2, 7: 0, 9: 0, 11: 0, 13: 0 };
+
+/** Throws unless the frame's fixed-header flags are the ones its packet type requires. */
+export function checkFlags(h: FrameHeader): void {
+  const required = REQUIRED_FLAGS[h.type];
+  if (required !== undefined && h.flags !== required) throw new MqttProtocolError(`packet type ${h.type} with reserved flags 0x${h.flags.toString(16)}`);
 }
 
 function varintLength(n: number): number {
@@ -142,7 +159,10 @@ export const CONNACK_REFUSALS: Record<number, string> = {
 
 export function decodeConnack(buf: Buffer, h: FrameHeader): { sessionPresent: boolean; returnCode: number } {
   if (h.end - h.start !== 2) throw new MqttProtocolError('CONNACK must have 2 bytes');
-  return { sessionPresent: (buf[h.start]! & 1) === 1, returnCode: buf[h.start + 1]! };
+  const flags = buf[h.start]!;
+  // Connect acknowledge flags: bits 7-1 are reserved and must be 0 (3.2.2.1).
+  if (flags > 1) throw new MqttProtocolError('CONNACK with reserved flags set');
+  return { sessionPresent: flags === 1, returnCode: buf[h.start + 1]! };
 }
 
 export function encodeSubscribe(packetId: number, topics: { filter: string; qos: 0 | 1 }[]): Buffer {
@@ -155,8 +175,49 @@ export function encodeSubscribe(packetId: number, topics: { filter: string; qos:
 export function decodeSuback(buf: Buffer, h: FrameHeader): { packetId: number; granted: number[] } {
   if (h.end - h.start < 3) throw new MqttProtocolError('SUBACK too short');
   const granted: number[] = [];
-  for (let i = h.start + 2; i < h.end; i++) granted.push(buf[i]!);
+  for (let i = h.start + 2; i < h.end; i++) {
+    const code = buf[i]!;
+    // [MQTT-3.9.3-2]: return codes other than 0x00, 0x01, 0x02 and 0x80 are reserved.
+    if (code > 2 && code !== 0x80) throw new MqttProtocolError(`SUBACK return code 0x${code.toString(16)}`);
+    granted.push(code);
+  }
   return { packetId: buf.readUInt16BE(h.start), granted };
+}
+
+/** What precedes a PUBLISH frame's payload. */
+export interface PublishHead {
+  topic: string;
+  qos: number;
+  /** Present for QoS 1 and 2. */
+  packetId: number | undefined;
+  dup: boolean;
+  retain: boolean;
+  /** Offset of the payload in the buffer. */
+  payloadStart: number;
+}
+
+/**
+ * Decodes the topic and packet id of a PUBLISH whose body starts at `h.start`, from `buf` even
+ * when the rest of the frame (the payload) has not arrived: null when `buf` ends before the packet
+ * id. Throws when the frame is malformed (QoS 3, a topic or packet id running past the frame).
+ */
+export function decodePublishHead(buf: Buffer, h: FrameHeader): PublishHead | null {
+  const qos = (h.flags >> 1) & 0x03;
+  if (qos === 3) throw new MqttProtocolError('PUBLISH with QoS 3');
+  if (h.start + 2 > h.end) throw new MqttProtocolError('PUBLISH too short for its topic length');
+  if (h.start + 2 > buf.length) return null;
+  const topicLength = buf.readUInt16BE(h.start);
+  let pos = h.start + 2 + topicLength;
+  if (pos > h.end) throw new MqttProtocolError('PUBLISH topic runs past the packet');
+  if (qos > 0 && pos + 2 > h.end) throw new MqttProtocolError('PUBLISH too short for its packet id');
+  if (pos + (qos > 0 ? 2 : 0) > buf.length) return null;
+  const topic = buf.toString('utf8', h.start + 2, pos);
+  let packetId: number | undefined;
+  if (qos > 0) {
+    packetId = buf.readUInt16BE(pos);
+    pos += 2;
+  }
+  return { topic, qos, packetId, dup: (h.flags & 0x08) !== 0, retain: (h.flags & 0x01) !== 0, payloadStart: pos };
 }
 
 /** A PUBLISH frame's fields; `payload` is a view into the frame's buffer (no copy). */
@@ -170,21 +231,11 @@ export interface Publish {
   payload: Buffer;
 }
 
+/** Decodes a whole PUBLISH frame (`readFrame` returned true for it). */
 export function decodePublish(buf: Buffer, h: FrameHeader): Publish {
-  const qos = (h.flags >> 1) & 0x03;
-  if (qos === 3) throw new MqttProtocolError('PUBLISH with QoS 3');
-  if (h.start + 2 > h.end) throw new MqttProtocolError('PUBLISH too short for its topic length');
-  const topicLength = buf.readUInt16BE(h.start);
-  let pos = h.start + 2 + topicLength;
-  if (pos > h.end) throw new MqttProtocolError('PUBLISH topic runs past the packet');
-  const topic = buf.toString('utf8', h.start + 2, pos);
-  let packetId: number | undefined;
-  if (qos > 0) {
-    if (pos + 2 > h.end) throw new MqttProtocolError('PUBLISH too short for its packet id');
-    packetId = buf.readUInt16BE(pos);
-    pos += 2;
-  }
-  return { topic, qos, packetId, dup: (h.flags & 0x08) !== 0, retain: (h.flags & 0x01) !== 0, payload: buf.subarray(pos, h.end) };
+  const head = decodePublishHead(buf, h);
+  if (!head) throw new MqttProtocolError('PUBLISH frame is not complete');
+  return { topic: head.topic, qos: head.qos, packetId: head.packetId, dup: head.dup, retain: head.retain, payload: buf.subarray(head.payloadStart, h.end) };
 }
 
 /** Every PUBACK for `ids` in one buffer (one socket write for a whole batch). */
