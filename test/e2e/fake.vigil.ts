@@ -1,9 +1,11 @@
 /**
  * A stand-in Vigil for browser tests that need states the real stack cannot produce on demand —
- * 2,000 sensors with 300 active alarms for the issue 5 figures, InfluxDB down for the trouble
- * banner — speaking the same contract (REST shapes of contract/api.ts, the Socket.IO event maps of
- * contract/alarm.ts) over a real Express app and a real Socket.IO server. The facility comes from
- * the real loader; the console scenario itself runs against the real server (console.test.ts).
+ * 2,000 sensors with 300 active alarms for the dashboard's performance figures, InfluxDB down for
+ * the trouble banner — speaking the same contract (REST shapes of contract/api.ts, the Socket.IO
+ * event maps of contract/realtime.ts) over a real Express app and a real Socket.IO server. Its
+ * realtime side is held to the real server's by one suite run against both
+ * (test/integration/realtime.contract.test.ts). The facility comes from the real loader; the
+ * console scenario itself runs against the real server (console.test.ts).
  */
 import http from 'node:http';
 import path from 'node:path';
@@ -186,7 +188,7 @@ export async function startFakeVigil(opts: { facilityFile: string; copies?: numb
   app.get(/^\/(?!api\/|socket\.io\/).*/, (_req, res) => res.sendFile(path.join(CLIENT_DIST, 'index.html')));
 
   const server = http.createServer(app);
-  // As the real hub (server/src/adapters/socketio.hub.ts): held by test/integration/realtime.contract.test.ts.
+  // As the real hub (server/src/adapters/socketio.hub.ts): a recovered session gets no snapshot.
   const io = new Server<ClientToServerEvents, ServerToClientEvents>(server, { connectionStateRecovery: { maxDisconnectionDuration: 120_000 } });
   const snapshot = () => ({ seq, at: Date.now(), alarms: [...alarms.values()], incidents: [], sensors });
   io.on('connection', (socket) => {

@@ -1,4 +1,4 @@
-// Issue 3: a gas reading through real Mosquitto raises a critical alarm that a Socket.IO client
+// A gas reading through real Mosquitto raises a critical alarm that a Socket.IO client
 // receives; actions are recorded; a kill -9 brings back the same alarms; the audit chain holds.
 import { execFile } from 'node:child_process';
 import http from 'node:http';
@@ -18,7 +18,7 @@ const DB = 'vigil_alarms_test';
 let broker: MosquittoHandle;
 let influx: InfluxHandle;
 let vigil: VigilHandle;
-/** An officer's session: Socket.IO refuses connections without one (issue 4). */
+/** An officer's session: Socket.IO refuses connections without one. */
 let cookie: string;
 let managerCookie: string;
 let webhook: { url: string; received: unknown[]; close(): Promise<void> };
@@ -69,6 +69,17 @@ function watch(): Promise<Watcher> {
     });
     socket.once('connect_error', reject);
   });
+}
+
+/** The sum of a metric's samples on this Vigil process's /metrics whose labels include `labels`. */
+async function metric(name: string, labels: Record<string, string> = {}): Promise<number> {
+  const text = await (await fetch(`${vigil.url}/metrics`)).text();
+  let sum = 0;
+  for (const line of text.split('\n')) {
+    const m = /^(\w+)(?:\{(.*)\})? (\S+)$/.exec(line);
+    if (m?.[1] === name && Object.entries(labels).every(([k, v]) => (m[2] ?? '').includes(`${k}="${v}"`))) sum += Number(m[3]);
+  }
+  return sum;
 }
 
 const pub = (topic: string, payload: unknown) =>
@@ -206,11 +217,13 @@ describe('alarms end to end', () => {
     // periodic save of rule state (10 s after start): the timer must still fire after the restart.
     await vigil.stop();
     await vigil.start();
+    const durableBefore = await metric('vigil_ingest_to_durable_seconds_count');
     await pub('vigil/t1/T-DOOR-02/event', { type: 'open' });
-    // Wait until the event is stored (so acknowledged: the broker will not redeliver it, which
+    // Wait until the event is stored and acknowledged (the broker will not redeliver it, which
     // would re-arm the timer by itself) — only the saved rule state can bring the timer back.
+    // A message is counted durable in the turn its PUBACK is queued for (mqtt.subscriber.ts).
     await eventually(async () => (await influx.query(`SELECT type FROM event WHERE sensor = 'T-DOOR-02'`, DB)).length === 1, 5000, 'door open stored');
-    await new Promise((r) => setTimeout(r, 300)); // the PUBACK leaves right after the write
+    await eventually(async () => (await metric('vigil_ingest_to_durable_seconds_count')) > durableBefore, 5000, 'door open acknowledged');
     await vigil.kill();
     await vigil.start();
     const w = await watch();
@@ -222,6 +235,11 @@ describe('alarms end to end', () => {
       'held-open alarm after the restart',
     );
     expect('condition' in held ? held.condition : held.subject === 'alarm' && held.alarm.condition).toBe('door_held');
+    // The premise holds: the broker redelivered no door event to this process. A reading published
+    // now reaches Vigil after anything the broker still held for its session.
+    await pub('vigil/t1/T-CO-01/reading', { value: 0, unit: 'ppm' });
+    await eventually(async () => (await metric('vigil_observations_ingested_total', { channel: 'reading' })) >= 1, 5000, 'the later reading ingested');
+    expect(await metric('vigil_observations_ingested_total', { channel: 'event' })).toBe(0);
   });
 
   it('refuses actions without a session', async () => {

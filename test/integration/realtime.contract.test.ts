@@ -1,7 +1,7 @@
 // One realtime contract, two servers: the real Vigil (alarms raised by MQTT readings through a real
 // Mosquitto) and the stand-in the browser tests use (test/e2e/fake.vigil.ts). The suite itself is
-// test/support/realtime.contract.ts; what it protects is docs/contracts.md "Socket.IO" and
-// docs/architecture.md "Realtime" (snapshot, ordered events, resync, recovery).
+// test/support/realtime.contract.ts; what it protects is docs/contracts.md#realtime-socketio and
+// docs/architecture.md#realtime (snapshot, ordered events, resync, recovery).
 import path from 'node:path';
 import mqtt from 'mqtt';
 import type { Alarm } from '../../contract/index.ts';

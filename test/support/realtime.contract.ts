@@ -1,6 +1,6 @@
 /**
- * The realtime contract (contract/realtime.ts, docs/contracts.md "Socket.IO" and
- * docs/architecture.md "Realtime") as one suite, run against every server that claims to speak it:
+ * The realtime contract (contract/realtime.ts, docs/contracts.md#realtime-socketio and
+ * docs/architecture.md#realtime) as one suite, run against every server that claims to speak it:
  * the real Vigil and the stand-in the browser tests use (test/e2e/fake.vigil.ts). Running the same
  * assertions against both is what keeps the stand-in from drifting away from the server it
  * replaces: a browser test that passes against a stand-in that no longer behaves like Vigil proves
@@ -140,7 +140,7 @@ export class LiveConsole {
   }
 }
 
-/** What a console holds after applying `events` to `snapshot`, as docs/architecture.md "Realtime" describes. */
+/** What a console holds after applying `events` to `snapshot`, as docs/architecture.md#realtime describes. */
 export function applyEvents(snapshot: AlarmSnapshot, events: readonly AlarmEvent[]): { alarms: Alarm[]; incidents: Incident[] } {
   const alarms = new Map(snapshot.alarms.map((a) => [a.id, a]));
   const incidents = new Map(snapshot.incidents.map((i) => [i.id, i]));
