@@ -4,7 +4,7 @@
  * One drill per site at a time: two would connect the same drill devices and take each other's
  * connections.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn, type ChildProcess, type SpawnOptions } from 'node:child_process';
 import path from 'node:path';
 import type { Drill } from '../../../contract/index.ts';
 import type { DrillRunner } from '../services/drill.service.ts';
@@ -19,6 +19,8 @@ export interface SimulatorRunnerOptions {
   /** Read by the simulator itself: the password stays out of its command line. */
   passwordFile?: string;
   logger: Logger;
+  /** Starts the child (node's spawn; a fake in unit tests). */
+  spawn?: (command: string, args: readonly string[], options: SpawnOptions) => ChildProcess;
 }
 
 export class SimulatorRunner implements DrillRunner {
@@ -54,7 +56,7 @@ export class SimulatorRunner implements DrillRunner {
     ];
     if (this.o.username) args.push('--username', this.o.username);
     if (this.o.passwordFile) args.push('--password-file', this.o.passwordFile);
-    const child = spawn(process.execPath, args, { cwd: this.o.root, stdio: ['ignore', 'ignore', 'pipe'] });
+    const child = (this.o.spawn ?? spawn)(process.execPath, args, { cwd: this.o.root, stdio: ['ignore', 'ignore', 'pipe'] });
     this.running.set(drill.id, child);
     this.sites.set(drill.id, drill.siteId);
     let stderr = '';
