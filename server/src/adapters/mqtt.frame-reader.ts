@@ -8,7 +8,16 @@
  * it) and reported, and the rest of its bytes are skipped as they arrive. Anything else that large
  * no broker sends to a subscriber, and is a protocol error.
  */
-import { MqttProtocolError, PACKET, checkFlags, decodePublishHead, newFrameHeader, readFixedHeader, type FrameHeader, type PublishHead } from './mqtt.wire.ts';
+import {
+  MqttProtocolError,
+  PACKET,
+  checkFirstByte,
+  decodePublishHead,
+  newFrameHeader,
+  readFixedHeader,
+  type FrameHeader,
+  type PublishHead,
+} from './mqtt.wire.ts';
 
 export interface FrameHandler {
   /** A whole frame; its body is `buf[h.start, h.end)`. `h` is reused for the next frame. */
@@ -86,11 +95,15 @@ export class FrameReader {
     const h = this.header;
     let offset = 0;
     while (offset < buf.length) {
-      if (this.paused || !readFixedHeader(buf, offset, h)) {
+      if (this.paused) {
         this.rest = buf.subarray(offset);
         return;
       }
-      checkFlags(h);
+      checkFirstByte(buf[offset]!);
+      if (!readFixedHeader(buf, offset, h)) {
+        this.rest = buf.subarray(offset);
+        return;
+      }
       const frameBytes = h.end - h.offset;
       if (frameBytes > this.maxFrameBytes) {
         if (h.type !== PACKET.publish)

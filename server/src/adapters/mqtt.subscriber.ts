@@ -64,8 +64,11 @@ export interface MqttSubscriberOptions {
   username?: string;
   password?: string;
   topics: string[];
-  /** Handle one message; call `done` once it is durable or rejected (then it is acknowledged, in order). */
-  onMessage(topic: string, payload: Buffer, done: () => void): void;
+  /**
+   * Handle one message; call `done` once it is durable or rejected (then it is acknowledged, in order).
+   * `retain`: the broker sent it as a retained message because of a (re)subscription.
+   */
+  onMessage(topic: string, payload: Buffer, done: () => void, info: { retain: boolean }): void;
   /** Backpressure: while true, no further message is read from the broker. */
   isSaturated(): boolean;
   whenDrained(): Promise<void>;
@@ -389,7 +392,7 @@ export class MqttSubscriber {
     }
     const seq = conn.acks.push(p.packetId);
     try {
-      o.onMessage(p.topic, payload, () => this.acknowledge(conn, seq));
+      o.onMessage(p.topic, payload, () => this.acknowledge(conn, seq), { retain: p.retain });
     } catch (err) {
       // A throwing handler is a bug, not a bad message; leaving the message unacknowledged would
       // hold every later PUBACK behind it (they go in order) until the connection ends, and a
@@ -436,8 +439,10 @@ export class MqttSubscriber {
 
   /** Marks a message acknowledgeable; its PUBACK goes out once every earlier one has. */
   private acknowledge(conn: Connection, seq: number): void {
-    // The generation guard: packet ids are per connection, and the broker may already have given
-    // this id to another message on the current one.
+    // Packet ids are per connection, and the broker may already have given this id to another
+    // message on the current one: an acknowledgement only ever reaches the queue and the socket of
+    // the connection its message came on (`conn`, never `this.conn`), and one whose connection
+    // ended is void — the broker redelivers that message on the new connection.
     if (conn !== this.conn) return;
     conn.acks.markReady(seq);
     if (conn.flushQueued) return;

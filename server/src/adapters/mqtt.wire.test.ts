@@ -11,7 +11,7 @@ import {
   encodePubacks,
   encodePublish,
   encodeSubscribe,
-  checkFlags,
+  checkFirstByte,
   decodePublishHead,
   newFrameHeader,
   readFixedHeader,
@@ -55,14 +55,12 @@ describe('fixed header and remaining length', () => {
     expect(h).toMatchObject({ type: PACKET.publish, flags: 0x02, start: 2, end: packet.length });
   });
 
-  it('refuses reserved fixed-header flags a broker must not set [MQTT-2.2.2-2], and reads PUBLISH flags as DUP/QoS/RETAIN', () => {
-    const h = newFrameHeader();
-    readFixedHeader(Buffer.from([0x21, 0x02, 0, 0]), 0, h); // CONNACK with a flag bit
-    expect(() => checkFlags(h)).toThrow(MqttProtocolError);
-    readFixedHeader(Buffer.from([0x92, 0x03, 0, 1, 1]), 0, h); // SUBACK with a flag bit
-    expect(() => checkFlags(h)).toThrow(MqttProtocolError);
-    readFixedHeader(Buffer.from([0x3b, 0x05, 0, 1, 0x61, 0, 1]), 0, h); // PUBLISH, DUP + QoS 1 + RETAIN
-    expect(() => checkFlags(h)).not.toThrow();
+  it('refuses reserved fixed-header flags a broker must not set [MQTT-2.2.2-2] and QoS 3, from the first byte alone', () => {
+    expect(() => checkFirstByte(0x21)).toThrow(MqttProtocolError); // CONNACK with a flag bit
+    expect(() => checkFirstByte(0x92)).toThrow(MqttProtocolError); // SUBACK with a flag bit
+    expect(() => checkFirstByte(0x36)).toThrow(/QoS 3/);
+    expect(() => checkFirstByte(0x3b)).not.toThrow(); // PUBLISH, DUP + QoS 1 + RETAIN
+    expect(() => checkFirstByte(0x20)).not.toThrow();
   });
 
   it('rejects a remaining length of more than four bytes', () => {

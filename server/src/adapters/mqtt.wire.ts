@@ -84,15 +84,22 @@ export function readFrame(buf: Buffer, offset: number, out: FrameHeader): boolea
 }
 
 /**
- * Fixed-header flags a broker must send as listed in table 2.2 of the standard; anything else means
- * the connection must be closed [MQTT-2.2.2-2]. PUBLISH carries DUP/QoS/RETAIN there instead.
+ * Fixed-header flags per packet type, table 2.2 of the standard; anything else means the
+ * connection must be closed [MQTT-2.2.2-2]. PUBLISH carries DUP/QoS/RETAIN there instead. (15 is
+ * reserved in 3.1.1 and AUTH, flags 0, in MQTT 5.)
  */
-const REQUIRED_FLAGS: Partial<Record<number, number>> = { 2: 0, 4: 0, 5: 0, 6: 2, 7: 0, 9: 0, 11: 0, 13: 0 };
+const REQUIRED_FLAGS: Partial<Record<number, number>> = { 1: 0, 2: 0, 4: 0, 5: 0, 6: 2, 7: 0, 8: 2, 9: 0, 10: 2, 11: 0, 12: 0, 13: 0, 14: 0, 15: 0 };
 
-/** Throws unless the frame's fixed-header flags are the ones its packet type requires. */
-export function checkFlags(h: FrameHeader): void {
-  const required = REQUIRED_FLAGS[h.type];
-  if (required !== undefined && h.flags !== required) throw new MqttProtocolError(`packet type ${h.type} with reserved flags 0x${h.flags.toString(16)}`);
+/**
+ * Throws unless a frame's first byte has the flags its packet type requires (and a PUBLISH a QoS
+ * of 0–2 [MQTT-3.3.1-4]): checkable from that byte alone, before the rest of the frame arrives.
+ */
+export function checkFirstByte(first: number): void {
+  const type = first >> 4;
+  const flags = first & 0x0f;
+  const required = REQUIRED_FLAGS[type];
+  if (required !== undefined && flags !== required) throw new MqttProtocolError(`packet type ${type} with reserved flags 0x${flags.toString(16)}`);
+  if (type === PACKET.publish && (flags & 0x06) === 0x06) throw new MqttProtocolError('PUBLISH with QoS 3');
 }
 
 function varintLength(n: number): number {
