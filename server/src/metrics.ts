@@ -1,5 +1,13 @@
 /** Prometheus metrics (`GET /metrics`). */
 import client from 'prom-client';
+import type { AlarmEvent } from '../../contract/index.ts';
+
+/** The history writer's state, read when scraped. */
+export interface HistoryGaugeSource {
+  outboxDepth(): { batches: number; points: number };
+  readonly queuedPoints: number;
+  readonly isSinkUp: boolean;
+}
 
 export function createMetrics() {
   const registry = new client.Registry();
@@ -58,16 +66,26 @@ export function createMetrics() {
     help: 'Points InfluxDB refused outright (kept in SQLite dead_batch)',
     registers: [registry],
   });
-  const outboxPoints = new client.Gauge({ name: 'vigil_outbox_points', help: 'Points waiting in the durable outbox', registers: [registry] });
-  const outboxBatches = new client.Gauge({ name: 'vigil_outbox_batches', help: 'Batches waiting in the durable outbox', registers: [registry] });
-  const queuePoints = new client.Gauge({ name: 'vigil_ingest_queue_points', help: 'Points accepted but not yet durable', registers: [registry] });
+  let history: HistoryGaugeSource | null = null;
+  const historyGauge = (name: string, help: string, read: (h: HistoryGaugeSource) => number) =>
+    new client.Gauge({
+      name,
+      help,
+      registers: [registry],
+      collect() {
+        if (history) this.set(read(history));
+      },
+    });
+  historyGauge('vigil_outbox_points', 'Points waiting in the durable outbox', (h) => h.outboxDepth().points);
+  historyGauge('vigil_outbox_batches', 'Batches waiting in the durable outbox', (h) => h.outboxDepth().batches);
+  historyGauge('vigil_ingest_queue_points', 'Points accepted but not yet durable', (h) => h.queuedPoints);
+  historyGauge('vigil_influx_up', '1 while InfluxDB accepts writes', (h) => (h.isSinkUp ? 1 : 0));
   const brokerDropped = new client.Gauge({
     name: 'vigil_broker_messages_dropped',
     help: 'Broker-reported dropped messages ($SYS/broker/publish/messages/dropped), Mosquitto only',
     registers: [registry],
   });
   const mqttConnected = new client.Gauge({ name: 'vigil_mqtt_connected', help: '1 while the ingest MQTT client is connected', registers: [registry] });
-  const influxUp = new client.Gauge({ name: 'vigil_influx_up', help: '1 while InfluxDB accepts writes', registers: [registry] });
   const alarmsRaised = new client.Counter({
     name: 'vigil_alarms_raised_total',
     help: 'Alarms raised, by priority and drill',
@@ -80,9 +98,16 @@ export function createMetrics() {
     labelNames: ['result'] as const,
     registers: [registry],
   });
+  const countAlarmEvent = (e: AlarmEvent): void => {
+    if (e.subject === 'alarm' && e.kind === 'raised') alarmsRaised.inc({ priority: e.alarm.priority, drill: e.drill === null ? 'no' : 'yes' });
+  };
   return {
     registry,
-    alarmsRaised,
+    /** Where the outbox, queue and InfluxDB gauges are read from, once the writer exists. */
+    watchHistory(source: HistoryGaugeSource): void {
+      history = source;
+    },
+    countAlarmEvent,
     webhooks,
     ingestToStored,
     countIngested,
@@ -91,12 +116,8 @@ export function createMetrics() {
     pointsWritten,
     pointsOutboxed,
     pointsDead,
-    outboxPoints,
-    outboxBatches,
-    queuePoints,
     brokerDropped,
     mqttConnected,
-    influxUp,
   };
 }
 

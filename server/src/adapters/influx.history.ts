@@ -4,9 +4,10 @@
  * the minute or hour roll-ups when the range is long, so a year answers as fast as an hour.
  */
 import type { ReadingPoint, ReadingsResolution } from '../../../contract/index.ts';
-import type { HistorySink } from '../services/history.ports.ts';
+import type { HistoryPoint, HistorySink } from '../services/history.ports.ts';
 import type { ReadingsQuery, ReadingsPlan } from '../services/readings.service.ts';
 import { InfluxClient } from './influx.client.ts';
+import { lineProtocol } from './influx.line-protocol.ts';
 import { RP, backfillRollups } from './influx.schema.ts';
 
 const SOURCES: Record<ReadingsResolution, { rp: string; mean: string; min: string; max: string }> = {
@@ -21,8 +22,9 @@ const quoteTag = (v: string) => `'${v.replace(/\\/g, '\\\\').replace(/'/g, "\\'"
 export class InfluxHistory implements HistorySink, ReadingsQuery {
   constructor(private readonly influx: InfluxClient) {}
 
-  write(body: string): Promise<void> {
-    return this.influx.write(body);
+  /** Rejects (not retryable) without writing anything when a point cannot be put in line protocol. */
+  async write(points: readonly HistoryPoint[]): Promise<void> {
+    await this.influx.write(lineProtocol(points));
   }
 
   backfill(fromMs: number, toMs: number): Promise<void> {

@@ -1,31 +1,77 @@
+// What InfluxDB makes of these lines is checked against a real influxd in
+// test/integration/line-protocol.test.ts; here, the shape of the lines.
 import { describe, expect, it } from 'vitest';
-import type { Observation } from '../../../contract/index.ts';
-import { escapeTag, quoteField, toLine } from './line-protocol.ts';
+import type { HistoryObservation } from '../services/history.ports.ts';
+import { alarmEventLine, escapeTag, LineProtocolError, observationLine, quoteField } from './influx.line-protocol.ts';
 
-const base = { siteId: 'hq', sensorId: 'KIT-GAS-01', zoneId: 'kitchen', kind: 'gas', ts: 1764240000123, receivedAt: 1764240000200, source: 'mqtt' as const };
+const base = { siteId: 'hq', sensorId: 'KIT-GAS-01', zoneId: 'kitchen', kind: 'gas', ts: 1764240000123, receivedAt: 1764240000200 };
 
 describe('line protocol', () => {
   it('writes a reading with sorted tags (unit among them), value, receive lag and a ns timestamp in the same ms', () => {
-    const line = toLine({ ...base, channel: 'reading', value: 12.5, unit: '%LEL' });
+    const line = observationLine({ ...base, channel: 'reading', value: 12.5, unit: '%LEL' });
     expect(line).toMatch(/^reading,kind=gas,sensor=KIT-GAS-01,site=hq,unit=%LEL,zone=kitchen value=12.5,lag=77i 1764240000123\d{6}$/);
   });
+
   it('tags drill observations', () => {
-    expect(toLine({ ...base, drill: 'd1', channel: 'reading', value: 1, unit: '%LEL' })).toMatch(/^reading,drill=d1,kind=gas,/);
+    expect(observationLine({ ...base, drill: 'd1', channel: 'reading', value: 1, unit: '%LEL' })).toMatch(/^reading,drill=d1,kind=gas,/);
   });
-  it('escapes string fields and tags', () => {
-    expect(quoteField('say "hi" \\ there')).toBe('"say \\"hi\\" \\\\ there"');
+
+  it('escapes what the InfluxDB 1.x parser unescapes, and only that', () => {
     expect(escapeTag('a b,c=d')).toBe('a\\ b\\,c\\=d');
+    // InfluxDB keeps a backslash in a tag as it is: doubling it would store two.
+    expect(escapeTag('a\\b')).toBe('a\\b');
+    expect(escapeTag('a\\,b')).toBe('a\\\\,b');
+    expect(quoteField('say "hi" \\ there')).toBe('"say \\"hi\\" \\\\ there"');
+    // A newline inside a quoted string field is kept by the parser; `\n` would be two characters.
+    expect(quoteField('one\ntwo')).toBe('"one\ntwo"');
   });
-  // DESIGN.md "Nothing lost": two distinct events in one ms must not collide; a redelivery must.
+
+  it('refuses tag values line protocol cannot carry, rather than storing something else', () => {
+    expect(() => escapeTag('ends\\')).toThrow(LineProtocolError);
+    expect(() => escapeTag('two\nlines')).toThrow(LineProtocolError);
+    expect(() => escapeTag('')).toThrow(LineProtocolError);
+    // InfluxDB's line splitter pairs backslashes: after an odd run, the escaped space reads as the end of the tags.
+    expect(() => escapeTag('odd\\ run')).toThrow(/backslash before a space/);
+    expect(() => escapeTag('odd\\\\\\ run')).toThrow(/backslash before a space/);
+    expect(escapeTag('even\\\\ run')).toBe('even\\\\\\ run');
+    expect(() => observationLine({ ...base, zoneId: 'zone\\', channel: 'status', online: true })).toThrow(/ending in a backslash/);
+  });
+
+  // Nothing lost: two distinct events in one ms must not collide; a redelivery must.
   it('gives distinct events in the same millisecond distinct timestamps, and a redelivery the same one', () => {
-    const a: Observation = { ...base, channel: 'event', type: 'access_denied', credential: 'badge-1' };
-    const b: Observation = { ...base, channel: 'event', type: 'access_denied', credential: 'badge-2' };
+    const a: HistoryObservation = { ...base, channel: 'event', type: 'access_denied', credential: 'badge-1' };
+    const b: HistoryObservation = { ...base, channel: 'event', type: 'access_denied', credential: 'badge-2' };
     const ts = (l: string) => l.split(' ').at(-1);
-    expect(ts(toLine(a))).not.toBe(ts(toLine(b)));
-    expect(ts(toLine(a))!.slice(0, 13)).toBe(String(base.ts));
-    expect(ts(toLine(a))).toBe(ts(toLine({ ...a, receivedAt: a.receivedAt + 5000 })));
+    expect(ts(observationLine(a))).not.toBe(ts(observationLine(b)));
+    expect(ts(observationLine(a))!.slice(0, 13)).toBe(String(base.ts));
+    expect(ts(observationLine(a))).toBe(ts(observationLine({ ...a, receivedAt: a.receivedAt + 5000 })));
   });
+
   it('writes status fields that are present', () => {
-    expect(toLine({ ...base, channel: 'status', online: false, battery: 80 })).toContain(' online=false,battery=80,lag=77i ');
+    expect(observationLine({ ...base, channel: 'status', online: false, battery: 80 })).toContain(' online=false,battery=80,lag=77i ');
+  });
+
+  it('writes an alarm event with its sequence number as the sub-millisecond part', () => {
+    const line = alarmEventLine({
+      type: 'alarm_event',
+      at: 1764240000123,
+      seq: 42,
+      kind: 'raised',
+      actor: 'system',
+      alarm: {
+        id: 'al_1',
+        state: 'active_unacked',
+        condition: 'gas',
+        priority: 'critical',
+        sensorKind: 'gas',
+        sensorId: 'KIT-GAS-01',
+        siteId: 'hq',
+        zoneId: 'kitchen',
+        drill: null,
+      },
+    });
+    expect(line).toBe(
+      'alarm_event,condition=gas,kind=gas,priority=critical,sensor=KIT-GAS-01,site=hq,zone=kitchen event="raised",state="active_unacked",alarm="al_1",actor="system",seq=42i 1764240000123000042',
+    );
   });
 });

@@ -4,10 +4,10 @@
  * list lives here, once. Append new migrations at the end; never reorder or remove one.
  */
 import type { Migration } from './sqlite.database.ts';
-import { outboxMigration } from './sqlite.outbox.ts';
+import { outboxMigration, outboxPointsMigration } from './sqlite.outbox.ts';
 import { alarmsMigration } from './sqlite.alarms.ts';
 import { auditMigration } from './sqlite.audit.ts';
 import { drillsMigration } from './sqlite.drills.ts';
 import { authMigration } from './sqlite.users.ts';
 
-export const MIGRATIONS: readonly Migration[] = [outboxMigration, alarmsMigration, auditMigration, drillsMigration, authMigration];
+export const MIGRATIONS: readonly Migration[] = [outboxMigration, alarmsMigration, auditMigration, drillsMigration, authMigration, outboxPointsMigration];

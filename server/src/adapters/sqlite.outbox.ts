@@ -1,6 +1,11 @@
-/** The ingest outbox: batches of line protocol kept while InfluxDB is unreachable, replayed in order. */
+/**
+ * The history outbox: batches of points kept while InfluxDB is unreachable, replayed in order.
+ * Points are stored as JSON (`HistoryPoint[]`), whatever the history store's own format is; a
+ * batch InfluxDB refused outright goes to `dead_batch`, for inspection.
+ */
 import type { SqliteDatabase } from './sqlite.database.ts';
-import type { Outbox, OutboxBatch } from '../services/history.ports.ts';
+import type { HistoryPoint, Outbox, OutboxBatch } from '../services/history.ports.ts';
+import { parseLegacyLine } from './sqlite.outbox.legacy.ts';
 
 export const outboxMigration = (db: SqliteDatabase): void => {
   db.exec(`
@@ -22,6 +27,40 @@ export const outboxMigration = (db: SqliteDatabase): void => {
   `);
 };
 
+/** `dead_batch.format` of rows written before points were stored as JSON. */
+export const LEGACY_FORMAT = 'line-protocol';
+export const POINTS_FORMAT = 'json';
+
+/**
+ * Until this migration the outbox held InfluxDB line protocol. Rows left by an earlier version are
+ * converted to JSON points here (so they replay like any other); a row that cannot be read back
+ * moves to `dead_batch` as it was, with the reason. `dead_batch` rows stay as they are, marked by
+ * the new `format` column.
+ */
+export const outboxPointsMigration = (db: SqliteDatabase): void => {
+  db.exec(`ALTER TABLE dead_batch ADD COLUMN format TEXT NOT NULL DEFAULT '${LEGACY_FORMAT}'`);
+  const rows = db.prepare('SELECT id, body, points, created_at AS createdAt FROM outbox ORDER BY id').all() as {
+    id: number;
+    body: string;
+    points: number;
+    createdAt: number;
+  }[];
+  const update = db.prepare('UPDATE outbox SET body = ? WHERE id = ?');
+  const toDead = db.prepare('INSERT INTO dead_batch (body, points, reason, created_at, format) VALUES (?, ?, ?, ?, ?)');
+  const remove = db.prepare('DELETE FROM outbox WHERE id = ?');
+  for (const row of rows) {
+    let points: HistoryPoint[];
+    try {
+      points = row.body.split('\n').map(parseLegacyLine);
+    } catch (err) {
+      toDead.run(row.body, row.points, `could not be read back after the upgrade: ${(err as Error).message}`, row.createdAt, LEGACY_FORMAT);
+      remove.run(row.id);
+      continue;
+    }
+    update.run(JSON.stringify(points), row.id);
+  }
+};
+
 export class SqliteOutbox implements Outbox {
   private readonly insert;
   private readonly first;
@@ -30,34 +69,38 @@ export class SqliteOutbox implements Outbox {
   private readonly dead;
   private cached: { batches: number; points: number };
 
-  constructor(db: SqliteDatabase) {
+  constructor(
+    db: SqliteDatabase,
+    private readonly now: () => number = Date.now,
+  ) {
     this.insert = db.prepare('INSERT INTO outbox (body, points, min_ts, max_ts, created_at) VALUES (?, ?, ?, ?, ?)');
-    this.first = db.prepare('SELECT id, body, points, min_ts AS minTs, max_ts AS maxTs FROM outbox ORDER BY id LIMIT 1');
+    this.first = db.prepare('SELECT id, body, min_ts AS minTs, max_ts AS maxTs FROM outbox ORDER BY id LIMIT 1');
     this.del = db.prepare('DELETE FROM outbox WHERE id = ?');
     this.count = db.prepare('SELECT count(*) AS batches, coalesce(sum(points), 0) AS points FROM outbox');
-    this.dead = db.prepare('INSERT INTO dead_batch (body, points, reason, created_at) VALUES (?, ?, ?, ?)');
+    this.dead = db.prepare(`INSERT INTO dead_batch (body, points, reason, created_at, format) VALUES (?, ?, ?, ?, '${POINTS_FORMAT}')`);
     this.cached = this.count.get() as { batches: number; points: number };
   }
 
   append(batch: Omit<OutboxBatch, 'id'>): void {
-    this.insert.run(batch.body, batch.points, batch.minTs, batch.maxTs, Date.now());
-    this.cached = { batches: this.cached.batches + 1, points: this.cached.points + batch.points };
+    this.insert.run(JSON.stringify(batch.points), batch.points.length, batch.minTs, batch.maxTs, this.now());
+    this.cached = { batches: this.cached.batches + 1, points: this.cached.points + batch.points.length };
   }
 
   oldest(): OutboxBatch | undefined {
-    return this.first.get() as OutboxBatch | undefined;
+    const row = this.first.get() as { id: number; body: string; minTs: number; maxTs: number } | undefined;
+    return row && { id: row.id, points: JSON.parse(row.body) as HistoryPoint[], minTs: row.minTs, maxTs: row.maxTs };
   }
 
   remove(batch: OutboxBatch): void {
     this.del.run(batch.id);
-    this.cached = { batches: this.cached.batches - 1, points: this.cached.points - batch.points };
+    this.cached = { batches: this.cached.batches - 1, points: this.cached.points - batch.points.length };
   }
 
   depth(): { batches: number; points: number } {
     return this.cached;
   }
 
-  deadLetter(body: string, points: number, reason: string): void {
-    this.dead.run(body, points, reason, Date.now());
+  deadLetter(points: readonly HistoryPoint[], reason: string): void {
+    this.dead.run(JSON.stringify(points), points.length, reason, this.now());
   }
 }

@@ -5,16 +5,22 @@
  */
 import type { AlarmEvent } from '../../../contract/index.ts';
 import type { EscalationNotifier } from '../services/alarm.ports.ts';
+import type { Timers } from '../services/clock.ts';
+import { retry, type BackoffOptions } from '../services/retry.ts';
 import type { Logger } from '../logger.ts';
 
-const RETRY_DELAYS_MS = [1000, 5000, 15_000];
+/** Waits of 1, 5 and 15 s between four attempts: a receiver restarting is caught, a dead one given up on within half a minute. */
+export const WEBHOOK_BACKOFF: BackoffOptions = { initialMs: 1000, factor: 5, maxMs: 15_000 };
+export const WEBHOOK_ATTEMPTS = 4;
+const WEBHOOK_TIMEOUT_MS = 5000;
 
 export class WebhookNotifier implements EscalationNotifier {
   constructor(
     private readonly urls: readonly string[],
     private readonly logger: Logger,
+    private readonly timers: Timers,
     private readonly onResult: (ok: boolean) => void = () => {},
-    private readonly retryDelaysMs: readonly number[] = RETRY_DELAYS_MS,
+    private readonly backoff: BackoffOptions = WEBHOOK_BACKOFF,
   ) {}
 
   escalated(event: AlarmEvent): void {
@@ -30,23 +36,23 @@ export class WebhookNotifier implements EscalationNotifier {
   }
 
   private async deliver(url: string, body: string, alarmId: string): Promise<void> {
-    for (let attempt = 0; ; attempt++) {
-      try {
-        const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body, signal: AbortSignal.timeout(5000) });
-        if (res.ok) {
-          this.onResult(true);
-          return;
-        }
-        throw new Error(`HTTP ${res.status}`);
-      } catch (err) {
-        const delay = this.retryDelaysMs[attempt];
-        if (delay === undefined) {
-          this.onResult(false);
-          this.logger.error({ url, alarmId, err: (err as Error).message }, 'escalation webhook failed after retries');
-          return;
-        }
-        await new Promise((r) => setTimeout(r, delay));
-      }
+    try {
+      await retry(
+        async () => {
+          const res = await fetch(url, {
+            method: 'POST',
+            headers: { 'content-type': 'application/json' },
+            body,
+            signal: AbortSignal.timeout(WEBHOOK_TIMEOUT_MS),
+          });
+          if (!res.ok) throw new Error(`HTTP ${res.status}`);
+        },
+        { timers: this.timers, backoff: this.backoff, maxAttempts: WEBHOOK_ATTEMPTS },
+      );
+      this.onResult(true);
+    } catch (err) {
+      this.onResult(false);
+      this.logger.error({ url, alarmId, err: (err as Error).message }, 'escalation webhook failed after retries');
     }
   }
 }

@@ -1,16 +1,51 @@
-/** Ports of the history writer: where points go, and where they wait when that is down. */
+/**
+ * Ports of the history writer: what history keeps (points), where points go, and where they wait
+ * when that is down. No storage format appears here: the InfluxDB adapter turns points into line
+ * protocol, the SQLite outbox keeps them as JSON.
+ */
+import type { Alarm, AlarmEventKind, Observation } from '../../../contract/index.ts';
+
+type WithoutSource<T> = T extends unknown ? Omit<T, 'source'> : never;
+
+/** An observation as history keeps it: everything but how it arrived (MQTT or HTTP). */
+export type HistoryObservation = WithoutSource<Observation>;
+
+export interface ObservationPoint {
+  type: 'observation';
+  observation: HistoryObservation;
+}
+
+/** One step of an alarm's lifecycle, for charts of alarm periods next to the readings. */
+export interface AlarmEventPoint {
+  type: 'alarm_event';
+  at: number;
+  seq: number;
+  kind: AlarmEventKind;
+  actor: string;
+  alarm: Pick<Alarm, 'id' | 'state' | 'condition' | 'priority' | 'sensorKind' | 'sensorId' | 'siteId' | 'zoneId' | 'drill'>;
+}
+
+export type HistoryPoint = ObservationPoint | AlarmEventPoint;
+
+/** Where producers (ingest, alarm events) hand points in; the history writer. */
+export interface HistoryQueue {
+  /**
+   * Queues one message's points (never split across batches); `onDurable` runs once all of them
+   * are stored or in the outbox.
+   */
+  add(points: HistoryPoint | readonly HistoryPoint[], minTs: number, maxTs: number, onDurable?: () => void): void;
+}
 
 export interface HistorySink {
-  /** Stores line protocol; rejects with `{ retryable: boolean }` when it cannot. */
-  write(body: string): Promise<void>;
+  /** Stores points; rejects with `{ retryable: boolean }` when it cannot (false: the data itself was refused). */
+  write(points: readonly HistoryPoint[]): Promise<void>;
   /** Recompute long-range roll-ups over a time range (after replaying old points). */
   backfill(fromMs: number, toMs: number): Promise<void>;
 }
 
 export interface OutboxBatch {
   id: number;
-  body: string;
-  points: number;
+  points: readonly HistoryPoint[];
   minTs: number;
   maxTs: number;
 }
@@ -22,5 +57,5 @@ export interface Outbox {
   remove(batch: OutboxBatch): void;
   depth(): { batches: number; points: number };
   /** Keeps a batch the sink refused outright (4xx), for inspection; never silently dropped. */
-  deadLetter(body: string, points: number, reason: string): void;
+  deadLetter(points: readonly HistoryPoint[], reason: string): void;
 }

@@ -1,14 +1,17 @@
 /**
- * The history writer: batches line protocol to the history sink (InfluxDB), up to
- * `maxBatchPoints` or `flushIntervalMs`, with at most `maxInFlight` writes at once.
+ * The history writer: batches points to the history sink (InfluxDB), up to `maxBatchPoints` or
+ * `flushIntervalMs`, with at most `maxInFlight` writes at once.
  *
  * Nothing lost: a batch is either stored in the sink or appended to the durable outbox before
  * anyone is told it is durable (`onDurable`, which the MQTT adapter turns into the PUBACK).
  * While the outbox holds anything, new batches queue behind it so replay keeps arrival order;
- * replay runs with backoff until the sink answers, then the long-range roll-ups of the replayed
+ * replay retries with backoff until the sink answers, then the long-range roll-ups of the replayed
  * time range are recomputed.
  */
-import type { HistorySink, Outbox } from './history.ports.ts';
+import type { Scheduler, TimerHandle } from './clock.ts';
+import { sleep } from './clock.ts';
+import type { HistoryPoint, HistoryQueue, HistorySink, Outbox } from './history.ports.ts';
+import { retry } from './retry.ts';
 
 export interface WriterOptions {
   maxBatchPoints: number;
@@ -18,14 +21,20 @@ export interface WriterOptions {
   maxQueuedPoints: number;
   /** First replay retry delay; doubles up to `maxRetryDelayMs`. */
   retryDelayMs?: number;
+  maxRetryDelayMs?: number;
   /**
    * Points older than this when written are late for the continuous queries (which resample only
-   * the last minutes): their range is backfilled into the roll-ups, coalesced, at most this often.
+   * the last minutes): their range is backfilled into the roll-ups.
    */
   lateAfterMs?: number;
-  clock?: () => number;
-  maxRetryDelayMs?: number;
 }
+
+const DEFAULT_RETRY_DELAY_MS = 500;
+const DEFAULT_MAX_RETRY_DELAY_MS = 10_000;
+/** The minute roll-up re-reads the last 5 minutes once a minute (influx.schema.ts): older points may miss its last pass. */
+const DEFAULT_LATE_AFTER_MS = 4 * 60_000;
+/** Late ranges are coalesced into one backfill at most this often (a backlog arrives in many batches). */
+const LATE_BACKFILL_EVERY_MS = 5000;
 
 export interface WriterObserver {
   written?(points: number, seconds: number): void;
@@ -39,20 +48,20 @@ export interface WriterObserver {
 type Durable = () => void;
 
 interface Batch {
-  lines: string[];
+  points: HistoryPoint[];
   acks: Durable[];
   minTs: number;
   maxTs: number;
 }
 
-const emptyBatch = (): Batch => ({ lines: [], acks: [], minTs: Infinity, maxTs: -Infinity });
+const emptyBatch = (): Batch => ({ points: [], acks: [], minTs: Infinity, maxTs: -Infinity });
 const isRetryable = (err: unknown): boolean => (err as { retryable?: boolean }).retryable !== false;
 
-export class HistoryWriter {
+export class HistoryWriter implements HistoryQueue {
   private batch: Batch = emptyBatch();
   /** Full batches waiting for a free write slot, oldest first. */
   private readonly ready: Batch[] = [];
-  private timer: NodeJS.Timeout | null = null;
+  private timer: TimerHandle | null = null;
   private inFlight = 0;
   private pending = 0;
   private sinkUp = true;
@@ -64,6 +73,7 @@ export class HistoryWriter {
   constructor(
     private readonly sink: HistorySink,
     private readonly outbox: Outbox,
+    private readonly scheduler: Scheduler,
     private readonly options: WriterOptions,
     private readonly observer: WriterObserver = {},
   ) {}
@@ -77,23 +87,23 @@ export class HistoryWriter {
    * Queues one message's points; they are never split across batches, so `onDurable` fires
    * only when every one of them is stored or in the outbox.
    */
-  add(lines: string | string[], minTs: number, maxTs: number, onDurable?: Durable): void {
+  add(points: HistoryPoint | readonly HistoryPoint[], minTs: number, maxTs: number, onDurable?: Durable): void {
     const b = this.batch;
-    if (typeof lines === 'string') {
-      b.lines.push(lines);
-      this.pending++;
+    if (isMany(points)) {
+      for (const p of points) b.points.push(p);
+      this.pending += points.length;
     } else {
-      for (const l of lines) b.lines.push(l);
-      this.pending += lines.length;
+      b.points.push(points);
+      this.pending++;
     }
     if (onDurable) b.acks.push(onDurable);
     if (minTs < b.minTs) b.minTs = minTs;
     if (maxTs > b.maxTs) b.maxTs = maxTs;
-    if (b.lines.length >= this.options.maxBatchPoints) {
+    if (b.points.length >= this.options.maxBatchPoints) {
       this.seal();
       this.pump();
     } else if (!this.timer) {
-      this.timer = setTimeout(() => this.flush(), this.options.flushIntervalMs);
+      this.timer = this.scheduler.setTimeout(() => this.flush(), this.options.flushIntervalMs);
     }
   }
 
@@ -141,10 +151,10 @@ export class HistoryWriter {
 
   private seal(): void {
     if (this.timer) {
-      clearTimeout(this.timer);
+      this.scheduler.clearTimeout(this.timer);
       this.timer = null;
     }
-    if (this.batch.lines.length === 0) return;
+    if (this.batch.points.length === 0) return;
     this.ready.push(this.batch);
     this.batch = emptyBatch();
   }
@@ -166,10 +176,10 @@ export class HistoryWriter {
     this.inFlight++;
     const started = performance.now();
     this.sink
-      .write(batch.lines.join('\n'))
+      .write(batch.points)
       .then(
         () => {
-          this.observer.written?.(batch.lines.length, (performance.now() - started) / 1000);
+          this.observer.written?.(batch.points.length, (performance.now() - started) / 1000);
           this.noteLate(batch);
           this.settle(batch);
         },
@@ -178,7 +188,7 @@ export class HistoryWriter {
             this.markSink(false, err as Error);
             this.toOutbox(batch);
           } else {
-            this.deadLetter(batch.lines.join('\n'), batch.lines.length, (err as Error).message);
+            this.deadLetter(batch.points, (err as Error).message);
             this.settle(batch);
           }
         },
@@ -190,41 +200,40 @@ export class HistoryWriter {
   }
 
   private late: { from: number; to: number } | null = null;
-  private lateTimer: NodeJS.Timeout | null = null;
+  private lateTimer: TimerHandle | null = null;
 
   /** Late points (a device's buffered backlog, HTTP imports) get their roll-ups recomputed. */
   private noteLate(batch: Batch): void {
-    const lateAfterMs = this.options.lateAfterMs ?? 4 * 60_000;
-    const now = (this.options.clock ?? Date.now)();
+    const lateAfterMs = this.options.lateAfterMs ?? DEFAULT_LATE_AFTER_MS;
+    const now = this.scheduler.now();
     if (batch.minTs >= now - lateAfterMs) return;
     const to = Math.min(batch.maxTs, now - lateAfterMs);
     this.late = this.late ? { from: Math.min(this.late.from, batch.minTs), to: Math.max(this.late.to, to) } : { from: batch.minTs, to };
     if (this.lateTimer) return;
-    this.lateTimer = setTimeout(() => {
+    this.lateTimer = this.scheduler.setTimeout(() => {
       this.lateTimer = null;
       const range = this.late!;
       this.late = null;
       this.sink.backfill(range.from, range.to).catch((err: unknown) => this.observer.backfillFailed?.(err as Error));
-    }, 5000);
-    this.lateTimer.unref();
+    }, LATE_BACKFILL_EVERY_MS);
   }
 
   private toOutbox(batch: Batch): void {
-    this.outbox.append({ body: batch.lines.join('\n'), points: batch.lines.length, minTs: batch.minTs, maxTs: batch.maxTs });
-    this.observer.outboxed?.(batch.lines.length);
+    this.outbox.append({ points: batch.points, minTs: batch.minTs, maxTs: batch.maxTs });
+    this.observer.outboxed?.(batch.points.length);
     this.settle(batch);
     this.startReplay();
   }
 
-  private deadLetter(body: string, points: number, reason: string): void {
-    this.outbox.deadLetter(body, points, reason);
-    this.observer.deadLettered?.(points, reason);
+  private deadLetter(points: readonly HistoryPoint[], reason: string): void {
+    this.outbox.deadLetter(points, reason);
+    this.observer.deadLettered?.(points.length, reason);
   }
 
   /** The batch is durable: tell its producers, release backpressure. */
   private settle(batch: Batch): void {
     for (const ack of batch.acks) ack();
-    this.pending -= batch.lines.length;
+    this.pending -= batch.points.length;
     if (this.drainWaiters.length && this.pending < this.options.maxQueuedPoints / 2) {
       for (const w of this.drainWaiters.splice(0)) w();
     }
@@ -247,32 +256,33 @@ export class HistoryWriter {
   }
 
   private async replay(): Promise<void> {
-    let delay = this.options.retryDelayMs ?? 500;
+    const initialMs = this.options.retryDelayMs ?? DEFAULT_RETRY_DELAY_MS;
+    const backoff = { initialMs, maxMs: this.options.maxRetryDelayMs ?? DEFAULT_MAX_RETRY_DELAY_MS };
     let from = Infinity;
     let to = -Infinity;
     // Let a failed write that sent us here settle before the first retry.
-    await sleep(this.sinkUp ? 0 : delay);
-    while (!this.stopped) {
-      const next = this.outbox.oldest();
-      if (!next) break;
+    await sleep(this.scheduler, this.sinkUp ? 0 : initialMs);
+    for (let next = this.outbox.oldest(); next && !this.stopped; next = this.outbox.oldest()) {
+      const batch = next;
       try {
-        await this.sink.write(next.body);
-        this.outbox.remove(next);
-        this.markSink(true);
-        this.observer.replayed?.(next.points);
-        from = Math.min(from, next.minTs);
-        to = Math.max(to, next.maxTs);
-        delay = this.options.retryDelayMs ?? 500;
+        await retry(() => this.sink.write(batch.points), {
+          timers: this.scheduler,
+          backoff,
+          shouldRetry: isRetryable,
+          stopped: () => this.stopped,
+          onRetry: (err) => this.markSink(false, err as Error),
+        });
       } catch (err) {
-        if (!isRetryable(err)) {
-          this.deadLetter(next.body, next.points, (err as Error).message);
-          this.outbox.remove(next);
-          continue;
-        }
-        this.markSink(false, err as Error);
-        await sleep(delay);
-        delay = Math.min(delay * 2, this.options.maxRetryDelayMs ?? 10_000);
+        if (isRetryable(err)) break; // stopped while InfluxDB is still down: the outbox keeps the rest
+        this.deadLetter(batch.points, (err as Error).message);
+        this.outbox.remove(batch);
+        continue;
       }
+      this.outbox.remove(batch);
+      this.markSink(true);
+      this.observer.replayed?.(batch.points.length);
+      from = Math.min(from, batch.minTs);
+      to = Math.max(to, batch.maxTs);
     }
     if (from <= to) {
       this.sink.backfill(from, to).catch((err: unknown) => this.observer.backfillFailed?.(err as Error));
@@ -280,4 +290,4 @@ export class HistoryWriter {
   }
 }
 
-const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+const isMany = (points: HistoryPoint | readonly HistoryPoint[]): points is readonly HistoryPoint[] => Array.isArray(points);

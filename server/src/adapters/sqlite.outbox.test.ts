@@ -1,0 +1,129 @@
+// The outbox is what "nothing lost" rests on while InfluxDB is down: real SQLite files here.
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { HistoryPoint } from '../services/history.ports.ts';
+import { lineProtocol } from './influx.line-protocol.ts';
+import { openDatabase, type SqliteDatabase } from './sqlite.database.ts';
+import { MIGRATIONS } from './sqlite.migrations.ts';
+import { outboxPointsMigration, SqliteOutbox } from './sqlite.outbox.ts';
+
+const dirs: string[] = [];
+const dbs: SqliteDatabase[] = [];
+function open(migrations = MIGRATIONS, dir = fs.mkdtempSync(path.join(os.tmpdir(), 'vigil-outbox-'))): { db: SqliteDatabase; dir: string } {
+  dirs.push(dir);
+  const db = openDatabase(dir, migrations);
+  dbs.push(db);
+  return { db, dir };
+}
+afterEach(() => {
+  for (const db of dbs.splice(0)) if (db.open) db.close();
+  for (const dir of dirs.splice(0)) fs.rmSync(dir, { recursive: true, force: true });
+});
+
+const reading = (sensorId: string, ts: number): HistoryPoint => ({
+  type: 'observation',
+  observation: { channel: 'reading', siteId: 'hq', sensorId, zoneId: 'kitchen', kind: 'gas', ts, receivedAt: ts + 5, value: 1.5, unit: '%LEL' },
+});
+const event: HistoryPoint = {
+  type: 'observation',
+  observation: {
+    channel: 'event',
+    siteId: 'hq',
+    sensorId: 'D-1',
+    zoneId: 'hall',
+    kind: 'door',
+    ts: 7,
+    receivedAt: 9,
+    type: 'access_denied',
+    detail: 'two\nlines "quoted" \\',
+  },
+};
+
+describe('SqliteOutbox', () => {
+  it('keeps batches of points across a reopen, oldest first, with their depth', () => {
+    const first = open();
+    const outbox = new SqliteOutbox(first.db);
+    outbox.append({ points: [reading('A', 1), reading('B', 2)], minTs: 1, maxTs: 2 });
+    outbox.append({ points: [event], minTs: 7, maxTs: 7 });
+    first.db.close();
+
+    const again = new SqliteOutbox(open(MIGRATIONS, first.dir).db);
+    expect(again.depth()).toEqual({ batches: 2, points: 3 });
+    const oldest = again.oldest()!;
+    expect(oldest).toMatchObject({ points: [reading('A', 1), reading('B', 2)], minTs: 1, maxTs: 2 });
+    again.remove(oldest);
+    expect(again.depth()).toEqual({ batches: 1, points: 1 });
+    expect(again.oldest()!.points).toEqual([event]);
+  });
+
+  it('keeps refused batches as JSON points in dead_batch', () => {
+    const { db } = open();
+    new SqliteOutbox(db).deadLetter([event], 'field type conflict');
+    expect(db.prepare('SELECT body, points, reason, format FROM dead_batch').all()).toEqual([
+      { body: JSON.stringify([event]), points: 1, reason: 'field type conflict', format: 'json' },
+    ]);
+  });
+});
+
+describe('upgrading an outbox of line protocol', () => {
+  const legacy = [
+    'reading,kind=gas,sensor=KIT-GAS-01,site=hq,unit=%LEL,zone=kitchen value=12.5,lag=77i 1764240000123994091',
+    'event,kind=door,sensor=D-1,site=hq,zone=hall type="access_denied",detail="two\\nlines \\"quoted\\" \\\\",lag=2i 1764240000124826350',
+  ].join('\n');
+
+  it('converts every row to points that replay as what was meant, and sets aside a row it cannot read', () => {
+    const before = MIGRATIONS.slice(0, MIGRATIONS.indexOf(outboxPointsMigration));
+    const old = open(before);
+    const insert = old.db.prepare('INSERT INTO outbox (body, points, min_ts, max_ts, created_at) VALUES (?, ?, ?, ?, ?)');
+    insert.run(legacy, 2, 1764240000123, 1764240000124, 1);
+    insert.run('garbage without fields', 1, 5, 5, 2);
+    insert.run('reading,kind=gas,sensor=S-2,site=hq,unit=ppm,zone=z value=3,lag=0i 1764240000200000001', 1, 1764240000200, 1764240000200, 3);
+    old.db.prepare("INSERT INTO dead_batch (body, points, reason, created_at) VALUES ('refused line', 1, 'bad', 4)").run();
+    old.db.close();
+
+    const { db } = open(MIGRATIONS, old.dir);
+    const outbox = new SqliteOutbox(db);
+    expect(outbox.depth()).toEqual({ batches: 2, points: 3 });
+    const first = outbox.oldest()!;
+    expect(first.points).toEqual([
+      {
+        type: 'observation',
+        observation: {
+          channel: 'reading',
+          siteId: 'hq',
+          sensorId: 'KIT-GAS-01',
+          zoneId: 'kitchen',
+          kind: 'gas',
+          ts: 1764240000123,
+          receivedAt: 1764240000200,
+          value: 12.5,
+          unit: '%LEL',
+        },
+      },
+      {
+        type: 'observation',
+        observation: {
+          channel: 'event',
+          siteId: 'hq',
+          sensorId: 'D-1',
+          zoneId: 'hall',
+          kind: 'door',
+          ts: 1764240000124,
+          receivedAt: 1764240000126,
+          type: 'access_denied',
+          detail: 'two\nlines "quoted" \\',
+        },
+      },
+    ]);
+    // Replayed with today's escaping: the newline is a newline again, no longer the two characters `\n`.
+    expect(lineProtocol(first.points)).toContain('detail="two\nlines \\"quoted\\" \\\\"');
+    outbox.remove(first);
+    expect(outbox.oldest()!.points).toHaveLength(1);
+    expect(db.prepare('SELECT body, points, reason, format FROM dead_batch ORDER BY id').all()).toEqual([
+      { body: 'refused line', points: 1, reason: 'bad', format: 'line-protocol' },
+      { body: 'garbage without fields', points: 1, reason: expect.stringMatching(/^could not be read back after the upgrade: /), format: 'line-protocol' },
+    ]);
+  });
+});

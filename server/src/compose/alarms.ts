@@ -1,0 +1,74 @@
+/** Alarms: the engine behind the alarm service, its state in SQLite, its events to history, webhooks and the live hub. */
+import { SqliteAlarmStore } from '../adapters/sqlite.alarms.ts';
+import { WebhookNotifier } from '../adapters/webhook.notifier.ts';
+import type { Config } from '../config.ts';
+import { DEFAULT_ENGINE_SETTINGS } from '../domain/alarm/index.ts';
+import type { Registry } from '../domain/registry.ts';
+import type { Logger } from '../logger.ts';
+import type { Metrics } from '../metrics.ts';
+import { AlarmService } from '../services/alarm.service.ts';
+import { systemClock, systemTimers } from '../services/clock.ts';
+import { AlarmHistory } from '../services/history.alarms.ts';
+import type { Ingest } from './ingest.ts';
+import type { LiveFanout } from './links.ts';
+import { Intervals, type Part } from './parts.ts';
+import type { Storage } from './storage.ts';
+
+/** On-delays, held-open doors, the offline watchdog, escalation and shelf expiry are checked this often. */
+const ALARM_TICK_MS = 1000;
+/** Live sensor values go to dashboards coalesced, at most this often per sensor. */
+const SENSOR_UPDATE_MS = 500;
+/** Rule states (running timers, last values) are saved this often; alarm changes are saved at once. */
+const RULE_STATE_SAVE_MS = 10_000;
+
+export interface Alarms {
+  service: AlarmService;
+  /** The engine's timers; stopping saves the rule states. */
+  part: Part;
+}
+
+export function composeAlarms(
+  config: Config,
+  logger: Logger,
+  metrics: Metrics,
+  registry: Registry,
+  storage: Storage,
+  ingest: Ingest,
+  live: LiveFanout,
+): Alarms {
+  const log = logger.child({ component: 'alarms' });
+  const history = new AlarmHistory(storage.writer);
+  const service = new AlarmService({
+    registry,
+    settings: { ...DEFAULT_ENGINE_SETTINGS, escalationS: config.ESCALATION_S },
+    store: new SqliteAlarmStore(storage.db),
+    audit: storage.audit,
+    hub: live,
+    notifier: new WebhookNotifier(config.WEBHOOK_URLS, log, systemTimers, (ok) => metrics.webhooks.inc({ result: ok ? 'delivered' : 'failed' })),
+    clock: systemClock,
+    transaction: (fn) => storage.db.transaction(fn)(),
+    onEvent: (e) => {
+      history.record(e);
+      metrics.countAlarmEvent(e);
+    },
+    onCommitError: (err) => log.fatal({ err }, 'could not store an alarm change; it is still pushed live'),
+  });
+  ingest.service.subscribe((o) => service.onObservation(o));
+  log.info({ open: service.snapshot().alarms.length, seq: service.currentSeq }, 'alarm state restored');
+  const timers = new Intervals([
+    [ALARM_TICK_MS, () => service.tick()],
+    [SENSOR_UPDATE_MS, () => service.flushSensorUpdates()],
+    [RULE_STATE_SAVE_MS, () => service.persistRuleStates()],
+  ]);
+  return {
+    service,
+    part: {
+      name: 'alarm timers',
+      start: () => timers.start(),
+      stop: () => {
+        timers.stop();
+        service.persistRuleStates();
+      },
+    },
+  };
+}

@@ -1,0 +1,50 @@
+/** Drills: scenarios run by the simulator as a child process, publishing over MQTT like devices. */
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { ScenarioFiles } from '../adapters/scenario.files.ts';
+import { SimulatorRunner } from '../adapters/simulator.runner.ts';
+import { SqliteDrillStore } from '../adapters/sqlite.drills.ts';
+import type { Config } from '../config.ts';
+import type { Logger } from '../logger.ts';
+import type { AlarmService } from '../services/alarm.service.ts';
+import { systemClock } from '../services/clock.ts';
+import { DrillService } from '../services/drill.service.ts';
+import type { BrokerConnection } from './broker.ts';
+import type { Part } from './parts.ts';
+import type { Realtime } from './realtime.ts';
+import type { Storage } from './storage.ts';
+
+/** The repository root: the simulator and its scenarios are run from there. */
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
+
+export interface Drills {
+  service: DrillService;
+  scenarios: ScenarioFiles;
+  /** Stopping ends the simulators still running. */
+  part: Part;
+}
+
+export function composeDrills(config: Config, logger: Logger, storage: Storage, alarms: AlarmService, realtime: Realtime, broker: BrokerConnection): Drills {
+  const scenarios = new ScenarioFiles(path.join(ROOT, 'simulator/scenarios'));
+  const simulator = new SimulatorRunner({
+    root: ROOT,
+    brokerUrl: broker.url,
+    facilityFile: config.FACILITY_FILE,
+    ...broker.drillLogin,
+    logger: logger.child({ component: 'drills' }),
+  });
+  const service = new DrillService(
+    new SqliteDrillStore(storage.db),
+    scenarios,
+    simulator,
+    {
+      drillAlarms: (id) => alarms.drillAlarms(id),
+      endDrill: (id) => alarms.endDrill(id),
+      triggerTime: (id, sensorId, at) => storage.history.lastDrillObservation(id, sensorId, at),
+    },
+    storage.audit,
+    (notice) => realtime.hub.drill(notice),
+    systemClock,
+  );
+  return { service, scenarios, part: { name: 'drill simulators', stop: () => simulator.stopAll() } };
+}

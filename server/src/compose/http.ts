@@ -1,0 +1,117 @@
+/** HTTP: the REST API, /metrics and the dashboard on one server (Socket.IO shares it, see realtime.ts). */
+import fs from 'node:fs';
+import type http from 'node:http';
+import express from 'express';
+import type { Config } from '../config.ts';
+import { sessionAccess } from '../http/access.ts';
+import { alarmsRouter } from '../http/alarms.router.ts';
+import { createApp } from '../http/app.ts';
+import { authRouter } from '../http/auth.router.ts';
+import { sessionMiddleware } from '../http/auth.middleware.ts';
+import { devicesRouter } from '../http/devices.router.ts';
+import { drillsRouter } from '../http/drills.router.ts';
+import { facilityRouter } from '../http/facility.router.ts';
+import { healthRouter } from '../http/health.router.ts';
+import { ingestRouter } from '../http/ingest.router.ts';
+import { reportsRouter } from '../http/reports.router.ts';
+import { securityHeaders } from '../http/security.ts';
+import { usersRouter } from '../http/users.router.ts';
+import type { Logger } from '../logger.ts';
+import type { Metrics } from '../metrics.ts';
+import { RateLimiter } from '../services/auth.rate-limit.ts';
+import { systemClock } from '../services/clock.ts';
+import { ReadingsService } from '../services/readings.service.ts';
+import { ReportService } from '../services/report.service.ts';
+import type { Alarms } from './alarms.ts';
+import type { Auth } from './auth.ts';
+import type { BrokerConnection } from './broker.ts';
+import type { Drills } from './drills.ts';
+import type { Ingest, MqttIngest } from './ingest.ts';
+import type { Part } from './parts.ts';
+import type { Facility } from './startup.ts';
+import type { Storage } from './storage.ts';
+
+const VERSION = (JSON.parse(fs.readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
+
+export interface HttpDeps {
+  facility: Facility;
+  storage: Storage;
+  ingest: Ingest;
+  mqtt: MqttIngest;
+  broker: BrokerConnection;
+  auth: Auth;
+  alarms: Alarms;
+  drills: Drills;
+}
+
+/** Routes `server`'s requests to the API; the part listens on HOST:PORT and closes. */
+export function composeHttp(server: http.Server, config: Config, logger: Logger, metrics: Metrics, d: HttpDeps): Part {
+  const access = sessionAccess;
+  const { registry } = d.facility;
+  const { writer } = d.storage;
+  const alarms = d.alarms.service;
+  const startedAt = Date.now();
+  const app = createApp({
+    middleware: [securityHeaders(), sessionMiddleware(d.auth.auth)],
+    routers: [
+      healthRouter({
+        brokerConnected: () => d.mqtt.subscriber.connected,
+        brokerDescription: d.broker.description,
+        influxReachable: () => d.storage.influx.ping(),
+        influxAcceptingWrites: () => writer.isSinkUp,
+        outboxDepth: () => writer.outboxDepth(),
+        startedAt,
+        version: VERSION,
+      }),
+      facilityRouter(
+        registry,
+        () => alarms.sensorStates(),
+        (id) => alarms.sensorState(id),
+        new ReadingsService(d.storage.history),
+        d.facility.planFiles,
+        access,
+      ),
+      reportsRouter(new ReportService(alarms), access),
+      drillsRouter(d.drills.service, access, express.json({ limit: '256kb' }), () => d.drills.scenarios.list()),
+      alarmsRouter(alarms, d.storage.audit, access, express.json({ limit: '64kb' })),
+      ingestRouter(
+        d.ingest.service,
+        registry,
+        d.ingest.rejections,
+        d.auth.apiKeys,
+        access,
+        new RateLimiter({ burst: 2 * config.INGEST_RATE_PER_S, perSecond: config.INGEST_RATE_PER_S }, systemClock),
+      ),
+      authRouter(d.auth.auth, { demo: config.VIGIL_DEMO }),
+      usersRouter(d.auth.users, access),
+      devicesRouter(d.auth.apiKeys, d.auth.deviceCredentials, access),
+    ],
+    metrics: metrics.registry,
+    clientDist: config.CLIENT_DIST,
+    logger: logger.child({ component: 'http' }),
+  });
+  // Socket.IO attached its own request handler when the hub was made and passes on only listeners
+  // that existed then; one added now sees its long-polling requests too, and Express's 404 for them
+  // would collide with engine.io's answer (ERR_HTTP_HEADERS_SENT crashes the process).
+  server.on('request', (req, res) => {
+    if (!req.url?.startsWith('/socket.io/')) app(req, res);
+  });
+  return {
+    name: 'HTTP server',
+    start: async () => {
+      await new Promise<void>((resolve, reject) => {
+        server.once('error', reject);
+        server.listen(config.PORT, config.HOST, () => {
+          server.off('error', reject);
+          resolve();
+        });
+      });
+      const port = (server.address() as { port: number }).port;
+      logger.info({ port, url: `http://127.0.0.1:${port}/` }, 'Vigil HTTP listening');
+    },
+    stop: async () => {
+      server.closeAllConnections();
+      await new Promise((resolve) => server.close(resolve));
+    },
+  };
+}

@@ -1,0 +1,101 @@
+/** Ingest: decoding and validation (IngestService), and the MQTT client that feeds it. */
+import { MqttSubscriber } from '../adapters/mqtt.subscriber.ts';
+import type { Config } from '../config.ts';
+import { createDeviceDecoders } from '../domain/decoders/index.ts';
+import { nativeDecoder } from '../domain/observation.decode.ts';
+import type { Registry } from '../domain/registry.ts';
+import { createLogLimiter } from '../log-limiter.ts';
+import type { Logger } from '../logger.ts';
+import type { Metrics } from '../metrics.ts';
+import { systemClock } from '../services/clock.ts';
+import type { HistoryWriter } from '../services/history.writer.ts';
+import { IngestService } from '../services/ingest.service.ts';
+import { RejectionLog } from '../services/rejection.log.ts';
+import type { BrokerConnection } from './broker.ts';
+import type { Part } from './parts.ts';
+
+const DAY_MS = 86_400_000;
+/** One log line per origin and reason per minute: a misconfigured device would flood the log. */
+const REJECTION_LOG_EVERY_MS = 60_000;
+/** On shutdown, how long queued points may take to become durable while the broker still hears the acknowledgements. */
+const FLUSH_ON_STOP_MS = 5000;
+
+export interface Ingest {
+  service: IngestService;
+  rejections: RejectionLog;
+}
+
+export function composeIngest(config: Config, logger: Logger, metrics: Metrics, registry: Registry, writer: HistoryWriter): Ingest {
+  const log = logger.child({ component: 'ingest' });
+  const logRejection = createLogLimiter(REJECTION_LOG_EVERY_MS);
+  const rejections = new RejectionLog(config.REJECTIONS_KEPT, (r) => {
+    metrics.rejected.inc({ reason: r.reason });
+    if (logRejection(`${r.origin}|${r.reason}`)) log.warn({ origin: r.origin, reason: r.reason, detail: r.detail }, 'input rejected');
+  });
+  const service = new IngestService(
+    registry,
+    writer,
+    rejections,
+    systemClock,
+    // Older than the raw retention would be dropped by InfluxDB anyway.
+    { maxAgeMs: config.RAW_RETENTION_DAYS * DAY_MS, decoders: [nativeDecoder, ...createDeviceDecoders()] },
+    (o) => metrics.countIngested(o.source, o.channel),
+    (err, o) => log.error({ err, sensorId: o.sensorId, channel: o.channel }, 'observation listener failed'),
+  );
+  return { service, rejections };
+}
+
+export interface MqttIngest {
+  subscriber: MqttSubscriber;
+  /** Starts consuming; stops after flushing, so what was read is acknowledged. */
+  part: Part;
+}
+
+export function composeMqttIngest(
+  config: Config,
+  logger: Logger,
+  metrics: Metrics,
+  ingest: Ingest,
+  writer: HistoryWriter,
+  broker: BrokerConnection,
+): MqttIngest {
+  const subscriber = new MqttSubscriber({
+    url: broker.url,
+    clientId: config.MQTT_CLIENT_ID,
+    username: broker.ingestLogin.username,
+    password: broker.ingestLogin.password,
+    topics: ingest.service.subscriptions(),
+    onMessage: (topic, payload, done) => {
+      const received = performance.now();
+      ingest.service.handleMqttMessage(topic, payload, () => {
+        metrics.ingestToStored.observe((performance.now() - received) / 1000);
+        done();
+      });
+    },
+    isSaturated: () => writer.saturated,
+    whenDrained: () => writer.whenDrained(),
+    onBrokerDropped: (n) => metrics.brokerDropped.set(n),
+    onConnection: (up) => metrics.mqttConnected.set(up ? 1 : 0),
+    logger: logger.child({ component: 'mqtt' }),
+  });
+  return {
+    subscriber,
+    part: {
+      name: 'MQTT ingest',
+      // Not awaited: the client connects (and reconnects) in the background.
+      start: () => void subscriber.start(),
+      stop: async () => {
+        // Store what is queued while still connected, so its acknowledgements reach the broker.
+        await withinMs(writer.flushAll(), FLUSH_ON_STOP_MS);
+        await subscriber.stop().catch(() => {});
+      },
+      stopWithinMs: FLUSH_ON_STOP_MS + 2000,
+    },
+  };
+}
+
+function withinMs(work: Promise<void>, ms: number): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<void>((resolve) => (timer = setTimeout(resolve, ms)));
+  return Promise.race([work, timeout]).finally(() => clearTimeout(timer));
+}

@@ -1,0 +1,114 @@
+/** Storage: the embedded SQLite database, InfluxDB, and the history writer between ingest and InfluxDB. */
+import { InfluxClient } from '../adapters/influx.client.ts';
+import { InfluxHistory } from '../adapters/influx.history.ts';
+import { ensureSchema } from '../adapters/influx.schema.ts';
+import { SqliteAuditLog } from '../adapters/sqlite.audit.ts';
+import { openDatabase, type SqliteDatabase } from '../adapters/sqlite.database.ts';
+import { MIGRATIONS } from '../adapters/sqlite.migrations.ts';
+import { SqliteOutbox } from '../adapters/sqlite.outbox.ts';
+import type { Config } from '../config.ts';
+import type { Logger } from '../logger.ts';
+import type { Metrics } from '../metrics.ts';
+import { systemScheduler } from '../services/clock.ts';
+import { HistoryWriter, type WriterObserver } from '../services/history.writer.ts';
+import { retry, type BackoffOptions } from '../services/retry.ts';
+import type { Part } from './parts.ts';
+
+/** Two writes in flight keep InfluxDB busy while the next batch fills, without piling up behind a slow one. */
+const MAX_WRITES_IN_FLIGHT = 2;
+/** InfluxDB may come up long after Vigil (readings wait in the outbox meanwhile). */
+const SCHEMA_BACKOFF: BackoffOptions = { initialMs: 1000, maxMs: 30_000 };
+
+export interface Storage {
+  db: SqliteDatabase;
+  audit: SqliteAuditLog;
+  influx: InfluxClient;
+  /** One InfluxDB history: the writer's sink, and the source of sensor readings and drill trigger times. */
+  history: InfluxHistory;
+  writer: HistoryWriter;
+  /** Closes the database: the last part to stop. */
+  database: Part;
+  /** Replays what an earlier run left in the outbox, sets up the InfluxDB schema; stops the writer. */
+  historyWriter: Part;
+}
+
+export function composeStorage(config: Config, logger: Logger, metrics: Metrics): Storage {
+  const db = openDatabase(config.DATA_DIR, MIGRATIONS);
+  const influx = new InfluxClient({ url: config.INFLUX_URL, db: config.INFLUX_DB, username: config.INFLUX_USERNAME, password: config.INFLUX_PASSWORD });
+  const history = new InfluxHistory(influx);
+  const writer = new HistoryWriter(
+    history,
+    new SqliteOutbox(db),
+    systemScheduler,
+    {
+      maxBatchPoints: config.BATCH_MAX_POINTS,
+      flushIntervalMs: config.FLUSH_INTERVAL_MS,
+      maxInFlight: MAX_WRITES_IN_FLIGHT,
+      maxQueuedPoints: config.INGEST_QUEUE_MAX,
+    },
+    writerObserver(metrics, logger.child({ component: 'history' })),
+  );
+  metrics.watchHistory(writer);
+  const influxLog = logger.child({ component: 'influx' });
+  let stopping = false;
+  return {
+    db,
+    audit: new SqliteAuditLog(db),
+    influx,
+    history,
+    writer,
+    database: {
+      name: 'database',
+      stop: () => {
+        db.close();
+      },
+    },
+    historyWriter: {
+      name: 'history writer',
+      start: () => {
+        writer.start();
+        // In the background: Vigil starts, and buffers, without InfluxDB.
+        void ensureSchemaUntilDone(influx, config, influxLog, () => stopping);
+      },
+      stop: async () => {
+        stopping = true;
+        await writer.stop();
+      },
+    },
+  };
+}
+
+function writerObserver(metrics: Metrics, log: Logger): WriterObserver {
+  return {
+    written: (points, seconds) => {
+      metrics.pointsWritten.inc(points);
+      metrics.batchWrite.observe(seconds);
+    },
+    replayed: (points) => metrics.pointsWritten.inc(points),
+    outboxed: (points) => metrics.pointsOutboxed.inc(points),
+    deadLettered: (points, reason) => {
+      metrics.pointsDead.inc(points);
+      log.error({ points, reason }, 'InfluxDB refused a batch; kept in dead_batch');
+    },
+    sinkState: (up, error) =>
+      up
+        ? log.info('InfluxDB writes succeed again; replaying the outbox')
+        : log.warn({ err: error?.message }, 'InfluxDB write failed; buffering to the outbox'),
+    backfillFailed: (error) => log.warn({ err: error.message }, 'roll-up backfill after replay failed'),
+  };
+}
+
+async function ensureSchemaUntilDone(influx: InfluxClient, config: Config, log: Logger, stopped: () => boolean): Promise<void> {
+  try {
+    await retry(() => ensureSchema(influx, config.RAW_RETENTION_DAYS), {
+      timers: systemScheduler,
+      backoff: SCHEMA_BACKOFF,
+      stopped,
+      onRetry: (err, _attempt, delayMs) =>
+        log.warn({ err: (err as Error).message, retryInMs: delayMs }, 'InfluxDB schema setup failed; readings go to the outbox meanwhile'),
+    });
+    log.info({ db: config.INFLUX_DB }, 'InfluxDB database, retention policies and roll-ups ready');
+  } catch {
+    // Stopped before InfluxDB answered: the next start sets the schema up.
+  }
+}
