@@ -50,7 +50,8 @@ export type AlarmState = (typeof ALARM_STATES)[number];
 /**
  * What an alarm is about. Gas and CO each have one condition whose priority rises in place when
  * the level worsens (low → high); `gas_rise` / `co_rise` are the rate-of-rise pre-alarms.
- * `fault` covers device faults and a dirty smoke chamber.
+ * `fault` covers device faults and a dirty smoke chamber. `gateway_offline` is a gateway's own
+ * alarm: one for every sensor it leaves unsupervised.
  *
  * @example `const c: Condition = 'door_held';`
  */
@@ -70,6 +71,7 @@ export const CONDITIONS = [
   'after_hours_access',
   'offline',
   'unknown_device',
+  'gateway_offline',
 ] as const;
 export type Condition = (typeof CONDITIONS)[number];
 
@@ -99,6 +101,7 @@ export const SOP_KEYS: Readonly<Record<Condition, string>> = {
   after_hours_access: 'after_hours_access',
   offline: 'offline_sensor',
   unknown_device: 'unknown_device',
+  gateway_offline: 'gateway_offline',
 };
 
 /**
@@ -152,10 +155,16 @@ export interface Alarm {
   floorId: string | null;
   /** Zone id from the registry, or `unregistered`. */
   zoneId: string;
+  /** The sensor's id; a gateway's id for its own alarm (`gateway_offline`). */
   sensorId: string;
   sensorName: string;
-  /** Sensor kind, or `unregistered`. */
+  /** Sensor kind, `gateway` (GATEWAY_KIND) for a gateway's own alarm, or `unregistered`. */
   sensorKind: string;
+  /**
+   * The gateway the alarm is about (`gateway_offline`) or the one its sensor reports through:
+   * `GET /api/gateways` lists its name, state and sensors. Absent for sensors on native topics.
+   */
+  gatewayId?: string;
   condition: Condition;
   class: AlarmClass;
   priority: Priority;

@@ -9,6 +9,7 @@ import type {
   Condition,
   EventObservation,
   EventType,
+  Gateway,
   Observation,
   ReadingObservation,
   Schedule,
@@ -88,6 +89,8 @@ export const SOPS: Record<string, string[]> = {
 
 export interface FixtureOptions {
   sensors?: Sensor[];
+  /** Gateways; a sensor is behind one when its `source.gateway` names it. */
+  gateways?: Gateway[];
   sites?: Site[];
   schedules?: Record<string, Schedule>;
   sops?: Record<string, string[]>;
@@ -101,11 +104,15 @@ export function makeRegistry(opts: FixtureOptions = {}): RegistryView {
     { id: 'lab', name: 'Lab', timezone: 'UTC', floors: [] },
   ];
   const byId = new Map(sensors.map((s) => [s.id, s]));
+  const gateways = opts.gateways ?? [];
   return {
     facility: { schedules: opts.schedules ?? { office: OFFICE_SCHEDULE }, sops: opts.sops ?? SOPS },
     sensor: (id) => byId.get(id),
     site: (id) => sites.find((s) => s.id === id),
     allSensors: () => sensors,
+    gateway: (id) => gateways.find((g) => g.id === id),
+    gateways: () => gateways,
+    sensorsBehind: (id) => sensors.filter((s) => s.source.adapter !== 'native' && s.source.gateway === id),
   };
 }
 

@@ -18,6 +18,7 @@ const NAMES: Record<Condition, Record<Locale, string>> = {
   after_hours_access: { en: 'After-hours access', zh: '非工作时间进入' },
   offline: { en: 'Sensor offline', zh: '传感器离线' },
   unknown_device: { en: 'Unknown device', zh: '未知设备' },
+  gateway_offline: { en: 'Gateway offline', zh: '网关离线' },
 };
 
 /** A newer server may send a condition this build does not know: show its id, never blank. */

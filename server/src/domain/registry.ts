@@ -1,4 +1,6 @@
-import type { AdapterName, Facility, Sensor, Site } from '../../../contract/index.ts';
+import type { AdapterName, Facility, Gateway, Sensor, Site } from '../../../contract/index.ts';
+
+const NONE: readonly Sensor[] = Object.freeze([]);
 
 /** Read-only lookups over the loaded facility. Built once at start. */
 export class Registry {
@@ -6,15 +8,22 @@ export class Registry {
   private readonly sensors = new Map<string, Sensor>();
   private readonly sites = new Map<string, Site>();
   private readonly byAdapter = new Map<AdapterName, Sensor[]>();
+  private readonly gatewaysById = new Map<string, Gateway>();
+  private readonly behind = new Map<string, Sensor[]>();
 
   constructor(facility: Facility) {
     this.facility = facility;
     for (const site of facility.sites) this.sites.set(site.id, site);
+    for (const gateway of facility.gateways ?? []) {
+      this.gatewaysById.set(gateway.id, gateway);
+      this.behind.set(gateway.id, []);
+    }
     for (const sensor of facility.sensors) {
       this.sensors.set(sensor.id, sensor);
       const bound = this.byAdapter.get(sensor.source.adapter);
       if (bound) bound.push(sensor);
       else this.byAdapter.set(sensor.source.adapter, [sensor]);
+      if (sensor.source.adapter !== 'native' && sensor.source.gateway !== undefined) this.behind.get(sensor.source.gateway)?.push(sensor);
     }
   }
 
@@ -28,10 +37,23 @@ export class Registry {
 
   /** Sensors bound to one adapter (device adapters index their topics from these), in registry order. */
   sensorsBoundTo(adapter: AdapterName): readonly Sensor[] {
-    return this.byAdapter.get(adapter) ?? [];
+    return this.byAdapter.get(adapter) ?? NONE;
   }
 
   allSensors(): readonly Sensor[] {
     return this.facility.sensors;
+  }
+
+  gateway(id: string): Gateway | undefined {
+    return this.gatewaysById.get(id);
+  }
+
+  gateways(): readonly Gateway[] {
+    return this.facility.gateways ?? [];
+  }
+
+  /** Sensors reached through a gateway, in registry order. */
+  sensorsBehind(gatewayId: string): readonly Sensor[] {
+    return this.behind.get(gatewayId) ?? NONE;
   }
 }

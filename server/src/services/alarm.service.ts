@@ -28,6 +28,7 @@ import {
   restoreEngineState,
   returnToService,
   ruleKey,
+  sensorsShownOffline,
   sensorLiveState,
   sensorLiveStates,
   takeOutOfService,
@@ -223,6 +224,11 @@ export class AlarmService {
       if (e.subject === 'alarm') {
         alarms.set(e.alarmId, e.alarm);
         ruleKeys.add(ruleKey(e.alarm.sensorId, e.alarm.drill));
+        // A gateway going offline or coming back changes how every sensor behind it is shown.
+        for (const s of sensorsShownOffline(e.alarm, this.deps.registry)) {
+          ruleKeys.add(s.id);
+          this.dirtySensors.add(s.id);
+        }
       } else if (e.subject === 'incident') {
         incidents.set(e.incidentId, e.incident);
       } else {

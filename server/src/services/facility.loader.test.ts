@@ -51,8 +51,25 @@ describe('the demo facility (config/facility.yaml)', () => {
   });
 
   it('resolves a Zigbee2MQTT binding; other sensors default to the native topics', () => {
-    expect(sensor('GH-2F-SMK-201').source).toEqual({ adapter: 'zigbee2mqtt', topic: 'zigbee2mqtt/Guesthouse 201 smoke' });
+    expect(sensor('GH-2F-SMK-201').source).toEqual({ adapter: 'zigbee2mqtt', gateway: 'LDG-Z2M', topic: 'zigbee2mqtt/Guesthouse 201 smoke' });
     expect(sensor('GH-2F-SMK-203').source).toEqual({ adapter: 'native' });
+  });
+
+  it('has the lodging Zigbee bridge as a gateway with its three Zigbee sensors behind it', () => {
+    expect(loaded.facility.gateways).toEqual([
+      {
+        id: 'LDG-Z2M',
+        name: 'Lodging Zigbee bridge',
+        adapter: 'zigbee2mqtt',
+        baseTopic: 'zigbee2mqtt',
+        discoveryPrefix: 'homeassistant',
+        siteId: 'lodging',
+        zoneId: 'gh-reception',
+        floorId: 'guesthouse-1f',
+        heartbeatS: 3600,
+        sensorIds: ['GH-2F-SMK-201', 'GH-2F-SMK-202', 'DRM-DR-SIDE'],
+      },
+    ]);
   });
 
   it('applies settings nearest-wins: sensor beats zone beats kind default, field by field', () => {
@@ -97,6 +114,7 @@ describe('the demo facility (config/facility.yaml)', () => {
       'fault',
       'low_battery',
       'unknown_device',
+      'gateway_offline',
     ];
     for (const t of types) expect(loaded.facility.sops[t]?.length, t).toBeGreaterThan(0);
   });

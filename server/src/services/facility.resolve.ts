@@ -15,6 +15,7 @@ import {
 } from '../../../contract/index.ts';
 import { formatPath } from '../../../contract/yaml-location.ts';
 import { bindingClaims, checkSourceBinding } from '../domain/decoders/binding.check.ts';
+import { GatewayResolver } from './facility.gateways.ts';
 
 export type PathSegment = string | number;
 /** A problem located by its path in the file; the loader turns the path into a line. */
@@ -61,6 +62,8 @@ export function resolveFacility(file: FacilityFile, plans: ReadonlyMap<string, P
 
   checkSchedules(file, report);
   checkDefaults(file, report);
+  const gateways = new GatewayResolver(file, report);
+  const sensorPaths = new Map<string, PathSegment[]>();
 
   const firstUse = { site: new Map<string, string>(), zone: new Map<string, string>(), sensor: new Map<string, string>(), topic: new Map<string, string>() };
   const unique = (table: Map<string, string>, what: string, id: string, path: PathSegment[]): void => {
@@ -91,12 +94,16 @@ export function resolveFacility(file: FacilityFile, plans: ReadonlyMap<string, P
         const sensorIds = zone.sensors.map((raw, ki) => {
           const path: PathSegment[] = [...zonePath, 'sensors', ki];
           unique(firstUse.sensor, 'sensor id', raw.id, [...path, 'id']);
+          if (!sensorPaths.has(raw.id)) sensorPaths.set(raw.id, [...path, 'id']);
           checkSensorSettings(raw, path, report);
           if (raw.schedule !== undefined) checkScheduleRef(file, raw.schedule, [...path, 'schedule'], report);
-          if (raw.source !== undefined) {
+          let source = raw.source;
+          if (source !== undefined) {
+            // Its gateway first (named or inferred): a Zigbee2MQTT binding is checked with the gateway's base topic.
+            source = gateways.bind(source, { id: raw.id, siteId: site.id }, path);
             // Device adapters: fields each adapter needs for this kind, scales for raw values, unique topics.
-            for (const p of checkSourceBinding(raw.source, raw.kind)) report([...path, 'source', ...p.field], p.message);
-            for (const c of bindingClaims(raw.source)) unique(firstUse.topic, c.what, c.key, [...path, 'source', ...c.field]);
+            for (const p of checkSourceBinding(source, raw.kind)) report([...path, 'source', ...p.field], p.message);
+            for (const c of bindingClaims(source)) unique(firstUse.topic, c.what, c.key, [...path, 'source', ...c.field]);
           }
           if (plan) checkPosition(plan.viewBox, raw, path, report);
           const levels: Level[] = [
@@ -109,7 +116,7 @@ export function resolveFacility(file: FacilityFile, plans: ReadonlyMap<string, P
             missing.set(key, [...(missing.get(key) ?? []), raw.id]);
           };
           const where = { siteId: site.id, floorId: floor.id, zoneId: zone.id, secureZone: zone.secure ?? false };
-          sensors.push(resolveSensor(raw, where, levels, report, need));
+          sensors.push(resolveSensor({ ...raw, source }, where, levels, report, need));
           return raw.id;
         });
         return { id: zone.id, name: zone.name, siteId: site.id, floorId: floor.id, secure: zone.secure ?? false, sensorIds };
@@ -133,6 +140,7 @@ export function resolveFacility(file: FacilityFile, plans: ReadonlyMap<string, P
     ...(file.facility.organisation !== undefined && { organisation: file.facility.organisation }),
     sites,
     sensors,
+    gateways: gateways.finish(sensors, sensorPaths),
     schedules: file.schedules,
     sops: file.sops,
   };

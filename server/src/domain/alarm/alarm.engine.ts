@@ -18,7 +18,7 @@ import { trimFloods } from './flood.ts';
 import { escalateIfDue } from './escalation.ts';
 import { newRuleState } from './rule-state.ts';
 import { statusRule } from './rules.common.ts';
-import { RULES } from './rules.table.ts';
+import { GATEWAY_RULES, RULES } from './rules.table.ts';
 import { evaluateUnknown } from './rules.unknown.ts';
 import { heard } from './rules.watchdog.ts';
 import { sensorTick } from './timers.ts';
@@ -31,6 +31,11 @@ import { finish, newRun, ruleKey, type EngineContext, type EngineResult, type En
  */
 export function evaluate(state: EngineState, obs: Observation, sensor: Sensor | undefined, ctx: EngineContext, now: number): EngineResult {
   const run = newRun(state, ctx, now);
+  const gateway = sensor === undefined ? ctx.registry.gateway?.(obs.sensorId) : undefined;
+  if (gateway !== undefined) {
+    GATEWAY_RULES.observation(run, gateway, obs);
+    return finish(run);
+  }
   if (sensor === undefined || obs.kind === UNREGISTERED) {
     evaluateUnknown(run, obs);
     return finish(run);
@@ -68,6 +73,8 @@ export function evaluate(state: EngineState, obs: Observation, sensor: Sensor | 
  */
 export function tick(state: EngineState, ctx: EngineContext, now: number): EngineResult {
   const run = newRun(state, ctx, now);
+  // First: a gateway gone silent explains its sensors' silence (rules.gateway.ts).
+  GATEWAY_RULES.tick(run);
   for (const sensor of ctx.registry.allSensors()) {
     let rs = state.sensors.get(sensor.id);
     if (rs === undefined) {

@@ -7,6 +7,7 @@ import type {
   AlarmClass,
   Condition,
   Facility,
+  Gateway,
   Incident,
   OutOfService,
   Priority,
@@ -150,6 +151,10 @@ export interface RegistryView {
   sensor(id: string): Sensor | undefined;
   site(id: string): Site | undefined;
   allSensors(): readonly Sensor[];
+  /** Gateways (rules.gateway.ts); a registry without them has none. */
+  gateway?(id: string): Gateway | undefined;
+  gateways?(): readonly Gateway[];
+  sensorsBehind?(gatewayId: string): readonly Sensor[];
 }
 
 export interface EngineContext {

@@ -4,6 +4,7 @@ export { ruleKey } from './engine.types.ts';
 export { applyAction, applyIncidentAction } from './actions.ts';
 export { takeOutOfService, returnToService } from './out-of-service.ts';
 export { AlarmActionError } from './alarm.errors.ts';
+export { sensorsShownOffline } from './rules.gateway.ts';
 export {
   createEngineState,
   persistEngineState,

@@ -15,12 +15,13 @@
  * One open alarm per (sensor, condition, drill): the point's `alarmId`. A worse level of an
  * active condition raises the alarm's priority in place.
  */
-import { PRIORITY_RANK, UNREGISTERED, type Alarm, type Condition } from '../../../../contract/index.ts';
+import { PRIORITY_RANK, type Alarm, type Condition } from '../../../../contract/index.ts';
 import { noteTransition } from './chatter.ts';
 import { describe, sopFor, unitFor, type ConditionSpec } from './conditions.ts';
 import { armEscalation, onPriorityRaised } from './escalation.ts';
 import { alarmChanged } from './events.ts';
 import { noteNewAlarm, touchIncident } from './flood.ts';
+import { alarmSubject } from './rules.gateway.subject.ts';
 import { ruleKey, wakeAt, type EngineState, type PointState, type Run, type SensorRuleState } from './engine.types.ts';
 
 function newPoint(spec: ConditionSpec, now: number): PointState {
@@ -166,25 +167,25 @@ function track(alarm: Alarm, value: number | null): void {
 }
 
 function message(run: Run, rs: SensorRuleState, condition: Condition, p: PointState): string {
-  const sensor = run.ctx.registry.sensor(rs.sensorId);
-  const label = rs.unknown || sensor === undefined ? rs.sensorId : sensor.name;
-  return describe(condition, { label, value: p.value, unit: unitFor(condition, sensor?.unit ?? null), detail: p.detail });
+  const subject = alarmSubject(run.ctx.registry, rs);
+  return describe(condition, { label: subject.name, value: p.value, unit: unitFor(condition, subject.unit), detail: p.detail });
 }
 
 /** Open a new alarm for an active point. */
 export function raise(run: Run, rs: SensorRuleState, condition: Condition, p: PointState): Alarm {
   const { state, ctx, now } = run;
-  const sensor = rs.unknown ? undefined : ctx.registry.sensor(rs.sensorId);
+  const subject = alarmSubject(ctx.registry, rs);
   const sop = sopFor(ctx.registry.facility.sops, condition, p.priority);
   state.counters.alarm += 1;
   const alarm: Alarm = {
     id: `al_${now.toString(36)}_${state.counters.alarm.toString(36)}`,
     siteId: rs.siteId,
-    floorId: sensor?.floorId ?? null,
+    floorId: subject.floorId,
     zoneId: rs.zoneId,
     sensorId: rs.sensorId,
-    sensorName: sensor?.name ?? rs.sensorId,
-    sensorKind: sensor?.kind ?? UNREGISTERED,
+    sensorName: subject.name,
+    sensorKind: subject.kind,
+    ...(subject.gatewayId !== undefined && { gatewayId: subject.gatewayId }),
     condition,
     class: p.class,
     priority: p.priority,
@@ -211,7 +212,7 @@ export function raise(run: Run, rs: SensorRuleState, condition: Condition, p: Po
     sop: sop.steps,
     lastValue: p.value,
     peakValue: p.value,
-    unit: unitFor(condition, sensor?.unit ?? null),
+    unit: unitFor(condition, subject.unit),
     message: message(run, rs, condition, p),
     resolution: null,
     updatedAt: now,

@@ -1,7 +1,8 @@
-/** Dispatch by sensor kind: each kind's reading rule, event table and timers. */
+/** Dispatch by sensor kind: each kind's reading rule, event table and timers; and a gateway's rules. */
 import type { SensorKind } from '../../../../contract/index.ts';
 import { doorRules } from './rules.door.ts';
 import { coRules, gasRules } from './rules.gas.ts';
+import { evaluateGateway, gatewaysTick } from './rules.gateway.ts';
 import { smokeRules } from './rules.smoke.ts';
 import type { KindRules } from './rules.types.ts';
 
@@ -11,3 +12,6 @@ export const RULES: Readonly<Record<SensorKind, KindRules>> = {
   smoke: smokeRules,
   door: doorRules,
 };
+
+/** A gateway is no sensor kind: its status observations and its silence (rules.gateway.ts). */
+export const GATEWAY_RULES = { observation: evaluateGateway, tick: gatewaysTick } as const;

@@ -1,0 +1,108 @@
+/**
+ * What each gateway publishes besides its bound sensors' data — bridge topics, discovery configs,
+ * devices no sensor is bound to — kept for a discovery view: per topic the count, first and last
+ * time and the last payload's first 512 bytes. Bounded: at most `maxTopics` topics per gateway,
+ * the least recently heard dropped first (and counted), so a gateway with thousands of devices
+ * or a misbehaving one costs a fixed amount of memory.
+ */
+import type { GatewayTopic } from '../../../../contract/index.ts';
+
+export const EXCERPT_BYTES = 512;
+export const MAX_TOPICS_PER_GATEWAY = 1000;
+
+interface Entry {
+  count: number;
+  firstSeen: number;
+  lastSeen: number;
+  payload: Buffer;
+}
+
+interface PerGateway {
+  /** Insertion order is recency: an updated topic moves to the end, the first one is the stalest. */
+  topics: Map<string, Entry>;
+  messages: number;
+  evicted: number;
+  lastSeen: number | null;
+}
+
+export interface GatewayTrafficView {
+  /** Last message of any kind in the gateway's tree, or null. */
+  lastSeen(gatewayId: string): number | null;
+  unbound(gatewayId: string): { messages: number; evictedTopics: number; topics: GatewayTopic[] };
+}
+
+export class GatewayTraffic implements GatewayTrafficView {
+  private readonly gateways = new Map<string, PerGateway>();
+
+  constructor(
+    private readonly maxTopics = MAX_TOPICS_PER_GATEWAY,
+    /** Told of each topic dropped to make room (a metric). */
+    private readonly onEvicted: (gatewayId: string) => void = () => {},
+  ) {}
+
+  private of(gatewayId: string): PerGateway {
+    let g = this.gateways.get(gatewayId);
+    if (g === undefined) {
+      g = { topics: new Map(), messages: 0, evicted: 0, lastSeen: null };
+      this.gateways.set(gatewayId, g);
+    }
+    return g;
+  }
+
+  /** Any message in the gateway's tree, bound or not. */
+  heard(gatewayId: string, now: number): void {
+    this.of(gatewayId).lastSeen = now;
+  }
+
+  /** A message on a topic of the gateway's tree that no sensor is bound to. */
+  record(gatewayId: string, topic: string, payload: Buffer, now: number): void {
+    const g = this.of(gatewayId);
+    g.messages += 1;
+    // A copy: the MQTT client reads frames in place, so the payload's memory is reused.
+    const excerpt = Buffer.from(payload.subarray(0, EXCERPT_BYTES + 1));
+    const entry = g.topics.get(topic);
+    if (entry !== undefined) {
+      g.topics.delete(topic);
+      entry.count += 1;
+      entry.lastSeen = now;
+      entry.payload = excerpt;
+      g.topics.set(topic, entry);
+      return;
+    }
+    if (g.topics.size >= this.maxTopics) {
+      const stalest = g.topics.keys().next().value;
+      if (stalest !== undefined) g.topics.delete(stalest);
+      g.evicted += 1;
+      this.onEvicted(gatewayId);
+    }
+    g.topics.set(topic, { count: 1, firstSeen: now, lastSeen: now, payload: excerpt });
+  }
+
+  lastSeen(gatewayId: string): number | null {
+    return this.gateways.get(gatewayId)?.lastSeen ?? null;
+  }
+
+  /** Most recently heard first. */
+  unbound(gatewayId: string): { messages: number; evictedTopics: number; topics: GatewayTopic[] } {
+    const g = this.gateways.get(gatewayId);
+    if (g === undefined) return { messages: 0, evictedTopics: 0, topics: [] };
+    const topics: GatewayTopic[] = [];
+    for (const [topic, e] of g.topics) {
+      const truncated = e.payload.length > EXCERPT_BYTES;
+      topics.push({
+        topic,
+        count: e.count,
+        firstSeen: e.firstSeen,
+        lastSeen: e.lastSeen,
+        lastPayload: excerptText(e.payload.subarray(0, EXCERPT_BYTES)),
+        truncated,
+      });
+    }
+    return { messages: g.messages, evictedTopics: g.evicted, topics: topics.reverse() };
+  }
+}
+
+/** Text of an excerpt; a multi-byte character cut at the end is dropped rather than shown broken. */
+function excerptText(bytes: Buffer): string {
+  return bytes.toString('utf8').replace(/\uFFFD+$/, '');
+}
