@@ -164,9 +164,10 @@ describe('HistoryWriter', () => {
     sink.up = false;
     w.start();
     await time.advance(0);
-    const stopped = w.stop();
-    await time.advance(50);
-    await stopped;
+    // Waiting to retry: stopping does not wait the delay out.
+    expect(time.pendingDelays()).toEqual([50]);
+    await w.stop();
+    expect(time.pendingCount).toBe(0);
     const writes = sink.writes;
     await time.advance(1000);
     expect(sink.writes).toBe(writes);

@@ -8,7 +8,7 @@
  * replay retries with backoff until the sink answers, then the long-range roll-ups of the replayed
  * time range are recomputed.
  */
-import type { Scheduler, TimerHandle } from './clock.ts';
+import type { Scheduler, TimerHandle, Timers } from './clock.ts';
 import { sleep } from './clock.ts';
 import type { HistoryPoint, HistoryQueue, HistorySink, Outbox } from './history.ports.ts';
 import { retry } from './retry.ts';
@@ -138,9 +138,11 @@ export class HistoryWriter implements HistoryQueue {
     await new Promise<void>((resolve) => this.idleWaiters.push(resolve));
   }
 
+  /** Resolves once nothing is queued and the replay has ended; a replay waiting to retry ends at once. */
   async stop(): Promise<void> {
     await this.flushAll();
     this.stopped = true;
+    for (const wake of this.replayWaits.values()) wake();
     await this.replaying;
   }
 
@@ -248,6 +250,26 @@ export class HistoryWriter implements HistoryQueue {
     this.observer.sinkState?.(up, error);
   }
 
+  /** Waits of the replay, by handle: stopping cuts them short (InfluxDB may stay down for long). */
+  private readonly replayWaits = new Map<TimerHandle, () => void>();
+  private readonly replayTimers: Timers = {
+    setTimeout: (fn, ms) => {
+      const handle = this.scheduler.setTimeout(() => {
+        this.replayWaits.delete(handle);
+        fn();
+      }, ms);
+      this.replayWaits.set(handle, () => {
+        this.replayTimers.clearTimeout(handle);
+        fn();
+      });
+      return handle;
+    },
+    clearTimeout: (handle) => {
+      this.replayWaits.delete(handle);
+      this.scheduler.clearTimeout(handle);
+    },
+  };
+
   private startReplay(): void {
     if (this.replaying || this.stopped) return;
     this.replaying = this.replay().finally(() => {
@@ -261,12 +283,12 @@ export class HistoryWriter implements HistoryQueue {
     let from = Infinity;
     let to = -Infinity;
     // Let a failed write that sent us here settle before the first retry.
-    await sleep(this.scheduler, this.sinkUp ? 0 : initialMs);
+    await sleep(this.replayTimers, this.sinkUp ? 0 : initialMs);
     for (let next = this.outbox.oldest(); next && !this.stopped; next = this.outbox.oldest()) {
       const batch = next;
       try {
         await retry(() => this.sink.write(batch.points), {
-          timers: this.scheduler,
+          timers: this.replayTimers,
           backoff,
           shouldRetry: isRetryable,
           stopped: () => this.stopped,
