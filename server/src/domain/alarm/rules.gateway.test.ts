@@ -6,6 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Gateway, Sensor } from '../../../../contract/index.ts';
 import { sensorLiveState } from './engine.state.ts';
+import { sensorsShownOffline } from './rules.gateway.ts';
 import { Harness, MIN, S, kinds, makeSensor } from '../../../../test/support/alarm.fixtures.ts';
 
 const GW = 'GW-Z2M';
@@ -172,5 +173,17 @@ describe('flood', () => {
     bridgeOffline(h.at(10 * S));
     expect(h.state.incidents.size).toBe(0);
     expect(h.state.floods.get('hq')).toHaveLength(1);
+  });
+});
+
+describe('live state', () => {
+  it('a change of the gateway alarm names every sensor behind it, whose shown state it changed (the service pushes them)', () => {
+    const h = harness();
+    h.at(0).tick();
+    h.at(10 * S).status(GW, { online: false });
+    const alarm = h.only(GW, 'gateway_offline');
+    expect(sensorsShownOffline(alarm, h.ctx.registry).map((s) => s.id)).toEqual(DETECTORS.map((s) => s.id));
+    h.at(20 * S).status(NATIVE.id, { online: false });
+    expect(sensorsShownOffline(h.only(NATIVE.id, 'offline'), h.ctx.registry)).toEqual([]);
   });
 });
