@@ -2,8 +2,10 @@
  * The environment, read once and validated. A bad value stops the process with a message
  * naming every bad variable.
  */
+import fs from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
+import { MAX_PAYLOAD_BYTES } from '../../contract/index.ts';
 
 const bool = z
   .enum(['0', '1', 'true', 'false', 'yes', 'no'], { error: 'must be one of 1, 0, true, false, yes, no' })
@@ -14,6 +16,17 @@ const url = (protocols: string[]) =>
     message: `must start with ${protocols.map((p) => `${p}//`).join(' or ')}`,
   });
 const positiveInt = z.coerce.number({ error: 'must be a number' }).int('must be an integer').positive('must be > 0');
+const readableFile = z.string().refine(
+  (file) => {
+    try {
+      fs.accessSync(file, fs.constants.R_OK);
+      return fs.statSync(file).isFile();
+    } catch {
+      return false;
+    }
+  },
+  { message: 'must be a readable file' },
+);
 
 const envSchema = z.object({
   PORT: port.default(8080),
@@ -24,6 +37,23 @@ const envSchema = z.object({
   MQTT_CLIENT_ID: z.string().min(1).max(64).default('vigil-ingest'),
   MQTT_USERNAME: z.string().optional(),
   MQTT_PASSWORD: z.string().optional(),
+  /** For mqtts://, PEM files: the CA that signed the broker's certificate (default: Node's public roots)… */
+  MQTT_CA: readableFile.optional(),
+  /** …and a client certificate and its key, for a broker that requires one (`require_certificate true`). */
+  MQTT_CERT: readableFile.optional(),
+  MQTT_KEY: readableFile.optional(),
+  /** false accepts any broker certificate: anyone on the path could pose as the broker. */
+  MQTT_REJECT_UNAUTHORIZED: bool.default(true),
+  /**
+   * Largest MQTT frame the ingest client reads into memory (a larger PUBLISH is skipped, counted and
+   * acknowledged). 256 KiB: far above a reading's 16 KiB payload limit, so an oversized reading is
+   * still rejected by the decoder with its topic and a sample; config/mosquitto.conf's
+   * `message_size_limit` stops larger messages at the broker first.
+   */
+  MQTT_MAX_FRAME_BYTES: positiveInt
+    .min(MAX_PAYLOAD_BYTES + 1024, `must be at least ${MAX_PAYLOAD_BYTES + 1024} (a reading's ${MAX_PAYLOAD_BYTES}-byte payload limit plus its topic)`)
+    .max(268_435_460, 'must be at most 268435460 (the largest frame MQTT can express)')
+    .default(262_144),
   INFLUX_URL: url(['http:', 'https:']).default('http://127.0.0.1:8086'),
   INFLUX_DB: z
     .string()
@@ -81,7 +111,15 @@ const envSchema = z.object({
   CLIENT_DIST: z.string().default('client/dist'),
 });
 
-export type Config = Readonly<z.infer<typeof envSchema> & { ingestApiKey: string | null; mqttUrl: string }>;
+/** TLS settings for an mqtts:// broker: file paths, read when the client is built. */
+export interface MqttTlsFiles {
+  caFile?: string | undefined;
+  certFile?: string | undefined;
+  keyFile?: string | undefined;
+  rejectUnauthorized: boolean;
+}
+
+export type Config = Readonly<z.infer<typeof envSchema> & { ingestApiKey: string | null; mqttUrl: string; mqttTls: MqttTlsFiles | null }>;
 
 export class ConfigError extends Error {
   readonly code = 'CONFIG_INVALID';
@@ -108,6 +146,7 @@ function parseEnv<T>(schema: z.ZodType<T>, env: NodeJS.ProcessEnv): T {
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const c = parseEnv(envSchema, env);
+  const mqttUrl = brokerUrl(c);
   return Object.freeze({
     ...c,
     DATA_DIR: path.resolve(c.DATA_DIR),
@@ -115,8 +154,25 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     CLIENT_DIST: path.resolve(c.CLIENT_DIST),
     // Without INGEST_API_KEY outside demo mode, only per-device API keys are accepted.
     ingestApiKey: c.INGEST_API_KEY ?? (c.VIGIL_DEMO ? DEMO_INGEST_API_KEY : null),
-    mqttUrl: brokerUrl(c),
+    mqttUrl,
+    mqttTls: mqttTls(c, mqttUrl),
   });
+}
+
+/** The TLS variables, checked against each other and the URL; null for a plain mqtt:// broker. */
+function mqttTls(c: z.infer<typeof envSchema>, url: string): MqttTlsFiles | null {
+  const problems: string[] = [];
+  const secure = new URL(url).protocol === 'mqtts:';
+  for (const name of ['MQTT_CA', 'MQTT_CERT', 'MQTT_KEY'] as const) {
+    // A CA or client certificate for a plain connection would be silently unused.
+    if (c[name] !== undefined && !secure) problems.push(`${name}=${JSON.stringify(c[name])}: applies to an mqtts:// MQTT_URL only (MQTT_URL is ${url})`);
+  }
+  if ((c.MQTT_CERT === undefined) !== (c.MQTT_KEY === undefined))
+    problems.push(`${c.MQTT_CERT === undefined ? 'MQTT_KEY' : 'MQTT_CERT'}: MQTT_CERT and MQTT_KEY go together (a client certificate and its private key)`);
+  if (problems.length) throw new ConfigError(problems);
+  if (!secure) return null;
+  const resolved = (file: string | undefined) => (file === undefined ? undefined : path.resolve(file));
+  return { caFile: resolved(c.MQTT_CA), certFile: resolved(c.MQTT_CERT), keyFile: resolved(c.MQTT_KEY), rejectUnauthorized: c.MQTT_REJECT_UNAUTHORIZED };
 }
 
 /** MQTT_URL, or the local Mosquitto that `npm start` runs (scripts/start.sh). */

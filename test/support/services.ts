@@ -88,6 +88,11 @@ export interface MosquittoOptions {
    * administrator (`handle.admin`); `{ configFile }`: a file `vigil broker init` wrote, used as it is.
    */
   dynsec?: boolean | { configFile: string };
+  /**
+   * A second listener, MQTT over TLS on its own free port (`handle.tlsUrl`), with these PEM files;
+   * `requireCertificate`: clients must present a certificate the CA signed.
+   */
+  tls?: { cafile: string; certfile: string; keyfile: string; requireCertificate?: boolean };
 }
 
 export interface MosquittoHandle extends ServiceHandle {
@@ -96,6 +101,8 @@ export interface MosquittoHandle extends ServiceHandle {
   readonly dynsecFile: string | null;
   /** The administrator `dynsec: true` created. */
   readonly admin: { username: string; password: string } | null;
+  /** mqtts://127.0.0.1:PORT of the TLS listener (`tls` option), else null. */
+  readonly tlsUrl: string | null;
 }
 
 export interface InfluxOptions {
@@ -227,6 +234,7 @@ export async function startMosquitto(opts: MosquittoOptions = {}): Promise<Mosqu
   const configFile = path.join(dir, 'mosquitto.conf');
   const logFile = path.join(dir, 'mosquitto.log');
   let port = opts.port ?? (await freePort());
+  let tlsPort = opts.tls ? await freePort() : null;
   let admin: { username: string; password: string } | null = null;
   let dynsecFile: string | null = null;
   if (opts.dynsec === true) {
@@ -238,23 +246,34 @@ export async function startMosquitto(opts: MosquittoOptions = {}): Promise<Mosqu
   }
 
   const build = (): ManagedProcess => {
-    writeFileSync(
-      configFile,
-      mosquittoTestConfig({ port, dir, persistence: opts.persistence, extraConfig: opts.extraConfig, dynsecFile: dynsecFile ?? undefined }),
-    );
+    // Last: listener-specific settings apply to the listener line before them.
+    const tlsListener =
+      opts.tls && tlsPort !== null
+        ? [
+            `listener ${tlsPort} 127.0.0.1`,
+            `cafile ${opts.tls.cafile}`,
+            `certfile ${opts.tls.certfile}`,
+            `keyfile ${opts.tls.keyfile}`,
+            `require_certificate ${opts.tls.requireCertificate ? 'true' : 'false'}`,
+          ].join('\n')
+        : '';
+    const extraConfig = [opts.extraConfig ?? '', tlsListener].filter(Boolean).join('\n');
+    writeFileSync(configFile, mosquittoTestConfig({ port, dir, persistence: opts.persistence, extraConfig, dynsecFile: dynsecFile ?? undefined }));
     const listeningPort = port;
+    const listeningTlsPort = tlsPort;
     return new ManagedProcess({
       name: `mosquitto on port ${listeningPort}`,
       command: binary,
       args: ['-c', configFile],
       logFile,
-      ready: () => canConnect(listeningPort),
+      ready: async () => (await canConnect(listeningPort)) && (listeningTlsPort === null || (await canConnect(listeningTlsPort))),
       readyTimeoutMs: 15_000,
     });
   };
   const proc = { current: build() };
   await startOnFreePort(proc, opts.port !== undefined, async () => {
     port = await freePort();
+    if (tlsPort !== null) tlsPort = await freePort();
     proc.current = build();
   });
 
@@ -270,6 +289,9 @@ export async function startMosquitto(opts: MosquittoOptions = {}): Promise<Mosqu
     configFile,
     dynsecFile,
     admin,
+    get tlsUrl() {
+      return tlsPort === null ? null : `mqtts://127.0.0.1:${tlsPort}`;
+    },
     ...lifecycle(proc, dir, () => handle),
   };
   liveServices.add(handle);

@@ -22,6 +22,7 @@
  * - Keepalive, the CONNACK deadline and reconnection run on a `Scheduler` (fake time in tests);
  *   reconnection backs off exponentially with jitter (`Backoff`), reset by an accepted CONNACK.
  */
+import { readFileSync } from 'node:fs';
 import net from 'node:net';
 import tls from 'node:tls';
 import type { Logger } from '../logger.ts';
@@ -56,6 +57,17 @@ export interface MqttTlsOptions {
   key?: string | Buffer;
   /** Default true; false accepts any broker certificate (testing only: anyone can impersonate the broker). */
   rejectUnauthorized?: boolean;
+}
+
+/** Reads the PEM files the configuration names (`MQTT_CA`, `MQTT_CERT`, `MQTT_KEY`). */
+export function tlsFromFiles(files: {
+  caFile?: string | undefined;
+  certFile?: string | undefined;
+  keyFile?: string | undefined;
+  rejectUnauthorized: boolean;
+}): MqttTlsOptions {
+  const read = (file: string | undefined) => (file === undefined ? undefined : readFileSync(file));
+  return { ca: read(files.caFile), cert: read(files.certFile), key: read(files.keyFile), rejectUnauthorized: files.rejectUnauthorized };
 }
 
 export interface MqttSubscriberOptions {
