@@ -1,13 +1,18 @@
-// Issue 5 "Figures": with 2,000 sensors and 300 active alarms, the time to first render of the
-// console and the time to apply one alarm update, measured in headless Chromium on the built
-// dashboard. The backend is the contract-true stand-in of fake.vigil.ts (the real server cannot
-// hold 300 alarms open on demand); screenshots of states the real stack cannot show on demand
-// are taken here too: a busy console, the detail pane, the log, a zone chart, server trouble.
+// The dashboard's figures with 2,000 sensors and 300 active alarms: the time to first render of
+// the console (target < 1.5 s) and the time to apply one alarm update (target < 50 ms), measured
+// in headless Chromium on the built dashboard. Every round is reported and the target is held by
+// the median of all rounds: a slow machine shows as a failure, not as a retry that hides it. The
+// backend is the stand-in of fake.vigil.ts (the real server cannot hold 300 alarms open on demand;
+// test/integration/realtime.contract.test.ts holds its realtime side to the real server's).
+// States the real stack cannot show on demand are checked here too, each with its screenshot: a
+// busy console, the detail pane, the log, a zone chart, server trouble, the Chinese light theme.
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Alarm } from '../../contract/alarm.ts';
+import { CONDITIONS, type Alarm } from '../../contract/alarm.ts';
+import { conditionLabel } from '../../client/src/i18n/alarm.labels.ts';
+import { DICTIONARIES } from '../../client/src/i18n/dictionary.ts';
 import { ensureDashboardBuilt, launchChromium, shoot } from '../support/e2e.ts';
 import { startFakeVigil, type FakeVigil } from './fake.vigil.ts';
 
@@ -15,6 +20,11 @@ const FACILITY = path.resolve('config/facility.yaml');
 // 70 sensors in the demo facility × 29 = 2,030.
 const COPIES = 29;
 const ALARMS = 300;
+/** Measurement rounds: all are run and reported, none is repeated. */
+const ROUNDS = 3;
+const UPDATE_SAMPLES = 15;
+const TARGET_RENDER_MS = 1_500;
+const TARGET_UPDATE_MS = 50;
 
 let fake: FakeVigil;
 let browser: Browser;
@@ -91,25 +101,27 @@ afterAll(async () => {
   await fake?.close();
 });
 
-describe(`console with ${COPIES * 70} sensors and ${ALARMS} active alarms (issue 5 figures)`, () => {
+describe(`console with ${COPIES * 70} sensors and ${ALARMS} active alarms`, () => {
   it('renders the console with every alarm in under 1.5 s', async () => {
     expect(fake.facility.sensors.length).toBeGreaterThanOrEqual(2_000);
-    // Cold (nothing cached) and warm (a wall display reloading): the warm one is held to the target.
-    const [cold, warm] = [await firstRender(), await firstRender()];
-    console.info(
-      `figure: first render of the console ${Math.round(cold)} ms cold, ${Math.round(warm)} ms warm (navigation start → every alarm row and the plan)`,
-    );
-    expect(Math.min(cold, warm)).toBeLessThan(1_500);
+    // One cold render (nothing cached), reported; then warm ones (a wall display reloading), held to the target.
+    const cold = await firstRender();
+    console.info(`figure: first render of the console ${Math.round(cold)} ms cold (navigation start → every alarm row and the plan)`);
+    const warm: number[] = [];
+    for (let round = 1; round <= ROUNDS; round++) {
+      warm.push(await firstRender());
+      console.info(`figure: first render of the console ${Math.round(warm.at(-1)!)} ms warm (round ${round} of ${ROUNDS})`);
+    }
+    console.info(`figure: first render, warm, median of ${ROUNDS} rounds: ${Math.round(median(warm))} ms`);
+    expect(median(warm)).toBeLessThan(TARGET_RENDER_MS);
     await shoot(page, 'figures-console-300-alarms');
   });
 
   it('applies one alarm update in under 50 ms', async () => {
-    // Up to three rounds of 15: the machine may be shared (CI, other tests), so a round slowed by
-    // another process is measured again rather than failing; every round is reported.
-    const medians: number[] = [];
-    for (let round = 0; round < 3 && !(medians.length && Math.min(...medians) < 50); round++) {
+    const all: number[] = [];
+    for (let round = 1; round <= ROUNDS; round++) {
       const samples: number[] = [];
-      for (let i = 0; i < 15; i++) {
+      for (let i = 0; i < UPDATE_SAMPLES; i++) {
         const base = fake.alarms.get(`al_fake_${i * 3 + 1}`)!;
         const fresh: Alarm = {
           ...base,
@@ -122,19 +134,34 @@ describe(`console with ${COPIES * 70} sensors and ${ALARMS} active alarms (issue
         fake.push(fresh, 'raised');
         samples.push(await timeToRow(fresh.id));
       }
-      medians.push(median(samples));
+      all.push(...samples);
       console.info(
-        `figure: alarm update applied in median ${median(samples).toFixed(1)} ms, max ${Math.max(...samples).toFixed(1)} ms (WebSocket frame → row in the DOM, ${samples.length} samples)`,
+        `figure: alarm update applied in median ${median(samples).toFixed(1)} ms, max ${Math.max(...samples).toFixed(1)} ms (WebSocket frame → row in the DOM, ${samples.length} samples, round ${round} of ${ROUNDS})`,
       );
     }
-    expect(Math.min(...medians)).toBeLessThan(50);
+    console.info(`figure: alarm update, median of all ${all.length} samples: ${median(all).toFixed(1)} ms`);
+    expect(median(all)).toBeLessThan(TARGET_UPDATE_MS);
   });
 
   it('opens the detail pane of an alarm with its SOP, chart and history', async () => {
     const gasAlarm = [...fake.alarms.values()].find((a) => a.sensorKind === 'gas' && a.state === 'active_unacked')!;
+    expect(gasAlarm.sop.length).toBeGreaterThan(0);
     await page.locator(`.console [data-alarm-id="${gasAlarm.id}"]`).first().click();
-    await page.getByTestId('alarm-detail').waitFor();
-    await page.getByTestId('detail-chart').locator('.recharts-line path').first().waitFor({ timeout: 10_000 });
+    const detail = page.locator(`[data-testid="alarm-detail"][data-alarm-id="${gasAlarm.id}"]`);
+    await detail.waitFor();
+    await expect(detail.textContent()).resolves.toContain(gasAlarm.sensorName);
+    // The procedure, step by step, as the facility file words it.
+    await expect(detail.getByTestId('sop-steps').locator('.sop__text').allTextContents()).resolves.toEqual(gasAlarm.sop);
+    // The chart has drawn the sensor's readings: one vertex per reading in its window (30 s apart here).
+    const line = detail.getByTestId('detail-chart').locator('.recharts-line path').first();
+    await line.waitFor({ timeout: 10_000 });
+    const vertices = await line.evaluate((p) => ((p.getAttribute('d') ?? '').match(/[ML]/g) ?? []).length);
+    expect(vertices).toBeGreaterThanOrEqual(20);
+    // The history lists the alarm's one event so far, its raise by the system.
+    const history = detail.getByTestId('alarm-history');
+    await history.waitFor({ timeout: 10_000 });
+    await expect(history.locator('li').evaluateAll((items) => items.map((li) => li.getAttribute('data-kind')))).resolves.toEqual(['raised']);
+    await expect(history.locator('li .timeline__actor').textContent()).resolves.toBe(DICTIONARIES.en['event.system']);
     await shoot(page, 'alarm-detail-busy');
   });
 
@@ -209,11 +236,89 @@ describe(`console with ${COPIES * 70} sensors and ${ALARMS} active alarms (issue
     await p.context().close();
   });
 
-  it('reads in Chinese on the light theme', async () => {
+  it('reads in Chinese on the light theme: console, plan and detail pane', async () => {
     await page.getByRole('button', { name: '中文' }).click();
     await page.locator('.header__prefs .toggle--icon').click();
     await page.locator('[data-theme="light"]').waitFor({ state: 'attached' });
-    await page.getByText('报警', { exact: true }).first().waitFor();
+    await page.getByRole('button', { name: zh['nav.console'] }).click();
+    await page.getByText(zh['queue.title'], { exact: true }).first().waitFor();
+    const gasAlarm = [...fake.alarms.values()].find((a) => a.sensorKind === 'gas' && a.state === 'active_unacked')!;
+    await page.locator(`.console [data-alarm-id="${gasAlarm.id}"]`).first().click();
+    await page.getByTestId('alarm-history').locator('li').first().waitFor({ timeout: 10_000 });
+    await expectChinese(
+      [
+        'queue.title',
+        'header.site',
+        'conn.connected',
+        'plan.floors',
+        'plan.legend',
+        'priority.critical',
+        'state.alarm',
+        'detail.sop',
+        'detail.recent',
+        'event.system',
+      ],
+      [conditionLabel('gas', 'zh')],
+    );
     await shoot(page, 'console-zh-light');
   });
+
+  it('reads in Chinese on the light theme: the alarm log', async () => {
+    await page.getByRole('button', { name: zh['nav.log'] }).click();
+    await page.getByTestId('log-table').waitFor();
+    await expectChinese(['log.col.raised', 'log.col.location', 'log.export', 'log.priority']);
+    await shoot(page, 'alarm-log-zh-light');
+  });
 });
+
+/**
+ * The page shows these dictionary entries (and `extra` texts) in Chinese, and no text of the
+ * dashboard's own in English. Names and messages from the facility and the server are data, not
+ * translated; they match no dictionary entry whole.
+ */
+async function expectChinese(keys: readonly (keyof typeof zh)[], extra: readonly string[] = []): Promise<void> {
+  const texts = await shownTexts();
+  for (const key of keys) expect(texts, `"${zh[key]}" (${key}) on screen`).toContain(zh[key]);
+  for (const text of extra) expect(texts).toContain(text);
+  expect(texts.filter((t) => ENGLISH_ONLY.some((re) => re.test(t)))).toEqual([]);
+}
+
+const zh = DICTIONARIES.zh;
+
+/** Every English string of the dictionary and the condition names that differs from its Chinese, as a whole-text pattern (placeholders match anything). */
+const ENGLISH_ONLY: RegExp[] = [
+  ...Object.entries(DICTIONARIES.en)
+    .filter(([key, en]) => en !== zh[key as keyof typeof zh])
+    .map(([, en]) => en),
+  ...CONDITIONS.map((c) => conditionLabel(c, 'en')).filter((en, i) => en !== conditionLabel(CONDITIONS[i]!, 'zh')),
+].map(
+  (en) =>
+    new RegExp(
+      `^${en
+        .split(/\{\w+\}/)
+        .map(escapeRegExp)
+        .join('.+')}$`,
+    ),
+);
+
+function escapeRegExp(s: string): string {
+  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+/** Every text the page shows or reads out (text nodes; aria-label, title and placeholder attributes), trimmed. */
+function shownTexts(): Promise<string[]> {
+  return page.evaluate(() => {
+    const out: string[] = [];
+    const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+    for (let n = walker.nextNode(); n; n = walker.nextNode()) {
+      const text = n.textContent?.trim();
+      if (text && !n.parentElement?.closest('script, style')) out.push(text);
+    }
+    for (const el of document.querySelectorAll('[aria-label], [title], [placeholder]'))
+      for (const attr of ['aria-label', 'title', 'placeholder']) {
+        const text = el.getAttribute(attr)?.trim();
+        if (text) out.push(text);
+      }
+    return out;
+  });
+}
