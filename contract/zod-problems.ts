@@ -32,7 +32,17 @@ export function zodProblems(issues: readonly z.core.$ZodIssue[]): ZodPathProblem
         const missing = /received undefined$/.test(issue.message);
         return [{ path: at, message: missing ? `required (expected ${issue.expected})` : issue.message }];
       }
-      default:
+      // Zod's own message already names these problems; a code added by a zod upgrade must be
+      // placed here deliberately (the exhaustive switch makes it a lint error until it is).
+      case 'too_big':
+      case 'too_small':
+      case 'invalid_format':
+      case 'not_multiple_of':
+      case 'invalid_union':
+      case 'invalid_key':
+      case 'invalid_element':
+      case 'invalid_value':
+      case 'custom':
         return [{ path: at, message: issue.message }];
     }
   });

@@ -5,7 +5,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { FacilityError, loadFacility } from '../../services/facility.loader.ts';
+import { FacilityError, loadFacility } from './facility.loader.ts';
 
 const dir = mkdtempSync(path.join(tmpdir(), 'vigil-bindings-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));

@@ -1,8 +1,8 @@
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { CONDITIONS } from '../../../../contract/index.ts';
-import { loadFacility } from '../../services/facility.loader.ts';
-import { sopFor } from './conditions.ts';
+import { CONDITIONS } from '../../../contract/index.ts';
+import { loadFacility } from './facility.loader.ts';
+import { sopFor } from '../domain/alarm/conditions.ts';
 
 // Each alarm carries the procedure (SOP) for its type from the facility file.
 describe('procedures from the demo facility', () => {

@@ -32,6 +32,8 @@ export const SPECS = Object.freeze({
   afterHours: spec('supervisory', 'medium'),
   offline: spec('trouble', 'medium'),
   unknownDevice: spec('trouble', 'low'),
+  // NFPA 72 trouble: the gateway's sensors are unsupervised; as urgent as one sensor offline.
+  gatewayOffline: spec('trouble', 'medium'),
 });
 
 export interface MessageArgs {
@@ -55,7 +57,17 @@ export function unitFor(condition: Condition, sensorUnit: string | null): string
       return sensorUnit;
     case 'battery_low':
       return '%';
-    default:
+    case 'smoke':
+    case 'smoke_pre_alarm':
+    case 'fault':
+    case 'tamper':
+    case 'door_forced':
+    case 'door_held':
+    case 'access_denied_burst':
+    case 'after_hours_access':
+    case 'offline':
+    case 'unknown_device':
+    case 'gateway_offline':
       return null;
   }
 }
@@ -76,6 +88,7 @@ const MESSAGES: Readonly<Record<Condition, (a: MessageArgs) => string>> = {
   after_hours_access: (a) => `Access outside schedule at ${a.label}${suffix(a)}`,
   offline: (a) => `Sensor offline: ${a.label}${suffix(a)}`,
   unknown_device: (a) => `Unknown device ${a.label} is sending data${suffix(a)}`,
+  gateway_offline: (a) => `${a.label} offline${a.detail ? `: ${a.detail}` : ''}`,
 };
 
 export function describe(condition: Condition, args: MessageArgs): string {
