@@ -1,4 +1,4 @@
-// Issue 5 "Figures" against the real stack: Mosquitto, InfluxDB and the Vigil server with a
+// The dashboard's figures against the real stack: Mosquitto, InfluxDB and the Vigil server with a
 // generated facility of 2,000 registered gas detectors (10 floors × 4 zones), fed by the
 // simulator's `load` mode (every detector reports every 10 s, as real ones do), and 300 active
 // alarms raised by 25 %LEL readings published over MQTT (load mode only sends 0–3 %LEL). Then,
@@ -13,9 +13,9 @@
 //   every incident expanded so the queue renders all 300+ rows; the next painted frame is noted too;
 // - the JS bundle size, gzip, from client/dist.
 //
-// Targets (issue 5): first render < 1.5 s, an update < 50 ms, bundle < 350 KB gzip. The machine
-// may be shared, so a timing target is held by the best of a few rounds (as figures.test.ts does);
-// every round is printed.
+// Targets: first render < 1.5 s, an update < 50 ms, bundle < 350 KB gzip. Every round is run and
+// printed, none is repeated; a timing target is held by the median over all rounds (as in
+// figures.test.ts), so a machine too slow for it fails rather than being measured again until lucky.
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -216,7 +216,7 @@ beforeAll(async () => {
 }, 180_000);
 
 afterAll(async () => {
-  if (figures.length) console.info(`\nissue 5 figures, real stack (${SENSORS} sensors, ${ALARMS} active alarms):\n  ${figures.join('\n  ')}\n`);
+  if (figures.length) console.info(`\ndashboard figures, real stack (${SENSORS} sensors, ${ALARMS} active alarms):\n  ${figures.join('\n  ')}\n`);
   for (const c of contexts) await c.close().catch(() => {});
   await browser?.close();
   await publisher?.endAsync().catch(() => {});
@@ -226,7 +226,7 @@ afterAll(async () => {
   if (dir) fs.rmSync(dir, { recursive: true, force: true });
 });
 
-describe(`real console with ${SENSORS} sensors and ${ALARMS} active alarms (issue 5 figures)`, () => {
+describe(`real console with ${SENSORS} sensors and ${ALARMS} active alarms`, () => {
   it(`holds ${SENSORS} detectors with live values and ${ALARMS} open alarms`, async () => {
     const sensors = await vigil.api<SensorsResponse>('/api/sensors', { headers: { cookie } });
     expect(sensors.body.filter((s) => s.lastValue !== null)).toHaveLength(SENSORS);
@@ -243,21 +243,22 @@ describe(`real console with ${SENSORS} sensors and ${ALARMS} active alarms (issu
     const incidents = await officer.locator('[data-testid="alarm-queue"] > li.incident').count();
     await shoot(officer, 'figures-real');
 
-    // A cold start (fresh context: nothing cached) and a warm one (the wall display reloading), a few rounds.
+    // A cold start (fresh context: nothing cached) and a warm one (the wall display reloading), in
+    // each round; the warm ones are held to the target.
     const [name, value] = cookie.split('=') as [string, string];
-    const best: number[] = [];
-    for (let round = 0; round < ROUNDS && !(best.length && Math.min(...best) < TARGET_RENDER_MS); round++) {
+    const warm: number[] = [];
+    for (let round = 1; round <= ROUNDS; round++) {
       const page = await newPage();
       await page.context().addCookies([{ name, value, url: vigil.url }]);
       const cold = await firstRender(page);
-      const warm = await firstRender(page);
+      warm.push(await firstRender(page));
       await page.context().close();
-      best.push(Math.min(cold, warm));
       report(
-        `first render of the console ${Math.round(cold)} ms cold, ${Math.round(warm)} ms warm (navigation start → all ${ALARMS} alarms in the queue, as ${incidents} flood incident rows, and the plan; round ${round + 1})`,
+        `first render of the console ${Math.round(cold)} ms cold, ${Math.round(warm.at(-1)!)} ms warm (navigation start → all ${ALARMS} alarms in the queue, as ${incidents} flood incident rows, and the plan; round ${round} of ${ROUNDS})`,
       );
     }
-    expect(Math.min(...best)).toBeLessThan(TARGET_RENDER_MS);
+    report(`first render, warm, median of ${ROUNDS} rounds: ${Math.round(median(warm))} ms`);
+    expect(median(warm)).toBeLessThan(TARGET_RENDER_MS);
   });
 
   it('applies one alarm update in under 50 ms', async () => {
@@ -266,9 +267,9 @@ describe(`real console with ${SENSORS} sensors and ${ALARMS} active alarms (issu
     while ((await collapsed.count()) > 0) await collapsed.first().click();
     await eventually(async () => (await officer.locator('[data-testid="alarm-queue"] li[data-alarm-id]').count()) >= ALARMS, 10_000, 'every alarm row');
     await officer.waitForFunction(() => (window as unknown as Instrumented).__wsOpen > 0, undefined, { timeout: 10_000 });
-    const medians: number[] = [];
+    const allShown: number[] = [];
     let n = 0;
-    for (let round = 0; round < ROUNDS && !(medians.length && Math.min(...medians) < TARGET_UPDATE_MS); round++) {
+    for (let round = 1; round <= ROUNDS; round++) {
       const shown: number[] = [];
       const painted: number[] = [];
       for (let i = 0; i < SAMPLES; i++, n++) {
@@ -288,14 +289,16 @@ describe(`real console with ${SENSORS} sensors and ${ALARMS} active alarms (issu
           .then((h) => h.jsonValue() as Promise<Probe>);
         shown.push(probe.shown! - probe.arrived);
         painted.push(probe.painted! - probe.arrived);
+        // Pacing of the load, not a wait for an event: one new alarm about every quarter second, not a burst.
         await new Promise((r) => setTimeout(r, 250));
       }
-      medians.push(median(shown));
+      allShown.push(...shown);
       report(
         `alarm update applied in median ${median(shown).toFixed(1)} ms, max ${Math.max(...shown).toFixed(1)} ms (WebSocket frame → row in the DOM; ` +
-          `next frame: median ${median(painted).toFixed(1)}, max ${Math.max(...painted).toFixed(1)} ms; ${SAMPLES} samples, round ${round + 1})`,
+          `next frame: median ${median(painted).toFixed(1)}, max ${Math.max(...painted).toFixed(1)} ms; ${SAMPLES} samples, round ${round} of ${ROUNDS})`,
       );
     }
+    report(`alarm update, median of all ${allShown.length} samples: ${median(allShown).toFixed(1)} ms`);
     // The queue back at its top; rows are `content-visibility: auto`, so let two frames render them.
     await officer.evaluate(
       () =>
@@ -305,7 +308,7 @@ describe(`real console with ${SENSORS} sensors and ${ALARMS} active alarms (issu
         }),
     );
     await shoot(officer, 'figures-real-expanded');
-    expect(Math.min(...medians)).toBeLessThan(TARGET_UPDATE_MS);
+    expect(median(allShown)).toBeLessThan(TARGET_UPDATE_MS);
   });
 
   it('ships a JS bundle under 350 KB gzip', () => {
