@@ -7,6 +7,7 @@ import {
   KIND_UNITS,
   facilityFileSchema,
   type FacilityFile,
+  type GatewayConfig,
   type Schedule,
   type Sensor,
   type SensorSettings,
@@ -29,12 +30,16 @@ export interface SimZone {
   sensorIds: string[];
 }
 
+/** A gateway as the facility file declares it (the server checks it; the simulator only publishes as it would). */
+export type SimGateway = GatewayConfig & { siteId: string };
+
 export interface SimFacility {
   file: string;
   sites: SimSite[];
   zones: SimZone[];
   /** Registry order. */
   sensors: Sensor[];
+  gateways: SimGateway[];
   schedules: Record<string, Schedule>;
 }
 
@@ -57,9 +62,11 @@ function resolve(file: string, data: FacilityFile, problems: FileProblem[]): Sim
   const sites: SimSite[] = [];
   const zones: SimZone[] = [];
   const sensors: Sensor[] = [];
+  const gateways: SimGateway[] = [];
   const seen = new Set<string>();
   data.sites.forEach((site, si) => {
     sites.push({ id: site.id, timezone: site.timezone });
+    for (const g of site.gateways) gateways.push({ ...g, siteId: site.id });
     site.floors.forEach((floor, fi) =>
       floor.zones.forEach((zone, zi) => {
         const zonePath: PathSegment[] = ['sites', si, 'floors', fi, 'zones', zi];
@@ -98,7 +105,7 @@ function resolve(file: string, data: FacilityFile, problems: FileProblem[]): Sim
       }),
     );
   });
-  return { file, sites, zones, sensors, schedules: data.schedules };
+  return { file, sites, zones, sensors, gateways, schedules: data.schedules };
 }
 
 /** Thresholds merged field by field; null when a field is set nowhere (the server rejects that file). */

@@ -24,6 +24,11 @@ export interface Emission {
    * is published instead.
    */
   readonly via?: 'will';
+  /**
+   * Not a native observation but a gateway's own payload (normal.gateway.ts), sent as it is:
+   * `z2m_state` a Zigbee2MQTT device state, stamped with its `last_seen`; `as_is` anything else.
+   */
+  readonly format?: 'z2m_state' | 'as_is';
 }
 
 export interface DeviceRef {
@@ -47,13 +52,15 @@ export function willPayload(drill?: string): Payload {
 
 /** The wire payload: `ts` first, then the fields. A will carries no `ts` (the broker sends it later). */
 export function stamp(e: Emission, ts: number): Record<string, PayloadValue> {
-  return e.via === 'will' ? { ...e.payload } : { ts, ...e.payload };
+  if (e.format === 'z2m_state') return { ...e.payload, last_seen: ts };
+  return e.via === 'will' || e.format === 'as_is' ? { ...e.payload } : { ts, ...e.payload };
 }
 
 /** One line of `--dry-run` output (stamped with `at` unless told otherwise). */
 export function toJsonLine(e: Emission, ts = e.at): string {
   const line: Record<string, unknown> = { at: e.at, topic: e.topic, payload: stamp(e, ts) };
   if (e.via !== undefined) line.via = e.via;
+  if (e.format !== undefined) line.format = e.format;
   return JSON.stringify(line);
 }
 

@@ -9,6 +9,7 @@ import { sensorsOf } from '../facility/facility.read.ts';
 import type { Emission } from './emission.ts';
 import { analogReadings } from './normal.analog.ts';
 import { doorTraffic } from './normal.door.ts';
+import { withDeviceState } from './normal.gateway.ts';
 import { heartbeats } from './normal.status.ts';
 import { createRng } from './prng.ts';
 import { mergeByTime } from './stream.merge.ts';
@@ -19,21 +20,28 @@ export interface NormalOptions {
   start: number;
   /** Only this site's sensors (all sites when absent). */
   siteId?: string;
+  /** Zigbee2MQTT-bound devices also publish their state as Zigbee2MQTT does (normal.gateway.ts). */
+  zigbee2mqtt?: boolean;
 }
 
 type KindStreams = (sensor: Sensor, facility: SimFacility, opts: NormalOptions) => Iterable<Emission>[];
 
 // Dispatch by kind through a table, not an if-ladder: a new kind is one entry.
 const STREAMS: Readonly<Record<Sensor['kind'], KindStreams>> = {
-  gas: (s, _f, o) => [heartbeats(s, rng(o, s, 'status'), o.start), analogReadings(s, rng(o, s, 'reading'), o.start)],
-  co: (s, _f, o) => [heartbeats(s, rng(o, s, 'status'), o.start), analogReadings(s, rng(o, s, 'reading'), o.start)],
-  smoke: (s, _f, o) => [heartbeats(s, rng(o, s, 'status'), o.start)],
+  gas: (s, _f, o) => [beats(s, o), analogReadings(s, rng(o, s, 'reading'), o.start)],
+  co: (s, _f, o) => [beats(s, o), analogReadings(s, rng(o, s, 'reading'), o.start)],
+  smoke: (s, _f, o) => [beats(s, o)],
   door: (s, f, o) => {
     const timezone = f.sites.find((site) => site.id === s.siteId)?.timezone ?? 'UTC';
     const schedule = s.schedule !== null && Object.hasOwn(f.schedules, s.schedule) ? f.schedules[s.schedule]! : null;
-    return [heartbeats(s, rng(o, s, 'status'), o.start), doorTraffic(s, { timezone, schedule }, rng(o, s, 'door'), o.start)];
+    return [beats(s, o), doorTraffic(s, { timezone, schedule }, rng(o, s, 'door'), o.start)];
   },
 };
+
+function beats(sensor: Sensor, opts: NormalOptions): Iterable<Emission> {
+  const native = heartbeats(sensor, rng(opts, sensor, 'status'), opts.start);
+  return opts.zigbee2mqtt ? withDeviceState(native, sensor) : native;
+}
 
 function rng(opts: NormalOptions, sensor: Sensor, stream: string) {
   return createRng(opts.seed, `normal/${sensor.id}/${stream}`);

@@ -115,10 +115,18 @@ function endClean(client: MqttClient): Promise<void> {
 
 const runId = (): string => randomBytes(3).toString('hex');
 
+/** A gateway publishing its own topics: a device of its own, whose last will is its own availability. */
+export interface GatewayDevice extends DeviceRef {
+  will: { topic: string; payload: string; retain: boolean };
+}
+
 /** One connection per device, each with its last will. */
 export class DevicePublisher implements Publisher {
   private readonly tally = new Tally();
   private readonly clients = new Map<string, MqttClient | null>();
+  private readonly gatewayWills = new Map<string, GatewayDevice['will']>();
+  /** Gateways the broker would not let in: their own topics are not published. */
+  private readonly refused = new Set<string>();
 
   private constructor(
     private readonly opts: BrokerOptions,
@@ -127,31 +135,43 @@ export class DevicePublisher implements Publisher {
     private readonly prefix: string,
   ) {}
 
-  /** Connects every device (concurrently); fails if the broker cannot be reached. */
-  static async open(devices: readonly DeviceRef[], opts: BrokerOptions, will: Payload): Promise<DevicePublisher> {
+  /**
+   * Connects every device (concurrently); fails if the broker cannot be reached. A gateway the
+   * broker refuses (its credential may not exist yet) is a warning: the devices go on without it.
+   */
+  static async open(devices: readonly DeviceRef[], opts: BrokerOptions, will: Payload, gateways: readonly GatewayDevice[] = []): Promise<DevicePublisher> {
     const p = new DevicePublisher(opts, new Map(devices.map((d) => [d.id, d])), will, `vigil-sim-${runId()}`);
+    for (const g of gateways) p.gatewayWills.set(g.id, g.will);
     const results = await Promise.allSettled(devices.map((d) => p.connect(d)));
     const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
     if (failed) {
       await p.close();
       throw failed.reason;
     }
+    await Promise.all(
+      gateways.map((g) =>
+        p.connect(g).catch((err: unknown) => {
+          p.refused.add(g.id);
+          opts.warn(`gateway ${g.id}: ${errorText(err)}; its own topics (bridge state) are not published`);
+        }),
+      ),
+    );
     return p;
   }
 
   private async connect(device: DeviceRef): Promise<MqttClient> {
-    const client = await connectClient(this.opts, {
-      ...deviceIdentity(this.opts, this.prefix, device.id),
-      clean: true,
-      keepalive: 30,
-      will: { topic: topicOf(device.siteId, device.id, 'status'), payload: Buffer.from(JSON.stringify(this.will)), qos: 1, retain: false },
-    });
+    const gatewayWill = this.gatewayWills.get(device.id);
+    const will = gatewayWill
+      ? { topic: gatewayWill.topic, payload: Buffer.from(gatewayWill.payload), qos: 1 as const, retain: gatewayWill.retain }
+      : { topic: topicOf(device.siteId, device.id, 'status'), payload: Buffer.from(JSON.stringify(this.will)), qos: 1 as const, retain: false };
+    const client = await connectClient(this.opts, { ...deviceIdentity(this.opts, this.prefix, device.id), clean: true, keepalive: 30, will });
     this.clients.set(device.id, client);
     return client;
   }
 
   async publish(e: Emission, ts: number): Promise<void> {
     if (this.tally.pending >= MAX_PENDING) await this.tally.until(MAX_PENDING / 2, 30_000);
+    if (this.refused.has(e.sensorId)) return;
     if (e.via === 'will') return this.drop(e.sensorId);
     let client = this.clients.get(e.sensorId);
     if (!client) {

@@ -42,11 +42,33 @@ describe('dry runs', () => {
     const { lines } = await dryRun('run', '--seed', '3', '--start', START, '--duration', '60');
     const start = Date.parse(START);
     for (const line of lines) {
-      const { at, topic, payload } = JSON.parse(line) as { at: number; topic: string; payload: Record<string, unknown> };
+      const { at, topic, payload, format } = JSON.parse(line) as { at: number; topic: string; payload: Record<string, unknown>; format?: string };
       expect(at).toBeGreaterThanOrEqual(start);
       expect(at).toBeLessThan(start + 60_000);
+      if (format !== undefined) continue; // the Zigbee2MQTT bridge's own traffic: the next test
       expect(payload.ts).toBe(at);
       expect(observationPayloadOk(topic, payload), line).toBe(true);
+    }
+  });
+
+  // The demo's Zigbee2MQTT bridge is heard as Zigbee2MQTT publishes
+  // (https://www.zigbee2mqtt.io/guide/usage/mqtt_topics_and_messages.html).
+  it('run: the Zigbee2MQTT bridge says it is online and its devices report on their own topics, the battery as their heartbeats say', async () => {
+    const { lines } = await dryRun('run', '--seed', '3', '--start', START, '--duration', '7200');
+    const parsed = lines.map((l) => JSON.parse(l) as { at: number; topic: string; payload: Record<string, unknown>; format?: string });
+    const start = Date.parse(START);
+    expect(parsed.filter((p) => p.topic === 'zigbee2mqtt/bridge/state')).toEqual([
+      { at: start, topic: 'zigbee2mqtt/bridge/state', payload: { state: 'online' }, format: 'as_is' },
+    ]);
+    expect(parsed.filter((p) => p.topic === 'zigbee2mqtt/Dorm side door/availability').map((p) => p.payload)).toEqual([{ state: 'online' }]);
+    const states = parsed.filter((p) => p.topic === 'zigbee2mqtt/Guesthouse 201 smoke');
+    const heartbeats = parsed.filter((p) => p.topic === 'vigil/lodging/GH-2F-SMK-201/status' && p.payload.online === true);
+    expect(states.length).toBeGreaterThanOrEqual(2);
+    expect(states.map((p) => [p.at, p.payload.battery])).toEqual(heartbeats.map((p) => [p.at, p.payload.battery]));
+    for (const p of states) {
+      expect(p.payload).toMatchObject({ last_seen: p.at, linkquality: expect.any(Number), voltage: expect.any(Number) });
+      // Alarm-bearing state stays on the native topics, which scenarios drive.
+      expect(Object.keys(p.payload).sort()).toEqual(['battery', 'last_seen', 'linkquality', 'voltage']);
     }
   });
 

@@ -11,9 +11,10 @@ import { endDrill, registerDrill, toDrillExpectations, type DrillServer } from '
 import { makeDrillId, tagDrill } from '../drill/drill.id.ts';
 import { readFacility, sensorsOf, type SimFacility } from '../facility/facility.read.ts';
 import { willPayload, type Emission, type Payload } from '../generate/emission.ts';
+import { bridgeStartup, zigbee2mqttGateways } from '../generate/normal.gateway.ts';
 import { normalOperations } from '../generate/normal.operations.ts';
-import { takeUntil } from '../generate/stream.merge.ts';
-import { DevicePublisher } from '../publish/mqtt.publisher.ts';
+import { mergeByTime, takeUntil } from '../generate/stream.merge.ts';
+import { DevicePublisher, type GatewayDevice } from '../publish/mqtt.publisher.ts';
 import { LinePublisher } from '../publish/publisher.ts';
 import { compileScenario, type Note } from '../scenario/scenario.compile.ts';
 import { loadScenario } from '../scenario/scenario.library.ts';
@@ -45,6 +46,8 @@ interface Plan {
   end?: number;
   speed: number;
   devices: Sensor[];
+  /** Gateways publishing their own topics, each on its own connection with its own last will. */
+  gateways: GatewayDevice[];
   will: Payload;
   notes: Note[];
   /** Scenario second 0 (notes are told relative to it). */
@@ -73,14 +76,23 @@ export function planTraffic(spec: TrafficSpec, facility: SimFacility, seed: numb
   if (spec.command === 'run') {
     const durationS = spec.durationS ?? (common.dryRun ? DRY_RUN_DEFAULT_S : undefined);
     const end = durationS === undefined ? undefined : start + durationS * 1000;
-    const normal = normalOperations(facility, { seed, start, ...(common.site !== undefined && { siteId: common.site }) });
+    const normal = normalOperations(facility, { seed, start, zigbee2mqtt: true, ...(common.site !== undefined && { siteId: common.site }) });
+    const devices = sensorsOf(facility, common.site);
+    const bridges = zigbee2mqttGateways(facility, common.site);
+    const all = mergeByTime([bridgeStartup(bridges, devices, start), normal]);
     return {
       label: 'run',
-      stream: end === undefined ? normal : takeUntil(normal, end),
+      stream: end === undefined ? all : takeUntil(all, end),
       start,
       ...(end !== undefined && { end }),
       speed: common.speed,
-      devices: sensorsOf(facility, common.site),
+      devices,
+      // Zigbee2MQTT's own last will: its bridge state, retained, offline.
+      gateways: bridges.map((g) => ({
+        id: g.id,
+        siteId: g.siteId,
+        will: { topic: `${g.baseTopic}/bridge/state`, payload: JSON.stringify({ state: 'offline' }), retain: true },
+      })),
       will: willPayload(),
       notes: [],
       origin: start,
@@ -108,6 +120,7 @@ export function planTraffic(spec: TrafficSpec, facility: SimFacility, seed: numb
     end: compiled.end,
     speed,
     devices,
+    gateways: [],
     will: willPayload(),
     notes: compiled.notes,
     origin: compiled.start,
@@ -152,7 +165,7 @@ export async function runTraffic(spec: TrafficSpec, ctx: CliContext): Promise<nu
     return 0;
   }
 
-  const publisher = await DevicePublisher.open(plan.devices, brokerOptions(common, ctx), plan.will);
+  const publisher = await DevicePublisher.open(plan.devices, brokerOptions(common, ctx), plan.will, plan.gateways);
   info(ctx, `${plan.devices.length} devices connected to ${common.broker}${plan.speed === 1 ? '' : ` (speed ×${plan.speed})`}`);
   const server = plan.drill && spec.command === 'drill' && spec.drill?.register ? drillServer(spec.drill, ctx) : null;
   const registration = server && plan.drill ? await registerDrill({ ...plan.drill, speed: plan.speed }, server) : null;
