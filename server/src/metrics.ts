@@ -86,6 +86,12 @@ export function createMetrics() {
     registers: [registry],
   });
   const mqttConnected = new client.Gauge({ name: 'vigil_mqtt_connected', help: '1 while the ingest MQTT client is connected', registers: [registry] });
+  const mqttRejectedFrames = new client.Counter({
+    name: 'vigil_mqtt_rejected_frames_total',
+    help: 'MQTT messages acknowledged without being handled, by reason: too_large (over MQTT_MAX_FRAME_BYTES), handler_failed',
+    labelNames: ['reason'] as const,
+    registers: [registry],
+  });
   const alarmsRaised = new client.Counter({
     name: 'vigil_alarms_raised_total',
     help: 'Alarms raised, by priority and drill',
@@ -118,6 +124,7 @@ export function createMetrics() {
     pointsDead,
     brokerDropped,
     mqttConnected,
+    mqttRejectedFrames,
   };
 }
 

@@ -1,5 +1,5 @@
 /** Ingest: decoding and validation (IngestService), and the MQTT client that feeds it. */
-import { MqttSubscriber } from '../adapters/mqtt.subscriber.ts';
+import { MqttSubscriber, tlsFromFiles } from '../adapters/mqtt.subscriber.ts';
 import type { Config } from '../config.ts';
 import { createDeviceDecoders } from '../domain/decoders/index.ts';
 import { nativeDecoder } from '../domain/observation.decode.ts';
@@ -76,6 +76,9 @@ export function composeMqttIngest(
     whenDrained: () => writer.whenDrained(),
     onBrokerDropped: (n) => metrics.brokerDropped.set(n),
     onConnection: (up) => metrics.mqttConnected.set(up ? 1 : 0),
+    onRejectedFrame: (reason) => metrics.mqttRejectedFrames.inc({ reason }),
+    maxFrameBytes: config.MQTT_MAX_FRAME_BYTES,
+    tls: config.mqttTls ? tlsFromFiles(config.mqttTls) : undefined,
     logger: logger.child({ component: 'mqtt' }),
   });
   return {
