@@ -72,6 +72,8 @@ interface FakeBroker {
   /** When false, PINGREQs go unanswered (a half-open connection). */
   answerPings: boolean;
   pingsAnswered: number;
+  /** The SUBACK return code for every filter of the ingest subscription (0x80 = refused). */
+  grantIngest: number;
   close(): Promise<void>;
 }
 
@@ -84,7 +86,7 @@ const DROPPED = '$SYS/broker/publish/messages/dropped';
  * and the client everything the broker wrote before the answer.
  */
 async function fakeBroker(signals: Signals): Promise<FakeBroker> {
-  const broker: FakeBroker = { port: 0, connections: [], connackFor: () => 0, answerPings: true, pingsAnswered: 0, close: async () => {} };
+  const broker: FakeBroker = { port: 0, connections: [], connackFor: () => 0, answerPings: true, pingsAnswered: 0, grantIngest: 1, close: async () => {} };
   const server = net.createServer((socket) => {
     const n = broker.connections.length;
     const c: BrokerConnection = {
@@ -108,7 +110,11 @@ async function fakeBroker(signals: Signals): Promise<FakeBroker> {
           const code = broker.connackFor(n);
           if (code !== null) socket.write(Buffer.from([0x20, 2, 0, code]));
         }
-        if (h.type === PACKET.subscribe) socket.write(Buffer.from([0x90, 3, rest[h.start]!, rest[h.start + 1]!, 1]));
+        if (h.type === PACKET.subscribe) {
+          // The client subscribes with packet id 1 for ingest, 2 for the $SYS drop counter.
+          const ingest = rest.readUInt16BE(h.start) === 1;
+          socket.write(Buffer.from([0x90, 3, rest[h.start]!, rest[h.start + 1]!, ingest ? broker.grantIngest : 0]));
+        }
         if (h.type === PACKET.pingreq) {
           c.pingreqs++;
           if (broker.answerPings) socket.write(Buffer.concat([Buffer.from([0xd0, 0]), encodePublish(DROPPED, String(++broker.pingsAnswered), 0)]));
@@ -439,6 +445,16 @@ describe('the frame limit', () => {
     await roundTrip();
     expect(c.pubacks).toEqual([1, 2, 3, 4, 5]);
     expect(c.closed).toBe(false);
+  });
+});
+
+describe('the subscription', () => {
+  it('logs the filters the broker refused (SUBACK 0x80), so a broker ACL hiding readings does not go unnoticed', async () => {
+    const { broker, logs, sub, until } = await setup({ start: false });
+    broker.grantIngest = 0x80;
+    await sub.start();
+    await until(() => logs.some((l) => /refused the ingest subscription/.test(l.msg)), 'the refusal logged');
+    expect(logs.find((l) => /refused the ingest subscription/.test(l.msg))).toMatchObject({ level: 50, refused: ['vigil/+/+/+'] });
   });
 });
 

@@ -1,11 +1,8 @@
 /**
  * The MQTT 3.1.1 packets the ingest subscriber needs, encoded and decoded by hand (OASIS MQTT
- * 3.1.1, section 2 "MQTT Control Packet format" and section 3 "MQTT Control Packets").
- *
- * Why not mqtt.js here: the subscriber is the single JS thread every observation passes through,
- * and mqtt.js spent about a quarter of it per message (a packet object, a BufferList copy, debug
- * calls, one stream write per PUBACK). Reading PUBLISH frames in place and writing PUBACKs in
- * batches is a few dozen lines of well-specified protocol. Pure: no sockets, no timers.
+ * 3.1.1, section 2 "MQTT Control Packet format" and section 3 "MQTT Control Packets"). Why Vigil
+ * has its own ingest client rather than mqtt.js: docs/decisions/0001-own-mqtt-ingest-client.md.
+ * Pure: no sockets, no timers.
  */
 
 export const PACKET = {
