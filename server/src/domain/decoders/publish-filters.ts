@@ -1,7 +1,7 @@
 /**
  * The MQTT topic filters a device bound through an adapter publishes to — what a per-device broker
- * ACL must allow it. A gateway's bridge-wide topics
- * (`<base>/bridge/state`) belong to the gateway, not to one device, and are not included.
+ * ACL must allow it. A gateway's bridge-wide topics (`<base>/bridge/state`) belong to the gateway,
+ * not to one device, and are not included: `gatewayPublishFilters` (gateway.topics.ts) gives those.
  */
 import type { SourceBinding } from '../../../../contract/index.ts';
 
