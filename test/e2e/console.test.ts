@@ -1,4 +1,4 @@
-// Issue 5 "Tests": the duty officer's console end to end — the built dashboard in headless
+// The duty officer's console end to end — the built dashboard in headless
 // Chromium, served by the real server, with real Mosquitto and InfluxDB. Steps run in order and
 // share one story: a gas leak in the canteen kitchen, from raise to reset.
 import { execFile } from 'node:child_process';
@@ -38,7 +38,7 @@ beforeAll(async () => {
 
 afterAll(() => stack?.close());
 
-describe('duty officer console (issue 5)', () => {
+describe('duty officer console', () => {
   it('asks for a login, then shows the console with the officer and the live connection', async () => {
     await officer.goto('/');
     await officer.getByRole('button', { name: 'Sign in' }).waitFor();
@@ -93,7 +93,7 @@ describe('duty officer console (issue 5)', () => {
     const now = Date.now();
     for (const [i, v] of [22, 24, 23].entries()) await publish(v, now - 3_000 + i * 1_000);
     const { username, password } = demoAccount('officer');
-    const cookie = await vigil.login(username, password); // readings need a session (issue 4)
+    const cookie = await vigil.login(username, password); // readings need a session
     await eventually(
       async () => {
         const res = await vigil.api<{ points: unknown[] }>(`/api/sensors/${SENSOR}/readings?from=${now - 600_000}&to=${Date.now() + 1_000}`, {

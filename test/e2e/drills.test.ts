@@ -1,8 +1,8 @@
-// Issue 6 "Drills", end to end in the dashboard: a facility manager starts the canteen gas-leak
+// Drills, end to end in the dashboard: a facility manager starts the canteen gas-leak
 // drill from the Drills page (the server runs the simulator, which publishes through the real
 // Mosquitto), the duty officer sees the alarm labelled DRILL and acknowledges it in a second
 // browser, the manager ends the drill and opens its printable report, which names the officer.
-// Then the manager takes a sensor out of service with a reason from its panel (issue 5 plan states).
+// Then the manager takes a sensor out of service with a reason from its panel (plan states).
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { shoot } from '../support/e2e.ts';
@@ -32,7 +32,7 @@ beforeAll(async () => {
 
 afterAll(() => stack?.close());
 
-describe('emergency drill from the dashboard (issue 6)', () => {
+describe('emergency drill from the dashboard', () => {
   it('lets the manager start the canteen gas leak at ×10 after a clear DRILL confirmation', async () => {
     await manager.getByRole('button', { name: 'Drills' }).click();
     const form = manager.getByTestId('drill-start');
@@ -80,7 +80,7 @@ describe('emergency drill from the dashboard (issue 6)', () => {
     await shoot(manager, 'drills-page');
   });
 
-  it('shows the officer the drill list, without starting, ending or reports (issue 4 roles)', async () => {
+  it('shows the officer the drill list, without starting, ending or reports (role matrix)', async () => {
     await officer.getByRole('button', { name: 'Drills' }).click();
     await officer.locator(`[data-testid="drill-table"] tr[data-drill-id="${drillId}"][data-state="ended"]`).waitFor({ timeout: 10_000 });
     await officer.getByText('Only a facility manager may start or end drills.').waitFor();

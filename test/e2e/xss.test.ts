@@ -1,4 +1,4 @@
-// Issue 4 "Hardening" / "Tests": every string that comes from a device, a config file or a user
+// Hardening: every string that comes from a device, a config file or a user
 // is rendered as text, never as HTML — "a sensor name containing <script> shows as text in the
 // dashboard". The built dashboard in headless Chromium, served by the real server with real
 // Mosquitto and InfluxDB; the names come from test/fixtures/xss/facility.yaml.
@@ -70,7 +70,7 @@ afterAll(async () => {
   await stopAllServices();
 });
 
-describe('names with markup show as text (issue 4 "Hardening")', () => {
+describe('names with markup show as text', () => {
   it('signs in through the login form as an officer', async () => {
     await page.goto('/');
     await page.getByLabel('User name').fill('officer1');
