@@ -371,6 +371,17 @@ describe('PUBACK order (MQTT 3.1.1 §4.6: PUBACKs in the order the PUBLISHes wer
     expect(c.pubacks).toEqual([1, 2, 3, 4, 5, 6]);
   });
 
+  it('hands over a message a device published at QoS 0 too, and acknowledges only the QoS 1 ones', async () => {
+    const { got, until, roundTrip, subscribed } = await setup();
+    const c = await subscribed(0);
+    c.send(Buffer.concat([publish('one', 1), encodePublish('vigil/s/S-2/reading', 'zero', 0), publish('two', 2)]));
+    await until(() => got.length === 3, 'three messages');
+    expect(got.map((g) => g.payload)).toEqual(['one', 'zero', 'two']);
+    for (const g of got) g.done();
+    await roundTrip();
+    expect(c.pubacks).toEqual([1, 2]);
+  });
+
   it('acknowledges a 300-message burst in order', async () => {
     const { got, until, subscribed } = await setup();
     const c = await subscribed(0);

@@ -395,23 +395,22 @@ export class MqttSubscriber {
     // Subscriptions are QoS 1, so the broker never sends QoS 2 [MQTT-3.8.4-6].
     if (p.qos === 2) throw new MqttProtocolError('QoS 2 PUBLISH on a QoS 1 subscription');
     const payload = buf.subarray(p.payloadStart, h.end);
-    if (p.packetId === undefined) {
-      if (p.topic === DROPPED_TOPIC) {
-        const n = Number(payload.toString());
-        if (Number.isFinite(n)) o.onBrokerDropped?.(n);
-      }
+    if (p.topic === DROPPED_TOPIC) {
+      const n = Number(payload.toString());
+      if (Number.isFinite(n)) o.onBrokerDropped?.(n);
       return;
     }
-    const seq = conn.acks.push(p.packetId);
+    // A device publishing at QoS 0 is delivered at QoS 0 (no packet id, nothing to acknowledge).
+    const seq = p.packetId === undefined ? null : conn.acks.push(p.packetId);
     try {
-      o.onMessage(p.topic, payload, () => this.acknowledge(conn, seq), { retain: p.retain });
+      o.onMessage(p.topic, payload, seq === null ? noop : () => this.acknowledge(conn, seq), { retain: p.retain });
     } catch (err) {
       // A throwing handler is a bug, not a bad message; leaving the message unacknowledged would
       // hold every later PUBACK behind it (they go in order) until the connection ends, and a
       // redelivery would meet the same bug. So it is acknowledged in its turn, logged and counted.
       o.logger.error({ err, topic: p.topic }, 'message handler failed; the message is acknowledged without being stored');
       o.onRejectedFrame?.('handler_failed', h.end - h.offset);
-      this.acknowledge(conn, seq);
+      if (seq !== null) this.acknowledge(conn, seq);
     }
     if (o.isSaturated()) this.pauseUntilDrained(conn);
   }
@@ -494,3 +493,5 @@ export class MqttSubscriber {
     });
   }
 }
+
+function noop(): void {}
