@@ -26,7 +26,7 @@ export async function main(): Promise<void> {
   const metrics = createMetrics();
 
   const storage = composeStorage(config, logger, metrics);
-  const ingest = composeIngest(config, logger, metrics, facility.registry, storage.writer);
+  const ingest = composeIngest(config, logger, metrics, facility.registry, storage.writer, storage.db);
   // Made first: both ends of these links exist only further down.
   const live = new LiveFanout();
   const endedSessions = new EndedSessions();

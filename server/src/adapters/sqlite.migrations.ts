@@ -8,6 +8,15 @@ import { outboxMigration, outboxPointsMigration } from './sqlite.outbox.ts';
 import { alarmsMigration } from './sqlite.alarms.ts';
 import { auditMigration } from './sqlite.audit.ts';
 import { drillsMigration } from './sqlite.drills.ts';
+import { heldTimesMigration } from './sqlite.held-times.ts';
 import { authMigration } from './sqlite.users.ts';
 
-export const MIGRATIONS: readonly Migration[] = [outboxMigration, alarmsMigration, auditMigration, drillsMigration, authMigration, outboxPointsMigration];
+export const MIGRATIONS: readonly Migration[] = [
+  outboxMigration,
+  alarmsMigration,
+  auditMigration,
+  drillsMigration,
+  authMigration,
+  outboxPointsMigration,
+  heldTimesMigration,
+];

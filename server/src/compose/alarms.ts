@@ -46,7 +46,13 @@ export function composeAlarms(
     hub: live,
     notifier: new WebhookNotifier(config.WEBHOOK_URLS, log, systemTimers, (ok) => metrics.webhooks.inc({ result: ok ? 'delivered' : 'failed' })),
     clock: systemClock,
-    transaction: (fn) => storage.db.transaction(fn)(),
+    // Held times go with every alarm change: a retained replay after a crash must not re-run a
+    // rule past an acknowledgement or reset (services/retained.gate.ts).
+    transaction: (fn) =>
+      storage.db.transaction(() => {
+        fn();
+        ingest.retained.save();
+      })(),
     onEvent: (e) => {
       history.record(e);
       metrics.countAlarmEvent(e);

@@ -1,0 +1,97 @@
+/**
+ * Ingest's side of the retained-message rule (domain/retained.ts): sorts a retained delivery's
+ * observations into news, status-only and replays (counted), records what Vigil accepts, and
+ * keeps the held times in the store so that a restart — kill -9 included — does not take the
+ * broker's retained copies as news again.
+ *
+ * When held times are written, and why that is enough:
+ * - only once an observation's point is durable (a time saved earlier would, after a crash, turn
+ *   away the broker's redelivery of that unacknowledged message: the point lost);
+ * - at once (one write per stored batch) when a registry sensor's key gets its first time: until
+ *   then a restart would take its retained message as never heard of, and store it again;
+ * - periodically and at shutdown (the composition root calls `save`), and in the same SQLite
+ *   transaction as every alarm change (compose/alarms.ts). A replay can re-run a rule harmfully
+ *   only after the alarm it raised has moved on (acknowledged, cleared, reset); each of those
+ *   commits the held times of every observation durable by then, with it. What a kill -9 can
+ *   still lose is a few seconds of newer device times that changed no alarm: their replay is the
+ *   same InfluxDB point again (same time, same content) and meets an engine that already has it.
+ */
+import type { Observation } from '../../../contract/index.ts';
+import type { HeldChanges, HeldTime, HeldTimes, RetainedIgnoredReason } from '../domain/retained.ts';
+
+/** Where held times are kept between runs (SQLite). */
+export interface HeldTimesStore {
+  load(): HeldTime[];
+  /** Writes all changes or none (a savepoint when called inside a transaction). */
+  save(changes: HeldChanges): void;
+}
+
+export interface RetainedGateObserver {
+  /** A retained observation not taken as one: counted. */
+  ignored(reason: RetainedIgnoredReason, o: Observation): void;
+  saveFailed(err: unknown): void;
+}
+
+export interface RetainedSorted {
+  /** News: stored and evaluated like any observation. */
+  observe: Observation[];
+  /** Status without a device time for a sensor Vigil holds: updates its live state, not stored. */
+  statusOnly: Observation[];
+}
+
+export class RetainedGate {
+  private saveQueued = false;
+
+  constructor(
+    private readonly held: HeldTimes,
+    private readonly store: HeldTimesStore,
+    private readonly observer: RetainedGateObserver,
+    /** Runs the prompt save once the current synchronous run (a stored batch's acknowledgements) is over. */
+    private readonly defer: (run: () => void) => void = queueMicrotask,
+  ) {
+    held.restore(store.load());
+  }
+
+  /** A retained delivery's observations, judged each against what was held before the message. */
+  sort(observations: readonly Observation[]): RetainedSorted {
+    const sorted: RetainedSorted = { observe: [], statusOnly: [] };
+    for (const o of observations) {
+      const verdict = this.held.judge(o);
+      if (verdict === 'observe') sorted.observe.push(o);
+      else {
+        if (verdict === 'status_only') sorted.statusOnly.push(o);
+        this.observer.ignored(verdict, o);
+      }
+    }
+    return sorted;
+  }
+
+  /** Observations accepted from any source (MQTT, retained or not, and HTTP): Vigil holds them. */
+  accepted(observations: readonly Observation[]): void {
+    for (const o of observations) this.held.accepted(o);
+  }
+
+  /** Their points are durable: their times may be saved. */
+  durable(observations: readonly Observation[]): void {
+    let urgent = false;
+    for (const o of observations) if (this.held.durable(o)) urgent = true;
+    if (!urgent || this.saveQueued) return;
+    this.saveQueued = true;
+    this.defer(() => {
+      this.saveQueued = false;
+      this.save();
+    });
+  }
+
+  /** Writes what changed since the last save. Never throws: a failed write is retried at the next save. */
+  save(): void {
+    const changes = this.held.takeChanges();
+    if (changes.upserts.length === 0 && changes.deletes.length === 0) return;
+    try {
+      this.store.save(changes);
+    } catch (err) {
+      this.held.notSaved(changes);
+      this.observer.saveFailed(err);
+    }
+  }
+}
