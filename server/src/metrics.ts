@@ -39,6 +39,14 @@ export function createMetrics() {
     labelNames: ['reason'] as const,
     registers: [registry],
   });
+  // Not rejections: a retained copy of what Vigil already holds is not bad input, and thousands of
+  // them after every reconnect would push the rejections an operator must see out of the log.
+  const retainedIgnored = new client.Counter({
+    name: 'vigil_retained_ignored_total',
+    help: 'Retained MQTT deliveries of what Vigil already holds, not taken as observations (acknowledged), by reason',
+    labelNames: ['reason'] as const,
+    registers: [registry],
+  });
   const batchWrite = new client.Histogram({
     name: 'vigil_history_batch_write_seconds',
     help: 'Time to write one batch of points to InfluxDB',
@@ -104,6 +112,26 @@ export function createMetrics() {
     labelNames: ['result'] as const,
     registers: [registry],
   });
+  // Gateway traffic no sensor is bound to: a tally moved into the counter when scraped, like
+  // ingested observations (kind: unbound message, evicted topic, unattributed discovery).
+  const gatewayTally = new Map<string, number>();
+  new client.Counter({
+    name: 'vigil_gateway_messages_total',
+    help: 'Gateway traffic outside bound sensors: unbound messages and evicted topics per gateway; shared discovery messages no gateway claims',
+    labelNames: ['gateway', 'kind'] as const,
+    registers: [registry],
+    collect() {
+      for (const [key, n] of gatewayTally) {
+        const [gateway = '', kind = ''] = key.split('\n');
+        if (n > 0) this.inc({ gateway, kind }, n);
+      }
+      gatewayTally.clear();
+    },
+  });
+  const countGateway = (gateway: string, kind: 'unbound' | 'evicted' | 'unattributed'): void => {
+    const key = `${gateway}\n${kind}`;
+    gatewayTally.set(key, (gatewayTally.get(key) ?? 0) + 1);
+  };
   const countAlarmEvent = (e: AlarmEvent): void => {
     if (e.subject === 'alarm' && e.kind === 'raised') alarmsRaised.inc({ priority: e.alarm.priority, drill: e.drill === null ? 'no' : 'yes' });
   };
@@ -114,10 +142,12 @@ export function createMetrics() {
       history = source;
     },
     countAlarmEvent,
+    countGateway,
     webhooks,
     ingestToStored,
     countIngested,
     rejected,
+    retainedIgnored,
     batchWrite,
     pointsWritten,
     pointsOutboxed,

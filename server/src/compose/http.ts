@@ -11,6 +11,7 @@ import { sessionMiddleware } from '../http/auth.middleware.ts';
 import { devicesRouter } from '../http/devices.router.ts';
 import { drillsRouter } from '../http/drills.router.ts';
 import { facilityRouter } from '../http/facility.router.ts';
+import { gatewaysRouter } from '../http/gateways.router.ts';
 import { healthRouter } from '../http/health.router.ts';
 import { ingestRouter } from '../http/ingest.router.ts';
 import { reportsRouter } from '../http/reports.router.ts';
@@ -20,6 +21,7 @@ import type { Logger } from '../logger.ts';
 import type { Metrics } from '../metrics.ts';
 import { RateLimiter } from '../services/auth.rate-limit.ts';
 import { systemClock } from '../services/clock.ts';
+import { GatewayService } from '../services/gateway.service.ts';
 import { ReadingsService } from '../services/readings.service.ts';
 import { ReportService } from '../services/report.service.ts';
 import type { Alarms } from './alarms.ts';
@@ -72,6 +74,7 @@ export function composeHttp(server: http.Server, config: Config, logger: Logger,
         access,
       ),
       reportsRouter(new ReportService(alarms), access),
+      gatewaysRouter(new GatewayService(registry, d.ingest.gateways, alarms), access),
       drillsRouter(d.drills.service, access, express.json({ limit: '256kb' }), () => d.drills.scenarios.list()),
       alarmsRouter(alarms, d.storage.audit, access, express.json({ limit: '64kb' })),
       ingestRouter(

@@ -1,8 +1,11 @@
 /** Ingest: decoding and validation (IngestService), and the MQTT client that feeds it. */
 import { MqttSubscriber, tlsFromFiles } from '../adapters/mqtt.subscriber.ts';
+import type { SqliteDatabase } from '../adapters/sqlite.database.ts';
+import { SqliteHeldTimes } from '../adapters/sqlite.held-times.ts';
 import type { Config } from '../config.ts';
-import { createDeviceDecoders } from '../domain/decoders/index.ts';
+import { createDeviceDecoders, GatewayTraffic } from '../domain/decoders/index.ts';
 import { nativeDecoder } from '../domain/observation.decode.ts';
+import { HeldTimes } from '../domain/retained.ts';
 import type { Registry } from '../domain/registry.ts';
 import { createLogLimiter } from '../log-limiter.ts';
 import type { Logger } from '../logger.ts';
@@ -11,26 +14,39 @@ import { systemClock } from '../services/clock.ts';
 import type { HistoryWriter } from '../services/history.writer.ts';
 import { IngestService } from '../services/ingest.service.ts';
 import { RejectionLog } from '../services/rejection.log.ts';
+import { RetainedGate } from '../services/retained.gate.ts';
 import type { BrokerConnection } from './broker.ts';
-import type { Part } from './parts.ts';
+import { Intervals, type Part } from './parts.ts';
 
 const DAY_MS = 86_400_000;
 /** One log line per origin and reason per minute: a misconfigured device would flood the log. */
 const REJECTION_LOG_EVERY_MS = 60_000;
 /** On shutdown, how long queued points may take to become durable while the broker still hears the acknowledgements. */
 const FLUSH_ON_STOP_MS = 5000;
+/** Held times (retained messages) are saved as often as the alarm rule states, and at shutdown. */
+const HELD_TIMES_SAVE_MS = 10_000;
 
 export interface Ingest {
   service: IngestService;
   rejections: RejectionLog;
+  /** What each gateway publishes that no sensor is bound to (GET /api/gateways). */
+  gateways: GatewayTraffic;
+  /** Retained MQTT deliveries against what Vigil holds; `save` writes the held times. */
+  retained: RetainedGate;
 }
 
-export function composeIngest(config: Config, logger: Logger, metrics: Metrics, registry: Registry, writer: HistoryWriter): Ingest {
+export function composeIngest(config: Config, logger: Logger, metrics: Metrics, registry: Registry, writer: HistoryWriter, db: SqliteDatabase): Ingest {
   const log = logger.child({ component: 'ingest' });
   const logRejection = createLogLimiter(REJECTION_LOG_EVERY_MS);
   const rejections = new RejectionLog(config.REJECTIONS_KEPT, (r) => {
     metrics.rejected.inc({ reason: r.reason });
     if (logRejection(`${r.origin}|${r.reason}`)) log.warn({ origin: r.origin, reason: r.reason, detail: r.detail }, 'input rejected');
+  });
+  const gateways = new GatewayTraffic(undefined, (id) => metrics.countGateway(id, 'evicted'));
+  const gatewayCounters = { unbound: (id: string) => metrics.countGateway(id, 'unbound'), unattributed: () => metrics.countGateway('', 'unattributed') };
+  const retained = new RetainedGate(new HeldTimes((id) => registry.sensor(id) !== undefined), new SqliteHeldTimes(db), {
+    ignored: (reason) => metrics.retainedIgnored.inc({ reason }),
+    saveFailed: (err) => log.error({ err }, 'could not save held times; retrying at the next save'),
   });
   const service = new IngestService(
     registry,
@@ -38,11 +54,11 @@ export function composeIngest(config: Config, logger: Logger, metrics: Metrics, 
     rejections,
     systemClock,
     // Older than the raw retention would be dropped by InfluxDB anyway.
-    { maxAgeMs: config.RAW_RETENTION_DAYS * DAY_MS, decoders: [nativeDecoder, ...createDeviceDecoders()] },
+    { maxAgeMs: config.RAW_RETENTION_DAYS * DAY_MS, decoders: [nativeDecoder, ...createDeviceDecoders(gateways, gatewayCounters)], retained },
     (o) => metrics.countIngested(o.source, o.channel),
     (err, o) => log.error({ err, sensorId: o.sensorId, channel: o.channel }, 'observation listener failed'),
   );
-  return { service, rejections };
+  return { service, rejections, gateways, retained };
 }
 
 export interface MqttIngest {
@@ -65,12 +81,17 @@ export function composeMqttIngest(
     username: broker.ingestLogin.username,
     password: broker.ingestLogin.password,
     topics: ingest.service.subscriptions(),
-    onMessage: (topic, payload, done) => {
+    onMessage: (topic, payload, done, info) => {
       const received = performance.now();
-      ingest.service.handleMqttMessage(topic, payload, () => {
-        metrics.ingestToStored.observe((performance.now() - received) / 1000);
-        done();
-      });
+      ingest.service.handleMqttMessage(
+        topic,
+        payload,
+        () => {
+          metrics.ingestToStored.observe((performance.now() - received) / 1000);
+          done();
+        },
+        info,
+      );
     },
     isSaturated: () => writer.saturated,
     whenDrained: () => writer.whenDrained(),
@@ -81,16 +102,22 @@ export function composeMqttIngest(
     tls: config.mqttTls ? tlsFromFiles(config.mqttTls) : undefined,
     logger: logger.child({ component: 'mqtt' }),
   });
+  const saveHeld = new Intervals([[HELD_TIMES_SAVE_MS, () => ingest.retained.save()]]);
   return {
     subscriber,
     part: {
       name: 'MQTT ingest',
-      // Not awaited: the client connects (and reconnects) in the background.
-      start: () => void subscriber.start(),
+      start: () => {
+        saveHeld.start();
+        // Not awaited: the client connects (and reconnects) in the background.
+        void subscriber.start();
+      },
       stop: async () => {
         // Store what is queued while still connected, so its acknowledgements reach the broker.
         await withinMs(writer.flushAll(), FLUSH_ON_STOP_MS);
         await subscriber.stop().catch(() => {});
+        saveHeld.stop();
+        ingest.retained.save();
       },
       stopWithinMs: FLUSH_ON_STOP_MS + 2000,
     },

@@ -9,6 +9,7 @@ import type { Registry } from '../domain/registry.ts';
 import type { Clock } from './clock.ts';
 import type { HistoryQueue, ObservationPoint } from './history.ports.ts';
 import type { RejectionLog } from './rejection.log.ts';
+import type { RetainedGate } from './retained.gate.ts';
 
 export type ObservationListener = (o: Observation) => void;
 
@@ -16,6 +17,8 @@ export interface IngestOptions {
   maxAgeMs: number;
   /** How MQTT topics are read, in order; the native decoder when absent. */
   decoders?: TopicDecoder[];
+  /** Judges retained MQTT deliveries against what Vigil holds (retained.gate.ts); absent: every delivery is news. */
+  retained?: RetainedGate;
 }
 
 const SAMPLE_BYTES = 200;
@@ -60,8 +63,10 @@ export class IngestService {
   /**
    * One MQTT message on a native topic. `onDurable` is called once everything accepted from it
    * is durable (immediately when nothing was accepted): the adapter acknowledges then.
+   * `delivery.retain`: the broker sent it as a retained message, state rather than news
+   * (domain/retained.ts).
    */
-  handleMqttMessage(topic: string, payload: Buffer, onDurable: () => void): void {
+  handleMqttMessage(topic: string, payload: Buffer, onDurable: () => void, delivery?: { retain: boolean }): void {
     const ctx = this.context('mqtt');
     let observations: Observation[];
     try {
@@ -85,7 +90,15 @@ export class IngestService {
       onDurable();
       return;
     }
-    this.accept(observations, onDurable);
+    this.accept(delivery?.retain ? this.news(observations) : observations, onDurable);
+  }
+
+  /** A retained delivery: only news goes on; a status that is not news still updates the live state. */
+  private news(observations: Observation[]): Observation[] {
+    if (!this.options.retained) return observations;
+    const { observe, statusOnly } = this.options.retained.sort(observations);
+    for (const o of statusOnly) this.notify(o);
+    return observe;
   }
 
   /**
@@ -143,6 +156,8 @@ export class IngestService {
       onDurable();
       return;
     }
+    const retained = this.options.retained;
+    retained?.accepted(observations);
     let minTs = Infinity;
     let maxTs = -Infinity;
     const points = observations.length === 1 ? observationPoint(observations[0]!) : observations.map(observationPoint);
@@ -150,16 +165,26 @@ export class IngestService {
       if (o.ts < minTs) minTs = o.ts;
       if (o.ts > maxTs) maxTs = o.ts;
       this.onAccepted(o);
-      for (const l of this.listeners) {
-        // A failing listener (a bug in a rule, say) must not stop ingest or lose the reading.
-        try {
-          l(o);
-        } catch (err) {
-          this.onListenerError(err, o);
+      this.notify(o);
+    }
+    const durable = retained
+      ? () => {
+          retained.durable(observations);
+          onDurable();
         }
+      : onDurable;
+    this.history.add(points, minTs, maxTs, durable);
+  }
+
+  private notify(o: Observation): void {
+    for (const l of this.listeners) {
+      // A failing listener (a bug in a rule, say) must not stop ingest or lose the reading.
+      try {
+        l(o);
+      } catch (err) {
+        this.onListenerError(err, o);
       }
     }
-    this.history.add(points, minTs, maxTs, onDurable);
   }
 
   private reject(r: Rejection): void {
