@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { InfluxClient } from '../../server/src/adapters/influx.client.ts';
 import { InfluxHistory } from '../../server/src/adapters/influx.history.ts';
 import { LineProtocolError } from '../../server/src/adapters/influx.line-protocol.ts';
+import { ensureSchema } from '../../server/src/adapters/influx.schema.ts';
 import type { AlarmEventPoint, HistoryPoint, ObservationPoint } from '../../server/src/services/history.ports.ts';
 import { startInflux, stopAllServices, type InfluxHandle, type InfluxRow } from '../support/services.ts';
 
@@ -22,8 +23,11 @@ let nextTs = Date.UTC(2026, 0, 1);
 
 beforeAll(async () => {
   influx = await startInflux();
-  await influx.query(`CREATE DATABASE ${DB}`);
-  history = new InfluxHistory(new InfluxClient({ url: influx.url, db: DB }));
+  const client = new InfluxClient({ url: influx.url, db: DB });
+  // The schema Vigil sets up: the history adapter writes into its `raw` policy by name. Ten years
+  // of raw retention, as the points below are dated from the start of 2026.
+  await ensureSchema(client, 3650);
+  history = new InfluxHistory(client);
 });
 
 afterAll(async () => {

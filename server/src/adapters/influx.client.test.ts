@@ -62,4 +62,15 @@ describe('InfluxClient', () => {
     const bad = await listen(400, JSON.stringify({ error: 'unable to parse' }));
     await expect(new InfluxClient({ url: bad.url, db: 'vigil' }).write('garbage')).rejects.toMatchObject({ status: 400, retryable: false });
   });
+
+  it('keeps data written before the schema exists (retryable): what InfluxDB 1.6.7 answers for no database and for no such policy', async () => {
+    // Vigil writes while it sets the schema up at start (compose/storage.ts); such a batch must wait
+    // in the outbox, not go to the dead letters. test/integration/influx.schema.test.ts asks a real influxd.
+    const noDb = await listen(404, JSON.stringify({ error: 'database not found: "vigil"' }));
+    await expect(new InfluxClient({ url: noDb.url, db: 'vigil' }).write('m f=1i 1', 'raw')).rejects.toMatchObject({ status: 404, retryable: true });
+    expect(noDb.seen[0]!.url).toBe('/write?db=vigil&precision=ns&rp=raw');
+    await new Promise<void>((resolve) => server!.close(() => resolve()));
+    const noRp = await listen(500, JSON.stringify({ error: 'retention policy not found: raw' }));
+    await expect(new InfluxClient({ url: noRp.url, db: 'vigil' }).write('m f=1i 1', 'raw')).rejects.toMatchObject({ status: 500, retryable: true });
+  });
 });

@@ -72,8 +72,9 @@ export class InfluxClient {
     }
     if (res.status === 204 || res.status === 200) return;
     const text = await res.text().catch(() => '');
-    // 404 "database not found" is recoverable (setup recreates it), and so are refused credentials
-    // (401, 403: fixed by configuration, the data is fine); other 4xx reject the data itself.
+    // The schema not there yet is recoverable (the setup at start creates it): 1.6.7 answers 404
+    // "database not found", and 500 "retention policy not found" for a named policy. So are refused
+    // credentials (401, 403: fixed by configuration, the data is fine); other 4xx reject the data itself.
     const retryable = res.status >= 500 || res.status === 404 || res.status === 429 || res.status === 401 || res.status === 403;
     throw new InfluxWriteError(`InfluxDB write failed (${res.status}): ${text.slice(0, 300)}`, retryable, res.status);
   }

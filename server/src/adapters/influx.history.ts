@@ -22,9 +22,18 @@ const quoteTag = (v: string) => `'${v.replace(/\\/g, '\\\\').replace(/'/g, "\\'"
 export class InfluxHistory implements HistorySink, ReadingsQuery {
   constructor(private readonly influx: InfluxClient) {}
 
-  /** Rejects (not retryable) without writing anything when a point cannot be put in line protocol. */
+  /**
+   * Rejects (not retryable) without writing anything when a point cannot be put in line protocol.
+   *
+   * Always into `raw` by name, never the database's default policy: the schema is set up in the
+   * background at start (compose/storage.ts) while this already writes, and until `raw` is the
+   * default a write without `rp` lands in `autogen`, which no query reads — acknowledged to the
+   * broker, yet lost. Named, a write before the database or `raw` exists fails retryable (404, 500)
+   * and the batch waits in the outbox until the writer's replay gets it in: no separate
+   * "schema ready" gate to keep in step with the retries of the schema setup.
+   */
   async write(points: readonly HistoryPoint[]): Promise<void> {
-    await this.influx.write(lineProtocol(points));
+    await this.influx.write(lineProtocol(points), RP.raw);
   }
 
   backfill(fromMs: number, toMs: number): Promise<void> {

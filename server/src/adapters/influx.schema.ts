@@ -4,6 +4,8 @@
  *   raw        — every point, RAW_RETENTION_DAYS (default policy)
  *   rollup_1m  — mean/min/max/count per minute, 400 days
  *   rollup_1h  — mean/min/max/count per hour, kept forever
+ * Every write and every query names its policy: `raw` is the default only once this has run, and
+ * Vigil writes while it runs (influx.history.ts). The default matters only to people querying by hand.
  */
 import type { InfluxClient } from './influx.client.ts';
 

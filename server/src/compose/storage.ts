@@ -67,7 +67,8 @@ export function composeStorage(config: Config, logger: Logger, metrics: Metrics)
       name: 'history writer',
       start: () => {
         writer.start();
-        // In the background: Vigil starts, and buffers, without InfluxDB.
+        // In the background: Vigil starts, and buffers, without InfluxDB. Writes meanwhile name the
+        // `raw` policy, so until it exists they fail retryable and wait in the outbox (influx.history.ts).
         void ensureSchemaUntilDone(influx, config, influxLog, () => stopping);
       },
       stop: async () => {
