@@ -58,3 +58,24 @@ export interface DeviceCreatedResponse {
   /** MQTT password: shown this once, never again. */
   password: string;
 }
+
+/** `POST /api/gateway-credentials` (admin.devices): MQTT credentials for a registered gateway. */
+export const gatewayCredentialCreateBodySchema = z.object({ gatewayId: idSchema }).strict();
+
+export interface GatewayCredentialView {
+  gatewayId: string;
+  /** MQTT username and client id (the gateway id). */
+  username: string;
+  /** Topic filters the gateway may publish to: its topic tree and discovery topics. */
+  publish: string[];
+  /** Topic filters it may subscribe to: its own tree (what real gateways subscribe to at start). */
+  subscribe: string[];
+  createdAt: number;
+  createdBy: string;
+  revokedAt: number | null;
+}
+export interface GatewayCredentialCreatedResponse {
+  gateway: GatewayCredentialView;
+  /** MQTT password: shown this once, never again. */
+  password: string;
+}

@@ -6,6 +6,7 @@
  *   user list | user disable <u> | user enable <u> | user unlock <u> | user reset-password <u> [--password-stdin]
  *   apikey create <name> (--sites hq[,lodging] | --sensors A,B) | apikey list | apikey revoke <id>
  *   device add <sensorId> | device list | device revoke <sensorId>
+ *   gateway add <gatewayId> | gateway list | gateway revoke <gatewayId>
  *   mosquitto-config --out <dir>
  *   broker init --dynsec-file <file>
  *
@@ -20,7 +21,7 @@ import { CliError } from './cli/cli.errors.ts';
 import { CliContext, type CliIo } from './cli/context.ts';
 import { promptHidden, readAllStdin } from './cli/prompt.ts';
 import { userCommands } from './cli/user.commands.ts';
-import { apiKeyCommands, deviceCommands } from './cli/credentials.commands.ts';
+import { apiKeyCommands, deviceCommands, gatewayCommands } from './cli/credentials.commands.ts';
 import { mosquittoCommand } from './cli/mosquitto.command.ts';
 import { brokerCommand } from './cli/broker.command.ts';
 
@@ -36,6 +37,7 @@ export function buildProgram(context: () => CliContext): Command {
   program.addCommand(userCommands(context));
   program.addCommand(apiKeyCommands(context));
   program.addCommand(deviceCommands(context));
+  program.addCommand(gatewayCommands(context));
   program.addCommand(mosquittoCommand(context));
   program.addCommand(brokerCommand(context));
   // Added (not `.command()`-created) subcommands do not inherit these: set them on every one.

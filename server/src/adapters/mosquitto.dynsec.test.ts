@@ -5,9 +5,13 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { BrokerPlan, BrokerPrincipal } from '../services/device-credentials.broker.ts';
-import { mosquittoHash, verifyMosquittoHash } from '../services/mosquitto-config.ts';
-import { DEFAULT_ACL_ACCESS, reconcileCommands, type DynsecState } from './mosquitto.dynsec.ts';
+import { Registry } from '../domain/registry.ts';
+import { adapterPublishFilters } from '../domain/decoders/index.ts';
+import { brokerPlan, type BrokerPlan, type BrokerPrincipal } from '../services/device-credentials.broker.ts';
+import { DeviceTopics } from '../services/device-credentials.topics.ts';
+import { loadFacility } from '../services/facility.loader.ts';
+import { aclFile, mosquittoHash, planAclEntries, verifyMosquittoHash } from '../services/mosquitto-config.ts';
+import { DEFAULT_ACL_ACCESS, reconcileCommands, roleAcls, type DynsecState } from './mosquitto.dynsec.ts';
 import { writeDynsecFile } from './mosquitto.dynsec-file.ts';
 
 const doorRole = { name: 'vigil-sensor:DOOR', publish: ['vigil/hq/DOOR/#'], subscribe: [] };
@@ -128,5 +132,46 @@ describe('the dynamic-security file written while the broker is stopped', () => 
     fs.writeFileSync(file, JSON.stringify(doc));
     expect(await writeDynsecFile(file, plan([ingest], ['drill@DOOR']), { username: 'vigil-admin', password: 'a' })).toEqual({ created: false });
     expect(read(file).clients.map((c) => c.username)).toEqual(['vigil-admin', 'vigil-ingest', 'nodered']);
+  });
+});
+
+describe('one set of rules: the ACL file grants what the dynamic-security roles grant', () => {
+  it('each gateway, its simulated connection and a device: the same publish and subscribe filters in both renderings', () => {
+    // test/fixtures/gateway-credentials/facility.yaml: the Zigbee2MQTT bridge G-Z2M, the Tasmota gateway G-TAS, sensor G-NATIVE-GAS.
+    const registry = new Registry(loadFacility(path.resolve('test/fixtures/gateway-credentials/facility.yaml')).facility);
+    const record = (kind: 'sensor' | 'gateway', id: string) => ({
+      kind,
+      sensorId: id,
+      passwordHash: '$7$1$a$b',
+      createdAt: 0,
+      createdBy: 'adam',
+      revokedAt: null,
+    });
+    const p = brokerPlan({
+      sensors: registry.allSensors(),
+      topics: new DeviceTopics(registry, adapterPublishFilters),
+      gateways: registry.gateways(),
+      devices: [record('gateway', 'G-Z2M'), record('gateway', 'G-TAS'), record('sensor', 'G-NATIVE-GAS')],
+      ingest: { username: 'vigil-ingest', clientId: 'vigil-ingest', password: 'i' },
+      drillPassword: 'd',
+      simulatorPassword: 's',
+    });
+    const acl = aclFile(planAclEntries(p), 'header');
+    for (const username of ['G-Z2M', 'G-TAS', 'sim@G-Z2M', 'G-NATIVE-GAS', 'vigil-ingest']) {
+      const block = acl.split('\n\n').find((b) => b.split('\n').includes(`user ${username}`));
+      expect(block, username).toBeDefined();
+      const fromFile = block!
+        .split('\n')
+        .filter((l) => l.startsWith('topic '))
+        .map((l) => /^topic (read|write) (.+)$/.exec(l)!)
+        .map(([, access, topic]) => `${access === 'read' ? 'subscribePattern' : 'publishClientSend'} ${topic}`);
+      const role = p.roles.find((r) => r.name === p.principals.find((x) => x.username === username)!.role)!;
+      expect(fromFile.sort(), username).toEqual(
+        roleAcls(role)
+          .map((a) => `${a.acltype} ${a.topic}`)
+          .sort(),
+      );
+    }
+    expect(acl).toContain('user G-Z2M\ntopic read zigbee2mqtt/#\ntopic write zigbee2mqtt/#\ntopic write homeassistant/+/+/+/config\n');
   });
 });

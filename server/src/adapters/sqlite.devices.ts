@@ -1,7 +1,15 @@
 /** HTTP ingest API keys and MQTT device credentials (tables created by `authMigration`, sqlite.users.ts). */
 import type { ApiKeyScope } from '../../../contract/index.ts';
-import type { ApiKeyRecord, ApiKeyStore, DeviceRecord, DeviceStore } from '../services/device-credentials.ports.ts';
+import type { ApiKeyRecord, ApiKeyStore, DeviceKind, DeviceRecord, DeviceStore } from '../services/device-credentials.ports.ts';
 import type { SqliteDatabase } from './sqlite.database.ts';
+
+/**
+ * Gateway credentials share the device table: its key is the MQTT username, and a sensor and a
+ * gateway can never hold the same one. Rows from before this are sensors' devices.
+ */
+export const deviceKindMigration = (db: SqliteDatabase): void => {
+  db.exec(`ALTER TABLE mqtt_devices ADD COLUMN kind TEXT NOT NULL DEFAULT 'sensor' CHECK (kind IN ('sensor', 'gateway'))`);
+};
 
 interface ApiKeyRow {
   id: string;
@@ -69,6 +77,7 @@ export class SqliteApiKeyStore implements ApiKeyStore {
 }
 
 interface DeviceRow {
+  kind: DeviceKind;
   sensor_id: string;
   password_hash: string;
   created_at: number;
@@ -77,6 +86,7 @@ interface DeviceRow {
 }
 
 const toDevice = (r: DeviceRow): DeviceRecord => ({
+  kind: r.kind,
   sensorId: r.sensor_id,
   passwordHash: r.password_hash,
   createdAt: r.created_at,
@@ -92,8 +102,8 @@ export class SqliteDeviceStore implements DeviceStore {
 
   constructor(private readonly db: SqliteDatabase) {
     // Replaces a revoked row only: a live credential is never overwritten silently.
-    this.upsert = db.prepare(`INSERT INTO mqtt_devices (sensor_id, password_hash, created_at, created_by) VALUES (?, ?, ?, ?)
-      ON CONFLICT (sensor_id) DO UPDATE SET password_hash = excluded.password_hash, created_at = excluded.created_at,
+    this.upsert = db.prepare(`INSERT INTO mqtt_devices (kind, sensor_id, password_hash, created_at, created_by) VALUES (?, ?, ?, ?, ?)
+      ON CONFLICT (sensor_id) DO UPDATE SET kind = excluded.kind, password_hash = excluded.password_hash, created_at = excluded.created_at,
         created_by = excluded.created_by, revoked_at = NULL WHERE mqtt_devices.revoked_at IS NOT NULL`);
     this.byId = db.prepare('SELECT * FROM mqtt_devices WHERE sensor_id = ?');
     this.all = db.prepare('SELECT * FROM mqtt_devices ORDER BY sensor_id');
@@ -101,7 +111,7 @@ export class SqliteDeviceStore implements DeviceStore {
   }
 
   put(d: DeviceRecord): boolean {
-    return this.upsert.run(d.sensorId, d.passwordHash, d.createdAt, d.createdBy).changes === 1;
+    return this.upsert.run(d.kind, d.sensorId, d.passwordHash, d.createdAt, d.createdBy).changes === 1;
   }
 
   get(sensorId: string): DeviceRecord | undefined {

@@ -10,6 +10,7 @@ import { auditMigration } from './sqlite.audit.ts';
 import { drillsMigration } from './sqlite.drills.ts';
 import { heldTimesMigration } from './sqlite.held-times.ts';
 import { authMigration } from './sqlite.users.ts';
+import { deviceKindMigration } from './sqlite.devices.ts';
 
 export const MIGRATIONS: readonly Migration[] = [
   outboxMigration,
@@ -19,4 +20,5 @@ export const MIGRATIONS: readonly Migration[] = [
   authMigration,
   outboxPointsMigration,
   heldTimesMigration,
+  deviceKindMigration,
 ];

@@ -95,7 +95,7 @@ export class CliContext {
     return loadBrokerSecrets(this.env.DATA_DIR, options);
   }
 
-  /** The server's plan (same inputs): its ingest client, the devices, drills, and the simulator in demo mode. */
+  /** The server's plan (same inputs): its ingest client, the devices and gateways, drills, and the simulator in demo mode. */
   brokerPlan(
     secrets: BrokerSecrets,
     ingest: { username: string; password: string } = { username: this.ingestUsername(), password: secrets.ingest },
@@ -103,6 +103,7 @@ export class CliContext {
     return brokerPlan({
       sensors: this.registry().allSensors(),
       topics: this.deviceTopics(),
+      gateways: this.registry().gateways(),
       devices: this.devices().all(),
       ingest: { ...ingest, clientId: this.env.MQTT_CLIENT_ID },
       drillPassword: secrets.drill,

@@ -1,11 +1,11 @@
 /**
  * Device credentials on the command line: `apikey create|list|revoke` for HTTP ingest,
- * `device add|list|revoke` for MQTT. Secrets are printed once, at creation. On a broker this
- * DATA_DIR administers (`broker init`), `device add` and `device revoke` change the broker
- * directly: in effect when the command returns, whether or not the server runs.
+ * `device add|list|revoke` and `gateway add|list|revoke` for MQTT. Secrets are printed once, at
+ * creation. On a broker this DATA_DIR administers (`broker init`), `add` and `revoke` change the
+ * broker directly: in effect when the command returns, whether or not the server runs.
  */
 import { Command } from 'commander';
-import { idSchema, type ApiKeyScope, type ApiKeyView, type DeviceView } from '../../../contract/index.ts';
+import { idSchema, type ApiKeyScope, type ApiKeyView, type DeviceView, type GatewayCredentialView } from '../../../contract/index.ts';
 import type { BrokerSync } from '../services/device-credentials.broker.ts';
 import { CliError } from './cli.errors.ts';
 import type { CliContext } from './context.ts';
@@ -26,6 +26,9 @@ const keyLine = (k: ApiKeyView): string =>
   `${k.id}  ${k.revokedAt ? 'REVOKED' : 'active '}  ${scopeText(k.scope)}  last used ${date(k.lastUsedAt)}  "${k.name}"\n`;
 const deviceLine = (d: DeviceView): string =>
   `${d.sensorId}  ${d.revokedAt ? 'REVOKED' : 'active '}  publishes ${d.publish.join(' ') || '(sensor no longer in the registry)'}\n`;
+const gatewayLine = (g: GatewayCredentialView): string =>
+  `${g.gatewayId}  ${g.revokedAt ? 'REVOKED' : 'active '}  publishes ${g.publish.join(' ') || '(gateway no longer in the registry)'}` +
+  `${g.subscribe.length ? `  subscribes ${g.subscribe.join(' ')}` : ''}\n`;
 
 export function apiKeyCommands(ctx: () => CliContext): Command {
   const apikey = new Command('apikey').description('API keys for POST /api/ingest, scoped to sites or sensors');
@@ -112,4 +115,42 @@ export function deviceCommands(ctx: () => CliContext): Command {
       c.io.err(brokerNote(broker, c.env.mqttUrl, 'revoked'));
     });
   return device;
+}
+
+export function gatewayCommands(ctx: () => CliContext): Command {
+  const gateway = new Command('gateway').description('MQTT credentials per gateway (sites[].gateways), applied at once to a broker this DATA_DIR administers');
+
+  gateway
+    .command('add <gatewayId>')
+    .description('issue MQTT credentials for a registered gateway; the password is printed once')
+    .action(async (gatewayId: string) => {
+      const c = ctx();
+      const { gateway: g, password, broker } = await c.devices().addGateway(c.actor, gatewayId);
+      c.io.err(
+        `MQTT credentials for gateway ${g.gatewayId}: connect with client id ${g.username}; it may publish to ${g.publish.join(' ')} ` +
+          `and subscribe to ${g.subscribe.join(' ')}. Store the password now: it is not shown again.\n`,
+      );
+      c.io.err(brokerNote(broker, c.env.mqttUrl, 'issued'));
+      c.io.out(`username: ${g.username}\nclient id: ${g.username}\npassword: ${password}\n`);
+    });
+
+  gateway
+    .command('list')
+    .description('gateways with MQTT credentials')
+    .action(() => {
+      const c = ctx();
+      const list = c.devices().gatewayList();
+      c.io.out(list.length ? list.map(gatewayLine).join('') : 'no gateway credentials\n');
+    });
+
+  gateway
+    .command('revoke <gatewayId>')
+    .description("refuse the gateway's credentials and close its connection")
+    .action(async (gatewayId: string) => {
+      const c = ctx();
+      const { gateway: g, broker } = await c.devices().revokeGateway(c.actor, gatewayId);
+      c.io.out(gatewayLine(g));
+      c.io.err(brokerNote(broker, c.env.mqttUrl, 'revoked'));
+    });
+  return gateway;
 }

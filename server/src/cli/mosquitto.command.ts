@@ -4,8 +4,9 @@
  * administers (services/device-credentials.broker.ts). Writes:
  *
  * - `passwd`: `user:$7$...` lines (PBKDF2-SHA512, as mosquitto_passwd writes them): Vigil's ingest
- *   user, every live device, the drill devices (and in demo mode the simulated devices);
- * - `acl`: each device may write only its own topics; Vigil's ingest user may read everything;
+ *   user, every live device and gateway, the drill devices (and in demo mode the simulated devices);
+ * - `acl`: each device may write only its own topics, each gateway its topic tree and discovery
+ *   topics (and read its own tree); Vigil's ingest user may read everything;
  * - `vigil-auth.conf`: the lines to add to mosquitto.conf after the listener they protect;
  * - `vigil-ingest.env`: MQTT_USERNAME / MQTT_PASSWORD for Vigil, generated once and reused
  *   (unless MQTT_USERNAME and MQTT_PASSWORD are set in the environment).
@@ -16,8 +17,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { Command } from 'commander';
 import { DEFAULT_INGEST_MQTT_USERNAME } from '../services/device-credentials.service.ts';
-import type { BrokerPrincipal } from '../services/device-credentials.broker.ts';
-import { aclFile, authConfSnippet, mosquittoHash, passwordFile, type AclEntry, type MosquittoUser } from '../services/mosquitto-config.ts';
+import { GATEWAY_ROLE_PREFIX, type BrokerPrincipal } from '../services/device-credentials.broker.ts';
+import { aclFile, authConfSnippet, mosquittoHash, passwordFile, planAclEntries, type MosquittoUser } from '../services/mosquitto-config.ts';
 import { newSecret } from '../services/auth.tokens.ts';
 import { CliError } from './cli.errors.ts';
 import type { CliContext } from './context.ts';
@@ -65,7 +66,6 @@ export function mosquittoCommand(ctx: () => CliContext, env: NodeJS.ProcessEnv =
       )
         throw new CliError('FAILED', `a device is named ${ingest.username}, the ingest user: set MQTT_USERNAME to another name`);
       const plan = c.brokerPlan(c.brokerSecrets(), ingest);
-      const rolesByName = new Map(plan.roles.map((r) => [r.name, r]));
 
       const hashes = new Map<string, string>();
       const hashOf = async (p: BrokerPrincipal): Promise<string> => {
@@ -76,21 +76,22 @@ export function mosquittoCommand(ctx: () => CliContext, env: NodeJS.ProcessEnv =
       };
       const comment = (p: BrokerPrincipal): string => {
         if (p.kind === 'ingest') return 'Vigil ingest: reads every device topic and the broker statistics';
+        if (p.role.startsWith(GATEWAY_ROLE_PREFIX)) {
+          const gateway = registry.gateway(p.role.slice(GATEWAY_ROLE_PREFIX.length));
+          const what = gateway ? `${gateway.name} (${gateway.adapter}, site ${gateway.siteId})` : p.username;
+          return p.kind === 'gateway' ? `gateway: ${what}` : `simulated gateway: ${what}`;
+        }
         const sensor = registry.sensor(p.role.slice(p.role.indexOf(':') + 1));
         const what = sensor ? `${sensor.name} (${sensor.kind}, site ${sensor.siteId}, zone ${sensor.zoneId})` : p.username;
         return p.kind === 'device' ? what : `${p.kind === 'drill' ? 'drill' : 'simulated'} device: ${what}`;
       };
       const users: MosquittoUser[] = [];
-      const acl: AclEntry[] = [];
-      for (const p of plan.principals) {
-        const role = rolesByName.get(p.role)!;
-        users.push({ username: p.username, hash: await hashOf(p) });
-        acl.push({ username: p.username, comment: comment(p), read: [...role.subscribe], write: [...role.publish] });
-      }
+      for (const p of plan.principals) users.push({ username: p.username, hash: await hashOf(p) });
+      const acl = planAclEntries(plan, comment);
       const skipped = c
         .devices()
         .active()
-        .filter((d) => !plan.principals.some((p) => p.kind === 'device' && p.username === d.sensorId));
+        .filter((d) => !plan.principals.some((p) => (p.kind === 'device' || p.kind === 'gateway') && p.username === d.sensorId));
       for (const d of skipped) c.io.err(`skipping ${d.sensorId}: no longer in the facility registry\n`);
 
       const passwdPath = path.join(dir, 'passwd');

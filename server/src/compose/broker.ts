@@ -70,6 +70,7 @@ export async function composeBroker(config: Config, logger: Logger, auth: Auth):
     brokerPlan({
       sensors: auth.deviceTopics.sensors(),
       topics: auth.deviceTopics,
+      gateways: auth.deviceTopics.gateways(),
       devices: auth.deviceCredentials.all(),
       ingest: { username: ingestUsername, clientId: config.MQTT_CLIENT_ID, password: secrets.ingest },
       drillPassword: secrets.drill,

@@ -4,15 +4,21 @@
  *   `DELETE /api/apikeys/:id` → ApiKeyView (revoked)
  * - `GET /api/devices` → DeviceView[]; `POST /api/devices` (deviceCreateBodySchema) → 201 DeviceCreatedResponse;
  *   `DELETE /api/devices/:sensorId` → DeviceView (revoked)
+ * - `GET /api/gateway-credentials` → GatewayCredentialView[]; `POST /api/gateway-credentials`
+ *   (gatewayCredentialCreateBodySchema) → 201 GatewayCredentialCreatedResponse;
+ *   `DELETE /api/gateway-credentials/:gatewayId` → GatewayCredentialView (revoked)
  */
 import { Router } from 'express';
 import {
   apiKeyCreateBodySchema,
   deviceCreateBodySchema,
+  gatewayCredentialCreateBodySchema,
   type ApiKeyCreatedResponse,
   type ApiKeyView,
   type DeviceCreatedResponse,
   type DeviceView,
+  type GatewayCredentialCreatedResponse,
+  type GatewayCredentialView,
 } from '../../../contract/index.ts';
 import type { ApiKeyService, DeviceCredentialService } from '../services/device-credentials.service.ts';
 import type { AccessControl } from './access.ts';
@@ -53,6 +59,22 @@ export function devicesRouter(apiKeys: ApiKeyService, devices: DeviceCredentialS
 
   router.delete('/api/devices/:sensorId', admin, async (req, res) => {
     const body: DeviceView = (await devices.revoke(access.actorOf(req, res).username, String(req.params.sensorId))).device;
+    res.json(body);
+  });
+
+  router.get('/api/gateway-credentials', admin, (_req, res) => {
+    const body: GatewayCredentialView[] = devices.gatewayList();
+    res.json(body);
+  });
+
+  router.post('/api/gateway-credentials', admin, jsonBody, async (req, res) => {
+    const body = parseBody(gatewayCredentialCreateBodySchema, req.body);
+    const created: GatewayCredentialCreatedResponse = await devices.addGateway(access.actorOf(req, res).username, body.gatewayId);
+    res.status(201).set('cache-control', 'no-store').json(created);
+  });
+
+  router.delete('/api/gateway-credentials/:gatewayId', admin, async (req, res) => {
+    const body: GatewayCredentialView = (await devices.revokeGateway(access.actorOf(req, res).username, String(req.params.gatewayId))).gateway;
     res.json(body);
   });
   return router;

@@ -11,15 +11,26 @@
  * - A device signs in with its sensor id and the password `device add` printed, publishes only to
  *   its sensor's own topics (DeviceTopics: `vigil/<site>/<sensorId>/#` and its adapter topic) and
  *   subscribes to nothing.
- * - Simulated devices (`sim@<sensorId>`, demo mode only) and drill devices (`drill@<sensorId>`,
- *   used by drills the server runs) have the rights of that sensor's device: one credential per
- *   device because each device is one connection with its own last will. Sensor ids cannot
- *   contain `@`, so these names never collide with a device's.
+ * - A gateway (`gateway add`) signs in with its gateway id and publishes exactly its topic tree
+ *   and discovery topics (`gatewayPublishFilters`): its own state, its bound devices' states and
+ *   devices not bound to any sensor alike. It may also subscribe to its own tree (not to
+ *   discovery): real gateways do at start — Zigbee2MQTT to `<baseTopic>/#` for its
+ *   `bridge/request/...` and `<device>/set`, ESPHome to its command topics. Vigil never commands
+ *   a device and publishes nothing there, so all it can read is what it and the devices in its
+ *   own tree publish. Refusing would not stop it either (Mosquitto 2.0 answers a denied SUBSCRIBE
+ *   with SUBACK 0x80 and keeps the connection, test/integration/gateway.credentials.test.ts), but
+ *   then a real gateway logs a failed subscription at every start.
+ * - Simulated devices (`sim@<id>`, demo mode only) and drill devices (`drill@<sensorId>`, used by
+ *   drills the server runs) have the rights of that sensor's device or gateway: one credential
+ *   per device because each device is one connection with its own last will. Sensor and gateway
+ *   ids cannot contain `@`, so these names never collide with a device's. Drills publish no
+ *   gateway traffic, so there are no drill gateways.
  * - Vigil's ingest reads everything (`#`, and `$SYS/#` for the broker's drop counter) and
  *   publishes nothing.
  * - Nobody connects anonymously.
  */
-import type { Sensor } from '../../../contract/index.ts';
+import type { Gateway, Sensor } from '../../../contract/index.ts';
+import { gatewayPublishFilters, gatewayTree } from '../domain/decoders/index.ts';
 import type { DeviceRecord } from './device-credentials.ports.ts';
 import type { DeviceTopics } from './device-credentials.topics.ts';
 
@@ -33,6 +44,7 @@ const DRILL_PREFIX = DRILL_USERNAME_TEMPLATE.replace(SENSOR_PLACEHOLDER, '');
 
 /** Roles Vigil creates and may delete again; any other role on the broker is left alone. */
 export const SENSOR_ROLE_PREFIX = 'vigil-sensor:';
+export const GATEWAY_ROLE_PREFIX = 'vigil-gateway:';
 export const INGEST_ROLE = 'vigil-ingest';
 
 export interface BrokerRole {
@@ -43,7 +55,7 @@ export interface BrokerRole {
   subscribe: readonly string[];
 }
 
-export type PrincipalKind = 'ingest' | 'device' | 'simulator' | 'drill';
+export type PrincipalKind = 'ingest' | 'device' | 'gateway' | 'simulator' | 'drill';
 
 export interface BrokerPrincipal {
   kind: PrincipalKind;
@@ -66,7 +78,9 @@ export interface BrokerPlan {
 export interface BrokerPlanInput {
   sensors: readonly Sensor[];
   topics: DeviceTopics;
-  /** Every device credential, revoked ones too (their clients are removed). */
+  /** Every registered gateway (whose credentials the plan covers). */
+  gateways: readonly Gateway[];
+  /** Every device and gateway credential, revoked ones too (their clients are removed). */
   devices: readonly DeviceRecord[];
   ingest: { username: string; clientId: string; password: string };
   /** Null: no drill devices (the broker does not carry drills). */
@@ -88,6 +102,18 @@ export function devicePrincipal<S extends BrokerPrincipal['secret']>(sensorId: s
   return { kind: 'device', username: sensorId, clientId: sensorId, role: sensorRole(sensorId), secret };
 }
 
+export const gatewayRole = (gatewayId: string): string => `${GATEWAY_ROLE_PREFIX}${gatewayId}`;
+
+/** A gateway's role: publish its whole tree and discovery topics, subscribe to its own tree (see above why). */
+export function gatewayRoleOf(gateway: Gateway): BrokerRole {
+  return { name: gatewayRole(gateway.id), publish: gatewayPublishFilters(gateway), subscribe: gatewayTree(gateway).own };
+}
+
+/** A gateway's credential, as `gateway add` issues it. */
+export function gatewayPrincipal<S extends BrokerPrincipal['secret']>(gatewayId: string, secret: S): BrokerPrincipal & { secret: S } {
+  return { kind: 'gateway', username: gatewayId, clientId: gatewayId, role: gatewayRole(gatewayId), secret };
+}
+
 export const ingestRole = (): BrokerRole => ({ name: INGEST_ROLE, publish: [], subscribe: ['#', '$SYS/#'] });
 
 export function brokerPlan(input: BrokerPlanInput): BrokerPlan {
@@ -103,10 +129,18 @@ export function brokerPlan(input: BrokerPlanInput): BrokerPlan {
     ingestRole(),
   );
   const registered = new Set(input.sensors.map((s) => s.id));
+  const gateways = new Map(input.gateways.map((g) => [g.id, g]));
   for (const d of input.devices) {
-    const role = registered.has(d.sensorId) ? sensorRoleOf(input.topics, d.sensorId) : undefined;
     // `device add` refuses Vigil's own names; a custom MQTT_USERNAME could still equal a sensor id.
-    if (d.revokedAt === null && role && d.sensorId !== input.ingest.username) add(devicePrincipal(d.sensorId, { hash: d.passwordHash }), role);
+    if (d.revokedAt !== null || d.sensorId === input.ingest.username) continue;
+    // The stored kind decides: a gateway id reused for a sensor (or back) in the facility file gets no rights from the old credential.
+    if (d.kind === 'gateway') {
+      const gateway = gateways.get(d.sensorId);
+      if (gateway) add(gatewayPrincipal(d.sensorId, { hash: d.passwordHash }), gatewayRoleOf(gateway));
+    } else {
+      const role = registered.has(d.sensorId) ? sensorRoleOf(input.topics, d.sensorId) : undefined;
+      if (role) add(devicePrincipal(d.sensorId, { hash: d.passwordHash }), role);
+    }
   }
   for (const sensor of input.sensors) {
     const role = sensorRoleOf(input.topics, sensor.id);
@@ -120,6 +154,15 @@ export function brokerPlan(input: BrokerPlanInput): BrokerPlan {
       add({ kind, username, clientId: username, role: role.name, secret: { password } }, role);
     }
   }
+  // The simulator's gateway connection (`simulate run` publishes a bridge's own state from it).
+  if (input.simulatorPassword !== null)
+    for (const gateway of input.gateways) {
+      const username = usernameFor(SIMULATOR_USERNAME_TEMPLATE, gateway.id);
+      add(
+        { kind: 'simulator', username, clientId: username, role: gatewayRole(gateway.id), secret: { password: input.simulatorPassword } },
+        gatewayRoleOf(gateway),
+      );
+    }
 
   const planned = new Set(principals.map((p) => p.username));
   const deviceUsernames = new Set(input.devices.map((d) => d.sensorId));
@@ -127,7 +170,7 @@ export function brokerPlan(input: BrokerPlanInput): BrokerPlan {
     roles: [...roles.values()],
     principals,
     isStaleClient: (u) => !planned.has(u) && (deviceUsernames.has(u) || u.startsWith(SIM_PREFIX) || u.startsWith(DRILL_PREFIX)),
-    isStaleRole: (name) => name.startsWith(SENSOR_ROLE_PREFIX) && !roles.has(name),
+    isStaleRole: (name) => (name.startsWith(SENSOR_ROLE_PREFIX) || name.startsWith(GATEWAY_ROLE_PREFIX)) && !roles.has(name),
   };
 }
 

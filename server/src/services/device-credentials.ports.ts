@@ -23,8 +23,15 @@ export interface ApiKeyStore {
   markUsed(id: string, at: number): void;
 }
 
+/** A device is a sensor's own device, or a gateway that publishes for the sensors behind it. */
+export type DeviceKind = 'sensor' | 'gateway';
+
 export interface DeviceRecord {
-  /** The sensor this credential belongs to; also its MQTT username. */
+  kind: DeviceKind;
+  /**
+   * The sensor (or, of a gateway, the gateway) this credential belongs to; also its MQTT username.
+   * Sensor and gateway ids share one namespace (contract/facility.ts), as MQTT usernames do.
+   */
   sensorId: string;
   /** Mosquitto's `$7$` PBKDF2-SHA512 hash (mosquitto-config.ts): both brokers check the same. */
   passwordHash: string;
@@ -34,7 +41,7 @@ export interface DeviceRecord {
 }
 
 export interface DeviceStore {
-  /** Inserts, or replaces a revoked credential; false when a live one exists. */
+  /** Inserts, or replaces a revoked credential (of either kind); false when a live one exists. */
   put(d: DeviceRecord): boolean;
   get(sensorId: string): DeviceRecord | undefined;
   list(): DeviceRecord[];

@@ -1,19 +1,29 @@
 /**
  * Device credentials: HTTP ingest API keys scoped to sites or sensors, and per-device MQTT
- * passwords. A secret is returned once, at creation; only a hash is stored. Every change is
+ * passwords, for sensors' own devices and for gateways. A secret is returned once, at creation; only a hash is stored. Every change is
  * audited. On a broker Vigil administers (BrokerAccess) an MQTT credential takes effect, and a
  * revocation disconnects the device, before the call returns.
  */
 import crypto from 'node:crypto';
-import type { ApiKeyScope, ApiKeyView, DeviceView } from '../../../contract/index.ts';
+import type { ApiKeyScope, ApiKeyView, DeviceView, GatewayCredentialView } from '../../../contract/index.ts';
 import type { Registry } from '../domain/registry.ts';
 import type { AuditLog } from './audit.port.ts';
 import { AuthError } from './auth.errors.ts';
 import { newSecret, sameHash, sameSecret, secretHash } from './auth.tokens.ts';
 import type { Clock } from './clock.ts';
-import type { ApiKeyRecord, ApiKeyStore, DeviceRecord, DeviceStore } from './device-credentials.ports.ts';
+import type { ApiKeyRecord, ApiKeyStore, DeviceKind, DeviceRecord, DeviceStore } from './device-credentials.ports.ts';
 import type { DeviceTopics } from './device-credentials.topics.ts';
-import { BrokerUnreachableError, devicePrincipal, sensorRoleOf, type BrokerAccess, type BrokerSync } from './device-credentials.broker.ts';
+import {
+  BrokerUnreachableError,
+  devicePrincipal,
+  gatewayPrincipal,
+  gatewayRoleOf,
+  sensorRoleOf,
+  type BrokerAccess,
+  type BrokerPrincipal,
+  type BrokerRole,
+  type BrokerSync,
+} from './device-credentials.broker.ts';
 import { mosquittoHash } from './mosquitto-config.ts';
 
 /** What a presented ingest key may write. */
@@ -154,63 +164,129 @@ export class DeviceCredentialService {
     };
   }
 
+  gatewayView(d: DeviceRecord): GatewayCredentialView {
+    const gateway = this.registry.gateway(d.sensorId);
+    const role = gateway && gatewayRoleOf(gateway);
+    return {
+      gatewayId: d.sensorId,
+      username: d.sensorId,
+      publish: [...(role?.publish ?? [])],
+      subscribe: [...(role?.subscribe ?? [])],
+      createdAt: d.createdAt,
+      createdBy: d.createdBy,
+      revokedAt: d.revokedAt,
+    };
+  }
+
   /**
    * Issues MQTT credentials for a registered sensor; the password is returned this once. The
    * device connects with its sensor id as both username and client id.
    */
   async add(actor: string, sensorId: string): Promise<{ device: DeviceView; password: string; broker: BrokerSync }> {
-    const sensor = this.registry.sensor(sensorId);
-    if (!sensor) throw new AuthError('NOT_FOUND', `sensor ${sensorId} is not in the facility registry`);
-    if (this.reservedUsernames.includes(sensorId)) throw new AuthError('BAD_REQUEST', `${sensorId} is reserved for Vigil's own MQTT client`);
+    if (!this.registry.sensor(sensorId)) throw new AuthError('NOT_FOUND', `sensor ${sensorId} is not in the facility registry`);
     const role = sensorRoleOf(this.topics, sensorId);
     if (!role) throw new AuthError('BAD_REQUEST', `sensor ${sensorId} has no topic of its own to publish to`);
-    const existing = this.devices.get(sensorId);
+    const { record, password, broker } = await this.issue(actor, 'sensor', sensorId, (secret) => devicePrincipal(sensorId, secret), role);
+    return { device: this.view(record), password, broker };
+  }
+
+  /**
+   * Issues MQTT credentials for a registered gateway; the password is returned this once. The
+   * gateway connects with its gateway id as both username and client id.
+   */
+  async addGateway(actor: string, gatewayId: string): Promise<{ gateway: GatewayCredentialView; password: string; broker: BrokerSync }> {
+    const gateway = this.registry.gateway(gatewayId);
+    if (!gateway) throw new AuthError('NOT_FOUND', `gateway ${gatewayId} is not in the facility registry`);
+    const { record, password, broker } = await this.issue(actor, 'gateway', gatewayId, (secret) => gatewayPrincipal(gatewayId, secret), gatewayRoleOf(gateway));
+    return { gateway: this.gatewayView(record), password, broker };
+  }
+
+  private async issue(
+    actor: string,
+    kind: DeviceKind,
+    id: string,
+    principal: (secret: { password: string }) => BrokerPrincipal & { secret: { password: string } },
+    role: BrokerRole,
+  ): Promise<{ record: DeviceRecord; password: string; broker: BrokerSync }> {
+    const what = kind === 'sensor' ? 'device' : 'gateway';
+    const target = `${kind}:${id}`;
+    if (this.reservedUsernames.includes(id)) throw new AuthError('BAD_REQUEST', `${id} is reserved for Vigil's own MQTT client`);
+    const existing = this.devices.get(id);
     if (existing && existing.revokedAt === null)
-      throw new AuthError('ALREADY_EXISTS', `device ${sensorId} already has credentials: revoke them first to issue new ones`);
+      throw new AuthError('ALREADY_EXISTS', `${what} ${id} already has credentials: revoke them first to issue new ones`);
     const password = newSecret();
     const passwordHash = await mosquittoHash(password);
     const at = this.clock.now();
-    const record: DeviceRecord = { sensorId, passwordHash, createdAt: at, createdBy: actor, revokedAt: null };
+    const record: DeviceRecord = { kind, sensorId: id, passwordHash, createdAt: at, createdBy: actor, revokedAt: null };
     this.devices.transaction(() => {
-      if (!this.devices.put(record)) throw new AuthError('ALREADY_EXISTS', `device ${sensorId} already has credentials`);
-      this.audit.append({ actor, action: 'device.add', target: `sensor:${sensorId}`, detail: { publish: role.publish }, at });
+      if (!this.devices.put(record)) throw new AuthError('ALREADY_EXISTS', `${what} ${id} already has credentials`);
+      this.audit.append({
+        actor,
+        action: `${what}.add`,
+        target,
+        detail: role.subscribe.length ? { publish: role.publish, subscribe: role.subscribe } : { publish: role.publish },
+        at,
+      });
     });
     const broker = this.broker;
-    if (!broker) return { device: this.view(record), password, broker: { state: 'unmanaged' } };
+    if (!broker) return { record, password, broker: { state: 'unmanaged' } };
     try {
-      const sync = await applied(() => broker.grant(devicePrincipal(sensorId, { password }), role));
-      return { device: this.view(record), password, broker: sync };
+      return { record, password, broker: await applied(() => broker.grant(principal({ password }), role)) };
     } catch (err) {
       // The broker refused: a credential nobody can use must not stay on record as issued.
       this.devices.transaction(() => {
-        if (this.devices.revoke(sensorId, this.clock.now()))
-          this.audit.append({ actor, action: 'device.revoke', target: `sensor:${sensorId}`, detail: { reason: 'the broker refused the credential' }, at });
+        if (this.devices.revoke(id, this.clock.now()))
+          this.audit.append({ actor, action: `${what}.revoke`, target, detail: { reason: 'the broker refused the credential' }, at });
       });
       throw err;
     }
   }
 
+  /** Sensors' device credentials. */
   list(): DeviceView[] {
-    return this.devices.list().map((d) => this.view(d));
+    return this.devices
+      .list()
+      .filter((d) => d.kind === 'sensor')
+      .map((d) => this.view(d));
+  }
+
+  gatewayList(): GatewayCredentialView[] {
+    return this.devices
+      .list()
+      .filter((d) => d.kind === 'gateway')
+      .map((d) => this.gatewayView(d));
   }
 
   async revoke(actor: string, sensorId: string): Promise<{ device: DeviceView; broker: BrokerSync }> {
-    const at = this.clock.now();
-    this.devices.transaction(() => {
-      if (!this.devices.revoke(sensorId, at)) throw new AuthError('NOT_FOUND', `no active credentials for device ${sensorId}`);
-      this.audit.append({ actor, action: 'device.revoke', target: `sensor:${sensorId}`, at });
-    });
-    const broker = this.broker;
-    const sync: BrokerSync = broker ? await applied(() => broker.remove(sensorId)) : { state: 'unmanaged' };
-    return { device: this.view(this.devices.get(sensorId)!), broker: sync };
+    const { record, broker } = await this.withdraw(actor, 'sensor', sensorId);
+    return { device: this.view(record), broker };
   }
 
-  /** Every device credential, revoked ones included (the broker plan removes those). */
+  /** Refuses the gateway's credential; on a broker Vigil administers, its connection is closed before this returns. */
+  async revokeGateway(actor: string, gatewayId: string): Promise<{ gateway: GatewayCredentialView; broker: BrokerSync }> {
+    const { record, broker } = await this.withdraw(actor, 'gateway', gatewayId);
+    return { gateway: this.gatewayView(record), broker };
+  }
+
+  private async withdraw(actor: string, kind: DeviceKind, id: string): Promise<{ record: DeviceRecord; broker: BrokerSync }> {
+    const what = kind === 'sensor' ? 'device' : 'gateway';
+    const at = this.clock.now();
+    this.devices.transaction(() => {
+      // Each command revokes its own kind only: `device revoke <gateway id>` is not a way to cut a gateway off by mistake.
+      if (this.devices.get(id)?.kind !== kind || !this.devices.revoke(id, at)) throw new AuthError('NOT_FOUND', `no active credentials for ${what} ${id}`);
+      this.audit.append({ actor, action: `${what}.revoke`, target: `${kind}:${id}`, at });
+    });
+    const broker = this.broker;
+    const sync: BrokerSync = broker ? await applied(() => broker.remove(id)) : { state: 'unmanaged' };
+    return { record: this.devices.get(id)!, broker: sync };
+  }
+
+  /** Every device and gateway credential, revoked ones included (the broker plan removes those). */
   all(): DeviceRecord[] {
     return this.devices.list();
   }
 
-  /** Live device credentials. */
+  /** Live device and gateway credentials. */
   active(): DeviceRecord[] {
     return this.devices.list().filter((d) => d.revokedAt === null);
   }

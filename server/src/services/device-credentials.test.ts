@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { SourceBinding } from '../../../contract/index.ts';
+import type { Gateway, SourceBinding } from '../../../contract/index.ts';
 import { Registry } from '../domain/registry.ts';
 import { loadFacility } from './facility.loader.ts';
 import { AuthError } from './auth.errors.ts';
@@ -15,6 +15,7 @@ import {
   type BrokerRole,
 } from './device-credentials.broker.ts';
 import { ApiKeyService, DeviceCredentialService } from './device-credentials.service.ts';
+import { gatewayPublishFilters, gatewayTree, adapterPublishFilters } from '../domain/decoders/index.ts';
 import { DeviceTopics } from './device-credentials.topics.ts';
 import { topicMatches } from './mqtt-topic.ts';
 
@@ -169,6 +170,7 @@ describe('the broker plan: one set of rules', () => {
     return brokerPlan({
       sensors: registry.allSensors(),
       topics,
+      gateways: registry.gateways(),
       devices: devices.all(),
       ingest,
       drillPassword: 'drill-secret',
@@ -205,5 +207,112 @@ describe('the broker plan: one set of rules', () => {
     expect(p.isStaleRole('vigil-sensor:GONE')).toBe(true);
     expect(p.isStaleRole('vigil-sensor:T-DOOR-01')).toBe(false);
     expect(p.isStaleRole('site-operators')).toBe(false);
+  });
+});
+
+// test/fixtures/gateways/facility.yaml: site g1 with the Zigbee2MQTT bridge G-Z2M (base topic
+// zigbee2mqtt) and the sensors G-NATIVE-GAS, G-Z2M-GAS and G-Z2M-SMK; here a Tasmota gateway too.
+describe('gateway credentials: one set of rules for dynamic security and the ACL file', () => {
+  const gwFacility = loadFacility(path.resolve('test/fixtures/gateways/facility.yaml')).facility;
+  const tasmota: Gateway = {
+    id: 'G-TAS',
+    name: 'Tasmota',
+    adapter: 'tasmota',
+    topic: 'SonoffZB',
+    siteId: 'g1',
+    zoneId: null,
+    floorId: null,
+    heartbeatS: null,
+    sensorIds: [],
+  };
+  const gwRegistry = new Registry({ ...gwFacility, gateways: [...gwFacility.gateways!, tasmota] });
+  const setup = (broker: BrokerAccess | null = null, reg: Registry = gwRegistry) =>
+    new DeviceCredentialService(stores.devices, reg, new DeviceTopics(reg, adapterPublishFilters), audit, time, broker);
+  const planOf = (devices: DeviceCredentialService, o: { demo?: boolean; reg?: Registry } = {}) => {
+    const reg = o.reg ?? gwRegistry;
+    return brokerPlan({
+      sensors: reg.allSensors(),
+      topics: new DeviceTopics(reg, adapterPublishFilters),
+      gateways: reg.gateways(),
+      devices: devices.all(),
+      ingest: { username: 'vigil-ingest', clientId: 'vigil-ingest', password: 'i' },
+      drillPassword: 'drill-secret',
+      simulatorPassword: o.demo ? 'sim-secret' : null,
+    });
+  };
+  const z2m = () => gwRegistry.gateway('G-Z2M')!;
+
+  it("a gateway's role publishes exactly gatewayPublishFilters and subscribes to its own tree, bound to its id", async () => {
+    const broker = new RecordingBroker();
+    const devices = setup(broker);
+    const { gateway, broker: sync } = await devices.addGateway('adam', 'G-Z2M');
+    await devices.addGateway('adam', 'G-TAS');
+    expect(gateway).toMatchObject({ gatewayId: 'G-Z2M', username: 'G-Z2M', publish: gatewayPublishFilters(z2m()), subscribe: ['zigbee2mqtt/#'] });
+    expect(sync).toEqual({ state: 'applied' });
+    expect(broker.calls).toEqual([
+      'grant G-Z2M as G-Z2M with vigil-gateway:G-Z2M: zigbee2mqtt/# homeassistant/+/+/+/config',
+      'grant G-TAS as G-TAS with vigil-gateway:G-TAS: tele/SonoffZB/# stat/SonoffZB/# tasmota/discovery/+/config tasmota/discovery/+/sensors',
+    ]);
+    const p = planOf(devices);
+    const principal = p.principals.find((x) => x.username === 'G-Z2M')!;
+    expect(principal).toMatchObject({ kind: 'gateway', clientId: 'G-Z2M', role: 'vigil-gateway:G-Z2M' });
+    const role = p.roles.find((r) => r.name === principal.role)!;
+    expect(role.publish).toEqual(gatewayPublishFilters(z2m()));
+    expect(role.subscribe).toEqual(gatewayTree(z2m()).own);
+    // Subscribing to discovery would let it read other gateways' discovery messages: not granted.
+    expect(p.roles.find((r) => r.name === 'vigil-gateway:G-TAS')!.subscribe).toEqual(['tele/SonoffZB/#', 'stat/SonoffZB/#']);
+    expect(audit.actions()).toEqual(['gateway.add', 'gateway.add']);
+  });
+
+  it("in demo mode the simulator's gateway connection (sim@<gateway>) has the gateway's role; outside it does not exist", async () => {
+    const devices = setup();
+    const demo = planOf(devices, { demo: true });
+    expect(demo.principals.find((x) => x.username === 'sim@G-Z2M')).toMatchObject({ kind: 'simulator', clientId: 'sim@G-Z2M', role: 'vigil-gateway:G-Z2M' });
+    expect(publishRights(demo).get('sim@G-Z2M')).toEqual([...gatewayPublishFilters(z2m())].sort());
+    const prod = planOf(devices);
+    expect(prod.principals.map((x) => x.username)).not.toContain('sim@G-Z2M');
+    expect(prod.isStaleClient('sim@G-Z2M')).toBe(true);
+    // Drills publish no gateway traffic.
+    expect(demo.principals.map((x) => x.username)).not.toContain('drill@G-Z2M');
+  });
+
+  it('a revoked gateway, or one gone from the facility file, is removed with its role; its id reused for a sensor gets no gateway rights', async () => {
+    const devices = setup();
+    await devices.addGateway('adam', 'G-Z2M');
+    await devices.addGateway('adam', 'G-TAS');
+    await devices.revokeGateway('adam', 'G-TAS');
+    const p = planOf(devices);
+    expect(p.principals.map((x) => x.username)).not.toContain('G-TAS');
+    expect(p.isStaleClient('G-TAS')).toBe(true);
+    expect(p.isStaleRole('vigil-gateway:G-TAS')).toBe(true);
+    expect(p.isStaleRole('vigil-gateway:G-Z2M')).toBe(false);
+
+    const sensor = gwRegistry.sensor('G-NATIVE-GAS')!;
+    const without = new Registry({ ...gwFacility, gateways: [], sensors: [...gwFacility.sensors, { ...sensor, id: 'G-Z2M' }] });
+    const q = planOf(devices, { reg: without });
+    expect(q.principals.map((x) => x.username)).not.toContain('G-Z2M');
+    expect(q.isStaleClient('G-Z2M')).toBe(true);
+    expect(q.isStaleRole('vigil-gateway:G-Z2M')).toBe(true);
+  });
+
+  it('gateway and device commands keep to their own kind; unknown gateways, sensors and live credentials are refused', async () => {
+    const broker = new RecordingBroker();
+    const devices = setup(broker);
+    await expect(devices.addGateway('adam', 'NOT-THERE')).rejects.toThrow(/not in the facility registry/);
+    await expect(devices.addGateway('adam', 'G-NATIVE-GAS')).rejects.toThrow(/not in the facility registry/);
+    await expect(devices.add('adam', 'G-Z2M')).rejects.toThrow(/not in the facility registry/);
+    await devices.addGateway('adam', 'G-Z2M');
+    await devices.add('adam', 'G-NATIVE-GAS');
+    await expect(devices.addGateway('adam', 'G-Z2M')).rejects.toThrow(/already has credentials/);
+    expect(devices.list().map((d) => d.sensorId)).toEqual(['G-NATIVE-GAS']);
+    expect(devices.gatewayList().map((g) => g.gatewayId)).toEqual(['G-Z2M']);
+    await expect(devices.revoke('adam', 'G-Z2M')).rejects.toThrow(AuthError);
+    await expect(devices.revokeGateway('adam', 'G-NATIVE-GAS')).rejects.toThrow(AuthError);
+    const { gateway, broker: sync } = await devices.revokeGateway('adam', 'G-Z2M');
+    expect(gateway.revokedAt).toBe(time.t);
+    expect(sync).toEqual({ state: 'applied' });
+    expect(broker.calls.at(-1)).toBe('remove G-Z2M');
+    await expect(devices.revokeGateway('adam', 'G-Z2M')).rejects.toThrow(AuthError);
+    expect(audit.actions()).toEqual(['gateway.add', 'device.add', 'gateway.revoke']);
   });
 });

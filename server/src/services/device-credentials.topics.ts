@@ -4,7 +4,7 @@
  * the broker's access rules (brokerPlan in device-credentials.broker.ts), whether Vigil
  * administers them through dynamic security or writes them as a Mosquitto ACL.
  */
-import type { Sensor, SourceBinding } from '../../../contract/index.ts';
+import type { Gateway, Sensor, SourceBinding } from '../../../contract/index.ts';
 import type { Registry } from '../domain/registry.ts';
 import { isPlainTopic, topicMatches } from './mqtt-topic.ts';
 
@@ -51,6 +51,11 @@ export class DeviceTopics {
   /** Every registered sensor (whose devices the broker plan covers). */
   sensors(): readonly Sensor[] {
     return this.registry.allSensors();
+  }
+
+  /** Every registered gateway (whose credentials the broker plan covers). */
+  gateways(): readonly Gateway[] {
+    return this.registry.gateways();
   }
 
   /** The filters a device bound to this registered sensor may publish to (`<topic>/#` covers the topic itself, MQTT §4.7.1.2). */

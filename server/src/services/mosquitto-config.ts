@@ -9,6 +9,7 @@
  * parts as separate fields, so one stored hash serves both.
  */
 import crypto from 'node:crypto';
+import type { BrokerPlan, BrokerPrincipal } from './device-credentials.broker.ts';
 
 /**
  * Mosquitto's own default is 101 iterations. Device passwords are 256-bit random secrets, so
@@ -90,6 +91,20 @@ export function aclFile(entries: readonly AclEntry[], header: string): string {
     }
   }
   return `${lines.join('\n')}\n`;
+}
+
+/**
+ * The plan's rights as ACL entries, one per principal: its role's subscribe filters as `read`
+ * (an ACL file's `read` covers subscribing and receiving), its publish filters as `write`.
+ */
+export function planAclEntries(plan: BrokerPlan, comment: (p: BrokerPrincipal) => string = () => ''): AclEntry[] {
+  const roles = new Map(plan.roles.map((r) => [r.name, r]));
+  return plan.principals.map((p) => {
+    const role = roles.get(p.role);
+    if (!role) throw new Error(`the broker plan gives ${p.username} the role ${p.role}, which it does not define`);
+    const c = comment(p);
+    return { username: p.username, ...(c && { comment: c }), read: [...role.subscribe], write: [...role.publish] };
+  });
 }
 
 /**
