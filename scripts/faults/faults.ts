@@ -331,6 +331,63 @@ async function verify(s: Stack, from: Cursor, to: Cursor): Promise<Verdict> {
   return v;
 }
 
+interface Diagnostics {
+  rejected: number;
+  deadLettered: number;
+  /** Mosquitto's $SYS dropped-messages counter as Vigil last saw it (since the broker started). */
+  brokerDropped: number;
+  /** Mosquitto's own log lines about dropping messages queued for a client. */
+  dropLogLines: number;
+  vigilPid: number | undefined;
+}
+
+/** What Vigil's /metrics and the broker's log say about refused, dead-lettered and dropped messages. */
+async function diagnostics(s: Stack): Promise<Diagnostics> {
+  let text = '';
+  try {
+    text = await (await fetch(`${s.vigil.url}/metrics`)).text();
+  } catch {
+    // Vigil down: counters read as 0
+  }
+  const sum = (name: string): number =>
+    text
+      .split('\n')
+      .filter((l) => l.startsWith(name) && !l.startsWith(`${name}_`))
+      .reduce((n, l) => n + Number(l.slice(l.lastIndexOf(' ') + 1) || 0), 0);
+  let dropLogLines = 0;
+  try {
+    dropLogLines = fs
+      .readFileSync(s.broker.logFile, 'utf8')
+      .split('\n')
+      .filter((l) => /being dropped/i.test(l)).length;
+  } catch {
+    // no log yet
+  }
+  return {
+    rejected: sum('vigil_observations_rejected_total'),
+    deadLettered: sum('vigil_history_points_dead_lettered_total'),
+    brokerDropped: sum('vigil_broker_messages_dropped'),
+    dropLogLines,
+    vigilPid: s.vigil.pid,
+  };
+}
+
+/** Notes for what went wrong besides the point counts (counters restart with their process: a restart shows the later figure). */
+function diagnosticNotes(a: Diagnostics, b: Diagnostics): string[] {
+  const restarted = a.vigilPid !== b.vigilPid;
+  const delta = (x: number, y: number): number => (restarted || y < x ? y : y - x);
+  const notes: string[] = [];
+  const rejected = delta(a.rejected, b.rejected);
+  const dead = delta(a.deadLettered, b.deadLettered);
+  const dropped = b.brokerDropped < a.brokerDropped ? b.brokerDropped : b.brokerDropped - a.brokerDropped;
+  if (rejected) notes.push(`Vigil rejected ${fmt(rejected)} inputs`);
+  if (dead) notes.push(`Vigil dead-lettered ${fmt(dead)} points`);
+  if (dropped) notes.push(`Mosquitto dropped ${fmt(dropped)} messages ($SYS/broker/publish/messages/dropped, seen by Vigil)`);
+  if (b.dropLogLines > a.dropLogLines)
+    notes.push(`Mosquitto's log: "Outgoing messages are being dropped" ${b.dropLogLines - a.dropLogLines}× (max_queued_messages reached for a client)`);
+  return notes;
+}
+
 /** Points of one sensor in one measurement since `since` (every observation line has the `lag` field). */
 async function pointsOf(s: Stack, measurement: string, sensor: string, since: number): Promise<number> {
   const rows = await s.influx.query(`SELECT count(lag) FROM ${measurement} WHERE site = '${SITE}' AND sensor = '${sensor}' AND time >= ${since}ms`, DB);
@@ -372,6 +429,8 @@ async function loadFault(
   const raised = await alarmsSince(s, alarmsBefore, alarmSensor, 1);
   const rssMb = rss.stop();
   const notes = extraNotes(v, recoveryS, from, to);
+  const made = loadSpan(s, from, to).count;
+  if (made > v.published) notes.push(`${fmt(made - v.published)} of ${fmt(made)} readings made were still not acknowledged by the broker when the row ended`);
   if (v.storedUnacked) notes.push(`${fmt(v.storedUnacked)} stored that the broker never acknowledged (in flight when it stopped; not counted as published)`);
   const checks = [{ what: 'recovered within the patience', ok: recoveryS !== null }];
   return row(n, title, v, raised, 1, recoveryS, rssMb, checks, notes);
@@ -624,22 +683,26 @@ async function retained(s: Stack): Promise<Row> {
         await admin.run([{ command: 'enableClient', username: INGEST_ID }]);
       }
       const alarmsThen = (await alarms(s)).total;
-      await eventually(() => ingestConnections(s) > connections, 30_000, 'Vigil reconnected');
+      await eventually(() => ingestConnections(s) > connections, P.patienceS * 1000, 'Vigil reconnected');
       const reconnectedAt = Date.now();
       // Mosquitto sends retained messages when Vigil subscribes, ahead of anything published
       // later. Vigil sends SUBSCRIBE in the same tick as it logs the connection, so by the time
       // the line is in its log the subscription is on its way: once a load reading published
       // from now on is stored, the replay has been through ingest and the alarm engine.
       const marker = s.pub.cursor();
-      await eventually(
+      const through = await eventually(
         async () => {
           const at = s.pub.cursor();
           const span = loadSpan(s, marker, at);
           return span.count > 0 && (await countLoadPoints(s, span.lo, span.hi)) > 0;
         },
-        30_000,
+        P.patienceS * 1000,
         'a reading published after the reconnection stored',
-      );
+      ).catch(() => false);
+      if (!through) {
+        checks.push({ what: `after "${way}" no reading published later was stored within ${P.patienceS} s`, ok: false });
+        break;
+      }
       const raisedNow = (await alarms(s)).total - alarmsThen;
       ways.push(`${way} (+${fmt((Date.now() - reconnectedAt) / 1000, 1)} s, ${raisedNow} alarm${raisedNow === 1 ? '' : 's'} raised)`);
     }
@@ -864,7 +927,9 @@ async function main(): Promise<number> {
       if (ONLY && !ONLY.has(n)) continue;
       log(`faults: row ${n} (${fmt((Date.now() - started) / 1000)} s in)`);
       try {
+        const before = await diagnostics(s);
         const r = await run(s, ceiling);
+        r.notes.push(...diagnosticNotes(before, await diagnostics(s)));
         rows.push(r);
         log(`faults: row ${n} ${r.pass ? 'passed' : 'FAILED'}`);
       } catch (err) {
@@ -888,6 +953,7 @@ async function main(): Promise<number> {
     stack?.pub.close();
     await stack?.vigil.stop().catch(() => undefined);
     await stopAllServices();
+    if (stack) fs.rmSync(stack.vigil.dataDir, { recursive: true, force: true }); // startVigil leaves it behind
     fs.rmSync(dir, { recursive: true, force: true });
   }
 }
