@@ -10,7 +10,7 @@
 #     `vigil broker init` first writes the plugin's file from the device credentials (and the
 #     broker administrator into DATA_DIR); the server administers the broker from then on;
 #  5. starts the server in demo mode with its state in .vigil/state/, and the simulator, whose
-#     devices sign in with their own credentials (sim@<sensor>, demo mode only);
+#     devices (and gateways) sign in with their own credentials (sim@<id>, demo mode only);
 #  6. waits for /api/health and prints the dashboard URL.
 #
 # Ctrl-C stops everything it started: simulator, server, Mosquitto, then InfluxDB. Logs: .vigil/logs/.
@@ -269,7 +269,8 @@ for ((i = 0; ; i++)); do
 done
 
 # The simulator (demo mode): the demo facility's sensors over MQTT, each device with its own
-# credential bound to its client id (sim@<sensor>), which the server put on the broker.
+# credential bound to its client id (sim@<sensor>), which the server put on the broker; a
+# Zigbee2MQTT bridge's own connection signs in the same way as sim@<gateway id>.
 sim_password="$DATA_DIR/broker/simulator.password"
 if [[ -f simulator/src/cli.ts && "$VIGIL_DEMO" =~ ^(1|true|yes)$ && -f "$sim_password" ]]; then
   say "starting the simulator against $MQTT_URL (logs: ${LOG_DIR#"$ROOT"/}/simulator.log)"

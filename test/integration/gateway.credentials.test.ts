@@ -17,6 +17,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { IClientOptions, MqttClient } from 'mqtt';
 import pino from 'pino';
+import type { GatewayCredentialCreatedResponse, GatewayCredentialView } from '../../contract/index.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MosquittoDynsec } from '../../server/src/adapters/mosquitto.dynsec.ts';
 import { startInflux, stopAllServices, type InfluxHandle, type InfluxRow } from '../support/services.ts';
@@ -191,6 +192,34 @@ describe("the simulator's gateway connection in demo mode (npm start)", () => {
     expect(stderr).not.toMatch(/gateway G-Z2M/);
     await eventually(() => seen.slice(before).some((m) => m.topic === 'zigbee2mqtt/bridge/info'), 10_000, "the simulated bridge's bridge/info at the observer");
     expect(seen.slice(before).some((m) => m.topic === 'zigbee2mqtt/bridge/state' && m.payload.includes('online'))).toBe(true);
+  });
+});
+
+describe('the same on the admin REST API (/api/gateway-credentials)', () => {
+  it('an admin issues a credential the gateway connects and publishes with, and revoking it disconnects the gateway', async () => {
+    await vigil.addUser('gw-admin', 'admin');
+    const cookie = await vigil.login('gw-admin');
+    const headers = { cookie, 'content-type': 'application/json' };
+    const created = await vigil.api<GatewayCredentialCreatedResponse>('/api/gateway-credentials', {
+      method: 'POST',
+      headers,
+      body: JSON.stringify({ gatewayId: 'G-TAS' }),
+    });
+    expect(created.status).toBe(201);
+    expect(created.body.gateway).toMatchObject({ gatewayId: 'G-TAS', username: 'G-TAS', subscribe: ['tele/SonoffZB/#', 'stat/SonoffZB/#'] });
+    const tasmota = await connect(vigil.mqttUrl, { username: 'G-TAS', clientId: 'G-TAS', password: created.body.password });
+    const watched = watchCloses(tasmota);
+    await tasmota.publishAsync('tele/SonoffZB/LWT', 'Online', { qos: 1 });
+    await waitFor('tele/SonoffZB/LWT', 'Online');
+    const listed = await vigil.api<GatewayCredentialView[]>('/api/gateway-credentials', { headers });
+    expect(listed.body.map((g) => [g.gatewayId, g.revokedAt === null])).toEqual([
+      ['G-TAS', true],
+      ['G-Z2M', true],
+    ]);
+    const revoked = await vigil.api<GatewayCredentialView>('/api/gateway-credentials/G-TAS', { method: 'DELETE', headers });
+    expect(revoked.status).toBe(200);
+    await eventually(() => watched.closes > 0, 2000, 'the revoked gateway disconnected');
+    expect(await refusedCode(vigil.mqttUrl, { username: 'G-TAS', clientId: 'G-TAS', password: created.body.password })).toBe(5);
   });
 });
 

@@ -1,4 +1,4 @@
-// Each role × each alarm, maintenance, drill, report and audit action on REST —
+// Each role × each alarm, maintenance, drill, report, audit, gateway and gateway-credential action on REST —
 // allowed (the request gets past the permission check) or 403; and 401 without a session.
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -36,6 +36,10 @@ const ROUTES: Route[] = [
   { method: 'GET', path: '/api/reports/alarms', permission: 'report.view' },
   { method: 'GET', path: '/api/audit', permission: 'audit.view' },
   { method: 'GET', path: '/api/audit/verify', permission: 'audit.view' },
+  { method: 'GET', path: '/api/gateways', permission: 'report.view' },
+  { method: 'GET', path: '/api/gateway-credentials', permission: 'admin.devices' },
+  { method: 'POST', path: '/api/gateway-credentials', body: { gatewayId: 'NO-SUCH-GATEWAY' }, permission: 'admin.devices' },
+  { method: 'DELETE', path: '/api/gateway-credentials/NO-SUCH-GATEWAY', permission: 'admin.devices' },
 ];
 
 const call = (r: Route, cookie?: string) =>
