@@ -5,10 +5,11 @@
  * - creates the administrator's password (and Vigil's other MQTT secrets) in DATA_DIR/broker/
  *   when missing (adapters/broker.secrets.ts);
  * - writes the dynamic-security file: the administrator, Vigil's ingest client, every live
- *   device credential (by its stored hash), the drill devices and, in demo mode, the simulated
- *   devices, each bound to its client id; removes revoked ones; keeps entries Vigil does not manage.
+ *   device and gateway credential (by its stored hash), the drill devices and, in demo mode, the
+ *   simulated devices and gateways, each bound to its client id; removes revoked ones; keeps
+ *   entries Vigil does not manage.
  *
- * Once the broker runs, the server and `device add/revoke` change it over MQTT instead.
+ * Once the broker runs, the server and `device|gateway add/revoke` change it over MQTT instead.
  */
 import path from 'node:path';
 import { Command } from 'commander';
@@ -31,7 +32,7 @@ export function brokerCommand(ctx: () => CliContext): Command {
       const count = (kind: string) => plan.principals.filter((p) => p.kind === kind).length;
       c.io.out(
         `${created ? 'created' : 'updated'} ${file}: administrator ${BROKER_ADMIN_USERNAME}, ingest ${c.ingestUsername()}, ` +
-          `${count('device')} device(s), ${count('drill')} drill device(s), ${count('simulator')} simulated device(s)\n`,
+          `${count('device')} device(s), ${count('gateway')} gateway(s), ${count('drill')} drill device(s), ${count('simulator')} simulated device(s)\n`,
       );
     });
   return broker;
