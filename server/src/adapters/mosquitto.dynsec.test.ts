@@ -124,6 +124,34 @@ describe('the dynamic-security file written while the broker is stopped', () => 
     expect((fs.statSync(file).mode & 0o777).toString(8)).toBe('600');
   });
 
+  it("holds a gateway issued while the broker was down: its stored hash, its client id, its role's publish and subscribe filters", async () => {
+    const file = tmpFile();
+    const registry = new Registry(loadFacility(path.resolve('test/fixtures/gateway-credentials/facility.yaml')).facility);
+    const hash = await mosquittoHash('gateway-password', 101);
+    const p = brokerPlan({
+      sensors: registry.allSensors(),
+      topics: new DeviceTopics(registry, adapterPublishFilters),
+      gateways: registry.gateways(),
+      devices: [{ kind: 'gateway', sensorId: 'G-Z2M', passwordHash: hash, createdAt: 0, createdBy: 'adam', revokedAt: null }],
+      ingest: { username: 'vigil-ingest', clientId: 'vigil-ingest', password: 'i' },
+      drillPassword: null,
+      simulatorPassword: null,
+    });
+    await writeDynsecFile(file, p, { username: 'vigil-admin', password: 'a' });
+    const doc = JSON.parse(fs.readFileSync(file, 'utf8')) as {
+      clients: FileClient[];
+      roles: { rolename: string; acls: { acltype: string; topic: string }[] }[];
+    };
+    const gateway = doc.clients.find((c) => c.username === 'G-Z2M')!;
+    expect(gateway).toMatchObject({ clientid: 'G-Z2M', roles: [{ rolename: 'vigil-gateway:G-Z2M' }] });
+    expect(asHash(gateway)).toBe(hash);
+    expect(doc.roles.find((r) => r.rolename === 'vigil-gateway:G-Z2M')!.acls.map((a) => `${a.acltype} ${a.topic}`)).toEqual([
+      'publishClientSend zigbee2mqtt/#',
+      'publishClientSend homeassistant/+/+/+/config',
+      'subscribePattern zigbee2mqtt/#',
+    ]);
+  });
+
   it('keeps entries Vigil does not manage and drops the stale ones on the next write', async () => {
     const file = tmpFile();
     await writeDynsecFile(file, plan([ingest, drill]), { username: 'vigil-admin', password: 'a' });
