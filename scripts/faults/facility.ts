@@ -23,17 +23,10 @@ export const Z2M_BASE = 'zigbee2mqtt';
 /** Bound Zigbee devices: sensor id → friendly name. */
 export const Z2M_DEVICES = { 'Z-DOOR-01': 'Hall door', 'Z-SMK-01': 'Hall smoke' } as const;
 
-export interface FaultFacility {
-  file: string;
-  /** Whether this Vigil knows gateways (`gateways:` in a site, `gateway:` in a binding). */
-  gateways: boolean;
-}
-
-function yaml(withGateway: boolean): string {
-  const gatewayRef = withGateway ? `gateway: ${GATEWAY_ID}, ` : '';
+function yaml(): string {
   const z2m = Object.entries(Z2M_DEVICES).map(
     ([id, name], i) =>
-      `              - { id: ${id}, name: "${name}", kind: ${id.includes('DOOR') ? 'door' : 'smoke'}, x: ${300 + i * 40}, y: 500, source: { adapter: zigbee2mqtt, ${gatewayRef}topic: "${Z2M_BASE}/${name}" } }`,
+      `              - { id: ${id}, name: "${name}", kind: ${id.includes('DOOR') ? 'door' : 'smoke'}, x: ${300 + i * 40}, y: 500, source: { adapter: zigbee2mqtt, gateway: ${GATEWAY_ID}, topic: "${Z2M_BASE}/${name}" } }`,
   );
   return [
     'facility: { name: Fault suite }',
@@ -45,7 +38,8 @@ function yaml(withGateway: boolean): string {
     `  - id: ${SITE}`,
     '    name: Fault suite site',
     '    timezone: UTC',
-    ...(withGateway ? ['    gateways:', `      - { id: ${GATEWAY_ID}, name: Hall Zigbee bridge, adapter: zigbee2mqtt, zone: gateway }`] : []),
+    '    gateways:',
+    `      - { id: ${GATEWAY_ID}, name: Hall Zigbee bridge, adapter: zigbee2mqtt, zone: gateway }`,
     '    floors:',
     `      - id: ${SITE}-1f`,
     '        name: Floor',
@@ -70,24 +64,15 @@ function yaml(withGateway: boolean): string {
   ].join('\n');
 }
 
-/**
- * Writes the facility into `dir`. With gateways when the code under test accepts them (a
- * colleague's work may or may not be there): the file is checked with the server's own loader.
- */
-export function writeFaultFacility(dir: string): FaultFacility {
+/** Writes the facility into `dir` and checks it with the server's own loader (file, line and reason if it is bad). */
+export function writeFaultFacility(dir: string): string {
   fs.mkdirSync(path.join(dir, 'plans'), { recursive: true });
   fs.writeFileSync(
     path.join(dir, 'plans/faults.svg'),
     '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 1000 600"><rect width="1000" height="600" fill="none" stroke="#888"/></svg>',
   );
   const file = path.join(dir, 'facility.yaml');
-  fs.writeFileSync(file, yaml(true));
-  try {
-    loadFacility(file);
-    return { file, gateways: true };
-  } catch {
-    fs.writeFileSync(file, yaml(false));
-    loadFacility(file); // the plain facility must load: throws with file, line and reason if not
-    return { file, gateways: false };
-  }
+  fs.writeFileSync(file, yaml());
+  loadFacility(file);
+  return file;
 }

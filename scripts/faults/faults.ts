@@ -48,7 +48,6 @@ import {
   Z2M_BASE,
   Z2M_DEVICES,
   writeFaultFacility,
-  type FaultFacility,
 } from './facility.ts';
 import { FaultPublisher, loadValue, type Cursor, type DeviceSpec } from './publisher.ts';
 
@@ -135,17 +134,16 @@ interface Stack {
   vigil: VigilHandle;
   broker: MosquittoHandle;
   pub: FaultPublisher;
-  facility: FaultFacility;
   cookie: string;
   devicePassword: string;
   simPassword: string;
 }
 
 async function startStack(dir: string): Promise<Stack> {
-  const facility = writeFaultFacility(dir);
+  const facilityFile = writeFaultFacility(dir);
   const influx = await startInflux();
   // Demo mode as `npm start` runs it: the officer account and one simulator credential per device.
-  const vigil = await startVigil({ influxUrl: influx.url, influxDb: DB, env: { FACILITY_FILE: facility.file, VIGIL_DEMO: '1', LOG_LEVEL: 'info' } });
+  const vigil = await startVigil({ influxUrl: influx.url, influxDb: DB, env: { FACILITY_FILE: facilityFile, VIGIL_DEMO: '1', LOG_LEVEL: 'info' } });
   await eventually(async () => (await vigil.api('/api/health')).status === 200, 60_000, 'Vigil healthy');
   const broker = vigil.broker!;
   const simPassword = fs.readFileSync(path.join(vigil.dataDir, 'broker/simulator.password'), 'utf8').trim();
@@ -159,7 +157,7 @@ async function startStack(dir: string): Promise<Stack> {
   ].map((d) => ({ ...d, username: `sim@${d.sensorId}`, password: simPassword }));
   const pub = new FaultPublisher(broker.url, SITE, specs);
   await pub.connect();
-  return { influx, vigil, broker, pub, facility, cookie, devicePassword, simPassword };
+  return { influx, vigil, broker, pub, cookie, devicePassword, simPassword };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -567,7 +565,7 @@ async function burst(s: Stack, ceiling: Ceiling): Promise<Row> {
       return tEnd;
     },
     (_v, recoveryS) => [
-      `offered ${fmt(P.burstRate)}/s = ${fmt((100 * P.burstRate) / ceiling.storedPerS)} % of this run's ceiling (${fmt(ceiling.storedPerS)}/s stored, broker acknowledged ${fmt(ceiling.ackedPerS)}/s); the broker acknowledged ${fmt(ackedPerS)}/s during the burst, the rest waited on the devices` +
+      `offered ${fmt(P.burstRate)}/s = ${fmt((100 * P.burstRate) / ceiling.storedPerS)} % of this run's ceiling (${fmt(ceiling.storedPerS)}/s stored, broker acknowledged ${fmt(ceiling.ackedPerS)}/s); the broker acknowledged ${fmt(ackedPerS)}/s during the burst (what it did not take waited on the devices)` +
         (recoveryS === null ? '' : `; all stored ${fmt(recoveryS, 1)} s after the burst`),
     ],
   );
@@ -735,22 +733,12 @@ async function gateway(s: Stack): Promise<Row> {
   const alarmsBefore = (await alarms(s)).total;
   const t0 = Date.now();
   const notes: string[] = [];
-  // The gateway's credential: its own when this Vigil issues gateway credentials; otherwise the
-  // only credential that may publish a bound device's topic is that device's own.
+  // The gateway's own credential, as an installer gets it: user name and client id are its id.
   const gw = await s.vigil.cli(['gateway', 'add', GATEWAY_ID]);
-  const gwPassword = gw.code === 0 ? /password: (\S+)/.exec(gw.stdout)?.[1] : undefined;
-  const gwUser = gwPassword ? (/user(?:name)?: (\S+)/i.exec(gw.stdout)?.[1] ?? GATEWAY_ID) : null;
-  const [firstDevice] = Object.keys(Z2M_DEVICES);
-  const cred = gwPassword && gwUser ? { username: gwUser, password: gwPassword } : { username: `sim@${firstDevice}`, password: s.simPassword };
-  notes.push(
-    gwPassword
-      ? `gateway credential from \`vigil gateway add ${GATEWAY_ID}\``
-      : `no gateway credential in this Vigil (\`vigil gateway add\`: ${(gw.stderr || gw.stdout).trim().split('\n')[0]}); the gateway connects with ${cred.username}, the credential of one of its devices`,
-  );
-  notes.push(
-    s.facility.gateways ? `facility declares gateway ${GATEWAY_ID} (gateways:)` : 'facility without gateways: this Vigil does not accept a gateways: section',
-  );
-  const client = await mqtt.connectAsync(s.broker.url, { ...cred, clientId: cred.username, reconnectPeriod: 0, connectTimeout: 5000, protocolVersion: 4 });
+  const field = (name: string): string | undefined => new RegExp(`^${name}: (\\S+)$`, 'm').exec(gw.stdout)?.[1];
+  const [username, clientId, password] = [field('username'), field('client id'), field('password')];
+  if (gw.code !== 0 || !username || !clientId || !password) throw new Error(`vigil gateway add ${GATEWAY_ID} failed (${gw.code}): ${gw.stderr || gw.stdout}`);
+  const client = await mqtt.connectAsync(s.broker.url, { username, password, clientId, reconnectPeriod: 0, connectTimeout: 5000, protocolVersion: 4 });
   let closes = 0;
   client.on('close', () => closes++);
   const base = Z2M_BASE;
@@ -826,7 +814,9 @@ async function gateway(s: Stack): Promise<Row> {
       ok: stored === bound.length,
     },
   ];
-  notes.push(`${acked} messages acknowledged: bridge state and info, 2 discovery configs, an unbound device, then the 2 bound devices' states`);
+  notes.push(
+    `${username} signed in with its \`vigil gateway add\` credential; ${acked} messages acknowledged: bridge state and info, 2 discovery configs, an unbound device, then the 2 bound devices' states`,
+  );
   const r = row(7, 'Zigbee2MQTT gateway: bridge, discovery, unbound device, then bound devices', null, raised, 0, null, rss.stop(), checks, notes);
   r.published = bound.length;
   r.stored = stored;
