@@ -13,8 +13,9 @@ import { conditionLabel } from '../i18n/alarm.labels.ts';
 import { useI18n } from '../i18n/I18nContext.ts';
 import { AlarmActions } from './AlarmActions.tsx';
 import { AlarmHistoryList } from './AlarmHistoryList.tsx';
-import { alarmLocation } from './AlarmRow.tsx';
+import { alarmLocation, alarmSubject } from './AlarmRow.tsx';
 import { AlarmTrend } from './AlarmTrend.tsx';
+import { GatewayDevices } from './GatewayDevices.tsx';
 import { LocateIcon } from './LocateIcon.tsx';
 import { PriorityBadge } from './PriorityBadge.tsx';
 import { SopSteps } from './SopSteps.tsx';
@@ -48,7 +49,7 @@ export function AlarmDetail({ alarmId, index, onLocate, onClose, children }: Ala
               {alarm?.drill ? <span className="tag tag--drill">{t('queue.drill')}</span> : null}
               {alarm ? conditionLabel(alarm.condition, locale) : t('detail.title')}
             </h2>
-            {alarm ? <div className="panel__id">{alarm.sensorName || alarm.sensorId}</div> : null}
+            {alarm ? <div className="panel__id">{alarmSubject(alarm, index)}</div> : null}
           </div>
         </div>
         <button ref={closeRef} type="button" className="btn btn--ghost panel__close" onClick={onClose} aria-label={t('detail.close')}>
@@ -73,6 +74,7 @@ export function AlarmDetail({ alarmId, index, onLocate, onClose, children }: Ala
           </div>
           <AlarmFacts alarm={alarm} />
           <AlarmActions alarm={alarm} runner={runner} />
+          <GatewayDevices alarm={alarm} index={index} onLocate={onLocate} />
           <SopSteps steps={alarm.sop} />
           {sensor ? <AlarmTrend alarm={alarm} sensor={sensor} /> : null}
           {alarm.resolution ? (

@@ -62,7 +62,7 @@ export const AlarmRow = memo(function AlarmRow({ alarm, index, ack, canAck, sele
         ) : null}
         <span className="alarm__type">{conditionLabel(alarm.condition, locale)}</span>
         {value ? <span className="alarm__value">{value}</span> : null}
-        <span className="alarm__sensor">{alarm.sensorName || alarm.sensorId}</span>
+        <span className="alarm__sensor">{alarmSubject(alarm, index)}</span>
       </div>
       <span className="alarm__elapsed" title={t('queue.elapsed')}>
         <Elapsed since={alarm.raisedAt} />
@@ -90,6 +90,14 @@ export const AlarmRow = memo(function AlarmRow({ alarm, index, ack, canAck, sele
     </li>
   );
 });
+
+/**
+ * Who raised it, by name: the alarm's own name, else the facility's (a gateway's alarm carries
+ * the gateway's id as `sensorId`), else the raw id rather than nothing.
+ */
+export function alarmSubject(alarm: Pick<Alarm, 'sensorId' | 'sensorName'>, index: FacilityIndex): string {
+  return alarm.sensorName || index.sensorsById.get(alarm.sensorId)?.name || index.gatewaysById.get(alarm.sensorId)?.name || alarm.sensorId;
+}
 
 /** "Hot kitchen · Canteen, ground floor", plus the site when the facility has several. */
 export function alarmLocation(alarm: Pick<Alarm, 'siteId' | 'zoneId'>, index: FacilityIndex): string {
