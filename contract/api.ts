@@ -12,11 +12,15 @@ export interface HealthPart {
  */
 export interface PublicHealthResponse {
   ok: boolean;
-  parts: { broker: HealthPart; influx: HealthPart; outbox: HealthPart };
+  /** `drops`: not ok while the broker dropped messages in the last minutes (its count covers all its clients). */
+  parts: { broker: HealthPart; influx: HealthPart; outbox: HealthPart; drops: HealthPart };
 }
-/** `GET /api/health` for a signed-in user (`alarm.view`): the same, plus the broker's address, the outbox depth, uptime and version. */
+/**
+ * `GET /api/health` for a signed-in user (`alarm.view`): the same, plus the broker's address, the
+ * outbox depth, the messages the broker dropped since Vigil started, uptime and version.
+ */
 export interface HealthResponse extends PublicHealthResponse {
-  parts: { broker: HealthPart; influx: HealthPart; outbox: HealthPart & { depth: number } };
+  parts: { broker: HealthPart; influx: HealthPart; outbox: HealthPart & { depth: number }; drops: HealthPart & { dropped: number } };
   uptimeS: number;
   version: string;
 }

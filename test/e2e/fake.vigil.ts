@@ -125,7 +125,12 @@ export async function startFakeVigil(opts: { facilityFile: string; copies?: numb
   }));
   const health: HealthResponse = {
     ok: true,
-    parts: { broker: { ok: true, detail: 'mqtt://127.0.0.1:1883' }, influx: { ok: true, detail: 'ok' }, outbox: { ok: true, detail: 'empty', depth: 0 } },
+    parts: {
+      broker: { ok: true, detail: 'mqtt://127.0.0.1:1883' },
+      influx: { ok: true, detail: 'ok' },
+      outbox: { ok: true, detail: 'empty', depth: 0 },
+      drops: { ok: true, detail: 'the broker dropped no messages in the last 10 minutes (0 since Vigil started)', dropped: 0 },
+    },
     uptimeS: 100,
     version: 'fake',
   };

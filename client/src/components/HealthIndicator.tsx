@@ -1,4 +1,4 @@
-/** The server's own health: broker, InfluxDB and outbox, red when a part is failing. */
+/** The server's own health: broker, InfluxDB, outbox and the broker's dropped messages, red when a part is failing. */
 import type { HealthPart } from '../../../contract/api.ts';
 import type { HealthStatus } from '../hooks/useHealth.ts';
 import { useI18n } from '../i18n/I18nContext.ts';
@@ -23,11 +23,13 @@ export function HealthIndicator({ status }: HealthIndicatorProps) {
   }
   const parts = status.kind === 'ok' ? status.health.parts : null;
   const outboxDepth = parts?.outbox.depth ?? 0;
+  const dropped = parts?.drops.dropped ?? 0;
   return (
     <div className="health" role="status" aria-label={t('health.title')}>
       <HealthChip label={t('health.broker')} part={parts?.broker} />
       <HealthChip label={t('health.influx')} part={parts?.influx} />
       <HealthChip label={t('health.outbox')} part={parts?.outbox} extra={outboxDepth > 0 ? t('health.queued', { n: outboxDepth }) : undefined} />
+      <HealthChip label={t('health.drops')} part={parts?.drops} extra={dropped > 0 ? t('health.dropped', { n: dropped.toLocaleString() }) : undefined} />
     </div>
   );
 }

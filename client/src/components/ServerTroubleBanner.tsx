@@ -1,4 +1,4 @@
-/** Server-side trouble as a banner: readings buffered, broker down, outbox growing. */
+/** Server-side trouble as a banner: readings buffered, broker down or dropping messages, outbox growing. */
 import { useEffect, useState } from 'react';
 import { NO_TROUBLE, rememberTrouble, troubles, type Trouble } from '../domain/health.trouble.ts';
 import type { HealthStatus } from '../hooks/useHealth.ts';
@@ -13,6 +13,7 @@ export function ServerTroubleBanner({ health }: { health: HealthStatus }) {
   if (health.kind !== 'ok') return null;
   const list = troubles(memory, health.health);
   if (list.length === 0) return null;
+  const dropped = health.health.parts.drops.dropped;
 
   function message(trouble: Trouble): string {
     const time = fmt.time(trouble.since);
@@ -23,6 +24,8 @@ export function ServerTroubleBanner({ health }: { health: HealthStatus }) {
         return t('trouble.broker', { time });
       case 'outbox':
         return t('trouble.outboxGrowing', { n: trouble.depth.toLocaleString(), time });
+      case 'drops':
+        return t('trouble.drops', { n: dropped.toLocaleString(), time });
     }
   }
 

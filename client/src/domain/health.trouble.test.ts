@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { HealthResponse } from '../../../contract/api.ts';
 import { NO_TROUBLE, rememberTrouble, troubles } from './health.trouble.ts';
 
-function health(p: { broker?: boolean; influx?: boolean; outboxOk?: boolean; depth?: number }): HealthResponse {
+function health(p: { broker?: boolean; influx?: boolean; outboxOk?: boolean; depth?: number; dropsOk?: boolean; dropped?: number }): HealthResponse {
   const part = (ok: boolean, detail: string) => ({ ok, detail });
   return {
     ok: false,
@@ -10,6 +10,7 @@ function health(p: { broker?: boolean; influx?: boolean; outboxOk?: boolean; dep
       broker: part(p.broker ?? true, 'mqtt://127.0.0.1:1883'),
       influx: part(p.influx ?? true, 'ECONNREFUSED'),
       outbox: { ...part(p.outboxOk ?? true, 'outbox'), depth: p.depth ?? 0 },
+      drops: { ...part(p.dropsOk ?? true, 'the broker dropped messages'), dropped: p.dropped ?? 0 },
     },
     uptimeS: 1,
     version: '0.1.0',
@@ -41,5 +42,21 @@ describe('server trouble banner', () => {
     expect(troubles(m, health({ depth: 500 }))).toEqual([]);
     m = rememberTrouble(m, health({ depth: 300 }), 10);
     expect(troubles(m, health({ depth: 300 }))).toEqual([]);
+  });
+  // A message the broker drops may be a lost safety reading: never lost without a trouble signal the officer sees.
+  it('shows the broker dropping messages from the first poll that saw it, and clears once the server says the drops stopped', () => {
+    let m = rememberTrouble(NO_TROUBLE, health({}), 0);
+    expect(troubles(m, health({}))).toEqual([]);
+    m = rememberTrouble(m, health({ dropsOk: false, dropped: 1200 }), 10);
+    m = rememberTrouble(m, health({ dropsOk: false, dropped: 5000 }), 20);
+    expect(troubles(m, health({ dropsOk: false, dropped: 5000 }))).toEqual([{ part: 'drops', since: 10, detail: 'the broker dropped messages', depth: 0 }]);
+    // Past drops alone (count above zero, part ok again) are history, not trouble.
+    m = rememberTrouble(m, health({ dropped: 5000 }), 30);
+    expect(troubles(m, health({ dropped: 5000 }))).toEqual([]);
+  });
+  it('lists the drops beside an InfluxDB outage: neither hides the other', () => {
+    const h = health({ influx: false, dropsOk: false, dropped: 3 });
+    const m = rememberTrouble(NO_TROUBLE, h, 1);
+    expect(troubles(m, h).map((t) => t.part)).toEqual(['influx', 'drops']);
   });
 });

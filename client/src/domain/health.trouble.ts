@@ -1,11 +1,11 @@
 /**
  * Server-side trouble worth a banner, not only a chip: the broker or InfluxDB
- * unreachable, or the outbox growing. The health answer says what is wrong now; since when is
+ * unreachable, the outbox growing, or the broker dropping messages (readings may be lost). The health answer says what is wrong now; since when is
  * remembered here, from the first poll that saw it.
  */
 import type { HealthResponse } from '../../../contract/api.ts';
 
-export type TroublePart = 'broker' | 'influx' | 'outbox';
+export type TroublePart = 'broker' | 'influx' | 'outbox' | 'drops';
 
 export interface Trouble {
   part: TroublePart;
@@ -28,6 +28,7 @@ function failing(health: HealthResponse, lastDepth: number | null): Set<TroubleP
   const parts = new Set<TroublePart>();
   if (!health.parts.broker.ok) parts.add('broker');
   if (!health.parts.influx.ok) parts.add('influx');
+  if (!health.parts.drops.ok) parts.add('drops');
   const depth = health.parts.outbox.depth;
   if (!health.parts.outbox.ok || (lastDepth !== null && depth > lastDepth)) parts.add('outbox');
   return parts;
@@ -43,7 +44,7 @@ export function rememberTrouble(memory: TroubleMemory, health: HealthResponse, n
 }
 
 export function troubles(memory: TroubleMemory, health: HealthResponse): Trouble[] {
-  const order: TroublePart[] = ['influx', 'broker', 'outbox'];
+  const order: TroublePart[] = ['influx', 'broker', 'drops', 'outbox'];
   const depth = health.parts.outbox.depth;
   return order.flatMap((part) => {
     const since = memory.since[part];

@@ -1,4 +1,4 @@
-/** Sound, and the server-trouble banner. */
+/** Sound, the server-trouble banner, and the health chip for the broker's dropped messages. */
 export const soundEn = {
   'sound.mute': 'Mute sound',
   'sound.sounding': 'Mute…',
@@ -13,6 +13,9 @@ export const soundEn = {
   'trouble.outboxGrowing': 'Outbox growing: {n} readings not yet written to InfluxDB (since {time})',
   'trouble.broker': 'MQTT broker unreachable since {time}: sensor messages are not arriving',
   'trouble.detail': 'Server says: {detail}',
+  'trouble.drops': 'Broker dropped {n} messages: readings may be lost (drops seen since {time})',
+  'health.drops': 'Broker drops',
+  'health.dropped': '{n} dropped',
 } as const satisfies Record<string, string>;
 
 export const soundZh: Record<keyof typeof soundEn, string> = {
@@ -29,4 +32,7 @@ export const soundZh: Record<keyof typeof soundEn, string> = {
   'trouble.outboxGrowing': '待写队列增长中：{n} 条读数尚未写入 InfluxDB（自 {time} 起）',
   'trouble.broker': 'MQTT 消息代理自 {time} 起无法连接：传感器消息无法到达',
   'trouble.detail': '服务器信息：{detail}',
+  'trouble.drops': '消息代理丢弃了 {n} 条消息：读数可能已丢失（自 {time} 起发现丢弃）',
+  'health.drops': '代理丢弃',
+  'health.dropped': '已丢弃 {n} 条',
 };

@@ -20,6 +20,7 @@ import { usersRouter } from '../http/users.router.ts';
 import type { Logger } from '../logger.ts';
 import type { Metrics } from '../metrics.ts';
 import { RateLimiter } from '../services/auth.rate-limit.ts';
+import { BROKER_DROPS_RECENT_MS } from '../services/broker.drops.ts';
 import { systemClock } from '../services/clock.ts';
 import { GatewayService } from '../services/gateway.service.ts';
 import { ReadingsService } from '../services/readings.service.ts';
@@ -62,6 +63,8 @@ export function composeHttp(server: http.Server, config: Config, logger: Logger,
         influxReachable: () => d.storage.influx.ping(),
         influxAcceptingWrites: () => writer.isSinkUp,
         outboxDepth: () => writer.outboxDepth(),
+        brokerDrops: () => d.mqtt.drops.status(),
+        brokerDropsWindowMin: BROKER_DROPS_RECENT_MS / 60_000,
         startedAt,
         version: VERSION,
       }),

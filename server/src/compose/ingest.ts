@@ -10,7 +10,8 @@ import type { Registry } from '../domain/registry.ts';
 import { createLogLimiter } from '../log-limiter.ts';
 import type { Logger } from '../logger.ts';
 import type { Metrics } from '../metrics.ts';
-import { systemClock } from '../services/clock.ts';
+import { BROKER_DROPS_RECENT_MS, BrokerDrops } from '../services/broker.drops.ts';
+import { systemClock, systemScheduler } from '../services/clock.ts';
 import type { HistoryWriter } from '../services/history.writer.ts';
 import { IngestService } from '../services/ingest.service.ts';
 import { RejectionLog } from '../services/rejection.log.ts';
@@ -63,6 +64,8 @@ export function composeIngest(config: Config, logger: Logger, metrics: Metrics, 
 
 export interface MqttIngest {
   subscriber: MqttSubscriber;
+  /** What the broker's dropped-message counter said since Vigil started (GET /api/health). */
+  drops: BrokerDrops;
   /** Starts consuming; stops after flushing, so what was read is acknowledged. */
   part: Part;
 }
@@ -75,6 +78,13 @@ export function composeMqttIngest(
   writer: HistoryWriter,
   broker: BrokerConnection,
 ): MqttIngest {
+  const mqttLog = logger.child({ component: 'mqtt' });
+  // The counter covers every client of the broker, so the lines say "the broker", not "Vigil".
+  const drops = new BrokerDrops(systemScheduler, (event, dropped) => {
+    if (event === 'started') mqttLog.error({ dropped }, 'the broker is dropping messages: readings may be lost');
+    else if (event === 'rising') mqttLog.error({ dropped }, 'the broker is still dropping messages: readings may be lost');
+    else mqttLog.warn({ dropped, quietMs: BROKER_DROPS_RECENT_MS }, 'the broker stopped dropping messages');
+  });
   const subscriber = new MqttSubscriber({
     url: broker.url,
     clientId: config.MQTT_CLIENT_ID,
@@ -95,16 +105,20 @@ export function composeMqttIngest(
     },
     isSaturated: () => writer.saturated,
     whenDrained: () => writer.whenDrained(),
-    onBrokerDropped: (n) => metrics.brokerDropped.set(n),
+    onBrokerDropped: (n) => {
+      metrics.brokerDropped.set(n);
+      drops.report(n);
+    },
     onConnection: (up) => metrics.mqttConnected.set(up ? 1 : 0),
     onRejectedFrame: (reason) => metrics.mqttRejectedFrames.inc({ reason }),
     maxFrameBytes: config.MQTT_MAX_FRAME_BYTES,
     tls: config.mqttTls ? tlsFromFiles(config.mqttTls) : undefined,
-    logger: logger.child({ component: 'mqtt' }),
+    logger: mqttLog,
   });
   const saveHeld = new Intervals([[HELD_TIMES_SAVE_MS, () => ingest.retained.save()]]);
   return {
     subscriber,
+    drops,
     part: {
       name: 'MQTT ingest',
       start: () => {
@@ -117,6 +131,7 @@ export function composeMqttIngest(
         await withinMs(writer.flushAll(), FLUSH_ON_STOP_MS);
         await subscriber.stop().catch(() => {});
         saveHeld.stop();
+        drops.stop();
         ingest.retained.save();
       },
       stopWithinMs: FLUSH_ON_STOP_MS + 2000,

@@ -7,12 +7,21 @@ export interface HealthSources {
   influxReachable(): Promise<boolean>;
   influxAcceptingWrites(): boolean;
   outboxDepth(): { batches: number; points: number };
+  /**
+   * The broker's own dropped-message count since Vigil started, and whether it rose recently.
+   * Mosquitto counts drops for all its clients, not only Vigil's session, so it is reported as
+   * the broker's.
+   */
+  brokerDrops(): { dropped: number; recent: boolean };
+  /** How long `recent` looks back, for the text. */
+  brokerDropsWindowMin: number;
   startedAt: number;
   version: string;
 }
 
 /**
- * `GET /api/health`: 200 when broker, InfluxDB and outbox are well; 503 naming what is not. Open to
+ * `GET /api/health`: 200 when broker, InfluxDB and outbox are well and the broker dropped no
+ * message recently; 503 naming what is not (a dropped message may be a lost safety reading). Open to
  * monitoring probes, which get each part's ok and a plain detail; the broker's address, outbox
  * counts, uptime and version only go to a signed-in user who may watch alarms: they tell an
  * attacker where the broker is and how the deployment is doing.
@@ -26,7 +35,10 @@ export function healthRouter(h: HealthSources): Router {
     const depth = h.outboxDepth();
     const influxOk = reachable && writing;
     const outboxOk = depth.batches === 0 || influxOk;
-    const ok = broker && influxOk && outboxOk;
+    const drops = h.brokerDrops();
+    const dropsOk = !drops.recent;
+    const ok = broker && influxOk && outboxOk && dropsOk;
+    const lately = `in the last ${h.brokerDropsWindowMin} minutes`;
     const influx = {
       ok: influxOk,
       detail: !reachable ? 'InfluxDB unreachable: readings go to the outbox' : writing ? 'reachable, writes succeeding' : 'reachable, writes failing',
@@ -40,6 +52,7 @@ export function healthRouter(h: HealthSources): Router {
           broker: { ok: broker, detail: broker ? 'connected' : 'not connected' },
           influx,
           outbox: { ok: outboxOk, detail: depth.batches === 0 ? 'empty' : `readings waiting${influxOk ? ', replaying' : ' for InfluxDB'}` },
+          drops: { ok: dropsOk, detail: dropsOk ? `the broker dropped no messages ${lately}` : `the broker dropped messages ${lately}: readings may be lost` },
         },
       };
       res.status(status).json(body);
@@ -54,6 +67,14 @@ export function healthRouter(h: HealthSources): Router {
           ok: outboxOk,
           depth: depth.points,
           detail: depth.batches === 0 ? 'empty' : `${depth.points} points in ${depth.batches} batches waiting${influxOk ? ', replaying' : ' for InfluxDB'}`,
+        },
+        drops: {
+          ok: dropsOk,
+          dropped: drops.dropped,
+          // The broker's counter covers every client of the broker, so the text names the broker, not Vigil.
+          detail: dropsOk
+            ? `the broker dropped no messages ${lately} (${drops.dropped} since Vigil started)`
+            : `the broker dropped ${drops.dropped} messages since Vigil started, some ${lately}: readings may be lost`,
         },
       },
       uptimeS: Math.round((Date.now() - h.startedAt) / 1000),
