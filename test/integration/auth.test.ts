@@ -293,7 +293,12 @@ describe('reading the facility and live state needs a session with alarm.view (u
     expect(open.status).toBe(200);
     expect(open.body).toEqual({
       ok: true,
-      parts: { broker: { ok: true, detail: 'connected' }, influx: { ok: true, detail: 'reachable, writes succeeding' }, outbox: { ok: true, detail: 'empty' } },
+      parts: {
+        broker: { ok: true, detail: 'connected' },
+        influx: { ok: true, detail: 'reachable, writes succeeding' },
+        outbox: { ok: true, detail: 'empty' },
+        drops: { ok: true, detail: 'the broker dropped no messages in the last 10 minutes' },
+      },
     });
     const signedIn = await call<HealthResponse>('GET', '/api/health', { cookie: cookies.officer });
     expect(signedIn.body).toMatchObject({
