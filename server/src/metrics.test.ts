@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { FIXTURE_T0, makeAlarm } from '../../contract/fixtures.ts';
+import { FIXTURE_T0, makeAlarm } from '../../test/support/contract.fixtures.ts';
 import { createMetrics } from './metrics.ts';
 
 describe('metrics', () => {

@@ -4,7 +4,7 @@ import type { Role } from '../../../contract/auth.ts';
 import { makeSession, SessionContext } from '../auth/SessionContext.ts';
 import type { ActionRunner } from '../hooks/useActionRunner.ts';
 import { I18nContext, makeI18n } from '../i18n/I18nContext.ts';
-import { makeAlarm } from '../testing/fixtures.ts';
+import { makeAlarm } from '../../../test/support/client.fixtures.ts';
 import { ActionForm } from './ActionForm.tsx';
 import { AlarmActions } from './AlarmActions.tsx';
 

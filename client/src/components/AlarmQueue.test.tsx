@@ -4,7 +4,7 @@ import { buildQueue } from '../domain/alarm.queue.ts';
 import { indexFacility } from '../domain/facility.index.ts';
 import { I18nContext, makeI18n } from '../i18n/I18nContext.ts';
 import type { Locale } from '../i18n/dictionary.ts';
-import { makeAlarm, makeFacility, makeIncident, T0 } from '../testing/fixtures.ts';
+import { makeAlarm, makeFacility, makeIncident, T0 } from '../../../test/support/client.fixtures.ts';
 import { AlarmQueue } from './AlarmConsole.tsx';
 import { SensorMarker } from './SensorMarker.tsx';
 

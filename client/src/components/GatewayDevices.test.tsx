@@ -13,7 +13,7 @@ import { I18nContext, makeI18n } from '../i18n/I18nContext.ts';
 import type { Locale } from '../i18n/dictionary.ts';
 import { LiveStore } from '../live/live.store.ts';
 import { LiveStoreContext } from '../live/useLive.ts';
-import { makeAlarm, makeFacility, makeSensorState, snapshot } from '../testing/fixtures.ts';
+import { makeAlarm, makeFacility, makeSensorState, snapshot } from '../../../test/support/client.fixtures.ts';
 import { AlarmDetail } from './AlarmDetail.tsx';
 import { AlarmQueue } from './AlarmConsole.tsx';
 import { buildQueue } from '../domain/alarm.queue.ts';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { can, type Role } from '../../../contract/auth.ts';
-import { makeAlarm, T0 } from '../testing/fixtures.ts';
+import { makeAlarm, T0 } from '../../../test/support/client.fixtures.ts';
 import { availableActions, shelveChoices } from './alarm.actions.ts';
 
 const as = (role: Role) => (p: Parameters<typeof can>[1]) => can(role, p);

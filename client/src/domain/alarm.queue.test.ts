@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { makeAlarm, makeIncident, T0 } from '../testing/fixtures.ts';
+import { makeAlarm, makeIncident, T0 } from '../../../test/support/client.fixtures.ts';
 import { buildQueue, compareAlarms } from './alarm.queue.ts';
 
 const ids = (items: ReturnType<typeof buildQueue>['items']): string[] => items.map((i) => (i.kind === 'alarm' ? i.alarm.id : `incident:${i.incident.id}`));

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { DICTIONARIES, LOCALES } from '../i18n/dictionary.ts';
-import { makeAlarm, makeSensorState, T0 } from '../testing/fixtures.ts';
+import { makeAlarm, makeSensorState, T0 } from '../../../test/support/client.fixtures.ts';
 import { PRIORITY_STYLES } from './priority.style.ts';
 import { SENSOR_DISPLAY_STATES, STATE_STYLES, alarmDisplayState, drillOnlySensors, sensorDisplayState } from './sensor.status.ts';
 

@@ -4,7 +4,7 @@ import { DRILL_TARGETS } from '../../../contract/drill.ts';
 import { indexFacility } from '../domain/facility.index.ts';
 import { I18nContext, makeI18n } from '../i18n/I18nContext.ts';
 import type { Locale } from '../i18n/dictionary.ts';
-import { makeAlarm, makeDrillReport, makeFacility, missedItem, T0 } from '../testing/fixtures.ts';
+import { makeAlarm, makeDrillReport, makeFacility, missedItem, T0 } from '../../../test/support/client.fixtures.ts';
 import { ExpectedAlarmsTable } from './ReportTables.tsx';
 
 const index = indexFacility(makeFacility());

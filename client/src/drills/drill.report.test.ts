@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { DRILL_TARGETS, type DrillReportItem } from '../../../contract/drill.ts';
 import { indexFacility } from '../domain/facility.index.ts';
 import { translator } from '../i18n/dictionary.ts';
-import { makeAlarm, makeDrill, makeDrillReport, makeFacility, missedItem, T0 } from '../testing/fixtures.ts';
+import { makeAlarm, makeDrill, makeDrillReport, makeFacility, missedItem, T0 } from '../../../test/support/client.fixtures.ts';
 import {
   ackTargetS,
   drillDurationMs,

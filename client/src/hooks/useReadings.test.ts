@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { makeSensorState } from '../testing/fixtures.ts';
+import { makeSensorState } from '../../../test/support/client.fixtures.ts';
 import { appendLive, toChartPoints, type ReadingsState } from './useReadings.ts';
 
 const ready = (points: { t: number; value: number }[]): ReadingsState => ({ kind: 'ready', from: 0, to: 1_000, resolution: 'raw', points });

@@ -1,6 +1,6 @@
 import { describe, expect, it, vi } from 'vitest';
 import type { AlarmEvent } from '../../../contract/alarm.ts';
-import { alarmEvent, makeAlarm, makeDrill, makeIncident, makeSensorState, snapshot, T0 } from '../testing/fixtures.ts';
+import { alarmEvent, makeAlarm, makeDrill, makeIncident, makeSensorState, snapshot, T0 } from '../../../test/support/client.fixtures.ts';
 import { LiveStore } from './live.store.ts';
 
 function setup() {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { makeAlarm, T0 } from '../testing/fixtures.ts';
+import { makeAlarm, T0 } from '../../../test/support/client.fixtures.ts';
 import { alarmsCsv, csvCell, csvLine } from './alarm.csv.ts';
 
 describe('CSV escaping (RFC 4180)', () => {

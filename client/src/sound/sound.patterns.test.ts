@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { makeAlarm, T0 } from '../testing/fixtures.ts';
+import { makeAlarm, T0 } from '../../../test/support/client.fixtures.ts';
 import { PATTERNS, soundingPriority, tonesBetween } from './sound.patterns.ts';
 
 describe('which pattern sounds (distinct tones per priority until acknowledged)', () => {

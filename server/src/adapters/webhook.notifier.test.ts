@@ -6,7 +6,7 @@ import { Writable } from 'node:stream';
 import pino from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { AlarmEvent } from '../../../contract/index.ts';
-import { FIXTURE_T0, makeAlarm } from '../../../contract/fixtures.ts';
+import { FIXTURE_T0, makeAlarm } from '../../../test/support/contract.fixtures.ts';
 import { FakeScheduler } from '../../../test/support/fake.scheduler.ts';
 import { WebhookNotifier } from './webhook.notifier.ts';
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { AlarmEvent } from '../../../contract/index.ts';
-import { FIXTURE_T0, makeAlarm } from '../../../contract/fixtures.ts';
+import { FIXTURE_T0, makeAlarm } from '../../../test/support/contract.fixtures.ts';
 import { AlarmHistory } from './history.alarms.ts';
 import type { HistoryPoint, HistoryQueue } from './history.ports.ts';
 

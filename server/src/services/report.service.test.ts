@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Alarm } from '../../../contract/index.ts';
-import { makeAlarm } from '../../../contract/fixtures.ts';
+import { makeAlarm } from '../../../test/support/contract.fixtures.ts';
 import type { AlarmFilter } from './alarm.ports.ts';
 import { ReportService } from './report.service.ts';
 

@@ -1,8 +1,8 @@
 /** Builders for test data: a valid object with only what a test cares about overridden. */
-import type { Alarm, AlarmChangeEvent, AlarmEvent, AlarmSnapshot, Incident, SensorLiveState } from '../../../contract/alarm.ts';
-import { DRILL_TARGETS, type Drill, type DrillReport, type DrillReportItem } from '../../../contract/drill.ts';
-import type { Facility } from '../../../contract/facility.ts';
-import { FIXTURE_T0 as T0, makeAlarm } from '../../../contract/fixtures.ts';
+import type { Alarm, AlarmChangeEvent, AlarmEvent, AlarmSnapshot, Incident, SensorLiveState } from '../../contract/alarm.ts';
+import { DRILL_TARGETS, type Drill, type DrillReport, type DrillReportItem } from '../../contract/drill.ts';
+import type { Facility } from '../../contract/facility.ts';
+import { FIXTURE_T0 as T0, makeAlarm } from './contract.fixtures.ts';
 
 export { makeAlarm };
 

@@ -2,7 +2,7 @@
  * Test-data builders shared by the server's and the dashboard's tests (never imported by
  * production code): a valid object, with only what a test cares about overridden.
  */
-import type { Alarm } from './alarm.ts';
+import type { Alarm } from '../../contract/alarm.ts';
 
 /** 2026-11-27 02:00 UTC: the moment fixtures happen at unless a test says otherwise. */
 export const FIXTURE_T0 = Date.UTC(2026, 10, 27, 2, 0, 0);
