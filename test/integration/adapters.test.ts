@@ -1,47 +1,19 @@
 // Device payloads published as the devices publish them — with mosquitto_pub, on each
 // adapter's own topic, through a real Mosquitto — reach the real server and are stored in real
 // InfluxDB as the same observations native topics produce; a Zigbee2MQTT gas alarm raises an alarm.
-import { execFile } from 'node:child_process';
 import path from 'node:path';
-import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DEMO_ACCOUNTS, SESSION_COOKIE, type AlarmListResponse, type HealthResponse } from '../../contract/index.ts';
-import { startInflux, startMosquitto, stopAllServices, type InfluxHandle, type InfluxRow, type MosquittoHandle } from '../support/services.ts';
-import { eventually, startVigil, type VigilHandle } from '../support/vigil.ts';
+import { DEMO_ACCOUNTS, SESSION_COOKIE, type AlarmListResponse } from '../../contract/index.ts';
+import { startAdapterStack, type AdapterStack } from '../support/adapter.stack.ts';
+import { stopAllServices } from '../support/services.ts';
+import { eventually, type VigilHandle } from '../support/vigil.ts';
 
-const run = promisify(execFile);
 const FACILITY = path.resolve('test/fixtures/adapters/facility.yaml');
 const DB = 'vigil_adapters_test';
 
-let broker: MosquittoHandle;
-let influx: InfluxHandle;
 let vigil: VigilHandle;
-
-/** Publishes like a device: mosquitto_pub, a client we did not write, QoS 1. */
-const pub = (topic: string, payload: string | object) =>
-  run('mosquitto_pub', [
-    '-h',
-    '127.0.0.1',
-    '-p',
-    String(broker.port),
-    '-q',
-    '1',
-    '-t',
-    topic,
-    '-m',
-    typeof payload === 'string' ? payload : JSON.stringify(payload),
-  ]);
-
-/** Rows of an InfluxQL query once there are any. */
-const stored = (influxql: string, what: string): Promise<InfluxRow[]> =>
-  eventually(
-    async () => {
-      const rows = await influx.query(influxql, DB);
-      return rows.length > 0 ? rows : null;
-    },
-    15_000,
-    what,
-  );
+let pub: AdapterStack['pub'];
+let stored: AdapterStack['stored'];
 
 /** `now` as Tasmota writes `Time`: local time in the site's zone, without a zone. */
 function tasmotaTime(now: number, timeZone: string): string {
@@ -49,19 +21,11 @@ function tasmotaTime(now: number, timeZone: string): string {
 }
 
 beforeAll(async () => {
-  [broker, influx] = await Promise.all([startMosquitto(), startInflux()]);
-  vigil = await startVigil({
-    mqttUrl: broker.url,
-    influxUrl: influx.url,
-    influxDb: DB,
-    env: { FACILITY_FILE: FACILITY, FLUSH_INTERVAL_MS: '100', VIGIL_DEMO: '1' },
-  });
-  await eventually(async () => (await vigil.api<HealthResponse>('/api/health')).status === 200, 30_000, 'Vigil healthy');
-  // Subscriptions are made in one SUBSCRIBE on connect: once a native reading is stored, the
-  // adapters' exact topics are subscribed too.
-  const ts = Date.now();
-  await pub('vigil/a1/A-NATIVE-GAS/reading', { ts, value: 1, unit: '%LEL' });
-  await stored(`SELECT value FROM reading WHERE sensor = 'A-NATIVE-GAS'`, 'the warm-up reading');
+  ({ vigil, pub, stored } = await startAdapterStack({
+    facility: FACILITY,
+    db: DB,
+    warmUpSensor: { topic: 'vigil/a1/A-NATIVE-GAS/reading', sensor: 'A-NATIVE-GAS' },
+  }));
 });
 
 afterAll(async () => {

@@ -4,56 +4,22 @@
 // InfluxDB: the bound devices' readings are stored, the rest is listed on /api/gateways and
 // raises nothing, and the bridge going offline is ONE trouble alarm for the sensors behind it
 // (ISA-18.2: one alarm per cause, not a flood; NFPA 72: a lost path to devices is a trouble signal).
-import { execFile } from 'node:child_process';
 import path from 'node:path';
-import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  DEMO_ACCOUNTS,
-  type AlarmListResponse,
-  type GatewaysResponse,
-  type HealthResponse,
-  type RejectionsResponse,
-  type SensorsResponse,
-} from '../../contract/index.ts';
-import { startInflux, startMosquitto, stopAllServices, type InfluxHandle, type InfluxRow, type MosquittoHandle } from '../support/services.ts';
-import { eventually, startVigil, type VigilHandle } from '../support/vigil.ts';
+import { DEMO_ACCOUNTS, type AlarmListResponse, type GatewaysResponse, type RejectionsResponse, type SensorsResponse } from '../../contract/index.ts';
+import { startAdapterStack, type AdapterStack } from '../support/adapter.stack.ts';
+import { stopAllServices } from '../support/services.ts';
+import { eventually, type VigilHandle } from '../support/vigil.ts';
 
-const run = promisify(execFile);
 const FACILITY = path.resolve('test/fixtures/gateways/facility.yaml');
 const DB = 'vigil_gateways_test';
 const GATEWAY = 'G-Z2M';
 
-let broker: MosquittoHandle;
-let influx: InfluxHandle;
 let vigil: VigilHandle;
+let pub: AdapterStack['pub'];
+let stored: AdapterStack['stored'];
 let manager: string;
 let officer: string;
-
-/** Publishes like the bridge: mosquitto_pub, a client we did not write, QoS 1; returns once the broker has it. */
-const pub = (topic: string, payload: string | object) =>
-  run('mosquitto_pub', [
-    '-h',
-    '127.0.0.1',
-    '-p',
-    String(broker.port),
-    '-q',
-    '1',
-    '-t',
-    topic,
-    '-m',
-    typeof payload === 'string' ? payload : JSON.stringify(payload),
-  ]);
-
-const stored = (influxql: string, what: string): Promise<InfluxRow[]> =>
-  eventually(
-    async () => {
-      const rows = await influx.query(influxql, DB);
-      return rows.length > 0 ? rows : null;
-    },
-    15_000,
-    what,
-  );
 
 const login = async (role: 'manager' | 'officer'): Promise<string> => {
   const account = DEMO_ACCOUNTS.find((a) => a.role === role)!;
@@ -71,18 +37,11 @@ const alarms = async () => {
 };
 
 beforeAll(async () => {
-  [broker, influx] = await Promise.all([startMosquitto(), startInflux()]);
-  vigil = await startVigil({
-    mqttUrl: broker.url,
-    influxUrl: influx.url,
-    influxDb: DB,
-    env: { FACILITY_FILE: FACILITY, FLUSH_INTERVAL_MS: '100', VIGIL_DEMO: '1' },
-  });
-  await eventually(async () => (await vigil.api<HealthResponse>('/api/health')).status === 200, 30_000, 'Vigil healthy');
-  // Subscriptions are made in one SUBSCRIBE on connect: once a native reading is stored, the
-  // bridge's tree is subscribed too.
-  await pub('vigil/g1/G-NATIVE-GAS/reading', { ts: Date.now(), value: 1, unit: '%LEL' });
-  await stored(`SELECT value FROM reading WHERE sensor = 'G-NATIVE-GAS'`, 'the warm-up reading');
+  ({ vigil, pub, stored } = await startAdapterStack({
+    facility: FACILITY,
+    db: DB,
+    warmUpSensor: { topic: 'vigil/g1/G-NATIVE-GAS/reading', sensor: 'G-NATIVE-GAS' },
+  }));
   [manager, officer] = await Promise.all([login('manager'), login('officer')]);
 });
 

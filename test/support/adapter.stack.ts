@@ -1,0 +1,70 @@
+// The stack the device-adapter integration tests run against: real Mosquitto, real InfluxDB and a
+// real Vigil serving one fixture facility, plus the two things those tests do to it — publish as a
+// device does and wait for rows in InfluxDB.
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
+import type { HealthResponse } from '../../contract/index.ts';
+import { startInflux, startMosquitto, type InfluxHandle, type InfluxRow, type MosquittoHandle } from './services.ts';
+import { eventually, startVigil, type VigilHandle } from './vigil.ts';
+
+const run = promisify(execFile);
+
+export interface AdapterStackOptions {
+  /** Absolute path of the facility YAML Vigil serves. */
+  facility: string;
+  /** InfluxDB database of this test file. */
+  db: string;
+  /**
+   * A native gas sensor of the facility. Vigil subscribes to all its topics in one SUBSCRIBE on
+   * connect, so once a reading of this sensor is stored, the adapters' topics are subscribed too.
+   */
+  warmUpSensor: { topic: string; sensor: string };
+}
+
+export interface AdapterStack {
+  broker: MosquittoHandle;
+  influx: InfluxHandle;
+  vigil: VigilHandle;
+  /** Publishes like a device: mosquitto_pub, a client we did not write, QoS 1; returns once the broker has it. */
+  pub(topic: string, payload: string | object): Promise<unknown>;
+  /** Rows of an InfluxQL query on the stack's database once there are any. */
+  stored(influxql: string, what: string): Promise<InfluxRow[]>;
+}
+
+/** Starts the stack and returns once Vigil is healthy and subscribed; stop it with `vigil.stop()` and `stopAllServices()`. */
+export async function startAdapterStack(opts: AdapterStackOptions): Promise<AdapterStack> {
+  const [broker, influx] = await Promise.all([startMosquitto(), startInflux()]);
+  const vigil = await startVigil({
+    mqttUrl: broker.url,
+    influxUrl: influx.url,
+    influxDb: opts.db,
+    env: { FACILITY_FILE: opts.facility, FLUSH_INTERVAL_MS: '100', VIGIL_DEMO: '1' },
+  });
+  const pub = (topic: string, payload: string | object) =>
+    run('mosquitto_pub', [
+      '-h',
+      '127.0.0.1',
+      '-p',
+      String(broker.port),
+      '-q',
+      '1',
+      '-t',
+      topic,
+      '-m',
+      typeof payload === 'string' ? payload : JSON.stringify(payload),
+    ]);
+  const stored = (influxql: string, what: string): Promise<InfluxRow[]> =>
+    eventually(
+      async () => {
+        const rows = await influx.query(influxql, opts.db);
+        return rows.length > 0 ? rows : null;
+      },
+      15_000,
+      what,
+    );
+  await eventually(async () => (await vigil.api<HealthResponse>('/api/health')).status === 200, 30_000, 'Vigil healthy');
+  const { topic, sensor } = opts.warmUpSensor;
+  await pub(topic, { ts: Date.now(), value: 1, unit: '%LEL' });
+  await stored(`SELECT value FROM reading WHERE sensor = '${sensor}'`, 'the warm-up reading');
+  return { broker, influx, vigil, pub, stored };
+}
