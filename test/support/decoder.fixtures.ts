@@ -6,14 +6,15 @@ import { Registry } from '../../server/src/domain/registry.ts';
 /** 2026-11-27 10:00:00 in Asia/Shanghai (UTC+8), the fixture site's zone. */
 export const NOW = Date.UTC(2026, 10, 27, 2, 0, 0);
 
-function sensor(id: string, kind: SensorKind, source: SourceBinding): Sensor {
+/** An adapter-bound sensor on floor f1 of site hq; doors are in zone `doors`, the rest in `kitchen`, unless `zoneId` says. */
+export function adapterSensor(id: string, kind: SensorKind, source: SourceBinding, zoneId = kind === 'door' ? 'doors' : 'kitchen'): Sensor {
   return {
     id,
     name: id,
     kind,
     siteId: 'hq',
     floorId: 'f1',
-    zoneId: kind === 'door' ? 'doors' : 'kitchen',
+    zoneId,
     secureZone: false,
     x: 0,
     y: 0,
@@ -26,6 +27,8 @@ function sensor(id: string, kind: SensorKind, source: SourceBinding): Sensor {
     source,
   };
 }
+
+const sensor = adapterSensor;
 
 export const adapterSensors: Sensor[] = [
   sensor('Z-SMK', 'smoke', { adapter: 'zigbee2mqtt', topic: 'zigbee2mqtt/Guesthouse 201 smoke' }),

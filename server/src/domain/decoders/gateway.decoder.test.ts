@@ -4,33 +4,15 @@
 // and JSON forms, Tasmota LWT, ESPHome status, esp-rfid heartbeat/avty) is the gateway's status,
 // handed on before the sensors' so the engine knows the cause before it hears the effects.
 import { beforeEach, describe, expect, it } from 'vitest';
-import { KIND_UNITS, type Facility, type Gateway, type Observation, type Sensor, type SensorKind, type SourceBinding } from '../../../../contract/index.ts';
+import { type Facility, type Gateway, type Observation, type Sensor, type SensorKind, type SourceBinding } from '../../../../contract/index.ts';
 import { Registry } from '../registry.ts';
-import { NOW, context } from '../../../../test/support/decoder.fixtures.ts';
+import { NOW, adapterSensor, context } from '../../../../test/support/decoder.fixtures.ts';
 import { createDeviceDecoders } from './index.ts';
 import { GatewayDecoder, livenessEveryMs, referencedTopics } from './gateway.decoder.ts';
 import { GatewayTraffic } from './gateway.traffic.ts';
 
-function sensor(id: string, kind: SensorKind, source: SourceBinding): Sensor {
-  return {
-    id,
-    name: id,
-    kind,
-    siteId: 'hq',
-    floorId: 'f1',
-    zoneId: 'z',
-    secureZone: false,
-    x: 0,
-    y: 0,
-    unit: KIND_UNITS[kind],
-    thresholds: null,
-    heartbeatS: 60,
-    heldOpenS: kind === 'door' ? 60 : null,
-    batteryLowPct: 20,
-    schedule: null,
-    source,
-  };
-}
+// Every sensor of these gateways is in the gateways' zone.
+const sensor = (id: string, kind: SensorKind, source: SourceBinding): Sensor => adapterSensor(id, kind, source, 'z');
 
 const place = { siteId: 'hq', zoneId: 'z', floorId: 'f1', heartbeatS: 60 };
 const GATEWAYS: Gateway[] = [
