@@ -132,25 +132,9 @@ export class AuthService implements SessionAuthenticator {
     const now = this.clock.now();
     const before = user ?? this.unknownFailures.get(username) ?? UNLOCKED;
     const { state, locked } = afterFailure(before, now, this.lockout);
-    if (user) {
-      this.users.transaction(() => {
-        this.users.update(username, state);
-        this.failed(username, meta, reason, state.failedLogins);
-        if (locked)
-          this.audit.append({
-            actor: 'system',
-            action: 'auth.lockout',
-            target: `user:${username}`,
-            detail: { address: meta.address, failures: state.failedLogins, until: state.lockedUntil },
-            at: now,
-          });
-      });
-    } else {
-      this.unknownFailures.delete(username);
-      this.unknownFailures.set(username, state);
-      if (this.unknownFailures.size > MAX_UNKNOWN_TRACKED) this.unknownFailures.delete(this.unknownFailures.keys().next().value!);
+    // The same entries for a real account and an unknown name: the trail shows someone guessing, whatever the name.
+    const auditFailure = () => {
       this.failed(username, meta, reason, state.failedLogins);
-      // Same entry as for a real account: the trail shows someone guessing, whatever the name.
       if (locked)
         this.audit.append({
           actor: 'system',
@@ -159,6 +143,17 @@ export class AuthService implements SessionAuthenticator {
           detail: { address: meta.address, failures: state.failedLogins, until: state.lockedUntil },
           at: now,
         });
+    };
+    if (user) {
+      this.users.transaction(() => {
+        this.users.update(username, state);
+        auditFailure();
+      });
+    } else {
+      this.unknownFailures.delete(username);
+      this.unknownFailures.set(username, state);
+      if (this.unknownFailures.size > MAX_UNKNOWN_TRACKED) this.unknownFailures.delete(this.unknownFailures.keys().next().value!);
+      auditFailure();
     }
     if (locked) throw this.lockedError(state.lockedUntil!);
     throw new AuthError('INVALID_CREDENTIALS', 'wrong username or password');
