@@ -1,26 +1,12 @@
 // The device table holds sensors' and gateways' MQTT credentials under one key (the MQTT username):
 // real SQLite files here, including a database from before gateway credentials.
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { tempDatabases } from '../../../test/support/sqlite.temp.ts';
 import type { DeviceRecord } from '../services/device-credentials.ports.ts';
-import { openDatabase, type SqliteDatabase } from './sqlite.database.ts';
 import { deviceKindMigration, SqliteDeviceStore } from './sqlite.devices.ts';
 import { MIGRATIONS } from './sqlite.migrations.ts';
 
-const dirs: string[] = [];
-const dbs: SqliteDatabase[] = [];
-function open(migrations = MIGRATIONS, dir = fs.mkdtempSync(path.join(os.tmpdir(), 'vigil-devices-'))): { db: SqliteDatabase; dir: string } {
-  dirs.push(dir);
-  const db = openDatabase(dir, migrations);
-  dbs.push(db);
-  return { db, dir };
-}
-afterEach(() => {
-  for (const db of dbs.splice(0)) if (db.open) db.close();
-  for (const dir of dirs.splice(0)) fs.rmSync(dir, { recursive: true, force: true });
-});
+const open = tempDatabases('vigil-devices-');
 
 const record = (kind: DeviceRecord['kind'], id: string, at = 1): DeviceRecord => ({
   kind,

@@ -1,26 +1,12 @@
 // The outbox is what "nothing lost" rests on while InfluxDB is down: real SQLite files here.
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { tempDatabases } from '../../../test/support/sqlite.temp.ts';
 import type { HistoryPoint } from '../services/history.ports.ts';
 import { lineProtocol } from './influx.line-protocol.ts';
-import { openDatabase, type SqliteDatabase } from './sqlite.database.ts';
 import { MIGRATIONS } from './sqlite.migrations.ts';
 import { outboxPointsMigration, SqliteOutbox } from './sqlite.outbox.ts';
 
-const dirs: string[] = [];
-const dbs: SqliteDatabase[] = [];
-function open(migrations = MIGRATIONS, dir = fs.mkdtempSync(path.join(os.tmpdir(), 'vigil-outbox-'))): { db: SqliteDatabase; dir: string } {
-  dirs.push(dir);
-  const db = openDatabase(dir, migrations);
-  dbs.push(db);
-  return { db, dir };
-}
-afterEach(() => {
-  for (const db of dbs.splice(0)) if (db.open) db.close();
-  for (const dir of dirs.splice(0)) fs.rmSync(dir, { recursive: true, force: true });
-});
+const open = tempDatabases('vigil-outbox-');
 
 const reading = (sensorId: string, ts: number): HistoryPoint => ({
   type: 'observation',
