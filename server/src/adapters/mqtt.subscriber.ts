@@ -11,7 +11,8 @@
  * decision and what the client must therefore get right: docs/decisions/0001-own-mqtt-ingest-client.md.
  *
  * - PUBACKs go out in the order the PUBLISHes arrived [MQTT-4.6.0-2], whatever order messages
- *   become durable or are rejected in: a message's PUBACK waits for every earlier one.
+ *   become durable or are rejected in: a message's PUBACK waits for every earlier one
+ *   (`mqtt.ack-queue.ts`).
  * - An acknowledgement from an earlier connection is dropped: packet ids belong to one network
  *   connection's exchange, and the broker redelivers that message on the new one anyway.
  * - Unacknowledged messages stay with the broker, which redelivers them on the next connection, so
@@ -20,15 +21,18 @@
  * - No frame over `maxFrameBytes` is held in memory (`mqtt.frame-reader.ts`); such a PUBLISH is
  *   skipped, counted and acknowledged in its turn, so the broker does not redeliver it forever.
  * - Keepalive, the CONNACK deadline and reconnection run on a `Scheduler` (fake time in tests);
- *   reconnection backs off exponentially with jitter (`Backoff`), reset by an accepted CONNACK.
+ *   reconnection backs off exponentially with jitter (`Backoff`), reset by an accepted CONNACK
+ *   (`mqtt.reconnect.ts`).
  */
 import { readFileSync } from 'node:fs';
 import net from 'node:net';
 import tls from 'node:tls';
 import type { Logger } from '../logger.ts';
 import { systemScheduler, type Scheduler, type TimerHandle } from '../services/clock.ts';
-import { Backoff, type BackoffOptions } from '../services/retry.ts';
+import type { BackoffOptions } from '../services/retry.ts';
+import { AckQueue } from './mqtt.ack-queue.ts';
 import { FrameReader } from './mqtt.frame-reader.ts';
+import { DEFAULT_RECONNECT, Reconnection } from './mqtt.reconnect.ts';
 import {
   CONNACK_REFUSALS,
   DISCONNECT,
@@ -44,6 +48,8 @@ import {
   type FrameHeader,
   type PublishHead,
 } from './mqtt.wire.ts';
+
+export { DEFAULT_RECONNECT };
 
 /** Why a message was acknowledged without being handled. */
 export type RejectedFrameReason = 'too_large' | 'handler_failed';
@@ -108,8 +114,6 @@ export interface MqttSubscriberOptions {
  * the broker already; this is the second line.
  */
 export const DEFAULT_MAX_FRAME_BYTES = 256 * 1024;
-/** Half a second after the first failure, doubling to at most 30 s, plus up to half again at random. */
-export const DEFAULT_RECONNECT: BackoffOptions = { initialMs: 500, maxMs: 30_000, factor: 2, jitter: 0.5 };
 
 /** Broker-side drop counter (Mosquitto). */
 const DROPPED_TOPIC = '$SYS/broker/publish/messages/dropped';
@@ -119,49 +123,6 @@ const STOP_TIMEOUT_MS = 2000;
 const SUBSCRIBE_ID = 1;
 const SYS_SUBSCRIBE_ID = 2;
 const DEFAULT_PORTS: Record<string, number> = { 'mqtt:': 1883, 'tcp:': 1883, 'mqtts:': 8883, 'ssl:': 8883 };
-
-/**
- * The PUBACKs a connection owes, in PUBLISH order: each QoS 1 message takes the next slot, marked
- * ready once durable; `takeReady` releases the ready run at the head and nothing behind a gap.
- */
-class AckQueue {
-  private ids: number[] = [];
-  private ready: boolean[] = [];
-  private head = 0;
-  /** Sequence number of `ids[0]`. */
-  private base = 0;
-
-  /** Reserves the next slot; returns its sequence number. */
-  push(packetId: number, ready = false): number {
-    this.ids.push(packetId);
-    this.ready.push(ready);
-    return this.base + this.ids.length - 1;
-  }
-
-  markReady(seq: number): void {
-    const i = seq - this.base;
-    if (i >= this.head && i < this.ids.length) this.ready[i] = true;
-  }
-
-  /** Packet ids now due, in order (empty when the oldest owed one is not ready yet). */
-  takeReady(): number[] {
-    const from = this.head;
-    while (this.head < this.ids.length && this.ready[this.head]) this.head++;
-    const due = this.ids.slice(from, this.head);
-    if (this.head > 4096 && this.head * 2 > this.ids.length) {
-      this.ids = this.ids.slice(this.head);
-      this.ready = this.ready.slice(this.head);
-      this.base += this.head;
-      this.head = 0;
-    }
-    return due;
-  }
-
-  /** PUBACKs owed and not yet released. */
-  get pending(): number {
-    return this.ids.length - this.head;
-  }
-}
 
 /** One network connection and everything that belongs to it alone. */
 interface Connection {
@@ -182,14 +143,10 @@ export class MqttSubscriber {
   private conn: Connection | null = null;
   private stopped = false;
   private reconnectTimer: TimerHandle | null = null;
-  /** The failure last logged; cleared by an accepted connection (one line per state, not per attempt). */
-  private loggedFailure: string | null = null;
   private firstConnect: (() => void) | null = null;
   private tooLargeLogged = false;
-  /** Attempts that failed since the last accepted connection. */
-  private failedAttempts = 0;
   private readonly scheduler: Scheduler;
-  private readonly backoff: Backoff;
+  private readonly reconnection: Reconnection;
   private readonly maxFrameBytes: number;
   private readonly endpoint: { host: string; port: number; secure: boolean };
   private readonly credentials: { username?: string; password?: string };
@@ -209,7 +166,7 @@ export class MqttSubscriber {
         ? { username: decodeURIComponent(url.username), password: decodeURIComponent(url.password) }
         : {};
     this.scheduler = options.scheduler ?? systemScheduler;
-    this.backoff = new Backoff(options.reconnect ?? DEFAULT_RECONNECT);
+    this.reconnection = new Reconnection(options.logger, options.reconnect ?? DEFAULT_RECONNECT);
     this.maxFrameBytes = options.maxFrameBytes ?? DEFAULT_MAX_FRAME_BYTES;
   }
 
@@ -303,26 +260,18 @@ export class MqttSubscriber {
       o.onConnection?.(false);
       if (!this.stopped) o.logger.warn({ unacknowledged: conn.acks.pending }, 'MQTT connection lost, reconnecting');
     } else if (!this.stopped) {
-      this.failedAttempts++;
-      this.noteFailure(conn.failure ?? 'connection closed before CONNACK');
+      this.reconnection.failed(conn.failure ?? 'connection closed before CONNACK');
     }
     if (this.stopped) return;
-    const delayMs = this.backoff.next();
+    const delayMs = this.reconnection.nextDelayMs();
     this.reconnectTimer = this.scheduler.setTimeout(() => this.connect(), delayMs);
-    o.logger.debug({ delayMs, failedAttempts: this.failedAttempts }, 'MQTT reconnect scheduled');
+    o.logger.debug({ delayMs, failedAttempts: this.reconnection.failures }, 'MQTT reconnect scheduled');
   }
 
   private clearTimers(conn: Connection): void {
     if (conn.connackTimer) this.scheduler.clearTimeout(conn.connackTimer);
     if (conn.pingTimer) this.scheduler.clearTimeout(conn.pingTimer);
     conn.connackTimer = conn.pingTimer = null;
-  }
-
-  /** Logs a failure when it differs from the last one logged: a broker down for an hour is one line. */
-  private noteFailure(reason: string): void {
-    if (reason === this.loggedFailure) return;
-    this.loggedFailure = reason;
-    this.options.logger.warn({ err: reason }, 'MQTT broker unreachable or refused the connection; retrying with backoff');
   }
 
   private onFrame(conn: Connection, buf: Buffer, h: FrameHeader): void {
@@ -343,10 +292,7 @@ export class MqttSubscriber {
       return;
     }
     conn.accepted = true;
-    const afterAttempts = this.failedAttempts + 1;
-    this.failedAttempts = 0;
-    this.backoff.reset();
-    this.loggedFailure = null;
+    const afterAttempts = this.reconnection.accepted();
     o.logger.info({ sessionPresent, ...(afterAttempts > 1 ? { afterAttempts } : {}) }, 'connected to MQTT broker');
     o.onConnection?.(true);
     // Subscribe every time: a broker that lost the session (no persistence) forgot it.
