@@ -1,16 +1,14 @@
 // The duty officer's console end to end — the built dashboard in headless
 // Chromium, served by the real server, with real Mosquitto and InfluxDB. Steps run in order and
 // share one story: a gas leak in the canteen kitchen, from raise to reset.
-import { execFile } from 'node:child_process';
-import { promisify } from 'node:util';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { MosquittoHandle } from '../support/services.ts';
 import { eventually, type VigilHandle } from '../support/vigil.ts';
 import { shoot } from '../support/e2e.ts';
 import { demoAccount, startDashboardStack, type DashboardStack } from '../support/e2e.stack.ts';
+import { mosquittoPub } from '../support/clients.ts';
 
-const run = promisify(execFile);
 const SITE = 'hq';
 const SENSOR = 'CAN-GAS-01';
 const SENSOR_NAME = 'Kitchen gas, wok range';
@@ -23,7 +21,7 @@ let second: Page;
 
 async function publish(value: number, ts = Date.now()): Promise<void> {
   const payload = JSON.stringify({ ts, value, unit: '%LEL' });
-  await run('mosquitto_pub', ['-h', '127.0.0.1', '-p', String(broker.port), '-q', '1', '-t', `vigil/${SITE}/${SENSOR}/reading`, '-m', payload]);
+  await mosquittoPub(broker.port, `vigil/${SITE}/${SENSOR}/reading`, payload);
 }
 
 const alarmRow = (page: Page) => page.locator(`.console [data-alarm-id]`, { hasText: SENSOR_NAME }).first();

@@ -2,16 +2,14 @@
 // is rendered as text, never as HTML — "a sensor name containing <script> shows as text in the
 // dashboard". The built dashboard in headless Chromium, served by the real server with real
 // Mosquitto and InfluxDB; the names come from test/fixtures/xss/facility.yaml.
-import { execFile } from 'node:child_process';
 import path from 'node:path';
-import { promisify } from 'node:util';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startInflux, startMosquitto, stopAllServices, type MosquittoHandle } from '../support/services.ts';
 import { TEST_PASSWORD, eventually, startVigil, type VigilHandle } from '../support/vigil.ts';
 import { CLIENT_DIST, ensureDashboardBuilt, launchChromium, shoot } from '../support/e2e.ts';
+import { mosquittoPub } from '../support/clients.ts';
 
-const run = promisify(execFile);
 const FACILITY = path.resolve('test/fixtures/xss/facility.yaml');
 const SENSOR = 'X-GAS-01';
 const SENSOR_NAME = '<script>window.__pwned=1</script><img src=x onerror="window.__pwned=2">';
@@ -81,18 +79,7 @@ describe('names with markup show as text', () => {
   });
 
   it('shows the sensor and zone names literally in the alarm queue and the sensor panel; nothing from them runs or becomes an element', async () => {
-    await run('mosquitto_pub', [
-      '-h',
-      '127.0.0.1',
-      '-p',
-      String(broker.port),
-      '-q',
-      '1',
-      '-t',
-      `vigil/x1/${SENSOR}/reading`,
-      '-m',
-      JSON.stringify({ ts: Date.now(), value: 25, unit: '%LEL' }),
-    ]);
+    await mosquittoPub(broker.port, `vigil/x1/${SENSOR}/reading`, { ts: Date.now(), value: 25, unit: '%LEL' });
     const row = page.locator('.console [data-alarm-id]', { hasText: '<script>' }).first();
     await row.waitFor({ timeout: 5_000 });
     await expect(row.getAttribute('data-state')).resolves.toBe('active_unacked');

@@ -1,17 +1,15 @@
 // A gas reading through real Mosquitto raises a critical alarm that a Socket.IO client
 // receives; actions are recorded; a kill -9 brings back the same alarms; the audit chain holds.
-import { execFile } from 'node:child_process';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
-import { promisify } from 'node:util';
 import { io, type Socket } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Alarm, AlarmEvent, AlarmSnapshot, ClientToServerEvents, ServerToClientEvents } from '../../contract/index.ts';
 import { startInflux, startMosquitto, stopAllServices, type InfluxHandle, type MosquittoHandle } from '../support/services.ts';
 import { eventually, startVigil, type VigilHandle } from '../support/vigil.ts';
+import { mosquittoPub } from '../support/clients.ts';
 
-const run = promisify(execFile);
 const FACILITY = path.resolve('test/fixtures/facility.yaml');
 const DB = 'vigil_alarms_test';
 
@@ -82,8 +80,7 @@ async function metric(name: string, labels: Record<string, string> = {}): Promis
   return sum;
 }
 
-const pub = (topic: string, payload: unknown) =>
-  run('mosquitto_pub', ['-h', '127.0.0.1', '-p', String(broker.port), '-q', '1', '-t', topic, '-m', JSON.stringify(payload)]);
+const pub = (topic: string, payload: unknown) => mosquittoPub(broker.port, topic, JSON.stringify(payload));
 
 beforeAll(async () => {
   [broker, influx] = await Promise.all([startMosquitto(), startInflux()]);

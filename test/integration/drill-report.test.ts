@@ -1,15 +1,13 @@
 // A drill started from the API runs the scenario through Mosquitto like devices
 // would; its observations and alarms carry the drill id; the report's timings come from the real
 // events (acknowledged through the API at a known moment); real statistics never include it.
-import { execFile } from 'node:child_process';
 import path from 'node:path';
-import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Alarm, AlarmListResponse, AlarmStatsResponse, Drill, DrillReport } from '../../contract/index.ts';
 import { startInflux, startMosquitto, stopAllServices, type InfluxHandle, type MosquittoHandle } from '../support/services.ts';
 import { eventually, startVigil, type VigilHandle } from '../support/vigil.ts';
+import { mosquittoPub } from '../support/clients.ts';
 
-const run = promisify(execFile);
 const DB = 'vigil_drill_test';
 let broker: MosquittoHandle;
 let influx: InfluxHandle;
@@ -83,18 +81,7 @@ describe('a drill run from the API', () => {
     expect(Number(rows[0]?.count)).toBeGreaterThan(0);
 
     // One real alarm next to the drill's: real statistics count it and none of the drill's.
-    await run('mosquitto_pub', [
-      '-h',
-      '127.0.0.1',
-      '-p',
-      String(broker.port),
-      '-q',
-      '1',
-      '-t',
-      'vigil/hq/CAN-CO-01/reading',
-      '-m',
-      JSON.stringify({ value: 250, unit: 'ppm' }),
-    ]);
+    await mosquittoPub(broker.port, 'vigil/hq/CAN-CO-01/reading', { value: 250, unit: 'ppm' });
     const real = await eventually(
       async () => {
         const r = await vigil.api<AlarmStatsResponse>('/api/reports/alarms', { headers: { cookie: manager } });

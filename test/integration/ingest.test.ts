@@ -1,15 +1,13 @@
 // Readings from real clients through real Mosquitto into real InfluxDB, and nothing lost across a
 // Vigil restart, a kill -9 and an InfluxDB outage (docs/architecture.md#what-each-failure-does).
-import { execFile } from 'node:child_process';
 import path from 'node:path';
-import { promisify } from 'node:util';
 import mqtt, { type MqttClient } from 'mqtt';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { HealthResponse, ReadingsResponse, RejectionsResponse } from '../../contract/index.ts';
 import { startInflux, startMosquitto, stopAllServices, type InfluxHandle, type MosquittoHandle } from '../support/services.ts';
 import { TEST_API_KEY, eventually, startVigil, type VigilHandle } from '../support/vigil.ts';
+import { mosquittoPub } from '../support/clients.ts';
 
-const run = promisify(execFile);
 const FACILITY = path.resolve('test/fixtures/facility.yaml');
 const DB = 'vigil_ingest_test';
 
@@ -49,18 +47,7 @@ afterAll(async () => {
 describe('MQTT ingest into InfluxDB', () => {
   it('stores a reading published with mosquitto_pub, a client we did not write', async () => {
     const ts = Date.now() - 1000;
-    await run('mosquitto_pub', [
-      '-h',
-      '127.0.0.1',
-      '-p',
-      String(broker.port),
-      '-q',
-      '1',
-      '-t',
-      'vigil/t1/T-GAS-01/reading',
-      '-m',
-      JSON.stringify({ ts, value: 7.25, unit: '%LEL' }),
-    ]);
+    await mosquittoPub(broker.port, 'vigil/t1/T-GAS-01/reading', { ts, value: 7.25, unit: '%LEL' });
     const rows = await eventually(
       async () => {
         const r = await influx.query(`SELECT value, unit, lag FROM reading WHERE sensor = 'T-GAS-01' AND time >= ${ts}ms AND time < ${ts + 1}ms`, DB);

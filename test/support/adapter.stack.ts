@@ -1,13 +1,10 @@
 // The stack the device-adapter integration tests run against: real Mosquitto, real InfluxDB and a
 // real Vigil serving one fixture facility, plus the two things those tests do to it — publish as a
 // device does and wait for rows in InfluxDB.
-import { execFile } from 'node:child_process';
-import { promisify } from 'node:util';
 import type { HealthResponse } from '../../contract/index.ts';
+import { mosquittoPub } from './clients.ts';
 import { startInflux, startMosquitto, type InfluxHandle, type InfluxRow, type MosquittoHandle } from './services.ts';
 import { eventually, startVigil, type VigilHandle } from './vigil.ts';
-
-const run = promisify(execFile);
 
 export interface AdapterStackOptions {
   /** Absolute path of the facility YAML Vigil serves. */
@@ -40,19 +37,7 @@ export async function startAdapterStack(opts: AdapterStackOptions): Promise<Adap
     influxDb: opts.db,
     env: { FACILITY_FILE: opts.facility, FLUSH_INTERVAL_MS: '100', VIGIL_DEMO: '1' },
   });
-  const pub = (topic: string, payload: string | object) =>
-    run('mosquitto_pub', [
-      '-h',
-      '127.0.0.1',
-      '-p',
-      String(broker.port),
-      '-q',
-      '1',
-      '-t',
-      topic,
-      '-m',
-      typeof payload === 'string' ? payload : JSON.stringify(payload),
-    ]);
+  const pub = (topic: string, payload: string | object) => mosquittoPub(broker.port, topic, payload);
   const stored = (influxql: string, what: string): Promise<InfluxRow[]> =>
     eventually(
       async () => {

@@ -1,4 +1,6 @@
 /** Small helpers for tests that act as devices and operators: MQTT clients and CLI results. */
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
 import mqtt, { type IClientOptions, type MqttClient } from 'mqtt';
 import { expect } from 'vitest';
 
@@ -30,4 +32,25 @@ export function mqttClients() {
 export function cliOk(r: { code: number; stdout: string; stderr: string }): string {
   expect(r.code, r.stderr).toBe(0);
   return r.stdout;
+}
+
+const run = promisify(execFile);
+
+/**
+ * Publishes as a device does, with mosquitto_pub — a client we did not write — at QoS 1 to the
+ * broker on loopback `port`; returns once the broker has it. An object is sent as its JSON.
+ */
+export function mosquittoPub(port: number, topic: string, message: string | object): Promise<unknown> {
+  return run('mosquitto_pub', [
+    '-h',
+    '127.0.0.1',
+    '-p',
+    String(port),
+    '-q',
+    '1',
+    '-t',
+    topic,
+    '-m',
+    typeof message === 'string' ? message : JSON.stringify(message),
+  ]);
 }
