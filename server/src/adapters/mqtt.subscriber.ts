@@ -24,7 +24,6 @@
  *   reconnection backs off exponentially with jitter (`Backoff`), reset by an accepted CONNACK
  *   (`mqtt.reconnect.ts`).
  */
-import { readFileSync } from 'node:fs';
 import net from 'node:net';
 import tls from 'node:tls';
 import type { Logger } from '../logger.ts';
@@ -33,6 +32,7 @@ import type { BackoffOptions } from '../services/retry.ts';
 import { AckQueue } from './mqtt.ack-queue.ts';
 import { FrameReader } from './mqtt.frame-reader.ts';
 import { DEFAULT_RECONNECT, Reconnection } from './mqtt.reconnect.ts';
+import { tlsFromFiles, type MqttTlsOptions } from './mqtt.tls.ts';
 import {
   CONNACK_REFUSALS,
   DISCONNECT,
@@ -49,32 +49,10 @@ import {
   type PublishHead,
 } from './mqtt.wire.ts';
 
-export { DEFAULT_RECONNECT };
+export { DEFAULT_RECONNECT, tlsFromFiles, type MqttTlsOptions };
 
 /** Why a message was acknowledged without being handled. */
 export type RejectedFrameReason = 'too_large' | 'handler_failed';
-
-/** TLS for `mqtts://`: PEM contents (not paths). */
-export interface MqttTlsOptions {
-  /** Trusted CA(s) for the broker's certificate; default: Node's built-in root CAs. */
-  ca?: string | Buffer;
-  /** Client certificate and key, for a broker that requires one (`require_certificate true`). */
-  cert?: string | Buffer;
-  key?: string | Buffer;
-  /** Default true; false accepts any broker certificate (testing only: anyone can impersonate the broker). */
-  rejectUnauthorized?: boolean;
-}
-
-/** Reads the PEM files the configuration names (`MQTT_CA`, `MQTT_CERT`, `MQTT_KEY`). */
-export function tlsFromFiles(files: {
-  caFile?: string | undefined;
-  certFile?: string | undefined;
-  keyFile?: string | undefined;
-  rejectUnauthorized: boolean;
-}): MqttTlsOptions {
-  const read = (file: string | undefined) => (file === undefined ? undefined : readFileSync(file));
-  return { ca: read(files.caFile), cert: read(files.certFile), key: read(files.keyFile), rejectUnauthorized: files.rejectUnauthorized };
-}
 
 export interface MqttSubscriberOptions {
   url: string;
