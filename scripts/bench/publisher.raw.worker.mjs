@@ -6,6 +6,7 @@
 // workers do not inherit tsx's loader.
 import net from 'node:net';
 import { parentPort, workerData } from 'node:worker_threads';
+import { connectFrame as connectFrameFor, DISCONNECT, mqttString, PINGREQ, writeLength } from './mqtt.frames.mjs';
 import { threadCpuMs } from './thread.cpu.mjs';
 
 const { url, clientId, sensors, site, rate, count, t0, tick, value, live } = workerData;
@@ -22,42 +23,10 @@ const thread0 = threadCpuMs();
 // ---------------------------------------------------------------------------------------------
 // Frames
 
-/** MQTT remaining-length varint, written at `off`; returns the new offset. */
-function writeLength(buf, off, len) {
-  do {
-    let byte = len & 0x7f;
-    len >>>= 7;
-    if (len > 0) byte |= 0x80;
-    buf[off++] = byte;
-  } while (len > 0);
-  return off;
-}
-
-function connectFrame() {
-  const id = Buffer.from(clientId, 'utf8');
-  const body = Buffer.alloc(10 + 2 + id.length);
-  body.writeUInt16BE(4, 0);
-  body.write('MQTT', 2, 'latin1');
-  body[6] = 4; // protocol level: 3.1.1
-  body[7] = 0x02; // clean session
-  body.writeUInt16BE(KEEPALIVE_S, 8);
-  body.writeUInt16BE(id.length, 10);
-  id.copy(body, 12);
-  const head = Buffer.alloc(5);
-  head[0] = 0x10;
-  return Buffer.concat([head.subarray(0, writeLength(head, 1, body.length)), body]);
-}
-const PINGREQ = Buffer.from([0xc0, 0x00]);
-const DISCONNECT = Buffer.from([0xe0, 0x00]);
+const connectFrame = () => connectFrameFor({ clientId, keepaliveS: KEEPALIVE_S });
 
 // Topic name with its 16-bit length prefix, one per sensor (round-robin by message index).
-const topicFields = sensors.map((s) => {
-  const topic = Buffer.from(`vigil/${site}/${s}/reading`, 'utf8');
-  const field = Buffer.alloc(2 + topic.length);
-  field.writeUInt16BE(topic.length, 0);
-  topic.copy(field, 2);
-  return field;
-});
+const topicFields = sensors.map((s) => mqttString(`vigil/${site}/${s}/reading`));
 // Payload = PREFIX + JSON ts + tail, byte for byte JSON.stringify({ ts, value, unit: '%LEL' }).
 // `value` fixed (e.g. background traffic that must never alarm), else a slow 0-9.9 sawtooth.
 const PREFIX = Buffer.from('{"ts":', 'latin1');

@@ -15,6 +15,7 @@
  */
 import net from 'node:net';
 import { Backoff } from '../../server/src/services/retry.ts';
+import { connectFrame, DISCONNECT, mqttString, PINGREQ, writeLength } from '../bench/mqtt.frames.mjs';
 
 export interface DeviceSpec {
   sensorId: string;
@@ -78,35 +79,6 @@ class Ledger {
   }
 }
 
-function writeLength(buf: Buffer, off: number, len: number): number {
-  do {
-    let byte = len & 0x7f;
-    len >>>= 7;
-    if (len > 0) byte |= 0x80;
-    buf[off++] = byte;
-  } while (len > 0);
-  return off;
-}
-
-function str(s: string): Buffer {
-  const b = Buffer.from(s, 'utf8');
-  const out = Buffer.alloc(2 + b.length);
-  out.writeUInt16BE(b.length, 0);
-  b.copy(out, 2);
-  return out;
-}
-
-function connectFrame(clientId: string, username: string, password: string): Buffer {
-  const head = Buffer.from([0, 4, 0x4d, 0x51, 0x54, 0x54, 4, 0x02 | 0x80 | 0x40, KEEPALIVE_S >> 8, KEEPALIVE_S & 0xff]);
-  const body = Buffer.concat([head, str(clientId), str(username), str(password)]);
-  const fixed = Buffer.alloc(5);
-  fixed[0] = 0x10;
-  return Buffer.concat([fixed.subarray(0, writeLength(fixed, 1, body.length)), body]);
-}
-
-const PINGREQ = Buffer.from([0xc0, 0x00]);
-const DISCONNECT = Buffer.from([0xe0, 0x00]);
-
 class Device {
   readonly ledger = new Ledger();
   readonly topicPrefix: string;
@@ -137,7 +109,7 @@ class Device {
     site: string,
   ) {
     this.topicPrefix = `vigil/${site}/${spec.sensorId}/`;
-    this.readingTopic = str(`${this.topicPrefix}reading`);
+    this.readingTopic = mqttString(`${this.topicPrefix}reading`);
   }
 
   /** Connects; resolves on the first accepted connection. */
@@ -154,7 +126,9 @@ class Device {
     const socket = net.createConnection({ host: this.host, port: this.port, noDelay: true });
     this.socket = socket;
     this.pending = null;
-    socket.on('connect', () => socket.write(connectFrame(this.spec.username, this.spec.username, this.spec.password)));
+    socket.on('connect', () =>
+      socket.write(connectFrame({ clientId: this.spec.username, username: this.spec.username, password: this.spec.password, keepaliveS: KEEPALIVE_S })),
+    );
     socket.on('data', (chunk: Buffer) => this.onData(chunk));
     socket.on('error', () => {}); // 'close' follows
     socket.on('close', () => this.onClose(socket));
@@ -280,7 +254,7 @@ class Device {
   private frame(k: number, id: number): Buffer {
     const l = this.ledger;
     const extra = l.extras.get(k);
-    const topic = extra ? str(`${this.topicPrefix}${extra.channel}`) : this.readingTopic;
+    const topic = extra ? mqttString(`${this.topicPrefix}${extra.channel}`) : this.readingTopic;
     const payload = Buffer.from(extra ? extra.payload : `{"ts":${l.ts[k]},"value":${loadValue(k)},"unit":"%LEL"}`, 'utf8');
     const dup = l.state[k] === SENT ? 0x08 : 0;
     l.state[k] = l.state[k] === ACKED ? ACKED : SENT;
