@@ -10,6 +10,7 @@ import { InfluxHistory } from '../../server/src/adapters/influx.history.ts';
 import { LineProtocolError } from '../../server/src/adapters/influx.line-protocol.ts';
 import { ensureSchema } from '../../server/src/adapters/influx.schema.ts';
 import type { AlarmEventPoint, HistoryPoint, ObservationPoint } from '../../server/src/services/history.ports.ts';
+import { mulberry32 } from '../../simulator/src/generate/prng.ts';
 import { startInflux, stopAllServices, type InfluxHandle, type InfluxRow } from '../support/services.ts';
 
 const DB = 'vigil_line_protocol_test';
@@ -33,18 +34,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await stopAllServices();
 });
-
-/** mulberry32: small, seedable, good enough to pick characters. */
-function generator(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** What line protocol treats specially, what InfluxQL and JSON do, and text beyond ASCII. */
 const PIECES = [
@@ -231,7 +220,7 @@ describe('line protocol into InfluxDB 1.x', () => {
   });
 
   it(`stores random tags and string fields exactly, and refuses a batch holding a tag InfluxDB cannot carry (seed ${SEED})`, async () => {
-    const random = generator(SEED);
+    const random = mulberry32(SEED);
     const text = () => randomText(random);
     const tag = () => randomTag(random);
     const writable: ObservationPoint[] = [];
