@@ -51,7 +51,12 @@ export type AlarmState = (typeof ALARM_STATES)[number];
  * What an alarm is about. Gas and CO each have one condition whose priority rises in place when
  * the level worsens (low → high); `gas_rise` / `co_rise` are the rate-of-rise pre-alarms.
  * `fault` covers device faults and a dirty smoke chamber. `gateway_offline` is a gateway's own
- * alarm: one for every sensor it leaves unsupervised.
+ * alarm: one for every sensor it leaves unsupervised. `leak` is a water-leak detector's alarm.
+ * The sensor troubles: `implausible_value` (a reading outside what the kind can physically
+ * measure: a sensor fault, never a threshold alarm), `clock_wrong` (the device's clock is far
+ * from the receive time, so its alarms are placed at the receive time), `self_test_stuck` (a
+ * detector's test mode outlasted its limit) and `unbound_signal` (a device sent a detector
+ * signal that no sensor is bound to receive).
  *
  * @example `const c: Condition = 'door_held';`
  */
@@ -72,6 +77,11 @@ export const CONDITIONS = [
   'offline',
   'unknown_device',
   'gateway_offline',
+  'leak',
+  'implausible_value',
+  'clock_wrong',
+  'self_test_stuck',
+  'unbound_signal',
 ] as const;
 export type Condition = (typeof CONDITIONS)[number];
 
@@ -102,6 +112,11 @@ export const SOP_KEYS: Readonly<Record<Condition, string>> = {
   offline: 'offline_sensor',
   unknown_device: 'unknown_device',
   gateway_offline: 'gateway_offline',
+  leak: 'water_leak',
+  implausible_value: 'implausible_value',
+  clock_wrong: 'clock_wrong',
+  self_test_stuck: 'self_test_stuck',
+  unbound_signal: 'unbound_signal',
 };
 
 /**

@@ -19,6 +19,11 @@ const NAMES: Record<Condition, Record<Locale, string>> = {
   offline: { en: 'Sensor offline', zh: '传感器离线' },
   unknown_device: { en: 'Unknown device', zh: '未知设备' },
   gateway_offline: { en: 'Gateway offline', zh: '网关离线' },
+  leak: { en: 'Water leak', zh: '漏水' },
+  implausible_value: { en: 'Impossible reading', zh: '读数异常（传感器故障）' },
+  clock_wrong: { en: 'Device clock wrong', zh: '设备时钟错误' },
+  self_test_stuck: { en: 'Stuck in test mode', zh: '自检模式未结束' },
+  unbound_signal: { en: 'Unbound detector signal', zh: '未绑定的探测器信号' },
 };
 
 /** A newer server may send a condition this build does not know: show its id, never blank. */

@@ -34,6 +34,16 @@ export const SPECS = Object.freeze({
   unknownDevice: spec('trouble', 'low'),
   // NFPA 72 trouble: the gateway's sensors are unsupervised; as urgent as one sensor offline.
   gatewayOffline: spec('trouble', 'medium'),
+  // A leak is an alarm that latches: the water stays on the floor until someone has looked.
+  leak: spec('alarm', 'high', true),
+  // The detector cannot be trusted: as urgent as a device fault.
+  implausibleValue: spec('trouble', 'medium'),
+  // Alarms still evaluate (at the receive time); only the record's timeline is at risk.
+  clockWrong: spec('trouble', 'low'),
+  // A detector stuck in test mode is not protecting its room.
+  selfTestStuck: spec('trouble', 'medium'),
+  // A detector signal nobody receives: a binding is missing, the room may be unprotected.
+  unboundSignal: spec('trouble', 'medium'),
 });
 
 export interface MessageArgs {
@@ -68,7 +78,13 @@ export function unitFor(condition: Condition, sensorUnit: string | null): string
     case 'offline':
     case 'unknown_device':
     case 'gateway_offline':
+    case 'leak':
+    case 'clock_wrong':
+    case 'self_test_stuck':
+    case 'unbound_signal':
       return null;
+    case 'implausible_value':
+      return sensorUnit;
   }
 }
 
@@ -89,6 +105,11 @@ const MESSAGES: Readonly<Record<Condition, (a: MessageArgs) => string>> = {
   offline: (a) => `Sensor offline: ${a.label}${suffix(a)}`,
   unknown_device: (a) => `Unknown device ${a.label} is sending data${suffix(a)}`,
   gateway_offline: (a) => `${a.label} offline${a.detail ? `: ${a.detail}` : ''}`,
+  leak: (a) => `Water leak at ${a.label}${suffix(a)}`,
+  implausible_value: (a) => `Sensor fault: impossible reading${amount(a)} at ${a.label}${suffix(a)}`,
+  clock_wrong: (a) => `Device clock wrong at ${a.label}${suffix(a)}`,
+  self_test_stuck: (a) => `Detector stuck in test mode: ${a.label}${suffix(a)}`,
+  unbound_signal: (a) => `Unbound detector signal from ${a.label}${suffix(a)}`,
 };
 
 export function describe(condition: Condition, args: MessageArgs): string {
@@ -101,6 +122,8 @@ const SOP_ALIASES: Partial<Record<Condition, string[]>> = {
   offline: ['offline_sensor'],
   fault: ['device_fault'],
   co_rise: ['co_low'],
+  implausible_value: ['device_fault'],
+  leak: ['leak'],
 };
 
 /**
