@@ -22,7 +22,7 @@
 import { z } from 'zod';
 import { idSchema, type Unit } from './observation.ts';
 
-export const SENSOR_KINDS = ['gas', 'co', 'smoke', 'door'] as const;
+export const SENSOR_KINDS = ['gas', 'co', 'smoke', 'door', 'leak'] as const;
 export type SensorKind = (typeof SENSOR_KINDS)[number];
 
 /** The unit each measuring kind reports in; a reading in another unit is rejected, not compared. */
@@ -31,6 +31,7 @@ export const KIND_UNITS: Record<SensorKind, Unit | null> = {
   co: 'ppm',
   smoke: null,
   door: null,
+  leak: null,
 };
 
 /** Gas-style thresholds (natural gas in %LEL, CO in ppm). */
@@ -56,6 +57,12 @@ export const sensorSettingsSchema = z
     heartbeatS: z.number().int().positive().optional(),
     /** Doors: held open longer than this raises a supervisory alarm. */
     heldOpenS: z.number().int().positive().optional(),
+    /**
+     * Water-leak detectors: seconds a `leak` must stand unbroken by `leak_clear` before it raises
+     * the alarm (default 0, at once). The detectors debounce their probes themselves and water
+     * spreads by the minute; set it where splashes or mopping wet a probe briefly.
+     */
+    leakOnDelayS: z.number().nonnegative().max(3600).optional(),
     /** Battery below this percentage raises a low-priority trouble alarm. */
     batteryLowPct: z.number().min(0).max(100).optional(),
     /** Name of a schedule in `schedules:` when access is expected (doors). */
@@ -326,6 +333,8 @@ export interface Sensor {
   thresholds: Thresholds | null;
   heartbeatS: number;
   heldOpenS: number | null;
+  /** Leak detectors: the resolved on-delay (default 0); null for other kinds. */
+  leakOnDelayS: number | null;
   batteryLowPct: number;
   schedule: string | null;
   source: SourceBinding;

@@ -11,7 +11,10 @@ import { z } from 'zod';
 
 /** Payloads larger than this are rejected before parsing (docs/contracts.md#mqtt-topics-native). */
 export const MAX_PAYLOAD_BYTES = 16 * 1024;
-/** A timestamp further ahead than this of the server clock is rejected (clock skew guard). */
+/**
+ * A device time further ahead than this of the server clock is not believed: the observation is
+ * kept at its receive time, with the device time beside it (`deviceTs`), never rejected.
+ */
 export const MAX_FUTURE_SKEW_MS = 5 * 60 * 1000;
 
 export const CHANNELS = ['reading', 'event', 'status'] as const;
@@ -34,12 +37,52 @@ export const EVENT_TYPES = [
   'pre_alarm_clear',
   'gas',
   'gas_clear',
+  /** A detector's self-test begins; `test_clear` ends it (a test lasts at most `selfTestMaxS`). */
   'test',
+  'test_clear',
   'fault',
   'fault_clear',
   'dirty_chamber',
+  /** Water-leak detectors: the probe is wet / dry again. */
+  'leak',
+  'leak_clear',
 ] as const;
 export type EventType = (typeof EVENT_TYPES)[number];
+
+/**
+ * Alarm-bearing events: what a detector says when the room may be in danger or the detector is
+ * attacked. Defined here once. Such an observation is always evaluated, whatever its device time
+ * says (docs/contracts.md#device-time-and-plausibility).
+ */
+export const ALARM_BEARING_EVENTS: ReadonlySet<EventType> = new Set<EventType>(['smoke', 'pre_alarm', 'gas', 'leak', 'forced_open', 'tamper']);
+
+/**
+ * The range a healthy transmitter can report in each unit; a reading outside it is a sensor fault
+ * (`implausible_value`), stored flagged, never compared with thresholds. The margins follow NAMUR
+ * NE 43: a 4–20 mA transmitter signals a measurement between 3.8 and 20.5 mA, i.e. −1.25 % to
+ * +103.125 % of its span; beyond that it is signalling a failure. Spans: %LEL 0–100 by
+ * definition; CO 0–10,000 ppm, the widest full scale of electrochemical CO cells in use (most are
+ * 0–500 to 0–2,000 ppm; a saturated cell reads its full scale, never more), chosen wide because a
+ * real fire's CO must never be taken for a fault; °C −55–125 (DS18B20, the widest common digital
+ * probe); %RH 0–100 and %obs/m 0–100 by definition.
+ */
+export const PLAUSIBLE_RANGES: Readonly<Record<Unit, { min: number; max: number }>> = {
+  '%LEL': ne43(0, 100),
+  ppm: ne43(0, 10_000),
+  '°C': ne43(-55, 125),
+  '%RH': ne43(0, 100),
+  '%obs/m': ne43(0, 100),
+};
+
+function ne43(lo: number, hi: number): { min: number; max: number } {
+  const span = hi - lo;
+  return { min: lo - 0.0125 * span, max: hi + 0.03125 * span };
+}
+
+export function isPlausible(value: number, unit: Unit): boolean {
+  const r = PLAUSIBLE_RANGES[unit];
+  return value >= r.min && value <= r.max;
+}
 
 /** Site and sensor ids travel in MQTT topics and InfluxDB tags: keep them tame. */
 export const ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/;
@@ -97,10 +140,15 @@ export interface ObservationBase {
   zoneId: string;
   /** Sensor kind from the registry, or `unregistered`. */
   kind: string;
-  /** Device time (ms since epoch); the receive time when the device sent none. */
+  /** Device time (ms since epoch); the receive time when the device sent none or one not believed (`deviceTs`). */
   ts: number;
   /** Server receive time (ms since epoch), always recorded. */
   receivedAt: number;
+  /**
+   * The device's own time when it was not believed (more than MAX_FUTURE_SKEW_MS ahead, or older
+   * than the raw retention): `ts` is then the receive time, and the sensor's clock is wrong.
+   */
+  deviceTs?: number;
   source: ObservationSource;
   /** Set when the observation belongs to an emergency drill. */
   drill?: string | undefined;
@@ -110,6 +158,8 @@ export interface ReadingObservation extends ObservationBase {
   channel: 'reading';
   value: number;
   unit: Unit;
+  /** Outside PLAUSIBLE_RANGES for its unit: a sensor fault, stored but never compared with thresholds. */
+  implausible?: true;
 }
 export interface EventObservation extends ObservationBase {
   channel: 'event';

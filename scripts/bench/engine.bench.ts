@@ -35,6 +35,7 @@ const sensors: Sensor[] = Array.from({ length: SENSORS }, (_, i) => {
       : { low: 35, high: 200, deadband: 5, lowOnDelayS: 2, highOnDelayS: 0, riseRate: 20, riseWindowS: 30 },
     heartbeatS: 60,
     heldOpenS: null,
+    leakOnDelayS: null,
     batteryLowPct: 20,
     schedule: null,
     source: { adapter: 'native' },

@@ -62,6 +62,7 @@ export function makeSensor(kind: SensorKind, overrides: Partial<Sensor> = {}): S
     thresholds: kind === 'gas' || kind === 'co' ? { ...THRESHOLDS[kind] } : null,
     heartbeatS: 60,
     heldOpenS: kind === 'door' ? 60 : null,
+    leakOnDelayS: kind === 'leak' ? 0 : null,
     batteryLowPct: 20,
     schedule: null,
     source: { adapter: 'native' },

@@ -55,6 +55,7 @@ export function makeFacility(): Facility {
     thresholds,
     heartbeatS: 60,
     heldOpenS: null,
+    leakOnDelayS: null,
     batteryLowPct: 20,
     schedule: null,
     source: { adapter: 'native' as const },

@@ -22,6 +22,7 @@ export function adapterSensor(id: string, kind: SensorKind, source: SourceBindin
     thresholds: null,
     heartbeatS: 60,
     heldOpenS: kind === 'door' ? 60 : null,
+    leakOnDelayS: kind === 'leak' ? 0 : null,
     batteryLowPct: 20,
     schedule: null,
     source,

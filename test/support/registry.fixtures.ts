@@ -10,6 +10,7 @@ const base = {
   y: 0,
   heartbeatS: 60,
   heldOpenS: null,
+  leakOnDelayS: null,
   batteryLowPct: 20,
   schedule: null,
   source: { adapter: 'native' as const },

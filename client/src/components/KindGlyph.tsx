@@ -40,5 +40,19 @@ export function KindGlyph({ kind, color }: KindGlyphProps) {
           <circle cx={0.16} cy={0.05} r={0.09} fill={color} />
         </g>
       );
+    case 'leak':
+      // A drop above a puddle's ripple.
+      return (
+        <g>
+          <path d="M0,-0.62 C0.18,-0.34 0.3,-0.18 0.3,0 C0.3,0.17 0.16,0.3 0,0.3 C-0.16,0.3 -0.3,0.17 -0.3,0 C-0.3,-0.18 -0.18,-0.34 0,-0.62 Z" fill={color} />
+          <path
+            d="M-0.55,0.52 C-0.4,0.42 -0.28,0.42 -0.14,0.52 C0,0.62 0.12,0.62 0.26,0.52 C0.38,0.44 0.48,0.44 0.55,0.5"
+            fill="none"
+            stroke={color}
+            strokeWidth={0.12}
+            strokeLinecap="round"
+          />
+        </g>
+      );
   }
 }

@@ -159,7 +159,7 @@ function resolveSensor(
   report: Report,
   need: (field: string) => void,
 ): Sensor {
-  const pick = <K extends 'heartbeatS' | 'heldOpenS' | 'batteryLowPct' | 'schedule'>(key: K): SensorSettings[K] =>
+  const pick = <K extends 'heartbeatS' | 'heldOpenS' | 'leakOnDelayS' | 'batteryLowPct' | 'schedule'>(key: K): SensorSettings[K] =>
     levels.reduce<SensorSettings[K]>((acc, l) => l.settings[key] ?? acc, undefined);
   const thresholds = isMeasuring(raw.kind) ? resolveThresholds(levels, report, need) : null;
   const heartbeatS = pick('heartbeatS');
@@ -178,6 +178,8 @@ function resolveSensor(
     thresholds,
     heartbeatS: heartbeatS ?? 0,
     heldOpenS: heldOpenS ?? null,
+    // No delay unless configured: a leak detector debounces its own probe (docs/contracts.md#conditions-and-rules).
+    leakOnDelayS: raw.kind === 'leak' ? (pick('leakOnDelayS') ?? 0) : null,
     batteryLowPct: pick('batteryLowPct') ?? DEFAULT_BATTERY_LOW_PCT,
     schedule: pick('schedule') ?? null,
     source: raw.source ?? { adapter: 'native' },
@@ -224,6 +226,7 @@ function checkDefaults(file: FacilityFile, report: Report): void {
 function checkSensorSettings(s: SensorSettings & { kind: SensorKind }, path: PathSegment[], report: Report): void {
   if (s.thresholds !== undefined && !isMeasuring(s.kind)) report([...path, 'thresholds'], `thresholds apply to gas and co sensors, not ${s.kind}`);
   if (s.heldOpenS !== undefined && s.kind !== 'door') report([...path, 'heldOpenS'], `heldOpenS applies to door sensors, not ${s.kind}`);
+  if (s.leakOnDelayS !== undefined && s.kind !== 'leak') report([...path, 'leakOnDelayS'], `leakOnDelayS applies to leak sensors, not ${s.kind}`);
 }
 
 function checkZoneThresholds(zone: RawZone, path: PathSegment[], report: Report): void {

@@ -76,7 +76,7 @@ function resolve(file: string, data: FacilityFile, problems: FileProblem[]): Sim
           if (seen.has(raw.id)) problems.push({ path: [...path, 'id'], message: `duplicate sensor id "${raw.id}"` });
           seen.add(raw.id);
           const levels: SensorSettings[] = [data.defaults[raw.kind] ?? {}, zone, raw];
-          const pick = <K extends 'heartbeatS' | 'heldOpenS' | 'batteryLowPct' | 'schedule'>(key: K): SensorSettings[K] =>
+          const pick = <K extends 'heartbeatS' | 'heldOpenS' | 'leakOnDelayS' | 'batteryLowPct' | 'schedule'>(key: K): SensorSettings[K] =>
             levels.reduce<SensorSettings[K]>((acc, level) => level[key] ?? acc, undefined);
           const heartbeatS = pick('heartbeatS');
           if (heartbeatS === undefined) problems.push({ path, message: `no heartbeatS for ${raw.id}: set defaults.${raw.kind}.heartbeatS` });
@@ -97,6 +97,7 @@ function resolve(file: string, data: FacilityFile, problems: FileProblem[]): Sim
             thresholds: KIND_UNITS[raw.kind] === null ? null : mergeThresholds(levels),
             heartbeatS: heartbeatS ?? 60,
             heldOpenS: raw.kind === 'door' ? (pick('heldOpenS') ?? 60) : null,
+            leakOnDelayS: raw.kind === 'leak' ? (pick('leakOnDelayS') ?? 0) : null,
             batteryLowPct: pick('batteryLowPct') ?? DEFAULT_BATTERY_LOW_PCT,
             schedule,
             source: raw.source ?? { adapter: 'native' },

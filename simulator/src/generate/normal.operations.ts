@@ -36,6 +36,8 @@ const STREAMS: Readonly<Record<Sensor['kind'], KindStreams>> = {
     const schedule = s.schedule !== null && Object.hasOwn(f.schedules, s.schedule) ? f.schedules[s.schedule]! : null;
     return [beats(s, o), doorTraffic(s, { timezone, schedule }, rng(o, s, 'door'), o.start)];
   },
+  // A dry floor is the normal state: a leak detector only reports it is alive (and its battery).
+  leak: (s, _f, o) => [beats(s, o)],
 };
 
 function beats(sensor: Sensor, opts: NormalOptions): Iterable<Emission> {

@@ -14,13 +14,13 @@ const MIN_HEARTBEAT_FRACTION = 0.4;
 const DAY_MS = 86_400_000;
 
 /**
- * Battery-powered: wireless and Zigbee devices and stand-alone smoke detectors; mains-powered:
+ * Battery-powered: wireless and Zigbee devices, stand-alone smoke and leak detectors; mains-powered:
  * aspirating smoke systems (VESDA), gas detectors and wired door hardware.
  */
 export function isBatteryPowered(sensor: Sensor): boolean {
   const text = `${sensor.model ?? ''} ${sensor.name}`;
   if (/vesda|aspirat/i.test(text)) return false;
-  return sensor.kind === 'smoke' || /zigbee|wireless/i.test(text);
+  return sensor.kind === 'smoke' || sensor.kind === 'leak' || /zigbee|wireless/i.test(text);
 }
 
 export interface HeartbeatOptions {

@@ -15,6 +15,7 @@ export const KIND_EVENTS: Readonly<Record<SensorKind, readonly EventType[]>> = {
   co: [...COMMON_EVENTS, 'gas', 'gas_clear'],
   smoke: [...COMMON_EVENTS, 'smoke', 'smoke_clear', 'pre_alarm', 'pre_alarm_clear', 'dirty_chamber'],
   door: [...COMMON_EVENTS, 'open', 'closed', 'access_granted', 'access_denied', 'forced_open'],
+  leak: [...COMMON_EVENTS, 'leak', 'leak_clear'],
 };
 
 const COMMON_CONDITIONS: readonly Condition[] = ['fault', 'tamper', 'battery_low', 'offline', 'unknown_device'];
@@ -24,6 +25,7 @@ export const KIND_CONDITIONS: Readonly<Record<SensorKind, readonly Condition[]>>
   co: [...COMMON_CONDITIONS, 'co', 'co_rise'],
   smoke: [...COMMON_CONDITIONS, 'smoke', 'smoke_pre_alarm'],
   door: [...COMMON_CONDITIONS, 'door_forced', 'door_held', 'access_denied_burst', 'after_hours_access'],
+  leak: [...COMMON_CONDITIONS, 'leak'],
 };
 
 /** Scenario seconds the scenario lasts: its `duration`, else 30 s after the last step ends. */

@@ -53,6 +53,13 @@ export interface AnalogState {
   riseV: number[];
 }
 
+/** Water-leak rule state: since when the probe has been wet (on-delay), else null. */
+export interface LeakState {
+  wetSince: number | null;
+  /** The wet report's detail, for the alarm raised when the on-delay has passed. */
+  detail: string | null;
+}
+
 export interface DoorState {
   open: boolean;
   openSince: number | null;
@@ -83,6 +90,8 @@ export interface SensorRuleState {
   wakeAt: number | null;
   analog: AnalogState | null;
   door: DoorState | null;
+  /** Leak detectors only; absent in states persisted before leak detectors existed. */
+  leak?: LeakState | null;
   points: Partial<Record<Condition, PointState>>;
 }
 

@@ -3,6 +3,7 @@ import type { SensorKind } from '../../../../contract/index.ts';
 import { doorRules } from './rules.door.ts';
 import { coRules, gasRules } from './rules.gas.ts';
 import { evaluateGateway, gatewaysTick } from './rules.gateway.ts';
+import { leakRules } from './rules.leak.ts';
 import { smokeRules } from './rules.smoke.ts';
 import type { KindRules } from './rules.types.ts';
 
@@ -11,6 +12,7 @@ export const RULES: Readonly<Record<SensorKind, KindRules>> = {
   co: coRules,
   smoke: smokeRules,
   door: doorRules,
+  leak: leakRules,
 };
 
 /** A gateway is no sensor kind: its status observations and its silence (rules.gateway.ts). */

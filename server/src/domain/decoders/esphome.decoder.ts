@@ -31,6 +31,8 @@ const BINARY_EVENTS: Record<SensorKind, readonly [EventType, EventType]> = {
   co: ['gas', 'gas_clear'],
   smoke: ['smoke', 'smoke_clear'],
   door: ['open', 'closed'],
+  // device_class moisture: ON = wet.
+  leak: ['leak', 'leak_clear'],
 };
 
 interface EsphomeIndex {
