@@ -85,6 +85,7 @@ export const SOPS: Record<string, string[]> = {
   forced_door: ['Send a guard', 'Check the camera'],
   held_door: ['Ask the zone to close the door'],
   offline_sensor: ['Check the gateway', 'Send a technician'],
+  water_leak: ['Shut the water main', 'Protect equipment'],
   default: ['Investigate and record'],
 };
 
