@@ -18,8 +18,9 @@ import { trimFloods } from './flood.ts';
 import { escalateIfDue } from './escalation.ts';
 import { newRuleState } from './rule-state.ts';
 import { statusRule } from './rules.common.ts';
+import { deviceClock, plausibleReading } from './rules.observation.ts';
 import { GATEWAY_RULES, RULES } from './rules.table.ts';
-import { evaluateUnknown } from './rules.unknown.ts';
+import { evaluateUnknown, unknownTick } from './rules.unknown.ts';
 import { heard } from './rules.watchdog.ts';
 import { sensorTick } from './timers.ts';
 import { finish, newRun, ruleKey, type EngineContext, type EngineResult, type EngineState } from './engine.types.ts';
@@ -47,9 +48,12 @@ export function evaluate(state: EngineState, obs: Observation, sensor: Sensor | 
     state.sensors.set(key, rs);
   }
   heard(run, rs, obs);
+  deviceClock(run, rs, obs);
   const rules = RULES[sensor.kind];
   switch (obs.channel) {
     case 'reading':
+      // An impossible value is a sensor fault; it must never drive a threshold or a rise.
+      if (!plausibleReading(run, rs, obs)) break;
       rs.lastValue = obs.value;
       rules.reading(run, rs, sensor, obs);
       break;
@@ -85,8 +89,10 @@ export function tick(state: EngineState, ctx: EngineContext, now: number): Engin
     sensorTick(run, rs, sensor);
   }
   for (const rs of state.sensors.values()) {
-    if (rs.unknown) sensorTick(run, rs, undefined);
-    else if (rs.drill !== null) {
+    if (rs.unknown) {
+      sensorTick(run, rs, undefined);
+      unknownTick(run, rs);
+    } else if (rs.drill !== null) {
       const sensor = ctx.registry.sensor(rs.sensorId);
       if (sensor !== undefined) sensorTick(run, rs, sensor);
     }

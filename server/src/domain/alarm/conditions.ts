@@ -103,7 +103,7 @@ const MESSAGES: Readonly<Record<Condition, (a: MessageArgs) => string>> = {
   access_denied_burst: (a) => `Repeated access denied at ${a.label}${suffix(a)}`,
   after_hours_access: (a) => `Access outside schedule at ${a.label}${suffix(a)}`,
   offline: (a) => `Sensor offline: ${a.label}${suffix(a)}`,
-  unknown_device: (a) => `Unknown device ${a.label} is sending data${suffix(a)}`,
+  unknown_device: (a) => `${a.label} sending data${suffix(a)}`,
   gateway_offline: (a) => `${a.label} offline${a.detail ? `: ${a.detail}` : ''}`,
   leak: (a) => `Water leak at ${a.label}${suffix(a)}`,
   implausible_value: (a) => `Sensor fault: impossible reading${amount(a)} at ${a.label}${suffix(a)}`,

@@ -93,7 +93,23 @@ export interface SensorRuleState {
   /** Leak detectors only; absent in states persisted before leak detectors existed. */
   leak?: LeakState | null;
   points: Partial<Record<Condition, PointState>>;
+  /** The site's unregistered devices (rules.unknown.ts); only on a site's unknown-device rule state. */
+  unknownDevices?: UnknownDevices;
 }
+
+/** What a site's unknown-device trouble knows of the ids it reports; bounded (rules.unknown.ts). */
+export interface UnknownDevices {
+  /** Every id reported so far, oldest first, at most UNKNOWN_IDS_REMEMBERED: these never raise again. */
+  reported: string[];
+  /** The ids the current alarm names: the first UNKNOWN_IDS_SHOWN new ones of this episode. */
+  shown: string[];
+  /** New ids in this episode (ids first heard while the alarm is open, or the one that opened it). */
+  count: number;
+  /** The open alarm's message last matched `shown`/`count` at this time; `stale`: it no longer does. */
+  refreshedAt: number;
+  stale: boolean;
+}
+
 
 /** Everything the engine keeps. Mutated in place by evaluate/tick/applyAction (see alarm.engine.ts). */
 export interface EngineState {

@@ -21,5 +21,10 @@ export function alarmSubject(registry: RegistryView, rs: SensorRuleState): Alarm
   if (sensor !== undefined) return { name: sensor.name, kind: sensor.kind, floorId: sensor.floorId, unit: sensor.unit, gatewayId: gatewayIdOf(sensor) };
   const gateway = rs.unknown ? undefined : registry.gateway?.(rs.sensorId);
   if (gateway !== undefined) return { name: gateway.name, kind: GATEWAY_KIND, floorId: gateway.floorId, unit: null, gatewayId: gateway.id };
+  // A site's unregistered devices share one subject (rules.unknown.ts).
+  if (rs.unknownDevices !== undefined) {
+    const site = registry.site(rs.siteId)?.name ?? rs.siteId;
+    return { name: `Unregistered devices at ${site}`, kind: UNREGISTERED, floorId: null, unit: null, gatewayId: undefined };
+  }
   return { name: rs.sensorId, kind: UNREGISTERED, floorId: null, unit: null, gatewayId: undefined };
 }
