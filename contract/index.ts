@@ -6,3 +6,4 @@ export * from './auth.ts';
 export * from './devices.ts';
 export * from './drill.ts';
 export * from './schedule.ts';
+export * from './discovery.ts';

@@ -4,6 +4,7 @@ import type { SqliteDatabase } from '../adapters/sqlite.database.ts';
 import { SqliteHeldTimes } from '../adapters/sqlite.held-times.ts';
 import type { Config } from '../config.ts';
 import { createDeviceDecoders, GatewayTraffic } from '../domain/decoders/index.ts';
+import { FoundDevices } from '../domain/discovery/found-devices.ts';
 import { nativeDecoder } from '../domain/observation.decode.ts';
 import { HeldTimes } from '../domain/retained.ts';
 import type { Registry } from '../domain/registry.ts';
@@ -32,6 +33,8 @@ export interface Ingest {
   rejections: RejectionLog;
   /** What each gateway publishes that no sensor is bound to (GET /api/gateways). */
   gateways: GatewayTraffic;
+  /** Devices heard on the gateways, for the "Devices found" page (GET /api/discovery). */
+  found: FoundDevices;
   /** Retained MQTT deliveries against what Vigil holds; `save` writes the held times. */
   retained: RetainedGate;
 }
@@ -43,7 +46,8 @@ export function composeIngest(config: Config, logger: Logger, metrics: Metrics, 
     metrics.rejected.inc({ reason: r.reason });
     if (logRejection(`${r.origin}|${r.reason}`)) log.warn({ origin: r.origin, reason: r.reason, detail: r.detail }, 'input rejected');
   });
-  const gateways = new GatewayTraffic(undefined, (id) => metrics.countGateway(id, 'evicted'));
+  const found = new FoundDevices();
+  const gateways = new GatewayTraffic(undefined, (id) => metrics.countGateway(id, 'evicted'), found);
   const gatewayCounters = { unbound: (id: string) => metrics.countGateway(id, 'unbound'), unattributed: () => metrics.countGateway('', 'unattributed') };
   const retained = new RetainedGate(new HeldTimes((id) => registry.sensor(id) !== undefined), new SqliteHeldTimes(db), {
     ignored: (reason) => metrics.retainedIgnored.inc({ reason }),
@@ -59,7 +63,7 @@ export function composeIngest(config: Config, logger: Logger, metrics: Metrics, 
     (o) => metrics.countIngested(o.source, o.channel),
     (err, o) => log.error({ err, sensorId: o.sensorId, channel: o.channel }, 'observation listener failed'),
   );
-  return { service, rejections, gateways, retained };
+  return { service, rejections, gateways, found, retained };
 }
 
 export interface MqttIngest {

@@ -123,7 +123,7 @@ export class GatewayDecoder implements TopicDecoder {
     const online = this.livenessOf(gateway, said, ctx.now);
     if (online !== null) observations.push(gatewayStatus(gateway, online, ctx));
     if (!device || topic === availabilityTopic(gateway)) {
-      this.traffic.record(gateway.id, topic, payload, ctx.now);
+      this.traffic.recordUnbound(gateway, topic, payload, ctx.now);
       this.counters.unbound(gateway.id);
     }
     if (!device) return { observations, rejected: [] };

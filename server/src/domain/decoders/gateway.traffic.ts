@@ -5,7 +5,8 @@
  * the least recently heard dropped first (and counted), so a gateway with thousands of devices
  * or a misbehaving one costs a fixed amount of memory.
  */
-import type { GatewayTopic } from '../../../../contract/index.ts';
+import type { Gateway, GatewayTopic } from '../../../../contract/index.ts';
+import type { FoundDevices } from '../discovery/found-devices.ts';
 
 export const EXCERPT_BYTES = 512;
 export const MAX_TOPICS_PER_GATEWAY = 1000;
@@ -38,7 +39,15 @@ export class GatewayTraffic implements GatewayTrafficView {
     private readonly maxTopics = MAX_TOPICS_PER_GATEWAY,
     /** Told of each topic dropped to make room (a metric). */
     private readonly onEvicted: (gatewayId: string) => void = () => {},
+    /** The devices these messages describe, for the "Devices found" page; absent: not kept. */
+    readonly found?: FoundDevices,
   ) {}
+
+  /** An unbound message of `gateway`'s tree: its topic is listed and what it says of devices kept. */
+  recordUnbound(gateway: Gateway, topic: string, payload: Buffer, now: number): void {
+    this.record(gateway.id, topic, payload, now);
+    this.found?.record(gateway, topic, payload, now);
+  }
 
   private of(gatewayId: string): PerGateway {
     let g = this.gateways.get(gatewayId);
