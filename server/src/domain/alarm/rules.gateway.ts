@@ -22,7 +22,7 @@ import { sensorTick } from './timers.ts';
 import type { RegistryView, Run, SensorRuleState } from './engine.types.ts';
 
 const NONE: readonly Sensor[] = Object.freeze([]);
-const DETECTORS: ReadonlySet<SensorKind> = new Set(['gas', 'co', 'smoke']);
+const DETECTORS: ReadonlySet<SensorKind> = new Set(['gas', 'co', 'smoke', 'leak']);
 
 function gatewayState(run: Run, g: Gateway): SensorRuleState {
   let rs = run.state.sensors.get(g.id);

@@ -26,9 +26,9 @@ export const DEFAULT_SENSOR_KEY = 'ANALOG.A0';
 
 const bindingOf = (sensor: Sensor): TasmotaBinding => sensor.source as TasmotaBinding;
 
-/** Door and smoke sensors on a Tasmota are Zigbee devices behind its bridge; gas and CO read a value. */
+/** Door, smoke and leak sensors on a Tasmota are Zigbee devices behind its bridge; gas and CO read a value. */
 export function isZigbeeChild(sensor: Pick<Sensor, 'kind'>): boolean {
-  return sensor.kind === 'door' || sensor.kind === 'smoke';
+  return sensor.kind === 'door' || sensor.kind === 'smoke' || sensor.kind === 'leak';
 }
 
 /** A raw ADC count (Tasmota's `ANALOG` object) rather than a value already in the sensor's unit. */
@@ -103,7 +103,9 @@ function zigbeeReport(sensor: Sensor, report: Record<string, unknown>, out: Emit
   }
   if (report.Water !== undefined) {
     const leak = toBool(report.Water, 'Water');
-    if (leak !== null) out.event(sensor, leak ? 'fault' : 'fault_clear', leak ? { detail: 'water leak' } : {});
+    // A leak sensor's alarm; on any other kind it stays a fault.
+    if (leak !== null && sensor.kind === 'leak') out.event(sensor, leak ? 'leak' : 'leak_clear');
+    else if (leak !== null) out.event(sensor, leak ? 'fault' : 'fault_clear', leak ? { detail: 'water leak' } : {});
   }
   if (report.BatteryPercentage !== undefined) {
     const battery = toNumber(report.BatteryPercentage, 'BatteryPercentage');

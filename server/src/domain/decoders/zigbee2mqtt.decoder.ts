@@ -18,7 +18,7 @@ import { deviceTime } from './local-time.ts';
 import { addTo, TopicIndex } from './topic-index.ts';
 
 type Z2mBinding = Extract<SourceBinding, { adapter: 'zigbee2mqtt' }>;
-type Flag = 'smoke' | 'gas' | 'contact' | 'tamper' | 'test';
+type Flag = 'smoke' | 'gas' | 'contact' | 'tamper' | 'test' | 'leak';
 
 /** Event pairs (on, off) for the flags that raise and clear conditions; `contact: true` is closed. */
 const FLAG_EVENTS: Record<Exclude<Flag, 'test'>, readonly [EventType, EventType]> = {
@@ -26,6 +26,7 @@ const FLAG_EVENTS: Record<Exclude<Flag, 'test'>, readonly [EventType, EventType]
   gas: ['gas', 'gas_clear'],
   tamper: ['tamper', 'tamper_clear'],
   contact: ['closed', 'open'],
+  leak: ['leak', 'leak_clear'],
 };
 
 export function bindingOf(sensor: Sensor): Z2mBinding {
@@ -137,7 +138,8 @@ const FIELDS: Readonly<Record<string, FieldHandler>> = {
   self_checking: flag('test'),
   // A write-only command on most devices; some publish it back, as "" when idle.
   selftest: (m, v, field) => (v === '' ? undefined : flag('test')(m, v, field)),
-  water_leak: fault('water leak'),
+  // A leak sensor's alarm; on any other kind it stays a fault.
+  water_leak: (m, v, field) => (m.sensor.kind === 'leak' ? flag('leak')(m, v, field) : fault('water leak')(m, v, field)),
   battery_low: fault('battery low'),
   fault_alarm: fault('fault'),
   fault: fault('fault'),
@@ -237,7 +239,7 @@ export class Zigbee2mqttDecoder implements TopicDecoder {
       known.flags.set('test', test);
     }
     const testing = known.flags.get('test') === true;
-    for (const f of ['smoke', 'gas', 'tamper', 'contact'] as const) {
+    for (const f of ['smoke', 'gas', 'tamper', 'contact', 'leak'] as const) {
       const v = m.flags[f];
       if (v === undefined) continue;
       if (v === null) {
