@@ -15,8 +15,11 @@ COPY package.json package-lock.json ./
 RUN npm ci --no-audit --no-fund
 COPY . .
 # Then drop the dev dependencies: the server runs its TypeScript through tsx, a runtime
-# dependency, and the built dashboard needs no build tools.
+# dependency, and the built dashboard needs no build tools. The simulator (drills, the compose
+# "simulator" profile) runs from one bundled file (esbuild, which tsx brings): it needs neither
+# tsx nor its TypeScript sources at run time.
 RUN npx vite build --config client/vite.config.ts \
+ && npm run build:simulator \
  && npm prune --omit=dev --no-audit --no-fund
 
 # --- runtime: no compilers ---------------------------------------------------------------------

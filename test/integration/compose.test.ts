@@ -8,6 +8,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
+import { SIMULATOR_BUNDLE } from '../../server/src/adapters/simulator.runner.ts';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 
@@ -120,11 +121,13 @@ describe.runIf(compose !== null)(`docker-compose.yml, as ${compose?.join(' ') ??
 
   it('runs the simulator with one credential per device (sim@<sensor>), its password read from the file Vigil keeps', () => {
     const { simulator } = composeConfig('--profile', 'simulator').services;
+    // The bundle the image builds (Dockerfile: npm run build:simulator), where drills look for it too
+    // (server/src/adapters/simulator.runner.ts SIMULATOR_BUNDLE): no tsx or TypeScript sources at run time.
+    expect(readFileSync(path.join(ROOT, 'Dockerfile'), 'utf8')).toContain('npm run build:simulator');
+    expect(JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')).scripts['build:simulator']).toContain(`--outfile=${SIMULATOR_BUNDLE}`);
     expect(simulator?.command).toEqual([
       'node',
-      '--import',
-      'tsx',
-      'simulator/src/cli.ts',
+      SIMULATOR_BUNDLE,
       'run',
       '--broker',
       'mqtt://mosquitto:1883',

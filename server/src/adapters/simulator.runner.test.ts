@@ -6,7 +6,7 @@ import { EventEmitter } from 'node:events';
 import pino from 'pino';
 import { describe, expect, it } from 'vitest';
 import type { Drill } from '../../../contract/index.ts';
-import { SimulatorRunner } from './simulator.runner.ts';
+import { SIMULATOR_BUNDLE, SIMULATOR_PASSWORD_ENV, SimulatorRunner } from './simulator.runner.ts';
 
 class FakeChild extends EventEmitter {
   readonly stderr = new EventEmitter();
@@ -66,5 +66,51 @@ describe('SimulatorRunner', () => {
     expect(first.seen).toEqual([true]);
     runner.run(drill('d4', 'hq'), 10, () => {});
     expect(started).toHaveLength(3);
+  });
+});
+
+describe('SimulatorRunner: secrets and what it runs', () => {
+  function start(o: { brokerUrl: string; username?: string; passwordFile?: string; bundle: boolean }) {
+    const started: { args: readonly string[]; env: NodeJS.ProcessEnv }[] = [];
+    const runner = new SimulatorRunner({
+      root: '/app',
+      brokerUrl: o.brokerUrl,
+      facilityFile: '/app/config/facility.yaml',
+      ...(o.username !== undefined && { username: o.username }),
+      ...(o.passwordFile !== undefined && { passwordFile: o.passwordFile }),
+      logger: pino({ level: 'silent' }),
+      exists: (file) => o.bundle && file === `/app/${SIMULATOR_BUNDLE}`,
+      spawn: (_command, args, options) => {
+        started.push({ args, env: options.env ?? {} });
+        return new FakeChild() as unknown as ChildProcess;
+      },
+    });
+    runner.run(drill('d1', 'hq'), 10, () => {});
+    return started[0]!;
+  }
+
+  it('puts no password from the broker URL on the command line (ps shows it to every user): the user name as --username, the password in the environment', () => {
+    const { args, env } = start({ brokerUrl: 'mqtt://vigil-ingest:s3cr%40t@broker:1883', bundle: false });
+    expect(args.join(' ')).not.toContain('s3cr');
+    expect(args.slice(args.indexOf('--broker'), args.indexOf('--broker') + 2)).toEqual(['--broker', 'mqtt://broker:1883']);
+    expect(args.slice(args.indexOf('--username'), args.indexOf('--username') + 2)).toEqual(['--username', 'vigil-ingest']);
+    expect(env[SIMULATOR_PASSWORD_ENV]).toBe('s3cr@t');
+  });
+
+  it("with the drill devices' own credential, the URL's credentials go nowhere", () => {
+    const { args, env } = start({
+      brokerUrl: 'mqtt://vigil-ingest:s3cret@broker:1883',
+      username: 'drill@{sensor}',
+      passwordFile: '/data/drill.password',
+      bundle: false,
+    });
+    expect(args.join(' ')).not.toContain('s3cret');
+    expect(args.join(' ')).not.toContain('vigil-ingest');
+    expect(env[SIMULATOR_PASSWORD_ENV]).toBeUndefined();
+  });
+
+  it('runs the simulator bundle when it was built (no tsx, no TypeScript sources needed), else the sources through tsx', () => {
+    expect(start({ brokerUrl: 'mqtt://broker:1883', bundle: true }).args.slice(0, 2)).toEqual([`/app/${SIMULATOR_BUNDLE}`, 'drill']);
+    expect(start({ brokerUrl: 'mqtt://broker:1883', bundle: false }).args.slice(0, 4)).toEqual(['--import', 'tsx', '/app/simulator/src/cli.ts', 'drill']);
   });
 });

@@ -67,7 +67,8 @@ function addCommon(cmd: Command, withSpeed = true): Command {
     .option('--site <id>', 'only this site', parseSiteId)
     .option('--seed <n>', 'seed (0-4294967295): the same seed gives the same stream; random when absent', parseSeed)
     .option('--username <name>', 'MQTT user name; {sensor} in it signs each device in as itself, with that name as its client id (e.g. sim@{sensor})')
-    .option('--password <secret>', 'MQTT password')
+    // From the environment too: a parent process (the server's drill runner) keeps it off the command line.
+    .addOption(new Option('--password <secret>', 'MQTT password').env('VIGIL_MQTT_PASSWORD'))
     .option('--password-file <file>', 'read the MQTT password from the first line of this file')
     .option('--dry-run', 'print the observation stream as JSON lines instead of publishing', false)
     .option('--start <time>', 'virtual start time, ISO 8601 (dry runs only; default now)', parseStart)
