@@ -20,6 +20,7 @@
  * ```
  */
 import { z } from 'zod';
+import { escalationSchema } from './notification.ts';
 import { idSchema, type Unit } from './observation.ts';
 
 export const SENSOR_KINDS = ['gas', 'co', 'smoke', 'door', 'leak'] as const;
@@ -312,6 +313,8 @@ export const facilityFileSchema = z
     schedules: z.record(z.string(), scheduleSchema).default({}),
     /** Standard operating procedures by alarm type: ordered steps for the duty officer. */
     sops: z.record(z.string(), z.array(z.string().min(1)).min(1)).default({}),
+    /** Who is told when an alarm escalates (contract/notification.ts). */
+    escalation: escalationSchema.optional(),
     sites: z.array(siteSchema).min(1),
   })
   .strict();

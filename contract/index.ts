@@ -6,4 +6,5 @@ export * from './auth.ts';
 export * from './devices.ts';
 export * from './drill.ts';
 export * from './schedule.ts';
+export * from './notification.ts';
 export * from './discovery.ts';

@@ -89,6 +89,10 @@ const envSchema = z.object({
         .filter(Boolean),
     )
     .refine((urls) => urls.every((u) => URL.canParse(u) && /^https?:$/.test(new URL(u).protocol)), { message: 'must be comma-separated http(s) URLs' }),
+  /** Escalation e-mail: smtp://user:password@host:587 (STARTTLS when offered) or smtps://…:465. */
+  SMTP_URL: url(['smtp:', 'smtps:']).optional(),
+  /** Sender of escalation e-mail when a contact names none. */
+  SMTP_FROM: z.email({ error: 'must be an e-mail address' }).optional(),
   /** Escalation limits per priority in seconds (`off` for never): unacknowledged longer escalates, and again every as long. */
   ESCALATION_S: z
     .string()

@@ -31,7 +31,7 @@ export async function main(): Promise<void> {
   const live = new LiveFanout();
   const endedSessions = new EndedSessions();
   const auth = await composeAuth(config, logger, facility.registry, storage, endedSessions);
-  const alarms = composeAlarms(config, logger, metrics, facility.registry, storage, ingest, live);
+  const alarms = composeAlarms(config, logger, metrics, facility.registry, storage, ingest, live, facility);
   const server = http.createServer();
   const realtime = composeRealtime(server, logger, alarms.service, auth.auth, live, endedSessions);
   const broker = await composeBroker(config, logger, auth);

@@ -11,6 +11,7 @@ import { drillsMigration } from './sqlite.drills.ts';
 import { heldTimesMigration } from './sqlite.held-times.ts';
 import { authMigration } from './sqlite.users.ts';
 import { deviceKindMigration } from './sqlite.devices.ts';
+import { notificationsMigration } from './sqlite.notifications.ts';
 
 export const MIGRATIONS: readonly Migration[] = [
   outboxMigration,
@@ -21,4 +22,5 @@ export const MIGRATIONS: readonly Migration[] = [
   outboxPointsMigration,
   heldTimesMigration,
   deviceKindMigration,
+  notificationsMigration,
 ];

@@ -1,17 +1,22 @@
-/** Alarms: the engine behind the alarm service, its state in SQLite, its events to history, webhooks and the live hub. */
+/** Alarms: the engine behind the alarm service, its state in SQLite, its events to history, escalation notifications and the live hub. */
 import { SqliteAlarmStore } from '../adapters/sqlite.alarms.ts';
-import { WebhookNotifier } from '../adapters/webhook.notifier.ts';
+import { EscalationChannels } from '../adapters/notify.channels.ts';
+import { SmtpSender } from '../adapters/notify.email.ts';
+import { SqliteNotifications } from '../adapters/sqlite.notifications.ts';
 import type { Config } from '../config.ts';
 import { DEFAULT_ENGINE_SETTINGS } from '../domain/alarm/index.ts';
 import type { Registry } from '../domain/registry.ts';
 import type { Logger } from '../logger.ts';
 import type { Metrics } from '../metrics.ts';
 import { AlarmService } from '../services/alarm.service.ts';
-import { systemClock, systemTimers } from '../services/clock.ts';
+import { systemClock, systemScheduler } from '../services/clock.ts';
 import { AlarmHistory } from '../services/history.alarms.ts';
+import { NotificationDispatcher } from '../services/notification.dispatcher.ts';
+import type { NotificationLog } from '../services/notification.ports.ts';
 import type { Ingest } from './ingest.ts';
 import type { LiveFanout } from './links.ts';
 import { Intervals, type Part } from './parts.ts';
+import type { Facility } from './startup.ts';
 import type { Storage } from './storage.ts';
 
 /** On-delays, held-open doors, the offline watchdog, escalation and shelf expiry are checked this often. */
@@ -23,7 +28,9 @@ const RULE_STATE_SAVE_MS = 10_000;
 
 export interface Alarms {
   service: AlarmService;
-  /** The engine's timers; stopping saves the rule states. */
+  /** Who was told about each escalation, and how that went. */
+  notifications: NotificationLog;
+  /** The engine's timers and the notification dispatcher; stopping saves the rule states and waits for sends in progress. */
   part: Part;
 }
 
@@ -35,8 +42,20 @@ export function composeAlarms(
   storage: Storage,
   ingest: Ingest,
   live: LiveFanout,
+  escalation: Pick<Facility, 'escalation' | 'contacts'>,
 ): Alarms {
   const log = logger.child({ component: 'alarms' });
+  const notifications = new SqliteNotifications(storage.db);
+  const smtp = config.SMTP_URL ? new SmtpSender(config.SMTP_URL, config.SMTP_FROM) : null;
+  const dispatcher = new NotificationDispatcher({
+    store: notifications,
+    channels: new EscalationChannels(systemClock, smtp),
+    contacts: escalation.contacts,
+    settings: escalation.escalation,
+    scheduler: systemScheduler,
+    logger: logger.child({ component: 'notifications' }),
+    onResult: (_channel, ok) => metrics.webhooks.inc({ result: ok ? 'delivered' : 'failed' }),
+  });
   const history = new AlarmHistory(storage.writer);
   const service = new AlarmService({
     registry,
@@ -44,7 +63,7 @@ export function composeAlarms(
     store: new SqliteAlarmStore(storage.db),
     audit: storage.audit,
     hub: live,
-    notifier: new WebhookNotifier(config.WEBHOOK_URLS, log, systemTimers, (ok) => metrics.webhooks.inc({ result: ok ? 'delivered' : 'failed' })),
+    notifier: dispatcher,
     clock: systemClock,
     // Held times go with every alarm change: a retained replay after a crash must not re-run a
     // rule past an acknowledgement or reset (services/retained.gate.ts).
@@ -68,12 +87,18 @@ export function composeAlarms(
   ]);
   return {
     service,
+    notifications,
     part: {
       name: 'alarm timers',
-      start: () => timers.start(),
-      stop: () => {
+      start: () => {
+        timers.start();
+        dispatcher.start();
+      },
+      stop: async () => {
         timers.stop();
         service.persistRuleStates();
+        await dispatcher.stop();
+        smtp?.close();
       },
     },
   };

@@ -5,6 +5,7 @@ import express from 'express';
 import type { Config } from '../config.ts';
 import { sessionAccess } from '../http/access.ts';
 import { alarmsRouter } from '../http/alarms.router.ts';
+import { notificationsRouter } from '../http/notifications.router.ts';
 import { createApp } from '../http/app.ts';
 import { authRouter } from '../http/auth.router.ts';
 import { sessionMiddleware } from '../http/auth.middleware.ts';
@@ -80,6 +81,7 @@ export function composeHttp(server: http.Server, config: Config, logger: Logger,
       gatewaysRouter(new GatewayService(registry, d.ingest.gateways, alarms), access),
       drillsRouter(d.drills.service, access, express.json({ limit: '256kb' }), () => d.drills.scenarios.list()),
       alarmsRouter(alarms, d.storage.audit, access, express.json({ limit: '64kb' })),
+      notificationsRouter((id) => alarms.get(id) !== undefined, d.alarms.notifications, access),
       ingestRouter(
         d.ingest.service,
         registry,

@@ -3,6 +3,8 @@ import { ConfigError, loadConfig, type Config } from '../config.ts';
 import { Registry } from '../domain/registry.ts';
 import type { Logger } from '../logger.ts';
 import { FacilityError, loadFacility, type LoadedFacility } from '../services/facility.loader.ts';
+import { ContactsError, resolveContacts } from '../services/notification.config.ts';
+import type { ResolvedContact } from '../services/notification.ports.ts';
 
 /** Exit code of a configuration the server cannot start with (environment or facility file). */
 const BAD_CONFIGURATION = 2;
@@ -24,6 +26,9 @@ export function configOrExit(): Config {
 export interface Facility {
   registry: Registry;
   planFiles: LoadedFacility['planFiles'];
+  escalation: LoadedFacility['escalation'];
+  /** Escalation contacts with their secrets from the environment. */
+  contacts: ResolvedContact[];
 }
 
 export function facilityOrExit(config: Config, logger: Logger): Facility {
@@ -34,7 +39,15 @@ export function facilityOrExit(config: Config, logger: Logger): Facility {
     if (err instanceof FacilityError) exitWith(`the facility file is invalid:\n${err.message}`);
     throw err;
   }
+  let contacts: ResolvedContact[];
+  try {
+    contacts = resolveContacts(loaded.escalation, config, process.env);
+  } catch (err) {
+    if (err instanceof ContactsError) exitWith(`${config.FACILITY_FILE}: ${err.message}`);
+    throw err;
+  }
   const registry = new Registry(loaded.facility);
   logger.info({ file: config.FACILITY_FILE, sites: registry.facility.sites.length, sensors: registry.allSensors().length }, 'facility loaded');
-  return { registry, planFiles: loaded.planFiles };
+  logger.info({ contacts: contacts.map((c) => `${c.id} (${c.channel})`) }, 'escalation contacts');
+  return { registry, planFiles: loaded.planFiles, escalation: loaded.escalation, contacts };
 }

@@ -241,6 +241,8 @@ export class AlarmService {
         this.deps.store.commit({ events, alarms: [...alarms.values()], incidents: [...incidents.values()], ruleStates, meta: this.meta() });
         for (const e of events) {
           this.deps.audit.append({ actor: e.actor, action: `${e.subject}.${e.kind}`, target: targetOf(e), at: e.at, detail: auditDetail(e) });
+          // In the same transaction: the escalation and the notifications it owes are stored together or not at all.
+          if (e.subject === 'alarm' && e.kind === 'escalated') this.deps.notifier.escalated(e);
         }
       });
     } catch (err) {
@@ -250,7 +252,6 @@ export class AlarmService {
     for (const e of events) {
       this.deps.hub.publish(e);
       this.deps.onEvent?.(e);
-      if (e.subject === 'alarm' && e.kind === 'escalated') this.deps.notifier.escalated(e);
     }
   }
 }

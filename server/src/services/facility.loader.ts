@@ -7,7 +7,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { LineCounter, parseDocument } from 'yaml';
-import { facilityFileSchema, type Facility } from '../../../contract/index.ts';
+import { escalationSchema, facilityFileSchema, type EscalationSettings, type Facility } from '../../../contract/index.ts';
 import { formatPath, yamlLineOf } from '../../../contract/yaml-location.ts';
 import { zodProblems } from '../../../contract/zod-problems.ts';
 import { resolveFacility, type PathSegment, type PlanInfo, type RawProblem } from './facility.resolve.ts';
@@ -23,6 +23,8 @@ export interface LoadedFacility {
   facility: Facility;
   /** Plan URL (`/plans/<basename>`) → absolute path of the SVG to serve. */
   planFiles: Map<string, string>;
+  /** The `escalation` section, defaults applied (no contacts when absent). */
+  escalation: EscalationSettings;
 }
 
 export class FacilityError extends Error {
@@ -103,7 +105,7 @@ export function loadFacility(file: string): LoadedFacility {
   const resolved = resolveFacility(data, plans);
   problems.push(...resolved.problems);
   if (problems.length > 0) throw invalid(problems);
-  return { facility: resolved.facility, planFiles };
+  return { facility: resolved.facility, planFiles, escalation: data.escalation ?? escalationSchema.parse({}) };
 }
 
 /** The plan's viewBox, or why it cannot be used. Plans are served to browsers: they must be inert. */

@@ -1,0 +1,121 @@
+/**
+ * The wire formats of the escalation channels: what each receiver is sent, how DingTalk and Feishu
+ * requests are signed, and how each one's answer is read. DingTalk, WeCom and Feishu answer
+ * HTTP 200 even when they refuse a message; the refusal is an error code in the body
+ * (`errcode` / `code` ≠ 0), so a 200 alone is not a delivery. docs/contracts.md lists the formats.
+ */
+import { createHmac } from 'node:crypto';
+import type { AlarmEvent } from '../../../contract/index.ts';
+import type { DeliveryResult, ResolvedContact } from '../services/notification.ports.ts';
+
+export type EscalationEvent = AlarmEvent & { subject: 'alarm' };
+
+/** The words of a message, for every channel. Starts with "Vigil": robots with a keyword filter can use it. */
+export function escalationText(event: EscalationEvent): { title: string; lines: string[] } {
+  const a = event.alarm;
+  const level = event.level ?? a.escalationLevel;
+  const drill = a.drill ? ' [DRILL]' : '';
+  const title = `Vigil escalation level ${level}${drill}: ${a.priority.toUpperCase()} ${a.message}`;
+  const lines = [
+    `Alarm ${a.id}: ${a.message}`,
+    `Priority ${a.priority}, state ${a.state.replace('_', ', ')}; not acknowledged since ${new Date(a.activatedAt).toISOString()}`,
+    `Site ${a.siteId}, zone ${a.zoneId}, sensor ${a.sensorName} (${a.sensorId})`,
+    `Escalated at ${new Date(event.at).toISOString()} to level ${level}`,
+  ];
+  if (a.drill) lines.push(`This is a drill (${a.drill}).`);
+  return { title, lines };
+}
+
+/** The generic webhook body: the escalation event as JSON. */
+export function webhookPayload(event: EscalationEvent): string {
+  return JSON.stringify({
+    type: 'vigil.alarm.escalated',
+    seq: event.seq,
+    at: new Date(event.at).toISOString(),
+    level: event.level ?? null,
+    alarm: event.alarm,
+  });
+}
+
+function markdown(title: string, lines: string[]): string {
+  return [`### ${title}`, '', ...lines.map((l) => `- ${l}`)].join('\n');
+}
+const plain = (title: string, lines: string[]): string => [title, ...lines].join('\n');
+
+/** DingTalk and WeCom robots share `msgtype` with a text or markdown part; DingTalk's markdown also wants a title. */
+export function robotPayload(channel: 'dingtalk' | 'wecom', format: 'text' | 'markdown', event: EscalationEvent): string {
+  const { title, lines } = escalationText(event);
+  if (format === 'text') return JSON.stringify({ msgtype: 'text', text: { content: plain(title, lines) } });
+  if (channel === 'dingtalk') return JSON.stringify({ msgtype: 'markdown', markdown: { title, text: markdown(title, lines) } });
+  return JSON.stringify({ msgtype: 'markdown', markdown: { content: markdown(title, lines) } });
+}
+
+export function feishuPayload(event: EscalationEvent): string {
+  const { title, lines } = escalationText(event);
+  return JSON.stringify({ msg_type: 'text', content: { text: plain(title, lines) } });
+}
+
+export function emailPayload(event: EscalationEvent): string {
+  const { title, lines } = escalationText(event);
+  return JSON.stringify({ subject: title, text: `${plain(title, lines)}\n` });
+}
+
+/** DingTalk "加签": base64(HMAC-SHA256 keyed with the secret over `timestamp + "\n" + secret`), timestamp in ms. */
+export function dingtalkSign(secret: string, timestampMs: number): string {
+  return createHmac('sha256', secret).update(`${timestampMs}\n${secret}`).digest('base64');
+}
+
+/** The robot URL with `timestamp` and `sign` added as (URL-encoded) query parameters. */
+export function dingtalkSignedUrl(url: string, secret: string, timestampMs: number): string {
+  const u = new URL(url);
+  u.searchParams.set('timestamp', String(timestampMs));
+  u.searchParams.set('sign', dingtalkSign(secret, timestampMs));
+  return u.toString();
+}
+
+/** Feishu: base64(HMAC-SHA256 keyed with `timestamp + "\n" + secret` over an empty message), timestamp in seconds. */
+export function feishuSign(secret: string, timestampS: number): string {
+  return createHmac('sha256', `${timestampS}\n${secret}`).update('').digest('base64');
+}
+
+/** The Feishu body with `timestamp` and `sign` added, when the bot has a secret. */
+export function feishuSignedBody(payload: string, secret: string | undefined, nowMs: number): string {
+  if (!secret) return payload;
+  const timestamp = Math.floor(nowMs / 1000);
+  return JSON.stringify({ timestamp: String(timestamp), sign: feishuSign(secret, timestamp), ...(JSON.parse(payload) as object) });
+}
+
+/** Where a message goes, for people: host and path only, since robot URLs carry their token in the query. */
+export function displayTarget(contact: ResolvedContact): string {
+  if (contact.channel === 'email') return (contact.to ?? []).join(', ');
+  try {
+    const u = new URL(contact.url ?? '');
+    return `${u.host}${u.pathname}`;
+  } catch {
+    return '(no URL)';
+  }
+}
+
+const REPLY_CHARS = 300;
+
+/** 408 and 429 are "later"; any other 4xx says the request itself is wrong, and retrying will not help. */
+const permanentStatus = (status: number): boolean => status >= 400 && status < 500 && status !== 408 && status !== 429;
+
+/** Reads an HTTP answer the way the channel means it. */
+export function interpretAnswer(channel: 'webhook' | 'dingtalk' | 'wecom' | 'feishu', status: number, body: string): DeliveryResult {
+  const reply = body.length > REPLY_CHARS ? `${body.slice(0, REPLY_CHARS)}…` : body || null;
+  if (status < 200 || status > 299) return { ok: false, status, reply, error: `HTTP ${status}`, permanent: permanentStatus(status) };
+  if (channel === 'webhook') return { ok: true, status, reply, error: null };
+  let parsed: Record<string, unknown>;
+  try {
+    parsed = JSON.parse(body) as Record<string, unknown>;
+  } catch {
+    return { ok: false, status, reply, error: 'the answer is not JSON' };
+  }
+  // Feishu answers {code, msg}; its older webhook API {StatusCode, StatusMessage}.
+  const code = channel === 'feishu' ? (parsed.code ?? parsed.StatusCode) : parsed.errcode;
+  const message = channel === 'feishu' ? (parsed.msg ?? parsed.StatusMessage) : parsed.errmsg;
+  if (code === 0) return { ok: true, status, reply, error: null };
+  const field = channel === 'feishu' ? 'code' : 'errcode';
+  return { ok: false, status, reply, error: code === undefined ? `no ${field} in the answer` : `${field} ${String(code)}: ${String(message ?? '')}` };
+}
