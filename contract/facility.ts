@@ -64,6 +64,11 @@ export const sensorSettingsSchema = z
      * spreads by the minute; set it where splashes or mopping wet a probe briefly.
      */
     leakOnDelayS: z.number().nonnegative().max(3600).optional(),
+    /**
+     * Detectors: a self-test lasts at most this many seconds (default 120); after it, alarm
+     * signals count again and the sensor raises `self_test_stuck` until the test ends.
+     */
+    selfTestMaxS: z.number().int().positive().max(3600).optional(),
     /** Battery below this percentage raises a low-priority trouble alarm. */
     batteryLowPct: z.number().min(0).max(100).optional(),
     /** Name of a schedule in `schedules:` when access is expected (doors). */
@@ -339,6 +344,8 @@ export interface Sensor {
   /** Leak detectors: the resolved on-delay (default 0); null for other kinds. */
   leakOnDelayS: number | null;
   batteryLowPct: number;
+  /** The resolved self-test limit; absent means the default (120 s). */
+  selfTestMaxS?: number;
   schedule: string | null;
   source: SourceBinding;
 }

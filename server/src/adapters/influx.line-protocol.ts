@@ -65,7 +65,9 @@ export function subMillisecondOffset(text: string): number {
 function fieldsOf(o: HistoryObservation): string {
   switch (o.channel) {
     case 'reading':
-      return `value=${o.value}`;
+      // A value outside the plausible range of its unit is a sensor fault: kept, but marked so
+      // that queries and charts can leave it out (docs/contracts.md#device-time-and-plausibility).
+      return o.implausible === true ? `value=${o.value},implausible=true` : `value=${o.value}`;
     case 'event': {
       let f = `type=${quoteField(o.type)}`;
       if (o.credential !== undefined) f += `,credential=${quoteField(o.credential)}`;
@@ -94,7 +96,8 @@ export function observationLine(o: HistoryObservation): string {
   // InfluxDB write throughput over a string field).
   const unit = o.channel === 'reading' ? `,unit=${escapeTag(o.unit)}` : '';
   const tags = `${drill},kind=${escapeTag(o.kind)},sensor=${escapeTag(o.sensorId)},site=${escapeTag(o.siteId)}${unit},zone=${escapeTag(o.zoneId)}`;
-  const fields = fieldsOf(o);
+  // A device time that was not believed is kept beside the receive time the point is stored at.
+  const fields = o.deviceTs === undefined ? fieldsOf(o) : `${fieldsOf(o)},device_ts=${o.deviceTs}i`;
   // lag: server receive time minus device time (ms). Receive time = time + lag; a small integer
   // compresses far better than an absolute epoch (measured: ~+12% write throughput).
   return `${o.channel}${tags} ${fields},lag=${o.receivedAt - o.ts}i ${nanos(o.ts, subMillisecondOffset(fields))}`;

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { ALARM_BEARING_EVENTS, PLAUSIBLE_RANGES } from '../../../contract/index.ts';
 import { decodeNativeMessage, fastReading, parseNativeTopic, type DecodeContext } from './observation.decode.ts';
 import { testRegistry } from '../../../test/support/registry.fixtures.ts';
 
@@ -88,8 +89,6 @@ describe('every rejection reason', () => {
     ['unit of another kind', { value: 1, unit: 'ppm' }, 'unit_mismatch'],
     ['fractional epoch', { ts: 1.5, value: 1, unit: '%LEL' }, 'invalid_payload'],
     ['ISO without zone', { ts: '2026-11-27T10:00:00', value: 1, unit: '%LEL' }, 'invalid_payload'],
-    ['6 minutes in the future', { ts: NOW + 6 * 60_000, value: 1, unit: '%LEL' }, 'future_timestamp'],
-    ['older than retention', { ts: NOW - 91 * 86_400_000, value: 1, unit: '%LEL' }, 'too_old'],
     ['a bare number', '42', 'invalid_payload'],
     ['null', 'null', 'invalid_payload'],
     ['empty array', '[]', 'invalid_payload'],
@@ -146,5 +145,70 @@ describe('the fast reading path agrees with the zod schema', () => {
   });
   it('takes the fast path for the common shape', () => {
     expect(fastReading({ ts: NOW, value: 12.5, unit: '%LEL' })).not.toBeNull();
+  });
+});
+
+describe('device time not believed: kept at the receive time, never rejected (docs/contracts.md#device-time-and-plausibility)', () => {
+  const HOUR = 3_600_000;
+  it.each<[string, number]>([
+    ['an hour ahead (clock on the wrong zone or DST)', NOW + HOUR],
+    ['8 hours ahead (UTC+8 local time sent as UTC)', NOW + 8 * HOUR],
+    ['6 minutes ahead, just past the skew allowed', NOW + 6 * 60_000],
+    ['years old (a controller whose RTC lost its battery)', Date.parse('2019-01-01T00:00:00Z')],
+    ['older than the raw retention', NOW - 91 * 86_400_000],
+    ['epoch 0', 0],
+  ])('%s', (_name, deviceTs) => {
+    const d = decode('vigil/hq/KIT-GAS-01/reading', { ts: deviceTs, value: 12, unit: '%LEL' });
+    expect(d.rejected).toEqual([]);
+    expect(d.observations).toEqual([expect.objectContaining({ ts: NOW, receivedAt: NOW, deviceTs, value: 12 })]);
+  });
+  it('keeps every alarm-bearing event whatever its time', () => {
+    const types = [...ALARM_BEARING_EVENTS];
+    expect(types.sort()).toEqual(['forced_open', 'gas', 'leak', 'pre_alarm', 'smoke', 'tamper']);
+    for (const type of types) {
+      for (const ts of [NOW + 3 * 3_600_000, NOW - 5 * 365 * 86_400_000, '2031-01-01T00:00:00+08:00']) {
+        const d = decode('vigil/hq/SRV-DOOR-01/event', { ts, type });
+        expect(d.rejected, `${type} at ${ts}`).toEqual([]);
+        expect(d.observations[0]).toMatchObject({ type, ts: NOW, deviceTs: typeof ts === 'number' ? ts : Date.parse(ts) });
+      }
+    }
+  });
+  it('believes a time within the skew allowed, and one within the retention, and marks neither', () => {
+    for (const ts of [NOW + 4 * 60_000, NOW - 89 * 86_400_000]) {
+      const [o] = decode('vigil/hq/KIT-GAS-01/reading', { ts, value: 1, unit: '%LEL' }).observations;
+      expect(o).toMatchObject({ ts });
+      expect(o).not.toHaveProperty('deviceTs');
+    }
+  });
+});
+
+describe('plausible ranges (NAMUR NE 43 margins over each unit span; contract/observation.ts PLAUSIBLE_RANGES)', () => {
+  const reading = (sensor: string, value: number, unit: string) => decode(`vigil/hq/${sensor}/reading`, { value, unit }).observations[0];
+  it.each<[number, boolean]>([
+    [-5, true],
+    [1e300, true],
+    [-1.3, true],
+    [103.2, true],
+    [-1.25, false],
+    [0, false],
+    [100, false],
+    [103.125, false],
+  ])('%s %%LEL implausible: %s', (value, implausible) => {
+    const o = reading('KIT-GAS-01', value, '%LEL');
+    expect(o).toMatchObject({ value });
+    if (implausible) expect(o).toMatchObject({ implausible: true });
+    else expect(o).not.toHaveProperty('implausible');
+  });
+  it('CO up to 10,000 ppm (with margin) is plausible, beyond is not', () => {
+    expect(reading('KIT-CO-01', 9_000, 'ppm')).not.toHaveProperty('implausible');
+    expect(reading('KIT-CO-01', 20_000, 'ppm')).toMatchObject({ implausible: true });
+    expect(reading('KIT-CO-01', -200, 'ppm')).toMatchObject({ implausible: true });
+  });
+  it('temperature, humidity and obscuration have their own ranges', () => {
+    expect(PLAUSIBLE_RANGES['°C'].min).toBeLessThan(-55);
+    expect(reading('NEW-DEVICE-9', 400, '°C')).toMatchObject({ implausible: true });
+    expect(reading('NEW-DEVICE-9', 21, '°C')).not.toHaveProperty('implausible');
+    expect(reading('NEW-DEVICE-9', 140, '%RH')).toMatchObject({ implausible: true });
+    expect(reading('NEW-DEVICE-9', -30, '%obs/m')).toMatchObject({ implausible: true });
   });
 });

@@ -10,6 +10,7 @@ import {
   MAX_PAYLOAD_BYTES,
   UNITS,
   UNREGISTERED,
+  isPlausible,
   payloadSchemas,
   type Channel,
   type EventPayload,
@@ -212,13 +213,13 @@ function describeZodIssue(issue: { path: PropertyKey[]; message: string }): stri
  */
 export function normaliseItem(topic: NativeTopic, item: unknown, ctx: DecodeContext): Observation {
   const payload = validate(topic.channel, item);
-  const ts = toMillis(payload.ts, ctx.now);
-  if (ts > ctx.now + MAX_FUTURE_SKEW_MS) {
-    throw new DecodeError('future_timestamp', `timestamp ${new Date(ts).toISOString()} is more than 5 minutes ahead of the server clock`);
-  }
-  if (ts < ctx.now - ctx.maxAgeMs) {
-    throw new DecodeError('too_old', `timestamp ${new Date(ts).toISOString()} is older than the raw retention window`);
-  }
+  const deviceTs = toMillis(payload.ts, ctx.now);
+  // A device time too far ahead or older than the retention is a wrong clock, not a reason to
+  // lose the observation: an alarm must never be refused for its timestamp, and a reading
+  // refused would blind the gas rules. It is kept at its receive time, the device time beside it
+  // (docs/contracts.md#device-time-and-plausibility).
+  const clockWrong = deviceTs > ctx.now + MAX_FUTURE_SKEW_MS || deviceTs < ctx.now - ctx.maxAgeMs;
+  const ts = clockWrong ? ctx.now : deviceTs;
   const sensor = ctx.registry.sensor(topic.sensorId);
   if (sensor && sensor.siteId !== topic.siteId) {
     throw new DecodeError('unknown_site', `sensor ${topic.sensorId} belongs to site ${sensor.siteId}, not ${topic.siteId}`);
@@ -236,7 +237,10 @@ export function normaliseItem(topic: NativeTopic, item: unknown, ctx: DecodeCont
     source: ctx.source,
     drill: payload.drill,
   };
-  return builders[topic.channel](base, payload);
+  const obs = builders[topic.channel](base, payload);
+  if (clockWrong) obs.deviceTs = deviceTs;
+  if (obs.channel === 'reading' && !isPlausible(obs.value, obs.unit)) obs.implausible = true;
+  return obs;
 }
 
 /** A whole native MQTT message: topic + payload → observations and per-item rejections. */
@@ -273,7 +277,10 @@ export interface TopicDecoder {
 
 export const nativeDecoder: TopicDecoder = {
   name: 'native',
-  subscriptions: () => ['vigil/+/+/+'],
-  matches: (topic) => topic.startsWith('vigil/'),
+  // The whole tree, not `vigil/+/+/+`: a device may publish anywhere under its own
+  // `vigil/<site>/<sensor>/#`, and a message on a topic of the wrong shape must be received to be
+  // rejected (`bad_topic`, in the rejection log) rather than dropped unseen by the broker.
+  subscriptions: () => ['vigil/#'],
+  matches: (topic) => topic === 'vigil' || topic.startsWith('vigil/'),
   decode: decodeNativeMessage,
 };

@@ -6,6 +6,7 @@ import type {
   Alarm,
   AlarmClass,
   Condition,
+  EventType,
   Facility,
   Gateway,
   Incident,
@@ -67,6 +68,13 @@ export interface DoorState {
   denied: number[];
 }
 
+/** A detector's self-test in progress: since when, and the alarm signals it sounded that are still on. */
+export interface SelfTestState {
+  since: number;
+  /** Held back as the test itself while the test is within its limit; raised if still on after it. */
+  signals: EventType[];
+}
+
 /** Per sensor (and per drill: drill traffic never disturbs the real sensor's rules). */
 export interface SensorRuleState {
   /** `sensorId`, or `sensorId#drillId`. */
@@ -86,6 +94,14 @@ export interface SensorRuleState {
   battery: number | null;
   rssi: number | null;
   lastTestAt: number | null;
+  /**
+   * Observation-semantics state (rules.observation.ts); absent in states persisted before it
+   * existed. Last implausible reading, last observation with a device time not believed, and the
+   * self-test in progress.
+   */
+  implausibleAt?: number | null;
+  clockWrongAt?: number | null;
+  selfTest?: SelfTestState | null;
   /** Earliest time a timer of this sensor (on-delay, held open, hold, shelf) may fire; null: none. */
   wakeAt: number | null;
   analog: AnalogState | null;

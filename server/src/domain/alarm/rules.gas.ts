@@ -11,10 +11,12 @@ import type { Condition, Sensor, Thresholds } from '../../../../contract/index.t
 import { SPECS } from './conditions.ts';
 import { conditionOff, conditionOn } from './lifecycle.ts';
 import { COMMON_EVENTS } from './rules.common.ts';
+import { heldDuringTest, signalCleared } from './rules.selftest.ts';
 import { wakeAt, type AnalogState, type Run, type SensorRuleState } from './engine.types.ts';
 import type { KindRules } from './rules.types.ts';
 
 interface AnalogConditions {
+  kind: 'gas' | 'co';
   level: Condition;
   rise: Condition;
 }
@@ -97,12 +99,14 @@ function analogRules(c: AnalogConditions): KindRules {
     },
     events: {
       ...COMMON_EVENTS,
-      // Binary detectors (Zigbee2MQTT `{"gas": true}`) report the high alarm directly.
-      gas: (run, rs) => {
+      // Binary detectors (Zigbee2MQTT `{"gas": true}`) report the high alarm directly; during a
+      // self-test (within its limit) that is the test (rules.selftest.ts).
+      gas: heldDuringTest(c.kind, 'gas', (run, rs, _s, detail) => {
         if (rs.analog !== null) rs.analog.level = 2;
-        conditionOn(run, rs, c.level, SPECS.levelHigh, null, 'detector alarm');
-      },
+        conditionOn(run, rs, c.level, SPECS.levelHigh, null, detail ?? 'detector alarm');
+      }),
       gas_clear: (run, rs) => {
+        signalCleared(rs, 'gas_clear');
         if (rs.analog !== null) rs.analog.level = 0;
         conditionOff(run, rs, c.level);
       },
@@ -117,5 +121,5 @@ function analogRules(c: AnalogConditions): KindRules {
 
 const round = (v: number): number => Math.round(v * 10) / 10;
 
-export const gasRules: KindRules = analogRules({ level: 'gas', rise: 'gas_rise' });
-export const coRules: KindRules = analogRules({ level: 'co', rise: 'co_rise' });
+export const gasRules: KindRules = analogRules({ kind: 'gas', level: 'gas', rise: 'gas_rise' });
+export const coRules: KindRules = analogRules({ kind: 'co', level: 'co', rise: 'co_rise' });

@@ -5,6 +5,7 @@
  */
 import type { Condition, Sensor } from '../../../../contract/index.ts';
 import { conditionOff } from './lifecycle.ts';
+import { selfTestTimer } from './rules.selftest.ts';
 import { RULES } from './rules.table.ts';
 import { watchdog } from './rules.watchdog.ts';
 import { expireShelf } from './shelving.ts';
@@ -27,5 +28,9 @@ function runTimers(run: Run, rs: SensorRuleState, sensor: Sensor | undefined): v
     }
     expireShelf(run, rs, p);
   }
-  if (sensor !== undefined) RULES[sensor.kind].timers?.(run, rs, sensor);
+  if (sensor !== undefined) {
+    RULES[sensor.kind].timers?.(run, rs, sensor);
+    // Any kind may be put in test mode, so its limit is watched here rather than by each kind.
+    selfTestTimer(run, rs, sensor);
+  }
 }
