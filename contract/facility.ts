@@ -20,7 +20,6 @@
  * ```
  */
 import { z } from 'zod';
-import { escalationSchema } from './notification.ts';
 import { idSchema, type Unit } from './observation.ts';
 
 export const SENSOR_KINDS = ['gas', 'co', 'smoke', 'door', 'leak'] as const;
@@ -64,11 +63,6 @@ export const sensorSettingsSchema = z
      * spreads by the minute; set it where splashes or mopping wet a probe briefly.
      */
     leakOnDelayS: z.number().nonnegative().max(3600).optional(),
-    /**
-     * Detectors: a self-test lasts at most this many seconds (default 120); after it, alarm
-     * signals count again and the sensor raises `self_test_stuck` until the test ends.
-     */
-    selfTestMaxS: z.number().int().positive().max(3600).optional(),
     /** Battery below this percentage raises a low-priority trouble alarm. */
     batteryLowPct: z.number().min(0).max(100).optional(),
     /** Name of a schedule in `schedules:` when access is expected (doors). */
@@ -94,6 +88,26 @@ export type Scale = z.infer<typeof scaleSchema>;
 
 /** Topics name MQTT topics (or parts of them) exactly: never a wildcard. */
 const topicPart = z.string().min(1).max(200);
+
+function isTimeZone(tz: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: tz });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * The IANA zone a device writes its zone-less clock in (Tasmota's `Time`), when it is not the
+ * site's: a Tasmota left on UTC at a UTC+8 site would otherwise be read 8 h off.
+ */
+const deviceTimezone = z
+  .string()
+  .min(1)
+  .refine(isTimeZone, {
+    error: (iss) => `unknown IANA time zone ${JSON.stringify(iss.input)}: write e.g. Asia/Shanghai, or UTC for a device left on UTC`,
+  });
 
 /**
  * The gateway a sensor is reached through (an id from a site's `gateways:`). Optional: a sensor
@@ -139,6 +153,8 @@ export const sourceSchema = z.discriminatedUnion('adapter', [
       /** Dotted path of the value in `tele/<topic>/SENSOR` (default `ANALOG.A0`), or a Zigbee device's short address or name behind a Tasmota bridge. */
       sensorKey: topicPart.optional(),
       scale: scaleSchema.optional(),
+      /** The Tasmota's own `Timezone` as an IANA name, when it is not the site's (its `Time` has no zone). */
+      timezone: deviceTimezone.optional(),
     })
     .strict(),
   z
@@ -161,10 +177,12 @@ export const sourceSchema = z.discriminatedUnion('adapter', [
     .object({
       adapter: z.literal('esp_rfid'),
       gateway: gatewayRef,
-      /** esp-rfid's MQTT topic (it publishes on `<topic>/send`). */
+      /** esp-rfid's MQTT topic (it publishes on `<topic>/send`, older firmware on `<topic>` itself). */
       topic: topicPart,
       /** For a controller with several doors: the `doorName` this sensor is. */
       door: z.string().min(1).max(120).optional(),
+      /** For several readers sharing one topic: the reader's `hostname`, as in its messages. */
+      hostname: topicPart.optional(),
     })
     .strict(),
 ]);
@@ -304,7 +322,17 @@ export const WEEKDAYS = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'] as con
 export const scheduleSchema = z
   .object({
     /** Windows when access is expected; `to` earlier than `from` runs past midnight. */
-    windows: z.array(z.object({ days: z.array(z.enum(WEEKDAYS)).min(1), from: hhmm, to: hhmm }).strict()).min(1),
+    windows: z
+      .array(
+        z
+          .object({
+            days: z.array(z.enum(WEEKDAYS)).min(1),
+            from: hhmm,
+            to: hhmm,
+          })
+          .strict(),
+      )
+      .min(1),
     /** Dates (YYYY-MM-DD, site time) when the schedule does not apply. */
     holidays: z.array(z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'holiday must be YYYY-MM-DD')).default([]),
   })
@@ -318,8 +346,6 @@ export const facilityFileSchema = z
     schedules: z.record(z.string(), scheduleSchema).default({}),
     /** Standard operating procedures by alarm type: ordered steps for the duty officer. */
     sops: z.record(z.string(), z.array(z.string().min(1)).min(1)).default({}),
-    /** Who is told when an alarm escalates (contract/notification.ts). */
-    escalation: escalationSchema.optional(),
     sites: z.array(siteSchema).min(1),
   })
   .strict();
@@ -344,8 +370,6 @@ export interface Sensor {
   /** Leak detectors: the resolved on-delay (default 0); null for other kinds. */
   leakOnDelayS: number | null;
   batteryLowPct: number;
-  /** The resolved self-test limit; absent means the default (120 s). */
-  selfTestMaxS?: number;
   schedule: string | null;
   source: SourceBinding;
 }
@@ -441,7 +465,13 @@ export interface GatewayView {
   lastSeen: number | null;
   /** The topic filters its messages arrive on. */
   topicFilters: string[];
-  sensors: { sensorId: string; name: string; kind: SensorKind; online: boolean | null; lastSeen: number | null }[];
+  sensors: {
+    sensorId: string;
+    name: string;
+    kind: SensorKind;
+    online: boolean | null;
+    lastSeen: number | null;
+  }[];
   unbound: {
     /** Messages on topics no sensor is bound to. */
     messages: number;

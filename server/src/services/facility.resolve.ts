@@ -66,10 +66,12 @@ export function resolveFacility(file: FacilityFile, plans: ReadonlyMap<string, P
   const sensorPaths = new Map<string, PathSegment[]>();
 
   const firstUse = { site: new Map<string, string>(), zone: new Map<string, string>(), sensor: new Map<string, string>(), topic: new Map<string, string>() };
-  const unique = (table: Map<string, string>, what: string, id: string, path: PathSegment[]): void => {
-    const first = table.get(id);
-    if (first !== undefined) report(path, `duplicate ${what} "${id}": already used at ${first}`);
-    else table.set(id, formatPath(path));
+  const unique = (table: Map<string, string>, what: string, id: string, path: PathSegment[], instead?: string): void => {
+    // Keyed by what is claimed too: one device topic may feed a smoke and a CO sensor.
+    const key = instead === undefined ? id : `${what}\n${id}`;
+    const first = table.get(key);
+    if (first !== undefined) report(path, `duplicate ${what} "${id}": already used at ${first}${instead === undefined ? '' : `; ${instead}`}`);
+    else table.set(key, formatPath(path));
   };
   // Missing required settings are reported once per kind, at its defaults, not once per sensor.
   const missing = new Map<string, string[]>();
@@ -103,7 +105,7 @@ export function resolveFacility(file: FacilityFile, plans: ReadonlyMap<string, P
             source = gateways.bind(source, { id: raw.id, siteId: site.id }, path);
             // Device adapters: fields each adapter needs for this kind, scales for raw values, unique topics.
             for (const p of checkSourceBinding(source, raw.kind)) report([...path, 'source', ...p.field], p.message);
-            for (const c of bindingClaims(source)) unique(firstUse.topic, c.what, c.key, [...path, 'source', ...c.field]);
+            for (const c of bindingClaims(source, raw.kind)) unique(firstUse.topic, c.what, c.key, [...path, 'source', ...c.field], c.instead);
           }
           if (plan) checkPosition(plan.viewBox, raw, path, report);
           const levels: Level[] = [
@@ -159,7 +161,7 @@ function resolveSensor(
   report: Report,
   need: (field: string) => void,
 ): Sensor {
-  const pick = <K extends 'heartbeatS' | 'heldOpenS' | 'leakOnDelayS' | 'selfTestMaxS' | 'batteryLowPct' | 'schedule'>(key: K): SensorSettings[K] =>
+  const pick = <K extends 'heartbeatS' | 'heldOpenS' | 'leakOnDelayS' | 'batteryLowPct' | 'schedule'>(key: K): SensorSettings[K] =>
     levels.reduce<SensorSettings[K]>((acc, l) => l.settings[key] ?? acc, undefined);
   const thresholds = isMeasuring(raw.kind) ? resolveThresholds(levels, report, need) : null;
   const heartbeatS = pick('heartbeatS');
@@ -181,7 +183,6 @@ function resolveSensor(
     // No delay unless configured: a leak detector debounces its own probe (docs/contracts.md#conditions-and-rules).
     leakOnDelayS: raw.kind === 'leak' ? (pick('leakOnDelayS') ?? 0) : null,
     batteryLowPct: pick('batteryLowPct') ?? DEFAULT_BATTERY_LOW_PCT,
-    ...(pick('selfTestMaxS') !== undefined && { selfTestMaxS: pick('selfTestMaxS') }),
     schedule: pick('schedule') ?? null,
     source: raw.source ?? { adapter: 'native' },
   };

@@ -6,7 +6,9 @@
 import type { SensorKind, SourceBinding } from '../../../../contract/index.ts';
 import { stateTopic } from './esphome.decoder.ts';
 import { DEFAULT_SENSOR_KEY, isRawAnalog, isZigbeeChild } from './tasmota.decoder.ts';
-import { baseTopicOf } from './zigbee2mqtt.decoder.ts';
+import { kindReadingUnit } from './emit.ts';
+import { readingProblems } from './source-units.ts';
+import { baseTopicOf, rawFieldsOf, Z2M_READINGS } from './zigbee2mqtt.decoder.ts';
 
 export interface BindingProblem {
   /** Path below the sensor's `source`, e.g. `['scale']`. */
@@ -19,6 +21,8 @@ export interface BindingClaim {
   key: string;
   what: string;
   field: string[];
+  /** What to write instead, for the refusal of a second claim. */
+  instead: string;
 }
 
 function topicProblems(field: string, value: string): BindingProblem[] {
@@ -42,8 +46,29 @@ function zigbee2mqtt(b: Extract<SourceBinding, { adapter: 'zigbee2mqtt' }>, kind
   } else if (/\/(availability|set|get)$/.test(name) || name === 'bridge' || name.startsWith('bridge/')) {
     problems.push({ field: ['topic'], message: `"${b.topic}" is not a device's state topic: bind <base_topic>/<friendly_name>` });
   }
-  if (b.scale && kind === 'door') problems.push({ field: ['scale'], message: 'scale reads raw density values: door sensors have none' });
+  if (b.scale || b.unit !== undefined) problems.push(...zigbee2mqttValue(b, kind));
   return problems;
+}
+
+/**
+ * `scale` and `unit` describe the device's raw fields (`gas_density`, `smoke_density`): a kind
+ * that has none needs neither; for one that has, they must make a reading in the sensor's unit.
+ * Without them a raw field is not read (the documented-unit fields still are): Zigbee2MQTT sends
+ * every property of the device, and a gas detector's binary alarm needs no density.
+ */
+function zigbee2mqttValue(b: Extract<SourceBinding, { adapter: 'zigbee2mqtt' }>, kind: SensorKind): BindingProblem[] {
+  const at = b.scale ? 'scale' : 'unit';
+  const unit = kindReadingUnit(kind);
+  const [raw] = rawFieldsOf(kind);
+  if (unit === null) return [{ field: [at], message: `${kind} sensors store no readings: remove ${at}` }];
+  if (raw === undefined) {
+    const documented = Object.values(Z2M_READINGS)
+      .filter((f) => f.kind === kind)
+      .map((f) => `${f.name} (${f.unit})`)
+      .join(', ');
+    return [{ field: [at], message: `Zigbee2MQTT publishes a ${kind} sensor's values in documented units, ${documented}: remove ${at}` }];
+  }
+  return readingProblems(raw, b, unit, kind).map((p) => ({ field: [p.at], message: p.message }));
 }
 
 function tasmota(b: Extract<SourceBinding, { adapter: 'tasmota' }>, kind: SensorKind): BindingProblem[] {
@@ -102,22 +127,38 @@ export function checkSourceBinding(source: SourceBinding, kind: SensorKind): Bin
 }
 
 /** What one binding owns; a second sensor claiming the same key is a duplicate. */
-export function bindingClaims(source: SourceBinding): BindingClaim[] {
+export function bindingClaims(source: SourceBinding, kind: SensorKind): BindingClaim[] {
   switch (source.adapter) {
     case 'native':
       return [];
     case 'zigbee2mqtt':
-      return [{ key: source.topic, what: 'Zigbee2MQTT device topic', field: ['topic'] }];
+      // One sensor per detector the device carries: a smoke + CO detector is two sensors on one topic.
+      return [
+        {
+          key: source.topic,
+          what: `Zigbee2MQTT device topic for a ${kind} sensor`,
+          field: ['topic'],
+          instead: `a device feeds one sensor per kind it detects: bind each of its detectors once, or give this sensor its own device's topic`,
+        },
+      ];
     case 'tasmota':
-      return [{ key: `tele/${source.topic}/SENSOR ${source.sensorKey ?? DEFAULT_SENSOR_KEY}`, what: 'Tasmota topic and sensorKey', field: ['sensorKey'] }];
+      return [
+        {
+          key: `tele/${source.topic}/SENSOR ${source.sensorKey ?? DEFAULT_SENSOR_KEY}`,
+          what: 'Tasmota topic and sensorKey',
+          field: ['sensorKey'],
+          instead: 'give each sensor its own sensorKey (the JSON path of its value, or its Zigbee device)',
+        },
+      ];
     case 'esphome':
-      return [{ key: stateTopic(source), what: 'ESPHome entity', field: ['entity'] }];
+      return [{ key: stateTopic(source), what: 'ESPHome entity', field: ['entity'], instead: 'give each sensor its own entity' }];
     case 'esp_rfid':
       return [
         {
           key: `${source.topic}/send${source.door === undefined ? '' : ` door "${source.door}"`}`,
           what: 'esp-rfid topic and door',
           field: source.door === undefined ? ['topic'] : ['door'],
+          instead: "give each door of a multi-door controller its door (esp-rfid's doorName)",
         },
       ];
   }

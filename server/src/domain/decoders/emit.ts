@@ -4,7 +4,7 @@
  * observation is indistinguishable from a native one (timestamps checked, units checked, zone and
  * kind from the registry) except for `source: 'adapter'`.
  */
-import type { EventType, Observation, Sensor, Unit } from '../../../../contract/index.ts';
+import { KIND_UNITS, type EventType, type Observation, type Sensor, type SensorKind, type Unit } from '../../../../contract/index.ts';
 import { DecodeError, normaliseItem, type DecodeContext, type Decoded, type Rejected } from '../observation.decode.ts';
 
 export interface StatusFields {
@@ -19,8 +19,13 @@ export interface EventFields {
 }
 
 /** The unit a sensor's readings are stored in: its kind's, or %obs/m for smoke obscuration. */
-export function readingUnit(sensor: Sensor): Unit | null {
+export function readingUnit(sensor: Pick<Sensor, 'unit' | 'kind'>): Unit | null {
   return sensor.unit ?? (sensor.kind === 'smoke' ? '%obs/m' : null);
+}
+
+/** `readingUnit` before the registry is resolved: from the kind alone. */
+export function kindReadingUnit(kind: SensorKind): Unit | null {
+  return readingUnit({ unit: KIND_UNITS[kind], kind });
 }
 
 /** Collects one MQTT message's observations and per-item rejections. */
@@ -72,8 +77,14 @@ export class Emitter {
     this.rejected.push({ reason: err.reason, detail: `${sensor.id}: ${err.message}` });
   }
 
+  /**
+   * One message, at most one rejection: a device repeating the same bad fields in every message
+   * would otherwise bury the rejection list. The first reason is counted; the detail lists all.
+   */
   result(): Decoded {
-    return { observations: this.observations, rejected: this.rejected };
+    const [first] = this.rejected;
+    if (first === undefined || this.rejected.length === 1) return { observations: this.observations, rejected: this.rejected };
+    return { observations: this.observations, rejected: [{ reason: first.reason, detail: this.rejected.map((r) => r.detail).join('; ') }] };
   }
 
   private push(sensor: Sensor, channel: Observation['channel'], payload: Record<string, unknown>): boolean {

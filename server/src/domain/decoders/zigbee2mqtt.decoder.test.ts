@@ -1,8 +1,16 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import { Zigbee2mqttDecoder } from './zigbee2mqtt.decoder.ts';
-import { NOW, adapterRegistry, eventsOf, feed, readingsOf, statusesOf } from '../../../../test/support/decoder.fixtures.ts';
+import type { Sensor } from '../../../../contract/index.ts';
+import { NOW, adapterRegistry, adapterSensor, eventsOf, feed, readingsOf, statusesOf } from '../../../../test/support/decoder.fixtures.ts';
+import { Registry } from '../registry.ts';
 
 const registry = adapterRegistry();
+
+/** A decoder over a registry of these sensors alone. */
+function ownRegistry(sensors: Sensor[]): ReturnType<typeof feed> {
+  const facility = { name: 'Z2M', sites: [{ id: 'hq', name: 'HQ', timezone: 'Asia/Shanghai', floors: [] }], sensors, schedules: {}, sops: {} };
+  return feed(new Zigbee2mqttDecoder(), new Registry(facility));
+}
 let send: ReturnType<typeof feed>;
 let decoder: Zigbee2mqttDecoder;
 
@@ -53,32 +61,43 @@ describe('Zigbee2MQTT smoke detectors', () => {
   });
 
   // https://www.zigbee2mqtt.io/guide/usage/mqtt_topics_and_messages.html: messages carry what changed; null is unknown
-  it('takes partial messages and null as unknown, never as false', () => {
+  it('takes partial messages, and null as unknown: it clears nothing and re-asserts nothing', () => {
     expect(eventsOf(send('zigbee2mqtt/Guesthouse 201 smoke', { smoke: true }))).toEqual(['Z-SMK smoke']);
     const battery = send('zigbee2mqtt/Guesthouse 201 smoke', { battery: 90 });
     expect(eventsOf(battery)).toEqual([]);
     expect(statusesOf(battery)).toEqual([{ sensorId: 'Z-SMK', battery: 90 }]);
-    expect(eventsOf(send('zigbee2mqtt/Guesthouse 201 smoke', { smoke: null, tamper: null }))).toEqual([]);
-    // Unknown, then known again: stated again.
-    expect(eventsOf(send('zigbee2mqtt/Guesthouse 201 smoke', { smoke: true }))).toEqual(['Z-SMK smoke']);
+    const unknown = send('zigbee2mqtt/Guesthouse 201 smoke', { smoke: null, tamper: null, battery: null, smoke_density_dbm: null });
+    expect(unknown.observations).toEqual([]);
+    expect(unknown.rejected).toEqual([]);
+    // The last known state stands: the same value again is no change.
+    expect(eventsOf(send('zigbee2mqtt/Guesthouse 201 smoke', { smoke: true }))).toEqual([]);
+    expect(eventsOf(send('zigbee2mqtt/Guesthouse 201 smoke', { smoke: false }))).toEqual(['Z-SMK smoke_clear']);
   });
 
-  // Battery as a string (some converters and retained legacy states); a bad field is rejected alone.
-  it('reads a battery given as a string and rejects only the field it cannot read', () => {
+  // Battery as a string (some converters and retained legacy states); a bad field is rejected, the rest read.
+  it('reads a battery given as a string, and rejects a message once, naming every field it cannot read', () => {
     expect(statusesOf(send('zigbee2mqtt/Guesthouse 201 smoke', { battery: '85' }))).toEqual([{ sensorId: 'Z-SMK', battery: 85 }]);
     const bad = send('zigbee2mqtt/Guesthouse 201 smoke', { smoke: 'maybe', tamper: true });
     expect(eventsOf(bad)).toEqual(['Z-SMK tamper']);
     expect(bad.rejected).toEqual([{ reason: 'adapter_error', detail: 'Z-SMK: smoke: cannot read "maybe" as on/off' }]);
+    const two = send('zigbee2mqtt/Guesthouse 201 smoke', { smoke: 'maybe', tamper: 'perhaps', battery: 'full' });
+    expect(two.rejected).toEqual([
+      {
+        reason: 'adapter_error',
+        detail: 'Z-SMK: smoke: cannot read "maybe" as on/off; tamper: cannot read "perhaps" as on/off; battery: "full" is not a number',
+      },
+    ]);
     const high = send('zigbee2mqtt/Guesthouse 201 smoke', { battery: 180 });
     expect(high.rejected[0]?.reason).toBe('invalid_payload');
   });
 
   // https://www.zigbee2mqtt.io/devices/JY-GZ-01AQ.html: smoke_density has no unit; smoke_density_dbm is in dB/m
-  it('needs a configured scale for a raw smoke density, and converts dB/m to %obs/m', () => {
+  it('reads a raw smoke density only through a configured scale, ignores it without one, and converts dB/m to %obs/m', () => {
     const raw = send('zigbee2mqtt/Guesthouse 201 smoke', { smoke: false, smoke_density: 12 });
     expect(eventsOf(raw)).toEqual(['Z-SMK smoke_clear']);
     expect(readingsOf(raw)).toEqual([]);
-    expect(raw.rejected).toEqual([{ reason: 'adapter_error', detail: 'Z-SMK: smoke_density 12 is a raw device value: set source.scale to read it as %obs/m' }]);
+    // A raw field the binding does not read is no error in each of the device's messages: the check at start says how to read it.
+    expect(raw.rejected).toEqual([]);
     expect(readingsOf(send('zigbee2mqtt/Guesthouse 202 smoke', { smoke_density: 51 }))).toEqual([{ sensorId: 'Z-SMK-RAW', value: 4, unit: '%obs/m' }]);
     expect(readingsOf(send('zigbee2mqtt/Guesthouse 201 smoke', { smoke_density_dbm: 0.1 }))).toEqual([{ sensorId: 'Z-SMK', value: 2.276, unit: '%obs/m' }]);
   });
@@ -91,18 +110,29 @@ describe('Zigbee2MQTT smoke detectors', () => {
 });
 
 describe('Zigbee2MQTT gas and CO detectors', () => {
-  // https://www.zigbee2mqtt.io/devices/JTQJ-BF-01LM_BW.html (gas, tamper, sensitivity, gas_density, selftest);
-  // https://www.zigbee2mqtt.io/devices/JT-BZ-01AQ_A.html: "Gas density ... The unit of this value is %LEL"
-  it('turns gas into gas/gas_clear on change and gas_density into %LEL readings every time', () => {
-    const alarm = send('zigbee2mqtt/Kitchen gas', { gas: true, gas_density: 35, sensitivity: 'high', tamper: false, linkquality: 110 });
+  // https://www.zigbee2mqtt.io/devices/JTQJ-BF-01LM_BW.html (gas, tamper, sensitivity, gas_density, selftest):
+  // "Gas density (numeric): Value of gas concentration", no unit — a raw number is never %LEL.
+  it('turns gas into gas/gas_clear on change, and never reads a raw gas_density as %LEL', () => {
+    const alarm = send('zigbee2mqtt/Kitchen gas', { gas: true, gas_density: 237, sensitivity: 'high', tamper: false, linkquality: 110 });
     expect(eventsOf(alarm)).toEqual(['Z-GAS gas', 'Z-GAS tamper_clear']);
-    expect(readingsOf(alarm)).toEqual([{ sensorId: 'Z-GAS', value: 35, unit: '%LEL' }]);
-    const again = send('zigbee2mqtt/Kitchen gas', { gas: true, gas_density: 40 });
-    expect(eventsOf(again)).toEqual([]);
-    expect(readingsOf(again)).toEqual([{ sensorId: 'Z-GAS', value: 40, unit: '%LEL' }]);
+    expect(readingsOf(alarm)).toEqual([]);
+    expect(alarm.rejected).toEqual([]);
+    expect(eventsOf(send('zigbee2mqtt/Kitchen gas', { gas: true, gas_density: 240 }))).toEqual([]);
     expect(eventsOf(send('zigbee2mqtt/Kitchen gas', { gas: false, gas_density: 0 }))).toEqual(['Z-GAS gas_clear']);
     // `selftest` is a command; published back as "" it says nothing.
     expect(send('zigbee2mqtt/Kitchen gas', { selftest: '' }).rejected).toEqual([]);
+  });
+
+  // https://www.zigbee2mqtt.io/devices/JT-BZ-01AQ_A.html: "Gas density ... The unit of this value is %LEL" (bound with unit: "%LEL");
+  // a JTQJ-BF-01LM/BW calibrated against its data sheet (bound with scale).
+  it('reads gas_density as %LEL where the binding says so, or through its scale, every time', () => {
+    const own = ownRegistry([
+      adapterSensor('AQ-GAS', 'gas', { adapter: 'zigbee2mqtt', topic: 'zigbee2mqtt/Aqara gas', unit: '%LEL' }),
+      adapterSensor('MI-GAS', 'gas', { adapter: 'zigbee2mqtt', topic: 'zigbee2mqtt/Mijia gas', scale: { from: [0, 1000], to: [0, 100] } }),
+    ]);
+    expect(readingsOf(own('zigbee2mqtt/Aqara gas', { gas: false, gas_density: 35 }))).toEqual([{ sensorId: 'AQ-GAS', value: 35, unit: '%LEL' }]);
+    expect(readingsOf(own('zigbee2mqtt/Aqara gas', { gas: false, gas_density: 40 }))).toEqual([{ sensorId: 'AQ-GAS', value: 40, unit: '%LEL' }]);
+    expect(readingsOf(own('zigbee2mqtt/Mijia gas', { gas: false, gas_density: 237 }))).toEqual([{ sensorId: 'MI-GAS', value: 23.7, unit: '%LEL' }]);
   });
 
   // https://www.zigbee2mqtt.io/devices/E04CF-Z10T.html: "gas" numeric in %LEL, "gas_sensor_state" normal|alarm, "co" in ppm
@@ -132,13 +162,18 @@ describe('Zigbee2MQTT contacts and trouble', () => {
   });
 
   // https://www.zigbee2mqtt.io/devices/TS0207_water_leak_detector_3.html (water_leak, battery_low, battery, tamper).
-  // Vigil has no leak kind: a leak is a fault (trouble) on the bound sensor — shown, never silent.
-  it('raises a water leak as a fault and clears it', () => {
+  // Bound as a smoke sensor, a leak detector's water_leak has no sensor to receive it: never silent.
+  it('raises an unbound water leak as unbound_signal on the bound sensor, and clears it when dry', () => {
     const leak = send('zigbee2mqtt/Plant room detector', { water_leak: true, battery_low: false, battery: 100, tamper: false });
-    expect(eventsOf(leak)).toEqual(['Z-PLANT tamper_clear', 'Z-PLANT fault']);
-    expect(leak.observations.find((o) => o.channel === 'event' && o.type === 'fault')).toMatchObject({ detail: 'water leak' });
+    expect(eventsOf(leak)).toEqual(['Z-PLANT tamper_clear', 'Z-PLANT unbound_signal']);
+    expect(leak.rejected).toEqual([
+      {
+        reason: 'adapter_error',
+        detail: 'Z-PLANT: water_leak alarm, but no leak sensor is bound to "zigbee2mqtt/Plant room detector": bind one (kind: leak, same topic) to receive it',
+      },
+    ]);
     expect(eventsOf(send('zigbee2mqtt/Plant room detector', { water_leak: true, battery: 100 }))).toEqual([]);
-    expect(eventsOf(send('zigbee2mqtt/Plant room detector', { water_leak: false, battery: 100 }))).toEqual(['Z-PLANT fault_clear']);
+    expect(eventsOf(send('zigbee2mqtt/Plant room detector', { water_leak: false, battery: 100 }))).toEqual(['Z-PLANT unbound_signal_clear']);
   });
 
   // https://github.com/Koenkk/zigbee2mqtt.io/blob/master/docs/devices/SW21.md: water_leak, battery_low, tamper, linkquality — no battery %

@@ -5,16 +5,21 @@
  *
  * Zigbee2MQTT repeats a device's whole state in every message, so alarm-bearing properties become
  * events only when they change (the first message after start states the current value); numeric
- * densities become readings every time. `null` is unknown: the last known state is forgotten, not
- * set to false. `contact: true` means closed. A self-test (`test: true`) is a `test` event, and a
- * smoke or gas signal reported during it is the test, not an alarm.
+ * values become readings every time. `null` is unknown (Zigbee2MQTT's word for a value it has not
+ * heard): it changes nothing and re-asserts nothing. `contact: true` means closed. A self-test
+ * (`test: true`) is a `test` event, and a smoke or gas signal reported during it is the test.
+ *
+ * One device may carry several detectors (smoke and CO): each is its own sensor bound to the same
+ * topic, and each receives only its kind's fields. A detector alarm no bound sensor receives is
+ * rejected and raises `unbound_signal` on the device's first bound sensor, never silence.
  */
-import type { EventType, Sensor, SensorKind, SourceBinding, Unit } from '../../../../contract/index.ts';
+import type { EventType, Sensor, SensorKind, SourceBinding } from '../../../../contract/index.ts';
 import { DecodeError, type DecodeContext, type Decoded, type TopicDecoder } from '../observation.decode.ts';
 import type { Registry } from '../registry.ts';
-import { applyScale, dbPerMetreToObscuration, jsonObject, onlineWord, payloadText, toBool, toNumber } from './coerce.ts';
+import { jsonObject, onlineWord, payloadText, toBool, toNumber } from './coerce.ts';
 import { Emitter, readingUnit } from './emit.ts';
 import { deviceTime } from './local-time.ts';
+import { readingConversion, type SourceField } from './source-units.ts';
 import { addTo, TopicIndex } from './topic-index.ts';
 
 type Z2mBinding = Extract<SourceBinding, { adapter: 'zigbee2mqtt' }>;
@@ -38,9 +43,69 @@ export function baseTopicOf(b: Z2mBinding): string {
   return b.baseTopic ?? b.topic.slice(0, Math.max(0, b.topic.indexOf('/')));
 }
 
+/**
+ * Properties that become readings, with the unit their device pages document (`raw`: no unit, a
+ * device number that needs the binding's `scale`, or its `unit` where the model documents one),
+ * and the kind of sensor that stores them:
+ * - `co`: ppm (https://www.zigbee2mqtt.io/devices/DCR-CO.html, E04CF-Z10T);
+ * - `gas` as a number and `gas_value`: %LEL (https://www.zigbee2mqtt.io/devices/E04CF-Z10T.html);
+ * - `gas_density`: "Value of gas concentration", no unit (https://www.zigbee2mqtt.io/devices/JTQJ-BF-01LM_BW.html);
+ *   the Aqara JT-BZ-01AQ/A documents it in %LEL: bind that model with `unit: "%LEL"`;
+ * - `smoke_density`: no unit; `smoke_density_dbm`: dB/m (https://www.zigbee2mqtt.io/devices/JY-GZ-01AQ.html).
+ */
+export const Z2M_READINGS: Readonly<Record<string, SourceField & { kind: SensorKind }>> = {
+  co: { name: 'co', unit: 'ppm', kind: 'co' },
+  gas: { name: 'gas', unit: '%LEL', kind: 'gas' },
+  gas_value: { name: 'gas_value', unit: '%LEL', kind: 'gas' },
+  gas_density: { name: 'gas_density', unit: 'raw', kind: 'gas' },
+  smoke_density: { name: 'smoke_density', unit: 'raw', kind: 'smoke' },
+  smoke_density_dbm: { name: 'smoke_density_dbm', unit: 'dB/m', kind: 'smoke' },
+  // linkquality is an LQI (0–255), not dBm: the status channel's rssi cannot hold it.
+};
+
+/** The raw reading fields a sensor of `kind` can read, given a `scale` or `unit`. */
+export function rawFieldsOf(kind: SensorKind): SourceField[] {
+  return Object.values(Z2M_READINGS).filter((f) => f.kind === kind && f.unit === 'raw');
+}
+
+/**
+ * Detector signals: the kind of sensor that receives each and the flag it drives there. An
+ * `alarm` signal with no sensor of its kind on the device is an unbound signal; a contact is not
+ * (nothing is lost when a smoke detector's housing switch goes unread).
+ */
+interface Detector {
+  kind: SensorKind;
+  flag: Exclude<Flag, 'test' | 'tamper'>;
+  alarm: boolean;
+}
+const DETECTORS: Readonly<Record<string, Detector>> = {
+  smoke: { kind: 'smoke', flag: 'smoke', alarm: true },
+  // Tuya/ONENUO TS0601 smoke detectors: enum alarm | normal | detecting | unknown.
+  smoke_state: { kind: 'smoke', flag: 'smoke', alarm: true },
+  gas: { kind: 'gas', flag: 'gas', alarm: true },
+  gas_sensor_state: { kind: 'gas', flag: 'gas', alarm: true },
+  // A CO detector's own alarm: the `gas` event is the "detector alarm" for CO sensors too.
+  carbon_monoxide: { kind: 'co', flag: 'gas', alarm: true },
+  co_state: { kind: 'co', flag: 'gas', alarm: true },
+  contact: { kind: 'door', flag: 'contact', alarm: false },
+  // TS0207, SNZB-05 and other water leak detectors: `water_leak` true = wet.
+  water_leak: { kind: 'leak', flag: 'leak', alarm: true },
+};
+
+/**
+ * A detector state in the spellings device pages document: booleans, ON/OFF, and Tuya's enums
+ * (`smoke: "alarm" | "none"`, `smoke_state: "alarm" | "normal" | "detecting" | "unknown"`,
+ * `gas_sensor_state: "alarm" | "normal"`). `unknown` and `detecting` (the detector still
+ * deciding) say nothing: the last known state stands, neither raised nor cleared.
+ */
+function detectorState(value: unknown, field: string): boolean | null {
+  if (typeof value === 'string' && ['unknown', 'detecting'].includes(value.trim().toLowerCase())) return null;
+  return toBool(value, field);
+}
+
 interface Z2mIndex {
-  devices: Map<string, Sensor>;
-  availability: Map<string, Sensor>;
+  devices: Map<string, Sensor[]>;
+  availability: Map<string, Sensor[]>;
   bridges: Map<string, Sensor[]>;
 }
 
@@ -48,20 +113,20 @@ function buildIndex(registry: Registry): Z2mIndex {
   const index: Z2mIndex = { devices: new Map(), availability: new Map(), bridges: new Map() };
   for (const sensor of registry.sensorsBoundTo('zigbee2mqtt')) {
     const b = bindingOf(sensor);
-    index.devices.set(b.topic, sensor);
-    index.availability.set(`${b.topic}/availability`, sensor);
+    addTo(index.devices, b.topic, sensor);
+    addTo(index.availability, `${b.topic}/availability`, sensor);
     addTo(index.bridges, `${baseTopicOf(b)}/bridge/state`, sensor);
   }
   return index;
 }
 
-/** What one message says, before it is compared with what the decoder last knew. */
+/** What one message says to one of the device's sensors, before it is compared with what the decoder last knew. */
 interface Message {
   sensor: Sensor;
   out: Emitter;
-  flags: Partial<Record<Flag, boolean | null>>;
-  /** Trouble reported by the device (water leak, battery low, fault): true, false or unknown. */
-  faults: Map<string, boolean | null>;
+  flags: Partial<Record<Flag, boolean>>;
+  /** Trouble reported by the device (water leak, battery low, fault): true or false. */
+  faults: Map<string, boolean>;
   battery?: number;
 }
 
@@ -71,39 +136,25 @@ interface DeviceState {
   faults: Set<string> | null;
   /** Has reported a battery percentage: then `battery_low` is left to Vigil's own threshold. */
   batteryPct: boolean;
+  /** Detector signals on that no sensor is bound to receive (kept on the device's first sensor). */
+  unbound: Set<string>;
 }
 
+/** A device-level property: it concerns every sensor bound to the device. */
 type FieldHandler = (m: Message, value: unknown, field: string) => void;
 
 const flag =
   (f: Flag): FieldHandler =>
   (m, v, field) => {
-    m.flags[f] = toBool(v, field);
-  };
-/** A detector alarm that means something for one kind only: on a gas + CO detector, each half is its own sensor. */
-const alarmFor =
-  (kind: SensorKind): FieldHandler =>
-  (m, v, field) => {
-    if (m.sensor.kind === kind) m.flags.gas = toBool(v, field);
+    const b = toBool(v, field);
+    if (b !== null) m.flags[f] = b;
   };
 const fault =
   (label: string): FieldHandler =>
   (m, v, field) => {
-    m.faults.set(label, toBool(v, field));
+    const b = toBool(v, field);
+    if (b !== null) m.faults.set(label, b);
   };
-
-/** A reading in a documented unit; skipped when the sensor measures something else (the other half of a gas + CO detector). */
-function emitReading(m: Message, unit: Unit, value: number): void {
-  if (readingUnit(m.sensor) === unit) m.out.reading(m.sensor, value);
-}
-
-/** A raw device value: meaningless without `source.scale`. */
-function scaled(m: Message, field: string, raw: number): number {
-  const scale = bindingOf(m.sensor).scale;
-  if (!scale)
-    throw new DecodeError('adapter_error', `${field} ${raw} is a raw device value: set source.scale to read it as ${readingUnit(m.sensor) ?? 'a reading'}`);
-  return applyScale(raw, scale);
-}
 
 /** Tuya's self-test result enum: a failed self-test is a fault until one succeeds (`checking` says nothing yet). */
 const selfTestResult =
@@ -113,46 +164,25 @@ const selfTestResult =
     else if (v === success) m.faults.set('self-test failed', false);
   };
 
-const numeric =
-  (read: (m: Message, n: number, field: string) => void): FieldHandler =>
-  (m, v, field) => {
-    const n = toNumber(v, field);
-    if (n !== null) read(m, n, field);
-  };
-
 // Property names from the device pages: Xiaomi JTYJ-GD-01LM/BW and JTQJ-BF-01LM/BW, Aqara
 // JT-BZ-01AQ/A and JY-GZ-01AQ, Heiman HS1CA-E, Tuya DCR-CO and TS0601 gas sensors, Lincukoo
 // E04CF-Z10T, Aqara MCCGQ11LM, TS0207 water leak detectors (zigbee2mqtt.io/devices/<model>.html).
-const FIELDS: Readonly<Record<string, FieldHandler>> = {
-  smoke: flag('smoke'),
-  // Binary on most detectors; a number in %LEL on the Lincukoo E04CF-Z10T.
-  gas: (m, v, field) => (typeof v === 'number' ? emitReading(m, '%LEL', v) : alarmFor('gas')(m, v, field)),
-  gas_sensor_state: alarmFor('gas'),
-  // A CO detector's own alarm: the `gas` event is the "detector alarm" for CO sensors too.
-  carbon_monoxide: alarmFor('co'),
-  co_state: alarmFor('co'),
-  contact: flag('contact'),
+const DEVICE_FIELDS: Readonly<Record<string, FieldHandler>> = {
   tamper: flag('tamper'),
   test: flag('test'),
   self_test: flag('test'),
   self_checking: flag('test'),
   // A write-only command on most devices; some publish it back, as "" when idle.
   selftest: (m, v, field) => (v === '' ? undefined : flag('test')(m, v, field)),
-  // A leak sensor's alarm; on any other kind it stays a fault.
-  water_leak: (m, v, field) => (m.sensor.kind === 'leak' ? flag('leak')(m, v, field) : fault('water leak')(m, v, field)),
   battery_low: fault('battery low'),
   fault_alarm: fault('fault'),
   fault: fault('fault'),
   self_test_result: selfTestResult('failure', 'success'),
   checking_result: selfTestResult('check_failure', 'check_success'),
-  battery: numeric((m, n) => void (m.battery = n)),
-  co: numeric((m, n) => emitReading(m, 'ppm', n)),
-  gas_value: numeric((m, n) => emitReading(m, '%LEL', n)),
-  // %LEL as documented for Aqara; raw counts on others: with a scale configured, it is scaled.
-  gas_density: numeric((m, n) => emitReading(m, '%LEL', bindingOf(m.sensor).scale ? scaled(m, 'gas_density', n) : n)),
-  smoke_density: numeric((m, n, field) => m.out.reading(m.sensor, scaled(m, field, n))),
-  smoke_density_dbm: numeric((m, n) => emitReading(m, '%obs/m', dbPerMetreToObscuration(n))),
-  // linkquality is an LQI (0–255), not dBm: the status channel's rssi cannot hold it.
+  battery: (m, v, field) => {
+    const n = toNumber(v, field);
+    if (n !== null) m.battery = n;
+  },
 };
 
 /** `online`/`offline` plain, or `{"state":"online"}`. */
@@ -172,6 +202,16 @@ function lastSeen(v: unknown): number | undefined {
     return Number.isNaN(t) ? undefined : deviceTime(t);
   }
   return undefined;
+}
+
+/** Runs `step`, collecting a DecodeError's message under the field's name. */
+function attempt(problems: string[], field: string, step: () => void): void {
+  try {
+    step();
+  } catch (err) {
+    if (!(err instanceof DecodeError)) throw err;
+    problems.push(err.message.startsWith(`${field}:`) ? err.message : `${field}: ${err.message}`);
+  }
 }
 
 export class Zigbee2mqttDecoder implements TopicDecoder {
@@ -194,14 +234,16 @@ export class Zigbee2mqttDecoder implements TopicDecoder {
     const out = new Emitter(ctx);
     const device = i.devices.get(topic);
     if (device) {
-      this.deviceState(device, jsonObject(payload, topic), out);
+      this.deviceState(topic, device, jsonObject(payload, topic), out);
       return out.result();
     }
     const available = i.availability.get(topic);
     if (available) {
       const online = availability(payload, topic);
-      if (!online) this.states.delete(available.id);
-      out.status(available, { online });
+      for (const sensor of available) {
+        if (!online) this.states.delete(sensor.id);
+        out.status(sensor, { online });
+      }
       return out.result();
     }
     const behind = i.bridges.get(topic);
@@ -217,35 +259,98 @@ export class Zigbee2mqttDecoder implements TopicDecoder {
     return out.result();
   }
 
-  private deviceState(sensor: Sensor, state: Record<string, unknown>, out: Emitter): void {
+  private deviceState(topic: string, sensors: Sensor[], state: Record<string, unknown>, out: Emitter): void {
     out.setTime(lastSeen(state.last_seen));
-    const m: Message = { sensor, out, flags: {}, faults: new Map() };
+    const messages = sensors.map((sensor): Message => ({ sensor, out, flags: {}, faults: new Map() }));
+    const ofKind = (kind: SensorKind): Message | undefined => messages.find((m) => m.sensor.kind === kind);
+    const problems: string[] = [];
+    /** Detector signals this message reports that no bound sensor receives: field → on/off. */
+    const unbound = new Map<string, boolean>();
     for (const [field, value] of Object.entries(state)) {
-      const handle = Object.hasOwn(FIELDS, field) ? FIELDS[field] : undefined;
-      if (handle) out.attempt(sensor, () => handle(m, value, field));
+      // Unknown to Zigbee2MQTT: says nothing, whatever the field.
+      if (value === null) continue;
+      const reading = Object.hasOwn(Z2M_READINGS, field) ? Z2M_READINGS[field] : undefined;
+      if (reading && (field !== 'gas' || typeof value === 'number')) {
+        const m = ofKind(reading.kind);
+        if (m) attempt(problems, field, () => this.reading(m, reading, value));
+        continue;
+      }
+      const detector = Object.hasOwn(DETECTORS, field) ? DETECTORS[field] : undefined;
+      if (detector) {
+        attempt(problems, field, () => {
+          const on = detectorState(value, field);
+          if (on === null) return;
+          const m = ofKind(detector.kind);
+          if (m) m.flags[detector.flag] = on;
+          else if (detector.alarm) unbound.set(field, on);
+        });
+        continue;
+      }
+      const handle = Object.hasOwn(DEVICE_FIELDS, field) ? DEVICE_FIELDS[field] : undefined;
+      if (handle) attempt(problems, field, () => messages.forEach((m) => handle(m, value, field)));
     }
-    const known = this.stateOf(sensor.id);
-    if (m.battery !== undefined) known.batteryPct = true;
-    if (known.batteryPct) m.faults.delete('battery low');
-    this.applyFlags(m, known);
-    this.applyFaults(m, known);
-    if (m.battery !== undefined) out.status(sensor, { battery: m.battery });
+    for (const m of messages) {
+      const known = this.stateOf(m.sensor.id);
+      if (m.battery !== undefined) known.batteryPct = true;
+      if (known.batteryPct) m.faults.delete('battery low');
+      this.applyFlags(m, known);
+      this.applyFaults(m, known);
+      if (m.battery !== undefined) out.status(m.sensor, { battery: m.battery });
+    }
+    const first = messages[0];
+    if (first) {
+      const testing = messages.some((m) => this.stateOf(m.sensor.id).flags.get('test') === true);
+      this.applyUnbound(topic, first, unbound, testing, problems);
+      if (problems.length > 0) out.reject(first.sensor, new DecodeError('adapter_error', problems.join('; ')));
+    }
+  }
+
+  /** A reading for `m`'s sensor, in its unit; a raw value its binding gives no scale or unit for is not read. */
+  private reading(m: Message, field: SourceField, value: unknown): void {
+    const b = bindingOf(m.sensor);
+    // The binding's scale and unit describe the device's raw fields; documented units stand as documented.
+    const convert = readingConversion(field, field.unit === 'raw' ? { scale: b.scale, unit: b.unit } : {}, readingUnit(m.sensor), m.sensor.kind);
+    if (typeof convert !== 'function') return;
+    const n = toNumber(value, field.name);
+    if (n !== null) m.out.reading(m.sensor, convert(n));
+  }
+
+  /**
+   * A detector alarm with no sensor to receive it (a smoke alarm from a device bound only as CO):
+   * rejected every time it is reported, and `unbound_signal` on the device's first sensor while
+   * any is on. During a self-test the alarm is the test.
+   */
+  private applyUnbound(topic: string, m: Message, signals: Map<string, boolean>, testing: boolean, problems: string[]): void {
+    const known = this.stateOf(m.sensor.id);
+    const before = known.unbound.size;
+    const raised: string[] = [];
+    for (const [field, on] of signals) {
+      if (!on) {
+        known.unbound.delete(field);
+        continue;
+      }
+      if (testing) continue;
+      const kind = DETECTORS[field]?.kind ?? field;
+      problems.push(`${field} alarm, but no ${kind} sensor is bound to "${topic}": bind one (kind: ${kind}, same topic) to receive it`);
+      if (!known.unbound.has(field)) raised.push(field);
+    }
+    if (raised.length > 0) {
+      const detail = `${[...known.unbound, ...raised].join(', ')} from a device bound only as ${m.sensor.kind}`;
+      if (m.out.event(m.sensor, 'unbound_signal', { detail })) raised.forEach((f) => known.unbound.add(f));
+    } else if (before > 0 && known.unbound.size === 0) {
+      m.out.event(m.sensor, 'unbound_signal_clear');
+    }
   }
 
   private applyFlags(m: Message, known: DeviceState): void {
     const test = m.flags.test;
-    if (test === null) known.flags.delete('test');
-    else if (test !== undefined && (!test || known.flags.get('test') === true || m.out.event(m.sensor, 'test', { detail: 'self-test' }))) {
+    if (test !== undefined && (!test || known.flags.get('test') === true || m.out.event(m.sensor, 'test', { detail: 'self-test' }))) {
       known.flags.set('test', test);
     }
     const testing = known.flags.get('test') === true;
     for (const f of ['smoke', 'gas', 'tamper', 'contact', 'leak'] as const) {
       const v = m.flags[f];
       if (v === undefined) continue;
-      if (v === null) {
-        known.flags.delete(f);
-        continue;
-      }
       // During a self-test the detector sounds its alarm: that is the test, not smoke or gas.
       if (v && testing && (f === 'smoke' || f === 'gas')) continue;
       if (known.flags.get(f) === v) continue;
@@ -258,12 +363,11 @@ export class Zigbee2mqttDecoder implements TopicDecoder {
     if (m.faults.size === 0) return;
     const next = new Set(known.faults ?? []);
     for (const [label, on] of m.faults) {
-      if (on === true) next.add(label);
-      else if (on === false) next.delete(label);
+      if (on) next.add(label);
+      else next.delete(label);
     }
     const before = known.faults;
     if (before !== null && before.size === next.size && [...next].every((f) => before.has(f))) return;
-    if (before === null && [...m.faults.values()].every((v) => v === null)) return;
     const ok = next.size > 0 ? m.out.event(m.sensor, 'fault', { detail: [...next].sort().join(', ') }) : m.out.event(m.sensor, 'fault_clear');
     if (ok) known.faults = next;
   }
@@ -271,7 +375,7 @@ export class Zigbee2mqttDecoder implements TopicDecoder {
   private stateOf(sensorId: string): DeviceState {
     let s = this.states.get(sensorId);
     if (!s) {
-      s = { flags: new Map(), faults: null, batteryPct: false };
+      s = { flags: new Map(), faults: null, batteryPct: false, unbound: new Set() };
       this.states.set(sensorId, s);
     }
     return s;
