@@ -28,6 +28,7 @@ import { useAlarmSound } from './sound/useAlarmSound.ts';
 
 // Drills are a manager's occasional page: loaded on first visit, not with the wall display's console.
 const DrillsPage = lazy(() => import('./drills/DrillsPage.tsx').then((m) => ({ default: m.DrillsPage })));
+const DevicesFoundPage = lazy(() => import('./discovery/DevicesFoundPage.tsx').then((m) => ({ default: m.DevicesFoundPage })));
 const DrillReportPage = lazy(() => import('./drills/DrillReportPage.tsx').then((m) => ({ default: m.DrillReportPage })));
 
 interface DashboardProps {
@@ -115,11 +116,18 @@ export function Dashboard({ facility, prefs, onChangePrefs }: DashboardProps) {
         <Annunciator sound={sound} />
         <DrillBanner />
         {route.view === 'log' ? <AlarmLog facility={facility} index={index} /> : null}
-        <Suspense fallback={<p className="log__message">{i18n.t(route.view === 'drillReport' ? 'report.loading' : 'drills.loading')}</p>}>
+        <Suspense
+          fallback={
+            <p className="log__message">
+              {i18n.t(route.view === 'drillReport' ? 'report.loading' : route.view === 'devices' ? 'found.loading' : 'drills.loading')}
+            </p>
+          }
+        >
           {route.view === 'drills' ? <DrillsPage facility={facility} index={index} siteId={site.id} onOpenReport={handleOpenReport} /> : null}
           {route.view === 'drillReport' ? (
             <DrillReportPage key={route.drillId} drillId={route.drillId} facility={facility} index={index} onBack={handleBackToDrills} />
           ) : null}
+          {route.view === 'devices' ? <DevicesFoundPage /> : null}
         </Suspense>
         {route.view === 'console' ? (
           <main className="layout">

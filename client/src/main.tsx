@@ -10,6 +10,7 @@ import './styles/panel.css';
 import './styles/detail.css';
 import './styles/log.css';
 import './styles/drills.css';
+import './styles/discovery.css';
 
 const root = document.getElementById('root');
 if (!root) throw new Error('index.html has no #root');

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { hashOf, navOf, parseHash, type Route } from './useView.ts';
+import { ROLE_PERMISSIONS } from '../../../contract/auth.ts';
+import { hashOf, navOf, parseHash, VIEW_PERMISSION, type Route } from './useView.ts';
 
 describe('page routes in the URL hash', () => {
   it.each<[string, Route]>([
@@ -7,6 +8,7 @@ describe('page routes in the URL hash', () => {
     ['#/', { view: 'console' }],
     ['#/log', { view: 'log' }],
     ['#/drills', { view: 'drills' }],
+    ['#/devices', { view: 'devices' }],
     ['#/drills/drill-20261127-020000-canteen-gas-leak', { view: 'drillReport', drillId: 'drill-20261127-020000-canteen-gas-leak' }],
     ['#/nowhere', { view: 'console' }],
   ])('reads %j', (hash, route) => {
@@ -14,7 +16,13 @@ describe('page routes in the URL hash', () => {
   });
 
   it('writes what it reads, escaping a drill id', () => {
-    for (const route of [{ view: 'console' }, { view: 'log' }, { view: 'drills' }, { view: 'drillReport', drillId: 'drill-a b/c' }] as Route[]) {
+    for (const route of [
+      { view: 'console' },
+      { view: 'log' },
+      { view: 'drills' },
+      { view: 'devices' },
+      { view: 'drillReport', drillId: 'drill-a b/c' },
+    ] as Route[]) {
       expect(parseHash(hashOf(route))).toEqual(route);
     }
     expect(hashOf({ view: 'drillReport', drillId: 'drill-a b/c' })).toBe('#/drills/drill-a%20b%2Fc');
@@ -22,6 +30,12 @@ describe('page routes in the URL hash', () => {
 
   it('falls back to the drill list for a malformed escape', () => {
     expect(parseHash('#/drills/%E0%A4%A')).toEqual({ view: 'drills' });
+  });
+
+  it('offers "Devices found" to admins only: binding a device is editing the facility file', () => {
+    expect(VIEW_PERMISSION.devices).toBe('admin.devices');
+    expect(ROLE_PERMISSIONS.manager.has(VIEW_PERMISSION.devices)).toBe(false);
+    expect(ROLE_PERMISSIONS.admin.has(VIEW_PERMISSION.devices)).toBe(true);
   });
 
   it('keeps a report under Drills in the navigation', () => {

@@ -3,25 +3,32 @@ import { useCallback, useEffect, useState } from 'react';
 import type { Permission } from '../../../contract/auth.ts';
 
 /** The pages in the header's navigation, in order. */
-export const VIEWS = ['console', 'log', 'drills'] as const;
+export const VIEWS = ['console', 'log', 'drills', 'devices'] as const;
 export type View = (typeof VIEWS)[number];
 
 /** What a role needs to see a page in the navigation (actions inside ask for more). */
-export const VIEW_PERMISSION: Readonly<Record<View, Permission>> = { console: 'alarm.view', log: 'alarm.view', drills: 'alarm.view' };
+export const VIEW_PERMISSION: Readonly<Record<View, Permission>> = {
+  console: 'alarm.view',
+  log: 'alarm.view',
+  drills: 'alarm.view',
+  // Binding devices is editing the facility file: the admin's job.
+  devices: 'admin.devices',
+};
 
 /** A page and, on the drills page, the drill whose report is open. */
-export type Route = { view: 'console' } | { view: 'log' } | { view: 'drills' } | { view: 'drillReport'; drillId: string };
+export type Route = { view: 'console' } | { view: 'log' } | { view: 'drills' } | { view: 'devices' } | { view: 'drillReport'; drillId: string };
 
 /** The header entry a route belongs to: a drill report sits under Drills. */
 export function navOf(route: Route): View {
   return route.view === 'drillReport' ? 'drills' : route.view;
 }
 
-/** `#/log`, `#/drills`, `#/drills/<id>`; anything else is the console. */
+/** `#/log`, `#/drills`, `#/drills/<id>`, `#/devices`; anything else is the console. */
 export function parseHash(hash: string): Route {
   const path = hash.replace(/^#\/?/, '');
   if (path === 'log') return { view: 'log' };
   if (path === 'drills') return { view: 'drills' };
+  if (path === 'devices') return { view: 'devices' };
   const report = /^drills\/([^/]+)$/.exec(path);
   if (report?.[1]) {
     try {
@@ -41,6 +48,8 @@ export function hashOf(route: Route): string {
       return '#/log';
     case 'drills':
       return '#/drills';
+    case 'devices':
+      return '#/devices';
     case 'drillReport':
       return `#/drills/${encodeURIComponent(route.drillId)}`;
   }

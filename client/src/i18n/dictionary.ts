@@ -4,6 +4,7 @@
  */
 import { authEn, authZh } from './messages.auth.ts';
 import { detailEn, detailZh } from './messages.detail.ts';
+import { discoveryEn, discoveryZh } from './messages.discovery.ts';
 import { drillEn, drillZh } from './messages.drill.ts';
 import { historyEn, historyZh } from './messages.history.ts';
 import { logEn, logZh } from './messages.log.ts';
@@ -133,7 +134,7 @@ const coreEn = {
   'dur.s': '{n} s',
 } as const satisfies Record<string, string>;
 
-const en = { ...coreEn, ...authEn, ...detailEn, ...soundEn, ...historyEn, ...logEn, ...drillEn } as const;
+const en = { ...coreEn, ...authEn, ...detailEn, ...soundEn, ...historyEn, ...logEn, ...drillEn, ...discoveryEn } as const;
 export type MessageKey = keyof typeof en;
 
 const coreZh: Record<keyof typeof coreEn, string> = {
@@ -257,7 +258,7 @@ const coreZh: Record<keyof typeof coreEn, string> = {
   'dur.s': '{n} 秒',
 };
 
-const zh: Record<MessageKey, string> = { ...coreZh, ...authZh, ...detailZh, ...soundZh, ...historyZh, ...logZh, ...drillZh };
+const zh: Record<MessageKey, string> = { ...coreZh, ...authZh, ...detailZh, ...soundZh, ...historyZh, ...logZh, ...drillZh, ...discoveryZh };
 
 export const DICTIONARIES: Record<Locale, Record<MessageKey, string>> = { en, zh };
 

@@ -1,0 +1,46 @@
+/** The "Devices found" page (admins). */
+export const discoveryEn = {
+  'nav.devices': 'Devices found',
+  'found.title': 'Devices found on the gateways',
+  'found.intro':
+    'Devices Vigil has heard on a connected gateway that no sensor is bound to. Nothing is bound automatically: copy a snippet under its zone’s sensors: in config/facility.yaml, choose the id, place it on the plan, and restart Vigil.',
+  'found.loading': 'Looking for devices…',
+  'found.error': 'The list could not be loaded: {msg}',
+  'found.empty': 'Every device heard on the gateways is bound to a sensor.',
+  'found.refresh': 'Refresh',
+  'found.evicted': '{n} devices were forgotten to keep the list bounded (the least recently heard).',
+  'found.col.device': 'Device',
+  'found.col.gateway': 'Gateway',
+  'found.col.what': 'What it is',
+  'found.col.lastMessage': 'Last message',
+  'found.col.binding': 'Binding',
+  'found.never': 'described, no data yet',
+  'found.unknownKind': 'Vigil cannot tell which kind of detector this is from what it exposes: bind it by hand if it is one.',
+  'found.needsScale': 'Raw value: set the scale from the detector’s calibration',
+  'found.copy': 'Copy snippet',
+  'found.copied': 'Copied',
+  'found.copyFailed': 'Copy failed: select the text',
+} as const satisfies Record<string, string>;
+
+export const discoveryZh: Record<keyof typeof discoveryEn, string> = {
+  'nav.devices': '发现的设备',
+  'found.title': '网关上发现的设备',
+  'found.intro':
+    'Vigil 在已连接网关上听到、但尚未绑定到任何传感器的设备。不会自动绑定：请把片段复制到 config/facility.yaml 中相应区域的 sensors: 下，选定编号、在平面图上定位，然后重启 Vigil。',
+  'found.loading': '正在查找设备…',
+  'found.error': '无法加载列表：{msg}',
+  'found.empty': '网关上听到的每个设备都已绑定到传感器。',
+  'found.refresh': '刷新',
+  'found.evicted': '为保持列表有界，已忘记 {n} 个设备（最久未听到的）。',
+  'found.col.device': '设备',
+  'found.col.gateway': '网关',
+  'found.col.what': '类型',
+  'found.col.lastMessage': '最近消息',
+  'found.col.binding': '绑定',
+  'found.never': '已描述，尚无数据',
+  'found.unknownKind': '无法从其公开的属性判断探测器类型：如确为探测器，请手动绑定。',
+  'found.needsScale': '原始值：请按探测器标定设置 scale',
+  'found.copy': '复制片段',
+  'found.copied': '已复制',
+  'found.copyFailed': '复制失败：请手动选择文本',
+};
