@@ -74,6 +74,11 @@ export function createMetrics() {
     help: 'Points InfluxDB refused outright (kept in SQLite dead_batch)',
     registers: [registry],
   });
+  const deadLettersEvicted = new client.Counter({
+    name: 'vigil_history_dead_letters_evicted_total',
+    help: 'Dead-lettered points dropped, oldest first, to keep dead_batch within its cap',
+    registers: [registry],
+  });
   let history: HistoryGaugeSource | null = null;
   const historyGauge = (name: string, help: string, read: (h: HistoryGaugeSource) => number) =>
     new client.Gauge({
@@ -152,6 +157,7 @@ export function createMetrics() {
     pointsWritten,
     pointsOutboxed,
     pointsDead,
+    deadLettersEvicted,
     brokerDropped,
     mqttConnected,
     mqttRejectedFrames,

@@ -8,12 +8,14 @@
 // The race is made deterministic by writing at each step ensureSchema goes through — before the
 // database exists, and after its CREATE DATABASE but before the retention policies — and running
 // ensureSchema afterwards. Real influxd, real SQLite outbox, the real writer and sink.
+import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { InfluxClient } from '../../server/src/adapters/influx.client.ts';
 import { InfluxHistory } from '../../server/src/adapters/influx.history.ts';
+import { keyedOffset } from '../../server/src/adapters/influx.line-protocol.ts';
 import { RP, ensureSchema } from '../../server/src/adapters/influx.schema.ts';
 import { openDatabase, type SqliteDatabase } from '../../server/src/adapters/sqlite.database.ts';
 import { SqliteOutbox, outboxMigration, outboxPointsMigration } from '../../server/src/adapters/sqlite.outbox.ts';
@@ -54,7 +56,7 @@ function setUp(db: string) {
   dbs.push(sqlite);
   const outbox = new SqliteOutbox(sqlite);
   const client = new InfluxClient({ url: influx.url, db });
-  const history = new InfluxHistory(client);
+  const history = new InfluxHistory(client, keyedOffset(randomBytes(32)));
   const replayedAll: (() => void)[] = [];
   const writer = new HistoryWriter(
     history,

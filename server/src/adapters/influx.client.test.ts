@@ -73,4 +73,38 @@ describe('InfluxClient', () => {
     const noRp = await listen(500, JSON.stringify({ error: 'retention policy not found: raw' }));
     await expect(new InfluxClient({ url: noRp.url, db: 'vigil' }).write('m f=1i 1', 'raw')).rejects.toMatchObject({ status: 500, retryable: true });
   });
+
+  // Answers of a real influxd 1.6.7 to a body with refused lines (test/integration/line-protocol.test.ts
+  // checks them against one): it stores the other lines, says why in its JSON `error`, and counts
+  // in `dropped=` the points it refused at storage; lines it could not parse are named, not counted.
+  it("reads InfluxDB's reason and, for a partial write, how many points it refused", async () => {
+    const conflict = await listen(
+      400,
+      JSON.stringify({
+        error: 'partial write: field type conflict: input field "v" on measurement "m" is type string, already exists as type float dropped=2',
+      }) + '\n',
+    );
+    await expect(new InfluxClient({ url: conflict.url, db: 'vigil' }).write('m v="a" 1')).rejects.toMatchObject({
+      message:
+        'InfluxDB write failed (400): partial write: field type conflict: input field "v" on measurement "m" is type string, already exists as type float dropped=2',
+      retryable: false,
+      refused: 2,
+    });
+    await new Promise<void>((resolve) => server!.close(() => resolve()));
+    const parse = await listen(
+      400,
+      JSON.stringify({ error: "partial write: unable to parse 'm v= 8000': missing field value\nunable to parse 'bad': invalid field format dropped=0" }),
+    );
+    const err = (await new InfluxClient({ url: parse.url, db: 'vigil' }).write('m v= 8000').catch((e: unknown) => e)) as InfluxWriteError;
+    expect(err.message).toBe(
+      "InfluxDB write failed (400): partial write: unable to parse 'm v= 8000': missing field value\nunable to parse 'bad': invalid field format dropped=0",
+    );
+    expect(err.refused).toBe(0);
+    await new Promise<void>((resolve) => server!.close(() => resolve()));
+    const plain = await listen(400, '<html>bad request</html>');
+    await expect(new InfluxClient({ url: plain.url, db: 'vigil' }).write('m v=1 1')).rejects.toMatchObject({
+      message: 'InfluxDB write failed (400): <html>bad request</html>',
+      refused: undefined,
+    });
+  });
 });

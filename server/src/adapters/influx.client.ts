@@ -19,15 +19,37 @@ export interface InfluxSeries {
   values: unknown[][];
 }
 
-/** A failed write; `retryable` is false when InfluxDB refused the data itself (4xx). */
+/**
+ * A failed write; `retryable` is false when InfluxDB refused the data itself (4xx). A refused write
+ * may still have stored part of the body: InfluxDB 1.x writes every line it can and answers 400
+ * "partial write: ..." naming the first reason, with `dropped=N` counting the points it refused at
+ * storage (field type conflicts, beyond retention; lines it could not parse are named, not
+ * counted). `refused` is that N when it is known.
+ */
 export class InfluxWriteError extends Error {
   constructor(
     message: string,
     readonly retryable: boolean,
     readonly status?: number,
+    readonly refused?: number,
   ) {
     super(message);
   }
+}
+
+/** Long enough for a parse error, which quotes the line (an event's detail alone may be 512 characters). */
+const MAX_REASON_CHARS = 2000;
+
+/** InfluxDB's own words: the `error` of its JSON answer, else the body as it came. */
+function reasonOf(text: string): string {
+  let reason = text.trim();
+  try {
+    const error = (JSON.parse(text) as { error?: unknown }).error;
+    if (typeof error === 'string') reason = error;
+  } catch {
+    // not JSON (a proxy's page): keep the text
+  }
+  return reason;
 }
 
 export class InfluxClient {
@@ -71,12 +93,14 @@ export class InfluxClient {
       throw new InfluxWriteError(`InfluxDB unreachable: ${(err as Error).message}`, true);
     }
     if (res.status === 204 || res.status === 200) return;
-    const text = await res.text().catch(() => '');
+    const reason = reasonOf(await res.text().catch(() => ''));
     // The schema not there yet is recoverable (the setup at start creates it): 1.6.7 answers 404
     // "database not found", and 500 "retention policy not found" for a named policy. So are refused
     // credentials (401, 403: fixed by configuration, the data is fine); other 4xx reject the data itself.
     const retryable = res.status >= 500 || res.status === 404 || res.status === 429 || res.status === 401 || res.status === 403;
-    throw new InfluxWriteError(`InfluxDB write failed (${res.status}): ${text.slice(0, 300)}`, retryable, res.status);
+    const dropped = /^partial write:[\s\S]* dropped=(\d+)$/.exec(reason)?.[1];
+    const shown = reason.length > MAX_REASON_CHARS ? `${reason.slice(0, MAX_REASON_CHARS)}…` : reason;
+    throw new InfluxWriteError(`InfluxDB write failed (${res.status}): ${shown}`, retryable, res.status, dropped === undefined ? undefined : Number(dropped));
   }
 
   /** Runs InfluxQL; times come back as epoch milliseconds. Throws on any statement error. */

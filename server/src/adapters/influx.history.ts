@@ -7,7 +7,7 @@ import type { ReadingPoint, ReadingsResolution } from '../../../contract/index.t
 import type { HistoryPoint, HistorySink } from '../services/history.ports.ts';
 import type { ReadingsQuery, ReadingsPlan } from '../services/readings.service.ts';
 import { InfluxClient } from './influx.client.ts';
-import { lineProtocol } from './influx.line-protocol.ts';
+import { lineProtocol, type OffsetOf } from './influx.line-protocol.ts';
 import { RP, backfillRollups } from './influx.schema.ts';
 
 const SOURCES: Record<ReadingsResolution, { rp: string; mean: string; min: string; max: string }> = {
@@ -20,10 +20,17 @@ const SOURCES: Record<ReadingsResolution, { rp: string; mean: string; min: strin
 const quoteTag = (v: string) => `'${v.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
 
 export class InfluxHistory implements HistorySink, ReadingsQuery {
-  constructor(private readonly influx: InfluxClient) {}
+  /** `offsetOf`: the keyed sub-millisecond offsets (influx.line-protocol.ts `keyedOffset`). */
+  constructor(
+    private readonly influx: InfluxClient,
+    private readonly offsetOf: OffsetOf,
+  ) {}
 
   /**
    * Rejects (not retryable) without writing anything when a point cannot be put in line protocol.
+   * When InfluxDB refuses some of the points, it has stored the others (partial write) and the
+   * rejection says how many it refused, if it knows (influx.client.ts): the writer splits the
+   * batch to find them (services/history.writer.ts).
    *
    * Always into `raw` by name, never the database's default policy: the schema is set up in the
    * background at start (compose/storage.ts) while this already writes, and until `raw` is the
@@ -33,7 +40,7 @@ export class InfluxHistory implements HistorySink, ReadingsQuery {
    * "schema ready" gate to keep in step with the retries of the schema setup.
    */
   async write(points: readonly HistoryPoint[]): Promise<void> {
-    await this.influx.write(lineProtocol(points), RP.raw);
+    await this.influx.write(lineProtocol(points, this.offsetOf), RP.raw);
   }
 
   backfill(fromMs: number, toMs: number): Promise<void> {

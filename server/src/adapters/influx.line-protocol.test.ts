@@ -1,8 +1,14 @@
 // What InfluxDB makes of these lines is checked against a real influxd in
 // test/integration/line-protocol.test.ts; here, the shape of the lines.
+import { createHmac } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import type { HistoryObservation } from '../services/history.ports.ts';
-import { alarmEventLine, escapeTag, LineProtocolError, observationLine, quoteField } from './influx.line-protocol.ts';
+import { alarmEventLine, escapeTag, keyedOffset, LineProtocolError, observationLine as lineWith, quoteField, type OffsetOf } from './influx.line-protocol.ts';
+
+const KEY = Buffer.alloc(32, 7);
+const offsetOf = keyedOffset(KEY);
+const observationLine = (o: HistoryObservation, offset: OffsetOf = offsetOf) => lineWith(o, offset);
+const nanosOf = (line: string) => line.split(' ').at(-1)!;
 
 const base = { siteId: 'hq', sensorId: 'KIT-GAS-01', zoneId: 'kitchen', kind: 'gas', ts: 1764240000123, receivedAt: 1764240000200 };
 
@@ -37,14 +43,46 @@ describe('line protocol', () => {
     expect(() => observationLine({ ...base, zoneId: 'zone\\', channel: 'status', online: true })).toThrow(/ending in a backslash/);
   });
 
-  // Nothing lost: two distinct events in one ms must not collide; a redelivery must.
+  // Nothing lost: two distinct events in one ms must not collide; a redelivery must
+  // (docs/decisions/0004-content-derived-timestamps.md).
   it('gives distinct events in the same millisecond distinct timestamps, and a redelivery the same one', () => {
     const a: HistoryObservation = { ...base, channel: 'event', type: 'access_denied', credential: 'badge-1' };
     const b: HistoryObservation = { ...base, channel: 'event', type: 'access_denied', credential: 'badge-2' };
-    const ts = (l: string) => l.split(' ').at(-1);
-    expect(ts(observationLine(a))).not.toBe(ts(observationLine(b)));
-    expect(ts(observationLine(a))!.slice(0, 13)).toBe(String(base.ts));
-    expect(ts(observationLine(a))).toBe(ts(observationLine({ ...a, receivedAt: a.receivedAt + 5000 })));
+    expect(nanosOf(observationLine(a))).not.toBe(nanosOf(observationLine(b)));
+    expect(nanosOf(observationLine(a)).slice(0, 13)).toBe(String(base.ts));
+    expect(nanosOf(observationLine(a))).toBe(nanosOf(observationLine({ ...a, receivedAt: a.receivedAt + 5000 })));
+  });
+
+  // A device must not be able to aim a message at a stored point (docs/decisions/0006-keyed-timestamp-offsets.md).
+  describe('keyed sub-millisecond offset', () => {
+    const reading: HistoryObservation = { ...base, channel: 'reading', value: 0.5, unit: '%LEL' };
+
+    it('is HMAC-SHA256 of the line without lag, under the key: the same for the same key, even from a new instance (a restart)', () => {
+      const line = observationLine(reading);
+      const identity = 'reading,kind=gas,sensor=KIT-GAS-01,site=hq,unit=%LEL,zone=kitchen value=0.5 1764240000123';
+      const expected = createHmac('sha256', KEY).update(identity).digest().readUIntBE(0, 6) % 1_000_000;
+      expect(nanosOf(line)).toBe(`${base.ts}${String(expected).padStart(6, '0')}`);
+      expect(nanosOf(observationLine(reading, keyedOffset(Buffer.from(KEY))))).toBe(nanosOf(line));
+    });
+
+    it('differs under another key', () => {
+      // Over several messages, so that a chance equality of one pair (1 in 1e6) cannot pass it.
+      const others = keyedOffset(Buffer.alloc(32, 8));
+      const differing = [0.5, 1, 2, 3, 4].filter(
+        (value) => nanosOf(observationLine({ ...reading, value })) !== nanosOf(observationLine({ ...reading, value }, others)),
+      );
+      expect(differing.length).toBeGreaterThanOrEqual(4);
+    });
+
+    it('takes tags and device time into the identity: the same fields elsewhere or at another ms do not share an offset pattern', () => {
+      const offset = (o: HistoryObservation) => nanosOf(observationLine(o)).slice(-6);
+      const variants = [reading, { ...reading, sensorId: 'KIT-GAS-02' }, { ...reading, ts: reading.ts + 1 }, { ...reading, drill: 'd1' }].map(offset);
+      expect(new Set(variants).size).toBe(variants.length);
+    });
+
+    it('refuses a key shorter than 32 bytes', () => {
+      expect(() => keyedOffset(Buffer.alloc(16))).toThrow(/at least 32 bytes/);
+    });
   });
 
   it('writes status fields that are present', () => {

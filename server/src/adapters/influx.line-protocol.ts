@@ -14,16 +14,20 @@
  *  - string field values: quoted, `"` and `\` get a backslash; a newline goes in as it is (the
  *    parser keeps newlines inside quotes; `\n` would be stored as two characters).
  *
- * Timestamps are written in nanoseconds: the device millisecond plus a sub-millisecond offset
- * derived from the point's content. InfluxDB overwrites a point with the same series and time,
- * so a QoS 1 redelivery (same content) lands on the same point and is harmless, while two
- * distinct events of one sensor within the same millisecond get different offsets and both stay.
+ * Timestamps are written in nanoseconds: the device millisecond plus a sub-millisecond offset, a
+ * keyed hash (HMAC-SHA256 under a server secret) of the point's identity — measurement, tags,
+ * fields without the arrival-dependent `lag`, and the device time. InfluxDB overwrites a point
+ * with the same series and time, so a QoS 1 redelivery (same content) lands on the same point and
+ * is harmless, while distinct messages get offsets nobody without the secret can predict: a
+ * device cannot craft a message that lands on a stored point on purpose
+ * (docs/decisions/0006-keyed-timestamp-offsets.md).
  */
+import { createHmac } from 'node:crypto';
 import type { AlarmEventPoint, HistoryObservation, HistoryPoint } from '../services/history.ports.ts';
 
 export const MEASUREMENTS = { reading: 'reading', event: 'event', status: 'status', alarmEvent: 'alarm_event' } as const;
 
-/** A value line protocol cannot carry; the batch holding it is refused as a whole (not retried). */
+/** A value line protocol cannot carry; the point holding it is refused (kept in the dead letter, not retried). */
 export class LineProtocolError extends Error {
   readonly retryable = false;
 }
@@ -52,14 +56,21 @@ export function quoteField(value: string): string {
   return FIELD_SPECIAL.test(value) ? `"${value.replace(FIELD_ESCAPED, '\\$&')}"` : `"${value}"`;
 }
 
-/** FNV-1a over a string, reduced to [0, 1e6): the sub-millisecond tie-breaker in nanoseconds. */
-export function subMillisecondOffset(text: string): number {
-  let h = 0x811c9dc5;
-  for (let i = 0; i < text.length; i++) {
-    h ^= text.charCodeAt(i);
-    h = Math.imul(h, 0x01000193);
-  }
-  return (h >>> 0) % 1_000_000;
+/** The sub-millisecond offset (ns, in [0, 1e6)) of a point, from its identity (the line without `lag`). */
+export type OffsetOf = (identity: string) => number;
+
+/** Bytes of the secret behind the offsets (kept in DATA_DIR by influx.offset-key.ts). */
+export const OFFSET_KEY_BYTES = 32;
+
+/**
+ * HMAC-SHA256 of the identity under `key`, its first 48 bits reduced mod 1e6 (the bias of the
+ * reduction, 1e6 / 2^48, is negligible). Deterministic for one key: a redelivery, even after a
+ * restart, gets the offset its first delivery got.
+ */
+export function keyedOffset(key: Uint8Array): OffsetOf {
+  if (key.length < OFFSET_KEY_BYTES) throw new Error(`the timestamp offset key must be at least ${OFFSET_KEY_BYTES} bytes`);
+  const k = Buffer.from(key);
+  return (identity) => createHmac('sha256', k).update(identity).digest().readUIntBE(0, 6) % 1_000_000;
 }
 
 function fieldsOf(o: HistoryObservation): string {
@@ -89,18 +100,19 @@ function nanos(ms: number, offset: number): string {
   return `${ms}${String(offset).padStart(6, '0')}`;
 }
 
-export function observationLine(o: HistoryObservation): string {
+export function observationLine(o: HistoryObservation, offsetOf: OffsetOf): string {
   // Tags in lexical key order, as InfluxDB recommends for write performance.
   const drill = o.drill === undefined ? '' : `,drill=${escapeTag(o.drill)}`;
   // The unit is a tag: constant per sensor, so it costs nothing per point (measured: +15-45%
   // InfluxDB write throughput over a string field).
   const unit = o.channel === 'reading' ? `,unit=${escapeTag(o.unit)}` : '';
-  const tags = `${drill},kind=${escapeTag(o.kind)},sensor=${escapeTag(o.sensorId)},site=${escapeTag(o.siteId)}${unit},zone=${escapeTag(o.zoneId)}`;
+  const series = `${o.channel}${drill},kind=${escapeTag(o.kind)},sensor=${escapeTag(o.sensorId)},site=${escapeTag(o.siteId)}${unit},zone=${escapeTag(o.zoneId)}`;
   // A device time that was not believed is kept beside the receive time the point is stored at.
   const fields = o.deviceTs === undefined ? fieldsOf(o) : `${fieldsOf(o)},device_ts=${o.deviceTs}i`;
+  const offset = offsetOf(`${series} ${fields} ${o.ts}`);
   // lag: server receive time minus device time (ms). Receive time = time + lag; a small integer
   // compresses far better than an absolute epoch (measured: ~+12% write throughput).
-  return `${o.channel}${tags} ${fields},lag=${o.receivedAt - o.ts}i ${nanos(o.ts, subMillisecondOffset(fields))}`;
+  return `${series} ${fields},lag=${o.receivedAt - o.ts}i ${nanos(o.ts, offset)}`;
 }
 
 /** An alarm lifecycle event as a point of `alarm_event`; the sequence number separates events of one millisecond. */
@@ -112,11 +124,11 @@ export function alarmEventLine(e: AlarmEventPoint): string {
   return `${MEASUREMENTS.alarmEvent},${tags} ${fields} ${nanos(e.at, e.seq % 1_000_000)}`;
 }
 
-export function pointLine(p: HistoryPoint): string {
-  return p.type === 'observation' ? observationLine(p.observation) : alarmEventLine(p);
+export function pointLine(p: HistoryPoint, offsetOf: OffsetOf): string {
+  return p.type === 'observation' ? observationLine(p.observation, offsetOf) : alarmEventLine(p);
 }
 
 /** The body of one `/write`: one line per point. */
-export function lineProtocol(points: readonly HistoryPoint[]): string {
-  return points.map(pointLine).join('\n');
+export function lineProtocol(points: readonly HistoryPoint[], offsetOf: OffsetOf): string {
+  return points.map((p) => pointLine(p, offsetOf)).join('\n');
 }

@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { tempDatabases } from '../../../test/support/sqlite.temp.ts';
 import type { HistoryPoint } from '../services/history.ports.ts';
-import { lineProtocol } from './influx.line-protocol.ts';
+import { keyedOffset, lineProtocol } from './influx.line-protocol.ts';
 import { MIGRATIONS } from './sqlite.migrations.ts';
 import { outboxPointsMigration, SqliteOutbox } from './sqlite.outbox.ts';
 
@@ -46,10 +46,30 @@ describe('SqliteOutbox', () => {
 
   it('keeps refused batches as JSON points in dead_batch', () => {
     const { db } = open();
-    new SqliteOutbox(db).deadLetter([event], 'field type conflict');
+    expect(new SqliteOutbox(db).deadLetter([event], 'field type conflict')).toEqual({ evicted: 0 });
     expect(db.prepare('SELECT body, points, reason, format FROM dead_batch').all()).toEqual([
       { body: JSON.stringify([event]), points: 1, reason: 'field type conflict', format: 'json' },
     ]);
+  });
+
+  // A device sending what InfluxDB refuses, at any rate, must not fill the disk: the dead letter
+  // keeps its newest points up to the cap and says how many it let go (counted in a metric).
+  it('caps the dead letter at its newest points, across a reopen, and reports what it evicted', () => {
+    const first = open();
+    const outbox = new SqliteOutbox(first.db, { deadLetterMaxPoints: 3 });
+    expect(outbox.deadLetter([reading('A', 1), reading('B', 2)], 'one')).toEqual({ evicted: 0 });
+    expect(outbox.deadLetter([reading('C', 3)], 'two')).toEqual({ evicted: 0 });
+    first.db.close();
+    const { db } = open(MIGRATIONS, first.dir);
+    const again = new SqliteOutbox(db, { deadLetterMaxPoints: 3 });
+    expect(again.deadLetter([reading('D', 4)], 'three')).toEqual({ evicted: 2 });
+    expect(db.prepare('SELECT reason, points FROM dead_batch ORDER BY id').all()).toEqual([
+      { reason: 'two', points: 1 },
+      { reason: 'three', points: 1 },
+    ]);
+    // A single refusal larger than the cap is kept whole: it is the newest evidence.
+    expect(again.deadLetter([reading('E', 5), reading('F', 6), reading('G', 7), reading('H', 8)], 'four')).toEqual({ evicted: 2 });
+    expect(db.prepare('SELECT reason FROM dead_batch ORDER BY id').all()).toEqual([{ reason: 'four' }]);
   });
 });
 
@@ -104,7 +124,7 @@ describe('upgrading an outbox of line protocol', () => {
       },
     ]);
     // Replayed with today's escaping: the newline is a newline again, no longer the two characters `\n`.
-    expect(lineProtocol(first.points)).toContain('detail="two\nlines \\"quoted\\" \\\\"');
+    expect(lineProtocol(first.points, keyedOffset(Buffer.alloc(32)))).toContain('detail="two\nlines \\"quoted\\" \\\\"');
     outbox.remove(first);
     expect(outbox.oldest()!.points).toHaveLength(1);
     expect(db.prepare('SELECT body, points, reason, format FROM dead_batch ORDER BY id').all()).toEqual([

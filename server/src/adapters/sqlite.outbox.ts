@@ -1,7 +1,9 @@
 /**
  * The history outbox: batches of points kept while InfluxDB is unreachable, replayed in order.
- * Points are stored as JSON (`HistoryPoint[]`), whatever the history store's own format is; a
- * batch InfluxDB refused outright goes to `dead_batch`, for inspection.
+ * Points are stored as JSON (`HistoryPoint[]`), whatever the history store's own format is; points
+ * InfluxDB refused go to `dead_batch` with its reason, for inspection — at most
+ * DEAD_LETTER_MAX_POINTS of them, the newest: a device sending what InfluxDB refuses, at any rate,
+ * must not fill the disk.
  */
 import type { SqliteDatabase } from './sqlite.database.ts';
 import type { HistoryPoint, Outbox, OutboxBatch } from '../services/history.ports.ts';
@@ -61,24 +63,39 @@ export const outboxPointsMigration = (db: SqliteDatabase): void => {
   }
 };
 
+/** The dead letter's cap (points); beyond it the oldest rows go, counted by the writer's observer. */
+export const DEAD_LETTER_MAX_POINTS = 100_000;
+
+export interface OutboxOptions {
+  now?: () => number;
+  deadLetterMaxPoints?: number;
+}
+
 export class SqliteOutbox implements Outbox {
   private readonly insert;
   private readonly first;
   private readonly del;
   private readonly count;
   private readonly dead;
+  private readonly oldestDead;
+  private readonly delDead;
   private cached: { batches: number; points: number };
+  private deadPoints: number;
+  private readonly now: () => number;
+  private readonly deadLetterMaxPoints: number;
 
-  constructor(
-    db: SqliteDatabase,
-    private readonly now: () => number = Date.now,
-  ) {
+  constructor(db: SqliteDatabase, options: OutboxOptions = {}) {
+    this.now = options.now ?? Date.now;
+    this.deadLetterMaxPoints = options.deadLetterMaxPoints ?? DEAD_LETTER_MAX_POINTS;
     this.insert = db.prepare('INSERT INTO outbox (body, points, min_ts, max_ts, created_at) VALUES (?, ?, ?, ?, ?)');
     this.first = db.prepare('SELECT id, body, min_ts AS minTs, max_ts AS maxTs FROM outbox ORDER BY id LIMIT 1');
     this.del = db.prepare('DELETE FROM outbox WHERE id = ?');
     this.count = db.prepare('SELECT count(*) AS batches, coalesce(sum(points), 0) AS points FROM outbox');
     this.dead = db.prepare(`INSERT INTO dead_batch (body, points, reason, created_at, format) VALUES (?, ?, ?, ?, '${POINTS_FORMAT}')`);
+    this.oldestDead = db.prepare('SELECT id, points FROM dead_batch ORDER BY id LIMIT 1');
+    this.delDead = db.prepare('DELETE FROM dead_batch WHERE id = ?');
     this.cached = this.count.get() as { batches: number; points: number };
+    this.deadPoints = (db.prepare('SELECT coalesce(sum(points), 0) AS n FROM dead_batch').get() as { n: number }).n;
   }
 
   append(batch: Omit<OutboxBatch, 'id'>): void {
@@ -100,7 +117,17 @@ export class SqliteOutbox implements Outbox {
     return this.cached;
   }
 
-  deadLetter(points: readonly HistoryPoint[], reason: string): void {
-    this.dead.run(JSON.stringify(points), points.length, reason, this.now());
+  deadLetter(points: readonly HistoryPoint[], reason: string): { evicted: number } {
+    const { lastInsertRowid } = this.dead.run(JSON.stringify(points), points.length, reason, this.now());
+    this.deadPoints += points.length;
+    let evicted = 0;
+    while (this.deadPoints > this.deadLetterMaxPoints) {
+      const oldest = this.oldestDead.get() as { id: number; points: number };
+      if (BigInt(oldest.id) === BigInt(lastInsertRowid)) break; // the newest row alone is over the cap: kept
+      this.delDead.run(oldest.id);
+      this.deadPoints -= oldest.points;
+      evicted += oldest.points;
+    }
+    return { evicted };
   }
 }

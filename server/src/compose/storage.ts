@@ -1,6 +1,8 @@
 /** Storage: the embedded SQLite database, InfluxDB, and the history writer between ingest and InfluxDB. */
 import { InfluxClient } from '../adapters/influx.client.ts';
 import { InfluxHistory } from '../adapters/influx.history.ts';
+import { keyedOffset } from '../adapters/influx.line-protocol.ts';
+import { loadOffsetKey } from '../adapters/influx.offset-key.ts';
 import { ensureSchema } from '../adapters/influx.schema.ts';
 import { SqliteAuditLog } from '../adapters/sqlite.audit.ts';
 import { openDatabase, type SqliteDatabase } from '../adapters/sqlite.database.ts';
@@ -35,7 +37,9 @@ export interface Storage {
 export function composeStorage(config: Config, logger: Logger, metrics: Metrics): Storage {
   const db = openDatabase(config.DATA_DIR, MIGRATIONS);
   const influx = new InfluxClient({ url: config.INFLUX_URL, db: config.INFLUX_DB, username: config.INFLUX_USERNAME, password: config.INFLUX_PASSWORD });
-  const history = new InfluxHistory(influx);
+  // The secret behind the points' timestamps: a device cannot aim a message at a stored point
+  // (docs/decisions/0006-keyed-timestamp-offsets.md).
+  const history = new InfluxHistory(influx, keyedOffset(loadOffsetKey(config.DATA_DIR)));
   const writer = new HistoryWriter(
     history,
     new SqliteOutbox(db),
@@ -89,7 +93,11 @@ function writerObserver(metrics: Metrics, log: Logger): WriterObserver {
     outboxed: (points) => metrics.pointsOutboxed.inc(points),
     deadLettered: (points, reason) => {
       metrics.pointsDead.inc(points);
-      log.error({ points, reason }, 'InfluxDB refused a batch; kept in dead_batch');
+      log.error({ points, reason }, 'InfluxDB refused points; kept in dead_batch');
+    },
+    deadLetterEvicted: (points) => {
+      metrics.deadLettersEvicted.inc(points);
+      log.warn({ points }, 'dead_batch is full; its oldest points were dropped');
     },
     sinkState: (up, error) =>
       up

@@ -37,7 +37,11 @@ export interface HistoryQueue {
 }
 
 export interface HistorySink {
-  /** Stores points; rejects with `{ retryable: boolean }` when it cannot (false: the data itself was refused). */
+  /**
+   * Stores points; rejects with `{ retryable: boolean }` when it cannot (false: the data itself was
+   * refused — some points may be stored all the same, and writing them again must be harmless),
+   * and `refused`, how many of the points were refused, when the sink knows.
+   */
   write(points: readonly HistoryPoint[]): Promise<void>;
   /** Recompute long-range roll-ups over a time range (after replaying old points). */
   backfill(fromMs: number, toMs: number): Promise<void>;
@@ -56,6 +60,9 @@ export interface Outbox {
   oldest(): OutboxBatch | undefined;
   remove(batch: OutboxBatch): void;
   depth(): { batches: number; points: number };
-  /** Keeps a batch the sink refused outright (4xx), for inspection; never silently dropped. */
-  deadLetter(points: readonly HistoryPoint[], reason: string): void;
+  /**
+   * Keeps points the sink refused (4xx), with its reason, for inspection. Capped: beyond the cap
+   * the oldest dead letters go, and `evicted` says how many points went (so they are counted).
+   */
+  deadLetter(points: readonly HistoryPoint[], reason: string): { evicted: number };
 }

@@ -1,7 +1,7 @@
 import { describe, expect, it, vi } from 'vitest';
 import { FakeScheduler } from '../../../test/support/fake.scheduler.ts';
 import type { HistoryPoint, HistorySink, Outbox, OutboxBatch } from './history.ports.ts';
-import { HistoryWriter, type WriterOptions } from './history.writer.ts';
+import { HistoryWriter, type WriterObserver, type WriterOptions } from './history.writer.ts';
 
 /** A point that names itself: its sensor id. */
 const p = (name: string, ts = 1): HistoryPoint => ({
@@ -30,20 +30,33 @@ class MemoryOutbox implements Outbox {
   }
   deadLetter(points: readonly HistoryPoint[], reason: string) {
     this.dead.push({ names: points.map(nameOf), reason });
+    return { evicted: 0 };
   }
 }
 
+/**
+ * Refuses the points named in `refused` the way InfluxDB 1.x does (a partial write): it stores the
+ * rest of the batch, and says how many it refused when `countsRefused` (it does not for lines it
+ * cannot parse). Writing a stored point again overwrites it: it is kept once.
+ */
 class FakeSink implements HistorySink {
   stored: string[] = [];
   up = true;
-  refuse = false;
+  refused = new Set<string>();
+  countsRefused = true;
   writes = 0;
+  beforeWrite: () => void = () => {};
   backfills: [number, number][] = [];
   async write(points: readonly HistoryPoint[]) {
     this.writes++;
-    if (this.refuse) throw Object.assign(new Error('field type conflict'), { retryable: false });
+    this.beforeWrite();
     if (!this.up) throw Object.assign(new Error('ECONNREFUSED'), { retryable: true });
-    this.stored.push(...points.map(nameOf));
+    const names = points.map(nameOf);
+    for (const name of names) if (!this.refused.has(name) && !this.stored.includes(name)) this.stored.push(name);
+    const bad = names.filter((n) => this.refused.has(n));
+    if (bad.length > 0) {
+      throw Object.assign(new Error(`field type conflict: ${bad.join(',')}`), { retryable: false, refused: this.countsRefused ? bad.length : undefined });
+    }
   }
   async backfill(from: number, to: number) {
     this.backfills.push([from, to]);
@@ -52,10 +65,10 @@ class FakeSink implements HistorySink {
 
 const opts: WriterOptions = { maxBatchPoints: 3, flushIntervalMs: 100, maxInFlight: 2, maxQueuedPoints: 10, retryDelayMs: 50, maxRetryDelayMs: 50 };
 
-function setup(options: Partial<WriterOptions> = {}, outbox = new MemoryOutbox()) {
+function setup(options: Partial<WriterOptions> = {}, outbox = new MemoryOutbox(), observer: WriterObserver = {}) {
   const sink = new FakeSink();
   const time = new FakeScheduler();
-  const w = new HistoryWriter(sink, outbox, time, { ...opts, ...options });
+  const w = new HistoryWriter(sink, outbox, time, { ...opts, ...options }, observer);
   return { sink, outbox, time, w };
 }
 
@@ -120,14 +133,78 @@ describe('HistoryWriter', () => {
 
   it('dead-letters a batch the sink refuses outright, and carries on', async () => {
     const { sink, outbox, time, w } = setup();
-    sink.refuse = true;
+    sink.refused = new Set(['x', 'y', 'z']);
     w.add(ps('x', 'y', 'z'), 1, 1);
     await time.advance(0);
-    expect(outbox.dead).toEqual([{ names: ['x', 'y', 'z'], reason: 'field type conflict' }]);
-    sink.refuse = false;
+    // The sink said it refused all three: no splitting to find out.
+    expect(sink.writes).toBe(1);
+    expect(outbox.dead).toEqual([{ names: ['x', 'y', 'z'], reason: 'field type conflict: x,y,z' }]);
     w.add(ps('a', 'b', 'c'), 1, 1);
     await time.advance(0);
     expect(sink.stored).toEqual(['a', 'b', 'c']);
+  });
+
+  // Nothing lost: one refused point must not take the good points of its batch to the dead letter.
+  describe('a batch the sink refuses in part', () => {
+    const names = Array.from({ length: 101 }, (_, i) => `p${i}`);
+
+    it.each([
+      ['says how many it refused (a field type conflict)', true],
+      ['does not say (a line it could not parse)', false],
+    ])('stores every good point and dead-letters the bad ones alone, each with its reason, when the sink %s', async (_, countsRefused) => {
+      const written = vi.fn();
+      const dead = vi.fn();
+      const durable = vi.fn();
+      const { sink, outbox, w: writer } = setup({ maxBatchPoints: 200, maxQueuedPoints: 1000 }, new MemoryOutbox(), { written, deadLettered: dead });
+      sink.refused = new Set(['p17', 'p90']);
+      sink.countsRefused = countsRefused;
+      writer.add(ps(...names), 1, 1, durable);
+      await writer.flushAll();
+      expect(sink.stored).toEqual(names.filter((n) => n !== 'p17' && n !== 'p90'));
+      expect(outbox.dead).toEqual([
+        { names: ['p17'], reason: 'field type conflict: p17' },
+        { names: ['p90'], reason: 'field type conflict: p90' },
+      ]);
+      expect(written).toHaveBeenCalledWith(99, expect.any(Number));
+      expect(dead.mock.calls).toEqual([
+        [1, 'field type conflict: p17'],
+        [1, 'field type conflict: p90'],
+      ]);
+      expect(durable).toHaveBeenCalledOnce();
+      expect(outbox.depth().batches).toBe(0);
+      // Bounded: about 2 log2(n) writes per refused point, not one per point.
+      expect(sink.writes).toBeLessThanOrEqual(1 + 2 * 2 * Math.ceil(Math.log2(names.length)));
+    });
+
+    it('splits a batch replayed from the outbox the same way', async () => {
+      const outbox = new MemoryOutbox();
+      outbox.append({ points: ps('a', 'bad', 'c', 'd'), minTs: 5, maxTs: 6 });
+      const { sink, time, w } = setup({}, outbox);
+      sink.refused = new Set(['bad']);
+      w.start();
+      await time.advance(0);
+      expect(sink.stored).toEqual(['a', 'c', 'd']);
+      expect(outbox.dead).toEqual([{ names: ['bad'], reason: 'field type conflict: bad' }]);
+      expect(outbox.depth().batches).toBe(0);
+    });
+
+    it('keeps the whole batch (outbox) when the sink goes down while splitting, and dead-letters the bad point once, at replay', async () => {
+      const { sink, outbox, time, w } = setup();
+      sink.refused = new Set(['bad']);
+      sink.beforeWrite = () => {
+        if (sink.writes === 2) sink.up = false;
+      };
+      w.add(ps('a', 'bad', 'c'), 1, 1);
+      await time.advance(0);
+      expect(outbox.dead).toEqual([]);
+      expect(outbox.depth()).toEqual({ batches: 1, points: 3 });
+      sink.up = true;
+      sink.beforeWrite = () => {};
+      await time.advance(50);
+      expect(outbox.depth().batches).toBe(0);
+      expect(sink.stored).toEqual(['a', 'c']);
+      expect(outbox.dead).toEqual([{ names: ['bad'], reason: 'field type conflict: bad' }]);
+    });
   });
 
   it('signals backpressure when the queue is full and releases it once drained', async () => {

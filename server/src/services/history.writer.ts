@@ -7,6 +7,12 @@
  * While the outbox holds anything, new batches queue behind it so replay keeps arrival order;
  * replay retries with backoff until the sink answers, then the long-range roll-ups of the replayed
  * time range are recomputed.
+ *
+ * A batch the sink refuses (not retryable: a field type conflict, a value line protocol cannot
+ * carry) is split in halves, written again, down to single points: every point the sink accepts is
+ * stored, and only the refused ones go to the dead letter, each with the sink's own reason.
+ * Writing again the points InfluxDB already took from a partial write overwrites them with
+ * themselves (same series, time and fields).
  */
 import type { Scheduler, TimerHandle, Timers } from './clock.ts';
 import { sleep } from './clock.ts';
@@ -41,6 +47,8 @@ export interface WriterObserver {
   outboxed?(points: number): void;
   replayed?(points: number): void;
   deadLettered?(points: number, reason: string): void;
+  /** Oldest dead letters dropped to keep the dead letter within its cap. */
+  deadLetterEvicted?(points: number): void;
   sinkState?(up: boolean, error?: Error): void;
   backfillFailed?(error: Error): void;
 }
@@ -56,6 +64,35 @@ interface Batch {
 
 const emptyBatch = (): Batch => ({ points: [], acks: [], minTs: Infinity, maxTs: -Infinity });
 const isRetryable = (err: unknown): boolean => (err as { retryable?: boolean }).retryable !== false;
+
+/** Points the sink refused, with its reason. */
+interface Refused {
+  points: HistoryPoint[];
+  reason: string;
+}
+
+/**
+ * Writes `points` with `write`, splitting what the sink refuses until the refused points stand
+ * alone (or the sink says it refused every one of them). Retryable failures propagate: the caller
+ * keeps the whole batch (outbox) and nothing is dead-lettered yet, so a replay does not record the
+ * same refusal twice. At most 2n - 1 writes for n points, about 2 log2(n) per refused point.
+ */
+async function writeSplitting(points: HistoryPoint[], write: (points: HistoryPoint[]) => Promise<void>): Promise<Refused[]> {
+  try {
+    await write(points);
+    return [];
+  } catch (err) {
+    if (isRetryable(err)) throw err;
+    const reason = (err as Error).message;
+    if (points.length === 1 || (err as { refused?: number }).refused === points.length) return [{ points, reason }];
+    const half = Math.ceil(points.length / 2);
+    const first = await writeSplitting(points.slice(0, half), write);
+    const second = await writeSplitting(points.slice(half), write);
+    return [...first, ...second];
+  }
+}
+
+const refusedCount = (refused: readonly Refused[]): number => refused.reduce((n, r) => n + r.points.length, 0);
 
 export class HistoryWriter implements HistoryQueue {
   private batch: Batch = emptyBatch();
@@ -177,22 +214,18 @@ export class HistoryWriter implements HistoryQueue {
   private send(batch: Batch): void {
     this.inFlight++;
     const started = performance.now();
-    this.sink
-      .write(batch.points)
+    writeSplitting(batch.points, (points) => this.sink.write(points))
       .then(
-        () => {
-          this.observer.written?.(batch.points.length, (performance.now() - started) / 1000);
+        (refused) => {
+          const stored = batch.points.length - refusedCount(refused);
+          if (stored > 0) this.observer.written?.(stored, (performance.now() - started) / 1000);
+          for (const r of refused) this.deadLetter(r.points, r.reason);
           this.noteLate(batch);
           this.settle(batch);
         },
         (err: unknown) => {
-          if (isRetryable(err)) {
-            this.markSink(false, err as Error);
-            this.toOutbox(batch);
-          } else {
-            this.deadLetter(batch.points, (err as Error).message);
-            this.settle(batch);
-          }
+          this.markSink(false, err as Error);
+          this.toOutbox(batch);
         },
       )
       .finally(() => {
@@ -228,8 +261,9 @@ export class HistoryWriter implements HistoryQueue {
   }
 
   private deadLetter(points: readonly HistoryPoint[], reason: string): void {
-    this.outbox.deadLetter(points, reason);
+    const { evicted } = this.outbox.deadLetter(points, reason);
     this.observer.deadLettered?.(points.length, reason);
+    if (evicted > 0) this.observer.deadLetterEvicted?.(evicted);
   }
 
   /** The batch is durable: tell its producers, release backpressure. */
@@ -286,23 +320,25 @@ export class HistoryWriter implements HistoryQueue {
     await sleep(this.replayTimers, this.sinkUp ? 0 : initialMs);
     for (let next = this.outbox.oldest(); next && !this.stopped; next = this.outbox.oldest()) {
       const batch = next;
+      let refused: Refused[];
       try {
-        await retry(() => this.sink.write(batch.points), {
-          timers: this.replayTimers,
-          backoff,
-          shouldRetry: isRetryable,
-          stopped: () => this.stopped,
-          onRetry: (err) => this.markSink(false, err as Error),
-        });
-      } catch (err) {
-        if (isRetryable(err)) break; // stopped while InfluxDB is still down: the outbox keeps the rest
-        this.deadLetter(batch.points, (err as Error).message);
-        this.outbox.remove(batch);
-        continue;
+        refused = await writeSplitting([...batch.points], (points) =>
+          retry(() => this.sink.write(points), {
+            timers: this.replayTimers,
+            backoff,
+            shouldRetry: isRetryable,
+            stopped: () => this.stopped,
+            onRetry: (err) => this.markSink(false, err as Error),
+          }),
+        );
+      } catch {
+        break; // stopped while InfluxDB is still down: the outbox keeps the rest
       }
+      for (const r of refused) this.deadLetter(r.points, r.reason);
       this.outbox.remove(batch);
       this.markSink(true);
-      this.observer.replayed?.(batch.points.length);
+      const stored = batch.points.length - refusedCount(refused);
+      if (stored > 0) this.observer.replayed?.(stored);
       from = Math.min(from, batch.minTs);
       to = Math.max(to, batch.maxTs);
     }
