@@ -20,6 +20,7 @@
  * ```
  */
 import { z } from 'zod';
+import { escalationSchema } from './notification.ts';
 import { idSchema, type Unit } from './observation.ts';
 
 export const SENSOR_KINDS = ['gas', 'co', 'smoke', 'door', 'leak'] as const;
@@ -63,6 +64,11 @@ export const sensorSettingsSchema = z
      * spreads by the minute; set it where splashes or mopping wet a probe briefly.
      */
     leakOnDelayS: z.number().nonnegative().max(3600).optional(),
+    /**
+     * Detectors: a self-test lasts at most this many seconds (default 120); after it, alarm
+     * signals count again and the sensor raises `self_test_stuck` until the test ends.
+     */
+    selfTestMaxS: z.number().int().positive().max(3600).optional(),
     /** Battery below this percentage raises a low-priority trouble alarm. */
     batteryLowPct: z.number().min(0).max(100).optional(),
     /** Name of a schedule in `schedules:` when access is expected (doors). */
@@ -322,17 +328,7 @@ export const WEEKDAYS = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'] as con
 export const scheduleSchema = z
   .object({
     /** Windows when access is expected; `to` earlier than `from` runs past midnight. */
-    windows: z
-      .array(
-        z
-          .object({
-            days: z.array(z.enum(WEEKDAYS)).min(1),
-            from: hhmm,
-            to: hhmm,
-          })
-          .strict(),
-      )
-      .min(1),
+    windows: z.array(z.object({ days: z.array(z.enum(WEEKDAYS)).min(1), from: hhmm, to: hhmm }).strict()).min(1),
     /** Dates (YYYY-MM-DD, site time) when the schedule does not apply. */
     holidays: z.array(z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'holiday must be YYYY-MM-DD')).default([]),
   })
@@ -346,6 +342,8 @@ export const facilityFileSchema = z
     schedules: z.record(z.string(), scheduleSchema).default({}),
     /** Standard operating procedures by alarm type: ordered steps for the duty officer. */
     sops: z.record(z.string(), z.array(z.string().min(1)).min(1)).default({}),
+    /** Who is told when an alarm escalates (contract/notification.ts). */
+    escalation: escalationSchema.optional(),
     sites: z.array(siteSchema).min(1),
   })
   .strict();
@@ -370,6 +368,8 @@ export interface Sensor {
   /** Leak detectors: the resolved on-delay (default 0); null for other kinds. */
   leakOnDelayS: number | null;
   batteryLowPct: number;
+  /** The resolved self-test limit; absent means the default (120 s). */
+  selfTestMaxS?: number;
   schedule: string | null;
   source: SourceBinding;
 }
@@ -465,13 +465,7 @@ export interface GatewayView {
   lastSeen: number | null;
   /** The topic filters its messages arrive on. */
   topicFilters: string[];
-  sensors: {
-    sensorId: string;
-    name: string;
-    kind: SensorKind;
-    online: boolean | null;
-    lastSeen: number | null;
-  }[];
+  sensors: { sensorId: string; name: string; kind: SensorKind; online: boolean | null; lastSeen: number | null }[];
   unbound: {
     /** Messages on topics no sensor is bound to. */
     messages: number;
