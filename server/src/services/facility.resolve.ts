@@ -161,7 +161,7 @@ function resolveSensor(
   report: Report,
   need: (field: string) => void,
 ): Sensor {
-  const pick = <K extends 'heartbeatS' | 'heldOpenS' | 'leakOnDelayS' | 'batteryLowPct' | 'schedule'>(key: K): SensorSettings[K] =>
+  const pick = <K extends 'heartbeatS' | 'heldOpenS' | 'leakOnDelayS' | 'selfTestMaxS' | 'batteryLowPct' | 'schedule'>(key: K): SensorSettings[K] =>
     levels.reduce<SensorSettings[K]>((acc, l) => l.settings[key] ?? acc, undefined);
   const thresholds = isMeasuring(raw.kind) ? resolveThresholds(levels, report, need) : null;
   const heartbeatS = pick('heartbeatS');
@@ -183,6 +183,7 @@ function resolveSensor(
     // No delay unless configured: a leak detector debounces its own probe (docs/contracts.md#conditions-and-rules).
     leakOnDelayS: raw.kind === 'leak' ? (pick('leakOnDelayS') ?? 0) : null,
     batteryLowPct: pick('batteryLowPct') ?? DEFAULT_BATTERY_LOW_PCT,
+    ...(pick('selfTestMaxS') !== undefined && { selfTestMaxS: pick('selfTestMaxS') }),
     schedule: pick('schedule') ?? null,
     source: raw.source ?? { adapter: 'native' },
   };

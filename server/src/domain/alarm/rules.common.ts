@@ -1,18 +1,18 @@
 /**
- * Rules every kind shares: device faults, tamper, the smoke-detector test, and the `status`
- * channel (battery; `online: false`, the MQTT last will, is in rules.watchdog.ts).
+ * Rules every kind shares: device faults, tamper, the detector self-test (rules.selftest.ts), and
+ * the `status` channel (battery; `online: false`, the MQTT last will, is in rules.watchdog.ts).
  */
-import { SYSTEM_ACTOR, type EventObservation, type Sensor, type StatusObservation } from '../../../../contract/index.ts';
+import type { EventObservation, Sensor, StatusObservation } from '../../../../contract/index.ts';
 import { SPECS } from './conditions.ts';
-import { sensorChanged } from './events.ts';
 import { conditionOff, conditionOn } from './lifecycle.ts';
+import { testBegins, testEnds } from './rules.selftest.ts';
 import { reportedOffline } from './rules.watchdog.ts';
 import type { Run, SensorRuleState } from './engine.types.ts';
 import type { EventRule } from './rules.types.ts';
 
 const detailOf = (obs: EventObservation, fallback: string | null): string | null => obs.detail ?? fallback;
 
-/** Fault / dirty chamber / tamper are trouble; a test is recorded and raises nothing. */
+/** Fault / dirty chamber / tamper are trouble; a test is recorded and raises nothing while within its limit. */
 export const COMMON_EVENTS = {
   fault: (run, rs, _s, obs) => void conditionOn(run, rs, 'fault', SPECS.fault, null, detailOf(obs, null)),
   dirty_chamber: (run, rs, _s, obs) => void conditionOn(run, rs, 'fault', SPECS.fault, null, detailOf(obs, 'dirty chamber')),
@@ -22,10 +22,8 @@ export const COMMON_EVENTS = {
   // A detector alarm the device sent that no sensor receives: trouble on the sensor it is bound as.
   unbound_signal: (run, rs, _s, obs) => void conditionOn(run, rs, 'unbound_signal', SPECS.unboundSignal, null, detailOf(obs, null)),
   unbound_signal_clear: (run, rs) => conditionOff(run, rs, 'unbound_signal'),
-  test: (run, rs) => {
-    rs.lastTestAt = run.now;
-    sensorChanged(run, 'sensor_test', rs, SYSTEM_ACTOR, 'test signal recorded; no alarm', null);
-  },
+  test: testBegins,
+  test_clear: testEnds,
 } as const satisfies Record<string, EventRule>;
 
 /** The `status` channel: online flag, battery (low below batteryLowPct, with hysteresis), signal. */
