@@ -158,4 +158,27 @@ describe('duty officer console', () => {
     await detail.getByText('Clamp replaced, line leak-tested').waitFor({ timeout: 5_000 });
     await shoot(second, 'alarm-log-resolved');
   });
+
+  it('shows the admin the devices a gateway announced that no sensor reads, with the snippet to bind them', async () => {
+    // The demo's Lodging Zigbee bridge announces a leak sensor nobody has bound (its retained
+    // device list, zigbee2mqtt.io "MQTT topics and messages").
+    const devices = [
+      {
+        ieee_address: '0x00158d00045d6e7f',
+        type: 'EndDevice',
+        friendly_name: 'Laundry leak',
+        definition: { model: 'SJCGQ11LM', vendor: 'Aqara', description: 'Water leak sensor', exposes: [{ type: 'binary', name: 'water_leak', property: 'water_leak' }] },
+      },
+    ];
+    await mosquittoPub(broker.port, 'zigbee2mqtt/bridge/devices', JSON.stringify(devices));
+    const admin = await stack.openPage();
+    await stack.signIn(admin, 'admin');
+    await admin.getByRole('button', { name: 'Devices found' }).click();
+    const row = admin.getByTestId('found-device').filter({ hasText: 'Laundry leak' });
+    await row.waitFor({ timeout: 10_000 });
+    await expect(row.getByTestId('found-snippet').textContent()).resolves.toContain('topic: "zigbee2mqtt/Laundry leak"');
+    await shoot(admin, 'devices-found');
+    // Binding devices is the admin's: the officer has no such page.
+    await expect(officer.getByRole('button', { name: 'Devices found' }).count()).resolves.toBe(0);
+  });
 });

@@ -16,7 +16,7 @@ import { CLIENT_DIST, ensureDashboardBuilt, launchChromium } from './e2e.ts';
 import { startInflux, startMosquitto, stopAllServices, type InfluxHandle, type MosquittoHandle } from './services.ts';
 import { eventually, startVigil, type VigilHandle } from './vigil.ts';
 
-export type DemoRole = 'officer' | 'manager';
+export type DemoRole = 'officer' | 'manager' | 'admin';
 
 export interface DashboardStack {
   broker: MosquittoHandle;
