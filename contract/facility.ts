@@ -69,11 +69,6 @@ export const sensorSettingsSchema = z
      * signals count again and the sensor raises `self_test_stuck` until the test ends.
      */
     selfTestMaxS: z.number().int().positive().max(3600).optional(),
-    /**
-     * Detectors: a self-test lasts at most this many seconds (default 120); after it, alarm
-     * signals count again and the sensor raises `self_test_stuck` until the test ends.
-     */
-    selfTestMaxS: z.number().int().positive().max(3600).optional(),
     /** Battery below this percentage raises a low-priority trouble alarm. */
     batteryLowPct: z.number().min(0).max(100).optional(),
     /** Name of a schedule in `schedules:` when access is expected (doors). */

@@ -87,41 +87,6 @@ export function isPlausible(value: number, unit: Unit): boolean {
   return value >= r.min && value <= r.max;
 }
 
-/**
- * Alarm-bearing events: what a detector says when the room may be in danger or the detector is
- * attacked. Defined here once. Such an observation is always evaluated, whatever its device time
- * says (docs/contracts.md#device-time-and-plausibility).
- */
-export const ALARM_BEARING_EVENTS: ReadonlySet<EventType> = new Set<EventType>(['smoke', 'pre_alarm', 'gas', 'leak', 'forced_open', 'tamper']);
-
-/**
- * The range a healthy transmitter can report in each unit; a reading outside it is a sensor fault
- * (`implausible_value`), stored flagged, never compared with thresholds. The margins follow NAMUR
- * NE 43: a 4–20 mA transmitter signals a measurement between 3.8 and 20.5 mA, i.e. −1.25 % to
- * +103.125 % of its span; beyond that it is signalling a failure. Spans: %LEL 0–100 by
- * definition; CO 0–10,000 ppm, the widest full scale of electrochemical CO cells in use (most are
- * 0–500 to 0–2,000 ppm; a saturated cell reads its full scale, never more), chosen wide because a
- * real fire's CO must never be taken for a fault; °C −55–125 (DS18B20, the widest common digital
- * probe); %RH 0–100 and %obs/m 0–100 by definition.
- */
-export const PLAUSIBLE_RANGES: Readonly<Record<Unit, { min: number; max: number }>> = {
-  '%LEL': ne43(0, 100),
-  ppm: ne43(0, 10_000),
-  '°C': ne43(-55, 125),
-  '%RH': ne43(0, 100),
-  '%obs/m': ne43(0, 100),
-};
-
-function ne43(lo: number, hi: number): { min: number; max: number } {
-  const span = hi - lo;
-  return { min: lo - 0.0125 * span, max: hi + 0.03125 * span };
-}
-
-export function isPlausible(value: number, unit: Unit): boolean {
-  const r = PLAUSIBLE_RANGES[unit];
-  return value >= r.min && value <= r.max;
-}
-
 /** Site and sensor ids travel in MQTT topics and InfluxDB tags: keep them tame. */
 export const ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/;
 export const idSchema = z.string().regex(ID_PATTERN, 'must be 1-64 letters, digits, "_", "." or "-"');
@@ -223,6 +188,8 @@ export const REJECTION_REASONS = [
   'bad_topic',
   'invalid_payload',
   'unit_mismatch',
+  'future_timestamp',
+  'too_old',
   'too_many_items',
   'unknown_site',
   'adapter_error',

@@ -75,13 +75,6 @@ export interface SelfTestState {
   signals: EventType[];
 }
 
-/** A detector's self-test in progress: since when, and the alarm signals it sounded that are still on. */
-export interface SelfTestState {
-  since: number;
-  /** Held back as the test itself while the test is within its limit; raised if still on after it. */
-  signals: EventType[];
-}
-
 /** Per sensor (and per drill: drill traffic never disturbs the real sensor's rules). */
 export interface SensorRuleState {
   /** `sensorId`, or `sensorId#drillId`. */
@@ -101,14 +94,6 @@ export interface SensorRuleState {
   battery: number | null;
   rssi: number | null;
   lastTestAt: number | null;
-  /**
-   * Observation-semantics state (rules.observation.ts); absent in states persisted before it
-   * existed. Last implausible reading, last observation with a device time not believed, and the
-   * self-test in progress.
-   */
-  implausibleAt?: number | null;
-  clockWrongAt?: number | null;
-  selfTest?: SelfTestState | null;
   /**
    * Observation-semantics state (rules.observation.ts); absent in states persisted before it
    * existed. Last implausible reading, last observation with a device time not believed, and the
