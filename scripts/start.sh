@@ -9,7 +9,8 @@
 #     dynamic security, its data in .vigil/mosquitto/ — unless MQTT_URL names another broker.
 #     `vigil broker init` first writes the plugin's file from the device credentials (and the
 #     broker administrator into DATA_DIR); the server administers the broker from then on;
-#  5. starts the server in demo mode with its state in .vigil/state/, and the simulator, whose
+#  5. starts the server in demo mode with its state in DATA_DIR (default .vigil/state/, the same
+#     for `npm run vigil`), and the simulator, whose
 #     devices (and gateways) sign in with their own credentials (sim@<id>, demo mode only);
 #  6. waits for /api/health and prints the dashboard URL.
 #
@@ -26,7 +27,6 @@ LOG_DIR="$VIGIL_HOME/logs"
 export PORT="${PORT:-8080}"
 export MQTT_PORT="${MQTT_PORT:-1883}"
 export VIGIL_DEMO="${VIGIL_DEMO:-1}"
-export DATA_DIR="${DATA_DIR:-$VIGIL_HOME/state}"
 INFLUX_RPC_PORT="${INFLUX_RPC_PORT:-8088}"
 
 say() { printf 'vigil: %s\n' "$*" >&2; }
@@ -116,6 +116,10 @@ show_log_tail() { # logfile
 
 # ---------------------------------------------------------------------------------------------
 bash scripts/ensure-deps.sh
+# DATA_DIR as the server and `npm run vigil` resolve it (server/src/config.ts DEFAULT_DATA_DIR,
+# .vigil/state/ unless set): one default, so an account the CLI adds is one this server signs in.
+DATA_DIR="$(node --import tsx server/src/cli.ts data-dir)"
+export DATA_DIR
 mkdir -p "$LOG_DIR" "$DATA_DIR"
 
 # The dashboard: rebuilt when missing or older than anything it is built from.
@@ -289,7 +293,8 @@ url="http://127.0.0.1:$PORT/"
     echo "    $(http_body "$health_url")"
   fi
   echo "    InfluxDB: $INFLUX_URL   MQTT: $MQTT_URL"
-  echo "    Logs: ${LOG_DIR#"$ROOT"/}/   Data: ${DATA_DIR#"$ROOT"/}/"
+  echo "    Logs: ${LOG_DIR#"$ROOT"/}/   Data (DATA_DIR): $DATA_DIR"
+  echo "    Accounts: npm run vigil -- user add <name> --role admin   (same DATA_DIR)"
   # Demo mode: the accounts the server created (GET /api/auth/config lists them only in demo mode).
   node -e 'fetch(process.argv[1], { signal: AbortSignal.timeout(2000) }).then((r) => r.json()).then((c) => {
       for (const a of c.demoAccounts ?? []) console.log(`    Sign in as ${a.username.padEnd(8)} password ${a.password}  (${a.role})`);

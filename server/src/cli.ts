@@ -9,6 +9,7 @@
  *   gateway add <gatewayId> | gateway list | gateway revoke <gatewayId>
  *   mosquitto-config --out <dir>
  *   broker init --dynsec-file <file>
+ *   data-dir
  *
  * Exit codes: 0 done, 1 refused or failed (the message says why), 2 bad usage or configuration.
  */
@@ -40,6 +41,10 @@ export function buildProgram(context: () => CliContext): Command {
   program.addCommand(gatewayCommands(context));
   program.addCommand(mosquittoCommand(context));
   program.addCommand(brokerCommand(context));
+  program
+    .command('data-dir')
+    .description('print the DATA_DIR the server and this command line use (the default unless DATA_DIR is set)')
+    .action(() => context().io.out(`${context().env.DATA_DIR}\n`));
   // Added (not `.command()`-created) subcommands do not inherit these: set them on every one.
   const all = (c: Command): Command[] => [c, ...c.commands.flatMap(all)];
   for (const c of all(program)) c.exitOverride().showHelpAfterError();

@@ -4,8 +4,16 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 import { MAX_PAYLOAD_BYTES } from '../../contract/index.ts';
+
+/**
+ * Where the embedded state (SQLite) lives unless DATA_DIR says otherwise: one place for the server,
+ * `npm start` and the command line alike, in the repository whatever the working directory, so
+ * an account the CLI creates is one the running server can sign in.
+ */
+export const DEFAULT_DATA_DIR = path.join(path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..'), '.vigil', 'state');
 
 const bool = z
   .enum(['0', '1', 'true', 'false', 'yes', 'no'], { error: 'must be one of 1, 0, true, false, yes, no' })
@@ -62,7 +70,7 @@ const envSchema = z.object({
   INFLUX_USERNAME: z.string().optional(),
   INFLUX_PASSWORD: z.string().optional(),
   RAW_RETENTION_DAYS: positiveInt.default(90),
-  DATA_DIR: z.string().min(1).default('data'),
+  DATA_DIR: z.string().min(1).default(DEFAULT_DATA_DIR),
   FACILITY_FILE: z.string().min(1).default('config/facility.yaml'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   /** Legacy ingest key allowed to write every site; per-device keys come from `npm run vigil -- apikey create`. */
@@ -113,6 +121,23 @@ const envSchema = z.object({
       return out as { critical: number | null; high: number | null; medium: number | null; low: number | null };
     }),
   CLIENT_DIST: z.string().default('client/dist'),
+  /**
+   * The dashboard's address(es) as browsers see them, comma-separated (e.g. https://vigil.example.com):
+   * the only origins allowed to change state or open a live connection. Unset = the addresses the
+   * server listens on (http://localhost:PORT, http://127.0.0.1:PORT, and with HOST 0.0.0.0 this
+   * machine's interface addresses and host name). Behind a TLS proxy or a DNS name, set it.
+   */
+  PUBLIC_URL: z
+    .string()
+    .default('')
+    .transform((v) =>
+      v
+        .split(',')
+        .map((u) => u.trim())
+        .filter(Boolean),
+    )
+    .refine((urls) => urls.every((u) => URL.canParse(u) && /^https?:$/.test(new URL(u).protocol)), { message: 'must be comma-separated http(s) URLs' })
+    .transform((urls) => [...new Set(urls.map((u) => new URL(u).origin))]),
 });
 
 /** TLS settings for an mqtts:// broker: file paths, read when the client is built. */

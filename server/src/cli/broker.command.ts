@@ -26,6 +26,8 @@ export function brokerCommand(ctx: () => CliContext): Command {
     .action(async (o: { dynsecFile: string }) => {
       const c = ctx();
       const file = path.resolve(o.dynsecFile);
+      // `npm start` and compose run this before the server's first start.
+      c.database({ create: true });
       const secrets = c.brokerSecrets({ createAdmin: true });
       const plan = c.brokerPlan(secrets);
       const { created } = await writeDynsecFile(file, plan, { username: BROKER_ADMIN_USERNAME, password: secrets.admin! });

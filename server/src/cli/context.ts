@@ -3,7 +3,9 @@
  * the server, read from the same environment (DATA_DIR, FACILITY_FILE). The facility is loaded
  * only by commands that need it, so `user add` works even while the facility file is being fixed.
  */
+import fs from 'node:fs';
 import os from 'node:os';
+import path from 'node:path';
 import { loadStorageConfig } from '../config.ts';
 import { Registry } from '../domain/registry.ts';
 import { adapterPublishFilters } from '../domain/decoders/index.ts';
@@ -15,6 +17,7 @@ import { SqliteApiKeyStore, SqliteDeviceStore } from '../adapters/sqlite.devices
 import { loadBrokerSecrets, readAdminSecret, type BrokerSecrets } from '../adapters/broker.secrets.ts';
 import { oneShotDynsec } from '../adapters/mosquitto.dynsec.ts';
 import { createLogger } from '../logger.ts';
+import { CliError } from './cli.errors.ts';
 import { loadFacility } from '../services/facility.loader.ts';
 import { systemClock } from '../services/clock.ts';
 import { UsersService } from '../services/users.service.ts';
@@ -45,8 +48,32 @@ export class CliContext {
     this.env = loadStorageConfig(env);
   }
 
-  database(): SqliteDatabase {
-    this.db ??= openDatabase(this.env.DATA_DIR, MIGRATIONS);
+  /** The SQLite file the server reads in this DATA_DIR. */
+  get databaseFile(): string {
+    return path.join(this.env.DATA_DIR, 'vigil.db');
+  }
+
+  /**
+   * The database, always named on stderr: a CLI and a server with different DATA_DIRs would
+   * otherwise each work on a database of their own without a word. Only commands that set up a
+   * new installation (`user add` for the first administrator, `broker init` before the first
+   * start) may create it; every other command refuses a database that does not exist yet.
+   */
+  database(options: { create?: boolean } = {}): SqliteDatabase {
+    if (this.db) return this.db;
+    const file = this.databaseFile;
+    const exists = fs.existsSync(file);
+    if (!exists && options.create !== true)
+      throw new CliError(
+        'FAILED',
+        `no Vigil database at ${file} (DATA_DIR=${this.env.DATA_DIR}): run the command with the server's DATA_DIR, or start the server once to create it`,
+      );
+    this.db = openDatabase(this.env.DATA_DIR, MIGRATIONS);
+    this.io.err(
+      exists
+        ? `vigil: database ${file}\n`
+        : `vigil: created a new, empty database ${file}: the server must run with DATA_DIR=${this.env.DATA_DIR} to see what this command writes\n`,
+    );
     return this.db;
   }
 

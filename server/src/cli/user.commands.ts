@@ -62,6 +62,8 @@ export function userCommands(ctx: () => CliContext): Command {
       const name = check(usernameSchema, username, 'username');
       const displayName = o.displayName === undefined ? undefined : check(displayNameSchema, o.displayName, 'display name');
       const password = await newPassword(c, o.passwordStdin === true, name);
+      // The first administrator of a new installation is created before the server ever ran.
+      c.database({ create: true });
       const created = await c.users().create(c.actor, { username: name, role: o.role, displayName, password });
       c.io.out(`created ${created.username} (${created.role})\n`);
     });
