@@ -21,7 +21,7 @@
  */
 import { z } from 'zod';
 import { escalationSchema } from './notification.ts';
-import { idSchema, type Unit } from './observation.ts';
+import { idSchema, UNITS, type Unit } from './observation.ts';
 
 export const SENSOR_KINDS = ['gas', 'co', 'smoke', 'door', 'leak'] as const;
 export type SensorKind = (typeof SENSOR_KINDS)[number];
@@ -92,6 +92,17 @@ export const scaleSchema = z
   .strict();
 export type Scale = z.infer<typeof scaleSchema>;
 
+/**
+ * The unit a device publishes a value in, when the binding must say it: the sensor's own unit, or
+ * one Vigil converts into it (`dB/m` optical density → `%obs/m`). A raw number has no unit: it
+ * needs `scale` instead (README "Device adapters").
+ *
+ * @example `unit: "%LEL"` — an Aqara JT-BZ-01AQ/A's `gas_density`, documented in %LEL.
+ */
+export const SOURCE_UNITS = [...UNITS, 'dB/m'] as const;
+export type SourceUnit = (typeof SOURCE_UNITS)[number];
+const sourceUnitSchema = z.enum(SOURCE_UNITS, { error: `unit must be one of ${SOURCE_UNITS.join(', ')}` });
+
 /** Topics name MQTT topics (or parts of them) exactly: never a wildcard. */
 const topicPart = z.string().min(1).max(200);
 
@@ -111,9 +122,7 @@ function isTimeZone(tz: string): boolean {
 const deviceTimezone = z
   .string()
   .min(1)
-  .refine(isTimeZone, {
-    error: (iss) => `unknown IANA time zone ${JSON.stringify(iss.input)}: write e.g. Asia/Shanghai, or UTC for a device left on UTC`,
-  });
+  .refine(isTimeZone, { error: (iss) => `unknown IANA time zone ${JSON.stringify(iss.input)}: write e.g. Asia/Shanghai, or UTC for a device left on UTC` });
 
 /**
  * The gateway a sensor is reached through (an id from a site's `gateways:`). Optional: a sensor
@@ -148,6 +157,8 @@ export const sourceSchema = z.discriminatedUnion('adapter', [
       baseTopic: topicPart.optional(),
       /** For raw densities (`smoke_density`, `gas_density` without a unit). */
       scale: scaleSchema.optional(),
+      /** The unit the device's `gas_density` / `smoke_density` is documented in, when it has one. */
+      unit: sourceUnitSchema.optional(),
     })
     .strict(),
   z
@@ -159,6 +170,8 @@ export const sourceSchema = z.discriminatedUnion('adapter', [
       /** Dotted path of the value in `tele/<topic>/SENSOR` (default `ANALOG.A0`), or a Zigbee device's short address or name behind a Tasmota bridge. */
       sensorKey: topicPart.optional(),
       scale: scaleSchema.optional(),
+      /** The unit the value at `sensorKey` is published in (an `ANALOG` count has none: it needs `scale`). */
+      unit: sourceUnitSchema.optional(),
       /** The Tasmota's own `Timezone` as an IANA name, when it is not the site's (its `Time` has no zone). */
       timezone: deviceTimezone.optional(),
     })
@@ -177,6 +190,8 @@ export const sourceSchema = z.discriminatedUnion('adapter', [
       /** A `problem` binary_sensor of the same node: ON raises a fault. */
       problemEntity: topicPart.optional(),
       scale: scaleSchema.optional(),
+      /** The unit a `sensor` entity publishes in (its `unit_of_measurement`). */
+      unit: sourceUnitSchema.optional(),
     })
     .strict(),
   z
