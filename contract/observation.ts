@@ -188,11 +188,15 @@ export const REJECTION_REASONS = [
   'bad_topic',
   'invalid_payload',
   'unit_mismatch',
+  'future_timestamp',
+  'too_old',
   'too_many_items',
   'unknown_site',
   'adapter_error',
   /** HTTP ingest: the API key is not scoped to this sensor or site. */
   'forbidden',
+  /** Over an observation rate limit of its device, its site's unregistered devices or its API key. */
+  'rate_limited',
 ] as const;
 export type RejectionReason = (typeof REJECTION_REASONS)[number];
 

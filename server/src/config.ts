@@ -81,6 +81,17 @@ const envSchema = z.object({
   LOGIN_RATE_PER_MIN: positiveInt.default(30),
   /** POST /api/ingest requests per API key per second (twice that in a burst). */
   INGEST_RATE_PER_S: positiveInt.default(100),
+  /**
+   * Observations (not requests) per second, each with a burst of ten seconds' worth: per API key
+   * (HTTP), per device (any path), and of a site's unregistered devices together. Over a limit an
+   * item is rejected as `rate_limited`; alarm-bearing observations of registered sensors never are
+   * (services/ingest.limits.ts).
+   */
+  INGEST_OBS_PER_KEY_PER_S: positiveInt.default(1000),
+  INGEST_OBS_PER_DEVICE_PER_S: positiveInt.default(100),
+  INGEST_UNREGISTERED_PER_SITE_PER_S: positiveInt.default(20),
+  /** Ids each rate limit tracks at most (the least recently heard forgotten first). */
+  INGEST_LIMIT_TRACKED_IDS: positiveInt.max(1_000_000).default(10_000),
   FLUSH_INTERVAL_MS: positiveInt.max(1000, 'must be at most 1000 (points are stored within a second)').default(200),
   BATCH_MAX_POINTS: positiveInt.max(50_000).default(5000),
   INGEST_QUEUE_MAX: positiveInt.default(50_000),

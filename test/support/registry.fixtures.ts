@@ -1,5 +1,5 @@
 /** A small registry for unit tests (the demo facility lives in config/facility.yaml). */
-import type { Facility, Sensor } from '../../contract/index.ts';
+import type { Facility, Sensor, Site } from '../../contract/index.ts';
 import { Registry } from '../../server/src/domain/registry.ts';
 
 const base = {
@@ -39,7 +39,13 @@ export const testSensors: Sensor[] = [
   { ...base, id: 'SRV-DOOR-01', name: 'Server room door', kind: 'door', zoneId: 'server-room', secureZone: true, unit: null, thresholds: null, heldOpenS: 60 },
 ];
 
+/** The sites the sensors are at: ingest accepts an unregistered device only at one of them. */
+export const testSites: Site[] = [
+  { id: 'hq', name: 'Headquarters', timezone: 'Asia/Shanghai', floors: [] },
+  { id: 'lodging', name: 'Guest house', timezone: 'Asia/Shanghai', floors: [] },
+];
+
 export function testRegistry(): Registry {
-  const facility: Facility = { name: 'Test', sites: [], sensors: testSensors, schedules: {}, sops: {} };
+  const facility: Facility = { name: 'Test', sites: testSites, sensors: testSensors, schedules: {}, sops: {} };
   return new Registry(facility);
 }

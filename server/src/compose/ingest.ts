@@ -14,6 +14,7 @@ import type { Metrics } from '../metrics.ts';
 import { BROKER_DROPS_RECENT_MS, BrokerDrops } from '../services/broker.drops.ts';
 import { systemClock, systemScheduler } from '../services/clock.ts';
 import type { HistoryWriter } from '../services/history.writer.ts';
+import { IngestLimits } from '../services/ingest.limits.ts';
 import { IngestService } from '../services/ingest.service.ts';
 import { RejectionLog } from '../services/rejection.log.ts';
 import { RetainedGate } from '../services/retained.gate.ts';
@@ -44,7 +45,8 @@ export function composeIngest(config: Config, logger: Logger, metrics: Metrics, 
   const logRejection = createLogLimiter(REJECTION_LOG_EVERY_MS);
   const rejections = new RejectionLog(config.REJECTIONS_KEPT, (r) => {
     metrics.rejected.inc({ reason: r.reason });
-    if (logRejection(`${r.origin}|${r.reason}`)) log.warn({ origin: r.origin, reason: r.reason, detail: r.detail }, 'input rejected');
+    // Per topic or request, not per item index: one request of 10,000 bad items is one line.
+    if (logRejection(`${r.origin.replace(/ \[\d+\]$/, '')}|${r.reason}`)) log.warn({ origin: r.origin, reason: r.reason, detail: r.detail }, 'input rejected');
   });
   const found = new FoundDevices();
   const gateways = new GatewayTraffic(undefined, (id) => metrics.countGateway(id, 'evicted'), found);
@@ -59,7 +61,21 @@ export function composeIngest(config: Config, logger: Logger, metrics: Metrics, 
     rejections,
     systemClock,
     // Older than the raw retention would be dropped by InfluxDB anyway.
-    { maxAgeMs: config.RAW_RETENTION_DAYS * DAY_MS, decoders: [nativeDecoder, ...createDeviceDecoders(gateways, gatewayCounters)], retained },
+    {
+      maxAgeMs: config.RAW_RETENTION_DAYS * DAY_MS,
+      decoders: [nativeDecoder, ...createDeviceDecoders(gateways, gatewayCounters)],
+      retained,
+      limits: new IngestLimits(
+        registry,
+        {
+          perKeyPerS: config.INGEST_OBS_PER_KEY_PER_S,
+          perDevicePerS: config.INGEST_OBS_PER_DEVICE_PER_S,
+          unregisteredPerSitePerS: config.INGEST_UNREGISTERED_PER_SITE_PER_S,
+          maxTracked: config.INGEST_LIMIT_TRACKED_IDS,
+        },
+        systemClock,
+      ),
+    },
     (o) => metrics.countIngested(o.source, o.channel),
     (err, o) => log.error({ err, sensorId: o.sensorId, channel: o.channel }, 'observation listener failed'),
   );

@@ -45,7 +45,7 @@ export function ingestRouter(
   router.post('/api/ingest', requireApiKey(keys, limiter), express.json({ limit: INGEST_BODY_LIMIT }), async (req, res) => {
     const body = parseOr400(ingestBodySchema, req.body, 'body must be {"observations": [...]}');
     const grant = (res.locals as { ingestGrant?: IngestGrant }).ingestGrant;
-    const result = await ingest.handleHttpItems(body.observations, (id) => registry.sensor(id)?.siteId, grant?.allows);
+    const result = await ingest.handleHttpItems(body.observations, (id) => registry.sensor(id)?.siteId, grant);
     res.status(202).json(result);
   });
   // Rejections name devices, topics and payload faults: for signed-in viewers only.

@@ -52,6 +52,16 @@ export class RateLimiter {
     return ok;
   }
 
+  /** Whether `cost` tokens are there now, spending nothing. */
+  available(key: string, cost = 1): boolean {
+    return this.retryAfterS(key, cost) === 0;
+  }
+
+  /** Keys tracked now (at most `maxKeys`). */
+  get size(): number {
+    return this.buckets.size;
+  }
+
   /** Seconds until `cost` tokens are available (0 when they are now). */
   retryAfterS(key: string, cost = 1): number {
     const b = this.buckets.get(key);

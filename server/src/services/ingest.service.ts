@@ -1,13 +1,15 @@
 /**
- * The ingest pipeline: decode → validate → normalise → store (history writer) and evaluate
- * (observation listeners: sensor state, alarm engine, live hub). A bad item is rejected with
- * a reason, counted and kept in the rejection log; it never stops ingest.
+ * The ingest pipeline: decode → validate → normalise → admit (site of an unregistered device,
+ * rate limits) → store (history writer) and evaluate (observation listeners: sensor state, alarm
+ * engine, live hub). A bad item is rejected with a reason, counted and kept in the rejection log;
+ * it never stops ingest, and never takes the good items of its batch with it.
  */
-import type { Channel, IngestResult, Observation, ObservationSource, Rejection } from '../../../contract/index.ts';
+import { UNREGISTERED, idSchema, type Channel, type IngestResult, type Observation, type ObservationSource, type Rejection } from '../../../contract/index.ts';
 import { DecodeError, nativeDecoder, normaliseItem, type DecodeContext, type TopicDecoder } from '../domain/observation.decode.ts';
 import type { Registry } from '../domain/registry.ts';
 import type { Clock } from './clock.ts';
 import type { HistoryQueue, ObservationPoint } from './history.ports.ts';
+import type { IngestLimits } from './ingest.limits.ts';
 import type { RejectionLog } from './rejection.log.ts';
 import type { RetainedGate } from './retained.gate.ts';
 
@@ -19,6 +21,14 @@ export interface IngestOptions {
   decoders?: TopicDecoder[];
   /** Judges retained MQTT deliveries against what Vigil holds (retained.gate.ts); absent: every delivery is news. */
   retained?: RetainedGate;
+  /** Observation rate limits (ingest.limits.ts); absent: none. */
+  limits?: IngestLimits;
+}
+
+/** The API key an HTTP request came with: its scope and its id (rate limits). */
+export interface HttpGrant {
+  keyId?: string;
+  allows?: (siteId: string, sensorId: string) => boolean;
 }
 
 const SAMPLE_BYTES = 200;
@@ -73,7 +83,12 @@ export class IngestService {
       const decoder = this.decoders.find((d) => d.matches(topic));
       if (!decoder) throw new DecodeError('bad_topic', `no decoder for topic "${topic}"`);
       const decoded = decoder.decode(topic, payload, ctx);
-      observations = decoded.observations;
+      observations = [];
+      for (const o of decoded.observations) {
+        const refused = this.admit(o);
+        if (refused === null) observations.push(o);
+        else this.reject({ at: ctx.now, source: 'mqtt', origin: topic, reason: refused.reason, detail: refused.message, sample: sampleOf(payload) });
+      }
       for (const r of decoded.rejected) {
         this.reject({
           at: ctx.now,
@@ -103,13 +118,11 @@ export class IngestService {
 
   /**
    * Items of `POST /api/ingest`. Resolves once the accepted ones are durable, so a 202 means
-   * stored (or safely queued in the outbox). Items `allowed` refuses are rejected as `forbidden`.
+   * stored (or safely queued in the outbox). Items the key's scope refuses are rejected as
+   * `forbidden`; items over a rate limit of the key or the device as `rate_limited`.
    */
-  handleHttpItems(
-    items: unknown[],
-    siteOf: (sensorId: string) => string | undefined,
-    allowed?: (siteId: string, sensorId: string) => boolean,
-  ): Promise<IngestResult> {
+  handleHttpItems(items: unknown[], siteOf: (sensorId: string) => string | undefined, grant: HttpGrant = {}): Promise<IngestResult> {
+    const allowed = grant.allows;
     const ctx = this.context('http');
     const observations: Observation[] = [];
     const result: IngestResult = { accepted: 0, rejected: 0, rejections: [] };
@@ -119,7 +132,10 @@ export class IngestService {
         // The API key's scope: a key may write only its own sites or sensors.
         if (allowed && !allowed(topic.siteId, topic.sensorId))
           throw new DecodeError('forbidden', `this API key may not write sensor ${topic.sensorId} of site ${topic.siteId}`);
-        observations.push(normaliseItem(topic, item, ctx));
+        const o = normaliseItem(topic, item, ctx);
+        const refused = this.admit(o, grant.keyId);
+        if (refused !== null) throw refused;
+        observations.push(o);
       } catch (err) {
         if (!(err instanceof DecodeError)) throw err;
         result.rejections.push({ index, reason: err.reason, detail: err.message });
@@ -141,13 +157,27 @@ export class IngestService {
   private httpTopic(item: unknown, siteOf: (sensorId: string) => string | undefined): { siteId: string; sensorId: string; channel: Channel } {
     if (typeof item !== 'object' || item === null || Array.isArray(item)) throw new DecodeError('invalid_payload', 'each observation must be a JSON object');
     const { sensorId, channel, siteId } = item as Record<string, unknown>;
-    if (typeof sensorId !== 'string' || !/^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/.test(sensorId))
-      throw new DecodeError('invalid_payload', 'sensorId: must be 1-64 letters, digits, "_", "." or "-"');
+    // Ids become InfluxDB tags, alarm subjects and MQTT topic levels: the same rule as a topic's.
+    if (!idSchema.safeParse(sensorId).success) throw new DecodeError('invalid_payload', 'sensorId: must be 1-64 letters, digits, "_", "." or "-"');
     if (channel !== 'reading' && channel !== 'event' && channel !== 'status')
       throw new DecodeError('invalid_payload', 'channel: must be one of reading, event, status');
-    const site = typeof siteId === 'string' ? siteId : siteOf(sensorId);
-    if (site === undefined) throw new DecodeError('unknown_site', `sensor ${sensorId} is not in the registry: give its siteId`);
-    return { siteId: site, sensorId, channel };
+    if (siteId !== undefined && !idSchema.safeParse(siteId).success)
+      throw new DecodeError('invalid_payload', 'siteId: must be 1-64 letters, digits, "_", "." or "-"');
+    const site = (siteId as string | undefined) ?? siteOf(sensorId as string);
+    if (site === undefined) throw new DecodeError('unknown_site', `sensor ${String(sensorId)} is not in the registry: give its siteId`);
+    return { siteId: site, sensorId: sensorId as string, channel };
+  }
+
+  /**
+   * The last gate before an observation is accepted: an unregistered device must name one of the
+   * facility's sites (anything else would become a site in InfluxDB and in the alarm queue), and
+   * the rate limits must let it through. Null when admitted.
+   */
+  private admit(o: Observation, apiKey?: string): DecodeError | null {
+    if (o.kind === UNREGISTERED && this.registry.site(o.siteId) === undefined)
+      return new DecodeError('unknown_site', `sensor ${o.sensorId} is not in the registry and ${o.siteId} is not a site of this facility`);
+    const limited = this.options.limits?.admit(o, apiKey);
+    return limited == null ? null : new DecodeError('rate_limited', limited);
   }
 
   /** Hand accepted observations to the listeners and to history (one message's points together). */
