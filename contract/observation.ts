@@ -188,8 +188,6 @@ export const REJECTION_REASONS = [
   'bad_topic',
   'invalid_payload',
   'unit_mismatch',
-  'future_timestamp',
-  'too_old',
   'too_many_items',
   'unknown_site',
   'adapter_error',
