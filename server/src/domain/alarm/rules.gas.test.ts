@@ -142,3 +142,22 @@ describe('CO ppm thresholds', () => {
     expect(h.only(CO, 'co')).toMatchObject({ priority: 'critical', latching: true });
   });
 });
+
+describe('a detector clear after a reading', () => {
+  // Zigbee2MQTT sends null for a value it no longer knows (https://www.zigbee2mqtt.io/guide/usage/mqtt_topics_and_messages.html):
+  // after {carbon_monoxide: true, co: 150}, {carbon_monoxide: false, co: null} is a gas_clear and no reading.
+  it('does not re-raise from the reading before the clear once the alarm is reset', () => {
+    const h = harness();
+    h.at(0).reading(CO, 150);
+    expect(kinds(h.at(0).event(CO, 'gas'))).toEqual(['raised:co']);
+    h.at(1 * S).event(CO, 'gas_clear');
+    const id = h.only(CO, 'co').id;
+    h.at(2 * S).act(id, { type: 'ack' });
+    expect(kinds(h.at(3 * S).act(id, { type: 'reset' }))).toEqual(['reset:co']);
+    expect(h.at(5 * S).tick()).toEqual([]);
+    expect(h.at(60 * S).tick()).toEqual([]);
+    // A fresh reading above low is evidence again: on-delay, then the alarm.
+    h.at(61 * S).reading(CO, 150);
+    expect(kinds(h.at(63 * S).tick())).toEqual(['raised:co']);
+  });
+});

@@ -107,7 +107,13 @@ function analogRules(c: AnalogConditions): KindRules {
       }),
       gas_clear: (run, rs) => {
         signalCleared(rs, 'gas_clear');
-        if (rs.analog !== null) rs.analog.level = 0;
+        if (rs.analog !== null) {
+          rs.analog.level = 0;
+          // The detector says the gas is gone: a reading from before is no evidence for a new
+          // alarm (`{"carbon_monoxide": false, "co": null}` must not re-raise from the last 150 ppm).
+          rs.analog.aboveLowSince = null;
+          rs.analog.aboveHighSince = null;
+        }
         conditionOff(run, rs, c.level);
       },
     },

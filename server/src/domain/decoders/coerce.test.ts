@@ -17,12 +17,16 @@ describe('booleans as devices spell them', () => {
     ['1', true],
     ['alarm', true],
     ['normal', false],
+    // Tuya detectors through Zigbee2MQTT: `smoke: "alarm" | "none"`.
+    ['none', false],
   ] as const)('%j is %j', (value, expected) => {
     expect(toBool(value, 'f')).toBe(expected);
   });
 
-  it('keeps null as unknown, never false', () => {
+  it('keeps null and the word unknown as unknown, never false', () => {
     expect(toBool(null, 'f')).toBeNull();
+    expect(toBool('unknown', 'f')).toBeNull();
+    expect(toBool('Unknown', 'f')).toBeNull();
   });
 
   it.each([2, -1, 'maybe', '', {}, []])('rejects %j with a reason', (value) => {

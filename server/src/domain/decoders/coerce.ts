@@ -7,18 +7,22 @@
 import { MAX_PAYLOAD_BYTES, type Scale } from '../../../../contract/index.ts';
 import { DecodeError } from '../observation.decode.ts';
 
-// Enum words seen on device pages: Zigbee2MQTT `gas_sensor_state: alarm|normal`, ESPHome and
-// Tasmota ON/OFF, esp-rfid's Home Assistant mode ON/OFF.
+// Enum words seen on device pages: Zigbee2MQTT `gas_sensor_state: alarm|normal`, Tuya detectors'
+// `smoke: alarm|none` and `smoke_state: alarm|normal|detecting|unknown`, ESPHome and Tasmota
+// ON/OFF, esp-rfid's Home Assistant mode ON/OFF.
 const TRUE_WORDS: ReadonlySet<string> = new Set(['true', 'on', '1', 'yes', 'alarm', 'detected', 'active']);
-const FALSE_WORDS: ReadonlySet<string> = new Set(['false', 'off', '0', 'no', 'normal', 'clear', 'inactive']);
+const FALSE_WORDS: ReadonlySet<string> = new Set(['false', 'off', '0', 'no', 'normal', 'clear', 'inactive', 'none']);
+/** The device saying it does not know: like `null`, no state at all (Home Assistant's `unknown` too). */
+const UNKNOWN_WORDS: ReadonlySet<string> = new Set(['unknown']);
 
-/** A boolean in any of the spellings above; `null` for null (unknown). Throws `adapter_error` otherwise. */
+/** A boolean in any of the spellings above; `null` for null and `unknown`. Throws `adapter_error` otherwise. */
 export function toBool(value: unknown, field: string): boolean | null {
   if (value === null) return null;
   if (typeof value === 'boolean') return value;
   if (value === 0 || value === 1) return value === 1;
   if (typeof value === 'string') {
     const word = value.trim().toLowerCase();
+    if (UNKNOWN_WORDS.has(word)) return null;
     if (TRUE_WORDS.has(word)) return true;
     if (FALSE_WORDS.has(word)) return false;
   }

@@ -221,3 +221,77 @@ describe('Zigbee2MQTT input it cannot read', () => {
     expect(reason('zigbee2mqtt/bridge/state', '{"state":42}')).toBe('adapter_error');
   });
 });
+
+// https://www.zigbee2mqtt.io/devices/HALO+.html: "Halo+ smart smoke & CO detector", exposes smoke ("Indicates whether the
+// device detected smoke"), carbon_monoxide ("Indicates if CO (carbon monoxide) is detected") and co_ppm ("The unit of this
+// value is ppm") on one state topic: one sensor per detector it carries.
+describe('Zigbee2MQTT devices carrying several detectors', () => {
+  const combo = 'zigbee2mqtt/Hall smoke and CO';
+  const smoke = adapterSensor('H-SMK', 'smoke', { adapter: 'zigbee2mqtt', topic: combo });
+  const co = adapterSensor('H-CO', 'co', { adapter: 'zigbee2mqtt', topic: combo });
+
+  it('gives each sensor bound to the device its own kind of field, and the device fields to both', () => {
+    const both = ownRegistry([smoke, co]);
+    const fire = both(combo, { smoke: true, carbon_monoxide: false, co_ppm: 3, tamper: false, battery: 80 });
+    expect(eventsOf(fire)).toEqual(['H-SMK smoke', 'H-SMK tamper_clear', 'H-CO gas_clear', 'H-CO tamper_clear']);
+    expect(readingsOf(fire)).toEqual([{ sensorId: 'H-CO', value: 3, unit: 'ppm' }]);
+    expect(statusesOf(fire)).toEqual([
+      { sensorId: 'H-SMK', battery: 80 },
+      { sensorId: 'H-CO', battery: 80 },
+    ]);
+    expect(fire.rejected).toEqual([]);
+    const gas = both(combo, { smoke: false, carbon_monoxide: true, co_ppm: 150 });
+    expect(eventsOf(gas)).toEqual(['H-SMK smoke_clear', 'H-CO gas']);
+    expect(readingsOf(gas)).toEqual([{ sensorId: 'H-CO', value: 150, unit: 'ppm' }]);
+  });
+
+  it('rejects a detector alarm no sensor receives and raises unbound_signal on the bound sensor until it stops', () => {
+    const coOnly = ownRegistry([co]);
+    const fire = coOnly(combo, { smoke: true, carbon_monoxide: false, battery: 80 });
+    expect(eventsOf(fire)).toEqual(['H-CO gas_clear', 'H-CO unbound_signal']);
+    expect(fire.observations.find((o) => o.channel === 'event' && o.type === 'unbound_signal')).toMatchObject({
+      detail: 'smoke from a device bound only as co',
+    });
+    expect(fire.rejected).toEqual([
+      {
+        reason: 'adapter_error',
+        detail: 'H-CO: smoke alarm, but no smoke sensor is bound to "zigbee2mqtt/Hall smoke and CO": bind one (kind: smoke, same topic) to receive it',
+      },
+    ]);
+    // Repeated while it lasts: rejected each time (the signal is still lost), raised once.
+    const again = coOnly(combo, { smoke: true, carbon_monoxide: false });
+    expect(eventsOf(again)).toEqual([]);
+    expect(again.rejected).toHaveLength(1);
+    expect(eventsOf(coOnly(combo, { smoke: false, carbon_monoxide: false }))).toEqual(['H-CO unbound_signal_clear']);
+    expect(eventsOf(coOnly(combo, { smoke: false }))).toEqual([]);
+  });
+});
+
+// Tuya/ONENUO TS0601 smoke detectors (zigbee-herdsman-converters: `e.enum('smoke_state', ea.STATE, ['alarm', 'normal',
+// 'detecting', 'unknown'])`), and Tuya converters publishing `smoke` as "alarm" | "none": every documented word is read.
+describe('Zigbee2MQTT vendor enums', () => {
+  it('reads alarm / none / normal, and takes unknown and detecting as no news', () => {
+    expect(eventsOf(send('zigbee2mqtt/Guesthouse 201 smoke', { smoke: 'alarm' }))).toEqual(['Z-SMK smoke']);
+    for (const word of ['unknown', 'detecting']) {
+      const d = send('zigbee2mqtt/Guesthouse 201 smoke', { smoke: word, smoke_state: word });
+      expect(d.observations).toEqual([]);
+      expect(d.rejected).toEqual([]);
+    }
+    expect(eventsOf(send('zigbee2mqtt/Guesthouse 201 smoke', { smoke: 'none' }))).toEqual(['Z-SMK smoke_clear']);
+    expect(eventsOf(send('zigbee2mqtt/Guesthouse 201 smoke', { smoke_state: 'alarm' }))).toEqual(['Z-SMK smoke']);
+    expect(eventsOf(send('zigbee2mqtt/Guesthouse 201 smoke', { smoke_state: 'normal' }))).toEqual(['Z-SMK smoke_clear']);
+  });
+});
+
+// https://www.zigbee2mqtt.io/guide/usage/mqtt_topics_and_messages.html: a property Zigbee2MQTT has no value for is null.
+describe('Zigbee2MQTT null values', () => {
+  it('reads no value and no state from null: a CO clear with co: null carries no stale ppm', () => {
+    const alarm = send('east/z2m/Kitchen/CO detector', { carbon_monoxide: true, co: 150 });
+    expect(eventsOf(alarm)).toEqual(['Z-CO gas']);
+    expect(readingsOf(alarm)).toEqual([{ sensorId: 'Z-CO', value: 150, unit: 'ppm' }]);
+    const clear = send('east/z2m/Kitchen/CO detector', { carbon_monoxide: false, co: null });
+    expect(eventsOf(clear)).toEqual(['Z-CO gas_clear']);
+    expect(readingsOf(clear)).toEqual([]);
+    expect(clear.rejected).toEqual([]);
+  });
+});

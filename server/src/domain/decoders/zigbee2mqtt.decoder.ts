@@ -47,7 +47,7 @@ export function baseTopicOf(b: Z2mBinding): string {
  * Properties that become readings, with the unit their device pages document (`raw`: no unit, a
  * device number that needs the binding's `scale`, or its `unit` where the model documents one),
  * and the kind of sensor that stores them:
- * - `co`: ppm (https://www.zigbee2mqtt.io/devices/DCR-CO.html, E04CF-Z10T);
+ * - `co`: ppm (https://www.zigbee2mqtt.io/devices/DCR-CO.html, E04CF-Z10T); `co_ppm`: ppm (HALO+);
  * - `gas` as a number and `gas_value`: %LEL (https://www.zigbee2mqtt.io/devices/E04CF-Z10T.html);
  * - `gas_density`: "Value of gas concentration", no unit (https://www.zigbee2mqtt.io/devices/JTQJ-BF-01LM_BW.html);
  *   the Aqara JT-BZ-01AQ/A documents it in %LEL: bind that model with `unit: "%LEL"`;
@@ -55,6 +55,8 @@ export function baseTopicOf(b: Z2mBinding): string {
  */
 export const Z2M_READINGS: Readonly<Record<string, SourceField & { kind: SensorKind }>> = {
   co: { name: 'co', unit: 'ppm', kind: 'co' },
+  // Halo Smart Labs HALO+ smoke & CO detector: "Co ppm ... The unit of this value is `ppm`".
+  co_ppm: { name: 'co_ppm', unit: 'ppm', kind: 'co' },
   gas: { name: 'gas', unit: '%LEL', kind: 'gas' },
   gas_value: { name: 'gas_value', unit: '%LEL', kind: 'gas' },
   gas_density: { name: 'gas_density', unit: 'raw', kind: 'gas' },
