@@ -37,7 +37,13 @@ export class SmtpSender {
       const e = err as Error & { responseCode?: number; response?: string; code?: string };
       const status = typeof e.responseCode === 'number' ? e.responseCode : null;
       // 5xx is the server's final word on this message (unknown recipient, refused); 4xx and no answer are "later".
-      return { ok: false, status, reply: e.response ?? null, error: e.code ? `${e.code}: ${e.message}` : e.message, permanent: status !== null && status >= 500 };
+      return {
+        ok: false,
+        status,
+        reply: e.response ?? null,
+        error: e.code ? `${e.code}: ${e.message}` : e.message,
+        permanent: status !== null && status >= 500,
+      };
     }
   }
 

@@ -9,10 +9,9 @@
  * outbox) has the whole argument.
  */
 import type { AlarmEvent, EscalationSettings } from '../../../contract/index.ts';
-import type { Logger } from '../logger.ts';
 import type { EscalationNotifier } from './alarm.ports.ts';
 import type { Scheduler } from './clock.ts';
-import type { DeliveryResult, NotificationChannels, NotificationStore, PendingNotification, ResolvedContact } from './notification.ports.ts';
+import type { DeliveryResult, NotificationChannels, NotificationStore, NotifyLogger, PendingNotification, ResolvedContact } from './notification.ports.ts';
 import { retry, type BackoffOptions } from './retry.ts';
 
 /**
@@ -38,7 +37,7 @@ export interface DispatcherDeps {
   contacts: readonly ResolvedContact[];
   settings: Pick<EscalationSettings, 'giveUpAfterS' | 'maxAttempts'>;
   scheduler: Scheduler;
-  logger: Logger;
+  logger: NotifyLogger;
   backoff?: BackoffOptions;
   /** Each message's final outcome (metrics). */
   onResult?: (channel: string, ok: boolean) => void;
@@ -159,7 +158,10 @@ export class NotificationDispatcher implements EscalationNotifier {
       return;
     }
     const final = result.permanent === true || number >= settings.maxAttempts || at >= n.giveUpAt;
-    logger.warn({ notification: n.id, alarmId: n.alarmId, contact: contact.id, attempt: number, status: result.status, error: result.error, final }, 'escalation notification attempt failed');
+    logger.warn(
+      { notification: n.id, alarmId: n.alarmId, contact: contact.id, attempt: number, status: result.status, error: result.error, final },
+      'escalation notification attempt failed',
+    );
     if (final) this.finish(n, contact.channel, false, at, result.error);
     throw new DeliveryFailed(result, final);
   }

@@ -81,6 +81,13 @@ export interface NotificationChannels {
   send(contact: ResolvedContact, payload: string, notificationId: number): Promise<DeliveryResult>;
 }
 
+/** Where the dispatcher reports (pino's logger fits). */
+export interface NotifyLogger {
+  info(fields: object, message: string): void;
+  warn(fields: object, message: string): void;
+  error(fields: object, message: string): void;
+}
+
 /** Read side for `GET /api/alarms/:id/notifications`. */
 export interface NotificationLog {
   forAlarm(alarmId: string): AlarmNotification[];
