@@ -22,6 +22,7 @@ const REQUIRED = [
   'gateway-failure',
   'batteries-low',
   'alarm-flood',
+  'basement-flood',
 ];
 
 const tempDirs: string[] = [];
