@@ -60,6 +60,8 @@ export interface ServerToClientEvents {
   /** Live values, coalesced to at most 2 per second per sensor. */
   sensor: (updates: SensorLiveState[]) => void;
   drill: (notice: DrillNotice) => void;
+  /** A `resync` beyond the per-socket limit: not answered now; one fresh `snapshot` follows after `retryAfterMs`. */
+  resync_limited: (notice: { retryAfterMs: number; message: string }) => void;
 }
 
 /**

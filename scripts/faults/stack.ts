@@ -53,7 +53,7 @@ export async function api<T>(s: Stack, pathname: string, init: RequestInit = {})
   for (let attempt = 0; ; attempt++) {
     const res = await fetch(`${s.vigil.url}${pathname}`, {
       ...init,
-      headers: { cookie: s.cookie, 'content-type': 'application/json', ...(init.headers as Record<string, string> | undefined) },
+      headers: { cookie: s.cookie, origin: s.vigil.url, 'content-type': 'application/json', ...(init.headers as Record<string, string> | undefined) },
     });
     if (res.status === 401 && attempt === 0) {
       s.cookie = await s.vigil.login(OFFICER.username, OFFICER.password);

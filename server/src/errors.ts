@@ -3,7 +3,7 @@
  * permission, too many requests). Like the domain's errors they carry only a stable `code`: the
  * one error middleware (http/errors.middleware.ts) maps every code to its status.
  */
-export const HTTP_ERROR_CODES = ['BAD_REQUEST', 'NOT_FOUND', 'UNAUTHENTICATED', 'FORBIDDEN', 'RATE_LIMITED'] as const;
+export const HTTP_ERROR_CODES = ['BAD_REQUEST', 'NOT_FOUND', 'UNAUTHENTICATED', 'FORBIDDEN', 'RATE_LIMITED', 'UNSUPPORTED_MEDIA_TYPE'] as const;
 export type HttpErrorCode = (typeof HTTP_ERROR_CODES)[number];
 
 export class HttpError extends Error {

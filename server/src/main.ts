@@ -8,7 +8,7 @@ import { composeAlarms } from './compose/alarms.ts';
 import { composeAuth } from './compose/auth.ts';
 import { composeBroker } from './compose/broker.ts';
 import { composeDrills } from './compose/drills.ts';
-import { composeHttp } from './compose/http.ts';
+import { composeHttp, originPolicyFor } from './compose/http.ts';
 import { composeIngest, composeMqttIngest } from './compose/ingest.ts';
 import { EndedSessions, LiveFanout } from './compose/links.ts';
 import { Parts, stopOnSignals } from './compose/parts.ts';
@@ -33,7 +33,7 @@ export async function main(): Promise<void> {
   const auth = await composeAuth(config, logger, facility.registry, storage, endedSessions);
   const alarms = composeAlarms(config, logger, metrics, facility.registry, storage, ingest, live, facility);
   const server = http.createServer();
-  const realtime = composeRealtime(server, logger, alarms.service, auth.auth, live, endedSessions);
+  const realtime = composeRealtime(server, logger, alarms.service, auth.auth, live, endedSessions, originPolicyFor(server, config));
   const broker = await composeBroker(config, logger, auth);
   const mqtt = composeMqttIngest(config, logger, metrics, ingest, storage.writer, broker);
   const drills = composeDrills(config, logger, storage, alarms.service, realtime, broker);

@@ -41,6 +41,7 @@ export interface VigilHandle {
   start(): Promise<void>;
   stop(): Promise<void>;
   kill(): Promise<void>;
+  /** A request as the dashboard sends it: with this server's `Origin` unless `init` names one. */
   api<T = unknown>(pathname: string, init?: RequestInit): Promise<{ status: number; body: T }>;
   /** Runs `npm run vigil -- <args>` (server/src/cli.ts) against this server's DATA_DIR and FACILITY_FILE. */
   cli(args: string[], stdin?: string): Promise<CliResult>;
@@ -151,7 +152,10 @@ export async function startVigil(opts: VigilOptions): Promise<VigilHandle> {
       return cookie;
     },
     async api<T>(pathname: string, init?: RequestInit) {
-      const res = await fetch(`${url}${pathname}`, init);
+      // As the dashboard's browser would: Vigil refuses a signed-in state change from no or another origin.
+      const headers = new Headers(init?.headers);
+      if (!headers.has('origin')) headers.set('origin', url);
+      const res = await fetch(`${url}${pathname}`, { ...init, headers });
       const text = await res.text();
       let body: unknown = text;
       try {

@@ -2,12 +2,18 @@
  * The realtime hub (Socket.IO): on connect a snapshot; then every alarm event in sequence order,
  * and coalesced live sensor values. A client that sees a sequence gap emits `resync` and gets a
  * fresh snapshot. Connection-state recovery replays what a briefly disconnected client missed.
+ *
+ * A snapshot is the whole alarm state (hundreds of KB on a large site), so `resync` is limited per
+ * socket: RESYNC_LIMIT answers per RESYNC_WINDOW_MS. One beyond that is answered with
+ * `resync_limited` (when to ask again), and the socket still gets one fresh snapshot when the
+ * window allows, so a console that really lost events converges without asking again.
  */
 import type http from 'node:http';
 import { Server, type Socket } from 'socket.io';
 import type { AlarmEvent, AlarmSnapshot, ClientToServerEvents, SensorLiveState, ServerToClientEvents, DrillNotice, User } from '../../../contract/index.ts';
 import type { LiveHub } from '../services/alarm.ports.ts';
 import type { Logger } from '../logger.ts';
+import { systemScheduler, type Scheduler, type TimerHandle } from '../services/clock.ts';
 
 /** What the `authorize` middleware leaves on a socket (auth.middleware.ts `socketAuth`). */
 export interface HubSocketData {
@@ -19,10 +25,20 @@ type HubSocket = Socket<ClientToServerEvents, ServerToClientEvents, Record<strin
 /** Socket.IO middleware deciding who may connect (sessions); it may set `socket.data.user` and `socket.data.sessionId`. */
 export type SocketAuthorizer = (socket: HubSocket, next: (err?: Error) => void) => void;
 
+/** Socket.IO's `allowRequest`: decides on the handshake's HTTP request (e.g. its `Origin`) before any middleware. */
+export type HandshakeCheck = (req: http.IncomingMessage, callback: (err: string | null | undefined, success: boolean) => void) => void;
+
+/** Snapshots a socket may ask for with `resync` per window (a real gap needs one). */
+export const RESYNC_LIMIT = 5;
+export const RESYNC_WINDOW_MS = 10_000;
+
 export interface SocketHubOptions {
   snapshot(): AlarmSnapshot;
   authorize?: SocketAuthorizer;
+  allowRequest?: HandshakeCheck;
   logger: Logger;
+  /** Time for the resync limit (fake in tests). */
+  scheduler?: Scheduler;
 }
 
 export class SocketHub implements LiveHub {
@@ -39,6 +55,7 @@ export class SocketHub implements LiveHub {
       pingInterval: 10_000,
       pingTimeout: 10_000,
       maxHttpBufferSize: 64 * 1024,
+      ...(options.allowRequest && { allowRequest: options.allowRequest }),
     });
     if (options.authorize) this.io.use(options.authorize);
     this.io.on('connection', (socket) => this.handleConnection(socket));
@@ -47,10 +64,17 @@ export class SocketHub implements LiveHub {
   private handleConnection(socket: HubSocket): void {
     // A recovered session already received the missed events: no snapshot needed.
     if (!socket.recovered) socket.emit('snapshot', this.options.snapshot());
+    const limit = new ResyncLimit(this.options.scheduler ?? systemScheduler, () => socket.emit('snapshot', this.options.snapshot()));
     socket.on('resync', (lastSeq) => {
       if (typeof lastSeq !== 'number' && lastSeq !== undefined) return; // validate socket input
-      socket.emit('snapshot', this.options.snapshot());
+      const retryAfterMs = limit.request();
+      if (retryAfterMs === null) return;
+      socket.emit('resync_limited', {
+        retryAfterMs,
+        message: `at most ${RESYNC_LIMIT} resyncs per ${RESYNC_WINDOW_MS / 1000} s: a fresh snapshot follows in ${Math.ceil(retryAfterMs / 1000)} s`,
+      });
     });
+    socket.on('disconnect', () => limit.stop());
   }
 
   publish(event: AlarmEvent): void {
@@ -100,5 +124,41 @@ export class SocketHub implements LiveHub {
     return new Promise((resolve) => {
       void this.io.close(() => resolve());
     });
+  }
+}
+
+/** One socket's resync budget: answers at once within it, else once when the oldest answer leaves the window. */
+class ResyncLimit {
+  private readonly answered: number[] = [];
+  private deferred: { timer: TimerHandle; at: number } | null = null;
+
+  constructor(
+    private readonly scheduler: Scheduler,
+    private readonly answer: () => void,
+  ) {}
+
+  /** null when answered now; else the milliseconds until the deferred answer. */
+  request(): number | null {
+    const now = this.scheduler.now();
+    if (this.deferred !== null) return Math.max(this.deferred.at - now, 1);
+    while (this.answered.length > 0 && now - this.answered[0]! >= RESYNC_WINDOW_MS) this.answered.shift();
+    if (this.answered.length < RESYNC_LIMIT) {
+      this.answered.push(now);
+      this.answer();
+      return null;
+    }
+    const waitMs = this.answered[0]! + RESYNC_WINDOW_MS - now;
+    const timer = this.scheduler.setTimeout(() => {
+      this.deferred = null;
+      this.answered.push(this.scheduler.now());
+      this.answer();
+    }, waitMs);
+    this.deferred = { timer, at: now + waitMs };
+    return waitMs;
+  }
+
+  stop(): void {
+    if (this.deferred !== null) this.scheduler.clearTimeout(this.deferred.timer);
+    this.deferred = null;
   }
 }

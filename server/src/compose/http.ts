@@ -1,7 +1,7 @@
 /** HTTP: the REST API, /metrics and the dashboard on one server (Socket.IO shares it, see realtime.ts). */
 import fs from 'node:fs';
 import type http from 'node:http';
-import express from 'express';
+import os from 'node:os';
 import type { Config } from '../config.ts';
 import { sessionAccess } from '../http/access.ts';
 import { alarmsRouter } from '../http/alarms.router.ts';
@@ -9,20 +9,24 @@ import { notificationsRouter } from '../http/notifications.router.ts';
 import { createApp } from '../http/app.ts';
 import { authRouter } from '../http/auth.router.ts';
 import { sessionMiddleware } from '../http/auth.middleware.ts';
+import { SESSION_COOKIE } from '../../../contract/index.ts';
 import { devicesRouter } from '../http/devices.router.ts';
 import { drillsRouter } from '../http/drills.router.ts';
 import { facilityRouter } from '../http/facility.router.ts';
+import { discoveryRouter } from '../http/discovery.router.ts';
 import { gatewaysRouter } from '../http/gateways.router.ts';
 import { healthRouter } from '../http/health.router.ts';
 import { ingestRouter } from '../http/ingest.router.ts';
+import { jsonBody } from '../http/parse.ts';
 import { reportsRouter } from '../http/reports.router.ts';
-import { securityHeaders } from '../http/security.ts';
+import { originPolicy, requestGuard, securityHeaders, type OriginPolicy } from '../http/security.ts';
 import { usersRouter } from '../http/users.router.ts';
 import type { Logger } from '../logger.ts';
 import type { Metrics } from '../metrics.ts';
 import { RateLimiter } from '../services/auth.rate-limit.ts';
 import { BROKER_DROPS_RECENT_MS } from '../services/broker.drops.ts';
 import { systemClock } from '../services/clock.ts';
+import { DiscoveryService } from '../services/discovery.service.ts';
 import { GatewayService } from '../services/gateway.service.ts';
 import { ReadingsService } from '../services/readings.service.ts';
 import { ReportService } from '../services/report.service.ts';
@@ -55,8 +59,9 @@ export function composeHttp(server: http.Server, config: Config, logger: Logger,
   const { writer } = d.storage;
   const alarms = d.alarms.service;
   const startedAt = Date.now();
+  const origins = originPolicyFor(server, config);
   const app = createApp({
-    middleware: [securityHeaders(), sessionMiddleware(d.auth.auth)],
+    middleware: [securityHeaders(), requestGuard(origins, SESSION_COOKIE), sessionMiddleware(d.auth.auth)],
     routers: [
       healthRouter({
         brokerConnected: () => d.mqtt.subscriber.connected,
@@ -79,8 +84,9 @@ export function composeHttp(server: http.Server, config: Config, logger: Logger,
       ),
       reportsRouter(new ReportService(alarms), access),
       gatewaysRouter(new GatewayService(registry, d.ingest.gateways, alarms), access),
-      drillsRouter(d.drills.service, access, express.json({ limit: '256kb' }), () => d.drills.scenarios.list()),
-      alarmsRouter(alarms, d.storage.audit, access, express.json({ limit: '64kb' })),
+      discoveryRouter(new DiscoveryService(registry, d.ingest.found), access),
+      drillsRouter(d.drills.service, access, jsonBody('256kb'), () => d.drills.scenarios.list()),
+      alarmsRouter(alarms, d.storage.audit, access, jsonBody('64kb')),
       notificationsRouter((id) => alarms.get(id) !== undefined, d.alarms.notifications, access),
       ingestRouter(
         d.ingest.service,
@@ -115,11 +121,36 @@ export function composeHttp(server: http.Server, config: Config, logger: Logger,
         });
       });
       const port = (server.address() as { port: number }).port;
-      logger.info({ port, url: `http://127.0.0.1:${port}/` }, 'Vigil HTTP listening');
+      logger.info({ port, url: `http://127.0.0.1:${port}/`, allowedOrigins: origins.origins(), dataDir: config.DATA_DIR }, 'Vigil HTTP listening');
     },
     stop: async () => {
       server.closeAllConnections();
       await new Promise((resolve) => server.close(resolve));
     },
   };
+}
+
+/**
+ * The origins browsers may act from (PUBLIC_URL, else where `server` listens): the HTTP guard and
+ * the Socket.IO handshake use the same answer.
+ */
+export function originPolicyFor(server: http.Server, config: Pick<Config, 'PUBLIC_URL' | 'HOST'>): OriginPolicy {
+  let hosts: string[] | null = null;
+  return originPolicy(config.PUBLIC_URL, () => {
+    const a = server.address();
+    if (a === null || typeof a === 'string') return null;
+    hosts ??= listeningHosts(config.HOST);
+    return { hosts, port: a.port };
+  });
+}
+
+/** The names a browser on this machine or the LAN may use for a server bound to `host`. */
+function listeningHosts(host: string): string[] {
+  const hosts = new Set(['localhost', '127.0.0.1', '::1', host]);
+  if (host === '0.0.0.0' || host === '::') {
+    hosts.delete(host);
+    hosts.add(os.hostname());
+    for (const nets of Object.values(os.networkInterfaces())) for (const n of nets ?? []) if (!n.address.includes('%')) hosts.add(n.address);
+  }
+  return [...hosts];
 }

@@ -2,6 +2,7 @@
 import type http from 'node:http';
 import { SocketHub } from '../adapters/socketio.hub.ts';
 import { socketAuth } from '../http/auth.middleware.ts';
+import { handshakeOriginCheck, type OriginPolicy } from '../http/security.ts';
 import type { Logger } from '../logger.ts';
 import type { AlarmService } from '../services/alarm.service.ts';
 import type { AuthService } from '../services/auth.service.ts';
@@ -27,8 +28,14 @@ export function composeRealtime(
   auth: AuthService,
   live: LiveFanout,
   endedSessions: EndedSessions,
+  origins: OriginPolicy,
 ): Realtime {
-  const hub = new SocketHub(server, { snapshot: () => alarms.snapshot(), authorize: socketAuth(auth), logger: logger.child({ component: 'realtime' }) });
+  const hub = new SocketHub(server, {
+    snapshot: () => alarms.snapshot(),
+    authorize: socketAuth(auth),
+    allowRequest: handshakeOriginCheck(origins),
+    logger: logger.child({ component: 'realtime' }),
+  });
   live.connect(hub);
   // A revocation here closes that user's sockets at once.
   endedSessions.onEnded((username) => hub.dropEndedSessions((id) => auth.sessionAlive(id), username));

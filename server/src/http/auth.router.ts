@@ -2,7 +2,7 @@
  * Signing in and out: `POST /api/auth/login`, `POST /api/auth/logout`,
  * `GET /api/auth/me`, `POST /api/auth/password`, and `GET /api/auth/config` for the login screen.
  */
-import express, { Router, type Request, type Response } from 'express';
+import { Router, type Request, type Response } from 'express';
 import {
   DEMO_ACCOUNTS,
   SESSION_COOKIE,
@@ -14,12 +14,12 @@ import {
 import { HttpError } from '../errors.ts';
 import type { AuthService, ClientMeta } from '../services/auth.service.ts';
 import { currentSession } from './auth.middleware.ts';
-import { parseBody } from './parse.ts';
+import { jsonBody as parsedJson, parseBody } from './parse.ts';
 
 /** Auth and admin bodies are small; anything bigger is refused before parsing (413). */
 export const AUTH_BODY_LIMIT = '16kb';
 
-export const jsonBody = express.json({ limit: AUTH_BODY_LIMIT });
+export const jsonBody = parsedJson(AUTH_BODY_LIMIT);
 
 export function clientMeta(req: Request): ClientMeta {
   return { address: req.ip ?? req.socket.remoteAddress ?? 'unknown', userAgent: String(req.get('user-agent') ?? '') };

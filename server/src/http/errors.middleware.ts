@@ -39,6 +39,7 @@ export const STATUS_OF: Readonly<Record<ErrorCode, number>> = {
   UNAUTHENTICATED: 401,
   FORBIDDEN: 403,
   RATE_LIMITED: 429,
+  UNSUPPORTED_MEDIA_TYPE: 415,
   // The alarm engine: not allowed in the alarm's state (409), or a bad request (400).
   INVALID_TRANSITION: 409,
   CONDITION_ACTIVE: 409,
@@ -99,6 +100,7 @@ export function answerOf(err: unknown): Answer | undefined {
   if (e.type === 'entity.too.large')
     return { status: STATUS_OF.PAYLOAD_TOO_LARGE, code: 'PAYLOAD_TOO_LARGE', message: `body larger than the limit: ${message}` };
   if (e.type === 'entity.parse.failed') return { status: STATUS_OF.BAD_JSON, code: 'BAD_JSON', message: `body is not valid JSON: ${message}` };
+  if (e.type === 'entity.too.deep') return { status: STATUS_OF.BAD_JSON, code: 'BAD_JSON', message: `body refused: ${message}` };
   // Other client errors from Express or the body parser (415 charset, 400 aborted, …) keep their status.
   const status = e.status ?? e.statusCode;
   if (typeof status === 'number' && status >= 400 && status < 500) return { status, code: 'BAD_REQUEST', message: message || 'bad request' };

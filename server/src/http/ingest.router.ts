@@ -1,4 +1,4 @@
-import express, { Router, type RequestHandler } from 'express';
+import { Router, type RequestHandler } from 'express';
 import { ingestBodySchema, type RejectionsResponse } from '../../../contract/index.ts';
 import type { Registry } from '../domain/registry.ts';
 import { HttpError } from '../errors.ts';
@@ -7,7 +7,7 @@ import type { IngestGrant, IngestKeyVerifier } from '../services/device-credenti
 import type { IngestService } from '../services/ingest.service.ts';
 import type { RejectionLog } from '../services/rejection.log.ts';
 import type { AccessControl } from './access.ts';
-import { parseOr400 } from './parse.ts';
+import { jsonBody, parseOr400 } from './parse.ts';
 
 /** HTTP ingest bodies larger than this answer 413. */
 export const INGEST_BODY_LIMIT = '4mb';
@@ -42,7 +42,7 @@ export function ingestRouter(
   limiter?: RateLimiter,
 ): Router {
   const router = Router();
-  router.post('/api/ingest', requireApiKey(keys, limiter), express.json({ limit: INGEST_BODY_LIMIT }), async (req, res) => {
+  router.post('/api/ingest', requireApiKey(keys, limiter), jsonBody(INGEST_BODY_LIMIT), async (req, res) => {
     const body = parseOr400(ingestBodySchema, req.body, 'body must be {"observations": [...]}');
     const grant = (res.locals as { ingestGrant?: IngestGrant }).ingestGrant;
     const result = await ingest.handleHttpItems(body.observations, (id) => registry.sensor(id)?.siteId, grant);

@@ -46,7 +46,8 @@ async function call(server: DrillServer, path: string, body: unknown, cookie: st
   const doFetch = server.fetch ?? fetch;
   return doFetch(`${server.url}${path}`, {
     method: 'POST',
-    headers: { 'content-type': 'application/json', ...(cookie !== null && { cookie }) },
+    // Vigil refuses a signed-in state change that names no origin (cross-site request forgery).
+    headers: { 'content-type': 'application/json', ...(cookie !== null && { cookie, origin: new URL(server.url).origin }) },
     body: JSON.stringify(body),
     signal: AbortSignal.timeout(10_000),
   });
