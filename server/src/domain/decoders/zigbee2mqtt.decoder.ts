@@ -7,7 +7,9 @@
  * events only when they change (the first message after start states the current value); numeric
  * values become readings every time. `null` is unknown (Zigbee2MQTT's word for a value it has not
  * heard): it changes nothing and re-asserts nothing. `contact: true` means closed. A self-test
- * (`test: true`) is a `test` event, and a smoke or gas signal reported during it is the test.
+ * (`test: true` … `false`) is a `test` … `test_clear` pair; smoke or gas reported during it is
+ * passed on like any other, and the alarm engine takes it for the test for at most the sensor's
+ * `selfTestMaxS` (server/src/domain/alarm/rules.selftest.ts): a stuck test flag hides no fire.
  *
  * One device may carry several detectors (smoke and CO): each is its own sensor bound to the same
  * topic, and each receives only its kind's fields. A detector alarm no bound sensor receives is
@@ -346,19 +348,17 @@ export class Zigbee2mqttDecoder implements TopicDecoder {
 
   private applyFlags(m: Message, known: DeviceState): void {
     const test = m.flags.test;
-    if (test !== undefined && (!test || known.flags.get('test') === true || m.out.event(m.sensor, 'test', { detail: 'self-test' }))) {
-      known.flags.set('test', test);
-    }
-    const testing = known.flags.get('test') === true;
+    if (test === true && known.flags.get('test') !== true && m.out.event(m.sensor, 'test', { detail: 'self-test' })) known.flags.set('test', true);
     for (const f of ['smoke', 'gas', 'tamper', 'contact', 'leak'] as const) {
       const v = m.flags[f];
       if (v === undefined) continue;
-      // During a self-test the detector sounds its alarm: that is the test, not smoke or gas.
-      if (v && testing && (f === 'smoke' || f === 'gas')) continue;
       if (known.flags.get(f) === v) continue;
       const [on, off] = FLAG_EVENTS[f];
       if (m.out.event(m.sensor, v ? on : off)) known.flags.set(f, v);
     }
+    // The test ends after this message's signals: `{"test": false, "smoke": false}` clears the
+    // test's smoke first, so it is not taken for smoke that outlasted the test.
+    if (test === false && (known.flags.get('test') !== true || m.out.event(m.sensor, 'test_clear'))) known.flags.set('test', false);
   }
 
   private applyFaults(m: Message, known: DeviceState): void {
