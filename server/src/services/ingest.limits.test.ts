@@ -3,10 +3,10 @@
 // exemption, bounded id maps, id validation of HTTP items and native topic shapes
 // (docs/contracts.md#ingest-limits, docs/contracts.md#mqtt-topics-native).
 import { describe, expect, it } from 'vitest';
-import type { Observation, Rejection } from '../../../contract/index.ts';
+import type { Rejection } from '../../../contract/index.ts';
 import { testRegistry } from '../../../test/support/registry.fixtures.ts';
 import { nativeDecoder } from '../domain/observation.decode.ts';
-import type { HistoryPoint, HistoryQueue } from './history.ports.ts';
+import type { HistoryObservation, HistoryPoint, HistoryQueue } from './history.ports.ts';
 import { BURST_S, IngestLimits, type IngestLimitOptions } from './ingest.limits.ts';
 import { IngestService } from './ingest.service.ts';
 import { topicMatches } from './mqtt-topic.ts';
@@ -21,7 +21,10 @@ class StoredAtOnce implements HistoryQueue {
     onDurable?.();
   }
   sensors(): string[] {
-    return this.points.map((p) => (p as { observation: Observation }).observation.sensorId);
+    return this.observations().map((o) => o.sensorId);
+  }
+  observations(): HistoryObservation[] {
+    return this.points.flatMap((p) => (p.type === 'observation' ? [p.observation] : []));
   }
 }
 
@@ -160,7 +163,7 @@ describe('ids and sites of unregistered devices', () => {
     g.publish('vigil/nowhere/GHOST-3/reading', { value: 1, unit: 'ppm' });
     g.publish('vigil/lodging/GHOST-3/reading', { value: 1, unit: 'ppm' });
     expect(g.reasons()[0]).toBe('unknown_site');
-    expect(g.history.points.map((p) => (p as { observation: Observation }).observation)).toEqual([
+    expect(g.history.observations()).toEqual([
       expect.objectContaining({ sensorId: 'GHOST-1', siteId: 'hq', zoneId: 'unregistered', kind: 'unregistered' }),
       expect.objectContaining({ sensorId: 'GHOST-3', siteId: 'lodging', zoneId: 'unregistered' }),
     ]);
