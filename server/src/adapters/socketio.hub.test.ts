@@ -3,7 +3,8 @@ import { io as connect, type Socket } from 'socket.io-client';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { AlarmSnapshot } from '../../../contract/index.ts';
 import { createLogger } from '../logger.ts';
-import { SocketHub } from './socketio.hub.ts';
+import { FakeScheduler } from '../../../test/support/fake.scheduler.ts';
+import { RESYNC_LIMIT, RESYNC_WINDOW_MS, SocketHub } from './socketio.hub.ts';
 
 let server: http.Server;
 let hub: SocketHub;
@@ -77,5 +78,43 @@ describe('SocketHub.dropEndedSessions', () => {
     await until(() => ann.reason() !== null);
     expect(ann.reason()).toBe('io server disconnect');
     expect(bob.socket.connected).toBe(true);
+  });
+});
+
+// A snapshot is the whole alarm state: one socket asking for it in a loop (200 resyncs returned
+// 36.8 MB in 1.5 s) must not turn the server into an amplifier.
+describe('SocketHub resync limit', () => {
+  it(`answers ${RESYNC_LIMIT} resyncs per ${RESYNC_WINDOW_MS / 1000} s at once; beyond that resync_limited, and one fresh snapshot when the window allows`, async () => {
+    const scheduler = new FakeScheduler();
+    const limited = new SocketHub(http.createServer(), {
+      snapshot: (): AlarmSnapshot => ({ seq: 7, at: 0, alarms: [], incidents: [], sensors: [] }),
+      logger: createLogger('silent'),
+      scheduler,
+    });
+    const srv = limited.io.httpServer as http.Server;
+    await new Promise<void>((resolve) => srv.listen(0, '127.0.0.1', resolve));
+    try {
+      const socket = connect(`http://127.0.0.1:${(srv.address() as { port: number }).port}`, { transports: ['websocket'], reconnection: false });
+      clients.push(socket);
+      let snapshots = 0;
+      const notices: { retryAfterMs: number; snapshotsBefore: number }[] = [];
+      socket.on('snapshot', () => snapshots++);
+      socket.on('resync_limited', (n: { retryAfterMs: number }) => notices.push({ retryAfterMs: n.retryAfterMs, snapshotsBefore: snapshots }));
+      await new Promise<void>((resolve) => socket.once('snapshot', () => resolve()));
+
+      await scheduler.advance(1000);
+      for (let i = 0; i < RESYNC_LIMIT + 3; i++) socket.emit('resync', 7);
+      await until(() => notices.length === 3);
+      // Events on one socket arrive in order: every answer within the limit came before the first refusal.
+      expect(notices.map((n) => n.snapshotsBefore)).toEqual([1 + RESYNC_LIMIT, 1 + RESYNC_LIMIT, 1 + RESYNC_LIMIT]);
+      expect(notices.map((n) => n.retryAfterMs)).toEqual([RESYNC_WINDOW_MS, RESYNC_WINDOW_MS, RESYNC_WINDOW_MS]);
+      expect(scheduler.pendingCount).toBe(1);
+
+      await scheduler.advance(RESYNC_WINDOW_MS);
+      await until(() => snapshots === 2 + RESYNC_LIMIT);
+      expect(snapshots).toBe(2 + RESYNC_LIMIT);
+    } finally {
+      await limited.close();
+    }
   });
 });

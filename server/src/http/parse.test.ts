@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { HttpError } from '../errors.ts';
 import { STATUS_OF } from './errors.middleware.ts';
-import { parseBody, parseOr400, parseQuery, timeParam } from './parse.ts';
+import { parseBody, parseOr400, parseQuery, timeParam, jsonDepthOver, MAX_JSON_DEPTH } from './parse.ts';
 
 function refusal(fn: () => unknown): { status: number; code: string; message: string; details: unknown } {
   try {
@@ -33,5 +33,15 @@ describe('request parsing: 400 naming each bad field', () => {
     const bad = refusal(() => parseQuery(query, { from: 'yesterday', x: '1' }));
     expect(bad.message).toBe('invalid query');
     expect(bad.details).toEqual([expect.stringMatching(/^from: /), expect.stringMatching(/^: .*"x"/)]);
+  });
+});
+
+describe('jsonDepthOver (a body nested absurdly deep is refused before parsing)', () => {
+  it('counts nesting of arrays and objects, not brackets inside strings or escaped quotes', () => {
+    const b = (s: string) => Buffer.from(s);
+    expect(jsonDepthOver(b('{"a":[{"b":[1]}]}'), 4)).toBe(-1);
+    expect(jsonDepthOver(b('{"a":[{"b":[1]}]}'), 3)).toBe(4);
+    expect(jsonDepthOver(b('{"a":"[[[[[[\\"[[[[["}'), 1)).toBe(-1);
+    expect(jsonDepthOver(b(`${'['.repeat(100_000)}${']'.repeat(100_000)}`), MAX_JSON_DEPTH)).toBe(MAX_JSON_DEPTH + 1);
   });
 });
