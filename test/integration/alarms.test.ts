@@ -5,7 +5,7 @@ import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { io, type Socket } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Alarm, AlarmEvent, AlarmSnapshot, ClientToServerEvents, ServerToClientEvents } from '../../contract/index.ts';
+import type { Alarm, AlarmEvent, AlarmNotificationsResponse, AlarmSnapshot, ClientToServerEvents, ServerToClientEvents } from '../../contract/index.ts';
 import { startInflux, startMosquitto, stopAllServices, type InfluxHandle, type MosquittoHandle } from '../support/services.ts';
 import { eventually, startVigil, type VigilHandle } from '../support/vigil.ts';
 import { mosquittoPub } from '../support/clients.ts';
@@ -183,6 +183,18 @@ describe('alarms end to end', () => {
     expect(escalated).toMatchObject({ level: 1 });
     const posted = await eventually(() => webhook.received.find((b) => (b as { alarm: Alarm }).alarm.sensorId === 'T-GAS-02'), 10_000, 'webhook POST');
     expect(posted).toMatchObject({ type: 'vigil.alarm.escalated', level: 1, alarm: { priority: 'critical', state: 'active_unacked' } });
+    // The alarm shows who was told and how it went (the escalation outbox, docs/contracts.md).
+    const alarmId = (posted as { alarm: Alarm }).alarm.id;
+    const shown = await eventually(
+      async () => {
+        const r = await vigil.api<AlarmNotificationsResponse>(`/api/alarms/${alarmId}/notifications`, { headers: { cookie } });
+        return r.body.notifications?.find((n) => n.level === 1 && n.status === 'delivered');
+      },
+      10_000,
+      'delivered notification listed',
+    );
+    expect(shown).toMatchObject({ contactId: 'webhook-urls-1', channel: 'webhook', attempts: [{ n: 1, ok: true, status: 204 }] });
+    expect((await vigil.api(`/api/alarms/no-such-alarm/notifications`, { headers: { cookie } })).status).toBe(404);
   });
 
   it('comes back with the same alarms after kill -9', async () => {
