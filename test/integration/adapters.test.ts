@@ -34,15 +34,14 @@ afterAll(async () => {
 });
 
 describe('device adapters end to end', () => {
-  // https://www.zigbee2mqtt.io/devices/JTQJ-BF-01LM_BW.html (gas, tamper, gas_density, sensitivity)
-  it('Zigbee2MQTT: {"gas": true} on zigbee2mqtt/<name> is stored as a gas event and a %LEL reading, and raises the critical gas alarm', async () => {
+  // https://www.zigbee2mqtt.io/devices/JTQJ-BF-01LM_BW.html (gas, tamper, gas_density, sensitivity); its gas_density
+  // has no unit, so this binding (no scale) stores none of it (test/integration/adapters.zigbee.test.ts)
+  it('Zigbee2MQTT: {"gas": true} on zigbee2mqtt/<name> is stored as a gas event and raises the critical gas alarm', async () => {
     const sent = Date.now();
     await pub('zigbee2mqtt/Kitchen gas', { gas: true, gas_density: 35, sensitivity: 'high', tamper: false, linkquality: 102 });
     const events = await stored(`SELECT type, zone, kind FROM event WHERE sensor = 'A-Z2M-GAS' AND time >= ${sent - 1000}ms`, 'the gas event');
     expect(events).toContainEqual(expect.objectContaining({ type: 'gas', zone: 'kitchen', kind: 'gas' }));
     expect(events).toContainEqual(expect.objectContaining({ type: 'tamper_clear' }));
-    const readings = await stored(`SELECT value, unit FROM reading WHERE sensor = 'A-Z2M-GAS'`, 'the gas density');
-    expect(readings[0]).toMatchObject({ value: 35, unit: '%LEL' });
 
     // The alarm lifecycle as history and charts read it (alarm_event).
     const raised = await stored(`SELECT event, priority, condition FROM alarm_event WHERE sensor = 'A-Z2M-GAS'`, 'the alarm event');
