@@ -8,7 +8,7 @@ import type { FileProblem, PathSegment } from '../facility/yaml.file.ts';
 import type { Scenario, Step } from './scenario.schema.ts';
 import { selectSensors } from './scenario.select.ts';
 
-const COMMON_EVENTS: readonly EventType[] = ['tamper', 'tamper_clear', 'fault', 'fault_clear', 'test'];
+const COMMON_EVENTS: readonly EventType[] = ['tamper', 'tamper_clear', 'fault', 'fault_clear', 'test', 'test_clear'];
 /** The events each kind of device sends (docs/contracts.md#mqtt-topics-native). */
 export const KIND_EVENTS: Readonly<Record<SensorKind, readonly EventType[]>> = {
   gas: [...COMMON_EVENTS, 'gas', 'gas_clear'],
