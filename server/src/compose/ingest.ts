@@ -8,7 +8,7 @@ import { FoundDevices } from '../domain/discovery/found-devices.ts';
 import { nativeDecoder } from '../domain/observation.decode.ts';
 import { HeldTimes } from '../domain/retained.ts';
 import type { Registry } from '../domain/registry.ts';
-import { createLogLimiter } from '../log-limiter.ts';
+import { rejectionLogger } from '../log-limiter.ts';
 import type { Logger } from '../logger.ts';
 import type { Metrics } from '../metrics.ts';
 import { BROKER_DROPS_RECENT_MS, BrokerDrops } from '../services/broker.drops.ts';
@@ -22,7 +22,7 @@ import type { BrokerConnection } from './broker.ts';
 import { Intervals, type Part } from './parts.ts';
 
 const DAY_MS = 86_400_000;
-/** One log line per origin and reason per minute: a misconfigured device would flood the log. */
+/** One log line per source and reason per minute, then a count: a misconfigured device would flood the log. */
 const REJECTION_LOG_EVERY_MS = 60_000;
 /** On shutdown, how long queued points may take to become durable while the broker still hears the acknowledgements. */
 const FLUSH_ON_STOP_MS = 5000;
@@ -38,15 +38,18 @@ export interface Ingest {
   found: FoundDevices;
   /** Retained MQTT deliveries against what Vigil holds; `save` writes the held times. */
   retained: RetainedGate;
+  /** Logs how many rejections each reason had beyond its first line; run once a window. */
+  flushRejectionLines(): void;
 }
 
 export function composeIngest(config: Config, logger: Logger, metrics: Metrics, registry: Registry, writer: HistoryWriter, db: SqliteDatabase): Ingest {
   const log = logger.child({ component: 'ingest' });
-  const logRejection = createLogLimiter(REJECTION_LOG_EVERY_MS);
+  // Per source and reason, never per topic, request or item: 10,000 bad items, or 5,000 topics
+  // invented by one client, are one line and one count a minute (log-limiter.ts).
+  const rejectionLines = rejectionLogger(log, REJECTION_LOG_EVERY_MS, systemClock);
   const rejections = new RejectionLog(config.REJECTIONS_KEPT, (r) => {
     metrics.rejected.inc({ reason: r.reason });
-    // Per topic or request, not per item index: one request of 10,000 bad items is one line.
-    if (logRejection(`${r.origin.replace(/ \[\d+\]$/, '')}|${r.reason}`)) log.warn({ origin: r.origin, reason: r.reason, detail: r.detail }, 'input rejected');
+    rejectionLines.log(r);
   });
   const found = new FoundDevices();
   const gateways = new GatewayTraffic(undefined, (id) => metrics.countGateway(id, 'evicted'), found);
@@ -79,7 +82,7 @@ export function composeIngest(config: Config, logger: Logger, metrics: Metrics, 
     (o) => metrics.countIngested(o.source, o.channel),
     (err, o) => log.error({ err, sensorId: o.sensorId, channel: o.channel }, 'observation listener failed'),
   );
-  return { service, rejections, gateways, found, retained };
+  return { service, rejections, gateways, found, retained, flushRejectionLines: () => rejectionLines.flush() };
 }
 
 export interface MqttIngest {
@@ -135,7 +138,10 @@ export function composeMqttIngest(
     tls: config.mqttTls ? tlsFromFiles(config.mqttTls) : undefined,
     logger: mqttLog,
   });
-  const saveHeld = new Intervals([[HELD_TIMES_SAVE_MS, () => ingest.retained.save()]]);
+  const saveHeld = new Intervals([
+    [HELD_TIMES_SAVE_MS, () => ingest.retained.save()],
+    [REJECTION_LOG_EVERY_MS, () => ingest.flushRejectionLines()],
+  ]);
   return {
     subscriber,
     drops,
