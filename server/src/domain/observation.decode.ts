@@ -80,13 +80,18 @@ export function parseNativeTopic(topic: string): NativeTopic {
   return parsed;
 }
 
+/** What every bad_topic rejection of a native topic says was expected. */
+const NATIVE_SHAPE = `expected vigil/<siteId>/<sensorId>/<channel>, four levels, channel one of ${CHANNELS.join(', ')}`;
+
 function checkNativeTopic(topic: string): NativeTopic {
   const parts = topic.split('/');
-  if (parts.length !== 4 || parts[0] !== 'vigil') throw new DecodeError('bad_topic', `topic must be vigil/<siteId>/<sensorId>/<channel>, got "${topic}"`);
+  if (parts.length !== 4 || parts[0] !== 'vigil')
+    throw new DecodeError('bad_topic', `topic has ${parts.length} level${parts.length === 1 ? '' : 's'}; ${NATIVE_SHAPE}`);
   const [, siteId = '', sensorId = '', channel = ''] = parts;
-  if (!ID_PATTERN.test(siteId)) throw new DecodeError('bad_topic', `site id "${siteId}" is not a valid id`);
-  if (!ID_PATTERN.test(sensorId)) throw new DecodeError('bad_topic', `sensor id "${sensorId}" is not a valid id`);
-  if (!channelSet.has(channel)) throw new DecodeError('bad_topic', `channel "${channel}" must be one of ${CHANNELS.join(', ')}`);
+  if (!ID_PATTERN.test(siteId)) throw new DecodeError('bad_topic', `site id "${siteId}" is not an id (1-64 letters, digits, "_", "." or "-"); ${NATIVE_SHAPE}`);
+  if (!ID_PATTERN.test(sensorId))
+    throw new DecodeError('bad_topic', `sensor id "${sensorId}" is not an id (1-64 letters, digits, "_", "." or "-"); ${NATIVE_SHAPE}`);
+  if (!channelSet.has(channel)) throw new DecodeError('bad_topic', `channel "${channel}" is not one; ${NATIVE_SHAPE}`);
   return { siteId, sensorId, channel: channel as Channel };
 }
 
