@@ -4,8 +4,8 @@
  * Vigil's own `vigil/` tree), and the identity that must be unique across the registry.
  */
 import type { SensorKind, SourceBinding } from '../../../../contract/index.ts';
-import { stateTopic } from './esphome.decoder.ts';
-import { DEFAULT_SENSOR_KEY, isRawAnalog, isZigbeeChild } from './tasmota.decoder.ts';
+import { readingField as esphomeReadingField, stateTopic } from './esphome.decoder.ts';
+import { DEFAULT_SENSOR_KEY, isZigbeeChild, readingField as tasmotaReadingField, topicAdvice } from './tasmota.decoder.ts';
 import { kindReadingUnit } from './emit.ts';
 import { readingProblems } from './source-units.ts';
 import { baseTopicOf, rawFieldsOf, Z2M_READINGS } from './zigbee2mqtt.decoder.ts';
@@ -27,11 +27,7 @@ export interface BindingClaim {
 
 function topicProblems(field: string, value: string): BindingProblem[] {
   const problems: BindingProblem[] = [];
-  if (/[+#]/.test(value))
-    problems.push({
-      field: [field],
-      message: 'names one device exactly: write its own topic without MQTT wildcards (+, #); a gateway under gateways: takes a whole tree',
-    });
+  if (/[+#]/.test(value)) problems.push({ field: [field], message: 'names one device exactly: no MQTT wildcards (+, #)' });
   if (value === 'vigil' || value.startsWith('vigil/'))
     problems.push({ field: [field], message: "vigil/… is Vigil's native topic tree: bind those sensors without an adapter" });
   return problems;
@@ -47,14 +43,8 @@ function zigbee2mqtt(b: Extract<SourceBinding, { adapter: 'zigbee2mqtt' }>, kind
         ? 'the full device topic, <base_topic>/<friendly_name> (e.g. "zigbee2mqtt/Kitchen gas")'
         : `must start with baseTopic "${b.baseTopic}/" followed by the friendly name`;
     problems.push({ field: ['topic'], message });
-  } else if (/\/(availability|set|get)$/.test(name)) {
-    const state = b.topic.replace(/\/(availability|set|get)$/, '');
-    problems.push({ field: ['topic'], message: `"${b.topic}" is not a device's state topic: write topic: "${state}" (Vigil adds /availability itself)` });
-  } else if (name === 'bridge' || name.startsWith('bridge/')) {
-    problems.push({
-      field: ['topic'],
-      message: `"${b.topic}" is the bridge's own topic: bind each device's <base_topic>/<friendly_name>, and the bridge as a gateway under gateways:`,
-    });
+  } else if (/\/(availability|set|get)$/.test(name) || name === 'bridge' || name.startsWith('bridge/')) {
+    problems.push({ field: ['topic'], message: `"${b.topic}" is not a device's state topic: bind <base_topic>/<friendly_name>` });
   }
   if (b.scale || b.unit !== undefined) problems.push(...zigbee2mqttValue(b, kind));
   return problems;
@@ -83,7 +73,8 @@ function zigbee2mqttValue(b: Extract<SourceBinding, { adapter: 'zigbee2mqtt' }>,
 
 function tasmota(b: Extract<SourceBinding, { adapter: 'tasmota' }>, kind: SensorKind): BindingProblem[] {
   const problems = topicProblems('topic', b.topic);
-  if (b.topic.includes('/')) problems.push({ field: ['topic'], message: 'the Tasmota Topic alone (as in tele/<topic>/SENSOR), without tele/ or /SENSOR' });
+  const advice = topicAdvice(b.topic);
+  if (advice !== null) problems.push({ field: ['topic'], message: `"${b.topic}" is more than a Tasmota Topic: ${advice}` });
   if (isZigbeeChild({ kind })) {
     if (b.sensorKey === undefined)
       problems.push({
@@ -91,11 +82,10 @@ function tasmota(b: Extract<SourceBinding, { adapter: 'tasmota' }>, kind: Sensor
         message: `a ${kind} sensor on a Tasmota is a Zigbee device behind its bridge: set sensorKey to its short address (0x1234) or name`,
       });
     if (b.scale) problems.push({ field: ['scale'], message: `scale reads analog values: ${kind} sensors have none` });
-  } else if (isRawAnalog(b.sensorKey) && !b.scale) {
-    problems.push({
-      field: ['scale'],
-      message: `${b.sensorKey ?? DEFAULT_SENSOR_KEY} is a raw ADC count (0–1023 on an ESP8266): set scale, e.g. { from: [0, 1024], to: [0, 100] }, from the detector's calibration`,
-    });
+    if (b.unit !== undefined) problems.push({ field: ['unit'], message: `unit reads analog values: ${kind} sensors have none; remove it` });
+  } else {
+    // Every analog key is an ADC count; any other key's unit only the binding knows.
+    for (const p of readingProblems(tasmotaReadingField(b.sensorKey), b, kindReadingUnit(kind), kind)) problems.push({ field: [p.at], message: p.message });
   }
   return problems;
 }
@@ -109,9 +99,15 @@ function esphome(b: Extract<SourceBinding, { adapter: 'esphome' }>, kind: Sensor
     if (value === undefined) continue;
     if (/[/+#]/.test(value)) problems.push({ field: [field], message: 'an ESPHome object id (e.g. kitchen_gas): no /, + or #' });
   }
-  if (kind === 'door' && b.entityType === 'sensor') problems.push({ field: ['entityType'], message: 'a door reads a binary_sensor' });
+  if (kindReadingUnit(kind) === null && b.entityType === 'sensor')
+    problems.push({ field: ['entityType'], message: `a ${kind} sensor reads a binary_sensor: write entityType: binary_sensor` });
   if (b.onMeans !== undefined && kind !== 'door') problems.push({ field: ['onMeans'], message: 'onMeans sets door polarity: it applies to door sensors only' });
-  if (b.scale && b.entityType === 'binary_sensor') problems.push({ field: ['scale'], message: 'scale reads numeric sensors, not a binary_sensor' });
+  if (b.entityType === 'binary_sensor') {
+    if (b.scale) problems.push({ field: ['scale'], message: 'scale reads numeric sensors, not a binary_sensor: remove it' });
+    if (b.unit !== undefined) problems.push({ field: ['unit'], message: 'unit reads numeric sensors, not a binary_sensor: remove it' });
+  } else if (kindReadingUnit(kind) !== null) {
+    for (const p of readingProblems(esphomeReadingField(b), b, kindReadingUnit(kind), kind)) problems.push({ field: [p.at], message: p.message });
+  }
   return problems;
 }
 

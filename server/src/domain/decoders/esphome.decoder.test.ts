@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { EsphomeDecoder } from './esphome.decoder.ts';
-import { adapterRegistry, eventsOf, feed, readingsOf, statusesOf } from '../../../../test/support/decoder.fixtures.ts';
+import { Registry } from '../registry.ts';
+import { adapterRegistry, adapterSensor, eventsOf, feed, readingsOf, statusesOf } from '../../../../test/support/decoder.fixtures.ts';
 
 const registry = adapterRegistry();
 const decoder = new EsphomeDecoder();
@@ -62,6 +63,32 @@ describe('ESPHome sensors and status', () => {
     expect(readingsOf(send('canteen-node/sensor/kitchen_gas_lel/state', '12.5'))).toEqual([{ sensorId: 'E-LEL', value: 12.5, unit: '%LEL' }]);
     expect(send('canteen-node/sensor/kitchen_gas_lel/state', 'nan').rejected).toEqual([
       { reason: 'adapter_error', detail: 'E-LEL: the sensor has no valid value (nan)' },
+    ]);
+  });
+
+  // https://esphome.io/components/sensor/adc.html: an ADC sensor publishes volts, e.g. an MQ-2's analog pin
+  // (`<node>/sensor/<id>/state` = "2.50"). Read as %LEL a real leak at 2.5 V would sit below the low threshold.
+  it('maps a sensor in volts through the binding scale, and refuses to store one whose unit the binding does not give', () => {
+    const volts = adapterSensor('E-MQ2', 'gas', {
+      adapter: 'esphome',
+      node: 'lab-node',
+      entity: 'mq2_volts',
+      entityType: 'sensor',
+      scale: { from: [0.1, 3.3], to: [0, 100] },
+    });
+    const bare = adapterSensor('E-MQ2-BARE', 'gas', { adapter: 'esphome', node: 'lab-node', entity: 'mq2_bare', entityType: 'sensor' });
+    const sendLab = feed(
+      new EsphomeDecoder(),
+      new Registry({ name: 'Lab', sites: [{ id: 'hq', name: 'HQ', timezone: 'Asia/Shanghai', floors: [] }], sensors: [volts, bare], schedules: {}, sops: {} }),
+    );
+    expect(readingsOf(sendLab('lab-node/sensor/mq2_volts/state', '2.50'))).toEqual([{ sensorId: 'E-MQ2', value: 75, unit: '%LEL' }]);
+    const refused = sendLab('lab-node/sensor/mq2_bare/state', '2.50');
+    expect(refused.observations).toEqual([]);
+    expect(refused.rejected).toEqual([
+      {
+        reason: 'adapter_error',
+        detail: expect.stringMatching(/^E-MQ2-BARE: Vigil cannot tell which unit the ESPHome sensor lab-node\/sensor\/mq2_bare is published in/),
+      },
     ]);
   });
 

@@ -12,8 +12,9 @@
 import type { EventType, SensorKind, Sensor, SourceBinding } from '../../../../contract/index.ts';
 import { DecodeError, type DecodeContext, type Decoded, type TopicDecoder } from '../observation.decode.ts';
 import type { Registry } from '../registry.ts';
-import { applyScale, onlineWord, payloadText, toBool, toNumber } from './coerce.ts';
-import { Emitter } from './emit.ts';
+import { onlineWord, payloadText, toBool, toNumber } from './coerce.ts';
+import { Emitter, readingUnit } from './emit.ts';
+import { readingConversion, type SourceField } from './source-units.ts';
 import { addTo, TopicIndex } from './topic-index.ts';
 
 type EsphomeBinding = Extract<SourceBinding, { adapter: 'esphome' }>;
@@ -58,11 +59,23 @@ function binaryState(sensor: Sensor, on: boolean, out: Emitter): void {
   out.event(sensor, on !== inverted ? onEvent : offEvent);
 }
 
+/**
+ * An ESPHome `sensor` publishes a number in whatever its YAML makes of it — an MQ-2's analog pin in
+ * volts, an ADC count, a value in %LEL after a calibrating filter: only the binding can say which
+ * (`unit`, or `scale` for anything else).
+ */
+export function readingField(b: Pick<EsphomeBinding, 'node' | 'entity'>): SourceField {
+  return { name: `the ESPHome sensor ${b.node}/sensor/${b.entity}`, unit: 'declared' };
+}
+
 function numericState(sensor: Sensor, text: string, out: Emitter): void {
   const n = toNumber(text, 'state');
   if (n === null) throw new DecodeError('adapter_error', 'the sensor has no valid value (nan)');
-  const scale = bindingOf(sensor).scale;
-  out.reading(sensor, scale ? applyScale(n, scale) : n);
+  const b = bindingOf(sensor);
+  // The load-time check refuses a binding that cannot be read; this keeps a registry built otherwise honest.
+  const convert = readingConversion(readingField(b), b, readingUnit(sensor), sensor.kind);
+  if (typeof convert !== 'function') throw new DecodeError('adapter_error', convert.message);
+  out.reading(sensor, convert(n));
 }
 
 export class EsphomeDecoder implements TopicDecoder {

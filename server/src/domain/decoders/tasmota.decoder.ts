@@ -22,9 +22,10 @@
 import type { Sensor, SourceBinding } from '../../../../contract/index.ts';
 import { DecodeError, type DecodeContext, type Decoded, type TopicDecoder } from '../observation.decode.ts';
 import type { Registry } from '../registry.ts';
-import { applyScale, jsonObject, payloadText, toBool, toNumber } from './coerce.ts';
-import { Emitter } from './emit.ts';
+import { jsonObject, payloadText, toBool, toNumber } from './coerce.ts';
+import { Emitter, readingUnit } from './emit.ts';
 import { deviceTime, localTimeToEpoch } from './local-time.ts';
+import { readingConversion, type SourceField } from './source-units.ts';
 import { addTo, TopicIndex, type SensorsByTopic } from './topic-index.ts';
 
 type TasmotaBinding = Extract<SourceBinding, { adapter: 'tasmota' }>;
@@ -47,6 +48,15 @@ export function isZigbeeChild(sensor: Pick<Sensor, 'kind'>): boolean {
 export function isRawAnalog(sensorKey: string | undefined): boolean {
   const key = (sensorKey ?? DEFAULT_SENSOR_KEY).trim().toUpperCase();
   return key.startsWith('ANALOG.') || /^ANALOG\d*$/.test(key);
+}
+
+/**
+ * The value a gas or CO binding reads: an `ANALOG` count is raw (it needs `scale`); any other key
+ * (`SGP30.eCO2`, a rule's `MQ2.Gas`) is in a unit only the binding can state (`unit`, or `scale`).
+ */
+export function readingField(sensorKey: string | undefined): SourceField {
+  const name = (sensorKey ?? DEFAULT_SENSOR_KEY).trim();
+  return { name, unit: isRawAnalog(name) ? 'raw' : 'declared' };
 }
 
 /**
@@ -136,9 +146,10 @@ function analogReading(sensor: Sensor, telemetry: Record<string, unknown>, out: 
   if (raw === undefined) throw new DecodeError('adapter_error', `no ${key} in the telemetry`);
   const n = toNumber(raw, key);
   if (n === null) throw new DecodeError('adapter_error', `${key} has no value`);
-  if (isRawAnalog(b.sensorKey) && !b.scale)
-    throw new DecodeError('adapter_error', `${key} ${n} is a raw ADC count: set source.scale to read it as ${sensor.unit}`);
-  out.reading(sensor, b.scale ? applyScale(n, b.scale) : n);
+  // The load-time check refuses a binding that cannot be read; this keeps a registry built otherwise honest.
+  const convert = readingConversion(readingField(key), b, readingUnit(sensor), sensor.kind);
+  if (typeof convert !== 'function') throw new DecodeError('adapter_error', `${key} ${n}: ${convert.message}`);
+  out.reading(sensor, convert(n));
 }
 
 /** The names a `ZbReceived` entry goes by: its key, short address, IEEE address and friendly name, compared as `deviceId`. */
