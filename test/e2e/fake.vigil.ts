@@ -65,7 +65,17 @@ export function makeAlarms(facility: Facility, count: number, now: number): Alar
       sensorId: s.id,
       sensorName: s.name,
       sensorKind: s.kind,
-      condition: gas ? (s.kind === 'gas' ? 'gas' : 'co') : s.kind === 'smoke' ? 'smoke' : s.kind === 'door' ? 'door_held' : 'offline',
+      condition: gas
+        ? s.kind === 'gas'
+          ? 'gas'
+          : 'co'
+        : s.kind === 'smoke'
+          ? 'smoke'
+          : s.kind === 'door'
+            ? 'door_held'
+            : s.kind === 'leak'
+              ? 'leak'
+              : 'offline',
       class: priority === 'low' ? 'trouble' : priority === 'medium' ? 'supervisory' : 'alarm',
       priority,
       state: unacked ? 'active_unacked' : 'active_acked',
