@@ -17,6 +17,7 @@ import { alarmLocation, alarmSubject } from './AlarmRow.tsx';
 import { AlarmTrend } from './AlarmTrend.tsx';
 import { GatewayDevices } from './GatewayDevices.tsx';
 import { LocateIcon } from './LocateIcon.tsx';
+import { NotificationsList } from './NotificationsList.tsx';
 import { PriorityBadge } from './PriorityBadge.tsx';
 import { SopSteps } from './SopSteps.tsx';
 
@@ -95,6 +96,7 @@ export function AlarmDetail({ alarmId, index, onLocate, onClose, children }: Ala
         <h3 className="detail__heading">{t('detail.history')}</h3>
         <AlarmHistoryList history={history} />
       </section>
+      {alarm ? <NotificationsList alarmId={alarmId} version={`${alarm.escalationLevel}|${alarm.updatedAt}`} /> : null}
       {children}
     </aside>
   );

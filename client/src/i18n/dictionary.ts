@@ -8,6 +8,7 @@ import { discoveryEn, discoveryZh } from './messages.discovery.ts';
 import { drillEn, drillZh } from './messages.drill.ts';
 import { historyEn, historyZh } from './messages.history.ts';
 import { logEn, logZh } from './messages.log.ts';
+import { notifyEn, notifyZh } from './messages.notify.ts';
 import { soundEn, soundZh } from './messages.sound.ts';
 
 export const LOCALES = ['en', 'zh'] as const;
@@ -134,7 +135,7 @@ const coreEn = {
   'dur.s': '{n} s',
 } as const satisfies Record<string, string>;
 
-const en = { ...coreEn, ...authEn, ...detailEn, ...soundEn, ...historyEn, ...logEn, ...drillEn, ...discoveryEn } as const;
+const en = { ...coreEn, ...authEn, ...detailEn, ...soundEn, ...historyEn, ...logEn, ...drillEn, ...discoveryEn, ...notifyEn } as const;
 export type MessageKey = keyof typeof en;
 
 const coreZh: Record<keyof typeof coreEn, string> = {
@@ -258,7 +259,7 @@ const coreZh: Record<keyof typeof coreEn, string> = {
   'dur.s': '{n} 秒',
 };
 
-const zh: Record<MessageKey, string> = { ...coreZh, ...authZh, ...detailZh, ...soundZh, ...historyZh, ...logZh, ...drillZh, ...discoveryZh };
+const zh: Record<MessageKey, string> = { ...coreZh, ...authZh, ...detailZh, ...soundZh, ...historyZh, ...logZh, ...drillZh, ...discoveryZh, ...notifyZh };
 
 export const DICTIONARIES: Record<Locale, Record<MessageKey, string>> = { en, zh };
 
