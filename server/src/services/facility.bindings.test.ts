@@ -105,8 +105,8 @@ describe('device adapter bindings in the registry', () => {
       ]),
     ).toEqual([
       '19 sensors[0].source.topic: the full device topic, <base_topic>/<friendly_name> (e.g. "zigbee2mqtt/Kitchen gas")',
-      '20 sensors[1].source.topic: names one device exactly: no MQTT wildcards (+, #)',
-      '21 sensors[2].source.topic: "zigbee2mqtt/Hall smoke/availability" is not a device\'s state topic: bind <base_topic>/<friendly_name>',
+      '20 sensors[1].source.topic: names one device exactly: write its own topic without MQTT wildcards (+, #); a gateway under gateways: takes a whole tree',
+      '21 sensors[2].source.topic: "zigbee2mqtt/Hall smoke/availability" is not a device\'s state topic: write topic: "zigbee2mqtt/Hall smoke" (Vigil adds /availability itself)',
       '23 sensors[4].source.topic: duplicate Zigbee2MQTT device topic for a smoke sensor "zigbee2mqtt/Hall smoke": already used at sites[0].floors[0].zones[0].sensors[3].source.topic; a device feeds one sensor per kind it detects: bind each of its detectors once, or give this sensor its own device\'s topic',
       "24 sensors[5].source.topic: vigil/… is Vigil's native topic tree: bind those sensors without an adapter",
       expect.stringMatching(/^25 sensors\[6\]\.source\.topic: /),
@@ -137,7 +137,7 @@ describe('device adapter bindings in the registry', () => {
       ]),
     ).toEqual([
       '19 sensors[0].source.scale: door sensors store no readings: remove scale',
-      "20 sensors[1].source.scale: Zigbee2MQTT publishes a co sensor's values in documented units, co (ppm): remove scale",
+      "20 sensors[1].source.scale: Zigbee2MQTT publishes a co sensor's values in documented units, co (ppm), co_ppm (ppm): remove scale",
       '21 sensors[2].source.unit: gas_density in ppm cannot become %LEL (what gas sensors store): set unit to one of %LEL, or scale: { from: [<raw at 0 %LEL>, <raw at 100 %LEL>], to: [0, 100] }',
       '22 sensors[3].source.unit: give either scale (a raw value mapped to %LEL) or unit (the unit gas_density is published in), not both',
     ]);

@@ -27,7 +27,11 @@ export interface BindingClaim {
 
 function topicProblems(field: string, value: string): BindingProblem[] {
   const problems: BindingProblem[] = [];
-  if (/[+#]/.test(value)) problems.push({ field: [field], message: 'names one device exactly: no MQTT wildcards (+, #)' });
+  if (/[+#]/.test(value))
+    problems.push({
+      field: [field],
+      message: 'names one device exactly: write its own topic without MQTT wildcards (+, #); a gateway under gateways: takes a whole tree',
+    });
   if (value === 'vigil' || value.startsWith('vigil/'))
     problems.push({ field: [field], message: "vigil/… is Vigil's native topic tree: bind those sensors without an adapter" });
   return problems;
@@ -43,8 +47,14 @@ function zigbee2mqtt(b: Extract<SourceBinding, { adapter: 'zigbee2mqtt' }>, kind
         ? 'the full device topic, <base_topic>/<friendly_name> (e.g. "zigbee2mqtt/Kitchen gas")'
         : `must start with baseTopic "${b.baseTopic}/" followed by the friendly name`;
     problems.push({ field: ['topic'], message });
-  } else if (/\/(availability|set|get)$/.test(name) || name === 'bridge' || name.startsWith('bridge/')) {
-    problems.push({ field: ['topic'], message: `"${b.topic}" is not a device's state topic: bind <base_topic>/<friendly_name>` });
+  } else if (/\/(availability|set|get)$/.test(name)) {
+    const state = b.topic.replace(/\/(availability|set|get)$/, '');
+    problems.push({ field: ['topic'], message: `"${b.topic}" is not a device's state topic: write topic: "${state}" (Vigil adds /availability itself)` });
+  } else if (name === 'bridge' || name.startsWith('bridge/')) {
+    problems.push({
+      field: ['topic'],
+      message: `"${b.topic}" is the bridge's own topic: bind each device's <base_topic>/<friendly_name>, and the bridge as a gateway under gateways:`,
+    });
   }
   if (b.scale || b.unit !== undefined) problems.push(...zigbee2mqttValue(b, kind));
   return problems;
