@@ -24,7 +24,13 @@ export async function startStack(dir: string): Promise<Stack> {
   const facilityFile = writeFaultFacility(dir);
   const influx = await startInflux();
   // Demo mode as `npm start` runs it: the officer account and one simulator credential per device.
-  const vigil = await startVigil({ influxUrl: influx.url, influxDb: DB, env: { FACILITY_FILE: facilityFile, VIGIL_DEMO: '1', LOG_LEVEL: 'info' } });
+  // 64 load detectors carry up to 50,000 readings/s: they stand for a facility's throughput, far
+  // over a real device's rate limit (docs/contracts.md#ingest-limits), which the suite does not test.
+  const vigil = await startVigil({
+    influxUrl: influx.url,
+    influxDb: DB,
+    env: { FACILITY_FILE: facilityFile, VIGIL_DEMO: '1', LOG_LEVEL: 'info', INGEST_OBS_PER_DEVICE_PER_S: '1000000' },
+  });
   await eventually(async () => (await vigil.api('/api/health')).status === 200, 60_000, 'Vigil healthy');
   const broker = vigil.broker!;
   const simPassword = fs.readFileSync(path.join(vigil.dataDir, 'broker/simulator.password'), 'utf8').trim();

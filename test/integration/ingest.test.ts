@@ -31,7 +31,14 @@ async function publishReadings(sensor: string, values: number[], t0: number, sit
 
 beforeAll(async () => {
   [broker, influx] = await Promise.all([startMosquitto(), startInflux()]);
-  vigil = await startVigil({ mqttUrl: broker.url, influxUrl: influx.url, influxDb: DB, env: { FACILITY_FILE: FACILITY, FLUSH_INTERVAL_MS: '100' } });
+  vigil = await startVigil({
+    mqttUrl: broker.url,
+    influxUrl: influx.url,
+    influxDb: DB,
+    // The durability tests stream 10,000 readings from one sensor, far over a device's rate limit
+    // (docs/contracts.md#ingest-limits; ingest.gate.test.ts tests the limits).
+    env: { FACILITY_FILE: FACILITY, FLUSH_INTERVAL_MS: '100', INGEST_OBS_PER_DEVICE_PER_S: '100000' },
+  });
   await eventually(async () => (await vigil.api<HealthResponse>('/api/health')).status === 200, 30_000, 'Vigil healthy');
   await vigil.addUser('watcher', 'officer');
   viewer = { headers: { cookie: await vigil.login('watcher') } };
