@@ -91,6 +91,10 @@ describe('Zigbee2MQTT smoke detectors', () => {
     ]);
     const high = send('zigbee2mqtt/Guesthouse 201 smoke', { battery: 180 });
     expect(high.rejected[0]?.reason).toBe('invalid_payload');
+    // A field it cannot read and a value the contract refuses: still one rejection for the message.
+    const both = send('zigbee2mqtt/Guesthouse 201 smoke', { smoke: 'maybe', battery: 180 });
+    expect(both.rejected).toHaveLength(1);
+    expect(both.rejected[0]?.detail).toMatch(/^Z-SMK: .*battery.*; Z-SMK: smoke: cannot read "maybe" as on\/off$/);
   });
 
   // https://www.zigbee2mqtt.io/devices/JY-GZ-01AQ.html: smoke_density has no unit; smoke_density_dbm is in dB/m
@@ -266,6 +270,15 @@ describe('Zigbee2MQTT devices carrying several detectors', () => {
     expect(again.rejected).toHaveLength(1);
     expect(eventsOf(coOnly(combo, { smoke: false, carbon_monoxide: false }))).toEqual(['H-CO unbound_signal_clear']);
     expect(eventsOf(coOnly(combo, { smoke: false }))).toEqual([]);
+  });
+
+  it('names every kind the device is bound as when a third detector of it has no sensor', () => {
+    const both = ownRegistry([smoke, co]);
+    const wet = both(combo, { water_leak: true, smoke: false, carbon_monoxide: false });
+    expect(wet.observations.find((o) => o.channel === 'event' && o.type === 'unbound_signal')).toMatchObject({
+      sensorId: 'H-SMK',
+      detail: 'water_leak from a device bound as smoke and co',
+    });
   });
 });
 

@@ -304,7 +304,8 @@ export class Zigbee2mqttDecoder implements TopicDecoder {
     const first = messages[0];
     if (first) {
       const testing = messages.some((m) => this.stateOf(m.sensor.id).flags.get('test') === true);
-      this.applyUnbound(topic, first, unbound, testing, problems);
+      const kinds = messages.map((m) => m.sensor.kind);
+      this.applyUnbound(topic, first, `${kinds.length === 1 ? 'only ' : ''}as ${kinds.join(' and ')}`, unbound, testing, problems);
       if (problems.length > 0) out.reject(first.sensor, new DecodeError('adapter_error', problems.join('; ')));
     }
   }
@@ -324,7 +325,7 @@ export class Zigbee2mqttDecoder implements TopicDecoder {
    * rejected every time it is reported, and `unbound_signal` on the device's first sensor while
    * any is on. During a self-test the alarm is the test.
    */
-  private applyUnbound(topic: string, m: Message, signals: Map<string, boolean>, testing: boolean, problems: string[]): void {
+  private applyUnbound(topic: string, m: Message, boundAs: string, signals: Map<string, boolean>, testing: boolean, problems: string[]): void {
     const known = this.stateOf(m.sensor.id);
     const before = known.unbound.size;
     const raised: string[] = [];
@@ -339,7 +340,7 @@ export class Zigbee2mqttDecoder implements TopicDecoder {
       if (!known.unbound.has(field)) raised.push(field);
     }
     if (raised.length > 0) {
-      const detail = `${[...known.unbound, ...raised].join(', ')} from a device bound only as ${m.sensor.kind}`;
+      const detail = `${[...known.unbound, ...raised].join(', ')} from a device bound ${boundAs}`;
       if (m.out.event(m.sensor, 'unbound_signal', { detail })) raised.forEach((f) => known.unbound.add(f));
     } else if (before > 0 && known.unbound.size === 0) {
       m.out.event(m.sensor, 'unbound_signal_clear');
