@@ -123,6 +123,28 @@ describe('a message aimed at a stored point', () => {
   });
 });
 
+/**
+ * Offsets that collide on purpose: every point's first candidate is 0, its n-th is n — what a
+ * chance collision (1 in 1e6 per pair) looks like, every time.
+ */
+const colliding: OffsetOf = (identity) => Number(/ #(\d+)$/.exec(identity)?.[1] ?? 0);
+
+describe('a late message landing on a stored point', () => {
+  // Late: the device time is an hour before the message arrives (a backlog, or aimed at the past).
+  const ts = T0 + 7_200_123;
+  const late = (value: number, receivedAt = ts + 3_600_000) => point({ ...reading('LATE-GAS-01', ts, value), receivedAt });
+
+  it('never replaces it: a different message moves to a free time, a redelivery still overwrites only itself', async () => {
+    const history = new InfluxHistory(client, colliding);
+    await history.write([late(0.5)]);
+    await history.write([late(0.0148)]);
+    expect(await valuesOf('LATE-GAS-01')).toEqual([0.0148, 0.5]);
+    // Both redelivered, later still, in one batch with a third message and a copy of it.
+    await history.write([late(0.0148, ts + 7_200_000), late(0.5, ts + 7_200_000), late(7), late(7)]);
+    expect(await valuesOf('LATE-GAS-01')).toEqual([0.0148, 0.5, 7]);
+  });
+});
+
 describe('a batch InfluxDB refuses in part', () => {
   function setUp() {
     const dir = dataDir();

@@ -103,9 +103,14 @@ export class InfluxClient {
     throw new InfluxWriteError(`InfluxDB write failed (${res.status}): ${shown}`, retryable, res.status, dropped === undefined ? undefined : Number(dropped));
   }
 
-  /** Runs InfluxQL; times come back as epoch milliseconds. Throws on any statement error. */
-  async query(q: string): Promise<InfluxSeries[][]> {
-    const res = await fetch(this.url('/query', { db: this.options.db, epoch: 'ms' }), {
+  /**
+   * Runs InfluxQL; times come back as epoch milliseconds, or with `exactTimes` as InfluxDB's
+   * RFC 3339 strings with every nanosecond (epoch nanoseconds exceed what a JSON number keeps
+   * exactly). Throws on any statement error.
+   */
+  async query(q: string, options: { exactTimes?: boolean } = {}): Promise<InfluxSeries[][]> {
+    const params: Record<string, string> = options.exactTimes ? { db: this.options.db } : { db: this.options.db, epoch: 'ms' };
+    const res = await fetch(this.url('/query', params), {
       method: 'POST',
       headers: { ...this.headers, 'content-type': 'application/x-www-form-urlencoded' },
       body: new URLSearchParams({ q }).toString(),

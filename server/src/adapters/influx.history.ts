@@ -4,10 +4,10 @@
  * the minute or hour roll-ups when the range is long, so a year answers as fast as an hour.
  */
 import type { ReadingPoint, ReadingsResolution } from '../../../contract/index.ts';
-import type { HistoryPoint, HistorySink } from '../services/history.ports.ts';
+import type { HistoryObservation, HistoryPoint, HistorySink } from '../services/history.ports.ts';
 import type { ReadingsQuery, ReadingsPlan } from '../services/readings.service.ts';
-import { InfluxClient } from './influx.client.ts';
-import { lineProtocol, type OffsetOf } from './influx.line-protocol.ts';
+import { InfluxClient, InfluxWriteError, type InfluxSeries } from './influx.client.ts';
+import { OBSERVATION_TAGS, observationFields, observationLine, observationTags, pointLine, type FieldValue, type OffsetOf } from './influx.line-protocol.ts';
 import { RP, backfillRollups } from './influx.schema.ts';
 
 const SOURCES: Record<ReadingsResolution, { rp: string; mean: string; min: string; max: string }> = {
@@ -15,6 +15,49 @@ const SOURCES: Record<ReadingsResolution, { rp: string; mean: string; min: strin
   '1m': { rp: RP.minute, mean: 'mean(mean)', min: 'min(min)', max: 'max(max)' },
   '1h': { rp: RP.hour, mean: 'mean(mean)', min: 'min(min)', max: 'max(max)' },
 };
+
+/**
+ * A message whose device time is older than its arrival by more than this is "late" — a device's
+ * buffered backlog, an import, or a message aimed at the past — and is checked against what
+ * InfluxDB holds at its millisecond before it is written: a different point there is never
+ * replaced (docs/decisions/0006-keyed-timestamp-offsets.md). Live messages, the bulk, are not
+ * checked: an extra query per batch would halve ingest throughput.
+ */
+export const CHECK_LATE_AFTER_MS = 60_000;
+/** Candidate times tried per late point before it is refused (each taken by a different point). */
+const MAX_PROBES = 64;
+/** Sensors per existence query, to keep the InfluxQL statement short. */
+const SENSORS_PER_QUERY = 100;
+
+/** A stored point at one millisecond: its sub-millisecond part and its columns. */
+interface Stored {
+  subNs: number;
+  row: Record<string, unknown>;
+}
+
+const NOT_FIELDS = new Set<string>(['time', 'lag', ...OBSERVATION_TAGS]);
+
+function sameSeries(row: Record<string, unknown>, tags: Record<string, string | null>): boolean {
+  return OBSERVATION_TAGS.every((t) => (row[t] ?? null) === tags[t]);
+}
+
+/** Same fields, `lag` aside (a redelivery arrives later). */
+function sameFields(row: Record<string, unknown>, fields: Record<string, FieldValue>): boolean {
+  for (const [name, value] of Object.entries(row)) if (!NOT_FIELDS.has(name) && (value ?? null) !== (fields[name] ?? null)) return false;
+  return Object.entries(fields).every(([name, value]) => row[name] === value);
+}
+
+/** `2026-03-01T12:00:00.000479773Z` (InfluxDB drops trailing zeros of the fraction) → ms and the ns within it. */
+function parseTime(time: string): { ms: number; subNs: number } {
+  const m = /^(.*?)(?:\.(\d{1,9}))?Z$/.exec(time);
+  if (!m) throw new Error(`unexpected time from InfluxDB: ${time}`);
+  const fraction = (m[2] ?? '').padEnd(9, '0');
+  return { ms: Date.parse(`${m[1]}Z`) + Number(fraction.slice(0, 3)), subNs: Number(fraction.slice(3)) };
+}
+
+function rowsOf(series: InfluxSeries[]): Record<string, unknown>[] {
+  return series.flatMap((s) => s.values.map((v) => Object.fromEntries(s.columns.map((c, i) => [c, v[i]]))));
+}
 
 /** Sensor ids are validated against ID_PATTERN, but quote defensively for InfluxQL regardless. */
 const quoteTag = (v: string) => `'${v.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
@@ -40,7 +83,92 @@ export class InfluxHistory implements HistorySink, ReadingsQuery {
    * "schema ready" gate to keep in step with the retries of the schema setup.
    */
   async write(points: readonly HistoryPoint[]): Promise<void> {
-    await this.influx.write(lineProtocol(points, this.offsetOf), RP.raw);
+    const lines = points.map((p) => pointLine(p, this.offsetOf));
+    const late: number[] = [];
+    points.forEach((p, i) => {
+      if (p.type === 'observation' && p.observation.receivedAt - p.observation.ts > CHECK_LATE_AFTER_MS) late.push(i);
+    });
+    if (late.length > 0) await this.placeLate(points, lines, late);
+    await this.influx.write(lines.join('\n'), RP.raw);
+  }
+
+  /**
+   * Moves each late point off any time a different point holds (stored, or placed earlier in this
+   * batch) to its next candidate; a point equal to the one it finds (a redelivery) stays on it and
+   * overwrites it with itself. The candidates are a fixed sequence per point, so a redelivery
+   * walks the same sequence and finds its own first delivery.
+   */
+  private async placeLate(points: readonly HistoryPoint[], lines: string[], late: readonly number[]): Promise<void> {
+    const observations = late.map((i) => (points[i] as { observation: HistoryObservation }).observation);
+    const stored = await this.storedAt(observations);
+    const here = (key: string): Stored[] => {
+      let list = stored.get(key);
+      if (!list) stored.set(key, (list = []));
+      return list;
+    };
+    late.forEach((i, n) => {
+      const o = observations[n]!;
+      const tags = observationTags(o);
+      const fields = observationFields(o);
+      const key = `${o.channel}|${o.sensorId}|${o.ts}`;
+      const taken = here(key);
+      for (let probe = 0; ; probe++) {
+        if (probe > MAX_PROBES) {
+          throw new InfluxWriteError(`${MAX_PROBES} different points of sensor ${o.sensorId} already hold its millisecond ${o.ts}`, false);
+        }
+        const line = probe === 0 ? lines[i]! : observationLine(o, this.offsetOf, probe);
+        const subNs = Number(line.slice(-6));
+        const there = taken.find((s) => s.subNs === subNs && sameSeries(s.row, tags));
+        if (there && !sameFields(there.row, fields)) continue;
+        lines[i] = line;
+        if (!there) taken.push({ subNs, row: { ...tags, ...fields } });
+        return;
+      }
+    });
+  }
+
+  /** What InfluxDB holds at the milliseconds of these observations, by measurement, sensor and millisecond. */
+  private async storedAt(observations: readonly HistoryObservation[]): Promise<Map<string, Stored[]>> {
+    const db = this.influx.options.db;
+    const byMeasurement = new Map<string, HistoryObservation[]>();
+    for (const o of observations) {
+      const list = byMeasurement.get(o.channel);
+      if (list) list.push(o);
+      else byMeasurement.set(o.channel, [o]);
+    }
+    const stored = new Map<string, Stored[]>();
+    const add = (key: string, s: Stored) => {
+      const list = stored.get(key);
+      if (list) list.push(s);
+      else stored.set(key, [s]);
+    };
+    for (const [measurement, list] of byMeasurement) {
+      const sensors = [...new Set(list.map((o) => o.sensorId))];
+      const from = list.reduce((min, o) => Math.min(min, o.ts), Infinity);
+      const to = list.reduce((max, o) => Math.max(max, o.ts), -Infinity);
+      for (let i = 0; i < sensors.length; i += SENSORS_PER_QUERY) {
+        const which = sensors
+          .slice(i, i + SENSORS_PER_QUERY)
+          .map((id) => `"sensor" = ${quoteTag(id)}`)
+          .join(' OR ');
+        let series: InfluxSeries[];
+        try {
+          [series = []] = await this.influx.query(
+            `SELECT * FROM "${db}"."${RP.raw}"."${measurement}" WHERE (${which}) AND time >= ${from}ms AND time < ${to + 1}ms`,
+            {
+              exactTimes: true,
+            },
+          );
+        } catch (err) {
+          throw new InfluxWriteError(`InfluxDB could not be asked what it holds before a write: ${(err as Error).message}`, true);
+        }
+        for (const row of rowsOf(series)) {
+          const { ms, subNs } = parseTime(String(row.time));
+          add(`${measurement}|${String(row.sensor)}|${ms}`, { subNs, row });
+        }
+      }
+    }
+    return stored;
   }
 
   backfill(fromMs: number, toMs: number): Promise<void> {

@@ -3,11 +3,20 @@
 import { createHmac } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import type { HistoryObservation } from '../services/history.ports.ts';
-import { alarmEventLine, escapeTag, keyedOffset, LineProtocolError, observationLine as lineWith, quoteField, type OffsetOf } from './influx.line-protocol.ts';
+import {
+  alarmEventLine,
+  escapeTag,
+  keyedOffset,
+  LineProtocolError,
+  observationFields,
+  observationLine as lineWith,
+  quoteField,
+  type OffsetOf,
+} from './influx.line-protocol.ts';
 
 const KEY = Buffer.alloc(32, 7);
 const offsetOf = keyedOffset(KEY);
-const observationLine = (o: HistoryObservation, offset: OffsetOf = offsetOf) => lineWith(o, offset);
+const observationLine = (o: HistoryObservation, offset: OffsetOf = offsetOf, probe = 0) => lineWith(o, offset, probe);
 const nanosOf = (line: string) => line.split(' ').at(-1)!;
 
 const base = { siteId: 'hq', sensorId: 'KIT-GAS-01', zoneId: 'kitchen', kind: 'gas', ts: 1764240000123, receivedAt: 1764240000200 };
@@ -80,9 +89,40 @@ describe('line protocol', () => {
       expect(new Set(variants).size).toBe(variants.length);
     });
 
+    // A late message is moved off a time a different point holds to its next candidates
+    // (influx.history.ts); a redelivery must walk the same candidates.
+    it('gives each point a fixed sequence of further candidates, all in the same millisecond', () => {
+      const candidates = [0, 1, 2, 3].map((probe) => nanosOf(observationLine(reading, offsetOf, probe)));
+      expect(new Set(candidates).size).toBe(4);
+      for (const c of candidates) expect(c.slice(0, 13)).toBe(String(base.ts));
+      expect([0, 1, 2, 3].map((probe) => nanosOf(observationLine({ ...reading, receivedAt: base.receivedAt + 9 }, offsetOf, probe)))).toEqual(candidates);
+    });
+
     it('refuses a key shorter than 32 bytes', () => {
       expect(() => keyedOffset(Buffer.alloc(16))).toThrow(/at least 32 bytes/);
     });
+  });
+
+  // A late point is compared with the one InfluxDB holds by these values (influx.history.ts): they
+  // must be the fields the line carries, no more, no fewer.
+  it('gives the fields of a point as values, the same as the line writes them', () => {
+    const cases: HistoryObservation[] = [
+      { ...base, channel: 'reading', value: 12.5, unit: '%LEL' },
+      { ...base, channel: 'reading', value: 250, unit: '%LEL', implausible: true, deviceTs: 1764240999000 },
+      { ...base, channel: 'event', type: 'access_denied', credential: 'badge-"1"', detail: 'back\\slash' },
+      { ...base, channel: 'event', type: 'open' },
+      { ...base, channel: 'status', online: false, battery: 80, rssi: -70 },
+      { ...base, channel: 'status', battery: 5 },
+    ];
+    for (const o of cases) {
+      const written = observationLine(o)
+        .split(' ')[1]!
+        .replace(/,lag=\d+i$/, '');
+      const rendered = Object.entries(observationFields(o))
+        .map(([k, v]) => `${k}=${typeof v === 'string' ? quoteField(v) : k === 'device_ts' ? `${v}i` : v}`)
+        .join(',');
+      expect(rendered).toBe(written);
+    }
   });
 
   it('writes status fields that are present', () => {

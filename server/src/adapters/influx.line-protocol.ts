@@ -95,12 +95,53 @@ function fieldsOf(o: HistoryObservation): string {
   }
 }
 
+/** A field value as InfluxDB gives it back (JSON): what a stored point is compared with. */
+export type FieldValue = string | number | boolean;
+
+/**
+ * An observation's fields (without `lag`) as values, the same as fieldsOf writes (a unit test
+ * holds the two together); for comparing a point with one InfluxDB holds, off the hot path.
+ */
+export function observationFields(o: HistoryObservation): Record<string, FieldValue> {
+  const f: Record<string, FieldValue> = {};
+  switch (o.channel) {
+    case 'reading':
+      f.value = o.value;
+      if (o.implausible === true) f.implausible = true;
+      break;
+    case 'event':
+      f.type = o.type;
+      if (o.credential !== undefined) f.credential = o.credential;
+      if (o.detail !== undefined) f.detail = o.detail;
+      break;
+    case 'status':
+      if (o.online !== undefined) f.online = o.online;
+      if (o.battery !== undefined) f.battery = o.battery;
+      if (o.rssi !== undefined) f.rssi = o.rssi;
+      break;
+  }
+  if (o.deviceTs !== undefined) f.device_ts = o.deviceTs;
+  return f;
+}
+
+/** The tag names observationLine writes (a point's series is its measurement and these). */
+export const OBSERVATION_TAGS = ['drill', 'kind', 'sensor', 'site', 'unit', 'zone'] as const;
+
+/** An observation's tags by name, absent ones null, as InfluxDB gives them back. */
+export function observationTags(o: HistoryObservation): Record<(typeof OBSERVATION_TAGS)[number], string | null> {
+  return { drill: o.drill ?? null, kind: o.kind, sensor: o.sensorId, site: o.siteId, unit: o.channel === 'reading' ? o.unit : null, zone: o.zoneId };
+}
+
 /** Nanosecond timestamp as a decimal string (exceeds 2^53, so built from ms and offset). */
 function nanos(ms: number, offset: number): string {
   return `${ms}${String(offset).padStart(6, '0')}`;
 }
 
-export function observationLine(o: HistoryObservation, offsetOf: OffsetOf): string {
+/**
+ * `probe`: 0 for the offset of the point's identity; 1, 2, … for the next candidates, when a
+ * different point already holds that time (influx.history.ts, for late messages).
+ */
+export function observationLine(o: HistoryObservation, offsetOf: OffsetOf, probe = 0): string {
   // Tags in lexical key order, as InfluxDB recommends for write performance.
   const drill = o.drill === undefined ? '' : `,drill=${escapeTag(o.drill)}`;
   // The unit is a tag: constant per sensor, so it costs nothing per point (measured: +15-45%
@@ -109,7 +150,8 @@ export function observationLine(o: HistoryObservation, offsetOf: OffsetOf): stri
   const series = `${o.channel}${drill},kind=${escapeTag(o.kind)},sensor=${escapeTag(o.sensorId)},site=${escapeTag(o.siteId)}${unit},zone=${escapeTag(o.zoneId)}`;
   // A device time that was not believed is kept beside the receive time the point is stored at.
   const fields = o.deviceTs === undefined ? fieldsOf(o) : `${fieldsOf(o)},device_ts=${o.deviceTs}i`;
-  const offset = offsetOf(`${series} ${fields} ${o.ts}`);
+  const identity = `${series} ${fields} ${o.ts}`;
+  const offset = offsetOf(probe === 0 ? identity : `${identity} #${probe}`);
   // lag: server receive time minus device time (ms). Receive time = time + lag; a small integer
   // compresses far better than an absolute epoch (measured: ~+12% write throughput).
   return `${series} ${fields},lag=${o.receivedAt - o.ts}i ${nanos(o.ts, offset)}`;
