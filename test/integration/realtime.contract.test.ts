@@ -21,7 +21,8 @@ describeRealtimeContract('the real server', async () => {
   let n = 0;
   return {
     url: vigil.url,
-    headers: { cookie },
+    // As the dashboard's browser: the session cookie and its own origin (Vigil refuses a signed-in state change from no or another origin).
+    headers: { cookie, origin: vigil.url },
     actor: 'officer1',
     // A reading from a device the registry does not know raises one "unknown device" alarm per
     // device: a fresh alarm on every call, each a real reading through Mosquitto and ingest.
