@@ -101,6 +101,8 @@ export interface SensorRuleState {
    */
   implausibleAt?: number | null;
   clockWrongAt?: number | null;
+  /** A device time running behind by a steady lag: since when, the lag (ms), how many messages. */
+  clockBehind?: { since: number; lag: number; count: number } | null;
   selfTest?: SelfTestState | null;
   /** Earliest time a timer of this sensor (on-delay, held open, hold, shelf) may fire; null: none. */
   wakeAt: number | null;

@@ -78,4 +78,30 @@ describe('wrong device clocks', () => {
     expect(kinds(h.at(25 * MIN).status(SMK, { battery: 90 }))).toEqual([]);
     expect(kinds(h.at(26 * MIN).status(SMK, { battery: 90 }))).toEqual(['cleared:clock_wrong']);
   });
+
+  it('a clock running 8 hours behind (UTC local time read at a UTC+8 site) raises clock_wrong after 15 minutes of it', () => {
+    const h = harness();
+    const behind = 8 * 3_600_000;
+    for (let m = 0; m < 15; m++) expect(kinds(h.at(m * MIN).reading(GAS, 1, { ts: h.now - behind }))).toEqual([]);
+    expect(kinds(h.at(15 * MIN).reading(GAS, 1, { ts: h.now - behind }))).toEqual(['raised:clock_wrong']);
+    expect(h.only(GAS, 'clock_wrong').message).toContain('8 h behind');
+    // Set right: 15 minutes of believable times clear it.
+    h.at(16 * MIN).reading(GAS, 1, { ts: h.now - 1000 });
+    expect(kinds(h.at(29 * MIN).reading(GAS, 1, { ts: h.now - 1000 }))).toEqual([]);
+    expect(kinds(h.at(30 * MIN).reading(GAS, 1, { ts: h.now - 1000 }))).toEqual(['cleared:clock_wrong']);
+  });
+
+  it('a backlog delivered after Vigil was away is not a wrong clock', () => {
+    const h = harness();
+    // Two hours of one-a-minute readings queued by the broker, delivered within 4 s, then live traffic.
+    for (let i = 0; i < 120; i++) h.at(Math.floor(i / 30) * S).reading(GAS, 1, { ts: T0 - (120 - i) * MIN });
+    for (let m = 1; m <= 30; m++) h.at(m * MIN).reading(GAS, 1, { ts: h.now - 200 });
+    expect(h.alarmsOf(GAS, 'clock_wrong')).toEqual([]);
+  });
+
+  it('a lag that keeps changing (a slow pipeline, not a clock) is not a wrong clock', () => {
+    const h = harness();
+    for (let m = 0; m <= 30; m++) h.at(m * MIN).reading(GAS, 1, { ts: h.now - (6 + (m % 2) * 10) * MIN });
+    expect(h.alarmsOf(GAS, 'clock_wrong')).toEqual([]);
+  });
 });

@@ -6,11 +6,16 @@
  *    rate-of-rise rules;
  *  - an observation whose device time was not believed (`deviceTs`) means the device's clock is
  *    wrong: `clock_wrong` trouble. The observation itself is evaluated as any other: the engine
- *    works at the receive time.
+ *    works at the receive time;
+ *  - a device time that is believed (within the retention) but runs behind the receive time by
+ *    the same amount, more than the skew allowed, message after message for CLOCK_BEHIND_MS, is a
+ *    clock set to the wrong zone or an hour behind (its points are stored that far in the past):
+ *    `clock_wrong` too. A backlog (the broker's queue after Vigil was away, a gateway flushing its
+ *    buffer) arrives within seconds and is followed by live messages, so it never lasts that long.
  * Both troubles clear on the first good observation after a quiet spell, so one stray good value
  * between bad ones does not make them chatter.
  */
-import type { Observation, ReadingObservation } from '../../../../contract/index.ts';
+import { MAX_FUTURE_SKEW_MS, type Observation, type ReadingObservation } from '../../../../contract/index.ts';
 import { SPECS } from './conditions.ts';
 import { conditionOff, conditionOn } from './lifecycle.ts';
 import type { Run, SensorRuleState } from './engine.types.ts';
@@ -29,6 +34,13 @@ export const IMPLAUSIBLE_CLEAR_MS = 5 * 60 * 1000;
  */
 export const CLOCK_SANE_CLEAR_MS = 15 * 60 * 1000;
 
+/**
+ * A steady lag must last this long (and 3 messages) before it counts as a clock running behind:
+ * far longer than any backlog takes to drain, and a few reporting periods of a device that
+ * reports every few minutes.
+ */
+export const CLOCK_BEHIND_MS = 15 * 60 * 1000;
+
 /** Returns false when the reading is implausible and must not be compared with anything. */
 export function plausibleReading(run: Run, rs: SensorRuleState, obs: ReadingObservation): boolean {
   if (obs.implausible === true) {
@@ -46,15 +58,38 @@ export function plausibleReading(run: Run, rs: SensorRuleState, obs: ReadingObse
 
 export function deviceClock(run: Run, rs: SensorRuleState, obs: Observation): void {
   if (obs.deviceTs !== undefined) {
-    rs.clockWrongAt = run.now;
-    conditionOn(run, rs, 'clock_wrong', SPECS.clockWrong, null, `device time ${describeTime(obs.deviceTs)}, received ${new Date(run.now).toISOString()}`);
+    rs.clockBehind = null;
+    clockWrong(run, rs, `device time ${describeTime(obs.deviceTs)}, received ${new Date(obs.receivedAt).toISOString()}`);
     return;
   }
+  // A payload without a time is stamped with the receive time: it says nothing of the clock.
+  const lag = obs.receivedAt - obs.ts;
+  if (lag > MAX_FUTURE_SKEW_MS) {
+    const b = rs.clockBehind ?? null;
+    if (b === null || Math.abs(lag - b.lag) > MAX_FUTURE_SKEW_MS) rs.clockBehind = { since: run.now, lag, count: 1 };
+    else {
+      b.count += 1;
+      if (run.now - b.since >= CLOCK_BEHIND_MS && b.count >= 3) clockWrong(run, rs, `device time runs ${describeLag(lag)} behind`);
+    }
+    // Lagging is no evidence of a sane clock either way.
+    return;
+  }
+  rs.clockBehind = null;
   const last = rs.clockWrongAt ?? null;
   if (last !== null && run.now - last >= CLOCK_SANE_CLEAR_MS) {
     rs.clockWrongAt = null;
     conditionOff(run, rs, 'clock_wrong');
   }
+}
+
+function clockWrong(run: Run, rs: SensorRuleState, detail: string): void {
+  rs.clockWrongAt = run.now;
+  conditionOn(run, rs, 'clock_wrong', SPECS.clockWrong, null, detail);
+}
+
+function describeLag(ms: number): string {
+  const min = Math.round(ms / 60_000);
+  return min < 120 ? `${min} min` : `${Math.round(min / 6) / 10} h`;
 }
 
 /** Dates beyond ±8.64e15 ms cannot be printed as ISO strings. */
