@@ -24,10 +24,11 @@ describeRealtimeContract('the real server', async () => {
     // As the dashboard's browser: the session cookie and its own origin (Vigil refuses a signed-in state change from no or another origin).
     headers: { cookie, origin: vigil.url },
     actor: 'officer1',
-    // A reading from a device the registry does not know raises one "unknown device" alarm per
-    // device: a fresh alarm on every call, each a real reading through Mosquitto and ingest.
+    // A smoke event of a registered detector in a drill of its own: drill traffic runs on its own
+    // rule state per drill, so a fresh alarm on every call, each a real event through Mosquitto
+    // and ingest. (Unregistered devices no longer do: a site has one unknown-device alarm.)
     raiseAlarm: async () => {
-      await device.publishAsync(`vigil/t1/CONTRACT-${++n}/reading`, JSON.stringify({ value: 1, unit: '%LEL' }), { qos: 1 });
+      await device.publishAsync('vigil/t1/T-SMK-01/event', JSON.stringify({ type: 'smoke', drill: `contract-${++n}` }), { qos: 1 });
     },
     close: async () => {
       await device.endAsync();

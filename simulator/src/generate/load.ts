@@ -1,7 +1,9 @@
 /**
  * Load generation (`load`): N synthetic gas sensors reporting at a fixed total rate, for
  * benchmarks. Their ids (`LOAD-00001`, …) are not in the registry: the server stores them as
- * unregistered (and raises one low "unknown device" alarm each).
+ * unregistered (its site raises one low "unknown devices" trouble), within the rate limit of a
+ * site's unregistered devices (`INGEST_UNREGISTERED_PER_SITE_PER_S`, 20/s by default: raise it on
+ * the server for a benchmark).
  */
 import { emission, round1, type Emission } from './emission.ts';
 import { createRng } from './prng.ts';
