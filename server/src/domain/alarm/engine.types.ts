@@ -101,14 +101,6 @@ export interface SensorRuleState {
    */
   implausibleAt?: number | null;
   clockWrongAt?: number | null;
-  selfTest?: SelfTestState | null;
-  /**
-   * Observation-semantics state (rules.observation.ts); absent in states persisted before it
-   * existed. Last implausible reading, last observation with a device time not believed, and the
-   * self-test in progress.
-   */
-  implausibleAt?: number | null;
-  clockWrongAt?: number | null;
   /** A device time running behind by a steady lag: since when, the lag (ms), how many messages. */
   clockBehind?: { since: number; lag: number; count: number } | null;
   selfTest?: SelfTestState | null;
