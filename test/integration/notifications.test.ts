@@ -177,6 +177,22 @@ describe('escalation channels against local receivers', () => {
     expect(hook.received).toHaveLength(5);
   });
 
+  it('a receiver nobody listens on (the demo contact): each refused attempt is recorded with its reason, nothing throws', async () => {
+    // A port just closed: connecting is refused, as for the demo facility's webhook.
+    const probe = http.createServer();
+    await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
+    const port = (probe.address() as AddressInfo).port;
+    await new Promise<void>((resolve) => probe.close(() => resolve()));
+    const { db } = database();
+    const { d, store } = dispatcher(db, [{ id: 'ops', name: 'Ops', channel: 'webhook', fromLevel: 1, url: `http://127.0.0.1:${port}/vigil-escalations` }]);
+    d.start();
+    db.transaction(() => d.escalated(escalationEvent({ alarmId: 'al_12' })))();
+    const [n] = await eventually(finished(store, 'al_12', 1), 10_000, 'notification given up');
+    expect(n).toMatchObject({ status: 'failed', target: `127.0.0.1:${port}/vigil-escalations` });
+    expect(n!.attempts).toHaveLength(5);
+    expect(n!.attempts.every((a) => !a.ok && a.status === null && a.error === 'ECONNREFUSED')).toBe(true);
+  });
+
   it('e-mail through SMTP: delivered with the server reply recorded; a 550 refusal is final', async () => {
     const mails: { from: string; to: string[]; data: string; user: string | undefined }[] = [];
     const smtpServer = new SMTPServer({
