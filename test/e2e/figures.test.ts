@@ -17,7 +17,7 @@ import { ensureDashboardBuilt, launchChromium, shoot } from '../support/e2e.ts';
 import { startFakeVigil, type FakeVigil } from './fake.vigil.ts';
 
 const FACILITY = path.resolve('config/facility.yaml');
-// 75 sensors in the demo facility × 27 = 2,025.
+// 76 sensors in the demo facility × 27 = 2,052.
 const COPIES = 27;
 const ALARMS = 300;
 /** Measurement rounds: all are run and reported, none is repeated. */

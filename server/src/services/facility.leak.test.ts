@@ -45,7 +45,14 @@ describe('leak detector settings', () => {
   it('resolves the demo facility: 0 unless set, the kitchen mop delay where set, null for other kinds', () => {
     const { sensors } = loadFacility(DEMO).facility;
     const leaks = sensors.filter((s) => s.kind === 'leak');
-    expect(leaks.map((s) => s.id).sort()).toEqual(['CAN-LEAK-DISH', 'TWR-3F-LEAK-SRV', 'TWR-B1-LEAK-BOIL', 'TWR-B1-LEAK-SUMP', 'TWR-B1-LEAK-TANK']);
+    expect(leaks.map((s) => s.id).sort()).toEqual([
+      'CAN-LEAK-DISH',
+      'DRM-LEAK-LAUNDRY',
+      'TWR-3F-LEAK-SRV',
+      'TWR-B1-LEAK-BOIL',
+      'TWR-B1-LEAK-SUMP',
+      'TWR-B1-LEAK-TANK',
+    ]);
     expect(Object.fromEntries(leaks.map((s) => [s.id, s.leakOnDelayS]))).toMatchObject({ 'CAN-LEAK-DISH': 20, 'TWR-B1-LEAK-SUMP': 0 });
     expect(leaks.every((s) => s.unit === null && s.thresholds === null)).toBe(true);
     expect(sensors.filter((s) => s.kind !== 'leak').every((s) => s.leakOnDelayS === null)).toBe(true);

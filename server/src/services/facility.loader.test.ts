@@ -55,7 +55,7 @@ describe('the demo facility (config/facility.yaml)', () => {
     expect(sensor('GH-2F-SMK-203').source).toEqual({ adapter: 'native' });
   });
 
-  it('has the lodging Zigbee bridge as a gateway with its three Zigbee sensors behind it', () => {
+  it('has the lodging Zigbee bridge as a gateway with its four Zigbee sensors behind it', () => {
     expect(loaded.facility.gateways).toEqual([
       {
         id: 'LDG-Z2M',
@@ -67,7 +67,7 @@ describe('the demo facility (config/facility.yaml)', () => {
         zoneId: 'gh-reception',
         floorId: 'guesthouse-1f',
         heartbeatS: 3600,
-        sensorIds: ['GH-2F-SMK-201', 'GH-2F-SMK-202', 'DRM-DR-SIDE'],
+        sensorIds: ['GH-2F-SMK-201', 'GH-2F-SMK-202', 'DRM-DR-SIDE', 'DRM-LEAK-LAUNDRY'],
       },
     ]);
   });

@@ -29,7 +29,7 @@ describe('the basement-flood scenario', () => {
 
   it('leaves a dry floor dry in normal operations: leak detectors only send status', () => {
     const leakIds = new Set(facility.sensors.filter((s) => s.kind === 'leak').map((s) => s.id));
-    expect(leakIds.size).toBe(5);
+    expect(leakIds.size).toBe(6);
     const day = [...take(normalOperations(facility, { seed: 11, start: START }), 20_000)];
     const fromLeaks = day.filter((e) => leakIds.has(e.sensorId));
     expect(fromLeaks.length).toBeGreaterThan(0);
