@@ -15,6 +15,8 @@ const nameOf = (point: HistoryPoint) => (point.type === 'observation' ? point.ob
 class MemoryOutbox implements Outbox {
   rows: OutboxBatch[] = [];
   dead: { names: string[]; reason: string }[] = [];
+  /** Points the next dead letter pushes out of a full dead letter. */
+  evicts = 0;
   private id = 0;
   append(b: Omit<OutboxBatch, 'id'>) {
     this.rows.push({ ...b, id: ++this.id });
@@ -30,7 +32,7 @@ class MemoryOutbox implements Outbox {
   }
   deadLetter(points: readonly HistoryPoint[], reason: string) {
     this.dead.push({ names: points.map(nameOf), reason });
-    return { evicted: 0 };
+    return { evicted: this.evicts };
   }
 }
 
@@ -174,6 +176,17 @@ describe('HistoryWriter', () => {
       expect(outbox.depth().batches).toBe(0);
       // Bounded: about 2 log2(n) writes per refused point, not one per point.
       expect(sink.writes).toBeLessThanOrEqual(1 + 2 * 2 * Math.ceil(Math.log2(names.length)));
+    });
+
+    // Capped and counted: what a full dead letter lets go is reported, for the metric.
+    it('reports the points a full dead letter evicted', async () => {
+      const evicted = vi.fn();
+      const { sink, outbox, time, w } = setup({}, new MemoryOutbox(), { deadLetterEvicted: evicted });
+      sink.refused = new Set(['bad']);
+      outbox.evicts = 4;
+      w.add(ps('bad'), 1, 1);
+      await time.advance(100);
+      expect(evicted).toHaveBeenCalledWith(4);
     });
 
     it('splits a batch replayed from the outbox the same way', async () => {
