@@ -107,6 +107,10 @@ describe('observation rate limits', () => {
     g.publish('vigil/hq/SRV-DOOR-01/event', { type: 'forced_open' });
     g.publish('vigil/hq/SRV-DOOR-01/event', { type: 'tamper' });
     expect(g.history.points.length - before).toBe(4);
+    // In a drill it is ordinary traffic: a made-up drill id must not open a way around the limit.
+    g.publish('vigil/lodging/GH-SMK-101/event', { type: 'smoke', drill: 'd-1' });
+    expect(g.history.points.length - before).toBe(4);
+    expect(g.reasons()[0]).toBe('rate_limited');
     // Over HTTP too, past the key's limit (10 in a burst) as well.
     const http = await g.post([
       ...Array.from({ length: 11 }, () => reading('KIT-CO-01', 1, 'ppm')),

@@ -9,8 +9,8 @@
  *
  * What is over a limit is rejected item by item (`rate_limited`) and the rest of the batch is
  * accepted. An alarm-bearing observation of a registered sensor (smoke, gas, CO or leak alarm,
- * forced door, tamper, a gas/CO reading at or above its low threshold) is never refused and costs
- * nothing: a fire must get through however chatty its detector was. Ids are tracked in
+ * forced door, tamper, a gas/CO reading at or above its low threshold; not in a drill) is never
+ * refused and costs nothing: a fire must get through however chatty its detector was. Ids are tracked in
  * least-recently-used maps of at most `maxTracked` each; forgetting an id only gives it a full
  * bucket again.
  */
@@ -85,7 +85,9 @@ export class IngestLimits {
   }
 
   private alarmBearing(o: Observation): boolean {
-    if (o.kind === UNREGISTERED) return false;
+    // A drill's alarm is no emergency, and its id comes from the device: made-up drill ids must
+    // not open a way around the limits.
+    if (o.kind === UNREGISTERED || o.drill !== undefined) return false;
     if (o.channel === 'event') return ALARM_EVENTS.has(o.type);
     if (o.channel !== 'reading') return false;
     const low = this.registry.sensor(o.sensorId)?.thresholds?.low;
