@@ -1,6 +1,6 @@
 // The door rules these tests hold the engine to: docs/contracts.md#conditions-and-rules.
 import { describe, expect, it } from 'vitest';
-import { Harness, S, kinds, makeSensor } from '../../../../test/support/alarm.fixtures.ts';
+import { Harness, MIN, S, T0, kinds, makeSensor } from '../../../../test/support/alarm.fixtures.ts';
 
 const DOOR = 'DOOR-01';
 const SERVER_ROOM = 'SRV-DOOR';
@@ -77,6 +77,16 @@ describe('doors', () => {
     const h2 = harness();
     h2.at(22 * H).event(DOOR, 'access_granted', { ts: h2.now - 22 * H });
     expect(h2.alarmsOf(DOOR, 'after_hours_access')).toEqual([]);
+  });
+
+  it('judges access at the receive time once the reader is known to run 8 hours behind (clock_wrong)', () => {
+    const h = harness();
+    const behind = (o: { at: number }) => ({ ts: T0 + o.at - 8 * H });
+    for (const at of [-20, -15, -10, -5].map((m) => m * MIN)) h.at(at).status(DOOR, { battery: 90 }, behind({ at }));
+    expect(h.only(DOOR, 'clock_wrong')).toMatchObject({ conditionActive: true });
+    // Fri 10:00 by the receive time, Fri 02:00 by the reader's clock.
+    h.at(0).event(DOOR, 'access_granted', behind({ at: 0 }));
+    expect(h.alarmsOf(DOOR, 'after_hours_access')).toEqual([]);
   });
 
   it('ignores access by schedule for a door without one', () => {

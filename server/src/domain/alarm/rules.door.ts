@@ -55,8 +55,11 @@ function granted(run: Run, rs: SensorRuleState, sensor: Sensor, obs: EventObserv
   const schedule = Object.hasOwn(schedules, sensor.schedule) ? schedules[sensor.schedule] : undefined;
   if (schedule === undefined) return;
   const timezone = run.ctx.registry.site(sensor.siteId)?.timezone ?? 'UTC';
-  // The moment of access is the device's, not our receive time: a late delivery is still after hours.
-  if (expected(schedule, timezone, obs.ts)) return;
+  // The moment of access is the device's, not our receive time: a late delivery is still after
+  // hours. Unless the device's clock is known to be wrong (clock_wrong, rules.observation.ts):
+  // then the receive time is the better guess.
+  const at = rs.points.clock_wrong?.active === true ? obs.receivedAt : obs.ts;
+  if (expected(schedule, timezone, at)) return;
   const detail = obs.credential ? `credential ${obs.credential}` : null;
   conditionHeld(run, rs, 'after_hours_access', SPECS.afterHours, null, detail, run.ctx.settings.momentaryHoldS * 1000);
 }
