@@ -144,3 +144,35 @@ describe('Tasmota topics', () => {
     ]);
   });
 });
+
+describe('one device, one sensor', () => {
+  const door = (id: string, source: string) => `{ id: ${id}, name: D, kind: door, x: 1, y: 1, source: ${source} }`;
+
+  // src/mqtt.esp: every reader names itself in its messages (hostname, or door on access), so readers may share a topic.
+  it('lets readers share an esp-rfid topic when each names its hostname, and refuses two bindings of one reader', () => {
+    expect(
+      problems([
+        door('R1', '{ adapter: esp_rfid, topic: /rfid/floor2, hostname: esp-rfid-201 }'),
+        door('R2', '{ adapter: esp_rfid, topic: /rfid/floor2, hostname: esp-rfid-202 }'),
+      ]),
+    ).toEqual([]);
+    expect(
+      problems([
+        door('R1', '{ adapter: esp_rfid, topic: /rfid/floor2, hostname: esp-rfid-201 }'),
+        door('R2', '{ adapter: esp_rfid, topic: /rfid/floor2, hostname: ESP-RFID-201 }'),
+      ]),
+    ).toEqual([
+      expect.stringMatching(/^20 sensors\[1\]\.source\.hostname: duplicate esp-rfid topic, reader and door .*give each reader sharing a topic its hostname/),
+    ]);
+  });
+
+  // Tasmota prints short addresses as 0x662E; ZbName accepts 0x662e. Both name one device.
+  it('takes a Tasmota short address in any case as one device', () => {
+    expect(
+      problems([
+        door('T1', '{ adapter: tasmota, topic: SonoffZB, sensorKey: "0x662E" }'),
+        door('T2', '{ adapter: tasmota, topic: SonoffZB, sensorKey: "0x662e" }'),
+      ]),
+    ).toEqual([expect.stringMatching(/^20 sensors\[1\]\.source\.sensorKey: duplicate Tasmota topic and sensorKey/)]);
+  });
+});

@@ -5,7 +5,7 @@
  */
 import type { SensorKind, SourceBinding } from '../../../../contract/index.ts';
 import { readingField as esphomeReadingField, stateTopic } from './esphome.decoder.ts';
-import { DEFAULT_SENSOR_KEY, isZigbeeChild, readingField as tasmotaReadingField, topicAdvice } from './tasmota.decoder.ts';
+import { DEFAULT_SENSOR_KEY, deviceId, isZigbeeChild, readingField as tasmotaReadingField, topicAdvice } from './tasmota.decoder.ts';
 import { kindReadingUnit } from './emit.ts';
 import { readingProblems } from './source-units.ts';
 import { baseTopicOf, rawFieldsOf, Z2M_READINGS } from './zigbee2mqtt.decoder.ts';
@@ -160,7 +160,7 @@ export function bindingClaims(source: SourceBinding, kind: SensorKind): BindingC
     case 'tasmota':
       return [
         {
-          key: `tele/${source.topic}/SENSOR ${source.sensorKey ?? DEFAULT_SENSOR_KEY}`,
+          key: `tele/${source.topic}/SENSOR ${deviceId(source.sensorKey ?? DEFAULT_SENSOR_KEY)}`,
           what: 'Tasmota topic and sensorKey',
           field: ['sensorKey'],
           instead: 'give each sensor its own sensorKey (the JSON path of its value, or its Zigbee device)',
@@ -171,10 +171,10 @@ export function bindingClaims(source: SourceBinding, kind: SensorKind): BindingC
     case 'esp_rfid':
       return [
         {
-          key: `${source.topic}/send${source.door === undefined ? '' : ` door "${source.door}"`}`,
-          what: 'esp-rfid topic and door',
-          field: source.door === undefined ? ['topic'] : ['door'],
-          instead: "give each door of a multi-door controller its door (esp-rfid's doorName)",
+          key: `${source.topic}/send${source.hostname === undefined ? '' : ` reader "${source.hostname.trim().toLowerCase()}"`}${source.door === undefined ? '' : ` door "${source.door}"`}`,
+          what: 'esp-rfid topic, reader and door',
+          field: source.door !== undefined ? ['door'] : source.hostname !== undefined ? ['hostname'] : ['topic'],
+          instead: "give each reader sharing a topic its hostname, and each door of a multi-door controller its door (esp-rfid's doorName)",
         },
       ];
   }

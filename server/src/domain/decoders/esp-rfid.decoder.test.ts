@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
+import type { Sensor } from '../../../../contract/index.ts';
+import { Registry } from '../registry.ts';
 import { EspRfidDecoder } from './esp-rfid.decoder.ts';
-import { NOW, adapterRegistry, eventsOf, feed, statusesOf } from '../../../../test/support/decoder.fixtures.ts';
+import { NOW, adapterRegistry, adapterSensor, adapterSensors, eventsOf, feed, statusesOf } from '../../../../test/support/decoder.fixtures.ts';
 
 const registry = adapterRegistry();
 const decoder = new EspRfidDecoder();
@@ -112,5 +114,70 @@ describe('esp-rfid in Home Assistant mode', () => {
     expect(eventsOf(send('/rfid/server-room/io/tamper', 'ON'))).toEqual(['R-DOOR tamper']);
     expect(eventsOf(send('/rfid/server-room/io/tamper', 'OFF'))).toEqual(['R-DOOR tamper_clear']);
     expect(statusesOf(send('/rfid/server-room/avty', 'online'))).toEqual([{ sensorId: 'R-DOOR', online: true }]);
+  });
+});
+
+/** The fixture sensors plus `extra`, at site hq. */
+function registryWith(...extra: Sensor[]): Registry {
+  return new Registry({
+    name: 'esp-rfid',
+    sites: [{ id: 'hq', name: 'HQ', timezone: 'Asia/Shanghai', floors: [] }],
+    sensors: [...adapterSensors, ...extra],
+    schedules: {},
+    sops: {},
+  });
+}
+
+describe('esp-rfid firmware that publishes on the bare topic', () => {
+  // esp-rfid before the `/send` suffix published its access and heartbeat JSON on the configured topic itself
+  // (`mqttClient.publish(mqttTopic, …)`), the same objects as README-ADDON.md's "Messages sent by ESP-RFID".
+  it('reads access and heartbeats published on <topic> itself', () => {
+    expect(decoder.subscriptions(registry)).toContain('/rfid/server-room');
+    expect(eventsOf(send('/rfid/server-room', access('Always', 'true', 'Anna Li')))).toEqual(['R-DOOR access_granted']);
+    expect(statusesOf(send('/rfid/server-room', { type: 'heartbeat', time: TIME, uptime: 999, ip: '192.168.1.20', hostname: 'esp-rfid-server' }))).toEqual([
+      { sensorId: 'R-DOOR', online: true },
+    ]);
+  });
+});
+
+describe('esp-rfid readers sharing one topic', () => {
+  const a = adapterSensor('R-SHARED-A', 'door', { adapter: 'esp_rfid', topic: '/rfid/floor2', hostname: 'esp-rfid-201' });
+  const b = adapterSensor('R-SHARED-B', 'door', { adapter: 'esp_rfid', topic: '/rfid/floor2', hostname: 'ESP-RFID-202' });
+  const sendShared = feed(new EspRfidDecoder(), registryWith(a, b));
+
+  // src/mqtt.esp: heartbeat and boot carry `"hostname": deviceHostname`; access carries `"door": deviceHostname`.
+  it('gives each reader its own heartbeats, boots and access, by hostname (any case)', () => {
+    expect(statusesOf(sendShared('/rfid/floor2/send', { type: 'heartbeat', time: TIME, uptime: 999, ip: '192.168.1.21', hostname: 'esp-rfid-201' }))).toEqual([
+      { sensorId: 'R-SHARED-A', online: true },
+    ]);
+    expect(statusesOf(sendShared('/rfid/floor2/send', { type: 'boot', time: TIME, uptime: '0', ip: '192.168.1.22', hostname: 'esp-rfid-202' }))).toEqual([
+      { sensorId: 'R-SHARED-B', online: true },
+    ]);
+    const denied = sendShared('/rfid/floor2/send', {
+      type: 'access',
+      time: TIME,
+      isKnown: 'false',
+      access: 'Denied',
+      username: 'Unknown',
+      uid: '04a1b2c3',
+      door: 'esp-rfid-202',
+    });
+    expect(eventsOf(denied)).toEqual(['R-SHARED-B access_denied']);
+    const log = { type: 'INFO', src: 'door', desc: 'Door Open', data: '', time: TIME, cmd: 'event', hostname: 'esp-rfid-201' };
+    expect(eventsOf(sendShared('/rfid/floor2/send', log))).toEqual(['R-SHARED-A open']);
+  });
+
+  it('ignores, without a rejection, a reader on the topic that no sensor is bound to', () => {
+    expect(sendShared('/rfid/floor2/send', { type: 'heartbeat', time: TIME, hostname: 'esp-rfid-203' })).toEqual({ observations: [], rejected: [] });
+  });
+});
+
+describe('esp-rfid availability', () => {
+  // src/mqtt.esp: `online` is published retained on <topic>/avty at connect; `offline` there is the broker's
+  // last will when a reader's connection drops — which one, on a shared topic, it does not say.
+  it('takes online on avty as news, and offline alone as nothing: the heartbeats decide', () => {
+    expect(statusesOf(send('/rfid/server-room/avty', 'online'))).toEqual([{ sensorId: 'R-DOOR', online: true }]);
+    expect(send('/rfid/server-room/avty', 'offline')).toEqual({ observations: [], rejected: [] });
+    expect(() => send('/rfid/server-room/avty', 'maybe')).toThrow(/expected online or offline/);
   });
 });

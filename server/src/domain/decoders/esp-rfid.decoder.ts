@@ -11,7 +11,15 @@
  *   released (src/door.esp): a forced door. Its "wasn't closed within max open time" is left to
  *   Vigil's own held-open rule (heldOpenS).
  * In Home Assistant mode it publishes access on `<topic>/tag`, door and tamper as ON/OFF on
- * `<topic>/io/door` and `<topic>/io/tamper`, and `online` on `<topic>/avty`.
+ * `<topic>/io/door` and `<topic>/io/tamper`, and `online` on `<topic>/avty`. Older firmware
+ * publishes what later goes to `<topic>/send` on `<topic>` itself.
+ *
+ * Several readers may share one topic: their messages carry `hostname` (heartbeat, boot, log
+ * events) or `door` (access, where it is the reader's hostname), and a binding with `hostname`
+ * takes only its reader's. A reader is offline when its heartbeats stop (the offline watchdog,
+ * heartbeatS × 3), never on `offline` on `avty` alone: that word is the broker's last will for
+ * whichever reader on the topic dropped its connection, often only to reconnect at once, and one
+ * `offline` would raise an alarm that the next heartbeat does not explain.
  */
 import type { Sensor, SourceBinding } from '../../../../contract/index.ts';
 import { DecodeError, type DecodeContext, type Decoded, type TopicDecoder } from '../observation.decode.ts';
@@ -38,8 +46,28 @@ function buildIndex(registry: Registry): EspRfidIndex {
   const byBase = new Map<string, Sensor[]>();
   for (const sensor of registry.sensorsBoundTo('esp_rfid')) addTo(byBase, bindingOf(sensor).topic, sensor);
   const topics = new Map<string, { channel: Channel; sensors: Sensor[] }>();
-  for (const [base, sensors] of byBase) for (const channel of CHANNELS) topics.set(`${base}/${channel}`, { channel, sensors });
+  for (const [base, sensors] of byBase) {
+    for (const channel of CHANNELS) topics.set(`${base}/${channel}`, { channel, sensors });
+    // Firmware before `/send` published the same messages on the topic itself.
+    if (!topics.has(base)) topics.set(base, { channel: 'send', sensors });
+  }
   return { topics };
+}
+
+const hostOf = (name: string): string => name.trim().toLowerCase();
+
+/**
+ * The sensors of the reader that sent `message`: a binding with `hostname` takes its reader's
+ * messages only; one without takes every message on its topic. A message that names no reader
+ * (Home Assistant mode's io/ topics) goes to the bindings without `hostname`.
+ */
+function readerSensors(sensors: Sensor[], message: Record<string, unknown> | null): Sensor[] {
+  const named = message === null ? undefined : (message.hostname ?? (message.type === 'access' ? message.door : undefined));
+  const reader = typeof named === 'string' ? hostOf(named) : undefined;
+  return sensors.filter((s) => {
+    const want = bindingOf(s).hostname;
+    return want === undefined || (reader !== undefined && hostOf(want) === reader);
+  });
 }
 
 /**
@@ -90,7 +118,9 @@ function logEvent(sensors: Sensor[], message: Record<string, unknown>, out: Emit
   else if (message.src === 'tamper' && desc === 'Door was tampered!') out.event(sensor, 'forced_open', { detail: 'esp-rfid: door opened while locked' });
 }
 
-function sendMessage(sensors: Sensor[], message: Record<string, unknown>, out: Emitter): void {
+function sendMessage(all: Sensor[], message: Record<string, unknown>, out: Emitter): void {
+  const sensors = readerSensors(all, message);
+  if (sensors.length === 0) return; // another reader on the same topic
   const time = toNumber(message.time ?? null, 'time');
   out.setTime(deviceTime(time === null ? null : time * 1000));
   switch (message.type) {
@@ -133,24 +163,29 @@ export class EspRfidDecoder implements TopicDecoder {
         const message = jsonObject(payload, topic);
         const time = toNumber(message.time ?? null, 'time');
         out.setTime(deviceTime(time === null ? null : time * 1000));
-        for (const sensor of sensors) out.attempt(sensor, () => accessEvent(sensor, message, out));
+        for (const sensor of readerSensors(sensors, message)) out.attempt(sensor, () => accessEvent(sensor, message, out));
         break;
       }
       case 'io/door': {
         // Home Assistant's door class: ON = open.
         const open = toBool(payloadText(payload), 'door');
-        if (open !== null) out.event(doorInput(sensors), open ? 'open' : 'closed');
+        const unnamed = readerSensors(sensors, null);
+        if (open !== null && unnamed.length > 0) out.event(doorInput(unnamed), open ? 'open' : 'closed');
         break;
       }
       case 'io/tamper': {
         // In this mode "tampered" and "held open too long" share the one ON: a tamper signal.
         const tamper = toBool(payloadText(payload), 'tamper');
-        if (tamper !== null) out.event(doorInput(sensors), tamper ? 'tamper' : 'tamper_clear', tamper ? { detail: 'esp-rfid door tamper' } : {});
+        const unnamed = readerSensors(sensors, null);
+        if (tamper !== null && unnamed.length > 0)
+          out.event(doorInput(unnamed), tamper ? 'tamper' : 'tamper_clear', tamper ? { detail: 'esp-rfid door tamper' } : {});
         break;
       }
       case 'avty': {
+        // `online` (its birth message) is news of the reader; `offline` alone is not proof of
+        // anything (see above): the heartbeats decide. Neither names a reader on a shared topic.
         const online = onlineWord(payloadText(payload), topic);
-        for (const sensor of sensors) out.status(sensor, { online });
+        if (online) for (const sensor of readerSensors(sensors, null)) out.status(sensor, { online: true });
         break;
       }
     }

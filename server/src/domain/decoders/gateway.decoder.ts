@@ -205,6 +205,9 @@ export function availability(g: Gateway, topic: string, payload: Buffer): boolea
     const word = text.startsWith('{') ? jsonOf(payload)?.state : text;
     if (typeof word !== 'string') return null;
     const w = word.toLowerCase();
+    // esp-rfid's avty `offline` is the broker's last will for a connection that often comes back
+    // at once, and on a shared topic it names no reader: its heartbeats decide (esp-rfid.decoder.ts).
+    if (g.adapter === 'esp_rfid' && w === 'offline') return null;
     return w === 'online' ? true : w === 'offline' ? false : null;
   }
   // esp-rfid has no last will: its boot and periodic heartbeat on `<topic>/send` are its word.

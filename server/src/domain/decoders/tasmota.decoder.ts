@@ -78,7 +78,7 @@ export function topicAdvice(topic: string): string | null {
 }
 
 /** A Zigbee short address `0x662e` as Tasmota prints it (`0x662E`); names are only trimmed. */
-function deviceId(text: string): string {
+export function deviceId(text: string): string {
   const t = text.trim();
   return /^0x[0-9A-Fa-f]{1,4}$/.test(t) ? `0x${t.slice(2).toUpperCase().padStart(4, '0')}` : t;
 }
