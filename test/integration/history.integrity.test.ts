@@ -145,6 +145,18 @@ describe('a late message landing on a stored point', () => {
   });
 });
 
+describe('late messages spread over hours (the check names the sensors)', () => {
+  it('never replaces a stored point either', async () => {
+    const history = new InfluxHistory(client, colliding);
+    const at = (ts: number, value: number) => point({ ...reading('LATE-GAS-03', ts, value), receivedAt: T0 + 86_400_000 });
+    const [early, later] = [T0 + 10_800_000, T0 + 14_400_000];
+    await history.write([at(early, 1), at(later, 2), point({ ...reading('OTHER-GAS-01', later, 5), receivedAt: T0 + 86_400_000 })]);
+    await history.write([at(early, 3), at(later, 4), at(early, 1)]);
+    expect(await valuesOf('LATE-GAS-03')).toEqual([1, 2, 3, 4]);
+    expect(await valuesOf('OTHER-GAS-01')).toEqual([5]);
+  });
+});
+
 describe('a batch InfluxDB refuses in part', () => {
   function setUp() {
     const dir = dataDir();

@@ -28,6 +28,12 @@ export const CHECK_LATE_AFTER_MS = 60_000;
 const MAX_PROBES = 64;
 /** Sensors per existence query, to keep the InfluxQL statement short. */
 const SENSORS_PER_QUERY = 100;
+/**
+ * Up to this span, the existence query asks for every sensor at once: a batch of a backlog drained
+ * after Vigil was down spans a few seconds of many sensors, and one query over that window costs
+ * less than one per hundred sensors. Wider (an import of days), it names the sensors.
+ */
+const ALL_SENSORS_SPAN_MS = 10_000;
 
 /** A stored point at one millisecond: its sub-millisecond part and its columns. */
 interface Stored {
@@ -144,25 +150,27 @@ export class InfluxHistory implements HistorySink, ReadingsQuery {
     };
     for (const [measurement, list] of byMeasurement) {
       const sensors = [...new Set(list.map((o) => o.sensorId))];
+      const wanted = new Set(sensors);
       const from = list.reduce((min, o) => Math.min(min, o.ts), Infinity);
       const to = list.reduce((max, o) => Math.max(max, o.ts), -Infinity);
-      for (let i = 0; i < sensors.length; i += SENSORS_PER_QUERY) {
-        const which = sensors
-          .slice(i, i + SENSORS_PER_QUERY)
-          .map((id) => `"sensor" = ${quoteTag(id)}`)
-          .join(' OR ');
+      const chunks: string[] = [];
+      if (to - from <= ALL_SENSORS_SPAN_MS) chunks.push('');
+      else {
+        for (let i = 0; i < sensors.length; i += SENSORS_PER_QUERY) {
+          const which = sensors.slice(i, i + SENSORS_PER_QUERY).map((id) => `"sensor" = ${quoteTag(id)}`);
+          chunks.push(`(${which.join(' OR ')}) AND `);
+        }
+      }
+      for (const which of chunks) {
         let series: InfluxSeries[];
         try {
-          [series = []] = await this.influx.query(
-            `SELECT * FROM "${db}"."${RP.raw}"."${measurement}" WHERE (${which}) AND time >= ${from}ms AND time < ${to + 1}ms`,
-            {
-              exactTimes: true,
-            },
-          );
+          const q = `SELECT * FROM "${db}"."${RP.raw}"."${measurement}" WHERE ${which}time >= ${from}ms AND time < ${to + 1}ms`;
+          [series = []] = await this.influx.query(q, { exactTimes: true });
         } catch (err) {
           throw new InfluxWriteError(`InfluxDB could not be asked what it holds before a write: ${(err as Error).message}`, true);
         }
         for (const row of rowsOf(series)) {
+          if (!wanted.has(String(row.sensor))) continue;
           const { ms, subNs } = parseTime(String(row.time));
           add(`${measurement}|${String(row.sensor)}|${ms}`, { subNs, row });
         }
