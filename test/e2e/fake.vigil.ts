@@ -15,6 +15,7 @@ import type { Alarm, AlarmEvent, AlarmEventKind, ClientToServerEvents, ServerToC
 import type { HealthResponse, ReadingsResponse } from '../../contract/api.ts';
 import type { Role, SessionInfo } from '../../contract/auth.ts';
 import type { Facility } from '../../contract/facility.ts';
+import type { AlarmNotificationsResponse } from '../../contract/notification.ts';
 import { loadFacility } from '../../server/src/services/facility.loader.ts';
 import { CLIENT_DIST } from '../support/e2e.ts';
 
@@ -182,6 +183,52 @@ export async function startFakeVigil(opts: { facilityFile: string; copies?: numb
       drill: alarm.drill,
     };
     res.json({ alarm, history: [raised, ...(history.get(alarm.id) ?? [])] });
+  });
+  // An escalated alarm was sent to a DingTalk group (delivered on the second attempt) and to a webhook nobody answers.
+  app.get('/api/alarms/:id/notifications', (req, res) => {
+    const alarm = alarms.get(req.params.id);
+    if (!alarm) return res.status(404).json({ error: { code: 'NOT_FOUND', message: 'no such alarm' } });
+    const at = alarm.raisedAt + 60_000;
+    const body: AlarmNotificationsResponse = {
+      notifications:
+        alarm.escalationLevel === 0
+          ? []
+          : [
+              {
+                ...{
+                  id: 1,
+                  alarmId: alarm.id,
+                  level: 1,
+                  contactId: 'duty',
+                  contactName: 'Duty group',
+                  channel: 'dingtalk',
+                  target: 'oapi.dingtalk.com/robot/send',
+                },
+                ...{ status: 'delivered', createdAt: at, finishedAt: at + 2000, nextAttemptAt: null },
+                attempts: [
+                  { n: 1, at, ok: false, status: 200, reply: null, error: 'errcode 130101: send too fast' },
+                  { n: 2, at: at + 2000, ok: true, status: 200, reply: null, error: null },
+                ],
+              },
+              {
+                ...{
+                  id: 2,
+                  alarmId: alarm.id,
+                  level: 1,
+                  contactId: 'ops',
+                  contactName: 'Operations centre webhook',
+                  channel: 'webhook',
+                  target: '127.0.0.1:9/vigil-escalations',
+                },
+                ...{ status: 'pending', createdAt: at, finishedAt: null, nextAttemptAt: at + 8000 },
+                attempts: [
+                  { n: 1, at, ok: false, status: null, reply: null, error: 'ECONNREFUSED' },
+                  { n: 2, at: at + 2000, ok: false, status: null, reply: null, error: 'ECONNREFUSED' },
+                ],
+              },
+            ],
+    };
+    return res.json(body);
   });
   app.post('/api/alarms/:id/:action', (req, res) => {
     const alarm = alarms.get(req.params.id);

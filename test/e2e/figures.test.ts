@@ -162,6 +162,12 @@ describe(`console with ${COPIES * 70} sensors and ${ALARMS} active alarms`, () =
     await history.waitFor({ timeout: 10_000 });
     await expect(history.locator('li').evaluateAll((items) => items.map((li) => li.getAttribute('data-kind')))).resolves.toEqual(['raised']);
     await expect(history.locator('li .timeline__actor').textContent()).resolves.toBe(DICTIONARIES.en['event.system']);
+    // Who was told about its escalation and how it went (fake.vigil.ts answers a delivered DingTalk message and a webhook still retrying).
+    expect(gasAlarm.escalationLevel).toBe(1);
+    const notified = detail.getByTestId('alarm-notifications').locator('[data-notification-status]');
+    await notified.first().waitFor({ timeout: 10_000 });
+    await expect(notified.evaluateAll((items) => items.map((li) => li.getAttribute('data-notification-status')))).resolves.toEqual(['delivered', 'pending']);
+    await expect(notified.first().textContent()).resolves.toContain('Attempt 2: delivered');
     await shoot(page, 'alarm-detail-busy');
   });
 
