@@ -83,7 +83,7 @@ describe('a water-leak detector through Mosquitto', () => {
   // https://www.zigbee2mqtt.io/devices/SJCGQ11LM.html: water_leak true = wet, with battery and voltage.
   it('raises and clears a Zigbee2MQTT leak sensor from its own state topic', async () => {
     const SENSOR = 'DRM-LEAK-LAUNDRY';
-    await mosquittoPub(broker.port, 'zigbee2mqtt/Laundry leak', { water_leak: true, battery: 91, voltage: 3005, linkquality: 72 });
+    await mosquittoPub(broker.port, 'zigbee2mqtt/Dorm washer leak', { water_leak: true, battery: 91, voltage: 3005, linkquality: 72 });
     const alarm = await eventually(
       async () => {
         const r = await vigil.api<AlarmListResponse>(`/api/alarms?sensor=${SENSOR}`, { headers: { cookie: officer } });
@@ -93,7 +93,7 @@ describe('a water-leak detector through Mosquitto', () => {
       'the Zigbee leak alarm',
     );
     expect(alarm).toMatchObject({ priority: 'high', latching: true, conditionActive: true, zoneId: 'dorm-laundry' });
-    await mosquittoPub(broker.port, 'zigbee2mqtt/Laundry leak', { water_leak: false, battery: 91, voltage: 3005, linkquality: 70 });
+    await mosquittoPub(broker.port, 'zigbee2mqtt/Dorm washer leak', { water_leak: false, battery: 91, voltage: 3005, linkquality: 70 });
     await eventually(async () => (await getAlarm(alarm.id)).conditionActive === false, 10_000, 'the Zigbee detector reporting dry');
   });
 
