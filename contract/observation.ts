@@ -53,11 +53,29 @@ export const EVENT_TYPES = [
 export type EventType = (typeof EVENT_TYPES)[number];
 
 /**
- * Alarm-bearing events: what a detector says when the room may be in danger or the detector is
- * attacked. Defined here once. Such an observation is always evaluated, whatever its device time
- * says (docs/contracts.md#device-time-and-plausibility).
+ * Alarm-bearing events: what a detector says when the room may be in danger, the detector is
+ * attacked, or a detector alarm has nobody to receive it (`unbound_signal`). Defined here once
+ * (with `isAlarmBearing`). Such an observation is never refused for its timestamp
+ * (docs/contracts.md#device-time-and-plausibility) nor for a rate limit.
  */
-export const ALARM_BEARING_EVENTS: ReadonlySet<EventType> = new Set<EventType>(['smoke', 'pre_alarm', 'gas', 'leak', 'forced_open', 'tamper']);
+export const ALARM_BEARING_EVENTS: ReadonlySet<EventType> = new Set<EventType>([
+  'smoke',
+  'pre_alarm',
+  'gas',
+  'leak',
+  'forced_open',
+  'tamper',
+  'unbound_signal',
+]);
+
+/**
+ * Whether an observation carries an alarm: an alarm-bearing event, or a plausible reading at or
+ * above the sensor's low threshold (`low`: undefined for sensors without thresholds).
+ */
+export function isAlarmBearing(o: Observation, low: number | undefined): boolean {
+  if (o.channel === 'event') return ALARM_BEARING_EVENTS.has(o.type);
+  return o.channel === 'reading' && o.implausible !== true && low !== undefined && o.value >= low;
+}
 
 /**
  * The range a healthy transmitter can report in each unit; a reading outside it is a sensor fault

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ALARM_BEARING_EVENTS, PLAUSIBLE_RANGES } from '../../../contract/index.ts';
+import { ALARM_BEARING_EVENTS, PLAUSIBLE_RANGES, isAlarmBearing } from '../../../contract/index.ts';
 import { decodeNativeMessage, fastReading, parseNativeTopic, type DecodeContext } from './observation.decode.ts';
 import { testRegistry } from '../../../test/support/registry.fixtures.ts';
 
@@ -164,7 +164,7 @@ describe('device time not believed: kept at the receive time, never rejected (do
   });
   it('keeps every alarm-bearing event whatever its time', () => {
     const types = [...ALARM_BEARING_EVENTS];
-    expect(types.sort()).toEqual(['forced_open', 'gas', 'leak', 'pre_alarm', 'smoke', 'tamper']);
+    expect(types.sort()).toEqual(['forced_open', 'gas', 'leak', 'pre_alarm', 'smoke', 'tamper', 'unbound_signal']);
     for (const type of types) {
       for (const ts of [NOW + 3 * 3_600_000, NOW - 5 * 365 * 86_400_000, '2031-01-01T00:00:00+08:00']) {
         const d = decode('vigil/hq/SRV-DOOR-01/event', { ts, type });
@@ -172,6 +172,13 @@ describe('device time not believed: kept at the receive time, never rejected (do
         expect(d.observations[0]).toMatchObject({ type, ts: NOW, deviceTs: typeof ts === 'number' ? ts : Date.parse(ts) });
       }
     }
+  });
+  it('counts a reading at or above the low threshold as alarm-bearing, never an implausible one (a broken device flooding 1e300 gets no exemption)', () => {
+    const [high] = decode('vigil/hq/KIT-GAS-01/reading', { value: 50, unit: '%LEL' }).observations;
+    const [absurd] = decode('vigil/hq/KIT-GAS-01/reading', { value: 1e300, unit: '%LEL' }).observations;
+    const [low] = decode('vigil/hq/KIT-GAS-01/reading', { value: 2, unit: '%LEL' }).observations;
+    expect([high, absurd, low].map((o) => isAlarmBearing(o!, 10))).toEqual([true, false, false]);
+    expect(isAlarmBearing(high!, undefined)).toBe(false);
   });
   it('believes a time within the skew allowed, and one within the retention, and marks neither', () => {
     for (const ts of [NOW + 4 * 60_000, NOW - 89 * 86_400_000]) {

@@ -9,12 +9,12 @@
  *
  * What is over a limit is rejected item by item (`rate_limited`) and the rest of the batch is
  * accepted. An alarm-bearing observation of a registered sensor (smoke, gas, CO or leak alarm,
- * forced door, tamper, a gas/CO reading at or above its low threshold; not in a drill) is never
+ * forced door, tamper, a plausible gas/CO reading at or above its low threshold: `isAlarmBearing` in contract/observation.ts; not in a drill) is never
  * refused and costs nothing: a fire must get through however chatty its detector was. Ids are tracked in
  * least-recently-used maps of at most `maxTracked` each; forgetting an id only gives it a full
  * bucket again.
  */
-import { UNREGISTERED, type Observation } from '../../../contract/index.ts';
+import { UNREGISTERED, isAlarmBearing, type Observation } from '../../../contract/index.ts';
 import type { Registry } from '../domain/registry.ts';
 import { RateLimiter } from './auth.rate-limit.ts';
 import type { Clock } from './clock.ts';
@@ -41,8 +41,6 @@ export const DEFAULT_INGEST_LIMITS: Readonly<IngestLimitOptions> = Object.freeze
 });
 
 /** Events that carry an alarm (docs/contracts.md#alarm-model); their clears do not. */
-const ALARM_EVENTS: ReadonlySet<string> = new Set(['smoke', 'pre_alarm', 'gas', 'leak', 'forced_open', 'tamper', 'unbound_signal']);
-
 export class IngestLimits {
   private readonly keys: RateLimiter;
   private readonly devices: RateLimiter;
@@ -88,9 +86,7 @@ export class IngestLimits {
     // A drill's alarm is no emergency, and its id comes from the device: made-up drill ids must
     // not open a way around the limits.
     if (o.kind === UNREGISTERED || o.drill !== undefined) return false;
-    if (o.channel === 'event') return ALARM_EVENTS.has(o.type);
-    if (o.channel !== 'reading') return false;
-    const low = this.registry.sensor(o.sensorId)?.thresholds?.low;
-    return low !== undefined && o.value >= low;
+    // What counts as alarm-bearing is defined once, in contract/observation.ts.
+    return isAlarmBearing(o, this.registry.sensor(o.sensorId)?.thresholds?.low);
   }
 }
