@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { Harness, MIN, S, kinds, makeSensor } from '../../../../test/support/alarm.fixtures.ts';
+import { persistEngineState, restoreEngineState } from './engine.state.ts';
 import { UNKNOWN_IDS_REMEMBERED, UNKNOWN_IDS_SHOWN, UNKNOWN_SUBJECTS_MAX, unknownSubjectId } from './rules.unknown.ts';
 
 // Readings from unregistered devices raise ONE low-priority trouble per site naming the ids, with a
@@ -71,6 +72,20 @@ describe('unknown devices', () => {
     expect(kinds(h.at(3 * MIN).event('GHOST-8', 'open'))).toEqual(['raised:unknown_device']);
     const second = h.alarmsOf(HQ, 'unknown_device').find((a) => a.state !== 'cleared')!;
     expect(second.message).toContain('(1 id: GHOST-8)');
+  });
+
+  it('what the site trouble knows survives a restart: reported ids stay quiet, new ones are still counted', () => {
+    const h = new Harness({ sensors: [makeSensor('gas')] });
+    h.at(0).reading('GHOST-1', 1);
+    h.act(h.only(HQ, 'unknown_device').id, { type: 'ack' });
+    h.at(2 * MIN).tick(); // silent: closed
+    h.state = restoreEngineState(JSON.parse(JSON.stringify(persistEngineState(h.state))), { restartedAt: h.now });
+    expect(h.at(3 * MIN).reading('GHOST-1', 1)).toEqual([]);
+    expect(kinds(h.reading('GHOST-2', 1))).toEqual(['raised:unknown_device']);
+    h.state = restoreEngineState(JSON.parse(JSON.stringify(persistEngineState(h.state))), { restartedAt: h.now });
+    h.at(3 * MIN + 1).reading('GHOST-3', 1);
+    expect(kinds(h.at(3 * MIN + 2 * S).tick())).toEqual(['updated:unknown_device']);
+    expect(h.alarmsOf(HQ, 'unknown_device').find((a) => a.state !== 'cleared')!.message).toContain('(2 ids: GHOST-2, GHOST-3)');
   });
 
   it('a drill tag makes no separate alarm: drill ids come from the device', () => {
