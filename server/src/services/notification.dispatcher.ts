@@ -136,7 +136,9 @@ export class NotificationDispatcher implements EscalationNotifier {
         stopped: () => this.stopping,
       });
     } catch (err) {
-      // Left pending when stopping; otherwise the attempt that failed last has already marked it failed.
+      // Stopping leaves it pending for the next start (a send still in flight when the shutdown moves
+      // on is sent again then); otherwise the attempt that failed last has already marked it failed.
+      if (this.stopping) return;
       if (!(err instanceof DeliveryFailed)) this.deps.logger.error({ err, notification: n.id }, 'escalation notification failed unexpectedly');
     }
   }
