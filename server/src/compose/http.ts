@@ -2,7 +2,8 @@
 import fs from 'node:fs';
 import type http from 'node:http';
 import os from 'node:os';
-import type { Config } from '../config.ts';
+import path from 'node:path';
+import { DEFAULT_DATA_DIR, type Config } from '../config.ts';
 import { sessionAccess } from '../http/access.ts';
 import { alarmsRouter } from '../http/alarms.router.ts';
 import { notificationsRouter } from '../http/notifications.router.ts';
@@ -122,6 +123,13 @@ export function composeHttp(server: http.Server, config: Config, logger: Logger,
       });
       const port = (server.address() as { port: number }).port;
       logger.info({ port, url: `http://127.0.0.1:${port}/`, allowedOrigins: origins.origins(), dataDir: config.DATA_DIR }, 'Vigil HTTP listening');
+      const oldDefault = path.join(path.dirname(DEFAULT_DATA_DIR), '..', 'data', 'vigil.db');
+      // DATA_DIR's default was data/ before it became the one npm start uses: say so rather than seem to have lost the state.
+      if (config.DATA_DIR === DEFAULT_DATA_DIR && fs.existsSync(oldDefault))
+        logger.warn(
+          { dataDir: config.DATA_DIR, found: oldDefault },
+          'a database from the former default DATA_DIR exists: set DATA_DIR to its directory to use it',
+        );
     },
     stop: async () => {
       server.closeAllConnections();

@@ -3,6 +3,9 @@
  * dashboard load only from its own origin. Recharts sets inline `style` attributes, hence
  * `style-src 'unsafe-inline'` (styles only: scripts stay `'self'`). Socket.IO needs `ws:`/`wss:`
  * in connect-src (a bare `'self'` does not cover WebSocket URLs everywhere).
+ *
+ * Below, the cross-site request checks: which origins may change state (requestGuard) or open a
+ * live connection (handshakeOriginCheck), and which body types a JSON route refuses.
  */
 import helmet from 'helmet';
 import type { RequestHandler } from 'express';
