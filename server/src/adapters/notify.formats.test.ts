@@ -44,6 +44,12 @@ describe('payloads', () => {
 
   it('names the level, priority and alarm, starting with "Vigil" for robots that filter on a keyword', () => {
     expect(title).toBe('Vigil escalation level 2: CRITICAL Gas 23 %LEL ≥ high 20 at Kitchen gas detector');
+    expect(escalationText(event).lines).toEqual([
+      'Alarm al_1: Gas 23 %LEL ≥ high 20 at Kitchen gas detector',
+      'Priority critical, state active_unacked, raised 2026-11-27T02:00:00.000Z',
+      'Site hq, zone kitchen, sensor Kitchen gas detector (KIT-GAS-01)',
+      'Escalated at 2026-11-27T02:01:00.000Z to level 2',
+    ]);
     expect(escalationText(escalationEvent({ drill: 'dr_1' })).title).toContain('[DRILL]');
   });
 

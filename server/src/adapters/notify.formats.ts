@@ -18,7 +18,7 @@ export function escalationText(event: EscalationEvent): { title: string; lines: 
   const title = `Vigil escalation level ${level}${drill}: ${a.priority.toUpperCase()} ${a.message}`;
   const lines = [
     `Alarm ${a.id}: ${a.message}`,
-    `Priority ${a.priority}, state ${a.state.replace('_', ', ')}; not acknowledged since ${new Date(a.activatedAt).toISOString()}`,
+    `Priority ${a.priority}, state ${a.state}, raised ${new Date(a.raisedAt).toISOString()}`,
     `Site ${a.siteId}, zone ${a.zoneId}, sensor ${a.sensorName} (${a.sensorId})`,
     `Escalated at ${new Date(event.at).toISOString()} to level ${level}`,
   ];
