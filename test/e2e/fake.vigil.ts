@@ -218,7 +218,7 @@ export async function startFakeVigil(opts: { facilityFile: string; copies?: numb
                   contactId: 'ops',
                   contactName: 'Operations centre webhook',
                   channel: 'webhook',
-                  target: '127.0.0.1:9/vigil-escalations',
+                  target: '127.0.0.1:65535/vigil-escalations',
                 },
                 ...{ status: 'pending', createdAt: at, finishedAt: null, nextAttemptAt: at + 8000 },
                 attempts: [

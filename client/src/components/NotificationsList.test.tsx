@@ -36,7 +36,7 @@ const notifications: AlarmNotification[] = [
     contactId: 'ops',
     contactName: 'Operations webhook',
     channel: 'webhook',
-    target: '127.0.0.1:9/vigil-escalations',
+    target: '127.0.0.1:65535/vigil-escalations',
     status: 'pending',
     createdAt: T,
     finishedAt: null,
