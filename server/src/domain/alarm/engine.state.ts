@@ -54,7 +54,12 @@ export function restoreEngineState(saved: PersistedEngineState, options: { resta
   const state = createEngineState();
   for (const a of copy.alarms) state.alarms.set(a.id, a);
   for (const i of copy.incidents) state.incidents.set(i.id, i);
-  for (const rs of copy.sensors) state.sensors.set(rs.key, rs);
+  for (const rs of copy.sensors) {
+    // A per-device unknown-device state from before one trouble per site (rules.unknown.ts): kept
+    // only while its alarm is open, so a past flood of made-up ids does not come back each start.
+    if (rs.unknown && rs.unknownDevices === undefined && rs.points.unknown_device?.alarmId == null) continue;
+    state.sensors.set(rs.key, rs);
+  }
   for (const { sensorId, ...oos } of copy.outOfService) state.outOfService.set(sensorId, oos);
   for (const f of copy.floods) state.floods.set(f.key, f.times);
   // Ids must never repeat: never count below what was handed out.

@@ -1,11 +1,28 @@
 import { describe, expect, it } from 'vitest';
 import { Harness, MIN, S, kinds, makeSensor } from '../../../../test/support/alarm.fixtures.ts';
 import { persistEngineState, restoreEngineState } from './engine.state.ts';
+import type { PointState } from './engine.types.ts';
+import { newRuleState } from './rule-state.ts';
 import { UNKNOWN_IDS_REMEMBERED, UNKNOWN_IDS_SHOWN, UNKNOWN_SUBJECTS_MAX, unknownSubjectId } from './rules.unknown.ts';
 
 // Readings from unregistered devices raise ONE low-priority trouble per site naming the ids, with a
 // bounded list and a count (docs/contracts.md#conditions-and-rules).
 const HQ = unknownSubjectId('hq');
+
+const newPointForTest = (): PointState => ({
+  active: false,
+  since: 0,
+  priority: 'low',
+  class: 'trouble',
+  latching: false,
+  value: null,
+  detail: null,
+  alarmId: null,
+  transitions: [],
+  holdUntil: null,
+  shelf: null,
+  chatteringUntil: null,
+});
 const LAB = unknownSubjectId('lab');
 
 describe('unknown devices', () => {
@@ -86,6 +103,20 @@ describe('unknown devices', () => {
     h.at(3 * MIN + 1).reading('GHOST-3', 1);
     expect(kinds(h.at(3 * MIN + 2 * S).tick())).toEqual(['updated:unknown_device']);
     expect(h.alarmsOf(HQ, 'unknown_device').find((a) => a.state !== 'cleared')!.message).toContain('(2 ids: GHOST-2, GHOST-3)');
+  });
+
+  it('drops per-device unknown states persisted before one trouble per site, unless their alarm is open', () => {
+    const h = new Harness({ sensors: [makeSensor('gas')] });
+    const legacy = (id: string, alarmId: string | null) => {
+      const rs = newRuleState(id, { id, siteId: 'hq', zoneId: 'unregistered' }, null, null, h.now);
+      rs.unknown = true;
+      rs.points.unknown_device = { ...newPointForTest(), alarmId };
+      return rs;
+    };
+    const saved = persistEngineState(h.state);
+    saved.sensors.push(...Array.from({ length: 100 }, (_, i) => legacy(`OLD-${i}`, null)), legacy('OLD-OPEN', 'al_1'));
+    const restored = restoreEngineState(saved);
+    expect([...restored.sensors.keys()]).toEqual(['OLD-OPEN']);
   });
 
   it('a drill tag makes no separate alarm: drill ids come from the device', () => {
