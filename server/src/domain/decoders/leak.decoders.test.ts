@@ -63,6 +63,15 @@ describe('Tasmota Zigbee water leak detectors', () => {
   });
 });
 
+describe('Tasmota Zigbee water leak detectors on their own topics', () => {
+  // https://tasmota.github.io/docs/Zigbee/: with SetOption89 1 each device reports on
+  // tele/<topic>/<shortaddr>/SENSOR.
+  it('hears a leak sensor on its device topic', () => {
+    const send = feed(new TasmotaDecoder(), registry());
+    expect(eventsOf(send('tele/SonoffZB/3C4D/SENSOR', { ZbReceived: { '0x3C4D': { Device: '0x3C4D', Water: 1 } } }))).toEqual(['T-LEAK leak']);
+  });
+});
+
 describe('ESPHome moisture binary sensors', () => {
   // https://esphome.io/components/binary_sensor/: device_class moisture — ON means wet, OFF dry;
   // state on <topic_prefix>/binary_sensor/<name>/state (https://esphome.io/components/mqtt.html).
