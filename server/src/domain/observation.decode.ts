@@ -22,6 +22,7 @@ import {
   type StatusPayload,
 } from '../../../contract/index.ts';
 import type { Registry } from './registry.ts';
+import { MAX_JSON_DEPTH, jsonDepthOver } from '../../../contract/json-depth.ts';
 
 /** A JSON array payload may carry at most this many observations. */
 export const MAX_ITEMS_PER_PAYLOAD = 1000;
@@ -99,6 +100,8 @@ function checkNativeTopic(topic: string): NativeTopic {
 export function parseJsonPayload(payload: Buffer | string): unknown[] {
   const size = typeof payload === 'string' ? Buffer.byteLength(payload) : payload.length;
   if (size > MAX_PAYLOAD_BYTES) throw new DecodeError('oversized', `payload is ${size} bytes, the limit is ${MAX_PAYLOAD_BYTES}`);
+  if (jsonDepthOver(typeof payload === 'string' ? Buffer.from(payload) : payload) >= 0)
+    throw new DecodeError('invalid_payload', `payload nests deeper than ${MAX_JSON_DEPTH} levels`);
   let parsed: unknown;
   try {
     parsed = JSON.parse(typeof payload === 'string' ? payload : payload.toString('utf8'));

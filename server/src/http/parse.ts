@@ -1,6 +1,7 @@
 /** Request parsing for the routers: a zod failure answers 400 `BAD_REQUEST` with one `path: message` per issue. */
 import express, { type RequestHandler } from 'express';
 import { z } from 'zod';
+import { MAX_JSON_DEPTH, jsonDepthOver } from '../../../contract/json-depth.ts';
 import { badRequest } from '../errors.ts';
 
 type SafeParser<T> = { safeParse(v: unknown): { success: true; data: T } | { success: false; error: { issues: { path: PropertyKey[]; message: string }[] } } };
@@ -29,31 +30,7 @@ export function parseQuery<T>(schema: SafeParser<T>, query: unknown): T {
 /** A time in a query: epoch ms, or ISO 8601 with an offset; epoch ms either way. */
 export const timeParam = z.union([z.coerce.number().int().nonnegative(), z.iso.datetime({ offset: true }).transform((s) => Date.parse(s))]);
 
-/**
- * Deepest nesting of arrays and objects a JSON body may have. No request of the API nests more
- * than a handful of levels; a body nested hundreds of thousands deep parses, but everything that
- * walks it recursively afterwards (JSON.stringify of a rejected item's sample, the logger) runs
- * out of stack and answers 500 after seconds of work.
- */
-export const MAX_JSON_DEPTH = 32;
-
-/** The nesting depth of JSON `text` once it exceeds `max`, else -1 (one pass over the bytes; strings skipped). */
-export function jsonDepthOver(text: Buffer, max: number): number {
-  let depth = 0;
-  let inString = false;
-  for (let i = 0; i < text.length; i++) {
-    const c = text[i];
-    if (inString) {
-      if (c === 0x5c)
-        i++; // backslash: the next byte is escaped
-      else if (c === 0x22) inString = false;
-    } else if (c === 0x22) inString = true;
-    else if (c === 0x5b || c === 0x7b) {
-      if (++depth > max) return depth;
-    } else if (c === 0x5d || c === 0x7d) depth--;
-  }
-  return -1;
-}
+export { MAX_JSON_DEPTH, jsonDepthOver };
 
 /** A body-parser error that the error middleware answers 400 BAD_JSON. */
 class TooDeepError extends Error {

@@ -6,6 +6,7 @@
  */
 import { MAX_PAYLOAD_BYTES, type Scale } from '../../../../contract/index.ts';
 import { DecodeError } from '../observation.decode.ts';
+import { MAX_JSON_DEPTH, jsonDepthOver } from '../../../../contract/json-depth.ts';
 
 // Enum words seen on device pages: Zigbee2MQTT `gas_sensor_state: alarm|normal`, Tuya detectors'
 // `smoke: alarm|none` and `smoke_state: alarm|normal|detecting|unknown`, ESPHome and Tasmota
@@ -71,6 +72,7 @@ export function payloadText(payload: Buffer): string {
 /** A JSON payload that must be an object (a device's state or telemetry), or an adapter_error. */
 export function jsonObject(payload: Buffer, what: string): Record<string, unknown> {
   const text = payloadText(payload);
+  if (jsonDepthOver(payload) >= 0) throw new DecodeError('invalid_payload', `${what} nests deeper than ${MAX_JSON_DEPTH} levels`);
   let parsed: unknown;
   try {
     parsed = JSON.parse(text);

@@ -18,6 +18,7 @@ import type { Registry } from '../registry.ts';
 import { GatewayTraffic } from './gateway.traffic.ts';
 import { TASMOTA_DISCOVERY, availabilityTopic, filterMatches, gatewayTree } from './gateway.topics.ts';
 import { TopicIndex } from './topic-index.ts';
+import { jsonDepthOver } from '../../../../contract/json-depth.ts';
 
 /** Counted for the metrics: messages nobody is bound to, per gateway; shared discovery nobody claims. */
 export interface GatewayCounters {
@@ -222,7 +223,7 @@ export function availability(g: Gateway, topic: string, payload: Buffer): boolea
 const MAX_JSON_BYTES = 16 * 1024;
 
 function jsonOf(payload: Buffer): Record<string, unknown> | null {
-  if (payload.length > MAX_JSON_BYTES) return null;
+  if (payload.length > MAX_JSON_BYTES || jsonDepthOver(payload) >= 0) return null;
   try {
     const v: unknown = JSON.parse(payload.toString('utf8'));
     return typeof v === 'object' && v !== null && !Array.isArray(v) ? (v as Record<string, unknown>) : null;

@@ -10,6 +10,7 @@
  * - ESPHome `<node>/<component>/<object>/state`: https://esphome.io/components/mqtt.html
  */
 import type { DiscoveryBinding, DiscoverySource, Gateway, SensorKind } from '../../../../contract/index.ts';
+import { jsonDepthOver } from '../../../../contract/json-depth.ts';
 
 /** One device as one message describes it. */
 export interface Sighting {
@@ -60,7 +61,7 @@ const TASMOTA_ZIGBEE: Readonly<Record<string, SensorKind>> = { Fire: 'smoke', Wa
 const str = (v: unknown): string | null => (typeof v === 'string' && v.length > 0 ? v.slice(0, 200) : null);
 
 function parseJson(payload: Buffer): unknown {
-  if (payload.length === 0 || payload.length > MAX_DISCOVERY_PAYLOAD) return undefined;
+  if (payload.length === 0 || payload.length > MAX_DISCOVERY_PAYLOAD || jsonDepthOver(payload) >= 0) return undefined;
   try {
     return JSON.parse(payload.toString('utf8')) as unknown;
   } catch {
