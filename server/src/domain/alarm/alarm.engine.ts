@@ -16,6 +16,7 @@
 import { UNREGISTERED, type Observation, type Sensor } from '../../../../contract/index.ts';
 import { trimFloods } from './flood.ts';
 import { escalateIfDue } from './escalation.ts';
+import { makeRoomForDrill } from './engine.state.ts';
 import { newRuleState } from './rule-state.ts';
 import { statusRule } from './rules.common.ts';
 import { deviceClock, plausibleReading } from './rules.observation.ts';
@@ -44,6 +45,7 @@ export function evaluate(state: EngineState, obs: Observation, sensor: Sensor | 
   const key = obs.drill === undefined ? sensor.id : ruleKey(sensor.id, obs.drill);
   let rs = state.sensors.get(key);
   if (rs === undefined) {
+    if (obs.drill !== undefined) makeRoomForDrill(state, ctx.settings.maxDrillRuleStates);
     rs = newRuleState(key, sensor, obs.drill ?? null, sensor.kind, now);
     state.sensors.set(key, rs);
   }

@@ -68,6 +68,27 @@ export function restoreEngineState(saved: PersistedEngineState, options: { resta
   return state;
 }
 
+/**
+ * Before a new drill rule state is made: at `max` drill states, the least recently heard one
+ * without an open alarm goes (else the least recently heard; its alarm stays in the queue and can
+ * still be acknowledged). A drill's id comes from the device, so made-up ones must not grow the
+ * state without bound; a real drill's quiet sensors are only forgotten past `max`, and start again
+ * from their next observation.
+ */
+export function makeRoomForDrill(state: EngineState, max: number): void {
+  let count = 0;
+  let quiet: SensorRuleState | undefined;
+  let oldest: SensorRuleState | undefined;
+  const older = (a: SensorRuleState, b: SensorRuleState | undefined) => b === undefined || (a.lastSeen ?? a.watchSince) < (b.lastSeen ?? b.watchSince);
+  for (const rs of state.sensors.values()) {
+    if (rs.drill === null) continue;
+    count += 1;
+    if (older(rs, oldest)) oldest = rs;
+    if (older(rs, quiet) && !Object.values(rs.points).some((p) => p?.alarmId != null)) quiet = rs;
+  }
+  if (count >= max) state.sensors.delete((quiet ?? oldest)!.key);
+}
+
 /** Open alarms (not `cleared`), for the snapshot. */
 export function openAlarms(state: EngineState): Alarm[] {
   return [...state.alarms.values()].filter((a) => a.state !== 'cleared');

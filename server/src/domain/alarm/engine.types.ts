@@ -128,7 +128,6 @@ export interface UnknownDevices {
   stale: boolean;
 }
 
-
 /** Everything the engine keeps. Mutated in place by evaluate/tick/applyAction (see alarm.engine.ts). */
 export interface EngineState {
   /** Open alarms and closed ones kept for `retainClosedS` (to be resolved or commented). */
@@ -165,6 +164,8 @@ export interface EngineSettings {
   defaultHeldOpenS: number;
   /** Closed alarms and incidents stay in memory this long, so they can still be resolved. */
   retainClosedS: number;
+  /** Drill rule states kept at most: drill ids come from the devices (engine.state.ts makeRoomForDrill). */
+  maxDrillRuleStates: number;
 }
 
 export const DEFAULT_ENGINE_SETTINGS: Readonly<EngineSettings> = Object.freeze({
@@ -180,6 +181,7 @@ export const DEFAULT_ENGINE_SETTINGS: Readonly<EngineSettings> = Object.freeze({
   batteryHysteresisPct: 5,
   defaultHeldOpenS: 60,
   retainClosedS: 24 * 3600,
+  maxDrillRuleStates: 10_000,
 });
 
 /** Limits of the acting user's role. */
