@@ -4,7 +4,7 @@
  * the position on the plan, a raw value's calibration — left as marked placeholders. Strings are
  * written as JSON strings, which YAML reads as double-quoted scalars, so any name is safe to paste.
  */
-import { ID_PATTERN, type DiscoveryBinding, type Gateway } from '../../../../contract/index.ts';
+import { ID_PATTERN, KIND_UNITS, type DiscoveryBinding, type Gateway } from '../../../../contract/index.ts';
 import type { FoundDevice } from './found-devices.ts';
 
 const KIND_SUFFIX = { gas: 'GAS', co: 'CO', smoke: 'SMK', door: 'DR', leak: 'LEAK' } as const;
@@ -35,7 +35,9 @@ export function sourceFor(gateway: Gateway, d: Pick<FoundDevice, 'key' | 'topic'
     case 'esphome': {
       const [entityType, , entity] = d.key.split('/');
       if ((entityType !== 'binary_sensor' && entityType !== 'sensor') || entity === undefined) return null;
-      return `{ adapter: esphome, gateway: ${gateway.id}, node: ${q(gateway.node)}, entity: ${q(entity)}, entityType: ${entityType}${scale} }`;
+      // A sensor entity's number has no unit Vigil can see: without a scale, it is the kind's unit (its unit_of_measurement said so).
+      const unit = entityType === 'sensor' && !b.needsScale && KIND_UNITS[b.kind] !== null ? `, unit: ${q(KIND_UNITS[b.kind]!)}` : '';
+      return `{ adapter: esphome, gateway: ${gateway.id}, node: ${q(gateway.node)}, entity: ${q(entity)}, entityType: ${entityType}${scale}${unit} }`;
     }
     case 'esp_rfid':
       return null;
