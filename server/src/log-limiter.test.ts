@@ -29,15 +29,15 @@ describe('rejectionLogger', () => {
     const clock = new FakeScheduler();
     const { logger, lines } = captured();
     const rl = rejectionLogger(logger, WINDOW_MS, clock);
-    for (let i = 0; i < 10_000; i++) rl.log(rejection(`POST /api/ingest [${i}]`, 'unknown_sensor', 'http'));
+    for (let i = 0; i < 10_000; i++) rl.log(rejection(`POST /api/ingest [${i}]`, 'unknown_site', 'http'));
     expect(lines).toHaveLength(1);
-    expect(lines[0]).toMatchObject({ msg: 'input rejected', reason: 'unknown_sensor', origin: 'POST /api/ingest [0]' });
+    expect(lines[0]).toMatchObject({ msg: 'input rejected', reason: 'unknown_site', origin: 'POST /api/ingest [0]' });
     rl.flush();
     expect(lines).toHaveLength(1); // the window has not ended
     clock.t += WINDOW_MS;
     rl.flush();
     expect(lines).toHaveLength(2);
-    expect(lines[1]).toMatchObject({ reason: 'unknown_sensor', suppressed: 9_999, msg: '9999 more rejected for reason unknown_sensor in the last 60 s' });
+    expect(lines[1]).toMatchObject({ reason: 'unknown_site', suppressed: 9_999, msg: '9999 more rejected for reason unknown_site in the last 60 s' });
     rl.flush();
     expect(lines).toHaveLength(2);
   });
@@ -46,16 +46,16 @@ describe('rejectionLogger', () => {
     const clock = new FakeScheduler();
     const { logger, lines } = captured();
     const rl = rejectionLogger(logger, WINDOW_MS, clock);
-    for (let i = 0; i < 5_000; i++) rl.log(rejection(`vigil/hq/dev-${i}/reading`, 'unknown_sensor'));
-    rl.log(rejection('vigil/hq/x/reading', 'bad_json'));
-    expect(lines.map((l) => l.reason)).toEqual(['unknown_sensor', 'bad_json']);
+    for (let i = 0; i < 5_000; i++) rl.log(rejection(`vigil/hq/dev-${i}/reading`, 'unknown_site'));
+    rl.log(rejection('vigil/hq/x/reading', 'not_json'));
+    expect(lines.map((l) => l.reason)).toEqual(['unknown_site', 'not_json']);
     // A new window logs the reason again; the count of the window that ended at that event is not lost.
     clock.t += WINDOW_MS;
-    rl.log(rejection('vigil/hq/dev-0/reading', 'unknown_sensor'));
+    rl.log(rejection('vigil/hq/dev-0/reading', 'unknown_site'));
     rl.flush();
     expect(lines.slice(2).map((l) => [l.reason, l.suppressed])).toEqual([
-      ['unknown_sensor', undefined],
-      ['unknown_sensor', 4_999],
+      ['unknown_site', undefined],
+      ['unknown_site', 4_999],
     ]);
   });
 });
