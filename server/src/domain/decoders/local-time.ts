@@ -1,6 +1,7 @@
 /**
  * Device timestamps without a zone. Tasmota writes `"Time":"2026-11-27T10:00:00"` in the device's
- * local time (its `Timezone` setting); the sensor's site time zone is the best reading of it.
+ * local time (its own `Timezone` setting), which is read in the binding's `timezone` when it has
+ * one (a Tasmota left on UTC at a UTC+8 site) and in the sensor's site time zone otherwise.
  * esp-rfid writes epoch seconds. A device whose clock was never set (no NTP yet: 1970) gets the
  * receive time instead of being rejected as too old.
  */
