@@ -10,7 +10,9 @@
  *
  * The simulator runs from its bundle (SIMULATOR_BUNDLE, built by `npm run build:simulator`, as
  * the Docker image does) when there is one, so a deployment needs neither tsx nor the simulator's
- * TypeScript sources to run drills; from a checkout without it, from source through tsx.
+ * TypeScript sources to run drills; from a checkout without it, from source through tsx. A
+ * checkout that built the bundle runs it too: rebuild it after changing the simulator, or delete
+ * simulator/dist/.
  */
 import { spawn, type ChildProcess, type SpawnOptions } from 'node:child_process';
 import fs from 'node:fs';
