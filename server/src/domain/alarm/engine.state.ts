@@ -4,7 +4,7 @@
  * each and restore them after a restart (timers resume from the stored times).
  */
 import type { Alarm, Incident, OutOfService, SensorLiveState } from '../../../../contract/index.ts';
-import type { EngineState, RegistryView, SensorRuleState } from './engine.types.ts';
+import { DEFAULT_ENGINE_SETTINGS, type EngineState, type RegistryView, type SensorRuleState } from './engine.types.ts';
 
 export function createEngineState(): EngineState {
   return {
@@ -49,7 +49,7 @@ export function persistEngineState(state: EngineState): PersistedEngineState {
  * watchdog's baseline: silence is counted from the restart, not across the server's own downtime
  * (escalation, shelving, on-delays and held-open doors resume from their stored times).
  */
-export function restoreEngineState(saved: PersistedEngineState, options: { restartedAt?: number } = {}): EngineState {
+export function restoreEngineState(saved: PersistedEngineState, options: { restartedAt?: number; maxDrillRuleStates?: number } = {}): EngineState {
   const copy = structuredClone(saved);
   const state = createEngineState();
   for (const a of copy.alarms) state.alarms.set(a.id, a);
@@ -60,6 +60,7 @@ export function restoreEngineState(saved: PersistedEngineState, options: { resta
     if (rs.unknown && rs.unknownDevices === undefined && rs.points.unknown_device?.alarmId == null) continue;
     state.sensors.set(rs.key, rs);
   }
+  trimDrillStates(state, options.maxDrillRuleStates ?? DEFAULT_ENGINE_SETTINGS.maxDrillRuleStates);
   for (const { sensorId, ...oos } of copy.outOfService) state.outOfService.set(sensorId, oos);
   for (const f of copy.floods) state.floods.set(f.key, f.times);
   // Ids must never repeat: never count below what was handed out.
@@ -84,9 +85,20 @@ export function makeRoomForDrill(state: EngineState, max: number): void {
     if (rs.drill === null) continue;
     count += 1;
     if (older(rs, oldest)) oldest = rs;
-    if (older(rs, quiet) && !Object.values(rs.points).some((p) => p?.alarmId != null)) quiet = rs;
+    if (older(rs, quiet) && !hasOpenAlarm(rs)) quiet = rs;
   }
   if (count >= max) state.sensors.delete((quiet ?? oldest)!.key);
+}
+
+const hasOpenAlarm = (rs: SensorRuleState): boolean => Object.values(rs.points).some((p) => p?.alarmId != null);
+
+/** The store keeps the rows of evicted drill states: a restart keeps the same bound, by the same rule. */
+function trimDrillStates(state: EngineState, max: number): void {
+  const drills = [...state.sensors.values()].filter((rs) => rs.drill !== null);
+  if (drills.length <= max) return;
+  const rank = (rs: SensorRuleState): number => (hasOpenAlarm(rs) ? Infinity : (rs.lastSeen ?? rs.watchSince));
+  drills.sort((a, b) => rank(b) - rank(a));
+  for (const rs of drills.slice(max)) state.sensors.delete(rs.key);
 }
 
 /** Open alarms (not `cleared`), for the snapshot. */
