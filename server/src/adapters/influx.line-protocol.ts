@@ -76,9 +76,10 @@ export function keyedOffset(key: Uint8Array): OffsetOf {
 function fieldsOf(o: HistoryObservation): string {
   switch (o.channel) {
     case 'reading':
-      // A value outside the plausible range of its unit is a sensor fault: kept, but marked so
-      // that queries and charts can leave it out (docs/contracts.md#device-time-and-plausibility).
-      return o.implausible === true ? `value=${o.value},implausible=true` : `value=${o.value}`;
+      // A value outside the plausible range of its unit is a sensor fault: kept, under a field of
+      // its own so that charts, queries of `value` and the roll-ups' means never take it for a
+      // reading (docs/contracts.md#device-time-and-plausibility).
+      return o.implausible === true ? `implausible_value=${o.value},implausible=true` : `value=${o.value}`;
     case 'event': {
       let f = `type=${quoteField(o.type)}`;
       if (o.credential !== undefined) f += `,credential=${quoteField(o.credential)}`;
@@ -106,8 +107,10 @@ export function observationFields(o: HistoryObservation): Record<string, FieldVa
   const f: Record<string, FieldValue> = {};
   switch (o.channel) {
     case 'reading':
-      f.value = o.value;
-      if (o.implausible === true) f.implausible = true;
+      if (o.implausible === true) {
+        f.implausible_value = o.value;
+        f.implausible = true;
+      } else f.value = o.value;
       break;
     case 'event':
       f.type = o.type;
