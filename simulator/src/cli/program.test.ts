@@ -90,6 +90,17 @@ describe('the command line', () => {
     });
   });
 
+  it('reads the MQTT password from VIGIL_MQTT_PASSWORD, where the server puts it instead of the command line', () => {
+    process.env.VIGIL_MQTT_PASSWORD = 'from-env';
+    try {
+      expect(parse('drill', 'guesthouse-fire', '--no-register', '--username', 'vigil-ingest')).toMatchObject({
+        common: { username: 'vigil-ingest', password: 'from-env' },
+      });
+    } finally {
+      delete process.env.VIGIL_MQTT_PASSWORD;
+    }
+  });
+
   it('parses load', () => {
     expect(parse('load', '--sensors', '500', '--rate', '5000', '--duration', '30')).toMatchObject({
       command: 'load',
