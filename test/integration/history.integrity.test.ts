@@ -92,16 +92,12 @@ describe('a message aimed at a stored point', () => {
   const original = 0.5;
   const forged = collidingValue(original);
 
-  it('replaced the stored reading under the old, unkeyed offset (the attack this guards against)', async () => {
-    const old = new InfluxHistory(client, unkeyed);
+  it('replaced the stored reading under the old, unkeyed offset, written blind (the attack this guards against)', async () => {
     // Same sensor, same device millisecond, different value: the same InfluxDB time under FNV.
-    const timeOf = (value: number) =>
-      observationLine(reading('OLD-GAS-01', T0, value), unkeyed)
-        .split(' ')
-        .at(-1);
-    expect(timeOf(forged)).toBe(timeOf(original));
-    await old.write([point(reading('OLD-GAS-01', T0, original))]);
-    await old.write([point(reading('OLD-GAS-01', T0, forged))]);
+    const lineOf = (value: number) => observationLine(reading('OLD-GAS-01', T0, value), unkeyed);
+    expect(lineOf(forged).split(' ').at(-1)).toBe(lineOf(original).split(' ').at(-1));
+    await client.write(lineOf(original), 'raw');
+    await client.write(lineOf(forged), 'raw');
     expect(await valuesOf('OLD-GAS-01')).toEqual([forged]);
   });
 
@@ -142,6 +138,23 @@ describe('a late message landing on a stored point', () => {
     // Both redelivered, later still, in one batch with a third message and a copy of it.
     await history.write([late(0.0148, ts + 7_200_000), late(0.5, ts + 7_200_000), late(7), late(7)]);
     expect(await valuesOf('LATE-GAS-01')).toEqual([0.0148, 0.5, 7]);
+  });
+});
+
+describe('live messages landing on a point this process wrote', () => {
+  const ts = T0 + 18_000_456;
+  const live = (value: number) => point({ ...reading('LIVE-GAS-01', ts, value), receivedAt: ts + 40 });
+
+  it('never replace it: the second message of a millisecond is checked, in a later write, the same batch, or a concurrent write', async () => {
+    const history = new InfluxHistory(client, colliding);
+    await history.write([live(1)]);
+    await history.write([live(2)]);
+    await history.write([live(3), live(4)]);
+    await Promise.all([history.write([live(5)]), history.write([live(6)]), history.write([live(1)])]);
+    expect(await valuesOf('LIVE-GAS-01')).toEqual([1, 2, 3, 4, 5, 6]);
+    // A millisecond first seen in one batch, twice: the second sees the first before either is stored.
+    await history.write([point({ ...reading('LIVE-GAS-02', ts, 1), receivedAt: ts + 40 }), point({ ...reading('LIVE-GAS-02', ts, 2), receivedAt: ts + 40 })]);
+    expect(await valuesOf('LIVE-GAS-02')).toEqual([1, 2]);
   });
 });
 

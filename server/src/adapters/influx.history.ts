@@ -17,13 +17,19 @@ const SOURCES: Record<ReadingsResolution, { rp: string; mean: string; min: strin
 };
 
 /**
- * A message whose device time is older than its arrival by more than this is "late" — a device's
- * buffered backlog, an import, or a message aimed at the past — and is checked against what
- * InfluxDB holds at its millisecond before it is written: a different point there is never
- * replaced (docs/decisions/0006-keyed-timestamp-offsets.md). Live messages, the bulk, are not
- * checked: an extra query per batch would halve ingest throughput.
+ * A point is checked against what InfluxDB holds at its millisecond before it is written, so that
+ * a different point there is never replaced (docs/decisions/0006-keyed-timestamp-offsets.md), when
+ * it is late — its device time older than its arrival by more than this: a device's buffered
+ * backlog, an import, or a message aimed at the past —
  */
 export const CHECK_LATE_AFTER_MS = 60_000;
+/**
+ * — or when this process already wrote a point of its measurement, sensor and millisecond (of the
+ * last SEEN_KEYS such keys): a second message aimed at a live point's millisecond, a burst of one
+ * millisecond, a redelivery. The first point of a millisecond, the bulk of live traffic, goes
+ * unchecked: a query for every batch would halve ingest throughput.
+ */
+const SEEN_KEYS = 100_000;
 /** Candidate times tried per late point before it is refused (each taken by a different point). */
 const MAX_PROBES = 64;
 /** Sensors per existence query, to keep the InfluxQL statement short. */
@@ -68,7 +74,14 @@ function rowsOf(series: InfluxSeries[]): Record<string, unknown>[] {
 /** Sensor ids are validated against ID_PATTERN, but quote defensively for InfluxQL regardless. */
 const quoteTag = (v: string) => `'${v.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
 
+const keyOf = (o: HistoryObservation): string => `${o.channel}|${o.sensorId}|${o.ts}`;
+
 export class InfluxHistory implements HistorySink, ReadingsQuery {
+  /** Keys (keyOf) of points written unchecked, oldest first (a Map keeps insertion order). */
+  private readonly seen = new Map<string, true>();
+  /** Writes under way: a checked write waits for those begun before it, so that it sees their points. */
+  private readonly writing = new Set<Promise<void>>();
+
   /** `offsetOf`: the keyed sub-millisecond offsets (influx.line-protocol.ts `keyedOffset`). */
   constructor(
     private readonly influx: InfluxClient,
@@ -90,33 +103,76 @@ export class InfluxHistory implements HistorySink, ReadingsQuery {
    */
   async write(points: readonly HistoryPoint[]): Promise<void> {
     const lines = points.map((p) => pointLine(p, this.offsetOf));
-    const late: number[] = [];
+    const checked: number[] = [];
+    /** The unchecked point of each key in this batch: checked ones of the same key must see it. */
+    const unchecked = new Map<string, number>();
+    /** Keys this write makes known; forgotten again if it fails. */
+    const added = new Set<string>();
     points.forEach((p, i) => {
-      if (p.type === 'observation' && p.observation.receivedAt - p.observation.ts > CHECK_LATE_AFTER_MS) late.push(i);
+      if (p.type !== 'observation') return;
+      const o = p.observation;
+      const key = keyOf(o);
+      if (o.receivedAt - o.ts > CHECK_LATE_AFTER_MS || this.seen.has(key) || added.has(key)) checked.push(i);
+      else unchecked.set(key, i);
+      if (!this.seen.has(key)) added.add(key);
     });
-    if (late.length > 0) await this.placeLate(points, lines, late);
-    await this.influx.write(lines.join('\n'), RP.raw);
+    for (const key of added) this.seen.set(key, true);
+    for (const oldest of this.seen.keys()) {
+      if (this.seen.size <= SEEN_KEYS) break;
+      this.seen.delete(oldest);
+    }
+    const before = [...this.writing];
+    const writing = (async () => {
+      if (checked.length > 0) {
+        await Promise.allSettled(before);
+        await this.placeChecked(points, lines, checked, unchecked);
+      }
+      await this.influx.write(lines.join('\n'), RP.raw);
+    })();
+    this.writing.add(writing);
+    try {
+      await writing;
+    } catch (err) {
+      // Not written (or not all): when the batch comes again (outbox, split), its points are new.
+      for (const key of added) this.seen.delete(key);
+      throw err;
+    } finally {
+      this.writing.delete(writing);
+    }
   }
 
   /**
-   * Moves each late point off any time a different point holds (stored, or placed earlier in this
-   * batch) to its next candidate; a point equal to the one it finds (a redelivery) stays on it and
-   * overwrites it with itself. The candidates are a fixed sequence per point, so a redelivery
-   * walks the same sequence and finds its own first delivery.
+   * Moves each checked point off any time a different point holds (stored, the unchecked point of
+   * its key in this batch, or placed earlier in this batch) to its next candidate; a point equal to
+   * the one it finds (a redelivery) stays on it and overwrites it with itself. The candidates are a
+   * fixed sequence per point, so a redelivery walks the same sequence and finds its first delivery.
    */
-  private async placeLate(points: readonly HistoryPoint[], lines: string[], late: readonly number[]): Promise<void> {
-    const observations = late.map((i) => (points[i] as { observation: HistoryObservation }).observation);
+  private async placeChecked(
+    points: readonly HistoryPoint[],
+    lines: string[],
+    checked: readonly number[],
+    unchecked: ReadonlyMap<string, number>,
+  ): Promise<void> {
+    const observationAt = (i: number) => (points[i] as { observation: HistoryObservation }).observation;
+    const observations = checked.map(observationAt);
     const stored = await this.storedAt(observations);
+    const seeded = new Set<string>();
     const here = (key: string): Stored[] => {
       let list = stored.get(key);
       if (!list) stored.set(key, (list = []));
+      const first = unchecked.get(key);
+      if (first !== undefined && !seeded.has(key)) {
+        seeded.add(key);
+        const o = observationAt(first);
+        list.push({ subNs: Number(lines[first]!.slice(-6)), row: { ...observationTags(o), ...observationFields(o) } });
+      }
       return list;
     };
-    late.forEach((i, n) => {
+    checked.forEach((i, n) => {
       const o = observations[n]!;
       const tags = observationTags(o);
       const fields = observationFields(o);
-      const key = `${o.channel}|${o.sensorId}|${o.ts}`;
+      const key = keyOf(o);
       const taken = here(key);
       for (let probe = 0; ; probe++) {
         if (probe > MAX_PROBES) {
