@@ -44,6 +44,20 @@ export interface DrillNotice {
 }
 
 /**
+ * The server's application heartbeat: sent to each socket on connect and every `intervalMs` after,
+ * so a console notices a link that dropped silently (no TCP reset, nothing more arrives) within a
+ * few intervals. `seq` counts up by one per beat on one server; a console may compare it to see
+ * beats that went missing.
+ *
+ * @example `{"seq": 4812, "at": 1764240000000, "intervalMs": 1000}`
+ */
+export interface Heartbeat {
+  seq: number;
+  at: number;
+  intervalMs: number;
+}
+
+/**
  * Server → client events. Use with `Server<ClientToServerEvents, ServerToClientEvents>` and
  * `Socket<ServerToClientEvents, ClientToServerEvents>` from socket.io-client.
  *
@@ -62,6 +76,8 @@ export interface ServerToClientEvents {
   drill: (notice: DrillNotice) => void;
   /** A `resync` beyond the per-socket limit: not answered now; one fresh `snapshot` follows after `retryAfterMs`. */
   resync_limited: (notice: { retryAfterMs: number; message: string }) => void;
+  /** The link is alive: see `Heartbeat`. Never replayed by connection-state recovery. */
+  heartbeat: (beat: Heartbeat) => void;
 }
 
 /**

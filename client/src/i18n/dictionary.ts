@@ -7,6 +7,7 @@ import { detailEn, detailZh } from './messages.detail.ts';
 import { discoveryEn, discoveryZh } from './messages.discovery.ts';
 import { drillEn, drillZh } from './messages.drill.ts';
 import { historyEn, historyZh } from './messages.history.ts';
+import { linkEn, linkZh } from './messages.link.ts';
 import { logEn, logZh } from './messages.log.ts';
 import { notifyEn, notifyZh } from './messages.notify.ts';
 import { soundEn, soundZh } from './messages.sound.ts';
@@ -135,7 +136,7 @@ const coreEn = {
   'dur.s': '{n} s',
 } as const satisfies Record<string, string>;
 
-const en = { ...coreEn, ...authEn, ...detailEn, ...soundEn, ...historyEn, ...logEn, ...drillEn, ...discoveryEn, ...notifyEn } as const;
+const en = { ...coreEn, ...authEn, ...detailEn, ...soundEn, ...historyEn, ...logEn, ...drillEn, ...discoveryEn, ...notifyEn, ...linkEn } as const;
 export type MessageKey = keyof typeof en;
 
 const coreZh: Record<keyof typeof coreEn, string> = {
@@ -259,7 +260,18 @@ const coreZh: Record<keyof typeof coreEn, string> = {
   'dur.s': '{n} 秒',
 };
 
-const zh: Record<MessageKey, string> = { ...coreZh, ...authZh, ...detailZh, ...soundZh, ...historyZh, ...logZh, ...drillZh, ...discoveryZh, ...notifyZh };
+const zh: Record<MessageKey, string> = {
+  ...coreZh,
+  ...authZh,
+  ...detailZh,
+  ...soundZh,
+  ...historyZh,
+  ...logZh,
+  ...drillZh,
+  ...discoveryZh,
+  ...notifyZh,
+  ...linkZh,
+};
 
 export const DICTIONARIES: Record<Locale, Record<MessageKey, string>> = { en, zh };
 

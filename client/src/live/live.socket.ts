@@ -1,6 +1,7 @@
 /** Owns the one Socket.IO connection and feeds the live store from it. */
 import { io, type Socket } from 'socket.io-client';
 import type { ClientToServerEvents, ServerToClientEvents } from '../../../contract/alarm.ts';
+import { HeartbeatWatch } from './heartbeat.watch.ts';
 import { LiveStore } from './live.store.ts';
 
 type LiveSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
@@ -9,6 +10,18 @@ type LiveSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
 const SNAPSHOT_TIMEOUT_MS = 3_000;
 /** Pause before reconnecting after the server closed or refused the socket itself. */
 const SERVER_DISCONNECT_RETRY_MS = 2_000;
+/**
+ * Reconnection while the network is down: the first try half a second after the loss, then at
+ * most every 1.5 s (each ±50 %), so the console is live again within about 2 s of the network
+ * returning rather than after a backoff that grew during the outage.
+ */
+const RECONNECT_DELAY_MS = 500;
+const RECONNECT_DELAY_MAX_MS = 1_500;
+/**
+ * A connection attempt into a network that discards packets hangs, by default for 20 s, and no
+ * other attempt starts meanwhile: give up on it after this and try again.
+ */
+const CONNECT_TIMEOUT_MS = 2_500;
 
 export interface LiveConnection {
   store: LiveStore;
@@ -37,7 +50,10 @@ export function connectLive(url = '/', options: LiveOptions = {}): LiveConnectio
     path: '/socket.io',
     withCredentials: true,
     // Reconnect forever with a ceiling: a wall display must come back on its own.
-    reconnectionDelayMax: 5_000,
+    reconnectionDelay: RECONNECT_DELAY_MS,
+    reconnectionDelayMax: RECONNECT_DELAY_MAX_MS,
+    randomizationFactor: 0.5,
+    timeout: CONNECT_TIMEOUT_MS,
   });
   let snapshotTimer: ReturnType<typeof setTimeout> | undefined;
   let retryTimer: ReturnType<typeof setTimeout> | undefined;
@@ -45,8 +61,26 @@ export function connectLive(url = '/', options: LiveOptions = {}): LiveConnectio
     requestResync: (lastSeq) => socket.emit('resync', lastSeq),
     schedule: frameScheduler,
   });
+  // A silent link: say so at once (since the server was last heard), and start over on a new
+  // connection, whose failures Socket.IO retries with the delays above. Not `engine.close()`: it
+  // waits for unsent packets to drain or an upgrade to finish, which a dead network never does.
+  const watch = new HeartbeatWatch(
+    {
+      now: () => Date.now(),
+      setTimeout: (fn, ms) => setTimeout(fn, ms),
+      clearTimeout: (handle) => clearTimeout(handle as ReturnType<typeof setTimeout>),
+    },
+    (lastHeard) => {
+      store.handleDisconnect(lastHeard);
+      socket.disconnect();
+      socket.connect();
+    },
+  );
+  socket.on('heartbeat', (beat) => watch.beat(beat.seq, beat.intervalMs));
+  socket.onAny(() => watch.heard());
 
   socket.on('connect', () => {
+    watch.connected();
     store.handleConnect(socket.recovered);
     clearTimeout(snapshotTimer);
     if (!socket.recovered) {
@@ -56,6 +90,7 @@ export function connectLive(url = '/', options: LiveOptions = {}): LiveConnectio
     }
   });
   socket.on('disconnect', (reason) => {
+    watch.stop();
     store.handleDisconnect(Date.now());
     // Socket.IO reconnects by itself after a network or server loss, but not when the server
     // closed the socket on purpose (e.g. a restart draining clients, or a session check). A
@@ -84,6 +119,7 @@ export function connectLive(url = '/', options: LiveOptions = {}): LiveConnectio
     close: () => {
       clearTimeout(snapshotTimer);
       clearTimeout(retryTimer);
+      watch.stop();
       socket.close();
     },
   };

@@ -1,5 +1,6 @@
 import { describe, expect, it, vi } from 'vitest';
 import { AlarmSound, type AudioLike } from './alarm.sound.ts';
+import { COMM_LOST, COMM_LOST_PATTERN } from './comm.tone.ts';
 
 interface Started {
   at: number;
@@ -91,6 +92,20 @@ describe('alarm sound player (Web Audio)', () => {
     expect(changed).toHaveBeenCalled();
     advance(10_000);
     expect(audio.started.length).toBeGreaterThanOrEqual(1);
+  });
+  it('plays the comm-lost tone by name, in its own waveform, until told to stop', () => {
+    const { sound, audio, advance, isTicking } = setup();
+    sound.playPattern(COMM_LOST, COMM_LOST_PATTERN);
+    advance(6_000);
+    const offsets = audio.started.map((s) => Math.round((s.at - 10) * 1000));
+    expect(offsets.slice(0, 4)).toEqual([0, 350, 3_000, 3_350]);
+    expect(new Set(audio.started.map((s) => s.wave))).toEqual(new Set(['sawtooth']));
+    // The same name again keeps its rhythm: nothing restarts, nothing doubles.
+    sound.playPattern(COMM_LOST, COMM_LOST_PATTERN);
+    advance(400);
+    expect(new Set(audio.started.map((s) => Math.round((s.at - 10) * 1000))).size).toBe(audio.started.length);
+    sound.playPattern(null, null);
+    expect(isTicking()).toBe(false);
   });
   it('says so when the browser has no Web Audio', () => {
     const sound = new AlarmSound({ createContext: () => null, now: () => 0, setInterval: () => 1, clearInterval: () => {} });

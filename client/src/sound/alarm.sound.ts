@@ -4,7 +4,7 @@
  * Knows nothing of React; `useAlarmSound` drives it.
  */
 import type { Priority } from '../../../contract/alarm.ts';
-import { PATTERNS, tonesBetween } from './sound.patterns.ts';
+import { PATTERNS, tonesBetween, type SoundPattern } from './sound.patterns.ts';
 
 /** `blocked`: the browser keeps audio suspended until the user interacts (autoplay policy). */
 export type SoundState = 'running' | 'blocked' | 'unsupported';
@@ -38,7 +38,9 @@ const EDGE_S = 0.01;
 
 export class AlarmSound {
   private ctx: AudioLike | null = null;
-  private priority: Priority | null = null;
+  /** What plays now (a priority, or another name such as the comm-lost tone's), and its pattern. */
+  private playing: string | null = null;
+  private pattern: SoundPattern | null = null;
   private originMs = 0;
   private scheduledUntil = 0;
   private timer: unknown = null;
@@ -67,11 +69,17 @@ export class AlarmSound {
 
   /** The pattern to play from now on; the same priority keeps its rhythm, a new one starts at once. */
   play(priority: Priority | null): void {
-    if (priority === this.priority) return;
-    this.priority = priority;
+    this.playPattern(priority, priority === null ? null : PATTERNS[priority]);
+  }
+
+  /** Any pattern under a name: the same name keeps its rhythm, another starts at once, null stops. */
+  playPattern(name: string | null, pattern: SoundPattern | null): void {
+    if (name === this.playing) return;
+    this.playing = name;
+    this.pattern = name === null ? null : pattern;
     if (this.timer !== null) this.deps.clearInterval(this.timer);
     this.timer = null;
-    if (priority === null || !PATTERNS[priority] || !this.ctx) return;
+    if (this.pattern === null || !this.ctx) return;
     this.originMs = this.deps.now();
     this.scheduledUntil = this.originMs;
     this.tick();
@@ -79,14 +87,14 @@ export class AlarmSound {
   }
 
   dispose(): void {
-    this.play(null);
+    this.playPattern(null, null);
     void this.ctx?.close().catch(() => {});
     this.ctx = null;
     this.listeners.clear();
   }
 
   private tick(): void {
-    const pattern = this.priority ? PATTERNS[this.priority] : null;
+    const pattern = this.pattern;
     const ctx = this.ctx;
     if (!pattern || !ctx) return;
     const now = this.deps.now();

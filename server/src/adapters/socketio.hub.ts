@@ -7,10 +7,28 @@
  * socket: RESYNC_LIMIT answers per RESYNC_WINDOW_MS. One beyond that is answered with
  * `resync_limited` (when to ask again), and the socket still gets one fresh snapshot when the
  * window allows, so a console that really lost events converges without asking again.
+ *
+ * A `heartbeat` goes to each socket on connect and every HEARTBEAT_INTERVAL_MS: a network that
+ * drops packets silently (no TCP reset) leaves a socket "connected" for as long as Socket.IO's own
+ * ping allows (pingInterval + pingTimeout, 20 s), and a safety console must say so within seconds.
+ * Beats are volatile: with connection-state recovery on, anything else emitted is kept for two
+ * minutes and replayed after a reconnect, by the hundred for beats. A volatile beat is skipped while
+ * the transport is still writing (a snapshot, a burst of sensor values); the console counts any
+ * message as a sign of life, so a skipped beat is not a missed one. (The one beat sent on connect
+ * is kept like any message.)
  */
 import type http from 'node:http';
 import { Server, type Socket } from 'socket.io';
-import type { AlarmEvent, AlarmSnapshot, ClientToServerEvents, SensorLiveState, ServerToClientEvents, DrillNotice, User } from '../../../contract/index.ts';
+import type {
+  AlarmEvent,
+  AlarmSnapshot,
+  ClientToServerEvents,
+  SensorLiveState,
+  ServerToClientEvents,
+  DrillNotice,
+  Heartbeat,
+  User,
+} from '../../../contract/index.ts';
 import type { LiveHub } from '../services/alarm.ports.ts';
 import type { Logger } from '../logger.ts';
 import { systemScheduler, type Scheduler, type TimerHandle } from '../services/clock.ts';
@@ -32,6 +50,9 @@ export type HandshakeCheck = (req: http.IncomingMessage, callback: (err: string 
 export const RESYNC_LIMIT = 5;
 export const RESYNC_WINDOW_MS = 10_000;
 
+/** One beat a second: a console that misses three knows within 3 s that its link is gone. */
+export const HEARTBEAT_INTERVAL_MS = 1_000;
+
 export interface SocketHubOptions {
   snapshot(): AlarmSnapshot;
   authorize?: SocketAuthorizer;
@@ -39,10 +60,16 @@ export interface SocketHubOptions {
   logger: Logger;
   /** Time for the resync limit (fake in tests). */
   scheduler?: Scheduler;
+  /** Time for the heartbeat (fake in tests); its interval, HEARTBEAT_INTERVAL_MS unless given. */
+  heartbeat?: { scheduler?: Scheduler; intervalMs?: number };
 }
 
 export class SocketHub implements LiveHub {
   readonly io: HubServer;
+  private heartbeatSeq = 0;
+  private heartbeatTimer: TimerHandle | null = null;
+  private readonly heartbeatScheduler: Scheduler;
+  private readonly heartbeatIntervalMs: number;
 
   constructor(
     server: http.Server,
@@ -59,11 +86,30 @@ export class SocketHub implements LiveHub {
     });
     if (options.authorize) this.io.use(options.authorize);
     this.io.on('connection', (socket) => this.handleConnection(socket));
+    this.heartbeatScheduler = options.heartbeat?.scheduler ?? systemScheduler;
+    this.heartbeatIntervalMs = options.heartbeat?.intervalMs ?? HEARTBEAT_INTERVAL_MS;
+    this.scheduleHeartbeat();
+  }
+
+  private beat(): Heartbeat {
+    return { seq: this.heartbeatSeq, at: this.heartbeatScheduler.now(), intervalMs: this.heartbeatIntervalMs };
+  }
+
+  private scheduleHeartbeat(): void {
+    this.heartbeatTimer = this.heartbeatScheduler.setTimeout(() => {
+      this.heartbeatSeq++;
+      const beat = this.beat();
+      this.io.volatile.emit('heartbeat', beat);
+      this.scheduleHeartbeat();
+    }, this.heartbeatIntervalMs);
   }
 
   private handleConnection(socket: HubSocket): void {
     // A recovered session already received the missed events: no snapshot needed.
     if (!socket.recovered) socket.emit('snapshot', this.options.snapshot());
+    // At once, so the console knows this server beats and watches from the first second. Not
+    // volatile: the transport is still writing the connect packet and snapshot, which would skip it.
+    socket.emit('heartbeat', this.beat());
     const limit = new ResyncLimit(this.options.scheduler ?? systemScheduler, () => socket.emit('snapshot', this.options.snapshot()));
     socket.on('resync', (lastSeq) => {
       if (typeof lastSeq !== 'number' && lastSeq !== undefined) return; // validate socket input
@@ -121,6 +167,8 @@ export class SocketHub implements LiveHub {
   }
 
   close(): Promise<void> {
+    if (this.heartbeatTimer !== null) this.heartbeatScheduler.clearTimeout(this.heartbeatTimer);
+    this.heartbeatTimer = null;
     return new Promise((resolve) => {
       void this.io.close(() => resolve());
     });
