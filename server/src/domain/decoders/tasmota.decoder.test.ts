@@ -277,6 +277,16 @@ describe('Tasmota Zigbee trouble', () => {
 });
 
 describe('Tasmota rejections', () => {
+  it('reads every readable field of a Zigbee report and rejects the message once, naming the unreadable ones', () => {
+    const d = send('tele/SonoffZB/SENSOR', {
+      ZbReceived: { '0x1A2B': { Device: '0x1A2B', Fire: 1, Trouble: 'sometimes', BatteryPercentage: 'low', Endpoint: 1 } },
+    });
+    expect(eventsOf(d)).toEqual(['T-SMK smoke']);
+    expect(d.rejected).toEqual([
+      { reason: 'adapter_error', detail: 'T-SMK: Trouble: cannot read "sometimes" as on/off; T-SMK: BatteryPercentage: "low" is not a number' },
+    ]);
+  });
+
   it('rejects one message once, however many sensors read it', () => {
     const second = adapterSensor('T-GAS-2', 'gas', {
       adapter: 'tasmota',

@@ -212,27 +212,44 @@ function troubleOf(report: Record<string, unknown>): boolean | null {
   return bits === null ? null : (bits & IAS_TROUBLE) !== 0;
 }
 
+/**
+ * One Zigbee report: each field read on its own, so one unreadable field is rejected (one rejection
+ * per message, naming it) while the others still count. Device faults — `Water` on a kind that is
+ * not a leak sensor, and the trouble flag — are one fault state: raised if either says so.
+ */
 function zigbeeReport(sensor: Sensor, report: Record<string, unknown>, out: Emitter): void {
-  if (report.Contact !== undefined) {
+  const read = (step: () => void): void => out.attempt(sensor, step);
+  read(() => {
+    if (report.Contact === undefined) return;
     const open = toBool(report.Contact, 'Contact');
     if (open !== null) out.event(sensor, open ? 'open' : 'closed');
-  }
-  if (report.Fire !== undefined) {
+  });
+  read(() => {
+    if (report.Fire === undefined) return;
     const fire = toBool(report.Fire, 'Fire');
     if (fire !== null) out.event(sensor, fire ? 'smoke' : 'smoke_clear');
-  }
-  if (report.Water !== undefined) {
+  });
+  const faults: { on: boolean; detail: string }[] = [];
+  read(() => {
+    if (report.Water === undefined) return;
     const leak = toBool(report.Water, 'Water');
     // A leak sensor's alarm; on any other kind it stays a fault.
     if (leak !== null && sensor.kind === 'leak') out.event(sensor, leak ? 'leak' : 'leak_clear');
-    else if (leak !== null) out.event(sensor, leak ? 'fault' : 'fault_clear', leak ? { detail: 'water leak' } : {});
+    else if (leak !== null) faults.push({ on: leak, detail: 'water leak' });
+  });
+  read(() => {
+    const trouble = troubleOf(report);
+    if (trouble !== null) faults.push({ on: trouble, detail: 'Zigbee device reports trouble' });
+  });
+  if (faults.length > 0) {
+    const on = faults.filter((f) => f.on);
+    out.event(sensor, on.length > 0 ? 'fault' : 'fault_clear', on.length > 0 ? { detail: on.map((f) => f.detail).join('; ') } : {});
   }
-  const trouble = troubleOf(report);
-  if (trouble !== null) out.event(sensor, trouble ? 'fault' : 'fault_clear', trouble ? { detail: 'Zigbee device reports trouble' } : {});
-  if (report.BatteryPercentage !== undefined) {
+  read(() => {
+    if (report.BatteryPercentage === undefined) return;
     const battery = toNumber(report.BatteryPercentage, 'BatteryPercentage');
     if (battery !== null) out.status(sensor, { battery });
-  }
+  });
 }
 
 export class TasmotaDecoder implements TopicDecoder {
