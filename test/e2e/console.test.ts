@@ -2,6 +2,7 @@
 // Chromium, served by the real server, with real Mosquitto and InfluxDB. Steps run in order and
 // share one story: a gas leak in the canteen kitchen, from raise to reset.
 import type { Page } from 'playwright-core';
+import type { DiscoveryResponse } from '../../contract/discovery.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { MosquittoHandle } from '../support/services.ts';
 import { eventually, type VigilHandle } from '../support/vigil.ts';
@@ -167,12 +168,24 @@ describe('duty officer console', () => {
         ieee_address: '0x00158d00045d6e7f',
         type: 'EndDevice',
         friendly_name: 'Laundry leak',
-        definition: { model: 'SJCGQ11LM', vendor: 'Aqara', description: 'Water leak sensor', exposes: [{ type: 'binary', name: 'water_leak', property: 'water_leak' }] },
+        definition: {
+          model: 'SJCGQ11LM',
+          vendor: 'Aqara',
+          description: 'Water leak sensor',
+          exposes: [{ type: 'binary', name: 'water_leak', property: 'water_leak' }],
+        },
       },
     ];
     await mosquittoPub(broker.port, 'zigbee2mqtt/bridge/devices', JSON.stringify(devices));
     const admin = await stack.openPage();
     await stack.signIn(admin, 'admin');
+    // The page reads the list when it opens: wait until the server has heard the bridge (the broker
+    // having the message does not mean Vigil has read it yet).
+    await eventually(
+      async () => (await admin.request.get('/api/discovery')).json().then((b: DiscoveryResponse) => b.devices.some((d) => d.name === 'Laundry leak')),
+      10_000,
+      'the bridge heard',
+    );
     await admin.getByRole('button', { name: 'Devices found' }).click();
     const row = admin.getByTestId('found-device').filter({ hasText: 'Laundry leak' });
     await row.waitFor({ timeout: 10_000 });

@@ -272,6 +272,13 @@ describe('Zigbee2MQTT devices carrying several detectors', () => {
     expect(eventsOf(coOnly(combo, { smoke: false }))).toEqual([]);
   });
 
+  it('a self-test flag does not excuse an unbound detector alarm: a stuck test would hide it for good', () => {
+    const coOnly = ownRegistry([co]);
+    const tested = coOnly(combo, { test: true, smoke: true, carbon_monoxide: false });
+    expect(eventsOf(tested)).toContain('H-CO unbound_signal');
+    expect(tested.rejected).toHaveLength(1);
+  });
+
   it('names every kind the device is bound as when a third detector of it has no sensor', () => {
     const both = ownRegistry([smoke, co]);
     const wet = both(combo, { water_leak: true, smoke: false, carbon_monoxide: false });

@@ -303,9 +303,8 @@ export class Zigbee2mqttDecoder implements TopicDecoder {
     }
     const first = messages[0];
     if (first) {
-      const testing = messages.some((m) => this.stateOf(m.sensor.id).flags.get('test') === true);
       const kinds = messages.map((m) => m.sensor.kind);
-      this.applyUnbound(topic, first, `${kinds.length === 1 ? 'only ' : ''}as ${kinds.join(' and ')}`, unbound, testing, problems);
+      this.applyUnbound(topic, first, `${kinds.length === 1 ? 'only ' : ''}as ${kinds.join(' and ')}`, unbound, problems);
       if (problems.length > 0) out.reject(first.sensor, new DecodeError('adapter_error', problems.join('; ')));
     }
   }
@@ -323,9 +322,10 @@ export class Zigbee2mqttDecoder implements TopicDecoder {
   /**
    * A detector alarm with no sensor to receive it (a smoke alarm from a device bound only as CO):
    * rejected every time it is reported, and `unbound_signal` on the device's first sensor while
-   * any is on. During a self-test the alarm is the test.
+   * any is on. A self-test does not excuse it: the engine limits how long a test may hold a bound
+   * detector's alarm, and nothing could limit it here (a stuck test flag would hide the signal).
    */
-  private applyUnbound(topic: string, m: Message, boundAs: string, signals: Map<string, boolean>, testing: boolean, problems: string[]): void {
+  private applyUnbound(topic: string, m: Message, boundAs: string, signals: Map<string, boolean>, problems: string[]): void {
     const known = this.stateOf(m.sensor.id);
     const before = known.unbound.size;
     const raised: string[] = [];
@@ -334,7 +334,6 @@ export class Zigbee2mqttDecoder implements TopicDecoder {
         known.unbound.delete(field);
         continue;
       }
-      if (testing) continue;
       const kind = DETECTORS[field]?.kind ?? field;
       problems.push(`${field} alarm, but no ${kind} sensor is bound to "${topic}": bind one (kind: ${kind}, same topic) to receive it`);
       if (!known.unbound.has(field)) raised.push(field);
