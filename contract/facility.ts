@@ -141,7 +141,10 @@ const gatewayRef = idSchema.optional();
  * source: { adapter: zigbee2mqtt, topic: "zigbee2mqtt/Kitchen gas" }
  * source: { adapter: tasmota, topic: tasmota_8C3D2E, scale: { from: [0, 1024], to: [0, 100] } }
  * source: { adapter: esphome, node: canteen-node, entity: kitchen_gas, entityType: binary_sensor }
+ * source: { adapter: tasmota, topic: plant_mq2, scale: { from: [0, 1024], to: [0, 100] }, timezone: UTC }
+ * source: { adapter: esphome, node: lab-node, entity: kitchen_lel, entityType: sensor, unit: "%LEL" }
  * source: { adapter: esp_rfid, topic: /rfid/server-room }
+ * source: { adapter: esp_rfid, topic: /rfid/floor2, hostname: esp-rfid-201 }
  * source: { adapter: zigbee2mqtt, gateway: GH-Z2M, topic: "zigbee2mqtt/Room 201 smoke" }
  * ```
  */
