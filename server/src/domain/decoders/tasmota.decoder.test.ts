@@ -214,6 +214,7 @@ describe('Tasmota Zigbee per-device topics (SetOption89)', () => {
     ]);
     expect(eventsOf(sendZb('tele/tasmota_E3210C/E30B/SENSOR', { '0xE30B': { Device: '0xE30B', Contact: 0 } }))).toEqual(['T-DOOR-E30B closed']);
     expect(eventsOf(sendZb('tele/tasmota_E3210C/E30B/SENSOR', { Contact: 1, Endpoint: 1, LinkQuality: 131 }))).toEqual(['T-DOOR-E30B open']);
+    expect(eventsOf(sendZb('tele/tasmota_E3210C/Lab_door/SENSOR', { Contact: 1, Endpoint: 1 }))).toEqual(['T-DOOR-LAB open']);
   });
 
   it('ignores the devices no sensor is bound to', () => {

@@ -329,7 +329,8 @@ export class TasmotaDecoder implements TopicDecoder {
     // A bridge reports every device it knows; only the bound ones are ours.
     for (const [key, report] of entries) {
       const names = namesOf(key, report);
-      if (level !== undefined) names.push(deviceId(/^[0-9A-Fa-f]{4}$/.test(level) ? `0x${level}` : level));
+      // The topic level: a short address without 0x, or a name with Tasmota's `_` for spaces (and + #).
+      if (level !== undefined) names.push(deviceId(/^[0-9A-Fa-f]{4}$/.test(level) ? `0x${level}` : level), level.replace(/_/g, ' ').trim());
       const bound = children.filter((sensor) => isDevice(sensor, names));
       for (const sensor of bound) out.attempt(sensor, () => zigbeeReport(sensor, report, out));
       if (bound.length === 0) this.tellNearMiss(topic, children, names, out);
