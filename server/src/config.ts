@@ -89,6 +89,8 @@ const envSchema = z.object({
    */
   INGEST_OBS_PER_KEY_PER_S: positiveInt.default(1000),
   INGEST_OBS_PER_DEVICE_PER_S: positiveInt.default(100),
+  /** What a device may send at once: its backlog after a Vigil outage arrives in one go. */
+  INGEST_OBS_PER_DEVICE_BURST: positiveInt.default(10_000),
   INGEST_UNREGISTERED_PER_SITE_PER_S: positiveInt.default(20),
   /** Ids each rate limit tracks at most (the least recently heard forgotten first). */
   INGEST_LIMIT_TRACKED_IDS: positiveInt.max(1_000_000).default(10_000),

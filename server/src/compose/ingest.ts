@@ -73,6 +73,7 @@ export function composeIngest(config: Config, logger: Logger, metrics: Metrics, 
         {
           perKeyPerS: config.INGEST_OBS_PER_KEY_PER_S,
           perDevicePerS: config.INGEST_OBS_PER_DEVICE_PER_S,
+          deviceBurst: config.INGEST_OBS_PER_DEVICE_BURST,
           unregisteredPerSitePerS: config.INGEST_UNREGISTERED_PER_SITE_PER_S,
           maxTracked: config.INGEST_LIMIT_TRACKED_IDS,
         },

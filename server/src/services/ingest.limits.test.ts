@@ -28,7 +28,7 @@ class StoredAtOnce implements HistoryQueue {
   }
 }
 
-const LIMITS: IngestLimitOptions = { perKeyPerS: 1000, perDevicePerS: 5, unregisteredPerSitePerS: 2, maxTracked: 100 };
+const LIMITS: IngestLimitOptions = { perKeyPerS: 1000, perDevicePerS: 5, deviceBurst: 80, unregisteredPerSitePerS: 2, maxTracked: 100 };
 
 function gate(limits: Partial<IngestLimitOptions> = {}) {
   const registry = testRegistry();
@@ -74,7 +74,7 @@ describe('observation rate limits', () => {
 
   it('a device flooding over MQTT does not starve the others; its excess is rejected, logged and acknowledged', () => {
     const g = gate();
-    const burst = LIMITS.perDevicePerS * BURST_S;
+    const burst = LIMITS.deviceBurst;
     for (let i = 0; i < 3 * burst; i += 1) g.publish('vigil/hq/KIT-GAS-01/reading', { value: 1, unit: '%LEL' });
     g.publish('vigil/hq/KIT-CO-01/reading', { value: 1, unit: 'ppm' });
     g.publish('vigil/hq/KIT-GAS-01/reading', [
@@ -93,7 +93,7 @@ describe('observation rate limits', () => {
   it('never refuses an alarm-bearing observation of a registered sensor, whatever its device sent before', async () => {
     // A fire or gas alarm must get through a rate limit (docs/contracts.md#ingest-limits).
     const g = gate({ perKeyPerS: 1 });
-    const burst = LIMITS.perDevicePerS * BURST_S;
+    const burst = LIMITS.deviceBurst;
     for (let i = 0; i < burst + 5; i += 1) {
       g.publish('vigil/hq/KIT-GAS-01/reading', { value: 1, unit: '%LEL' });
       g.publish('vigil/lodging/GH-SMK-101/status', { battery: 90 });

@@ -24,6 +24,11 @@ export interface IngestLimitOptions {
   perKeyPerS: number;
   /** Observations per second per device. */
   perDevicePerS: number;
+  /**
+   * Observations a device may send at once: what it queued at the broker while Vigil was down
+   * arrives in one go, and what is over this is rejected. Ten seconds of its rate at least.
+   */
+  deviceBurst: number;
   /** Observations per second of all unregistered devices of one site together. */
   unregisteredPerSitePerS: number;
   /** Ids (keys, devices, sites) each limiter tracks at most. */
@@ -36,6 +41,8 @@ export const BURST_S = 10;
 export const DEFAULT_INGEST_LIMITS: Readonly<IngestLimitOptions> = Object.freeze({
   perKeyPerS: 1000,
   perDevicePerS: 100,
+  // About 3 h of a 1 Hz detector's backlog, 28 h of one reporting every 10 s.
+  deviceBurst: 10_000,
   unregisteredPerSitePerS: 20,
   maxTracked: 10_000,
 });
@@ -51,9 +58,9 @@ export class IngestLimits {
     private readonly options: IngestLimitOptions,
     clock: Clock,
   ) {
-    const bucket = (perSecond: number) => ({ perSecond, burst: perSecond * BURST_S, maxKeys: options.maxTracked });
+    const bucket = (perSecond: number, burst = perSecond * BURST_S) => ({ perSecond, burst, maxKeys: options.maxTracked });
     this.keys = new RateLimiter(bucket(options.perKeyPerS), clock);
-    this.devices = new RateLimiter(bucket(options.perDevicePerS), clock);
+    this.devices = new RateLimiter(bucket(options.perDevicePerS, Math.max(options.deviceBurst, options.perDevicePerS * BURST_S)), clock);
     this.unregistered = new RateLimiter(bucket(options.unregisteredPerSitePerS), clock);
   }
 
@@ -66,7 +73,7 @@ export class IngestLimits {
     const site = o.kind === UNREGISTERED ? o.siteId : undefined;
     // Check every bucket before spending from any: a refusal must not cost the others.
     if (!this.devices.available(o.sensorId))
-      return `device ${o.sensorId} is over its limit of ${this.options.perDevicePerS} observations/s (burst ${this.options.perDevicePerS * BURST_S})`;
+      return `device ${o.sensorId} is over its limit of ${this.options.perDevicePerS} observations/s (burst ${Math.max(this.options.deviceBurst, this.options.perDevicePerS * BURST_S)})`;
     if (site !== undefined && !this.unregistered.available(site))
       return `unregistered devices of site ${site} are over their limit of ${this.options.unregisteredPerSitePerS} observations/s together`;
     if (apiKey !== undefined && !this.keys.available(apiKey))
