@@ -13,10 +13,12 @@ export function adapterPublishFilters(source: SourceBinding): string[] {
       // `<topic>/#` matches the topic itself too (MQTT 3.1.1 §4.7.1.2) and `<topic>/availability`.
       return [`${source.topic}/#`];
     case 'tasmota':
+      // Also a Zigbee device's own tele/<topic>/<device>/SENSOR (SetOption89).
       return [`tele/${source.topic}/#`];
     case 'esphome':
       return [`${source.node}/#`];
     case 'esp_rfid':
+      // Also `<topic>` itself (§4.7.1.2), where older firmware publishes.
       return [`${source.topic}/#`];
   }
 }
