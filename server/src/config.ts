@@ -82,8 +82,9 @@ const envSchema = z.object({
   /** POST /api/ingest requests per API key per second (twice that in a burst). */
   INGEST_RATE_PER_S: positiveInt.default(100),
   /**
-   * Observations (not requests) per second, each with a burst of ten seconds' worth: per API key
-   * (HTTP), per device (any path), and of a site's unregistered devices together. Over a limit an
+   * Observations (not requests) per second, with a burst of ten seconds' worth (a device's: its
+   * own, below): per API key (HTTP), per device (any path), and of a site's unregistered devices
+   * together. Over a limit an
    * item is rejected as `rate_limited`; alarm-bearing observations of registered sensors never are
    * (services/ingest.limits.ts).
    */
