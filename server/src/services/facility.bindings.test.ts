@@ -83,7 +83,7 @@ describe('device adapter bindings in the registry', () => {
       expect.stringMatching(/^19 sensors\[0\]\.source\.scale: ANALOG\.A0 is a raw device value with no unit: set scale: /),
       '20 sensors[1].source.sensorKey: a door sensor on a Tasmota is a Zigbee device behind its bridge: set sensorKey to its short address (0x1234) or name',
       '21 sensors[2].source.entityType: a door sensor reads a binary_sensor: write entityType: binary_sensor',
-      '22 sensors[3].source.onMeans: onMeans sets door polarity: it applies to door sensors only',
+      '22 sensors[3].source.onMeans: onMeans sets door polarity: it applies to door sensors only; remove it',
       '23 sensors[4].source.adapter: esp-rfid is a door access controller: bind it to a door sensor, not gas',
     ]);
     // A missing field the schema itself requires: reported at the binding, by the schema.

@@ -91,7 +91,7 @@ function tasmota(b: Extract<SourceBinding, { adapter: 'tasmota' }>, kind: Sensor
         field: ['sensorKey'],
         message: `a ${kind} sensor on a Tasmota is a Zigbee device behind its bridge: set sensorKey to its short address (0x1234) or name`,
       });
-    if (b.scale) problems.push({ field: ['scale'], message: `scale reads analog values: ${kind} sensors have none` });
+    if (b.scale) problems.push({ field: ['scale'], message: `scale reads analog values: ${kind} sensors have none; remove it` });
     if (b.unit !== undefined) problems.push({ field: ['unit'], message: `unit reads analog values: ${kind} sensors have none; remove it` });
   } else {
     // Every analog key is an ADC count; any other key's unit only the binding knows.
@@ -107,11 +107,16 @@ function esphome(b: Extract<SourceBinding, { adapter: 'esphome' }>, kind: Sensor
     ['problemEntity', b.problemEntity],
   ] as const) {
     if (value === undefined) continue;
-    if (/[/+#]/.test(value)) problems.push({ field: [field], message: 'an ESPHome object id (e.g. kitchen_gas): no /, + or #' });
+    if (/[/+#]/.test(value))
+      problems.push({
+        field: [field],
+        message: `write the ESPHome object id alone (e.g. kitchen_gas, as in <node>/binary_sensor/kitchen_gas/state): no /, + or #`,
+      });
   }
   if (kindReadingUnit(kind) === null && b.entityType === 'sensor')
     problems.push({ field: ['entityType'], message: `a ${kind} sensor reads a binary_sensor: write entityType: binary_sensor` });
-  if (b.onMeans !== undefined && kind !== 'door') problems.push({ field: ['onMeans'], message: 'onMeans sets door polarity: it applies to door sensors only' });
+  if (b.onMeans !== undefined && kind !== 'door')
+    problems.push({ field: ['onMeans'], message: 'onMeans sets door polarity: it applies to door sensors only; remove it' });
   if (b.entityType === 'binary_sensor') {
     if (b.scale) problems.push({ field: ['scale'], message: 'scale reads numeric sensors, not a binary_sensor: remove it' });
     if (b.unit !== undefined) problems.push({ field: ['unit'], message: 'unit reads numeric sensors, not a binary_sensor: remove it' });
