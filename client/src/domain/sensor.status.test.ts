@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { CONDITIONS } from '../../../contract/alarm.ts';
 import { DICTIONARIES, LOCALES } from '../i18n/dictionary.ts';
 import { makeAlarm, makeSensorState, T0 } from '../../../test/support/client.fixtures.ts';
 import { PRIORITY_STYLES } from './priority.style.ts';
@@ -22,12 +23,30 @@ describe('sensor display state', () => {
     [{ class: 'alarm', condition: 'door_forced' }, 'alarm'],
     [{ class: 'alarm', condition: 'smoke_pre_alarm' }, 'pre_alarm'],
     [{ class: 'alarm', condition: 'gas_rise' }, 'pre_alarm'],
-    [{ class: 'supervisory', condition: 'gas' }, 'pre_alarm'],
+    // A gas level at low, a forced door on a non-secure door and a denied-badge burst are
+    // supervisory signals of high priority, but they are alarms to the officer, not warnings.
+    [{ class: 'supervisory', condition: 'gas' }, 'alarm'],
+    [{ class: 'supervisory', condition: 'co' }, 'alarm'],
+    [{ class: 'supervisory', condition: 'door_forced' }, 'alarm'],
+    [{ class: 'supervisory', condition: 'access_denied_burst' }, 'alarm'],
+    [{ class: 'alarm', condition: 'leak' }, 'alarm'],
     [{ class: 'supervisory', condition: 'door_held' }, 'pre_alarm'],
+    [{ class: 'trouble', condition: 'implausible_value' }, 'trouble'],
+    [{ class: 'trouble', condition: 'clock_wrong' }, 'trouble'],
+    [{ class: 'trouble', condition: 'self_test_stuck' }, 'trouble'],
+    [{ class: 'trouble', condition: 'unbound_signal' }, 'trouble'],
     [{ class: 'trouble', condition: 'tamper' }, 'trouble'],
     [{ class: 'trouble', condition: 'offline' }, 'offline'],
   ] as const)('maps %o to %s', (fields, expected) => {
     expect(alarmDisplayState(makeAlarm({ id: 'a', ...fields }))).toBe(expected);
+  });
+
+  it('draws every condition as a state the legend lists, never as normal or "no data"', () => {
+    for (const condition of CONDITIONS) {
+      const state = alarmDisplayState(makeAlarm({ id: 'a', condition }));
+      expect(SENSOR_DISPLAY_STATES, condition).toContain(state);
+      expect(['normal', 'unknown'], condition).not.toContain(state);
+    }
   });
 
   it('keeps an unacknowledged return-to-normal visible, drops a cleared alarm', () => {

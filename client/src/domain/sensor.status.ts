@@ -32,8 +32,36 @@ export const STATE_STYLES: Record<SensorDisplayState, StateStyle> = {
 /** Worst first: when a sensor has several conditions, the first one listed wins. */
 const RANK: Record<SensorDisplayState, number> = Object.fromEntries(SENSOR_DISPLAY_STATES.map((s, i) => [s, i])) as Record<SensorDisplayState, number>;
 
-/** Conditions that warn before the alarm level: rate-of-rise and smoke pre-alarm. */
-const PRE_ALARM_CONDITIONS: ReadonlySet<Condition> = new Set(['gas_rise', 'co_rise', 'smoke_pre_alarm']);
+/**
+ * The state each condition draws, whatever its class or priority: a gas or CO level at or above
+ * low, a forced door, a burst of denied badges, smoke and a leak are alarms (the octagon), never
+ * "pre-alarm" triangles; only what warns before an alarm level (rate of rise, smoke pre-alarm) and
+ * doors held open or used out of hours are warnings. A Record over every condition, so a new one
+ * cannot reach the plan without a legend entry.
+ */
+export const CONDITION_DISPLAY: Readonly<Record<Condition, SensorDisplayState>> = {
+  gas: 'alarm',
+  co: 'alarm',
+  smoke: 'alarm',
+  leak: 'alarm',
+  door_forced: 'alarm',
+  access_denied_burst: 'alarm',
+  gas_rise: 'pre_alarm',
+  co_rise: 'pre_alarm',
+  smoke_pre_alarm: 'pre_alarm',
+  door_held: 'pre_alarm',
+  after_hours_access: 'pre_alarm',
+  offline: 'offline',
+  fault: 'trouble',
+  tamper: 'trouble',
+  battery_low: 'trouble',
+  unknown_device: 'trouble',
+  gateway_offline: 'trouble',
+  implausible_value: 'trouble',
+  clock_wrong: 'trouble',
+  self_test_stuck: 'trouble',
+  unbound_signal: 'trouble',
+};
 
 /** The display state an alarm puts its sensor in, or null when it no longer shows. */
 export function alarmDisplayState(alarm: Alarm): SensorDisplayState | null {
@@ -42,14 +70,7 @@ export function alarmDisplayState(alarm: Alarm): SensorDisplayState | null {
   if (alarm.shelved) return 'shelved';
   // Active, acknowledged or not, and ISA-18.2 "returned to normal, unacknowledged": all still
   // need the officer, so all stay visible.
-  switch (alarm.class) {
-    case 'alarm':
-      return PRE_ALARM_CONDITIONS.has(alarm.condition) ? 'pre_alarm' : 'alarm';
-    case 'supervisory':
-      return 'pre_alarm';
-    case 'trouble':
-      return alarm.condition === 'offline' ? 'offline' : 'trouble';
-  }
+  return CONDITION_DISPLAY[alarm.condition];
 }
 
 export function sensorDisplayState(state: SensorLiveState | undefined, alarms: readonly Alarm[]): SensorDisplayState {
