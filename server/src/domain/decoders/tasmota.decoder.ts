@@ -341,7 +341,8 @@ export class TasmotaDecoder implements TopicDecoder {
     const miss = nearMiss(sensors, names);
     if (miss === null) return;
     const key = `${bindingOf(miss.sensor).topic}\n${miss.name}`;
-    if (this.told.has(key)) return;
+    // Bounded: names one letter off a bound key are few, but they come from the network.
+    if (this.told.has(key) || this.told.size >= MAX_TOLD) return;
     this.told.add(key);
     const want = bindingOf(miss.sensor).sensorKey ?? '';
     out.reject(
@@ -353,6 +354,8 @@ export class TasmotaDecoder implements TopicDecoder {
     );
   }
 }
+
+const MAX_TOLD = 1000;
 
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
