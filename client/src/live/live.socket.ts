@@ -11,17 +11,19 @@ const SNAPSHOT_TIMEOUT_MS = 3_000;
 /** Pause before reconnecting after the server closed or refused the socket itself. */
 const SERVER_DISCONNECT_RETRY_MS = 2_000;
 /**
- * Reconnection while the network is down: the first try half a second after the loss, then at
- * most every 1.5 s (each ±50 %), so the console is live again within about 2 s of the network
- * returning rather than after a backoff that grew during the outage.
+ * Reconnection while the network is down: a failed try is followed by the next after 0.5 s, then
+ * at most 1 s (±50 %, capped), never a backoff that grew during a long outage. With the connect
+ * timeout below, a console tries again at least every 3 s, so it is live again within 3 s of the
+ * network returning even when the try under way then was lost with the network.
  */
-const RECONNECT_DELAY_MS = 500;
-const RECONNECT_DELAY_MAX_MS = 1_500;
+export const RECONNECT_DELAY_MS = 500;
+export const RECONNECT_DELAY_MAX_MS = 1_000;
 /**
  * A connection attempt into a network that discards packets hangs, by default for 20 s, and no
- * other attempt starts meanwhile: give up on it after this and try again.
+ * other attempt starts meanwhile: give up on it after this and try again. It covers the Engine.IO
+ * handshake, one HTTP round trip.
  */
-const CONNECT_TIMEOUT_MS = 2_500;
+export const CONNECT_TIMEOUT_MS = 2_000;
 
 export interface LiveConnection {
   store: LiveStore;
