@@ -131,7 +131,7 @@ export function Dashboard({ facility, prefs, onChangePrefs }: DashboardProps) {
         </Suspense>
         {route.view === 'console' ? (
           <main className="layout">
-            <AlarmConsole index={index} selectedAlarmId={drawer?.kind === 'alarm' ? drawer.alarmId : null} onLocate={handleLocate} onOpen={handleOpenAlarm} />
+            <AlarmConsole index={index} siteId={site.id} selectedAlarmId={drawer?.kind === 'alarm' ? drawer.alarmId : null} onLocate={handleLocate} onOpen={handleOpenAlarm} />
             <div className="layout__plan">
               <FloorPlanView
                 site={site}

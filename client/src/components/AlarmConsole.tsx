@@ -1,33 +1,42 @@
-/** The duty officer's alarm queue. */
+/**
+ * The duty officer's alarm queue (docs/contracts.md#the-console-queue): rows grouped by cause,
+ * life-safety alarms on top, totals by priority above, and rows held still under the pointer.
+ */
 import { useCallback, useMemo, useState } from 'react';
 import type { Alarm } from '../../../contract/alarm.ts';
-import { acknowledgeAlarm, acknowledgeIncident } from '../api/alarm.api.ts';
+import { acknowledgeAlarm } from '../api/alarm.api.ts';
 import { messageOf } from '../api/api.client.ts';
 import { useSession } from '../auth/SessionContext.ts';
-import { buildQueue, type AlarmQueue as Queue } from '../domain/alarm.queue.ts';
+import { buildQueue, holdOrder, totalsByPriority, type AlarmQueue as Queue, type PriorityTotals, type QueueItem } from '../domain/alarm.queue.ts';
 import type { FacilityIndex } from '../domain/facility.index.ts';
 import { useI18n } from '../i18n/I18nContext.ts';
+import { pluralOf } from '../i18n/messages.queue.ts';
 import { useLive } from '../live/useLive.ts';
 import type { AckStatus } from './AckControls.tsx';
 import { AlarmRow } from './AlarmRow.tsx';
-import { IncidentRow } from './IncidentRow.tsx';
+import { GroupRow } from './GroupRow.tsx';
+import { QueueSummary } from './QueueSummary.tsx';
 
 interface AlarmConsoleProps {
   index: FacilityIndex;
+  /** The site the officer is looking at: the totals show it beside all sites. */
+  siteId: string;
   selectedAlarmId: string | null;
   onLocate: (alarm: Alarm) => void;
   onOpen: (alarm: Alarm) => void;
 }
 
-export function AlarmConsole({ index, selectedAlarmId, onLocate, onOpen }: AlarmConsoleProps) {
+export function AlarmConsole({ index, siteId, selectedAlarmId, onLocate, onOpen }: AlarmConsoleProps) {
   const alarms = useLive((s) => s.alarms);
-  const incidents = useLive((s) => s.incidents);
   const synced = useLive((s) => s.synced);
-  const queue = useMemo(() => buildQueue(alarms.values(), incidents), [alarms, incidents]);
+  const queue = useMemo(() => buildQueue(alarms.values()), [alarms]);
+  const totals = useMemo(() => ({ site: totalsByPriority(alarms.values(), siteId), all: totalsByPriority(alarms.values(), null) }), [alarms, siteId]);
   const { can } = useSession();
   return (
     <AlarmQueue
       queue={queue}
+      totals={totals}
+      siteName={index.sitesById.size > 1 ? (index.sitesById.get(siteId)?.name ?? siteId) : null}
       index={index}
       stale={!synced}
       canAck={can('alarm.ack')}
@@ -35,13 +44,15 @@ export function AlarmConsole({ index, selectedAlarmId, onLocate, onOpen }: Alarm
       onLocate={onLocate}
       onOpen={onOpen}
       onAcknowledge={acknowledgeAlarm}
-      onAcknowledgeIncident={acknowledgeIncident}
     />
   );
 }
 
 interface AlarmQueueProps {
   queue: Queue;
+  /** Totals by priority for the selected site and all sites; none: no summary bar. */
+  totals?: { site: PriorityTotals; all: PriorityTotals };
+  siteName?: string | null;
   index: FacilityIndex;
   stale: boolean;
   /** The role may acknowledge (hide what the server would refuse). */
@@ -49,8 +60,8 @@ interface AlarmQueueProps {
   selectedAlarmId: string | null;
   onLocate: (alarm: Alarm) => void;
   onOpen: (alarm: Alarm) => void;
+  /** One alarm; a group's or a detector's acknowledge calls it once per alarm. */
   onAcknowledge: (alarmId: string) => Promise<unknown>;
-  onAcknowledgeIncident: (incidentId: string) => Promise<unknown>;
 }
 
 type AckMap = ReadonlyMap<string, AckStatus>;
@@ -80,13 +91,22 @@ function useAckRequests(send: (id: string) => Promise<unknown>): [AckMap, (id: s
 }
 
 /** The queue itself, free of the live store so it renders in tests from plain data. */
-export function AlarmQueue({ queue, index, stale, canAck, selectedAlarmId, onLocate, onOpen, onAcknowledge, onAcknowledgeIncident }: AlarmQueueProps) {
-  const { t } = useI18n();
+export function AlarmQueue(props: AlarmQueueProps) {
+  const { queue, totals, siteName = null, index, stale, canAck, selectedAlarmId, onLocate, onOpen, onAcknowledge } = props;
+  const { t, locale } = useI18n();
   const [alarmAcks, handleAcknowledge] = useAckRequests(onAcknowledge);
-  const [incidentAcks, handleAcknowledgeIncident] = useAckRequests(onAcknowledgeIncident);
+  // The row keys in the order shown when the pointer came over the queue; null: not held.
+  const [shown, setShown] = useState<readonly string[] | null>(null);
+  const view = holdOrder(queue.items, shown);
+  const showAll = (): void => setShown(queue.items.map((i) => i.key));
 
   return (
-    <section className={`console${stale ? ' console--stale' : ''}`} aria-label={t('queue.title')}>
+    <section
+      className={`console${stale ? ' console--stale' : ''}`}
+      aria-label={t('queue.title')}
+      onPointerEnter={() => setShown((prev) => prev ?? queue.items.map((i) => i.key))}
+      onPointerLeave={() => setShown(null)}
+    >
       <header className="console__head">
         <h2 className="console__title">{t('queue.title')}</h2>
         {queue.unackedCount > 0 ? (
@@ -94,37 +114,45 @@ export function AlarmQueue({ queue, index, stale, canAck, selectedAlarmId, onLoc
             {t('queue.unacked', { n: queue.unackedCount })}
           </span>
         ) : null}
+        {/* In the header, not above the rows: the bar appearing must not push them down either. */}
+        <span className="console__held" aria-live="assertive" title={t('queue.held.hint')}>
+          {view.held.length > 0 ? (
+            <button type="button" className={`btn btn--held alarm--${heldPriority(view.held)}`} data-testid="held-bar" onClick={showAll}>
+              {t(`queue.held.${pluralOf(locale, view.held.length)}`, { n: view.held.length })}
+            </button>
+          ) : null}
+        </span>
       </header>
+      {totals ? <QueueSummary site={totals.site} all={totals.all} siteName={siteName} /> : null}
       {stale ? <p className="console__stale">⚠ {t('queue.stale')}</p> : null}
-      {queue.items.length === 0 ? (
+      {view.items.length === 0 ? (
         <p className="console__empty">✓ {t('queue.empty')}</p>
       ) : (
         <ol className="console__list" data-testid="alarm-queue" aria-label={t('queue.shortcut')}>
-          {queue.items.map((item) =>
+          {view.items.map((item) =>
             item.kind === 'alarm' ? (
               <AlarmRow
-                key={item.alarm.id}
+                key={item.key}
                 alarm={item.alarm}
+                also={item.also}
                 index={index}
-                ack={alarmAcks.get(item.alarm.id)}
+                ack={rowAck(alarmAcks, item)}
                 canAck={canAck}
-                selected={item.alarm.id === selectedAlarmId}
+                selected={item.alarm.id === selectedAlarmId || item.also.some((a) => a.id === selectedAlarmId)}
                 onAcknowledge={handleAcknowledge}
                 onLocate={onLocate}
                 onOpen={onOpen}
               />
             ) : (
-              <IncidentRow
-                key={item.incident.id}
-                incident={item.incident}
-                alarms={item.alarms}
+              <GroupRow
+                key={item.key}
+                rowKey={item.key}
+                group={item.group}
                 index={index}
-                ack={incidentAcks.get(item.incident.id)}
                 alarmAcks={alarmAcks}
                 canAck={canAck}
                 selectedAlarmId={selectedAlarmId}
                 onAcknowledge={handleAcknowledge}
-                onAcknowledgeIncident={handleAcknowledgeIncident}
                 onLocate={onLocate}
                 onOpen={onOpen}
               />
@@ -172,7 +200,6 @@ function SilencedList({ title, alarms, index, selectedAlarmId, onLocate, onOpen 
           <AlarmRow
             key={alarm.id}
             alarm={alarm}
-
             index={index}
             ack={undefined}
             canAck={false}
@@ -188,3 +215,17 @@ function SilencedList({ title, alarms, index, selectedAlarmId, onLocate, onOpen 
 }
 
 function noop(): void {}
+
+/** A detector's row shows the state of whichever of its acknowledgements is in flight or failed. */
+function rowAck(acks: AckMap, item: Extract<QueueItem, { kind: 'alarm' }>): AckStatus | undefined {
+  if (item.also.length === 0) return acks.get(item.alarm.id);
+  const all = [item.alarm, ...item.also].map((a) => acks.get(a.id));
+  return all.find((s) => s?.kind === 'pending') ?? all.find((s) => s?.kind === 'failed');
+}
+
+/** The most urgent priority among held rows, so the bar is coloured by what waits behind it. */
+function heldPriority(held: readonly QueueItem[]): string {
+  const order = ['critical', 'high', 'medium', 'low'];
+  const ranks = held.map((i) => order.indexOf(i.kind === 'alarm' ? i.alarm.priority : i.group.priority));
+  return order[Math.min(...ranks)] ?? 'low';
+}

@@ -4,7 +4,7 @@ import { buildQueue } from '../domain/alarm.queue.ts';
 import { indexFacility } from '../domain/facility.index.ts';
 import { I18nContext, makeI18n } from '../i18n/I18nContext.ts';
 import type { Locale } from '../i18n/dictionary.ts';
-import { makeAlarm, makeFacility, makeIncident, T0 } from '../../../test/support/client.fixtures.ts';
+import { makeAlarm, makeFacility, T0 } from '../../../test/support/client.fixtures.ts';
 import { AlarmQueue } from './AlarmConsole.tsx';
 import { SensorMarker } from './SensorMarker.tsx';
 
@@ -14,17 +14,7 @@ const noop = (): Promise<void> => Promise.resolve();
 function render(queue: ReturnType<typeof buildQueue>, locale: Locale = 'en', stale = false, canAck = true): string {
   return renderToStaticMarkup(
     <I18nContext.Provider value={makeI18n(locale, 'Asia/Shanghai')}>
-      <AlarmQueue
-        queue={queue}
-        index={index}
-        stale={stale}
-        canAck={canAck}
-        selectedAlarmId={null}
-        onLocate={() => {}}
-        onOpen={() => {}}
-        onAcknowledge={noop}
-        onAcknowledgeIncident={noop}
-      />
+      <AlarmQueue queue={queue} index={index} stale={stale} canAck={canAck} selectedAlarmId={null} onLocate={() => {}} onOpen={() => {}} onAcknowledge={noop} />
     </I18nContext.Provider>,
   );
 }
@@ -38,8 +28,8 @@ describe('<AlarmQueue>', () => {
     makeAlarm({ id: 'escalated-critical', escalationLevel: 2, sensorId: 'GH-GAS-01', siteId: 'gh', zoneId: 'rooms' }),
   ];
 
-  it('renders rows in queue order', () => {
-    expect(rowIds(render(buildQueue(alarms)))).toEqual(['escalated-critical', 'drill-high', 'acked-critical']);
+  it('renders rows in queue order (a drill alarm below every real one)', () => {
+    expect(rowIds(render(buildQueue(alarms)))).toEqual(['escalated-critical', 'acked-critical', 'drill-high']);
   });
 
   it('shows priority as a word next to its icon, a DRILL label, the escalation level and the count of unacknowledged', () => {
@@ -73,13 +63,76 @@ describe('<AlarmQueue>', () => {
     expect(html).toContain('&lt;img src=x onerror=alert(1)&gt;');
   });
 
-  it('shows a flood incident as one row with its counts', () => {
-    const incident = makeIncident({ id: 'inc-1', alarmIds: ['m1', 'm2'], unackedCount: 2 });
-    const queue = buildQueue([makeAlarm({ id: 'm1', incidentId: 'inc-1' }), makeAlarm({ id: 'm2', incidentId: 'inc-1' })], new Map([[incident.id, incident]]));
-    const html = render(queue);
-    expect(rowIds(html)).toEqual(['inc-1']);
-    expect(html).toContain('2 alarms · 2 unacknowledged');
-    expect(html).toContain('Acknowledge all');
+  describe('grouping by cause (fire alarms never grouped, group acknowledge asks first)', () => {
+    const offline = (n: number, state: 'active_unacked' | 'active_acked' = 'active_unacked') =>
+      makeAlarm({
+        id: `off-${n}`,
+        sensorId: `DEV-${n}`,
+        condition: 'offline',
+        class: 'trouble',
+        priority: 'medium',
+        latching: false,
+        gatewayId: 'GW-1',
+        state,
+      });
+    const gateway = makeAlarm({
+      id: 'gw',
+      sensorId: 'GW-1',
+      sensorName: 'Kitchen Zigbee bridge',
+      sensorKind: 'gateway',
+      gatewayId: 'GW-1',
+      condition: 'gateway_offline',
+      class: 'trouble',
+      priority: 'medium',
+      latching: false,
+      raisedAt: T0 - 120_000,
+    });
+    const fire = makeAlarm({ id: 'fire', sensorId: 'SMK-1', condition: 'smoke', class: 'alarm', priority: 'critical' });
+
+    it('shows a gateway and its devices as one row that says what it holds, the fire on its own above it', () => {
+      const html = render(buildQueue([gateway, offline(1), offline(2), fire]));
+      expect(rowIds(html)).toEqual(['fire']);
+      expect(html).toContain('data-group-key="gw:hq:GW-1:"');
+      expect(html).toContain('Kitchen Zigbee bridge: gateway and its devices offline');
+      expect(html).toContain('3 alarms · 3 unacknowledged');
+      expect(html).toContain('Medium 3 · Sensor offline 2 · Gateway offline 1');
+      expect(html.indexOf('data-alarm-id="fire"')).toBeLessThan(html.indexOf('data-group-key'));
+    });
+
+    it('offers to acknowledge the trouble alarms, by count, and asks before doing it', () => {
+      const html = render(buildQueue([gateway, offline(1), offline(2, 'active_acked')]));
+      expect(html).toContain('Acknowledge 2 trouble alarms…');
+      expect(html).not.toContain('Acknowledge all');
+      // The confirmation is a second step: not on screen until asked for.
+      expect(html).not.toContain('Yes, acknowledge');
+    });
+
+    it('says "1 trouble alarm", not "1 trouble alarms"', () => {
+      const html = render(buildQueue([gateway, offline(1, 'active_acked'), offline(2, 'active_acked')]));
+      expect(html).toContain('Acknowledge 1 trouble alarm…');
+    });
+
+    it('speaks Chinese in a group', () => {
+      const html = render(buildQueue([gateway, offline(1), offline(2)]), 'zh');
+      expect(html).toContain('3 条报警 · 3 条未确认');
+      expect(html).toContain('确认 3 条故障报警…');
+    });
+
+    it("shows a detector's fire and pre-alarm in one row, acknowledged together under a label that says so", () => {
+      const pre = makeAlarm({
+        id: 'pre',
+        sensorId: 'SMK-1',
+        condition: 'smoke_pre_alarm',
+        class: 'supervisory',
+        priority: 'high',
+        latching: false,
+        raisedAt: T0 - 60_000,
+      });
+      const html = render(buildQueue([pre, fire]));
+      expect(rowIds(html)).toEqual(['fire']);
+      expect(html).toContain('data-also="pre"');
+      expect(html).toContain('Acknowledge fire and pre-alarm');
+    });
   });
 
   it('says so when there is nothing to do, and when the list may be stale', () => {

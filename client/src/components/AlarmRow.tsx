@@ -12,25 +12,32 @@ import { handleQueueRowKey } from './queue.keys.ts';
 
 interface AlarmRowProps {
   alarm: Alarm;
+  /** The same detector's other alarm (its pre-alarm beside its fire): shown in this row, acknowledged with it. */
+  also?: readonly Alarm[];
   index: FacilityIndex;
   ack: AckStatus | undefined;
   /** The role may acknowledge: without it, no button and no shortcut. */
   canAck: boolean;
   /** Its detail pane is open. */
   selected: boolean;
+  /** Called once per alarm the row acknowledges. */
   onAcknowledge: (alarmId: string) => void;
   onLocate: (alarm: Alarm) => void;
   onOpen: (alarm: Alarm) => void;
 }
 
-export const AlarmRow = memo(function AlarmRow({ alarm, index, ack, canAck, selected, onAcknowledge, onLocate, onOpen }: AlarmRowProps) {
+export const AlarmRow = memo(function AlarmRow({ alarm, also = NONE, index, ack, canAck, selected, onAcknowledge, onLocate, onOpen }: AlarmRowProps) {
   const { t, locale } = useI18n();
-  const unacked = isUnacked(alarm);
+  const targets = [alarm, ...also].filter(isUnacked);
+  const unacked = targets.length > 0;
   const ackable = unacked && canAck;
   const located = index.sensorsById.has(alarm.sensorId);
+  const acknowledge = (): void => targets.forEach((a) => onAcknowledge(a.id));
+  // Say so when one press acknowledges both of a detector's alarms.
+  const ackLabel = targets.length > 1 ? t('queue.detector.ackBoth') : t('queue.ack');
 
   function handleKeyDown(event: KeyboardEvent<HTMLLIElement>) {
-    handleQueueRowKey(event, ackable && ack?.kind !== 'pending' ? () => onAcknowledge(alarm.id) : null, () => onOpen(alarm));
+    handleQueueRowKey(event, ackable && ack?.kind !== 'pending' ? acknowledge : null, () => onOpen(alarm));
   }
 
   function handleClick(event: MouseEvent<HTMLLIElement>) {
@@ -46,6 +53,7 @@ export const AlarmRow = memo(function AlarmRow({ alarm, index, ack, canAck, sele
       className={`alarm alarm--${alarm.priority}${unacked ? ' alarm--unacked' : ''}${alarm.drill ? ' alarm--drill' : ''}${selected ? ' alarm--selected' : ''}`}
       data-alarm-id={alarm.id}
       data-state={alarm.state}
+      data-also={also.length > 0 ? also.map((a) => a.id).join(' ') : undefined}
       data-drill={alarm.drill ? 'true' : undefined}
       aria-current={selected ? 'true' : undefined}
       // Focusable, so the keyboard can walk the queue and acknowledge with "A".
@@ -63,6 +71,11 @@ export const AlarmRow = memo(function AlarmRow({ alarm, index, ack, canAck, sele
         <span className="alarm__type">{conditionLabel(alarm.condition, locale)}</span>
         {value ? <span className="alarm__value">{value}</span> : null}
         <span className="alarm__sensor">{alarmSubject(alarm, index)}</span>
+        {also.map((a) => (
+          <span key={a.id} className={`tag tag--plain alarm__also alarm__state--${a.state}`} data-also-id={a.id}>
+            {t('queue.detector.also', { condition: conditionLabel(a.condition, locale) })} · {t(`alarmState.${a.state}`)}
+          </span>
+        ))}
       </div>
       <span className="alarm__elapsed" title={t('queue.elapsed')}>
         <Elapsed since={alarm.raisedAt} />
@@ -84,12 +97,14 @@ export const AlarmRow = memo(function AlarmRow({ alarm, index, ack, canAck, sele
             <LocateIcon />
           </button>
         ) : null}
-        {ackable ? <AckButton ack={ack} label={t('queue.ack')} onClick={() => onAcknowledge(alarm.id)} /> : null}
+        {ackable ? <AckButton ack={ack} label={ackLabel} onClick={acknowledge} /> : null}
       </div>
       <AckFailure ack={ack} />
     </li>
   );
 });
+
+const NONE: readonly Alarm[] = [];
 
 /**
  * Who raised it, by name: the alarm's own name, else the facility's (a gateway's alarm carries

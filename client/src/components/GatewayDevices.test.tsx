@@ -143,7 +143,6 @@ describe('<AlarmQueue> row of a gateway offline alarm', () => {
           onLocate={() => {}}
           onOpen={() => {}}
           onAcknowledge={() => Promise.resolve()}
-          onAcknowledgeIncident={() => Promise.resolve()}
         />
       </I18nContext.Provider>,
     );

@@ -10,6 +10,7 @@ import { historyEn, historyZh } from './messages.history.ts';
 import { linkEn, linkZh } from './messages.link.ts';
 import { logEn, logZh } from './messages.log.ts';
 import { notifyEn, notifyZh } from './messages.notify.ts';
+import { queueEn, queueZh } from './messages.queue.ts';
 import { soundEn, soundZh } from './messages.sound.ts';
 
 export const LOCALES = ['en', 'zh'] as const;
@@ -116,10 +117,6 @@ const coreEn = {
   'queue.outOfService': 'Out of service ({n})',
   'queue.locate': 'Show on plan',
   'queue.stale': 'Alarm list may be out of date',
-  'queue.incident': 'Incident: {zone}',
-  'queue.incidentCount': '{n} alarms · {u} unacknowledged',
-  'queue.ackAll': 'Acknowledge all',
-  'queue.expand': 'Show the alarms',
   'queue.chattering': 'Chattering',
   'queue.latched': 'Latched: reset needed',
   'queue.elapsed': 'Time since raised',
@@ -136,7 +133,7 @@ const coreEn = {
   'dur.s': '{n} s',
 } as const satisfies Record<string, string>;
 
-const en = { ...coreEn, ...authEn, ...detailEn, ...soundEn, ...historyEn, ...logEn, ...drillEn, ...discoveryEn, ...notifyEn, ...linkEn } as const;
+const en = { ...coreEn, ...authEn, ...detailEn, ...soundEn, ...historyEn, ...logEn, ...drillEn, ...discoveryEn, ...notifyEn, ...linkEn, ...queueEn } as const;
 export type MessageKey = keyof typeof en;
 
 const coreZh: Record<keyof typeof coreEn, string> = {
@@ -240,10 +237,6 @@ const coreZh: Record<keyof typeof coreEn, string> = {
   'queue.outOfService': '停用维护（{n}）',
   'queue.locate': '在平面图上显示',
   'queue.stale': '报警列表可能不是最新',
-  'queue.incident': '事件：{zone}',
-  'queue.incidentCount': '{n} 条报警 · {u} 条未确认',
-  'queue.ackAll': '全部确认',
-  'queue.expand': '显示报警',
   'queue.chattering': '频繁抖动',
   'queue.latched': '已锁存：需复位',
   'queue.elapsed': '报警持续时间',
@@ -271,6 +264,7 @@ const zh: Record<MessageKey, string> = {
   ...discoveryZh,
   ...notifyZh,
   ...linkZh,
+  ...queueZh,
 };
 
 export const DICTIONARIES: Record<Locale, Record<MessageKey, string>> = { en, zh };
