@@ -112,6 +112,17 @@ const MESSAGES: Readonly<Record<Condition, (a: MessageArgs) => string>> = {
   unbound_signal: (a) => `Unbound detector signal from ${a.label}${suffix(a)}`,
 };
 
+/**
+ * The detail of a gas or CO level alarm, worded for the alarm's priority: `≥ low 10` belongs to the
+ * high-priority low alarm only. A critical alarm that latched at high and whose gas came back
+ * at the low level is still the high alarm, and says so (`reached high 20, latched`), rather than
+ * reading like a low one beside a critical badge.
+ */
+export function levelDetail(level: 'low' | 'high', thresholds: { low: number; high: number }, latchedHigh = false): string {
+  if (level === 'high') return `≥ high ${thresholds.high}`;
+  return latchedHigh ? `reached high ${thresholds.high}, latched` : `≥ low ${thresholds.low}`;
+}
+
 export function describe(condition: Condition, args: MessageArgs): string {
   return MESSAGES[condition](args);
 }

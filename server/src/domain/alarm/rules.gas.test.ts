@@ -1,6 +1,6 @@
 // The gas and CO rules these tests hold the engine to: docs/contracts.md#conditions-and-rules.
 import { describe, expect, it } from 'vitest';
-import { Harness, S, kinds, makeSensor } from '../../../../test/support/alarm.fixtures.ts';
+import { Harness, MIN, S, kinds, makeSensor } from '../../../../test/support/alarm.fixtures.ts';
 
 const GAS = 'GAS-01';
 const CO = 'CO-01';
@@ -128,6 +128,23 @@ describe('gas %LEL thresholds', () => {
     expect(h.only(GAS, 'gas')).toMatchObject({ priority: 'critical', latching: true });
     h.at(5 * S).event(GAS, 'gas_clear');
     expect(h.only(GAS, 'gas')).toMatchObject({ state: 'active_unacked', conditionActive: false });
+  });
+
+  it('keeps the message at the level of the alarm: a latched critical gas alarm never says "≥ low"', () => {
+    // The queue's one line follows the priority (docs/contracts.md#conditions-and-rules): after
+    // the high alarm latched, gas falling away and coming back at the low level re-activates the
+    // same critical alarm, and its message must not read like the high-priority low alarm.
+    const h = harness();
+    h.at(0).reading(GAS, 25);
+    const { id } = h.only(GAS, 'gas');
+    h.at(1 * S).act(id, { type: 'ack' });
+    h.at(10 * MIN).reading(GAS, 2); // condition off; latched, so the alarm stays
+    h.at(20 * MIN).reading(GAS, 12);
+    expect(kinds(h.at(20 * MIN + 2 * S).reading(GAS, 12.5))).toEqual(['reactivated:gas']);
+    const alarm = h.only(GAS, 'gas');
+    expect(alarm).toMatchObject({ id, priority: 'critical', lastValue: 12.5, peakValue: 25 });
+    expect(alarm.message).not.toContain('low');
+    expect(alarm.message).toContain('high 20');
   });
 });
 

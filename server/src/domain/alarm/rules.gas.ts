@@ -8,8 +8,8 @@
  * the rise window's monotonic deque, and allocates nothing.
  */
 import type { Condition, Sensor, Thresholds } from '../../../../contract/index.ts';
-import { SPECS } from './conditions.ts';
-import { conditionOff, conditionOn } from './lifecycle.ts';
+import { SPECS, levelDetail } from './conditions.ts';
+import { conditionOff, conditionOn, openAlarmOf } from './lifecycle.ts';
 import { COMMON_EVENTS } from './rules.common.ts';
 import { heldDuringTest, signalCleared } from './rules.selftest.ts';
 import { wakeAt, type AnalogState, type Run, type SensorRuleState } from './engine.types.ts';
@@ -50,7 +50,7 @@ function raiseDue(run: Run, rs: SensorRuleState, th: Thresholds, a: AnalogState,
     if (run.now >= due) {
       a.level = 2;
       conditionOff(run, rs, c.rise); // superseded by the alarm it foreshadowed
-      conditionOn(run, rs, c.level, SPECS.levelHigh, v, `≥ high ${th.high}`);
+      conditionOn(run, rs, c.level, SPECS.levelHigh, v, levelDetail('high', th));
     } else wakeAt(rs, due);
   }
   if (a.level < 1 && a.aboveLowSince !== null) {
@@ -58,7 +58,11 @@ function raiseDue(run: Run, rs: SensorRuleState, th: Thresholds, a: AnalogState,
     if (run.now >= due) {
       a.level = 1;
       conditionOff(run, rs, c.rise);
-      conditionOn(run, rs, c.level, SPECS.levelLow, v, `≥ low ${th.low}`);
+      // Back at low under a high alarm that latched: the same critical alarm re-activates, and
+      // its message must name the level it is at, not the low one.
+      const point = rs.points[c.level];
+      const latchedHigh = point !== undefined && openAlarmOf(run.state, point)?.priority === SPECS.levelHigh.priority;
+      conditionOn(run, rs, c.level, SPECS.levelLow, v, levelDetail('low', th, latchedHigh));
     } else wakeAt(rs, due);
   }
 }
