@@ -77,8 +77,10 @@ export interface ApiError {
  *   400 for a bad body or SHELVE_TOO_LONG / REASON_REQUIRED, 401 without a session, 403 for the role
  * - `POST /api/incidents/:id/{ack,comment,assign,shelve,unshelve,reset,resolve}` → `{ incident }`
  * - `POST /api/sensors/:id/out-of-service` `{ reason }`, `DELETE /api/sensors/:id/out-of-service`
- * - `GET /api/audit?from=&to=&limit=&target=` → AuditEntry[] (newest first; `target` e.g. `alarm:<id>`);
- *   `GET /api/audit/verify` → AuditVerifyResponse
+ * - `GET /api/audit?from=&to=&limit=&before=&user=&action=&alarm=&target=` → AuditEntry[] (newest first;
+ *   `user` is who acted, `action` an exact action or a family such as `user.*`, `alarm` an alarm id,
+ *   `target` e.g. `user:<name>`; `before` an entry id, for the next page)
+ * - `GET /api/audit/verify` → AuditVerifyResponse
  */
 export interface AlarmListResponse {
   total: number;
@@ -104,6 +106,8 @@ export interface AuditVerifyResponse {
   entries: number;
   /** The first entry whose hash does not match, when the chain is broken. */
   brokenAt?: number;
+  /** When the chain was walked, epoch ms: a verification is only as good as its date. */
+  checkedAt: number;
 }
 
 /**
@@ -131,6 +135,8 @@ export interface AlarmStatsResponse {
   drill: 'exclude' | 'only';
   total: AlarmStatsRow;
   byZone: AlarmStatsRow[];
+  /** The same figures per alarm type (condition), all zones together; `siteId`/`zoneId` are `*`. */
+  byCondition: (AlarmStatsRow & { condition: import('./alarm.ts').Condition })[];
   /** Sensors with the most alarms in the range (bad actors: chattering, faulty). */
   topSensors: { sensorId: string; alarms: number; chattering: number }[];
   /** Sensors that went offline in the range, with how often. */

@@ -20,7 +20,8 @@ import { useRunningDrillsSeed } from './drills/useDrills.ts';
 import { useHealth } from './hooks/useHealth.ts';
 import type { Preferences } from './hooks/usePreferences.ts';
 import { useDrillSensors, useSensorDisplayStates } from './hooks/useSensorDisplayStates.ts';
-import { navOf, useRoute, type View } from './hooks/useView.ts';
+import { navOf, useRoute, type Route, type View } from './hooks/useView.ts';
+import type { MessageKey } from './i18n/dictionary.ts';
 import { I18nContext, makeI18n } from './i18n/I18nContext.ts';
 import { useLive } from './live/useLive.ts';
 import { AlarmLog } from './log/AlarmLog.tsx';
@@ -30,6 +31,18 @@ import { useAlarmSound } from './sound/useAlarmSound.ts';
 const DrillsPage = lazy(() => import('./drills/DrillsPage.tsx').then((m) => ({ default: m.DrillsPage })));
 const DevicesFoundPage = lazy(() => import('./discovery/DevicesFoundPage.tsx').then((m) => ({ default: m.DevicesFoundPage })));
 const DrillReportPage = lazy(() => import('./drills/DrillReportPage.tsx').then((m) => ({ default: m.DrillReportPage })));
+// The manager's and the admin's pages, likewise: never on the wall display's first load.
+const ReportsPage = lazy(() => import('./reports/ReportsPage.tsx').then((m) => ({ default: m.ReportsPage })));
+const AuditPage = lazy(() => import('./audit/AuditPage.tsx').then((m) => ({ default: m.AuditPage })));
+const AdminPage = lazy(() => import('./admin/AdminPage.tsx').then((m) => ({ default: m.AdminPage })));
+/** What a lazy page says while its code loads. */
+const PAGE_LOADING: Partial<Record<Route['view'], MessageKey>> = {
+  drillReport: 'report.loading',
+  devices: 'found.loading',
+  reports: 'reports.loading',
+  audit: 'audit.loading',
+  admin: 'admin.loading',
+};
 
 interface DashboardProps {
   facility: Facility;
@@ -116,22 +129,25 @@ export function Dashboard({ facility, prefs, onChangePrefs }: DashboardProps) {
         <Annunciator sound={sound} />
         <DrillBanner />
         {route.view === 'log' ? <AlarmLog facility={facility} index={index} /> : null}
-        <Suspense
-          fallback={
-            <p className="log__message">
-              {i18n.t(route.view === 'drillReport' ? 'report.loading' : route.view === 'devices' ? 'found.loading' : 'drills.loading')}
-            </p>
-          }
-        >
+        <Suspense fallback={<p className="log__message">{i18n.t(PAGE_LOADING[route.view] ?? 'drills.loading')}</p>}>
           {route.view === 'drills' ? <DrillsPage facility={facility} index={index} siteId={site.id} onOpenReport={handleOpenReport} /> : null}
           {route.view === 'drillReport' ? (
             <DrillReportPage key={route.drillId} drillId={route.drillId} facility={facility} index={index} onBack={handleBackToDrills} />
           ) : null}
           {route.view === 'devices' ? <DevicesFoundPage /> : null}
+          {route.view === 'reports' ? <ReportsPage facility={facility} index={index} /> : null}
+          {route.view === 'audit' ? <AuditPage /> : null}
+          {route.view === 'admin' ? <AdminPage facility={facility} /> : null}
         </Suspense>
         {route.view === 'console' ? (
           <main className="layout">
-            <AlarmConsole index={index} siteId={site.id} selectedAlarmId={drawer?.kind === 'alarm' ? drawer.alarmId : null} onLocate={handleLocate} onOpen={handleOpenAlarm} />
+            <AlarmConsole
+              index={index}
+              siteId={site.id}
+              selectedAlarmId={drawer?.kind === 'alarm' ? drawer.alarmId : null}
+              onLocate={handleLocate}
+              onOpen={handleOpenAlarm}
+            />
             <div className="layout__plan">
               <FloorPlanView
                 site={site}

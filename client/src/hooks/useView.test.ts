@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ROLE_PERMISSIONS } from '../../../contract/auth.ts';
-import { hashOf, navOf, parseHash, VIEW_PERMISSION, type Route } from './useView.ts';
+import { hashOf, navOf, parseHash, VIEW_PERMISSION, VIEWS, type Route } from './useView.ts';
 
 describe('page routes in the URL hash', () => {
   it.each<[string, Route]>([
@@ -9,6 +9,9 @@ describe('page routes in the URL hash', () => {
     ['#/log', { view: 'log' }],
     ['#/drills', { view: 'drills' }],
     ['#/devices', { view: 'devices' }],
+    ['#/reports', { view: 'reports' }],
+    ['#/audit', { view: 'audit' }],
+    ['#/admin', { view: 'admin' }],
     ['#/drills/drill-20261127-020000-canteen-gas-leak', { view: 'drillReport', drillId: 'drill-20261127-020000-canteen-gas-leak' }],
     ['#/nowhere', { view: 'console' }],
   ])('reads %j', (hash, route) => {
@@ -21,6 +24,9 @@ describe('page routes in the URL hash', () => {
       { view: 'log' },
       { view: 'drills' },
       { view: 'devices' },
+      { view: 'reports' },
+      { view: 'audit' },
+      { view: 'admin' },
       { view: 'drillReport', drillId: 'drill-a b/c' },
     ] as Route[]) {
       expect(parseHash(hashOf(route))).toEqual(route);
@@ -36,6 +42,13 @@ describe('page routes in the URL hash', () => {
     expect(VIEW_PERMISSION.devices).toBe('admin.devices');
     expect(ROLE_PERMISSIONS.manager.has(VIEW_PERMISSION.devices)).toBe(false);
     expect(ROLE_PERMISSIONS.admin.has(VIEW_PERMISSION.devices)).toBe(true);
+  });
+
+  it('offers Reports and Audit to managers, Administration to admins only', () => {
+    const sees = (role: 'officer' | 'manager' | 'admin') => VIEWS.filter((v) => ROLE_PERMISSIONS[role].has(VIEW_PERMISSION[v]));
+    expect(sees('officer')).toEqual(['console', 'log', 'drills']);
+    expect(sees('manager')).toEqual(['console', 'log', 'drills', 'reports', 'audit']);
+    expect(sees('admin')).toEqual(['console', 'log', 'drills', 'reports', 'audit', 'devices', 'admin']);
   });
 
   it('keeps a report under Drills in the navigation', () => {

@@ -3,7 +3,7 @@ import { useCallback, useEffect, useState } from 'react';
 import type { Permission } from '../../../contract/auth.ts';
 
 /** The pages in the header's navigation, in order. */
-export const VIEWS = ['console', 'log', 'drills', 'devices'] as const;
+export const VIEWS = ['console', 'log', 'drills', 'reports', 'audit', 'devices', 'admin'] as const;
 export type View = (typeof VIEWS)[number];
 
 /** What a role needs to see a page in the navigation (actions inside ask for more). */
@@ -13,22 +13,37 @@ export const VIEW_PERMISSION: Readonly<Record<View, Permission>> = {
   drills: 'alarm.view',
   // Binding devices is editing the facility file: the admin's job.
   devices: 'admin.devices',
+  reports: 'report.view',
+  audit: 'audit.view',
+  // Accounts, sessions and credentials: one page, for whoever may manage users.
+  admin: 'admin.users',
 };
 
 /** A page and, on the drills page, the drill whose report is open. */
-export type Route = { view: 'console' } | { view: 'log' } | { view: 'drills' } | { view: 'devices' } | { view: 'drillReport'; drillId: string };
+export type Route =
+  | { view: 'console' }
+  | { view: 'log' }
+  | { view: 'drills' }
+  | { view: 'devices' }
+  | { view: 'reports' }
+  | { view: 'audit' }
+  | { view: 'admin' }
+  | { view: 'drillReport'; drillId: string };
 
 /** The header entry a route belongs to: a drill report sits under Drills. */
 export function navOf(route: Route): View {
   return route.view === 'drillReport' ? 'drills' : route.view;
 }
 
-/** `#/log`, `#/drills`, `#/drills/<id>`, `#/devices`; anything else is the console. */
+/** `#/log`, `#/drills`, `#/drills/<id>`, `#/devices`, `#/reports`, `#/audit`, `#/admin`; anything else is the console. */
 export function parseHash(hash: string): Route {
   const path = hash.replace(/^#\/?/, '');
   if (path === 'log') return { view: 'log' };
   if (path === 'drills') return { view: 'drills' };
   if (path === 'devices') return { view: 'devices' };
+  if (path === 'reports') return { view: 'reports' };
+  if (path === 'audit') return { view: 'audit' };
+  if (path === 'admin') return { view: 'admin' };
   const report = /^drills\/([^/]+)$/.exec(path);
   if (report?.[1]) {
     try {
@@ -50,6 +65,12 @@ export function hashOf(route: Route): string {
       return '#/drills';
     case 'devices':
       return '#/devices';
+    case 'reports':
+      return '#/reports';
+    case 'audit':
+      return '#/audit';
+    case 'admin':
+      return '#/admin';
     case 'drillReport':
       return `#/drills/${encodeURIComponent(route.drillId)}`;
   }

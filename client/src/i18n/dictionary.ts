@@ -2,6 +2,8 @@
  * Every string the dashboard itself shows, in English and Simplified Chinese. `zh` must have
  * exactly the keys of `en` (the type checker enforces it). `{name}` marks a placeholder.
  */
+import { adminEn, adminZh } from './messages.admin.ts';
+import { auditEn, auditZh } from './messages.audit.ts';
 import { authEn, authZh } from './messages.auth.ts';
 import { detailEn, detailZh } from './messages.detail.ts';
 import { discoveryEn, discoveryZh } from './messages.discovery.ts';
@@ -10,6 +12,7 @@ import { historyEn, historyZh } from './messages.history.ts';
 import { linkEn, linkZh } from './messages.link.ts';
 import { logEn, logZh } from './messages.log.ts';
 import { notifyEn, notifyZh } from './messages.notify.ts';
+import { reportsEn, reportsZh } from './messages.reports.ts';
 import { queueEn, queueZh } from './messages.queue.ts';
 import { soundEn, soundZh } from './messages.sound.ts';
 
@@ -133,7 +136,22 @@ const coreEn = {
   'dur.s': '{n} s',
 } as const satisfies Record<string, string>;
 
-const en = { ...coreEn, ...authEn, ...detailEn, ...soundEn, ...historyEn, ...logEn, ...drillEn, ...discoveryEn, ...notifyEn, ...linkEn, ...queueEn } as const;
+const en = {
+  ...coreEn,
+  ...authEn,
+  ...detailEn,
+  ...soundEn,
+  ...historyEn,
+  ...logEn,
+  ...drillEn,
+  ...discoveryEn,
+  ...notifyEn,
+  ...linkEn,
+  ...queueEn,
+  ...reportsEn,
+  ...auditEn,
+  ...adminEn,
+} as const;
 export type MessageKey = keyof typeof en;
 
 const coreZh: Record<keyof typeof coreEn, string> = {
@@ -265,6 +283,9 @@ const zh: Record<MessageKey, string> = {
   ...notifyZh,
   ...linkZh,
   ...queueZh,
+  ...reportsZh,
+  ...auditZh,
+  ...adminZh,
 };
 
 export const DICTIONARIES: Record<Locale, Record<MessageKey, string>> = { en, zh };

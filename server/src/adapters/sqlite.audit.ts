@@ -5,7 +5,7 @@
  */
 import crypto from 'node:crypto';
 import type { AuditEntry, AuditVerifyResponse } from '../../../contract/index.ts';
-import type { AuditInput, AuditLog } from '../services/audit.port.ts';
+import type { AuditInput, AuditLog, AuditQuery, AuditTrail } from '../services/audit.port.ts';
 import type { SqliteDatabase } from './sqlite.database.ts';
 
 export const auditMigration = (db: SqliteDatabase): void => {
@@ -44,7 +44,7 @@ interface Row {
   hash: string;
 }
 
-export class SqliteAuditLog implements AuditLog {
+export class SqliteAuditLog implements AuditLog, AuditTrail {
   private readonly insert;
   private readonly head;
 
@@ -68,23 +68,33 @@ export class SqliteAuditLog implements AuditLog {
     this.insert.run(id, at, e.actor, e.action, e.target, detail, hashOf(last.hash, id, at, e.actor, e.action, e.target, detail));
   }
 
-  list(from: number, to: number, limit: number, target?: string): AuditEntry[] {
-    const rows = (
-      target
-        ? this.db.prepare('SELECT * FROM audit WHERE at >= ? AND at <= ? AND target = ? ORDER BY id DESC LIMIT ?').all(from, to, target, limit)
-        : this.db.prepare('SELECT * FROM audit WHERE at >= ? AND at <= ? ORDER BY id DESC LIMIT ?').all(from, to, limit)
-    ) as Row[];
+  list(q: AuditQuery): AuditEntry[] {
+    const where = ['at >= ?', 'at <= ?'];
+    const args: (string | number)[] = [q.from, q.to];
+    const narrow = (clause: string, ...values: (string | number)[]): void => {
+      where.push(clause);
+      args.push(...values);
+    };
+    if (q.before !== undefined) narrow('id < ?', q.before);
+    if (q.actor !== undefined) narrow('actor = ?', q.actor);
+    if (q.target !== undefined) narrow('target = ?', q.target);
+    // A family: `user.*` is every `user.<something>`. substr, not LIKE: action names hold `_`.
+    if (q.action?.endsWith('.*')) narrow('substr(action, 1, ?) = ?', q.action.length - 1, q.action.slice(0, -1));
+    else if (q.action !== undefined) narrow('action = ?', q.action);
+    const rows = this.db.prepare(`SELECT * FROM audit WHERE ${where.join(' AND ')} ORDER BY id DESC LIMIT ?`).all(...args, q.limit) as Row[];
     return rows.map((r) => ({ ...r, detail: JSON.parse(r.detail) as unknown }));
   }
 
   verify(): AuditVerifyResponse {
+    const checkedAt = this.now();
     let prev = GENESIS;
     let entries = 0;
     for (const r of this.db.prepare('SELECT * FROM audit ORDER BY id').iterate() as IterableIterator<Row>) {
-      if (r.id !== entries + 1 || hashOf(prev, r.id, r.at, r.actor, r.action, r.target, r.detail) !== r.hash) return { ok: false, entries, brokenAt: r.id };
+      if (r.id !== entries + 1 || hashOf(prev, r.id, r.at, r.actor, r.action, r.target, r.detail) !== r.hash)
+        return { ok: false, entries, brokenAt: r.id, checkedAt };
       prev = r.hash;
       entries++;
     }
-    return { ok: true, entries };
+    return { ok: true, entries, checkedAt };
   }
 }

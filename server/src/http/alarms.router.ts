@@ -92,12 +92,18 @@ export function alarmsRouter(alarms: AlarmService, audit: AuditTrail, access: Ac
       from: timeParam.optional(),
       to: timeParam.optional(),
       limit: z.coerce.number().int().min(1).max(10_000).default(500),
+      before: z.coerce.number().int().min(1).optional(),
+      user: z.string().min(1).max(64).optional(),
+      action: z.string().min(1).max(100).optional(),
+      alarm: z.string().min(1).max(200).optional(),
       target: z.string().max(200).optional(),
     })
-    .strict();
+    .strict()
+    .refine((q) => q.alarm === undefined || q.target === undefined, { message: 'give alarm or target, not both' });
   router.get('/api/audit', access.requirePermission('audit.view'), (req, res) => {
     const q = parseQuery(auditQuery, req.query);
-    res.json(audit.list(q.from ?? 0, q.to ?? Date.now() + 60_000, q.limit, q.target));
+    const target = q.alarm === undefined ? q.target : `alarm:${q.alarm}`;
+    res.json(audit.list({ from: q.from ?? 0, to: q.to ?? Date.now() + 60_000, limit: q.limit, before: q.before, actor: q.user, action: q.action, target }));
   });
   router.get('/api/audit/verify', access.requirePermission('audit.view'), (_req, res) => {
     res.json(audit.verify());

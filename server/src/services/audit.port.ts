@@ -19,8 +19,22 @@ export interface AuditLog {
   append(entry: AuditInput): void;
 }
 
+/** Which entries to read back; every field given narrows the answer. */
+export interface AuditQuery {
+  from: number;
+  to: number;
+  limit: number;
+  /** Entries with a smaller id only: the next page after the oldest entry shown. */
+  before?: number;
+  /** Who acted. */
+  actor?: string;
+  /** An exact action (`user.create`), or a family ending in `.*` (`user.*`). */
+  action?: string;
+  target?: string;
+}
+
 /** Reading the trail back (`GET /api/audit`, `GET /api/audit/verify`). */
 export interface AuditTrail {
-  list(from: number, to: number, limit: number, target?: string): AuditEntry[];
+  list(query: AuditQuery): AuditEntry[];
   verify(): AuditVerifyResponse;
 }

@@ -36,6 +36,13 @@ describe('alarm statistics', () => {
     expect(r.offlineSensors).toEqual([{ sensorId: 'DIN-SMK-01', times: 1 }]);
     expect(r.topSensors[0]).toEqual({ sensorId: 'KIT-GAS-01', alarms: 2, chattering: 0 });
   });
+  it('counts per alarm type (condition) across zones, drills excluded', () => {
+    const r = new ReportService(source(alarms)).alarmStats(T0, T0 + 86_400_000, undefined, 'exclude');
+    expect(r.byCondition.map((c) => [c.condition, c.alarms, c.critical, c.medianAckS])).toEqual([
+      ['gas', 2, 2, 20],
+      ['offline', 1, 0, null],
+    ]);
+  });
   it('reports a drill on its own when asked', () => {
     const r = new ReportService(source(alarms)).alarmStats(T0, T0 + 86_400_000, undefined, 'only');
     expect(r.total).toMatchObject({ alarms: 1, medianAckS: 5 });

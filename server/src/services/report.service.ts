@@ -1,8 +1,8 @@
 /**
- * Alarm statistics for the facility manager: per zone, how many, how fast acknowledged and
+ * Alarm statistics for the facility manager: per zone and per alarm type (condition), how many, how fast acknowledged and
  * resolved, what is chattering and what went offline. Drills never count in real statistics.
  */
-import type { Alarm, AlarmStatsResponse, AlarmStatsRow } from '../../../contract/index.ts';
+import type { Alarm, AlarmStatsResponse, AlarmStatsRow, Condition } from '../../../contract/index.ts';
 import type { AlarmFilter } from './alarm.ports.ts';
 
 export interface ReportSource {
@@ -60,6 +60,12 @@ export class ReportService {
       list.push(a);
       byZone.set(key, list);
     }
+    const byCondition = new Map<Condition, Alarm[]>();
+    for (const a of alarms) {
+      const list = byCondition.get(a.condition) ?? [];
+      list.push(a);
+      byCondition.set(a.condition, list);
+    }
     const bySensor = new Map<string, { alarms: number; chattering: number }>();
     const offline = new Map<string, number>();
     for (const a of alarms) {
@@ -75,6 +81,7 @@ export class ReportService {
       drill,
       total: rowOf(site ?? '*', '*', alarms),
       byZone: [...byZone.entries()].map(([key, list]) => rowOf(key.split('\u0000')[0]!, key.split('\u0000')[1]!, list)).sort((a, b) => b.alarms - a.alarms),
+      byCondition: [...byCondition.entries()].map(([condition, list]) => ({ condition, ...rowOf(site ?? '*', '*', list) })).sort((a, b) => b.alarms - a.alarms),
       topSensors: [...bySensor.entries()]
         .map(([sensorId, s]) => ({ sensorId, ...s }))
         .sort((a, b) => b.alarms - a.alarms)

@@ -1,0 +1,311 @@
+/**
+ * Device and gateway MQTT credentials and HTTP ingest API keys (`admin.devices`): list, create
+ * (the secret shown once), revoke. The ids offered come from the facility file; the server still
+ * checks them.
+ */
+import { useState, type FormEvent } from 'react';
+import type { ApiKeyView, DeviceView, GatewayCredentialView } from '../../../contract/devices.ts';
+import type { Facility } from '../../../contract/facility.ts';
+import {
+  addDevice,
+  addGatewayCredential,
+  createApiKey,
+  fetchApiKeys,
+  fetchDevices,
+  fetchGatewayCredentials,
+  revokeApiKey,
+  revokeDevice,
+  revokeGatewayCredential,
+} from '../api/admin.api.ts';
+import { useI18n } from '../i18n/I18nContext.ts';
+import { parseIdList, scopeOf, scopeText } from './admin.forms.ts';
+import { LoadMessage, OutcomeLine, SecretOnce, Section, useChange, useList, type Load } from './admin.kit.tsx';
+
+interface Secret {
+  label: string;
+  value: string;
+}
+
+export function CredentialsSection({ facility }: { facility: Facility }) {
+  return (
+    <>
+      <DevicesPart facility={facility} />
+      <GatewaysPart facility={facility} />
+      <ApiKeysPart facility={facility} />
+    </>
+  );
+}
+
+function DevicesPart({ facility }: { facility: Facility }) {
+  const { t } = useI18n();
+  const [devices, reload] = useList(fetchDevices);
+  const { outcome, run } = useChange(reload);
+  const [secret, setSecret] = useState<Secret | null>(null);
+  const add = (sensorId: string): Promise<boolean> =>
+    run(
+      () => addDevice(sensorId),
+      (r) => {
+        setSecret({ label: t('admin.secret.password', { id: r.device.sensorId }), value: r.password });
+        return t('admin.created', { id: r.device.sensorId });
+      },
+    );
+  const revoke = (d: DeviceView): void => {
+    if (!window.confirm(t('admin.confirm.revoke', { id: d.sensorId }))) return;
+    void run(
+      () => revokeDevice(d.sensorId),
+      () => t('admin.revoked', { id: d.sensorId }),
+    );
+  };
+  return (
+    <Section title={t('admin.devices')} intro={t('admin.devices.intro')} testId="admin-devices">
+      <OutcomeLine outcome={outcome} />
+      {secret ? <SecretOnce label={secret.label} secret={secret.value} onDismiss={() => setSecret(null)} /> : null}
+      <MqttTable load={devices} idOf={(d) => d.sensorId} onRevoke={revoke} />
+      <AddIdForm
+        label={t('admin.device.sensorId')}
+        submit={t('admin.device.add')}
+        options={facility.sensors.map((s) => s.id)}
+        listId="admin-sensor-ids"
+        busy={outcome.kind === 'busy'}
+        onAdd={add}
+      />
+    </Section>
+  );
+}
+
+function GatewaysPart({ facility }: { facility: Facility }) {
+  const { t } = useI18n();
+  const [gateways, reload] = useList(fetchGatewayCredentials);
+  const { outcome, run } = useChange(reload);
+  const [secret, setSecret] = useState<Secret | null>(null);
+  const add = (gatewayId: string): Promise<boolean> =>
+    run(
+      () => addGatewayCredential(gatewayId),
+      (r) => {
+        setSecret({ label: t('admin.secret.password', { id: r.gateway.gatewayId }), value: r.password });
+        return t('admin.created', { id: r.gateway.gatewayId });
+      },
+    );
+  const revoke = (g: GatewayCredentialView): void => {
+    if (!window.confirm(t('admin.confirm.revoke', { id: g.gatewayId }))) return;
+    void run(
+      () => revokeGatewayCredential(g.gatewayId),
+      () => t('admin.revoked', { id: g.gatewayId }),
+    );
+  };
+  return (
+    <Section title={t('admin.gateways')} intro={t('admin.gateways.intro')} testId="admin-gateways">
+      <OutcomeLine outcome={outcome} />
+      {secret ? <SecretOnce label={secret.label} secret={secret.value} onDismiss={() => setSecret(null)} /> : null}
+      <MqttTable load={gateways} idOf={(g) => g.gatewayId} onRevoke={revoke} />
+      <AddIdForm
+        label={t('admin.gateway.gatewayId')}
+        submit={t('admin.gateway.add')}
+        options={(facility.gateways ?? []).map((g) => g.id)}
+        listId="admin-gateway-ids"
+        busy={outcome.kind === 'busy'}
+        onAdd={add}
+      />
+    </Section>
+  );
+}
+
+function MqttTable<T extends { publish: string[]; createdAt: number; createdBy: string; revokedAt: number | null }>({
+  load,
+  idOf,
+  onRevoke,
+}: {
+  load: Load<T>;
+  idOf: (item: T) => string;
+  onRevoke: (item: T) => void;
+}) {
+  const { t, fmt } = useI18n();
+  if (load.kind !== 'ready' || load.items.length === 0) return <LoadMessage load={load} />;
+  return (
+    <div className="log__table-wrap">
+      <table className="log-table admin-table">
+        <thead>
+          <tr>
+            <th scope="col">{t('admin.col.id')}</th>
+            <th scope="col">{t('admin.col.topics')}</th>
+            <th scope="col">{t('admin.col.created')}</th>
+            <th scope="col">{t('admin.col.state')}</th>
+            <th scope="col">{t('admin.col.actions')}</th>
+          </tr>
+        </thead>
+        <tbody>
+          {load.items.map((item) => (
+            <tr key={idOf(item)} className={item.revokedAt === null ? undefined : 'admin-table__revoked'}>
+              <th scope="row">{idOf(item)}</th>
+              <td>
+                <code className="admin-table__detail">{item.publish.join(' ')}</code>
+              </td>
+              <td className="log-table__time">
+                {fmt.dateTime(item.createdAt)} <span className="drills__muted">{item.createdBy}</span>
+              </td>
+              <td>{item.revokedAt === null ? t('admin.active') : t('admin.revokedAt', { time: fmt.dateTime(item.revokedAt) })}</td>
+              <td>
+                {item.revokedAt === null ? (
+                  <button type="button" onClick={() => onRevoke(item)}>
+                    {t('admin.revoke')}
+                  </button>
+                ) : null}
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
+  );
+}
+
+function AddIdForm({
+  label,
+  submit,
+  options,
+  listId,
+  busy,
+  onAdd,
+}: {
+  label: string;
+  submit: string;
+  options: string[];
+  listId: string;
+  busy: boolean;
+  onAdd: (id: string) => Promise<boolean>;
+}) {
+  const [id, setId] = useState('');
+  const handleSubmit = (e: FormEvent): void => {
+    e.preventDefault();
+    void onAdd(id.trim()).then((ok) => {
+      if (ok) setId('');
+    });
+  };
+  return (
+    <form className="log-filters" onSubmit={handleSubmit} aria-label={submit}>
+      <label className="field">
+        <span className="field__label">{label}</span>
+        <input value={id} onChange={(e) => setId(e.target.value)} list={listId} required autoComplete="off" />
+        <datalist id={listId}>
+          {options.map((o) => (
+            <option key={o} value={o} />
+          ))}
+        </datalist>
+      </label>
+      <div className="log-filters__buttons">
+        <button type="submit" className="btn btn--primary" disabled={busy}>
+          {submit}
+        </button>
+      </div>
+    </form>
+  );
+}
+
+function ApiKeysPart({ facility }: { facility: Facility }) {
+  const { t, fmt } = useI18n();
+  const [keys, reload] = useList(fetchApiKeys);
+  const { outcome, run } = useChange(reload);
+  const [secret, setSecret] = useState<Secret | null>(null);
+  const [name, setName] = useState('');
+  const [scopeKind, setScopeKind] = useState<'sites' | 'sensors'>('sites');
+  const [ids, setIds] = useState('');
+
+  const create = (e: FormEvent): void => {
+    e.preventDefault();
+    void run(
+      () => createApiKey(name.trim(), scopeOf(scopeKind, parseIdList(ids))),
+      (r) => {
+        setSecret({ label: t('admin.secret.key', { id: r.apiKey.id }), value: r.key });
+        setName('');
+        setIds('');
+        return t('admin.created', { id: r.apiKey.name });
+      },
+    );
+  };
+  const revoke = (k: ApiKeyView): void => {
+    if (!window.confirm(t('admin.confirm.revoke', { id: `${k.name} (${k.id})` }))) return;
+    void run(
+      () => revokeApiKey(k.id),
+      () => t('admin.revoked', { id: k.id }),
+    );
+  };
+  const idOptions = scopeKind === 'sites' ? facility.sites.map((s) => s.id) : facility.sensors.map((s) => s.id);
+
+  return (
+    <Section title={t('admin.apikeys')} intro={t('admin.apikeys.intro')} testId="admin-apikeys">
+      <OutcomeLine outcome={outcome} />
+      {secret ? <SecretOnce label={secret.label} secret={secret.value} onDismiss={() => setSecret(null)} /> : null}
+      {keys.kind === 'ready' && keys.items.length > 0 ? (
+        <div className="log__table-wrap">
+          <table className="log-table admin-table">
+            <thead>
+              <tr>
+                <th scope="col">{t('admin.col.id')}</th>
+                <th scope="col">{t('admin.apikey.name')}</th>
+                <th scope="col">{t('admin.apikey.scope')}</th>
+                <th scope="col">{t('admin.col.created')}</th>
+                <th scope="col">{t('admin.col.lastUsed')}</th>
+                <th scope="col">{t('admin.col.state')}</th>
+                <th scope="col">{t('admin.col.actions')}</th>
+              </tr>
+            </thead>
+            <tbody>
+              {keys.items.map((k) => (
+                <tr key={k.id} className={k.revokedAt === null ? undefined : 'admin-table__revoked'}>
+                  <th scope="row">
+                    <code>{k.id}</code>
+                  </th>
+                  <td>{k.name}</td>
+                  <td>
+                    {'sites' in k.scope ? t('admin.apikey.sites') : t('admin.apikey.sensors')}: {scopeText(k.scope)}
+                  </td>
+                  <td className="log-table__time">
+                    {fmt.dateTime(k.createdAt)} <span className="drills__muted">{k.createdBy}</span>
+                  </td>
+                  <td className="log-table__time">{k.lastUsedAt === null ? t('admin.never') : fmt.dateTime(k.lastUsedAt)}</td>
+                  <td>{k.revokedAt === null ? t('admin.active') : t('admin.revokedAt', { time: fmt.dateTime(k.revokedAt) })}</td>
+                  <td>
+                    {k.revokedAt === null ? (
+                      <button type="button" onClick={() => revoke(k)}>
+                        {t('admin.revoke')}
+                      </button>
+                    ) : null}
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      ) : (
+        <LoadMessage load={keys} />
+      )}
+      <form className="log-filters" onSubmit={create} aria-label={t('admin.apikey.create')}>
+        <label className="field">
+          <span className="field__label">{t('admin.apikey.name')}</span>
+          <input value={name} onChange={(e) => setName(e.target.value)} required maxLength={100} autoComplete="off" />
+        </label>
+        <label className="field">
+          <span className="field__label">{t('admin.apikey.scope')}</span>
+          <select value={scopeKind} onChange={(e) => setScopeKind(e.target.value === 'sensors' ? 'sensors' : 'sites')}>
+            <option value="sites">{t('admin.apikey.sites')}</option>
+            <option value="sensors">{t('admin.apikey.sensors')}</option>
+          </select>
+        </label>
+        <label className="field">
+          <span className="field__label">{t('admin.apikey.ids')}</span>
+          <input value={ids} onChange={(e) => setIds(e.target.value)} list="admin-scope-ids" required autoComplete="off" />
+          <datalist id="admin-scope-ids">
+            {idOptions.map((o) => (
+              <option key={o} value={o} />
+            ))}
+          </datalist>
+        </label>
+        <div className="log-filters__buttons">
+          <button type="submit" className="btn btn--primary" disabled={outcome.kind === 'busy'}>
+            {t('admin.apikey.create')}
+          </button>
+        </div>
+      </form>
+    </Section>
+  );
+}
