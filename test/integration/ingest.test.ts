@@ -219,9 +219,10 @@ describe('nothing lost', () => {
   it('loses nothing when Vigil is killed with SIGKILL mid-stream', async () => {
     const n = 10_000;
     const t0 = Date.now() - 30_000;
+    // Plausible values (0–99.99 %LEL): an impossible one is stored apart, as a sensor fault.
     const publishing = publishReadings(
       'T-GAS-02',
-      Array.from({ length: n }, (_, i) => i),
+      Array.from({ length: n }, (_, i) => i / 100),
       t0,
     );
     await eventually(async () => (await countReadings('T-GAS-02', `AND time >= ${t0}ms AND time < ${t0 + n}ms`)) > 0, 10_000, 'stream started');
