@@ -1,4 +1,5 @@
-// Each role × each alarm, maintenance, drill, report, audit, gateway and gateway-credential action on REST —
+// Each role × each alarm, maintenance, drill, report, audit, user, session, API key, device, gateway and
+// gateway-credential action on REST —
 // allowed (the request gets past the permission check) or 403; and 401 without a session.
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -36,6 +37,21 @@ const ROUTES: Route[] = [
   { method: 'GET', path: '/api/reports/alarms', permission: 'report.view' },
   { method: 'GET', path: '/api/audit', permission: 'audit.view' },
   { method: 'GET', path: '/api/audit/verify', permission: 'audit.view' },
+  { method: 'GET', path: '/api/audit?user=nobody&action=user.*&alarm=al_none&before=5&limit=10', permission: 'audit.view' },
+  { method: 'GET', path: '/api/users', permission: 'admin.users' },
+  { method: 'POST', path: '/api/users', body: {}, permission: 'admin.users' },
+  { method: 'POST', path: '/api/users/no-such-user/disable', body: {}, permission: 'admin.users' },
+  { method: 'POST', path: '/api/users/no-such-user/enable', body: {}, permission: 'admin.users' },
+  { method: 'POST', path: '/api/users/no-such-user/unlock', body: {}, permission: 'admin.users' },
+  { method: 'POST', path: '/api/users/no-such-user/reset-password', body: { password: 'not-used-password-1' }, permission: 'admin.users' },
+  { method: 'GET', path: '/api/sessions', permission: 'admin.users' },
+  { method: 'DELETE', path: '/api/sessions/999999', permission: 'admin.users' },
+  { method: 'GET', path: '/api/apikeys', permission: 'admin.devices' },
+  { method: 'POST', path: '/api/apikeys', body: {}, permission: 'admin.devices' },
+  { method: 'DELETE', path: '/api/apikeys/vk_none', permission: 'admin.devices' },
+  { method: 'GET', path: '/api/devices', permission: 'admin.devices' },
+  { method: 'POST', path: '/api/devices', body: {}, permission: 'admin.devices' },
+  { method: 'DELETE', path: '/api/devices/NO-SUCH-SENSOR', permission: 'admin.devices' },
   { method: 'GET', path: '/api/gateways', permission: 'report.view' },
   { method: 'GET', path: '/api/gateway-credentials', permission: 'admin.devices' },
   { method: 'POST', path: '/api/gateway-credentials', body: { gatewayId: 'NO-SUCH-GATEWAY' }, permission: 'admin.devices' },
