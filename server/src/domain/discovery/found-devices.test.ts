@@ -6,6 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Gateway } from '../../../../contract/index.ts';
 import { FoundDevices } from './found-devices.ts';
+import { MAX_EXPOSES } from './readers.ts';
 import { snippetFor, suggestedId } from './snippet.ts';
 
 const common = { name: 'gw', zone: 'z', siteId: 's', heartbeatS: null } as const;
@@ -172,6 +173,29 @@ describe('Home Assistant discovery, Tasmota and ESPHome', () => {
     found.record(ESPHOME, 'plant-node/binary_sensor/x/state', Buffer.from('ON'), 10);
     expect(found.list().map((d) => d.name)).toEqual(['x', 'c', 'b']);
     expect(found.evicted).toBe(1);
+  });
+
+  // Found-device entries are made from whatever the gateway's tree carries: what one device
+  // accumulates across messages must be bounded too, not only the number of devices.
+  it("a device's exposes stay bounded however many different keys its messages carry", () => {
+    const found = new FoundDevices();
+    for (let m = 0; m < 200; m++) {
+      const body = Object.fromEntries(Array.from({ length: 40 }, (_, k) => [`p${m}_${k}`, 1]));
+      found.record(Z2M, 'zigbee2mqtt/Chatty', json(body), m);
+    }
+    const [chatty] = found.list();
+    expect(chatty!.exposes.size).toBeLessThanOrEqual(MAX_EXPOSES);
+  });
+
+  it('a renamed device leaves its old topic: a message there is another device, and old names are not kept', () => {
+    const found = new FoundDevices();
+    const line = (name: string) => json([{ ieee_address: '0x00158d0001a2b3c4', type: 'EndDevice', friendly_name: name, definition: null }]);
+    for (let i = 0; i < 5; i++) found.record(Z2M, 'zigbee2mqtt/bridge/devices', line(`Room ${i}`), i);
+    found.record(Z2M, 'zigbee2mqtt/Room 0', json({ smoke: true }), 10);
+    const byKey = new Map(found.list().map((d) => [d.key, d]));
+    expect(byKey.get('0x00158d0001a2b3c4')!.topic).toBe('zigbee2mqtt/Room 4');
+    expect(byKey.get('0x00158d0001a2b3c4')!.lastMessage).toBeNull();
+    expect(byKey.get('name:Room 0')!.lastMessage).toBe(10);
   });
 });
 

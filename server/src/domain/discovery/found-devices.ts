@@ -6,7 +6,15 @@
  * traffic list: at most `maxPerGateway` devices each, the least recently heard forgotten first.
  */
 import type { DiscoveryBinding, DiscoverySource, Gateway } from '../../../../contract/index.ts';
-import { readEsphomeState, readHomeAssistantConfig, readTasmotaTelemetry, readZigbee2mqttDevices, readZigbee2mqttMessage, type Sighting } from './readers.ts';
+import {
+  MAX_EXPOSES,
+  readEsphomeState,
+  readHomeAssistantConfig,
+  readTasmotaTelemetry,
+  readZigbee2mqttDevices,
+  readZigbee2mqttMessage,
+  type Sighting,
+} from './readers.ts';
 
 export const MAX_FOUND_PER_GATEWAY = 1000;
 
@@ -93,7 +101,11 @@ export class FoundDevices {
     d.vendor = s.vendor ?? d.vendor;
     d.model = s.model ?? d.model;
     d.description = s.description ?? d.description;
-    for (const e of s.exposes) d.exposes.add(e);
+    // Each message's exposes are bounded by the reader; their union across messages must be too.
+    for (const e of s.exposes) if (d.exposes.size < MAX_EXPOSES || d.exposes.has(e)) d.exposes.add(e);
+    // A renamed device has left its old topic: keeping the old name would send another device's
+    // messages there to this entry, and a rename loop would grow the topic index without bound.
+    if (s.topic !== null && d.topic !== null && s.topic !== d.topic && g.byTopic.get(d.topic) === key) g.byTopic.delete(d.topic);
     d.topic = s.topic ?? d.topic;
     for (const b of s.bindings) if (!d.bindings.some((x) => x.kind === b.kind)) d.bindings.push(b);
     d.lastHeard = now;

@@ -30,7 +30,7 @@ export interface Sighting {
 /** Payloads larger than this are not parsed for discovery (Zigbee2MQTT's device list of a big network is the largest). */
 export const MAX_DISCOVERY_PAYLOAD = 1024 * 1024;
 const MAX_DEVICES_PER_MESSAGE = 2000;
-const MAX_EXPOSES = 40;
+export const MAX_EXPOSES = 40;
 
 /** Zigbee2MQTT properties, by the kind they make a device (exposes names, zigbee2mqtt.io device pages). */
 const Z2M_PROPERTIES: Readonly<Record<string, { kind: SensorKind; needsScale: boolean }>> = {
