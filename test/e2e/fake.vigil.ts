@@ -253,8 +253,16 @@ export async function startFakeVigil(opts: { facilityFile: string; copies?: numb
   // As the real hub (server/src/adapters/socketio.hub.ts): a recovered session gets no snapshot.
   const io = new Server<ClientToServerEvents, ServerToClientEvents>(server, { connectionStateRecovery: { maxDisconnectionDuration: 120_000 } });
   const snapshot = () => ({ seq, at: Date.now(), alarms: [...alarms.values()], incidents: [], sensors });
+  // As the real hub: a beat on connect and one a second (volatile), so consoles watch their link here too.
+  let beatSeq = 0;
+  const beat = () => ({ seq: beatSeq, at: Date.now(), intervalMs: 1_000 });
+  const beating = setInterval(() => {
+    beatSeq++;
+    io.volatile.emit('heartbeat', beat());
+  }, 1_000).unref();
   io.on('connection', (socket) => {
     if (!socket.recovered) socket.emit('snapshot', snapshot());
+    socket.emit('heartbeat', beat());
     socket.on('resync', (lastSeq) => {
       if (typeof lastSeq === 'number') socket.emit('snapshot', snapshot());
     });
@@ -284,6 +292,7 @@ export async function startFakeVigil(opts: { facilityFile: string; copies?: numb
       io.emit('alarm', event);
     },
     close: async () => {
+      clearInterval(beating);
       await io.close();
       server.closeAllConnections();
     },

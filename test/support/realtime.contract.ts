@@ -23,6 +23,7 @@ import {
   type AlarmEvent,
   type AlarmSnapshot,
   type ClientToServerEvents,
+  type Heartbeat,
   type Incident,
   type ServerToClientEvents,
   type SensorLiveState,
@@ -113,6 +114,7 @@ export class LiveConsole {
   /** For each snapshot, how many events had arrived before it (the socket delivers in the order the server sent). */
   readonly eventsBefore: number[] = [];
   readonly events: AlarmEvent[] = [];
+  readonly beats: Heartbeat[] = [];
   /** How the last (re)connection went: `recovered` is Socket.IO's connection-state recovery. */
   connects: { recovered: boolean }[] = [];
 
@@ -122,6 +124,7 @@ export class LiveConsole {
       this.eventsBefore.push(this.events.length);
     });
     socket.on('alarm', (e) => this.events.push(e));
+    socket.on('heartbeat', (b) => this.beats.push(b));
     socket.on('connect', () => this.connects.push({ recovered: socket.recovered === true }));
   }
 
@@ -324,6 +327,27 @@ export function describeRealtimeContract(name: string, start: () => Promise<Real
       // And an event after that, so nothing the server sent before it is still on its way.
       await raise(c);
       expect(c.snapshots).toHaveLength(2);
+    });
+
+    it('beats on connect and then every `intervalMs` (at most 1 s), seq counting up (heartbeat)', async () => {
+      const c = await connect();
+      const first = await eventually(() => c.beats[0], 5_000, 'the beat sent on connect');
+      expect(sortedKeys(first)).toEqual(['at', 'intervalMs', 'seq']);
+      // Sent with the snapshot, not a second later with the next periodic beat.
+      expect(Math.abs(first.at - c.snapshots[0]!.at)).toBeLessThan(100);
+      expect(Number.isInteger(first.seq) && first.seq >= 0).toBe(true);
+      expect(Math.abs(first.at - Date.now())).toBeLessThan(60_000);
+      // The dashboard calls a link lost after 3 intervals of silence, and must do so within 5 s.
+      expect(first.intervalMs).toBeGreaterThan(0);
+      expect(first.intervalMs).toBeLessThanOrEqual(1_000);
+      await eventually(() => c.beats.length >= 4, 3 * first.intervalMs + 5_000, 'three beats after it');
+      for (const [i, beat] of c.beats.entries()) {
+        if (i === 0) continue;
+        const prev = c.beats[i - 1]!;
+        // Volatile beats may be skipped while the transport is busy; the ones that come count up.
+        expect(beat.seq).toBeGreaterThan(prev.seq);
+        expect(beat.intervalMs).toBe(first.intervalMs);
+      }
     });
 
     it('replays what a briefly disconnected console missed, in order and without a snapshot (connection-state recovery)', async () => {
