@@ -71,11 +71,6 @@ export const AlarmRow = memo(function AlarmRow({ alarm, also = NONE, index, ack,
         <span className="alarm__type">{conditionLabel(alarm.condition, locale)}</span>
         {value ? <span className="alarm__value">{value}</span> : null}
         <span className="alarm__sensor">{alarmSubject(alarm, index)}</span>
-        {also.map((a) => (
-          <span key={a.id} className={`tag tag--plain alarm__also alarm__state--${a.state}`} data-also-id={a.id}>
-            {t('queue.detector.also', { condition: conditionLabel(a.condition, locale) })} · {t(`alarmState.${a.state}`)}
-          </span>
-        ))}
       </div>
       <span className="alarm__elapsed" title={t('queue.elapsed')}>
         <Elapsed since={alarm.raisedAt} />
@@ -83,6 +78,11 @@ export const AlarmRow = memo(function AlarmRow({ alarm, also = NONE, index, ack,
       <div className="alarm__meta">
         <span className="alarm__location">{alarmLocation(alarm, index)}</span>
         <span className={`alarm__state alarm__state--${alarm.state}`}>{t(`alarmState.${alarm.state}`)}</span>
+        {also.map((a) => (
+          <span key={a.id} className={`tag tag--plain alarm__also alarm__state--${a.state}`} data-also-id={a.id}>
+            {t('queue.detector.also', { condition: conditionLabel(a.condition, locale) })} · {t(`alarmState.${a.state}`)}
+          </span>
+        ))}
         {alarm.latching && !alarm.conditionActive && alarm.resetAt === null ? <span className="tag tag--plain">{t('queue.latched')}</span> : null}
         {alarm.chattering ? <span className="tag tag--plain">{t('queue.chattering')}</span> : null}
         {alarm.escalationLevel > 0 ? (
