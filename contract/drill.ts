@@ -23,6 +23,15 @@ export const drillExpectationSchema = z
   .refine((e) => e.sensorId !== undefined || e.zoneId !== undefined, { message: 'an expectation names a sensorId or a zoneId' });
 export type DrillExpectation = z.infer<typeof drillExpectationSchema>;
 
+/**
+ * Scenario seconds per real second a drill may be run at; a scenario offers those up to its own
+ * `maxSpeed` (the server's timers run in real time: faster, its expected alarms would be missed).
+ */
+export const DRILL_SPEEDS = [1, 2, 5, 10] as const;
+
+/** The note on the event that closes a drill's open alarms when the drill ends. */
+export const DRILL_ENDED_NOTE = 'drill ended';
+
 export const DRILL_ID_PATTERN = /^drill-[A-Za-z0-9_.-]{1,58}$/;
 
 /** `POST /api/drills`: register a drill run by the CLI (`id` given), or start one here (`run: true`). */
@@ -42,6 +51,10 @@ export type DrillStartBody = z.infer<typeof drillStartBodySchema>;
 export interface Drill {
   id: string;
   scenario: string;
+  /** The scenario's title (its name when the server has no file for it). */
+  title: string;
+  /** Scenario seconds per real second it was run at. */
+  speed: number;
   siteId: string;
   startedBy: string;
   startedAt: number;
@@ -50,11 +63,49 @@ export interface Drill {
   expected: DrillExpectation[];
 }
 
+/** A note for the drill coordinator, shown when the scenario reaches it. */
+export interface DrillNote {
+  /** Scenario seconds from the start. */
+  at: number;
+  text: string;
+}
+
+/** A scenario the dashboard may start, as `GET /api/drills` lists it. */
+export interface DrillScenario {
+  name: string;
+  title: string;
+  /** The site whose sensors the scenario plays: a drill of it runs there and nowhere else. */
+  siteId: string;
+  /** The speeds it may be run at (DRILL_SPEEDS up to its `maxSpeed`). */
+  speeds: number[];
+  /** Scenario seconds. */
+  durationS: number;
+  notes: DrillNote[];
+}
+
+/** `GET /api/drills` */
+export interface DrillListResponse {
+  drills: Drill[];
+  scenarios: DrillScenario[];
+}
+
 /** Targets a drill is scored against: NFPA 72 display within 10 s; critical acknowledged within 60 s. */
 export const DRILL_TARGETS = { displayS: 10, criticalAckS: 60, ackS: 300 } as const;
 
+/**
+ * An expected alarm: `raised`; `missed` when its time (`withinS` at the drill's speed) passed
+ * without it; `pending` while the drill runs and its time has not come; `not_played` when the drill
+ * ended before its time.
+ */
+export type DrillItemOutcome = 'raised' | 'missed' | 'pending' | 'not_played';
+/** The acknowledgement of a raised alarm, judged the same way against its target. */
+export type DrillAckOutcome = 'in_time' | 'late' | 'not_acked' | 'pending' | 'not_played';
+
 export interface DrillReportItem {
   expectation: DrillExpectation;
+  outcome: DrillItemOutcome;
+  /** When the alarm was due at the latest (drill start + `withinS` ÷ speed); null without `withinS`. */
+  dueAt: number | null;
   raised: boolean;
   alarm: Alarm | null;
   /** Device time of the drill observation that triggered the alarm (from history). */
@@ -67,6 +118,10 @@ export interface DrillReportItem {
   resolvedS: number | null;
   displayOk: boolean;
   ackOk: boolean;
+  /** Null when not raised. */
+  ack: DrillAckOutcome | null;
+  /** The alarm was still open when the drill ended, and closed with it ("drill ended"). */
+  closedByDrillEnd: boolean;
 }
 
 /** `GET /api/drills/:id/report` */
@@ -75,6 +130,22 @@ export interface DrillReport {
   items: DrillReportItem[];
   /** Drill alarms no expectation asked for. */
   unexpected: Alarm[];
-  score: { expected: number; raised: number; missed: number; displayedInTime: number; ackedInTime: number; percent: number };
+  /**
+   * Points: raised, displayed in time, acknowledged in time, each judged only once it can be (an
+   * alarm not played or still pending, an acknowledgement whose target has not passed, score
+   * nothing either way). `percent` is of the points judged; null while none is.
+   */
+  score: {
+    expected: number;
+    raised: number;
+    missed: number;
+    pending: number;
+    notPlayed: number;
+    displayedInTime: number;
+    ackedInTime: number;
+    /** Raised alarms whose acknowledgement is judged (in time, late or not acknowledged). */
+    acksJudged: number;
+    percent: number | null;
+  };
   targets: typeof DRILL_TARGETS;
 }

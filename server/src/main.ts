@@ -36,7 +36,7 @@ export async function main(): Promise<void> {
   const realtime = composeRealtime(server, logger, alarms.service, auth.auth, live, endedSessions, originPolicyFor(server, config));
   const broker = await composeBroker(config, logger, auth);
   const mqtt = composeMqttIngest(config, logger, metrics, ingest, storage.writer, broker);
-  const drills = composeDrills(config, logger, storage, alarms.service, realtime, broker);
+  const drills = composeDrills(config, logger, facility.registry, storage, alarms.service, realtime, broker);
   const web = composeHttp(server, config, logger, metrics, { facility, storage, ingest, mqtt, broker, auth, alarms, drills });
 
   // Started in this order, stopped in reverse: consuming MQTT starts only once everything

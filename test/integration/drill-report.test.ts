@@ -1,9 +1,22 @@
 // A drill started from the API runs the scenario through Mosquitto like devices
 // would; its observations and alarms carry the drill id; the report's timings come from the real
 // events (acknowledged through the API at a known moment); real statistics never include it.
+// A drill that cannot run as asked is refused before anything runs; a drill's alarms escalate on
+// the consoles but never reach real contacts, and close with the drill (docs/contracts.md#drills).
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Alarm, AlarmListResponse, AlarmStatsResponse, Drill, DrillReport } from '../../contract/index.ts';
+import type {
+  Alarm,
+  AlarmDetailResponse,
+  AlarmListResponse,
+  AlarmNotificationsResponse,
+  AlarmStatsResponse,
+  Drill,
+  DrillListResponse,
+  DrillReport,
+} from '../../contract/index.ts';
 import { startInflux, startMosquitto, stopAllServices, type InfluxHandle, type MosquittoHandle } from '../support/services.ts';
 import { eventually, startVigil, type VigilHandle } from '../support/vigil.ts';
 import { mosquittoPub } from '../support/clients.ts';
@@ -14,13 +27,35 @@ let influx: InfluxHandle;
 let vigil: VigilHandle;
 let officer: string;
 let manager: string;
+/** The escalation webhook: every body it was sent. */
+let hook: http.Server;
+const hooked: string[] = [];
 
 const post = <T>(pathname: string, body: unknown, cookie: string) =>
   vigil.api<T>(pathname, { method: 'POST', headers: { 'content-type': 'application/json', cookie }, body: JSON.stringify(body) });
 
 beforeAll(async () => {
   [broker, influx] = await Promise.all([startMosquitto(), startInflux()]);
-  vigil = await startVigil({ mqttUrl: broker.url, influxUrl: influx.url, influxDb: DB, env: { FACILITY_FILE: path.resolve('config/facility.yaml') } });
+  hook = http.createServer((req, res) => {
+    let body = '';
+    req.on('data', (d: Buffer) => (body += d.toString()));
+    req.on('end', () => {
+      hooked.push(body);
+      res.end('{}');
+    });
+  });
+  await new Promise<void>((resolve) => hook.listen(0, '127.0.0.1', resolve));
+  vigil = await startVigil({
+    mqttUrl: broker.url,
+    influxUrl: influx.url,
+    influxDb: DB,
+    env: {
+      FACILITY_FILE: path.resolve('config/facility.yaml'),
+      // Every alarm left unacknowledged escalates within seconds, to a receiver this test reads.
+      ESCALATION_S: 'critical=2,high=2,medium=2,low=2',
+      WEBHOOK_URLS: `http://127.0.0.1:${(hook.address() as AddressInfo).port}/escalations`,
+    },
+  });
   await vigil.addUser('officer1', 'officer');
   await vigil.addUser('manager1', 'manager');
   officer = await vigil.login('officer1');
@@ -30,6 +65,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await vigil?.stop();
   await stopAllServices();
+  hook?.close();
 });
 
 describe('a drill run from the API', () => {
@@ -74,7 +110,12 @@ describe('a drill run from the API', () => {
     expect(item.displayS).toBeGreaterThanOrEqual(0);
     expect(item.displayOk).toBe(item.displayS! <= 10);
     expect(report.body.score.expected).toBe(drill.expected.length);
-    expect(report.body.score.raised + report.body.score.missed).toBe(drill.expected.length);
+    // Ended a few seconds in: what the scenario had not reached yet is not played, not missed.
+    const { raised, missed, notPlayed, pending } = report.body.score;
+    expect(raised + missed + notPlayed).toBe(drill.expected.length);
+    expect(pending).toBe(0);
+    expect(notPlayed).toBeGreaterThan(0);
+    expect(report.body.items.filter((i) => i.outcome === 'not_played').every((i) => i.dueAt! > ended.body.drill.endedAt!)).toBe(true);
 
     // Observations in InfluxDB carry the drill id.
     const rows = await influx.query(`SELECT count(value) FROM reading WHERE drill = '${drill.id}'`, DB);
@@ -94,5 +135,75 @@ describe('a drill run from the API', () => {
     expect(real.body.topSensors.map((s) => s.sensorId)).toEqual(['CAN-CO-01']);
     const own = await vigil.api<AlarmStatsResponse>('/api/reports/alarms?drill=only', { headers: { cookie: manager } });
     expect(own.body.total.alarms).toBeGreaterThan(0);
+  });
+});
+
+describe('a drill that cannot run as asked', () => {
+  it('is refused with the reason before anything runs: a site without its sensors, a speed it does not allow', async () => {
+    const before = await vigil.api<DrillListResponse>('/api/drills', { headers: { cookie: manager } });
+    const elsewhere = await post<{ error: { code: string; message: string } }>(
+      '/api/drills',
+      { scenario: 'canteen-gas-leak', siteId: 'lodging', run: true, speed: 10 },
+      manager,
+    );
+    expect(elsewhere.status).toBe(422);
+    expect(elsewhere.body.error.code).toBe('SCENARIO_UNFIT');
+    expect(elsewhere.body.error.message).toMatch(/^Canteen gas leak plays the sensors of site hq, not lodging: lodging has no CAN-GAS-01, /);
+    const tooFast = await post<{ error: { code: string } }>('/api/drills', { scenario: 'door-propped-open', siteId: 'lodging', run: true, speed: 10 }, manager);
+    expect(tooFast.status).toBe(400);
+    expect(tooFast.body.error.code).toBe('SPEED_NOT_ALLOWED');
+    // Nothing was recorded: no drill to be graded 0 % with every alarm "missed".
+    const after = await vigil.api<DrillListResponse>('/api/drills', { headers: { cookie: manager } });
+    expect(after.body.drills.map((d) => d.id)).toEqual(before.body.drills.map((d) => d.id));
+    // What the form offers comes from the scenario file: its title, site, speeds and notes.
+    const door = after.body.scenarios.find((s) => s.name === 'door-propped-open')!;
+    expect(door).toMatchObject({ title: 'Fire exit and stair door propped open', siteId: 'lodging', speeds: [1, 2] });
+    const canteen = after.body.scenarios.find((s) => s.name === 'canteen-gas-leak')!;
+    expect(canteen.speeds).toEqual([1, 2, 5, 10]);
+    expect(canteen.notes[0]).toEqual({ at: 0, text: 'Lunch service: a hose at the wok range works loose' });
+  });
+});
+
+describe("a drill's alarms", () => {
+  it('escalate on the consoles but never reach the notification outbox, and close with the drill as "drill ended"', async () => {
+    const started = await post<{ drill: Drill }>('/api/drills', { scenario: 'canteen-gas-leak', siteId: 'hq', run: true, speed: 10 }, manager);
+    expect(started.status).toBe(201);
+    const drill = started.body.drill;
+    const escalated = await eventually(
+      async () => {
+        const r = await vigil.api<AlarmListResponse>(`/api/alarms?drill=only&sensor=CAN-GAS-01`, { headers: { cookie: officer } });
+        return r.body.alarms.find((a: Alarm) => a.drill === drill.id && a.escalationLevel > 0);
+      },
+      60_000,
+      'a drill alarm escalated',
+    );
+
+    // A real alarm escalating next to it is posted to the webhook: the path works, for real alarms.
+    await mosquittoPub(broker.port, 'vigil/hq/CAN-GAS-03/reading', { value: 30, unit: '%LEL' });
+    const real = await eventually(
+      async () => {
+        const r = await vigil.api<AlarmListResponse>(`/api/alarms?sensor=CAN-GAS-03`, { headers: { cookie: officer } });
+        return r.body.alarms.find((a: Alarm) => a.drill === null && a.escalationLevel > 0 && hooked.some((b) => b.includes(a.id)));
+      },
+      20_000,
+      'the real alarm escalated and posted',
+    );
+    expect(real.drill).toBeNull();
+    // The drill's escalation came first, and no contact was ever owed anything for it.
+    expect(hooked.filter((b) => b.includes(drill.id))).toEqual([]);
+    const owed = await vigil.api<AlarmNotificationsResponse>(`/api/alarms/${escalated.id}/notifications`, { headers: { cookie: officer } });
+    expect(owed.body.notifications).toEqual([]);
+
+    const ended = await post<{ drill: Drill }>(`/api/drills/${drill.id}/end`, {}, manager);
+    expect(ended.body.drill.state).toBe('ended');
+    const open = await vigil.api<AlarmListResponse>(`/api/alarms?drill=only&state=open`, { headers: { cookie: officer } });
+    expect(open.body.alarms.filter((a) => a.drill === drill.id)).toEqual([]);
+    const detail = await vigil.api<AlarmDetailResponse>(`/api/alarms/${escalated.id}`, { headers: { cookie: officer } });
+    expect(detail.body.alarm.state).toBe('cleared');
+    expect(detail.body.history.at(-1)).toMatchObject({ kind: 'cleared', actor: 'manager1', note: 'drill ended' });
+
+    // Kept in the drill report, marked as closed by the drill's end.
+    const report = await vigil.api<DrillReport>(`/api/drills/${drill.id}/report`, { headers: { cookie: manager } });
+    expect(report.body.items.find((i) => i.alarm?.id === escalated.id)).toMatchObject({ closedByDrillEnd: true, resolvedS: null });
   });
 });

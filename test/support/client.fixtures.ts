@@ -102,6 +102,8 @@ export function makeDrill(overrides: Partial<Drill> = {}): Drill {
   return {
     id: 'drill-20261127-020000-canteen-gas-leak',
     scenario: 'canteen-gas-leak',
+    title: 'Canteen gas leak',
+    speed: 1,
     siteId: 'hq',
     startedBy: 'manager',
     startedAt: T0,
@@ -116,6 +118,8 @@ export function makeDrill(overrides: Partial<Drill> = {}): Drill {
 export function missedItem(expectation: DrillReportItem['expectation']): DrillReportItem {
   return {
     expectation,
+    outcome: 'missed',
+    dueAt: null,
     raised: false,
     alarm: null,
     triggerAt: null,
@@ -126,21 +130,27 @@ export function missedItem(expectation: DrillReportItem['expectation']): DrillRe
     resolvedS: null,
     displayOk: false,
     ackOk: false,
+    ack: null,
+    closedByDrillEnd: false,
   };
 }
 
 /** A report over the given items, scored as the server scores it (drill.service.ts). */
 export function makeDrillReport(items: DrillReportItem[], overrides: Partial<DrillReport> = {}): DrillReport {
   const expected = items.length;
-  const raised = items.filter((i) => i.raised).length;
+  const count = (o: DrillReportItem['outcome']) => items.filter((i) => i.outcome === o).length;
+  const raised = count('raised');
+  const missed = count('missed');
   const displayedInTime = items.filter((i) => i.displayOk).length;
   const ackedInTime = items.filter((i) => i.ackOk).length;
-  const percent = expected === 0 ? 100 : Math.round(((raised + displayedInTime + ackedInTime) / (3 * expected)) * 100);
+  const acksJudged = items.filter((i) => i.ack === 'in_time' || i.ack === 'late' || i.ack === 'not_acked').length;
+  const judged = 3 * missed + 2 * raised + acksJudged;
+  const percent = judged === 0 ? (expected === 0 ? 100 : null) : Math.round(((raised + displayedInTime + ackedInTime) / judged) * 100);
   return {
     drill: makeDrill({ expected: items.map((i) => i.expectation) }),
     items,
     unexpected: [],
-    score: { expected, raised, missed: expected - raised, displayedInTime, ackedInTime, percent },
+    score: { expected, raised, missed, pending: count('pending'), notPlayed: count('not_played'), displayedInTime, ackedInTime, acksJudged, percent },
     targets: DRILL_TARGETS,
     ...overrides,
   };

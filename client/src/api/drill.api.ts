@@ -1,12 +1,8 @@
 /** Drill routes (contract/drill.ts): list, start, end, report. */
-import type { Drill, DrillReport, DrillStartBody } from '../../../contract/drill.ts';
+import type { Drill, DrillListResponse, DrillReport, DrillStartBody } from '../../../contract/drill.ts';
 import { postJson, request } from './api.client.ts';
 
 /** `GET /api/drills` (alarm.view): the recorded drills, newest first, and the scenarios a drill may run. */
-export interface DrillListResponse {
-  drills: Drill[];
-  scenarios: string[];
-}
 
 export function fetchDrills(signal?: AbortSignal): Promise<DrillListResponse> {
   return request<DrillListResponse>('/api/drills', { signal });

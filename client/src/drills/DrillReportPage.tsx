@@ -9,7 +9,7 @@ import { useSession } from '../auth/SessionContext.ts';
 import type { FacilityIndex } from '../domain/facility.index.ts';
 import { useNow } from '../hooks/useNow.ts';
 import { I18nContext, useI18n } from '../i18n/I18nContext.ts';
-import { drillDurationMs, formatTarget, scenarioTitle, scoreSummary, MARK_SYMBOL } from './drill.report.ts';
+import { drillDurationMs, formatTarget, scoreSummary, MARK_SYMBOL, type ScoreSummary } from './drill.report.ts';
 import { ExpectedAlarmsTable, UnexpectedAlarmsTable } from './ReportTables.tsx';
 import { useDrillReport } from './useDrills.ts';
 import { useSiteI18n } from './useSiteTime.ts';
@@ -69,12 +69,12 @@ function ReportBody({ report, facility, index }: { report: DrillReport; facility
     <article className="report" data-testid="drill-report" data-drill-id={drill.id} data-state={drill.state}>
       <header className="report__head">
         <p className="report__kicker">
-          <span className="tag tag--drill">{t('queue.drill')}</span> {t('report.title')}
+          <span className="tag tag--drill">{t('queue.drill')}</span> {drill.title}
         </p>
-        <h2 className="report__title">{scenarioTitle(drill.scenario)}</h2>
+        <h2 className="report__title">{t('report.title')}</h2>
         <dl className="report__meta">
           <Meta label={t('report.facility')} value={facility.name} />
-          <Meta label={t('report.scenario')} value={drill.scenario} />
+          <Meta label={t('report.scenario')} value={`${drill.title} (${drill.scenario}, ×${drill.speed})`} />
           <Meta label={t('report.site')} value={site?.name ?? drill.siteId} />
           <Meta label={t('report.startedBy')} value={drill.startedBy} />
           <Meta label={t('report.start')} value={fmt.dateTime(drill.startedAt)} />
@@ -92,15 +92,18 @@ function ReportBody({ report, facility, index }: { report: DrillReport; facility
 
       <section className="report__section report__score" aria-label={t('report.score')} data-testid="report-score" data-met={score.met}>
         <div className={`score-big score-big--${score.met ? 'met' : 'not-met'}`}>
-          <span className="score-big__percent">{score.percent} %</span>
+          <span className="score-big__percent">{score.percent === null ? '—' : `${score.percent} %`}</span>
           <span className="score-big__verdict">
             {score.met ? MARK_SYMBOL.pass : MARK_SYMBOL.fail} {score.met ? t('report.verdict.met') : t('report.verdict.notMet')}
           </span>
+          <Incomplete score={score} running={running} />
         </div>
         <dl className="score-figures">
           <Meta label={t('report.expected')} value={String(score.expected)} />
           <Meta label={t('report.raised')} value={String(score.raised)} />
           <Meta label={t('report.missed')} value={String(score.missed)} warn={score.missed > 0} />
+          {score.pending > 0 ? <Meta label={t('report.pending')} value={String(score.pending)} /> : null}
+          {score.notPlayed > 0 ? <Meta label={t('report.notPlayed')} value={String(score.notPlayed)} /> : null}
           <Meta label={t('report.displayedInTime')} value={t('report.ofN', { n: score.displayedInTime, total: score.expected })} />
           <Meta label={t('report.ackedInTime')} value={t('report.ofN', { n: score.ackedInTime, total: score.expected })} />
         </dl>
@@ -131,6 +134,18 @@ function ReportBody({ report, facility, index }: { report: DrillReport; facility
 
       <footer className="report__footer">{t('report.printedAt', { time: fmt.dateTime(now) })} · Vigil</footer>
     </article>
+  );
+}
+
+/** Why the score is not the whole story: the drill still runs, or ended before all of it played. */
+function Incomplete({ score, running }: { score: ScoreSummary; running: boolean }) {
+  const { t } = useI18n();
+  if (score.percent === null) return <span className="score-big__note">{t('report.verdict.none')}</span>;
+  if (score.complete) return null;
+  return (
+    <span className="score-big__note" data-testid="report-incomplete">
+      {running ? t('report.verdict.provisional') : t('report.verdict.incomplete')}
+    </span>
   );
 }
 

@@ -3,7 +3,6 @@ import type { KeyboardEvent } from 'react';
 import type { Drill } from '../../../contract/drill.ts';
 import type { FacilityIndex } from '../domain/facility.index.ts';
 import { useI18n } from '../i18n/I18nContext.ts';
-import { scenarioTitle } from './drill.report.ts';
 import { useSiteFormatters } from './useSiteTime.ts';
 
 interface DrillTableProps {
@@ -53,7 +52,7 @@ export function DrillTable({ drills, index, onOpenReport }: DrillTableProps) {
                 onKeyDown={(e) => handleKeyDown(e, d.id)}
               >
                 <td>
-                  <span className="tag tag--drill">{t('queue.drill')}</span> <span className="log-table__alarm">{scenarioTitle(d.scenario)}</span>
+                  <span className="tag tag--drill">{t('queue.drill')}</span> <span className="log-table__alarm">{d.title}</span>
                   <span className="log-table__sensor">{d.id}</span>
                 </td>
                 <td>{index.sitesById.get(d.siteId)?.name ?? d.siteId}</td>

@@ -34,7 +34,14 @@ export function DrillsPage({ facility, index, siteId, onOpenReport }: DrillsPage
         </header>
 
         {running.map((d) => (
-          <RunningDrillBanner key={d.id} drill={d} index={index} onEnded={reload} onOpenReport={onOpenReport} />
+          <RunningDrillBanner
+            key={d.id}
+            drill={d}
+            notes={list.kind === 'ready' ? (list.scenarios.find((s) => s.name === d.scenario)?.notes ?? []) : []}
+            index={index}
+            onEnded={reload}
+            onOpenReport={onOpenReport}
+          />
         ))}
 
         {can('drill.run') && list.kind === 'ready' ? (

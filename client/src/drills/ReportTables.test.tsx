@@ -12,6 +12,8 @@ const acked = makeAlarm({ id: 'a1', drill: 'drill-x', ackedAt: T0 + 12_300, acke
 const report = makeDrillReport([
   {
     expectation: { sensorId: 'KIT-GAS-01', condition: 'gas', priority: 'critical' },
+    outcome: 'raised',
+    dueAt: null,
     raised: true,
     alarm: acked,
     triggerAt: T0 - 400,
@@ -22,14 +24,35 @@ const report = makeDrillReport([
     resolvedS: null,
     displayOk: true,
     ackOk: true,
+    ack: 'in_time',
+    closedByDrillEnd: false,
   },
   missedItem({ zoneId: 'kitchen', condition: 'gas_rise', priority: 'medium' }),
 ]);
 
-function render(locale: Locale): string {
+/** Ended early: one alarm raised, its acknowledgement cut short, closed by the end; one never played. */
+const endedEarly = makeDrillReport([
+  {
+    ...report.items[0]!,
+    alarm: makeAlarm({ id: 'a2', drill: 'drill-x' }),
+    ackedBy: null,
+    ackS: null,
+    ackOk: false,
+    ack: 'not_played',
+    closedByDrillEnd: true,
+  },
+  { ...missedItem({ sensorId: 'KIT-GAS-01', condition: 'gas_rise', priority: 'medium' }), outcome: 'not_played' },
+]);
+/** Running: one alarm raised and not acknowledged within its target yet; one not due yet. */
+const running = makeDrillReport([
+  { ...endedEarly.items[0]!, ack: 'pending', closedByDrillEnd: false },
+  { ...missedItem({ sensorId: 'KIT-GAS-01', condition: 'gas_rise', priority: 'medium' }), outcome: 'pending', dueAt: T0 + 90_000 },
+]);
+
+function render(locale: Locale, shown = report): string {
   return renderToStaticMarkup(
     <I18nContext.Provider value={makeI18n(locale, 'Asia/Shanghai')}>
-      <ExpectedAlarmsTable report={report} index={index} />
+      <ExpectedAlarmsTable report={shown} index={index} />
     </I18nContext.Provider>,
   );
 }
@@ -50,6 +73,23 @@ describe('<ExpectedAlarmsTable> (drill report)', () => {
     expect(html).toContain('data-outcome="missed"');
     expect(html).toContain('✗ MISSED');
     expect(html).toContain('any sensor in Hot kitchen');
+  });
+  it('a drill ended early: the unplayed alarm is "not played", never MISSED, and its alarm closed with the drill', () => {
+    const html = render('en', endedEarly);
+    expect(html).toContain('data-outcome="not_played"');
+    expect(html).toContain('— not played (the drill ended first)');
+    expect(html).toContain('not judged (the drill ended before the target)');
+    expect(html).toContain('closed: drill ended');
+    expect(html).not.toContain('MISSED');
+    expect(html).not.toContain('not acknowledged');
+  });
+  it('a running drill: not yet due is pending with its time, and so is an acknowledgement inside its target', () => {
+    const html = render('en', running);
+    expect(html).toContain('data-outcome="pending"');
+    expect(html).toContain('pending (due by 10:01:30)');
+    expect(html).toContain('data-mark="none">— pending<');
+    expect(html).not.toContain('MISSED');
+    expect(html).not.toContain('not acknowledged');
   });
   it('prints in Chinese', () => {
     const html = render('zh');

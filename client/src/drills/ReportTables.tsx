@@ -36,12 +36,12 @@ export function ExpectedAlarmsTable({ report, index }: { report: DrillReport; in
 }
 
 function ExpectedRow({ n, row }: { n: number; row: ReportRow }) {
-  const { t, fmt, locale } = useI18n();
+  const { t, locale } = useI18n();
   const sensorId = row.where.kind === 'sensor' ? row.where.id : undefined;
   return (
     <tr
-      className={`report-table__row${row.raised ? '' : ' report-table__row--missed'}`}
-      data-outcome={row.raised ? 'raised' : 'missed'}
+      className={`report-table__row${row.outcome === 'missed' ? ' report-table__row--missed' : ''}`}
+      data-outcome={row.outcome}
       data-condition={row.condition}
       data-sensor-id={sensorId}
       data-display={row.display.mark}
@@ -64,21 +64,13 @@ function ExpectedRow({ n, row }: { n: number; row: ReportRow }) {
         {row.expectedPriority ? <span className="report-table__sub">{t('report.expectedPriority', { p: t(`priority.${row.expectedPriority}`) })}</span> : null}
       </td>
       <td>
-        {row.raised && row.raisedAt !== null ? (
-          <span className="report-outcome report-outcome--raised">
-            {MARK_SYMBOL.pass} {t('report.outcome.raised', { time: fmt.time(row.raisedAt) })}
-          </span>
-        ) : (
-          <span className="report-outcome report-outcome--missed">
-            {MARK_SYMBOL.fail} {t('report.outcome.missed')}
-          </span>
-        )}
+        <Outcome row={row} />
       </td>
       <td>{row.raised ? <Figure seconds={row.display.seconds} mark={row.display.mark} /> : '—'}</td>
       <td>
         {row.raised ? (
           <>
-            {row.ack.seconds === null ? <MarkText mark="fail" text={t('report.notAcked')} /> : <Figure seconds={row.ack.seconds} mark={row.ack.mark} />}
+            <AckFigure row={row} />
             <span className="report-table__sub">
               {[row.ack.by ? t('report.by', { who: row.ack.by }) : null, t('report.ackTarget', { s: formatTarget(row.ack.targetS, t) })]
                 .filter(Boolean)
@@ -89,9 +81,69 @@ function ExpectedRow({ n, row }: { n: number; row: ReportRow }) {
           '—'
         )}
       </td>
-      <td className="report-table__num">{row.raised ? (row.resolvedS === null ? t('report.notResolved') : formatSeconds(row.resolvedS, t)) : '—'}</td>
+      <td className="report-table__num">
+        {!row.raised
+          ? '—'
+          : row.closedByDrillEnd
+            ? t('report.closedByDrillEnd')
+            : row.resolvedS === null
+              ? t('report.notResolved')
+              : formatSeconds(row.resolvedS, t)}
+      </td>
     </tr>
   );
+}
+
+/** Raised, missed, pending (the drill runs, its time has not come) or not played (the drill ended first). */
+function Outcome({ row }: { row: ReportRow }) {
+  const { t, fmt } = useI18n();
+  switch (row.outcome) {
+    case 'raised':
+      return (
+        <span className="report-outcome report-outcome--raised">
+          {MARK_SYMBOL.pass} {t('report.outcome.raised', { time: row.raisedAt === null ? '—' : fmt.time(row.raisedAt) })}
+        </span>
+      );
+    case 'missed':
+      return (
+        <span className="report-outcome report-outcome--missed">
+          {MARK_SYMBOL.fail} {t('report.outcome.missed')}
+        </span>
+      );
+    case 'pending':
+      return (
+        <span className="report-outcome report-outcome--pending">
+          {MARK_SYMBOL.none} {t('report.outcome.pending', { time: row.dueAt === null ? '—' : fmt.time(row.dueAt) })}
+        </span>
+      );
+    case 'not_played':
+      return (
+        <span className="report-outcome report-outcome--not-played">
+          {MARK_SYMBOL.none} {t('report.outcome.notPlayed')}
+        </span>
+      );
+    default:
+      return row.outcome satisfies never;
+  }
+}
+
+/** An acknowledgement is judged only once its target has passed: until then it is pending, not "not acknowledged". */
+function AckFigure({ row }: { row: ReportRow }) {
+  const { t } = useI18n();
+  switch (row.ack.outcome) {
+    case 'pending':
+      return <MarkText mark="none" text={t('report.ackPending')} />;
+    case 'not_played':
+      return <MarkText mark="none" text={t('report.ackNotPlayed')} />;
+    case 'not_acked':
+      return <MarkText mark="fail" text={t('report.notAcked')} />;
+    case 'in_time':
+    case 'late':
+    case null:
+      return <Figure seconds={row.ack.seconds} mark={row.ack.mark} />;
+    default:
+      return row.ack.outcome satisfies never;
+  }
 }
 
 /** A time and its mark in words: "0.4 s ✓ within target". */

@@ -1,20 +1,18 @@
 /**
  * Starting a drill (manager, `drill.run`): scenario, site and speed, then an explicit confirmation,
  * because a drill sends traffic through the real broker and every console sees its alarms.
+ * Only the speeds the scenario allows are offered, and a site whose sensors the scenario does not
+ * play is refused here with the reason, before anything runs (the server refuses it too).
  */
 import { useEffect, useRef, useState, type FormEvent } from 'react';
-import type { Drill } from '../../../contract/drill.ts';
+import type { Drill, DrillScenario } from '../../../contract/drill.ts';
 import type { Site } from '../../../contract/facility.ts';
 import { messageOf } from '../api/api.client.ts';
 import { startDrill } from '../api/drill.api.ts';
 import { useI18n } from '../i18n/I18nContext.ts';
-import { scenarioTitle } from './drill.report.ts';
-
-/** Scenario seconds per real second; the scenario library is written for at most ×10. */
-export const DRILL_SPEEDS = [1, 2, 5, 10] as const;
 
 interface StartDrillFormProps {
-  scenarios: readonly string[];
+  scenarios: readonly DrillScenario[];
   sites: readonly Site[];
   defaultSiteId: string;
   onStarted: (drill: Drill) => void;
@@ -24,14 +22,20 @@ type Step = { kind: 'edit' } | { kind: 'confirm' } | { kind: 'starting' } | { ki
 
 export function StartDrillForm({ scenarios, sites, defaultSiteId, onStarted }: StartDrillFormProps) {
   const { t } = useI18n();
-  const [picked, setScenario] = useState(scenarios[0] ?? '');
+  const [picked, setScenario] = useState(scenarios[0]?.name ?? '');
   // The list may arrive (or change) after the first render: a pick it no longer has falls back to the first.
-  const scenario = scenarios.includes(picked) ? picked : (scenarios[0] ?? '');
+  const chosen = scenarios.find((s) => s.name === picked) ?? scenarios[0];
+  const scenario = chosen?.name ?? '';
   const [siteId, setSiteId] = useState(() => (sites.some((s) => s.id === defaultSiteId) ? defaultSiteId : (sites[0]?.id ?? '')));
-  const [speed, setSpeed] = useState<number>(1);
+  const [pickedSpeed, setSpeed] = useState<number>(1);
+  const speeds = chosen?.speeds ?? [];
+  // A speed the newly picked scenario does not allow falls back to its fastest allowed one below it.
+  const speed = speeds.includes(pickedSpeed) ? pickedSpeed : (speeds.filter((s) => s < pickedSpeed).at(-1) ?? speeds[0] ?? 1);
+  const siteNameOf = (id: string) => sites.find((s) => s.id === id)?.name ?? id;
+  const wrongSite = chosen !== undefined && siteId !== '' && chosen.siteId !== siteId;
   const [step, setStep] = useState<Step>({ kind: 'edit' });
   const confirmRef = useRef<HTMLButtonElement>(null);
-  const siteName = sites.find((s) => s.id === siteId)?.name ?? siteId;
+  const siteName = siteNameOf(siteId);
 
   useEffect(() => {
     if (step.kind === 'confirm') confirmRef.current?.focus();
@@ -39,7 +43,7 @@ export function StartDrillForm({ scenarios, sites, defaultSiteId, onStarted }: S
 
   function handleReview(event: FormEvent) {
     event.preventDefault();
-    if (scenario && siteId) setStep({ kind: 'confirm' });
+    if (scenario && siteId && !wrongSite && speeds.length > 0) setStep({ kind: 'confirm' });
   }
 
   async function handleConfirm() {
@@ -64,8 +68,8 @@ export function StartDrillForm({ scenarios, sites, defaultSiteId, onStarted }: S
           <span className="field__label">{t('drills.start.scenario')}</span>
           <select value={scenario} onChange={(e) => setScenario(e.target.value)} disabled={reviewing} data-testid="drill-scenario">
             {scenarios.map((s) => (
-              <option key={s} value={s}>
-                {scenarioTitle(s)} ({s})
+              <option key={s.name} value={s.name}>
+                {s.title} ({s.name})
               </option>
             ))}
           </select>
@@ -85,7 +89,7 @@ export function StartDrillForm({ scenarios, sites, defaultSiteId, onStarted }: S
             {t('drills.start.speed')}
           </span>
           <div className="segmented" role="group" aria-labelledby="drill-speed-label" data-testid="drill-speed">
-            {DRILL_SPEEDS.map((s) => (
+            {speeds.map((s) => (
               <button key={s} type="button" aria-pressed={speed === s} disabled={reviewing} onClick={() => setSpeed(s)}>
                 {t('drills.start.speedX', { n: s })}
               </button>
@@ -93,12 +97,19 @@ export function StartDrillForm({ scenarios, sites, defaultSiteId, onStarted }: S
           </div>
         </div>
         {reviewing ? null : (
-          <button type="submit" className="btn btn--primary drill-start__submit" disabled={!scenario || !siteId}>
+          <button type="submit" className="btn btn--primary drill-start__submit" disabled={!scenario || !siteId || wrongSite || speeds.length === 0}>
             {t('drills.start.submit')}
           </button>
         )}
       </div>
-      <p className="field__hint">{t('drills.start.speedHint')}</p>
+      <p className="field__hint">
+        {t('drills.start.speedHint')} {t('drills.start.speedsOf', { speeds: speeds.map((s) => t('drills.start.speedX', { n: s })).join(', ') })}
+      </p>
+      {wrongSite && chosen ? (
+        <p className="detail__error" role="alert" data-testid="drill-site-refused">
+          {t('drills.start.otherSite', { scenario: chosen.title, site: siteNameOf(chosen.siteId), picked: siteName })}
+        </p>
+      ) : null}
 
       {reviewing ? (
         <div
@@ -109,7 +120,7 @@ export function StartDrillForm({ scenarios, sites, defaultSiteId, onStarted }: S
           data-testid="drill-confirm"
         >
           <p className="drill-confirm__title" id="drill-confirm-title">
-            <span className="tag tag--drill">{t('queue.drill')}</span> {t('drills.confirm.title', { scenario: scenarioTitle(scenario), site: siteName })}
+            <span className="tag tag--drill">{t('queue.drill')}</span> {t('drills.confirm.title', { scenario: chosen?.title ?? scenario, site: siteName })}
           </p>
           <p className="drill-confirm__text" id="drill-confirm-text">
             <strong>{t('drills.confirm.text')}</strong> {t('drills.confirm.everyone')}

@@ -9,8 +9,8 @@ import {
   formatSeconds,
   formatTarget,
   MARK_SYMBOL,
+  notesReached,
   reportRows,
-  scenarioTitle,
   scoreSummary,
   unexpectedRows,
 } from './drill.report.ts';
@@ -26,6 +26,8 @@ function raisedItem(opts: {
   priority?: 'critical' | 'high';
   by?: string;
   resolvedS?: number | null;
+  /** How the server judged a missing acknowledgement (default: its target passed). */
+  unacked?: 'not_acked' | 'pending' | 'not_played';
 }): DrillReportItem {
   const priority = opts.priority ?? 'critical';
   const alarm = makeAlarm({
@@ -36,8 +38,11 @@ function raisedItem(opts: {
     ackedBy: opts.ackS === null ? null : (opts.by ?? 'officer'),
   });
   const ackLimit = priority === 'critical' ? DRILL_TARGETS.criticalAckS : DRILL_TARGETS.ackS;
+  const ackOk = opts.ackS !== null && opts.ackS <= ackLimit;
   return {
     expectation: { sensorId: 'KIT-GAS-01', condition: 'gas', priority },
+    outcome: 'raised',
+    dueAt: null,
     raised: true,
     alarm,
     triggerAt: opts.displayS === null ? null : T0 - opts.displayS * 1000,
@@ -47,7 +52,9 @@ function raisedItem(opts: {
     ackS: opts.ackS,
     resolvedS: opts.resolvedS ?? null,
     displayOk: opts.displayS !== null && opts.displayS <= DRILL_TARGETS.displayS,
-    ackOk: opts.ackS !== null && opts.ackS <= ackLimit,
+    ackOk,
+    ack: opts.ackS === null ? (opts.unacked ?? 'not_acked') : ackOk ? 'in_time' : 'late',
+    closedByDrillEnd: false,
   };
 }
 
@@ -113,7 +120,18 @@ describe('drill report marks (DRILL_TARGETS)', () => {
 
   it('fails a raised alarm nobody acknowledged', () => {
     const [row] = reportRows(makeDrillReport([raisedItem({ displayS: 2, ackS: null })]), index);
-    expect(row?.ack).toMatchObject({ seconds: null, by: null, mark: 'fail' });
+    expect(row?.ack).toMatchObject({ seconds: null, by: null, mark: 'fail', outcome: 'not_acked' });
+  });
+
+  it('does not fail an acknowledgement whose target has not passed yet, nor one the drill’s end cut short', () => {
+    const rows = reportRows(
+      makeDrillReport([raisedItem({ displayS: 2, ackS: null, unacked: 'pending' }), raisedItem({ displayS: 2, ackS: null, unacked: 'not_played' })]),
+      index,
+    );
+    expect(rows.map((r) => [r.ack.outcome, r.ack.mark])).toEqual([
+      ['pending', 'none'],
+      ['not_played', 'none'],
+    ]);
   });
 
   it('marks a missed alarm MISSED once, without judging display or acknowledgement again', () => {
@@ -152,6 +170,27 @@ describe('drill score summary', () => {
   it('counts a scenario with no expectations as met', () => {
     expect(scoreSummary(makeDrillReport([])).met).toBe(true);
   });
+  it('scores a drill ended early on what it played, and says it is incomplete', () => {
+    const notPlayed: DrillReportItem = { ...missedItem({ sensorId: 'KIT-GAS-01', condition: 'gas_rise' }), outcome: 'not_played' };
+    const summary = scoreSummary(makeDrillReport([raisedItem({ displayS: 1, ackS: 10 }), notPlayed]));
+    expect(summary).toMatchObject({ missed: 0, notPlayed: 1, percent: 100, met: true, complete: false });
+    expect(scoreSummary(makeDrillReport([notPlayed]))).toMatchObject({ percent: null, complete: false });
+  });
+});
+
+describe('coordinator notes', () => {
+  it('shows the notes the scenario has reached, at the drill’s speed', () => {
+    const notes = [
+      { at: 0, text: 'A hose works loose' },
+      { at: 150, text: 'The valve is shut' },
+      { at: 270, text: 'Back to normal' },
+    ];
+    const drill = makeDrill({ state: 'running', endedAt: null, speed: 10 });
+    expect(notesReached(notes, drill, T0).map((n) => n.at)).toEqual([0]);
+    expect(notesReached(notes, drill, T0 + 14_999).map((n) => n.at)).toEqual([0]);
+    expect(notesReached(notes, drill, T0 + 15_000).map((n) => n.at)).toEqual([0, 150]);
+    expect(notesReached(notes, { ...drill, speed: 1 }, T0 + 15_000).map((n) => n.at)).toEqual([0]);
+  });
 });
 
 describe('unexpected drill alarms', () => {
@@ -168,12 +207,5 @@ describe('unexpected drill alarms', () => {
     expect(unexpectedRows([alarm])).toEqual([
       { id: 'u1', where: 'Steamer gas', condition: 'gas_rise', priority: 'medium', raisedAt: T0, ackS: 4.5, ackedBy: 'officer' },
     ]);
-  });
-});
-
-describe('scenario titles', () => {
-  it('turns a scenario file name into words', () => {
-    expect(scenarioTitle('canteen-gas-leak')).toBe('Canteen gas leak');
-    expect(scenarioTitle('forced_door-night')).toBe('Forced door night');
   });
 });

@@ -8,7 +8,7 @@
  * shows. Pure, so the marks and durations are unit-tested without a browser.
  */
 import type { Alarm, Condition, Priority } from '../../../contract/alarm.ts';
-import type { Drill, DrillReport, DrillReportItem } from '../../../contract/drill.ts';
+import type { Drill, DrillAckOutcome, DrillItemOutcome, DrillReport, DrillReportItem } from '../../../contract/drill.ts';
 import type { FacilityIndex } from '../domain/facility.index.ts';
 import { formatDuration, type Translate } from '../i18n/dictionary.ts';
 
@@ -53,10 +53,16 @@ export interface ReportRow {
   /** Set when the scenario expected another priority than the alarm has. */
   expectedPriority: Priority | null;
   raised: boolean;
+  /** Raised, missed, still pending (the drill runs, its time has not come) or not played (the drill ended first). */
+  outcome: DrillItemOutcome;
+  /** When it was due at the latest (for a pending one). */
+  dueAt: number | null;
   raisedAt: number | null;
   display: { seconds: number | null; mark: Mark };
-  ack: { seconds: number | null; by: string | null; targetS: number; mark: Mark };
+  ack: { seconds: number | null; by: string | null; targetS: number; mark: Mark; outcome: DrillAckOutcome | null };
   resolvedS: number | null;
+  /** Still open when the drill ended, and closed with it. */
+  closedByDrillEnd: boolean;
   drillAlarmId: string | null;
 }
 
@@ -76,6 +82,8 @@ function reportRow(item: DrillReportItem, i: number, report: DrillReport, index:
     priority,
     expectedPriority,
     raised: item.raised,
+    outcome: item.outcome,
+    dueAt: item.dueAt,
     raisedAt: alarm?.raisedAt ?? null,
     display: {
       seconds: item.displayS,
@@ -87,12 +95,21 @@ function reportRow(item: DrillReportItem, i: number, report: DrillReport, index:
       seconds: item.ackS,
       by: item.ackedBy,
       targetS: ackTargetS(priority, report.targets),
-      // Raised but never acknowledged fails the target; a missed alarm had nothing to acknowledge.
-      mark: !item.raised ? 'none' : item.ackOk ? 'pass' : 'fail',
+      // Late or never acknowledged fails the target; one whose target has not passed (still
+      // pending, or the drill ended first) is not judged, and a missed alarm had nothing to acknowledge.
+      mark: ackMark(item.ack),
+      outcome: item.ack,
     },
     resolvedS: item.resolvedS,
+    closedByDrillEnd: item.closedByDrillEnd,
     drillAlarmId: alarm?.id ?? null,
   };
+}
+
+function ackMark(ack: DrillAckOutcome | null): Mark {
+  if (ack === 'in_time') return 'pass';
+  if (ack === 'late' || ack === 'not_acked') return 'fail';
+  return 'none';
 }
 
 function whereOf(item: DrillReportItem, siteId: string, index: FacilityIndex): ReportRow['where'] {
@@ -112,17 +129,24 @@ export interface ScoreSummary {
   expected: number;
   raised: number;
   missed: number;
+  pending: number;
+  notPlayed: number;
   displayedInTime: number;
   ackedInTime: number;
-  percent: number;
-  /** Every expected alarm raised, displayed in time and acknowledged in time. */
+  acksJudged: number;
+  /** Of the points judged so far; null while none is. */
+  percent: number | null;
+  /** Nothing judged failed: none missed, every raised alarm displayed in time, every judged acknowledgement in time. */
   met: boolean;
+  /** Everything was judged: nothing pending, nothing (not even an acknowledgement target) cut short by an early end. */
+  complete: boolean;
 }
 
 export function scoreSummary(report: DrillReport): ScoreSummary {
   const s = report.score;
-  const met = s.expected === 0 || (s.missed === 0 && s.displayedInTime === s.expected && s.ackedInTime === s.expected);
-  return { ...s, met };
+  const met = s.missed === 0 && s.displayedInTime === s.raised && s.ackedInTime === s.acksJudged;
+  const complete = s.pending === 0 && s.notPlayed === 0 && s.acksJudged === s.raised;
+  return { ...s, met, complete };
 }
 
 export interface UnexpectedRow {
@@ -152,8 +176,11 @@ export function drillDurationMs(drill: Drill, now: number): number {
   return Math.max(0, (drill.endedAt ?? now) - drill.startedAt);
 }
 
-/** "canteen-gas-leak" → "Canteen gas leak": the API gives scenario names, not titles. */
-export function scenarioTitle(name: string): string {
-  const words = name.replace(/[-_]+/g, ' ').trim();
-  return words.charAt(0).toUpperCase() + words.slice(1);
+/**
+ * The notes of a running drill's scenario that have been reached, latest last: scenario seconds
+ * run `speed` times faster than the clock from the drill's start.
+ */
+export function notesReached<N extends { at: number }>(notes: readonly N[], drill: Pick<Drill, 'startedAt' | 'speed'>, now: number): N[] {
+  const scenarioS = ((now - drill.startedAt) / 1000) * drill.speed;
+  return notes.filter((n) => n.at <= scenarioS);
 }

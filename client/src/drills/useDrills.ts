@@ -3,12 +3,12 @@
  * or ended anywhere refetches the list) and, while a drill runs, by a slow poll of its report.
  */
 import { useCallback, useEffect, useState } from 'react';
-import type { Drill, DrillReport } from '../../../contract/drill.ts';
+import type { Drill, DrillReport, DrillScenario } from '../../../contract/drill.ts';
 import { ApiRequestError, messageOf } from '../api/api.client.ts';
 import { fetchDrillReport, fetchDrills } from '../api/drill.api.ts';
 import { useLive, useLiveStore } from '../live/useLive.ts';
 
-export type DrillList = { kind: 'loading' } | { kind: 'error'; message: string } | { kind: 'ready'; drills: Drill[]; scenarios: string[] };
+export type DrillList = { kind: 'loading' } | { kind: 'error'; message: string } | { kind: 'ready'; drills: Drill[]; scenarios: DrillScenario[] };
 
 export function useDrillList(): [DrillList, () => void] {
   const store = useLiveStore();
@@ -48,6 +48,27 @@ export function useRunningDrillsSeed(): void {
     );
     return () => controller.abort();
   }, [store]);
+}
+
+/**
+ * The titles of the running drills, by drill id: live notices name a drill's scenario only, so
+ * the list is asked for again whenever a drill starts or ends.
+ */
+export function useRunningDrillTitles(): ReadonlyMap<string, string> {
+  const notices = useLive((s) => s.drills);
+  const [titles, setTitles] = useState<ReadonlyMap<string, string>>(new Map());
+  useEffect(() => {
+    if (notices.size === 0) return;
+    const controller = new AbortController();
+    fetchDrills(controller.signal).then(
+      (res) => {
+        if (!controller.signal.aborted) setTitles(new Map(res.drills.map((d) => [d.id, d.title])));
+      },
+      () => {}, // the banner names the scenario instead
+    );
+    return () => controller.abort();
+  }, [notices]);
+  return titles;
 }
 
 export type ReportLoad = { kind: 'loading' } | { kind: 'error'; message: string; status: number } | { kind: 'ready'; report: DrillReport };

@@ -69,7 +69,7 @@ export class SimulatorRunner implements DrillRunner {
   constructor(private readonly o: SimulatorRunnerOptions) {}
 
   run(drill: Drill, speed: number, onExit: (ok: boolean) => void): void {
-    const busy = [...this.sites].find(([, site]) => site === drill.siteId)?.[0];
+    const busy = this.runningAt(drill.siteId);
     if (busy !== undefined) {
       this.o.logger.warn({ drill: drill.id, running: busy, site: drill.siteId }, 'another drill is running at this site: this one does not start');
       queueMicrotask(() => onExit(false));
@@ -114,6 +114,10 @@ export class SimulatorRunner implements DrillRunner {
       onExit(ok);
     });
     this.o.logger.info({ drill: drill.id, scenario: drill.scenario, pid: child.pid }, 'drill started');
+  }
+
+  runningAt(siteId: string): string | undefined {
+    return [...this.sites].find(([, site]) => site === siteId)?.[0];
   }
 
   stop(drillId: string): void {

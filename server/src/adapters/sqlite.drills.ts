@@ -12,9 +12,19 @@ export const drillsMigration = (db: SqliteDatabase): void => {
   `);
 };
 
+/** The scenario's title and the speed a drill ran at (its expected alarms' deadlines depend on it). */
+export const drillSpeedMigration = (db: SqliteDatabase): void => {
+  db.exec(`
+    ALTER TABLE drill ADD COLUMN title TEXT;
+    ALTER TABLE drill ADD COLUMN speed REAL NOT NULL DEFAULT 1;
+  `);
+};
+
 interface Row {
   id: string;
   scenario: string;
+  title: string | null;
+  speed: number;
   site: string;
   started_by: string;
   started_at: number;
@@ -25,6 +35,8 @@ interface Row {
 const toDrill = (r: Row): Drill => ({
   id: r.id,
   scenario: r.scenario,
+  title: r.title ?? r.scenario,
+  speed: r.speed,
   siteId: r.site,
   startedBy: r.started_by,
   startedAt: r.started_at,
@@ -38,8 +50,8 @@ export class SqliteDrillStore implements DrillStore {
 
   insert(d: Drill): void {
     this.db
-      .prepare('INSERT INTO drill (id, scenario, site, started_by, started_at, ended_at, expected) VALUES (?, ?, ?, ?, ?, ?, ?)')
-      .run(d.id, d.scenario, d.siteId, d.startedBy, d.startedAt, d.endedAt, JSON.stringify(d.expected));
+      .prepare('INSERT INTO drill (id, scenario, title, speed, site, started_by, started_at, ended_at, expected) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)')
+      .run(d.id, d.scenario, d.title, d.speed, d.siteId, d.startedBy, d.startedAt, d.endedAt, JSON.stringify(d.expected));
   }
 
   get(id: string): Drill | undefined {

@@ -7,7 +7,7 @@ import type { Migration } from './sqlite.database.ts';
 import { outboxMigration, outboxPointsMigration } from './sqlite.outbox.ts';
 import { alarmsMigration } from './sqlite.alarms.ts';
 import { auditMigration } from './sqlite.audit.ts';
-import { drillsMigration } from './sqlite.drills.ts';
+import { drillSpeedMigration, drillsMigration } from './sqlite.drills.ts';
 import { heldTimesMigration } from './sqlite.held-times.ts';
 import { authMigration } from './sqlite.users.ts';
 import { deviceKindMigration } from './sqlite.devices.ts';
@@ -23,4 +23,5 @@ export const MIGRATIONS: readonly Migration[] = [
   heldTimesMigration,
   deviceKindMigration,
   notificationsMigration,
+  drillSpeedMigration,
 ];

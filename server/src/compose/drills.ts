@@ -5,6 +5,7 @@ import { ScenarioFiles } from '../adapters/scenario.files.ts';
 import { SimulatorRunner } from '../adapters/simulator.runner.ts';
 import { SqliteDrillStore } from '../adapters/sqlite.drills.ts';
 import type { Config } from '../config.ts';
+import type { Registry } from '../domain/registry.ts';
 import type { Logger } from '../logger.ts';
 import type { AlarmService } from '../services/alarm.service.ts';
 import { systemClock } from '../services/clock.ts';
@@ -24,7 +25,15 @@ export interface Drills {
   part: Part;
 }
 
-export function composeDrills(config: Config, logger: Logger, storage: Storage, alarms: AlarmService, realtime: Realtime, broker: BrokerConnection): Drills {
+export function composeDrills(
+  config: Config,
+  logger: Logger,
+  registry: Registry,
+  storage: Storage,
+  alarms: AlarmService,
+  realtime: Realtime,
+  broker: BrokerConnection,
+): Drills {
   const scenarios = new ScenarioFiles(path.join(ROOT, 'simulator/scenarios'));
   const simulator = new SimulatorRunner({
     root: ROOT,
@@ -36,10 +45,11 @@ export function composeDrills(config: Config, logger: Logger, storage: Storage, 
   const service = new DrillService(
     new SqliteDrillStore(storage.db),
     scenarios,
+    { sensors: () => registry.allSensors() },
     simulator,
     {
       drillAlarms: (id) => alarms.drillAlarms(id),
-      endDrill: (id) => alarms.endDrill(id),
+      endDrill: (id, by) => alarms.endDrill(id, by),
       triggerTime: (id, sensorId, at) => storage.history.lastDrillObservation(id, sensorId, at),
     },
     storage.audit,

@@ -86,7 +86,7 @@ export function composeHttp(server: http.Server, config: Config, logger: Logger,
       reportsRouter(new ReportService(alarms), access),
       gatewaysRouter(new GatewayService(registry, d.ingest.gateways, alarms), access),
       discoveryRouter(new DiscoveryService(registry, d.ingest.found), access),
-      drillsRouter(d.drills.service, access, jsonBody('256kb'), () => d.drills.scenarios.list()),
+      drillsRouter(d.drills.service, access, jsonBody('256kb')),
       alarmsRouter(alarms, d.storage.audit, access, jsonBody('64kb')),
       notificationsRouter((id) => alarms.get(id) !== undefined, d.alarms.notifications, access),
       ingestRouter(

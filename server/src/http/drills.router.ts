@@ -1,14 +1,14 @@
 /** Drill routes: start or register, end, list, report. The service's refusals (DrillError) reach the client through errors.middleware.ts. */
 import { Router, type RequestHandler } from 'express';
-import { drillStartBodySchema } from '../../../contract/index.ts';
+import { drillStartBodySchema, type DrillListResponse } from '../../../contract/index.ts';
 import type { DrillService } from '../services/drill.service.ts';
 import type { AccessControl } from './access.ts';
 import { parseOr400 } from './parse.ts';
 
-export function drillsRouter(drills: DrillService, access: AccessControl, jsonBody: RequestHandler, scenarios: () => string[]): Router {
+export function drillsRouter(drills: DrillService, access: AccessControl, jsonBody: RequestHandler): Router {
   const router = Router();
   router.get('/api/drills', access.requirePermission('alarm.view'), (_req, res) => {
-    res.json({ drills: drills.list(), scenarios: scenarios() });
+    res.json({ drills: drills.list(), scenarios: drills.scenarioList() } satisfies DrillListResponse);
   });
   router.post('/api/drills', access.requirePermission('drill.run'), jsonBody, (req, res) => {
     const body = parseOr400(drillStartBodySchema, req.body ?? {}, 'invalid drill');

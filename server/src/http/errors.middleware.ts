@@ -55,6 +55,8 @@ export const STATUS_OF: Readonly<Record<ErrorCode, number>> = {
   ACCOUNT_LOCKED: 423,
   // Drills.
   UNKNOWN_SCENARIO: 400,
+  SPEED_NOT_ALLOWED: 400,
+  SCENARIO_UNFIT: 422,
   CONFLICT: 409,
   PAYLOAD_TOO_LARGE: 413,
   BAD_JSON: 400,

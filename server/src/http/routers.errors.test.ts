@@ -47,6 +47,8 @@ const EXPECTED: Record<ErrorCode, number> = {
   ALREADY_EXISTS: 409,
   ACCOUNT_LOCKED: 423,
   UNKNOWN_SCENARIO: 400,
+  SPEED_NOT_ALLOWED: 400,
+  SCENARIO_UNFIT: 422,
   CONFLICT: 409,
   PAYLOAD_TOO_LARGE: 413,
   BAD_JSON: 400,
@@ -138,7 +140,7 @@ beforeAll(async () => {
   const app = createApp({
     routers: [
       probes(),
-      drillsRouter(drills, access, express.json(), () => []),
+      drillsRouter(drills, access, express.json()),
       alarmsRouter(alarms, {} as AuditTrail, access, express.json()),
       usersRouter(users, access),
       authRouter(auth, { demo: false }),

@@ -188,9 +188,10 @@ export class AlarmService {
     return [...byId.values()];
   }
 
-  /** A drill is over: its rule state goes (its alarms stay, to be handled and reported). */
-  endDrill(drillId: string): void {
-    endDrill(this.state, drillId);
+  /** A drill is over: its open alarms close ("drill ended", kept for the report), its rule states go. */
+  endDrill(drillId: string, by: string): void {
+    const result = endDrill(this.state, this.ctx, drillId, by, this.deps.clock.now());
+    if (result.events.length > 0) this.commit(result);
   }
 
   /** Live sensor values, coalesced: called every 500 ms, so at most 2 updates per second per sensor. */
@@ -242,7 +243,8 @@ export class AlarmService {
         for (const e of events) {
           this.deps.audit.append({ actor: e.actor, action: `${e.subject}.${e.kind}`, target: targetOf(e), at: e.at, detail: auditDetail(e) });
           // In the same transaction: the escalation and the notifications it owes are stored together or not at all.
-          if (e.subject === 'alarm' && e.kind === 'escalated') this.deps.notifier.escalated(e);
+          // A drill's alarms escalate on the consoles like real ones, but never reach real contacts.
+          if (e.subject === 'alarm' && e.kind === 'escalated' && e.alarm.drill === null) this.deps.notifier.escalated(e);
         }
       });
     } catch (err) {

@@ -1,18 +1,26 @@
 /**
- * Drills: recorded (who, scenario, site, start, end), announced to every console, run
+ * Drills: recorded (who, scenario, site, speed, start, end), announced to every console, run
  * by the simulator (which publishes through MQTT like a device), and scored when asked: each
- * expected alarm raised or missed, time from the triggering observation to display, time to
- * acknowledgement and by whom, time to resolution.
+ * expected alarm raised, missed, still pending or never played (the drill ended first), time from
+ * the triggering observation to display, time to acknowledgement and by whom, time to resolution.
+ *
+ * A drill started here is refused before anything runs when its scenario cannot run as asked: a
+ * site without the scenario's sensors, a speed the scenario does not allow, a site already running
+ * a drill. Ending a drill closes its open alarms (docs/contracts.md#drills).
  */
 import {
   DRILL_TARGETS,
   type Alarm,
+  type DrillAckOutcome,
   type DrillExpectation,
   type Drill,
+  type DrillItemOutcome,
   type DrillNotice,
   type DrillReport,
   type DrillReportItem,
+  type DrillScenario,
   type DrillStartBody,
+  type Sensor,
 } from '../../../contract/index.ts';
 import type { AuditLog } from './audit.port.ts';
 import type { Clock } from './clock.ts';
@@ -24,27 +32,44 @@ export interface DrillStore {
   end(id: string, at: number): void;
 }
 
-/** Scenario files: their expected alarms. */
+/** A scenario file as the server reads it: what the dashboard offers, what it plays, what it expects. */
+export interface CatalogScenario extends DrillScenario {
+  expected: DrillExpectation[];
+  /** Everything its steps and expectations select. */
+  sensorIds: string[];
+  zoneIds: string[];
+  siteIds: string[];
+}
+
 export interface ScenarioCatalog {
-  expectations(scenario: string): DrillExpectation[] | null;
+  scenario(name: string): CatalogScenario | null;
+  list(): CatalogScenario[];
+}
+
+/** Where the facility's sensors are. */
+export interface DrillFacility {
+  sensors(): readonly Pick<Sensor, 'id' | 'siteId' | 'zoneId'>[];
 }
 
 /** Starts the simulator for a drill; calls `onExit` when it finishes. */
 export interface DrillRunner {
   run(drill: Drill, speed: number, onExit: (ok: boolean) => void): void;
   stop(drillId: string): void;
+  /** The drill this runner is playing at the site, if any: a second one would take its devices' connections. */
+  runningAt(siteId: string): string | undefined;
 }
 
 /** What the drill service needs of the alarm side and of history. */
 export interface DrillAlarms {
   drillAlarms(drillId: string): Alarm[];
-  endDrill(drillId: string): void;
+  /** Closes the drill's open alarms ("drill ended", by `by`) and forgets its rule states. */
+  endDrill(drillId: string, by: string): void;
   /** Device time of the last drill observation of the sensor at or before `at`. */
   triggerTime(drillId: string, sensorId: string, at: number): Promise<number | null>;
 }
 
 /** Why the drill service refused; the HTTP layer maps `code` to a status. */
-export const DRILL_ERROR_CODES = ['NOT_FOUND', 'UNKNOWN_SCENARIO', 'CONFLICT'] as const;
+export const DRILL_ERROR_CODES = ['NOT_FOUND', 'UNKNOWN_SCENARIO', 'SPEED_NOT_ALLOWED', 'SCENARIO_UNFIT', 'CONFLICT'] as const;
 export type DrillErrorCode = (typeof DRILL_ERROR_CODES)[number];
 
 export class DrillError extends Error {
@@ -73,6 +98,7 @@ export class DrillService {
   constructor(
     private readonly store: DrillStore,
     private readonly scenarios: ScenarioCatalog,
+    private readonly facility: DrillFacility,
     private readonly runner: DrillRunner,
     private readonly alarms: DrillAlarms,
     private readonly audit: AuditLog,
@@ -88,18 +114,21 @@ export class DrillService {
         throw new DrillError('CONFLICT', `drill ${body.id} exists with another scenario or site`);
       return existing;
     }
-    const fromFile = this.scenarios.expectations(body.scenario);
-    if (body.run && fromFile === null) throw new DrillError('UNKNOWN_SCENARIO', `no scenario ${body.scenario}`);
+    const scenario = this.scenarios.scenario(body.scenario);
+    const speed = body.speed ?? 1;
+    if (body.run) this.checkRunnable(scenario, body.scenario, body.siteId, speed);
     const now = this.clock.now();
     const drill: Drill = {
       id: body.id ?? newDrillId(body.scenario, now),
       scenario: body.scenario,
+      title: scenario?.title ?? body.scenario,
+      speed,
       siteId: body.siteId,
       startedBy: by,
       startedAt: now,
       endedAt: null,
       state: 'running',
-      expected: body.expected ?? fromFile ?? [],
+      expected: body.expected ?? scenario?.expected ?? [],
     };
     this.store.insert(drill);
     this.audit.append({
@@ -110,8 +139,30 @@ export class DrillService {
       at: now,
     });
     this.notify({ drillId: drill.id, scenario: drill.scenario, siteId: drill.siteId, state: 'started', by, at: now });
-    if (body.run) this.runner.run(drill, body.speed ?? 1, () => this.end(drill.id, 'system'));
+    if (body.run) this.runner.run(drill, speed, () => this.end(drill.id, 'system'));
     return drill;
+  }
+
+  /** The scenarios the dashboard may start. */
+  scenarioList(): DrillScenario[] {
+    return this.scenarios.list().map(({ name, title, siteId, speeds, durationS, notes }) => ({ name, title, siteId, speeds, durationS, notes }));
+  }
+
+  /** Refuses, with the reason, a drill that would only fail once started. */
+  private checkRunnable(scenario: CatalogScenario | null, name: string, siteId: string, speed: number): asserts scenario is CatalogScenario {
+    if (scenario === null) throw new DrillError('UNKNOWN_SCENARIO', `no scenario ${name}`);
+    if (!scenario.speeds.includes(speed))
+      throw new DrillError(
+        'SPEED_NOT_ALLOWED',
+        `${scenario.title} runs at ${scenario.speeds.map((s) => `×${s}`).join(', ') || 'no speed the server offers'}, not ×${speed}: faster, the server's real-time timers would miss its alarms`,
+      );
+    const lacking = lackingAt(scenario, siteId, this.facility.sensors());
+    const lacks = lacking.length > 0 ? `${siteId} has no ${listed(lacking)}` : '';
+    if (scenario.siteId !== siteId)
+      throw new DrillError('SCENARIO_UNFIT', `${scenario.title} plays the sensors of site ${scenario.siteId}, not ${siteId}${lacks && `: ${lacks}`}`);
+    if (lacks) throw new DrillError('SCENARIO_UNFIT', `${scenario.title} cannot run: ${lacks}`);
+    const busy = this.runner.runningAt(siteId);
+    if (busy !== undefined) throw new DrillError('CONFLICT', `drill ${busy} is running at ${siteId}: end it first`);
   }
 
   end(id: string, by: string): Drill {
@@ -121,7 +172,7 @@ export class DrillService {
     const now = this.clock.now();
     this.runner.stop(id);
     this.store.end(id, now);
-    this.alarms.endDrill(id);
+    this.alarms.endDrill(id, by);
     this.audit.append({ actor: by, action: 'drill.ended', target: `drill:${id}`, at: now });
     this.notify({ drillId: id, scenario: drill.scenario, siteId: drill.siteId, state: 'ended', by, at: now });
     return this.store.get(id)!;
@@ -139,33 +190,55 @@ export class DrillService {
 
   async report(id: string): Promise<DrillReport> {
     const drill = this.get(id);
+    const judgedAt = drill.endedAt ?? this.clock.now();
     const alarms = this.alarms.drillAlarms(id).sort((a, b) => a.raisedAt - b.raisedAt);
     const used = new Set<string>();
     const items: DrillReportItem[] = [];
     for (const expectation of drill.expected) {
       const alarm = alarms.find((a) => !used.has(a.id) && matches(expectation, a));
       if (alarm) used.add(alarm.id);
-      items.push(await this.item(drill, expectation, alarm ?? null));
+      items.push(await this.item(drill, expectation, alarm ?? null, judgedAt));
     }
-    const raised = items.filter((i) => i.raised).length;
+    const count = (outcome: DrillItemOutcome) => items.filter((i) => i.outcome === outcome).length;
+    const raised = count('raised');
+    const missed = count('missed');
     const displayedInTime = items.filter((i) => i.displayOk).length;
     const ackedInTime = items.filter((i) => i.ackOk).length;
-    const expected = items.length;
-    // Each expected alarm scores up to 3 points: raised, displayed in time, acknowledged in time.
-    const percent = expected === 0 ? 100 : Math.round(((raised + displayedInTime + ackedInTime) / (3 * expected)) * 100);
+    const acksJudged = items.filter((i) => i.ack === 'in_time' || i.ack === 'late' || i.ack === 'not_acked').length;
+    // Up to 3 points per expected alarm: raised, displayed in time, acknowledged in time; a point
+    // is counted only once it can be judged, so a drill ended early is scored on what it played.
+    const judged = 3 * missed + 2 * raised + acksJudged;
+    const percent = judged === 0 ? (items.length === 0 ? 100 : null) : Math.round(((raised + displayedInTime + ackedInTime) / judged) * 100);
     return {
       drill,
       items,
       unexpected: alarms.filter((a) => !used.has(a.id)),
-      score: { expected, raised, missed: expected - raised, displayedInTime, ackedInTime, percent },
+      score: {
+        expected: items.length,
+        raised,
+        missed,
+        pending: count('pending'),
+        notPlayed: count('not_played'),
+        displayedInTime,
+        ackedInTime,
+        acksJudged,
+        percent,
+      },
       targets: DRILL_TARGETS,
     };
   }
 
-  private async item(drill: Drill, expectation: DrillExpectation, alarm: Alarm | null): Promise<DrillReportItem> {
+  private async item(drill: Drill, expectation: DrillExpectation, alarm: Alarm | null, judgedAt: number): Promise<DrillReportItem> {
+    // `withinS` is scenario time: at ×10 an alarm expected within 100 s is due 10 s after the start.
+    const dueAt = expectation.withinS === undefined ? null : drill.startedAt + (expectation.withinS * 1000) / drill.speed;
     if (!alarm) {
+      const running = drill.state === 'running';
+      const due = dueAt === null ? !running : dueAt <= judgedAt;
+      const outcome: DrillItemOutcome = due ? 'missed' : running ? 'pending' : 'not_played';
       return {
         expectation,
+        outcome,
+        dueAt,
         raised: false,
         alarm: null,
         triggerAt: null,
@@ -176,6 +249,8 @@ export class DrillService {
         resolvedS: null,
         displayOk: false,
         ackOk: false,
+        ack: null,
+        closedByDrillEnd: false,
       };
     }
     // A timer raises these (held open too long, nothing heard): no observation triggers them; the
@@ -183,10 +258,16 @@ export class DrillService {
     const triggerAt = TIMER_CONDITIONS.has(alarm.condition) ? alarm.raisedAt : await this.alarms.triggerTime(drill.id, alarm.sensorId, alarm.raisedAt);
     const displayS = triggerAt === null ? null : Math.max(0, (alarm.raisedAt - triggerAt) / 1000);
     const ackS = alarm.ackedAt === null ? null : (alarm.ackedAt - alarm.raisedAt) / 1000;
-    const resolvedAt = alarm.resolution?.at ?? alarm.closedAt;
+    // The drill's end closes what is still open: that is no resolution.
+    const closedByDrillEnd =
+      drill.endedAt !== null && alarm.closedAt !== null && alarm.closedAt >= drill.endedAt && alarm.resetAt === null && alarm.resolution === null;
+    const resolvedAt = alarm.resolution?.at ?? (closedByDrillEnd ? null : alarm.closedAt);
     const ackLimit = alarm.priority === 'critical' ? DRILL_TARGETS.criticalAckS : DRILL_TARGETS.ackS;
+    const ackOk = ackS !== null && ackS <= ackLimit;
     return {
       expectation,
+      outcome: 'raised',
+      dueAt,
       raised: true,
       alarm,
       triggerAt,
@@ -196,9 +277,32 @@ export class DrillService {
       ackS,
       resolvedS: resolvedAt === null ? null : (resolvedAt - alarm.raisedAt) / 1000,
       displayOk: displayS !== null && displayS <= DRILL_TARGETS.displayS,
-      ackOk: ackS !== null && ackS <= ackLimit,
+      ackOk,
+      ack: ackOutcome(drill, ackS, ackOk, alarm.raisedAt + ackLimit * 1000, judgedAt),
+      closedByDrillEnd,
     };
   }
+}
+
+/** Not acknowledged is judged only once the target has passed; a drill that ended first never played it. */
+function ackOutcome(drill: Drill, ackS: number | null, ackOk: boolean, targetAt: number, judgedAt: number): DrillAckOutcome {
+  if (ackS !== null) return ackOk ? 'in_time' : 'late';
+  if (targetAt <= judgedAt) return 'not_acked';
+  return drill.state === 'running' ? 'pending' : 'not_played';
+}
+
+/** The scenario's sensors and zones the site lacks. */
+function lackingAt(scenario: CatalogScenario, siteId: string, sensors: readonly Pick<Sensor, 'id' | 'siteId' | 'zoneId'>[]): string[] {
+  const here = sensors.filter((s) => s.siteId === siteId);
+  return [
+    ...scenario.sensorIds.filter((id) => !here.some((s) => s.id === id)),
+    ...scenario.zoneIds.filter((z) => !here.some((s) => s.zoneId === z)).map((z) => `zone ${z}`),
+    ...scenario.siteIds.filter((s) => s !== siteId).map((s) => `site ${s}`),
+  ];
+}
+
+function listed(ids: string[]): string {
+  return ids.length <= 5 ? ids.join(', ') : `${ids.slice(0, 5).join(', ')} (and ${ids.length - 5} more)`;
 }
 
 function matches(e: DrillExpectation, a: Alarm): boolean {

@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { endDrill } from './alarm.engine.ts';
-import { Harness, MIN, S, kinds, makeSensor } from '../../../../test/support/alarm.fixtures.ts';
+import { DRILL_ENDED_NOTE } from '../../../../contract/index.ts';
+import { endDrill } from './drill.end.ts';
+import { openAlarms } from './engine.state.ts';
+import { Harness, MIN, S, alarmEvents, kinds, makeSensor } from '../../../../test/support/alarm.fixtures.ts';
 
 const GAS = 'GAS-01';
 
@@ -30,12 +32,42 @@ describe('drills', () => {
   it('forgets the drill’s rule state when it ends, so its sensors do not go offline', () => {
     const h = new Harness({ sensors: [makeSensor('gas')] });
     h.at(0).reading(GAS, 1, { drill: 'd1' });
-    h.state = endDrill(h.state, 'd1');
+    h.state = endDrill(h.state, h.ctx, 'd1', 'mgr.chen', h.now).state;
     h.at(1 * S).reading(GAS, 1);
     for (let t = 0; t <= 10 * MIN; t += MIN) {
       h.at(t).tick();
       h.at(t).reading(GAS, 1);
     }
     expect(h.alarmsOf(GAS, 'offline', 'd1')).toEqual([]);
+  });
+
+  it('closes the drill’s open alarms when it ends, as "drill ended" by whoever ended it, and leaves real alarms alone', () => {
+    // A drill's alarms end with the drill: none may linger in the queue or escalate afterwards.
+    const h = new Harness({ sensors: [makeSensor('gas')] });
+    h.at(0).reading(GAS, 25, { drill: 'd1' });
+    h.at(1 * S).reading(GAS, 30);
+    const drillAlarm = h.only(GAS, 'gas', 'd1');
+    expect(drillAlarm.latching).toBe(true); // a latched gas alarm would otherwise wait for a reset forever
+
+    const r = endDrill(h.state, h.ctx, 'd1', 'mgr.chen', h.at(2 * S).now);
+    const closing = alarmEvents(r.events);
+    expect(closing.map((e) => [e.kind, e.alarmId, e.actor, e.note, e.drill])).toEqual([['cleared', drillAlarm.id, 'mgr.chen', DRILL_ENDED_NOTE, 'd1']]);
+    expect(closing[0]!.alarm).toMatchObject({ state: 'cleared', closedAt: h.now, escalationDueAt: null });
+    h.state = r.state;
+    expect(openAlarms(h.state).map((a) => a.drill)).toEqual([null]);
+    expect(h.only(GAS, 'gas')).toMatchObject({ state: 'active_unacked', closedAt: null });
+
+    // Kept for the report, and never escalated: the ticks long after the critical limit change nothing.
+    expect(h.only(GAS, 'gas', 'd1').state).toBe('cleared');
+    const later = h.at(10 * MIN).tick();
+    expect(alarmEvents(later).filter((e) => e.drill === 'd1')).toEqual([]);
+  });
+
+  it('ending a drill twice, or one without alarms, emits nothing', () => {
+    const h = new Harness({ sensors: [makeSensor('gas')] });
+    h.at(0).reading(GAS, 25, { drill: 'd1' });
+    h.state = endDrill(h.state, h.ctx, 'd1', 'mgr.chen', h.at(1 * S).now).state;
+    expect(endDrill(h.state, h.ctx, 'd1', 'mgr.chen', h.at(2 * S).now).events).toEqual([]);
+    expect(endDrill(h.state, h.ctx, 'd2', 'mgr.chen', h.now).events).toEqual([]);
   });
 });

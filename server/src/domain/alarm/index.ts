@@ -1,5 +1,6 @@
 /** The alarm domain's public API. */
-export { evaluate, tick, endDrill } from './alarm.engine.ts';
+export { evaluate, tick } from './alarm.engine.ts';
+export { endDrill } from './drill.end.ts';
 export { ruleKey } from './engine.types.ts';
 export { applyAction, applyIncidentAction } from './actions.ts';
 export { takeOutOfService, returnToService } from './out-of-service.ts';
