@@ -11,12 +11,16 @@ import { Annunciator } from './components/Annunciator.tsx';
 import { ConnectionBanner } from './components/ConnectionBanner.tsx';
 import { DrillBanner } from './components/DrillBanner.tsx';
 import { FloorPlanView } from './components/FloorPlanView.tsx';
+import { FollowPrompt } from './components/FollowPrompt.tsx';
 import { Header } from './components/Header.tsx';
 import { SensorPanel } from './components/SensorPanel.tsx';
 import { ServerTroubleBanner } from './components/ServerTroubleBanner.tsx';
+import { SitesOverview } from './components/SitesOverview.tsx';
 import { ZoneView } from './components/ZoneView.tsx';
 import { indexFacility } from './domain/facility.index.ts';
+import { siteSummaries } from './domain/site.summary.ts';
 import { useRunningDrillsSeed } from './drills/useDrills.ts';
+import { useFollowAlarms } from './hooks/useFollowAlarms.ts';
 import { useHealth } from './hooks/useHealth.ts';
 import type { Preferences } from './hooks/usePreferences.ts';
 import { useDrillSensors, useSensorDisplayStates } from './hooks/useSensorDisplayStates.ts';
@@ -71,6 +75,9 @@ export function Dashboard({ facility, prefs, onChangePrefs }: DashboardProps) {
   const i18n = useMemo(() => makeI18n(prefs.locale, site?.timezone ?? 'UTC'), [prefs.locale, site?.timezone]);
   const selectedSensorId = drawer?.kind === 'sensor' || drawer?.kind === 'alarm' ? drawer.sensorId : null;
   const selected = drawer?.kind === 'sensor' ? index.sensorsById.get(drawer.sensorId) : undefined;
+  const liveAlarms = useLive((s) => s.alarms);
+  const summaries = useMemo(() => siteSummaries(facility, liveAlarms.values(), displayStates), [facility, liveAlarms, displayStates]);
+  const unackedBySite = useMemo(() => new Map(summaries.map((s) => [s.siteId, s.unacked])), [summaries]);
 
   const handleSelectFloor = useCallback((floorId: string) => setFloorBySite((prev) => ({ ...prev, [siteId]: floorId })), [siteId]);
   const handleSelectSensor = useCallback(
@@ -106,6 +113,11 @@ export function Dashboard({ facility, prefs, onChangePrefs }: DashboardProps) {
     },
     [showOnPlan],
   );
+  // The plan follows new alarms of the highest priority present (or offers to: domain/follow.ts).
+  const isPlaced = useCallback((sensorId: string) => index.sensorsById.has(sensorId), [index]);
+  const goToAlarm = useCallback((alarm: Alarm) => showOnPlan(alarm.sensorId), [showOnPlan]);
+  const follow = useFollowAlarms(prefs.followAlarms, isPlaced, goToAlarm);
+  const handleToggleFollow = useCallback((on: boolean) => onChangePrefs({ followAlarms: on }), [onChangePrefs]);
 
   if (!site) return null;
   const floorId = floorBySite[site.id] ?? site.floors[0]?.id ?? '';
@@ -122,12 +134,16 @@ export function Dashboard({ facility, prefs, onChangePrefs }: DashboardProps) {
           sound={sound}
           onSelectView={handleSelectView}
           onSelectSite={setSiteId}
+          unackedBySite={unackedBySite}
           onChangePrefs={onChangePrefs}
         />
         <ConnectionBanner />
         <ServerTroubleBanner health={health} />
         <Annunciator sound={sound} />
         <DrillBanner />
+        {route.view === 'console' && follow.prompt ? (
+          <FollowPrompt alarm={follow.prompt} index={index} onGo={follow.acceptPrompt} onDismiss={follow.dismissPrompt} />
+        ) : null}
         {route.view === 'log' ? <AlarmLog facility={facility} index={index} /> : null}
         <Suspense fallback={<p className="log__message">{i18n.t(PAGE_LOADING[route.view] ?? 'drills.loading')}</p>}>
           {route.view === 'drills' ? <DrillsPage facility={facility} index={index} siteId={site.id} onOpenReport={handleOpenReport} /> : null}
@@ -156,7 +172,15 @@ export function Dashboard({ facility, prefs, onChangePrefs }: DashboardProps) {
                 states={displayStates}
                 drillSensors={drillSensors}
                 selectedId={selectedSensorId}
+                highlightId={follow.highlightId}
                 stale={stale}
+                follow={prefs.followAlarms}
+                onToggleFollow={handleToggleFollow}
+                header={
+                  facility.sites.length > 1 ? (
+                    <SitesOverview sites={facility.sites} summaries={summaries} selectedSiteId={site.id} onSelectSite={setSiteId} />
+                  ) : null
+                }
                 onSelectFloor={handleSelectFloor}
                 onSelectSensor={handleSelectSensor}
                 onSelectZone={handleSelectZone}

@@ -11,6 +11,7 @@ import './styles/detail.css';
 import './styles/log.css';
 import './styles/drills.css';
 import './styles/discovery.css';
+import './styles/follow.css';
 import './styles/admin.css';
 
 const root = document.getElementById('root');

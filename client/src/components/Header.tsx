@@ -20,12 +20,14 @@ interface HeaderProps {
   sound: AlarmSoundControls;
   onSelectView: (view: View) => void;
   onSelectSite: (siteId: string) => void;
+  /** Unacknowledged alarms per site, shown beside each site's name in the selector. */
+  unackedBySite?: ReadonlyMap<string, number>;
   onChangePrefs: (patch: Partial<Preferences>) => void;
 }
 
 const LOCALE_NAMES = { en: 'EN', zh: '中文' } as const;
 
-export function Header({ facility, siteId, health, prefs, view, sound, onSelectView, onSelectSite, onChangePrefs }: HeaderProps) {
+export function Header({ facility, siteId, health, prefs, view, sound, onSelectView, onSelectSite, unackedBySite, onChangePrefs }: HeaderProps) {
   const { t, fmt, timeZone } = useI18n();
   const { user, logout, can } = useSession();
   const now = useNow();
@@ -53,8 +55,8 @@ export function Header({ facility, siteId, health, prefs, view, sound, onSelectV
         <span className="visually-hidden">{t('header.site')}</span>
         <select value={siteId} onChange={(e) => onSelectSite(e.target.value)} aria-label={t('header.site')}>
           {facility.sites.map((s) => (
-            <option key={s.id} value={s.id}>
-              {s.name}
+            <option key={s.id} value={s.id} data-unacked={unackedBySite?.get(s.id) ?? 0}>
+              {(unackedBySite?.get(s.id) ?? 0) > 0 ? t('sites.option', { name: s.name, n: unackedBySite?.get(s.id) ?? 0 }) : s.name}
             </option>
           ))}
         </select>

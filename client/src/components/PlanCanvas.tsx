@@ -16,6 +16,8 @@ interface PlanCanvasProps {
   states: ReadonlyMap<string, SensorDisplayState>;
   drillSensors: ReadonlySet<string>;
   selectedId: string | null;
+  /** The sensor the plan just went to for a new alarm: drawn with a ring that draws the eye. */
+  highlightId?: string | null;
   stale: boolean;
   onSelect: (sensorId: string) => void;
 }
@@ -25,7 +27,7 @@ const MARKER_SCALE = 0.021;
 /** Zone states worth a tint on the plan; the rest would only add noise. */
 const TINTED: ReadonlySet<SensorDisplayState> = new Set(['alarm', 'pre_alarm', 'trouble', 'offline']);
 
-export function PlanCanvas({ floor, sensors, states, drillSensors, selectedId, stale, onSelect }: PlanCanvasProps) {
+export function PlanCanvas({ floor, sensors, states, drillSensors, selectedId, highlightId = null, stale, onSelect }: PlanCanvasProps) {
   const { t } = useI18n();
   const geometry = usePlanGeometry(floor.planUrl);
 
@@ -35,7 +37,10 @@ export function PlanCanvas({ floor, sensors, states, drillSensors, selectedId, s
   const { viewBox, zones } = geometry.plan;
   const radius = Math.max(viewBox.width, viewBox.height) * MARKER_SCALE;
   // Draw the worst states last so they sit on top where markers overlap.
-  const ordered = [...sensors].sort((a, b) => drawOrder(states.get(a.id)) - drawOrder(states.get(b.id)));
+  // The followed sensor goes on top of all.
+  const ordered = [...sensors].sort(
+    (a, b) => drawOrder(states.get(a.id)) + (a.id === highlightId ? 100 : 0) - drawOrder(states.get(b.id)) - (b.id === highlightId ? 100 : 0),
+  );
 
   return (
     <div className="plan__canvas" style={{ '--plan-ratio': viewBox.width / viewBox.height } as CSSProperties}>
@@ -65,6 +70,7 @@ export function PlanCanvas({ floor, sensors, states, drillSensors, selectedId, s
             radius={radius}
             drill={drillSensors.has(sensor.id)}
             selected={sensor.id === selectedId}
+            highlighted={sensor.id === highlightId}
             stale={stale}
             onSelect={onSelect}
           />

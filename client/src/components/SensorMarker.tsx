@@ -13,6 +13,8 @@ interface SensorMarkerProps {
   /** Its alarms come from a drill: labelled DRILL on the plan too. */
   drill?: boolean;
   selected: boolean;
+  /** The plan went here for a new alarm (follow alarms): a wide ring around the marker. */
+  highlighted?: boolean;
   stale: boolean;
   onSelect: (sensorId: string) => void;
 }
@@ -20,12 +22,21 @@ interface SensorMarkerProps {
 const HOLLOW: ReadonlySet<SensorDisplayState> = new Set(['offline', 'out_of_service', 'unknown']);
 
 /** Memoised: a live update re-renders only the markers whose state changed. */
-export const SensorMarker = memo(function SensorMarker({ sensor, state, radius, drill = false, selected, stale, onSelect }: SensorMarkerProps) {
+export const SensorMarker = memo(function SensorMarker({
+  sensor,
+  state,
+  radius,
+  drill = false,
+  selected,
+  highlighted = false,
+  stale,
+  onSelect,
+}: SensorMarkerProps) {
   const { t } = useI18n();
   const style = STATE_STYLES[state];
   const color = `var(${style.colorVar})`;
   const hollow = HOLLOW.has(state);
-  const label = `${drill ? `${t('queue.drill')} — ` : ''}${sensor.name} (${sensor.id}) — ${t(`kind.${sensor.kind}`)} — ${t(style.labelKey)}${stale ? ` — ${t('plan.stale')}` : ''}`;
+  const label = `${drill ? `${t('queue.drill')} — ` : ''}${sensor.name} (${sensor.id}) — ${t(`kind.${sensor.kind}`)} — ${t(style.labelKey)}${highlighted ? ` — ${t('follow.followed')}` : ''}${stale ? ` — ${t('plan.stale')}` : ''}`;
 
   function handleKeyDown(event: KeyboardEvent<SVGGElement>) {
     if (event.key === 'Enter' || event.key === ' ') {
@@ -36,7 +47,7 @@ export const SensorMarker = memo(function SensorMarker({ sensor, state, radius, 
 
   return (
     <g
-      className={`marker marker--${state}${selected ? ' marker--selected' : ''}${stale ? ' marker--stale' : ''}`}
+      className={`marker marker--${state}${selected ? ' marker--selected' : ''}${highlighted ? ' marker--followed' : ''}${stale ? ' marker--stale' : ''}`}
       transform={`translate(${sensor.x} ${sensor.y}) scale(${radius})`}
       role="button"
       tabIndex={0}
@@ -45,12 +56,14 @@ export const SensorMarker = memo(function SensorMarker({ sensor, state, radius, 
       data-sensor-id={sensor.id}
       data-state={state}
       data-drill={drill ? 'true' : undefined}
+      data-followed={highlighted ? 'true' : undefined}
       onClick={() => onSelect(sensor.id)}
       onKeyDown={handleKeyDown}
     >
       <title>{label}</title>
       {/* A larger transparent disc: easier to hit with a finger on a tablet. */}
       <circle r={1.7} fill="transparent" />
+      {highlighted ? <circle className="marker__followed" r={2.3} fill="none" stroke={color} strokeWidth={4} vectorEffect="non-scaling-stroke" /> : null}
       {selected ? <circle className="marker__selection" r={1.75} fill="none" strokeWidth={3} vectorEffect="non-scaling-stroke" /> : null}
       {state === 'alarm' ? <circle className="marker__pulse" r={1.2} fill="none" stroke={color} strokeWidth={3} vectorEffect="non-scaling-stroke" /> : null}
       <ShapePath

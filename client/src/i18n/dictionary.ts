@@ -8,6 +8,7 @@ import { authEn, authZh } from './messages.auth.ts';
 import { detailEn, detailZh } from './messages.detail.ts';
 import { discoveryEn, discoveryZh } from './messages.discovery.ts';
 import { drillEn, drillZh } from './messages.drill.ts';
+import { followEn, followZh } from './messages.follow.ts';
 import { historyEn, historyZh } from './messages.history.ts';
 import { linkEn, linkZh } from './messages.link.ts';
 import { logEn, logZh } from './messages.log.ts';
@@ -151,6 +152,7 @@ const en = {
   ...reportsEn,
   ...auditEn,
   ...adminEn,
+  ...followEn,
 } as const;
 export type MessageKey = keyof typeof en;
 
@@ -286,6 +288,7 @@ const zh: Record<MessageKey, string> = {
   ...reportsZh,
   ...auditZh,
   ...adminZh,
+  ...followZh,
 };
 
 export const DICTIONARIES: Record<Locale, Record<MessageKey, string>> = { en, zh };
