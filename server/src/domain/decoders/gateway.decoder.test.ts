@@ -193,6 +193,18 @@ describe('shared discovery topics', () => {
     expect(traffic.unbound('GW-TAS').topics.map((t) => t.topic)).toEqual(['tasmota/discovery/DC4F220ABCDE/sensors', 'tasmota/discovery/DC4F220ABCDE/config']);
   });
 
+  // MACs come from the topic, i.e. from anyone who may publish there: one learnt MAC per gateway
+  // (its latest config), not one per MAC ever claimed, keeps the memory of them bounded.
+  it('Tasmota: one learnt MAC per gateway, the latest config naming its topic', () => {
+    for (let i = 0; i < 2000; i++) send(`tasmota/discovery/${i.toString(16).padStart(12, '0')}/config`, { t: 'SonoffZB' });
+    expect((decoder as unknown as { tasmotaMacs: Map<unknown, unknown> }).tasmotaMacs.size).toBe(1);
+    counted.length = 0;
+    send('tasmota/discovery/000000000000/sensors', { sn: {}, ver: 1 });
+    expect(counted).toEqual(['unattributed']);
+    send('tasmota/discovery/0000000007cf/sensors', { sn: {}, ver: 1 });
+    expect(traffic.unbound('GW-TAS').topics[0]!.topic).toBe('tasmota/discovery/0000000007cf/sensors');
+  });
+
   it('reads topics from Home Assistant abbreviations and ~', () => {
     expect(referencedTopics({ '~': 'zigbee2mqtt/Lobby', stat_t: '~/state', avty: [{ t: 'zigbee2mqtt/bridge/state' }], name: 'x' })).toEqual([
       'zigbee2mqtt/Lobby/state',

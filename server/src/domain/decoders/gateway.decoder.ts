@@ -83,8 +83,12 @@ export class GatewayDecoder implements TopicDecoder {
   readonly name = 'gateways';
   private readonly index = new TopicIndex(buildIndex);
   private readonly liveness = new Map<string, Liveness>();
-  /** Tasmota discovery MAC → gateway, learnt from its `config` message (its `sensors` message has no topic). */
-  private readonly tasmotaMacs = new Map<string, Gateway>();
+  /**
+   * Tasmota gateway id → its discovery MAC, learnt from its `config` message (its `sensors` message
+   * has no topic). Keyed by gateway, not by MAC: MACs come from the network, gateways from the
+   * facility file, so a flood of made-up MACs cannot grow it.
+   */
+  private readonly tasmotaMacs = new Map<string, string>();
 
   constructor(
     private readonly devices: readonly TopicDecoder[],
@@ -174,8 +178,8 @@ export class GatewayDecoder implements TopicDecoder {
     if (topic.startsWith(`${TASMOTA_DISCOVERY}/`)) {
       const mac = topic.split('/')[2] ?? '';
       const byTopic = candidates.find((g) => g.adapter === 'tasmota' && config !== null && config.t === g.topic);
-      if (byTopic !== undefined) this.tasmotaMacs.set(mac.toUpperCase(), byTopic);
-      return byTopic ?? candidates.find((g) => this.tasmotaMacs.get(mac.toUpperCase()) === g);
+      if (byTopic !== undefined) this.tasmotaMacs.set(byTopic.id, mac.toUpperCase());
+      return byTopic ?? candidates.find((g) => this.tasmotaMacs.get(g.id) === mac.toUpperCase());
     }
     if (config === null) return undefined;
     const referenced = referencedTopics(config);
