@@ -111,12 +111,3 @@ export function tick(state: EngineState, ctx: EngineContext, now: number): Engin
   trimFloods(run);
   return finish(run);
 }
-
-/**
- * A drill has ended: its rule states go (so its silent sensors do not go offline). Its alarms stay
- * for the officers to acknowledge and for the drill report.
- */
-export function endDrill(state: EngineState, drillId: string): EngineState {
-  for (const [key, rs] of state.sensors) if (rs.drill === drillId) state.sensors.delete(key);
-  return state;
-}
