@@ -17,6 +17,7 @@
  * per condition) are shown together under the worse of the two.
  */
 import type { Alarm, Condition, Priority } from '../../../contract/alarm.ts';
+import { isLifeSafety } from '../../../contract/life-safety.ts';
 
 // The contract's PRIORITY_RANK lives in a module that also builds zod schemas at load time;
 // the client imports only types from it to keep zod out of the bundle.
@@ -32,15 +33,8 @@ export function isUnacked(alarm: Alarm): boolean {
   return alarm.state === 'active_unacked' || alarm.state === 'cleared_unacked';
 }
 
-const LIFE_SAFETY: ReadonlySet<Condition> = new Set<Condition>(['smoke', 'gas', 'co', 'leak']);
-
-/**
- * Fire, gas, CO and leak: never folded into a group, never acknowledged with one. Gas counts at
- * every level, not only high: its priority rises in place, and a row must not leave a group when it does.
- */
-export function isLifeSafety(alarm: Pick<Alarm, 'condition'>): boolean {
-  return LIFE_SAFETY.has(alarm.condition);
-}
+/** Fire, gas, CO and leak: never folded into a group, never acknowledged with one (the server agrees). */
+export { isLifeSafety };
 
 interface SortKey {
   /** A drill's: below every real alarm, whatever its state or priority (a drill must never hide a real alarm). */

@@ -50,6 +50,29 @@ describe('alarm flood grouping', () => {
     expect(lobby.alarmIds.map((id) => h.state.alarms.get(id)?.ackedBy)).toEqual(Array(8).fill('officer.wang'));
   });
 
+  it('never puts a fire, gas, CO or leak alarm into an incident, so an incident acknowledge cannot reach one', () => {
+    // The console at 3 a.m.: a fire in the middle of a flood of troubles in its zone.
+    const lifeSafety = [
+      makeSensor('smoke', { id: 'SMK', zoneId: 'lobby' }),
+      makeSensor('gas', { id: 'GAS', zoneId: 'lobby' }),
+      makeSensor('leak', { id: 'LEAK', zoneId: 'lobby' }),
+    ];
+    const h = new Harness({ sensors: [...doors, ...lifeSafety] });
+    h.at(0).event('SMK', 'smoke');
+    h.at(S).event('LEAK', 'leak');
+    h.at(2 * S).reading('GAS', 25);
+    for (let i = 0; i < 8; i += 1) h.at((3 + i) * S).event(`D-${i}`, 'tamper');
+    const lobby = [...h.state.incidents.values()].find((i) => i.zoneId === 'lobby');
+    if (lobby === undefined) throw new Error('no lobby incident');
+    const open = [...h.state.alarms.values()];
+    const safety = open.filter((a) => ['smoke', 'gas', 'leak'].includes(a.condition));
+    expect(safety.map((a) => a.condition).sort()).toEqual(['gas', 'leak', 'smoke']);
+    expect(safety.map((a) => a.incidentId)).toEqual([null, null, null]);
+    expect(lobby.alarmIds).toHaveLength(8);
+    h.at(20 * S).actOnIncident(lobby.id, { type: 'ack' }, 'officer.wang');
+    expect(safety.map((a) => h.state.alarms.get(a.id)?.state)).toEqual(['active_unacked', 'active_unacked', 'active_unacked']);
+  });
+
   it('closes an incident when all its alarms are closed', () => {
     const h = harness();
     for (let i = 0; i < 11; i += 1) h.at(i * S).event(`D-${i}`, 'tamper');

@@ -3,8 +3,10 @@
  * benchmark being 10 per 10 minutes): when a site raises more than `floodCount` new alarms within
  * `floodWindowS`, its open alarms from that window and every new one while the flood lasts are
  * grouped by zone into incidents. Drill alarms flood into drill incidents, never real ones.
+ * Life-safety alarms (fire, gas, CO, leak) are never grouped (contract/life-safety.ts).
  */
 import { PRIORITY_RANK, type Alarm, type Incident, type Priority } from '../../../../contract/index.ts';
+import { isLifeSafety } from '../../../../contract/life-safety.ts';
 import { alarmChanged, incidentChanged } from './events.ts';
 import { ruleKey, type Run } from './engine.types.ts';
 
@@ -22,7 +24,10 @@ export function noteNewAlarm(run: Run, alarm: Alarm): void {
   while (times.length > 0 && (times[0] ?? 0) <= since) times.shift();
   if (times.length <= floodCount) return;
   for (const a of run.state.alarms.values()) {
-    if (a.incidentId === null && a.state !== 'cleared' && a.siteId === alarm.siteId && a.drill === alarm.drill && a.raisedAt > since) join(run, a);
+    // A fire, gas, CO or leak alarm counts towards the flood but stays out of every incident: an
+    // incident's acknowledge must never reach one.
+    if (a.incidentId === null && a.state !== 'cleared' && a.siteId === alarm.siteId && a.drill === alarm.drill && a.raisedAt > since && !isLifeSafety(a))
+      join(run, a);
   }
 }
 
