@@ -5,12 +5,13 @@
 // in headless Chromium on the built dashboard, signed in as an officer:
 //
 // - first render: navigation start → the queue holds all 300 alarms and the plan shows markers
-//   (measured in the page on every animation frame, from an init script). The real server groups
-//   a burst of 300 alarms into one flood incident per zone (ISA-18.2 flood handling), so the
-//   first screen is 40 incident rows, not 300 alarm rows as with fake.vigil.ts;
+//   (measured in the page on every animation frame, from an init script). Gas alarms are
+//   life-safety alarms: the flood groups none of them (docs/contracts.md#the-console-queue), so
+//   the first screen is 300 alarm rows, as with fake.vigil.ts (group rows, were there any, are
+//   counted by the alarms they hold);
 // - one alarm update: one more 25 %LEL reading on a fresh detector, timed in the page from the
 //   WebSocket frame carrying its `raised` event to its row in the DOM (a MutationObserver), with
-//   every incident expanded so the queue renders all 300+ rows; the next painted frame is noted too;
+//   every group expanded so the queue renders all 300+ rows; the next painted frame is noted too;
 // - the JS bundle size, gzip, from client/dist;
 // - link-loss detection: the network to a signed-in console dies silently (test/support/network.cut.ts)
 //   while the load runs; the time until the lost-link banner shows, and after the network returns
@@ -259,7 +260,7 @@ describe(`real console with ${SENSORS} sensors and ${ALARMS} active alarms`, () 
       warm.push(await firstRender(page));
       await page.context().close();
       report(
-        `first render of the console ${Math.round(cold)} ms cold, ${Math.round(warm.at(-1)!)} ms warm (navigation start → all ${ALARMS} alarms in the queue, as ${incidents} flood incident rows, and the plan; round ${round} of ${ROUNDS})`,
+        `first render of the console ${Math.round(cold)} ms cold, ${Math.round(warm.at(-1)!)} ms warm (navigation start → all ${ALARMS} alarms in the queue (${incidents} group rows) and the plan; round ${round} of ${ROUNDS})`,
       );
     }
     report(`first render, warm, median of ${ROUNDS} rounds: ${Math.round(median(warm))} ms`);
@@ -267,7 +268,7 @@ describe(`real console with ${SENSORS} sensors and ${ALARMS} active alarms`, () 
   });
 
   it('applies one alarm update in under 50 ms', async () => {
-    // Every incident expanded: the queue renders every alarm row, the heaviest update.
+    // Every group (if any) expanded: the queue renders every alarm row, the heaviest update.
     const collapsed = officer.locator('li.incident button[aria-expanded="false"]');
     while ((await collapsed.count()) > 0) await collapsed.first().click();
     await eventually(async () => (await officer.locator('[data-testid="alarm-queue"] li[data-alarm-id]').count()) >= ALARMS, 10_000, 'every alarm row');
@@ -278,7 +279,7 @@ describe(`real console with ${SENSORS} sensors and ${ALARMS} active alarms`, () 
       const shown: number[] = [];
       const painted: number[] = [];
       for (let i = 0; i < SAMPLES; i++, n++) {
-        // A detector not in alarm yet, in each zone in turn (its zone's incident takes it in).
+        // A detector not in alarm yet, in each zone in turn.
         const sensorId = facility.zones[n % facility.zones.length]!.sensorIds[25 + Math.floor(n / facility.zones.length)]!;
         await officer.evaluate((s) => (window as unknown as Instrumented).__watch.add(s), sensorId);
         await publishAlarm(sensorId);
