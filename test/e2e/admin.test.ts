@@ -62,7 +62,7 @@ describe("the manager's and the admin's screens", () => {
   it('shows the manager the audit trail with the chain verified and the date checked', async () => {
     await manager.getByRole('button', { name: 'Audit', exact: true }).click();
     const verify = manager.getByTestId('audit-verify');
-    await verify.getByText(/^Chain verified: \d+ entries intact, checked /).waitFor({ timeout: 10_000 });
+    await verify.getByText(/^Chain verified: \d+ entries intact, checked \d{1,2} \w+ \d{4}, \d{2}:\d{2}:\d{2}$/).waitFor({ timeout: 10_000 });
     await manager.getByTestId('audit-table').waitFor();
     await expect(manager.getByTestId('audit-table').textContent()).resolves.toContain('alarm.raised');
     await shoot(manager, 'admin-audit');
