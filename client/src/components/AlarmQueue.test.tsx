@@ -1,6 +1,6 @@
 import { renderToStaticMarkup } from 'react-dom/server';
 import { describe, expect, it } from 'vitest';
-import { buildQueue } from '../domain/alarm.queue.ts';
+import { buildQueue, totalsByPriority } from '../domain/alarm.queue.ts';
 import { indexFacility } from '../domain/facility.index.ts';
 import { I18nContext, makeI18n } from '../i18n/I18nContext.ts';
 import type { Locale } from '../i18n/dictionary.ts';
@@ -133,6 +133,33 @@ describe('<AlarmQueue>', () => {
       expect(html).toContain('data-also="pre"');
       expect(html).toContain('Acknowledge fire and pre-alarm');
     });
+  });
+
+  it('shows totals by priority and state for the selected site beside all sites', () => {
+    const all = [...alarms, makeAlarm({ id: 'gh-high', priority: 'high', siteId: 'gh', zoneId: 'rooms', sensorId: 'GH-GAS-01' })];
+    const html = renderToStaticMarkup(
+      <I18nContext.Provider value={makeI18n('en', 'UTC')}>
+        <AlarmQueue
+          queue={buildQueue(all)}
+          totals={{ site: totalsByPriority(all, 'hq'), all: totalsByPriority(all, null) }}
+          siteName="Headquarters"
+          index={index}
+          stale={false}
+          canAck
+          selectedAlarmId={null}
+          onLocate={() => {}}
+          onOpen={() => {}}
+          onAcknowledge={noop}
+        />
+      </I18nContext.Provider>,
+    );
+    expect(html).toContain('Open alarms by priority (Headquarters / all sites)');
+    const cell = (priority: string, state: string): string | undefined =>
+      new RegExp(`<tr data-priority="${priority}">.*?<td data-state="${state}">([^<]*)</td>`).exec(html)?.[1];
+    expect(cell('critical', 'unacked')).toBe('0 / 1');
+    expect(cell('critical', 'acked')).toBe('1 / 1');
+    expect(cell('high', 'unacked')).toBe('0 / 1');
+    expect(html).not.toContain('data-priority="medium"><th');
   });
 
   it('says so when there is nothing to do, and when the list may be stale', () => {

@@ -30,6 +30,14 @@ describe('which pattern sounds (distinct tones per priority until acknowledged)'
     const fresh = makeAlarm({ id: 'b', priority: 'high', activatedAt: T0 + 60_000 });
     expect(soundingPriority([makeAlarm({ id: 'a', activatedAt: T0 - 1 }), fresh], mute, T0 + 61_000)).toBe('high');
   });
+  it('sounds the fire pattern when a detector in pre-alarm goes to fire, acknowledged or muted before (one row, re-sounded)', () => {
+    // The console shows the two alarms in one row; the fire is its own unacknowledged alarm, so it sounds.
+    const pre = makeAlarm({ id: 'pre', condition: 'smoke_pre_alarm', class: 'supervisory', priority: 'high', state: 'active_acked', activatedAt: T0 });
+    const fire = makeAlarm({ id: 'fire', condition: 'smoke', priority: 'critical', activatedAt: T0 + 120_000 });
+    expect(soundingPriority([pre], null, T0 + 60_000)).toBeNull();
+    expect(soundingPriority([pre, fire], null, T0 + 120_000)).toBe('critical');
+    expect(soundingPriority([{ ...pre, state: 'active_unacked' }, fire], { since: T0 + 1_000, until: T0 + 15 * 60_000 }, T0 + 120_000)).toBe('critical');
+  });
 });
 
 describe('tone scheduling', () => {
