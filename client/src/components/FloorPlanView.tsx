@@ -227,7 +227,7 @@ export function FloorTabs({ floors, selected, countsOf, onSelect }: FloorTabsPro
       {/* Every tab at its natural width, out of sight, to decide what fits. */}
       <div className="plan__tabs plan__tabs--measure" ref={measureRef} aria-hidden="true" inert>
         {floors.map((f, i) => tab(f, i, true))}
-        <button type="button" tabIndex={-1} className="plan__tab plan__more-button">
+        <button type="button" tabIndex={-1} className="plan__tab">
           <span className="plan__tab-name">{t('plan.moreFloors')} ▾</span>
           <span className="plan__tab-badge">{hiddenAttention > 0 ? hiddenAttention : 0}</span>
         </button>

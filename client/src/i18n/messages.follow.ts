@@ -2,7 +2,7 @@
 export const followEn = {
   'follow.toggle': 'Follow alarms',
   'follow.toggleHint': 'The plan goes to each new alarm of the highest priority present, unless you used the console in the last 30 s',
-  'follow.prompt': 'New {priority} alarm',
+  'follow.prompt': 'New alarm: {priority}',
   'follow.where': '{site} · {floor}',
   'follow.go': 'Go to',
   'follow.goTo': 'Go to {sensor}',
@@ -19,7 +19,7 @@ export const followEn = {
 export const followZh: Record<keyof typeof followEn, string> = {
   'follow.toggle': '跟随报警',
   'follow.toggleHint': '出现当前最高优先级的新报警时，平面图自动跳转过去；若您在 30 秒内操作过控制台则不跳转',
-  'follow.prompt': '新的{priority}报警',
+  'follow.prompt': '新报警：{priority}',
   'follow.where': '{site} · {floor}',
   'follow.go': '前往',
   'follow.goTo': '前往 {sensor}',
