@@ -100,8 +100,16 @@ describe('the console in an alarm flood', () => {
 
   it('asks before acknowledging the group, and its acknowledge leaves every fire unacknowledged', async () => {
     const group = officer.getByTestId('alarm-group');
-    await group.getByRole('button', { name: 'Acknowledge 4 trouble alarms…' }).click();
     const confirm = group.getByRole('alertdialog');
+    // By keyboard, "A" on the group only asks, and the question's focus is on Cancel: Escape leaves it.
+    await group.focus();
+    await officer.keyboard.press('a');
+    await confirm.waitFor();
+    await expect(confirm.getByRole('button', { name: 'Cancel' }).evaluate((b) => b === document.activeElement)).resolves.toBe(true);
+    await officer.keyboard.press('Escape');
+    await confirm.waitFor({ state: 'detached' });
+
+    await group.getByRole('button', { name: 'Acknowledge 4 trouble alarms…' }).click();
     await confirm.waitFor();
     await expect(confirm.textContent()).resolves.toContain('Fire, gas, CO and leak alarms are never included');
     // Nothing is acknowledged until the officer confirms.

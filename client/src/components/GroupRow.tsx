@@ -3,7 +3,7 @@
  * in one zone) as one row: it says what it holds, its timer runs from its first alarm, and its
  * acknowledge asks first. It never holds a life-safety alarm (docs/contracts.md#the-console-queue).
  */
-import { useState, type KeyboardEvent } from 'react';
+import { useEffect, useRef, useState, type KeyboardEvent } from 'react';
 import type { Alarm } from '../../../contract/alarm.ts';
 import { groupAckTargets, type AlarmGroup } from '../domain/alarm.queue.ts';
 import type { FacilityIndex } from '../domain/facility.index.ts';
@@ -33,6 +33,12 @@ export function GroupRow({ rowKey, group, index, alarmAcks, canAck, selectedAlar
   const { t, locale } = useI18n();
   const [open, setOpen] = useState(() => group.alarms.some((a) => a.id === selectedAlarmId));
   const [confirming, setConfirming] = useState(false);
+  const rowRef = useRef<HTMLLIElement>(null);
+  const cancelRef = useRef<HTMLButtonElement>(null);
+  // The question takes the focus, on its harmless answer: a second stray key press acknowledges nothing.
+  useEffect(() => {
+    if (confirming) cancelRef.current?.focus();
+  }, [confirming]);
   const targets = groupAckTargets(group);
   const ackable = canAck && targets.length > 0;
   const pending = targets.some((a) => alarmAcks.get(a.id)?.kind === 'pending');
@@ -46,6 +52,21 @@ export function GroupRow({ rowKey, group, index, alarmAcks, canAck, selectedAlar
   function handleConfirm() {
     setConfirming(false);
     for (const alarm of targets) onAcknowledge(alarm.id);
+    rowRef.current?.focus();
+  }
+
+  function handleCancel() {
+    setConfirming(false);
+    rowRef.current?.focus();
+  }
+
+  function handleDialogKey(event: KeyboardEvent<HTMLDivElement>) {
+    if (event.key === 'Escape') {
+      event.preventDefault();
+      handleCancel();
+    }
+    // Keys inside the question are the question's, not the row's ("A" would ask again).
+    event.stopPropagation();
   }
 
   const title =
@@ -59,6 +80,7 @@ export function GroupRow({ rowKey, group, index, alarmAcks, canAck, selectedAlar
 
   return (
     <li
+      ref={rowRef}
       className={`incident alarm--${group.priority}${group.unacked > 0 ? ' incident--unacked' : ''}`}
       data-group-key={rowKey}
       data-testid="alarm-group"
@@ -98,12 +120,17 @@ export function GroupRow({ rowKey, group, index, alarmAcks, canAck, selectedAlar
           ) : null}
         </div>
         {ackable && confirming ? (
-          <div className="group__confirm" role="alertdialog" aria-label={t(`queue.group.ack.${pluralOf(locale, targets.length)}`, { n: targets.length })}>
+          <div
+            className="group__confirm"
+            role="alertdialog"
+            onKeyDown={handleDialogKey}
+            aria-label={t(`queue.group.ack.${pluralOf(locale, targets.length)}`, { n: targets.length })}
+          >
             <p>{t(`queue.group.confirm.${pluralOf(locale, targets.length)}`, { n: targets.length })}</p>
             <button type="button" className="btn btn--ack" onClick={handleConfirm}>
               {t('queue.group.confirmYes')}
             </button>
-            <button type="button" className="btn btn--ghost" onClick={() => setConfirming(false)}>
+            <button ref={cancelRef} type="button" className="btn btn--ghost" onClick={handleCancel}>
               {t('queue.group.cancel')}
             </button>
           </div>
