@@ -4,6 +4,12 @@ import type { DeliveryResult } from '../services/notification.ports.ts';
 
 /** An SMTP server that has not greeted or answered in this long is counted as a failed attempt. */
 const SMTP_TIMEOUT_MS = 15_000;
+/**
+ * The whole attempt, however the server paces its answers: the timeouts above are idle timeouts,
+ * so a server answering a line at a time, forever, would hold the attempt (and, as stop() waits
+ * for sends in progress, the server's shutdown) without end.
+ */
+export const SMTP_DEADLINE_MS = 60_000;
 
 export interface EmailMessage {
   from: string;
@@ -15,10 +21,14 @@ export interface EmailMessage {
 export class SmtpSender {
   private readonly transport: ReturnType<typeof createTransport>;
 
+  private readonly deadlineMs: number;
+
   constructor(
     smtpUrl: string,
     readonly defaultFrom: string = `vigil@${new URL(smtpUrl).hostname}`,
+    options: { deadlineMs?: number } = {},
   ) {
+    this.deadlineMs = options.deadlineMs ?? SMTP_DEADLINE_MS;
     this.transport = createTransport({
       url: smtpUrl,
       connectionTimeout: SMTP_TIMEOUT_MS,
@@ -28,6 +38,18 @@ export class SmtpSender {
   }
 
   async send(message: EmailMessage): Promise<DeliveryResult> {
+    let timer: NodeJS.Timeout | undefined;
+    const deadline = new Promise<DeliveryResult>((resolve) => {
+      timer = setTimeout(() => resolve({ ok: false, status: null, reply: null, error: `no answer within ${this.deadlineMs / 1000} s` }), this.deadlineMs);
+    });
+    try {
+      return await Promise.race([this.attempt(message), deadline]);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  private async attempt(message: EmailMessage): Promise<DeliveryResult> {
     try {
       const info = (await this.transport.sendMail(message)) as { response?: string; rejected?: unknown[] };
       const reply = info.response ?? null;
