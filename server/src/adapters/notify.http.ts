@@ -21,11 +21,36 @@ export async function postNotification(
       // A redirect would carry the body (and a robot's token) somewhere not configured.
       redirect: 'manual',
     });
-    return interpretAnswer(channel, res.status, await res.text());
+    return interpretAnswer(channel, res.status, await answerStart(res));
   } catch (err) {
     // fetch hides the reason (refused, unknown host, reset) in `cause`: that is what the officer needs to see.
     const e = err as Error & { cause?: { code?: string; message?: string } };
     const reason = e.name === 'TimeoutError' ? `no answer within ${timeoutMs / 1000} s` : (e.cause?.code ?? e.cause?.message ?? e.message);
     return { ok: false, status: null, reply: null, error: reason };
   }
+}
+
+/** Robots answer a few hundred bytes of JSON; more than this is not an answer worth reading. */
+const MAX_ANSWER_BYTES = 64 * 1024;
+
+/**
+ * The first MAX_ANSWER_BYTES of the answer, the rest left unread: a receiver that streams without
+ * end would otherwise hold the attempt to its timeout and fill memory meanwhile.
+ */
+async function answerStart(res: Response): Promise<string> {
+  if (res.body === null) return '';
+  const reader = res.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  try {
+    while (size < MAX_ANSWER_BYTES) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      chunks.push(value);
+      size += value.length;
+    }
+  } finally {
+    void reader.cancel().catch(() => undefined);
+  }
+  return Buffer.concat(chunks).subarray(0, MAX_ANSWER_BYTES).toString('utf8');
 }
