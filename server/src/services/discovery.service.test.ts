@@ -1,56 +1,21 @@
 // "Devices found" against a loaded facility: a device some sensor reads is not listed, and the
 // snippet offered for one that is, pasted under a zone as it is, loads — after which the device
 // drops out of the list. Nothing is bound automatically.
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { facilityFiles } from '../../../test/support/facility.files.ts';
 import { FoundDevices } from '../domain/discovery/found-devices.ts';
 import { Registry } from '../domain/registry.ts';
 import { DiscoveryService } from './discovery.service.ts';
 import { loadFacility } from './facility.loader.ts';
 
-const dir = mkdtempSync(path.join(tmpdir(), 'vigil-discovery-'));
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
-writeFileSync(
-  path.join(dir, 'plan.svg'),
-  '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 100 100"><rect data-zone="z" x="0" y="0" width="100" height="100"/></svg>',
-);
-
-const BOUND_SMOKE =
-  '- { id: R301-SMK, name: Room 301 smoke, kind: smoke, x: 10, y: 10, source: { adapter: zigbee2mqtt, topic: "zigbee2mqtt/Room 301 smoke" } }';
-
-function facilityFile(sensorLines: string[]): string {
-  const file = path.join(dir, `facility-${Math.random().toString(36).slice(2)}.yaml`);
-  const lines = [
-    'facility: { name: Discovery }',
-    'defaults:',
-    '  gas: { heartbeatS: 60, thresholds: { low: 10, high: 20, deadband: 2, lowOnDelayS: 2, highOnDelayS: 0, riseRate: 5, riseWindowS: 30 } }',
-    '  smoke: { heartbeatS: 300 }',
-    '  door: { heartbeatS: 300, heldOpenS: 60 }',
-    '  leak: { heartbeatS: 3600 }',
-    'sites:',
-    '  - id: s',
-    '    name: Site',
-    '    timezone: Asia/Shanghai',
-    '    gateways:',
-    '      - { id: GW-Z2M, name: Zigbee bridge, adapter: zigbee2mqtt, zone: z }',
-    '      - { id: GW-TAS, name: Tasmota bridge, adapter: tasmota, topic: SonoffZB, zone: z }',
-    '    floors:',
-    '      - id: f',
-    '        name: Floor',
-    '        plan: plan.svg',
-    '        zones:',
-    '          - id: z',
-    '            name: Zone',
-    `            sensors:${sensorLines.length === 0 ? ' []' : ''}`,
-    // A snippet is pasted as it is, indented to the zone's `sensors:` list.
-    ...sensorLines.flatMap((l) => l.split('\n').filter((x) => x.length > 0)).map((l) => `              ${l}`),
-    '',
-  ];
-  writeFileSync(file, lines.join('\n'));
-  return file;
-}
+const files = facilityFiles('vigil-discovery-');
+const BOUND_SMOKE = '{ id: R301-SMK, name: Room 301 smoke, kind: smoke, x: 10, y: 10, source: { adapter: zigbee2mqtt, topic: "zigbee2mqtt/Room 301 smoke" } }';
+const GATEWAYS = [
+  '{ id: GW-Z2M, name: Zigbee bridge, adapter: zigbee2mqtt, zone: z }',
+  '{ id: GW-TAS, name: Tasmota bridge, adapter: tasmota, topic: SonoffZB, zone: z }',
+];
+// A snippet is pasted as it is under the zone's `sensors:` list.
+const facilityFile = (sensors: string[]): string => files.write(sensors, { gateways: GATEWAYS, defaults: ['  leak: { heartbeatS: 3600 }'] });
 
 const json = (v: unknown): Buffer => Buffer.from(JSON.stringify(v));
 const DEVICES = [

@@ -1,58 +1,13 @@
 // Bindings are validated at load — adapter-specific fields present, a scale for raw
 // analog values, exact and unique topics — and reported with file, line and path like every
 // other registry problem (docs/contracts.md#device-adapters).
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
-import { FacilityError, loadFacility } from './facility.loader.ts';
+import { describe, expect, it } from 'vitest';
+import { loadFacility } from './facility.loader.ts';
+import { facilityFiles } from '../../../test/support/facility.files.ts';
 
-const dir = mkdtempSync(path.join(tmpdir(), 'vigil-bindings-'));
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
-writeFileSync(
-  path.join(dir, 'plan.svg'),
-  '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 100 100"><rect data-zone="z" x="0" y="0" width="100" height="100"/></svg>',
-);
-
-function facility(sensors: string[]): string {
-  const file = path.join(dir, `facility-${Math.random().toString(36).slice(2)}.yaml`);
-  writeFileSync(
-    file,
-    [
-      'facility: { name: Bindings }',
-      'defaults:',
-      '  gas: { heartbeatS: 60, thresholds: { low: 10, high: 20, deadband: 2, lowOnDelayS: 2, highOnDelayS: 0, riseRate: 5, riseWindowS: 30 } }',
-      '  co: { heartbeatS: 60, thresholds: { low: 35, high: 200, deadband: 5, lowOnDelayS: 2, highOnDelayS: 0, riseRate: 20, riseWindowS: 60 } }',
-      '  smoke: { heartbeatS: 300 }',
-      '  door: { heartbeatS: 300, heldOpenS: 60 }',
-      'sites:',
-      '  - id: s',
-      '    name: Site',
-      '    timezone: Asia/Shanghai',
-      '    floors:',
-      '      - id: f',
-      '        name: Floor',
-      '        plan: plan.svg',
-      '        zones:',
-      '          - id: z',
-      '            name: Zone',
-      '            sensors:',
-      ...sensors.map((s) => `              - ${s}`),
-      '',
-    ].join('\n'),
-  );
-  return file;
-}
-
-function problems(sensors: string[]): string[] {
-  try {
-    loadFacility(facility(sensors));
-    return [];
-  } catch (err) {
-    if (!(err instanceof FacilityError)) throw err;
-    return err.problems.map((p) => `${p.line} ${p.path.replace('sites[0].floors[0].zones[0].', '')}: ${p.message}`);
-  }
-}
+const files = facilityFiles('vigil-bindings-');
+const facility = files.write;
+const problems = files.problems;
 
 describe('device adapter bindings in the registry', () => {
   it('loads one sensor per adapter, with the binding as written', () => {
