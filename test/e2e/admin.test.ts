@@ -1,8 +1,9 @@
 // The manager's and the admin's screens, end to end in the dashboard on the real stack: the
 // manager reads the alarm statistics (a real smoke alarm counted in its zone and type) and the
 // audit trail with its verified chain and the date checked; the admin adds a user and resets
-// their password on the Administration page (the new password signs in, the old one not); the
-// manager's audit viewer, filtered to the admin's user changes, shows both entries.
+// their password on the Administration page (the new password signs in, the old one not), then
+// creates an API key and revokes it (a DELETE from the browser past the cross-site checks); the
+// manager's audit viewer, filtered to the admin's user changes, shows both user entries.
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AlarmListResponse } from '../../contract/index.ts';
@@ -100,6 +101,33 @@ describe("the manager's and the admin's screens", () => {
     await shoot(admin, 'admin-users', { fullPage: true });
     expect((await login(NEW_USER, resetPassword)).status).toBe(200);
     expect((await login(NEW_USER, firstPassword)).status).toBe(401);
+  });
+
+  it('lets the admin create an API key, shown once, and revoke it: it ingests, then is refused', async () => {
+    const section = admin.getByTestId('admin-apikeys');
+    await section.getByLabel('Name').fill('lobby gateway');
+    await section.getByLabel('May write').selectOption('sensors');
+    await section.getByLabel('Ids (commas or spaces)').fill(SMOKE);
+    await section.getByRole('button', { name: 'Create key' }).click();
+    const key = (await section.getByTestId('secret-value').textContent()) ?? '';
+    expect(key).toMatch(/^vk_/);
+    const ingest = () =>
+      fetch(`${stack.vigil.url}/api/ingest`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${key}` },
+        body: JSON.stringify({ observations: [{ sensorId: SMOKE, channel: 'status', ts: Date.now(), battery: 90 }] }),
+      });
+    expect((await ingest()).status).toBe(202);
+    await section.getByRole('button', { name: 'I have stored it' }).click();
+    // Revoking asks first; the browser's confirmation is accepted as the admin would.
+    admin.once('dialog', (dialog) => void dialog.accept());
+    await section.locator('tr', { hasText: 'lobby gateway' }).getByRole('button', { name: 'Revoke' }).click();
+    await section
+      .locator('tr', { hasText: 'lobby gateway' })
+      .getByText(/^revoked /)
+      .waitFor({ timeout: 5_000 });
+    expect((await ingest()).status).toBe(403); // unknown or revoked key (docs/contracts.md, HTTP ingest)
+    expect(await section.textContent()).not.toContain(key);
   });
 
   it("shows the manager the admin's two changes when the audit is filtered to them", async () => {
