@@ -187,6 +187,32 @@ describe('Home Assistant discovery, Tasmota and ESPHome', () => {
     expect(chatty!.exposes.size).toBeLessThanOrEqual(MAX_EXPOSES);
   });
 
+  // Property names and device classes come from the network: an inherited member of a lookup
+  // table ("constructor", "toString") is not a detector, and must not become a binding whose kind
+  // is a function (a snippet with `kind: undefined`).
+  it('property names and device classes that are Object members make no binding', () => {
+    const found = new FoundDevices();
+    found.record(Z2M, 'zigbee2mqtt/Odd', Buffer.from('{"constructor":true,"toString":1,"__proto__":{"smoke":true},"hasOwnProperty":0}'), 1);
+    found.record(
+      Z2M,
+      'zigbee2mqtt/bridge/devices',
+      json([{ ieee_address: '0x1', type: 'EndDevice', friendly_name: 'Odd list', definition: { exposes: [{ property: 'valueOf' }] } }]),
+      2,
+    );
+    found.record(
+      ESPHOME,
+      'homeassistant/binary_sensor/plant-node/odd/config',
+      json({ name: 'Odd', dev_cla: 'constructor', stat_t: 'plant-node/binary_sensor/odd/state' }),
+      3,
+    );
+    const devices = found.list();
+    expect(devices).toHaveLength(3);
+    for (const d of devices) {
+      expect(d.bindings).toEqual([]);
+      expect(snippetFor(d)).toBe('');
+    }
+  });
+
   it('a renamed device leaves its old topic: a message there is another device, and old names are not kept', () => {
     const found = new FoundDevices();
     const line = (name: string) => json([{ ieee_address: '0x00158d0001a2b3c4', type: 'EndDevice', friendly_name: name, definition: null }]);

@@ -75,7 +75,8 @@ function bindingsFromProperties(properties: Iterable<string>): DiscoveryBinding[
   const out: DiscoveryBinding[] = [];
   const kinds = new Set<SensorKind>();
   for (const property of properties) {
-    const known = Z2M_PROPERTIES[property];
+    // Property names come from the network: an inherited member ("constructor") is not one of ours.
+    const known = Object.hasOwn(Z2M_PROPERTIES, property) ? Z2M_PROPERTIES[property] : undefined;
     // One sensor per kind: `co` (ppm) and `carbon_monoxide` (the alarm) are one CO detector.
     if (known === undefined || kinds.has(known.kind)) continue;
     kinds.add(known.kind);
@@ -164,7 +165,7 @@ export function readHomeAssistantConfig(topic: string, payload: Buffer): (Sighti
   const expand = (t: string | null): string | null => (t !== null && base !== null ? t.replace(/^~|~$/, base) : t);
   const device = isObject(field(body, 'device', 'dev')) ? (field(body, 'device', 'dev') as Record<string, unknown>) : {};
   const deviceClass = str(field(body, 'device_class', 'dev_cla'));
-  const kind = deviceClass === null ? undefined : HA_CLASSES[deviceClass];
+  const kind = deviceClass === null || !Object.hasOwn(HA_CLASSES, deviceClass) ? undefined : HA_CLASSES[deviceClass];
   // A sensor (a number) needs its unit to be the kind's; a binary sensor is the detector's own alarm.
   const unit = str(field(body, 'unit_of_measurement', 'unit_of_meas'));
   const bindings: DiscoveryBinding[] =
