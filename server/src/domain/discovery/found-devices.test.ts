@@ -205,8 +205,9 @@ describe('Home Assistant discovery, Tasmota and ESPHome', () => {
       json({ name: 'Odd', dev_cla: 'constructor', stat_t: 'plant-node/binary_sensor/odd/state' }),
       3,
     );
+    found.record(TASMOTA, 'tele/SonoffZB/SENSOR', json({ ZbReceived: { '0x4A3F': { Device: '0x4A3F', constructor: 1, valueOf: 1 } } }), 4);
     const devices = found.list();
-    expect(devices).toHaveLength(3);
+    expect(devices).toHaveLength(4);
     for (const d of devices) {
       expect(d.bindings).toEqual([]);
       expect(snippetFor(d)).toBe('');

@@ -227,7 +227,7 @@ export function readTasmotaTelemetry(topic: string, payload: Buffer, source: Dis
       .slice(0, MAX_EXPOSES);
     const bindings: DiscoveryBinding[] = [];
     for (const k of exposes) {
-      const kind = TASMOTA_ZIGBEE[k];
+      const kind = Object.hasOwn(TASMOTA_ZIGBEE, k) ? TASMOTA_ZIGBEE[k] : undefined;
       if (kind !== undefined && !bindings.some((b) => b.kind === kind)) bindings.push({ kind, property: k, needsScale: false });
     }
     const short = str(d.Device) ?? address;
