@@ -2,7 +2,7 @@
  * The duty officer's alarm queue (docs/contracts.md#the-console-queue): rows grouped by cause,
  * life-safety alarms on top, totals by priority above, and rows held still under the pointer.
  */
-import { useCallback, useMemo, useState } from 'react';
+import { useCallback, useEffect, useMemo, useState } from 'react';
 import type { Alarm } from '../../../contract/alarm.ts';
 import { acknowledgeAlarm } from '../api/alarm.api.ts';
 import { messageOf } from '../api/api.client.ts';
@@ -98,6 +98,10 @@ export function AlarmQueue(props: AlarmQueueProps) {
   // The row keys in the order shown when the pointer came over the queue; null: not held.
   const [shown, setShown] = useState<readonly string[] | null>(null);
   const view = holdOrder(queue.items, shown);
+  // The pointer came over an empty queue: the first rows to appear are the ones to keep still.
+  useEffect(() => {
+    if (shown !== null && shown.length === 0 && queue.items.length > 0) setShown(queue.items.map((i) => i.key));
+  }, [shown, queue.items]);
   const showAll = (): void => setShown(queue.items.map((i) => i.key));
 
   return (

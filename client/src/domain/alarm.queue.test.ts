@@ -241,6 +241,12 @@ describe('rows held still under the pointer', () => {
     expect(ids(held)).toEqual(['c']);
   });
 
+  it('holds nothing back when no row was shown (the queue was empty): never "No active alarms" over a held alarm', () => {
+    const { items, held } = holdOrder(buildQueue([a]).items, []);
+    expect(ids(items)).toEqual(['a']);
+    expect(held).toEqual([]);
+  });
+
   it('does not move a shown row whose sort position changed (acknowledged meanwhile)', () => {
     const { items } = holdOrder(buildQueue([a, { ...b, state: 'active_acked' }]).items, ['b', 'a']);
     expect(ids(items)).toEqual(['b', 'a']);

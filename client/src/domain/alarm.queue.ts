@@ -230,10 +230,11 @@ export function rowAckTargets(item: Extract<QueueItem, { kind: 'alarm' }>): Alar
  * Rows held still while the officer's pointer is over the queue: the rows shown keep their
  * order (a click lands on the row that was under the pointer), rows that are new are held back
  * and announced until the officer asks for them or the pointer leaves.
- * `shown` null: nothing is held.
+ * `shown` null or empty: nothing is held.
  */
 export function holdOrder(items: readonly QueueItem[], shown: readonly string[] | null): { items: QueueItem[]; held: QueueItem[] } {
-  if (shown === null) return { items: [...items], held: [] };
+  // Nothing shown, nothing to keep still: a held first alarm would leave "No active alarms" on screen.
+  if (shown === null || shown.length === 0) return { items: [...items], held: [] };
   const position = new Map(shown.map((key, i) => [key, i]));
   const kept: QueueItem[] = [];
   const held: QueueItem[] = [];
