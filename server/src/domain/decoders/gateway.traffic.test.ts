@@ -2,7 +2,9 @@
 // topics per gateway (the least recently heard dropped first, and counted), 512 bytes of each
 // last payload — a gateway with thousands of devices, or one gone mad, cannot grow the server.
 import { describe, expect, it } from 'vitest';
-import { EXCERPT_BYTES, GatewayTraffic, MAX_TOPICS_PER_GATEWAY } from './gateway.traffic.ts';
+import type { Gateway } from '../../../../contract/index.ts';
+import { FoundDevices } from '../discovery/found-devices.ts';
+import { EXCERPT_BYTES, GatewayTraffic, MAX_LISTED_TOPIC_CHARS, MAX_TOPICS_PER_GATEWAY } from './gateway.traffic.ts';
 
 describe('gateway traffic record', () => {
   it('keeps at most 1000 topics per gateway, dropping the least recently heard and counting each drop', () => {
@@ -46,5 +48,18 @@ describe('gateway traffic record', () => {
     t.record('GW', 'z2m/bridge/state', frame, 1);
     frame.write('XXXXXX');
     expect(t.unbound('GW').topics[0]!.lastPayload).toBe('online');
+  });
+
+  // An MQTT topic may be 65,535 bytes: 1000 of them in a gateway's tree kept 60 MB per gateway
+  // and made GET /api/discovery a 300 MB answer that blocked the server for 10 s.
+  it('a topic longer than any device name is listed cut (one entry per cut prefix) and found as no device', () => {
+    const z2m = { id: 'GW', name: 'gw', zone: 'z', siteId: 's', heartbeatS: null, adapter: 'zigbee2mqtt', baseTopic: 'zigbee2mqtt' } as unknown as Gateway;
+    const t = new GatewayTraffic(MAX_TOPICS_PER_GATEWAY, () => {}, new FoundDevices());
+    for (let i = 0; i < 50; i++) t.recordUnbound(z2m, `zigbee2mqtt/${'y'.repeat(60_000)}${i}`, Buffer.from('{"smoke":false}'), i);
+    const list = t.unbound('GW');
+    expect(list.messages).toBe(50);
+    expect(list.topics).toHaveLength(1);
+    expect(list.topics[0]).toMatchObject({ topic: `zigbee2mqtt/${'y'.repeat(MAX_LISTED_TOPIC_CHARS - 'zigbee2mqtt/'.length)}…`, count: 50 });
+    expect(t.found!.list()).toEqual([]);
   });
 });

@@ -10,6 +10,17 @@ import type { FoundDevices } from '../discovery/found-devices.ts';
 
 export const EXCERPT_BYTES = 512;
 export const MAX_TOPICS_PER_GATEWAY = 1000;
+/**
+ * Device names and discovery topics are far shorter; an MQTT topic may be 65,535 bytes, and a
+ * thousand of those would cost 60 MB per gateway (and as much in every answer that lists them).
+ */
+export const MAX_LISTED_TOPIC_CHARS = 256;
+
+/** The topic as listed: a longer one cut, as a flat copy (a slice would keep the whole topic alive). */
+function listedTopic(topic: string): string {
+  if (topic.length <= MAX_LISTED_TOPIC_CHARS) return topic;
+  return `${Buffer.from(topic.slice(0, MAX_LISTED_TOPIC_CHARS)).toString()}…`;
+}
 
 interface Entry {
   count: number;
@@ -46,7 +57,8 @@ export class GatewayTraffic implements GatewayTrafficView {
   /** An unbound message of `gateway`'s tree: its topic is listed and what it says of devices kept. */
   recordUnbound(gateway: Gateway, topic: string, payload: Buffer, now: number): void {
     this.record(gateway.id, topic, payload, now);
-    this.found?.record(gateway, topic, payload, now);
+    // No device of a gateway Vigil reads has a name that long: nothing to find there.
+    if (topic.length <= MAX_LISTED_TOPIC_CHARS) this.found?.record(gateway, topic, payload, now);
   }
 
   private of(gatewayId: string): PerGateway {
@@ -64,7 +76,8 @@ export class GatewayTraffic implements GatewayTrafficView {
   }
 
   /** A message on a topic of the gateway's tree that no sensor is bound to. */
-  record(gatewayId: string, topic: string, payload: Buffer, now: number): void {
+  record(gatewayId: string, heardTopic: string, payload: Buffer, now: number): void {
+    const topic = listedTopic(heardTopic);
     const g = this.of(gatewayId);
     g.messages += 1;
     // A copy: the MQTT client reads frames in place, so the payload's memory is reused.
