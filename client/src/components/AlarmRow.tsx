@@ -1,6 +1,7 @@
 import { memo, type KeyboardEvent, type MouseEvent } from 'react';
 import type { Alarm } from '../../../contract/alarm.ts';
 import { isUnacked } from '../domain/alarm.queue.ts';
+import { alarmValueText } from '../domain/alarm.value.ts';
 import type { FacilityIndex } from '../domain/facility.index.ts';
 import { conditionLabel } from '../i18n/alarm.labels.ts';
 import { useI18n } from '../i18n/I18nContext.ts';
@@ -46,7 +47,7 @@ export const AlarmRow = memo(function AlarmRow({ alarm, also = NONE, index, ack,
     onOpen(alarm);
   }
 
-  const value = alarm.lastValue !== null ? `${alarm.lastValue}${alarm.unit ? ` ${alarm.unit}` : ''}` : null;
+  const value = alarmValueText(alarm);
 
   return (
     <li
@@ -69,7 +70,12 @@ export const AlarmRow = memo(function AlarmRow({ alarm, also = NONE, index, ack,
           </span>
         ) : null}
         <span className="alarm__type">{conditionLabel(alarm.condition, locale)}</span>
-        {value ? <span className="alarm__value">{value}</span> : null}
+        {value ? (
+          <span className="alarm__value">
+            {value.current}
+            {value.peak ? <span className="alarm__peak">{t('row.peak', { v: value.peak })}</span> : null}
+          </span>
+        ) : null}
         <span className="alarm__sensor">{alarmSubject(alarm, index)}</span>
       </div>
       <span className="alarm__elapsed" title={t('queue.elapsed')}>

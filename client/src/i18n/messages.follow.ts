@@ -1,4 +1,4 @@
-/** The plan following new alarms, the "Go to" prompt, floor overflow and the all-sites overview. */
+/** The plan following new alarms, the "Go to" prompt, floor overflow, the all-sites overview and an alarm row's peak. */
 export const followEn = {
   'follow.toggle': 'Follow alarms',
   'follow.toggleHint': 'The plan goes to each new alarm of the highest priority present, unless you used the console in the last 30 s',
@@ -14,6 +14,7 @@ export const followEn = {
   'sites.unacked': '{n} unacknowledged',
   'sites.option': '{name} — {n} unacknowledged',
   'sites.show': 'Show {site}',
+  'row.peak': 'peak {v}',
 } as const satisfies Record<string, string>;
 
 export const followZh: Record<keyof typeof followEn, string> = {
@@ -31,4 +32,5 @@ export const followZh: Record<keyof typeof followEn, string> = {
   'sites.unacked': '{n} 条未确认',
   'sites.option': '{name} — {n} 条未确认',
   'sites.show': '查看 {site}',
+  'row.peak': '峰值 {v}',
 };
