@@ -38,12 +38,35 @@ export function planReadings(from: number, to: number, stepS?: number): Readings
   return { from, to, stepS: Math.max(floor, stepS ?? nice), resolution, maxPoints: MAX_RAW_POINTS };
 }
 
+/** The next finer source: what a roll-up is computed from, so it holds what the roll-up has not reached yet. */
+const FINER: Record<ReadingsResolution, ReadingsResolution | null> = { '1h': '1m', '1m': 'raw', raw: null };
+
 export class ReadingsService {
   constructor(private readonly store: ReadingsQuery) {}
 
   async readings(sensor: Pick<Sensor, 'id' | 'unit'>, from: number, to: number, stepS?: number): Promise<ReadingsResponse> {
     const plan = planReadings(from, to, stepS);
-    const points = await this.store.readings(sensor.id, plan);
-    return { sensorId: sensor.id, unit: sensor.unit, from, to, stepS: plan.stepS, resolution: plan.resolution, points };
+    const { points, resolution } = await this.withFinerTail(sensor.id, plan);
+    return { sensorId: sensor.id, unit: sensor.unit, from, to, stepS: plan.stepS, resolution, points };
+  }
+
+  /**
+   * A roll-up lags its source: the hourly one is written once an hour by a continuous query, the
+   * minute one once a minute. A sensor installed twenty minutes ago has nothing in the hourly
+   * roll-up, and every sensor's last hour is missing from it. So the last bucket of the coarse
+   * answer onwards (or the whole range when it is empty) is asked again of the finer source, at
+   * the same step, and replaces the coarse buckets it has; a bucket only the coarse source still
+   * holds (the finer one expired) stays. The resolution reported is the one that answered first.
+   */
+  private async withFinerTail(sensorId: string, plan: ReadingsPlan): Promise<{ points: ReadingPoint[]; resolution: ReadingsResolution }> {
+    const coarse = await this.store.readings(sensorId, plan);
+    const finer = FINER[plan.resolution];
+    if (plan.stepS === null || finer === null) return { points: coarse, resolution: plan.resolution };
+    const last = coarse[coarse.length - 1];
+    const tailFrom = last ? Math.max(plan.from, last.t) : plan.from;
+    const tail = await this.withFinerTail(sensorId, { ...plan, from: tailFrom, resolution: finer });
+    const replaced = new Set(tail.points.map((p) => p.t));
+    const points = [...coarse.filter((p) => !replaced.has(p.t)), ...tail.points].sort((a, b) => a.t - b.t);
+    return { points, resolution: coarse.length > 0 ? plan.resolution : tail.resolution };
   }
 }
