@@ -1,11 +1,11 @@
 // "The alarm comes to the officer" — the built dashboard in headless Chromium, the real server,
 // Mosquitto and InfluxDB, with the demo facility (config/facility.yaml: site hq, whose first floor
-// is tower-1f, and site lodging). What it protects (README, "The alarm comes to the officer"; docs/contracts.md, "The plan
-// follows alarms"): a new alarm of the
-// highest priority present moves the plan to its site and floor and highlights it, unless the
-// officer used the console in the last 30 s (then a "Go to" prompt); "Follow alarms" off stops
-// both, and is remembered; floor tabs never hide a badge; the site selector and the all-sites
-// overview show what is waiting at each site.
+// is tower-1f, and site lodging). What it protects (README, "The alarm comes to the officer";
+// docs/contracts.md, "The plan follows alarms"): a new alarm of the highest priority present
+// moves the plan to its site and floor and highlights it, unless the officer used the console in
+// the last 30 s (then a "Go to" prompt); "Follow alarms" off stops both, and is remembered; floor
+// tabs never hide a badge; the site selector and the all-sites overview show what is waiting at
+// each site.
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mosquittoPub } from '../support/clients.ts';
