@@ -146,9 +146,11 @@ export interface OutOfService {
 /**
  * How an alarm was closed out: closes the loop in an incident review.
  *
- * @example `{"cause": "hose clamp loose", "correctiveAction": "clamp replaced", "by": "officer.li", "at": 1764240000000}`
+ * @example `{"causeCategory": "equipment_fault", "cause": "hose clamp loose", "correctiveAction": "clamp replaced", "by": "officer.li", "at": 1764240000000}`
  */
 export interface Resolution {
+  /** The kind of cause, for statistics; absent on alarms resolved before categories existed. */
+  causeCategory?: CauseCategory;
   cause: string;
   correctiveAction: string;
   by: string;
@@ -272,6 +274,7 @@ export const ALARM_EVENT_KINDS = [
   'unshelved',
   'reset',
   'resolved',
+  'sop_step',
   'escalated',
   'chattering',
   'out_of_service',
@@ -319,6 +322,9 @@ export interface AlarmChangeEvent extends EventBase {
   fromPriority?: Priority;
   /** `assigned`: the assignee. */
   assignee?: string;
+  /** `sop_step`: the procedure step (0-based) ticked, or unticked when `done` is false. */
+  step?: number;
+  done?: boolean;
 }
 
 /** A change to one incident, carrying the incident as it is after the change. @example `{"subject": "incident", "kind": "incident_acked", "incidentId": "in_mii8k0_1", ...}` */
@@ -374,13 +380,31 @@ export const shelveBodySchema = z
 export const unshelveBodySchema = z.object({ note: note.optional() }).strict();
 /** `POST /api/alarms/:id/reset` (latching alarms, after acknowledgement, condition normal) @example `{}` */
 export const resetBodySchema = z.object({ note: note.optional() }).strict();
-/** `POST /api/alarms/:id/resolve` @example `{"cause": "hose clamp loose", "correctiveAction": "clamp replaced, line leak-tested"}` */
+/**
+ * Kinds of cause an alarm is resolved with: `cause` stays free text, the category makes causes
+ * countable (how many false alarms, how many equipment faults).
+ */
+export const CAUSE_CATEGORIES = ['real_event', 'equipment_fault', 'false_alarm', 'maintenance', 'test_or_drill', 'other'] as const;
+export type CauseCategory = (typeof CAUSE_CATEGORIES)[number];
+
+/**
+ * `POST /api/alarms/:id/resolve`
+ * @example `{"causeCategory": "equipment_fault", "cause": "hose clamp loose", "correctiveAction": "clamp replaced, line leak-tested"}`
+ */
 export const resolveBodySchema = z
   .object({
+    causeCategory: z.enum(CAUSE_CATEGORIES),
     cause: z.string().trim().min(1, 'cause is required').max(2000),
     correctiveAction: z.string().trim().min(1, 'correctiveAction is required').max(2000),
   })
   .strict();
+
+/**
+ * `POST /api/alarms/:id/sop_step`: tick (or untick) step `step` (0-based) of the alarm's procedure;
+ * the tick is an event in the alarm's history, time-stamped by the server.
+ * @example `{"step": 0, "done": true}`
+ */
+export const sopStepBodySchema = z.object({ step: z.number().int().min(0).max(99), done: z.boolean() }).strict();
 
 /**
  * Body schema per action, for the router's `POST /api/alarms/:id/:action` (and incidents).
@@ -395,6 +419,7 @@ export const ACTION_BODY_SCHEMAS = {
   unshelve: unshelveBodySchema,
   reset: resetBodySchema,
   resolve: resolveBodySchema,
+  sop_step: sopStepBodySchema,
 } as const;
 export type AlarmActionType = keyof typeof ACTION_BODY_SCHEMAS;
 /** @example `if (!ALARM_ACTION_TYPES.includes(req.params.action)) return notFound();` */

@@ -51,6 +51,8 @@ export const ACTION_PERMISSION: Record<AlarmActionType, Permission> = {
   unshelve: 'alarm.shelve',
   reset: 'alarm.reset',
   resolve: 'alarm.resolve',
+  // Ticking a procedure step is a note on the alarm: whoever may comment may tick.
+  sop_step: 'alarm.comment',
 };
 
 /** Longest shelve each role may set (officer 1 h, manager 8 h). */
@@ -95,6 +97,16 @@ export const userCreateBodySchema = z
 export const passwordResetBodySchema = z.object({ password: passwordSchema }).strict();
 
 /** A user as admins see it (`GET /api/users`); never the password hash. */
+/**
+ * `GET /api/users/assignable` (`alarm.assign`): who an alarm can be assigned to, the enabled
+ * accounts sorted by display name; names only, nothing an officer need not see.
+ * @example `[{"username": "officer.li", "displayName": "Li Na"}]`
+ */
+export interface AssignableUser {
+  username: string;
+  displayName: string;
+}
+
 export interface UserAdminView extends User {
   createdAt: number;
   lastLoginAt: number | null;

@@ -153,7 +153,8 @@ describe('duty officer console', () => {
     await expect(detail.getByTestId('alarm-history').textContent()).resolves.toMatch(/Acknowledged[\s\S]*Reset/);
     await detail.getByTestId('audit-entries').waitFor({ timeout: 10_000 });
     await detail.locator('[data-action="resolve"]').click();
-    await detail.getByLabel('Cause').fill('Wok burner hose clamp loose');
+    await detail.getByTestId('resolve-category').selectOption('equipment_fault');
+    await detail.getByLabel('Cause (details)').fill('Wok burner hose clamp loose');
     await detail.getByLabel('Corrective action').fill('Clamp replaced, line leak-tested');
     await detail.getByTestId('form-resolve').getByRole('button', { name: 'Resolve' }).click();
     await detail.getByText('Clamp replaced, line leak-tested').waitFor({ timeout: 5_000 });

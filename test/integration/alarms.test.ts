@@ -140,9 +140,19 @@ describe('alarms end to end', () => {
     );
     expect(seen).toMatchObject({ actor: 'officer1', note: 'on my way' });
     expect((await act(alarm.id, 'comment', { text: 'kitchen evacuated, valve closed' })).status).toBe(200);
+    // A procedure step ticked is an event of the alarm's history, time-stamped by the server.
+    const beforeTick = Date.now();
+    expect((await act(alarm.id, 'sop_step', { step: 1, done: true })).status).toBe(200);
+    expect((await act(alarm.id, 'sop_step', { step: 3, done: true })).body.error?.code).toBe('NOT_FOUND'); // the SOP has 3 steps
+    // Assign picks from the accounts the server lists: names only.
+    const assignable = await vigil.api<unknown[]>('/api/users/assignable', { headers: { cookie } });
+    expect(assignable.body).toEqual([
+      { username: 'manager1', displayName: 'manager1' },
+      { username: 'officer1', displayName: 'officer1' },
+    ]);
     // Latching (gas high): no reset while the gas is still there; resolving is the manager's.
     expect((await act(alarm.id, 'reset', {})).body.error?.code).toBe('CONDITION_ACTIVE');
-    expect((await act(alarm.id, 'resolve', { cause: 'x', correctiveAction: 'y' })).status).toBe(403);
+    expect((await act(alarm.id, 'resolve', { causeCategory: 'other', cause: 'x', correctiveAction: 'y' })).status).toBe(403);
     expect((await act(alarm.id, 'shelve', { durationS: 8 * 3600, reason: 'maintenance' })).body.error?.code).toBe('SHELVE_TOO_LONG');
     await pub('vigil/t1/T-GAS-01/reading', { value: 1, unit: '%LEL' });
     await eventually(
@@ -153,19 +163,31 @@ describe('alarms end to end', () => {
     expect((await vigil.api<{ alarm: Alarm }>(`/api/alarms/${alarm.id}`, { headers: { cookie } })).body.alarm.state).toBe('active_acked'); // still latched
     const reset = await act(alarm.id, 'reset', { note: 'detector checked' });
     expect(reset.body.alarm).toMatchObject({ state: 'cleared', resetBy: 'officer1' });
-    const resolved = await act(
-      alarm.id,
-      'resolve',
-      { cause: 'loose hose at the wok range', correctiveAction: 'hose replaced, clamps checked on all ranges' },
-      managerCookie,
+    const body = { cause: 'loose hose at the wok range', correctiveAction: 'hose replaced, clamps checked on all ranges' };
+    // The cause is chosen from categories (with free text): without one, or with an unknown one, 400.
+    expect((await act(alarm.id, 'resolve', body, managerCookie)).status).toBe(400);
+    expect((await act(alarm.id, 'resolve', { ...body, causeCategory: 'gremlins' }, managerCookie)).status).toBe(400);
+    const resolved = await act(alarm.id, 'resolve', { ...body, causeCategory: 'equipment_fault' }, managerCookie);
+    expect(resolved.body.alarm?.resolution).toMatchObject({ by: 'manager1', causeCategory: 'equipment_fault', cause: 'loose hose at the wok range' });
+    const listed = await vigil.api<{ alarms: Alarm[] }>(`/api/alarms?sensor=T-GAS-01&state=closed`, { headers: { cookie } });
+    expect(listed.body.alarms.find((a) => a.id === alarm.id)?.resolution?.causeCategory).toBe('equipment_fault');
+    const detail = await vigil.api<{ history: { kind: string; actor: string; at: number; step?: number; done?: boolean; note: string | null }[] }>(
+      `/api/alarms/${alarm.id}`,
+      { headers: { cookie } },
     );
-    expect(resolved.body.alarm?.resolution).toMatchObject({ by: 'manager1', cause: 'loose hose at the wok range' });
-    const detail = await vigil.api<{ history: { kind: string; actor: string }[] }>(`/api/alarms/${alarm.id}`, { headers: { cookie } });
+    const tick = detail.body.history.find((h) => h.kind === 'sop_step');
+    expect(tick).toMatchObject({ actor: 'officer1', step: 1, done: true, note: '2. Shut the gas valve' });
+    expect(tick!.at).toBeGreaterThanOrEqual(beforeTick);
+    const audit = await vigil.api<{ action: string; actor: string; at: number }[]>(`/api/audit?target=alarm:${alarm.id}`, {
+      headers: { cookie: managerCookie },
+    });
+    expect(audit.body.find((e) => e.action === 'alarm.sop_step')).toMatchObject({ actor: 'officer1', at: tick!.at });
     expect(detail.body.history.map((h) => [h.kind, h.actor])).toEqual(
       expect.arrayContaining([
         ['raised', 'system'],
         ['acked', 'officer1'],
         ['commented', 'officer1'],
+        ['sop_step', 'officer1'],
         ['reset', 'officer1'],
         ['resolved', 'manager1'],
       ]),

@@ -3,10 +3,11 @@
  * before sending (the same rules the server applies), then handed to `onSubmit`.
  */
 import { useState, type FormEvent } from 'react';
-import { ACTION_BODY_SCHEMAS, type AlarmAction } from '../../../contract/alarm.ts';
+import { ACTION_BODY_SCHEMAS, CAUSE_CATEGORIES, type AlarmAction } from '../../../contract/alarm.ts';
 import { useSession } from '../auth/SessionContext.ts';
 import { shelveChoices } from '../domain/alarm.actions.ts';
 import { useI18n } from '../i18n/I18nContext.ts';
+import { AssigneeField } from './AssigneeField.tsx';
 
 /** Actions that need more than a click. */
 export type FormAction = 'comment' | 'assign' | 'shelve' | 'resolve';
@@ -24,6 +25,7 @@ export function ActionForm({ action, pending, onSubmit, onCancel }: ActionFormPr
   const choices = shelveChoices(user.role);
   const [text, setText] = useState('');
   const [second, setSecond] = useState('');
+  const [category, setCategory] = useState('');
   const [durationS, setDurationS] = useState(() => String(choices.includes(1800) ? 1800 : (choices[0] ?? 300)));
   const [invalid, setInvalid] = useState<string | null>(null);
 
@@ -36,7 +38,8 @@ export function ActionForm({ action, pending, onSubmit, onCancel }: ActionFormPr
       case 'shelve':
         return { durationS: Number(durationS), reason: text };
       case 'resolve':
-        return { cause: text, correctiveAction: second };
+        // An unchosen category is sent as absent, so the schema names what is missing.
+        return { ...(category ? { causeCategory: category } : {}), cause: text, correctiveAction: second };
     }
   }
 
@@ -66,14 +69,34 @@ export function ActionForm({ action, pending, onSubmit, onCancel }: ActionFormPr
           <span className="field__hint">{t('action.shelveMax', { d: duration((choices[choices.length - 1] ?? 0) * 1000) })}</span>
         </label>
       ) : null}
-      <label className="field">
-        <span className="field__label">{t(FIRST_LABEL[action])}</span>
-        {action === 'assign' ? (
-          <input value={text} onChange={(e) => setText(e.target.value)} autoFocus autoComplete="off" required maxLength={120} />
-        ) : (
-          <textarea value={text} onChange={(e) => setText(e.target.value)} autoFocus required rows={action === 'comment' ? 3 : 2} maxLength={4000} />
-        )}
-      </label>
+      {action === 'resolve' ? (
+        <label className="field">
+          <span className="field__label">{t('action.causeCategory')}</span>
+          <select value={category} onChange={(e) => setCategory(e.target.value)} required autoFocus data-testid="resolve-category">
+            <option value="">{t('action.causeCategoryPick')}</option>
+            {CAUSE_CATEGORIES.map((c) => (
+              <option key={c} value={c}>
+                {t(`cause.${c}`)}
+              </option>
+            ))}
+          </select>
+        </label>
+      ) : null}
+      {action === 'assign' ? (
+        <AssigneeField value={text} onChange={setText} />
+      ) : (
+        <label className="field">
+          <span className="field__label">{t(FIRST_LABEL[action])}</span>
+          <textarea
+            value={text}
+            onChange={(e) => setText(e.target.value)}
+            autoFocus={action !== 'resolve'}
+            required
+            rows={action === 'comment' ? 3 : 2}
+            maxLength={4000}
+          />
+        </label>
+      )}
       {action === 'resolve' ? (
         <label className="field">
           <span className="field__label">{t('action.corrective')}</span>
@@ -101,7 +124,7 @@ const FIRST_LABEL = {
   comment: 'action.commentText',
   assign: 'action.assignTo',
   shelve: 'action.shelveReason',
-  resolve: 'action.cause',
+  resolve: 'action.causeDetail',
 } as const;
 
 const SUBMIT_LABEL = {

@@ -27,13 +27,18 @@ interface AlarmDetailProps {
   /** Jump to the sensor's floor with the sensor highlighted; absent where there is no plan (the log). */
   onLocate?: (sensorId: string) => void;
   onClose: () => void;
+  /** Told of each newer copy of the alarm (after an action, a live change): the log updates its row. */
+  onAlarm?: (alarm: Alarm) => void;
   /** Extra content under the history (the log's audit entries). */
   children?: React.ReactNode;
 }
 
-export function AlarmDetail({ alarmId, index, onLocate, onClose, children }: AlarmDetailProps) {
+export function AlarmDetail({ alarmId, index, onLocate, onClose, onAlarm, children }: AlarmDetailProps) {
   const { t, locale } = useI18n();
   const { alarm, history, refresh } = useAlarmDetail(alarmId);
+  useEffect(() => {
+    if (alarm) onAlarm?.(alarm);
+  }, [alarm, onAlarm]);
   const runner = useActionRunner(alarmId, refresh);
   const closeRef = useRef<HTMLButtonElement>(null);
   useEffect(() => closeRef.current?.focus(), [alarmId]);
@@ -76,12 +81,13 @@ export function AlarmDetail({ alarmId, index, onLocate, onClose, children }: Ala
           <AlarmFacts alarm={alarm} />
           <AlarmActions alarm={alarm} runner={runner} />
           <GatewayDevices alarm={alarm} index={index} onLocate={onLocate} />
-          <SopSteps steps={alarm.sop} />
+          <SopSteps alarm={alarm} history={history} runner={runner} />
           {sensor ? <AlarmTrend alarm={alarm} sensor={sensor} /> : null}
           {alarm.resolution ? (
             <section className="detail__section" aria-label={t('detail.resolution')}>
               <h3 className="detail__heading">{t('detail.resolution')}</h3>
               <dl className="facts">
+                {alarm.resolution.causeCategory ? <Fact label={t('action.causeCategory')} value={t(`cause.${alarm.resolution.causeCategory}`)} /> : null}
                 <Fact label={t('action.cause')} value={alarm.resolution.cause} />
                 <Fact label={t('action.corrective')} value={alarm.resolution.correctiveAction} />
                 <Fact label={t('detail.by')} value={alarm.resolution.by} />

@@ -31,6 +31,7 @@ function HistoryItem({ event }: { event: AlarmEvent }) {
           ? ` (${t(`priority.${event.fromPriority}`)} → ${t(`priority.${event.alarm.priority}`)})`
           : ''}
         {'assignee' in event && event.assignee ? ` → ${event.assignee}` : ''}
+        {event.subject === 'alarm' && event.kind === 'sop_step' ? ` · ${t(event.done ? 'event.sopDone' : 'event.sopUndone')}` : ''}
       </span>
       <span className="timeline__actor">{actor}</span>
       {event.note ? <p className="timeline__note">{event.note}</p> : null}

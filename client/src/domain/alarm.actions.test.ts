@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { can, type Role } from '../../../contract/auth.ts';
 import { makeAlarm, T0 } from '../../../test/support/client.fixtures.ts';
-import { availableActions, shelveChoices } from './alarm.actions.ts';
+import type { AlarmEvent } from '../../../contract/alarm.ts';
+import { availableActions, shelveChoices, sopTicks } from './alarm.actions.ts';
 
 const as = (role: Role) => (p: Parameters<typeof can>[1]) => can(role, p);
 
@@ -24,9 +25,9 @@ describe('actions offered in the detail pane', () => {
   });
   it('lets a manager resolve with cause and corrective action', () => {
     expect(availableActions(makeAlarm({ id: 'a' }), as('manager'))).toContain('resolve');
-    expect(availableActions(makeAlarm({ id: 'a', resolution: { cause: 'c', correctiveAction: 'x', by: 'm', at: T0 } }), as('manager'))).not.toContain(
-      'resolve',
-    );
+    expect(
+      availableActions(makeAlarm({ id: 'a', resolution: { causeCategory: 'other', cause: 'c', correctiveAction: 'x', by: 'm', at: T0 } }), as('manager')),
+    ).not.toContain('resolve');
   });
   it('offers reset only on an acknowledged latched alarm whose condition is gone (ISA-18.2 latching)', () => {
     const latched = makeAlarm({ id: 'a', state: 'active_acked', latching: true, conditionActive: false, ackedAt: T0, ackedBy: 'li' });
@@ -43,5 +44,48 @@ describe('actions offered in the detail pane', () => {
   });
   it('keeps only comment and resolve on a closed alarm', () => {
     expect(availableActions(makeAlarm({ id: 'a', state: 'cleared', closedAt: T0 }), as('manager'))).toEqual(['comment', 'resolve']);
+  });
+});
+
+describe('procedure ticks, read from the alarm history', () => {
+  const alarm = makeAlarm({ id: 'a', sop: ['Close the valve', 'Ventilate', 'Call the technician'] });
+  const tick = (seq: number, at: number, step: number, done: boolean, actor = 'officer.li'): AlarmEvent => ({
+    subject: 'alarm',
+    kind: 'sop_step',
+    seq,
+    at,
+    actor,
+    note: null,
+    drill: null,
+    alarmId: 'a',
+    alarm,
+    step,
+    done,
+  });
+  it('shows a step done with the time and author of its last tick; an untick clears it', () => {
+    const ticks = sopTicks([
+      tick(1, T0 + 1000, 0, true),
+      tick(2, T0 + 2000, 2, true, 'officer.wang'),
+      tick(3, T0 + 3000, 0, false),
+      tick(4, T0 + 4000, 2, true),
+    ]);
+    expect([...ticks.entries()]).toEqual([[2, { at: T0 + 4000, by: 'officer.li' }]]);
+  });
+  it('ignores other events of the history', () => {
+    const comment: AlarmEvent = {
+      subject: 'alarm',
+      kind: 'commented',
+      seq: 1,
+      at: T0,
+      actor: 'officer.li',
+      note: 'valve shut',
+      drill: null,
+      alarmId: 'a',
+      alarm,
+    };
+    expect(sopTicks([comment]).size).toBe(0);
+  });
+  it('never offers the tick as a button: steps are ticked in the procedure', () => {
+    expect(availableActions(alarm, as('admin'))).not.toContain('sop_step');
   });
 });

@@ -3,7 +3,7 @@
  * (contract/api.ts: 409 INVALID_TRANSITION / CONDITION_ACTIVE, 403 for the role); the pane only
  * hides what it would refuse, so an officer never meets a button that cannot work.
  */
-import type { Alarm, AlarmActionType } from '../../../contract/alarm.ts';
+import type { Alarm, AlarmActionType, AlarmEvent } from '../../../contract/alarm.ts';
 import { ACTION_PERMISSION, MAX_SHELVE_S, type Permission, type Role } from '../../../contract/auth.ts';
 import { isUnacked } from './alarm.queue.ts';
 
@@ -29,6 +29,10 @@ function allowedByState(alarm: Alarm, action: AlarmActionType): boolean {
       return alarm.latching && open && !isUnacked(alarm) && !alarm.conditionActive;
     case 'resolve':
       return alarm.resolution === null;
+    case 'sop_step':
+      // Steps are ticked in the procedure itself, never from the button row; a procedure may be
+      // completed after the alarm closed (checks after a real event).
+      return false;
   }
 }
 
@@ -42,4 +46,23 @@ export const SHELVE_CHOICES_S: readonly number[] = [5 * 60, 15 * 60, 30 * 60, 36
 /** The choices a role may use: officer up to 1 h, manager up to 8 h (MAX_SHELVE_S). */
 export function shelveChoices(role: Role): number[] {
   return SHELVE_CHOICES_S.filter((s) => s <= MAX_SHELVE_S[role]);
+}
+
+export interface StepTick {
+  at: number;
+  by: string;
+}
+
+/**
+ * Which procedure steps are ticked, from the alarm's history: the last `sop_step` event of each
+ * step decides (an untick clears it). The history is the record, so no tick lives anywhere else.
+ */
+export function sopTicks(history: readonly AlarmEvent[]): Map<number, StepTick> {
+  const ticks = new Map<number, StepTick>();
+  for (const e of history) {
+    if (e.subject !== 'alarm' || e.kind !== 'sop_step' || e.step === undefined) continue;
+    if (e.done) ticks.set(e.step, { at: e.at, by: e.actor });
+    else ticks.delete(e.step);
+  }
+  return ticks;
 }

@@ -12,6 +12,7 @@ import { followEn, followZh } from './messages.follow.ts';
 import { historyEn, historyZh } from './messages.history.ts';
 import { linkEn, linkZh } from './messages.link.ts';
 import { logEn, logZh } from './messages.log.ts';
+import { logDetailEn, logDetailZh } from './messages.logdetail.ts';
 import { notifyEn, notifyZh } from './messages.notify.ts';
 import { reportsEn, reportsZh } from './messages.reports.ts';
 import { queueEn, queueZh } from './messages.queue.ts';
@@ -144,6 +145,7 @@ const en = {
   ...soundEn,
   ...historyEn,
   ...logEn,
+  ...logDetailEn,
   ...drillEn,
   ...discoveryEn,
   ...notifyEn,
@@ -280,6 +282,7 @@ const zh: Record<MessageKey, string> = {
   ...soundZh,
   ...historyZh,
   ...logZh,
+  ...logDetailZh,
   ...drillZh,
   ...discoveryZh,
   ...notifyZh,

@@ -3,6 +3,7 @@
  * history and audit entries, export the filtered list as CSV.
  */
 import { useCallback, useMemo, useState } from 'react';
+import type { Alarm } from '../../../contract/alarm.ts';
 import type { Facility } from '../../../contract/facility.ts';
 import { useSession } from '../auth/SessionContext.ts';
 import { AlarmDetail } from '../components/AlarmDetail.tsx';
@@ -11,6 +12,7 @@ import { useI18n } from '../i18n/I18nContext.ts';
 import { AuditEntries } from './AuditEntries.tsx';
 import { defaultFilter, PAGE_SIZE, pageInfo, type LogFilter } from './log.query.ts';
 import { LogFilters } from './LogFilters.tsx';
+import { DEFAULT_SORT, nextSort, sortRows, withNewer, type LogSort, type SortColumn } from './log.rows.ts';
 import { LogTable } from './LogTable.tsx';
 import { useAlarmPage, useCsvExport } from './useAlarmLog.ts';
 
@@ -26,15 +28,28 @@ export function AlarmLog({ facility, index }: AlarmLogProps) {
   const [offset, setOffset] = useState(0);
   const [openId, setOpenId] = useState<string | null>(null);
   const page = useAlarmPage(filter, offset);
+  const [sort, setSort] = useState<LogSort>(DEFAULT_SORT);
+  // Copies of alarms changed since the page was fetched (an action in the detail pane): the row
+  // shows the change at once instead of waiting for the next fetch.
+  const [newer, setNewer] = useState<ReadonlyMap<string, Alarm>>(new Map());
+  const rows = useMemo(() => (page.kind === 'ready' ? sortRows(withNewer(page.alarms, newer), sort) : []), [page, newer, sort]);
   const [exportStatus, handleExport] = useCsvExport(filter);
   const info = useMemo(() => (page.kind === 'ready' ? pageInfo(offset, page.alarms.length, page.total) : null), [page, offset]);
-  const openAlarm = page.kind === 'ready' ? page.alarms.find((a) => a.id === openId) : undefined;
+  const openAlarm = rows.find((a) => a.id === openId);
 
   const handleApply = useCallback((next: LogFilter) => {
     setFilter(next);
     setOffset(0);
   }, []);
   const handleClose = useCallback(() => setOpenId(null), []);
+  const handleSort = useCallback((column: SortColumn) => setSort((s) => nextSort(s, column)), []);
+  const handleAlarm = useCallback((alarm: Alarm) => {
+    setNewer((m) => {
+      const known = m.get(alarm.id);
+      if (known !== undefined && known.updatedAt >= alarm.updatedAt) return m;
+      return new Map(m).set(alarm.id, alarm);
+    });
+  }, []);
 
   return (
     <main className="log" aria-label={t('nav.log')}>
@@ -60,7 +75,9 @@ export function AlarmLog({ facility, index }: AlarmLogProps) {
         {page.kind === 'loading' ? <p className="log__message">{t('log.loading')}</p> : null}
         {page.kind === 'error' ? <p className="log__message detail__error">{t('log.error', { msg: page.message })}</p> : null}
         {page.kind === 'ready' && page.alarms.length === 0 ? <p className="log__message">{t('log.empty')}</p> : null}
-        {page.kind === 'ready' && page.alarms.length > 0 ? <LogTable alarms={page.alarms} index={index} openId={openId} onOpen={setOpenId} /> : null}
+        {page.kind === 'ready' && page.alarms.length > 0 ? (
+          <LogTable alarms={rows} index={index} openId={openId} onOpen={setOpenId} sort={sort} onSort={handleSort} />
+        ) : null}
         {info && page.kind === 'ready' && page.total > 0 ? (
           <nav className="log__pager" aria-label={t('log.pages')}>
             <button type="button" className="btn" disabled={!info.hasPrev} onClick={() => setOffset(Math.max(0, offset - PAGE_SIZE))}>
@@ -74,7 +91,7 @@ export function AlarmLog({ facility, index }: AlarmLogProps) {
         ) : null}
       </div>
       {openId ? (
-        <AlarmDetail key={openId} alarmId={openId} index={index} onClose={handleClose}>
+        <AlarmDetail key={openId} alarmId={openId} index={index} onClose={handleClose} onAlarm={handleAlarm}>
           {can('audit.view') ? <AuditEntries alarmId={openId} from={openAlarm?.raisedAt ?? filter.from} to={openAlarm?.closedAt ?? null} /> : null}
         </AlarmDetail>
       ) : null}

@@ -1,4 +1,4 @@
-/** The alarm log's filter bar: range, site, zone, kind, priority, state, real/drill. */
+/** The alarm log's filter bar: range, site, zone, sensor, kind, priority, state, real/drill. */
 import { useState, type FormEvent } from 'react';
 import { ALARM_STATES, PRIORITIES } from '../../../contract/alarm.ts';
 import { SENSOR_KINDS, type Facility } from '../../../contract/facility.ts';
@@ -26,6 +26,7 @@ export function LogFilters({ facility, filter, onApply }: LogFiltersProps) {
   const [invalid, setInvalid] = useState(false);
   const site = facility.sites.find((s) => s.id === draft.site);
   const zones = site ? site.floors.flatMap((f) => f.zones.map((z) => ({ id: z.id, name: `${z.name} · ${f.name}` }))) : [];
+  const sensors = sensorChoices(facility, draft.site, draft.zone);
 
   function patch(p: Partial<LogFilter>) {
     setDraft((d) => ({ ...d, ...p }));
@@ -75,8 +76,20 @@ export function LogFilters({ facility, filter, onApply }: LogFiltersProps) {
           </button>
         ))}
       </div>
-      <Select label={t('header.site')} value={draft.site} onChange={(v) => patch({ site: v, zone: '' })} options={facility.sites.map((s) => [s.id, s.name])} />
-      <Select label={t('panel.zone')} value={draft.zone} onChange={(v) => patch({ zone: v })} options={zones.map((z) => [z.id, z.name])} disabled={!site} />
+      <Select
+        label={t('header.site')}
+        value={draft.site}
+        onChange={(v) => patch({ site: v, zone: '', sensor: '' })}
+        options={facility.sites.map((s) => [s.id, s.name])}
+      />
+      <Select
+        label={t('panel.zone')}
+        value={draft.zone}
+        onChange={(v) => patch({ zone: v, sensor: '' })}
+        options={zones.map((z) => [z.id, z.name])}
+        disabled={!site}
+      />
+      <Select label={t('log.sensor')} value={draft.sensor} onChange={(v) => patch({ sensor: v })} options={sensors} testId="log-sensor" />
       <Select
         label={t('panel.kind')}
         value={draft.kind}
@@ -121,20 +134,29 @@ export function LogFilters({ facility, filter, onApply }: LogFiltersProps) {
   );
 }
 
+/** The sensors of the chosen site and zone (all when none is chosen), by name, as [id, "name (id)"]. */
+function sensorChoices(facility: Facility, siteId: string, zoneId: string): [string, string][] {
+  return facility.sensors
+    .filter((s) => (!siteId || s.siteId === siteId) && (!zoneId || s.zoneId === zoneId))
+    .map((s): [string, string] => [s.id, s.name && s.name !== s.id ? `${s.name} (${s.id})` : s.id])
+    .sort((a, b) => a[1].localeCompare(b[1]));
+}
+
 interface SelectProps {
   label: string;
   value: string;
   options: readonly (readonly [string, string])[];
   onChange: (value: string) => void;
   disabled?: boolean;
+  testId?: string;
 }
 
-function Select({ label, value, options, onChange, disabled }: SelectProps) {
+function Select({ label, value, options, onChange, disabled, testId }: SelectProps) {
   const { t } = useI18n();
   return (
     <label className="field">
       <span className="field__label">{label}</span>
-      <select value={value} onChange={(e) => onChange(e.target.value)} disabled={disabled}>
+      <select value={value} onChange={(e) => onChange(e.target.value)} disabled={disabled} data-testid={testId}>
         <option value="">{t('log.any')}</option>
         {options.map(([v, name]) => (
           <option key={v} value={v}>

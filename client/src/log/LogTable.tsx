@@ -1,21 +1,29 @@
-/** One page of alarms as a table; a row opens the alarm's history and audit entries. */
+/**
+ * One page of alarms as a table; a row opens the alarm's history and audit entries. A column's
+ * header sorts the page by it.
+ */
 import type { KeyboardEvent } from 'react';
 import type { Alarm } from '../../../contract/alarm.ts';
 import { alarmLocation } from '../components/AlarmRow.tsx';
 import { PriorityBadge } from '../components/PriorityBadge.tsx';
 import type { FacilityIndex } from '../domain/facility.index.ts';
 import { conditionLabel } from '../i18n/alarm.labels.ts';
+import type { MessageKey } from '../i18n/dictionary.ts';
 import { useI18n } from '../i18n/I18nContext.ts';
+import type { LogSort, SortColumn } from './log.rows.ts';
 
 interface LogTableProps {
   alarms: readonly Alarm[];
   index: FacilityIndex;
   openId: string | null;
   onOpen: (alarmId: string) => void;
+  sort: LogSort;
+  onSort: (column: SortColumn) => void;
 }
 
-export function LogTable({ alarms, index, openId, onOpen }: LogTableProps) {
+export function LogTable({ alarms, index, openId, onOpen, sort, onSort }: LogTableProps) {
   const { t, fmt, locale, duration } = useI18n();
+  const head = (column: SortColumn, label: MessageKey) => <SortHeader column={column} label={t(label)} sort={sort} onSort={onSort} />;
 
   function handleKeyDown(event: KeyboardEvent<HTMLTableRowElement>, id: string) {
     if (event.key === 'Enter' || event.key === ' ') {
@@ -29,13 +37,15 @@ export function LogTable({ alarms, index, openId, onOpen }: LogTableProps) {
       <table className="log-table" data-testid="log-table">
         <thead>
           <tr>
-            <th scope="col">{t('log.col.raised')}</th>
-            <th scope="col">{t('log.priority')}</th>
-            <th scope="col">{t('log.col.alarm')}</th>
+            {head('raised', 'log.col.raised')}
+            {head('priority', 'log.priority')}
+            {head('alarm', 'log.col.alarm')}
+            {head('sensor', 'log.sensor')}
             <th scope="col">{t('log.col.location')}</th>
-            <th scope="col">{t('panel.state')}</th>
-            <th scope="col">{t('log.col.acked')}</th>
-            <th scope="col">{t('log.col.closed')}</th>
+            {head('state', 'panel.state')}
+            {head('acked', 'log.col.acked')}
+            {head('closed', 'log.col.closed')}
+            {head('cause', 'log.col.cause')}
           </tr>
         </thead>
         <tbody>
@@ -57,16 +67,39 @@ export function LogTable({ alarms, index, openId, onOpen }: LogTableProps) {
               <td>
                 {a.drill ? <span className="tag tag--drill">{t('queue.drill')}</span> : null}
                 <span className="log-table__alarm">{conditionLabel(a.condition, locale)}</span>
-                <span className="log-table__sensor">{a.sensorName || a.sensorId}</span>
               </td>
+              <td className="log-table__sensor">{a.sensorName || a.sensorId}</td>
               <td>{alarmLocation(a, index)}</td>
-              <td>{t(`alarmState.${a.state}`)}</td>
+              <td data-testid="log-state">{t(`alarmState.${a.state}`)}</td>
               <td>{a.ackedAt !== null ? `${a.ackedBy ?? ''} · ${duration(a.ackedAt - a.raisedAt)}` : '—'}</td>
               <td>{a.closedAt !== null ? fmt.dateTime(a.closedAt) : '—'}</td>
+              <td className="log-table__cause" data-testid="log-cause">
+                {a.resolution ? (
+                  <>
+                    {a.resolution.causeCategory ? <span className="tag">{t(`cause.${a.resolution.causeCategory}`)}</span> : null}{' '}
+                    <span title={a.resolution.correctiveAction}>{a.resolution.cause}</span>
+                  </>
+                ) : (
+                  '—'
+                )}
+              </td>
             </tr>
           ))}
         </tbody>
       </table>
     </div>
+  );
+}
+
+function SortHeader({ column, label, sort, onSort }: { column: SortColumn; label: string; sort: LogSort; onSort: (column: SortColumn) => void }) {
+  const { t } = useI18n();
+  const active = sort.column === column;
+  return (
+    <th scope="col" aria-sort={active ? (sort.dir === 'asc' ? 'ascending' : 'descending') : 'none'}>
+      <button type="button" className="log-table__sort" onClick={() => onSort(column)} data-sort={column} title={t('log.sortBy', { col: label })}>
+        {label}
+        {active ? <span aria-hidden="true">{sort.dir === 'asc' ? ' ▲' : ' ▼'}</span> : null}
+      </button>
+    </th>
   );
 }

@@ -48,6 +48,7 @@ const COLUMNS: readonly [string, (a: Alarm) => string | number | boolean | null]
   ['time_to_close_s', (a) => seconds(a.raisedAt, a.closedAt)],
   ['assigned_to', (a) => a.assignedTo],
   ['escalation_level', (a) => a.escalationLevel],
+  ['cause_category', (a) => a.resolution?.causeCategory ?? null],
   ['cause', (a) => a.resolution?.cause ?? null],
   ['corrective_action', (a) => a.resolution?.correctiveAction ?? null],
   ['resolved_by', (a) => a.resolution?.by ?? null],

@@ -13,10 +13,15 @@ describe('alarm log query (GET /api/alarms, contract/api.ts)', () => {
     });
   });
   it('sends every filter that is set; a zone only with its site', () => {
-    const q = logQuery({ ...defaultFilter(NOW), site: 'hq', zone: 'hot-kitchen', kind: 'gas', priority: 'critical', state: 'open', drill: 'exclude' }, 100, 25);
+    const q = logQuery(
+      { ...defaultFilter(NOW), site: 'hq', zone: 'hot-kitchen', sensor: 'KIT-GAS-01', kind: 'gas', priority: 'critical', state: 'open', drill: 'exclude' },
+      100,
+      25,
+    );
     expect(Object.fromEntries(q)).toMatchObject({
       site: 'hq',
       zone: 'hot-kitchen',
+      sensor: 'KIT-GAS-01',
       kind: 'gas',
       priority: 'critical',
       state: 'open',

@@ -11,6 +11,8 @@ export interface LogFilter {
   to: number;
   site: string;
   zone: string;
+  /** A sensor id; '' for any. */
+  sensor: string;
   kind: '' | SensorKind;
   priority: '' | Priority;
   state: StateFilter;
@@ -20,7 +22,7 @@ export interface LogFilter {
 export const PAGE_SIZE = 50;
 
 export function defaultFilter(now: number): LogFilter {
-  return { from: now - 7 * 86_400_000, to: now, site: '', zone: '', kind: '', priority: '', state: '', drill: 'include' };
+  return { from: now - 7 * 86_400_000, to: now, site: '', zone: '', sensor: '', kind: '', priority: '', state: '', drill: 'include' };
 }
 
 /** Only the filters that are set are sent; `drill=include` is the API's default and is left out too. */
@@ -28,6 +30,7 @@ export function logQuery(filter: LogFilter, offset: number, limit = PAGE_SIZE): 
   const q = new URLSearchParams({ from: String(Math.round(filter.from)), to: String(Math.round(filter.to)) });
   if (filter.site) q.set('site', filter.site);
   if (filter.site && filter.zone) q.set('zone', filter.zone);
+  if (filter.sensor) q.set('sensor', filter.sensor);
   if (filter.kind) q.set('kind', filter.kind);
   if (filter.priority) q.set('priority', filter.priority);
   if (filter.state) q.set('state', filter.state);

@@ -4,9 +4,10 @@
  * - `POST /api/users/:username/{disable,enable,unlock}` → UserAdminView
  * - `POST /api/users/:username/reset-password` (passwordResetBodySchema) → UserAdminView
  * - `GET /api/sessions` → SessionView[]; `DELETE /api/sessions/:id` → 204
+ * And for whoever may assign alarms (`alarm.assign`): `GET /api/users/assignable` → AssignableUser[].
  */
 import { Router } from 'express';
-import { passwordResetBodySchema, userCreateBodySchema, type SessionView, type UserAdminView } from '../../../contract/index.ts';
+import { passwordResetBodySchema, userCreateBodySchema, type AssignableUser, type SessionView, type UserAdminView } from '../../../contract/index.ts';
 import { badRequest } from '../errors.ts';
 import type { UsersService } from '../services/users.service.ts';
 import type { AccessControl } from './access.ts';
@@ -19,6 +20,16 @@ export function usersRouter(users: UsersService, access: AccessControl): Router 
 
   router.get('/api/users', admin, (_req, res) => {
     const body: UserAdminView[] = users.list();
+    res.set('cache-control', 'no-store').json(body);
+  });
+
+  // Assign picks from this list: a typed name could name nobody, and the officer cannot see the admin list.
+  router.get('/api/users/assignable', access.requirePermission('alarm.assign'), (_req, res) => {
+    const body: AssignableUser[] = users
+      .list()
+      .filter((u) => !u.disabled)
+      .map((u) => ({ username: u.username, displayName: u.displayName }))
+      .sort((a, b) => a.displayName.localeCompare(b.displayName) || a.username.localeCompare(b.username));
     res.set('cache-control', 'no-store').json(body);
   });
 

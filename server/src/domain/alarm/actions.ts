@@ -1,6 +1,6 @@
 /**
  * Officer actions on alarms and incidents: acknowledge, comment, assign,
- * shelve / unshelve, reset, resolve. Each is recorded with who and when — the audit trail is the
+ * shelve / unshelve, reset, resolve, tick a procedure step. Each is recorded with who and when — the audit trail is the
  * record. An action is checked in full before anything changes: a refused action changes nothing.
  */
 import type { Alarm, AlarmAction } from '../../../../contract/index.ts';
@@ -66,8 +66,16 @@ function act(run: Run, alarm: Alarm, action: AlarmAction, actor: string, limits:
         if (alarm.latching) resetLatched(run, alarm, actor, 'reset on resolve');
         else close(run, alarm);
       }
-      alarm.resolution = { cause, correctiveAction, by: actor, at: run.now };
+      alarm.resolution = { causeCategory: action.causeCategory, cause, correctiveAction, by: actor, at: run.now };
       alarmChanged(run, 'resolved', alarm, actor, cause);
+      return null;
+    }
+    case 'sop_step': {
+      const text = alarm.sop[action.step];
+      if (text === undefined) return fail('NOT_FOUND', `alarm ${alarm.id} has no procedure step ${action.step + 1}`);
+      // The tick is only an event: the history is the record of who did which step when, and the
+      // pane derives the ticks from it. The step's text goes along, as the procedure may change later.
+      alarmChanged(run, 'sop_step', alarm, actor, `${action.step + 1}. ${text}`, { step: action.step, done: action.done });
       return null;
     }
     default:
@@ -137,6 +145,9 @@ export function applyIncidentAction(
       incidentChanged(run, 'incident_assigned', incident, actor, null, to);
       return finish(run);
     }
+    case 'sop_step':
+      // Each member has its own procedure: a step is ticked on the alarm it belongs to.
+      return fail('INVALID_TRANSITION', `tick procedure steps on the alarms of incident ${incident.id}`);
     case 'shelve':
     case 'unshelve':
     case 'reset':

@@ -11,7 +11,7 @@ import {
 } from '../../../../contract/index.ts';
 import { emit, type Run } from './engine.types.ts';
 
-type AlarmExtra = Pick<AlarmChangeEvent, 'level' | 'fromPriority' | 'assignee'>;
+type AlarmExtra = Pick<AlarmChangeEvent, 'level' | 'fromPriority' | 'assignee' | 'step' | 'done'>;
 
 /**
  * Record a change to `alarm`. The event holds a shallow copy: nested values (shelf, resolution,

@@ -95,18 +95,47 @@ describe('officer actions are recorded with who and when', () => {
     const h = new Harness();
     h.at(0).reading(GAS, 25);
     const id = h.only(GAS, 'gas').id;
-    const resolve = { type: 'resolve', cause: 'hose clamp loose', correctiveAction: 'clamp replaced, line leak-tested' } as const;
+    const resolve = {
+      type: 'resolve',
+      causeCategory: 'equipment_fault',
+      cause: 'hose clamp loose',
+      correctiveAction: 'clamp replaced, line leak-tested',
+    } as const;
     expect(h.refuse(id, resolve)).toBe('CONDITION_ACTIVE');
     h.at(60 * S).reading(GAS, 0);
-    expect(h.refuse(id, { type: 'resolve', cause: ' ', correctiveAction: 'x' })).toBe('REASON_REQUIRED');
+    expect(h.refuse(id, { type: 'resolve', causeCategory: 'other', cause: ' ', correctiveAction: 'x' })).toBe('REASON_REQUIRED');
     expect(kinds(h.at(90 * S).act(id, resolve, 'officer.wang'))).toEqual(['acked:gas', 'reset:gas', 'resolved:gas']);
     expect(h.state.alarms.get(id)).toMatchObject({
       state: 'cleared',
       ackedBy: 'officer.wang',
       resetBy: 'officer.wang',
-      resolution: { cause: 'hose clamp loose', correctiveAction: 'clamp replaced, line leak-tested', by: 'officer.wang', at: h.now },
+      resolution: {
+        causeCategory: 'equipment_fault',
+        cause: 'hose clamp loose',
+        correctiveAction: 'clamp replaced, line leak-tested',
+        by: 'officer.wang',
+        at: h.now,
+      },
     });
     expect(h.refuse(id, resolve)).toBe('INVALID_TRANSITION');
+  });
+
+  it('records each procedure step ticked, with who, when and the step, as an event in the history', () => {
+    // The alarm's history must show when each step of the procedure was done and by whom.
+    const h = new Harness();
+    h.at(0).reading(GAS, 25);
+    const alarm = h.only(GAS, 'gas');
+    const steps = alarm.sop;
+    expect(steps.length).toBeGreaterThan(1);
+    const ticked = h.at(42 * S).act(alarm.id, { type: 'sop_step', step: 1, done: true }, 'officer.wang');
+    expect(ticked).toEqual([
+      expect.objectContaining({ kind: 'sop_step', actor: 'officer.wang', at: h.now, step: 1, done: true, note: `2. ${steps[1] ?? ''}` }),
+    ]);
+    const unticked = h.at(50 * S).act(alarm.id, { type: 'sop_step', step: 1, done: false }, 'officer.wang');
+    expect(unticked).toEqual([expect.objectContaining({ kind: 'sop_step', at: h.now, step: 1, done: false })]);
+    // The state is untouched: a tick neither acknowledges nor closes anything.
+    expect(h.state.alarms.get(alarm.id)?.state).toBe('active_unacked');
+    expect(h.refuse(alarm.id, { type: 'sop_step', step: steps.length, done: true })).toBe('NOT_FOUND');
   });
 
   it('leaves the state untouched when an action is refused', () => {
