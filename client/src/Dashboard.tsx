@@ -141,9 +141,6 @@ export function Dashboard({ facility, prefs, onChangePrefs }: DashboardProps) {
         <ServerTroubleBanner health={health} />
         <Annunciator sound={sound} />
         <DrillBanner />
-        {route.view === 'console' && follow.prompt ? (
-          <FollowPrompt alarm={follow.prompt} index={index} onGo={follow.acceptPrompt} onDismiss={follow.dismissPrompt} />
-        ) : null}
         {route.view === 'log' ? <AlarmLog facility={facility} index={index} /> : null}
         <Suspense fallback={<p className="log__message">{i18n.t(PAGE_LOADING[route.view] ?? 'drills.loading')}</p>}>
           {route.view === 'drills' ? <DrillsPage facility={facility} index={index} siteId={site.id} onOpenReport={handleOpenReport} /> : null}
@@ -165,6 +162,7 @@ export function Dashboard({ facility, prefs, onChangePrefs }: DashboardProps) {
               onOpen={handleOpenAlarm}
             />
             <div className="layout__plan">
+              {follow.prompt ? <FollowPrompt alarm={follow.prompt} index={index} onGo={follow.acceptPrompt} onDismiss={follow.dismissPrompt} /> : null}
               <FloorPlanView
                 site={site}
                 floorId={floorId}

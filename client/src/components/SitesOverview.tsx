@@ -19,7 +19,8 @@ export function SitesOverview({ sites, summaries, selectedSiteId, onSelectSite }
   const { t } = useI18n();
   const byId = new Map(summaries.map((s) => [s.siteId, s]));
   return (
-    <nav className="sites" aria-label={t('sites.title')}>
+    // A section, not a labelled landmark: "Site" as a label belongs to the header's selector alone.
+    <section className="sites">
       <h3 className="sites__title">{t('sites.title')}</h3>
       <ul className="sites__list">
         {sites.map((site) => {
@@ -48,6 +49,6 @@ export function SitesOverview({ sites, summaries, selectedSiteId, onSelectSite }
           );
         })}
       </ul>
-    </nav>
+    </section>
   );
 }
