@@ -51,7 +51,7 @@ afterAll(() => stack?.close());
 
 describe('the console in an alarm flood', () => {
   it('keeps each fire its own row at the top, one row per detector, and the bridge devices in one row that says what it holds', async () => {
-    await officer.getByLabel('Site').selectOption(SITE);
+    await officer.getByLabel('Site', { exact: true }).selectOption(SITE);
     await event(FIRES[0] ?? '', 'pre_alarm');
     for (const id of FIRES) await event(id, 'smoke');
     for (const id of PRE_ALARMS) await event(id, 'pre_alarm');
