@@ -6,6 +6,7 @@ import type { Registry as PromRegistry } from 'prom-client';
 import { HttpError } from '../errors.ts';
 import type { Logger } from '../logger.ts';
 import { errorMiddleware } from './errors.middleware.ts';
+import { clientStatic } from './static.ts';
 
 export interface AppParts {
   /** Run first on every request: security headers, the session. */
@@ -29,8 +30,8 @@ export function createApp(p: AppParts): express.Express {
   app.use('/api', (req, _res, next) => next(new HttpError('NOT_FOUND', `no route ${req.method} ${req.originalUrl}`)));
 
   if (fs.existsSync(path.join(p.clientDist, 'index.html'))) {
-    app.use(express.static(p.clientDist, { index: false, maxAge: '1h' }));
-    app.get(/^\/(?!api\/|metrics$|socket\.io\/).*/, (_req, res) => res.sendFile(path.join(p.clientDist, 'index.html')));
+    // Precompressed copies, hashed assets cached for a year, index.html revalidated: static.ts.
+    app.use(...clientStatic(p.clientDist));
   } else {
     app.get('/', (_req, res) => res.type('text').send('Vigil is running. The dashboard is not built: run `npm run build`.'));
   }
