@@ -39,6 +39,7 @@ const DrillReportPage = lazy(() => import('./drills/DrillReportPage.tsx').then((
 const ReportsPage = lazy(() => import('./reports/ReportsPage.tsx').then((m) => ({ default: m.ReportsPage })));
 const AuditPage = lazy(() => import('./audit/AuditPage.tsx').then((m) => ({ default: m.AuditPage })));
 const AdminPage = lazy(() => import('./admin/AdminPage.tsx').then((m) => ({ default: m.AdminPage })));
+const SensorPage = lazy(() => import('./sensor/SensorPage.tsx').then((m) => ({ default: m.SensorPage })));
 /** What a lazy page says while its code loads. */
 const PAGE_LOADING: Partial<Record<Route['view'], MessageKey>> = {
   drillReport: 'report.loading',
@@ -151,6 +152,7 @@ export function Dashboard({ facility, prefs, onChangePrefs }: DashboardProps) {
           {route.view === 'reports' ? <ReportsPage facility={facility} index={index} /> : null}
           {route.view === 'audit' ? <AuditPage /> : null}
           {route.view === 'admin' ? <AdminPage facility={facility} /> : null}
+          {route.view === 'sensor' ? <SensorPage key={route.sensorId} sensorId={route.sensorId} index={index} /> : null}
         </Suspense>
         {route.view === 'console' ? (
           <main className="layout">

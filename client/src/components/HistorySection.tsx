@@ -2,6 +2,7 @@ import { useMemo, useState } from 'react';
 import type { Sensor } from '../../../contract/facility.ts';
 import { isLiveRange, type TimeRange } from '../domain/time.range.ts';
 import { alarmPeriods } from '../domain/alarm.periods.ts';
+import { hashOf } from '../hooks/useView.ts';
 import { useReadings } from '../hooks/useReadings.ts';
 import { useSensorAlarms } from '../hooks/useSensorAlarms.ts';
 import { useI18n } from '../i18n/I18nContext.ts';
@@ -26,6 +27,11 @@ export function HistorySection({ sensor }: { sensor: Sensor }) {
         </h3>
         {measured && isLiveRange(range) ? <span className="tag tag--live">● {t('chart.live')}</span> : null}
         {readings.kind === 'ready' && measured ? <span className="history__resolution">{t(`chart.resolution.${readings.resolution}`)}</span> : null}
+        {measured ? (
+          <a className="btn history__open" href={hashOf({ view: 'sensor', sensorId: sensor.id })}>
+            {t('charts.openPage')}
+          </a>
+        ) : null}
       </div>
       {measured ? (
         <>

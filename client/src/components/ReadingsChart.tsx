@@ -2,7 +2,7 @@
 import { lazy, Suspense } from 'react';
 import type { Thresholds } from '../../../contract/facility.ts';
 import type { AlarmPeriod } from '../domain/alarm.periods.ts';
-import type { ReadingsState } from '../hooks/useReadings.ts';
+import type { ChartPoint, ReadingsState } from '../hooks/useReadings.ts';
 import { useI18n } from '../i18n/I18nContext.ts';
 
 // Recharts is the biggest dependency: loaded only when a chart is first shown.
@@ -13,9 +13,13 @@ interface ReadingsChartProps {
   unit: string;
   thresholds: Thresholds | null;
   alarmPeriods: readonly AlarmPeriod[];
+  /** The previous period's points on this period's time axis. */
+  compare?: readonly ChartPoint[];
+  onZoom?: (from: number, to: number) => void;
+  maxTicks?: number;
 }
 
-export function ReadingsChart({ readings, unit, thresholds, alarmPeriods }: ReadingsChartProps) {
+export function ReadingsChart({ readings, unit, thresholds, alarmPeriods, compare, onZoom, maxTicks }: ReadingsChartProps) {
   const { t } = useI18n();
   return (
     <>
@@ -30,8 +34,10 @@ export function ReadingsChart({ readings, unit, thresholds, alarmPeriods }: Read
             to={readings.to}
             unit={unit}
             thresholds={thresholds}
-            aggregated={readings.resolution !== 'raw'}
             alarmPeriods={alarmPeriods}
+            compare={compare}
+            onZoom={onZoom}
+            maxTicks={maxTicks}
           />
         </Suspense>
       ) : null}

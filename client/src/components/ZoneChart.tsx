@@ -16,12 +16,12 @@ interface ZoneChartProps {
 }
 
 export default function ZoneChart({ data, sensors, from, to }: ZoneChartProps) {
-  const { fmt } = useI18n();
+  const { fmt, timeZone } = useI18n();
   const ids = data.axes.flatMap((a) => a.sensorIds);
   return (
     <LineChart className="chart" data={data.rows} responsive style={{ width: '100%', height: '100%' }} margin={{ top: 12, right: 8, bottom: 4, left: 0 }}>
       <CartesianGrid stroke="var(--chart-grid)" strokeDasharray="3 4" />
-      <XAxis {...timeAxisProps(from, to, fmt)} />
+      <XAxis {...timeAxisProps(from, to, fmt, timeZone)} />
       {data.axes.map((axis, i) => (
         <YAxis
           key={axis.axisId}

@@ -13,6 +13,7 @@ describe('page routes in the URL hash', () => {
     ['#/audit', { view: 'audit' }],
     ['#/admin', { view: 'admin' }],
     ['#/drills/drill-20261127-020000-canteen-gas-leak', { view: 'drillReport', drillId: 'drill-20261127-020000-canteen-gas-leak' }],
+    ['#/sensor/T-GAS-01', { view: 'sensor', sensorId: 'T-GAS-01' }],
     ['#/nowhere', { view: 'console' }],
   ])('reads %j', (hash, route) => {
     expect(parseHash(hash)).toEqual(route);
@@ -28,6 +29,7 @@ describe('page routes in the URL hash', () => {
       { view: 'audit' },
       { view: 'admin' },
       { view: 'drillReport', drillId: 'drill-a b/c' },
+      { view: 'sensor', sensorId: 'gas/1 a' },
     ] as Route[]) {
       expect(parseHash(hashOf(route))).toEqual(route);
     }

@@ -28,14 +28,16 @@ export type Route =
   | { view: 'reports' }
   | { view: 'audit' }
   | { view: 'admin' }
-  | { view: 'drillReport'; drillId: string };
+  | { view: 'drillReport'; drillId: string }
+  | { view: 'sensor'; sensorId: string };
 
 /** The header entry a route belongs to: a drill report sits under Drills. */
 export function navOf(route: Route): View {
+  if (route.view === 'sensor') return 'console'; // a sensor's history page is opened from the console
   return route.view === 'drillReport' ? 'drills' : route.view;
 }
 
-/** `#/log`, `#/drills`, `#/drills/<id>`, `#/devices`, `#/reports`, `#/audit`, `#/admin`; anything else is the console. */
+/** `#/log`, `#/drills`, `#/drills/<id>`, `#/sensor/<id>`, `#/devices`, `#/reports`, `#/audit`, `#/admin`; anything else is the console. */
 export function parseHash(hash: string): Route {
   const path = hash.replace(/^#\/?/, '');
   if (path === 'log') return { view: 'log' };
@@ -50,6 +52,14 @@ export function parseHash(hash: string): Route {
       return { view: 'drillReport', drillId: decodeURIComponent(report[1]) };
     } catch {
       return { view: 'drills' }; // a malformed escape: the list is the best guess
+    }
+  }
+  const sensor = /^sensor\/([^/]+)$/.exec(path);
+  if (sensor?.[1]) {
+    try {
+      return { view: 'sensor', sensorId: decodeURIComponent(sensor[1]) };
+    } catch {
+      return { view: 'console' };
     }
   }
   return { view: 'console' };
@@ -73,6 +83,8 @@ export function hashOf(route: Route): string {
       return '#/admin';
     case 'drillReport':
       return `#/drills/${encodeURIComponent(route.drillId)}`;
+    case 'sensor':
+      return `#/sensor/${encodeURIComponent(route.sensorId)}`;
   }
 }
 

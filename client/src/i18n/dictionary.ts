@@ -5,6 +5,7 @@
 import { adminEn, adminZh } from './messages.admin.ts';
 import { auditEn, auditZh } from './messages.audit.ts';
 import { authEn, authZh } from './messages.auth.ts';
+import { chartsEn, chartsZh } from './messages.charts.ts';
 import { detailEn, detailZh } from './messages.detail.ts';
 import { discoveryEn, discoveryZh } from './messages.discovery.ts';
 import { drillEn, drillZh } from './messages.drill.ts';
@@ -155,6 +156,7 @@ const en = {
   ...auditEn,
   ...adminEn,
   ...followEn,
+  ...chartsEn,
 } as const;
 export type MessageKey = keyof typeof en;
 
@@ -292,6 +294,7 @@ const zh: Record<MessageKey, string> = {
   ...auditZh,
   ...adminZh,
   ...followZh,
+  ...chartsZh,
 };
 
 export const DICTIONARIES: Record<Locale, Record<MessageKey, string>> = { en, zh };
