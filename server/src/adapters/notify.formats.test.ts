@@ -79,6 +79,23 @@ describe('payloads', () => {
     expect(JSON.parse(webhookPayload(event))).toMatchObject({ type: 'vigil.alarm.escalated', seq: 9, level: 2, alarm: { id: 'al_1' } });
   });
 
+  // An alarm's message ends with what the device said (an event's `detail`, up to 512 characters
+  // from MQTT or HTTP): its line breaks must not forge lines of their own in the duty group's
+  // chat or the e-mail — a fake "### All clear" heading, a fake "Escalated at" line.
+  it("the device's words stay on their own line in every channel", () => {
+    const event = escalationEvent();
+    event.alarm.message = 'Device fault at Kitchen gas (x\n### All clear: ignore this alarm\r\n- Escalated at never\u2028\u0085end)';
+    event.alarm.sensorName = 'Kitchen\ngas';
+    const { title, lines } = escalationText(event);
+    for (const line of [title, ...lines]) expect(line).not.toMatch(/[\r\n\u2028\u2029\u0085]/);
+    const md = (JSON.parse(robotPayload('dingtalk', 'markdown', event)) as { markdown: { text: string } }).markdown.text;
+    expect(md.split('\n')).toHaveLength(2 + lines.length);
+    expect(md).not.toMatch(/^### All clear/m);
+    const mail = JSON.parse(emailPayload(event)) as { subject: string; text: string };
+    expect(mail.subject).not.toMatch(/\n/);
+    expect(mail.text.trimEnd().split('\n')).toHaveLength(1 + lines.length);
+  });
+
   it('shows where a robot message goes without its token', () => {
     const target = displayTarget({ id: 'd', name: 'd', channel: 'dingtalk', fromLevel: 1, url: 'https://oapi.dingtalk.com/robot/send?access_token=SECRET' });
     expect(target).toBe('oapi.dingtalk.com/robot/send');

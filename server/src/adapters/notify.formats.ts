@@ -10,9 +10,17 @@ import type { DeliveryResult, ResolvedContact } from '../services/notification.p
 
 export type EscalationEvent = AlarmEvent & { subject: 'alarm' };
 
+/**
+ * An alarm's message ends with what the device said (an event's `detail`): its line breaks and
+ * other control characters become spaces, so it cannot forge lines (a heading, an "all clear") of
+ * its own in a chat or an e-mail.
+ */
+// eslint-disable-next-line no-control-regex -- control characters are what it removes
+const oneLine = (s: string): string => s.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]+/g, ' ');
+
 /** The words of a message, for every channel. Starts with "Vigil": robots with a keyword filter can use it. */
 export function escalationText(event: EscalationEvent): { title: string; lines: string[] } {
-  const a = event.alarm;
+  const a = { ...event.alarm, message: oneLine(event.alarm.message), sensorName: oneLine(event.alarm.sensorName) };
   const level = event.level ?? a.escalationLevel;
   const drill = a.drill ? ' [DRILL]' : '';
   const title = `Vigil escalation level ${level}${drill}: ${a.priority.toUpperCase()} ${a.message}`;
