@@ -96,6 +96,19 @@ describe('the alarm comes to the officer', () => {
     await expect(selectedFloor()).resolves.toBe(floorBefore);
   });
 
+  it('does not jump on opening the console: alarms already open are not new', async () => {
+    await officer.getByLabel('Follow alarms').check();
+    await officer.reload();
+    await officer.locator('[data-connection="connected"]').waitFor({ timeout: 10_000 });
+    // The snapshot is in (three critical alarms, two of them on lodging), and the plan is where
+    // a fresh console starts.
+    await officer.locator('.console [data-alarm-id]').nth(2).waitFor({ timeout: 10_000 });
+    await expect(officer.getByLabel('Follow alarms').isChecked()).resolves.toBe(true);
+    await expect(siteSelect().inputValue()).resolves.toBe('hq');
+    await expect(selectedFloor()).resolves.toBe('tower-1f');
+    await expect(officer.locator('[data-followed="true"]').count()).resolves.toBe(0);
+  });
+
   it('never hides a floor badge on a narrow screen: the floors that do not fit are in a menu with their counts', async () => {
     await officer
       .getByRole('tab', { name: /Office tower, ground floor/ })
