@@ -25,6 +25,8 @@ describe('dictionaries', () => {
     expect(formatDuration(2 * 3_600_000 + 3 * 60_000 + 59_000, t)).toBe('2 h 03 min');
     expect(formatDuration(3 * 86_400_000 + 4 * 3_600_000, t)).toBe('3 d 4 h');
     expect(formatDuration(-5_000, t)).toBe('0 s'); // a clock slightly ahead never shows "-5 s"
-    expect(formatDuration(245_000, translator('zh'))).toBe('4 分 05 秒');
+    // Chinese writes no space between a number and its unit.
+    expect(formatDuration(245_000, translator('zh'))).toBe('4分05秒');
+    expect(formatDuration(3 * 86_400_000 + 4 * 3_600_000, translator('zh'))).toBe('3天4小时');
   });
 });

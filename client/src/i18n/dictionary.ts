@@ -18,6 +18,7 @@ import { notifyEn, notifyZh } from './messages.notify.ts';
 import { reportsEn, reportsZh } from './messages.reports.ts';
 import { queueEn, queueZh } from './messages.queue.ts';
 import { soundEn, soundZh } from './messages.sound.ts';
+import { layoutEn, layoutZh } from './messages.layout.ts';
 
 export const LOCALES = ['en', 'zh'] as const;
 export type Locale = (typeof LOCALES)[number];
@@ -70,7 +71,8 @@ const coreEn = {
   'plan.error': 'The floor plan could not be loaded',
   'plan.sensorCount.one': '{n} sensor',
   'plan.sensorCount.other': '{n} sensors',
-  'plan.attention': '{n} need attention',
+  'plan.attention.one': '{n} needs attention',
+  'plan.attention.other': '{n} need attention',
   'plan.stale': 'stale',
   'plan.title': 'Floor plan: {floor}',
   'panel.close': 'Close',
@@ -157,6 +159,7 @@ const en = {
   ...adminEn,
   ...followEn,
   ...chartsEn,
+  ...layoutEn,
 } as const;
 export type MessageKey = keyof typeof en;
 
@@ -208,7 +211,8 @@ const coreZh: Record<keyof typeof coreEn, string> = {
   'plan.error': '无法加载平面图',
   'plan.sensorCount.one': '{n} 个传感器',
   'plan.sensorCount.other': '{n} 个传感器',
-  'plan.attention': '{n} 个需处理',
+  'plan.attention.one': '{n} 个需处理',
+  'plan.attention.other': '{n} 个需处理',
   'plan.stale': '已过时',
   'plan.title': '平面图：{floor}',
   'panel.close': '关闭',
@@ -271,10 +275,10 @@ const coreZh: Record<keyof typeof coreEn, string> = {
   'alarmState.active_acked': '已确认',
   'alarmState.cleared_unacked': '已恢复，未确认',
   'alarmState.cleared': '已清除',
-  'dur.d': '{n} 天',
-  'dur.h': '{n} 小时',
-  'dur.m': '{n} 分',
-  'dur.s': '{n} 秒',
+  'dur.d': '{n}天',
+  'dur.h': '{n}小时',
+  'dur.m': '{n}分',
+  'dur.s': '{n}秒',
 };
 
 const zh: Record<MessageKey, string> = {
@@ -295,21 +299,42 @@ const zh: Record<MessageKey, string> = {
   ...adminZh,
   ...followZh,
   ...chartsZh,
+  ...layoutZh,
 };
 
 export const DICTIONARIES: Record<Locale, Record<MessageKey, string>> = { en, zh };
 
-export type Translate = (key: MessageKey, vars?: Record<string, string | number>) => string;
+/**
+ * A message with forms by count is stored as `key.one`, `key.other` (the CLDR plural categories
+ * Intl.PluralRules gives: English has one and other, Chinese only other); `t('key', { n })` picks
+ * the form for `n`, so "1 alarm" and "2 alarms" come from one call.
+ */
+type PluralBase<K> = K extends `${infer B}.other` ? B : never;
+export type PluralKey = PluralBase<MessageKey>;
+
+export type Translate = (key: MessageKey | PluralKey, vars?: Record<string, string | number>) => string;
+
+/** The count `n` as a number: callers pass it formatted too ("1,024"), which is not one. */
+function countOf(n: string | number | undefined): number {
+  if (typeof n === 'number') return n;
+  return n !== undefined && /^\d+(?:\.\d+)?$/.test(n) ? Number(n) : Number.NaN;
+}
 
 export function translator(locale: Locale): Translate {
-  const dict = DICTIONARIES[locale];
+  const dict: Record<string, string> = DICTIONARIES[locale];
+  const rules = new Intl.PluralRules(locale);
   return (key, vars) => {
-    const text = dict[key];
+    let text = dict[key];
+    if (text === undefined) {
+      const n = countOf(vars?.n);
+      const form = Number.isFinite(n) ? rules.select(n) : 'other';
+      text = dict[`${key}.${form}`] ?? dict[`${key}.other`] ?? key;
+    }
     return vars ? text.replace(/\{(\w+)\}/g, (m, name: string) => (name in vars ? String(vars[name]) : m)) : text;
   };
 }
 
-/** "4 min 05 s", "2 h 03 min", "3 d 4 h": the two largest units, enough at a glance. */
+/** "4 min 05 s", "2 h 03 min", "3 d 4 h" ("4分05秒"): the two largest units, enough at a glance. */
 export function formatDuration(ms: number, t: Translate): string {
   const total = Math.max(0, Math.floor(ms / 1000));
   const d = Math.floor(total / 86_400);
@@ -317,8 +342,8 @@ export function formatDuration(ms: number, t: Translate): string {
   const m = Math.floor((total % 3_600) / 60);
   const s = total % 60;
   const pad = (n: number): string => String(n).padStart(2, '0');
-  if (d > 0) return `${t('dur.d', { n: d })} ${t('dur.h', { n: h })}`;
-  if (h > 0) return `${t('dur.h', { n: h })} ${t('dur.m', { n: pad(m) })}`;
-  if (m > 0) return `${t('dur.m', { n: m })} ${t('dur.s', { n: pad(s) })}`;
+  if (d > 0) return t('dur.dh', { d, h });
+  if (h > 0) return t('dur.hm', { h, m: pad(m) });
+  if (m > 0) return t('dur.ms', { m, s: pad(s) });
   return t('dur.s', { n: s });
 }

@@ -4,8 +4,10 @@ export const auditEn = {
   'audit.title': 'Audit trail',
   'audit.intro':
     'Every alarm action, sign-in and administrative change, newest first. Each entry is chained to the one before by its hash, so any later edit shows.',
-  'audit.verify.ok': 'Chain verified: {n} entries intact, checked {time}',
-  'audit.verify.broken': 'Chain broken at entry #{id} ({n} entries intact before it), checked {time}',
+  'audit.verify.ok.one': 'Chain verified: {n} entry intact, checked {time}',
+  'audit.verify.ok.other': 'Chain verified: {n} entries intact, checked {time}',
+  'audit.verify.broken.one': 'Chain broken at entry #{id} ({n} entry intact before it), checked {time}',
+  'audit.verify.broken.other': 'Chain broken at entry #{id} ({n} entries intact before it), checked {time}',
   'audit.verify.checking': 'Verifying the chain…',
   'audit.verify.error': 'The chain could not be verified: {msg}',
   'audit.verify.again': 'Verify again',
@@ -25,15 +27,18 @@ export const auditEn = {
   'audit.error': 'The audit trail could not be loaded: {msg}',
   'audit.empty': 'No entries match.',
   'audit.older': 'Older entries',
-  'audit.shown': '{n} entries shown',
+  'audit.shown.one': '{n} entry shown',
+  'audit.shown.other': '{n} entries shown',
 } as const satisfies Record<string, string>;
 
 export const auditZh: Record<keyof typeof auditEn, string> = {
   'nav.audit': '审计',
   'audit.title': '审计记录',
   'audit.intro': '所有报警操作、登录和管理变更，最新的在前。每条记录都通过哈希与前一条相连，事后任何修改都会暴露。',
-  'audit.verify.ok': '链校验通过：{n} 条记录完好，校验时间 {time}',
-  'audit.verify.broken': '链在第 #{id} 条断开（之前 {n} 条完好），校验时间 {time}',
+  'audit.verify.ok.one': '链校验通过：{n} 条记录完好，校验时间 {time}',
+  'audit.verify.ok.other': '链校验通过：{n} 条记录完好，校验时间 {time}',
+  'audit.verify.broken.one': '链在第 #{id} 条断开（之前 {n} 条完好），校验时间 {time}',
+  'audit.verify.broken.other': '链在第 #{id} 条断开（之前 {n} 条完好），校验时间 {time}',
   'audit.verify.checking': '正在校验记录链…',
   'audit.verify.error': '无法校验记录链：{msg}',
   'audit.verify.again': '重新校验',
@@ -53,5 +58,6 @@ export const auditZh: Record<keyof typeof auditEn, string> = {
   'audit.error': '审计记录加载失败：{msg}',
   'audit.empty': '没有符合条件的记录。',
   'audit.older': '更早的记录',
-  'audit.shown': '已显示 {n} 条',
+  'audit.shown.one': '已显示 {n} 条',
+  'audit.shown.other': '已显示 {n} 条',
 } as const;
