@@ -62,7 +62,9 @@ function timeToRow(id: string): Promise<number> {
         const arrivals = (window as unknown as { __arrivals: Record<string, number> }).__arrivals;
         const check = (): void => {
           const arrived = arrivals[alarmId];
-          if (arrived !== undefined && document.querySelector(`[data-alarm-id="${alarmId}"]`)) resolve(performance.now() - arrived);
+          // Its own row, or the group row that took it in (docs/contracts.md#the-console-queue).
+          const shown = document.querySelector(`[data-alarm-id="${alarmId}"]`) ?? document.querySelector(`[data-alarm-ids~="${alarmId}"]`);
+          if (arrived !== undefined && shown) resolve(performance.now() - arrived);
           else setTimeout(check, 0);
         };
         check();
@@ -78,7 +80,11 @@ async function firstRender(): Promise<number> {
     (n) =>
       new Promise<number>((resolve) => {
         const check = (): void => {
-          const rows = document.querySelectorAll('[data-testid="alarm-queue"] > li').length + document.querySelectorAll('.console__silenced li').length;
+          // Alarms on screen: a group row counts the alarms it holds.
+          let rows =
+            document.querySelectorAll('[data-testid="alarm-queue"] > li[data-alarm-id]').length + document.querySelectorAll('.console__silenced li').length;
+          for (const group of document.querySelectorAll('[data-testid="alarm-queue"] > li[data-alarm-count]'))
+            rows += Number(group.getAttribute('data-alarm-count'));
           if (rows >= n && document.querySelector('.marker')) resolve(performance.now());
           else requestAnimationFrame(check);
         };

@@ -83,6 +83,9 @@ export function GroupRow({ rowKey, group, index, alarmAcks, canAck, selectedAlar
       ref={rowRef}
       className={`incident alarm--${group.priority}${group.unacked > 0 ? ' incident--unacked' : ''}`}
       data-group-key={rowKey}
+      // Which alarms it holds, for a look-up by alarm id (`[data-alarm-ids~="…"]`) while it is collapsed.
+      data-alarm-ids={group.alarms.map((a) => a.id).join(' ')}
+      data-alarm-count={n}
       data-testid="alarm-group"
       data-drill={group.drill ? 'true' : undefined}
       tabIndex={0}

@@ -54,6 +54,14 @@ describe('alarm queue ordering (unacknowledged first, life safety, then priority
     expect(queue.unackedCount).toBe(1);
   });
 
+  it("gives a lone row the same empty 'also' list on every rebuild, so memoised rows do not render again on each update", () => {
+    const alarms = [makeAlarm({ id: 'gas' }), makeAlarm({ id: 'smoke', sensorId: 'SMK', condition: 'smoke' })];
+    const first = buildQueue(alarms).items;
+    const second = buildQueue(alarms).items;
+    expect(first.map((i) => i.kind === 'alarm' && i.also)).toEqual([[], []]);
+    first.forEach((item, n) => expect(item.kind === 'alarm' && item.also).toBe(second[n]?.kind === 'alarm' && second[n].also));
+  });
+
   it('shows an alarm on its own even when the server grouped it into a zone incident', () => {
     const queue = buildQueue([makeAlarm({ id: 'm1', incidentId: 'inc-1' }), makeAlarm({ id: 'm2', incidentId: 'inc-1' })]);
     expect(ids(queue.items)).toEqual(['m1', 'm2']);

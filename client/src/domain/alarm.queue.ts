@@ -95,7 +95,7 @@ export interface AlarmGroup {
  * A row. `key` is stable across renders: an alarm's own id, a detector's (so its pre-alarm
  * becoming a fire upgrades the row in place), a group's cause.
  */
-export type QueueItem = { kind: 'alarm'; key: string; alarm: Alarm; also: Alarm[] } | { kind: 'group'; key: string; group: AlarmGroup };
+export type QueueItem = { kind: 'alarm'; key: string; alarm: Alarm; also: readonly Alarm[] } | { kind: 'group'; key: string; group: AlarmGroup };
 
 function itemKey(item: QueueItem): SortKey {
   if (item.kind === 'alarm') {
@@ -115,6 +115,12 @@ export interface AlarmQueue {
   outOfService: Alarm[];
   unackedCount: number;
 }
+
+/**
+ * One shared empty list: a fresh [] on every rebuild would be a new prop for each memoised row,
+ * and all 300 rows of a busy queue would render again on every alarm update.
+ */
+const NO_ALSO: readonly Alarm[] = Object.freeze([]);
 
 const SMOKE_FAMILY: ReadonlySet<Condition> = new Set<Condition>(['smoke', 'smoke_pre_alarm']);
 
@@ -180,7 +186,7 @@ export function buildQueue(alarms: Iterable<Alarm>): AlarmQueue {
     if (SMOKE_FAMILY.has(alarm.condition)) {
       pushTo(detectors, `det:${alarm.siteId}:${alarm.sensorId}:${drill}`, alarm);
     } else if (alarm.class !== 'trouble' || isLifeSafety(alarm)) {
-      queue.items.push({ kind: 'alarm', key: alarm.id, alarm, also: [] });
+      queue.items.push({ kind: 'alarm', key: alarm.id, alarm, also: NO_ALSO });
     } else {
       const gatewayId = gatewayOf(alarm);
       if (gatewayId !== null) pushTo(byGateway, `gw:${alarm.siteId}:${gatewayId}:${drill}`, alarm);
@@ -192,7 +198,7 @@ export function buildQueue(alarms: Iterable<Alarm>): AlarmQueue {
     members.sort((a, b) => PRIORITY_RANK[a.priority] - PRIORITY_RANK[b.priority] || compareAlarms(a, b));
     const [worst, ...also] = members as [Alarm, ...Alarm[]];
     // Keyed by the detector even when alone: its pre-alarm becoming a fire is the same row.
-    queue.items.push({ kind: 'alarm', key, alarm: worst, also });
+    queue.items.push({ kind: 'alarm', key, alarm: worst, also: also.length > 0 ? also : NO_ALSO });
   }
 
   for (const [key, members] of byGateway) {
@@ -207,7 +213,7 @@ export function buildQueue(alarms: Iterable<Alarm>): AlarmQueue {
   for (const [key, members] of bursts) {
     const first = members[0] as Alarm;
     if (members.length >= BURST_GROUP_MIN) queue.items.push({ kind: 'group', key, group: makeGroup({ type: 'burst', condition: first.condition }, members) });
-    else for (const alarm of members) queue.items.push({ kind: 'alarm', key: alarm.id, alarm, also: [] });
+    else for (const alarm of members) queue.items.push({ kind: 'alarm', key: alarm.id, alarm, also: NO_ALSO });
   }
 
   queue.items.sort((a, b) => compareKeys(itemKey(a), itemKey(b)));
