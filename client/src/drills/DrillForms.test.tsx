@@ -7,7 +7,8 @@ import type { DrillScenario } from '../../../contract/drill.ts';
 import { makeSession, SessionContext } from '../auth/SessionContext.ts';
 import { indexFacility } from '../domain/facility.index.ts';
 import { I18nContext, makeI18n } from '../i18n/I18nContext.ts';
-import { makeDrill, makeFacility } from '../../../test/support/client.fixtures.ts';
+import { makeDrill, makeDrillReport, makeFacility, missedItem } from '../../../test/support/client.fixtures.ts';
+import { ReportBody } from './DrillReportPage.tsx';
 import { RunningDrillBanner } from './RunningDrillBanner.tsx';
 import { StartDrillForm } from './StartDrillForm.tsx';
 
@@ -74,5 +75,24 @@ describe('<RunningDrillBanner>', () => {
     // "End drill" opens a confirmation first; nothing asks yet.
     expect(html).toContain('data-testid="drill-end"');
     expect(html).not.toContain('drill-end-confirm');
+  });
+});
+
+describe('<ReportBody> (drill report)', () => {
+  const notPlayed = { ...missedItem({ sensorId: 'KIT-GAS-01', condition: 'gas' }), outcome: 'not_played' as const };
+
+  it('is headed "Drill report", with the scenario’s title above it', () => {
+    const html = render(<ReportBody report={makeDrillReport([missedItem({ sensorId: 'KIT-GAS-01', condition: 'gas' })])} facility={facility} index={index} />);
+    expect(html).toContain('<h2 class="report__title">Drill report</h2>');
+    expect(html).toContain('DRILL</span> Canteen gas leak</p>');
+  });
+
+  it('a drill ended before anything was due: no score to give, and it says so rather than "0 %"', () => {
+    const html = render(<ReportBody report={makeDrillReport([notPlayed])} facility={facility} index={index} />);
+    expect(html).toContain('<span class="score-big__percent">—</span>');
+    expect(html).toContain('Nothing to score yet');
+    expect(html).toContain('Ended early: scored on what was played');
+    expect(html).not.toContain('0 %');
+    expect(html).not.toContain('All targets met');
   });
 });

@@ -57,7 +57,7 @@ function SiteReport({ report, facility, index }: { report: DrillReport; facility
   );
 }
 
-function ReportBody({ report, facility, index }: { report: DrillReport; facility: Facility; index: FacilityIndex }) {
+export function ReportBody({ report, facility, index }: { report: DrillReport; facility: Facility; index: FacilityIndex }) {
   const { t, fmt, duration, timeZone } = useI18n();
   const now = useNow();
   const { drill } = report;
@@ -93,9 +93,13 @@ function ReportBody({ report, facility, index }: { report: DrillReport; facility
       <section className="report__section report__score" aria-label={t('report.score')} data-testid="report-score" data-met={score.met}>
         <div className={`score-big score-big--${score.met ? 'met' : 'not-met'}`}>
           <span className="score-big__percent">{score.percent === null ? '—' : `${score.percent} %`}</span>
-          <span className="score-big__verdict">
-            {score.met ? MARK_SYMBOL.pass : MARK_SYMBOL.fail} {score.met ? t('report.verdict.met') : t('report.verdict.notMet')}
-          </span>
+          {score.percent === null ? (
+            <span className="score-big__note">{t('report.verdict.none')}</span>
+          ) : (
+            <span className="score-big__verdict">
+              {score.met ? MARK_SYMBOL.pass : MARK_SYMBOL.fail} {score.met ? t('report.verdict.met') : t('report.verdict.notMet')}
+            </span>
+          )}
           <Incomplete score={score} running={running} />
         </div>
         <dl className="score-figures">
@@ -140,7 +144,6 @@ function ReportBody({ report, facility, index }: { report: DrillReport; facility
 /** Why the score is not the whole story: the drill still runs, or ended before all of it played. */
 function Incomplete({ score, running }: { score: ScoreSummary; running: boolean }) {
   const { t } = useI18n();
-  if (score.percent === null) return <span className="score-big__note">{t('report.verdict.none')}</span>;
   if (score.complete) return null;
   return (
     <span className="score-big__note" data-testid="report-incomplete">

@@ -93,7 +93,7 @@ describe('<ExpectedAlarmsTable> (drill report)', () => {
   });
   it('prints in Chinese', () => {
     const html = render('zh');
-    expect(html).toContain('显示用时（目标 ≤ 10 秒）');
+    expect(html).toContain('显示用时（目标 ≤ 10秒）');
     expect(html).toContain('✗ 漏报');
     expect(html).toContain('确认人 officer');
   });

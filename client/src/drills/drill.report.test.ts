@@ -78,9 +78,9 @@ describe('drill report durations', () => {
     expect(formatSeconds(-0.2, en)).toBe('< 0.01 s'); // device clock a little ahead of the server's
   });
   it('speaks Chinese too', () => {
-    expect(formatSeconds(2.5, zh)).toBe('2.5 秒');
-    expect(formatSeconds(75, zh)).toBe('1 分 15 秒');
-    expect(formatTarget(DRILL_TARGETS.criticalAckS, zh)).toBe('1 分 00 秒');
+    expect(formatSeconds(2.5, zh)).toBe('2.5秒');
+    expect(formatSeconds(75, zh)).toBe('1分15秒');
+    expect(formatTarget(DRILL_TARGETS.criticalAckS, zh)).toBe('1分00秒');
   });
   it('prints the targets as the dashboard prints durations', () => {
     expect(formatTarget(DRILL_TARGETS.displayS, en)).toBe('10 s');
