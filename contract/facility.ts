@@ -59,8 +59,9 @@ export const sensorSettingsSchema = z
     /** Doors: held open longer than this raises a supervisory alarm. */
     heldOpenS: z.number().int().positive().optional(),
     /**
-     * Water-leak detectors: seconds a `leak` must stand unbroken by `leak_clear` before it raises
-     * the alarm (default 0, at once). The detectors debounce their probes themselves and water
+     * Water-leak detectors: seconds the probe must have been wet (`leak`) before it raises the
+     * alarm (default 0, at once), adding up across dry spells shorter than this (a probe flapping
+     * in splashing water is still wet). The detectors debounce their probes themselves and water
      * spreads by the minute; set it where splashes or mopping wet a probe briefly.
      */
     leakOnDelayS: z.number().nonnegative().max(3600).optional(),

@@ -54,11 +54,15 @@ export interface AnalogState {
   riseV: number[];
 }
 
-/** Water-leak rule state: since when the probe has been wet (on-delay), else null. */
+/** Water-leak rule state: since when the probe has been wet in its current spell (on-delay), else null. */
 export interface LeakState {
   wetSince: number | null;
   /** The wet report's detail, for the alarm raised when the on-delay has passed. */
   detail: string | null;
+  /** Since when the probe has been dry within a wetting (a dry spell shorter than the on-delay continues it); null/absent: wet. */
+  dryAt?: number | null;
+  /** Wet time of the wetting's earlier spells (the current one runs from `wetSince`). */
+  wetMs?: number;
 }
 
 export interface DoorState {

@@ -55,6 +55,40 @@ describe('water-leak detectors', () => {
     expect(kinds(h.at(50 * S).tick())).toEqual(['raised:leak']);
   });
 
+  // Water that splashes or drips makes and breaks the probe's contact: dry spells shorter than
+  // the on-delay are part of one wetting, or a flapping probe in a flooding room would never be
+  // raised (each dry report restarting the delay).
+  it('a probe flapping wet and dry faster than the on-delay is raised once it has been wet that long', () => {
+    const h = harness();
+    const flaps: [number, 'leak' | 'leak_clear'][] = [
+      [0, 'leak'],
+      [4, 'leak_clear'],
+      [6, 'leak'],
+      [9, 'leak_clear'],
+    ];
+    for (const [t, type] of flaps) expect(h.at(t * S).event(SLOW, type)).toEqual([]);
+    // Wet 4 s + 3 s so far: 3 s to go once wet again.
+    expect(h.at(10 * S).tick()).toEqual([]);
+    expect(h.at(11 * S).event(SLOW, 'leak')).toEqual([]);
+    expect(h.at(13.9 * S).tick()).toEqual([]);
+    expect(kinds(h.at(14 * S).tick())).toEqual(['raised:leak']);
+  });
+
+  it('two short wettings (a mop passing twice) add up to less than the on-delay: nothing raised', () => {
+    const h = harness();
+    h.at(0).event(SLOW, 'leak');
+    h.at(4 * S).event(SLOW, 'leak_clear');
+    h.at(8 * S).event(SLOW, 'leak');
+    // Ten seconds after the first wet report, but wet for six of them.
+    expect(h.at(10 * S).tick()).toEqual([]);
+    h.at(12 * S).event(SLOW, 'leak_clear');
+    expect(h.at(60 * S).tick()).toEqual([]);
+    // Dry for longer than the delay: the next wetting counts from nothing.
+    h.at(70 * S).event(SLOW, 'leak');
+    expect(h.at(79 * S).tick()).toEqual([]);
+    expect(kinds(h.at(80 * S).tick())).toEqual(['raised:leak']);
+  });
+
   it('keeps a drill leak apart from the real detector', () => {
     const h = harness();
     h.at(0).event(LEAK, 'leak', { drill: 'd-1' });
