@@ -62,6 +62,8 @@ export default function HistoryChart({ points, from, to, unit, thresholds, alarm
         onPointerDown: (e: PointerEvent<HTMLDivElement>) => {
           if (e.button !== 0) return;
           const at = timeAt(e.clientX);
+          // A drag that leaves the chart still ends where the button is released, clamped to the range.
+          e.currentTarget.setPointerCapture(e.pointerId);
           setDrag({ startPx: e.clientX, start: at, end: at });
         },
         onPointerMove: (e: PointerEvent<HTMLDivElement>) => {
@@ -73,7 +75,7 @@ export default function HistoryChart({ points, from, to, unit, thresholds, alarm
           setDrag(null);
           if (Math.abs(e.clientX - drag.startPx) >= MIN_DRAG_PX) onZoom(Math.round(Math.min(drag.start, end)), Math.round(Math.max(drag.start, end)));
         },
-        onPointerLeave: () => setDrag(null),
+        onPointerCancel: () => setDrag(null),
       }
     : {};
 

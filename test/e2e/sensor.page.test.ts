@@ -1,0 +1,86 @@
+// A sensor's history on its own page — the built dashboard in headless Chromium against the real
+// server and InfluxDB, demo facility (config/facility.yaml). What it protects (README, the sensor
+// history page; docs/contracts.md#roll-ups-continuous-queries): a sensor with twenty minutes of
+// data still charts over a year (the roll-ups have not run yet), the year's axis carries several
+// date labels, dragging across the chart zooms in, and the shown data downloads as CSV.
+import fs from 'node:fs/promises';
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { shoot } from '../support/e2e.ts';
+import { startDashboardStack, type DashboardStack } from '../support/e2e.stack.ts';
+
+const DB = 'vigil_e2e_sensor_page';
+const GAS = 'CAN-GAS-01'; // "Kitchen gas, wok range", site hq
+const MINUTE = 60_000;
+
+let stack: DashboardStack;
+let manager: Page;
+const chart = () => manager.getByTestId('sensor-chart');
+
+beforeAll(async () => {
+  stack = await startDashboardStack({ influxDb: DB });
+  // "Not run yet" whatever the wall clock's minute: no continuous query fills the roll-ups.
+  await stack.influx.query(`DROP CONTINUOUS QUERY "cq_reading_1m" ON "${DB}"`, DB);
+  await stack.influx.query(`DROP CONTINUOUS QUERY "cq_reading_1h" ON "${DB}"`, DB);
+  const now = Date.now();
+  await stack.influx.write(
+    DB,
+    Array.from({ length: 20 }, (_, i) => `reading,sensor=${GAS} value=${2 + (i % 4)} ${now - i * MINUTE}`),
+  );
+  manager = await stack.openPage();
+  await stack.signIn(manager, 'manager');
+});
+
+afterAll(() => stack?.close());
+
+describe('the sensor history page', () => {
+  it('opens from the sensor panel’s history', async () => {
+    await manager
+      .getByRole('tab', { name: /canteen/i })
+      .first()
+      .click();
+    await manager.locator(`[data-sensor-id="${GAS}"]`).click();
+    await manager.getByTestId('sensor-panel').getByRole('link', { name: 'Open full page' }).click();
+    await manager.getByRole('heading', { name: /Kitchen gas, wok range — history/ }).waitFor({ timeout: 10_000 });
+    expect(manager.url()).toContain(`#/sensor/${GAS}`);
+  });
+
+  it('shows a year of a sensor with twenty minutes of data, with several date labels', async () => {
+    await manager.getByRole('button', { name: '1 y', exact: true }).click();
+    await chart().locator('.recharts-line-dots circle').first().waitFor({ timeout: 15_000 });
+    await expect(chart().getByText('No readings in this range').count()).resolves.toBe(0);
+    const labels = await chart().locator('.recharts-xAxis-tick-labels .recharts-cartesian-axis-tick-value').allTextContents();
+    expect(labels.length).toBeGreaterThanOrEqual(3);
+    expect(new Set(labels).size).toBe(labels.length);
+    await shoot(manager, 'sensor-page-year');
+  });
+
+  it('zooms into the range dragged across the chart, and exports what it shows as CSV', async () => {
+    const box = await chart().boundingBox();
+    if (!box) throw new Error('chart not laid out');
+    const y = box.y + box.height / 2;
+    await manager.mouse.move(box.x + box.width * 0.9, y);
+    await manager.mouse.down();
+    await manager.mouse.move(box.x + box.width * 0.95, y, { steps: 5 });
+    // Past the chart's right edge: the zoom ends at the range's end.
+    await manager.mouse.move(box.x + box.width + 20, y, { steps: 5 });
+    await manager.mouse.up();
+    await manager.getByRole('button', { name: 'Reset zoom' }).waitFor({ timeout: 5_000 });
+    await chart().locator('.recharts-line-dots circle').first().waitFor({ timeout: 15_000 });
+
+    const [download] = await Promise.all([manager.waitForEvent('download'), manager.getByRole('button', { name: 'Export CSV' }).click()]);
+    expect(download.suggestedFilename()).toMatch(new RegExp(`^vigil-${GAS}-.*\\.csv$`));
+    const csv = await fs.readFile(await download.path(), 'utf8');
+    const lines = csv
+      .replace(/^\uFEFF/, '')
+      .split('\r\n')
+      .filter(Boolean);
+    expect(lines[0]).toBe('sensor_id,sensor_name,series,time_utc,value,min,max,unit');
+    expect(lines.length).toBeGreaterThan(1);
+    for (const line of lines.slice(1))
+      expect(line).toMatch(new RegExp(`^${GAS},"Kitchen gas, wok range",current,\\d{4}-\\d\\d-\\d\\dT[\\d:.]+Z,[\\d.]+,[\\d.]*,[\\d.]*,%LEL$`));
+    const values = lines.slice(1).map((l) => Number(l.split(',')[5]));
+    expect(Math.min(...values)).toBeGreaterThanOrEqual(2);
+    expect(Math.max(...values)).toBeLessThanOrEqual(5);
+  });
+});
