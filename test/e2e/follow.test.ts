@@ -76,6 +76,10 @@ describe('the alarm comes to the officer', () => {
     await expect(selectedFloor()).resolves.toBe('canteen-1f');
     await expect(prompt().count()).resolves.toBe(0);
     await shoot(officer, 'follow-went', { selector: '.plan' });
+    // Acknowledged, it is news no longer: the ring goes, the alarm stays drawn.
+    await queueRow('Kitchen gas, wok range').getByRole('button', { name: 'Acknowledge', exact: true }).click();
+    await officer.locator('[data-followed="true"]').waitFor({ state: 'detached', timeout: 5_000 });
+    await expect(marker(GAS_CANTEEN).getAttribute('data-state')).resolves.toBe('alarm');
   });
 
   it('neither moves nor asks once "Follow alarms" is off, and remembers that after a reload', async () => {

@@ -4,7 +4,7 @@ import { alarmToFollow, followAction } from '../domain/follow.ts';
 import { useLive } from '../live/useLive.ts';
 
 export interface FollowState {
-  /** The sensor the plan went to for a new alarm: drawn highlighted. */
+  /** The sensor the plan went to for a new alarm: drawn highlighted until that alarm is acknowledged or closes. */
   highlightId: string | null;
   /** A new alarm the plan did not go to because the officer was busy: "Go to" offered. */
   prompt: Alarm | null;
@@ -20,7 +20,7 @@ export interface FollowState {
 export function useFollowAlarms(enabled: boolean, placed: (sensorId: string) => boolean, goTo: (alarm: Alarm) => void): FollowState {
   const alarms = useLive((s) => s.alarms);
   const synced = useLive((s) => s.synced);
-  const [highlightId, setHighlightId] = useState<string | null>(null);
+  const [highlight, setHighlight] = useState<Alarm | null>(null);
   const [prompt, setPrompt] = useState<Alarm | null>(null);
   const known = useRef<Set<string> | null>(null);
   const lastInteraction = useRef<number | null>(null);
@@ -50,7 +50,7 @@ export function useFollowAlarms(enabled: boolean, placed: (sensorId: string) => 
     switch (followAction(latest.current.enabled, Date.now(), lastInteraction.current)) {
       case 'go':
         latest.current.goTo(pick);
-        setHighlightId(pick.sensorId);
+        setHighlight(pick);
         setPrompt(null);
         break;
       case 'prompt':
@@ -61,17 +61,19 @@ export function useFollowAlarms(enabled: boolean, placed: (sensorId: string) => 
     }
   }, [alarms, synced]);
 
-  // A prompt or highlight for an alarm that has closed has nothing left to point at.
+  // A prompt for an alarm that has closed has nothing left to point at.
   const promptOpen = prompt !== null && alarms.has(prompt.id);
-  const highlightOpen = highlightId !== null && [...alarms.values()].some((a) => a.sensorId === highlightId && a.state !== 'cleared');
+  // The ring says "this one is new": once acknowledged, the officer has it.
+  const highlighted = highlight === null ? undefined : alarms.get(highlight.id);
+  const highlightOn = highlighted !== undefined && (highlighted.state === 'active_unacked' || highlighted.state === 'cleared_unacked');
 
   const acceptPrompt = useCallback(() => {
     if (prompt === null) return;
     latest.current.goTo(prompt);
-    setHighlightId(prompt.sensorId);
+    setHighlight(prompt);
     setPrompt(null);
   }, [prompt]);
   const dismissPrompt = useCallback(() => setPrompt(null), []);
 
-  return { highlightId: highlightOpen ? highlightId : null, prompt: promptOpen ? (alarms.get(prompt.id) ?? prompt) : null, acceptPrompt, dismissPrompt };
+  return { highlightId: highlightOn ? highlighted.sensorId : null, prompt: promptOpen ? (alarms.get(prompt.id) ?? prompt) : null, acceptPrompt, dismissPrompt };
 }
