@@ -134,14 +134,37 @@ export interface Shelf {
 
 /**
  * A sensor taken out of service for maintenance: its data is still stored, it raises no alarms.
+ * It ends at `until`: OUT_OF_SERVICE_REMINDER_S before, a `sensor_out_of_service_ending` event
+ * reminds the consoles; at `until` the sensor returns to service by itself.
  *
- * @example `{"since": 1764240000000, "by": "tech.zhao", "reason": "calibration"}`
+ * @example `{"since": 1764240000000, "until": 1764254400000, "by": "tech.zhao", "reason": "calibration", "remindedAt": null}`
  */
 export interface OutOfService {
   since: number;
+  /** Epoch ms; absent only on records made before an end was required (those end by hand). */
+  until?: number;
   by: string;
   reason: string;
+  /** When the end reminder was sent; null before. */
+  remindedAt?: number | null;
 }
+
+/** The longest a sensor may be taken out of service at once: 7 days (a forgotten one must come back). */
+export const MAX_OUT_OF_SERVICE_S = 7 * 86_400;
+/** The consoles are reminded this long before an out-of-service period ends. */
+export const OUT_OF_SERVICE_REMINDER_S = 15 * 60;
+
+/**
+ * `POST /api/sensors/:id/out-of-service`: `until` is epoch ms, after now and at most
+ * MAX_OUT_OF_SERVICE_S ahead (the server checks both against its clock).
+ * @example `{"reason": "detector recalibration", "until": 1764254400000}`
+ */
+export const outOfServiceBodySchema = z
+  .object({
+    reason: z.string().trim().min(1, 'reason is required').max(2000),
+    until: z.number().int('until must be epoch ms').positive('until must be epoch ms'),
+  })
+  .strict();
 
 /**
  * How an alarm was closed out: closes the loop in an incident review.
@@ -291,7 +314,7 @@ export type IncidentEventKind = (typeof INCIDENT_EVENT_KINDS)[number];
  *
  * @example `if (e.subject === 'sensor' && e.kind === 'sensor_out_of_service') greyOut(e.sensorId);`
  */
-export const SENSOR_EVENT_KINDS = ['sensor_out_of_service', 'sensor_in_service', 'sensor_test'] as const;
+export const SENSOR_EVENT_KINDS = ['sensor_out_of_service', 'sensor_out_of_service_ending', 'sensor_in_service', 'sensor_test'] as const;
 export type SensorEventKind = (typeof SENSOR_EVENT_KINDS)[number];
 
 /** The actor of events the engine produces by itself (raise, clear, escalation, shelf expiry). @example `e.actor === SYSTEM_ACTOR` */

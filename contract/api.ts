@@ -72,11 +72,12 @@ export interface ApiError {
  * - `GET /api/alarms?state=&site=&zone=&sensor=&priority=&kind=&from=&to=&drill=&limit=&offset=` → AlarmListResponse
  *   (`drill`: `only` | `exclude` | `include` (default include); `state`: a state, or `open` / `closed`)
  * - `GET /api/alarms/:id` → AlarmDetailResponse
- * - `POST /api/alarms/:id/{ack,comment,assign,shelve,unshelve,reset,resolve}` with the body from
+ * - `POST /api/alarms/:id/{ack,comment,assign,shelve,unshelve,reset,resolve,sop_step}` with the body from
  *   ACTION_BODY_SCHEMAS → `{ alarm }`; 404 NOT_FOUND, 409 INVALID_TRANSITION / CONDITION_ACTIVE,
  *   400 for a bad body or SHELVE_TOO_LONG / REASON_REQUIRED, 401 without a session, 403 for the role
  * - `POST /api/incidents/:id/{ack,comment,assign,shelve,unshelve,reset,resolve}` → `{ incident }`
- * - `POST /api/sensors/:id/out-of-service` `{ reason }`, `DELETE /api/sensors/:id/out-of-service`
+ * - `POST /api/sensors/:id/out-of-service` `{ reason, until }` (outOfServiceBodySchema), `DELETE /api/sensors/:id/out-of-service`
+ * - `GET /api/users/assignable` → AssignableUser[] (`alarm.assign`)
  * - `GET /api/audit?from=&to=&limit=&before=&user=&action=&alarm=&target=` → AuditEntry[] (newest first;
  *   `user` is who acted, `action` an exact action or a family such as `user.*`, `alarm` an alarm id,
  *   `target` e.g. `user:<name>`; `before` an entry id, for the next page)

@@ -38,7 +38,8 @@ describe('alarm log and alarm detail', () => {
     await detail.getByTestId('alarm-history').waitFor();
     const step = detail.locator('[data-testid="sop-steps"] li[data-step="1"]');
     await expect(step.getAttribute('data-done')).resolves.toBe('false');
-    await step.getByRole('checkbox').check();
+    // A click, not check(): the box follows the history, so it turns only once the server recorded the tick.
+    await step.getByRole('checkbox').click();
     await detail.locator('[data-testid="sop-steps"] li[data-step="1"][data-done="true"]').waitFor({ timeout: 5_000 });
     const when = (await step.getByTestId('sop-when').textContent()) ?? '';
     expect(when).toMatch(TIME_24H);

@@ -5,7 +5,16 @@ import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { io, type Socket } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Alarm, AlarmEvent, AlarmNotificationsResponse, AlarmSnapshot, ClientToServerEvents, ServerToClientEvents } from '../../contract/index.ts';
+import {
+  MAX_OUT_OF_SERVICE_S,
+  type Alarm,
+  type AlarmEvent,
+  type AlarmNotificationsResponse,
+  type AlarmSnapshot,
+  type ClientToServerEvents,
+  type OutOfService,
+  type ServerToClientEvents,
+} from '../../contract/index.ts';
 import { startInflux, startMosquitto, stopAllServices, type InfluxHandle, type MosquittoHandle } from '../support/services.ts';
 import { eventually, startVigil, type VigilHandle } from '../support/vigil.ts';
 import { mosquittoPub } from '../support/clients.ts';
@@ -192,6 +201,31 @@ describe('alarms end to end', () => {
         ['resolved', 'manager1'],
       ]),
     );
+  });
+
+  it('takes a sensor out of service only with an end, reminds before the end and returns it to service by itself', async () => {
+    // An out-of-service period needs an end (at most MAX_OUT_OF_SERVICE_S), a reminder before it
+    // ends and an automatic return to service (docs/contracts.md, out of service).
+    const oos = (body: unknown) =>
+      vigil.api<{ sensor?: { outOfService: OutOfService | null }; error?: { code: string } }>('/api/sensors/T-SMK-01/out-of-service', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', cookie: managerCookie },
+        body: JSON.stringify(body),
+      });
+    expect((await oos({ reason: 'detector cleaning' })).status).toBe(400);
+    expect((await oos({ reason: 'detector cleaning', until: Date.now() - 1000 })).status).toBe(400);
+    expect((await oos({ reason: 'detector cleaning', until: Date.now() + MAX_OUT_OF_SERVICE_S * 1000 + 60_000 })).status).toBe(400);
+    const w = await watch();
+    // Ending within the reminder time: the reminder comes at the next tick, the end 3 s later.
+    const until = Date.now() + 3000;
+    const taken = await oos({ reason: 'detector cleaning', until });
+    expect(taken.status).toBe(200);
+    expect(taken.body.sensor?.outOfService).toMatchObject({ until, by: 'manager1', reason: 'detector cleaning' });
+    const sensorEvents = () => w.events.filter((e) => e.subject === 'sensor' && e.sensorId === 'T-SMK-01');
+    const back = await eventually(() => sensorEvents().find((e) => e.kind === 'sensor_in_service'), 10_000, 'back in service by itself');
+    expect(back).toMatchObject({ actor: 'system', outOfService: null });
+    expect(back.at).toBeGreaterThanOrEqual(until);
+    expect(sensorEvents().map((e) => e.kind)).toEqual(['sensor_out_of_service', 'sensor_out_of_service_ending', 'sensor_in_service']);
   });
 
   it('escalates an unacknowledged critical alarm and posts it to the webhook', async () => {

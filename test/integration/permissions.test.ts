@@ -31,7 +31,12 @@ const ROUTES: Route[] = [
   { method: 'POST', path: '/api/alarms/al_none/sop_step', body: { step: 0, done: true }, permission: 'alarm.comment' },
   { method: 'GET', path: '/api/users/assignable', permission: 'alarm.assign' },
   { method: 'POST', path: '/api/incidents/in_none/ack', body: {}, permission: 'alarm.ack' },
-  { method: 'POST', path: '/api/sensors/NO-SUCH-SENSOR/out-of-service', body: { reason: 'x' }, permission: 'sensor.out_of_service' },
+  {
+    method: 'POST',
+    path: '/api/sensors/NO-SUCH-SENSOR/out-of-service',
+    body: { reason: 'x', until: Date.now() + 3_600_000 },
+    permission: 'sensor.out_of_service',
+  },
   { method: 'DELETE', path: '/api/sensors/NO-SUCH-SENSOR/out-of-service', permission: 'sensor.out_of_service' },
   { method: 'POST', path: '/api/drills', body: { scenario: 'no-such-scenario', siteId: 't1', run: true }, permission: 'drill.run' },
   { method: 'POST', path: '/api/drills/drill-none/end', body: {}, permission: 'drill.run' },

@@ -2,9 +2,9 @@
 import type { SensorLiveState } from '../../../contract/alarm.ts';
 import { postJson, request } from './api.client.ts';
 
-/** `POST /api/sensors/:id/out-of-service {reason}` (sensor.out_of_service). */
-export async function takeOutOfService(sensorId: string, reason: string): Promise<SensorLiveState> {
-  const res = await postJson<{ sensor: SensorLiveState }>(`/api/sensors/${encodeURIComponent(sensorId)}/out-of-service`, { reason });
+/** `POST /api/sensors/:id/out-of-service {reason, until}` (sensor.out_of_service); `until` epoch ms. */
+export async function takeOutOfService(sensorId: string, reason: string, until: number): Promise<SensorLiveState> {
+  const res = await postJson<{ sensor: SensorLiveState }>(`/api/sensors/${encodeURIComponent(sensorId)}/out-of-service`, { reason, until });
   return res.sensor;
 }
 

@@ -1,13 +1,16 @@
 /**
- * A sensor's maintenance state in its panel: who took it out of service, since when and why
- * (everyone sees this); a manager (`sensor.out_of_service`) takes it out with a required reason,
- * or returns it. The new state arrives as a live `sensor_out_of_service` event.
+ * A sensor's maintenance state in its panel: who took it out of service, since when, why and
+ * until when (everyone sees this, and an end drawing near); a manager (`sensor.out_of_service`)
+ * takes it out with a required reason and end, or returns it. The new state arrives as a live
+ * `sensor_out_of_service` event.
  */
 import { useState, type FormEvent } from 'react';
-import type { OutOfService } from '../../../contract/alarm.ts';
+import { MAX_OUT_OF_SERVICE_S, OUT_OF_SERVICE_REMINDER_S, type OutOfService } from '../../../contract/alarm.ts';
 import { messageOf } from '../api/api.client.ts';
 import { returnToService, takeOutOfService } from '../api/sensor.api.ts';
 import { useSession } from '../auth/SessionContext.ts';
+import { DEFAULT_OUT_OF_SERVICE_MS, endState, validUntil } from '../domain/out-of-service.ts';
+import { epochToZonedInput, zonedInputToEpoch } from '../format/time.format.ts';
 import { useNow } from '../hooks/useNow.ts';
 import { useI18n } from '../i18n/I18nContext.ts';
 
@@ -19,13 +22,15 @@ interface OutOfServiceControlProps {
 type Status = { kind: 'idle' } | { kind: 'sending' } | { kind: 'failed'; message: string };
 
 export function OutOfServiceControl({ sensorId, outOfService }: OutOfServiceControlProps) {
-  const { t, fmt, duration } = useI18n();
+  const { t, fmt, duration, timeZone } = useI18n();
   const { can } = useSession();
   const now = useNow();
   const [status, setStatus] = useState<Status>({ kind: 'idle' });
   const [editing, setEditing] = useState(false);
   const [reason, setReason] = useState('');
+  const [untilInput, setUntilInput] = useState('');
   const [invalid, setInvalid] = useState(false);
+  const [invalidUntil, setInvalidUntil] = useState(false);
   const allowed = can('sensor.out_of_service');
   if (!outOfService && !allowed) return null;
 
@@ -44,18 +49,23 @@ export function OutOfServiceControl({ sensorId, outOfService }: OutOfServiceCont
   function handleSubmit(event: FormEvent) {
     event.preventDefault();
     const trimmed = reason.trim();
-    // The server refuses an empty reason too (400); saying so here saves the round trip.
-    if (!trimmed) {
-      setInvalid(true);
-      return;
-    }
-    setInvalid(false);
-    void send(() => takeOutOfService(sensorId, trimmed));
+    const until = zonedInputToEpoch(untilInput, timeZone);
+    // The server refuses an empty reason and a bad end too (400); saying so here saves the round trip.
+    setInvalid(!trimmed);
+    setInvalidUntil(!validUntil(until, Date.now()));
+    if (!trimmed || until === null || !validUntil(until, Date.now())) return;
+    void send(() => takeOutOfService(sensorId, trimmed, until));
+  }
+
+  function handleEdit() {
+    setUntilInput(epochToZonedInput(Date.now() + DEFAULT_OUT_OF_SERVICE_MS, timeZone));
+    setEditing(true);
   }
 
   function handleCancel() {
     setEditing(false);
     setInvalid(false);
+    setInvalidUntil(false);
     setStatus({ kind: 'idle' });
   }
 
@@ -74,6 +84,16 @@ export function OutOfServiceControl({ sensorId, outOfService }: OutOfServiceCont
             ⊘ {t('oos.since', { time: fmt.dateTime(outOfService.since), ago: duration(now - outOfService.since), who: outOfService.by })}
           </p>
           <p className="oos__reason">{t('oos.reason', { reason: outOfService.reason })}</p>
+          <p
+            className={`oos__until${endState(outOfService, now) === 'soon' ? ' oos__until--soon' : ''}`}
+            data-testid="oos-until"
+            data-end={endState(outOfService, now)}
+          >
+            {outOfService.until === undefined
+              ? t('oos.noEnd')
+              : t('oos.ends', { time: fmt.dateTime(outOfService.until), d: duration(Math.max(0, outOfService.until - now)) })}
+            {endState(outOfService, now) === 'soon' ? <span className="tag tag--warn"> {t('oos.endsSoon')}</span> : null}
+          </p>
           {allowed ? (
             <button type="button" className="btn" onClick={() => void send(() => returnToService(sensorId))} disabled={sending} data-testid="oos-return">
               {sending ? t('oos.sending') : t('oos.return')}
@@ -87,9 +107,21 @@ export function OutOfServiceControl({ sensorId, outOfService }: OutOfServiceCont
             <textarea value={reason} onChange={(e) => setReason(e.target.value)} autoFocus aria-required="true" rows={2} maxLength={2000} />
             <span className="field__hint">{t('oos.hint')}</span>
           </label>
+          <label className="field">
+            <span className="field__label">{t('oos.until')}</span>
+            <input type="datetime-local" value={untilInput} onChange={(e) => setUntilInput(e.target.value)} required data-testid="oos-until-input" />
+            <span className="field__hint">
+              {t('oos.untilHint', { d: duration(MAX_OUT_OF_SERVICE_S * 1000), r: duration(OUT_OF_SERVICE_REMINDER_S * 1000) })} ({timeZone})
+            </span>
+          </label>
           {invalid ? (
             <p className="action-form__error" role="alert">
               {t('oos.reasonRequired')}
+            </p>
+          ) : null}
+          {invalidUntil ? (
+            <p className="action-form__error" role="alert">
+              {t('oos.untilInvalid', { d: duration(MAX_OUT_OF_SERVICE_S * 1000) })}
             </p>
           ) : null}
           <div className="action-form__buttons">
@@ -102,7 +134,7 @@ export function OutOfServiceControl({ sensorId, outOfService }: OutOfServiceCont
           </div>
         </form>
       ) : (
-        <button type="button" className="btn" onClick={() => setEditing(true)} data-testid="oos-take">
+        <button type="button" className="btn" onClick={handleEdit} data-testid="oos-take">
           ⊘ {t('oos.take')}
         </button>
       )}

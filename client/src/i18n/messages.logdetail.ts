@@ -23,6 +23,15 @@ export const logDetailEn = {
   'log.sortBy': 'Sort by {col}',
   'log.sortAsc': 'ascending',
   'log.sortDesc': 'descending',
+  'event.sensor_out_of_service_ending': 'Out of service ends soon',
+  'oos.until': 'Until',
+  'oos.untilHint': 'At most {d} ahead; it returns to service by itself then, with a reminder {r} before.',
+  'oos.untilInvalid': 'Give an end after now and at most {d} ahead.',
+  'oos.ends': 'ends {time} (in {d})',
+  'oos.endsSoon': 'Ends soon',
+  'oos.noEnd': 'no end set',
+  'oos.list': 'Out of service',
+  'oos.listEmpty': 'No sensor is out of service.',
 } as const satisfies Record<string, string>;
 
 export const logDetailZh = {
@@ -49,4 +58,13 @@ export const logDetailZh = {
   'log.sortBy': '按{col}排序',
   'log.sortAsc': '升序',
   'log.sortDesc': '降序',
+  'event.sensor_out_of_service_ending': '停用维护即将结束',
+  'oos.until': '结束时间',
+  'oos.untilHint': '最长 {d}；到期自动恢复使用，提前 {r} 提醒。',
+  'oos.untilInvalid': '结束时间须晚于现在，且不超过 {d}。',
+  'oos.ends': '{time} 结束（还有 {d}）',
+  'oos.endsSoon': '即将结束',
+  'oos.noEnd': '未设结束时间',
+  'oos.list': '停用维护中',
+  'oos.listEmpty': '没有停用维护的传感器。',
 } as const satisfies Record<keyof typeof logDetailEn, string>;

@@ -14,6 +14,7 @@ import { defaultFilter, PAGE_SIZE, pageInfo, type LogFilter } from './log.query.
 import { LogFilters } from './LogFilters.tsx';
 import { DEFAULT_SORT, nextSort, sortRows, withNewer, type LogSort, type SortColumn } from './log.rows.ts';
 import { LogTable } from './LogTable.tsx';
+import { OutOfServiceList } from './OutOfServiceList.tsx';
 import { useAlarmPage, useCsvExport } from './useAlarmLog.ts';
 
 interface AlarmLogProps {
@@ -71,6 +72,7 @@ export function AlarmLog({ facility, index }: AlarmLogProps) {
             {t('log.exportFailed', { msg: exportStatus.message })}
           </p>
         ) : null}
+        <OutOfServiceList index={index} />
         <LogFilters facility={facility} filter={filter} onApply={handleApply} />
         {page.kind === 'loading' ? <p className="log__message">{t('log.loading')}</p> : null}
         {page.kind === 'error' ? <p className="log__message detail__error">{t('log.error', { msg: page.message })}</p> : null}

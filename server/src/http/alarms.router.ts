@@ -5,6 +5,7 @@ import {
   ACTION_BODY_SCHEMAS,
   ACTION_PERMISSION,
   ALARM_ACTION_TYPES,
+  outOfServiceBodySchema,
   type AlarmAction,
   type AlarmActionType,
   type AlarmDetailResponse,
@@ -73,15 +74,14 @@ export function alarmsRouter(alarms: AlarmService, audit: AuditTrail, access: Ac
     res.json({ incident: alarms.actOnIncident(String(req.params.id), action, access.actorOf(req, res)) });
   });
 
-  const oosBody = z.object({ reason: z.string().trim().min(1, 'reason is required').max(2000) }).strict();
   router.post('/api/sensors/:id/out-of-service', access.requirePermission('sensor.out_of_service'), jsonBody, (req, res) => {
-    const body = oosBody.safeParse(req.body ?? {});
+    const body = outOfServiceBodySchema.safeParse(req.body ?? {});
     if (!body.success)
       throw badRequest(
-        'a reason is required',
+        'a reason and an end (until) are required',
         body.error.issues.map((i) => i.message),
       );
-    res.json({ sensor: alarms.setOutOfService(String(req.params.id), access.actorOf(req, res), body.data.reason) });
+    res.json({ sensor: alarms.setOutOfService(String(req.params.id), access.actorOf(req, res), body.data.reason, body.data.until) });
   });
   router.delete('/api/sensors/:id/out-of-service', access.requirePermission('sensor.out_of_service'), (req, res) => {
     res.json({ sensor: alarms.returnToService(String(req.params.id), access.actorOf(req, res)) });

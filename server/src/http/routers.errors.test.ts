@@ -253,7 +253,7 @@ describe('routers only throw: their refusals answer through the one middleware',
   it.each([
     ['POST', '/api/alarms/a1/reset', {}, 409, 'CONDITION_ACTIVE'],
     ['POST', '/api/incidents/i1/ack', {}, 404, 'NOT_FOUND'],
-    ['POST', '/api/sensors/S1/out-of-service', { reason: 'x' }, 404, 'NOT_FOUND'],
+    ['POST', '/api/sensors/S1/out-of-service', { reason: 'x', until: Date.now() + 3_600_000 }, 404, 'NOT_FOUND'],
     ['DELETE', '/api/sensors/S1/out-of-service', undefined, 500, 'INTERNAL'],
     ['POST', '/api/drills', { scenario: 'x', siteId: 't1', run: true }, 400, 'UNKNOWN_SCENARIO'],
     ['POST', '/api/drills/d1/end', undefined, 409, 'CONFLICT'],

@@ -133,8 +133,8 @@ export class AlarmService {
     return this.state.incidents.get(incidentId)!;
   }
 
-  setOutOfService(sensorId: string, actor: Actor, reason: string): SensorLiveState {
-    const result = takeOutOfService(this.state, this.ctx, sensorId, actor.username, reason, this.deps.clock.now());
+  setOutOfService(sensorId: string, actor: Actor, reason: string, until: number): SensorLiveState {
+    const result = takeOutOfService(this.state, this.ctx, sensorId, actor.username, reason, until, this.deps.clock.now());
     if (result instanceof AlarmActionError) throw result;
     this.commit(result);
     this.dirtySensors.add(sensorId);

@@ -22,6 +22,7 @@ import { statusRule } from './rules.common.ts';
 import { deviceClock, plausibleReading } from './rules.observation.ts';
 import { GATEWAY_RULES, RULES } from './rules.table.ts';
 import { evaluateUnknown, unknownTick } from './rules.unknown.ts';
+import { outOfServiceTick } from './out-of-service.ts';
 import { heard } from './rules.watchdog.ts';
 import { sensorTick } from './timers.ts';
 import { finish, newRun, ruleKey, type EngineContext, type EngineResult, type EngineState } from './engine.types.ts';
@@ -99,6 +100,7 @@ export function tick(state: EngineState, ctx: EngineContext, now: number): Engin
       if (sensor !== undefined) sensorTick(run, rs, sensor);
     }
   }
+  outOfServiceTick(run);
   const retainUntil = now - ctx.settings.retainClosedS * 1000;
   for (const [id, alarm] of state.alarms) {
     if (alarm.state === 'cleared') {
