@@ -74,7 +74,8 @@ export const drillEn = {
   'report.ackedInTime': 'Acknowledged in time',
   'report.ofN': '{n} of {total}',
   'report.targets': 'Targets: display ≤ {display} (NFPA 72); acknowledgement ≤ {critical} for critical alarms, ≤ {other} for others.',
-  'report.scoring': 'Each expected alarm scores a point for being raised, one for display in time and one for acknowledgement in time.',
+  'report.scoring':
+    'Each expected alarm scores a point for being raised, one for display in time and one for acknowledgement in time; what is not due yet, or what a drill ended early never played, is not scored.',
   'report.col.where': 'Sensor / zone',
   'report.col.condition': 'Condition',
   'report.col.priority': 'Priority',
@@ -194,7 +195,7 @@ export const drillZh: Record<keyof typeof drillEn, string> = {
   'report.ackedInTime': '及时确认',
   'report.ofN': '{n} / {total}',
   'report.targets': '目标：显示 ≤ {display}（NFPA 72）；紧急报警确认 ≤ {critical}，其他报警 ≤ {other}。',
-  'report.scoring': '每条预期报警：触发得 1 分，及时显示得 1 分，及时确认得 1 分。',
+  'report.scoring': '每条预期报警：触发得 1 分，及时显示得 1 分，及时确认得 1 分；尚未到时间的、或因提前结束而未演练的不计分。',
   'report.col.where': '传感器 / 区域',
   'report.col.condition': '报警条件',
   'report.col.priority': '优先级',

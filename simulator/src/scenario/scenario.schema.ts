@@ -76,7 +76,7 @@ export type Action = (typeof ACTIONS)[number];
 export const stepSchema = z
   .object({
     at: seconds,
-    /** Shown to the drill coordinator when the step is reached. */
+    /** Shown to the drill coordinator when the step is reached (the simulator's log; the dashboard's running-drill banner). */
     note: z.string().min(1).max(300).optional(),
     ...selectorShape,
     /** Seconds over which the selected sensors act one after another (in registry order). */
@@ -140,7 +140,8 @@ export const scenarioSchema = z
     /**
      * The highest `--speed` at which the expectations still hold. The server's timers (on-delays,
      * held-open, offline watchdog) run in real time: compressing a scenario shortens what the
-     * server sees, so a faster run would miss those alarms.
+     * server sees, so a faster run would miss those alarms. The dashboard offers the drill speeds
+     * (DRILL_SPEEDS, contract/drill.ts) up to this one, and the server refuses any other.
      */
     maxSpeed: z.number().positive().optional(),
     steps: z.array(stepSchema).min(1),
