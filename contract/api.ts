@@ -56,6 +56,32 @@ export interface ReadingsResponse {
   points: ReadingPoint[];
 }
 
+/**
+ * `GET /api/sensors/:id/events?from=&to=` (`alarm.view`): the sensor's discrete events in the
+ * range (default the last 24 h, at most 31 days), newest first, at most SENSOR_EVENTS_LIMIT — a
+ * door's open / closed / granted / denied timeline with the badge.
+ */
+export interface SensorEventPoint {
+  /** Epoch ms. */
+  t: number;
+  type: import('./observation.ts').EventType;
+  /** Badge or credential, when the reader sent one. */
+  credential?: string;
+  detail?: string;
+  /** Drill id when a drill played it. */
+  drill?: string;
+}
+export interface SensorEventsResponse {
+  sensorId: string;
+  from: number;
+  to: number;
+  events: SensorEventPoint[];
+  /** More events than SENSOR_EVENTS_LIMIT in the range: the oldest are left out. */
+  truncated: boolean;
+}
+export const SENSOR_EVENTS_LIMIT = 500;
+export const SENSOR_EVENTS_MAX_RANGE_MS = 31 * 86_400_000;
+
 /** `GET /api/ingest/rejections` */
 export interface RejectionsResponse {
   total: Record<string, number>;

@@ -30,6 +30,7 @@ const ROUTES: Route[] = [
   { method: 'POST', path: '/api/alarms/al_none/resolve', body: { causeCategory: 'other', cause: 'x', correctiveAction: 'y' }, permission: 'alarm.resolve' },
   { method: 'POST', path: '/api/alarms/al_none/sop_step', body: { step: 0, done: true }, permission: 'alarm.comment' },
   { method: 'GET', path: '/api/users/assignable', permission: 'alarm.assign' },
+  { method: 'GET', path: '/api/sensors/NO-SUCH-SENSOR/events', permission: 'alarm.view' },
   { method: 'POST', path: '/api/incidents/in_none/ack', body: {}, permission: 'alarm.ack' },
   {
     method: 'POST',

@@ -6,6 +6,7 @@ import type { FacilityIndex } from '../domain/facility.index.ts';
 import { STATE_STYLES, type SensorDisplayState } from '../domain/sensor.status.ts';
 import { useNow } from '../hooks/useNow.ts';
 import { useI18n } from '../i18n/I18nContext.ts';
+import { DoorTimeline } from './DoorTimeline.tsx';
 import { HistorySection } from './HistorySection.tsx';
 import { OutOfServiceControl } from './OutOfServiceControl.tsx';
 import { ShapeIcon } from './ShapePath.tsx';
@@ -74,6 +75,9 @@ export function SensorPanel({ sensor, state, displayState, index, stale, onClose
       <OutOfServiceControl key={`oos:${sensor.id}`} sensorId={sensor.id} outOfService={state?.outOfService ?? null} />
 
       <HistorySection key={sensor.id} sensor={sensor} />
+      {sensor.kind === 'door' ? (
+        <DoorTimeline key={`door:${sensor.id}`} sensorId={sensor.id} version={`${state?.lastSeen ?? ''}|${state?.lastEvent ?? ''}`} />
+      ) : null}
     </aside>
   );
 }

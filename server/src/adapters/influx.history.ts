@@ -3,9 +3,10 @@
  * from the range — raw points for short ranges, per-step mean/min/max for longer ones, read from
  * the minute or hour roll-ups when the range is long, so a year answers as fast as an hour.
  */
-import type { ReadingPoint, ReadingsResolution } from '../../../contract/index.ts';
+import { EVENT_TYPES, type EventType, type ReadingPoint, type ReadingsResolution, type SensorEventPoint } from '../../../contract/index.ts';
 import type { HistoryObservation, HistoryPoint, HistorySink } from '../services/history.ports.ts';
 import type { ReadingsQuery, ReadingsPlan } from '../services/readings.service.ts';
+import type { SensorEventsQuery } from '../services/sensor-events.service.ts';
 import { InfluxClient, InfluxWriteError, type InfluxSeries } from './influx.client.ts';
 import { OBSERVATION_TAGS, observationFields, observationLine, observationTags, pointLine, type FieldValue, type OffsetOf } from './influx.line-protocol.ts';
 import { RP, backfillRollups } from './influx.schema.ts';
@@ -76,7 +77,7 @@ const quoteTag = (v: string) => `'${v.replace(/\\/g, '\\\\').replace(/'/g, "\\'"
 
 const keyOf = (o: HistoryObservation): string => `${o.channel}|${o.sensorId}|${o.ts}`;
 
-export class InfluxHistory implements HistorySink, ReadingsQuery {
+export class InfluxHistory implements HistorySink, ReadingsQuery, SensorEventsQuery {
   /** Keys (keyOf) of points written unchecked, oldest first (a Map keeps insertion order). */
   private readonly seen = new Map<string, true>();
   /** Writes under way: a checked write waits for those begun before it, so that it sees their points. */
@@ -262,5 +263,24 @@ export class InfluxHistory implements HistorySink, ReadingsQuery {
       `SELECT ${s.mean} AS mean, ${s.min} AS min, ${s.max} AS max FROM "${db}"."${s.rp}"."reading" ${where} GROUP BY time(${plan.stepS}s) fill(none)`,
     );
     return (series[0]?.values ?? []).map((v) => ({ t: Number(v[0]), value: Number(v[1]), min: Number(v[2]), max: Number(v[3]) }));
+  }
+
+  async sensorEvents(sensorId: string, from: number, to: number, limit: number): Promise<SensorEventPoint[]> {
+    const db = this.influx.options.db;
+    const [series = []] = await this.influx.query(
+      `SELECT "type", "credential", "detail", "drill" FROM "${db}"."${RP.raw}"."event" WHERE "sensor" = ${quoteTag(sensorId)} AND time >= ${from}ms AND time < ${to + 1}ms ORDER BY time DESC LIMIT ${limit}`,
+    );
+    const types: readonly string[] = EVENT_TYPES;
+    const out: SensorEventPoint[] = [];
+    for (const [t, type, credential, detail, drill] of series[0]?.values ?? []) {
+      // A type this version does not know (an older or newer writer) is left out, not guessed.
+      if (typeof type !== 'string' || !types.includes(type)) continue;
+      const e: SensorEventPoint = { t: Number(t), type: type as EventType };
+      if (typeof credential === 'string' && credential !== '') e.credential = credential;
+      if (typeof detail === 'string' && detail !== '') e.detail = detail;
+      if (typeof drill === 'string' && drill !== '') e.drill = drill;
+      out.push(e);
+    }
+    return out;
   }
 }

@@ -29,6 +29,7 @@ import { BROKER_DROPS_RECENT_MS } from '../services/broker.drops.ts';
 import { systemClock } from '../services/clock.ts';
 import { DiscoveryService } from '../services/discovery.service.ts';
 import { GatewayService } from '../services/gateway.service.ts';
+import { SensorEventsService } from '../services/sensor-events.service.ts';
 import { ReadingsService } from '../services/readings.service.ts';
 import { ReportService } from '../services/report.service.ts';
 import type { Alarms } from './alarms.ts';
@@ -82,6 +83,7 @@ export function composeHttp(server: http.Server, config: Config, logger: Logger,
         new ReadingsService(d.storage.history),
         d.facility.planFiles,
         access,
+        new SensorEventsService(d.storage.history),
       ),
       reportsRouter(new ReportService(alarms), access),
       gatewaysRouter(new GatewayService(registry, d.ingest.gateways, alarms), access),

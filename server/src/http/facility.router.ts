@@ -5,11 +5,12 @@
  * tell a stranger nothing either.
  */
 import { Router } from 'express';
-import { readingsQuerySchema, type FacilityResponse, type SensorsResponse } from '../../../contract/index.ts';
+import { SENSOR_EVENTS_MAX_RANGE_MS, readingsQuerySchema, type FacilityResponse, type SensorsResponse } from '../../../contract/index.ts';
 import type { Registry } from '../domain/registry.ts';
 import { badRequest, notFound } from '../errors.ts';
 import type { ReadingsService } from '../services/readings.service.ts';
 import { MAX_RANGE_MS } from '../services/readings.service.ts';
+import type { SensorEventsService } from '../services/sensor-events.service.ts';
 import type { AccessControl } from './access.ts';
 import { parseQuery } from './parse.ts';
 
@@ -23,6 +24,8 @@ export function facilityRouter(
   /** Floor plan URL (`/plans/<file>`) → file on disk (facility.loader.ts). */
   planFiles: Map<string, string>,
   access: AccessControl,
+  /** The door timeline's source; absent where no history store is wired (router unit tests). */
+  sensorEvents?: SensorEventsService,
 ): Router {
   const router = Router();
   const view = access.requirePermission('alarm.view');
@@ -55,6 +58,19 @@ export function facilityRouter(
     if (!(from < to)) throw badRequest('from must be before to');
     if (to - from > MAX_RANGE_MS) throw badRequest('range must be at most 400 days');
     res.json(await readings.readings(sensor, from, to, q.step));
+  });
+
+  router.get('/api/sensors/:id/events', view, async (req, res) => {
+    const id = String(req.params.id);
+    const sensor = registry.sensor(id);
+    if (!sensor || !sensorEvents) throw notFound(`no sensor ${id} in the registry`);
+    const q = parseQuery(readingsQuerySchema.omit({ step: true }), req.query);
+    const now = Date.now();
+    const to = toMillis(q.to, now);
+    const from = toMillis(q.from, to - 86_400_000);
+    if (!(from < to)) throw badRequest('from must be before to');
+    if (to - from > SENSOR_EVENTS_MAX_RANGE_MS) throw badRequest('range must be at most 31 days');
+    res.json(await sensorEvents.events(sensor.id, from, to));
   });
 
   // The dashboard shows plans with <img> and fetch, same-origin: the session cookie goes along.
