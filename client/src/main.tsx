@@ -13,6 +13,8 @@ import './styles/drills.css';
 import './styles/discovery.css';
 import './styles/follow.css';
 import './styles/admin.css';
+// Last: the header's compact and phone rules override the per-part ones above.
+import './styles/header.css';
 
 const root = document.getElementById('root');
 if (!root) throw new Error('index.html has no #root');

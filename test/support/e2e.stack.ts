@@ -32,6 +32,31 @@ export interface DashboardStack {
   close(): Promise<void>;
 }
 
+/** The header's navigation: the first three pages are buttons, the others are in its More menu. */
+const nav = (page: Page) => page.getByRole('navigation', { name: 'Pages' });
+
+/** Opens a page from the header, through the More menu when it is one of the pages there. */
+export async function openNavPage(page: Page, name: string): Promise<void> {
+  const button = nav(page).getByRole('button', { name, exact: true });
+  if ((await button.count()) === 0) await nav(page).getByRole('button', { name: 'More' }).click();
+  await button.click();
+}
+
+/** Every page the header offers (the More menu's too), read with the menu opened and closed again. */
+export async function navPageNames(page: Page): Promise<string[]> {
+  const more = nav(page).getByRole('button', { name: 'More' });
+  const hasMore = (await more.count()) > 0;
+  if (hasMore) await more.click();
+  // A page button's name is its full label (a short one may be shown beside it when room is short).
+  const names = await nav(page)
+    .getByRole('button')
+    .evaluateAll((buttons) =>
+      buttons.filter((b) => !b.classList.contains('nav-more__button')).map((b) => (b.querySelector('.nav__long') ?? b).textContent ?? ''),
+    );
+  if (hasMore) await more.click();
+  return names;
+}
+
 /** The demo account of a role (contract/auth.ts). */
 export function demoAccount(role: DemoRole): { username: string; password: string } {
   const found = DEMO_ACCOUNTS.find((a) => a.role === role);

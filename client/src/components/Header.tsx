@@ -1,4 +1,5 @@
 import type { Facility } from '../../../contract/facility.ts';
+import { useState } from 'react';
 import { useSession } from '../auth/SessionContext.ts';
 import { VIEW_PERMISSION, VIEWS, type View } from '../hooks/useView.ts';
 import type { HealthStatus } from '../hooks/useHealth.ts';
@@ -8,6 +9,7 @@ import { LOCALES } from '../i18n/dictionary.ts';
 import { useI18n } from '../i18n/I18nContext.ts';
 import { ConnectionIndicator } from './ConnectionIndicator.tsx';
 import { HealthIndicator } from './HealthIndicator.tsx';
+import { NavMore } from './NavMore.tsx';
 import { SoundControl } from './SoundControl.tsx';
 import type { AlarmSoundControls } from '../sound/useAlarmSound.ts';
 
@@ -26,14 +28,26 @@ interface HeaderProps {
 }
 
 const LOCALE_NAMES = { en: 'EN', zh: '中文' } as const;
+/** Pages shown as buttons; the others go in the More menu (an admin has seven: one row at 1280 px). */
+const PRIMARY_VIEWS: readonly View[] = ['console', 'log', 'drills'];
+const SHORT_LABEL = { console: 'nav.short.console', log: 'nav.short.log', drills: 'nav.short.drills' } as const;
 
 export function Header({ facility, siteId, health, prefs, view, sound, onSelectView, onSelectSite, unackedBySite, onChangePrefs }: HeaderProps) {
   const { t, fmt, timeZone } = useI18n();
   const { user, logout, can } = useSession();
   const now = useNow();
+  // On a phone the header is one row (brand, clock, link state, Menu); Menu opens the rest.
+  const [open, setOpen] = useState(false);
+  const views = VIEWS.filter((v) => can(VIEW_PERMISSION[v]));
+  const primary = views.filter((v) => PRIMARY_VIEWS.includes(v));
+  const secondary = views.filter((v) => !PRIMARY_VIEWS.includes(v));
+  const select = (v: View): void => {
+    setOpen(false);
+    onSelectView(v);
+  };
 
   return (
-    <header className="header">
+    <header className={`header${open ? ' header--open' : ''}`}>
       <div className="header__brand">
         <span className="header__logo" aria-hidden="true">
           ◉
@@ -44,11 +58,17 @@ export function Header({ facility, siteId, health, prefs, view, sound, onSelectV
       </div>
 
       <nav className="segmented header__nav" aria-label={t('nav.main')}>
-        {VIEWS.filter((v) => can(VIEW_PERMISSION[v])).map((v) => (
-          <button key={v} type="button" aria-pressed={view === v} aria-current={view === v ? 'page' : undefined} onClick={() => onSelectView(v)}>
-            {t(`nav.${v}`)}
+        {primary.map((v) => (
+          <button key={v} type="button" aria-pressed={view === v} aria-current={view === v ? 'page' : undefined} onClick={() => select(v)}>
+            <span className="nav__long">{t(`nav.${v}`)}</span>
+            {v in SHORT_LABEL ? (
+              <span className="nav__short" aria-hidden="true">
+                {t(SHORT_LABEL[v as keyof typeof SHORT_LABEL])}
+              </span>
+            ) : null}
           </button>
         ))}
+        {secondary.length > 0 ? <NavMore views={secondary} current={view} onSelect={select} /> : null}
       </nav>
 
       <label className="header__site">
@@ -71,6 +91,11 @@ export function Header({ facility, siteId, health, prefs, view, sound, onSelectV
         <ConnectionIndicator />
         <HealthIndicator status={health} />
       </div>
+
+      <button type="button" className="toggle header__menu-toggle" aria-expanded={open} onClick={() => setOpen((o) => !o)}>
+        <span aria-hidden="true">☰ </span>
+        {t('header.menu')}
+      </button>
 
       <div className="header__prefs">
         <SoundControl sound={sound} />

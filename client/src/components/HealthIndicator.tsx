@@ -53,7 +53,7 @@ function HealthChip({ label, part, extra, why }: { label: string; part: HealthPa
       <span className="chip__dot" aria-hidden="true">
         {kind === 'ok' ? '●' : kind === 'bad' ? '✕' : '○'}
       </span>
-      {label}
+      <span className="chip__label">{label}</span>
       <span className="visually-hidden">: {word}</span>
       {kind === 'bad' ? <span className="chip__extra">{word}</span> : null}
       {extra ? <span className="chip__extra">{extra}</span> : null}

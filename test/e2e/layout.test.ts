@@ -1,0 +1,128 @@
+// Layout at the sizes the console is used at: a 1280 px laptop, where the header must stay one row
+// with everything an admin can open (seven pages: the first three as buttons, the rest in a More
+// menu), and a phone (390×844), where the header collapses to one row and the alarm queue is the
+// first screen. The built dashboard in headless Chromium against the real server (demo facility).
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { mosquittoPub } from '../support/clients.ts';
+import { shoot } from '../support/e2e.ts';
+import { startDashboardStack, type DashboardStack } from '../support/e2e.stack.ts';
+
+let stack: DashboardStack;
+
+beforeAll(async () => {
+  stack = await startDashboardStack({ influxDb: 'vigil_e2e_layout' });
+});
+
+afterAll(() => stack?.close());
+
+async function signedIn(role: 'officer' | 'admin', viewport: { width: number; height: number }): Promise<Page> {
+  const page = await stack.openPage();
+  await page.setViewportSize(viewport);
+  await stack.signIn(page, role);
+  return page;
+}
+
+/** The header's controls: their tops, the tallest, and how far right the last one reaches. */
+async function headerRows(page: Page): Promise<{ height: number; tallest: number; tops: number[]; widths: number[]; right: number; headerRight: number }> {
+  // Measured in the normal state: a health part failing (or not yet known) may take more room.
+  await page.locator('.header .health[data-health="ok"]').waitFor({ state: 'attached', timeout: 10_000 });
+  return page.locator('header.header').evaluate((header) => {
+    const kids = [...header.children].filter((el) => el.getBoundingClientRect().height > 0);
+    const boxes = kids.map((el) => el.getBoundingClientRect());
+    return {
+      height: header.getBoundingClientRect().height,
+      tallest: Math.max(...boxes.map((b) => b.height)),
+      tops: boxes.map((b) => Math.round(b.top)),
+      widths: boxes.map((b) => Math.round(b.width)),
+      right: Math.max(...boxes.map((b) => b.right)),
+      headerRight: header.getBoundingClientRect().right,
+    };
+  });
+}
+
+describe('header at 1280 px', () => {
+  for (const locale of ['en', 'zh'] as const) {
+    it(`is one row for an admin, in ${locale}`, async () => {
+      const page = await signedIn('admin', { width: 1280, height: 720 });
+      if (locale === 'zh') await page.getByRole('button', { name: '中文' }).click();
+      const rows = await headerRows(page);
+      await shoot(page, `layout-1280-${locale}`);
+      // Every control starts on the first line, and the header is no taller than one line of them.
+      expect(Math.max(...rows.tops) - Math.min(...rows.tops), JSON.stringify(rows)).toBeLessThan(rows.tallest);
+      expect(rows.height, JSON.stringify(rows)).toBeLessThan(rows.tallest * 1.8);
+      // Nothing pushed out sideways or clipped either.
+      expect(rows.right, JSON.stringify(rows)).toBeLessThanOrEqual(rows.headerRight);
+      await expect(page.evaluate(() => document.documentElement.scrollWidth)).resolves.toBeLessThanOrEqual(1280);
+      await page.context().close();
+    });
+  }
+});
+
+describe('the More menu', () => {
+  it('holds the pages after the first three, and marks the one open', async () => {
+    const page = await signedIn('admin', { width: 1280, height: 720 });
+    const more = page.getByRole('button', { name: 'More' });
+    // Closed, its pages are not offered; the first three are buttons of their own.
+    await expect(page.getByRole('button', { name: 'Audit', exact: true }).count()).resolves.toBe(0);
+    await page.getByRole('button', { name: 'Alarm log' }).waitFor();
+    await more.click();
+    for (const name of ['Devices found', 'Reports', 'Audit', 'Administration']) await page.getByRole('button', { name, exact: true }).waitFor();
+    await shoot(page, 'layout-1280-more');
+    await page.getByRole('button', { name: 'Audit', exact: true }).click();
+    await page.waitForURL(/#\/audit$/);
+    await expect(page.getByRole('button', { name: 'Audit', exact: true }).count()).resolves.toBe(0);
+    await expect(more.getAttribute('aria-pressed')).resolves.toBe('true');
+    // Escape closes it and gives the focus back to More.
+    await more.click();
+    await page.keyboard.press('Escape');
+    await expect(page.getByRole('button', { name: 'Reports', exact: true }).count()).resolves.toBe(0);
+    await expect(more.evaluate((el) => el === document.activeElement)).resolves.toBe(true);
+    await page.context().close();
+  });
+});
+
+describe('phone (390×844)', () => {
+  it('collapses the header to one row and shows the alarm queue on the first screen', async () => {
+    // Signed in at a desktop size: the sign-in helper waits for the user's name, which the phone's header folds away.
+    const page = await signedIn('officer', { width: 1280, height: 720 });
+    await page.setViewportSize({ width: 390, height: 844 });
+    await mosquittoPub(stack.broker.port, 'vigil/hq/TWR-1F-SMK-LOBBY/event', { type: 'smoke' });
+    const row = page.locator('[data-testid="alarm-queue"] [data-alarm-id]').first();
+    await row.waitFor({ timeout: 10_000 });
+    await shoot(page, 'layout-phone');
+
+    const rows = await headerRows(page);
+    expect(Math.max(...rows.tops) - Math.min(...rows.tops), JSON.stringify(rows)).toBeLessThan(rows.tallest);
+    expect(rows.height, JSON.stringify(rows)).toBeLessThan(rows.tallest * 1.8);
+    // The alarm is on the first screen, without scrolling, and nothing is wider than the phone.
+    const box = await row.boundingBox();
+    expect(box).not.toBeNull();
+    expect(box!.y + box!.height).toBeLessThanOrEqual(844);
+    await expect(page.evaluate(() => window.scrollY)).resolves.toBe(0);
+    // Wider than the screen and not inside a box that scrolls or clips it: the page would scroll sideways.
+    const wide = await page.evaluate(() =>
+      [...document.querySelectorAll('body *')]
+        .filter((el) => {
+          if (el.getBoundingClientRect().right <= 391 || !el.checkVisibility({ visibilityProperty: true })) return false;
+          for (let up = el.parentElement; up; up = up.parentElement) {
+            if (getComputedStyle(up).overflowX !== 'visible' && up.getBoundingClientRect().right <= 391) return false;
+          }
+          return true;
+        })
+        .map((el) => `${el.tagName}.${el.className}`),
+    );
+    expect(wide.slice(0, 5)).toEqual([]);
+    await expect(page.evaluate(() => document.documentElement.scrollWidth)).resolves.toBeLessThanOrEqual(390);
+
+    // Menu opens the rest; choosing a page closes it again.
+    await expect(page.getByRole('button', { name: 'Alarm log' }).count()).resolves.toBe(0);
+    await page.getByRole('button', { name: 'Menu' }).click();
+    await page.getByTestId('header-user').waitFor();
+    await shoot(page, 'layout-phone-menu');
+    await page.getByRole('button', { name: 'Alarm log' }).click();
+    await page.waitForURL(/#\/log$/);
+    await expect(page.getByRole('button', { name: 'Menu' }).getAttribute('aria-expanded')).resolves.toBe('false');
+    await page.context().close();
+  });
+});
