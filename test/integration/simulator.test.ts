@@ -259,7 +259,7 @@ describe('simulate load', () => {
     expect(out.code, out.stderr).toBe(0);
     expect(out.stdout).toMatch(/load: sent 1000 in [\d.]+ s \(\d+\/s\), acked 1000 in [\d.]+ s \(\d+\/s\), failed 0, unacked 0/);
     await eventually(
-      async () => (await countOf(`SELECT count(value) FROM reading WHERE sensor =~ /^LOAD-/ AND time >= ${t0}ms`)) === 1000,
+      async () => (await countOf(`SELECT count(value) FROM reading WHERE device =~ /^LOAD-/ AND time >= ${t0}ms`)) === 1000,
       15_000,
       '1000 load readings stored',
     );

@@ -113,6 +113,7 @@ describe('line protocol', () => {
       { ...base, channel: 'event', type: 'open' },
       { ...base, channel: 'status', online: false, battery: 80, rssi: -70 },
       { ...base, channel: 'status', battery: 5 },
+      { ...base, sensorId: 'MADE-UP-7', zoneId: 'unregistered', kind: 'unregistered', channel: 'reading', value: 3, unit: 'ppm' },
     ];
     for (const o of cases) {
       const written = observationLine(o)
@@ -123,6 +124,19 @@ describe('line protocol', () => {
         .join(',');
       expect(rendered).toBe(written);
     }
+  });
+
+  // A device can make ids up: one series per id would grow InfluxDB's series index without bound
+  // (and at its per-database limit refuse new series, real sensors' too).
+  it('keeps an unregistered device in one series per site and channel, its id in the device field', () => {
+    const stranger = { ...base, zoneId: 'unregistered', kind: 'unregistered', channel: 'reading', value: 3, unit: 'ppm' } as const;
+    const a = observationLine({ ...stranger, sensorId: 'MADE-UP-1' });
+    const b = observationLine({ ...stranger, sensorId: 'MADE-UP-2' });
+    expect(a.split(' ')[0]).toBe('reading,kind=unregistered,sensor=unregistered,site=hq,unit=ppm,zone=unregistered');
+    expect(b.split(' ')[0]).toBe(a.split(' ')[0]);
+    expect(a.split(' ')[1]).toBe('value=3,device="MADE-UP-1",lag=77i');
+    // Two devices in one millisecond are two points.
+    expect(nanosOf(a)).not.toBe(nanosOf(b));
   });
 
   it('writes status fields that are present', () => {

@@ -23,6 +23,7 @@
  * (docs/decisions/0006-keyed-timestamp-offsets.md).
  */
 import { createHmac } from 'node:crypto';
+import { UNREGISTERED } from '../../../contract/index.ts';
 import type { AlarmEventPoint, HistoryObservation, HistoryPoint } from '../services/history.ports.ts';
 
 export const MEASUREMENTS = { reading: 'reading', event: 'event', status: 'status', alarmEvent: 'alarm_event' } as const;
@@ -123,6 +124,7 @@ export function observationFields(o: HistoryObservation): Record<string, FieldVa
       if (o.rssi !== undefined) f.rssi = o.rssi;
       break;
   }
+  if (o.kind === UNREGISTERED) f.device = o.sensorId;
   if (o.deviceTs !== undefined) f.device_ts = o.deviceTs;
   return f;
 }
@@ -132,7 +134,20 @@ export const OBSERVATION_TAGS = ['drill', 'kind', 'sensor', 'site', 'unit', 'zon
 
 /** An observation's tags by name, absent ones null, as InfluxDB gives them back. */
 export function observationTags(o: HistoryObservation): Record<(typeof OBSERVATION_TAGS)[number], string | null> {
-  return { drill: o.drill ?? null, kind: o.kind, sensor: o.sensorId, site: o.siteId, unit: o.channel === 'reading' ? o.unit : null, zone: o.zoneId };
+  return { drill: o.drill ?? null, kind: o.kind, sensor: sensorTag(o), site: o.siteId, unit: o.channel === 'reading' ? o.unit : null, zone: o.zoneId };
+}
+
+/**
+ * Unregistered devices share one series per site and channel, their ids (which a device makes up
+ * at will) in the `device` field: a tag value per made-up id would grow InfluxDB's series index
+ * without bound, and at its per-database series limit refuse every new series, real sensors' too.
+ */
+function sensorTag(o: HistoryObservation): string {
+  return o.kind === UNREGISTERED ? UNREGISTERED : o.sensorId;
+}
+
+function withDevice(o: HistoryObservation, fields: string): string {
+  return o.kind === UNREGISTERED ? `${fields},device=${quoteField(o.sensorId)}` : fields;
 }
 
 /** Nanosecond timestamp as a decimal string (exceeds 2^53, so built from ms and offset). */
@@ -150,9 +165,10 @@ export function observationLine(o: HistoryObservation, offsetOf: OffsetOf, probe
   // The unit is a tag: constant per sensor, so it costs nothing per point (measured: +15-45%
   // InfluxDB write throughput over a string field).
   const unit = o.channel === 'reading' ? `,unit=${escapeTag(o.unit)}` : '';
-  const series = `${o.channel}${drill},kind=${escapeTag(o.kind)},sensor=${escapeTag(o.sensorId)},site=${escapeTag(o.siteId)}${unit},zone=${escapeTag(o.zoneId)}`;
+  const series = `${o.channel}${drill},kind=${escapeTag(o.kind)},sensor=${escapeTag(sensorTag(o))},site=${escapeTag(o.siteId)}${unit},zone=${escapeTag(o.zoneId)}`;
   // A device time that was not believed is kept beside the receive time the point is stored at.
-  const fields = o.deviceTs === undefined ? fieldsOf(o) : `${fieldsOf(o)},device_ts=${o.deviceTs}i`;
+  const own = withDevice(o, fieldsOf(o));
+  const fields = o.deviceTs === undefined ? own : `${own},device_ts=${o.deviceTs}i`;
   const identity = `${series} ${fields} ${o.ts}`;
   const offset = offsetOf(probe === 0 ? identity : `${identity} #${probe}`);
   // lag: server receive time minus device time (ms). Receive time = time + lag; a small integer
