@@ -11,6 +11,7 @@ import { startDashboardStack, type DashboardStack } from '../support/e2e.stack.t
 
 const DB = 'vigil_e2e_sensor_page';
 const GAS = 'CAN-GAS-01'; // "Kitchen gas, wok range", site hq
+const STEAMER = 'CAN-GAS-02'; // "Kitchen gas, steamer line": two hours of readings with one spike
 const MINUTE = 60_000;
 
 let stack: DashboardStack;
@@ -26,6 +27,10 @@ beforeAll(async () => {
   await stack.influx.write(
     DB,
     Array.from({ length: 20 }, (_, i) => `reading,sensor=${GAS} value=${2 + (i % 4)} ${now - i * MINUTE}`),
+  );
+  await stack.influx.write(
+    DB,
+    Array.from({ length: 120 }, (_, i) => `reading,sensor=${STEAMER} value=${i === 30 ? 90 : 2 + (i % 3)} ${now - i * MINUTE}`),
   );
   manager = await stack.openPage();
   await stack.signIn(manager, 'manager');
@@ -82,5 +87,26 @@ describe('the sensor history page', () => {
     const values = lines.slice(1).map((l) => Number(l.split(',')[5]));
     expect(Math.min(...values)).toBeGreaterThanOrEqual(2);
     expect(Math.max(...values)).toBeLessThanOrEqual(5);
+  });
+
+  it('keeps one spike from flattening the chart, marking it at the edge, and compares with the previous period', async () => {
+    await manager.goto(`/#/sensor/${STEAMER}`);
+    await manager.getByRole('heading', { name: /Kitchen gas, steamer line — history/ }).waitFor({ timeout: 10_000 });
+    await chart().locator('.chart__clipped').first().waitFor({ timeout: 15_000 });
+    await chart().getByText('▲ 90.0 %LEL').waitFor();
+    await manager.getByRole('note').filter({ hasText: '1 extreme value is drawn at the edge' }).waitFor();
+    // The value axis stays near the readings and thresholds (high 20 %LEL), not stretched to 90.
+    const top = await chart().locator('.recharts-yAxis-tick-labels .recharts-cartesian-axis-tick-value').last().textContent();
+    expect(Number(top)).toBeLessThan(30);
+
+    await manager.getByRole('button', { name: '1 h', exact: true }).click();
+    await manager.getByLabel('Compare with the previous period').check();
+    await chart().locator('.chart__previous path').first().waitFor({ timeout: 15_000 });
+    await shoot(manager, 'sensor-page-compare');
+    const [download] = await Promise.all([manager.waitForEvent('download'), manager.getByRole('button', { name: 'Export CSV' }).click()]);
+    const rows = (await fs.readFile(await download.path(), 'utf8')).split('\r\n').slice(1).filter(Boolean);
+    const series = rows.map((r) => r.split(',')[3]);
+    expect(series.filter((s) => s === 'current').length).toBeGreaterThanOrEqual(59);
+    expect(series.filter((s) => s === 'previous').length).toBeGreaterThanOrEqual(59);
   });
 });

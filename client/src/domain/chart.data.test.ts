@@ -91,3 +91,13 @@ describe('CSV of the shown data', () => {
     expect(csv.split('\r\n')[1]).toBe(`GAS-01,"'=HYPERLINK(""http://x"",""kitchen, 1"")",previous,1970-01-01T00:00:00.000Z,1,,,%LEL`);
   });
 });
+
+describe('value axis over a day of 5-minute buckets', () => {
+  it('leaves out the one bucket whose max caught a spike', () => {
+    const points: SeriesPoint[] = Array.from({ length: 24 }, (_, i) => ({ t: i * 300_000, value: 3, band: [2, 4] }));
+    points[6] = { t: 6 * 300_000, value: 20, band: [2, 90] };
+    const d = valueDomain(points, thresholds);
+    expect(d.domain[1]).toBeLessThan(30);
+    expect(d.clipped).toEqual([{ t: 6 * 300_000, value: 90, edge: 'high' }]);
+  });
+});

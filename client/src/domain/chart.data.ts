@@ -24,11 +24,13 @@ const MIN_VALUES_TO_CLIP = 20;
 /** Clip only when the full range is this many times the 1st–99th percentile range. */
 const CLIP_RATIO = 3;
 
+/**
+ * Nearest rank towards the middle, not interpolated: with a few dozen values an interpolated 99th
+ * percentile is dragged most of the way to the one spike it should leave out.
+ */
 function percentile(sorted: readonly number[], p: number): number {
   const i = (sorted.length - 1) * p;
-  const lo = Math.floor(i);
-  const hi = Math.ceil(i);
-  return sorted[lo]! + (sorted[hi]! - sorted[lo]!) * (i - lo);
+  return sorted[p < 0.5 ? Math.ceil(i) : Math.floor(i)]!;
 }
 
 /**
