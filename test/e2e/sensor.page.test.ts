@@ -39,13 +39,20 @@ beforeAll(async () => {
 afterAll(() => stack?.close());
 
 describe('the sensor history page', () => {
-  it('opens from the sensor panel’s history', async () => {
+  it('opens from the sensor panel’s history, whose week has several date labels', async () => {
     await manager
       .getByRole('tab', { name: /canteen/i })
       .first()
       .click();
     await manager.locator(`[data-sensor-id="${GAS}"]`).click();
-    await manager.getByTestId('sensor-panel').getByRole('link', { name: 'Open full page' }).click();
+    // In the side panel too, a week of history carries several date labels.
+    const panel = manager.getByTestId('sensor-panel');
+    await panel.getByRole('button', { name: '7 d', exact: true }).click();
+    await panel.getByTestId('history-chart').locator('.recharts-line-dots circle').first().waitFor({ timeout: 15_000 });
+    const week = await panel.getByTestId('history-chart').locator('.recharts-xAxis-tick-labels .recharts-cartesian-axis-tick-value').allTextContents();
+    expect(week.length).toBeGreaterThanOrEqual(3);
+    await shoot(manager, 'sensor-panel-week', { selector: '[data-testid="sensor-panel"]' });
+    await panel.getByRole('link', { name: 'Open full page' }).click();
     await manager.getByRole('heading', { name: /Kitchen gas, wok range — history/ }).waitFor({ timeout: 10_000 });
     expect(manager.url()).toContain(`#/sensor/${GAS}`);
   });
