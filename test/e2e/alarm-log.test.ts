@@ -31,6 +31,8 @@ afterAll(() => stack?.close());
 describe('alarm log and alarm detail', () => {
   it('ticks a procedure step: the step shows who and when, and the history has the tick', async () => {
     await publish(25);
+    // The log fetches once when opened: open it after the alarm is raised (it is on the console).
+    await manager.locator('.console [data-alarm-id]', { hasText: SENSOR_NAME }).first().waitFor({ timeout: 10_000 });
     await manager.getByRole('button', { name: 'Alarm log' }).click();
     await logRow(manager).waitFor({ timeout: 10_000 });
     await logRow(manager).click();
