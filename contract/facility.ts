@@ -214,10 +214,14 @@ export const sourceSchema = z.discriminatedUnion('adapter', [
 export type SourceBinding = z.infer<typeof sourceSchema>;
 export type AdapterName = SourceBinding['adapter'];
 
+/** A name in Chinese, shown to a viewer who chose 中文 (`name` otherwise, and in logs and exports). */
+const nameZh = z.string().min(1).max(120).optional();
+
 export const sensorSchema = sensorSettingsSchema
   .extend({
     id: idSchema,
     name: z.string().min(1).max(120),
+    nameZh,
     kind: z.enum(SENSOR_KINDS),
     model: z.string().max(120).optional(),
     /** Position on the floor plan, in the SVG's viewBox units. */
@@ -231,6 +235,7 @@ export const zoneSchema = sensorSettingsSchema
   .extend({
     id: idSchema,
     name: z.string().min(1).max(120),
+    nameZh,
     /** A secure zone (server room, cash office): a forced door there is critical. */
     secure: z.boolean().optional(),
     sensors: z.array(sensorSchema).default([]),
@@ -241,6 +246,7 @@ export const floorSchema = z
   .object({
     id: idSchema,
     name: z.string().min(1).max(120),
+    nameZh,
     /** SVG floor plan, relative to the facility file. */
     plan: z.string().min(1),
     zones: z.array(zoneSchema).min(1),
@@ -334,6 +340,7 @@ export const siteSchema = z
   .object({
     id: idSchema,
     name: z.string().min(1).max(120),
+    nameZh,
     /** IANA time zone, e.g. Asia/Shanghai: schedules and displayed times use it. */
     timezone: z.string().min(1),
     /** Gateways installed at this site; ids are unique across gateways and sensors. */
@@ -356,11 +363,16 @@ export type Schedule = z.infer<typeof scheduleSchema>;
 
 export const facilityFileSchema = z
   .object({
-    facility: z.object({ name: z.string().min(1), organisation: z.string().optional() }).strict(),
+    facility: z.object({ name: z.string().min(1), nameZh, organisation: z.string().optional() }).strict(),
     defaults: z.partialRecord(z.enum(SENSOR_KINDS), sensorSettingsSchema),
     schedules: z.record(z.string(), scheduleSchema).default({}),
     /** Standard operating procedures by alarm type: ordered steps for the duty officer. */
     sops: z.record(z.string(), z.array(z.string().min(1)).min(1)).default({}),
+    /**
+     * The same procedures in Chinese, shown to a viewer who chose 中文: a key of `sops` with as
+     * many steps (a ticked step is kept by its number, in either language).
+     */
+    sopsZh: z.record(z.string(), z.array(z.string().min(1)).min(1)).optional(),
     /** Who is told when an alarm escalates (contract/notification.ts). */
     escalation: escalationSchema.optional(),
     sites: z.array(siteSchema).min(1),
@@ -372,6 +384,7 @@ export type FacilityFile = z.infer<typeof facilityFileSchema>;
 export interface Sensor {
   id: string;
   name: string;
+  nameZh?: string;
   kind: SensorKind;
   model?: string;
   siteId: string;
@@ -396,6 +409,7 @@ export interface Sensor {
 export interface Zone {
   id: string;
   name: string;
+  nameZh?: string;
   siteId: string;
   floorId: string;
   secure: boolean;
@@ -404,6 +418,7 @@ export interface Zone {
 export interface Floor {
   id: string;
   name: string;
+  nameZh?: string;
   siteId: string;
   /** URL the dashboard loads the SVG plan from. */
   planUrl: string;
@@ -412,6 +427,7 @@ export interface Floor {
 export interface Site {
   id: string;
   name: string;
+  nameZh?: string;
   timezone: string;
   floors: Floor[];
 }
@@ -439,6 +455,7 @@ export const GATEWAY_KIND = 'gateway';
 /** What `GET /api/facility` returns. */
 export interface Facility {
   name: string;
+  nameZh?: string;
   organisation?: string;
   sites: Site[];
   sensors: Sensor[];
@@ -446,6 +463,8 @@ export interface Facility {
   gateways?: Gateway[];
   schedules: Record<string, Schedule>;
   sops: Record<string, string[]>;
+  /** `sops` in Chinese, where the facility file gives them (same keys, as many steps). */
+  sopsZh?: Record<string, string[]>;
 }
 
 /** Live state of one sensor, as `GET /api/sensors` returns it. */

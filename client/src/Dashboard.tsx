@@ -27,6 +27,7 @@ import { useDrillSensors, useSensorDisplayStates } from './hooks/useSensorDispla
 import { navOf, useRoute, type Route, type View } from './hooks/useView.ts';
 import type { MessageKey } from './i18n/dictionary.ts';
 import { I18nContext, makeI18n } from './i18n/I18nContext.ts';
+import { facilityIn } from './i18n/facility.language.ts';
 import { useLive } from './live/useLive.ts';
 import { AlarmLog } from './log/AlarmLog.tsx';
 import { useAlarmSound } from './sound/useAlarmSound.ts';
@@ -59,7 +60,9 @@ interface DashboardProps {
 export type Drawer =
   { kind: 'sensor'; sensorId: string } | { kind: 'alarm'; alarmId: string; sensorId: string } | { kind: 'zone'; siteId: string; zoneId: string } | null;
 
-export function Dashboard({ facility, prefs, onChangePrefs }: DashboardProps) {
+export function Dashboard({ facility: fileFacility, prefs, onChangePrefs }: DashboardProps) {
+  // Names (and procedures) in the viewer's language wherever the facility file gives them.
+  const facility = useMemo(() => facilityIn(fileFacility, prefs.locale), [fileFacility, prefs.locale]);
   const index = useMemo(() => indexFacility(facility), [facility]);
   const [siteId, setSiteId] = useState(() => facility.sites[0]?.id ?? '');
   const [floorBySite, setFloorBySite] = useState<Readonly<Record<string, string>>>({});

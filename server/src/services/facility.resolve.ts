@@ -83,7 +83,7 @@ export function resolveFacility(file: FacilityFile, plans: ReadonlyMap<string, P
     unique(firstUse.site, 'site id', site.id, [...sitePath, 'id']);
     if (!isTimeZone(site.timezone)) report([...sitePath, 'timezone'], `unknown IANA time zone "${site.timezone}" (e.g. Asia/Shanghai)`);
     const floorIds = new Map<string, string>();
-    const out: Site = { id: site.id, name: site.name, timezone: site.timezone, floors: [] };
+    const out: Site = { id: site.id, name: site.name, ...zh(site), timezone: site.timezone, floors: [] };
     site.floors.forEach((floor, fi) => {
       const floorPath: PathSegment[] = [...sitePath, 'floors', fi];
       unique(floorIds, `floor id in site "${site.id}"`, floor.id, [...floorPath, 'id']);
@@ -121,9 +121,9 @@ export function resolveFacility(file: FacilityFile, plans: ReadonlyMap<string, P
           sensors.push(resolveSensor({ ...raw, source }, where, levels, report, need));
           return raw.id;
         });
-        return { id: zone.id, name: zone.name, siteId: site.id, floorId: floor.id, secure: zone.secure ?? false, sensorIds };
+        return { id: zone.id, name: zone.name, ...zh(zone), siteId: site.id, floorId: floor.id, secure: zone.secure ?? false, sensorIds };
       });
-      out.floors.push({ id: floor.id, name: floor.name, siteId: site.id, planUrl: plan?.url ?? '', zones });
+      out.floors.push({ id: floor.id, name: floor.name, ...zh(floor), siteId: site.id, planUrl: plan?.url ?? '', zones });
     });
     sites.push(out);
   });
@@ -139,14 +139,27 @@ export function resolveFacility(file: FacilityFile, plans: ReadonlyMap<string, P
 
   const facility: Facility = {
     name: file.facility.name,
+    ...zh(file.facility),
     ...(file.facility.organisation !== undefined && { organisation: file.facility.organisation }),
     sites,
     sensors,
     gateways: gateways.finish(sensors, sensorPaths),
     schedules: file.schedules,
     sops: file.sops,
+    ...(file.sopsZh !== undefined && { sopsZh: file.sopsZh }),
   };
+  for (const [key, steps] of Object.entries(file.sopsZh ?? {})) {
+    const en = Object.hasOwn(file.sops, key) ? file.sops[key] : undefined;
+    if (!en) report(['sopsZh', key], `no procedure "${key}" in sops to translate`);
+    // A ticked step is recorded by its number: both languages must number the same steps.
+    else if (en.length !== steps.length) report(['sopsZh', key], `${steps.length} steps, but sops.${key} has ${en.length}`);
+  }
   return { facility, problems };
+}
+
+/** The Chinese name, when the file gives one. */
+function zh(item: { nameZh?: string | undefined }): { nameZh?: string } {
+  return item.nameZh !== undefined ? { nameZh: item.nameZh } : {};
 }
 
 type Report = (path: PathSegment[], message: string) => void;
@@ -171,6 +184,7 @@ function resolveSensor(
   return {
     id: raw.id,
     name: raw.name,
+    ...zh(raw),
     kind: raw.kind,
     ...(raw.model !== undefined && { model: raw.model }),
     ...where,
