@@ -187,10 +187,10 @@ describe('alarms end to end', () => {
     const tick = detail.body.history.find((h) => h.kind === 'sop_step');
     expect(tick).toMatchObject({ actor: 'officer1', step: 1, done: true, note: '2. Shut the gas valve' });
     expect(tick!.at).toBeGreaterThanOrEqual(beforeTick);
-    const audit = await vigil.api<{ action: string; actor: string; at: number }[]>(`/api/audit?target=alarm:${alarm.id}`, {
+    const audit = await vigil.api<{ action: string; actor: string; at: number; detail: unknown }[]>(`/api/audit?target=alarm:${alarm.id}`, {
       headers: { cookie: managerCookie },
     });
-    expect(audit.body.find((e) => e.action === 'alarm.sop_step')).toMatchObject({ actor: 'officer1', at: tick!.at });
+    expect(audit.body.find((e) => e.action === 'alarm.sop_step')).toMatchObject({ actor: 'officer1', at: tick!.at, detail: { step: 1, done: true } });
     expect(detail.body.history.map((h) => [h.kind, h.actor])).toEqual(
       expect.arrayContaining([
         ['raised', 'system'],

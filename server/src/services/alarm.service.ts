@@ -270,6 +270,8 @@ function auditDetail(e: AlarmEvent): Record<string, unknown> {
     if (e.level !== undefined) d.level = e.level;
     if (e.assignee !== undefined) d.assignee = e.assignee;
     if (e.fromPriority !== undefined) d.fromPriority = e.fromPriority;
+    if (e.step !== undefined) d.step = e.step;
+    if (e.done !== undefined) d.done = e.done;
     if (e.kind === 'resolved' && e.alarm.resolution) d.resolution = e.alarm.resolution;
   }
   return d;
