@@ -20,7 +20,7 @@ class FakeStore implements ReadingsQuery {
   }
 }
 
-const sensor = { id: 'GAS-1', unit: '%LEL' };
+const sensor = { id: 'GAS-1', unit: '%LEL' } as const;
 
 describe('a year of history', () => {
   it('comes from the raw points when neither roll-up holds anything yet', async () => {
