@@ -76,7 +76,7 @@ export function Dashboard({ facility: fileFacility, prefs, onChangePrefs }: Dash
   const sensorStates = useLive((s) => s.sensors);
   const stale = useLive((s) => !s.synced && s.lostSince !== null);
   const site = index.sitesById.get(siteId) ?? facility.sites[0];
-  const i18n = useMemo(() => makeI18n(prefs.locale, site?.timezone ?? 'UTC'), [prefs.locale, site?.timezone]);
+  const i18n = useMemo(() => makeI18n(prefs.locale, site?.timezone ?? 'UTC', fileFacility), [prefs.locale, site?.timezone, fileFacility]);
   const selectedSensorId = drawer?.kind === 'sensor' || drawer?.kind === 'alarm' ? drawer.sensorId : null;
   const selected = drawer?.kind === 'sensor' ? index.sensorsById.get(drawer.sensorId) : undefined;
   const liveAlarms = useLive((s) => s.alarms);

@@ -16,9 +16,10 @@ interface SopStepsProps {
 }
 
 export function SopSteps({ alarm, history, runner }: SopStepsProps) {
-  const { t, fmt } = useI18n();
+  const { t, fmt, procedure } = useI18n();
   const { can } = useSession();
-  const steps = alarm.sop;
+  // In the viewer's language when the facility file translates this procedure.
+  const steps = procedure(alarm);
   const ticks = sopTicks(history.kind === 'ready' ? history.history : []);
   // Until the history is in, the ticks are unknown: a box shown empty would invite a second tick.
   const canTick = can('alarm.comment') && history.kind === 'ready' && runner.status.kind !== 'pending';

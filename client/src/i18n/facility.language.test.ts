@@ -3,6 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Facility } from '../../../contract/facility.ts';
 import { facilityIn, sopStepsIn } from './facility.language.ts';
+import { makeI18n } from './I18nContext.ts';
 
 const facility = {
   name: 'Riverside Centre',
@@ -55,5 +56,11 @@ describe('the facility in the viewer’s language', () => {
     // Raised with another version of the procedure (the file changed since): its own steps.
     const older = { sopKey: 'fire', sop: ['Call the fire brigade'] };
     expect(sopStepsIn(older, facility, 'zh')).toEqual(older.sop);
+  });
+
+  it('is what the procedure panel shows, through the language context', () => {
+    const alarm = { sopKey: 'fire', sop: ['Call the fire brigade', 'Evacuate the floor'] };
+    expect(makeI18n('zh', 'UTC', facility).procedure(alarm)).toEqual(['拨打火警电话', '疏散本层']);
+    expect(makeI18n('zh', 'UTC').procedure(alarm)).toEqual(alarm.sop);
   });
 });

@@ -29,7 +29,7 @@ export function facilityIn(facility: Facility, locale: Locale): Facility {
  * the facility's translation of the same procedure replaces them only when it numbers as many
  * steps (a ticked step is kept by its number).
  */
-export function sopStepsIn(alarm: Pick<Alarm, 'sop' | 'sopKey'>, facility: Facility, locale: Locale): string[] {
+export function sopStepsIn(alarm: Pick<Alarm, 'sop' | 'sopKey'>, facility: Pick<Facility, 'sopsZh'>, locale: Locale): string[] {
   const translated = locale === 'zh' && facility.sopsZh && Object.hasOwn(facility.sopsZh, alarm.sopKey) ? facility.sopsZh[alarm.sopKey] : undefined;
   return translated && translated.length === alarm.sop.length ? translated : alarm.sop;
 }
