@@ -153,7 +153,9 @@ describe('alarms end to end', () => {
     const beforeTick = Date.now();
     expect((await act(alarm.id, 'sop_step', { step: 1, done: true })).status).toBe(200);
     expect((await act(alarm.id, 'sop_step', { step: 3, done: true })).body.error?.code).toBe('NOT_FOUND'); // the SOP has 3 steps
-    // Assign picks from the accounts the server lists: names only.
+    // Assign picks from the accounts the server lists: names only, and no disabled account.
+    await vigil.addUser('former1', 'officer');
+    expect((await vigil.cli(['user', 'disable', 'former1'])).code).toBe(0);
     const assignable = await vigil.api<unknown[]>('/api/users/assignable', { headers: { cookie } });
     expect(assignable.body).toEqual([
       { username: 'manager1', displayName: 'manager1' },
