@@ -45,7 +45,12 @@ describe('header at 1280 px', () => {
   for (const locale of ['en', 'zh'] as const) {
     it(`is one row for an admin, in ${locale}`, async () => {
       const page = await signedIn('admin', { width: 1280, height: 720 });
-      if (locale === 'zh') await page.getByRole('button', { name: '中文' }).click();
+      if (locale === 'zh') {
+        await page.getByRole('button', { name: '中文' }).click();
+        // The facility file's Chinese names (config/facility.yaml: nameZh), the longest text the header holds.
+        await expect(page.locator('.header__site option[value="hq"]').textContent()).resolves.toBe('总部园区');
+        await page.getByRole('tab', { name: /办公楼一层/ }).waitFor();
+      }
       const rows = await headerRows(page);
       await shoot(page, `layout-1280-${locale}`);
       // Every control starts on the first line, and the header is no taller than one line of them.
