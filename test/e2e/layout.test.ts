@@ -128,6 +128,12 @@ describe('phone (390×844)', () => {
     await page.getByRole('button', { name: 'Alarm log' }).click();
     await page.waitForURL(/#\/log$/);
     await expect(page.getByRole('button', { name: 'Menu' }).getAttribute('aria-expanded')).resolves.toBe('false');
+    // The log's table is wider than a phone: it scrolls inside its box, the page does not.
+    const table = page.locator('.log__table-wrap');
+    await table.waitFor({ timeout: 10_000 });
+    await shoot(page, 'layout-phone-log');
+    await expect(table.evaluate((el) => el.scrollWidth > el.clientWidth)).resolves.toBe(true);
+    await expect(page.evaluate(() => document.documentElement.scrollWidth)).resolves.toBeLessThanOrEqual(390);
     await page.context().close();
   });
 });
