@@ -3,33 +3,20 @@
 // whichever reader dropped its connection — takes no reader offline; a reader goes offline when its
 // own heartbeats stop for heartbeatS × 3 (the offline watchdog), and its next heartbeat clears it.
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startAdapterStack, type AdapterStack } from '../support/adapter.stack.ts';
-import { stopAllServices } from '../support/services.ts';
-import type { VigilHandle } from '../support/vigil.ts';
+import { describe, expect, it } from 'vitest';
+import { useAdapterStack } from '../support/adapter.stack.ts';
 
 const FACILITY = path.resolve('test/fixtures/adapters/gaps.facility.yaml');
 const DB = 'vigil_adapters_esp_rfid_test';
 /** G-RFID-202's heartbeatS (2 s) × 3 heartbeats: the silence that makes it offline. */
 const GRACE_MS = 6000;
 
-let vigil: VigilHandle;
-let pub: AdapterStack['pub'];
-let stored: AdapterStack['stored'];
-let influx: AdapterStack['influx'];
-
-beforeAll(async () => {
-  ({ vigil, pub, stored, influx } = await startAdapterStack({
-    facility: FACILITY,
-    db: DB,
-    warmUpSensor: { topic: 'vigil/g1/G-NATIVE-GAS/reading', sensor: 'G-NATIVE-GAS' },
-  }));
+const stack = useAdapterStack({
+  facility: FACILITY,
+  db: DB,
+  warmUpSensor: { topic: 'vigil/g1/G-NATIVE-GAS/reading', sensor: 'G-NATIVE-GAS' },
 });
-
-afterAll(async () => {
-  await vigil?.stop();
-  await stopAllServices();
-});
+const { pub, stored } = stack;
 
 // src/mqtt.esp (esprfid/esp-rfid): heartbeat {"type":"heartbeat","time":…,"uptime":…,"ip":…,"hostname":…}
 // on <topic>/send; `online` retained on <topic>/avty at connect, `offline` there as the last will.
@@ -70,7 +57,7 @@ describe('esp-rfid readers on one topic', () => {
     // After the grace, not at the last will a moment after the heartbeat.
     expect(raised[0]!.time as number).toBeGreaterThanOrEqual(lastBeat + GRACE_MS - 1000);
     // Reader 201 heard the same last will; its own heartbeat interval (300 s) has not run out.
-    expect(await influx.query(`SELECT event FROM alarm_event WHERE sensor = 'G-RFID-201' AND condition = 'offline'`, DB)).toEqual([]);
+    expect(await stack.influx.query(`SELECT event FROM alarm_event WHERE sensor = 'G-RFID-201' AND condition = 'offline'`, DB)).toEqual([]);
 
     await pub('/rfid/floor2/send', heartbeat('esp-rfid-202'));
     const cleared = await stored(

@@ -3,35 +3,18 @@
 // UTC+8 site is placed at the right time, and a Zigbee detector on its own SetOption89 topic reporting
 // the IAS trouble bit raises a fault alarm.
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startAdapterStack, type AdapterStack } from '../support/adapter.stack.ts';
-import { stopAllServices } from '../support/services.ts';
-import type { VigilHandle } from '../support/vigil.ts';
+import { describe, expect, it } from 'vitest';
+import { tasmotaTime, useAdapterStack } from '../support/adapter.stack.ts';
 
 const FACILITY = path.resolve('test/fixtures/adapters/gaps.facility.yaml');
 const DB = 'vigil_adapters_tasmota_test';
 
-let vigil: VigilHandle;
-let pub: AdapterStack['pub'];
-let stored: AdapterStack['stored'];
-
-/** `now` as Tasmota writes `Time`: wall-clock time in the device's own zone, without a zone. */
-function tasmotaTime(now: number, timeZone: string): string {
-  return new Date(now).toLocaleString('sv-SE', { timeZone }).replace(' ', 'T');
-}
-
-beforeAll(async () => {
-  ({ vigil, pub, stored } = await startAdapterStack({
-    facility: FACILITY,
-    db: DB,
-    warmUpSensor: { topic: 'vigil/g1/G-NATIVE-GAS/reading', sensor: 'G-NATIVE-GAS' },
-  }));
+const stack = useAdapterStack({
+  facility: FACILITY,
+  db: DB,
+  warmUpSensor: { topic: 'vigil/g1/G-NATIVE-GAS/reading', sensor: 'G-NATIVE-GAS' },
 });
-
-afterAll(async () => {
-  await vigil?.stop();
-  await stopAllServices();
-});
+const { pub, stored } = stack;
 
 describe('Tasmota at real installations', () => {
   // https://tasmota.github.io/docs/Commands/#timezone: the device's own Timezone; `Time` in

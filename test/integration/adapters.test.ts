@@ -2,36 +2,20 @@
 // adapter's own topic, through a real Mosquitto — reach the real server and are stored in real
 // InfluxDB as the same observations native topics produce; a Zigbee2MQTT gas alarm raises an alarm.
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { DEMO_ACCOUNTS, SESSION_COOKIE, type AlarmListResponse } from '../../contract/index.ts';
-import { startAdapterStack, type AdapterStack } from '../support/adapter.stack.ts';
-import { stopAllServices } from '../support/services.ts';
-import { eventually, type VigilHandle } from '../support/vigil.ts';
+import { tasmotaTime, useAdapterStack } from '../support/adapter.stack.ts';
+import { eventually } from '../support/vigil.ts';
 
 const FACILITY = path.resolve('test/fixtures/adapters/facility.yaml');
 const DB = 'vigil_adapters_test';
 
-let vigil: VigilHandle;
-let pub: AdapterStack['pub'];
-let stored: AdapterStack['stored'];
-
-/** `now` as Tasmota writes `Time`: local time in the site's zone, without a zone. */
-function tasmotaTime(now: number, timeZone: string): string {
-  return new Date(now).toLocaleString('sv-SE', { timeZone }).replace(' ', 'T');
-}
-
-beforeAll(async () => {
-  ({ vigil, pub, stored } = await startAdapterStack({
-    facility: FACILITY,
-    db: DB,
-    warmUpSensor: { topic: 'vigil/a1/A-NATIVE-GAS/reading', sensor: 'A-NATIVE-GAS' },
-  }));
+const stack = useAdapterStack({
+  facility: FACILITY,
+  db: DB,
+  warmUpSensor: { topic: 'vigil/a1/A-NATIVE-GAS/reading', sensor: 'A-NATIVE-GAS' },
 });
-
-afterAll(async () => {
-  await vigil?.stop();
-  await stopAllServices();
-});
+const { pub, stored } = stack;
 
 describe('device adapters end to end', () => {
   // https://www.zigbee2mqtt.io/devices/JTQJ-BF-01LM_BW.html (gas, tamper, gas_density, sensitivity); its gas_density
@@ -51,7 +35,7 @@ describe('device adapters end to end', () => {
   // For alarm payloads, the raised alarm — as the duty officer sees it, signed in.
   it('Zigbee2MQTT: the gas alarm is in GET /api/alarms for a signed-in duty officer', async () => {
     const officer = DEMO_ACCOUNTS.find((a) => a.role === 'officer')!;
-    const login = await fetch(`${vigil.url}/api/auth/login`, {
+    const login = await fetch(`${stack.vigil.url}/api/auth/login`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ username: officer.username, password: officer.password }),
@@ -63,7 +47,7 @@ describe('device adapters end to end', () => {
     await pub('zigbee2mqtt/Kitchen gas', { gas: true, gas_density: 36 });
     const alarms = await eventually(
       async () => {
-        const res = await vigil.api<AlarmListResponse>('/api/alarms', { headers: { cookie } });
+        const res = await stack.vigil.api<AlarmListResponse>('/api/alarms', { headers: { cookie } });
         return res.status === 200 && res.body.alarms.some((a) => a.sensorId === 'A-Z2M-GAS') ? res : null;
       },
       10_000,
@@ -108,7 +92,7 @@ describe('device adapters end to end', () => {
   it('rejects an adapter payload it cannot make sense of with a reason, and goes on', async () => {
     await pub('tele/tasmota_8C3D2E/SENSOR', '{"Time":"yesterday","ANALOG":{"A0":1}}');
     await eventually(
-      async () => /vigil_observations_rejected_total\{reason="adapter_error"\} [1-9]/.test(await (await fetch(`${vigil.url}/metrics`)).text()),
+      async () => /vigil_observations_rejected_total\{reason="adapter_error"\} [1-9]/.test(await (await fetch(`${stack.vigil.url}/metrics`)).text()),
       10_000,
       'the adapter_error rejection counted',
     );

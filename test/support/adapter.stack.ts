@@ -1,10 +1,10 @@
 // The stack the device-adapter integration tests run against: real Mosquitto, real InfluxDB and a
 // real Vigil serving one fixture facility, plus the two things those tests do to it — publish as a
 // device does and wait for rows in InfluxDB.
-import type { HealthResponse } from '../../contract/index.ts';
+import { afterAll, beforeAll } from 'vitest';
 import { mosquittoPub } from './clients.ts';
-import { startInflux, startMosquitto, type InfluxHandle, type InfluxRow, type MosquittoHandle } from './services.ts';
-import { eventually, startVigil, type VigilHandle } from './vigil.ts';
+import { stopAllServices, type InfluxHandle, type InfluxRow, type MosquittoHandle } from './services.ts';
+import { eventually, startVigilStack, type VigilHandle } from './vigil.ts';
 
 export interface AdapterStackOptions {
   /** Absolute path of the facility YAML Vigil serves. */
@@ -30,12 +30,10 @@ export interface AdapterStack {
 
 /** Starts the stack and returns once Vigil is healthy and subscribed; stop it with `vigil.stop()` and `stopAllServices()`. */
 export async function startAdapterStack(opts: AdapterStackOptions): Promise<AdapterStack> {
-  const [broker, influx] = await Promise.all([startMosquitto(), startInflux()]);
-  const vigil = await startVigil({
-    mqttUrl: broker.url,
-    influxUrl: influx.url,
-    influxDb: opts.db,
-    env: { FACILITY_FILE: opts.facility, FLUSH_INTERVAL_MS: '100', VIGIL_DEMO: '1' },
+  const { broker, influx, vigil } = await startVigilStack({
+    db: opts.db,
+    facility: opts.facility,
+    env: { FLUSH_INTERVAL_MS: '100', VIGIL_DEMO: '1' },
   });
   const pub = (topic: string, payload: string | object) => mosquittoPub(broker.port, topic, payload);
   const stored = (influxql: string, what: string): Promise<InfluxRow[]> =>
@@ -47,9 +45,45 @@ export async function startAdapterStack(opts: AdapterStackOptions): Promise<Adap
       15_000,
       what,
     );
-  await eventually(async () => (await vigil.api<HealthResponse>('/api/health')).status === 200, 30_000, 'Vigil healthy');
   const { topic, sensor } = opts.warmUpSensor;
   await pub(topic, { ts: Date.now(), value: 1, unit: '%LEL' });
   await stored(`SELECT value FROM reading WHERE sensor = '${sensor}'`, 'the warm-up reading');
   return { broker, influx, vigil, pub, stored };
+}
+
+/**
+ * The stack for a whole test file: started in the file's `beforeAll`, stopped in its `afterAll`.
+ * Its parts are there from the first test on; reading one before that throws.
+ */
+export function useAdapterStack(opts: AdapterStackOptions): AdapterStack {
+  let stack: AdapterStack | undefined;
+  const ready = (): AdapterStack => {
+    if (!stack) throw new Error('the adapter stack is not started yet (read it inside a test or hook)');
+    return stack;
+  };
+  beforeAll(async () => {
+    stack = await startAdapterStack(opts);
+  });
+  afterAll(async () => {
+    await stack?.vigil.stop();
+    await stopAllServices();
+  });
+  return {
+    get broker() {
+      return ready().broker;
+    },
+    get influx() {
+      return ready().influx;
+    },
+    get vigil() {
+      return ready().vigil;
+    },
+    pub: (topic, payload) => ready().pub(topic, payload),
+    stored: (influxql, what) => ready().stored(influxql, what),
+  };
+}
+
+/** `now` as Tasmota writes `Time`: wall-clock time in the device's own zone, without a zone. */
+export function tasmotaTime(now: number, timeZone: string): string {
+  return new Date(now).toLocaleString('sv-SE', { timeZone }).replace(' ', 'T');
 }

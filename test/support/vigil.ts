@@ -13,7 +13,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ManagedProcess, freePort, httpStatus } from './process.ts';
-import { startMosquitto, type MosquittoHandle } from './services.ts';
+import { startInflux, startMosquitto, type InfluxHandle, type MosquittoHandle, type MosquittoOptions } from './services.ts';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 export const TEST_API_KEY = 'test-ingest-key-0123456789';
@@ -186,4 +186,39 @@ export async function eventually<T>(
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}${last ? `: ${(last as Error).message}` : ''}`);
     await new Promise((r) => setTimeout(r, 100));
   }
+}
+
+export interface VigilStackOptions {
+  /** InfluxDB database of this test file. */
+  db: string;
+  /** Absolute path of the facility YAML; unset = the server's default. */
+  facility?: string;
+  /** Extra environment for Vigil (limits, flush interval, ...). */
+  env?: Record<string, string>;
+  /** Options of the test's own Mosquitto (e.g. `extraConfig`). */
+  mosquitto?: MosquittoOptions;
+}
+
+export interface VigilStack {
+  broker: MosquittoHandle;
+  influx: InfluxHandle;
+  vigil: VigilHandle;
+}
+
+/**
+ * A real Mosquitto and a real InfluxDB of the test file's own, and a real Vigil on them; returns
+ * once Vigil answers /api/health with 200. Stop it with `vigil.stop()` and `stopAllServices()`.
+ */
+export async function startVigilStack(opts: VigilStackOptions): Promise<VigilStack> {
+  const [broker, influx] = await Promise.all([startMosquitto(opts.mosquitto), startInflux()]);
+  const env = { ...(opts.facility ? { FACILITY_FILE: opts.facility } : {}), ...opts.env };
+  const vigil = await startVigil({ mqttUrl: broker.url, influxUrl: influx.url, influxDb: opts.db, env });
+  await eventually(async () => (await vigil.api('/api/health')).status === 200, 30_000, 'Vigil healthy');
+  return { broker, influx, vigil };
+}
+
+/** Creates an account and signs it in; resolves to the `Cookie` header value. */
+export async function signedIn(vigil: VigilHandle, username: string, role: 'officer' | 'manager' | 'admin'): Promise<string> {
+  await vigil.addUser(username, role);
+  return vigil.login(username);
 }
