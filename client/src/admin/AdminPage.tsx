@@ -3,6 +3,7 @@
  * what `npm run vigil -- user|device|gateway|apikey ...` does, through the same services, so the
  * audit trail gets the same entries whichever was used.
  */
+import { PageShell } from '../components/PageShell.tsx';
 import type { Facility } from '../../../contract/facility.ts';
 import { useSession } from '../auth/SessionContext.ts';
 import { useI18n } from '../i18n/I18nContext.ts';
@@ -13,15 +14,9 @@ export function AdminPage({ facility }: { facility: Facility }) {
   const { t } = useI18n();
   const { can } = useSession();
   return (
-    <main className="log admin-page" aria-label={t('nav.admin')} data-testid="admin-page">
-      <div className="log__main">
-        <header className="log__head">
-          <h2 className="log__title">{t('admin.title')}</h2>
-        </header>
-        <p className="drills__muted">{t('admin.intro')}</p>
-        {can('admin.users') ? <UsersSection /> : null}
-        {can('admin.devices') ? <CredentialsSection facility={facility} /> : null}
-      </div>
-    </main>
+    <PageShell className="admin-page" label={t('nav.admin')} testId="admin-page" title={t('admin.title')} intro={t('admin.intro')}>
+      {can('admin.users') ? <UsersSection /> : null}
+      {can('admin.devices') ? <CredentialsSection facility={facility} /> : null}
+    </PageShell>
   );
 }

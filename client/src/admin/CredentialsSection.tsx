@@ -38,89 +38,105 @@ export function CredentialsSection({ facility }: { facility: Facility }) {
 
 function DevicesPart({ facility }: { facility: Facility }) {
   const { t } = useI18n();
-  const [devices, reload] = useList(fetchDevices);
-  const { outcome, run } = useChange(reload);
-  const [secret, setSecret] = useState<Secret | null>(null);
-  const add = (sensorId: string): Promise<boolean> =>
-    run(
-      () => addDevice(sensorId),
-      (r) => {
-        setSecret({ label: t('admin.secret.password', { id: r.device.sensorId }), value: r.password });
-        return t('admin.created', { id: r.device.sensorId });
-      },
-    );
-  const revoke = (d: DeviceView): void => {
-    if (!window.confirm(t('admin.confirm.revoke', { id: d.sensorId }))) return;
-    void run(
-      () => revokeDevice(d.sensorId),
-      () => t('admin.revoked', { id: d.sensorId }),
-    );
-  };
   return (
-    <Section title={t('admin.devices')} intro={t('admin.devices.intro')} testId="admin-devices">
-      <OutcomeLine outcome={outcome} />
-      {secret ? <SecretOnce label={secret.label} secret={secret.value} onDismiss={() => setSecret(null)} /> : null}
-      <MqttTable load={devices} idOf={(d) => d.sensorId} onRevoke={revoke} />
-      <AddIdForm
-        label={t('admin.device.sensorId')}
-        submit={t('admin.device.add')}
-        options={facility.sensors.map((s) => s.id)}
-        listId="admin-sensor-ids"
-        busy={outcome.kind === 'busy'}
-        onAdd={add}
-      />
-    </Section>
+    <MqttPart
+      title={t('admin.devices')}
+      intro={t('admin.devices.intro')}
+      testId="admin-devices"
+      fetcher={fetchDevices}
+      idOf={(d: DeviceView) => d.sensorId}
+      add={async (sensorId) => {
+        const r = await addDevice(sensorId);
+        return { id: r.device.sensorId, password: r.password };
+      }}
+      revoke={revokeDevice}
+      addLabel={t('admin.device.sensorId')}
+      addSubmit={t('admin.device.add')}
+      options={facility.sensors.map((s) => s.id)}
+      listId="admin-sensor-ids"
+    />
   );
 }
 
 function GatewaysPart({ facility }: { facility: Facility }) {
   const { t } = useI18n();
-  const [gateways, reload] = useList(fetchGatewayCredentials);
+  return (
+    <MqttPart
+      title={t('admin.gateways')}
+      intro={t('admin.gateways.intro')}
+      testId="admin-gateways"
+      fetcher={fetchGatewayCredentials}
+      idOf={(g: GatewayCredentialView) => g.gatewayId}
+      add={async (gatewayId) => {
+        const r = await addGatewayCredential(gatewayId);
+        return { id: r.gateway.gatewayId, password: r.password };
+      }}
+      revoke={revokeGatewayCredential}
+      addLabel={t('admin.gateway.gatewayId')}
+      addSubmit={t('admin.gateway.add')}
+      options={(facility.gateways ?? []).map((g) => g.id)}
+      listId="admin-gateway-ids"
+    />
+  );
+}
+
+type MqttCredential = { publish: string[]; createdAt: number; createdBy: string; revokedAt: number | null };
+
+/** One kind of MQTT credential (device or gateway): its list, revoke, and adding one by id with the password shown once. */
+function MqttPart<T extends MqttCredential>(props: {
+  title: string;
+  intro: string;
+  testId: string;
+  fetcher: (signal: AbortSignal) => Promise<T[]>;
+  idOf: (item: T) => string;
+  add: (id: string) => Promise<{ id: string; password: string }>;
+  revoke: (id: string) => Promise<unknown>;
+  addLabel: string;
+  addSubmit: string;
+  options: string[];
+  listId: string;
+}) {
+  const { t } = useI18n();
+  const { fetcher, idOf, add, revoke } = props;
+  const [items, reload] = useList(fetcher);
   const { outcome, run } = useChange(reload);
   const [secret, setSecret] = useState<Secret | null>(null);
-  const add = (gatewayId: string): Promise<boolean> =>
+  const handleAdd = (id: string): Promise<boolean> =>
     run(
-      () => addGatewayCredential(gatewayId),
+      () => add(id),
       (r) => {
-        setSecret({ label: t('admin.secret.password', { id: r.gateway.gatewayId }), value: r.password });
-        return t('admin.created', { id: r.gateway.gatewayId });
+        setSecret({ label: t('admin.secret.password', { id: r.id }), value: r.password });
+        return t('admin.created', { id: r.id });
       },
     );
-  const revoke = (g: GatewayCredentialView): void => {
-    if (!window.confirm(t('admin.confirm.revoke', { id: g.gatewayId }))) return;
+  const handleRevoke = (item: T): void => {
+    const id = idOf(item);
+    if (!window.confirm(t('admin.confirm.revoke', { id }))) return;
     void run(
-      () => revokeGatewayCredential(g.gatewayId),
-      () => t('admin.revoked', { id: g.gatewayId }),
+      () => revoke(id),
+      () => t('admin.revoked', { id }),
     );
   };
   return (
-    <Section title={t('admin.gateways')} intro={t('admin.gateways.intro')} testId="admin-gateways">
+    <Section title={props.title} intro={props.intro} testId={props.testId}>
       <OutcomeLine outcome={outcome} />
       {secret ? <SecretOnce label={secret.label} secret={secret.value} onDismiss={() => setSecret(null)} /> : null}
-      <MqttTable load={gateways} idOf={(g) => g.gatewayId} onRevoke={revoke} />
+      <MqttTable load={items} idOf={idOf} onRevoke={handleRevoke} />
       <AddIdForm
-        label={t('admin.gateway.gatewayId')}
-        submit={t('admin.gateway.add')}
-        options={(facility.gateways ?? []).map((g) => g.id)}
-        listId="admin-gateway-ids"
+        label={props.addLabel}
+        submit={props.addSubmit}
+        options={props.options}
+        listId={props.listId}
         busy={outcome.kind === 'busy'}
-        onAdd={add}
+        onAdd={handleAdd}
       />
     </Section>
   );
 }
 
-function MqttTable<T extends { publish: string[]; createdAt: number; createdBy: string; revokedAt: number | null }>({
-  load,
-  idOf,
-  onRevoke,
-}: {
-  load: Load<T>;
-  idOf: (item: T) => string;
-  onRevoke: (item: T) => void;
-}) {
+function MqttTable<T extends MqttCredential>({ load, idOf, onRevoke }: { load: Load<T>; idOf: (item: T) => string; onRevoke: (item: T) => void }) {
   const { t, fmt } = useI18n();
-  if (load.kind !== 'ready' || load.items.length === 0) return <LoadMessage load={load} />;
+  if (load.kind !== 'ready' || load.value.length === 0) return <LoadMessage load={load} />;
   return (
     <div className="log__table-wrap">
       <table className="log-table admin-table">
@@ -134,7 +150,7 @@ function MqttTable<T extends { publish: string[]; createdAt: number; createdBy: 
           </tr>
         </thead>
         <tbody>
-          {load.items.map((item) => (
+          {load.value.map((item) => (
             <tr key={idOf(item)} className={item.revokedAt === null ? undefined : 'admin-table__revoked'}>
               <th scope="row">{idOf(item)}</th>
               <td>
@@ -235,7 +251,7 @@ function ApiKeysPart({ facility }: { facility: Facility }) {
     <Section title={t('admin.apikeys')} intro={t('admin.apikeys.intro')} testId="admin-apikeys">
       <OutcomeLine outcome={outcome} />
       {secret ? <SecretOnce label={secret.label} secret={secret.value} onDismiss={() => setSecret(null)} /> : null}
-      {keys.kind === 'ready' && keys.items.length > 0 ? (
+      {keys.kind === 'ready' && keys.value.length > 0 ? (
         <div className="log__table-wrap">
           <table className="log-table admin-table">
             <thead>
@@ -250,7 +266,7 @@ function ApiKeysPart({ facility }: { facility: Facility }) {
               </tr>
             </thead>
             <tbody>
-              {keys.items.map((k) => (
+              {keys.value.map((k) => (
                 <tr key={k.id} className={k.revokedAt === null ? undefined : 'admin-table__revoked'}>
                   <th scope="row">
                     <code>{k.id}</code>

@@ -59,14 +59,14 @@ export function UsersSection() {
         <OutcomeLine outcome={outcome} />
         {secret ? <SecretOnce label={secret.label} secret={secret.value} onDismiss={() => setSecret(null)} /> : null}
         <LoadMessage load={users} />
-        {users.kind === 'ready' && users.items.length > 0 ? (
-          <UsersTable users={users.items} busy={outcome.kind === 'busy'} onAct={act} onReset={reset} />
+        {users.kind === 'ready' && users.value.length > 0 ? (
+          <UsersTable users={users.value} busy={outcome.kind === 'busy'} onAct={act} onReset={reset} />
         ) : null}
         <AddUserForm busy={outcome.kind === 'busy'} onCreate={create} />
       </Section>
       <Section title={t('admin.sessions')} testId="admin-sessions">
         <LoadMessage load={sessions} />
-        {sessions.kind === 'ready' && sessions.items.length > 0 ? <SessionsTable sessions={sessions.items} onRevoke={endSession} /> : null}
+        {sessions.kind === 'ready' && sessions.value.length > 0 ? <SessionsTable sessions={sessions.value} onRevoke={endSession} /> : null}
       </Section>
     </>
   );

@@ -1,25 +1,14 @@
 /** What every Administration section shares: a list loaded from the server, one change at a time, a secret shown once. */
-import { useCallback, useEffect, useState, type ReactNode } from 'react';
+import { useCallback, useState, type ReactNode } from 'react';
+import { useLoad, type Loaded } from '../hooks/useLoad.ts';
 import { messageOf } from '../api/api.client.ts';
 import { useI18n } from '../i18n/I18nContext.ts';
 
-export type Load<T> = { kind: 'loading' } | { kind: 'error'; message: string } | { kind: 'ready'; items: T[] };
+export type Load<T> = Loaded<T[]>;
 
 /** The list `fetcher` answers, and `reload` to ask again after a change. */
 export function useList<T>(fetcher: (signal: AbortSignal) => Promise<T[]>): [Load<T>, () => void] {
-  const [load, setLoad] = useState<Load<T>>({ kind: 'loading' });
-  const [generation, setGeneration] = useState(0);
-  useEffect(() => {
-    const abort = new AbortController();
-    fetcher(abort.signal).then(
-      (items) => setLoad({ kind: 'ready', items }),
-      (err: unknown) => {
-        if (!abort.signal.aborted) setLoad({ kind: 'error', message: messageOf(err) });
-      },
-    );
-    return () => abort.abort();
-  }, [fetcher, generation]);
-  return [load, useCallback(() => setGeneration((g) => g + 1), [])];
+  return useLoad(fetcher);
 }
 
 export type Outcome = { kind: 'idle' } | { kind: 'busy' } | { kind: 'done'; message: string } | { kind: 'failed'; message: string };
@@ -80,7 +69,7 @@ export function LoadMessage<T>({ load }: { load: Load<T> }) {
   const { t } = useI18n();
   if (load.kind === 'loading') return <p className="log__message">{t('admin.loading')}</p>;
   if (load.kind === 'error') return <p className="log__message detail__error">{t('admin.error', { msg: load.message })}</p>;
-  if (load.items.length === 0) return <p className="drills__muted">{t('admin.empty')}</p>;
+  if (load.value.length === 0) return <p className="drills__muted">{t('admin.empty')}</p>;
   return null;
 }
 

@@ -3,6 +3,7 @@
  * first, narrowed by user, action and alarm; and above it the hash chain's verification with the
  * time it was checked, since a verification is only as good as its date.
  */
+import { PageShell } from '../components/PageShell.tsx';
 import { useCallback, useEffect, useState, type FormEvent } from 'react';
 import type { AuditEntry, AuditVerifyResponse } from '../../../contract/api.ts';
 import { messageOf } from '../api/api.client.ts';
@@ -54,65 +55,53 @@ export function AuditPage() {
   };
 
   return (
-    <main className="log admin-page" aria-label={t('nav.audit')} data-testid="audit-page">
-      <div className="log__main">
-        <header className="log__head">
-          <h2 className="log__title">{t('audit.title')}</h2>
-        </header>
-        <p className="drills__muted">{t('audit.intro')}</p>
-        <ChainVerification />
-        <form className="log-filters" onSubmit={handleSubmit} aria-label={t('audit.filters')}>
-          <label className="field">
-            <span className="field__label">{t('audit.filter.user')}</span>
-            <input name="user" value={draft.user} onChange={(e) => setDraft({ ...draft, user: e.target.value })} autoComplete="off" />
-          </label>
-          <label className="field">
-            <span className="field__label">{t('audit.filter.action')}</span>
-            <input
-              name="action"
-              list="audit-actions"
-              value={draft.action}
-              onChange={(e) => setDraft({ ...draft, action: e.target.value })}
-              autoComplete="off"
-            />
-            <datalist id="audit-actions">
-              {ACTION_FAMILIES.map((a) => (
-                <option key={a} value={a} />
-              ))}
-            </datalist>
-          </label>
-          <label className="field">
-            <span className="field__label">{t('audit.filter.alarm')}</span>
-            <input name="alarm" value={draft.alarm} onChange={(e) => setDraft({ ...draft, alarm: e.target.value })} autoComplete="off" />
-          </label>
-          <div className="log-filters__buttons">
-            <button type="submit" className="btn btn--primary">
-              {t('audit.filter.apply')}
-            </button>
-            <button type="button" className="btn btn--ghost" onClick={handleClear}>
-              {t('audit.filter.clear')}
-            </button>
+    <PageShell className="admin-page" label={t('nav.audit')} testId="audit-page" title={t('audit.title')} intro={t('audit.intro')}>
+      <ChainVerification />
+      <form className="log-filters" onSubmit={handleSubmit} aria-label={t('audit.filters')}>
+        <label className="field">
+          <span className="field__label">{t('audit.filter.user')}</span>
+          <input name="user" value={draft.user} onChange={(e) => setDraft({ ...draft, user: e.target.value })} autoComplete="off" />
+        </label>
+        <label className="field">
+          <span className="field__label">{t('audit.filter.action')}</span>
+          <input name="action" list="audit-actions" value={draft.action} onChange={(e) => setDraft({ ...draft, action: e.target.value })} autoComplete="off" />
+          <datalist id="audit-actions">
+            {ACTION_FAMILIES.map((a) => (
+              <option key={a} value={a} />
+            ))}
+          </datalist>
+        </label>
+        <label className="field">
+          <span className="field__label">{t('audit.filter.alarm')}</span>
+          <input name="alarm" value={draft.alarm} onChange={(e) => setDraft({ ...draft, alarm: e.target.value })} autoComplete="off" />
+        </label>
+        <div className="log-filters__buttons">
+          <button type="submit" className="btn btn--primary">
+            {t('audit.filter.apply')}
+          </button>
+          <button type="button" className="btn btn--ghost" onClick={handleClear}>
+            {t('audit.filter.clear')}
+          </button>
+        </div>
+      </form>
+      {entries.kind === 'loading' ? <p className="log__message">{t('audit.loading')}</p> : null}
+      {entries.kind === 'error' ? <p className="log__message detail__error">{t('audit.error', { msg: entries.message })}</p> : null}
+      {entries.kind === 'ready' && entries.entries.length === 0 ? <p className="log__message">{t('audit.empty')}</p> : null}
+      {entries.kind === 'ready' && entries.entries.length > 0 ? (
+        <>
+          <AuditTable entries={entries.entries} />
+          <div className="log__pager">
+            <span className="drills__muted">{t('audit.shown', { n: entries.entries.length })}</span>
+            {entries.before !== null ? (
+              <button type="button" onClick={loadOlder} disabled={entries.more === 'loading'}>
+                {t('audit.older')}
+              </button>
+            ) : null}
+            {typeof entries.more === 'object' ? <span className="detail__error">{t('audit.error', { msg: entries.more.error })}</span> : null}
           </div>
-        </form>
-        {entries.kind === 'loading' ? <p className="log__message">{t('audit.loading')}</p> : null}
-        {entries.kind === 'error' ? <p className="log__message detail__error">{t('audit.error', { msg: entries.message })}</p> : null}
-        {entries.kind === 'ready' && entries.entries.length === 0 ? <p className="log__message">{t('audit.empty')}</p> : null}
-        {entries.kind === 'ready' && entries.entries.length > 0 ? (
-          <>
-            <AuditTable entries={entries.entries} />
-            <div className="log__pager">
-              <span className="drills__muted">{t('audit.shown', { n: entries.entries.length })}</span>
-              {entries.before !== null ? (
-                <button type="button" onClick={loadOlder} disabled={entries.more === 'loading'}>
-                  {t('audit.older')}
-                </button>
-              ) : null}
-              {typeof entries.more === 'object' ? <span className="detail__error">{t('audit.error', { msg: entries.more.error })}</span> : null}
-            </div>
-          </>
-        ) : null}
-      </div>
-    </main>
+        </>
+      ) : null}
+    </PageShell>
   );
 }
 

@@ -2,67 +2,55 @@
  * "Devices found" (admins): every device heard on a connected gateway that no sensor is bound to,
  * what it is, and the facility.yaml snippet that binds it — to copy, never applied from here.
  */
-import { useCallback, useEffect, useState } from 'react';
-import type { DiscoveredDevice, DiscoveryResponse } from '../../../contract/discovery.ts';
-import { messageOf } from '../api/api.client.ts';
+import { PageShell } from '../components/PageShell.tsx';
+import { useLoad } from '../hooks/useLoad.ts';
+import { useState } from 'react';
+import type { DiscoveredDevice } from '../../../contract/discovery.ts';
 import { fetchDiscovery } from '../api/discovery.api.ts';
 import { useI18n } from '../i18n/I18nContext.ts';
 
-type Load = { kind: 'loading' } | { kind: 'error'; message: string } | { kind: 'ready'; body: DiscoveryResponse };
-
 export function DevicesFoundPage() {
   const { t } = useI18n();
-  const [load, setLoad] = useState<Load>({ kind: 'loading' });
-  const [generation, setGeneration] = useState(0);
-  const reload = useCallback(() => setGeneration((g) => g + 1), []);
-
-  useEffect(() => {
-    const abort = new AbortController();
-    fetchDiscovery(abort.signal).then(
-      (body) => setLoad({ kind: 'ready', body }),
-      (err: unknown) => {
-        if (!abort.signal.aborted) setLoad({ kind: 'error', message: messageOf(err) });
-      },
-    );
-    return () => abort.abort();
-  }, [generation]);
+  const [load, reload] = useLoad(fetchDiscovery);
 
   return (
-    <main className="log found" aria-label={t('nav.devices')} data-testid="devices-found-page">
-      <div className="log__main">
-        <header className="log__head">
-          <h2 className="log__title">{t('found.title')}</h2>
-          <button type="button" onClick={reload}>
-            {t('found.refresh')}
-          </button>
-        </header>
-        <p className="drills__muted">{t('found.intro')}</p>
-        {load.kind === 'loading' ? <p className="log__message">{t('found.loading')}</p> : null}
-        {load.kind === 'error' ? <p className="log__message detail__error">{t('found.error', { msg: load.message })}</p> : null}
-        {load.kind === 'ready' && load.body.devices.length === 0 ? <p className="log__message">{t('found.empty')}</p> : null}
-        {load.kind === 'ready' && load.body.evicted > 0 ? <p className="drills__muted">{t('found.evicted', { n: load.body.evicted })}</p> : null}
-        {load.kind === 'ready' && load.body.devices.length > 0 ? (
-          <div className="log__table-wrap">
-            <table className="log__table found__table">
-              <thead>
-                <tr>
-                  <th scope="col">{t('found.col.device')}</th>
-                  <th scope="col">{t('found.col.gateway')}</th>
-                  <th scope="col">{t('found.col.what')}</th>
-                  <th scope="col">{t('found.col.lastMessage')}</th>
-                  <th scope="col">{t('found.col.binding')}</th>
-                </tr>
-              </thead>
-              <tbody>
-                {load.body.devices.map((d) => (
-                  <FoundRow key={`${d.gatewayId}|${d.key}`} device={d} />
-                ))}
-              </tbody>
-            </table>
-          </div>
-        ) : null}
-      </div>
-    </main>
+    <PageShell
+      className="found"
+      label={t('nav.devices')}
+      testId="devices-found-page"
+      title={t('found.title')}
+      actions={
+        <button type="button" onClick={reload}>
+          {t('found.refresh')}
+        </button>
+      }
+      intro={t('found.intro')}
+    >
+      {load.kind === 'loading' ? <p className="log__message">{t('found.loading')}</p> : null}
+      {load.kind === 'error' ? <p className="log__message detail__error">{t('found.error', { msg: load.message })}</p> : null}
+      {load.kind === 'ready' && load.value.devices.length === 0 ? <p className="log__message">{t('found.empty')}</p> : null}
+      {load.kind === 'ready' && load.value.evicted > 0 ? <p className="drills__muted">{t('found.evicted', { n: load.value.evicted })}</p> : null}
+      {load.kind === 'ready' && load.value.devices.length > 0 ? (
+        <div className="log__table-wrap">
+          <table className="log__table found__table">
+            <thead>
+              <tr>
+                <th scope="col">{t('found.col.device')}</th>
+                <th scope="col">{t('found.col.gateway')}</th>
+                <th scope="col">{t('found.col.what')}</th>
+                <th scope="col">{t('found.col.lastMessage')}</th>
+                <th scope="col">{t('found.col.binding')}</th>
+              </tr>
+            </thead>
+            <tbody>
+              {load.value.devices.map((d) => (
+                <FoundRow key={`${d.gatewayId}|${d.key}`} device={d} />
+              ))}
+            </tbody>
+          </table>
+        </div>
+      ) : null}
+    </PageShell>
   );
 }
 

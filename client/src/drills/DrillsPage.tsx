@@ -3,6 +3,7 @@
  * "End drill", and — for a manager — starting one. Everyone who sees alarms sees this page;
  * only `drill.run` may start or end, only `report.view` opens reports.
  */
+import { PageShell } from '../components/PageShell.tsx';
 import type { Facility } from '../../../contract/facility.ts';
 import { useSession } from '../auth/SessionContext.ts';
 import type { FacilityIndex } from '../domain/facility.index.ts';
@@ -27,41 +28,35 @@ export function DrillsPage({ facility, index, siteId, onOpenReport }: DrillsPage
   const running = list.kind === 'ready' ? list.drills.filter((d) => d.state === 'running') : [];
 
   return (
-    <main className="log drills" aria-label={t('nav.drills')} data-testid="drills-page">
-      <div className="log__main">
-        <header className="log__head">
-          <h2 className="log__title">{t('drills.title')}</h2>
-        </header>
+    <PageShell className="drills" label={t('nav.drills')} testId="drills-page" title={t('drills.title')}>
+      {running.map((d) => (
+        <RunningDrillBanner
+          key={d.id}
+          drill={d}
+          notes={list.kind === 'ready' ? (list.scenarios.find((s) => s.name === d.scenario)?.notes ?? []) : []}
+          index={index}
+          onEnded={reload}
+          onOpenReport={onOpenReport}
+        />
+      ))}
 
-        {running.map((d) => (
-          <RunningDrillBanner
-            key={d.id}
-            drill={d}
-            notes={list.kind === 'ready' ? (list.scenarios.find((s) => s.name === d.scenario)?.notes ?? []) : []}
-            index={index}
-            onEnded={reload}
-            onOpenReport={onOpenReport}
-          />
-        ))}
+      {can('drill.run') && list.kind === 'ready' ? (
+        <StartDrillForm scenarios={list.scenarios} sites={facility.sites} defaultSiteId={siteId} onStarted={reload} />
+      ) : null}
+      {can('drill.run') ? null : <p className="drills__muted">{t('drills.viewOnly')}</p>}
 
-        {can('drill.run') && list.kind === 'ready' ? (
-          <StartDrillForm scenarios={list.scenarios} sites={facility.sites} defaultSiteId={siteId} onStarted={reload} />
+      <section className="drills__list" aria-label={t('drills.list')}>
+        <div className="drills__list-head">
+          <h3 className="drills__heading">{t('drills.list')}</h3>
+          <span className="drills__muted">{t('drills.timesIn')}</span>
+        </div>
+        {list.kind === 'loading' ? <p className="log__message">{t('drills.loading')}</p> : null}
+        {list.kind === 'error' ? <p className="log__message detail__error">{t('drills.error', { msg: list.message })}</p> : null}
+        {list.kind === 'ready' && list.drills.length === 0 ? <p className="log__message">{t('drills.empty')}</p> : null}
+        {list.kind === 'ready' && list.drills.length > 0 ? (
+          <DrillTable drills={list.drills} index={index} onOpenReport={can('report.view') ? onOpenReport : null} />
         ) : null}
-        {can('drill.run') ? null : <p className="drills__muted">{t('drills.viewOnly')}</p>}
-
-        <section className="drills__list" aria-label={t('drills.list')}>
-          <div className="drills__list-head">
-            <h3 className="drills__heading">{t('drills.list')}</h3>
-            <span className="drills__muted">{t('drills.timesIn')}</span>
-          </div>
-          {list.kind === 'loading' ? <p className="log__message">{t('drills.loading')}</p> : null}
-          {list.kind === 'error' ? <p className="log__message detail__error">{t('drills.error', { msg: list.message })}</p> : null}
-          {list.kind === 'ready' && list.drills.length === 0 ? <p className="log__message">{t('drills.empty')}</p> : null}
-          {list.kind === 'ready' && list.drills.length > 0 ? (
-            <DrillTable drills={list.drills} index={index} onOpenReport={can('report.view') ? onOpenReport : null} />
-          ) : null}
-        </section>
-      </div>
-    </main>
+      </section>
+    </PageShell>
   );
 }

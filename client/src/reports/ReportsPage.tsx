@@ -3,38 +3,29 @@
  * counted (`GET /api/reports/alarms`). The figure columns come from report.columns.ts, so a new
  * figure is added there, not here.
  */
-import { useCallback, useEffect, useState } from 'react';
+import { PageShell } from '../components/PageShell.tsx';
+import { useLoad } from '../hooks/useLoad.ts';
+import { useCallback, useState } from 'react';
 import type { AlarmStatsResponse, AlarmStatsRow } from '../../../contract/api.ts';
 import type { Facility } from '../../../contract/facility.ts';
-import { messageOf } from '../api/api.client.ts';
 import { fetchAlarmStats } from '../api/report.api.ts';
 import type { FacilityIndex } from '../domain/facility.index.ts';
 import { conditionLabel } from '../i18n/alarm.labels.ts';
 import { useI18n } from '../i18n/I18nContext.ts';
 import { cellText, COLUMNS, RANGES, rangeOf, type RangeKey } from './report.columns.ts';
 
-type Load = { kind: 'loading' } | { kind: 'error'; message: string } | { kind: 'ready'; body: AlarmStatsResponse };
-
 export function ReportsPage({ facility, index }: { facility: Facility; index: FacilityIndex }) {
   const { t, fmt, locale } = useI18n();
   const [range, setRange] = useState<RangeKey>('30d');
   const [site, setSite] = useState<string | null>(null);
-  const [load, setLoad] = useState<Load>({ kind: 'loading' });
-  const [generation, setGeneration] = useState(0);
-  const reload = useCallback(() => setGeneration((g) => g + 1), []);
-
-  useEffect(() => {
-    const abort = new AbortController();
-    const { from, to } = rangeOf(range, Date.now());
-    setLoad({ kind: 'loading' });
-    fetchAlarmStats(from, to, site, abort.signal).then(
-      (body) => setLoad({ kind: 'ready', body }),
-      (err: unknown) => {
-        if (!abort.signal.aborted) setLoad({ kind: 'error', message: messageOf(err) });
-      },
-    );
-    return () => abort.abort();
-  }, [range, site, generation]);
+  const fetcher = useCallback(
+    (signal: AbortSignal) => {
+      const { from, to } = rangeOf(range, Date.now());
+      return fetchAlarmStats(from, to, site, signal);
+    },
+    [range, site],
+  );
+  const [load, reload] = useLoad(fetcher, { showLoading: true });
 
   const zoneName = (row: AlarmStatsRow): string => {
     const zone = index.zoneOf(row.siteId, row.zoneId)?.zone.name ?? row.zoneId;
@@ -43,73 +34,75 @@ export function ReportsPage({ facility, index }: { facility: Facility; index: Fa
   const sensorName = (id: string): string => index.sensorsById.get(id)?.name ?? id;
 
   return (
-    <main className="log admin-page" aria-label={t('nav.reports')} data-testid="reports-page">
-      <div className="log__main">
-        <header className="log__head">
-          <h2 className="log__title">{t('reports.title')}</h2>
-          <button type="button" onClick={reload}>
-            {t('reports.refresh')}
-          </button>
-        </header>
-        <p className="drills__muted">{t('reports.intro')}</p>
-        <div className="log-filters">
-          <div className="segmented" role="group" aria-label={t('reports.range')}>
-            {RANGES.map((key) => (
-              <button key={key} type="button" aria-pressed={range === key} onClick={() => setRange(key)}>
-                {t(`reports.range.${key}`)}
-              </button>
-            ))}
-          </div>
-          {facility.sites.length > 1 ? (
-            <label className="field">
-              <span className="field__label">{t('reports.site')}</span>
-              <select value={site ?? ''} onChange={(e) => setSite(e.target.value === '' ? null : e.target.value)}>
-                <option value="">{t('reports.site.all')}</option>
-                {facility.sites.map((s) => (
-                  <option key={s.id} value={s.id}>
-                    {s.name}
-                  </option>
-                ))}
-              </select>
-            </label>
-          ) : null}
+    <PageShell
+      className="admin-page"
+      label={t('nav.reports')}
+      testId="reports-page"
+      title={t('reports.title')}
+      actions={
+        <button type="button" onClick={reload}>
+          {t('reports.refresh')}
+        </button>
+      }
+      intro={t('reports.intro')}
+    >
+      <div className="log-filters">
+        <div className="segmented" role="group" aria-label={t('reports.range')}>
+          {RANGES.map((key) => (
+            <button key={key} type="button" aria-pressed={range === key} onClick={() => setRange(key)}>
+              {t(`reports.range.${key}`)}
+            </button>
+          ))}
         </div>
-        {load.kind === 'loading' ? <p className="log__message">{t('reports.loading')}</p> : null}
-        {load.kind === 'error' ? <p className="log__message detail__error">{t('reports.error', { msg: load.message })}</p> : null}
-        {load.kind === 'ready' ? (
-          <>
-            <p className="drills__muted" data-testid="reports-period">
-              {t('reports.period', { from: fmt.dateTime(load.body.from), to: fmt.dateTime(load.body.to) })}
-            </p>
-            {load.body.total.alarms === 0 ? <p className="log__message">{t('reports.empty')}</p> : null}
-            <StatsTable
-              title={t('reports.byZone')}
-              firstColumn={t('reports.col.zone')}
-              rows={[...load.body.byZone.map((r) => ({ key: `${r.siteId}/${r.zoneId}`, label: zoneName(r), row: r })), totalRow(load.body, t('reports.total'))]}
-              testId="reports-by-zone"
-            />
-            <StatsTable
-              title={t('reports.byCondition')}
-              firstColumn={t('reports.col.condition')}
-              rows={load.body.byCondition.map((r) => ({ key: r.condition, label: conditionLabel(r.condition, locale), row: r }))}
-              testId="reports-by-condition"
-            />
-            <div className="admin-page__pair">
-              <CountTable
-                title={t('reports.topSensors')}
-                column={t('reports.col.alarms')}
-                rows={load.body.topSensors.map((s) => ({ key: s.sensorId, label: sensorName(s.sensorId), n: s.alarms }))}
-              />
-              <CountTable
-                title={t('reports.offlineSensors')}
-                column={t('reports.col.times')}
-                rows={load.body.offlineSensors.map((s) => ({ key: s.sensorId, label: sensorName(s.sensorId), n: s.times }))}
-              />
-            </div>
-          </>
+        {facility.sites.length > 1 ? (
+          <label className="field">
+            <span className="field__label">{t('reports.site')}</span>
+            <select value={site ?? ''} onChange={(e) => setSite(e.target.value === '' ? null : e.target.value)}>
+              <option value="">{t('reports.site.all')}</option>
+              {facility.sites.map((s) => (
+                <option key={s.id} value={s.id}>
+                  {s.name}
+                </option>
+              ))}
+            </select>
+          </label>
         ) : null}
       </div>
-    </main>
+      {load.kind === 'loading' ? <p className="log__message">{t('reports.loading')}</p> : null}
+      {load.kind === 'error' ? <p className="log__message detail__error">{t('reports.error', { msg: load.message })}</p> : null}
+      {load.kind === 'ready' ? (
+        <>
+          <p className="drills__muted" data-testid="reports-period">
+            {t('reports.period', { from: fmt.dateTime(load.value.from), to: fmt.dateTime(load.value.to) })}
+          </p>
+          {load.value.total.alarms === 0 ? <p className="log__message">{t('reports.empty')}</p> : null}
+          <StatsTable
+            title={t('reports.byZone')}
+            firstColumn={t('reports.col.zone')}
+            rows={[...load.value.byZone.map((r) => ({ key: `${r.siteId}/${r.zoneId}`, label: zoneName(r), row: r })), totalRow(load.value, t('reports.total'))]}
+            testId="reports-by-zone"
+          />
+          <StatsTable
+            title={t('reports.byCondition')}
+            firstColumn={t('reports.col.condition')}
+            rows={load.value.byCondition.map((r) => ({ key: r.condition, label: conditionLabel(r.condition, locale), row: r }))}
+            testId="reports-by-condition"
+          />
+          <div className="admin-page__pair">
+            <CountTable
+              title={t('reports.topSensors')}
+              column={t('reports.col.alarms')}
+              rows={load.value.topSensors.map((s) => ({ key: s.sensorId, label: sensorName(s.sensorId), n: s.alarms }))}
+            />
+            <CountTable
+              title={t('reports.offlineSensors')}
+              column={t('reports.col.times')}
+              rows={load.value.offlineSensors.map((s) => ({ key: s.sensorId, label: sensorName(s.sensorId), n: s.times }))}
+            />
+          </div>
+        </>
+      ) : null}
+    </PageShell>
   );
 }
 

@@ -1,0 +1,34 @@
+/** The frame every full page (admin, audit, reports, drills, devices found) shares: title, optional actions and intro, then its content. */
+import type { ReactNode } from 'react';
+
+export function PageShell({
+  className,
+  label,
+  testId,
+  title,
+  actions,
+  intro,
+  children,
+}: {
+  /** Extra class beside `log`, the page layout. */
+  className: string;
+  label: string;
+  testId: string;
+  title: string;
+  actions?: ReactNode;
+  intro?: string;
+  children: ReactNode;
+}) {
+  return (
+    <main className={`log ${className}`} aria-label={label} data-testid={testId}>
+      <div className="log__main">
+        <header className="log__head">
+          <h2 className="log__title">{title}</h2>
+          {actions}
+        </header>
+        {intro === undefined ? null : <p className="drills__muted">{intro}</p>}
+        {children}
+      </div>
+    </main>
+  );
+}
