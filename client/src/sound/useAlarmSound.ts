@@ -1,10 +1,11 @@
 /** Wires the live alarms to the sound player, with the officer's mute (kept across a reload). */
-import { useCallback, useEffect, useMemo, useState, useSyncExternalStore } from 'react';
+import { useCallback, useEffect, useMemo, useState } from 'react';
 import type { Priority } from '../../../contract/alarm.ts';
 import { useNow } from '../hooks/useNow.ts';
 import { useLive } from '../live/useLive.ts';
-import { AlarmSound, browserAudio, type SoundState } from './alarm.sound.ts';
+import type { SoundState } from './alarm.sound.ts';
 import { soundingPriority, type Mute } from './sound.patterns.ts';
+import { useSoundPlayer } from './useSoundPlayer.ts';
 
 const MUTE_KEY = 'vigil.soundMute';
 
@@ -36,42 +37,15 @@ function saveMute(mute: Mute | null): void {
   }
 }
 
-const noSubscribe = (): (() => void) => () => {};
-
 export function useAlarmSound(): AlarmSoundControls {
   const alarms = useLive((s) => s.alarms);
   const now = useNow();
   const [mute, setMute] = useState<Mute | null>(loadMute);
-  const [player, setPlayer] = useState<AlarmSound | null>(null);
-
-  useEffect(() => {
-    const sound = new AlarmSound({
-      createContext: browserAudio,
-      now: () => performance.now(),
-      setInterval: (fn, ms) => setInterval(fn, ms),
-      clearInterval: (handle) => clearInterval(handle as ReturnType<typeof setInterval>),
-    });
-    setPlayer(sound);
-    // Any click on the page is a user gesture that may lift the browser's block.
-    const handlePointerDown = (): void => {
-      if (sound.state === 'blocked') void sound.unlock();
-    };
-    window.addEventListener('pointerdown', handlePointerDown);
-    return () => {
-      window.removeEventListener('pointerdown', handlePointerDown);
-      sound.dispose();
-    };
-  }, []);
+  const { player, state } = useSoundPlayer();
 
   const activeMute = mute && now < mute.until ? mute : null;
   const priority = useMemo(() => soundingPriority(alarms.values(), activeMute, now), [alarms, activeMute, now]);
   useEffect(() => player?.play(priority), [player, priority]);
-
-  const state = useSyncExternalStore(
-    player ? (l) => player.subscribe(l) : noSubscribe,
-    () => player?.state ?? 'running',
-    () => 'running' as const,
-  );
 
   const handleMute = useCallback((minutes: number) => {
     const at = Date.now();
