@@ -8,7 +8,7 @@
  * ```
  */
 import { z } from 'zod';
-import type { AlarmActionType } from './alarm.ts';
+import type { AlarmActionType } from './alarm-actions.ts';
 
 export const ROLES = ['officer', 'manager', 'admin'] as const;
 export type Role = (typeof ROLES)[number];

@@ -3,7 +3,8 @@
  * admins): what each one is, where Vigil heard it and a ready `facility.yaml` snippet to bind it.
  * Nothing is bound automatically: the snippet is pasted by a person who knows where the device is.
  */
-import type { AdapterName, SensorKind } from './facility.ts';
+import type { AdapterName } from './bindings.ts';
+import type { SensorKind } from './facility.ts';
 
 /** Where Vigil learnt of a device. */
 export const DISCOVERY_SOURCES = [

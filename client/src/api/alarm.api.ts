@@ -1,6 +1,7 @@
 /** Alarm routes (contract/api.ts, comment above AlarmListResponse). */
 import type { AlarmDetailResponse, AlarmListResponse, AuditEntry } from '../../../contract/api.ts';
-import type { Alarm, AlarmAction } from '../../../contract/alarm.ts';
+import type { AlarmAction } from '../../../contract/alarm-actions.ts';
+import type { Alarm } from '../../../contract/alarm.ts';
 import { postJson, request } from './api.client.ts';
 
 export function fetchAlarm(alarmId: string, signal?: AbortSignal): Promise<AlarmDetailResponse> {

@@ -3,7 +3,7 @@
  * before sending (the same rules the server applies), then handed to `onSubmit`.
  */
 import { useState, type FormEvent } from 'react';
-import { ACTION_BODY_SCHEMAS, CAUSE_CATEGORIES, type AlarmAction } from '../../../contract/alarm.ts';
+import { ACTION_BODY_SCHEMAS, CAUSE_CATEGORIES, type AlarmAction } from '../../../contract/alarm-actions.ts';
 import { useSession } from '../auth/SessionContext.ts';
 import { shelveChoices } from '../domain/alarm.actions.ts';
 import { useI18n } from '../i18n/I18nContext.ts';

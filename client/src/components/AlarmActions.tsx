@@ -1,6 +1,7 @@
 /** The detail pane's actions: acknowledge (with an optional note) in one click, the rest through short forms. */
 import { useState, type FormEvent } from 'react';
-import type { Alarm, AlarmAction, AlarmActionType } from '../../../contract/alarm.ts';
+import type { AlarmAction, AlarmActionType } from '../../../contract/alarm-actions.ts';
+import type { Alarm } from '../../../contract/alarm.ts';
 import { useSession } from '../auth/SessionContext.ts';
 import { availableActions } from '../domain/alarm.actions.ts';
 import type { ActionRunner } from '../hooks/useActionRunner.ts';

@@ -6,7 +6,8 @@
 import { renderToStaticMarkup } from 'react-dom/server';
 import { describe, expect, it } from 'vitest';
 import type { Alarm, SensorLiveState } from '../../../contract/alarm.ts';
-import { GATEWAY_KIND, type Facility, type Gateway, type Sensor } from '../../../contract/facility.ts';
+import type { Facility, Sensor } from '../../../contract/facility.ts';
+import { GATEWAY_KIND, type Gateway } from '../../../contract/gateway.ts';
 import { makeSession, SessionContext } from '../auth/SessionContext.ts';
 import { indexFacility } from '../domain/facility.index.ts';
 import { I18nContext, makeI18n } from '../i18n/I18nContext.ts';

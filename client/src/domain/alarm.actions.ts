@@ -3,7 +3,8 @@
  * (contract/api.ts: 409 INVALID_TRANSITION / CONDITION_ACTIVE, 403 for the role); the pane only
  * hides what it would refuse, so an officer never meets a button that cannot work.
  */
-import type { Alarm, AlarmActionType, AlarmEvent } from '../../../contract/alarm.ts';
+import type { AlarmActionType } from '../../../contract/alarm-actions.ts';
+import type { Alarm, AlarmEvent } from '../../../contract/alarm.ts';
 import { ACTION_PERMISSION, MAX_SHELVE_S, type Permission, type Role } from '../../../contract/auth.ts';
 import { isUnacked } from './alarm.queue.ts';
 

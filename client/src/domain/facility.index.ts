@@ -1,5 +1,6 @@
 /** Lookups over the facility the dashboard needs again and again (built once per load). */
-import type { Facility, Floor, Gateway, Sensor, Site, Zone } from '../../../contract/facility.ts';
+import type { Facility, Floor, Sensor, Site, Zone } from '../../../contract/facility.ts';
+import type { Gateway } from '../../../contract/gateway.ts';
 
 export interface FacilityIndex {
   sensorsById: ReadonlyMap<string, Sensor>;

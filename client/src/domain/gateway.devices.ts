@@ -4,7 +4,8 @@
  * live state says `online: false`, but the engine raises nothing for them).
  */
 import type { Alarm, SensorLiveState } from '../../../contract/alarm.ts';
-import { GATEWAY_KIND, type Gateway, type Sensor } from '../../../contract/facility.ts';
+import type { Sensor } from '../../../contract/facility.ts';
+import { GATEWAY_KIND, type Gateway } from '../../../contract/gateway.ts';
 import type { FacilityIndex } from './facility.index.ts';
 
 export type DeviceLink = 'offline' | 'unknown' | 'online';

@@ -1,6 +1,6 @@
 /** Sends alarm actions one at a time and remembers how the last one went (the server's words on refusal). */
 import { useCallback, useState } from 'react';
-import type { AlarmAction, AlarmActionType } from '../../../contract/alarm.ts';
+import type { AlarmAction, AlarmActionType } from '../../../contract/alarm-actions.ts';
 import { postAlarmAction } from '../api/alarm.api.ts';
 import { messageOf } from '../api/api.client.ts';
 

@@ -30,7 +30,7 @@ export type ErrorCode = DomainErrorCode | TransportErrorCode;
 /**
  * A code means the same thing whichever layer raises it (NOT_FOUND from the alarm engine, the
  * drill service or an unknown route), so it has one status; a refusal that needs another status
- * needs another code. Statuses as documented in contract/alarm.ts, contract/auth.ts and
+ * needs another code. Statuses as documented in contract/alarm-actions.ts, contract/auth.ts and
  * docs/contracts.md.
  */
 export const STATUS_OF: Readonly<Record<ErrorCode, number>> = {

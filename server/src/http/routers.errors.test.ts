@@ -23,7 +23,7 @@ import { usersRouter } from './users.router.ts';
 
 /**
  * Every refusal answers `{ error: { code, message, details? } }` with the status clients are
- * promised (contract/alarm.ts ALARM_ERROR_CODES, contract/auth.ts AUTH_ERROR_CODES,
+ * promised (contract/alarm-actions.ts ALARM_ERROR_CODES, contract/auth.ts AUTH_ERROR_CODES,
  * docs/contracts.md "REST API"): the console shows "condition still active", not "internal
  * error". Written out here rather than imported from errors.middleware.ts, so moving a status
  * there fails this test; typed by ErrorCode, so a new code needs its status stated here too.
