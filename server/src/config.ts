@@ -23,6 +23,17 @@ const url = (protocols: string[]) =>
   z.url({ error: 'must be a URL' }).refine((u) => protocols.includes(new URL(u).protocol), {
     message: `must start with ${protocols.map((p) => `${p}//`).join(' or ')}`,
   });
+/** A comma-separated list of http(s) URLs (empty when unset). */
+const httpUrls = z
+  .string()
+  .default('')
+  .transform((v) =>
+    v
+      .split(',')
+      .map((u) => u.trim())
+      .filter(Boolean),
+  )
+  .refine((urls) => urls.every((u) => URL.canParse(u) && /^https?:$/.test(new URL(u).protocol)), { message: 'must be comma-separated http(s) URLs' });
 const positiveInt = z.coerce.number({ error: 'must be a number' }).int('must be an integer').positive('must be > 0');
 const readableFile = z.string().refine(
   (file) => {
@@ -101,16 +112,7 @@ const envSchema = z.object({
   REJECTIONS_KEPT: positiveInt.max(100_000).default(1000),
   VIGIL_DEMO: bool.default(false),
   /** Escalation webhooks: comma-separated http(s) URLs. */
-  WEBHOOK_URLS: z
-    .string()
-    .default('')
-    .transform((v) =>
-      v
-        .split(',')
-        .map((u) => u.trim())
-        .filter(Boolean),
-    )
-    .refine((urls) => urls.every((u) => URL.canParse(u) && /^https?:$/.test(new URL(u).protocol)), { message: 'must be comma-separated http(s) URLs' }),
+  WEBHOOK_URLS: httpUrls,
   /** Escalation e-mail: smtp://user:password@host:587 (STARTTLS when offered) or smtps://…:465. */
   SMTP_URL: url(['smtp:', 'smtps:']).optional(),
   /** Sender of escalation e-mail when a contact names none. */
@@ -141,17 +143,7 @@ const envSchema = z.object({
    * server listens on (http://localhost:PORT, http://127.0.0.1:PORT, and with HOST 0.0.0.0 this
    * machine's interface addresses and host name). Behind a TLS proxy or a DNS name, set it.
    */
-  PUBLIC_URL: z
-    .string()
-    .default('')
-    .transform((v) =>
-      v
-        .split(',')
-        .map((u) => u.trim())
-        .filter(Boolean),
-    )
-    .refine((urls) => urls.every((u) => URL.canParse(u) && /^https?:$/.test(new URL(u).protocol)), { message: 'must be comma-separated http(s) URLs' })
-    .transform((urls) => [...new Set(urls.map((u) => new URL(u).origin))]),
+  PUBLIC_URL: httpUrls.transform((urls) => [...new Set(urls.map((u) => new URL(u).origin))]),
 });
 
 /** TLS settings for an mqtts:// broker: file paths, read when the client is built. */

@@ -4,6 +4,7 @@
  * cascade kind defaults ← zone ← sensor. Pure: plan files are read by the loader and passed in.
  */
 import {
+  isTimeZone,
   KIND_UNITS,
   type Facility,
   type FacilityFile,
@@ -273,15 +274,6 @@ function checkSchedules(file: FacilityFile, report: Report): void {
       const d = new Date(`${day}T00:00:00Z`);
       if (Number.isNaN(d.getTime()) || d.toISOString().slice(0, 10) !== day) report(['schedules', name, 'holidays', i], `"${day}" is not a calendar date`);
     });
-  }
-}
-
-function isTimeZone(tz: string): boolean {
-  try {
-    new Intl.DateTimeFormat('en', { timeZone: tz });
-    return true;
-  } catch {
-    return false;
   }
 }
 

@@ -24,7 +24,8 @@ import { noteNewAlarm, touchIncident } from './flood.ts';
 import { alarmSubject } from './rules.gateway.subject.ts';
 import { ruleKey, wakeAt, type EngineState, type PointState, type Run, type SensorRuleState } from './engine.types.ts';
 
-function newPoint(spec: ConditionSpec, now: number): PointState {
+/** A condition's point before it is first raised: inactive, no alarm yet. */
+export function newPoint(spec: ConditionSpec, now: number): PointState {
   return {
     active: false,
     since: now,

@@ -1,28 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { Harness, MIN, S, kinds, makeSensor } from '../../../../test/support/alarm.fixtures.ts';
+import { SPECS } from './conditions.ts';
 import { persistEngineState, restoreEngineState } from './engine.state.ts';
-import type { PointState } from './engine.types.ts';
+import { newPoint } from './lifecycle.ts';
 import { newRuleState } from './rule-state.ts';
 import { UNKNOWN_IDS_REMEMBERED, UNKNOWN_IDS_SHOWN, UNKNOWN_SUBJECTS_MAX, unknownSubjectId } from './rules.unknown.ts';
 
 // Readings from unregistered devices raise ONE low-priority trouble per site naming the ids, with a
 // bounded list and a count (docs/contracts.md#conditions-and-rules).
 const HQ = unknownSubjectId('hq');
-
-const newPointForTest = (): PointState => ({
-  active: false,
-  since: 0,
-  priority: 'low',
-  class: 'trouble',
-  latching: false,
-  value: null,
-  detail: null,
-  alarmId: null,
-  transitions: [],
-  holdUntil: null,
-  shelf: null,
-  chatteringUntil: null,
-});
 const LAB = unknownSubjectId('lab');
 
 describe('unknown devices', () => {
@@ -110,7 +96,7 @@ describe('unknown devices', () => {
     const legacy = (id: string, alarmId: string | null) => {
       const rs = newRuleState(id, { id, siteId: 'hq', zoneId: 'unregistered' }, null, null, h.now);
       rs.unknown = true;
-      rs.points.unknown_device = { ...newPointForTest(), alarmId };
+      rs.points.unknown_device = { ...newPoint(SPECS.unknownDevice, 0), alarmId };
       return rs;
     };
     const saved = persistEngineState(h.state);
