@@ -5,8 +5,8 @@ import { readFileSync } from 'node:fs';
 import mqtt, { type MqttClient } from 'mqtt';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { HealthResponse } from '../../contract/index.ts';
-import { startInflux, startMosquitto, stopAllServices, type MosquittoHandle } from '../support/services.ts';
-import { eventually, startVigil, type VigilHandle } from '../support/vigil.ts';
+import { stopAllServices, type MosquittoHandle } from '../support/services.ts';
+import { eventually, signedIn, startVigilStack, type VigilHandle } from '../support/vigil.ts';
 
 /** Small enough that a short burst overflows an offline session's queue. */
 const MAX_QUEUED = 5;
@@ -18,12 +18,8 @@ let publisher: MqttClient;
 let viewer: RequestInit;
 
 beforeAll(async () => {
-  const [b, influx] = await Promise.all([startMosquitto({ extraConfig: `max_queued_messages ${MAX_QUEUED}` }), startInflux()]);
-  broker = b;
-  vigil = await startVigil({ mqttUrl: broker.url, influxUrl: influx.url, influxDb: 'vigil_drops_test' });
-  await eventually(async () => (await vigil.api<HealthResponse>('/api/health')).status === 200, 30_000, 'Vigil healthy');
-  await vigil.addUser('watcher', 'officer');
-  viewer = { headers: { cookie: await vigil.login('watcher') } };
+  ({ broker, vigil } = await startVigilStack({ db: 'vigil_drops_test', mosquitto: { extraConfig: `max_queued_messages ${MAX_QUEUED}` } }));
+  viewer = { headers: { cookie: await signedIn(vigil, 'watcher', 'officer') } };
   publisher = await mqtt.connectAsync(broker.url, { clientId: 'test-publisher', clean: true });
 }, 60_000);
 

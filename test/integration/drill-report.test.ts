@@ -17,8 +17,8 @@ import type {
   DrillListResponse,
   DrillReport,
 } from '../../contract/index.ts';
-import { startInflux, startMosquitto, stopAllServices, type InfluxHandle, type MosquittoHandle } from '../support/services.ts';
-import { eventually, startVigil, type VigilHandle } from '../support/vigil.ts';
+import { stopAllServices, type InfluxHandle, type MosquittoHandle } from '../support/services.ts';
+import { eventually, signedIn, startVigilStack, type VigilHandle } from '../support/vigil.ts';
 import { mosquittoPub } from '../support/clients.ts';
 
 const DB = 'vigil_drill_test';
@@ -35,7 +35,6 @@ const post = <T>(pathname: string, body: unknown, cookie: string) =>
   vigil.api<T>(pathname, { method: 'POST', headers: { 'content-type': 'application/json', cookie }, body: JSON.stringify(body) });
 
 beforeAll(async () => {
-  [broker, influx] = await Promise.all([startMosquitto(), startInflux()]);
   hook = http.createServer((req, res) => {
     let body = '';
     req.on('data', (d: Buffer) => (body += d.toString()));
@@ -45,21 +44,17 @@ beforeAll(async () => {
     });
   });
   await new Promise<void>((resolve) => hook.listen(0, '127.0.0.1', resolve));
-  vigil = await startVigil({
-    mqttUrl: broker.url,
-    influxUrl: influx.url,
-    influxDb: DB,
+  ({ broker, influx, vigil } = await startVigilStack({
+    db: DB,
+    facility: path.resolve('config/facility.yaml'),
     env: {
-      FACILITY_FILE: path.resolve('config/facility.yaml'),
       // Every alarm left unacknowledged escalates within seconds, to a receiver this test reads.
       ESCALATION_S: 'critical=2,high=2,medium=2,low=2',
       WEBHOOK_URLS: `http://127.0.0.1:${(hook.address() as AddressInfo).port}/escalations`,
     },
-  });
-  await vigil.addUser('officer1', 'officer');
-  await vigil.addUser('manager1', 'manager');
-  officer = await vigil.login('officer1');
-  manager = await vigil.login('manager1');
+  }));
+  officer = await signedIn(vigil, 'officer1', 'officer');
+  manager = await signedIn(vigil, 'manager1', 'manager');
 });
 
 afterAll(async () => {

@@ -6,10 +6,10 @@
 import path from 'node:path';
 import mqtt, { type MqttClient } from 'mqtt';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Alarm, AlarmListResponse, HealthResponse, Rejection, RejectionsResponse } from '../../contract/index.ts';
+import type { Alarm, AlarmListResponse, Rejection, RejectionsResponse } from '../../contract/index.ts';
 import { mosquittoPub } from '../support/clients.ts';
-import { startInflux, startMosquitto, stopAllServices, type InfluxHandle, type MosquittoHandle } from '../support/services.ts';
-import { TEST_API_KEY, eventually, startVigil, type VigilHandle } from '../support/vigil.ts';
+import { stopAllServices, type InfluxHandle, type MosquittoHandle } from '../support/services.ts';
+import { TEST_API_KEY, eventually, signedIn, startVigilStack, type VigilHandle } from '../support/vigil.ts';
 
 const FACILITY = path.resolve('test/fixtures/facility.yaml');
 const DB = 'vigil_ingest_gate_test';
@@ -40,23 +40,18 @@ const post = (observations: unknown[]) =>
   });
 
 beforeAll(async () => {
-  [broker, influx] = await Promise.all([startMosquitto(), startInflux()]);
-  vigil = await startVigil({
-    mqttUrl: broker.url,
-    influxUrl: influx.url,
-    influxDb: DB,
+  ({ broker, influx, vigil } = await startVigilStack({
+    db: DB,
+    facility: FACILITY,
     env: {
-      FACILITY_FILE: FACILITY,
       FLUSH_INTERVAL_MS: '100',
       INGEST_OBS_PER_DEVICE_PER_S: String(PER_DEVICE_PER_S),
       INGEST_OBS_PER_DEVICE_BURST: String(PER_DEVICE_BURST),
       INGEST_UNREGISTERED_PER_SITE_PER_S: String(UNREGISTERED_PER_SITE_PER_S),
       REJECTIONS_KEPT: '10000',
     },
-  });
-  await eventually(async () => (await vigil.api<HealthResponse>('/api/health')).status === 200, 30_000, 'Vigil healthy');
-  await vigil.addUser('watcher', 'officer');
-  viewer = { headers: { cookie: await vigil.login('watcher') } };
+  }));
+  viewer = { headers: { cookie: await signedIn(vigil, 'watcher', 'officer') } };
   publisher = await mqtt.connectAsync(broker.url, { clientId: 'gate-test-publisher', clean: true });
 });
 

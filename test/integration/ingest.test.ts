@@ -4,8 +4,8 @@ import path from 'node:path';
 import mqtt, { type MqttClient } from 'mqtt';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { HealthResponse, ReadingsResponse, RejectionsResponse } from '../../contract/index.ts';
-import { startInflux, startMosquitto, stopAllServices, type InfluxHandle, type MosquittoHandle } from '../support/services.ts';
-import { TEST_API_KEY, eventually, startVigil, type VigilHandle } from '../support/vigil.ts';
+import { stopAllServices, type InfluxHandle, type MosquittoHandle } from '../support/services.ts';
+import { TEST_API_KEY, eventually, signedIn, startVigilStack, type VigilHandle } from '../support/vigil.ts';
 import { mosquittoPub } from '../support/clients.ts';
 
 const FACILITY = path.resolve('test/fixtures/facility.yaml');
@@ -30,18 +30,14 @@ async function publishReadings(sensor: string, values: number[], t0: number, sit
 }
 
 beforeAll(async () => {
-  [broker, influx] = await Promise.all([startMosquitto(), startInflux()]);
-  vigil = await startVigil({
-    mqttUrl: broker.url,
-    influxUrl: influx.url,
-    influxDb: DB,
+  ({ broker, influx, vigil } = await startVigilStack({
+    db: DB,
+    facility: FACILITY,
     // The durability tests stream 10,000 readings from one sensor, far over a device's rate limit
     // (docs/contracts.md#ingest-limits; ingest.gate.test.ts tests the limits).
-    env: { FACILITY_FILE: FACILITY, FLUSH_INTERVAL_MS: '100', INGEST_OBS_PER_DEVICE_PER_S: '100000' },
-  });
-  await eventually(async () => (await vigil.api<HealthResponse>('/api/health')).status === 200, 30_000, 'Vigil healthy');
-  await vigil.addUser('watcher', 'officer');
-  viewer = { headers: { cookie: await vigil.login('watcher') } };
+    env: { FLUSH_INTERVAL_MS: '100', INGEST_OBS_PER_DEVICE_PER_S: '100000' },
+  }));
+  viewer = { headers: { cookie: await signedIn(vigil, 'watcher', 'officer') } };
   publisher = await mqtt.connectAsync(broker.url, { clientId: 'test-publisher', clean: true });
 });
 

@@ -5,14 +5,13 @@
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Alarm, AlarmListResponse, AlarmStatsResponse, Drill, DrillReport } from '../../contract/index.ts';
-import { startInflux, startMosquitto, stopAllServices, type InfluxHandle, type MosquittoHandle } from '../support/services.ts';
-import { eventually, startVigil, type VigilHandle } from '../support/vigil.ts';
+import { stopAllServices, type MosquittoHandle } from '../support/services.ts';
+import { eventually, signedIn, startVigilStack, type VigilHandle } from '../support/vigil.ts';
 import { mosquittoPub } from '../support/clients.ts';
 
 const DB = 'vigil_leak_test';
 const SUMP = 'TWR-B1-LEAK-SUMP';
 let broker: MosquittoHandle;
-let influx: InfluxHandle;
 let vigil: VigilHandle;
 let officer: string;
 let manager: string;
@@ -26,12 +25,9 @@ const post = <T>(pathname: string, body: unknown, cookie: string) =>
 const getAlarm = async (id: string) => (await vigil.api<{ alarm: Alarm }>(`/api/alarms/${id}`, { headers: { cookie: officer } })).body.alarm;
 
 beforeAll(async () => {
-  [broker, influx] = await Promise.all([startMosquitto(), startInflux()]);
-  vigil = await startVigil({ mqttUrl: broker.url, influxUrl: influx.url, influxDb: DB, env: { FACILITY_FILE: path.resolve('config/facility.yaml') } });
-  await vigil.addUser('officer1', 'officer');
-  await vigil.addUser('manager1', 'manager');
-  officer = await vigil.login('officer1');
-  manager = await vigil.login('manager1');
+  ({ broker, vigil } = await startVigilStack({ db: DB, facility: path.resolve('config/facility.yaml') }));
+  officer = await signedIn(vigil, 'officer1', 'officer');
+  manager = await signedIn(vigil, 'manager1', 'manager');
 });
 
 afterAll(async () => {

@@ -4,25 +4,21 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SensorEventsResponse } from '../../contract/index.ts';
 import { mosquittoPub } from '../support/clients.ts';
-import { startInflux, startMosquitto, stopAllServices, type InfluxHandle, type MosquittoHandle } from '../support/services.ts';
-import { eventually, startVigil, type VigilHandle } from '../support/vigil.ts';
+import { stopAllServices, type MosquittoHandle } from '../support/services.ts';
+import { eventually, signedIn, startVigilStack, type VigilHandle } from '../support/vigil.ts';
 
 const DB = 'vigil_sensor_events_test';
 let broker: MosquittoHandle;
-let influx: InfluxHandle;
 let vigil: VigilHandle;
 let cookie: string;
 
 beforeAll(async () => {
-  [broker, influx] = await Promise.all([startMosquitto(), startInflux()]);
-  vigil = await startVigil({
-    mqttUrl: broker.url,
-    influxUrl: influx.url,
-    influxDb: DB,
-    env: { FACILITY_FILE: path.resolve('test/fixtures/facility.yaml'), FLUSH_INTERVAL_MS: '100' },
-  });
-  await vigil.addUser('officer1', 'officer');
-  cookie = await vigil.login('officer1');
+  ({ broker, vigil } = await startVigilStack({
+    db: DB,
+    facility: path.resolve('test/fixtures/facility.yaml'),
+    env: { FLUSH_INTERVAL_MS: '100' },
+  }));
+  cookie = await signedIn(vigil, 'officer1', 'officer');
 });
 
 afterAll(async () => {
