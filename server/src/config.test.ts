@@ -30,4 +30,21 @@ describe('configuration (read once, validated, every bad variable named)', () =>
     expect(storage.DATA_DIR).toBe(path.resolve('somewhere'));
     expect(storage.FACILITY_FILE).toBe(loadConfig({}).FACILITY_FILE);
   });
+
+  it('reads WEBHOOK_URLS and PUBLIC_URL as comma-separated http(s) URLs; PUBLIC_URL as distinct origins', () => {
+    const c = loadConfig({
+      WEBHOOK_URLS: ' http://127.0.0.1:9/hook, ,https://hooks.example.com/a ',
+      PUBLIC_URL: 'https://vigil.example.com/x,https://vigil.example.com,http://10.0.0.5:8080',
+    });
+    expect(c.WEBHOOK_URLS).toEqual(['http://127.0.0.1:9/hook', 'https://hooks.example.com/a']);
+    expect(c.PUBLIC_URL).toEqual(['https://vigil.example.com', 'http://10.0.0.5:8080']);
+    expect(loadConfig({}).WEBHOOK_URLS).toEqual([]);
+    expect(loadConfig({}).PUBLIC_URL).toEqual([]);
+    for (const name of ['WEBHOOK_URLS', 'PUBLIC_URL']) {
+      expect(() => loadConfig({ [name]: 'https://ok.example.com,ftp://files.example.com' })).toThrow(
+        new RegExp(`${name}=.*must be comma-separated http\\(s\\) URLs`),
+      );
+      expect(() => loadConfig({ [name]: 'not a url' })).toThrow(new RegExp(`${name}=`));
+    }
+  });
 });

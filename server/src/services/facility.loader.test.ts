@@ -246,6 +246,11 @@ describe('a bad facility file stops the load with file, line, path and reason', 
     expect(failure(file).message).toContain(`${file}:${line}: ${sensor1}.schedule: unknown schedule "night-shift" (schedules: office-hours)`);
   });
 
+  it('reports a site time zone that is not an IANA zone', () => {
+    const { file, line } = variant('timezone: Asia/Shanghai', 'timezone: UTC+8');
+    expect(failure(file).message).toContain(`${file}:${line}: sites[0].timezone: unknown IANA time zone "UTC+8" (e.g. Asia/Shanghai)`);
+  });
+
   it('reports a missing plan file', () => {
     const { file, line } = variant('plan: plans/f1.svg', 'plan: plans/f9.svg');
     expect(failure(file).message).toContain(
