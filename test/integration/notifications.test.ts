@@ -17,7 +17,7 @@ import { openDatabase, type SqliteDatabase } from '../../server/src/adapters/sql
 import { MIGRATIONS } from '../../server/src/adapters/sqlite.migrations.ts';
 import { SqliteNotifications } from '../../server/src/adapters/sqlite.notifications.ts';
 import { systemScheduler } from '../../server/src/services/clock.ts';
-import { NotificationDispatcher } from '../../server/src/services/notification.dispatcher.ts';
+import { NotificationDispatcher, type DispatcherDeps } from '../../server/src/services/notification.dispatcher.ts';
 import type { ResolvedContact } from '../../server/src/services/notification.ports.ts';
 import { escalationEvent } from '../support/notify.fixtures.ts';
 import { eventually } from '../support/vigil.ts';
@@ -66,6 +66,7 @@ function dispatcher(
   db: SqliteDatabase,
   contacts: ResolvedContact[],
   smtp: SmtpSender | null = null,
+  overrides: Partial<Pick<DispatcherDeps, 'settings' | 'backoff'>> = {},
 ): { d: NotificationDispatcher; store: SqliteNotifications } {
   const store = new SqliteNotifications(db);
   const d = new NotificationDispatcher({
@@ -77,6 +78,7 @@ function dispatcher(
     logger: pino({ level: 'silent' }),
     // Short waits: the test watches retries happen, not the production schedule.
     backoff: { initialMs: 50, factor: 2, maxMs: 200 },
+    ...overrides,
   });
   cleanup.push(() => d.stop());
   return { d, store };
@@ -277,14 +279,8 @@ describe('the outbox across a restart', () => {
     const hook = await receiver((_r, count) => (count === 1 ? [503, { error: 'restarting' }] : [204, {}]));
     const contacts: ResolvedContact[] = [{ id: 'hook', name: 'Webhook', channel: 'webhook', fromLevel: 1, url: `${hook.base}/vigil` }];
     const first = database();
-    const store = new SqliteNotifications(first.db);
-    const before = new NotificationDispatcher({
-      store,
-      channels: new EscalationChannels(systemScheduler, null),
-      contacts,
+    const { d: before, store } = dispatcher(first.db, contacts, null, {
       settings: { giveUpAfterS: 600, maxAttempts: 5 },
-      scheduler: systemScheduler,
-      logger: pino({ level: 'silent' }),
       // A long wait: the stop comes while the retry is waiting.
       backoff: { initialMs: 60_000, maxMs: 60_000 },
     });
