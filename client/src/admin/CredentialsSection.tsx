@@ -19,7 +19,7 @@ import {
 } from '../api/admin.api.ts';
 import { useI18n } from '../i18n/I18nContext.ts';
 import { parseIdList, scopeOf, scopeText } from './admin.forms.ts';
-import { LoadMessage, OutcomeLine, SecretOnce, Section, useChange, useList, type Load } from './admin.kit.tsx';
+import { AdminTable, LoadMessage, OutcomeLine, SecretOnce, Section, useChange, useList, type Load } from './admin.kit.tsx';
 
 interface Secret {
   label: string;
@@ -135,43 +135,40 @@ function MqttPart<T extends MqttCredential>(props: {
 }
 
 function MqttTable<T extends MqttCredential>({ load, idOf, onRevoke }: { load: Load<T>; idOf: (item: T) => string; onRevoke: (item: T) => void }) {
-  const { t, fmt } = useI18n();
+  const { fmt } = useI18n();
   if (load.kind !== 'ready' || load.value.length === 0) return <LoadMessage load={load} />;
   return (
-    <div className="log__table-wrap">
-      <table className="log-table admin-table">
-        <thead>
-          <tr>
-            <th scope="col">{t('admin.col.id')}</th>
-            <th scope="col">{t('admin.col.topics')}</th>
-            <th scope="col">{t('admin.col.created')}</th>
-            <th scope="col">{t('admin.col.state')}</th>
-            <th scope="col">{t('admin.col.actions')}</th>
-          </tr>
-        </thead>
-        <tbody>
-          {load.value.map((item) => (
-            <tr key={idOf(item)} className={item.revokedAt === null ? undefined : 'admin-table__revoked'}>
-              <th scope="row">{idOf(item)}</th>
-              <td>
-                <code className="admin-table__detail">{item.publish.join(' ')}</code>
-              </td>
-              <td className="log-table__time">
-                {fmt.dateTime(item.createdAt)} <span className="drills__muted">{item.createdBy}</span>
-              </td>
-              <td>{item.revokedAt === null ? t('admin.active') : t('admin.revokedAt', { time: fmt.dateTime(item.revokedAt) })}</td>
-              <td>
-                {item.revokedAt === null ? (
-                  <button type="button" onClick={() => onRevoke(item)}>
-                    {t('admin.revoke')}
-                  </button>
-                ) : null}
-              </td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
-    </div>
+    <AdminTable columns={['admin.col.id', 'admin.col.topics', 'admin.col.created', 'admin.col.state', 'admin.col.actions']}>
+      {load.value.map((item) => (
+        <tr key={idOf(item)} className={item.revokedAt === null ? undefined : 'admin-table__revoked'}>
+          <th scope="row">{idOf(item)}</th>
+          <td>
+            <code className="admin-table__detail">{item.publish.join(' ')}</code>
+          </td>
+          <td className="log-table__time">
+            {fmt.dateTime(item.createdAt)} <span className="drills__muted">{item.createdBy}</span>
+          </td>
+          <StateCells revokedAt={item.revokedAt} onRevoke={() => onRevoke(item)} />
+        </tr>
+      ))}
+    </AdminTable>
+  );
+}
+
+/** A credential's state (active, or when it was revoked) and, while active, its Revoke button. */
+function StateCells({ revokedAt, onRevoke }: { revokedAt: number | null; onRevoke: () => void }) {
+  const { t, fmt } = useI18n();
+  return (
+    <>
+      <td>{revokedAt === null ? t('admin.active') : t('admin.revokedAt', { time: fmt.dateTime(revokedAt) })}</td>
+      <td>
+        {revokedAt === null ? (
+          <button type="button" onClick={onRevoke}>
+            {t('admin.revoke')}
+          </button>
+        ) : null}
+      </td>
+    </>
   );
 }
 
@@ -252,46 +249,34 @@ function ApiKeysPart({ facility }: { facility: Facility }) {
       <OutcomeLine outcome={outcome} />
       {secret ? <SecretOnce label={secret.label} secret={secret.value} onDismiss={() => setSecret(null)} /> : null}
       {keys.kind === 'ready' && keys.value.length > 0 ? (
-        <div className="log__table-wrap">
-          <table className="log-table admin-table">
-            <thead>
-              <tr>
-                <th scope="col">{t('admin.col.id')}</th>
-                <th scope="col">{t('admin.apikey.name')}</th>
-                <th scope="col">{t('admin.apikey.scope')}</th>
-                <th scope="col">{t('admin.col.created')}</th>
-                <th scope="col">{t('admin.col.lastUsed')}</th>
-                <th scope="col">{t('admin.col.state')}</th>
-                <th scope="col">{t('admin.col.actions')}</th>
-              </tr>
-            </thead>
-            <tbody>
-              {keys.value.map((k) => (
-                <tr key={k.id} className={k.revokedAt === null ? undefined : 'admin-table__revoked'}>
-                  <th scope="row">
-                    <code>{k.id}</code>
-                  </th>
-                  <td>{k.name}</td>
-                  <td>
-                    {'sites' in k.scope ? t('admin.apikey.sites') : t('admin.apikey.sensors')}: {scopeText(k.scope)}
-                  </td>
-                  <td className="log-table__time">
-                    {fmt.dateTime(k.createdAt)} <span className="drills__muted">{k.createdBy}</span>
-                  </td>
-                  <td className="log-table__time">{k.lastUsedAt === null ? t('admin.never') : fmt.dateTime(k.lastUsedAt)}</td>
-                  <td>{k.revokedAt === null ? t('admin.active') : t('admin.revokedAt', { time: fmt.dateTime(k.revokedAt) })}</td>
-                  <td>
-                    {k.revokedAt === null ? (
-                      <button type="button" onClick={() => revoke(k)}>
-                        {t('admin.revoke')}
-                      </button>
-                    ) : null}
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <AdminTable
+          columns={[
+            'admin.col.id',
+            'admin.apikey.name',
+            'admin.apikey.scope',
+            'admin.col.created',
+            'admin.col.lastUsed',
+            'admin.col.state',
+            'admin.col.actions',
+          ]}
+        >
+          {keys.value.map((k) => (
+            <tr key={k.id} className={k.revokedAt === null ? undefined : 'admin-table__revoked'}>
+              <th scope="row">
+                <code>{k.id}</code>
+              </th>
+              <td>{k.name}</td>
+              <td>
+                {'sites' in k.scope ? t('admin.apikey.sites') : t('admin.apikey.sensors')}: {scopeText(k.scope)}
+              </td>
+              <td className="log-table__time">
+                {fmt.dateTime(k.createdAt)} <span className="drills__muted">{k.createdBy}</span>
+              </td>
+              <td className="log-table__time">{k.lastUsedAt === null ? t('admin.never') : fmt.dateTime(k.lastUsedAt)}</td>
+              <StateCells revokedAt={k.revokedAt} onRevoke={() => revoke(k)} />
+            </tr>
+          ))}
+        </AdminTable>
       ) : (
         <LoadMessage load={keys} />
       )}

@@ -6,7 +6,7 @@ import { useNow } from '../hooks/useNow.ts';
 import type { MessageKey } from '../i18n/dictionary.ts';
 import { useI18n } from '../i18n/I18nContext.ts';
 import { canUnlock, generatePassword, userStatus } from './admin.forms.ts';
-import { LoadMessage, OutcomeLine, SecretOnce, Section, useChange, useList } from './admin.kit.tsx';
+import { AdminTable, LoadMessage, OutcomeLine, SecretOnce, Section, useChange, useList } from './admin.kit.tsx';
 
 const DONE: Readonly<Record<UserAction, MessageKey>> = { disable: 'admin.user.disabled', enable: 'admin.user.enabled', unlock: 'admin.user.unlocked' };
 
@@ -87,66 +87,60 @@ function UsersTable({
   const now = useNow();
   const [resetting, setResetting] = useState<string | null>(null);
   return (
-    <div className="log__table-wrap">
-      <table className="log-table admin-table" data-testid="users-table">
-        <thead>
-          <tr>
-            <th scope="col">{t('admin.col.username')}</th>
-            <th scope="col">{t('admin.col.name')}</th>
-            <th scope="col">{t('admin.col.role')}</th>
-            <th scope="col">{t('admin.col.status')}</th>
-            <th scope="col">{t('admin.col.lastLogin')}</th>
-            <th scope="col" className="admin-table__num">
-              {t('admin.col.failed')}
-            </th>
-            <th scope="col">{t('admin.col.actions')}</th>
+    <AdminTable
+      testId="users-table"
+      columns={[
+        'admin.col.username',
+        'admin.col.name',
+        'admin.col.role',
+        'admin.col.status',
+        'admin.col.lastLogin',
+        { key: 'admin.col.failed', className: 'admin-table__num' },
+        'admin.col.actions',
+      ]}
+    >
+      {users.map((u) => {
+        const status = userStatus(u, now);
+        return (
+          <tr key={u.username} data-testid={`user-${u.username}`}>
+            <th scope="row">{u.username}</th>
+            <td>{u.displayName}</td>
+            <td>{t(`role.${u.role}`)}</td>
+            <td className={`admin-status admin-status--${status}`}>
+              {status === 'locked' ? t('admin.status.locked', { time: fmt.dateTime(u.lockedUntil ?? now) }) : t(`admin.status.${status}`)}
+            </td>
+            <td className="log-table__time">{u.lastLoginAt === null ? t('admin.never') : fmt.dateTime(u.lastLoginAt)}</td>
+            <td className="admin-table__num">{u.failedLogins}</td>
+            <td>
+              {resetting === u.username ? (
+                <ResetForm
+                  username={u.username}
+                  busy={busy}
+                  onCancel={() => setResetting(null)}
+                  onSave={async (password) => {
+                    if (await onReset(u.username, password)) setResetting(null);
+                  }}
+                />
+              ) : (
+                <div className="admin-actions">
+                  <button type="button" disabled={busy} onClick={() => onAct(u, u.disabled ? 'enable' : 'disable')}>
+                    {u.disabled ? t('admin.user.enable') : t('admin.user.disable')}
+                  </button>
+                  {canUnlock(u, now) ? (
+                    <button type="button" disabled={busy} onClick={() => onAct(u, 'unlock')}>
+                      {t('admin.user.unlock')}
+                    </button>
+                  ) : null}
+                  <button type="button" disabled={busy} onClick={() => setResetting(u.username)}>
+                    {t('admin.user.reset')}
+                  </button>
+                </div>
+              )}
+            </td>
           </tr>
-        </thead>
-        <tbody>
-          {users.map((u) => {
-            const status = userStatus(u, now);
-            return (
-              <tr key={u.username} data-testid={`user-${u.username}`}>
-                <th scope="row">{u.username}</th>
-                <td>{u.displayName}</td>
-                <td>{t(`role.${u.role}`)}</td>
-                <td className={`admin-status admin-status--${status}`}>
-                  {status === 'locked' ? t('admin.status.locked', { time: fmt.dateTime(u.lockedUntil ?? now) }) : t(`admin.status.${status}`)}
-                </td>
-                <td className="log-table__time">{u.lastLoginAt === null ? t('admin.never') : fmt.dateTime(u.lastLoginAt)}</td>
-                <td className="admin-table__num">{u.failedLogins}</td>
-                <td>
-                  {resetting === u.username ? (
-                    <ResetForm
-                      username={u.username}
-                      busy={busy}
-                      onCancel={() => setResetting(null)}
-                      onSave={async (password) => {
-                        if (await onReset(u.username, password)) setResetting(null);
-                      }}
-                    />
-                  ) : (
-                    <div className="admin-actions">
-                      <button type="button" disabled={busy} onClick={() => onAct(u, u.disabled ? 'enable' : 'disable')}>
-                        {u.disabled ? t('admin.user.enable') : t('admin.user.disable')}
-                      </button>
-                      {canUnlock(u, now) ? (
-                        <button type="button" disabled={busy} onClick={() => onAct(u, 'unlock')}>
-                          {t('admin.user.unlock')}
-                        </button>
-                      ) : null}
-                      <button type="button" disabled={busy} onClick={() => setResetting(u.username)}>
-                        {t('admin.user.reset')}
-                      </button>
-                    </div>
-                  )}
-                </td>
-              </tr>
-            );
-          })}
-        </tbody>
-      </table>
-    </div>
+        );
+      })}
+    </AdminTable>
   );
 }
 
@@ -267,41 +261,29 @@ function AddUserForm({
 function SessionsTable({ sessions, onRevoke }: { sessions: SessionView[]; onRevoke: (s: SessionView) => void }) {
   const { t, fmt } = useI18n();
   return (
-    <div className="log__table-wrap">
-      <table className="log-table admin-table" data-testid="sessions-table">
-        <thead>
-          <tr>
-            <th scope="col">{t('admin.col.user')}</th>
-            <th scope="col">{t('admin.col.address')}</th>
-            <th scope="col">{t('admin.col.client')}</th>
-            <th scope="col">{t('admin.col.started')}</th>
-            <th scope="col">{t('admin.col.lastSeen')}</th>
-            <th scope="col">{t('admin.col.expires')}</th>
-            <th scope="col">{t('admin.col.actions')}</th>
-          </tr>
-        </thead>
-        <tbody>
-          {sessions.map((s) => (
-            <tr key={s.id}>
-              <th scope="row">
-                {s.username} <span className="drills__muted">#{s.id}</span>
-              </th>
-              <td>{s.address}</td>
-              <td className="admin-table__detail" title={s.userAgent}>
-                {s.userAgent}
-              </td>
-              <td className="log-table__time">{fmt.dateTime(s.createdAt)}</td>
-              <td className="log-table__time">{fmt.dateTime(s.lastSeenAt)}</td>
-              <td className="log-table__time">{fmt.dateTime(s.expiresAt)}</td>
-              <td>
-                <button type="button" onClick={() => onRevoke(s)}>
-                  {t('admin.revoke')}
-                </button>
-              </td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
-    </div>
+    <AdminTable
+      testId="sessions-table"
+      columns={['admin.col.user', 'admin.col.address', 'admin.col.client', 'admin.col.started', 'admin.col.lastSeen', 'admin.col.expires', 'admin.col.actions']}
+    >
+      {sessions.map((s) => (
+        <tr key={s.id}>
+          <th scope="row">
+            {s.username} <span className="drills__muted">#{s.id}</span>
+          </th>
+          <td>{s.address}</td>
+          <td className="admin-table__detail" title={s.userAgent}>
+            {s.userAgent}
+          </td>
+          <td className="log-table__time">{fmt.dateTime(s.createdAt)}</td>
+          <td className="log-table__time">{fmt.dateTime(s.lastSeenAt)}</td>
+          <td className="log-table__time">{fmt.dateTime(s.expiresAt)}</td>
+          <td>
+            <button type="button" onClick={() => onRevoke(s)}>
+              {t('admin.revoke')}
+            </button>
+          </td>
+        </tr>
+      ))}
+    </AdminTable>
   );
 }

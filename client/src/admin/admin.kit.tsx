@@ -2,6 +2,7 @@
 import { useCallback, useState, type ReactNode } from 'react';
 import { useLoad, type Loaded } from '../hooks/useLoad.ts';
 import { messageOf } from '../api/api.client.ts';
+import type { MessageKey } from '../i18n/dictionary.ts';
 import { useI18n } from '../i18n/I18nContext.ts';
 
 export type Load<T> = Loaded<T[]>;
@@ -99,6 +100,36 @@ export function SecretOnce({ label, secret, onDismiss }: { label: string; secret
         </button>
       </div>
       {copied === 'failed' ? <span className="detail__error">{t('admin.copyFailed')}</span> : null}
+    </div>
+  );
+}
+
+/** A column heading's message, with a class where the column is not plain text (a count, right-aligned). */
+export type Column = MessageKey | { key: MessageKey; className: string };
+
+/** The table every Administration list is shown in: its headings, then the rows given. */
+export function AdminTable({ columns, testId, children }: { columns: Column[]; testId?: string; children: ReactNode }) {
+  const { t } = useI18n();
+  return (
+    <div className="log__table-wrap">
+      <table className="log-table admin-table" data-testid={testId}>
+        <thead>
+          <tr>
+            {columns.map((c) =>
+              typeof c === 'string' ? (
+                <th key={c} scope="col">
+                  {t(c)}
+                </th>
+              ) : (
+                <th key={c.key} scope="col" className={c.className}>
+                  {t(c.key)}
+                </th>
+              ),
+            )}
+          </tr>
+        </thead>
+        <tbody>{children}</tbody>
+      </table>
     </div>
   );
 }

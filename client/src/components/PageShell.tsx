@@ -1,4 +1,4 @@
-/** The frame every full page (admin, audit, reports, drills, devices found) shares: title, optional actions and intro, then its content. */
+/** The frame every full page (admin, audit, reports, drills, devices found) shares: title, an optional Refresh and intro, then its content. */
 import type { ReactNode } from 'react';
 
 export function PageShell({
@@ -6,7 +6,7 @@ export function PageShell({
   label,
   testId,
   title,
-  actions,
+  refresh,
   intro,
   children,
 }: {
@@ -15,7 +15,8 @@ export function PageShell({
   label: string;
   testId: string;
   title: string;
-  actions?: ReactNode;
+  /** A button in the heading that asks the server again. */
+  refresh?: { label: string; onRefresh: () => void };
   intro?: string;
   children: ReactNode;
 }) {
@@ -24,7 +25,11 @@ export function PageShell({
       <div className="log__main">
         <header className="log__head">
           <h2 className="log__title">{title}</h2>
-          {actions}
+          {refresh ? (
+            <button type="button" onClick={refresh.onRefresh}>
+              {refresh.label}
+            </button>
+          ) : null}
         </header>
         {intro === undefined ? null : <p className="drills__muted">{intro}</p>}
         {children}

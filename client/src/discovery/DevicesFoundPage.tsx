@@ -19,11 +19,7 @@ export function DevicesFoundPage() {
       label={t('nav.devices')}
       testId="devices-found-page"
       title={t('found.title')}
-      actions={
-        <button type="button" onClick={reload}>
-          {t('found.refresh')}
-        </button>
-      }
+      refresh={{ label: t('found.refresh'), onRefresh: reload }}
       intro={t('found.intro')}
     >
       {load.kind === 'loading' ? <p className="log__message">{t('found.loading')}</p> : null}

@@ -39,11 +39,7 @@ export function ReportsPage({ facility, index }: { facility: Facility; index: Fa
       label={t('nav.reports')}
       testId="reports-page"
       title={t('reports.title')}
-      actions={
-        <button type="button" onClick={reload}>
-          {t('reports.refresh')}
-        </button>
-      }
+      refresh={{ label: t('reports.refresh'), onRefresh: reload }}
       intro={t('reports.intro')}
     >
       <div className="log-filters">
