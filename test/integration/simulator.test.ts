@@ -7,9 +7,9 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DEMO_ACCOUNTS, type DrillReport, type HealthResponse, type SensorState } from '../../contract/index.ts';
-import { startInflux, startMosquitto, stopAllServices, type InfluxHandle, type MosquittoHandle } from '../support/services.ts';
-import { eventually, startVigil, type VigilHandle } from '../support/vigil.ts';
+import { DEMO_ACCOUNTS, type DrillReport, type SensorState } from '../../contract/index.ts';
+import { stopAllServices, type InfluxHandle, type MosquittoHandle } from '../support/services.ts';
+import { eventually, startVigilStack, type VigilHandle } from '../support/vigil.ts';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const FACILITY = path.join(ROOT, 'config/facility.yaml');
@@ -80,16 +80,13 @@ async function managerSession(): Promise<string> {
 }
 
 beforeAll(async () => {
-  [broker, influx] = await Promise.all([startMosquitto(), startInflux()]);
-  vigil = await startVigil({
-    mqttUrl: broker.url,
-    influxUrl: influx.url,
-    influxDb: DB,
+  ({ broker, influx, vigil } = await startVigilStack({
+    db: DB,
+    facility: FACILITY,
     // `simulate load` publishes unregistered sensors faster than a site's unregistered devices may
     // send (docs/contracts.md#ingest-limits): this test is about what the simulator sends.
-    env: { FACILITY_FILE: FACILITY, FLUSH_INTERVAL_MS: '100', VIGIL_DEMO: '1', INGEST_UNREGISTERED_PER_SITE_PER_S: '100000' },
-  });
-  await eventually(async () => (await vigil.api<HealthResponse>('/api/health')).status === 200, 30_000, 'Vigil healthy');
+    env: { FLUSH_INTERVAL_MS: '100', VIGIL_DEMO: '1', INGEST_UNREGISTERED_PER_SITE_PER_S: '100000' },
+  }));
   viewerCookie = await managerSession();
   const facility = await vigil.api<{ sensors: { id: string; kind: string }[]; gateways?: { id: string }[] }>('/api/facility', {
     headers: { cookie: viewerCookie },
