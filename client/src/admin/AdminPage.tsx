@@ -3,9 +3,9 @@
  * what `npm run vigil -- user|device|gateway|apikey ...` does, through the same services, so the
  * audit trail gets the same entries whichever was used.
  */
-import { PageShell } from '../components/PageShell.tsx';
 import type { Facility } from '../../../contract/facility.ts';
 import { useSession } from '../auth/SessionContext.ts';
+import { PageShell } from '../components/PageShell.tsx';
 import { useI18n } from '../i18n/I18nContext.ts';
 import { CredentialsSection } from './CredentialsSection.tsx';
 import { UsersSection } from './UsersSection.tsx';

@@ -1,7 +1,7 @@
 /** What every Administration section shares: a list loaded from the server, one change at a time, a secret shown once. */
 import { useCallback, useState, type ReactNode } from 'react';
-import { useLoad, type Loaded } from '../hooks/useLoad.ts';
 import { messageOf } from '../api/api.client.ts';
+import { useLoad, type Loaded } from '../hooks/useLoad.ts';
 import type { MessageKey } from '../i18n/dictionary.ts';
 import { useI18n } from '../i18n/I18nContext.ts';
 

@@ -3,11 +3,12 @@
  * first, narrowed by user, action and alarm; and above it the hash chain's verification with the
  * time it was checked, since a verification is only as good as its date.
  */
-import { PageShell } from '../components/PageShell.tsx';
 import { useCallback, useEffect, useState, type FormEvent } from 'react';
 import type { AuditEntry, AuditVerifyResponse } from '../../../contract/api.ts';
 import { messageOf } from '../api/api.client.ts';
 import { fetchAuditPage, verifyAudit } from '../api/audit.api.ts';
+import { FilterButtons } from '../components/FilterButtons.tsx';
+import { PageShell } from '../components/PageShell.tsx';
 import { useI18n } from '../i18n/I18nContext.ts';
 import { ACTION_FAMILIES, auditQuery, detailText, nextBefore, NO_FILTERS, type AuditFilters } from './audit.query.ts';
 
@@ -75,14 +76,7 @@ export function AuditPage() {
           <span className="field__label">{t('audit.filter.alarm')}</span>
           <input name="alarm" value={draft.alarm} onChange={(e) => setDraft({ ...draft, alarm: e.target.value })} autoComplete="off" />
         </label>
-        <div className="log-filters__buttons">
-          <button type="submit" className="btn btn--primary">
-            {t('audit.filter.apply')}
-          </button>
-          <button type="button" className="btn btn--ghost" onClick={handleClear}>
-            {t('audit.filter.clear')}
-          </button>
-        </div>
+        <FilterButtons apply={t('audit.filter.apply')} clear={t('audit.filter.clear')} onClear={handleClear} />
       </form>
       {entries.kind === 'loading' ? <p className="log__message">{t('audit.loading')}</p> : null}
       {entries.kind === 'error' ? <p className="log__message detail__error">{t('audit.error', { msg: entries.message })}</p> : null}

@@ -2,11 +2,11 @@
  * "Devices found" (admins): every device heard on a connected gateway that no sensor is bound to,
  * what it is, and the facility.yaml snippet that binds it — to copy, never applied from here.
  */
-import { PageShell } from '../components/PageShell.tsx';
-import { useLoad } from '../hooks/useLoad.ts';
 import { useState } from 'react';
 import type { DiscoveredDevice } from '../../../contract/discovery.ts';
 import { fetchDiscovery } from '../api/discovery.api.ts';
+import { PageShell } from '../components/PageShell.tsx';
+import { useLoad } from '../hooks/useLoad.ts';
 import { useI18n } from '../i18n/I18nContext.ts';
 
 export function DevicesFoundPage() {

@@ -3,9 +3,9 @@
  * "End drill", and — for a manager — starting one. Everyone who sees alarms sees this page;
  * only `drill.run` may start or end, only `report.view` opens reports.
  */
-import { PageShell } from '../components/PageShell.tsx';
 import type { Facility } from '../../../contract/facility.ts';
 import { useSession } from '../auth/SessionContext.ts';
+import { PageShell } from '../components/PageShell.tsx';
 import type { FacilityIndex } from '../domain/facility.index.ts';
 import { useI18n } from '../i18n/I18nContext.ts';
 import { DrillTable } from './DrillTable.tsx';

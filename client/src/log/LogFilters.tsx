@@ -2,6 +2,7 @@
 import { useState, type FormEvent } from 'react';
 import { ALARM_STATES, PRIORITIES } from '../../../contract/alarm.ts';
 import { SENSOR_KINDS, type Facility } from '../../../contract/facility.ts';
+import { FilterButtons } from '../components/FilterButtons.tsx';
 import { epochToZonedInput, zonedInputToEpoch } from '../format/time.format.ts';
 import { useI18n } from '../i18n/I18nContext.ts';
 import { defaultFilter, type DrillFilter, type LogFilter, type StateFilter } from './log.query.ts';
@@ -116,14 +117,7 @@ export function LogFilters({ facility, filter, onApply }: LogFiltersProps) {
           <option value="only">{t('log.drill.only')}</option>
         </select>
       </label>
-      <div className="log-filters__buttons">
-        <button type="submit" className="btn btn--primary">
-          {t('range.apply')}
-        </button>
-        <button type="button" className="btn btn--ghost" onClick={handleReset}>
-          {t('log.reset')}
-        </button>
-      </div>
+      <FilterButtons apply={t('range.apply')} clear={t('log.reset')} onClear={handleReset} />
       {invalid ? (
         <p className="range__error" role="alert">
           {t('range.invalid')}

@@ -3,13 +3,13 @@
  * counted (`GET /api/reports/alarms`). The figure columns come from report.columns.ts, so a new
  * figure is added there, not here.
  */
-import { PageShell } from '../components/PageShell.tsx';
-import { useLoad } from '../hooks/useLoad.ts';
 import { useCallback, useState } from 'react';
 import type { AlarmStatsResponse, AlarmStatsRow } from '../../../contract/api.ts';
 import type { Facility } from '../../../contract/facility.ts';
 import { fetchAlarmStats } from '../api/report.api.ts';
+import { PageShell } from '../components/PageShell.tsx';
 import type { FacilityIndex } from '../domain/facility.index.ts';
+import { useLoad } from '../hooks/useLoad.ts';
 import { conditionLabel } from '../i18n/alarm.labels.ts';
 import { useI18n } from '../i18n/I18nContext.ts';
 import { cellText, COLUMNS, RANGES, rangeOf, type RangeKey } from './report.columns.ts';
