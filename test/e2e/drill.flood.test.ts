@@ -50,6 +50,7 @@ describe('basement flood drill from the dashboard', () => {
     await shoot(officer, 'drills-flood-console');
 
     await manager.getByTestId('drill-end').click();
+    await manager.getByTestId('drill-end-confirm').getByRole('button', { name: 'Yes, end the drill' }).click();
     await manager.getByTestId('drill-running').waitFor({ state: 'detached', timeout: 10_000 });
   });
 });
