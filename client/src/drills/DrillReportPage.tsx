@@ -1,7 +1,7 @@
 /**
  * The printable drill report: header, score against the targets, one row per expected
  * alarm, the unexpected ones. Times are in the drill site's zone; Print gives a black-on-white
- * page without the dashboard around it (styles/drills.css, `@media print`).
+ * page without the dashboard around it (styles/drill-report.css, `@media print`).
  */
 import type { Facility } from '../../../contract/facility.ts';
 import type { DrillReport } from '../../../contract/drill.ts';
