@@ -124,6 +124,27 @@ export interface DrillReportItem {
   closedByDrillEnd: boolean;
 }
 
+/** The report line of an expected alarm that was not raised: missed, still pending, or never played. */
+export function unraisedItem(expectation: DrillExpectation, outcome: Exclude<DrillItemOutcome, 'raised'>, dueAt: number | null): DrillReportItem {
+  return {
+    expectation,
+    outcome,
+    dueAt,
+    raised: false,
+    alarm: null,
+    triggerAt: null,
+    displayedAt: null,
+    displayS: null,
+    ackedBy: null,
+    ackS: null,
+    resolvedS: null,
+    displayOk: false,
+    ackOk: false,
+    ack: null,
+    closedByDrillEnd: false,
+  };
+}
+
 /** `GET /api/drills/:id/report` */
 export interface DrillReport {
   drill: Drill;

@@ -1,6 +1,6 @@
 /** Builders for test data: a valid object with only what a test cares about overridden. */
 import type { Alarm, AlarmChangeEvent, AlarmEvent, AlarmSnapshot, Incident, SensorLiveState } from '../../contract/alarm.ts';
-import { DRILL_TARGETS, type Drill, type DrillReport, type DrillReportItem } from '../../contract/drill.ts';
+import { DRILL_TARGETS, unraisedItem, type Drill, type DrillReport, type DrillReportItem } from '../../contract/drill.ts';
 import type { Facility } from '../../contract/facility.ts';
 import { FIXTURE_T0 as T0, makeAlarm } from './contract.fixtures.ts';
 
@@ -116,23 +116,7 @@ export function makeDrill(overrides: Partial<Drill> = {}): Drill {
 
 /** A report item for an expectation nothing answered: missed. */
 export function missedItem(expectation: DrillReportItem['expectation']): DrillReportItem {
-  return {
-    expectation,
-    outcome: 'missed',
-    dueAt: null,
-    raised: false,
-    alarm: null,
-    triggerAt: null,
-    displayedAt: null,
-    displayS: null,
-    ackedBy: null,
-    ackS: null,
-    resolvedS: null,
-    displayOk: false,
-    ackOk: false,
-    ack: null,
-    closedByDrillEnd: false,
-  };
+  return unraisedItem(expectation, 'missed', null);
 }
 
 /** A report over the given items, scored as the server scores it (drill.service.ts). */

@@ -125,22 +125,13 @@ function whereOf(item: DrillReportItem, siteId: string, index: FacilityIndex): R
   return { kind: 'sensor', name: alarm?.sensorName || sensor?.name || sensorId, id: sensorId, zone };
 }
 
-export interface ScoreSummary {
-  expected: number;
-  raised: number;
-  missed: number;
-  pending: number;
-  notPlayed: number;
-  displayedInTime: number;
-  ackedInTime: number;
-  acksJudged: number;
-  /** Of the points judged so far; null while none is. */
-  percent: number | null;
+/** The report's score, with what it adds up to. */
+export type ScoreSummary = DrillReport['score'] & {
   /** Nothing judged failed: none missed, every raised alarm displayed in time, every judged acknowledgement in time. */
   met: boolean;
   /** Everything was judged: nothing pending, nothing (not even an acknowledgement target) cut short by an early end. */
   complete: boolean;
-}
+};
 
 export function scoreSummary(report: DrillReport): ScoreSummary {
   const s = report.score;

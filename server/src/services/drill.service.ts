@@ -10,6 +10,7 @@
  */
 import {
   DRILL_TARGETS,
+  unraisedItem,
   type Alarm,
   type DrillAckOutcome,
   type DrillExpectation,
@@ -234,24 +235,7 @@ export class DrillService {
     if (!alarm) {
       const running = drill.state === 'running';
       const due = dueAt === null ? !running : dueAt <= judgedAt;
-      const outcome: DrillItemOutcome = due ? 'missed' : running ? 'pending' : 'not_played';
-      return {
-        expectation,
-        outcome,
-        dueAt,
-        raised: false,
-        alarm: null,
-        triggerAt: null,
-        displayedAt: null,
-        displayS: null,
-        ackedBy: null,
-        ackS: null,
-        resolvedS: null,
-        displayOk: false,
-        ackOk: false,
-        ack: null,
-        closedByDrillEnd: false,
-      };
+      return unraisedItem(expectation, due ? 'missed' : running ? 'pending' : 'not_played', dueAt);
     }
     // A timer raises these (held open too long, nothing heard): no observation triggers them; the
     // server raises them at the tick the condition falls due, so display is measured from there.
