@@ -22,18 +22,15 @@ const subscribers: MqttSubscriber[] = [];
 const file = (name: string) => path.join(dir, name);
 const openssl = (...args: string[]) => execFileSync('openssl', args, { cwd: dir, stdio: 'pipe' });
 
-/** A self-signed CA (P-256 keys: quick to make). */
+/** A new P-256 key (quick to make) in `<name>.key`, unencrypted. */
+const newKey = (name: string): string[] => ['-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-keyout', `${name}.key`];
+
+/** A self-signed CA. */
 function makeCa(name: string): void {
   openssl(
     'req',
     '-x509',
-    '-newkey',
-    'ec',
-    '-pkeyopt',
-    'ec_paramgen_curve:prime256v1',
-    '-nodes',
-    '-keyout',
-    `${name}.key`,
+    ...newKey(name),
     '-out',
     `${name}.crt`,
     '-days',
@@ -49,20 +46,7 @@ function makeCa(name: string): void {
 
 /** A certificate for `name` signed by `ca`, with the given extensions. */
 function makeCert(name: string, ca: string, extensions: string): void {
-  openssl(
-    'req',
-    '-newkey',
-    'ec',
-    '-pkeyopt',
-    'ec_paramgen_curve:prime256v1',
-    '-nodes',
-    '-keyout',
-    `${name}.key`,
-    '-out',
-    `${name}.csr`,
-    '-subj',
-    `/CN=${name}`,
-  );
+  openssl('req', ...newKey(name), '-out', `${name}.csr`, '-subj', `/CN=${name}`);
   writeFileSync(file(`${name}.ext`), extensions);
   openssl(
     'x509',
