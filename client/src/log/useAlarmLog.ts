@@ -5,6 +5,7 @@ import { fetchAlarms } from '../api/alarm.api.ts';
 import { messageOf } from '../api/api.client.ts';
 import { alarmsCsv } from './alarm.csv.ts';
 import { logQuery, type LogFilter } from './log.query.ts';
+import { downloadCsv } from '../format/download.ts';
 
 export type LogPage = { kind: 'loading' } | { kind: 'error'; message: string } | { kind: 'ready'; alarms: Alarm[]; total: number };
 
@@ -43,7 +44,7 @@ export function useCsvExport(filter: LogFilter): [ExportStatus, () => void] {
           setStatus({ kind: 'running', done: rows.length, total: Math.min(res.total, EXPORT_MAX) });
           if (res.alarms.length < EXPORT_PAGE || rows.length >= res.total) break;
         }
-        download(alarmsCsv(rows), `vigil-alarms-${new Date(filter.from).toISOString().slice(0, 10)}-${new Date(filter.to).toISOString().slice(0, 10)}.csv`);
+        downloadCsv(alarmsCsv(rows), `vigil-alarms-${new Date(filter.from).toISOString().slice(0, 10)}-${new Date(filter.to).toISOString().slice(0, 10)}.csv`);
         setStatus({ kind: 'idle' });
       } catch (err) {
         setStatus({ kind: 'error', message: messageOf(err) });
@@ -51,15 +52,4 @@ export function useCsvExport(filter: LogFilter): [ExportStatus, () => void] {
     })();
   }, [filter]);
   return [status, run];
-}
-
-function download(text: string, name: string): void {
-  const url = URL.createObjectURL(new Blob([text], { type: 'text/csv;charset=utf-8' }));
-  const a = document.createElement('a');
-  a.href = url;
-  a.download = name;
-  document.body.append(a);
-  a.click();
-  a.remove();
-  setTimeout(() => URL.revokeObjectURL(url), 10_000);
 }

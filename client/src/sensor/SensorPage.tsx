@@ -16,6 +16,7 @@ import { useSensorAlarms } from '../hooks/useSensorAlarms.ts';
 import { hashOf } from '../hooks/useView.ts';
 import { I18nContext, makeI18n, useI18n } from '../i18n/I18nContext.ts';
 import '../styles/sensor.css';
+import { downloadCsv } from '../format/download.ts';
 
 /** Time labels on a page-wide chart: about one per 120 px of a 1200 px screen. */
 const WIDE_TICKS = 10;
@@ -69,7 +70,7 @@ function SensorHistory({ sensor }: { sensor: Sensor }) {
     const series: CsvSeries[] = [{ series: 'current', points: pointsIn(ready.points, ready.from, ready.to) }];
     if (beforeReady) series.push({ series: 'previous', points: pointsIn(beforeReady.points, beforeReady.from, beforeReady.to) });
     const day = (ms: number): string => new Date(ms).toISOString().slice(0, 16).replace(':', '');
-    download(readingsCsv(sensor, series), `vigil-${sensor.id}-${day(ready.from)}-${day(ready.to)}.csv`);
+    downloadCsv(readingsCsv(sensor, series), `vigil-${sensor.id}-${day(ready.from)}-${day(ready.to)}.csv`);
   }
 
   return (
@@ -131,16 +132,4 @@ function SensorHistory({ sensor }: { sensor: Sensor }) {
       )}
     </section>
   );
-}
-
-/** Hands a text to the browser as a file download. */
-function download(text: string, name: string): void {
-  const url = URL.createObjectURL(new Blob([text], { type: 'text/csv;charset=utf-8' }));
-  const a = document.createElement('a');
-  a.href = url;
-  a.download = name;
-  document.body.append(a);
-  a.click();
-  a.remove();
-  setTimeout(() => URL.revokeObjectURL(url), 10_000);
 }
