@@ -1,6 +1,6 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
 import type { Alarm } from '../../../contract/alarm.ts';
-import { alarmToFollow, followAction } from '../domain/follow.ts';
+import { alarmToFollow, followAction, knownAlarms, type KnownAlarms } from '../domain/follow.ts';
 import { useLive } from '../live/useLive.ts';
 
 export interface FollowState {
@@ -13,7 +13,8 @@ export interface FollowState {
 }
 
 /**
- * Moves the plan to each new alarm of the highest priority present (`goTo`), or, when the
+ * Moves the plan to each new alarm of the highest priority present, and to each alarm that rises
+ * to it (`goTo`), or, when the
  * officer used the console in the last 30 s, offers to. Alarms already open when the console
  * first synced are not new: the plan does not jump on sign-in.
  */
@@ -22,7 +23,7 @@ export function useFollowAlarms(enabled: boolean, placed: (sensorId: string) => 
   const synced = useLive((s) => s.synced);
   const [highlight, setHighlight] = useState<Alarm | null>(null);
   const [prompt, setPrompt] = useState<Alarm | null>(null);
-  const known = useRef<Set<string> | null>(null);
+  const known = useRef<KnownAlarms | null>(null);
   const lastInteraction = useRef<number | null>(null);
   // The latest callbacks and setting without re-running the effect that watches alarms.
   const latest = useRef({ enabled, placed, goTo });
@@ -41,11 +42,11 @@ export function useFollowAlarms(enabled: boolean, placed: (sensorId: string) => 
 
   useEffect(() => {
     if (known.current === null) {
-      if (synced) known.current = new Set(alarms.keys());
+      if (synced) known.current = knownAlarms(alarms.values());
       return;
     }
     const pick = alarmToFollow(known.current, alarms.values(), latest.current.placed);
-    known.current = new Set(alarms.keys());
+    known.current = knownAlarms(alarms.values());
     if (pick === null) return;
     switch (followAction(latest.current.enabled, Date.now(), lastInteraction.current)) {
       case 'go':
