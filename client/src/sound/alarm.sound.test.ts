@@ -1,6 +1,7 @@
 import { describe, expect, it, vi } from 'vitest';
 import { AlarmSound, type AudioLike } from './alarm.sound.ts';
 import { COMM_LOST, COMM_LOST_PATTERN } from './comm.tone.ts';
+import { OOS_REMINDER_PATTERN } from './oos.reminder.ts';
 
 interface Started {
   at: number;
@@ -106,6 +107,22 @@ describe('alarm sound player (Web Audio)', () => {
     expect(new Set(audio.started.map((s) => Math.round((s.at - 10) * 1000))).size).toBe(audio.started.length);
     sound.playPattern(null, null);
     expect(isTicking()).toBe(false);
+  });
+  it('plays a reminder once, over the alarm pattern and without stopping it; nothing while blocked', () => {
+    const { sound, audio, advance, isTicking } = setup();
+    sound.play('critical');
+    const before = audio.started.length;
+    sound.playOnce(OOS_REMINDER_PATTERN);
+    expect(audio.started.slice(before).map((s) => [Math.round((s.at - 10) * 1000), s.freq, s.wave])).toEqual([
+      [0, 1_320, 'sine'],
+      [240, 990, 'sine'],
+    ]);
+    expect(isTicking()).toBe(true);
+    advance(3_000);
+    expect(audio.started.filter((s) => s.wave === 'sine')).toHaveLength(2);
+    const blocked = setup('suspended');
+    blocked.sound.playOnce(OOS_REMINDER_PATTERN);
+    expect(blocked.audio.started).toHaveLength(0);
   });
   it('says so when the browser has no Web Audio', () => {
     const sound = new AlarmSound({ createContext: () => null, now: () => 0, setInterval: () => 1, clearInterval: () => {} });

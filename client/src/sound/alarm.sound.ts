@@ -86,6 +86,19 @@ export class AlarmSound {
     this.timer = this.deps.setInterval(() => this.tick(), TICK_MS);
   }
 
+  /**
+   * One cycle of `pattern`, now, over whatever plays (a reminder, not a state): nothing when the
+   * browser blocks audio, as a late burst on unlock would mislead.
+   */
+  playOnce(pattern: SoundPattern): void {
+    const ctx = this.ctx;
+    if (!ctx || ctx.state !== 'running') return;
+    const now = this.deps.now();
+    for (const tone of tonesBetween(pattern, now, now, now + pattern.periodMs)) {
+      this.beep(ctx, pattern.wave, tone.freqHz, ctx.currentTime + (tone.startMs - now) / 1000, tone.durMs / 1000);
+    }
+  }
+
   dispose(): void {
     this.playPattern(null, null);
     void this.ctx?.close().catch(() => {});

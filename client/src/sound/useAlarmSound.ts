@@ -1,9 +1,13 @@
-/** Wires the live alarms to the sound player, with the officer's mute (kept across a reload). */
-import { useCallback, useEffect, useMemo, useState } from 'react';
+/**
+ * Wires the live alarms to the sound player, with the officer's mute (kept across a reload), and
+ * chimes once when an out-of-service period nears its end (oos.reminder.ts).
+ */
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import type { Priority } from '../../../contract/alarm.ts';
 import { useNow } from '../hooks/useNow.ts';
 import { useLive } from '../live/useLive.ts';
 import type { SoundState } from './alarm.sound.ts';
+import { OOS_REMINDER_PATTERN, endingSoon, reminderSounds } from './oos.reminder.ts';
 import { soundingPriority, type Mute } from './sound.patterns.ts';
 import { useSoundPlayer } from './useSoundPlayer.ts';
 
@@ -46,6 +50,18 @@ export function useAlarmSound(): AlarmSoundControls {
   const activeMute = mute && now < mute.until ? mute : null;
   const priority = useMemo(() => soundingPriority(alarms.values(), activeMute, now), [alarms, activeMute, now]);
   useEffect(() => player?.play(priority), [player, priority]);
+
+  // Ends already near when the console first synced were announced before this page: a reload
+  // does not chime again.
+  const synced = useLive((s) => s.synced);
+  const sensors = useLive((s) => s.sensors);
+  const announced = useRef<ReadonlySet<string> | null>(null);
+  const soon = useMemo(() => endingSoon(sensors.values(), now), [sensors, now]);
+  useEffect(() => {
+    if (!synced || player === null) return;
+    if (announced.current !== null && reminderSounds(soon, announced.current, activeMute, Date.now())) player.playOnce(OOS_REMINDER_PATTERN);
+    announced.current = soon;
+  }, [player, synced, soon, activeMute]);
 
   const handleMute = useCallback((minutes: number) => {
     const at = Date.now();
