@@ -129,6 +129,10 @@ export const siteSchema = z
     /** Gateways installed at this site; ids are unique across gateways and sensors. */
     gateways: z.array(gatewaySchema).default([]),
     floors: z.array(floorSchema).min(1),
+    /** Which drill scenarios the site must hold, and how often (the safety report checks it). */
+    drillPlan: z.lazy(() => drillPlanSchema).optional(),
+    /** When the periodic safety reports are made, in the site's time zone (absent: the defaults). */
+    safetyReports: z.lazy(() => safetyReportScheduleSchema).optional(),
   })
   .strict();
 
@@ -143,6 +147,26 @@ export const scheduleSchema = z
   })
   .strict();
 export type Schedule = z.infer<typeof scheduleSchema>;
+
+/** How often a planned drill is due: one such calendar interval (site time) after the last one. */
+export const DRILL_INTERVALS = ['week', 'month', 'quarter', 'half-year', 'year'] as const;
+export type DrillInterval = (typeof DRILL_INTERVALS)[number];
+export const drillPlanSchema = z.array(z.object({ scenario: z.string().min(1).max(64), every: z.enum(DRILL_INTERVALS) }).strict()).max(100);
+export type DrillPlanItem = z.infer<typeof drillPlanSchema>[number];
+
+const hhmmss = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d(:[0-5]\d)?$/, 'time must be HH:MM or HH:MM:SS (24 h)');
+/**
+ * When each periodic safety report is made (site time): the weekly one on `day` at `time`, for the
+ * last complete week (Monday 00:00 to Monday 00:00); the monthly one on day `day` of the month, for
+ * the last complete month; `false` makes none. Defaults: Monday 07:00 and the 1st at 07:00.
+ */
+export const safetyReportScheduleSchema = z
+  .object({
+    week: z.union([z.literal(false), z.object({ day: z.enum(WEEKDAYS).default('mon'), time: hhmmss.default('07:00') }).strict()]).optional(),
+    month: z.union([z.literal(false), z.object({ day: z.number().int().min(1).max(28).default(1), time: hhmmss.default('07:00') }).strict()]).optional(),
+  })
+  .strict();
+export type SafetyReportSchedule = z.infer<typeof safetyReportScheduleSchema>;
 
 export const facilityFileSchema = z
   .object({
@@ -213,6 +237,8 @@ export interface Site {
   nameZh?: string;
   timezone: string;
   floors: Floor[];
+  drillPlan?: DrillPlanItem[];
+  safetyReports?: SafetyReportSchedule;
 }
 
 /** What `GET /api/facility` returns. */

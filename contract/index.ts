@@ -11,3 +11,4 @@ export * from './drill.ts';
 export * from './schedule.ts';
 export * from './notification.ts';
 export * from './discovery.ts';
+export * from './safety-report.ts';

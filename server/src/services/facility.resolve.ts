@@ -84,7 +84,15 @@ export function resolveFacility(file: FacilityFile, plans: ReadonlyMap<string, P
     unique(firstUse.site, 'site id', site.id, [...sitePath, 'id']);
     if (!isTimeZone(site.timezone)) report([...sitePath, 'timezone'], `unknown IANA time zone "${site.timezone}" (e.g. Asia/Shanghai)`);
     const floorIds = new Map<string, string>();
-    const out: Site = { id: site.id, name: site.name, ...zh(site), timezone: site.timezone, floors: [] };
+    const out: Site = {
+      id: site.id,
+      name: site.name,
+      ...zh(site),
+      timezone: site.timezone,
+      floors: [],
+      ...(site.drillPlan ? { drillPlan: site.drillPlan } : {}),
+      ...(site.safetyReports ? { safetyReports: site.safetyReports } : {}),
+    };
     site.floors.forEach((floor, fi) => {
       const floorPath: PathSegment[] = [...sitePath, 'floors', fi];
       unique(floorIds, `floor id in site "${site.id}"`, floor.id, [...floorPath, 'id']);
