@@ -58,7 +58,8 @@ export type AlarmState = (typeof ALARM_STATES)[number];
  * measure: a sensor fault, never a threshold alarm), `clock_wrong` (the device's clock is far
  * from the receive time, so its alarms are placed at the receive time), `self_test_stuck` (a
  * detector's test mode outlasted its limit) and `unbound_signal` (a device sent a detector
- * signal that no sensor is bound to receive).
+ * signal that no sensor is bound to receive). `camera_offline` is a verification camera's own
+ * trouble: it did not answer its periodic snapshot probe (contract/camera.ts).
  *
  * @example `const c: Condition = 'door_held';`
  */
@@ -85,6 +86,7 @@ export const CONDITIONS = [
   'self_test_stuck',
   'unbound_signal',
 ] as const;
+  'camera_offline',
 export type Condition = (typeof CONDITIONS)[number];
 
 /**
@@ -120,6 +122,7 @@ export const SOP_KEYS: Readonly<Record<Condition, string>> = {
   self_test_stuck: 'self_test_stuck',
   unbound_signal: 'unbound_signal',
 };
+  camera_offline: 'camera_offline',
 
 /**
  * Who shelved an alarm, why and until when (ISA-18.2 shelving: temporary, with a reason).

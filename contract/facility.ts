@@ -24,6 +24,7 @@ import { escalationSchema } from './notification.ts';
 import { sourceSchema, type SourceBinding } from './bindings.ts';
 import { gatewaySchema, type Gateway } from './gateway.ts';
 import { idSchema, type Unit } from './observation.ts';
+import { cameraSchema, type Camera } from './camera.ts';
 
 export const SENSOR_KINDS = ['gas', 'co', 'smoke', 'door', 'leak'] as const;
 export type SensorKind = (typeof SENSOR_KINDS)[number];
@@ -134,6 +135,8 @@ export const siteSchema = z
     /** When the periodic safety reports are made, in the site's time zone (absent: the defaults). */
     safetyReports: z.lazy(() => safetyReportScheduleSchema).optional(),
   })
+    /** Cameras that verify alarms with snapshots (contract/camera.ts); ids are unique across cameras, gateways and sensors. */
+    cameras: z.array(cameraSchema).optional(),
   .strict();
 
 const hhmm = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'time must be HH:MM (24 h)');
@@ -266,3 +269,5 @@ export interface SensorState {
   battery: number | null;
   rssi: number | null;
 }
+  /** Every site's verification cameras (absent: none). */
+  cameras?: Camera[];

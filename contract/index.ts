@@ -2,6 +2,7 @@ export * from './observation.ts';
 export * from './facility.ts';
 export * from './bindings.ts';
 export * from './gateway.ts';
+export * from './camera.ts';
 export * from './api.ts';
 export * from './alarm.ts';
 export * from './alarm-actions.ts';

@@ -61,6 +61,7 @@ export const CONDITION_DISPLAY: Readonly<Record<Condition, SensorDisplayState>> 
   clock_wrong: 'trouble',
   self_test_stuck: 'trouble',
   unbound_signal: 'trouble',
+  camera_offline: 'trouble',
 };
 
 /** The display state an alarm puts its sensor in, or null when it no longer shows. */

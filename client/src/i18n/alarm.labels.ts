@@ -24,6 +24,7 @@ const NAMES: Record<Condition, Record<Locale, string>> = {
   clock_wrong: { en: 'Device clock wrong', zh: '设备时钟错误' },
   self_test_stuck: { en: 'Stuck in test mode', zh: '自检模式未结束' },
   unbound_signal: { en: 'Unbound detector signal', zh: '未绑定的探测器信号' },
+  camera_offline: { en: 'Camera not answering', zh: '摄像机无响应' },
 };
 
 /** A newer server may send a condition this build does not know: show its id, never blank. */

@@ -2,6 +2,7 @@
 import { ConfigError, loadConfig, type Config } from '../config.ts';
 import { Registry } from '../domain/registry.ts';
 import type { Logger } from '../logger.ts';
+import { missingCameraCredentials } from '../services/facility.cameras.ts';
 import { FacilityError, loadFacility, type LoadedFacility } from '../services/facility.loader.ts';
 import { ContactsError, resolveContacts } from '../services/notification.config.ts';
 import type { ResolvedContact } from '../services/notification.ports.ts';
@@ -50,4 +51,6 @@ export function facilityOrExit(config: Config, logger: Logger): Facility {
   logger.info({ file: config.FACILITY_FILE, sites: registry.facility.sites.length, sensors: registry.allSensors().length }, 'facility loaded');
   logger.info({ contacts: contacts.map((c) => `${c.id} (${c.channel})`) }, 'escalation contacts');
   return { registry, planFiles: loaded.planFiles, escalation: loaded.escalation, contacts };
+  const cameraProblems = missingCameraCredentials(loaded.cameraSources, process.env);
+  if (cameraProblems.length > 0) exitWith(`${config.FACILITY_FILE}: ${cameraProblems.join('; ')}`);
 }

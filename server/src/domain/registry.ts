@@ -1,4 +1,4 @@
-import type { AdapterName, Facility, Gateway, Sensor, Site } from '../../../contract/index.ts';
+import type { AdapterName, Alarm, Camera, Facility, Gateway, Sensor, Site } from '../../../contract/index.ts';
 
 const NONE: readonly Sensor[] = Object.freeze([]);
 
@@ -10,6 +10,7 @@ export class Registry {
   private readonly byAdapter = new Map<AdapterName, Sensor[]>();
   private readonly gatewaysById = new Map<string, Gateway>();
   private readonly behind = new Map<string, Sensor[]>();
+  private readonly camerasById = new Map<string, Camera>();
 
   constructor(facility: Facility) {
     this.facility = facility;
@@ -18,6 +19,7 @@ export class Registry {
       this.gatewaysById.set(gateway.id, gateway);
       this.behind.set(gateway.id, []);
     }
+    for (const camera of facility.cameras ?? []) this.camerasById.set(camera.id, camera);
     for (const sensor of facility.sensors) {
       this.sensors.set(sensor.id, sensor);
       const bound = this.byAdapter.get(sensor.source.adapter);
@@ -55,5 +57,18 @@ export class Registry {
   /** Sensors reached through a gateway, in registry order. */
   sensorsBehind(gatewayId: string): readonly Sensor[] {
     return this.behind.get(gatewayId) ?? NONE;
+  }
+
+  camera(id: string): Camera | undefined {
+    return this.camerasById.get(id);
+  }
+
+  cameras(): readonly Camera[] {
+    return this.facility.cameras ?? [];
+  }
+
+  /** The cameras that watch an alarm: those of its zone and those pointed at its door. */
+  camerasFor(alarm: Pick<Alarm, 'siteId' | 'zoneId' | 'sensorId'>): Camera[] {
+    return this.cameras().filter((c) => c.siteId === alarm.siteId && (c.zoneId === alarm.zoneId || c.doorIds.includes(alarm.sensorId)));
   }
 }

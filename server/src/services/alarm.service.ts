@@ -20,6 +20,7 @@ import {
   AlarmActionError,
   applyAction,
   applyIncidentAction,
+  cameraStatus,
   createEngineState,
   endDrill,
   evaluate,
@@ -108,6 +109,12 @@ export class AlarmService {
   /** Timers: on-delays, held-open doors, offline watchdog, escalation, shelf expiry. Call every second. */
   tick(): void {
     const result = tick(this.state, this.ctx, this.deps.clock.now());
+    if (result.events.length > 0) this.commit(result);
+  }
+
+  /** A verification camera's probe answered or not: `camera_offline` is raised or returns to normal. */
+  cameraStatus(cameraId: string, answered: boolean, detail: string | null): void {
+    const result = cameraStatus(this.state, this.ctx, cameraId, answered, detail, this.deps.clock.now());
     if (result.events.length > 0) this.commit(result);
   }
 

@@ -10,6 +10,7 @@ import { LineCounter, parseDocument } from 'yaml';
 import { escalationSchema, facilityFileSchema, type EscalationSettings, type Facility } from '../../../contract/index.ts';
 import { formatPath, yamlLineOf } from '../../../contract/yaml-location.ts';
 import { zodProblems } from '../../../contract/zod-problems.ts';
+import type { CameraSource } from './facility.cameras.ts';
 import { resolveFacility, type PathSegment, type PlanInfo, type RawProblem } from './facility.resolve.ts';
 
 export interface FacilityProblem {

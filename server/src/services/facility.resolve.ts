@@ -16,6 +16,7 @@ import {
 } from '../../../contract/index.ts';
 import { formatPath } from '../../../contract/yaml-location.ts';
 import { bindingClaims, checkSourceBinding } from '../domain/decoders/binding.check.ts';
+import { resolveCameras, type CameraSource } from './facility.cameras.ts';
 import { GatewayResolver } from './facility.gateways.ts';
 
 export type PathSegment = string | number;
@@ -51,7 +52,10 @@ interface Origin {
   depth: number;
 }
 
-export function resolveFacility(file: FacilityFile, plans: ReadonlyMap<string, PlanInfo>): { facility: Facility; problems: RawProblem[] } {
+export function resolveFacility(
+  file: FacilityFile,
+  plans: ReadonlyMap<string, PlanInfo>,
+): { facility: Facility; problems: RawProblem[]; cameraSources: Map<string, CameraSource> } {
   const problems: RawProblem[] = [];
   const seen = new Set<string>();
   const report = (path: PathSegment[], message: string): void => {
@@ -146,13 +150,18 @@ export function resolveFacility(file: FacilityFile, plans: ReadonlyMap<string, P
     );
   }
 
+  const resolvedGateways = gateways.finish(sensors, sensorPaths);
+  const takenIds = new Map(sensorPaths);
+  file.sites.forEach((site, si) => site.gateways.forEach((g, gi) => takenIds.set(g.id, ['sites', si, 'gateways', gi, 'id'])));
+  const cameras = resolveCameras(file, sensors, takenIds, report);
   const facility: Facility = {
     name: file.facility.name,
     ...zh(file.facility),
     ...(file.facility.organisation !== undefined && { organisation: file.facility.organisation }),
     sites,
     sensors,
-    gateways: gateways.finish(sensors, sensorPaths),
+    gateways: resolvedGateways,
+    ...(cameras.cameras.length > 0 && { cameras: cameras.cameras }),
     schedules: file.schedules,
     sops: file.sops,
     ...(file.sopsZh !== undefined && { sopsZh: file.sopsZh }),
@@ -163,7 +172,7 @@ export function resolveFacility(file: FacilityFile, plans: ReadonlyMap<string, P
     // A ticked step is recorded by its number: both languages must number the same steps.
     else if (en.length !== steps.length) report(['sopsZh', key], `${steps.length} steps, but sops.${key} has ${en.length}`);
   }
-  return { facility, problems };
+  return { facility, problems, cameraSources: cameras.sources };
 }
 
 /** The Chinese name, when the file gives one. */

@@ -20,6 +20,7 @@ import { makeRoomForDrill } from './engine.state.ts';
 import { newRuleState } from './rule-state.ts';
 import { statusRule } from './rules.common.ts';
 import { deviceClock, plausibleReading } from './rules.observation.ts';
+import { camerasTick } from './rules.camera.ts';
 import { GATEWAY_RULES, RULES } from './rules.table.ts';
 import { evaluateUnknown, unknownTick } from './rules.unknown.ts';
 import { outOfServiceTick } from './out-of-service.ts';
@@ -82,6 +83,7 @@ export function tick(state: EngineState, ctx: EngineContext, now: number): Engin
   const run = newRun(state, ctx, now);
   // First: a gateway gone silent explains its sensors' silence (rules.gateway.ts).
   GATEWAY_RULES.tick(run);
+  camerasTick(run);
   for (const sensor of ctx.registry.allSensors()) {
     let rs = state.sensors.get(sensor.id);
     if (rs === undefined) {

@@ -53,6 +53,8 @@ export interface MessageArgs {
   detail: string | null;
 }
 
+  // A verification camera is an aid to the officer, not a detector: nothing goes undetected.
+  cameraOffline: spec('trouble', 'low'),
 const round = (v: number): string => String(Math.round(v * 10) / 10);
 const amount = (a: MessageArgs): string => (a.value === null ? '' : ` ${round(a.value)}${a.unit ? ` ${a.unit}` : ''}`);
 const suffix = (a: MessageArgs): string => (a.detail ? ` (${a.detail})` : '');
@@ -96,6 +98,7 @@ const MESSAGES: Readonly<Record<Condition, (a: MessageArgs) => string>> = {
   smoke: (a) => `Fire alarm: smoke at ${a.label}${suffix(a)}`,
   smoke_pre_alarm: (a) => `Smoke pre-alarm at ${a.label}${suffix(a)}`,
   fault: (a) => `Device fault at ${a.label}${suffix(a)}`,
+    case 'camera_offline':
   tamper: (a) => `Tamper at ${a.label}${suffix(a)}`,
   battery_low: (a) => `Battery low${amount(a)} at ${a.label}${suffix(a)}`,
   door_forced: (a) => `Door forced open: ${a.label}${suffix(a)}`,

@@ -5,6 +5,7 @@
 import type {
   Alarm,
   AlarmClass,
+  Camera,
   Condition,
   EventType,
   Facility,
@@ -205,6 +206,9 @@ export interface RegistryView {
   gateways?(): readonly Gateway[];
   sensorsBehind?(gatewayId: string): readonly Sensor[];
 }
+  /** Verification cameras (rules.camera.ts); a registry without them has none. */
+  camera?(id: string): Camera | undefined;
+  cameras?(): readonly Camera[];
 
 export interface EngineContext {
   readonly registry: RegistryView;

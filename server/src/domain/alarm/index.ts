@@ -6,6 +6,7 @@ export { applyAction, applyIncidentAction } from './actions.ts';
 export { takeOutOfService, returnToService } from './out-of-service.ts';
 export { AlarmActionError } from './alarm.errors.ts';
 export { sensorsShownOffline } from './rules.gateway.ts';
+export { cameraStatus } from './rules.camera.ts';
 export {
   createEngineState,
   persistEngineState,
