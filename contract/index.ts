@@ -6,6 +6,7 @@ export * from './camera.ts';
 export * from './api.ts';
 export * from './alarm.ts';
 export * from './alarm-actions.ts';
+export * from './actions.ts';
 export * from './auth.ts';
 export * from './devices.ts';
 export * from './drill.ts';

@@ -7,6 +7,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 import { MAX_PAYLOAD_BYTES } from '../../contract/index.ts';
+import { parseActionEscalation } from './domain/actions/action.rules.ts';
 
 /**
  * Where the embedded state (SQLite) lives unless DATA_DIR says otherwise: one place for the server,
@@ -135,6 +136,21 @@ const envSchema = z.object({
         out[m[1]!] = m[2] === 'off' ? null : Number(m[2]);
       }
       return out as { critical: number | null; high: number | null; medium: number | null; low: number | null };
+    }),
+  /**
+   * When an overdue corrective action escalates, in seconds after its due date, per step: its owner,
+   * the managers, then the admins and the notification channels (`off` skips a step).
+   */
+  ACTION_ESCALATION_S: z
+    .string()
+    .default('owner=0,manager=86400,admin=259200')
+    .transform((v, ctx) => {
+      try {
+        return parseActionEscalation(v);
+      } catch (err) {
+        ctx.addIssue({ code: 'custom', message: (err as Error).message });
+        return z.NEVER;
+      }
     }),
   CLIENT_DIST: z.string().default('client/dist'),
   /**

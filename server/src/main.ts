@@ -4,6 +4,7 @@
  * adapters; docs/architecture.md draws the parts.
  */
 import http from 'node:http';
+import { composeActions } from './compose/actions.ts';
 import { composeAlarms } from './compose/alarms.ts';
 import { composeAuth } from './compose/auth.ts';
 import { composeBroker } from './compose/broker.ts';
@@ -37,13 +38,14 @@ export async function main(): Promise<void> {
   const broker = await composeBroker(config, logger, auth);
   const mqtt = composeMqttIngest(config, logger, metrics, ingest, storage.writer, broker);
   const drills = composeDrills(config, logger, facility.registry, storage, alarms.service, realtime, broker);
-  const web = composeHttp(server, config, logger, metrics, { facility, storage, ingest, mqtt, broker, auth, alarms, drills });
+  const actions = composeActions(config, logger, facility.registry, storage, alarms, auth);
+  const web = composeHttp(server, config, logger, metrics, { facility, storage, ingest, mqtt, broker, auth, alarms, drills, actions });
 
   // Started in this order, stopped in reverse: consuming MQTT starts only once everything
   // downstream is up, and on the way down the hub closes first, queued points are stored while
   // the broker can still be acknowledged, then the writer, HTTP, the broker and the database stop.
   const parts = new Parts(
-    [storage.database, broker.part, web, storage.historyWriter, mqtt.part, realtime.part, alarms.part, drills.part, auth.part],
+    [storage.database, broker.part, web, storage.historyWriter, mqtt.part, realtime.part, alarms.part, actions.part, drills.part, auth.part],
     logger,
     systemScheduler,
   );

@@ -1,13 +1,17 @@
 /** The escalation channels behind one port: formats (notify.formats.ts) and transports (HTTP, SMTP). */
 import type { Clock } from '../services/clock.ts';
-import type { DeliveryResult, NotificationChannels, ResolvedContact } from '../services/notification.ports.ts';
+import type { DeliveryResult, NotificationChannels, OutboxMessage, ResolvedContact } from '../services/notification.ports.ts';
 import type { SmtpSender } from './notify.email.ts';
 import {
   dingtalkSignedUrl,
   displayTarget,
+  emailMessage,
   emailPayload,
+  feishuMessage,
   feishuPayload,
   feishuSignedBody,
+  oneLine,
+  robotMessage,
   robotPayload,
   webhookPayload,
   type EscalationEvent,
@@ -33,6 +37,23 @@ export class EscalationChannels implements NotificationChannels {
         return feishuPayload(event);
       case 'email':
         return emailPayload(event);
+    }
+  }
+
+  message(contact: ResolvedContact, m: OutboxMessage): string {
+    // The words may come from people (a finding, a reason): one line each, like a device's detail.
+    const title = oneLine(m.title);
+    const lines = m.lines.map(oneLine);
+    switch (contact.channel) {
+      case 'webhook':
+        return JSON.stringify(m.webhook);
+      case 'dingtalk':
+      case 'wecom':
+        return robotMessage(contact.channel, contact.format ?? 'text', title, lines);
+      case 'feishu':
+        return feishuMessage(title, lines);
+      case 'email':
+        return emailMessage(title, lines);
     }
   }
 

@@ -16,7 +16,7 @@ export type EscalationEvent = AlarmEvent & { subject: 'alarm' };
  * its own in a chat or an e-mail.
  */
 // eslint-disable-next-line no-control-regex -- control characters are what it removes
-const oneLine = (s: string): string => s.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]+/g, ' ');
+export const oneLine = (s: string): string => s.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]+/g, ' ');
 
 /** The words of a message, for every channel. Starts with "Vigil": robots with a keyword filter can use it. */
 export function escalationText(event: EscalationEvent): { title: string; lines: string[] } {
@@ -53,6 +53,11 @@ const plain = (title: string, lines: string[]): string => [title, ...lines].join
 /** DingTalk and WeCom robots share `msgtype` with a text or markdown part; DingTalk's markdown also wants a title. */
 export function robotPayload(channel: 'dingtalk' | 'wecom', format: 'text' | 'markdown', event: EscalationEvent): string {
   const { title, lines } = escalationText(event);
+  return robotMessage(channel, format, title, lines);
+}
+
+/** A robot's message of any title and lines (an escalation, an overdue corrective action). */
+export function robotMessage(channel: 'dingtalk' | 'wecom', format: 'text' | 'markdown', title: string, lines: string[]): string {
   if (format === 'text') return JSON.stringify({ msgtype: 'text', text: { content: plain(title, lines) } });
   if (channel === 'dingtalk') return JSON.stringify({ msgtype: 'markdown', markdown: { title, text: markdown(title, lines) } });
   return JSON.stringify({ msgtype: 'markdown', markdown: { content: markdown(title, lines) } });
@@ -60,13 +65,17 @@ export function robotPayload(channel: 'dingtalk' | 'wecom', format: 'text' | 'ma
 
 export function feishuPayload(event: EscalationEvent): string {
   const { title, lines } = escalationText(event);
-  return JSON.stringify({ msg_type: 'text', content: { text: plain(title, lines) } });
+  return feishuMessage(title, lines);
 }
+
+export const feishuMessage = (title: string, lines: string[]): string => JSON.stringify({ msg_type: 'text', content: { text: plain(title, lines) } });
 
 export function emailPayload(event: EscalationEvent): string {
   const { title, lines } = escalationText(event);
-  return JSON.stringify({ subject: title, text: `${plain(title, lines)}\n` });
+  return emailMessage(title, lines);
 }
+
+export const emailMessage = (title: string, lines: string[]): string => JSON.stringify({ subject: title, text: `${plain(title, lines)}\n` });
 
 /** DingTalk "加签": base64(HMAC-SHA256 keyed with the secret over `timestamp + "\n" + secret`), timestamp in ms. */
 export function dingtalkSign(secret: string, timestampMs: number): string {

@@ -25,6 +25,7 @@ function scripted(results: DeliveryResult[]): NotificationChannels & { sent: { c
   return {
     sent,
     payload: (contact, event) => JSON.stringify({ to: contact.id, seq: event.seq }),
+    message: (contact, m) => JSON.stringify({ to: contact.id, seq: m.seq }),
     target: (contact) => contact.url ?? '',
     send: (contact, _payload, id) => {
       sent.push({ contact: contact.id, id });

@@ -30,6 +30,8 @@ export interface Alarms {
   service: AlarmService;
   /** Who was told about each escalation, and how that went. */
   notifications: NotificationLog;
+  /** The outbox, for other messages to the escalation contacts (corrective actions). */
+  dispatcher: NotificationDispatcher;
   /** The engine's timers and the notification dispatcher; stopping saves the rule states and waits for sends in progress. */
   part: Part;
 }
@@ -88,6 +90,7 @@ export function composeAlarms(
   return {
     service,
     notifications,
+    dispatcher,
     part: {
       name: 'alarm timers',
       start: () => {

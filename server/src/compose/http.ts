@@ -5,6 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { DEFAULT_DATA_DIR, type Config } from '../config.ts';
 import { sessionAccess } from '../http/access.ts';
+import { actionsRouter } from '../http/actions.router.ts';
 import { alarmsRouter } from '../http/alarms.router.ts';
 import { notificationsRouter } from '../http/notifications.router.ts';
 import { createApp } from '../http/app.ts';
@@ -32,6 +33,7 @@ import { GatewayService } from '../services/gateway.service.ts';
 import { SensorEventsService } from '../services/sensor-events.service.ts';
 import { ReadingsService } from '../services/readings.service.ts';
 import { ReportService } from '../services/report.service.ts';
+import type { Actions } from './actions.ts';
 import type { Alarms } from './alarms.ts';
 import type { Auth } from './auth.ts';
 import type { BrokerConnection } from './broker.ts';
@@ -52,6 +54,7 @@ export interface HttpDeps {
   auth: Auth;
   alarms: Alarms;
   drills: Drills;
+  actions: Actions;
 }
 
 /** Routes `server`'s requests to the API; the part listens on HOST:PORT and closes. */
@@ -91,6 +94,7 @@ export function composeHttp(server: http.Server, config: Config, logger: Logger,
       drillsRouter(d.drills.service, access, jsonBody('256kb')),
       alarmsRouter(alarms, d.storage.audit, access, jsonBody('64kb')),
       notificationsRouter((id) => alarms.get(id) !== undefined, d.alarms.notifications, access),
+      actionsRouter(d.actions.service, d.alarms.notifications, access, jsonBody('64kb')),
       ingestRouter(
         d.ingest.service,
         registry,

@@ -16,9 +16,10 @@ import { HttpError } from '../errors.ts';
 import type { Logger } from '../logger.ts';
 import { AuthError } from '../services/auth.errors.ts';
 import { DrillError } from '../services/drill.service.ts';
+import { ActionError } from '../services/action.service.ts';
 
 /** Every error class whose `code` the client may act on. A new one goes here, and its codes into STATUS_OF. */
-const REFUSALS = [HttpError, AlarmActionError, AuthError, DrillError] as const;
+const REFUSALS = [HttpError, AlarmActionError, AuthError, DrillError, ActionError] as const;
 type Refusal = InstanceType<(typeof REFUSALS)[number]>;
 
 /** The codes of the refusals above. */

@@ -11,7 +11,15 @@
 import type { AlarmEvent, EscalationSettings } from '../../../contract/index.ts';
 import type { EscalationNotifier } from './alarm.ports.ts';
 import type { Scheduler } from './clock.ts';
-import type { DeliveryResult, NotificationChannels, NotificationStore, NotifyLogger, PendingNotification, ResolvedContact } from './notification.ports.ts';
+import type {
+  DeliveryResult,
+  NotificationChannels,
+  NotificationStore,
+  NotifyLogger,
+  OutboxMessage,
+  PendingNotification,
+  ResolvedContact,
+} from './notification.ports.ts';
 import { retry, type BackoffOptions } from './retry.ts';
 
 /**
@@ -64,17 +72,30 @@ export class NotificationDispatcher implements EscalationNotifier {
   escalated(event: AlarmEvent): void {
     if (event.subject !== 'alarm' || event.kind !== 'escalated') return;
     const level = event.level ?? event.alarm.escalationLevel;
+    this.enqueue(event.alarmId, event.seq, level, (contact) => this.deps.channels.payload(contact, event));
+  }
+
+  /**
+   * Any other message for the contacts (an overdue corrective action's escalation step): like an
+   * escalation, written to the outbox in the caller's transaction and sent after it commits.
+   */
+  notify(message: OutboxMessage): void {
+    if (message.seq >= 0) throw new Error('an outbox message needs a negative seq');
+    this.enqueue(message.subject, message.seq, message.level, (contact) => this.deps.channels.message(contact, message));
+  }
+
+  private enqueue(subject: string, seq: number, level: number, payload: (contact: ResolvedContact) => string): void {
     const now = this.deps.scheduler.now();
     const ids: number[] = [];
     for (const contact of this.contacts.values()) {
       if (level < contact.fromLevel) continue;
       const id = this.deps.store.enqueue({
-        alarmId: event.alarmId,
-        eventSeq: event.seq,
+        alarmId: subject,
+        eventSeq: seq,
         level,
         contact,
         target: this.deps.channels.target(contact),
-        payload: this.deps.channels.payload(contact, event),
+        payload: payload(contact),
         createdAt: now,
         giveUpAt: now + this.deps.settings.giveUpAfterS * 1000,
       });

@@ -71,10 +71,31 @@ export interface DeliveryResult {
   permanent?: boolean;
 }
 
+/**
+ * A message that is not an alarm's escalation (an overdue corrective action's escalation step),
+ * sent through the same outbox to the contacts whose `fromLevel` its level has reached.
+ */
+export interface OutboxMessage {
+  /** What it is about, kept where an alarm's id goes: `action:12`. */
+  subject: string;
+  /**
+   * Unique among all outbox messages: negative, so it never meets an alarm event's sequence
+   * number in the outbox's one-message-per-event-and-contact rule.
+   */
+  seq: number;
+  level: number;
+  title: string;
+  lines: string[];
+  /** The generic webhook's JSON body. */
+  webhook: object;
+}
+
 /** The wire formats and transports of the channels (adapters/notify.*.ts). */
 export interface NotificationChannels {
   /** The channel's message for this escalation, as stored in the outbox. */
   payload(contact: ResolvedContact, event: AlarmEvent & { subject: 'alarm' }): string;
+  /** The channel's form of any other message, as stored in the outbox. */
+  message(contact: ResolvedContact, message: OutboxMessage): string;
   /** Where it goes, for people: no tokens or passwords. */
   target(contact: ResolvedContact): string;
   /** One attempt. Never throws: a failure is a result. */

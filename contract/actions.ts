@@ -1,0 +1,155 @@
+/**
+ * Corrective actions (hazard tickets): something found — by an alarm's resolution or an
+ * inspection — that someone must put right by a date. The owner works it (open → in progress →
+ * fixed), a manager verifies it (or sends it back with a reason), and only a verified action is
+ * closed. One overdue escalates step by step: to its owner, to the managers, then to the
+ * facility's notification channels. docs/contracts.md (corrective actions) has the routes.
+ */
+import { z } from 'zod';
+import { CAUSE_CATEGORIES } from './alarm-actions.ts';
+import { PRIORITIES, type Priority } from './alarm.ts';
+import { idSchema } from './observation.ts';
+
+export const ACTION_STATUSES = ['open', 'in_progress', 'fixed', 'verified'] as const;
+export type ActionStatus = (typeof ACTION_STATUSES)[number];
+
+/** What a PATCH may ask for: the owner's `start` and `fix`, a manager's `verify` and `reject` (back to in progress, with a reason). */
+export const ACTION_MOVES = ['start', 'fix', 'verify', 'reject'] as const;
+export type ActionMove = (typeof ACTION_MOVES)[number];
+
+/** Who an escalation step goes to: the owner, then the managers, then the admins and the facility's notification channels. */
+export const ESCALATION_STEPS = ['owner', 'manager', 'admin'] as const;
+export type EscalationStep = (typeof ESCALATION_STEPS)[number];
+
+export const ACTION_EVENT_KINDS = ['opened', 'started', 'fixed', 'verified', 'rejected', 'edited', 'escalated'] as const;
+export type ActionEventKind = (typeof ACTION_EVENT_KINDS)[number];
+
+/** One line of an action's history; the same change is also an audit entry (`action.<kind>`, target `action:<id>`). */
+export interface ActionEvent {
+  seq: number;
+  at: number;
+  /** A username, or `system` for an escalation. */
+  by: string;
+  kind: ActionEventKind;
+  /** The note of a move, the reason of a rejection. */
+  note: string | null;
+  /** Escalations: the step (1 owner, 2 managers, 3 admins and channels) and whom it went to. */
+  level?: number;
+  to?: EscalationStep;
+  /** Edits: what changed. */
+  changes?: { owner?: string; dueAt?: number };
+}
+
+export interface CorrectiveAction {
+  id: number;
+  /** What was found. */
+  finding: string;
+  /** What is to be done about it. */
+  action: string;
+  causeCategory: (typeof CAUSE_CATEGORIES)[number] | null;
+  siteId: string;
+  zoneId: string | null;
+  sensorId: string | null;
+  /** The alarm whose resolution opened it; null for an inspection finding. */
+  alarmId: string | null;
+  severity: Priority;
+  owner: string;
+  dueAt: number;
+  status: ActionStatus;
+  createdBy: string;
+  createdAt: number;
+  updatedAt: number;
+  /** When a manager verified it. */
+  closedAt: number | null;
+  /** Escalation steps taken since the due date passed (0: none); starts again when the due date moves. */
+  escalationLevel: number;
+  /** When the next step is due, if one is. */
+  nextEscalationAt: number | null;
+  /** Past its due date and not fixed: `fixed` waits for the manager, not the owner. */
+  overdue: boolean;
+}
+
+const text = (what: string, max: number) => z.string().trim().min(1, `${what} is required`).max(max, `${what} is at most ${max} characters`);
+const epochMs = z.number().int('must be epoch milliseconds').positive('must be epoch milliseconds');
+
+/**
+ * `POST /api/actions` (officers and managers): opened from an alarm's resolve form (`alarmId`: site,
+ * zone and sensor come from the alarm) or by hand for an inspection finding (`siteId` required).
+ * @example `{"alarmId": "a-123", "finding": "hose clamp loose", "action": "replace all clamps on line 2", "causeCategory": "equipment_fault", "owner": "wang.lei", "dueAt": 1767225600000, "severity": "high"}`
+ */
+export const actionCreateBodySchema = z
+  .object({
+    finding: text('finding', 2000),
+    action: text('action', 2000),
+    causeCategory: z.enum(CAUSE_CATEGORIES).optional(),
+    alarmId: z.string().min(1).max(200).optional(),
+    siteId: idSchema.optional(),
+    zoneId: idSchema.optional(),
+    sensorId: idSchema.optional(),
+    severity: z.enum(PRIORITIES).default('medium'),
+    owner: text('owner', 120),
+    dueAt: epochMs,
+  })
+  .strict()
+  .refine((b) => b.alarmId !== undefined || b.siteId !== undefined, { message: 'give alarmId or siteId', path: ['siteId'] });
+export type ActionCreateBody = z.infer<typeof actionCreateBodySchema>;
+
+/**
+ * `PATCH /api/actions/:id`: a move (`start`, `fix` by the owner; `verify`, `reject` by a manager,
+ * rejecting needs a `reason`), or a manager's edit of owner and due date.
+ * @example `{"move": "reject", "reason": "the clamp on valve 3 is still loose"}`
+ * @example `{"owner": "li.na", "dueAt": 1767225600000}`
+ */
+export const actionPatchBodySchema = z.union([
+  z
+    .object({ move: z.enum(ACTION_MOVES), note: z.string().trim().max(2000).optional(), reason: z.string().trim().max(2000).optional() })
+    .strict()
+    .refine((b) => b.move !== 'reject' || (b.reason ?? '').length > 0, { message: 'a reason is required to send it back', path: ['reason'] }),
+  z
+    .object({ owner: text('owner', 120).optional(), dueAt: epochMs.optional(), note: z.string().trim().max(2000).optional() })
+    .strict()
+    .refine((b) => b.owner !== undefined || b.dueAt !== undefined, { message: 'give a move, or owner and/or dueAt' }),
+]);
+export type ActionPatchBody = z.infer<typeof actionPatchBodySchema>;
+
+/** `GET /api/actions` filters: `open` = not yet verified, `overdue`, `mine` (owned by the caller), `closed` = verified. */
+export const ACTION_FILTERS = ['open', 'overdue', 'mine', 'closed', 'all'] as const;
+export type ActionFilter = (typeof ACTION_FILTERS)[number];
+
+export const actionListQuerySchema = z
+  .object({
+    filter: z.enum(ACTION_FILTERS).default('open'),
+    site: idSchema.optional(),
+    zone: idSchema.optional(),
+    limit: z.coerce.number().int().min(1).max(1000).default(200),
+  })
+  .strict();
+export type ActionListQuery = z.infer<typeof actionListQuerySchema>;
+
+/** `GET /api/actions` → newest first, with the counts the header badge shows. */
+export interface ActionListResponse {
+  actions: CorrectiveAction[];
+  counts: ActionCounts;
+}
+
+/** Open (not verified), overdue, awaiting verification (fixed), and the caller's own open ones. */
+export interface ActionCounts {
+  open: number;
+  overdue: number;
+  fixed: number;
+  mine: number;
+}
+
+/** `GET /api/actions/:id` and every change answer this. */
+export interface ActionDetailResponse {
+  action: CorrectiveAction;
+  history: ActionEvent[];
+}
+
+/**
+ * Refusals: NOT_FOUND 404; FORBIDDEN 403 (not the owner, not a manager); INVALID_TRANSITION 409
+ * (not allowed from the action's status); BAD_REQUEST 400 (an unknown owner, alarm, site or zone,
+ * a due date in the past).
+ */
+export const ACTION_ERROR_CODES = ['NOT_FOUND', 'FORBIDDEN', 'INVALID_TRANSITION', 'BAD_REQUEST'] as const;
+export type ActionErrorCode = (typeof ACTION_ERROR_CODES)[number];

@@ -1,0 +1,43 @@
+/** Corrective actions: their store, the service with its escalation timers, and the outbox they notify through. */
+import { SqliteActionStore } from '../adapters/sqlite.actions.ts';
+import type { Config } from '../config.ts';
+import type { Registry } from '../domain/registry.ts';
+import type { Logger } from '../logger.ts';
+import { ActionService } from '../services/action.service.ts';
+import { systemScheduler } from '../services/clock.ts';
+import type { Alarms } from './alarms.ts';
+import type { Auth } from './auth.ts';
+import type { Part } from './parts.ts';
+import type { Storage } from './storage.ts';
+
+export interface Actions {
+  service: ActionService;
+  /** Starting plans the escalations from the store; stopping clears the timers. */
+  part: Part;
+}
+
+export function composeActions(config: Config, logger: Logger, registry: Registry, storage: Storage, alarms: Alarms, auth: Auth): Actions {
+  const log = logger.child({ component: 'actions' });
+  const service = new ActionService({
+    store: new SqliteActionStore(storage.db),
+    audit: storage.audit,
+    notifier: alarms.dispatcher,
+    registry,
+    alarmPlace: (id) => alarms.service.get(id),
+    isUser: (username) => auth.users.list().some((u) => u.username === username && !u.disabled),
+    scheduler: systemScheduler,
+    schedule: config.ACTION_ESCALATION_S,
+    onError: (err, actionId) => log.error({ err, actionId }, 'could not escalate an overdue corrective action'),
+  });
+  return {
+    service,
+    part: {
+      name: 'corrective actions',
+      start: () => {
+        service.start();
+        log.info({ planned: service.plannedCount, schedule: config.ACTION_ESCALATION_S }, 'corrective action escalations planned');
+      },
+      stop: () => service.stop(),
+    },
+  };
+}

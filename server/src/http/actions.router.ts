@@ -1,0 +1,43 @@
+/** Corrective action routes. Who may make which change is the service's rule (domain/actions); its refusals (ActionError) reach the client through errors.middleware.ts. */
+import { Router, type RequestHandler } from 'express';
+import { actionCreateBodySchema, actionListQuerySchema, actionPatchBodySchema, type AlarmNotificationsResponse } from '../../../contract/index.ts';
+import { notFound } from '../errors.ts';
+import type { ActionService } from '../services/action.service.ts';
+import type { NotificationLog } from '../services/notification.ports.ts';
+import type { AccessControl } from './access.ts';
+import { parseBody, parseQuery } from './parse.ts';
+
+function actionId(raw: unknown): number {
+  const s = String(raw);
+  if (!/^[1-9]\d{0,15}$/.test(s)) throw notFound(`no corrective action ${s}`);
+  return Number(s);
+}
+
+export function actionsRouter(actions: ActionService, notifications: NotificationLog, access: AccessControl, jsonBody: RequestHandler): Router {
+  const router = Router();
+  // Every role reads and opens actions; the moves each may make are checked per action.
+  const read = access.requirePermission('alarm.view');
+  const write = access.requirePermission('alarm.comment');
+
+  router.get('/api/actions', read, (req, res) => {
+    res.json(actions.list(parseQuery(actionListQuerySchema, req.query), access.actorOf(req, res)));
+  });
+  router.get('/api/actions/counts', read, (req, res) => {
+    const site = typeof req.query.site === 'string' && req.query.site !== '' ? req.query.site : undefined;
+    res.json(actions.countsFor(access.actorOf(req, res), site));
+  });
+  router.post('/api/actions', write, jsonBody, (req, res) => {
+    res.status(201).json(actions.open(parseBody(actionCreateBodySchema, req.body), access.actorOf(req, res)));
+  });
+  router.get('/api/actions/:id', read, (req, res) => {
+    res.json(actions.get(actionId(req.params.id), access.actorOf(req, res)));
+  });
+  router.patch('/api/actions/:id', write, jsonBody, (req, res) => {
+    res.json(actions.change(actionId(req.params.id), parseBody(actionPatchBodySchema, req.body), access.actorOf(req, res)));
+  });
+  router.get('/api/actions/:id/notifications', read, (req, res) => {
+    const detail = actions.get(actionId(req.params.id), access.actorOf(req, res));
+    res.json({ notifications: notifications.forAlarm(`action:${detail.action.id}`) } satisfies AlarmNotificationsResponse);
+  });
+  return router;
+}

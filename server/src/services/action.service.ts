@@ -1,0 +1,333 @@
+/**
+ * Corrective actions: opened from an alarm's resolution or by hand, worked by their owner,
+ * verified by a manager; overdue ones escalate step by step (domain/actions/action.rules.ts). Every
+ * change is one transaction: the action, its history line, the audit entry and, for an
+ * escalation, its outbox messages commit together. Escalation timers are planned from the store,
+ * so a restart picks up where the last run left off (steps missed while down are taken at once).
+ */
+import type {
+  ActionCounts,
+  ActionCreateBody,
+  ActionDetailResponse,
+  ActionEvent,
+  ActionListQuery,
+  ActionListResponse,
+  ActionMove,
+  ActionPatchBody,
+  CorrectiveAction,
+  EscalationStep,
+} from '../../../contract/index.ts';
+import {
+  dueEscalations,
+  isOverdue,
+  judgeMove,
+  mayEdit,
+  movesFor,
+  nextEscalation,
+  type EscalationDue,
+  type EscalationSchedule,
+  type Mover,
+} from '../domain/actions/action.rules.ts';
+import type { Registry } from '../domain/registry.ts';
+import type { AuditLog } from './audit.port.ts';
+import type { Scheduler, TimerHandle } from './clock.ts';
+import type { OutboxMessage } from './notification.ports.ts';
+
+/** A stored action: what CorrectiveAction shows, less what is derived from the time, plus who fixed it. */
+export type ActionRecord = Omit<CorrectiveAction, 'overdue' | 'nextEscalationAt'> & { fixedBy: string | null };
+
+export interface ActionListFilter {
+  closed?: boolean;
+  /** Waiting for the owner with the due date at or before this time. */
+  overdueAt?: number;
+  owner?: string;
+  siteId?: string;
+  zoneId?: string;
+  limit: number;
+}
+
+/** What the periodic safety report counts over a period [from, to). */
+export interface ActionPeriodCounts {
+  opened: number;
+  /** Verified. */
+  closed: number;
+  /** Whose due date fell in the period with no fix reported by then. */
+  overdue: number;
+  /** Escalation steps taken. */
+  escalations: number;
+}
+
+export interface ActionStore {
+  transaction<T>(fn: () => T): T;
+  insert(a: Omit<ActionRecord, 'id'>): number;
+  get(id: number): ActionRecord | undefined;
+  update(id: number, patch: Partial<ActionRecord>): void;
+  list(f: ActionListFilter): ActionRecord[];
+  /** Open or in progress: the ones that may escalate. */
+  awaitingOwner(): ActionRecord[];
+  addEvent(actionId: number, e: Omit<ActionEvent, 'seq'>): ActionEvent;
+  history(actionId: number): ActionEvent[];
+  counts(now: number, username: string, siteId?: string): ActionCounts;
+  period(q: { siteId?: string; from: number; to: number }): ActionPeriodCounts;
+}
+
+/** The outbox (notification.dispatcher.ts `notify`). */
+export interface ActionNotifier {
+  notify(message: OutboxMessage): void;
+}
+
+export interface ActionServiceDeps {
+  store: ActionStore;
+  audit: AuditLog;
+  notifier: ActionNotifier;
+  registry: Pick<Registry, 'site' | 'sensor'>;
+  /** Where an alarm was, or undefined when there is no such alarm. */
+  alarmPlace(alarmId: string): { siteId: string; zoneId: string; sensorId: string } | undefined;
+  /** An enabled account of that name exists. */
+  isUser(username: string): boolean;
+  scheduler: Scheduler;
+  schedule: EscalationSchedule;
+  /** A timer callback failed (the store is gone, say): logged, never thrown into the timers. */
+  onError?: (err: unknown, actionId: number) => void;
+}
+
+export class ActionError extends Error {
+  override readonly name = 'ActionError';
+  constructor(
+    readonly code: 'NOT_FOUND' | 'FORBIDDEN' | 'INVALID_TRANSITION' | 'BAD_REQUEST',
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+/** Node's timers hold at most about 24.8 days; a later step is re-planned when this much has passed. */
+const MAX_TIMER_MS = 2 ** 31 - 1;
+
+const STEP_WORDS: Readonly<Record<EscalationStep, string>> = { owner: 'its owner', manager: 'the managers', admin: 'the admins' };
+
+/** A detail response with the moves the asker may make now. */
+export type ActionDetail = ActionDetailResponse & { moves: ActionMove[] };
+
+export class ActionService {
+  private readonly timers = new Map<number, TimerHandle>();
+  private running = false;
+
+  constructor(private readonly deps: ActionServiceDeps) {}
+
+  /** Plans every escalation from the store, taking at once the steps that fell due while stopped. */
+  start(): void {
+    this.running = true;
+    for (const a of this.deps.store.awaitingOwner()) this.escalateDue(a.id);
+  }
+
+  stop(): void {
+    this.running = false;
+    for (const handle of this.timers.values()) this.deps.scheduler.clearTimeout(handle);
+    this.timers.clear();
+  }
+
+  open(body: ActionCreateBody, who: Mover): ActionDetail {
+    const now = this.deps.scheduler.now();
+    const place = this.placeOf(body);
+    if (!this.deps.isUser(body.owner)) throw new ActionError('BAD_REQUEST', `no enabled account ${body.owner} to own the action`);
+    if (body.dueAt <= now) throw new ActionError('BAD_REQUEST', 'the due date must be in the future');
+    const id = this.deps.store.transaction(() => {
+      const id = this.deps.store.insert({
+        finding: body.finding,
+        action: body.action,
+        causeCategory: body.causeCategory ?? null,
+        ...place,
+        alarmId: body.alarmId ?? null,
+        severity: body.severity,
+        owner: body.owner,
+        dueAt: body.dueAt,
+        status: 'open',
+        createdBy: who.username,
+        createdAt: now,
+        updatedAt: now,
+        closedAt: null,
+        fixedBy: null,
+        escalationLevel: 0,
+      });
+      this.record(id, { at: now, by: who.username, kind: 'opened', note: null }, { owner: body.owner, dueAt: body.dueAt, alarmId: body.alarmId ?? null });
+      return id;
+    });
+    this.plan(id);
+    return this.detail(id, who);
+  }
+
+  change(id: number, body: ActionPatchBody, who: Mover): ActionDetail {
+    const a = this.mustGet(id);
+    const now = this.deps.scheduler.now();
+    if ('move' in body) {
+      const outcome = judgeMove(a, body.move, who);
+      if (!outcome.ok) throw new ActionError(outcome.code, outcome.message);
+      const kind = MOVE_EVENT[body.move];
+      const note = (body.move === 'reject' ? body.reason : body.note) || null;
+      this.deps.store.transaction(() => {
+        this.deps.store.update(id, {
+          status: outcome.status,
+          updatedAt: now,
+          ...(body.move === 'fix' && { fixedBy: who.username }),
+          ...(body.move === 'verify' && { closedAt: now }),
+        });
+        this.record(id, { at: now, by: who.username, kind, note }, { from: a.status, to: outcome.status, ...(note && { note }) });
+      });
+    } else {
+      if (!mayEdit(who)) throw new ActionError('FORBIDDEN', 'only a manager may change the owner or the due date');
+      if (a.status === 'verified') throw new ActionError('INVALID_TRANSITION', 'a verified action is closed');
+      if (body.owner !== undefined && !this.deps.isUser(body.owner)) throw new ActionError('BAD_REQUEST', `no enabled account ${body.owner} to own the action`);
+      if (body.dueAt !== undefined && body.dueAt <= now) throw new ActionError('BAD_REQUEST', 'the due date must be in the future');
+      const changes = { ...(body.owner !== undefined && { owner: body.owner }), ...(body.dueAt !== undefined && { dueAt: body.dueAt }) };
+      this.deps.store.transaction(() => {
+        // A new date is a new deadline: its escalation starts from the beginning.
+        this.deps.store.update(id, { ...changes, updatedAt: now, ...(body.dueAt !== undefined && { escalationLevel: 0 }) });
+        this.record(id, { at: now, by: who.username, kind: 'edited', note: body.note || null, changes }, changes);
+      });
+    }
+    this.plan(id);
+    return this.detail(id, who);
+  }
+
+  get(id: number, who: Mover): ActionDetail {
+    return this.detail(this.mustGet(id).id, who);
+  }
+
+  list(q: ActionListQuery, who: Mover): ActionListResponse {
+    const now = this.deps.scheduler.now();
+    const filter: ActionListFilter = { siteId: q.site, zoneId: q.zone, limit: q.limit };
+    if (q.filter === 'open') filter.closed = false;
+    if (q.filter === 'closed') filter.closed = true;
+    if (q.filter === 'overdue') filter.overdueAt = now;
+    if (q.filter === 'mine') Object.assign(filter, { owner: who.username, closed: false });
+    return {
+      actions: this.deps.store.list(filter).map((r) => this.view(r, now)),
+      counts: this.deps.store.counts(now, who.username, q.site),
+    };
+  }
+
+  /** The header badge's numbers. */
+  countsFor(who: Mover, siteId?: string): ActionCounts {
+    return this.deps.store.counts(this.deps.scheduler.now(), who.username, siteId);
+  }
+
+  /** Opened, closed (verified), gone overdue and escalation steps in [from, to), for one site or all: the periodic safety report's figures. */
+  counts(q: { siteId?: string; from: number; to: number }): ActionPeriodCounts {
+    return this.deps.store.period(q);
+  }
+
+  /** Timers planned (tests). */
+  get plannedCount(): number {
+    return this.timers.size;
+  }
+
+  private placeOf(body: ActionCreateBody): Pick<ActionRecord, 'siteId' | 'zoneId' | 'sensorId'> {
+    if (body.alarmId !== undefined) {
+      const p = this.deps.alarmPlace(body.alarmId);
+      if (!p) throw new ActionError('BAD_REQUEST', `no alarm ${body.alarmId}`);
+      if (body.siteId !== undefined && body.siteId !== p.siteId) throw new ActionError('BAD_REQUEST', `alarm ${body.alarmId} is at site ${p.siteId}`);
+      return { siteId: p.siteId, zoneId: p.zoneId, sensorId: p.sensorId };
+    }
+    const siteId = body.siteId!;
+    const site = this.deps.registry.site(siteId);
+    if (!site) throw new ActionError('BAD_REQUEST', `no site ${siteId}`);
+    if (body.zoneId !== undefined && !site.floors.some((f) => f.zones.some((z) => z.id === body.zoneId)))
+      throw new ActionError('BAD_REQUEST', `no zone ${body.zoneId} at site ${siteId}`);
+    let zoneId = body.zoneId ?? null;
+    if (body.sensorId !== undefined) {
+      const sensor = this.deps.registry.sensor(body.sensorId);
+      if (!sensor || sensor.siteId !== siteId) throw new ActionError('BAD_REQUEST', `no sensor ${body.sensorId} at site ${siteId}`);
+      if (zoneId !== null && sensor.zoneId !== zoneId) throw new ActionError('BAD_REQUEST', `sensor ${body.sensorId} is not in zone ${zoneId}`);
+      zoneId = sensor.zoneId;
+    }
+    return { siteId, zoneId, sensorId: body.sensorId ?? null };
+  }
+
+  private mustGet(id: number): ActionRecord {
+    const a = this.deps.store.get(id);
+    if (!a) throw new ActionError('NOT_FOUND', `no corrective action ${id}`);
+    return a;
+  }
+
+  private detail(id: number, who: Mover): ActionDetail {
+    const a = this.mustGet(id);
+    return { action: this.view(a, this.deps.scheduler.now()), history: this.deps.store.history(id), moves: movesFor(a, who) };
+  }
+
+  private view(r: ActionRecord, now: number): CorrectiveAction {
+    const { fixedBy: _fixedBy, ...shown } = r;
+    return { ...shown, overdue: isOverdue(r, now), nextEscalationAt: nextEscalation(r, this.deps.schedule)?.at ?? null };
+  }
+
+  /** A history line and its audit entry, in the caller's transaction. */
+  private record(id: number, e: Omit<ActionEvent, 'seq'>, detail: object): ActionEvent {
+    const event = this.deps.store.addEvent(id, e);
+    this.deps.audit.append({ actor: e.by, action: `action.${e.kind}`, target: `action:${id}`, at: e.at, detail: { seq: event.seq, ...detail } });
+    return event;
+  }
+
+  /** Sets (or clears) the timer of the action's next escalation step. */
+  private plan(id: number): void {
+    const old = this.timers.get(id);
+    if (old !== undefined) this.deps.scheduler.clearTimeout(old);
+    this.timers.delete(id);
+    if (!this.running) return;
+    const a = this.deps.store.get(id);
+    const next = a && nextEscalation(a, this.deps.schedule);
+    if (!next) return;
+    const delay = Math.min(Math.max(0, next.at - this.deps.scheduler.now()), MAX_TIMER_MS);
+    this.timers.set(
+      id,
+      this.deps.scheduler.setTimeout(() => this.escalateDue(id), delay),
+    );
+  }
+
+  private escalateDue(id: number): void {
+    this.timers.delete(id);
+    if (!this.running) return;
+    try {
+      const now = this.deps.scheduler.now();
+      this.deps.store.transaction(() => {
+        const a = this.deps.store.get(id);
+        if (!a) return;
+        for (const step of dueEscalations(a, this.deps.schedule, now)) this.escalate(a, step, now);
+      });
+      this.plan(id);
+    } catch (err) {
+      this.deps.onError?.(err, id);
+    }
+  }
+
+  private escalate(a: ActionRecord, step: EscalationDue, now: number): void {
+    this.deps.store.update(a.id, { escalationLevel: step.level, updatedAt: now });
+    const event = this.record(
+      a.id,
+      { at: now, by: 'system', kind: 'escalated', note: null, level: step.level, to: step.to },
+      { level: step.level, to: step.to, owner: a.owner },
+    );
+    const late = Math.round((now - a.dueAt) / 60_000);
+    this.deps.notifier.notify({
+      subject: `action:${a.id}`,
+      seq: -event.seq,
+      level: step.level,
+      title: `Vigil: corrective action #${a.id} overdue, escalated to ${STEP_WORDS[step.to]} (level ${step.level})`,
+      lines: [
+        `Finding: ${a.finding}`,
+        `Action: ${a.action}`,
+        `Site ${a.siteId}${a.zoneId ? `, zone ${a.zoneId}` : ''}${a.sensorId ? `, sensor ${a.sensorId}` : ''}; severity ${a.severity}`,
+        `Owner ${a.owner}, due ${new Date(a.dueAt).toISOString()} (${late} min ago), status ${a.status.replace('_', ' ')}`,
+      ],
+      webhook: {
+        type: 'vigil.action.escalated',
+        seq: event.seq,
+        at: new Date(now).toISOString(),
+        level: step.level,
+        to: step.to,
+        action: this.view({ ...a, escalationLevel: step.level }, now),
+      },
+    });
+  }
+}
+
+const MOVE_EVENT: Readonly<Record<ActionMove, ActionEvent['kind']>> = { start: 'started', fix: 'fixed', verify: 'verified', reject: 'rejected' };
