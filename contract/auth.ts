@@ -21,6 +21,7 @@ export const PERMISSIONS = [
   'alarm.shelve',
   'alarm.reset',
   'alarm.resolve',
+  'shift.handover',
   'sensor.out_of_service',
   'report.view',
   'drill.run',
@@ -31,7 +32,7 @@ export const PERMISSIONS = [
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 
-const officer: Permission[] = ['alarm.view', 'alarm.ack', 'alarm.comment', 'alarm.assign', 'alarm.shelve', 'alarm.reset'];
+const officer: Permission[] = ['alarm.view', 'alarm.ack', 'alarm.comment', 'alarm.assign', 'alarm.shelve', 'alarm.reset', 'shift.handover'];
 const manager: Permission[] = [...officer, 'alarm.resolve', 'sensor.out_of_service', 'report.view', 'drill.run', 'audit.view'];
 const admin: Permission[] = [...manager, 'admin.users', 'admin.devices', 'admin.config'];
 

@@ -15,3 +15,4 @@ export * from './notification.ts';
 export * from './discovery.ts';
 export * from './kpi.ts';
 export * from './safety-report.ts';
+export * from './handover.ts';

@@ -12,6 +12,7 @@ import { heldTimesMigration } from './sqlite.held-times.ts';
 import { authMigration } from './sqlite.users.ts';
 import { deviceKindMigration } from './sqlite.devices.ts';
 import { notificationsMigration } from './sqlite.notifications.ts';
+import { handoversMigration } from './sqlite.handovers.ts';
 import { actionsMigration } from './sqlite.actions.ts';
 
 export const MIGRATIONS: readonly Migration[] = [
@@ -26,4 +27,5 @@ export const MIGRATIONS: readonly Migration[] = [
   notificationsMigration,
   drillSpeedMigration,
   actionsMigration,
+  handoversMigration,
 ];

@@ -14,6 +14,7 @@ import { sessionMiddleware } from '../http/auth.middleware.ts';
 import { SESSION_COOKIE } from '../../../contract/index.ts';
 import { devicesRouter } from '../http/devices.router.ts';
 import { drillsRouter } from '../http/drills.router.ts';
+import { handoversRouter } from '../http/handovers.router.ts';
 import { facilityRouter } from '../http/facility.router.ts';
 import { discoveryRouter } from '../http/discovery.router.ts';
 import { gatewaysRouter } from '../http/gateways.router.ts';
@@ -38,6 +39,7 @@ import type { Alarms } from './alarms.ts';
 import type { Auth } from './auth.ts';
 import type { BrokerConnection } from './broker.ts';
 import type { Drills } from './drills.ts';
+import { composeHandovers } from './handovers.ts';
 import type { Ingest, MqttIngest } from './ingest.ts';
 import type { Part } from './parts.ts';
 import type { Facility } from './startup.ts';
@@ -65,6 +67,13 @@ export function composeHttp(server: http.Server, config: Config, logger: Logger,
   const alarms = d.alarms.service;
   const startedAt = Date.now();
   const origins = originPolicyFor(server, config);
+  const handovers = composeHandovers({
+    registry,
+    storage: d.storage,
+    alarms,
+    drills: d.drills.service,
+    brokerConnected: () => d.mqtt.subscriber.connected,
+  });
   const app = createApp({
     middleware: [securityHeaders(), requestGuard(origins, SESSION_COOKIE), sessionMiddleware(d.auth.auth)],
     routers: [
@@ -92,6 +101,7 @@ export function composeHttp(server: http.Server, config: Config, logger: Logger,
       gatewaysRouter(new GatewayService(registry, d.ingest.gateways, alarms), access),
       discoveryRouter(new DiscoveryService(registry, d.ingest.found), access),
       drillsRouter(d.drills.service, access, jsonBody('256kb')),
+      handoversRouter(handovers, access, jsonBody('64kb')),
       alarmsRouter(alarms, d.storage.audit, access, jsonBody('64kb')),
       notificationsRouter((id) => alarms.get(id) !== undefined, d.alarms.notifications, access),
       actionsRouter(d.actions.service, d.alarms.notifications, access, jsonBody('64kb')),

@@ -9,11 +9,11 @@ import { readCookie, requirePermission, sessionMiddleware, socketAuth } from './
 /**
  * The role table, written out from the roles Vigil promises (docs/contracts.md "REST API") rather
  * than derived from contract/auth.ts, so a change there that widens a role fails here: officer
- * (watch, acknowledge, comment, assign, shelve, reset), manager (+ resolve, out-of-service,
+ * (watch, acknowledge, comment, assign, shelve, reset, hand over and accept a shift), manager (+ resolve, out-of-service,
  * reports, drills, the audit trail), admin (+ users, devices and API keys, configuration).
  */
 const EXPECTED: Record<Role, Permission[]> = {
-  officer: ['alarm.view', 'alarm.ack', 'alarm.comment', 'alarm.assign', 'alarm.shelve', 'alarm.reset'],
+  officer: ['alarm.view', 'alarm.ack', 'alarm.comment', 'alarm.assign', 'alarm.shelve', 'alarm.reset', 'shift.handover'],
   manager: [
     'alarm.view',
     'alarm.ack',
@@ -21,6 +21,7 @@ const EXPECTED: Record<Role, Permission[]> = {
     'alarm.assign',
     'alarm.shelve',
     'alarm.reset',
+    'shift.handover',
     'alarm.resolve',
     'sensor.out_of_service',
     'report.view',

@@ -12,6 +12,7 @@
 import type { ErrorRequestHandler } from 'express';
 import type { ApiError } from '../../../contract/index.ts';
 import { AlarmActionError } from '../domain/alarm/index.ts';
+import { HandoverError } from '../domain/handover/index.ts';
 import { HttpError } from '../errors.ts';
 import type { Logger } from '../logger.ts';
 import { AuthError } from '../services/auth.errors.ts';
@@ -19,7 +20,7 @@ import { DrillError } from '../services/drill.service.ts';
 import { ActionError } from '../services/action.service.ts';
 
 /** Every error class whose `code` the client may act on. A new one goes here, and its codes into STATUS_OF. */
-const REFUSALS = [HttpError, AlarmActionError, AuthError, DrillError, ActionError] as const;
+const REFUSALS = [HttpError, AlarmActionError, AuthError, DrillError, HandoverError, ActionError] as const;
 type Refusal = InstanceType<(typeof REFUSALS)[number]>;
 
 /** The codes of the refusals above. */
@@ -59,6 +60,9 @@ export const STATUS_OF: Readonly<Record<ErrorCode, number>> = {
   SPEED_NOT_ALLOWED: 400,
   SCENARIO_UNFIT: 422,
   CONFLICT: 409,
+  // Shift handover: a shelved alarm without a decision; the officer who handed over accepting.
+  SHELVED_UNDECIDED: 409,
+  SAME_OFFICER: 403,
   PAYLOAD_TOO_LARGE: 413,
   BAD_JSON: 400,
   INTERNAL: 500,
@@ -79,7 +83,7 @@ const isRefusal = (err: unknown): err is Refusal => REFUSALS.some((K) => err ins
 
 /** What of a refusal the client gets besides code and message. */
 function extras(err: Refusal): Pick<Answer, 'details' | 'retryAfterS'> {
-  if (err instanceof HttpError) return err.details === undefined ? {} : { details: err.details };
+  if (err instanceof HttpError || err instanceof HandoverError) return err.details === undefined ? {} : { details: err.details };
   if (err instanceof AuthError) {
     const d = err.details;
     return {

@@ -4,8 +4,9 @@ import express, { Router, type RequestHandler } from 'express';
 import pino from 'pino';
 import { Registry as PromRegistry } from 'prom-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ALARM_ERROR_CODES, AUTH_ERROR_CODES } from '../../../contract/index.ts';
+import { ALARM_ERROR_CODES, AUTH_ERROR_CODES, HANDOVER_ERROR_CODES } from '../../../contract/index.ts';
 import { AlarmActionError } from '../domain/alarm/index.ts';
+import { HandoverError } from '../domain/handover/index.ts';
 import { HTTP_ERROR_CODES, HttpError, badRequest } from '../errors.ts';
 import type { AlarmService } from '../services/alarm.service.ts';
 import type { AuditTrail } from '../services/audit.port.ts';
@@ -50,6 +51,8 @@ const EXPECTED: Record<ErrorCode, number> = {
   SPEED_NOT_ALLOWED: 400,
   SCENARIO_UNFIT: 422,
   CONFLICT: 409,
+  SHELVED_UNDECIDED: 409,
+  SAME_OFFICER: 403,
   PAYLOAD_TOO_LARGE: 413,
   BAD_JSON: 400,
   INTERNAL: 500,
@@ -61,6 +64,7 @@ const FAMILIES: Record<string, { codes: readonly string[]; make: (code: string) 
   alarm: { codes: ALARM_ERROR_CODES, make: (c) => new AlarmActionError(c as AlarmActionError['code'], `refused: ${c}`) },
   auth: { codes: AUTH_ERROR_CODES, make: (c) => new AuthError(c as AuthError['code'], `refused: ${c}`) },
   drill: { codes: DRILL_ERROR_CODES, make: (c) => new DrillError(c as DrillError['code'], `refused: ${c}`) },
+  handover: { codes: HANDOVER_ERROR_CODES, make: (c) => new HandoverError(c as HandoverError['code'], `refused: ${c}`) },
 };
 const EVERY_REFUSAL = Object.entries(FAMILIES).flatMap(([family, f]) => f.codes.map((code) => [family, code] as const));
 

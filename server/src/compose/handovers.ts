@@ -1,0 +1,44 @@
+/** Shift handover: its store, and what it reads of the alarms, the sensors out of service, the drills and the links. */
+import { SqliteHandoverStore } from '../adapters/sqlite.handovers.ts';
+import type { Registry } from '../domain/registry.ts';
+import type { AlarmService } from '../services/alarm.service.ts';
+import { systemClock } from '../services/clock.ts';
+import type { DrillService } from '../services/drill.service.ts';
+import { HandoverService, type OpenActionsSource } from '../services/handover.service.ts';
+import type { Storage } from './storage.ts';
+
+export interface HandoverDeps {
+  registry: Registry;
+  storage: Storage;
+  alarms: AlarmService;
+  drills: DrillService;
+  brokerConnected: () => boolean;
+  actions?: OpenActionsSource;
+}
+
+export function composeHandovers(d: HandoverDeps): HandoverService {
+  const { registry, alarms, storage } = d;
+  return new HandoverService(
+    new SqliteHandoverStore(storage.db),
+    {
+      siteExists: (id) => registry.site(id) !== undefined,
+      openAlarms: () => alarms.snapshot().alarms,
+      outOfService: () =>
+        alarms.sensorStates().flatMap((s) => {
+          const sensor = registry.sensor(s.sensorId);
+          return s.outOfService === null || sensor === undefined
+            ? []
+            : [{ ...s.outOfService, sensorId: s.sensorId, sensorName: sensor.name, siteId: sensor.siteId }];
+        }),
+      // Running drills are among the latest; a site runs one at a time.
+      drills: () => d.drills.list(100),
+      links: () => ({ brokerConnected: d.brokerConnected(), storageAccepting: storage.writer.isSinkUp, outboxDepth: storage.writer.outboxDepth().points }),
+      unshelve: (alarmId, actor, note) => {
+        alarms.act(alarmId, { type: 'unshelve', note }, actor);
+      },
+    },
+    storage.audit,
+    systemClock,
+    d.actions,
+  );
+}
