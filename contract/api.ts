@@ -95,8 +95,9 @@ export interface ApiError {
 
 /**
  * Alarm routes:
- * - `GET /api/alarms?state=&site=&zone=&sensor=&priority=&kind=&from=&to=&drill=&limit=&offset=` → AlarmListResponse
- *   (`drill`: `only` | `exclude` | `include` (default include); `state`: a state, or `open` / `closed`)
+ * - `GET /api/alarms?state=&site=&zone=&sensor=&priority=&kind=&from=&to=&drill=&sort=&order=&limit=&offset=` → AlarmListResponse
+ *   (`drill`: `only` | `exclude` | `include` (default include); `state`: a state, or `open` / `closed`;
+ *   `sort`: one of ALARM_SORT_COLUMNS (default `raised`), `order`: `asc` | `desc` (default `desc`))
  * - `GET /api/alarms/:id` → AlarmDetailResponse
  * - `POST /api/alarms/:id/{ack,comment,assign,shelve,unshelve,reset,resolve,sop_step}` with the body from
  *   ACTION_BODY_SCHEMAS → `{ alarm }`; 404 NOT_FOUND, 409 INVALID_TRANSITION / CONDITION_ACTIVE,
@@ -109,6 +110,17 @@ export interface ApiError {
  *   `target` e.g. `user:<name>`; `before` an entry id, for the next page)
  * - `GET /api/audit/verify` → AuditVerifyResponse
  */
+/**
+ * Columns `GET /api/alarms` sorts by, over the whole filtered result (then `limit`/`offset` page it):
+ * raise time, priority (descending = most urgent first), condition, sensor (its name, else its id),
+ * state, time to acknowledge, close time, resolution cause. Alarms without the value (never
+ * acknowledged, still open, no resolution) come last in either order; ties go newest raised first.
+ * @example `GET /api/alarms?sort=priority&order=desc&limit=50&offset=50`
+ */
+export const ALARM_SORT_COLUMNS = ['raised', 'priority', 'alarm', 'sensor', 'state', 'acked', 'closed', 'cause'] as const;
+export type AlarmSortColumn = (typeof ALARM_SORT_COLUMNS)[number];
+export type SortOrder = 'asc' | 'desc';
+
 export interface AlarmListResponse {
   total: number;
   alarms: import('./alarm.ts').Alarm[];

@@ -10,9 +10,10 @@ import { AlarmDetail } from '../components/AlarmDetail.tsx';
 import type { FacilityIndex } from '../domain/facility.index.ts';
 import { useI18n } from '../i18n/I18nContext.ts';
 import { AuditEntries } from './AuditEntries.tsx';
-import { defaultFilter, PAGE_SIZE, pageInfo, type LogFilter } from './log.query.ts';
+import type { AlarmSortColumn } from '../../../contract/api.ts';
+import { DEFAULT_SORT, defaultFilter, nextSort, PAGE_SIZE, pageInfo, type LogFilter, type LogSort } from './log.query.ts';
 import { LogFilters } from './LogFilters.tsx';
-import { DEFAULT_SORT, nextSort, sortRows, withNewer, type LogSort, type SortColumn } from './log.rows.ts';
+import { withNewer } from './log.rows.ts';
 import { LogTable } from './LogTable.tsx';
 import { OutOfServiceList } from './OutOfServiceList.tsx';
 import { useAlarmPage, useCsvExport } from './useAlarmLog.ts';
@@ -28,13 +29,13 @@ export function AlarmLog({ facility, index }: AlarmLogProps) {
   const [filter, setFilter] = useState<LogFilter>(() => defaultFilter(Date.now()));
   const [offset, setOffset] = useState(0);
   const [openId, setOpenId] = useState<string | null>(null);
-  const page = useAlarmPage(filter, offset);
   const [sort, setSort] = useState<LogSort>(DEFAULT_SORT);
+  const page = useAlarmPage(filter, sort, offset);
   // Copies of alarms changed since the page was fetched (an action in the detail pane): the row
   // shows the change at once instead of waiting for the next fetch.
   const [newer, setNewer] = useState<ReadonlyMap<string, Alarm>>(new Map());
-  const rows = useMemo(() => (page.kind === 'ready' ? sortRows(withNewer(page.alarms, newer), sort) : []), [page, newer, sort]);
-  const [exportStatus, handleExport] = useCsvExport(filter);
+  const rows = useMemo(() => (page.kind === 'ready' ? withNewer(page.alarms, newer) : []), [page, newer]);
+  const [exportStatus, handleExport] = useCsvExport(filter, sort);
   const info = useMemo(() => (page.kind === 'ready' ? pageInfo(offset, page.alarms.length, page.total) : null), [page, offset]);
   const openAlarm = rows.find((a) => a.id === openId);
 
@@ -43,7 +44,11 @@ export function AlarmLog({ facility, index }: AlarmLogProps) {
     setOffset(0);
   }, []);
   const handleClose = useCallback(() => setOpenId(null), []);
-  const handleSort = useCallback((column: SortColumn) => setSort((s) => nextSort(s, column)), []);
+  // A new order starts again at its first page: page 3 of another order is not where the officer was.
+  const handleSort = useCallback((column: AlarmSortColumn) => {
+    setSort((s) => nextSort(s, column));
+    setOffset(0);
+  }, []);
   const handleAlarm = useCallback((alarm: Alarm) => {
     setNewer((m) => {
       const known = m.get(alarm.id);

@@ -1,6 +1,6 @@
 /**
  * One page of alarms as a table; a row opens the alarm's history and audit entries. A column's
- * header sorts the page by it.
+ * header sorts the whole result by it (the server sorts, so every page follows the same order).
  */
 import type { KeyboardEvent } from 'react';
 import type { Alarm } from '../../../contract/alarm.ts';
@@ -10,7 +10,8 @@ import type { FacilityIndex } from '../domain/facility.index.ts';
 import { conditionLabel } from '../i18n/alarm.labels.ts';
 import type { MessageKey } from '../i18n/dictionary.ts';
 import { useI18n } from '../i18n/I18nContext.ts';
-import type { LogSort, SortColumn } from './log.rows.ts';
+import type { AlarmSortColumn } from '../../../contract/api.ts';
+import type { LogSort } from './log.query.ts';
 
 interface LogTableProps {
   alarms: readonly Alarm[];
@@ -18,12 +19,12 @@ interface LogTableProps {
   openId: string | null;
   onOpen: (alarmId: string) => void;
   sort: LogSort;
-  onSort: (column: SortColumn) => void;
+  onSort: (column: AlarmSortColumn) => void;
 }
 
 export function LogTable({ alarms, index, openId, onOpen, sort, onSort }: LogTableProps) {
   const { t, fmt, locale, duration } = useI18n();
-  const head = (column: SortColumn, label: MessageKey) => <SortHeader column={column} label={t(label)} sort={sort} onSort={onSort} />;
+  const head = (column: AlarmSortColumn, label: MessageKey) => <SortHeader column={column} label={t(label)} sort={sort} onSort={onSort} />;
 
   function handleKeyDown(event: KeyboardEvent<HTMLTableRowElement>, id: string) {
     if (event.key === 'Enter' || event.key === ' ') {
@@ -91,7 +92,7 @@ export function LogTable({ alarms, index, openId, onOpen, sort, onSort }: LogTab
   );
 }
 
-function SortHeader({ column, label, sort, onSort }: { column: SortColumn; label: string; sort: LogSort; onSort: (column: SortColumn) => void }) {
+function SortHeader({ column, label, sort, onSort }: { column: AlarmSortColumn; label: string; sort: LogSort; onSort: (column: AlarmSortColumn) => void }) {
   const { t } = useI18n();
   const active = sort.column === column;
   return (

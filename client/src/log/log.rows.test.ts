@@ -1,10 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { makeAlarm, T0 } from '../../../test/support/client.fixtures.ts';
-import { DEFAULT_SORT, nextSort, sortRows, withNewer } from './log.rows.ts';
+import { withNewer } from './log.rows.ts';
 
 const a1 = makeAlarm({ id: 'a1', raisedAt: T0, updatedAt: T0, priority: 'low', sensorName: 'Boiler CO', closedAt: null });
 const a2 = makeAlarm({ id: 'a2', raisedAt: T0 + 60_000, updatedAt: T0 + 60_000, priority: 'critical', sensorName: 'Kitchen gas', closedAt: T0 + 90_000 });
-const a3 = makeAlarm({ id: 'a3', raisedAt: T0 + 30_000, updatedAt: T0 + 30_000, priority: 'high', sensorName: 'Archive door', closedAt: T0 + 40_000 });
 
 describe('alarm log rows', () => {
   it('shows a resolved alarm in its row at once: the newer copy replaces the fetched row', () => {
@@ -20,17 +19,5 @@ describe('alarm log rows', () => {
   it('keeps the fetched row when the copy is older (a stale answer never undoes a change)', () => {
     const stale = { ...a2, updatedAt: a2.updatedAt - 1, state: 'active_unacked' as const };
     expect(withNewer([{ ...a2, state: 'cleared' }], new Map([['a2', stale]]))[0]?.state).toBe('cleared');
-  });
-  it('sorts by a column both ways; rows without a value go last', () => {
-    expect(sortRows([a1, a2, a3], DEFAULT_SORT).map((r) => r.id)).toEqual(['a2', 'a3', 'a1']);
-    expect(sortRows([a1, a2, a3], { column: 'priority', dir: 'desc' }).map((r) => r.id)).toEqual(['a2', 'a3', 'a1']);
-    expect(sortRows([a1, a2, a3], { column: 'priority', dir: 'asc' }).map((r) => r.id)).toEqual(['a1', 'a3', 'a2']);
-    expect(sortRows([a1, a2, a3], { column: 'sensor', dir: 'asc' }).map((r) => r.id)).toEqual(['a3', 'a1', 'a2']);
-    expect(sortRows([a1, a2, a3], { column: 'closed', dir: 'asc' }).map((r) => r.id)).toEqual(['a3', 'a2', 'a1']);
-    expect(sortRows([a1, a2, a3], { column: 'closed', dir: 'desc' }).map((r) => r.id)).toEqual(['a2', 'a3', 'a1']);
-  });
-  it('flips the direction on the same column, starts a new one descending', () => {
-    expect(nextSort(DEFAULT_SORT, 'raised')).toEqual({ column: 'raised', dir: 'asc' });
-    expect(nextSort({ column: 'raised', dir: 'asc' }, 'cause')).toEqual({ column: 'cause', dir: 'desc' });
   });
 });

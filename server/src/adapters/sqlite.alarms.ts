@@ -3,7 +3,7 @@
  * state, engine counters and the sequenced event history. Each engine change is committed in one
  * transaction before it is pushed, so after a crash the console comes back exactly as it was.
  */
-import type { Alarm, AlarmEvent, Incident } from '../../../contract/index.ts';
+import type { Alarm, AlarmEvent, AlarmSortColumn, Incident } from '../../../contract/index.ts';
 import type { SensorRuleState } from '../domain/alarm/index.ts';
 import type { AlarmCommit, AlarmFilter, AlarmStore, EngineMeta } from '../services/alarm.ports.ts';
 import type { SqliteDatabase } from './sqlite.database.ts';
@@ -33,6 +33,28 @@ export const alarmsMigration = (db: SqliteDatabase): void => {
     CREATE INDEX alarm_event_incident ON alarm_event (incident_id, seq);
   `);
 };
+
+/**
+ * The SQL value each sort column orders by (NULL: the alarm has none, and goes last). Fixed
+ * expressions picked by a validated name, so nothing the client sends is spliced into SQL.
+ */
+const SORT_KEY: Readonly<Record<AlarmSortColumn, string>> = {
+  raised: 'raised_at',
+  // Ascending = least urgent first, so that descending (the first click) puts critical on top.
+  priority: "CASE priority WHEN 'critical' THEN 3 WHEN 'high' THEN 2 WHEN 'medium' THEN 1 ELSE 0 END",
+  alarm: 'condition',
+  sensor: "COALESCE(NULLIF(json_extract(json, '$.sensorName'), ''), sensor)",
+  state: 'state',
+  acked: "json_extract(json, '$.ackedAt') - raised_at",
+  closed: 'closed_at',
+  cause: "CASE WHEN json_extract(json, '$.resolution') IS NULL THEN NULL ELSE COALESCE(json_extract(json, '$.resolution.causeCategory'), '') END",
+};
+
+function orderBy(sort: AlarmSortColumn = 'raised', order: 'asc' | 'desc' = 'desc'): string {
+  const key = SORT_KEY[sort];
+  const dir = order === 'asc' ? 'ASC' : 'DESC';
+  return `ORDER BY (${key}) IS NULL, ${key} ${dir}, raised_at DESC, id DESC`;
+}
 
 export class SqliteAlarmStore implements AlarmStore {
   private readonly upsertAlarm;
@@ -133,7 +155,7 @@ export class SqliteAlarmStore implements AlarmStore {
     const clause = where.length ? `WHERE ${where.join(' AND ')}` : '';
     const total = (this.db.prepare(`SELECT count(*) AS n FROM alarm ${clause}`).get(args) as { n: number }).n;
     const rows = this.db
-      .prepare(`SELECT json FROM alarm ${clause} ORDER BY raised_at DESC, id DESC LIMIT @limit OFFSET @offset`)
+      .prepare(`SELECT json FROM alarm ${clause} ${orderBy(f.sort, f.order)} LIMIT @limit OFFSET @offset`)
       .all({ ...args, limit: f.limit, offset: f.offset }) as { json: string }[];
     return { total, alarms: rows.map((r) => JSON.parse(r.json) as Alarm) };
   }

@@ -5,6 +5,7 @@ import {
   ACTION_BODY_SCHEMAS,
   ACTION_PERMISSION,
   ALARM_ACTION_TYPES,
+  ALARM_SORT_COLUMNS,
   outOfServiceBodySchema,
   type AlarmAction,
   type AlarmActionType,
@@ -28,6 +29,9 @@ const listQuerySchema = z
     from: timeParam.optional(),
     to: timeParam.optional(),
     drill: z.enum(['only', 'exclude', 'include']).default('include'),
+    // A whitelist: the column name never reaches SQL as text the client wrote.
+    sort: z.enum(ALARM_SORT_COLUMNS).default('raised'),
+    order: z.enum(['asc', 'desc']).default('desc'),
     limit: z.coerce.number().int().min(1).max(1000).default(100),
     offset: z.coerce.number().int().min(0).default(0),
   })

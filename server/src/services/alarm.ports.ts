@@ -1,5 +1,5 @@
 /** Ports of the alarm service: where alarm state is kept, and where changes are pushed. */
-import type { Alarm, AlarmEvent, Incident, OutOfService, SensorLiveState } from '../../../contract/index.ts';
+import type { Alarm, AlarmEvent, AlarmSortColumn, Incident, OutOfService, SensorLiveState, SortOrder } from '../../../contract/index.ts';
 import type { PersistedEngineState, SensorRuleState } from '../domain/alarm/index.ts';
 
 export interface EngineMeta {
@@ -30,6 +30,9 @@ export interface AlarmFilter {
   drill?: 'only' | 'exclude' | 'include';
   /** Only this drill's alarms. */
   drillId?: string;
+  /** Order of the whole result before paging; raise time, newest first, when absent. */
+  sort?: AlarmSortColumn;
+  order?: SortOrder;
   limit: number;
   offset: number;
 }
