@@ -25,6 +25,7 @@ import { sourceSchema, type SourceBinding } from './bindings.ts';
 import { gatewaySchema, type Gateway } from './gateway.ts';
 import { idSchema, type Unit } from './observation.ts';
 import { cameraSchema, type Camera } from './camera.ts';
+import { doorReadersSchema, personSchema } from './presence.ts';
 
 export const SENSOR_KINDS = ['gas', 'co', 'smoke', 'door', 'leak'] as const;
 export type SensorKind = (typeof SENSOR_KINDS)[number];
@@ -95,6 +96,8 @@ export const sensorSchema = sensorSettingsSchema
     x: z.number(),
     y: z.number(),
     source: sourceSchema.optional(),
+    /** Doors: the zone each badge reader leads into (docs/contracts.md#presence); absent: its own zone. */
+    readers: doorReadersSchema.optional(),
   })
   .strict();
 
@@ -116,6 +119,8 @@ export const floorSchema = z
     nameZh,
     /** SVG floor plan, relative to the facility file. */
     plan: z.string().min(1),
+    /** The building the floor is in (a muster covers one building); absent: the site is one building. */
+    building: z.string().min(1).max(120).optional(),
     zones: z.array(zoneSchema).min(1),
   })
   .strict();
@@ -185,6 +190,10 @@ export const facilityFileSchema = z
     sopsZh: z.record(z.string(), z.array(z.string().min(1)).min(1)).optional(),
     /** Who is told when an alarm escalates (contract/notification.ts). */
     escalation: escalationSchema.optional(),
+    /** Who holds which badges: presence lists show their names (contract/presence.ts). */
+    people: z.array(personSchema).optional(),
+    /** How far back a badge-in without a badge-out still counts as presence (default 12). */
+    presenceWindowHours: z.number().positive().max(168).optional(),
     sites: z.array(siteSchema).min(1),
   })
   .strict();

@@ -16,3 +16,4 @@ export * from './discovery.ts';
 export * from './kpi.ts';
 export * from './safety-report.ts';
 export * from './handover.ts';
+export * from './presence.ts';

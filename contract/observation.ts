@@ -125,6 +125,8 @@ export const eventPayloadSchema = z.object({
   ts: timestampSchema.optional(),
   type: z.enum(EVENT_TYPES, { error: `type must be one of ${EVENT_TYPES.join(', ')}` }),
   credential: z.string().max(128).optional(),
+  /** Access events at a door with readers on both sides: which one read the badge (default `in`). */
+  reader: z.enum(['in', 'out']).optional(),
   detail: z.string().max(512).optional(),
   drill: drillSchema.optional(),
 });
@@ -186,6 +188,8 @@ export interface EventObservation extends ObservationBase {
   channel: 'event';
   type: EventType;
   credential?: string;
+  /** Which of a door's readers read the credential (docs/contracts.md#presence). */
+  reader?: 'in' | 'out';
   detail?: string;
 }
 export interface StatusObservation extends ObservationBase {

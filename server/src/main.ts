@@ -11,6 +11,7 @@ import { composeBroker } from './compose/broker.ts';
 import { composeDrills } from './compose/drills.ts';
 import { composeHttp, originPolicyFor } from './compose/http.ts';
 import { composeIngest, composeMqttIngest } from './compose/ingest.ts';
+import { composePresence } from './compose/presence.ts';
 import { EndedSessions, LiveFanout } from './compose/links.ts';
 import { Parts, stopOnSignals } from './compose/parts.ts';
 import { composeRealtime } from './compose/realtime.ts';
@@ -32,20 +33,21 @@ export async function main(): Promise<void> {
   const live = new LiveFanout();
   const endedSessions = new EndedSessions();
   const auth = await composeAuth(config, logger, facility.registry, storage, endedSessions);
-  const alarms = composeAlarms(config, logger, metrics, facility.registry, storage, ingest, live, facility);
+  const presence = composePresence(logger, facility.registry, storage, ingest, facility);
+  const alarms = composeAlarms(config, logger, metrics, facility.registry, storage, ingest, live, facility, presence.service);
   const server = http.createServer();
   const realtime = composeRealtime(server, logger, alarms.service, auth.auth, live, endedSessions, originPolicyFor(server, config));
   const broker = await composeBroker(config, logger, auth);
   const mqtt = composeMqttIngest(config, logger, metrics, ingest, storage.writer, broker);
   const drills = composeDrills(config, logger, facility.registry, storage, alarms.service, realtime, broker);
   const actions = composeActions(config, logger, facility.registry, storage, alarms, auth);
-  const web = composeHttp(server, config, logger, metrics, { facility, storage, ingest, mqtt, broker, auth, alarms, drills, actions });
+  const web = composeHttp(server, config, logger, metrics, { facility, storage, ingest, mqtt, broker, auth, alarms, drills, actions, presence });
 
   // Started in this order, stopped in reverse: consuming MQTT starts only once everything
   // downstream is up, and on the way down the hub closes first, queued points are stored while
   // the broker can still be acknowledged, then the writer, HTTP, the broker and the database stop.
   const parts = new Parts(
-    [storage.database, broker.part, web, storage.historyWriter, mqtt.part, realtime.part, alarms.part, actions.part, drills.part, auth.part],
+    [storage.database, broker.part, web, storage.historyWriter, presence.part, mqtt.part, realtime.part, alarms.part, actions.part, drills.part, auth.part],
     logger,
     systemScheduler,
   );

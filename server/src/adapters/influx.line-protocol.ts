@@ -84,6 +84,7 @@ function fieldsOf(o: HistoryObservation): string {
     case 'event': {
       let f = `type=${quoteField(o.type)}`;
       if (o.credential !== undefined) f += `,credential=${quoteField(o.credential)}`;
+      if (o.reader !== undefined) f += `,reader=${quoteField(o.reader)}`;
       if (o.detail !== undefined) f += `,detail=${quoteField(o.detail)}`;
       return f;
     }
@@ -116,6 +117,7 @@ export function observationFields(o: HistoryObservation): Record<string, FieldVa
     case 'event':
       f.type = o.type;
       if (o.credential !== undefined) f.credential = o.credential;
+      if (o.reader !== undefined) f.reader = o.reader;
       if (o.detail !== undefined) f.detail = o.detail;
       break;
     case 'status':

@@ -8,7 +8,8 @@ import { createHmac } from 'node:crypto';
 import type { AlarmEvent } from '../../../contract/index.ts';
 import type { DeliveryResult, ResolvedContact } from '../services/notification.ports.ts';
 
-export type EscalationEvent = AlarmEvent & { subject: 'alarm' };
+/** `people`: lines about who the alarm's raise found in its zone (services/presence.service.ts), when known. */
+export type EscalationEvent = AlarmEvent & { subject: 'alarm'; people?: readonly string[] };
 
 /**
  * An alarm's message ends with what the device said (an event's `detail`): its line breaks and
@@ -31,6 +32,7 @@ export function escalationText(event: EscalationEvent): { title: string; lines: 
     `Escalated at ${new Date(event.at).toISOString()} to level ${level}`,
   ];
   if (a.drill) lines.push(`This is a drill (${a.drill}).`);
+  for (const p of event.people ?? []) lines.push(oneLine(p));
   return { title, lines };
 }
 
@@ -42,6 +44,7 @@ export function webhookPayload(event: EscalationEvent): string {
     at: new Date(event.at).toISOString(),
     level: event.level ?? null,
     alarm: event.alarm,
+    ...(event.people !== undefined && { people: event.people }),
   });
 }
 

@@ -12,6 +12,7 @@ import { heldTimesMigration } from './sqlite.held-times.ts';
 import { authMigration } from './sqlite.users.ts';
 import { deviceKindMigration } from './sqlite.devices.ts';
 import { notificationsMigration } from './sqlite.notifications.ts';
+import { musterMigration } from './sqlite.muster.ts';
 import { handoversMigration } from './sqlite.handovers.ts';
 import { actionsMigration } from './sqlite.actions.ts';
 
@@ -28,4 +29,5 @@ export const MIGRATIONS: readonly Migration[] = [
   drillSpeedMigration,
   actionsMigration,
   handoversMigration,
+  musterMigration,
 ];

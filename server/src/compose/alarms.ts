@@ -12,6 +12,7 @@ import { AlarmService } from '../services/alarm.service.ts';
 import { systemClock, systemScheduler } from '../services/clock.ts';
 import { AlarmHistory } from '../services/history.alarms.ts';
 import { NotificationDispatcher } from '../services/notification.dispatcher.ts';
+import type { PresenceService } from '../services/presence.service.ts';
 import type { NotificationLog } from '../services/notification.ports.ts';
 import type { Ingest } from './ingest.ts';
 import type { LiveFanout } from './links.ts';
@@ -45,6 +46,7 @@ export function composeAlarms(
   ingest: Ingest,
   live: LiveFanout,
   escalation: Pick<Facility, 'escalation' | 'contacts'>,
+  presence?: PresenceService,
 ): Alarms {
   const log = logger.child({ component: 'alarms' });
   const notifications = new SqliteNotifications(storage.db);
@@ -65,7 +67,10 @@ export function composeAlarms(
     store: new SqliteAlarmStore(storage.db),
     audit: storage.audit,
     hub: live,
-    notifier: dispatcher,
+    // An escalation's message names the people the alarm's raise found in its zone.
+    notifier: presence
+      ? { escalated: (e) => dispatcher.escalated(e.subject === 'alarm' ? Object.assign({}, e, { people: presence.notificationLines(e.alarmId) }) : e) }
+      : dispatcher,
     clock: systemClock,
     // Held times go with every alarm change: a retained replay after a crash must not re-run a
     // rule past an acknowledgement or reset (services/retained.gate.ts).
@@ -77,6 +82,7 @@ export function composeAlarms(
     onEvent: (e) => {
       history.record(e);
       metrics.countAlarmEvent(e);
+      presence?.onAlarmEvent(e);
     },
     onCommitError: (err) => log.fatal({ err }, 'could not store an alarm change; it is still pushed live'),
   });

@@ -8,6 +8,7 @@ import { sessionAccess } from '../http/access.ts';
 import { actionsRouter } from '../http/actions.router.ts';
 import { alarmsRouter } from '../http/alarms.router.ts';
 import { notificationsRouter } from '../http/notifications.router.ts';
+import { presenceRouter } from '../http/presence.router.ts';
 import { createApp } from '../http/app.ts';
 import { authRouter } from '../http/auth.router.ts';
 import { sessionMiddleware } from '../http/auth.middleware.ts';
@@ -42,6 +43,7 @@ import type { Drills } from './drills.ts';
 import { composeHandovers } from './handovers.ts';
 import type { Ingest, MqttIngest } from './ingest.ts';
 import type { Part } from './parts.ts';
+import type { Presence } from './presence.ts';
 import type { Facility } from './startup.ts';
 import type { Storage } from './storage.ts';
 
@@ -57,6 +59,7 @@ export interface HttpDeps {
   alarms: Alarms;
   drills: Drills;
   actions: Actions;
+  presence: Presence;
 }
 
 /** Routes `server`'s requests to the API; the part listens on HOST:PORT and closes. */
@@ -104,6 +107,7 @@ export function composeHttp(server: http.Server, config: Config, logger: Logger,
       handoversRouter(handovers, access, jsonBody('64kb')),
       alarmsRouter(alarms, d.storage.audit, access, jsonBody('64kb')),
       notificationsRouter((id) => alarms.get(id) !== undefined, d.alarms.notifications, access),
+      presenceRouter(d.presence.service, registry, (id) => alarms.get(id), access, jsonBody('4kb')),
       actionsRouter(d.actions.service, d.alarms.notifications, access, jsonBody('64kb')),
       ingestRouter(
         d.ingest.service,

@@ -158,6 +158,7 @@ const builders: Record<Channel, ChannelBuilder> = {
       type: e.type,
     };
     if (e.credential !== undefined) obs.credential = e.credential;
+    if (e.reader !== undefined) obs.reader = e.reader;
     if (e.detail !== undefined) obs.detail = e.detail;
     return obs;
   },

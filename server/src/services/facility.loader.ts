@@ -12,6 +12,7 @@ import { formatPath, yamlLineOf } from '../../../contract/yaml-location.ts';
 import { zodProblems } from '../../../contract/zod-problems.ts';
 import type { CameraSource } from './facility.cameras.ts';
 import { resolveFacility, type PathSegment, type PlanInfo, type RawProblem } from './facility.resolve.ts';
+import { presenceSettings, type PresenceSettings } from './presence.settings.ts';
 
 export interface FacilityProblem {
   /** Dotted path inside the file, e.g. `sites[0].floors[1].zones[2].sensors[3].x`. */
@@ -26,6 +27,8 @@ export interface LoadedFacility {
   planFiles: Map<string, string>;
   /** The `escalation` section, defaults applied (no contacts when absent). */
   escalation: EscalationSettings;
+  /** Badge holders, door readers and buildings (never sent whole to a browser: names are for officers). */
+  presence: PresenceSettings;
 }
 
 export class FacilityError extends Error {
@@ -105,8 +108,10 @@ export function loadFacility(file: string): LoadedFacility {
 
   const resolved = resolveFacility(data, plans);
   problems.push(...resolved.problems);
+  const presence = presenceSettings(data);
+  problems.push(...presence.problems);
   if (problems.length > 0) throw invalid(problems);
-  return { facility: resolved.facility, planFiles, escalation: data.escalation ?? escalationSchema.parse({}) };
+  return { facility: resolved.facility, planFiles, escalation: data.escalation ?? escalationSchema.parse({}), presence: presence.settings };
 }
 
 /** The plan's viewBox, or why it cannot be used. Plans are served to browsers: they must be inert. */

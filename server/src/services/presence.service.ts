@@ -1,0 +1,213 @@
+/**
+ * Presence in hazard zones (docs/contracts.md#presence): the ledger of who badged where
+ * (domain/presence), rebuilt from InfluxDB's door events at start so a restart loses nothing and
+ * kept current from ingest; the list of the zone (and building) taken when a hazard alarm is
+ * raised, for its detail, its notifications and a fire's muster; muster ticks, audited.
+ *
+ * Names reach the API and the notifications only, never a log line: logs carry masked badges.
+ */
+import {
+  MUSTER_CONDITIONS,
+  PRESENCE_CONDITIONS,
+  type Alarm,
+  type AlarmEvent,
+  type AlarmPresence,
+  type MusterResponse,
+  type MusterSummary,
+  type Observation,
+  type PresenceResponse,
+  type PresentPerson,
+} from '../../../contract/index.ts';
+import { PresenceLedger, type BadgeRead, type PresenceRules } from '../domain/presence/presence.ts';
+import type { AuditLog } from './audit.port.ts';
+import type { Scheduler } from './clock.ts';
+import { retry, type BackoffOptions } from './retry.ts';
+
+/** Granted badge reads in [from, to] from history (adapter: influx.presence.ts). */
+export interface BadgeHistory {
+  grantedReads(from: number, to: number): Promise<BadgeRead[]>;
+}
+
+export interface AlarmPresenceRecord {
+  alarmId: string;
+  siteId: string;
+  zoneId: string;
+  building: string;
+  drill: string | null;
+  at: number;
+  windowHours: number;
+  zonePeople: PresentPerson[];
+  buildingPeople: PresentPerson[];
+}
+
+export interface MusterTickRecord {
+  alarmId: string;
+  key: string;
+  at: number;
+  actor: string;
+}
+
+/** Presence lists and muster ticks (adapter: sqlite.muster.ts). */
+export interface MusterStore {
+  savePresence(r: AlarmPresenceRecord): void;
+  presence(alarmId: string): AlarmPresenceRecord | undefined;
+  presenceOfDrill(drillId: string): AlarmPresenceRecord[];
+  tick(t: MusterTickRecord): boolean;
+  ticks(alarmId: string): MusterTickRecord[];
+}
+
+export interface PresenceLogger {
+  info(fields: object, message: string): void;
+  warn(fields: object, message: string): void;
+}
+
+export type MusterResult = { ok: true; muster: MusterResponse } | { ok: false; reason: 'no_muster' | 'not_listed' };
+
+/** InfluxDB may come up after Vigil: the rebuild waits for it, live reads count meanwhile. */
+const REBUILD_BACKOFF: BackoffOptions = { initialMs: 1000, maxMs: 30_000 };
+
+export class PresenceService {
+  private readonly ledger: PresenceLedger;
+  private stopped = false;
+
+  constructor(
+    private readonly deps: {
+      rules: PresenceRules;
+      history: BadgeHistory;
+      store: MusterStore;
+      audit: AuditLog;
+      scheduler: Scheduler;
+      logger: PresenceLogger;
+    },
+  ) {
+    this.ledger = new PresenceLedger(deps.rules);
+  }
+
+  private get windowHours(): number {
+    return this.ledger.windowMs / 3_600_000;
+  }
+
+  /** Rebuilds from history in the background (retrying until InfluxDB answers); resolves when done or stopped. */
+  async start(): Promise<void> {
+    this.stopped = false;
+    const now = this.deps.scheduler.now();
+    try {
+      const reads = await retry(() => this.deps.history.grantedReads(now - this.ledger.windowMs, now), {
+        timers: this.deps.scheduler,
+        backoff: REBUILD_BACKOFF,
+        stopped: () => this.stopped,
+        onRetry: (err, _n, delayMs) => this.deps.logger.warn({ err: (err as Error).message, retryInMs: delayMs }, 'presence: cannot read door events yet'),
+      });
+      for (const r of reads) this.ledger.record(r);
+      this.deps.logger.info({ reads: reads.length, windowHours: this.windowHours }, 'presence rebuilt from door events');
+    } catch {
+      // Stopped before InfluxDB answered.
+    }
+  }
+
+  stop(): void {
+    this.stopped = true;
+  }
+
+  /** Forgets reads older than the window (run now and then: memory, not correctness). */
+  prune(): void {
+    this.ledger.prune(this.deps.scheduler.now());
+  }
+
+  /** An ingest listener: a granted read with a credential moves its holder. */
+  onObservation(o: Observation): void {
+    if (o.channel !== 'event' || o.type !== 'access_granted' || o.credential === undefined || o.drill !== undefined) return;
+    this.ledger.record({ t: o.ts, sensorId: o.sensorId, credential: o.credential, reader: o.reader });
+  }
+
+  present(siteId: string, zoneId?: string): PresenceResponse {
+    const at = this.deps.scheduler.now();
+    return { siteId, zoneId: zoneId ?? null, at, windowHours: this.windowHours, people: this.ledger.present(at, { siteId, zoneId }) };
+  }
+
+  /** An alarm listener: a hazard alarm's raise takes the lists of its zone and its building. */
+  onAlarmEvent(e: AlarmEvent): void {
+    if (e.subject !== 'alarm' || e.kind !== 'raised' || !PRESENCE_CONDITIONS.has(e.alarm.condition)) return;
+    const a = e.alarm;
+    const building = this.ledger.buildingOf(a.zoneId);
+    if (building === undefined) return;
+    const at = a.raisedAt;
+    const zonePeople = this.ledger.present(at, { siteId: a.siteId, zoneId: a.zoneId });
+    const buildingPeople = this.ledger.present(at, { siteId: a.siteId, building });
+    this.deps.store.savePresence({ alarmId: a.id, siteId: a.siteId, zoneId: a.zoneId, building, drill: a.drill, at, windowHours: this.windowHours, zonePeople, buildingPeople });
+    this.deps.logger.info({ alarmId: a.id, zoneId: a.zoneId, inZone: zonePeople.length, inBuilding: buildingPeople.length }, 'presence taken at alarm');
+  }
+
+  alarmPresence(alarmId: string): AlarmPresence | undefined {
+    const r = this.deps.store.presence(alarmId);
+    return r && { alarmId, siteId: r.siteId, zoneId: r.zoneId, at: r.at, windowHours: r.windowHours, people: r.zonePeople };
+  }
+
+  /** The lines a notification adds about the people presumed in the zone (names: notifications are for people). */
+  notificationLines(alarmId: string): string[] {
+    const p = this.alarmPresence(alarmId);
+    if (!p) return [];
+    const head = `People who badged into this zone in the last ${p.windowHours} h and have not badged out`;
+    if (p.people.length === 0) return [`${head}: none`];
+    return [`${head} (${p.people.length}): ${p.people.map((x) => (x.name !== undefined ? `${x.name} (${x.badge})` : x.badge)).join(', ')}`];
+  }
+
+  /** The muster of a fire alarm: everyone presumed inside its building when it was raised. */
+  muster(alarm: Alarm): MusterResponse | undefined {
+    const r = this.deps.store.presence(alarm.id);
+    if (!r || !MUSTER_CONDITIONS.has(alarm.condition)) return undefined;
+    const ticks = new Map(this.deps.store.ticks(alarm.id).map((t) => [t.key, t]));
+    const people = r.buildingPeople.map((p) => {
+      const t = ticks.get(p.key);
+      return { ...p, accountedAt: t?.at ?? null, accountedBy: t?.actor ?? null };
+    });
+    const done = people.length > 0 && people.every((p) => p.accountedAt !== null);
+    return {
+      alarmId: alarm.id,
+      drill: alarm.drill,
+      siteId: r.siteId,
+      building: r.building,
+      startedAt: r.at,
+      people,
+      allAccountedAt: done ? Math.max(...people.map((p) => p.accountedAt ?? 0)) : null,
+    };
+  }
+
+  /** Ticks one person off as accounted for, audited; ticking twice keeps the first tick. */
+  account(alarm: Alarm, key: string, actor: string): MusterResult {
+    const before = this.muster(alarm);
+    if (!before) return { ok: false, reason: 'no_muster' };
+    const person = before.people.find((p) => p.key === key);
+    if (!person) return { ok: false, reason: 'not_listed' };
+    const at = this.deps.scheduler.now();
+    if (this.deps.store.tick({ alarmId: alarm.id, key, at, actor }))
+      this.deps.audit.append({
+        actor,
+        action: 'muster.accounted',
+        target: `alarm:${alarm.id}`,
+        at,
+        // The key and the masked badge identify the line; the name stays in the muster itself.
+        detail: { person: key, badge: person.badge, ...(alarm.drill !== null && { drill: alarm.drill }) },
+      });
+    return { ok: true, muster: this.muster(alarm)! };
+  }
+
+  /** A drill's musters, for its report: how long accounting for everyone took. */
+  drillMusters(drillId: string, alarmOf: (id: string) => Alarm | undefined): MusterSummary[] {
+    const out: MusterSummary[] = [];
+    for (const r of this.deps.store.presenceOfDrill(drillId)) {
+      const alarm = alarmOf(r.alarmId);
+      const m = alarm && this.muster(alarm);
+      if (!m) continue;
+      out.push({
+        alarmId: m.alarmId,
+        building: m.building,
+        people: m.people.length,
+        accounted: m.people.filter((p) => p.accountedAt !== null).length,
+        startedAt: m.startedAt,
+        timeToAccountS: m.allAccountedAt === null ? null : Math.round((m.allAccountedAt - m.startedAt) / 1000),
+      });
+    }
+    return out;
+  }
+}
