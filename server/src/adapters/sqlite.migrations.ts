@@ -12,6 +12,7 @@ import { heldTimesMigration } from './sqlite.held-times.ts';
 import { authMigration } from './sqlite.users.ts';
 import { deviceKindMigration } from './sqlite.devices.ts';
 import { notificationsMigration } from './sqlite.notifications.ts';
+import { safetyReportsMigration } from './sqlite.safety-reports.ts';
 import { musterMigration } from './sqlite.muster.ts';
 import { handoversMigration } from './sqlite.handovers.ts';
 import { actionsMigration } from './sqlite.actions.ts';
@@ -30,4 +31,5 @@ export const MIGRATIONS: readonly Migration[] = [
   actionsMigration,
   handoversMigration,
   musterMigration,
+  safetyReportsMigration,
 ];

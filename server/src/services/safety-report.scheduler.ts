@@ -1,0 +1,87 @@
+/**
+ * Makes each site's weekly and monthly safety reports at the times its facility file names (site
+ * time; defaults Monday 07:00 and the 1st at 07:00). At start it makes the latest run's report if
+ * none is kept (the server was down when it fell due); a report already kept is never made again.
+ * Waits run on the Timers port, never longer than MAX_WAIT_MS at once (timers cannot wait a month,
+ * and a changed system clock is noticed).
+ */
+import type { SafetyReportPeriod, Site } from '../../../contract/index.ts';
+import { lastRun, nextRun } from '../domain/safety-report/periods.ts';
+import type { Scheduler, TimerHandle } from './clock.ts';
+import type { SafetyReportService } from './safety-report.service.ts';
+
+export const MAX_WAIT_MS = 3_600_000;
+const PERIODS: readonly SafetyReportPeriod[] = ['week', 'month'];
+
+export interface ReportSchedulerLog {
+  info(fields: object, message: string): void;
+  error(fields: object, message: string): void;
+}
+
+export class SafetyReportScheduler {
+  private readonly timers = new Set<TimerHandle>();
+  private running = false;
+  /** Runs in progress: stop() waits for them (a report half made is not kept). */
+  private readonly busy = new Set<Promise<unknown>>();
+
+  constructor(
+    private readonly reports: Pick<SafetyReportService, 'generateScheduled'>,
+    private readonly sites: () => readonly Site[],
+    private readonly scheduler: Scheduler,
+    private readonly log: ReportSchedulerLog,
+    /** Told of each report made and kept (its id). */
+    private readonly onKept: (id: number, siteId: string, period: SafetyReportPeriod) => void = () => {},
+  ) {}
+
+  start(): void {
+    this.running = true;
+    const now = this.scheduler.now();
+    for (const site of this.sites())
+      for (const period of PERIODS) {
+        const missed = lastRun(site.safetyReports, period, site.timezone, now);
+        if (missed !== null) this.run(site, period, missed);
+        this.arm(site, period);
+      }
+  }
+
+  async stop(): Promise<void> {
+    this.running = false;
+    for (const t of this.timers) this.scheduler.clearTimeout(t);
+    this.timers.clear();
+    await Promise.allSettled([...this.busy]);
+  }
+
+  private arm(site: Site, period: SafetyReportPeriod): void {
+    if (!this.running) return;
+    const due = nextRun(site.safetyReports, period, site.timezone, this.scheduler.now());
+    if (due === null) return;
+    const wait = (handle: { t?: TimerHandle }) => {
+      const left = due - this.scheduler.now();
+      handle.t = this.scheduler.setTimeout(
+        () => {
+          this.timers.delete(handle.t!);
+          if (!this.running) return;
+          if (this.scheduler.now() < due) return wait(handle);
+          this.run(site, period, due);
+          this.arm(site, period);
+        },
+        Math.min(Math.max(left, 0), MAX_WAIT_MS),
+      );
+      this.timers.add(handle.t);
+    };
+    wait({});
+  }
+
+  private run(site: Site, period: SafetyReportPeriod, at: number): void {
+    const p = this.reports
+      .generateScheduled(site.id, period, at)
+      .then((id) => {
+        if (id === null) return;
+        this.log.info({ site: site.id, period, id }, 'safety report made');
+        this.onKept(id, site.id, period);
+      })
+      .catch((err: unknown) => this.log.error({ err, site: site.id, period }, 'safety report could not be made; the next start tries again'));
+    this.busy.add(p);
+    void p.finally(() => this.busy.delete(p));
+  }
+}

@@ -1,0 +1,154 @@
+// The safety report service and its schedule on fake time: a weekly report is made at the site's
+// configured weekday and time (site zone) for the week that just ended, kept once (a restart or a
+// second run keeps nothing twice), caught up at start when the server was down at its time, and
+// announced through the outbox; parts that do not exist say "not available" rather than a number.
+import { describe, expect, it } from 'vitest';
+import type { Alarm, Drill, SafetyReport, SafetyReportEntry, SafetyReportPeriod, Site } from '../../../contract/index.ts';
+import { makeAlarm } from '../../../test/support/contract.fixtures.ts';
+import { FakeScheduler } from '../../../test/support/fake.scheduler.ts';
+import { zonedInstant } from '../domain/safety-report/periods.ts';
+import { SafetyReportScheduler } from './safety-report.scheduler.ts';
+import { SafetyReportService, type ReportAnnouncer, type ReportSources, type SafetyReportStore } from './safety-report.service.ts';
+
+const SH = 'Asia/Shanghai';
+const site: Site = {
+  id: 'hq',
+  name: 'HQ',
+  timezone: SH,
+  floors: [
+    {
+      id: 'f1',
+      name: 'F1',
+      siteId: 'hq',
+      planUrl: '',
+      zones: [{ id: 'kitchen', name: 'Kitchen', nameZh: '厨房', siteId: 'hq', floorId: 'f1', secure: false, sensorIds: [] }],
+    },
+  ],
+  drillPlan: [{ scenario: 'canteen-gas-leak', every: 'month' }],
+  safetyReports: { week: { day: 'mon', time: '07:00' }, month: false },
+};
+
+class MemoryStore implements SafetyReportStore {
+  rows: SafetyReport[] = [];
+  insert(r: SafetyReport): number | null {
+    if (this.has(r.siteId, r.period, r.from)) return null;
+    this.rows.push(r);
+    return this.rows.length;
+  }
+  get = (id: number) => this.rows[id - 1];
+  has = (s: string, p: SafetyReportPeriod, from: number) => this.rows.some((r) => r.siteId === s && r.period === p && r.from === from);
+  list = (): SafetyReportEntry[] => [];
+}
+
+function harness(alarms: Alarm[], drills: Drill[] = [], sources: ReportSources = {}, clock = new FakeScheduler(zonedInstant(SH, 2026, 11, 27, 10))) {
+  const store = new MemoryStore();
+  const announced: Parameters<ReportAnnouncer>[0][] = [];
+  const service = new SafetyReportService(
+    { site: (id) => (id === 'hq' ? site : undefined), sites: () => [site], sensors: () => [{ id: 'KIT-GAS-01', name: 'Kitchen gas', siteId: 'hq' }] },
+    {
+      list: (f) => {
+        const hit = alarms.filter((a) => a.siteId === f.site && a.raisedAt >= f.from! && a.raisedAt <= f.to! && a.drill === null);
+        return { total: hit.length, alarms: hit.slice(f.offset, f.offset + f.limit) };
+      },
+      outOfService: () => [{ sensorId: 'KIT-GAS-01', outOfService: { since: 1, until: 2, by: 'tech', reason: 'calibration' } }],
+    },
+    { list: () => drills, scorePercent: async (id) => (id === 'd1' ? 75 : null), scenarioTitle: () => 'Canteen gas leak' },
+    sources,
+    store,
+    (m) => announced.push(m),
+    clock,
+  );
+  const kept: number[] = [];
+  const log = { info: () => {}, error: (f: object) => expect.fail(JSON.stringify(f)) };
+  const scheduler = () =>
+    new SafetyReportScheduler(
+      service,
+      () => [site],
+      clock,
+      log,
+      (id) => kept.push(id),
+    );
+  return { service, store, announced, clock, scheduler, kept };
+}
+
+// Week of Mon 16 – Mon 23 Nov 2026 (Shanghai) and the week before.
+const lastWeek = { from: zonedInstant(SH, 2026, 11, 16), to: zonedInstant(SH, 2026, 11, 23) };
+const alarms = [
+  makeAlarm({ id: 'a1', raisedAt: lastWeek.from + 1000 }),
+  makeAlarm({ id: 'a2', raisedAt: lastWeek.to - 1000, condition: 'battery_low', class: 'trouble' }),
+  makeAlarm({ id: 'a3', raisedAt: lastWeek.from - 1000 }),
+];
+
+describe('SafetyReportService.generate', () => {
+  it('counts the period and the one before; absent parts are "not available"', async () => {
+    const { service } = harness(alarms, [
+      {
+        id: 'd1',
+        scenario: 'canteen-gas-leak',
+        title: 't',
+        speed: 1,
+        siteId: 'hq',
+        startedBy: 'm',
+        startedAt: lastWeek.from + 5000,
+        endedAt: null,
+        state: 'ended',
+        expected: [],
+      },
+    ]);
+    const r = await service.generate('hq', 'week', service.periodFor('hq', 'week'), 'manager');
+    expect([r.from, r.to]).toEqual([lastWeek.from, lastWeek.to]);
+    expect(r.alarms.total).toMatchObject({ current: 2, previous: 1 });
+    expect(r.alarms.byZone[0]).toMatchObject({ key: 'kitchen', name: 'Kitchen', nameZh: '厨房', current: 2 });
+    expect(r.drills.held).toEqual([expect.objectContaining({ id: 'd1', scorePercent: 75, planned: true })]);
+    expect(r.drills.plan[0]).toMatchObject({ held: 1, overdue: false });
+    expect(r.sensors.issues).toEqual([{ sensorId: 'KIT-GAS-01', sensorName: 'Kitchen gas', condition: 'battery_low', alarms: 1 }]);
+    expect(r.sensors.outOfService).toHaveLength(1);
+    expect(r.actions).toEqual({ available: false, reason: 'corrective actions are not recorded by this server' });
+    expect(r.kpis.available).toBe(false);
+  });
+
+  it('takes the sections of the parts that exist, and says so when one fails', async () => {
+    const { service } = harness(alarms, [], {
+      actions: (siteId, from) => ({ opened: from === lastWeek.from && siteId === 'hq' ? 3 : -1, closed: 2, overdue: 1 }),
+      handovers: () => {
+        throw new Error('database locked');
+      },
+    });
+    const r = await service.generate('hq', 'week', lastWeek, 'manager');
+    expect(r.actions).toEqual({ available: true, data: { opened: 3, closed: 2, overdue: 1 } });
+    expect(r.handovers).toEqual({ available: false, reason: 'shift handovers could not be read: database locked' });
+  });
+});
+
+describe('SafetyReportScheduler', () => {
+  it('makes, keeps and announces the weekly report at Monday 07:00 site time, once', async () => {
+    // Friday 27 Nov 10:00 Shanghai; the run of Mon 23 Nov 07:00 was before this server started.
+    const h = harness(alarms);
+    const s = h.scheduler();
+    s.start();
+    await h.clock.advance(0);
+    expect(h.store.rows.map((r) => r.from)).toEqual([lastWeek.from]); // caught up at start
+    expect(h.announced).toHaveLength(1);
+    expect(h.announced[0]).toMatchObject({ subject: 'safety-report:1', level: 1 });
+    expect(h.announced[0]!.seq).toBeLessThan(0);
+
+    await h.clock.advance(zonedInstant(SH, 2026, 11, 30, 7) - h.clock.now() - 1);
+    expect(h.store.rows).toHaveLength(1); // not a millisecond early
+    await h.clock.advance(1);
+    expect(h.store.rows.map((r) => [r.from, r.to, r.generatedBy])).toEqual([
+      [lastWeek.from, lastWeek.to, 'schedule'],
+      [lastWeek.to, zonedInstant(SH, 2026, 11, 30), 'schedule'],
+    ]);
+    expect(h.kept).toEqual([1, 2]);
+
+    // A restart makes nothing twice.
+    await s.stop();
+    const again = h.scheduler();
+    again.start();
+    await h.clock.advance(0);
+    expect(h.store.rows).toHaveLength(2);
+    expect(h.announced).toHaveLength(2);
+    await again.stop();
+    expect(h.clock.pendingCount).toBe(0);
+  });
+});

@@ -1,0 +1,245 @@
+/**
+ * The periodic safety report of one site: gathers the period's alarms (and the period before's),
+ * drills and their scores against the site's drill plan, sensor availability and troubles, sensors
+ * out of service, and — where those parts exist — the alarm KPIs, corrective actions and shift
+ * handovers; the arithmetic is in domain/safety-report. Kept reports are stored and announced
+ * through the notification outbox (docs/contracts.md#safety-reports).
+ */
+import type {
+  Alarm,
+  Drill,
+  DrillPlanStatus,
+  OutOfService,
+  ReportCounts,
+  ReportKpi,
+  ReportSection,
+  SafetyReport,
+  SafetyReportEntry,
+  SafetyReportPeriod,
+  Sensor,
+  Site,
+} from '../../../contract/index.ts';
+import { conditionName } from '../../../contract/condition-names.ts';
+import { alarmFigures, drillPlanStatus, drillsHeld, sensorFigures } from '../domain/safety-report/figures.ts';
+import { lastCompletePeriod, periodOf, previousPeriod, type Period } from '../domain/safety-report/periods.ts';
+import type { AlarmFilter } from './alarm.ports.ts';
+import type { Clock } from './clock.ts';
+
+/** The sites, their zones and sensors. */
+export interface ReportFacility {
+  site(id: string): Site | undefined;
+  sites(): readonly Site[];
+  sensors(): readonly Pick<Sensor, 'id' | 'name' | 'siteId'>[];
+}
+
+export interface ReportAlarms {
+  list(filter: AlarmFilter): { total: number; alarms: Alarm[] };
+  /** Sensors out of service now. */
+  outOfService(): { sensorId: string; outOfService: OutOfService }[];
+}
+
+export interface ReportDrills {
+  list(limit: number): Drill[];
+  scorePercent(drillId: string): Promise<number | null>;
+  scenarioTitle(scenario: string): string | undefined;
+}
+
+/** The parts built beside this one; each one absent makes its section say "not available". */
+export interface ReportSources {
+  kpis?: (siteId: string, from: number, to: number) => ReportKpi[] | Promise<ReportKpi[]>;
+  actions?: (siteId: string, from: number, to: number) => ReportCounts | Promise<ReportCounts>;
+  handovers?: (siteId: string, from: number, to: number) => { held: number; missed: number } | Promise<{ held: number; missed: number }>;
+}
+
+export interface SafetyReportStore {
+  /** Keeps a report; null when one of this site, period kind and start is kept already. */
+  insert(report: SafetyReport): number | null;
+  get(id: number): SafetyReport | undefined;
+  has(siteId: string, period: SafetyReportPeriod, from: number): boolean;
+  list(filter: { siteId?: string; period?: SafetyReportPeriod; limit: number }): SafetyReportEntry[];
+}
+
+/** Announces a kept report through the notification outbox (shape of NotificationDispatcher.notify). */
+export type ReportAnnouncer = (message: { subject: string; seq: number; level: number; title: string; lines: string[]; webhook: object }) => void;
+
+export class SafetyReportError extends Error {
+  override readonly name = 'SafetyReportError';
+  constructor(
+    readonly code: 'NOT_FOUND',
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+const PAGE = 1000;
+/** An offline alarm raised this long before a period can still overlap it (the watchdog raises it once; it may stay open). */
+const OVERLAP_LOOKBACK_MS = 31 * 86_400_000;
+/** Drills looked at for the plan: far more than a site holds in the longest plan interval (a year). */
+const DRILLS_CONSIDERED = 5000;
+/** Outbox sequence numbers of report announcements: negative and clear of other kinds of message. */
+const ANNOUNCE_SEQ_BASE = 2 ** 40;
+
+export class SafetyReportService {
+  constructor(
+    private readonly facility: ReportFacility,
+    private readonly alarms: ReportAlarms,
+    private readonly drills: ReportDrills,
+    private readonly sources: ReportSources,
+    private readonly store: SafetyReportStore,
+    private readonly announce: ReportAnnouncer,
+    private readonly clock: Clock,
+  ) {}
+
+  private siteOf(siteId: string): Site {
+    const site = this.facility.site(siteId);
+    if (!site) throw new SafetyReportError('NOT_FOUND', `no site ${siteId}`);
+    return site;
+  }
+
+  /** The period holding `at`, or the last complete one when `at` is absent. */
+  periodFor(siteId: string, period: SafetyReportPeriod, at?: number): Period {
+    const tz = this.siteOf(siteId).timezone;
+    return at === undefined ? lastCompletePeriod(period, tz, this.clock.now()) : periodOf(period, tz, at);
+  }
+
+  async generate(siteId: string, period: SafetyReportPeriod, range: Period, by: string): Promise<SafetyReport> {
+    const site = this.siteOf(siteId);
+    const tz = site.timezone;
+    const previous = previousPeriod(period, tz, range);
+    const now = this.clock.now();
+    const alarms = this.alarmsRaised(siteId, previous.from - OVERLAP_LOOKBACK_MS, range.to);
+    const zones = new Map(site.floors.flatMap((f) => f.zones).map((z) => [z.id, z]));
+    const sensors = this.facility.sensors().filter((s) => s.siteId === siteId);
+    const sensorNames = new Map(sensors.map((s) => [s.id, s.name]));
+    const plan = site.drillPlan ?? [];
+    const drills = this.drills.list(DRILLS_CONSIDERED);
+    const title = (scenario: string) => this.drills.scenarioTitle(scenario) ?? scenario;
+    const scores = new Map<string, number | null>();
+    for (const d of drills.filter((d) => d.siteId === siteId && d.startedAt >= range.from && d.startedAt < range.to))
+      scores.set(d.id, await this.drills.scorePercent(d.id));
+    const planRows = drillPlanStatus(plan, drills, siteId, tz, range, Math.min(range.to, now), title);
+    const ids = new Set(sensors.map((s) => s.id));
+    return {
+      siteId,
+      siteName: site.name,
+      ...(site.nameZh ? { siteNameZh: site.nameZh } : {}),
+      timezone: tz,
+      period,
+      from: range.from,
+      to: range.to,
+      previousFrom: previous.from,
+      generatedAt: now,
+      generatedBy: by,
+      ...alarmFigures({
+        alarms,
+        period: range,
+        previous,
+        zoneName: (id) => {
+          const z = zones.get(id);
+          return z ? { name: z.name, ...(z.nameZh ? { nameZh: z.nameZh } : {}) } : { name: id };
+        },
+        conditionName: (c) => ({ name: conditionName(c, 'en'), nameZh: conditionName(c, 'zh') }),
+      }),
+      kpis: await section('alarm KPIs', this.sources.kpis, siteId, range),
+      drills: {
+        held: drillsHeld(plan, drills, siteId, range, (id) => scores.get(id) ?? null),
+        plan: planRows,
+        overdue: planRows.filter((r) => r.overdue).length,
+      },
+      actions: await section('corrective actions', this.sources.actions, siteId, range),
+      handovers: await section('shift handovers', this.sources.handovers, siteId, range),
+      sensors: {
+        ...sensorFigures({ alarms, period: range, sensorCount: sensors.length, sensorName: (id) => sensorNames.get(id) ?? id }),
+        outOfService: this.alarms
+          .outOfService()
+          .filter((s) => ids.has(s.sensorId))
+          .map(({ sensorId, outOfService: o }) => ({
+            sensorId,
+            sensorName: sensorNames.get(sensorId) ?? sensorId,
+            since: o.since,
+            until: o.until ?? 0,
+            by: o.by,
+            reason: o.reason,
+          })),
+      },
+    };
+  }
+
+  /** The drill plan of a site as of now (the KPI page's overdue drills). */
+  planNow(siteId: string): DrillPlanStatus[] {
+    const site = this.siteOf(siteId);
+    const now = this.clock.now();
+    const title = (scenario: string) => this.drills.scenarioTitle(scenario) ?? scenario;
+    return drillPlanStatus(site.drillPlan ?? [], this.drills.list(DRILLS_CONSIDERED), siteId, site.timezone, periodOf('week', site.timezone, now), now, title);
+  }
+
+  /**
+   * Makes, keeps and announces the report of the last complete period before `at` (a scheduled
+   * run); nothing when it is kept already (a catch-up after a restart, a second server).
+   */
+  async generateScheduled(siteId: string, period: SafetyReportPeriod, at: number): Promise<number | null> {
+    const range = lastCompletePeriod(period, this.siteOf(siteId).timezone, at);
+    if (this.store.has(siteId, period, range.from)) return null;
+    const report = await this.generate(siteId, period, range, 'schedule');
+    const id = this.store.insert(report);
+    if (id === null) return null;
+    this.announce({
+      subject: `safety-report:${id}`,
+      seq: -(ANNOUNCE_SEQ_BASE + id),
+      level: 1,
+      title: `Vigil ${period === 'week' ? 'weekly' : 'monthly'} safety report: ${report.siteName}`,
+      lines: [
+        `Period ${new Date(report.from).toISOString()} to ${new Date(report.to).toISOString()} (${report.timezone})`,
+        `Alarms ${report.alarms.total.current} (previous period ${report.alarms.total.previous}), escalated ${report.escalations.alarms.current}`,
+        `Drills held ${report.drills.held.length}, overdue ${report.drills.overdue}`,
+        `Sensor availability ${report.sensors.availabilityPct ?? '–'} %, out of service ${report.sensors.outOfService.length}`,
+        `Report ${id}: /api/reports/safety/history/${id}?format=html`,
+      ],
+      webhook: {
+        type: 'vigil.safety_report',
+        id,
+        siteId,
+        period,
+        from: report.from,
+        to: report.to,
+        alarms: report.alarms.total,
+        overdueDrills: report.drills.overdue,
+      },
+    });
+    return id;
+  }
+
+  kept(id: number): SafetyReport {
+    const report = this.store.get(id);
+    if (!report) throw new SafetyReportError('NOT_FOUND', `no safety report ${id}`);
+    return report;
+  }
+
+  history(filter: { siteId?: string; period?: SafetyReportPeriod; limit: number }): SafetyReportEntry[] {
+    return this.store.list(filter);
+  }
+
+  private alarmsRaised(siteId: string, from: number, to: number): Alarm[] {
+    const out: Alarm[] = [];
+    for (let offset = 0; ; offset += PAGE) {
+      const page = this.alarms.list({ site: siteId, from, to, drill: 'exclude', limit: PAGE, offset });
+      out.push(...page.alarms);
+      if (page.alarms.length < PAGE) return out;
+    }
+  }
+}
+
+async function section<T>(
+  what: string,
+  source: ((siteId: string, from: number, to: number) => T | Promise<T>) | undefined,
+  siteId: string,
+  p: Period,
+): Promise<ReportSection<T>> {
+  if (!source) return { available: false, reason: `${what} are not recorded by this server` };
+  try {
+    return { available: true, data: await source(siteId, p.from, p.to) };
+  } catch (err) {
+    return { available: false, reason: `${what} could not be read: ${(err as Error).message}` };
+  }
+}
