@@ -15,6 +15,7 @@
  */
 import { z } from 'zod';
 import type { CauseCategory } from './alarm-actions.ts';
+import type { AlarmText, NoteText } from './alarm-text.ts';
 
 /**
  * NFPA 72 signal classes: `alarm` (life safety), `supervisory` (an abnormal condition that needs
@@ -85,8 +86,8 @@ export const CONDITIONS = [
   'clock_wrong',
   'self_test_stuck',
   'unbound_signal',
-] as const;
   'camera_offline',
+] as const;
 export type Condition = (typeof CONDITIONS)[number];
 
 /**
@@ -121,8 +122,8 @@ export const SOP_KEYS: Readonly<Record<Condition, string>> = {
   clock_wrong: 'clock_wrong',
   self_test_stuck: 'self_test_stuck',
   unbound_signal: 'unbound_signal',
-};
   camera_offline: 'camera_offline',
+};
 
 /**
  * Who shelved an alarm, why and until when (ISA-18.2 shelving: temporary, with a reason).
@@ -250,8 +251,13 @@ export interface Alarm {
   /** Highest value seen while this alarm was open (gas, CO). */
   peakValue: number | null;
   unit: string | null;
-  /** One line for the queue, e.g. "Gas 23 %LEL ≥ high 20 at Kitchen gas detector". */
+  /**
+   * The message in the facility's language (`facility.language`), for notifications, logs and
+   * CSV, e.g. "Gas 23 %LEL at Kitchen gas detector (≥ high 20)". Screens render `text` instead.
+   */
   message: string;
+  /** The message as key and parameters (alarm-text.ts), rendered in the viewer's language; absent on alarms stored before it existed. */
+  text?: AlarmText;
   resolution: Resolution | null;
   updatedAt: number;
 }
@@ -329,8 +335,13 @@ interface EventBase {
   at: number;
   /** A user id, or `system`. */
   actor: string;
-  /** Free text of an action (ack note, comment, shelve reason), else null. */
+  /**
+   * Free text of an action (ack note, comment, shelve reason), or a note the server wrote, then
+   * rendered in the facility's language; else null.
+   */
   note: string | null;
+  /** A note the server wrote, as key and parameters (alarm-text.ts): screens render it in the viewer's language. */
+  noteText?: NoteText;
   drill: string | null;
 }
 

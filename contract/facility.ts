@@ -21,10 +21,11 @@
  */
 import { z } from 'zod';
 import { escalationSchema } from './notification.ts';
+import { TEXT_LANGUAGES, type TextLanguage } from './alarm-text.ts';
 import { sourceSchema, type SourceBinding } from './bindings.ts';
 import { gatewaySchema, type Gateway } from './gateway.ts';
-import { idSchema, type Unit } from './observation.ts';
 import { cameraSchema, type Camera } from './camera.ts';
+import { idSchema, type Unit } from './observation.ts';
 import { doorReadersSchema, personSchema } from './presence.ts';
 
 export const SENSOR_KINDS = ['gas', 'co', 'smoke', 'door', 'leak'] as const;
@@ -134,14 +135,14 @@ export const siteSchema = z
     timezone: z.string().min(1),
     /** Gateways installed at this site; ids are unique across gateways and sensors. */
     gateways: z.array(gatewaySchema).default([]),
+    /** Cameras that verify alarms with snapshots (contract/camera.ts); ids are unique across cameras, gateways and sensors. */
+    cameras: z.array(cameraSchema).optional(),
     floors: z.array(floorSchema).min(1),
     /** Which drill scenarios the site must hold, and how often (the safety report checks it). */
     drillPlan: z.lazy(() => drillPlanSchema).optional(),
     /** When the periodic safety reports are made, in the site's time zone (absent: the defaults). */
     safetyReports: z.lazy(() => safetyReportScheduleSchema).optional(),
   })
-    /** Cameras that verify alarms with snapshots (contract/camera.ts); ids are unique across cameras, gateways and sensors. */
-    cameras: z.array(cameraSchema).optional(),
   .strict();
 
 const hhmm = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'time must be HH:MM (24 h)');
@@ -178,7 +179,15 @@ export type SafetyReportSchedule = z.infer<typeof safetyReportScheduleSchema>;
 
 export const facilityFileSchema = z
   .object({
-    facility: z.object({ name: z.string().min(1), nameZh, organisation: z.string().optional() }).strict(),
+    facility: z
+      .object({
+        name: z.string().min(1),
+        nameZh,
+        organisation: z.string().optional(),
+        /** The language alarm messages and server notes are written in for notifications, logs and CSV (default `en`). */
+        language: z.enum(TEXT_LANGUAGES).optional(),
+      })
+      .strict(),
     defaults: z.partialRecord(z.enum(SENSOR_KINDS), sensorSettingsSchema),
     schedules: z.record(z.string(), scheduleSchema).default({}),
     /** Standard operating procedures by alarm type: ordered steps for the duty officer. */
@@ -258,10 +267,14 @@ export interface Facility {
   name: string;
   nameZh?: string;
   organisation?: string;
+  /** The facility file's `facility.language`: what `Alarm.message` and server notes are written in (absent: `en`). */
+  language?: TextLanguage;
   sites: Site[];
   sensors: Sensor[];
   /** Every site's gateways (absent: none). */
   gateways?: Gateway[];
+  /** Every site's verification cameras (absent: none). */
+  cameras?: Camera[];
   schedules: Record<string, Schedule>;
   sops: Record<string, string[]>;
   /** `sops` in Chinese, where the facility file gives them (same keys, as many steps). */
@@ -278,5 +291,3 @@ export interface SensorState {
   battery: number | null;
   rssi: number | null;
 }
-  /** Every site's verification cameras (absent: none). */
-  cameras?: Camera[];

@@ -15,6 +15,8 @@ export type GatewayAdapter = (typeof GATEWAY_ADAPTERS)[number];
 const gatewayCommon = {
   id: idSchema,
   name: z.string().min(1).max(120),
+  /** Its name in Chinese, shown to a viewer who chose 中文. */
+  nameZh: z.string().min(1).max(120).optional(),
   /** Where it is installed (a zone id of its site): its alarms are placed there. */
   zone: idSchema.optional(),
   /**

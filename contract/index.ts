@@ -5,6 +5,7 @@ export * from './gateway.ts';
 export * from './camera.ts';
 export * from './api.ts';
 export * from './alarm.ts';
+export * from './alarm-text.ts';
 export * from './alarm-actions.ts';
 export * from './actions.ts';
 export * from './auth.ts';

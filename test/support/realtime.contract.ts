@@ -90,7 +90,7 @@ const ALARM_FIELDS = {
   resolution: true,
   updatedAt: true,
 } satisfies Record<RequiredKeys<Alarm>, true>;
-const ALARM_OPTIONAL_FIELDS = { gatewayId: true } satisfies Record<OptionalKeys<Alarm>, true>;
+const ALARM_OPTIONAL_FIELDS = { gatewayId: true, text: true } satisfies Record<OptionalKeys<Alarm>, true>;
 const SENSOR_FIELDS = {
   sensorId: true,
   lastSeen: true,

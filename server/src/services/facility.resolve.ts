@@ -158,6 +158,7 @@ export function resolveFacility(
     name: file.facility.name,
     ...zh(file.facility),
     ...(file.facility.organisation !== undefined && { organisation: file.facility.organisation }),
+    ...(file.facility.language !== undefined && { language: file.facility.language }),
     sites,
     sensors,
     gateways: resolvedGateways,

@@ -75,7 +75,10 @@ function act(run: Run, alarm: Alarm, action: AlarmAction, actor: string, limits:
       if (text === undefined) return fail('NOT_FOUND', `alarm ${alarm.id} has no procedure step ${action.step + 1}`);
       // The tick is only an event: the history is the record of who did which step when, and the
       // pane derives the ticks from it. The step's text goes along, as the procedure may change later.
-      alarmChanged(run, 'sop_step', alarm, actor, `${action.step + 1}. ${text}`, { step: action.step, done: action.done });
+      const zh = run.ctx.registry.facility.sopsZh?.[alarm.sopKey];
+      const textZh = zh?.length === alarm.sop.length ? zh[action.step] : undefined;
+      const note = { key: 'sop_step', params: { step: action.step + 1, text, ...(textZh !== undefined && { textZh }) } } as const;
+      alarmChanged(run, 'sop_step', alarm, actor, note, { step: action.step, done: action.done });
       return null;
     }
     default:
@@ -161,7 +164,10 @@ export function applyIncidentAction(
       }
       if (applied === 0) return refused ?? fail('INVALID_TRANSITION', `incident ${incident.id} has no alarm to ${action.type}`);
       summarise(run, incident);
-      incidentChanged(run, 'incident_updated', incident, actor, `${action.type} applied to ${applied} of ${members.length} alarms`);
+      incidentChanged(run, 'incident_updated', incident, actor, {
+        key: 'incident_bulk',
+        params: { action: action.type, applied, total: members.length },
+      });
       return finish(run);
     }
     default:

@@ -14,5 +14,5 @@ export function noteTransition(run: Run, p: PointState): void {
   const alarm = p.alarmId === null ? undefined : run.state.alarms.get(p.alarmId);
   if (alarm === undefined || alarm.chattering) return;
   alarm.chattering = true;
-  alarmChanged(run, 'chattering', alarm, undefined, `${p.transitions.length} transitions within ${chatterWindowS} s: consider shelving`);
+  alarmChanged(run, 'chattering', alarm, undefined, { key: 'chattering', params: { transitions: p.transitions.length, windowS: chatterWindowS } });
 }

@@ -1,8 +1,17 @@
 /**
- * What each kind of alarm is: its class, priority and latching, the one-line
- * message the queue shows, and where its procedure (SOP) comes from.
+ * What each kind of alarm is: its class, priority and latching, its message as key and
+ * parameters (rendered by contract/alarm-text.ts), and where its procedure (SOP) comes from.
  */
-import { SOP_KEYS, type AlarmClass, type Condition, type Priority } from '../../../../contract/index.ts';
+import {
+  SOP_KEYS,
+  renderAlarmText,
+  type AlarmClass,
+  type AlarmText,
+  type Condition,
+  type DetailText,
+  type Priority,
+  type TextLanguage,
+} from '../../../../contract/index.ts';
 
 export interface ConditionSpec {
   readonly class: AlarmClass;
@@ -44,20 +53,25 @@ export const SPECS = Object.freeze({
   selfTestStuck: spec('trouble', 'medium'),
   // A detector signal nobody receives: a binding is missing, the room may be unprotected.
   unboundSignal: spec('trouble', 'medium'),
+  // A verification camera is an aid to the officer, not a detector: nothing goes undetected.
+  cameraOffline: spec('trouble', 'low'),
 });
+
+/**
+ * What a message's detail says: a key with parameters, or a plain string, which is what a device
+ * (or a probe) said in its own words and is shown as it came. Rule states saved before details had
+ * keys hold plain strings too.
+ */
+export type Detail = DetailText | string | null;
 
 export interface MessageArgs {
   label: string;
+  /** The subject's Chinese name, where the facility gives one. */
+  labelZh?: string | undefined;
   value: number | null;
   unit: string | null;
-  detail: string | null;
+  detail: Detail;
 }
-
-  // A verification camera is an aid to the officer, not a detector: nothing goes undetected.
-  cameraOffline: spec('trouble', 'low'),
-const round = (v: number): string => String(Math.round(v * 10) / 10);
-const amount = (a: MessageArgs): string => (a.value === null ? '' : ` ${round(a.value)}${a.unit ? ` ${a.unit}` : ''}`);
-const suffix = (a: MessageArgs): string => (a.detail ? ` (${a.detail})` : '');
 
 /** The unit an alarm's value is in: the sensor's for measured conditions, % for battery, else none. */
 export function unitFor(condition: Condition, sensorUnit: string | null): string | null {
@@ -84,36 +98,12 @@ export function unitFor(condition: Condition, sensorUnit: string | null): string
     case 'clock_wrong':
     case 'self_test_stuck':
     case 'unbound_signal':
+    case 'camera_offline':
       return null;
     case 'implausible_value':
       return sensorUnit;
   }
 }
-
-const MESSAGES: Readonly<Record<Condition, (a: MessageArgs) => string>> = {
-  gas: (a) => `Gas${amount(a)} at ${a.label}${suffix(a)}`,
-  gas_rise: (a) => `Gas rising fast${amount(a)} at ${a.label}${suffix(a)}`,
-  co: (a) => `Carbon monoxide${amount(a)} at ${a.label}${suffix(a)}`,
-  co_rise: (a) => `Carbon monoxide rising fast${amount(a)} at ${a.label}${suffix(a)}`,
-  smoke: (a) => `Fire alarm: smoke at ${a.label}${suffix(a)}`,
-  smoke_pre_alarm: (a) => `Smoke pre-alarm at ${a.label}${suffix(a)}`,
-  fault: (a) => `Device fault at ${a.label}${suffix(a)}`,
-    case 'camera_offline':
-  tamper: (a) => `Tamper at ${a.label}${suffix(a)}`,
-  battery_low: (a) => `Battery low${amount(a)} at ${a.label}${suffix(a)}`,
-  door_forced: (a) => `Door forced open: ${a.label}${suffix(a)}`,
-  door_held: (a) => `Door held open: ${a.label}${suffix(a)}`,
-  access_denied_burst: (a) => `Repeated access denied at ${a.label}${suffix(a)}`,
-  after_hours_access: (a) => `Access outside schedule at ${a.label}${suffix(a)}`,
-  offline: (a) => `Sensor offline: ${a.label}${suffix(a)}`,
-  unknown_device: (a) => `${a.label} sending data${suffix(a)}`,
-  gateway_offline: (a) => `${a.label} offline${a.detail ? `: ${a.detail}` : ''}`,
-  leak: (a) => `Water leak at ${a.label}${suffix(a)}`,
-  implausible_value: (a) => `Sensor fault: impossible reading${amount(a)} at ${a.label}${suffix(a)}`,
-  clock_wrong: (a) => `Device clock wrong at ${a.label}${suffix(a)}`,
-  self_test_stuck: (a) => `Detector stuck in test mode: ${a.label}${suffix(a)}`,
-  unbound_signal: (a) => `Unbound detector signal from ${a.label}${suffix(a)}`,
-};
 
 /**
  * The detail of a gas or CO level alarm, worded for the alarm's priority: `≥ low 10` belongs to the
@@ -121,13 +111,35 @@ const MESSAGES: Readonly<Record<Condition, (a: MessageArgs) => string>> = {
  * at the low level is still the high alarm, and says so (`reached high 20, latched`), rather than
  * reading like a low one beside a critical badge.
  */
-export function levelDetail(level: 'low' | 'high', thresholds: { low: number; high: number }, latchedHigh = false): string {
-  if (level === 'high') return `≥ high ${thresholds.high}`;
-  return latchedHigh ? `reached high ${thresholds.high}, latched` : `≥ low ${thresholds.low}`;
+export function levelDetail(level: 'low' | 'high', thresholds: { low: number; high: number }, latchedHigh = false): DetailText {
+  if (level === 'high') return { key: 'level_high', params: { threshold: thresholds.high } };
+  return latchedHigh ? { key: 'level_latched', params: { threshold: thresholds.high } } : { key: 'level_low', params: { threshold: thresholds.low } };
 }
 
-export function describe(condition: Condition, args: MessageArgs): string {
-  return MESSAGES[condition](args);
+/** A detail as the message carries it: a device's own words under the `device` key. */
+export function detailText(detail: Detail): DetailText | null {
+  if (detail === null || detail === '') return null;
+  return typeof detail === 'string' ? { key: 'device', params: { text: detail } } : detail;
+}
+
+/** An alarm's message as key and parameters (contract/alarm-text.ts), for every condition. */
+export function alarmText(condition: Condition, a: MessageArgs): AlarmText {
+  const detail = detailText(a.detail);
+  return {
+    key: condition,
+    params: {
+      label: a.label,
+      ...(a.labelZh ? { labelZh: a.labelZh } : {}),
+      ...(a.value !== null ? { value: a.value } : {}),
+      ...(a.unit !== null ? { unit: a.unit } : {}),
+      ...(detail !== null ? { detail } : {}),
+    },
+  };
+}
+
+/** The message in one language (the facility's, for `Alarm.message`). */
+export function describe(condition: Condition, args: MessageArgs, lang: TextLanguage = 'en'): string {
+  return renderAlarmText(alarmText(condition, args), lang) ?? condition;
 }
 
 /** Other names a facility file may use for a procedure (config/facility.yaml uses these). */

@@ -4,7 +4,6 @@
  * or escalating once it is over. The alarms themselves stay in the store and the log, for the
  * drill report. The drill's rule states go too, so its silent sensors do not go offline.
  */
-import { DRILL_ENDED_NOTE } from '../../../../contract/index.ts';
 import { alarmChanged } from './events.ts';
 import { touchIncident } from './flood.ts';
 import { close } from './lifecycle.ts';
@@ -16,7 +15,7 @@ export function endDrill(state: EngineState, ctx: EngineContext, drillId: string
   for (const alarm of state.alarms.values()) {
     if (alarm.drill !== drillId || alarm.state === 'cleared') continue;
     close(run, alarm);
-    alarmChanged(run, 'cleared', alarm, by, DRILL_ENDED_NOTE);
+    alarmChanged(run, 'cleared', alarm, by, { key: 'drill_ended', params: {} });
     touchIncident(run, alarm);
   }
   for (const [key, rs] of state.sensors) if (rs.drill === drillId) state.sensors.delete(key);

@@ -7,6 +7,7 @@ import type {
   AlarmClass,
   Camera,
   Condition,
+  DetailText,
   EventType,
   Facility,
   Gateway,
@@ -29,8 +30,8 @@ export interface PointState {
   class: AlarmClass;
   latching: boolean;
   value: number | null;
-  /** Free detail for the message (credential, "dirty chamber"). */
-  detail: string | null;
+  /** The message's detail (a credential, "dirty chamber"): keyed, or a device's own words. */
+  detail: DetailText | string | null;
   /** The open (not cleared) alarm of this point, if any. */
   alarmId: string | null;
   /** Times of the last active/clear transitions (at most the chatter count). */
@@ -197,7 +198,7 @@ export const DEFAULT_ACTION_LIMITS: Readonly<ActionLimits> = Object.freeze({ max
 
 /** What the engine needs of the registry; `Registry` satisfies it. */
 export interface RegistryView {
-  readonly facility: Pick<Facility, 'schedules' | 'sops'>;
+  readonly facility: Pick<Facility, 'schedules' | 'sops' | 'sopsZh' | 'language'>;
   sensor(id: string): Sensor | undefined;
   site(id: string): Site | undefined;
   allSensors(): readonly Sensor[];
@@ -205,10 +206,10 @@ export interface RegistryView {
   gateway?(id: string): Gateway | undefined;
   gateways?(): readonly Gateway[];
   sensorsBehind?(gatewayId: string): readonly Sensor[];
-}
   /** Verification cameras (rules.camera.ts); a registry without them has none. */
   camera?(id: string): Camera | undefined;
   cameras?(): readonly Camera[];
+}
 
 export interface EngineContext {
   readonly registry: RegistryView;

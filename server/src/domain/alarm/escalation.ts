@@ -46,6 +46,6 @@ export function escalateIfDue(run: Run, alarm: Alarm): void {
   const levels = Math.floor((run.now - due) / limit) + 1;
   alarm.escalationLevel += levels;
   alarm.escalationDueAt = due + levels * limit;
-  const note = levels > 1 ? `${levels} levels at once: escalation was overdue` : null;
+  const note = levels > 1 ? ({ key: 'escalated_overdue', params: { levels } } as const) : null;
   alarmChanged(run, 'escalated', alarm, SYSTEM_ACTOR, note, { level: alarm.escalationLevel });
 }

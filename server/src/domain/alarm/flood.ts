@@ -72,7 +72,7 @@ function join(run: Run, alarm: Alarm): void {
   }
   incident.alarmIds.push(alarm.id);
   alarm.incidentId = incident.id;
-  alarmChanged(run, 'updated', alarm, undefined, `grouped into incident ${incident.id} (alarm flood)`);
+  alarmChanged(run, 'updated', alarm, undefined, { key: 'grouped', params: { incidentId: incident.id } });
   summarise(run, incident);
   incidentChanged(run, opened ? 'incident_opened' : 'incident_updated', incident);
 }

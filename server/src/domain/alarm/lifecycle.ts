@@ -15,9 +15,9 @@
  * One open alarm per (sensor, condition, drill): the point's `alarmId`. A worse level of an
  * active condition raises the alarm's priority in place.
  */
-import { PRIORITY_RANK, type Alarm, type Condition } from '../../../../contract/index.ts';
+import { PRIORITY_RANK, renderAlarmText, type Alarm, type Condition, type TextLanguage } from '../../../../contract/index.ts';
 import { noteTransition } from './chatter.ts';
-import { describe, sopFor, unitFor, type ConditionSpec } from './conditions.ts';
+import { alarmText, sopFor, unitFor, type ConditionSpec, type Detail } from './conditions.ts';
 import { armEscalation, onPriorityRaised } from './escalation.ts';
 import { alarmChanged } from './events.ts';
 import { noteNewAlarm, touchIncident } from './flood.ts';
@@ -55,14 +55,7 @@ export function pointOf(state: EngineState, alarm: Alarm): { rs: SensorRuleState
 }
 
 /** The condition is present. Raises, re-activates, or raises the priority in place. */
-export function conditionOn(
-  run: Run,
-  rs: SensorRuleState,
-  condition: Condition,
-  spec: ConditionSpec,
-  value: number | null,
-  detail: string | null = null,
-): PointState {
+export function conditionOn(run: Run, rs: SensorRuleState, condition: Condition, spec: ConditionSpec, value: number | null, detail: Detail = null): PointState {
   let p = rs.points[condition];
   if (p === undefined) {
     p = newPoint(spec, run.now);
@@ -92,7 +85,7 @@ export function conditionHeld(
   condition: Condition,
   spec: ConditionSpec,
   value: number | null,
-  detail: string | null,
+  detail: Detail,
   holdMs: number,
 ): void {
   const p = conditionOn(run, rs, condition, spec, value, detail);
@@ -113,7 +106,7 @@ export function conditionOff(run: Run, rs: SensorRuleState, condition: Condition
     alarm.clearedAt = run.now;
     if (alarm.latching) {
       // ISA-18.2 latching: stays annunciated until acknowledged and reset by the operator.
-      alarmChanged(run, 'updated', alarm, undefined, 'condition returned to normal; reset required');
+      alarmChanged(run, 'updated', alarm, undefined, { key: 'latched_returned', params: {} });
     } else {
       switch (alarm.state) {
         case 'active_unacked':
@@ -136,7 +129,7 @@ export function conditionOff(run: Run, rs: SensorRuleState, condition: Condition
   noteTransition(run, p);
 }
 
-function worsen(run: Run, rs: SensorRuleState, condition: Condition, p: PointState, spec: ConditionSpec, value: number | null, detail: string | null): void {
+function worsen(run: Run, rs: SensorRuleState, condition: Condition, p: PointState, spec: ConditionSpec, value: number | null, detail: Detail): void {
   p.value = value;
   if (PRIORITY_RANK[spec.priority] < PRIORITY_RANK[p.priority]) {
     p.priority = spec.priority;
@@ -152,7 +145,7 @@ function worsen(run: Run, rs: SensorRuleState, condition: Condition, p: PointSta
   alarm.priority = spec.priority;
   alarm.class = spec.class;
   alarm.latching ||= spec.latching;
-  alarm.message = message(run, rs, condition, p);
+  setMessage(run, rs, condition, p, alarm);
   // Worse condition, other procedure: gas low (check, ventilate) becomes gas high (evacuate).
   const sop = sopFor(run.ctx.registry.facility.sops, condition, alarm.priority);
   alarm.sopKey = sop.key;
@@ -167,9 +160,14 @@ function track(alarm: Alarm, value: number | null): void {
   if (value !== null && (alarm.peakValue === null || value > alarm.peakValue)) alarm.peakValue = value;
 }
 
-function message(run: Run, rs: SensorRuleState, condition: Condition, p: PointState): string {
+/** The language `Alarm.message` and server notes are written in: the facility's. */
+export const facilityLanguage = (run: Run): TextLanguage => run.ctx.registry.facility.language ?? 'en';
+
+/** The alarm's message as key and parameters, and rendered in the facility's language. */
+export function setMessage(run: Run, rs: SensorRuleState, condition: Condition, p: PointState, alarm: Pick<Alarm, 'text' | 'message'>): void {
   const subject = alarmSubject(run.ctx.registry, rs);
-  return describe(condition, { label: subject.name, value: p.value, unit: unitFor(condition, subject.unit), detail: p.detail });
+  alarm.text = alarmText(condition, { label: subject.name, labelZh: subject.nameZh, value: p.value, unit: unitFor(condition, subject.unit), detail: p.detail });
+  alarm.message = renderAlarmText(alarm.text, facilityLanguage(run)) ?? alarm.message;
 }
 
 /** Open a new alarm for an active point. */
@@ -214,10 +212,11 @@ export function raise(run: Run, rs: SensorRuleState, condition: Condition, p: Po
     lastValue: p.value,
     peakValue: p.value,
     unit: unitFor(condition, subject.unit),
-    message: message(run, rs, condition, p),
+    message: '',
     resolution: null,
     updatedAt: now,
   };
+  setMessage(run, rs, condition, p, alarm);
   armEscalation(run, alarm);
   state.alarms.set(alarm.id, alarm);
   p.alarmId = alarm.id;
@@ -237,7 +236,7 @@ export function reactivate(run: Run, rs: SensorRuleState, condition: Condition, 
     onPriorityRaised(run, alarm);
   }
   alarm.latching ||= p.latching;
-  alarm.message = message(run, rs, condition, p);
+  setMessage(run, rs, condition, p, alarm);
   // ISA-18.2: a cleared_unacked alarm whose condition returns is the same alarm, active again.
   if (alarm.state === 'cleared_unacked') alarm.state = 'active_unacked';
   alarmChanged(run, 'reactivated', alarm);

@@ -9,7 +9,7 @@
 import { MAX_OUT_OF_SERVICE_S, OUT_OF_SERVICE_REMINDER_S, SYSTEM_ACTOR, type Condition } from '../../../../contract/index.ts';
 import { AlarmActionError } from './alarm.errors.ts';
 import { armEscalation } from './escalation.ts';
-import { alarmChanged, sensorChanged } from './events.ts';
+import { alarmChanged, sensorChanged, type Note } from './events.ts';
 import { openAlarmOf, raise, reactivate } from './lifecycle.ts';
 import { finish, newRun, type EngineContext, type EngineResult, type EngineState, type Run } from './engine.types.ts';
 
@@ -56,7 +56,7 @@ export function returnToService(state: EngineState, ctx: EngineContext, sensorId
   return finish(run);
 }
 
-function endOutOfService(run: Run, sensorId: string, siteId: string, by: string, note: string | null): void {
+function endOutOfService(run: Run, sensorId: string, siteId: string, by: string, note: Note): void {
   run.state.outOfService.delete(sensorId);
   sensorChanged(run, 'sensor_in_service', { sensorId, siteId, drill: null }, by, note, null);
   for (const alarm of run.state.alarms.values()) {
@@ -80,7 +80,7 @@ export function outOfServiceTick(run: Run): void {
     const sensor = run.ctx.registry.sensor(sensorId);
     if (oos.until <= now) {
       if (sensor === undefined) run.state.outOfService.delete(sensorId);
-      else endOutOfService(run, sensorId, sensor.siteId, SYSTEM_ACTOR, `the out-of-service period set by ${oos.by} ended`);
+      else endOutOfService(run, sensorId, sensor.siteId, SYSTEM_ACTOR, { key: 'oos_ended', params: { by: oos.by } });
     } else if (oos.until - now <= OUT_OF_SERVICE_REMINDER_S * 1000 && (oos.remindedAt ?? null) === null && sensor !== undefined) {
       const record = { ...oos, remindedAt: now };
       run.state.outOfService.set(sensorId, record);

@@ -3,7 +3,7 @@
  * held open longer than heldOpenS → supervisory (cleared by `closed`); ≥ 3 access denied within
  * 60 s → high; access granted outside the zone's schedule → supervisory; tamper → trouble.
  */
-import { isAccessExpected, type EventObservation, type Schedule, type Sensor } from '../../../../contract/index.ts';
+import { isAccessExpected, type DetailText, type EventObservation, type Schedule, type Sensor } from '../../../../contract/index.ts';
 import { SPECS } from './conditions.ts';
 import { conditionHeld, conditionOff, conditionOn } from './lifecycle.ts';
 import { COMMON_EVENTS } from './rules.common.ts';
@@ -26,7 +26,7 @@ function checkHeld(run: Run, rs: SensorRuleState, sensor: Sensor): void {
   const door = rs.door;
   if (door === null || !door.open || door.openSince === null) return;
   const due = door.openSince + heldOpenMs(run, sensor);
-  if (run.now >= due) conditionOn(run, rs, 'door_held', SPECS.doorHeld, null, `open longer than ${heldOpenMs(run, sensor) / 1000} s`);
+  if (run.now >= due) conditionOn(run, rs, 'door_held', SPECS.doorHeld, null, { key: 'held_open', params: { seconds: heldOpenMs(run, sensor) / 1000 } });
   else wakeAt(rs, due);
 }
 
@@ -36,7 +36,7 @@ function denied(run: Run, rs: SensorRuleState, _sensor: Sensor, obs: EventObserv
   const { deniedBurstCount, deniedBurstWindowS } = run.ctx.settings;
   if (!recordBurst(door.denied, run.now, deniedBurstCount, deniedBurstWindowS * 1000)) return;
   // Present until a whole window passes without another denial.
-  const detail = `${deniedBurstCount}+ denials within ${deniedBurstWindowS} s${obs.credential ? `, last ${obs.credential}` : ''}`;
+  const detail: DetailText = { key: 'denied_burst', params: { count: deniedBurstCount, windowS: deniedBurstWindowS, credential: obs.credential ?? '' } };
   conditionHeld(run, rs, 'access_denied_burst', SPECS.deniedBurst, null, detail, deniedBurstWindowS * 1000);
 }
 
@@ -60,7 +60,7 @@ function granted(run: Run, rs: SensorRuleState, sensor: Sensor, obs: EventObserv
   // then the receive time is the better guess.
   const at = rs.points.clock_wrong?.active === true ? obs.receivedAt : obs.ts;
   if (expected(schedule, timezone, at)) return;
-  const detail = obs.credential ? `credential ${obs.credential}` : null;
+  const detail: DetailText | null = obs.credential ? { key: 'credential', params: { credential: obs.credential } } : null;
   conditionHeld(run, rs, 'after_hours_access', SPECS.afterHours, null, detail, run.ctx.settings.momentaryHoldS * 1000);
 }
 

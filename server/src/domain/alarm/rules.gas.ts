@@ -82,7 +82,8 @@ function analogRules(c: AnalogConditions): KindRules {
         if (a.level === 0) {
           // Rate of rise only while below low; above, the level alarm speaks.
           const rising = rs.points[c.rise]?.active === true;
-          if (!rising && rise >= th.riseRate) conditionOn(run, rs, c.rise, SPECS.rise, v, `+${round(rise)} within ${th.riseWindowS} s`);
+          if (!rising && rise >= th.riseRate)
+            conditionOn(run, rs, c.rise, SPECS.rise, v, { key: 'rise', params: { rise: round(rise), windowS: th.riseWindowS } });
           else if (rising && rise < Math.max(th.riseRate - th.deadband, th.riseRate / 2)) conditionOff(run, rs, c.rise);
           return;
         }
@@ -107,7 +108,7 @@ function analogRules(c: AnalogConditions): KindRules {
       // self-test (within its limit) that is the test (rules.selftest.ts).
       gas: heldDuringTest(c.kind, 'gas', (run, rs, _s, detail) => {
         if (rs.analog !== null) rs.analog.level = 2;
-        conditionOn(run, rs, c.level, SPECS.levelHigh, null, detail ?? 'detector alarm');
+        conditionOn(run, rs, c.level, SPECS.levelHigh, null, detail ?? { key: 'detector_alarm', params: {} });
       }),
       gas_clear: (run, rs) => {
         signalCleared(rs, 'gas_clear');

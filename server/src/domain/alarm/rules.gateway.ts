@@ -14,7 +14,7 @@
  * sensor's watchdog. The rule state lives beside the sensors' (key: the gateway's id, which no
  * sensor shares), so acknowledging, shelving and persisting its alarm work as for any other.
  */
-import { UNREGISTERED, type Alarm, type Gateway, type Observation, type Sensor, type SensorKind } from '../../../../contract/index.ts';
+import { UNREGISTERED, type Alarm, type DetailText, type Gateway, type Observation, type Sensor, type SensorKind } from '../../../../contract/index.ts';
 import { SPECS } from './conditions.ts';
 import { conditionOff, conditionOn } from './lifecycle.ts';
 import { newRuleState } from './rule-state.ts';
@@ -37,11 +37,9 @@ function sensorsBehind(registry: RegistryView, gatewayId: string): readonly Sens
   return registry.sensorsBehind?.(gatewayId) ?? NONE;
 }
 
-/** "14 detectors unsupervised", "1 sensor unsupervised". */
-function unsupervised(sensors: readonly Sensor[]): string {
-  const n = sensors.length;
-  const noun = n > 0 && sensors.every((s) => DETECTORS.has(s.kind)) ? 'detector' : 'sensor';
-  return `${n} ${noun}${n === 1 ? '' : 's'} unsupervised`;
+/** "14 detectors unsupervised", "1 sensor unsupervised": how many, and whether all are detectors. */
+function unsupervised(sensors: readonly Sensor[]): { count: number; detectors: boolean } {
+  return { count: sensors.length, detectors: sensors.length > 0 && sensors.every((s) => DETECTORS.has(s.kind)) };
 }
 
 /** A status observation of a gateway: its own word, or its traffic. Drill traffic never reaches a gateway. */
@@ -51,10 +49,11 @@ export function evaluateGateway(run: Run, g: Gateway, obs: Observation): void {
   rs.lastSeen = run.now;
   if (obs.channel !== 'status' || obs.online === undefined) return;
   if (obs.online) gatewayOnline(run, rs, g);
-  else gatewayOffline(run, rs, g, 'reported offline');
+  else gatewayOffline(run, rs, g, null);
 }
 
-function gatewayOffline(run: Run, rs: SensorRuleState, g: Gateway, why: string): void {
+/** `silentS`: nothing heard for so long; null: the gateway reported itself offline. */
+function gatewayOffline(run: Run, rs: SensorRuleState, g: Gateway, silentS: number | null): void {
   rs.online = false;
   const behind = sensorsBehind(run.ctx.registry, g.id);
   for (const sensor of behind) {
@@ -65,7 +64,9 @@ function gatewayOffline(run: Run, rs: SensorRuleState, g: Gateway, why: string):
     }
     srs.online = false;
   }
-  conditionOn(run, rs, 'gateway_offline', SPECS.gatewayOffline, behind.length, `${unsupervised(behind)} (${why})`);
+  const units = unsupervised(behind);
+  const detail: DetailText = silentS === null ? { key: 'gateway_reported', params: units } : { key: 'gateway_silent', params: { ...units, seconds: silentS } };
+  conditionOn(run, rs, 'gateway_offline', SPECS.gatewayOffline, behind.length, detail);
 }
 
 function gatewayOnline(run: Run, rs: SensorRuleState, g: Gateway): void {
@@ -92,8 +93,7 @@ export function gatewaysTick(run: Run): void {
     if (g.heartbeatS !== null && rs.points.gateway_offline?.active !== true) {
       const heardAt = rs.lastSeen ?? rs.watchSince;
       const base = run.state.watchBaseline === null ? heardAt : Math.max(heardAt, run.state.watchBaseline);
-      if (run.now - base >= g.heartbeatS * run.ctx.settings.offlineHeartbeats * 1000)
-        gatewayOffline(run, rs, g, `nothing heard for ${Math.round((run.now - base) / 1000)} s`);
+      if (run.now - base >= g.heartbeatS * run.ctx.settings.offlineHeartbeats * 1000) gatewayOffline(run, rs, g, Math.round((run.now - base) / 1000));
     }
     sensorTick(run, rs, undefined);
   }

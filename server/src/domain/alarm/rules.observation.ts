@@ -15,7 +15,7 @@
  * Both troubles clear on the first good observation after a quiet spell, so one stray good value
  * between bad ones does not make them chatter.
  */
-import { MAX_FUTURE_SKEW_MS, type Observation, type ReadingObservation } from '../../../../contract/index.ts';
+import { MAX_FUTURE_SKEW_MS, type DetailText, type Observation, type ReadingObservation } from '../../../../contract/index.ts';
 import { SPECS } from './conditions.ts';
 import { conditionOff, conditionOn } from './lifecycle.ts';
 import type { Run, SensorRuleState } from './engine.types.ts';
@@ -45,7 +45,7 @@ export const CLOCK_BEHIND_MS = 15 * 60 * 1000;
 export function plausibleReading(run: Run, rs: SensorRuleState, obs: ReadingObservation): boolean {
   if (obs.implausible === true) {
     rs.implausibleAt = run.now;
-    conditionOn(run, rs, 'implausible_value', SPECS.implausibleValue, obs.value, `outside the plausible range of ${obs.unit}`);
+    conditionOn(run, rs, 'implausible_value', SPECS.implausibleValue, obs.value, { key: 'implausible', params: { unit: obs.unit } });
     return false;
   }
   const last = rs.implausibleAt ?? null;
@@ -59,7 +59,7 @@ export function plausibleReading(run: Run, rs: SensorRuleState, obs: ReadingObse
 export function deviceClock(run: Run, rs: SensorRuleState, obs: Observation): void {
   if (obs.deviceTs !== undefined) {
     rs.clockBehind = null;
-    clockWrong(run, rs, `device time ${describeTime(obs.deviceTs)}, received ${new Date(obs.receivedAt).toISOString()}`);
+    clockWrong(run, rs, { key: 'clock_untrusted', params: { deviceTime: describeTime(obs.deviceTs), received: new Date(obs.receivedAt).toISOString() } });
     return;
   }
   // A payload without a time is stamped with the receive time: it says nothing of the clock.
@@ -69,7 +69,7 @@ export function deviceClock(run: Run, rs: SensorRuleState, obs: Observation): vo
     if (b === null || Math.abs(lag - b.lag) > MAX_FUTURE_SKEW_MS) rs.clockBehind = { since: run.now, lag, count: 1 };
     else {
       b.count += 1;
-      if (run.now - b.since >= CLOCK_BEHIND_MS && b.count >= 3) clockWrong(run, rs, `device time runs ${describeLag(lag)} behind`);
+      if (run.now - b.since >= CLOCK_BEHIND_MS && b.count >= 3) clockWrong(run, rs, { key: 'clock_behind', params: { lagMs: lag } });
     }
     // Lagging is no evidence of a sane clock either way.
     return;
@@ -82,14 +82,9 @@ export function deviceClock(run: Run, rs: SensorRuleState, obs: Observation): vo
   }
 }
 
-function clockWrong(run: Run, rs: SensorRuleState, detail: string): void {
+function clockWrong(run: Run, rs: SensorRuleState, detail: DetailText): void {
   rs.clockWrongAt = run.now;
   conditionOn(run, rs, 'clock_wrong', SPECS.clockWrong, null, detail);
-}
-
-function describeLag(ms: number): string {
-  const min = Math.round(ms / 60_000);
-  return min < 120 ? `${min} min` : `${Math.round(min / 6) / 10} h`;
 }
 
 /** Dates beyond ±8.64e15 ms cannot be printed as ISO strings. */

@@ -6,8 +6,8 @@
  * `test_clear` ends the test; a signal still on when it ends outlasted the test and is raised.
  * (docs/contracts.md#conditions-and-rules)
  */
-import { SYSTEM_ACTOR, type EventType, type Sensor } from '../../../../contract/index.ts';
-import { SPECS } from './conditions.ts';
+import { SYSTEM_ACTOR, type DetailText, type EventType, type Sensor } from '../../../../contract/index.ts';
+import { SPECS, type Detail } from './conditions.ts';
 import { sensorChanged } from './events.ts';
 import { conditionOff, conditionOn } from './lifecycle.ts';
 import { wakeAt, type Run, type SensorRuleState } from './engine.types.ts';
@@ -17,7 +17,7 @@ import type { EventRule } from './rules.types.ts';
 export const DEFAULT_SELF_TEST_MAX_S = 120;
 
 /** Raises what an alarm signal raises, outside a test. */
-export type SignalRaise = (run: Run, rs: SensorRuleState, sensor: Sensor, detail: string | null) => void;
+export type SignalRaise = (run: Run, rs: SensorRuleState, sensor: Sensor, detail: Detail) => void;
 
 /** `kind:signal` → how to raise it when a held signal outlasts its test (the state keeps only the signal's name). */
 const RAISES = new Map<string, SignalRaise>();
@@ -33,7 +33,7 @@ export function heldDuringTest(kind: Sensor['kind'], signal: EventType, raise: S
     const test = rs.selfTest ?? null;
     if (test !== null && run.now < test.since + limitMs(sensor)) {
       if (!test.signals.includes(signal)) test.signals.push(signal);
-      sensorChanged(run, 'sensor_test', rs, SYSTEM_ACTOR, `${signal} during self-test; no alarm`, null);
+      sensorChanged(run, 'sensor_test', rs, SYSTEM_ACTOR, { key: 'self_test_signal', params: { signal } }, null);
       return;
     }
     if (test !== null) testTooLong(run, rs, sensor);
@@ -49,7 +49,7 @@ export function signalCleared(rs: SensorRuleState, clear: EventType): void {
 
 export const testBegins: EventRule = (run, rs, sensor) => {
   rs.lastTestAt = run.now;
-  sensorChanged(run, 'sensor_test', rs, SYSTEM_ACTOR, 'test signal recorded; no alarm', null);
+  sensorChanged(run, 'sensor_test', rs, SYSTEM_ACTOR, { key: 'self_test_recorded', params: {} }, null);
   // A repeated test report does not extend the test: the limit counts from its start.
   rs.selfTest ??= { since: run.now, signals: [] };
   wakeAt(rs, rs.selfTest.since + limitMs(sensor));
@@ -59,7 +59,7 @@ export const testEnds: EventRule = (run, rs, sensor) => {
   const test = rs.selfTest ?? null;
   rs.selfTest = null;
   conditionOff(run, rs, 'self_test_stuck');
-  if (test !== null) raiseHeld(run, rs, sensor, test.signals, 'still reported after the self-test ended');
+  if (test !== null) raiseHeld(run, rs, sensor, test.signals, { key: 'held_after_test', params: {} });
 };
 
 /** From the sensor's timers: the limit has passed with the test still on. */
@@ -74,12 +74,12 @@ export function selfTestTimer(run: Run, rs: SensorRuleState, sensor: Sensor): vo
 function testTooLong(run: Run, rs: SensorRuleState, sensor: Sensor): void {
   const test = rs.selfTest;
   if (!test) return;
-  conditionOn(run, rs, 'self_test_stuck', SPECS.selfTestStuck, null, `in test mode for more than ${limitMs(sensor) / 1000} s`);
+  conditionOn(run, rs, 'self_test_stuck', SPECS.selfTestStuck, null, { key: 'test_too_long', params: { seconds: limitMs(sensor) / 1000 } });
   const held = test.signals;
   test.signals = [];
-  raiseHeld(run, rs, sensor, held, 'reported during a self-test longer than its limit');
+  raiseHeld(run, rs, sensor, held, { key: 'held_test_too_long', params: {} });
 }
 
-function raiseHeld(run: Run, rs: SensorRuleState, sensor: Sensor, signals: readonly EventType[], detail: string): void {
+function raiseHeld(run: Run, rs: SensorRuleState, sensor: Sensor, signals: readonly EventType[], detail: DetailText): void {
   for (const signal of signals) RAISES.get(`${sensor.kind}:${signal}`)?.(run, rs, sensor, detail);
 }

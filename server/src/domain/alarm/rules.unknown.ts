@@ -18,12 +18,11 @@
  *   at the facility's sites, so this bounds a misuse of the engine, not normal traffic): past it
  *   the least recently heard one without an open alarm goes, else the least recently heard.
  */
-import { UNREGISTERED, type Observation } from '../../../../contract/index.ts';
-import { SPECS, describe } from './conditions.ts';
-import { conditionHeld, openAlarmOf } from './lifecycle.ts';
+import { UNREGISTERED, type DetailText, type Observation } from '../../../../contract/index.ts';
+import { SPECS } from './conditions.ts';
+import { conditionHeld, openAlarmOf, setMessage } from './lifecycle.ts';
 import { newRuleState } from './rule-state.ts';
 import { alarmChanged } from './events.ts';
-import { alarmSubject } from './rules.gateway.subject.ts';
 import { wakeAt, type PointState, type Run, type SensorRuleState, type UnknownDevices } from './engine.types.ts';
 
 /** Ids an alarm's detail names; the rest are counted ("and N more"). */
@@ -81,9 +80,8 @@ export function unknownTick(run: Run, rs: SensorRuleState): void {
 }
 
 /** "3 ids: A, B, C" / "45 ids: A, …, T and 25 more". */
-export function detailOf(u: Pick<UnknownDevices, 'shown' | 'count'>): string {
-  const more = u.count - u.shown.length;
-  return `${u.count} id${u.count === 1 ? '' : 's'}: ${u.shown.join(', ')}${more > 0 ? ` and ${more} more` : ''}`;
+export function detailOf(u: Pick<UnknownDevices, 'shown' | 'count'>): DetailText {
+  return { key: 'unknown_ids', params: { count: u.count, ids: u.shown.join(', '), more: u.count - u.shown.length } };
 }
 
 function siteState(run: Run, siteId: string): SensorRuleState {
@@ -142,6 +140,6 @@ function refresh(run: Run, rs: SensorRuleState, p: PointState, u: UnknownDevices
   if (alarm === undefined) return;
   alarm.lastValue = u.count;
   alarm.peakValue = Math.max(alarm.peakValue ?? 0, u.count);
-  alarm.message = describe('unknown_device', { label: alarmSubject(run.ctx.registry, rs).name, value: p.value, unit: null, detail: p.detail });
-  alarmChanged(run, 'updated', alarm, undefined, `${u.count} unregistered ids`);
+  setMessage(run, rs, 'unknown_device', p, alarm);
+  alarmChanged(run, 'updated', alarm, undefined, { key: 'unknown_count', params: { count: u.count } });
 }

@@ -34,7 +34,7 @@ export function gatewayPointOf(run: Run, sensor: Pick<Sensor, 'source'>): PointS
 export function reportedOffline(run: Run, rs: SensorRuleState): void {
   const sensor = run.ctx.registry.sensor(rs.sensorId);
   if (sensor !== undefined && rs.drill === null && gatewayPointOf(run, sensor)?.active === true) return;
-  conditionOn(run, rs, 'offline', SPECS.offline, null, 'device reported offline');
+  conditionOn(run, rs, 'offline', SPECS.offline, null, { key: 'offline_reported', params: {} });
 }
 
 /**
@@ -53,5 +53,5 @@ export function watchdog(run: Run, rs: SensorRuleState, sensor: Sensor): void {
   if (gateway !== undefined) base = Math.max(base, gateway.since);
   const limitS = sensor.heartbeatS * run.ctx.settings.offlineHeartbeats;
   if (run.now - base < limitS * 1000) return;
-  conditionOn(run, rs, 'offline', SPECS.offline, null, `nothing heard for ${Math.round((run.now - base) / 1000)} s`);
+  conditionOn(run, rs, 'offline', SPECS.offline, null, { key: 'silent', params: { seconds: Math.round((run.now - base) / 1000) } });
 }

@@ -6,7 +6,7 @@
  */
 import { SYSTEM_ACTOR, type Alarm } from '../../../../contract/index.ts';
 import { armEscalation } from './escalation.ts';
-import { alarmChanged } from './events.ts';
+import { alarmChanged, type Note } from './events.ts';
 import { openAlarmOf, pointOf } from './lifecycle.ts';
 import { wakeAt, type PointState, type Run, type SensorRuleState } from './engine.types.ts';
 
@@ -30,7 +30,7 @@ export function unshelve(run: Run, alarm: Alarm, actor: string, note: string | n
   release(run, alarm, actor, note);
 }
 
-function release(run: Run, alarm: Alarm, actor: string, note: string | null): void {
+function release(run: Run, alarm: Alarm, actor: string, note: Note): void {
   alarm.shelved = null;
   // The alarm reappears: if still unacknowledged the officer gets the full limit again.
   armEscalation(run, alarm);
@@ -49,5 +49,5 @@ export function expireShelf(run: Run, rs: SensorRuleState, p: PointState): void 
   const alarm = openAlarmOf(run.state, p);
   if (alarm === undefined || alarm.shelved === null) return;
   const still = alarm.state === 'active_unacked' || alarm.state === 'active_acked';
-  release(run, alarm, SYSTEM_ACTOR, still ? 'shelve expired; alarm still active' : 'shelve expired');
+  release(run, alarm, SYSTEM_ACTOR, { key: still ? 'shelf_expired_active' : 'shelf_expired', params: {} });
 }
