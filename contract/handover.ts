@@ -54,7 +54,9 @@ export interface HandoverActionItem {
   title: string;
   assignee: string | null;
   dueAt: number | null;
+  /** Its status (open, in progress, fixed: awaiting verification). */
   state: string;
+  overdue: boolean;
 }
 
 /** A drill still running at the site. */

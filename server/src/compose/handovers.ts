@@ -1,6 +1,8 @@
 /** Shift handover: its store, and what it reads of the alarms, the sensors out of service, the drills and the links. */
 import { SqliteHandoverStore } from '../adapters/sqlite.handovers.ts';
 import type { Registry } from '../domain/registry.ts';
+import { SYSTEM_ACTOR } from '../../../contract/index.ts';
+import type { ActionService } from '../services/action.service.ts';
 import type { AlarmService } from '../services/alarm.service.ts';
 import { systemClock } from '../services/clock.ts';
 import type { DrillService } from '../services/drill.service.ts';
@@ -13,7 +15,19 @@ export interface HandoverDeps {
   alarms: AlarmService;
   drills: DrillService;
   brokerConnected: () => boolean;
-  actions?: OpenActionsSource;
+  actions: ActionService;
+}
+
+/** The site's corrective actions not yet verified, as a handover lists them. */
+function openActionsOf(service: ActionService): OpenActionsSource {
+  // Reading only: the reader's name and role matter to the list's own-actions count, not to what it lists.
+  const reader = { username: SYSTEM_ACTOR, role: 'manager' } as const;
+  return {
+    openActions: (siteId) =>
+      service
+        .list({ filter: 'open', site: siteId, limit: 1000 }, reader)
+        .actions.map((a) => ({ id: String(a.id), title: a.action, assignee: a.owner, dueAt: a.dueAt, state: a.status, overdue: a.overdue })),
+  };
 }
 
 export function composeHandovers(d: HandoverDeps): HandoverService {
@@ -39,6 +53,6 @@ export function composeHandovers(d: HandoverDeps): HandoverService {
     },
     storage.audit,
     systemClock,
-    d.actions,
+    openActionsOf(d.actions),
   );
 }

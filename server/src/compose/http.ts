@@ -76,6 +76,7 @@ export function composeHttp(server: http.Server, config: Config, logger: Logger,
     alarms,
     drills: d.drills.service,
     brokerConnected: () => d.mqtt.subscriber.connected,
+    actions: d.actions.service,
   });
   const app = createApp({
     middleware: [securityHeaders(), requestGuard(origins, SESSION_COOKIE), sessionMiddleware(d.auth.auth)],
