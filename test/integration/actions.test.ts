@@ -1,0 +1,157 @@
+// Closed-loop corrective actions through the real stack (Mosquitto, InfluxDB, Vigil): a gas alarm
+// raised over MQTT is resolved with "corrective action required", the action goes overdue and
+// escalates — owner, managers, admins, at the short intervals configured here — and each step is
+// in the action's history, in the hash-chained audit trail and in the notification outbox (and
+// reaches the webhook contact); then the owner fixes it and a manager verifies it.
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { ActionDetailResponse, Alarm, AlarmNotificationsResponse, AuditEntry } from '../../contract/index.ts';
+import { mosquittoPub } from '../support/clients.ts';
+import { stopAllServices } from '../support/services.ts';
+import { eventually, signedIn, startVigilStack, type VigilHandle } from '../support/vigil.ts';
+
+let vigil: VigilHandle;
+let mqttPort: number;
+let officer: string;
+let owner: string;
+let manager: string;
+const hooks: { type?: string; level?: number; to?: string; action?: { id: number } }[] = [];
+let receiver: http.Server;
+
+beforeAll(async () => {
+  receiver = http.createServer((req, res) => {
+    let body = '';
+    req.on('data', (d: Buffer) => (body += d.toString()));
+    req.on('end', () => {
+      hooks.push(JSON.parse(body) as (typeof hooks)[number]);
+      res.writeHead(204).end();
+    });
+  });
+  await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
+  const stack = await startVigilStack({
+    db: 'vigil_actions_test',
+    facility: path.resolve('test/fixtures/facility.yaml'),
+    // One second between steps: the test watches the whole escalation happen.
+    env: { ACTION_ESCALATION_S: 'owner=0,manager=1,admin=2', WEBHOOK_URLS: `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/hook` },
+  });
+  vigil = stack.vigil;
+  mqttPort = stack.broker.port;
+  officer = await signedIn(vigil, 'officer1', 'officer');
+  owner = await signedIn(vigil, 'owner1', 'officer');
+  manager = await signedIn(vigil, 'manager1', 'manager');
+});
+
+afterAll(async () => {
+  await vigil?.stop();
+  await new Promise((r) => receiver?.close(r));
+  await stopAllServices();
+});
+
+const call = <T>(method: string, url: string, cookie: string, body?: unknown) =>
+  vigil.api<T & { error?: { code: string; details?: string[] } }>(url, {
+    method,
+    headers: { cookie, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+  });
+
+describe('corrective actions end to end', () => {
+  it('an alarm resolved with a corrective action that goes overdue escalates, each step recorded, audited and queued; fix → verify closes it', async () => {
+    // A real alarm: gas over MQTT, acknowledged, gone, reset, then resolved by the manager.
+    await mosquittoPub(mqttPort, 'vigil/t1/T-GAS-01/reading', JSON.stringify({ value: 25, unit: '%LEL' }));
+    const alarm = await eventually(
+      async () => (await call<{ alarms: Alarm[] }>('GET', '/api/alarms?sensor=T-GAS-01&state=open', officer)).body.alarms[0],
+      10_000,
+      'gas alarm',
+    );
+    expect((await call('POST', `/api/alarms/${alarm.id}/ack`, officer, {})).status).toBe(200);
+    await mosquittoPub(mqttPort, 'vigil/t1/T-GAS-01/reading', JSON.stringify({ value: 1, unit: '%LEL' }));
+    await eventually(
+      async () => (await call<{ alarm: Alarm }>('GET', `/api/alarms/${alarm.id}`, officer)).body.alarm.conditionActive === false,
+      10_000,
+      'gas gone',
+    );
+    expect((await call('POST', `/api/alarms/${alarm.id}/reset`, officer, {})).status).toBe(200);
+    const resolution = { causeCategory: 'equipment_fault', cause: 'hose clamp loose', correctiveAction: 'clamp tightened' };
+    expect((await call('POST', `/api/alarms/${alarm.id}/resolve`, manager, resolution)).status).toBe(200);
+
+    // The resolve form's "corrective action required" part: validated, 400 with every reason.
+    const bad = await call('POST', '/api/actions', manager, { alarmId: alarm.id, finding: '', owner: 'owner1', dueAt: 'tomorrow' });
+    expect(bad.status).toBe(400);
+    expect(bad.body.error?.details).toEqual(
+      expect.arrayContaining([expect.stringMatching(/^finding:/), expect.stringMatching(/^action:/), expect.stringMatching(/^dueAt:/)]),
+    );
+    expect(
+      (await call('POST', '/api/actions', manager, { alarmId: alarm.id, finding: 'x', action: 'y', owner: 'nobody', dueAt: Date.now() + 60_000 })).status,
+    ).toBe(400);
+    const dueAt = Date.now() + 1500;
+    const opened = await call<ActionDetailResponse>('POST', '/api/actions', manager, {
+      alarmId: alarm.id,
+      finding: 'hose clamps on the wok ranges work loose',
+      action: 'replace all clamps on line 2 with screw clamps',
+      causeCategory: 'equipment_fault',
+      owner: 'owner1',
+      dueAt,
+      severity: 'high',
+    });
+    expect(opened.status).toBe(201);
+    const id = opened.body.action.id;
+    expect(opened.body.action).toMatchObject({
+      alarmId: alarm.id,
+      siteId: alarm.siteId,
+      zoneId: alarm.zoneId,
+      sensorId: 'T-GAS-01',
+      status: 'open',
+      owner: 'owner1',
+    });
+
+    // Only the owner works it: another officer is refused.
+    expect((await call('PATCH', `/api/actions/${id}`, officer, { move: 'start' })).status).toBe(403);
+    expect((await call<ActionDetailResponse>('PATCH', `/api/actions/${id}`, owner, { move: 'start' })).body.action.status).toBe('in_progress');
+
+    // The due date passes: wait for the admins' step to reach the webhook contact, the last event of the escalation.
+    await eventually(() => hooks.find((h) => h.type === 'vigil.action.escalated' && h.level === 3), 20_000, 'the third escalation step delivered');
+    expect(hooks.filter((h) => h.type === 'vigil.action.escalated').map((h) => [h.level, h.to, h.action?.id])).toEqual([
+      [1, 'owner', id],
+      [2, 'manager', id],
+      [3, 'admin', id],
+    ]);
+
+    const detail = (await call<ActionDetailResponse>('GET', `/api/actions/${id}`, manager)).body;
+    const steps = detail.history.filter((e) => e.kind === 'escalated');
+    expect(steps.map((e) => [e.level, e.to, e.by])).toEqual([
+      [1, 'owner', 'system'],
+      [2, 'manager', 'system'],
+      [3, 'admin', 'system'],
+    ]);
+    expect(steps[0]!.at).toBeGreaterThanOrEqual(dueAt);
+    expect(detail.action).toMatchObject({ overdue: true, escalationLevel: 3, nextEscalationAt: null });
+
+    const audit = (await call<AuditEntry[]>('GET', `/api/audit?target=action:${id}`, manager)).body;
+    expect(
+      audit
+        .filter((e) => e.action === 'action.escalated')
+        .map((e) => (e.detail as { level: number }).level)
+        .sort(),
+    ).toEqual([1, 2, 3]);
+    expect(audit.map((e) => e.action)).toEqual(expect.arrayContaining(['action.opened', 'action.started']));
+    expect((await call<{ ok: boolean }>('GET', '/api/audit/verify', manager)).body.ok).toBe(true);
+
+    const outbox = (await call<AlarmNotificationsResponse>('GET', `/api/actions/${id}/notifications`, officer)).body.notifications;
+    expect(outbox.map((n) => [n.level, n.status])).toEqual([
+      [1, 'delivered'],
+      [2, 'delivered'],
+      [3, 'delivered'],
+    ]);
+
+    // Only verified closes: the owner fixes, a manager verifies; the counts follow.
+    expect((await call('PATCH', `/api/actions/${id}`, manager, { move: 'verify' })).body.error?.code).toBe('INVALID_TRANSITION');
+    expect((await call<ActionDetailResponse>('PATCH', `/api/actions/${id}`, owner, { move: 'fix', note: 'clamps replaced' })).body.action.status).toBe('fixed');
+    expect((await call('PATCH', `/api/actions/${id}`, owner, { move: 'verify' })).status).toBe(403);
+    expect((await call('PATCH', `/api/actions/${id}`, manager, { move: 'reject' })).status).toBe(400); // a reason is required
+    const verified = await call<ActionDetailResponse>('PATCH', `/api/actions/${id}`, manager, { move: 'verify' });
+    expect(verified.body.action).toMatchObject({ status: 'verified', overdue: false });
+    expect((await call<{ open: number; overdue: number }>('GET', '/api/actions/counts', manager)).body).toMatchObject({ open: 0, overdue: 0 });
+  });
+});
