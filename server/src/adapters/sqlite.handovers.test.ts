@@ -1,5 +1,5 @@
 /**
- * The handover service over the real SQLite store: the outgoing officer's signature unshelves what
+ * The handover service over its SQLite store: the outgoing officer's signature unshelves what
  * was to be unshelved and freezes the list as it was; both signatures are audited; the counts the
  * safety report reads come from the stored handovers.
  */
@@ -7,11 +7,11 @@ import { describe, expect, it } from 'vitest';
 import type { Alarm } from '../../../contract/index.ts';
 import { FIXTURE_T0 as T0, makeAlarm } from '../../../test/support/contract.fixtures.ts';
 import { tempDatabases } from '../../../test/support/sqlite.temp.ts';
-import { SqliteHandoverStore } from '../adapters/sqlite.handovers.ts';
+import { SqliteHandoverStore } from './sqlite.handovers.ts';
 import { HandoverError } from '../domain/handover/index.ts';
-import type { Actor } from './alarm.service.ts';
-import type { AuditInput } from './audit.port.ts';
-import { HandoverService, type HandoverSources } from './handover.service.ts';
+import type { Actor } from '../services/alarm.service.ts';
+import type { AuditInput } from '../services/audit.port.ts';
+import { HandoverService, type HandoverSources } from '../services/handover.service.ts';
 
 const open = tempDatabases('vigil-handover-');
 const li: Actor = { username: 'li', role: 'officer' };
