@@ -73,7 +73,7 @@ function rowsOf(series: InfluxSeries[]): Record<string, unknown>[] {
 }
 
 /** Sensor ids are validated against ID_PATTERN, but quote defensively for InfluxQL regardless. */
-const quoteTag = (v: string) => `'${v.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
+export const quoteTag = (v: string): string => `'${v.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
 
 const keyOf = (o: HistoryObservation): string => `${o.channel}|${o.sensorId}|${o.ts}`;
 

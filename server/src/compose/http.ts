@@ -23,6 +23,10 @@ import { healthRouter } from '../http/health.router.ts';
 import { ingestRouter } from '../http/ingest.router.ts';
 import { jsonBody } from '../http/parse.ts';
 import { reportsRouter } from '../http/reports.router.ts';
+import { kpiRouter } from '../http/kpi.router.ts';
+import { InfluxPresence } from '../adapters/influx.presence.ts';
+import { SqliteKpiSource } from '../adapters/sqlite.kpi.ts';
+import { KpiService } from '../services/kpi.service.ts';
 import { originPolicy, requestGuard, securityHeaders, type OriginPolicy } from '../http/security.ts';
 import { usersRouter } from '../http/users.router.ts';
 import type { Logger } from '../logger.ts';
@@ -102,6 +106,7 @@ export function composeHttp(server: http.Server, config: Config, logger: Logger,
         new SensorEventsService(d.storage.history),
       ),
       reportsRouter(new ReportService(alarms), access),
+      kpiRouter(kpiService(d, config), () => registry.facility.sites.map((s) => s.id), access),
       gatewaysRouter(new GatewayService(registry, d.ingest.gateways, alarms), access),
       discoveryRouter(new DiscoveryService(registry, d.ingest.found), access),
       drillsRouter(d.drills.service, access, jsonBody('256kb')),
@@ -157,6 +162,18 @@ export function composeHttp(server: http.Server, config: Config, logger: Logger,
       await new Promise((resolve) => server.close(resolve));
     },
   };
+}
+
+/** The alarm-performance KPIs (services/kpi.service.ts) over the alarm store, InfluxDB and the live engine. */
+export function kpiService(d: Pick<HttpDeps, 'storage' | 'alarms' | 'facility'>, config: Pick<Config, 'RAW_RETENTION_DAYS'>): KpiService {
+  return new KpiService({
+    alarms: new SqliteKpiSource(d.storage.db),
+    presence: new InfluxPresence(d.storage.influx),
+    live: d.alarms.service,
+    registry: d.facility.registry,
+    clock: systemClock,
+    rawRetentionMs: config.RAW_RETENTION_DAYS * 86_400_000,
+  });
 }
 
 /**

@@ -193,6 +193,12 @@ describe('standing and stale alarms at the end of the period', () => {
     expect(r.stale).toEqual([d1]);
   });
 
+  it('stale is judged at the end: acknowledged an hour after the period, D1 was still stale in it', () => {
+    const h = history();
+    h.alarms.find((a) => a.id === 'd1')!.ackedAt = T + 3 * H;
+    expect(computeKpis(input({ ...h, now: T + 4 * H })).stale.map((a) => a.alarmId)).toEqual(['d1']);
+  });
+
   it('an alarm closed before the end is neither; a period ending in the future is judged now', () => {
     const h = history();
     h.alarms.find((a) => a.id === 'd1')!.closedAt = T + H;
