@@ -7,6 +7,7 @@
 #   scripts/ensure-deps.sh --compose  ... and a Docker Compose client (Debian's docker-compose)
 #                                     so that test/integration/compose.test.ts can check
 #                                     docker-compose.yml; best effort, never fatal
+#   scripts/ensure-deps.sh --ffmpeg   ... and ffmpeg, whose test pattern the camera tests serve
 #
 # System packages come from apt (Debian/Ubuntu): installed when running as root, otherwise the
 # exact command is printed and the script exits 1. node_modules is (re)installed with `npm ci`
@@ -16,16 +17,18 @@ cd "$(dirname "$0")/.."
 
 want_browser=0
 want_compose=0
+want_ffmpeg=0
 for arg in "$@"; do
   case "$arg" in
     --browser) want_browser=1 ;;
+    --ffmpeg) want_ffmpeg=1 ;;
     --compose) want_compose=1 ;;
     -h | --help)
-      sed -n '2,13p' "$0" | sed 's/^# \{0,1\}//'
+      sed -n '2,14p' "$0" | sed 's/^# \{0,1\}//'
       exit 0
       ;;
     *)
-      echo "ensure-deps: unknown argument '$arg' (use --browser, --compose)" >&2
+      echo "ensure-deps: unknown argument '$arg' (use --browser, --compose, --ffmpeg)" >&2
       exit 2
       ;;
   esac
@@ -46,6 +49,10 @@ have() {
 declare -a needed=(mosquitto:mosquitto mosquitto_pub:mosquitto-clients influxd:influxdb)
 if ((want_browser)); then
   needed+=(chromium:chromium)
+fi
+# The camera tests serve frames ffmpeg renders (test/support/camera.ts); `npm start` does without.
+if ((want_ffmpeg)); then
+  needed+=(ffmpeg:ffmpeg)
 fi
 
 missing=()

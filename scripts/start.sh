@@ -239,6 +239,16 @@ else
   export MQTT_URL="mqtt://127.0.0.1:$MQTT_PORT"
 fi
 
+# The simulated camera: when the facility file has cameras marked `simulated: true` (the demo's
+# office floors), a test-pattern camera serves their stills and streams on 127.0.0.1:8091 (the
+# URLs in the file). Started before the server, whose first camera probe would otherwise raise
+# camera_offline. ffmpeg renders its frames; without it the shipped frames are served.
+facility_file="${FACILITY_FILE:-config/facility.yaml}"
+if [[ -f simulator/src/camera/cli.ts && -f "$facility_file" ]] && grep -q 'simulated: true' "$facility_file"; then
+  say "starting the simulated camera on 127.0.0.1:8091 (logs: ${LOG_DIR#"$ROOT"/}/camera.log)"
+  launch camera "$LOG_DIR/camera.log" node_modules/.bin/tsx simulator/src/camera/cli.ts --port 8091
+fi
+
 # The server.
 if [[ ! -f server/src/main.ts ]]; then
   say "server/src/main.ts is missing: nothing to start"

@@ -111,6 +111,14 @@ const envSchema = z.object({
   BATCH_MAX_POINTS: positiveInt.max(50_000).default(5000),
   INGEST_QUEUE_MAX: positiveInt.default(50_000),
   REJECTIONS_KEPT: positiveInt.max(100_000).default(1000),
+  /** Camera stills kept with alarms are deleted after this many days (their hashes stay in the audit trail). */
+  CAMERA_RETENTION_DAYS: positiveInt.max(3650).default(90),
+  /** Each camera is probed this often; one that does not answer raises camera_offline. */
+  CAMERA_PROBE_S: positiveInt.max(3600).default(30),
+  /** The second still of an alarm follows the first by this long. */
+  CAMERA_SECOND_SHOT_S: positiveInt.max(60).default(5),
+  /** A camera must give a still (or its stream's headers) within this long. */
+  CAMERA_TIMEOUT_MS: positiveInt.max(60_000).default(5000),
   VIGIL_DEMO: bool.default(false),
   /** Escalation webhooks: comma-separated http(s) URLs. */
   WEBHOOK_URLS: httpUrls,

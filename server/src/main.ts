@@ -8,6 +8,7 @@ import { composeActions } from './compose/actions.ts';
 import { composeAlarms } from './compose/alarms.ts';
 import { composeAuth } from './compose/auth.ts';
 import { composeBroker } from './compose/broker.ts';
+import { composeCameras } from './compose/cameras.ts';
 import { composeDrills } from './compose/drills.ts';
 import { composeHttp, originPolicyFor } from './compose/http.ts';
 import { composeIngest, composeMqttIngest } from './compose/ingest.ts';
@@ -35,19 +36,33 @@ export async function main(): Promise<void> {
   const auth = await composeAuth(config, logger, facility.registry, storage, endedSessions);
   const presence = composePresence(logger, facility.registry, storage, ingest, facility);
   const alarms = composeAlarms(config, logger, metrics, facility.registry, storage, ingest, live, facility, presence.service);
+  const cameras = composeCameras(config, logger, facility, storage, alarms, live);
   const server = http.createServer();
   const realtime = composeRealtime(server, logger, alarms.service, auth.auth, live, endedSessions, originPolicyFor(server, config));
   const broker = await composeBroker(config, logger, auth);
   const mqtt = composeMqttIngest(config, logger, metrics, ingest, storage.writer, broker);
   const drills = composeDrills(config, logger, facility.registry, storage, alarms.service, realtime, broker);
   const actions = composeActions(config, logger, facility.registry, storage, alarms, auth);
-  const web = composeHttp(server, config, logger, metrics, { facility, storage, ingest, mqtt, broker, auth, alarms, drills, actions, presence });
+  const web = composeHttp(server, config, logger, metrics, { facility, storage, ingest, mqtt, broker, auth, alarms, drills, actions, presence, cameras });
 
   // Started in this order, stopped in reverse: consuming MQTT starts only once everything
   // downstream is up, and on the way down the hub closes first, queued points are stored while
   // the broker can still be acknowledged, then the writer, HTTP, the broker and the database stop.
   const parts = new Parts(
-    [storage.database, broker.part, web, storage.historyWriter, presence.part, mqtt.part, realtime.part, alarms.part, actions.part, drills.part, auth.part],
+    [
+      storage.database,
+      broker.part,
+      web,
+      storage.historyWriter,
+      presence.part,
+      mqtt.part,
+      realtime.part,
+      alarms.part,
+      cameras.part,
+      actions.part,
+      drills.part,
+      auth.part,
+    ],
     logger,
     systemScheduler,
   );

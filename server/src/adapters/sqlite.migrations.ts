@@ -13,6 +13,7 @@ import { authMigration } from './sqlite.users.ts';
 import { deviceKindMigration } from './sqlite.devices.ts';
 import { notificationsMigration } from './sqlite.notifications.ts';
 import { safetyReportsMigration } from './sqlite.safety-reports.ts';
+import { cameraSnapshotsMigration } from './sqlite.camera-snapshots.ts';
 import { musterMigration } from './sqlite.muster.ts';
 import { handoversMigration } from './sqlite.handovers.ts';
 import { actionsMigration } from './sqlite.actions.ts';
@@ -32,4 +33,5 @@ export const MIGRATIONS: readonly Migration[] = [
   handoversMigration,
   musterMigration,
   safetyReportsMigration,
+  cameraSnapshotsMigration,
 ];

@@ -7,6 +7,7 @@ import { DEFAULT_DATA_DIR, type Config } from '../config.ts';
 import { sessionAccess } from '../http/access.ts';
 import { actionsRouter } from '../http/actions.router.ts';
 import { alarmsRouter } from '../http/alarms.router.ts';
+import { camerasRouter } from '../http/cameras.router.ts';
 import { notificationsRouter } from '../http/notifications.router.ts';
 import { presenceRouter } from '../http/presence.router.ts';
 import { createApp } from '../http/app.ts';
@@ -42,6 +43,7 @@ import { ReportService } from '../services/report.service.ts';
 import type { Actions } from './actions.ts';
 import type { Alarms } from './alarms.ts';
 import type { Auth } from './auth.ts';
+import type { Cameras } from './cameras.ts';
 import type { BrokerConnection } from './broker.ts';
 import type { Drills } from './drills.ts';
 import { composeHandovers } from './handovers.ts';
@@ -62,6 +64,7 @@ export interface HttpDeps {
   auth: Auth;
   alarms: Alarms;
   drills: Drills;
+  cameras: Cameras;
   actions: Actions;
   presence: Presence;
 }
@@ -113,6 +116,7 @@ export function composeHttp(server: http.Server, config: Config, logger: Logger,
       handoversRouter(handovers, access, jsonBody('64kb')),
       alarmsRouter(alarms, d.storage.audit, access, jsonBody('64kb')),
       notificationsRouter((id) => alarms.get(id) !== undefined, d.alarms.notifications, access),
+      camerasRouter(d.cameras.service, (id) => alarms.get(id), access),
       presenceRouter(d.presence.service, registry, (id) => alarms.get(id), access, jsonBody('4kb')),
       actionsRouter(d.actions.service, d.alarms.notifications, access, jsonBody('64kb')),
       ingestRouter(

@@ -1,0 +1,85 @@
+/**
+ * Camera stills and the live view, proxied: the browser loads every image from this origin, so
+ * it never holds a camera's address or credentials and the Content-Security-Policy stays
+ * `img-src 'self'`. Anyone who may watch alarms (`alarm.view`) may see them; the session check
+ * comes before any lookup, so unknown ids tell a stranger nothing.
+ *
+ * A camera that does not answer gets 502 CAMERA_UNAVAILABLE with the reason (the officer sees
+ * "no answer within 5 s", never a URL).
+ */
+import { Readable } from 'node:stream';
+import { Router, type Response } from 'express';
+import type { Alarm, ApiError } from '../../../contract/index.ts';
+import { notFound } from '../errors.ts';
+import { CameraError } from '../services/camera.ports.ts';
+import type { CameraService } from '../services/camera.service.ts';
+import type { AccessControl } from './access.ts';
+
+/** A live view ends after this long; the dashboard offers to reopen it (an MJPEG left open in a forgotten tab would hold the camera). */
+export const LIVE_MAX_MS = 10 * 60_000;
+
+const noStore = (res: Response): void => void res.set('Cache-Control', 'no-store');
+
+function unavailable(res: Response, err: unknown): void {
+  if (!(err instanceof CameraError)) throw err;
+  const body: ApiError = { error: { code: 'CAMERA_UNAVAILABLE', message: err.message } };
+  noStore(res);
+  res.status(502).json(body);
+}
+
+export function camerasRouter(cameras: CameraService, alarmById: (id: string) => Alarm | undefined, access: AccessControl): Router {
+  const router = Router();
+  const view = access.requirePermission('alarm.view');
+
+  router.get('/api/alarms/:id/snapshots', view, (req, res) => {
+    const alarm = alarmById(String(req.params.id));
+    if (alarm === undefined) throw notFound(`no alarm ${String(req.params.id)}`);
+    noStore(res);
+    res.json(cameras.forAlarm(alarm));
+  });
+
+  router.get('/api/camera-snapshots/:id', view, (req, res) => {
+    const file = cameras.imagePath(String(req.params.id));
+    if (file === undefined) throw notFound(`no still ${String(req.params.id)}`);
+    // Evidence never changes once taken; it may stay in this officer's browser cache only.
+    res.set('Cache-Control', 'private, max-age=86400, immutable');
+    res.type('image/jpeg').sendFile(file, { dotfiles: 'deny' });
+  });
+
+  router.get('/api/cameras/:id/still', view, async (req, res) => {
+    const camera = cameras.camera(String(req.params.id));
+    if (camera === undefined) throw notFound(`no camera ${String(req.params.id)}`);
+    try {
+      const image = await cameras.still(camera.id);
+      noStore(res);
+      res.type('image/jpeg').send(image);
+    } catch (err) {
+      unavailable(res, err);
+    }
+  });
+
+  router.get('/api/cameras/:id/live', view, async (req, res) => {
+    const camera = cameras.camera(String(req.params.id));
+    if (camera === undefined) throw notFound(`no camera ${String(req.params.id)}`);
+    const viewer = new AbortController();
+    const end = (): void => viewer.abort();
+    res.on('close', end);
+    const limit = setTimeout(end, LIVE_MAX_MS).unref();
+    try {
+      const live = await cameras.live(camera.id, viewer.signal);
+      noStore(res);
+      res.status(200).set('Content-Type', live.contentType);
+      const body = Readable.fromWeb(live.body as Parameters<typeof Readable.fromWeb>[0]);
+      body.on('error', () => res.destroy());
+      body.on('end', () => res.end());
+      body.pipe(res);
+      viewer.signal.addEventListener('abort', () => body.destroy(), { once: true });
+    } catch (err) {
+      clearTimeout(limit);
+      if (viewer.signal.aborted) return;
+      unavailable(res, err);
+    }
+  });
+
+  return router;
+}
