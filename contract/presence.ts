@@ -81,9 +81,7 @@ export interface PresenceResponse {
   people: PresentPerson[];
 }
 
-export const presenceQuerySchema = z
-  .object({ site: idSchema, zone: idSchema.optional() })
-  .strict();
+export const presenceQuerySchema = z.object({ site: idSchema, zone: idSchema.optional() }).strict();
 
 /** `GET /api/presence/alarms/:id`: who was presumed in the alarm's zone when it was raised. */
 export interface AlarmPresence {

@@ -55,7 +55,10 @@ export class SqliteMuster implements MusterStore {
 
   /** False when that person was already accounted for at this muster. */
   tick(t: MusterTickRecord): boolean {
-    return this.db.prepare('INSERT OR IGNORE INTO muster_tick (alarm_id, person_key, at, actor) VALUES (?, ?, ?, ?)').run(t.alarmId, t.key, t.at, t.actor).changes === 1;
+    return (
+      this.db.prepare('INSERT OR IGNORE INTO muster_tick (alarm_id, person_key, at, actor) VALUES (?, ?, ?, ?)').run(t.alarmId, t.key, t.at, t.actor)
+        .changes === 1
+    );
   }
 
   ticks(alarmId: string): MusterTickRecord[] {

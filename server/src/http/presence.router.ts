@@ -1,6 +1,13 @@
 /** Who is presumed in a zone (docs/contracts.md#presence), the list an alarm took, and a fire's muster. */
 import { Router, type RequestHandler } from 'express';
-import { musterTickSchema, presenceQuerySchema, type Alarm, type AlarmPresenceResponse, type MusterResponse, type PresenceResponse } from '../../../contract/index.ts';
+import {
+  musterTickSchema,
+  presenceQuerySchema,
+  type Alarm,
+  type AlarmPresenceResponse,
+  type MusterResponse,
+  type PresenceResponse,
+} from '../../../contract/index.ts';
 import type { Registry } from '../domain/registry.ts';
 import { badRequest, notFound } from '../errors.ts';
 import type { PresenceService } from '../services/presence.service.ts';

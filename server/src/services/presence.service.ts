@@ -134,7 +134,17 @@ export class PresenceService {
     const at = a.raisedAt;
     const zonePeople = this.ledger.present(at, { siteId: a.siteId, zoneId: a.zoneId });
     const buildingPeople = this.ledger.present(at, { siteId: a.siteId, building });
-    this.deps.store.savePresence({ alarmId: a.id, siteId: a.siteId, zoneId: a.zoneId, building, drill: a.drill, at, windowHours: this.windowHours, zonePeople, buildingPeople });
+    this.deps.store.savePresence({
+      alarmId: a.id,
+      siteId: a.siteId,
+      zoneId: a.zoneId,
+      building,
+      drill: a.drill,
+      at,
+      windowHours: this.windowHours,
+      zonePeople,
+      buildingPeople,
+    });
     this.deps.logger.info({ alarmId: a.id, zoneId: a.zoneId, inZone: zonePeople.length, inBuilding: buildingPeople.length }, 'presence taken at alarm');
   }
 

@@ -9,15 +9,7 @@
  * older than the window no longer counts: a door with a reader on the way in only never sees
  * people leave, and the window is what forgets them.
  */
-import {
-  OUTSIDE,
-  maskBadge,
-  type DoorReaders,
-  type Facility,
-  type Person,
-  type PresentPerson,
-  type ReaderSide,
-} from '../../../../contract/index.ts';
+import { OUTSIDE, maskBadge, type DoorReaders, type Facility, type Person, type PresentPerson, type ReaderSide } from '../../../../contract/index.ts';
 
 /** A granted badge read at a door, as stored and as ingested. */
 export interface BadgeRead {
