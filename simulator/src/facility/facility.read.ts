@@ -41,6 +41,10 @@ export interface SimFacility {
   sensors: Sensor[];
   gateways: SimGateway[];
   schedules: Record<string, Schedule>;
+  /** One badge of each named person (`people`), for door traffic. */
+  staffBadges: string[];
+  /** Doors with a reader on the way out (`readers.out`). */
+  outReaders: Set<string>;
 }
 
 /** Reads and resolves the registry; throws `SimulatorError` (FACILITY_INVALID) naming every problem. */
@@ -64,6 +68,7 @@ function resolve(file: string, data: FacilityFile, problems: FileProblem[]): Sim
   const sensors: Sensor[] = [];
   const gateways: SimGateway[] = [];
   const seen = new Set<string>();
+  const outReaders = new Set<string>();
   data.sites.forEach((site, si) => {
     sites.push({ id: site.id, timezone: site.timezone });
     for (const g of site.gateways) gateways.push({ ...g, siteId: site.id });
@@ -81,6 +86,7 @@ function resolve(file: string, data: FacilityFile, problems: FileProblem[]): Sim
           const heartbeatS = pick('heartbeatS');
           if (heartbeatS === undefined) problems.push({ path, message: `no heartbeatS for ${raw.id}: set defaults.${raw.kind}.heartbeatS` });
           const schedule = pick('schedule') ?? null;
+          if (raw.readers?.out !== undefined) outReaders.add(raw.id);
           if (schedule !== null && !Object.hasOwn(data.schedules, schedule)) problems.push({ path, message: `unknown schedule "${schedule}"` });
           sensors.push({
             id: raw.id,
@@ -106,7 +112,8 @@ function resolve(file: string, data: FacilityFile, problems: FileProblem[]): Sim
       }),
     );
   });
-  return { file, sites, zones, sensors, gateways, schedules: data.schedules };
+  const staffBadges = (data.people ?? []).map((p) => p.credentials[0]!);
+  return { file, sites, zones, sensors, gateways, schedules: data.schedules, staffBadges, outReaders };
 }
 
 /** Thresholds merged field by field; null when a field is set nowhere (the server rejects that file). */

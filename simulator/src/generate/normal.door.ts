@@ -5,6 +5,10 @@
  * raises no alarm: badges are granted only when the door's schedule expects access, a door is
  * never open for long (well under heldOpenS) and a door sees at most one refusal in two minutes
  * (the server raises a burst at 3 within 60 s).
+ *
+ * The facility file's named staff (`people`) badge in at reader doors half the time, so the
+ * presence lists show names; at a door with a reader on the way out too (`readers.out`), someone
+ * who badged in there badges out when leaving (docs/contracts.md#presence).
  */
 import { isAccessExpected, localTime, type Schedule, type Sensor } from '../../../contract/index.ts';
 import { emission, type Emission } from './emission.ts';
@@ -34,6 +38,10 @@ function isDaytime(timeZone: string, t: number): boolean {
 export interface DoorContext {
   timezone: string;
   schedule: Schedule | null;
+  /** One badge of each named person in the facility file. */
+  staffBadges?: readonly string[];
+  /** The door has a reader on the way out: leaving is a badge read too. */
+  outReader?: boolean;
 }
 
 export function* doorTraffic(sensor: Sensor, ctx: DoorContext, rng: Rng, start: number): Generator<Emission> {
@@ -46,7 +54,10 @@ export function* doorTraffic(sensor: Sensor, ctx: DoorContext, rng: Rng, start: 
   };
   const maxOpenMs = Math.min(MAX_OPEN_S, (sensor.heldOpenS ?? 60) * 0.4) * 1000;
   const badges = Array.from({ length: 40 }, () => `badge-${rng.int(1000, 9999)}`);
-  const badge = (): string => badges[rng.int(0, badges.length - 1)]!;
+  const staff = ctx.staffBadges ?? [];
+  const badge = (): string => (staff.length > 0 && rng.chance(0.5) ? staff[rng.int(0, staff.length - 1)]! : badges[rng.int(0, badges.length - 1)]!);
+  /** Who badged in here and has not badged out (doors with an out reader only). */
+  const inside: string[] = [];
   let lastDenial = -Infinity;
   let t = start;
   for (;;) {
@@ -65,7 +76,13 @@ export function* doorTraffic(sensor: Sensor, ctx: DoorContext, rng: Rng, start: 
         // The retry is granted only if the schedule still expects access.
         if (ctx.schedule !== null && !isAccessExpected(ctx.schedule, ctx.timezone, at)) continue;
       }
-      yield emission(Math.round(at), sensor, 'event', { type: 'access_granted', credential: badge() });
+      const credential = badge();
+      if (ctx.outReader === true && !inside.includes(credential)) inside.push(credential);
+      yield emission(Math.round(at), sensor, 'event', { type: 'access_granted', credential });
+      at += rng.between(800, 3000);
+    } else if (reader && exiting && ctx.outReader === true && inside.length > 0) {
+      const [credential] = inside.splice(rng.int(0, inside.length - 1), 1);
+      yield emission(Math.round(at), sensor, 'event', { type: 'access_granted', credential: credential!, reader: 'out' });
       at += rng.between(800, 3000);
     }
     yield emission(Math.round(at), sensor, 'event', { type: 'open' });

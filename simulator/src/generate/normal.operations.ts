@@ -34,7 +34,7 @@ const STREAMS: Readonly<Record<Sensor['kind'], KindStreams>> = {
   door: (s, f, o) => {
     const timezone = f.sites.find((site) => site.id === s.siteId)?.timezone ?? 'UTC';
     const schedule = s.schedule !== null && Object.hasOwn(f.schedules, s.schedule) ? f.schedules[s.schedule]! : null;
-    return [beats(s, o), doorTraffic(s, { timezone, schedule }, rng(o, s, 'door'), o.start)];
+    return [beats(s, o), doorTraffic(s, { timezone, schedule, staffBadges: f.staffBadges, outReader: f.outReaders.has(s.id) }, rng(o, s, 'door'), o.start)];
   },
   // A dry floor is the normal state: a leak detector only reports it is alive (and its battery).
   leak: (s, _f, o) => [beats(s, o)],
