@@ -38,6 +38,7 @@ const DevicesFoundPage = lazy(() => import('./discovery/DevicesFoundPage.tsx').t
 const DrillReportPage = lazy(() => import('./drills/DrillReportPage.tsx').then((m) => ({ default: m.DrillReportPage })));
 // The manager's and the admin's pages, likewise: never on the wall display's first load.
 const ReportsPage = lazy(() => import('./reports/ReportsPage.tsx').then((m) => ({ default: m.ReportsPage })));
+const ActionsPage = lazy(() => import('./actions/ActionsPage.tsx').then((m) => ({ default: m.ActionsPage })));
 const AuditPage = lazy(() => import('./audit/AuditPage.tsx').then((m) => ({ default: m.AuditPage })));
 const AdminPage = lazy(() => import('./admin/AdminPage.tsx').then((m) => ({ default: m.AdminPage })));
 const SensorPage = lazy(() => import('./sensor/SensorPage.tsx').then((m) => ({ default: m.SensorPage })));
@@ -46,6 +47,7 @@ const PAGE_LOADING: Partial<Record<Route['view'], MessageKey>> = {
   drillReport: 'report.loading',
   devices: 'found.loading',
   reports: 'reports.loading',
+  actions: 'actions.loading',
   audit: 'audit.loading',
   admin: 'admin.loading',
 };
@@ -153,6 +155,7 @@ export function Dashboard({ facility: fileFacility, prefs, onChangePrefs }: Dash
           ) : null}
           {route.view === 'devices' ? <DevicesFoundPage /> : null}
           {route.view === 'reports' ? <ReportsPage facility={facility} index={index} /> : null}
+          {route.view === 'actions' ? <ActionsPage facility={facility} index={index} /> : null}
           {route.view === 'audit' ? <AuditPage /> : null}
           {route.view === 'admin' ? <AdminPage facility={facility} /> : null}
           {route.view === 'sensor' ? <SensorPage key={route.sensorId} sensorId={route.sensorId} index={index} /> : null}

@@ -15,6 +15,7 @@ import './styles/drill-report.css';
 import './styles/discovery.css';
 import './styles/follow.css';
 import './styles/admin.css';
+import './styles/actions.css';
 // Last: the header's compact and phone rules override the per-part ones above.
 import './styles/header.css';
 

@@ -8,6 +8,10 @@ import { useSession } from '../auth/SessionContext.ts';
 import { shelveChoices } from '../domain/alarm.actions.ts';
 import { useI18n } from '../i18n/I18nContext.ts';
 import { AssigneeField } from './AssigneeField.tsx';
+import type { ActionCreateBody } from '../../../contract/actions.ts';
+import type { Priority } from '../../../contract/alarm.ts';
+import { draftBody, emptyDraft } from '../actions/action.form.ts';
+import { ActionFields } from '../actions/ActionFields.tsx';
 
 /** Actions that need more than a click. */
 export type FormAction = 'comment' | 'assign' | 'shelve' | 'resolve';
@@ -15,12 +19,17 @@ export type FormAction = 'comment' | 'assign' | 'shelve' | 'resolve';
 interface ActionFormProps {
   action: FormAction;
   pending: boolean;
-  onSubmit: (action: AlarmAction) => void;
+  /** `followUp`: the corrective action to open once the alarm is resolved (resolve's "corrective action required"). */
+  onSubmit: (action: AlarmAction, followUp?: ActionCreateBody) => void;
   onCancel: () => void;
+  /** The alarm resolved: the corrective action's place and default severity come from it. */
+  alarm?: { id: string; priority: Priority };
 }
 
-export function ActionForm({ action, pending, onSubmit, onCancel }: ActionFormProps) {
-  const { t, duration } = useI18n();
+export function ActionForm({ action, pending, onSubmit, onCancel, alarm }: ActionFormProps) {
+  const { t, duration, timeZone } = useI18n();
+  const [followUp, setFollowUp] = useState(false);
+  const [draft, setDraft] = useState(() => emptyDraft(alarm?.priority));
   const { user } = useSession();
   const choices = shelveChoices(user.role);
   const [text, setText] = useState('');
@@ -50,8 +59,18 @@ export function ActionForm({ action, pending, onSubmit, onCancel }: ActionFormPr
       setInvalid(parsed.error.issues[0]?.message ?? 'invalid');
       return;
     }
+    let body: ActionCreateBody | undefined;
+    if (action === 'resolve' && followUp && alarm) {
+      const checked = draftBody(
+        draft,
+        { finding: text, alarmId: alarm.id, ...(category ? { causeCategory: category as ActionCreateBody['causeCategory'] } : {}) },
+        timeZone,
+      );
+      if (!checked.ok) return setInvalid(checked.message);
+      body = checked.body;
+    }
     setInvalid(null);
-    onSubmit({ type: action, ...parsed.data } as AlarmAction);
+    onSubmit({ type: action, ...parsed.data } as AlarmAction, body);
   }
 
   return (
@@ -103,6 +122,13 @@ export function ActionForm({ action, pending, onSubmit, onCancel }: ActionFormPr
           <textarea value={second} onChange={(e) => setSecond(e.target.value)} required rows={2} maxLength={2000} />
         </label>
       ) : null}
+      {action === 'resolve' && alarm ? (
+        <label className="field field--check" title={t('actions.required.hint')}>
+          <input type="checkbox" checked={followUp} onChange={(e) => setFollowUp(e.target.checked)} data-testid="resolve-action-required" />
+          <span>{t('actions.required')}</span>
+        </label>
+      ) : null}
+      {action === 'resolve' && alarm && followUp ? <ActionFields draft={draft} onChange={setDraft} /> : null}
       {invalid ? (
         <p className="action-form__error" role="alert">
           {invalid}

@@ -7,6 +7,9 @@ import { availableActions } from '../domain/alarm.actions.ts';
 import type { ActionRunner } from '../hooks/useActionRunner.ts';
 import { useI18n } from '../i18n/I18nContext.ts';
 import { ActionForm, type FormAction } from './ActionForm.tsx';
+import type { ActionCreateBody } from '../../../contract/actions.ts';
+import { openAction } from '../api/actions.api.ts';
+import { messageOf } from '../api/api.client.ts';
 
 interface AlarmActionsProps {
   alarm: Alarm;
@@ -20,6 +23,7 @@ export function AlarmActions({ alarm, runner }: AlarmActionsProps) {
   const { can } = useSession();
   const [form, setForm] = useState<FormAction | null>(null);
   const [note, setNote] = useState('');
+  const [followUp, setFollowUp] = useState<{ id: number } | { error: string } | null>(null);
   const actions = availableActions(alarm, can);
   const { status, run } = runner;
   const pending = status.kind === 'pending';
@@ -34,11 +38,30 @@ export function AlarmActions({ alarm, runner }: AlarmActionsProps) {
     else void run({ type: action } as AlarmAction);
   }
 
-  function handleSubmitForm(action: AlarmAction) {
-    void run(action).then((ok) => ok && setForm(null));
+  function handleSubmitForm(action: AlarmAction, body?: ActionCreateBody) {
+    void run(action).then((ok) => {
+      if (!ok) return;
+      setForm(null);
+      // Opened only once the alarm is resolved: an action about an alarm left open would be one too many.
+      if (body)
+        openAction(body).then(
+          (d) => setFollowUp({ id: d.action.id }),
+          (err: unknown) => setFollowUp({ error: messageOf(err) }),
+        );
+    });
   }
 
-  if (actions.length === 0) return null;
+  const followUpNote =
+    followUp === null ? null : 'id' in followUp ? (
+      <p className="detail__hint" role="status" data-testid="action-opened">
+        {t('actions.opened', { id: followUp.id })}
+      </p>
+    ) : (
+      <p className="detail__error" role="alert">
+        {t('actions.openFailed', { msg: followUp.error })}
+      </p>
+    );
+  if (actions.length === 0) return followUpNote;
   const others = actions.filter((a) => a !== 'ack');
   return (
     <section className="detail__actions" aria-label={t('detail.actions')}>
@@ -77,8 +100,9 @@ export function AlarmActions({ alarm, runner }: AlarmActionsProps) {
         ))}
       </div>
       {form && others.includes(form) ? (
-        <ActionForm key={form} action={form} pending={pending} onSubmit={handleSubmitForm} onCancel={() => setForm(null)} />
+        <ActionForm key={form} action={form} pending={pending} onSubmit={handleSubmitForm} onCancel={() => setForm(null)} alarm={alarm} />
       ) : null}
+      {followUpNote}
       {status.kind === 'failed' ? (
         <p className="detail__error" role="alert" data-testid="action-error">
           {t('action.failed', { action: t(`action.${status.action}`), msg: status.message })}

@@ -1,5 +1,6 @@
 import type { Facility } from '../../../contract/facility.ts';
 import { useState } from 'react';
+import { ActionsBadge } from '../actions/ActionsBadge.tsx';
 import { useSession } from '../auth/SessionContext.ts';
 import { VIEW_PERMISSION, VIEWS, type View } from '../hooks/useView.ts';
 import type { HealthStatus } from '../hooks/useHealth.ts';
@@ -90,6 +91,7 @@ export function Header({ facility, siteId, health, prefs, view, sound, onSelectV
       <div className="header__status">
         <ConnectionIndicator />
         <HealthIndicator status={health} />
+        <ActionsBadge onOpen={() => select('actions')} />
       </div>
 
       <button type="button" className="toggle header__menu-toggle" aria-expanded={open} onClick={() => setOpen((o) => !o)}>

@@ -8,6 +8,7 @@ describe('page routes in the URL hash', () => {
     ['#/', { view: 'console' }],
     ['#/log', { view: 'log' }],
     ['#/drills', { view: 'drills' }],
+    ['#/actions', { view: 'actions' }],
     ['#/devices', { view: 'devices' }],
     ['#/reports', { view: 'reports' }],
     ['#/audit', { view: 'audit' }],
@@ -24,6 +25,7 @@ describe('page routes in the URL hash', () => {
       { view: 'console' },
       { view: 'log' },
       { view: 'drills' },
+      { view: 'actions' },
       { view: 'devices' },
       { view: 'reports' },
       { view: 'audit' },
@@ -48,9 +50,9 @@ describe('page routes in the URL hash', () => {
 
   it('offers Reports and Audit to managers, Administration to admins only', () => {
     const sees = (role: 'officer' | 'manager' | 'admin') => VIEWS.filter((v) => ROLE_PERMISSIONS[role].has(VIEW_PERMISSION[v]));
-    expect(sees('officer')).toEqual(['console', 'log', 'drills']);
-    expect(sees('manager')).toEqual(['console', 'log', 'drills', 'reports', 'audit']);
-    expect(sees('admin')).toEqual(['console', 'log', 'drills', 'reports', 'audit', 'devices', 'admin']);
+    expect(sees('officer')).toEqual(['console', 'log', 'drills', 'actions']);
+    expect(sees('manager')).toEqual(['console', 'log', 'drills', 'actions', 'reports', 'audit']);
+    expect(sees('admin')).toEqual(['console', 'log', 'drills', 'actions', 'reports', 'audit', 'devices', 'admin']);
   });
 
   it('keeps a report under Drills in the navigation', () => {

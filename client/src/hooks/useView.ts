@@ -3,7 +3,7 @@ import { useCallback, useEffect, useState } from 'react';
 import type { Permission } from '../../../contract/auth.ts';
 
 /** The pages in the header's navigation, in order. */
-export const VIEWS = ['console', 'log', 'drills', 'reports', 'audit', 'devices', 'admin'] as const;
+export const VIEWS = ['console', 'log', 'drills', 'actions', 'reports', 'audit', 'devices', 'admin'] as const;
 export type View = (typeof VIEWS)[number];
 
 /** What a role needs to see a page in the navigation (actions inside ask for more). */
@@ -11,6 +11,8 @@ export const VIEW_PERMISSION: Readonly<Record<View, Permission>> = {
   console: 'alarm.view',
   log: 'alarm.view',
   drills: 'alarm.view',
+  // Every role owns or opens corrective actions; what each may do to one is the server's rule.
+  actions: 'alarm.view',
   // Binding devices is editing the facility file: the admin's job.
   devices: 'admin.devices',
   reports: 'report.view',
@@ -24,6 +26,7 @@ export type Route =
   | { view: 'console' }
   | { view: 'log' }
   | { view: 'drills' }
+  | { view: 'actions' }
   | { view: 'devices' }
   | { view: 'reports' }
   | { view: 'audit' }
@@ -42,6 +45,7 @@ export function parseHash(hash: string): Route {
   const path = hash.replace(/^#\/?/, '');
   if (path === 'log') return { view: 'log' };
   if (path === 'drills') return { view: 'drills' };
+  if (path === 'actions') return { view: 'actions' };
   if (path === 'devices') return { view: 'devices' };
   if (path === 'reports') return { view: 'reports' };
   if (path === 'audit') return { view: 'audit' };
@@ -73,6 +77,8 @@ export function hashOf(route: Route): string {
       return '#/log';
     case 'drills':
       return '#/drills';
+    case 'actions':
+      return '#/actions';
     case 'devices':
       return '#/devices';
     case 'reports':

@@ -2,6 +2,7 @@
  * Every string the dashboard itself shows, in English and Simplified Chinese. `zh` must have
  * exactly the keys of `en` (the type checker enforces it). `{name}` marks a placeholder.
  */
+import { actionsEn, actionsZh } from './messages.actions.ts';
 import { adminEn, adminZh } from './messages.admin.ts';
 import { auditEn, auditZh } from './messages.audit.ts';
 import { authEn, authZh } from './messages.auth.ts';
@@ -160,6 +161,7 @@ const en = {
   ...followEn,
   ...chartsEn,
   ...layoutEn,
+  ...actionsEn,
 } as const;
 export type MessageKey = keyof typeof en;
 
@@ -300,6 +302,7 @@ const zh: Record<MessageKey, string> = {
   ...followZh,
   ...chartsZh,
   ...layoutZh,
+  ...actionsZh,
 };
 
 export const DICTIONARIES: Record<Locale, Record<MessageKey, string>> = { en, zh };

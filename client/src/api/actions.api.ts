@@ -1,0 +1,46 @@
+/** Corrective action routes (contract/actions.ts). */
+import type {
+  ActionCounts,
+  ActionCreateBody,
+  ActionDetailResponse,
+  ActionFilter,
+  ActionListResponse,
+  ActionMove,
+  ActionPatchBody,
+} from '../../../contract/actions.ts';
+import { postJson, request } from './api.client.ts';
+
+/** The detail plus the moves the signed-in user may make now. */
+export type ActionDetail = ActionDetailResponse & { moves: ActionMove[] };
+
+export interface ActionListFilters {
+  filter: ActionFilter;
+  site?: string;
+  zone?: string;
+}
+
+/** `GET /api/actions` → newest first, with the counts. */
+export function fetchActions(f: ActionListFilters, signal?: AbortSignal): Promise<ActionListResponse> {
+  const q = new URLSearchParams({ filter: f.filter });
+  if (f.site) q.set('site', f.site);
+  if (f.zone) q.set('zone', f.zone);
+  return request<ActionListResponse>(`/api/actions?${q.toString()}`, { signal });
+}
+
+export function fetchActionCounts(signal?: AbortSignal): Promise<ActionCounts> {
+  return request<ActionCounts>('/api/actions/counts', { signal });
+}
+
+export function fetchAction(id: number, signal?: AbortSignal): Promise<ActionDetail> {
+  return request<ActionDetail>(`/api/actions/${id}`, { signal });
+}
+
+/** `POST /api/actions` → 201 with the new action. */
+export function openAction(body: ActionCreateBody): Promise<ActionDetail> {
+  return postJson<ActionDetail>('/api/actions', body);
+}
+
+/** `PATCH /api/actions/:id`: a move, or a manager's change of owner or due date. */
+export function changeAction(id: number, body: ActionPatchBody): Promise<ActionDetail> {
+  return request<ActionDetail>(`/api/actions/${id}`, { method: 'PATCH', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body) });
+}
