@@ -86,10 +86,20 @@ export interface DrillPlanStatus {
   overdue: boolean;
 }
 
+/** Corrective actions in the period: opened, closed (verified), gone overdue, escalation steps taken. */
 export interface ReportCounts {
   opened: number;
   closed: number;
   overdue: number;
+  escalations: number;
+}
+
+/** Shift handovers signed in the period, how they were accepted, and what the next shifts inherited. */
+export interface ReportHandovers {
+  held: number;
+  accepted: number;
+  acceptedWithRemarks: number;
+  itemsCarriedOver: number;
 }
 
 export interface SensorIssue {
@@ -131,7 +141,7 @@ export interface SafetyReport {
   kpis: ReportSection<ReportKpi[]>;
   drills: { held: ReportDrill[]; plan: DrillPlanStatus[]; overdue: number };
   actions: ReportSection<ReportCounts>;
-  handovers: ReportSection<{ held: number; missed: number }>;
+  handovers: ReportSection<ReportHandovers>;
   sensors: {
     total: number;
     /** Share of sensor-time not in an `offline` alarm, %; null without sensors. */

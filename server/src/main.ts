@@ -16,6 +16,7 @@ import { composePresence } from './compose/presence.ts';
 import { EndedSessions, LiveFanout } from './compose/links.ts';
 import { Parts, stopOnSignals } from './compose/parts.ts';
 import { composeRealtime } from './compose/realtime.ts';
+import { composeSafetyReports } from './compose/safety-reports.ts';
 import { configOrExit, facilityOrExit } from './compose/startup.ts';
 import { composeStorage } from './compose/storage.ts';
 import { createLogger } from './logger.ts';
@@ -43,7 +44,21 @@ export async function main(): Promise<void> {
   const mqtt = composeMqttIngest(config, logger, metrics, ingest, storage.writer, broker);
   const drills = composeDrills(config, logger, facility.registry, storage, alarms.service, realtime, broker);
   const actions = composeActions(config, logger, facility.registry, storage, alarms, auth);
-  const web = composeHttp(server, config, logger, metrics, { facility, storage, ingest, mqtt, broker, auth, alarms, drills, actions, presence, cameras });
+  const safetyReports = composeSafetyReports(config, logger, { facility, storage, alarms, drills, actions, mqtt });
+  const web = composeHttp(server, config, logger, metrics, {
+    facility,
+    storage,
+    ingest,
+    mqtt,
+    broker,
+    auth,
+    alarms,
+    drills,
+    actions,
+    presence,
+    cameras,
+    safetyReports,
+  });
 
   // Started in this order, stopped in reverse: consuming MQTT starts only once everything
   // downstream is up, and on the way down the hub closes first, queued points are stored while
@@ -60,6 +75,7 @@ export async function main(): Promise<void> {
       alarms.part,
       cameras.part,
       actions.part,
+      safetyReports.part,
       drills.part,
       auth.part,
     ],

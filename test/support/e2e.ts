@@ -13,22 +13,15 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type Page } from 'playwright-core';
+import { CHROMIUM_ARGS } from '../../server/src/adapters/pdf.chromium.ts';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 export const CLIENT_DIST = path.join(ROOT, 'client/dist');
 export const ARTIFACTS = path.join(ROOT, 'test/artifacts');
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
-/** The flags every run uses: no sandbox (root in CI), no GPU, nothing that talks to the network on its own. */
-export const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
+/** The flags every run uses (the server's PDF printer uses the same): no sandbox (root in CI), no GPU, nothing that talks to the network on its own. */
+export { CHROMIUM_ARGS };
 
 function newestMtime(target: string): number {
   const stat = fs.statSync(target);

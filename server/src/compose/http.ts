@@ -24,6 +24,7 @@ import { healthRouter } from '../http/health.router.ts';
 import { ingestRouter } from '../http/ingest.router.ts';
 import { jsonBody } from '../http/parse.ts';
 import { reportsRouter } from '../http/reports.router.ts';
+import { safetyReportRouter } from '../http/safety-report.router.ts';
 import { kpiRouter } from '../http/kpi.router.ts';
 import { InfluxPresence } from '../adapters/influx.presence.ts';
 import { SqliteKpiSource } from '../adapters/sqlite.kpi.ts';
@@ -46,6 +47,7 @@ import type { Auth } from './auth.ts';
 import type { Cameras } from './cameras.ts';
 import type { BrokerConnection } from './broker.ts';
 import type { Drills } from './drills.ts';
+import type { SafetyReports } from './safety-reports.ts';
 import { composeHandovers } from './handovers.ts';
 import type { Ingest, MqttIngest } from './ingest.ts';
 import type { Part } from './parts.ts';
@@ -67,6 +69,7 @@ export interface HttpDeps {
   cameras: Cameras;
   actions: Actions;
   presence: Presence;
+  safetyReports: SafetyReports;
 }
 
 /** Routes `server`'s requests to the API; the part listens on HOST:PORT and closes. */
@@ -110,6 +113,7 @@ export function composeHttp(server: http.Server, config: Config, logger: Logger,
       ),
       reportsRouter(new ReportService(alarms), access),
       kpiRouter(kpiService(d, config), () => registry.facility.sites.map((s) => s.id), access),
+      safetyReportRouter(d.safetyReports.service, d.safetyReports.pdf, access),
       gatewaysRouter(new GatewayService(registry, d.ingest.gateways, alarms), access),
       discoveryRouter(new DiscoveryService(registry, d.ingest.found), access),
       drillsRouter(d.drills.service, access, jsonBody('256kb')),

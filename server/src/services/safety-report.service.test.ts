@@ -109,13 +109,13 @@ describe('SafetyReportService.generate', () => {
 
   it('takes the sections of the parts that exist, and says so when one fails', async () => {
     const { service } = harness(alarms, [], {
-      actions: (siteId, from) => ({ opened: from === lastWeek.from && siteId === 'hq' ? 3 : -1, closed: 2, overdue: 1 }),
+      actions: (siteId, from) => ({ opened: from === lastWeek.from && siteId === 'hq' ? 3 : -1, closed: 2, overdue: 1, escalations: 0 }),
       handovers: () => {
         throw new Error('database locked');
       },
     });
     const r = await service.generate('hq', 'week', lastWeek, 'manager');
-    expect(r.actions).toEqual({ available: true, data: { opened: 3, closed: 2, overdue: 1 } });
+    expect(r.actions).toEqual({ available: true, data: { opened: 3, closed: 2, overdue: 1, escalations: 0 } });
     expect(r.handovers).toEqual({ available: false, reason: 'shift handovers could not be read: database locked' });
   });
 });

@@ -11,6 +11,7 @@ import type {
   DrillPlanStatus,
   OutOfService,
   ReportCounts,
+  ReportHandovers,
   ReportKpi,
   ReportSection,
   SafetyReport,
@@ -48,7 +49,7 @@ export interface ReportDrills {
 export interface ReportSources {
   kpis?: (siteId: string, from: number, to: number) => ReportKpi[] | Promise<ReportKpi[]>;
   actions?: (siteId: string, from: number, to: number) => ReportCounts | Promise<ReportCounts>;
-  handovers?: (siteId: string, from: number, to: number) => { held: number; missed: number } | Promise<{ held: number; missed: number }>;
+  handovers?: (siteId: string, from: number, to: number) => ReportHandovers | Promise<ReportHandovers>;
 }
 
 export interface SafetyReportStore {
