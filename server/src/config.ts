@@ -119,6 +119,8 @@ const envSchema = z.object({
   CAMERA_SECOND_SHOT_S: positiveInt.max(60).default(5),
   /** A camera must give a still (or its stream's headers) within this long. */
   CAMERA_TIMEOUT_MS: positiveInt.max(60_000).default(5000),
+  /** 0 leaves cameras marked `simulated` alone: no probes, no stills (for a stack without the test-pattern camera). */
+  SIMULATED_CAMERAS: bool.default(true),
   VIGIL_DEMO: bool.default(false),
   /** Escalation webhooks: comma-separated http(s) URLs. */
   WEBHOOK_URLS: httpUrls,

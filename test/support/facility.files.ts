@@ -18,6 +18,8 @@ export interface FacilityFileOptions {
   gateways?: string[];
   /** More lines under `defaults:` (e.g. `  leak: { heartbeatS: 3600 }`). */
   defaults?: string[];
+  /** Camera entries under the site's `cameras:` (flow mappings). */
+  cameras?: string[];
 }
 
 export interface FacilityFiles {
@@ -59,6 +61,7 @@ export function facilityFiles(prefix: string): FacilityFiles {
       '    name: Site',
       '    timezone: Asia/Shanghai',
       ...(gateways.length > 0 ? ['    gateways:', ...gateways.map((g) => `      - ${g}`)] : []),
+      ...(opts.cameras !== undefined ? ['    cameras:', ...opts.cameras.map((c) => `      - ${c}`)] : []),
       '    floors:',
       '      - id: f',
       '        name: Floor',

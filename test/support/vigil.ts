@@ -91,6 +91,9 @@ export async function startVigil(opts: VigilOptions): Promise<VigilHandle> {
     DATA_DIR: dataDir,
     INGEST_API_KEY: TEST_API_KEY,
     LOG_LEVEL: 'info',
+    // The demo facility's simulated cameras point at the test-pattern camera `npm start` runs,
+    // which no test stack has: without this they would raise camera_offline in every test.
+    SIMULATED_CAMERAS: '0',
     ...opts.env,
   };
   let broker: MosquittoHandle | null = null;

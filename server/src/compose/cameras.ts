@@ -26,7 +26,12 @@ export function composeCameras(config: Config, logger: Logger, facility: Facilit
     audit: storage.audit,
     cameraStatus: (id, answered, detail) => alarms.service.cameraStatus(id, answered, detail),
     scheduler: systemScheduler,
-    settings: { secondShotS: config.CAMERA_SECOND_SHOT_S, probeIntervalS: config.CAMERA_PROBE_S, retentionDays: config.CAMERA_RETENTION_DAYS },
+    settings: {
+      secondShotS: config.CAMERA_SECOND_SHOT_S,
+      probeIntervalS: config.CAMERA_PROBE_S,
+      retentionDays: config.CAMERA_RETENTION_DAYS,
+      simulated: config.SIMULATED_CAMERAS,
+    },
     onError: (err, what) => log.error({ err }, what),
   });
   // Alarm events reach the cameras the way they reach the dashboards: after they are committed.

@@ -28,9 +28,11 @@ export interface CameraSettings {
   probeIntervalS: number;
   /** Stills are kept this long. */
   retentionDays: number;
+  /** False: cameras marked `simulated` are left alone (a stack that runs no test-pattern camera). */
+  simulated: boolean;
 }
 
-export const DEFAULT_CAMERA_SETTINGS: CameraSettings = { secondShotS: 5, probeIntervalS: 30, retentionDays: 90 };
+export const DEFAULT_CAMERA_SETTINGS: CameraSettings = { secondShotS: 5, probeIntervalS: 30, retentionDays: 90, simulated: true };
 
 /** Stills per camera for one raise: at once, and `secondShotS` later. */
 export const SHOTS_PER_CAMERA = 2;
@@ -69,7 +71,7 @@ export class CameraService {
     if (e.subject !== 'alarm' || (e.kind !== 'raised' && e.kind !== 'reactivated')) return;
     const alarm = e.alarm;
     if (alarm.drill !== null || !CAMERA_VERIFIED_CONDITIONS.includes(alarm.condition)) return;
-    for (const camera of this.deps.registry.camerasFor(alarm)) {
+    for (const camera of this.deps.registry.camerasFor(alarm).filter((c) => this.active(c))) {
       this.track(this.take(alarm.id, camera.id, 1));
       this.after(this.deps.settings.secondShotS * 1000, () => this.track(this.take(alarm.id, camera.id, 2)));
     }
@@ -110,7 +112,7 @@ export class CameraService {
   start(): void {
     this.running = true;
     const probeAll = (): void => {
-      for (const camera of this.deps.registry.cameras()) this.track(this.probe(camera.id));
+      for (const camera of this.deps.registry.cameras().filter((c) => this.active(c))) this.track(this.probe(camera.id));
       this.after(this.deps.settings.probeIntervalS * 1000, probeAll);
     };
     const pruneLoop = (): void => {
@@ -175,6 +177,10 @@ export class CameraService {
     } catch (err) {
       this.deps.onError?.(err, `keeping still ${shot} of camera ${cameraId} for alarm ${alarmId}`);
     }
+  }
+
+  private active(camera: Camera): boolean {
+    return this.deps.settings.simulated || !camera.simulated;
   }
 
   private fetch(cameraId: string): Promise<Buffer> {
