@@ -17,7 +17,9 @@ import { alarmLocation, alarmSubject } from './AlarmRow.tsx';
 import { AlarmTrend } from './AlarmTrend.tsx';
 import { GatewayDevices } from './GatewayDevices.tsx';
 import { LocateIcon } from './LocateIcon.tsx';
+import { MusterSection } from './MusterSection.tsx';
 import { NotificationsList } from './NotificationsList.tsx';
+import { PresenceSection } from './PresenceSection.tsx';
 import { PriorityBadge } from './PriorityBadge.tsx';
 import { SopSteps } from './SopSteps.tsx';
 
@@ -82,6 +84,8 @@ export function AlarmDetail({ alarmId, index, onLocate, onClose, onAlarm, childr
           <AlarmActions alarm={alarm} runner={runner} />
           <GatewayDevices alarm={alarm} index={index} onLocate={onLocate} />
           <SopSteps alarm={alarm} history={history} runner={runner} />
+          <PresenceSection alarm={alarm} index={index} />
+          <MusterSection alarm={alarm} />
           {sensor ? <AlarmTrend alarm={alarm} sensor={sensor} /> : null}
           {alarm.resolution ? (
             <section className="detail__section" aria-label={t('detail.resolution')}>

@@ -16,6 +16,7 @@ import { linkEn, linkZh } from './messages.link.ts';
 import { logEn, logZh } from './messages.log.ts';
 import { logDetailEn, logDetailZh } from './messages.logdetail.ts';
 import { notifyEn, notifyZh } from './messages.notify.ts';
+import { presenceEn, presenceZh } from './messages.presence.ts';
 import { reportsEn, reportsZh } from './messages.reports.ts';
 import { queueEn, queueZh } from './messages.queue.ts';
 import { soundEn, soundZh } from './messages.sound.ts';
@@ -153,6 +154,7 @@ const en = {
   ...drillEn,
   ...discoveryEn,
   ...notifyEn,
+  ...presenceEn,
   ...linkEn,
   ...queueEn,
   ...reportsEn,
@@ -294,6 +296,7 @@ const zh: Record<MessageKey, string> = {
   ...drillZh,
   ...discoveryZh,
   ...notifyZh,
+  ...presenceZh,
   ...linkZh,
   ...queueZh,
   ...reportsZh,
