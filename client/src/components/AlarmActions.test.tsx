@@ -25,7 +25,7 @@ describe('<ActionForm action="shelve"> (officer ≤ 1 h, manager ≤ 8 h, reason
   it('offers an officer durations up to one hour only', () => {
     const html = withSession('officer', <ActionForm action="shelve" pending={false} onSubmit={() => {}} onCancel={() => {}} />);
     expect(options(html)).toEqual(['300', '900', '1800', '3600']);
-    expect(html).toContain('Your role may shelve for at most 1 h 00 min.');
+    expect(html).toContain('Your role may shelve for at most 1 h.');
     expect(html).toContain('Reason (required)');
   });
   it('offers a manager up to eight hours', () => {

@@ -9,11 +9,12 @@ import type { FacilityIndex } from '../domain/facility.index.ts';
 import { useActionRunner, type ActionRunner } from '../hooks/useActionRunner.ts';
 import { useAlarmDetail } from '../hooks/useAlarmDetail.ts';
 import { useNow } from '../hooks/useNow.ts';
-import { conditionLabel } from '../i18n/alarm.labels.ts';
+import { alarmSubject, conditionLabel } from '../i18n/alarm.labels.ts';
+import { alarmMessageIn } from '../../../contract/alarm-text.ts';
 import { useI18n } from '../i18n/I18nContext.ts';
 import { AlarmActions } from './AlarmActions.tsx';
 import { AlarmHistoryList } from './AlarmHistoryList.tsx';
-import { alarmLocation, alarmSubject } from './AlarmRow.tsx';
+import { alarmLocation } from './AlarmRow.tsx';
 import { AlarmTrend } from './AlarmTrend.tsx';
 import { GatewayDevices } from './GatewayDevices.tsx';
 import { LocateIcon } from './LocateIcon.tsx';
@@ -57,7 +58,7 @@ export function AlarmDetail({ alarmId, index, onLocate, onClose, onAlarm, childr
               {alarm?.drill ? <span className="tag tag--drill">{t('queue.drill')}</span> : null}
               {alarm ? conditionLabel(alarm.condition, locale) : t('detail.title')}
             </h2>
-            {alarm ? <div className="panel__id">{alarmSubject(alarm, index)}</div> : null}
+            {alarm ? <div className="panel__id">{alarmSubject(alarm, index, locale)}</div> : null}
           </div>
         </div>
         <button ref={closeRef} type="button" className="btn btn--ghost panel__close" onClick={onClose} aria-label={t('detail.close')}>
@@ -134,7 +135,7 @@ function useDetailKeys(alarm: Alarm | null, runner: ActionRunner, onClose: () =>
 }
 
 function AlarmFacts({ alarm }: { alarm: Alarm }) {
-  const { t, fmt, duration } = useI18n();
+  const { t, fmt, duration, locale } = useI18n();
   const now = useNow();
   const value = (v: number | null): string => (v === null ? '—' : `${v}${alarm.unit ? ` ${alarm.unit}` : ''}`);
   return (
@@ -155,7 +156,7 @@ function AlarmFacts({ alarm }: { alarm: Alarm }) {
         />
       ) : null}
       {alarm.latching && !alarm.conditionActive && alarm.state !== 'cleared' ? <Fact label={t('detail.latched')} value={t('queue.latched')} warn /> : null}
-      <Fact label={t('detail.message')} value={alarm.message} />
+      <Fact label={t('detail.message')} value={alarmMessageIn(alarm, locale)} />
     </dl>
   );
 }

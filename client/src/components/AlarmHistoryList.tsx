@@ -1,6 +1,7 @@
 /** An alarm's lifecycle and actions, oldest first: who did what and when (the audit trail is the record). */
 import { SYSTEM_ACTOR, type AlarmEvent } from '../../../contract/alarm.ts';
 import type { HistoryLoad } from '../hooks/useAlarmDetail.ts';
+import { historyNote } from '../i18n/alarm.labels.ts';
 import { useI18n } from '../i18n/I18nContext.ts';
 
 export function AlarmHistoryList({ history }: { history: HistoryLoad }) {
@@ -17,8 +18,10 @@ export function AlarmHistoryList({ history }: { history: HistoryLoad }) {
 }
 
 function HistoryItem({ event }: { event: AlarmEvent }) {
-  const { t, fmt } = useI18n();
+  const { t, fmt, locale, procedure } = useI18n();
   const actor = event.actor === SYSTEM_ACTOR ? t('event.system') : event.actor;
+  // A ticked step reads as the procedure the viewer sees, in their language.
+  const note = historyNote(event, locale, event.subject === 'alarm' ? procedure(event.alarm) : undefined);
   return (
     <li className={`timeline__item timeline__item--${event.kind}`} data-kind={event.kind}>
       <time className="timeline__time" dateTime={new Date(event.at).toISOString()}>
@@ -34,7 +37,7 @@ function HistoryItem({ event }: { event: AlarmEvent }) {
         {event.subject === 'alarm' && event.kind === 'sop_step' ? ` · ${t(event.done ? 'event.sopDone' : 'event.sopUndone')}` : ''}
       </span>
       <span className="timeline__actor">{actor}</span>
-      {event.note ? <p className="timeline__note">{event.note}</p> : null}
+      {note ? <p className="timeline__note">{note}</p> : null}
     </li>
   );
 }

@@ -3,7 +3,8 @@ import type { Alarm } from '../../../contract/alarm.ts';
 import { isUnacked } from '../domain/alarm.queue.ts';
 import { alarmValueText } from '../domain/alarm.value.ts';
 import type { FacilityIndex } from '../domain/facility.index.ts';
-import { conditionLabel } from '../i18n/alarm.labels.ts';
+import { alarmSubject, conditionLabel } from '../i18n/alarm.labels.ts';
+import { alarmMessageIn } from '../../../contract/alarm-text.ts';
 import { useI18n } from '../i18n/I18nContext.ts';
 import { AckButton, AckFailure, type AckStatus } from './AckControls.tsx';
 import { Elapsed } from './Elapsed.tsx';
@@ -63,7 +64,7 @@ export const AlarmRow = memo(function AlarmRow({ alarm, also = NONE, index, ack,
       onClick={handleClick}
     >
       <PriorityBadge priority={alarm.priority} />
-      <div className="alarm__title" title={alarm.message}>
+      <div className="alarm__title" title={alarmMessageIn(alarm, locale)}>
         {alarm.drill ? (
           <span className="tag tag--drill" title={alarm.drill}>
             {t('queue.drill')}
@@ -76,7 +77,7 @@ export const AlarmRow = memo(function AlarmRow({ alarm, also = NONE, index, ack,
             {value.peak ? <span className="alarm__peak">{t('row.peak', { v: value.peak })}</span> : null}
           </span>
         ) : null}
-        <span className="alarm__sensor">{alarmSubject(alarm, index)}</span>
+        <span className="alarm__sensor">{alarmSubject(alarm, index, locale)}</span>
       </div>
       <span className="alarm__elapsed" title={t('queue.elapsed')}>
         <Elapsed since={alarm.raisedAt} />
@@ -111,14 +112,6 @@ export const AlarmRow = memo(function AlarmRow({ alarm, also = NONE, index, ack,
 });
 
 const NONE: readonly Alarm[] = [];
-
-/**
- * Who raised it, by name: the alarm's own name, else the facility's (a gateway's alarm carries
- * the gateway's id as `sensorId`), else the raw id rather than nothing.
- */
-export function alarmSubject(alarm: Pick<Alarm, 'sensorId' | 'sensorName'>, index: FacilityIndex): string {
-  return alarm.sensorName || index.sensorsById.get(alarm.sensorId)?.name || index.gatewaysById.get(alarm.sensorId)?.name || alarm.sensorId;
-}
 
 /** "Hot kitchen · Canteen, ground floor", plus the site when the facility has several. */
 export function alarmLocation(alarm: Pick<Alarm, 'siteId' | 'zoneId'>, index: FacilityIndex): string {

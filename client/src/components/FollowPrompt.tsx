@@ -1,4 +1,5 @@
 import type { Alarm } from '../../../contract/alarm.ts';
+import { alarmMessageIn } from '../../../contract/alarm-text.ts';
 import type { FacilityIndex } from '../domain/facility.index.ts';
 import { PRIORITY_STYLES } from '../domain/priority.style.ts';
 import { useI18n } from '../i18n/I18nContext.ts';
@@ -17,7 +18,7 @@ interface FollowPromptProps {
  * colour, so it is not missed beside the plan it did not move.
  */
 export function FollowPrompt({ alarm, index, onGo, onDismiss }: FollowPromptProps) {
-  const { t } = useI18n();
+  const { t, locale } = useI18n();
   const sensor = index.sensorsById.get(alarm.sensorId);
   const site = index.sitesById.get(alarm.siteId);
   const floor = sensor ? index.floorOf(sensor.siteId, sensor.floorId) : undefined;
@@ -32,7 +33,7 @@ export function FollowPrompt({ alarm, index, onGo, onDismiss }: FollowPromptProp
       <PriorityBadge priority={alarm.priority} />
       <div className="follow-prompt__text">
         <strong className="follow-prompt__title">{t('follow.prompt', { priority: t(PRIORITY_STYLES[alarm.priority].labelKey) })}</strong>
-        <span className="follow-prompt__message">{alarm.message}</span>
+        <span className="follow-prompt__message">{alarmMessageIn(alarm, locale)}</span>
         <span className="follow-prompt__where">{t('follow.where', { site: site?.name ?? alarm.siteId, floor: floor?.name ?? '' })}</span>
       </div>
       <button type="button" className="btn btn--primary btn--large" onClick={onGo} aria-label={t('follow.goTo', { sensor: sensor?.name ?? alarm.sensorName })}>

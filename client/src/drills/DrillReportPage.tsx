@@ -133,7 +133,7 @@ export function ReportBody({ report, facility, index }: { report: DrillReport; f
           {t('report.unexpected')}
         </h3>
         <p className="report__note">{t('report.unexpectedHint')}</p>
-        {report.unexpected.length === 0 ? <p>{t('report.noUnexpected')}</p> : <UnexpectedAlarmsTable alarms={report.unexpected} />}
+        {report.unexpected.length === 0 ? <p>{t('report.noUnexpected')}</p> : <UnexpectedAlarmsTable alarms={report.unexpected} index={index} />}
       </section>
 
       <footer className="report__footer">{t('report.printedAt', { time: fmt.dateTime(now) })} · Vigil</footer>

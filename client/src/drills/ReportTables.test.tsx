@@ -65,7 +65,7 @@ describe('<ExpectedAlarmsTable> (drill report)', () => {
     expect(html).toContain('0.40 s');
     expect(html).toContain('12.3 s');
     expect(html).toContain('✓ within target');
-    expect(html).toContain('by officer · target ≤ 1 min 00 s');
+    expect(html).toContain('by officer · target ≤ 1 min');
     expect(html).toContain('not resolved');
   });
   it('marks the missed alarm MISSED, naming the zone it was expected in', () => {

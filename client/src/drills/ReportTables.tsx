@@ -8,8 +8,8 @@ import { useI18n } from '../i18n/I18nContext.ts';
 import { formatSeconds, formatTarget, MARK_SYMBOL, reportRows, unexpectedRows, type Mark, type ReportRow } from './drill.report.ts';
 
 export function ExpectedAlarmsTable({ report, index }: { report: DrillReport; index: FacilityIndex }) {
-  const { t } = useI18n();
-  const rows = reportRows(report, index);
+  const { t, locale } = useI18n();
+  const rows = reportRows(report, index, locale);
   return (
     <div className="report__table-wrap">
       <table className="report-table" data-testid="report-expected">
@@ -165,7 +165,7 @@ function MarkText({ mark, text }: { mark: Mark; text: string }) {
   );
 }
 
-export function UnexpectedAlarmsTable({ alarms }: { alarms: readonly Alarm[] }) {
+export function UnexpectedAlarmsTable({ alarms, index }: { alarms: readonly Alarm[]; index: FacilityIndex }) {
   const { t, fmt, locale } = useI18n();
   return (
     <div className="report__table-wrap">
@@ -180,7 +180,7 @@ export function UnexpectedAlarmsTable({ alarms }: { alarms: readonly Alarm[] }) 
           </tr>
         </thead>
         <tbody>
-          {unexpectedRows(alarms).map((row) => (
+          {unexpectedRows(alarms, index, locale).map((row) => (
             <tr key={row.id} className="report-table__row" data-condition={row.condition}>
               <td className="report-table__num">{fmt.time(row.raisedAt)}</td>
               <td>{row.where}</td>

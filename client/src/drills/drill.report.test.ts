@@ -68,9 +68,9 @@ describe('drill report durations', () => {
     expect(formatSeconds(12.34, en)).toBe('12.3 s');
   });
   it('switches to minutes from a minute on, never printing "60.0 s" or "59 s" for 59.97 s', () => {
-    expect(formatSeconds(59.97, en)).toBe('1 min 00 s');
+    expect(formatSeconds(59.97, en)).toBe('1 min');
     expect(formatSeconds(75, en)).toBe('1 min 15 s');
-    expect(formatSeconds(3 * 3600 + 120, en)).toBe('3 h 02 min');
+    expect(formatSeconds(3 * 3600 + 120, en)).toBe('3 h 2 min');
   });
   it('prints a dash when there is nothing to time, and never a negative figure', () => {
     expect(formatSeconds(null, en)).toBe('—');
@@ -79,12 +79,12 @@ describe('drill report durations', () => {
   });
   it('speaks Chinese too', () => {
     expect(formatSeconds(2.5, zh)).toBe('2.5秒');
-    expect(formatSeconds(75, zh)).toBe('1分15秒');
-    expect(formatTarget(DRILL_TARGETS.criticalAckS, zh)).toBe('1分00秒');
+    expect(formatSeconds(75, zh)).toBe('1分钟15秒');
+    expect(formatTarget(DRILL_TARGETS.criticalAckS, zh)).toBe('1分钟');
   });
   it('prints the targets as the dashboard prints durations', () => {
     expect(formatTarget(DRILL_TARGETS.displayS, en)).toBe('10 s');
-    expect(formatTarget(DRILL_TARGETS.ackS, en)).toBe('5 min 00 s');
+    expect(formatTarget(DRILL_TARGETS.ackS, en)).toBe('5 min');
   });
   it('measures a running drill up to now and an ended one up to its end', () => {
     expect(drillDurationMs(makeDrill({ endedAt: T0 + 90_000 }), T0 + 999_999)).toBe(90_000);
@@ -94,7 +94,7 @@ describe('drill report durations', () => {
 
 describe('drill report marks (DRILL_TARGETS)', () => {
   it('passes display at exactly 10 s and fails it above (NFPA 72 10.11.1: annunciate within 10 s)', () => {
-    const [atLimit, over] = reportRows(makeDrillReport([raisedItem({ displayS: 10, ackS: 5 }), raisedItem({ displayS: 10.1, ackS: 5 })]), index);
+    const [atLimit, over] = reportRows(makeDrillReport([raisedItem({ displayS: 10, ackS: 5 }), raisedItem({ displayS: 10.1, ackS: 5 })]), index, 'en');
     expect(atLimit?.display).toEqual({ seconds: 10, mark: 'pass' });
     expect(over?.display).toEqual({ seconds: 10.1, mark: 'fail' });
   });
@@ -107,6 +107,7 @@ describe('drill report marks (DRILL_TARGETS)', () => {
         raisedItem({ displayS: 1, ackS: 120, priority: 'high' }),
       ]),
       index,
+      'en',
     );
     expect(rows.map((r) => [r.ack.mark, r.ack.targetS])).toEqual([
       ['pass', 60],
@@ -119,7 +120,7 @@ describe('drill report marks (DRILL_TARGETS)', () => {
   });
 
   it('fails a raised alarm nobody acknowledged', () => {
-    const [row] = reportRows(makeDrillReport([raisedItem({ displayS: 2, ackS: null })]), index);
+    const [row] = reportRows(makeDrillReport([raisedItem({ displayS: 2, ackS: null })]), index, 'en');
     expect(row?.ack).toMatchObject({ seconds: null, by: null, mark: 'fail', outcome: 'not_acked' });
   });
 
@@ -127,6 +128,7 @@ describe('drill report marks (DRILL_TARGETS)', () => {
     const rows = reportRows(
       makeDrillReport([raisedItem({ displayS: 2, ackS: null, unacked: 'pending' }), raisedItem({ displayS: 2, ackS: null, unacked: 'not_played' })]),
       index,
+      'en',
     );
     expect(rows.map((r) => [r.ack.outcome, r.ack.mark])).toEqual([
       ['pending', 'none'],
@@ -135,20 +137,20 @@ describe('drill report marks (DRILL_TARGETS)', () => {
   });
 
   it('marks a missed alarm MISSED once, without judging display or acknowledgement again', () => {
-    const [row] = reportRows(makeDrillReport([missedItem({ zoneId: 'kitchen', condition: 'gas', priority: 'high' })]), index);
+    const [row] = reportRows(makeDrillReport([missedItem({ zoneId: 'kitchen', condition: 'gas', priority: 'high' })]), index, 'en');
     expect(row).toMatchObject({ raised: false, raisedAt: null, priority: 'high', where: { kind: 'zone', zone: 'Hot kitchen' } });
     expect(row?.display.mark).toBe('none');
     expect(row?.ack.mark).toBe('none');
   });
 
   it('does not call a display time a failure when no trigger was found to time it from', () => {
-    const [row] = reportRows(makeDrillReport([raisedItem({ displayS: null, ackS: 3 })]), index);
+    const [row] = reportRows(makeDrillReport([raisedItem({ displayS: null, ackS: 3 })]), index, 'en');
     expect(row?.display).toEqual({ seconds: null, mark: 'none' });
   });
 
   it('names the sensor and its zone, and notes a priority other than the expected one', () => {
     const item = raisedItem({ displayS: 1, ackS: 3 });
-    const [row] = reportRows(makeDrillReport([{ ...item, expectation: { ...item.expectation, priority: 'high' } }]), index);
+    const [row] = reportRows(makeDrillReport([{ ...item, expectation: { ...item.expectation, priority: 'high' } }]), index, 'en');
     expect(row?.where).toEqual({ kind: 'sensor', name: 'Kitchen gas detector', id: 'KIT-GAS-01', zone: 'Hot kitchen' });
     expect(row?.priority).toBe('critical');
     expect(row?.expectedPriority).toBe('high');
@@ -204,7 +206,7 @@ describe('unexpected drill alarms', () => {
       ackedAt: T0 + 4_500,
       ackedBy: 'officer',
     });
-    expect(unexpectedRows([alarm])).toEqual([
+    expect(unexpectedRows([alarm], index, 'en')).toEqual([
       { id: 'u1', where: 'Steamer gas', condition: 'gas_rise', priority: 'medium', raisedAt: T0, ackS: 4.5, ackedBy: 'officer' },
     ]);
   });

@@ -10,7 +10,9 @@
 import type { Alarm, Condition, Priority } from '../../../contract/alarm.ts';
 import type { Drill, DrillAckOutcome, DrillItemOutcome, DrillReport, DrillReportItem } from '../../../contract/drill.ts';
 import type { FacilityIndex } from '../domain/facility.index.ts';
-import { formatDuration, type Translate } from '../i18n/dictionary.ts';
+import { alarmSubject } from '../i18n/alarm.labels.ts';
+import { formatDuration } from '../format/duration.format.ts';
+import type { Locale, Translate } from '../i18n/dictionary.ts';
 
 /** A figure against its target: met, missed, or nothing to judge (not raised, no trigger found). */
 export type Mark = 'pass' | 'fail' | 'none';
@@ -33,7 +35,7 @@ export function formatSeconds(seconds: number | null, t: Translate): string {
   return formatDuration(Math.round(s) * 1000, t);
 }
 
-/** A target in whole seconds, in the dashboard's duration words: "10 s", "1 min 00 s", "5 min 00 s". */
+/** A target in whole seconds, in the dashboard's duration words: "10 s", "1 min", "5 min". */
 export function formatTarget(seconds: number, t: Translate): string {
   return formatDuration(seconds * 1000, t);
 }
@@ -67,17 +69,17 @@ export interface ReportRow {
 }
 
 /** One row per expected alarm, in the scenario's order. */
-export function reportRows(report: DrillReport, index: FacilityIndex): ReportRow[] {
-  return report.items.map((item, i) => reportRow(item, i, report, index));
+export function reportRows(report: DrillReport, index: FacilityIndex, locale: Locale): ReportRow[] {
+  return report.items.map((item, i) => reportRow(item, i, report, index, locale));
 }
 
-function reportRow(item: DrillReportItem, i: number, report: DrillReport, index: FacilityIndex): ReportRow {
+function reportRow(item: DrillReportItem, i: number, report: DrillReport, index: FacilityIndex, locale: Locale): ReportRow {
   const { expectation, alarm } = item;
   const priority = alarm?.priority ?? expectation.priority ?? null;
   const expectedPriority = alarm && expectation.priority && expectation.priority !== alarm.priority ? expectation.priority : null;
   return {
     key: `${i}:${expectation.sensorId ?? ''}:${expectation.zoneId ?? ''}:${expectation.condition}`,
-    where: whereOf(item, report.drill.siteId, index),
+    where: whereOf(item, report.drill.siteId, index, locale),
     condition: expectation.condition,
     priority,
     expectedPriority,
@@ -112,7 +114,7 @@ function ackMark(ack: DrillAckOutcome | null): Mark {
   return 'none';
 }
 
-function whereOf(item: DrillReportItem, siteId: string, index: FacilityIndex): ReportRow['where'] {
+function whereOf(item: DrillReportItem, siteId: string, index: FacilityIndex, locale: Locale): ReportRow['where'] {
   const { expectation, alarm } = item;
   const sensorId = alarm?.sensorId ?? expectation.sensorId;
   if (sensorId === undefined) {
@@ -122,7 +124,7 @@ function whereOf(item: DrillReportItem, siteId: string, index: FacilityIndex): R
   const sensor = index.sensorsById.get(sensorId);
   const zoneId = alarm?.zoneId ?? sensor?.zoneId ?? expectation.zoneId;
   const zone = zoneId === undefined ? null : (index.zoneOf(alarm?.siteId ?? sensor?.siteId ?? siteId, zoneId)?.zone.name ?? zoneId);
-  return { kind: 'sensor', name: alarm?.sensorName || sensor?.name || sensorId, id: sensorId, zone };
+  return { kind: 'sensor', name: alarm ? alarmSubject(alarm, index, locale) : sensor?.name || sensorId, id: sensorId, zone };
 }
 
 /** The report's score, with what it adds up to. */
@@ -150,10 +152,10 @@ export interface UnexpectedRow {
   ackedBy: string | null;
 }
 
-export function unexpectedRows(alarms: readonly Alarm[]): UnexpectedRow[] {
+export function unexpectedRows(alarms: readonly Alarm[], index: FacilityIndex, locale: Locale): UnexpectedRow[] {
   return alarms.map((a) => ({
     id: a.id,
-    where: a.sensorName || a.sensorId,
+    where: alarmSubject(a, index, locale),
     condition: a.condition,
     priority: a.priority,
     raisedAt: a.raisedAt,

@@ -3,7 +3,8 @@ import { createContext, useContext } from 'react';
 import type { Alarm } from '../../../contract/alarm.ts';
 import type { Facility } from '../../../contract/facility.ts';
 import { timeFormatters, type TimeFormatters } from '../format/time.format.ts';
-import { formatDuration, translator, type Locale, type Translate } from './dictionary.ts';
+import { formatDuration } from '../format/duration.format.ts';
+import { translator, type Locale, type Translate } from './dictionary.ts';
 import { sopStepsIn } from './facility.language.ts';
 
 export interface I18n {

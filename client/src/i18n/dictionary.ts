@@ -281,7 +281,7 @@ const coreZh: Record<keyof typeof coreEn, string> = {
   'alarmState.cleared': '已清除',
   'dur.d': '{n}天',
   'dur.h': '{n}小时',
-  'dur.m': '{n}分',
+  'dur.m': '{n}分钟',
   'dur.s': '{n}秒',
 };
 
@@ -338,18 +338,4 @@ export function translator(locale: Locale): Translate {
     }
     return vars ? text.replace(/\{(\w+)\}/g, (m, name: string) => (name in vars ? String(vars[name]) : m)) : text;
   };
-}
-
-/** "4 min 05 s", "2 h 03 min", "3 d 4 h" ("4分05秒"): the two largest units, enough at a glance. */
-export function formatDuration(ms: number, t: Translate): string {
-  const total = Math.max(0, Math.floor(ms / 1000));
-  const d = Math.floor(total / 86_400);
-  const h = Math.floor((total % 86_400) / 3_600);
-  const m = Math.floor((total % 3_600) / 60);
-  const s = total % 60;
-  const pad = (n: number): string => String(n).padStart(2, '0');
-  if (d > 0) return t('dur.dh', { d, h });
-  if (h > 0) return t('dur.hm', { h, m: pad(m) });
-  if (m > 0) return t('dur.ms', { m, s: pad(s) });
-  return t('dur.s', { n: s });
 }

@@ -20,6 +20,7 @@ export function facilityIn(facility: Facility, locale: Locale): Facility {
       floors: site.floors.map((floor) => ({ ...named(floor, locale), zones: floor.zones.map((zone) => named(zone, locale)) })),
     })),
     sensors: facility.sensors.map((sensor) => named(sensor, locale)),
+    ...(facility.gateways !== undefined && { gateways: facility.gateways.map((gateway) => named(gateway, locale)) }),
     sops: { ...facility.sops, ...facility.sopsZh },
   };
 }

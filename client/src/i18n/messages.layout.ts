@@ -6,7 +6,7 @@ export const layoutEn = {
   'nav.short.log': 'Log',
   'nav.short.drills': 'Drills',
   'header.menu': 'Menu',
-  // Two units of a duration; the second is zero-padded so that a ticking value keeps its width.
+  // Two units of a duration (client/src/format/duration.format.ts).
   'dur.dh': '{d} d {h} h',
   'dur.hm': '{h} h {m} min',
   'dur.ms': '{m} min {s} s',
@@ -18,8 +18,8 @@ export const layoutZh: Record<keyof typeof layoutEn, string> = {
   'nav.short.log': '记录',
   'nav.short.drills': '演练',
   'header.menu': '菜单',
-  // Chinese writes no space between a number and its unit: "4分05秒".
+  // Chinese writes no space between a number and its unit: "2小时5分钟", "4分钟5秒".
   'dur.dh': '{d}天{h}小时',
-  'dur.hm': '{h}小时{m}分',
-  'dur.ms': '{m}分{s}秒',
+  'dur.hm': '{h}小时{m}分钟',
+  'dur.ms': '{m}分钟{s}秒',
 };

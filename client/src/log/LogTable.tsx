@@ -7,7 +7,7 @@ import type { Alarm } from '../../../contract/alarm.ts';
 import { alarmLocation } from '../components/AlarmRow.tsx';
 import { PriorityBadge } from '../components/PriorityBadge.tsx';
 import type { FacilityIndex } from '../domain/facility.index.ts';
-import { conditionLabel } from '../i18n/alarm.labels.ts';
+import { alarmSubject, conditionLabel } from '../i18n/alarm.labels.ts';
 import type { MessageKey } from '../i18n/dictionary.ts';
 import { useI18n } from '../i18n/I18nContext.ts';
 import type { AlarmSortColumn } from '../../../contract/api.ts';
@@ -69,7 +69,7 @@ export function LogTable({ alarms, index, openId, onOpen, sort, onSort }: LogTab
                 {a.drill ? <span className="tag tag--drill">{t('queue.drill')}</span> : null}
                 <span className="log-table__alarm">{conditionLabel(a.condition, locale)}</span>
               </td>
-              <td className="log-table__sensor">{a.sensorName || a.sensorId}</td>
+              <td className="log-table__sensor">{alarmSubject(a, index, locale)}</td>
               <td>{alarmLocation(a, index)}</td>
               <td data-testid="log-state">{t(`alarmState.${a.state}`)}</td>
               <td>{a.ackedAt !== null ? `${a.ackedBy ?? ''} · ${duration(a.ackedAt - a.raisedAt)}` : '—'}</td>
