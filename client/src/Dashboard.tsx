@@ -35,6 +35,7 @@ import { useAlarmSound } from './sound/useAlarmSound.ts';
 // Drills are a manager's occasional page: loaded on first visit, not with the wall display's console.
 const DrillsPage = lazy(() => import('./drills/DrillsPage.tsx').then((m) => ({ default: m.DrillsPage })));
 const DevicesFoundPage = lazy(() => import('./discovery/DevicesFoundPage.tsx').then((m) => ({ default: m.DevicesFoundPage })));
+const HandoverPage = lazy(() => import('./handover/HandoverPage.tsx').then((m) => ({ default: m.HandoverPage })));
 const DrillReportPage = lazy(() => import('./drills/DrillReportPage.tsx').then((m) => ({ default: m.DrillReportPage })));
 // The manager's and the admin's pages, likewise: never on the wall display's first load.
 const ReportsPage = lazy(() => import('./reports/ReportsPage.tsx').then((m) => ({ default: m.ReportsPage })));
@@ -45,6 +46,7 @@ const SensorPage = lazy(() => import('./sensor/SensorPage.tsx').then((m) => ({ d
 /** What a lazy page says while its code loads. */
 const PAGE_LOADING: Partial<Record<Route['view'], MessageKey>> = {
   drillReport: 'report.loading',
+  handover: 'handover.loading',
   devices: 'found.loading',
   reports: 'reports.loading',
   actions: 'actions.loading',
@@ -150,6 +152,7 @@ export function Dashboard({ facility: fileFacility, prefs, onChangePrefs }: Dash
         {route.view === 'log' ? <AlarmLog facility={facility} index={index} /> : null}
         <Suspense fallback={<p className="log__message">{i18n.t(PAGE_LOADING[route.view] ?? 'drills.loading')}</p>}>
           {route.view === 'drills' ? <DrillsPage facility={facility} index={index} siteId={site.id} onOpenReport={handleOpenReport} /> : null}
+          {route.view === 'handover' ? <HandoverPage index={index} siteId={site.id} /> : null}
           {route.view === 'drillReport' ? (
             <DrillReportPage key={route.drillId} drillId={route.drillId} facility={facility} index={index} onBack={handleBackToDrills} />
           ) : null}

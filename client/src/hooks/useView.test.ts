@@ -8,6 +8,7 @@ describe('page routes in the URL hash', () => {
     ['#/', { view: 'console' }],
     ['#/log', { view: 'log' }],
     ['#/drills', { view: 'drills' }],
+    ['#/handover', { view: 'handover' }],
     ['#/actions', { view: 'actions' }],
     ['#/devices', { view: 'devices' }],
     ['#/reports', { view: 'reports' }],
@@ -25,6 +26,7 @@ describe('page routes in the URL hash', () => {
       { view: 'console' },
       { view: 'log' },
       { view: 'drills' },
+      { view: 'handover' },
       { view: 'actions' },
       { view: 'devices' },
       { view: 'reports' },
@@ -50,9 +52,9 @@ describe('page routes in the URL hash', () => {
 
   it('offers Reports and Audit to managers, Administration to admins only', () => {
     const sees = (role: 'officer' | 'manager' | 'admin') => VIEWS.filter((v) => ROLE_PERMISSIONS[role].has(VIEW_PERMISSION[v]));
-    expect(sees('officer')).toEqual(['console', 'log', 'drills', 'actions']);
-    expect(sees('manager')).toEqual(['console', 'log', 'drills', 'actions', 'reports', 'audit']);
-    expect(sees('admin')).toEqual(['console', 'log', 'drills', 'actions', 'reports', 'audit', 'devices', 'admin']);
+    expect(sees('officer')).toEqual(['console', 'log', 'drills', 'handover', 'actions']);
+    expect(sees('manager')).toEqual(['console', 'log', 'drills', 'handover', 'actions', 'reports', 'audit']);
+    expect(sees('admin')).toEqual(['console', 'log', 'drills', 'handover', 'actions', 'reports', 'audit', 'devices', 'admin']);
   });
 
   it('keeps a report under Drills in the navigation', () => {

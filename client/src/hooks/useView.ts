@@ -3,7 +3,7 @@ import { useCallback, useEffect, useState } from 'react';
 import type { Permission } from '../../../contract/auth.ts';
 
 /** The pages in the header's navigation, in order. */
-export const VIEWS = ['console', 'log', 'drills', 'actions', 'reports', 'audit', 'devices', 'admin'] as const;
+export const VIEWS = ['console', 'log', 'drills', 'handover', 'actions', 'reports', 'audit', 'devices', 'admin'] as const;
 export type View = (typeof VIEWS)[number];
 
 /** What a role needs to see a page in the navigation (actions inside ask for more). */
@@ -11,6 +11,8 @@ export const VIEW_PERMISSION: Readonly<Record<View, Permission>> = {
   console: 'alarm.view',
   log: 'alarm.view',
   drills: 'alarm.view',
+  // Officers hand over and accept shifts; managers read what was handed over.
+  handover: 'alarm.view',
   // Every role owns or opens corrective actions; what each may do to one is the server's rule.
   actions: 'alarm.view',
   // Binding devices is editing the facility file: the admin's job.
@@ -26,6 +28,7 @@ export type Route =
   | { view: 'console' }
   | { view: 'log' }
   | { view: 'drills' }
+  | { view: 'handover' }
   | { view: 'actions' }
   | { view: 'devices' }
   | { view: 'reports' }
@@ -45,6 +48,7 @@ export function parseHash(hash: string): Route {
   const path = hash.replace(/^#\/?/, '');
   if (path === 'log') return { view: 'log' };
   if (path === 'drills') return { view: 'drills' };
+  if (path === 'handover') return { view: 'handover' };
   if (path === 'actions') return { view: 'actions' };
   if (path === 'devices') return { view: 'devices' };
   if (path === 'reports') return { view: 'reports' };
@@ -77,6 +81,8 @@ export function hashOf(route: Route): string {
       return '#/log';
     case 'drills':
       return '#/drills';
+    case 'handover':
+      return '#/handover';
     case 'actions':
       return '#/actions';
     case 'devices':

@@ -11,6 +11,7 @@ import { detailEn, detailZh } from './messages.detail.ts';
 import { discoveryEn, discoveryZh } from './messages.discovery.ts';
 import { drillEn, drillZh } from './messages.drill.ts';
 import { followEn, followZh } from './messages.follow.ts';
+import { handoverEn, handoverZh } from './messages.handover.ts';
 import { historyEn, historyZh } from './messages.history.ts';
 import { linkEn, linkZh } from './messages.link.ts';
 import { logEn, logZh } from './messages.log.ts';
@@ -152,6 +153,7 @@ const en = {
   ...logEn,
   ...logDetailEn,
   ...drillEn,
+  ...handoverEn,
   ...discoveryEn,
   ...notifyEn,
   ...presenceEn,
@@ -294,6 +296,7 @@ const zh: Record<MessageKey, string> = {
   ...logZh,
   ...logDetailZh,
   ...drillZh,
+  ...handoverZh,
   ...discoveryZh,
   ...notifyZh,
   ...presenceZh,

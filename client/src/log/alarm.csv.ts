@@ -21,10 +21,19 @@ export function csvLine(cells: readonly (string | number | boolean | null | unde
   return cells.map(csvCell).join(',');
 }
 
+/** A column of an exported table: its name in the header, and how a row gives its cell. */
+export type CsvColumn<T> = readonly [string, (row: T) => string | number | boolean | null];
+
+/** A whole file: the header, one CRLF line per row, and a byte-order mark for spreadsheet programs. */
+export function csvTable<T>(columns: readonly CsvColumn<T>[], rows: readonly T[]): string {
+  const lines = [csvLine(columns.map(([name]) => name)), ...rows.map((r) => csvLine(columns.map(([, get]) => get(r))))];
+  return `\uFEFF${lines.join('\r\n')}\r\n`;
+}
+
 const iso = (ms: number | null): string | null => (ms === null ? null : new Date(ms).toISOString());
 const seconds = (from: number, to: number | null): number | null => (to === null ? null : Math.round((to - from) / 1000));
 
-const COLUMNS: readonly [string, (a: Alarm) => string | number | boolean | null][] = [
+const COLUMNS: readonly CsvColumn<Alarm>[] = [
   ['id', (a) => a.id],
   ['raised_utc', (a) => iso(a.raisedAt)],
   ['site', (a) => a.siteId],
@@ -56,6 +65,5 @@ const COLUMNS: readonly [string, (a: Alarm) => string | number | boolean | null]
 ];
 
 export function alarmsCsv(alarms: readonly Alarm[]): string {
-  const lines = [csvLine(COLUMNS.map(([name]) => name)), ...alarms.map((a) => csvLine(COLUMNS.map(([, get]) => get(a))))];
-  return `\uFEFF${lines.join('\r\n')}\r\n`;
+  return csvTable(COLUMNS, alarms);
 }

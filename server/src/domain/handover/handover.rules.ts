@@ -4,7 +4,7 @@
  * who handed over cannot also accept (two people, two signatures); what was handed over is counted
  * for the safety report.
  */
-import type { Handover, HandoverCounts, HandoverSnapshot, ShelvedDecision } from '../../../../contract/index.ts';
+import { itemsCarriedOver, type Handover, type HandoverCounts, type HandoverSnapshot, type ShelvedDecision } from '../../../../contract/index.ts';
 import { HandoverError } from './handover.errors.ts';
 
 export interface Decision {
@@ -35,12 +35,6 @@ export function checkAcceptable(h: Pick<Handover, 'id' | 'state' | 'handedOverBy
   if (h.state === 'open') throw new HandoverError('INVALID_TRANSITION', `handover ${h.id} is not signed by the outgoing officer yet`);
   if (h.state === 'accepted') throw new HandoverError('INVALID_TRANSITION', `handover ${h.id} is already accepted`);
   if (h.handedOverBy === by) throw new HandoverError('SAME_OFFICER', 'the officer who handed over cannot accept the same handover');
-}
-
-/** What the next shift inherited: every line, shelved alarms only when carried over. */
-export function itemsCarriedOver(s: HandoverSnapshot): number {
-  const carried = s.shelved.filter((x) => x.decision === 'carry').length;
-  return s.standing.length + carried + s.outOfService.length + s.actions.length + s.drills.length + s.links.length;
 }
 
 /** Figures over handovers signed within [from, to). */

@@ -4,10 +4,10 @@
  * carry-over or unshelve, and that the officer who handed over cannot also accept.
  */
 import { describe, expect, it } from 'vitest';
-import type { Drill, Handover, HandoverSnapshot } from '../../../../contract/index.ts';
+import { itemsCarriedOver, type Drill, type Handover, type HandoverSnapshot } from '../../../../contract/index.ts';
 import { FIXTURE_T0 as T0, makeAlarm } from '../../../../test/support/contract.fixtures.ts';
 import { HandoverError } from './handover.errors.ts';
-import { checkAcceptable, checkSignable, countHandovers, decideShelved, itemsCarriedOver } from './handover.rules.ts';
+import { checkAcceptable, checkSignable, countHandovers, decideShelved } from './handover.rules.ts';
 import { buildSnapshot, type SnapshotInput } from './handover.snapshot.ts';
 
 const shelf = { at: T0, until: T0 + 3_600_000, by: 'li', reason: 'detector being cleaned' };
