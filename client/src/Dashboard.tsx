@@ -39,6 +39,7 @@ const HandoverPage = lazy(() => import('./handover/HandoverPage.tsx').then((m) =
 const DrillReportPage = lazy(() => import('./drills/DrillReportPage.tsx').then((m) => ({ default: m.DrillReportPage })));
 // The manager's and the admin's pages, likewise: never on the wall display's first load.
 const ReportsPage = lazy(() => import('./reports/ReportsPage.tsx').then((m) => ({ default: m.ReportsPage })));
+const KpiPage = lazy(() => import('./kpi/KpiPage.tsx').then((m) => ({ default: m.KpiPage })));
 const ActionsPage = lazy(() => import('./actions/ActionsPage.tsx').then((m) => ({ default: m.ActionsPage })));
 const AuditPage = lazy(() => import('./audit/AuditPage.tsx').then((m) => ({ default: m.AuditPage })));
 const AdminPage = lazy(() => import('./admin/AdminPage.tsx').then((m) => ({ default: m.AdminPage })));
@@ -49,6 +50,7 @@ const PAGE_LOADING: Partial<Record<Route['view'], MessageKey>> = {
   handover: 'handover.loading',
   devices: 'found.loading',
   reports: 'reports.loading',
+  kpis: 'kpi.loading',
   actions: 'actions.loading',
   audit: 'audit.loading',
   admin: 'admin.loading',
@@ -158,6 +160,7 @@ export function Dashboard({ facility: fileFacility, prefs, onChangePrefs }: Dash
           ) : null}
           {route.view === 'devices' ? <DevicesFoundPage /> : null}
           {route.view === 'reports' ? <ReportsPage facility={facility} index={index} /> : null}
+          {route.view === 'kpis' ? <KpiPage facility={facility} index={index} /> : null}
           {route.view === 'actions' ? <ActionsPage facility={facility} index={index} /> : null}
           {route.view === 'audit' ? <AuditPage /> : null}
           {route.view === 'admin' ? <AdminPage facility={facility} /> : null}

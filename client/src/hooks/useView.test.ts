@@ -12,6 +12,7 @@ describe('page routes in the URL hash', () => {
     ['#/actions', { view: 'actions' }],
     ['#/devices', { view: 'devices' }],
     ['#/reports', { view: 'reports' }],
+    ['#/kpis', { view: 'kpis' }],
     ['#/audit', { view: 'audit' }],
     ['#/admin', { view: 'admin' }],
     ['#/drills/drill-20261127-020000-canteen-gas-leak', { view: 'drillReport', drillId: 'drill-20261127-020000-canteen-gas-leak' }],
@@ -30,6 +31,7 @@ describe('page routes in the URL hash', () => {
       { view: 'actions' },
       { view: 'devices' },
       { view: 'reports' },
+      { view: 'kpis' },
       { view: 'audit' },
       { view: 'admin' },
       { view: 'drillReport', drillId: 'drill-a b/c' },
@@ -53,8 +55,8 @@ describe('page routes in the URL hash', () => {
   it('offers Reports and Audit to managers, Administration to admins only', () => {
     const sees = (role: 'officer' | 'manager' | 'admin') => VIEWS.filter((v) => ROLE_PERMISSIONS[role].has(VIEW_PERMISSION[v]));
     expect(sees('officer')).toEqual(['console', 'log', 'drills', 'handover', 'actions']);
-    expect(sees('manager')).toEqual(['console', 'log', 'drills', 'handover', 'actions', 'reports', 'audit']);
-    expect(sees('admin')).toEqual(['console', 'log', 'drills', 'handover', 'actions', 'reports', 'audit', 'devices', 'admin']);
+    expect(sees('manager')).toEqual(['console', 'log', 'drills', 'handover', 'actions', 'reports', 'kpis', 'audit']);
+    expect(sees('admin')).toEqual(['console', 'log', 'drills', 'handover', 'actions', 'reports', 'kpis', 'audit', 'devices', 'admin']);
   });
 
   it('keeps a report under Drills in the navigation', () => {

@@ -3,7 +3,7 @@ import { useCallback, useEffect, useState } from 'react';
 import type { Permission } from '../../../contract/auth.ts';
 
 /** The pages in the header's navigation, in order. */
-export const VIEWS = ['console', 'log', 'drills', 'handover', 'actions', 'reports', 'audit', 'devices', 'admin'] as const;
+export const VIEWS = ['console', 'log', 'drills', 'handover', 'actions', 'reports', 'kpis', 'audit', 'devices', 'admin'] as const;
 export type View = (typeof VIEWS)[number];
 
 /** What a role needs to see a page in the navigation (actions inside ask for more). */
@@ -18,6 +18,8 @@ export const VIEW_PERMISSION: Readonly<Record<View, Permission>> = {
   // Binding devices is editing the facility file: the admin's job.
   devices: 'admin.devices',
   reports: 'report.view',
+  // Alarm-system performance: a manager's figures, like the reports.
+  kpis: 'report.view',
   audit: 'audit.view',
   // Accounts, sessions and credentials: one page, for whoever may manage users.
   admin: 'admin.users',
@@ -32,6 +34,7 @@ export type Route =
   | { view: 'actions' }
   | { view: 'devices' }
   | { view: 'reports' }
+  | { view: 'kpis' }
   | { view: 'audit' }
   | { view: 'admin' }
   | { view: 'drillReport'; drillId: string }
@@ -52,6 +55,7 @@ export function parseHash(hash: string): Route {
   if (path === 'actions') return { view: 'actions' };
   if (path === 'devices') return { view: 'devices' };
   if (path === 'reports') return { view: 'reports' };
+  if (path === 'kpis') return { view: 'kpis' };
   if (path === 'audit') return { view: 'audit' };
   if (path === 'admin') return { view: 'admin' };
   const report = /^drills\/([^/]+)$/.exec(path);
@@ -89,6 +93,8 @@ export function hashOf(route: Route): string {
       return '#/devices';
     case 'reports':
       return '#/reports';
+    case 'kpis':
+      return '#/kpis';
     case 'audit':
       return '#/audit';
     case 'admin':

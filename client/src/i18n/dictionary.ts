@@ -13,6 +13,7 @@ import { drillEn, drillZh } from './messages.drill.ts';
 import { followEn, followZh } from './messages.follow.ts';
 import { handoverEn, handoverZh } from './messages.handover.ts';
 import { historyEn, historyZh } from './messages.history.ts';
+import { kpiEn, kpiZh } from './messages.kpi.ts';
 import { linkEn, linkZh } from './messages.link.ts';
 import { logEn, logZh } from './messages.log.ts';
 import { logDetailEn, logDetailZh } from './messages.logdetail.ts';
@@ -160,6 +161,7 @@ const en = {
   ...linkEn,
   ...queueEn,
   ...reportsEn,
+  ...kpiEn,
   ...auditEn,
   ...adminEn,
   ...followEn,
@@ -303,6 +305,7 @@ const zh: Record<MessageKey, string> = {
   ...linkZh,
   ...queueZh,
   ...reportsZh,
+  ...kpiZh,
   ...auditZh,
   ...adminZh,
   ...followZh,
