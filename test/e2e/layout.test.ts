@@ -1,5 +1,6 @@
-// Layout at the sizes the console is used at: a 1280 px laptop, where the header must stay one row
-// with everything an admin can open (seven pages: the first three as buttons, the rest in a More
+// Layout at the sizes the console is used at: a 1280 px laptop and a 1600 px desk screen, where the
+// header must stay one row with the facility's name (shortened, full name in its tooltip, when room
+// is short) and everything an admin can open (the first three pages as buttons, the rest in a More
 // menu), and a phone (390×844), where the header collapses to one row and the alarm queue is the
 // first screen. The built dashboard in headless Chromium against the real server (demo facility).
 import type { Page } from 'playwright-core';
@@ -41,28 +42,57 @@ async function headerRows(page: Page): Promise<{ height: number; tallest: number
   });
 }
 
-describe('header at 1280 px', () => {
-  for (const locale of ['en', 'zh'] as const) {
-    it(`is one row for an admin, in ${locale}`, async () => {
-      const page = await signedIn('admin', { width: 1280, height: 720 });
-      if (locale === 'zh') {
-        await page.getByRole('button', { name: '中文' }).click();
-        // The facility file's Chinese names (config/facility.yaml: nameZh), the longest text the header holds.
-        await expect(page.locator('.header__site option[value="hq"]').textContent()).resolves.toBe('总部园区');
-        await page.getByRole('tab', { name: /办公楼一层/ }).waitFor();
-      }
-      const rows = await headerRows(page);
-      await shoot(page, `layout-1280-${locale}`);
-      // Every control starts on the first line, and the header is no taller than one line of them.
-      expect(Math.max(...rows.tops) - Math.min(...rows.tops), JSON.stringify(rows)).toBeLessThan(rows.tallest);
-      expect(rows.height, JSON.stringify(rows)).toBeLessThan(rows.tallest * 1.8);
-      // Nothing pushed out sideways or clipped either.
-      expect(rows.right, JSON.stringify(rows)).toBeLessThanOrEqual(rows.headerRight);
-      await expect(page.evaluate(() => document.documentElement.scrollWidth)).resolves.toBeLessThanOrEqual(1280);
-      await page.context().close();
-    });
-  }
-});
+/** The facility's name in the header: how it is drawn, and whether all of it shows. */
+function facilityName(page: Page): Promise<{ text: string; title: string; width: number; fontPx: number; clipped: boolean; visible: boolean }> {
+  return page.locator('.header__title').evaluate((el) => ({
+    text: el.textContent ?? '',
+    title: el.getAttribute('title') ?? '',
+    width: el.getBoundingClientRect().width,
+    fontPx: parseFloat(getComputedStyle(el).fontSize),
+    clipped: el.scrollWidth > el.clientWidth,
+    visible: el.checkVisibility({ visibilityProperty: true, opacityProperty: true }),
+  }));
+}
+
+/** The smallest share of the name's width that must show when it is shortened: enough to recognise it. */
+const NAME_MIN_PX = 110;
+
+for (const viewport of [
+  { width: 1280, height: 720 },
+  { width: 1600, height: 1000 },
+]) {
+  describe(`header at ${viewport.width} px`, () => {
+    for (const locale of ['en', 'zh'] as const) {
+      it(`is one row for an admin with the facility's name, in ${locale}`, async () => {
+        const page = await signedIn('admin', viewport);
+        if (locale === 'zh') {
+          await page.getByRole('button', { name: '中文' }).click();
+          // The facility file's Chinese names (config/facility.yaml: nameZh), the longest text the header holds.
+          await expect(page.locator('.header__site option[value="hq"]').textContent()).resolves.toBe('总部园区');
+          await page.getByRole('tab', { name: /办公楼一层/ }).waitFor();
+        }
+        const rows = await headerRows(page);
+        await shoot(page, `layout-${viewport.width}-${locale}`);
+        // Every control starts on the first line, and the header is no taller than one line of them.
+        expect(Math.max(...rows.tops) - Math.min(...rows.tops), JSON.stringify(rows)).toBeLessThan(rows.tallest);
+        expect(rows.height, JSON.stringify(rows)).toBeLessThan(rows.tallest * 1.8);
+        // Nothing pushed out sideways or clipped either.
+        expect(rows.right, JSON.stringify(rows)).toBeLessThanOrEqual(rows.headerRight);
+        await expect(page.evaluate(() => document.documentElement.scrollWidth)).resolves.toBeLessThanOrEqual(viewport.width);
+        // The officer sees where this console is: the name, readable, and when shortened the whole of it in the tooltip.
+        const name = await facilityName(page);
+        expect(name.text, JSON.stringify(name)).toBe(locale === 'zh' ? '河畔行政服务中心' : 'Riverside Administrative Services Centre');
+        expect(name.visible, JSON.stringify(name)).toBe(true);
+        expect(name.fontPx, JSON.stringify(name)).toBeGreaterThanOrEqual(16);
+        if (name.clipped) {
+          expect(name.width, JSON.stringify(name)).toBeGreaterThanOrEqual(NAME_MIN_PX);
+          expect(name.title, JSON.stringify(name)).toBe(name.text);
+        }
+        await page.context().close();
+      });
+    }
+  });
+}
 
 describe('the More menu', () => {
   it('holds the pages after the first three, and marks the one open', async () => {
