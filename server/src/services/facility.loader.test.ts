@@ -60,6 +60,7 @@ describe('the demo facility (config/facility.yaml)', () => {
       {
         id: 'LDG-Z2M',
         name: 'Lodging Zigbee bridge',
+        nameZh: '住宿区紫蜂网关',
         adapter: 'zigbee2mqtt',
         baseTopic: 'zigbee2mqtt',
         discoveryPrefix: 'homeassistant',
