@@ -211,13 +211,13 @@ function RateSection({ k, siteName }: { k: KpiReport; siteName: (id: string) => 
             y={ACCEPTABLE_AVG_PER_10_MIN}
             stroke="var(--state-normal)"
             strokeDasharray="6 3"
-            label={{ value: t('kpi.chart.avgLine'), position: 'insideTopRight' }}
+            label={{ value: t('kpi.chart.avgLine'), position: 'insideTopLeft' }}
           />
           <ReferenceLine
             y={ACCEPTABLE_PEAK_PER_10_MIN}
             stroke="var(--state-alarm)"
             strokeDasharray="6 3"
-            label={{ value: t('kpi.chart.peakLine'), position: 'insideTopRight' }}
+            label={{ value: t('kpi.chart.peakLine'), position: 'insideTopLeft' }}
           />
           <Bar dataKey="peakPer10Min" name={t('kpi.chart.peak')} fill="var(--chart-line)" isAnimationActive={false} />
         </BarChart>

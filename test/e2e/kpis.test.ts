@@ -1,0 +1,76 @@
+// The KPI page in headless Chromium against the real stack (demo facility, real Mosquitto and
+// InfluxDB): one session of a manager — a gas alarm raised through MQTT shows in the figures and
+// the ranking (ISA-18.2 §16.5 performance monitoring), the chart draws the EEMUA 191 benchmark
+// lines, the site selector narrows to one operator position, the CSV downloads, the page reads in
+// Chinese, and a sensor's row leads to its history.
+import fs from 'node:fs/promises';
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { KpiReport } from '../../contract/kpi.ts';
+import { mosquittoPub } from '../support/clients.ts';
+import { shoot } from '../support/e2e.ts';
+import { openNavPage, startDashboardStack, type DashboardStack } from '../support/e2e.stack.ts';
+
+const SENSOR = 'CAN-GAS-01';
+const SENSOR_NAME = 'Kitchen gas, wok range';
+
+let stack: DashboardStack;
+let manager: Page;
+
+beforeAll(async () => {
+  stack = await startDashboardStack({ influxDb: 'vigil_e2e_kpis' });
+  manager = await stack.openPage();
+  await stack.signIn(manager, 'manager');
+  await mosquittoPub(stack.broker.port, `vigil/hq/${SENSOR}/reading`, JSON.stringify({ ts: Date.now(), value: 25, unit: '%LEL' }));
+  await manager.locator('.console [data-alarm-id]', { hasText: SENSOR_NAME }).first().waitFor({ timeout: 10_000 });
+});
+
+afterAll(() => stack?.close());
+
+describe('KPI page', () => {
+  it('shows the server’s figures with benchmarks, narrows to a site, exports CSV, reads in Chinese and links to history', async () => {
+    await openNavPage(manager, 'Alarm KPIs');
+    const page = manager.getByTestId('kpi-page');
+    await page.getByTestId('kpi-alarms').waitFor({ timeout: 10_000 });
+    // The same figures as the API answers for the page's period (the last 7 days, all sites).
+    const api = await manager.evaluate(async () => {
+      const to = Date.now();
+      return (await (await fetch(`/api/reports/kpis?from=${to - 7 * 86_400_000}&to=${to}`)).json()) as KpiReport;
+    });
+    expect(api.rate.alarms).toBeGreaterThanOrEqual(1);
+    await expect(page.getByTestId('kpi-alarms').textContent()).resolves.toBe(String(api.rate.alarms));
+    await expect(page.getByTestId('kpi-peak10').textContent()).resolves.toBe(String(api.rate.peakPer10Min));
+    await expect(page.getByTestId('kpi-period').textContent()).resolves.toContain('2 operator positions');
+    await page.getByTestId('kpi-sites').waitFor();
+    const top = page.getByTestId('kpi-top').getByRole('link', { name: new RegExp(SENSOR_NAME) });
+    await expect(top.getAttribute('href')).resolves.toBe(`#/sensor/${SENSOR}`);
+    // Both benchmark lines, and a bar for the alarm.
+    const chart = page.getByTestId('kpi-chart');
+    await shoot(manager, 'kpi-page-all-sites', { fullPage: true });
+    await chart.locator('.recharts-reference-line line').nth(1).waitFor({ state: 'attached' });
+    expect(await chart.locator('.recharts-reference-line line').count()).toBe(2);
+    expect(await chart.locator('.recharts-bar-rectangle path').count()).toBeGreaterThanOrEqual(1);
+
+    await page.getByTestId('kpi-site').selectOption('hq');
+    await page.getByTestId('kpi-period').filter({ hasText: '1 operator positions' }).waitFor({ timeout: 10_000 });
+    expect(await page.getByTestId('kpi-sites').count()).toBe(0);
+
+    const [download] = await Promise.all([manager.waitForEvent('download'), page.getByRole('button', { name: 'Export CSV' }).click()]);
+    expect(download.suggestedFilename()).toMatch(/^vigil-kpis-hq-\d{4}-\d\d-\d\d\.csv$/);
+    const lines = (await fs.readFile(await download.path(), 'utf8')).replace(/^\uFEFF/, '').split('\r\n');
+    expect(lines[0]).toBe('section,site,sensor,condition,priority,metric,value,note');
+    expect(lines).toContainEqual(expect.stringMatching(new RegExp(`^top,hq,${SENSOR},gas,(critical|high),count,\\d+,$`)));
+
+    await manager.getByRole('button', { name: '中文' }).click();
+    await manager.getByRole('heading', { name: '报警系统绩效' }).waitFor();
+    await expect(page.getByTestId('kpi-period').textContent()).resolves.toContain('1 个操作员岗位');
+    await shoot(manager, 'kpi-page-hq-zh', { fullPage: true });
+
+    await page
+      .getByTestId('kpi-top')
+      .getByRole('link', { name: new RegExp(SENSOR) })
+      .click();
+    await manager.getByTestId('sensor-chart').waitFor({ timeout: 10_000 });
+    expect(new URL(manager.url()).hash).toBe(`#/sensor/${SENSOR}`);
+  });
+});
