@@ -169,4 +169,6 @@ export interface DrillReport {
     percent: number | null;
   };
   targets: typeof DRILL_TARGETS;
+  /** The musters of the drill's fire alarms: how long accounting for everyone took (contract/presence.ts). */
+  musters?: import('./presence.ts').MusterSummary[];
 }

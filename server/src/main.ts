@@ -42,7 +42,7 @@ export async function main(): Promise<void> {
   const realtime = composeRealtime(server, logger, alarms.service, auth.auth, live, endedSessions, originPolicyFor(server, config));
   const broker = await composeBroker(config, logger, auth);
   const mqtt = composeMqttIngest(config, logger, metrics, ingest, storage.writer, broker);
-  const drills = composeDrills(config, logger, facility.registry, storage, alarms.service, realtime, broker);
+  const drills = composeDrills(config, logger, facility.registry, storage, alarms.service, realtime, broker, presence.service);
   const actions = composeActions(config, logger, facility.registry, storage, alarms, auth);
   const safetyReports = composeSafetyReports(config, logger, { facility, storage, alarms, drills, actions, mqtt });
   const web = composeHttp(server, config, logger, metrics, {

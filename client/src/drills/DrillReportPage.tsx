@@ -110,6 +110,18 @@ export function ReportBody({ report, facility, index }: { report: DrillReport; f
           {score.notPlayed > 0 ? <Meta label={t('report.notPlayed')} value={String(score.notPlayed)} /> : null}
           <Meta label={t('report.displayedInTime')} value={t('report.ofN', { n: score.displayedInTime, total: score.expected })} />
           <Meta label={t('report.ackedInTime')} value={t('report.ofN', { n: score.ackedInTime, total: score.expected })} />
+          {(report.musters ?? []).map((m) => (
+            <Meta
+              key={m.alarmId}
+              label={t('muster.report')}
+              warn={m.timeToAccountS === null}
+              value={
+                m.timeToAccountS === null
+                  ? t('muster.reportOpen', { building: m.building, done: m.accounted, n: m.people })
+                  : t('muster.reportValue', { building: m.building, d: duration(m.timeToAccountS * 1000), n: m.people })
+              }
+            />
+          ))}
         </dl>
         <p className="report__targets">
           {t('report.targets', {

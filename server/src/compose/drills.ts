@@ -10,6 +10,7 @@ import type { Logger } from '../logger.ts';
 import type { AlarmService } from '../services/alarm.service.ts';
 import { systemClock } from '../services/clock.ts';
 import { DrillService } from '../services/drill.service.ts';
+import type { PresenceService } from '../services/presence.service.ts';
 import type { BrokerConnection } from './broker.ts';
 import type { Part } from './parts.ts';
 import type { Realtime } from './realtime.ts';
@@ -33,6 +34,7 @@ export function composeDrills(
   alarms: AlarmService,
   realtime: Realtime,
   broker: BrokerConnection,
+  presence?: PresenceService,
 ): Drills {
   const scenarios = new ScenarioFiles(path.join(ROOT, 'simulator/scenarios'));
   const simulator = new SimulatorRunner({
@@ -55,6 +57,7 @@ export function composeDrills(
     storage.audit,
     (notice) => realtime.hub.drill(notice),
     systemClock,
+    presence && ((id) => presence.drillMusters(id, (alarmId) => alarms.get(alarmId))),
   );
   return { service, scenarios, part: { name: 'drill simulators', stop: () => simulator.stopAll() } };
 }

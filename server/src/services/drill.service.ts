@@ -18,6 +18,7 @@ import {
   type DrillItemOutcome,
   type DrillNotice,
   type DrillReport,
+  type MusterSummary,
   type DrillReportItem,
   type DrillScenario,
   type DrillStartBody,
@@ -105,6 +106,8 @@ export class DrillService {
     private readonly audit: AuditLog,
     private readonly notify: (n: DrillNotice) => void,
     private readonly clock: Clock,
+    /** The musters of a drill's fire alarms (presence.service.ts), for its report. */
+    private readonly musters?: (drillId: string) => MusterSummary[],
   ) {}
 
   /** Registers a drill (the CLI's, idempotent by id) or starts one here (`run`). */
@@ -226,6 +229,7 @@ export class DrillService {
         percent,
       },
       targets: DRILL_TARGETS,
+      ...(this.musters && { musters: this.musters(id) }),
     };
   }
 

@@ -68,6 +68,11 @@ const REBUILD_BACKOFF: BackoffOptions = { initialMs: 1000, maxMs: 30_000 };
 
 export class PresenceService {
   private readonly ledger: PresenceLedger;
+  /**
+   * A drill's own badge reads (a scenario may badge people in before its fire): its alarms list
+   * them with the real ones, and real lists never see them. Kept while the process runs.
+   */
+  private readonly drills = new Map<string, PresenceLedger>();
   private stopped = false;
 
   constructor(
@@ -111,13 +116,23 @@ export class PresenceService {
 
   /** Forgets reads older than the window (run now and then: memory, not correctness). */
   prune(): void {
-    this.ledger.prune(this.deps.scheduler.now());
+    const now = this.deps.scheduler.now();
+    this.ledger.prune(now);
+    for (const [id, ledger] of this.drills) {
+      ledger.prune(now);
+      if (ledger.empty) this.drills.delete(id);
+    }
   }
 
   /** An ingest listener: a granted read with a credential moves its holder. */
   onObservation(o: Observation): void {
-    if (o.channel !== 'event' || o.type !== 'access_granted' || o.credential === undefined || o.drill !== undefined) return;
-    this.ledger.record({ t: o.ts, sensorId: o.sensorId, credential: o.credential, reader: o.reader });
+    if (o.channel !== 'event' || o.type !== 'access_granted' || o.credential === undefined) return;
+    let ledger = this.ledger;
+    if (o.drill !== undefined) {
+      ledger = this.drills.get(o.drill) ?? new PresenceLedger(this.deps.rules);
+      this.drills.set(o.drill, ledger);
+    }
+    ledger.record({ t: o.ts, sensorId: o.sensorId, credential: o.credential, reader: o.reader });
   }
 
   present(siteId: string, zoneId?: string): PresenceResponse {
@@ -132,8 +147,16 @@ export class PresenceService {
     const building = this.ledger.buildingOf(a.zoneId);
     if (building === undefined) return;
     const at = a.raisedAt;
-    const zonePeople = this.ledger.present(at, { siteId: a.siteId, zoneId: a.zoneId });
-    const buildingPeople = this.ledger.present(at, { siteId: a.siteId, building });
+    const present = (where: { siteId: string; zoneId?: string; building?: string }): PresentPerson[] => {
+      const real = this.ledger.present(at, where);
+      const drill = a.drill === null ? undefined : this.drills.get(a.drill);
+      if (!drill) return real;
+      const staged = drill.present(at, where);
+      const keys = new Set(staged.map((p) => p.key));
+      return [...real.filter((p) => !keys.has(p.key)), ...staged].sort((x, y) => x.since - y.since || x.key.localeCompare(y.key));
+    };
+    const zonePeople = present({ siteId: a.siteId, zoneId: a.zoneId });
+    const buildingPeople = present({ siteId: a.siteId, building });
     this.deps.store.savePresence({
       alarmId: a.id,
       siteId: a.siteId,

@@ -135,6 +135,11 @@ export class PresenceLedger {
     for (const [credential, w] of this.where) if (w.t < from) this.where.delete(credential);
   }
 
+  /** Nobody recorded (after pruning, say). */
+  get empty(): boolean {
+    return this.where.size === 0;
+  }
+
   get windowMs(): number {
     return this.rules.windowMs;
   }
