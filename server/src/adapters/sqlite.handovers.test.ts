@@ -6,9 +6,9 @@
 import { describe, expect, it } from 'vitest';
 import type { Alarm } from '../../../contract/index.ts';
 import { FIXTURE_T0 as T0, makeAlarm } from '../../../test/support/contract.fixtures.ts';
+import { refusalOf } from '../../../test/support/handover.fixtures.ts';
 import { tempDatabases } from '../../../test/support/sqlite.temp.ts';
 import { SqliteHandoverStore } from './sqlite.handovers.ts';
-import { HandoverError } from '../domain/handover/index.ts';
 import type { Actor } from '../services/alarm.service.ts';
 import type { AuditInput } from '../services/audit.port.ts';
 import { HandoverService, type HandoverSources } from '../services/handover.service.ts';
@@ -44,16 +44,6 @@ function setup() {
   return { service, clock, audit, unshelved, setAlarms: (a: Alarm[]) => (alarms = a) };
 }
 
-function refusal(fn: () => unknown): HandoverError {
-  try {
-    fn();
-  } catch (err) {
-    if (err instanceof HandoverError) return err;
-    throw err;
-  }
-  throw new Error('not refused');
-}
-
 describe('a shift handover', () => {
   it('opens with the live list, signs once every shelved alarm is decided, freezes the list, and is accepted by another officer', () => {
     const { service, clock, audit, unshelved, setAlarms } = setup();
@@ -63,7 +53,7 @@ describe('a shift handover', () => {
     expect(h.snapshot.shelved.map((a) => a.alarmId)).toEqual(['a-carry', 'a-unshelve']);
     expect(h.snapshot.actions.map((a) => a.id)).toEqual(['act-hq']);
 
-    expect(refusal(() => service.sign(h.id, { shelved: [{ alarmId: 'a-carry', decision: 'carry' }] }, li)).details).toEqual({ alarmIds: ['a-unshelve'] });
+    expect(refusalOf(() => service.sign(h.id, { shelved: [{ alarmId: 'a-carry', decision: 'carry' }] }, li)).details).toEqual({ alarmIds: ['a-unshelve'] });
     expect(unshelved).toEqual([]);
 
     clock.t = T0 + 60_000;
@@ -90,10 +80,10 @@ describe('a shift handover', () => {
     clock.t = T0 + 120_000;
     expect(service.get(h.id).snapshot).toEqual(signed.snapshot);
 
-    expect(refusal(() => service.accept(h.id, {}, li)).code).toBe('SAME_OFFICER');
+    expect(refusalOf(() => service.accept(h.id, {}, li)).code).toBe('SAME_OFFICER');
     const accepted = service.accept(h.id, { remarks: 'will check S-1 first' }, wang);
     expect(accepted).toMatchObject({ state: 'accepted', acceptedBy: 'wang', acceptedAt: T0 + 120_000, remarks: 'will check S-1 first' });
-    expect(refusal(() => service.accept(h.id, {}, { username: 'zhao', role: 'officer' })).code).toBe('INVALID_TRANSITION');
+    expect(refusalOf(() => service.accept(h.id, {}, { username: 'zhao', role: 'officer' })).code).toBe('INVALID_TRANSITION');
 
     expect(audit.map((e) => [e.actor, e.action, e.target])).toEqual([
       ['li', 'handover.open', `handover:${h.id}`],
@@ -108,9 +98,9 @@ describe('a shift handover', () => {
   it('refuses a second handover for a site until the first is accepted, and an unknown site', () => {
     const { service } = setup();
     const h = service.open({ siteId: 'hq' }, li);
-    expect(refusal(() => service.open({ siteId: 'hq' }, wang))).toMatchObject({ code: 'CONFLICT', details: { id: h.id } });
-    expect(refusal(() => service.open({ siteId: 'nowhere' }, li)).code).toBe('BAD_REQUEST');
-    expect(refusal(() => service.get('ho_none')).code).toBe('NOT_FOUND');
+    expect(refusalOf(() => service.open({ siteId: 'hq' }, wang))).toMatchObject({ code: 'CONFLICT', details: { id: h.id } });
+    expect(refusalOf(() => service.open({ siteId: 'nowhere' }, li)).code).toBe('BAD_REQUEST');
+    expect(refusalOf(() => service.get('ho_none')).code).toBe('NOT_FOUND');
   });
 
   it('counts shifts handed over and items carried over in a period, from the stored handovers', () => {

@@ -6,7 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import { itemsCarriedOver, type Drill, type Handover, type HandoverSnapshot } from '../../../../contract/index.ts';
 import { FIXTURE_T0 as T0, makeAlarm } from '../../../../test/support/contract.fixtures.ts';
-import { HandoverError } from './handover.errors.ts';
+import { refusalOf } from '../../../../test/support/handover.fixtures.ts';
 import { checkAcceptable, checkSignable, countHandovers, decideShelved } from './handover.rules.ts';
 import { buildSnapshot, type SnapshotInput } from './handover.snapshot.ts';
 
@@ -32,16 +32,6 @@ const input = (over: Partial<SnapshotInput> = {}): SnapshotInput => ({
   links: { brokerConnected: true, storageAccepting: true, outboxDepth: 0 },
   ...over,
 });
-
-function refusal(fn: () => unknown): HandoverError {
-  try {
-    fn();
-  } catch (err) {
-    if (err instanceof HandoverError) return err;
-    throw err;
-  }
-  throw new Error('not refused');
-}
 
 describe('what a handover lists', () => {
   it("lists the site's standing, shelved and out-of-service items, open actions, running drills and link trouble", () => {
@@ -109,7 +99,7 @@ const snapshotWithShelved = (...ids: string[]): HandoverSnapshot =>
 
 describe('every shelved alarm is carried over or unshelved before the outgoing signature', () => {
   it('refuses while any shelved alarm has no decision, naming each', () => {
-    const err = refusal(() => decideShelved(snapshotWithShelved('a1', 'a2', 'a3'), [{ alarmId: 'a2', decision: 'carry' }]));
+    const err = refusalOf(() => decideShelved(snapshotWithShelved('a1', 'a2', 'a3'), [{ alarmId: 'a2', decision: 'carry' }]));
     expect(err.code).toBe('SHELVED_UNDECIDED');
     expect(err.details).toEqual({ alarmIds: ['a1', 'a3'] });
   });
@@ -132,8 +122,8 @@ describe('every shelved alarm is carried over or unshelved before the outgoing s
 
   it('signs an open handover only', () => {
     expect(() => checkSignable({ id: 'h', state: 'open' })).not.toThrow();
-    expect(refusal(() => checkSignable({ id: 'h', state: 'handed_over' })).code).toBe('INVALID_TRANSITION');
-    expect(refusal(() => checkSignable({ id: 'h', state: 'accepted' })).code).toBe('INVALID_TRANSITION');
+    expect(refusalOf(() => checkSignable({ id: 'h', state: 'handed_over' })).code).toBe('INVALID_TRANSITION');
+    expect(refusalOf(() => checkSignable({ id: 'h', state: 'accepted' })).code).toBe('INVALID_TRANSITION');
   });
 });
 
@@ -145,12 +135,12 @@ describe('who may accept', () => {
   });
 
   it('not the officer who handed over: two people sign a handover', () => {
-    expect(refusal(() => checkAcceptable(signed, 'li')).code).toBe('SAME_OFFICER');
+    expect(refusalOf(() => checkAcceptable(signed, 'li')).code).toBe('SAME_OFFICER');
   });
 
   it('not before the outgoing signature, and only once', () => {
-    expect(refusal(() => checkAcceptable({ ...signed, state: 'open', handedOverBy: null }, 'wang')).code).toBe('INVALID_TRANSITION');
-    expect(refusal(() => checkAcceptable({ ...signed, state: 'accepted' }, 'wang')).code).toBe('INVALID_TRANSITION');
+    expect(refusalOf(() => checkAcceptable({ ...signed, state: 'open', handedOverBy: null }, 'wang')).code).toBe('INVALID_TRANSITION');
+    expect(refusalOf(() => checkAcceptable({ ...signed, state: 'accepted' }, 'wang')).code).toBe('INVALID_TRANSITION');
   });
 });
 
