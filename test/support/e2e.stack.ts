@@ -64,7 +64,7 @@ export function demoAccount(role: DemoRole): { username: string; password: strin
   return found;
 }
 
-export async function startDashboardStack(opts: { influxDb: string; facilityFile?: string }): Promise<DashboardStack> {
+export async function startDashboardStack(opts: { influxDb: string; facilityFile?: string; env?: Record<string, string> }): Promise<DashboardStack> {
   ensureDashboardBuilt();
   let vigil: VigilHandle | undefined;
   try {
@@ -73,7 +73,7 @@ export async function startDashboardStack(opts: { influxDb: string; facilityFile
       mqttUrl: broker.url,
       influxUrl: influx.url,
       influxDb: opts.influxDb,
-      env: { FACILITY_FILE: opts.facilityFile ?? path.resolve('config/facility.yaml'), VIGIL_DEMO: '1', CLIENT_DIST, FLUSH_INTERVAL_MS: '100' },
+      env: { FACILITY_FILE: opts.facilityFile ?? path.resolve('config/facility.yaml'), VIGIL_DEMO: '1', CLIENT_DIST, FLUSH_INTERVAL_MS: '100', ...opts.env },
     });
     const started = vigil;
     await eventually(async () => (await started.api('/api/health')).status === 200, 30_000, 'Vigil healthy');

@@ -16,6 +16,7 @@ import { AlarmActions } from './AlarmActions.tsx';
 import { AlarmHistoryList } from './AlarmHistoryList.tsx';
 import { alarmLocation } from './AlarmRow.tsx';
 import { AlarmTrend } from './AlarmTrend.tsx';
+import { CameraEvidence } from './CameraEvidence.tsx';
 import { GatewayDevices } from './GatewayDevices.tsx';
 import { LocateIcon } from './LocateIcon.tsx';
 import { MusterSection } from './MusterSection.tsx';
@@ -83,6 +84,7 @@ export function AlarmDetail({ alarmId, index, onLocate, onClose, onAlarm, childr
           </div>
           <AlarmFacts alarm={alarm} />
           <AlarmActions alarm={alarm} runner={runner} />
+          <CameraEvidence alarm={alarm} />
           <GatewayDevices alarm={alarm} index={index} onLocate={onLocate} />
           <SopSteps alarm={alarm} history={history} runner={runner} />
           <PresenceSection alarm={alarm} index={index} />

@@ -6,6 +6,7 @@ import { actionsEn, actionsZh } from './messages.actions.ts';
 import { adminEn, adminZh } from './messages.admin.ts';
 import { auditEn, auditZh } from './messages.audit.ts';
 import { authEn, authZh } from './messages.auth.ts';
+import { cameraEn, cameraZh } from './messages.camera.ts';
 import { chartsEn, chartsZh } from './messages.charts.ts';
 import { detailEn, detailZh } from './messages.detail.ts';
 import { discoveryEn, discoveryZh } from './messages.discovery.ts';
@@ -157,6 +158,7 @@ const en = {
   ...handoverEn,
   ...discoveryEn,
   ...notifyEn,
+  ...cameraEn,
   ...presenceEn,
   ...linkEn,
   ...queueEn,
@@ -301,6 +303,7 @@ const zh: Record<MessageKey, string> = {
   ...handoverZh,
   ...discoveryZh,
   ...notifyZh,
+  ...cameraZh,
   ...presenceZh,
   ...linkZh,
   ...queueZh,
