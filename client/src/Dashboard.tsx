@@ -40,6 +40,8 @@ const DrillReportPage = lazy(() => import('./drills/DrillReportPage.tsx').then((
 // The manager's and the admin's pages, likewise: never on the wall display's first load.
 const ReportsPage = lazy(() => import('./reports/ReportsPage.tsx').then((m) => ({ default: m.ReportsPage })));
 const KpiPage = lazy(() => import('./kpi/KpiPage.tsx').then((m) => ({ default: m.KpiPage })));
+const SafetyReportsPage = lazy(() => import('./safety/SafetyReportsPage.tsx').then((m) => ({ default: m.SafetyReportsPage })));
+const OverdueDrills = lazy(() => import('./safety/OverdueDrills.tsx').then((m) => ({ default: m.OverdueDrills })));
 const ActionsPage = lazy(() => import('./actions/ActionsPage.tsx').then((m) => ({ default: m.ActionsPage })));
 const AuditPage = lazy(() => import('./audit/AuditPage.tsx').then((m) => ({ default: m.AuditPage })));
 const AdminPage = lazy(() => import('./admin/AdminPage.tsx').then((m) => ({ default: m.AdminPage })));
@@ -51,6 +53,7 @@ const PAGE_LOADING: Partial<Record<Route['view'], MessageKey>> = {
   devices: 'found.loading',
   reports: 'reports.loading',
   kpis: 'kpi.loading',
+  safety: 'safety.loading',
   actions: 'actions.loading',
   audit: 'audit.loading',
   admin: 'admin.loading',
@@ -160,7 +163,8 @@ export function Dashboard({ facility: fileFacility, prefs, onChangePrefs }: Dash
           ) : null}
           {route.view === 'devices' ? <DevicesFoundPage /> : null}
           {route.view === 'reports' ? <ReportsPage facility={facility} index={index} /> : null}
-          {route.view === 'kpis' ? <KpiPage facility={facility} index={index} /> : null}
+          {route.view === 'kpis' ? <KpiPage facility={facility} index={index} extraSections={<OverdueDrills facility={facility} />} /> : null}
+          {route.view === 'safety' ? <SafetyReportsPage facility={facility} siteId={site.id} /> : null}
           {route.view === 'actions' ? <ActionsPage facility={facility} index={index} /> : null}
           {route.view === 'audit' ? <AuditPage /> : null}
           {route.view === 'admin' ? <AdminPage facility={facility} /> : null}

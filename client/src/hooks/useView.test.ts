@@ -13,6 +13,7 @@ describe('page routes in the URL hash', () => {
     ['#/devices', { view: 'devices' }],
     ['#/reports', { view: 'reports' }],
     ['#/kpis', { view: 'kpis' }],
+    ['#/safety', { view: 'safety' }],
     ['#/audit', { view: 'audit' }],
     ['#/admin', { view: 'admin' }],
     ['#/drills/drill-20261127-020000-canteen-gas-leak', { view: 'drillReport', drillId: 'drill-20261127-020000-canteen-gas-leak' }],
@@ -32,6 +33,7 @@ describe('page routes in the URL hash', () => {
       { view: 'devices' },
       { view: 'reports' },
       { view: 'kpis' },
+      { view: 'safety' },
       { view: 'audit' },
       { view: 'admin' },
       { view: 'drillReport', drillId: 'drill-a b/c' },
@@ -55,8 +57,8 @@ describe('page routes in the URL hash', () => {
   it('offers Reports and Audit to managers, Administration to admins only', () => {
     const sees = (role: 'officer' | 'manager' | 'admin') => VIEWS.filter((v) => ROLE_PERMISSIONS[role].has(VIEW_PERMISSION[v]));
     expect(sees('officer')).toEqual(['console', 'log', 'drills', 'handover', 'actions']);
-    expect(sees('manager')).toEqual(['console', 'log', 'drills', 'handover', 'actions', 'reports', 'kpis', 'audit']);
-    expect(sees('admin')).toEqual(['console', 'log', 'drills', 'handover', 'actions', 'reports', 'kpis', 'audit', 'devices', 'admin']);
+    expect(sees('manager')).toEqual(['console', 'log', 'drills', 'handover', 'actions', 'reports', 'kpis', 'safety', 'audit']);
+    expect(sees('admin')).toEqual(['console', 'log', 'drills', 'handover', 'actions', 'reports', 'kpis', 'safety', 'audit', 'devices', 'admin']);
   });
 
   it('keeps a report under Drills in the navigation', () => {

@@ -3,7 +3,7 @@ import { useCallback, useEffect, useState } from 'react';
 import type { Permission } from '../../../contract/auth.ts';
 
 /** The pages in the header's navigation, in order. */
-export const VIEWS = ['console', 'log', 'drills', 'handover', 'actions', 'reports', 'kpis', 'audit', 'devices', 'admin'] as const;
+export const VIEWS = ['console', 'log', 'drills', 'handover', 'actions', 'reports', 'kpis', 'safety', 'audit', 'devices', 'admin'] as const;
 export type View = (typeof VIEWS)[number];
 
 /** What a role needs to see a page in the navigation (actions inside ask for more). */
@@ -20,6 +20,8 @@ export const VIEW_PERMISSION: Readonly<Record<View, Permission>> = {
   reports: 'report.view',
   // Alarm-system performance: a manager's figures, like the reports.
   kpis: 'report.view',
+  // The periodic safety report: signed by the manager.
+  safety: 'report.view',
   audit: 'audit.view',
   // Accounts, sessions and credentials: one page, for whoever may manage users.
   admin: 'admin.users',
@@ -35,6 +37,7 @@ export type Route =
   | { view: 'devices' }
   | { view: 'reports' }
   | { view: 'kpis' }
+  | { view: 'safety' }
   | { view: 'audit' }
   | { view: 'admin' }
   | { view: 'drillReport'; drillId: string }
@@ -56,6 +59,7 @@ export function parseHash(hash: string): Route {
   if (path === 'devices') return { view: 'devices' };
   if (path === 'reports') return { view: 'reports' };
   if (path === 'kpis') return { view: 'kpis' };
+  if (path === 'safety') return { view: 'safety' };
   if (path === 'audit') return { view: 'audit' };
   if (path === 'admin') return { view: 'admin' };
   const report = /^drills\/([^/]+)$/.exec(path);
@@ -95,6 +99,8 @@ export function hashOf(route: Route): string {
       return '#/reports';
     case 'kpis':
       return '#/kpis';
+    case 'safety':
+      return '#/safety';
     case 'audit':
       return '#/audit';
     case 'admin':

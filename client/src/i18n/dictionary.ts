@@ -21,6 +21,7 @@ import { logDetailEn, logDetailZh } from './messages.logdetail.ts';
 import { notifyEn, notifyZh } from './messages.notify.ts';
 import { presenceEn, presenceZh } from './messages.presence.ts';
 import { reportsEn, reportsZh } from './messages.reports.ts';
+import { safetyEn, safetyZh } from './messages.safety.ts';
 import { queueEn, queueZh } from './messages.queue.ts';
 import { soundEn, soundZh } from './messages.sound.ts';
 import { layoutEn, layoutZh } from './messages.layout.ts';
@@ -164,6 +165,7 @@ const en = {
   ...queueEn,
   ...reportsEn,
   ...kpiEn,
+  ...safetyEn,
   ...auditEn,
   ...adminEn,
   ...followEn,
@@ -309,6 +311,7 @@ const zh: Record<MessageKey, string> = {
   ...queueZh,
   ...reportsZh,
   ...kpiZh,
+  ...safetyZh,
   ...auditZh,
   ...adminZh,
   ...followZh,
