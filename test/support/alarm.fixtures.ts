@@ -18,6 +18,7 @@ import type {
   Site,
   StatusObservation,
   UnsequencedAlarmEvent,
+  TextLanguage,
 } from '../../contract/index.ts';
 import { KIND_UNITS } from '../../contract/index.ts';
 import { applyAction, applyIncidentAction } from '../../server/src/domain/alarm/actions.ts';
@@ -96,6 +97,9 @@ export interface FixtureOptions {
   sites?: Site[];
   schedules?: Record<string, Schedule>;
   sops?: Record<string, string[]>;
+  sopsZh?: Record<string, string[]>;
+  /** The facility's language: what `Alarm.message` and server notes are written in. */
+  language?: TextLanguage;
   settings?: Partial<EngineSettings>;
 }
 
@@ -108,7 +112,12 @@ export function makeRegistry(opts: FixtureOptions = {}): RegistryView {
   const byId = new Map(sensors.map((s) => [s.id, s]));
   const gateways = opts.gateways ?? [];
   return {
-    facility: { schedules: opts.schedules ?? { office: OFFICE_SCHEDULE }, sops: opts.sops ?? SOPS },
+    facility: {
+      schedules: opts.schedules ?? { office: OFFICE_SCHEDULE },
+      sops: opts.sops ?? SOPS,
+      ...(opts.sopsZh !== undefined && { sopsZh: opts.sopsZh }),
+      ...(opts.language !== undefined && { language: opts.language }),
+    },
     sensor: (id) => byId.get(id),
     site: (id) => sites.find((s) => s.id === id),
     allSensors: () => sensors,

@@ -4,6 +4,7 @@
 //   printf '%s\n%s' "$TS" "$SECRET" | openssl dgst -sha256 -hmac "$SECRET" -binary | base64          (DingTalk)
 //   printf '' | openssl dgst -sha256 -hmac "$(printf '%s\n%s' "$TS" "$SECRET")" -binary | base64    (Feishu)
 import { describe, expect, it } from 'vitest';
+import { Harness, alarmEvents, makeSensor } from '../../../test/support/alarm.fixtures.ts';
 import { escalationEvent } from '../../../test/support/notify.fixtures.ts';
 import {
   dingtalkSign,
@@ -135,5 +136,18 @@ describe('answers', () => {
     expect(interpretAnswer('webhook', 404, '')).toMatchObject({ ok: false, status: 404, permanent: true });
     expect(interpretAnswer('webhook', 429, '')).toMatchObject({ ok: false, permanent: false });
     expect(interpretAnswer('dingtalk', 502, '')).toMatchObject({ ok: false, error: 'HTTP 502' });
+  });
+});
+
+describe('the alarm in a notification', () => {
+  it('is worded in the facility language: the message the engine rendered from its key', () => {
+    // A facility that writes Chinese (facility.language: zh) is told of its alarms in Chinese.
+    const h = new Harness({ sensors: [makeSensor('gas', { nameZh: '厨房燃气' })], language: 'zh' });
+    h.at(0).reading('GAS-01', 25);
+    const escalated = alarmEvents(h.at(61_000).tick()).find((e) => e.kind === 'escalated')!;
+    const { title, lines } = escalationText({ ...escalated, seq: 1 });
+    expect(title).toContain('厨房燃气：燃气浓度 25 %LEL（≥ 高限 20）');
+    expect(lines[0]).toContain('厨房燃气：燃气浓度 25 %LEL（≥ 高限 20）');
+    expect(title).not.toContain('Gas 25');
   });
 });
