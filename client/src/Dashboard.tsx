@@ -153,7 +153,7 @@ export function Dashboard({ facility: fileFacility, prefs, onChangePrefs }: Dash
         <ConnectionBanner />
         <ServerTroubleBanner health={health} />
         <Annunciator sound={sound} />
-        <DrillBanner />
+        <DrillBanner onOpenAlarm={route.view === 'console' ? handleOpenAlarm : undefined} />
         {route.view === 'log' ? <AlarmLog facility={facility} index={index} /> : null}
         <Suspense fallback={<p className="log__message">{i18n.t(PAGE_LOADING[route.view] ?? 'drills.loading')}</p>}>
           {route.view === 'drills' ? <DrillsPage facility={facility} index={index} siteId={site.id} onOpenReport={handleOpenReport} /> : null}
