@@ -15,11 +15,16 @@ export type { TestPatternCamera } from '../../simulator/src/camera/test-pattern.
 
 let frames: Buffer[] | null = null;
 
-/** Starts a camera (closed after the file's tests); throws when ffmpeg is missing. */
-export async function startFfmpegCamera(opts: Omit<TestPatternCameraOptions, 'frames'> = {}): Promise<TestPatternCamera> {
+/** Four testsrc frames ffmpeg rendered (once per test process); throws when ffmpeg is missing. */
+export function ffmpegFrames(): Buffer[] {
   frames ??= renderTestPattern(4);
   if (frames === null) throw new Error('ffmpeg not found or failed: run scripts/ensure-deps.sh --ffmpeg (or apt-get install -y ffmpeg)');
-  const camera = await startTestPatternCamera({ ...opts, frames });
+  return frames;
+}
+
+/** Starts a camera (closed after the file's tests); throws when ffmpeg is missing. */
+export async function startFfmpegCamera(opts: Omit<TestPatternCameraOptions, 'frames'> = {}): Promise<TestPatternCamera> {
+  const camera = await startTestPatternCamera({ ...opts, frames: ffmpegFrames() });
   afterAll(() => camera.close());
   return camera;
 }
