@@ -15,6 +15,7 @@ import {
   type KpiReport,
   type KpiResponseTime,
 } from '../../../contract/kpi.ts';
+import { AdminTable } from '../admin/admin.kit.tsx';
 import { fetchKpis } from '../api/kpi.api.ts';
 import { timeAxisProps, tooltipFrameProps } from '../components/chart.axes.ts';
 import { PageShell } from '../components/PageShell.tsx';
@@ -23,8 +24,10 @@ import type { FacilityIndex } from '../domain/facility.index.ts';
 import { downloadCsv } from '../format/download.ts';
 import { useLoad } from '../hooks/useLoad.ts';
 import { conditionLabel } from '../i18n/alarm.labels.ts';
+import type { MessageKey } from '../i18n/dictionary.ts';
 import { useI18n } from '../i18n/I18nContext.ts';
-import { RANGES, rangeOf, type RangeKey } from '../reports/report.columns.ts';
+import { rangeOf, type RangeKey } from '../reports/report.columns.ts';
+import { ReportFilters } from '../reports/ReportFilters.tsx';
 import { kpiCsv } from './kpi.csv.ts';
 import '../styles/kpi.css';
 
@@ -60,25 +63,7 @@ export function KpiPage({ facility, index, extraSections }: KpiPageProps) {
       refresh={{ label: t('kpi.refresh'), onRefresh: reload }}
       intro={t('kpi.intro')}
     >
-      <div className="log-filters">
-        <div className="segmented" role="group" aria-label={t('reports.range')}>
-          {RANGES.map((key) => (
-            <button key={key} type="button" aria-pressed={range === key} onClick={() => setRange(key)}>
-              {t(`reports.range.${key}`)}
-            </button>
-          ))}
-        </div>
-        <label className="field">
-          <span className="field__label">{t('reports.site')}</span>
-          <select data-testid="kpi-site" value={site ?? ''} onChange={(e) => setSite(e.target.value === '' ? null : e.target.value)}>
-            <option value="">{t('reports.site.all')}</option>
-            {facility.sites.map((s) => (
-              <option key={s.id} value={s.id}>
-                {s.name}
-              </option>
-            ))}
-          </select>
-        </label>
+      <ReportFilters facility={facility} range={range} onRange={setRange} site={site} onSite={setSite} siteTestId="kpi-site">
         <button
           type="button"
           disabled={k === null}
@@ -86,7 +71,7 @@ export function KpiPage({ facility, index, extraSections }: KpiPageProps) {
         >
           {t('kpi.csv')}
         </button>
-      </div>
+      </ReportFilters>
       {load.kind === 'loading' ? <p className="log__message">{t('kpi.loading')}</p> : null}
       {load.kind === 'error' ? <p className="log__message detail__error">{t('kpi.error', { msg: load.message })}</p> : null}
       {k ? (
@@ -107,7 +92,7 @@ export function KpiPage({ facility, index, extraSections }: KpiPageProps) {
             <KpiTable
               title={t('kpi.shelved')}
               testId="kpi-shelved"
-              head={[t('kpi.col.sensor'), t('kpi.col.condition'), t('kpi.col.by'), t('kpi.col.reason'), t('kpi.col.until')]}
+              head={['kpi.col.sensor', 'kpi.col.condition', 'kpi.col.by', 'kpi.col.reason', 'kpi.col.until']}
               rows={k.shelved.map((s) => ({
                 key: s.alarmId,
                 cells: [
@@ -122,7 +107,7 @@ export function KpiPage({ facility, index, extraSections }: KpiPageProps) {
             <KpiTable
               title={t('kpi.outOfService')}
               testId="kpi-out-of-service"
-              head={[t('kpi.col.sensor'), t('kpi.col.by'), t('kpi.col.reason'), t('kpi.col.since'), t('kpi.col.until')]}
+              head={['kpi.col.sensor', 'kpi.col.by', 'kpi.col.reason', 'kpi.col.since', 'kpi.col.until']}
               rows={k.outOfService.map((s) => ({
                 key: s.sensorId,
                 cells: [
@@ -143,7 +128,7 @@ export function KpiPage({ facility, index, extraSections }: KpiPageProps) {
           <KpiTable
             title={t('kpi.availability')}
             testId="kpi-availability"
-            head={[t('kpi.col.sensor'), t('kpi.col.available'), t('kpi.col.down')]}
+            head={['kpi.col.sensor', 'kpi.col.available', 'kpi.col.down']}
             rows={k.availability.map((a) => ({
               key: a.sensorId,
               cells: [<SensorLink key="s" id={a.sensorId} index={index} />, pct(a.available), a.unavailableS === 0 ? '–' : duration(a.unavailableS * 1000)],
@@ -226,15 +211,7 @@ function RateSection({ k, siteName }: { k: KpiReport; siteName: (id: string) => 
         <KpiTable
           title={t('kpi.sites')}
           testId="kpi-sites"
-          head={[
-            t('kpi.col.site'),
-            t('kpi.rate.alarms'),
-            t('kpi.rate.avg10'),
-            t('kpi.rate.peak10'),
-            t('kpi.rate.avgHour'),
-            t('kpi.rate.peakHour'),
-            t('kpi.rate.flood'),
-          ]}
+          head={['kpi.col.site', 'kpi.rate.alarms', 'kpi.rate.avg10', 'kpi.rate.peak10', 'kpi.rate.avgHour', 'kpi.rate.peakHour', 'kpi.rate.flood']}
           rows={k.sites.map((s) => ({
             key: s.siteId,
             cells: [siteName(s.siteId), s.alarms, s.avgPer10Min, s.peakPer10Min, s.avgPerHour, s.peakPerHour, pct(s.floodShare)],
@@ -271,7 +248,7 @@ function PrioritySection({ k }: { k: KpiReport }) {
     <KpiTable
       title={t('kpi.priorities')}
       testId="kpi-priorities"
-      head={[t('kpi.col.priority'), t('kpi.col.count'), t('kpi.col.share'), t('kpi.col.recommended')]}
+      head={['kpi.col.priority', 'kpi.col.count', 'kpi.col.share', 'kpi.col.recommended']}
       rows={rows.map((r) => ({ key: r.key, cells: [r.label, r.count, pct(r.share), pct(r.rec)] }))}
     />
   );
@@ -294,12 +271,11 @@ function Condition({ condition }: { condition: string }) {
 }
 
 function FrequentTable({ title, rows, testId, index }: { title: string; rows: KpiFrequentAlarm[]; testId: string; index: FacilityIndex }) {
-  const { t } = useI18n();
   return (
     <KpiTable
       title={title}
       testId={testId}
-      head={[t('kpi.col.sensor'), t('kpi.col.condition'), t('kpi.col.priority'), t('kpi.col.count'), t('kpi.col.perMinute')]}
+      head={['kpi.col.sensor', 'kpi.col.condition', 'kpi.col.priority', 'kpi.col.count', 'kpi.col.perMinute']}
       rows={rows.map((a) => ({
         key: `${a.sensorId}/${a.condition}`,
         cells: [
@@ -315,12 +291,12 @@ function FrequentTable({ title, rows, testId, index }: { title: string; rows: Kp
 }
 
 function LongTable({ title, rows, testId, index }: { title: string; rows: KpiLongAlarm[]; testId: string; index: FacilityIndex }) {
-  const { t, fmt, duration } = useI18n();
+  const { fmt, duration } = useI18n();
   return (
     <KpiTable
       title={title}
       testId={testId}
-      head={[t('kpi.col.sensor'), t('kpi.col.condition'), t('kpi.col.priority'), t('kpi.col.since'), t('kpi.col.duration')]}
+      head={['kpi.col.sensor', 'kpi.col.condition', 'kpi.col.priority', 'kpi.col.since', 'kpi.col.duration']}
       rows={rows.map((a) => ({
         key: a.alarmId,
         cells: [
@@ -336,13 +312,13 @@ function LongTable({ title, rows, testId, index }: { title: string; rows: KpiLon
 }
 
 function TimesTable({ title, rows, testId }: { title: string; rows: KpiResponseTime[]; testId: string }) {
-  const { t, duration } = useI18n();
+  const { duration } = useI18n();
   const secs = (s: number | null) => (s === null ? '–' : duration(s * 1000));
   return (
     <KpiTable
       title={title}
       testId={testId}
-      head={[t('kpi.col.priority'), t('kpi.col.count'), t('kpi.col.median'), t('kpi.col.p90'), t('kpi.col.target'), t('kpi.col.within')]}
+      head={['kpi.col.priority', 'kpi.col.count', 'kpi.col.median', 'kpi.col.p90', 'kpi.col.target', 'kpi.col.within']}
       rows={rows.map((r) => ({
         key: r.priority,
         cells: [<PriorityBadge key="p" priority={r.priority} />, r.count, secs(r.medianS), secs(r.p90S), secs(r.targetS), pct(r.withinTarget)],
@@ -351,8 +327,8 @@ function TimesTable({ title, rows, testId }: { title: string; rows: KpiResponseT
   );
 }
 
-/** A titled table of the page; "None." when empty. The first cell of a row is its heading. */
-function KpiTable({ title, testId, head, rows }: { title: string; testId: string; head: string[]; rows: { key: string; cells: ReactNode[] }[] }) {
+/** A titled table of the page; "None." when empty. The first cell of a row is its heading, the others figures. */
+function KpiTable({ title, testId, head, rows }: { title: string; testId: string; head: MessageKey[]; rows: { key: string; cells: ReactNode[] }[] }) {
   const { t } = useI18n();
   return (
     <section className="admin-page__section" aria-label={title} data-testid={testId}>
@@ -360,36 +336,23 @@ function KpiTable({ title, testId, head, rows }: { title: string; testId: string
       {rows.length === 0 ? (
         <p className="drills__muted">{t('kpi.none')}</p>
       ) : (
-        <div className="log__table-wrap">
-          <table className="log-table admin-table">
-            <thead>
-              <tr>
-                {head.map((h, i) => (
-                  <th key={h} scope="col" className={i === 0 ? undefined : 'admin-table__num'}>
-                    {h}
+        <AdminTable columns={head.map((key, i) => (i === 0 ? key : { key, className: 'admin-table__num' }))}>
+          {rows.map((r) => (
+            <tr key={r.key}>
+              {r.cells.map((c, i) =>
+                i === 0 ? (
+                  <th key={i} scope="row">
+                    {c}
                   </th>
-                ))}
-              </tr>
-            </thead>
-            <tbody>
-              {rows.map((r) => (
-                <tr key={r.key}>
-                  {r.cells.map((c, i) =>
-                    i === 0 ? (
-                      <th key={i} scope="row">
-                        {c}
-                      </th>
-                    ) : (
-                      <td key={i} className="admin-table__num">
-                        {c}
-                      </td>
-                    ),
-                  )}
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+                ) : (
+                  <td key={i} className="admin-table__num">
+                    {c}
+                  </td>
+                ),
+              )}
+            </tr>
+          ))}
+        </AdminTable>
       )}
     </section>
   );

@@ -12,7 +12,8 @@ import type { FacilityIndex } from '../domain/facility.index.ts';
 import { useLoad } from '../hooks/useLoad.ts';
 import { conditionLabel } from '../i18n/alarm.labels.ts';
 import { useI18n } from '../i18n/I18nContext.ts';
-import { cellText, COLUMNS, RANGES, rangeOf, type RangeKey } from './report.columns.ts';
+import { cellText, COLUMNS, rangeOf, type RangeKey } from './report.columns.ts';
+import { ReportFilters } from './ReportFilters.tsx';
 
 export function ReportsPage({ facility, index }: { facility: Facility; index: FacilityIndex }) {
   const { t, fmt, locale } = useI18n();
@@ -42,28 +43,7 @@ export function ReportsPage({ facility, index }: { facility: Facility; index: Fa
       refresh={{ label: t('reports.refresh'), onRefresh: reload }}
       intro={t('reports.intro')}
     >
-      <div className="log-filters">
-        <div className="segmented" role="group" aria-label={t('reports.range')}>
-          {RANGES.map((key) => (
-            <button key={key} type="button" aria-pressed={range === key} onClick={() => setRange(key)}>
-              {t(`reports.range.${key}`)}
-            </button>
-          ))}
-        </div>
-        {facility.sites.length > 1 ? (
-          <label className="field">
-            <span className="field__label">{t('reports.site')}</span>
-            <select value={site ?? ''} onChange={(e) => setSite(e.target.value === '' ? null : e.target.value)}>
-              <option value="">{t('reports.site.all')}</option>
-              {facility.sites.map((s) => (
-                <option key={s.id} value={s.id}>
-                  {s.name}
-                </option>
-              ))}
-            </select>
-          </label>
-        ) : null}
-      </div>
+      <ReportFilters facility={facility} range={range} onRange={setRange} site={site} onSite={setSite} />
       {load.kind === 'loading' ? <p className="log__message">{t('reports.loading')}</p> : null}
       {load.kind === 'error' ? <p className="log__message detail__error">{t('reports.error', { msg: load.message })}</p> : null}
       {load.kind === 'ready' ? (

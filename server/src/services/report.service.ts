@@ -3,6 +3,7 @@
  * resolved, what is chattering and what went offline. Drills never count in real statistics.
  */
 import type { Alarm, AlarmStatsResponse, AlarmStatsRow, Condition } from '../../../contract/index.ts';
+import { quantile } from '../domain/kpi/stats.ts';
 import type { AlarmFilter } from './alarm.ports.ts';
 
 export interface ReportSource {
@@ -10,14 +11,6 @@ export interface ReportSource {
 }
 
 const PAGE = 1000;
-
-function quantile(sorted: number[], q: number): number | null {
-  if (sorted.length === 0) return null;
-  const i = (sorted.length - 1) * q;
-  const lo = Math.floor(i);
-  const hi = Math.ceil(i);
-  return Math.round((sorted[lo]! + (sorted[hi]! - sorted[lo]!) * (i - lo)) * 10) / 10;
-}
 
 function rowOf(siteId: string, zoneId: string, alarms: Alarm[]): AlarmStatsRow {
   const ack = alarms
