@@ -30,6 +30,8 @@ export interface Facility {
   escalation: LoadedFacility['escalation'];
   /** Escalation contacts with their secrets from the environment. */
   contacts: ResolvedContact[];
+  /** How the server reaches each verification camera. */
+  cameraSources: LoadedFacility['cameraSources'];
   /** Badge holders, door readers and buildings (presence in hazard zones). */
   presence: LoadedFacility['presence'];
 }
@@ -49,10 +51,10 @@ export function facilityOrExit(config: Config, logger: Logger): Facility {
     if (err instanceof ContactsError) exitWith(`${config.FACILITY_FILE}: ${err.message}`);
     throw err;
   }
+  const cameraProblems = missingCameraCredentials(loaded.cameraSources, process.env);
+  if (cameraProblems.length > 0) exitWith(`${config.FACILITY_FILE}: ${cameraProblems.join('; ')}`);
   const registry = new Registry(loaded.facility);
   logger.info({ file: config.FACILITY_FILE, sites: registry.facility.sites.length, sensors: registry.allSensors().length }, 'facility loaded');
   logger.info({ contacts: contacts.map((c) => `${c.id} (${c.channel})`) }, 'escalation contacts');
-  return { registry, planFiles: loaded.planFiles, escalation: loaded.escalation, contacts, presence: loaded.presence };
-  const cameraProblems = missingCameraCredentials(loaded.cameraSources, process.env);
-  if (cameraProblems.length > 0) exitWith(`${config.FACILITY_FILE}: ${cameraProblems.join('; ')}`);
+  return { registry, planFiles: loaded.planFiles, escalation: loaded.escalation, contacts, cameraSources: loaded.cameraSources, presence: loaded.presence };
 }

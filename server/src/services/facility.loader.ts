@@ -27,6 +27,8 @@ export interface LoadedFacility {
   planFiles: Map<string, string>;
   /** The `escalation` section, defaults applied (no contacts when absent). */
   escalation: EscalationSettings;
+  /** How the server reaches each camera (never sent to a browser). */
+  cameraSources: Map<string, CameraSource>;
   /** Badge holders, door readers and buildings (never sent whole to a browser: names are for officers). */
   presence: PresenceSettings;
 }
@@ -111,7 +113,13 @@ export function loadFacility(file: string): LoadedFacility {
   const presence = presenceSettings(data);
   problems.push(...presence.problems);
   if (problems.length > 0) throw invalid(problems);
-  return { facility: resolved.facility, planFiles, escalation: data.escalation ?? escalationSchema.parse({}), presence: presence.settings };
+  return {
+    facility: resolved.facility,
+    planFiles,
+    escalation: data.escalation ?? escalationSchema.parse({}),
+    cameraSources: resolved.cameraSources,
+    presence: presence.settings,
+  };
 }
 
 /** The plan's viewBox, or why it cannot be used. Plans are served to browsers: they must be inert. */
