@@ -22,7 +22,8 @@ export const presenceEn = {
   'muster.open': 'Muster',
   'muster.openLabel': 'Open the muster of this drill’s fire alarm',
   'muster.report': 'Time to account for everyone',
-  'muster.reportValue': '{building}: {d} ({n} people)',
+  'muster.reportValue.one': '{building}: {d} ({n} person)',
+  'muster.reportValue.other': '{building}: {d} ({n} people)',
   'muster.reportOpen': '{building}: {done} of {n} accounted for',
 } as const satisfies Record<string, string>;
 
@@ -49,6 +50,7 @@ export const presenceZh: Record<keyof typeof presenceEn, string> = {
   'muster.open': '人员清点',
   'muster.openLabel': '打开本次演练火警的人员清点',
   'muster.report': '清点全部人员用时',
-  'muster.reportValue': '{building}：{d}（{n} 人）',
+  'muster.reportValue.one': '{building}：{d}（{n} 人）',
+  'muster.reportValue.other': '{building}：{d}（{n} 人）',
   'muster.reportOpen': '{building}：已确认 {done} / {n} 人',
 };
