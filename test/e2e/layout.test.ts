@@ -167,3 +167,39 @@ describe('phone (390×844)', () => {
     await page.context().close();
   });
 });
+
+describe('the console in Chinese', () => {
+  it('shows the alarm row, its detail, procedure and history notes in Chinese: no Latin words but units and ids', async () => {
+    const page = await signedIn('officer', { width: 1600, height: 1000 });
+    await page.getByRole('button', { name: '中文' }).click();
+    await mosquittoPub(stack.broker.port, 'vigil/hq/CAN-GAS-01/reading', { ts: Date.now(), value: 25, unit: '%LEL' });
+    const row = page.locator('[data-testid="alarm-queue"] [data-alarm-id]', { hasText: '厨房燃气（炒灶）' }).first();
+    await row.waitFor({ timeout: 10_000 });
+    // The message is rendered from its key in the viewer's language, never the English line.
+    await expect(row.locator('.alarm__title').getAttribute('title')).resolves.toBe('厨房燃气（炒灶）：燃气浓度 25 %LEL（≥ 高限 20）');
+    await row.click();
+    const steps = page.getByTestId('sop-steps');
+    await steps.waitFor();
+    // A click, not check(): the box follows the history, ticked once the server has recorded the step.
+    await page.locator('.sop__tick').first().click();
+    const tick = page.locator('[data-testid="alarm-history"] [data-kind="sop_step"] .timeline__note');
+    await tick.waitFor({ timeout: 10_000 });
+    await shoot(page, 'console-zh');
+    const texts = {
+      row: await row.locator('.alarm__title').innerText(),
+      facts: await page.locator('.detail__facts').innerText(),
+      // The steps' words (who ticked one is a user id).
+      procedure: (await steps.locator('.sop__text').allInnerTexts()).join('\n'),
+      note: await tick.innerText(),
+    };
+    const all = Object.values(texts).join('\n');
+    expect(all).toContain('厨房燃气（炒灶）：燃气浓度 25 %LEL（≥ 高限 20）');
+    expect(texts.procedure).toContain('立即疏散该区域和整个楼层');
+    expect(texts.note).toMatch(/^1\. 立即疏散/);
+    expect(all).not.toContain('Kitchen gas');
+    // Units (%LEL, ppm) and ids (CAN-GAS-01) stay as they are; no other Latin word.
+    const latin = all.replace(/%LEL|ppm|[A-Z]+(?:-[A-Z0-9]+)+/g, ' ').match(/[A-Za-z]+/g) ?? [];
+    expect(latin, JSON.stringify(texts)).toEqual([]);
+    await page.context().close();
+  });
+});
