@@ -1,5 +1,6 @@
 // Layout at the sizes the console is used at: a 1280 px laptop and a 1600 px desk screen, where the
-// header must stay one row with the facility's name (shortened, full name in its tooltip, when room
+// plan's room names stay readable and apart with the side panel open (drawn in screen pixels), the
+// header stays one row with the facility's name (shortened, full name in its tooltip, when room
 // is short) and everything an admin can open (the first three pages as buttons, the rest in a More
 // menu), and a phone (390×844), where the header collapses to one row and the alarm queue is the
 // first screen. The built dashboard in headless Chromium against the real server (demo facility).
@@ -93,6 +94,78 @@ for (const viewport of [
     }
   });
 }
+
+/** The plan's texts as drawn: where, how big, whether shown, and whether cut short. */
+function planLabels(page: Page) {
+  return page.locator('.plan__canvas .plan__label').evaluateAll((els) =>
+    els.map((el) => {
+      const r = el.getBoundingClientRect();
+      const style = getComputedStyle(el);
+      return {
+        text: el.textContent ?? '',
+        kind: el.classList.contains('plan__label--room') ? 'room' : 'note',
+        shown: style.visibility !== 'hidden',
+        box: { left: r.left, top: r.top, right: r.right, bottom: r.bottom },
+        fontPx: parseFloat(style.fontSize),
+        clipped: el.scrollWidth > el.clientWidth + 1 || el.scrollHeight > el.clientHeight + 1,
+        title: el.getAttribute('title'),
+      };
+    }),
+  );
+}
+
+/** Smallest text on the plan: readable from the officer's chair. */
+const LABEL_MIN_PX = 11;
+
+describe('room labels with the side panel open', () => {
+  for (const viewport of [
+    { width: 1280, height: 720 },
+    { width: 1600, height: 1000 },
+  ]) {
+    it(`stay readable and apart on every floor at ${viewport.width}×${viewport.height}`, async () => {
+      const page = await signedIn('officer', viewport);
+      const tabs = page.locator('.plan__tabs [role="tab"]');
+      await tabs.first().waitFor();
+      const floors = await tabs.count();
+      for (let i = 0; i < floors; i += 1) {
+        // At 1280 px the panel is a drawer over the floor tabs: closed to change floors, opened again on a sensor of this floor.
+        const panel = page.getByTestId('sensor-panel');
+        if ((await panel.count()) > 0) await panel.getByRole('button', { name: 'Close' }).click();
+        const floor = (await tabs.nth(i).textContent()) ?? String(i);
+        await tabs.nth(i).click();
+        await page.locator('.plan__canvas [data-sensor-id]').first().click();
+        await panel.waitFor();
+        await page.locator('.plan__canvas .plan__label--room').first().waitFor({ state: 'attached' });
+        const cover = (await panel.boundingBox())!;
+        // Texts under the drawer are not seen at all; the rest must be readable.
+        const labels = (await planLabels(page)).filter((l) => l.box.right <= cover.x || l.box.left >= cover.x + cover.width);
+        if (i === 0) await shoot(page, `plan-labels-${viewport.width}`);
+        const why = `${floor}: ${JSON.stringify(labels)}`;
+        // Every room keeps its name on the plan; only small print may give way.
+        expect(
+          labels.filter((l) => l.kind === 'room' && !l.shown).map((l) => l.text),
+          why,
+        ).toEqual([]);
+        const shown = labels.filter((l) => l.shown);
+        for (const l of shown) {
+          expect(l.fontPx, why).toBeGreaterThanOrEqual(LABEL_MIN_PX);
+          // Cut short only with the whole text in its tooltip.
+          if (l.clipped) expect(l.title, why).toBe(l.text);
+        }
+        for (const [n, a] of shown.entries()) {
+          for (const b of shown.slice(n + 1)) {
+            const apart = a.box.right <= b.box.left || b.box.right <= a.box.left || a.box.bottom <= b.box.top || b.box.bottom <= a.box.top;
+            expect(apart, `${floor}: "${a.text}" over "${b.text}"`).toBe(true);
+          }
+        }
+        // The picture itself carries no text any more (it would shrink with the plan).
+        const src = (await page.locator('.plan__canvas .plan__image').getAttribute('src')) ?? '';
+        expect(decodeURIComponent(src)).not.toContain('<text');
+      }
+      await page.context().close();
+    });
+  }
+});
 
 describe('the More menu', () => {
   it('holds the pages after the first three, and marks the one open', async () => {

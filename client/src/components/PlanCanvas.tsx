@@ -1,6 +1,6 @@
 /**
  * A floor plan with its sensors. The plan SVG is shown through <img> (it comes from a config
- * file and is never inlined); an SVG overlay with the same viewBox and the same aspect-ratio
+ * file and is never inlined), its texts drawn over it in screen pixels (PlanLabels.tsx); an SVG overlay with the same viewBox and the same aspect-ratio
  * rules places the sensors, and tints the outline of every zone that needs attention.
  */
 import type { CSSProperties } from 'react';
@@ -8,6 +8,7 @@ import type { Floor, Sensor } from '../../../contract/facility.ts';
 import { STATE_STYLES, worstState, type SensorDisplayState } from '../domain/sensor.status.ts';
 import { usePlanGeometry } from '../hooks/usePlanGeometry.ts';
 import { useI18n } from '../i18n/I18nContext.ts';
+import { PlanLabels } from './PlanLabels.tsx';
 import { SensorMarker } from './SensorMarker.tsx';
 
 interface PlanCanvasProps {
@@ -34,7 +35,7 @@ export function PlanCanvas({ floor, sensors, states, drillSensors, selectedId, h
   if (geometry.kind === 'error') return <p className="plan__message plan__message--error">{t('plan.error')}</p>;
   if (geometry.kind === 'loading') return <p className="plan__message">{t('plan.loading')}</p>;
 
-  const { viewBox, zones } = geometry.plan;
+  const { viewBox, zones, labels, imageUrl } = geometry.plan;
   const radius = Math.max(viewBox.width, viewBox.height) * MARKER_SCALE;
   // Draw the worst states last so they sit on top where markers overlap.
   // The followed sensor goes on top of all.
@@ -44,7 +45,8 @@ export function PlanCanvas({ floor, sensors, states, drillSensors, selectedId, h
 
   return (
     <div className="plan__canvas" style={{ '--plan-ratio': viewBox.width / viewBox.height } as CSSProperties}>
-      <img className="plan__image" src={floor.planUrl} alt={t('plan.title', { floor: floor.name })} draggable={false} />
+      <img className="plan__image" src={imageUrl} alt={t('plan.title', { floor: floor.name })} draggable={false} />
+      <PlanLabels viewBox={viewBox} labels={labels} />
       <svg className="plan__overlay" viewBox={`${viewBox.x} ${viewBox.y} ${viewBox.width} ${viewBox.height}`} preserveAspectRatio="xMidYMid meet">
         {floor.zones.map((zone) => {
           const box = zones.get(zone.id);
