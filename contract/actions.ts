@@ -21,7 +21,7 @@ export type ActionMove = (typeof ACTION_MOVES)[number];
 export const ESCALATION_STEPS = ['owner', 'manager', 'admin'] as const;
 export type EscalationStep = (typeof ESCALATION_STEPS)[number];
 
-export const ACTION_EVENT_KINDS = ['opened', 'started', 'fixed', 'verified', 'rejected', 'edited', 'escalated'] as const;
+export const ACTION_EVENT_KINDS = ['opened', 'started', 'fixed', 'verified', 'rejected', 'edited', 'escalated', 'attached'] as const;
 export type ActionEventKind = (typeof ACTION_EVENT_KINDS)[number];
 
 /** One line of an action's history; the same change is also an audit entry (`action.<kind>`, target `action:<id>`). */
@@ -31,7 +31,7 @@ export interface ActionEvent {
   /** A username, or `system` for an escalation. */
   by: string;
   kind: ActionEventKind;
-  /** The note of a move, the reason of a rejection. */
+  /** The note of a move, the reason of a rejection, an attachment's name. */
   note: string | null;
   /** Escalations: the step (1 owner, 2 managers, 3 admins and channels) and whom it went to. */
   level?: number;
@@ -140,10 +140,30 @@ export interface ActionCounts {
   mine: number;
 }
 
+/**
+ * Photos of a finding or a fix: images only, recognised by their first bytes (not by what the
+ * client says), at most MAX_ATTACHMENT_BYTES each and MAX_ATTACHMENTS_PER_ACTION per action.
+ */
+export const ATTACHMENT_TYPES = ['image/png', 'image/jpeg', 'image/webp', 'image/gif'] as const;
+export type AttachmentType = (typeof ATTACHMENT_TYPES)[number];
+export const MAX_ATTACHMENT_BYTES = 5 * 1024 * 1024;
+export const MAX_ATTACHMENTS_PER_ACTION = 10;
+
+/** `POST /api/actions/:id/attachments?name=` (the image as the body) → 201; `GET /api/actions/:id/attachments/:attachmentId` serves it. */
+export interface ActionAttachment {
+  id: number;
+  name: string;
+  type: AttachmentType;
+  size: number;
+  at: number;
+  by: string;
+}
+
 /** `GET /api/actions/:id` and every change answer this. */
 export interface ActionDetailResponse {
   action: CorrectiveAction;
   history: ActionEvent[];
+  attachments: ActionAttachment[];
 }
 
 /**

@@ -1,6 +1,6 @@
 // Corrective actions in the dashboard, one browser session per person: the manager resolves a real
 // gas alarm (published through Mosquitto) with "corrective action required" and an owner; the
-// officer finds it under Actions → Mine, starts and fixes it; the manager sees it waiting in the
+// officer finds it under Actions → Mine, starts it, adds a photo and fixes it; the manager sees it waiting in the
 // header count, verifies it, and it leaves the open list for Closed. The page reads in Chinese too.
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -52,13 +52,16 @@ describe('corrective actions from the dashboard', () => {
     await expect(manager.getByTestId('action-opened').textContent({ timeout: 10_000 })).resolves.toMatch(/^Corrective action #\d+ opened\.$/);
   });
 
-  it('the officer finds it under Mine, starts and fixes it; the manager verifies it from the header count', async () => {
+  it('the officer finds it under Mine, starts it, adds a photo and fixes it; the manager verifies it from the header count', async () => {
     await openNavPage(officer, 'Actions');
     await officer.getByTestId('actions-page').locator('[data-filter="mine"]').click();
     await actionRow(officer).click();
     const detail = officer.getByTestId('action-detail');
     await detail.locator('[data-move="start"]').click();
     await detail.locator('h3', { hasText: 'In progress' }).waitFor();
+    const png = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==', 'base64');
+    await detail.getByTestId('action-photo').setInputFiles({ name: 'new-clamps.png', mimeType: 'image/png', buffer: png });
+    await detail.getByTestId('action-photos').getByRole('img', { name: 'new-clamps.png' }).waitFor();
     await detail.getByTestId('action-note').fill('new clamps fitted, leak-tested');
     await detail.locator('[data-move="fix"]').click();
     await detail.locator('h3', { hasText: 'Fixed, to verify' }).waitFor();
@@ -75,6 +78,7 @@ describe('corrective actions from the dashboard', () => {
     await expect(managed.getByTestId('action-history').locator('li').allTextContents()).resolves.toEqual([
       expect.stringContaining('Opened · manager'),
       expect.stringContaining('Work started · officer'),
+      expect.stringContaining('Photo added · officer — new-clamps.png'),
       expect.stringContaining('Marked fixed · officer — new clamps fitted, leak-tested'),
     ]);
     await shoot(manager, 'actions-page-verify');

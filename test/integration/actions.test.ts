@@ -154,4 +154,42 @@ describe('corrective actions end to end', () => {
     expect(verified.body.action).toMatchObject({ status: 'verified', overdue: false });
     expect((await call<{ open: number; overdue: number }>('GET', '/api/actions/counts', manager)).body).toMatchObject({ open: 0, overdue: 0 });
   });
+
+  it('photos: an image judged by its bytes is kept, served with its type and nosniff; a disguised page or an oversized file is refused', async () => {
+    const opened = await call<ActionDetailResponse>('POST', '/api/actions', officer, {
+      siteId: 't1',
+      finding: 'fire door wedged open',
+      action: 'remove the wedge, brief the kitchen staff',
+      owner: 'owner1',
+      dueAt: Date.now() + 3_600_000,
+    });
+    expect(opened.status).toBe(201);
+    const id = opened.body.action.id;
+    const upload = (body: Buffer, type = 'image/png', name = 'door.png') =>
+      vigil.api<ActionDetailResponse & { error?: { code: string } }>(`/api/actions/${id}/attachments?name=${encodeURIComponent(name)}`, {
+        method: 'POST',
+        headers: { cookie: owner, 'content-type': type },
+        body: new Uint8Array(body),
+      });
+    const png = Buffer.concat([Buffer.from('89504e470d0a1a0a', 'hex'), Buffer.alloc(64, 1)]);
+    const added = await upload(png, 'application/octet-stream', 'wedge.png');
+    expect(added.status).toBe(201);
+    expect(added.body.attachments).toEqual([expect.objectContaining({ name: 'wedge.png', type: 'image/png', size: png.length, by: 'owner1' })]);
+    // An HTML page that claims to be a PNG is not one.
+    expect((await upload(Buffer.from('<html><script>alert(1)</script></html>'))).status).toBe(400);
+    // Over the 5 MB limit: refused before it is read whole.
+    expect((await upload(Buffer.concat([png, Buffer.alloc(5 * 1024 * 1024)]))).status).toBe(413);
+
+    const served = await fetch(`${vigil.url}/api/actions/${id}/attachments/${added.body.attachments[0]!.id}`, { headers: { cookie: officer } });
+    expect(served.status).toBe(200);
+    expect(served.headers.get('content-type')).toBe('image/png');
+    expect(served.headers.get('x-content-type-options')).toBe('nosniff');
+    expect(Buffer.from(await served.arrayBuffer())).toEqual(png);
+    expect((await fetch(`${vigil.url}/api/actions/${id}/attachments/999`, { headers: { cookie: officer } })).status).toBe(404);
+    const audit = (await call<AuditEntry[]>('GET', `/api/audit?target=action:${id}`, manager)).body;
+    expect(audit.find((e) => e.action === 'action.attached')).toMatchObject({
+      actor: 'owner1',
+      detail: { name: 'wedge.png', type: 'image/png', size: png.length },
+    });
+  });
 });

@@ -7,7 +7,7 @@
 import { useCallback, useState, type FormEvent } from 'react';
 import { ACTION_FILTERS, type ActionFilter, type ActionMove, type CorrectiveAction } from '../../../contract/actions.ts';
 import type { Facility } from '../../../contract/facility.ts';
-import { changeAction, fetchAction, fetchActions, openAction, type ActionDetail } from '../api/actions.api.ts';
+import { attachmentUrl, changeAction, fetchAction, fetchActions, openAction, uploadAttachment, type ActionDetail } from '../api/actions.api.ts';
 import { messageOf } from '../api/api.client.ts';
 import { PageShell } from '../components/PageShell.tsx';
 import type { FacilityIndex } from '../domain/facility.index.ts';
@@ -182,12 +182,11 @@ function ActionPanel({ id, onChanged, onClose }: { id: number; onChanged: () => 
   if (!shown) return <p className="log__message">{t('actions.loading')}</p>;
   const { action: a, history, moves } = shown;
 
-  async function move(m: ActionMove) {
+  async function send(change: () => Promise<ActionDetail>) {
     setPending(true);
     setFailed(null);
     try {
-      const body = m === 'reject' ? { move: m, reason: note.trim() } : { move: m, ...(note.trim() ? { note: note.trim() } : {}) };
-      setDetail(await changeAction(id, body));
+      setDetail(await change());
       setNote('');
       onChanged();
     } catch (err) {
@@ -196,6 +195,8 @@ function ActionPanel({ id, onChanged, onClose }: { id: number; onChanged: () => 
       setPending(false);
     }
   }
+  const move = (m: ActionMove) =>
+    send(() => changeAction(id, m === 'reject' ? { move: m, reason: note.trim() } : { move: m, ...(note.trim() ? { note: note.trim() } : {}) }));
 
   return (
     <section className="panel actions__detail" aria-label={`#${a.id}`} data-testid="action-detail">
@@ -260,6 +261,33 @@ function ActionPanel({ id, onChanged, onClose }: { id: number; onChanged: () => 
         <p className="detail__error" role="alert">
           {t('actions.failed', { msg: failed })}
         </p>
+      ) : null}
+      <h4>{t('actions.photos')}</h4>
+      <ul className="actions__photos" data-testid="action-photos">
+        {shown.attachments.map((p) => (
+          <li key={p.id}>
+            <a href={attachmentUrl(a.id, p.id)} target="_blank" rel="noreferrer" title={`${p.name} · ${p.by} · ${fmt.dateTime(p.at)}`}>
+              <img src={attachmentUrl(a.id, p.id)} alt={p.name} />
+            </a>
+          </li>
+        ))}
+      </ul>
+      {a.status !== 'verified' ? (
+        <label className="field">
+          <span className="field__label">{t('actions.photo.add')}</span>
+          <input
+            type="file"
+            accept="image/png,image/jpeg,image/webp,image/gif"
+            disabled={pending}
+            data-testid="action-photo"
+            onChange={(e) => {
+              const file = e.target.files?.[0];
+              e.target.value = '';
+              if (file) void send(() => uploadAttachment(id, file));
+            }}
+          />
+          <span className="field__hint">{t('actions.photo.hint')}</span>
+        </label>
       ) : null}
       <h4>{t('actions.detail.history')}</h4>
       <ol className="actions__history" data-testid="action-history">

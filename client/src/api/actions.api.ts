@@ -44,3 +44,14 @@ export function openAction(body: ActionCreateBody): Promise<ActionDetail> {
 export function changeAction(id: number, body: ActionPatchBody): Promise<ActionDetail> {
   return request<ActionDetail>(`/api/actions/${id}`, { method: 'PATCH', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body) });
 }
+
+/** `POST /api/actions/:id/attachments?name=`: the image file as the body (the server judges it by its bytes). */
+export function uploadAttachment(id: number, file: File): Promise<ActionDetail> {
+  return request<ActionDetail>(`/api/actions/${id}/attachments?name=${encodeURIComponent(file.name)}`, {
+    method: 'POST',
+    headers: { 'Content-Type': file.type || 'application/octet-stream' },
+    body: file,
+  });
+}
+
+export const attachmentUrl = (id: number, attachmentId: number): string => `/api/actions/${id}/attachments/${attachmentId}`;

@@ -3,6 +3,7 @@
 // audit entry and an outbox message; a fix stops it; a restart takes the steps missed while
 // stopped, once; moving the due date starts the escalation again; the period counts.
 import { describe, expect, it } from 'vitest';
+import { DiskAttachmentFiles } from './attachment.files.ts';
 import { SqliteActionStore } from './sqlite.actions.ts';
 import { SqliteAuditLog } from './sqlite.audit.ts';
 import type { SqliteDatabase } from './sqlite.database.ts';
@@ -19,7 +20,7 @@ const S = 1000;
 /** Steps 10 s, 60 s and 120 s after the due date: the test moves fake time past each. */
 const SCHEDULE = { owner: 10, manager: 60, admin: 120 };
 
-function setup(db: SqliteDatabase = open().db, time = new FakeScheduler()) {
+function setup({ db, dir }: { db: SqliteDatabase; dir: string } = open(), time = new FakeScheduler()) {
   const sent: OutboxMessage[] = [];
   const audit = new SqliteAuditLog(db);
   const service = new ActionService({
@@ -29,12 +30,13 @@ function setup(db: SqliteDatabase = open().db, time = new FakeScheduler()) {
     registry: testRegistry(),
     alarmPlace: (id) => (id === 'al_1' ? { siteId: 'hq', zoneId: 'kitchen', sensorId: 'KIT-GAS-01' } : undefined),
     isUser: (u) => ['li.na', 'wang.lei'].includes(u),
+    files: new DiskAttachmentFiles(dir),
     scheduler: time,
     schedule: SCHEDULE,
   });
   service.start();
   const trail = () => audit.list({ from: 0, to: time.now() + 1, limit: 100 }).filter((e) => e.target.startsWith('action:'));
-  return { db, time, service, sent, trail };
+  return { db, dir, time, service, sent, trail };
 }
 
 const body = (dueAt: number) => ({ alarmId: 'al_1', finding: 'hose clamp loose', action: 'replace clamps', owner: 'li.na', dueAt, severity: 'high' as const });
@@ -102,7 +104,7 @@ describe('ActionService', () => {
     first.service.stop();
 
     first.time.t += 70 * S; // down until after the managers' step was due
-    const second = setup(first.db, first.time);
+    const second = setup(first, first.time);
     await first.time.advance(0);
     expect(second.sent.map((m) => m.level)).toEqual([2]);
     await first.time.advance(40 * S);
@@ -163,5 +165,21 @@ describe('ActionService', () => {
     expect(service.list({ filter: 'open', limit: 10 }, officer).counts).toEqual({ open: 1, overdue: 1, fixed: 0, mine: 1 });
     expect(service.counts({ from, to: time.now() + 1 })).toEqual({ opened: 2, closed: 1, overdue: 1, escalations: 1 });
     expect(service.counts({ siteId: 'lodging', from, to: time.now() + 1 })).toEqual({ opened: 0, closed: 0, overdue: 0, escalations: 0 });
+  });
+});
+
+describe('corrective action attachments', () => {
+  const PNG = Buffer.from('89504e470d0a1a0a0000000d49484452', 'hex');
+
+  it('keeps an image (judged by its bytes) with a clean name, refuses anything else, and serves it back', () => {
+    const { time, service } = setup();
+    const { action } = service.open(body(time.now() + 3600 * S), officer);
+    const detail = service.attach(action.id, { name: '../../etc/clamp "new".png', bytes: PNG }, officer);
+    expect(detail.attachments).toEqual([{ id: 1, name: 'clamp new.png', type: 'image/png', size: PNG.length, at: time.now(), by: 'li.na' }]);
+    expect(detail.history.at(-1)).toMatchObject({ kind: 'attached', note: 'clamp new.png' });
+    expect(service.attachment(action.id, 1)).toEqual({ type: 'image/png', name: 'clamp new.png', bytes: PNG });
+    const html = Buffer.from('<html><script>alert(1)</script>');
+    expect(() => service.attach(action.id, { name: 'x.png', bytes: html }, officer)).toThrow('only PNG, JPEG, WebP or GIF');
+    expect(() => service.attachment(action.id, 2)).toThrow('no attachment 2');
   });
 });

@@ -1,6 +1,6 @@
 /** Corrective actions and their history in SQLite (docs/contracts.md, corrective actions). */
-import type { ActionCounts, ActionEvent, ActionStatus } from '../../../contract/index.ts';
-import type { ActionListFilter, ActionPeriodCounts, ActionRecord, ActionStore } from '../services/action.service.ts';
+import type { ActionAttachment, ActionCounts, ActionEvent, ActionStatus } from '../../../contract/index.ts';
+import type { ActionListFilter, ActionPeriodCounts, ActionRecord, ActionStore, StoredAttachment } from '../services/action.service.ts';
 import type { SqliteDatabase } from './sqlite.database.ts';
 
 /** Events are numbered across all actions: the number also keys an escalation's outbox messages. */
@@ -26,6 +26,41 @@ export const actionsMigration = (db: SqliteDatabase): void => {
     CREATE INDEX corrective_action_event_at ON corrective_action_event (kind, at);
   `);
 };
+
+/** Photos: the metadata here, the bytes in files under DATA_DIR (attachment.files.ts). */
+export const actionAttachmentsMigration = (db: SqliteDatabase): void => {
+  db.exec(`
+    CREATE TABLE corrective_action_attachment (
+      id INTEGER PRIMARY KEY AUTOINCREMENT,
+      action_id INTEGER NOT NULL REFERENCES corrective_action (id),
+      name TEXT NOT NULL, type TEXT NOT NULL, size INTEGER NOT NULL, sha256 TEXT NOT NULL,
+      file TEXT NOT NULL, at INTEGER NOT NULL, by TEXT NOT NULL
+    );
+    CREATE INDEX corrective_action_attachment_action ON corrective_action_attachment (action_id, id);
+  `);
+};
+
+interface AttachmentRow {
+  id: number;
+  name: string;
+  type: ActionAttachment['type'];
+  size: number;
+  sha256: string;
+  file: string;
+  at: number;
+  by: string;
+}
+
+const toAttachment = (r: AttachmentRow): StoredAttachment => ({
+  id: r.id,
+  name: r.name,
+  type: r.type,
+  size: r.size,
+  at: r.at,
+  by: r.by,
+  sha256: r.sha256,
+  file: r.file,
+});
 
 interface Row {
   id: number;
@@ -191,6 +226,17 @@ export class SqliteActionStore implements ActionStore {
 
   history(actionId: number): ActionEvent[] {
     return (this.db.prepare('SELECT * FROM corrective_action_event WHERE action_id = ? ORDER BY seq').all(actionId) as EventRow[]).map(toEvent);
+  }
+
+  addAttachment(actionId: number, a: Omit<StoredAttachment, 'id'>): number {
+    const r = this.db
+      .prepare('INSERT INTO corrective_action_attachment (action_id, name, type, size, sha256, file, at, by) VALUES (?, ?, ?, ?, ?, ?, ?, ?)')
+      .run(actionId, a.name, a.type, a.size, a.sha256, a.file, a.at, a.by);
+    return Number(r.lastInsertRowid);
+  }
+
+  attachments(actionId: number): StoredAttachment[] {
+    return (this.db.prepare('SELECT * FROM corrective_action_attachment WHERE action_id = ? ORDER BY id').all(actionId) as AttachmentRow[]).map(toAttachment);
   }
 
   counts(now: number, username: string, siteId?: string): ActionCounts {

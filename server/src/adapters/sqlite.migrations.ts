@@ -16,7 +16,7 @@ import { safetyReportsMigration } from './sqlite.safety-reports.ts';
 import { cameraSnapshotsMigration } from './sqlite.camera-snapshots.ts';
 import { musterMigration } from './sqlite.muster.ts';
 import { handoversMigration } from './sqlite.handovers.ts';
-import { actionsMigration } from './sqlite.actions.ts';
+import { actionAttachmentsMigration, actionsMigration } from './sqlite.actions.ts';
 
 export const MIGRATIONS: readonly Migration[] = [
   outboxMigration,
@@ -34,4 +34,5 @@ export const MIGRATIONS: readonly Migration[] = [
   musterMigration,
   safetyReportsMigration,
   cameraSnapshotsMigration,
+  actionAttachmentsMigration,
 ];

@@ -1,4 +1,5 @@
 /** Corrective actions: their store, the service with its escalation timers, and the outbox they notify through. */
+import { DiskAttachmentFiles } from '../adapters/attachment.files.ts';
 import { SqliteActionStore } from '../adapters/sqlite.actions.ts';
 import type { Config } from '../config.ts';
 import type { Registry } from '../domain/registry.ts';
@@ -25,6 +26,7 @@ export function composeActions(config: Config, logger: Logger, registry: Registr
     registry,
     alarmPlace: (id) => alarms.service.get(id),
     isUser: (username) => auth.users.list().some((u) => u.username === username && !u.disabled),
+    files: new DiskAttachmentFiles(config.DATA_DIR),
     scheduler: systemScheduler,
     schedule: config.ACTION_ESCALATION_S,
     onError: (err, actionId) => log.error({ err, actionId }, 'could not escalate an overdue corrective action'),

@@ -1,7 +1,13 @@
 /** Corrective action routes. Who may make which change is the service's rule (domain/actions); its refusals (ActionError) reach the client through errors.middleware.ts. */
-import { Router, type RequestHandler } from 'express';
-import { actionCreateBodySchema, actionListQuerySchema, actionPatchBodySchema, type AlarmNotificationsResponse } from '../../../contract/index.ts';
-import { notFound } from '../errors.ts';
+import express, { Router, type RequestHandler } from 'express';
+import {
+  actionCreateBodySchema,
+  actionListQuerySchema,
+  actionPatchBodySchema,
+  MAX_ATTACHMENT_BYTES,
+  type AlarmNotificationsResponse,
+} from '../../../contract/index.ts';
+import { badRequest, notFound } from '../errors.ts';
 import type { ActionService } from '../services/action.service.ts';
 import type { NotificationLog } from '../services/notification.ports.ts';
 import type { AccessControl } from './access.ts';
@@ -34,6 +40,25 @@ export function actionsRouter(actions: ActionService, notifications: Notificatio
   });
   router.patch('/api/actions/:id', write, jsonBody, (req, res) => {
     res.json(actions.change(actionId(req.params.id), parseBody(actionPatchBodySchema, req.body), access.actorOf(req, res)));
+  });
+  // The image is the body, whatever type it claims: the service judges it by its first bytes.
+  const imageBody = express.raw({ type: () => true, limit: MAX_ATTACHMENT_BYTES });
+  router.post('/api/actions/:id/attachments', write, imageBody, (req, res) => {
+    if (!Buffer.isBuffer(req.body) || req.body.length === 0) throw badRequest('send the image as the request body');
+    const name = typeof req.query.name === 'string' ? req.query.name : undefined;
+    res.status(201).json(actions.attach(actionId(req.params.id), { name, bytes: req.body }, access.actorOf(req, res)));
+  });
+  router.get('/api/actions/:id/attachments/:attachment', read, (req, res) => {
+    const found = actions.attachment(actionId(req.params.id), actionId(req.params.attachment));
+    res.set({
+      'content-type': found.type,
+      // The type is the one its bytes showed; a browser must not guess another (an image that is also HTML).
+      'x-content-type-options': 'nosniff',
+      'content-security-policy': "default-src 'none'; sandbox",
+      'content-disposition': `inline; filename*=UTF-8''${encodeURIComponent(found.name)}`,
+      'cache-control': 'private, no-cache',
+    });
+    res.send(found.bytes);
   });
   router.get('/api/actions/:id/notifications', read, (req, res) => {
     const detail = actions.get(actionId(req.params.id), access.actorOf(req, res));

@@ -5,17 +5,20 @@
  * escalation, its outbox messages commit together. Escalation timers are planned from the store,
  * so a restart picks up where the last run left off (steps missed while down are taken at once).
  */
-import type {
-  ActionCounts,
-  ActionCreateBody,
-  ActionDetailResponse,
-  ActionEvent,
-  ActionListQuery,
-  ActionListResponse,
-  ActionMove,
-  ActionPatchBody,
-  CorrectiveAction,
-  EscalationStep,
+import {
+  MAX_ATTACHMENT_BYTES,
+  MAX_ATTACHMENTS_PER_ACTION,
+  type ActionAttachment,
+  type ActionCounts,
+  type ActionCreateBody,
+  type ActionDetailResponse,
+  type ActionEvent,
+  type ActionListQuery,
+  type ActionListResponse,
+  type ActionMove,
+  type ActionPatchBody,
+  type CorrectiveAction,
+  type EscalationStep,
 } from '../../../contract/index.ts';
 import {
   dueEscalations,
@@ -28,6 +31,7 @@ import {
   type EscalationSchedule,
   type Mover,
 } from '../domain/actions/action.rules.ts';
+import { cleanAttachmentName, EXTENSION, sniffImageType } from '../domain/actions/attachment.rules.ts';
 import type { Registry } from '../domain/registry.ts';
 import type { AuditLog } from './audit.port.ts';
 import type { Scheduler, TimerHandle } from './clock.ts';
@@ -68,7 +72,19 @@ export interface ActionStore {
   addEvent(actionId: number, e: Omit<ActionEvent, 'seq'>): ActionEvent;
   history(actionId: number): ActionEvent[];
   counts(now: number, username: string, siteId?: string): ActionCounts;
+  addAttachment(actionId: number, a: Omit<StoredAttachment, 'id'>): number;
+  attachments(actionId: number): StoredAttachment[];
   period(q: { siteId?: string; from: number; to: number }): ActionPeriodCounts;
+}
+
+/** An attachment's metadata as stored: where its bytes are and their SHA-256. */
+export type StoredAttachment = ActionAttachment & { sha256: string; file: string };
+
+/** Where attachment bytes are kept (adapters/attachment.files.ts). */
+export interface AttachmentFiles {
+  /** Stores the bytes under a new name (with `extension`) and returns the name and the bytes' SHA-256 (hex). */
+  save(bytes: Uint8Array, extension: string): { file: string; sha256: string };
+  read(file: string): Buffer | undefined;
 }
 
 /** The outbox (notification.dispatcher.ts `notify`). */
@@ -85,6 +101,7 @@ export interface ActionServiceDeps {
   alarmPlace(alarmId: string): { siteId: string; zoneId: string; sensorId: string } | undefined;
   /** An enabled account of that name exists. */
   isUser(username: string): boolean;
+  files: AttachmentFiles;
   scheduler: Scheduler;
   schedule: EscalationSchedule;
   /** A timer callback failed (the store is gone, say): logged, never thrown into the timers. */
@@ -190,6 +207,34 @@ export class ActionService {
     return this.detail(id, who);
   }
 
+  /** Adds a photo: an image by its first bytes, within the size and count limits, while the action is not closed. */
+  attach(id: number, upload: { name?: string; bytes: Uint8Array }, who: Mover): ActionDetail {
+    const a = this.mustGet(id);
+    if (a.status === 'verified') throw new ActionError('INVALID_TRANSITION', 'a verified action is closed');
+    const type = sniffImageType(upload.bytes);
+    if (!type) throw new ActionError('BAD_REQUEST', 'only PNG, JPEG, WebP or GIF images are accepted');
+    if (upload.bytes.length > MAX_ATTACHMENT_BYTES) throw new ActionError('BAD_REQUEST', `an attachment is at most ${MAX_ATTACHMENT_BYTES} bytes`);
+    if (this.deps.store.attachments(id).length >= MAX_ATTACHMENTS_PER_ACTION)
+      throw new ActionError('BAD_REQUEST', `an action has at most ${MAX_ATTACHMENTS_PER_ACTION} attachments`);
+    const name = cleanAttachmentName(upload.name, type);
+    const now = this.deps.scheduler.now();
+    // The file first: a row never names bytes that are not there (a crash between leaves an unnamed file, not a broken link).
+    const { file, sha256 } = this.deps.files.save(upload.bytes, EXTENSION[type]);
+    this.deps.store.transaction(() => {
+      const attachmentId = this.deps.store.addAttachment(id, { name, type, size: upload.bytes.length, sha256, file, at: now, by: who.username });
+      this.record(id, { at: now, by: who.username, kind: 'attached', note: name }, { attachment: attachmentId, name, type, size: upload.bytes.length, sha256 });
+    });
+    return this.detail(id, who);
+  }
+
+  /** An attachment's bytes and type, for serving. */
+  attachment(id: number, attachmentId: number): { type: ActionAttachment['type']; name: string; bytes: Buffer } {
+    const found = this.deps.store.attachments(this.mustGet(id).id).find((x) => x.id === attachmentId);
+    const bytes = found && this.deps.files.read(found.file);
+    if (!found || !bytes) throw new ActionError('NOT_FOUND', `no attachment ${attachmentId} on action ${id}`);
+    return { type: found.type, name: found.name, bytes };
+  }
+
   get(id: number, who: Mover): ActionDetail {
     return this.detail(this.mustGet(id).id, who);
   }
@@ -252,7 +297,8 @@ export class ActionService {
 
   private detail(id: number, who: Mover): ActionDetail {
     const a = this.mustGet(id);
-    return { action: this.view(a, this.deps.scheduler.now()), history: this.deps.store.history(id), moves: movesFor(a, who) };
+    const attachments = this.deps.store.attachments(id).map(({ sha256: _sha256, file: _file, ...shown }) => shown);
+    return { action: this.view(a, this.deps.scheduler.now()), history: this.deps.store.history(id), attachments, moves: movesFor(a, who) };
   }
 
   private view(r: ActionRecord, now: number): CorrectiveAction {
