@@ -46,13 +46,16 @@ beforeAll(async () => {
   for (const id of ['L1', 'L2', 'L3']) await mosquittoPub(broker.port, `vigil/s/${id}/event`, { type: 'leak' });
   await mosquittoPub(broker.port, 'vigil/s/K1/event', { type: 'smoke' });
   await mosquittoPub(broker.port, 'vigil/s/G1/reading', { value: 1, unit: '%LEL' });
+  // A drill's gas alarm on G2: neither the alarm nor the point may count (drills measure people, not the plant).
+  await mosquittoPub(broker.port, 'vigil/s/G2/reading', { value: 25, unit: '%LEL', drill: 'kpi-drill' });
   alarms = await eventually(
     async () => {
-      const r = await vigil.api<AlarmListResponse>('/api/alarms?site=s', { headers: { cookie: officer } });
-      return r.body.alarms.length === 4 && r.body.alarms;
+      const real = await vigil.api<AlarmListResponse>('/api/alarms?site=s&drill=exclude', { headers: { cookie: officer } });
+      const drill = await vigil.api<AlarmListResponse>('/api/alarms?site=s&drill=only', { headers: { cookie: officer } });
+      return real.body.alarms.length === 4 && drill.body.alarms.length === 1 && real.body.alarms;
     },
     15_000,
-    'four alarms',
+    'four alarms and a drill alarm',
   );
   const id = (sensor: string) => alarms.find((a) => a.sensorId === sensor)!.id;
   expect((await post(`/api/alarms/${id('L1')}/ack`, { note: 'on my way' }, officer)).status).toBe(200);
@@ -64,8 +67,10 @@ beforeAll(async () => {
       const events = await Promise.all(
         ['L1', 'L2', 'L3', 'K1'].map((s) => vigil.api<{ events: unknown[] }>(`/api/sensors/${s}/events`, { headers: { cookie: officer } })),
       );
-      const readings = await vigil.api<{ points: unknown[] }>('/api/sensors/G1/readings', { headers: { cookie: officer } });
-      return events.every((e) => e.body.events.length > 0) && readings.body.points.length > 0;
+      const readings = await Promise.all(
+        ['G1', 'G2'].map((s) => vigil.api<{ points: unknown[] }>(`/api/sensors/${s}/readings`, { headers: { cookie: officer } })),
+      );
+      return events.every((e) => e.body.events.length > 0) && readings.every((r) => r.body.points.length > 0);
     },
     15_000,
     'the messages in InfluxDB',
@@ -108,7 +113,7 @@ describe('GET /api/reports/kpis', () => {
     expect(k.outOfService).toEqual([expect.objectContaining({ sensorId: 'G1', by: 'manager1', reason: 'calibration' })]);
   });
 
-  it('availability from InfluxDB: every sensor that published is available all the period so far, G2 (silent) not at all', async () => {
+  it('availability from InfluxDB: every sensor that published is available all the period so far, G2 (only a drill point) not at all', async () => {
     const k = (await kpis(`site=s&from=${from}&to=${from + H}`)).body;
     const end = Math.min(k.at, from + H);
     expect(k.availability[0]).toEqual({ siteId: 's', sensorId: 'G2', sensorName: 'Gas silent', available: 0, unavailableS: Math.round((end - from) / 1000) });
