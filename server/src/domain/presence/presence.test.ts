@@ -4,64 +4,14 @@
  * side only never sees anyone leave, and a badge nobody is mapped to shows masked.
  */
 import { describe, expect, it } from 'vitest';
-import type { DoorReaders, Facility, Sensor } from '../../../../contract/index.ts';
-import { PresenceLedger, presenceRules, zoneAfter, type BadgeRead } from './presence.ts';
+import { WANG_WEI_BADGE, testPresenceRules } from '../../../../test/support/presence.fixtures.ts';
+import { PresenceLedger, zoneAfter, type BadgeRead } from './presence.ts';
 
 const HOUR = 3_600_000;
 const T0 = Date.UTC(2026, 10, 27, 2, 0, 0);
+const rules = testPresenceRules();
 
-const door = (id: string, zoneId: string, floorId = 'can-1f'): Sensor => ({
-  id,
-  name: id,
-  kind: 'door',
-  siteId: 'hq',
-  floorId,
-  zoneId,
-  secureZone: false,
-  x: 0,
-  y: 0,
-  unit: null,
-  thresholds: null,
-  heartbeatS: 300,
-  heldOpenS: 60,
-  leakOnDelayS: null,
-  batteryLowPct: 20,
-  schedule: null,
-  source: { adapter: 'native' },
-});
-
-const zone = (id: string, floorId: string) => ({ id, name: id, siteId: 'hq', floorId, secure: false, sensorIds: [] });
-const facility: Facility = {
-  name: 'Test',
-  sites: [
-    {
-      id: 'hq',
-      name: 'HQ',
-      timezone: 'Asia/Shanghai',
-      floors: [
-        { id: 'can-1f', name: 'Canteen', siteId: 'hq', planUrl: '', zones: [zone('kitchen', 'can-1f'), zone('dining', 'can-1f')] },
-        { id: 'twr-1f', name: 'Tower', siteId: 'hq', planUrl: '', zones: [zone('lobby', 'twr-1f')] },
-      ],
-    },
-  ],
-  // KIT-BACK: readers on both sides (yard ↔ kitchen); KIT-PASS: one reader, dining → kitchen;
-  // CAN-MAIN: no readers configured, leads into its own zone; TWR-MAIN: the tower lobby.
-  sensors: [door('KIT-BACK', 'kitchen'), door('KIT-PASS', 'kitchen'), door('CAN-MAIN', 'dining'), door('TWR-MAIN', 'lobby', 'twr-1f')],
-  schedules: {},
-  sops: {},
-};
-const readers = new Map<string, DoorReaders>([
-  ['KIT-BACK', { in: 'kitchen', out: 'outside' }],
-  ['KIT-PASS', { in: 'kitchen' }],
-]);
-const rules = presenceRules(facility, {
-  windowHours: 8,
-  people: [{ id: 'wang-wei', name: 'Wang Wei', nameZh: '王伟', credentials: ['04A1B2C3D4'] }],
-  readers,
-  buildings: new Map([['twr-1f', 'Office tower']]),
-});
-
-const WANG = '04A1B2C3D4';
+const WANG = WANG_WEI_BADGE;
 const read = (t: number, sensorId: string, credential: string, reader?: 'in' | 'out'): BadgeRead => ({ t, sensorId, credential, reader });
 const ledger = (...reads: BadgeRead[]): PresenceLedger => {
   const l = new PresenceLedger(rules);
