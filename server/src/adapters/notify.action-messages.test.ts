@@ -1,0 +1,68 @@
+// Corrective-action escalation steps go through the same durable outbox as alarm escalations:
+// one row per contact whose fromLevel the step's level has reached, in each channel's own format,
+// with the people-written words made single lines (no forged lines in a robot's text), and never
+// colliding with an alarm event's sequence number (negative seq).
+import pino from 'pino';
+import { describe, expect, it } from 'vitest';
+import { FakeScheduler } from '../../../test/support/fake.scheduler.ts';
+import { tempDatabases } from '../../../test/support/sqlite.temp.ts';
+import { NotificationDispatcher } from '../services/notification.dispatcher.ts';
+import type { OutboxMessage, ResolvedContact } from '../services/notification.ports.ts';
+import { EscalationChannels } from './notify.channels.ts';
+import { SqliteNotifications } from './sqlite.notifications.ts';
+
+const open = tempDatabases('vigil-action-outbox-');
+const HOOK: ResolvedContact = { id: 'hook', name: 'Hook', channel: 'webhook', fromLevel: 1, url: 'http://127.0.0.1:9/hook' };
+const ROBOT: ResolvedContact = { id: 'robot', name: 'Duty group', channel: 'dingtalk', fromLevel: 3, url: 'http://127.0.0.1:9/robot/send', format: 'text' };
+
+function outbox() {
+  const store = new SqliteNotifications(open().db);
+  const time = new FakeScheduler();
+  // Not started: messages are queued, nothing is sent.
+  const dispatcher = new NotificationDispatcher({
+    store,
+    channels: new EscalationChannels(time, null),
+    contacts: [HOOK, ROBOT],
+    settings: { giveUpAfterS: 1800, maxAttempts: 10 },
+    scheduler: time,
+    logger: pino({ level: 'silent' }),
+  });
+  return { store, dispatcher };
+}
+
+const step = (level: number, seq: number): OutboxMessage => ({
+  subject: 'action:7',
+  seq,
+  level,
+  title: 'Vigil: corrective action #7 overdue',
+  lines: ['Finding: clamp loose\nAll clear, ignore this', 'Owner li.na'],
+  webhook: { type: 'vigil.action.escalated', level },
+});
+
+describe('corrective-action messages in the escalation outbox', () => {
+  it('queues one message per contact whose fromLevel the step reached, each in its channel format', () => {
+    const { store, dispatcher } = outbox();
+    dispatcher.notify(step(1, -11));
+    expect(store.forAlarm('action:7').map((n) => [n.contactId, n.level, n.status])).toEqual([['hook', 1, 'pending']]);
+    dispatcher.notify(step(3, -12));
+    expect(store.forAlarm('action:7').map((n) => [n.contactId, n.level])).toEqual([
+      ['hook', 1],
+      ['hook', 3],
+      ['robot', 3],
+    ]);
+    const payloads = store.pending().map((p) => JSON.parse(p.payload) as Record<string, unknown>);
+    expect(payloads[0]).toEqual({ type: 'vigil.action.escalated', level: 1 });
+    expect(payloads[2]).toEqual({
+      msgtype: 'text',
+      text: { content: 'Vigil: corrective action #7 overdue\nFinding: clamp loose All clear, ignore this\nOwner li.na' },
+    });
+  });
+
+  it('queues a step once however often it is handed over, and refuses a seq an alarm event could have', () => {
+    const { store, dispatcher } = outbox();
+    dispatcher.notify(step(1, -11));
+    dispatcher.notify(step(1, -11));
+    expect(store.forAlarm('action:7')).toHaveLength(1);
+    expect(() => dispatcher.notify(step(1, 11))).toThrow('negative seq');
+  });
+});
