@@ -87,10 +87,10 @@ describe('the sensor history page', () => {
       .replace(/^\uFEFF/, '')
       .split('\r\n')
       .filter(Boolean);
-    expect(lines[0]).toBe('sensor_id,sensor_name,series,time_utc,value,min,max,unit');
+    expect(lines[0]).toBe('sensor_id,sensor_name,series,time_utc,value,min,max,unit,step_s');
     expect(lines.length).toBeGreaterThan(1);
     for (const line of lines.slice(1))
-      expect(line).toMatch(new RegExp(`^${GAS},"Kitchen gas, wok range",current,\\d{4}-\\d\\d-\\d\\dT[\\d:.]+Z,[\\d.]+,[\\d.]*,[\\d.]*,%LEL$`));
+      expect(line).toMatch(new RegExp(`^${GAS},"Kitchen gas, wok range",current,\\d{4}-\\d\\d-\\d\\dT[\\d:.]+Z,[\\d.]+,[\\d.]*,[\\d.]*,%LEL,\\d*$`));
     const values = lines.slice(1).map((l) => Number(l.split(',')[5]));
     expect(Math.min(...values)).toBeGreaterThanOrEqual(2);
     expect(Math.max(...values)).toBeLessThanOrEqual(5);

@@ -78,17 +78,17 @@ describe('CSV of the shown data', () => {
       { t: Date.UTC(2026, 0, 1, 0, 5), value: 3 },
       { t: Date.UTC(2026, 0, 1, 0, 10), value: 4 },
     ];
-    const csv = readingsCsv({ ...sensor, name: 'Kitchen gas' }, [{ series: 'current', points: pointsIn(points, points[0]!.t, points[1]!.t) }]);
+    const csv = readingsCsv({ ...sensor, name: 'Kitchen gas' }, [{ series: 'current', points: pointsIn(points, points[0]!.t, points[1]!.t), stepS: 300 }]);
     expect(csv).toBe(
-      '\uFEFFsensor_id,sensor_name,series,time_utc,value,min,max,unit\r\n' +
-        'GAS-01,Kitchen gas,current,2026-01-01T00:00:00.000Z,1.5,1,2,%LEL\r\n' +
-        'GAS-01,Kitchen gas,current,2026-01-01T00:05:00.000Z,3,,,%LEL\r\n',
+      '\uFEFFsensor_id,sensor_name,series,time_utc,value,min,max,unit,step_s\r\n' +
+        'GAS-01,Kitchen gas,current,2026-01-01T00:00:00.000Z,1.5,1,2,%LEL,300\r\n' +
+        'GAS-01,Kitchen gas,current,2026-01-01T00:05:00.000Z,3,,,%LEL,300\r\n',
     );
   });
 
   it('quotes per RFC 4180 and defuses a name that looks like a formula', () => {
-    const csv = readingsCsv(sensor, [{ series: 'previous', points: [{ t: 0, value: 1 }] }]);
-    expect(csv.split('\r\n')[1]).toBe(`GAS-01,"'=HYPERLINK(""http://x"",""kitchen, 1"")",previous,1970-01-01T00:00:00.000Z,1,,,%LEL`);
+    const csv = readingsCsv(sensor, [{ series: 'previous', points: [{ t: 0, value: 1 }], stepS: null }]);
+    expect(csv.split('\r\n')[1]).toBe(`GAS-01,"'=HYPERLINK(""http://x"",""kitchen, 1"")",previous,1970-01-01T00:00:00.000Z,1,,,%LEL,`);
   });
 });
 

@@ -91,17 +91,22 @@ export interface CsvSeries {
   /** `current`, or `previous` for the comparison period (its own, unshifted times). */
   series: 'current' | 'previous';
   points: readonly SeriesPoint[];
+  /** Seconds each point's bucket spans, as charted (null: raw readings). */
+  stepS: number | null;
 }
 
 /**
- * The shown data as CSV: one row per point, UTC times, the bucket's min and max when aggregated.
+ * The shown data as CSV: one row per point, UTC times, the bucket's min and max and its width
+ * (`step_s`, empty for raw readings) when aggregated.
  * Same cell rules as the alarm log export: RFC 4180 quoting, CRLF, a UTF-8 byte-order mark, and
  * cells that look like formulas defused.
  */
 export function readingsCsv(sensor: { id: string; name: string; unit: string | null }, series: readonly CsvSeries[]): string {
-  const head = csvLine(['sensor_id', 'sensor_name', 'series', 'time_utc', 'value', 'min', 'max', 'unit']);
+  const head = csvLine(['sensor_id', 'sensor_name', 'series', 'time_utc', 'value', 'min', 'max', 'unit', 'step_s']);
   const rows = series.flatMap((s) =>
-    s.points.map((p) => csvLine([sensor.id, sensor.name, s.series, new Date(p.t).toISOString(), p.value, p.band?.[0], p.band?.[1], sensor.unit])),
+    s.points.map((p) =>
+      csvLine([sensor.id, sensor.name, s.series, new Date(p.t).toISOString(), p.value, p.band?.[0], p.band?.[1], sensor.unit, s.stepS ?? undefined]),
+    ),
   );
   return `\uFEFF${[head, ...rows].join('\r\n')}\r\n`;
 }

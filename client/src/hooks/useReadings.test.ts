@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { makeSensorState } from '../../../test/support/client.fixtures.ts';
 import { appendLive, toChartPoints, type ReadingsState } from './useReadings.ts';
 
-const ready = (points: { t: number; value: number }[]): ReadingsState => ({ kind: 'ready', from: 0, to: 1_000, resolution: 'raw', points });
+const ready = (points: { t: number; value: number }[]): ReadingsState => ({ kind: 'ready', from: 0, to: 1_000, resolution: 'raw', stepS: null, points });
 
 describe('history chart data', () => {
   it('turns aggregated points into a value and a min–max band', () => {

@@ -14,7 +14,10 @@ export interface ChartPoint {
 }
 
 export type ReadingsState =
-  { kind: 'loading' } | { kind: 'error'; message: string } | { kind: 'ready'; from: number; to: number; resolution: ReadingsResolution; points: ChartPoint[] };
+  | { kind: 'loading' }
+  | { kind: 'error'; message: string }
+  /** `stepS`: the width of the buckets the points stand for (null: raw points), as the server chose it for the range. */
+  | { kind: 'ready'; from: number; to: number; resolution: ReadingsResolution; stepS: number | null; points: ChartPoint[] };
 
 export function toChartPoints(points: readonly ReadingPoint[]): ChartPoint[] {
   return points.map((p) => (p.min !== undefined && p.max !== undefined ? { t: p.t, value: p.value, band: [p.min, p.max] } : { t: p.t, value: p.value }));
@@ -46,7 +49,7 @@ export function useReadings(sensorId: string, range: TimeRange, enabled: boolean
     fetchReadings(sensorId, readingsQuery(range, now), controller.signal).then(
       (res) => {
         const { from, to } = resolveRange(range, now);
-        setState({ kind: 'ready', from, to, resolution: res.resolution, points: toChartPoints(res.points) });
+        setState({ kind: 'ready', from, to, resolution: res.resolution, stepS: res.stepS, points: toChartPoints(res.points) });
       },
       (err: unknown) => {
         if (!controller.signal.aborted) setState({ kind: 'error', message: messageOf(err) });

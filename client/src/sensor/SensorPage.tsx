@@ -67,8 +67,8 @@ function SensorHistory({ sensor }: { sensor: Sensor }) {
 
   function handleExport(): void {
     if (!ready) return;
-    const series: CsvSeries[] = [{ series: 'current', points: pointsIn(ready.points, ready.from, ready.to) }];
-    if (beforeReady) series.push({ series: 'previous', points: pointsIn(beforeReady.points, beforeReady.from, beforeReady.to) });
+    const series: CsvSeries[] = [{ series: 'current', points: pointsIn(ready.points, ready.from, ready.to), stepS: ready.stepS }];
+    if (beforeReady) series.push({ series: 'previous', points: pointsIn(beforeReady.points, beforeReady.from, beforeReady.to), stepS: beforeReady.stepS });
     const day = (ms: number): string => new Date(ms).toISOString().slice(0, 16).replace(':', '');
     downloadCsv(readingsCsv(sensor, series), `vigil-${sensor.id}-${day(ready.from)}-${day(ready.to)}.csv`);
   }

@@ -55,6 +55,7 @@ const MESSAGES = {
     closed: 'Closed',
     handovers: 'Shift handovers',
     escalationSteps: 'Escalation steps',
+    wentOverdue: 'Went overdue',
     handoversHeld: 'Handovers signed',
     accepted: 'Accepted',
     acceptedWithRemarks: 'Accepted with remarks',
@@ -130,6 +131,7 @@ const MESSAGES = {
     closed: '关闭',
     handovers: '交接班',
     escalationSteps: '升级次数',
+    wentOverdue: '逾期',
     handoversHeld: '已签交接班',
     accepted: '已接班',
     acceptedWithRemarks: '有备注接班',
@@ -280,7 +282,7 @@ ${unavailable(r.actions, (a) =>
   figures([
     [m.opened, a.opened],
     [m.closed, a.closed],
-    [m.overdue, a.overdue],
+    [m.wentOverdue, a.overdue],
     [m.escalationSteps, a.escalations],
   ]),
 )}

@@ -8,13 +8,22 @@
 import type { SafetyReportPeriod, Site } from '../../../contract/index.ts';
 import { lastRun, nextRun } from '../domain/safety-report/periods.ts';
 import type { Scheduler, TimerHandle } from './clock.ts';
-import type { SafetyReportService } from './safety-report.service.ts';
+import { retry, type BackoffOptions } from './retry.ts';
+import { IncompleteReportError, type SafetyReportService } from './safety-report.service.ts';
 
 export const MAX_WAIT_MS = 3_600_000;
+/**
+ * A part that cannot be read (InfluxDB still starting, say) is asked again for about a quarter of
+ * an hour — 10 s, 20 s, 40 s … up to 5 min apart — before the report is kept saying it was not
+ * available.
+ */
+export const INCOMPLETE_BACKOFF: BackoffOptions = { initialMs: 10_000, factor: 2, maxMs: 300_000 };
+export const INCOMPLETE_ATTEMPTS = 7;
 const PERIODS: readonly SafetyReportPeriod[] = ['week', 'month'];
 
 export interface ReportSchedulerLog {
   info(fields: object, message: string): void;
+  warn(fields: object, message: string): void;
   error(fields: object, message: string): void;
 }
 
@@ -73,8 +82,20 @@ export class SafetyReportScheduler {
   }
 
   private run(site: Site, period: SafetyReportPeriod, at: number): void {
-    const p = this.reports
-      .generateScheduled(site.id, period, at)
+    const p = retry(() => this.reports.generateScheduled(site.id, period, at, { complete: true }), {
+      timers: this.scheduler,
+      backoff: INCOMPLETE_BACKOFF,
+      maxAttempts: INCOMPLETE_ATTEMPTS,
+      shouldRetry: (err) => err instanceof IncompleteReportError,
+      stopped: () => !this.running,
+      onRetry: (err, attempt, delayMs) =>
+        this.log.warn({ site: site.id, period, attempt, retryInMs: delayMs, reason: (err as Error).message }, 'safety report incomplete; asking again'),
+    })
+      .catch((err: unknown) => {
+        // Still incomplete after the last attempt: kept as it is, its sections saying what was missing.
+        if (err instanceof IncompleteReportError && this.running) return this.reports.generateScheduled(site.id, period, at);
+        throw err;
+      })
       .then((id) => {
         if (id === null) return;
         this.log.info({ site: site.id, period, id }, 'safety report made');

@@ -59,7 +59,8 @@ function harness(alarms: Alarm[], drills: Drill[] = [], sources: ReportSources =
     clock,
   );
   const kept: number[] = [];
-  const log = { info: () => {}, error: (f: object) => expect.fail(JSON.stringify(f)) };
+  const warned: object[] = [];
+  const log = { info: () => {}, warn: (f: object) => warned.push(f), error: (f: object) => expect.fail(JSON.stringify(f)) };
   const scheduler = () =>
     new SafetyReportScheduler(
       service,
@@ -68,7 +69,7 @@ function harness(alarms: Alarm[], drills: Drill[] = [], sources: ReportSources =
       log,
       (id) => kept.push(id),
     );
-  return { service, store, announced, clock, scheduler, kept };
+  return { service, store, announced, clock, scheduler, kept, warned };
 }
 
 // Week of Mon 16 – Mon 23 Nov 2026 (Shanghai) and the week before.
@@ -150,5 +151,41 @@ describe('SafetyReportScheduler', () => {
     expect(h.announced).toHaveLength(2);
     await again.stop();
     expect(h.clock.pendingCount).toBe(0);
+  });
+
+  it('asks again while a part cannot be read (InfluxDB still starting), then keeps the complete report', async () => {
+    let calls = 0;
+    const h = harness(alarms, [], {
+      kpis: () => {
+        if (++calls <= 2) throw new Error('retention policy not found: raw');
+        return [];
+      },
+    });
+    const s = h.scheduler();
+    s.start();
+    await h.clock.advance(0);
+    expect(h.store.rows).toHaveLength(0);
+    await h.clock.advance(10_000 + 20_000);
+    expect(h.store.rows).toHaveLength(1);
+    expect(h.store.rows[0]!.kpis).toEqual({ available: true, data: [] });
+    expect(h.warned).toHaveLength(2);
+    expect(h.announced).toHaveLength(1);
+    await s.stop();
+  });
+
+  it('keeps the report saying what was not available when a part stays unreadable', async () => {
+    const h = harness(alarms, [], {
+      kpis: () => {
+        throw new Error('InfluxDB down');
+      },
+    });
+    const s = h.scheduler();
+    s.start();
+    // 10 + 20 + 40 + 80 + 160 + 300 s between the seven attempts.
+    await h.clock.advance(610_000 - 1);
+    expect(h.store.rows).toHaveLength(0);
+    await h.clock.advance(1);
+    expect(h.store.rows[0]!.kpis).toEqual({ available: false, reason: 'alarm KPIs could not be read: InfluxDB down' });
+    await s.stop();
   });
 });

@@ -63,6 +63,14 @@ export interface SafetyReportStore {
 /** Announces a kept report through the notification outbox (shape of NotificationDispatcher.notify). */
 export type ReportAnnouncer = (message: { subject: string; seq: number; level: number; title: string; lines: string[]; webhook: object }) => void;
 
+/** A scheduled report one of whose parts could not be read: asked again before it is kept without it. */
+export class IncompleteReportError extends Error {
+  override readonly name = 'IncompleteReportError';
+  constructor(readonly failed: string[]) {
+    super(failed.join('; '));
+  }
+}
+
 export class SafetyReportError extends Error {
   override readonly name = 'SafetyReportError';
   constructor(
@@ -105,6 +113,11 @@ export class SafetyReportService {
   }
 
   async generate(siteId: string, period: SafetyReportPeriod, range: Period, by: string): Promise<SafetyReport> {
+    return (await this.assemble(siteId, period, range, by)).report;
+  }
+
+  /** The report, and the parts that exist but could not be read this time (their sections say so). */
+  private async assemble(siteId: string, period: SafetyReportPeriod, range: Period, by: string): Promise<{ report: SafetyReport; failed: string[] }> {
     const site = this.siteOf(siteId);
     const tz = site.timezone;
     const previous = previousPeriod(period, tz, range);
@@ -121,7 +134,8 @@ export class SafetyReportService {
       scores.set(d.id, await this.drills.scorePercent(d.id));
     const planRows = drillPlanStatus(plan, drills, siteId, tz, range, Math.min(range.to, now), title);
     const ids = new Set(sensors.map((s) => s.id));
-    return {
+    const failed: string[] = [];
+    const report: SafetyReport = {
       siteId,
       siteName: site.name,
       ...(site.nameZh ? { siteNameZh: site.nameZh } : {}),
@@ -142,14 +156,14 @@ export class SafetyReportService {
         },
         conditionName: (c) => ({ name: conditionName(c, 'en'), nameZh: conditionName(c, 'zh') }),
       }),
-      kpis: await section('alarm KPIs', this.sources.kpis, siteId, range),
+      kpis: await section('alarm KPIs', this.sources.kpis, siteId, range, failed),
       drills: {
         held: drillsHeld(plan, drills, siteId, range, (id) => scores.get(id) ?? null),
         plan: planRows,
         overdue: planRows.filter((r) => r.overdue).length,
       },
-      actions: await section('corrective actions', this.sources.actions, siteId, range),
-      handovers: await section('shift handovers', this.sources.handovers, siteId, range),
+      actions: await section('corrective actions', this.sources.actions, siteId, range, failed),
+      handovers: await section('shift handovers', this.sources.handovers, siteId, range, failed),
       sensors: {
         ...sensorFigures({ alarms, period: range, sensorCount: sensors.length, sensorName: (id) => sensorNames.get(id) ?? id }),
         outOfService: this.alarms
@@ -165,6 +179,7 @@ export class SafetyReportService {
           })),
       },
     };
+    return { report, failed };
   }
 
   /** The drill plan of a site as of now (the KPI page's overdue drills). */
@@ -177,12 +192,15 @@ export class SafetyReportService {
 
   /**
    * Makes, keeps and announces the report of the last complete period before `at` (a scheduled
-   * run); nothing when it is kept already (a catch-up after a restart, a second server).
+   * run); nothing when it is kept already (a catch-up after a restart, a second server). With
+   * `complete`, a part that exists but cannot be read now (InfluxDB still starting) throws
+   * IncompleteReportError instead: a kept report is final, so the schedule asks again first.
    */
-  async generateScheduled(siteId: string, period: SafetyReportPeriod, at: number): Promise<number | null> {
+  async generateScheduled(siteId: string, period: SafetyReportPeriod, at: number, { complete = false } = {}): Promise<number | null> {
     const range = lastCompletePeriod(period, this.siteOf(siteId).timezone, at);
     if (this.store.has(siteId, period, range.from)) return null;
-    const report = await this.generate(siteId, period, range, 'schedule');
+    const { report, failed } = await this.assemble(siteId, period, range, 'schedule');
+    if (complete && failed.length > 0) throw new IncompleteReportError(failed);
     const id = this.store.insert(report);
     if (id === null) return null;
     this.announce({
@@ -236,11 +254,14 @@ async function section<T>(
   source: ((siteId: string, from: number, to: number) => T | Promise<T>) | undefined,
   siteId: string,
   p: Period,
+  failed: string[],
 ): Promise<ReportSection<T>> {
   if (!source) return { available: false, reason: `${what} are not recorded by this server` };
   try {
     return { available: true, data: await source(siteId, p.from, p.to) };
   } catch (err) {
-    return { available: false, reason: `${what} could not be read: ${(err as Error).message}` };
+    const reason = `${what} could not be read: ${(err as Error).message}`;
+    failed.push(reason);
+    return { available: false, reason };
   }
 }
