@@ -73,7 +73,15 @@ export function camerasRouter(cameras: CameraService, alarmById: (id: string) =>
       body.on('error', () => res.destroy());
       body.on('end', () => res.end());
       body.pipe(res);
-      viewer.signal.addEventListener('abort', () => body.destroy(), { once: true });
+      // The viewer left, or the live view reached its limit: let go of the camera and end the answer.
+      viewer.signal.addEventListener(
+        'abort',
+        () => {
+          body.destroy();
+          res.end();
+        },
+        { once: true },
+      );
     } catch (err) {
       clearTimeout(limit);
       if (viewer.signal.aborted) return;
