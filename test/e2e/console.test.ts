@@ -1,6 +1,7 @@
 // The duty officer's console end to end — the built dashboard in headless
 // Chromium, served by the real server, with real Mosquitto and InfluxDB. Steps run in order and
-// share one story: a gas leak in the canteen kitchen, from raise to reset.
+// share one story: a gas leak in the canteen kitchen, from raise to reset (acknowledged, assigned
+// from the list of accounts), then a door reader's events on its timeline.
 import type { Page } from 'playwright-core';
 import type { DiscoveryResponse } from '../../contract/discovery.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -86,6 +87,24 @@ describe('duty officer console', () => {
     // The history is fetched again once the live event says the alarm changed.
     await officer.getByTestId('alarm-history').locator('[data-kind="acked"]').waitFor({ timeout: 5_000 });
     await expect(officer.getByTestId('alarm-history').locator('[data-kind="acked"]').textContent()).resolves.toContain('officer');
+  });
+
+  it('assigns it to a person picked from the list of accounts; the detail and the history show who', async () => {
+    const detail = officer.getByTestId('alarm-detail');
+    await detail.locator('[data-action="assign"]').click();
+    const pick = detail.getByTestId('assign-user');
+    // The list comes from GET /api/users/assignable: the manager is offered by name, not typed from memory.
+    const manager = demoAccount('manager');
+    await pick.locator(`option[value="${manager.username}"]`).waitFor({ state: 'attached', timeout: 5_000 });
+    await expect(pick.locator(`option[value="${manager.username}"]`).textContent()).resolves.toBe(`Demo facility manager (${manager.username})`);
+    await pick.selectOption(manager.username);
+    await detail.getByTestId('form-assign').getByRole('button', { name: 'Assign' }).click();
+    await detail.locator('dt', { hasText: 'Assigned to' }).waitFor({ timeout: 5_000 });
+    await expect(detail.locator('.fact', { hasText: 'Assigned to' }).locator('dd').textContent()).resolves.toBe(manager.username);
+    const assigned = detail.getByTestId('alarm-history').locator('[data-kind="assigned"]');
+    await assigned.waitFor({ timeout: 5_000 });
+    await expect(assigned.textContent()).resolves.toMatch(new RegExp(`Assigned → ${manager.username}[\\s\\S]*officer`));
+    await shoot(officer, 'alarm-assigned', { selector: '[data-testid="alarm-detail"]' });
   });
 
   it('charts the published points in the sensor panel', async () => {
@@ -194,5 +213,45 @@ describe('duty officer console', () => {
     await shoot(admin, 'devices-found');
     // Binding devices is the admin's: the officer has no such page.
     await expect(navPageNames(officer)).resolves.not.toContain('Devices found');
+  });
+
+  it('shows a door sensor’s event timeline: open, closed, granted and denied with the badge', async () => {
+    const door = 'TWR-1F-DR-WEST';
+    // A badge let in, the door opened and closed again (well within its held-open time), then a
+    // badge refused, published by the reader over Mosquitto as a device does.
+    const t0 = Date.now() - 60_000;
+    const sent = [
+      { ts: t0, type: 'access_granted', credential: 'BADGE-0042' },
+      { ts: t0 + 1_000, type: 'open' },
+      { ts: t0 + 5_000, type: 'closed' },
+      { ts: t0 + 9_000, type: 'access_denied', credential: 'BADGE-0666' },
+    ];
+    for (const e of sent) await mosquittoPub(broker.port, `vigil/${SITE}/${door}/event`, JSON.stringify(e));
+    // The panel reads the timeline when it opens: open it once the history holds all four.
+    const { username, password } = demoAccount('manager');
+    const cookie = await vigil.login(username, password);
+    await eventually(
+      async () => (await vigil.api<{ events: unknown[] }>(`/api/sensors/${door}/events?from=${t0 - 1_000}`, { headers: { cookie } })).body.events?.length === 4,
+      10_000,
+      'the door events stored',
+    );
+    await second.getByRole('button', { name: 'Live console' }).click();
+    await second.getByRole('tab', { name: /Office tower, ground floor/ }).click();
+    await second.locator(`[data-sensor-id="${door}"]`).click();
+    const timeline = second.getByTestId('sensor-panel').getByTestId('door-timeline');
+    await timeline.waitFor({ timeout: 10_000 });
+    // Newest first, each with its words and, for a badge, the badge.
+    const items = timeline.locator('li');
+    await expect(items.evaluateAll((lis) => lis.map((li) => li.getAttribute('data-type')))).resolves.toEqual([
+      'access_denied',
+      'closed',
+      'open',
+      'access_granted',
+    ]);
+    await expect(items.nth(0).textContent()).resolves.toMatch(/Access denied[\s\S]*BADGE-0666/);
+    await expect(items.nth(1).textContent()).resolves.toContain('Closed');
+    await expect(items.nth(2).textContent()).resolves.toContain('Opened');
+    await expect(items.nth(3).textContent()).resolves.toMatch(/Access granted[\s\S]*BADGE-0042/);
+    await shoot(second, 'door-timeline', { selector: '[data-testid="sensor-panel"]' });
   });
 });
