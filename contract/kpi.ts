@@ -51,7 +51,7 @@ export interface KpiRate {
   /** Annunciations in the period (raised and re-activated alarms). */
   alarms: number;
   avgPerHour: number;
-  /** The busiest clock hour (hours counted from `from`). */
+  /** The busiest hour (hours counted from `from`, not clock hours). */
   peakPerHour: number;
   avgPer10Min: number;
   peakPer10Min: number;
