@@ -1,4 +1,5 @@
 /** The escalation channels behind one port: formats (notify.formats.ts) and transports (HTTP, SMTP). */
+import type { TextLanguage } from '../../../contract/index.ts';
 import type { Clock } from '../services/clock.ts';
 import type { DeliveryResult, NotificationChannels, OutboxMessage, ResolvedContact } from '../services/notification.ports.ts';
 import type { SmtpSender } from './notify.email.ts';
@@ -24,6 +25,8 @@ export class EscalationChannels implements NotificationChannels {
     /** Absent when no contact is e-mail (SMTP_URL unset): the configuration check has made sure. */
     private readonly smtp: SmtpSender | null,
     private readonly httpTimeoutMs = NOTIFY_HTTP_TIMEOUT_MS,
+    /** The facility's language (`facility.language`): what escalation messages are worded in. */
+    private readonly language: TextLanguage = 'en',
   ) {}
 
   payload(contact: ResolvedContact, event: EscalationEvent): string {
@@ -32,11 +35,11 @@ export class EscalationChannels implements NotificationChannels {
         return webhookPayload(event);
       case 'dingtalk':
       case 'wecom':
-        return robotPayload(contact.channel, contact.format ?? 'text', event);
+        return robotPayload(contact.channel, contact.format ?? 'text', event, this.language);
       case 'feishu':
-        return feishuPayload(event);
+        return feishuPayload(event, this.language);
       case 'email':
-        return emailPayload(event);
+        return emailPayload(event, this.language);
     }
   }
 

@@ -4,7 +4,9 @@
 //   printf '%s\n%s' "$TS" "$SECRET" | openssl dgst -sha256 -hmac "$SECRET" -binary | base64          (DingTalk)
 //   printf '' | openssl dgst -sha256 -hmac "$(printf '%s\n%s' "$TS" "$SECRET")" -binary | base64    (Feishu)
 import { describe, expect, it } from 'vitest';
-import { Harness, alarmEvents, makeSensor } from '../../../test/support/alarm.fixtures.ts';
+import { FakeClock, Harness, alarmEvents, makeSensor } from '../../../test/support/alarm.fixtures.ts';
+import type { ResolvedContact } from '../services/notification.ports.ts';
+import { EscalationChannels } from './notify.channels.ts';
 import { escalationEvent } from '../../../test/support/notify.fixtures.ts';
 import {
   dingtalkSign,
@@ -139,15 +141,21 @@ describe('answers', () => {
   });
 });
 
+const EMAIL: ResolvedContact = { id: 'duty', name: 'Duty manager', channel: 'email', to: ['duty@example.com'], fromLevel: 1 };
+
 describe('the alarm in a notification', () => {
   it('is worded in the facility language: the message the engine rendered from its key', () => {
     // A facility that writes Chinese (facility.language: zh) is told of its alarms in Chinese.
     const h = new Harness({ sensors: [makeSensor('gas', { nameZh: '厨房燃气' })], language: 'zh' });
     h.at(0).reading('GAS-01', 25);
     const escalated = alarmEvents(h.at(61_000).tick()).find((e) => e.kind === 'escalated')!;
-    const { title, lines } = escalationText({ ...escalated, seq: 1 });
-    expect(title).toContain('厨房燃气：燃气浓度 25 %LEL（≥ 高限 20）');
-    expect(lines[0]).toContain('厨房燃气：燃气浓度 25 %LEL（≥ 高限 20）');
-    expect(title).not.toContain('Gas 25');
+    const { title, lines } = escalationText({ ...escalated, seq: 1 }, 'zh');
+    expect(title).toBe('Vigil 报警升级第 1 级：紧急 厨房燃气：燃气浓度 25 %LEL（≥ 高限 20）');
+    expect(lines[0]).toBe(`报警 ${escalated.alarmId}：厨房燃气：燃气浓度 25 %LEL（≥ 高限 20）`);
+    // The channels word it so: the e-mail a Chinese facility is sent.
+    const email = JSON.parse(new EscalationChannels(new FakeClock(), null, undefined, 'zh').payload(EMAIL, { ...escalated, seq: 1 })) as { subject: string };
+    expect(email.subject).toBe(title);
+    // An English facility's message from the same key.
+    expect(escalationText({ ...escalated, seq: 1 }, 'en').title).toBe('Vigil escalation level 1: CRITICAL Gas 25 %LEL at gas sensor GAS-01 (≥ high 20)');
   });
 });

@@ -5,7 +5,7 @@
  * (`errcode` / `code` ≠ 0), so a 200 alone is not a delivery. docs/contracts.md lists the formats.
  */
 import { createHmac } from 'node:crypto';
-import type { AlarmEvent } from '../../../contract/index.ts';
+import { alarmMessageIn, type AlarmEvent, type TextLanguage } from '../../../contract/index.ts';
 import type { DeliveryResult, ResolvedContact } from '../services/notification.ports.ts';
 
 /** `people`: lines about who the alarm's raise found in its zone (services/presence.service.ts), when known. */
@@ -19,19 +19,56 @@ export type EscalationEvent = AlarmEvent & { subject: 'alarm'; people?: readonly
 // eslint-disable-next-line no-control-regex -- control characters are what it removes
 export const oneLine = (s: string): string => s.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]+/g, ' ');
 
-/** The words of a message, for every channel. Starts with "Vigil": robots with a keyword filter can use it. */
-export function escalationText(event: EscalationEvent): { title: string; lines: string[] } {
-  const a = { ...event.alarm, message: oneLine(event.alarm.message), sensorName: oneLine(event.alarm.sensorName) };
-  const level = event.level ?? a.escalationLevel;
-  const drill = a.drill ? ' [DRILL]' : '';
-  const title = `Vigil escalation level ${level}${drill}: ${a.priority.toUpperCase()} ${a.message}`;
-  const lines = [
-    `Alarm ${a.id}: ${a.message}`,
-    `Priority ${a.priority}, state ${a.state}, raised ${new Date(a.raisedAt).toISOString()}`,
-    `Site ${a.siteId}, zone ${a.zoneId}, sensor ${a.sensorName} (${a.sensorId})`,
-    `Escalated at ${new Date(event.at).toISOString()} to level ${level}`,
-  ];
-  if (a.drill) lines.push(`This is a drill (${a.drill}).`);
+type Frame = Record<'title' | 'alarm' | 'facts' | 'where' | 'escalated' | 'drill', (a: FrameArgs) => string>;
+interface FrameArgs {
+  a: EscalationEvent['alarm'];
+  level: number;
+  message: string;
+  sensorName: string;
+  at: string;
+}
+const iso = (ms: number): string => new Date(ms).toISOString();
+const PRIORITY_ZH = { critical: '紧急', high: '高', medium: '中', low: '低' } as const;
+const STATE_ZH = { active_unacked: '未确认', active_acked: '已确认', cleared_unacked: '已恢复，未确认', cleared: '已清除' } as const;
+
+/** The words around the alarm's message, in the facility's language (the message itself is already in it). */
+const FRAMES: Record<TextLanguage, Frame> = {
+  en: {
+    title: (f) => `Vigil escalation level ${f.level}${f.a.drill ? ' [DRILL]' : ''}: ${f.a.priority.toUpperCase()} ${f.message}`,
+    alarm: (f) => `Alarm ${f.a.id}: ${f.message}`,
+    facts: (f) => `Priority ${f.a.priority}, state ${f.a.state}, raised ${iso(f.a.raisedAt)}`,
+    where: (f) => `Site ${f.a.siteId}, zone ${f.a.zoneId}, sensor ${f.sensorName} (${f.a.sensorId})`,
+    escalated: (f) => `Escalated at ${f.at} to level ${f.level}`,
+    drill: (f) => `This is a drill (${f.a.drill}).`,
+  },
+  zh: {
+    title: (f) => `Vigil 报警升级第 ${f.level} 级${f.a.drill ? '【演练】' : ''}：${PRIORITY_ZH[f.a.priority]} ${f.message}`,
+    alarm: (f) => `报警 ${f.a.id}：${f.message}`,
+    facts: (f) => `优先级 ${PRIORITY_ZH[f.a.priority]}，状态 ${STATE_ZH[f.a.state]}，报警时间 ${iso(f.a.raisedAt)}`,
+    where: (f) => `园区 ${f.a.siteId}，区域 ${f.a.zoneId}，传感器 ${f.sensorName}（${f.a.sensorId}）`,
+    escalated: (f) => `${f.at} 升级至第 ${f.level} 级`,
+    drill: (f) => `这是一次演练（${f.a.drill}）。`,
+  },
+};
+
+/**
+ * The words of a message, for every channel, in the facility's language. Starts with "Vigil":
+ * robots with a keyword filter can use it.
+ */
+export function escalationText(event: EscalationEvent, lang: TextLanguage = 'en'): { title: string; lines: string[] } {
+  const a = event.alarm;
+  // The message as rendered from its key in this language; an alarm stored before keys keeps its own.
+  const f: FrameArgs = {
+    a,
+    level: event.level ?? a.escalationLevel,
+    message: oneLine(alarmMessageIn(a, lang)),
+    sensorName: oneLine(a.sensorName),
+    at: iso(event.at),
+  };
+  const frame = FRAMES[lang];
+  const title = frame.title(f);
+  const lines = [frame.alarm(f), frame.facts(f), frame.where(f), frame.escalated(f)];
+  if (a.drill) lines.push(frame.drill(f));
   for (const p of event.people ?? []) lines.push(oneLine(p));
   return { title, lines };
 }
@@ -54,8 +91,8 @@ function markdown(title: string, lines: string[]): string {
 const plain = (title: string, lines: string[]): string => [title, ...lines].join('\n');
 
 /** DingTalk and WeCom robots share `msgtype` with a text or markdown part; DingTalk's markdown also wants a title. */
-export function robotPayload(channel: 'dingtalk' | 'wecom', format: 'text' | 'markdown', event: EscalationEvent): string {
-  const { title, lines } = escalationText(event);
+export function robotPayload(channel: 'dingtalk' | 'wecom', format: 'text' | 'markdown', event: EscalationEvent, lang: TextLanguage = 'en'): string {
+  const { title, lines } = escalationText(event, lang);
   return robotMessage(channel, format, title, lines);
 }
 
@@ -66,15 +103,15 @@ export function robotMessage(channel: 'dingtalk' | 'wecom', format: 'text' | 'ma
   return JSON.stringify({ msgtype: 'markdown', markdown: { content: markdown(title, lines) } });
 }
 
-export function feishuPayload(event: EscalationEvent): string {
-  const { title, lines } = escalationText(event);
+export function feishuPayload(event: EscalationEvent, lang: TextLanguage = 'en'): string {
+  const { title, lines } = escalationText(event, lang);
   return feishuMessage(title, lines);
 }
 
 export const feishuMessage = (title: string, lines: string[]): string => JSON.stringify({ msg_type: 'text', content: { text: plain(title, lines) } });
 
-export function emailPayload(event: EscalationEvent): string {
-  const { title, lines } = escalationText(event);
+export function emailPayload(event: EscalationEvent, lang: TextLanguage = 'en'): string {
+  const { title, lines } = escalationText(event, lang);
   return emailMessage(title, lines);
 }
 

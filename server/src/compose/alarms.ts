@@ -53,7 +53,7 @@ export function composeAlarms(
   const smtp = config.SMTP_URL ? new SmtpSender(config.SMTP_URL, config.SMTP_FROM) : null;
   const dispatcher = new NotificationDispatcher({
     store: notifications,
-    channels: new EscalationChannels(systemClock, smtp),
+    channels: new EscalationChannels(systemClock, smtp, undefined, registry.facility.language),
     contacts: escalation.contacts,
     settings: escalation.escalation,
     scheduler: systemScheduler,
