@@ -10,6 +10,7 @@ import type { Facility } from '../../../contract/facility.ts';
 import { attachmentUrl, changeAction, fetchAction, fetchActions, openAction, uploadAttachment, type ActionDetail } from '../api/actions.api.ts';
 import { messageOf } from '../api/api.client.ts';
 import { PageShell } from '../components/PageShell.tsx';
+import { SiteSelect } from '../components/SiteSelect.tsx';
 import type { FacilityIndex } from '../domain/facility.index.ts';
 import { downloadCsv } from '../format/download.ts';
 import { useLoad } from '../hooks/useLoad.ts';
@@ -53,24 +54,17 @@ export function ActionsPage({ facility, index }: ActionsPageProps) {
             </button>
           ))}
         </div>
-        <label className="field">
-          <span className="field__label">{t('actions.site')}</span>
-          <select
-            value={site}
-            onChange={(e) => {
-              setSite(e.target.value);
-              setZone('');
-            }}
-            data-testid="actions-site"
-          >
-            <option value="">{t('actions.anySite')}</option>
-            {facility.sites.map((s) => (
-              <option key={s.id} value={s.id}>
-                {s.name}
-              </option>
-            ))}
-          </select>
-        </label>
+        <SiteSelect
+          facility={facility}
+          label={t('actions.site')}
+          allLabel={t('actions.anySite')}
+          value={site || null}
+          onChange={(id) => {
+            setSite(id ?? '');
+            setZone('');
+          }}
+          testId="actions-site"
+        />
         <label className="field">
           <span className="field__label">{t('actions.zone')}</span>
           <select value={zone} onChange={(e) => setZone(e.target.value)} disabled={!site} data-testid="actions-zone">
@@ -331,16 +325,7 @@ function NewActionForm({ facility, siteId, onDone, onCancel }: { facility: Facil
   return (
     <form className="action-form panel" onSubmit={(e) => void submit(e)} aria-label={t('actions.new.title')} data-testid="action-new">
       <h3 className="log__title">{t('actions.new.title')}</h3>
-      <label className="field">
-        <span className="field__label">{t('actions.site')}</span>
-        <select value={site} onChange={(e) => setSite(e.target.value)}>
-          {facility.sites.map((s) => (
-            <option key={s.id} value={s.id}>
-              {s.name}
-            </option>
-          ))}
-        </select>
-      </label>
+      <SiteSelect facility={facility} label={t('actions.site')} value={site} onChange={(id) => setSite(id ?? site)} />
       <label className="field">
         <span className="field__label">{t('actions.field.finding')}</span>
         <textarea value={finding} onChange={(e) => setFinding(e.target.value)} required rows={2} maxLength={2000} autoFocus data-testid="action-finding" />

@@ -1,6 +1,7 @@
 /** The period presets and the site selector (all sites, or one) the manager's report pages share. */
 import type { ReactNode } from 'react';
 import type { Facility } from '../../../contract/facility.ts';
+import { SiteSelect } from '../components/SiteSelect.tsx';
 import { useI18n } from '../i18n/I18nContext.ts';
 import { RANGES, type RangeKey } from './report.columns.ts';
 
@@ -29,17 +30,7 @@ export function ReportFilters({ facility, range, onRange, site, onSite, siteTest
         ))}
       </div>
       {facility.sites.length > 1 ? (
-        <label className="field">
-          <span className="field__label">{t('reports.site')}</span>
-          <select data-testid={siteTestId} value={site ?? ''} onChange={(e) => onSite(e.target.value === '' ? null : e.target.value)}>
-            <option value="">{t('reports.site.all')}</option>
-            {facility.sites.map((s) => (
-              <option key={s.id} value={s.id}>
-                {s.name}
-              </option>
-            ))}
-          </select>
-        </label>
+        <SiteSelect facility={facility} label={t('reports.site')} allLabel={t('reports.site.all')} value={site} onChange={onSite} testId={siteTestId} />
       ) : null}
       {children}
     </div>
