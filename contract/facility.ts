@@ -97,7 +97,7 @@ export const sensorSchema = sensorSettingsSchema
     x: z.number(),
     y: z.number(),
     source: sourceSchema.optional(),
-    /** Doors: the zone each badge reader leads into (docs/contracts.md#presence); absent: its own zone. */
+    /** Doors: the zone each badge reader leads into (docs/contracts.md#presence-in-hazard-zones); absent: its own zone. */
     readers: doorReadersSchema.optional(),
   })
   .strict();

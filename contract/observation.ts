@@ -188,7 +188,7 @@ export interface EventObservation extends ObservationBase {
   channel: 'event';
   type: EventType;
   credential?: string;
-  /** Which of a door's readers read the credential (docs/contracts.md#presence). */
+  /** Which of a door's readers read the credential (docs/contracts.md#presence-in-hazard-zones). */
   reader?: 'in' | 'out';
   detail?: string;
 }

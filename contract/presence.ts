@@ -1,6 +1,6 @@
 /**
  * Presence in hazard zones: who badged into a zone within the presence window and has not badged
- * out, from door events with a credential (docs/contracts.md#presence). Names come from the
+ * out, from door events with a credential (docs/contracts.md#presence-in-hazard-zones). Names come from the
  * facility file's `people`; a badge nobody is mapped to is shown masked (`maskBadge`).
  *
  * @example `GET /api/presence?site=hq&zone=hot-kitchen`

@@ -1,4 +1,4 @@
-// Presence in hazard zones on the dashboard (docs/contracts.md#presence), against the demo
+// Presence in hazard zones on the dashboard (docs/contracts.md#presence-in-hazard-zones), against the demo
 // facility: a named staff member badges into the canteen's hot kitchen, a gas alarm there shows
 // them on its detail (in English and in Chinese), and a fire alarm in the canteen opens a muster
 // where the officer ticks them off as accounted for.

@@ -1,8 +1,8 @@
-// Presence in hazard zones through the real stack (docs/contracts.md#presence): badge reads
+// Presence in hazard zones through the real stack (docs/contracts.md#presence-in-hazard-zones): badge reads
 // published over real Mosquitto, stored in real InfluxDB; a gas alarm in the zone lists the person
 // who badged in (its detail and its escalation message), someone who badged out is not listed, a
 // badge nobody holds shows masked, a restart rebuilds presence from InfluxDB, and a fire alarm's
-// muster ticks people off in the audit trail.
+// muster ticks people off in the audit trail, and a drill's staged badge reads stay in the drill.
 import fs from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -164,6 +164,21 @@ describe('presence in hazard zones', () => {
     // A gas alarm has no muster: it lists the zone, not the building.
     const gas = await openAlarm('T-GAS-01');
     expect((await get(`/api/muster/${gas.id}`)).status).toBe(404);
+  });
+
+  it("a drill's badge reads stage people for its own fire alarm's muster, never for real presence", async () => {
+    const drill = 'drill-presence-it';
+    await door({ credential: 'GUEST-0103', drill });
+    await mosquittoPub(broker.port, 'vigil/t1/T-SMK-01/event', JSON.stringify({ type: 'smoke', drill }));
+    const fire = await eventually(
+      async () => (await get<AlarmListResponse>(`/api/alarms?sensor=T-SMK-01&state=open&drill=only`)).body.alarms?.[0],
+      10_000,
+      'the drill fire alarm',
+    );
+    const muster = await get<MusterResponse>(`/api/muster/${fire.id}`);
+    expect(muster.body).toMatchObject({ drill });
+    expect(names(muster.body.people)).toEqual(['Li Na', '••••0099', '••••0103']);
+    expect(names((await get<PresenceResponse>('/api/presence?site=t1&zone=kitchen')).body.people)).toEqual(['Li Na', '••••0099']);
   });
 
   it('a restart rebuilds presence from the door events in InfluxDB', async () => {

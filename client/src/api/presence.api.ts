@@ -1,4 +1,4 @@
-/** Presence in hazard zones and the fire muster (contract/presence.ts, docs/contracts.md#presence). */
+/** Presence in hazard zones and the fire muster (contract/presence.ts, docs/contracts.md#presence-in-hazard-zones). */
 import type { AlarmPresenceResponse, MusterResponse } from '../../../contract/presence.ts';
 import { postJson, request } from './api.client.ts';
 

@@ -1,4 +1,4 @@
-/** Who is presumed in a zone (docs/contracts.md#presence), the list an alarm took, and a fire's muster. */
+/** Who is presumed in a zone (docs/contracts.md#presence-in-hazard-zones), the list an alarm took, and a fire's muster. */
 import { Router, type RequestHandler } from 'express';
 import {
   musterTickSchema,

@@ -1,5 +1,5 @@
 /**
- * PresenceService over fakes (docs/contracts.md#presence): rebuilt from history at start (waiting
+ * PresenceService over fakes (docs/contracts.md#presence-in-hazard-zones): rebuilt from history at start (waiting
  * for InfluxDB with the one retry policy), the list a hazard alarm takes at its raise, which later
  * reads do not change, notification lines with names while the log never gets a name or a whole
  * badge, a drill's staged reads kept to its own alarms, and the muster's audited ticks and time.

@@ -1,5 +1,5 @@
 /**
- * Presence in hazard zones (docs/contracts.md#presence): the ledger of who badged where
+ * Presence in hazard zones (docs/contracts.md#presence-in-hazard-zones): the ledger of who badged where
  * (domain/presence), rebuilt from InfluxDB's door events at start so a restart loses nothing and
  * kept current from ingest; the list of the zone (and building) taken when a hazard alarm is
  * raised, for its detail, its notifications and a fire's muster; muster ticks, audited.

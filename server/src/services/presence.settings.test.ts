@@ -1,4 +1,4 @@
-/** The facility file's presence settings are cross-checked (docs/contracts.md#presence), and all of them are optional. */
+/** The facility file's presence settings are cross-checked (docs/contracts.md#presence-in-hazard-zones), and all of them are optional. */
 import { describe, expect, it } from 'vitest';
 import { facilityFileSchema } from '../../../contract/index.ts';
 import { presenceSettings } from './presence.settings.ts';

@@ -1,4 +1,4 @@
-// Normal door traffic feeds the presence lists (docs/contracts.md#presence): the demo facility's
+// Normal door traffic feeds the presence lists (docs/contracts.md#presence-in-hazard-zones): the demo facility's
 // named staff badge in, and at a door with a reader on the way out they badge out, never out
 // before in.
 import path from 'node:path';

@@ -8,7 +8,7 @@
  *
  * The facility file's named staff (`people`) badge in at reader doors half the time, so the
  * presence lists show names; at a door with a reader on the way out too (`readers.out`), someone
- * who badged in there badges out when leaving (docs/contracts.md#presence).
+ * who badged in there badges out when leaving (docs/contracts.md#presence-in-hazard-zones).
  */
 import { isAccessExpected, localTime, type Schedule, type Sensor } from '../../../contract/index.ts';
 import { emission, type Emission } from './emission.ts';

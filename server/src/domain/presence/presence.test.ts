@@ -1,5 +1,5 @@
 /**
- * The presence arithmetic (docs/contracts.md#presence): a badge-in puts its holder in the zone its
+ * The presence arithmetic (docs/contracts.md#presence-in-hazard-zones): a badge-in puts its holder in the zone its
  * reader leads into, a badge-out takes them out, the window forgets, a door with a reader on one
  * side only never sees anyone leave, and a badge nobody is mapped to shows masked.
  */

@@ -1,5 +1,5 @@
 /**
- * Who is presumed in which zone, from badge reads at doors (docs/contracts.md#presence). Pure: the
+ * Who is presumed in which zone, from badge reads at doors (docs/contracts.md#presence-in-hazard-zones). Pure: the
  * service feeds it events from history at start and from ingest live, and asks it for a zone's or a
  * building's people at a time.
  *
