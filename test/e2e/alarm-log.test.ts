@@ -1,7 +1,7 @@
 // The alarm log and the alarm detail end to end — the built dashboard in headless Chromium,
 // served by the real server, with real Mosquitto and InfluxDB. One story: a gas alarm the
 // manager works through from the log: a procedure step ticked (its time in the history), then
-// resolved with a cause category, the log's row showing it at once.
+// resolved with a cause category, the log's row showing it at once; then sorted by priority on the server.
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mosquittoPub } from '../support/clients.ts';
@@ -70,5 +70,29 @@ describe('alarm log and alarm detail', () => {
     await expect(cause.textContent()).resolves.toContain('Wok burner hose clamp loose');
     await expect(logRow(manager).getByTestId('log-state').textContent()).resolves.toBe('Cleared');
     await shoot(manager, 'alarm-log-resolved-row');
+  });
+
+  it('sorts by a column on the server, from the first page, and flips on a second click', async () => {
+    // The whole result is sorted (GET /api/alarms sort/order), not only the rows on screen.
+    const asked = (order: string) =>
+      manager.waitForRequest((r) => {
+        const url = new URL(r.url());
+        return (
+          url.pathname === '/api/alarms' &&
+          url.searchParams.get('sort') === 'priority' &&
+          url.searchParams.get('order') === order &&
+          url.searchParams.get('offset') === '0'
+        );
+      });
+    const header = manager.locator('[data-testid="log-table"] th', { has: manager.locator('[data-sort="priority"]') });
+    const desc = asked('desc');
+    await manager.locator('[data-sort="priority"]').click();
+    await desc;
+    await manager.locator('[data-testid="log-table"] th[aria-sort="descending"] [data-sort="priority"]').waitFor({ timeout: 5_000 });
+    const asc = asked('asc');
+    await manager.locator('[data-sort="priority"]').click();
+    await asc;
+    await expect(header.getAttribute('aria-sort')).resolves.toBe('ascending');
+    await logRow(manager).waitFor({ timeout: 5_000 });
   });
 });
