@@ -2,7 +2,8 @@
 // raised over MQTT is resolved with "corrective action required", the action goes overdue and
 // escalates — owner, managers, admins, at the short intervals configured here — and each step is
 // in the action's history, in the hash-chained audit trail and in the notification outbox (and
-// reaches the webhook contact); then the owner fixes it and a manager verifies it.
+// reaches the webhook contact); then the owner fixes it and a manager verifies it. Photos are
+// judged by their bytes; escalations pending at a kill -9 happen after the restart, once.
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
@@ -191,5 +192,27 @@ describe('corrective actions end to end', () => {
       actor: 'owner1',
       detail: { name: 'wedge.png', type: 'image/png', size: png.length },
     });
+  });
+
+  it('escalations survive a kill -9: planned again from the store at start, each step taken once', async () => {
+    const opened = await call<ActionDetailResponse>('POST', '/api/actions', manager, {
+      siteId: 't1',
+      finding: 'extinguisher missing at the kitchen exit',
+      action: 'replace and tag it',
+      owner: 'owner1',
+      dueAt: Date.now() + 1000,
+    });
+    const id = opened.body.action.id;
+    await vigil.kill();
+    await vigil.start();
+    await eventually(
+      () => hooks.find((h) => h.type === 'vigil.action.escalated' && h.action?.id === id && h.level === 3),
+      20_000,
+      'escalated after the restart',
+    );
+    const steps = (await call<ActionDetailResponse>('GET', `/api/actions/${id}`, manager)).body.history.filter((e) => e.kind === 'escalated');
+    expect(steps.map((e) => e.level)).toEqual([1, 2, 3]);
+    const outbox = (await call<AlarmNotificationsResponse>('GET', `/api/actions/${id}/notifications`, manager)).body.notifications;
+    expect(outbox.map((n) => n.level)).toEqual([1, 2, 3]);
   });
 });
