@@ -86,7 +86,7 @@ export function CameraEvidence({ alarm }: { alarm: Alarm }) {
 /** A camera's name in the viewer's language. */
 const localName = (name: string, nameZh: string | undefined, locale: Locale): string => (locale === 'zh' && nameZh ? nameZh : name);
 
-function Stills({ data, due }: { data: AlarmSnapshotsResponse; due: boolean }) {
+export function Stills({ data, due }: { data: AlarmSnapshotsResponse; due: boolean }) {
   const { t, fmt, locale } = useI18n();
   const nameOf = (s: CameraSnapshot): string => localName(s.cameraName, s.cameraNameZh, locale);
   if (data.snapshots.length === 0)
