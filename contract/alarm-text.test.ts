@@ -43,10 +43,15 @@ const DETAILS: { [K in DetailKey]: DetailParams[K] } = {
   test_too_long: { seconds: 120 },
   held_after_test: {},
   held_test_too_long: {},
+  waterflow_with_fire: { sensor: 'GH-SMK-03' },
+  waterflow_retard: { seconds: 30 },
+  pressure_below: { threshold: 5, unit: 'bar' },
+  pressure_above: { threshold: 12, unit: 'bar' },
 };
 
 const NOTES: { [K in NoteKey]: NoteParams[K] } = {
   grouped: { incidentId: 'in_abc_1' },
+  fire_incident: { incidentId: 'in_abc_2' },
   incident_bulk: { action: 'shelve', applied: 3, total: 4 },
   chattering: { transitions: 3, windowS: 60 },
   self_test_signal: { signal: 'smoke' },

@@ -51,6 +51,13 @@ export interface DetailParams {
   test_too_long: { seconds: number };
   held_after_test: Record<string, never>;
   held_test_too_long: Record<string, never>;
+  /** A water-flow alarm in a zone with a fire alarm: `sensor` is the fire alarm's sensor name. */
+  waterflow_with_fire: { sensor: string; sensorZh?: string };
+  /** Water flowed for the switch's retard. */
+  waterflow_retard: { seconds: number };
+  /** `unit` is the sensor's (bar). */
+  pressure_below: { threshold: number; unit: string };
+  pressure_above: { threshold: number; unit: string };
 }
 export type DetailKey = keyof DetailParams;
 export type DetailText = { [K in DetailKey]: { key: K; params: DetailParams[K] } }[DetailKey];
@@ -79,6 +86,8 @@ export type BulkAction = 'shelve' | 'unshelve' | 'reset' | 'resolve';
 /** What a history note the server writes says, by key (a note a person typed stays free text). */
 export interface NoteParams {
   grouped: { incidentId: string };
+  /** Sprinkler water flow and a fire alarm in one zone: one incident (one fire). */
+  fire_incident: { incidentId: string };
   incident_bulk: { action: BulkAction; applied: number; total: number };
   chattering: { transitions: number; windowS: number };
   self_test_signal: { signal: string };
@@ -124,6 +133,10 @@ const DETAILS: Record<TextLanguage, Table<DetailParams>> = {
     test_too_long: (p) => `in test mode for more than ${p.seconds} s`,
     held_after_test: () => 'still reported after the self-test ended',
     held_test_too_long: () => 'reported during a self-test longer than its limit',
+    waterflow_with_fire: (p) => `with the fire alarm at ${p.sensor}`,
+    waterflow_retard: (p) => `flowing for ${p.seconds} s`,
+    pressure_below: (p) => `below ${p.threshold} ${p.unit}`,
+    pressure_above: (p) => `above ${p.threshold} ${p.unit}`,
   },
   zh: {
     device: (p) => p.text,
@@ -148,6 +161,10 @@ const DETAILS: Record<TextLanguage, Table<DetailParams>> = {
     test_too_long: (p) => `测试模式超过 ${p.seconds} 秒`,
     held_after_test: () => '自检结束后仍在报告',
     held_test_too_long: () => '在超时的自检期间报告',
+    waterflow_with_fire: (p) => `同区${p.sensorZh ?? p.sensor}火警`,
+    waterflow_retard: (p) => `持续流水 ${p.seconds} 秒`,
+    pressure_below: (p) => `低于 ${p.threshold} ${p.unit}`,
+    pressure_above: (p) => `高于 ${p.threshold} ${p.unit}`,
   },
 };
 
@@ -199,6 +216,13 @@ const MESSAGES: Record<TextLanguage, Record<Condition, (p: Parts) => string>> = 
     self_test_stuck: (p) => `Detector stuck in test mode: ${p.label}${en(p)}`,
     unbound_signal: (p) => `Unbound detector signal from ${p.label}${en(p)}`,
     camera_offline: (p) => `Camera not answering: ${p.label}${en(p)}`,
+    waterflow: (p) => `Sprinkler water flow at ${p.label}${en(p)}`,
+    valve_closed: (p) => `Sprinkler valve not fully open: ${p.label}${en(p)}`,
+    pump_running: (p) => `Fire pump running: ${p.label}${en(p)}`,
+    pump_power_fail: (p) => `Fire pump power failure: ${p.label}${en(p)}`,
+    pump_phase_reversal: (p) => `Fire pump phase reversal: ${p.label}${en(p)}`,
+    pressure_low: (p) => `Sprinkler pressure low${p.amount} at ${p.label}${en(p)}`,
+    pressure_high: (p) => `Sprinkler pressure high${p.amount} at ${p.label}${en(p)}`,
   },
   zh: {
     gas: (p) => `${p.label}：燃气浓度${p.amount}${zh(p)}`,
@@ -223,6 +247,13 @@ const MESSAGES: Record<TextLanguage, Record<Condition, (p: Parts) => string>> = 
     self_test_stuck: (p) => `探测器自检模式未结束：${p.label}${zh(p)}`,
     unbound_signal: (p) => `来自${p.label}的未绑定探测器信号${zh(p)}`,
     camera_offline: (p) => `摄像机无响应：${p.label}${zh(p)}`,
+    waterflow: (p) => `${p.label}：喷淋水流动作${zh(p)}`,
+    valve_closed: (p) => `喷淋阀门未全开：${p.label}${zh(p)}`,
+    pump_running: (p) => `消防泵运行：${p.label}${zh(p)}`,
+    pump_power_fail: (p) => `消防泵电源故障：${p.label}${zh(p)}`,
+    pump_phase_reversal: (p) => `消防泵电源相序错误：${p.label}${zh(p)}`,
+    pressure_low: (p) => `${p.label}：喷淋管网压力低${p.amount}${zh(p)}`,
+    pressure_high: (p) => `${p.label}：喷淋管网压力高${p.amount}${zh(p)}`,
   },
 };
 
@@ -233,6 +264,7 @@ const SIGNALS_ZH: Readonly<Record<string, string>> = { smoke: '烟雾', pre_alar
 const NOTES: Record<TextLanguage, Table<NoteParams>> = {
   en: {
     grouped: (p) => `grouped into incident ${p.incidentId} (alarm flood)`,
+    fire_incident: (p) => `one fire: sprinkler water flow and fire alarm in incident ${p.incidentId}`,
     incident_bulk: (p) => `${p.action} applied to ${p.applied} of ${p.total} alarms`,
     chattering: (p) => `${p.transitions} transitions within ${p.windowS} s: consider shelving`,
     self_test_signal: (p) => `${p.signal} during self-test; no alarm`,
@@ -248,6 +280,7 @@ const NOTES: Record<TextLanguage, Table<NoteParams>> = {
   },
   zh: {
     grouped: (p) => `报警泛滥：已归入事件 ${p.incidentId}`,
+    fire_incident: (p) => `同一火情：喷淋水流与火警归入事件 ${p.incidentId}`,
     incident_bulk: (p) => `${ACTIONS_ZH[p.action]}：已应用于 ${p.total} 条报警中的 ${p.applied} 条`,
     chattering: (p) => `${p.windowS} 秒内状态变化 ${p.transitions} 次：可考虑搁置`,
     self_test_signal: (p) => `自检期间的${SIGNALS_ZH[p.signal] ?? p.signal}信号；不报警`,

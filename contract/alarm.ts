@@ -61,6 +61,10 @@ export type AlarmState = (typeof ALARM_STATES)[number];
  * detector's test mode outlasted its limit) and `unbound_signal` (a device sent a detector
  * signal that no sensor is bound to receive). `camera_offline` is a verification camera's own
  * trouble: it did not answer its periodic snapshot probe (contract/camera.ts).
+ * Sprinklers, in NFPA 72's classes: `waterflow` (water flowing in a riser: an alarm signal),
+ * `valve_closed` (a control valve not fully open), `pump_running`, `pressure_low` and
+ * `pressure_high` (supervisory signals), `pump_power_fail` and `pump_phase_reversal` (the fire
+ * pump cannot be relied on: trouble).
  *
  * @example `const c: Condition = 'door_held';`
  */
@@ -87,6 +91,13 @@ export const CONDITIONS = [
   'self_test_stuck',
   'unbound_signal',
   'camera_offline',
+  'waterflow',
+  'valve_closed',
+  'pump_running',
+  'pump_power_fail',
+  'pump_phase_reversal',
+  'pressure_low',
+  'pressure_high',
 ] as const;
 export type Condition = (typeof CONDITIONS)[number];
 
@@ -123,6 +134,15 @@ export const SOP_KEYS: Readonly<Record<Condition, string>> = {
   self_test_stuck: 'self_test_stuck',
   unbound_signal: 'unbound_signal',
   camera_offline: 'camera_offline',
+  // Water flowing with no fire alarm in the zone: a pipe may have burst. With one, the alarm takes
+  // the fire procedure instead (server/src/domain/alarm/sprinkler.ts).
+  waterflow: 'waterflow_no_fire',
+  valve_closed: 'valve_closed',
+  pump_running: 'fire_pump',
+  pump_power_fail: 'fire_pump_trouble',
+  pump_phase_reversal: 'fire_pump_trouble',
+  pressure_low: 'riser_pressure',
+  pressure_high: 'riser_pressure',
 };
 
 /**

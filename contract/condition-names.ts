@@ -24,6 +24,13 @@ export const CONDITION_NAMES: Readonly<Record<Condition, Readonly<Record<'en' | 
   self_test_stuck: { en: 'Stuck in test mode', zh: '自检模式未结束' },
   unbound_signal: { en: 'Unbound detector signal', zh: '未绑定的探测器信号' },
   camera_offline: { en: 'Camera not answering', zh: '摄像机无响应' },
+  waterflow: { en: 'Sprinkler water flow', zh: '喷淋水流动作' },
+  valve_closed: { en: 'Sprinkler valve not open', zh: '喷淋阀门未全开' },
+  pump_running: { en: 'Fire pump running', zh: '消防泵运行' },
+  pump_power_fail: { en: 'Fire pump power failure', zh: '消防泵电源故障' },
+  pump_phase_reversal: { en: 'Fire pump phase reversal', zh: '消防泵相序错误' },
+  pressure_low: { en: 'Sprinkler pressure low', zh: '喷淋管网压力低' },
+  pressure_high: { en: 'Sprinkler pressure high', zh: '喷淋管网压力高' },
 };
 
 /** A condition this build does not know keeps its id, never a blank. */

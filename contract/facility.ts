@@ -28,7 +28,12 @@ import { cameraSchema, type Camera } from './camera.ts';
 import { idSchema, type Unit } from './observation.ts';
 import { doorReadersSchema, personSchema } from './presence.ts';
 
-export const SENSOR_KINDS = ['gas', 'co', 'smoke', 'door', 'leak'] as const;
+/**
+ * Sprinkler supervision (docs/contracts.md#sprinkler-supervision): `waterflow` is a riser's flow
+ * switch, `valve` a control valve's supervisory switch, `pump` a fire pump controller, `pressure`
+ * the riser's water pressure in bar.
+ */
+export const SENSOR_KINDS = ['gas', 'co', 'smoke', 'door', 'leak', 'waterflow', 'valve', 'pump', 'pressure'] as const;
 export type SensorKind = (typeof SENSOR_KINDS)[number];
 
 /** The unit each measuring kind reports in; a reading in another unit is rejected, not compared. */
@@ -38,6 +43,10 @@ export const KIND_UNITS: Record<SensorKind, Unit | null> = {
   smoke: null,
   door: null,
   leak: null,
+  waterflow: null,
+  valve: null,
+  pump: null,
+  pressure: 'bar',
 };
 
 /** Gas-style thresholds (natural gas in %LEL, CO in ppm). */
@@ -70,6 +79,18 @@ export const sensorSettingsSchema = z
      * spreads by the minute; set it where splashes or mopping wet a probe briefly.
      */
     leakOnDelayS: z.number().nonnegative().max(3600).optional(),
+    /**
+     * Water-flow switches: the retard (on-delay) in seconds, 0–90, as the switches themselves
+     * offer: flow must last this long before the alarm, so a pressure surge that stirs the paddle
+     * raises nothing. NFPA 72 limits the retard so that a discharge sounds within 90 s.
+     */
+    waterflowRetardS: z.number().int().min(0).max(90).optional(),
+    /** Riser pressure (bar): below `low` or above `high` is a supervisory signal. */
+    pressureLimits: z
+      .object({ low: z.number().nonnegative(), high: z.number().positive() })
+      .strict()
+      .refine((l) => l.low < l.high, 'pressureLimits.low must be below high')
+      .optional(),
     /**
      * Detectors: a self-test lasts at most this many seconds (default 120); after it, alarm
      * signals count again and the sensor raises `self_test_stuck` until the test ends.
@@ -227,6 +248,10 @@ export interface Sensor {
   heldOpenS: number | null;
   /** Leak detectors: the resolved on-delay (default 0); null for other kinds. */
   leakOnDelayS: number | null;
+  /** Water-flow switches: the resolved retard in seconds (default 0); absent for other kinds. */
+  waterflowRetardS?: number;
+  /** Pressure sensors: the supervisory limits in bar; absent for other kinds. */
+  pressureLimits?: { low: number; high: number };
   batteryLowPct: number;
   /** The resolved self-test limit; absent means the default (120 s). */
   selfTestMaxS?: number;

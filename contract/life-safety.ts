@@ -1,5 +1,5 @@
 /**
- * Life-safety alarms: fire, gas, CO and water leak. Flood handling never folds one into a
+ * Life-safety alarms: fire, gas, CO, water leak and sprinkler water flow. Flood handling never folds one into a
  * group (a server incident or a console group), so no group acknowledge can reach one; the
  * console keeps each on its own row above the rest (docs/contracts.md#the-console-queue).
  * Gas and CO count at every level: their priority rises in place, and an alarm must not leave or
@@ -9,7 +9,7 @@
  */
 import type { Alarm, Condition } from './alarm.ts';
 
-export const LIFE_SAFETY_CONDITIONS: readonly Condition[] = ['smoke', 'gas', 'co', 'leak'];
+export const LIFE_SAFETY_CONDITIONS: readonly Condition[] = ['smoke', 'gas', 'co', 'leak', 'waterflow'];
 
 const SET: ReadonlySet<Condition> = new Set(LIFE_SAFETY_CONDITIONS);
 

@@ -20,7 +20,7 @@ export const MAX_FUTURE_SKEW_MS = 5 * 60 * 1000;
 export const CHANNELS = ['reading', 'event', 'status'] as const;
 export type Channel = (typeof CHANNELS)[number];
 
-export const UNITS = ['%LEL', 'ppm', '°C', '%RH', '%obs/m'] as const;
+export const UNITS = ['%LEL', 'ppm', '°C', '%RH', '%obs/m', 'bar'] as const;
 export type Unit = (typeof UNITS)[number];
 
 export const EVENT_TYPES = [
@@ -49,6 +49,19 @@ export const EVENT_TYPES = [
   /** Water-leak detectors: the probe is wet / dry again. */
   'leak',
   'leak_clear',
+  /** A sprinkler riser's flow switch: water is flowing (sprinklers discharging) / it stopped. */
+  'waterflow',
+  'waterflow_clear',
+  /** A control valve's supervisory (tamper) switch: the valve is not fully open / fully open again. */
+  'valve_closed',
+  'valve_open',
+  /** A fire pump controller: the pump is running / stopped; its power failed / returned; its phases are reversed / correct. */
+  'pump_running',
+  'pump_running_clear',
+  'pump_power_fail',
+  'pump_power_fail_clear',
+  'pump_phase_reversal',
+  'pump_phase_reversal_clear',
 ] as const;
 export type EventType = (typeof EVENT_TYPES)[number];
 
@@ -63,6 +76,8 @@ export const ALARM_BEARING_EVENTS: ReadonlySet<EventType> = new Set<EventType>([
   'pre_alarm',
   'gas',
   'leak',
+  'waterflow',
+  'valve_closed',
   'forced_open',
   'tamper',
   'unbound_signal',
@@ -85,7 +100,8 @@ export function isAlarmBearing(o: Observation, low: number | undefined): boolean
  * definition; CO 0–10,000 ppm, the widest full scale of electrochemical CO cells in use (most are
  * 0–500 to 0–2,000 ppm; a saturated cell reads its full scale, never more), chosen wide because a
  * real fire's CO must never be taken for a fault; °C −55–125 (DS18B20, the widest common digital
- * probe); %RH 0–100 and %obs/m 0–100 by definition.
+ * probe); %RH 0–100 and %obs/m 0–100 by definition; bar 0–25, the span of the pressure
+ * transmitters on sprinkler risers (a riser works at up to 12 bar, 175 psi).
  */
 export const PLAUSIBLE_RANGES: Readonly<Record<Unit, { min: number; max: number }>> = {
   '%LEL': ne43(0, 100),
@@ -93,6 +109,7 @@ export const PLAUSIBLE_RANGES: Readonly<Record<Unit, { min: number; max: number 
   '°C': ne43(-55, 125),
   '%RH': ne43(0, 100),
   '%obs/m': ne43(0, 100),
+  bar: ne43(0, 25),
 };
 
 function ne43(lo: number, hi: number): { min: number; max: number } {

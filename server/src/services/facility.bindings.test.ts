@@ -97,7 +97,7 @@ describe('device adapter bindings in the registry', () => {
       '22 sensors[3].source.unit: give either scale (a raw value mapped to %LEL) or unit (the unit gas_density is published in), not both',
     ]);
     expect(problems(['{ id: Z5, name: Z, kind: gas, x: 1, y: 1, source: { adapter: zigbee2mqtt, topic: "zigbee2mqtt/Gas 3", unit: parts } }'])).toEqual([
-      '19 sensors[0].source.unit: unit must be one of %LEL, ppm, °C, %RH, %obs/m, dB/m',
+      '19 sensors[0].source.unit: unit must be one of %LEL, ppm, °C, %RH, %obs/m, bar, dB/m',
     ]);
     // The documented forms load: a raw density with its calibration, the Aqara's %LEL, dB/m is converted by formula.
     expect(

@@ -39,7 +39,8 @@ type ThresholdField = (typeof THRESHOLD_FIELDS)[number];
 /** Fields in the kind's unit (%LEL, ppm): meaningless for a zone mixing gas and CO detectors. */
 const UNIT_FIELDS: readonly ThresholdField[] = ['low', 'high', 'deadband', 'riseRate'];
 
-const isMeasuring = (kind: SensorKind): boolean => KIND_UNITS[kind] !== null;
+// Gas-style thresholds (low, high, rise) belong to gas and CO; a riser's pressure has its own pressureLimits.
+const isMeasuring = (kind: SensorKind): boolean => KIND_UNITS[kind] !== null && kind !== 'pressure';
 
 /** One level of the settings cascade, with where it sits in the file. */
 interface Level {
@@ -193,8 +194,9 @@ function resolveSensor(
   report: Report,
   need: (field: string) => void,
 ): Sensor {
-  const pick = <K extends 'heartbeatS' | 'heldOpenS' | 'leakOnDelayS' | 'selfTestMaxS' | 'batteryLowPct' | 'schedule'>(key: K): SensorSettings[K] =>
-    levels.reduce<SensorSettings[K]>((acc, l) => l.settings[key] ?? acc, undefined);
+  const pick = <K extends 'heartbeatS' | 'heldOpenS' | 'leakOnDelayS' | 'waterflowRetardS' | 'pressureLimits' | 'selfTestMaxS' | 'batteryLowPct' | 'schedule'>(
+    key: K,
+  ): SensorSettings[K] => levels.reduce<SensorSettings[K]>((acc, l) => l.settings[key] ?? acc, undefined);
   const thresholds = isMeasuring(raw.kind) ? resolveThresholds(levels, report, need) : null;
   const heartbeatS = pick('heartbeatS');
   if (heartbeatS === undefined) need('heartbeatS');
@@ -215,6 +217,9 @@ function resolveSensor(
     heldOpenS: heldOpenS ?? null,
     // No delay unless configured: a leak detector debounces its own probe (docs/contracts.md#conditions-and-rules).
     leakOnDelayS: raw.kind === 'leak' ? (pick('leakOnDelayS') ?? 0) : null,
+    // No retard unless configured: many flow switches have their own (docs/contracts.md#sprinkler-supervision).
+    ...(raw.kind === 'waterflow' && { waterflowRetardS: pick('waterflowRetardS') ?? 0 }),
+    ...(raw.kind === 'pressure' && pick('pressureLimits') !== undefined && { pressureLimits: pick('pressureLimits') }),
     batteryLowPct: pick('batteryLowPct') ?? DEFAULT_BATTERY_LOW_PCT,
     ...(pick('selfTestMaxS') !== undefined && { selfTestMaxS: pick('selfTestMaxS') }),
     schedule: pick('schedule') ?? null,
@@ -263,6 +268,9 @@ function checkSensorSettings(s: SensorSettings & { kind: SensorKind }, path: Pat
   if (s.thresholds !== undefined && !isMeasuring(s.kind)) report([...path, 'thresholds'], `thresholds apply to gas and co sensors, not ${s.kind}`);
   if (s.heldOpenS !== undefined && s.kind !== 'door') report([...path, 'heldOpenS'], `heldOpenS applies to door sensors, not ${s.kind}`);
   if (s.leakOnDelayS !== undefined && s.kind !== 'leak') report([...path, 'leakOnDelayS'], `leakOnDelayS applies to leak sensors, not ${s.kind}`);
+  if (s.waterflowRetardS !== undefined && s.kind !== 'waterflow')
+    report([...path, 'waterflowRetardS'], `waterflowRetardS applies to waterflow sensors, not ${s.kind}`);
+  if (s.pressureLimits !== undefined && s.kind !== 'pressure') report([...path, 'pressureLimits'], `pressureLimits applies to pressure sensors, not ${s.kind}`);
 }
 
 function checkZoneThresholds(zone: RawZone, path: PathSegment[], report: Report): void {

@@ -10,6 +10,7 @@ import type { Emission } from './emission.ts';
 import { analogReadings } from './normal.analog.ts';
 import { doorTraffic } from './normal.door.ts';
 import { withDeviceState } from './normal.gateway.ts';
+import { pressureReadings } from './normal.pressure.ts';
 import { heartbeats } from './normal.status.ts';
 import { createRng } from './prng.ts';
 import { mergeByTime } from './stream.merge.ts';
@@ -38,6 +39,11 @@ const STREAMS: Readonly<Record<Sensor['kind'], KindStreams>> = {
   },
   // A dry floor is the normal state: a leak detector only reports it is alive (and its battery).
   leak: (s, _f, o) => [beats(s, o)],
+  // Sprinkler switches in their normal position say nothing but that they are alive.
+  waterflow: (s, _f, o) => [beats(s, o)],
+  valve: (s, _f, o) => [beats(s, o)],
+  pump: (s, _f, o) => [beats(s, o)],
+  pressure: (s, _f, o) => [beats(s, o), pressureReadings(s, rng(o, s, 'reading'), o.start)],
 };
 
 function beats(sensor: Sensor, opts: NormalOptions): Iterable<Emission> {

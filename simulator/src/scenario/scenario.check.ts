@@ -16,6 +16,18 @@ export const KIND_EVENTS: Readonly<Record<SensorKind, readonly EventType[]>> = {
   smoke: [...COMMON_EVENTS, 'smoke', 'smoke_clear', 'pre_alarm', 'pre_alarm_clear', 'dirty_chamber'],
   door: [...COMMON_EVENTS, 'open', 'closed', 'access_granted', 'access_denied', 'forced_open'],
   leak: [...COMMON_EVENTS, 'leak', 'leak_clear'],
+  waterflow: [...COMMON_EVENTS, 'waterflow', 'waterflow_clear'],
+  valve: [...COMMON_EVENTS, 'valve_closed', 'valve_open'],
+  pump: [
+    ...COMMON_EVENTS,
+    'pump_running',
+    'pump_running_clear',
+    'pump_power_fail',
+    'pump_power_fail_clear',
+    'pump_phase_reversal',
+    'pump_phase_reversal_clear',
+  ],
+  pressure: COMMON_EVENTS,
 };
 
 const COMMON_CONDITIONS: readonly Condition[] = ['fault', 'tamper', 'battery_low', 'offline', 'unknown_device'];
@@ -26,6 +38,10 @@ export const KIND_CONDITIONS: Readonly<Record<SensorKind, readonly Condition[]>>
   smoke: [...COMMON_CONDITIONS, 'smoke', 'smoke_pre_alarm'],
   door: [...COMMON_CONDITIONS, 'door_forced', 'door_held', 'access_denied_burst', 'after_hours_access'],
   leak: [...COMMON_CONDITIONS, 'leak'],
+  waterflow: [...COMMON_CONDITIONS, 'waterflow'],
+  valve: [...COMMON_CONDITIONS, 'valve_closed'],
+  pump: [...COMMON_CONDITIONS, 'pump_running', 'pump_power_fail', 'pump_phase_reversal'],
+  pressure: [...COMMON_CONDITIONS, 'pressure_low', 'pressure_high'],
 };
 
 /** Scenario seconds the scenario lasts: its `duration`, else 30 s after the last step ends. */

@@ -55,6 +55,16 @@ export const SPECS = Object.freeze({
   unboundSignal: spec('trouble', 'medium'),
   // A verification camera is an aid to the officer, not a detector: nothing goes undetected.
   cameraOffline: spec('trouble', 'low'),
+  // NFPA 72 alarm signal: water flowing means sprinklers are discharging (or a pipe burst); it
+  // latches like a fire alarm, so it is looked at and reset even if the flow stopped.
+  waterflow: spec('alarm', 'critical', true),
+  // NFPA 72 supervisory signals: the sprinklers may not work when needed, or are working now.
+  valveClosed: spec('supervisory', 'high'),
+  pumpRunning: spec('supervisory', 'high'),
+  pressureLow: spec('supervisory', 'high'),
+  pressureHigh: spec('supervisory', 'medium'),
+  // The fire pump cannot be relied on: trouble, as urgent as a closed valve.
+  pumpTrouble: spec('trouble', 'high'),
 });
 
 /**
@@ -100,7 +110,15 @@ export function unitFor(condition: Condition, sensorUnit: string | null): string
     case 'unbound_signal':
     case 'camera_offline':
       return null;
+    case 'waterflow':
+    case 'valve_closed':
+    case 'pump_running':
+    case 'pump_power_fail':
+    case 'pump_phase_reversal':
+      return null;
     case 'implausible_value':
+    case 'pressure_low':
+    case 'pressure_high':
       return sensorUnit;
   }
 }
@@ -142,6 +160,11 @@ export function describe(condition: Condition, args: MessageArgs, lang: TextLang
   return renderAlarmText(alarmText(condition, args), lang) ?? condition;
 }
 
+/** A water-flow alarm's detail naming the zone's fire alarm (sprinkler.ts). */
+export function isWaterflowWithFire(detail: Detail | undefined): boolean {
+  return typeof detail === 'object' && detail !== null && detail.key === 'waterflow_with_fire';
+}
+
 /** Other names a facility file may use for a procedure (config/facility.yaml uses these). */
 const SOP_ALIASES: Partial<Record<Condition, string[]>> = {
   battery_low: ['low_battery'],
@@ -154,12 +177,14 @@ const SOP_ALIASES: Partial<Record<Condition, string[]>> = {
 
 /**
  * The procedure for a condition at a priority. Gas and CO have one per level — `gas_high`
- * (evacuate, isolate, call the fire brigade) differs from `gas_low` — then the condition's own
- * name, its generic SOP key, known aliases, and `default`.
+ * (evacuate, isolate, call the fire brigade) differs from `gas_low` — and water flow in a zone
+ * with a fire alarm (its detail says so) is the fire's (`sprinkler_fire`, then `fire`), not a
+ * pipe break's; then the condition's own name, its generic SOP key, known aliases, and `default`.
  */
-export function sopFor(sops: Readonly<Record<string, string[]>>, condition: Condition, priority?: Priority): { key: string; steps: string[] } {
+export function sopFor(sops: Readonly<Record<string, string[]>>, condition: Condition, priority?: Priority, detail?: Detail): { key: string; steps: string[] } {
   const level = condition === 'gas' || condition === 'co' ? [`${condition}_${priority === 'critical' ? 'high' : 'low'}`] : [];
-  for (const key of [...level, condition, SOP_KEYS[condition], ...(SOP_ALIASES[condition] ?? []), 'default']) {
+  const fire = condition === 'waterflow' && isWaterflowWithFire(detail) ? ['sprinkler_fire', 'fire'] : [];
+  for (const key of [...level, ...fire, condition, SOP_KEYS[condition], ...(SOP_ALIASES[condition] ?? []), 'default']) {
     const steps = Object.hasOwn(sops, key) ? sops[key] : undefined;
     if (steps !== undefined) return { key, steps: [...steps] };
   }

@@ -67,6 +67,13 @@ export interface LeakState {
   wetMs?: number;
 }
 
+/** Water-flow switch rule state: since when water has been flowing (the retard runs from here), else null. */
+export interface WaterflowState {
+  since: number | null;
+  /** The flow report's detail, for the alarm raised when the retard has passed. */
+  detail: string | null;
+}
+
 export interface DoorState {
   open: boolean;
   openSince: number | null;
@@ -116,6 +123,8 @@ export interface SensorRuleState {
   door: DoorState | null;
   /** Leak detectors only; absent in states persisted before leak detectors existed. */
   leak?: LeakState | null;
+  /** Water-flow switches only; absent in states persisted before they existed. */
+  waterflow?: WaterflowState | null;
   points: Partial<Record<Condition, PointState>>;
   /** The site's unregistered devices (rules.unknown.ts); only on a site's unknown-device rule state. */
   unknownDevices?: UnknownDevices;

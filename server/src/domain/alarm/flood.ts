@@ -40,7 +40,11 @@ export function trimFloods(run: Run): void {
   }
 }
 
-function join(run: Run, alarm: Alarm): void {
+/**
+ * Put an alarm into its zone's open incident, or open one. Flood grouping and the sprinkler
+ * correlation (sprinkler.ts: a fire's water flow joins its fire alarm) both use it; `note` says why.
+ */
+export function join(run: Run, alarm: Alarm, why: 'grouped' | 'fire_incident' = 'grouped'): void {
   let incident: Incident | undefined;
   for (const i of run.state.incidents.values()) {
     if (i.state !== 'closed' && i.siteId === alarm.siteId && i.zoneId === alarm.zoneId && i.drill === alarm.drill) {
@@ -72,7 +76,7 @@ function join(run: Run, alarm: Alarm): void {
   }
   incident.alarmIds.push(alarm.id);
   alarm.incidentId = incident.id;
-  alarmChanged(run, 'updated', alarm, undefined, { key: 'grouped', params: { incidentId: incident.id } });
+  alarmChanged(run, 'updated', alarm, undefined, { key: why, params: { incidentId: incident.id } });
   summarise(run, incident);
   incidentChanged(run, opened ? 'incident_opened' : 'incident_updated', incident);
 }

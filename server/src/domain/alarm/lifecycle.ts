@@ -22,6 +22,7 @@ import { armEscalation, onPriorityRaised } from './escalation.ts';
 import { alarmChanged } from './events.ts';
 import { noteNewAlarm, touchIncident } from './flood.ts';
 import { alarmSubject } from './rules.gateway.subject.ts';
+import { correlateSprinkler } from './sprinkler.ts';
 import { ruleKey, wakeAt, type EngineState, type PointState, type Run, type SensorRuleState } from './engine.types.ts';
 
 /** A condition's point before it is first raised: inactive, no alarm yet. */
@@ -174,7 +175,7 @@ export function setMessage(run: Run, rs: SensorRuleState, condition: Condition, 
 export function raise(run: Run, rs: SensorRuleState, condition: Condition, p: PointState): Alarm {
   const { state, ctx, now } = run;
   const subject = alarmSubject(ctx.registry, rs);
-  const sop = sopFor(ctx.registry.facility.sops, condition, p.priority);
+  const sop = sopFor(ctx.registry.facility.sops, condition, p.priority, p.detail);
   state.counters.alarm += 1;
   const alarm: Alarm = {
     id: `al_${now.toString(36)}_${state.counters.alarm.toString(36)}`,
@@ -222,6 +223,7 @@ export function raise(run: Run, rs: SensorRuleState, condition: Condition, p: Po
   p.alarmId = alarm.id;
   alarmChanged(run, 'raised', alarm);
   noteNewAlarm(run, alarm);
+  correlateSprinkler(run, alarm);
   return alarm;
 }
 

@@ -5,6 +5,7 @@ import { coRules, gasRules } from './rules.gas.ts';
 import { evaluateGateway, gatewaysTick } from './rules.gateway.ts';
 import { leakRules } from './rules.leak.ts';
 import { smokeRules } from './rules.smoke.ts';
+import { pressureRules, pumpRules, valveRules, waterflowRules } from './rules.sprinkler.ts';
 import type { KindRules } from './rules.types.ts';
 
 export const RULES: Readonly<Record<SensorKind, KindRules>> = {
@@ -13,6 +14,10 @@ export const RULES: Readonly<Record<SensorKind, KindRules>> = {
   smoke: smokeRules,
   door: doorRules,
   leak: leakRules,
+  waterflow: waterflowRules,
+  valve: valveRules,
+  pump: pumpRules,
+  pressure: pressureRules,
 };
 
 /** A gateway is no sensor kind: its status observations and its silence (rules.gateway.ts). */

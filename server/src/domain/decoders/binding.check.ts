@@ -117,6 +117,9 @@ function esphome(b: Extract<SourceBinding, { adapter: 'esphome' }>, kind: Sensor
     problems.push({ field: ['entityType'], message: `a ${kind} sensor reads a binary_sensor: write entityType: binary_sensor` });
   if (b.onMeans !== undefined && kind !== 'door')
     problems.push({ field: ['onMeans'], message: 'onMeans sets door polarity: it applies to door sensors only; remove it' });
+  // A riser's pressure is a number; an ON/OFF pressure switch says nothing of which limit it crossed.
+  if (kind === 'pressure' && b.entityType === 'binary_sensor')
+    problems.push({ field: ['entityType'], message: 'a pressure sensor reads a number in bar: write entityType: sensor' });
   if (b.entityType === 'binary_sensor') {
     if (b.scale) problems.push({ field: ['scale'], message: 'scale reads numeric sensors, not a binary_sensor: remove it' });
     if (b.unit !== undefined) problems.push({ field: ['unit'], message: 'unit reads numeric sensors, not a binary_sensor: remove it' });

@@ -34,6 +34,14 @@ const BINARY_EVENTS: Record<SensorKind, readonly [EventType, EventType]> = {
   door: ['open', 'closed'],
   // device_class moisture: ON = wet.
   leak: ['leak', 'leak_clear'],
+  // A riser's flow switch: ON = water flowing (the switch's own retard, if any, before it).
+  waterflow: ['waterflow', 'waterflow_clear'],
+  // A valve's supervisory switch: ON = not fully open (the switch opens off its normal position).
+  valve: ['valve_closed', 'valve_open'],
+  // A fire pump controller's run contact: ON = running.
+  pump: ['pump_running', 'pump_running_clear'],
+  // Pressure is a `sensor` (a number), never a binary one: binding.check.ts refuses that binding.
+  pressure: ['fault', 'fault_clear'],
 };
 
 interface EsphomeIndex {

@@ -19,7 +19,7 @@
  * binding's `timezone`, else the site's. Tasmota's `Contact` is 1 when open (IAS zone alarm bit),
  * the opposite of Zigbee2MQTT's `contact`.
  */
-import type { Sensor, SourceBinding } from '../../../../contract/index.ts';
+import type { EventType, Sensor, SourceBinding } from '../../../../contract/index.ts';
 import { DecodeError, type DecodeContext, type Decoded, type TopicDecoder } from '../observation.decode.ts';
 import type { Registry } from '../registry.ts';
 import { jsonObject, payloadText, toBool, toNumber } from './coerce.ts';
@@ -39,6 +39,27 @@ const bindingOf = (sensor: Sensor): TasmotaBinding => sensor.source as TasmotaBi
 /** Door, smoke and leak sensors on a Tasmota are Zigbee devices behind its bridge; gas and CO read a value. */
 export function isZigbeeChild(sensor: Pick<Sensor, 'kind'>): boolean {
   return sensor.kind === 'door' || sensor.kind === 'smoke' || sensor.kind === 'leak';
+}
+
+/**
+ * Sprinkler switches wired to a Tasmota's switch input (`SwitchMode 1`, the input detached from
+ * the relay with `SetOption114 1`): the telemetry carries `"Switch1": "ON"` while the switch is
+ * made. `sensorKey` names the input (default `Switch1`); ON is the signal.
+ */
+const SWITCH_EVENTS: Partial<Record<Sensor['kind'], readonly [EventType, EventType]>> = {
+  waterflow: ['waterflow', 'waterflow_clear'],
+  valve: ['valve_closed', 'valve_open'],
+  pump: ['pump_running', 'pump_running_clear'],
+};
+export const DEFAULT_SWITCH_KEY = 'Switch1';
+
+function switchInput(sensor: Sensor, telemetry: Record<string, unknown>, out: Emitter, events: readonly [EventType, EventType]): void {
+  const key = bindingOf(sensor).sensorKey ?? DEFAULT_SWITCH_KEY;
+  const raw = valueAt(telemetry, key);
+  // A telemetry message without the input (another sensor's report) says nothing of the switch.
+  if (raw === undefined) return;
+  const on = toBool(raw, key);
+  if (on !== null) out.event(sensor, on ? events[0] : events[1]);
 }
 
 /**
@@ -310,7 +331,9 @@ export class TasmotaDecoder implements TopicDecoder {
       if (isZigbeeChild(sensor)) continue;
       out.attempt(sensor, () => {
         out.setTime(messageTime(message, sensor, registry));
-        analogReading(sensor, message, out);
+        const events = SWITCH_EVENTS[sensor.kind];
+        if (events !== undefined) switchInput(sensor, message, out, events);
+        else analogReading(sensor, message, out);
       });
     }
   }

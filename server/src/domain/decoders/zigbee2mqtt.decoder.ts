@@ -25,7 +25,7 @@ import { readingConversion, type SourceField } from './source-units.ts';
 import { addTo, TopicIndex } from './topic-index.ts';
 
 type Z2mBinding = Extract<SourceBinding, { adapter: 'zigbee2mqtt' }>;
-type Flag = 'smoke' | 'gas' | 'contact' | 'tamper' | 'test' | 'leak';
+type Flag = 'smoke' | 'gas' | 'contact' | 'tamper' | 'test' | 'leak' | 'waterflow' | 'valve';
 
 /** Event pairs (on, off) for the flags that raise and clear conditions; `contact: true` is closed. */
 const FLAG_EVENTS: Record<Exclude<Flag, 'test'>, readonly [EventType, EventType]> = {
@@ -34,7 +34,17 @@ const FLAG_EVENTS: Record<Exclude<Flag, 'test'>, readonly [EventType, EventType]
   tamper: ['tamper', 'tamper_clear'],
   contact: ['closed', 'open'],
   leak: ['leak', 'leak_clear'],
+  waterflow: ['waterflow', 'waterflow_clear'],
+  valve: ['valve_closed', 'valve_open'],
 };
+
+/**
+ * Sprinkler switches have no Zigbee devices of their own: a contact sensor (`contact`) or a water
+ * leak sensor (`water_leak`, probe terminals) is wired to the switch's dry contact. The switch
+ * made (`contact: true`, `water_leak: true`) is the signal: water flowing, the valve off open.
+ */
+const SWITCH_FIELDS: ReadonlySet<string> = new Set(['contact', 'water_leak']);
+const SWITCH_FLAGS: Partial<Record<SensorKind, Flag>> = { waterflow: 'waterflow', valve: 'valve' };
 
 export function bindingOf(sensor: Sensor): Z2mBinding {
   return sensor.source as Z2mBinding;
@@ -284,9 +294,11 @@ export class Zigbee2mqttDecoder implements TopicDecoder {
         attempt(problems, field, () => {
           const on = detectorState(value, field);
           if (on === null) return;
+          const wired = SWITCH_FIELDS.has(field) ? messages.find((x) => SWITCH_FLAGS[x.sensor.kind] !== undefined) : undefined;
+          if (wired) wired.flags[SWITCH_FLAGS[wired.sensor.kind]!] = on;
           const m = ofKind(detector.kind);
           if (m) m.flags[detector.flag] = on;
-          else if (detector.alarm) unbound.set(field, on);
+          else if (detector.alarm && !wired) unbound.set(field, on);
         });
         continue;
       }
@@ -349,7 +361,7 @@ export class Zigbee2mqttDecoder implements TopicDecoder {
   private applyFlags(m: Message, known: DeviceState): void {
     const test = m.flags.test;
     if (test === true && known.flags.get('test') !== true && m.out.event(m.sensor, 'test', { detail: 'self-test' })) known.flags.set('test', true);
-    for (const f of ['smoke', 'gas', 'tamper', 'contact', 'leak'] as const) {
+    for (const f of ['smoke', 'gas', 'tamper', 'contact', 'leak', 'waterflow', 'valve'] as const) {
       const v = m.flags[f];
       if (v === undefined) continue;
       if (known.flags.get(f) === v) continue;

@@ -7,7 +7,7 @@
 import { ID_PATTERN, KIND_UNITS, type DiscoveryBinding, type Gateway } from '../../../../contract/index.ts';
 import type { FoundDevice } from './found-devices.ts';
 
-const KIND_SUFFIX = { gas: 'GAS', co: 'CO', smoke: 'SMK', door: 'DR', leak: 'LEAK' } as const;
+const KIND_SUFFIX = { gas: 'GAS', co: 'CO', smoke: 'SMK', door: 'DR', leak: 'LEAK', waterflow: 'FLOW', valve: 'VLV', pump: 'PUMP', pressure: 'PRS' } as const;
 const q = (s: string): string => JSON.stringify(s);
 
 /** A sensor id suggested from the device's name: upper case, other characters as `-`, within the id pattern. */
