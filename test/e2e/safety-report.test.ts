@@ -7,8 +7,10 @@ import fs from 'node:fs/promises';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ReadingsResponse } from '../../contract/api.ts';
+import type { SafetyReportHistoryResponse } from '../../contract/safety-report.ts';
 import { shoot } from '../support/e2e.ts';
-import { openNavPage, startDashboardStack, type DashboardStack } from '../support/e2e.stack.ts';
+import { demoAccount, openNavPage, startDashboardStack, type DashboardStack } from '../support/e2e.stack.ts';
+import { eventually } from '../support/vigil.ts';
 
 const DB = 'vigil_e2e_safety_report';
 const GAS = 'CAN-GAS-01';
@@ -25,6 +27,15 @@ beforeAll(async () => {
     DB,
     Array.from({ length: 180 }, (_, i) => `reading,sensor=${GAS} value=${2 + (i % 5)} ${now - i * MINUTE}`),
   );
+  // The schedule's catch-up at start waits for InfluxDB (the KPIs read it) before it keeps the
+  // reports: last week's and last month's of each of the two sites.
+  const { username, password } = demoAccount('manager');
+  const cookie = await stack.vigil.login(username, password);
+  await eventually(
+    async () => (await stack.vigil.api<SafetyReportHistoryResponse>('/api/reports/safety/history', { headers: { cookie } })).body.reports.length === 4,
+    60_000,
+    'the reports caught up at start',
+  );
   manager = await stack.openPage();
   await stack.signIn(manager, 'manager');
 }, 120_000);
@@ -35,7 +46,6 @@ describe('safety reports, the drill plan and the readings CSV in the dashboard',
   it('lists the kept reports in both languages and opens one to print; the KPI page marks overdue drills', async () => {
     await openNavPage(manager, 'Safety reports');
     const table = manager.getByTestId('safety-reports');
-    // Caught up at start: last week's and last month's report of each of the two sites.
     await table.locator('tbody tr').nth(3).waitFor({ timeout: 15_000 });
     await expect(table.locator('tbody tr').count()).resolves.toBe(4);
     await expect(table.getByText('Headquarters campus').count()).resolves.toBe(2);

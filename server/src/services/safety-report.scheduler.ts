@@ -14,11 +14,11 @@ import { IncompleteReportError, type SafetyReportService } from './safety-report
 export const MAX_WAIT_MS = 3_600_000;
 /**
  * A part that cannot be read (InfluxDB still starting, say) is asked again for about a quarter of
- * an hour — 10 s, 20 s, 40 s … up to 5 min apart — before the report is kept saying it was not
+ * an hour — 5 s, 10 s, 20 s … up to 5 min apart — before the report is kept saying it was not
  * available.
  */
-export const INCOMPLETE_BACKOFF: BackoffOptions = { initialMs: 10_000, factor: 2, maxMs: 300_000 };
-export const INCOMPLETE_ATTEMPTS = 7;
+export const INCOMPLETE_BACKOFF: BackoffOptions = { initialMs: 5000, factor: 2, maxMs: 300_000 };
+export const INCOMPLETE_ATTEMPTS = 8;
 const PERIODS: readonly SafetyReportPeriod[] = ['week', 'month'];
 
 export interface ReportSchedulerLog {

@@ -165,7 +165,7 @@ describe('SafetyReportScheduler', () => {
     s.start();
     await h.clock.advance(0);
     expect(h.store.rows).toHaveLength(0);
-    await h.clock.advance(10_000 + 20_000);
+    await h.clock.advance(5_000 + 10_000);
     expect(h.store.rows).toHaveLength(1);
     expect(h.store.rows[0]!.kpis).toEqual({ available: true, data: [] });
     expect(h.warned).toHaveLength(2);
@@ -181,8 +181,8 @@ describe('SafetyReportScheduler', () => {
     });
     const s = h.scheduler();
     s.start();
-    // 10 + 20 + 40 + 80 + 160 + 300 s between the seven attempts.
-    await h.clock.advance(610_000 - 1);
+    // 5 + 10 + 20 + 40 + 80 + 160 + 300 s between the eight attempts.
+    await h.clock.advance(615_000 - 1);
     expect(h.store.rows).toHaveLength(0);
     await h.clock.advance(1);
     expect(h.store.rows[0]!.kpis).toEqual({ available: false, reason: 'alarm KPIs could not be read: InfluxDB down' });
