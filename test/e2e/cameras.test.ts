@@ -1,13 +1,14 @@
 // Camera verification in the browser: the demo facility with its simulated office-floor cameras
 // pointed at a real test-pattern camera (ffmpeg frames). A forced cash-office door shows the
 // stills of both cameras that watch it in the alarm detail, with their times and the "simulated"
-// label, in English and Chinese, and the officer opens the live view (docs/architecture.md#camera-verification).
+// label, in English and Chinese, and the officer opens the live view; a camera that stops answering
+// shows as trouble in the queue (docs/architecture.md#camera-verification).
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startFfmpegCamera } from '../support/camera.ts';
+import { startFfmpegCamera, type TestPatternCamera } from '../support/camera.ts';
 import { mosquittoPub } from '../support/clients.ts';
 import { shoot } from '../support/e2e.ts';
 import { startDashboardStack, type DashboardStack } from '../support/e2e.stack.ts';
@@ -15,6 +16,7 @@ import { startDashboardStack, type DashboardStack } from '../support/e2e.stack.t
 let stack: DashboardStack;
 let officer: Page;
 let dir: string;
+let camera: TestPatternCamera;
 
 /** Every image in the locator has arrived and decoded. */
 const allLoaded = (page: Page, selector: string, count: number) =>
@@ -28,7 +30,7 @@ const allLoaded = (page: Page, selector: string, count: number) =>
   );
 
 beforeAll(async () => {
-  const camera = await startFfmpegCamera();
+  camera = await startFfmpegCamera();
   dir = fs.mkdtempSync(path.join(os.tmpdir(), 'vigil-e2e-cameras-'));
   const demo = fs.readFileSync('config/facility.yaml', 'utf8').replaceAll('http://127.0.0.1:8091/', `${camera.url}/`);
   fs.cpSync('config/plans', path.join(dir, 'plans'), { recursive: true });
@@ -36,7 +38,7 @@ beforeAll(async () => {
   stack = await startDashboardStack({
     influxDb: 'vigil_e2e_cameras',
     facilityFile: path.join(dir, 'facility.yaml'),
-    env: { SIMULATED_CAMERAS: '1', CAMERA_SECOND_SHOT_S: '1' },
+    env: { SIMULATED_CAMERAS: '1', CAMERA_SECOND_SHOT_S: '1', CAMERA_PROBE_S: '1' },
   });
   officer = await stack.openPage();
   await stack.signIn(officer, 'officer');
@@ -48,7 +50,7 @@ afterAll(async () => {
 });
 
 describe('a forced door with cameras', () => {
-  it('shows both cameras stills with their times, labelled simulated, and the live view', async () => {
+  it('shows both cameras stills with their times, labelled simulated, the live view, and trouble once the camera stops answering', async () => {
     await mosquittoPub(stack.broker.port, 'vigil/hq/TWR-2F-DR-CASH/event', { type: 'forced_open' });
     const row = officer.locator('.console [data-alarm-id]', { hasText: 'Cash office door' }).first();
     await row.waitFor({ timeout: 15_000 });
@@ -74,5 +76,10 @@ describe('a forced door with cameras', () => {
     await officer.getByRole('group', { name: 'Language' }).getByRole('button', { name: '中文' }).click();
     await expect(evidence.locator('h3').textContent()).resolves.toBe('摄像机证据');
     await expect(stills.first().textContent()).resolves.toContain('模拟摄像机（测试图案）');
+
+    // The camera stops answering: trouble on each of its cameras in the queue.
+    await camera.close();
+    await officer.locator('.console [data-alarm-id]', { hasText: '摄像机无响应' }).first().waitFor({ timeout: 15_000 });
+    expect(stack.pageErrors).toEqual([]);
   });
 });
