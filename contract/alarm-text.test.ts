@@ -69,10 +69,10 @@ const NOTES: { [K in NoteKey]: NoteParams[K] } = {
 const details = Object.entries(DETAILS).map(([key, params]) => ({ key, params }) as DetailText);
 const notes = Object.entries(NOTES).map(([key, params]) => ({ key, params }) as NoteText);
 
-/** The values a rendering must show: every string and number parameter (a boolean picks words; a lag is shown in minutes or hours). */
+/** The values a rendering must show: every string and number parameter (a boolean picks words; a lag or a span is said in minutes or hours). */
 function shown(params: object): string[] {
   return Object.entries(params)
-    .filter(([k, v]) => (typeof v === 'string' || typeof v === 'number') && k !== 'lagMs' && v !== '')
+    .filter(([k, v]) => (typeof v === 'string' || typeof v === 'number') && k !== 'lagMs' && k !== 'seconds' && v !== '')
     .map(([, v]) => String(v));
 }
 
@@ -122,6 +122,14 @@ describe('alarm text keys', () => {
     for (const v of shown({ ...verbatim, text, signal, action })) expect(en, `en shows ${v}`).toContain(v);
     for (const v of shown({ ...verbatim, textZh })) expect(zh, `zh shows ${v}`).toContain(v);
     expect(latinWords(zh, shown(verbatim))).toEqual([]);
+  });
+
+  it('says a span as people do: seconds, then minutes, then hours and minutes', () => {
+    const silent = (seconds: number) => TEXT_LANGUAGES.map((l) => renderDetail({ key: 'silent', params: { seconds } }, l));
+    expect(silent(90)).toEqual(['nothing heard for 90 s', '90秒未收到数据']);
+    expect(silent(900)).toEqual(['nothing heard for 15 min', '15分钟未收到数据']);
+    expect(silent(7500)).toEqual(['nothing heard for 2 h 5 min', '2小时5分钟未收到数据']);
+    expect(silent(7200)).toEqual(['nothing heard for 2 h', '2小时未收到数据']);
   });
 
   it('keeps the wording of the priority: a critical alarm that latched at high never reads "≥ low"', () => {

@@ -119,7 +119,7 @@ const DETAILS: Record<TextLanguage, Table<DetailParams>> = {
     detector_alarm: () => 'detector alarm',
     dirty_chamber: () => 'dirty chamber',
     battery_below: (p) => `below ${p.pct} %`,
-    held_open: (p) => `open longer than ${p.seconds} s`,
+    held_open: (p) => `open longer than ${span(p.seconds, 'en')}`,
     denied_burst: (p) => `${p.count}+ denials within ${p.windowS} s${p.credential ? `, last ${p.credential}` : ''}`,
     credential: (p) => `credential ${p.credential}`,
     implausible: (p) => `outside the plausible range of ${p.unit}`,
@@ -127,10 +127,10 @@ const DETAILS: Record<TextLanguage, Table<DetailParams>> = {
     clock_behind: (p) => `device time runs ${lag(p.lagMs, 'en')} behind`,
     unknown_ids: (p) => `${p.count} id${p.count === 1 ? '' : 's'}: ${p.ids}${p.more > 0 ? ` and ${p.more} more` : ''}`,
     offline_reported: () => 'device reported offline',
-    silent: (p) => `nothing heard for ${p.seconds} s`,
+    silent: (p) => `nothing heard for ${span(p.seconds, 'en')}`,
     gateway_reported: (p) => `${units(p.count, p.detectors)} unsupervised (reported offline)`,
-    gateway_silent: (p) => `${units(p.count, p.detectors)} unsupervised (nothing heard for ${p.seconds} s)`,
-    test_too_long: (p) => `in test mode for more than ${p.seconds} s`,
+    gateway_silent: (p) => `${units(p.count, p.detectors)} unsupervised (nothing heard for ${span(p.seconds, 'en')})`,
+    test_too_long: (p) => `in test mode for more than ${span(p.seconds, 'en')}`,
     held_after_test: () => 'still reported after the self-test ended',
     held_test_too_long: () => 'reported during a self-test longer than its limit',
     waterflow_with_fire: (p) => `with the fire alarm at ${p.sensor}`,
@@ -147,7 +147,7 @@ const DETAILS: Record<TextLanguage, Table<DetailParams>> = {
     detector_alarm: () => '探测器报警',
     dirty_chamber: () => '探测腔脏污',
     battery_below: (p) => `低于 ${p.pct} %`,
-    held_open: (p) => `打开超过 ${p.seconds} 秒`,
+    held_open: (p) => `打开超过${span(p.seconds, 'zh')}`,
     denied_burst: (p) => `${p.windowS} 秒内被拒 ${p.count} 次以上${p.credential ? `，最后凭证 ${p.credential}` : ''}`,
     credential: (p) => `凭证 ${p.credential}`,
     implausible: (p) => `超出 ${p.unit} 的合理范围`,
@@ -155,10 +155,10 @@ const DETAILS: Record<TextLanguage, Table<DetailParams>> = {
     clock_behind: (p) => `设备时间慢 ${lag(p.lagMs, 'zh')}`,
     unknown_ids: (p) => `${p.count} 个编号：${p.ids}${p.more > 0 ? `，另有 ${p.more} 个` : ''}`,
     offline_reported: () => '设备报告离线',
-    silent: (p) => `${p.seconds} 秒未收到数据`,
+    silent: (p) => `${span(p.seconds, 'zh')}未收到数据`,
     gateway_reported: (p) => `${p.count} 个${p.detectors ? '探测器' : '传感器'}失去监控（网关报告离线）`,
-    gateway_silent: (p) => `${p.count} 个${p.detectors ? '探测器' : '传感器'}失去监控（${p.seconds} 秒未收到数据）`,
-    test_too_long: (p) => `测试模式超过 ${p.seconds} 秒`,
+    gateway_silent: (p) => `${p.count} 个${p.detectors ? '探测器' : '传感器'}失去监控（${span(p.seconds, 'zh')}未收到数据）`,
+    test_too_long: (p) => `测试模式超过${span(p.seconds, 'zh')}`,
     held_after_test: () => '自检结束后仍在报告',
     held_test_too_long: () => '在超时的自检期间报告',
     waterflow_with_fire: (p) => `同区${p.sensorZh ?? p.sensor}火警`,
@@ -179,6 +179,16 @@ function lag(ms: number, lang: TextLanguage): string {
   if (min < 120) return lang === 'zh' ? `${min} 分钟` : `${min} min`;
   const h = Math.round(min / 6) / 10;
   return lang === 'zh' ? `${h} 小时` : `${h} h`;
+}
+
+/** A span as people say it: seconds below two minutes, then "15 min", "2 h 5 min" ("15分钟", "2小时5分钟"). */
+function span(seconds: number, lang: TextLanguage): string {
+  const [s, min, h] = lang === 'zh' ? ['秒', '分钟', '小时'] : [' s', ' min', ' h'];
+  if (seconds < 120) return `${seconds}${s}`;
+  const m = Math.round(seconds / 60);
+  if (m < 120) return `${m}${min}`;
+  const rest = m % 60;
+  return `${Math.floor(m / 60)}${h}${rest > 0 ? `${lang === 'zh' ? '' : ' '}${rest}${min}` : ''}`;
 }
 
 /** The parts a message template joins: label, amount and detail already in the language. */

@@ -83,7 +83,7 @@ describe('gateway offline', () => {
     expect(h.at(179 * S).tick()).toEqual([]);
     // The gateway's silence is checked before the sensors', whose heartbeat is the same.
     expect(kinds(h.at(180 * S).tick())).toEqual(['raised:gateway_offline']);
-    expect(h.only(GW, 'gateway_offline').message).toBe('Zigbee bridge offline: 14 detectors unsupervised (nothing heard for 180 s)');
+    expect(h.only(GW, 'gateway_offline').message).toBe('Zigbee bridge offline: 14 detectors unsupervised (nothing heard for 3 min)');
     expect(sensorLiveState(h.state, 'SMK-01').online).toBe(false);
     expect(h.at(30 * MIN).tick()).toEqual([]);
   });
@@ -93,7 +93,7 @@ describe('gateway offline', () => {
     h.at(0).tick();
     expect(h.at(179 * S).tick()).toEqual([]);
     expect(kinds(h.at(180 * S).tick())).toEqual(['raised:gateway_offline']);
-    expect(h.only(GW, 'gateway_offline').message).toBe('Zigbee bridge offline: 1 detector unsupervised (nothing heard for 180 s)');
+    expect(h.only(GW, 'gateway_offline').message).toBe('Zigbee bridge offline: 1 detector unsupervised (nothing heard for 3 min)');
   });
 
   it('without a heartbeat only its availability topic takes it offline', () => {
@@ -148,7 +148,7 @@ describe('gateway back online', () => {
     const raised = (events: ReturnType<Harness['tick']>): string[] => kinds(events).filter((k) => k.startsWith('raised'));
     expect(raised(h.at(30 * MIN + 179 * S).tick())).toEqual([]);
     expect(raised(h.at(30 * MIN + 180 * S).tick())).toEqual(['raised:offline']);
-    expect(h.only(b.id, 'offline').message).toBe(`Sensor offline: ${b.name} (nothing heard for 180 s)`);
+    expect(h.only(b.id, 'offline').message).toBe(`Sensor offline: ${b.name} (nothing heard for 3 min)`);
     expect(h.alarmsOf(a.id, 'offline')).toEqual([]);
   });
 
