@@ -8,6 +8,7 @@ import type { Facility } from '../../../contract/facility.ts';
 import type { SafetyReportPeriod } from '../../../contract/safety-report.ts';
 import { fetchSafetyReports, keptReportUrl, reportNowUrl } from '../api/safety-report.api.ts';
 import { PageShell } from '../components/PageShell.tsx';
+import { SiteSelect } from '../components/SiteSelect.tsx';
 import { timeFormatters } from '../format/time.format.ts';
 import { useLoad } from '../hooks/useLoad.ts';
 import { useI18n } from '../i18n/I18nContext.ts';
@@ -52,16 +53,7 @@ export function SafetyReportsPage({ facility, siteId }: SafetyReportsPageProps) 
       <section aria-labelledby="safety-now">
         <h3 id="safety-now">{t('safety.now')}</h3>
         <div className="log-filters">
-          <label className="field">
-            <span className="field__label">{t('safety.site')}</span>
-            <select data-testid="safety-now-site" value={site} onChange={(e) => setSite(e.target.value)}>
-              {facility.sites.map((s) => (
-                <option key={s.id} value={s.id}>
-                  {s.name}
-                </option>
-              ))}
-            </select>
-          </label>
+          <SiteSelect facility={facility} label={t('safety.site')} value={site} onChange={(id) => setSite(id ?? site)} testId="safety-now-site" />
           {NOW_CHOICES.map((c) => (
             <span key={c.key} className="safety__now">
               <a href={reportNowUrl(site, c.period, c.current ? Date.now() : null, 'html', locale)} target="_blank" rel="noopener">
@@ -83,17 +75,7 @@ export function SafetyReportsPage({ facility, siteId }: SafetyReportsPageProps) 
       <section aria-labelledby="safety-kept">
         <h3 id="safety-kept">{t('safety.kept')}</h3>
         <div className="log-filters">
-          <label className="field">
-            <span className="field__label">{t('safety.site')}</span>
-            <select data-testid="safety-site" value={filter ?? ''} onChange={(e) => setFilter(e.target.value === '' ? null : e.target.value)}>
-              <option value="">{t('safety.site.all')}</option>
-              {facility.sites.map((s) => (
-                <option key={s.id} value={s.id}>
-                  {s.name}
-                </option>
-              ))}
-            </select>
-          </label>
+          <SiteSelect facility={facility} label={t('safety.site')} allLabel={t('safety.site.all')} value={filter} onChange={setFilter} testId="safety-site" />
         </div>
         {pdfTitle ? <p className="drills__muted">{pdfTitle}</p> : null}
         {load.kind === 'loading' ? <p className="log__message">{t('safety.loading')}</p> : null}
