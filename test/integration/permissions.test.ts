@@ -31,6 +31,10 @@ const ROUTES: Route[] = [
   { method: 'POST', path: '/api/alarms/al_none/sop_step', body: { step: 0, done: true }, permission: 'alarm.comment' },
   { method: 'GET', path: '/api/users/assignable', permission: 'alarm.assign' },
   { method: 'GET', path: '/api/sensors/NO-SUCH-SENSOR/events', permission: 'alarm.view' },
+  { method: 'GET', path: '/api/alarms/al_none/snapshots', permission: 'alarm.view' },
+  { method: 'GET', path: '/api/camera-snapshots/snap_none', permission: 'alarm.view' },
+  { method: 'GET', path: '/api/cameras/NO-SUCH-CAMERA/still', permission: 'alarm.view' },
+  { method: 'GET', path: '/api/cameras/NO-SUCH-CAMERA/live', permission: 'alarm.view' },
   { method: 'POST', path: '/api/incidents/in_none/ack', body: {}, permission: 'alarm.ack' },
   {
     method: 'POST',
