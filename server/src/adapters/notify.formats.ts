@@ -5,11 +5,12 @@
  * (`errcode` / `code` ≠ 0), so a 200 alone is not a delivery. docs/contracts.md lists the formats.
  */
 import { createHmac } from 'node:crypto';
-import { alarmMessageIn, type AlarmEvent, type TextLanguage } from '../../../contract/index.ts';
+import { alarmMessageIn, type AlarmEvent, type AlarmPresence, type TextLanguage } from '../../../contract/index.ts';
 import type { DeliveryResult, ResolvedContact } from '../services/notification.ports.ts';
+import { presenceLine } from './notify.presence.ts';
 
-/** `people`: lines about who the alarm's raise found in its zone (services/presence.service.ts), when known. */
-export type EscalationEvent = AlarmEvent & { subject: 'alarm'; people?: readonly string[] };
+/** `presence`: who the alarm's raise found in its zone (services/presence.service.ts), for hazard alarms. */
+export type EscalationEvent = AlarmEvent & { subject: 'alarm'; presence?: AlarmPresence };
 
 /**
  * An alarm's message ends with what the device said (an event's `detail`): its line breaks and
@@ -69,7 +70,7 @@ export function escalationText(event: EscalationEvent, lang: TextLanguage = 'en'
   const title = frame.title(f);
   const lines = [frame.alarm(f), frame.facts(f), frame.where(f), frame.escalated(f)];
   if (a.drill) lines.push(frame.drill(f));
-  for (const p of event.people ?? []) lines.push(oneLine(p));
+  if (event.presence) lines.push(oneLine(presenceLine(event.presence, lang)));
   return { title, lines };
 }
 
@@ -81,7 +82,7 @@ export function webhookPayload(event: EscalationEvent): string {
     at: new Date(event.at).toISOString(),
     level: event.level ?? null,
     alarm: event.alarm,
-    ...(event.people !== undefined && { people: event.people }),
+    ...(event.presence && { presence: event.presence }),
   });
 }
 

@@ -176,15 +176,6 @@ export class PresenceService {
     return r && { alarmId, siteId: r.siteId, zoneId: r.zoneId, at: r.at, windowHours: r.windowHours, people: r.zonePeople };
   }
 
-  /** The lines a notification adds about the people presumed in the zone (names: notifications are for people). */
-  notificationLines(alarmId: string): string[] {
-    const p = this.alarmPresence(alarmId);
-    if (!p) return [];
-    const head = `People who badged into this zone in the last ${p.windowHours} h and have not badged out`;
-    if (p.people.length === 0) return [`${head}: none`];
-    return [`${head} (${p.people.length}): ${p.people.map((x) => (x.name !== undefined ? `${x.name} (${x.badge})` : x.badge)).join(', ')}`];
-  }
-
   /** The muster of a fire alarm: everyone presumed inside its building when it was raised. */
   muster(alarm: Alarm): MusterResponse | undefined {
     const r = this.deps.store.presence(alarm.id);
