@@ -37,5 +37,14 @@ export function composeCameras(config: Config, logger: Logger, facility: Facilit
   // Alarm events reach the cameras the way they reach the dashboards: after they are committed.
   live.connect({ publish: (e) => service.onAlarmEvent(e), sensors: () => undefined });
   log.info({ cameras: facility.registry.cameras().map((c) => c.id) }, 'verification cameras');
-  return { service, part: { name: 'cameras', start: () => service.start(), stop: () => service.stop() } };
+  return {
+    service,
+    part: {
+      name: 'cameras',
+      start: () => service.start(),
+      stop: () => service.stop(),
+      // A still being fetched may take its timeout twice (one retry): it is stored before the database closes.
+      stopWithinMs: 2 * config.CAMERA_TIMEOUT_MS + 1000,
+    },
+  };
 }
