@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mosquittoPub } from '../support/clients.ts';
 import { shoot } from '../support/e2e.ts';
 import { openNavPage, startDashboardStack, type DashboardStack } from '../support/e2e.stack.ts';
+import { headerRows } from '../support/header.layout.ts';
 
 const SENSOR = 'CAN-GAS-01';
 const SENSOR_NAME = 'Kitchen gas, wok range';
@@ -71,6 +72,12 @@ describe('corrective actions from the dashboard', () => {
     await manager.reload();
     const badge = manager.getByTestId('actions-badge');
     await expect(badge.getAttribute('title', { timeout: 10_000 })).resolves.toBe('Corrective actions: 1 open, 0 overdue, 1 to verify');
+    // The count fits: the header stays one row on a 1280 px laptop.
+    await manager.setViewportSize({ width: 1280, height: 720 });
+    const rows = await headerRows(manager);
+    expect(Math.max(...rows.tops) - Math.min(...rows.tops), JSON.stringify(rows)).toBeLessThan(rows.tallest);
+    expect(rows.right, JSON.stringify(rows)).toBeLessThanOrEqual(rows.headerRight);
+    await manager.setViewportSize({ width: 1600, height: 1000 });
     await badge.click();
     await actionRow(manager).click();
     const managed = manager.getByTestId('action-detail');

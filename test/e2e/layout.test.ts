@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mosquittoPub } from '../support/clients.ts';
 import { shoot } from '../support/e2e.ts';
 import { startDashboardStack, type DashboardStack } from '../support/e2e.stack.ts';
+import { headerRows } from '../support/header.layout.ts';
 
 let stack: DashboardStack;
 
@@ -23,24 +24,6 @@ async function signedIn(role: 'officer' | 'admin', viewport: { width: number; he
   await page.setViewportSize(viewport);
   await stack.signIn(page, role);
   return page;
-}
-
-/** The header's controls: their tops, the tallest, and how far right the last one reaches. */
-async function headerRows(page: Page): Promise<{ height: number; tallest: number; tops: number[]; widths: number[]; right: number; headerRight: number }> {
-  // Measured in the normal state: a health part failing (or not yet known) may take more room.
-  await page.locator('.header .health[data-health="ok"]').waitFor({ state: 'attached', timeout: 10_000 });
-  return page.locator('header.header').evaluate((header) => {
-    const kids = [...header.children].filter((el) => el.getBoundingClientRect().height > 0);
-    const boxes = kids.map((el) => el.getBoundingClientRect());
-    return {
-      height: header.getBoundingClientRect().height,
-      tallest: Math.max(...boxes.map((b) => b.height)),
-      tops: boxes.map((b) => Math.round(b.top)),
-      widths: boxes.map((b) => Math.round(b.width)),
-      right: Math.max(...boxes.map((b) => b.right)),
-      headerRight: header.getBoundingClientRect().right,
-    };
-  });
 }
 
 /** The facility's name in the header: how it is drawn, and whether all of it shows. */
