@@ -6,7 +6,6 @@ import pino from 'pino';
 import { Registry as PromRegistry } from 'prom-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SafetyReport } from '../../../contract/index.ts';
-import { ChromiumPdf } from '../adapters/pdf.chromium.ts';
 import type { SafetyReportService } from '../services/safety-report.service.ts';
 import type { AccessControl } from './access.ts';
 import { createApp } from './app.ts';
@@ -66,9 +65,5 @@ describe('the safety report without Chromium', () => {
     expect([html.status, html.headers.get('content-type')]).toEqual([200, 'text/html; charset=utf-8']);
     const list = await fetch(`${base}/api/reports/safety/history`);
     expect(await list.json()).toEqual({ reports: [], pdf: { available: false, reason: REASON } });
-  });
-
-  it('names the missing browser as the reason', () => {
-    expect(new ChromiumPdf('/nowhere/chromium').availability()).toEqual({ available: false, reason: REASON });
   });
 });
