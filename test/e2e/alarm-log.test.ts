@@ -62,7 +62,7 @@ describe('alarm log and alarm detail', () => {
     await detail.locator('[data-action="resolve"]').click();
     await detail.getByTestId('resolve-category').selectOption('equipment_fault');
     await detail.getByLabel('Cause (details)').fill('Wok burner hose clamp loose');
-    await detail.getByLabel('Corrective action').fill('Clamp replaced, line leak-tested');
+    await detail.getByLabel('Corrective action', { exact: true }).fill('Clamp replaced, line leak-tested');
     await detail.getByTestId('form-resolve').getByRole('button', { name: 'Resolve' }).click();
     // The row, fetched before the resolution, changes without a new search or reload.
     const cause = logRow(manager).getByTestId('log-cause');

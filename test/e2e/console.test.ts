@@ -174,7 +174,7 @@ describe('duty officer console', () => {
     await detail.locator('[data-action="resolve"]').click();
     await detail.getByTestId('resolve-category').selectOption('equipment_fault');
     await detail.getByLabel('Cause (details)').fill('Wok burner hose clamp loose');
-    await detail.getByLabel('Corrective action').fill('Clamp replaced, line leak-tested');
+    await detail.getByLabel('Corrective action', { exact: true }).fill('Clamp replaced, line leak-tested');
     await detail.getByTestId('form-resolve').getByRole('button', { name: 'Resolve' }).click();
     await detail.getByText('Clamp replaced, line leak-tested').waitFor({ timeout: 5_000 });
     await shoot(second, 'alarm-log-resolved');

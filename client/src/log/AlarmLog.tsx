@@ -13,7 +13,7 @@ import { AuditEntries } from './AuditEntries.tsx';
 import type { AlarmSortColumn } from '../../../contract/api.ts';
 import { DEFAULT_SORT, defaultFilter, nextSort, PAGE_SIZE, pageInfo, type LogFilter, type LogSort } from './log.query.ts';
 import { LogFilters } from './LogFilters.tsx';
-import { withNewer } from './log.rows.ts';
+import { withNewer, withReported } from './log.rows.ts';
 import { LogTable } from './LogTable.tsx';
 import { OutOfServiceList } from './OutOfServiceList.tsx';
 import { useAlarmPage, useCsvExport } from './useAlarmLog.ts';
@@ -49,13 +49,7 @@ export function AlarmLog({ facility, index }: AlarmLogProps) {
     setSort((s) => nextSort(s, column));
     setOffset(0);
   }, []);
-  const handleAlarm = useCallback((alarm: Alarm) => {
-    setNewer((m) => {
-      const known = m.get(alarm.id);
-      if (known !== undefined && known.updatedAt >= alarm.updatedAt) return m;
-      return new Map(m).set(alarm.id, alarm);
-    });
-  }, []);
+  const handleAlarm = useCallback((alarm: Alarm) => setNewer((m) => withReported(m, alarm)), []);
 
   return (
     <main className="log" aria-label={t('nav.log')}>

@@ -12,3 +12,14 @@ export function withNewer(rows: readonly Alarm[], newer: ReadonlyMap<string, Ala
     return n !== undefined && n.updatedAt >= a.updatedAt ? n : a;
   });
 }
+
+/**
+ * The copies the detail pane reported, with `alarm` added unless an older-stamped copy: one action
+ * can make two changes in the same millisecond (resolving acknowledges first), reported in the
+ * order they happened, so on a tie the later report is the newer.
+ */
+export function withReported(reported: ReadonlyMap<string, Alarm>, alarm: Alarm): ReadonlyMap<string, Alarm> {
+  const known = reported.get(alarm.id);
+  if (known !== undefined && known.updatedAt > alarm.updatedAt) return reported;
+  return new Map(reported).set(alarm.id, alarm);
+}
