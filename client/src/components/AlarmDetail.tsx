@@ -22,6 +22,7 @@ import { LocateIcon } from './LocateIcon.tsx';
 import { MusterSection } from './MusterSection.tsx';
 import { NotificationsList } from './NotificationsList.tsx';
 import { PresenceSection } from './PresenceSection.tsx';
+import { ClassChip } from './ClassChip.tsx';
 import { PriorityBadge } from './PriorityBadge.tsx';
 import { SopSteps } from './SopSteps.tsx';
 
@@ -57,6 +58,7 @@ export function AlarmDetail({ alarmId, index, onLocate, onClose, onAlarm, childr
           <div>
             <h2 className="panel__title">
               {alarm?.drill ? <span className="tag tag--drill">{t('queue.drill')}</span> : null}
+              {alarm ? <ClassChip signal={alarm.class} /> : null}
               {alarm ? conditionLabel(alarm.condition, locale) : t('detail.title')}
             </h2>
             {alarm ? <div className="panel__id">{alarmSubject(alarm, index, locale)}</div> : null}

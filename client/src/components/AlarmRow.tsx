@@ -9,6 +9,7 @@ import { useI18n } from '../i18n/I18nContext.ts';
 import { AckButton, AckFailure, type AckStatus } from './AckControls.tsx';
 import { Elapsed } from './Elapsed.tsx';
 import { LocateIcon } from './LocateIcon.tsx';
+import { ClassChip } from './ClassChip.tsx';
 import { PriorityBadge } from './PriorityBadge.tsx';
 import { handleQueueRowKey } from './queue.keys.ts';
 
@@ -70,6 +71,7 @@ export const AlarmRow = memo(function AlarmRow({ alarm, also = NONE, index, ack,
             {t('queue.drill')}
           </span>
         ) : null}
+        <ClassChip signal={alarm.class} />
         <span className="alarm__type">{conditionLabel(alarm.condition, locale)}</span>
         {value ? (
           <span className="alarm__value">

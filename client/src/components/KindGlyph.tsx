@@ -54,5 +54,46 @@ export function KindGlyph({ kind, color }: KindGlyphProps) {
           />
         </g>
       );
+    case 'waterflow':
+      // A sprinkler head: the deflector over three spray lines.
+      return (
+        <g>
+          <path d="M-0.2,-0.6 H0.2 M0,-0.6 V-0.25 M-0.42,-0.25 H0.42" fill="none" stroke={color} strokeWidth={0.14} strokeLinecap="round" />
+          <path
+            d="M0,-0.1 V0.55 M-0.15,-0.1 L-0.5,0.5 M0.15,-0.1 L0.5,0.5"
+            fill="none"
+            stroke={color}
+            strokeWidth={0.11}
+            strokeLinecap="round"
+            strokeDasharray="0.14 0.1"
+          />
+        </g>
+      );
+    case 'valve':
+      // A gate valve: two triangles meeting at the stem, and its handwheel.
+      return (
+        <g>
+          <path d="M-0.55,-0.05 L0,0.25 L-0.55,0.55 Z M0.55,-0.05 L0,0.25 L0.55,0.55 Z" fill={color} />
+          <path d="M0,0.25 V-0.38 M-0.3,-0.45 H0.3" fill="none" stroke={color} strokeWidth={0.13} strokeLinecap="round" />
+        </g>
+      );
+    case 'pump':
+      // A pump's casing (circle) with its outlet.
+      return (
+        <g>
+          <circle cx={-0.08} cy={0.08} r={0.4} fill="none" stroke={color} strokeWidth={0.14} />
+          <path d="M-0.08,-0.32 H0.55 V-0.08" fill="none" stroke={color} strokeWidth={0.14} strokeLinejoin="round" />
+          <circle cx={-0.08} cy={0.08} r={0.1} fill={color} />
+        </g>
+      );
+    case 'pressure':
+      // A gauge: the dial and its needle.
+      return (
+        <g>
+          <circle cx={0} cy={0.05} r={0.5} fill="none" stroke={color} strokeWidth={0.12} />
+          <path d="M0,0.05 L0.28,-0.24" stroke={color} strokeWidth={0.12} strokeLinecap="round" />
+          <circle cx={0} cy={0.05} r={0.08} fill={color} />
+        </g>
+      );
   }
 }

@@ -7,6 +7,7 @@ import { adminEn, adminZh } from './messages.admin.ts';
 import { auditEn, auditZh } from './messages.audit.ts';
 import { authEn, authZh } from './messages.auth.ts';
 import { cameraEn, cameraZh } from './messages.camera.ts';
+import { sprinklerEn, sprinklerZh } from './messages.sprinkler.ts';
 import { chartsEn, chartsZh } from './messages.charts.ts';
 import { detailEn, detailZh } from './messages.detail.ts';
 import { discoveryEn, discoveryZh } from './messages.discovery.ts';
@@ -164,6 +165,7 @@ const en = {
   ...discoveryEn,
   ...notifyEn,
   ...cameraEn,
+  ...sprinklerEn,
   ...presenceEn,
   ...linkEn,
   ...queueEn,
@@ -314,6 +316,7 @@ const zh: Record<MessageKey, string> = {
   ...discoveryZh,
   ...notifyZh,
   ...cameraZh,
+  ...sprinklerZh,
   ...presenceZh,
   ...linkZh,
   ...queueZh,

@@ -47,6 +47,38 @@ export const PATTERNS: Readonly<Record<Priority, SoundPattern | null>> = {
 
 const ORDER: readonly Priority[] = ['critical', 'high', 'medium', 'low'];
 
+/**
+ * NFPA 72 (10.10.4, 18.4): a supervisory signal must be told apart from a fire alarm signal by
+ * ear. A closed sprinkler valve or a running fire pump is urgent (high) but is no fire: it sounds
+ * this slow rising chime in a soft timbre instead of the two-tones, which belong to alarm
+ * signals. A supervisory signal at `medium` or `low` keeps its priority's pattern (a single beep,
+ * or silence), which no fire signal uses either.
+ */
+export const SUPERVISORY_PATTERN: SoundPattern = {
+  periodMs: 4_000,
+  wave: 'sine',
+  tones: [
+    { atMs: 0, durMs: 300, freqHz: 523 },
+    { atMs: 350, durMs: 300, freqHz: 659 },
+    { atMs: 700, durMs: 450, freqHz: 784 },
+  ],
+};
+
+/**
+ * What plays now: the sounding priority's pattern, or the supervisory chime when every alarm
+ * sounding at that priority is a supervisory signal (a fire at the same priority wins: its
+ * pattern plays). `name` changes when the pattern does, so the player restarts on a change.
+ */
+export function soundingSignal(alarms: Iterable<Alarm>, mute: Mute | null, now: number): { name: string; pattern: SoundPattern | null } | null {
+  const list = [...alarms];
+  const priority = soundingPriority(list, mute, now);
+  if (priority === null) return null;
+  const muted = mute !== null && now < mute.until;
+  const sounding = list.filter((a) => a.priority === priority && isUnacked(a) && !a.shelved && !a.outOfService && !(muted && a.activatedAt <= mute.since));
+  if (priority === 'high' && sounding.every((a) => a.class === 'supervisory')) return { name: 'supervisory', pattern: SUPERVISORY_PATTERN };
+  return { name: priority, pattern: PATTERNS[priority] };
+}
+
 /** A mute chosen by the officer: until when, and since when (alarms raised after it still sound). */
 export interface Mute {
   since: number;

@@ -8,7 +8,7 @@ import { useNow } from '../hooks/useNow.ts';
 import { useLive } from '../live/useLive.ts';
 import type { SoundState } from './alarm.sound.ts';
 import { OOS_REMINDER_PATTERN, endingSoon, reminderSounds } from './oos.reminder.ts';
-import { soundingPriority, type Mute } from './sound.patterns.ts';
+import { soundingPriority, soundingSignal, type Mute } from './sound.patterns.ts';
 import { useSoundPlayer } from './useSoundPlayer.ts';
 
 const MUTE_KEY = 'vigil.soundMute';
@@ -49,7 +49,8 @@ export function useAlarmSound(): AlarmSoundControls {
 
   const activeMute = mute && now < mute.until ? mute : null;
   const priority = useMemo(() => soundingPriority(alarms.values(), activeMute, now), [alarms, activeMute, now]);
-  useEffect(() => player?.play(priority), [player, priority]);
+  const signal = useMemo(() => soundingSignal(alarms.values(), activeMute, now), [alarms, activeMute, now]);
+  useEffect(() => player?.playPattern(signal?.name ?? null, signal?.pattern ?? null), [player, signal?.name, signal?.pattern]);
 
   // Ends already near when the console first synced were announced before this page: a reload
   // does not chime again.
