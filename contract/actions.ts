@@ -8,6 +8,7 @@
 import { z } from 'zod';
 import { CAUSE_CATEGORIES } from './alarm-actions.ts';
 import { PRIORITIES, type Priority } from './alarm.ts';
+import { LATEST_TIME_MS } from './api.ts';
 import { idSchema } from './observation.ts';
 
 export const ACTION_STATUSES = ['open', 'in_progress', 'fixed', 'verified'] as const;
@@ -70,7 +71,7 @@ export interface CorrectiveAction {
 }
 
 const text = (what: string, max: number) => z.string().trim().min(1, `${what} is required`).max(max, `${what} is at most ${max} characters`);
-const epochMs = z.number().int('must be epoch milliseconds').positive('must be epoch milliseconds');
+const epochMs = z.number().int('must be epoch milliseconds').positive('must be epoch milliseconds').max(LATEST_TIME_MS, 'must be before 2100');
 
 /**
  * `POST /api/actions` (officers and managers): opened from an alarm's resolve form (`alarmId`: site,

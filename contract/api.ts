@@ -25,6 +25,18 @@ export interface HealthResponse extends PublicHealthResponse {
   version: string;
 }
 
+/**
+ * The latest time a request may name: 2100-01-01 UTC. A later one is a typo (20260 for 2026); it
+ * would reach past the dates JavaScript and InfluxDB hold (a report period beyond them fails deep
+ * inside) and show as an invalid date wherever it is stored, so it is refused up front.
+ */
+export const LATEST_TIME_MS = Date.UTC(2100, 0, 1);
+
+/** A time in a query: epoch milliseconds or ISO 8601 with an offset, from 1970 to LATEST_TIME_MS. @example `?from=2026-01-01T00:00:00Z` */
+export const queryTime = z
+  .union([z.coerce.number().int(), z.iso.datetime({ offset: true }).transform((s) => Date.parse(s))])
+  .pipe(z.number().min(0, 'must not be before 1970').max(LATEST_TIME_MS, 'must be before 2100'));
+
 export type FacilityResponse = Facility;
 export type SensorsResponse = SensorState[];
 

@@ -8,6 +8,7 @@
  * @example `GET /api/reports/safety?site=hq&period=week&at=2026-11-25T00:00:00+08:00`
  */
 import { z } from 'zod';
+import { queryTime } from './api.ts';
 import type { DrillInterval } from './facility.ts';
 
 export const SAFETY_REPORT_PERIODS = ['week', 'month'] as const;
@@ -15,8 +16,6 @@ export type SafetyReportPeriod = (typeof SAFETY_REPORT_PERIODS)[number];
 export const SAFETY_REPORT_LANGS = ['en', 'zh'] as const;
 export type SafetyReportLang = (typeof SAFETY_REPORT_LANGS)[number];
 export const SAFETY_REPORT_FORMATS = ['json', 'html', 'pdf'] as const;
-
-const time = z.union([z.coerce.number().int().nonnegative(), z.iso.datetime({ offset: true }).transform((s) => Date.parse(s))]);
 
 /**
  * `GET /api/reports/safety`: `at` is any instant in the wanted period (default: the last complete
@@ -26,7 +25,7 @@ export const safetyReportQuerySchema = z
   .object({
     site: z.string().min(1).max(64),
     period: z.enum(SAFETY_REPORT_PERIODS).default('week'),
-    at: time.optional(),
+    at: queryTime.optional(),
     lang: z.enum(SAFETY_REPORT_LANGS).default('en'),
     format: z.enum(SAFETY_REPORT_FORMATS).default('json'),
   })

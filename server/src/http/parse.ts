@@ -1,6 +1,5 @@
 /** Request parsing for the routers: a zod failure answers 400 `BAD_REQUEST` with one `path: message` per issue. */
 import express, { type RequestHandler } from 'express';
-import { z } from 'zod';
 import { MAX_JSON_DEPTH, jsonDepthOver } from '../../../contract/json-depth.ts';
 import { badRequest } from '../errors.ts';
 
@@ -27,8 +26,8 @@ export function parseQuery<T>(schema: SafeParser<T>, query: unknown): T {
   return parseOr400(schema, query, 'invalid query', '');
 }
 
-/** A time in a query: epoch ms, or ISO 8601 with an offset; epoch ms either way. */
-export const timeParam = z.union([z.coerce.number().int().nonnegative(), z.iso.datetime({ offset: true }).transform((s) => Date.parse(s))]);
+/** A time in a query (contract/api.ts): epoch ms either way, 1970 to 2100. */
+export { queryTime as timeParam } from '../../../contract/index.ts';
 
 export { MAX_JSON_DEPTH, jsonDepthOver };
 
