@@ -26,6 +26,7 @@ import { useLoad } from '../hooks/useLoad.ts';
 import { conditionLabel } from '../i18n/alarm.labels.ts';
 import type { MessageKey } from '../i18n/dictionary.ts';
 import { useI18n } from '../i18n/I18nContext.ts';
+import { pluralOf } from '../i18n/messages.queue.ts';
 import { rangeOf, type RangeKey } from '../reports/report.columns.ts';
 import { ReportFilters } from '../reports/ReportFilters.tsx';
 import { kpiCsv } from './kpi.csv.ts';
@@ -41,7 +42,7 @@ interface KpiPageProps {
 const pct = (share: number | null): string => (share === null ? '–' : `${Math.round(share * 1000) / 10} %`);
 
 export function KpiPage({ facility, index, extraSections }: KpiPageProps) {
-  const { t, fmt, duration } = useI18n();
+  const { t, fmt, duration, locale } = useI18n();
   const [range, setRange] = useState<RangeKey>('7d');
   const [site, setSite] = useState<string | null>(null);
   const fetcher = useCallback(
@@ -77,7 +78,7 @@ export function KpiPage({ facility, index, extraSections }: KpiPageProps) {
       {k ? (
         <>
           <p className="drills__muted" data-testid="kpi-period">
-            {t('kpi.period', { from: fmt.dateTime(k.from), to: fmt.dateTime(k.to), n: k.positions })}
+            {t(`kpi.period.${pluralOf(locale, k.positions)}`, { from: fmt.dateTime(k.from), to: fmt.dateTime(k.to), n: k.positions })}
           </p>
           <RateSection k={k} siteName={(id) => index.sitesById.get(id)?.name ?? id} />
           <div className="admin-page__pair">
