@@ -38,14 +38,19 @@ interface Row {
 export class SqliteSafetyReports implements SafetyReportStore {
   constructor(private readonly db: SqliteDatabase) {}
 
-  insert(r: SafetyReport): number | null {
-    const result = this.db
-      .prepare(
-        `INSERT INTO safety_report (site, period, period_from, period_to, generated_at, generated_by, json)
-         VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (site, period, period_from) DO NOTHING`,
-      )
-      .run(r.siteId, r.period, r.from, r.to, r.generatedAt, r.generatedBy, JSON.stringify(r));
-    return result.changes === 0 ? null : Number(result.lastInsertRowid);
+  insert(r: SafetyReport, kept: (id: number) => void): number | null {
+    return this.db.transaction(() => {
+      const result = this.db
+        .prepare(
+          `INSERT INTO safety_report (site, period, period_from, period_to, generated_at, generated_by, json)
+           VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (site, period, period_from) DO NOTHING`,
+        )
+        .run(r.siteId, r.period, r.from, r.to, r.generatedAt, r.generatedBy, JSON.stringify(r));
+      if (result.changes === 0) return null;
+      const id = Number(result.lastInsertRowid);
+      kept(id);
+      return id;
+    })();
   }
 
   get(id: number): SafetyReport | undefined {

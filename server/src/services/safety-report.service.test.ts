@@ -30,9 +30,10 @@ const site: Site = {
 
 class MemoryStore implements SafetyReportStore {
   rows: SafetyReport[] = [];
-  insert(r: SafetyReport): number | null {
+  insert(r: SafetyReport, kept: (id: number) => void): number | null {
     if (this.has(r.siteId, r.period, r.from)) return null;
     this.rows.push(r);
+    kept(this.rows.length);
     return this.rows.length;
   }
   get = (id: number) => this.rows[id - 1];

@@ -53,8 +53,12 @@ export interface ReportSources {
 }
 
 export interface SafetyReportStore {
-  /** Keeps a report; null when one of this site, period kind and start is kept already. */
-  insert(report: SafetyReport): number | null;
+  /**
+   * Keeps a report and calls `kept` with its id in the same transaction (the outbox message is
+   * written with it: a crash keeps both or neither); null when one of this site, period kind and
+   * start is kept already.
+   */
+  insert(report: SafetyReport, kept: (id: number) => void): number | null;
   get(id: number): SafetyReport | undefined;
   has(siteId: string, period: SafetyReportPeriod, from: number): boolean;
   list(filter: { siteId?: string; period?: SafetyReportPeriod; limit: number }): SafetyReportEntry[];
@@ -201,8 +205,11 @@ export class SafetyReportService {
     if (this.store.has(siteId, period, range.from)) return null;
     const { report, failed } = await this.assemble(siteId, period, range, 'schedule');
     if (complete && failed.length > 0) throw new IncompleteReportError(failed);
-    const id = this.store.insert(report);
-    if (id === null) return null;
+    return this.store.insert(report, (id) => this.announceKept(id, report));
+  }
+
+  private announceKept(id: number, report: SafetyReport): void {
+    const { siteId, period } = report;
     this.announce({
       subject: `safety-report:${id}`,
       seq: -(ANNOUNCE_SEQ_BASE + id),
@@ -226,7 +233,6 @@ export class SafetyReportService {
         overdueDrills: report.drills.overdue,
       },
     });
-    return id;
   }
 
   kept(id: number): SafetyReport {
