@@ -171,4 +171,18 @@ export interface DrillReport {
   targets: typeof DRILL_TARGETS;
   /** The musters of the drill's fire alarms: how long accounting for everyone took (contract/presence.ts). */
   musters?: import('./presence.ts').MusterSummary[];
+  /** The drill's alarms by NFPA 72 signal class, and its sprinkler signals; absent on reports made before. */
+  signals?: DrillSignalCounts;
+}
+
+/**
+ * How many of a drill's alarms were of each signal class, and how many were sprinkler signals:
+ * water flow (an alarm signal) and control valves not fully open (supervisory).
+ *
+ * @example `{"byClass": {"alarm": 3, "supervisory": 1, "trouble": 0}, "waterflow": 1, "valve": 1}`
+ */
+export interface DrillSignalCounts {
+  byClass: Record<import('./alarm.ts').AlarmClass, number>;
+  waterflow: number;
+  valve: number;
 }

@@ -110,6 +110,18 @@ export function ReportBody({ report, facility, index }: { report: DrillReport; f
           {score.notPlayed > 0 ? <Meta label={t('report.notPlayed')} value={String(score.notPlayed)} /> : null}
           <Meta label={t('report.displayedInTime')} value={t('report.ofN', { n: score.displayedInTime, total: score.expected })} />
           <Meta label={t('report.ackedInTime')} value={t('report.ofN', { n: score.ackedInTime, total: score.expected })} />
+          {report.signals ? (
+            <Meta
+              label={t('report.signals')}
+              value={t('report.signalsValue', {
+                alarm: report.signals.byClass.alarm,
+                supervisory: report.signals.byClass.supervisory,
+                trouble: report.signals.byClass.trouble,
+                waterflow: report.signals.waterflow,
+                valve: report.signals.valve,
+              })}
+            />
+          ) : null}
           {(report.musters ?? []).map((m) => (
             <Meta
               key={m.alarmId}

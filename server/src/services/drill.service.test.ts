@@ -213,6 +213,36 @@ describe('the drill report', () => {
     expect(report.score).toMatchObject({ missed: 2, notPlayed: 0, percent: 0 });
   });
 
+  it('counts the drill alarms by signal class, and its water-flow and valve signals (sprinkler drills)', async () => {
+    const drill = startAtTen();
+    const t0 = clock.now();
+    alarms.push(
+      makeAlarm({ id: 'w', drill: drill.id, sensorId: 'GH-1F-SPR-FLOW', condition: 'waterflow', class: 'alarm', priority: 'critical', raisedAt: t0 + S }),
+      makeAlarm({ id: 's', drill: drill.id, sensorId: 'GH-1F-SMK-103', condition: 'smoke', class: 'alarm', priority: 'critical', raisedAt: t0 + 2 * S }),
+      makeAlarm({
+        id: 'v',
+        drill: drill.id,
+        sensorId: 'GH-1F-SPR-VALVE',
+        condition: 'valve_closed',
+        class: 'supervisory',
+        priority: 'high',
+        raisedAt: t0 + 3 * S,
+      }),
+      makeAlarm({
+        id: 'v2',
+        drill: drill.id,
+        sensorId: 'CAN-SUP-VALVE',
+        condition: 'valve_closed',
+        class: 'supervisory',
+        priority: 'high',
+        raisedAt: t0 + 3 * S,
+      }),
+      makeAlarm({ id: 'p', drill: drill.id, sensorId: 'GH-FIRE-PUMP', condition: 'pump_power_fail', class: 'trouble', priority: 'high', raisedAt: t0 + 4 * S }),
+    );
+    const report = await service.report(drill.id);
+    expect(report.signals).toEqual({ byClass: { alarm: 2, supervisory: 2, trouble: 1 }, waterflow: 1, valve: 2 });
+  });
+
   it('while running: not yet due is "pending"; an acknowledgement whose target has not passed is pending, not "not acknowledged"', async () => {
     const drill = startAtTen();
     const t0 = clock.now();

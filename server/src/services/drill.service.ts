@@ -26,6 +26,7 @@ import {
 } from '../../../contract/index.ts';
 import type { AuditLog } from './audit.port.ts';
 import type { Clock } from './clock.ts';
+import { signalCounts } from '../domain/alarm/sprinkler.ts';
 
 export interface DrillStore {
   insert(d: Drill): void;
@@ -230,6 +231,7 @@ export class DrillService {
       },
       targets: DRILL_TARGETS,
       ...(this.musters && { musters: this.musters(id) }),
+      signals: signalCounts(alarms),
     };
   }
 

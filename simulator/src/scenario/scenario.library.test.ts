@@ -23,6 +23,8 @@ const REQUIRED = [
   'batteries-low',
   'alarm-flood',
   'basement-flood',
+  'sprinkler-activation',
+  'valve-left-closed',
 ];
 
 const tempDirs: string[] = [];

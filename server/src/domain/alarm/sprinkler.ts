@@ -8,7 +8,7 @@
  * Both are life-safety alarms, which flood grouping never folds into a group; this incident is
  * not a flood group but the fire itself, and holds nothing but the fire's own signals.
  */
-import type { Alarm } from '../../../../contract/index.ts';
+import type { Alarm, DrillSignalCounts } from '../../../../contract/index.ts';
 import { isWaterflowWithFire, sopFor } from './conditions.ts';
 import { alarmChanged } from './events.ts';
 import { join } from './flood.ts';
@@ -50,4 +50,15 @@ function oneFire(run: Run, fire: Alarm, flow: Alarm): void {
   }
   if (fire.incidentId === null) join(run, fire, 'fire_incident');
   if (flow.incidentId === null) join(run, flow, 'fire_incident');
+}
+
+/** A drill's (or any set of) alarms counted by signal class, with the water-flow and valve signals. */
+export function signalCounts(alarms: readonly Pick<Alarm, 'class' | 'condition'>[]): DrillSignalCounts {
+  const counts: DrillSignalCounts = { byClass: { alarm: 0, supervisory: 0, trouble: 0 }, waterflow: 0, valve: 0 };
+  for (const a of alarms) {
+    counts.byClass[a.class] += 1;
+    if (a.condition === 'waterflow') counts.waterflow += 1;
+    if (a.condition === 'valve_closed') counts.valve += 1;
+  }
+  return counts;
 }
