@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { OUT_OF_SERVICE_REMINDER_S, type OutOfService } from '../../../contract/alarm.ts';
 import { COMM_LOST_PATTERN } from './comm.tone.ts';
 import { OOS_REMINDER_PATTERN, endingSoon, reminderSounds } from './oos.reminder.ts';
-import { PATTERNS } from './sound.patterns.ts';
+import { PATTERNS, SUPERVISORY_PATTERN } from './sound.patterns.ts';
 
 const T0 = 1_764_240_000_000;
 const REMINDER_MS = OUT_OF_SERVICE_REMINDER_S * 1000;
@@ -45,6 +45,11 @@ describe('out-of-service end reminder: when it sounds', () => {
     expect(reminderSounds(both, near, null, T0)).toBe(true);
   });
 
+  it('does not chime on opening the console for ends already near (announced before this page)', () => {
+    const near = endingSoon([{ sensorId: 'GAS-1', outOfService: oos(T0 + 60_000) }], T0);
+    expect(reminderSounds(near, null, null, T0)).toBe(false);
+  });
+
   it('stays silent for sensors in service, periods with no end, and while the officer has muted', () => {
     expect(endingSoon([{ sensorId: 'GAS-1', outOfService: null }], T0).size).toBe(0);
     const { until: _until, ...openEnded } = oos(T0);
@@ -55,10 +60,10 @@ describe('out-of-service end reminder: when it sounds', () => {
     expect(reminderSounds(near, new Set(), { since: T0 - 600_000, until: T0 - 1 }, T0)).toBe(true);
   });
 
-  it('is a short one-off sound unlike any alarm pattern or the comm-lost tone', () => {
+  it('is a short one-off sound unlike any alarm pattern, the supervisory chime or the comm-lost tone', () => {
     const totalMs = Math.max(...OOS_REMINDER_PATTERN.tones.map((t) => t.atMs + t.durMs));
     expect(totalMs).toBeLessThanOrEqual(1_000);
-    const others = [...Object.values(PATTERNS), COMM_LOST_PATTERN].filter((p) => p !== null);
+    const others = [...Object.values(PATTERNS), SUPERVISORY_PATTERN, COMM_LOST_PATTERN].filter((p) => p !== null);
     for (const other of others) {
       const same = other.wave === OOS_REMINDER_PATTERN.wave && other.tones.some((t) => OOS_REMINDER_PATTERN.tones.some((r) => r.freqHz === t.freqHz));
       expect(same).toBe(false);

@@ -3,7 +3,8 @@
  * itself, the console plays one short chime, so the officer who put it out of service (or the
  * next shift) can extend it before its alarms come back. It must not be taken for an alarm
  * (sound.patterns.ts) or for the comm-lost tone (comm.tone.ts): two soft, high, falling sine notes
- * played once, where alarms repeat and rise or alternate. The officer's mute silences it too.
+ * played once, where alarms (and the supervisory chime) repeat and rise or alternate. The
+ * officer's mute silences it too.
  */
 import type { OutOfService } from '../../../contract/alarm.ts';
 import { endState } from '../domain/out-of-service.ts';
@@ -30,9 +31,12 @@ export function endingSoon(sensors: Iterable<{ sensorId: string; outOfService: O
 /**
  * Whether the chime plays now: some period's end came near since the last look (`announced`), and
  * the officer has not muted the console. A reminder that falls in a mute is not kept for later:
- * the panel still shows the end, and a chime minutes late would say the wrong thing.
+ * the panel still shows the end, and a chime minutes late would say the wrong thing. `announced`
+ * null is the first look after the console synced: ends already near then were announced before
+ * this page (a reload does not chime again).
  */
-export function reminderSounds(soon: ReadonlySet<string>, announced: ReadonlySet<string>, mute: Mute | null, now: number): boolean {
+export function reminderSounds(soon: ReadonlySet<string>, announced: ReadonlySet<string> | null, mute: Mute | null, now: number): boolean {
+  if (announced === null) return false;
   if (mute !== null && now < mute.until) return false;
   for (const key of soon) if (!announced.has(key)) return true;
   return false;

@@ -52,15 +52,14 @@ export function useAlarmSound(): AlarmSoundControls {
   const signal = useMemo(() => soundingSignal(alarms.values(), activeMute, now), [alarms, activeMute, now]);
   useEffect(() => player?.playPattern(signal?.name ?? null, signal?.pattern ?? null), [player, signal?.name, signal?.pattern]);
 
-  // Ends already near when the console first synced were announced before this page: a reload
-  // does not chime again.
+  // Null until the console first synced: what is near then was announced before this page.
   const synced = useLive((s) => s.synced);
   const sensors = useLive((s) => s.sensors);
   const announced = useRef<ReadonlySet<string> | null>(null);
   const soon = useMemo(() => endingSoon(sensors.values(), now), [sensors, now]);
   useEffect(() => {
     if (!synced || player === null) return;
-    if (announced.current !== null && reminderSounds(soon, announced.current, activeMute, Date.now())) player.playOnce(OOS_REMINDER_PATTERN);
+    if (reminderSounds(soon, announced.current, activeMute, Date.now())) player.playOnce(OOS_REMINDER_PATTERN);
     announced.current = soon;
   }, [player, synced, soon, activeMute]);
 
