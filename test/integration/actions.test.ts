@@ -113,7 +113,9 @@ describe('corrective actions end to end', () => {
 
     // The due date passes: wait for the admins' step to reach the webhook contact, the last event of the escalation.
     await eventually(() => hooks.find((h) => h.type === 'vigil.action.escalated' && h.level === 3), 20_000, 'the third escalation step delivered');
-    expect(hooks.filter((h) => h.type === 'vigil.action.escalated').map((h) => [h.level, h.to, h.action?.id])).toEqual([
+    // Each step once; the order they reach the webhook in is the outbox's, not what this checks.
+    const delivered = hooks.filter((h) => h.type === 'vigil.action.escalated').map((h) => [h.level, h.to, h.action?.id]);
+    expect(delivered.sort((a, b) => Number(a[0]) - Number(b[0]))).toEqual([
       [1, 'owner', id],
       [2, 'manager', id],
       [3, 'admin', id],
@@ -172,7 +174,8 @@ describe('corrective actions end to end', () => {
         headers: { cookie: owner, 'content-type': type },
         body: new Uint8Array(body),
       });
-    const png = Buffer.concat([Buffer.from('89504e470d0a1a0a', 'hex'), Buffer.alloc(64, 1)]);
+    // A PNG header of 1 x 1 pixels: the size is read from it.
+    const png = Buffer.concat([Buffer.from('89504e470d0a1a0a0000000d4948445200000001000000010806000000', 'hex'), Buffer.alloc(64, 1)]);
     const added = await upload(png, 'application/octet-stream', 'wedge.png');
     expect(added.status).toBe(201);
     expect(added.body.attachments).toEqual([expect.objectContaining({ name: 'wedge.png', type: 'image/png', size: png.length, by: 'owner1' })]);
@@ -200,18 +203,21 @@ describe('corrective actions end to end', () => {
       finding: 'extinguisher missing at the kitchen exit',
       action: 'replace and tag it',
       owner: 'owner1',
-      dueAt: Date.now() + 1000,
+      // Due well after the kill below, so every step is still pending when the process dies.
+      dueAt: Date.now() + 5000,
     });
     const id = opened.body.action.id;
     await vigil.kill();
+    const killedAt = Date.now();
     await vigil.start();
     await eventually(
       () => hooks.find((h) => h.type === 'vigil.action.escalated' && h.action?.id === id && h.level === 3),
-      20_000,
+      30_000,
       'escalated after the restart',
     );
     const steps = (await call<ActionDetailResponse>('GET', `/api/actions/${id}`, manager)).body.history.filter((e) => e.kind === 'escalated');
     expect(steps.map((e) => e.level)).toEqual([1, 2, 3]);
+    expect(steps.every((e) => e.at >= killedAt)).toBe(true);
     const outbox = (await call<AlarmNotificationsResponse>('GET', `/api/actions/${id}/notifications`, manager)).body.notifications;
     expect(outbox.map((n) => n.level)).toEqual([1, 2, 3]);
   });

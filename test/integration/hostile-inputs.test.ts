@@ -55,3 +55,46 @@ describe('times a request names', () => {
     expect(r.body.error?.details?.join(' ')).toMatch(/1970|2100/);
   });
 });
+
+describe('corrective-action photos', () => {
+  const pngHeader = (w: number, h: number) =>
+    Buffer.from('89504e470d0a1a0a0000000d49484452' + w.toString(16).padStart(8, '0') + h.toString(16).padStart(8, '0') + '0806000000', 'hex');
+  const upload = (id: number, body: Buffer, name: string) =>
+    vigil.api<ActionDetailResponse & Answer>(`/api/actions/${id}/attachments?name=${encodeURIComponent(name)}`, {
+      method: 'POST',
+      headers: { cookie: officer, 'content-type': 'image/png' },
+      body: new Uint8Array(body),
+    });
+
+  it('a PNG that is also an HTML page keeps an image name, so saving and opening it shows no page', async () => {
+    const opened = await call<ActionDetailResponse>('POST', '/api/actions', manager, {
+      siteId,
+      finding: 'f',
+      action: 'a',
+      owner: 'officer1',
+      dueAt: Date.now() + 86_400_000,
+    });
+    const polyglot = Buffer.concat([pngHeader(1, 1), Buffer.from('<html><script>alert(document.cookie)</script></html>')]);
+    const added = await upload(opened.body.action.id, polyglot, 'invoice.html');
+    expect(added.status).toBe(201);
+    const served = await fetch(`${vigil.url}/api/actions/${opened.body.action.id}/attachments/${added.body.attachments[0]!.id}`, {
+      headers: { cookie: officer },
+    });
+    expect(served.headers.get('content-type')).toBe('image/png');
+    expect(served.headers.get('content-disposition')).toBe("inline; filename*=UTF-8''invoice.html.png");
+  });
+
+  it('a small file declaring 60000 x 60000 pixels (a decompression bomb for every viewer) is refused with its size', async () => {
+    const opened = await call<ActionDetailResponse>('POST', '/api/actions', manager, {
+      siteId,
+      finding: 'f',
+      action: 'a',
+      owner: 'officer1',
+      dueAt: Date.now() + 86_400_000,
+    });
+    const r = await upload(opened.body.action.id, Buffer.concat([pngHeader(60_000, 60_000), Buffer.alloc(1024)]), 'bomb.png');
+    expect(r.status).toBe(400);
+    expect(r.body.error?.message).toMatch(/60000 x 60000 pixels/);
+    expect((await call<ActionDetailResponse>('GET', `/api/actions/${opened.body.action.id}`, officer)).body.attachments).toEqual([]);
+  });
+});

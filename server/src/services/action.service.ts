@@ -31,7 +31,7 @@ import {
   type EscalationSchedule,
   type Mover,
 } from '../domain/actions/action.rules.ts';
-import { cleanAttachmentName, EXTENSION, sniffImageType } from '../domain/actions/attachment.rules.ts';
+import { cleanAttachmentName, EXTENSION, imageSizeProblem, sniffImageType } from '../domain/actions/attachment.rules.ts';
 import type { Registry } from '../domain/registry.ts';
 import type { AuditLog } from './audit.port.ts';
 import type { Scheduler, TimerHandle } from './clock.ts';
@@ -213,6 +213,8 @@ export class ActionService {
     if (a.status === 'verified') throw new ActionError('INVALID_TRANSITION', 'a verified action is closed');
     const type = sniffImageType(upload.bytes);
     if (!type) throw new ActionError('BAD_REQUEST', 'only PNG, JPEG, WebP or GIF images are accepted');
+    const sizeProblem = imageSizeProblem(upload.bytes, type);
+    if (sizeProblem !== null) throw new ActionError('BAD_REQUEST', sizeProblem);
     if (upload.bytes.length > MAX_ATTACHMENT_BYTES) throw new ActionError('BAD_REQUEST', `an attachment is at most ${MAX_ATTACHMENT_BYTES} bytes`);
     if (this.deps.store.attachments(id).length >= MAX_ATTACHMENTS_PER_ACTION)
       throw new ActionError('BAD_REQUEST', `an action has at most ${MAX_ATTACHMENTS_PER_ACTION} attachments`);
