@@ -311,24 +311,38 @@ function lookup<F>(table: Readonly<Record<string, F>>, key: string): F | undefin
   return Object.hasOwn(table, key) ? table[key] : undefined;
 }
 
+/**
+ * A rendering that would show a missing or non-numeric parameter (a damaged record, one written by
+ * a build with other parameters) is no rendering: callers show the stored text instead of
+ * "undefined", "NaN" or a TypeError.
+ */
+function complete(render: () => string): string | undefined {
+  try {
+    const s = render();
+    return /\bundefined\b|\bNaN\b/.test(s) ? undefined : s;
+  } catch {
+    return undefined;
+  }
+}
+
 export function renderDetail(detail: DetailText, lang: TextLanguage): string | undefined {
   const render = lookup<(p: DetailText['params']) => string>(DETAILS[lang] as Record<string, (p: DetailText['params']) => string>, detail.key);
-  return render?.(detail.params);
+  return render && complete(() => render(detail.params));
 }
 
 export function renderAlarmText(text: AlarmText, lang: TextLanguage): string | undefined {
   const render = lookup(MESSAGES[lang], text.key);
   if (render === undefined) return undefined;
-  const p = text.params;
+  const p = text.params ?? {};
   const detail = p.detail === undefined ? null : renderDetail(p.detail, lang);
   if (detail === undefined) return undefined;
   const amount = p.value === undefined ? '' : ` ${round(p.value)}${p.unit ? ` ${p.unit}` : ''}`;
-  return render({ label: (lang === 'zh' && p.labelZh) || p.label, amount, detail });
+  return complete(() => render({ label: (lang === 'zh' && p.labelZh) || p.label, amount, detail }));
 }
 
 export function renderNote(note: NoteText, lang: TextLanguage): string | undefined {
   const render = lookup<(p: NoteText['params']) => string>(NOTES[lang] as Record<string, (p: NoteText['params']) => string>, note.key);
-  return render?.(note.params);
+  return render && complete(() => render(note.params));
 }
 
 /** An alarm's message in a language; an alarm stored before messages had keys keeps its `message`. */
