@@ -45,6 +45,9 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await vigil?.stop();
+  // The camera restarted inside a test below is closed here too: the afterAll startFfmpegCamera
+  // registers is then called from inside a test, which is no place for a hook.
+  await camera?.close();
   await stopAllServices();
 });
 
@@ -68,7 +71,7 @@ describe('a forced door in a camera zone', () => {
         const r = await get<AlarmSnapshotsResponse>(`/api/alarms/${alarm.id}/snapshots`);
         return r.body.snapshots.length >= 2 ? r.body : undefined;
       },
-      10_000,
+      20_000,
       'two stills',
     );
     expect(stills.snapshots.map((s) => [s.cameraId, s.shot, s.error])).toEqual([
@@ -128,7 +131,7 @@ describe('camera self-supervision', () => {
   it('raises camera_offline trouble on a camera that stops answering, which returns to normal when it answers again', async () => {
     const { port } = camera;
     await camera.close();
-    const down = await eventually(async () => (await cameraAlarm())?.conditionActive && cameraAlarm(), 10_000, 'camera_offline');
+    const down = await eventually(async () => (await cameraAlarm())?.conditionActive && cameraAlarm(), 20_000, 'camera_offline');
     expect(down).toMatchObject({ class: 'trouble', sensorKind: 'camera', sensorName: 'Zone camera', zoneId: 'z', conditionActive: true });
 
     camera = await startFfmpegCamera({ auth: AUTH, port });
@@ -137,7 +140,7 @@ describe('camera self-supervision', () => {
         const a = await cameraAlarm();
         return a?.id === down!.id && !a.conditionActive && a;
       },
-      10_000,
+      20_000,
       'camera_offline returned to normal',
     );
     expect(back).toMatchObject({ state: 'cleared_unacked' });
