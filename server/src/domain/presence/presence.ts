@@ -91,8 +91,17 @@ export function personKey(rules: PresenceRules, credential: string): string {
   return p ? `person:${p.id}` : `badge:${hashOf(credential)}`;
 }
 
+/**
+ * The most badges nobody is mapped to that a ledger keeps: more than any site's visitors, few
+ * enough that a flood of made-up badges cannot grow memory or a muster list without end.
+ */
+export const MAX_UNKNOWN_BADGES = 5000;
+
 export class PresenceLedger {
   private readonly where = new Map<string, Whereabouts>();
+  /** The unknown badges, least recently read first: the one let go when there are too many. */
+  private readonly unknown = new Map<string, true>();
+  private dropped = 0;
 
   constructor(private readonly rules: PresenceRules) {}
 
@@ -104,7 +113,23 @@ export class PresenceLedger {
     if (after === undefined) return;
     const known = this.where.get(credential);
     if (known && known.t > read.t) return;
+    // A person the facility file names is never let go; an unknown badge may be, oldest first.
+    if (!this.rules.holders.has(credential)) {
+      this.unknown.delete(credential);
+      this.unknown.set(credential, true);
+      if (this.unknown.size > MAX_UNKNOWN_BADGES) {
+        const oldest = this.unknown.keys().next().value!;
+        this.unknown.delete(oldest);
+        this.where.delete(oldest);
+        this.dropped++;
+      }
+    }
     this.where.set(credential, { t: read.t, siteId: after.siteId, zoneId: after.zoneId, doorId: read.sensorId });
+  }
+
+  /** Unknown badges let go because there were more than MAX_UNKNOWN_BADGES. */
+  get droppedUnknown(): number {
+    return this.dropped;
   }
 
   /** Everyone presumed in the site (and zone, or building) at `now`, longest inside first. */
@@ -132,7 +157,11 @@ export class PresenceLedger {
   /** Forgets reads older than the window at `now` (they count for nobody any more). */
   prune(now: number): void {
     const from = now - this.rules.windowMs;
-    for (const [credential, w] of this.where) if (w.t < from) this.where.delete(credential);
+    for (const [credential, w] of this.where)
+      if (w.t < from) {
+        this.where.delete(credential);
+        this.unknown.delete(credential);
+      }
   }
 
   /** Nobody recorded (after pruning, say). */
