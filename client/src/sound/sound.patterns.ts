@@ -73,8 +73,7 @@ export function soundingSignal(alarms: Iterable<Alarm>, mute: Mute | null, now: 
   const list = [...alarms];
   const priority = soundingPriority(list, mute, now);
   if (priority === null) return null;
-  const muted = mute !== null && now < mute.until;
-  const sounding = list.filter((a) => a.priority === priority && isUnacked(a) && !a.shelved && !a.outOfService && !(muted && a.activatedAt <= mute.since));
+  const sounding = list.filter((a) => a.priority === priority && sounds(a, mute, now));
   if (priority === 'high' && sounding.every((a) => a.class === 'supervisory')) return { name: 'supervisory', pattern: SUPERVISORY_PATTERN };
   return { name: priority, pattern: PATTERNS[priority] };
 }
@@ -92,14 +91,18 @@ export interface Mute {
  * audible resounds for each subsequent alarm).
  */
 export function soundingPriority(alarms: Iterable<Alarm>, mute: Mute | null, now: number): Priority | null {
-  const muted = mute !== null && now < mute.until;
   let best: Priority | null = null;
   for (const alarm of alarms) {
-    if (!isUnacked(alarm) || alarm.shelved || alarm.outOfService || PATTERNS[alarm.priority] === null) continue;
-    if (muted && alarm.activatedAt <= mute.since) continue;
+    if (!sounds(alarm, mute, now)) continue;
     if (best === null || ORDER.indexOf(alarm.priority) < ORDER.indexOf(best)) best = alarm.priority;
   }
   return best;
+}
+
+/** Whether an alarm sounds: waiting for acknowledgement, not shelved, in service, with a pattern, not covered by the mute. */
+function sounds(alarm: Alarm, mute: Mute | null, now: number): boolean {
+  if (!isUnacked(alarm) || alarm.shelved || alarm.outOfService || PATTERNS[alarm.priority] === null) return false;
+  return !(mute !== null && now < mute.until && alarm.activatedAt <= mute.since);
 }
 
 export interface ScheduledTone extends Tone {
