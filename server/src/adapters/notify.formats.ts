@@ -86,8 +86,15 @@ export function webhookPayload(event: EscalationEvent): string {
   });
 }
 
+/**
+ * Words from people and devices (a finding, a reason, a device's detail) shown as words: their
+ * brackets and angle brackets in full width, so no link, image or HTML tag reaches the chat group
+ * as if Vigil had sent it.
+ */
+const inert = (s: string): string => s.replace(/[[\]<>]/g, (c) => ({ '[': '［', ']': '］', '<': '＜', '>': '＞' })[c]!);
+
 function markdown(title: string, lines: string[]): string {
-  return [`### ${title}`, '', ...lines.map((l) => `- ${l}`)].join('\n');
+  return [`### ${inert(title)}`, '', ...lines.map((l) => `- ${inert(l)}`)].join('\n');
 }
 const plain = (title: string, lines: string[]): string => [title, ...lines].join('\n');
 
