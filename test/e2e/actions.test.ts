@@ -81,6 +81,9 @@ describe('corrective actions from the dashboard', () => {
     await badge.click();
     await actionRow(manager).click();
     const managed = manager.getByTestId('action-detail');
+    // allTextContents does not wait: the detail is read once its moves and its four history entries are there.
+    await managed.locator('[data-move="verify"]').waitFor({ timeout: 10_000 });
+    await managed.getByTestId('action-history').locator('li').nth(3).waitFor({ timeout: 10_000 });
     await expect(managed.locator('[data-move]').allTextContents()).resolves.toEqual(['Verify', 'Send back']);
     await expect(managed.getByTestId('action-history').locator('li').allTextContents()).resolves.toEqual([
       expect.stringContaining('Opened · manager'),
@@ -98,7 +101,11 @@ describe('corrective actions from the dashboard', () => {
 
   it('reads in Chinese', async () => {
     await manager.getByRole('group', { name: 'Language' }).getByRole('button', { name: '中文' }).click();
-    await expect(manager.getByTestId('actions-page').locator('h2').textContent()).resolves.toBe('整改措施');
+    // The page re-renders in Chinese after the click returns: wait for it rather than read at once.
+    await manager
+      .getByTestId('actions-page')
+      .locator('h2', { hasText: /^整改措施$/ })
+      .waitFor({ timeout: 10_000 });
     await expect(manager.getByTestId('actions-page').locator('[data-filter="overdue"]').textContent()).resolves.toBe('已逾期');
     await shoot(manager, 'actions-page-zh');
   });

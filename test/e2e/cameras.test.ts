@@ -74,12 +74,13 @@ describe('a forced door with cameras', () => {
     await shoot(officer, 'alarm-detail-camera');
 
     await officer.getByRole('group', { name: 'Language' }).getByRole('button', { name: '中文' }).click();
-    await expect(evidence.locator('h3').textContent()).resolves.toBe('摄像机证据');
+    // The page re-renders in Chinese after the click returns: wait for it rather than read at once.
+    await evidence.locator('h3', { hasText: /^摄像机证据$/ }).waitFor({ timeout: 10_000 });
     await expect(stills.first().textContent()).resolves.toContain('模拟摄像机（测试图案）');
 
     // The camera stops answering: trouble on each of its cameras in the queue.
     await camera.close();
-    await officer.locator('.console [data-alarm-id]', { hasText: '摄像机无响应' }).first().waitFor({ timeout: 15_000 });
+    await officer.locator('.console [data-alarm-id]', { hasText: '摄像机无响应' }).first().waitFor({ timeout: 30_000 });
     expect(stack.pageErrors).toEqual([]);
   });
 });

@@ -38,7 +38,8 @@ describe('people in the hazard zone', () => {
     await shoot(officer, 'alarm-detail-presence', { selector: '[data-testid="alarm-presence"]' });
 
     await officer.getByRole('button', { name: '中文' }).click();
-    await expect(presence.locator('[data-person="person:wang-wei"] strong').textContent()).resolves.toBe('王伟');
+    // The page re-renders in Chinese after the click returns: wait for it rather than read at once.
+    await presence.locator('[data-person="person:wang-wei"] strong', { hasText: /^王伟$/ }).waitFor({ timeout: 10_000 });
     await expect(presence.textContent()).resolves.toContain('过去 12 小时内刷卡进入本区域且未刷卡离开的人员');
     await officer.getByRole('button', { name: 'EN' }).click();
 
