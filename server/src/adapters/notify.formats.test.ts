@@ -49,11 +49,21 @@ describe('payloads', () => {
     expect(title).toBe('Vigil escalation level 2: CRITICAL Gas 23 %LEL ≥ high 20 at Kitchen gas detector');
     expect(escalationText(event).lines).toEqual([
       'Alarm al_1: Gas 23 %LEL ≥ high 20 at Kitchen gas detector',
-      'Priority critical, state active_unacked, raised 2026-11-27T02:00:00.000Z',
+      'Priority critical, alarm signal, state active_unacked, raised 2026-11-27T02:00:00.000Z',
       'Site hq, zone kitchen, sensor Kitchen gas detector (KIT-GAS-01)',
       'Escalated at 2026-11-27T02:01:00.000Z to level 2',
     ]);
     expect(escalationText(escalationEvent({ drill: 'dr_1' })).title).toContain('[DRILL]');
+  });
+
+  // NFPA 72: a supervisory signal is reported as one, never worded like a fire alarm.
+  it('names a supervisory or trouble signal in the title and the facts, in English and Chinese', () => {
+    const valve = escalationEvent({ level: 1 });
+    valve.alarm = { ...valve.alarm, class: 'supervisory', priority: 'high' };
+    expect(escalationText(valve).title).toMatch(/^Vigil escalation level 1: HIGH SUPERVISORY /);
+    expect(escalationText(valve).lines[1]).toMatch(/^Priority high, supervisory signal, /);
+    expect(escalationText(valve, 'zh').title).toMatch(/：高 监管信号 /);
+    expect(escalationText(valve, 'zh').lines[1]).toMatch(/^优先级 高，监管信号，/);
   });
 
   it('DingTalk and WeCom text: {"msgtype":"text","text":{"content":…}}', () => {

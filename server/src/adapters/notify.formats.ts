@@ -30,22 +30,27 @@ interface FrameArgs {
 }
 const iso = (ms: number): string => new Date(ms).toISOString();
 const PRIORITY_ZH = { critical: '紧急', high: '高', medium: '中', low: '低' } as const;
+// NFPA 72 signal classes: a supervisory or trouble message says so, so nobody reads a closed valve as a fire.
+const CLASS_ZH = { alarm: '报警', supervisory: '监管', trouble: '故障' } as const;
+const classTitle = (a: FrameArgs['a'], word: string): string => (a.class === 'alarm' ? '' : ` ${word}`);
 const STATE_ZH = { active_unacked: '未确认', active_acked: '已确认', cleared_unacked: '已恢复，未确认', cleared: '已清除' } as const;
 
 /** The words around the alarm's message, in the facility's language (the message itself is already in it). */
 const FRAMES: Record<TextLanguage, Frame> = {
   en: {
-    title: (f) => `Vigil escalation level ${f.level}${f.a.drill ? ' [DRILL]' : ''}: ${f.a.priority.toUpperCase()} ${f.message}`,
+    title: (f) =>
+      `Vigil escalation level ${f.level}${f.a.drill ? ' [DRILL]' : ''}: ${f.a.priority.toUpperCase()}${classTitle(f.a, f.a.class.toUpperCase())} ${f.message}`,
     alarm: (f) => `Alarm ${f.a.id}: ${f.message}`,
-    facts: (f) => `Priority ${f.a.priority}, state ${f.a.state}, raised ${iso(f.a.raisedAt)}`,
+    facts: (f) => `Priority ${f.a.priority}, ${f.a.class} signal, state ${f.a.state}, raised ${iso(f.a.raisedAt)}`,
     where: (f) => `Site ${f.a.siteId}, zone ${f.a.zoneId}, sensor ${f.sensorName} (${f.a.sensorId})`,
     escalated: (f) => `Escalated at ${f.at} to level ${f.level}`,
     drill: (f) => `This is a drill (${f.a.drill}).`,
   },
   zh: {
-    title: (f) => `Vigil 报警升级第 ${f.level} 级${f.a.drill ? '【演练】' : ''}：${PRIORITY_ZH[f.a.priority]} ${f.message}`,
+    title: (f) =>
+      `Vigil 报警升级第 ${f.level} 级${f.a.drill ? '【演练】' : ''}：${PRIORITY_ZH[f.a.priority]}${classTitle(f.a, `${CLASS_ZH[f.a.class]}信号`)} ${f.message}`,
     alarm: (f) => `报警 ${f.a.id}：${f.message}`,
-    facts: (f) => `优先级 ${PRIORITY_ZH[f.a.priority]}，状态 ${STATE_ZH[f.a.state]}，报警时间 ${iso(f.a.raisedAt)}`,
+    facts: (f) => `优先级 ${PRIORITY_ZH[f.a.priority]}，${CLASS_ZH[f.a.class]}信号，状态 ${STATE_ZH[f.a.state]}，报警时间 ${iso(f.a.raisedAt)}`,
     where: (f) => `园区 ${f.a.siteId}，区域 ${f.a.zoneId}，传感器 ${f.sensorName}（${f.a.sensorId}）`,
     escalated: (f) => `${f.at} 升级至第 ${f.level} 级`,
     drill: (f) => `这是一次演练（${f.a.drill}）。`,
