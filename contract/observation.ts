@@ -78,6 +78,8 @@ export const ALARM_BEARING_EVENTS: ReadonlySet<EventType> = new Set<EventType>([
   'leak',
   'waterflow',
   'valve_closed',
+  // A fire pump starts when the riser's pressure falls: water is being drawn.
+  'pump_running',
   'forced_open',
   'tamper',
   'unbound_signal',
@@ -85,11 +87,14 @@ export const ALARM_BEARING_EVENTS: ReadonlySet<EventType> = new Set<EventType>([
 
 /**
  * Whether an observation carries an alarm: an alarm-bearing event, or a plausible reading at or
- * above the sensor's low threshold (`low`: undefined for sensors without thresholds).
+ * above the sensor's low threshold (`low`: undefined for sensors without thresholds), or outside
+ * a riser's `pressureLimits` (a supervisory signal, like a closed valve).
  */
-export function isAlarmBearing(o: Observation, low: number | undefined): boolean {
+export function isAlarmBearing(o: Observation, low: number | undefined, pressureLimits?: { low: number; high: number }): boolean {
   if (o.channel === 'event') return ALARM_BEARING_EVENTS.has(o.type);
-  return o.channel === 'reading' && o.implausible !== true && low !== undefined && o.value >= low;
+  if (o.channel !== 'reading' || o.implausible === true) return false;
+  if (pressureLimits !== undefined && (o.value < pressureLimits.low || o.value > pressureLimits.high)) return true;
+  return low !== undefined && o.value >= low;
 }
 
 /**

@@ -164,7 +164,7 @@ describe('device time not believed: kept at the receive time, never rejected (do
   });
   it('keeps every alarm-bearing event whatever its time', () => {
     const types = [...ALARM_BEARING_EVENTS];
-    expect(types.sort()).toEqual(['forced_open', 'gas', 'leak', 'pre_alarm', 'smoke', 'tamper', 'unbound_signal', 'valve_closed', 'waterflow']);
+    expect(types.sort()).toEqual(['forced_open', 'gas', 'leak', 'pre_alarm', 'pump_running', 'smoke', 'tamper', 'unbound_signal', 'valve_closed', 'waterflow']);
     for (const type of types) {
       for (const ts of [NOW + 3 * 3_600_000, NOW - 5 * 365 * 86_400_000, '2031-01-01T00:00:00+08:00']) {
         const d = decode('vigil/hq/SRV-DOOR-01/event', { ts, type });

@@ -94,6 +94,7 @@ export class IngestLimits {
     // not open a way around the limits.
     if (o.kind === UNREGISTERED || o.drill !== undefined) return false;
     // What counts as alarm-bearing is defined once, in contract/observation.ts.
-    return isAlarmBearing(o, this.registry.sensor(o.sensorId)?.thresholds?.low);
+    const sensor = this.registry.sensor(o.sensorId);
+    return isAlarmBearing(o, sensor?.thresholds?.low, sensor?.pressureLimits);
   }
 }
