@@ -6,6 +6,7 @@
  */
 import fs from 'node:fs';
 import { createRequire } from 'node:module';
+import { HttpError } from '../errors.ts';
 
 /** The flags of the e2e tests' browser: no sandbox (root in containers), no GPU, nothing talking to the network on its own. */
 export const CHROMIUM_ARGS = [
@@ -23,8 +24,16 @@ export interface PdfAvailability {
   reason?: string;
 }
 
+/**
+ * PDFs asked for and not yet printed, the one printing included. Each is a Chromium launched on
+ * the machine that runs ingest, one after the other: more waiting is someone pressing again and
+ * again, and would hold the CPU for minutes.
+ */
+export const MAX_PDF_QUEUE = 3;
+
 export class ChromiumPdf {
   private queue: Promise<unknown> = Promise.resolve();
+  private queued = 0;
 
   constructor(private readonly executable: string) {}
 
@@ -43,7 +52,10 @@ export class ChromiumPdf {
   }
 
   render(html: string): Promise<Buffer> {
-    const next = this.queue.then(() => this.print(html));
+    if (this.queued >= MAX_PDF_QUEUE)
+      return Promise.reject(new HttpError('RATE_LIMITED', `${this.queued} PDFs are being printed: try again in a minute, or print the HTML report`));
+    this.queued++;
+    const next = this.queue.then(() => this.print(html)).finally(() => this.queued--);
     this.queue = next.catch(() => {});
     return next;
   }
