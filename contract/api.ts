@@ -188,6 +188,8 @@ export interface AlarmStatsResponse {
   byZone: AlarmStatsRow[];
   /** The same figures per alarm type (condition), all zones together; `siteId`/`zoneId` are `*`. */
   byCondition: (AlarmStatsRow & { condition: import('./alarm.ts').Condition })[];
+  /** The same figures per NFPA 72 signal class (alarm, supervisory, trouble), all zones together. */
+  byClass?: (AlarmStatsRow & { class: import('./alarm.ts').AlarmClass })[];
   /** Sensors with the most alarms in the range (bad actors: chattering, faulty). */
   topSensors: { sensorId: string; alarms: number; chattering: number }[];
   /** Sensors that went offline in the range, with how often. */

@@ -64,6 +64,14 @@ export function ReportsPage({ facility, index }: { facility: Facility; index: Fa
             rows={load.value.byCondition.map((r) => ({ key: r.condition, label: conditionLabel(r.condition, locale), row: r }))}
             testId="reports-by-condition"
           />
+          {load.value.byClass ? (
+            <StatsTable
+              title={t('reports.byClass')}
+              firstColumn={t('reports.col.class')}
+              rows={load.value.byClass.map((r) => ({ key: r.class, label: t(`class.${r.class}`), row: r }))}
+              testId="reports-by-class"
+            />
+          ) : null}
           <div className="admin-page__pair">
             <CountTable
               title={t('reports.topSensors')}

@@ -43,6 +43,18 @@ describe('alarm statistics', () => {
       ['offline', 1, 0, null],
     ]);
   });
+  // NFPA 72 signal classes, reported as such: a supervisory signal (a closed sprinkler valve) is
+  // counted apart from the alarm signals.
+  it('counts per signal class across zones, drills excluded', () => {
+    const classed = alarms.map((a): Alarm => (a.condition === 'offline' ? { ...a, class: 'trouble' } : a));
+    const withValve = [...classed, alarm({ id: 'v1', sensorId: 'GH-1F-SPR-VALVE', condition: 'valve_closed', class: 'supervisory', priority: 'high' })];
+    const r = new ReportService(source(withValve)).alarmStats(T0, T0 + 86_400_000, undefined, 'exclude');
+    expect(r.byClass?.map((c) => [c.class, c.alarms])).toEqual([
+      ['alarm', 2],
+      ['supervisory', 1],
+      ['trouble', 1],
+    ]);
+  });
   it('reports a drill on its own when asked', () => {
     const r = new ReportService(source(alarms)).alarmStats(T0, T0 + 86_400_000, undefined, 'only');
     expect(r.total).toMatchObject({ alarms: 1, medianAckS: 5 });

@@ -2,7 +2,7 @@
  * Alarm statistics for the facility manager: per zone and per alarm type (condition), how many, how fast acknowledged and
  * resolved, what is chattering and what went offline. Drills never count in real statistics.
  */
-import type { Alarm, AlarmStatsResponse, AlarmStatsRow, Condition } from '../../../contract/index.ts';
+import { ALARM_CLASSES, type Alarm, type AlarmClass, type AlarmStatsResponse, type AlarmStatsRow, type Condition } from '../../../contract/index.ts';
 import { quantile } from '../domain/kpi/stats.ts';
 import type { AlarmFilter } from './alarm.ports.ts';
 
@@ -46,19 +46,9 @@ export class ReportService {
       alarms.push(...page.alarms);
       if (page.alarms.length < PAGE) break;
     }
-    const byZone = new Map<string, Alarm[]>();
-    for (const a of alarms) {
-      const key = `${a.siteId}\u0000${a.zoneId}`;
-      const list = byZone.get(key) ?? [];
-      list.push(a);
-      byZone.set(key, list);
-    }
-    const byCondition = new Map<Condition, Alarm[]>();
-    for (const a of alarms) {
-      const list = byCondition.get(a.condition) ?? [];
-      list.push(a);
-      byCondition.set(a.condition, list);
-    }
+    const byZone = groupBy(alarms, (a) => `${a.siteId}\u0000${a.zoneId}`);
+    const byCondition = groupBy(alarms, (a): Condition => a.condition);
+    const byClass = groupBy(alarms, (a): AlarmClass => a.class);
     const bySensor = new Map<string, { alarms: number; chattering: number }>();
     const offline = new Map<string, number>();
     for (const a of alarms) {
@@ -75,6 +65,10 @@ export class ReportService {
       total: rowOf(site ?? '*', '*', alarms),
       byZone: [...byZone.entries()].map(([key, list]) => rowOf(key.split('\u0000')[0]!, key.split('\u0000')[1]!, list)).sort((a, b) => b.alarms - a.alarms),
       byCondition: [...byCondition.entries()].map(([condition, list]) => ({ condition, ...rowOf(site ?? '*', '*', list) })).sort((a, b) => b.alarms - a.alarms),
+      // Ties in NFPA 72's order (alarm, supervisory, trouble), so the table reads the same every time.
+      byClass: [...byClass.entries()]
+        .map(([cls, list]) => ({ class: cls, ...rowOf(site ?? '*', '*', list) }))
+        .sort((a, b) => b.alarms - a.alarms || ALARM_CLASSES.indexOf(a.class) - ALARM_CLASSES.indexOf(b.class)),
       topSensors: [...bySensor.entries()]
         .map(([sensorId, s]) => ({ sensorId, ...s }))
         .sort((a, b) => b.alarms - a.alarms)
@@ -82,4 +76,14 @@ export class ReportService {
       offlineSensors: [...offline.entries()].map(([sensorId, times]) => ({ sensorId, times })).sort((a, b) => b.times - a.times),
     };
   }
+}
+
+function groupBy<K>(alarms: readonly Alarm[], keyOf: (a: Alarm) => K): Map<K, Alarm[]> {
+  const groups = new Map<K, Alarm[]>();
+  for (const a of alarms) {
+    const list = groups.get(keyOf(a)) ?? [];
+    list.push(a);
+    groups.set(keyOf(a), list);
+  }
+  return groups;
 }
