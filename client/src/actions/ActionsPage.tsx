@@ -78,6 +78,7 @@ export function ActionsPage({ facility, index }: ActionsPageProps) {
         </label>
         <button
           type="button"
+          className="btn"
           disabled={load.kind !== 'ready' || load.value.actions.length === 0}
           onClick={() => load.kind === 'ready' && downloadCsv(actionsCsv(load.value.actions), `vigil-actions-${filter}.csv`)}
         >

@@ -26,7 +26,7 @@ export function PageShell({
         <header className="log__head">
           <h2 className="log__title">{title}</h2>
           {refresh ? (
-            <button type="button" onClick={refresh.onRefresh}>
+            <button type="button" className="btn" onClick={refresh.onRefresh}>
               {refresh.label}
             </button>
           ) : null}

@@ -75,9 +75,11 @@ export function HandoverPage({ index, siteId }: HandoverPageProps) {
             <>
               <p className="log__message">{t('handover.none')}</p>
               {can('shift.handover') ? (
-                <button type="button" disabled={busy.kind === 'busy'} onClick={() => submit(() => openHandover({ siteId }))}>
-                  {busy.kind === 'busy' ? t('handover.opening') : t('handover.open')}
-                </button>
+                <div>
+                  <button type="button" className="btn btn--primary" disabled={busy.kind === 'busy'} onClick={() => submit(() => openHandover({ siteId }))}>
+                    {busy.kind === 'busy' ? t('handover.opening') : t('handover.open')}
+                  </button>
+                </div>
               ) : null}
             </>
           )}
@@ -93,6 +95,7 @@ export function HandoverPage({ index, siteId }: HandoverPageProps) {
           <h3 className="admin-page__heading">{t('handover.history')}</h3>
           <button
             type="button"
+            className="btn"
             disabled={handovers.length === 0}
             onClick={() => downloadCsv(handoversCsv(handovers), `vigil-handovers-${siteId}-${new Date().toISOString().slice(0, 10)}.csv`)}
           >
@@ -147,7 +150,7 @@ function CurrentHandover({ handover: h, index, busy, submit }: CurrentProps) {
             <textarea value={notes} maxLength={4000} rows={3} onChange={(e) => setNotes(e.target.value)} />
           </label>
           {undecided > 0 ? <p className="drills__muted">{t('handover.undecided', { n: undecided })}</p> : null}
-          <button type="submit" disabled={sending || undecided > 0}>
+          <button type="submit" className="btn btn--primary" disabled={sending || undecided > 0}>
             {sending ? t('handover.signing') : t('handover.sign')}
           </button>
         </form>
@@ -170,7 +173,7 @@ function CurrentHandover({ handover: h, index, busy, submit }: CurrentProps) {
             <span className="field__label">{t('handover.remarks')}</span>
             <textarea value={remarks} maxLength={4000} rows={2} onChange={(e) => setRemarks(e.target.value)} />
           </label>
-          <button type="submit" disabled={sending}>
+          <button type="submit" className="btn btn--primary" disabled={sending}>
             {sending ? t('handover.accepting') : remarks.trim() === '' ? t('handover.accept') : t('handover.acceptWithRemarks')}
           </button>
         </form>

@@ -67,6 +67,7 @@ export function KpiPage({ facility, index, extraSections }: KpiPageProps) {
       <ReportFilters facility={facility} range={range} onRange={setRange} site={site} onSite={setSite} siteTestId="kpi-site">
         <button
           type="button"
+          className="btn"
           disabled={k === null}
           onClick={() => k && downloadCsv(kpiCsv(k), `vigil-kpis-${k.siteId ?? 'all'}-${new Date(k.from).toISOString().slice(0, 10)}.csv`)}
         >

@@ -47,7 +47,7 @@ export function OverdueDrills({ facility }: { facility: Facility }) {
                   {s?.name ?? site.siteId}
                   {overdue > 0 ? <span className="overdue-drills__count"> · {t('safety.overdue.count', { n: overdue })}</span> : null}
                 </h4>
-                <table className="log__table">
+                <table className="log-table">
                   <thead>
                     <tr>
                       <th>{t('safety.overdue.scenario')}</th>

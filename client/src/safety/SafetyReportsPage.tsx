@@ -87,7 +87,7 @@ export function SafetyReportsPage({ facility, siteId }: SafetyReportsPageProps) 
         {load.kind === 'ready' && load.value.reports.length === 0 ? <p className="log__message">{t('safety.empty')}</p> : null}
         {load.kind === 'ready' && load.value.reports.length > 0 ? (
           <div className="log__table-wrap">
-            <table className="log__table safety-table" data-testid="safety-reports">
+            <table className="log-table safety-table" data-testid="safety-reports">
               <thead>
                 <tr>
                   <th>{t('safety.col.site')}</th>
