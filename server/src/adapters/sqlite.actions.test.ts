@@ -169,7 +169,7 @@ describe('ActionService', () => {
 });
 
 describe('corrective action attachments', () => {
-  const PNG = Buffer.from('89504e470d0a1a0a0000000d49484452', 'hex');
+  const PNG = Buffer.from('89504e470d0a1a0a0000000d4948445200000001000000010806000000', 'hex');
 
   it('keeps an image (judged by its bytes) with a clean name, refuses anything else, and serves it back', () => {
     const { time, service } = setup();
