@@ -2,11 +2,11 @@
 // (config/facility.yaml; docs/contracts.md#sprinkler-supervision): the guesthouse riser's flow
 // switch after room 103's smoke alarm is one fire — one incident at fire priority, the fire
 // procedure — once the switch's retard has passed; the zone valve left closed is a supervisory
-// signal (NFPA 72), and a valve closed for maintenance is taken out of service with an end time
+// signal (NFPA 72), so is the riser's pressure below its limit (stored in bar), and a valve closed for maintenance is taken out of service with an end time
 // and listed in the shift handover.
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Alarm, AlarmListResponse, Handover, Incident, SensorsResponse } from '../../contract/index.ts';
+import type { Alarm, AlarmListResponse, Handover, Incident, ReadingsResponse, SensorsResponse } from '../../contract/index.ts';
 import { stopAllServices, type MosquittoHandle } from '../support/services.ts';
 import { eventually, signedIn, startVigilStack, type VigilHandle } from '../support/vigil.ts';
 import { mosquittoPub } from '../support/clients.ts';
@@ -85,6 +85,24 @@ describe('sprinklers through Mosquitto', () => {
       10_000,
       'the valve reported open',
     );
+  });
+
+  it('a riser pressure below its low limit is a supervisory signal, and the reading is stored in bar', async () => {
+    const PRESSURE = 'GH-RISER-PRS';
+    const from = Date.now() - 1000;
+    await mosquittoPub(broker.port, `vigil/lodging/${PRESSURE}/reading`, { value: 4.4, unit: 'bar' });
+    const low = await alarmOf(PRESSURE, 'pressure_low');
+    expect(low).toMatchObject({ class: 'supervisory', priority: 'high', unit: 'bar', lastValue: 4.4, sopKey: 'riser_pressure' });
+    const stored = await eventually(
+      async () => {
+        const r = await vigil.api<ReadingsResponse>(`/api/sensors/${PRESSURE}/readings?from=${from}&to=${Date.now() + 1000}`, { headers: { cookie: officer } });
+        return r.body.points.length > 0 ? r.body : null;
+      },
+      10_000,
+      'the pressure reading in InfluxDB',
+    );
+    expect(stored.unit).toBe('bar');
+    expect(stored.points.map((p) => p.value)).toContain(4.4);
   });
 
   it('a valve closed for maintenance is out of service until its end time, raises nothing, and is in the handover', async () => {
