@@ -10,13 +10,18 @@
 import { Readable } from 'node:stream';
 import { Router, type Response } from 'express';
 import type { Alarm, ApiError } from '../../../contract/index.ts';
-import { notFound } from '../errors.ts';
+import { HttpError, notFound } from '../errors.ts';
 import { CameraError } from '../services/camera.ports.ts';
 import type { CameraService } from '../services/camera.service.ts';
 import type { AccessControl } from './access.ts';
 
 /** A live view ends after this long; the dashboard offers to reopen it (an MJPEG left open in a forgotten tab would hold the camera). */
 export const LIVE_MAX_MS = 10 * 60_000;
+/**
+ * Live views of one camera at once. Each is a stream from the camera, and a camera serves only a
+ * few (often 4-10): viewers beyond this would leave none for the alarm's stills.
+ */
+export const MAX_LIVE_VIEWERS = 4;
 
 const noStore = (res: Response): void => void res.set('Cache-Control', 'no-store');
 
@@ -30,6 +35,7 @@ function unavailable(res: Response, err: unknown): void {
 export function camerasRouter(cameras: CameraService, alarmById: (id: string) => Alarm | undefined, access: AccessControl): Router {
   const router = Router();
   const view = access.requirePermission('alarm.view');
+  const viewers = new Map<string, number>();
 
   router.get('/api/alarms/:id/snapshots', view, (req, res) => {
     const alarm = alarmById(String(req.params.id));
@@ -61,6 +67,11 @@ export function camerasRouter(cameras: CameraService, alarmById: (id: string) =>
   router.get('/api/cameras/:id/live', view, async (req, res) => {
     const camera = cameras.camera(String(req.params.id));
     if (camera === undefined) throw notFound(`no camera ${String(req.params.id)}`);
+    const watching = viewers.get(camera.id) ?? 0;
+    if (watching >= MAX_LIVE_VIEWERS)
+      throw new HttpError('RATE_LIMITED', `camera ${camera.id} is shown live to ${watching} viewers already: close one of them, or use its stills`);
+    viewers.set(camera.id, watching + 1);
+    res.once('close', () => viewers.set(camera.id, (viewers.get(camera.id) ?? 1) - 1));
     const viewer = new AbortController();
     const end = (): void => viewer.abort();
     res.on('close', end);
