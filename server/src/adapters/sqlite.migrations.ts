@@ -17,6 +17,7 @@ import { cameraSnapshotsMigration } from './sqlite.camera-snapshots.ts';
 import { musterMigration } from './sqlite.muster.ts';
 import { handoversMigration } from './sqlite.handovers.ts';
 import { actionAttachmentsMigration, actionsMigration } from './sqlite.actions.ts';
+import { installationMigration } from './sqlite.installation.ts';
 
 export const MIGRATIONS: readonly Migration[] = [
   outboxMigration,
@@ -35,4 +36,5 @@ export const MIGRATIONS: readonly Migration[] = [
   safetyReportsMigration,
   cameraSnapshotsMigration,
   actionAttachmentsMigration,
+  installationMigration,
 ];
