@@ -4,6 +4,7 @@
  * printer; announcements through the alarm side's notification outbox.
  */
 import { ChromiumPdf } from '../adapters/pdf.chromium.ts';
+import { SqliteInstallation } from '../adapters/sqlite.installation.ts';
 import { SqliteSafetyReports } from '../adapters/sqlite.safety-reports.ts';
 import type { Config } from '../config.ts';
 import type { Logger } from '../logger.ts';
@@ -77,7 +78,7 @@ export function composeSafetyReports(config: Config, logger: Logger, d: SafetyRe
     (message) => d.alarms.dispatcher.notify(message),
     systemClock,
   );
-  const scheduler = new SafetyReportScheduler(service, () => registry.facility.sites, systemScheduler, log);
+  const scheduler = new SafetyReportScheduler(service, () => registry.facility.sites, new SqliteInstallation(d.storage.db), systemScheduler, log);
   return {
     service,
     pdf: new ChromiumPdf(process.env.CHROMIUM_PATH ?? DEFAULT_CHROMIUM),

@@ -1,13 +1,16 @@
 /**
  * Makes each site's weekly and monthly safety reports at the times its facility file names (site
  * time; defaults Monday 07:00 and the 1st at 07:00). At start it makes the latest run's report if
- * none is kept (the server was down when it fell due); a report already kept is never made again.
+ * none is kept (the server was down when it fell due) and its period ended after Vigil was
+ * installed: a period it never watched would read "0 alarms" and mislead whoever gets it. A report
+ * already kept is never made again.
  * Waits run on the Timers port, never longer than MAX_WAIT_MS at once (timers cannot wait a month,
  * and a changed system clock is noticed).
  */
 import type { SafetyReportPeriod, Site } from '../../../contract/index.ts';
-import { lastRun, nextRun } from '../domain/safety-report/periods.ts';
+import { lastCompletePeriod, lastRun, nextRun } from '../domain/safety-report/periods.ts';
 import type { Scheduler, TimerHandle } from './clock.ts';
+import type { Installation } from './installation.ts';
 import { retry, type BackoffOptions } from './retry.ts';
 import { IncompleteReportError, type SafetyReportService } from './safety-report.service.ts';
 
@@ -36,6 +39,7 @@ export class SafetyReportScheduler {
   constructor(
     private readonly reports: Pick<SafetyReportService, 'generateScheduled'>,
     private readonly sites: () => readonly Site[],
+    private readonly installation: Installation,
     private readonly scheduler: Scheduler,
     private readonly log: ReportSchedulerLog,
     /** Told of each report made and kept (its id). */
@@ -45,12 +49,23 @@ export class SafetyReportScheduler {
   start(): void {
     this.running = true;
     const now = this.scheduler.now();
+    const installedAt = this.installation.installedAt();
     for (const site of this.sites())
       for (const period of PERIODS) {
         const missed = lastRun(site.safetyReports, period, site.timezone, now);
-        if (missed !== null) this.run(site, period, missed);
+        if (missed !== null) this.catchUp(site, period, missed, installedAt);
         this.arm(site, period);
       }
+  }
+
+  /** Runs at their due time need no such check: they all fall due after the installation. */
+  private catchUp(site: Site, period: SafetyReportPeriod, missed: number, installedAt: number): void {
+    const { to } = lastCompletePeriod(period, site.timezone, missed);
+    if (to > installedAt) return this.run(site, period, missed);
+    this.log.info(
+      { site: site.id, period, periodEnd: new Date(to).toISOString(), installedAt: new Date(installedAt).toISOString() },
+      'safety report not caught up: its period ended before Vigil was installed',
+    );
   }
 
   async stop(): Promise<void> {

@@ -41,7 +41,14 @@ class MemoryStore implements SafetyReportStore {
   list = (): SafetyReportEntry[] => [];
 }
 
-function harness(alarms: Alarm[], drills: Drill[] = [], sources: ReportSources = {}, clock = new FakeScheduler(zonedInstant(SH, 2026, 11, 27, 10))) {
+function harness(
+  alarms: Alarm[],
+  drills: Drill[] = [],
+  sources: ReportSources = {},
+  clock = new FakeScheduler(zonedInstant(SH, 2026, 11, 27, 10)),
+  // Installed long before the test's weeks unless a test says otherwise.
+  installedAt = 0,
+) {
   const store = new MemoryStore();
   const announced: Parameters<ReportAnnouncer>[0][] = [];
   const service = new SafetyReportService(
@@ -61,16 +68,18 @@ function harness(alarms: Alarm[], drills: Drill[] = [], sources: ReportSources =
   );
   const kept: number[] = [];
   const warned: object[] = [];
-  const log = { info: () => {}, warn: (f: object) => warned.push(f), error: (f: object) => expect.fail(JSON.stringify(f)) };
+  const informed: object[] = [];
+  const log = { info: (f: object) => informed.push(f), warn: (f: object) => warned.push(f), error: (f: object) => expect.fail(JSON.stringify(f)) };
   const scheduler = () =>
     new SafetyReportScheduler(
       service,
       () => [site],
+      { installedAt: () => installedAt },
       clock,
       log,
       (id) => kept.push(id),
     );
-  return { service, store, announced, clock, scheduler, kept, warned };
+  return { service, store, announced, clock, scheduler, kept, warned, informed };
 }
 
 // Week of Mon 16 – Mon 23 Nov 2026 (Shanghai) and the week before.
@@ -152,6 +161,41 @@ describe('SafetyReportScheduler', () => {
     expect(h.announced).toHaveLength(2);
     await again.stop();
     expect(h.clock.pendingCount).toBe(0);
+  });
+
+  // A fresh installation reports only on periods it watched: a report of a week before it was
+  // installed would read "0 alarms" on every notification channel (docs/contracts.md#safety-reports).
+  it('catches up no run whose period ended before Vigil was installed; the next run is made at its time', async () => {
+    const start = zonedInstant(SH, 2026, 11, 27, 10);
+    for (const installedAt of [start, lastWeek.to]) {
+      const h = harness(alarms, [], {}, new FakeScheduler(start), installedAt);
+      const s = h.scheduler();
+      s.start();
+      await h.clock.advance(0);
+      expect(h.store.rows).toHaveLength(0);
+      expect(h.announced).toHaveLength(0);
+      expect(h.informed).toEqual([expect.objectContaining({ site: 'hq', period: 'week', periodEnd: new Date(lastWeek.to).toISOString() })]);
+
+      await h.clock.advance(zonedInstant(SH, 2026, 11, 30, 7) - h.clock.now());
+      expect(h.store.rows.map((r) => r.from)).toEqual([lastWeek.to]);
+      await s.stop();
+    }
+  });
+
+  it('catches up, once, a run missed after Vigil was installed', async () => {
+    const h = harness(alarms, [], {}, undefined, lastWeek.to - 1);
+    const s = h.scheduler();
+    s.start();
+    await h.clock.advance(0);
+    expect(h.store.rows.map((r) => r.from)).toEqual([lastWeek.from]);
+    expect(h.announced).toHaveLength(1);
+    await s.stop();
+    const again = h.scheduler();
+    again.start();
+    await h.clock.advance(0);
+    expect(h.store.rows).toHaveLength(1);
+    expect(h.announced).toHaveLength(1);
+    await again.stop();
   });
 
   it('asks again while a part cannot be read (InfluxDB still starting), then keeps the complete report', async () => {
