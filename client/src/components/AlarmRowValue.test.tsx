@@ -1,23 +1,9 @@
 // The alarm row shows the value now and the peak it reached: an officer back at the screen sees
 // how bad it got.
-import { renderToStaticMarkup } from 'react-dom/server';
 import { describe, expect, it } from 'vitest';
-import type { Alarm } from '../../../contract/alarm.ts';
 import { alarmValueText } from '../domain/alarm.value.ts';
-import { indexFacility } from '../domain/facility.index.ts';
-import { I18nContext, makeI18n } from '../i18n/I18nContext.ts';
-import { makeAlarm, makeFacility } from '../../../test/support/client.fixtures.ts';
-import { AlarmRow } from './AlarmRow.tsx';
-
-const index = indexFacility(makeFacility());
-
-function row(alarm: Alarm, locale: 'en' | 'zh' = 'en'): string {
-  return renderToStaticMarkup(
-    <I18nContext.Provider value={makeI18n(locale, 'UTC')}>
-      <AlarmRow alarm={alarm} index={index} ack={undefined} canAck selected={false} onAcknowledge={() => {}} onLocate={() => {}} onOpen={() => {}} />
-    </I18nContext.Provider>,
-  );
-}
+import { makeAlarm } from '../../../test/support/client.fixtures.ts';
+import { alarmRowHtml as row } from '../../../test/support/alarm-row.render.tsx';
 
 const value = (html: string): string => (/<span class="alarm__value">(.*?)<\/span><span class="alarm__sensor"/.exec(html)?.[1] ?? '').replace(/<[^>]+>/g, '|');
 

@@ -1,22 +1,8 @@
 // NFPA 72 signal classes are shown as such: every alarm row names its class in the viewer's
 // language, so a closed sprinkler valve (supervisory) never reads like a fire (alarm).
-import { renderToStaticMarkup } from 'react-dom/server';
 import { describe, expect, it } from 'vitest';
-import type { Alarm } from '../../../contract/alarm.ts';
-import { indexFacility } from '../domain/facility.index.ts';
-import { I18nContext, makeI18n } from '../i18n/I18nContext.ts';
-import { makeAlarm, makeFacility } from '../../../test/support/client.fixtures.ts';
-import { AlarmRow } from './AlarmRow.tsx';
-
-const index = indexFacility(makeFacility());
-
-function row(alarm: Alarm, locale: 'en' | 'zh' = 'en'): string {
-  return renderToStaticMarkup(
-    <I18nContext.Provider value={makeI18n(locale, 'UTC')}>
-      <AlarmRow alarm={alarm} index={index} ack={undefined} canAck selected={false} onAcknowledge={() => {}} onLocate={() => {}} onOpen={() => {}} />
-    </I18nContext.Provider>,
-  );
-}
+import { makeAlarm } from '../../../test/support/client.fixtures.ts';
+import { alarmRowHtml as row } from '../../../test/support/alarm-row.render.tsx';
 
 const chip = (html: string): string | undefined =>
   /<span class="tag tag--class tag--class-(\w+)" data-class="\w+">([^<]*)<\/span>/.exec(html)?.slice(1).join(' ');
