@@ -9,9 +9,9 @@ import type { Alarm, AlarmEvent, Observation } from '../../../contract/index.ts'
 import { makeAlarm } from '../../../test/support/contract.fixtures.ts';
 import { FakeScheduler } from '../../../test/support/fake.scheduler.ts';
 import { WANG_WEI_BADGE, testPresenceRules } from '../../../test/support/presence.fixtures.ts';
-import type { BadgeRead } from '../domain/presence/presence.ts';
 import type { AuditInput } from './audit.port.ts';
-import { PresenceService, type AlarmPresenceRecord, type MusterStore, type MusterTickRecord } from './presence.service.ts';
+import { MAX_UNKNOWN_BADGES, type BadgeRead } from '../domain/presence/presence.ts';
+import { MAX_DRILL_LEDGERS, PresenceService, type AlarmPresenceRecord, type MusterStore, type MusterTickRecord } from './presence.service.ts';
 
 const STRANGER = 'DEADBEEF99';
 
@@ -119,6 +119,16 @@ describe('PresenceService', () => {
     expect(service.alarmPresence('al_drill')?.people.map((p) => p.badge)).toEqual(['••••EF99']);
   });
 
+  it('drill ids come from devices: made-up ones keep at most MAX_DRILL_LEDGERS ledgers, the latest drill still lists its people', () => {
+    const { service, scheduler } = setup();
+    const t = scheduler.now();
+    for (let i = 0; i < MAX_DRILL_LEDGERS * 20; i++) service.onObservation(badge(t - 90_000, 'KIT-BACK', `FAKE${i}`, { drill: `made-up-${i}` }));
+    service.onObservation(badge(t - 60_000, 'KIT-BACK', STRANGER, { drill: 'd1' }));
+    expect(service.drillLedgers).toBe(MAX_DRILL_LEDGERS);
+    service.onAlarmEvent(raised(makeAlarm({ id: 'al_drill', raisedAt: t, drill: 'd1' })));
+    expect(service.alarmPresence('al_drill')?.people.map((p) => p.badge)).toEqual(['••••EF99']);
+  });
+
   it('a fire alarm musters its building; each tick is audited once; the drill report gets the time to account for everyone', async () => {
     const { service, scheduler, audit } = setup();
     const t = scheduler.now();
@@ -154,5 +164,14 @@ describe('PresenceService', () => {
     expect(service.drillMusters('d2', () => fire)[0]!.timeToAccountS).toBe(75);
     // A gas alarm lists its zone, it has no muster.
     expect(service.muster(makeAlarm({ id: 'al_gas' }))).toBeUndefined();
+  });
+
+  it('unknown badges let go are counted in the log at the 1st, 10th, 100th..., never with a badge', () => {
+    const { service, scheduler, logged } = setup();
+    const t = scheduler.now();
+    for (let i = 0; i < MAX_UNKNOWN_BADGES + 100; i++) service.onObservation(badge(t - 90_000 + i, 'KIT-BACK', `FAKE${i}`));
+    const warnings = logged.filter((l) => l.startsWith('presence: more unknown badges'));
+    expect(warnings.map((l) => (JSON.parse(l.slice(l.indexOf('{'))) as { droppedUnknown: number }).droppedUnknown)).toEqual([1, 10, 100]);
+    expect(warnings.join('\n')).not.toMatch(/FAKE/);
   });
 });

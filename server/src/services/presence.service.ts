@@ -18,7 +18,7 @@ import {
   type PresenceResponse,
   type PresentPerson,
 } from '../../../contract/index.ts';
-import { PresenceLedger, type BadgeRead, type PresenceRules } from '../domain/presence/presence.ts';
+import { MAX_UNKNOWN_BADGES, PresenceLedger, type BadgeRead, type PresenceRules } from '../domain/presence/presence.ts';
 import type { AuditLog } from './audit.port.ts';
 import type { Scheduler } from './clock.ts';
 import { retry, type BackoffOptions } from './retry.ts';
@@ -65,6 +65,12 @@ export type MusterResult = { ok: true; muster: MusterResponse } | { ok: false; r
 
 /** InfluxDB may come up after Vigil: the rebuild waits for it, live reads count meanwhile. */
 const REBUILD_BACKOFF: BackoffOptions = { initialMs: 1000, maxMs: 30_000 };
+
+/**
+ * Drills' ledgers kept at once. A drill id comes from the device, so made-up ones must not grow
+ * memory; the least recently read drill is let go first, and real drills run one or two at a time.
+ */
+export const MAX_DRILL_LEDGERS = 16;
 
 export class PresenceService {
   private readonly ledger: PresenceLedger;
@@ -130,9 +136,21 @@ export class PresenceService {
     let ledger = this.ledger;
     if (o.drill !== undefined) {
       ledger = this.drills.get(o.drill) ?? new PresenceLedger(this.deps.rules);
+      this.drills.delete(o.drill);
       this.drills.set(o.drill, ledger);
+      if (this.drills.size > MAX_DRILL_LEDGERS) this.drills.delete(this.drills.keys().next().value!);
     }
+    const dropped = ledger.droppedUnknown;
     ledger.record({ t: o.ts, sensorId: o.sensorId, credential: o.credential, reader: o.reader });
+    // Said at the 1st, 10th, 100th... let go: a flood is seen in the log without filling it.
+    const now = ledger.droppedUnknown;
+    if (now > dropped && Number.isInteger(Math.log10(now)))
+      this.deps.logger.warn({ droppedUnknown: now, max: MAX_UNKNOWN_BADGES }, 'presence: more unknown badges than kept; the least recently read let go');
+  }
+
+  /** Drills' ledgers kept now (tests). */
+  get drillLedgers(): number {
+    return this.drills.size;
   }
 
   present(siteId: string, zoneId?: string): PresenceResponse {
