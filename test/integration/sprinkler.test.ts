@@ -8,7 +8,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Alarm, AlarmListResponse, Handover, Incident, ReadingsResponse, SensorsResponse } from '../../contract/index.ts';
 import { stopAllServices, type MosquittoHandle } from '../support/services.ts';
-import { eventually, signedIn, startVigilStack, type VigilHandle } from '../support/vigil.ts';
+import { eventually, postJson, signedIn, startVigilStack, type VigilHandle } from '../support/vigil.ts';
 import { mosquittoPub } from '../support/clients.ts';
 
 const DB = 'vigil_sprinkler_test';
@@ -21,12 +21,7 @@ let vigil: VigilHandle;
 let officer: string;
 let manager: string;
 
-const post = <T>(pathname: string, body: unknown, cookie: string) =>
-  vigil.api<T & { error?: { code: string } }>(pathname, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', cookie },
-    body: JSON.stringify(body),
-  });
+const post = <T>(pathname: string, body: unknown, cookie: string) => postJson<T>(vigil, pathname, body, cookie);
 const alarmOf = (sensorId: string, condition: Alarm['condition']) =>
   eventually(
     async () =>

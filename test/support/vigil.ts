@@ -225,3 +225,12 @@ export async function signedIn(vigil: VigilHandle, username: string, role: 'offi
   await vigil.addUser(username, role);
   return vigil.login(username);
 }
+
+/** A JSON POST as a signed-in user (`cookie` from `signedIn`); the body's `error.code` is typed for refusals. */
+export function postJson<T>(vigil: VigilHandle, pathname: string, body: unknown, cookie: string) {
+  return vigil.api<T & { error?: { code: string } }>(pathname, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', cookie },
+    body: JSON.stringify(body),
+  });
+}
