@@ -15,6 +15,7 @@ import { openDatabase } from '../../server/src/adapters/sqlite.database.ts';
 import { MIGRATIONS } from '../../server/src/adapters/sqlite.migrations.ts';
 import { mosquittoPub } from '../support/clients.ts';
 import { makeAlarm } from '../support/contract.fixtures.ts';
+import { installedSince } from '../support/installation.ts';
 import { stopAllServices, type MosquittoHandle } from '../support/services.ts';
 import { eventually, signedIn, startVigilStack, type VigilHandle } from '../support/vigil.ts';
 
@@ -142,6 +143,8 @@ beforeAll(async () => {
   week = weekBefore(runAt);
   before = { from: week.from - 7 * DAY, to: week.from };
   seed();
+  // Installed before the seeded weeks: the schedule reports only on periods Vigil watched.
+  installedSince(vigil.dataDir, before.from);
   const local = new Date(runAt + SH_OFFSET);
   const hhmmss = local.toISOString().slice(11, 19);
   writeFacility(`{ week: { day: ${WEEKDAY[local.getUTCDay()]}, time: "${hhmmss}" }, month: false }`);
