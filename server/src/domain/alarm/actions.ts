@@ -4,6 +4,7 @@
  * record. An action is checked in full before anything changes: a refused action changes nothing.
  */
 import type { Alarm, AlarmAction } from '../../../../contract/index.ts';
+import { isLifeSafety } from '../../../../contract/life-safety.ts';
 import { AlarmActionError } from './alarm.errors.ts';
 import { alarmChanged, incidentChanged } from './events.ts';
 import { summarise } from './flood.ts';
@@ -106,7 +107,8 @@ export function applyAction(
 }
 
 /**
- * Apply an action to an incident (flood group): acknowledging it acknowledges every member;
+ * Apply an action to an incident (flood group): acknowledging it acknowledges every member but a
+ * life-safety one, which the officer acknowledges on its own (contract/life-safety.ts);
  * shelve, unshelve, reset and resolve apply to each member for which they are valid.
  */
 export function applyIncidentAction(
@@ -126,7 +128,9 @@ export function applyIncidentAction(
   switch (action.type) {
     case 'ack': {
       let acked = 0;
-      for (const alarm of members) if (acknowledge(run, alarm, actor, action.note ?? `acknowledged with incident ${incident.id}`)) acked += 1;
+      // A life-safety member (the fire and its water flow) is acknowledged on its own row only.
+      for (const alarm of members)
+        if (!isLifeSafety(alarm) && acknowledge(run, alarm, actor, action.note ?? `acknowledged with incident ${incident.id}`)) acked += 1;
       if (acked === 0) return fail('INVALID_TRANSITION', `incident ${incident.id} has nothing to acknowledge`);
       incident.ackedAt = run.now;
       incident.ackedBy = actor;

@@ -135,6 +135,16 @@ describe('correlation: water flow and a fire alarm in one zone are one fire', ()
     expect(flow.incidentId).toBe(h.only(SMOKE, 'smoke').incidentId);
   });
 
+  it('acknowledging the fire incident acknowledges neither life-safety alarm: each is acknowledged on its own row', () => {
+    const h = harness();
+    h.at(0).event(SMOKE, 'smoke');
+    h.at(40 * S).event(FLOW, 'waterflow');
+    const incidentId = h.only(SMOKE, 'smoke').incidentId!;
+    expect(() => h.actOnIncident(incidentId, { type: 'ack' })).toThrow(/nothing to acknowledge/);
+    expect(h.only(SMOKE, 'smoke').state).toBe('active_unacked');
+    expect(h.only(FLOW, 'waterflow').state).toBe('active_unacked');
+  });
+
   it('a fire alarm in another zone does not make the flow a fire: it keeps the pipe-break procedure', () => {
     const h = harness();
     h.at(0).event(OTHER_SMOKE, 'smoke');
