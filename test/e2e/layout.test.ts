@@ -228,6 +228,13 @@ describe('the console in Chinese', () => {
   it('shows the alarm row, its detail, procedure and history notes in Chinese: no Latin words but units and ids', async () => {
     const page = await signedIn('officer', { width: 1600, height: 1000 });
     await page.getByRole('button', { name: '中文' }).click();
+    // The plan's own texts (room names, notes) follow the language too: the plan's data-zh.
+    await page
+      .locator('.plan__canvas .plan__label', { hasText: /[\u4e00-\u9fff]/ })
+      .first()
+      .waitFor();
+    const planTexts = await page.locator('.plan__canvas .plan__label').allTextContents();
+    expect(planTexts.filter((t) => !/[\u4e00-\u9fff]|^[A-Z]?\d+$/.test(t.trim()))).toEqual([]);
     await mosquittoPub(stack.broker.port, 'vigil/hq/CAN-GAS-01/reading', { ts: Date.now(), value: 25, unit: '%LEL' });
     const row = page.locator('[data-testid="alarm-queue"] [data-alarm-id]', { hasText: '厨房燃气（炒灶）' }).first();
     await row.waitFor({ timeout: 10_000 });
@@ -241,6 +248,37 @@ describe('the console in Chinese', () => {
     const tick = page.locator('[data-testid="alarm-history"] [data-kind="sop_step"] .timeline__note');
     await tick.waitFor({ timeout: 10_000 });
     await shoot(page, 'console-zh');
+    // A step's text sits beside its number and tick box and takes the panel's width: it was once laid
+    // in the number's 2 rem column, one word a line.
+    const step = await steps
+      .locator('.sop__step')
+      .first()
+      .evaluate((li) => {
+        const box = (el: Element) => {
+          const r = el.getBoundingClientRect();
+          return { left: r.left, right: r.right, top: r.top, bottom: r.bottom, width: r.width };
+        };
+        return {
+          li: box(li),
+          number: box(li.querySelector('.sop__number')!),
+          tick: box(li.querySelector('.sop__tick')!),
+          text: box(li.querySelector('.sop__text')!),
+        };
+      });
+    expect(step.tick.left).toBeGreaterThanOrEqual(step.number.right);
+    expect(step.text.left).toBeGreaterThanOrEqual(step.tick.right);
+    expect(step.text.top).toBeLessThan(step.number.bottom);
+    expect(step.text.width).toBeGreaterThan(step.li.width / 2);
+    // The floor tabs' Chinese names wrap at most once, like the English ones: broken by the character,
+    // a tab once shrank to one character a line.
+    const tabLines = await page.locator('.plan__tabbar .plan__tabs .plan__tab').evaluateAll((tabs) =>
+      tabs.map((tab) => {
+        const name = tab.querySelector('.plan__tab-name') ?? tab;
+        return Math.round(name.getBoundingClientRect().height / parseFloat(getComputedStyle(name).lineHeight));
+      }),
+    );
+    expect(tabLines.length).toBeGreaterThan(0);
+    expect(Math.max(...tabLines), JSON.stringify(tabLines)).toBeLessThanOrEqual(2);
     const texts = {
       row: await row.locator('.alarm__title').innerText(),
       facts: await page.locator('.detail__facts').innerText(),
