@@ -92,6 +92,9 @@ describe('corrective actions from the dashboard', () => {
       expect.stringContaining('Marked fixed · officer — new clamps fitted, leak-tested'),
     ]);
     await shoot(manager, 'actions-page-verify');
+    // The detail is a block of the page, shown whole: the console's side-panel class once made it half
+    // the page high with a scroll of its own, its moves below the fold inside it.
+    await expect(managed.evaluate((el) => el.scrollHeight - el.clientHeight)).resolves.toBeLessThanOrEqual(1);
     await managed.locator('[data-move="verify"]').click();
     await managed.locator('h3', { hasText: 'Verified' }).waitFor();
     await actionRow(manager).waitFor({ state: 'detached' }); // no longer open
