@@ -8,6 +8,7 @@ import type { DrillReport } from '../../../contract/drill.ts';
 import { useSession } from '../auth/SessionContext.ts';
 import type { FacilityIndex } from '../domain/facility.index.ts';
 import { useNow } from '../hooks/useNow.ts';
+import { alarmSubject } from '../i18n/alarm.labels.ts';
 import { I18nContext, useI18n } from '../i18n/I18nContext.ts';
 import { drillDurationMs, formatTarget, scoreSummary, MARK_SYMBOL, type ScoreSummary } from './drill.report.ts';
 import { ExpectedAlarmsTable, UnexpectedAlarmsTable } from './ReportTables.tsx';
@@ -58,9 +59,16 @@ function SiteReport({ report, facility, index }: { report: DrillReport; facility
 }
 
 export function ReportBody({ report, facility, index }: { report: DrillReport; facility: Facility; index: FacilityIndex }) {
-  const { t, fmt, duration, timeZone } = useI18n();
+  const { t, fmt, duration, timeZone, locale } = useI18n();
   const now = useNow();
   const { drill } = report;
+  // Every fire alarm opens a muster of its building: several in one building read alike unless each
+  // names the alarm (its detector) it belongs to.
+  const musterAlarms = new Map([...report.items.flatMap((i) => (i.alarm ? [i.alarm] : [])), ...report.unexpected].map((a) => [a.id, a]));
+  const musterOf = (m: { alarmId: string; building: string }): string => {
+    const alarm = musterAlarms.get(m.alarmId);
+    return alarm ? `${m.building} · ${alarmSubject(alarm, index, locale)}` : m.building;
+  };
   const running = drill.state === 'running';
   const score = scoreSummary(report);
   const site = index.sitesById.get(drill.siteId);
@@ -129,8 +137,8 @@ export function ReportBody({ report, facility, index }: { report: DrillReport; f
               warn={m.timeToAccountS === null}
               value={
                 m.timeToAccountS === null
-                  ? t('muster.reportOpen', { building: m.building, done: m.accounted, n: m.people })
-                  : t('muster.reportValue', { building: m.building, d: duration(m.timeToAccountS * 1000), n: m.people })
+                  ? t('muster.reportOpen', { building: musterOf(m), done: m.accounted, n: m.people })
+                  : t('muster.reportValue', { building: musterOf(m), d: duration(m.timeToAccountS * 1000), n: m.people })
               }
             />
           ))}

@@ -6,6 +6,7 @@ import type { MusterSummary } from '../../../contract/presence.ts';
 import { indexFacility } from '../domain/facility.index.ts';
 import { I18nContext, makeI18n } from '../i18n/I18nContext.ts';
 import type { Locale } from '../i18n/dictionary.ts';
+import { makeAlarm } from '../../../test/support/contract.fixtures.ts';
 import { makeDrillReport, makeFacility, T0 } from '../../../test/support/client.fixtures.ts';
 import { ReportBody } from './DrillReportPage.tsx';
 
@@ -29,6 +30,18 @@ describe('drill report: time to account for everyone', () => {
     expect(html).toContain('Time to account for everyone');
     expect(html).toContain('Guesthouse: 1 min 15 s (3 people)');
     expect(html).toMatch(/report-meta--warn"><dt>Time to account for everyone<\/dt><dd>Staff canteen: 1 of 2 accounted for/);
+  });
+
+  it('names the fire alarm of each muster: two in one building are told apart', () => {
+    const alarm = (id: string, sensorName: string) => makeAlarm({ id, sensorId: 'KIT-GAS-01', sensorName });
+    const report = { ...makeDrillReport([]), unexpected: [alarm('a1', 'Room 103 smoke'), alarm('a3', 'Room 104 smoke')] };
+    const html = renderToStaticMarkup(
+      <I18nContext.Provider value={makeI18n('en', 'Asia/Shanghai')}>
+        <ReportBody report={{ ...report, musters: [done, { ...done, alarmId: 'a3', accounted: 0, timeToAccountS: null }] }} facility={facility} index={index} />
+      </I18nContext.Provider>,
+    );
+    expect(html).toContain('Guesthouse · Room 103 smoke: 1 min 15 s (3 people)');
+    expect(html).toContain('Guesthouse · Room 104 smoke: 0 of 3 accounted for');
   });
 
   it('in Chinese', () => {
