@@ -117,6 +117,6 @@ export const kpiZh: Record<keyof typeof kpiEn, string> = {
   'kpi.priorities.lower': '中 + 低',
   'kpi.availability': '传感器可用率（最差在前）',
   'kpi.none': '无。',
-  'kpi.history': '{name} 的历史',
+  'kpi.history': '{name}的历史',
   'kpi.noEnd': '未设结束时间',
 };
