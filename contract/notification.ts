@@ -13,9 +13,11 @@
  *   contacts:
  *     - { id: duty-manager, name: Duty manager (DingTalk), channel: dingtalk, urlEnv: VIGIL_DINGTALK_URL, secretEnv: VIGIL_DINGTALK_SECRET }
  *     - { id: site-director, channel: email, to: [director@example.com], fromLevel: 2 }
+ *     - { id: sprinkler-contractor, channel: email, to: [service@sprinkler.example], classes: [supervisory, trouble] }
  * ```
  */
 import { z } from 'zod';
+import { ALARM_CLASSES } from './alarm.ts';
 import { idSchema } from './observation.ts';
 
 export const NOTIFY_CHANNELS = ['webhook', 'dingtalk', 'wecom', 'feishu', 'email'] as const;
@@ -30,6 +32,13 @@ const common = {
   name: z.string().min(1).max(120).optional(),
   /** The first escalation level this contact is told about (1 = every escalation). */
   fromLevel: z.number().int().min(1).default(1),
+  /**
+   * The NFPA 72 signal classes whose escalations this contact is told about; every class when
+   * absent. A sprinkler contractor takes supervisory and trouble signals (a closed valve, a pump
+   * fault), the fire brigade liaison only alarm signals. Messages that are not about an alarm (an
+   * overdue corrective action) go to every contact their level reaches.
+   */
+  classes: z.array(z.enum(ALARM_CLASSES)).min(1).optional(),
 };
 /** Where an HTTP channel posts: the URL itself (no secret in it) or the variable that holds it. */
 const urlFields = { url: httpUrl.optional(), urlEnv: envName.optional() };

@@ -35,7 +35,7 @@ export function resolveContacts(escalation: EscalationSettings, config: Contacts
   for (const c of escalation.contacts) {
     if (ids.has(c.id)) problems.push(`escalation.contacts ${c.id}: the id is used twice`);
     ids.add(c.id);
-    const base = { id: c.id, name: c.name ?? c.id, channel: c.channel, fromLevel: c.fromLevel };
+    const base = { id: c.id, name: c.name ?? c.id, channel: c.channel, fromLevel: c.fromLevel, ...(c.classes ? { classes: c.classes } : {}) };
     if (c.channel === 'email') {
       if (!config.SMTP_URL) problems.push(`escalation.contacts ${c.id}: e-mail needs SMTP_URL (smtp://user:password@host:port)`);
       contacts.push({ ...base, to: c.to, ...(c.from ? { from: c.from } : {}) });

@@ -72,7 +72,14 @@ export class NotificationDispatcher implements EscalationNotifier {
   escalated(event: AlarmEvent): void {
     if (event.subject !== 'alarm' || event.kind !== 'escalated') return;
     const level = event.level ?? event.alarm.escalationLevel;
-    this.enqueue(event.alarmId, event.seq, level, (contact) => this.deps.channels.payload(contact, event));
+    const signal = event.alarm.class;
+    this.enqueue(
+      event.alarmId,
+      event.seq,
+      level,
+      (contact) => this.deps.channels.payload(contact, event),
+      (contact) => contact.classes?.includes(signal) ?? true,
+    );
   }
 
   /**
@@ -84,11 +91,12 @@ export class NotificationDispatcher implements EscalationNotifier {
     this.enqueue(message.subject, message.seq, message.level, (contact) => this.deps.channels.message(contact, message));
   }
 
-  private enqueue(subject: string, seq: number, level: number, payload: (contact: ResolvedContact) => string): void {
+  /** `wants`: whether the contact takes this message at all (an alarm's signal class). */
+  private enqueue(subject: string, seq: number, level: number, payload: (contact: ResolvedContact) => string, wants = (_c: ResolvedContact) => true): void {
     const now = this.deps.scheduler.now();
     const ids: number[] = [];
     for (const contact of this.contacts.values()) {
-      if (level < contact.fromLevel) continue;
+      if (level < contact.fromLevel || !wants(contact)) continue;
       const id = this.deps.store.enqueue({
         alarmId: subject,
         eventSeq: seq,

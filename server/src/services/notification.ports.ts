@@ -2,7 +2,7 @@
  * Ports of escalation notifications: the durable outbox they wait in, and the channels that carry
  * them. The outbox and its dispatcher are described in docs/architecture.md (escalation outbox).
  */
-import type { AlarmEvent, AlarmNotification, NotificationAttempt, NotifyChannel } from '../../../contract/index.ts';
+import type { AlarmClass, AlarmEvent, AlarmNotification, NotificationAttempt, NotifyChannel } from '../../../contract/index.ts';
 
 /** A configured contact with its secrets read from the environment (notification.config.ts). */
 export interface ResolvedContact {
@@ -10,6 +10,8 @@ export interface ResolvedContact {
   name: string;
   channel: NotifyChannel;
   fromLevel: number;
+  /** The signal classes whose alarm escalations it receives; every class when absent. */
+  classes?: readonly AlarmClass[];
   /** HTTP channels: where to post (may carry an access token: never shown or logged). */
   url?: string;
   /** DingTalk / Feishu signing secret. */

@@ -1,0 +1,72 @@
+// Escalation by NFPA 72 signal class (docs/contracts.md#escalation-contacts): a contact that names
+// the classes it receives is told only about alarms of those classes — the sprinkler contractor
+// gets the closed valve (supervisory) and the pump fault (trouble), the fire brigade liaison only
+// the fire (alarm) — and a contact that names none is told about every class. Messages that are
+// not about an alarm (an overdue corrective action) reach every contact whose level they reached.
+import pino from 'pino';
+import { describe, expect, it } from 'vitest';
+import { escalationContactSchema, type AlarmClass } from '../../../contract/index.ts';
+import { FakeScheduler } from '../../../test/support/fake.scheduler.ts';
+import { escalationEvent } from '../../../test/support/notify.fixtures.ts';
+import { tempDatabases } from '../../../test/support/sqlite.temp.ts';
+import { resolveContacts } from '../services/notification.config.ts';
+import { NotificationDispatcher } from '../services/notification.dispatcher.ts';
+import type { ResolvedContact } from '../services/notification.ports.ts';
+import { EscalationChannels } from './notify.channels.ts';
+import { SqliteNotifications } from './sqlite.notifications.ts';
+
+const open = tempDatabases('vigil-class-outbox-');
+const CONTACTS: ResolvedContact[] = [
+  { id: 'duty', name: 'Duty manager', channel: 'webhook', fromLevel: 1, url: 'http://127.0.0.1:9/duty' },
+  { id: 'contractor', name: 'Sprinkler contractor', channel: 'webhook', fromLevel: 1, classes: ['supervisory', 'trouble'], url: 'http://127.0.0.1:9/c' },
+  { id: 'brigade', name: 'Fire brigade liaison', channel: 'webhook', fromLevel: 1, classes: ['alarm'], url: 'http://127.0.0.1:9/b' },
+];
+
+function outbox() {
+  const store = new SqliteNotifications(open().db);
+  const time = new FakeScheduler();
+  // Not started: messages are queued, nothing is sent.
+  const dispatcher = new NotificationDispatcher({
+    store,
+    channels: new EscalationChannels(time, null),
+    contacts: CONTACTS,
+    settings: { giveUpAfterS: 1800, maxAttempts: 10 },
+    scheduler: time,
+    logger: pino({ level: 'silent' }),
+  });
+  return { store, dispatcher };
+}
+
+const escalated = (alarmId: string, cls: AlarmClass, seq: number) => {
+  const e = escalationEvent({ alarmId, seq });
+  return { ...e, alarm: { ...e.alarm, class: cls } };
+};
+
+describe('escalation contacts by signal class', () => {
+  it('tells each contact only about the classes it names, and a contact naming none about all', () => {
+    const { store, dispatcher } = outbox();
+    dispatcher.escalated(escalated('al_fire', 'alarm', 1));
+    dispatcher.escalated(escalated('al_valve', 'supervisory', 2));
+    dispatcher.escalated(escalated('al_pump', 'trouble', 3));
+    const told = (alarmId: string) => store.forAlarm(alarmId).map((n) => n.contactId);
+    expect(told('al_fire')).toEqual(['duty', 'brigade']);
+    expect(told('al_valve')).toEqual(['duty', 'contractor']);
+    expect(told('al_pump')).toEqual(['duty', 'contractor']);
+  });
+
+  it('sends a message that is not about an alarm to every contact its level reached', () => {
+    const { store, dispatcher } = outbox();
+    dispatcher.notify({ subject: 'action:3', seq: -3, level: 1, title: 'overdue', lines: [], webhook: {} });
+    expect(store.forAlarm('action:3').map((n) => n.contactId)).toEqual(['duty', 'contractor', 'brigade']);
+  });
+
+  it('reads classes from the facility file: optional, at least one, only the three NFPA 72 classes', () => {
+    const contact = { id: 'contractor', channel: 'webhook', url: 'https://hooks.example/c' };
+    const parsed = escalationContactSchema.parse({ ...contact, classes: ['supervisory', 'trouble'] });
+    const [resolved] = resolveContacts({ contacts: [parsed], giveUpAfterS: 1800, maxAttempts: 10 }, { WEBHOOK_URLS: [] }, {});
+    expect(resolved!.classes).toEqual(['supervisory', 'trouble']);
+    expect(escalationContactSchema.parse(contact)).not.toHaveProperty('classes');
+    expect(escalationContactSchema.safeParse({ ...contact, classes: [] }).success).toBe(false);
+    expect(escalationContactSchema.safeParse({ ...contact, classes: ['fire'] }).success).toBe(false);
+  });
+});
