@@ -47,6 +47,8 @@ describe('camera stills in the alarm detail', () => {
     expect(html).toContain(`dateTime="${new Date(T).toISOString()}"`);
     expect(html).toContain('10:01:00');
     expect(html).toContain('Cash office camera · Still 1');
+    // The camera and shot are one part of the caption: wrapped under the time, no line starts with a dot.
+    expect(html).toContain('</time><span>Cash office camera · Still 1</span>');
     expect(html).toContain('Simulated camera (test pattern)');
     expect(html).toContain('SHA-256 9f2c0d6e1b7a4c3d…');
     expect(html).toContain('No still from Cash office camera: no answer within 5 s');

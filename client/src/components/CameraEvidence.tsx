@@ -107,7 +107,11 @@ export function Stills({ data, due }: { data: AlarmSnapshotsResponse; due: boole
             <p className="detail__error">{t('camera.failed', { name: nameOf(s), reason: s.error ?? '' })}</p>
           )}
           <div className="camera__caption">
-            <time dateTime={new Date(s.takenAt).toISOString()}>{fmt.dateTime(s.takenAt)}</time> · {nameOf(s)} · {t('camera.shot', { n: String(s.shot) })}
+            <time dateTime={new Date(s.takenAt).toISOString()}>{fmt.dateTime(s.takenAt)}</time>
+            {/* The caption is a wrapping flex row: its gap separates the parts, a dot would start the second line. */}
+            <span>
+              {nameOf(s)} · {t('camera.shot', { n: String(s.shot) })}
+            </span>
             {s.simulated ? <span className="tag camera__simulated">{t('camera.simulated')}</span> : null}
           </div>
           {s.sha256 !== null ? <div className="camera__hash">{t('camera.sha', { hash: `${s.sha256.slice(0, 16)}…` })}</div> : null}
