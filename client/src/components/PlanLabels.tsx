@@ -7,6 +7,7 @@
  */
 import { useLayoutEffect, useRef, type CSSProperties } from 'react';
 import type { Box, PlanLabel } from '../hooks/usePlanGeometry.ts';
+import { useI18n } from '../i18n/I18nContext.ts';
 
 interface PlanLabelsProps {
   viewBox: Box;
@@ -27,6 +28,7 @@ function overlaps(a: DOMRect, b: DOMRect): boolean {
 
 export function PlanLabels({ viewBox, labels }: PlanLabelsProps) {
   const layerRef = useRef<HTMLDivElement>(null);
+  const { locale } = useI18n();
 
   // Which texts give way depends on the drawn size: measured after layout, again on every resize.
   useLayoutEffect(() => {
@@ -50,7 +52,7 @@ export function PlanLabels({ viewBox, labels }: PlanLabelsProps) {
     const observer = typeof ResizeObserver === 'undefined' ? null : new ResizeObserver(place);
     observer?.observe(layer);
     return () => observer?.disconnect();
-  }, [labels]);
+  }, [labels, locale]);
 
   return (
     <div className="plan__labels" ref={layerRef} aria-hidden="true">
@@ -63,7 +65,7 @@ export function PlanLabels({ viewBox, labels }: PlanLabelsProps) {
         } as CSSProperties;
         return (
           <span key={i} className={`plan__label plan__label--${label.kind}`} style={style}>
-            {label.text}
+            {locale === 'zh' && label.textZh !== null ? label.textZh : label.text}
           </span>
         );
       })}

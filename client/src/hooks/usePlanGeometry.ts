@@ -22,6 +22,8 @@ export function parseViewBox(value: string | null | undefined): Box | null {
 /** A text of the plan (a room's name, a note), drawn by the dashboard in screen pixels. */
 export interface PlanLabel {
   text: string;
+  /** The same text in Chinese: the plan's `<text data-zh="…">`; null where the plan gives none (room numbers). */
+  textZh: string | null;
   /** Its anchor (the text's middle) in the plan's coordinates. */
   x: number;
   y: number;
@@ -73,7 +75,7 @@ export function readPlanShape(svgText: string): PlanShape | null {
     if (!Number.isFinite(x) || !Number.isFinite(y) || content === '' || text.querySelector('tspan') !== null) continue;
     const holding = rects.filter((b) => x >= b.x && x <= b.x + b.width && y >= b.y && y <= b.y + b.height);
     const room = holding.reduce<Box | null>((best, b) => (best === null || b.width * b.height < best.width * best.height ? b : best), null);
-    labels.push({ text: content, x, y, room, kind: text.classList.contains('sm') ? 'note' : 'room' });
+    labels.push({ text: content, textZh: text.getAttribute('data-zh')?.trim() || null, x, y, room, kind: text.classList.contains('sm') ? 'note' : 'room' });
     text.remove();
   }
   const imageUrl = `data:image/svg+xml;charset=utf-8,${encodeURIComponent(new XMLSerializer().serializeToString(doc))}`;
