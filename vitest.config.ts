@@ -2,6 +2,9 @@ import { defineConfig } from 'vitest/config';
 
 // Unit tests sit next to the code (`*.test.ts`); tests needing real Mosquitto/InfluxDB or a
 // browser live under test/ and expect the services scripts/test.sh started (see its env vars).
+/** Browser tests that measure time (render, alarm latency, link-loss detection): run alone. */
+const TIMED_E2E = ['test/e2e/figures.test.ts', 'test/e2e/figures.real.test.ts', 'test/e2e/link.loss.test.ts'];
+
 export default defineConfig({
   test: {
     projects: [
@@ -29,11 +32,24 @@ export default defineConfig({
         test: {
           name: 'e2e',
           include: ['test/e2e/**/*.test.ts'],
+          exclude: TIMED_E2E,
           testTimeout: 60_000,
           hookTimeout: 120_000,
-          // One at a time and after the rest: the figures tests time the dashboard.
-          fileParallelism: false,
+          // Two browser files at a time, like the integration tests: each starts its own stack
+          // and Chromium and mostly waits on them.
+          maxWorkers: 2,
           sequence: { groupOrder: 2 },
+        },
+      },
+      {
+        test: {
+          name: 'figures',
+          include: TIMED_E2E,
+          testTimeout: 60_000,
+          hookTimeout: 120_000,
+          // One at a time and after everything else: these time the dashboard and the link.
+          fileParallelism: false,
+          sequence: { groupOrder: 3 },
         },
       },
     ],
