@@ -44,6 +44,15 @@ describe('corrective actions from the dashboard', () => {
     await form.getByLabel('Cause (details)').fill(FINDING);
     await form.getByLabel('Corrective action', { exact: true }).fill('clamp tightened');
     await form.getByTestId('resolve-action-required').check();
+    // The box sits beside its words, not as a field-wide input above them.
+    const box = await form.getByTestId('resolve-action-required').boundingBox();
+    const words = await form.getByText('Corrective action required', { exact: true }).boundingBox();
+    expect(box && words && { width: box.width, beside: words.x >= box.x + box.width - 1, sameRow: words.y < box.y + box.height }).toEqual({
+      width: expect.any(Number),
+      beside: true,
+      sameRow: true,
+    });
+    expect(box?.width).toBeLessThan(40);
     await form.getByTestId('action-what').fill('replace all clamps on the wok line with screw clamps');
     await form.getByTestId('action-owner').locator('option[value="officer"]').waitFor({ state: 'attached' });
     await form.getByTestId('action-owner').selectOption('officer');
