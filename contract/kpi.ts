@@ -145,6 +145,17 @@ export interface KpiPriorityShare {
   share: number;
 }
 
+/**
+ * Alarms raised in the period of one NFPA 72 signal class, and their share of all raised: a
+ * facility-services reader sees how many were fires and gas (alarm), off-normal equipment such as
+ * a closed sprinkler valve (supervisory), and faults of the system itself (trouble).
+ */
+export interface KpiClassShare {
+  class: import('./alarm.ts').AlarmClass;
+  count: number;
+  share: number;
+}
+
 export interface KpiAvailability {
   siteId: string;
   sensorId: string;
@@ -181,6 +192,8 @@ export interface KpiReport {
   ack: KpiResponseTime[];
   resolve: KpiResponseTime[];
   priorities: KpiPriorityShare[];
+  /** Every class, in NFPA 72's order (alarm, supervisory, trouble). */
+  classes: KpiClassShare[];
   /** Worst first. */
   availability: KpiAvailability[];
 }

@@ -135,6 +135,12 @@ export interface SafetyReport {
     byZone: TrendRow[];
     /** Life-safety class (NFPA 72 `alarm`) only. */
     lifeSafety: Trend;
+    /**
+     * Every NFPA 72 signal class (alarm, supervisory, trouble), in that order: fires and gas apart
+     * from a closed sprinkler valve, and from faults of the system itself. Absent on reports made
+     * before it was counted.
+     */
+    byClass?: (Trend & { class: import('./alarm.ts').AlarmClass })[];
   };
   escalations: { alarms: Trend; highestLevel: number };
   kpis: ReportSection<ReportKpi[]>;

@@ -16,6 +16,7 @@ import {
   type KpiResponseTime,
 } from '../../../contract/kpi.ts';
 import { AdminTable } from '../admin/admin.kit.tsx';
+import { ClassChip } from '../components/ClassChip.tsx';
 import { fetchKpis } from '../api/kpi.api.ts';
 import { timeAxisProps, tooltipFrameProps } from '../components/chart.axes.ts';
 import { PageShell } from '../components/PageShell.tsx';
@@ -127,6 +128,12 @@ export function KpiPage({ facility, index, extraSections }: KpiPageProps) {
             <TimesTable title={t('kpi.resolve')} rows={k.resolve} testId="kpi-resolve" />
           </div>
           <PrioritySection k={k} />
+          <KpiTable
+            title={t('reports.byClass')}
+            testId="kpi-classes"
+            head={['reports.col.class', 'kpi.col.count', 'kpi.col.share']}
+            rows={k.classes.map((c) => ({ key: c.class, cells: [<ClassChip key="c" signal={c.class} />, c.count, pct(c.share)] }))}
+          />
           <KpiTable
             title={t('kpi.availability')}
             testId="kpi-availability"

@@ -38,6 +38,11 @@ const report: KpiReport = {
   ack: [{ priority: 'high', count: 1, medianS: 600, p90S: 600, targetS: 300, withinTarget: 0 }],
   resolve: [],
   priorities: [{ priority: 'high', count: 1, share: 1 }],
+  classes: [
+    { class: 'alarm', count: 0, share: 0 },
+    { class: 'supervisory', count: 1, share: 1 },
+    { class: 'trouble', count: 0, share: 0 },
+  ],
   availability: [{ siteId: 'hq', sensorId: 'G1', sensorName: 'Gas', available: 0.5833, unavailableS: 3000 }],
 };
 
@@ -56,6 +61,7 @@ describe('KPI CSV', () => {
     expect(lines).toContain('rate,hq,,,,floodShare,0.0833,');
     expect(lines).toContain('top,hq,G1,gas,high,count,3,');
     expect(lines).toContain('ack,,,,high,withinTarget,0,');
+    expect(lines).toContain('class,,,,,supervisory,1,share 1');
     expect(lines).toContain('availability,hq,G1,,,available,0.5833,3000 s offline or silent');
     expect(lines).toContain('period,,,,,from,2026-11-27T00:00:00.000Z,');
   });

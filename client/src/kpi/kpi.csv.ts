@@ -70,6 +70,7 @@ export function kpiRows(k: KpiReport): KpiCsvRow[] {
     ...timeRows('ack', k.ack),
     ...timeRows('resolve', k.resolve),
     ...k.priorities.map((p) => row('priority', 'share', p.share, { priority: p.priority, note: `${p.count} alarms` })),
+    ...k.classes.map((c) => row('class', c.class, c.count, { note: `share ${c.share}` })),
     ...k.availability.map((a) =>
       row('availability', 'available', a.available, { site: a.siteId, sensor: a.sensorId, note: `${a.unavailableS} s offline or silent` }),
     ),

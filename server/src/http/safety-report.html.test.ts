@@ -28,6 +28,11 @@ const report: SafetyReport = {
     byCondition: [{ key: 'gas', name: 'Gas leak', nameZh: '燃气泄漏', ...trend(3, 2) }],
     byZone: [{ key: 'k', name: '<script>alert(1)</script>', ...trend(3, 2) }],
     lifeSafety: trend(3, 2),
+    byClass: [
+      { class: 'alarm', ...trend(3, 2) },
+      { class: 'supervisory', ...trend(1, 0) },
+      { class: 'trouble', ...trend(0, 4) },
+    ],
   },
   escalations: { alarms: trend(1, 0), highestLevel: 1 },
   kpis: { available: false, reason: 'alarm KPIs could not be read: <down>' },
@@ -57,6 +62,18 @@ describe('renderSafetyReportHtml', () => {
     expect(html).toContain('23/11/2026 – 29/11/2026');
     expect(html).toMatch(/@page\{size:A4/);
     expect(html).not.toMatch(/<script|src=|href=/i);
+  });
+
+  it('counts the alarms by NFPA 72 signal class in both languages; a report stored before that has no such table', () => {
+    const en = renderSafetyReportHtml(report, 'en');
+    expect(en).toContain('<h3>By signal class (NFPA 72)</h3>');
+    expect(en).toContain('<td>Supervisory</td><td class="n">1</td><td class="n">0</td><td class="n up">+1</td>');
+    expect(en).toContain('<td>Trouble</td><td class="n">0</td><td class="n">4</td><td class="n down">-4 (-100 %)</td>');
+    const zh = renderSafetyReportHtml(report, 'zh');
+    expect(zh).toContain('<h3>按信号类别（NFPA 72）</h3>');
+    expect(zh).toContain('<td>监管</td><td class="n">1</td>');
+    const { byClass: _, ...before } = report.alarms;
+    expect(renderSafetyReportHtml({ ...report, alarms: before }, 'en')).not.toContain('By signal class');
   });
 
   it('speaks Chinese with the Chinese names from the facility file', () => {

@@ -20,6 +20,9 @@ const MESSAGES = {
     change: 'Change',
     byCondition: 'By alarm type',
     byZone: 'By zone',
+    byClass: 'By signal class (NFPA 72)',
+    signalClass: 'Signal class',
+    class_: { alarm: 'Alarm', supervisory: 'Supervisory', trouble: 'Trouble' },
     type: 'Type',
     zone: 'Zone',
     thisPeriod: 'This period',
@@ -96,6 +99,9 @@ const MESSAGES = {
     change: '变化',
     byCondition: '按报警类型',
     byZone: '按区域',
+    byClass: '按信号类别（NFPA 72）',
+    signalClass: '信号类别',
+    class_: { alarm: '报警', supervisory: '监管', trouble: '故障' },
     type: '类型',
     zone: '区域',
     thisPeriod: '本期',
@@ -232,6 +238,14 @@ ${trendRow(m.total, r.alarms.total)}${trendRow(m.lifeSafety, r.alarms.lifeSafety
 <tr><th>${m.highestLevel}</th><td class="n">${r.escalations.highestLevel}</td><td></td><td></td></tr>
 </tbody></table>
 <h3>${m.byCondition}</h3>${trendTable(m.type, r.alarms.byCondition)}
+${
+  r.alarms.byClass
+    ? `<h3>${m.byClass}</h3>${trendTable(
+        m.signalClass,
+        r.alarms.byClass.map((c) => ({ key: c.class, name: m.class_[c.class], ...c })),
+      )}`
+    : ''
+}
 <h3>${m.byZone}</h3>${trendTable(m.zone, r.alarms.byZone)}
 </section>
 

@@ -5,17 +5,20 @@
  */
 import {
   ACK_TARGET_S,
+  ALARM_CLASSES,
   CHATTER_COUNT,
   CHATTER_WINDOW_MS,
   PRIORITIES,
   RESOLVE_TARGET_S,
   STANDING_AFTER_MS,
+  type KpiClassShare,
   type KpiFrequentAlarm,
   type KpiLongAlarm,
   type KpiPriorityShare,
   type KpiResponseTime,
   type Priority,
 } from '../../../../contract/index.ts';
+import { signalCounts } from '../alarm/sprinkler.ts';
 import type { Annunciation, KpiAlarm, KpiPeriod } from './history.ts';
 import { quantile, share } from './stats.ts';
 
@@ -108,6 +111,9 @@ export function staleAlarms(alarms: readonly KpiAlarm[], end: number): KpiLongAl
     .sort((x, y) => y.durationS - x.durationS);
 }
 
+/** The alarms raised in the period. */
+const raisedIn = (alarms: readonly KpiAlarm[], period: KpiPeriod): KpiAlarm[] => alarms.filter((a) => a.raisedAt >= period.from && a.raisedAt < period.to);
+
 /** When an alarm was resolved: its resolution, else its closing. */
 export const resolvedAt = (a: KpiAlarm): number | null => a.resolution?.at ?? a.closedAt;
 
@@ -123,7 +129,7 @@ export function responseTimes(
   doneAt: (a: KpiAlarm) => number | null,
   targets: Readonly<Record<Priority, number>>,
 ): KpiResponseTime[] {
-  const raised = alarms.filter((a) => a.raisedAt >= period.from && a.raisedAt < period.to);
+  const raised = raisedIn(alarms, period);
   return PRIORITIES.map((priority) => {
     const targetS = targets[priority];
     const mine = raised.filter((a) => a.priority === priority);
@@ -151,9 +157,16 @@ export const resolveTimes = (alarms: readonly KpiAlarm[], period: KpiPeriod, now
 
 /** Alarms raised in the period by priority (the priority they ended with: a gas alarm that rose to critical counts as critical). */
 export function priorityShares(alarms: readonly KpiAlarm[], period: KpiPeriod): KpiPriorityShare[] {
-  const raised = alarms.filter((a) => a.raisedAt >= period.from && a.raisedAt < period.to);
+  const raised = raisedIn(alarms, period);
   return PRIORITIES.map((priority) => {
     const count = raised.filter((a) => a.priority === priority).length;
     return { priority, count, share: share(count, raised.length) };
   });
+}
+
+/** Alarms raised in the period by NFPA 72 signal class, counted as the drill report counts them. */
+export function classShares(alarms: readonly KpiAlarm[], period: KpiPeriod): KpiClassShare[] {
+  const raised = raisedIn(alarms, period);
+  const { byClass } = signalCounts(raised);
+  return ALARM_CLASSES.map((cls) => ({ class: cls, count: byClass[cls], share: share(byClass[cls], raised.length) }));
 }

@@ -9,6 +9,7 @@ export type KpiAlarm = Pick<
   | 'sensorId'
   | 'sensorName'
   | 'condition'
+  | 'class'
   | 'priority'
   | 'raisedAt'
   | 'activatedAt'

@@ -4,7 +4,7 @@
  * position is a site: each site has one console position (docs/kpis.md#operator-position).
  */
 import type { KpiOutOfService, KpiReport, KpiShelved } from '../../../../contract/index.ts';
-import { ackTimes, frequentAlarms, priorityShares, resolveTimes, staleAlarms, standingAlarms } from './alarms.ts';
+import { ackTimes, classShares, frequentAlarms, priorityShares, resolveTimes, staleAlarms, standingAlarms } from './alarms.ts';
 import { sensorAvailability, type AvailabilityInput } from './availability.ts';
 import type { Annunciation, KpiAlarm, KpiPeriod } from './history.ts';
 import { overallRate, positionRate, rateSeries, seriesStep } from './rates.ts';
@@ -57,6 +57,7 @@ export function computeKpis(input: KpiInput): KpiReport {
     ack: ackTimes(input.alarms, period, input.now),
     resolve: resolveTimes(input.alarms, period, input.now),
     priorities: priorityShares(input.alarms, period),
+    classes: classShares(input.alarms, period),
     availability: sensorAvailability(input.availability, { from: period.from, to: end }),
   };
 }

@@ -4,7 +4,7 @@
  * 10 minutes is a flood, ≥ 3 annunciations in a minute is chattering).
  */
 import { describe, expect, it } from 'vitest';
-import type { Condition, Priority } from '../../../../contract/index.ts';
+import type { AlarmClass, Condition, Priority } from '../../../../contract/index.ts';
 import { maxWithin } from './alarms.ts';
 import { computeKpis, type Annunciation, type KpiAlarm, type KpiInput } from './index.ts';
 import { positionRate } from './rates.ts';
@@ -15,6 +15,8 @@ const H = 60 * MIN;
 /** Friday 27 Nov 2026 00:00 UTC: a multiple of the 30-minute presence buckets below. */
 const T = Date.UTC(2026, 10, 27, 0, 0, 0);
 const period = { from: T, to: T + 2 * H };
+/** The signal class each condition below carries (server/src/domain/alarm/conditions.ts). */
+const CLASS_OF: Partial<Record<Condition, AlarmClass>> = { offline: 'trouble', door_held: 'supervisory' };
 
 function alarm(
   id: string,
@@ -31,6 +33,7 @@ function alarm(
     sensorId,
     sensorName: `${sensorId} name`,
     condition,
+    class: CLASS_OF[condition] ?? 'alarm',
     priority,
     raisedAt,
     activatedAt: raisedAt,
@@ -52,7 +55,8 @@ function alarm(
  * (neither). lab: smoke L1 (critical) at 01:05, acknowledged after 30 s, resolved after 40 min.
  */
 function history(): { alarms: KpiAlarm[]; annunciations: Annunciation[] } {
-  const g1 = alarm('g1', 'hq', 'G1', 'gas', 'high', T + 1 * MIN, { ackedAt: T + 11 * MIN, activatedAt: T + 1 * MIN + 40 * S });
+  // Gas above its low threshold only: a supervisory signal.
+  const g1 = alarm('g1', 'hq', 'G1', 'gas', 'high', T + 1 * MIN, { ackedAt: T + 11 * MIN, activatedAt: T + 1 * MIN + 40 * S, class: 'supervisory' });
   const offline = Array.from({ length: 11 }, (_, i) =>
     alarm(`s${i + 1}`, 'hq', `S${i + 1}`, 'offline', 'medium', T + 20 * MIN + i * 30 * S, i < 10 ? { ackedAt: T + 20 * MIN + i * 30 * S + (i + 1) * MIN } : {}),
   );
@@ -242,6 +246,14 @@ it('priority distribution of the 13 alarms raised in the period: 1 critical, 1 h
     { priority: 'high', count: 1, share: 0.0769 },
     { priority: 'medium', count: 11, share: 0.8462 },
     { priority: 'low', count: 0, share: 0 },
+  ]);
+});
+
+it('signal classes of the 13 alarms raised in the period: 1 alarm (L1 smoke), 1 supervisory (G1), 11 trouble (offline); D1 and E1 raised before it', () => {
+  expect(computeKpis(input()).classes).toEqual([
+    { class: 'alarm', count: 1, share: 0.0769 },
+    { class: 'supervisory', count: 1, share: 0.0769 },
+    { class: 'trouble', count: 11, share: 0.8462 },
   ]);
 });
 

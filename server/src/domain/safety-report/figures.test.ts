@@ -33,6 +33,12 @@ describe('alarmFigures', () => {
     const f = alarmFigures({ alarms, period: week, previous: before, zoneName: names, conditionName: names });
     expect(f.alarms.total).toEqual({ current: 3, previous: 1, delta: 2, percent: 200 });
     expect(f.alarms.lifeSafety).toMatchObject({ current: 2, previous: 0 });
+    // NFPA 72 signal classes: gas and smoke are alarm signals, the held door supervisory, the low battery trouble.
+    expect(f.alarms.byClass).toEqual([
+      { class: 'alarm', ...trend(2, 0) },
+      { class: 'supervisory', ...trend(1, 0) },
+      { class: 'trouble', ...trend(0, 1) },
+    ]);
     expect(f.alarms.byCondition.map((r) => [r.key, r.current, r.previous])).toEqual([
       ['door_held', 1, 0],
       ['gas', 1, 0],

@@ -4,6 +4,7 @@
  * alarms never count here (they are exercises, not events at the site).
  */
 import {
+  ALARM_CLASSES,
   type Alarm,
   type DrillPlanItem,
   type DrillPlanStatus,
@@ -13,6 +14,7 @@ import {
   type Trend,
   type TrendRow,
 } from '../../../../contract/index.ts';
+import { signalCounts } from '../alarm/sprinkler.ts';
 import { addInterval, type Period } from './periods.ts';
 
 export function trend(current: number, previous: number): Trend {
@@ -49,14 +51,16 @@ export function alarmFigures(i: AlarmInputs): Pick<SafetyReport, 'alarms' | 'esc
   const real = i.alarms.filter((a) => a.drill === null);
   const now = real.filter((a) => within(a.raisedAt, i.period));
   const before = real.filter((a) => within(a.raisedAt, i.previous));
-  const lifeSafety = (list: Alarm[]) => list.filter((a) => a.class === 'alarm').length;
+  const classesNow = signalCounts(now).byClass;
+  const classesBefore = signalCounts(before).byClass;
   const escalated = (list: Alarm[]) => list.filter((a) => a.escalationLevel > 0);
   return {
     alarms: {
       total: trend(now.length, before.length),
       byCondition: trendRows(now, before, (a) => a.condition, i.conditionName),
       byZone: trendRows(now, before, (a) => a.zoneId, i.zoneName),
-      lifeSafety: trend(lifeSafety(now), lifeSafety(before)),
+      lifeSafety: trend(classesNow.alarm, classesBefore.alarm),
+      byClass: ALARM_CLASSES.map((cls) => ({ class: cls, ...trend(classesNow[cls], classesBefore[cls]) })),
     },
     escalations: {
       alarms: trend(escalated(now).length, escalated(before).length),
