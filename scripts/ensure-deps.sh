@@ -108,6 +108,17 @@ if ((${#missing[@]} > 0)); then
   fi
 fi
 
+# Chinese text in Chromium's screenshots and in the safety report's PDF needs a CJK font; without
+# one every character prints as an empty box. Useful, not required, so a failure is a warning.
+if ((want_browser)) && ! [[ -e /usr/share/fonts/truetype/wqy/wqy-microhei.ttc || -e /usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc ]]; then
+  if [[ "$(id -u)" -eq 0 ]]; then
+    echo "ensure-deps: installing fonts-wqy-microhei (apt-get), for Chinese in Chromium" >&2
+    apt_install fonts-wqy-microhei || echo "ensure-deps: no CJK font; Chinese prints as boxes in screenshots and PDFs" >&2
+  else
+    echo "ensure-deps: no CJK font (apt-get install fonts-wqy-microhei); Chinese prints as boxes in screenshots and PDFs" >&2
+  fi
+fi
+
 # A compose client only validates docker-compose.yml here (no Docker engine on these machines):
 # useful, not required, so a failure is a warning.
 if ((want_compose)) && ! docker compose version >/dev/null 2>&1 && ! have docker-compose; then
