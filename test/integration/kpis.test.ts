@@ -116,6 +116,12 @@ describe('GET /api/reports/kpis', () => {
       { priority: 'medium', count: 0, share: 0 },
       { priority: 'low', count: 0, share: 0 },
     ]);
+    // Leaks and smoke are all NFPA 72 alarm signals.
+    expect(k.classes).toEqual([
+      { class: 'alarm', count: 4, share: 1 },
+      { class: 'supervisory', count: 0, share: 0 },
+      { class: 'trouble', count: 0, share: 0 },
+    ]);
     // L1 is the one acknowledged: its own time, well inside the 300 s target for high.
     const l1 = (await vigil.api<{ alarm: Alarm }>(`/api/alarms/${alarms.find((a) => a.sensorId === 'L1')!.id}`, { headers: { cookie: officer } })).body.alarm;
     const ackS = Math.round((l1.ackedAt! - l1.raisedAt) / 100) / 10;

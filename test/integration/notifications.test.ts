@@ -132,6 +132,8 @@ describe('escalation channels against local receivers', () => {
       { id: 'wecom', name: 'WeCom', channel: 'wecom', fromLevel: 1, url: `${hook.base}/cgi-bin/webhook/send?key=k1`, format: 'text' },
       { id: 'feishu', name: 'Feishu', channel: 'feishu', fromLevel: 1, url: `${hook.base}/open-apis/bot/v2/hook/h1`, secret: feishuSecret },
       { id: 'hook', name: 'Webhook', channel: 'webhook', fromLevel: 1, url: `${hook.base}/vigil` },
+      // Takes supervisory and trouble signals only: never told of this gas alarm (an alarm signal).
+      { id: 'contractor', name: 'Contractor', channel: 'webhook', fromLevel: 1, classes: ['supervisory', 'trouble'], url: `${hook.base}/contractor` },
     ];
     const { db } = database();
     const { d, store } = dispatcher(db, contacts);
@@ -145,6 +147,7 @@ describe('escalation channels against local receivers', () => {
       ['feishu', 'delivered', 1],
       ['hook', 'delivered', 1],
     ]);
+    expect(hook.received.some((r) => r.path === '/contractor')).toBe(false);
     // Shown without the robots' tokens.
     expect(list.map((n) => n.target)).toEqual([
       `${hook.base.slice(7)}/robot/send`,

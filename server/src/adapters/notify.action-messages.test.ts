@@ -2,33 +2,16 @@
 // one row per contact whose fromLevel the step's level has reached, in each channel's own format,
 // with the people-written words made single lines (no forged lines in a robot's text), and never
 // colliding with an alarm event's sequence number (negative seq).
-import pino from 'pino';
 import { describe, expect, it } from 'vitest';
-import { FakeScheduler } from '../../../test/support/fake.scheduler.ts';
+import { queuedOutbox } from '../../../test/support/notify.outbox.ts';
 import { tempDatabases } from '../../../test/support/sqlite.temp.ts';
-import { NotificationDispatcher } from '../services/notification.dispatcher.ts';
 import type { OutboxMessage, ResolvedContact } from '../services/notification.ports.ts';
-import { EscalationChannels } from './notify.channels.ts';
-import { SqliteNotifications } from './sqlite.notifications.ts';
 
 const open = tempDatabases('vigil-action-outbox-');
 const HOOK: ResolvedContact = { id: 'hook', name: 'Hook', channel: 'webhook', fromLevel: 1, url: 'http://127.0.0.1:9/hook' };
 const ROBOT: ResolvedContact = { id: 'robot', name: 'Duty group', channel: 'dingtalk', fromLevel: 3, url: 'http://127.0.0.1:9/robot/send', format: 'text' };
 
-function outbox() {
-  const store = new SqliteNotifications(open().db);
-  const time = new FakeScheduler();
-  // Not started: messages are queued, nothing is sent.
-  const dispatcher = new NotificationDispatcher({
-    store,
-    channels: new EscalationChannels(time, null),
-    contacts: [HOOK, ROBOT],
-    settings: { giveUpAfterS: 1800, maxAttempts: 10 },
-    scheduler: time,
-    logger: pino({ level: 'silent' }),
-  });
-  return { store, dispatcher };
-}
+const outbox = () => queuedOutbox(open().db, [HOOK, ROBOT]);
 
 const step = (level: number, seq: number): OutboxMessage => ({
   subject: 'action:7',

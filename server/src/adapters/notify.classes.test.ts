@@ -1,19 +1,15 @@
-// Escalation by NFPA 72 signal class (docs/contracts.md#escalation-contacts): a contact that names
+// Escalation by NFPA 72 signal class (docs/contracts.md#escalation-notifications): a contact that names
 // the classes it receives is told only about alarms of those classes — the sprinkler contractor
 // gets the closed valve (supervisory) and the pump fault (trouble), the fire brigade liaison only
 // the fire (alarm) — and a contact that names none is told about every class. Messages that are
 // not about an alarm (an overdue corrective action) reach every contact whose level they reached.
-import pino from 'pino';
 import { describe, expect, it } from 'vitest';
 import { escalationContactSchema, type AlarmClass } from '../../../contract/index.ts';
-import { FakeScheduler } from '../../../test/support/fake.scheduler.ts';
 import { escalationEvent } from '../../../test/support/notify.fixtures.ts';
+import { queuedOutbox } from '../../../test/support/notify.outbox.ts';
 import { tempDatabases } from '../../../test/support/sqlite.temp.ts';
 import { resolveContacts } from '../services/notification.config.ts';
-import { NotificationDispatcher } from '../services/notification.dispatcher.ts';
 import type { ResolvedContact } from '../services/notification.ports.ts';
-import { EscalationChannels } from './notify.channels.ts';
-import { SqliteNotifications } from './sqlite.notifications.ts';
 
 const open = tempDatabases('vigil-class-outbox-');
 const CONTACTS: ResolvedContact[] = [
@@ -22,20 +18,7 @@ const CONTACTS: ResolvedContact[] = [
   { id: 'brigade', name: 'Fire brigade liaison', channel: 'webhook', fromLevel: 1, classes: ['alarm'], url: 'http://127.0.0.1:9/b' },
 ];
 
-function outbox() {
-  const store = new SqliteNotifications(open().db);
-  const time = new FakeScheduler();
-  // Not started: messages are queued, nothing is sent.
-  const dispatcher = new NotificationDispatcher({
-    store,
-    channels: new EscalationChannels(time, null),
-    contacts: CONTACTS,
-    settings: { giveUpAfterS: 1800, maxAttempts: 10 },
-    scheduler: time,
-    logger: pino({ level: 'silent' }),
-  });
-  return { store, dispatcher };
-}
+const outbox = () => queuedOutbox(open().db, CONTACTS);
 
 const escalated = (alarmId: string, cls: AlarmClass, seq: number) => {
   const e = escalationEvent({ alarmId, seq });
