@@ -8,10 +8,8 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import pino from 'pino';
 import { SMTPServer } from 'smtp-server';
 import { afterEach, describe, expect, it } from 'vitest';
-import { EscalationChannels } from '../../server/src/adapters/notify.channels.ts';
 import { SmtpSender } from '../../server/src/adapters/notify.email.ts';
 import { openDatabase, type SqliteDatabase } from '../../server/src/adapters/sqlite.database.ts';
 import { MIGRATIONS } from '../../server/src/adapters/sqlite.migrations.ts';
@@ -20,6 +18,7 @@ import { systemScheduler } from '../../server/src/services/clock.ts';
 import { NotificationDispatcher, type DispatcherDeps } from '../../server/src/services/notification.dispatcher.ts';
 import type { ResolvedContact } from '../../server/src/services/notification.ports.ts';
 import { escalationEvent } from '../support/notify.fixtures.ts';
+import { queuedOutbox } from '../support/notify.outbox.ts';
 import { eventually } from '../support/vigil.ts';
 
 interface Received {
@@ -68,14 +67,10 @@ function dispatcher(
   smtp: SmtpSender | null = null,
   overrides: Partial<Pick<DispatcherDeps, 'settings' | 'backoff'>> = {},
 ): { d: NotificationDispatcher; store: SqliteNotifications } {
-  const store = new SqliteNotifications(db);
-  const d = new NotificationDispatcher({
-    store,
-    channels: new EscalationChannels(systemScheduler, smtp),
-    contacts,
-    settings: { giveUpAfterS: 60, maxAttempts: 5 },
+  const { dispatcher: d, store } = queuedOutbox(db, contacts, {
+    smtp,
     scheduler: systemScheduler,
-    logger: pino({ level: 'silent' }),
+    settings: { giveUpAfterS: 60, maxAttempts: 5 },
     // Short waits: the test watches retries happen, not the production schedule.
     backoff: { initialMs: 50, factor: 2, maxMs: 200 },
     ...overrides,

@@ -1,25 +1,30 @@
 /**
- * An escalation outbox for the notification unit tests: the real dispatcher, SQLite store and
- * channel formats on fake time, not started, so messages are queued and nothing is sent.
+ * An escalation outbox for the notification tests: the real dispatcher, SQLite store and channel
+ * formats, on fake time unless a scheduler is given. Not started: until the test starts it,
+ * messages are queued and nothing is sent.
  */
 import pino from 'pino';
 import { EscalationChannels } from '../../server/src/adapters/notify.channels.ts';
+import type { SmtpSender } from '../../server/src/adapters/notify.email.ts';
 import type { SqliteDatabase } from '../../server/src/adapters/sqlite.database.ts';
 import { SqliteNotifications } from '../../server/src/adapters/sqlite.notifications.ts';
-import { NotificationDispatcher } from '../../server/src/services/notification.dispatcher.ts';
+import { NotificationDispatcher, type DispatcherDeps } from '../../server/src/services/notification.dispatcher.ts';
 import type { ResolvedContact } from '../../server/src/services/notification.ports.ts';
 import { FakeScheduler } from './fake.scheduler.ts';
 
-export function queuedOutbox(db: SqliteDatabase, contacts: readonly ResolvedContact[]) {
+export type OutboxOptions = Partial<Pick<DispatcherDeps, 'scheduler' | 'settings' | 'backoff'>> & { smtp?: SmtpSender | null };
+
+export function queuedOutbox(db: SqliteDatabase, contacts: readonly ResolvedContact[], options: OutboxOptions = {}) {
+  const { smtp = null, scheduler = new FakeScheduler(), ...rest } = options;
   const store = new SqliteNotifications(db);
-  const time = new FakeScheduler();
   const dispatcher = new NotificationDispatcher({
     store,
-    channels: new EscalationChannels(time, null),
+    channels: new EscalationChannels(scheduler, smtp),
     contacts,
     settings: { giveUpAfterS: 1800, maxAttempts: 10 },
-    scheduler: time,
+    scheduler,
     logger: pino({ level: 'silent' }),
+    ...rest,
   });
   return { store, dispatcher };
 }
