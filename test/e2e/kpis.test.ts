@@ -1,8 +1,9 @@
 // The KPI page in headless Chromium against the real stack (demo facility, real Mosquitto and
 // InfluxDB): one session of a manager — a gas alarm raised through MQTT shows in the figures and
 // the ranking (ISA-18.2 §16.5 performance monitoring), the chart draws the EEMUA 191 benchmark
-// lines, the site selector narrows to one operator position, the CSV downloads, the page reads in
-// Chinese, and a sensor's row leads to its history.
+// lines, the alarms are counted per NFPA 72 signal class, the site selector narrows to one
+// operator position, the CSV downloads, the page reads in Chinese, and a sensor's row leads to
+// its history.
 import fs from 'node:fs/promises';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -50,6 +51,14 @@ describe('KPI page', () => {
     await chart.locator('.recharts-reference-line line').nth(1).waitFor({ state: 'attached' });
     expect(await chart.locator('.recharts-reference-line line').count()).toBe(2);
     expect(await chart.locator('.recharts-bar-rectangle path').count()).toBeGreaterThanOrEqual(1);
+    // Per NFPA 72 signal class beside the priorities: the 25 %LEL gas alarm is an alarm signal.
+    const classes = page.getByTestId('kpi-classes');
+    expect(api.classes.map((c) => c.class)).toEqual(['alarm', 'supervisory', 'trouble']);
+    expect(api.classes[0]!.count).toBeGreaterThanOrEqual(1);
+    for (const c of api.classes) {
+      const row = classes.getByRole('row').filter({ has: manager.locator(`[data-class="${c.class}"]`) });
+      await expect(row.locator('td').first().textContent()).resolves.toBe(String(c.count));
+    }
 
     await page.getByTestId('kpi-site').selectOption('hq');
     await page
@@ -67,6 +76,7 @@ describe('KPI page', () => {
     await manager.getByRole('button', { name: '中文' }).click();
     await manager.getByRole('heading', { name: '报警系统绩效' }).waitFor();
     await expect(page.getByTestId('kpi-period').textContent()).resolves.toContain('1 个操作员岗位');
+    await expect(page.getByTestId('kpi-classes').textContent()).resolves.toMatch(/按信号类别.*监管/);
     await shoot(manager, 'kpi-page-hq-zh', { fullPage: true });
 
     await page
