@@ -53,6 +53,8 @@ export interface Drill {
   scenario: string;
   /** The scenario's title (its name when the server has no file for it). */
   title: string;
+  /** The scenario file's Chinese title, looked up when the drill is read (not stored with it). */
+  titleZh?: string;
   /** Scenario seconds per real second it was run at. */
   speed: number;
   siteId: string;
@@ -68,12 +70,24 @@ export interface DrillNote {
   /** Scenario seconds from the start. */
   at: number;
   text: string;
+  /** The step's `noteZh`, shown to a viewer who chose 中文. */
+  textZh?: string;
+}
+
+/**
+ * A text that files give in English with an optional Chinese translation (a scenario's title, a
+ * coordinator note, a muster's building), in the viewer's language: the Chinese where given, else
+ * the English.
+ */
+export function textIn(en: string, zh: string | undefined, lang: 'en' | 'zh'): string {
+  return lang === 'zh' && zh ? zh : en;
 }
 
 /** A scenario the dashboard may start, as `GET /api/drills` lists it. */
 export interface DrillScenario {
   name: string;
   title: string;
+  titleZh?: string;
   /** The site whose sensors the scenario plays: a drill of it runs there and nowhere else. */
   siteId: string;
   /** The speeds it may be run at (DRILL_SPEEDS up to its `maxSpeed`). */

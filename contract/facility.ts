@@ -143,9 +143,12 @@ export const floorSchema = z
     plan: z.string().min(1),
     /** The building the floor is in (a muster covers one building); absent: the site is one building. */
     building: z.string().min(1).max(120).optional(),
+    /** The building's Chinese name (muster views in 中文); only beside `building`. */
+    buildingZh: z.string().min(1).max(120).optional(),
     zones: z.array(zoneSchema).min(1),
   })
-  .strict();
+  .strict()
+  .refine((f) => f.buildingZh === undefined || f.building !== undefined, { message: 'buildingZh needs building', path: ['buildingZh'] });
 
 export const siteSchema = z
   .object({

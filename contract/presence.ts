@@ -111,6 +111,8 @@ export interface MusterResponse {
   drill: string | null;
   siteId: string;
   building: string;
+  /** The building's Chinese name from the facility file (`buildingZh`, or the site's `nameZh` for a one-building site). */
+  buildingZh?: string;
   /** The alarm's raise: the muster's start. */
   startedAt: number;
   people: MusterPerson[];
@@ -126,6 +128,7 @@ export type MusterTick = z.infer<typeof musterTickSchema>;
 export interface MusterSummary {
   alarmId: string;
   building: string;
+  buildingZh?: string;
   people: number;
   accounted: number;
   startedAt: number;

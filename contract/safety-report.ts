@@ -65,6 +65,8 @@ export interface ReportDrill {
   id: string;
   scenario: string;
   title: string;
+  /** The scenario's Chinese title, where its file gives one (the zh report shows it). */
+  titleZh?: string;
   startedAt: number;
   endedAt: number | null;
   /** The drill report's score in %, null when nothing could be judged. */
@@ -75,6 +77,7 @@ export interface ReportDrill {
 export interface DrillPlanStatus {
   scenario: string;
   title: string;
+  titleZh?: string;
   every: DrillInterval;
   /** Drills of this scenario at the site held in the period. */
   held: number;

@@ -7,6 +7,7 @@
 import { useCallback, useEffect, useState } from 'react';
 import type { Alarm } from '../../../contract/alarm.ts';
 import { MUSTER_CONDITIONS, type MusterResponse } from '../../../contract/presence.ts';
+import { textIn } from '../../../contract/drill.ts';
 import { messageOf } from '../api/api.client.ts';
 import { fetchMuster, markAccounted } from '../api/presence.api.ts';
 import { useLoad } from '../hooks/useLoad.ts';
@@ -52,10 +53,11 @@ function MusterList({ alarmId }: { alarmId: string }) {
   };
 
   if (load.kind === 'error' && muster === null) return null;
+  const building = muster === null ? '' : textIn(muster.building, muster.buildingZh, locale);
   const unknown = (badge: string): string => t('presence.unknown', { badge });
   return (
-    <section className="detail__section" aria-label={t('muster.title', { building: muster?.building ?? '' })} data-testid="muster">
-      <h3 className="detail__heading">{t('muster.title', { building: muster?.building ?? '' })}</h3>
+    <section className="detail__section" aria-label={t('muster.title', { building: building })} data-testid="muster">
+      <h3 className="detail__heading">{t('muster.title', { building: building })}</h3>
       {muster === null ? (
         <p className="detail__muted">{t('muster.loading')}</p>
       ) : (

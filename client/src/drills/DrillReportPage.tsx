@@ -4,7 +4,7 @@
  * page without the dashboard around it (styles/drill-report.css, `@media print`).
  */
 import type { Facility } from '../../../contract/facility.ts';
-import type { DrillReport } from '../../../contract/drill.ts';
+import { textIn, type DrillReport } from '../../../contract/drill.ts';
 import { useSession } from '../auth/SessionContext.ts';
 import type { FacilityIndex } from '../domain/facility.index.ts';
 import { useNow } from '../hooks/useNow.ts';
@@ -65,9 +65,11 @@ export function ReportBody({ report, facility, index }: { report: DrillReport; f
   // Every fire alarm opens a muster of its building: several in one building read alike unless each
   // names the alarm (its detector) it belongs to.
   const musterAlarms = new Map([...report.items.flatMap((i) => (i.alarm ? [i.alarm] : [])), ...report.unexpected].map((a) => [a.id, a]));
-  const musterOf = (m: { alarmId: string; building: string }): string => {
+  const title = textIn(drill.title, drill.titleZh, locale);
+  const musterOf = (m: { alarmId: string; building: string; buildingZh?: string }): string => {
+    const building = textIn(m.building, m.buildingZh, locale);
     const alarm = musterAlarms.get(m.alarmId);
-    return alarm ? `${m.building} · ${alarmSubject(alarm, index, locale)}` : m.building;
+    return alarm ? `${building} · ${alarmSubject(alarm, index, locale)}` : building;
   };
   const running = drill.state === 'running';
   const score = scoreSummary(report);
@@ -77,12 +79,12 @@ export function ReportBody({ report, facility, index }: { report: DrillReport; f
     <article className="report" data-testid="drill-report" data-drill-id={drill.id} data-state={drill.state}>
       <header className="report__head">
         <p className="report__kicker">
-          <span className="tag tag--drill">{t('queue.drill')}</span> {drill.title}
+          <span className="tag tag--drill">{t('queue.drill')}</span> {title}
         </p>
         <h2 className="report__title">{t('report.title')}</h2>
         <dl className="report__meta">
           <Meta label={t('report.facility')} value={facility.name} />
-          <Meta label={t('report.scenario')} value={`${drill.title} (${drill.scenario}, ×${drill.speed})`} />
+          <Meta label={t('report.scenario')} value={`${title} (${drill.scenario}, ×${drill.speed})`} />
           <Meta label={t('report.site')} value={site?.name ?? drill.siteId} />
           <Meta label={t('report.startedBy')} value={drill.startedBy} />
           <Meta label={t('report.start')} value={fmt.dateTime(drill.startedAt)} />

@@ -1,6 +1,6 @@
 /** Every recorded drill, newest first; a manager opens a drill's report from its row. */
 import type { KeyboardEvent } from 'react';
-import type { Drill } from '../../../contract/drill.ts';
+import { textIn, type Drill } from '../../../contract/drill.ts';
 import type { FacilityIndex } from '../domain/facility.index.ts';
 import { useI18n } from '../i18n/I18nContext.ts';
 import { useSiteFormatters } from './useSiteTime.ts';
@@ -13,7 +13,7 @@ interface DrillTableProps {
 }
 
 export function DrillTable({ drills, index, onOpenReport }: DrillTableProps) {
-  const { t } = useI18n();
+  const { t, locale } = useI18n();
   const fmtFor = useSiteFormatters(index);
 
   function handleKeyDown(event: KeyboardEvent<HTMLTableRowElement>, id: string) {
@@ -52,7 +52,7 @@ export function DrillTable({ drills, index, onOpenReport }: DrillTableProps) {
                 onKeyDown={(e) => handleKeyDown(e, d.id)}
               >
                 <td>
-                  <span className="tag tag--drill">{t('queue.drill')}</span> <span className="log-table__alarm">{d.title}</span>
+                  <span className="tag tag--drill">{t('queue.drill')}</span> <span className="log-table__alarm">{textIn(d.title, d.titleZh, locale)}</span>
                   <span className="log-table__sensor">{d.id}</span>
                 </td>
                 <td>{index.sitesById.get(d.siteId)?.name ?? d.siteId}</td>

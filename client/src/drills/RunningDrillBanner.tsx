@@ -4,7 +4,7 @@
  * leaves the rest of the scenario unplayed and closes the drill's alarms.
  */
 import { useEffect, useRef, useState } from 'react';
-import type { Drill, DrillNote } from '../../../contract/drill.ts';
+import { textIn, type Drill, type DrillNote } from '../../../contract/drill.ts';
 import { messageOf } from '../api/api.client.ts';
 import { useSession } from '../auth/SessionContext.ts';
 import type { FacilityIndex } from '../domain/facility.index.ts';
@@ -26,7 +26,7 @@ interface RunningDrillBannerProps {
 type EndStatus = { kind: 'idle' } | { kind: 'confirm' } | { kind: 'ending' } | { kind: 'failed'; message: string };
 
 export function RunningDrillBanner({ drill, notes, index, onEnded, onOpenReport }: RunningDrillBannerProps) {
-  const { t, duration } = useI18n();
+  const { t, duration, locale } = useI18n();
   const { can } = useSession();
   const now = useNow();
   const fmtFor = useSiteFormatters(index);
@@ -49,7 +49,7 @@ export function RunningDrillBanner({ drill, notes, index, onEnded, onOpenReport 
   }
 
   const text = t('drills.running', {
-    scenario: drill.title,
+    scenario: textIn(drill.title, drill.titleZh, locale),
     site: index.sitesById.get(drill.siteId)?.name ?? drill.siteId,
     by: drill.startedBy,
     time: fmtFor(drill.siteId).time(drill.startedAt),
@@ -106,7 +106,7 @@ export function RunningDrillBanner({ drill, notes, index, onEnded, onOpenReport 
           <ol className="drill-running__note-list">
             {reached.map((n) => (
               <li key={`${n.at}:${n.text}`} className="drill-running__note" data-at={n.at}>
-                <span className="drill-running__note-at">{t('drills.note.at', { s: n.at })}</span> {n.text}
+                <span className="drill-running__note-at">{t('drills.note.at', { s: n.at })}</span> {textIn(n.text, n.textZh, locale)}
               </li>
             ))}
           </ol>

@@ -5,7 +5,7 @@
  * play is refused here with the reason, before anything runs (the server refuses it too).
  */
 import { useEffect, useRef, useState, type FormEvent } from 'react';
-import type { Drill, DrillScenario } from '../../../contract/drill.ts';
+import { textIn, type Drill, type DrillScenario } from '../../../contract/drill.ts';
 import type { Site } from '../../../contract/facility.ts';
 import { messageOf } from '../api/api.client.ts';
 import { startDrill } from '../api/drill.api.ts';
@@ -21,7 +21,7 @@ interface StartDrillFormProps {
 type Step = { kind: 'edit' } | { kind: 'confirm' } | { kind: 'starting' } | { kind: 'failed'; message: string };
 
 export function StartDrillForm({ scenarios, sites, defaultSiteId, onStarted }: StartDrillFormProps) {
-  const { t } = useI18n();
+  const { t, locale } = useI18n();
   const [picked, setScenario] = useState(scenarios[0]?.name ?? '');
   // The list may arrive (or change) after the first render: a pick it no longer has falls back to the first.
   const chosen = scenarios.find((s) => s.name === picked) ?? scenarios[0];
@@ -69,7 +69,7 @@ export function StartDrillForm({ scenarios, sites, defaultSiteId, onStarted }: S
           <select value={scenario} onChange={(e) => setScenario(e.target.value)} disabled={reviewing} data-testid="drill-scenario">
             {scenarios.map((s) => (
               <option key={s.name} value={s.name}>
-                {s.title} ({s.name})
+                {textIn(s.title, s.titleZh, locale)} ({s.name})
               </option>
             ))}
           </select>

@@ -2,8 +2,9 @@
  * The drill list and one drill's report, kept fresh by the live `drill` notices (a drill started
  * or ended anywhere refetches the list) and, while a drill runs, by a slow poll of its report.
  */
-import { useCallback, useEffect, useState } from 'react';
-import type { Drill, DrillReport, DrillScenario } from '../../../contract/drill.ts';
+import { useCallback, useEffect, useMemo, useState } from 'react';
+import { textIn, type Drill, type DrillReport, type DrillScenario } from '../../../contract/drill.ts';
+import { useI18n } from '../i18n/I18nContext.ts';
 import { ApiRequestError, messageOf } from '../api/api.client.ts';
 import { fetchDrillReport, fetchDrills } from '../api/drill.api.ts';
 import { useLive, useLiveStore } from '../live/useLive.ts';
@@ -56,19 +57,20 @@ export function useRunningDrillsSeed(): void {
  */
 export function useRunningDrillTitles(): ReadonlyMap<string, string> {
   const notices = useLive((s) => s.drills);
-  const [titles, setTitles] = useState<ReadonlyMap<string, string>>(new Map());
+  const { locale } = useI18n();
+  const [drills, setDrills] = useState<readonly Drill[]>([]);
   useEffect(() => {
     if (notices.size === 0) return;
     const controller = new AbortController();
     fetchDrills(controller.signal).then(
       (res) => {
-        if (!controller.signal.aborted) setTitles(new Map(res.drills.map((d) => [d.id, d.title])));
+        if (!controller.signal.aborted) setDrills(res.drills);
       },
       () => {}, // the banner names the scenario instead
     );
     return () => controller.abort();
   }, [notices]);
-  return titles;
+  return useMemo(() => new Map(drills.map((d) => [d.id, textIn(d.title, d.titleZh, locale)])), [drills, locale]);
 }
 
 export type ReportLoad = { kind: 'loading' } | { kind: 'error'; message: string; status: number } | { kind: 'ready'; report: DrillReport };

@@ -5,6 +5,7 @@
 import { useCallback } from 'react';
 import type { Facility } from '../../../contract/facility.ts';
 import type { OverdueDrillsResponse } from '../../../contract/safety-report.ts';
+import { textIn } from '../../../contract/drill.ts';
 import { fetchOverdueDrills } from '../api/safety-report.api.ts';
 import { timeFormatters } from '../format/time.format.ts';
 import { useLoad } from '../hooks/useLoad.ts';
@@ -60,7 +61,7 @@ export function OverdueDrills({ facility }: { facility: Facility }) {
                   <tbody>
                     {site.plan.map((p) => (
                       <tr key={p.scenario} data-overdue={p.overdue}>
-                        <td>{p.title}</td>
+                        <td>{textIn(p.title, p.titleZh, locale)}</td>
                         <td>{t(`safety.every.${p.every}`)}</td>
                         <td>{p.lastHeldAt === null ? t('safety.overdue.never') : f.dateTime(p.lastHeldAt)}</td>
                         <td>{p.dueAt === null ? '–' : f.dateTime(p.dueAt)}</td>

@@ -32,7 +32,7 @@ export class ScenarioFiles implements ScenarioCatalog {
     const maxSpeed = num(doc.maxSpeed);
     const notes: DrillNote[] = steps
       .filter((s) => str(s.note) !== undefined && num(s.at) !== undefined)
-      .map((s) => ({ at: num(s.at)!, text: str(s.note)! }))
+      .map((s) => ({ at: num(s.at)!, text: str(s.note)!, ...(str(s.noteZh) !== undefined && { textZh: str(s.noteZh)! }) }))
       .sort((a, b) => a.at - b.at);
     const selected = { sensors: new Set<string>(), zones: new Set<string>(), sites: new Set<string>() };
     for (const s of [...steps, ...expect]) {
@@ -44,6 +44,7 @@ export class ScenarioFiles implements ScenarioCatalog {
     return {
       name,
       title: str(doc.title) ?? name,
+      ...(str(doc.titleZh) !== undefined && { titleZh: str(doc.titleZh)! }),
       siteId: str(doc.site) ?? '',
       speeds: DRILL_SPEEDS.filter((s) => maxSpeed === undefined || s <= maxSpeed),
       durationS: num(doc.duration) ?? Math.max(0, ...steps.map(stepEnd)) + 30,

@@ -65,6 +65,7 @@ export function composeSafetyReports(config: Config, logger: Logger, d: SafetyRe
       list: (limit) => d.drills.service.list(limit),
       scorePercent: async (id) => (await d.drills.service.report(id)).score.percent,
       scenarioTitle: (name) => d.drills.scenarios.scenario(name)?.title,
+      scenarioTitleZh: (name) => d.drills.scenarios.scenario(name)?.titleZh,
     },
     {
       kpis: async (siteId, from, to) => kpiRows(await kpis.compute({ siteId, from, to })),

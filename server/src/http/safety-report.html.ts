@@ -3,7 +3,7 @@
  * external reference, so Chromium prints the same page to PDF offline), in English or Chinese.
  * Every text that came from a file, a device or a person is escaped.
  */
-import type { ReportSection, SafetyReport, SafetyReportLang, Trend, TrendRow } from '../../../contract/index.ts';
+import { textIn, type ReportSection, type SafetyReport, type SafetyReportLang, type Trend, type TrendRow } from '../../../contract/index.ts';
 import { conditionName } from '../../../contract/condition-names.ts';
 
 const MESSAGES = {
@@ -205,6 +205,7 @@ export function renderSafetyReportHtml(r: SafetyReport, lang: SafetyReportLang):
   const day = new Intl.DateTimeFormat(locale, { timeZone: r.timezone, year: 'numeric', month: '2-digit', day: '2-digit' });
   const at = (t: number | null) => (t === null ? '–' : e(dt.format(t)));
   const name = (x: { name: string; nameZh?: string }) => e(lang === 'zh' && x.nameZh ? x.nameZh : x.name);
+  const titled = (x: { title: string; titleZh?: string }) => e(textIn(x.title, x.titleZh, lang));
   const num = (n: number | null, unit = '') => (n === null ? '–' : `${e(n.toLocaleString(locale))}${unit}`);
   const change = (t: Trend) => {
     const cls = t.delta > 0 ? 'up' : t.delta < 0 ? 'down' : '';
@@ -272,7 +273,7 @@ ${
     : `<table><thead><tr><th>${m.scenario}</th><th>${m.every}</th><th class="n">${m.held}</th><th>${m.lastHeld}</th><th>${m.due}</th><th>${m.status}</th></tr></thead><tbody>${r.drills.plan
         .map(
           (p) =>
-            `<tr><td>${e(p.title)}</td><td>${m.every_[p.every]}</td><td class="n">${p.held}</td><td>${p.lastHeldAt === null ? m.never : at(p.lastHeldAt)}</td><td>${at(p.dueAt)}</td><td>${
+            `<tr><td>${titled(p)}</td><td>${m.every_[p.every]}</td><td class="n">${p.held}</td><td>${p.lastHeldAt === null ? m.never : at(p.lastHeldAt)}</td><td>${at(p.dueAt)}</td><td>${
               p.overdue ? `<span class="overdue">${m.overdue}</span>` : m.onTrack
             }</td></tr>`,
         )
@@ -285,7 +286,7 @@ ${
     : `<table><thead><tr><th>${m.scenario}</th><th>${m.started}</th><th class="n">${m.score}</th><th>${m.planned}</th></tr></thead><tbody>${r.drills.held
         .map(
           (d) =>
-            `<tr><td>${e(d.title)}</td><td>${at(d.startedAt)}</td><td class="n">${d.scorePercent === null ? '–' : `${d.scorePercent} %`}</td><td>${d.planned ? m.yes : m.no}</td></tr>`,
+            `<tr><td>${titled(d)}</td><td>${at(d.startedAt)}</td><td class="n">${d.scorePercent === null ? '–' : `${d.scorePercent} %`}</td><td>${d.planned ? m.yes : m.no}</td></tr>`,
         )
         .join('')}</tbody></table>`
 }

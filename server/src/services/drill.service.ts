@@ -117,7 +117,7 @@ export class DrillService {
     if (existing) {
       if (existing.scenario !== body.scenario || existing.siteId !== body.siteId)
         throw new DrillError('CONFLICT', `drill ${body.id} exists with another scenario or site`);
-      return existing;
+      return this.translated(existing);
     }
     const scenario = this.scenarios.scenario(body.scenario);
     const speed = body.speed ?? 1;
@@ -145,12 +145,22 @@ export class DrillService {
     });
     this.notify({ drillId: drill.id, scenario: drill.scenario, siteId: drill.siteId, state: 'started', by, at: now });
     if (body.run) this.runner.run(drill, speed, () => this.end(drill.id, 'system'));
-    return drill;
+    return this.translated(drill);
   }
 
   /** The scenarios the dashboard may start. */
   scenarioList(): DrillScenario[] {
-    return this.scenarios.list().map(({ name, title, siteId, speeds, durationS, notes }) => ({ name, title, siteId, speeds, durationS, notes }));
+    return this.scenarios
+      .list()
+      .map(({ name, title, titleZh, siteId, speeds, durationS, notes }) => ({
+        name,
+        title,
+        ...(titleZh !== undefined && { titleZh }),
+        siteId,
+        speeds,
+        durationS,
+        notes,
+      }));
   }
 
   /** Refuses, with the reason, a drill that would only fail once started. */
@@ -173,24 +183,34 @@ export class DrillService {
   end(id: string, by: string): Drill {
     const drill = this.store.get(id);
     if (!drill) throw new DrillError('NOT_FOUND', `no drill ${id}`);
-    if (drill.state === 'ended') return drill;
+    if (drill.state === 'ended') return this.translated(drill);
     const now = this.clock.now();
     this.runner.stop(id);
     this.store.end(id, now);
     this.alarms.endDrill(id, by);
     this.audit.append({ actor: by, action: 'drill.ended', target: `drill:${id}`, at: now });
     this.notify({ drillId: id, scenario: drill.scenario, siteId: drill.siteId, state: 'ended', by, at: now });
-    return this.store.get(id)!;
+    return this.translated(this.store.get(id)!);
   }
 
   list(limit = 100): Drill[] {
-    return this.store.list(limit);
+    return this.store.list(limit).map((d) => this.translated(d));
+  }
+
+  /**
+   * The drill with its scenario's Chinese title as the file gives it now: only the English title
+   * is stored, and only while the file's title is still the one the drill ran under (a renamed
+   * scenario's new translation would mislabel it).
+   */
+  private translated(drill: Drill): Drill {
+    const scenario = this.scenarios.scenario(drill.scenario);
+    return scenario?.titleZh !== undefined && scenario.title === drill.title ? { ...drill, titleZh: scenario.titleZh } : drill;
   }
 
   get(id: string): Drill {
     const drill = this.store.get(id);
     if (!drill) throw new DrillError('NOT_FOUND', `no drill ${id}`);
-    return drill;
+    return this.translated(drill);
   }
 
   async report(id: string): Promise<DrillReport> {

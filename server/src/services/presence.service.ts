@@ -209,10 +209,17 @@ export class PresenceService {
       drill: alarm.drill,
       siteId: r.siteId,
       building: r.building,
+      ...this.buildingZh(r.building),
       startedAt: r.at,
       people,
       allAccountedAt: done ? Math.max(...people.map((p) => p.accountedAt ?? 0)) : null,
     };
+  }
+
+  /** Looked up when read: a muster stores the building's name as the file gave it then. */
+  private buildingZh(building: string): { buildingZh?: string } {
+    const zh = this.deps.rules.buildingsZh.get(building);
+    return zh === undefined ? {} : { buildingZh: zh };
   }
 
   /** Ticks one person off as accounted for, audited; ticking twice keeps the first tick. */
@@ -244,6 +251,7 @@ export class PresenceService {
       out.push({
         alarmId: m.alarmId,
         building: m.building,
+        ...this.buildingZh(m.building),
         people: m.people.length,
         accounted: m.people.filter((p) => p.accountedAt !== null).length,
         startedAt: m.startedAt,

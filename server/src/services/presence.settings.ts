@@ -13,16 +13,20 @@ export interface PresenceSettings {
   readers: Map<string, DoorReaders>;
   /** Floor id → building, where the file sets it. */
   buildings: Map<string, string>;
+  /** Building → its Chinese name (`buildingZh`), where the file gives one. */
+  buildingsZh?: Map<string, string>;
 }
 
 export function presenceSettings(file: FacilityFile): { settings: PresenceSettings; problems: RawProblem[] } {
   const problems: RawProblem[] = [];
   const readers = new Map<string, DoorReaders>();
   const buildings = new Map<string, string>();
+  const buildingsZh = new Map<string, string>();
   file.sites.forEach((site, si) => {
     const zones = new Set(site.floors.flatMap((f) => f.zones.map((z) => z.id)));
     site.floors.forEach((floor, fi) => {
       if (floor.building !== undefined) buildings.set(floor.id, floor.building);
+      if (floor.building !== undefined && floor.buildingZh !== undefined) buildingsZh.set(floor.building, floor.buildingZh);
       floor.zones.forEach((zone, zi) =>
         zone.sensors.forEach((sensor, ki) => {
           if (sensor.readers === undefined) return;
@@ -51,7 +55,13 @@ export function presenceSettings(file: FacilityFile): { settings: PresenceSettin
     });
   });
   return {
-    settings: { windowHours: file.presenceWindowHours ?? DEFAULT_PRESENCE_WINDOW_HOURS, people: file.people ?? [], readers, buildings },
+    settings: {
+      windowHours: file.presenceWindowHours ?? DEFAULT_PRESENCE_WINDOW_HOURS,
+      people: file.people ?? [],
+      readers,
+      buildings,
+      ...(buildingsZh.size > 0 && { buildingsZh }),
+    },
     problems,
   };
 }

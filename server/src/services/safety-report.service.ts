@@ -43,6 +43,8 @@ export interface ReportDrills {
   list(limit: number): Drill[];
   scorePercent(drillId: string): Promise<number | null>;
   scenarioTitle(scenario: string): string | undefined;
+  /** The scenario file's `titleZh` (the zh report shows it). */
+  scenarioTitleZh?(scenario: string): string | undefined;
 }
 
 /** The parts built beside this one; each one absent makes its section say "not available". */
@@ -136,7 +138,7 @@ export class SafetyReportService {
     const scores = new Map<string, number | null>();
     for (const d of drills.filter((d) => d.siteId === siteId && d.startedAt >= range.from && d.startedAt < range.to))
       scores.set(d.id, await this.drills.scorePercent(d.id));
-    const planRows = drillPlanStatus(plan, drills, siteId, tz, range, Math.min(range.to, now), title);
+    const planRows = drillPlanStatus(plan, drills, siteId, tz, range, Math.min(range.to, now), title, this.titleZh);
     const ids = new Set(sensors.map((s) => s.id));
     const failed: string[] = [];
     const report: SafetyReport = {
@@ -191,8 +193,19 @@ export class SafetyReportService {
     const site = this.siteOf(siteId);
     const now = this.clock.now();
     const title = (scenario: string) => this.drills.scenarioTitle(scenario) ?? scenario;
-    return drillPlanStatus(site.drillPlan ?? [], this.drills.list(DRILLS_CONSIDERED), siteId, site.timezone, periodOf('week', site.timezone, now), now, title);
+    return drillPlanStatus(
+      site.drillPlan ?? [],
+      this.drills.list(DRILLS_CONSIDERED),
+      siteId,
+      site.timezone,
+      periodOf('week', site.timezone, now),
+      now,
+      title,
+      this.titleZh,
+    );
   }
+
+  private readonly titleZh = (scenario: string): string | undefined => this.drills.scenarioTitleZh?.(scenario);
 
   /**
    * Makes, keeps and announces the report of the last complete period before `at` (a scheduled

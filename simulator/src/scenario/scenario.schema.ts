@@ -7,6 +7,7 @@
  * ```yaml
  * name: door-propped-open
  * title: Fire exit propped open
+ * titleZh: 消防出口被撑开
  * description: Someone wedges the guesthouse fire exit open.
  * site: lodging
  * maxSpeed: 2          # the server's held-open timer runs in real time
@@ -78,6 +79,8 @@ export const stepSchema = z
     at: seconds,
     /** Shown to the drill coordinator when the step is reached (the simulator's log; the dashboard's running-drill banner). */
     note: z.string().min(1).max(300).optional(),
+    /** The note in Chinese, shown instead to a dashboard viewer who chose 中文 (only beside `note`). */
+    noteZh: z.string().min(1).max(300).optional(),
     ...selectorShape,
     /** Seconds over which the selected sensors act one after another (in registry order). */
     spread: seconds.optional(),
@@ -104,6 +107,7 @@ export const stepSchema = z
       ctx.addIssue({ code: 'custom', message: `a step needs one of ${ACTIONS.join(', ')} (or only a note)` });
     if (actions.length === 1 && selectors.length !== 1) ctx.addIssue({ code: 'custom', message: 'a step needs exactly one of sensor, sensors, zone, site' });
     if (actions.length === 0 && selectors.length > 0) ctx.addIssue({ code: 'custom', message: 'a note-only step selects no sensors' });
+    if (step.noteZh !== undefined && step.note === undefined) ctx.addIssue({ code: 'custom', message: 'noteZh translates a note: the step has none' });
   });
 
 /**
@@ -133,6 +137,8 @@ export const scenarioSchema = z
     /** Equal to the file name without `.yaml`; used in drill ids. */
     name: z.string().regex(/^[a-z0-9][a-z0-9-]{0,39}$/, 'name must be 1-40 lower-case letters, digits or "-"'),
     title: z.string().min(1).max(120),
+    /** The title in Chinese (the dashboard in 中文, the zh safety report). */
+    titleZh: z.string().min(1).max(120).optional(),
     description: z.string().min(1).max(2000),
     site: idSchema,
     /** Scenario seconds; default: 30 s after the last step. */

@@ -33,6 +33,8 @@ export interface PresenceRules {
   holders: ReadonlyMap<string, Person>;
   /** Zone id → the building its floor is in. */
   buildings: ReadonlyMap<string, string>;
+  /** Building → its Chinese name; a site that is one building is named by its `nameZh`. */
+  buildingsZh: ReadonlyMap<string, string>;
 }
 
 interface Whereabouts {
@@ -48,7 +50,13 @@ const HOUR_MS = 3_600_000;
 /** The rules of a facility: door plans (a door without `readers` leads into its own zone), badge holders, buildings. */
 export function presenceRules(
   facility: Facility,
-  settings: { windowHours: number; people: readonly Person[]; readers: ReadonlyMap<string, DoorReaders>; buildings: ReadonlyMap<string, string> },
+  settings: {
+    windowHours: number;
+    people: readonly Person[];
+    readers: ReadonlyMap<string, DoorReaders>;
+    buildings: ReadonlyMap<string, string>;
+    buildingsZh?: ReadonlyMap<string, string>;
+  },
 ): PresenceRules {
   const doors = new Map<string, DoorPlan>();
   const zone = (id: string | undefined): string | null | undefined => (id === undefined ? undefined : id === OUTSIDE ? null : id);
@@ -60,9 +68,12 @@ export function presenceRules(
   const holders = new Map<string, Person>();
   for (const p of settings.people) for (const c of p.credentials) holders.set(c, p);
   const buildings = new Map<string, string>();
-  for (const site of facility.sites)
+  const buildingsZh = new Map(settings.buildingsZh);
+  for (const site of facility.sites) {
+    if (site.nameZh !== undefined && !buildingsZh.has(site.name)) buildingsZh.set(site.name, site.nameZh);
     for (const floor of site.floors) for (const z of floor.zones) buildings.set(z.id, settings.buildings.get(floor.id) ?? site.name);
-  return { windowMs: settings.windowHours * HOUR_MS, doors, holders, buildings };
+  }
+  return { windowMs: settings.windowHours * HOUR_MS, doors, holders, buildings, buildingsZh };
 }
 
 /**

@@ -114,6 +114,7 @@ export interface HeldDrill {
   id: string;
   scenario: string;
   title: string;
+  titleZh?: string;
   siteId: string;
   startedAt: number;
   endedAt: number | null;
@@ -132,14 +133,17 @@ export function drillPlanStatus(
   period: Period,
   asOf: number,
   title: (scenario: string) => string,
+  titleZh: (scenario: string) => string | undefined = () => undefined,
 ): DrillPlanStatus[] {
   return plan.map((item) => {
     const mine = drills.filter((d) => d.siteId === siteId && d.scenario === item.scenario && d.startedAt < asOf);
     const last = mine.reduce<number | null>((t, d) => (t === null || d.startedAt > t ? d.startedAt : t), null);
     const dueAt = last === null ? null : addInterval(timeZone, last, item.every);
+    const zh = titleZh(item.scenario);
     return {
       scenario: item.scenario,
       title: title(item.scenario),
+      ...(zh !== undefined && { titleZh: zh }),
       every: item.every,
       held: mine.filter((d) => within(d.startedAt, period)).length,
       lastHeldAt: last,
@@ -165,6 +169,7 @@ export function drillsHeld(
       id: d.id,
       scenario: d.scenario,
       title: d.title,
+      ...(d.titleZh !== undefined && { titleZh: d.titleZh }),
       startedAt: d.startedAt,
       endedAt: d.endedAt,
       scorePercent: score(d.id),
