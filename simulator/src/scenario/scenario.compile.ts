@@ -63,7 +63,7 @@ export function compileScenario(loaded: LoadedScenario, facility: SimFacility, o
   scenario.steps.forEach((step, stepIndex) => {
     const at = opts.start + step.at * 1000;
     if (step.note !== undefined) notes.push({ at, text: step.note });
-    if (step.note !== undefined && Object.keys(step).every((k) => k === 'at' || k === 'note')) return;
+    if (step.note !== undefined && Object.keys(step).every((k) => k === 'at' || k === 'note' || k === 'noteZh')) return;
     const sensors = selectSensors(facility, step);
     if (typeof sensors === 'string') throw new SimulatorError('SCENARIO_INVALID', `${loaded.file}: steps[${stepIndex}]: ${sensors}`);
     sensors.forEach((sensor, j) => {
