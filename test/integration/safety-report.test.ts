@@ -189,6 +189,12 @@ describe('the weekly safety report', () => {
     expect(r.alarms.total).toEqual({ current: 7, previous: 2, delta: 5, percent: 250 });
     // Life safety: 3 gas + 2 forced doors; the week before 2 gas.
     expect(r.alarms.lifeSafety).toMatchObject({ current: 5, previous: 2 });
+    // By NFPA 72 signal class: the low battery and the offline sensor are trouble signals.
+    expect(r.alarms.byClass?.map((c) => [c.class, c.current, c.previous])).toEqual([
+      ['alarm', 5, 2],
+      ['supervisory', 0, 0],
+      ['trouble', 2, 0],
+    ]);
     expect(r.alarms.byZone.map((z) => [z.key, z.current, z.previous])).toEqual([
       ['kitchen', 5, 2],
       ['server-room', 2, 0],
@@ -244,6 +250,7 @@ describe('the weekly safety report', () => {
     const zh = await get<string>(`/api/reports/safety/history/${id}?format=html&lang=zh`);
     expect(zh.body).toContain('安全周报');
     expect(zh.body).toContain('已逾期');
+    expect(zh.body).toContain('<h3>按信号类别（NFPA 72）</h3>');
 
     expect(list.pdf.available).toBe(true);
     const res = await fetch(`${vigil.url}/api/reports/safety/history/${id}?format=pdf`, { headers: { cookie: manager } });
