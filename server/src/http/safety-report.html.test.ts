@@ -86,3 +86,45 @@ describe('renderSafetyReportHtml', () => {
     expect(html).not.toContain('Weekly');
   });
 });
+
+// The drills section names each scenario as the dashboard does: Chinese in the zh report where the
+// scenario file gives `titleZh`, English otherwise (and always in the en report).
+describe('drill titles in the safety report', () => {
+  const plan = {
+    scenario: 'gas',
+    title: 'Canteen gas leak',
+    titleZh: '食堂燃气泄漏',
+    every: 'month' as const,
+    held: 1,
+    lastHeldAt: null,
+    dueAt: null,
+    overdue: false,
+  };
+  const held = {
+    id: 'd1',
+    scenario: 'fire',
+    title: 'Guesthouse fire',
+    titleZh: '招待所火灾',
+    startedAt: report.from,
+    endedAt: null,
+    scorePercent: 80,
+    planned: false,
+  };
+  const untranslated = { ...plan, scenario: 'door', title: 'Door propped open', titleZh: undefined };
+  const withDrills: SafetyReport = { ...report, drills: { held: [held], plan: [plan, untranslated], overdue: 0 } };
+
+  it('shows the Chinese titles in zh and falls back to English where there is none', () => {
+    const zh = renderSafetyReportHtml(withDrills, 'zh');
+    expect(zh).toContain('<td>食堂燃气泄漏</td>');
+    expect(zh).toContain('<td>招待所火灾</td>');
+    expect(zh).toContain('<td>Door propped open</td>');
+    expect(zh).not.toContain('Canteen gas leak');
+  });
+
+  it('keeps the English titles in en', () => {
+    const en = renderSafetyReportHtml(withDrills, 'en');
+    expect(en).toContain('<td>Canteen gas leak</td>');
+    expect(en).toContain('<td>Guesthouse fire</td>');
+    expect(en).not.toContain('食堂燃气泄漏');
+  });
+});

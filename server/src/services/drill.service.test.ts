@@ -278,3 +278,38 @@ describe('the drill report', () => {
     expect(item).toMatchObject({ outcome: 'raised', ack: 'not_played', closedByDrillEnd: true, resolvedS: null });
   });
 });
+
+// The dashboard in 中文 names a drill by its scenario's `titleZh`: looked up in the scenario file
+// when the drill is read, never stored (docs/contracts.md, drill scenarios).
+describe('a drill’s Chinese title', () => {
+  const ZH: CatalogScenario = { ...CANTEEN, titleZh: '食堂燃气泄漏', notes: [{ at: 0, text: 'A hose works loose', textZh: '软管松脱' }] };
+  const withCatalog = (catalog: CatalogScenario[]) =>
+    new DrillService(
+      store,
+      { scenario: (n) => catalog.find((s) => s.name === n) ?? null, list: () => catalog },
+      { sensors: () => SENSORS },
+      runner,
+      { drillAlarms: () => [], endDrill: () => {}, triggerTime: (_id, _sensor, at) => Promise.resolve(at) },
+      { append: () => {} },
+      () => {},
+      clock,
+    );
+
+  it('comes with the drill started, listed, read and ended, and the scenario list carries the title and notes in Chinese', () => {
+    const s = withCatalog([ZH]);
+    const d = s.start({ scenario: ZH.name, siteId: 'hq', run: false }, 'ops');
+    expect(d).toMatchObject({ title: 'Canteen gas leak', titleZh: '食堂燃气泄漏' });
+    expect(s.list().map((x) => x.titleZh)).toEqual(['食堂燃气泄漏']);
+    expect(s.get(d.id).titleZh).toBe('食堂燃气泄漏');
+    expect(s.end(d.id, 'ops').titleZh).toBe('食堂燃气泄漏');
+    expect(store.get(d.id)).not.toHaveProperty('titleZh');
+    expect(s.scenarioList()[0]).toMatchObject({ titleZh: '食堂燃气泄漏', notes: [{ text: 'A hose works loose', textZh: '软管松脱' }] });
+  });
+
+  it('is absent where the file has none, or when the scenario was renamed since the drill ran (English is shown)', () => {
+    const d = withCatalog([CANTEEN]).start({ scenario: CANTEEN.name, siteId: 'hq', run: false }, 'ops');
+    expect(d).not.toHaveProperty('titleZh');
+    expect(withCatalog([CANTEEN]).scenarioList()[0]).not.toHaveProperty('titleZh');
+    expect(withCatalog([{ ...ZH, title: 'Kitchen gas leak' }]).get(d.id)).not.toHaveProperty('titleZh');
+  });
+});
