@@ -54,5 +54,10 @@ describe('people in the hazard zone', () => {
     await expect(muster.locator('[data-person="person:wang-wei"]').textContent()).resolves.toMatch(/accounted for .* by officer/);
     await expect(muster.getByTestId('muster-count').textContent()).resolves.toBe('1 of 2 accounted for');
     await shoot(officer, 'muster', { selector: '[data-testid="muster"]' });
+
+    // In Chinese the muster names the building by the facility file's buildingZh.
+    await officer.getByRole('button', { name: '中文' }).click();
+    await muster.getByRole('heading', { name: '人员清点：员工食堂' }).waitFor({ timeout: 10_000 });
+    await expect(muster.textContent()).resolves.not.toContain('Staff canteen');
   });
 });
