@@ -173,6 +173,8 @@ describe('emergency drill from the dashboard', () => {
     await manager.getByRole('group', { name: 'Language' }).getByRole('button', { name: '中文' }).click();
     await report.getByText('演练报告').first().waitFor();
     await expect(gas.textContent()).resolves.toContain(`确认人 ${demoAccount('officer').username}`);
+    // The scenario's titleZh names the drill in Chinese.
+    await expect(report.locator('.report__head').textContent()).resolves.toContain('食堂燃气泄漏 (canteen-gas-leak, ×2)');
     await shoot(manager, 'drill-report-zh');
     await manager.getByRole('group', { name: '语言' }).getByRole('button', { name: 'EN' }).click();
     await manager.setViewportSize({ width: 1600, height: 1000 });
