@@ -28,10 +28,10 @@ const canteen: DrillScenario = {
   ],
 };
 
-function render(node: React.ReactNode): string {
+function render(node: React.ReactNode, locale: 'en' | 'zh' = 'en'): string {
   const session = makeSession({ username: 'manager', displayName: 'manager', role: 'manager', disabled: false }, () => {});
   return renderToStaticMarkup(
-    <I18nContext.Provider value={makeI18n('en', 'Asia/Shanghai')}>
+    <I18nContext.Provider value={makeI18n(locale, 'Asia/Shanghai')}>
       <SessionContext.Provider value={session}>{node}</SessionContext.Provider>
     </I18nContext.Provider>,
   );
@@ -94,5 +94,33 @@ describe('<ReportBody> (drill report)', () => {
     expect(html).toContain('Ended early: scored on what was played');
     expect(html).not.toContain('0 %');
     expect(html).not.toContain('All targets met');
+  });
+});
+
+// In 中文 the scenario's titleZh and each note's textZh, English where the file gives none.
+describe('a drill in Chinese', () => {
+  const zh: DrillScenario = {
+    ...canteen,
+    titleZh: '食堂燃气泄漏',
+    notes: [{ ...canteen.notes[0]!, textZh: '炒灶的燃气软管松脱' }, canteen.notes[1]!, canteen.notes[2]!],
+  };
+
+  it('names the running drill and shows its notes in Chinese, falling back to English', () => {
+    const drill = makeDrill({ state: 'running', endedAt: null, startedAt: Date.now() - 20_000, speed: 10, title: 'Canteen gas leak', titleZh: '食堂燃气泄漏' });
+    const html = render(<RunningDrillBanner drill={drill} notes={zh.notes} index={index} onEnded={() => {}} onOpenReport={() => {}} />, 'zh');
+    expect(html).toContain('食堂燃气泄漏');
+    expect(html).not.toContain('Canteen gas leak');
+    expect(html).toContain('炒灶的燃气软管松脱');
+    expect(html).not.toContain('A hose at the wok range works loose');
+    expect(html).toContain('The shift lead shuts the isolation valve');
+    expect(render(<RunningDrillBanner drill={drill} notes={zh.notes} index={index} onEnded={() => {}} onOpenReport={() => {}} />)).toContain(
+      'A hose at the wok range works loose',
+    );
+  });
+
+  it('offers the scenario by its Chinese title', () => {
+    const html = render(<StartDrillForm scenarios={[zh, door]} sites={facility.sites} defaultSiteId="hq" onStarted={() => {}} />, 'zh');
+    expect(html).toContain('食堂燃气泄漏 (canteen-gas-leak)');
+    expect(html).toContain('Fire exit propped open (door-propped-open)');
   });
 });
