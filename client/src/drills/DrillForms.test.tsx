@@ -122,5 +122,7 @@ describe('a drill in Chinese', () => {
     const html = render(<StartDrillForm scenarios={[zh, door]} sites={facility.sites} defaultSiteId="hq" onStarted={() => {}} />, 'zh');
     expect(html).toContain('食堂燃气泄漏 (canteen-gas-leak)');
     expect(html).toContain('Fire exit propped open (door-propped-open)');
+    const refused = render(<StartDrillForm scenarios={[zh]} sites={facility.sites} defaultSiteId="gh" onStarted={() => {}} />, 'zh');
+    expect(refused).toContain('“食堂燃气泄漏”使用');
   });
 });

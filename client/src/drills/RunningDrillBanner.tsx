@@ -48,8 +48,9 @@ export function RunningDrillBanner({ drill, notes, index, onEnded, onOpenReport 
     }
   }
 
+  const title = textIn(drill.title, drill.titleZh, locale);
   const text = t('drills.running', {
-    scenario: textIn(drill.title, drill.titleZh, locale),
+    scenario: title,
     site: index.sitesById.get(drill.siteId)?.name ?? drill.siteId,
     by: drill.startedBy,
     time: fmtFor(drill.siteId).time(drill.startedAt),
@@ -83,7 +84,7 @@ export function RunningDrillBanner({ drill, notes, index, onEnded, onOpenReport 
           data-testid="drill-end-confirm"
         >
           <p className="drill-confirm__title" id={`drill-end-title-${drill.id}`}>
-            {t('drills.endConfirm.title', { scenario: drill.title })}
+            {t('drills.endConfirm.title', { scenario: title })}
           </p>
           <p className="drill-confirm__text" id={`drill-end-text-${drill.id}`}>
             {t('drills.endConfirm.text')}

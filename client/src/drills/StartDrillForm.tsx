@@ -107,7 +107,7 @@ export function StartDrillForm({ scenarios, sites, defaultSiteId, onStarted }: S
       </p>
       {wrongSite && chosen ? (
         <p className="detail__error" role="alert" data-testid="drill-site-refused">
-          {t('drills.start.otherSite', { scenario: chosen.title, site: siteNameOf(chosen.siteId), picked: siteName })}
+          {t('drills.start.otherSite', { scenario: textIn(chosen.title, chosen.titleZh, locale), site: siteNameOf(chosen.siteId), picked: siteName })}
         </p>
       ) : null}
 
@@ -120,7 +120,8 @@ export function StartDrillForm({ scenarios, sites, defaultSiteId, onStarted }: S
           data-testid="drill-confirm"
         >
           <p className="drill-confirm__title" id="drill-confirm-title">
-            <span className="tag tag--drill">{t('queue.drill')}</span> {t('drills.confirm.title', { scenario: chosen?.title ?? scenario, site: siteName })}
+            <span className="tag tag--drill">{t('queue.drill')}</span>{' '}
+            {t('drills.confirm.title', { scenario: chosen ? textIn(chosen.title, chosen.titleZh, locale) : scenario, site: siteName })}
           </p>
           <p className="drill-confirm__text" id="drill-confirm-text">
             <strong>{t('drills.confirm.text')}</strong> {t('drills.confirm.everyone')}
