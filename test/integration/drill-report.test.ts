@@ -150,12 +150,12 @@ describe('a drill that cannot run as asked', () => {
     // Nothing was recorded: no drill to be graded 0 % with every alarm "missed".
     const after = await vigil.api<DrillListResponse>('/api/drills', { headers: { cookie: manager } });
     expect(after.body.drills.map((d) => d.id)).toEqual(before.body.drills.map((d) => d.id));
-    // What the form offers comes from the scenario file: its title, site, speeds and notes.
+    // What the form offers comes from the scenario file: its title, site, speeds and notes, in English and Chinese.
     const door = after.body.scenarios.find((s) => s.name === 'door-propped-open')!;
-    expect(door).toMatchObject({ title: 'Fire exit and stair door propped open', siteId: 'lodging', speeds: [1, 2] });
+    expect(door).toMatchObject({ title: 'Fire exit and stair door propped open', titleZh: '消防出口和楼梯门被撑开', siteId: 'lodging', speeds: [1, 2] });
     const canteen = after.body.scenarios.find((s) => s.name === 'canteen-gas-leak')!;
     expect(canteen.speeds).toEqual([1, 2, 5, 10]);
-    expect(canteen.notes[0]).toEqual({ at: 0, text: 'Lunch service: a hose at the wok range works loose' });
+    expect(canteen.notes[0]).toEqual({ at: 0, text: 'Lunch service: a hose at the wok range works loose', textZh: '午餐供应时：炒灶的燃气软管松脱' });
   });
 });
 
