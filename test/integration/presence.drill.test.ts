@@ -42,14 +42,14 @@ describe('the guesthouse fire drill', () => {
     );
     const muster = await vigil.api<MusterResponse>(`/api/muster/${fire.id}`, { headers: { cookie: officer } });
     expect(muster.status).toBe(200);
-    expect(muster.body).toMatchObject({ building: 'Guesthouse', drill: drill.id, allAccountedAt: null });
+    expect(muster.body).toMatchObject({ building: 'Guesthouse', buildingZh: '招待所', drill: drill.id, allAccountedAt: null });
     // config/facility.yaml: Liu Yang and Zhao Lei; the guest's badge is nobody's.
     expect(muster.body.people.map((p) => p.name ?? p.badge).sort()).toEqual(['Liu Yang', 'Zhao Lei', '••••0103']);
 
     for (const p of muster.body.people) expect((await post(`/api/muster/${fire.id}/accounted`, { key: p.key }, officer)).status).toBe(200);
     const report = await vigil.api<DrillReport>(`/api/drills/${drill.id}/report`, { headers: { cookie: manager } });
     const figure = report.body.musters?.find((m) => m.alarmId === fire.id);
-    expect(figure).toMatchObject({ building: 'Guesthouse', people: 3, accounted: 3, startedAt: fire.raisedAt });
+    expect(figure).toMatchObject({ building: 'Guesthouse', buildingZh: '招待所', people: 3, accounted: 3, startedAt: fire.raisedAt });
     expect(figure?.timeToAccountS).toBeGreaterThanOrEqual(0);
     expect((await post(`/api/drills/${drill.id}/end`, {}, manager)).status).toBe(200);
     // Longer than the default: the wait for the drill's fire alone may take a minute on a loaded machine.
