@@ -4,7 +4,7 @@
  * chart; sensors link to their history page. Definitions: docs/kpis.md.
  */
 import { useCallback, useState, type ReactNode } from 'react';
-import { Bar, BarChart, CartesianGrid, ReferenceLine, Tooltip, XAxis, YAxis } from 'recharts';
+import { CartesianGrid, Line, LineChart, ReferenceLine, Tooltip, XAxis, YAxis } from 'recharts';
 import type { Facility } from '../../../contract/facility.ts';
 import {
   ACCEPTABLE_AVG_PER_10_MIN,
@@ -190,7 +190,7 @@ function RateSection({ k, siteName }: { k: KpiReport; siteName: (id: string) => 
       </p>
       <h4 className="admin-page__heading">{t('kpi.chart', { step: duration(k.seriesStepMs) })}</h4>
       <div className="kpi__chart" data-testid="kpi-chart">
-        <BarChart data={k.series} responsive style={{ width: '100%', height: '100%' }} margin={{ top: 12, right: 8, bottom: 4, left: 0 }}>
+        <LineChart data={k.series} responsive style={{ width: '100%', height: '100%' }} margin={{ top: 12, right: 8, bottom: 4, left: 0 }}>
           <CartesianGrid stroke="var(--chart-grid)" strokeDasharray="3 4" />
           <XAxis {...timeAxisProps(k.from, k.to, fmt, timeZone)} padding={{ left: 6, right: 6 }} />
           <YAxis
@@ -213,8 +213,10 @@ function RateSection({ k, siteName }: { k: KpiReport; siteName: (id: string) => 
             strokeDasharray="6 3"
             label={{ value: t('kpi.chart.peakLine'), position: 'insideTopLeft' }}
           />
-          <Bar dataKey="peakPer10Min" name={t('kpi.chart.peak')} fill="var(--chart-line)" isAnimationActive={false} />
-        </BarChart>
+          {/* A step line, not bars: it shares the history charts' Recharts code, which keeps the
+              dashboard's JavaScript within its budget (test/e2e/figures.real.test.ts). */}
+          <Line type="stepAfter" dataKey="peakPer10Min" name={t('kpi.chart.peak')} stroke="var(--chart-line)" dot={false} isAnimationActive={false} />
+        </LineChart>
       </div>
       {k.sites.length > 1 ? (
         <KpiTable
