@@ -150,17 +150,15 @@ export class DrillService {
 
   /** The scenarios the dashboard may start. */
   scenarioList(): DrillScenario[] {
-    return this.scenarios
-      .list()
-      .map(({ name, title, titleZh, siteId, speeds, durationS, notes }) => ({
-        name,
-        title,
-        ...(titleZh !== undefined && { titleZh }),
-        siteId,
-        speeds,
-        durationS,
-        notes,
-      }));
+    return this.scenarios.list().map(({ name, title, titleZh, siteId, speeds, durationS, notes }) => ({
+      name,
+      title,
+      ...(titleZh !== undefined && { titleZh }),
+      siteId,
+      speeds,
+      durationS,
+      notes,
+    }));
   }
 
   /** Refuses, with the reason, a drill that would only fail once started. */
