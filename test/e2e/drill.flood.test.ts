@@ -46,7 +46,7 @@ describe('basement flood drill from the dashboard', () => {
     await officer.locator('.console [data-alarm-id][data-drill="true"]', { hasText: 'Tank room leak, storage tanks' }).first().waitFor({ timeout: 30_000 });
     // The basement plan draws the wet detectors in alarm with the leak glyph.
     await officer.getByRole('tab', { name: 'Office tower, basement (plant)' }).click();
-    await officer.locator('img[src$="tower-b1.svg"]').waitFor({ timeout: 10_000 });
+    await officer.locator('img.plan__image[alt*="Office tower, basement (plant)"]').waitFor({ timeout: 10_000 });
     await shoot(officer, 'drills-flood-console');
 
     await manager.getByTestId('drill-end').click();
