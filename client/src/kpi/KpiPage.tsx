@@ -3,7 +3,7 @@
  * for one site or all, over a period, with the benchmarks beside the figures and drawn on the
  * chart; sensors link to their history page. Definitions: docs/kpis.md.
  */
-import { useCallback, useState, type ReactNode } from 'react';
+import type { ReactNode } from 'react';
 import { CartesianGrid, Line, LineChart, ReferenceLine, Tooltip, XAxis, YAxis } from 'recharts';
 import type { Facility } from '../../../contract/facility.ts';
 import {
@@ -23,13 +23,12 @@ import { PageShell } from '../components/PageShell.tsx';
 import { PriorityBadge } from '../components/PriorityBadge.tsx';
 import type { FacilityIndex } from '../domain/facility.index.ts';
 import { downloadCsv } from '../format/download.ts';
-import { useLoad } from '../hooks/useLoad.ts';
 import { conditionLabel } from '../i18n/alarm.labels.ts';
 import type { MessageKey } from '../i18n/dictionary.ts';
 import { useI18n } from '../i18n/I18nContext.ts';
 import { pluralOf } from '../i18n/messages.queue.ts';
-import { rangeOf, type RangeKey } from '../reports/report.columns.ts';
 import { ReportFilters } from '../reports/ReportFilters.tsx';
+import { useRangedReport } from '../reports/useRangedReport.ts';
 import { kpiCsv } from './kpi.csv.ts';
 import '../styles/kpi.css';
 
@@ -44,16 +43,7 @@ const pct = (share: number | null): string => (share === null ? '–' : `${Math.
 
 export function KpiPage({ facility, index, extraSections }: KpiPageProps) {
   const { t, fmt, duration, locale } = useI18n();
-  const [range, setRange] = useState<RangeKey>('7d');
-  const [site, setSite] = useState<string | null>(null);
-  const fetcher = useCallback(
-    (signal: AbortSignal) => {
-      const { from, to } = rangeOf(range, Date.now());
-      return fetchKpis(from, to, site, signal);
-    },
-    [range, site],
-  );
-  const [load, reload] = useLoad(fetcher, { showLoading: true });
+  const { range, setRange, site, setSite, load, reload } = useRangedReport('7d', fetchKpis);
   const k = load.kind === 'ready' ? load.value : null;
 
   return (

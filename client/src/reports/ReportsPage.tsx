@@ -3,30 +3,20 @@
  * counted (`GET /api/reports/alarms`). The figure columns come from report.columns.ts, so a new
  * figure is added there, not here.
  */
-import { useCallback, useState } from 'react';
 import type { AlarmStatsResponse, AlarmStatsRow } from '../../../contract/api.ts';
 import type { Facility } from '../../../contract/facility.ts';
 import { fetchAlarmStats } from '../api/report.api.ts';
 import { PageShell } from '../components/PageShell.tsx';
 import type { FacilityIndex } from '../domain/facility.index.ts';
-import { useLoad } from '../hooks/useLoad.ts';
 import { conditionLabel } from '../i18n/alarm.labels.ts';
 import { useI18n } from '../i18n/I18nContext.ts';
-import { cellText, COLUMNS, rangeOf, type RangeKey } from './report.columns.ts';
+import { cellText, COLUMNS } from './report.columns.ts';
 import { ReportFilters } from './ReportFilters.tsx';
+import { useRangedReport } from './useRangedReport.ts';
 
 export function ReportsPage({ facility, index }: { facility: Facility; index: FacilityIndex }) {
   const { t, fmt, locale } = useI18n();
-  const [range, setRange] = useState<RangeKey>('30d');
-  const [site, setSite] = useState<string | null>(null);
-  const fetcher = useCallback(
-    (signal: AbortSignal) => {
-      const { from, to } = rangeOf(range, Date.now());
-      return fetchAlarmStats(from, to, site, signal);
-    },
-    [range, site],
-  );
-  const [load, reload] = useLoad(fetcher, { showLoading: true });
+  const { range, setRange, site, setSite, load, reload } = useRangedReport('30d', fetchAlarmStats);
 
   const zoneName = (row: AlarmStatsRow): string => {
     const zone = index.zoneOf(row.siteId, row.zoneId)?.zone.name ?? row.zoneId;
