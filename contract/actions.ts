@@ -6,8 +6,8 @@
  * facility's notification channels. docs/contracts.md (corrective actions) has the routes.
  */
 import { z } from 'zod';
-import { CAUSE_CATEGORIES } from './alarm-actions.ts';
-import { PRIORITIES, type Priority } from './alarm.ts';
+import { CAUSE_CATEGORIES, resolveBodySchema } from './alarm-actions.ts';
+import { PRIORITIES, type Alarm, type Priority } from './alarm.ts';
 import { LATEST_TIME_MS } from './api.ts';
 import { idSchema } from './observation.ts';
 
@@ -78,7 +78,7 @@ const epochMs = z.number().int('must be epoch milliseconds').positive('must be e
  * zone and sensor come from the alarm) or by hand for an inspection finding (`siteId` required).
  * @example `{"alarmId": "a-123", "finding": "hose clamp loose", "action": "replace all clamps on line 2", "causeCategory": "equipment_fault", "owner": "wang.lei", "dueAt": 1767225600000, "severity": "high"}`
  */
-export const actionCreateBodySchema = z
+const actionCreateFields = z
   .object({
     finding: text('finding', 2000),
     action: text('action', 2000),
@@ -91,9 +91,28 @@ export const actionCreateBodySchema = z
     owner: text('owner', 120),
     dueAt: epochMs,
   })
-  .strict()
-  .refine((b) => b.alarmId !== undefined || b.siteId !== undefined, { message: 'give alarmId or siteId', path: ['siteId'] });
+  .strict();
+export const actionCreateBodySchema = actionCreateFields.refine((b) => b.alarmId !== undefined || b.siteId !== undefined, {
+  message: 'give alarmId or siteId',
+  path: ['siteId'],
+});
 export type ActionCreateBody = z.infer<typeof actionCreateBodySchema>;
+
+/**
+ * `POST /api/alarms/:id/resolve` with `followUp`: the corrective action opened by the same request,
+ * its place (alarm, site, zone, sensor) taken from the alarm. The whole body is checked before the
+ * alarm changes: a bad follow-up refuses the resolve too.
+ * @example `{"causeCategory": "equipment_fault", "cause": "hose clamp loose", "correctiveAction": "clamp replaced", "followUp": {"finding": "hose clamp loose", "action": "replace all clamps on line 2", "owner": "wang.lei", "dueAt": 1767225600000}}`
+ */
+export const resolveFollowUpSchema = actionCreateFields.omit({ alarmId: true, siteId: true, zoneId: true, sensorId: true });
+export type ResolveFollowUp = z.infer<typeof resolveFollowUpSchema>;
+export const resolveWithFollowUpBodySchema = resolveBodySchema.extend({ followUp: resolveFollowUpSchema.optional() }).strict();
+export type ResolveWithFollowUpBody = z.infer<typeof resolveWithFollowUpBodySchema>;
+/** What that resolve answers: the alarm, and the corrective action when one was opened. */
+export interface ResolveWithFollowUpResponse {
+  alarm: Alarm;
+  action?: ActionDetailResponse;
+}
 
 /**
  * `PATCH /api/actions/:id`: a move (`start`, `fix` by the owner; `verify`, `reject` by a manager,

@@ -8,7 +8,14 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ActionDetailResponse, Alarm, AlarmNotificationsResponse, AuditEntry } from '../../contract/index.ts';
+import type {
+  ActionDetailResponse,
+  Alarm,
+  AlarmNotificationsResponse,
+  AuditEntry,
+  CorrectiveAction,
+  ResolveWithFollowUpResponse,
+} from '../../contract/index.ts';
 import { mosquittoPub } from '../support/clients.ts';
 import { stopAllServices } from '../support/services.ts';
 import { eventually, signedIn, startVigilStack, type VigilHandle } from '../support/vigil.ts';
@@ -57,23 +64,29 @@ const call = <T>(method: string, url: string, cookie: string, body?: unknown) =>
     ...(body === undefined ? {} : { body: JSON.stringify(body) }),
   });
 
+/** A real alarm ready to resolve: gas over MQTT, acknowledged, gone, reset. */
+async function resolvableAlarm(sensor: string): Promise<Alarm> {
+  await mosquittoPub(mqttPort, `vigil/t1/${sensor}/reading`, JSON.stringify({ value: 25, unit: '%LEL' }));
+  const alarm = await eventually(
+    async () => (await call<{ alarms: Alarm[] }>('GET', `/api/alarms?sensor=${sensor}&state=open`, officer)).body.alarms[0],
+    10_000,
+    'gas alarm',
+  );
+  expect((await call('POST', `/api/alarms/${alarm.id}/ack`, officer, {})).status).toBe(200);
+  await mosquittoPub(mqttPort, `vigil/t1/${sensor}/reading`, JSON.stringify({ value: 1, unit: '%LEL' }));
+  await eventually(
+    async () => (await call<{ alarm: Alarm }>('GET', `/api/alarms/${alarm.id}`, officer)).body.alarm.conditionActive === false,
+    10_000,
+    'gas gone',
+  );
+  expect((await call('POST', `/api/alarms/${alarm.id}/reset`, officer, {})).status).toBe(200);
+  return alarm;
+}
+
 describe('corrective actions end to end', () => {
   it('an alarm resolved with a corrective action that goes overdue escalates, each step recorded, audited and queued; fix → verify closes it', async () => {
-    // A real alarm: gas over MQTT, acknowledged, gone, reset, then resolved by the manager.
-    await mosquittoPub(mqttPort, 'vigil/t1/T-GAS-01/reading', JSON.stringify({ value: 25, unit: '%LEL' }));
-    const alarm = await eventually(
-      async () => (await call<{ alarms: Alarm[] }>('GET', '/api/alarms?sensor=T-GAS-01&state=open', officer)).body.alarms[0],
-      10_000,
-      'gas alarm',
-    );
-    expect((await call('POST', `/api/alarms/${alarm.id}/ack`, officer, {})).status).toBe(200);
-    await mosquittoPub(mqttPort, 'vigil/t1/T-GAS-01/reading', JSON.stringify({ value: 1, unit: '%LEL' }));
-    await eventually(
-      async () => (await call<{ alarm: Alarm }>('GET', `/api/alarms/${alarm.id}`, officer)).body.alarm.conditionActive === false,
-      10_000,
-      'gas gone',
-    );
-    expect((await call('POST', `/api/alarms/${alarm.id}/reset`, officer, {})).status).toBe(200);
+    // A real alarm, resolved by the manager.
+    const alarm = await resolvableAlarm('T-GAS-01');
     const resolution = { causeCategory: 'equipment_fault', cause: 'hose clamp loose', correctiveAction: 'clamp tightened' };
     expect((await call('POST', `/api/alarms/${alarm.id}/resolve`, manager, resolution)).status).toBe(200);
 
@@ -156,6 +169,45 @@ describe('corrective actions end to end', () => {
     const verified = await call<ActionDetailResponse>('PATCH', `/api/actions/${id}`, manager, { move: 'verify' });
     expect(verified.body.action).toMatchObject({ status: 'verified', overdue: false });
     expect((await call<{ open: number; overdue: number }>('GET', '/api/actions/counts', manager)).body).toMatchObject({ open: 0, overdue: 0 });
+  });
+
+  it('resolve with followUp is one request: a bad follow-up refuses the resolve too and changes nothing; a good one resolves and opens the action', async () => {
+    const alarm = await resolvableAlarm('T-GAS-02');
+    const resolution = { causeCategory: 'equipment_fault', cause: 'regulator diaphragm torn', correctiveAction: 'regulator replaced' };
+    const followUp = { finding: 'regulators on line 1 are past their service life', action: 'replace every regulator on line 1', owner: 'owner1' };
+    const openedFor = async () =>
+      (await call<{ actions: CorrectiveAction[] }>('GET', '/api/actions?filter=all', manager)).body.actions.filter((a) => a.alarmId === alarm.id);
+    const resolutionOf = async () => (await call<{ alarm: Alarm }>('GET', `/api/alarms/${alarm.id}`, manager)).body.alarm.resolution;
+
+    // Refused by the schema (no owner), and by the service's own rules (a due date in the past, an unknown owner).
+    for (const bad of [
+      { ...followUp, owner: undefined, dueAt: Date.now() + 86_400_000 },
+      { ...followUp, dueAt: Date.now() - 60_000 },
+      { ...followUp, owner: 'nobody', dueAt: Date.now() + 86_400_000 },
+    ]) {
+      const refused = await call('POST', `/api/alarms/${alarm.id}/resolve`, manager, { ...resolution, followUp: bad });
+      expect(refused.status).toBe(400);
+      expect(refused.body.error?.code).toBe('BAD_REQUEST');
+    }
+    expect(await resolutionOf()).toBeNull();
+    expect(await openedFor()).toEqual([]);
+
+    const resolved = await call<ResolveWithFollowUpResponse>('POST', `/api/alarms/${alarm.id}/resolve`, manager, {
+      ...resolution,
+      followUp: { ...followUp, dueAt: Date.now() + 86_400_000, severity: 'high' },
+    });
+    expect(resolved.status).toBe(200);
+    expect(resolved.body.alarm.resolution).toMatchObject({ cause: resolution.cause });
+    expect(await resolutionOf()).toMatchObject({ cause: resolution.cause });
+    expect(resolved.body.action?.action).toMatchObject({
+      alarmId: alarm.id,
+      siteId: alarm.siteId,
+      sensorId: 'T-GAS-02',
+      owner: 'owner1',
+      severity: 'high',
+      status: 'open',
+    });
+    expect((await openedFor()).map((a) => a.id)).toEqual([resolved.body.action?.action.id]);
   });
 
   it('photos: an image judged by its bytes is kept, served with its type and nosniff; a disguised page or an oversized file is refused', async () => {

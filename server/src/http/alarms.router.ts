@@ -7,12 +7,16 @@ import {
   ALARM_ACTION_TYPES,
   ALARM_SORT_COLUMNS,
   outOfServiceBodySchema,
+  resolveWithFollowUpBodySchema,
   type AlarmAction,
   type AlarmActionType,
   type AlarmDetailResponse,
   type AlarmListResponse,
+  type ResolveWithFollowUpResponse,
 } from '../../../contract/index.ts';
 import { badRequest, notFound } from '../errors.ts';
+import type { Logger } from '../logger.ts';
+import type { ActionService } from '../services/action.service.ts';
 import type { AlarmService } from '../services/alarm.service.ts';
 import type { AuditTrail } from '../services/audit.port.ts';
 import type { AccessControl } from './access.ts';
@@ -53,8 +57,49 @@ function actionGuard(access: AccessControl): RequestHandler {
   };
 }
 
-export function alarmsRouter(alarms: AlarmService, audit: AuditTrail, access: AccessControl, jsonBody: RequestHandler): Router {
+export function alarmsRouter(
+  alarms: AlarmService,
+  actions: Pick<ActionService, 'check' | 'open'>,
+  audit: AuditTrail,
+  access: AccessControl,
+  jsonBody: RequestHandler,
+  logger: Logger,
+): Router {
   const router = Router();
+
+  /**
+   * Resolve, and open the corrective action `followUp` asks for in the same request. The alarm
+   * engine and the action store are separate stores, so the two cannot share a database
+   * transaction: instead everything that could refuse the action (the body, the owner, the due date)
+   * is checked before the alarm changes, so a bad request changes nothing. What is left to fail after
+   * the resolve is the store itself: answered 500 saying the alarm is resolved and the action is not.
+   */
+  const resolve: RequestHandler = (req, res) => {
+    const { followUp, ...body } = parseOr400(resolveWithFollowUpBodySchema, req.body ?? {}, 'invalid body for resolve');
+    const id = String(req.params.id);
+    const who = access.actorOf(req, res);
+    const toOpen = followUp && { ...followUp, alarmId: id };
+    if (toOpen) {
+      if (!alarms.get(id)) throw notFound(`no alarm ${id}`);
+      actions.check(toOpen);
+    }
+    const alarm = alarms.act(id, { type: 'resolve', ...body }, who);
+    if (!toOpen) {
+      res.json({ alarm } satisfies ResolveWithFollowUpResponse);
+      return;
+    }
+    try {
+      res.json({ alarm, action: actions.open(toOpen, who) } satisfies ResolveWithFollowUpResponse);
+    } catch (err) {
+      logger.error({ err, alarmId: id }, 'alarm resolved but its corrective action could not be opened');
+      res.status(500).json({
+        error: {
+          code: 'INTERNAL',
+          message: `alarm ${id} was resolved, but its corrective action could not be opened: open it from the corrective actions page`,
+        },
+      });
+    }
+  };
 
   router.get('/api/alarms', access.requirePermission('alarm.view'), (req, res) => {
     const body: AlarmListResponse = alarms.list(parseQuery(listQuerySchema, req.query));
@@ -68,7 +113,8 @@ export function alarmsRouter(alarms: AlarmService, audit: AuditTrail, access: Ac
     res.json(body);
   });
 
-  router.post('/api/alarms/:id/:action', actionGuard(access), jsonBody, (req, res) => {
+  router.post('/api/alarms/:id/:action', actionGuard(access), jsonBody, (req, res, next) => {
+    if (req.params.action === 'resolve') return resolve(req, res, next);
     const action = parseAction(String(req.params.action), req.body);
     res.json({ alarm: alarms.act(String(req.params.id), action, access.actorOf(req, res)) });
   });

@@ -145,7 +145,19 @@ beforeAll(async () => {
     routers: [
       probes(),
       drillsRouter(drills, access, express.json()),
-      alarmsRouter(alarms, {} as AuditTrail, access, express.json()),
+      alarmsRouter(
+        alarms,
+        {
+          check: () => {},
+          open: () => {
+            throw new Error('unused');
+          },
+        },
+        {} as AuditTrail,
+        access,
+        express.json(),
+        pino({ level: 'silent' }),
+      ),
       usersRouter(users, access),
       authRouter(auth, { demo: false }),
     ],

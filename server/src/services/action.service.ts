@@ -144,11 +144,17 @@ export class ActionService {
     this.timers.clear();
   }
 
+  /**
+   * Throws the refusal `open` would (unknown alarm, site, zone or owner; a due date in the past)
+   * without opening anything: lets a caller refuse a request before it changes something else.
+   */
+  check(body: ActionCreateBody): void {
+    this.checked(body, this.deps.scheduler.now());
+  }
+
   open(body: ActionCreateBody, who: Mover): ActionDetail {
     const now = this.deps.scheduler.now();
-    const place = this.placeOf(body);
-    if (!this.deps.isUser(body.owner)) throw new ActionError('BAD_REQUEST', `no enabled account ${body.owner} to own the action`);
-    if (body.dueAt <= now) throw new ActionError('BAD_REQUEST', 'the due date must be in the future');
+    const place = this.checked(body, now);
     const id = this.deps.store.transaction(() => {
       const id = this.deps.store.insert({
         finding: body.finding,
@@ -267,6 +273,13 @@ export class ActionService {
   /** Timers planned (tests). */
   get plannedCount(): number {
     return this.timers.size;
+  }
+
+  private checked(body: ActionCreateBody, now: number): Pick<ActionRecord, 'siteId' | 'zoneId' | 'sensorId'> {
+    const place = this.placeOf(body);
+    if (!this.deps.isUser(body.owner)) throw new ActionError('BAD_REQUEST', `no enabled account ${body.owner} to own the action`);
+    if (body.dueAt <= now) throw new ActionError('BAD_REQUEST', 'the due date must be in the future');
+    return place;
   }
 
   private placeOf(body: ActionCreateBody): Pick<ActionRecord, 'siteId' | 'zoneId' | 'sensorId'> {
