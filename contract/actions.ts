@@ -92,7 +92,7 @@ const actionCreateFields = z
     dueAt: epochMs,
   })
   .strict();
-export const actionCreateBodySchema = actionCreateFields.refine((b) => b.alarmId !== undefined || b.siteId !== undefined, {
+export const actionCreateBodySchema = /* @__PURE__ */ actionCreateFields.refine((b) => b.alarmId !== undefined || b.siteId !== undefined, {
   message: 'give alarmId or siteId',
   path: ['siteId'],
 });
@@ -104,9 +104,9 @@ export type ActionCreateBody = z.infer<typeof actionCreateBodySchema>;
  * alarm changes: a bad follow-up refuses the resolve too.
  * @example `{"causeCategory": "equipment_fault", "cause": "hose clamp loose", "correctiveAction": "clamp replaced", "followUp": {"finding": "hose clamp loose", "action": "replace all clamps on line 2", "owner": "wang.lei", "dueAt": 1767225600000}}`
  */
-export const resolveFollowUpSchema = actionCreateFields.omit({ alarmId: true, siteId: true, zoneId: true, sensorId: true });
+export const resolveFollowUpSchema = /* @__PURE__ */ actionCreateFields.omit({ alarmId: true, siteId: true, zoneId: true, sensorId: true });
 export type ResolveFollowUp = z.infer<typeof resolveFollowUpSchema>;
-export const resolveWithFollowUpBodySchema = resolveBodySchema.extend({ followUp: resolveFollowUpSchema.optional() }).strict();
+export const resolveWithFollowUpBodySchema = /* @__PURE__ */ resolveBodySchema.extend({ followUp: resolveFollowUpSchema.optional() }).strict();
 export type ResolveWithFollowUpBody = z.infer<typeof resolveWithFollowUpBodySchema>;
 /** What that resolve answers: the alarm, and the corrective action when one was opened. */
 export interface ResolveWithFollowUpResponse {

@@ -56,6 +56,11 @@ describe('corrective actions from the dashboard', () => {
     await form.getByTestId('action-what').fill('replace all clamps on the wok line with screw clamps');
     await form.getByTestId('action-owner').locator('option[value="officer"]').waitFor({ state: 'attached' });
     await form.getByTestId('action-owner').selectOption('officer');
+    // The server checks the whole body before resolving: its 400 is shown and the alarm stays unresolved.
+    await form.getByTestId('action-due').fill('2020-01-15T09:00');
+    await form.getByRole('button', { name: 'Resolve' }).click();
+    await expect(manager.getByTestId('action-error').textContent({ timeout: 10_000 })).resolves.toContain('the due date must be in the future');
+    await expect(form.isVisible()).resolves.toBe(true);
     await form.getByTestId('action-due').fill('2036-01-15T09:00');
     await shoot(manager, 'actions-resolve-form', { selector: '[data-testid="form-resolve"]' });
     await form.getByRole('button', { name: 'Resolve' }).click();

@@ -310,12 +310,10 @@ function NewActionForm({ facility, siteId, onDone, onCancel }: { facility: Facil
 
   async function submit(e: FormEvent) {
     e.preventDefault();
-    const checked = draftBody(draft, { finding, siteId: site }, timeZone);
-    if (!checked.ok) return setProblem(checked.message);
     setPending(true);
     setProblem(null);
     try {
-      onDone((await openAction(checked.body)).action.id);
+      onDone((await openAction(draftBody(draft, { finding, siteId: site }, timeZone))).action.id);
     } catch (err) {
       setProblem(messageOf(err));
     } finally {

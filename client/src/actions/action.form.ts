@@ -1,5 +1,10 @@
-/** The corrective-action form's draft and its check against the contract's own POST schema, before anything is sent. */
-import { actionCreateBodySchema, type ActionCreateBody } from '../../../contract/actions.ts';
+/**
+ * The corrective-action form's draft and the body it becomes. The server checks the body (its 400
+ * names the bad field); checking here too would ship zod to the dashboard for rules the server
+ * applies anyway.
+ */
+import type { ActionCreateBody } from '../../../contract/actions.ts';
+import type { ActionDraftBody } from '../api/actions.api.ts';
 import type { Priority } from '../../../contract/alarm.ts';
 import { zonedInputToEpoch } from '../format/time.format.ts';
 
@@ -13,23 +18,12 @@ export interface ActionDraft {
 
 export const emptyDraft = (severity: Priority = 'medium'): ActionDraft => ({ action: '', owner: '', due: '', severity });
 
-/** The POST body, or the first problem to show (the server applies the same schema). */
-export function draftBody(
+/** The POST body; the due date is read in the site's time zone. */
+export function draftBody<A extends Pick<ActionCreateBody, 'finding'> & Partial<Pick<ActionCreateBody, 'siteId' | 'zoneId' | 'causeCategory'>>>(
   draft: ActionDraft,
-  about: Pick<ActionCreateBody, 'finding'> & Partial<Pick<ActionCreateBody, 'alarmId' | 'siteId' | 'zoneId' | 'causeCategory'>>,
+  about: A,
   timeZone: string,
-): { ok: true; body: ActionCreateBody } | { ok: false; message: string } {
+): A & Pick<ActionDraftBody, 'action' | 'owner' | 'severity' | 'dueAt'> {
   const dueAt = draft.due ? zonedInputToEpoch(draft.due, timeZone) : null;
-  const parsed = actionCreateBodySchema.safeParse({
-    ...about,
-    action: draft.action,
-    owner: draft.owner,
-    severity: draft.severity,
-    ...(dueAt === null ? {} : { dueAt }),
-  });
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    return { ok: false, message: issue ? `${issue.path.join('.') || 'body'}: ${issue.message}` : 'invalid' };
-  }
-  return { ok: true, body: parsed.data };
+  return { ...about, action: draft.action, owner: draft.owner, severity: draft.severity, ...(dueAt === null ? {} : { dueAt }) };
 }

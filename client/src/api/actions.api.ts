@@ -10,6 +10,11 @@ import type {
 } from '../../../contract/actions.ts';
 import { postJson, request } from './api.client.ts';
 
+/** A body as the form has it: the due date absent when the input holds none, for the server to name. */
+export type ActionDraftBody = Omit<ActionCreateBody, 'dueAt'> & { dueAt?: number };
+/** The resolve form's follow-up: the alarm gives the place. */
+export type ResolveFollowUpDraft = Omit<ActionDraftBody, 'alarmId' | 'siteId' | 'zoneId' | 'sensorId'>;
+
 /** The detail plus the moves the signed-in user may make now. */
 export type ActionDetail = ActionDetailResponse & { moves: ActionMove[] };
 
@@ -36,7 +41,7 @@ export function fetchAction(id: number, signal?: AbortSignal): Promise<ActionDet
 }
 
 /** `POST /api/actions` → 201 with the new action. */
-export function openAction(body: ActionCreateBody): Promise<ActionDetail> {
+export function openAction(body: ActionDraftBody): Promise<ActionDetail> {
   return postJson<ActionDetail>('/api/actions', body);
 }
 

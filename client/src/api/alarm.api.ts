@@ -1,7 +1,8 @@
 /** Alarm routes (contract/api.ts, comment above AlarmListResponse). */
 import type { AlarmDetailResponse, AlarmListResponse, AuditEntry } from '../../../contract/api.ts';
 import type { AlarmAction } from '../../../contract/alarm-actions.ts';
-import type { Alarm } from '../../../contract/alarm.ts';
+import type { ResolveWithFollowUpResponse } from '../../../contract/actions.ts';
+import type { ResolveFollowUpDraft } from './actions.api.ts';
 import { postJson, request } from './api.client.ts';
 
 export function fetchAlarm(alarmId: string, signal?: AbortSignal): Promise<AlarmDetailResponse> {
@@ -14,9 +15,10 @@ export function fetchAlarms(query: URLSearchParams, signal?: AbortSignal): Promi
 }
 
 /** `POST /api/alarms/:id/<action>` with the action's body; answers the alarm as it is now. */
-export function postAlarmAction(alarmId: string, action: AlarmAction): Promise<{ alarm: Alarm }> {
+/** `followUp` (resolve only): the corrective action the server opens in the same request, or refuses with the resolve. */
+export function postAlarmAction(alarmId: string, action: AlarmAction, followUp?: ResolveFollowUpDraft): Promise<ResolveWithFollowUpResponse> {
   const { type, ...body } = action;
-  return postJson<{ alarm: Alarm }>(`/api/alarms/${encodeURIComponent(alarmId)}/${type}`, body);
+  return postJson<ResolveWithFollowUpResponse>(`/api/alarms/${encodeURIComponent(alarmId)}/${type}`, followUp ? { ...body, followUp } : body);
 }
 
 /** Acknowledge from the queue: the new state arrives as a live event, the answer is not needed. */

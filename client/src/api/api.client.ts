@@ -58,7 +58,12 @@ export async function request<T>(path: string, init?: RequestOptions): Promise<T
   });
   if (res.status === 401 && !init?.quietUnauthorized) for (const l of unauthorizedListeners) l();
   if (res.ok || init?.acceptStatus?.includes(res.status)) return body as T;
-  if (isApiError(body)) throw new ApiRequestError(res.status, body.error.code, body.error.message);
+  if (isApiError(body)) {
+    // A refused body names each bad field in `details`: the forms show those, not just "invalid body".
+    const { details } = body.error;
+    const why = Array.isArray(details) && details.every((d) => typeof d === 'string') && details.length > 0 ? `: ${details.join('; ')}` : '';
+    throw new ApiRequestError(res.status, body.error.code, body.error.message + why);
+  }
   throw new ApiRequestError(res.status, 'http_error', `HTTP ${res.status} ${res.statusText}`.trim());
 }
 

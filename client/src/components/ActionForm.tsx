@@ -1,16 +1,16 @@
 /**
- * The inline form of one alarm action: its fields, checked with the contract's own body schema
- * before sending (the same rules the server applies), then handed to `onSubmit`.
+ * The inline form of one alarm action: its fields, handed to `onSubmit`. Required fields are the
+ * browser's check; the server checks the rest and its refusal is shown by the caller.
  */
 import { useState, type FormEvent } from 'react';
-import { ACTION_BODY_SCHEMAS, CAUSE_CATEGORIES, type AlarmAction } from '../../../contract/alarm-actions.ts';
+import { CAUSE_CATEGORIES, type AlarmAction, type CauseCategory } from '../../../contract/alarm-actions.ts';
 import { useSession } from '../auth/SessionContext.ts';
 import { shelveChoices } from '../domain/alarm.actions.ts';
 import { useI18n } from '../i18n/I18nContext.ts';
 import { AssigneeField } from './AssigneeField.tsx';
-import type { ActionCreateBody } from '../../../contract/actions.ts';
 import type { Priority } from '../../../contract/alarm.ts';
 import { draftBody, emptyDraft } from '../actions/action.form.ts';
+import type { ResolveFollowUpDraft } from '../api/actions.api.ts';
 import { ActionFields } from '../actions/ActionFields.tsx';
 
 /** Actions that need more than a click. */
@@ -19,8 +19,8 @@ export type FormAction = 'comment' | 'assign' | 'shelve' | 'resolve';
 interface ActionFormProps {
   action: FormAction;
   pending: boolean;
-  /** `followUp`: the corrective action to open once the alarm is resolved (resolve's "corrective action required"). */
-  onSubmit: (action: AlarmAction, followUp?: ActionCreateBody) => void;
+  /** `followUp`: the corrective action the server opens with the resolve, in the same request (resolve's "corrective action required"). */
+  onSubmit: (action: AlarmAction, followUp?: ResolveFollowUpDraft) => void;
   onCancel: () => void;
   /** The alarm resolved: the corrective action's place and default severity come from it. */
   alarm?: { id: string; priority: Priority };
@@ -36,41 +36,28 @@ export function ActionForm({ action, pending, onSubmit, onCancel, alarm }: Actio
   const [second, setSecond] = useState('');
   const [category, setCategory] = useState('');
   const [durationS, setDurationS] = useState(() => String(choices.includes(1800) ? 1800 : (choices[0] ?? 300)));
-  const [invalid, setInvalid] = useState<string | null>(null);
 
-  function buildBody(): Record<string, unknown> {
+  function buildAction(): AlarmAction {
     switch (action) {
       case 'comment':
-        return { text };
+        return { type: action, text };
       case 'assign':
-        return { to: text };
+        return { type: action, to: text };
       case 'shelve':
-        return { durationS: Number(durationS), reason: text };
+        return { type: action, durationS: Number(durationS), reason: text };
       case 'resolve':
-        // An unchosen category is sent as absent, so the schema names what is missing.
-        return { ...(category ? { causeCategory: category } : {}), cause: text, correctiveAction: second };
+        // The select is `required`; were it empty anyway, the server names what is missing.
+        return { type: action, causeCategory: category as CauseCategory, cause: text, correctiveAction: second };
     }
   }
 
   function handleSubmit(event: FormEvent) {
     event.preventDefault();
-    const parsed = ACTION_BODY_SCHEMAS[action].safeParse(buildBody());
-    if (!parsed.success) {
-      setInvalid(parsed.error.issues[0]?.message ?? 'invalid');
-      return;
-    }
-    let body: ActionCreateBody | undefined;
-    if (action === 'resolve' && followUp && alarm) {
-      const checked = draftBody(
-        draft,
-        { finding: text, alarmId: alarm.id, ...(category ? { causeCategory: category as ActionCreateBody['causeCategory'] } : {}) },
-        timeZone,
-      );
-      if (!checked.ok) return setInvalid(checked.message);
-      body = checked.body;
-    }
-    setInvalid(null);
-    onSubmit({ type: action, ...parsed.data } as AlarmAction, body);
+    const body =
+      action === 'resolve' && followUp && alarm
+        ? draftBody(draft, { finding: text, ...(category ? { causeCategory: category as CauseCategory } : {}) }, timeZone)
+        : undefined;
+    onSubmit(buildAction(), body);
   }
 
   return (
@@ -129,11 +116,6 @@ export function ActionForm({ action, pending, onSubmit, onCancel, alarm }: Actio
         </label>
       ) : null}
       {action === 'resolve' && alarm && followUp ? <ActionFields draft={draft} onChange={setDraft} /> : null}
-      {invalid ? (
-        <p className="action-form__error" role="alert">
-          {invalid}
-        </p>
-      ) : null}
       <div className="action-form__buttons">
         <button type="submit" className="btn btn--primary" disabled={pending}>
           {pending ? t('action.sending') : t(SUBMIT_LABEL[action])}

@@ -8,7 +8,7 @@ import { makeAlarm } from '../../../test/support/client.fixtures.ts';
 import { ActionForm } from './ActionForm.tsx';
 import { AlarmActions } from './AlarmActions.tsx';
 
-const idle: ActionRunner = { status: { kind: 'idle' }, run: () => Promise.resolve(true) };
+const idle: ActionRunner = { status: { kind: 'idle' }, run: () => Promise.resolve(false) };
 
 function withSession(role: Role, node: React.ReactNode): string {
   const session = makeSession({ username: role, displayName: role, role, disabled: false }, () => {});

@@ -7,9 +7,7 @@ import { availableActions } from '../domain/alarm.actions.ts';
 import type { ActionRunner } from '../hooks/useActionRunner.ts';
 import { useI18n } from '../i18n/I18nContext.ts';
 import { ActionForm, type FormAction } from './ActionForm.tsx';
-import type { ActionCreateBody } from '../../../contract/actions.ts';
-import { openAction } from '../api/actions.api.ts';
-import { messageOf } from '../api/api.client.ts';
+import type { ResolveFollowUpDraft } from '../api/actions.api.ts';
 
 interface AlarmActionsProps {
   alarm: Alarm;
@@ -23,7 +21,7 @@ export function AlarmActions({ alarm, runner }: AlarmActionsProps) {
   const { can } = useSession();
   const [form, setForm] = useState<FormAction | null>(null);
   const [note, setNote] = useState('');
-  const [followUp, setFollowUp] = useState<{ id: number } | { error: string } | null>(null);
+  const [opened, setOpened] = useState<number | null>(null);
   const actions = availableActions(alarm, can);
   const { status, run } = runner;
   const pending = status.kind === 'pending';
@@ -38,27 +36,19 @@ export function AlarmActions({ alarm, runner }: AlarmActionsProps) {
     else void run({ type: action } as AlarmAction);
   }
 
-  function handleSubmitForm(action: AlarmAction, body?: ActionCreateBody) {
-    void run(action).then((ok) => {
-      if (!ok) return;
+  // One request resolves and opens the corrective action: a refusal (shown below from the runner) changes neither.
+  function handleSubmitForm(action: AlarmAction, followUp?: ResolveFollowUpDraft) {
+    void run(action, followUp).then((answer) => {
+      if (!answer) return;
       setForm(null);
-      // Opened only once the alarm is resolved: an action about an alarm left open would be one too many.
-      if (body)
-        openAction(body).then(
-          (d) => setFollowUp({ id: d.action.id }),
-          (err: unknown) => setFollowUp({ error: messageOf(err) }),
-        );
+      if (answer.action) setOpened(answer.action.action.id);
     });
   }
 
   const followUpNote =
-    followUp === null ? null : 'id' in followUp ? (
+    opened === null ? null : (
       <p className="detail__hint" role="status" data-testid="action-opened">
-        {t('actions.opened', { id: followUp.id })}
-      </p>
-    ) : (
-      <p className="detail__error" role="alert">
-        {t('actions.openFailed', { msg: followUp.error })}
+        {t('actions.opened', { id: opened })}
       </p>
     );
   if (actions.length === 0) return followUpNote;
