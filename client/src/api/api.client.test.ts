@@ -33,4 +33,13 @@ describe('request()', () => {
     expect(err).toBeInstanceOf(ApiRequestError);
     expect(err).toMatchObject({ status: 409, code: 'CONFLICT', message: 'drill exists' });
   });
+
+  it('names a refused body\'s bad fields in the message: the forms show the server\'s reason, not just "invalid body"', async () => {
+    const refusal = { error: { code: 'BAD_REQUEST', message: 'invalid body', details: ['owner: owner is required', 'dueAt: must be epoch milliseconds'] } };
+    vi.stubGlobal('fetch', () => Promise.resolve(answer(400, () => Promise.resolve(refusal))));
+    await expect(request('/api/actions')).rejects.toMatchObject({
+      status: 400,
+      message: 'invalid body: owner: owner is required; dueAt: must be epoch milliseconds',
+    });
+  });
 });
