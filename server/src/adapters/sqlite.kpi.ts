@@ -7,12 +7,13 @@ import type { Annunciation, KpiAlarm, KpiPeriod } from '../domain/kpi/index.ts';
 import type { KpiAlarmSource } from '../services/kpi.service.ts';
 import type { SqliteDatabase } from './sqlite.database.ts';
 
+/** The event table holds every change of every alarm; this index makes a period's annunciations a seek. */
+export const kpiAnnunciationsMigration = (db: SqliteDatabase): void => {
+  db.exec("CREATE INDEX IF NOT EXISTS alarm_event_annunciation ON alarm_event (at) WHERE kind IN ('raised', 'reactivated')");
+};
+
 export class SqliteKpiSource implements KpiAlarmSource {
-  constructor(private readonly db: SqliteDatabase) {
-    // The event table holds every change of every alarm; this makes a period's annunciations a
-    // seek. Only an index, made if missing: no migration (and no place in their order) needed.
-    db.exec("CREATE INDEX IF NOT EXISTS alarm_event_annunciation ON alarm_event (at) WHERE kind IN ('raised', 'reactivated')");
-  }
+  constructor(private readonly db: SqliteDatabase) {}
 
   alarmsOverlapping(period: KpiPeriod, siteId: string | null): KpiAlarm[] {
     const rows = this.db

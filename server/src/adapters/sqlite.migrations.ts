@@ -12,6 +12,7 @@ import { heldTimesMigration } from './sqlite.held-times.ts';
 import { authMigration } from './sqlite.users.ts';
 import { deviceKindMigration } from './sqlite.devices.ts';
 import { notificationsMigration } from './sqlite.notifications.ts';
+import { kpiAnnunciationsMigration } from './sqlite.kpi.ts';
 import { safetyReportsMigration } from './sqlite.safety-reports.ts';
 import { cameraSnapshotsMigration } from './sqlite.camera-snapshots.ts';
 import { musterMigration } from './sqlite.muster.ts';
@@ -37,4 +38,5 @@ export const MIGRATIONS: readonly Migration[] = [
   cameraSnapshotsMigration,
   actionAttachmentsMigration,
   installationMigration,
+  kpiAnnunciationsMigration,
 ];
