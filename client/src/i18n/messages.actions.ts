@@ -72,7 +72,6 @@ export const actionsEn = {
   'actions.required': 'Corrective action required',
   'actions.required.hint': 'Opens a tracked action with an owner and due date when the alarm is resolved.',
   'actions.opened': 'Corrective action #{id} opened.',
-  'actions.openFailed': 'The alarm is resolved, but the corrective action was not opened: {msg}',
   'actions.badge.title': 'Corrective actions: {open} open, {overdue} overdue, {fixed} to verify',
 };
 
@@ -149,6 +148,5 @@ export const actionsZh: Record<keyof typeof actionsEn, string> = {
   'actions.required': '需要整改',
   'actions.required.hint': '报警处理完毕时创建一项有责任人和期限的整改措施。',
   'actions.opened': '已创建整改措施 #{id}。',
-  'actions.openFailed': '报警已处理完毕，但整改措施未能创建：{msg}',
   'actions.badge.title': '整改措施：未关闭 {open}，逾期 {overdue}，待验收 {fixed}',
 };
