@@ -6,9 +6,8 @@
  * every few seconds (the second still follows the first by a few seconds).
  */
 import { useEffect, useState } from 'react';
-import { CAMERA_VERIFIED_CONDITIONS, type Alarm, type AlarmSnapshotsResponse, type Camera, type CameraSnapshot } from '../../../contract/index.ts';
+import { CAMERA_VERIFIED_CONDITIONS, textIn, type Alarm, type AlarmSnapshotsResponse, type Camera, type CameraSnapshot } from '../../../contract/index.ts';
 import { messageOf, request } from '../api/api.client.ts';
-import type { Locale } from '../i18n/dictionary.ts';
 import { useI18n } from '../i18n/I18nContext.ts';
 import '../styles/camera.css';
 
@@ -72,7 +71,7 @@ export function CameraEvidence({ alarm }: { alarm: Alarm }) {
                 onClick={() => setLive(live === c.id ? null : c.id)}
                 data-testid={`camera-live-${c.id}`}
               >
-                {live === c.id ? t('camera.closeLive') : `${t('camera.live')} · ${localName(c.name, c.nameZh, locale)}`}
+                {live === c.id ? t('camera.closeLive') : `${t('camera.live')} · ${textIn(c.name, c.nameZh, locale)}`}
               </button>
             ))}
           </div>
@@ -83,16 +82,13 @@ export function CameraEvidence({ alarm }: { alarm: Alarm }) {
   );
 }
 
-/** A camera's name in the viewer's language. */
-const localName = (name: string, nameZh: string | undefined, locale: Locale): string => (locale === 'zh' && nameZh ? nameZh : name);
-
 export function Stills({ data, due }: { data: AlarmSnapshotsResponse; due: boolean }) {
   const { t, fmt, locale } = useI18n();
-  const nameOf = (s: CameraSnapshot): string => localName(s.cameraName, s.cameraNameZh, locale);
+  const nameOf = (s: CameraSnapshot): string => textIn(s.cameraName, s.cameraNameZh, locale);
   if (data.snapshots.length === 0)
     return (
       <p className="detail__muted">
-        {due ? t('camera.waiting', { name: data.cameras.map((c) => localName(c.name, c.nameZh, locale)).join(', ') }) : t('camera.none')}
+        {due ? t('camera.waiting', { name: data.cameras.map((c) => textIn(c.name, c.nameZh, locale)).join(', ') }) : t('camera.none')}
       </p>
     );
   return (
@@ -125,7 +121,7 @@ function LiveView({ camera }: { camera: Camera }) {
   const { t, locale } = useI18n();
   const [failed, setFailed] = useState(false);
   const [frame, setFrame] = useState(0);
-  const name = localName(camera.name, camera.nameZh, locale);
+  const name = textIn(camera.name, camera.nameZh, locale);
   useEffect(() => {
     if (camera.stream || failed) return;
     const timer = setTimeout(() => setFrame((n) => n + 1), STILL_REFRESH_MS);

@@ -5,6 +5,7 @@
  * where two would still overlap, the one drawn later (notes before room names, smaller rooms
  * before larger) gives way, so no two texts are ever drawn over each other.
  */
+import { textIn } from '../../../contract/drill.ts';
 import { useLayoutEffect, useRef, type CSSProperties } from 'react';
 import type { Box, PlanLabel } from '../hooks/usePlanGeometry.ts';
 import { useI18n } from '../i18n/I18nContext.ts';
@@ -65,7 +66,7 @@ export function PlanLabels({ viewBox, labels }: PlanLabelsProps) {
         } as CSSProperties;
         return (
           <span key={i} className={`plan__label plan__label--${label.kind}`} style={style}>
-            {locale === 'zh' && label.textZh !== null ? label.textZh : label.text}
+            {textIn(label.text, label.textZh ?? undefined, locale)}
           </span>
         );
       })}

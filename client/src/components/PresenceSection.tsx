@@ -4,6 +4,7 @@
  * (gas, CO, fire, leak); the list is the one taken at the raise, so it does not change under the
  * officer's eyes.
  */
+import { textIn } from '../../../contract/drill.ts';
 import { useCallback } from 'react';
 import type { Alarm } from '../../../contract/alarm.ts';
 import { PRESENCE_CONDITIONS, type PresentPerson } from '../../../contract/presence.ts';
@@ -17,7 +18,7 @@ import '../styles/presence.css';
 /** A person's name in the viewer's language; a badge nobody holds by its masked id. */
 export function personName(p: Pick<PresentPerson, 'name' | 'nameZh' | 'badge'>, locale: Locale, unknown: (badge: string) => string): string {
   if (p.name === undefined) return unknown(p.badge);
-  return locale === 'zh' && p.nameZh !== undefined ? p.nameZh : p.name;
+  return textIn(p.name, p.nameZh, locale);
 }
 
 export function PresenceSection({ alarm, index }: { alarm: Alarm; index: FacilityIndex }) {

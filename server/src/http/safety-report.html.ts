@@ -204,7 +204,7 @@ export function renderSafetyReportHtml(r: SafetyReport, lang: SafetyReportLang):
   });
   const day = new Intl.DateTimeFormat(locale, { timeZone: r.timezone, year: 'numeric', month: '2-digit', day: '2-digit' });
   const at = (t: number | null) => (t === null ? '–' : e(dt.format(t)));
-  const name = (x: { name: string; nameZh?: string }) => e(lang === 'zh' && x.nameZh ? x.nameZh : x.name);
+  const name = (x: { name: string; nameZh?: string }) => e(textIn(x.name, x.nameZh, lang));
   const titled = (x: { title: string; titleZh?: string }) => e(textIn(x.title, x.titleZh, lang));
   const num = (n: number | null, unit = '') => (n === null ? '–' : `${e(n.toLocaleString(locale))}${unit}`);
   const change = (t: Trend) => {
@@ -257,7 +257,7 @@ ${unavailable(r.kpis, (rows) =>
     : `<table><thead><tr><th>${m.kpi}</th><th class="n">${m.value}</th><th>${m.target}</th><th>${m.met}</th></tr></thead><tbody>${rows
         .map(
           (k) =>
-            `<tr><td>${e(lang === 'zh' && k.labelZh ? k.labelZh : k.label)}</td><td class="n">${num(k.value, k.unit ? ` ${e(k.unit)}` : '')}</td><td>${e(k.target ?? '')}</td><td>${
+            `<tr><td>${e(textIn(k.label, k.labelZh, lang))}</td><td class="n">${num(k.value, k.unit ? ` ${e(k.unit)}` : '')}</td><td>${e(k.target ?? '')}</td><td>${
               k.met === undefined || k.met === null ? '' : k.met ? m.yes : `<span class="overdue">${m.no}</span>`
             }</td></tr>`,
         )
