@@ -41,8 +41,10 @@ export class SqliteSql implements Sql {
 
   async transaction<T>(fn: () => Promise<T>): Promise<T> {
     if (this.context.getStore()?.open) return fn();
-    // Checked again after every wait, in this function: whoever resumes first takes the turn.
-    while (this.current !== null) await this.current;
+    // Checked again after every wait, in this function: whoever resumes first takes the turn. A
+    // synchronous better-sqlite3 transaction still open (code not yet on this interface) has
+    // ended by the next microtask.
+    while (this.current !== null || this.db.inTransaction) await this.current;
     let release!: () => void;
     this.current = new Promise((resolve) => (release = resolve));
     const tx: Transaction = { open: true };

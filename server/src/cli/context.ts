@@ -11,7 +11,9 @@ import { Registry } from '../domain/registry.ts';
 import { adapterPublishFilters } from '../domain/decoders/index.ts';
 import { openDatabase, type SqliteDatabase } from '../adapters/sqlite.database.ts';
 import { MIGRATIONS } from '../adapters/sqlite.migrations.ts';
-import { SqliteAuditLog } from '../adapters/sqlite.audit.ts';
+import { SqlAuditLog } from '../adapters/sql.audit.ts';
+import { SqliteSql } from '../adapters/sql.sqlite.ts';
+import type { Sql } from '../adapters/sql.ts';
 import { SqliteSessionStore, SqliteUserStore } from '../adapters/sqlite.users.ts';
 import { SqliteApiKeyStore, SqliteDeviceStore } from '../adapters/sqlite.devices.ts';
 import { loadBrokerSecrets, readAdminSecret, type BrokerSecrets } from '../adapters/broker.secrets.ts';
@@ -40,6 +42,7 @@ export class CliContext {
   readonly actor = `cli:${os.userInfo().username}`;
   private db: SqliteDatabase | null = null;
   private registryCache: Registry | null = null;
+  private sqlCache: Sql | null = null;
 
   constructor(
     readonly io: CliIo,
@@ -77,6 +80,12 @@ export class CliContext {
     return this.db;
   }
 
+  /** The same database for the store adapters written over {@link Sql}. */
+  sql(): Sql {
+    this.sqlCache ??= new SqliteSql(this.database());
+    return this.sqlCache;
+  }
+
   registry(): Registry {
     this.registryCache ??= new Registry(loadFacility(this.env.FACILITY_FILE).facility);
     return this.registryCache;
@@ -84,12 +93,12 @@ export class CliContext {
 
   users(): UsersService {
     const db = this.database();
-    return new UsersService(new SqliteUserStore(db), new SqliteSessionStore(db), new SqliteAuditLog(db), systemClock);
+    return new UsersService(new SqliteUserStore(db), new SqliteSessionStore(db), new SqlAuditLog(this.sql()), systemClock);
   }
 
   apiKeys(): ApiKeyService {
     const db = this.database();
-    return new ApiKeyService(new SqliteApiKeyStore(db), this.registry(), new SqliteAuditLog(db), systemClock, null);
+    return new ApiKeyService(new SqliteApiKeyStore(db), this.registry(), new SqlAuditLog(this.sql()), systemClock, null);
   }
 
   deviceTopics(): DeviceTopics {
@@ -112,7 +121,7 @@ export class CliContext {
       new SqliteDeviceStore(db),
       this.registry(),
       this.deviceTopics(),
-      new SqliteAuditLog(db),
+      new SqlAuditLog(this.sql()),
       systemClock,
       this.brokerAccess(),
     );

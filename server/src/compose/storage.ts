@@ -4,7 +4,9 @@ import { InfluxHistory } from '../adapters/influx.history.ts';
 import { keyedOffset } from '../adapters/influx.line-protocol.ts';
 import { loadOffsetKey } from '../adapters/influx.offset-key.ts';
 import { ensureSchema } from '../adapters/influx.schema.ts';
-import { SqliteAuditLog } from '../adapters/sqlite.audit.ts';
+import { SqlAuditLog } from '../adapters/sql.audit.ts';
+import { SqliteSql } from '../adapters/sql.sqlite.ts';
+import type { Sql } from '../adapters/sql.ts';
 import { openDatabase, type SqliteDatabase } from '../adapters/sqlite.database.ts';
 import { MIGRATIONS } from '../adapters/sqlite.migrations.ts';
 import { SqliteOutbox } from '../adapters/sqlite.outbox.ts';
@@ -23,7 +25,9 @@ const SCHEMA_BACKOFF: BackoffOptions = { initialMs: 1000, maxMs: 30_000 };
 
 export interface Storage {
   db: SqliteDatabase;
-  audit: SqliteAuditLog;
+  /** The operational store, for every adapter written over {@link Sql}; one connection, so their transactions compose. */
+  sql: Sql;
+  audit: SqlAuditLog;
   influx: InfluxClient;
   /** One InfluxDB history: the writer's sink, and the source of sensor readings and drill trigger times. */
   history: InfluxHistory;
@@ -36,6 +40,7 @@ export interface Storage {
 
 export function composeStorage(config: Config, logger: Logger, metrics: Metrics): Storage {
   const db = openDatabase(config.DATA_DIR, MIGRATIONS);
+  const sql = new SqliteSql(db);
   const influx = new InfluxClient({ url: config.INFLUX_URL, db: config.INFLUX_DB, username: config.INFLUX_USERNAME, password: config.INFLUX_PASSWORD });
   // The secret behind the points' timestamps: a device cannot aim a message at a stored point
   // (docs/decisions/0006-keyed-timestamp-offsets.md).
@@ -57,7 +62,8 @@ export function composeStorage(config: Config, logger: Logger, metrics: Metrics)
   let stopping = false;
   return {
     db,
-    audit: new SqliteAuditLog(db),
+    sql,
+    audit: new SqlAuditLog(sql),
     influx,
     history,
     writer,

@@ -150,13 +150,15 @@ export function alarmsRouter(
     })
     .strict()
     .refine((q) => q.alarm === undefined || q.target === undefined, { message: 'give alarm or target, not both' });
-  router.get('/api/audit', access.requirePermission('audit.view'), (req, res) => {
+  router.get('/api/audit', access.requirePermission('audit.view'), async (req, res) => {
     const q = parseQuery(auditQuery, req.query);
     const target = q.alarm === undefined ? q.target : `alarm:${q.alarm}`;
-    res.json(audit.list({ from: q.from ?? 0, to: q.to ?? Date.now() + 60_000, limit: q.limit, before: q.before, actor: q.user, action: q.action, target }));
+    res.json(
+      await audit.list({ from: q.from ?? 0, to: q.to ?? Date.now() + 60_000, limit: q.limit, before: q.before, actor: q.user, action: q.action, target }),
+    );
   });
-  router.get('/api/audit/verify', access.requirePermission('audit.view'), (_req, res) => {
-    res.json(audit.verify());
+  router.get('/api/audit/verify', access.requirePermission('audit.view'), async (_req, res) => {
+    res.json(await audit.verify());
   });
   return router;
 }

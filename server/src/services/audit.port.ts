@@ -16,7 +16,8 @@ export interface AuditInput {
 }
 
 export interface AuditLog {
-  append(entry: AuditInput): void;
+  /** Inside the caller's transaction when there is one: the entry commits (or not) with the change it records. */
+  append(entry: AuditInput): Promise<void>;
 }
 
 /** Which entries to read back; every field given narrows the answer. */
@@ -35,6 +36,6 @@ export interface AuditQuery {
 
 /** Reading the trail back (`GET /api/audit`, `GET /api/audit/verify`). */
 export interface AuditTrail {
-  list(query: AuditQuery): AuditEntry[];
-  verify(): AuditVerifyResponse;
+  list(query: AuditQuery): Promise<AuditEntry[]>;
+  verify(): Promise<AuditVerifyResponse>;
 }
