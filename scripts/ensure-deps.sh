@@ -8,6 +8,7 @@
 #                                     so that test/integration/compose.test.ts can check
 #                                     docker-compose.yml; best effort, never fatal
 #   scripts/ensure-deps.sh --ffmpeg   ... and ffmpeg, whose test pattern the camera tests serve
+#   scripts/ensure-deps.sh --redis    ... and redis-server, which the multi-node realtime tests share
 #
 # System packages come from apt (Debian/Ubuntu): installed when running as root, otherwise the
 # exact command is printed and the script exits 1. node_modules is (re)installed with `npm ci`
@@ -18,17 +19,19 @@ cd "$(dirname "$0")/.."
 want_browser=0
 want_compose=0
 want_ffmpeg=0
+want_redis=0
 for arg in "$@"; do
   case "$arg" in
     --browser) want_browser=1 ;;
     --ffmpeg) want_ffmpeg=1 ;;
     --compose) want_compose=1 ;;
+    --redis) want_redis=1 ;;
     -h | --help)
-      sed -n '2,14p' "$0" | sed 's/^# \{0,1\}//'
+      sed -n '2,15p' "$0" | sed 's/^# \{0,1\}//'
       exit 0
       ;;
     *)
-      echo "ensure-deps: unknown argument '$arg' (use --browser, --compose, --ffmpeg)" >&2
+      echo "ensure-deps: unknown argument '$arg' (use --browser, --compose, --ffmpeg, --redis)" >&2
       exit 2
       ;;
   esac
@@ -53,6 +56,10 @@ fi
 # The camera tests serve frames ffmpeg renders (test/support/camera.ts); `npm start` does without.
 if ((want_ffmpeg)); then
   needed+=(ffmpeg:ffmpeg)
+fi
+# Two Vigil nodes fan live events out through Redis (test/support/redis.ts); one node needs none.
+if ((want_redis)); then
+  needed+=(redis-server:redis-server)
 fi
 
 missing=()
