@@ -197,6 +197,12 @@ export interface ProcessSpec {
   args: string[];
   cwd?: string;
   env?: NodeJS.ProcessEnv;
+  /**
+   * Run as this user and group instead of ours (PostgreSQL refuses to run as root). Set before the
+   * parent-death wrapper runs, so its signal survives: the kernel clears it on a change of user.
+   */
+  uid?: number;
+  gid?: number;
   /** stdout and stderr are appended here (a file, not a pipe: a full pipe would stall the child). */
   logFile: string;
   /** Polled every 50 ms until it resolves true; the child must still be alive then. */
@@ -236,6 +242,8 @@ export class ManagedProcess {
       child = spawn(file, argv, {
         cwd: this.spec.cwd ?? ROOT,
         env: this.spec.env ?? process.env,
+        uid: this.spec.uid,
+        gid: this.spec.gid,
         stdio: ['ignore', log, log],
       });
     } finally {
