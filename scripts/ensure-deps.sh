@@ -9,6 +9,8 @@
 #                                     docker-compose.yml; best effort, never fatal
 #   scripts/ensure-deps.sh --ffmpeg   ... and ffmpeg, whose test pattern the camera tests serve
 #   scripts/ensure-deps.sh --redis    ... and redis-server, which the multi-node realtime tests share
+#   scripts/ensure-deps.sh --postgres ... and postgresql-15, whose server the PostgreSQL store
+#                                     tests start (test/support/postgres.ts)
 #
 # System packages come from apt (Debian/Ubuntu): installed when running as root, otherwise the
 # exact command is printed and the script exits 1. node_modules is (re)installed with `npm ci`
@@ -20,18 +22,20 @@ want_browser=0
 want_compose=0
 want_ffmpeg=0
 want_redis=0
+want_postgres=0
 for arg in "$@"; do
   case "$arg" in
     --browser) want_browser=1 ;;
     --ffmpeg) want_ffmpeg=1 ;;
     --compose) want_compose=1 ;;
     --redis) want_redis=1 ;;
+    --postgres) want_postgres=1 ;;
     -h | --help)
-      sed -n '2,15p' "$0" | sed 's/^# \{0,1\}//'
+      sed -n '2,17p' "$0" | sed 's/^# \{0,1\}//'
       exit 0
       ;;
     *)
-      echo "ensure-deps: unknown argument '$arg' (use --browser, --compose, --ffmpeg, --redis)" >&2
+      echo "ensure-deps: unknown argument '$arg' (use --browser, --compose, --ffmpeg, --redis, --postgres)" >&2
       exit 2
       ;;
   esac
@@ -42,6 +46,11 @@ done
 # on PATH even when it is not executable.
 have() {
   local dir search="$PATH:/usr/local/sbin:/usr/sbin:/sbin" IFS=:
+  # A full path (PostgreSQL's binaries live in a versioned directory off PATH): that very file.
+  if [[ "$1" == /* ]]; then
+    [[ -f "$1" && -x "$1" ]]
+    return
+  fi
   for dir in $search; do
     [[ -n "$dir" && -f "$dir/$1" && -x "$dir/$1" ]] && return 0
   done
@@ -60,6 +69,11 @@ fi
 # Two Vigil nodes fan live events out through Redis (test/support/redis.ts); one node needs none.
 if ((want_redis)); then
   needed+=(redis-server:redis-server)
+fi
+# The PostgreSQL store's tests run initdb and postgres from here (test/support/postgres.ts); the
+# package also creates the `postgres` user they run as under root. SQLite deployments need none.
+if ((want_postgres)); then
+  needed+=(/usr/lib/postgresql/15/bin/postgres:postgresql-15)
 fi
 
 missing=()

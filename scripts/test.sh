@@ -9,7 +9,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-bash scripts/ensure-deps.sh --browser --compose --ffmpeg --redis
+bash scripts/ensure-deps.sh --browser --compose --ffmpeg --redis --postgres
 
 echo "test: type check and lint (npm run check)" >&2
 npx tsc -p tsconfig.json --noEmit
