@@ -12,15 +12,24 @@ export interface HealthPart {
  */
 export interface PublicHealthResponse {
   ok: boolean;
-  /** `drops`: not ok while the broker dropped messages in the last minutes (its count covers all its clients). */
-  parts: { broker: HealthPart; influx: HealthPart; outbox: HealthPart; drops: HealthPart };
+  /**
+   * `drops`: not ok while the broker dropped messages in the last minutes (its count covers all its clients).
+   * `redis`: only on a node configured with Redis (REDIS_URL); not ok while live events reach only this node's consoles.
+   */
+  parts: { broker: HealthPart; influx: HealthPart; outbox: HealthPart; drops: HealthPart; redis?: HealthPart };
 }
 /**
  * `GET /api/health` for a signed-in user (`alarm.view`): the same, plus the broker's address, the
  * outbox depth, the messages the broker dropped since Vigil started, uptime and version.
  */
 export interface HealthResponse extends PublicHealthResponse {
-  parts: { broker: HealthPart; influx: HealthPart; outbox: HealthPart & { depth: number }; drops: HealthPart & { dropped: number } };
+  parts: {
+    broker: HealthPart;
+    influx: HealthPart;
+    outbox: HealthPart & { depth: number };
+    drops: HealthPart & { dropped: number };
+    redis?: HealthPart;
+  };
   uptimeS: number;
   version: string;
 }

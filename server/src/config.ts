@@ -81,6 +81,11 @@ const envSchema = z.object({
     .default('vigil'),
   INFLUX_USERNAME: z.string().optional(),
   INFLUX_PASSWORD: z.string().optional(),
+  /**
+   * Redis shared by all Vigil nodes (redis://[user:password@]host:6379, rediss:// for TLS): live
+   * events published on one node reach the dashboards connected to every node. Unset = one node.
+   */
+  REDIS_URL: url(['redis:', 'rediss:']).optional(),
   RAW_RETENTION_DAYS: positiveInt.default(90),
   DATA_DIR: z.string().min(1).default(DEFAULT_DATA_DIR),
   FACILITY_FILE: z.string().min(1).default('config/facility.yaml'),

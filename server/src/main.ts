@@ -39,7 +39,7 @@ export async function main(): Promise<void> {
   const alarms = composeAlarms(config, logger, metrics, facility.registry, storage, ingest, live, facility, presence.service);
   const cameras = composeCameras(config, logger, facility, storage, alarms, live);
   const server = http.createServer();
-  const realtime = composeRealtime(server, logger, alarms.service, auth.auth, live, endedSessions, originPolicyFor(server, config));
+  const realtime = composeRealtime(server, logger, alarms.service, auth.auth, live, endedSessions, originPolicyFor(server, config), config, metrics);
   const broker = await composeBroker(config, logger, auth);
   const mqtt = composeMqttIngest(config, logger, metrics, ingest, storage.writer, broker);
   const drills = composeDrills(config, logger, facility.registry, storage, alarms.service, realtime, broker, presence.service);
@@ -58,6 +58,7 @@ export async function main(): Promise<void> {
     presence,
     cameras,
     safetyReports,
+    realtime,
   });
 
   // Started in this order, stopped in reverse: consuming MQTT starts only once everything
@@ -67,6 +68,7 @@ export async function main(): Promise<void> {
     [
       storage.database,
       broker.part,
+      realtime.fanout,
       web,
       storage.historyWriter,
       presence.part,

@@ -40,8 +40,17 @@ export const INFLUXDB_CONF = path.join(ROOT, 'config/influxdb.conf');
 
 const liveServices = new Set<ServiceHandle>();
 
+/** Makes stopAllServices stop a service started by a sibling module (redis.ts). */
+export function trackService(handle: ServiceHandle): void {
+  liveServices.add(handle);
+}
+
 /** stop / kill / start / dispose of a service whose process may be rebuilt on another port. */
-function lifecycle(proc: { current: ManagedProcess }, dir: string, self: () => ServiceHandle): Pick<ServiceHandle, 'stop' | 'kill' | 'start' | 'dispose'> {
+export function lifecycle(
+  proc: { current: ManagedProcess },
+  dir: string,
+  self: () => ServiceHandle,
+): Pick<ServiceHandle, 'stop' | 'kill' | 'start' | 'dispose'> {
   return {
     stop: () => proc.current.stop(),
     kill: () => proc.current.kill(),
@@ -208,7 +217,7 @@ function isPortClash(error: unknown, logFile: string): boolean {
 }
 
 /** Starts a process; when its port turns out to be taken (freePort is a race), moves to another free port. */
-async function startOnFreePort(process_: { current: ManagedProcess }, fixedPort: boolean, rebuild: () => Promise<void>): Promise<void> {
+export async function startOnFreePort(process_: { current: ManagedProcess }, fixedPort: boolean, rebuild: () => Promise<void>): Promise<void> {
   for (let attempt = 1; ; attempt += 1) {
     try {
       await process_.current.start();
@@ -220,7 +229,7 @@ async function startOnFreePort(process_: { current: ManagedProcess }, fixedPort:
   }
 }
 
-function prepareDir(dir: string | undefined, prefix: string): string {
+export function prepareDir(dir: string | undefined, prefix: string): string {
   if (dir) {
     mkdirSync(dir, { recursive: true });
     return path.resolve(dir);

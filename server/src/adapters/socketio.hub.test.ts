@@ -55,7 +55,7 @@ describe('SocketHub.dropEndedSessions', () => {
   it('closes the sockets of ended sessions only, asking about each session once', async () => {
     const [a1, a2, b, c] = [await client('ann', 1), await client('ann', 1), await client('bob', 2), await client('cat', 3)];
     const asked: number[] = [];
-    const dropped = hub.dropEndedSessions((id) => {
+    const dropped = await hub.dropEndedSessions((id) => {
       asked.push(id);
       return id !== 1;
     });
@@ -73,7 +73,7 @@ describe('SocketHub.dropEndedSessions', () => {
       asked.push(id);
       return false;
     };
-    expect(hub.dropEndedSessions(ended, 'ann')).toBe(1);
+    expect(await hub.dropEndedSessions(ended, 'ann')).toBe(1);
     expect(asked).toEqual([1]);
     await until(() => ann.reason() !== null);
     expect(ann.reason()).toBe('io server disconnect');

@@ -15,10 +15,14 @@
  * minutes and replayed after a reconnect, by the hundred for beats. A volatile beat is skipped while
  * the transport is still writing (a snapshot, a burst of sensor values); the console counts any
  * message as a sign of life, so a skipped beat is not a missed one. (The one beat sent on connect
- * is kept like any message.)
+ * is kept like any message.) Beats are this server's own: with several nodes (`useAdapter`), each
+ * node beats to its own sockets only, as a beat says that this link is alive.
+ *
+ * With several nodes, `useAdapter` puts a cross-node adapter (socketio.redis.ts) under the server:
+ * alarm events, sensor values and drill notices then reach the sockets of every node.
  */
 import type http from 'node:http';
-import { Server, type Socket } from 'socket.io';
+import { Server, type ServerOptions, type Socket } from 'socket.io';
 import type {
   AlarmEvent,
   AlarmSnapshot,
@@ -99,9 +103,18 @@ export class SocketHub implements LiveHub {
     this.heartbeatTimer = this.heartbeatScheduler.setTimeout(() => {
       this.heartbeatSeq++;
       const beat = this.beat();
-      this.io.volatile.emit('heartbeat', beat);
+      this.io.local.volatile.emit('heartbeat', beat);
       this.scheduleHeartbeat();
     }, this.heartbeatIntervalMs);
+  }
+
+  /**
+   * Replaces the in-process adapter, before any socket connects (a socket connected earlier would
+   * stay in the old adapter and miss every broadcast).
+   */
+  useAdapter(adapter: ServerOptions['adapter']): void {
+    if (this.io.of('/').sockets.size > 0) throw new Error('useAdapter: sockets are already connected');
+    this.io.adapter(adapter);
   }
 
   private handleConnection(socket: HubSocket): void {
@@ -140,17 +153,18 @@ export class SocketHub implements LiveHub {
    * session): `alive` is asked once per session (`socket.data.sessionId`); with `username`, only
    * that user's sockets are checked. A namespace disconnect, not a transport close: it is not kept
    * for connection-state recovery, the client sees "io server disconnect" and does not reconnect by
-   * itself, and if it tries, `authorize` refuses it. Returns how many sockets were closed.
+   * itself, and if it tries, `authorize` refuses it. Only this node's sockets: every node sweeps its
+   * own. Returns how many sockets were closed.
    */
-  dropEndedSessions(alive: (sessionId: number) => boolean, username?: string): number {
+  async dropEndedSessions(alive: (sessionId: number) => boolean | Promise<boolean>, username?: string): Promise<number> {
+    const checked = [...this.io.of('/').sockets.values()].filter(
+      ({ data: { sessionId, user } }) => sessionId !== undefined && (username === undefined || user?.username === username),
+    );
     const verdicts = new Map<number, boolean>();
+    for (const sessionId of new Set(checked.map((socket) => socket.data.sessionId!))) verdicts.set(sessionId, await alive(sessionId));
     let dropped = 0;
-    for (const socket of this.io.of('/').sockets.values()) {
-      const { sessionId, user } = socket.data;
-      if (sessionId === undefined || (username !== undefined && user?.username !== username)) continue;
-      let live = verdicts.get(sessionId);
-      if (live === undefined) verdicts.set(sessionId, (live = alive(sessionId)));
-      if (live) continue;
+    for (const socket of checked) {
+      if (verdicts.get(socket.data.sessionId!) || !socket.connected) continue;
       socket.disconnect();
       dropped++;
     }

@@ -52,6 +52,7 @@ import { composeHandovers } from './handovers.ts';
 import type { Ingest, MqttIngest } from './ingest.ts';
 import type { Part } from './parts.ts';
 import type { Presence } from './presence.ts';
+import type { Realtime } from './realtime.ts';
 import type { Facility } from './startup.ts';
 import type { Storage } from './storage.ts';
 
@@ -70,6 +71,7 @@ export interface HttpDeps {
   actions: Actions;
   presence: Presence;
   safetyReports: SafetyReports;
+  realtime: Pick<Realtime, 'redisHealth'>;
 }
 
 /** Routes `server`'s requests to the API; the part listens on HOST:PORT and closes. */
@@ -99,6 +101,7 @@ export function composeHttp(server: http.Server, config: Config, logger: Logger,
         outboxDepth: () => writer.outboxDepth(),
         brokerDrops: () => d.mqtt.drops.status(),
         brokerDropsWindowMin: BROKER_DROPS_RECENT_MS / 60_000,
+        redis: () => d.realtime.redisHealth(),
         startedAt,
         version: VERSION,
       }),

@@ -1,9 +1,16 @@
-/** The realtime hub: Socket.IO on the HTTP server, fed by the alarm service, closing sockets whose session ended. */
+/**
+ * The realtime hub: Socket.IO on the HTTP server, fed by the alarm service, closing sockets whose
+ * session ended; with REDIS_URL, joined to the other nodes' hubs through Redis.
+ */
 import type http from 'node:http';
+import type { HealthPart } from '../../../contract/index.ts';
 import { SocketHub } from '../adapters/socketio.hub.ts';
+import { RedisFanout } from '../adapters/socketio.redis.ts';
+import type { Config } from '../config.ts';
 import { socketAuth } from '../http/auth.middleware.ts';
 import { handshakeOriginCheck, type OriginPolicy } from '../http/security.ts';
 import type { Logger } from '../logger.ts';
+import type { Metrics } from '../metrics.ts';
 import type { AlarmService } from '../services/alarm.service.ts';
 import type { AuthService } from '../services/auth.service.ts';
 import type { EndedSessions, LiveFanout } from './links.ts';
@@ -19,6 +26,13 @@ export interface Realtime {
   hub: SocketHub;
   /** Sweeps for ended sessions; stopping closes the hub. */
   part: Part;
+  /**
+   * Connects to Redis and joins the other nodes (nothing without REDIS_URL). Starts before HTTP
+   * listens, so that no socket connects before the adapter is in place; stops after the hub.
+   */
+  fanout: Part;
+  /** The `redis` part of GET /api/health; null without REDIS_URL. */
+  redisHealth(): HealthPart | null;
 }
 
 export function composeRealtime(
@@ -29,16 +43,22 @@ export function composeRealtime(
   live: LiveFanout,
   endedSessions: EndedSessions,
   origins: OriginPolicy,
+  config: Pick<Config, 'REDIS_URL'>,
+  metrics: Pick<Metrics, 'registry'>,
 ): Realtime {
+  const log = logger.child({ component: 'realtime' });
   const hub = new SocketHub(server, {
     snapshot: () => alarms.snapshot(),
     authorize: socketAuth(auth),
     allowRequest: handshakeOriginCheck(origins),
-    logger: logger.child({ component: 'realtime' }),
+    logger: log,
   });
   live.connect(hub);
+  const redis = config.REDIS_URL ? new RedisFanout({ url: config.REDIS_URL, logger: logger.child({ component: 'redis' }), registry: metrics.registry }) : null;
   // A revocation here closes that user's sockets at once.
-  endedSessions.onEnded((username) => hub.dropEndedSessions((id) => auth.sessionAlive(id), username));
+  endedSessions.onEnded((username) => {
+    hub.dropEndedSessions((id) => auth.sessionAlive(id), username).catch((err: unknown) => log.error({ err }, 'could not check sessions of live connections'));
+  });
   const sweep = new Intervals([[SESSION_SWEEP_MS, () => endedSessions.ended()]]);
   return {
     hub,
@@ -50,5 +70,15 @@ export function composeRealtime(
         await hub.close();
       },
     },
+    fanout: {
+      name: 'realtime fan-out (Redis)',
+      start: async () => {
+        if (!redis) return;
+        await redis.start();
+        hub.useAdapter(redis.adapter());
+      },
+      stop: () => redis?.stop(),
+    },
+    redisHealth: () => redis?.health() ?? null,
   };
 }

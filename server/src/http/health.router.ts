@@ -1,5 +1,5 @@
 import { Router } from 'express';
-import { can, type HealthResponse, type PublicHealthResponse } from '../../../contract/index.ts';
+import { can, type HealthPart, type HealthResponse, type PublicHealthResponse } from '../../../contract/index.ts';
 
 export interface HealthSources {
   brokerConnected(): boolean;
@@ -15,13 +15,15 @@ export interface HealthSources {
   brokerDrops(): { dropped: number; recent: boolean };
   /** How long `recent` looks back, for the text. */
   brokerDropsWindowMin: number;
+  /** Redis, which carries live events between nodes; absent (or null) on a node without it. */
+  redis?(): HealthPart | null;
   startedAt: number;
   version: string;
 }
 
 /**
- * `GET /api/health`: 200 when broker, InfluxDB and outbox are well and the broker dropped no
- * message recently; 503 naming what is not (a dropped message may be a lost safety reading). Open to
+ * `GET /api/health`: 200 when broker, InfluxDB and outbox are well, the broker dropped no
+ * message recently and, on a node with Redis, Redis carries live events to the other nodes; 503 naming what is not (a dropped message may be a lost safety reading). Open to
  * monitoring probes, which get each part's ok and a plain detail; the broker's address, outbox
  * counts, uptime and version only go to a signed-in user who may watch alarms: they tell an
  * attacker where the broker is and how the deployment is doing.
@@ -37,7 +39,8 @@ export function healthRouter(h: HealthSources): Router {
     const outboxOk = depth.batches === 0 || influxOk;
     const drops = h.brokerDrops();
     const dropsOk = !drops.recent;
-    const ok = broker && influxOk && outboxOk && dropsOk;
+    const redis = h.redis?.() ?? null;
+    const ok = broker && influxOk && outboxOk && dropsOk && (redis?.ok ?? true);
     const lately = `in the last ${h.brokerDropsWindowMin} minutes`;
     const influx = {
       ok: influxOk,
@@ -53,6 +56,7 @@ export function healthRouter(h: HealthSources): Router {
           influx,
           outbox: { ok: outboxOk, detail: depth.batches === 0 ? 'empty' : `readings waiting${influxOk ? ', replaying' : ' for InfluxDB'}` },
           drops: { ok: dropsOk, detail: dropsOk ? `the broker dropped no messages ${lately}` : `the broker dropped messages ${lately}: readings may be lost` },
+          ...(redis && { redis }),
         },
       };
       res.status(status).json(body);
@@ -76,6 +80,7 @@ export function healthRouter(h: HealthSources): Router {
             ? `the broker dropped no messages ${lately} (${drops.dropped} since Vigil started)`
             : `the broker dropped ${drops.dropped} messages since Vigil started, some ${lately}: readings may be lost`,
         },
+        ...(redis && { redis }),
       },
       uptimeS: Math.round((Date.now() - h.startedAt) / 1000),
       version: h.version,
