@@ -13,32 +13,78 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { afterEach, describe } from 'vitest';
+import { afterAll, afterEach, describe } from 'vitest';
+import { POSTGRES_MIGRATIONS } from '../../server/src/adapters/postgres.migrations.ts';
+import { openPostgres } from '../../server/src/adapters/sql.postgres.ts';
 import { SqliteSql } from '../../server/src/adapters/sql.sqlite.ts';
 import type { Sql } from '../../server/src/adapters/sql.ts';
 import { openDatabase } from '../../server/src/adapters/sqlite.database.ts';
 import { MIGRATIONS } from '../../server/src/adapters/sqlite.migrations.ts';
+import { startPostgres, type PostgresHandle } from './postgres.ts';
 
 export type StoreEngine = 'sqlite' | 'postgres';
 
-/** Opens a fresh, migrated store; closed (and removed) after the test. */
-export type OpenStore = () => Promise<Sql>;
+/**
+ * Opens a fresh, migrated store; closed (and removed) after the test. `open.again()` is a second
+ * connection to the store opened last: another node (PostgreSQL) or another process (SQLite).
+ */
+export type OpenStore = (() => Promise<Sql>) & { again(): Promise<Sql> };
 
-const engines: Record<StoreEngine, () => Promise<{ sql: Sql; dispose: () => Promise<void> }>> = {
-  sqlite: async () => {
+interface Opened {
+  sql: Sql;
+  again(): Promise<Sql>;
+  dispose(): Promise<void>;
+}
+
+/** Per engine: called while a `describe` is collected (it may register hooks); returns the opener. */
+const engines: Record<StoreEngine, () => () => Promise<Opened>> = {
+  sqlite: () => async () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'vigil-store-'));
-    const sql = new SqliteSql(openDatabase(dir, MIGRATIONS));
+    const connections = [new SqliteSql(openDatabase(dir, MIGRATIONS))];
     return {
-      sql,
+      sql: connections[0]!,
+      again: async () => {
+        const sql = new SqliteSql(openDatabase(dir, MIGRATIONS));
+        connections.push(sql);
+        return sql;
+      },
       dispose: async () => {
-        await sql.close();
+        for (const sql of connections) await sql.close();
         fs.rmSync(dir, { recursive: true, force: true });
       },
     };
   },
-  postgres: async () => {
-    const { freshPostgresStore } = await import('./postgres.store.ts');
-    return freshPostgresStore();
+  // One PostgreSQL server per test file, started by the first test that asks; a migrated database
+  // per test, dropped once the test's connections are closed.
+  postgres: () => {
+    let server: Promise<PostgresHandle> | undefined;
+    afterAll(async () => {
+      await (await server)?.stop();
+    });
+    // 57P01: the server ended a connection the pool was still closing (the database is dropped
+    // right after); anything else on an idle connection is a failure of the test.
+    const connect = (url: string) =>
+      openPostgres(url, POSTGRES_MIGRATIONS, (err) => {
+        if ((err as { code?: string }).code !== '57P01') throw err;
+      });
+    return async () => {
+      server ??= startPostgres();
+      const handle = await server;
+      const url = await handle.createDatabase();
+      const connections = [await connect(url)];
+      return {
+        sql: connections[0]!,
+        again: async () => {
+          const sql = await connect(url);
+          connections.push(sql);
+          return sql;
+        },
+        dispose: async () => {
+          for (const sql of connections) await sql.close();
+          await handle.dropDatabase(url);
+        },
+      };
+    };
   },
 };
 
@@ -46,15 +92,26 @@ const engines: Record<StoreEngine, () => Promise<{ sql: Sql; dispose: () => Prom
 export function eachStore(body: (open: OpenStore, engine: StoreEngine) => void): void {
   for (const engine of Object.keys(engines) as StoreEngine[]) {
     describe(engine, () => {
-      const opened: (() => Promise<void>)[] = [];
+      const fresh = engines[engine]();
+      const opened: Opened[] = [];
       afterEach(async () => {
-        for (const dispose of opened.splice(0)) await dispose();
+        for (const o of opened.splice(0)) await o.dispose();
       });
-      body(async () => {
-        const { sql, dispose } = await engines[engine]();
-        opened.push(dispose);
-        return sql;
-      }, engine);
+      const open = Object.assign(
+        async () => {
+          const o = await fresh();
+          opened.push(o);
+          return o.sql;
+        },
+        {
+          again: () => {
+            const last = opened.at(-1);
+            if (last === undefined) throw new Error('open.again() before open()');
+            return last.again();
+          },
+        },
+      );
+      body(open, engine);
     });
   }
 }

@@ -2,7 +2,7 @@
  * One asynchronous SQL connection for every store adapter, over either engine Vigil keeps its
  * operational state in: SQLite (embedded, the default, one node) or PostgreSQL (`DATABASE_URL`,
  * two or more nodes). The adapters are written once, in the SQL both engines read the same way,
- * so the same contract tests hold for both (docs/decisions/0012-one-sql-for-two-stores.md).
+ * so the same contract tests hold for both (docs/decisions/0007-postgresql-and-several-nodes.md).
  *
  * Portable SQL, as the adapters write it:
  * - `?` placeholders (turned into `$1, $2, …` for PostgreSQL);
