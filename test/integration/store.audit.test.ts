@@ -1,7 +1,7 @@
 // The audit trail on every store engine: each filter of `GET /api/audit` narrows the answer, pages
 // follow `before`, the verification says when it walked the chain, and concurrent appends — two
 // nodes on one PostgreSQL — still make one unbroken chain.
-import { describe, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { SqlAuditLog } from '../../server/src/adapters/sql.audit.ts';
 import { eachStore, type OpenStore } from '../support/stores.ts';
 
