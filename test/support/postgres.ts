@@ -23,6 +23,7 @@ import { afterAll, afterEach } from 'vitest';
 import { POSTGRES_MIGRATIONS } from '../../server/src/adapters/postgres.migrations.ts';
 import { openPostgres } from '../../server/src/adapters/sql.postgres.ts';
 import { ManagedProcess, freePort, makeTempDir, removeOwnedDir } from './process.ts';
+import { startOnFreePort } from './services.ts';
 
 const BIN = '/usr/lib/postgresql/15/bin';
 const TEMPLATE = 'vigil_template';
@@ -105,56 +106,62 @@ export async function startPostgres(): Promise<PostgresHandle> {
     throw new Error(`initdb failed: ${err.stderr ?? err.message}`);
   });
 
-  const port = await freePort();
-  const url = `postgres://${SUPERUSER}@127.0.0.1:${port}/postgres`;
-  const proc = new ManagedProcess({
-    name: `postgres on port ${port}`,
-    command: postgres,
-    // Durability settings off: tests never crash PostgreSQL itself and throw the cluster away.
-    // max_connections: every test worker's pools (10 connections each) plus the template copies.
-    args: [
-      '-D',
-      dataDir,
-      '-h',
-      '127.0.0.1',
-      '-p',
-      String(port),
-      '-k',
-      dir,
-      '-c',
-      'fsync=off',
-      '-c',
-      'synchronous_commit=off',
-      '-c',
-      'full_page_writes=off',
-      '-c',
-      'max_connections=200',
-    ],
-    cwd: dir,
-    uid: user?.uid,
-    gid: user?.gid,
-    logFile,
-    ready: () => answers(url),
-    readyTimeoutMs: 60_000,
-  });
+  let port = await freePort();
+  const urlOf = (database: string): string => `postgres://${SUPERUSER}@127.0.0.1:${port}/${database}`;
+  const build = (): ManagedProcess =>
+    new ManagedProcess({
+      name: `postgres on port ${port}`,
+      command: postgres,
+      // Durability settings off: tests never crash PostgreSQL itself and throw the cluster away.
+      // max_connections: a test may hold several stores at once (two nodes, concurrent opens), each
+      // a pool of up to 10 connections.
+      args: [
+        '-D',
+        dataDir,
+        '-h',
+        '127.0.0.1',
+        '-p',
+        String(port),
+        '-k',
+        dir,
+        '-c',
+        'fsync=off',
+        '-c',
+        'synchronous_commit=off',
+        '-c',
+        'full_page_writes=off',
+        '-c',
+        'max_connections=200',
+      ],
+      cwd: dir,
+      uid: user?.uid,
+      gid: user?.gid,
+      logFile,
+      ready: () => answers(urlOf('postgres')),
+      readyTimeoutMs: 60_000,
+    });
+  const proc = { current: build() };
   let admin: pg.Pool | undefined;
   const stop = async (): Promise<void> => {
     await admin?.end().catch(() => undefined);
     admin = undefined;
     // SIGINT is PostgreSQL's fast shutdown; the SIGTERM that stop() sends is a "smart" one, which
     // would wait for every pool a test left open.
-    if (proc.pid !== undefined) process.kill(proc.pid, 'SIGINT');
-    await proc.stop();
+    if (proc.current.pid !== undefined) process.kill(proc.current.pid, 'SIGINT');
+    await proc.current.stop();
     removeOwnedDir(dir);
   };
 
   try {
-    await proc.start();
-    admin = new pg.Pool({ connectionString: url, max: 2 });
+    await startOnFreePort(proc, false, async () => {
+      port = await freePort();
+      proc.current = build();
+    });
+    admin = new pg.Pool({ connectionString: urlOf('postgres'), max: 2 });
     // An idle connection ended by the server's shutdown emits here; nothing to do about it.
     admin.on('error', () => undefined);
     await admin.query(`CREATE DATABASE ${TEMPLATE}`);
-    const template = await openPostgres(url.replace(/\/postgres$/, `/${TEMPLATE}`), POSTGRES_MIGRATIONS, () => undefined);
+    const template = await openPostgres(urlOf(TEMPLATE), POSTGRES_MIGRATIONS, () => undefined);
     await template.close();
     // A connection to the template would make every copy fail ("being accessed by other users").
     await admin.query(`ALTER DATABASE ${TEMPLATE} ALLOW_CONNECTIONS false`);
@@ -165,7 +172,7 @@ export async function startPostgres(): Promise<PostgresHandle> {
 
   let created = 0;
   const handle: PostgresHandle = {
-    url,
+    url: urlOf('postgres'),
     port,
     dir,
     logFile,
@@ -173,14 +180,14 @@ export async function startPostgres(): Promise<PostgresHandle> {
       if (!admin) throw new Error('PostgreSQL test server stopped');
       const name = `vigil_test_${++created}`;
       await admin.query(`CREATE DATABASE ${name} TEMPLATE ${options.empty ? 'template0' : TEMPLATE}`);
-      return url.replace(/\/postgres$/, `/${name}`);
+      return urlOf(name);
     },
     async dropDatabase(databaseUrl) {
       if (!admin) return;
       await admin.query(`DROP DATABASE IF EXISTS ${pg.escapeIdentifier(databaseOf(databaseUrl))} WITH (FORCE)`);
     },
     stop,
-    kill: () => proc.kill(),
+    kill: () => proc.current.kill(),
   };
   return handle;
 }
