@@ -73,7 +73,7 @@ async function run(argv: string[]): Promise<number> {
     }
     throw err;
   } finally {
-    (ctx as CliContext | null)?.close();
+    await (ctx as CliContext | null)?.close();
   }
 }
 

@@ -4,8 +4,9 @@ import os from 'node:os';
 import path from 'node:path';
 import { openDatabase, type SqliteDatabase } from '../../server/src/adapters/sqlite.database.ts';
 import { MIGRATIONS } from '../../server/src/adapters/sqlite.migrations.ts';
-import { SqliteSessionStore, SqliteUserStore } from '../../server/src/adapters/sqlite.users.ts';
-import { SqliteApiKeyStore, SqliteDeviceStore } from '../../server/src/adapters/sqlite.devices.ts';
+import { SqlApiKeyStore, SqlDeviceStore } from '../../server/src/adapters/sql.devices.ts';
+import { SqliteSql } from '../../server/src/adapters/sql.sqlite.ts';
+import { SqlSessionStore, SqlUserStore } from '../../server/src/adapters/sql.users.ts';
 import type { AuditInput, AuditLog } from '../../server/src/services/audit.port.ts';
 import type { ScryptParams } from '../../server/src/services/auth.password.ts';
 
@@ -22,7 +23,7 @@ export class FakeTime {
 
 export class RecordedAudit implements AuditLog {
   readonly entries: AuditInput[] = [];
-  append(entry: AuditInput): void {
+  async append(entry: AuditInput): Promise<void> {
     this.entries.push(entry);
   }
   actions(): string[] {
@@ -32,22 +33,23 @@ export class RecordedAudit implements AuditLog {
 
 export interface TestStores {
   db: SqliteDatabase;
-  users: SqliteUserStore;
-  sessions: SqliteSessionStore;
-  apiKeys: SqliteApiKeyStore;
-  devices: SqliteDeviceStore;
+  users: SqlUserStore;
+  sessions: SqlSessionStore;
+  apiKeys: SqlApiKeyStore;
+  devices: SqlDeviceStore;
   close(): void;
 }
 
 export function openTestStores(): TestStores {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'vigil-auth-unit-'));
   const db = openDatabase(dir, MIGRATIONS);
+  const sql = new SqliteSql(db);
   return {
     db,
-    users: new SqliteUserStore(db),
-    sessions: new SqliteSessionStore(db),
-    apiKeys: new SqliteApiKeyStore(db),
-    devices: new SqliteDeviceStore(db),
+    users: new SqlUserStore(sql),
+    sessions: new SqlSessionStore(sql),
+    apiKeys: new SqlApiKeyStore(sql),
+    devices: new SqlDeviceStore(sql),
     close: () => {
       db.close();
       fs.rmSync(dir, { recursive: true, force: true });

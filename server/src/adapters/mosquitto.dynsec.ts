@@ -316,7 +316,7 @@ export class MosquittoDynsec implements BrokerAccess {
    * between failures. Resolves after the first attempt, whether it succeeded or not, so that a
    * broker that is down does not hold up the rest of the start.
    */
-  keepReconciled(plan: () => BrokerPlan, report: (result: ReconcileResult | Error) => void): Promise<void> {
+  keepReconciled(plan: () => Promise<BrokerPlan>, report: (result: ReconcileResult | Error) => void): Promise<void> {
     let firstDone: () => void = () => {};
     const first = new Promise<void>((resolve) => (firstDone = resolve));
     const cycle = async (): Promise<void> => {
@@ -325,7 +325,7 @@ export class MosquittoDynsec implements BrokerAccess {
           async () => {
             try {
               await this.connect();
-              report(await this.reconcile(plan()));
+              report(await this.reconcile(await plan()));
             } catch (err) {
               this.disconnect();
               throw err;

@@ -27,9 +27,9 @@ export function brokerCommand(ctx: () => CliContext): Command {
       const c = ctx();
       const file = path.resolve(o.dynsecFile);
       // `npm start` and compose run this before the server's first start.
-      c.database({ create: true });
+      await c.sql({ create: true });
       const secrets = c.brokerSecrets({ createAdmin: true });
-      const plan = c.brokerPlan(secrets);
+      const plan = await c.brokerPlan(secrets);
       const { created } = await writeDynsecFile(file, plan, { username: BROKER_ADMIN_USERNAME, password: secrets.admin! });
       const count = (kind: string) => plan.principals.filter((p) => p.kind === kind).length;
       c.io.out(

@@ -14,8 +14,8 @@ import { MIGRATIONS } from '../adapters/sqlite.migrations.ts';
 import { SqlAuditLog } from '../adapters/sql.audit.ts';
 import { SqliteSql } from '../adapters/sql.sqlite.ts';
 import type { Sql } from '../adapters/sql.ts';
-import { SqliteSessionStore, SqliteUserStore } from '../adapters/sqlite.users.ts';
-import { SqliteApiKeyStore, SqliteDeviceStore } from '../adapters/sqlite.devices.ts';
+import { SqlSessionStore, SqlUserStore } from '../adapters/sql.users.ts';
+import { SqlApiKeyStore, SqlDeviceStore } from '../adapters/sql.devices.ts';
 import { loadBrokerSecrets, readAdminSecret, type BrokerSecrets } from '../adapters/broker.secrets.ts';
 import { oneShotDynsec } from '../adapters/mosquitto.dynsec.ts';
 import { createLogger } from '../logger.ts';
@@ -80,9 +80,14 @@ export class CliContext {
     return this.db;
   }
 
-  /** The same database for the store adapters written over {@link Sql}. */
-  sql(): Sql {
-    this.sqlCache ??= new SqliteSql(this.database());
+  /**
+   * The server's operational store, for every store adapter: everything the command line reads
+   * or writes goes through here, so the command line always works on the store the server uses.
+   * Asynchronous, as opening a database server is. `create` as for {@link database}. Closed by
+   * {@link close} at the end of the command.
+   */
+  async sql(options: { create?: boolean } = {}): Promise<Sql> {
+    this.sqlCache ??= new SqliteSql(this.database(options));
     return this.sqlCache;
   }
 
@@ -91,14 +96,14 @@ export class CliContext {
     return this.registryCache;
   }
 
-  users(): UsersService {
-    const db = this.database();
-    return new UsersService(new SqliteUserStore(db), new SqliteSessionStore(db), new SqlAuditLog(this.sql()), systemClock);
+  async users(): Promise<UsersService> {
+    const sql = await this.sql();
+    return new UsersService(new SqlUserStore(sql), new SqlSessionStore(sql), new SqlAuditLog(sql), systemClock);
   }
 
-  apiKeys(): ApiKeyService {
-    const db = this.database();
-    return new ApiKeyService(new SqliteApiKeyStore(db), this.registry(), new SqlAuditLog(this.sql()), systemClock, null);
+  async apiKeys(): Promise<ApiKeyService> {
+    const sql = await this.sql();
+    return new ApiKeyService(new SqlApiKeyStore(sql), this.registry(), new SqlAuditLog(sql), systemClock, null);
   }
 
   deviceTopics(): DeviceTopics {
@@ -115,16 +120,9 @@ export class CliContext {
     return oneShotDynsec({ url: this.env.mqttUrl, username: BROKER_ADMIN_USERNAME, password, logger: createLogger('silent') });
   }
 
-  devices(): DeviceCredentialService {
-    const db = this.database();
-    return new DeviceCredentialService(
-      new SqliteDeviceStore(db),
-      this.registry(),
-      this.deviceTopics(),
-      new SqlAuditLog(this.sql()),
-      systemClock,
-      this.brokerAccess(),
-    );
+  async devices(): Promise<DeviceCredentialService> {
+    const sql = await this.sql();
+    return new DeviceCredentialService(new SqlDeviceStore(sql), this.registry(), this.deviceTopics(), new SqlAuditLog(sql), systemClock, this.brokerAccess());
   }
 
   brokerSecrets(options: { createAdmin?: boolean } = {}): BrokerSecrets {
@@ -132,15 +130,16 @@ export class CliContext {
   }
 
   /** The server's plan (same inputs): its ingest client, the devices and gateways, drills, and the simulator in demo mode. */
-  brokerPlan(
+  async brokerPlan(
     secrets: BrokerSecrets,
     ingest: { username: string; password: string } = { username: this.ingestUsername(), password: secrets.ingest },
-  ): BrokerPlan {
+  ): Promise<BrokerPlan> {
+    const devices = await (await this.devices()).all();
     return brokerPlan({
       sensors: this.registry().allSensors(),
       topics: this.deviceTopics(),
       gateways: this.registry().gateways(),
-      devices: this.devices().all(),
+      devices,
       ingest: { ...ingest, clientId: this.env.MQTT_CLIENT_ID },
       drillPassword: secrets.drill,
       simulatorPassword: this.env.VIGIL_DEMO ? secrets.simulator : null,
@@ -151,8 +150,12 @@ export class CliContext {
     return this.env.MQTT_USERNAME || DEFAULT_INGEST_MQTT_USERNAME;
   }
 
-  close(): void {
-    this.db?.close();
+  /** Ends the command's connection to the store: an open database server connection would keep the process alive. */
+  async close(): Promise<void> {
+    const sql = this.sqlCache;
+    this.sqlCache = null;
+    await sql?.close();
+    if (this.db?.open) this.db.close();
     this.db = null;
   }
 }

@@ -38,11 +38,11 @@ export function apiKeyCommands(ctx: () => CliContext): Command {
     .description('create a key; it is printed once and stored only as a hash')
     .option('--sites <ids>', 'comma-separated site ids the key may write')
     .option('--sensors <ids>', 'comma-separated sensor ids the key may write')
-    .action((name: string, o: { sites?: string; sensors?: string }) => {
+    .action(async (name: string, o: { sites?: string; sensors?: string }) => {
       if ((o.sites === undefined) === (o.sensors === undefined)) throw new CliError('USAGE', 'give exactly one of --sites or --sensors');
       const scope: ApiKeyScope = o.sites !== undefined ? { sites: idList(o.sites, '--sites') } : { sensors: idList(o.sensors!, '--sensors') };
       const c = ctx();
-      const { apiKey, key } = c.apiKeys().create(c.actor, name, scope);
+      const { apiKey, key } = await (await c.apiKeys()).create(c.actor, name, scope);
       c.io.err(`created API key ${apiKey.id} (${scopeText(apiKey.scope)}). Store it now: it is not shown again.\nUse it as: Authorization: Bearer <key>\n`);
       c.io.out(`${key}\n`);
     });
@@ -50,18 +50,18 @@ export function apiKeyCommands(ctx: () => CliContext): Command {
   apikey
     .command('list')
     .description('every key (never the secrets)')
-    .action(() => {
+    .action(async () => {
       const c = ctx();
-      const keys = c.apiKeys().list();
+      const keys = await (await c.apiKeys()).list();
       c.io.out(keys.length ? keys.map(keyLine).join('') : 'no API keys\n');
     });
 
   apikey
     .command('revoke <id>')
     .description('refuse the key from now on')
-    .action((id: string) => {
+    .action(async (id: string) => {
       const c = ctx();
-      c.io.out(keyLine(c.apiKeys().revoke(c.actor, id)));
+      c.io.out(keyLine(await (await c.apiKeys()).revoke(c.actor, id)));
     });
   return apikey;
 }
@@ -88,7 +88,7 @@ export function deviceCommands(ctx: () => CliContext): Command {
     .description('issue MQTT credentials for a registered sensor; the password is printed once')
     .action(async (sensorId: string) => {
       const c = ctx();
-      const { device: d, password, broker } = await c.devices().add(c.actor, sensorId);
+      const { device: d, password, broker } = await (await c.devices()).add(c.actor, sensorId);
       c.io.err(
         `MQTT credentials for ${d.sensorId}: connect with client id ${d.username}; it may publish to ${d.publish.join(' ')}. Store the password now: it is not shown again.\n`,
       );
@@ -99,9 +99,9 @@ export function deviceCommands(ctx: () => CliContext): Command {
   device
     .command('list')
     .description('devices with MQTT credentials')
-    .action(() => {
+    .action(async () => {
       const c = ctx();
-      const list = c.devices().list();
+      const list = await (await c.devices()).list();
       c.io.out(list.length ? list.map(deviceLine).join('') : 'no device credentials\n');
     });
 
@@ -110,7 +110,7 @@ export function deviceCommands(ctx: () => CliContext): Command {
     .description("refuse the device's credentials and close its connections")
     .action(async (sensorId: string) => {
       const c = ctx();
-      const { device: d, broker } = await c.devices().revoke(c.actor, sensorId);
+      const { device: d, broker } = await (await c.devices()).revoke(c.actor, sensorId);
       c.io.out(deviceLine(d));
       c.io.err(brokerNote(broker, c.env.mqttUrl, 'revoked'));
     });
@@ -125,7 +125,7 @@ export function gatewayCommands(ctx: () => CliContext): Command {
     .description('issue MQTT credentials for a registered gateway; the password is printed once')
     .action(async (gatewayId: string) => {
       const c = ctx();
-      const { gateway: g, password, broker } = await c.devices().addGateway(c.actor, gatewayId);
+      const { gateway: g, password, broker } = await (await c.devices()).addGateway(c.actor, gatewayId);
       c.io.err(
         `MQTT credentials for gateway ${g.gatewayId}: connect with client id ${g.username}; it may publish to ${g.publish.join(' ')} ` +
           `and subscribe to ${g.subscribe.join(' ')}. Store the password now: it is not shown again.\n`,
@@ -137,9 +137,9 @@ export function gatewayCommands(ctx: () => CliContext): Command {
   gateway
     .command('list')
     .description('gateways with MQTT credentials')
-    .action(() => {
+    .action(async () => {
       const c = ctx();
-      const list = c.devices().gatewayList();
+      const list = await (await c.devices()).gatewayList();
       c.io.out(list.length ? list.map(gatewayLine).join('') : 'no gateway credentials\n');
     });
 
@@ -148,7 +148,7 @@ export function gatewayCommands(ctx: () => CliContext): Command {
     .description("refuse the gateway's credentials and close its connection")
     .action(async (gatewayId: string) => {
       const c = ctx();
-      const { gateway: g, broker } = await c.devices().revokeGateway(c.actor, gatewayId);
+      const { gateway: g, broker } = await (await c.devices()).revokeGateway(c.actor, gatewayId);
       c.io.out(gatewayLine(g));
       c.io.err(brokerNote(broker, c.env.mqttUrl, 'revoked'));
     });

@@ -58,14 +58,10 @@ export function mosquittoCommand(ctx: () => CliContext, env: NodeJS.ProcessEnv =
       fs.mkdirSync(dir, { recursive: true });
       const registry = c.registry();
       const ingest = ingestCredentials(dir, env);
-      if (
-        c
-          .devices()
-          .active()
-          .some((d) => d.sensorId === ingest.username)
-      )
+      const active = await (await c.devices()).active();
+      if (active.some((d) => d.sensorId === ingest.username))
         throw new CliError('FAILED', `a device is named ${ingest.username}, the ingest user: set MQTT_USERNAME to another name`);
-      const plan = c.brokerPlan(c.brokerSecrets(), ingest);
+      const plan = await c.brokerPlan(c.brokerSecrets(), ingest);
 
       const hashes = new Map<string, string>();
       const hashOf = async (p: BrokerPrincipal): Promise<string> => {
@@ -88,10 +84,7 @@ export function mosquittoCommand(ctx: () => CliContext, env: NodeJS.ProcessEnv =
       const users: MosquittoUser[] = [];
       for (const p of plan.principals) users.push({ username: p.username, hash: await hashOf(p) });
       const acl = planAclEntries(plan, comment);
-      const skipped = c
-        .devices()
-        .active()
-        .filter((d) => !plan.principals.some((p) => (p.kind === 'device' || p.kind === 'gateway') && p.username === d.sensorId));
+      const skipped = active.filter((d) => !plan.principals.some((p) => (p.kind === 'device' || p.kind === 'gateway') && p.username === d.sensorId));
       for (const d of skipped) c.io.err(`skipping ${d.sensorId}: no longer in the facility registry\n`);
 
       const passwdPath = path.join(dir, 'passwd');

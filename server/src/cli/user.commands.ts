@@ -63,17 +63,17 @@ export function userCommands(ctx: () => CliContext): Command {
       const displayName = o.displayName === undefined ? undefined : check(displayNameSchema, o.displayName, 'display name');
       const password = await newPassword(c, o.passwordStdin === true, name);
       // The first administrator of a new installation is created before the server ever ran.
-      c.database({ create: true });
-      const created = await c.users().create(c.actor, { username: name, role: o.role, displayName, password });
+      await c.sql({ create: true });
+      const created = await (await c.users()).create(c.actor, { username: name, role: o.role, displayName, password });
       c.io.out(`created ${created.username} (${created.role})\n`);
     });
 
   user
     .command('list')
     .description('every account, with its role and status')
-    .action(() => {
+    .action(async () => {
       const c = ctx();
-      const rows = c.users().list();
+      const rows = await (await c.users()).list();
       if (rows.length === 0) return c.io.out('no accounts yet: npm run vigil -- user add <username> --role admin\n');
       c.io.out(
         table([
@@ -92,9 +92,9 @@ export function userCommands(ctx: () => CliContext): Command {
     user
       .command(`${action} <username>`)
       .description(description)
-      .action((username: string) => {
+      .action(async (username: string) => {
         const c = ctx();
-        const u = c.users()[action](c.actor, username);
+        const u = await (await c.users())[action](c.actor, username);
         c.io.out(`${u.username}: ${status(u)}\n`);
       });
   }
@@ -105,9 +105,10 @@ export function userCommands(ctx: () => CliContext): Command {
     .option('--password-stdin', 'read the password from the first line of stdin')
     .action(async (username: string, o: { passwordStdin?: boolean }) => {
       const c = ctx();
-      c.users().get(username); // fail before asking for a password
+      const users = await c.users();
+      await users.get(username); // fail before asking for a password
       const password = await newPassword(c, o.passwordStdin === true, username);
-      const u = await c.users().resetPassword(c.actor, username, password);
+      const u = await users.resetPassword(c.actor, username, password);
       c.io.out(`password of ${u.username} changed; its sessions are ended\n`);
     });
 

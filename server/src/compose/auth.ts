@@ -1,7 +1,7 @@
 /** People, sessions, API keys and device credentials. */
 import { DEMO_ACCOUNTS } from '../../../contract/index.ts';
-import { SqliteApiKeyStore, SqliteDeviceStore } from '../adapters/sqlite.devices.ts';
-import { SqliteSessionStore, SqliteUserStore } from '../adapters/sqlite.users.ts';
+import { SqlApiKeyStore, SqlDeviceStore } from '../adapters/sql.devices.ts';
+import { SqlSessionStore, SqlUserStore } from '../adapters/sql.users.ts';
 import type { Config } from '../config.ts';
 import { adapterPublishFilters } from '../domain/decoders/index.ts';
 import type { Registry } from '../domain/registry.ts';
@@ -34,9 +34,9 @@ export interface Auth {
 
 /** `endedSessions` hears every session that ends early here, to close its live connections. */
 export async function composeAuth(config: Config, logger: Logger, registry: Registry, storage: Storage, endedSessions: EndedSessions): Promise<Auth> {
-  const { db, audit } = storage;
-  const userStore = new SqliteUserStore(db);
-  const sessionStore = new SqliteSessionStore(db);
+  const { sql, audit } = storage;
+  const userStore = new SqlUserStore(sql);
+  const sessionStore = new SqlSessionStore(sql);
   const auth = new AuthService(userStore, sessionStore, audit, systemClock, {
     idleMs: config.SESSION_IDLE_MIN * 60_000,
     addressLimiter: new RateLimiter({ burst: config.LOGIN_RATE_PER_MIN, perSecond: config.LOGIN_RATE_PER_MIN / 60 }, systemClock),
@@ -47,19 +47,23 @@ export async function composeAuth(config: Config, logger: Logger, registry: Regi
     onSessionsEnded: (u) => endedSessions.ended(u),
   });
   const deviceTopics = new DeviceTopics(registry, adapterPublishFilters);
-  const apiKeys = new ApiKeyService(new SqliteApiKeyStore(db), registry, audit, systemClock, config.ingestApiKey);
+  const apiKeys = new ApiKeyService(new SqlApiKeyStore(sql), registry, audit, systemClock, config.ingestApiKey);
   const brokerAdmin = composeBrokerAdmin(config, logger);
-  const deviceCredentials = new DeviceCredentialService(new SqliteDeviceStore(db), registry, deviceTopics, audit, systemClock, brokerAdmin.access);
+  const deviceCredentials = new DeviceCredentialService(new SqlDeviceStore(sql), registry, deviceTopics, audit, systemClock, brokerAdmin.access);
+  const authLog = logger.child({ component: 'auth' });
   if (config.VIGIL_DEMO) {
     const created = await users.ensureDemoAccounts();
-    logger
-      .child({ component: 'auth' })
-      .info(
-        { created, accounts: DEMO_ACCOUNTS.map((a) => `${a.username} / ${a.password} (${a.role})`) },
-        'demo mode: sign in with a demo account (production creates none)',
-      );
+    authLog.info(
+      { created, accounts: DEMO_ACCOUNTS.map((a) => `${a.username} / ${a.password} (${a.role})`) },
+      'demo mode: sign in with a demo account (production creates none)',
+    );
   }
-  const purge = new Intervals([[SESSION_PURGE_MS, () => auth.purgeSessions()]]);
+  const purge = new Intervals([
+    [
+      SESSION_PURGE_MS,
+      () => void auth.purgeSessions().catch((err: Error) => authLog.warn({ err: err.message }, 'could not purge old sessions; retried next hour')),
+    ],
+  ]);
   return {
     auth,
     users,

@@ -66,12 +66,12 @@ export async function composeBroker(config: Config, logger: Logger, auth: Auth):
   }
   const log = logger.child({ component: 'broker' });
   const ingestUsername = config.MQTT_USERNAME || DEFAULT_INGEST_MQTT_USERNAME;
-  const plan = () =>
+  const plan = async () =>
     brokerPlan({
       sensors: auth.deviceTopics.sensors(),
       topics: auth.deviceTopics,
       gateways: auth.deviceTopics.gateways(),
-      devices: auth.deviceCredentials.all(),
+      devices: await auth.deviceCredentials.all(),
       ingest: { username: ingestUsername, clientId: config.MQTT_CLIENT_ID, password: secrets.ingest },
       drillPassword: secrets.drill,
       simulatorPassword: config.VIGIL_DEMO ? secrets.simulator : null,

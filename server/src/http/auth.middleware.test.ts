@@ -4,7 +4,7 @@ import { PERMISSIONS, ROLES, type Permission, type Role, type User } from '../..
 import { HttpError } from '../errors.ts';
 import { STATUS_OF } from './errors.middleware.ts';
 import type { AuthenticatedSession, SessionAuthenticator } from '../services/auth.service.ts';
-import { readCookie, requirePermission, sessionMiddleware, socketAuth } from './auth.middleware.ts';
+import { readCookie, requirePermission, sessionMiddleware, socketAuth, type AuthSocket } from './auth.middleware.ts';
 
 /**
  * The role table, written out from the roles Vigil promises (docs/contracts.md "REST API") rather
@@ -57,7 +57,7 @@ describe('requirePermission: every role × every permission', () => {
 });
 
 const fakeSessions = (token: string, u: User): SessionAuthenticator => ({
-  authenticate: (t) => (t === token ? ({ user: u, session: { id: 7 } } as unknown as AuthenticatedSession) : null),
+  authenticate: async (t) => (t === token ? ({ user: u, session: { id: 7 } } as unknown as AuthenticatedSession) : null),
 });
 
 describe('session cookie', () => {
@@ -68,26 +68,30 @@ describe('session cookie', () => {
     expect(readCookie('vigil_session=%E0%A4%A', 'vigil_session')).toBeNull();
   });
 
-  it('sessionMiddleware loads the user for a live session and leaves others anonymous', () => {
+  it('sessionMiddleware loads the user for a live session and leaves others anonymous', async () => {
     const mw = sessionMiddleware(fakeSessions('good', user('manager')));
     const withCookie = { locals: {} as Record<string, unknown> };
-    mw({ headers: { cookie: 'vigil_session=good' } } as Request, withCookie as unknown as Response, () => {});
+    await mw({ headers: { cookie: 'vigil_session=good' } } as Request, withCookie as unknown as Response, () => {});
     expect(withCookie.locals.user).toMatchObject({ role: 'manager' });
     const stale = { locals: {} as Record<string, unknown> };
-    mw({ headers: { cookie: 'vigil_session=old' } } as Request, stale as unknown as Response, () => {});
+    await mw({ headers: { cookie: 'vigil_session=old' } } as Request, stale as unknown as Response, () => {});
     expect(stale.locals.user).toBeUndefined();
   });
 
-  it('socketAuth refuses a handshake without a live session and sets socket.data.user otherwise', () => {
+  it('socketAuth refuses a handshake without a live session and sets socket.data.user otherwise', async () => {
     const guard = socketAuth(fakeSessions('good', user('officer')));
-    const refused: (Error | undefined)[] = [];
-    guard({ handshake: { headers: {} }, data: {} }, (e) => refused.push(e));
-    guard({ handshake: { headers: { cookie: 'vigil_session=forged' } }, data: {} }, (e) => refused.push(e));
-    expect(refused.map((e) => e?.message)).toEqual(['unauthorized', 'unauthorized']);
+    /** What the guard passes to `next` for this socket. */
+    const verdict = (socket: AuthSocket) => new Promise<Error | undefined>((resolve) => guard(socket, resolve));
+    expect((await verdict({ handshake: { headers: {} }, data: {} }))?.message).toBe('unauthorized');
+    expect((await verdict({ handshake: { headers: { cookie: 'vigil_session=forged' } }, data: {} }))?.message).toBe('unauthorized');
     const socket = { handshake: { headers: { cookie: 'vigil_session=good' } }, data: {} as { user?: User; sessionId?: number } };
-    let passed: Error | undefined | null = null;
-    guard(socket, (e) => (passed = e));
-    expect(passed).toBeUndefined();
+    expect(await verdict(socket)).toBeUndefined();
     expect(socket.data).toEqual({ user: user('officer'), sessionId: 7 });
+  });
+
+  it('socketAuth refuses the handshake when the session store fails', async () => {
+    const guard = socketAuth({ authenticate: () => Promise.reject(new Error('database gone')) });
+    const refused = await new Promise<Error | undefined>((resolve) => guard({ handshake: { headers: { cookie: 'vigil_session=good' } }, data: {} }, resolve));
+    expect(refused).toMatchObject({ message: 'unauthorized', cause: { message: 'database gone' } });
   });
 });

@@ -47,9 +47,9 @@ export function readCookie(header: string | undefined, name: string): string | n
 
 /** Loads the session named by the `vigil_session` cookie into `res.locals.auth` / `res.locals.user`; never refuses by itself. */
 export function sessionMiddleware(sessions: SessionAuthenticator): RequestHandler {
-  return (req, res, next) => {
+  return async (req, res, next) => {
     const token = readCookie(req.headers.cookie, SESSION_COOKIE);
-    const auth = token ? sessions.authenticate(token) : null;
+    const auth = token ? await sessions.authenticate(token) : null;
     if (auth) {
       res.locals.auth = auth;
       res.locals.user = auth.user;
@@ -94,10 +94,15 @@ export interface AuthSocket {
 export function socketAuth(sessions: SessionAuthenticator): (socket: AuthSocket, next: (err?: Error) => void) => void {
   return (socket, next) => {
     const token = readCookie(socket.handshake.headers.cookie, SESSION_COOKIE);
-    const auth = token ? sessions.authenticate(token) : null;
-    if (!auth) return next(new Error('unauthorized'));
-    socket.data.user = auth.user;
-    socket.data.sessionId = auth.session.id;
-    next();
+    (token ? sessions.authenticate(token) : Promise.resolve(null)).then(
+      (auth) => {
+        if (!auth) return next(new Error('unauthorized'));
+        socket.data.user = auth.user;
+        socket.data.sessionId = auth.session.id;
+        next();
+      },
+      // The store failed: refused like a missing session, the cause kept for the server's log.
+      (err: unknown) => next(new Error('unauthorized', { cause: err })),
+    );
   };
 }

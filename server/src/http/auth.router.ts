@@ -53,9 +53,9 @@ export function authRouter(auth: AuthService, options: { demo: boolean }): Route
     res.json(answer);
   });
 
-  router.post('/api/auth/logout', (req, res) => {
+  router.post('/api/auth/logout', async (req, res) => {
     const session = currentSession(res);
-    if (session) auth.logout(session);
+    if (session) await auth.logout(session);
     res.clearCookie(SESSION_COOKIE, cookieOptions(req));
     res.status(204).end();
   });

@@ -29,25 +29,25 @@ export function devicesRouter(apiKeys: ApiKeyService, devices: DeviceCredentialS
   const router = Router();
   const admin = access.requirePermission('admin.devices');
 
-  router.get('/api/apikeys', admin, (_req, res) => {
-    const body: ApiKeyView[] = apiKeys.list();
+  router.get('/api/apikeys', admin, async (_req, res) => {
+    const body: ApiKeyView[] = await apiKeys.list();
     res.json(body);
   });
 
-  router.post('/api/apikeys', admin, jsonBody, (req, res) => {
+  router.post('/api/apikeys', admin, jsonBody, async (req, res) => {
     const body = parseBody(apiKeyCreateBodySchema, req.body);
     const scope = body.sites ? { sites: body.sites } : { sensors: body.sensors ?? [] };
-    const created: ApiKeyCreatedResponse = apiKeys.create(access.actorOf(req, res).username, body.name, scope);
+    const created: ApiKeyCreatedResponse = await apiKeys.create(access.actorOf(req, res).username, body.name, scope);
     res.status(201).set('cache-control', 'no-store').json(created);
   });
 
-  router.delete('/api/apikeys/:id', admin, (req, res) => {
-    const body: ApiKeyView = apiKeys.revoke(access.actorOf(req, res).username, String(req.params.id));
+  router.delete('/api/apikeys/:id', admin, async (req, res) => {
+    const body: ApiKeyView = await apiKeys.revoke(access.actorOf(req, res).username, String(req.params.id));
     res.json(body);
   });
 
-  router.get('/api/devices', admin, (_req, res) => {
-    const body: DeviceView[] = devices.list();
+  router.get('/api/devices', admin, async (_req, res) => {
+    const body: DeviceView[] = await devices.list();
     res.json(body);
   });
 
@@ -62,8 +62,8 @@ export function devicesRouter(apiKeys: ApiKeyService, devices: DeviceCredentialS
     res.json(body);
   });
 
-  router.get('/api/gateway-credentials', admin, (_req, res) => {
-    const body: GatewayCredentialView[] = devices.gatewayList();
+  router.get('/api/gateway-credentials', admin, async (_req, res) => {
+    const body: GatewayCredentialView[] = await devices.gatewayList();
     res.json(body);
   });
 

@@ -18,11 +18,11 @@ export const INGEST_BODY_LIMIT = '4mb';
  * once and `perSecond` after that (429 beyond).
  */
 export function requireApiKey(keys: IngestKeyVerifier, limiter?: RateLimiter): RequestHandler {
-  return (req, res, next) => {
+  return async (req, res, next) => {
     const header = req.get('authorization');
     const match = header ? /^Bearer\s+(.+)$/i.exec(header) : null;
     if (!match) return next(new HttpError('UNAUTHENTICATED', 'missing "Authorization: Bearer <api key>"'));
-    const grant = keys.verify(match[1]!.trim());
+    const grant = await keys.verify(match[1]!.trim());
     if (!grant) return next(new HttpError('FORBIDDEN', 'API key not accepted'));
     if (limiter && !limiter.take(grant.keyId)) {
       res.set('retry-after', String(Math.max(1, limiter.retryAfterS(grant.keyId))));

@@ -18,15 +18,14 @@ export function usersRouter(users: UsersService, access: AccessControl): Router 
   const router = Router();
   const admin = access.requirePermission('admin.users');
 
-  router.get('/api/users', admin, (_req, res) => {
-    const body: UserAdminView[] = users.list();
+  router.get('/api/users', admin, async (_req, res) => {
+    const body: UserAdminView[] = await users.list();
     res.set('cache-control', 'no-store').json(body);
   });
 
   // Assign picks from this list: a typed name could name nobody, and the officer cannot see the admin list.
-  router.get('/api/users/assignable', access.requirePermission('alarm.assign'), (_req, res) => {
-    const body: AssignableUser[] = users
-      .list()
+  router.get('/api/users/assignable', access.requirePermission('alarm.assign'), async (_req, res) => {
+    const body: AssignableUser[] = (await users.list())
       .filter((u) => !u.disabled)
       .map((u) => ({ username: u.username, displayName: u.displayName }))
       .sort((a, b) => a.displayName.localeCompare(b.displayName) || a.username.localeCompare(b.username));
@@ -41,8 +40,8 @@ export function usersRouter(users: UsersService, access: AccessControl): Router 
 
   const simple = { disable: users.disable.bind(users), enable: users.enable.bind(users), unlock: users.unlock.bind(users) } as const;
   for (const [action, run] of Object.entries(simple)) {
-    router.post(`/api/users/:username/${action}`, admin, (req, res) => {
-      const body: UserAdminView = run(access.actorOf(req, res).username, String(req.params.username));
+    router.post(`/api/users/:username/${action}`, admin, async (req, res) => {
+      const body: UserAdminView = await run(access.actorOf(req, res).username, String(req.params.username));
       res.json(body);
     });
   }
@@ -53,15 +52,15 @@ export function usersRouter(users: UsersService, access: AccessControl): Router 
     res.json(updated);
   });
 
-  router.get('/api/sessions', admin, (_req, res) => {
-    const body: SessionView[] = users.listSessions();
+  router.get('/api/sessions', admin, async (_req, res) => {
+    const body: SessionView[] = await users.listSessions();
     res.set('cache-control', 'no-store').json(body);
   });
 
-  router.delete('/api/sessions/:id', admin, (req, res) => {
+  router.delete('/api/sessions/:id', admin, async (req, res) => {
     const id = Number(req.params.id);
     if (!Number.isSafeInteger(id) || id < 1) throw badRequest('session id must be a positive integer');
-    users.revokeSession(access.actorOf(req, res).username, id);
+    await users.revokeSession(access.actorOf(req, res).username, id);
     res.status(204).end();
   });
   return router;

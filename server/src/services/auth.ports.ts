@@ -1,6 +1,6 @@
-/** Storage ports for people and their sessions (adapters: server/src/adapters/sqlite.users.ts). */
+/** Storage ports for people and their sessions (adapters: server/src/adapters/sql.users.ts). */
 import type { Role } from '../../../contract/index.ts';
-import type { LockoutState } from './auth.lockout.ts';
+import type { LockoutPolicy, LockoutState } from './auth.lockout.ts';
 
 export interface UserRecord extends LockoutState {
   username: string;
@@ -15,13 +15,24 @@ export interface UserRecord extends LockoutState {
 }
 
 export interface UserStore {
-  get(username: string): UserRecord | undefined;
-  list(): UserRecord[];
-  /** False when the username is taken. */
-  insert(user: UserRecord): boolean;
-  update(username: string, patch: Partial<Omit<UserRecord, 'username' | 'createdAt'>>): void;
+  get(username: string): Promise<UserRecord | undefined>;
+  list(): Promise<UserRecord[]>;
+  /** False when the username is taken (decided by the store, so two nodes cannot both create it). */
+  insert(user: UserRecord): Promise<boolean>;
+  update(username: string, patch: Partial<Omit<UserRecord, 'username' | 'createdAt'>>): Promise<void>;
+  /**
+   * Counts one failed login at `at` under `policy` (auth.lockout.ts `afterFailure`) in one atomic
+   * step, so failures arriving at once on several nodes all count. Undefined when there is no such
+   * user.
+   */
+  recordFailure(username: string, at: number, policy: LockoutPolicy): Promise<{ state: LockoutState; locked: boolean } | undefined>;
+  /**
+   * Serialises, until the end of the current transaction, changes that depend on other accounts
+   * (the last enabled admin), on every node sharing the store.
+   */
+  lockAccounts(): Promise<void>;
   /** Runs `fn` in one transaction (user change + session revocation + audit entry together). */
-  transaction<T>(fn: () => T): T;
+  transaction<T>(fn: () => Promise<T>): Promise<T>;
 }
 
 export interface SessionRecord {
@@ -38,17 +49,26 @@ export interface SessionRecord {
   userAgent: string;
 }
 
+/** A session and its user's account, read together: every request asks for both. */
+export interface SessionWithUser {
+  session: SessionRecord;
+  user: UserRecord;
+}
+
 export interface SessionStore {
-  create(s: Omit<SessionRecord, 'id' | 'revokedAt'>): SessionRecord;
-  byTokenHash(tokenHash: string): SessionRecord | undefined;
-  get(id: number): SessionRecord | undefined;
-  touch(id: number, lastSeenAt: number, expiresAt: number): void;
+  create(s: Omit<SessionRecord, 'id' | 'revokedAt'>): Promise<SessionRecord>;
+  /** The session with this token hash and its user, in one indexed lookup. */
+  byTokenHash(tokenHash: string): Promise<SessionWithUser | undefined>;
+  get(id: number): Promise<SessionRecord | undefined>;
+  /** The session with this id and its user. */
+  withUser(id: number): Promise<SessionWithUser | undefined>;
+  touch(id: number, lastSeenAt: number, expiresAt: number): Promise<void>;
   /** False when there was no such live session. */
-  revoke(id: number, at: number): boolean;
+  revoke(id: number, at: number): Promise<boolean>;
   /** Revokes every live session of a user except `exceptId`; returns how many. */
-  revokeAllOf(username: string, at: number, exceptId?: number): number;
+  revokeAllOf(username: string, at: number, exceptId?: number): Promise<number>;
   /** Sessions neither revoked nor expired at `now`, newest first. */
-  listLive(now: number): SessionRecord[];
+  listLive(now: number): Promise<SessionRecord[]>;
   /** Deletes sessions that ended before `before`; returns how many. */
-  purge(before: number): number;
+  purge(before: number): Promise<number>;
 }

@@ -58,17 +58,17 @@ describe('login and sessions', () => {
     expect(info).toEqual({ user: { username: 'olivia', displayName: 'Olivia Officer', role: 'officer', disabled: false }, expiresAt: time.t + 480 * MIN });
     expect(token).toMatch(/^[A-Za-z0-9_-]{43}$/);
     expect(JSON.stringify(stores.db.prepare('SELECT * FROM sessions').all())).not.toContain(token);
-    const session = auth.authenticate(token)!;
+    const session = (await auth.authenticate(token))!;
     expect(session.user.username).toBe('olivia');
-    auth.logout(session);
-    expect(auth.authenticate(token)).toBeNull();
+    await auth.logout(session);
+    expect(await auth.authenticate(token)).toBeNull();
     expect(audit.actions()).toEqual(['user.create', 'user.create', 'auth.login', 'auth.logout']);
   });
 
   it('never stores or returns the password', async () => {
     const { info } = await auth.login('olivia', PASSWORD, meta);
     expect(JSON.stringify(info)).not.toContain(PASSWORD);
-    expect(JSON.stringify(users.list())).not.toMatch(/scrypt|password/i);
+    expect(JSON.stringify(await users.list())).not.toMatch(/scrypt|password/i);
     expect(JSON.stringify(stores.db.prepare('SELECT * FROM users').all())).not.toContain(PASSWORD);
     expect(JSON.stringify(audit.entries)).not.toContain(PASSWORD);
   });
@@ -76,56 +76,56 @@ describe('login and sessions', () => {
   it('expires a session after the idle time, and each request pushes the expiry on', async () => {
     const { token } = await auth.login('olivia', PASSWORD, meta);
     time.advance(479 * MIN);
-    expect(auth.authenticate(token)?.session.expiresAt).toBe(time.t + 480 * MIN); // touched: idle again from now
+    expect((await auth.authenticate(token))?.session.expiresAt).toBe(time.t + 480 * MIN); // touched: idle again from now
     time.advance(479 * MIN);
-    const { id } = auth.authenticate(token)!.session;
+    const { id } = (await auth.authenticate(token))!.session;
     time.advance(480 * MIN - 1);
-    expect(auth.sessionAlive(id)).toBe(true); // asking does not push the expiry on (the socket sweep asks every few seconds)
+    expect(await auth.sessionAlive(id)).toBe(true); // asking does not push the expiry on (the socket sweep asks every few seconds)
     time.advance(1);
-    expect(auth.sessionAlive(id)).toBe(false);
-    expect(auth.authenticate(token)).toBeNull();
+    expect(await auth.sessionAlive(id)).toBe(false);
+    expect(await auth.authenticate(token)).toBeNull();
   });
 
   it('refuses a revoked session, and every session of a disabled user', async () => {
     const a = await auth.login('olivia', PASSWORD, meta);
     const b = await auth.login('olivia', PASSWORD, meta);
-    const sessions = users.listSessions();
+    const sessions = await users.listSessions();
     expect(sessions.map((s) => s.username)).toEqual(['olivia', 'olivia']);
-    expect(auth.sessionAlive(sessions[1]!.id)).toBe(true);
-    users.revokeSession('adam', sessions[1]!.id);
-    expect(auth.sessionAlive(sessions[1]!.id)).toBe(false);
-    expect(auth.authenticate(a.token)).toBeNull();
-    expect(auth.authenticate(b.token)).not.toBeNull();
-    users.disable('adam', 'olivia');
-    expect(auth.authenticate(b.token)).toBeNull();
+    expect(await auth.sessionAlive(sessions[1]!.id)).toBe(true);
+    await users.revokeSession('adam', sessions[1]!.id);
+    expect(await auth.sessionAlive(sessions[1]!.id)).toBe(false);
+    expect(await auth.authenticate(a.token)).toBeNull();
+    expect(await auth.authenticate(b.token)).not.toBeNull();
+    await users.disable('adam', 'olivia');
+    expect(await auth.authenticate(b.token)).toBeNull();
     expect(await code(auth.login('olivia', PASSWORD, meta))).toBe('ACCOUNT_DISABLED');
-    users.enable('adam', 'olivia');
+    await users.enable('adam', 'olivia');
     expect(await code(auth.login('olivia', PASSWORD, meta))).toBe('OK');
   });
 
   it('changes a password: the current one is required, other sessions end, this one stays', async () => {
     const a = await auth.login('olivia', PASSWORD, meta);
     const b = await auth.login('olivia', PASSWORD, meta);
-    const session = auth.authenticate(a.token)!;
+    const session = (await auth.authenticate(a.token))!;
     expect(await code(auth.changePassword(session, 'not the password', 'a-new-password-1', meta))).toBe('WRONG_PASSWORD');
     await auth.changePassword(session, PASSWORD, 'a-new-password-1', meta);
-    expect(auth.authenticate(a.token)).not.toBeNull();
-    expect(auth.authenticate(b.token)).toBeNull();
+    expect(await auth.authenticate(a.token)).not.toBeNull();
+    expect(await auth.authenticate(b.token)).toBeNull();
     expect(await code(auth.login('olivia', PASSWORD, meta))).toBe('INVALID_CREDENTIALS');
     expect(await code(auth.login('olivia', 'a-new-password-1', meta))).toBe('OK');
   });
 
   // Live connections do not outlive their session; the hub re-checks the user's sockets when told.
   it('tells the listener whose sessions ended early: logout, revoke, password change and reset, disable', async () => {
-    const signIn = async () => auth.authenticate((await auth.login('olivia', PASSWORD, meta)).token)!;
-    auth.logout(await signIn());
-    users.revokeSession('adam', (await signIn()).session.id);
+    const signIn = async () => (await auth.authenticate((await auth.login('olivia', PASSWORD, meta)).token))!;
+    await auth.logout(await signIn());
+    await users.revokeSession('adam', (await signIn()).session.id);
     await signIn();
     await auth.changePassword(await signIn(), PASSWORD, 'a-new-password-1', meta);
     await users.resetPassword('adam', 'olivia', PASSWORD);
-    users.disable('adam', 'olivia');
-    users.enable('adam', 'olivia');
-    users.unlock('adam', 'olivia');
+    await users.disable('adam', 'olivia');
+    await users.enable('adam', 'olivia');
+    await users.unlock('adam', 'olivia');
     expect(ended).toEqual(['olivia', 'olivia', 'olivia', 'olivia', 'olivia']);
   });
 });
@@ -134,12 +134,12 @@ describe('lockout (failed logins rate-limited per user, lockout an admin can lif
   it('locks after 5 failures for 15 minutes, refuses even the right password meanwhile, and opens again by itself', async () => {
     for (let i = 0; i < 4; i++) expect(await code(auth.login('olivia', 'wrong', meta))).toBe('INVALID_CREDENTIALS');
     expect(await code(auth.login('olivia', 'wrong', meta))).toBe('ACCOUNT_LOCKED');
-    expect(users.get('olivia').lockedUntil).toBe(time.t + 15 * MIN);
+    expect((await users.get('olivia')).lockedUntil).toBe(time.t + 15 * MIN);
     time.advance(15 * MIN - 1);
     expect(await code(auth.login('olivia', PASSWORD, meta))).toBe('ACCOUNT_LOCKED');
     time.advance(1);
     expect(await code(auth.login('olivia', PASSWORD, meta))).toBe('OK');
-    expect(users.get('olivia').failedLogins).toBe(0);
+    expect((await users.get('olivia')).failedLogins).toBe(0);
     const actions = audit.actions();
     expect(actions.filter((a) => a === 'auth.login_failed')).toHaveLength(6);
     expect(actions.filter((a) => a === 'auth.lockout')).toHaveLength(1);
@@ -148,7 +148,7 @@ describe('lockout (failed logins rate-limited per user, lockout an admin can lif
   it('an admin unlock lets the user in at once, and is audited', async () => {
     for (let i = 0; i < 5; i++) await code(auth.login('olivia', 'wrong', meta));
     expect(await code(auth.login('olivia', PASSWORD, meta))).toBe('ACCOUNT_LOCKED');
-    users.unlock('adam', 'olivia');
+    await users.unlock('adam', 'olivia');
     expect(await code(auth.login('olivia', PASSWORD, meta))).toBe('OK');
     expect(audit.entries.find((e) => e.action === 'user.unlock')).toMatchObject({ actor: 'adam', target: 'user:olivia' });
   });
@@ -171,7 +171,7 @@ describe('lockout (failed logins rate-limited per user, lockout an admin can lif
   });
 
   it('a wrong current password in a password change counts towards the lockout', async () => {
-    const session = auth.authenticate((await auth.login('olivia', PASSWORD, meta)).token)!;
+    const session = (await auth.authenticate((await auth.login('olivia', PASSWORD, meta)).token))!;
     for (let i = 0; i < 4; i++) expect(await code(auth.changePassword(session, 'wrong', 'another-password-1', meta))).toBe('WRONG_PASSWORD');
     expect(await code(auth.changePassword(session, 'wrong', 'another-password-1', meta))).toBe('ACCOUNT_LOCKED');
   });
@@ -180,18 +180,18 @@ describe('lockout (failed logins rate-limited per user, lockout an admin can lif
 describe('administration', () => {
   it('refuses duplicates and unknown users, and never disables the last admin', async () => {
     expect(await code(users.create('adam', { username: 'olivia', role: 'officer', password: 'whatever-password' }))).toBe('USER_EXISTS');
-    expect(await code(Promise.resolve().then(() => users.unlock('adam', 'ghost')))).toBe('NOT_FOUND');
-    expect(await code(Promise.resolve().then(() => users.disable('adam', 'adam')))).toBe('LAST_ADMIN');
+    expect(await code(users.unlock('adam', 'ghost'))).toBe('NOT_FOUND');
+    expect(await code(users.disable('adam', 'adam'))).toBe('LAST_ADMIN');
     await users.create('adam', { username: 'amy', role: 'admin', password: 'amy-password-12' });
-    users.disable('adam', 'adam');
-    expect(users.get('adam').disabled).toBe(true);
+    await users.disable('adam', 'adam');
+    expect((await users.get('adam')).disabled).toBe(true);
   });
 
   it("a password reset ends the user's sessions and lifts a lockout", async () => {
     const { token } = await auth.login('olivia', PASSWORD, meta);
     for (let i = 0; i < 5; i++) await code(auth.login('olivia', 'wrong', meta));
     await users.resetPassword('adam', 'olivia', 'reset-password-12');
-    expect(auth.authenticate(token)).toBeNull();
+    expect(await auth.authenticate(token)).toBeNull();
     expect(await code(auth.login('olivia', 'reset-password-12', meta))).toBe('OK');
     expect(audit.entries.find((e) => e.action === 'user.reset_password')).toMatchObject({ actor: 'adam', target: 'user:olivia' });
   });

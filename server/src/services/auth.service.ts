@@ -14,7 +14,7 @@ import type { AuditLog } from './audit.port.ts';
 import { AuthError } from './auth.errors.ts';
 import { DEFAULT_LOCKOUT, UNLOCKED, afterFailure, isLocked, type LockoutPolicy, type LockoutState } from './auth.lockout.ts';
 import { DEFAULT_SCRYPT, dummyHash, hashPassword, needsRehash, verifyPassword, type ScryptParams } from './auth.password.ts';
-import type { SessionRecord, SessionStore, UserRecord, UserStore } from './auth.ports.ts';
+import type { SessionRecord, SessionStore, SessionWithUser, UserRecord, UserStore } from './auth.ports.ts';
 import type { RateLimiter } from './auth.rate-limit.ts';
 import { newSecret, secretHash } from './auth.tokens.ts';
 import type { Clock } from './clock.ts';
@@ -50,7 +50,7 @@ export interface AuthenticatedSession {
 
 /** What `socketAuth` and `sessionMiddleware` need: a token in, a live session out. */
 export interface SessionAuthenticator {
-  authenticate(token: string): AuthenticatedSession | null;
+  authenticate(token: string): Promise<AuthenticatedSession | null>;
 }
 
 /** A session's last-seen time is written at most this often (not on every request). */
@@ -59,6 +59,9 @@ const TOUCH_EVERY_MS = 30_000;
 const MAX_UNKNOWN_TRACKED = 10_000;
 
 export const publicUser = (u: UserRecord): User => ({ username: u.username, displayName: u.displayName, role: u.role, disabled: u.disabled });
+
+/** Not revoked, not idle-expired at `now`, and its user enabled. */
+const live = ({ session, user }: SessionWithUser, now: number): boolean => session.revokedAt === null && now < session.expiresAt && !user.disabled;
 
 export class AuthService implements SessionAuthenticator {
   private readonly lockout: LockoutPolicy;
@@ -87,29 +90,29 @@ export class AuthService implements SessionAuthenticator {
       });
     }
     const now = this.clock.now();
-    const user = this.users.get(username);
+    const user = await this.users.get(username);
     const state: LockoutState = user ?? this.unknownFailures.get(username) ?? UNLOCKED;
     if (isLocked(state, now)) {
-      this.failed(username, meta, 'locked');
+      await this.failed(username, meta, 'locked');
       throw this.lockedError(state.lockedUntil!);
     }
     const ok = await verifyPassword(password, user?.passwordHash ?? (await this.dummyHash()));
     // The await above lets other logins run: judge the failure on the state as it is now.
-    const fresh = this.users.get(username);
-    if (!fresh || !ok) return this.registerFailure(username, fresh, meta, fresh ? 'wrong_password' : 'unknown_user');
+    const fresh = await this.users.get(username);
+    if (!fresh || !ok) return this.registerFailure(username, fresh !== undefined, meta, fresh ? 'wrong_password' : 'unknown_user');
     if (fresh.disabled) {
-      this.failed(username, meta, 'disabled');
+      await this.failed(username, meta, 'disabled');
       throw new AuthError('ACCOUNT_DISABLED', 'this account is disabled; ask an administrator');
     }
     const at = this.clock.now();
     if (isLocked(fresh, at)) {
-      this.failed(username, meta, 'locked');
+      await this.failed(username, meta, 'locked');
       throw this.lockedError(fresh.lockedUntil!);
     }
     const token = newSecret();
-    const session = this.users.transaction(() => {
-      this.users.update(username, { ...UNLOCKED, lastLoginAt: at });
-      const s = this.sessions.create({
+    const session = await this.users.transaction(async () => {
+      await this.users.update(username, { ...UNLOCKED, lastLoginAt: at });
+      const s = await this.sessions.create({
         tokenHash: secretHash(token),
         username,
         createdAt: at,
@@ -118,25 +121,24 @@ export class AuthService implements SessionAuthenticator {
         address: meta.address,
         userAgent: meta.userAgent.slice(0, 256),
       });
-      this.audit.append({ actor: username, action: 'auth.login', target: `user:${username}`, detail: { address: meta.address, session: s.id }, at });
+      await this.audit.append({ actor: username, action: 'auth.login', target: `user:${username}`, detail: { address: meta.address, session: s.id }, at });
       return s;
     });
     if (needsRehash(fresh.passwordHash, this.hashParams)) {
       // Parameters were raised since this hash was made: upgrade it now that we know the password.
-      this.users.update(username, { passwordHash: await hashPassword(password, this.hashParams) });
+      await this.users.update(username, { passwordHash: await hashPassword(password, this.hashParams) });
     }
     return { token, info: { user: publicUser({ ...fresh, lastLoginAt: at }), expiresAt: session.expiresAt } };
   }
 
-  private registerFailure(username: string, user: UserRecord | undefined, meta: ClientMeta, reason: 'wrong_password' | 'unknown_user'): never {
+  /** `stored`: the username is an account (its counters are in the store), else tracked here. */
+  private async registerFailure(username: string, stored: boolean, meta: ClientMeta, reason: 'wrong_password' | 'unknown_user'): Promise<never> {
     const now = this.clock.now();
-    const before = user ?? this.unknownFailures.get(username) ?? UNLOCKED;
-    const { state, locked } = afterFailure(before, now, this.lockout);
     // The same entries for a real account and an unknown name: the trail shows someone guessing, whatever the name.
-    const auditFailure = () => {
-      this.failed(username, meta, reason, state.failedLogins);
+    const auditFailure = async ({ state, locked }: { state: LockoutState; locked: boolean }) => {
+      await this.failed(username, meta, reason, state.failedLogins);
       if (locked)
-        this.audit.append({
+        await this.audit.append({
           actor: 'system',
           action: 'auth.lockout',
           target: `user:${username}`,
@@ -144,23 +146,29 @@ export class AuthService implements SessionAuthenticator {
           at: now,
         });
     };
-    if (user) {
-      this.users.transaction(() => {
-        this.users.update(username, state);
-        auditFailure();
-      });
-    } else {
+    // Counted in the store from the row as it is, not from the copy read before the password check:
+    // failures arriving together, here or on another node, all count.
+    const counted = stored
+      ? await this.users.transaction(async () => {
+          const result = await this.users.recordFailure(username, now, this.lockout);
+          if (result) await auditFailure(result);
+          return result;
+        })
+      : undefined;
+    let outcome = counted;
+    if (!outcome) {
+      outcome = afterFailure(this.unknownFailures.get(username) ?? UNLOCKED, now, this.lockout);
       this.unknownFailures.delete(username);
-      this.unknownFailures.set(username, state);
+      this.unknownFailures.set(username, outcome.state);
       if (this.unknownFailures.size > MAX_UNKNOWN_TRACKED) this.unknownFailures.delete(this.unknownFailures.keys().next().value!);
-      auditFailure();
+      await auditFailure(outcome);
     }
-    if (locked) throw this.lockedError(state.lockedUntil!);
+    if (outcome.locked) throw this.lockedError(outcome.state.lockedUntil!);
     throw new AuthError('INVALID_CREDENTIALS', 'wrong username or password');
   }
 
-  private failed(username: string, meta: ClientMeta, reason: string, failures?: number): void {
-    this.audit.append({
+  private failed(username: string, meta: ClientMeta, reason: string, failures?: number): Promise<void> {
+    return this.audit.append({
       actor: 'anonymous',
       action: 'auth.login_failed',
       target: `user:${username}`,
@@ -184,17 +192,16 @@ export class AuthService implements SessionAuthenticator {
   }
 
   /** The live session for a cookie token, or null (unknown, revoked, expired, user disabled). Refreshes its idle expiry. */
-  authenticate(token: string): AuthenticatedSession | null {
+  async authenticate(token: string): Promise<AuthenticatedSession | null> {
     if (!token || token.length > 128) return null;
-    const session = this.sessions.byTokenHash(secretHash(token));
+    const found = await this.sessions.byTokenHash(secretHash(token));
     const now = this.clock.now();
-    if (!session || session.revokedAt !== null || now >= session.expiresAt) return null;
-    const user = this.users.get(session.username);
-    if (!user || user.disabled) return null;
+    if (!found || !live(found, now)) return null;
+    const { session, user } = found;
     if (now - session.lastSeenAt >= TOUCH_EVERY_MS) {
       session.lastSeenAt = now;
       session.expiresAt = now + this.options.idleMs;
-      this.sessions.touch(session.id, session.lastSeenAt, session.expiresAt);
+      await this.sessions.touch(session.id, session.lastSeenAt, session.expiresAt);
     }
     return { user: publicUser(user), session };
   }
@@ -204,22 +211,26 @@ export class AuthService implements SessionAuthenticator {
    * without refreshing it: for long-lived Socket.IO connections, which should be dropped when their
    * session ends (`socket.data.sessionId`).
    */
-  sessionAlive(id: number): boolean {
-    const session = this.sessions.get(id);
-    if (!session || session.revokedAt !== null || this.clock.now() >= session.expiresAt) return false;
-    const user = this.users.get(session.username);
-    return user !== undefined && !user.disabled;
+  async sessionAlive(id: number): Promise<boolean> {
+    const found = await this.sessions.withUser(id);
+    return found !== undefined && live(found, this.clock.now());
   }
 
   info(auth: AuthenticatedSession): SessionInfo {
     return { user: auth.user, expiresAt: auth.session.expiresAt };
   }
 
-  logout(auth: AuthenticatedSession): void {
+  async logout(auth: AuthenticatedSession): Promise<void> {
     const at = this.clock.now();
-    this.users.transaction(() => {
-      this.sessions.revoke(auth.session.id, at);
-      this.audit.append({ actor: auth.user.username, action: 'auth.logout', target: `user:${auth.user.username}`, detail: { session: auth.session.id }, at });
+    await this.users.transaction(async () => {
+      await this.sessions.revoke(auth.session.id, at);
+      await this.audit.append({
+        actor: auth.user.username,
+        action: 'auth.logout',
+        target: `user:${auth.user.username}`,
+        detail: { session: auth.session.id },
+        at,
+      });
     });
     this.options.onSessionsEnded?.(auth.user.username);
   }
@@ -230,12 +241,12 @@ export class AuthService implements SessionAuthenticator {
    */
   async changePassword(auth: AuthenticatedSession, current: string, next: string, meta: ClientMeta): Promise<void> {
     const username = auth.user.username;
-    const user = this.users.get(username);
+    const user = await this.users.get(username);
     if (!user) throw new AuthError('NOT_FOUND', 'no such user');
     if (isLocked(user, this.clock.now())) throw this.lockedError(user.lockedUntil!);
     if (!(await verifyPassword(current, user.passwordHash))) {
       try {
-        this.registerFailure(username, this.users.get(username), meta, 'wrong_password');
+        await this.registerFailure(username, true, meta, 'wrong_password');
       } catch (err) {
         if ((err as AuthError).code === 'ACCOUNT_LOCKED') throw err;
       }
@@ -243,10 +254,10 @@ export class AuthService implements SessionAuthenticator {
     }
     const passwordHash = await hashPassword(next, this.hashParams);
     const at = this.clock.now();
-    this.users.transaction(() => {
-      this.users.update(username, { passwordHash, updatedAt: at, ...UNLOCKED });
-      const revoked = this.sessions.revokeAllOf(username, at, auth.session.id);
-      this.audit.append({ actor: username, action: 'auth.password_changed', target: `user:${username}`, detail: { otherSessionsRevoked: revoked }, at });
+    await this.users.transaction(async () => {
+      await this.users.update(username, { passwordHash, updatedAt: at, ...UNLOCKED });
+      const revoked = await this.sessions.revokeAllOf(username, at, auth.session.id);
+      await this.audit.append({ actor: username, action: 'auth.password_changed', target: `user:${username}`, detail: { otherSessionsRevoked: revoked }, at });
     });
     this.options.onSessionsEnded?.(username);
   }
@@ -257,7 +268,7 @@ export class AuthService implements SessionAuthenticator {
   }
 
   /** Deletes sessions that ended more than `keepMs` ago. */
-  purgeSessions(keepMs = 7 * 86_400_000): number {
+  purgeSessions(keepMs = 7 * 86_400_000): Promise<number> {
     return this.sessions.purge(this.clock.now() - keepMs);
   }
 }

@@ -1,4 +1,4 @@
-/** Storage ports for device credentials (adapter: server/src/adapters/sqlite.devices.ts). */
+/** Storage ports for device credentials (adapter: server/src/adapters/sql.devices.ts). */
 import type { ApiKeyScope } from '../../../contract/index.ts';
 
 export interface ApiKeyRecord {
@@ -15,12 +15,14 @@ export interface ApiKeyRecord {
 }
 
 export interface ApiKeyStore {
-  insert(k: ApiKeyRecord): void;
-  get(id: string): ApiKeyRecord | undefined;
-  list(): ApiKeyRecord[];
+  insert(k: ApiKeyRecord): Promise<void>;
+  get(id: string): Promise<ApiKeyRecord | undefined>;
+  list(): Promise<ApiKeyRecord[]>;
   /** False when there was no such unrevoked key. */
-  revoke(id: string, at: number): boolean;
-  markUsed(id: string, at: number): void;
+  revoke(id: string, at: number): Promise<boolean>;
+  markUsed(id: string, at: number): Promise<void>;
+  /** Runs `fn` in one transaction (the key change and its audit entry together). */
+  transaction<T>(fn: () => Promise<T>): Promise<T>;
 }
 
 /** A device is a sensor's own device, or a gateway that publishes for the sensors behind it. */
@@ -42,9 +44,9 @@ export interface DeviceRecord {
 
 export interface DeviceStore {
   /** Inserts, or replaces a revoked credential (of either kind); false when a live one exists. */
-  put(d: DeviceRecord): boolean;
-  get(sensorId: string): DeviceRecord | undefined;
-  list(): DeviceRecord[];
-  revoke(sensorId: string, at: number): boolean;
-  transaction<T>(fn: () => T): T;
+  put(d: DeviceRecord): Promise<boolean>;
+  get(sensorId: string): Promise<DeviceRecord | undefined>;
+  list(): Promise<DeviceRecord[]>;
+  revoke(sensorId: string, at: number): Promise<boolean>;
+  transaction<T>(fn: () => Promise<T>): Promise<T>;
 }

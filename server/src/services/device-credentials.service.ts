@@ -35,7 +35,7 @@ export interface IngestGrant {
 
 /** Checks `Authorization: Bearer <key>` of POST /api/ingest. */
 export interface IngestKeyVerifier {
-  verify(presented: string): IngestGrant | null;
+  verify(presented: string): Promise<IngestGrant | null>;
 }
 
 /** The MQTT username of Vigil's own ingest client (MQTT_USERNAME overrides). */
@@ -70,7 +70,7 @@ export class ApiKeyService implements IngestKeyVerifier {
   ) {}
 
   /** Creates a key; the returned `key` is the only time the secret is seen. */
-  create(actor: string, name: string, scope: ApiKeyScope): { apiKey: ApiKeyView; key: string } {
+  async create(actor: string, name: string, scope: ApiKeyScope): Promise<{ apiKey: ApiKeyView; key: string }> {
     this.checkScope(scope);
     const id = `vk_${crypto.randomBytes(6).toString('hex')}`;
     const secret = newSecret();
@@ -85,8 +85,10 @@ export class ApiKeyService implements IngestKeyVerifier {
       lastUsedAt: null,
       revokedAt: null,
     };
-    this.keys.insert(record);
-    this.audit.append({ actor, action: 'apikey.create', target: `apikey:${id}`, detail: { name: record.name, scope }, at });
+    await this.keys.transaction(async () => {
+      await this.keys.insert(record);
+      await this.audit.append({ actor, action: 'apikey.create', target: `apikey:${id}`, detail: { name: record.name, scope }, at });
+    });
     return { apiKey: apiKeyView(record), key: `${id}.${secret}` };
   }
 
@@ -97,29 +99,32 @@ export class ApiKeyService implements IngestKeyVerifier {
     if (unknown.length) throw new AuthError('BAD_REQUEST', `not in the facility registry: ${unknown.join(', ')}`);
   }
 
-  list(): ApiKeyView[] {
-    return this.keys.list().map(apiKeyView);
+  async list(): Promise<ApiKeyView[]> {
+    return (await this.keys.list()).map(apiKeyView);
   }
 
-  revoke(actor: string, id: string): ApiKeyView {
+  async revoke(actor: string, id: string): Promise<ApiKeyView> {
     const at = this.clock.now();
-    if (!this.keys.revoke(id, at)) throw new AuthError('NOT_FOUND', `no active API key ${id}`);
-    const k = this.keys.get(id)!;
-    this.audit.append({ actor, action: 'apikey.revoke', target: `apikey:${id}`, detail: { name: k.name }, at });
+    const k = await this.keys.transaction(async () => {
+      if (!(await this.keys.revoke(id, at))) throw new AuthError('NOT_FOUND', `no active API key ${id}`);
+      const revoked = (await this.keys.get(id))!;
+      await this.audit.append({ actor, action: 'apikey.revoke', target: `apikey:${id}`, detail: { name: revoked.name }, at });
+      return revoked;
+    });
     return apiKeyView(k);
   }
 
-  verify(presented: string): IngestGrant | null {
+  async verify(presented: string): Promise<IngestGrant | null> {
     if (this.legacyKey !== null && sameSecret(presented, this.legacyKey)) return { keyId: 'legacy', allows: () => true };
     const dot = presented.indexOf('.');
     const id = presented.slice(0, dot);
     if (dot < 0 || !KEY_ID.test(id)) return null;
-    const k = this.keys.get(id);
+    const k = await this.keys.get(id);
     if (!k || k.revokedAt !== null || !sameHash(secretHash(presented.slice(dot + 1)), k.secretHash)) return null;
     const now = this.clock.now();
     if (now - (this.lastMarked.get(id) ?? 0) >= MARK_USED_EVERY_MS) {
       this.lastMarked.set(id, now);
-      this.keys.markUsed(id, now);
+      await this.keys.markUsed(id, now);
     }
     const scope = k.scope;
     if ('sites' in scope) {
@@ -211,16 +216,16 @@ export class DeviceCredentialService {
     const what = kind === 'sensor' ? 'device' : 'gateway';
     const target = `${kind}:${id}`;
     if (this.reservedUsernames.includes(id)) throw new AuthError('BAD_REQUEST', `${id} is reserved for Vigil's own MQTT client`);
-    const existing = this.devices.get(id);
+    const existing = await this.devices.get(id);
     if (existing && existing.revokedAt === null)
       throw new AuthError('ALREADY_EXISTS', `${what} ${id} already has credentials: revoke them first to issue new ones`);
     const password = newSecret();
     const passwordHash = await mosquittoHash(password);
     const at = this.clock.now();
     const record: DeviceRecord = { kind, sensorId: id, passwordHash, createdAt: at, createdBy: actor, revokedAt: null };
-    this.devices.transaction(() => {
-      if (!this.devices.put(record)) throw new AuthError('ALREADY_EXISTS', `${what} ${id} already has credentials`);
-      this.audit.append({
+    await this.devices.transaction(async () => {
+      if (!(await this.devices.put(record))) throw new AuthError('ALREADY_EXISTS', `${what} ${id} already has credentials`);
+      await this.audit.append({
         actor,
         action: `${what}.add`,
         target,
@@ -234,27 +239,21 @@ export class DeviceCredentialService {
       return { record, password, broker: await applied(() => broker.grant(principal({ password }), role)) };
     } catch (err) {
       // The broker refused: a credential nobody can use must not stay on record as issued.
-      this.devices.transaction(() => {
-        if (this.devices.revoke(id, this.clock.now()))
-          this.audit.append({ actor, action: `${what}.revoke`, target, detail: { reason: 'the broker refused the credential' }, at });
+      await this.devices.transaction(async () => {
+        if (await this.devices.revoke(id, this.clock.now()))
+          await this.audit.append({ actor, action: `${what}.revoke`, target, detail: { reason: 'the broker refused the credential' }, at });
       });
       throw err;
     }
   }
 
   /** Sensors' device credentials. */
-  list(): DeviceView[] {
-    return this.devices
-      .list()
-      .filter((d) => d.kind === 'sensor')
-      .map((d) => this.view(d));
+  async list(): Promise<DeviceView[]> {
+    return (await this.devices.list()).filter((d) => d.kind === 'sensor').map((d) => this.view(d));
   }
 
-  gatewayList(): GatewayCredentialView[] {
-    return this.devices
-      .list()
-      .filter((d) => d.kind === 'gateway')
-      .map((d) => this.gatewayView(d));
+  async gatewayList(): Promise<GatewayCredentialView[]> {
+    return (await this.devices.list()).filter((d) => d.kind === 'gateway').map((d) => this.gatewayView(d));
   }
 
   async revoke(actor: string, sensorId: string): Promise<{ device: DeviceView; broker: BrokerSync }> {
@@ -271,23 +270,24 @@ export class DeviceCredentialService {
   private async withdraw(actor: string, kind: DeviceKind, id: string): Promise<{ record: DeviceRecord; broker: BrokerSync }> {
     const what = kind === 'sensor' ? 'device' : 'gateway';
     const at = this.clock.now();
-    this.devices.transaction(() => {
+    await this.devices.transaction(async () => {
       // Each command revokes its own kind only: `device revoke <gateway id>` is not a way to cut a gateway off by mistake.
-      if (this.devices.get(id)?.kind !== kind || !this.devices.revoke(id, at)) throw new AuthError('NOT_FOUND', `no active credentials for ${what} ${id}`);
-      this.audit.append({ actor, action: `${what}.revoke`, target: `${kind}:${id}`, at });
+      if ((await this.devices.get(id))?.kind !== kind || !(await this.devices.revoke(id, at)))
+        throw new AuthError('NOT_FOUND', `no active credentials for ${what} ${id}`);
+      await this.audit.append({ actor, action: `${what}.revoke`, target: `${kind}:${id}`, at });
     });
     const broker = this.broker;
     const sync: BrokerSync = broker ? await applied(() => broker.remove(id)) : { state: 'unmanaged' };
-    return { record: this.devices.get(id)!, broker: sync };
+    return { record: (await this.devices.get(id))!, broker: sync };
   }
 
   /** Every device and gateway credential, revoked ones included (the broker plan removes those). */
-  all(): DeviceRecord[] {
+  all(): Promise<DeviceRecord[]> {
     return this.devices.list();
   }
 
   /** Live device and gateway credentials. */
-  active(): DeviceRecord[] {
-    return this.devices.list().filter((d) => d.revokedAt === null);
+  async active(): Promise<DeviceRecord[]> {
+    return (await this.devices.list()).filter((d) => d.revokedAt === null);
   }
 }

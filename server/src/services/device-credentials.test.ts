@@ -60,39 +60,39 @@ describe('MQTT topic filters (MQTT 3.1.1 §4.7)', () => {
 describe('ingest API keys', () => {
   const service = (legacy: string | null = null) => new ApiKeyService(stores.apiKeys, registry, audit, time, legacy);
 
-  it('shows the key once, stores only its hash, and scopes it to sites or sensors', () => {
+  it('shows the key once, stores only its hash, and scopes it to sites or sensors', async () => {
     const s = service();
-    const { apiKey, key } = s.create('adam', 'kitchen gateway', { sensors: ['T-GAS-01'] });
+    const { apiKey, key } = await s.create('adam', 'kitchen gateway', { sensors: ['T-GAS-01'] });
     expect(key.startsWith(`${apiKey.id}.`)).toBe(true);
     expect(JSON.stringify(stores.db.prepare('SELECT * FROM api_keys').all())).not.toContain(key.split('.')[1]);
-    const grant = s.verify(key)!;
+    const grant = (await s.verify(key))!;
     expect(grant.allows('t1', 'T-GAS-01')).toBe(true);
     expect(grant.allows('t1', 'T-GAS-02')).toBe(false);
-    const site = s.verify(s.create('adam', 'site gateway', { sites: ['t1'] }).key)!;
+    const site = (await s.verify((await s.create('adam', 'site gateway', { sites: ['t1'] })).key))!;
     expect(site.allows('t1', 'T-DOOR-01')).toBe(true);
     expect(site.allows('t2', 'X')).toBe(false);
     expect(audit.actions()).toEqual(['apikey.create', 'apikey.create']);
   });
 
-  it('refuses a revoked key, a tampered one, and keys for things not in the registry', () => {
+  it('refuses a revoked key, a tampered one, and keys for things not in the registry', async () => {
     const s = service();
-    const { apiKey, key } = s.create('adam', 'gw', { sites: ['t1'] });
-    expect(s.verify(`${key}x`)).toBeNull();
-    expect(s.verify('vk_000000000000.nothing')).toBeNull();
-    s.revoke('adam', apiKey.id);
-    expect(s.verify(key)).toBeNull();
-    expect(s.list()[0]!.revokedAt).toBe(time.t);
-    expect(() => s.create('adam', 'gw', { sites: ['nowhere'] })).toThrow(AuthError);
-    expect(() => s.revoke('adam', apiKey.id)).toThrow(AuthError);
+    const { apiKey, key } = await s.create('adam', 'gw', { sites: ['t1'] });
+    expect(await s.verify(`${key}x`)).toBeNull();
+    expect(await s.verify('vk_000000000000.nothing')).toBeNull();
+    await s.revoke('adam', apiKey.id);
+    expect(await s.verify(key)).toBeNull();
+    expect((await s.list())[0]!.revokedAt).toBe(time.t);
+    await expect(s.create('adam', 'gw', { sites: ['nowhere'] })).rejects.toThrow(AuthError);
+    await expect(s.revoke('adam', apiKey.id)).rejects.toThrow(AuthError);
   });
 
-  it('keeps INGEST_API_KEY working as a legacy all-sites key', () => {
+  it('keeps INGEST_API_KEY working as a legacy all-sites key', async () => {
     const s = service('legacy-key-0123456789');
-    const grant = s.verify('legacy-key-0123456789')!;
+    const grant = (await s.verify('legacy-key-0123456789'))!;
     expect(grant.keyId).toBe('legacy');
     expect(grant.allows('anywhere', 'anything')).toBe(true);
-    expect(s.verify('legacy-key-012345678')).toBeNull();
-    expect(s.verify('legacy-key-0123456789x')).toBeNull();
+    expect(await s.verify('legacy-key-012345678')).toBeNull();
+    expect(await s.verify('legacy-key-0123456789x')).toBeNull();
   });
 });
 
@@ -143,10 +143,10 @@ describe('device credentials on the broker', () => {
     const devices = setup(broker);
     broker.failWith = new BrokerUnreachableError('no answer');
     expect((await devices.add('adam', 'T-GAS-01')).broker).toEqual({ state: 'pending', reason: 'no answer' });
-    expect(devices.active().map((d) => d.sensorId)).toEqual(['T-GAS-01']);
+    expect((await devices.active()).map((d) => d.sensorId)).toEqual(['T-GAS-01']);
     broker.failWith = new BrokerRefusedError('Role not found');
     await expect(devices.add('adam', 'T-GAS-02')).rejects.toThrow(BrokerRefusedError);
-    expect(devices.active().map((d) => d.sensorId)).toEqual(['T-GAS-01']);
+    expect((await devices.active()).map((d) => d.sensorId)).toEqual(['T-GAS-01']);
     expect(audit.actions()).toEqual(['device.add', 'device.add', 'device.revoke']);
   });
 
@@ -171,7 +171,7 @@ describe('the broker plan: one set of rules', () => {
       sensors: registry.allSensors(),
       topics,
       gateways: registry.gateways(),
-      devices: devices.all(),
+      devices: await devices.all(),
       ingest,
       drillPassword: 'drill-secret',
       simulatorPassword: o.demo ? 'sim-secret' : null,
@@ -228,13 +228,13 @@ describe('gateway credentials: one set of rules for dynamic security and the ACL
   const gwRegistry = new Registry({ ...gwFacility, gateways: [...gwFacility.gateways!, tasmota] });
   const setup = (broker: BrokerAccess | null = null, reg: Registry = gwRegistry) =>
     new DeviceCredentialService(stores.devices, reg, new DeviceTopics(reg, adapterPublishFilters), audit, time, broker);
-  const planOf = (devices: DeviceCredentialService, o: { demo?: boolean; reg?: Registry } = {}) => {
+  const planOf = async (devices: DeviceCredentialService, o: { demo?: boolean; reg?: Registry } = {}) => {
     const reg = o.reg ?? gwRegistry;
     return brokerPlan({
       sensors: reg.allSensors(),
       topics: new DeviceTopics(reg, adapterPublishFilters),
       gateways: reg.gateways(),
-      devices: devices.all(),
+      devices: await devices.all(),
       ingest: { username: 'vigil-ingest', clientId: 'vigil-ingest', password: 'i' },
       drillPassword: 'drill-secret',
       simulatorPassword: o.demo ? 'sim-secret' : null,
@@ -253,7 +253,7 @@ describe('gateway credentials: one set of rules for dynamic security and the ACL
       'grant G-Z2M as G-Z2M with vigil-gateway:G-Z2M: zigbee2mqtt/# homeassistant/+/+/+/config',
       'grant G-TAS as G-TAS with vigil-gateway:G-TAS: tele/SonoffZB/# stat/SonoffZB/# tasmota/discovery/+/config tasmota/discovery/+/sensors',
     ]);
-    const p = planOf(devices);
+    const p = await planOf(devices);
     const principal = p.principals.find((x) => x.username === 'G-Z2M')!;
     expect(principal).toMatchObject({ kind: 'gateway', clientId: 'G-Z2M', role: 'vigil-gateway:G-Z2M' });
     const role = p.roles.find((r) => r.name === principal.role)!;
@@ -266,10 +266,10 @@ describe('gateway credentials: one set of rules for dynamic security and the ACL
 
   it("in demo mode the simulator's gateway connection (sim@<gateway>) has the gateway's role; outside it does not exist", async () => {
     const devices = setup();
-    const demo = planOf(devices, { demo: true });
+    const demo = await planOf(devices, { demo: true });
     expect(demo.principals.find((x) => x.username === 'sim@G-Z2M')).toMatchObject({ kind: 'simulator', clientId: 'sim@G-Z2M', role: 'vigil-gateway:G-Z2M' });
     expect(publishRights(demo).get('sim@G-Z2M')).toEqual([...gatewayPublishFilters(z2m())].sort());
-    const prod = planOf(devices);
+    const prod = await planOf(devices);
     expect(prod.principals.map((x) => x.username)).not.toContain('sim@G-Z2M');
     expect(prod.isStaleClient('sim@G-Z2M')).toBe(true);
     // Drills publish no gateway traffic.
@@ -281,7 +281,7 @@ describe('gateway credentials: one set of rules for dynamic security and the ACL
     await devices.addGateway('adam', 'G-Z2M');
     await devices.addGateway('adam', 'G-TAS');
     await devices.revokeGateway('adam', 'G-TAS');
-    const p = planOf(devices);
+    const p = await planOf(devices);
     expect(p.principals.map((x) => x.username)).not.toContain('G-TAS');
     expect(p.isStaleClient('G-TAS')).toBe(true);
     expect(p.isStaleRole('vigil-gateway:G-TAS')).toBe(true);
@@ -289,7 +289,7 @@ describe('gateway credentials: one set of rules for dynamic security and the ACL
 
     const sensor = gwRegistry.sensor('G-NATIVE-GAS')!;
     const without = new Registry({ ...gwFacility, gateways: [], sensors: [...gwFacility.sensors, { ...sensor, id: 'G-Z2M' }] });
-    const q = planOf(devices, { reg: without });
+    const q = await planOf(devices, { reg: without });
     expect(q.principals.map((x) => x.username)).not.toContain('G-Z2M');
     expect(q.isStaleClient('G-Z2M')).toBe(true);
     expect(q.isStaleRole('vigil-gateway:G-Z2M')).toBe(true);
@@ -304,8 +304,8 @@ describe('gateway credentials: one set of rules for dynamic security and the ACL
     await devices.addGateway('adam', 'G-Z2M');
     await devices.add('adam', 'G-NATIVE-GAS');
     await expect(devices.addGateway('adam', 'G-Z2M')).rejects.toThrow(/already has credentials/);
-    expect(devices.list().map((d) => d.sensorId)).toEqual(['G-NATIVE-GAS']);
-    expect(devices.gatewayList().map((g) => g.gatewayId)).toEqual(['G-Z2M']);
+    expect((await devices.list()).map((d) => d.sensorId)).toEqual(['G-NATIVE-GAS']);
+    expect((await devices.gatewayList()).map((g) => g.gatewayId)).toEqual(['G-Z2M']);
     await expect(devices.revoke('adam', 'G-Z2M')).rejects.toThrow(AuthError);
     await expect(devices.revokeGateway('adam', 'G-NATIVE-GAS')).rejects.toThrow(AuthError);
     const { gateway, broker: sync } = await devices.revokeGateway('adam', 'G-Z2M');

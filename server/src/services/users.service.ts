@@ -58,23 +58,31 @@ export class UsersService {
     private readonly hooks: UsersServiceHooks = {},
   ) {}
 
-  list(): UserAdminView[] {
+  async list(): Promise<UserAdminView[]> {
+    const users = await this.users.list();
     const now = this.clock.now();
-    return this.users.list().map((u) => adminView(u, now));
+    return users.map((u) => adminView(u, now));
   }
 
-  get(username: string): UserAdminView {
-    return adminView(this.require(username), this.clock.now());
+  async get(username: string): Promise<UserAdminView> {
+    return adminView(await this.require(username), this.clock.now());
   }
 
-  private require(username: string): UserRecord {
-    const u = this.users.get(username);
+  /** Whether `username` names an enabled account (who may own corrective actions, be assigned alarms). */
+  async isEnabled(username: string): Promise<boolean> {
+    const u = await this.users.get(username);
+    return u !== undefined && !u.disabled;
+  }
+
+  private async require(username: string): Promise<UserRecord> {
+    const u = await this.users.get(username);
     if (!u) throw new AuthError('NOT_FOUND', `no user ${username}`);
     return u;
   }
 
   async create(actor: string, n: NewUser): Promise<UserAdminView> {
-    if (this.users.get(n.username)) throw new AuthError('USER_EXISTS', `user ${n.username} already exists`);
+    // Before the costly hash; the insert below decides (another node may create it meanwhile).
+    if (await this.users.get(n.username)) throw new AuthError('USER_EXISTS', `user ${n.username} already exists`);
     const passwordHash = await hashPassword(n.password, this.hashParams);
     const at = this.clock.now();
     const user: UserRecord = {
@@ -88,44 +96,47 @@ export class UsersService {
       lastLoginAt: null,
       ...UNLOCKED,
     };
-    this.users.transaction(() => {
-      if (!this.users.insert(user)) throw new AuthError('USER_EXISTS', `user ${n.username} already exists`);
-      this.audit.append({ actor, action: 'user.create', target: `user:${n.username}`, detail: { role: n.role, displayName: user.displayName }, at });
+    await this.users.transaction(async () => {
+      if (!(await this.users.insert(user))) throw new AuthError('USER_EXISTS', `user ${n.username} already exists`);
+      await this.audit.append({ actor, action: 'user.create', target: `user:${n.username}`, detail: { role: n.role, displayName: user.displayName }, at });
     });
     return adminView(user, at);
   }
 
   /** Disables the account and ends its sessions. The last enabled admin cannot be disabled. */
-  disable(actor: string, username: string): UserAdminView {
+  async disable(actor: string, username: string): Promise<UserAdminView> {
     const at = this.clock.now();
-    this.users.transaction(() => {
-      const u = this.require(username);
-      if (u.role === 'admin' && !u.disabled && this.enabledAdmins() <= 1) throw new AuthError('LAST_ADMIN', 'the last enabled admin cannot be disabled');
-      this.users.update(username, { disabled: true, updatedAt: at });
-      const revoked = this.sessions.revokeAllOf(username, at);
-      this.audit.append({ actor, action: 'user.disable', target: `user:${username}`, detail: { sessionsRevoked: revoked }, at });
+    await this.users.transaction(async () => {
+      // Two admins disabled at once (two nodes) must not both count the other as still enabled.
+      await this.users.lockAccounts();
+      const u = await this.require(username);
+      if (u.role === 'admin' && !u.disabled && (await this.enabledAdmins()) <= 1)
+        throw new AuthError('LAST_ADMIN', 'the last enabled admin cannot be disabled');
+      await this.users.update(username, { disabled: true, updatedAt: at });
+      const revoked = await this.sessions.revokeAllOf(username, at);
+      await this.audit.append({ actor, action: 'user.disable', target: `user:${username}`, detail: { sessionsRevoked: revoked }, at });
     });
     this.hooks.onSessionsEnded?.(username);
     return this.get(username);
   }
 
-  enable(actor: string, username: string): UserAdminView {
+  async enable(actor: string, username: string): Promise<UserAdminView> {
     const at = this.clock.now();
-    this.users.transaction(() => {
-      this.require(username);
-      this.users.update(username, { disabled: false, updatedAt: at });
-      this.audit.append({ actor, action: 'user.enable', target: `user:${username}`, at });
+    await this.users.transaction(async () => {
+      await this.require(username);
+      await this.users.update(username, { disabled: false, updatedAt: at });
+      await this.audit.append({ actor, action: 'user.enable', target: `user:${username}`, at });
     });
     return this.get(username);
   }
 
   /** Lifts a lockout and clears the failed-login count. */
-  unlock(actor: string, username: string): UserAdminView {
+  async unlock(actor: string, username: string): Promise<UserAdminView> {
     const at = this.clock.now();
-    this.users.transaction(() => {
-      const u = this.require(username);
-      this.users.update(username, { ...UNLOCKED, updatedAt: at });
-      this.audit.append({
+    await this.users.transaction(async () => {
+      const u = await this.require(username);
+      await this.users.update(username, { ...UNLOCKED, updatedAt: at });
+      await this.audit.append({
         actor,
         action: 'user.unlock',
         target: `user:${username}`,
@@ -139,37 +150,37 @@ export class UsersService {
 
   /** Sets a new password, lifts any lockout, and ends the user's sessions. */
   async resetPassword(actor: string, username: string, password: string): Promise<UserAdminView> {
-    this.require(username);
+    await this.require(username);
     const passwordHash = await hashPassword(password, this.hashParams);
     const at = this.clock.now();
-    this.users.transaction(() => {
-      this.require(username);
-      this.users.update(username, { passwordHash, ...UNLOCKED, updatedAt: at });
-      const revoked = this.sessions.revokeAllOf(username, at);
-      this.audit.append({ actor, action: 'user.reset_password', target: `user:${username}`, detail: { sessionsRevoked: revoked }, at });
+    await this.users.transaction(async () => {
+      await this.require(username);
+      await this.users.update(username, { passwordHash, ...UNLOCKED, updatedAt: at });
+      const revoked = await this.sessions.revokeAllOf(username, at);
+      await this.audit.append({ actor, action: 'user.reset_password', target: `user:${username}`, detail: { sessionsRevoked: revoked }, at });
     });
     this.hooks.onUnlock?.(username);
     this.hooks.onSessionsEnded?.(username);
     return this.get(username);
   }
 
-  listSessions(): SessionView[] {
-    return this.sessions.listLive(this.clock.now()).map(sessionView);
+  async listSessions(): Promise<SessionView[]> {
+    return (await this.sessions.listLive(this.clock.now())).map(sessionView);
   }
 
-  revokeSession(actor: string, id: number): void {
+  async revokeSession(actor: string, id: number): Promise<void> {
     const at = this.clock.now();
-    const username = this.users.transaction(() => {
-      const s = this.sessions.get(id);
-      if (!s || !this.sessions.revoke(id, at)) throw new AuthError('NOT_FOUND', `no live session ${id}`);
-      this.audit.append({ actor, action: 'session.revoke', target: `user:${s.username}`, detail: { session: id }, at });
+    const username = await this.users.transaction(async () => {
+      const s = await this.sessions.get(id);
+      if (!s || !(await this.sessions.revoke(id, at))) throw new AuthError('NOT_FOUND', `no live session ${id}`);
+      await this.audit.append({ actor, action: 'session.revoke', target: `user:${s.username}`, detail: { session: id }, at });
       return s.username;
     });
     this.hooks.onSessionsEnded?.(username);
   }
 
-  private enabledAdmins(): number {
-    return this.users.list().filter((u) => u.role === 'admin' && !u.disabled).length;
+  private async enabledAdmins(): Promise<number> {
+    return (await this.users.list()).filter((u) => u.role === 'admin' && !u.disabled).length;
   }
 
   /**
@@ -179,9 +190,14 @@ export class UsersService {
   async ensureDemoAccounts(): Promise<string[]> {
     const created: string[] = [];
     for (const a of DEMO_ACCOUNTS) {
-      if (this.users.get(a.username)) continue;
-      await this.create('system:demo', { username: a.username, displayName: a.displayName, role: a.role, password: a.password });
-      created.push(a.username);
+      if (await this.users.get(a.username)) continue;
+      try {
+        await this.create('system:demo', { username: a.username, displayName: a.displayName, role: a.role, password: a.password });
+        created.push(a.username);
+      } catch (err) {
+        // Another node starting at the same time created it first.
+        if (!(err instanceof AuthError && err.code === 'USER_EXISTS')) throw err;
+      }
     }
     return created;
   }
