@@ -47,6 +47,12 @@ export interface LiveOptions {
   onRefused?: () => void;
 }
 
+/**
+ * Events committed one after the other on two server nodes may arrive here in the opposite order;
+ * the later one waits this long for the earlier before a snapshot is asked for.
+ */
+const REORDER_WINDOW_MS = 500;
+
 export function connectLive(url = '/', options: LiveOptions = {}): LiveConnection {
   const socket: LiveSocket = io(url, {
     path: '/socket.io',
@@ -62,6 +68,7 @@ export function connectLive(url = '/', options: LiveOptions = {}): LiveConnectio
   const store = new LiveStore({
     requestResync: (lastSeq) => socket.emit('resync', lastSeq),
     schedule: frameScheduler,
+    reorderWindowMs: REORDER_WINDOW_MS,
   });
   // A silent link: say so at once (since the server was last heard), and start over on a new
   // connection, whose failures Socket.IO retries with the delays above. Not `engine.close()`: it

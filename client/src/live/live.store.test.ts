@@ -240,3 +240,52 @@ describe('live store: drills (every client labels a running drill)', () => {
     expect(store.getSnapshot().drills.size).toBe(0);
   });
 });
+
+describe('live store: the reorder window (events from two server nodes, docs/architecture.md#several-nodes)', () => {
+  function windowed(seq = 10) {
+    const timers: { fn: () => void; ms: number; cleared: boolean }[] = [];
+    const requestResync = vi.fn<(lastSeq: number) => void>();
+    const store = new LiveStore({
+      requestResync,
+      reorderWindowMs: 500,
+      timers: {
+        setTimeout: (fn, ms) => {
+          const t = { fn, ms, cleared: false };
+          timers.push(t);
+          return t;
+        },
+        clearTimeout: (t) => ((t as (typeof timers)[number]).cleared = true),
+      },
+    });
+    store.handleConnect(false);
+    store.handleSnapshot(snapshot(seq, [makeAlarm({ id: 'a1' })]));
+    const fire = () => timers.filter((t) => !t.cleared).forEach((t) => t.fn());
+    return { store, requestResync, timers, fire };
+  }
+
+  it('holds an event that arrives before the one ahead of it, then applies both in order, without a resync', () => {
+    const { store, requestResync, timers } = windowed(10);
+    expect(store.handleAlarmEvent(alarmEvent(12, makeAlarm({ id: 'a3' })))).toBe('held');
+    expect(store.getSnapshot()).toMatchObject({ synced: true, seq: 10 });
+    expect(store.getSnapshot().alarms.has('a3')).toBe(false);
+    expect(store.handleAlarmEvent(alarmEvent(11, makeAlarm({ id: 'a2' })))).toBe('applied');
+    expect(store.getSnapshot().seq).toBe(12);
+    expect([...store.getSnapshot().alarms.keys()].sort()).toEqual(['a1', 'a2', 'a3']);
+    expect(timers.every((t) => t.cleared)).toBe(true);
+    expect(requestResync).not.toHaveBeenCalled();
+  });
+
+  it('asks for a snapshot once the window passes with the hole still open, and keeps what it held for after it', () => {
+    const { store, requestResync, fire } = windowed(10);
+    store.handleAlarmEvent(alarmEvent(12, makeAlarm({ id: 'a3' })));
+    store.handleAlarmEvent(alarmEvent(13, makeAlarm({ id: 'a4' })));
+    expect(requestResync).not.toHaveBeenCalled();
+    fire();
+    expect(requestResync).toHaveBeenCalledExactlyOnceWith(10);
+    expect(store.getSnapshot().synced).toBe(false);
+    // The snapshot covers 11; what was held follows it.
+    store.handleSnapshot(snapshot(11, [makeAlarm({ id: 'a1' }), makeAlarm({ id: 'a2' })]));
+    expect(store.getSnapshot()).toMatchObject({ synced: true, seq: 13 });
+    expect([...store.getSnapshot().alarms.keys()].sort()).toEqual(['a1', 'a2', 'a3', 'a4']);
+  });
+});

@@ -31,13 +31,22 @@ export interface LiveState {
   resyncCount: number;
 }
 
-export type AlarmEventResult = 'applied' | 'duplicate' | 'buffered' | 'gap';
+/** `held`: ahead of the sequence, kept while the events before it may still arrive (the reorder window). */
+export type AlarmEventResult = 'applied' | 'duplicate' | 'buffered' | 'held' | 'gap';
 
 export interface LiveStoreOptions {
   /** Asked to fetch a fresh snapshot (on a sequence gap); gets the last applied seq. */
   requestResync: (lastSeq: number) => void;
   /** Defers listener notification so a burst of messages renders once; sync by default. */
   schedule?: (flush: () => void) => void;
+  /**
+   * How long an event ahead of the sequence waits for the ones before it before that counts as a
+   * gap. With several server nodes, events committed one after the other on two nodes can reach
+   * this socket in the opposite order (docs/architecture.md#several-nodes). 0: a gap at once.
+   */
+  reorderWindowMs?: number;
+  /** Timers for the reorder window (fake in tests). */
+  timers?: { setTimeout(fn: () => void, ms: number): unknown; clearTimeout(handle: unknown): void };
 }
 
 /** Events that arrive while we wait for a snapshot; bounded so a flood cannot grow it forever. */
@@ -66,10 +75,17 @@ export class LiveStore {
   private flushPending = false;
   private readonly requestResync: (lastSeq: number) => void;
   private readonly schedule: (flush: () => void) => void;
+  private readonly reorderWindowMs: number;
+  private readonly timers: NonNullable<LiveStoreOptions['timers']>;
+  /** Events ahead of the sequence, waiting (at most the reorder window) for the ones before them. */
+  private held: AlarmEvent[] = [];
+  private heldTimer: unknown = null;
 
   constructor(options: LiveStoreOptions) {
     this.requestResync = options.requestResync;
     this.schedule = options.schedule ?? ((flush) => flush());
+    this.reorderWindowMs = options.reorderWindowMs ?? 0;
+    this.timers = options.timers ?? { setTimeout: (fn, ms) => setTimeout(fn, ms), clearTimeout: (h) => clearTimeout(h as ReturnType<typeof setTimeout>) };
   }
 
   readonly subscribe = (listener: () => void): (() => void) => {
@@ -109,6 +125,7 @@ export class LiveStore {
   }
 
   handleDisconnect(now: number): void {
+    this.dropHeld();
     this.update({ status: 'disconnected', synced: false, lostSince: this.state.lostSince ?? now });
   }
 
@@ -120,6 +137,8 @@ export class LiveStore {
 
   handleSnapshot(snapshot: AlarmSnapshot): void {
     this.awaitingSnapshot = false;
+    for (const e of this.held) this.bufferEvent(e);
+    this.dropHeld();
     const next = {
       alarms: new Map(snapshot.alarms.map((a) => [a.id, a])),
       incidents: new Map(snapshot.incidents.map((i) => [i.id, i])),
@@ -152,17 +171,50 @@ export class LiveStore {
     }
     if (event.seq <= seq) return 'duplicate';
     if (event.seq !== seq + 1) {
-      // A hole in the sequence: something was missed. Keep what came, ask for a snapshot.
-      this.awaitingSnapshot = true;
+      if (this.reorderWindowMs > 0 && this.held.length < MAX_BUFFERED_EVENTS) {
+        if (!this.held.some((e) => e.seq === event.seq)) this.held.push(event);
+        this.heldTimer ??= this.timers.setTimeout(() => this.gap(), this.reorderWindowMs);
+        return 'held';
+      }
       this.bufferEvent(event);
-      this.update({ synced: false });
-      this.requestResync(seq);
+      this.gap();
       return 'gap';
     }
     const next = { alarms: this.state.alarms, incidents: this.state.incidents, sensors: this.state.sensors };
     applyEvent(next, event, true);
-    this.update({ ...next, seq: event.seq });
+    let last = event.seq;
+    // The events that were waiting for this one follow it, as far as they are contiguous.
+    if (this.held.length > 0) {
+      this.held.sort((a, b) => a.seq - b.seq);
+      while (this.held.length > 0 && this.held[0]!.seq <= last + 1) {
+        const e = this.held.shift()!;
+        if (e.seq === last + 1) {
+          applyEvent(next, e, true);
+          last = e.seq;
+        }
+      }
+      if (this.held.length === 0) this.dropHeld();
+    }
+    this.update({ ...next, seq: last });
     return 'applied';
+  }
+
+  /** A hole in the sequence: something was missed. Keep what came, ask for a snapshot. */
+  private gap(): void {
+    this.heldTimer = null;
+    for (const e of this.held) this.bufferEvent(e);
+    this.held = [];
+    const { seq } = this.state;
+    if (this.awaitingSnapshot || seq === null) return;
+    this.awaitingSnapshot = true;
+    this.update({ synced: false });
+    this.requestResync(seq);
+  }
+
+  private dropHeld(): void {
+    if (this.heldTimer !== null) this.timers.clearTimeout(this.heldTimer);
+    this.heldTimer = null;
+    this.held = [];
   }
 
   handleSensorUpdates(updates: readonly SensorLiveState[]): void {
