@@ -38,6 +38,8 @@ interface TableShape {
   unique: string[];
   /** Named indexes: name (columns)[ unique][ partial]. */
   indexes: string[];
+  /** column -> table(column) on delete <action>. */
+  foreignKeys: string[];
 }
 
 const PG_TYPE: Record<string, string> = { INTEGER: 'bigint', REAL: 'double precision', TEXT: 'text', BLOB: 'bytea' };
@@ -48,7 +50,7 @@ function sqliteShapes(): Record<string, TableShape> {
   const tables = db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name").all() as { name: string }[];
   for (const { name } of tables) {
     const info = db.prepare(`PRAGMA table_info("${name}")`).all() as { name: string; type: string; notnull: number; pk: number }[];
-    const shape: TableShape = { columns: [], primaryKey: [], unique: [], indexes: [] };
+    const shape: TableShape = { columns: [], primaryKey: [], unique: [], indexes: [], foreignKeys: [] };
     // SQLite lets a non-integer primary key column hold NULL (a legacy quirk) and reports it
     // nullable; PostgreSQL's primary keys are NOT NULL. The adapters never store NULL keys.
     for (const c of info) shape.columns.push(`${c.name} ${PG_TYPE[c.type] ?? `?${c.type}`}${c.notnull && !c.pk ? ' not null' : ''}`);
@@ -66,6 +68,8 @@ function sqliteShapes(): Record<string, TableShape> {
       if (index.unique) shape.unique.push(columns);
       if (index.origin === 'c') shape.indexes.push(`${index.name} (${columns})${index.unique ? ' unique' : ''}${index.partial ? ' partial' : ''}`);
     }
+    const foreignKeys = db.prepare(`PRAGMA foreign_key_list("${name}")`).all() as { from: string; table: string; to: string; on_delete: string }[];
+    for (const fk of foreignKeys) shape.foreignKeys.push(`${fk.from} -> ${fk.table}(${fk.to}) on delete ${fk.on_delete.toLowerCase()}`);
     shapes[name] = normalise(shape);
   }
   return shapes;
@@ -88,7 +92,21 @@ async function postgresShapes(sql: PostgresSql): Promise<Record<string, TableSha
        JOIN pg_namespace n ON n.oid = t.relnamespace
       WHERE n.nspname = 'public' AND t.relname <> 'schema_version'`,
   );
-  const shape = (table: string): TableShape => (shapes[table] ??= { columns: [], primaryKey: [], unique: [], indexes: [] });
+  const foreignKeys = await sql.all<{ table_name: string; fk: string }>(
+    `SELECT t.relname AS table_name,
+            CASE WHEN cardinality(c.conkey) > 1 THEN 'composite, first column ' ELSE '' END ||
+            a.attname || ' -> ' || rt.relname || '(' || ra.attname || ') on delete ' ||
+              CASE c.confdeltype WHEN 'a' THEN 'no action' WHEN 'r' THEN 'restrict' WHEN 'c' THEN 'cascade'
+                                 WHEN 'n' THEN 'set null' ELSE 'set default' END AS fk
+       FROM pg_constraint c
+       JOIN pg_class t ON t.oid = c.conrelid
+       JOIN pg_class rt ON rt.oid = c.confrelid
+       JOIN pg_attribute a ON a.attrelid = c.conrelid AND a.attnum = c.conkey[1]
+       JOIN pg_attribute ra ON ra.attrelid = c.confrelid AND ra.attnum = c.confkey[1]
+       JOIN pg_namespace n ON n.oid = t.relnamespace
+      WHERE c.contype = 'f' AND n.nspname = 'public'`,
+  );
+  const shape = (table: string): TableShape => (shapes[table] ??= { columns: [], primaryKey: [], unique: [], indexes: [], foreignKeys: [] });
   const primaryKeys = new Map<string, Set<string>>();
   for (const index of indexes) if (index.is_primary) primaryKeys.set(index.table_name, new Set(index.columns.split(', ')));
   for (const c of columns) {
@@ -104,12 +122,14 @@ async function postgresShapes(sql: PostgresSql): Promise<Record<string, TableSha
       index.is_primary || (await sql.get('SELECT 1 FROM pg_constraint WHERE conname = ? AND contype = ?', [index.index_name, 'u'])) !== undefined;
     if (!madeByConstraint) s.indexes.push(`${index.index_name} (${index.columns})${index.is_unique ? ' unique' : ''}${index.is_partial ? ' partial' : ''}`);
   }
+  // SQLite's schema has no composite foreign key; one added would show here as a difference.
+  for (const { table_name, fk } of foreignKeys) shape(table_name).foreignKeys.push(fk);
   for (const table of Object.keys(shapes)) shapes[table] = normalise(shapes[table]!);
   return shapes;
 }
 
 function normalise(shape: TableShape): TableShape {
-  return { ...shape, unique: [...shape.unique].sort(), indexes: [...shape.indexes].sort() };
+  return { ...shape, unique: [...shape.unique].sort(), indexes: [...shape.indexes].sort(), foreignKeys: [...shape.foreignKeys].sort() };
 }
 
 describe('PostgreSQL schema (POSTGRES_MIGRATIONS)', () => {
@@ -133,7 +153,7 @@ describe('PostgreSQL schema (POSTGRES_MIGRATIONS)', () => {
     expect(await b.get<{ n: number }>('SELECT count(*) AS n FROM schema_version')).toEqual({ n: 1 });
   });
 
-  it('has every table, column, primary key, unique constraint and index of the SQLite schema (a store change adds a step to both lists)', async () => {
+  it('has every table, column, primary key, unique constraint, index and foreign key of the SQLite schema (a store change adds a step to both lists)', async () => {
     const sql = await open(await database());
     const sqlite = sqliteShapes();
     const postgres = await postgresShapes(sql);
