@@ -30,13 +30,13 @@ export async function main(): Promise<void> {
   const metrics = createMetrics();
 
   const storage = composeStorage(config, logger, metrics);
-  const ingest = composeIngest(config, logger, metrics, facility.registry, storage.writer, storage.db);
+  const ingest = await composeIngest(config, logger, metrics, facility.registry, storage.writer, storage.sql);
   // Made first: both ends of these links exist only further down.
   const live = new LiveFanout();
   const endedSessions = new EndedSessions();
   const auth = await composeAuth(config, logger, facility.registry, storage, endedSessions);
   const presence = composePresence(logger, facility.registry, storage, ingest, facility);
-  const alarms = composeAlarms(config, logger, metrics, facility.registry, storage, ingest, live, facility, presence.service);
+  const alarms = await composeAlarms(config, logger, metrics, facility.registry, storage, ingest, live, facility, presence.service);
   const cameras = composeCameras(config, logger, facility, storage, alarms, live);
   const server = http.createServer();
   const realtime = composeRealtime(server, logger, alarms.service, auth.auth, live, endedSessions, originPolicyFor(server, config), config, metrics);

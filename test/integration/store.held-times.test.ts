@@ -1,31 +1,18 @@
-// Held times must survive a restart (kill -9 included) or a restart replays retained smoke events
-// into the alarm engine: real SQLite files here, reopened as the next run opens them.
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
-import { openDatabase, type SqliteDatabase } from './sqlite.database.ts';
-import { SqliteHeldTimes } from './sqlite.held-times.ts';
-import { MIGRATIONS } from './sqlite.migrations.ts';
+// Held times on every store engine. They must survive a restart (kill -9 included) or a restart
+// replays retained smoke events into the alarm engine (services/retained.gate.ts); and they are
+// written in the alarm commit's transaction, so they go with it when it rolls back.
+import { expect, it } from 'vitest';
+import { SqlHeldTimes } from '../../server/src/adapters/sql.held-times.ts';
+import type { HeldTime } from '../../server/src/domain/retained.ts';
+import { eachStore } from '../support/stores.ts';
 
-const dirs: string[] = [];
-const dbs: SqliteDatabase[] = [];
-function open(dir = fs.mkdtempSync(path.join(os.tmpdir(), 'vigil-held-'))): { db: SqliteDatabase; dir: string } {
-  dirs.push(dir);
-  const db = openDatabase(dir, MIGRATIONS);
-  dbs.push(db);
-  return { db, dir };
-}
-afterEach(() => {
-  for (const db of dbs.splice(0)) if (db.open) db.close();
-  for (const dir of dirs.splice(0)) fs.rmSync(dir, { recursive: true, force: true });
-});
+const byTime = (rows: HeldTime[]) => [...rows].sort((a, b) => a.ts - b.ts);
 
-describe('SqliteHeldTimes', () => {
-  it('keeps held times across a reopen, real and drill traffic apart; the newer time wins; deletes remove', () => {
-    const first = open();
-    const store = new SqliteHeldTimes(first.db);
-    store.save({
+eachStore((open) => {
+  it('keeps held times for the next run, real and drill traffic apart; the newer time wins; deletes remove', async () => {
+    const sql = await open();
+    const store = new SqlHeldTimes(sql);
+    await store.save({
       upserts: [
         { sensorId: 'GAS-1', channel: 'reading', drill: null, ts: 2000 },
         { sensorId: 'GAS-1', channel: 'reading', drill: 'd1', ts: 3000 },
@@ -33,27 +20,41 @@ describe('SqliteHeldTimes', () => {
       ],
       deletes: [],
     });
-    store.save({ upserts: [{ sensorId: 'GAS-1', channel: 'reading', drill: null, ts: 1500 }], deletes: [{ sensorId: 'U-1', channel: 'event', drill: null }] });
-    first.db.close();
+    // A save retried after a failure may carry an older time than one saved since.
+    await store.save({
+      upserts: [{ sensorId: 'GAS-1', channel: 'reading', drill: null, ts: 1500 }],
+      deletes: [{ sensorId: 'U-1', channel: 'event', drill: null }],
+    });
+    await store.save({ upserts: [{ sensorId: 'GAS-1', channel: 'reading', drill: 'd1', ts: 3500 }], deletes: [] });
 
-    const again = new SqliteHeldTimes(open(first.dir).db);
-    expect(again.load().sort((a, b) => a.ts - b.ts)).toEqual([
+    // The next run's adapter: nothing is cached in the one that wrote.
+    expect(byTime(await new SqlHeldTimes(sql).load())).toEqual([
       { sensorId: 'GAS-1', channel: 'reading', drill: null, ts: 2000 },
-      { sensorId: 'GAS-1', channel: 'reading', drill: 'd1', ts: 3000 },
+      { sensorId: 'GAS-1', channel: 'reading', drill: 'd1', ts: 3500 },
     ]);
   });
 
-  it('writes inside a caller transaction and goes with it when that rolls back (the alarm commit)', () => {
-    const { db } = open();
-    const store = new SqliteHeldTimes(db);
-    expect(() =>
-      db.transaction(() => {
-        store.save({ upserts: [{ sensorId: 'SMK-1', channel: 'event', drill: null, ts: 5 }], deletes: [] });
+  it('writes inside a caller transaction and goes with it when that rolls back (the alarm commit)', async () => {
+    const sql = await open();
+    const store = new SqlHeldTimes(sql);
+    await expect(
+      sql.transaction(async () => {
+        await store.save({ upserts: [{ sensorId: 'SMK-1', channel: 'event', drill: null, ts: 5 }], deletes: [] });
         throw new Error('alarm commit failed');
-      })(),
-    ).toThrow('alarm commit failed');
-    expect(store.load()).toEqual([]);
-    db.transaction(() => store.save({ upserts: [{ sensorId: 'SMK-1', channel: 'event', drill: null, ts: 5 }], deletes: [] }))();
-    expect(store.load()).toEqual([{ sensorId: 'SMK-1', channel: 'event', drill: null, ts: 5 }]);
+      }),
+    ).rejects.toThrow('alarm commit failed');
+    expect(await store.load()).toEqual([]);
+    await sql.transaction(() => store.save({ upserts: [{ sensorId: 'SMK-1', channel: 'event', drill: null, ts: 5 }], deletes: [] }));
+    expect(await store.load()).toEqual([{ sensorId: 'SMK-1', channel: 'event', drill: null, ts: 5 }]);
+  });
+
+  it('writes all of a save or none of it', async () => {
+    const sql = await open();
+    const store = new SqlHeldTimes(sql);
+    await store.save({ upserts: [{ sensorId: 'GAS-1', channel: 'reading', drill: null, ts: 10 }], deletes: [] });
+    // A time that is not a number fails the second upsert: the delete before it must not stay.
+    const bad = { sensorId: 'GAS-2', channel: 'reading', drill: null, ts: null as unknown as number } as const;
+    await expect(store.save({ upserts: [bad], deletes: [{ sensorId: 'GAS-1', channel: 'reading', drill: null }] })).rejects.toThrow();
+    expect(await store.load()).toEqual([{ sensorId: 'GAS-1', channel: 'reading', drill: null, ts: 10 }]);
   });
 });

@@ -322,4 +322,12 @@ const initialSchema = `
   );
 `;
 
-export const POSTGRES_MIGRATIONS: readonly string[] = [initialSchema];
+/** SQLite's alarmSitesMigration (sqlite.alarms.ts): the site of each rule state and incident. */
+const alarmSites = `
+  ALTER TABLE rule_state ADD COLUMN site TEXT;
+  ALTER TABLE incident ADD COLUMN site TEXT;
+  UPDATE rule_state SET site = json::jsonb ->> 'siteId';
+  UPDATE incident SET site = json::jsonb ->> 'siteId';
+`;
+
+export const POSTGRES_MIGRATIONS: readonly string[] = [initialSchema, alarmSites];

@@ -5,7 +5,7 @@
  */
 import type { Migration } from './sqlite.database.ts';
 import { outboxMigration, outboxPointsMigration } from './sqlite.outbox.ts';
-import { alarmsMigration } from './sqlite.alarms.ts';
+import { alarmSitesMigration, alarmsMigration } from './sqlite.alarms.ts';
 import { auditMigration } from './sqlite.audit.ts';
 import { drillSpeedMigration, drillsMigration } from './sqlite.drills.ts';
 import { heldTimesMigration } from './sqlite.held-times.ts';
@@ -39,4 +39,5 @@ export const MIGRATIONS: readonly Migration[] = [
   actionAttachmentsMigration,
   installationMigration,
   kpiAnnunciationsMigration,
+  alarmSitesMigration,
 ];

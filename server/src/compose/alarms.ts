@@ -1,5 +1,5 @@
-/** Alarms: the engine behind the alarm service, its state in SQLite, its events to history, escalation notifications and the live hub. */
-import { SqliteAlarmStore } from '../adapters/sqlite.alarms.ts';
+/** Alarms: the engine behind the alarm service, its state in the operational store, its events to history, escalation notifications and the live hub. */
+import { SqlAlarmStore } from '../adapters/sql.alarms.ts';
 import { EscalationChannels } from '../adapters/notify.channels.ts';
 import { SmtpSender } from '../adapters/notify.email.ts';
 import { SqliteNotifications } from '../adapters/sqlite.notifications.ts';
@@ -33,11 +33,11 @@ export interface Alarms {
   notifications: NotificationLog;
   /** The outbox, for other messages to the escalation contacts (corrective actions). */
   dispatcher: NotificationDispatcher;
-  /** The engine's timers and the notification dispatcher; stopping saves the rule states and waits for sends in progress. */
+  /** The engine's timers and the notification dispatcher; stopping saves the rule states, waits for the engine's writes and for sends in progress. */
   part: Part;
 }
 
-export function composeAlarms(
+export async function composeAlarms(
   config: Config,
   logger: Logger,
   metrics: Metrics,
@@ -47,7 +47,7 @@ export function composeAlarms(
   live: LiveFanout,
   escalation: Pick<Facility, 'escalation' | 'contacts'>,
   presence?: PresenceService,
-): Alarms {
+): Promise<Alarms> {
   const log = logger.child({ component: 'alarms' });
   const notifications = new SqliteNotifications(storage.db);
   const smtp = config.SMTP_URL ? new SmtpSender(config.SMTP_URL, config.SMTP_FROM) : null;
@@ -61,10 +61,10 @@ export function composeAlarms(
     onResult: (_channel, ok) => metrics.webhooks.inc({ result: ok ? 'delivered' : 'failed' }),
   });
   const history = new AlarmHistory(storage.writer);
-  const service = new AlarmService({
+  const service = await AlarmService.create({
     registry,
     settings: { ...DEFAULT_ENGINE_SETTINGS, escalationS: config.ESCALATION_S },
-    store: new SqliteAlarmStore(storage.db),
+    store: new SqlAlarmStore(storage.sql),
     audit: storage.audit,
     hub: live,
     // An escalation's message names the people the alarm's raise found in its zone.
@@ -75,23 +75,27 @@ export function composeAlarms(
     // Held times go with every alarm change: a retained replay after a crash must not re-run a
     // rule past an acknowledgement or reset (services/retained.gate.ts).
     transaction: (fn) =>
-      storage.db.transaction(() => {
-        fn();
-        ingest.retained.save();
-      })(),
+      storage.sql.transaction(async () => {
+        await fn();
+        await ingest.retained.save();
+      }),
     onEvent: (e) => {
       history.record(e);
       metrics.countAlarmEvent(e);
       presence?.onAlarmEvent(e);
     },
-    onCommitError: (err) => log.fatal({ err }, 'could not store an alarm change; it is still pushed live'),
+    onCommitError: (err, what) =>
+      what === 'alarm change'
+        ? log.fatal({ err }, 'could not store an alarm change; it is still pushed live')
+        : log.error({ err }, 'could not store the rule states; retrying at the next save'),
+    onPublishError: (err, e) => log.error({ err, seq: e.seq }, 'could not push an alarm event or record it in history'),
   });
   ingest.service.subscribe((o) => service.onObservation(o));
   log.info({ open: service.snapshot().alarms.length, seq: service.currentSeq }, 'alarm state restored');
   const timers = new Intervals([
     [ALARM_TICK_MS, () => service.tick()],
     [SENSOR_UPDATE_MS, () => service.flushSensorUpdates()],
-    [RULE_STATE_SAVE_MS, () => service.persistRuleStates()],
+    [RULE_STATE_SAVE_MS, () => void service.persistRuleStates()],
   ]);
   return {
     service,
@@ -105,7 +109,8 @@ export function composeAlarms(
       },
       stop: async () => {
         timers.stop();
-        service.persistRuleStates();
+        await service.persistRuleStates();
+        await service.idle();
         await dispatcher.stop();
         smtp?.close();
       },

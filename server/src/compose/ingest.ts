@@ -1,7 +1,7 @@
 /** Ingest: decoding and validation (IngestService), and the MQTT client that feeds it. */
 import { MqttSubscriber, tlsFromFiles } from '../adapters/mqtt.subscriber.ts';
-import type { SqliteDatabase } from '../adapters/sqlite.database.ts';
-import { SqliteHeldTimes } from '../adapters/sqlite.held-times.ts';
+import { SqlHeldTimes } from '../adapters/sql.held-times.ts';
+import type { Sql } from '../adapters/sql.ts';
 import type { Config } from '../config.ts';
 import { createDeviceDecoders, GatewayTraffic } from '../domain/decoders/index.ts';
 import { FoundDevices } from '../domain/discovery/found-devices.ts';
@@ -42,7 +42,7 @@ export interface Ingest {
   flushRejectionLines(): void;
 }
 
-export function composeIngest(config: Config, logger: Logger, metrics: Metrics, registry: Registry, writer: HistoryWriter, db: SqliteDatabase): Ingest {
+export async function composeIngest(config: Config, logger: Logger, metrics: Metrics, registry: Registry, writer: HistoryWriter, sql: Sql): Promise<Ingest> {
   const log = logger.child({ component: 'ingest' });
   // Per source and reason, never per topic, request or item: 10,000 bad items, or 5,000 topics
   // invented by one client, are one line and one count a minute (log-limiter.ts).
@@ -54,7 +54,7 @@ export function composeIngest(config: Config, logger: Logger, metrics: Metrics, 
   const found = new FoundDevices();
   const gateways = new GatewayTraffic(undefined, (id) => metrics.countGateway(id, 'evicted'), found);
   const gatewayCounters = { unbound: (id: string) => metrics.countGateway(id, 'unbound'), unattributed: () => metrics.countGateway('', 'unattributed') };
-  const retained = new RetainedGate(new HeldTimes((id) => registry.sensor(id) !== undefined), new SqliteHeldTimes(db), {
+  const retained = await RetainedGate.create(new HeldTimes((id) => registry.sensor(id) !== undefined), new SqlHeldTimes(sql), {
     ignored: (reason) => metrics.retainedIgnored.inc({ reason }),
     saveFailed: (err) => log.error({ err }, 'could not save held times; retrying at the next save'),
   });
@@ -140,7 +140,7 @@ export function composeMqttIngest(
     logger: mqttLog,
   });
   const saveHeld = new Intervals([
-    [HELD_TIMES_SAVE_MS, () => ingest.retained.save()],
+    [HELD_TIMES_SAVE_MS, () => void ingest.retained.save()],
     [REJECTION_LOG_EVERY_MS, () => ingest.flushRejectionLines()],
   ]);
   return {
@@ -159,7 +159,7 @@ export function composeMqttIngest(
         await subscriber.stop().catch(() => {});
         saveHeld.stop();
         drops.stop();
-        ingest.retained.save();
+        await ingest.retained.save();
       },
       stopWithinMs: FLUSH_ON_STOP_MS + 2000,
     },

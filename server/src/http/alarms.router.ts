@@ -74,22 +74,22 @@ export function alarmsRouter(
    * is checked before the alarm changes, so a bad request changes nothing. What is left to fail after
    * the resolve is the store itself: answered 500 saying the alarm is resolved and the action is not.
    */
-  const resolve: RequestHandler = (req, res) => {
+  const resolve: RequestHandler = async (req, res) => {
     const { followUp, ...body } = parseOr400(resolveWithFollowUpBodySchema, req.body ?? {}, 'invalid body for resolve');
     const id = String(req.params.id);
     const who = access.actorOf(req, res);
     const toOpen = followUp && { ...followUp, alarmId: id };
     if (toOpen) {
-      if (!alarms.get(id)) throw notFound(`no alarm ${id}`);
-      actions.check(toOpen);
+      if (!(await alarms.get(id))) throw notFound(`no alarm ${id}`);
+      await actions.check(toOpen);
     }
-    const alarm = alarms.act(id, { type: 'resolve', ...body }, who);
+    const alarm = await alarms.act(id, { type: 'resolve', ...body }, who);
     if (!toOpen) {
       res.json({ alarm } satisfies ResolveWithFollowUpResponse);
       return;
     }
     try {
-      res.json({ alarm, action: actions.open(toOpen, who) } satisfies ResolveWithFollowUpResponse);
+      res.json({ alarm, action: await actions.open(toOpen, who) } satisfies ResolveWithFollowUpResponse);
     } catch (err) {
       logger.error({ err, alarmId: id }, 'alarm resolved but its corrective action could not be opened');
       res.status(500).json({
@@ -101,40 +101,40 @@ export function alarmsRouter(
     }
   };
 
-  router.get('/api/alarms', access.requirePermission('alarm.view'), (req, res) => {
-    const body: AlarmListResponse = alarms.list(parseQuery(listQuerySchema, req.query));
+  router.get('/api/alarms', access.requirePermission('alarm.view'), async (req, res) => {
+    const body: AlarmListResponse = await alarms.list(parseQuery(listQuerySchema, req.query));
     res.json(body);
   });
 
-  router.get('/api/alarms/:id', access.requirePermission('alarm.view'), (req, res) => {
-    const alarm = alarms.get(req.params.id as string);
+  router.get('/api/alarms/:id', access.requirePermission('alarm.view'), async (req, res) => {
+    const alarm = await alarms.get(req.params.id as string);
     if (!alarm) throw notFound(`no alarm ${req.params.id}`);
-    const body: AlarmDetailResponse = { alarm, history: alarms.history(alarm.id) };
+    const body: AlarmDetailResponse = { alarm, history: await alarms.history(alarm.id) };
     res.json(body);
   });
 
-  router.post('/api/alarms/:id/:action', actionGuard(access), jsonBody, (req, res, next) => {
+  router.post('/api/alarms/:id/:action', actionGuard(access), jsonBody, async (req, res, next) => {
     if (req.params.action === 'resolve') return resolve(req, res, next);
     const action = parseAction(String(req.params.action), req.body);
-    res.json({ alarm: alarms.act(String(req.params.id), action, access.actorOf(req, res)) });
+    res.json({ alarm: await alarms.act(String(req.params.id), action, access.actorOf(req, res)) });
   });
 
-  router.post('/api/incidents/:id/:action', actionGuard(access), jsonBody, (req, res) => {
+  router.post('/api/incidents/:id/:action', actionGuard(access), jsonBody, async (req, res) => {
     const action = parseAction(String(req.params.action), req.body);
-    res.json({ incident: alarms.actOnIncident(String(req.params.id), action, access.actorOf(req, res)) });
+    res.json({ incident: await alarms.actOnIncident(String(req.params.id), action, access.actorOf(req, res)) });
   });
 
-  router.post('/api/sensors/:id/out-of-service', access.requirePermission('sensor.out_of_service'), jsonBody, (req, res) => {
+  router.post('/api/sensors/:id/out-of-service', access.requirePermission('sensor.out_of_service'), jsonBody, async (req, res) => {
     const body = outOfServiceBodySchema.safeParse(req.body ?? {});
     if (!body.success)
       throw badRequest(
         'a reason and an end (until) are required',
         body.error.issues.map((i) => i.message),
       );
-    res.json({ sensor: alarms.setOutOfService(String(req.params.id), access.actorOf(req, res), body.data.reason, body.data.until) });
+    res.json({ sensor: await alarms.setOutOfService(String(req.params.id), access.actorOf(req, res), body.data.reason, body.data.until) });
   });
-  router.delete('/api/sensors/:id/out-of-service', access.requirePermission('sensor.out_of_service'), (req, res) => {
-    res.json({ sensor: alarms.returnToService(String(req.params.id), access.actorOf(req, res)) });
+  router.delete('/api/sensors/:id/out-of-service', access.requirePermission('sensor.out_of_service'), async (req, res) => {
+    res.json({ sensor: await alarms.returnToService(String(req.params.id), access.actorOf(req, res)) });
   });
 
   const auditQuery = z

@@ -12,12 +12,12 @@ const query = z
 
 export function reportsRouter(reports: ReportService, access: AccessControl): Router {
   const router = Router();
-  router.get('/api/reports/alarms', access.requirePermission('report.view'), (req, res) => {
+  router.get('/api/reports/alarms', access.requirePermission('report.view'), async (req, res) => {
     const q = parseQuery(query, req.query);
     const to = q.to ?? Date.now();
     const from = q.from ?? to - 30 * 86_400_000;
     if (!(from < to)) throw badRequest('from must be before to');
-    res.json(reports.alarmStats(from, to, q.site, q.drill));
+    res.json(await reports.alarmStats(from, to, q.site, q.drill));
   });
   return router;
 }

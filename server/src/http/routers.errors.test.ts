@@ -148,7 +148,7 @@ beforeAll(async () => {
       alarmsRouter(
         alarms,
         {
-          check: () => {},
+          check: async () => {},
           open: () => {
             throw new Error('unused');
           },

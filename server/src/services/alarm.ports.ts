@@ -37,15 +37,26 @@ export interface AlarmFilter {
   offset: number;
 }
 
-/** Durable alarm state (SQLite): alarms, incidents, rule states, the event history. */
+/** What a restart restores the engine from, and the last event sequence number handed out. */
+export interface SavedEngine {
+  state: PersistedEngineState;
+  seq: number;
+}
+
+/** Durable alarm state (SQLite or PostgreSQL): alarms, incidents, rule states, the event history. */
 export interface AlarmStore {
-  commit(c: AlarmCommit): void;
-  saveRuleStates(states: SensorRuleState[], meta: EngineMeta): void;
-  /** Everything needed to rebuild the engine after a restart; closed alarms older than `closedSince` are left out. */
-  load(closedSince: number): { state: PersistedEngineState; seq: number } | null;
-  list(filter: AlarmFilter): { total: number; alarms: Alarm[] };
-  get(id: string): Alarm | undefined;
-  history(alarmId: string): AlarmEvent[];
+  /** Joins the caller's transaction when there is one. */
+  commit(c: AlarmCommit): Promise<void>;
+  saveRuleStates(states: SensorRuleState[], meta: EngineMeta): Promise<void>;
+  /**
+   * Everything needed to rebuild the engine after a restart; closed alarms older than `closedSince`
+   * are left out. With `site`, only that site's alarms, incidents and rule states (a node taking
+   * the site over); the engine meta (counters, floods, out of service, seq) is the global one.
+   */
+  load(closedSince: number, site?: string): Promise<SavedEngine | null>;
+  list(filter: AlarmFilter): Promise<{ total: number; alarms: Alarm[] }>;
+  get(id: string): Promise<Alarm | undefined>;
+  history(alarmId: string): Promise<AlarmEvent[]>;
 }
 
 /** Pushes changes to connected dashboards. */
@@ -56,5 +67,6 @@ export interface LiveHub {
 
 /** Tells the next level up (webhooks) when an alarm escalates. */
 export interface EscalationNotifier {
-  escalated(event: AlarmEvent): void;
+  /** Called inside the alarm commit's transaction: the notifications owed are stored with the escalation. */
+  escalated(event: AlarmEvent): void | Promise<void>;
 }

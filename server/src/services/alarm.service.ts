@@ -1,8 +1,13 @@
 /**
  * The alarm service: feeds observations and clock ticks to the pure engine, commits every change
- * (alarm, incident, rule state, sequenced event, audit entry) in one SQLite transaction, then
- * pushes it live, writes it to history and escalates it. After a restart — kill -9 included —
- * it restores the engine from the store; timers resume from their stored times.
+ * (alarm, incident, rule state, sequenced event, audit entry, notifications owed) in one database
+ * transaction, then pushes it live, writes it to history and escalates it. After a restart —
+ * kill -9 included — it restores the engine from the store; timers resume from their stored times.
+ *
+ * The engine changes synchronously, in memory; only its persistence waits. Writes go through one
+ * queue, each with a copy of the state it records taken when the engine changed: commit N+1 never
+ * lands, nor is pushed, before commit N, and the store never holds a rule state newer than the
+ * alarms it refers to. An observation that changes nothing costs no write and no promise.
  */
 import {
   MAX_SHELVE_S,
@@ -41,7 +46,7 @@ import {
   type SensorRuleState,
 } from '../domain/alarm/index.ts';
 import type { Registry } from '../domain/registry.ts';
-import type { AlarmFilter, AlarmStore, EngineMeta, EscalationNotifier, LiveHub } from './alarm.ports.ts';
+import type { AlarmCommit, AlarmFilter, AlarmStore, EngineMeta, EscalationNotifier, LiveHub, SavedEngine } from './alarm.ports.ts';
 import type { AuditLog } from './audit.port.ts';
 import type { Clock } from './clock.ts';
 
@@ -59,10 +64,13 @@ export interface AlarmServiceDeps {
   notifier: EscalationNotifier;
   clock: Clock;
   /** Runs `fn` in one database transaction. */
-  transaction(fn: () => void): void;
+  transaction(fn: () => Promise<void>): Promise<void>;
   /** Every sequenced event, after it is committed (history in InfluxDB, metrics). */
   onEvent?(event: AlarmEvent): void;
-  onCommitError?(err: unknown): void;
+  /** The store refused a write: an alarm change (still pushed live) or the periodic rule states. */
+  onCommitError?(err: unknown, what: 'alarm change' | 'rule states'): void;
+  /** Pushing a committed event live, or a listener of `onEvent`, failed; the other events still go. */
+  onPublishError?(err: unknown, event: AlarmEvent): void;
 }
 
 const targetOf = (e: UnsequencedAlarmEvent): string =>
@@ -73,11 +81,21 @@ export class AlarmService {
   private seq = 0;
   private readonly ctx: EngineContext;
   private readonly dirtySensors = new Set<string>();
+  /** The last write queued; settles when it has landed (it never rejects). */
+  private tail: Promise<void> = Promise.resolve();
 
-  constructor(private readonly deps: AlarmServiceDeps) {
-    this.ctx = { registry: deps.registry, settings: deps.settings };
+  /** The service with the engine restored from the store (empty on a first start). */
+  static async create(deps: AlarmServiceDeps): Promise<AlarmService> {
     const now = deps.clock.now();
-    const saved = deps.store.load(now - deps.settings.retainClosedS * 1000);
+    return new AlarmService(deps, await deps.store.load(now - deps.settings.retainClosedS * 1000), now);
+  }
+
+  private constructor(
+    private readonly deps: AlarmServiceDeps,
+    saved: SavedEngine | null,
+    now: number,
+  ) {
+    this.ctx = { registry: deps.registry, settings: deps.settings };
     if (saved) {
       this.state = restoreEngineState(saved.state, { restartedAt: now });
       this.seq = saved.seq;
@@ -96,12 +114,12 @@ export class AlarmService {
     const armedBefore = this.state.sensors.get(key)?.wakeAt ?? null;
     const result = evaluate(this.state, o, this.deps.registry.sensor(o.sensorId), this.ctx, this.deps.clock.now());
     if (result.events.length > 0) {
-      this.commit(result);
+      void this.commit(result);
     } else {
       // A timer was armed without an alarm yet (a door opened, gas above low during its on-delay):
       // store it now, so a crash before the periodic save does not forget that it is running.
       const rs = this.state.sensors.get(key);
-      if (rs !== undefined && rs.wakeAt !== null && rs.wakeAt !== armedBefore) this.deps.store.saveRuleStates([rs], this.meta());
+      if (rs !== undefined && rs.wakeAt !== null && rs.wakeAt !== armedBefore) void this.saveRuleStates([rs]);
     }
     if (o.drill === undefined) this.dirtySensors.add(o.sensorId);
   }
@@ -109,23 +127,26 @@ export class AlarmService {
   /** Timers: on-delays, held-open doors, offline watchdog, escalation, shelf expiry. Call every second. */
   tick(): void {
     const result = tick(this.state, this.ctx, this.deps.clock.now());
-    if (result.events.length > 0) this.commit(result);
+    if (result.events.length > 0) void this.commit(result);
   }
 
   /** A verification camera's probe answered or not: `camera_offline` is raised or returns to normal. */
   cameraStatus(cameraId: string, answered: boolean, detail: string | null): void {
     const result = cameraStatus(this.state, this.ctx, cameraId, answered, detail, this.deps.clock.now());
-    if (result.events.length > 0) this.commit(result);
+    if (result.events.length > 0) void this.commit(result);
   }
 
-  act(alarmId: string, action: AlarmAction, actor: Actor): Alarm {
+  /** The alarm as the action left it, once the change is committed (and pushed). */
+  async act(alarmId: string, action: AlarmAction, actor: Actor): Promise<Alarm> {
     const result = applyAction(this.state, this.ctx, alarmId, action, actor.username, { maxShelveS: MAX_SHELVE_S[actor.role] }, this.deps.clock.now());
     if (result instanceof AlarmActionError) throw result;
-    this.commit(result);
-    return this.state.alarms.get(alarmId)!;
+    // A copy: the engine may change the alarm again before the commit lands.
+    const alarm = { ...this.state.alarms.get(alarmId)! };
+    await this.commit(result);
+    return alarm;
   }
 
-  actOnIncident(incidentId: string, action: AlarmAction, actor: Actor): Incident {
+  async actOnIncident(incidentId: string, action: AlarmAction, actor: Actor): Promise<Incident> {
     const result = applyIncidentAction(
       this.state,
       this.ctx,
@@ -136,24 +157,28 @@ export class AlarmService {
       this.deps.clock.now(),
     );
     if (result instanceof AlarmActionError) throw result;
-    this.commit(result);
-    return this.state.incidents.get(incidentId)!;
+    const incident = this.state.incidents.get(incidentId)!;
+    const copy = { ...incident, alarmIds: [...incident.alarmIds] };
+    await this.commit(result);
+    return copy;
   }
 
-  setOutOfService(sensorId: string, actor: Actor, reason: string, until: number): SensorLiveState {
+  async setOutOfService(sensorId: string, actor: Actor, reason: string, until: number): Promise<SensorLiveState> {
     const result = takeOutOfService(this.state, this.ctx, sensorId, actor.username, reason, until, this.deps.clock.now());
     if (result instanceof AlarmActionError) throw result;
-    this.commit(result);
     this.dirtySensors.add(sensorId);
-    return sensorLiveState(this.state, sensorId);
+    const live = sensorLiveState(this.state, sensorId);
+    await this.commit(result);
+    return live;
   }
 
-  returnToService(sensorId: string, actor: Actor): SensorLiveState {
+  async returnToService(sensorId: string, actor: Actor): Promise<SensorLiveState> {
     const result = returnToService(this.state, this.ctx, sensorId, actor.username, this.deps.clock.now());
     if (result instanceof AlarmActionError) throw result;
-    this.commit(result);
     this.dirtySensors.add(sensorId);
-    return sensorLiveState(this.state, sensorId);
+    const live = sensorLiveState(this.state, sensorId);
+    await this.commit(result);
+    return live;
   }
 
   snapshot(): AlarmSnapshot {
@@ -175,30 +200,30 @@ export class AlarmService {
   }
 
   /** Open alarms live from the engine; closed ones from the store. */
-  get(alarmId: string): Alarm | undefined {
-    return this.state.alarms.get(alarmId) ?? this.deps.store.get(alarmId);
+  async get(alarmId: string): Promise<Alarm | undefined> {
+    return this.state.alarms.get(alarmId) ?? (await this.deps.store.get(alarmId));
   }
 
-  list(filter: AlarmFilter): { total: number; alarms: Alarm[] } {
+  list(filter: AlarmFilter): Promise<{ total: number; alarms: Alarm[] }> {
     return this.deps.store.list(filter);
   }
 
-  history(alarmId: string): AlarmEvent[] {
+  history(alarmId: string): Promise<AlarmEvent[]> {
     return this.deps.store.history(alarmId);
   }
 
   /** Every alarm a drill raised (open ones live, closed ones from the store). */
-  drillAlarms(drillId: string): Alarm[] {
+  async drillAlarms(drillId: string): Promise<Alarm[]> {
     const byId = new Map<string, Alarm>();
-    for (const a of this.deps.store.list({ drill: 'only', limit: 1000, offset: 0, drillId }).alarms) byId.set(a.id, a);
+    for (const a of (await this.deps.store.list({ drill: 'only', limit: 1000, offset: 0, drillId })).alarms) byId.set(a.id, a);
     for (const a of this.state.alarms.values()) if (a.drill === drillId) byId.set(a.id, a);
     return [...byId.values()];
   }
 
   /** A drill is over: its open alarms close ("drill ended", kept for the report), its rule states go. */
-  endDrill(drillId: string, by: string): void {
+  async endDrill(drillId: string, by: string): Promise<void> {
     const result = endDrill(this.state, this.ctx, drillId, by, this.deps.clock.now());
-    if (result.events.length > 0) this.commit(result);
+    if (result.events.length > 0) await this.commit(result);
   }
 
   /** Live sensor values, coalesced: called every 500 ms, so at most 2 updates per second per sensor. */
@@ -209,21 +234,51 @@ export class AlarmService {
     if (updates.length) this.deps.hub.sensors(updates);
   }
 
-  /** Saves every sensor's rule state (last seen, levels, timers); called periodically and at shutdown. */
-  persistRuleStates(): void {
-    this.deps.store.saveRuleStates([...this.state.sensors.values()], this.meta());
+  /** Saves every sensor's rule state (last seen, levels, timers); called periodically and at shutdown. Never rejects. */
+  persistRuleStates(): Promise<void> {
+    return this.saveRuleStates([...this.state.sensors.values()]);
   }
 
+  /** Settles once every write queued so far, and any queued meanwhile, has landed (shutdown). */
+  async idle(): Promise<void> {
+    for (let last = this.tail; ; last = this.tail) {
+      await last;
+      if (last === this.tail) return;
+    }
+  }
+
+  /** A copy: the engine goes on changing the state while the write waits its turn. */
   private meta(): EngineMeta {
-    return {
+    return structuredClone({
       counters: this.state.counters,
       floods: [...this.state.floods].map(([key, times]) => ({ key, times })),
       outOfService: [...this.state.outOfService].map(([sensorId, oos]) => ({ sensorId, ...oos })),
       seq: this.seq,
-    };
+    });
   }
 
-  private commit(result: EngineResult): void {
+  /** Runs `write` after every write queued before it; `write` must not reject. */
+  private enqueue(write: () => Promise<void>): Promise<void> {
+    const done = this.tail.then(write);
+    // Should a write reject after all, the ones behind it still run.
+    this.tail = done.catch(() => undefined);
+    return done;
+  }
+
+  private saveRuleStates(states: SensorRuleState[]): Promise<void> {
+    const copies = structuredClone(states);
+    const meta = this.meta();
+    return this.enqueue(async () => {
+      try {
+        await this.deps.store.saveRuleStates(copies, meta);
+      } catch (err) {
+        this.deps.onCommitError?.(err, 'rule states');
+      }
+    });
+  }
+
+  /** Commits the change, then pushes it; settles when both are done, and never rejects. */
+  private commit(result: EngineResult): Promise<void> {
     const events: AlarmEvent[] = result.events.map((e) => ({ ...e, seq: ++this.seq }) as AlarmEvent);
     const alarms = new Map<string, Alarm>();
     const incidents = new Map<string, Incident>();
@@ -244,24 +299,38 @@ export class AlarmService {
       }
     }
     const ruleStates = [...ruleKeys].map((k) => this.state.sensors.get(k)).filter((r): r is SensorRuleState => r !== undefined);
-    try {
-      this.deps.transaction(() => {
-        this.deps.store.commit({ events, alarms: [...alarms.values()], incidents: [...incidents.values()], ruleStates, meta: this.meta() });
-        for (const e of events) {
-          this.deps.audit.append({ actor: e.actor, action: `${e.subject}.${e.kind}`, target: targetOf(e), at: e.at, detail: auditDetail(e) });
-          // In the same transaction: the escalation and the notifications it owes are stored together or not at all.
-          // A drill's alarms escalate on the consoles like real ones, but never reach real contacts.
-          if (e.subject === 'alarm' && e.kind === 'escalated' && e.alarm.drill === null) this.deps.notifier.escalated(e);
+    // Events, and the alarms and incidents in them, are copies already (domain/alarm/events.ts).
+    const batch: AlarmCommit = {
+      events,
+      alarms: [...alarms.values()],
+      incidents: [...incidents.values()],
+      ruleStates: structuredClone(ruleStates),
+      meta: this.meta(),
+    };
+    return this.enqueue(async () => {
+      try {
+        await this.deps.transaction(async () => {
+          await this.deps.store.commit(batch);
+          for (const e of events) {
+            await this.deps.audit.append({ actor: e.actor, action: `${e.subject}.${e.kind}`, target: targetOf(e), at: e.at, detail: auditDetail(e) });
+            // In the same transaction: the escalation and the notifications it owes are stored together or not at all.
+            // A drill's alarms escalate on the consoles like real ones, but never reach real contacts.
+            if (e.subject === 'alarm' && e.kind === 'escalated' && e.alarm.drill === null) await this.deps.notifier.escalated(e);
+          }
+        });
+      } catch (err) {
+        // The store failing must not silence an alarm: push it anyway, and say loudly what happened.
+        this.deps.onCommitError?.(err, 'alarm change');
+      }
+      for (const e of events) {
+        try {
+          this.deps.hub.publish(e);
+          this.deps.onEvent?.(e);
+        } catch (err) {
+          this.deps.onPublishError?.(err, e);
         }
-      });
-    } catch (err) {
-      // The store failing must not silence an alarm: push it anyway, and say loudly what happened.
-      this.deps.onCommitError?.(err);
-    }
-    for (const e of events) {
-      this.deps.hub.publish(e);
-      this.deps.onEvent?.(e);
-    }
+      }
+    });
   }
 }
 

@@ -12,7 +12,7 @@ const alarm = (p: Partial<Alarm>): Alarm =>
 /** A fake source that applies the drill filter the way the SQLite store does. */
 function source(alarms: Alarm[]) {
   return {
-    list: (f: AlarmFilter) => {
+    list: async (f: AlarmFilter) => {
       const rows = alarms.filter((a) => (f.drill === 'only' ? a.drill !== null : f.drill === 'exclude' ? a.drill === null : true));
       return { total: rows.length, alarms: rows.slice(f.offset, f.offset + f.limit) };
     },
@@ -26,8 +26,8 @@ describe('alarm statistics', () => {
     alarm({ id: 'a3', zoneId: 'dining', sensorId: 'DIN-SMK-01', condition: 'offline', priority: 'medium', state: 'active_unacked', chattering: true }),
     alarm({ id: 'd1', drill: 'drill-1', ackedAt: T0 + 5_000 }),
   ];
-  it('counts per zone with acknowledgement and resolution times, excluding drills (drills never in real statistics)', () => {
-    const r = new ReportService(source(alarms)).alarmStats(T0, T0 + 86_400_000, undefined, 'exclude');
+  it('counts per zone with acknowledgement and resolution times, excluding drills (drills never in real statistics)', async () => {
+    const r = await new ReportService(source(alarms)).alarmStats(T0, T0 + 86_400_000, undefined, 'exclude');
     expect(r.total).toMatchObject({ alarms: 3, critical: 2, medianAckS: 20, medianResolveS: 90, unacknowledged: 1, escalated: 1, chattering: 1 });
     expect(r.byZone.map((z) => [z.zoneId, z.alarms])).toEqual([
       ['kitchen', 2],
@@ -36,8 +36,8 @@ describe('alarm statistics', () => {
     expect(r.offlineSensors).toEqual([{ sensorId: 'DIN-SMK-01', times: 1 }]);
     expect(r.topSensors[0]).toEqual({ sensorId: 'KIT-GAS-01', alarms: 2, chattering: 0 });
   });
-  it('counts per alarm type (condition) across zones, drills excluded', () => {
-    const r = new ReportService(source(alarms)).alarmStats(T0, T0 + 86_400_000, undefined, 'exclude');
+  it('counts per alarm type (condition) across zones, drills excluded', async () => {
+    const r = await new ReportService(source(alarms)).alarmStats(T0, T0 + 86_400_000, undefined, 'exclude');
     expect(r.byCondition.map((c) => [c.condition, c.alarms, c.critical, c.medianAckS])).toEqual([
       ['gas', 2, 2, 20],
       ['offline', 1, 0, null],
@@ -45,18 +45,18 @@ describe('alarm statistics', () => {
   });
   // NFPA 72 signal classes, reported as such: a supervisory signal (a closed sprinkler valve) is
   // counted apart from the alarm signals.
-  it('counts per signal class across zones, drills excluded', () => {
+  it('counts per signal class across zones, drills excluded', async () => {
     const classed = alarms.map((a): Alarm => (a.condition === 'offline' ? { ...a, class: 'trouble' } : a));
     const withValve = [...classed, alarm({ id: 'v1', sensorId: 'GH-1F-SPR-VALVE', condition: 'valve_closed', class: 'supervisory', priority: 'high' })];
-    const r = new ReportService(source(withValve)).alarmStats(T0, T0 + 86_400_000, undefined, 'exclude');
+    const r = await new ReportService(source(withValve)).alarmStats(T0, T0 + 86_400_000, undefined, 'exclude');
     expect(r.byClass?.map((c) => [c.class, c.alarms])).toEqual([
       ['alarm', 2],
       ['supervisory', 1],
       ['trouble', 1],
     ]);
   });
-  it('reports a drill on its own when asked', () => {
-    const r = new ReportService(source(alarms)).alarmStats(T0, T0 + 86_400_000, undefined, 'only');
+  it('reports a drill on its own when asked', async () => {
+    const r = await new ReportService(source(alarms)).alarmStats(T0, T0 + 86_400_000, undefined, 'only');
     expect(r.total).toMatchObject({ alarms: 1, medianAckS: 5 });
   });
 });

@@ -7,7 +7,7 @@ import { quantile } from '../domain/kpi/stats.ts';
 import type { AlarmFilter } from './alarm.ports.ts';
 
 export interface ReportSource {
-  list(filter: AlarmFilter): { total: number; alarms: Alarm[] };
+  list(filter: AlarmFilter): Promise<{ total: number; alarms: Alarm[] }>;
 }
 
 const PAGE = 1000;
@@ -39,10 +39,10 @@ function rowOf(siteId: string, zoneId: string, alarms: Alarm[]): AlarmStatsRow {
 export class ReportService {
   constructor(private readonly source: ReportSource) {}
 
-  alarmStats(from: number, to: number, site: string | undefined, drill: 'exclude' | 'only'): AlarmStatsResponse {
+  async alarmStats(from: number, to: number, site: string | undefined, drill: 'exclude' | 'only'): Promise<AlarmStatsResponse> {
     const alarms: Alarm[] = [];
     for (let offset = 0; ; offset += PAGE) {
-      const page = this.source.list({ from, to, site, drill, limit: PAGE, offset });
+      const page = await this.source.list({ from, to, site, drill, limit: PAGE, offset });
       alarms.push(...page.alarms);
       if (page.alarms.length < PAGE) break;
     }

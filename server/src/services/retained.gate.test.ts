@@ -19,10 +19,10 @@ class MemoryHeldTimes implements HeldTimesStore {
   readonly rows = new Map<string, HeldTime>();
   failNext = false;
   saves = 0;
-  load(): HeldTime[] {
+  async load(): Promise<HeldTime[]> {
     return [...this.rows.values()];
   }
-  save(changes: HeldChanges): void {
+  async save(changes: HeldChanges): Promise<void> {
     if (this.failNext) {
       this.failNext = false;
       throw new Error('disk full');
@@ -51,13 +51,13 @@ class FakeHistory implements HistoryQueue {
 }
 
 /** One Vigil process: ingest with a gate over `store`, a listener standing in for the alarm engine. */
-function vigil(store: MemoryHeldTimes, now = NOW) {
+async function vigil(store: MemoryHeldTimes, now = NOW) {
   const registry = testRegistry();
   const history = new FakeHistory();
   const ignored: [RetainedIgnoredReason, string][] = [];
   const failures: unknown[] = [];
-  const deferred: (() => void)[] = [];
-  const gate = new RetainedGate(
+  const deferred: (() => Promise<void>)[] = [];
+  const gate = await RetainedGate.create(
     new HeldTimes((id) => registry.sensor(id) !== undefined),
     store,
     { ignored: (reason, o) => ignored.push([reason, `${o.sensorId}/${o.channel}`]), saveFailed: (err) => failures.push(err) },
@@ -79,10 +79,10 @@ function vigil(store: MemoryHeldTimes, now = NOW) {
     failures,
     deliver,
     acks: () => acks,
-    /** Durable, and the prompt save that schedules run. */
-    durable() {
+    /** Durable, and the prompt save that schedules run (and lands). */
+    async durable() {
       history.makeDurable();
-      for (const run of deferred.splice(0)) run();
+      for (const run of deferred.splice(0)) await run();
     },
     deferred,
   };
@@ -93,12 +93,12 @@ const SMOKE = 'vigil/lodging/GH-SMK-101/event';
 const SMOKE_STATUS = 'vigil/lodging/GH-SMK-101/status';
 
 describe('retained deliveries through ingest', () => {
-  it('takes a retained reading and a smoke event without ts once; resubscriptions store and evaluate nothing, and acknowledge each', () => {
-    const v = vigil(new MemoryHeldTimes());
+  it('takes a retained reading and a smoke event without ts once; resubscriptions store and evaluate nothing, and acknowledge each', async () => {
+    const v = await vigil(new MemoryHeldTimes());
     for (let subscription = 1; subscription <= 3; subscription++) {
       v.deliver(GAS, { value: 4, unit: '%LEL' });
       v.deliver(SMOKE, { type: 'smoke' });
-      v.durable();
+      await v.durable();
     }
     expect(v.history.points).toHaveLength(2);
     expect(v.evaluated.map((o) => `${o.sensorId}/${o.channel}`)).toEqual(['KIT-GAS-01/reading', 'GH-SMK-101/event']);
@@ -111,8 +111,8 @@ describe('retained deliveries through ingest', () => {
     ]);
   });
 
-  it('a live (non-retained) message is always news, and what it brings is held', () => {
-    const v = vigil(new MemoryHeldTimes());
+  it('a live (non-retained) message is always news, and what it brings is held', async () => {
+    const v = await vigil(new MemoryHeldTimes());
     v.deliver(GAS, { value: 4, unit: '%LEL' }, LIVE);
     v.deliver(GAS, { value: 4, unit: '%LEL' }, LIVE);
     expect(v.history.points).toHaveLength(2);
@@ -120,8 +120,8 @@ describe('retained deliveries through ingest', () => {
     expect(v.history.points).toHaveLength(2);
   });
 
-  it('a retained status without ts for a held sensor reaches the live state (listeners) but is not stored', () => {
-    const v = vigil(new MemoryHeldTimes());
+  it('a retained status without ts for a held sensor reaches the live state (listeners) but is not stored', async () => {
+    const v = await vigil(new MemoryHeldTimes());
     v.deliver(SMOKE_STATUS, { battery: 80 });
     expect(v.history.points).toHaveLength(1);
     v.deliver(SMOKE_STATUS, { battery: 15 });
@@ -131,8 +131,8 @@ describe('retained deliveries through ingest', () => {
     expect(v.acks()).toBe(1); // the stored one waits for durability; the status-only one is acknowledged at once
   });
 
-  it('with a device time: a newer retained reading is stored and evaluated, an equal or older one is not', () => {
-    const v = vigil(new MemoryHeldTimes());
+  it('with a device time: a newer retained reading is stored and evaluated, an equal or older one is not', async () => {
+    const v = await vigil(new MemoryHeldTimes());
     v.deliver(GAS, { ts: NOW - 5000, value: 4, unit: '%LEL' });
     v.deliver(GAS, { ts: NOW - 5000, value: 4, unit: '%LEL' });
     v.deliver(GAS, { ts: NOW - 6000, value: 3, unit: '%LEL' });
@@ -143,9 +143,9 @@ describe('retained deliveries through ingest', () => {
   });
 
   it('a retained copy of what HTTP ingest brought is a replay too', async () => {
-    const v = vigil(new MemoryHeldTimes());
+    const v = await vigil(new MemoryHeldTimes());
     const done = v.ingest.handleHttpItems([{ sensorId: 'KIT-GAS-01', channel: 'reading', ts: NOW - 2000, value: 5, unit: '%LEL' }], () => 'hq');
-    v.durable();
+    await v.durable();
     await done;
     v.deliver(GAS, { ts: NOW - 2000, value: 5, unit: '%LEL' });
     expect(v.history.points).toHaveLength(1);
@@ -153,15 +153,15 @@ describe('retained deliveries through ingest', () => {
 });
 
 describe('held times across a restart', () => {
-  it('a restart (new gate, same store) takes the retained copies as replays once their points were durable', () => {
+  it('a restart (new gate, same store) takes the retained copies as replays once their points were durable', async () => {
     const store = new MemoryHeldTimes();
-    const first = vigil(store);
+    const first = await vigil(store);
     first.deliver(GAS, { value: 4, unit: '%LEL' });
     first.deliver(SMOKE, { type: 'smoke' });
-    first.durable(); // the prompt save: registry sensors' first times, right away
+    await first.durable(); // the prompt save: registry sensors' first times, right away
     expect(store.rows.size).toBe(2);
 
-    const second = vigil(store, NOW + 60_000);
+    const second = await vigil(store, NOW + 60_000);
     second.deliver(GAS, { value: 4, unit: '%LEL' });
     second.deliver(SMOKE, { type: 'smoke' });
     expect(second.history.points).toHaveLength(0);
@@ -169,21 +169,21 @@ describe('held times across a restart', () => {
     expect(second.acks()).toBe(2);
   });
 
-  it('a crash before the point was durable saved nothing: the redelivery is taken (the point is not lost)', () => {
+  it('a crash before the point was durable saved nothing: the redelivery is taken (the point is not lost)', async () => {
     const store = new MemoryHeldTimes();
-    const first = vigil(store);
+    const first = await vigil(store);
     first.deliver(SMOKE, { type: 'smoke' });
-    first.gate.save(); // an alarm commit or the periodic save: the smoke point is not durable yet
+    await first.gate.save(); // an alarm commit or the periodic save: the smoke point is not durable yet
     expect(store.rows.size).toBe(0);
     // kill -9: never acknowledged, the broker redelivers it with its retain flag.
-    const second = vigil(store);
+    const second = await vigil(store);
     second.deliver(SMOKE, { type: 'smoke' });
     expect(second.history.points).toHaveLength(1);
   });
 
-  it('saves once per stored batch for registry sensors, leaves other ids to the periodic save', () => {
+  it('saves once per stored batch for registry sensors, leaves other ids to the periodic save', async () => {
     const store = new MemoryHeldTimes();
-    const v = vigil(store);
+    const v = await vigil(store);
     v.deliver('vigil/hq/STRANGER-1/reading', { value: 1, unit: 'ppm' });
     v.history.makeDurable();
     expect(v.deferred).toHaveLength(0);
@@ -191,20 +191,20 @@ describe('held times across a restart', () => {
     v.deliver(SMOKE, { type: 'smoke' });
     v.history.makeDurable();
     expect(v.deferred).toHaveLength(1);
-    v.durable();
+    await v.durable();
     expect(store.saves).toBe(1);
     expect([...store.rows.keys()].sort()).toEqual(['GH-SMK-101|event|null', 'KIT-GAS-01|reading|null', 'STRANGER-1|reading|null']);
   });
 
-  it('a failed save is reported and retried at the next', () => {
+  it('a failed save is reported and retried at the next', async () => {
     const store = new MemoryHeldTimes();
-    const v = vigil(store);
+    const v = await vigil(store);
     v.deliver(SMOKE, { type: 'smoke' });
     store.failNext = true;
-    v.durable();
+    await v.durable();
     expect(v.failures).toHaveLength(1);
     expect(store.rows.size).toBe(0);
-    v.gate.save();
+    await v.gate.save();
     expect(store.rows.size).toBe(1);
   });
 });

@@ -9,7 +9,7 @@
  *   away the broker's redelivery of that unacknowledged message: the point lost);
  * - at once (one write per stored batch) when a registry sensor's key gets its first time: until
  *   then a restart would take its retained message as never heard of, and store it again;
- * - periodically and at shutdown (the composition root calls `save`), and in the same SQLite
+ * - periodically and at shutdown (the composition root calls `save`), and in the same
  *   transaction as every alarm change (compose/alarms.ts). A replay can re-run a rule harmfully
  *   only after the alarm it raised has moved on (acknowledged, cleared, reset); each of those
  *   commits the held times of every observation durable by then, with it. What a kill -9 can
@@ -19,11 +19,11 @@
 import type { Observation } from '../../../contract/index.ts';
 import type { HeldChanges, HeldTime, HeldTimes, RetainedIgnoredReason } from '../domain/retained.ts';
 
-/** Where held times are kept between runs (SQLite). */
+/** Where held times are kept between runs (SQLite or PostgreSQL). */
 export interface HeldTimesStore {
-  load(): HeldTime[];
-  /** Writes all changes or none (a savepoint when called inside a transaction). */
-  save(changes: HeldChanges): void;
+  load(): Promise<HeldTime[]>;
+  /** Writes all changes or none; inside the caller's transaction when there is one. */
+  save(changes: HeldChanges): Promise<void>;
 }
 
 export interface RetainedGateObserver {
@@ -42,15 +42,24 @@ export interface RetainedSorted {
 export class RetainedGate {
   private saveQueued = false;
 
-  constructor(
+  /** A gate holding what the store kept from earlier runs. */
+  static async create(
+    held: HeldTimes,
+    store: HeldTimesStore,
+    observer: RetainedGateObserver,
+    defer?: (run: () => Promise<void>) => void,
+  ): Promise<RetainedGate> {
+    held.restore(await store.load());
+    return new RetainedGate(held, store, observer, defer);
+  }
+
+  private constructor(
     private readonly held: HeldTimes,
     private readonly store: HeldTimesStore,
     private readonly observer: RetainedGateObserver,
     /** Runs the prompt save once the current synchronous run (a stored batch's acknowledgements) is over. */
-    private readonly defer: (run: () => void) => void = queueMicrotask,
-  ) {
-    held.restore(store.load());
-  }
+    private readonly defer: (run: () => Promise<void>) => void = (run) => queueMicrotask(() => void run()),
+  ) {}
 
   /** A retained delivery's observations, judged each against what was held before the message. */
   sort(observations: readonly Observation[]): RetainedSorted {
@@ -79,16 +88,19 @@ export class RetainedGate {
     this.saveQueued = true;
     this.defer(() => {
       this.saveQueued = false;
-      this.save();
+      return this.save();
     });
   }
 
-  /** Writes what changed since the last save. Never throws: a failed write is retried at the next save. */
-  save(): void {
+  /**
+   * Writes what changed since the last save (taken at the call, so saves running at once write
+   * different changes). Never rejects: a failed write is retried at the next save.
+   */
+  async save(): Promise<void> {
     const changes = this.held.takeChanges();
     if (changes.upserts.length === 0 && changes.deletes.length === 0) return;
     try {
-      this.store.save(changes);
+      await this.store.save(changes);
     } catch (err) {
       this.held.notSaved(changes);
       this.observer.saveFailed(err);
