@@ -12,7 +12,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { DB_NOW, LEASE_MIGRATION, PostgresLeaseStore } from '../../server/src/adapters/postgres.leases.ts';
 import { openPostgres, type PostgresSql } from '../../server/src/adapters/sql.postgres.ts';
 import { systemScheduler, type Scheduler } from '../../server/src/services/clock.ts';
-import { SiteLeases, type SiteWork } from '../../server/src/services/site-leases.ts';
+import { SiteLeases, type LeaseStore, type SiteWork } from '../../server/src/services/site-leases.ts';
 import { postgresDatabases } from '../support/postgres.ts';
 
 const database = postgresDatabases();
@@ -52,13 +52,13 @@ class Cluster {
     return sql;
   }
 
-  async node(id: string, scheduler: Scheduler = systemScheduler): Promise<SiteLeases> {
-    const store = new PostgresLeaseStore(await this.open());
+  async node(id: string, scheduler: Scheduler = systemScheduler, wrap: (store: LeaseStore) => LeaseStore = (s) => s): Promise<SiteLeases> {
+    const store = wrap(new PostgresLeaseStore(await this.open()));
     const running = new Map<string, number>();
     this.running.set(id, running);
     const record = (e: Omit<Event, 'at' | 'node'>): void => {
       this.events.push({ ...e, node: id, at: Date.now() });
-      for (const wake of [...this.waiters]) wake();
+      this.wake();
     };
     const work: SiteWork = {
       acquired: async (site, token) => {
@@ -94,6 +94,11 @@ class Cluster {
     await leases.stop();
     this.running.get(id)!.clear();
     return Date.now();
+  }
+
+  /** Re-checks what `until` waits for. */
+  wake(): void {
+    for (const wake of [...this.waiters]) wake();
   }
 
   sitesOf(id: string): string[] {
@@ -142,6 +147,7 @@ class Cluster {
             this.violations.push(`${r.node} runs ${r.site} without a valid lease: ${JSON.stringify(row)}`);
         }
         this.observations++;
+        if (this.violations.length > 0) this.wake();
       }
     };
     this.observing = loop().catch((err: Error) => {
@@ -226,6 +232,37 @@ describe('site leases on PostgreSQL', () => {
     // Its peers see it draining (it keeps no sites), and no site is left without a holder.
     expect(b.status().unheld).toEqual([]);
     expectNoViolations(c);
+  });
+
+  it('a node acting on a stale reading (every site free) tries to take the held sites and gets none: never two holders', async () => {
+    const c = await newCluster();
+    const a = await c.node('a');
+    const b = await c.node('b');
+    await a.start();
+    await b.start();
+    // Settled at 2/1, so no site is free when x starts.
+    await c.until(() => c.sitesOf('a').length === 2 && c.sitesOf('b').length === 1, 5000, '2/1');
+    let attempts = 0;
+    // x reads the table as it was before anyone took a site (a node paused mid-round, a lagging
+    // read): it sees no peers and every site free, so every round it tries to acquire all three.
+    // Its heartbeats do not land either, so a and b do not hand it a share.
+    const x = await c.node('x', systemScheduler, (store) => ({
+      heartbeat: async () => undefined,
+      snapshot: async () => ({ ...(await store.snapshot()), nodes: [], leases: [] }),
+      acquire: async (site, node, ttlMs) => {
+        const token = await store.acquire(site, node, ttlMs);
+        attempts++;
+        c.wake();
+        return token;
+      },
+      renew: (node, leases, ttlMs) => store.renew(node, leases, ttlMs),
+      release: (site, node, token) => store.release(site, node, token),
+    }));
+    await x.start();
+    await c.until(() => attempts >= 5 * SITES.length || c.violations.length > 0, 5000, 'five rounds of attempts');
+    expectNoViolations(c);
+    expect(c.sitesOf('x')).toEqual([]);
+    expect(c.events.filter((e) => e.kind === 'lost')).toEqual([]);
   });
 
   it('nodes joining, draining and dying for a while: never two holders, every site held at the end', async () => {
