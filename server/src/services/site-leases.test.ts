@@ -207,6 +207,16 @@ describe('SiteLeases', () => {
     expect(nodes.a!.leases.status().unheld).toEqual(SITES);
   });
 
+  it('hands over a site taken out of the configuration at the next round', async () => {
+    const { scheduler, store, nodes } = setup(['a']);
+    await nodes.a!.leases.start();
+    nodes.a!.leases.setSites(['east', 'south']);
+    await scheduler.advance(2000);
+    expect(nodes.a!.work.events.slice(-1)).toEqual(['released north']);
+    expect(store.holder('north')).toBeUndefined();
+    expect(nodes.a!.leases.status().unheld).toEqual([]);
+  });
+
   it('gives back a lease the table says it holds but it does not run (an acquire whose reply was lost)', async () => {
     const { scheduler, store, nodes } = setup(['a']);
     store.leases.set('north', {
