@@ -1,6 +1,6 @@
 /** Corrective actions: their store, the service with its escalation timers, and the outbox they notify through. */
 import { DiskAttachmentFiles } from '../adapters/attachment.files.ts';
-import { SqliteActionStore } from '../adapters/sqlite.actions.ts';
+import { SqlActionStore } from '../adapters/sql.actions.ts';
 import type { Config } from '../config.ts';
 import type { Registry } from '../domain/registry.ts';
 import type { Logger } from '../logger.ts';
@@ -20,12 +20,12 @@ export interface Actions {
 export function composeActions(config: Config, logger: Logger, registry: Registry, storage: Storage, alarms: Alarms, auth: Auth): Actions {
   const log = logger.child({ component: 'actions' });
   const service = new ActionService({
-    store: new SqliteActionStore(storage.db),
+    store: new SqlActionStore(storage.sql),
     audit: storage.audit,
     notifier: alarms.dispatcher,
     registry,
-    alarmPlace: (id) => alarms.service.get(id),
-    isUser: (username) => auth.users.list().some((u) => u.username === username && !u.disabled),
+    alarmPlace: async (id) => alarms.service.get(id),
+    isUser: (username) => auth.users.isEnabled(username),
     files: new DiskAttachmentFiles(config.DATA_DIR),
     scheduler: systemScheduler,
     schedule: config.ACTION_ESCALATION_S,
@@ -35,8 +35,8 @@ export function composeActions(config: Config, logger: Logger, registry: Registr
     service,
     part: {
       name: 'corrective actions',
-      start: () => {
-        service.start();
+      start: async () => {
+        await service.start();
         log.info({ planned: service.plannedCount, schedule: config.ACTION_ESCALATION_S }, 'corrective action escalations planned');
       },
       stop: () => service.stop(),

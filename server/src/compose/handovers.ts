@@ -1,5 +1,5 @@
 /** Shift handover: its store, and what it reads of the alarms, the sensors out of service, the drills and the links. */
-import { SqliteHandoverStore } from '../adapters/sqlite.handovers.ts';
+import { SqlHandoverStore } from '../adapters/sql.handovers.ts';
 import type { Registry } from '../domain/registry.ts';
 import { SYSTEM_ACTOR } from '../../../contract/index.ts';
 import type { ActionService } from '../services/action.service.ts';
@@ -23,32 +23,37 @@ function openActionsOf(service: ActionService): OpenActionsSource {
   // Reading only: the reader's name and role matter to the list's own-actions count, not to what it lists.
   const reader = { username: SYSTEM_ACTOR, role: 'manager' } as const;
   return {
-    openActions: (siteId) =>
-      service
-        .list({ filter: 'open', site: siteId, limit: 1000 }, reader)
-        .actions.map((a) => ({ id: String(a.id), title: a.action, assignee: a.owner, dueAt: a.dueAt, state: a.status, overdue: a.overdue })),
+    openActions: async (siteId) =>
+      (await service.list({ filter: 'open', site: siteId, limit: 1000 }, reader)).actions.map((a) => ({
+        id: String(a.id),
+        title: a.action,
+        assignee: a.owner,
+        dueAt: a.dueAt,
+        state: a.status,
+        overdue: a.overdue,
+      })),
   };
 }
 
 export function composeHandovers(d: HandoverDeps): HandoverService {
   const { registry, alarms, storage } = d;
   return new HandoverService(
-    new SqliteHandoverStore(storage.db),
+    new SqlHandoverStore(storage.sql),
     {
       siteExists: (id) => registry.site(id) !== undefined,
-      openAlarms: () => alarms.snapshot().alarms,
-      outOfService: () =>
-        alarms.sensorStates().flatMap((s) => {
+      openAlarms: async () => (await alarms.snapshot()).alarms,
+      outOfService: async () =>
+        (await alarms.sensorStates()).flatMap((s) => {
           const sensor = registry.sensor(s.sensorId);
           return s.outOfService === null || sensor === undefined
             ? []
             : [{ ...s.outOfService, sensorId: s.sensorId, sensorName: sensor.name, siteId: sensor.siteId }];
         }),
       // Running drills are among the latest; a site runs one at a time.
-      drills: () => d.drills.list(100),
+      drills: async () => d.drills.list(100),
       links: () => ({ brokerConnected: d.brokerConnected(), storageAccepting: storage.writer.isSinkUp, outboxDepth: storage.writer.outboxDepth().points }),
-      unshelve: (alarmId, actor, note) => {
-        alarms.act(alarmId, { type: 'unshelve', note }, actor);
+      unshelve: async (alarmId, actor, note) => {
+        await alarms.act(alarmId, { type: 'unshelve', note }, actor);
       },
     },
     storage.audit,

@@ -1,6 +1,6 @@
-/** Presence in hazard zones: the ledger fed by ingest and rebuilt from InfluxDB, alarm lists and musters in SQLite. */
+/** Presence in hazard zones: the ledger fed by ingest and rebuilt from InfluxDB, alarm lists and musters in the operational store. */
 import { InfluxBadgeHistory } from '../adapters/influx.badges.ts';
-import { SqliteMuster } from '../adapters/sqlite.muster.ts';
+import { SqlMusterStore } from '../adapters/sql.muster.ts';
 import { presenceRules } from '../domain/presence/presence.ts';
 import type { Registry } from '../domain/registry.ts';
 import type { Logger } from '../logger.ts';
@@ -24,7 +24,7 @@ export function composePresence(logger: Logger, registry: Registry, storage: Sto
   const service = new PresenceService({
     rules: presenceRules(registry.facility, facility.presence),
     history: new InfluxBadgeHistory(storage.influx),
-    store: new SqliteMuster(storage.db),
+    store: new SqlMusterStore(storage.sql),
     audit: storage.audit,
     scheduler: systemScheduler,
     logger: logger.child({ component: 'presence' }),

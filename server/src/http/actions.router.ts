@@ -25,31 +25,31 @@ export function actionsRouter(actions: ActionService, notifications: Notificatio
   const read = access.requirePermission('alarm.view');
   const write = access.requirePermission('alarm.comment');
 
-  router.get('/api/actions', read, (req, res) => {
-    res.json(actions.list(parseQuery(actionListQuerySchema, req.query), access.actorOf(req, res)));
+  router.get('/api/actions', read, async (req, res) => {
+    res.json(await actions.list(parseQuery(actionListQuerySchema, req.query), access.actorOf(req, res)));
   });
-  router.get('/api/actions/counts', read, (req, res) => {
+  router.get('/api/actions/counts', read, async (req, res) => {
     const site = typeof req.query.site === 'string' && req.query.site !== '' ? req.query.site : undefined;
-    res.json(actions.countsFor(access.actorOf(req, res), site));
+    res.json(await actions.countsFor(access.actorOf(req, res), site));
   });
-  router.post('/api/actions', write, jsonBody, (req, res) => {
-    res.status(201).json(actions.open(parseBody(actionCreateBodySchema, req.body), access.actorOf(req, res)));
+  router.post('/api/actions', write, jsonBody, async (req, res) => {
+    res.status(201).json(await actions.open(parseBody(actionCreateBodySchema, req.body), access.actorOf(req, res)));
   });
-  router.get('/api/actions/:id', read, (req, res) => {
-    res.json(actions.get(actionId(req.params.id), access.actorOf(req, res)));
+  router.get('/api/actions/:id', read, async (req, res) => {
+    res.json(await actions.get(actionId(req.params.id), access.actorOf(req, res)));
   });
-  router.patch('/api/actions/:id', write, jsonBody, (req, res) => {
-    res.json(actions.change(actionId(req.params.id), parseBody(actionPatchBodySchema, req.body), access.actorOf(req, res)));
+  router.patch('/api/actions/:id', write, jsonBody, async (req, res) => {
+    res.json(await actions.change(actionId(req.params.id), parseBody(actionPatchBodySchema, req.body), access.actorOf(req, res)));
   });
   // The image is the body, whatever type it claims: the service judges it by its first bytes.
   const imageBody = express.raw({ type: () => true, limit: MAX_ATTACHMENT_BYTES });
-  router.post('/api/actions/:id/attachments', write, imageBody, (req, res) => {
+  router.post('/api/actions/:id/attachments', write, imageBody, async (req, res) => {
     if (!Buffer.isBuffer(req.body) || req.body.length === 0) throw badRequest('send the image as the request body');
     const name = typeof req.query.name === 'string' ? req.query.name : undefined;
-    res.status(201).json(actions.attach(actionId(req.params.id), { name, bytes: req.body }, access.actorOf(req, res)));
+    res.status(201).json(await actions.attach(actionId(req.params.id), { name, bytes: req.body }, access.actorOf(req, res)));
   });
-  router.get('/api/actions/:id/attachments/:attachment', read, (req, res) => {
-    const found = actions.attachment(actionId(req.params.id), actionId(req.params.attachment));
+  router.get('/api/actions/:id/attachments/:attachment', read, async (req, res) => {
+    const found = await actions.attachment(actionId(req.params.id), actionId(req.params.attachment));
     res.set({
       'content-type': found.type,
       // The type is the one its bytes showed; a browser must not guess another (an image that is also HTML).
@@ -60,9 +60,9 @@ export function actionsRouter(actions: ActionService, notifications: Notificatio
     });
     res.send(found.bytes);
   });
-  router.get('/api/actions/:id/notifications', read, (req, res) => {
-    const detail = actions.get(actionId(req.params.id), access.actorOf(req, res));
-    res.json({ notifications: notifications.forAlarm(`action:${detail.action.id}`) } satisfies AlarmNotificationsResponse);
+  router.get('/api/actions/:id/notifications', read, async (req, res) => {
+    const detail = await actions.get(actionId(req.params.id), access.actorOf(req, res));
+    res.json({ notifications: await notifications.forAlarm(`action:${detail.action.id}`) } satisfies AlarmNotificationsResponse);
   });
   return router;
 }

@@ -14,21 +14,21 @@ const listQuerySchema = z.object({ site: idSchema.optional(), limit: z.coerce.nu
 
 export function handoversRouter(handovers: HandoverService, access: AccessControl, jsonBody: RequestHandler): Router {
   const router = Router();
-  router.get('/api/handovers', access.requirePermission('alarm.view'), (req, res) => {
+  router.get('/api/handovers', access.requirePermission('alarm.view'), async (req, res) => {
     const q = parseQuery(listQuerySchema, req.query);
-    res.json({ handovers: handovers.list({ limit: q.limit, ...(q.site === undefined ? {} : { siteId: q.site }) }) } satisfies HandoverListResponse);
+    res.json({ handovers: await handovers.list({ limit: q.limit, ...(q.site === undefined ? {} : { siteId: q.site }) }) } satisfies HandoverListResponse);
   });
-  router.get('/api/handovers/:id', access.requirePermission('alarm.view'), (req, res) => {
-    res.json({ handover: handovers.get(String(req.params.id)) });
+  router.get('/api/handovers/:id', access.requirePermission('alarm.view'), async (req, res) => {
+    res.json({ handover: await handovers.get(String(req.params.id)) });
   });
-  router.post('/api/handovers', access.requirePermission('shift.handover'), jsonBody, (req, res) => {
-    res.status(201).json({ handover: handovers.open(parseBody(handoverOpenBodySchema, req.body), access.actorOf(req, res)) });
+  router.post('/api/handovers', access.requirePermission('shift.handover'), jsonBody, async (req, res) => {
+    res.status(201).json({ handover: await handovers.open(parseBody(handoverOpenBodySchema, req.body), access.actorOf(req, res)) });
   });
-  router.post('/api/handovers/:id/sign', access.requirePermission('shift.handover'), jsonBody, (req, res) => {
-    res.json({ handover: handovers.sign(String(req.params.id), parseBody(handoverSignBodySchema, req.body), access.actorOf(req, res)) });
+  router.post('/api/handovers/:id/sign', access.requirePermission('shift.handover'), jsonBody, async (req, res) => {
+    res.json({ handover: await handovers.sign(String(req.params.id), parseBody(handoverSignBodySchema, req.body), access.actorOf(req, res)) });
   });
-  router.post('/api/handovers/:id/accept', access.requirePermission('shift.handover'), jsonBody, (req, res) => {
-    res.json({ handover: handovers.accept(String(req.params.id), parseBody(handoverAcceptBodySchema, req.body), access.actorOf(req, res)) });
+  router.post('/api/handovers/:id/accept', access.requirePermission('shift.handover'), jsonBody, async (req, res) => {
+    res.json({ handover: await handovers.accept(String(req.params.id), parseBody(handoverAcceptBodySchema, req.body), access.actorOf(req, res)) });
   });
   return router;
 }

@@ -17,13 +17,13 @@ import { parseBody, parseQuery } from './parse.ts';
 export function presenceRouter(
   presence: PresenceService,
   registry: Registry,
-  alarmOf: (id: string) => Alarm | undefined,
+  alarmOf: (id: string) => Promise<Alarm | undefined>,
   access: AccessControl,
   jsonBody: RequestHandler,
 ): Router {
   const router = Router();
-  const alarm = (id: string): Alarm => {
-    const a = alarmOf(id);
+  const alarm = async (id: string): Promise<Alarm> => {
+    const a = await alarmOf(id);
     if (!a) throw notFound(`no alarm ${id}`);
     return a;
   };
@@ -37,24 +37,24 @@ export function presenceRouter(
     res.json(body);
   });
 
-  router.get('/api/presence/alarms/:id', access.requirePermission('alarm.view'), (req, res) => {
-    const a = alarm(String(req.params.id));
-    const body: AlarmPresenceResponse = { presence: presence.alarmPresence(a.id) ?? null };
+  router.get('/api/presence/alarms/:id', access.requirePermission('alarm.view'), async (req, res) => {
+    const a = await alarm(String(req.params.id));
+    const body: AlarmPresenceResponse = { presence: (await presence.alarmPresence(a.id)) ?? null };
     res.json(body);
   });
 
-  router.get('/api/muster/:alarmId', access.requirePermission('alarm.view'), (req, res) => {
-    const a = alarm(String(req.params.alarmId));
-    const body: MusterResponse | undefined = presence.muster(a);
+  router.get('/api/muster/:alarmId', access.requirePermission('alarm.view'), async (req, res) => {
+    const a = await alarm(String(req.params.alarmId));
+    const body: MusterResponse | undefined = await presence.muster(a);
     if (!body) throw notFound(`alarm ${a.id} has no muster (only a fire alarm's raise lists the building)`);
     res.json(body);
   });
 
   // Ticking someone off is handling the alarm, like ticking a procedure step.
-  router.post('/api/muster/:alarmId/accounted', access.requirePermission('alarm.comment'), jsonBody, (req, res) => {
-    const a = alarm(String(req.params.alarmId));
+  router.post('/api/muster/:alarmId/accounted', access.requirePermission('alarm.comment'), jsonBody, async (req, res) => {
+    const a = await alarm(String(req.params.alarmId));
     const { key } = parseBody(musterTickSchema, req.body);
-    const result = presence.account(a, key, access.actorOf(req, res).username);
+    const result = await presence.account(a, key, access.actorOf(req, res).username);
     if (!result.ok && result.reason === 'no_muster') throw notFound(`alarm ${a.id} has no muster`);
     if (!result.ok) throw badRequest(`${key} is not on the muster of alarm ${a.id}`);
     res.json(result.muster);

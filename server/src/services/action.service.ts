@@ -17,6 +17,7 @@ import {
   type ActionListResponse,
   type ActionMove,
   type ActionPatchBody,
+  type ActionStatus,
   type CorrectiveAction,
   type EscalationStep,
 } from '../../../contract/index.ts';
@@ -61,20 +62,37 @@ export interface ActionPeriodCounts {
   escalations: number;
 }
 
+/** One escalation step, as worked out from the action read at `fromLevel` with that due date. */
+export interface EscalationTake {
+  fromLevel: number;
+  toLevel: number;
+  dueAt: number;
+  at: number;
+}
+
 export interface ActionStore {
-  transaction<T>(fn: () => T): T;
-  insert(a: Omit<ActionRecord, 'id'>): number;
-  get(id: number): ActionRecord | undefined;
-  update(id: number, patch: Partial<ActionRecord>): void;
-  list(f: ActionListFilter): ActionRecord[];
+  /** Every store call (and audit append) made inside `fn` commits with it, or none does. */
+  transaction<T>(fn: () => Promise<T>): Promise<T>;
+  insert(a: Omit<ActionRecord, 'id'>): Promise<number>;
+  get(id: number): Promise<ActionRecord | undefined>;
+  /** Applies `patch`; with `ifStatus`, only while the action still has that status. True when the row changed. */
+  update(id: number, patch: Partial<ActionRecord>, ifStatus?: ActionStatus): Promise<boolean>;
+  /**
+   * Takes one escalation step if the action is still awaiting its owner at `fromLevel` with that
+   * due date, in one statement: false when another run or node took it first, or the action changed.
+   */
+  takeEscalation(id: number, step: EscalationTake): Promise<boolean>;
+  /** Serialises the rest of the current transaction against others holding the same action's lock, on any node. */
+  lock(id: number): Promise<void>;
+  list(f: ActionListFilter): Promise<ActionRecord[]>;
   /** Open or in progress: the ones that may escalate. */
-  awaitingOwner(): ActionRecord[];
-  addEvent(actionId: number, e: Omit<ActionEvent, 'seq'>): ActionEvent;
-  history(actionId: number): ActionEvent[];
-  counts(now: number, username: string, siteId?: string): ActionCounts;
-  addAttachment(actionId: number, a: Omit<StoredAttachment, 'id'>): number;
-  attachments(actionId: number): StoredAttachment[];
-  period(q: { siteId?: string; from: number; to: number }): ActionPeriodCounts;
+  awaitingOwner(): Promise<ActionRecord[]>;
+  addEvent(actionId: number, e: Omit<ActionEvent, 'seq'>): Promise<ActionEvent>;
+  history(actionId: number): Promise<ActionEvent[]>;
+  counts(now: number, username: string, siteId?: string): Promise<ActionCounts>;
+  addAttachment(actionId: number, a: Omit<StoredAttachment, 'id'>): Promise<number>;
+  attachments(actionId: number): Promise<StoredAttachment[]>;
+  period(q: { siteId?: string; from: number; to: number }): Promise<ActionPeriodCounts>;
 }
 
 /** An attachment's metadata as stored: where its bytes are and their SHA-256. */
@@ -89,7 +107,7 @@ export interface AttachmentFiles {
 
 /** The outbox (notification.dispatcher.ts `notify`). */
 export interface ActionNotifier {
-  notify(message: OutboxMessage): void;
+  notify(message: OutboxMessage): void | Promise<void>;
 }
 
 export interface ActionServiceDeps {
@@ -98,9 +116,9 @@ export interface ActionServiceDeps {
   notifier: ActionNotifier;
   registry: Pick<Registry, 'site' | 'sensor'>;
   /** Where an alarm was, or undefined when there is no such alarm. */
-  alarmPlace(alarmId: string): { siteId: string; zoneId: string; sensorId: string } | undefined;
+  alarmPlace(alarmId: string): Promise<{ siteId: string; zoneId: string; sensorId: string } | undefined>;
   /** An enabled account of that name exists. */
-  isUser(username: string): boolean;
+  isUser(username: string): Promise<boolean>;
   files: AttachmentFiles;
   scheduler: Scheduler;
   schedule: EscalationSchedule;
@@ -128,14 +146,16 @@ export type ActionDetail = ActionDetailResponse & { moves: ActionMove[] };
 
 export class ActionService {
   private readonly timers = new Map<number, TimerHandle>();
+  /** Escalation runs not yet finished (a timer's callback cannot be awaited by whoever set it). */
+  private readonly inFlight = new Set<Promise<void>>();
   private running = false;
 
   constructor(private readonly deps: ActionServiceDeps) {}
 
   /** Plans every escalation from the store, taking at once the steps that fell due while stopped. */
-  start(): void {
+  async start(): Promise<void> {
     this.running = true;
-    for (const a of this.deps.store.awaitingOwner()) this.escalateDue(a.id);
+    for (const a of await this.deps.store.awaitingOwner()) await this.escalateDue(a.id);
   }
 
   stop(): void {
@@ -144,19 +164,24 @@ export class ActionService {
     this.timers.clear();
   }
 
+  /** Resolves once no escalation is being taken (tests: a fired timer's work is done). */
+  async idle(): Promise<void> {
+    while (this.inFlight.size > 0) await Promise.allSettled([...this.inFlight]);
+  }
+
   /**
    * Throws the refusal `open` would (unknown alarm, site, zone or owner; a due date in the past)
    * without opening anything: lets a caller refuse a request before it changes something else.
    */
-  check(body: ActionCreateBody): void {
-    this.checked(body, this.deps.scheduler.now());
+  async check(body: ActionCreateBody): Promise<void> {
+    await this.checked(body, this.deps.scheduler.now());
   }
 
-  open(body: ActionCreateBody, who: Mover): ActionDetail {
+  async open(body: ActionCreateBody, who: Mover): Promise<ActionDetail> {
     const now = this.deps.scheduler.now();
-    const place = this.checked(body, now);
-    const id = this.deps.store.transaction(() => {
-      const id = this.deps.store.insert({
+    const place = await this.checked(body, now);
+    const id = await this.deps.store.transaction(async () => {
+      const id = await this.deps.store.insert({
         finding: body.finding,
         action: body.action,
         causeCategory: body.causeCategory ?? null,
@@ -173,81 +198,93 @@ export class ActionService {
         fixedBy: null,
         escalationLevel: 0,
       });
-      this.record(id, { at: now, by: who.username, kind: 'opened', note: null }, { owner: body.owner, dueAt: body.dueAt, alarmId: body.alarmId ?? null });
+      await this.record(id, { at: now, by: who.username, kind: 'opened', note: null }, { owner: body.owner, dueAt: body.dueAt, alarmId: body.alarmId ?? null });
       return id;
     });
-    this.plan(id);
+    await this.plan(id);
     return this.detail(id, who);
   }
 
-  change(id: number, body: ActionPatchBody, who: Mover): ActionDetail {
-    const a = this.mustGet(id);
+  async change(id: number, body: ActionPatchBody, who: Mover): Promise<ActionDetail> {
+    const a = await this.mustGet(id);
     const now = this.deps.scheduler.now();
     if ('move' in body) {
       const outcome = judgeMove(a, body.move, who);
       if (!outcome.ok) throw new ActionError(outcome.code, outcome.message);
       const kind = MOVE_EVENT[body.move];
       const note = (body.move === 'reject' ? body.reason : body.note) || null;
-      this.deps.store.transaction(() => {
-        this.deps.store.update(id, {
+      await this.deps.store.transaction(async () => {
+        const patch = {
           status: outcome.status,
           updatedAt: now,
           ...(body.move === 'fix' && { fixedBy: who.username }),
           ...(body.move === 'verify' && { closedAt: now }),
-        });
-        this.record(id, { at: now, by: who.username, kind, note }, { from: a.status, to: outcome.status, ...(note && { note }) });
+        };
+        // The move was judged against the status read above: it is made only from that status.
+        if (!(await this.deps.store.update(id, patch, a.status))) throw changedMeanwhile(id);
+        await this.record(id, { at: now, by: who.username, kind, note }, { from: a.status, to: outcome.status, ...(note && { note }) });
       });
     } else {
       if (!mayEdit(who)) throw new ActionError('FORBIDDEN', 'only a manager may change the owner or the due date');
       if (a.status === 'verified') throw new ActionError('INVALID_TRANSITION', 'a verified action is closed');
-      if (body.owner !== undefined && !this.deps.isUser(body.owner)) throw new ActionError('BAD_REQUEST', `no enabled account ${body.owner} to own the action`);
+      if (body.owner !== undefined && !(await this.deps.isUser(body.owner)))
+        throw new ActionError('BAD_REQUEST', `no enabled account ${body.owner} to own the action`);
       if (body.dueAt !== undefined && body.dueAt <= now) throw new ActionError('BAD_REQUEST', 'the due date must be in the future');
       const changes = { ...(body.owner !== undefined && { owner: body.owner }), ...(body.dueAt !== undefined && { dueAt: body.dueAt }) };
-      this.deps.store.transaction(() => {
+      await this.deps.store.transaction(async () => {
         // A new date is a new deadline: its escalation starts from the beginning.
-        this.deps.store.update(id, { ...changes, updatedAt: now, ...(body.dueAt !== undefined && { escalationLevel: 0 }) });
-        this.record(id, { at: now, by: who.username, kind: 'edited', note: body.note || null, changes }, changes);
+        const patch = { ...changes, updatedAt: now, ...(body.dueAt !== undefined && { escalationLevel: 0 }) };
+        if (!(await this.deps.store.update(id, patch, a.status))) throw changedMeanwhile(id);
+        await this.record(id, { at: now, by: who.username, kind: 'edited', note: body.note || null, changes }, changes);
       });
     }
-    this.plan(id);
+    await this.plan(id);
     return this.detail(id, who);
   }
 
   /** Adds a photo: an image by its first bytes, within the size and count limits, while the action is not closed. */
-  attach(id: number, upload: { name?: string; bytes: Uint8Array }, who: Mover): ActionDetail {
-    const a = this.mustGet(id);
+  async attach(id: number, upload: { name?: string; bytes: Uint8Array }, who: Mover): Promise<ActionDetail> {
+    const a = await this.mustGet(id);
     if (a.status === 'verified') throw new ActionError('INVALID_TRANSITION', 'a verified action is closed');
     const type = sniffImageType(upload.bytes);
     if (!type) throw new ActionError('BAD_REQUEST', 'only PNG, JPEG, WebP or GIF images are accepted');
     const sizeProblem = imageSizeProblem(upload.bytes, type);
     if (sizeProblem !== null) throw new ActionError('BAD_REQUEST', sizeProblem);
     if (upload.bytes.length > MAX_ATTACHMENT_BYTES) throw new ActionError('BAD_REQUEST', `an attachment is at most ${MAX_ATTACHMENT_BYTES} bytes`);
-    if (this.deps.store.attachments(id).length >= MAX_ATTACHMENTS_PER_ACTION)
-      throw new ActionError('BAD_REQUEST', `an action has at most ${MAX_ATTACHMENTS_PER_ACTION} attachments`);
+    const full = async () => (await this.deps.store.attachments(id)).length >= MAX_ATTACHMENTS_PER_ACTION;
+    const tooMany = () => new ActionError('BAD_REQUEST', `an action has at most ${MAX_ATTACHMENTS_PER_ACTION} attachments`);
+    if (await full()) throw tooMany();
     const name = cleanAttachmentName(upload.name, type);
     const now = this.deps.scheduler.now();
     // The file first: a row never names bytes that are not there (a crash between leaves an unnamed file, not a broken link).
     const { file, sha256 } = this.deps.files.save(upload.bytes, EXTENSION[type]);
-    this.deps.store.transaction(() => {
-      const attachmentId = this.deps.store.addAttachment(id, { name, type, size: upload.bytes.length, sha256, file, at: now, by: who.username });
-      this.record(id, { at: now, by: who.username, kind: 'attached', note: name }, { attachment: attachmentId, name, type, size: upload.bytes.length, sha256 });
+    await this.deps.store.transaction(async () => {
+      // Counted again where it is added: two uploads at once must not both take the last place.
+      await this.deps.store.lock(id);
+      if (await full()) throw tooMany();
+      const attachmentId = await this.deps.store.addAttachment(id, { name, type, size: upload.bytes.length, sha256, file, at: now, by: who.username });
+      await this.record(
+        id,
+        { at: now, by: who.username, kind: 'attached', note: name },
+        { attachment: attachmentId, name, type, size: upload.bytes.length, sha256 },
+      );
     });
     return this.detail(id, who);
   }
 
   /** An attachment's bytes and type, for serving. */
-  attachment(id: number, attachmentId: number): { type: ActionAttachment['type']; name: string; bytes: Buffer } {
-    const found = this.deps.store.attachments(this.mustGet(id).id).find((x) => x.id === attachmentId);
+  async attachment(id: number, attachmentId: number): Promise<{ type: ActionAttachment['type']; name: string; bytes: Buffer }> {
+    const found = (await this.deps.store.attachments((await this.mustGet(id)).id)).find((x) => x.id === attachmentId);
     const bytes = found && this.deps.files.read(found.file);
     if (!found || !bytes) throw new ActionError('NOT_FOUND', `no attachment ${attachmentId} on action ${id}`);
     return { type: found.type, name: found.name, bytes };
   }
 
-  get(id: number, who: Mover): ActionDetail {
-    return this.detail(this.mustGet(id).id, who);
+  async get(id: number, who: Mover): Promise<ActionDetail> {
+    return this.detail((await this.mustGet(id)).id, who);
   }
 
-  list(q: ActionListQuery, who: Mover): ActionListResponse {
+  async list(q: ActionListQuery, who: Mover): Promise<ActionListResponse> {
     const now = this.deps.scheduler.now();
     const filter: ActionListFilter = { siteId: q.site, zoneId: q.zone, limit: q.limit };
     if (q.filter === 'open') filter.closed = false;
@@ -255,18 +292,18 @@ export class ActionService {
     if (q.filter === 'overdue') filter.overdueAt = now;
     if (q.filter === 'mine') Object.assign(filter, { owner: who.username, closed: false });
     return {
-      actions: this.deps.store.list(filter).map((r) => this.view(r, now)),
-      counts: this.deps.store.counts(now, who.username, q.site),
+      actions: (await this.deps.store.list(filter)).map((r) => this.view(r, now)),
+      counts: await this.deps.store.counts(now, who.username, q.site),
     };
   }
 
   /** The header badge's numbers. */
-  countsFor(who: Mover, siteId?: string): ActionCounts {
+  countsFor(who: Mover, siteId?: string): Promise<ActionCounts> {
     return this.deps.store.counts(this.deps.scheduler.now(), who.username, siteId);
   }
 
   /** Opened, closed (verified), gone overdue and escalation steps in [from, to), for one site or all: the periodic safety report's figures. */
-  counts(q: { siteId?: string; from: number; to: number }): ActionPeriodCounts {
+  counts(q: { siteId?: string; from: number; to: number }): Promise<ActionPeriodCounts> {
     return this.deps.store.period(q);
   }
 
@@ -275,16 +312,16 @@ export class ActionService {
     return this.timers.size;
   }
 
-  private checked(body: ActionCreateBody, now: number): Pick<ActionRecord, 'siteId' | 'zoneId' | 'sensorId'> {
-    const place = this.placeOf(body);
-    if (!this.deps.isUser(body.owner)) throw new ActionError('BAD_REQUEST', `no enabled account ${body.owner} to own the action`);
+  private async checked(body: ActionCreateBody, now: number): Promise<Pick<ActionRecord, 'siteId' | 'zoneId' | 'sensorId'>> {
+    const place = await this.placeOf(body);
+    if (!(await this.deps.isUser(body.owner))) throw new ActionError('BAD_REQUEST', `no enabled account ${body.owner} to own the action`);
     if (body.dueAt <= now) throw new ActionError('BAD_REQUEST', 'the due date must be in the future');
     return place;
   }
 
-  private placeOf(body: ActionCreateBody): Pick<ActionRecord, 'siteId' | 'zoneId' | 'sensorId'> {
+  private async placeOf(body: ActionCreateBody): Promise<Pick<ActionRecord, 'siteId' | 'zoneId' | 'sensorId'>> {
     if (body.alarmId !== undefined) {
-      const p = this.deps.alarmPlace(body.alarmId);
+      const p = await this.deps.alarmPlace(body.alarmId);
       if (!p) throw new ActionError('BAD_REQUEST', `no alarm ${body.alarmId}`);
       if (body.siteId !== undefined && body.siteId !== p.siteId) throw new ActionError('BAD_REQUEST', `alarm ${body.alarmId} is at site ${p.siteId}`);
       return { siteId: p.siteId, zoneId: p.zoneId, sensorId: p.sensorId };
@@ -304,16 +341,16 @@ export class ActionService {
     return { siteId, zoneId, sensorId: body.sensorId ?? null };
   }
 
-  private mustGet(id: number): ActionRecord {
-    const a = this.deps.store.get(id);
+  private async mustGet(id: number): Promise<ActionRecord> {
+    const a = await this.deps.store.get(id);
     if (!a) throw new ActionError('NOT_FOUND', `no corrective action ${id}`);
     return a;
   }
 
-  private detail(id: number, who: Mover): ActionDetail {
-    const a = this.mustGet(id);
-    const attachments = this.deps.store.attachments(id).map(({ sha256: _sha256, file: _file, ...shown }) => shown);
-    return { action: this.view(a, this.deps.scheduler.now()), history: this.deps.store.history(id), attachments, moves: movesFor(a, who) };
+  private async detail(id: number, who: Mover): Promise<ActionDetail> {
+    const a = await this.mustGet(id);
+    const attachments = (await this.deps.store.attachments(id)).map(({ sha256: _sha256, file: _file, ...shown }) => shown);
+    return { action: this.view(a, this.deps.scheduler.now()), history: await this.deps.store.history(id), attachments, moves: movesFor(a, who) };
   }
 
   private view(r: ActionRecord, now: number): CorrectiveAction {
@@ -322,53 +359,70 @@ export class ActionService {
   }
 
   /** A history line and its audit entry, in the caller's transaction. */
-  private record(id: number, e: Omit<ActionEvent, 'seq'>, detail: object): ActionEvent {
-    const event = this.deps.store.addEvent(id, e);
-    this.deps.audit.append({ actor: e.by, action: `action.${e.kind}`, target: `action:${id}`, at: e.at, detail: { seq: event.seq, ...detail } });
+  private async record(id: number, e: Omit<ActionEvent, 'seq'>, detail: object): Promise<ActionEvent> {
+    const event = await this.deps.store.addEvent(id, e);
+    await this.deps.audit.append({ actor: e.by, action: `action.${e.kind}`, target: `action:${id}`, at: e.at, detail: { seq: event.seq, ...detail } });
     return event;
   }
 
   /** Sets (or clears) the timer of the action's next escalation step. */
-  private plan(id: number): void {
-    const old = this.timers.get(id);
-    if (old !== undefined) this.deps.scheduler.clearTimeout(old);
-    this.timers.delete(id);
+  private async plan(id: number): Promise<void> {
+    this.unplan(id);
     if (!this.running) return;
-    const a = this.deps.store.get(id);
+    const a = await this.deps.store.get(id);
     const next = a && nextEscalation(a, this.deps.schedule);
-    if (!next) return;
+    // Planned again while this read was under way (another change, a step just taken): the later plan stands.
+    this.unplan(id);
+    if (!next || !this.running) return;
     const delay = Math.min(Math.max(0, next.at - this.deps.scheduler.now()), MAX_TIMER_MS);
     this.timers.set(
       id,
-      this.deps.scheduler.setTimeout(() => this.escalateDue(id), delay),
+      this.deps.scheduler.setTimeout(() => void this.escalateDue(id), delay),
     );
   }
 
-  private escalateDue(id: number): void {
+  private unplan(id: number): void {
+    const old = this.timers.get(id);
+    if (old !== undefined) this.deps.scheduler.clearTimeout(old);
     this.timers.delete(id);
-    if (!this.running) return;
-    try {
-      const now = this.deps.scheduler.now();
-      this.deps.store.transaction(() => {
-        const a = this.deps.store.get(id);
-        if (!a) return;
-        for (const step of dueEscalations(a, this.deps.schedule, now)) this.escalate(a, step, now);
-      });
-      this.plan(id);
-    } catch (err) {
-      this.deps.onError?.(err, id);
-    }
   }
 
-  private escalate(a: ActionRecord, step: EscalationDue, now: number): void {
-    this.deps.store.update(a.id, { escalationLevel: step.level, updatedAt: now });
-    const event = this.record(
+  /** Takes the steps due now (never throws: a failure is reported, and the next start retries). */
+  private escalateDue(id: number): Promise<void> {
+    this.timers.delete(id);
+    if (!this.running) return Promise.resolve();
+    const run = this.takeDue(id, this.deps.scheduler.now())
+      .then(() => this.plan(id))
+      .catch((err: unknown) => this.deps.onError?.(err, id))
+      .finally(() => this.inFlight.delete(run));
+    this.inFlight.add(run);
+    return run;
+  }
+
+  private async takeDue(id: number, now: number): Promise<void> {
+    await this.deps.store.transaction(async () => {
+      const a = await this.deps.store.get(id);
+      if (!a) return;
+      let level = a.escalationLevel;
+      for (const step of dueEscalations(a, this.deps.schedule, now)) {
+        // Another node (or an earlier run of this one) firing the same timer may have taken it:
+        // the step is taken by whoever's conditional update changes the row, once.
+        if (!(await this.deps.store.takeEscalation(a.id, { fromLevel: level, toLevel: step.level, dueAt: a.dueAt, at: now }))) return;
+        await this.escalate(a, step, now);
+        level = step.level;
+      }
+    });
+  }
+
+  /** The history line, audit entry and outbox message of a step just taken. */
+  private async escalate(a: ActionRecord, step: EscalationDue, now: number): Promise<void> {
+    const event = await this.record(
       a.id,
       { at: now, by: 'system', kind: 'escalated', note: null, level: step.level, to: step.to },
       { level: step.level, to: step.to, owner: a.owner },
     );
     const late = Math.round((now - a.dueAt) / 60_000);
-    this.deps.notifier.notify({
+    await this.deps.notifier.notify({
       subject: `action:${a.id}`,
       seq: -event.seq,
       level: step.level,
@@ -389,6 +443,11 @@ export class ActionService {
       },
     });
   }
+}
+
+/** A conditional update found the action no longer as it was read: another request changed it first. */
+function changedMeanwhile(id: number): ActionError {
+  return new ActionError('INVALID_TRANSITION', `corrective action ${id} was changed by someone else meanwhile; reload it`);
 }
 
 const MOVE_EVENT: Readonly<Record<ActionMove, ActionEvent['kind']>> = { start: 'started', fix: 'fixed', verify: 'verified', reject: 'rejected' };

@@ -47,13 +47,17 @@ export interface MusterTickRecord {
   actor: string;
 }
 
-/** Presence lists and muster ticks (adapter: sqlite.muster.ts). */
+/** Presence lists and muster ticks (adapter: sql.muster.ts). */
 export interface MusterStore {
-  savePresence(r: AlarmPresenceRecord): void;
-  presence(alarmId: string): AlarmPresenceRecord | undefined;
-  presenceOfDrill(drillId: string): AlarmPresenceRecord[];
-  tick(t: MusterTickRecord): boolean;
-  ticks(alarmId: string): MusterTickRecord[];
+  /** Every store call (and audit append) made inside `fn` commits with it, or none does. */
+  transaction<T>(fn: () => Promise<T>): Promise<T>;
+  /** Keeps the first list stored for an alarm; a later one is ignored. */
+  savePresence(r: AlarmPresenceRecord): Promise<void>;
+  presence(alarmId: string): Promise<AlarmPresenceRecord | undefined>;
+  presenceOfDrill(drillId: string): Promise<AlarmPresenceRecord[]>;
+  /** False when that person was already accounted for at this muster. */
+  tick(t: MusterTickRecord): Promise<boolean>;
+  ticks(alarmId: string): Promise<MusterTickRecord[]>;
 }
 
 export interface PresenceLogger {
@@ -79,6 +83,8 @@ export class PresenceService {
    * them with the real ones, and real lists never see them. Kept while the process runs.
    */
   private readonly drills = new Map<string, PresenceLedger>();
+  /** Lists taken at a raise and still being stored: a read of that alarm's list waits for its own. */
+  private readonly saving = new Map<string, Promise<void>>();
   private stopped = false;
 
   constructor(
@@ -175,30 +181,36 @@ export class PresenceService {
     };
     const zonePeople = present({ siteId: a.siteId, zoneId: a.zoneId });
     const buildingPeople = present({ siteId: a.siteId, building });
-    this.deps.store.savePresence({
-      alarmId: a.id,
-      siteId: a.siteId,
-      zoneId: a.zoneId,
-      building,
-      drill: a.drill,
-      at,
-      windowHours: this.windowHours,
-      zonePeople,
-      buildingPeople,
-    });
+    const save: Promise<void> = this.deps.store
+      .savePresence({
+        alarmId: a.id,
+        siteId: a.siteId,
+        zoneId: a.zoneId,
+        building,
+        drill: a.drill,
+        at,
+        windowHours: this.windowHours,
+        zonePeople,
+        buildingPeople,
+      })
+      .catch((err: unknown) => this.deps.logger.warn({ err, alarmId: a.id }, 'presence: could not store the list taken at alarm'))
+      .finally(() => {
+        if (this.saving.get(a.id) === save) this.saving.delete(a.id);
+      });
+    this.saving.set(a.id, save);
     this.deps.logger.info({ alarmId: a.id, zoneId: a.zoneId, inZone: zonePeople.length, inBuilding: buildingPeople.length }, 'presence taken at alarm');
   }
 
-  alarmPresence(alarmId: string): AlarmPresence | undefined {
-    const r = this.deps.store.presence(alarmId);
+  async alarmPresence(alarmId: string): Promise<AlarmPresence | undefined> {
+    const r = await this.presenceOf(alarmId);
     return r && { alarmId, siteId: r.siteId, zoneId: r.zoneId, at: r.at, windowHours: r.windowHours, people: r.zonePeople };
   }
 
   /** The muster of a fire alarm: everyone presumed inside its building when it was raised. */
-  muster(alarm: Alarm): MusterResponse | undefined {
-    const r = this.deps.store.presence(alarm.id);
+  async muster(alarm: Alarm): Promise<MusterResponse | undefined> {
+    const r = await this.presenceOf(alarm.id);
     if (!r || !MUSTER_CONDITIONS.has(alarm.condition)) return undefined;
-    const ticks = new Map(this.deps.store.ticks(alarm.id).map((t) => [t.key, t]));
+    const ticks = new Map((await this.deps.store.ticks(alarm.id)).map((t) => [t.key, t]));
     const people = r.buildingPeople.map((p) => {
       const t = ticks.get(p.key);
       return { ...p, accountedAt: t?.at ?? null, accountedBy: t?.actor ?? null };
@@ -216,6 +228,11 @@ export class PresenceService {
     };
   }
 
+  private async presenceOf(alarmId: string): Promise<AlarmPresenceRecord | undefined> {
+    await this.saving.get(alarmId);
+    return this.deps.store.presence(alarmId);
+  }
+
   /** Looked up when read: a muster stores the building's name as the file gave it then. */
   private buildingZh(building: string): { buildingZh?: string } {
     const zh = this.deps.rules.buildingsZh.get(building);
@@ -223,30 +240,33 @@ export class PresenceService {
   }
 
   /** Ticks one person off as accounted for, audited; ticking twice keeps the first tick. */
-  account(alarm: Alarm, key: string, actor: string): MusterResult {
-    const before = this.muster(alarm);
+  async account(alarm: Alarm, key: string, actor: string): Promise<MusterResult> {
+    const before = await this.muster(alarm);
     if (!before) return { ok: false, reason: 'no_muster' };
     const person = before.people.find((p) => p.key === key);
     if (!person) return { ok: false, reason: 'not_listed' };
     const at = this.deps.scheduler.now();
-    if (this.deps.store.tick({ alarmId: alarm.id, key, at, actor }))
-      this.deps.audit.append({
-        actor,
-        action: 'muster.accounted',
-        target: `alarm:${alarm.id}`,
-        at,
-        // The key and the masked badge identify the line; the name stays in the muster itself.
-        detail: { person: key, badge: person.badge, ...(alarm.drill !== null && { drill: alarm.drill }) },
-      });
-    return { ok: true, muster: this.muster(alarm)! };
+    // The tick and its audit entry commit together; a second tick (here or on another node) is no change and no entry.
+    await this.deps.store.transaction(async () => {
+      if (await this.deps.store.tick({ alarmId: alarm.id, key, at, actor }))
+        await this.deps.audit.append({
+          actor,
+          action: 'muster.accounted',
+          target: `alarm:${alarm.id}`,
+          at,
+          // The key and the masked badge identify the line; the name stays in the muster itself.
+          detail: { person: key, badge: person.badge, ...(alarm.drill !== null && { drill: alarm.drill }) },
+        });
+    });
+    return { ok: true, muster: (await this.muster(alarm))! };
   }
 
   /** A drill's musters, for its report: how long accounting for everyone took. */
-  drillMusters(drillId: string, alarmOf: (id: string) => Alarm | undefined): MusterSummary[] {
+  async drillMusters(drillId: string, alarmOf: (id: string) => Alarm | undefined | Promise<Alarm | undefined>): Promise<MusterSummary[]> {
     const out: MusterSummary[] = [];
-    for (const r of this.deps.store.presenceOfDrill(drillId)) {
-      const alarm = alarmOf(r.alarmId);
-      const m = alarm && this.muster(alarm);
+    for (const r of await this.deps.store.presenceOfDrill(drillId)) {
+      const alarm = await alarmOf(r.alarmId);
+      const m = alarm && (await this.muster(alarm));
       if (!m) continue;
       out.push({
         alarmId: m.alarmId,
