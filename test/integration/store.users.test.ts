@@ -38,6 +38,14 @@ const session = (tokenHash: string, username: string, at = T0): Omit<SessionReco
   userAgent: 'vitest',
 });
 
+/**
+ * Two connections open (PostgreSQL opens them on demand), so that two requests raced after this
+ * really run side by side rather than one behind the other's connection set-up.
+ */
+async function twoConnections(sql: Sql): Promise<void> {
+  await Promise.all([sql.get('SELECT 1'), sql.get('SELECT 1')]);
+}
+
 async function stores(sql: Sql) {
   const users = new SqlUserStore(sql);
   const sessions = new SqlSessionStore(sql);
@@ -60,9 +68,11 @@ eachStore((open) => {
     });
 
     it('refuses a taken username, also when two ask at once, and keeps the first', async () => {
-      const { users } = await stores(await open());
+      const sql = await open();
+      const { users } = await stores(sql);
       expect(await users.insert(person('olivia', { displayName: 'Impostor' }))).toBe(false);
       expect((await users.get('olivia'))?.displayName).toBe('OLIVIA');
+      await twoConnections(sql);
       const both = await Promise.all([users.insert(person('carl', { role: 'manager' })), users.insert(person('carl', { role: 'admin' }))]);
       expect(both.sort()).toEqual([false, true]);
       expect((await users.list()).filter((u) => u.username === 'carl')).toHaveLength(1);
@@ -118,7 +128,9 @@ eachStore((open) => {
     });
 
     it('failures arriving at once all count', async () => {
-      const { users } = await stores(await open());
+      const sql = await open();
+      const { users } = await stores(sql);
+      await twoConnections(sql);
       const results = await Promise.all(Array.from({ length: 5 }, () => users.recordFailure('olivia', T0, policy)));
       expect(results.map((r) => r?.state.failedLogins).sort()).toEqual([1, 2, 3, 4, 5]);
       expect(await users.get('olivia')).toMatchObject({ failedLogins: 5, lockedUntil: T0 + policy.lockMs });
@@ -175,6 +187,7 @@ eachStore((open) => {
     it('creates a username once when two ask at once', async () => {
       const sql = await open();
       const users = new UsersService(new SqlUserStore(sql), new SqlSessionStore(sql), new RecordedAudit(), new FakeTime(), TEST_SCRYPT);
+      await twoConnections(sql);
       const results = await Promise.allSettled([
         users.create('adam', { username: 'erin', role: 'officer', password: 'erin-password-1' }),
         users.create('amy', { username: 'erin', role: 'admin', password: 'erin-password-2' }),
@@ -189,13 +202,18 @@ eachStore((open) => {
       await users.insert(person('amy', { role: 'admin' }));
       const audit = new RecordedAudit();
       const service = new UsersService(users, sessions, audit, new FakeTime(), TEST_SCRYPT);
-      const results = await Promise.allSettled([service.disable('amy', 'adam'), service.disable('adam', 'amy')]);
-      expect(results.map((r) => r.status).sort()).toEqual(['fulfilled', 'rejected']);
-      const refused = results.find((r) => r.status === 'rejected') as PromiseRejectedResult;
-      expect(refused.reason).toBeInstanceOf(AuthError);
-      expect((refused.reason as AuthError).code).toBe('LAST_ADMIN');
-      expect((await users.list()).filter((u) => u.role === 'admin' && !u.disabled)).toHaveLength(1);
-      expect(audit.actions()).toEqual(['user.disable']);
+      // A race: several rounds, so that an interleaving that breaks it is all but certain to occur.
+      for (let round = 0; round < 5; round++) {
+        for (const admin of ['adam', 'amy']) await users.update(admin, { disabled: false });
+        await twoConnections(sql);
+        const results = await Promise.allSettled([service.disable('amy', 'adam'), service.disable('adam', 'amy')]);
+        expect(results.map((r) => r.status).sort()).toEqual(['fulfilled', 'rejected']);
+        const refused = results.find((r) => r.status === 'rejected') as PromiseRejectedResult;
+        expect(refused.reason).toBeInstanceOf(AuthError);
+        expect((refused.reason as AuthError).code).toBe('LAST_ADMIN');
+        expect((await users.list()).filter((u) => u.role === 'admin' && !u.disabled)).toHaveLength(1);
+      }
+      expect(audit.actions()).toEqual(Array(5).fill('user.disable'));
     });
   });
 });
