@@ -100,7 +100,7 @@ export interface SiteHolderStatus {
   held: HeldSite[];
   /** Other nodes heard from within the lease TTL. */
   peers: { id: string; seenAt: number; draining: boolean }[];
-  /** Configured sites that no live node holds: nothing runs their alarms or ingest. */
+  /** Configured sites without a valid lease (or, on this node, one it is not running): nothing runs their alarms or ingest. */
   unheld: string[];
 }
 
@@ -257,7 +257,7 @@ export class SiteLeases implements SiteHolder {
     // The database's time now, estimated from the last reading: when readings stop (the database
     // is unreachable), the other holders' leases run out in this view as they do in the table.
     const dbNow = this.seen.snapshot.now + (now - this.seen.at);
-    const { live, holders } = this.picture(this.seen.snapshot, dbNow);
+    const { holders } = this.picture(this.seen.snapshot, dbNow);
     return {
       node: this.options.node,
       draining: this.draining,
@@ -265,11 +265,9 @@ export class SiteLeases implements SiteHolder {
       peers: this.seen.snapshot.nodes
         .filter((n) => n.id !== this.options.node && n.seenAt > dbNow - this.ttlMs)
         .map((n) => ({ id: n.id, seenAt: n.seenAt, draining: n.draining })),
-      unheld: this.sites.filter((site) => {
-        if (this.held.has(site)) return false;
-        const holder = holders.get(site);
-        return holder === undefined || holder === this.options.node || !(live.has(holder) || this.isDraining(holder));
-      }),
+      // A valid lease is enough: a holder that died stops counting when its lease runs out, and
+      // a holder that cannot renew stops its work before then.
+      unheld: this.sites.filter((site) => !this.held.has(site) && [undefined, this.options.node].includes(holders.get(site))),
     };
   }
 
@@ -324,10 +322,6 @@ export class SiteLeases implements SiteHolder {
     const holders = new Map<string, string>();
     for (const l of snapshot.leases) if (l.holder !== null && l.expiresAt > dbNow) holders.set(l.site, l.holder);
     return { live, holders };
-  }
-
-  private isDraining(node: string): boolean {
-    return this.seen?.snapshot.nodes.some((n) => n.id === node && n.draining) ?? false;
   }
 
   private async renew(): Promise<void> {
