@@ -48,6 +48,20 @@ eachStore((open) => {
     expect(await store.load()).toEqual([{ sensorId: 'SMK-1', channel: 'event', drill: null, ts: 5 }]);
   });
 
+  it('saves many sensors at once (every sensor heard since the last save), a key given twice keeping its newer time', async () => {
+    const sql = await open();
+    const store = new SqlHeldTimes(sql);
+    const many = Array.from({ length: 301 }, (_, i) => ({ sensorId: `B-${i}`, channel: 'reading' as const, drill: null, ts: 1000 + i }));
+    const twice = [
+      { sensorId: 'B-7', channel: 'reading' as const, drill: null, ts: 5 },
+      { sensorId: 'B-8', channel: 'reading' as const, drill: null, ts: 9999 },
+    ];
+    await store.save({ upserts: [...many.slice(0, 10), ...twice, ...many.slice(10)], deletes: [] });
+    const held = new Map((await store.load()).map((h) => [h.sensorId, h.ts]));
+    expect(held.size).toBe(301);
+    expect([held.get('B-0'), held.get('B-7'), held.get('B-8'), held.get('B-300')]).toEqual([1000, 1007, 9999, 1300]);
+  });
+
   it('writes all of a save or none of it', async () => {
     const sql = await open();
     const store = new SqlHeldTimes(sql);

@@ -2,7 +2,7 @@
 import type { Channel } from '../../../contract/index.ts';
 import type { HeldChanges, HeldTime } from '../domain/retained.ts';
 import type { HeldTimesStore } from '../services/retained.gate.ts';
-import type { Sql } from './sql.ts';
+import type { Sql, SqlValue } from './sql.ts';
 
 interface Row {
   sensor: string;
@@ -10,6 +10,17 @@ interface Row {
   drill: string;
   ts: number;
 }
+
+/**
+ * Rows per upsert statement. A save can carry every sensor heard since the last one (thousands,
+ * once per alarm commit): one statement per row would cost a round trip each. Batches are cut
+ * in powers of two, so the statements prepared stay few (8 texts), whatever the count.
+ */
+const BATCH = 128;
+
+const upsertOf = (rows: number): string =>
+  `INSERT INTO held_time (sensor, channel, drill, ts) VALUES ${Array.from({ length: rows }, () => '(?, ?, ?, ?)').join(', ')}
+   ON CONFLICT (sensor, channel, drill) DO UPDATE SET ts = excluded.ts WHERE excluded.ts > held_time.ts`;
 
 /** `drill` is '' for real traffic: a primary key column cannot usefully hold NULL. */
 export class SqlHeldTimes implements HeldTimesStore {
@@ -22,15 +33,24 @@ export class SqlHeldTimes implements HeldTimesStore {
 
   /** All or nothing; joins the caller's transaction when there is one (the alarm commit). */
   async save(changes: HeldChanges): Promise<void> {
+    // One row per key: PostgreSQL refuses a statement that would update the same row twice.
+    const newest = new Map<string, SqlValue[]>();
+    for (const u of changes.upserts) {
+      const key = JSON.stringify([u.sensorId, u.channel, u.drill ?? '']);
+      const had = newest.get(key);
+      if (had === undefined || (had[3] as number) < u.ts) newest.set(key, [u.sensorId, u.channel, u.drill ?? '', u.ts]);
+    }
+    const rows = [...newest.values()];
     await this.sql.transaction(async () => {
       for (const d of changes.deletes)
         await this.sql.run('DELETE FROM held_time WHERE sensor = ? AND channel = ? AND drill = ?', [d.sensorId, d.channel, d.drill ?? '']);
       // The newer time wins: a save retried after a failure may carry an older one.
-      for (const u of changes.upserts)
-        await this.sql.run(
-          'INSERT INTO held_time (sensor, channel, drill, ts) VALUES (?, ?, ?, ?) ON CONFLICT (sensor, channel, drill) DO UPDATE SET ts = excluded.ts WHERE excluded.ts > held_time.ts',
-          [u.sensorId, u.channel, u.drill ?? '', u.ts],
-        );
+      for (let at = 0; at < rows.length;) {
+        let n = BATCH;
+        while (n > rows.length - at) n /= 2;
+        await this.sql.run(upsertOf(n), rows.slice(at, at + n).flat());
+        at += n;
+      }
     });
   }
 }
