@@ -11,3 +11,14 @@ export function refusalOf(fn: () => unknown): HandoverError {
   }
   throw new Error('not refused');
 }
+
+/** The HandoverError `promise` rejects with; fails the test when it rejects with anything else or resolves. */
+export async function refusalOfAsync(promise: Promise<unknown>): Promise<HandoverError> {
+  try {
+    await promise;
+  } catch (err) {
+    if (err instanceof HandoverError) return err;
+    throw err;
+  }
+  throw new Error('not refused');
+}
