@@ -77,7 +77,7 @@ export async function composeAlarms(
     transaction: (fn) =>
       storage.sql.transaction(async () => {
         await fn();
-        await ingest.retained.save();
+        await ingest.retained.saveInTransaction();
       }),
     onEvent: (e) => {
       history.record(e);

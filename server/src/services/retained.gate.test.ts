@@ -207,4 +207,16 @@ describe('held times across a restart', () => {
     await v.gate.save();
     expect(store.rows.size).toBe(1);
   });
+
+  it('inside an alarm commit, a failed save fails the commit (no commit without its held times) and is retried at the next', async () => {
+    const store = new MemoryHeldTimes();
+    const v = await vigil(store);
+    v.deliver(SMOKE, { type: 'smoke' });
+    v.history.makeDurable();
+    store.failNext = true;
+    await expect(v.gate.saveInTransaction()).rejects.toThrow('disk full');
+    expect(store.rows.size).toBe(0);
+    await v.gate.saveInTransaction();
+    expect([...store.rows.keys()]).toEqual(['GH-SMK-101|event|null']);
+  });
 });

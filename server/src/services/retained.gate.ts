@@ -97,13 +97,26 @@ export class RetainedGate {
    * different changes). Never rejects: a failed write is retried at the next save.
    */
   async save(): Promise<void> {
+    await this.write().catch((err: unknown) => this.observer.saveFailed(err));
+  }
+
+  /**
+   * The same, inside the caller's transaction (an alarm commit): a failed write rejects, so the
+   * transaction does not commit without the held times it was to carry — PostgreSQL could not
+   * commit it anyway once a statement in it failed. The changes are due again at the next save.
+   */
+  async saveInTransaction(): Promise<void> {
+    await this.write();
+  }
+
+  private async write(): Promise<void> {
     const changes = this.held.takeChanges();
     if (changes.upserts.length === 0 && changes.deletes.length === 0) return;
     try {
       await this.store.save(changes);
     } catch (err) {
       this.held.notSaved(changes);
-      this.observer.saveFailed(err);
+      throw err;
     }
   }
 }
