@@ -118,17 +118,21 @@ export class SocketHub implements LiveHub {
   }
 
   private handleConnection(socket: HubSocket): void {
+    // What goes to this socket alone is sent from this node only. `socket.emit` would pass it
+    // through a cross-node adapter, which writes it to the shared Redis stream (a snapshot is
+    // hundreds of KB) for every node to read and drop.
+    const own = this.io.local.to(socket.id);
     // A recovered session already received the missed events: no snapshot needed.
-    if (!socket.recovered) socket.emit('snapshot', this.options.snapshot());
+    if (!socket.recovered) own.emit('snapshot', this.options.snapshot());
     // At once, so the console knows this server beats and watches from the first second. Not
     // volatile: the transport is still writing the connect packet and snapshot, which would skip it.
-    socket.emit('heartbeat', this.beat());
-    const limit = new ResyncLimit(this.options.scheduler ?? systemScheduler, () => socket.emit('snapshot', this.options.snapshot()));
+    own.emit('heartbeat', this.beat());
+    const limit = new ResyncLimit(this.options.scheduler ?? systemScheduler, () => own.emit('snapshot', this.options.snapshot()));
     socket.on('resync', (lastSeq) => {
       if (typeof lastSeq !== 'number' && lastSeq !== undefined) return; // validate socket input
       const retryAfterMs = limit.request();
       if (retryAfterMs === null) return;
-      socket.emit('resync_limited', {
+      own.emit('resync_limited', {
         retryAfterMs,
         message: `at most ${RESYNC_LIMIT} resyncs per ${RESYNC_WINDOW_MS / 1000} s: a fresh snapshot follows in ${Math.ceil(retryAfterMs / 1000)} s`,
       });

@@ -31,6 +31,7 @@ export const CONNECT_WAIT_MS = 3_000;
 const RECONNECT: BackoffOptions = { initialMs: 100, maxMs: 2_000, jitter: 0.2 };
 
 type RedisClient = ReturnType<typeof createClient>;
+type AdapterFactory = ReturnType<typeof createAdapter>;
 type Command = (...args: unknown[]) => Promise<unknown>;
 /** Commands the adapter sends whose outcome is watched here (health, metrics, no stray rejections). */
 const WATCHED = ['xAdd', 'set', 'publish', 'sPublish'] as const;
@@ -46,6 +47,7 @@ export interface RedisFanoutOptions {
 export class RedisFanout {
   private readonly publisher: RedisClient;
   private readonly readers: RedisClient[] = [];
+  private readonly adapters: ReturnType<AdapterFactory>[] = [];
   private readonly logger: Logger;
   private readonly scheduler: Scheduler;
   /** 'connecting' until the first connection or failure. */
@@ -110,7 +112,7 @@ export class RedisFanout {
   }
 
   /** The Socket.IO adapter constructor over this Redis; call once, after start(). */
-  adapter(): ReturnType<typeof createAdapter> {
+  adapter(): AdapterFactory {
     const publisher = this.publisher as unknown as Record<string, Command>;
     // The adapter duplicates the client it is given for its readers: give it one whose
     // duplicates keep an offline queue (see the header), and whose writes are watched.
@@ -119,7 +121,14 @@ export class RedisFanout {
     for (const name of WATCHED) {
       forAdapter[name] = (...args: unknown[]) => this.watch(name, publisher[name]!.apply(this.publisher, args));
     }
-    return createAdapter(forAdapter);
+    const make = createAdapter(forAdapter);
+    const made = this.adapters;
+    // A function, not an arrow: Socket.IO calls it with `new`.
+    return function (nsp) {
+      const adapter = make(nsp);
+      made.push(adapter);
+      return adapter;
+    };
   }
 
   health(): HealthPart {
@@ -132,6 +141,8 @@ export class RedisFanout {
   /** Quits: readers at once (they only read), the publisher after its pending writes. */
   async stop(): Promise<void> {
     this.stopped = true;
+    // Ends their read loops (closing the hub did already: once more does nothing).
+    for (const adapter of this.adapters.splice(0)) await adapter.close();
     for (const reader of this.readers.splice(0)) reader.destroy();
     if (!this.publisher.isOpen) return;
     let timer: ReturnType<Scheduler['setTimeout']> | undefined;
@@ -143,9 +154,19 @@ export class RedisFanout {
   }
 
   private reader(): RedisClient {
-    // No ping timer either: a PING would queue behind the blocking XREAD, or be refused on the
-    // pub/sub connection.
+    // An offline queue (see the header), and no ping timer: a PING would queue behind the
+    // blocking XREAD, or be refused on the pub/sub connection.
     const reader = this.publisher.duplicate({ disableOfflineQueue: false, pingInterval: undefined });
+    // The adapter destroys its readers when it closes, which throws (an unhandled rejection in
+    // its read loop) on one destroyed already by stop(): once is enough.
+    const destroy = reader.destroy.bind(reader);
+    reader.destroy = () => {
+      if (reader.isOpen) destroy();
+    };
+    // After stop() a read loop still running (an adapter never closed) would retry on the
+    // destroyed client without pause, holding the event loop: its next read waits forever instead.
+    const xRead = reader.xRead.bind(reader) as Command;
+    (reader as unknown as Record<string, Command>).xRead = (...args) => (this.stopped ? new Promise<never>(() => {}) : xRead(...args));
     this.readers.push(reader);
     return reader;
   }

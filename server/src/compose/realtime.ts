@@ -70,15 +70,20 @@ export function composeRealtime(
         await hub.close();
       },
     },
-    fanout: {
-      name: 'realtime fan-out (Redis)',
-      start: async () => {
-        if (!redis) return;
-        await redis.start();
-        hub.useAdapter(redis.adapter());
-      },
-      stop: () => redis?.stop(),
-    },
+    fanout: redisFanoutPart(hub, redis),
     redisHealth: () => redis?.health() ?? null,
+  };
+}
+
+/** Joins `hub` to the other nodes' hubs through `redis` (nothing when null): connects, then puts the adapter under the hub. */
+export function redisFanoutPart(hub: SocketHub, redis: RedisFanout | null): Part {
+  return {
+    name: 'realtime fan-out (Redis)',
+    start: async () => {
+      if (!redis) return;
+      await redis.start();
+      hub.useAdapter(redis.adapter());
+    },
+    stop: () => redis?.stop(),
   };
 }
