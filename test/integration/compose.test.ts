@@ -1,4 +1,6 @@
-// docker-compose.yml is the deployment path (README.md "Two commands", deployment).
+// docker-compose.yml is the deployment path (README.md "Two commands", deployment), and
+// docker-compose.yml + docker-compose.ha.yml the one with several Vigil nodes (README.md "Several
+// nodes (high availability)", docs/decisions/0007-postgresql-and-several-nodes.md).
 // No Docker engine runs on the development and CI machines, so the file is checked the way the
 // compose client itself reads it: `docker compose config` (v2 plugin) or `docker-compose config`
 // (v1, Debian's `docker-compose` package), which validates and resolves it without an engine.
@@ -34,6 +36,13 @@ interface ComposeService {
   volumes?: Array<{ source?: string; target?: string; type?: string } | string>;
   depends_on?: Record<string, { condition?: string }>;
   healthcheck?: { test?: string[] | string; disable?: boolean };
+}
+
+/** The service names of the configuration `up` starts without --profile (v2 prints only those, v1 every service). */
+function startedByDefault(services: Record<string, ComposeService>): string[] {
+  return Object.keys(services)
+    .filter((name) => (services[name]?.profiles ?? []).length === 0)
+    .sort();
 }
 
 const resolved = new Map<string, { services: Record<string, ComposeService> }>();
@@ -82,6 +91,8 @@ describe.runIf(compose !== null)(`docker-compose.yml, as ${compose?.join(' ') ??
     expect(Object.keys(services).sort()).toEqual(['broker-init', 'influxdb', 'mosquitto', 'simulator', 'vigil']);
     expect(services.simulator?.profiles).toEqual(['simulator']);
     for (const name of ['broker-init', 'mosquitto', 'influxdb', 'vigil']) expect(services[name]?.profiles ?? []).toEqual([]);
+    // The several-nodes override adds nothing to the plain `docker compose up`.
+    expect(startedByDefault(composeConfig().services)).toEqual(['broker-init', 'influxdb', 'mosquitto', 'vigil']);
   });
 
   it('runs Mosquitto with the shipped configuration, dynamic security from a file broker-init writes first, and its data in a volume', () => {
@@ -163,3 +174,107 @@ describe.runIf(compose !== null)(`docker-compose.yml, as ${compose?.join(' ') ??
     });
   });
 });
+
+/** The several-nodes deployment: docker-compose.yml overridden by docker-compose.ha.yml, as the README runs it. */
+const haConfig = () => composeConfig('-f', 'docker-compose.ha.yml');
+const HA_NODES = ['vigil-a', 'vigil-b'];
+
+describe.runIf(compose !== null)(
+  `docker-compose.yml + docker-compose.ha.yml (several nodes), as ${compose?.join(' ') ?? 'a compose client'} reads them`,
+  () => {
+    it('starts PostgreSQL, Redis, two Vigil nodes and the proxy beside Mosquitto and InfluxDB, and not the single-node vigil', () => {
+      const { services } = haConfig();
+      expect(startedByDefault(services)).toEqual(['broker-init', 'influxdb', 'mosquitto', 'postgres', 'proxy', 'redis', 'vigil-a', 'vigil-b']);
+      // Only the proxy takes the dashboard's port: the nodes are reached through it and by each other.
+      const publishing8080 = startedByDefault(services).filter((name) => publishedPorts(services[name] ?? {}).includes('8080:8080'));
+      expect(publishing8080).toEqual(['proxy']);
+      for (const node of HA_NODES) expect(publishedPorts(services[node] ?? {})).toEqual([]);
+    });
+
+    it('runs PostgreSQL 15 on a volume, with byte-order collation and a health check, and gives every node and broker-init its address', () => {
+      const { postgres, redis, 'broker-init': init } = haConfig().services;
+      expect(postgres?.image).toBe('postgres:15');
+      expect(volumeTargets(postgres ?? {})).toContain('/var/lib/postgresql/data');
+      expect(JSON.stringify(postgres?.healthcheck?.test)).toContain('pg_isready');
+      // Vigil's SQL orders text as SQLite's BINARY collation does (decision 0007: one set of adapters for both engines).
+      expect(postgres?.environment?.POSTGRES_INITDB_ARGS).toMatch(/--locale=C\b/);
+      expect(postgres?.environment?.POSTGRES_INITDB_ARGS).toMatch(/--encoding=UTF8\b/);
+      const { POSTGRES_USER: user, POSTGRES_PASSWORD: password, POSTGRES_DB: db } = postgres?.environment ?? {};
+      expect(password).toBeTruthy(); // a demo default, so that a first start works
+      const databaseUrl = `postgres://${user}:${password}@postgres:5432/${db}`;
+      // broker-init writes the broker's credentials from the device credentials, which are in PostgreSQL here.
+      expect(init?.environment?.DATABASE_URL).toBe(databaseUrl);
+      expect(init?.depends_on).toMatchObject({ postgres: { condition: 'service_healthy' } });
+      for (const node of HA_NODES) expect(haConfig().services[node]?.environment?.DATABASE_URL).toBe(databaseUrl);
+
+      // Redis carries live events only: nothing kept, nothing mounted.
+      expect(redis?.image).toBe('redis:7');
+      expect(redis?.volumes ?? []).toEqual([]);
+      expect(redis?.command).toEqual(expect.arrayContaining(['--appendonly', 'no', '--save', '']));
+      expect(JSON.stringify(redis?.healthcheck?.test)).toContain('ping');
+    });
+
+    it('runs each node as the single vigil runs, plus its identity, the shared secret, Redis, and the data volume broker-init fills', () => {
+      const { services } = haConfig();
+      const single = composeConfig().services.vigil!;
+      const secrets = new Set<string | null | undefined>();
+      for (const node of HA_NODES) {
+        const service = services[node]!;
+        expect(service.image).toBe(single.image);
+        // Same broker, InfluxDB, demo mode, origins, ingest key, cameras as the single node.
+        expect(service.environment).toMatchObject(single.environment ?? {});
+        expect(service.environment).toMatchObject({ REDIS_URL: 'redis://redis:6379', NODE_ID: node, NODE_URL: `http://${node}:8080` });
+        expect(service.environment?.NODE_SECRET).toBeTruthy();
+        secrets.add(service.environment?.NODE_SECRET);
+        // One data volume with broker-init: the broker passwords it wrote and the history offset key
+        // must be the same on every node, or a message redelivered to the other node after a
+        // takeover would be stored a second time.
+        const data = mounts(service).find((m) => m.target === '/data')?.source;
+        expect(data).toBe(mounts(services['broker-init'] ?? {}).find((m) => m.target === '/data')?.source);
+        expect(service.depends_on).toMatchObject({
+          postgres: { condition: 'service_healthy' },
+          redis: { condition: 'service_healthy' },
+          mosquitto: { condition: 'service_healthy' },
+          influxdb: { condition: 'service_healthy' },
+        });
+      }
+      // A forwarded action is accepted only with the secret every node shares.
+      expect(secrets.size).toBe(1);
+    });
+
+    it('puts nginx in front of exactly the nodes, with WebSocket upgrades, ip_hash stickiness and passive failover', () => {
+      const { services } = haConfig();
+      const { proxy } = services;
+      expect(proxy?.image).toMatch(/^nginx:/);
+      expect(publishedPorts(proxy ?? {})).toContain('8080:8080');
+      const configMount = mounts(proxy ?? {}).find((m) => m.source.endsWith('nginx.ha.conf'));
+      expect(configMount && path.relative(ROOT, configMount.source)).toBe(path.join('config', 'nginx.ha.conf'));
+      expect(configMount?.target).toBe('/etc/nginx/conf.d/default.conf');
+      expect(Object.keys(proxy?.depends_on ?? {}).sort()).toEqual(HA_NODES);
+
+      const conf = readFileSync(path.join(ROOT, 'config/nginx.ha.conf'), 'utf8').replace(/#.*$/gm, '');
+      const upstream = /upstream\s+(\S+)\s*\{([^}]*)\}/.exec(conf);
+      expect(upstream, 'an upstream block').not.toBeNull();
+      const [, upstreamName, body] = upstream!;
+      // The upstream's servers are the nodes' own addresses (NODE_URL), each left out for a while after failures.
+      const servers = [...body!.matchAll(/^\s*server\s+(\S+)([^;]*);/gm)];
+      const nodeAddresses = Object.values(services)
+        .filter((service) => service.environment?.NODE_ID)
+        .map((service) => new URL(service.environment!.NODE_URL!).host);
+      expect(servers.map(([, address]) => address).sort()).toEqual(nodeAddresses.sort());
+      for (const [, , options] of servers) expect(options).toMatch(/max_fails=\d+.*fail_timeout=\d+s/);
+      expect(body).toMatch(/^\s*ip_hash;/m);
+
+      const location = (prefix: string) => new RegExp(`location\\s+${prefix.replaceAll('/', '\\/')}\\s*\\{([^}]*)\\}`).exec(conf)?.[1];
+      for (const prefix of ['/socket.io/', '/']) expect(location(prefix)).toContain(`proxy_pass http://${upstreamName};`);
+      expect(conf).toMatch(/listen\s+8080;/);
+      // Upgrade headers and the failover rule are set once for every location (a location setting its own would drop them).
+      expect(conf).toMatch(/proxy_set_header\s+Upgrade\s+\$http_upgrade;/);
+      expect(conf).toMatch(/proxy_set_header\s+Connection\s+\$connection_upgrade;/);
+      for (const prefix of ['/socket.io/', '/']) expect(location(prefix)).not.toMatch(/proxy_set_header|proxy_next_upstream/);
+      // Not on Vigil's own 502/503 answers: those come from both nodes alike and would leave both out (the file says why).
+      expect(conf).toMatch(/proxy_next_upstream\s+error\s+timeout;/);
+      expect(location('/socket.io/')).toMatch(/proxy_read_timeout\s+\d+h;/);
+    });
+  },
+);
