@@ -13,7 +13,8 @@ import { loadOffsetKey } from '../../server/src/adapters/influx.offset-key.ts';
 import { ensureSchema } from '../../server/src/adapters/influx.schema.ts';
 import { openDatabase, type SqliteDatabase } from '../../server/src/adapters/sqlite.database.ts';
 import { MIGRATIONS } from '../../server/src/adapters/sqlite.migrations.ts';
-import { SqliteOutbox } from '../../server/src/adapters/sqlite.outbox.ts';
+import { SqlOutbox } from '../../server/src/adapters/sql.outbox.ts';
+import { SqliteSql } from '../../server/src/adapters/sql.sqlite.ts';
 import { systemScheduler } from '../../server/src/services/clock.ts';
 import type { HistoryObservation, HistoryPoint } from '../../server/src/services/history.ports.ts';
 import { HistoryWriter } from '../../server/src/services/history.writer.ts';
@@ -175,7 +176,7 @@ describe('a batch InfluxDB refuses in part', () => {
     const dir = dataDir();
     const sqlite = openDatabase(dir, MIGRATIONS);
     dbs.push(sqlite);
-    const outbox = new SqliteOutbox(sqlite);
+    const outbox = new SqlOutbox(new SqliteSql(sqlite));
     const history = new InfluxHistory(client, keyedOffset(loadOffsetKey(dir)));
     const deadLettered: [number, string][] = [];
     const writer = new HistoryWriter(
@@ -219,7 +220,7 @@ describe('a batch InfluxDB refuses in part', () => {
     await writer.flushAll();
 
     expect(durable).toBe(1);
-    expect(outbox.depth()).toEqual({ batches: 0, points: 0 });
+    expect(await outbox.depth()).toEqual({ batches: 0, points: 0 });
     expect(await valuesOf('SPLIT-GAS-01')).toEqual(good.map((_, i) => i + 0.25));
     expect(await valuesOf('SPLIT-GAS-02')).toEqual([]);
     const rows = dead();

@@ -18,7 +18,9 @@ import { InfluxHistory } from '../../server/src/adapters/influx.history.ts';
 import { keyedOffset } from '../../server/src/adapters/influx.line-protocol.ts';
 import { RP, ensureSchema } from '../../server/src/adapters/influx.schema.ts';
 import { openDatabase, type SqliteDatabase } from '../../server/src/adapters/sqlite.database.ts';
-import { SqliteOutbox, outboxMigration, outboxPointsMigration } from '../../server/src/adapters/sqlite.outbox.ts';
+import { SqlOutbox } from '../../server/src/adapters/sql.outbox.ts';
+import { SqliteSql } from '../../server/src/adapters/sql.sqlite.ts';
+import { outboxClaimsMigration, outboxMigration, outboxPointsMigration } from '../../server/src/adapters/sqlite.outbox.ts';
 import { systemScheduler } from '../../server/src/services/clock.ts';
 import type { HistoryPoint } from '../../server/src/services/history.ports.ts';
 import { HistoryWriter } from '../../server/src/services/history.writer.ts';
@@ -52,9 +54,9 @@ const reading = (sensorId: string, ts: number, value: number): HistoryPoint => (
 function setUp(db: string) {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'vigil-influx-schema-'));
   dirs.push(dir);
-  const sqlite = openDatabase(dir, [outboxMigration, outboxPointsMigration]);
+  const sqlite = openDatabase(dir, [outboxMigration, outboxPointsMigration, outboxClaimsMigration]);
   dbs.push(sqlite);
-  const outbox = new SqliteOutbox(sqlite);
+  const outbox = new SqlOutbox(new SqliteSql(sqlite));
   const client = new InfluxClient({ url: influx.url, db });
   const history = new InfluxHistory(client, keyedOffset(randomBytes(32)));
   const replayedAll: (() => void)[] = [];
@@ -63,7 +65,7 @@ function setUp(db: string) {
     outbox,
     systemScheduler,
     { maxBatchPoints: 100, flushIntervalMs: 60_000, maxInFlight: 2, maxQueuedPoints: 1000, retryDelayMs: 20, maxRetryDelayMs: 200 },
-    { replayed: () => outbox.depth().batches === 0 && replayedAll.splice(0).forEach((done) => done()) },
+    { replayed: () => writer.outboxDepth().batches === 0 && replayedAll.splice(0).forEach((done) => done()) },
   );
   writers.push(writer);
   writer.start();
@@ -73,7 +75,7 @@ function setUp(db: string) {
     writer,
     deadLetters: () => Number((sqlite.prepare('SELECT count(*) AS n FROM dead_batch').get() as { n: number }).n),
     /** Resolves once the replay has emptied the outbox (at once if nothing waits in it). */
-    outboxEmpty: () => (outbox.depth().batches === 0 ? Promise.resolve() : new Promise<void>((resolve) => replayedAll.push(resolve))),
+    outboxEmpty: () => (writer.outboxDepth().batches === 0 ? Promise.resolve() : new Promise<void>((resolve) => replayedAll.push(resolve))),
   };
 }
 

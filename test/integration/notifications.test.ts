@@ -1,7 +1,8 @@
 // Escalation notifications against real receivers: a local HTTP server answering as the generic
 // webhook, DingTalk's, WeCom's and Feishu's robots do (refusals are HTTP 200 with an error code),
 // a local SMTP server (smtp-server) for e-mail, and a restart of the dispatcher over the same
-// SQLite files: a pending notification is delivered after the restart, exactly once.
+// SQLite files: a pending notification is delivered after the restart, exactly once. (The outbox
+// on PostgreSQL, and several dispatchers sharing it, in store.notifications.test.ts.)
 import { createHmac } from 'node:crypto';
 import fs from 'node:fs';
 import http from 'node:http';
@@ -13,7 +14,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { SmtpSender } from '../../server/src/adapters/notify.email.ts';
 import { openDatabase, type SqliteDatabase } from '../../server/src/adapters/sqlite.database.ts';
 import { MIGRATIONS } from '../../server/src/adapters/sqlite.migrations.ts';
-import { SqliteNotifications } from '../../server/src/adapters/sqlite.notifications.ts';
+import type { SqlNotificationStore } from '../../server/src/adapters/sql.notifications.ts';
+import { SqliteSql } from '../../server/src/adapters/sql.sqlite.ts';
 import { systemScheduler } from '../../server/src/services/clock.ts';
 import { NotificationDispatcher, type DispatcherDeps } from '../../server/src/services/notification.dispatcher.ts';
 import type { ResolvedContact } from '../../server/src/services/notification.ports.ts';
@@ -52,22 +54,22 @@ async function receiver(answer: (r: Received, count: number) => [number, unknown
   return { base: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, received };
 }
 
-function database(dir = fs.mkdtempSync(path.join(os.tmpdir(), 'vigil-notify-it-'))): { db: SqliteDatabase; dir: string } {
+function database(dir = fs.mkdtempSync(path.join(os.tmpdir(), 'vigil-notify-it-'))): { db: SqliteDatabase; sql: SqliteSql; dir: string } {
   const db = openDatabase(dir, MIGRATIONS);
   cleanup.push(() => {
     if (db.open) db.close();
   });
   cleanup.push(() => fs.rmSync(dir, { recursive: true, force: true }));
-  return { db, dir };
+  return { db, sql: new SqliteSql(db), dir };
 }
 
 function dispatcher(
-  db: SqliteDatabase,
+  sql: SqliteSql,
   contacts: ResolvedContact[],
   smtp: SmtpSender | null = null,
   overrides: Partial<Pick<DispatcherDeps, 'settings' | 'backoff'>> = {},
-): { d: NotificationDispatcher; store: SqliteNotifications } {
-  const { dispatcher: d, store } = queuedOutbox(db, contacts, {
+): { d: NotificationDispatcher; store: SqlNotificationStore } {
+  const { dispatcher: d, store } = queuedOutbox(sql, contacts, {
     smtp,
     scheduler: systemScheduler,
     settings: { giveUpAfterS: 60, maxAttempts: 5 },
@@ -90,8 +92,8 @@ function subjectOf(raw: string): string {
   );
 }
 
-const finished = (store: SqliteNotifications, alarmId: string, count: number) => () => {
-  const list = store.forAlarm(alarmId);
+const finished = (store: SqlNotificationStore, alarmId: string, count: number) => async () => {
+  const list = await store.forAlarm(alarmId);
   return list.length === count && list.every((n) => n.status !== 'pending') ? list : null;
 };
 
@@ -130,10 +132,10 @@ describe('escalation channels against local receivers', () => {
       // Takes supervisory and trouble signals only: never told of this gas alarm (an alarm signal).
       { id: 'contractor', name: 'Contractor', channel: 'webhook', fromLevel: 1, classes: ['supervisory', 'trouble'], url: `${hook.base}/contractor` },
     ];
-    const { db } = database();
-    const { d, store } = dispatcher(db, contacts);
+    const { sql } = database();
+    const { d, store } = dispatcher(sql, contacts);
     d.start();
-    db.transaction(() => d.escalated(escalationEvent({ alarmId: 'al_7', level: 1 })))();
+    await sql.transaction(() => d.escalated(escalationEvent({ alarmId: 'al_7', level: 1 })));
     const list = await eventually(finished(store, 'al_7', 4), 10_000, 'four notifications finished');
 
     expect(list.map((n) => [n.contactId, n.status, n.attempts.length])).toEqual([
@@ -161,10 +163,10 @@ describe('escalation channels against local receivers', () => {
 
   it('a robot that answers 200 with an error code is not a delivery: retried, recorded, then failed', async () => {
     const hook = await receiver(() => [200, { errcode: 310000, errmsg: 'keywords not in content' }]);
-    const { db } = database();
-    const { d, store } = dispatcher(db, [{ id: 'ding', name: 'DingTalk', channel: 'dingtalk', fromLevel: 1, url: `${hook.base}/robot/send?access_token=t` }]);
+    const { sql } = database();
+    const { d, store } = dispatcher(sql, [{ id: 'ding', name: 'DingTalk', channel: 'dingtalk', fromLevel: 1, url: `${hook.base}/robot/send?access_token=t` }]);
     d.start();
-    db.transaction(() => d.escalated(escalationEvent({ alarmId: 'al_8' })))();
+    await sql.transaction(() => d.escalated(escalationEvent({ alarmId: 'al_8' })));
     const [n] = await eventually(finished(store, 'al_8', 1), 10_000, 'notification given up');
     expect(n).toMatchObject({ status: 'failed' });
     expect(n!.attempts).toHaveLength(5);
@@ -183,10 +185,10 @@ describe('escalation channels against local receivers', () => {
     await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
     const port = (probe.address() as AddressInfo).port;
     await new Promise<void>((resolve) => probe.close(() => resolve()));
-    const { db } = database();
-    const { d, store } = dispatcher(db, [{ id: 'ops', name: 'Ops', channel: 'webhook', fromLevel: 1, url: `http://127.0.0.1:${port}/vigil-escalations` }]);
+    const { sql } = database();
+    const { d, store } = dispatcher(sql, [{ id: 'ops', name: 'Ops', channel: 'webhook', fromLevel: 1, url: `http://127.0.0.1:${port}/vigil-escalations` }]);
     d.start();
-    db.transaction(() => d.escalated(escalationEvent({ alarmId: 'al_12' })))();
+    await sql.transaction(() => d.escalated(escalationEvent({ alarmId: 'al_12' })));
     const [n] = await eventually(finished(store, 'al_12', 1), 10_000, 'notification given up');
     expect(n).toMatchObject({ status: 'failed', target: `127.0.0.1:${port}/vigil-escalations` });
     expect(n!.attempts).toHaveLength(5);
@@ -221,9 +223,9 @@ describe('escalation channels against local receivers', () => {
     const smtp = new SmtpSender(`smtp://vigil:pw@127.0.0.1:${port}`, 'vigil@site.example');
     cleanup.push(() => smtp.close());
 
-    const { db } = database();
+    const { sql } = database();
     const { d, store } = dispatcher(
-      db,
+      sql,
       [
         { id: 'director', name: 'Director', channel: 'email', fromLevel: 1, to: ['director@site.example'] },
         { id: 'nobody', name: 'Nobody', channel: 'email', fromLevel: 1, to: ['nobody@refused.example'] },
@@ -231,7 +233,7 @@ describe('escalation channels against local receivers', () => {
       smtp,
     );
     d.start();
-    db.transaction(() => d.escalated(escalationEvent({ alarmId: 'al_9', level: 2 })))();
+    await sql.transaction(() => d.escalated(escalationEvent({ alarmId: 'al_9', level: 2 })));
     const [ok, refused] = await eventually(finished(store, 'al_9', 2), 10_000, 'both e-mails finished');
 
     expect(ok).toMatchObject({ status: 'delivered', target: 'director@site.example', attempts: [{ n: 1, ok: true, status: 250 }] });
@@ -250,14 +252,14 @@ describe('the outbox across a restart', () => {
     const contacts: ResolvedContact[] = [{ id: 'wecom', name: 'WeCom', channel: 'wecom', fromLevel: 1, url: `${hook.base}/cgi-bin/webhook/send?key=k` }];
     const first = database();
     // Stopped before it could send: the escalation is committed with its notification, nothing is sent.
-    const before = dispatcher(first.db, contacts);
-    first.db.transaction(() => before.d.escalated(escalationEvent({ alarmId: 'al_10' })))();
+    const before = dispatcher(first.sql, contacts);
+    await first.sql.transaction(() => before.d.escalated(escalationEvent({ alarmId: 'al_10' })));
     await before.d.stop();
     first.db.close();
     expect(hook.received).toHaveLength(0);
 
     const second = database(first.dir);
-    const after = dispatcher(second.db, contacts);
+    const after = dispatcher(second.sql, contacts);
     after.d.start();
     const [n] = await eventually(finished(after.store, 'al_10', 1), 10_000, 'delivered after the restart');
     expect(n).toMatchObject({ status: 'delivered', attempts: [{ n: 1, ok: true, status: 200 }] });
@@ -266,9 +268,9 @@ describe('the outbox across a restart', () => {
 
     // A third start finds nothing pending and sends nothing.
     const third = database(first.dir);
-    const again = dispatcher(third.db, contacts);
+    const again = dispatcher(third.sql, contacts);
     again.d.start();
-    expect(again.store.pending()).toEqual([]);
+    expect(await again.store.pending()).toEqual([]);
     expect(again.d.activeCount).toBe(0);
     expect(hook.received).toHaveLength(1);
   });
@@ -277,19 +279,19 @@ describe('the outbox across a restart', () => {
     const hook = await receiver((_r, count) => (count === 1 ? [503, { error: 'restarting' }] : [204, {}]));
     const contacts: ResolvedContact[] = [{ id: 'hook', name: 'Webhook', channel: 'webhook', fromLevel: 1, url: `${hook.base}/vigil` }];
     const first = database();
-    const { d: before, store } = dispatcher(first.db, contacts, null, {
+    const { d: before, store } = dispatcher(first.sql, contacts, null, {
       settings: { giveUpAfterS: 600, maxAttempts: 5 },
       // A long wait: the stop comes while the retry is waiting.
       backoff: { initialMs: 60_000, maxMs: 60_000 },
     });
     before.start();
-    first.db.transaction(() => before.escalated(escalationEvent({ alarmId: 'al_11' })))();
-    await eventually(() => store.forAlarm('al_11')[0]?.nextAttemptAt, 10_000, 'first attempt failed, retry scheduled');
+    await first.sql.transaction(() => before.escalated(escalationEvent({ alarmId: 'al_11' })));
+    await eventually(async () => (await store.forAlarm('al_11'))[0]?.nextAttemptAt, 10_000, 'first attempt failed, retry scheduled');
     await before.stop();
     first.db.close();
 
     const second = database(first.dir);
-    const after = dispatcher(second.db, contacts);
+    const after = dispatcher(second.sql, contacts);
     after.d.start();
     const [n] = await eventually(finished(after.store, 'al_11', 1), 10_000, 'delivered after the restart');
     expect(n!.attempts.map((a) => [a.n, a.ok, a.status])).toEqual([

@@ -1,22 +1,22 @@
 /**
- * An escalation outbox for the notification tests: the real dispatcher, SQLite store and channel
+ * An escalation outbox for the notification tests: the real dispatcher, store and channel
  * formats, on fake time unless a scheduler is given. Not started: until the test starts it,
  * messages are queued and nothing is sent.
  */
 import pino from 'pino';
 import { EscalationChannels } from '../../server/src/adapters/notify.channels.ts';
 import type { SmtpSender } from '../../server/src/adapters/notify.email.ts';
-import type { SqliteDatabase } from '../../server/src/adapters/sqlite.database.ts';
-import { SqliteNotifications } from '../../server/src/adapters/sqlite.notifications.ts';
+import { SqlNotificationStore } from '../../server/src/adapters/sql.notifications.ts';
+import type { Sql } from '../../server/src/adapters/sql.ts';
 import { NotificationDispatcher, type DispatcherDeps } from '../../server/src/services/notification.dispatcher.ts';
 import type { ResolvedContact } from '../../server/src/services/notification.ports.ts';
 import { FakeScheduler } from './fake.scheduler.ts';
 
 export type OutboxOptions = Partial<Pick<DispatcherDeps, 'scheduler' | 'settings' | 'backoff'>> & { smtp?: SmtpSender | null };
 
-export function queuedOutbox(db: SqliteDatabase, contacts: readonly ResolvedContact[], options: OutboxOptions = {}) {
+export function queuedOutbox(sql: Sql, contacts: readonly ResolvedContact[], options: OutboxOptions = {}) {
   const { smtp = null, scheduler = new FakeScheduler(), ...rest } = options;
-  const store = new SqliteNotifications(db);
+  const store = new SqlNotificationStore(sql);
   const dispatcher = new NotificationDispatcher({
     store,
     channels: new EscalationChannels(scheduler, smtp),

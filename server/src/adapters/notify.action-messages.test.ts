@@ -5,13 +5,14 @@
 import { describe, expect, it } from 'vitest';
 import { queuedOutbox } from '../../../test/support/notify.outbox.ts';
 import { tempDatabases } from '../../../test/support/sqlite.temp.ts';
+import { SqliteSql } from './sql.sqlite.ts';
 import type { OutboxMessage, ResolvedContact } from '../services/notification.ports.ts';
 
 const open = tempDatabases('vigil-action-outbox-');
 const HOOK: ResolvedContact = { id: 'hook', name: 'Hook', channel: 'webhook', fromLevel: 1, url: 'http://127.0.0.1:9/hook' };
 const ROBOT: ResolvedContact = { id: 'robot', name: 'Duty group', channel: 'dingtalk', fromLevel: 3, url: 'http://127.0.0.1:9/robot/send', format: 'text' };
 
-const outbox = () => queuedOutbox(open().db, [HOOK, ROBOT]);
+const outbox = () => queuedOutbox(new SqliteSql(open().db), [HOOK, ROBOT]);
 
 const step = (level: number, seq: number): OutboxMessage => ({
   subject: 'action:7',
@@ -23,17 +24,17 @@ const step = (level: number, seq: number): OutboxMessage => ({
 });
 
 describe('corrective-action messages in the escalation outbox', () => {
-  it('queues one message per contact whose fromLevel the step reached, each in its channel format', () => {
+  it('queues one message per contact whose fromLevel the step reached, each in its channel format', async () => {
     const { store, dispatcher } = outbox();
-    dispatcher.notify(step(1, -11));
-    expect(store.forAlarm('action:7').map((n) => [n.contactId, n.level, n.status])).toEqual([['hook', 1, 'pending']]);
-    dispatcher.notify(step(3, -12));
-    expect(store.forAlarm('action:7').map((n) => [n.contactId, n.level])).toEqual([
+    await dispatcher.notify(step(1, -11));
+    expect((await store.forAlarm('action:7')).map((n) => [n.contactId, n.level, n.status])).toEqual([['hook', 1, 'pending']]);
+    await dispatcher.notify(step(3, -12));
+    expect((await store.forAlarm('action:7')).map((n) => [n.contactId, n.level])).toEqual([
       ['hook', 1],
       ['hook', 3],
       ['robot', 3],
     ]);
-    const payloads = store.pending().map((p) => JSON.parse(p.payload) as Record<string, unknown>);
+    const payloads = (await store.pending()).map((p) => JSON.parse(p.payload) as Record<string, unknown>);
     expect(payloads[0]).toEqual({ type: 'vigil.action.escalated', level: 1 });
     expect(payloads[2]).toEqual({
       msgtype: 'text',
@@ -41,11 +42,11 @@ describe('corrective-action messages in the escalation outbox', () => {
     });
   });
 
-  it('queues a step once however often it is handed over, and refuses a seq an alarm event could have', () => {
+  it('queues a step once however often it is handed over, and refuses a seq an alarm event could have', async () => {
     const { store, dispatcher } = outbox();
-    dispatcher.notify(step(1, -11));
-    dispatcher.notify(step(1, -11));
-    expect(store.forAlarm('action:7')).toHaveLength(1);
-    expect(() => dispatcher.notify(step(1, 11))).toThrow('negative seq');
+    await dispatcher.notify(step(1, -11));
+    await dispatcher.notify(step(1, -11));
+    expect(await store.forAlarm('action:7')).toHaveLength(1);
+    await expect(dispatcher.notify(step(1, 11))).rejects.toThrow('negative seq');
   });
 });

@@ -8,6 +8,7 @@ import { escalationContactSchema, type AlarmClass } from '../../../contract/inde
 import { escalationEvent } from '../../../test/support/notify.fixtures.ts';
 import { queuedOutbox } from '../../../test/support/notify.outbox.ts';
 import { tempDatabases } from '../../../test/support/sqlite.temp.ts';
+import { SqliteSql } from './sql.sqlite.ts';
 import { resolveContacts } from '../services/notification.config.ts';
 import type { ResolvedContact } from '../services/notification.ports.ts';
 
@@ -18,7 +19,7 @@ const CONTACTS: ResolvedContact[] = [
   { id: 'brigade', name: 'Fire brigade liaison', channel: 'webhook', fromLevel: 1, classes: ['alarm'], url: 'http://127.0.0.1:9/b' },
 ];
 
-const outbox = () => queuedOutbox(open().db, CONTACTS);
+const outbox = () => queuedOutbox(new SqliteSql(open().db), CONTACTS);
 
 const escalated = (alarmId: string, cls: AlarmClass, seq: number) => {
   const e = escalationEvent({ alarmId, seq });
@@ -26,21 +27,21 @@ const escalated = (alarmId: string, cls: AlarmClass, seq: number) => {
 };
 
 describe('escalation contacts by signal class', () => {
-  it('tells each contact only about the classes it names, and a contact naming none about all', () => {
+  it('tells each contact only about the classes it names, and a contact naming none about all', async () => {
     const { store, dispatcher } = outbox();
-    dispatcher.escalated(escalated('al_fire', 'alarm', 1));
-    dispatcher.escalated(escalated('al_valve', 'supervisory', 2));
-    dispatcher.escalated(escalated('al_pump', 'trouble', 3));
-    const told = (alarmId: string) => store.forAlarm(alarmId).map((n) => n.contactId);
-    expect(told('al_fire')).toEqual(['duty', 'brigade']);
-    expect(told('al_valve')).toEqual(['duty', 'contractor']);
-    expect(told('al_pump')).toEqual(['duty', 'contractor']);
+    await dispatcher.escalated(escalated('al_fire', 'alarm', 1));
+    await dispatcher.escalated(escalated('al_valve', 'supervisory', 2));
+    await dispatcher.escalated(escalated('al_pump', 'trouble', 3));
+    const told = async (alarmId: string) => (await store.forAlarm(alarmId)).map((n) => n.contactId);
+    expect(await told('al_fire')).toEqual(['duty', 'brigade']);
+    expect(await told('al_valve')).toEqual(['duty', 'contractor']);
+    expect(await told('al_pump')).toEqual(['duty', 'contractor']);
   });
 
-  it('sends a message that is not about an alarm to every contact its level reached', () => {
+  it('sends a message that is not about an alarm to every contact its level reached', async () => {
     const { store, dispatcher } = outbox();
-    dispatcher.notify({ subject: 'action:3', seq: -3, level: 1, title: 'overdue', lines: [], webhook: {} });
-    expect(store.forAlarm('action:3').map((n) => n.contactId)).toEqual(['duty', 'contractor', 'brigade']);
+    await dispatcher.notify({ subject: 'action:3', seq: -3, level: 1, title: 'overdue', lines: [], webhook: {} });
+    expect((await store.forAlarm('action:3')).map((n) => n.contactId)).toEqual(['duty', 'contractor', 'brigade']);
   });
 
   it('reads classes from the facility file: optional, at least one, only the three NFPA 72 classes', () => {

@@ -330,4 +330,16 @@ const alarmSites = `
   UPDATE incident SET site = json::jsonb ->> 'siteId';
 `;
 
-export const POSTGRES_MIGRATIONS: readonly string[] = [initialSchema, alarmSites];
+/** Which dispatcher is sending a notification, and until when (sql.notifications.ts `claim`). */
+const notificationClaims = `
+  ALTER TABLE notification ADD COLUMN claimed_by TEXT;
+  ALTER TABLE notification ADD COLUMN claimed_until BIGINT;
+`;
+
+/** Which node is replaying an outbox batch, and until when (sql.outbox.ts `claim`). */
+const outboxClaims = `
+  ALTER TABLE outbox ADD COLUMN claimed_by TEXT;
+  ALTER TABLE outbox ADD COLUMN claimed_until BIGINT;
+`;
+
+export const POSTGRES_MIGRATIONS: readonly string[] = [initialSchema, alarmSites, notificationClaims, outboxClaims];

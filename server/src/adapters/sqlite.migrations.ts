@@ -4,14 +4,14 @@
  * list lives here, once. Append new migrations at the end; never reorder or remove one.
  */
 import type { Migration } from './sqlite.database.ts';
-import { outboxMigration, outboxPointsMigration } from './sqlite.outbox.ts';
+import { outboxClaimsMigration, outboxMigration, outboxPointsMigration } from './sqlite.outbox.ts';
 import { alarmSitesMigration, alarmsMigration } from './sqlite.alarms.ts';
 import { auditMigration } from './sqlite.audit.ts';
 import { drillSpeedMigration, drillsMigration } from './sqlite.drills.ts';
 import { heldTimesMigration } from './sqlite.held-times.ts';
 import { authMigration } from './sqlite.users.ts';
 import { deviceKindMigration } from './sqlite.devices.ts';
-import { notificationsMigration } from './sqlite.notifications.ts';
+import { notificationClaimsMigration, notificationsMigration } from './sqlite.notifications.ts';
 import { kpiAnnunciationsMigration } from './sqlite.kpi.ts';
 import { safetyReportsMigration } from './sqlite.safety-reports.ts';
 import { cameraSnapshotsMigration } from './sqlite.camera-snapshots.ts';
@@ -40,4 +40,6 @@ export const MIGRATIONS: readonly Migration[] = [
   installationMigration,
   kpiAnnunciationsMigration,
   alarmSitesMigration,
+  notificationClaimsMigration,
+  outboxClaimsMigration,
 ];

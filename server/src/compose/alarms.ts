@@ -2,7 +2,7 @@
 import { SqlAlarmStore } from '../adapters/sql.alarms.ts';
 import { EscalationChannels } from '../adapters/notify.channels.ts';
 import { SmtpSender } from '../adapters/notify.email.ts';
-import { SqliteNotifications } from '../adapters/sqlite.notifications.ts';
+import { SqlNotificationStore } from '../adapters/sql.notifications.ts';
 import type { Config } from '../config.ts';
 import { DEFAULT_ENGINE_SETTINGS } from '../domain/alarm/index.ts';
 import type { Registry } from '../domain/registry.ts';
@@ -49,7 +49,7 @@ export async function composeAlarms(
   presence?: PresenceService,
 ): Promise<Alarms> {
   const log = logger.child({ component: 'alarms' });
-  const notifications = new SqliteNotifications(storage.db);
+  const notifications = new SqlNotificationStore(storage.sql);
   const smtp = config.SMTP_URL ? new SmtpSender(config.SMTP_URL, config.SMTP_FROM) : null;
   const dispatcher = new NotificationDispatcher({
     store: notifications,

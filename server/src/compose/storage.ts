@@ -5,11 +5,11 @@ import { keyedOffset } from '../adapters/influx.line-protocol.ts';
 import { loadOffsetKey } from '../adapters/influx.offset-key.ts';
 import { ensureSchema } from '../adapters/influx.schema.ts';
 import { SqlAuditLog } from '../adapters/sql.audit.ts';
+import { SqlOutbox } from '../adapters/sql.outbox.ts';
 import { SqliteSql } from '../adapters/sql.sqlite.ts';
 import type { Sql } from '../adapters/sql.ts';
 import { openDatabase, type SqliteDatabase } from '../adapters/sqlite.database.ts';
 import { MIGRATIONS } from '../adapters/sqlite.migrations.ts';
-import { SqliteOutbox } from '../adapters/sqlite.outbox.ts';
 import type { Config } from '../config.ts';
 import type { Logger } from '../logger.ts';
 import type { Metrics } from '../metrics.ts';
@@ -47,7 +47,7 @@ export function composeStorage(config: Config, logger: Logger, metrics: Metrics)
   const history = new InfluxHistory(influx, keyedOffset(loadOffsetKey(config.DATA_DIR)));
   const writer = new HistoryWriter(
     history,
-    new SqliteOutbox(db),
+    new SqlOutbox(sql),
     systemScheduler,
     {
       maxBatchPoints: config.BATCH_MAX_POINTS,
@@ -110,6 +110,7 @@ function writerObserver(metrics: Metrics, log: Logger): WriterObserver {
         ? log.info('InfluxDB writes succeed again; replaying the outbox')
         : log.warn({ err: error?.message }, 'InfluxDB write failed; buffering to the outbox'),
     backfillFailed: (error) => log.warn({ err: error.message }, 'roll-up backfill after replay failed'),
+    storeFailed: (error) => log.error({ err: error.message }, 'the outbox could not be written or read; retrying (messages are acknowledged once stored)'),
   };
 }
 

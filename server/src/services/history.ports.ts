@@ -54,15 +54,38 @@ export interface OutboxBatch {
   maxTs: number;
 }
 
-/** Durable FIFO of batches (SQLite). Synchronous: once `append` returns, the batch is on disk. */
+/** Points the sink refused, with its reason. */
+export interface RefusedPoints {
+  points: readonly HistoryPoint[];
+  reason: string;
+}
+
+/**
+ * Durable FIFO of batches (SQLite or PostgreSQL): once `append` resolves, the batch is committed.
+ * On PostgreSQL every node shares it and any of them replays it, so a node that dies with batches
+ * in it strands none. A replayer claims one batch at a time (`claim`): two never replay the same
+ * batch at once, and a claim runs out, so a dead replayer's batch is taken over.
+ */
 export interface Outbox {
-  append(batch: Omit<OutboxBatch, 'id'>): void;
-  oldest(): OutboxBatch | undefined;
-  remove(batch: OutboxBatch): void;
-  depth(): { batches: number; points: number };
+  append(batch: Omit<OutboxBatch, 'id'>): Promise<void>;
+  /** Claims the oldest batch nobody holds a live claim on at `now`, for `owner` until `until`. */
+  claim(owner: string, until: number, now: number): Promise<OutboxBatch | undefined>;
+  /** Extends `owner`'s claim; false when it ran out and another replayer took the batch. */
+  renew(batch: OutboxBatch, owner: string, until: number): Promise<boolean>;
   /**
-   * Keeps points the sink refused (4xx), with its reason, for inspection. Capped: beyond the cap
-   * the oldest dead letters go, and `evicted` says how many points went (so they are counted).
+   * Removes a replayed batch and dead-letters its refused points, in one transaction, if `owner`
+   * still holds its claim; null (nothing done) when it does not: the replayer that took it over
+   * records the batch, once.
    */
-  deadLetter(points: readonly HistoryPoint[], reason: string): { evicted: number };
+  complete(batch: OutboxBatch, owner: string, refused: readonly RefusedPoints[]): Promise<{ evicted: number } | null>;
+  /** Gives the claim back (stopping), so another replayer need not wait for it to run out. */
+  release(batch: OutboxBatch, owner: string): Promise<void>;
+  /** What waits in it, on every node. */
+  depth(): Promise<{ batches: number; points: number }>;
+  /**
+   * Keeps points the sink refused (4xx), with its reason, for inspection; all of `refused` or none.
+   * Capped: beyond the cap the oldest dead letters go, and `evicted` says how many points went (so
+   * they are counted).
+   */
+  deadLetter(refused: readonly RefusedPoints[]): Promise<{ evicted: number }>;
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it, vi } from 'vitest';
 import { FakeScheduler } from '../../../test/support/fake.scheduler.ts';
-import type { HistoryPoint, HistorySink, Outbox, OutboxBatch } from './history.ports.ts';
+import type { HistoryPoint, HistorySink, Outbox, OutboxBatch, RefusedPoints } from './history.ports.ts';
 import { HistoryWriter, type WriterObserver, type WriterOptions } from './history.writer.ts';
 
 /** A point that names itself: its sensor id. */
@@ -11,28 +11,54 @@ const p = (name: string, ts = 1): HistoryPoint => ({
 const ps = (...names: string[]) => names.map((n) => p(n));
 const nameOf = (point: HistoryPoint) => (point.type === 'observation' ? point.observation.sensorId : point.alarm.id);
 
-/** In-memory outbox: a fake behind the port (the SQLite one has its own tests). */
+/** In-memory outbox: a fake behind the port (the real one has its contract tests: test/integration/store.outbox.test.ts). */
 class MemoryOutbox implements Outbox {
-  rows: OutboxBatch[] = [];
+  rows: (OutboxBatch & { claimedBy?: string; claimedUntil?: number })[] = [];
   dead: { names: string[]; reason: string }[] = [];
   /** Points the next dead letter pushes out of a full dead letter. */
   evicts = 0;
+  /** Fails the next this-many appends, as a database that is unreachable does. */
+  failAppends = 0;
+  /** Holds every append until released, as a slow commit does. */
+  hold: Promise<void> | null = null;
   private id = 0;
-  append(b: Omit<OutboxBatch, 'id'>) {
+  async append(b: Omit<OutboxBatch, 'id'>) {
+    await this.hold;
+    if (this.failAppends > 0) {
+      this.failAppends--;
+      throw new Error('database is locked');
+    }
     this.rows.push({ ...b, id: ++this.id });
   }
-  oldest() {
-    return this.rows[0];
+  async claim(owner: string, until: number, now: number) {
+    const row = this.rows.find((r) => r.claimedUntil === undefined || r.claimedUntil <= now);
+    if (!row) return undefined;
+    Object.assign(row, { claimedBy: owner, claimedUntil: until });
+    return { id: row.id, points: row.points, minTs: row.minTs, maxTs: row.maxTs };
   }
-  remove(b: OutboxBatch) {
+  async renew(b: OutboxBatch, owner: string, until: number) {
+    const row = this.rows.find((r) => r.id === b.id && r.claimedBy === owner);
+    if (row) row.claimedUntil = until;
+    return row !== undefined;
+  }
+  async complete(b: OutboxBatch, owner: string, refused: readonly RefusedPoints[]) {
+    if (!this.rows.some((r) => r.id === b.id && r.claimedBy === owner)) return null;
     this.rows = this.rows.filter((r) => r.id !== b.id);
+    return this.deadLetter(refused);
   }
-  depth() {
+  async release(b: OutboxBatch, owner: string) {
+    const row = this.rows.find((r) => r.id === b.id && r.claimedBy === owner);
+    if (row) Object.assign(row, { claimedBy: undefined, claimedUntil: undefined });
+  }
+  async depth() {
+    return this.count();
+  }
+  count() {
     return { batches: this.rows.length, points: this.rows.reduce((n, r) => n + r.points.length, 0) };
   }
-  deadLetter(points: readonly HistoryPoint[], reason: string) {
-    this.dead.push({ names: points.map(nameOf), reason });
-    return { evicted: this.evicts };
+  async deadLetter(refused: readonly RefusedPoints[]) {
+    for (const r of refused) this.dead.push({ names: r.points.map(nameOf), reason: r.reason });
+    return { evicted: refused.length > 0 ? this.evicts : 0 };
   }
 }
 
@@ -65,7 +91,16 @@ class FakeSink implements HistorySink {
   }
 }
 
-const opts: WriterOptions = { maxBatchPoints: 3, flushIntervalMs: 100, maxInFlight: 2, maxQueuedPoints: 10, retryDelayMs: 50, maxRetryDelayMs: 50 };
+/** No outbox poll: these tests time the replay's own waits (the poll has its own test). */
+const opts: WriterOptions = {
+  maxBatchPoints: 3,
+  flushIntervalMs: 100,
+  maxInFlight: 2,
+  maxQueuedPoints: 10,
+  retryDelayMs: 50,
+  maxRetryDelayMs: 50,
+  outboxPollMs: null,
+};
 
 function setup(options: Partial<WriterOptions> = {}, outbox = new MemoryOutbox(), observer: WriterObserver = {}) {
   const sink = new FakeSink();
@@ -111,12 +146,12 @@ describe('HistoryWriter', () => {
     const durable = vi.fn();
     w.add(ps('a', 'b', 'c'), 10, 20, durable);
     await time.advance(0);
-    expect(outbox.depth().points).toBe(3);
+    expect(outbox.count().points).toBe(3);
     expect(durable).toHaveBeenCalledOnce(); // in the outbox = durable
     expect(w.isSinkUp).toBe(false);
     w.add(p('d'), 30, 30);
     await time.advance(100);
-    expect(outbox.depth().points).toBe(4); // queued behind the outbox, keeping order
+    expect(outbox.count().points).toBe(4); // queued behind the outbox, keeping order
     // Retries back off: 50 ms before the first, then 50, 100, 200, 400, 400 ms between attempts.
     const writesBefore = sink.writes;
     await time.advance(1200);
@@ -124,7 +159,7 @@ describe('HistoryWriter', () => {
     expect(time.pendingDelays()[0]).toBeGreaterThanOrEqual(200);
     sink.up = true;
     await time.advance(400);
-    expect(outbox.depth().batches).toBe(0);
+    expect(outbox.count().batches).toBe(0);
     expect(w.isSinkUp).toBe(true);
     expect(sink.stored).toEqual(['a', 'b', 'c', 'd']);
     expect(sink.backfills).toEqual([[10, 30]]);
@@ -173,7 +208,7 @@ describe('HistoryWriter', () => {
         [1, 'field type conflict: p90'],
       ]);
       expect(durable).toHaveBeenCalledOnce();
-      expect(outbox.depth().batches).toBe(0);
+      expect(outbox.count().batches).toBe(0);
       // Bounded: about 2 log2(n) writes per refused point, not one per point.
       expect(sink.writes).toBeLessThanOrEqual(1 + 2 * 2 * Math.ceil(Math.log2(names.length)));
     });
@@ -191,14 +226,14 @@ describe('HistoryWriter', () => {
 
     it('splits a batch replayed from the outbox the same way', async () => {
       const outbox = new MemoryOutbox();
-      outbox.append({ points: ps('a', 'bad', 'c', 'd'), minTs: 5, maxTs: 6 });
+      await outbox.append({ points: ps('a', 'bad', 'c', 'd'), minTs: 5, maxTs: 6 });
       const { sink, time, w } = setup({}, outbox);
       sink.refused = new Set(['bad']);
       w.start();
       await time.advance(0);
       expect(sink.stored).toEqual(['a', 'c', 'd']);
       expect(outbox.dead).toEqual([{ names: ['bad'], reason: 'field type conflict: bad' }]);
-      expect(outbox.depth().batches).toBe(0);
+      expect(outbox.count().batches).toBe(0);
     });
 
     it('keeps the whole batch (outbox) when the sink goes down while splitting, and dead-letters the bad point once, at replay', async () => {
@@ -210,11 +245,11 @@ describe('HistoryWriter', () => {
       w.add(ps('a', 'bad', 'c'), 1, 1);
       await time.advance(0);
       expect(outbox.dead).toEqual([]);
-      expect(outbox.depth()).toEqual({ batches: 1, points: 3 });
+      expect(outbox.count()).toEqual({ batches: 1, points: 3 });
       sink.up = true;
       sink.beforeWrite = () => {};
       await time.advance(50);
-      expect(outbox.depth().batches).toBe(0);
+      expect(outbox.count().batches).toBe(0);
       expect(sink.stored).toEqual(['a', 'c']);
       expect(outbox.dead).toEqual([{ names: ['bad'], reason: 'field type conflict: bad' }]);
     });
@@ -239,17 +274,17 @@ describe('HistoryWriter', () => {
 
   it('replays what an earlier run left in the outbox at start', async () => {
     const outbox = new MemoryOutbox();
-    outbox.append({ points: ps('old1', 'old2'), minTs: 5, maxTs: 6 });
+    await outbox.append({ points: ps('old1', 'old2'), minTs: 5, maxTs: 6 });
     const { sink, time, w } = setup({}, outbox);
     w.start();
     await time.advance(0);
     expect(sink.stored).toEqual(['old1', 'old2']);
-    expect(outbox.depth().batches).toBe(0);
+    expect(outbox.count().batches).toBe(0);
   });
 
   it('stops replaying when stopped while the sink is down, leaving the rest in the outbox', async () => {
     const outbox = new MemoryOutbox();
-    outbox.append({ points: ps('old1'), minTs: 5, maxTs: 5 });
+    await outbox.append({ points: ps('old1'), minTs: 5, maxTs: 5 });
     const { sink, time, w } = setup({}, outbox);
     sink.up = false;
     w.start();
@@ -261,7 +296,89 @@ describe('HistoryWriter', () => {
     const writes = sink.writes;
     await time.advance(1000);
     expect(sink.writes).toBe(writes);
-    expect(outbox.depth().batches).toBe(1);
+    expect(outbox.count().batches).toBe(1);
+  });
+});
+
+// Nothing lost: an MQTT message is acknowledged only once durable — in InfluxDB, or committed to
+// the outbox (an asynchronous write since the store may be PostgreSQL).
+describe('the outbox as the store behind it answers', () => {
+  it('acknowledges a message only once its append has committed', async () => {
+    const outbox = new MemoryOutbox();
+    let commit!: () => void;
+    outbox.hold = new Promise((resolve) => (commit = resolve));
+    const { sink, time, w } = setup({}, outbox);
+    sink.up = false;
+    const durable = vi.fn();
+    w.add(ps('a', 'b', 'c'), 1, 1, durable);
+    await time.advance(0);
+    expect(sink.writes).toBe(1);
+    expect(durable).not.toHaveBeenCalled();
+    expect(w.queuedPoints).toBe(3);
+    commit();
+    await time.advance(0);
+    expect(durable).toHaveBeenCalledOnce();
+    expect(outbox.count()).toEqual({ batches: 1, points: 3 });
+    expect(w.outboxDepth()).toEqual({ batches: 1, points: 3 });
+  });
+
+  it('retries an append the store failed, with backoff, and acknowledges once it is stored', async () => {
+    const outbox = new MemoryOutbox();
+    outbox.failAppends = 2;
+    const storeFailed = vi.fn();
+    const { sink, time, w } = setup({}, outbox, { storeFailed });
+    sink.up = false;
+    const durable = vi.fn();
+    w.add(ps('a', 'b', 'c'), 1, 1, durable);
+    await time.advance(0);
+    expect(storeFailed).toHaveBeenCalledOnce();
+    expect(durable).not.toHaveBeenCalled();
+    await time.advance(50);
+    expect(storeFailed).toHaveBeenCalledTimes(2);
+    expect(durable).not.toHaveBeenCalled();
+    await time.advance(50);
+    expect(durable).toHaveBeenCalledOnce();
+    expect(outbox.count().points).toBe(3);
+  });
+
+  // A node that dies with batches in the shared outbox must not strand them.
+  it('replays, at its next look, a batch another node left once that node’s claim ran out', async () => {
+    const outbox = new MemoryOutbox();
+    await outbox.append({ points: ps('orphan'), minTs: 5, maxTs: 5 });
+    const { sink, time } = setup({}, outbox);
+    const w = new HistoryWriter(sink, outbox, time, { ...opts, outboxPollMs: 30_000 });
+    outbox.rows[0]!.claimedBy = 'dead-node';
+    outbox.rows[0]!.claimedUntil = time.now() + 45_000;
+    w.start();
+    await time.advance(0);
+    expect(sink.stored).toEqual([]);
+    await time.advance(30_000);
+    expect(sink.stored).toEqual([]);
+    await time.advance(30_000);
+    expect(sink.stored).toEqual(['orphan']);
+    expect(outbox.count().batches).toBe(0);
+    await w.stop();
+    expect(time.pendingCount).toBe(0);
+  });
+
+  // Dead-letter bookkeeping once: a replayer whose claim was taken over neither writes the batch
+  // again nor records its refused points; the one holding the claim does.
+  it('leaves a batch whose claim another replayer took over during a wait to that replayer', async () => {
+    const outbox = new MemoryOutbox();
+    await outbox.append({ points: ps('a', 'bad'), minTs: 5, maxTs: 5 });
+    const { sink, time, w } = setup({}, outbox);
+    sink.up = false;
+    sink.refused = new Set(['bad']);
+    w.start();
+    await time.advance(0);
+    const writes = sink.writes;
+    outbox.rows[0]!.claimedBy = 'other-node';
+    sink.up = true;
+    await time.advance(50);
+    expect(sink.writes).toBe(writes);
+    expect(outbox.dead).toEqual([]);
+    expect(outbox.count().batches).toBe(1);
+    expect(outbox.rows[0]!.claimedBy).toBe('other-node');
   });
 });
 

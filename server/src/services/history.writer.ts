@@ -13,10 +13,17 @@
  * stored, and only the refused ones go to the dead letter, each with the sink's own reason.
  * Writing again the points InfluxDB already took from a partial write overwrites them with
  * themselves (same series, time and fields).
+ *
+ * Several nodes may share the outbox (PostgreSQL): each replays it, a batch at a time under a claim
+ * (Outbox `claim`), and looks at it every `outboxPollMs`, so a node that died with batches in it
+ * leaves none stranded once its claims run out. A write to the outbox or the dead letter that fails
+ * (the database is unreachable) is retried with backoff: the messages it carries are acknowledged
+ * only once it is stored, and meanwhile backpressure holds the producers.
  */
+import { randomUUID } from 'node:crypto';
 import type { Scheduler, TimerHandle, Timers } from './clock.ts';
 import { sleep } from './clock.ts';
-import type { HistoryPoint, HistoryQueue, HistorySink, Outbox } from './history.ports.ts';
+import type { HistoryPoint, HistoryQueue, HistorySink, Outbox, OutboxBatch, RefusedPoints } from './history.ports.ts';
 import { retry } from './retry.ts';
 
 export interface WriterOptions {
@@ -33,6 +40,10 @@ export interface WriterOptions {
    * the last minutes): their range is backfilled into the roll-ups.
    */
   lateAfterMs?: number;
+  /** How often to look for batches in the outbox this node did not put there (default OUTBOX_POLL_MS); null: only at start. */
+  outboxPollMs?: number | null;
+  /** This node's name on the outbox batches it replays; a new one for each process by default. */
+  owner?: string;
 }
 
 const DEFAULT_RETRY_DELAY_MS = 500;
@@ -41,6 +52,14 @@ const DEFAULT_MAX_RETRY_DELAY_MS = 10_000;
 const DEFAULT_LATE_AFTER_MS = 4 * 60_000;
 /** Late ranges are coalesced into one backfill at most this often (a backlog arrives in many batches). */
 const LATE_BACKFILL_EVERY_MS = 5000;
+/** A dead node's outbox batches are replayed by another within about this long after its claims run out. */
+export const OUTBOX_POLL_MS = 30_000;
+/**
+ * A replay claim outlives the holder's last sign of life (a write attempt) by this long: more than
+ * the longest wait between attempts (maxRetryDelayMs) plus a write's timeout, so a live replayer
+ * keeps it.
+ */
+export const OUTBOX_CLAIM_MS = 120_000;
 
 export interface WriterObserver {
   written?(points: number, seconds: number): void;
@@ -51,6 +70,8 @@ export interface WriterObserver {
   deadLetterEvicted?(points: number): void;
   sinkState?(up: boolean, error?: Error): void;
   backfillFailed?(error: Error): void;
+  /** The outbox or the dead letter could not be written or read (retried; its messages wait unacknowledged). */
+  storeFailed?(error: Error): void;
 }
 
 type Durable = () => void;
@@ -65,10 +86,13 @@ interface Batch {
 const emptyBatch = (): Batch => ({ points: [], acks: [], minTs: Infinity, maxTs: -Infinity });
 const isRetryable = (err: unknown): boolean => (err as { retryable?: boolean }).retryable !== false;
 
-/** Points the sink refused, with its reason. */
-interface Refused {
-  points: HistoryPoint[];
-  reason: string;
+type Refused = RefusedPoints & { points: HistoryPoint[] };
+
+/** The replay's claim on a batch ran out and another replayer took it over. */
+class ClaimLost extends Error {
+  constructor() {
+    super('outbox batch claimed by another replayer');
+  }
 }
 
 /**
@@ -103,9 +127,18 @@ export class HistoryWriter implements HistoryQueue {
   private pending = 0;
   private sinkUp = true;
   private replaying: Promise<void> | null = null;
+  /** Something reached the outbox while a replay was ending: replay again. */
+  private replayAgain = false;
   private stopped = false;
   private drainWaiters: (() => void)[] = [];
   private idleWaiters: (() => void)[] = [];
+  /** What the outbox holds on every node, as last read, with this node's appends and replays since. */
+  private depth = { batches: 0, points: 0 };
+  /** Batches on their way into the outbox; appended one after another, so they replay in arrival order. */
+  private outboxing = 0;
+  private appending: Promise<void> = Promise.resolve();
+  private poll: TimerHandle | null = null;
+  private readonly owner: string;
 
   constructor(
     private readonly sink: HistorySink,
@@ -113,11 +146,23 @@ export class HistoryWriter implements HistoryQueue {
     private readonly scheduler: Scheduler,
     private readonly options: WriterOptions,
     private readonly observer: WriterObserver = {},
-  ) {}
+  ) {
+    this.owner = options.owner ?? randomUUID();
+  }
 
-  /** Starts replaying whatever an earlier run left in the outbox. */
+  /** Starts replaying whatever an earlier run (or another node) left in the outbox, and keeps looking. */
   start(): void {
-    if (this.outbox.depth().batches > 0) this.startReplay();
+    this.startReplay();
+    this.schedulePoll();
+  }
+
+  private schedulePoll(): void {
+    const every = this.options.outboxPollMs === undefined ? OUTBOX_POLL_MS : this.options.outboxPollMs;
+    if (every === null || this.stopped) return;
+    this.poll = this.scheduler.setTimeout(() => {
+      this.startReplay();
+      this.schedulePoll();
+    }, every);
   }
 
   /**
@@ -164,8 +209,9 @@ export class HistoryWriter implements HistoryQueue {
     return this.sinkUp;
   }
 
+  /** As last read (at each replay's start and end), with this node's changes since: synchronous, for gauges and health. */
   outboxDepth(): { batches: number; points: number } {
-    return this.outbox.depth();
+    return this.depth;
   }
 
   /** Writes out what is queued now and resolves when nothing is queued or in flight. */
@@ -179,6 +225,8 @@ export class HistoryWriter implements HistoryQueue {
   async stop(): Promise<void> {
     await this.flushAll();
     this.stopped = true;
+    if (this.poll !== null) this.scheduler.clearTimeout(this.poll);
+    this.poll = null;
     for (const wake of this.replayWaits.values()) wake();
     await this.replaying;
   }
@@ -201,7 +249,7 @@ export class HistoryWriter implements HistoryQueue {
   /** Sends ready batches while write slots are free; behind a non-empty outbox, queues them there. */
   private pump(): void {
     while (this.ready.length > 0) {
-      const queueBehindOutbox = this.replaying !== null || this.outbox.depth().batches > 0 || !this.sinkUp;
+      const queueBehindOutbox = this.depth.batches > 0 || this.outboxing > 0 || !this.sinkUp;
       if (queueBehindOutbox) {
         this.toOutbox(this.ready.shift()!);
         continue;
@@ -213,25 +261,36 @@ export class HistoryWriter implements HistoryQueue {
 
   private send(batch: Batch): void {
     this.inFlight++;
+    void this.write(batch).finally(() => {
+      this.inFlight--;
+      this.pump();
+    });
+  }
+
+  /** Never rejects: the batch ends stored (acknowledged), in the outbox (acknowledged), or abandoned when stopped. */
+  private async write(batch: Batch): Promise<void> {
     const started = performance.now();
-    writeSplitting(batch.points, (points) => this.sink.write(points))
-      .then(
-        (refused) => {
-          const stored = batch.points.length - refusedCount(refused);
-          if (stored > 0) this.observer.written?.(stored, (performance.now() - started) / 1000);
-          for (const r of refused) this.deadLetter(r.points, r.reason);
-          this.noteLate(batch);
-          this.settle(batch);
-        },
-        (err: unknown) => {
-          this.markSink(false, err as Error);
-          this.toOutbox(batch);
-        },
-      )
-      .finally(() => {
-        this.inFlight--;
-        this.pump();
-      });
+    let refused: Refused[];
+    try {
+      refused = await writeSplitting(batch.points, (points) => this.sink.write(points));
+    } catch (err) {
+      this.markSink(false, err as Error);
+      this.toOutbox(batch);
+      return;
+    }
+    const stored = batch.points.length - refusedCount(refused);
+    if (stored > 0) this.observer.written?.(stored, (performance.now() - started) / 1000);
+    this.noteLate(batch);
+    if (refused.length > 0) {
+      try {
+        const { evicted } = await this.durably(() => this.outbox.deadLetter(refused));
+        this.deadLettered(refused, evicted);
+      } catch {
+        this.abandon(batch);
+        return;
+      }
+    }
+    this.settle(batch);
   }
 
   private late: { from: number; to: number } | null = null;
@@ -253,22 +312,56 @@ export class HistoryWriter implements HistoryQueue {
     }, LATE_BACKFILL_EVERY_MS);
   }
 
+  /** Acknowledged once the append has committed, never before (nothing lost). */
   private toOutbox(batch: Batch): void {
-    this.outbox.append({ points: batch.points, minTs: batch.minTs, maxTs: batch.maxTs });
-    this.observer.outboxed?.(batch.points.length);
-    this.settle(batch);
-    this.startReplay();
+    this.outboxing++;
+    const appended = this.appending.then(() => this.durably(() => this.outbox.append({ points: batch.points, minTs: batch.minTs, maxTs: batch.maxTs })));
+    this.appending = appended.catch(() => {});
+    void appended.then(
+      () => {
+        this.outboxing--;
+        this.depth = { batches: this.depth.batches + 1, points: this.depth.points + batch.points.length };
+        this.observer.outboxed?.(batch.points.length);
+        this.settle(batch);
+        this.startReplay();
+      },
+      () => {
+        this.outboxing--;
+        this.abandon(batch);
+      },
+    );
   }
 
-  private deadLetter(points: readonly HistoryPoint[], reason: string): void {
-    const { evicted } = this.outbox.deadLetter(points, reason);
-    this.observer.deadLettered?.(points.length, reason);
+  /** A write to the outbox or the dead letter, retried until it is stored or the writer stops. */
+  private durably<T>(write: () => Promise<T>): Promise<T> {
+    return retry(write, {
+      timers: this.replayTimers,
+      backoff: { initialMs: this.options.retryDelayMs ?? DEFAULT_RETRY_DELAY_MS, maxMs: this.options.maxRetryDelayMs ?? DEFAULT_MAX_RETRY_DELAY_MS },
+      stopped: () => this.stopped,
+      onRetry: (err) => this.observer.storeFailed?.(err as Error),
+    });
+  }
+
+  private deadLettered(refused: readonly Refused[], evicted: number): void {
+    for (const r of refused) this.observer.deadLettered?.(r.points.length, r.reason);
     if (evicted > 0) this.observer.deadLetterEvicted?.(evicted);
   }
 
   /** The batch is durable: tell its producers, release backpressure. */
   private settle(batch: Batch): void {
     for (const ack of batch.acks) ack();
+    this.release(batch);
+  }
+
+  /**
+   * Stopped before the batch could be stored: its producers are not told it is durable (MQTT
+   * delivers the messages again after the restart), and it no longer holds the queue.
+   */
+  private abandon(batch: Batch): void {
+    this.release(batch);
+  }
+
+  private release(batch: Batch): void {
     this.pending -= batch.points.length;
     if (this.drainWaiters.length && this.pending < this.options.maxQueuedPoints / 2) {
       for (const w of this.drainWaiters.splice(0)) w();
@@ -276,6 +369,13 @@ export class HistoryWriter implements HistoryQueue {
     if (this.idleWaiters.length && this.pending === 0) {
       for (const w of this.idleWaiters.splice(0)) w();
     }
+  }
+
+  private replayedBatch(batch: OutboxBatch, refused: readonly Refused[], evicted: number): void {
+    this.depth = { batches: Math.max(0, this.depth.batches - 1), points: Math.max(0, this.depth.points - batch.points.length) };
+    this.deadLettered(refused, evicted);
+    const stored = batch.points.length - refusedCount(refused);
+    if (stored > 0) this.observer.replayed?.(stored);
   }
 
   private markSink(up: boolean, error?: Error): void {
@@ -305,12 +405,19 @@ export class HistoryWriter implements HistoryQueue {
   };
 
   private startReplay(): void {
-    if (this.replaying || this.stopped) return;
+    if (this.stopped) return;
+    if (this.replaying) {
+      this.replayAgain = true;
+      return;
+    }
+    this.replayAgain = false;
     this.replaying = this.replay().finally(() => {
       this.replaying = null;
+      if (this.replayAgain) this.startReplay();
     });
   }
 
+  /** Replays batch after batch, each under a claim, while the outbox holds any nobody else is replaying. */
   private async replay(): Promise<void> {
     const initialMs = this.options.retryDelayMs ?? DEFAULT_RETRY_DELAY_MS;
     const backoff = { initialMs, maxMs: this.options.maxRetryDelayMs ?? DEFAULT_MAX_RETRY_DELAY_MS };
@@ -318,29 +425,47 @@ export class HistoryWriter implements HistoryQueue {
     let to = -Infinity;
     // Let a failed write that sent us here settle before the first retry.
     await sleep(this.replayTimers, this.sinkUp ? 0 : initialMs);
-    for (let next = this.outbox.oldest(); next && !this.stopped; next = this.outbox.oldest()) {
-      const batch = next;
-      let refused: Refused[];
-      try {
-        refused = await writeSplitting([...batch.points], (points) =>
-          retry(() => this.sink.write(points), {
-            timers: this.replayTimers,
-            backoff,
-            shouldRetry: isRetryable,
-            stopped: () => this.stopped,
-            onRetry: (err) => this.markSink(false, err as Error),
-          }),
-        );
-      } catch {
-        break; // stopped while InfluxDB is still down: the outbox keeps the rest
+    try {
+      this.depth = await this.outbox.depth();
+      while (!this.stopped) {
+        const now = this.scheduler.now();
+        const batch = await this.outbox.claim(this.owner, now + OUTBOX_CLAIM_MS, now);
+        if (!batch) break;
+        let refused: Refused[];
+        try {
+          refused = await writeSplitting([...batch.points], (points) =>
+            retry(
+              async (attempt) => {
+                // Each attempt after a wait renews the claim, and stops if another replayer took the batch.
+                if (attempt > 1 && !(await this.outbox.renew(batch, this.owner, this.scheduler.now() + OUTBOX_CLAIM_MS))) throw new ClaimLost();
+                await this.sink.write(points);
+              },
+              {
+                timers: this.replayTimers,
+                backoff,
+                shouldRetry: (err) => !(err instanceof ClaimLost) && isRetryable(err),
+                stopped: () => this.stopped,
+                onRetry: (err) => this.markSink(false, err as Error),
+              },
+            ),
+          );
+        } catch (err) {
+          if (err instanceof ClaimLost) continue;
+          // Stopped while InfluxDB is still down: the outbox keeps the rest, for the next start or another node.
+          await this.outbox.release(batch, this.owner);
+          break;
+        }
+        const done = await this.outbox.complete(batch, this.owner, refused);
+        this.markSink(true);
+        if (done === null) continue; // the replayer that took the claim over records the batch
+        this.replayedBatch(batch, refused, done.evicted);
+        from = Math.min(from, batch.minTs);
+        to = Math.max(to, batch.maxTs);
       }
-      for (const r of refused) this.deadLetter(r.points, r.reason);
-      this.outbox.remove(batch);
-      this.markSink(true);
-      const stored = batch.points.length - refusedCount(refused);
-      if (stored > 0) this.observer.replayed?.(stored);
-      from = Math.min(from, batch.minTs);
-      to = Math.max(to, batch.maxTs);
+      this.depth = await this.outbox.depth();
+    } catch (err) {
+      // The database failed: what is left stays in the outbox for the next replay (the next append or poll).
+      this.observer.storeFailed?.(err as Error);
     }
     if (from <= to) {
       this.sink.backfill(from, to).catch((err: unknown) => this.observer.backfillFailed?.(err as Error));

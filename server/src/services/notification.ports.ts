@@ -48,19 +48,35 @@ export interface NewNotification {
   giveUpAt: number;
 }
 
-/** The durable outbox (SQLite): written before anything is sent, read again after a restart. */
+/**
+ * The durable outbox (SQLite or PostgreSQL): written before anything is sent, read again after a
+ * restart. Every method joins the caller's transaction when there is one (`enqueue` must: the
+ * alarm's commit and its notifications are stored together or not at all).
+ *
+ * Several nodes may share it: a notification is sent only by the dispatcher holding its claim, and
+ * a claim is taken atomically (`claim`), so two nodes never send the same message at the same time.
+ * A claim runs out (`until`): one left by a node that died is taken over once it has.
+ */
 export interface NotificationStore {
   /** The new row's id, or null when this event already notified this contact. */
-  enqueue(n: NewNotification): number | null;
-  get(id: number): PendingNotification | undefined;
+  enqueue(n: NewNotification): Promise<number | null>;
+  /**
+   * Claims a pending notification for `owner` until `until`, if nobody else holds a claim on it that
+   * runs past `now` (`owner` renews its own); undefined when it is not pending or someone else has it.
+   */
+  claim(id: number, owner: string, until: number, now: number): Promise<PendingNotification | undefined>;
+  /** The pending notifications nobody holds a live claim on at `now`, oldest first. */
+  claimable(now: number): Promise<number[]>;
+  /** Gives up `owner`'s claims on what is still pending (stopping: another node, or the next start, takes them at once). */
+  release(owner: string): Promise<void>;
   /** Everything still pending, oldest first. */
-  pending(): PendingNotification[];
+  pending(): Promise<PendingNotification[]>;
   /** Records an attempt; the next attempt's time is unknown until `scheduled`. */
-  recordAttempt(id: number, attempt: NotificationAttempt): void;
-  /** When the next attempt is due (shown while it waits). */
-  scheduled(id: number, at: number): void;
-  finish(id: number, status: 'delivered' | 'failed', at: number): void;
-  forAlarm(alarmId: string): AlarmNotification[];
+  recordAttempt(id: number, attempt: NotificationAttempt): Promise<void>;
+  /** When the next attempt is due (shown while it waits), and `owner`'s claim held until `claimUntil`. */
+  scheduled(id: number, at: number, owner: string, claimUntil: number): Promise<void>;
+  finish(id: number, status: 'delivered' | 'failed', at: number): Promise<void>;
+  forAlarm(alarmId: string): Promise<AlarmNotification[]>;
 }
 
 /** One attempt's outcome as the channel saw it. */
@@ -113,5 +129,5 @@ export interface NotifyLogger {
 
 /** Read side for `GET /api/alarms/:id/notifications`. */
 export interface NotificationLog {
-  forAlarm(alarmId: string): AlarmNotification[];
+  forAlarm(alarmId: string): Promise<AlarmNotification[]>;
 }
