@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { SqlSessionStore, SqlUserStore } from '../../server/src/adapters/sql.users.ts';
 import type { Sql } from '../../server/src/adapters/sql.ts';
 import { AuthError } from '../../server/src/services/auth.errors.ts';
-import { DEFAULT_LOCKOUT, UNLOCKED } from '../../server/src/services/auth.lockout.ts';
+import { DEFAULT_LOCKOUT, UNLOCKED, afterFailure, type LockoutState } from '../../server/src/services/auth.lockout.ts';
 import type { SessionRecord, UserRecord } from '../../server/src/services/auth.ports.ts';
 import { UsersService } from '../../server/src/services/users.service.ts';
 import { FakeTime, RecordedAudit, TEST_SCRYPT } from '../support/auth.test-support.ts';
@@ -127,6 +127,46 @@ eachStore((open) => {
       expect(await users.recordFailure('nobody', T0, policy)).toBeUndefined();
     });
 
+    it('counts as afterFailure does, for an account and for a username that names none alike', async () => {
+      const { users } = await stores(await open());
+      // Failures 1 s apart, then gaps: inside the window, just outside it, across a lock's end.
+      const times = [
+        0,
+        1,
+        2,
+        3,
+        4,
+        5,
+        policy.lockMs + 4,
+        policy.lockMs + 5,
+        2 * policy.lockMs + policy.windowMs + 6,
+        2 * policy.lockMs + 2 * policy.windowMs + 7,
+      ];
+      let expected: LockoutState = UNLOCKED;
+      for (const t of times.map((dt) => T0 + dt * 1000)) {
+        const spec = afterFailure(expected, t, policy);
+        expect(await users.recordFailure('olivia', t, policy)).toEqual(spec);
+        expect(await users.recordUnknownFailure('nobody', t, policy)).toEqual(spec);
+        expect(await users.unknownFailures('nobody')).toEqual(spec.state);
+        expected = spec.state;
+      }
+      expect(await users.unknownFailures('olivia')).toBeUndefined();
+    });
+
+    it('forgets the counts of unknown usernames once they no longer count: outside the window and not locked', async () => {
+      const { users } = await stores(await open());
+      const longLock = { maxFailures: 5, windowMs: 10 * MIN, lockMs: 30 * MIN };
+      for (let i = 0; i < longLock.maxFailures; i++) await users.recordUnknownFailure('locked', T0, longLock);
+      await users.recordUnknownFailure('old', T0, longLock);
+      await users.recordUnknownFailure('recent', T0 + 15 * MIN, longLock);
+      expect(await users.purgeUnknownFailures(T0 + 20 * MIN, longLock)).toBe(1);
+      expect(await users.unknownFailures('old')).toBeUndefined();
+      expect(await users.unknownFailures('recent')).toMatchObject({ failedLogins: 1 });
+      expect(await users.unknownFailures('locked')).toMatchObject({ lockedUntil: T0 + 30 * MIN });
+      expect(await users.purgeUnknownFailures(T0 + 30 * MIN, longLock)).toBe(2);
+      expect(await users.unknownFailures('locked')).toBeUndefined();
+    });
+
     it('failures arriving at once all count', async () => {
       const sql = await open();
       const { users } = await stores(sql);
@@ -134,6 +174,9 @@ eachStore((open) => {
       const results = await Promise.all(Array.from({ length: 5 }, () => users.recordFailure('olivia', T0, policy)));
       expect(results.map((r) => r?.state.failedLogins).sort()).toEqual([1, 2, 3, 4, 5]);
       expect(await users.get('olivia')).toMatchObject({ failedLogins: 5, lockedUntil: T0 + policy.lockMs });
+      const unknown = await Promise.all(Array.from({ length: 5 }, () => users.recordUnknownFailure('nobody', T0, policy)));
+      expect(unknown.map((r) => r.state.failedLogins).sort()).toEqual([1, 2, 3, 4, 5]);
+      expect(await users.unknownFailures('nobody')).toEqual({ failedLogins: 5, lastFailedAt: T0, lockedUntil: T0 + policy.lockMs });
     });
   });
 

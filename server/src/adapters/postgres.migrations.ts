@@ -342,4 +342,14 @@ const outboxClaims = `
   ALTER TABLE outbox ADD COLUMN claimed_until BIGINT;
 `;
 
-export const POSTGRES_MIGRATIONS: readonly string[] = [initialSchema, alarmSites, notificationClaims, outboxClaims];
+/** SQLite's loginFailuresMigration (sqlite.users.ts): failed logins of usernames that name no account. */
+const loginFailures = `
+  CREATE TABLE login_failures (
+    username TEXT PRIMARY KEY,
+    failed_logins BIGINT NOT NULL,
+    last_failed_at BIGINT NOT NULL,
+    locked_until BIGINT
+  );
+`;
+
+export const POSTGRES_MIGRATIONS: readonly string[] = [initialSchema, alarmSites, notificationClaims, outboxClaims, loginFailures];

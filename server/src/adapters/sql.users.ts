@@ -8,7 +8,7 @@
  * counters, never from a copy read earlier.
  */
 import type { Role } from '../../../contract/index.ts';
-import type { SessionRecord, SessionStore, SessionWithUser, UserRecord, UserStore } from '../services/auth.ports.ts';
+import type { FailureCount, SessionRecord, SessionStore, SessionWithUser, UserRecord, UserStore } from '../services/auth.ports.ts';
 import type { LockoutPolicy, LockoutState } from '../services/auth.lockout.ts';
 import type { Sql, SqlValue } from './sql.ts';
 
@@ -52,6 +52,32 @@ const USER_COLUMNS: Record<keyof Omit<UserRecord, 'username' | 'createdAt'>, str
   updatedAt: 'updated_at',
   lastLoginAt: 'last_login_at',
 };
+
+interface FailureRow {
+  failed_logins: number;
+  last_failed_at: number;
+  locked_until: number | null;
+}
+
+const toFailureCount = (r: FailureRow): FailureCount => ({
+  state: { failedLogins: r.failed_logins, lastFailedAt: r.last_failed_at, lockedUntil: r.locked_until },
+  locked: r.locked_until !== null,
+});
+
+/**
+ * The failure count after one more failure at `at`, from the counters of `table` as they are when
+ * the statement writes them — `afterFailure` (auth.lockout.ts) in SQL: the count goes on while
+ * failures come within the window and no lock has run out, else starts again at 1. Every
+ * right-hand side of an UPDATE reads the row as it was before it, on both engines, and a
+ * concurrent update of the row waits for this one: failures arriving together all count.
+ */
+function failureCount(table: string): { sql: string; params: (at: number, policy: LockoutPolicy) => number[] } {
+  return {
+    sql: `(CASE WHEN ${table}.last_failed_at IS NOT NULL AND ${table}.last_failed_at >= ? AND (${table}.locked_until IS NULL OR ${table}.locked_until > ?)
+      THEN ${table}.failed_logins ELSE 0 END + 1)`,
+    params: (at, policy) => [at - policy.windowMs, at],
+  };
+}
 
 /** Serialises account changes that depend on other accounts (`lockAccounts`). */
 const ACCOUNTS_LOCK = 'vigil.accounts';
@@ -99,23 +125,42 @@ export class SqlUserStore implements UserStore {
     await this.sql.run(`UPDATE users SET ${keys.map((k) => `${USER_COLUMNS[k]} = ?`).join(', ')} WHERE username = ?`, [...values, username]);
   }
 
-  async recordFailure(username: string, at: number, policy: LockoutPolicy): Promise<{ state: LockoutState; locked: boolean } | undefined> {
-    // afterFailure (auth.lockout.ts) as one statement: every right-hand side reads the row as it
-    // was before this update, on both engines, and a concurrent update of the row waits for it.
-    const count = `(CASE WHEN last_failed_at IS NOT NULL AND last_failed_at >= ? AND (locked_until IS NULL OR locked_until > ?)
-      THEN failed_logins ELSE 0 END + 1)`;
-    const recent = [at - policy.windowMs, at];
-    const r = await this.sql.get<{ failed_logins: number; last_failed_at: number; locked_until: number | null }>(
-      `UPDATE users SET failed_logins = ${count}, last_failed_at = CAST(? AS BIGINT),
-         locked_until = CASE WHEN ${count} >= ? THEN CAST(? AS BIGINT) ELSE NULL END
+  async recordFailure(username: string, at: number, policy: LockoutPolicy): Promise<FailureCount | undefined> {
+    const count = failureCount('users');
+    const r = await this.sql.get<FailureRow>(
+      `UPDATE users SET failed_logins = ${count.sql}, last_failed_at = CAST(? AS BIGINT),
+         locked_until = CASE WHEN ${count.sql} >= ? THEN CAST(? AS BIGINT) ELSE NULL END
        WHERE username = ? RETURNING failed_logins, last_failed_at, locked_until`,
-      [...recent, at, ...recent, policy.maxFailures, at + policy.lockMs, username],
+      [...count.params(at, policy), at, ...count.params(at, policy), policy.maxFailures, at + policy.lockMs, username],
     );
-    if (!r) return undefined;
-    return {
-      state: { failedLogins: r.failed_logins, lastFailedAt: r.last_failed_at, lockedUntil: r.locked_until },
-      locked: r.locked_until !== null,
-    };
+    return r && toFailureCount(r);
+  }
+
+  async unknownFailures(username: string): Promise<LockoutState | undefined> {
+    const r = await this.sql.get<FailureRow>('SELECT failed_logins, last_failed_at, locked_until FROM login_failures WHERE username = ?', [username]);
+    return r && toFailureCount(r).state;
+  }
+
+  async recordUnknownFailure(username: string, at: number, policy: LockoutPolicy): Promise<FailureCount> {
+    const count = failureCount('login_failures');
+    const lockedUntil = at + policy.lockMs;
+    const r = await this.sql.get<FailureRow>(
+      `INSERT INTO login_failures (username, failed_logins, last_failed_at, locked_until)
+       VALUES (?, 1, ?, CASE WHEN 1 >= ? THEN CAST(? AS BIGINT) ELSE NULL END)
+       ON CONFLICT (username) DO UPDATE SET failed_logins = ${count.sql}, last_failed_at = excluded.last_failed_at,
+         locked_until = CASE WHEN ${count.sql} >= ? THEN CAST(? AS BIGINT) ELSE NULL END
+       RETURNING failed_logins, last_failed_at, locked_until`,
+      [username, at, policy.maxFailures, lockedUntil, ...count.params(at, policy), ...count.params(at, policy), policy.maxFailures, lockedUntil],
+    );
+    return toFailureCount(r!);
+  }
+
+  async purgeUnknownFailures(now: number, policy: LockoutPolicy): Promise<number> {
+    const r = await this.sql.run('DELETE FROM login_failures WHERE last_failed_at < ? AND (locked_until IS NULL OR locked_until <= ?)', [
+      now - policy.windowMs,
+      now,
+    ]);
+    return r.changes;
   }
 
   lockAccounts(): Promise<void> {

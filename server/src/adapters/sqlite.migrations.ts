@@ -9,7 +9,7 @@ import { alarmSitesMigration, alarmsMigration } from './sqlite.alarms.ts';
 import { auditMigration } from './sqlite.audit.ts';
 import { drillSpeedMigration, drillsMigration } from './sqlite.drills.ts';
 import { heldTimesMigration } from './sqlite.held-times.ts';
-import { authMigration } from './sqlite.users.ts';
+import { authMigration, loginFailuresMigration } from './sqlite.users.ts';
 import { deviceKindMigration } from './sqlite.devices.ts';
 import { notificationClaimsMigration, notificationsMigration } from './sqlite.notifications.ts';
 import { kpiAnnunciationsMigration } from './sqlite.kpi.ts';
@@ -42,4 +42,5 @@ export const MIGRATIONS: readonly Migration[] = [
   alarmSitesMigration,
   notificationClaimsMigration,
   outboxClaimsMigration,
+  loginFailuresMigration,
 ];

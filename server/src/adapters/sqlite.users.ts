@@ -54,3 +54,18 @@ export const authMigration = (db: SqliteDatabase): void => {
     );
   `);
 };
+
+/**
+ * Failed logins of usernames that name no account, counted like an account's so that neither
+ * answers nor lockout tell which usernames exist: in the store, so every node counts the same.
+ */
+export const loginFailuresMigration = (db: SqliteDatabase): void => {
+  db.exec(`
+    CREATE TABLE login_failures (
+      username TEXT PRIMARY KEY,
+      failed_logins INTEGER NOT NULL,
+      last_failed_at INTEGER NOT NULL,
+      locked_until INTEGER
+    );
+  `);
+};

@@ -43,7 +43,6 @@ export async function composeAuth(config: Config, logger: Logger, registry: Regi
     onSessionsEnded: (u) => endedSessions.ended(u),
   });
   const users = new UsersService(userStore, sessionStore, audit, systemClock, undefined, {
-    onUnlock: (u) => auth.forgetFailures(u),
     onSessionsEnded: (u) => endedSessions.ended(u),
   });
   const deviceTopics = new DeviceTopics(registry, adapterPublishFilters);

@@ -14,6 +14,12 @@ export interface UserRecord extends LockoutState {
   lastLoginAt: number | null;
 }
 
+/** The counters after one more failed login; `locked` when they lock the account. */
+export interface FailureCount {
+  state: LockoutState;
+  locked: boolean;
+}
+
 export interface UserStore {
   get(username: string): Promise<UserRecord | undefined>;
   list(): Promise<UserRecord[]>;
@@ -25,7 +31,13 @@ export interface UserStore {
    * step, so failures arriving at once on several nodes all count. Undefined when there is no such
    * user.
    */
-  recordFailure(username: string, at: number, policy: LockoutPolicy): Promise<{ state: LockoutState; locked: boolean } | undefined>;
+  recordFailure(username: string, at: number, policy: LockoutPolicy): Promise<FailureCount | undefined>;
+  /** The failure count of a username that names no account, if it failed lately. */
+  unknownFailures(username: string): Promise<LockoutState | undefined>;
+  /** {@link recordFailure} for a username that names no account. */
+  recordUnknownFailure(username: string, at: number, policy: LockoutPolicy): Promise<FailureCount>;
+  /** Forgets the counts of unknown usernames that no longer count at `now` (no lock, outside the window); returns how many. */
+  purgeUnknownFailures(now: number, policy: LockoutPolicy): Promise<number>;
   /**
    * Serialises, until the end of the current transaction, changes that depend on other accounts
    * (the last enabled admin), on every node sharing the store.

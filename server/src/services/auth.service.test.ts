@@ -27,7 +27,6 @@ function build(opts: { loginsPerMin?: number } = {}): void {
     onSessionsEnded: (u) => ended.push(u),
   });
   users = new UsersService(stores.users, stores.sessions, audit, time, TEST_SCRYPT, {
-    onUnlock: (u) => auth.forgetFailures(u),
     onSessionsEnded: (u) => ended.push(u),
   });
 }
@@ -158,6 +157,20 @@ describe('lockout (failed logins rate-limited per user, lockout an admin can lif
     for (let i = 0; i < 6; i++) answers.push(await code(auth.login('nobody', 'wrong', meta)));
     expect(answers).toEqual(['INVALID_CREDENTIALS', 'INVALID_CREDENTIALS', 'INVALID_CREDENTIALS', 'INVALID_CREDENTIALS', 'ACCOUNT_LOCKED', 'ACCOUNT_LOCKED']);
     expect(audit.entries.filter((e) => e.target === 'user:nobody').map((e) => e.action)).toContain('auth.lockout');
+  });
+
+  // Two nodes share the store: a guesser spreading attempts over both is locked out as on one.
+  it('counts failures on every node together, for an account and an unknown username alike', async () => {
+    const other = new AuthService(stores.users, stores.sessions, audit, time, {
+      idleMs: 480 * MIN,
+      hashParams: TEST_SCRYPT,
+      addressLimiter: new RateLimiter({ burst: 1000, perSecond: 1000 / 60 }, time),
+    });
+    for (const name of ['olivia', 'nobody']) {
+      const answers: string[] = [];
+      for (let i = 0; i < 6; i++) answers.push(await code((i % 2 ? other : auth).login(name, 'wrong', meta)));
+      expect(answers).toEqual(['INVALID_CREDENTIALS', 'INVALID_CREDENTIALS', 'INVALID_CREDENTIALS', 'INVALID_CREDENTIALS', 'ACCOUNT_LOCKED', 'ACCOUNT_LOCKED']);
+    }
   });
 
   it('limits attempts per client address, whatever the usernames', async () => {

@@ -12,7 +12,7 @@
 import type { SessionInfo, User } from '../../../contract/index.ts';
 import type { AuditLog } from './audit.port.ts';
 import { AuthError } from './auth.errors.ts';
-import { DEFAULT_LOCKOUT, UNLOCKED, afterFailure, isLocked, type LockoutPolicy, type LockoutState } from './auth.lockout.ts';
+import { DEFAULT_LOCKOUT, UNLOCKED, isLocked, type LockoutPolicy, type LockoutState } from './auth.lockout.ts';
 import { DEFAULT_SCRYPT, dummyHash, hashPassword, needsRehash, verifyPassword, type ScryptParams } from './auth.password.ts';
 import type { SessionRecord, SessionStore, SessionWithUser, UserRecord, UserStore } from './auth.ports.ts';
 import type { RateLimiter } from './auth.rate-limit.ts';
@@ -55,8 +55,6 @@ export interface SessionAuthenticator {
 
 /** A session's last-seen time is written at most this often (not on every request). */
 const TOUCH_EVERY_MS = 30_000;
-/** Unknown usernames whose failures are tracked at most (bounded memory under a spray attack). */
-const MAX_UNKNOWN_TRACKED = 10_000;
 
 export const publicUser = (u: UserRecord): User => ({ username: u.username, displayName: u.displayName, role: u.role, disabled: u.disabled });
 
@@ -67,8 +65,6 @@ export class AuthService implements SessionAuthenticator {
   private readonly lockout: LockoutPolicy;
   private readonly hashParams: ScryptParams;
   private dummy: Promise<string> | null = null;
-  /** Lockout state of usernames that do not exist, so they behave like ones that do. */
-  private readonly unknownFailures = new Map<string, LockoutState>();
 
   constructor(
     private readonly users: UserStore,
@@ -91,7 +87,7 @@ export class AuthService implements SessionAuthenticator {
     }
     const now = this.clock.now();
     const user = await this.users.get(username);
-    const state: LockoutState = user ?? this.unknownFailures.get(username) ?? UNLOCKED;
+    const state: LockoutState = user ?? (await this.users.unknownFailures(username)) ?? UNLOCKED;
     if (isLocked(state, now)) {
       await this.failed(username, meta, 'locked');
       throw this.lockedError(state.lockedUntil!);
@@ -131,39 +127,29 @@ export class AuthService implements SessionAuthenticator {
     return { token, info: { user: publicUser({ ...fresh, lastLoginAt: at }), expiresAt: session.expiresAt } };
   }
 
-  /** `stored`: the username is an account (its counters are in the store), else tracked here. */
+  /** `stored`: the username named an account when the password was checked. */
   private async registerFailure(username: string, stored: boolean, meta: ClientMeta, reason: 'wrong_password' | 'unknown_user'): Promise<never> {
     const now = this.clock.now();
-    // The same entries for a real account and an unknown name: the trail shows someone guessing, whatever the name.
-    const auditFailure = async ({ state, locked }: { state: LockoutState; locked: boolean }) => {
-      await this.failed(username, meta, reason, state.failedLogins);
-      if (locked)
+    // Counted in the store from the counters as they are, not from the copy read before the
+    // password check: failures arriving together, here or on another node, all count. An unknown
+    // username is counted the same way, in the store, so that no node answers it differently.
+    const { state, locked } = await this.users.transaction(async () => {
+      const counted =
+        (stored ? await this.users.recordFailure(username, now, this.lockout) : undefined) ??
+        (await this.users.recordUnknownFailure(username, now, this.lockout));
+      // The same entries for a real account and an unknown name: the trail shows someone guessing, whatever the name.
+      await this.failed(username, meta, reason, counted.state.failedLogins);
+      if (counted.locked)
         await this.audit.append({
           actor: 'system',
           action: 'auth.lockout',
           target: `user:${username}`,
-          detail: { address: meta.address, failures: state.failedLogins, until: state.lockedUntil },
+          detail: { address: meta.address, failures: counted.state.failedLogins, until: counted.state.lockedUntil },
           at: now,
         });
-    };
-    // Counted in the store from the row as it is, not from the copy read before the password check:
-    // failures arriving together, here or on another node, all count.
-    const counted = stored
-      ? await this.users.transaction(async () => {
-          const result = await this.users.recordFailure(username, now, this.lockout);
-          if (result) await auditFailure(result);
-          return result;
-        })
-      : undefined;
-    let outcome = counted;
-    if (!outcome) {
-      outcome = afterFailure(this.unknownFailures.get(username) ?? UNLOCKED, now, this.lockout);
-      this.unknownFailures.delete(username);
-      this.unknownFailures.set(username, outcome.state);
-      if (this.unknownFailures.size > MAX_UNKNOWN_TRACKED) this.unknownFailures.delete(this.unknownFailures.keys().next().value!);
-      await auditFailure(outcome);
-    }
-    if (outcome.locked) throw this.lockedError(outcome.state.lockedUntil!);
+      return counted;
+    });
+    if (locked) throw this.lockedError(state.lockedUntil!);
     throw new AuthError('INVALID_CREDENTIALS', 'wrong username or password');
   }
 
@@ -262,13 +248,13 @@ export class AuthService implements SessionAuthenticator {
     this.options.onSessionsEnded?.(username);
   }
 
-  /** Forgets the in-memory failures of a username (admin unlock). */
-  forgetFailures(username: string): void {
-    this.unknownFailures.delete(username);
-  }
-
-  /** Deletes sessions that ended more than `keepMs` ago. */
-  purgeSessions(keepMs = 7 * 86_400_000): Promise<number> {
-    return this.sessions.purge(this.clock.now() - keepMs);
+  /**
+   * Deletes sessions that ended more than `keepMs` ago, and the failure counts of unknown
+   * usernames that no longer count; returns how many sessions.
+   */
+  async purgeSessions(keepMs = 7 * 86_400_000): Promise<number> {
+    const now = this.clock.now();
+    await this.users.purgeUnknownFailures(now, this.lockout);
+    return this.sessions.purge(now - keepMs);
   }
 }

@@ -42,8 +42,6 @@ export const sessionView = (s: SessionRecord): SessionView => ({
 
 /** What the server wires to account changes; the CLI (another process) needs none. */
 export interface UsersServiceHooks {
-  /** Told when an account is unlocked (AuthService keeps failures of unknown names in memory). */
-  onUnlock?: (username: string) => void;
   /** Told when sessions are revoked here (disable, password reset, session revoke), e.g. to close their live connections. */
   onSessionsEnded?: SessionsEndedListener;
 }
@@ -144,7 +142,6 @@ export class UsersService {
         at,
       });
     });
-    this.hooks.onUnlock?.(username);
     return this.get(username);
   }
 
@@ -159,7 +156,6 @@ export class UsersService {
       const revoked = await this.sessions.revokeAllOf(username, at);
       await this.audit.append({ actor, action: 'user.reset_password', target: `user:${username}`, detail: { sessionsRevoked: revoked }, at });
     });
-    this.hooks.onUnlock?.(username);
     this.hooks.onSessionsEnded?.(username);
     return this.get(username);
   }
