@@ -79,11 +79,12 @@ const access: AccessControl = {
 const refuse = (err: unknown) => () => {
   throw err;
 };
+// Rejections, as the service's actions answer once their commit has landed.
 const alarms = {
-  act: refuse(new AlarmActionError('CONDITION_ACTIVE', 'the gas is still there')),
-  actOnIncident: refuse(new AlarmActionError('NOT_FOUND', 'no incident')),
-  setOutOfService: refuse(new AlarmActionError('NOT_FOUND', 'no sensor')),
-  returnToService: refuse(new Error('disk on fire')),
+  act: () => Promise.reject(new AlarmActionError('CONDITION_ACTIVE', 'the gas is still there')),
+  actOnIncident: () => Promise.reject(new AlarmActionError('NOT_FOUND', 'no incident')),
+  setOutOfService: () => Promise.reject(new AlarmActionError('NOT_FOUND', 'no sensor')),
+  returnToService: () => Promise.reject(new Error('disk on fire')),
 } as unknown as AlarmService;
 const drills = {
   start: refuse(new DrillError('UNKNOWN_SCENARIO', 'no scenario x')),
