@@ -1,6 +1,4 @@
-/** Drill records in SQLite. */
-import type { Drill } from '../../../contract/index.ts';
-import type { DrillStore } from '../services/drill.service.ts';
+/** The SQLite schema of drill records; the store is sql.drills.ts. */
 import type { SqliteDatabase } from './sqlite.database.ts';
 
 export const drillsMigration = (db: SqliteDatabase): void => {
@@ -19,51 +17,3 @@ export const drillSpeedMigration = (db: SqliteDatabase): void => {
     ALTER TABLE drill ADD COLUMN speed REAL NOT NULL DEFAULT 1;
   `);
 };
-
-interface Row {
-  id: string;
-  scenario: string;
-  title: string | null;
-  speed: number;
-  site: string;
-  started_by: string;
-  started_at: number;
-  ended_at: number | null;
-  expected: string;
-}
-
-const toDrill = (r: Row): Drill => ({
-  id: r.id,
-  scenario: r.scenario,
-  title: r.title ?? r.scenario,
-  speed: r.speed,
-  siteId: r.site,
-  startedBy: r.started_by,
-  startedAt: r.started_at,
-  endedAt: r.ended_at,
-  state: r.ended_at === null ? 'running' : 'ended',
-  expected: JSON.parse(r.expected) as Drill['expected'],
-});
-
-export class SqliteDrillStore implements DrillStore {
-  constructor(private readonly db: SqliteDatabase) {}
-
-  insert(d: Drill): void {
-    this.db
-      .prepare('INSERT INTO drill (id, scenario, title, speed, site, started_by, started_at, ended_at, expected) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)')
-      .run(d.id, d.scenario, d.title, d.speed, d.siteId, d.startedBy, d.startedAt, d.endedAt, JSON.stringify(d.expected));
-  }
-
-  get(id: string): Drill | undefined {
-    const r = this.db.prepare('SELECT * FROM drill WHERE id = ?').get(id) as Row | undefined;
-    return r ? toDrill(r) : undefined;
-  }
-
-  list(limit: number): Drill[] {
-    return (this.db.prepare('SELECT * FROM drill ORDER BY started_at DESC LIMIT ?').all(limit) as Row[]).map(toDrill);
-  }
-
-  end(id: string, at: number): void {
-    this.db.prepare('UPDATE drill SET ended_at = ? WHERE id = ? AND ended_at IS NULL').run(at, id);
-  }
-}

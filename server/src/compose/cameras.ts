@@ -1,6 +1,6 @@
 /** Camera verification: stills with alarms, the cameras' self-supervision, pruning past retention. */
 import { HttpCameras } from '../adapters/camera.http.ts';
-import { SqliteCameraSnapshots } from '../adapters/sqlite.camera-snapshots.ts';
+import { SqlCameraSnapshots } from '../adapters/sql.camera-snapshots.ts';
 import type { Config } from '../config.ts';
 import type { Logger } from '../logger.ts';
 import { CameraService } from '../services/camera.service.ts';
@@ -22,9 +22,9 @@ export function composeCameras(config: Config, logger: Logger, facility: Facilit
   const service = new CameraService({
     registry: facility.registry,
     cameras: new HttpCameras(facility.cameraSources, process.env, { timeoutMs: config.CAMERA_TIMEOUT_MS, maxBytes: 5 * 1024 * 1024 }),
-    store: new SqliteCameraSnapshots(storage.db, config.DATA_DIR),
+    store: new SqlCameraSnapshots(storage.sql, config.DATA_DIR),
     audit: storage.audit,
-    cameraStatus: (id, answered, detail) => alarms.service.cameraStatus(id, answered, detail),
+    cameraStatus: async (id, answered, detail) => alarms.service.cameraStatus(id, answered, detail),
     scheduler: systemScheduler,
     settings: {
       secondShotS: config.CAMERA_SECOND_SHOT_S,

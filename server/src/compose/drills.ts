@@ -3,7 +3,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ScenarioFiles } from '../adapters/scenario.files.ts';
 import { SimulatorRunner } from '../adapters/simulator.runner.ts';
-import { SqliteDrillStore } from '../adapters/sqlite.drills.ts';
+import { SqlDrillStore } from '../adapters/sql.drills.ts';
 import type { Config } from '../config.ts';
 import type { Registry } from '../domain/registry.ts';
 import type { Logger } from '../logger.ts';
@@ -37,27 +37,29 @@ export function composeDrills(
   presence?: PresenceService,
 ): Drills {
   const scenarios = new ScenarioFiles(path.join(ROOT, 'simulator/scenarios'));
+  const log = logger.child({ component: 'drills' });
   const simulator = new SimulatorRunner({
     root: ROOT,
     brokerUrl: broker.url,
     facilityFile: config.FACILITY_FILE,
     ...broker.drillLogin,
-    logger: logger.child({ component: 'drills' }),
+    logger: log,
   });
   const service = new DrillService(
-    new SqliteDrillStore(storage.db),
+    new SqlDrillStore(storage.sql),
     scenarios,
     { sensors: () => registry.allSensors() },
     simulator,
     {
-      drillAlarms: (id) => alarms.drillAlarms(id),
-      endDrill: (id, by) => alarms.endDrill(id, by),
+      drillAlarms: async (id) => alarms.drillAlarms(id),
+      endDrill: async (id, by) => alarms.endDrill(id, by),
       triggerTime: (id, sensorId, at) => storage.history.lastDrillObservation(id, sensorId, at),
     },
     storage.audit,
     (notice) => realtime.hub.drill(notice),
     systemClock,
-    presence && ((id) => presence.drillMusters(id, (alarmId) => alarms.get(alarmId))),
+    presence && ((id) => presence.drillMusters(id, async (alarmId) => alarms.get(alarmId))),
+    (err, what) => log.error({ err }, what),
   );
   return { service, scenarios, part: { name: 'drill simulators', stop: () => simulator.stopAll() } };
 }

@@ -27,7 +27,7 @@ import { reportsRouter } from '../http/reports.router.ts';
 import { safetyReportRouter } from '../http/safety-report.router.ts';
 import { kpiRouter } from '../http/kpi.router.ts';
 import { InfluxPresence } from '../adapters/influx.presence.ts';
-import { SqliteKpiSource } from '../adapters/sqlite.kpi.ts';
+import { SqlKpiSource } from '../adapters/sql.kpi.ts';
 import { KpiService } from '../services/kpi.service.ts';
 import { originPolicy, requestGuard, securityHeaders, type OriginPolicy } from '../http/security.ts';
 import { usersRouter } from '../http/users.router.ts';
@@ -123,7 +123,7 @@ export function composeHttp(server: http.Server, config: Config, logger: Logger,
       handoversRouter(handovers, access, jsonBody('64kb')),
       alarmsRouter(alarms, d.actions.service, d.storage.audit, access, jsonBody('64kb'), logger),
       notificationsRouter(async (id) => (await alarms.get(id)) !== undefined, d.alarms.notifications, access),
-      camerasRouter(d.cameras.service, (id) => alarms.get(id), access),
+      camerasRouter(d.cameras.service, async (id) => alarms.get(id), access),
       presenceRouter(d.presence.service, registry, (id) => alarms.get(id), access, jsonBody('4kb')),
       actionsRouter(d.actions.service, d.alarms.notifications, access, jsonBody('64kb')),
       ingestRouter(
@@ -178,9 +178,9 @@ export function composeHttp(server: http.Server, config: Config, logger: Logger,
 /** The alarm-performance KPIs (services/kpi.service.ts) over the alarm store, InfluxDB and the live engine. */
 export function kpiService(d: Pick<HttpDeps, 'storage' | 'alarms' | 'facility'>, config: Pick<Config, 'RAW_RETENTION_DAYS'>): KpiService {
   return new KpiService({
-    alarms: new SqliteKpiSource(d.storage.db),
+    alarms: new SqlKpiSource(d.storage.sql),
     presence: new InfluxPresence(d.storage.influx),
-    live: d.alarms.service,
+    live: { snapshot: async () => d.alarms.service.snapshot() },
     registry: d.facility.registry,
     clock: systemClock,
     rawRetentionMs: config.RAW_RETENTION_DAYS * 86_400_000,

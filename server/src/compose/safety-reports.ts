@@ -1,11 +1,11 @@
 /**
  * The periodic safety report: its service over the alarm store, drills, KPIs, corrective actions
- * and handovers; kept reports in SQLite; the schedule (a part: started with the server); the PDF
+ * and handovers; kept reports in the operational store; the schedule (a part: started with the server); the PDF
  * printer; announcements through the alarm side's notification outbox.
  */
 import { ChromiumPdf } from '../adapters/pdf.chromium.ts';
-import { SqliteInstallation } from '../adapters/sqlite.installation.ts';
-import { SqliteSafetyReports } from '../adapters/sqlite.safety-reports.ts';
+import { SqlInstallation } from '../adapters/sql.installation.ts';
+import { SqlSafetyReports } from '../adapters/sql.safety-reports.ts';
 import type { Config } from '../config.ts';
 import type { Logger } from '../logger.ts';
 import { systemClock, systemScheduler } from '../services/clock.ts';
@@ -58,8 +58,9 @@ export function composeSafetyReports(config: Config, logger: Logger, d: SafetyRe
   const service = new SafetyReportService(
     { site: (id) => registry.site(id), sites: () => registry.facility.sites, sensors: () => registry.allSensors() },
     {
-      list: (f) => alarms.list(f),
-      outOfService: () => alarms.sensorStates().flatMap((s) => (s.outOfService === null ? [] : [{ sensorId: s.sensorId, outOfService: s.outOfService }])),
+      list: async (f) => alarms.list(f),
+      outOfService: async () =>
+        (await alarms.sensorStates()).flatMap((s) => (s.outOfService === null ? [] : [{ sensorId: s.sensorId, outOfService: s.outOfService }])),
     },
     {
       list: (limit) => d.drills.service.list(limit),
@@ -70,16 +71,16 @@ export function composeSafetyReports(config: Config, logger: Logger, d: SafetyRe
     {
       kpis: async (siteId, from, to) => kpiRows(await kpis.compute({ siteId, from, to })),
       actions: (siteId, from, to) => d.actions.service.counts({ siteId, from, to }),
-      handovers: (siteId, from, to) => {
-        const { handedOver, accepted, acceptedWithRemarks, itemsCarriedOver } = handovers.counts({ siteId, from, to });
+      handovers: async (siteId, from, to) => {
+        const { handedOver, accepted, acceptedWithRemarks, itemsCarriedOver } = await handovers.counts({ siteId, from, to });
         return { held: handedOver, accepted, acceptedWithRemarks, itemsCarriedOver };
       },
     },
-    new SqliteSafetyReports(d.storage.db),
-    (message) => d.alarms.dispatcher.notify(message),
+    new SqlSafetyReports(d.storage.sql),
+    async (message) => d.alarms.dispatcher.notify(message),
     systemClock,
   );
-  const scheduler = new SafetyReportScheduler(service, () => registry.facility.sites, new SqliteInstallation(d.storage.db), systemScheduler, log);
+  const scheduler = new SafetyReportScheduler(service, () => registry.facility.sites, new SqlInstallation(d.storage.sql), systemScheduler, log);
   return {
     service,
     pdf: new ChromiumPdf(process.env.CHROMIUM_PATH ?? DEFAULT_CHROMIUM),

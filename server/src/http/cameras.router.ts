@@ -32,20 +32,21 @@ function unavailable(res: Response, err: unknown): void {
   res.status(502).json(body);
 }
 
-export function camerasRouter(cameras: CameraService, alarmById: (id: string) => Alarm | undefined, access: AccessControl): Router {
+export function camerasRouter(cameras: CameraService, alarmById: (id: string) => Promise<Alarm | undefined>, access: AccessControl): Router {
   const router = Router();
   const view = access.requirePermission('alarm.view');
   const viewers = new Map<string, number>();
 
-  router.get('/api/alarms/:id/snapshots', view, (req, res) => {
-    const alarm = alarmById(String(req.params.id));
+  router.get('/api/alarms/:id/snapshots', view, async (req, res) => {
+    const alarm = await alarmById(String(req.params.id));
     if (alarm === undefined) throw notFound(`no alarm ${String(req.params.id)}`);
+    const answer = await cameras.forAlarm(alarm);
     noStore(res);
-    res.json(cameras.forAlarm(alarm));
+    res.json(answer);
   });
 
-  router.get('/api/camera-snapshots/:id', view, (req, res) => {
-    const file = cameras.imagePath(String(req.params.id));
+  router.get('/api/camera-snapshots/:id', view, async (req, res) => {
+    const file = await cameras.imagePath(String(req.params.id));
     if (file === undefined) throw notFound(`no still ${String(req.params.id)}`);
     // Evidence never changes once taken; it may stay in this officer's browser cache only.
     res.set('Cache-Control', 'private, max-age=86400, immutable');

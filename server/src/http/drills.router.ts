@@ -7,15 +7,15 @@ import { parseOr400 } from './parse.ts';
 
 export function drillsRouter(drills: DrillService, access: AccessControl, jsonBody: RequestHandler): Router {
   const router = Router();
-  router.get('/api/drills', access.requirePermission('alarm.view'), (_req, res) => {
-    res.json({ drills: drills.list(), scenarios: drills.scenarioList() } satisfies DrillListResponse);
+  router.get('/api/drills', access.requirePermission('alarm.view'), async (_req, res) => {
+    res.json({ drills: await drills.list(), scenarios: drills.scenarioList() } satisfies DrillListResponse);
   });
-  router.post('/api/drills', access.requirePermission('drill.run'), jsonBody, (req, res) => {
+  router.post('/api/drills', access.requirePermission('drill.run'), jsonBody, async (req, res) => {
     const body = parseOr400(drillStartBodySchema, req.body ?? {}, 'invalid drill');
-    res.status(201).json({ drill: drills.start(body, access.actorOf(req, res).username) });
+    res.status(201).json({ drill: await drills.start(body, access.actorOf(req, res).username) });
   });
-  router.post('/api/drills/:id/end', access.requirePermission('drill.run'), (req, res) => {
-    res.json({ drill: drills.end(String(req.params.id), access.actorOf(req, res).username) });
+  router.post('/api/drills/:id/end', access.requirePermission('drill.run'), async (req, res) => {
+    res.json({ drill: await drills.end(String(req.params.id), access.actorOf(req, res).username) });
   });
   router.get('/api/drills/:id/report', access.requirePermission('report.view'), async (req, res) => {
     res.json(await drills.report(String(req.params.id)));

@@ -38,9 +38,9 @@ const keptQuery = z.object({ lang: z.enum(SAFETY_REPORT_LANGS).default('en'), fo
 const siteQuery = z.object({ site: z.string().min(1).max(64) }).strict();
 
 /** The service's "no such site / report" as the API's 404. */
-function found<T>(fn: () => T): T {
+async function found<T>(fn: () => T | Promise<T>): Promise<T> {
   try {
-    return fn();
+    return await fn();
   } catch (err) {
     if (err instanceof SafetyReportError) throw notFound(err.message);
     throw err;
@@ -68,15 +68,15 @@ export function safetyReportRouter(reports: SafetyReportService, pdf: PdfPrinter
 
   router.get('/api/reports/safety', view, async (req, res) => {
     const q = parseQuery(safetyReportQuerySchema, req.query);
-    const range = found(() => reports.periodFor(q.site, q.period, q.at));
+    const range = await found(() => reports.periodFor(q.site, q.period, q.at));
     const report = await found(() => reports.generate(q.site, q.period, range, access.actorOf(req, res).username));
     await answer(res, report, q.format, q.lang, `vigil-safety-${q.site}-${q.period}-${new Date(range.from).toISOString().slice(0, 10)}`);
   });
 
-  router.get('/api/reports/safety/history', view, (req, res) => {
+  router.get('/api/reports/safety/history', view, async (req, res) => {
     const q = parseQuery(historyQuery, req.query);
     res.json({
-      reports: reports.history({ ...(q.site ? { siteId: q.site } : {}), ...(q.period ? { period: q.period } : {}), limit: q.limit }),
+      reports: await reports.history({ ...(q.site ? { siteId: q.site } : {}), ...(q.period ? { period: q.period } : {}), limit: q.limit }),
       pdf: pdf.availability(),
     } satisfies SafetyReportHistoryResponse);
   });
@@ -85,13 +85,13 @@ export function safetyReportRouter(reports: SafetyReportService, pdf: PdfPrinter
     const id = Number(req.params.id);
     if (!Number.isSafeInteger(id) || id < 1) throw notFound(`no safety report ${String(req.params.id)}`);
     const q = parseQuery(keptQuery, req.query);
-    const report = found(() => reports.kept(id));
+    const report = await found(() => reports.kept(id));
     await answer(res, report, q.format, q.lang, `vigil-safety-${report.siteId}-${report.period}-${id}`);
   });
 
-  router.get('/api/reports/safety/overdue-drills', view, (req, res) => {
+  router.get('/api/reports/safety/overdue-drills', view, async (req, res) => {
     const q = parseQuery(siteQuery, req.query);
-    res.json({ siteId: q.site, at: Date.now(), plan: found(() => reports.planNow(q.site)) } satisfies OverdueDrillsResponse);
+    res.json({ siteId: q.site, at: Date.now(), plan: await found(() => reports.planNow(q.site)) } satisfies OverdueDrillsResponse);
   });
   return router;
 }

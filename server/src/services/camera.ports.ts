@@ -31,14 +31,17 @@ export interface NewSnapshot {
   error: string | null;
 }
 
+/** A still as the store gives it back (without camera names: the service adds them). */
+export type StoredSnapshot = Omit<CameraSnapshot, 'cameraName' | 'cameraNameZh' | 'simulated'>;
+
 /** Stills with their alarm; the image files beside the database. */
 export interface SnapshotStore {
   /** Stores the image (if any) and its row; returns the new id. */
-  add(snapshot: NewSnapshot): string;
-  /** An alarm's stills, oldest first (without camera names: the service adds them). */
-  list(alarmId: string): Omit<CameraSnapshot, 'cameraName' | 'cameraNameZh' | 'simulated'>[];
+  add(snapshot: NewSnapshot): Promise<string>;
+  /** An alarm's stills, oldest first. */
+  list(alarmId: string): Promise<StoredSnapshot[]>;
   /** The file of a still, or undefined when there is none (failed, pruned, unknown id). */
-  imagePath(id: string): string | undefined;
-  /** Removes stills taken before `before` (rows and files); returns how many. */
-  prune(before: number): number;
+  imagePath(id: string): Promise<string | undefined>;
+  /** Removes stills taken before `before` (rows and files); returns how many this call removed. */
+  prune(before: number): Promise<number>;
 }

@@ -5,19 +5,19 @@ import { describe, expect, it } from 'vitest';
 import type { Alarm, AlarmEvent, Camera } from '../../../contract/index.ts';
 import { FakeScheduler } from '../../../test/support/fake.scheduler.ts';
 import type { AuditInput } from './audit.port.ts';
-import { CameraError, type CameraPort, type NewSnapshot, type SnapshotStore } from './camera.ports.ts';
+import { CameraError, type CameraPort, type NewSnapshot, type SnapshotStore, type StoredSnapshot } from './camera.ports.ts';
 import { CameraService, DEFAULT_CAMERA_SETTINGS, type CameraSettings } from './camera.service.ts';
 
-/** Stills in memory, as the SQLite store keeps them (its own test: sqlite.camera-snapshots.test.ts). */
+/** Stills in memory, as the store keeps them (its own contract test: test/integration/store.camera-snapshots.test.ts). */
 class MemoryStills implements SnapshotStore {
   readonly rows: (NewSnapshot & { id: string })[] = [];
   prunedBefore: number[] = [];
-  add(s: NewSnapshot): string {
+  async add(s: NewSnapshot): Promise<string> {
     const id = `snap_${this.rows.length + 1}`;
     this.rows.push({ ...s, id });
     return id;
   }
-  list(alarmId: string): ReturnType<SnapshotStore['list']> {
+  async list(alarmId: string): Promise<StoredSnapshot[]> {
     return this.rows
       .filter((r) => r.alarmId === alarmId)
       .sort((a, b) => a.takenAt - b.takenAt || a.shot - b.shot || a.cameraId.localeCompare(b.cameraId))
@@ -33,10 +33,10 @@ class MemoryStills implements SnapshotStore {
         error: r.error,
       }));
   }
-  imagePath(): string | undefined {
+  async imagePath(): Promise<string | undefined> {
     return undefined;
   }
-  prune(before: number): number {
+  async prune(before: number): Promise<number> {
     this.prunedBefore.push(before);
     const old = this.rows.filter((r) => r.takenAt < before);
     for (const r of old) this.rows.splice(this.rows.indexOf(r), 1);
@@ -79,8 +79,8 @@ function setup(cameras: Camera[], settings: Partial<CameraSettings> = {}) {
     registry,
     cameras: port,
     store,
-    audit: { append: (e) => void audit.push(e) },
-    cameraStatus: (id, answered, detail) => void status.push([id, answered, detail]),
+    audit: { append: async (e) => void audit.push(e) },
+    cameraStatus: async (id, answered, detail) => void status.push([id, answered, detail]),
     scheduler,
     settings: { ...DEFAULT_CAMERA_SETTINGS, ...settings },
   });
@@ -115,7 +115,7 @@ describe('stills with an alarm', () => {
       ['CAM-Z', t0 + 5000],
       ['CAM-DOOR', t0 + 5000],
     ]);
-    const stills = t.store.list('al_1');
+    const stills = await t.store.list('al_1');
     expect(stills.map((s) => [s.cameraId, s.shot])).toEqual([
       ['CAM-DOOR', 1],
       ['CAM-Z', 1],
@@ -136,7 +136,7 @@ describe('stills with an alarm', () => {
     t.service.onAlarmEvent(raised('smoke'));
     // The one retry of the retry policy comes half a second later.
     await t.scheduler.advance(500);
-    expect(t.store.list('al_1')).toEqual([expect.objectContaining({ shot: 1, url: null, sha256: null, error: 'no answer within 5 s' })]);
+    expect(await t.store.list('al_1')).toEqual([expect.objectContaining({ shot: 1, url: null, sha256: null, error: 'no answer within 5 s' })]);
     expect(t.audit.at(-1)).toMatchObject({ action: 'camera.snapshot_failed', target: 'alarm:al_1' });
     expect(t.status.at(-1)).toEqual(['CAM-Z', false, 'no answer within 5 s']);
     await t.service.stop();
@@ -176,17 +176,17 @@ describe('self-supervision', () => {
 });
 
 describe('retention', () => {
-  it('asks the store to delete stills older than retentionDays, and records how many in the audit trail', () => {
+  it('asks the store to delete stills older than retentionDays, and records how many in the audit trail', async () => {
     const t = setup([camera('CAM-Z')], { retentionDays: 30 });
     const day = 86_400_000;
-    t.store.add({ alarmId: 'al_old', cameraId: 'CAM-Z', shot: 1, takenAt: t.scheduler.now() - 31 * day, image: JPEG, sha256: 'a', error: null });
-    t.store.add({ alarmId: 'al_new', cameraId: 'CAM-Z', shot: 1, takenAt: t.scheduler.now() - 29 * day, image: JPEG, sha256: 'b', error: null });
-    expect(t.service.prune()).toBe(1);
+    await t.store.add({ alarmId: 'al_old', cameraId: 'CAM-Z', shot: 1, takenAt: t.scheduler.now() - 31 * day, image: JPEG, sha256: 'a', error: null });
+    await t.store.add({ alarmId: 'al_new', cameraId: 'CAM-Z', shot: 1, takenAt: t.scheduler.now() - 29 * day, image: JPEG, sha256: 'b', error: null });
+    expect(await t.service.prune()).toBe(1);
     expect(t.store.prunedBefore).toEqual([t.scheduler.now() - 30 * day]);
     expect(t.store.rows.map((r) => r.alarmId)).toEqual(['al_new']);
     expect(t.audit).toEqual([expect.objectContaining({ action: 'camera.pruned', detail: { count: 1, before: t.scheduler.now() - 30 * day } })]);
     // Nothing pruned, nothing recorded.
-    expect(t.service.prune()).toBe(0);
+    expect(await t.service.prune()).toBe(0);
     expect(t.audit).toHaveLength(1);
   });
 });

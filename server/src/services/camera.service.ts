@@ -52,7 +52,7 @@ export interface CameraServiceDeps {
   store: SnapshotStore;
   audit: AuditLog;
   /** Raises or clears `camera_offline` (AlarmService.cameraStatus). */
-  cameraStatus(cameraId: string, answered: boolean, detail: string | null): void;
+  cameraStatus(cameraId: string, answered: boolean, detail: string | null): Promise<void>;
   scheduler: Scheduler;
   settings: CameraSettings;
   onError?(err: unknown, what: string): void;
@@ -78,8 +78,8 @@ export class CameraService {
   }
 
   /** An alarm's stills and the cameras that watch it. */
-  forAlarm(alarm: Alarm): AlarmSnapshotsResponse {
-    const snapshots = this.deps.store.list(alarm.id).map((s) => {
+  async forAlarm(alarm: Alarm): Promise<AlarmSnapshotsResponse> {
+    const snapshots = (await this.deps.store.list(alarm.id)).map((s) => {
       const camera = this.deps.registry.camera(s.cameraId);
       return {
         ...s,
@@ -95,7 +95,7 @@ export class CameraService {
     return this.deps.registry.camera(id);
   }
 
-  imagePath(snapshotId: string): string | undefined {
+  imagePath(snapshotId: string): Promise<string | undefined> {
     return this.deps.store.imagePath(snapshotId);
   }
 
@@ -116,7 +116,7 @@ export class CameraService {
       this.after(this.deps.settings.probeIntervalS * 1000, probeAll);
     };
     const pruneLoop = (): void => {
-      this.prune();
+      this.track(this.pruneReported());
       this.after(PRUNE_EVERY_MS, pruneLoop);
     };
     probeAll();
@@ -132,22 +132,36 @@ export class CameraService {
   }
 
   /** Removes stills past retention; the audit trail records how many. */
-  prune(): number {
+  async prune(): Promise<number> {
     const before = this.deps.scheduler.now() - this.deps.settings.retentionDays * 86_400_000;
-    const count = this.deps.store.prune(before);
-    if (count > 0) this.deps.audit.append({ actor: SYSTEM_ACTOR, action: 'camera.pruned', target: 'camera-snapshots', detail: { count, before } });
+    const count = await this.deps.store.prune(before);
+    if (count > 0) await this.deps.audit.append({ actor: SYSTEM_ACTOR, action: 'camera.pruned', target: 'camera-snapshots', detail: { count, before } });
     return count;
   }
 
-  /** One probe of one camera; a probe still running is not doubled. */
+  /** A scheduled prune: nothing waits for it, so a failure is reported (the next hour tries again). */
+  private async pruneReported(): Promise<void> {
+    try {
+      await this.prune();
+    } catch (err) {
+      this.deps.onError?.(err, 'pruning camera stills past retention');
+    }
+  }
+
+  /** One probe of one camera; a probe still running is not doubled. Never rejects: nothing awaits a probe. */
   async probe(cameraId: string): Promise<void> {
     if (this.probing.has(cameraId)) return;
     this.probing.add(cameraId);
     try {
-      await this.fetch(cameraId);
-      this.deps.cameraStatus(cameraId, true, null);
+      let detail: string | null = null;
+      try {
+        await this.fetch(cameraId);
+      } catch (err) {
+        detail = reason(err);
+      }
+      await this.deps.cameraStatus(cameraId, detail === null, detail);
     } catch (err) {
-      this.deps.cameraStatus(cameraId, false, reason(err));
+      this.deps.onError?.(err, `recording whether camera ${cameraId} answered`);
     } finally {
       this.probing.delete(cameraId);
     }
@@ -165,15 +179,15 @@ export class CameraService {
       }
       const takenAt = this.deps.scheduler.now();
       const sha256 = image === null ? null : createHash('sha256').update(image).digest('hex');
-      const id = this.deps.store.add({ alarmId, cameraId, shot, takenAt, image, sha256, error });
-      this.deps.audit.append({
+      const id = await this.deps.store.add({ alarmId, cameraId, shot, takenAt, image, sha256, error });
+      await this.deps.audit.append({
         actor: SYSTEM_ACTOR,
         action: image === null ? 'camera.snapshot_failed' : 'camera.snapshot',
         target: `alarm:${alarmId}`,
         at: takenAt,
         detail: image === null ? { camera: cameraId, shot, snapshot: id, error } : { camera: cameraId, shot, snapshot: id, sha256, bytes: image.length },
       });
-      this.deps.cameraStatus(cameraId, image !== null, error);
+      await this.deps.cameraStatus(cameraId, image !== null, error);
     } catch (err) {
       this.deps.onError?.(err, `keeping still ${shot} of camera ${cameraId} for alarm ${alarmId}`);
     }

@@ -12,19 +12,23 @@ const S = 1000;
 
 class MemoryDrills implements DrillStore {
   readonly rows = new Map<string, Drill>();
-  insert(d: Drill): void {
+  async insert(d: Drill): Promise<boolean> {
+    if (this.rows.has(d.id)) return false;
     this.rows.set(d.id, { ...d });
+    return true;
   }
-  get(id: string): Drill | undefined {
+  async get(id: string): Promise<Drill | undefined> {
     const d = this.rows.get(id);
     return d && { ...d };
   }
-  list(): Drill[] {
+  async list(): Promise<Drill[]> {
     return [...this.rows.values()];
   }
-  end(id: string, at: number): void {
+  async end(id: string, at: number): Promise<boolean> {
     const d = this.rows.get(id);
-    if (d && d.endedAt === null) Object.assign(d, { endedAt: at, state: 'ended' });
+    if (!d || d.endedAt !== null) return false;
+    Object.assign(d, { endedAt: at, state: 'ended' });
+    return true;
   }
 }
 
@@ -93,8 +97,8 @@ beforeEach(() => {
   audit = [];
   notices = [];
   const drillAlarms: DrillAlarms = {
-    drillAlarms: (id) => alarms.filter((a) => a.drill === id),
-    endDrill: (id, by) => void ended.push([id, by]),
+    drillAlarms: async (id) => alarms.filter((a) => a.drill === id),
+    endDrill: async (id, by) => void ended.push([id, by]),
     triggerTime: (_id, _sensor, at) => Promise.resolve(at - 400),
   };
   service = new DrillService(
@@ -103,16 +107,16 @@ beforeEach(() => {
     { sensors: () => SENSORS },
     runner,
     drillAlarms,
-    { append: (e) => void audit.push(e) },
+    { append: async (e) => void audit.push(e) },
     (n) => void notices.push(n),
     clock,
   );
 });
 
 /** The refusal's code and message; fails the test if the start was accepted. */
-function refusal(fn: () => unknown): { code: string; message: string } {
+async function refusal(fn: () => Promise<unknown>): Promise<{ code: string; message: string }> {
   try {
-    fn();
+    await fn();
   } catch (err) {
     if (err instanceof DrillError) return { code: err.code, message: err.message };
     throw err;
@@ -121,8 +125,8 @@ function refusal(fn: () => unknown): { code: string; message: string } {
 }
 
 describe('starting a drill from the dashboard', () => {
-  it('refuses a site that lacks the scenario’s sensors, with the reason, before anything runs', () => {
-    const r = refusal(() => service.start({ scenario: 'canteen-gas-leak', siteId: 'lodging', run: true, speed: 1 }, 'mgr.chen'));
+  it('refuses a site that lacks the scenario’s sensors, with the reason, before anything runs', async () => {
+    const r = await refusal(() => service.start({ scenario: 'canteen-gas-leak', siteId: 'lodging', run: true, speed: 1 }, 'mgr.chen'));
     expect(r.code).toBe('SCENARIO_UNFIT');
     expect(r.message).toBe('Canteen gas leak plays the sensors of site hq, not lodging: lodging has no CAN-GAS-01, CAN-GAS-02, zone gas-meter-room');
     // Nothing ran, nothing was recorded or announced: no drill to be graded 0 % later.
@@ -132,35 +136,37 @@ describe('starting a drill from the dashboard', () => {
     expect(notices).toEqual([]);
   });
 
-  it('refuses its own site when the facility no longer has one of the scenario’s sensors', () => {
+  it('refuses its own site when the facility no longer has one of the scenario’s sensors', async () => {
     const door = { ...DOOR, sensorIds: ['GH-1F-DR-EXIT', 'GH-1F-DR-GONE'] };
     const own = new DrillService(
       store,
       { scenario: () => door, list: () => [door] },
       { sensors: () => SENSORS },
       runner,
-      { drillAlarms: () => [], endDrill: () => {}, triggerTime: () => Promise.resolve(null) },
-      { append: () => {} },
+      { drillAlarms: async () => [], endDrill: async () => {}, triggerTime: () => Promise.resolve(null) },
+      { append: async () => {} },
       () => {},
       clock,
     );
-    const r = refusal(() => own.start({ scenario: 'door-propped-open', siteId: 'lodging', run: true }, 'mgr.chen'));
+    const r = await refusal(() => own.start({ scenario: 'door-propped-open', siteId: 'lodging', run: true }, 'mgr.chen'));
     expect(r).toEqual({ code: 'SCENARIO_UNFIT', message: 'Fire exit propped open cannot run: lodging has no GH-1F-DR-GONE' });
     expect(runner.started).toEqual([]);
   });
 
-  it('refuses a speed the scenario does not allow, and a site already running a drill', () => {
-    expect(refusal(() => service.start({ scenario: 'door-propped-open', siteId: 'lodging', run: true, speed: 10 }, 'mgr.chen')).code).toBe('SPEED_NOT_ALLOWED');
+  it('refuses a speed the scenario does not allow, and a site already running a drill', async () => {
+    expect((await refusal(() => service.start({ scenario: 'door-propped-open', siteId: 'lodging', run: true, speed: 10 }, 'mgr.chen'))).code).toBe(
+      'SPEED_NOT_ALLOWED',
+    );
     runner.busy.set('hq', 'drill-earlier');
-    expect(refusal(() => service.start({ scenario: 'canteen-gas-leak', siteId: 'hq', run: true }, 'mgr.chen'))).toEqual({
+    expect(await refusal(() => service.start({ scenario: 'canteen-gas-leak', siteId: 'hq', run: true }, 'mgr.chen'))).toEqual({
       code: 'CONFLICT',
       message: 'drill drill-earlier is running at hq: end it first',
     });
     expect(runner.started).toEqual([]);
   });
 
-  it('runs a fitting one, recording its title and speed', () => {
-    const drill = service.start({ scenario: 'canteen-gas-leak', siteId: 'hq', run: true, speed: 10 }, 'mgr.chen');
+  it('runs a fitting one, recording its title and speed', async () => {
+    const drill = await service.start({ scenario: 'canteen-gas-leak', siteId: 'hq', run: true, speed: 10 }, 'mgr.chen');
     expect(drill).toMatchObject({ title: 'Canteen gas leak', speed: 10, state: 'running', expected: CANTEEN.expected });
     expect(runner.started.map((r) => r.speed)).toEqual([10]);
     expect(service.scenarioList().map((s) => [s.name, s.speeds])).toEqual([
@@ -169,33 +175,53 @@ describe('starting a drill from the dashboard', () => {
     ]);
   });
 
-  it('a drill the CLI registers is recorded as given: the CLI ran its own checks', () => {
-    const drill = service.start({ id: 'drill-cli-1', scenario: 'canteen-gas-leak', siteId: 'hq', run: false, speed: 10 }, 'mgr.chen');
+  it('a drill the CLI registers is recorded as given: the CLI ran its own checks', async () => {
+    const drill = await service.start({ id: 'drill-cli-1', scenario: 'canteen-gas-leak', siteId: 'hq', run: false, speed: 10 }, 'mgr.chen');
     expect(drill).toMatchObject({ id: 'drill-cli-1', speed: 10 });
     expect(runner.started).toEqual([]);
   });
 });
 
 describe('ending a drill', () => {
-  it('closes its alarms through the alarm side, naming who ended it', () => {
-    const drill = service.start({ scenario: 'canteen-gas-leak', siteId: 'hq', run: true }, 'mgr.chen');
-    service.end(drill.id, 'mgr.wang');
+  it('closes its alarms through the alarm side, naming who ended it', async () => {
+    const drill = await service.start({ scenario: 'canteen-gas-leak', siteId: 'hq', run: true }, 'mgr.chen');
+    await service.end(drill.id, 'mgr.wang');
     expect(ended).toEqual([[drill.id, 'mgr.wang']]);
     expect(runner.stopped).toEqual([drill.id]);
+  });
+
+  // Two servers (or the simulator finishing while a manager presses End) end it at once: the
+  // store lets one of them end it, and only that one closes the alarms, audits and announces.
+  it('ended twice at once: closed, audited and announced once', async () => {
+    const drill = await service.start({ scenario: 'canteen-gas-leak', siteId: 'hq', run: true }, 'mgr.chen');
+    const both = await Promise.all([service.end(drill.id, 'mgr.wang'), service.end(drill.id, 'system')]);
+    expect(both.map((d) => d.state)).toEqual(['ended', 'ended']);
+    expect(ended).toHaveLength(1);
+    expect(audit.filter((e) => e.action === 'drill.ended')).toHaveLength(1);
+    expect(notices.filter((n) => n.state === 'ended')).toHaveLength(1);
+  });
+
+  it('the same drill registered twice at once is recorded, audited and announced once', async () => {
+    const body = { id: 'drill-cli-2', scenario: 'canteen-gas-leak', siteId: 'hq', run: false } as const;
+    const both = await Promise.all([service.start(body, 'mgr.chen'), service.start(body, 'mgr.chen')]);
+    expect(both.map((d) => d.id)).toEqual(['drill-cli-2', 'drill-cli-2']);
+    expect(audit.filter((e) => e.action === 'drill.started')).toHaveLength(1);
+    expect(notices).toHaveLength(1);
+    await expect(service.start({ ...body, siteId: 'lodging' }, 'mgr.chen')).rejects.toMatchObject({ code: 'CONFLICT' });
   });
 });
 
 describe('the drill report', () => {
   /** A drill at ×10: CAN-GAS-01 due 10 s after the start, CAN-GAS-02 due 25 s after. */
-  function startAtTen(): Drill {
+  function startAtTen(): Promise<Drill> {
     return service.start({ scenario: 'canteen-gas-leak', siteId: 'hq', run: true, speed: 10 }, 'mgr.chen');
   }
 
   it('ended early: an expected alarm whose time had not come is "not played", not missed, and scores nothing', async () => {
-    const drill = startAtTen();
+    const drill = await startAtTen();
     const t0 = clock.now();
     clock.t = t0 + 15 * S; // the first is overdue, the second not yet due
-    service.end(drill.id, 'mgr.chen');
+    await service.end(drill.id, 'mgr.chen');
     const report = await service.report(drill.id);
     expect(report.items.map((i) => [i.expectation.sensorId, i.outcome, i.dueAt! - t0])).toEqual([
       ['CAN-GAS-01', 'missed', 10 * S],
@@ -205,16 +231,16 @@ describe('the drill report', () => {
   });
 
   it('a drill that ran its course scores every expectation (the old "7 missed" is right then)', async () => {
-    const drill = startAtTen();
+    const drill = await startAtTen();
     clock.t += 31 * S;
-    service.end(drill.id, 'system');
+    await service.end(drill.id, 'system');
     const report = await service.report(drill.id);
     expect(report.items.map((i) => i.outcome)).toEqual(['missed', 'missed']);
     expect(report.score).toMatchObject({ missed: 2, notPlayed: 0, percent: 0 });
   });
 
   it('counts the drill alarms by signal class, and its water-flow and valve signals (sprinkler drills)', async () => {
-    const drill = startAtTen();
+    const drill = await startAtTen();
     const t0 = clock.now();
     alarms.push(
       makeAlarm({ id: 'w', drill: drill.id, sensorId: 'GH-1F-SPR-FLOW', condition: 'waterflow', class: 'alarm', priority: 'critical', raisedAt: t0 + S }),
@@ -244,7 +270,7 @@ describe('the drill report', () => {
   });
 
   it('while running: not yet due is "pending"; an acknowledgement whose target has not passed is pending, not "not acknowledged"', async () => {
-    const drill = startAtTen();
+    const drill = await startAtTen();
     const t0 = clock.now();
     // CAN-GAS-01 raised 5 s in, displayed 0.4 s after its observation, not acknowledged yet.
     alarms.push(makeAlarm({ id: 'a1', drill: drill.id, sensorId: 'CAN-GAS-01', priority: 'critical', raisedAt: t0 + 5 * S }));
@@ -267,12 +293,12 @@ describe('the drill report', () => {
   });
 
   it('an alarm the drill’s end closed is marked so, with no resolution time; its unjudged acknowledgement is "not played"', async () => {
-    const drill = startAtTen();
+    const drill = await startAtTen();
     const t0 = clock.now();
     const alarm = makeAlarm({ id: 'a1', drill: drill.id, sensorId: 'CAN-GAS-01', priority: 'critical', raisedAt: t0 + 5 * S });
     alarms.push(alarm);
     clock.t = t0 + 30 * S;
-    service.end(drill.id, 'mgr.chen');
+    await service.end(drill.id, 'mgr.chen');
     Object.assign(alarm, { state: 'cleared', closedAt: clock.now() + 3 });
     const [item] = (await service.report(drill.id)).items;
     expect(item).toMatchObject({ outcome: 'raised', ack: 'not_played', closedByDrillEnd: true, resolvedS: null });
@@ -289,27 +315,27 @@ describe('a drill’s Chinese title', () => {
       { scenario: (n) => catalog.find((s) => s.name === n) ?? null, list: () => catalog },
       { sensors: () => SENSORS },
       runner,
-      { drillAlarms: () => [], endDrill: () => {}, triggerTime: (_id, _sensor, at) => Promise.resolve(at) },
-      { append: () => {} },
+      { drillAlarms: async () => [], endDrill: async () => {}, triggerTime: (_id, _sensor, at) => Promise.resolve(at) },
+      { append: async () => {} },
       () => {},
       clock,
     );
 
-  it('comes with the drill started, listed, read and ended, and the scenario list carries the title and notes in Chinese', () => {
+  it('comes with the drill started, listed, read and ended, and the scenario list carries the title and notes in Chinese', async () => {
     const s = withCatalog([ZH]);
-    const d = s.start({ scenario: ZH.name, siteId: 'hq', run: false }, 'ops');
+    const d = await s.start({ scenario: ZH.name, siteId: 'hq', run: false }, 'ops');
     expect(d).toMatchObject({ title: 'Canteen gas leak', titleZh: '食堂燃气泄漏' });
-    expect(s.list().map((x) => x.titleZh)).toEqual(['食堂燃气泄漏']);
-    expect(s.get(d.id).titleZh).toBe('食堂燃气泄漏');
-    expect(s.end(d.id, 'ops').titleZh).toBe('食堂燃气泄漏');
-    expect(store.get(d.id)).not.toHaveProperty('titleZh');
+    expect((await s.list()).map((x) => x.titleZh)).toEqual(['食堂燃气泄漏']);
+    expect((await s.get(d.id)).titleZh).toBe('食堂燃气泄漏');
+    expect((await s.end(d.id, 'ops')).titleZh).toBe('食堂燃气泄漏');
+    expect(await store.get(d.id)).not.toHaveProperty('titleZh');
     expect(s.scenarioList()[0]).toMatchObject({ titleZh: '食堂燃气泄漏', notes: [{ text: 'A hose works loose', textZh: '软管松脱' }] });
   });
 
-  it('is absent where the file has none, or when the scenario was renamed since the drill ran (English is shown)', () => {
-    const d = withCatalog([CANTEEN]).start({ scenario: CANTEEN.name, siteId: 'hq', run: false }, 'ops');
+  it('is absent where the file has none, or when the scenario was renamed since the drill ran (English is shown)', async () => {
+    const d = await withCatalog([CANTEEN]).start({ scenario: CANTEEN.name, siteId: 'hq', run: false }, 'ops');
     expect(d).not.toHaveProperty('titleZh');
     expect(withCatalog([CANTEEN]).scenarioList()[0]).not.toHaveProperty('titleZh');
-    expect(withCatalog([{ ...ZH, title: 'Kitchen gas leak' }]).get(d.id)).not.toHaveProperty('titleZh');
+    expect(await withCatalog([{ ...ZH, title: 'Kitchen gas leak' }]).get(d.id)).not.toHaveProperty('titleZh');
   });
 });

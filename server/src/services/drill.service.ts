@@ -29,10 +29,13 @@ import type { Clock } from './clock.ts';
 import { signalCounts } from '../domain/alarm/sprinkler.ts';
 
 export interface DrillStore {
-  insert(d: Drill): void;
-  get(id: string): Drill | undefined;
-  list(limit: number): Drill[];
-  end(id: string, at: number): void;
+  /** False when a drill with this id is kept already (registered by someone else meanwhile). */
+  insert(d: Drill): Promise<boolean>;
+  get(id: string): Promise<Drill | undefined>;
+  /** Latest first. */
+  list(limit: number): Promise<Drill[]>;
+  /** True for the one caller that ended it; false when it had ended already. */
+  end(id: string, at: number): Promise<boolean>;
 }
 
 /** A scenario file as the server reads it: what the dashboard offers, what it plays, what it expects. */
@@ -64,9 +67,9 @@ export interface DrillRunner {
 
 /** What the drill service needs of the alarm side and of history. */
 export interface DrillAlarms {
-  drillAlarms(drillId: string): Alarm[];
+  drillAlarms(drillId: string): Promise<Alarm[]>;
   /** Closes the drill's open alarms ("drill ended", by `by`) and forgets its rule states. */
-  endDrill(drillId: string, by: string): void;
+  endDrill(drillId: string, by: string): Promise<void>;
   /** Device time of the last drill observation of the sensor at or before `at`. */
   triggerTime(drillId: string, sensorId: string, at: number): Promise<number | null>;
 }
@@ -108,17 +111,15 @@ export class DrillService {
     private readonly notify: (n: DrillNotice) => void,
     private readonly clock: Clock,
     /** The musters of a drill's fire alarms (presence.service.ts), for its report. */
-    private readonly musters?: (drillId: string) => MusterSummary[],
+    private readonly musters?: (drillId: string) => Promise<MusterSummary[]>,
+    /** A failure nothing waits for: ending a drill when its simulator finishes. */
+    private readonly onError: (err: unknown, what: string) => void = () => {},
   ) {}
 
   /** Registers a drill (the CLI's, idempotent by id) or starts one here (`run`). */
-  start(body: DrillStartBody, by: string): Drill {
-    const existing = body.id ? this.store.get(body.id) : undefined;
-    if (existing) {
-      if (existing.scenario !== body.scenario || existing.siteId !== body.siteId)
-        throw new DrillError('CONFLICT', `drill ${body.id} exists with another scenario or site`);
-      return this.translated(existing);
-    }
+  async start(body: DrillStartBody, by: string): Promise<Drill> {
+    const existing = body.id ? await this.store.get(body.id) : undefined;
+    if (existing) return this.registeredAgain(existing, body);
     const scenario = this.scenarios.scenario(body.scenario);
     const speed = body.speed ?? 1;
     if (body.run) this.checkRunnable(scenario, body.scenario, body.siteId, speed);
@@ -135,8 +136,9 @@ export class DrillService {
       state: 'running',
       expected: body.expected ?? scenario?.expected ?? [],
     };
-    this.store.insert(drill);
-    this.audit.append({
+    // Registered by another request (or server) since the look above: that one is the drill.
+    if (!(await this.store.insert(drill))) return this.registeredAgain((await this.store.get(drill.id))!, body);
+    await this.audit.append({
       actor: by,
       action: 'drill.started',
       target: `drill:${drill.id}`,
@@ -144,8 +146,24 @@ export class DrillService {
       at: now,
     });
     this.notify({ drillId: drill.id, scenario: drill.scenario, siteId: drill.siteId, state: 'started', by, at: now });
-    if (body.run) this.runner.run(drill, speed, () => this.end(drill.id, 'system'));
+    if (body.run) this.runner.run(drill, speed, () => void this.endAfterRun(drill.id));
     return this.translated(drill);
+  }
+
+  /** The same registration again is answered with the drill; another one under its id is refused. */
+  private registeredAgain(existing: Drill, body: DrillStartBody): Drill {
+    if (existing.scenario !== body.scenario || existing.siteId !== body.siteId)
+      throw new DrillError('CONFLICT', `drill ${body.id} exists with another scenario or site`);
+    return this.translated(existing);
+  }
+
+  /** The simulator finished: the drill ends, by the system. Nothing awaits this; a failure is reported. */
+  private async endAfterRun(id: string): Promise<void> {
+    try {
+      await this.end(id, 'system');
+    } catch (err) {
+      this.onError(err, `ending drill ${id} after its run`);
+    }
   }
 
   /** The scenarios the dashboard may start. */
@@ -178,21 +196,23 @@ export class DrillService {
     if (busy !== undefined) throw new DrillError('CONFLICT', `drill ${busy} is running at ${siteId}: end it first`);
   }
 
-  end(id: string, by: string): Drill {
-    const drill = this.store.get(id);
+  async end(id: string, by: string): Promise<Drill> {
+    const drill = await this.store.get(id);
     if (!drill) throw new DrillError('NOT_FOUND', `no drill ${id}`);
     if (drill.state === 'ended') return this.translated(drill);
     const now = this.clock.now();
     this.runner.stop(id);
-    this.store.end(id, now);
-    this.alarms.endDrill(id, by);
-    this.audit.append({ actor: by, action: 'drill.ended', target: `drill:${id}`, at: now });
-    this.notify({ drillId: id, scenario: drill.scenario, siteId: drill.siteId, state: 'ended', by, at: now });
-    return this.translated(this.store.get(id)!);
+    // Ended by someone else since the look above (the simulator finishing, another console): said once, by them.
+    if (await this.store.end(id, now)) {
+      await this.alarms.endDrill(id, by);
+      await this.audit.append({ actor: by, action: 'drill.ended', target: `drill:${id}`, at: now });
+      this.notify({ drillId: id, scenario: drill.scenario, siteId: drill.siteId, state: 'ended', by, at: now });
+    }
+    return this.translated((await this.store.get(id))!);
   }
 
-  list(limit = 100): Drill[] {
-    return this.store.list(limit).map((d) => this.translated(d));
+  async list(limit = 100): Promise<Drill[]> {
+    return (await this.store.list(limit)).map((d) => this.translated(d));
   }
 
   /**
@@ -205,16 +225,16 @@ export class DrillService {
     return scenario?.titleZh !== undefined && scenario.title === drill.title ? { ...drill, titleZh: scenario.titleZh } : drill;
   }
 
-  get(id: string): Drill {
-    const drill = this.store.get(id);
+  async get(id: string): Promise<Drill> {
+    const drill = await this.store.get(id);
     if (!drill) throw new DrillError('NOT_FOUND', `no drill ${id}`);
     return this.translated(drill);
   }
 
   async report(id: string): Promise<DrillReport> {
-    const drill = this.get(id);
+    const drill = await this.get(id);
     const judgedAt = drill.endedAt ?? this.clock.now();
-    const alarms = this.alarms.drillAlarms(id).sort((a, b) => a.raisedAt - b.raisedAt);
+    const alarms = (await this.alarms.drillAlarms(id)).sort((a, b) => a.raisedAt - b.raisedAt);
     const used = new Set<string>();
     const items: DrillReportItem[] = [];
     for (const expectation of drill.expected) {
@@ -248,7 +268,7 @@ export class DrillService {
         percent,
       },
       targets: DRILL_TARGETS,
-      ...(this.musters && { musters: this.musters(id) }),
+      ...(this.musters && { musters: await this.musters(id) }),
       signals: signalCounts(alarms),
     };
   }

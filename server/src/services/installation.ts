@@ -4,5 +4,5 @@
  */
 export interface Installation {
   /** Epoch ms. */
-  installedAt(): number;
+  installedAt(): Promise<number>;
 }

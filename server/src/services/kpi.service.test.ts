@@ -78,7 +78,7 @@ describe('KpiService.compute', () => {
   function service(now: number, retentionDays: number) {
     const asked: { period: KpiPeriod; bucketMs: number; siteId: string | null }[] = [];
     const kpis = new KpiService({
-      alarms: { alarmsOverlapping: () => [], annunciations: () => [] },
+      alarms: { alarmsOverlapping: async () => [], annunciations: async () => [] },
       presence: {
         presence: async (period, bucketMs, siteId) => {
           asked.push({ period, bucketMs, siteId });
@@ -87,7 +87,7 @@ describe('KpiService.compute', () => {
           return new Map([['HQ-1', all]]);
         },
       },
-      live: { snapshot: () => live },
+      live: { snapshot: async () => live },
       registry,
       clock: { now: () => now },
       rawRetentionMs: retentionDays * DAY,

@@ -11,9 +11,9 @@ import type { Clock } from './clock.ts';
 /** The alarm store as the KPIs read it. */
 export interface KpiAlarmSource {
   /** Non-drill alarms raised before `to` and not closed before `from` (of `siteId`, or all). */
-  alarmsOverlapping(period: KpiPeriod, siteId: string | null): KpiAlarm[];
-  /** When non-drill alarms were raised or re-activated within the period (of `siteId`, or all). */
-  annunciations(period: KpiPeriod, siteId: string | null): Annunciation[];
+  alarmsOverlapping(period: KpiPeriod, siteId: string | null): Promise<KpiAlarm[]>;
+  /** When non-drill alarms were raised or re-activated within the period (of `siteId`, or all), in time order. */
+  annunciations(period: KpiPeriod, siteId: string | null): Promise<Annunciation[]>;
 }
 
 /** History (InfluxDB): in which buckets each sensor stored anything. */
@@ -24,7 +24,7 @@ export interface KpiPresenceQuery {
 
 /** The engine's state now. */
 export interface KpiLiveState {
-  snapshot(): { alarms: Alarm[]; sensors: SensorLiveState[] };
+  snapshot(): Promise<{ alarms: Alarm[]; sensors: SensorLiveState[] }>;
 }
 
 /** What the KPIs need of the facility registry. */
@@ -72,18 +72,19 @@ export class KpiService {
     const period = { from: query.from, to: query.to };
     const inSite = (siteId: string) => query.siteId === null || siteId === query.siteId;
     const sensors = registry.allSensors().filter((s) => inSite(s.siteId));
-    const alarms = this.deps.alarms.alarmsOverlapping(period, query.siteId);
+    const alarms = await this.deps.alarms.alarmsOverlapping(period, query.siteId);
     const end = Math.min(period.to, now);
     const bucketMs = presenceBucket(sensors, period);
     const present = await this.presence(period, end, now, bucketMs, query.siteId);
-    const live = this.deps.live.snapshot();
+    const live = await this.deps.live.snapshot();
+    const annunciations = await this.deps.alarms.annunciations(period, query.siteId);
     return computeKpis({
       siteId: query.siteId,
       period,
       now,
       siteIds: registry.facility.sites.map((s) => s.id).filter(inSite),
       alarms,
-      annunciations: this.deps.alarms.annunciations(period, query.siteId),
+      annunciations,
       availability: {
         sensors: sensors.map((s) => ({ id: s.id, siteId: s.siteId, name: s.name })),
         bucketMs,

@@ -3,7 +3,8 @@
  * time; defaults Monday 07:00 and the 1st at 07:00). At start it makes the latest run's report if
  * none is kept (the server was down when it fell due) and its period ended after Vigil was
  * installed: a period it never watched would read "0 alarms" and mislead whoever gets it. A report
- * already kept is never made again.
+ * already kept is never made again, and each run claims its period in the store before making it,
+ * so servers sharing one store (each with this schedule) make each report once.
  * Waits run on the Timers port, never longer than MAX_WAIT_MS at once (timers cannot wait a month,
  * and a changed system clock is noticed).
  */
@@ -12,7 +13,7 @@ import { lastCompletePeriod, lastRun, nextRun } from '../domain/safety-report/pe
 import type { Scheduler, TimerHandle } from './clock.ts';
 import type { Installation } from './installation.ts';
 import { retry, type BackoffOptions } from './retry.ts';
-import { IncompleteReportError, type SafetyReportService } from './safety-report.service.ts';
+import { IncompleteReportError, SCHEDULED_CLAIM_LEASE_MS, type SafetyReportService } from './safety-report.service.ts';
 
 export const MAX_WAIT_MS = 3_600_000;
 /**
@@ -37,7 +38,7 @@ export class SafetyReportScheduler {
   private readonly busy = new Set<Promise<unknown>>();
 
   constructor(
-    private readonly reports: Pick<SafetyReportService, 'generateScheduled'>,
+    private readonly reports: Pick<SafetyReportService, 'generateScheduled' | 'claimScheduled'>,
     private readonly sites: () => readonly Site[],
     private readonly installation: Installation,
     private readonly scheduler: Scheduler,
@@ -46,10 +47,11 @@ export class SafetyReportScheduler {
     private readonly onKept: (id: number, siteId: string, period: SafetyReportPeriod) => void = () => {},
   ) {}
 
-  start(): void {
+  async start(): Promise<void> {
     this.running = true;
     const now = this.scheduler.now();
-    const installedAt = this.installation.installedAt();
+    const installedAt = await this.installation.installedAt();
+    if (!this.running) return;
     for (const site of this.sites())
       for (const period of PERIODS) {
         const missed = lastRun(site.safetyReports, period, site.timezone, now);
@@ -97,7 +99,35 @@ export class SafetyReportScheduler {
   }
 
   private run(site: Site, period: SafetyReportPeriod, at: number): void {
-    const p = retry(() => this.reports.generateScheduled(site.id, period, at, { complete: true }), {
+    this.track(
+      this.claimAndMake(site, period, at).catch((err: unknown) =>
+        this.log.error({ err, site: site.id, period }, 'safety report could not be made; the next start tries again'),
+      ),
+    );
+  }
+
+  private async claimAndMake(site: Site, period: SafetyReportPeriod, at: number): Promise<void> {
+    const claim = await this.reports.claimScheduled(site.id, period, at);
+    if (claim === null) {
+      this.log.info({ site: site.id, period }, 'safety report being made by another run on this store; not made here');
+      // That run may stop without keeping it: once its claim has lapsed, this server looks again.
+      this.later(SCHEDULED_CLAIM_LEASE_MS, () => this.run(site, period, at));
+      return;
+    }
+    let id: number | null;
+    try {
+      id = await this.make(site, period, at);
+    } catch (err) {
+      await claim.release();
+      throw err;
+    }
+    if (id === null) return;
+    this.log.info({ site: site.id, period, id }, 'safety report made');
+    this.onKept(id, site.id, period);
+  }
+
+  private make(site: Site, period: SafetyReportPeriod, at: number): Promise<number | null> {
+    return retry(() => this.reports.generateScheduled(site.id, period, at, { complete: true }), {
       timers: this.scheduler,
       backoff: INCOMPLETE_BACKOFF,
       maxAttempts: INCOMPLETE_ATTEMPTS,
@@ -105,18 +135,23 @@ export class SafetyReportScheduler {
       stopped: () => !this.running,
       onRetry: (err, attempt, delayMs) =>
         this.log.warn({ site: site.id, period, attempt, retryInMs: delayMs, reason: (err as Error).message }, 'safety report incomplete; asking again'),
-    })
-      .catch((err: unknown) => {
-        // Still incomplete after the last attempt: kept as it is, its sections saying what was missing.
-        if (err instanceof IncompleteReportError && this.running) return this.reports.generateScheduled(site.id, period, at);
-        throw err;
-      })
-      .then((id) => {
-        if (id === null) return;
-        this.log.info({ site: site.id, period, id }, 'safety report made');
-        this.onKept(id, site.id, period);
-      })
-      .catch((err: unknown) => this.log.error({ err, site: site.id, period }, 'safety report could not be made; the next start tries again'));
+    }).catch((err: unknown) => {
+      // Still incomplete after the last attempt: kept as it is, its sections saying what was missing.
+      if (err instanceof IncompleteReportError && this.running) return this.reports.generateScheduled(site.id, period, at);
+      throw err;
+    });
+  }
+
+  private later(ms: number, fn: () => void): void {
+    if (!this.running) return;
+    const handle = this.scheduler.setTimeout(() => {
+      this.timers.delete(handle);
+      if (this.running) fn();
+    }, ms);
+    this.timers.add(handle);
+  }
+
+  private track(p: Promise<unknown>): void {
     this.busy.add(p);
     void p.finally(() => this.busy.delete(p));
   }

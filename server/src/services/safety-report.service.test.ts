@@ -8,7 +8,7 @@ import { makeAlarm } from '../../../test/support/contract.fixtures.ts';
 import { FakeScheduler } from '../../../test/support/fake.scheduler.ts';
 import { zonedInstant } from '../domain/safety-report/periods.ts';
 import { SafetyReportScheduler } from './safety-report.scheduler.ts';
-import { SafetyReportService, type ReportAnnouncer, type ReportSources, type SafetyReportStore } from './safety-report.service.ts';
+import { SCHEDULED_CLAIM_LEASE_MS, SafetyReportService, type ReportAnnouncer, type ReportSources, type SafetyReportStore } from './safety-report.service.ts';
 
 const SH = 'Asia/Shanghai';
 const site: Site = {
@@ -30,15 +30,26 @@ const site: Site = {
 
 class MemoryStore implements SafetyReportStore {
   rows: SafetyReport[] = [];
-  insert(r: SafetyReport, kept: (id: number) => void): number | null {
-    if (this.has(r.siteId, r.period, r.from)) return null;
+  /** Claims by `site period from`: when each was made. */
+  readonly claims = new Map<string, number>();
+  async insert(r: SafetyReport, kept: (id: number) => Promise<void>): Promise<number | null> {
+    if (await this.has(r.siteId, r.period, r.from)) return null;
     this.rows.push(r);
-    kept(this.rows.length);
+    await kept(this.rows.length);
     return this.rows.length;
   }
-  get = (id: number) => this.rows[id - 1];
-  has = (s: string, p: SafetyReportPeriod, from: number) => this.rows.some((r) => r.siteId === s && r.period === p && r.from === from);
-  list = (): SafetyReportEntry[] => [];
+  get = async (id: number) => this.rows[id - 1];
+  has = async (s: string, p: SafetyReportPeriod, from: number) => this.rows.some((r) => r.siteId === s && r.period === p && r.from === from);
+  list = async (): Promise<SafetyReportEntry[]> => [];
+  async claim(s: string, p: SafetyReportPeriod, from: number, at: number, leaseMs: number): Promise<boolean> {
+    const held = this.claims.get(`${s} ${p} ${from}`);
+    if (held !== undefined && held > at - leaseMs) return false;
+    this.claims.set(`${s} ${p} ${from}`, at);
+    return true;
+  }
+  async release(s: string, p: SafetyReportPeriod, from: number, at: number): Promise<void> {
+    if (this.claims.get(`${s} ${p} ${from}`) === at) this.claims.delete(`${s} ${p} ${from}`);
+  }
 }
 
 function harness(
@@ -54,16 +65,16 @@ function harness(
   const service = new SafetyReportService(
     { site: (id) => (id === 'hq' ? site : undefined), sites: () => [site], sensors: () => [{ id: 'KIT-GAS-01', name: 'Kitchen gas', siteId: 'hq' }] },
     {
-      list: (f) => {
+      list: async (f) => {
         const hit = alarms.filter((a) => a.siteId === f.site && a.raisedAt >= f.from! && a.raisedAt <= f.to! && a.drill === null);
         return { total: hit.length, alarms: hit.slice(f.offset, f.offset + f.limit) };
       },
-      outOfService: () => [{ sensorId: 'KIT-GAS-01', outOfService: { since: 1, until: 2, by: 'tech', reason: 'calibration' } }],
+      outOfService: async () => [{ sensorId: 'KIT-GAS-01', outOfService: { since: 1, until: 2, by: 'tech', reason: 'calibration' } }],
     },
-    { list: () => drills, scorePercent: async (id) => (id === 'd1' ? 75 : null), scenarioTitle: () => 'Canteen gas leak' },
+    { list: async () => drills, scorePercent: async (id) => (id === 'd1' ? 75 : null), scenarioTitle: () => 'Canteen gas leak' },
     sources,
     store,
-    (m) => announced.push(m),
+    async (m) => void announced.push(m),
     clock,
   );
   const kept: number[] = [];
@@ -74,7 +85,7 @@ function harness(
     new SafetyReportScheduler(
       service,
       () => [site],
-      { installedAt: () => installedAt },
+      { installedAt: async () => installedAt },
       clock,
       log,
       (id) => kept.push(id),
@@ -136,7 +147,7 @@ describe('SafetyReportScheduler', () => {
     // Friday 27 Nov 10:00 Shanghai; the run of Mon 23 Nov 07:00 was before this server started.
     const h = harness(alarms);
     const s = h.scheduler();
-    s.start();
+    await s.start();
     await h.clock.advance(0);
     expect(h.store.rows.map((r) => r.from)).toEqual([lastWeek.from]); // caught up at start
     expect(h.announced).toHaveLength(1);
@@ -155,7 +166,7 @@ describe('SafetyReportScheduler', () => {
     // A restart makes nothing twice.
     await s.stop();
     const again = h.scheduler();
-    again.start();
+    await again.start();
     await h.clock.advance(0);
     expect(h.store.rows).toHaveLength(2);
     expect(h.announced).toHaveLength(2);
@@ -170,7 +181,7 @@ describe('SafetyReportScheduler', () => {
     for (const installedAt of [start, lastWeek.to]) {
       const h = harness(alarms, [], {}, new FakeScheduler(start), installedAt);
       const s = h.scheduler();
-      s.start();
+      await s.start();
       await h.clock.advance(0);
       expect(h.store.rows).toHaveLength(0);
       expect(h.announced).toHaveLength(0);
@@ -182,16 +193,76 @@ describe('SafetyReportScheduler', () => {
     }
   });
 
+  // Two servers sharing one store (PostgreSQL) start together after both were down at Monday
+  // 07:00: each catches up, but the period is claimed in the store first, so one report is made
+  // and announced, not two.
+  it('two servers on one store catching up the same run make and announce it once', async () => {
+    let assembled = 0;
+    const h = harness(alarms, [], { kpis: () => (assembled++, []) });
+    const [one, two] = [h.scheduler(), h.scheduler()];
+    await one.start();
+    await two.start();
+    await h.clock.advance(0);
+    expect(h.store.rows.map((r) => r.from)).toEqual([lastWeek.from]);
+    expect(assembled).toBe(1);
+    expect(h.announced).toHaveLength(1);
+    expect(h.informed).toContainEqual({ site: 'hq', period: 'week' });
+    // The other looks again once the claim has lapsed: the report is kept, nothing more is made.
+    await h.clock.advance(SCHEDULED_CLAIM_LEASE_MS);
+    expect(h.store.rows).toHaveLength(1);
+    expect(h.announced).toHaveLength(1);
+    await Promise.all([one.stop(), two.stop()]);
+  });
+
+  it('a run that stopped without keeping its report holds the period until its claim lapses; then it is made', async () => {
+    const h = harness(alarms);
+    // Claimed a minute ago by a run whose server was killed before it kept the report.
+    await h.store.claim('hq', 'week', lastWeek.from, h.clock.now() - 60_000, SCHEDULED_CLAIM_LEASE_MS);
+    const s = h.scheduler();
+    await s.start();
+    await h.clock.advance(0);
+    expect(h.store.rows).toHaveLength(0);
+    // Looked at again a lease after the refusal (by then the stale claim has lapsed).
+    await h.clock.advance(SCHEDULED_CLAIM_LEASE_MS - 1);
+    expect(h.store.rows).toHaveLength(0);
+    await h.clock.advance(1);
+    expect(h.store.rows.map((r) => r.from)).toEqual([lastWeek.from]);
+    expect(h.announced).toHaveLength(1);
+    await s.stop();
+  });
+
+  it('a run that failed gives its claim up: the next start makes the report', async () => {
+    const h = harness(alarms);
+    const keep = h.store.insert.bind(h.store);
+    h.store.insert = () => Promise.reject(new Error('disk full'));
+    const errors: object[] = [];
+    const failing = new SafetyReportScheduler(h.service, () => [site], { installedAt: async () => 0 }, h.clock, {
+      info: () => {},
+      warn: () => {},
+      error: (f) => errors.push(f),
+    });
+    await failing.start();
+    await h.clock.advance(0);
+    expect(errors).toEqual([expect.objectContaining({ site: 'hq', period: 'week' })]);
+    await failing.stop();
+    h.store.insert = keep;
+    const again = h.scheduler();
+    await again.start();
+    await h.clock.advance(0);
+    expect(h.store.rows.map((r) => r.from)).toEqual([lastWeek.from]);
+    await again.stop();
+  });
+
   it('catches up, once, a run missed after Vigil was installed', async () => {
     const h = harness(alarms, [], {}, undefined, lastWeek.to - 1);
     const s = h.scheduler();
-    s.start();
+    await s.start();
     await h.clock.advance(0);
     expect(h.store.rows.map((r) => r.from)).toEqual([lastWeek.from]);
     expect(h.announced).toHaveLength(1);
     await s.stop();
     const again = h.scheduler();
-    again.start();
+    await again.start();
     await h.clock.advance(0);
     expect(h.store.rows).toHaveLength(1);
     expect(h.announced).toHaveLength(1);
@@ -207,7 +278,7 @@ describe('SafetyReportScheduler', () => {
       },
     });
     const s = h.scheduler();
-    s.start();
+    await s.start();
     await h.clock.advance(0);
     expect(h.store.rows).toHaveLength(0);
     await h.clock.advance(5_000 + 10_000);
@@ -225,7 +296,7 @@ describe('SafetyReportScheduler', () => {
       },
     });
     const s = h.scheduler();
-    s.start();
+    await s.start();
     // 5 + 10 + 20 + 40 + 80 + 160 + 300 s between the eight attempts.
     await h.clock.advance(615_000 - 1);
     expect(h.store.rows).toHaveLength(0);

@@ -34,13 +34,13 @@ export interface ReportFacility {
 }
 
 export interface ReportAlarms {
-  list(filter: AlarmFilter): { total: number; alarms: Alarm[] };
+  list(filter: AlarmFilter): Promise<{ total: number; alarms: Alarm[] }>;
   /** Sensors out of service now. */
-  outOfService(): { sensorId: string; outOfService: OutOfService }[];
+  outOfService(): Promise<{ sensorId: string; outOfService: OutOfService }[]>;
 }
 
 export interface ReportDrills {
-  list(limit: number): Drill[];
+  list(limit: number): Promise<Drill[]>;
   scorePercent(drillId: string): Promise<number | null>;
   scenarioTitle(scenario: string): string | undefined;
   /** The scenario file's `titleZh` (the zh report shows it). */
@@ -60,14 +60,27 @@ export interface SafetyReportStore {
    * written with it: a crash keeps both or neither); null when one of this site, period kind and
    * start is kept already.
    */
-  insert(report: SafetyReport, kept: (id: number) => void): number | null;
-  get(id: number): SafetyReport | undefined;
-  has(siteId: string, period: SafetyReportPeriod, from: number): boolean;
-  list(filter: { siteId?: string; period?: SafetyReportPeriod; limit: number }): SafetyReportEntry[];
+  insert(report: SafetyReport, kept: (id: number) => Promise<void>): Promise<number | null>;
+  get(id: number): Promise<SafetyReport | undefined>;
+  has(siteId: string, period: SafetyReportPeriod, from: number): Promise<boolean>;
+  list(filter: { siteId?: string; period?: SafetyReportPeriod; limit: number }): Promise<SafetyReportEntry[]>;
+  /**
+   * Claims the making of one period's scheduled report at `at`, atomically: true for exactly one
+   * of the callers racing for it on any server sharing the store; a claim older than `leaseMs`
+   * (its run stopped without keeping the report) may be taken again.
+   */
+  claim(siteId: string, period: SafetyReportPeriod, from: number, at: number, leaseMs: number): Promise<boolean>;
+  /** Gives up the claim made at `at` (its run failed), so the next start tries again. */
+  release(siteId: string, period: SafetyReportPeriod, from: number, at: number): Promise<void>;
 }
 
 /** Announces a kept report through the notification outbox (shape of NotificationDispatcher.notify). */
-export type ReportAnnouncer = (message: { subject: string; seq: number; level: number; title: string; lines: string[]; webhook: object }) => void;
+export type ReportAnnouncer = (message: { subject: string; seq: number; level: number; title: string; lines: string[]; webhook: object }) => Promise<void>;
+
+/** A scheduled period this server is making the report of; `release` gives it up when that failed. */
+export interface ScheduledClaim {
+  release(): Promise<void>;
+}
 
 /** A scheduled report one of whose parts could not be read: asked again before it is kept without it. */
 export class IncompleteReportError extends Error {
@@ -94,6 +107,11 @@ const OVERLAP_LOOKBACK_MS = 31 * 86_400_000;
 const DRILLS_CONSIDERED = 5000;
 /** Outbox sequence numbers of report announcements: negative and clear of other kinds of message. */
 const ANNOUNCE_SEQ_BASE = 2 ** 40;
+/**
+ * How long a claim on a scheduled period holds without its report being kept: well past the
+ * longest run (about 10 minutes of asking again while a part cannot be read, then the report).
+ */
+export const SCHEDULED_CLAIM_LEASE_MS = 3_600_000;
 
 export class SafetyReportService {
   constructor(
@@ -128,18 +146,19 @@ export class SafetyReportService {
     const tz = site.timezone;
     const previous = previousPeriod(period, tz, range);
     const now = this.clock.now();
-    const alarms = this.alarmsRaised(siteId, previous.from - OVERLAP_LOOKBACK_MS, range.to);
+    const alarms = await this.alarmsRaised(siteId, previous.from - OVERLAP_LOOKBACK_MS, range.to);
     const zones = new Map(site.floors.flatMap((f) => f.zones).map((z) => [z.id, z]));
     const sensors = this.facility.sensors().filter((s) => s.siteId === siteId);
     const sensorNames = new Map(sensors.map((s) => [s.id, s.name]));
     const plan = site.drillPlan ?? [];
-    const drills = this.drills.list(DRILLS_CONSIDERED);
+    const drills = await this.drills.list(DRILLS_CONSIDERED);
     const title = (scenario: string) => this.drills.scenarioTitle(scenario) ?? scenario;
     const scores = new Map<string, number | null>();
     for (const d of drills.filter((d) => d.siteId === siteId && d.startedAt >= range.from && d.startedAt < range.to))
       scores.set(d.id, await this.drills.scorePercent(d.id));
     const planRows = drillPlanStatus(plan, drills, siteId, tz, range, Math.min(range.to, now), title, this.titleZh);
     const ids = new Set(sensors.map((s) => s.id));
+    const outOfService = await this.alarms.outOfService();
     const failed: string[] = [];
     const report: SafetyReport = {
       siteId,
@@ -172,8 +191,7 @@ export class SafetyReportService {
       handovers: await section('shift handovers', this.sources.handovers, siteId, range, failed),
       sensors: {
         ...sensorFigures({ alarms, period: range, sensorCount: sensors.length, sensorName: (id) => sensorNames.get(id) ?? id }),
-        outOfService: this.alarms
-          .outOfService()
+        outOfService: outOfService
           .filter((s) => ids.has(s.sensorId))
           .map(({ sensorId, outOfService: o }) => ({
             sensorId,
@@ -189,13 +207,13 @@ export class SafetyReportService {
   }
 
   /** The drill plan of a site as of now (the KPI page's overdue drills). */
-  planNow(siteId: string): DrillPlanStatus[] {
+  async planNow(siteId: string): Promise<DrillPlanStatus[]> {
     const site = this.siteOf(siteId);
     const now = this.clock.now();
     const title = (scenario: string) => this.drills.scenarioTitle(scenario) ?? scenario;
     return drillPlanStatus(
       site.drillPlan ?? [],
-      this.drills.list(DRILLS_CONSIDERED),
+      await this.drills.list(DRILLS_CONSIDERED),
       siteId,
       site.timezone,
       periodOf('week', site.timezone, now),
@@ -215,15 +233,27 @@ export class SafetyReportService {
    */
   async generateScheduled(siteId: string, period: SafetyReportPeriod, at: number, { complete = false } = {}): Promise<number | null> {
     const range = lastCompletePeriod(period, this.siteOf(siteId).timezone, at);
-    if (this.store.has(siteId, period, range.from)) return null;
+    if (await this.store.has(siteId, period, range.from)) return null;
     const { report, failed } = await this.assemble(siteId, period, range, 'schedule');
     if (complete && failed.length > 0) throw new IncompleteReportError(failed);
     return this.store.insert(report, (id) => this.announceKept(id, report));
   }
 
-  private announceKept(id: number, report: SafetyReport): void {
+  /**
+   * Claims the scheduled run of the last complete period before `at` (see generateScheduled)
+   * before it is made: null when another run holds it — on this server or another one sharing the
+   * store — so a period missed while every server was down is made once, not once per server.
+   */
+  async claimScheduled(siteId: string, period: SafetyReportPeriod, at: number): Promise<ScheduledClaim | null> {
+    const { from } = lastCompletePeriod(period, this.siteOf(siteId).timezone, at);
+    const claimedAt = this.clock.now();
+    if (!(await this.store.claim(siteId, period, from, claimedAt, SCHEDULED_CLAIM_LEASE_MS))) return null;
+    return { release: () => this.store.release(siteId, period, from, claimedAt) };
+  }
+
+  private announceKept(id: number, report: SafetyReport): Promise<void> {
     const { siteId, period } = report;
-    this.announce({
+    return this.announce({
       subject: `safety-report:${id}`,
       seq: -(ANNOUNCE_SEQ_BASE + id),
       level: 1,
@@ -248,20 +278,20 @@ export class SafetyReportService {
     });
   }
 
-  kept(id: number): SafetyReport {
-    const report = this.store.get(id);
+  async kept(id: number): Promise<SafetyReport> {
+    const report = await this.store.get(id);
     if (!report) throw new SafetyReportError('NOT_FOUND', `no safety report ${id}`);
     return report;
   }
 
-  history(filter: { siteId?: string; period?: SafetyReportPeriod; limit: number }): SafetyReportEntry[] {
+  history(filter: { siteId?: string; period?: SafetyReportPeriod; limit: number }): Promise<SafetyReportEntry[]> {
     return this.store.list(filter);
   }
 
-  private alarmsRaised(siteId: string, from: number, to: number): Alarm[] {
+  private async alarmsRaised(siteId: string, from: number, to: number): Promise<Alarm[]> {
     const out: Alarm[] = [];
     for (let offset = 0; ; offset += PAGE) {
-      const page = this.alarms.list({ site: siteId, from, to, drill: 'exclude', limit: PAGE, offset });
+      const page = await this.alarms.list({ site: siteId, from, to, drill: 'exclude', limit: PAGE, offset });
       out.push(...page.alarms);
       if (page.alarms.length < PAGE) return out;
     }
