@@ -4,7 +4,8 @@
  * connected to node B gets the alarm events node A publishes, in order and without gaps
  * (docs/contracts.md#realtime-socketio: a gap makes the console resync); while Redis is down each
  * node still serves its own consoles at once and GET /api/health names Redis; when Redis is back,
- * events cross nodes again.
+ * events cross nodes again. A console that loses one node resumes on another with what it missed,
+ * and a node started while Redis is down starts alone and joins once Redis is up.
  */
 import http from 'node:http';
 import express from 'express';
@@ -14,7 +15,7 @@ import { io as connect, type Socket } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AlarmEvent, AlarmSnapshot, PublicHealthResponse } from '../../contract/index.ts';
 import { SocketHub } from '../../server/src/adapters/socketio.hub.ts';
-import { PUBLISH_TIMEOUT_MS, RedisFanout } from '../../server/src/adapters/socketio.redis.ts';
+import { CONNECT_WAIT_MS, PUBLISH_TIMEOUT_MS, RedisFanout } from '../../server/src/adapters/socketio.redis.ts';
 import { redisFanoutPart } from '../../server/src/compose/realtime.ts';
 import { healthRouter } from '../../server/src/http/health.router.ts';
 import { createLogger } from '../../server/src/logger.ts';
@@ -119,8 +120,8 @@ async function until(what: string, check: () => boolean | Promise<boolean>, ms =
 }
 
 /** A client of the test's own, to look at what the nodes keep in Redis. */
-async function redisProbe(): Promise<ReturnType<typeof createClient>> {
-  const probe = createClient({ url: redis.url });
+async function redisProbe(url = redis.url): Promise<ReturnType<typeof createClient>> {
+  const probe = createClient({ url });
   probe.on('error', () => {});
   await probe.connect();
   return probe;
@@ -130,8 +131,8 @@ async function redisProbe(): Promise<ReturnType<typeof createClient>> {
  * The adapter reads the stream from "now" on (XREAD $): an event published before a node's reader
  * is blocked in XREAD never reaches that node. Waits until `count` readers are.
  */
-async function readersBlocked(count: number): Promise<void> {
-  const probe = await redisProbe();
+async function readersBlocked(count: number, url = redis.url): Promise<void> {
+  const probe = await redisProbe(url);
   try {
     await until(`${count} adapters read the stream`, async () => {
       const list = await probe.sendCommand<string>(['CLIENT', 'LIST']);
@@ -261,5 +262,34 @@ describe('realtime across nodes through Redis', () => {
     await until('the missed events are replayed', () => replayed.length >= 3, EVENT_WAIT_MS);
     expect(replayed).toEqual([32, 33, 34]);
     expect(snapshots).toBe(0);
+  });
+
+  it('a node started while Redis is down serves its own consoles, and joins the others once Redis is up', async () => {
+    const later = await startRedis();
+    await later.stop();
+    const started = Date.now();
+    const c = await startNode(later.url);
+    try {
+      // It waits a little for Redis at start, then starts alone.
+      expect(Date.now() - started).toBeLessThan(CONNECT_WAIT_MS + 2_000);
+      expect(await health(c)).toMatchObject({ status: 503, body: { parts: { redis: { ok: false } } } });
+      const onC = await openConsole(c.url);
+      c.hub.publish(alarmEvent(41));
+      expect(await onC.next(1)).toEqual([41]);
+
+      await later.start();
+      await until('node C is connected', () => c.fanout.health().ok);
+      const d = await startNode(later.url);
+      try {
+        await readersBlocked(2, later.url);
+        const onD = await openConsole(d.url);
+        c.hub.publish(alarmEvent(42));
+        expect(await onD.next(1)).toEqual([42]);
+      } finally {
+        await d.stop();
+      }
+    } finally {
+      await c.stop();
+    }
   });
 });
