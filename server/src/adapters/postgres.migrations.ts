@@ -352,4 +352,15 @@ const loginFailures = `
   );
 `;
 
-export const POSTGRES_MIGRATIONS: readonly string[] = [initialSchema, alarmSites, notificationClaims, outboxClaims, loginFailures];
+/** SQLite's safetyReportClaimsMigration (sqlite.safety-reports.ts): who is making a scheduled report. */
+const safetyReportClaims = `
+  CREATE TABLE safety_report_claim (
+    site TEXT NOT NULL,
+    period TEXT NOT NULL,
+    period_from BIGINT NOT NULL,
+    claimed_at BIGINT NOT NULL,
+    PRIMARY KEY (site, period, period_from)
+  );
+`;
+
+export const POSTGRES_MIGRATIONS: readonly string[] = [initialSchema, alarmSites, notificationClaims, outboxClaims, loginFailures, safetyReportClaims];

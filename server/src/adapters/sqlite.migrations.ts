@@ -13,7 +13,7 @@ import { authMigration, loginFailuresMigration } from './sqlite.users.ts';
 import { deviceKindMigration } from './sqlite.devices.ts';
 import { notificationClaimsMigration, notificationsMigration } from './sqlite.notifications.ts';
 import { kpiAnnunciationsMigration } from './sqlite.kpi.ts';
-import { safetyReportsMigration } from './sqlite.safety-reports.ts';
+import { safetyReportClaimsMigration, safetyReportsMigration } from './sqlite.safety-reports.ts';
 import { cameraSnapshotsMigration } from './sqlite.camera-snapshots.ts';
 import { musterMigration } from './sqlite.muster.ts';
 import { handoversMigration } from './sqlite.handovers.ts';
@@ -43,4 +43,5 @@ export const MIGRATIONS: readonly Migration[] = [
   notificationClaimsMigration,
   outboxClaimsMigration,
   loginFailuresMigration,
+  safetyReportClaimsMigration,
 ];
