@@ -14,6 +14,8 @@
  * the identity sequence); REAL → DOUBLE PRECISION; TEXT stays TEXT (JSON documents included).
  */
 
+import { LEASE_MIGRATION } from './postgres.leases.ts';
+
 /**
  * Step 1: the schema SQLite reaches after its 18 migrations (derived from a freshly migrated
  * SQLite database's sqlite_master and PRAGMA table_info/index_list). SQLite's own
@@ -363,4 +365,12 @@ const safetyReportClaims = `
   );
 `;
 
-export const POSTGRES_MIGRATIONS: readonly string[] = [initialSchema, alarmSites, notificationClaims, outboxClaims, loginFailures, safetyReportClaims];
+export const POSTGRES_MIGRATIONS: readonly string[] = [
+  initialSchema,
+  alarmSites,
+  notificationClaims,
+  outboxClaims,
+  loginFailures,
+  safetyReportClaims,
+  LEASE_MIGRATION,
+];

@@ -19,6 +19,7 @@ import { musterMigration } from './sqlite.muster.ts';
 import { handoversMigration } from './sqlite.handovers.ts';
 import { actionAttachmentsMigration, actionsMigration } from './sqlite.actions.ts';
 import { installationMigration } from './sqlite.installation.ts';
+import { leasesMigration } from './sqlite.leases.ts';
 
 export const MIGRATIONS: readonly Migration[] = [
   outboxMigration,
@@ -44,4 +45,5 @@ export const MIGRATIONS: readonly Migration[] = [
   outboxClaimsMigration,
   loginFailuresMigration,
   safetyReportClaimsMigration,
+  leasesMigration,
 ];
