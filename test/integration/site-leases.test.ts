@@ -9,7 +9,8 @@
 // Throughout every scenario an observer polls the lease table: a node may be running a site only
 // while the table gives it a valid lease, and no site may be running on two nodes at any instant.
 import { afterEach, describe, expect, it } from 'vitest';
-import { DB_NOW, LEASE_MIGRATION, PostgresLeaseStore } from '../../server/src/adapters/postgres.leases.ts';
+import { DB_NOW, PostgresLeaseStore } from '../../server/src/adapters/postgres.leases.ts';
+import { POSTGRES_MIGRATIONS } from '../../server/src/adapters/postgres.migrations.ts';
 import { openPostgres, type PostgresSql } from '../../server/src/adapters/sql.postgres.ts';
 import { systemScheduler, type Scheduler } from '../../server/src/services/clock.ts';
 import { SiteLeases, type LeaseStore, type SiteWork } from '../../server/src/services/site-leases.ts';
@@ -47,7 +48,7 @@ class Cluster {
   constructor(readonly url: string) {}
 
   async open(): Promise<PostgresSql> {
-    const sql = await openPostgres(this.url, [LEASE_MIGRATION], (err) => this.violations.push(`pool error: ${err.message}`));
+    const sql = await openPostgres(this.url, POSTGRES_MIGRATIONS, (err) => this.violations.push(`pool error: ${err.message}`));
     this.pools.push(sql);
     return sql;
   }
@@ -174,7 +175,7 @@ afterEach(async () => {
 });
 
 async function newCluster(): Promise<Cluster> {
-  cluster = new Cluster(await database({ empty: true }));
+  cluster = new Cluster(await database());
   await cluster.observe();
   return cluster;
 }
