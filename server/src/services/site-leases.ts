@@ -290,6 +290,9 @@ export class SiteLeases implements SiteHolder {
 
   private async work(): Promise<void> {
     const { store, node } = this.options;
+    // Heartbeat before renewing: a node that dies then stops counting as live no later than its
+    // leases expire, so the peer that finds a lease expired also finds its holder gone and takes
+    // the site in that same round, instead of leaving it to the dead node's share one round more.
     await this.attempt('heartbeat', () => store.heartbeat(node, this.draining));
     await this.renew();
     const snapshot = await this.attempt('read leases', () => store.snapshot());
