@@ -4,7 +4,7 @@
  */
 import { AsyncLocalStorage } from 'node:async_hooks';
 import pg from 'pg';
-import { lockKey, numberedPlaceholders, type RunResult, type Sql, type SqlValue } from './sql.ts';
+import { TransactionAborted, lockKey, numberedPlaceholders, type RunResult, type Sql, type SqlValue } from './sql.ts';
 
 /** Connections per node: alarm commits, requests and background work share them. */
 const POOL_SIZE = 10;
@@ -52,7 +52,9 @@ export class PostgresSql implements Sql {
     try {
       await client.query('BEGIN');
       const result = await this.context.run(tx, fn);
-      await client.query('COMMIT');
+      // After a failed statement (even one whose error the caller caught) PostgreSQL answers
+      // COMMIT with ROLLBACK and no error: the transaction must not look committed.
+      if ((await client.query('COMMIT')).command !== 'COMMIT') throw new TransactionAborted();
       return result;
     } catch (err) {
       await client.query('ROLLBACK').catch((e: Error) => (broken = e));

@@ -6,13 +6,15 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import type Database from 'better-sqlite3';
 import type { SqliteDatabase } from './sqlite.database.ts';
-import type { RunResult, Sql, SqlValue } from './sql.ts';
+import { TransactionAborted, type RunResult, type Sql, type SqlValue } from './sql.ts';
 
 /** Prepared statements kept; the adapters write a few hundred distinct ones at most. */
 const STATEMENT_CACHE = 500;
 
 interface Transaction {
   open: boolean;
+  /** A statement in it failed: it is rolled back, as PostgreSQL does, even if the caller caught the error. */
+  failed: boolean;
 }
 
 export class SqliteSql implements Sql {
@@ -26,17 +28,17 @@ export class SqliteSql implements Sql {
 
   async all<T>(sql: string, params: readonly SqlValue[] = []): Promise<T[]> {
     while (this.mustWait()) await this.current;
-    return this.statement(sql).all(...params) as T[];
+    return this.guard(() => this.statement(sql).all(...params) as T[]);
   }
 
   async get<T>(sql: string, params: readonly SqlValue[] = []): Promise<T | undefined> {
     while (this.mustWait()) await this.current;
-    return this.statement(sql).get(...params) as T | undefined;
+    return this.guard(() => this.statement(sql).get(...params) as T | undefined);
   }
 
   async run(sql: string, params: readonly SqlValue[] = []): Promise<RunResult> {
     while (this.mustWait()) await this.current;
-    return { changes: this.statement(sql).run(...params).changes };
+    return this.guard(() => ({ changes: this.statement(sql).run(...params).changes }));
   }
 
   async transaction<T>(fn: () => Promise<T>): Promise<T> {
@@ -47,11 +49,12 @@ export class SqliteSql implements Sql {
     while (this.current !== null || this.db.inTransaction) await this.current;
     let release!: () => void;
     this.current = new Promise((resolve) => (release = resolve));
-    const tx: Transaction = { open: true };
+    const tx: Transaction = { open: true, failed: false };
     try {
       this.db.exec('BEGIN IMMEDIATE');
       try {
         const result = await this.context.run(tx, fn);
+        if (tx.failed) throw new TransactionAborted();
         this.db.exec('COMMIT');
         return result;
       } catch (err) {
@@ -78,6 +81,17 @@ export class SqliteSql implements Sql {
 
   async close(): Promise<void> {
     if (this.db.open) this.db.close();
+  }
+
+  /** Runs a statement; one that fails inside a transaction marks the transaction failed. */
+  private guard<T>(statement: () => T): T {
+    try {
+      return statement();
+    } catch (err) {
+      const tx = this.context.getStore();
+      if (tx?.open) tx.failed = true;
+      throw err;
+    }
   }
 
   /** Another caller's transaction is open: statements from outside it wait until it ends. */

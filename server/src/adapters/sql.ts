@@ -31,7 +31,10 @@ export interface Sql {
   get<T>(sql: string, params?: readonly SqlValue[]): Promise<T | undefined>;
   /** A statement that returns no rows (use `get`/`all` with `RETURNING` for those that do). */
   run(sql: string, params?: readonly SqlValue[]): Promise<RunResult>;
-  /** Runs `fn` in one transaction: all of it is committed, or none (it throws). */
+  /**
+   * Runs `fn` in one transaction: all of it is committed, or none (it throws; {@link TransactionAborted}
+   * when a statement in it failed and `fn` caught the error).
+   */
   transaction<T>(fn: () => Promise<T>): Promise<T>;
   /**
    * Serialises `fn` against every other holder of the same `key` on any node sharing this store,
@@ -44,6 +47,16 @@ export interface Sql {
   /** The same for a number: compares and orders as a number on both engines. */
   jsonNumber(column: string, path: readonly string[]): string;
   close(): Promise<void>;
+}
+
+/**
+ * A statement failed inside the transaction, so none of it was committed — on both engines, even
+ * when the caller caught that statement's error (PostgreSQL cannot go on after one).
+ */
+export class TransactionAborted extends Error {
+  constructor() {
+    super('the transaction was rolled back: a statement in it failed');
+  }
 }
 
 /** A stable 32-bit key for a lock name (PostgreSQL advisory locks take integers). */
