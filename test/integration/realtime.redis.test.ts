@@ -264,6 +264,35 @@ describe('realtime across nodes through Redis', () => {
     expect(snapshots).toBe(0);
   });
 
+  it('while Redis answers nothing (frozen, or a connection dead without a word), node B waits for it once, then not at all', async () => {
+    const probe = await redisProbe();
+    const info = await probe.info('server');
+    probe.destroy();
+    const pid = Number(/process_id:(\d+)/.exec(info)![1]);
+    const onB = await openConsole(b.url);
+    process.kill(pid, 'SIGSTOP');
+    try {
+      const first = Date.now();
+      for (let seq = 51; seq <= 53; seq++) b.hub.publish(alarmEvent(seq));
+      expect(await onB.next(3)).toEqual([51, 52, 53]);
+      expect(Date.now() - first).toBeLessThan(PUBLISH_TIMEOUT_MS + 1_000);
+      expect(b.fanout.health()).toEqual({ ok: false, detail: expect.stringContaining('not answering') });
+
+      const then = Date.now();
+      for (let seq = 54; seq <= 56; seq++) b.hub.publish(alarmEvent(seq));
+      expect(await onB.next(6)).toEqual([51, 52, 53, 54, 55, 56]);
+      expect(Date.now() - then).toBeLessThan(PUBLISH_TIMEOUT_MS / 2);
+      expect((await health(b)).status).toBe(503);
+    } finally {
+      process.kill(pid, 'SIGCONT');
+    }
+    // The writes still pending are answered now: Redis is known to answer again.
+    await until('node B hears from Redis again', () => b.fanout.health().ok);
+    const again = await openConsole(b.url);
+    a.hub.publish(alarmEvent(61));
+    expect(await again.next(1)).toEqual([61]);
+  });
+
   it('a node started while Redis is down serves its own consoles, and joins the others once Redis is up', async () => {
     const later = await startRedis();
     await later.stop();

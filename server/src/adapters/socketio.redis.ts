@@ -7,8 +7,9 @@
  * Redis is not on the safety path: when it is down, each node keeps serving its own sockets.
  * - Publishing fails fast (no offline queue on the publishing client) instead of queueing in
  *   memory, so the adapter, which awaits the publish before it delivers locally, delivers at once;
- *   a publish that gets no answer within PUBLISH_TIMEOUT_MS (a connection that died silently) is
- *   given up the same way. Consoles on other nodes see a sequence gap afterwards and resync.
+ *   a publish that gets no answer within PUBLISH_TIMEOUT_MS (a connection that died silently, a
+ *   frozen Redis) is given up the same way, and so is every later one at once until Redis answers
+ *   again. Consoles on other nodes see a sequence gap afterwards and resync.
  * - The adapter's reading clients keep their offline queue: their XREAD waits for Redis to return
  *   and resumes the stream from the last id read. Without a queue a read would fail at once and the
  *   adapter's read loop, which retries without pausing, would spin and starve the event loop.
@@ -53,8 +54,10 @@ export class RedisFanout {
   /** 'connecting' until the first connection or failure. */
   private state: 'connecting' | 'up' | 'down' = 'connecting';
   private downSince: number | null = null;
-  /** A publish timed out since the last one that succeeded: the connection may be dead without a word. */
+  /** A write got no answer in time, and none has since: the connection may be dead without a word. */
   private stalled = false;
+  /** Gives up each write still waiting for its answer, in the order sent. */
+  private readonly waiting = new Set<() => void>();
   private stopped = false;
   private readonly outages: client.Counter | null;
   private readonly failures: client.Counter<'op'> | null;
@@ -172,25 +175,45 @@ export class RedisFanout {
   }
 
   private watch(op: string, sent: Promise<unknown>): Promise<unknown> {
-    let timer: ReturnType<Scheduler['setTimeout']> | undefined;
-    const timedOut = new Promise<never>((_, reject) => {
-      timer = this.scheduler.setTimeout(() => reject(new NoAnswer(op)), PUBLISH_TIMEOUT_MS);
-    });
-    const outcome = Promise.race([sent, timedOut]).finally(() => this.scheduler.clearTimeout(timer!));
-    outcome.then(
+    // An answer, even a late one, shows that the connection is alive.
+    sent.then(
       () => {
         this.stalled = false;
       },
+      () => {},
+    );
+    let giveUp!: () => void;
+    const gaveUp = new Promise<never>((_, reject) => (giveUp = () => reject(new NoAnswer(op))));
+    this.waiting.add(giveUp);
+    // While Redis is not answering, the next write is not waited for either.
+    const timer = this.scheduler.setTimeout(() => this.stall(), this.stalled ? 0 : PUBLISH_TIMEOUT_MS);
+    const outcome = Promise.race([sent, gaveUp]).finally(() => {
+      this.scheduler.clearTimeout(timer);
+      this.waiting.delete(giveUp);
+    });
+    outcome.then(
+      () => {},
       (err: unknown) => {
         this.failures?.inc({ op });
-        if (this.state === 'up' && !this.stalled && !this.stopped)
-          this.logger.warn({ err, op }, 'Redis write failed: this event reached only this node’s consoles');
-        if (err instanceof NoAnswer) this.stalled = true;
+        if (this.state === 'up' && !(err instanceof NoAnswer) && !this.stopped)
+          this.logger.warn({ err, op }, 'Redis refused a write: this event reached only this node’s consoles');
       },
     );
     // The adapter awaits some of these and drops others: the handler above makes a dropped one
     // harmless, and the one it awaits still rejects for it.
     return outcome;
+  }
+
+  /**
+   * No answer in time: every write still waiting is given up at once, in the order sent, so that
+   * local deliveries keep their order (one given up later would be delivered after newer ones).
+   */
+  private stall(): void {
+    if (!this.stalled && this.state === 'up' && !this.stopped)
+      this.logger.error({ waitedMs: PUBLISH_TIMEOUT_MS }, 'Redis not answering: live events reach only this node’s consoles until it does');
+    this.stalled = true;
+    for (const giveUp of this.waiting) giveUp();
+    this.waiting.clear();
   }
 
   private up(): void {
