@@ -141,15 +141,29 @@ eachStore((open, engine) => {
     const a = await started(await open(), time);
     const b = await started(engine === 'postgres' ? await open.again() : a.sql, time);
     const { action } = await a.service.open(body(time.now() + 30 * S), officer);
-    // The other node learns of the action at its next start; here, straight away.
-    b.service.stop();
-    await b.service.start();
+    // The other node plans it at its next look at the store.
+    await b.service.resync();
+    expect([a.service.plannedCount, b.service.plannedCount]).toEqual([1, 1]);
     await time.advance(40 * S);
     await Promise.all([a.service.idle(), b.service.idle()]);
     expect([...a.sent, ...b.sent].map((m) => m.level)).toEqual([1]);
     const history = (await a.service.get(action.id, officer)).history.filter((e) => e.kind === 'escalated');
     expect(history.map((e) => e.level)).toEqual([1]);
     expect((await a.trail()).filter((e) => e.action === 'action.escalated')).toHaveLength(1);
+  });
+
+  it('an action opened on a node that then goes down still escalates: the other node planned it from the store', async () => {
+    const time = new FakeScheduler();
+    const a = await started(await open(), time);
+    const b = await started(engine === 'postgres' ? await open.again() : a.sql, time);
+    const { action } = await a.service.open(body(time.now() + 30 * S), officer);
+    expect(b.service.plannedCount).toBe(0);
+    await b.service.resync();
+    expect(b.service.plannedCount).toBe(1);
+    a.service.stop();
+    await b.advance(40 * S);
+    expect(a.sent).toEqual([]);
+    expect(b.sent.map((m) => [m.level, m.subject])).toEqual([[1, `action:${action.id}`]]);
   });
 
   it('a node that read the action before the other took the step does not take it again', async () => {

@@ -8,8 +8,15 @@ import { ActionService } from '../services/action.service.ts';
 import { systemScheduler } from '../services/clock.ts';
 import type { Alarms } from './alarms.ts';
 import type { Auth } from './auth.ts';
-import type { Part } from './parts.ts';
+import { Intervals, type Part } from './parts.ts';
 import type { Storage } from './storage.ts';
+
+/**
+ * How often the escalations are planned again from the store: with several nodes on one database,
+ * an action opened or changed on one is planned on the others within this long (any of them may
+ * take a step; each is taken once), so a node going down leaves no escalation behind.
+ */
+const RESYNC_MS = 60_000;
 
 export interface Actions {
   service: ActionService;
@@ -31,15 +38,22 @@ export function composeActions(config: Config, logger: Logger, registry: Registr
     schedule: config.ACTION_ESCALATION_S,
     onError: (err, actionId) => log.error({ err, actionId }, 'could not escalate an overdue corrective action'),
   });
+  const resync = new Intervals([
+    [RESYNC_MS, () => void service.resync().catch((err: unknown) => log.error({ err }, 'could not plan escalations from the store'))],
+  ]);
   return {
     service,
     part: {
       name: 'corrective actions',
       start: async () => {
         await service.start();
+        resync.start();
         log.info({ planned: service.plannedCount, schedule: config.ACTION_ESCALATION_S }, 'corrective action escalations planned');
       },
-      stop: () => service.stop(),
+      stop: () => {
+        resync.stop();
+        service.stop();
+      },
     },
   };
 }

@@ -148,6 +148,9 @@ export class ActionService {
   private readonly timers = new Map<number, TimerHandle>();
   /** Escalation runs not yet finished (a timer's callback cannot be awaited by whoever set it). */
   private readonly inFlight = new Set<Promise<void>>();
+  /** The latest planning of each action under way: an earlier one that finishes later must not win. */
+  private readonly planning = new Map<number, number>();
+  private plans = 0;
   private running = false;
 
   constructor(private readonly deps: ActionServiceDeps) {}
@@ -156,6 +159,15 @@ export class ActionService {
   async start(): Promise<void> {
     this.running = true;
     for (const a of await this.deps.store.awaitingOwner()) await this.escalateDue(a.id);
+  }
+
+  /**
+   * Plans the actions opened or changed elsewhere (another node sharing the store) that this one
+   * has no timer for. Run now and then; whichever node's timer fires first takes a step, once.
+   */
+  async resync(): Promise<void> {
+    if (!this.running) return;
+    for (const a of await this.deps.store.awaitingOwner()) if (!this.timers.has(a.id) && !this.planning.has(a.id)) this.schedule(a, this.claimPlan(a.id));
   }
 
   stop(): void {
@@ -365,19 +377,33 @@ export class ActionService {
     return event;
   }
 
-  /** Sets (or clears) the timer of the action's next escalation step. */
+  /** Sets (or clears) the timer of the action's next escalation step, from the action as stored now. */
   private async plan(id: number): Promise<void> {
+    const turn = this.claimPlan(id);
     this.unplan(id);
     if (!this.running) return;
     const a = await this.deps.store.get(id);
-    const next = a && nextEscalation(a, this.deps.schedule);
-    // Planned again while this read was under way (another change, a step just taken): the later plan stands.
-    this.unplan(id);
+    if (a) this.schedule(a, turn);
+    else if (this.planning.get(id) === turn) this.planning.delete(id);
+  }
+
+  private claimPlan(id: number): number {
+    const turn = ++this.plans;
+    this.planning.set(id, turn);
+    return turn;
+  }
+
+  /** Sets the timer for `a` as read by planning `turn`, unless a later planning of it has begun since. */
+  private schedule(a: ActionRecord, turn: number): void {
+    if (this.planning.get(a.id) !== turn) return;
+    this.planning.delete(a.id);
+    this.unplan(a.id);
+    const next = nextEscalation(a, this.deps.schedule);
     if (!next || !this.running) return;
     const delay = Math.min(Math.max(0, next.at - this.deps.scheduler.now()), MAX_TIMER_MS);
     this.timers.set(
-      id,
-      this.deps.scheduler.setTimeout(() => void this.escalateDue(id), delay),
+      a.id,
+      this.deps.scheduler.setTimeout(() => void this.escalateDue(a.id), delay),
     );
   }
 
