@@ -1,4 +1,4 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { AuthError } from './auth.errors.ts';
 import { RateLimiter } from './auth.rate-limit.ts';
 import { AuthService } from './auth.service.ts';
@@ -83,6 +83,20 @@ describe('login and sessions', () => {
     time.advance(1);
     expect(await auth.sessionAlive(id)).toBe(false);
     expect(await auth.authenticate(token)).toBeNull();
+  });
+
+  // The session's last-seen time is written at most every 30 s, not on every request.
+  it('writes the idle expiry once for requests that arrive together', async () => {
+    const { token } = await auth.login('olivia', PASSWORD, meta);
+    const touch = vi.spyOn(stores.sessions, 'touch');
+    await Promise.all(Array.from({ length: 4 }, () => auth.authenticate(token)));
+    expect(touch).not.toHaveBeenCalled();
+    time.advance(30_000);
+    const seen = await Promise.all(Array.from({ length: 4 }, () => auth.authenticate(token)));
+    expect(seen.map((s) => s?.session.expiresAt)).toEqual(Array(4).fill(time.t + 480 * MIN));
+    expect(touch).toHaveBeenCalledOnce();
+    await auth.authenticate(token);
+    expect(touch).toHaveBeenCalledOnce();
   });
 
   it('refuses a revoked session, and every session of a disabled user', async () => {

@@ -65,6 +65,8 @@ export class AuthService implements SessionAuthenticator {
   private readonly lockout: LockoutPolicy;
   private readonly hashParams: ScryptParams;
   private dummy: Promise<string> | null = null;
+  /** Sessions whose last-seen time is being written now. */
+  private readonly touching = new Set<number>();
 
   constructor(
     private readonly users: UserStore,
@@ -187,7 +189,15 @@ export class AuthService implements SessionAuthenticator {
     if (now - session.lastSeenAt >= TOUCH_EVERY_MS) {
       session.lastSeenAt = now;
       session.expiresAt = now + this.options.idleMs;
-      await this.sessions.touch(session.id, session.lastSeenAt, session.expiresAt);
+      // A page's requests arrive together and all read the same last-seen time: one of them writes.
+      if (!this.touching.has(session.id)) {
+        this.touching.add(session.id);
+        try {
+          await this.sessions.touch(session.id, session.lastSeenAt, session.expiresAt);
+        } finally {
+          this.touching.delete(session.id);
+        }
+      }
     }
     return { user: publicUser(user), session };
   }
