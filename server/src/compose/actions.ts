@@ -20,7 +20,7 @@ const RESYNC_MS = 60_000;
 
 export interface Actions {
   service: ActionService;
-  /** Starting plans the escalations from the store; stopping clears the timers. */
+  /** Starting plans the escalations from the store; stopping clears the timers and waits for a step being taken. */
   part: Part;
 }
 
@@ -50,9 +50,11 @@ export function composeActions(config: Config, logger: Logger, registry: Registr
         resync.start();
         log.info({ planned: service.plannedCount, schedule: config.ACTION_ESCALATION_S }, 'corrective action escalations planned');
       },
-      stop: () => {
+      // An escalation under way finishes before the database closes after this part.
+      stop: async () => {
         resync.stop();
         service.stop();
+        await service.idle();
       },
     },
   };

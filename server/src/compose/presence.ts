@@ -40,9 +40,11 @@ export function composePresence(logger: Logger, registry: Registry, storage: Sto
         prune.start();
         void service.start();
       },
-      stop: () => {
+      // Lists still being stored at a raise land before the database closes after this part.
+      stop: async () => {
         prune.stop();
         service.stop();
+        await service.idle();
       },
     },
   };

@@ -126,6 +126,11 @@ export class PresenceService {
     this.stopped = true;
   }
 
+  /** Resolves once every list taken at a raise is stored (or its failure logged). */
+  async idle(): Promise<void> {
+    await Promise.all(this.saving.values());
+  }
+
   /** Forgets reads older than the window (run now and then: memory, not correctness). */
   prune(): void {
     const now = this.deps.scheduler.now();
