@@ -34,6 +34,11 @@ export const LEASE_MIGRATION = `
   );
 `;
 
+/** Where peers reach each node (its NODE_URL), for the forwarder (node.forwarder.ts); SQLite's step: nodeUrlMigration. */
+export const NODE_URL_MIGRATION = `
+  ALTER TABLE vigil_node ADD COLUMN url TEXT;
+`;
+
 /** The database's time in epoch ms. clock_timestamp(), not now(): now() stands still for a whole transaction. */
 export const DB_NOW = '(extract(epoch from clock_timestamp()) * 1000)::bigint';
 
@@ -56,14 +61,24 @@ interface LeaseRecord {
   expires_at: number;
 }
 
+/** A site's valid holder and where to reach it (null: the holder gave no NODE_URL). */
+export interface SiteHolderAddress {
+  node: string;
+  url: string | null;
+}
+
 export class PostgresLeaseStore implements LeaseStore {
-  constructor(private readonly sql: Sql) {}
+  /** `nodeUrl`: this node's NODE_URL, recorded with its heartbeat so peers can forward to it. */
+  constructor(
+    private readonly sql: Sql,
+    private readonly nodeUrl: string | null = null,
+  ) {}
 
   async heartbeat(node: string, draining: boolean): Promise<void> {
     await this.sql.run(
-      `INSERT INTO vigil_node (id, started_at, seen_at, draining) VALUES (?, ${DB_NOW}, ${DB_NOW}, ?)
-       ON CONFLICT (id) DO UPDATE SET seen_at = excluded.seen_at, draining = excluded.draining`,
-      [node, draining ? 1 : 0],
+      `INSERT INTO vigil_node (id, started_at, seen_at, draining, url) VALUES (?, ${DB_NOW}, ${DB_NOW}, ?, ?)
+       ON CONFLICT (id) DO UPDATE SET seen_at = excluded.seen_at, draining = excluded.draining, url = excluded.url`,
+      [node, draining ? 1 : 0, this.nodeUrl],
     );
     await this.sql.run(`DELETE FROM vigil_node WHERE seen_at < ${DB_NOW} - ?`, [FORGET_NODE_MS]);
   }
@@ -101,6 +116,15 @@ export class PostgresLeaseStore implements LeaseStore {
       [ttlMs, node, ...leases.flatMap((l) => [l.site, l.token])],
     );
     return rows.map((r) => r.site);
+  }
+
+  /** Who holds `site` now (a lease not expired by the database's clock), or undefined when nobody does. */
+  async holderOf(site: string): Promise<SiteHolderAddress | undefined> {
+    return this.sql.get<SiteHolderAddress>(
+      `SELECT l.holder AS node, n.url AS url FROM site_lease l LEFT JOIN vigil_node n ON n.id = l.holder
+       WHERE l.site = ? AND l.holder IS NOT NULL AND l.expires_at > ${DB_NOW}`,
+      [site],
+    );
   }
 
   async release(site: string, node: string, token: number): Promise<void> {

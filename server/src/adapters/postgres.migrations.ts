@@ -14,7 +14,7 @@
  * the identity sequence); REAL → DOUBLE PRECISION; TEXT stays TEXT (JSON documents included).
  */
 
-import { LEASE_MIGRATION } from './postgres.leases.ts';
+import { LEASE_MIGRATION, NODE_URL_MIGRATION } from './postgres.leases.ts';
 
 /**
  * Step 1: the schema SQLite reaches after its 18 migrations (derived from a freshly migrated
@@ -373,4 +373,5 @@ export const POSTGRES_MIGRATIONS: readonly string[] = [
   loginFailures,
   safetyReportClaims,
   LEASE_MIGRATION,
+  NODE_URL_MIGRATION,
 ];

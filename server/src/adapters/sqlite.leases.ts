@@ -24,3 +24,8 @@ export const leasesMigration = (db: SqliteDatabase): void => {
     );
   `);
 };
+
+/** Where peers reach each node (its NODE_URL): the forwarder sends a site's actions to its holder's. */
+export const nodeUrlMigration = (db: SqliteDatabase): void => {
+  db.exec('ALTER TABLE vigil_node ADD COLUMN url TEXT');
+};

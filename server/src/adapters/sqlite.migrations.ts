@@ -19,7 +19,7 @@ import { musterMigration } from './sqlite.muster.ts';
 import { handoversMigration } from './sqlite.handovers.ts';
 import { actionAttachmentsMigration, actionsMigration } from './sqlite.actions.ts';
 import { installationMigration } from './sqlite.installation.ts';
-import { leasesMigration } from './sqlite.leases.ts';
+import { leasesMigration, nodeUrlMigration } from './sqlite.leases.ts';
 
 export const MIGRATIONS: readonly Migration[] = [
   outboxMigration,
@@ -46,4 +46,5 @@ export const MIGRATIONS: readonly Migration[] = [
   loginFailuresMigration,
   safetyReportClaimsMigration,
   leasesMigration,
+  nodeUrlMigration,
 ];
