@@ -69,7 +69,9 @@ export async function composeAlarms(
     hub: live,
     // An escalation's message names the people the alarm's raise found in its zone.
     notifier: presence
-      ? { escalated: (e) => dispatcher.escalated(e.subject === 'alarm' ? Object.assign({}, e, { presence: presence.alarmPresence(e.alarmId) }) : e) }
+      ? {
+          escalated: async (e) => dispatcher.escalated(e.subject === 'alarm' ? Object.assign({}, e, { presence: await presence.alarmPresence(e.alarmId) }) : e),
+        }
       : dispatcher,
     clock: systemClock,
     // Held times go with every alarm change: a retained replay after a crash must not re-run a
