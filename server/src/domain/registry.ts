@@ -72,3 +72,61 @@ export class Registry {
     return this.cameras().filter((c) => c.siteId === alarm.siteId && (c.zoneId === alarm.zoneId || c.doorIds.includes(alarm.sensorId)));
   }
 }
+
+/**
+ * One site's part of the registry: its sensors, gateways and cameras. In cluster mode each site's
+ * alarm engine runs on the node holding it, and sees only this: its offline watchdog watches the
+ * site's sensors alone, and an id of another site's device is not one of its own.
+ */
+export class SiteRegistry {
+  readonly facility: Facility;
+  private readonly sensorsById = new Map<string, Sensor>();
+  private readonly sensorList: Sensor[];
+  private readonly gatewayList: Gateway[];
+  private readonly cameraList: Camera[];
+
+  constructor(
+    private readonly all: Registry,
+    readonly siteId: string,
+  ) {
+    this.facility = all.facility;
+    this.sensorList = all.allSensors().filter((s) => s.siteId === siteId);
+    for (const s of this.sensorList) this.sensorsById.set(s.id, s);
+    this.gatewayList = all.gateways().filter((g) => g.siteId === siteId);
+    this.cameraList = all.cameras().filter((c) => c.siteId === siteId);
+  }
+
+  sensor(id: string): Sensor | undefined {
+    return this.sensorsById.get(id);
+  }
+
+  site(id: string): Site | undefined {
+    return id === this.siteId ? this.all.site(id) : undefined;
+  }
+
+  allSensors(): readonly Sensor[] {
+    return this.sensorList;
+  }
+
+  gateway(id: string): Gateway | undefined {
+    const g = this.all.gateway(id);
+    return g?.siteId === this.siteId ? g : undefined;
+  }
+
+  gateways(): readonly Gateway[] {
+    return this.gatewayList;
+  }
+
+  sensorsBehind(gatewayId: string): readonly Sensor[] {
+    return this.gateway(gatewayId) === undefined ? NONE : this.all.sensorsBehind(gatewayId);
+  }
+
+  camera(id: string): Camera | undefined {
+    const c = this.all.camera(id);
+    return c?.siteId === this.siteId ? c : undefined;
+  }
+
+  cameras(): readonly Camera[] {
+    return this.cameraList;
+  }
+}

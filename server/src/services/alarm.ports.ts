@@ -16,6 +16,8 @@ export interface AlarmCommit {
   incidents: Incident[];
   ruleStates: SensorRuleState[];
   meta: EngineMeta;
+  /** Cluster mode: the site whose engine made the change; its meta is that site's row. */
+  site?: string;
 }
 
 export interface AlarmFilter {
@@ -47,11 +49,14 @@ export interface SavedEngine {
 export interface AlarmStore {
   /** Joins the caller's transaction when there is one. */
   commit(c: AlarmCommit): Promise<void>;
-  saveRuleStates(states: SensorRuleState[], meta: EngineMeta): Promise<void>;
+  /** With `site` (cluster mode), the meta is that site's. */
+  saveRuleStates(states: SensorRuleState[], meta: EngineMeta, site?: string): Promise<void>;
   /**
    * Everything needed to rebuild the engine after a restart; closed alarms older than `closedSince`
    * are left out. With `site`, only that site's alarms, incidents and rule states (a node taking
-   * the site over); the engine meta (counters, floods, out of service, seq) is the global one.
+   * the site over), and that site's engine meta; until a site engine has saved its own, the global
+   * one (left by a single node: the engine takes from it what is its site's). With `site` there is
+   * always something to load (empty counters when nothing was ever saved).
    */
   load(closedSince: number, site?: string): Promise<SavedEngine | null>;
   list(filter: AlarmFilter): Promise<{ total: number; alarms: Alarm[] }>;
@@ -69,4 +74,33 @@ export interface LiveHub {
 export interface EscalationNotifier {
   /** Called inside the alarm commit's transaction: the notifications owed are stored with the escalation. */
   escalated(event: AlarmEvent): void | Promise<void>;
+}
+
+/**
+ * Cluster mode: what a site's engine needs of the store every node shares, beyond {@link AlarmStore}.
+ * Both join the caller's transaction (the alarm commit's).
+ */
+export interface SharedAlarmState {
+  /**
+   * Takes the next `count` event numbers from the one counter all nodes share and answers the
+   * last. The counter's row stays locked until the transaction ends, so numbers are handed out in
+   * commit order, and a rollback gives them back: no gap, no number twice.
+   */
+  takeSeq(count: number): Promise<number>;
+  /**
+   * Whether this node still holds `site` with the lease's fencing `token`; the lease's row stays
+   * locked until the transaction ends, so no other node can take the site while the commit lands.
+   */
+  holds(site: string, token: number): Promise<boolean>;
+}
+
+/** Cluster mode: the reads a node answers for the sites it does not hold. */
+export interface ClusterAlarmStore extends AlarmStore, SharedAlarmState {
+  /** The last event number handed out (0 before the first). */
+  lastSeq(): Promise<number>;
+  getIncident(id: string): Promise<Incident | undefined>;
+  /** Runs `fn` with every read it makes on one snapshot of the store (REPEATABLE READ on PostgreSQL). */
+  readConsistent<T>(fn: () => Promise<T>): Promise<T>;
+  /** Raises the counter to the highest number stored, should a node without NODE_ID have added events since. */
+  catchUpSeq(): Promise<void>;
 }

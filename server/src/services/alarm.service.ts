@@ -8,6 +8,12 @@
  * queue, each with a copy of the state it records taken when the engine changed: commit N+1 never
  * lands, nor is pushed, before commit N, and the store never holds a rule state newer than the
  * alarms it refers to. An observation that changes nothing costs no write and no promise.
+ *
+ * In cluster mode (option `site`, docs/architecture.md "Several nodes") the service runs one
+ * site's engine on the node holding its lease: it sees that site's registry only, restores and
+ * saves that site's state and engine meta, names the site in new ids, and takes its event numbers
+ * from the counter all nodes share inside each commit's transaction, after checking the lease is
+ * still its own (a node that lost the site writes nothing more for it).
  */
 import {
   MAX_SHELVE_S,
@@ -17,7 +23,6 @@ import {
   type AlarmSnapshot,
   type Incident,
   type Observation,
-  type Role,
   type SensorLiveState,
   type UnsequencedAlarmEvent,
 } from '../../../contract/index.ts';
@@ -43,20 +48,28 @@ import {
   type EngineResult,
   type EngineSettings,
   type EngineState,
+  type RegistryView,
   type SensorRuleState,
 } from '../domain/alarm/index.ts';
-import type { Registry } from '../domain/registry.ts';
-import type { AlarmCommit, AlarmFilter, AlarmStore, EngineMeta, EscalationNotifier, LiveHub, SavedEngine } from './alarm.ports.ts';
+import type { Actor, AlarmOperations } from './alarm.operations.ts';
+import type { AlarmCommit, AlarmFilter, AlarmStore, EngineMeta, EscalationNotifier, LiveHub, SavedEngine, SharedAlarmState } from './alarm.ports.ts';
 import type { AuditLog } from './audit.port.ts';
 import type { Clock } from './clock.ts';
+import { SiteUnavailableError } from './site-alarms.ports.ts';
 
-export interface Actor {
-  username: string;
-  role: Role;
+export type { Actor } from './alarm.operations.ts';
+
+/** Cluster mode: the one site this engine runs, the lease it runs it under, and the store all nodes share. */
+export interface SiteScope {
+  id: string;
+  /** The lease's fencing token: a commit lands only while the lease still has it. */
+  token: number;
+  shared: SharedAlarmState;
 }
 
 export interface AlarmServiceDeps {
-  registry: Registry;
+  /** The facility (one node), or one site's part of it (cluster mode). */
+  registry: RegistryView;
   settings: EngineSettings;
   store: AlarmStore;
   audit: AuditLog;
@@ -71,12 +84,14 @@ export interface AlarmServiceDeps {
   onCommitError?(err: unknown, what: 'alarm change' | 'rule states'): void;
   /** Pushing a committed event live, or a listener of `onEvent`, failed; the other events still go. */
   onPublishError?(err: unknown, event: AlarmEvent): void;
+  /** Cluster mode: this engine runs one site. Absent on a single node. */
+  site?: SiteScope;
 }
 
 const targetOf = (e: UnsequencedAlarmEvent): string =>
   e.subject === 'alarm' ? `alarm:${e.alarmId}` : e.subject === 'incident' ? `incident:${e.incidentId}` : `sensor:${e.sensorId}`;
 
-export class AlarmService {
+export class AlarmService implements AlarmOperations {
   private state: EngineState;
   private seq = 0;
   private readonly ctx: EngineContext;
@@ -87,7 +102,7 @@ export class AlarmService {
   /** The service with the engine restored from the store (empty on a first start). */
   static async create(deps: AlarmServiceDeps): Promise<AlarmService> {
     const now = deps.clock.now();
-    return new AlarmService(deps, await deps.store.load(now - deps.settings.retainClosedS * 1000), now);
+    return new AlarmService(deps, await deps.store.load(now - deps.settings.retainClosedS * 1000, deps.site?.id), now);
   }
 
   private constructor(
@@ -95,9 +110,12 @@ export class AlarmService {
     saved: SavedEngine | null,
     now: number,
   ) {
-    this.ctx = { registry: deps.registry, settings: deps.settings };
+    this.ctx =
+      deps.site === undefined
+        ? { registry: deps.registry, settings: deps.settings }
+        : { registry: deps.registry, settings: deps.settings, idSite: deps.site.id };
     if (saved) {
-      this.state = restoreEngineState(saved.state, { restartedAt: now });
+      this.state = restoreEngineState(deps.site === undefined ? saved.state : ofSite(saved.state, deps.site.id, deps.registry), { restartedAt: now });
       this.seq = saved.seq;
     } else {
       this.state = createEngineState();
@@ -199,6 +217,20 @@ export class AlarmService {
     return sensorLiveState(this.state, sensorId);
   }
 
+  /** Whether the engine holds this alarm (open, or closed within the retention). */
+  hasAlarm(alarmId: string): boolean {
+    return this.state.alarms.has(alarmId);
+  }
+
+  hasIncident(incidentId: string): boolean {
+    return this.state.incidents.has(incidentId);
+  }
+
+  /** The drill's alarms the engine holds. */
+  liveDrillAlarms(drillId: string): Alarm[] {
+    return [...this.state.alarms.values()].filter((a) => a.drill === drillId);
+  }
+
   /** Open alarms live from the engine; closed ones from the store. */
   async get(alarmId: string): Promise<Alarm | undefined> {
     return this.state.alarms.get(alarmId) ?? (await this.deps.store.get(alarmId));
@@ -216,7 +248,7 @@ export class AlarmService {
   async drillAlarms(drillId: string): Promise<Alarm[]> {
     const byId = new Map<string, Alarm>();
     for (const a of (await this.deps.store.list({ drill: 'only', limit: 1000, offset: 0, drillId })).alarms) byId.set(a.id, a);
-    for (const a of this.state.alarms.values()) if (a.drill === drillId) byId.set(a.id, a);
+    for (const a of this.liveDrillAlarms(drillId)) byId.set(a.id, a);
     return [...byId.values()];
   }
 
@@ -257,6 +289,11 @@ export class AlarmService {
     });
   }
 
+  /** Cluster mode: refuses (rolling back the transaction) once the site's lease is no longer this engine's. */
+  private async fence(site: SiteScope): Promise<void> {
+    if (!(await site.shared.holds(site.id, site.token))) throw new SiteUnavailableError('NOT_HELD', site.id);
+  }
+
   /** Runs `write` after every write queued before it; `write` must not reject. */
   private enqueue(write: () => Promise<void>): Promise<void> {
     const done = this.tail.then(write);
@@ -268,9 +305,15 @@ export class AlarmService {
   private saveRuleStates(states: SensorRuleState[]): Promise<void> {
     const copies = structuredClone(states);
     const meta = this.meta();
+    const site = this.deps.site;
     return this.enqueue(async () => {
       try {
-        await this.deps.store.saveRuleStates(copies, meta);
+        if (site === undefined) await this.deps.store.saveRuleStates(copies, meta);
+        else
+          await this.deps.transaction(async () => {
+            await this.fence(site);
+            await this.deps.store.saveRuleStates(copies, meta, site.id);
+          });
       } catch (err) {
         this.deps.onCommitError?.(err, 'rule states');
       }
@@ -279,7 +322,9 @@ export class AlarmService {
 
   /** Commits the change, then pushes it; settles when both are done, and never rejects. */
   private commit(result: EngineResult): Promise<void> {
-    const events: AlarmEvent[] = result.events.map((e) => ({ ...e, seq: ++this.seq }) as AlarmEvent);
+    const site = this.deps.site;
+    // Cluster mode: numbered in the commit's transaction (below); until then, 0.
+    const events: AlarmEvent[] = result.events.map((e) => ({ ...e, seq: site === undefined ? ++this.seq : 0 }) as AlarmEvent);
     const alarms = new Map<string, Alarm>();
     const incidents = new Map<string, Incident>();
     const ruleKeys = new Set<string>();
@@ -306,10 +351,18 @@ export class AlarmService {
       incidents: [...incidents.values()],
       ruleStates: structuredClone(ruleStates),
       meta: this.meta(),
+      ...(site !== undefined && { site: site.id }),
     };
     return this.enqueue(async () => {
       try {
         await this.deps.transaction(async () => {
+          if (site !== undefined) {
+            await this.fence(site);
+            const last = await site.shared.takeSeq(events.length);
+            events.forEach((e, i) => (e.seq = last - events.length + 1 + i));
+            batch.meta.seq = last;
+            this.seq = Math.max(this.seq, last);
+          }
           await this.deps.store.commit(batch);
           for (const e of events) {
             await this.deps.audit.append({ actor: e.actor, action: `${e.subject}.${e.kind}`, target: targetOf(e), at: e.at, detail: auditDetail(e) });
@@ -319,7 +372,16 @@ export class AlarmService {
           }
         });
       } catch (err) {
+        // The site has moved to another node: its engine there is the truth, and this one's
+        // change never happened.
+        if (err instanceof SiteUnavailableError) {
+          this.deps.onCommitError?.(err, 'alarm change');
+          return;
+        }
         // The store failing must not silence an alarm: push it anyway, and say loudly what happened.
+        // Cluster mode: no number was taken; this node's next ones make a console see a gap and
+        // ask for a snapshot, which has the change (it is in this engine's memory).
+        if (site !== undefined) events.forEach((e, i) => (e.seq = this.seq + 1 + i));
         this.deps.onCommitError?.(err, 'alarm change');
       }
       for (const e of events) {
@@ -332,6 +394,18 @@ export class AlarmService {
       }
     });
   }
+}
+
+/**
+ * A site's engine state restored from what a single node left (the global engine meta, until the
+ * site's engine saves its own): only the out-of-service sensors and alarm floods of this site.
+ */
+function ofSite(state: SavedEngine['state'], site: string, registry: RegistryView): SavedEngine['state'] {
+  return {
+    ...state,
+    outOfService: state.outOfService.filter((o) => registry.sensor(o.sensorId) !== undefined),
+    floods: state.floods.filter((f) => f.key === site || f.key.startsWith(`${site}#`)),
+  };
 }
 
 function auditDetail(e: AlarmEvent): Record<string, unknown> {

@@ -223,6 +223,17 @@ export interface RegistryView {
 export interface EngineContext {
   readonly registry: RegistryView;
   readonly settings: EngineSettings;
+  /**
+   * Cluster mode: the site this engine runs, named in the ids it gives (`al_<site>_…`), so that
+   * engines of different sites, each counting on its own, never give one id twice.
+   */
+  readonly idSite?: string;
+}
+
+/** A new alarm's or incident's id: `<prefix>_[<site>_]<time36>_<n36>`. */
+export function newId(ctx: EngineContext, prefix: 'al' | 'in', now: number, n: number): string {
+  const site = ctx.idSite === undefined ? '' : `${ctx.idSite}_`;
+  return `${prefix}_${site}${now.toString(36)}_${n.toString(36)}`;
 }
 
 export interface EngineResult {

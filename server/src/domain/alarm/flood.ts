@@ -8,7 +8,7 @@
 import { PRIORITY_RANK, type Alarm, type Incident, type Priority } from '../../../../contract/index.ts';
 import { isLifeSafety } from '../../../../contract/life-safety.ts';
 import { alarmChanged, incidentChanged } from './events.ts';
-import { ruleKey, type Run } from './engine.types.ts';
+import { newId, ruleKey, type Run } from './engine.types.ts';
 
 /** Count a newly raised alarm towards its site's flood window; group when the site floods. */
 export function noteNewAlarm(run: Run, alarm: Alarm): void {
@@ -56,7 +56,7 @@ export function join(run: Run, alarm: Alarm, why: 'grouped' | 'fire_incident' = 
   if (incident === undefined) {
     run.state.counters.incident += 1;
     incident = {
-      id: `in_${run.now.toString(36)}_${run.state.counters.incident.toString(36)}`,
+      id: newId(run.ctx, 'in', run.now, run.state.counters.incident),
       siteId: alarm.siteId,
       zoneId: alarm.zoneId,
       drill: alarm.drill,

@@ -23,7 +23,7 @@ import { alarmChanged } from './events.ts';
 import { noteNewAlarm, touchIncident } from './flood.ts';
 import { alarmSubject } from './rules.gateway.subject.ts';
 import { correlateSprinkler } from './sprinkler.ts';
-import { ruleKey, wakeAt, type EngineState, type PointState, type Run, type SensorRuleState } from './engine.types.ts';
+import { newId, ruleKey, wakeAt, type EngineState, type PointState, type Run, type SensorRuleState } from './engine.types.ts';
 
 /** A condition's point before it is first raised: inactive, no alarm yet. */
 export function newPoint(spec: ConditionSpec, now: number): PointState {
@@ -178,7 +178,7 @@ export function raise(run: Run, rs: SensorRuleState, condition: Condition, p: Po
   const sop = sopFor(ctx.registry.facility.sops, condition, p.priority, p.detail);
   state.counters.alarm += 1;
   const alarm: Alarm = {
-    id: `al_${now.toString(36)}_${state.counters.alarm.toString(36)}`,
+    id: newId(ctx, 'al', now, state.counters.alarm),
     siteId: rs.siteId,
     floorId: subject.floorId,
     zoneId: rs.zoneId,
