@@ -3,9 +3,14 @@
 // both); a second report of the same site, period kind and start is refused without a second
 // message. The schedule's claim on a period goes to exactly one of the servers racing for it.
 import { expect, it } from 'vitest';
-import type { SafetyReport, SafetyReportPeriod } from '../../contract/index.ts';
+import type { SafetyReport, SafetyReportPeriod, Site } from '../../contract/index.ts';
 import { SqlInstallation } from '../../server/src/adapters/sql.installation.ts';
 import { SqlSafetyReports } from '../../server/src/adapters/sql.safety-reports.ts';
+import type { Sql } from '../../server/src/adapters/sql.ts';
+import { zonedInstant } from '../../server/src/domain/safety-report/periods.ts';
+import { SafetyReportScheduler } from '../../server/src/services/safety-report.scheduler.ts';
+import { SafetyReportService } from '../../server/src/services/safety-report.service.ts';
+import { FakeScheduler } from '../support/fake.scheduler.ts';
 import { eachStore } from '../support/stores.ts';
 
 const DAY = 86_400_000;
@@ -95,5 +100,62 @@ eachStore((open, engine) => {
     if (engine === 'postgres') expect(first).toBe(1000);
     const other = new SqlInstallation(engine === 'postgres' ? await open.again() : sql, () => 2000);
     expect(await other.installedAt()).toBe(first);
+  });
+});
+
+// The whole schedule on two servers sharing the store, each with its own connection (PostgreSQL:
+// two nodes; SQLite: one file, as one server has): both catch up the week missed while they were
+// down, and the report is made, kept and announced once.
+eachStore((open, engine) => {
+  it('two servers catching up the same missed week make, keep and announce it once', async () => {
+    const SH = 'Asia/Shanghai';
+    const site = {
+      id: 'hq',
+      name: 'HQ',
+      timezone: SH,
+      floors: [],
+      safetyReports: { week: { day: 'mon', time: '07:00' }, month: false },
+    } as unknown as Site;
+    const clock = new FakeScheduler(zonedInstant(SH, 2026, 11, 27, 10));
+    const announced: string[] = [];
+    let assembled = 0;
+    const outcomes: string[] = [];
+    const outcome = (what: string) => void outcomes.push(what);
+    const server = (sql: Sql) => {
+      const service = new SafetyReportService(
+        { site: () => site, sites: () => [site], sensors: () => [] },
+        { list: async () => ({ total: 0, alarms: [] }), outOfService: async () => [] },
+        { list: async () => [], scorePercent: async () => null, scenarioTitle: () => undefined },
+        { actions: () => (assembled++, { opened: 0, closed: 0, overdue: 0, escalations: 0 }) },
+        new SqlSafetyReports(sql),
+        async (m) => void announced.push(m.subject),
+        clock,
+      );
+      const log = {
+        info: (_f: object, message: string) => message.includes('another run') && outcome('refused'),
+        warn: () => {},
+        error: (f: object) => outcome(`failed ${JSON.stringify(f)}`),
+      };
+      return new SafetyReportScheduler(
+        service,
+        () => [site],
+        new SqlInstallation(sql, () => 0),
+        clock,
+        log,
+        (id) => outcome(`kept ${id}`),
+      );
+    };
+    const sql = await open();
+    // Installed long before the missed week (the stores' own installation time is the test's start).
+    await sql.run('UPDATE installation SET installed_at = 0');
+    const one = server(sql);
+    const two = server(engine === 'postgres' ? await open.again() : sql);
+    await Promise.all([one.start(), two.start()]);
+    // Stopping waits for the runs the starts began (the catch-ups).
+    await Promise.all([one.stop(), two.stop()]);
+    expect(assembled).toBe(1);
+    expect(outcomes.sort()).toEqual(['kept 1', 'refused']);
+    expect(announced).toEqual(['safety-report:1']);
+    expect(await new SqlSafetyReports(sql).list({ limit: 10 })).toHaveLength(1);
   });
 });
