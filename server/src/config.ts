@@ -88,6 +88,11 @@ const envSchema = z.object({
   REDIS_URL: url(['redis:', 'rediss:']).optional(),
   RAW_RETENTION_DAYS: positiveInt.default(90),
   DATA_DIR: z.string().min(1).default(DEFAULT_DATA_DIR),
+  /**
+   * The operational store on PostgreSQL (postgres://user:password@host:5432/vigil), shared by
+   * every Vigil node; unset = SQLite in DATA_DIR, one node (docs/decisions/0007-postgresql-and-several-nodes.md).
+   */
+  DATABASE_URL: url(['postgres:', 'postgresql:']).optional(),
   FACILITY_FILE: z.string().min(1).default('config/facility.yaml'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   /** Legacy ingest key allowed to write every site; per-device keys come from `npm run vigil -- apikey create`. */
@@ -247,6 +252,7 @@ const brokerUrl = (c: { MQTT_URL?: string | undefined; MQTT_PORT: number }): str
 /** What the command line (server/src/cli.ts) needs of the environment: the same variables and defaults as the server. */
 export function loadStorageConfig(env: NodeJS.ProcessEnv = process.env): {
   DATA_DIR: string;
+  DATABASE_URL?: string | undefined;
   FACILITY_FILE: string;
   VIGIL_DEMO: boolean;
   MQTT_USERNAME?: string | undefined;
@@ -254,11 +260,21 @@ export function loadStorageConfig(env: NodeJS.ProcessEnv = process.env): {
   mqttUrl: string;
 } {
   const c = parseEnv(
-    envSchema.pick({ DATA_DIR: true, FACILITY_FILE: true, VIGIL_DEMO: true, MQTT_USERNAME: true, MQTT_CLIENT_ID: true, MQTT_URL: true, MQTT_PORT: true }),
+    envSchema.pick({
+      DATA_DIR: true,
+      DATABASE_URL: true,
+      FACILITY_FILE: true,
+      VIGIL_DEMO: true,
+      MQTT_USERNAME: true,
+      MQTT_CLIENT_ID: true,
+      MQTT_URL: true,
+      MQTT_PORT: true,
+    }),
     env,
   );
   return {
     DATA_DIR: path.resolve(c.DATA_DIR),
+    DATABASE_URL: c.DATABASE_URL,
     FACILITY_FILE: path.resolve(c.FACILITY_FILE),
     VIGIL_DEMO: c.VIGIL_DEMO,
     MQTT_USERNAME: c.MQTT_USERNAME,

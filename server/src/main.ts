@@ -29,7 +29,7 @@ export async function main(): Promise<void> {
   const facility = facilityOrExit(config, logger);
   const metrics = createMetrics();
 
-  const storage = composeStorage(config, logger, metrics);
+  const storage = await composeStorage(config, logger, metrics);
   const ingest = await composeIngest(config, logger, metrics, facility.registry, storage.writer, storage.sql);
   // Made first: both ends of these links exist only further down.
   const live = new LiveFanout();

@@ -25,6 +25,8 @@ export interface VigilOptions {
   influxDb?: string;
   /** Extra environment (e.g. FACILITY_FILE); wins over the defaults here. */
   env?: Record<string, string>;
+  /** The HTTP port (default: a free one): a node of several must know its own address (NODE_URL) before it starts. */
+  port?: number;
 }
 
 export interface VigilHandle {
@@ -78,7 +80,7 @@ export function runVigilCli(args: string[], env: NodeJS.ProcessEnv, stdin?: stri
 }
 
 export async function startVigil(opts: VigilOptions): Promise<VigilHandle> {
-  const port = await freePort();
+  const port = opts.port ?? (await freePort());
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'vigil-test-state-'));
   const logFile = path.join(dataDir, 'vigil.log');
   const url = `http://127.0.0.1:${port}`;
@@ -200,6 +202,11 @@ export interface VigilStackOptions {
   env?: Record<string, string>;
   /** Options of the test's own Mosquitto (e.g. `extraConfig`). */
   mosquitto?: MosquittoOptions;
+  /**
+   * The operational store on PostgreSQL: a DATABASE_URL (e.g. from `postgresDatabases()` of
+   * test/support/postgres.ts), given to the server and to every CLI command; unset = SQLite in DATA_DIR.
+   */
+  databaseUrl?: string;
 }
 
 export interface VigilStack {
@@ -214,7 +221,7 @@ export interface VigilStack {
  */
 export async function startVigilStack(opts: VigilStackOptions): Promise<VigilStack> {
   const [broker, influx] = await Promise.all([startMosquitto(opts.mosquitto), startInflux()]);
-  const env = { ...(opts.facility ? { FACILITY_FILE: opts.facility } : {}), ...opts.env };
+  const env = { ...(opts.facility ? { FACILITY_FILE: opts.facility } : {}), ...(opts.databaseUrl ? { DATABASE_URL: opts.databaseUrl } : {}), ...opts.env };
   const vigil = await startVigil({ mqttUrl: broker.url, influxUrl: influx.url, influxDb: opts.db, env });
   await eventually(async () => (await vigil.api('/api/health')).status === 200, 30_000, 'Vigil healthy');
   return { broker, influx, vigil };

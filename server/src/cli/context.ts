@@ -1,6 +1,6 @@
 /**
- * The command line's composition root: the same database (and migrations) and facility file as
- * the server, read from the same environment (DATA_DIR, FACILITY_FILE). The facility is loaded
+ * The command line's composition root: the same store (and migrations) and facility file as
+ * the server, read from the same environment (DATABASE_URL or DATA_DIR, FACILITY_FILE). The facility is loaded
  * only by commands that need it, so `user add` works even while the facility file is being fixed.
  */
 import fs from 'node:fs';
@@ -9,16 +9,14 @@ import path from 'node:path';
 import { loadStorageConfig } from '../config.ts';
 import { Registry } from '../domain/registry.ts';
 import { adapterPublishFilters } from '../domain/decoders/index.ts';
-import { openDatabase, type SqliteDatabase } from '../adapters/sqlite.database.ts';
-import { MIGRATIONS } from '../adapters/sqlite.migrations.ts';
 import { SqlAuditLog } from '../adapters/sql.audit.ts';
-import { SqliteSql } from '../adapters/sql.sqlite.ts';
 import type { Sql } from '../adapters/sql.ts';
 import { SqlSessionStore, SqlUserStore } from '../adapters/sql.users.ts';
 import { SqlApiKeyStore, SqlDeviceStore } from '../adapters/sql.devices.ts';
 import { loadBrokerSecrets, readAdminSecret, type BrokerSecrets } from '../adapters/broker.secrets.ts';
 import { oneShotDynsec } from '../adapters/mosquitto.dynsec.ts';
 import { createLogger } from '../logger.ts';
+import { openStore, redactedUrl } from '../compose/storage.ts';
 import { CliError } from './cli.errors.ts';
 import { loadFacility } from '../services/facility.loader.ts';
 import { systemClock } from '../services/clock.ts';
@@ -40,9 +38,8 @@ export class CliContext {
   readonly env: ReturnType<typeof loadStorageConfig>;
   /** Who the audit trail names for what this command does. */
   readonly actor = `cli:${os.userInfo().username}`;
-  private db: SqliteDatabase | null = null;
   private registryCache: Registry | null = null;
-  private sqlCache: Sql | null = null;
+  private sqlCache: Promise<Sql> | null = null;
 
   constructor(
     readonly io: CliIo,
@@ -51,44 +48,48 @@ export class CliContext {
     this.env = loadStorageConfig(env);
   }
 
-  /** The SQLite file the server reads in this DATA_DIR. */
+  /** The SQLite file the server reads in this DATA_DIR (when DATABASE_URL does not name PostgreSQL). */
   get databaseFile(): string {
     return path.join(this.env.DATA_DIR, 'vigil.db');
   }
 
   /**
-   * The database, always named on stderr: a CLI and a server with different DATA_DIRs would
-   * otherwise each work on a database of their own without a word. Only commands that set up a
-   * new installation (`user add` for the first administrator, `broker init` before the first
-   * start) may create it; every other command refuses a database that does not exist yet.
+   * The server's operational store, for every store adapter: PostgreSQL at DATABASE_URL, else the
+   * SQLite file in DATA_DIR, as the server decides (compose/storage.ts `openStore`). Everything the
+   * command line reads or writes goes through here, so it always works on the store the server
+   * uses; which one is always named on stderr, as a CLI and a server with different settings would
+   * otherwise each work on a store of their own without a word. Only commands that set up a new
+   * installation (`user add` for the first administrator, `broker init` before the first start) may
+   * create a SQLite file; every other command refuses one that does not exist yet (a PostgreSQL
+   * database exists before Vigil, made by its administrator, and is migrated as the server does).
+   * Closed by {@link close} at the end of the command.
    */
-  database(options: { create?: boolean } = {}): SqliteDatabase {
-    if (this.db) return this.db;
+  async sql(options: { create?: boolean } = {}): Promise<Sql> {
+    this.sqlCache ??= this.openStore(options.create === true);
+    return this.sqlCache;
+  }
+
+  private async openStore(create: boolean): Promise<Sql> {
+    const url = this.env.DATABASE_URL;
+    if (url !== undefined) {
+      const sql = await openStore({ DATABASE_URL: url, DATA_DIR: this.env.DATA_DIR }, createLogger('silent'));
+      this.io.err(`vigil: database ${redactedUrl(url)}\n`);
+      return sql;
+    }
     const file = this.databaseFile;
     const exists = fs.existsSync(file);
-    if (!exists && options.create !== true)
+    if (!exists && !create)
       throw new CliError(
         'FAILED',
-        `no Vigil database at ${file} (DATA_DIR=${this.env.DATA_DIR}): run the command with the server's DATA_DIR, or start the server once to create it`,
+        `no Vigil database at ${file} (DATA_DIR=${this.env.DATA_DIR}): run the command with the server's DATA_DIR (or its DATABASE_URL), or start the server once to create it`,
       );
-    this.db = openDatabase(this.env.DATA_DIR, MIGRATIONS);
+    const sql = await openStore({ DATABASE_URL: undefined, DATA_DIR: this.env.DATA_DIR }, createLogger('silent'));
     this.io.err(
       exists
         ? `vigil: database ${file}\n`
         : `vigil: created a new, empty database ${file}: the server must run with DATA_DIR=${this.env.DATA_DIR} to see what this command writes\n`,
     );
-    return this.db;
-  }
-
-  /**
-   * The server's operational store, for every store adapter: everything the command line reads
-   * or writes goes through here, so the command line always works on the store the server uses.
-   * Asynchronous, as opening a database server is. `create` as for {@link database}. Closed by
-   * {@link close} at the end of the command.
-   */
-  async sql(options: { create?: boolean } = {}): Promise<Sql> {
-    this.sqlCache ??= new SqliteSql(this.database(options));
-    return this.sqlCache;
+    return sql;
   }
 
   registry(): Registry {
@@ -154,8 +155,7 @@ export class CliContext {
   async close(): Promise<void> {
     const sql = this.sqlCache;
     this.sqlCache = null;
-    await sql?.close();
-    if (this.db?.open) this.db.close();
-    this.db = null;
+    // A store that failed to open has nothing to close.
+    await (await sql?.catch(() => null))?.close();
   }
 }

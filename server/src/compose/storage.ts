@@ -1,4 +1,7 @@
-/** Storage: the embedded SQLite database, InfluxDB, and the history writer between ingest and InfluxDB. */
+/**
+ * Storage: the operational store (SQLite in DATA_DIR, or PostgreSQL at DATABASE_URL, shared by
+ * every node), InfluxDB, and the history writer between ingest and InfluxDB.
+ */
 import { InfluxClient } from '../adapters/influx.client.ts';
 import { InfluxHistory } from '../adapters/influx.history.ts';
 import { keyedOffset } from '../adapters/influx.line-protocol.ts';
@@ -6,9 +9,11 @@ import { loadOffsetKey } from '../adapters/influx.offset-key.ts';
 import { ensureSchema } from '../adapters/influx.schema.ts';
 import { SqlAuditLog } from '../adapters/sql.audit.ts';
 import { SqlOutbox } from '../adapters/sql.outbox.ts';
+import { POSTGRES_MIGRATIONS } from '../adapters/postgres.migrations.ts';
+import { openPostgres } from '../adapters/sql.postgres.ts';
 import { SqliteSql } from '../adapters/sql.sqlite.ts';
 import type { Sql } from '../adapters/sql.ts';
-import { openDatabase, type SqliteDatabase } from '../adapters/sqlite.database.ts';
+import { openDatabase } from '../adapters/sqlite.database.ts';
 import { MIGRATIONS } from '../adapters/sqlite.migrations.ts';
 import type { Config } from '../config.ts';
 import type { Logger } from '../logger.ts';
@@ -24,7 +29,6 @@ const MAX_WRITES_IN_FLIGHT = 2;
 const SCHEMA_BACKOFF: BackoffOptions = { initialMs: 1000, maxMs: 30_000 };
 
 export interface Storage {
-  db: SqliteDatabase;
   /** The operational store, for every adapter written over {@link Sql}; one connection, so their transactions compose. */
   sql: Sql;
   audit: SqlAuditLog;
@@ -32,15 +36,21 @@ export interface Storage {
   /** One InfluxDB history: the writer's sink, and the source of sensor readings and drill trigger times. */
   history: InfluxHistory;
   writer: HistoryWriter;
+  /**
+   * What a health report should say about the store: null when well, else a warning (a PostgreSQL
+   * database that sorts text differently from SQLite).
+   */
+  storeWarning: string | null;
   /** Closes the database: the last part to stop. */
   database: Part;
   /** Replays what an earlier run left in the outbox, sets up the InfluxDB schema; stops the writer. */
   historyWriter: Part;
 }
 
-export function composeStorage(config: Config, logger: Logger, metrics: Metrics): Storage {
-  const db = openDatabase(config.DATA_DIR, MIGRATIONS);
-  const sql = new SqliteSql(db);
+export async function composeStorage(config: Config, logger: Logger, metrics: Metrics): Promise<Storage> {
+  const sql = await openStore(config, logger);
+  const storeWarning = sql.dialect === 'postgres' ? await collationWarning(sql) : null;
+  if (storeWarning) logger.warn({ store: 'postgres' }, storeWarning);
   const influx = new InfluxClient({ url: config.INFLUX_URL, db: config.INFLUX_DB, username: config.INFLUX_USERNAME, password: config.INFLUX_PASSWORD });
   // The secret behind the points' timestamps: a device cannot aim a message at a stored point
   // (docs/decisions/0006-keyed-timestamp-offsets.md).
@@ -61,17 +71,15 @@ export function composeStorage(config: Config, logger: Logger, metrics: Metrics)
   const influxLog = logger.child({ component: 'influx' });
   let stopping = false;
   return {
-    db,
     sql,
     audit: new SqlAuditLog(sql),
     influx,
     history,
     writer,
+    storeWarning,
     database: {
       name: 'database',
-      stop: () => {
-        db.close();
-      },
+      stop: () => sql.close(),
     },
     historyWriter: {
       name: 'history writer',
@@ -87,6 +95,37 @@ export function composeStorage(config: Config, logger: Logger, metrics: Metrics)
       },
     },
   };
+}
+
+/** The store DATABASE_URL names (migrated), else the SQLite file in DATA_DIR. */
+export async function openStore(config: Pick<Config, 'DATABASE_URL' | 'DATA_DIR'>, logger: Logger): Promise<Sql> {
+  if (config.DATABASE_URL === undefined) return new SqliteSql(openDatabase(config.DATA_DIR, MIGRATIONS));
+  const log = logger.child({ component: 'postgres' });
+  const sql = await openPostgres(config.DATABASE_URL, POSTGRES_MIGRATIONS, (err) =>
+    // A pooled connection the server ended while idle: the pool opens another for the next query.
+    log.warn({ err: err.message }, 'an idle PostgreSQL connection was closed'),
+  );
+  log.info({ database: redactedUrl(config.DATABASE_URL) }, 'operational store on PostgreSQL');
+  return sql;
+}
+
+/** The URL without its password, for logs. */
+export function redactedUrl(url: string): string {
+  const u = new URL(url);
+  if (u.password) u.password = '***';
+  return u.toString();
+}
+
+/**
+ * Text sorts byte by byte on SQLite; on PostgreSQL by the database's collation. Under another
+ * collation than C/POSIX, lists sorted by name or id come out in a different order than on
+ * SQLite (and than the tests check), so the operator is told at start and in the health report.
+ */
+async function collationWarning(sql: Sql): Promise<string | null> {
+  const row = await sql.get<{ collation: string }>('SELECT datcollate AS collation FROM pg_database WHERE datname = current_database()');
+  const collation = row?.collation ?? 'unknown';
+  if (collation === 'C' || collation === 'POSIX') return null;
+  return `the PostgreSQL database's collation is ${collation}, not C: text sorts differently from SQLite (create the database with LC_COLLATE 'C' TEMPLATE template0)`;
 }
 
 function writerObserver(metrics: Metrics, log: Logger): WriterObserver {
