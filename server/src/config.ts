@@ -93,6 +93,18 @@ const envSchema = z.object({
    * every Vigil node; unset = SQLite in DATA_DIR, one node (docs/decisions/0007-postgresql-and-several-nodes.md).
    */
   DATABASE_URL: url(['postgres:', 'postgresql:']).optional(),
+  /**
+   * This node's name among the nodes sharing DATABASE_URL: set, the node runs the sites whose
+   * leases it holds (cluster mode); unset, one node runs every site. Unique per running node.
+   */
+  NODE_ID: z
+    .string()
+    .regex(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,62}$/, 'must be 1-63 letters, digits, _ . - (starting with a letter or digit)')
+    .optional(),
+  /** How the other nodes reach this one (http(s)://host:port), for actions on the sites it holds. */
+  NODE_URL: url(['http:', 'https:']).optional(),
+  /** The secret the nodes sign their requests to each other with; the same on every node, at least 32 characters. */
+  NODE_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
   FACILITY_FILE: z.string().min(1).default('config/facility.yaml'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   /** Legacy ingest key allowed to write every site; per-device keys come from `npm run vigil -- apikey create`. */
@@ -190,7 +202,16 @@ export interface MqttTlsFiles {
   rejectUnauthorized: boolean;
 }
 
-export type Config = Readonly<z.infer<typeof envSchema> & { ingestApiKey: string | null; mqttUrl: string; mqttTls: MqttTlsFiles | null }>;
+/** Cluster mode: this node among those sharing the PostgreSQL store (NODE_ID with DATABASE_URL). */
+export interface ClusterConfig {
+  nodeId: string;
+  nodeUrl: string;
+  nodeSecret: string;
+}
+
+export type Config = Readonly<
+  z.infer<typeof envSchema> & { ingestApiKey: string | null; mqttUrl: string; mqttTls: MqttTlsFiles | null; cluster: ClusterConfig | null }
+>;
 
 export class ConfigError extends Error {
   readonly code = 'CONFIG_INVALID';
@@ -227,7 +248,25 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     ingestApiKey: c.INGEST_API_KEY ?? (c.VIGIL_DEMO ? DEMO_INGEST_API_KEY : null),
     mqttUrl,
     mqttTls: mqttTls(c, mqttUrl),
+    cluster: cluster(c),
   });
+}
+
+/** NODE_ID, NODE_URL and NODE_SECRET, checked together and against DATABASE_URL; null on a single node. */
+function cluster(c: z.infer<typeof envSchema>): ClusterConfig | null {
+  if (c.NODE_ID === undefined) {
+    const stray = (['NODE_URL', 'NODE_SECRET'] as const).filter((name) => c[name] !== undefined);
+    if (stray.length) throw new ConfigError(stray.map((name) => `${name}: applies to a cluster node only (set NODE_ID and DATABASE_URL too)`));
+    return null;
+  }
+  const problems: string[] = [];
+  // Nodes share their sites through leases in the shared store: each SQLite file is a node's own.
+  if (c.DATABASE_URL === undefined)
+    problems.push(`NODE_ID=${JSON.stringify(c.NODE_ID)}: several nodes need a shared PostgreSQL store; set DATABASE_URL (or unset NODE_ID)`);
+  if (c.NODE_URL === undefined) problems.push('NODE_URL: required with NODE_ID (how the other nodes reach this one, e.g. http://10.0.0.5:8080)');
+  if (c.NODE_SECRET === undefined) problems.push('NODE_SECRET: required with NODE_ID (the same secret of at least 32 characters on every node)');
+  if (problems.length) throw new ConfigError(problems);
+  return { nodeId: c.NODE_ID, nodeUrl: c.NODE_URL!, nodeSecret: c.NODE_SECRET! };
 }
 
 /** The TLS variables, checked against each other and the URL; null for a plain mqtt:// broker. */
