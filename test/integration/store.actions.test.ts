@@ -183,6 +183,39 @@ eachStore((open, engine) => {
     expect((await a.service.get(action.id, officer)).history.filter((e) => e.kind === 'escalated')).toHaveLength(1);
   });
 
+  it('a planning that read the action before a later change never replaces the later planning', async () => {
+    const sql = await open();
+    const real = new SqlActionStore(sql);
+    let entered!: () => void;
+    let release!: () => void;
+    const slowReadEntered = new Promise<void>((resolve) => (entered = resolve));
+    const released = new Promise<void>((resolve) => (release = resolve));
+    let slowOnce = true;
+    // The first read of the action as fixed (the fix's planning) answers only once released.
+    const slow: ActionStore = Object.assign(Object.create(real) as SqlActionStore, {
+      get: async (id: number) => {
+        const read = await real.get(id);
+        if (read?.status === 'fixed' && slowOnce) {
+          slowOnce = false;
+          entered();
+          await released;
+        }
+        return read;
+      },
+    });
+    const { time, service, sent, advance } = await started(sql, undefined, slow);
+    const { action } = await service.open(body(time.now() + 30 * S), officer);
+    await service.change(action.id, { move: 'start' }, officer);
+    const fixed = service.change(action.id, { move: 'fix' }, officer);
+    await slowReadEntered;
+    await service.change(action.id, { move: 'reject', reason: 'still loose' }, manager);
+    release();
+    await fixed;
+    expect(service.plannedCount).toBe(1);
+    await advance(40 * S);
+    expect(sent.map((m) => m.level)).toEqual([1]);
+  });
+
   it('takes an escalation step only from the level, due date and status it was worked out from', async () => {
     const store = new SqlActionStore(await open());
     const t = Date.UTC(2026, 10, 27, 8);
