@@ -2,7 +2,8 @@
 // time: an overdue action escalates owner → managers → admins at the configured intervals, each
 // step a history line, an audit entry and an outbox message; a fix stops it; a restart takes the
 // steps missed while stopped, once; two services on one store (two nodes) firing the same step take
-// it once; moving the due date starts the escalation again; the period counts.
+// it once; moving the due date starts the escalation again; the period counts
+// (docs/contracts.md#corrective-actions).
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';

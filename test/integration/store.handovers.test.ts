@@ -4,7 +4,7 @@
  * audited in the transaction of the change they record; two signatures racing (two tabs, two nodes)
  * take effect once, and the four-eyes rule holds in the store itself; one handover at a time per
  * site even when two officers open at once; the counts the safety report reads come from the
- * stored handovers.
+ * stored handovers (docs/contracts.md#shift-handover).
  */
 import { expect, it } from 'vitest';
 import type { Alarm } from '../../contract/index.ts';

@@ -2,7 +2,7 @@
  * The muster store on every engine (SQLite, PostgreSQL): the list an alarm's raise took is kept as
  * first stored (a second save, from another node, is ignored), a drill's lists come in the order
  * their alarms were raised, and a person is accounted for once however many tick at once; the
- * service's tick and its audit entry commit together.
+ * service's tick and its audit entry commit together (docs/contracts.md#presence-in-hazard-zones).
  */
 import { expect, it } from 'vitest';
 import type { PresentPerson } from '../../contract/index.ts';
