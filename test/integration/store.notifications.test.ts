@@ -103,14 +103,20 @@ eachStore((open, engine) => {
     return { sql, store, time, channels, outcomes, dispatcher, advance };
   }
 
+  /** A started dispatcher told of one escalation (of al_1), its first attempt made. */
+  async function escalatedOnce(...args: Parameters<typeof setup>) {
+    const s = await setup(...args);
+    const d = s.dispatcher();
+    d.start();
+    await s.advance(0);
+    await d.escalated(escalationEvent());
+    await s.advance(0);
+    return { ...s, d };
+  }
+
   describe('NotificationDispatcher', () => {
     it('retries after 2 s and 6 s, records every attempt and when the next is due, and delivers once', async () => {
-      const s = await setup([FAIL, FAIL, OK]);
-      const d = s.dispatcher();
-      d.start();
-      await s.advance(0);
-      await d.escalated(escalationEvent({ level: 1 }));
-      await s.advance(0);
+      const s = await escalatedOnce([FAIL, FAIL, OK]);
       expect(s.channels.sent).toEqual([{ contact: 'ops', id: 1 }]);
       expect(s.time.pendingDelays()).toEqual([2000]);
       expect((await s.store.forAlarm('al_1'))[0]).toMatchObject({
@@ -131,7 +137,7 @@ eachStore((open, engine) => {
       expect(s.channels.sent).toHaveLength(3);
       expect(s.outcomes).toEqual([true]);
       expect(s.time.pendingCount).toBe(0);
-      expect(d.activeCount).toBe(0);
+      expect(s.d.activeCount).toBe(0);
     });
 
     it('tells a contact only from its level on, and each contact once per escalation event', async () => {
@@ -159,11 +165,7 @@ eachStore((open, engine) => {
     });
 
     it('gives up after maxAttempts and shows the notification as failed, with each attempt', async () => {
-      const s = await setup([FAIL], { giveUpAfterS: 1800, maxAttempts: 3 }, [HOOK]);
-      const d = s.dispatcher();
-      d.start();
-      await d.escalated(escalationEvent());
-      await s.advance(0);
+      const s = await escalatedOnce([FAIL], { giveUpAfterS: 1800, maxAttempts: 3 }, [HOOK]);
       await s.advance(2000);
       await s.advance(6000);
       const [n] = await s.store.forAlarm('al_1');
@@ -176,11 +178,7 @@ eachStore((open, engine) => {
 
     it('gives up once giveUpAfterS has passed, without another attempt', async () => {
       // Attempts at 0, 2 s and 8 s; the next would be at 26 s, past the 10 s limit.
-      const s = await setup([FAIL], { giveUpAfterS: 10, maxAttempts: 50 }, [HOOK]);
-      const d = s.dispatcher();
-      d.start();
-      await d.escalated(escalationEvent());
-      await s.advance(0);
+      const s = await escalatedOnce([FAIL], { giveUpAfterS: 10, maxAttempts: 50 }, [HOOK]);
       await s.advance(2000);
       await s.advance(6000);
       expect((await s.store.forAlarm('al_1'))[0]!.status).toBe('pending');
@@ -191,11 +189,7 @@ eachStore((open, engine) => {
     });
 
     it('does not retry a permanent refusal (a 4xx)', async () => {
-      const s = await setup([{ ok: false, status: 404, reply: null, error: 'HTTP 404', permanent: true }], undefined, [HOOK]);
-      const d = s.dispatcher();
-      d.start();
-      await d.escalated(escalationEvent());
-      await s.advance(0);
+      const s = await escalatedOnce([{ ok: false, status: 404, reply: null, error: 'HTTP 404', permanent: true }], undefined, [HOOK]);
       expect((await s.store.forAlarm('al_1'))[0]).toMatchObject({ status: 'failed', attempts: [{ n: 1, status: 404 }] });
       expect(s.time.pendingCount).toBe(0);
     });
