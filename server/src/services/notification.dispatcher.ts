@@ -84,7 +84,7 @@ export class NotificationDispatcher implements EscalationNotifier {
   private stopping = false;
   /** Notifications being worked on (sending or waiting between attempts). */
   private readonly active = new Set<number>();
-  /** Sends in progress with the recording of their outcome: stop() waits for these. */
+  /** Sends in progress with the recording of their outcome, and claims being taken: stop() waits for these. */
   private readonly sending = new Set<Promise<void>>();
   private readonly owner: string;
   private poll: TimerHandle | null = null;
@@ -202,14 +202,15 @@ export class NotificationDispatcher implements EscalationNotifier {
       .finally(() => this.active.delete(id));
   }
 
-  /** Holds the claim from now until `actAt` and CLAIM_MS beyond; the notification, or undefined when another dispatcher has it. */
-  private claim(id: number, actAt = this.deps.scheduler.now()): Promise<PendingNotification | undefined> {
+  /** Holds the claim for CLAIM_MS from now; the notification, or undefined when another dispatcher has it. */
+  private claim(id: number): Promise<PendingNotification | undefined> {
     const now = this.deps.scheduler.now();
-    return this.deps.store.claim(id, this.owner, actAt + CLAIM_MS, now);
+    return this.deps.store.claim(id, this.owner, now + CLAIM_MS, now);
   }
 
   private async claimAndDeliver(id: number): Promise<void> {
-    const n = await this.claim(id);
+    // Tracked: a claim landing after stop() gave the claims back would hold the message until it ran out.
+    const n = await this.track(() => this.claim(id));
     if (n && this.running) await this.deliver(n);
   }
 
@@ -296,7 +297,7 @@ export class NotificationDispatcher implements EscalationNotifier {
     else this.deps.logger.error({ notification: n.id, alarmId: n.alarmId, contact: n.contactId, error }, 'escalation notification failed: given up');
   }
 
-  private track(unit: () => Promise<void>): Promise<void> {
+  private track<T>(unit: () => Promise<T>): Promise<T> {
     const p = unit();
     const settled = p.then(
       () => {},
