@@ -18,9 +18,10 @@ import type { Logger } from '../logger.ts';
 import { AuthError } from '../services/auth.errors.ts';
 import { DrillError } from '../services/drill.service.ts';
 import { ActionError } from '../services/action.service.ts';
+import { SiteUnavailableError } from '../services/site-alarms.ports.ts';
 
 /** Every error class whose `code` the client may act on. A new one goes here, and its codes into STATUS_OF. */
-const REFUSALS = [HttpError, AlarmActionError, AuthError, DrillError, HandoverError, ActionError] as const;
+const REFUSALS = [HttpError, AlarmActionError, AuthError, DrillError, HandoverError, ActionError, SiteUnavailableError] as const;
 type Refusal = InstanceType<(typeof REFUSALS)[number]>;
 
 /** The codes of the refusals above. */
@@ -63,6 +64,10 @@ export const STATUS_OF: Readonly<Record<ErrorCode, number>> = {
   // Shift handover: a shelved alarm without a decision; the officer who handed over accepting.
   SHELVED_UNDECIDED: 409,
   SAME_OFFICER: 403,
+  // Several nodes: no node runs the site right now (try again once one takes it, within seconds);
+  // a node asked to act for a site it no longer runs (the sender looks for the holder again).
+  NO_HOLDER: 503,
+  NOT_HELD: 409,
   PAYLOAD_TOO_LARGE: 413,
   BAD_JSON: 400,
   INTERNAL: 500,

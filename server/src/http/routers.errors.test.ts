@@ -14,6 +14,7 @@ import { AuthError } from '../services/auth.errors.ts';
 import type { AuthService } from '../services/auth.service.ts';
 import { DRILL_ERROR_CODES, DrillError, type DrillService } from '../services/drill.service.ts';
 import type { UsersService } from '../services/users.service.ts';
+import { SITE_ERROR_CODES, SiteUnavailableError } from '../services/site-alarms.ports.ts';
 import type { AccessControl } from './access.ts';
 import { alarmsRouter } from './alarms.router.ts';
 import { createApp } from './app.ts';
@@ -53,6 +54,8 @@ const EXPECTED: Record<ErrorCode, number> = {
   CONFLICT: 409,
   SHELVED_UNDECIDED: 409,
   SAME_OFFICER: 403,
+  NO_HOLDER: 503,
+  NOT_HELD: 409,
   PAYLOAD_TOO_LARGE: 413,
   BAD_JSON: 400,
   INTERNAL: 500,
@@ -65,6 +68,11 @@ const FAMILIES: Record<string, { codes: readonly string[]; make: (code: string) 
   auth: { codes: AUTH_ERROR_CODES, make: (c) => new AuthError(c as AuthError['code'], `refused: ${c}`) },
   drill: { codes: DRILL_ERROR_CODES, make: (c) => new DrillError(c as DrillError['code'], `refused: ${c}`) },
   handover: { codes: HANDOVER_ERROR_CODES, make: (c) => new HandoverError(c as HandoverError['code'], `refused: ${c}`) },
+  // Its message is made from the site; replaced so every family is checked alike.
+  site: {
+    codes: SITE_ERROR_CODES,
+    make: (c) => Object.assign(new SiteUnavailableError(c as SiteUnavailableError['code'], 'north'), { message: `refused: ${c}` }),
+  },
 };
 const EVERY_REFUSAL = Object.entries(FAMILIES).flatMap(([family, f]) => f.codes.map((code) => [family, code] as const));
 
