@@ -34,7 +34,8 @@ export function requireApiKey(keys: IngestKeyVerifier, limiter?: RateLimiter): R
 }
 
 export function ingestRouter(
-  ingest: IngestService,
+  /** This node's ingest; in cluster mode a ClusterIngest, which sends sites held elsewhere to their holders. */
+  ingest: Pick<IngestService, 'handleHttpItems'>,
   registry: Registry,
   rejections: RejectionLog,
   keys: IngestKeyVerifier,
