@@ -365,6 +365,13 @@ const safetyReportClaims = `
   );
 `;
 
+/** SQLite's alarmClusterMigration (sqlite.alarms.ts): each site's engine meta, and the one event counter of all nodes. */
+const alarmCluster = `
+  CREATE TABLE site_engine_meta (site TEXT PRIMARY KEY, json TEXT NOT NULL);
+  CREATE TABLE event_seq (id BIGINT PRIMARY KEY CHECK (id = 1), seq BIGINT NOT NULL);
+  INSERT INTO event_seq (id, seq) SELECT 1, COALESCE(MAX(seq), 0) FROM alarm_event;
+`;
+
 export const POSTGRES_MIGRATIONS: readonly string[] = [
   initialSchema,
   alarmSites,
@@ -374,4 +381,5 @@ export const POSTGRES_MIGRATIONS: readonly string[] = [
   safetyReportClaims,
   LEASE_MIGRATION,
   NODE_URL_MIGRATION,
+  alarmCluster,
 ];

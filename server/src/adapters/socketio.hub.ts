@@ -58,7 +58,8 @@ export const RESYNC_WINDOW_MS = 10_000;
 export const HEARTBEAT_INTERVAL_MS = 1_000;
 
 export interface SocketHubOptions {
-  snapshot(): AlarmSnapshot;
+  /** A node of several reads the sites other nodes run from the store: then it answers later. */
+  snapshot(): AlarmSnapshot | Promise<AlarmSnapshot>;
   authorize?: SocketAuthorizer;
   allowRequest?: HandshakeCheck;
   logger: Logger;
@@ -117,17 +118,24 @@ export class SocketHub implements LiveHub {
     this.io.adapter(adapter);
   }
 
+  /** At once when the snapshot is at hand (one node); when it has been read, else (several nodes). */
+  private sendSnapshot(own: ReturnType<HubServer['to']>): void {
+    const snapshot = this.options.snapshot();
+    if (!(snapshot instanceof Promise)) own.emit('snapshot', snapshot);
+    else snapshot.then((s) => own.emit('snapshot', s)).catch((err: unknown) => this.options.logger.error({ err }, 'could not read the alarm snapshot'));
+  }
+
   private handleConnection(socket: HubSocket): void {
     // What goes to this socket alone is sent from this node only. `socket.emit` would pass it
     // through a cross-node adapter, which writes it to the shared Redis stream (a snapshot is
     // hundreds of KB) for every node to read and drop.
     const own = this.io.local.to(socket.id);
     // A recovered session already received the missed events: no snapshot needed.
-    if (!socket.recovered) own.emit('snapshot', this.options.snapshot());
+    if (!socket.recovered) this.sendSnapshot(own);
     // At once, so the console knows this server beats and watches from the first second. Not
     // volatile: the transport is still writing the connect packet and snapshot, which would skip it.
     own.emit('heartbeat', this.beat());
-    const limit = new ResyncLimit(this.options.scheduler ?? systemScheduler, () => own.emit('snapshot', this.options.snapshot()));
+    const limit = new ResyncLimit(this.options.scheduler ?? systemScheduler, () => this.sendSnapshot(own));
     socket.on('resync', (lastSeq) => {
       if (typeof lastSeq !== 'number' && lastSeq !== undefined) return; // validate socket input
       const retryAfterMs = limit.request();

@@ -6,7 +6,7 @@
  */
 import type { Alarm, AlarmEvent, AlarmSortColumn, Incident } from '../../../contract/index.ts';
 import type { SensorRuleState } from '../domain/alarm/index.ts';
-import type { AlarmCommit, AlarmFilter, AlarmStore, EngineMeta, SavedEngine } from '../services/alarm.ports.ts';
+import type { AlarmCommit, AlarmFilter, ClusterAlarmStore, EngineMeta, SavedEngine } from '../services/alarm.ports.ts';
 import type { Sql, SqlValue } from './sql.ts';
 
 /**
@@ -29,7 +29,23 @@ function sortKeys(sql: Sql): Readonly<Record<AlarmSortColumn, string>> {
 
 const parsed = <T>(rows: { json: string }[]): T[] => rows.map((r) => JSON.parse(r.json) as T);
 
-export class SqlAlarmStore implements AlarmStore {
+/** A site whose engine never saved anything: nothing counted, nothing out of service. */
+const EMPTY_META: EngineMeta = { counters: { alarm: 0, incident: 0 }, floods: [], outOfService: [], seq: 0 };
+
+const ofSite = (site: string | undefined): { clause: string; args: SqlValue[] } =>
+  site === undefined ? { clause: '', args: [] } : { clause: ' AND site = ?', args: [site] };
+
+const placeholders = (n: number): string => Array.from({ length: n }, () => '?').join(', ');
+
+/** One row of {@link SqlAlarmStore.readSites}' single statement. */
+interface SiteReadRow {
+  part: 'seq' | 'meta' | 'site_meta' | 'alarm' | 'incident' | 'rule';
+  site: string | null;
+  n: number | null;
+  json: string | null;
+}
+
+export class SqlAlarmStore implements ClusterAlarmStore {
   private readonly sortKey: Readonly<Record<AlarmSortColumn, string>>;
 
   constructor(private readonly sql: Sql) {
@@ -78,35 +94,97 @@ export class SqlAlarmStore implements AlarmStore {
           [e.seq, e.at, e.subject, e.kind, alarmId, incidentId, sensorId, e.actor, e.drill, JSON.stringify(e)],
         );
       }
-      await this.upsertMeta(c.meta);
+      await this.upsertMeta(c.meta, c.site);
     });
   }
 
-  async saveRuleStates(states: SensorRuleState[], meta: EngineMeta): Promise<void> {
+  async saveRuleStates(states: SensorRuleState[], meta: EngineMeta, site?: string): Promise<void> {
     await this.sql.transaction(async () => {
       await this.upsertRules(states);
-      await this.upsertMeta(meta);
+      await this.upsertMeta(meta, site);
     });
   }
 
   async load(closedSince: number, site?: string): Promise<SavedEngine | null> {
-    const metaRow = await this.sql.get<{ json: string }>('SELECT json FROM engine_meta WHERE id = 1');
-    if (!metaRow) return null;
-    const meta = JSON.parse(metaRow.json) as EngineMeta;
-    const ofSite = site === undefined ? '' : ' AND site = ?';
-    const siteArg: SqlValue[] = site === undefined ? [] : [site];
+    const meta = await this.meta(site);
+    if (meta === undefined) return null;
+    const { clause, args } = ofSite(site);
     // Ordered as the engine first held them: the console lists open alarms in this order.
     const alarms = parsed<Alarm>(
-      await this.sql.all(`SELECT json FROM alarm WHERE (state <> 'cleared' OR closed_at >= ?)${ofSite} ORDER BY raised_at, id`, [closedSince, ...siteArg]),
+      await this.sql.all(`SELECT json FROM alarm WHERE (state <> 'cleared' OR closed_at >= ?)${clause} ORDER BY raised_at, id`, [closedSince, ...args]),
     );
     const incidents = parsed<Incident>(
-      await this.sql.all(`SELECT json FROM incident WHERE state <> 'closed'${ofSite} ORDER BY ${this.sql.jsonNumber('json', ['openedAt'])}, id`, siteArg),
+      await this.sql.all(`SELECT json FROM incident WHERE state <> 'closed'${clause} ORDER BY ${this.sql.jsonNumber('json', ['openedAt'])}, id`, args),
     );
-    const sensors = parsed<SensorRuleState>(await this.sql.all(`SELECT json FROM rule_state WHERE 1 = 1${ofSite} ORDER BY key`, siteArg));
-    return {
-      seq: meta.seq,
-      state: { version: 1, alarms, incidents, sensors, outOfService: meta.outOfService, floods: meta.floods, counters: meta.counters, watchBaseline: null },
-    };
+    const sensors = parsed<SensorRuleState>(await this.sql.all(`SELECT json FROM rule_state WHERE 1 = 1${clause} ORDER BY key`, args));
+    return saved(meta, alarms, incidents, sensors);
+  }
+
+  async getIncident(id: string): Promise<Incident | undefined> {
+    const row = await this.sql.get<{ json: string }>('SELECT json FROM incident WHERE id = ?', [id]);
+    return row ? (JSON.parse(row.json) as Incident) : undefined;
+  }
+
+  async takeSeq(count: number): Promise<number> {
+    return (await this.sql.get<{ seq: number }>('UPDATE event_seq SET seq = seq + ? WHERE id = 1 RETURNING seq', [count]))!.seq;
+  }
+
+  async holds(site: string, token: number): Promise<boolean> {
+    // A write that changes nothing, for its row lock: a node taking the site over waits for it.
+    const { changes } = await this.sql.run('UPDATE site_lease SET token = token WHERE site = ? AND token = ? AND holder IS NOT NULL', [site, token]);
+    return changes === 1;
+  }
+
+  async catchUpSeq(): Promise<void> {
+    await this.sql.run(
+      `UPDATE event_seq SET seq = (SELECT COALESCE(MAX(seq), 0) FROM alarm_event)
+       WHERE id = 1 AND seq < (SELECT COALESCE(MAX(seq), 0) FROM alarm_event)`,
+    );
+  }
+
+  async readSites(sites: readonly string[]): Promise<{ seq: number; sites: Map<string, SavedEngine> }> {
+    // One statement reads one snapshot of the database on both engines (PostgreSQL's READ
+    // COMMITTED takes one per statement), so every part is as of the same commit.
+    const inSites = `site IN (${placeholders(sites.length)})`;
+    const parts = ["SELECT 'seq' AS part, NULL AS site, seq AS n, NULL AS json FROM event_seq WHERE id = 1"];
+    if (sites.length > 0) {
+      parts.push(
+        "SELECT 'meta', NULL, NULL, json FROM engine_meta WHERE id = 1",
+        `SELECT 'site_meta', site, NULL, json FROM site_engine_meta WHERE ${inSites}`,
+        `SELECT 'alarm', site, NULL, json FROM alarm WHERE state <> 'cleared' AND ${inSites}`,
+        `SELECT 'incident', site, NULL, json FROM incident WHERE state <> 'closed' AND ${inSites}`,
+        `SELECT 'rule', site, NULL, json FROM rule_state WHERE ${inSites}`,
+      );
+    }
+    const rows = await this.sql.all<SiteReadRow>(parts.join(' UNION ALL '), sites.length > 0 ? Array(4).fill(sites).flat() : []);
+    let seq = 0;
+    let global: EngineMeta | undefined;
+    const bySite = new Map(
+      sites.map((site) => [
+        site,
+        { meta: undefined as EngineMeta | undefined, alarms: [] as Alarm[], incidents: [] as Incident[], rules: [] as SensorRuleState[] },
+      ]),
+    );
+    for (const r of rows) {
+      const of = r.site === null ? undefined : bySite.get(r.site);
+      if (r.part === 'seq') seq = r.n!;
+      else if (r.part === 'meta') global = JSON.parse(r.json!) as EngineMeta;
+      else if (of === undefined) continue;
+      else if (r.part === 'site_meta') of.meta = JSON.parse(r.json!) as EngineMeta;
+      else if (r.part === 'alarm') of.alarms.push(JSON.parse(r.json!) as Alarm);
+      else if (r.part === 'incident') of.incidents.push(JSON.parse(r.json!) as Incident);
+      else of.rules.push(JSON.parse(r.json!) as SensorRuleState);
+    }
+    // The orders `load` gives (UNION ALL keeps none).
+    const byText = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
+    const out = new Map<string, SavedEngine>();
+    for (const [site, of] of bySite) {
+      of.alarms.sort((a, b) => a.raisedAt - b.raisedAt || byText(a.id, b.id));
+      of.incidents.sort((a, b) => a.openedAt - b.openedAt || byText(a.id, b.id));
+      of.rules.sort((a, b) => byText(a.key, b.key));
+      out.set(site, saved(of.meta ?? global ?? EMPTY_META, of.alarms, of.incidents, of.rules));
+    }
+    return { seq, sites: out };
   }
 
   async list(f: AlarmFilter): Promise<{ total: number; alarms: Alarm[] }> {
@@ -165,7 +243,34 @@ export class SqlAlarmStore implements AlarmStore {
     }
   }
 
-  private async upsertMeta(meta: EngineMeta): Promise<void> {
-    await this.sql.run('INSERT INTO engine_meta (id, json) VALUES (1, ?) ON CONFLICT (id) DO UPDATE SET json = excluded.json', [JSON.stringify(meta)]);
+  private async upsertMeta(meta: EngineMeta, site: string | undefined): Promise<void> {
+    if (site === undefined)
+      await this.sql.run('INSERT INTO engine_meta (id, json) VALUES (1, ?) ON CONFLICT (id) DO UPDATE SET json = excluded.json', [JSON.stringify(meta)]);
+    else
+      await this.sql.run('INSERT INTO site_engine_meta (site, json) VALUES (?, ?) ON CONFLICT (site) DO UPDATE SET json = excluded.json', [
+        site,
+        JSON.stringify(meta),
+      ]);
   }
+
+  /**
+   * The engine meta: the single node's; or a site engine's own, else what a single node left (the
+   * site's engine takes its part of it), else nothing yet.
+   */
+  private async meta(site: string | undefined): Promise<EngineMeta | undefined> {
+    if (site !== undefined) {
+      const own = await this.sql.get<{ json: string }>('SELECT json FROM site_engine_meta WHERE site = ?', [site]);
+      if (own) return JSON.parse(own.json) as EngineMeta;
+    }
+    const row = await this.sql.get<{ json: string }>('SELECT json FROM engine_meta WHERE id = 1');
+    if (row) return JSON.parse(row.json) as EngineMeta;
+    return site === undefined ? undefined : EMPTY_META;
+  }
+}
+
+function saved(meta: EngineMeta, alarms: Alarm[], incidents: Incident[], sensors: SensorRuleState[]): SavedEngine {
+  return {
+    seq: meta.seq,
+    state: { version: 1, alarms, incidents, sensors, outOfService: meta.outOfService, floods: meta.floods, counters: meta.counters, watchBaseline: null },
+  };
 }

@@ -40,3 +40,17 @@ export const alarmSitesMigration = (db: SqliteDatabase): void => {
     UPDATE incident SET site = json_extract(json, '$.siteId');
   `);
 };
+
+/**
+ * Several nodes (PostgreSQL; the same tables here so the two schemas stay one, unused by a sole
+ * node): each site's engine meta (counters, floods, out of service) saved by the node running the
+ * site, and the one event counter all nodes number their events from, starting after the events
+ * stored so far.
+ */
+export const alarmClusterMigration = (db: SqliteDatabase): void => {
+  db.exec(`
+    CREATE TABLE site_engine_meta (site TEXT PRIMARY KEY, json TEXT NOT NULL);
+    CREATE TABLE event_seq (id INTEGER PRIMARY KEY CHECK (id = 1), seq INTEGER NOT NULL);
+    INSERT INTO event_seq (id, seq) SELECT 1, COALESCE(MAX(seq), 0) FROM alarm_event;
+  `);
+};

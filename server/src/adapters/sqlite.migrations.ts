@@ -5,7 +5,7 @@
  */
 import type { Migration } from './sqlite.database.ts';
 import { outboxClaimsMigration, outboxMigration, outboxPointsMigration } from './sqlite.outbox.ts';
-import { alarmSitesMigration, alarmsMigration } from './sqlite.alarms.ts';
+import { alarmSitesMigration, alarmsMigration, alarmClusterMigration } from './sqlite.alarms.ts';
 import { auditMigration } from './sqlite.audit.ts';
 import { drillSpeedMigration, drillsMigration } from './sqlite.drills.ts';
 import { heldTimesMigration } from './sqlite.held-times.ts';
@@ -47,4 +47,5 @@ export const MIGRATIONS: readonly Migration[] = [
   safetyReportClaimsMigration,
   leasesMigration,
   nodeUrlMigration,
+  alarmClusterMigration,
 ];

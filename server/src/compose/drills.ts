@@ -7,7 +7,7 @@ import { SqlDrillStore } from '../adapters/sql.drills.ts';
 import type { Config } from '../config.ts';
 import type { Registry } from '../domain/registry.ts';
 import type { Logger } from '../logger.ts';
-import type { AlarmService } from '../services/alarm.service.ts';
+import type { AlarmOperations } from '../services/alarm.operations.ts';
 import { systemClock } from '../services/clock.ts';
 import { DrillService } from '../services/drill.service.ts';
 import type { PresenceService } from '../services/presence.service.ts';
@@ -31,7 +31,7 @@ export function composeDrills(
   logger: Logger,
   registry: Registry,
   storage: Storage,
-  alarms: AlarmService,
+  alarms: AlarmOperations,
   realtime: Realtime,
   broker: BrokerConnection,
   presence?: PresenceService,

@@ -3,7 +3,7 @@ import { SqlHandoverStore } from '../adapters/sql.handovers.ts';
 import type { Registry } from '../domain/registry.ts';
 import { SYSTEM_ACTOR } from '../../../contract/index.ts';
 import type { ActionService } from '../services/action.service.ts';
-import type { AlarmService } from '../services/alarm.service.ts';
+import type { AlarmOperations } from '../services/alarm.operations.ts';
 import { systemClock } from '../services/clock.ts';
 import type { DrillService } from '../services/drill.service.ts';
 import { HandoverService, type OpenActionsSource } from '../services/handover.service.ts';
@@ -12,7 +12,7 @@ import type { Storage } from './storage.ts';
 export interface HandoverDeps {
   registry: Registry;
   storage: Storage;
-  alarms: AlarmService;
+  alarms: AlarmOperations;
   drills: DrillService;
   brokerConnected: () => boolean;
   actions: ActionService;

@@ -11,7 +11,7 @@ import { socketAuth } from '../http/auth.middleware.ts';
 import { handshakeOriginCheck, type OriginPolicy } from '../http/security.ts';
 import type { Logger } from '../logger.ts';
 import type { Metrics } from '../metrics.ts';
-import type { AlarmService } from '../services/alarm.service.ts';
+import type { AlarmOperations } from '../services/alarm.operations.ts';
 import type { AuthService } from '../services/auth.service.ts';
 import type { EndedSessions, LiveFanout } from './links.ts';
 import { Intervals, type Part } from './parts.ts';
@@ -38,7 +38,7 @@ export interface Realtime {
 export function composeRealtime(
   server: http.Server,
   logger: Logger,
-  alarms: AlarmService,
+  alarms: AlarmOperations,
   auth: AuthService,
   live: LiveFanout,
   endedSessions: EndedSessions,

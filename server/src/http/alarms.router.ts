@@ -17,7 +17,7 @@ import {
 import { badRequest, notFound } from '../errors.ts';
 import type { Logger } from '../logger.ts';
 import type { ActionService } from '../services/action.service.ts';
-import type { AlarmService } from '../services/alarm.service.ts';
+import type { AlarmOperations } from '../services/alarm.operations.ts';
 import type { AuditTrail } from '../services/audit.port.ts';
 import type { AccessControl } from './access.ts';
 import { parseOr400, parseQuery, timeParam } from './parse.ts';
@@ -58,7 +58,7 @@ function actionGuard(access: AccessControl): RequestHandler {
 }
 
 export function alarmsRouter(
-  alarms: AlarmService,
+  alarms: AlarmOperations,
   actions: Pick<ActionService, 'check' | 'open'>,
   audit: AuditTrail,
   access: AccessControl,

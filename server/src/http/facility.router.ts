@@ -18,8 +18,8 @@ const toMillis = (v: number | string | undefined, fallback: number): number => (
 
 export function facilityRouter(
   registry: Registry,
-  sensorStates: () => SensorsResponse,
-  sensorState: (id: string) => SensorsResponse[number],
+  sensorStates: () => SensorsResponse | Promise<SensorsResponse>,
+  sensorState: (id: string) => SensorsResponse[number] | Promise<SensorsResponse[number]>,
   readings: ReadingsService,
   /** Floor plan URL (`/plans/<file>`) → file on disk (facility.loader.ts). */
   planFiles: Map<string, string>,
@@ -35,16 +35,16 @@ export function facilityRouter(
     res.json(body);
   });
 
-  router.get('/api/sensors', view, (_req, res) => {
-    const body: SensorsResponse = sensorStates();
+  router.get('/api/sensors', view, async (_req, res) => {
+    const body: SensorsResponse = await sensorStates();
     res.json(body);
   });
 
-  router.get('/api/sensors/:id', view, (req, res) => {
+  router.get('/api/sensors/:id', view, async (req, res) => {
     const id = String(req.params.id);
     const sensor = registry.sensor(id);
     if (!sensor) throw notFound(`no sensor ${id} in the registry`);
-    res.json({ sensor, state: sensorState(sensor.id) });
+    res.json({ sensor, state: await sensorState(sensor.id) });
   });
 
   router.get('/api/sensors/:id/readings', view, async (req, res) => {

@@ -9,22 +9,22 @@ import { notFound } from '../errors.ts';
 import type { AccessControl } from './access.ts';
 
 export interface GatewayQueries {
-  list(): GatewaysResponse;
-  viewOf(id: string): GatewayView | undefined;
+  list(): Promise<GatewaysResponse>;
+  viewOf(id: string): Promise<GatewayView | undefined>;
 }
 
 export function gatewaysRouter(gateways: GatewayQueries, access: AccessControl): Router {
   const router = Router();
   const view = access.requirePermission('report.view');
 
-  router.get('/api/gateways', view, (_req, res) => {
-    const body: GatewaysResponse = gateways.list();
+  router.get('/api/gateways', view, async (_req, res) => {
+    const body: GatewaysResponse = await gateways.list();
     res.json(body);
   });
 
-  router.get('/api/gateways/:id', view, (req, res) => {
+  router.get('/api/gateways/:id', view, async (req, res) => {
     const id = String(req.params.id);
-    const body = gateways.viewOf(id);
+    const body = await gateways.viewOf(id);
     if (body === undefined) throw notFound(`no gateway ${id} in the registry`);
     res.json(body);
   });

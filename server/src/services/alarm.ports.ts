@@ -96,11 +96,13 @@ export interface SharedAlarmState {
 
 /** Cluster mode: the reads a node answers for the sites it does not hold. */
 export interface ClusterAlarmStore extends AlarmStore, SharedAlarmState {
-  /** The last event number handed out (0 before the first). */
-  lastSeq(): Promise<number>;
   getIncident(id: string): Promise<Incident | undefined>;
-  /** Runs `fn` with every read it makes on one snapshot of the store (REPEATABLE READ on PostgreSQL). */
-  readConsistent<T>(fn: () => Promise<T>): Promise<T>;
+  /**
+   * The open alarms and incidents, rule states and engine meta of `sites` (as `load` gives them,
+   * without closed alarms), and the last event number handed out, in ONE read: a console given
+   * these, then every event after `seq`, misses nothing and sees nothing twice as new.
+   */
+  readSites(sites: readonly string[]): Promise<{ seq: number; sites: Map<string, SavedEngine> }>;
   /** Raises the counter to the highest number stored, should a node without NODE_ID have added events since. */
   catchUpSeq(): Promise<void>;
 }

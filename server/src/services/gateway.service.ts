@@ -7,10 +7,11 @@ import type { GatewayView, GatewaysResponse, SensorLiveState } from '../../../co
 import { gatewayPublishFilters } from '../domain/decoders/gateway.topics.ts';
 import type { GatewayTrafficView } from '../domain/decoders/gateway.traffic.ts';
 import type { Registry } from '../domain/registry.ts';
+import type { MaybePromise } from './alarm.operations.ts';
 
-/** Live state by id, for sensors and gateways alike (the alarm service). */
+/** Live state by id, for sensors and gateways alike (the alarm service; from the store for a site another node runs). */
 export interface LiveStates {
-  sensorState(id: string): SensorLiveState;
+  sensorState(id: string): MaybePromise<SensorLiveState>;
 }
 
 export class GatewayService {
@@ -20,23 +21,25 @@ export class GatewayService {
     private readonly live: LiveStates,
   ) {}
 
-  list(): GatewaysResponse {
-    return this.registry.gateways().map((g) => this.viewOf(g.id)!);
+  async list(): Promise<GatewaysResponse> {
+    return Promise.all(this.registry.gateways().map(async (g) => (await this.viewOf(g.id))!));
   }
 
   /** One gateway, or undefined when the registry has none by that id. */
-  viewOf(id: string): GatewayView | undefined {
+  async viewOf(id: string): Promise<GatewayView | undefined> {
     const gateway = this.registry.gateway(id);
     if (gateway === undefined) return undefined;
     return {
       gateway,
-      online: this.live.sensorState(gateway.id).online,
+      online: (await this.live.sensorState(gateway.id)).online,
       lastSeen: this.traffic.lastSeen(gateway.id),
       topicFilters: gatewayPublishFilters(gateway),
-      sensors: this.registry.sensorsBehind(gateway.id).map((s) => {
-        const state = this.live.sensorState(s.id);
-        return { sensorId: s.id, name: s.name, kind: s.kind, online: state.online, lastSeen: state.lastSeen };
-      }),
+      sensors: await Promise.all(
+        this.registry.sensorsBehind(gateway.id).map(async (s) => {
+          const state = await this.live.sensorState(s.id);
+          return { sensorId: s.id, name: s.name, kind: s.kind, online: state.online, lastSeen: state.lastSeen };
+        }),
+      ),
       unbound: this.traffic.unbound(gateway.id),
     };
   }

@@ -241,16 +241,9 @@ export class SiteAlarms implements AlarmOperations {
   private async storedSites(only?: string[]): Promise<{ seq: number; states: { site: string; state: EngineState }[] }> {
     const sites = only ?? this.deps.registry.facility.sites.map((s) => s.id).filter((id) => !this.sites.has(id));
     const now = this.deps.engine.clock.now();
-    return this.deps.store.readConsistent(async () => {
-      const seq = await this.deps.store.lastSeq();
-      const states: { site: string; state: EngineState }[] = [];
-      for (const site of sites) {
-        // Open alarms only: a closed one is in no snapshot.
-        const saved = await this.deps.store.load(Number.MAX_SAFE_INTEGER, site);
-        if (saved !== null) states.push({ site, state: restoreEngineState(saved.state, { restartedAt: now }) });
-      }
-      return { seq, states };
-    });
+    const read = await this.deps.store.readSites(sites);
+    const states = [...read.sites].map(([site, saved]) => ({ site, state: restoreEngineState(saved.state, { restartedAt: now }) }));
+    return { seq: read.seq, states };
   }
 
   /** Sensor states in the registry's order (the single node's), held sites' live, others' stored. */
