@@ -9,7 +9,8 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { connectFrame as connectFrameFor, DISCONNECT, mqttString, PINGREQ, writeLength } from './mqtt.frames.mjs';
 import { threadCpuMs } from './thread.cpu.mjs';
 
-const { url, clientId, sensors, site, rate, count, t0, tick, value, live } = workerData;
+// `sites`: each sensor's site (spread over several sites), else every sensor is of `site`.
+const { url, clientId, sensors, site, sites, rate, count, t0, tick, value, live } = workerData;
 const KEEPALIVE_S = 60;
 /** Packet ids in flight at most (of 65,535): ids are reused only once acknowledged. */
 const MAX_INFLIGHT = 60_000;
@@ -26,7 +27,7 @@ const thread0 = threadCpuMs();
 const connectFrame = () => connectFrameFor({ clientId, keepaliveS: KEEPALIVE_S });
 
 // Topic name with its 16-bit length prefix, one per sensor (round-robin by message index).
-const topicFields = sensors.map((s) => mqttString(`vigil/${site}/${s}/reading`));
+const topicFields = sensors.map((s, k) => mqttString(`vigil/${sites?.[k] ?? site}/${s}/reading`));
 // Payload = PREFIX + JSON ts + tail, byte for byte JSON.stringify({ ts, value, unit: '%LEL' }).
 // `value` fixed (e.g. background traffic that must never alarm), else a slow 0-9.9 sawtooth.
 const PREFIX = Buffer.from('{"ts":', 'latin1');

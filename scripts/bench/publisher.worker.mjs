@@ -6,7 +6,8 @@ import { threadCpuMs } from './thread.cpu.mjs';
 
 const cpu0 = process.cpuUsage();
 const thread0 = threadCpuMs();
-const { url, clientId, sensors, site, rate, count, t0, tick, value, live } = workerData;
+// `sites`: each sensor's site (spread over several sites), else every sensor is of `site`.
+const { url, clientId, sensors, site, sites, rate, count, t0, tick, value, live } = workerData;
 const client = await mqtt.connectAsync(url, { clientId, clean: true, reconnectPeriod: 1000 });
 let sent = 0;
 let acked = 0;
@@ -24,7 +25,7 @@ const payloadFor = (i) => {
   lastTs = ts;
   return JSON.stringify({ ts, value: value ?? liveValue(i), unit: '%LEL' });
 };
-const topics = sensors.map((s) => `vigil/${site}/${s}/reading`);
+const topics = sensors.map((s, k) => `vigil/${sites?.[k] ?? site}/${s}/reading`);
 const onAck = () => {
   acked++;
   if (acked === count) finish();

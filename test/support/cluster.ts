@@ -36,6 +36,8 @@ export interface ClusterSite {
 /** How long the sites' doors may stay open: long enough to kill a node after the door opens, short for a test. */
 export const DOOR_HELD_OPEN_S = 8;
 
+const DEFAULT_SITES = ['north', 'south', 'east'];
+
 /** One secret for all nodes, as the deployment sets it (≥ 32 characters). */
 const NODE_SECRET = 'cluster-test-node-secret-0123456789abcdef';
 
@@ -43,13 +45,13 @@ const NODE_SECRET = 'cluster-test-node-secret-0123456789abcdef';
  * Three sites. Thresholds far above anything the load sends (its values stay below 10 %LEL), so
  * only the test's own readings alarm.
  */
-export function writeClusterFacility(dir: string, loadPerSite: number): { file: string; sites: ClusterSite[] } {
+export function writeClusterFacility(dir: string, loadPerSite: number, siteIds: readonly string[] = DEFAULT_SITES): { file: string; sites: ClusterSite[] } {
   fs.mkdirSync(path.join(dir, 'plans'), { recursive: true });
   fs.writeFileSync(
     path.join(dir, 'plans/floor.svg'),
     '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 1000 1000"><rect width="1000" height="1000" fill="none"/></svg>',
   );
-  const sites: ClusterSite[] = ['north', 'south', 'east'].map((id) => ({
+  const sites: ClusterSite[] = siteIds.map((id) => ({
     id,
     gas: `${id.toUpperCase()}-GAS`,
     door: `${id.toUpperCase()}-DOOR`,
@@ -86,6 +88,14 @@ export function writeClusterFacility(dir: string, loadPerSite: number): { file: 
   return { file, sites };
 }
 
+/** Mosquitto as `npm start` runs it: `vigil broker init` writes its dynamic-security file into the shared DATA_DIR first. */
+async function shippedBroker(dataDir: string, env: Record<string, string>): Promise<MosquittoHandle> {
+  const dynsecFile = path.join(dataDir, 'dynamic-security.json');
+  const init = await runVigilCli(['broker', 'init', '--dynsec-file', dynsecFile], { ...process.env, ...env });
+  if (init.code !== 0) throw new Error(`vigil broker init failed (${init.code}): ${init.stderr}`);
+  return startMosquitto({ dynsec: { configFile: dynsecFile } });
+}
+
 export interface ClusterNode {
   id: string;
   vigil: VigilHandle;
@@ -120,6 +130,14 @@ export interface ClusterOptions {
   nodeIds?: string[];
   /** Extra environment for every node. */
   env?: Record<string, string>;
+  /** Site ids (default three: north, south, east). */
+  sites?: readonly string[];
+  /**
+   * A broker of the caller's own that lets anonymous clients in, not administered by Vigil (the
+   * benchmark's: its load generator publishes every detector's readings on one connection, and it
+   * measures the broker's relay ceiling before the nodes start). Default: Mosquitto as shipped.
+   */
+  broker?: MosquittoHandle;
   /** false: nodes without NODE_ID, so without leases (PostgreSQL with one node, as before cluster mode). Default true. */
   leases?: boolean;
 }
@@ -127,7 +145,7 @@ export interface ClusterOptions {
 /** Starts the services and the nodes; returns once every node answers /api/health and every site has a holder. */
 export async function startCluster(opts: ClusterOptions): Promise<Cluster> {
   const dataDir = makeTempDir('cluster');
-  const { file, sites } = writeClusterFacility(dataDir, opts.loadPerSite);
+  const { file, sites } = writeClusterFacility(dataDir, opts.loadPerSite, opts.sites);
   const [postgres, redis, influx] = await Promise.all([startPostgres(), startRedis(), startInflux()]);
   const databaseUrl = await postgres.createDatabase();
   const shared: Record<string, string> = {
@@ -142,10 +160,7 @@ export async function startCluster(opts: ClusterOptions): Promise<Cluster> {
     INGEST_OBS_PER_DEVICE_PER_S: '1000',
     ...opts.env,
   };
-  const dynsecFile = path.join(dataDir, 'dynamic-security.json');
-  const init = await runVigilCli(['broker', 'init', '--dynsec-file', dynsecFile], { ...process.env, ...shared });
-  if (init.code !== 0) throw new Error(`vigil broker init failed (${init.code}): ${init.stderr}`);
-  const broker = await startMosquitto({ dynsec: { configFile: dynsecFile } });
+  const broker = opts.broker ?? (await shippedBroker(dataDir, shared));
 
   const nodes: ClusterNode[] = [];
   for (const id of opts.nodeIds ?? ['vigil-a', 'vigil-b']) {
@@ -177,7 +192,7 @@ export async function startCluster(opts: ClusterOptions): Promise<Cluster> {
     dataDir,
     sites,
     nodes,
-    simulatorPassword: fs.readFileSync(path.join(dataDir, 'broker/simulator.password'), 'utf8').trim(),
+    simulatorPassword: opts.broker ? '' : fs.readFileSync(path.join(dataDir, 'broker/simulator.password'), 'utf8').trim(),
     async holders() {
       const rows = await query<{ site: string; holder: string }>(
         `SELECT site, holder FROM site_lease WHERE holder IS NOT NULL AND expires_at > (extract(epoch from clock_timestamp()) * 1000)::bigint`,
