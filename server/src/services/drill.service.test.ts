@@ -175,6 +175,27 @@ describe('starting a drill from the dashboard', () => {
     ]);
   });
 
+  // The runner (like SimulatorRunner) knows the site is busy only once it runs the drill, and the
+  // store is awaited before that: two managers pressing Start at once must not both pass the check.
+  it('two drills started at once at one site: one runs, the other is refused as the site is busy', async () => {
+    runner.run = (drill, speed) => {
+      runner.started.push({ drill, speed });
+      runner.busy.set(drill.siteId, drill.id);
+    };
+    const body = { scenario: 'canteen-gas-leak', siteId: 'hq', run: true } as const;
+    const [first, second] = await Promise.allSettled([service.start(body, 'mgr.chen'), service.start(body, 'mgr.wang')]);
+    expect(first).toMatchObject({ status: 'fulfilled', value: { siteId: 'hq', state: 'running' } });
+    expect(second).toMatchObject({ status: 'rejected', reason: { code: 'CONFLICT' } });
+    expect(runner.started).toHaveLength(1);
+    expect(store.rows.size).toBe(1);
+    expect(audit.filter((e) => e.action === 'drill.started')).toHaveLength(1);
+    expect(notices).toHaveLength(1);
+    // Once it has started, the site is the runner's to refuse; a failed start leaves it free.
+    runner.busy.clear();
+    await expect(service.start({ ...body, speed: 3 }, 'mgr.chen')).rejects.toMatchObject({ code: 'SPEED_NOT_ALLOWED' });
+    await expect(service.start(body, 'mgr.chen')).resolves.toMatchObject({ state: 'running' });
+  });
+
   it('a drill the CLI registers is recorded as given: the CLI ran its own checks', async () => {
     const drill = await service.start({ id: 'drill-cli-1', scenario: 'canteen-gas-leak', siteId: 'hq', run: false, speed: 10 }, 'mgr.chen');
     expect(drill).toMatchObject({ id: 'drill-cli-1', speed: 10 });

@@ -116,6 +116,9 @@ export class DrillService {
     private readonly onError: (err: unknown, what: string) => void = () => {},
   ) {}
 
+  /** Sites whose drill is being started here (checked, not yet running): site → drill id. */
+  private readonly starting = new Map<string, string>();
+
   /** Registers a drill (the CLI's, idempotent by id) or starts one here (`run`). */
   async start(body: DrillStartBody, by: string): Promise<Drill> {
     const existing = body.id ? await this.store.get(body.id) : undefined;
@@ -124,8 +127,21 @@ export class DrillService {
     const speed = body.speed ?? 1;
     if (body.run) this.checkRunnable(scenario, body.scenario, body.siteId, speed);
     const now = this.clock.now();
+    const id = body.id ?? newDrillId(body.scenario, now);
+    if (!body.run) return this.register(body, id, scenario, speed, by, now);
+    // The runner knows a site is busy only once its simulator runs, and the store is awaited before
+    // that: the site is held from the check on, so a second start meanwhile is refused as busy.
+    this.starting.set(body.siteId, id);
+    try {
+      return await this.register(body, id, scenario, speed, by, now);
+    } finally {
+      this.starting.delete(body.siteId);
+    }
+  }
+
+  private async register(body: DrillStartBody, id: string, scenario: CatalogScenario | null, speed: number, by: string, now: number): Promise<Drill> {
     const drill: Drill = {
-      id: body.id ?? newDrillId(body.scenario, now),
+      id,
       scenario: body.scenario,
       title: scenario?.title ?? body.scenario,
       speed,
@@ -192,7 +208,7 @@ export class DrillService {
     if (scenario.siteId !== siteId)
       throw new DrillError('SCENARIO_UNFIT', `${scenario.title} plays the sensors of site ${scenario.siteId}, not ${siteId}${lacks && `: ${lacks}`}`);
     if (lacks) throw new DrillError('SCENARIO_UNFIT', `${scenario.title} cannot run: ${lacks}`);
-    const busy = this.runner.runningAt(siteId);
+    const busy = this.runner.runningAt(siteId) ?? this.starting.get(siteId);
     if (busy !== undefined) throw new DrillError('CONFLICT', `drill ${busy} is running at ${siteId}: end it first`);
   }
 
