@@ -142,7 +142,7 @@ export interface ClusterOptions {
   leases?: boolean;
 }
 
-/** Starts the services and the nodes; returns once every node answers /api/health and every site has a holder. */
+/** Starts the services and the nodes; returns once every node answers /api/health and the sites are held, balanced over the nodes. */
 export async function startCluster(opts: ClusterOptions): Promise<Cluster> {
   const dataDir = makeTempDir('cluster');
   const { file, sites } = writeClusterFacility(dataDir, opts.loadPerSite, opts.sites);
@@ -212,7 +212,13 @@ export async function startCluster(opts: ClusterOptions): Promise<Cluster> {
     },
   };
   for (const n of nodes) await eventually(async () => (await n.vigil.api('/api/health')).status === 200, 30_000, `${n.id} healthy`);
-  if (opts.leases !== false) await eventually(async () => (await cluster.holders()).size === sites.length, 30_000, 'every site held');
+  // Balanced as the leases balance them: every site held, no node more than its share.
+  const share = Math.ceil(sites.length / nodes.length);
+  const balanced = async (): Promise<boolean> => {
+    const held = [...(await cluster.holders()).values()];
+    return held.length === sites.length && nodes.every((n) => held.filter((h) => h === n.id).length <= share);
+  };
+  if (opts.leases !== false) await eventually(balanced, 30_000, 'every site held, balanced over the nodes');
   return cluster;
 }
 
