@@ -118,7 +118,7 @@ describe('SiteAlarms', () => {
 
     b.sites.lost('lodging');
     forwarder.holders.delete('lodging');
-    await expect(a.sites.act(remote, { type: 'comment', note: 'still there?' }, OFFICER)).rejects.toMatchObject({
+    await expect(a.sites.act(remote, { type: 'comment', text: 'still there?' }, OFFICER)).rejects.toMatchObject({
       name: 'SiteUnavailableError',
       code: 'NO_HOLDER',
     });
