@@ -65,6 +65,31 @@ eachStore((open) => {
     expect(await sql.all<{ id: number }>('SELECT id FROM audit ORDER BY id')).toEqual([{ id: 2 }]);
   });
 
+  // The database part stops last, but a request still being handled (its connection cut by the
+  // HTTP part's stop) may be inside a transaction, awaiting: it lands whole before the connection
+  // closes, not half-done into a closed one.
+  it('closing waits for the transaction in progress, which commits whole', async () => {
+    const sql = await open();
+    let release!: () => void;
+    const held = new Promise<void>((r) => (release = r));
+    let entered!: () => void;
+    const inside = new Promise<void>((r) => (entered = r));
+    const tx = sql.transaction(async () => {
+      await sql.run(INSERT, [1]);
+      entered();
+      await held;
+      await sql.run(INSERT, [2]);
+    });
+    await inside;
+    const closed = sql.close();
+    release();
+    await tx;
+    await closed;
+    await sql.close(); // a second close is no error
+    const reopened = await open.again();
+    expect(await reopened.get<{ n: number }>(COUNT)).toEqual({ n: 2 });
+  });
+
   it('BIGINT, COUNT and SUM come back as numbers', async () => {
     const sql = await open();
     await sql.run('INSERT INTO audit (id, at, actor, action, target, detail, hash) VALUES (?, ?, ?, ?, ?, ?, ?)', [

@@ -29,6 +29,7 @@ export class PostgresSql implements Sql {
   readonly dialect = 'postgres';
   private readonly context = new AsyncLocalStorage<Transaction>();
   private readonly text = new Map<string, string>();
+  private closed: Promise<void> | undefined;
 
   constructor(readonly pool: pg.Pool) {}
 
@@ -80,8 +81,10 @@ export class PostgresSql implements Sql {
     return `(${this.jsonText(column, path)})::double precision`;
   }
 
-  async close(): Promise<void> {
-    await this.pool.end();
+  /** Waits for the transactions in progress (the pool ends once their connections are back); once. */
+  close(): Promise<void> {
+    this.closed ??= this.pool.end();
+    return this.closed;
   }
 
   private query(sql: string, params: readonly SqlValue[]): Promise<pg.QueryResult> {

@@ -80,6 +80,9 @@ export class SqliteSql implements Sql {
   }
 
   async close(): Promise<void> {
+    // A request still being handled when the server stops may be inside a transaction, awaiting:
+    // it ends (commits or rolls back) before the connection does, as PostgreSQL's pool waits for it.
+    while (this.current !== null) await this.current;
     if (this.db.open) this.db.close();
   }
 
