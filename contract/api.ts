@@ -15,8 +15,18 @@ export interface PublicHealthResponse {
   /**
    * `drops`: not ok while the broker dropped messages in the last minutes (its count covers all its clients).
    * `redis`: only on a node configured with Redis (REDIS_URL); not ok while live events reach only this node's consoles.
+   * `cluster`: only on a node of several (NODE_ID); not ok while a site has no node running its alarms and ingest.
+   * `store`: only when the operational store needs the operator's attention (a PostgreSQL collation other than C).
    */
-  parts: { broker: HealthPart; influx: HealthPart; outbox: HealthPart; drops: HealthPart; redis?: HealthPart };
+  parts: { broker: HealthPart; influx: HealthPart; outbox: HealthPart; drops: HealthPart; redis?: HealthPart; cluster?: HealthPart; store?: HealthPart };
+}
+
+/** A node of several: the sites it runs (lease token and time since its last renewal), the peers it hears, sites nobody runs. */
+export interface ClusterHealth extends HealthPart {
+  node: string;
+  held: { site: string; token: number; ageMs: number }[];
+  peers: string[];
+  unheld: string[];
 }
 /**
  * `GET /api/health` for a signed-in user (`alarm.view`): the same, plus the broker's address, the
@@ -29,6 +39,8 @@ export interface HealthResponse extends PublicHealthResponse {
     outbox: HealthPart & { depth: number };
     drops: HealthPart & { dropped: number };
     redis?: HealthPart;
+    cluster?: ClusterHealth;
+    store?: HealthPart;
   };
   uptimeS: number;
   version: string;

@@ -292,6 +292,7 @@ const brokerUrl = (c: { MQTT_URL?: string | undefined; MQTT_PORT: number }): str
 export function loadStorageConfig(env: NodeJS.ProcessEnv = process.env): {
   DATA_DIR: string;
   DATABASE_URL?: string | undefined;
+  NODE_ID?: string | undefined;
   FACILITY_FILE: string;
   VIGIL_DEMO: boolean;
   MQTT_USERNAME?: string | undefined;
@@ -302,6 +303,7 @@ export function loadStorageConfig(env: NodeJS.ProcessEnv = process.env): {
     envSchema.pick({
       DATA_DIR: true,
       DATABASE_URL: true,
+      NODE_ID: true,
       FACILITY_FILE: true,
       VIGIL_DEMO: true,
       MQTT_USERNAME: true,
@@ -314,6 +316,7 @@ export function loadStorageConfig(env: NodeJS.ProcessEnv = process.env): {
   return {
     DATA_DIR: path.resolve(c.DATA_DIR),
     DATABASE_URL: c.DATABASE_URL,
+    NODE_ID: c.NODE_ID,
     FACILITY_FILE: path.resolve(c.FACILITY_FILE),
     VIGIL_DEMO: c.VIGIL_DEMO,
     MQTT_USERNAME: c.MQTT_USERNAME,

@@ -9,6 +9,7 @@ import { composeAlarms } from './compose/alarms.ts';
 import { composeAuth } from './compose/auth.ts';
 import { composeBroker } from './compose/broker.ts';
 import { composeCameras } from './compose/cameras.ts';
+import { clusterLinks, composeCluster } from './compose/cluster.ts';
 import { composeDrills } from './compose/drills.ts';
 import { composeHttp, originPolicyFor } from './compose/http.ts';
 import { composeIngest, composeMqttIngest } from './compose/ingest.ts';
@@ -36,12 +37,23 @@ export async function main(): Promise<void> {
   const endedSessions = new EndedSessions();
   const auth = await composeAuth(config, logger, facility.registry, storage, endedSessions);
   const presence = composePresence(logger, facility.registry, storage, ingest, facility);
-  const alarms = await composeAlarms(config, logger, metrics, facility.registry, storage, ingest, live, facility, presence.service);
+  // Cluster mode: the leases decide which sites' engines and sessions run here (compose/cluster.ts).
+  const links = config.cluster ? clusterLinks(config.cluster, storage.sql, logger) : null;
+  const alarms = await composeAlarms(config, logger, metrics, facility.registry, storage, ingest, live, facility, presence.service, links?.forwarder);
   const cameras = composeCameras(config, logger, facility, storage, alarms, live);
   const server = http.createServer();
   const realtime = composeRealtime(server, logger, alarms.service, auth.auth, live, endedSessions, originPolicyFor(server, config), config, metrics);
-  const broker = await composeBroker(config, logger, auth);
-  const mqtt = composeMqttIngest(config, logger, metrics, ingest, storage.writer, broker);
+  const broker = await composeBroker(
+    config,
+    logger,
+    auth,
+    facility.registry.facility.sites.map((s) => s.id),
+  );
+  const mqtt = composeMqttIngest(config, logger, metrics, ingest, storage.writer, broker, links ? 'per-site' : 'node');
+  const cluster =
+    links && alarms.sites
+      ? composeCluster(links, logger, metrics, { registry: facility.registry, ingest: ingest.service, mqtt, broker, sites: alarms.sites })
+      : null;
   const drills = composeDrills(config, logger, facility.registry, storage, alarms.service, realtime, broker, presence.service);
   const actions = composeActions(config, logger, facility.registry, storage, alarms, auth);
   const safetyReports = composeSafetyReports(config, logger, { facility, storage, alarms, drills, actions, mqtt });
@@ -59,6 +71,7 @@ export async function main(): Promise<void> {
     cameras,
     safetyReports,
     realtime,
+    cluster,
   });
 
   // Started in this order, stopped in reverse: consuming MQTT starts only once everything
@@ -80,6 +93,8 @@ export async function main(): Promise<void> {
       safetyReports.part,
       drills.part,
       auth.part,
+      // Last up, first down: on SIGTERM every site held is handed over while the rest still runs.
+      ...(cluster ? [cluster.part] : []),
     ],
     logger,
     systemScheduler,

@@ -2,6 +2,12 @@
 import client from 'prom-client';
 import type { AlarmEvent } from '../../contract/index.ts';
 
+/** Cluster mode: the sites this node holds and those nobody holds, read when scraped. */
+export interface ClusterGaugeSource {
+  held(): { site: string; ageMs: number }[];
+  unheld(): string[];
+}
+
 /** The history writer's state, read when scraped. */
 export interface HistoryGaugeSource {
   outboxDepth(): { batches: number; points: number };
@@ -137,6 +143,44 @@ export function createMetrics() {
     const key = `${gateway}\n${kind}`;
     gatewayTally.set(key, (gatewayTally.get(key) ?? 0) + 1);
   };
+  // Hot path (one per reading of a site held elsewhere): a plain number moved in when scraped.
+  let foreignTally = 0;
+  new client.Counter({
+    name: 'vigil_observations_foreign_total',
+    help: 'Cluster mode: observations of sites another node holds, heard here and left to that node',
+    registers: [registry],
+    collect() {
+      if (foreignTally > 0) this.inc(foreignTally);
+      foreignTally = 0;
+    },
+  });
+  let cluster: ClusterGaugeSource | null = null;
+  new client.Gauge({
+    name: 'vigil_cluster_sites_held',
+    help: 'Cluster mode: sites whose alarms and ingest this node runs',
+    registers: [registry],
+    collect() {
+      if (cluster) this.set(cluster.held().length);
+    },
+  });
+  new client.Gauge({
+    name: 'vigil_cluster_sites_unheld',
+    help: 'Cluster mode: sites no node holds (nothing runs their alarms or ingest), as this node sees the leases',
+    registers: [registry],
+    collect() {
+      if (cluster) this.set(cluster.unheld().length);
+    },
+  });
+  new client.Gauge({
+    name: 'vigil_cluster_lease_age_seconds',
+    help: 'Cluster mode: per site held here, time since its lease was last renewed (near the TTL: renewals are failing)',
+    labelNames: ['site'] as const,
+    registers: [registry],
+    collect() {
+      this.reset();
+      for (const { site, ageMs } of cluster?.held() ?? []) this.set({ site }, ageMs / 1000);
+    },
+  });
   const countAlarmEvent = (e: AlarmEvent): void => {
     if (e.subject === 'alarm' && e.kind === 'raised') alarmsRaised.inc({ priority: e.alarm.priority, drill: e.drill === null ? 'no' : 'yes' });
   };
@@ -145,6 +189,13 @@ export function createMetrics() {
     /** Where the outbox, queue and InfluxDB gauges are read from, once the writer exists. */
     watchHistory(source: HistoryGaugeSource): void {
       history = source;
+    },
+    /** Cluster mode: where the site gauges are read from, once the leases exist. */
+    watchCluster(source: ClusterGaugeSource): void {
+      cluster = source;
+    },
+    countForeign(): void {
+      foreignTally++;
     },
     countAlarmEvent,
     countGateway,

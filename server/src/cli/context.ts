@@ -16,7 +16,7 @@ import { SqlApiKeyStore, SqlDeviceStore } from '../adapters/sql.devices.ts';
 import { loadBrokerSecrets, readAdminSecret, type BrokerSecrets } from '../adapters/broker.secrets.ts';
 import { oneShotDynsec } from '../adapters/mosquitto.dynsec.ts';
 import { createLogger } from '../logger.ts';
-import { openStore, redactedUrl } from '../compose/storage.ts';
+import { openStore, redactedUrl } from '../adapters/sql.open.ts';
 import { CliError } from './cli.errors.ts';
 import { loadFacility } from '../services/facility.loader.ts';
 import { systemClock } from '../services/clock.ts';
@@ -55,7 +55,7 @@ export class CliContext {
 
   /**
    * The server's operational store, for every store adapter: PostgreSQL at DATABASE_URL, else the
-   * SQLite file in DATA_DIR, as the server decides (compose/storage.ts `openStore`). Everything the
+   * SQLite file in DATA_DIR, as the server decides (adapters/sql.open.ts). Everything the
    * command line reads or writes goes through here, so it always works on the store the server
    * uses; which one is always named on stderr, as a CLI and a server with different settings would
    * otherwise each work on a store of their own without a word. Only commands that set up a new
@@ -141,7 +141,8 @@ export class CliContext {
       topics: this.deviceTopics(),
       gateways: this.registry().gateways(),
       devices,
-      ingest: { ...ingest, clientId: this.env.MQTT_CLIENT_ID },
+      // A cluster node's broker also carries each site's ingest session (several nodes).
+      ingest: { ...ingest, clientId: this.env.MQTT_CLIENT_ID, sites: this.env.NODE_ID ? this.registry().facility.sites.map((s) => s.id) : [] },
       drillPassword: secrets.drill,
       simulatorPassword: this.env.VIGIL_DEMO ? secrets.simulator : null,
     });

@@ -1,4 +1,8 @@
-/** Alarms: the engine behind the alarm service, its state in the operational store, its events to history, escalation notifications and the live hub. */
+/**
+ * Alarms: the engine behind the alarm service, its state in the operational store, its events to
+ * history, escalation notifications and the live hub. One node runs one engine for every site; a
+ * cluster node (NODE_ID) runs one per site it holds (SiteAlarms, started by the leases in cluster.ts).
+ */
 import { SqlAlarmStore } from '../adapters/sql.alarms.ts';
 import { EscalationChannels } from '../adapters/notify.channels.ts';
 import { SmtpSender } from '../adapters/notify.email.ts';
@@ -8,7 +12,10 @@ import { DEFAULT_ENGINE_SETTINGS } from '../domain/alarm/index.ts';
 import type { Registry } from '../domain/registry.ts';
 import type { Logger } from '../logger.ts';
 import type { Metrics } from '../metrics.ts';
-import { AlarmService } from '../services/alarm.service.ts';
+import type { AlarmOperations } from '../services/alarm.operations.ts';
+import { AlarmService, type AlarmServiceDeps } from '../services/alarm.service.ts';
+import type { HolderForwarder } from '../services/site-alarms.ports.ts';
+import { SiteAlarms } from '../services/site-alarms.ts';
 import { systemClock, systemScheduler } from '../services/clock.ts';
 import { AlarmHistory } from '../services/history.alarms.ts';
 import { NotificationDispatcher } from '../services/notification.dispatcher.ts';
@@ -28,7 +35,9 @@ const SENSOR_UPDATE_MS = 500;
 const RULE_STATE_SAVE_MS = 10_000;
 
 export interface Alarms {
-  service: AlarmService;
+  service: AlarmOperations;
+  /** Cluster mode: the engines of the sites this node holds (cluster.ts starts and stops them); null on one node. */
+  sites: SiteAlarms | null;
   /** Who was told about each escalation, and how that went. */
   notifications: NotificationLog;
   /** The outbox, for other messages to the escalation contacts (corrective actions). */
@@ -47,6 +56,8 @@ export async function composeAlarms(
   live: LiveFanout,
   escalation: Pick<Facility, 'escalation' | 'contacts'>,
   presence?: PresenceService,
+  /** Cluster mode: how actions reach the node holding a site. */
+  forwarder?: HolderForwarder,
 ): Promise<Alarms> {
   const log = logger.child({ component: 'alarms' });
   const notifications = new SqlNotificationStore(storage.sql);
@@ -61,10 +72,8 @@ export async function composeAlarms(
     onResult: (_channel, ok) => metrics.webhooks.inc({ result: ok ? 'delivered' : 'failed' }),
   });
   const history = new AlarmHistory(storage.writer);
-  const service = await AlarmService.create({
-    registry,
+  const engine: Omit<AlarmServiceDeps, 'registry' | 'store' | 'site'> = {
     settings: { ...DEFAULT_ENGINE_SETTINGS, escalationS: config.ESCALATION_S },
-    store: new SqlAlarmStore(storage.sql),
     audit: storage.audit,
     hub: live,
     // An escalation's message names the people the alarm's raise found in its zone.
@@ -91,9 +100,27 @@ export async function composeAlarms(
         ? log.fatal({ err }, 'could not store an alarm change; it is still pushed live')
         : log.error({ err }, 'could not store the rule states; retrying at the next save'),
     onPublishError: (err, e) => log.error({ err, seq: e.seq }, 'could not push an alarm event or record it in history'),
-  });
+  };
+  const store = new SqlAlarmStore(storage.sql);
+  let service: AlarmOperations;
+  let sites: SiteAlarms | null = null;
+  if (config.cluster && forwarder) {
+    service = sites = new SiteAlarms({
+      registry,
+      store,
+      engine,
+      forwarder,
+      // Another site's reading heard by this node (an HTTP post, or a topic two sites' sessions
+      // share): that site's holder has it through its own session.
+      onForeignObservation: () => metrics.countForeign(),
+    });
+    log.info({ node: config.cluster.nodeId }, 'cluster mode: alarm engines start with the sites this node holds');
+  } else {
+    const single = await AlarmService.create({ ...engine, registry, store });
+    service = single;
+    log.info({ open: single.snapshot().alarms.length, seq: single.currentSeq }, 'alarm state restored');
+  }
   ingest.service.subscribe((o) => service.onObservation(o));
-  log.info({ open: service.snapshot().alarms.length, seq: service.currentSeq }, 'alarm state restored');
   const timers = new Intervals([
     [ALARM_TICK_MS, () => service.tick()],
     [SENSOR_UPDATE_MS, () => service.flushSensorUpdates()],
@@ -101,6 +128,7 @@ export async function composeAlarms(
   ]);
   return {
     service,
+    sites,
     notifications,
     dispatcher,
     part: {

@@ -13,7 +13,7 @@ import { loadBrokerSecrets, type BrokerSecrets } from '../adapters/broker.secret
 import { MosquittoDynsec } from '../adapters/mosquitto.dynsec.ts';
 import type { Config } from '../config.ts';
 import type { Logger } from '../logger.ts';
-import { DRILL_USERNAME_TEMPLATE, brokerPlan } from '../services/device-credentials.broker.ts';
+import { DRILL_USERNAME_TEMPLATE, brokerPlan, siteIngestUsername } from '../services/device-credentials.broker.ts';
 import { BROKER_ADMIN_USERNAME, DEFAULT_INGEST_MQTT_USERNAME } from '../services/device-credentials.service.ts';
 import type { Auth } from './auth.ts';
 import type { Part } from './parts.ts';
@@ -45,13 +45,16 @@ export interface BrokerConnection {
   description: string;
   /** The ingest client's credentials. */
   ingestLogin: BrokerLogin;
+  /** Cluster mode: the credentials of a site's ingest session (client id `vigil-<site>`), the same on every node. */
+  siteLogin(site: string): BrokerLogin;
   /** How drills (the simulator as a child process) sign in: one credential per drill device, the password read from a file. */
   drillLogin: { username: string; passwordFile: string };
   /** Starting it reconciles the broker (or tries once) before the ingest client connects; stopping closes the admin connection. */
   part: Part;
 }
 
-export async function composeBroker(config: Config, logger: Logger, auth: Auth): Promise<BrokerConnection> {
+/** `sites`: the facility's site ids (cluster mode gives each its ingest session). */
+export async function composeBroker(config: Config, logger: Logger, auth: Auth, sites: readonly string[] = []): Promise<BrokerConnection> {
   const { secrets, access } = auth.brokerAdmin;
   const url = config.mqttUrl;
   const drillLogin = { username: DRILL_USERNAME_TEMPLATE, passwordFile: secrets.file('drill') };
@@ -60,6 +63,8 @@ export async function composeBroker(config: Config, logger: Logger, auth: Auth):
       url,
       description: new URL(url).host,
       ingestLogin: { username: config.MQTT_USERNAME, password: config.MQTT_PASSWORD },
+      // The operator's broker rules must let this login use each site's client id.
+      siteLogin: () => ({ username: config.MQTT_USERNAME, password: config.MQTT_PASSWORD }),
       drillLogin,
       part: { name: 'MQTT broker (not administered)' },
     };
@@ -72,7 +77,7 @@ export async function composeBroker(config: Config, logger: Logger, auth: Auth):
       topics: auth.deviceTopics,
       gateways: auth.deviceTopics.gateways(),
       devices: await auth.deviceCredentials.all(),
-      ingest: { username: ingestUsername, clientId: config.MQTT_CLIENT_ID, password: secrets.ingest },
+      ingest: { username: ingestUsername, clientId: config.MQTT_CLIENT_ID, password: secrets.ingest, sites: config.cluster ? sites : [] },
       drillPassword: secrets.drill,
       simulatorPassword: config.VIGIL_DEMO ? secrets.simulator : null,
     });
@@ -80,6 +85,7 @@ export async function composeBroker(config: Config, logger: Logger, auth: Auth):
     url,
     description: new URL(url).host,
     ingestLogin: { username: ingestUsername, password: secrets.ingest },
+    siteLogin: (site) => ({ username: siteIngestUsername(ingestUsername, site), password: secrets.ingest }),
     drillLogin,
     part: {
       name: 'MQTT broker administration',

@@ -53,6 +53,7 @@ import type { Ingest, MqttIngest } from './ingest.ts';
 import type { Part } from './parts.ts';
 import type { Presence } from './presence.ts';
 import type { Realtime } from './realtime.ts';
+import { clusterHealth, type Cluster } from './cluster.ts';
 import type { Facility } from './startup.ts';
 import type { Storage } from './storage.ts';
 
@@ -72,6 +73,8 @@ export interface HttpDeps {
   presence: Presence;
   safetyReports: SafetyReports;
   realtime: Pick<Realtime, 'redisHealth'>;
+  /** Cluster mode: the sites this node holds (health); null on one node. */
+  cluster: Pick<Cluster, 'status'> | null;
 }
 
 /** Routes `server`'s requests to the API; the part listens on HOST:PORT and closes. */
@@ -87,14 +90,14 @@ export function composeHttp(server: http.Server, config: Config, logger: Logger,
     storage: d.storage,
     alarms,
     drills: d.drills.service,
-    brokerConnected: () => d.mqtt.subscriber.connected,
+    brokerConnected: () => d.mqtt.connected(),
     actions: d.actions.service,
   });
   const app = createApp({
     middleware: [securityHeaders(), requestGuard(origins, SESSION_COOKIE), sessionMiddleware(d.auth.auth)],
     routers: [
       healthRouter({
-        brokerConnected: () => d.mqtt.subscriber.connected,
+        brokerConnected: () => d.mqtt.connected(),
         brokerDescription: d.broker.description,
         influxReachable: () => d.storage.influx.ping(),
         influxAcceptingWrites: () => writer.isSinkUp,
@@ -102,6 +105,8 @@ export function composeHttp(server: http.Server, config: Config, logger: Logger,
         brokerDrops: () => d.mqtt.drops.status(),
         brokerDropsWindowMin: BROKER_DROPS_RECENT_MS / 60_000,
         redis: () => d.realtime.redisHealth(),
+        cluster: () => (d.cluster ? clusterHealth(d.cluster.status()) : null),
+        storeWarning: d.storage.storeWarning,
         startedAt,
         version: VERSION,
       }),

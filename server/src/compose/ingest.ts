@@ -18,7 +18,7 @@ import { IngestLimits } from '../services/ingest.limits.ts';
 import { IngestService } from '../services/ingest.service.ts';
 import { RejectionLog } from '../services/rejection.log.ts';
 import { RetainedGate } from '../services/retained.gate.ts';
-import type { BrokerConnection } from './broker.ts';
+import type { BrokerConnection, BrokerLogin } from './broker.ts';
 import { Intervals, type Part } from './parts.ts';
 
 const DAY_MS = 86_400_000;
@@ -86,14 +86,35 @@ export async function composeIngest(config: Config, logger: Logger, metrics: Met
   return { service, rejections, gateways, found, retained, flushRejectionLines: () => rejectionLines.flush() };
 }
 
+/** One ingest MQTT session (a persistent session under its client id). */
+export interface IngestSession {
+  readonly connected: boolean;
+  /** Connects (and reconnects) in the background. */
+  start(): void;
+  /** Acknowledges what is durable and disconnects; the rest stays with the broker's session. */
+  stop(): Promise<void>;
+}
+
 export interface MqttIngest {
-  subscriber: MqttSubscriber;
+  /** Whether the ingest sessions are connected: the node's one session, or (cluster mode) every held site's. */
+  connected(): boolean;
   /** What the broker's dropped-message counter said since Vigil started (GET /api/health). */
   drops: BrokerDrops;
+  /**
+   * A session under `clientId` reading `topics`. Cluster mode makes one per site held
+   * (cluster.ts); otherwise the node's one session is made here.
+   */
+  session(options: { clientId: string; login: BrokerLogin; topics: string[] }): IngestSession;
+  /** Stores what is queued (within the stop allowance), so what was read can be acknowledged before a session stops. */
+  flush(): Promise<void>;
   /** Starts consuming; stops after flushing, so what was read is acknowledged. */
   part: Part;
 }
 
+/**
+ * `sessions`: 'node' (one session, MQTT_CLIENT_ID, every topic), or 'per-site' (cluster mode: the
+ * sessions come and go with the sites' leases, and this part keeps only what they share).
+ */
 export function composeMqttIngest(
   config: Config,
   logger: Logger,
@@ -101,6 +122,7 @@ export function composeMqttIngest(
   ingest: Ingest,
   writer: HistoryWriter,
   broker: BrokerConnection,
+  sessions: 'node' | 'per-site' = 'node',
 ): MqttIngest {
   const mqttLog = logger.child({ component: 'mqtt' });
   // The counter covers every client of the broker, so the lines say "the broker", not "Vigil".
@@ -109,54 +131,73 @@ export function composeMqttIngest(
     else if (event === 'rising') mqttLog.error({ dropped }, 'the broker is still dropping messages: readings may be lost');
     else mqttLog.warn({ dropped, quietMs: BROKER_DROPS_RECENT_MS }, 'the broker stopped dropping messages');
   });
-  const subscriber = new MqttSubscriber({
-    url: broker.url,
-    clientId: config.MQTT_CLIENT_ID,
-    username: broker.ingestLogin.username,
-    password: broker.ingestLogin.password,
-    topics: ingest.service.subscriptions(),
-    onMessage: (topic, payload, done, info) => {
-      const received = performance.now();
-      ingest.service.handleMqttMessage(
-        topic,
-        payload,
-        () => {
-          metrics.ingestToStored.observe((performance.now() - received) / 1000);
-          done();
-        },
-        info,
-      );
-    },
-    isSaturated: () => writer.saturated,
-    whenDrained: () => writer.whenDrained(),
-    onBrokerDropped: (n) => {
-      metrics.brokerDropped.set(n);
-      drops.report(n);
-    },
-    onConnection: (up) => metrics.mqttConnected.set(up ? 1 : 0),
-    onRejectedFrame: (reason) => metrics.mqttRejectedFrames.inc({ reason }),
-    maxFrameBytes: config.MQTT_MAX_FRAME_BYTES,
-    tls: config.mqttTls ? tlsFromFiles(config.mqttTls) : undefined,
-    logger: mqttLog,
-  });
+  const running = new Set<MqttSubscriber>();
+  const session: MqttIngest['session'] = ({ clientId, login, topics }) => {
+    const subscriber = new MqttSubscriber({
+      url: broker.url,
+      clientId,
+      username: login.username,
+      password: login.password,
+      topics,
+      onMessage: (topic, payload, done, info) => {
+        const received = performance.now();
+        ingest.service.handleMqttMessage(
+          topic,
+          payload,
+          () => {
+            metrics.ingestToStored.observe((performance.now() - received) / 1000);
+            done();
+          },
+          info,
+        );
+      },
+      isSaturated: () => writer.saturated,
+      whenDrained: () => writer.whenDrained(),
+      onBrokerDropped: (n) => {
+        metrics.brokerDropped.set(n);
+        drops.report(n);
+      },
+      onConnection: () => metrics.mqttConnected.set([...running].every((s) => s.connected) ? 1 : 0),
+      onRejectedFrame: (reason) => metrics.mqttRejectedFrames.inc({ reason }),
+      maxFrameBytes: config.MQTT_MAX_FRAME_BYTES,
+      tls: config.mqttTls ? tlsFromFiles(config.mqttTls) : undefined,
+      logger: sessions === 'node' ? mqttLog : mqttLog.child({ clientId }),
+    });
+    return {
+      get connected() {
+        return subscriber.connected;
+      },
+      start: () => {
+        running.add(subscriber);
+        void subscriber.start();
+      },
+      stop: async () => {
+        running.delete(subscriber);
+        await subscriber.stop().catch(() => {});
+      },
+    };
+  };
+  const node = sessions === 'node' ? session({ clientId: config.MQTT_CLIENT_ID, login: broker.ingestLogin, topics: ingest.service.subscriptions() }) : null;
   const saveHeld = new Intervals([
     [HELD_TIMES_SAVE_MS, () => void ingest.retained.save()],
     [REJECTION_LOG_EVERY_MS, () => ingest.flushRejectionLines()],
   ]);
+  const flush = () => withinMs(writer.flushAll(), FLUSH_ON_STOP_MS);
   return {
-    subscriber,
+    connected: () => (node ? node.connected : [...running].every((s) => s.connected)),
     drops,
+    session,
+    flush,
     part: {
       name: 'MQTT ingest',
       start: () => {
         saveHeld.start();
-        // Not awaited: the client connects (and reconnects) in the background.
-        void subscriber.start();
+        node?.start();
       },
       stop: async () => {
         // Store what is queued while still connected, so its acknowledgements reach the broker.
-        await withinMs(writer.flushAll(), FLUSH_ON_STOP_MS);
-        await subscriber.stop().catch(() => {});
+        await flush();
+        await node?.stop();
         saveHeld.stop();
         drops.stop();
         await ingest.retained.save();

@@ -50,7 +50,7 @@ export function composeSafetyReports(config: Config, logger: Logger, d: SafetyRe
     storage: d.storage,
     alarms: d.alarms.service,
     drills: d.drills.service,
-    brokerConnected: () => d.mqtt.subscriber.connected,
+    brokerConnected: () => d.mqtt.connected(),
     actions: d.actions.service,
   });
   const log = logger.child({ component: 'safety-reports' });

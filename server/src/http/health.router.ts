@@ -1,5 +1,5 @@
 import { Router } from 'express';
-import { can, type HealthPart, type HealthResponse, type PublicHealthResponse } from '../../../contract/index.ts';
+import { can, type ClusterHealth, type HealthPart, type HealthResponse, type PublicHealthResponse } from '../../../contract/index.ts';
 
 export interface HealthSources {
   brokerConnected(): boolean;
@@ -17,13 +17,19 @@ export interface HealthSources {
   brokerDropsWindowMin: number;
   /** Redis, which carries live events between nodes; absent (or null) on a node without it. */
   redis?(): HealthPart | null;
+  /** Cluster mode: the sites this node holds, its peers, the sites nobody holds; absent (or null) on one node. */
+  cluster?(): Omit<ClusterHealth, 'ok' | 'detail'> | null;
+  /** A warning about the operational store (null when there is none). */
+  storeWarning?: string | null;
   startedAt: number;
   version: string;
 }
 
 /**
  * `GET /api/health`: 200 when broker, InfluxDB and outbox are well, the broker dropped no
- * message recently and, on a node with Redis, Redis carries live events to the other nodes; 503 naming what is not (a dropped message may be a lost safety reading). Open to
+ * message recently, on a node with Redis, Redis carries live events to the other nodes, and on a
+ * node of several every site has a node running it; 503 naming what is not (a dropped message may
+ * be a lost safety reading, a site without a node raises no alarm). Open to
  * monitoring probes, which get each part's ok and a plain detail; the broker's address, outbox
  * counts, uptime and version only go to a signed-in user who may watch alarms: they tell an
  * attacker where the broker is and how the deployment is doing.
@@ -40,7 +46,11 @@ export function healthRouter(h: HealthSources): Router {
     const drops = h.brokerDrops();
     const dropsOk = !drops.recent;
     const redis = h.redis?.() ?? null;
-    const ok = broker && influxOk && outboxOk && dropsOk && (redis?.ok ?? true);
+    const sites = h.cluster?.() ?? null;
+    const clusterOk = sites === null || sites.unheld.length === 0;
+    // A store that sorts differently is a warning, not an outage: it does not fail the check.
+    const store = h.storeWarning ? { ok: true, detail: h.storeWarning } : null;
+    const ok = broker && influxOk && outboxOk && dropsOk && (redis?.ok ?? true) && clusterOk;
     const lately = `in the last ${h.brokerDropsWindowMin} minutes`;
     const influx = {
       ok: influxOk,
@@ -57,6 +67,8 @@ export function healthRouter(h: HealthSources): Router {
           outbox: { ok: outboxOk, detail: depth.batches === 0 ? 'empty' : `readings waiting${influxOk ? ', replaying' : ' for InfluxDB'}` },
           drops: { ok: dropsOk, detail: dropsOk ? `the broker dropped no messages ${lately}` : `the broker dropped messages ${lately}: readings may be lost` },
           ...(redis && { redis }),
+          ...(sites && { cluster: { ok: clusterOk, detail: clusterOk ? 'every site has a node' : `${sites.unheld.length} sites have no node` } }),
+          ...(store && { store: { ok: true, detail: 'see the signed-in report' } }),
         },
       };
       res.status(status).json(body);
@@ -81,6 +93,17 @@ export function healthRouter(h: HealthSources): Router {
             : `the broker dropped ${drops.dropped} messages since Vigil started, some ${lately}: readings may be lost`,
         },
         ...(redis && { redis }),
+        ...(sites && {
+          cluster: {
+            ok: clusterOk,
+            // The sites by name: the banner tells the officer which site's alarms nothing watches.
+            detail: clusterOk
+              ? `node ${sites.node} runs ${sites.held.length} sites${sites.peers.length ? `; peers: ${sites.peers.join(', ')}` : '; no peers heard'}`
+              : `no node runs site${sites.unheld.length > 1 ? 's' : ''} ${sites.unheld.join(', ')}: their alarms and readings are not processed`,
+            ...sites,
+          },
+        }),
+        ...(store && { store }),
       },
       uptimeS: Math.round((Date.now() - h.startedAt) / 1000),
       version: h.version,

@@ -26,7 +26,9 @@
  *   ids cannot contain `@`, so these names never collide with a device's. Drills publish no
  *   gateway traffic, so there are no drill gateways.
  * - Vigil's ingest reads everything (`#`, and `$SYS/#` for the broker's drop counter) and
- *   publishes nothing.
+ *   publishes nothing. With several nodes each site has an ingest session of its own, run by the
+ *   node holding the site: `<ingest username>@<site>`, bound to client id `vigil-<site>`, with the
+ *   ingest's password and rights, so whichever node holds the site resumes that session.
  * - Nobody connects anonymously.
  */
 import type { Gateway, Sensor } from '../../../contract/index.ts';
@@ -82,7 +84,8 @@ export interface BrokerPlanInput {
   gateways: readonly Gateway[];
   /** Every device and gateway credential, revoked ones too (their clients are removed). */
   devices: readonly DeviceRecord[];
-  ingest: { username: string; clientId: string; password: string };
+  /** `sites`: the facility's sites, each given its own ingest session credential (several nodes). */
+  ingest: { username: string; clientId: string; password: string; sites?: readonly string[] };
   /** Null: no drill devices (the broker does not carry drills). */
   drillPassword: string | null;
   /** Demo mode only; null removes the simulated devices. */
@@ -114,6 +117,10 @@ export function gatewayPrincipal<S extends BrokerPrincipal['secret']>(gatewayId:
   return { kind: 'gateway', username: gatewayId, clientId: gatewayId, role: gatewayRole(gatewayId), secret };
 }
 
+/** A site's ingest session (several nodes): the client id every holder of the site uses, and its username. */
+export const siteIngestClientId = (site: string): string => `vigil-${site}`;
+export const siteIngestUsername = (ingestUsername: string, site: string): string => `${ingestUsername}@${site}`;
+
 export const ingestRole = (): BrokerRole => ({ name: INGEST_ROLE, publish: [], subscribe: ['#', '$SYS/#'] });
 
 export function brokerPlan(input: BrokerPlanInput): BrokerPlan {
@@ -128,6 +135,10 @@ export function brokerPlan(input: BrokerPlanInput): BrokerPlan {
     { kind: 'ingest', username: input.ingest.username, clientId: input.ingest.clientId, role: INGEST_ROLE, secret: { password: input.ingest.password } },
     ingestRole(),
   );
+  for (const site of input.ingest.sites ?? []) {
+    const username = siteIngestUsername(input.ingest.username, site);
+    add({ kind: 'ingest', username, clientId: siteIngestClientId(site), role: INGEST_ROLE, secret: { password: input.ingest.password } }, ingestRole());
+  }
   const registered = new Set(input.sensors.map((s) => s.id));
   const gateways = new Map(input.gateways.map((g) => [g.id, g]));
   for (const d of input.devices) {
@@ -169,7 +180,9 @@ export function brokerPlan(input: BrokerPlanInput): BrokerPlan {
   return {
     roles: [...roles.values()],
     principals,
-    isStaleClient: (u) => !planned.has(u) && (deviceUsernames.has(u) || u.startsWith(SIM_PREFIX) || u.startsWith(DRILL_PREFIX)),
+    isStaleClient: (u) =>
+      !planned.has(u) &&
+      (deviceUsernames.has(u) || u.startsWith(SIM_PREFIX) || u.startsWith(DRILL_PREFIX) || u.startsWith(siteIngestUsername(input.ingest.username, ''))),
     isStaleRole: (name) => (name.startsWith(SENSOR_ROLE_PREFIX) || name.startsWith(GATEWAY_ROLE_PREFIX)) && !roles.has(name),
   };
 }

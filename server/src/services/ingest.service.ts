@@ -56,9 +56,9 @@ export class IngestService {
     this.decoders = options.decoders ?? [nativeDecoder];
   }
 
-  /** Every topic filter the MQTT client must subscribe to. */
-  subscriptions(): string[] {
-    return [...new Set(this.decoders.flatMap((d) => d.subscriptions(this.registry)))];
+  /** Every topic filter the MQTT client must subscribe to; of `registry`'s devices when given (one site's session, several nodes). */
+  subscriptions(registry: Registry = this.registry): string[] {
+    return [...new Set(this.decoders.flatMap((d) => d.subscriptions(registry)))];
   }
 
   /** Listeners see every accepted observation, in arrival order, before it is durable. */
