@@ -24,11 +24,10 @@ import { SqlAuditLog } from '../../server/src/adapters/sql.audit.ts';
 import { SqlOutbox } from '../../server/src/adapters/sql.outbox.ts';
 import { openPostgres, type PostgresSql } from '../../server/src/adapters/sql.postgres.ts';
 import { AlarmActionError, DEFAULT_ENGINE_SETTINGS } from '../../server/src/domain/alarm/index.ts';
+import { composeForwarding } from '../../server/src/compose/forwarding.ts';
 import { createApp } from '../../server/src/http/app.ts';
-import { internalRouter } from '../../server/src/http/internal.router.ts';
 import type { Actor } from '../../server/src/services/alarm.operations.ts';
 import { systemClock, systemScheduler } from '../../server/src/services/clock.ts';
-import { ClusterIngest } from '../../server/src/services/cluster-ingest.ts';
 import { HistoryWriter } from '../../server/src/services/history.writer.ts';
 import { IngestService } from '../../server/src/services/ingest.service.ts';
 import { NODE_HEADERS, signRequest } from '../../server/src/services/node-signature.ts';
@@ -66,7 +65,7 @@ interface Node {
   leases: PostgresLeaseStore;
   alarms: SiteAlarms;
   ingest: IngestService;
-  clusterIngest: ClusterIngest;
+  clusterIngest: Pick<IngestService, 'handleHttpItems'>;
   writer: HistoryWriter;
   forwarderErrors: unknown[];
   hold(site: string): Promise<number>;
@@ -136,20 +135,9 @@ async function startNode(
   });
   const ingest = new IngestService(registry, writer, new RejectionLog(100), systemClock, { maxAgeMs: 3_600_000 });
   ingest.subscribe((o) => alarms.onObservation(o));
-  const holds = (site: string): boolean => alarms.held().includes(site);
-  const clusterIngest = new ClusterIngest({ local: ingest, isSite: (s) => registry.site(s) !== undefined, holds, forwarder });
+  const forwarding = composeForwarding({ nodeId: id, nodeUrl, nodeSecret: options.secret ?? SECRET }, logger, { registry, sites: alarms, ingest, forwarder });
   const app = createApp({
-    routers: [
-      internalRouter({
-        secret: SECRET,
-        clock: systemClock,
-        alarms,
-        holds,
-        ingest,
-        siteOf: (sensorId) => registry.sensor(sensorId)?.siteId,
-        logger,
-      }),
-    ],
+    routers: [forwarding.internal],
     metrics: new PromRegistry(),
     clientDist: '/nonexistent',
     logger,
@@ -163,7 +151,7 @@ async function startNode(
     leases,
     alarms,
     ingest,
-    clusterIngest,
+    clusterIngest: forwarding.httpIngest,
     writer,
     forwarderErrors,
     async hold(site) {
