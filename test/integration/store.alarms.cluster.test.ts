@@ -151,6 +151,10 @@ eachStore((open, engine) => {
     expect((await store.load(0, 'hq'))!.state).toMatchObject({ counters: { alarm: 1 }, floods: [{ key: 'hq' }] });
     expect((await store.load(0, 'annex'))!.state).toMatchObject({ counters: { alarm: 3 }, floods: [{ key: 'annex' }] });
     expect((await store.load(0, 'lab'))!.state).toMatchObject({ counters: { alarm: 7 }, floods: [{ key: 'all' }] });
+    // A site's engine goes on from the last number any node handed out; a single node from its own.
+    await store.takeSeq(5);
+    expect((await store.load(0, 'hq'))!.seq).toBe(5);
+    expect((await store.load(0))!.seq).toBe(0);
   });
 
   it("checks a site's lease by its fencing token: held with that token, not once taken over or released", async () => {

@@ -41,7 +41,7 @@ export class MemoryClusterStore implements ClusterAlarmStore {
     if (meta === null) return null;
     const mine = <T extends { siteId: string }>(v: T) => site === undefined || v.siteId === site;
     return copy({
-      seq: meta.seq,
+      seq: site === undefined ? meta.seq : this.seq,
       state: {
         version: 1 as const,
         alarms: [...this.alarms.values()].filter((a) => mine(a) && (a.state !== 'cleared' || (a.closedAt ?? 0) >= closedSince)),
@@ -81,7 +81,11 @@ export class MemoryClusterStore implements ClusterAlarmStore {
     return this.leases.get(site) === token;
   }
 
+  /** Runs while a read of other sites is under way (what other commits do meanwhile). */
+  duringRead: (() => Promise<void>) | null = null;
+
   async readSites(sites: readonly string[]): Promise<{ seq: number; sites: Map<string, SavedEngine> }> {
+    await this.duringRead?.();
     const out = new Map<string, SavedEngine>();
     for (const site of sites) out.set(site, (await this.load(Number.MAX_SAFE_INTEGER, site))!);
     return { seq: this.seq, sites: out };

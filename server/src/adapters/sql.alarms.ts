@@ -117,6 +117,8 @@ export class SqlAlarmStore implements ClusterAlarmStore {
       await this.sql.all(`SELECT json FROM incident WHERE state <> 'closed'${clause} ORDER BY ${this.sql.jsonNumber('json', ['openedAt'])}, id`, args),
     );
     const sensors = parsed<SensorRuleState>(await this.sql.all(`SELECT json FROM rule_state WHERE 1 = 1${clause} ORDER BY key`, args));
+    // A site's engine numbers its events from the counter all nodes share: the last one handed out.
+    if (site !== undefined) meta.seq = (await this.sql.get<{ seq: number }>('SELECT seq FROM event_seq WHERE id = 1'))!.seq;
     return saved(meta, alarms, incidents, sensors);
   }
 

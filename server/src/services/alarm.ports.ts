@@ -56,7 +56,8 @@ export interface AlarmStore {
    * are left out. With `site`, only that site's alarms, incidents and rule states (a node taking
    * the site over), and that site's engine meta; until a site engine has saved its own, the global
    * one (left by a single node: the engine takes from it what is its site's). With `site` there is
-   * always something to load (empty counters when nothing was ever saved).
+   * always something to load (empty counters when nothing was ever saved), and `seq` is the shared
+   * counter's (the last event number any node handed out).
    */
   load(closedSince: number, site?: string): Promise<SavedEngine | null>;
   list(filter: AlarmFilter): Promise<{ total: number; alarms: Alarm[] }>;

@@ -180,4 +180,46 @@ describe('SiteAlarms', () => {
     await a.sites.idle();
     expect(store.seq).toBe(2);
   });
+
+  it('misses no change of a site held here that lands while the snapshot reads the store', async () => {
+    const { a, store, gas } = await twoNodes();
+    store.duringRead = async () => {
+      a.sites.onObservation(gas(25));
+      await a.sites.idle();
+    };
+    const snapshot = await a.sites.snapshot();
+    expect(snapshot.seq).toBe(1);
+    expect(snapshot.alarms.map((x) => x.sensorId)).toEqual(['KIT-GAS-01']);
+  });
+
+  it("ends a drill in every site's engine, here or at its holder, and passes over a site no node runs", async () => {
+    const { a, b, forwarder, smoke } = await twoNodes();
+    b.sites.onObservation({ ...smoke(), drill: 'dr-1' });
+    await b.sites.idle();
+    expect(b.published.map((e) => e.kind)).toEqual(['raised']);
+    await a.sites.endDrill('dr-1', 'admin.wu');
+    expect(b.published.map((e) => [e.kind, e.actor])).toEqual([
+      ['raised', 'system'],
+      ['cleared', 'admin.wu'],
+    ]);
+    expect(forwarder.sent.map((x) => [x.site, x.request.op])).toEqual([['lodging', 'endDrill']]);
+    b.sites.lost('lodging');
+    forwarder.holders.delete('lodging');
+    await expect(a.sites.endDrill('dr-1', 'admin.wu')).resolves.toBeUndefined();
+  });
+
+  it('still pushes a change the store refused (a database outage must not silence an alarm), numbered after the last one taken', async () => {
+    const { a, store, gas } = await twoNodes();
+    // Other nodes' events: this one's engine starts after them.
+    store.seq = 41;
+    await a.sites.release('hq');
+    await a.sites.acquire('hq', 1);
+    store.takeSeq = async () => {
+      throw new Error('connection lost');
+    };
+    a.sites.onObservation(gas(25));
+    await a.sites.idle();
+    expect(a.published.map((e) => [e.kind, e.seq])).toEqual([['raised', 42]]);
+    expect(a.failures.map(([err, what]) => [(err as Error).message, what])).toEqual([['connection lost', 'alarm change']]);
+  });
 });

@@ -153,23 +153,31 @@ export class SiteAlarms implements AlarmOperations {
   }
 
   async snapshot(): Promise<AlarmSnapshot> {
+    // The store first, then the engines here: every change of a held site numbered up to `seq`
+    // has landed, so it is in that engine's memory by now (memory is never behind the store).
+    const read = await this.storedSites();
     const local = [...this.sites.values()].map((s) => s.snapshot());
-    const others = await this.storedSites();
+    // A site taken over here while the store was read is live already.
+    const others = read.states.filter(({ site }) => !this.sites.has(site));
     return {
-      seq: others.seq,
+      seq: read.seq,
       at: this.deps.engine.clock.now(),
-      alarms: [...local.flatMap((s) => s.alarms), ...others.states.flatMap(({ state }) => openAlarms(state))],
-      incidents: [...local.flatMap((s) => s.incidents), ...others.states.flatMap(({ state }) => openIncidents(state))],
+      alarms: [...local.flatMap((s) => s.alarms), ...others.flatMap(({ state }) => openAlarms(state))],
+      incidents: [...local.flatMap((s) => s.incidents), ...others.flatMap(({ state }) => openIncidents(state))],
       sensors: this.sensorsInRegistryOrder(
         local.flatMap((s) => s.sensors),
-        others.states,
+        others,
       ),
     };
   }
 
   async sensorStates(): Promise<SensorLiveState[]> {
+    const { states } = await this.storedSites();
     const local = [...this.sites.values()].flatMap((s) => s.sensorStates());
-    return this.sensorsInRegistryOrder(local, (await this.storedSites()).states);
+    return this.sensorsInRegistryOrder(
+      local,
+      states.filter(({ site }) => !this.sites.has(site)),
+    );
   }
 
   async sensorState(sensorId: string): Promise<SensorLiveState> {
