@@ -60,3 +60,23 @@ describe('alarm statistics', () => {
     expect(r.total).toMatchObject({ alarms: 1, medianAckS: 5 });
   });
 });
+
+describe('alarm statistics over several pages', () => {
+  // The store is read a page (1000 alarms) at a time, an await apart: an alarm raised between two
+  // reads comes first (newest first) and moves the last alarm of the page read onto the next page.
+  it('counts an alarm once when a raise between two page reads moves it onto the next page', async () => {
+    const alarms = Array.from({ length: 1500 }, (_, i) => alarm({ id: `a${i}`, raisedAt: T0 + (1500 - i) * 1000 }));
+    const reads = source(alarms);
+    let pages = 0;
+    const raisingMeanwhile = {
+      list: async (f: AlarmFilter) => {
+        const page = await reads.list(f);
+        if (++pages === 1) alarms.unshift(alarm({ id: 'raised-meanwhile', raisedAt: T0 + 2_000_000 }));
+        return page;
+      },
+    };
+    const r = await new ReportService(raisingMeanwhile).alarmStats(T0, T0 + 86_400_000, undefined, 'exclude');
+    expect(pages).toBe(2);
+    expect(r.total.alarms).toBe(1500);
+  });
+});

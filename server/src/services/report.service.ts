@@ -40,12 +40,15 @@ export class ReportService {
   constructor(private readonly source: ReportSource) {}
 
   async alarmStats(from: number, to: number, site: string | undefined, drill: 'exclude' | 'only'): Promise<AlarmStatsResponse> {
-    const alarms: Alarm[] = [];
+    // Pages are read one await apart: an alarm raised meanwhile lands ahead of the page boundary
+    // (newest first) and pushes the last row of a page onto the next one. Counted once, by id.
+    const byId = new Map<string, Alarm>();
     for (let offset = 0; ; offset += PAGE) {
       const page = await this.source.list({ from, to, site, drill, limit: PAGE, offset });
-      alarms.push(...page.alarms);
+      for (const a of page.alarms) if (!byId.has(a.id)) byId.set(a.id, a);
       if (page.alarms.length < PAGE) break;
     }
+    const alarms = [...byId.values()];
     const byZone = groupBy(alarms, (a) => `${a.siteId}\u0000${a.zoneId}`);
     const byCondition = groupBy(alarms, (a): Condition => a.condition);
     const byClass = groupBy(alarms, (a): AlarmClass => a.class);
