@@ -103,6 +103,11 @@ describe('two nodes sharing the sites', () => {
     expect(aSites.length).toBeGreaterThan(0);
     const stopped = Date.now();
     await leaving.vigil.stop();
+    // Drained: the node said it was leaving and gave its leases back; none is left to run out.
+    expect(await cluster.query<{ draining: number }>(`SELECT draining::int AS draining FROM vigil_node WHERE id = 'vigil-a'`)).toEqual([{ draining: 1 }]);
+    expect(
+      await cluster.query(`SELECT site FROM site_lease WHERE holder = 'vigil-a' AND expires_at > (extract(epoch from clock_timestamp()) * 1000)::bigint`),
+    ).toEqual([]);
     // Drained leases are released, not left to expire (6 s TTL): the peer takes them at its next round (2 s).
     await eventually(
       async () => [...(await cluster.holders()).values()].every((h) => h === 'vigil-b') && (await cluster.holders()).size === cluster.sites.length,
