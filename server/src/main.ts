@@ -10,6 +10,7 @@ import { composeAuth } from './compose/auth.ts';
 import { composeBroker } from './compose/broker.ts';
 import { composeCameras } from './compose/cameras.ts';
 import { clusterLinks, composeCluster } from './compose/cluster.ts';
+import { composeForwarding } from './compose/forwarding.ts';
 import { composeDrills } from './compose/drills.ts';
 import { composeHttp, originPolicyFor } from './compose/http.ts';
 import { composeIngest, composeMqttIngest } from './compose/ingest.ts';
@@ -72,6 +73,11 @@ export async function main(): Promise<void> {
     safetyReports,
     realtime,
     cluster,
+    // Cluster mode: actions and HTTP-ingest observations of sites held elsewhere go to their holders.
+    forwarding:
+      links && alarms.sites
+        ? composeForwarding(links.config, logger, { registry: facility.registry, sites: alarms.sites, ingest: ingest.service, forwarder: links.forwarder })
+        : null,
   });
 
   // Started in this order, stopped in reverse: consuming MQTT starts only once everything

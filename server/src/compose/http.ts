@@ -54,6 +54,7 @@ import type { Part } from './parts.ts';
 import type { Presence } from './presence.ts';
 import type { Realtime } from './realtime.ts';
 import { clusterHealth, type Cluster } from './cluster.ts';
+import type { Forwarding } from './forwarding.ts';
 import type { Facility } from './startup.ts';
 import type { Storage } from './storage.ts';
 
@@ -75,6 +76,8 @@ export interface HttpDeps {
   realtime: Pick<Realtime, 'redisHealth'>;
   /** Cluster mode: the sites this node holds (health); null on one node. */
   cluster: Pick<Cluster, 'status'> | null;
+  /** Cluster mode: the routes other nodes forward to, and the HTTP ingest that forwards; absent on one node. */
+  forwarding?: Forwarding | null;
 }
 
 /** Routes `server`'s requests to the API; the part listens on HOST:PORT and closes. */
@@ -131,8 +134,9 @@ export function composeHttp(server: http.Server, config: Config, logger: Logger,
       camerasRouter(d.cameras.service, async (id) => alarms.get(id), access),
       presenceRouter(d.presence.service, registry, (id) => alarms.get(id), access, jsonBody('4kb')),
       actionsRouter(d.actions.service, d.alarms.notifications, access, jsonBody('64kb')),
+      ...(d.forwarding ? [d.forwarding.internal] : []),
       ingestRouter(
-        d.ingest.service,
+        d.forwarding?.httpIngest ?? d.ingest.service,
         registry,
         d.ingest.rejections,
         d.auth.apiKeys,
