@@ -4,13 +4,12 @@
  */
 import { ALARM_CLASSES, type Alarm, type AlarmClass, type AlarmStatsResponse, type AlarmStatsRow, type Condition } from '../../../contract/index.ts';
 import { quantile } from '../domain/kpi/stats.ts';
+import { allAlarms } from './alarm.pages.ts';
 import type { AlarmFilter } from './alarm.ports.ts';
 
 export interface ReportSource {
   list(filter: AlarmFilter): Promise<{ total: number; alarms: Alarm[] }>;
 }
-
-const PAGE = 1000;
 
 function rowOf(siteId: string, zoneId: string, alarms: Alarm[]): AlarmStatsRow {
   const ack = alarms
@@ -40,15 +39,7 @@ export class ReportService {
   constructor(private readonly source: ReportSource) {}
 
   async alarmStats(from: number, to: number, site: string | undefined, drill: 'exclude' | 'only'): Promise<AlarmStatsResponse> {
-    // Pages are read one await apart: an alarm raised meanwhile lands ahead of the page boundary
-    // (newest first) and pushes the last row of a page onto the next one. Counted once, by id.
-    const byId = new Map<string, Alarm>();
-    for (let offset = 0; ; offset += PAGE) {
-      const page = await this.source.list({ from, to, site, drill, limit: PAGE, offset });
-      for (const a of page.alarms) if (!byId.has(a.id)) byId.set(a.id, a);
-      if (page.alarms.length < PAGE) break;
-    }
-    const alarms = [...byId.values()];
+    const alarms = await allAlarms((f) => this.source.list(f), { from, to, site, drill });
     const byZone = groupBy(alarms, (a) => `${a.siteId}\u0000${a.zoneId}`);
     const byCondition = groupBy(alarms, (a): Condition => a.condition);
     const byClass = groupBy(alarms, (a): AlarmClass => a.class);

@@ -23,6 +23,7 @@ import type {
 import { conditionName } from '../../../contract/condition-names.ts';
 import { alarmFigures, drillPlanStatus, drillsHeld, sensorFigures } from '../domain/safety-report/figures.ts';
 import { lastCompletePeriod, periodOf, previousPeriod, type Period } from '../domain/safety-report/periods.ts';
+import { allAlarms } from './alarm.pages.ts';
 import type { AlarmFilter } from './alarm.ports.ts';
 import type { Clock } from './clock.ts';
 
@@ -100,7 +101,6 @@ export class SafetyReportError extends Error {
   }
 }
 
-const PAGE = 1000;
 /** An offline alarm raised this long before a period can still overlap it (the watchdog raises it once; it may stay open). */
 const OVERLAP_LOOKBACK_MS = 31 * 86_400_000;
 /** Drills looked at for the plan: far more than a site holds in the longest plan interval (a year). */
@@ -289,12 +289,7 @@ export class SafetyReportService {
   }
 
   private async alarmsRaised(siteId: string, from: number, to: number): Promise<Alarm[]> {
-    const out: Alarm[] = [];
-    for (let offset = 0; ; offset += PAGE) {
-      const page = await this.alarms.list({ site: siteId, from, to, drill: 'exclude', limit: PAGE, offset });
-      out.push(...page.alarms);
-      if (page.alarms.length < PAGE) return out;
-    }
+    return allAlarms((f) => this.alarms.list(f), { site: siteId, from, to, drill: 'exclude' });
   }
 }
 
