@@ -2,7 +2,15 @@ import { describe, expect, it } from 'vitest';
 import type { HealthResponse } from '../../../contract/api.ts';
 import { NO_TROUBLE, rememberTrouble, troubles } from './health.trouble.ts';
 
-function health(p: { broker?: boolean; influx?: boolean; outboxOk?: boolean; depth?: number; dropsOk?: boolean; dropped?: number }): HealthResponse {
+function health(p: {
+  broker?: boolean;
+  influx?: boolean;
+  outboxOk?: boolean;
+  depth?: number;
+  dropsOk?: boolean;
+  dropped?: number;
+  unheld?: string[];
+}): HealthResponse {
   const part = (ok: boolean, detail: string) => ({ ok, detail });
   return {
     ok: false,
@@ -11,6 +19,9 @@ function health(p: { broker?: boolean; influx?: boolean; outboxOk?: boolean; dep
       influx: part(p.influx ?? true, 'ECONNREFUSED'),
       outbox: { ...part(p.outboxOk ?? true, 'outbox'), depth: p.depth ?? 0 },
       drops: { ...part(p.dropsOk ?? true, 'the broker dropped messages'), dropped: p.dropped ?? 0 },
+      ...(p.unheld && {
+        cluster: { ...part(p.unheld.length === 0, `no node runs ${p.unheld.join(', ')}`), node: 'vigil-a', held: [], peers: [], unheld: p.unheld },
+      }),
     },
     uptimeS: 1,
     version: '0.1.0',
@@ -21,7 +32,7 @@ describe('server trouble banner', () => {
   it('says InfluxDB is down since the first poll that saw it, not since the latest', () => {
     let m = rememberTrouble(NO_TROUBLE, health({ influx: false, depth: 10 }), 1_000);
     m = rememberTrouble(m, health({ influx: false, depth: 50 }), 11_000);
-    expect(troubles(m, health({ influx: false, depth: 50 }))).toEqual([{ part: 'influx', since: 1_000, detail: 'ECONNREFUSED', depth: 50 }]);
+    expect(troubles(m, health({ influx: false, depth: 50 }))).toEqual([{ part: 'influx', since: 1_000, detail: 'ECONNREFUSED', depth: 50, sites: [] }]);
   });
   it('shows a broker outage, and clears once it is back', () => {
     const down = rememberTrouble(NO_TROUBLE, health({ broker: false }), 5);
@@ -49,7 +60,9 @@ describe('server trouble banner', () => {
     expect(troubles(m, health({}))).toEqual([]);
     m = rememberTrouble(m, health({ dropsOk: false, dropped: 1200 }), 10);
     m = rememberTrouble(m, health({ dropsOk: false, dropped: 5000 }), 20);
-    expect(troubles(m, health({ dropsOk: false, dropped: 5000 }))).toEqual([{ part: 'drops', since: 10, detail: 'the broker dropped messages', depth: 0 }]);
+    expect(troubles(m, health({ dropsOk: false, dropped: 5000 }))).toEqual([
+      { part: 'drops', since: 10, detail: 'the broker dropped messages', depth: 0, sites: [] },
+    ]);
     // Past drops alone (count above zero, part ok again) are history, not trouble.
     m = rememberTrouble(m, health({ dropped: 5000 }), 30);
     expect(troubles(m, health({ dropped: 5000 }))).toEqual([]);
@@ -58,5 +71,17 @@ describe('server trouble banner', () => {
     const h = health({ influx: false, dropsOk: false, dropped: 3 });
     const m = rememberTrouble(NO_TROUBLE, h, 1);
     expect(troubles(m, h).map((t) => t.part)).toEqual(['influx', 'drops']);
+  });
+  // Several servers: a site no server runs raises no alarm at all, so the officer is told which, first.
+  it('names the sites no server runs, first, from the first poll that saw them, until a server takes them', () => {
+    let m = rememberTrouble(NO_TROUBLE, health({ unheld: [] }), 0);
+    expect(troubles(m, health({ unheld: [] }))).toEqual([]);
+    const h = health({ unheld: ['north', 'east'], influx: false });
+    m = rememberTrouble(m, h, 10);
+    m = rememberTrouble(m, h, 20);
+    expect(troubles(m, h)[0]).toEqual({ part: 'cluster', since: 10, detail: 'no node runs north, east', depth: 0, sites: ['north', 'east'] });
+    expect(troubles(m, h).map((t) => t.part)).toEqual(['cluster', 'influx']);
+    m = rememberTrouble(m, health({ unheld: [] }), 30);
+    expect(troubles(m, health({ unheld: [] }))).toEqual([]);
   });
 });

@@ -1,11 +1,12 @@
 /**
  * Server-side trouble worth a banner, not only a chip: the broker or InfluxDB
- * unreachable, the outbox growing, or the broker dropping messages (readings may be lost). The health answer says what is wrong now; since when is
+ * unreachable, the outbox growing, the broker dropping messages (readings may be lost), or, with
+ * several servers, a site no server runs (its alarms and readings are not processed). The health answer says what is wrong now; since when is
  * remembered here, from the first poll that saw it.
  */
 import type { HealthResponse } from '../../../contract/api.ts';
 
-export type TroublePart = 'broker' | 'influx' | 'outbox' | 'drops';
+export type TroublePart = 'cluster' | 'broker' | 'influx' | 'outbox' | 'drops';
 
 export interface Trouble {
   part: TroublePart;
@@ -13,6 +14,8 @@ export interface Trouble {
   detail: string;
   /** Readings waiting in the outbox. */
   depth: number;
+  /** The sites no server runs (cluster trouble); empty otherwise. */
+  sites: string[];
 }
 
 export interface TroubleMemory {
@@ -26,6 +29,7 @@ export const NO_TROUBLE: TroubleMemory = { since: {}, lastDepth: null };
 /** Which parts are in trouble in this answer. The outbox is when it says so, or when it grew since the last poll. */
 function failing(health: HealthResponse, lastDepth: number | null): Set<TroublePart> {
   const parts = new Set<TroublePart>();
+  if (health.parts.cluster?.ok === false) parts.add('cluster');
   if (!health.parts.broker.ok) parts.add('broker');
   if (!health.parts.influx.ok) parts.add('influx');
   if (!health.parts.drops.ok) parts.add('drops');
@@ -44,13 +48,15 @@ export function rememberTrouble(memory: TroubleMemory, health: HealthResponse, n
 }
 
 export function troubles(memory: TroubleMemory, health: HealthResponse): Trouble[] {
-  const order: TroublePart[] = ['influx', 'broker', 'drops', 'outbox'];
+  // A site nobody runs first: nothing raises its alarms at all.
+  const order: TroublePart[] = ['cluster', 'influx', 'broker', 'drops', 'outbox'];
   const depth = health.parts.outbox.depth;
   return order.flatMap((part) => {
     const since = memory.since[part];
     if (since === undefined) return [];
     // While InfluxDB is down its banner already names the buffering; the outbox adds nothing.
     if (part === 'outbox' && memory.since.influx !== undefined) return [];
-    return [{ part, since, detail: health.parts[part].detail, depth }];
+    const sites = part === 'cluster' ? (health.parts.cluster?.unheld ?? []) : [];
+    return [{ part, since, detail: health.parts[part]?.detail ?? '', depth, sites }];
   });
 }

@@ -25,6 +25,7 @@ import { reportsEn, reportsZh } from './messages.reports.ts';
 import { safetyEn, safetyZh } from './messages.safety.ts';
 import { queueEn, queueZh } from './messages.queue.ts';
 import { soundEn, soundZh } from './messages.sound.ts';
+import { clusterEn, clusterZh } from './messages.cluster.ts';
 import { layoutEn, layoutZh } from './messages.layout.ts';
 
 export const LOCALES = ['en', 'zh'] as const;
@@ -155,6 +156,7 @@ const en = {
   ...authEn,
   ...detailEn,
   ...soundEn,
+  ...clusterEn,
   ...historyEn,
   ...logEn,
   ...logDetailEn,
@@ -304,6 +306,7 @@ const zh: Record<MessageKey, string> = {
   ...authZh,
   ...detailZh,
   ...soundZh,
+  ...clusterZh,
   ...historyZh,
   ...logZh,
   ...logDetailZh,
