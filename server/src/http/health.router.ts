@@ -67,7 +67,12 @@ export function healthRouter(h: HealthSources): Router {
           outbox: { ok: outboxOk, detail: depth.batches === 0 ? 'empty' : `readings waiting${influxOk ? ', replaying' : ' for InfluxDB'}` },
           drops: { ok: dropsOk, detail: dropsOk ? `the broker dropped no messages ${lately}` : `the broker dropped messages ${lately}: readings may be lost` },
           ...(redis && { redis }),
-          ...(sites && { cluster: { ok: clusterOk, detail: clusterOk ? 'every site has a node' : `${sites.unheld.length} sites have no node` } }),
+          ...(sites && {
+            cluster: {
+              ok: clusterOk,
+              detail: clusterOk ? 'every site has a node' : `${sites.unheld.length} site${sites.unheld.length === 1 ? ' has' : 's have'} no node`,
+            },
+          }),
           ...(store && { store: { ok: true, detail: 'see the signed-in report' } }),
         },
       };
@@ -98,7 +103,7 @@ export function healthRouter(h: HealthSources): Router {
             ok: clusterOk,
             // The sites by name: the banner tells the officer which site's alarms nothing watches.
             detail: clusterOk
-              ? `node ${sites.node} runs ${sites.held.length} sites${sites.peers.length ? `; peers: ${sites.peers.join(', ')}` : '; no peers heard'}`
+              ? `node ${sites.node} runs ${sites.held.length} site${sites.held.length === 1 ? '' : 's'}${sites.peers.length ? `; peers: ${sites.peers.join(', ')}` : '; no peers heard'}`
               : `no node runs site${sites.unheld.length > 1 ? 's' : ''} ${sites.unheld.join(', ')}: their alarms and readings are not processed`,
             ...sites,
           },
