@@ -25,8 +25,9 @@ import { eventually, runVigilCli, startVigil, type VigilHandle } from './vigil.t
 
 export interface ClusterSite {
   id: string;
-  /** A gas detector for an alarm of the test's own. */
+  /** Gas detectors for alarms of the test's own. */
   gas: string;
+  gas2: string;
   /** A door that may stay open `DOOR_HELD_OPEN_S`. */
   door: string;
   /** Gas detectors the load generator publishes for; their readings never alarm. */
@@ -54,6 +55,7 @@ export function writeClusterFacility(dir: string, loadPerSite: number, siteIds: 
   const sites: ClusterSite[] = siteIds.map((id) => ({
     id,
     gas: `${id.toUpperCase()}-GAS`,
+    gas2: `${id.toUpperCase()}-GAS2`,
     door: `${id.toUpperCase()}-DOOR`,
     load: Array.from({ length: loadPerSite }, (_, i) => `${id.toUpperCase()}-L${String(i).padStart(3, '0')}`),
   }));
@@ -78,6 +80,7 @@ export function writeClusterFacility(dir: string, loadPerSite: number, siteIds: 
       '            name: Hall',
       '            sensors:',
       `              - { id: ${s.gas}, name: Gas, kind: gas, x: 10, y: 10 }`,
+      `              - { id: ${s.gas2}, name: Gas 2, kind: gas, x: 10, y: 20 }`,
       `              - { id: ${s.door}, name: Door, kind: door, x: 20, y: 10 }`,
       ...s.load.map((id, i) => `              - { id: ${id}, name: "Load ${i}", kind: gas, x: ${30 + i}, y: 20 }`),
     ]),
