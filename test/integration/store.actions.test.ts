@@ -259,6 +259,29 @@ eachStore((open, engine) => {
     expect((await service.get(action.id, officer)).history.map((e) => e.kind)).toEqual(['opened', 'started']);
   });
 
+  // Owner-only moves are judged on the owner read first; a manager's reassignment committed
+  // between that read and the update (status unchanged) must still stop the former owner.
+  it('a move judged on an owner a manager has replaced since is refused, and records nothing', async () => {
+    const sql = await open();
+    const real = new SqlActionStore(sql);
+    const { time, service } = setup(sql, undefined, real);
+    const { action } = await service.open(body(time.now() + 3600 * S), officer);
+    const before = (await real.get(action.id))!;
+    await service.change(action.id, { owner: 'wang.lei' }, manager);
+    // li.na's tab read the action while it was still hers: that first read is the stale one.
+    let stale = true;
+    const behind = setup(
+      sql,
+      time,
+      Object.assign(Object.create(real) as SqlActionStore, {
+        get: async (id: number) => (stale ? ((stale = false), before) : real.get(id)),
+      }),
+    );
+    await expect(behind.service.change(action.id, { move: 'start' }, officer)).rejects.toMatchObject({ code: 'INVALID_TRANSITION' });
+    expect((await service.get(action.id, officer)).history.map((e) => e.kind)).toEqual(['opened', 'edited']);
+    expect((await real.get(action.id))!.status).toBe('open');
+  });
+
   it('a change whose audit entry fails is not made', async () => {
     const sql = await open();
     const { time, service } = setup(sql);

@@ -232,7 +232,11 @@ export class ActionService {
           ...(body.move === 'fix' && { fixedBy: who.username }),
           ...(body.move === 'verify' && { closedAt: now }),
         };
-        // The move was judged against the status read above: it is made only from that status.
+        // The move was judged against the status and owner read above: it is made only from that
+        // status, and only while that owner has it (a reassignment committed since, on any node,
+        // takes the action's lock first, as this does).
+        await this.deps.store.lock(id);
+        if ((await this.deps.store.get(id))?.owner !== a.owner) throw changedMeanwhile(id);
         if (!(await this.deps.store.update(id, patch, a.status))) throw changedMeanwhile(id);
         await this.record(id, { at: now, by: who.username, kind, note }, { from: a.status, to: outcome.status, ...(note && { note }) });
       });
@@ -244,6 +248,7 @@ export class ActionService {
       if (body.dueAt !== undefined && body.dueAt <= now) throw new ActionError('BAD_REQUEST', 'the due date must be in the future');
       const changes = { ...(body.owner !== undefined && { owner: body.owner }), ...(body.dueAt !== undefined && { dueAt: body.dueAt }) };
       await this.deps.store.transaction(async () => {
+        await this.deps.store.lock(id);
         // A new date is a new deadline: its escalation starts from the beginning.
         const patch = { ...changes, updatedAt: now, ...(body.dueAt !== undefined && { escalationLevel: 0 }) };
         if (!(await this.deps.store.update(id, patch, a.status))) throw changedMeanwhile(id);
