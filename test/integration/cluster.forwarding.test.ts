@@ -43,7 +43,8 @@ const SECRET = 'forwarding-test-node-secret-0123456789abcdef';
 const INFLUX_DB = 'vigil_forwarding_test';
 /** Long enough that no lease runs out during a test: nothing renews them here. */
 const TTL = 120_000;
-const officer: Actor = { username: 'olga', role: 'officer' };
+/** As a router passes it: the session's whole user, more than an Actor. */
+const officer: Actor = Object.assign({ username: 'olga', role: 'officer' as const }, { displayName: 'Olga', disabled: false });
 const logger = pino({ level: 'silent' });
 
 let influx: InfluxHandle;
@@ -245,7 +246,8 @@ describe('forwarding to the holder of a site', () => {
     await a.hold('hq');
     const id = await raiseGasAlarm(a);
     const path = '/api/internal/sites/hq/act';
-    const body = JSON.stringify({ request: { op: 'act', alarmId: id, action: { type: 'ack' } }, actor: officer });
+    const sent = { username: 'olga', role: 'officer' };
+    const body = JSON.stringify({ request: { op: 'act', alarmId: id, action: { type: 'ack' } }, actor: sent });
     const sign = (secret: string, b: string = body): Record<string, string> => signRequest(secret, 'node-b', systemClock, { method: 'POST', path, body: b });
 
     expect(await post(a, path, body, {})).toMatchObject({ status: 401, body: { error: { code: 'UNAUTHENTICATED' } } });
@@ -256,7 +258,7 @@ describe('forwarding to the holder of a site', () => {
     expect(await a.alarms.get(id)).toMatchObject({ ackedBy: null });
 
     // The same validation as the public route: a shelve needs its reason and duration.
-    const shelve = JSON.stringify({ request: { op: 'act', alarmId: id, action: { type: 'shelve' } }, actor: officer });
+    const shelve = JSON.stringify({ request: { op: 'act', alarmId: id, action: { type: 'shelve' } }, actor: sent });
     expect(await post(a, path, shelve, sign(SECRET, shelve))).toMatchObject({ status: 400, body: { error: { code: 'BAD_REQUEST' } } });
     const noActor = JSON.stringify({ request: { op: 'act', alarmId: id, action: { type: 'ack' } } });
     expect((await post(a, path, noActor, sign(SECRET, noActor))).status).toBe(400);

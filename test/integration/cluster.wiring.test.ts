@@ -8,7 +8,7 @@ import type { MqttClient } from 'mqtt';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Alarm, HealthResponse } from '../../contract/index.ts';
 import { connectDevice, startCluster, type Cluster } from '../support/cluster.ts';
-import { eventually } from '../support/vigil.ts';
+import { TEST_API_KEY, eventually, postJson } from '../support/vigil.ts';
 
 let cluster: Cluster;
 const devices: MqttClient[] = [];
@@ -123,5 +123,39 @@ describe('two nodes sharing the sites', () => {
       await eventually(async () => (await alarm('vigil-b', open!.id)).conditionActive === false, 10_000, `${site.gas} gone on vigil-b`);
     }
     await leaving.vigil.start();
+  });
+
+  // Forwarding (docs/architecture.md "Several nodes"): runs last, once the restarted node holds
+  // sites again, so the tests above see the alarms as they raised them.
+  it("an acknowledgement and an HTTP observation sent to the node that does not hold the site are applied by its holder, in the officer's name", async () => {
+    const holders = await eventually(
+      async () => {
+        const h = await cluster.holders();
+        return new Set(h.values()).size === 2 && h.size === cluster.sites.length ? h : undefined;
+      },
+      20_000,
+      'both nodes holding sites again',
+    );
+    const site = cluster.sites[0]!;
+    const holder = holders.get(site.id)!;
+    const sender = cluster.nodes.find((n) => n.id !== holder)!;
+    const [open] = await openAlarms(holder, site.gas);
+    expect(open).toMatchObject({ ackedBy: null });
+
+    const acked = await postJson<{ alarm: Alarm }>(sender.vigil, `/api/alarms/${open!.id}/ack`, {}, cookies.get(sender.id)!);
+    expect(acked).toMatchObject({ status: 200, body: { alarm: { id: open!.id, ackedBy: 'officer1' } } });
+    expect(await alarm(holder, open!.id)).toMatchObject({ ackedBy: 'officer1' });
+    // The holder's refusal is the answer one node gives.
+    const again = await postJson(sender.vigil, `/api/alarms/${open!.id}/ack`, {}, cookies.get(sender.id)!);
+    expect([again.status, again.body.error?.code]).toEqual([409, 'INVALID_TRANSITION']);
+
+    // Gas posted over HTTP to the other node: evaluated by the holder, whose engine raises the alarm.
+    const posted = await sender.vigil.api<{ accepted: number }>('/api/ingest', {
+      method: 'POST',
+      headers: { authorization: `Bearer ${TEST_API_KEY}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ observations: [{ sensorId: site.gas, channel: 'reading', value: 60, unit: '%LEL' }] }),
+    });
+    expect(posted).toMatchObject({ status: 202, body: { accepted: 1, rejected: 0 } });
+    await eventually(async () => (await openAlarms(holder, site.gas)).some((a) => a.conditionActive), 10_000, `${site.gas} raised again on ${holder}`);
   });
 });

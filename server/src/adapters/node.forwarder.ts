@@ -52,7 +52,9 @@ export class NodeForwarder implements HolderForwarder, IngestForwarder {
   constructor(private readonly options: NodeForwarderOptions) {}
 
   async forward<R extends HolderRequest>(site: string, request: R, actor: Actor): Promise<HolderAnswer<R>> {
-    const body = await this.send<{ result: HolderAnswer<R> }>(site, 'act', { request, actor });
+    // Only what the engine and the audit trail take from an actor: a signed-in request's actor is
+    // the whole session user (display name, flags), which the holder's schema refuses.
+    const body = await this.send<{ result: HolderAnswer<R> }>(site, 'act', { request, actor: { username: actor.username, role: actor.role } });
     return body.result;
   }
 
