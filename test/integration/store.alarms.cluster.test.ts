@@ -151,10 +151,13 @@ eachStore((open, engine) => {
     expect((await store.load(0, 'hq'))!.state).toMatchObject({ counters: { alarm: 1 }, floods: [{ key: 'hq' }] });
     expect((await store.load(0, 'annex'))!.state).toMatchObject({ counters: { alarm: 3 }, floods: [{ key: 'annex' }] });
     expect((await store.load(0, 'lab'))!.state).toMatchObject({ counters: { alarm: 7 }, floods: [{ key: 'all' }] });
-    // A site's engine goes on from the last number any node handed out; a single node from its own.
+    // A site's engine goes on from the last number any node handed out; a single node from its own,
+    // or from the nodes' should they have numbered past it (the store ran several nodes since).
     await store.takeSeq(5);
     expect((await store.load(0, 'hq'))!.seq).toBe(5);
-    expect((await store.load(0))!.seq).toBe(0);
+    expect((await store.load(0))!.seq).toBe(5);
+    await store.commit(commit(undefined, [makeAlarm({ id: 'a9' })], 6, { meta: { ...meta(8, 'all'), seq: 6 } }));
+    expect((await store.load(0))!.seq).toBe(6);
   });
 
   it("checks a site's lease by its fencing token: held with that token, not once taken over or released", async () => {

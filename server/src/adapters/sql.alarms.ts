@@ -118,7 +118,10 @@ export class SqlAlarmStore implements ClusterAlarmStore {
     );
     const sensors = parsed<SensorRuleState>(await this.sql.all(`SELECT json FROM rule_state WHERE 1 = 1${clause} ORDER BY key`, args));
     // A site's engine numbers its events from the counter all nodes share: the last one handed out.
-    if (site !== undefined) meta.seq = (await this.sql.get<{ seq: number }>('SELECT seq FROM event_seq WHERE id = 1'))!.seq;
+    // A single node goes on from its own, or from the shared one should nodes have run on this
+    // store since (their events are numbered from it): never a number already stored.
+    const shared = (await this.sql.get<{ seq: number }>('SELECT seq FROM event_seq WHERE id = 1'))!.seq;
+    meta.seq = site === undefined ? Math.max(meta.seq, shared) : shared;
     return saved(meta, alarms, incidents, sensors);
   }
 
