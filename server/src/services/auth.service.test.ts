@@ -116,6 +116,27 @@ describe('login and sessions', () => {
     expect(await code(auth.login('olivia', PASSWORD, meta))).toBe('OK');
   });
 
+  // The login's transaction may wait for another one (the store is asynchronous): an admin's
+  // disable, or the lockout of failures arriving together, that commits meanwhile refuses it.
+  it('a disable or a lockout that commits while the login waits for its transaction refuses the login', async () => {
+    const transaction = stores.users.transaction.bind(stores.users);
+    let meanwhile: (() => Promise<unknown>) | null = null;
+    vi.spyOn(stores.users, 'transaction').mockImplementation(async (fn) => {
+      const first = meanwhile;
+      meanwhile = null;
+      await first?.();
+      return transaction(fn);
+    });
+    meanwhile = () => users.disable('adam', 'olivia');
+    expect(await code(auth.login('olivia', PASSWORD, meta))).toBe('ACCOUNT_DISABLED');
+    expect(await users.listSessions()).toEqual([]);
+    await users.enable('adam', 'olivia');
+    meanwhile = () => stores.users.recordFailure('olivia', time.now(), { maxFailures: 1, windowMs: 15 * MIN, lockMs: 15 * MIN });
+    expect(await code(auth.login('olivia', PASSWORD, meta))).toBe('ACCOUNT_LOCKED');
+    expect(await users.listSessions()).toEqual([]);
+    expect(audit.actions().filter((a) => a === 'auth.login')).toEqual([]);
+  });
+
   it('changes a password: the current one is required, other sessions end, this one stays', async () => {
     const a = await auth.login('olivia', PASSWORD, meta);
     const b = await auth.login('olivia', PASSWORD, meta);

@@ -98,17 +98,15 @@ export class AuthService implements SessionAuthenticator {
     // The await above lets other logins run: judge the failure on the state as it is now.
     const fresh = await this.users.get(username);
     if (!fresh || !ok) return this.registerFailure(username, fresh !== undefined, meta, fresh ? 'wrong_password' : 'unknown_user');
-    if (fresh.disabled) {
-      await this.failed(username, meta, 'disabled');
-      throw new AuthError('ACCOUNT_DISABLED', 'this account is disabled; ask an administrator');
-    }
     const at = this.clock.now();
-    if (isLocked(fresh, at)) {
-      await this.failed(username, meta, 'locked');
-      throw this.lockedError(fresh.lockedUntil!);
-    }
     const token = newSecret();
-    const session = await this.users.transaction(async () => {
+    // Judged again in the transaction that makes the session: a disable or a lockout committed
+    // while this waited for its turn refuses it, as when the store answered synchronously. (Across
+    // nodes a disable landing later still ends the session: authenticate checks the account.)
+    const made = await this.users.transaction(async () => {
+      const current = await this.users.get(username);
+      if (current === undefined || current.disabled) return 'disabled' as const;
+      if (isLocked(current, at)) return { lockedUntil: current.lockedUntil! };
       await this.users.update(username, { ...UNLOCKED, lastLoginAt: at });
       const s = await this.sessions.create({
         tokenHash: secretHash(token),
@@ -120,8 +118,17 @@ export class AuthService implements SessionAuthenticator {
         userAgent: meta.userAgent.slice(0, 256),
       });
       await this.audit.append({ actor: username, action: 'auth.login', target: `user:${username}`, detail: { address: meta.address, session: s.id }, at });
-      return s;
+      return { session: s };
     });
+    if (made === 'disabled') {
+      await this.failed(username, meta, 'disabled');
+      throw new AuthError('ACCOUNT_DISABLED', 'this account is disabled; ask an administrator');
+    }
+    if (!('session' in made)) {
+      await this.failed(username, meta, 'locked');
+      throw this.lockedError(made.lockedUntil);
+    }
+    const { session } = made;
     if (needsRehash(fresh.passwordHash, this.hashParams)) {
       // Parameters were raised since this hash was made: upgrade it now that we know the password.
       await this.users.update(username, { passwordHash: await hashPassword(password, this.hashParams) });
