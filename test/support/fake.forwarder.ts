@@ -84,7 +84,11 @@ export class MemoryClusterStore implements ClusterAlarmStore {
   /** Runs while a read of other sites is under way (what other commits do meanwhile). */
   duringRead: (() => Promise<void>) | null = null;
 
+  /** How many times the other sites were read. */
+  reads = 0;
+
   async readSites(sites: readonly string[]): Promise<{ seq: number; sites: Map<string, SavedEngine> }> {
+    this.reads += 1;
     await this.duringRead?.();
     const out = new Map<string, SavedEngine>();
     for (const site of sites) out.set(site, (await this.load(Number.MAX_SAFE_INTEGER, site))!);

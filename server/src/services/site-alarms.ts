@@ -40,6 +40,8 @@ export interface SiteAlarmsDeps {
 
 export class SiteAlarms implements AlarmOperations {
   private readonly sites = new Map<string, AlarmService>();
+  /** Reads of one site's stored state under way (see `storedSite`). */
+  private readonly reading = new Map<string, Promise<EngineState | undefined>>();
 
   constructor(private readonly deps: SiteAlarmsDeps) {}
 
@@ -187,8 +189,7 @@ export class SiteAlarms implements AlarmOperations {
     if (site === undefined) return sensorLiveState(createEngineState(), sensorId);
     const service = this.sites.get(site);
     if (service !== undefined) return service.sensorState(sensorId);
-    const { states } = await this.storedSites([site]);
-    return sensorLiveState(states[0]?.state ?? createEngineState(), sensorId);
+    return sensorLiveState((await this.storedSite(site)) ?? createEngineState(), sensorId);
   }
 
   async get(alarmId: string): Promise<Alarm | undefined> {
@@ -253,6 +254,21 @@ export class SiteAlarms implements AlarmOperations {
     const read = await this.deps.store.readSites(sites);
     const states = [...read.sites].map(([site, saved]) => ({ site, state: restoreEngineState(saved.state, { restartedAt: now }) }));
     return { seq: read.seq, states };
+  }
+
+  /**
+   * One site's stored state; asked for many sensors at once (the gateways view asks per sensor),
+   * it is read once for all of them.
+   */
+  private storedSite(site: string): Promise<EngineState | undefined> {
+    let read = this.reading.get(site);
+    if (read === undefined) {
+      read = this.storedSites([site])
+        .then((r) => r.states[0]?.state)
+        .finally(() => this.reading.delete(site));
+      this.reading.set(site, read);
+    }
+    return read;
   }
 
   /** Sensor states in the registry's order (the single node's), held sites' live, others' stored. */
