@@ -13,7 +13,7 @@ import { loadBrokerSecrets, type BrokerSecrets } from '../adapters/broker.secret
 import { MosquittoDynsec } from '../adapters/mosquitto.dynsec.ts';
 import type { Config } from '../config.ts';
 import type { Logger } from '../logger.ts';
-import { DRILL_USERNAME_TEMPLATE, brokerPlan, siteIngestUsername } from '../services/device-credentials.broker.ts';
+import { DRILL_USERNAME_TEMPLATE, brokerPlan, siteIngestClientId } from '../services/device-credentials.broker.ts';
 import { BROKER_ADMIN_USERNAME, DEFAULT_INGEST_MQTT_USERNAME } from '../services/device-credentials.service.ts';
 import type { Auth } from './auth.ts';
 import type { Part } from './parts.ts';
@@ -85,7 +85,7 @@ export async function composeBroker(config: Config, logger: Logger, auth: Auth, 
     url,
     description: new URL(url).host,
     ingestLogin: { username: ingestUsername, password: secrets.ingest },
-    siteLogin: (site) => ({ username: siteIngestUsername(ingestUsername, site), password: secrets.ingest }),
+    siteLogin: (site) => ({ username: siteIngestClientId(site), password: secrets.ingest }),
     drillLogin,
     part: {
       name: 'MQTT broker administration',

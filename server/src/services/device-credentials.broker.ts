@@ -27,8 +27,8 @@
  *   gateway traffic, so there are no drill gateways.
  * - Vigil's ingest reads everything (`#`, and `$SYS/#` for the broker's drop counter) and
  *   publishes nothing. With several nodes each site has an ingest session of its own, run by the
- *   node holding the site: `<ingest username>@<site>`, bound to client id `vigil-<site>`, with the
- *   ingest's password and rights, so whichever node holds the site resumes that session.
+ *   node holding the site: user name and client id `vigil-<site>`, bound to that client id, with
+ *   the ingest's password and rights, so whichever node holds the site resumes that session.
  * - Nobody connects anonymously.
  */
 import type { Gateway, Sensor } from '../../../contract/index.ts';
@@ -117,9 +117,9 @@ export function gatewayPrincipal<S extends BrokerPrincipal['secret']>(gatewayId:
   return { kind: 'gateway', username: gatewayId, clientId: gatewayId, role: gatewayRole(gatewayId), secret };
 }
 
-/** A site's ingest session (several nodes): the client id every holder of the site uses, and its username. */
-export const siteIngestClientId = (site: string): string => `vigil-${site}`;
-export const siteIngestUsername = (ingestUsername: string, site: string): string => `${ingestUsername}@${site}`;
+/** A site's ingest session (several nodes): the user name and client id every holder of the site uses. */
+export const siteIngestClientId = (site: string): string => `${SITE_INGEST_PREFIX}${site}`;
+const SITE_INGEST_PREFIX = 'vigil-';
 
 export const ingestRole = (): BrokerRole => ({ name: INGEST_ROLE, publish: [], subscribe: ['#', '$SYS/#'] });
 
@@ -136,8 +136,8 @@ export function brokerPlan(input: BrokerPlanInput): BrokerPlan {
     ingestRole(),
   );
   for (const site of input.ingest.sites ?? []) {
-    const username = siteIngestUsername(input.ingest.username, site);
-    add({ kind: 'ingest', username, clientId: siteIngestClientId(site), role: INGEST_ROLE, secret: { password: input.ingest.password } }, ingestRole());
+    const username = siteIngestClientId(site);
+    add({ kind: 'ingest', username, clientId: username, role: INGEST_ROLE, secret: { password: input.ingest.password } }, ingestRole());
   }
   const registered = new Set(input.sensors.map((s) => s.id));
   const gateways = new Map(input.gateways.map((g) => [g.id, g]));
@@ -182,7 +182,10 @@ export function brokerPlan(input: BrokerPlanInput): BrokerPlan {
     principals,
     isStaleClient: (u) =>
       !planned.has(u) &&
-      (deviceUsernames.has(u) || u.startsWith(SIM_PREFIX) || u.startsWith(DRILL_PREFIX) || u.startsWith(siteIngestUsername(input.ingest.username, ''))),
+      (deviceUsernames.has(u) ||
+        u.startsWith(SIM_PREFIX) ||
+        u.startsWith(DRILL_PREFIX) ||
+        (u.startsWith(SITE_INGEST_PREFIX) && u !== input.ingest.username && u !== input.ingest.clientId)),
     isStaleRole: (name) => (name.startsWith(SENSOR_ROLE_PREFIX) || name.startsWith(GATEWAY_ROLE_PREFIX)) && !roles.has(name),
   };
 }

@@ -1,7 +1,8 @@
-// Several nodes (README "Several nodes (high availability)"): each site's ingest session is one
-// broker session that whichever node holds the site resumes, so its credential is bound to the
-// site's client id `vigil-<site>` and shared by the nodes (the ingest's password); a site removed
-// from the facility loses its credential at the next reconciliation.
+// Several nodes (README "Several nodes (high availability)", "What the broker needs"): each site's
+// ingest session is one broker session that whichever node holds the site resumes, so its
+// credential, user name and client id `vigil-<site>`, is bound to that client id and shared by the
+// nodes (the ingest's password); a site removed from the facility loses its credential at the next
+// reconciliation.
 import { describe, expect, it } from 'vitest';
 import { testRegistry, testSites } from '../../../test/support/registry.fixtures.ts';
 import { adapterPublishFilters } from '../domain/decoders/index.ts';
@@ -31,7 +32,7 @@ describe('per-site ingest credentials', () => {
       { kind: 'ingest', username: 'vigil-ingest', clientId: 'vigil-ingest', role: INGEST_ROLE, secret: { password: 'ingest-secret' } },
       ...sites.map((site) => ({
         kind: 'ingest',
-        username: `vigil-ingest@${site}`,
+        username: `vigil-${site}`,
         clientId: `vigil-${site}`,
         role: INGEST_ROLE,
         secret: { password: 'ingest-secret' },
@@ -42,8 +43,10 @@ describe('per-site ingest credentials', () => {
   it('has none on one node, and removes a site credential no longer planned', () => {
     const single = plan();
     expect(single.principals.filter((p) => p.kind === 'ingest').map((p) => p.username)).toEqual(['vigil-ingest']);
-    expect(single.isStaleClient(`vigil-ingest@${sites[0]}`)).toBe(true);
-    expect(plan({ sites }).isStaleClient(`vigil-ingest@${sites[0]}`)).toBe(false);
-    expect(plan({ sites }).isStaleClient('vigil-ingest@gone')).toBe(true);
+    expect(single.isStaleClient(`vigil-${sites[0]}`)).toBe(true);
+    expect(plan({ sites }).isStaleClient(`vigil-${sites[0]}`)).toBe(false);
+    expect(plan({ sites }).isStaleClient('vigil-gone')).toBe(true);
+    // Vigil's own single session is never taken for a site's.
+    expect(plan({ sites }).isStaleClient('vigil-ingest')).toBe(false);
   });
 });
