@@ -154,33 +154,35 @@ export function createMetrics() {
       foreignTally = 0;
     },
   });
-  let cluster: ClusterGaugeSource | null = null;
-  new client.Gauge({
-    name: 'vigil_cluster_sites_held',
-    help: 'Cluster mode: sites whose alarms and ingest this node runs',
-    registers: [registry],
-    collect() {
-      if (cluster) this.set(cluster.held().length);
-    },
-  });
-  new client.Gauge({
-    name: 'vigil_cluster_sites_unheld',
-    help: 'Cluster mode: sites no node holds (nothing runs their alarms or ingest), as this node sees the leases',
-    registers: [registry],
-    collect() {
-      if (cluster) this.set(cluster.unheld().length);
-    },
-  });
-  new client.Gauge({
-    name: 'vigil_cluster_lease_age_seconds',
-    help: 'Cluster mode: per site held here, time since its lease was last renewed (near the TTL: renewals are failing)',
-    labelNames: ['site'] as const,
-    registers: [registry],
-    collect() {
-      this.reset();
-      for (const { site, ageMs } of cluster?.held() ?? []) this.set({ site }, ageMs / 1000);
-    },
-  });
+  // Registered by a node of several only: a single node has no leases to report.
+  const watchCluster = (cluster: ClusterGaugeSource): void => {
+    new client.Gauge({
+      name: 'vigil_cluster_sites_held',
+      help: 'Cluster mode: sites whose alarms and ingest this node runs',
+      registers: [registry],
+      collect() {
+        this.set(cluster.held().length);
+      },
+    });
+    new client.Gauge({
+      name: 'vigil_cluster_sites_unheld',
+      help: 'Cluster mode: sites no node holds (nothing runs their alarms or ingest), as this node sees the leases',
+      registers: [registry],
+      collect() {
+        this.set(cluster.unheld().length);
+      },
+    });
+    new client.Gauge({
+      name: 'vigil_cluster_lease_age_seconds',
+      help: 'Cluster mode: per site held here, time since its lease was last renewed (near the TTL: renewals are failing)',
+      labelNames: ['site'] as const,
+      registers: [registry],
+      collect() {
+        this.reset();
+        for (const { site, ageMs } of cluster.held()) this.set({ site }, ageMs / 1000);
+      },
+    });
+  };
   const countAlarmEvent = (e: AlarmEvent): void => {
     if (e.subject === 'alarm' && e.kind === 'raised') alarmsRaised.inc({ priority: e.alarm.priority, drill: e.drill === null ? 'no' : 'yes' });
   };
@@ -190,10 +192,8 @@ export function createMetrics() {
     watchHistory(source: HistoryGaugeSource): void {
       history = source;
     },
-    /** Cluster mode: where the site gauges are read from, once the leases exist. */
-    watchCluster(source: ClusterGaugeSource): void {
-      cluster = source;
-    },
+    /** Cluster mode: registers the site gauges, read from `source` when scraped (once, when the leases exist). */
+    watchCluster,
     countForeign(): void {
       foreignTally++;
     },
