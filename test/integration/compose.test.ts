@@ -282,6 +282,8 @@ describe.runIf(compose !== null)(
       // Not on Vigil's own 502/503 answers: those come from both nodes alike and would leave both out (the file says why).
       expect(conf).toMatch(/proxy_next_upstream\s+error\s+timeout;/);
       expect(location('/socket.io/')).toMatch(/proxy_read_timeout\s+\d+h;/);
+      // The routes nodes forward to (docs/architecture.md "Several nodes") are not served to the outside.
+      expect(location('/api/internal/')).toMatch(/^\s*return\s+404;\s*$/);
     });
   },
 );
