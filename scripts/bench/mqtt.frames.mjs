@@ -35,3 +35,33 @@ export function connectFrame({ clientId, username, password, keepaliveS }) {
 
 export const PINGREQ = Buffer.from([0xc0, 0x00]);
 export const DISCONNECT = Buffer.from([0xe0, 0x00]);
+
+/**
+ * Calls `onFrame(firstByte, buf, bodyOffset, bodyLength)` for each complete frame in `buf`, in
+ * order, until one answers `false`; returns where the first frame not handled starts (frames may
+ * be split across chunks: the caller keeps the rest for the next one).
+ */
+export function eachFrame(buf, onFrame) {
+  let p = 0;
+  while (buf.length - p >= 2) {
+    let len = 0;
+    let mul = 1;
+    let q = p + 1;
+    let complete = false;
+    while (q < buf.length) {
+      const byte = buf[q++];
+      len += (byte & 0x7f) * mul;
+      if ((byte & 0x80) === 0) {
+        complete = true;
+        break;
+      }
+      mul *= 128;
+      if (mul > 128 ** 3) throw new Error('MQTT: a malformed remaining length');
+    }
+    if (!complete || buf.length - q < len) break; // the length or the body is incomplete
+    const more = onFrame(buf[p], buf, q, len);
+    p = q + len;
+    if (more === false) break;
+  }
+  return p;
+}

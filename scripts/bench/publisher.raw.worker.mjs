@@ -6,7 +6,7 @@
 // workers do not inherit tsx's loader.
 import net from 'node:net';
 import { parentPort, workerData } from 'node:worker_threads';
-import { connectFrame as connectFrameFor, DISCONNECT, mqttString, PINGREQ, writeLength } from './mqtt.frames.mjs';
+import { connectFrame as connectFrameFor, DISCONNECT, eachFrame, mqttString, PINGREQ, writeLength } from './mqtt.frames.mjs';
 import { threadCpuMs } from './thread.cpu.mjs';
 
 // `sites`: each sensor's site (spread over several sites), else every sensor is of `site`.
@@ -111,28 +111,11 @@ let pending = null;
 function onData(chunk) {
   const buf = pending ? Buffer.concat([pending, chunk]) : chunk;
   pending = null;
-  let p = 0;
-  while (buf.length - p >= 2) {
-    let len = 0;
-    let mul = 1;
-    let q = p + 1;
-    let complete = false;
-    while (q < buf.length) {
-      const byte = buf[q++];
-      len += (byte & 0x7f) * mul;
-      if ((byte & 0x80) === 0) {
-        complete = true;
-        break;
-      }
-      mul *= 128;
-      if (mul > 128 ** 3) throw new Error(`MQTT broker ${url} sent a malformed remaining length`);
-    }
-    if (!complete) break; // the length itself is incomplete
-    if (buf.length - q < len) break; // body incomplete
-    onFrame(buf[p] & 0xf0, buf, q, len);
-    p = q + len;
-    if (finished) return;
-  }
+  const p = eachFrame(buf, (first, b, off, len) => {
+    onFrame(first & 0xf0, b, off, len);
+    return !finished;
+  });
+  if (finished) return;
   if (p < buf.length) pending = buf.subarray(p);
   if (waitingForAcks && outstanding < MAX_INFLIGHT) {
     waitingForAcks = false;

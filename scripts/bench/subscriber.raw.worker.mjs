@@ -5,13 +5,13 @@
 // `count`th). Plain JS: workers do not inherit tsx's loader.
 import net from 'node:net';
 import { parentPort, workerData } from 'node:worker_threads';
-import { connectFrame, mqttString, writeLength } from './mqtt.frames.mjs';
+import { connectFrame, eachFrame, mqttString, writeLength } from './mqtt.frames.mjs';
 
 const { url, clientId, filter, count } = workerData;
 const { hostname, port } = new URL(url);
 
 let received = 0;
-let first = 0;
+let firstAt = 0;
 let pending = null;
 const socket = net.createConnection({ host: hostname, port: Number(port || 1883), noDelay: true });
 
@@ -30,35 +30,19 @@ socket.on('error', (err) => {
 socket.on('data', (chunk) => {
   const buf = pending ? Buffer.concat([pending, chunk]) : chunk;
   pending = null;
-  let p = 0;
   // PUBACKs for one chunk's deliveries go out in one write.
   const acks = [];
-  while (buf.length - p >= 2) {
-    let len = 0;
-    let mul = 1;
-    let q = p + 1;
-    let complete = false;
-    while (q < buf.length) {
-      const byte = buf[q++];
-      len += (byte & 0x7f) * mul;
-      if ((byte & 0x80) === 0) {
-        complete = true;
-        break;
-      }
-      mul *= 128;
-    }
-    if (!complete || buf.length - q < len) break;
-    const type = buf[p] & 0xf0;
+  const p = eachFrame(buf, (first, b, off) => {
+    const type = first & 0xf0;
     if (type === 0x20) socket.write(subscribeFrame());
     else if (type === 0x90) parentPort.postMessage({ ready: true });
     else if (type === 0x30) {
-      const topicLen = buf.readUInt16BE(q);
-      if ((buf[p] & 0x06) !== 0) acks.push(0x40, 0x02, buf[q + 2 + topicLen], buf[q + 3 + topicLen]);
-      if (received++ === 0) first = Date.now();
-      if (received === count) parentPort.postMessage({ done: true, received, seconds: (Date.now() - first) / 1000 });
+      const topicLen = b.readUInt16BE(off);
+      if ((first & 0x06) !== 0) acks.push(0x40, 0x02, b[off + 2 + topicLen], b[off + 3 + topicLen]);
+      if (received++ === 0) firstAt = Date.now();
+      if (received === count) parentPort.postMessage({ done: true, received, seconds: (Date.now() - firstAt) / 1000 });
     }
-    p = q + len;
-  }
+  });
   if (p < buf.length) pending = buf.subarray(p);
   if (acks.length) socket.write(Buffer.from(acks));
 });
