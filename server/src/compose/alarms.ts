@@ -104,7 +104,9 @@ export async function composeAlarms(
   const store = new SqlAlarmStore(storage.sql);
   let service: AlarmOperations;
   let sites: SiteAlarms | null = null;
-  if (config.cluster && forwarder) {
+  if (config.cluster) {
+    // Without it, actions on other nodes' sites could not be applied: a wiring mistake, not a mode.
+    if (!forwarder) throw new Error('cluster mode needs the forwarder to the nodes holding other sites');
     service = sites = new SiteAlarms({
       registry,
       store,
