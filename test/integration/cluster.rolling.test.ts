@@ -13,7 +13,10 @@ import { eventually } from '../support/vigil.ts';
 
 const DB = 'vigil_cluster_rolling_test';
 const RATE = 2_000;
-/** A drained node releases its leases, so the other takes them within a renewal round or two (2 s each). */
+/**
+ * A drained node releases its leases, so the other takes them within a renewal round or two (2 s
+ * each): sooner than the 6 s lease TTL after which a crashed node's sites are taken.
+ */
 const HANDOVER_MS = 6_000;
 
 let cluster: Cluster;
