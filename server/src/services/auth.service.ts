@@ -124,11 +124,11 @@ export class AuthService implements SessionAuthenticator {
       await this.failed(username, meta, 'disabled');
       throw new AuthError('ACCOUNT_DISABLED', 'this account is disabled; ask an administrator');
     }
-    if (!('session' in made)) {
+    const { session } = made;
+    if (session === undefined) {
       await this.failed(username, meta, 'locked');
       throw this.lockedError(made.lockedUntil);
     }
-    const { session } = made;
     if (needsRehash(fresh.passwordHash, this.hashParams)) {
       // Parameters were raised since this hash was made: upgrade it now that we know the password.
       await this.users.update(username, { passwordHash: await hashPassword(password, this.hashParams) });
