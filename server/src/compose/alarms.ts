@@ -86,10 +86,12 @@ export async function composeAlarms(
     // Held times go with every alarm change: a retained replay after a crash must not re-run a
     // rule past an acknowledgement or reset (services/retained.gate.ts).
     transaction: (fn) =>
-      storage.sql.transaction(async () => {
-        await fn();
-        await ingest.retained.saveInTransaction();
-      }),
+      ingest.retained.savedWith((saveHeldTimes) =>
+        storage.sql.transaction(async () => {
+          await fn();
+          await saveHeldTimes();
+        }),
+      ),
     onEvent: (e) => {
       history.record(e);
       metrics.countAlarmEvent(e);

@@ -214,9 +214,29 @@ describe('held times across a restart', () => {
     v.deliver(SMOKE, { type: 'smoke' });
     v.history.makeDurable();
     store.failNext = true;
-    await expect(v.gate.saveInTransaction()).rejects.toThrow('disk full');
+    await expect(v.gate.savedWith((save) => save())).rejects.toThrow('disk full');
     expect(store.rows.size).toBe(0);
-    await v.gate.saveInTransaction();
+    await v.gate.savedWith((save) => save());
+    expect([...store.rows.keys()]).toEqual(['GH-SMK-101|event|null']);
+  });
+
+  it('held times written in a commit that then does not commit (a later statement, or COMMIT, failed) are written again at the next save', async () => {
+    const store = new MemoryHeldTimes();
+    const v = await vigil(store);
+    v.deliver(SMOKE, { type: 'smoke' });
+    v.history.makeDurable();
+    const rolledBack = new Map<string, unknown>();
+    await expect(
+      v.gate.savedWith(async (save) => {
+        await save();
+        // What a rollback does to the store: the rows written in the transaction are gone.
+        for (const [k, row] of store.rows) rolledBack.set(k, row);
+        store.rows.clear();
+        throw new Error('COMMIT failed');
+      }),
+    ).rejects.toThrow('COMMIT failed');
+    expect(rolledBack.size).toBe(1);
+    await v.gate.save();
     expect([...store.rows.keys()]).toEqual(['GH-SMK-101|event|null']);
   });
 });

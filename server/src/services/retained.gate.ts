@@ -101,12 +101,23 @@ export class RetainedGate {
   }
 
   /**
-   * The same, inside the caller's transaction (an alarm commit): a failed write rejects, so the
-   * transaction does not commit without the held times it was to carry — PostgreSQL could not
-   * commit it anyway once a statement in it failed. The changes are due again at the next save.
+   * Runs `transaction` (an alarm commit) with the held times that changed written inside it, by the
+   * `save` it is given: the commit does not land without the held times it was to carry (a failed
+   * write rejects, and PostgreSQL could not commit after a failed statement anyway). When the
+   * transaction does not commit — its write failed, or anything after it, COMMIT included — the
+   * changes are due again at the next save.
    */
-  async saveInTransaction(): Promise<void> {
-    await this.write();
+  async savedWith<T>(transaction: (save: () => Promise<void>) => Promise<T>): Promise<T> {
+    let taken: HeldChanges | null = null;
+    try {
+      return await transaction(async () => {
+        taken = this.held.takeChanges();
+        if (taken.upserts.length > 0 || taken.deletes.length > 0) await this.store.save(taken);
+      });
+    } catch (err) {
+      if (taken !== null) this.held.notSaved(taken);
+      throw err;
+    }
   }
 
   private async write(): Promise<void> {
