@@ -14,7 +14,7 @@ import type { Logger } from '../logger.ts';
 import type { Metrics } from '../metrics.ts';
 import type { AlarmOperations } from '../services/alarm.operations.ts';
 import { AlarmService, type AlarmServiceDeps } from '../services/alarm.service.ts';
-import type { HolderForwarder } from '../services/site-alarms.ports.ts';
+import { SiteUnavailableError, type HolderForwarder } from '../services/site-alarms.ports.ts';
 import { SiteAlarms } from '../services/site-alarms.ts';
 import { systemClock, systemScheduler } from '../services/clock.ts';
 import { AlarmHistory } from '../services/history.alarms.ts';
@@ -98,9 +98,11 @@ export async function composeAlarms(
       presence?.onAlarmEvent(e);
     },
     onCommitError: (err, what) =>
-      what === 'alarm change'
-        ? log.fatal({ err }, 'could not store an alarm change; it is still pushed live')
-        : log.error({ err }, 'could not store the rule states; retrying at the next save'),
+      err instanceof SiteUnavailableError
+        ? log.warn({ site: err.site, what }, 'the site has moved to another node: this change was neither stored nor pushed here')
+        : what === 'alarm change'
+          ? log.fatal({ err }, 'could not store an alarm change; it is still pushed live')
+          : log.error({ err }, 'could not store the rule states; retrying at the next save'),
     onPublishError: (err, e) => log.error({ err, seq: e.seq }, 'could not push an alarm event or record it in history'),
   };
   const store = new SqlAlarmStore(storage.sql);

@@ -160,7 +160,7 @@ export class AlarmService implements AlarmOperations {
     if (result instanceof AlarmActionError) throw result;
     // A copy: the engine may change the alarm again before the commit lands.
     const alarm = { ...this.state.alarms.get(alarmId)! };
-    await this.commit(result);
+    await this.commitAction(result);
     return alarm;
   }
 
@@ -177,7 +177,7 @@ export class AlarmService implements AlarmOperations {
     if (result instanceof AlarmActionError) throw result;
     const incident = this.state.incidents.get(incidentId)!;
     const copy = { ...incident, alarmIds: [...incident.alarmIds] };
-    await this.commit(result);
+    await this.commitAction(result);
     return copy;
   }
 
@@ -186,7 +186,7 @@ export class AlarmService implements AlarmOperations {
     if (result instanceof AlarmActionError) throw result;
     this.dirtySensors.add(sensorId);
     const live = sensorLiveState(this.state, sensorId);
-    await this.commit(result);
+    await this.commitAction(result);
     return live;
   }
 
@@ -195,7 +195,7 @@ export class AlarmService implements AlarmOperations {
     if (result instanceof AlarmActionError) throw result;
     this.dirtySensors.add(sensorId);
     const live = sensorLiveState(this.state, sensorId);
-    await this.commit(result);
+    await this.commitAction(result);
     return live;
   }
 
@@ -295,10 +295,13 @@ export class AlarmService implements AlarmOperations {
   }
 
   /** Runs `write` after every write queued before it; `write` must not reject. */
-  private enqueue(write: () => Promise<void>): Promise<void> {
+  private enqueue<T>(write: () => Promise<T>): Promise<T> {
     const done = this.tail.then(write);
     // Should a write reject after all, the ones behind it still run.
-    this.tail = done.catch(() => undefined);
+    this.tail = done.then(
+      () => undefined,
+      () => undefined,
+    );
     return done;
   }
 
@@ -321,7 +324,11 @@ export class AlarmService implements AlarmOperations {
   }
 
   /** Commits the change, then pushes it; settles when both are done, and never rejects. */
-  private commit(result: EngineResult): Promise<void> {
+  /**
+   * Commits (and pushes) an engine change; false when it was refused because the site has moved to
+   * another node (cluster mode): nothing of it was stored or pushed.
+   */
+  private commit(result: EngineResult): Promise<boolean> {
     const site = this.deps.site;
     // Cluster mode: numbered in the commit's transaction (below); until then, 0.
     const events: AlarmEvent[] = result.events.map((e) => ({ ...e, seq: site === undefined ? ++this.seq : 0 }) as AlarmEvent);
@@ -376,7 +383,7 @@ export class AlarmService implements AlarmOperations {
         // change never happened.
         if (err instanceof SiteUnavailableError) {
           this.deps.onCommitError?.(err, 'alarm change');
-          return;
+          return false;
         }
         // The store failing must not silence an alarm: push it anyway, and say loudly what happened.
         // Cluster mode: no number was taken; this node's next ones make a console see a gap and
@@ -392,7 +399,13 @@ export class AlarmService implements AlarmOperations {
           this.deps.onPublishError?.(err, e);
         }
       }
+      return true;
     });
+  }
+
+  /** A person's change: refused when the site moved away meanwhile, so it is not reported done. */
+  private async commitAction(result: EngineResult): Promise<void> {
+    if (!(await this.commit(result))) throw new SiteUnavailableError('NOT_HELD', this.deps.site!.id);
   }
 }
 

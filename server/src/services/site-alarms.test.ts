@@ -139,6 +139,25 @@ describe('SiteAlarms', () => {
     expect(a.failures.map(([err, what]) => [(err as SiteUnavailableError).code, what])).toEqual([['NOT_HELD', 'alarm change']]);
   });
 
+  it("sends a person's action to the new holder when the site moved away before it landed: never reported done unsaved", async () => {
+    const { a, b, store, forwarder, gas } = await twoNodes();
+    a.sites.onObservation(gas(25));
+    await a.sites.idle();
+    const raised = a.published[0]!;
+    const alarmId = raised.subject === 'alarm' ? raised.alarmId : '';
+    // The lease of hq moves to node B (A missed its renewals) before A hears of it.
+    store.leases.set('hq', 3);
+    await b.sites.acquire('hq', 3);
+    forwarder.holders.set('hq', b.sites);
+
+    const acked = await a.sites.act(alarmId, { type: 'ack' }, OFFICER);
+    expect(acked.state).toBe('active_acked');
+    expect(b.audit.map((e) => [e.actor, e.action, e.target])).toContainEqual(['officer.li', 'alarm.acked', `alarm:${alarmId}`]);
+    expect(a.audit.map((e) => e.action)).not.toContain('alarm.acked');
+    expect(a.published.map((e) => e.kind)).toEqual(['raised']);
+    expect(forwarder.sent.map((s) => [s.site, s.request.op])).toEqual([['hq', 'act']]);
+  });
+
   it('hands a site over cleanly: release saves the running door timer and waits for its writes; the next holder raises it on time', async () => {
     const { a, b, store, clock, door } = await twoNodes();
     a.sites.onObservation(door('open'));

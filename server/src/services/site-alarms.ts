@@ -104,7 +104,7 @@ export class SiteAlarms implements AlarmOperations {
 
   async act(alarmId: string, action: AlarmAction, actor: Actor): Promise<Alarm> {
     const local = this.serviceWithAlarm(alarmId);
-    if (local !== undefined) return local.act(alarmId, action, actor);
+    if (local !== undefined) return this.movedOn(local, { op: 'act', alarmId, action }, actor);
     const stored = await this.deps.store.get(alarmId);
     if (stored === undefined) throw new AlarmActionError('NOT_FOUND', `no alarm ${alarmId}`);
     return this.route(stored.siteId, { op: 'act', alarmId, action }, actor);
@@ -112,7 +112,7 @@ export class SiteAlarms implements AlarmOperations {
 
   async actOnIncident(incidentId: string, action: AlarmAction, actor: Actor): Promise<Incident> {
     const local = [...this.sites.values()].find((s) => s.hasIncident(incidentId));
-    if (local !== undefined) return local.actOnIncident(incidentId, action, actor);
+    if (local !== undefined) return this.movedOn(local, { op: 'actOnIncident', incidentId, action }, actor);
     const stored = await this.deps.store.getIncident(incidentId);
     if (stored === undefined) throw new AlarmActionError('NOT_FOUND', `no incident ${incidentId}`);
     return this.route(stored.siteId, { op: 'actOnIncident', incidentId, action }, actor);
@@ -239,8 +239,22 @@ export class SiteAlarms implements AlarmOperations {
   /** Here when held here, else at the holder. */
   private async route<R extends HolderRequest>(site: string, request: R, actor: Actor): Promise<HolderAnswer<R>> {
     const service = this.sites.get(site);
-    if (service !== undefined) return (await applyTo(service, request, actor)) as HolderAnswer<R>;
+    if (service !== undefined) return this.movedOn(service, request, actor);
     return this.deps.forwarder.forward(site, request, actor);
+  }
+
+  /**
+   * Applied here; should the site move to another node before the change lands (the commit is
+   * refused: nothing of it was stored or pushed), it goes to the new holder instead of being
+   * reported done.
+   */
+  private async movedOn<R extends HolderRequest>(service: AlarmService, request: R, actor: Actor): Promise<HolderAnswer<R>> {
+    try {
+      return (await applyTo(service, request, actor)) as HolderAnswer<R>;
+    } catch (err) {
+      if (!(err instanceof SiteUnavailableError && err.code === 'NOT_HELD')) throw err;
+      return this.deps.forwarder.forward(err.site, request, actor);
+    }
   }
 
   /**
