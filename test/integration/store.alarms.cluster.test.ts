@@ -4,13 +4,13 @@
 // a site's commit makes (its fencing token), and the one read a console's snapshot of the sites
 // held elsewhere is made of.
 import { expect, it } from 'vitest';
-import type { Alarm, AlarmEvent, Incident } from '../../contract/index.ts';
+import type { Alarm, AlarmEvent } from '../../contract/index.ts';
 import { SqlAlarmStore } from '../../server/src/adapters/sql.alarms.ts';
 import type { Sql } from '../../server/src/adapters/sql.ts';
 import type { SensorRuleState } from '../../server/src/domain/alarm/index.ts';
 import { newRuleState } from '../../server/src/domain/alarm/rule-state.ts';
 import type { AlarmCommit, EngineMeta } from '../../server/src/services/alarm.ports.ts';
-import { FIXTURE_T0 as T, makeAlarm } from '../support/contract.fixtures.ts';
+import { FIXTURE_T0 as T, makeAlarm, makeIncident as incident } from '../support/contract.fixtures.ts';
 import { eachStore } from '../support/stores.ts';
 
 const meta = (alarm: number, site = 'hq'): EngineMeta => ({
@@ -22,24 +22,6 @@ const meta = (alarm: number, site = 'hq'): EngineMeta => ({
 
 const event = (a: Alarm, seq: number): AlarmEvent =>
   ({ subject: 'alarm', kind: 'raised', alarmId: a.id, alarm: a, at: a.raisedAt, actor: 'system', note: null, drill: null, seq }) as AlarmEvent;
-
-const incident = (id: string, siteId: string, state: Incident['state'], openedAt: number): Incident => ({
-  id,
-  siteId,
-  zoneId: 'kitchen',
-  drill: null,
-  state,
-  alarmIds: [],
-  priority: 'high',
-  unackedCount: 0,
-  activeCount: 0,
-  openedAt,
-  updatedAt: openedAt,
-  ackedAt: null,
-  ackedBy: null,
-  assignedTo: null,
-  closedAt: state === 'closed' ? openedAt : null,
-});
 
 const rule = (sensorId: string, siteId: string): SensorRuleState => newRuleState(sensorId, { id: sensorId, siteId, zoneId: 'z' }, null, 'gas', T);
 

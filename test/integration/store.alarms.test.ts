@@ -3,7 +3,7 @@
 // log's filters, paging and sort orders (GET /api/alarms) answer the same on SQLite and PostgreSQL;
 // a restart — or a node taking one site over — restores exactly the state that was committed.
 import { describe, expect, it } from 'vitest';
-import type { Alarm, AlarmEvent, Incident } from '../../contract/index.ts';
+import type { Alarm, AlarmEvent } from '../../contract/index.ts';
 import { SqlAlarmStore } from '../../server/src/adapters/sql.alarms.ts';
 import { SqliteSql } from '../../server/src/adapters/sql.sqlite.ts';
 import { alarmSitesMigration } from '../../server/src/adapters/sqlite.alarms.ts';
@@ -11,7 +11,7 @@ import { MIGRATIONS } from '../../server/src/adapters/sqlite.migrations.ts';
 import type { SensorRuleState } from '../../server/src/domain/alarm/index.ts';
 import { newRuleState } from '../../server/src/domain/alarm/rule-state.ts';
 import type { AlarmCommit, AlarmFilter, EngineMeta } from '../../server/src/services/alarm.ports.ts';
-import { FIXTURE_T0 as T, makeAlarm } from '../support/contract.fixtures.ts';
+import { FIXTURE_T0 as T, makeAlarm, makeIncident as incident } from '../support/contract.fixtures.ts';
 import { tempDatabases } from '../support/sqlite.temp.ts';
 import { eachStore } from '../support/stores.ts';
 
@@ -21,24 +21,6 @@ const meta = (seq: number, alarm = 0): EngineMeta => ({ counters: { alarm, incid
 let seqs = 0;
 const raised = (a: Alarm, kind: AlarmEvent['kind'] = 'raised', at = a.raisedAt): AlarmEvent =>
   ({ subject: 'alarm', kind, alarmId: a.id, alarm: a, at, actor: 'system', note: null, drill: a.drill, seq: ++seqs }) as AlarmEvent;
-
-const incident = (id: string, siteId: string, state: Incident['state'], openedAt: number): Incident => ({
-  id,
-  siteId,
-  zoneId: 'kitchen',
-  drill: null,
-  state,
-  alarmIds: [],
-  priority: 'high',
-  unackedCount: 0,
-  activeCount: 0,
-  openedAt,
-  updatedAt: openedAt,
-  ackedAt: null,
-  ackedBy: null,
-  assignedTo: null,
-  closedAt: state === 'closed' ? openedAt : null,
-});
 
 const ruleState = (sensorId: string, siteId: string, drill: string | null = null): SensorRuleState =>
   newRuleState(drill === null ? sensorId : `${sensorId}#${drill}`, { id: sensorId, siteId, zoneId: 'z' }, drill, 'gas', T);

@@ -2,7 +2,7 @@
  * Test-data builders shared by the server's and the dashboard's tests (never imported by
  * production code): a valid object, with only what a test cares about overridden.
  */
-import type { Alarm } from '../../contract/alarm.ts';
+import type { Alarm, Incident } from '../../contract/alarm.ts';
 
 /** 2026-11-27 02:00 UTC: the moment fixtures happen at unless a test says otherwise. */
 export const FIXTURE_T0 = Date.UTC(2026, 10, 27, 2, 0, 0);
@@ -48,5 +48,26 @@ export function makeAlarm(overrides: Partial<Alarm> & { id: string }): Alarm {
     resolution: null,
     updatedAt: T0,
     ...overrides,
+  };
+}
+
+/** An incident of `siteId`'s kitchen as the alarm store keeps it; closed ones carry their closing time. */
+export function makeIncident(id: string, siteId: string, state: Incident['state'], openedAt: number): Incident {
+  return {
+    id,
+    siteId,
+    zoneId: 'kitchen',
+    drill: null,
+    state,
+    alarmIds: [],
+    priority: 'high',
+    unackedCount: 0,
+    activeCount: 0,
+    openedAt,
+    updatedAt: openedAt,
+    ackedAt: null,
+    ackedBy: null,
+    assignedTo: null,
+    closedAt: state === 'closed' ? openedAt : null,
   };
 }
