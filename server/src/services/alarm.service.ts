@@ -245,11 +245,8 @@ export class AlarmService implements AlarmOperations {
   }
 
   /** Every alarm a drill raised (open ones live, closed ones from the store). */
-  async drillAlarms(drillId: string): Promise<Alarm[]> {
-    const byId = new Map<string, Alarm>();
-    for (const a of (await this.deps.store.list({ drill: 'only', limit: 1000, offset: 0, drillId })).alarms) byId.set(a.id, a);
-    for (const a of this.liveDrillAlarms(drillId)) byId.set(a.id, a);
-    return [...byId.values()];
+  drillAlarms(drillId: string): Promise<Alarm[]> {
+    return drillAlarmsOf(this.deps.store, drillId, this.liveDrillAlarms(drillId));
   }
 
   /** A drill is over: its open alarms close ("drill ended", kept for the report), its rule states go. */
@@ -407,6 +404,14 @@ export class AlarmService implements AlarmOperations {
   private async commitAction(result: EngineResult): Promise<void> {
     if (!(await this.commit(result))) throw new SiteUnavailableError('NOT_HELD', this.deps.site!.id);
   }
+}
+
+/** Every alarm a drill raised: as stored, and the live ones (open, in an engine's memory) over them. */
+export async function drillAlarmsOf(store: AlarmStore, drillId: string, live: Iterable<Alarm>): Promise<Alarm[]> {
+  const byId = new Map<string, Alarm>();
+  for (const a of (await store.list({ drill: 'only', limit: 1000, offset: 0, drillId })).alarms) byId.set(a.id, a);
+  for (const a of live) byId.set(a.id, a);
+  return [...byId.values()];
 }
 
 /**

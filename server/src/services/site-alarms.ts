@@ -25,7 +25,7 @@ import {
 import { SiteRegistry, type Registry } from '../domain/registry.ts';
 import type { Actor, AlarmOperations } from './alarm.operations.ts';
 import type { AlarmFilter, ClusterAlarmStore } from './alarm.ports.ts';
-import { AlarmService, type AlarmServiceDeps } from './alarm.service.ts';
+import { AlarmService, drillAlarmsOf, type AlarmServiceDeps } from './alarm.service.ts';
 import { SiteUnavailableError, type HolderAnswer, type HolderForwarder, type HolderRequest } from './site-alarms.ports.ts';
 
 export interface SiteAlarmsDeps {
@@ -206,11 +206,12 @@ export class SiteAlarms implements AlarmOperations {
   }
 
   /** Every alarm a drill raised: closed ones and those of other sites from the store, open ones held here live. */
-  async drillAlarms(drillId: string): Promise<Alarm[]> {
-    const byId = new Map<string, Alarm>();
-    for (const a of (await this.deps.store.list({ drill: 'only', limit: 1000, offset: 0, drillId })).alarms) byId.set(a.id, a);
-    for (const service of this.sites.values()) for (const a of service.liveDrillAlarms(drillId)) byId.set(a.id, a);
-    return [...byId.values()];
+  drillAlarms(drillId: string): Promise<Alarm[]> {
+    return drillAlarmsOf(
+      this.deps.store,
+      drillId,
+      [...this.sites.values()].flatMap((service) => service.liveDrillAlarms(drillId)),
+    );
   }
 
   flushSensorUpdates(): void {
