@@ -117,6 +117,9 @@ export function gatewayPrincipal<S extends BrokerPrincipal['secret']>(gatewayId:
   return { kind: 'gateway', username: gatewayId, clientId: gatewayId, role: gatewayRole(gatewayId), secret };
 }
 
+/** The broker administrator Vigil and its CLI sign in as (dynamic security). */
+export const BROKER_ADMIN_USERNAME = 'vigil-admin';
+
 /** A site's ingest session (several nodes): the user name and client id every holder of the site uses. */
 export const siteIngestClientId = (site: string): string => `${SITE_INGEST_PREFIX}${site}`;
 const SITE_INGEST_PREFIX = 'vigil-';
@@ -185,7 +188,8 @@ export function brokerPlan(input: BrokerPlanInput): BrokerPlan {
       (deviceUsernames.has(u) ||
         u.startsWith(SIM_PREFIX) ||
         u.startsWith(DRILL_PREFIX) ||
-        (u.startsWith(SITE_INGEST_PREFIX) && u !== input.ingest.username && u !== input.ingest.clientId)),
+        // Vigil's own clients share the prefix: its single ingest session and its administrator.
+        (u.startsWith(SITE_INGEST_PREFIX) && u !== input.ingest.username && u !== input.ingest.clientId && u !== BROKER_ADMIN_USERNAME)),
     isStaleRole: (name) => (name.startsWith(SENSOR_ROLE_PREFIX) || name.startsWith(GATEWAY_ROLE_PREFIX)) && !roles.has(name),
   };
 }

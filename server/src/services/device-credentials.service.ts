@@ -17,6 +17,7 @@ import {
   BrokerUnreachableError,
   devicePrincipal,
   gatewayPrincipal,
+  BROKER_ADMIN_USERNAME,
   gatewayRoleOf,
   sensorRoleOf,
   type BrokerAccess,
@@ -40,8 +41,7 @@ export interface IngestKeyVerifier {
 
 /** The MQTT username of Vigil's own ingest client (MQTT_USERNAME overrides). */
 export const DEFAULT_INGEST_MQTT_USERNAME = 'vigil-ingest';
-/** The broker administrator Vigil and its CLI sign in as (dynamic security). */
-export const BROKER_ADMIN_USERNAME = 'vigil-admin';
+export { BROKER_ADMIN_USERNAME } from './device-credentials.broker.ts';
 
 const KEY_ID = /^vk_[0-9a-f]{12}$/;
 /** `lastUsedAt` is written at most this often per key (not on every request). */

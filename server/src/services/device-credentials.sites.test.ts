@@ -46,7 +46,9 @@ describe('per-site ingest credentials', () => {
     expect(single.isStaleClient(`vigil-${sites[0]}`)).toBe(true);
     expect(plan({ sites }).isStaleClient(`vigil-${sites[0]}`)).toBe(false);
     expect(plan({ sites }).isStaleClient('vigil-gone')).toBe(true);
-    // Vigil's own single session is never taken for a site's.
+    // Vigil's own single session and its broker administrator are never taken for a site's.
     expect(plan({ sites }).isStaleClient('vigil-ingest')).toBe(false);
+    expect(plan({ sites }).isStaleClient('vigil-admin')).toBe(false);
+    expect(plan().isStaleClient('vigil-admin')).toBe(false);
   });
 });
