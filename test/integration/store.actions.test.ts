@@ -13,7 +13,8 @@ import { DiskAttachmentFiles } from '../../server/src/adapters/attachment.files.
 import { SqlActionStore } from '../../server/src/adapters/sql.actions.ts';
 import { SqlAuditLog } from '../../server/src/adapters/sql.audit.ts';
 import type { Sql } from '../../server/src/adapters/sql.ts';
-import { ActionError, ActionService, type ActionStore } from '../../server/src/services/action.service.ts';
+import type { ActionStore } from '../../server/src/services/action.ports.ts';
+import { ActionError, ActionService } from '../../server/src/services/action.service.ts';
 import type { OutboxMessage } from '../../server/src/services/notification.ports.ts';
 import { FakeScheduler } from '../support/fake.scheduler.ts';
 import { testRegistry } from '../support/registry.fixtures.ts';

@@ -2,7 +2,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import type { AttachmentFiles } from '../services/action.service.ts';
+import type { AttachmentFiles } from '../services/action.ports.ts';
 
 /** The names this adapter makes; anything else is refused on read, so a stored name cannot reach outside the directory. */
 const FILE_NAME = /^[0-9a-f]{32}\.(png|jpg|webp|gif)$/;

@@ -5,7 +5,7 @@
  * it did.
  */
 import type { ActionAttachment, ActionCounts, ActionEvent, ActionStatus } from '../../../contract/index.ts';
-import type { ActionListFilter, ActionPeriodCounts, ActionRecord, ActionStore, EscalationTake, StoredAttachment } from '../services/action.service.ts';
+import type { ActionListFilter, ActionPeriodCounts, ActionRecord, ActionStore, EscalationTake, StoredAttachment } from '../services/action.ports.ts';
 import type { Sql, SqlValue } from './sql.ts';
 
 interface AttachmentRow {
