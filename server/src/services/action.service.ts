@@ -20,16 +20,7 @@ import {
   type CorrectiveAction,
   type EscalationStep,
 } from '../../../contract/index.ts';
-import {
-  dueEscalations,
-  isOverdue,
-  judgeMove,
-  mayEdit,
-  movesFor,
-  nextEscalation,
-  type EscalationDue,
-  type Mover,
-} from '../domain/actions/action.rules.ts';
+import { dueEscalations, isOverdue, judgeMove, mayEdit, movesFor, nextEscalation, type EscalationDue, type Mover } from '../domain/actions/action.rules.ts';
 import { cleanAttachmentName, EXTENSION, imageSizeProblem, sniffImageType } from '../domain/actions/attachment.rules.ts';
 import type { TimerHandle } from './clock.ts';
 import type { ActionListFilter, ActionPeriodCounts, ActionRecord, ActionServiceDeps } from './action.ports.ts';
