@@ -21,6 +21,7 @@ import type { Logger } from '../logger.ts';
 import type { Metrics } from '../metrics.ts';
 import { systemScheduler } from '../services/clock.ts';
 import { siteIngestClientId } from '../services/device-credentials.broker.ts';
+import { siteTopics } from '../services/device-credentials.topics.ts';
 import type { IngestService } from '../services/ingest.service.ts';
 import { SiteLeases, type SiteHolderStatus } from '../services/site-leases.ts';
 import type { SiteAlarms } from '../services/site-alarms.ts';
@@ -28,21 +29,8 @@ import type { BrokerConnection } from './broker.ts';
 import type { IngestSession, MqttIngest } from './ingest.ts';
 import type { Part } from './parts.ts';
 
-/**
- * The topics a site's session subscribes to: the decoders' filters for that site's sensors and
- * gateways, and the site's own native tree instead of all of `vigil/#`.
- */
-export function siteTopics(ingest: Pick<IngestService, 'subscriptions'>, registry: Registry, site: string): string[] {
-  const f = registry.facility;
-  const one = new Registry({
-    ...f,
-    sites: f.sites.filter((s) => s.id === site),
-    sensors: f.sensors.filter((s) => s.siteId === site),
-    ...(f.gateways && { gateways: f.gateways.filter((g) => g.siteId === site) }),
-    ...(f.cameras && { cameras: f.cameras.filter((c) => c.siteId === site) }),
-  });
-  return ingest.subscriptions(one).map((t) => (t === 'vigil/#' ? `vigil/${site}/#` : t));
-}
+// The site's topics are also its broker role's (services/device-credentials.broker.ts): one function for both.
+export { siteTopics } from '../services/device-credentials.topics.ts';
 
 /** What the alarm side needs before the leases run: where each site's holder is, and how to reach it. */
 export interface ClusterLinks {

@@ -5,7 +5,7 @@
  * administers them through dynamic security or writes them as a Mosquitto ACL.
  */
 import type { Gateway, Sensor, SourceBinding } from '../../../contract/index.ts';
-import type { Registry } from '../domain/registry.ts';
+import { Registry } from '../domain/registry.ts';
 import { isPlainTopic, topicMatches } from './mqtt-topic.ts';
 
 /** Topic filters a device adapter's devices publish to (e.g. `<zigbee2mqtt topic>/#`); none for native sensors. */
@@ -72,4 +72,27 @@ export class DeviceTopics {
     }
     return this.adapterIndex.get(parts[0]!)?.find((e) => topicMatches(e.filter, topic))?.sensor;
   }
+}
+
+/** What the ingest subscribes to for a facility (IngestService.subscriptions). */
+export interface IngestSubscriptions {
+  subscriptions(registry: Registry): string[];
+}
+
+/**
+ * The topics a site's ingest session subscribes to (several nodes): the decoders' filters for that
+ * site's sensors and gateways, and the site's own native tree instead of all of `vigil/#`. The
+ * session (compose/cluster.ts) and the broker role that lets it subscribe (brokerPlan) both come
+ * from here, so the broker grants exactly what the session asks for.
+ */
+export function siteTopics(ingest: IngestSubscriptions, registry: Registry, site: string): string[] {
+  const f = registry.facility;
+  const one = new Registry({
+    ...f,
+    sites: f.sites.filter((s) => s.id === site),
+    sensors: f.sensors.filter((s) => s.siteId === site),
+    ...(f.gateways && { gateways: f.gateways.filter((g) => g.siteId === site) }),
+    ...(f.cameras && { cameras: f.cameras.filter((c) => c.siteId === site) }),
+  });
+  return ingest.subscriptions(one).map((t) => (t === 'vigil/#' ? `vigil/${site}/#` : t));
 }
