@@ -93,7 +93,7 @@ export class InfluxHistory implements HistorySink, ReadingsQuery, SensorEventsQu
    * Rejects (not retryable) without writing anything when a point cannot be put in line protocol.
    * When InfluxDB refuses some of the points, it has stored the others (partial write) and the
    * rejection says how many it refused, if it knows (influx.client.ts): the writer splits the
-   * batch to find them (services/history.writer.ts).
+   * batch to find them (services/history.writer.sink.ts).
    *
    * Always into `raw` by name, never the database's default policy: the schema is set up in the
    * background at start (compose/storage.ts) while this already writes, and until `raw` is the
