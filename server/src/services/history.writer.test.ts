@@ -322,6 +322,29 @@ describe('the outbox as the store behind it answers', () => {
     expect(w.outboxDepth()).toEqual({ batches: 1, points: 3 });
   });
 
+  // Replay keeps arrival order: a batch still on its way into the outbox goes before any newer one.
+  it('queues new batches behind an append still committing, even once the sink is back up', async () => {
+    const outbox = new MemoryOutbox();
+    let commit!: () => void;
+    outbox.hold = new Promise((resolve) => (commit = resolve));
+    const { sink, time, w } = setup({}, outbox);
+    sink.up = false;
+    w.add(ps('a1', 'a2', 'a3'), 1, 1);
+    await time.advance(0);
+    // Replaying another node's batch brings the sink back up while ours is still committing.
+    outbox.rows.push({ id: 99, points: ps('x'), minTs: 1, maxTs: 1 });
+    sink.up = true;
+    w.start();
+    await time.advance(50);
+    expect(sink.stored).toEqual(['x']);
+    expect(w.isSinkUp).toBe(true);
+    w.add(ps('c1', 'c2', 'c3'), 2, 2);
+    await time.advance(0);
+    commit();
+    await time.advance(100);
+    expect(sink.stored).toEqual(['x', 'a1', 'a2', 'a3', 'c1', 'c2', 'c3']);
+  });
+
   it('retries an append the store failed, with backoff, and acknowledges once it is stored', async () => {
     const outbox = new MemoryOutbox();
     outbox.failAppends = 2;
@@ -339,6 +362,21 @@ describe('the outbox as the store behind it answers', () => {
     await time.advance(50);
     expect(durable).toHaveBeenCalledOnce();
     expect(outbox.count().points).toBe(3);
+  });
+
+  // Replay keeps arrival order: a later batch does not overtake an append the store failed.
+  it('appends one batch after another, so a retried append keeps its place', async () => {
+    const outbox = new MemoryOutbox();
+    outbox.failAppends = 1;
+    const { sink, time, w } = setup({}, outbox);
+    sink.up = false;
+    w.add(ps('a1', 'a2', 'a3'), 1, 1);
+    w.add(ps('b1', 'b2', 'b3'), 1, 1);
+    await time.advance(50);
+    expect(outbox.count().batches).toBe(2);
+    sink.up = true;
+    await time.advance(100);
+    expect(sink.stored).toEqual(['a1', 'a2', 'a3', 'b1', 'b2', 'b3']);
   });
 
   // A node that dies with batches in the shared outbox must not strand them.
