@@ -153,6 +153,8 @@ export interface PublisherResult {
   /** Final message, `live` mode: the device timestamps of the first and last messages (ms). */
   firstTs: number | null;
   lastTs: number | null;
+  /** Final message: the numbers of the messages the broker never acknowledged (PUBACK), ascending. */
+  unacked?: number[];
 }
 
 /** CPU seconds (user + system) a process has used so far, from /proc; NaN when it is gone. */

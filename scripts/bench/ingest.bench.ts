@@ -17,6 +17,15 @@
  * Readings carry live device timestamps (the wall clock when published), as real devices send:
  * old timestamps would make every batch "late" and trigger roll-up backfills that live traffic
  * never causes. Stderr also shows the CPU seconds Vigil, Mosquitto and InfluxDB used per phase.
+ *
+ * Every phase is accounted reading by reading: each reading's value is its own number
+ * (publisher.numbering.mjs). After publishing, the bench waits until InfluxDB holds as many points
+ * as the broker acknowledged, or until the count has not grown for --quiet seconds (default 20),
+ * at most --cap seconds (default 180); then it names what is missing and what is stored twice, and
+ * prints the broker's drop counter and queue ($SYS) and Vigil's own counters (/metrics) over the
+ * phase, so a loss can be attributed. A reading stored only after the bench's former wait would
+ * have given up (30 s without progress for a paced phase, 10 s for the backlog) is counted "late";
+ * one never stored, "lost".
  */
 import fs from 'node:fs';
 import os from 'node:os';
@@ -26,7 +35,10 @@ import { parseArgs } from 'node:util';
 import { startInflux, startMosquitto, stopAllServices, type InfluxHandle, type MosquittoHandle } from '../../test/support/services.ts';
 import { startVigil, eventually, type VigilHandle } from '../../test/support/vigil.ts';
 import { startCluster } from '../../test/support/cluster.ts';
+import { duplicatedNumbers, storedNumbers } from '../../test/support/cluster.load.ts';
+import mqtt from 'mqtt';
 import { cpuSeconds, fmt, pidOf, publisherWorker, runBench, writeBenchFacility, type PublisherResult } from './bench.support.ts';
+import { numberOf } from './publisher.numbering.mjs';
 
 const { values: args } = parseArgs({
   options: {
@@ -38,6 +50,8 @@ const { values: args } = parseArgs({
     nodes: { type: 'string' },
     sites: { type: 'string', default: '4' },
     'relay-count': { type: 'string', default: '200000' },
+    quiet: { type: 'string', default: '20' },
+    cap: { type: 'string', default: '180' },
   },
 });
 const RATES = args.rates
@@ -51,19 +65,37 @@ const picked = publisherWorker(args.publisher);
 const NODES = args.nodes === undefined ? null : Number(args.nodes);
 const SITES = NODES === null ? 1 : Number(args.sites);
 const RELAY_COUNT = Number(args['relay-count']);
-if (!RATES.length || !(SECONDS > 0) || !(BACKLOG >= 0) || !(SENSORS > 0) || !picked || !(NODES === null || NODES >= 1) || !(SITES >= 1) || !(RELAY_COUNT > 0)) {
+const QUIET_MS = Number(args.quiet) * 1000;
+const CAP_MS = Number(args.cap) * 1000;
+if (
+  !RATES.length ||
+  !(SECONDS > 0) ||
+  !(BACKLOG >= 0) ||
+  !(SENSORS > 0) ||
+  !picked ||
+  !(NODES === null || NODES >= 1) ||
+  !(SITES >= 1) ||
+  !(RELAY_COUNT > 0) ||
+  !(QUIET_MS > 0) ||
+  !(CAP_MS >= QUIET_MS)
+) {
   process.stderr.write(
-    'usage: bench:ingest [--rates 20000,50000] [--seconds 15] [--backlog 200000] [--sensors 1000] [--publisher raw|mqttjs] [--nodes 2 [--sites 4]] [--relay-count 200000]\n',
+    'usage: bench:ingest [--rates 20000,50000] [--seconds 15] [--backlog 200000] [--sensors 1000] [--publisher raw|mqttjs] [--nodes 2 [--sites 4]] [--relay-count 200000] [--quiet 20] [--cap 180]\n',
   );
   process.exit(2);
 }
 const PUBLISHER = picked;
+/** The bench's former waits (no growth of the stored count for this long), kept to tell "late" readings from lost ones. */
+const PACED_PATIENCE_MS = 30_000;
+const BACKLOG_PATIENCE_MS = 10_000;
 const DB = 'vigil_bench';
 
 interface Histogram {
   buckets: [number, number][];
   count: number;
 }
+
+const metricsText = async (vigil: VigilHandle): Promise<string> => (await fetch(`${vigil.url}/metrics`)).text();
 
 /** The nodes' histogram `name`, summed over the nodes (they share the buckets). */
 async function latencyHistogram(vigils: readonly VigilHandle[], name = 'vigil_ingest_to_durable_seconds'): Promise<Histogram> {
@@ -72,7 +104,7 @@ async function latencyHistogram(vigils: readonly VigilHandle[], name = 'vigil_in
   const bucket = new RegExp(`^${name}_bucket\\{le="([^"]+)"\\} (\\d+)`);
   const total = new RegExp(`^${name}_count (\\d+)`);
   for (const vigil of vigils) {
-    const text = await (await fetch(`${vigil.url}/metrics`)).text();
+    const text = await metricsText(vigil);
     let i = 0;
     for (const line of text.split('\n')) {
       const b = bucket.exec(line);
@@ -87,6 +119,79 @@ async function latencyHistogram(vigils: readonly VigilHandle[], name = 'vigil_in
     }
   }
   return { buckets, count };
+}
+
+/** Vigil's counters that say where a reading went, beside "stored": /metrics names, summed over labels. */
+const VIGIL_COUNTERS = {
+  ingested: 'vigil_observations_ingested_total',
+  rejected: 'vigil_observations_rejected_total',
+  'retained ignored': 'vigil_retained_ignored_total',
+  'rejected frames': 'vigil_mqtt_rejected_frames_total',
+  foreign: 'vigil_observations_foreign_total',
+  written: 'vigil_history_points_written_total',
+  outboxed: 'vigil_outbox_points_added_total',
+  'dead-lettered': 'vigil_history_points_dead_lettered_total',
+} as const;
+/** Gauges read at the end of a phase: what is still on its way inside Vigil. */
+const VIGIL_GAUGES = { 'in the outbox': 'vigil_outbox_points', 'queued, not durable': 'vigil_ingest_queue_points' } as const;
+
+/** Every sample of /metrics, `name{labels}` → value, summed over the nodes. */
+async function vigilSamples(vigils: readonly VigilHandle[]): Promise<Map<string, number>> {
+  const samples = new Map<string, number>();
+  for (const vigil of vigils) {
+    for (const line of (await metricsText(vigil)).split('\n')) {
+      const m = /^([a-z_]+(?:\{[^}]*\})?) (\S+)$/.exec(line);
+      if (m) samples.set(m[1]!, (samples.get(m[1]!) ?? 0) + Number(m[2]));
+    }
+  }
+  return samples;
+}
+
+/** The samples of metric `name` (any labels), summed; with `byLabel`, non-zero ones listed as `labels value`. */
+function metricSum(samples: ReadonlyMap<string, number>, name: string, before?: ReadonlyMap<string, number>): { total: number; detail: string[] } {
+  let total = 0;
+  const detail: string[] = [];
+  for (const [key, value] of samples) {
+    if (key !== name && !key.startsWith(`${name}{`)) continue;
+    const delta = value - (before?.get(key) ?? 0);
+    total += delta;
+    if (delta !== 0 && key !== name) detail.push(`${key.slice(name.length)} ${fmt(delta)}`);
+  }
+  return { total, detail };
+}
+
+/** What Vigil's counters say happened between two readings of /metrics (`before` empty for freshly started nodes). */
+function vigilCounters(before: ReadonlyMap<string, number>, after: ReadonlyMap<string, number>): string {
+  const counters = Object.entries(VIGIL_COUNTERS).map(([label, name]) => {
+    const { total, detail } = metricSum(after, name, before);
+    return `${label} ${fmt(total)}${detail.length > 1 || (label === 'rejected' && detail.length) ? ` (${detail.join(', ')})` : ''}`;
+  });
+  const gauges = Object.entries(VIGIL_GAUGES).map(([label, name]) => `${label} ${fmt(metricSum(after, name).total)}`);
+  return [...counters, ...gauges].join(', ');
+}
+
+/**
+ * The broker's own view, from `$SYS` (sys_interval 1 in config/mosquitto.conf; the values are
+ * retained, so a subscriber gets them at once): messages dropped for a session whose queue was
+ * full, and messages held in its store (queued for sessions, in flight).
+ */
+async function watchBroker(url: string) {
+  const DROPPED = '$SYS/broker/publish/messages/dropped';
+  const STORED = '$SYS/broker/store/messages/count';
+  const values = new Map<string, number>();
+  const client = await mqtt.connectAsync(url, { clientId: 'bench-sys-watch', clean: true, reconnectPeriod: 1000 });
+  client.on('message', (topic, payload) => values.set(topic, Number(payload.toString())));
+  await client.subscribeAsync([DROPPED, STORED], { qos: 0 });
+  // The retained values arrive right after the subscription; a new $SYS round comes each second.
+  const settle = () => new Promise((r) => setTimeout(r, 1200));
+  return {
+    /** Dropped so far (cumulative since the broker started) and messages in the store now, after the next $SYS round. */
+    async read(): Promise<{ dropped: number; stored: number }> {
+      await settle();
+      return { dropped: values.get(DROPPED) ?? NaN, stored: values.get(STORED) ?? NaN };
+    },
+    stop: () => client.endAsync(),
+  };
 }
 
 /** Percentile from the difference of two cumulative histograms, interpolated within a bucket. */
@@ -140,22 +245,105 @@ function publish(url: string, load: Load, rate: number, count: number, clientId:
   });
 }
 
+interface Drain {
+  /** Points counted when the wait ended. */
+  stored: number;
+  /** Seconds from `started` to the last growth of the count (to completion when everything came). */
+  seconds: number;
+  /** Points counted when the bench's former wait would have given up (`oldPatienceMs` without growth); null if it would not have. */
+  byOldWait: number | null;
+  /** Why the wait ended. */
+  ended: 'complete' | 'quiet' | 'cap';
+}
+
 /**
- * Polls InfluxDB until the `expected` readings published between `pub.firstTs` and `pub.lastTs`
- * are stored, or no progress was seen for `patience` polls.
+ * Polls InfluxDB until it holds `expected` points published between `pub.firstTs` and `pub.lastTs`,
+ * or the count has not grown for QUIET_MS, or CAP_MS have passed since `started`. Also notes what
+ * the bench's former wait, which gave up after `oldPatienceMs` without growth, would have seen.
  */
-async function waitUntilStored(influx: InfluxHandle, pub: PublisherResult, expected: number, pollMs: number, patience: number): Promise<number> {
-  if (pub.firstTs === null || pub.lastTs === null) return 0;
-  let stored = 0;
-  let last = -1;
-  let still = 0;
-  while (stored < expected && still < patience) {
-    stored = await countStored(influx, pub.firstTs, pub.lastTs + 1);
-    still = stored === last ? still + 1 : 0;
-    last = stored;
-    if (stored < expected) await new Promise((r) => setTimeout(r, pollMs));
+async function waitUntilStored(influx: InfluxHandle, pub: PublisherResult, expected: number, started: number, oldPatienceMs: number): Promise<Drain> {
+  if (pub.firstTs === null || pub.lastTs === null) return { stored: 0, seconds: 0, byOldWait: null, ended: 'complete' };
+  let stored = -1;
+  let grewAt = Date.now();
+  let byOldWait: number | null = null;
+  for (;;) {
+    const now = await countStored(influx, pub.firstTs, pub.lastTs + 1);
+    const at = Date.now();
+    if (now !== stored) grewAt = at;
+    stored = now;
+    if (stored >= expected) return { stored, seconds: (grewAt - started) / 1000, byOldWait, ended: 'complete' };
+    if (byOldWait === null && at - grewAt >= oldPatienceMs) byOldWait = stored;
+    if (at - grewAt >= QUIET_MS || at - started >= CAP_MS)
+      return { stored, seconds: (grewAt - started) / 1000, byOldWait, ended: at - grewAt >= QUIET_MS ? 'quiet' : 'cap' };
+    await new Promise((r) => setTimeout(r, 250));
   }
-  return stored;
+}
+
+/** `numbers` (ascending) as at most `max` runs, `a–b` or `a`, and how many runs more. */
+function runsOf(numbers: readonly number[], max = 6): string {
+  const runs: string[] = [];
+  let more = 0;
+  for (let i = 0; i < numbers.length;) {
+    let j = i;
+    while (j + 1 < numbers.length && numbers[j + 1] === numbers[j]! + 1) j++;
+    if (runs.length < max) runs.push(i === j ? `${numbers[i]}` : `${numbers[i]}–${numbers[j]}`);
+    else more++;
+    i = j + 1;
+  }
+  return runs.join(', ') + (more ? ` and ${fmt(more)} runs more` : '');
+}
+
+/** Totals over the phases, for the last lines. */
+const totals = { late: 0, lost: 0, duplicated: 0 };
+
+/**
+ * One phase's accounting, printed under its table row: sent, acknowledged by the broker, stored
+ * (checked reading by reading), missing (named), late and lost, and what the broker's and Vigil's
+ * counters say about the same stretch.
+ */
+async function account(
+  o: { stack: Stack; pub: PublisherResult; count: number; drain: Drain; oldPatienceMs: number; broker: Awaited<ReturnType<typeof watchBroker>> },
+  before: { dropped: number; metrics: ReadonlyMap<string, number> },
+): Promise<{ missing: number; lines: string }> {
+  const { stack, pub, count, drain } = o;
+  let lines = '';
+  const out = (line: string) => (lines += `    ${line}\n`);
+  const unacked = new Set(pub.unacked ?? []);
+  const seen =
+    pub.firstTs === null || pub.lastTs === null
+      ? new Map<number, number>()
+      : await storedNumbers(stack.influx, DB, stack.load.sensors, pub.firstTs, pub.lastTs + 1, numberOf);
+  const missing: number[] = [];
+  for (let i = 0; i < count; i++) if (!seen.has(i) && !unacked.has(i)) missing.push(i);
+  const duplicated = duplicatedNumbers(seen).sort((a, b) => a - b);
+  const strays = [...seen.keys()].filter((n) => !(n >= 0 && n < count)).length;
+  const late = drain.byOldWait === null ? 0 : Math.max(0, Math.min(drain.stored, pub.acked) - drain.byOldWait);
+  totals.late += late;
+  totals.lost += missing.length;
+  totals.duplicated += duplicated.length;
+  const broker = await o.broker.read();
+  const metrics = await vigilSamples(stack.vigils);
+  out(
+    `sent ${fmt(pub.sent)}, acknowledged by the broker ${fmt(pub.acked)}, stored ${fmt(seen.size)} distinct readings (${fmt(drain.stored)} points), missing ${fmt(missing.length)}, stored twice ${fmt(duplicated.length)}${strays ? `, ${fmt(strays)} points of no reading of this phase` : ''}`,
+  );
+  out(
+    `wait: ${drain.ended === 'complete' ? `all in ${fmt(drain.seconds, 1)} s` : `gave up ${drain.ended === 'quiet' ? `after ${QUIET_MS / 1000} s without progress` : `at the ${CAP_MS / 1000} s cap`} (last progress at ${fmt(drain.seconds, 1)} s)`}; the former wait (${o.oldPatienceMs / 1000} s without progress) ${drain.byOldWait === null ? 'would have seen them all' : `would have stopped at ${fmt(drain.byOldWait)}: ${fmt(late)} late`}; lost ${fmt(missing.length)}`,
+  );
+  if (unacked.size) out(`never acknowledged by the broker (not counted as missing): ${fmt(unacked.size)}: ${runsOf([...unacked])}`);
+  if (missing.length) {
+    const bySite = new Map<string, number>();
+    for (const i of missing) {
+      const site = stack.load.sites[i % stack.load.sites.length]!;
+      bySite.set(site, (bySite.get(site) ?? 0) + 1);
+    }
+    out(`missing readings (by number): ${runsOf(missing)}; by site: ${[...bySite].map(([site, n]) => `${site} ${fmt(n)}`).join(', ')}`);
+  }
+  if (duplicated.length) out(`stored twice (by number): ${runsOf(duplicated)}`);
+  out(
+    `broker ($SYS): dropped during the phase ${fmt(broker.dropped - before.dropped)} (since it started ${fmt(broker.dropped)}), messages in its store now ${fmt(broker.stored)}`,
+  );
+  out(`Vigil (/metrics, over the phase, all nodes): ${vigilCounters(before.metrics, metrics)}`);
+  return { missing: missing.length, lines };
 }
 
 /** CPU seconds per process over a phase. */
@@ -266,18 +454,21 @@ async function main(): Promise<void> {
     InfluxDB: () => pidOf(influx.configFile),
   });
   const ofCeiling = (perS: number) => `${fmt((100 * perS) / ceiling)} %`;
+  const sys = await watchBroker(broker.url);
+  const now = async () => ({ dropped: (await sys.read()).dropped, metrics: await vigilSamples(vigils) });
   let best = 0;
   for (const rate of RATES) {
     const count = rate * SECONDS;
     const h0 = await latencyHistogram(vigils);
     const w0 = await latencyHistogram(vigils, 'vigil_history_batch_write_seconds');
+    const before = await now();
     const started = Date.now();
     cpu.start();
     const pub = await publish(broker.url, load, rate, count, `bench-pub-${rate}`);
     if (pub.acked < count)
       process.stderr.write(`  (the publisher got only ${pub.acked} of ${count} acknowledged by the broker: loss is counted against those)\n`);
-    const stored = await waitUntilStored(influx, pub, count, 500, 60);
-    const seconds = (Date.now() - started) / 1000;
+    const drain = await waitUntilStored(influx, pub, count, started, PACED_PATIENCE_MS);
+    const { stored, seconds } = drain;
     process.stderr.write(`  (CPU s during the phase: ${cpu.report()}, publisher thread ${fmt(pub.threadCpuMs / 1000, 1)})\n`);
     const h1 = await latencyHistogram(vigils);
     const w1 = await latencyHistogram(vigils, 'vigil_history_batch_write_seconds');
@@ -285,32 +476,38 @@ async function main(): Promise<void> {
       `  (${w1.count - w0.count} InfluxDB writes, ${fmt(count / Math.max(1, w1.count - w0.count))} points each, write p50 ${fmt(percentile(w0, w1, 0.5) * 1000)} ms, p99 ${fmt(percentile(w0, w1, 0.99) * 1000)} ms)\n`,
     );
     const storedRate = stored / seconds;
+    const { missing, lines } = await account({ stack, pub, count, drain, oldPatienceMs: PACED_PATIENCE_MS, broker: sys }, before);
     // Sustained: everything stored within 2 s of the end of publishing (no backlog building up).
-    if (pub.acked === count && stored === count && seconds <= SECONDS + 2) best = Math.max(best, rate);
+    if (pub.acked === count && missing === 0 && drain.ended === 'complete' && seconds <= SECONDS + 2) best = Math.max(best, rate);
     process.stdout.write(
-      `paced ${String(rate).padEnd(14)} ${fmt(rate).padStart(9)} ${fmt(storedRate).padStart(10)} ${ofCeiling(storedRate).padStart(11)} ${fmt(Math.max(0, pub.acked - stored)).padStart(9)} ${fmt(percentile(h0, h1, 0.5) * 1000).padStart(8)} ${fmt(percentile(h0, h1, 0.99) * 1000).padStart(8)} ${rss().padStart(13)}${seconds > SECONDS + 2 ? `   (took ${fmt(seconds, 1)} s: not sustained)` : `   (all stored ${fmt(seconds - SECONDS, 1)} s after the last publish was due)`}\n`,
+      `paced ${String(rate).padEnd(14)} ${fmt(rate).padStart(9)} ${fmt(storedRate).padStart(10)} ${ofCeiling(storedRate).padStart(11)} ${fmt(missing).padStart(9)} ${fmt(percentile(h0, h1, 0.5) * 1000).padStart(8)} ${fmt(percentile(h0, h1, 0.99) * 1000).padStart(8)} ${rss().padStart(13)}${seconds > SECONDS + 2 ? `   (took ${fmt(seconds, 1)} s: not sustained)` : `   (all stored ${fmt(seconds - SECONDS, 1)} s after the last publish was due)`}\n${lines}`,
     );
   }
   if (BACKLOG > 0) {
+    // Fresh processes after the restart: their counters start from zero.
+    const before = { dropped: (await sys.read()).dropped, metrics: new Map<string, number>() };
     for (const vigil of vigils) await vigil.stop();
     const pub = await publish(broker.url, load, 0, BACKLOG, 'bench-pub-backlog');
     const started = Date.now();
     await Promise.all(vigils.map((vigil) => vigil.start()));
     cpu.start();
-    const stored = await waitUntilStored(influx, pub, BACKLOG, 100, 100);
-    const seconds = (Date.now() - started) / 1000;
+    const drain = await waitUntilStored(influx, pub, BACKLOG, started, BACKLOG_PATIENCE_MS);
+    const { stored, seconds } = drain;
     process.stderr.write(`  (CPU s while draining: ${cpu.report()})\n`);
+    const { missing, lines } = await account({ stack, pub, count: BACKLOG, drain, oldPatienceMs: BACKLOG_PATIENCE_MS, broker: sys }, before);
     const h = await latencyHistogram(vigils);
     const zero: Histogram = { buckets: h.buckets.map(([le]) => [le, 0]), count: 0 };
     process.stdout.write(
-      `backlog ${String(BACKLOG).padEnd(12)} ${'(queued)'.padStart(9)} ${fmt(stored / seconds).padStart(10)} ${ofCeiling(stored / seconds).padStart(11)} ${fmt(BACKLOG - stored).padStart(9)} ${fmt(percentile(zero, h, 0.5) * 1000).padStart(8)} ${fmt(percentile(zero, h, 0.99) * 1000).padStart(8)} ${rss().padStart(13)}   (drained in ${fmt(seconds, 1)} s incl. start-up)\n`,
+      `backlog ${String(BACKLOG).padEnd(12)} ${'(queued)'.padStart(9)} ${fmt(stored / seconds).padStart(10)} ${ofCeiling(stored / seconds).padStart(11)} ${fmt(missing).padStart(9)} ${fmt(percentile(zero, h, 0.5) * 1000).padStart(8)} ${fmt(percentile(zero, h, 0.99) * 1000).padStart(8)} ${rss().padStart(13)}   (${drain.ended === 'complete' ? 'drained' : 'last progress'} in ${fmt(seconds, 1)} s incl. start-up)\n${lines}`,
     );
   }
-  let dropped = 0;
-  for (const vigil of vigils)
-    dropped = Math.max(dropped, Number((await (await fetch(`${vigil.url}/metrics`)).text()).match(/^vigil_broker_messages_dropped (\S+)/m)?.[1] ?? NaN));
+  const { dropped } = await sys.read();
+  await sys.stop();
   process.stdout.write(
-    `\nhighest sustained paced rate with zero loss: ${fmt(best)} observations/s = ${ofCeiling(best)} of the broker's relay ceiling; broker-reported dropped messages: ${fmt(dropped)}\n`,
+    `\nhighest sustained paced rate with zero loss: ${fmt(best)} observations/s = ${ofCeiling(best)} of the broker's relay ceiling; broker-reported dropped messages ($SYS, whole run): ${fmt(dropped)}\n`,
+  );
+  process.stdout.write(
+    `over all phases: ${fmt(totals.lost)} readings lost (never stored), ${fmt(totals.late)} late (stored only after the former wait would have given up), ${fmt(totals.duplicated)} stored twice\n`,
   );
   process.stdout.write(
     'latency = MQTT message received by Vigil → its points stored in InfluxDB (then acknowledged); percentiles interpolated from histogram buckets\n',

@@ -7,6 +7,7 @@
 import net from 'node:net';
 import { parentPort, workerData } from 'node:worker_threads';
 import { connectFrame as connectFrameFor, DISCONNECT, eachFrame, mqttString, PINGREQ, writeLength } from './mqtt.frames.mjs';
+import { MAX_NUMBERED, NUMBERED_DIGITS } from './publisher.numbering.mjs';
 import { threadCpuMs } from './thread.cpu.mjs';
 
 // `sites`: each sensor's site (spread over several sites), else every sensor is of `site`.
@@ -32,20 +33,19 @@ const topicFields = sensors.map((s, k) => mqttString(`vigil/${sites?.[k] ?? site
 // `value` fixed (e.g. background traffic that must never alarm), else a slow 0-9.9 sawtooth.
 const PREFIX = Buffer.from('{"ts":', 'latin1');
 const tailFor = (v) => Buffer.from(`,"value":${JSON.stringify(v)},"unit":"%LEL"}`, 'utf8');
-// `live`: ts is the wall clock at each burst (as devices send), and the value is
-// liveValue(i): steady per sensor, never alarming, but different from the sensor's previous
-// readings so two readings of one sensor in the same millisecond stay two points.
-const liveValue = (i) => ((i % sensors.length) % 90) * 100 + (Math.floor(i / sensors.length) % 100);
-const tails =
-  value != null
-    ? [tailFor(value)]
-    : live
-      ? Array.from({ length: 9000 }, (_, r) => tailFor(r / 1000))
-      : Array.from({ length: 1000 }, (_, r) => tailFor(Math.round(r / 10) / 10));
+// `live`: ts is the wall clock at each burst (as devices send), and the value is the message's
+// own number, numberedValue(i) = i / 10^7 (publisher.numbering.mjs), written as "0." and seven
+// digits: what InfluxDB holds can be told reading by reading, two readings of one sensor in the same
+// millisecond stay two points, and a sensor's value creeps up far too slowly to alarm.
+const NUMBERED_HEAD = Buffer.from(',"value":0.', 'latin1');
+const NUMBERED_TAIL = Buffer.from(',"unit":"%LEL"}', 'latin1');
+const tails = value != null ? [tailFor(value)] : live ? [] : Array.from({ length: 1000 }, (_, r) => tailFor(Math.round(r / 10) / 10));
+if (live && count > MAX_NUMBERED) throw new Error(`publisher.raw.worker: at most ${MAX_NUMBERED} numbered messages, asked for ${count}`);
 let firstTs = null;
 let lastTs = null;
 const MAX_TS_CHARS = 32; // the longest JSON number is 24 characters
-const maxFrame = 5 + Math.max(...topicFields.map((f) => f.length)) + 2 + PREFIX.length + MAX_TS_CHARS + Math.max(...tails.map((t) => t.length));
+const maxTail = Math.max(NUMBERED_HEAD.length + NUMBERED_DIGITS + NUMBERED_TAIL.length, ...tails.map((t) => t.length));
+const maxFrame = 5 + Math.max(...topicFields.map((f) => f.length)) + 2 + PREFIX.length + MAX_TS_CHARS + maxTail;
 
 // ---------------------------------------------------------------------------------------------
 // State
@@ -57,6 +57,8 @@ let acked = 0;
 let outstanding = 0;
 let nextId = 0;
 const inflight = new Uint8Array(65536);
+/** The message number each packet id in flight carries, to name those never acknowledged. */
+const seqOf = new Int32Array(65536);
 let waitingForAcks = false;
 let waitingForDrain = false;
 let lastWrite = 0;
@@ -86,10 +88,13 @@ function encode(n) {
     const i = sent++;
     const topic = topicFields[i % topicFields.length];
     const ts = live ? nowText : JSON.stringify(t0 + i);
-    const tail = tails.length === 1 ? tails[0] : live ? tails[liveValue(i)] : tails[i % 1000];
+    const numbered = live && value == null;
+    const tail = numbered ? null : tails.length === 1 ? tails[0] : tails[i % 1000];
+    const tailLength = numbered ? NUMBERED_HEAD.length + NUMBERED_DIGITS + NUMBERED_TAIL.length : tail.length;
     const id = allocId();
+    seqOf[id] = i;
     buf[off++] = 0x32; // PUBLISH, QoS 1
-    off = writeLength(buf, off, topic.length + 2 + PREFIX.length + ts.length + tail.length);
+    off = writeLength(buf, off, topic.length + 2 + PREFIX.length + ts.length + tailLength);
     buf.set(topic, off);
     off += topic.length;
     buf[off++] = id >> 8;
@@ -97,8 +102,17 @@ function encode(n) {
     buf.set(PREFIX, off);
     off += PREFIX.length;
     for (let c = 0; c < ts.length; c++) buf[off++] = ts.charCodeAt(c);
-    buf.set(tail, off);
-    off += tail.length;
+    if (numbered) {
+      buf.set(NUMBERED_HEAD, off);
+      off += NUMBERED_HEAD.length;
+      for (let d = NUMBERED_DIGITS - 1, rest = i; d >= 0; d--, rest = Math.floor(rest / 10)) buf[off + d] = 0x30 + (rest % 10);
+      off += NUMBERED_DIGITS;
+      buf.set(NUMBERED_TAIL, off);
+      off += NUMBERED_TAIL.length;
+    } else {
+      buf.set(tail, off);
+      off += tail.length;
+    }
   }
   return buf.subarray(0, off);
 }
@@ -216,6 +230,7 @@ function finish() {
     seconds: (Date.now() - started) / 1000,
     firstTs,
     lastTs,
+    unacked: Array.from(seqOf.filter((_, id) => inflight[id] === 1)).sort((a, b) => a - b),
     cpuMs: (cpu.user + cpu.system) / 1000,
     threadCpuMs: threadCpuMs() - thread0,
   });

@@ -2,6 +2,7 @@
 // the benchmark's own polling. Plain JS: workers do not inherit tsx's loader.
 import { parentPort, workerData } from 'node:worker_threads';
 import mqtt from 'mqtt';
+import { MAX_NUMBERED, numberedValue } from './publisher.numbering.mjs';
 import { threadCpuMs } from './thread.cpu.mjs';
 
 const cpu0 = process.cpuUsage();
@@ -13,9 +14,10 @@ let sent = 0;
 let acked = 0;
 const started = Date.now();
 // `value` fixed (e.g. background traffic that must never alarm), else a slow 0-9.9 sawtooth.
-// `live`: wall-clock ts, and a value steady per sensor but distinct from its previous readings
-// (as publisher.raw.worker.mjs).
-const liveValue = (i) => (((i % sensors.length) % 90) * 100 + (Math.floor(i / sensors.length) % 100)) / 1000;
+// `live`: wall-clock ts, and the message's own number as its value (as publisher.raw.worker.mjs).
+if (live && count > MAX_NUMBERED) throw new Error(`publisher.worker: at most ${MAX_NUMBERED} numbered messages, asked for ${count}`);
+/** Messages not acknowledged yet, by number. */
+const unacked = new Set();
 let firstTs = null;
 let lastTs = null;
 const payloadFor = (i) => {
@@ -23,10 +25,11 @@ const payloadFor = (i) => {
   const ts = Date.now();
   firstTs ??= ts;
   lastTs = ts;
-  return JSON.stringify({ ts, value: value ?? liveValue(i), unit: '%LEL' });
+  return JSON.stringify({ ts, value: value ?? numberedValue(i), unit: '%LEL' });
 };
 const topics = sensors.map((s, k) => `vigil/${sites?.[k] ?? site}/${s}/reading`);
-const onAck = () => {
+const onAck = (i) => {
+  unacked.delete(i);
   acked++;
   if (acked === count) finish();
 };
@@ -40,6 +43,7 @@ function finish() {
     seconds: (Date.now() - started) / 1000,
     firstTs,
     lastTs,
+    unacked: [...unacked].sort((a, b) => a - b),
     cpuMs: (cpu.user + cpu.system) / 1000,
     threadCpuMs: threadCpuMs() - thread0,
   });
@@ -50,7 +54,8 @@ function burst() {
   const due = rate === 0 ? count : Math.min(count, Math.floor(((Date.now() - started) / 1000) * rate) + 1);
   while (sent < due) {
     const i = sent++;
-    client.publish(topics[i % topics.length], payloadFor(i), { qos: 1 }, onAck);
+    unacked.add(i);
+    client.publish(topics[i % topics.length], payloadFor(i), { qos: 1 }, () => onAck(i));
   }
   if (sent < count) setTimeout(burst, tick);
 }

@@ -98,25 +98,48 @@ export interface Stored {
   points: number;
 }
 
-/** What InfluxDB holds of a load's readings, read detector by detector. */
-export async function storedLoad(influx: InfluxHandle, db: string, devices: LoadDevice[], result: LoadResult): Promise<Stored> {
+/**
+ * How many points InfluxDB holds of each numbered reading of `sensors` whose time is within
+ * [`fromMs`, `toMs`) (a stored point's time is its device millisecond plus a sub-millisecond
+ * offset), read detector by detector; `numberOf` turns a stored value back into the reading's number.
+ * Shared with the ingest bench (scripts/bench/ingest.bench.ts), whose readings are numbered too.
+ */
+export async function storedNumbers(
+  influx: InfluxHandle,
+  db: string,
+  sensors: readonly string[],
+  fromMs: number,
+  toMs: number,
+  numberOf: (value: number) => number,
+): Promise<Map<number, number>> {
   const seen = new Map<number, number>();
-  let points = 0;
-  for (const { sensor } of devices) {
-    const rows = await influx.query(
-      `SELECT value FROM reading WHERE sensor = '${sensor}' AND time >= ${result.firstTs - 1000}ms AND time <= ${result.lastTs + 1000}ms`,
-      db,
+  // A few detectors at a time: a thousand queries one after the other take long on a busy machine.
+  const PARALLEL = 8;
+  for (let i = 0; i < sensors.length; i += PARALLEL) {
+    const batch = await Promise.all(
+      sensors
+        .slice(i, i + PARALLEL)
+        .map((sensor) => influx.query(`SELECT value FROM reading WHERE sensor = '${sensor}' AND time >= ${fromMs}ms AND time < ${toMs}ms`, db)),
     );
-    for (const row of rows) {
-      const seq = Math.round(Number(row.value) * VALUE_SCALE);
+    for (const row of batch.flat()) {
+      const seq = numberOf(Number(row.value));
       seen.set(seq, (seen.get(seq) ?? 0) + 1);
-      points++;
     }
   }
+  return seen;
+}
+
+/** Numbers held more than once. */
+export const duplicatedNumbers = (seen: ReadonlyMap<number, number>): number[] => [...seen].filter(([, n]) => n > 1).map(([seq]) => seq);
+
+/** What InfluxDB holds of a load's readings, read detector by detector. */
+export async function storedLoad(influx: InfluxHandle, db: string, devices: LoadDevice[], result: LoadResult): Promise<Stored> {
+  const sensors = devices.map((d) => d.sensor);
+  const seen = await storedNumbers(influx, db, sensors, result.firstTs - 1000, result.lastTs + 1001, (value) => Math.round(value * VALUE_SCALE));
   return {
     missing: result.acked.filter((seq) => !seen.has(seq)),
-    duplicated: [...seen].filter(([, n]) => n > 1).map(([seq]) => seq),
-    points,
+    duplicated: duplicatedNumbers(seen),
+    points: [...seen.values()].reduce((a, n) => a + n, 0),
   };
 }
 
