@@ -58,6 +58,20 @@ export interface Heartbeat {
 }
 
 /**
+ * The sites that no node runs changed, as the node this console is connected to sees its leases
+ * (cluster mode only). Sent by that node to its own consoles only: each node's view of the leases
+ * is its own, and a console asks its node's `GET /api/health` at once for the whole picture.
+ *
+ * @example `{"node": "vigil-a", "unheld": ["north"], "at": 1764240000000}`
+ */
+export interface ClusterNotice {
+  node: string;
+  /** Configured sites without a node running them, as in `GET /api/health` `parts.cluster.unheld`. */
+  unheld: string[];
+  at: number;
+}
+
+/**
  * Server → client events. Use with `Server<ClientToServerEvents, ServerToClientEvents>` and
  * `Socket<ServerToClientEvents, ClientToServerEvents>` from socket.io-client.
  *
@@ -78,6 +92,8 @@ export interface ServerToClientEvents {
   resync_limited: (notice: { retryAfterMs: number; message: string }) => void;
   /** The link is alive: see `Heartbeat`. Never replayed by connection-state recovery. */
   heartbeat: (beat: Heartbeat) => void;
+  /** Sites without a node changed: see `ClusterNotice`. This node's own consoles only. */
+  cluster: (notice: ClusterNotice) => void;
 }
 
 /**

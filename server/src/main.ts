@@ -53,7 +53,14 @@ export async function main(): Promise<void> {
   const mqtt = composeMqttIngest(config, logger, metrics, ingest, storage.writer, broker, links ? 'per-site' : 'node');
   const cluster =
     links && alarms.sites
-      ? composeCluster(links, logger, metrics, { registry: facility.registry, ingest: ingest.service, mqtt, broker, sites: alarms.sites })
+      ? composeCluster(links, logger, metrics, {
+          registry: facility.registry,
+          ingest: ingest.service,
+          mqtt,
+          broker,
+          sites: alarms.sites,
+          consoles: realtime.hub,
+        })
       : null;
   const drills = composeDrills(config, logger, facility.registry, storage, alarms.service, realtime, broker, presence.service);
   const actions = composeActions(config, logger, facility.registry, storage, alarms, auth);

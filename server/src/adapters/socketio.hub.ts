@@ -29,6 +29,7 @@ import type {
   ClientToServerEvents,
   SensorLiveState,
   ServerToClientEvents,
+  ClusterNotice,
   DrillNotice,
   Heartbeat,
   User,
@@ -158,6 +159,14 @@ export class SocketHub implements LiveHub {
 
   drill(notice: DrillNotice): void {
     this.io.emit('drill', notice);
+  }
+
+  /**
+   * To this node's sockets only: with the cross-node adapter a broadcast would reach every node's
+   * consoles, and each node's view of the leases is its own (a console asks its own node's health).
+   */
+  clusterChanged(notice: ClusterNotice): void {
+    this.io.local.emit('cluster', notice);
   }
 
   /**

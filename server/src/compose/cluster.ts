@@ -11,7 +11,7 @@
  * may hold the site already): the session and the engine stop at once and nothing more is
  * written or acknowledged; what was not durable is redelivered to the next holder.
  */
-import type { ClusterHealth } from '../../../contract/index.ts';
+import type { ClusterHealth, ClusterNotice } from '../../../contract/index.ts';
 import { NodeForwarder } from '../adapters/node.forwarder.ts';
 import { PostgresLeaseStore } from '../adapters/postgres.leases.ts';
 import type { Sql } from '../adapters/sql.ts';
@@ -25,6 +25,7 @@ import { siteTopics } from '../services/device-credentials.topics.ts';
 import type { IngestService } from '../services/ingest.service.ts';
 import { SiteLeases, type SiteHolderStatus } from '../services/site-leases.ts';
 import type { SiteAlarms } from '../services/site-alarms.ts';
+import { UnheldWatch } from '../services/unheld.watch.ts';
 import type { BrokerConnection } from './broker.ts';
 import type { IngestSession, MqttIngest } from './ingest.ts';
 import type { Part } from './parts.ts';
@@ -76,6 +77,8 @@ export interface ClusterDeps {
   mqtt: Pick<MqttIngest, 'session' | 'flush'>;
   broker: Pick<BrokerConnection, 'siteLogin'>;
   sites: Pick<SiteAlarms, 'acquire' | 'release' | 'lost'>;
+  /** This node's consoles (realtime hub): told at once when the sites without a node change. */
+  consoles: { clusterChanged(notice: ClusterNotice): void };
 }
 
 export function composeCluster(links: ClusterLinks, logger: Logger, metrics: Metrics, d: ClusterDeps): Cluster {
@@ -118,17 +121,30 @@ export function composeCluster(links: ClusterLinks, logger: Logger, metrics: Met
     onError: (err, what) => log.warn({ err: (err as Error).message, what }, 'site leases'),
   });
   metrics.watchCluster({ held: () => leases.status().held, unheld: () => leases.status().unheld });
+  const unheld = new UnheldWatch(
+    () => leases.status(),
+    (notice) => {
+      if (notice.unheld.length > 0) log.warn({ unheld: notice.unheld }, 'sites without a node: their alarms and readings are not processed');
+      d.consoles.clusterChanged(notice);
+    },
+    systemScheduler,
+    (err) => log.warn({ err: (err as Error).message }, 'could not tell the consoles about sites without a node'),
+  );
   return {
     status: () => leases.status(),
     part: {
       name: 'site leases',
       start: async () => {
         await leases.start();
+        unheld.start();
         log.info({ held: leases.status().held.map((h) => h.site) }, 'site leases running');
       },
       // Every site handed over (sessions flushed and stopped, engines saved, leases released), so
       // the other nodes take them at their next round instead of after the lease TTL.
-      stop: () => leases.drain(),
+      stop: () => {
+        unheld.stop();
+        return leases.drain();
+      },
       stopWithinMs: 15_000,
     },
   };

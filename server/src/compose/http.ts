@@ -21,6 +21,7 @@ import { facilityRouter } from '../http/facility.router.ts';
 import { discoveryRouter } from '../http/discovery.router.ts';
 import { gatewaysRouter } from '../http/gateways.router.ts';
 import { healthRouter } from '../http/health.router.ts';
+import { BoundedStoreCheck } from '../http/health.store.ts';
 import { ingestRouter } from '../http/ingest.router.ts';
 import { jsonBody } from '../http/parse.ts';
 import { reportsRouter } from '../http/reports.router.ts';
@@ -35,7 +36,7 @@ import type { Logger } from '../logger.ts';
 import type { Metrics } from '../metrics.ts';
 import { RateLimiter } from '../services/auth.rate-limit.ts';
 import { BROKER_DROPS_RECENT_MS } from '../services/broker.drops.ts';
-import { systemClock } from '../services/clock.ts';
+import { systemClock, systemScheduler } from '../services/clock.ts';
 import { DiscoveryService } from '../services/discovery.service.ts';
 import { GatewayService } from '../services/gateway.service.ts';
 import { SensorEventsService } from '../services/sensor-events.service.ts';
@@ -97,8 +98,11 @@ export function composeHttp(server: http.Server, config: Config, logger: Logger,
     actions: d.actions.service,
   });
   const app = createApp({
-    middleware: [securityHeaders(), requestGuard(origins, SESSION_COOKIE), sessionMiddleware(d.auth.auth)],
-    routers: [
+    middleware: [
+      securityHeaders(),
+      requestGuard(origins, SESSION_COOKIE),
+      // Before the session middleware, which waits for the store however long it takes: health
+      // reads the session itself, bounded, and answers when the store does not (health.store.ts).
       healthRouter({
         brokerConnected: () => d.mqtt.connected(),
         brokerDescription: d.broker.description,
@@ -110,9 +114,18 @@ export function composeHttp(server: http.Server, config: Config, logger: Logger,
         redis: () => d.realtime.redisHealth(),
         cluster: () => (d.cluster ? clusterHealth(d.cluster.status()) : null),
         storeWarning: d.storage.storeWarning,
+        store: new BoundedStoreCheck({
+          sessions: d.auth.auth,
+          ...(d.storage.sql.dialect === 'postgres' && { probe: () => d.storage.sql.get('SELECT 1') }),
+          name: d.storage.sql.dialect === 'postgres' ? 'PostgreSQL' : 'the store',
+          scheduler: systemScheduler,
+        }),
         startedAt,
         version: VERSION,
       }),
+      sessionMiddleware(d.auth.auth),
+    ],
+    routers: [
       facilityRouter(
         registry,
         () => alarms.sensorStates(),

@@ -1,5 +1,6 @@
 import { Router } from 'express';
 import { can, type ClusterHealth, type HealthPart, type HealthResponse, type PublicHealthResponse } from '../../../contract/index.ts';
+import type { StoreCheck } from './health.store.ts';
 
 export interface HealthSources {
   brokerConnected(): boolean;
@@ -21,6 +22,13 @@ export interface HealthSources {
   cluster?(): Omit<ClusterHealth, 'ok' | 'detail'> | null;
   /** A warning about the operational store (null when there is none). */
   storeWarning?: string | null;
+  /**
+   * The operational store, asked with a time limit (health.store.ts): who the session cookie
+   * belongs to, and whether the store answers. Then the router is mounted before the session
+   * middleware, which would wait for the store however long it takes. Absent: the user is the one
+   * the session middleware found, and the store is not checked.
+   */
+  store?: StoreCheck;
   startedAt: number;
   version: string;
 }
@@ -28,17 +36,18 @@ export interface HealthSources {
 /**
  * `GET /api/health`: 200 when broker, InfluxDB and outbox are well, the broker dropped no
  * message recently, on a node with Redis, Redis carries live events to the other nodes, and on a
- * node of several every site has a node running it; 503 naming what is not (a dropped message may
- * be a lost safety reading, a site without a node raises no alarm). Open to
+ * node of several every site has a node running it, and the operational store answers in time;
+ * 503 naming what is not (a dropped message may be a lost safety reading, a site without a node
+ * raises no alarm). It answers within ~2 s whatever fails (health.store.ts). Open to
  * monitoring probes, which get each part's ok and a plain detail; the broker's address, outbox
  * counts, uptime and version only go to a signed-in user who may watch alarms: they tell an
  * attacker where the broker is and how the deployment is doing.
  */
 export function healthRouter(h: HealthSources): Router {
   const router = Router();
-  router.get('/api/health', async (_req, res) => {
+  router.get('/api/health', async (req, res) => {
     const broker = h.brokerConnected();
-    const reachable = await h.influxReachable();
+    const [reachable, viewer, storeFailing] = await Promise.all([h.influxReachable(), h.store?.viewer(req.headers.cookie), h.store?.failing() ?? null]);
     const writing = h.influxAcceptingWrites();
     const depth = h.outboxDepth();
     const influxOk = reachable && writing;
@@ -48,16 +57,18 @@ export function healthRouter(h: HealthSources): Router {
     const redis = h.redis?.() ?? null;
     const sites = h.cluster?.() ?? null;
     const clusterOk = sites === null || sites.unheld.length === 0;
-    // A store that sorts differently is a warning, not an outage: it does not fail the check.
-    const store = h.storeWarning ? { ok: true, detail: h.storeWarning } : null;
-    const ok = broker && influxOk && outboxOk && dropsOk && (redis?.ok ?? true) && clusterOk;
+    // A store that does not answer is an outage (nothing can be committed); one that sorts
+    // differently is a warning, which does not fail the check.
+    const failing = viewer?.failing ?? storeFailing;
+    const store = failing ? { ok: false, detail: failing } : h.storeWarning ? { ok: true, detail: h.storeWarning } : null;
+    const ok = broker && influxOk && outboxOk && dropsOk && (redis?.ok ?? true) && clusterOk && (store?.ok ?? true);
     const lately = `in the last ${h.brokerDropsWindowMin} minutes`;
     const influx = {
       ok: influxOk,
       detail: !reachable ? 'InfluxDB unreachable: readings go to the outbox' : writing ? 'reachable, writes succeeding' : 'reachable, writes failing',
     };
     const status = ok ? 200 : 503;
-    const user = res.locals.user;
+    const user = viewer ? viewer.user : res.locals.user;
     if (!user || !can(user.role, 'alarm.view')) {
       const body: PublicHealthResponse = {
         ok,
@@ -73,7 +84,7 @@ export function healthRouter(h: HealthSources): Router {
               detail: clusterOk ? 'every site has a node' : `${sites.unheld.length} site${sites.unheld.length === 1 ? ' has' : 's have'} no node`,
             },
           }),
-          ...(store && { store: { ok: true, detail: 'see the signed-in report' } }),
+          ...(store && { store: { ok: store.ok, detail: store.ok ? 'see the signed-in report' : 'not answering' } }),
         },
       };
       res.status(status).json(body);
