@@ -22,6 +22,12 @@ class MemoryOutbox implements Outbox {
   /** Holds every append until released, as a slow commit does. */
   hold: Promise<void> | null = null;
   private id = 0;
+  /** Holds every append from now on until the returned commit is called. */
+  holdAppends(): () => void {
+    let commit!: () => void;
+    this.hold = new Promise((resolve) => (commit = resolve));
+    return commit;
+  }
   async append(b: Omit<OutboxBatch, 'id'>) {
     await this.hold;
     if (this.failAppends > 0) {
@@ -305,8 +311,7 @@ describe('HistoryWriter', () => {
 describe('the outbox as the store behind it answers', () => {
   it('acknowledges a message only once its append has committed', async () => {
     const outbox = new MemoryOutbox();
-    let commit!: () => void;
-    outbox.hold = new Promise((resolve) => (commit = resolve));
+    const commit = outbox.holdAppends();
     const { sink, time, w } = setup({}, outbox);
     sink.up = false;
     const durable = vi.fn();
@@ -325,8 +330,7 @@ describe('the outbox as the store behind it answers', () => {
   // Replay keeps arrival order: a batch still on its way into the outbox goes before any newer one.
   it('queues new batches behind an append still committing, even once the sink is back up', async () => {
     const outbox = new MemoryOutbox();
-    let commit!: () => void;
-    outbox.hold = new Promise((resolve) => (commit = resolve));
+    const commit = outbox.holdAppends();
     const { sink, time, w } = setup({}, outbox);
     sink.up = false;
     w.add(ps('a1', 'a2', 'a3'), 1, 1);
