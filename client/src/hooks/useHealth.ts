@@ -3,7 +3,10 @@ import type { HealthResponse } from '../../../contract/api.ts';
 import { fetchHealth, messageOf } from '../api/api.client.ts';
 import { useLive } from '../live/useLive.ts';
 
-/** Often enough to notice an outage quickly, rare enough to cost nothing. */
+/**
+ * Often enough to notice an outage quickly, rare enough to cost nothing. A site losing its node
+ * is not left to it: the server's `cluster` notice starts a round at once.
+ */
 const HEALTH_POLL_MS = 10_000;
 /**
  * An answer later than this is no answer. Without a limit, a request into a network that drops
@@ -64,8 +67,10 @@ export async function within<T>(ms: number, outer: AbortSignal, request: (signal
 export function useHealth(): HealthStatus {
   const [status, setStatus] = useState<HealthStatus>({ kind: 'loading' });
   const linkLost = useLive((s) => !s.synced && s.lostSince !== null);
+  const clusterNotices = useLive((s) => s.clusterNotices);
   useEffect(() => {
     // A lost link starts a new round at once: the last answer came over a network now in doubt.
+    // So does a `cluster` notice: the sites without a node changed.
     const controller = new AbortController();
     let timer: ReturnType<typeof setTimeout> | undefined;
     const poll = async (): Promise<void> => {
@@ -83,6 +88,6 @@ export function useHealth(): HealthStatus {
       controller.abort();
       clearTimeout(timer);
     };
-  }, [linkLost]);
+  }, [linkLost, clusterNotices]);
   return status;
 }

@@ -122,6 +122,7 @@ export function connectLive(url = '/', options: LiveOptions = {}): LiveConnectio
   socket.on('alarm', (event) => store.handleAlarmEvent(event));
   socket.on('sensor', (updates) => store.handleSensorUpdates(updates));
   socket.on('drill', (notice) => store.handleDrill(notice));
+  socket.on('cluster', () => store.handleClusterNotice());
 
   return {
     store,

@@ -29,6 +29,8 @@ export interface LiveState {
   drills: ReadonlyMap<string, DrillNotice>;
   /** How many times a snapshot replaced the state after a gap or reconnect. */
   resyncCount: number;
+  /** `cluster` notices received: each one says to ask the server's health at once. */
+  clusterNotices: number;
 }
 
 /** `held`: ahead of the sequence, kept while the events before it may still arrive (the reorder window). */
@@ -65,6 +67,7 @@ export class LiveStore {
     sensors: new Map(),
     drills: new Map(),
     resyncCount: 0,
+    clusterNotices: 0,
   };
   private readonly listeners = new Set<() => void>();
   private readonly sensorListeners = new Map<string, Set<SensorListener>>();
@@ -122,6 +125,11 @@ export class LiveStore {
       this.awaitingSnapshot = true;
       this.update({ status: 'connected' });
     }
+  }
+
+  /** The sites without a node changed on the server (contract/realtime.ts `ClusterNotice`). */
+  handleClusterNotice(): void {
+    this.update({ clusterNotices: this.state.clusterNotices + 1 });
   }
 
   handleDisconnect(now: number): void {
