@@ -4,8 +4,8 @@
  *
  * Nothing lost: a batch is either stored in the sink or appended to the durable outbox before
  * anyone is told it is durable (`onDurable`, which the MQTT adapter turns into the PUBACK).
- * While the outbox holds anything, new batches queue behind it so replay keeps arrival order;
- * appending and replaying are `history.writer.outbox.ts`. A write to the outbox or the dead letter
+ * While the outbox holds anything, new batches queue behind it so replay keeps arrival order
+ * (appending and replaying: `history.writer.outbox.ts`). A write to the outbox or the dead letter
  * that fails (the database is unreachable) is retried: the messages it carries are acknowledged
  * only once it is stored, and meanwhile backpressure holds the producers.
  *
