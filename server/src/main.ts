@@ -14,6 +14,7 @@ import { composeForwarding } from './compose/forwarding.ts';
 import { composeDrills } from './compose/drills.ts';
 import { composeHttp, originPolicyFor } from './compose/http.ts';
 import { composeIngest, composeMqttIngest } from './compose/ingest.ts';
+import { composeLegacySession } from './compose/legacy-session.ts';
 import { composePresence } from './compose/presence.ts';
 import { EndedSessions, LiveFanout } from './compose/links.ts';
 import { Parts, stopOnSignals } from './compose/parts.ts';
@@ -60,6 +61,7 @@ export async function main(): Promise<void> {
           broker,
           sites: alarms.sites,
           consoles: realtime.hub,
+          legacy: composeLegacySession(config, links.config, logger, storage.sql, { registry: facility.registry, ingest: ingest.service, broker, mqtt }),
         })
       : null;
   const drills = composeDrills(config, logger, facility.registry, storage, alarms.service, realtime, broker, presence.service);

@@ -42,9 +42,11 @@ import {
   decodeConnack,
   decodePublishHead,
   decodeSuback,
+  decodeUnsuback,
   encodeConnect,
   encodePubacks,
   encodeSubscribe,
+  encodeUnsubscribe,
   type FrameHeader,
   type PublishHead,
 } from './mqtt.wire.ts';
@@ -60,6 +62,16 @@ export interface MqttSubscriberOptions {
   username?: string;
   password?: string;
   topics: string[];
+  /**
+   * Leave `topics` instead of subscribing to them (each connection unsubscribes): the session
+   * then receives only what the broker had already queued for it. Draining a session nobody
+   * will read again (compose/legacy-session.ts).
+   */
+  unsubscribe?: boolean;
+  /** Start every connection without the broker's session (MQTT clean session), which then ends with it. Default false. */
+  clean?: boolean;
+  /** The broker answered the (un)subscription of `topics` on a connection (SUBACK / UNSUBACK); `refused`: the filters it refused. */
+  onSubscribed?(refused: readonly string[]): void;
   /**
    * Handle one message; call `done` once it is durable or rejected (then it is acknowledged, in order).
    * `retain`: the broker sent it as a retained message because of a (re)subscription.
@@ -198,7 +210,7 @@ export class MqttSubscriber {
     this.conn = conn;
     conn.connackTimer = this.scheduler.setTimeout(() => this.drop(conn, `no CONNACK within ${CONNACK_TIMEOUT_MS} ms`), CONNACK_TIMEOUT_MS);
     socket.once(secure ? 'secureConnect' : 'connect', () => {
-      socket.write(encodeConnect({ clientId: this.options.clientId, clean: false, keepaliveS: this.keepaliveS, ...this.credentials }));
+      socket.write(encodeConnect({ clientId: this.options.clientId, clean: this.options.clean ?? false, keepaliveS: this.keepaliveS, ...this.credentials }));
     });
     socket.on('data', (chunk: Buffer) => {
       if (conn !== this.conn) return;
@@ -256,6 +268,7 @@ export class MqttSubscriber {
     if (h.type === PACKET.publish) this.onPublish(conn, buf, h);
     else if (h.type === PACKET.connack) this.onConnack(conn, buf, h);
     else if (h.type === PACKET.suback) this.onSuback(buf, h);
+    else if (h.type === PACKET.unsuback && decodeUnsuback(buf, h) === SUBSCRIBE_ID) this.options.onSubscribed?.([]);
     else if (h.type !== PACKET.pingresp) throw new MqttProtocolError(`unexpected packet type ${h.type} from the broker`);
   }
 
@@ -273,14 +286,17 @@ export class MqttSubscriber {
     const afterAttempts = this.reconnection.accepted();
     o.logger.info({ sessionPresent, ...(afterAttempts > 1 ? { afterAttempts } : {}) }, 'connected to MQTT broker');
     o.onConnection?.(true);
-    // Subscribe every time: a broker that lost the session (no persistence) forgot it.
-    conn.socket.write(
-      encodeSubscribe(
-        SUBSCRIBE_ID,
-        o.topics.map((filter) => ({ filter, qos: 1 as const })),
-      ),
-    );
-    conn.socket.write(encodeSubscribe(SYS_SUBSCRIBE_ID, [{ filter: DROPPED_TOPIC, qos: 0 }]));
+    if (o.unsubscribe) conn.socket.write(encodeUnsubscribe(SUBSCRIBE_ID, o.topics));
+    else {
+      // Subscribe every time: a broker that lost the session (no persistence) forgot it.
+      conn.socket.write(
+        encodeSubscribe(
+          SUBSCRIBE_ID,
+          o.topics.map((filter) => ({ filter, qos: 1 as const })),
+        ),
+      );
+      conn.socket.write(encodeSubscribe(SYS_SUBSCRIBE_ID, [{ filter: DROPPED_TOPIC, qos: 0 }]));
+    }
     this.schedulePing(conn);
     this.firstConnect?.();
     this.firstConnect = null;
@@ -311,6 +327,7 @@ export class MqttSubscriber {
     if (packetId !== SUBSCRIBE_ID) return; // $SYS is optional: not every broker has the drop counter
     const refused = this.options.topics.filter((_, i) => granted[i] === 0x80);
     if (refused.length) this.options.logger.error({ refused }, 'the broker refused the ingest subscription; readings on these topics will not arrive');
+    this.options.onSubscribed?.(refused);
   }
 
   private onPublish(conn: Connection, buf: Buffer, h: FrameHeader): void {

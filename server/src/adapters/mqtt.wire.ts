@@ -15,6 +15,8 @@ export const PACKET = {
   pubcomp: 7,
   subscribe: 8,
   suback: 9,
+  unsubscribe: 10,
+  unsuback: 11,
   pingreq: 12,
   pingresp: 13,
   disconnect: 14,
@@ -186,6 +188,18 @@ export function decodeSuback(buf: Buffer, h: FrameHeader): { packetId: number; g
     granted.push(code);
   }
   return { packetId: buf.readUInt16BE(h.start), granted };
+}
+
+export function encodeUnsubscribe(packetId: number, filters: readonly string[]): Buffer {
+  const parts: Buffer[] = [Buffer.from([packetId >> 8, packetId & 0xff])];
+  for (const f of filters) parts.push(utf8Field(f));
+  // UNSUBSCRIBE's fixed-header flags are 0b0010 [MQTT-3.10.1-1].
+  return frame((PACKET.unsubscribe << 4) | 0x02, Buffer.concat(parts));
+}
+
+export function decodeUnsuback(buf: Buffer, h: FrameHeader): number {
+  if (h.end - h.start !== 2) throw new MqttProtocolError('UNSUBACK must have 2 bytes');
+  return buf.readUInt16BE(h.start);
 }
 
 /** What precedes a PUBLISH frame's payload. */

@@ -15,6 +15,7 @@
  */
 
 import { LEASE_MIGRATION, NODE_URL_MIGRATION } from './postgres.leases.ts';
+import { LEGACY_SESSION_MIGRATION } from './postgres.legacy-session.ts';
 
 /**
  * Step 1: the schema SQLite reaches after its 18 migrations (derived from a freshly migrated
@@ -382,4 +383,5 @@ export const POSTGRES_MIGRATIONS: readonly string[] = [
   LEASE_MIGRATION,
   NODE_URL_MIGRATION,
   alarmCluster,
+  LEGACY_SESSION_MIGRATION,
 ];

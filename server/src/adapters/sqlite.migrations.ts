@@ -19,6 +19,7 @@ import { musterMigration } from './sqlite.muster.ts';
 import { handoversMigration } from './sqlite.handovers.ts';
 import { actionAttachmentsMigration, actionsMigration } from './sqlite.actions.ts';
 import { installationMigration } from './sqlite.installation.ts';
+import { legacySessionMigration } from './sqlite.legacy-session.ts';
 import { leasesMigration, nodeUrlMigration } from './sqlite.leases.ts';
 
 export const MIGRATIONS: readonly Migration[] = [
@@ -48,4 +49,5 @@ export const MIGRATIONS: readonly Migration[] = [
   leasesMigration,
   nodeUrlMigration,
   alarmClusterMigration,
+  legacySessionMigration,
 ];

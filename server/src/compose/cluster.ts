@@ -28,6 +28,7 @@ import type { SiteAlarms } from '../services/site-alarms.ts';
 import { UnheldWatch } from '../services/unheld.watch.ts';
 import type { BrokerConnection } from './broker.ts';
 import type { IngestSession, MqttIngest } from './ingest.ts';
+import type { LegacySession, SessionSpec } from './legacy-session.ts';
 import type { Part } from './parts.ts';
 
 // The site's topics are also its broker role's (services/device-credentials.broker.ts): one function for both.
@@ -79,12 +80,26 @@ export interface ClusterDeps {
   sites: Pick<SiteAlarms, 'acquire' | 'release' | 'lost'>;
   /** This node's consoles (realtime hub): told at once when the sites without a node change. */
   consoles: { clusterChanged(notice: ClusterNotice): void };
+  /** The former single-node MQTT session, drained once before any site's session starts (legacy-session.ts). */
+  legacy?: Pick<LegacySession, 'claim' | 'drain'>;
+}
+
+/** A site's own MQTT session, the same on every node. */
+export function siteSession(d: Pick<ClusterDeps, 'registry' | 'ingest' | 'broker'>, site: string): SessionSpec {
+  return { clientId: siteIngestClientId(site), login: d.broker.siteLogin(site), topics: siteTopics(d.ingest, d.registry, site) };
 }
 
 export function composeCluster(links: ClusterLinks, logger: Logger, metrics: Metrics, d: ClusterDeps): Cluster {
   const cluster = links.config;
   const log = logger.child({ component: 'cluster', node: cluster.nodeId });
   const sessions = new Map<string, IngestSession>();
+  // Sites taken while the former single-node session drains: their sessions start once it is gone.
+  let deferred: Set<string> | null = null;
+  const startSession = (site: string) => {
+    const session = d.mqtt.session(siteSession(d, site));
+    sessions.set(site, session);
+    session.start();
+  };
   const leases = new SiteLeases({
     node: cluster.nodeId,
     sites: d.registry.facility.sites.map((s) => s.id),
@@ -95,12 +110,12 @@ export function composeCluster(links: ClusterLinks, logger: Logger, metrics: Met
         // The engine first: the session's first messages (the previous holder's unacknowledged
         // ones) must find it running.
         await d.sites.acquire(site, token);
-        const session = d.mqtt.session({ clientId: siteIngestClientId(site), login: d.broker.siteLogin(site), topics: siteTopics(d.ingest, d.registry, site) });
-        sessions.set(site, session);
-        session.start();
+        if (deferred) deferred.add(site);
+        else startSession(site);
         log.info({ site, token }, 'site taken: its alarms and ingest run here');
       },
       released: async (site) => {
+        deferred?.delete(site);
         const session = sessions.get(site);
         sessions.delete(site);
         // Store what was read while the session can still acknowledge it; what arrives after
@@ -111,6 +126,7 @@ export function composeCluster(links: ClusterLinks, logger: Logger, metrics: Met
         log.info({ site }, 'site handed over');
       },
       lost: (site) => {
+        deferred?.delete(site);
         const session = sessions.get(site);
         sessions.delete(site);
         d.sites.lost(site);
@@ -130,12 +146,32 @@ export function composeCluster(links: ClusterLinks, logger: Logger, metrics: Met
     systemScheduler,
     (err) => log.warn({ err: (err as Error).message }, 'could not tell the consoles about sites without a node'),
   );
+  const failedDrain = (err: unknown): false => {
+    log.error(
+      { err: (err as Error).message },
+      'could not drain the former single-node MQTT session: readings it holds are not processed; the next start tries again',
+    );
+    return false;
+  };
+  const drainLegacy = async () => {
+    const held = new Set(leases.status().held.map((h) => h.site));
+    const elsewhere = d.registry.facility.sites.map((s) => s.id).filter((site) => !held.has(site));
+    if (elsewhere.length) log.warn({ sites: elsewhere }, 'draining the former single-node MQTT session without these sites: their readings from it are stored, their alarms not evaluated');
+    await d.legacy!.drain().catch(failedDrain);
+    const pending = deferred ?? new Set<string>();
+    deferred = null;
+    for (const site of pending) startSession(site);
+  };
   return {
     status: () => leases.status(),
     part: {
       name: 'site leases',
       start: async () => {
+        // Claimed (or waited for) before taking any site, so the drainer takes them all first.
+        const drain = d.legacy && (await d.legacy.claim().catch((err: unknown) => failedDrain(err)));
+        if (drain) deferred = new Set();
         await leases.start();
+        if (drain) await drainLegacy();
         unheld.start();
         log.info({ held: leases.status().held.map((h) => h.site) }, 'site leases running');
       },

@@ -95,6 +95,17 @@ export interface IngestSession {
   stop(): Promise<void>;
 }
 
+export interface SessionOptions {
+  clientId: string;
+  login: BrokerLogin;
+  topics: string[];
+  /** Draining a session (compose/legacy-session.ts): leave `topics`, receive only what the broker had queued. */
+  unsubscribe?: boolean;
+  onSubscribed?(refused: readonly string[]): void;
+  /** Each message as it arrives, and once it is stored (or rejected) and so acknowledged. */
+  progress?: { received(): void; stored(): void };
+}
+
 export interface MqttIngest {
   /** Whether the ingest sessions are connected: the node's one session, or (cluster mode) every held site's. */
   connected(): boolean;
@@ -104,7 +115,7 @@ export interface MqttIngest {
    * A session under `clientId` reading `topics`. Cluster mode makes one per site held
    * (cluster.ts); otherwise the node's one session is made here.
    */
-  session(options: { clientId: string; login: BrokerLogin; topics: string[] }): IngestSession;
+  session(options: SessionOptions): IngestSession;
   /** Stores what is queued (within the stop allowance), so what was read can be acknowledged before a session stops. */
   flush(): Promise<void>;
   /** Starts consuming; stops after flushing, so what was read is acknowledged. */
@@ -132,24 +143,34 @@ export function composeMqttIngest(
     else mqttLog.warn({ dropped, quietMs: BROKER_DROPS_RECENT_MS }, 'the broker stopped dropping messages');
   });
   const running = new Set<MqttSubscriber>();
-  const session: MqttIngest['session'] = ({ clientId, login, topics }) => {
+  const session: MqttIngest['session'] = ({ clientId, login, topics, unsubscribe, onSubscribed, progress }) => {
     const subscriber = new MqttSubscriber({
       url: broker.url,
       clientId,
       username: login.username,
       password: login.password,
       topics,
+      unsubscribe,
+      onSubscribed,
       onMessage: (topic, payload, done, info) => {
         const received = performance.now();
-        ingest.service.handleMqttMessage(
-          topic,
-          payload,
-          () => {
-            metrics.ingestToStored.observe((performance.now() - received) / 1000);
-            done();
-          },
-          info,
-        );
+        progress?.received();
+        try {
+          ingest.service.handleMqttMessage(
+            topic,
+            payload,
+            () => {
+              metrics.ingestToStored.observe((performance.now() - received) / 1000);
+              done();
+              progress?.stored();
+            },
+            info,
+          );
+        } catch (err) {
+          // The subscriber acknowledges a message whose handler threw (mqtt.subscriber.ts).
+          progress?.stored();
+          throw err;
+        }
       },
       isSaturated: () => writer.saturated,
       whenDrained: () => writer.whenDrained(),
