@@ -48,8 +48,11 @@ function writeFacility(schedule: string): void {
 }
 
 // The run falls due this long after the restart below is begun: time for Vigil to start first, even
-// on a loaded machine (started after it, the catch-up would make this week's report, not the one before).
-const RUN_AFTER_MS = 40_000;
+// on a loaded machine (started after it, the catch-up would make this week's report, not the one
+// before). Four times what the first start of this stack took, so a slow machine waits longer, and
+// never less than 15 s.
+const runAfterMs = (firstStartMs: number): number => Math.max(15_000, 4 * firstStartMs);
+let runAfter: number;
 let runAt: number;
 /** The week (Mon 00:00–Mon 00:00 Shanghai) that had just ended at `runAt`, and the one before. */
 let week: { from: number; to: number };
@@ -129,17 +132,18 @@ beforeAll(async () => {
   await new Promise<void>((resolve) => hook.listen(0, '127.0.0.1', resolve));
   fs.symlinkSync(path.resolve('test/fixtures/plans'), path.join(dir, 'plans'));
   writeFacility('{ week: false, month: false }');
+  const starting = Date.now();
   ({ broker, vigil } = await startVigilStack({
     db: DB,
     facility: facilityFile,
     env: { WEBHOOK_URLS: `http://127.0.0.1:${(hook.address() as AddressInfo).port}/hook` },
   }));
-  manager = await signedIn(vigil, 'manager1', 'manager');
-  officer = await signedIn(vigil, 'officer1', 'officer');
+  runAfter = runAfterMs(Date.now() - starting);
+  [manager, officer] = await Promise.all([signedIn(vigil, 'manager1', 'manager'), signedIn(vigil, 'officer1', 'officer')]);
   await vigil.stop();
 
   // Whole seconds: the schedule's time is HH:MM:SS.
-  runAt = Math.ceil((Date.now() + RUN_AFTER_MS) / 1000) * 1000;
+  runAt = Math.ceil((Date.now() + runAfter) / 1000) * 1000;
   week = weekBefore(runAt);
   before = { from: week.from - 7 * DAY, to: week.from };
   seed();
@@ -179,7 +183,7 @@ describe('the weekly safety report', () => {
 
     const entry = await eventually(
       async () => (await history()).body.reports.find((r) => r.from === week.from),
-      RUN_AFTER_MS + 30_000,
+      runAfter + 30_000,
       "the scheduled run's report",
     );
     expect(entry).toMatchObject({ siteId: 't1', period: 'week', to: week.to, generatedBy: 'schedule', alarms: 7, overdueDrills: 1 });

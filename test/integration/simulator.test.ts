@@ -223,7 +223,7 @@ describe('last wills', () => {
       'GH-2F-SMK-206',
     ];
     const t0 = Date.now();
-    const { done } = simulate(['scenario', 'gateway-failure', '--speed', '10', '--seed', '3', '--lead-in', '1']);
+    const { done } = simulate(['scenario', 'gateway-failure', '--speed', '20', '--seed', '3', '--lead-in', '1']);
     const lodging = registered.filter((s) => s.id.startsWith('GH-') || s.id.startsWith('DRM-')).map((s) => s.id);
     // After the devices announce themselves, the gateway's ten go offline — and only those.
     await eventually(
