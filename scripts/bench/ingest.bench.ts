@@ -20,10 +20,10 @@
  *
  * Every phase is accounted reading by reading: each reading's value is its own number
  * (publisher.numbering.mjs). After publishing, the bench waits until InfluxDB holds as many points
- * as the broker acknowledged, or until the count has not grown for --quiet seconds (default 20),
- * at most --cap seconds (default 180); then it names what is missing and what is stored twice, and
- * prints the broker's drop counter and queue ($SYS) and Vigil's own counters (/metrics) over the
- * phase, so a loss can be attributed. A reading stored only after the bench's former wait would
+ * as the broker acknowledged, or until the count has not grown for --quiet seconds (default 20; at
+ * least twice the former wait below), at most --cap seconds (default 180); then it names what is
+ * missing and what is stored twice, and prints the broker's drop counter and store ($SYS) and
+ * Vigil's own counters (/metrics) over the phase, so a loss can be attributed. A reading stored only after the bench's former wait would
  * have given up (30 s without progress for a paced phase, 10 s for the backlog) is counted "late";
  * one never stored, "lost".
  */
@@ -155,7 +155,7 @@ function metricSum(samples: ReadonlyMap<string, number>, name: string, before?: 
     if (key !== name && !key.startsWith(`${name}{`)) continue;
     const delta = value - (before?.get(key) ?? 0);
     total += delta;
-    if (delta !== 0 && key !== name) detail.push(`${key.slice(name.length)} ${fmt(delta)}`);
+    if (delta !== 0 && key !== name) detail.push(`${key.slice(name.length).replace(/[{}"]|\w+=/g, '')} ${fmt(delta)}`);
   }
   return { total, detail };
 }
@@ -254,15 +254,19 @@ interface Drain {
   byOldWait: number | null;
   /** Why the wait ended. */
   ended: 'complete' | 'quiet' | 'cap';
+  /** How long without growth ended it ('quiet'). */
+  quietMs: number;
 }
 
 /**
  * Polls InfluxDB until it holds `expected` points published between `pub.firstTs` and `pub.lastTs`,
- * or the count has not grown for QUIET_MS, or CAP_MS have passed since `started`. Also notes what
- * the bench's former wait, which gave up after `oldPatienceMs` without growth, would have seen.
+ * or the count has not grown for QUIET_MS (never less than twice the former wait, so that whatever
+ * that wait would have missed has time to come), or CAP_MS have passed since `started`. Also notes
+ * what the bench's former wait, which gave up after `oldPatienceMs` without growth, would have seen.
  */
 async function waitUntilStored(influx: InfluxHandle, pub: PublisherResult, expected: number, started: number, oldPatienceMs: number): Promise<Drain> {
-  if (pub.firstTs === null || pub.lastTs === null) return { stored: 0, seconds: 0, byOldWait: null, ended: 'complete' };
+  const quietMs = Math.max(QUIET_MS, 2 * oldPatienceMs);
+  if (pub.firstTs === null || pub.lastTs === null) return { stored: 0, seconds: 0, byOldWait: null, ended: 'complete', quietMs };
   let stored = -1;
   let grewAt = Date.now();
   let byOldWait: number | null = null;
@@ -271,10 +275,11 @@ async function waitUntilStored(influx: InfluxHandle, pub: PublisherResult, expec
     const at = Date.now();
     if (now !== stored) grewAt = at;
     stored = now;
-    if (stored >= expected) return { stored, seconds: (grewAt - started) / 1000, byOldWait, ended: 'complete' };
+    const seconds = (grewAt - started) / 1000;
+    if (stored >= expected) return { stored, seconds, byOldWait, ended: 'complete', quietMs };
     if (byOldWait === null && at - grewAt >= oldPatienceMs) byOldWait = stored;
-    if (at - grewAt >= QUIET_MS || at - started >= CAP_MS)
-      return { stored, seconds: (grewAt - started) / 1000, byOldWait, ended: at - grewAt >= QUIET_MS ? 'quiet' : 'cap' };
+    if (at - grewAt >= quietMs) return { stored, seconds, byOldWait, ended: 'quiet', quietMs };
+    if (at - started >= CAP_MS) return { stored, seconds, byOldWait, ended: 'cap', quietMs };
     await new Promise((r) => setTimeout(r, 250));
   }
 }
@@ -327,7 +332,7 @@ async function account(
     `sent ${fmt(pub.sent)}, acknowledged by the broker ${fmt(pub.acked)}, stored ${fmt(seen.size)} distinct readings (${fmt(drain.stored)} points), missing ${fmt(missing.length)}, stored twice ${fmt(duplicated.length)}${strays ? `, ${fmt(strays)} points of no reading of this phase` : ''}`,
   );
   out(
-    `wait: ${drain.ended === 'complete' ? `all in ${fmt(drain.seconds, 1)} s` : `gave up ${drain.ended === 'quiet' ? `after ${QUIET_MS / 1000} s without progress` : `at the ${CAP_MS / 1000} s cap`} (last progress at ${fmt(drain.seconds, 1)} s)`}; the former wait (${o.oldPatienceMs / 1000} s without progress) ${drain.byOldWait === null ? 'would have seen them all' : `would have stopped at ${fmt(drain.byOldWait)}: ${fmt(late)} late`}; lost ${fmt(missing.length)}`,
+    `wait: ${drain.ended === 'complete' ? `all in ${fmt(drain.seconds, 1)} s` : `gave up ${drain.ended === 'quiet' ? `after ${drain.quietMs / 1000} s without progress` : `at the ${CAP_MS / 1000} s cap`} (last progress at ${fmt(drain.seconds, 1)} s)`}; the former wait (${o.oldPatienceMs / 1000} s without progress) ${drain.byOldWait === null ? 'would have seen them all' : `would have stopped at ${fmt(drain.byOldWait)}: ${fmt(late)} late`}; lost ${fmt(missing.length)}`,
   );
   if (unacked.size) out(`never acknowledged by the broker (not counted as missing): ${fmt(unacked.size)}: ${runsOf([...unacked])}`);
   if (missing.length) {
@@ -340,7 +345,7 @@ async function account(
   }
   if (duplicated.length) out(`stored twice (by number): ${runsOf(duplicated)}`);
   out(
-    `broker ($SYS): dropped during the phase ${fmt(broker.dropped - before.dropped)} (since it started ${fmt(broker.dropped)}), messages in its store now ${fmt(broker.stored)}`,
+    `broker ($SYS): dropped during the phase ${fmt(broker.dropped - before.dropped)} (since it started ${fmt(broker.dropped)}), messages in its store now ${fmt(broker.stored)} (its retained $SYS topics included)`,
   );
   out(`Vigil (/metrics, over the phase, all nodes): ${vigilCounters(before.metrics, metrics)}`);
   return { missing: missing.length, lines };
