@@ -64,6 +64,17 @@ export function demoAccount(role: DemoRole): { username: string; password: strin
   return found;
 }
 
+/** Signs in through the login screen (at the page's base URL) as the demo account of `role`, and waits for the live connection. */
+export async function signInAs(page: Page, role: DemoRole): Promise<void> {
+  const { username, password } = demoAccount(role);
+  await page.goto('/');
+  await page.getByLabel('User name').fill(username);
+  await page.getByLabel('Password').fill(password);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.getByTestId('header-user').waitFor({ timeout: 10_000 });
+  await page.locator('[data-connection="connected"]').waitFor({ timeout: 10_000 });
+}
+
 export async function startDashboardStack(opts: { influxDb: string; facilityFile?: string; env?: Record<string, string> }): Promise<DashboardStack> {
   ensureDashboardBuilt();
   let vigil: VigilHandle | undefined;
@@ -105,15 +116,7 @@ function withBrowser(broker: MosquittoHandle, influx: InfluxHandle, vigil: Vigil
       });
       return page;
     },
-    async signIn(page, role) {
-      const { username, password } = demoAccount(role);
-      await page.goto('/');
-      await page.getByLabel('User name').fill(username);
-      await page.getByLabel('Password').fill(password);
-      await page.getByRole('button', { name: 'Sign in' }).click();
-      await page.getByTestId('header-user').waitFor({ timeout: 10_000 });
-      await page.locator('[data-connection="connected"]').waitFor({ timeout: 10_000 });
-    },
+    signIn: signInAs,
     async close() {
       for (const c of contexts) await c.close().catch(() => {});
       await browser.close();

@@ -1,0 +1,106 @@
+// A site that no node runs raises no alarm, so the console's trouble banner names it within 10 s
+// (README "Several nodes (high availability)"): the node pushes a `cluster` notice to its own
+// consoles when the sites without a node change, the console asks /api/health at once, and
+// /api/health answers within ~2 s even with the database frozen (server/src/http/health.store.ts).
+//
+// The scenario is the one that leaves sites without a node for real: the node's PostgreSQL stops
+// answering (SIGSTOP of every process of this test's own server). The node cannot renew its
+// leases and stops its sites before they could expire (~5 s after its last renewal); with the
+// push the banner names them a second or so later, where the 10 s health poll alone would take
+// up to 16 s. The freeze comes right after a health answer, so a console that waited for its
+// next poll would show the banner only after 10 s. After SIGCONT the node takes its sites again
+// and the banner goes.
+import fs from 'node:fs';
+import path from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { startCluster, type Cluster } from '../support/cluster.ts';
+import { CLIENT_DIST, ensureDashboardBuilt, launchChromium } from '../support/e2e.ts';
+import { signInAs } from '../support/e2e.stack.ts';
+import { startMosquitto } from '../support/services.ts';
+
+const BANNER_WITHIN_MS = 10_000;
+const SITES = ['north', 'south'];
+
+let cluster: Cluster | undefined;
+let browser: Browser | undefined;
+
+beforeAll(async () => {
+  ensureDashboardBuilt();
+  // A broker that lets the node in without `vigil broker init` (seconds of start-up): the broker's
+  // access control plays no part in this story.
+  const broker = await startMosquitto();
+  [cluster, browser] = await Promise.all([
+    startCluster({ db: 'vigil_e2e_cluster_banner', loadPerSite: 0, nodeIds: ['vigil-a'], sites: SITES, env: { CLIENT_DIST }, broker }),
+    launchChromium(),
+  ]);
+});
+
+afterAll(async () => {
+  if (cluster) signalPostgres(cluster, 'SIGCONT');
+  await browser?.close();
+  await cluster?.stop();
+});
+
+/** The postmaster (from its pid file) and every process it started: the whole server. */
+function postgresProcesses(c: Cluster): number[] {
+  const postmaster = Number(fs.readFileSync(path.join(c.postgres.dir, 'data/postmaster.pid'), 'utf8').split('\n')[0]);
+  const children = fs
+    .readdirSync('/proc')
+    .filter((entry) => /^\d+$/.test(entry))
+    .filter((pid) => {
+      try {
+        // Field 4 of /proc/<pid>/stat is the parent; the command name before it may hold spaces.
+        const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+        return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]) === postmaster;
+      } catch {
+        return false; // exited meanwhile
+      }
+    })
+    .map(Number);
+  return [postmaster, ...children];
+}
+
+function signalPostgres(c: Cluster, signal: 'SIGSTOP' | 'SIGCONT'): void {
+  for (const pid of postgresProcesses(c)) {
+    try {
+      process.kill(pid, signal);
+    } catch {
+      // exited meanwhile
+    }
+  }
+}
+
+const clusterTrouble = (page: Page) => page.getByTestId('server-trouble').locator('li[data-part="cluster"]');
+
+it('names the sites without a node within 10 s of PostgreSQL freezing, and clears once the node holds them again', async () => {
+  const c = cluster!;
+  const context = await browser!.newContext({ baseURL: c.node('vigil-a').vigil.url, viewport: { width: 1280, height: 900 }, locale: 'en-GB' });
+  const page = await context.newPage();
+  let lastHealthAt = 0;
+  page.on('response', (res) => {
+    if (new URL(res.url()).pathname === '/api/health') lastHealthAt = Date.now();
+  });
+  await signInAs(page, 'officer');
+  await expect.poll(() => lastHealthAt, { timeout: 5_000 }).toBeGreaterThan(0);
+  expect(await clusterTrouble(page).count()).toBe(0);
+
+  signalPostgres(c, 'SIGSTOP');
+  const frozenAt = Date.now();
+  const sinceHealth = frozenAt - lastHealthAt;
+  try {
+    await clusterTrouble(page).filter({ hasText: 'north' }).filter({ hasText: 'south' }).waitFor({ timeout: BANNER_WITHIN_MS });
+    const bannerMs = Date.now() - frozenAt;
+    process.stdout.write(`[cluster banner] sites without a node named ${bannerMs} ms after PostgreSQL froze (last health answer ${sinceHealth} ms before)\n`);
+    expect(bannerMs).toBeLessThan(BANNER_WITHIN_MS);
+    expect(await clusterTrouble(page).count()).toBe(1);
+    expect(await clusterTrouble(page).textContent()).toContain('No server is running sites north, south');
+  } finally {
+    signalPostgres(c, 'SIGCONT');
+  }
+  const thawedAt = Date.now();
+  await clusterTrouble(page).waitFor({ state: 'detached', timeout: 15_000 });
+  process.stdout.write(`[cluster banner] cleared ${Date.now() - thawedAt} ms after PostgreSQL resumed\n`);
+  expect([...(await c.holders()).values()]).toEqual(['vigil-a', 'vigil-a']);
+  await context.close();
+});
