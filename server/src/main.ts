@@ -25,6 +25,7 @@ import { composeStorage } from './compose/storage.ts';
 import { createLogger } from './logger.ts';
 import { createMetrics } from './metrics.ts';
 import { systemScheduler } from './services/clock.ts';
+import { siteSessions } from './services/device-credentials.topics.ts';
 
 export async function main(): Promise<void> {
   const config = configOrExit();
@@ -45,12 +46,8 @@ export async function main(): Promise<void> {
   const cameras = composeCameras(config, logger, facility, storage, alarms, live);
   const server = http.createServer();
   const realtime = composeRealtime(server, logger, alarms.service, auth.auth, live, endedSessions, originPolicyFor(server, config), config, metrics);
-  const broker = await composeBroker(
-    config,
-    logger,
-    auth,
-    facility.registry.facility.sites.map((s) => s.id),
-  );
+  // Each site's session subscribes to its topics (compose/cluster.ts); its broker role allows exactly those.
+  const broker = await composeBroker(config, logger, auth, siteSessions(ingest.service, facility.registry));
   const mqtt = composeMqttIngest(config, logger, metrics, ingest, storage.writer, broker, links ? 'per-site' : 'node');
   const cluster =
     links && alarms.sites

@@ -64,11 +64,23 @@ export const DEFAULT_ACL_ACCESS: Readonly<Record<string, boolean>> = {
   unsubscribe: true,
 };
 
-/** A role's rights in the plugin's vocabulary. */
+/**
+ * A role's rights in the plugin's vocabulary. `subscribePattern` (not `subscribeLiteral`, which
+ * allows only the very same filter string): a SUBSCRIBE is allowed when the role's filter covers
+ * the requested one, so `vigil/hq/#` allows `vigil/hq/#` and `vigil/hq/x/state` but not `#` or
+ * `vigil/+/#`. A role with `receive` gets those filters allowed for `publishClientReceive` ahead of
+ * a deny of `#` (higher priority is checked first); a role without keeps the default, allowed.
+ */
 export function roleAcls(role: BrokerRole): DynsecAcl[] {
   return [
     ...role.publish.map((topic) => ({ acltype: 'publishClientSend', topic, allow: true })),
     ...role.subscribe.map((topic) => ({ acltype: 'subscribePattern', topic, allow: true })),
+    ...(role.receive
+      ? [
+          ...role.receive.map((topic) => ({ acltype: 'publishClientReceive', topic, allow: true, priority: 1 })),
+          { acltype: 'publishClientReceive', topic: '#', allow: false, priority: 0 },
+        ]
+      : []),
   ];
 }
 

@@ -29,6 +29,7 @@ import tls from 'node:tls';
 import type { Logger } from '../logger.ts';
 import { systemScheduler, type Scheduler, type TimerHandle } from '../services/clock.ts';
 import type { BackoffOptions } from '../services/retry.ts';
+import { BROKER_DROPPED_TOPIC } from '../services/device-credentials.broker.ts';
 import { AckQueue } from './mqtt.ack-queue.ts';
 import { FrameReader } from './mqtt.frame-reader.ts';
 import { DEFAULT_RECONNECT, Reconnection } from './mqtt.reconnect.ts';
@@ -105,8 +106,8 @@ export interface MqttSubscriberOptions {
  */
 export const DEFAULT_MAX_FRAME_BYTES = 256 * 1024;
 
-/** Broker-side drop counter (Mosquitto). */
-const DROPPED_TOPIC = '$SYS/broker/publish/messages/dropped';
+/** Broker-side drop counter (Mosquitto); a site session's broker role allows exactly this of `$SYS`. */
+const DROPPED_TOPIC = BROKER_DROPPED_TOPIC;
 const CONNACK_TIMEOUT_MS = 10_000;
 /** How long `stop` waits for the broker to close after DISCONNECT. */
 const STOP_TIMEOUT_MS = 2000;

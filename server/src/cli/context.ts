@@ -8,7 +8,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { loadStorageConfig } from '../config.ts';
 import { Registry } from '../domain/registry.ts';
-import { adapterPublishFilters } from '../domain/decoders/index.ts';
+import { adapterPublishFilters, createDeviceDecoders } from '../domain/decoders/index.ts';
+import { nativeDecoder } from '../domain/observation.decode.ts';
 import { SqlAuditLog } from '../adapters/sql.audit.ts';
 import type { Sql } from '../adapters/sql.ts';
 import { SqlSessionStore, SqlUserStore } from '../adapters/sql.users.ts';
@@ -23,7 +24,7 @@ import { systemClock } from '../services/clock.ts';
 import { UsersService } from '../services/users.service.ts';
 import { ApiKeyService, BROKER_ADMIN_USERNAME, DEFAULT_INGEST_MQTT_USERNAME, DeviceCredentialService } from '../services/device-credentials.service.ts';
 import { brokerPlan, type BrokerAccess, type BrokerPlan } from '../services/device-credentials.broker.ts';
-import { DeviceTopics } from '../services/device-credentials.topics.ts';
+import { DeviceTopics, decoderSubscriptions, siteSessions } from '../services/device-credentials.topics.ts';
 
 export interface CliIo {
   out(text: string): void;
@@ -142,7 +143,11 @@ export class CliContext {
       gateways: this.registry().gateways(),
       devices,
       // A cluster node's broker also carries each site's ingest session (several nodes).
-      ingest: { ...ingest, clientId: this.env.MQTT_CLIENT_ID, sites: this.env.NODE_ID ? this.registry().facility.sites.map((s) => s.id) : [] },
+      ingest: {
+        ...ingest,
+        clientId: this.env.MQTT_CLIENT_ID,
+        sites: this.env.NODE_ID ? siteSessions(decoderSubscriptions([nativeDecoder, ...createDeviceDecoders()]), this.registry()) : [],
+      },
       drillPassword: secrets.drill,
       simulatorPassword: this.env.VIGIL_DEMO ? secrets.simulator : null,
     });

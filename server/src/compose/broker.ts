@@ -13,7 +13,7 @@ import { loadBrokerSecrets, type BrokerSecrets } from '../adapters/broker.secret
 import { MosquittoDynsec } from '../adapters/mosquitto.dynsec.ts';
 import type { Config } from '../config.ts';
 import type { Logger } from '../logger.ts';
-import { DRILL_USERNAME_TEMPLATE, brokerPlan, siteIngestClientId } from '../services/device-credentials.broker.ts';
+import { DRILL_USERNAME_TEMPLATE, brokerPlan, siteIngestClientId, type SiteSession } from '../services/device-credentials.broker.ts';
 import { BROKER_ADMIN_USERNAME, DEFAULT_INGEST_MQTT_USERNAME } from '../services/device-credentials.service.ts';
 import type { Auth } from './auth.ts';
 import type { Part } from './parts.ts';
@@ -53,8 +53,8 @@ export interface BrokerConnection {
   part: Part;
 }
 
-/** `sites`: the facility's site ids (cluster mode gives each its ingest session). */
-export async function composeBroker(config: Config, logger: Logger, auth: Auth, sites: readonly string[] = []): Promise<BrokerConnection> {
+/** `sites`: the facility's sites and their sessions' topics (cluster mode gives each its ingest session and role). */
+export async function composeBroker(config: Config, logger: Logger, auth: Auth, sites: readonly SiteSession[] = []): Promise<BrokerConnection> {
   const { secrets, access } = auth.brokerAdmin;
   const url = config.mqttUrl;
   const drillLogin = { username: DRILL_USERNAME_TEMPLATE, passwordFile: secrets.file('drill') };

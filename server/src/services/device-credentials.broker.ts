@@ -26,9 +26,18 @@
  *   ids cannot contain `@`, so these names never collide with a device's. Drills publish no
  *   gateway traffic, so there are no drill gateways.
  * - Vigil's ingest reads everything (`#`, and `$SYS/#` for the broker's drop counter) and
- *   publishes nothing. With several nodes each site has an ingest session of its own, run by the
- *   node holding the site: user name and client id `vigil-<site>`, bound to that client id, with
- *   the ingest's password and rights, so whichever node holds the site resumes that session.
+ *   publishes nothing.
+ * - With several nodes each site has an ingest session of its own, run by the node holding the
+ *   site: user name and client id `vigil-<site>`, bound to that client id, with the ingest's
+ *   password, so whichever node holds the site resumes that session. Its role (`vigil-site:<site>`)
+ *   lets it subscribe to exactly the filters that session subscribes to (`siteTopics`: the site's
+ *   `vigil/<site>/#` and its sensors' and gateways' adapter topics) and the drop counter, and
+ *   receive nothing else: a node holding one site cannot read, store and acknowledge another
+ *   site's readings, not even through a subscription its persistent session kept from before the
+ *   facility changed.
+ * - Sensor and gateway ids, which are MQTT user names, may not start with `vigil-` (Vigil's own
+ *   clients, `reservedDeviceId`), and a site may not be called so that `vigil-<site>` is one of
+ *   them (`reservedSiteId`): the facility is refused at load.
  * - Nobody connects anonymously.
  */
 import type { Gateway, Sensor } from '../../../contract/index.ts';
@@ -48,6 +57,10 @@ const DRILL_PREFIX = DRILL_USERNAME_TEMPLATE.replace(SENSOR_PLACEHOLDER, '');
 export const SENSOR_ROLE_PREFIX = 'vigil-sensor:';
 export const GATEWAY_ROLE_PREFIX = 'vigil-gateway:';
 export const INGEST_ROLE = 'vigil-ingest';
+export const SITE_ROLE_PREFIX = 'vigil-site:';
+
+/** Mosquitto's count of messages it dropped, which every ingest session reads (the drop monitor, broker.drops.ts). */
+export const BROKER_DROPPED_TOPIC = '$SYS/broker/publish/messages/dropped';
 
 export interface BrokerRole {
   name: string;
@@ -55,6 +68,17 @@ export interface BrokerRole {
   publish: readonly string[];
   /** Topic filters a holder may subscribe to. */
   subscribe: readonly string[];
+  /**
+   * When set, the only topic filters a holder receives messages on, whatever its session is
+   * subscribed to (a persistent session keeps subscriptions its role no longer allows).
+   */
+  receive?: readonly string[];
+}
+
+/** A site's ingest session (several nodes) and the filters it subscribes to (`siteTopics`). */
+export interface SiteSession {
+  site: string;
+  topics: readonly string[];
 }
 
 export type PrincipalKind = 'ingest' | 'device' | 'gateway' | 'simulator' | 'drill';
@@ -84,8 +108,8 @@ export interface BrokerPlanInput {
   gateways: readonly Gateway[];
   /** Every device and gateway credential, revoked ones too (their clients are removed). */
   devices: readonly DeviceRecord[];
-  /** `sites`: the facility's sites, each given its own ingest session credential (several nodes). */
-  ingest: { username: string; clientId: string; password: string; sites?: readonly string[] };
+  /** `sites`: the facility's sites, each given its own ingest session credential and role (several nodes). */
+  ingest: { username: string; clientId: string; password: string; sites?: readonly SiteSession[] };
   /** Null: no drill devices (the broker does not carry drills). */
   drillPassword: string | null;
   /** Demo mode only; null removes the simulated devices. */
@@ -117,14 +141,46 @@ export function gatewayPrincipal<S extends BrokerPrincipal['secret']>(gatewayId:
   return { kind: 'gateway', username: gatewayId, clientId: gatewayId, role: gatewayRole(gatewayId), secret };
 }
 
+/** Every MQTT client of Vigil's own is called `vigil-...`; devices may not be. */
+const VIGIL_PREFIX = 'vigil-';
+
 /** The broker administrator Vigil and its CLI sign in as (dynamic security). */
 export const BROKER_ADMIN_USERNAME = 'vigil-admin';
+/** The MQTT username (and default client id) of Vigil's own ingest client; MQTT_USERNAME overrides. */
+export const DEFAULT_INGEST_MQTT_USERNAME = 'vigil-ingest';
 
 /** A site's ingest session (several nodes): the user name and client id every holder of the site uses. */
-export const siteIngestClientId = (site: string): string => `${SITE_INGEST_PREFIX}${site}`;
-const SITE_INGEST_PREFIX = 'vigil-';
+export const siteIngestClientId = (site: string): string => `${VIGIL_PREFIX}${site}`;
 
 export const ingestRole = (): BrokerRole => ({ name: INGEST_ROLE, publish: [], subscribe: ['#', '$SYS/#'] });
+
+export const siteRole = (site: string): string => `${SITE_ROLE_PREFIX}${site}`;
+
+/** A site session's role: subscribe to and receive exactly its topics and the drop counter, publish nothing. */
+export function siteRoleOf(session: SiteSession): BrokerRole {
+  const filters = [...new Set([...session.topics, BROKER_DROPPED_TOPIC])];
+  return { name: siteRole(session.site), publish: [], subscribe: filters, receive: filters };
+}
+
+/**
+ * Why a sensor or gateway may not have this id, or null. Its id is its MQTT user name and client
+ * id, and every `vigil-` name is Vigil's: its ingest (`vigil-ingest`), its broker administrator
+ * (`vigil-admin`), each site's ingest session (`vigil-<site>`). A device by such a name would take
+ * that client's credential and session, and the reconciliation deletes unplanned `vigil-` clients.
+ */
+export function reservedDeviceId(id: string): string | null {
+  return id.startsWith(VIGIL_PREFIX)
+    ? `ids starting with "${VIGIL_PREFIX}" are reserved for Vigil's own MQTT clients (${DEFAULT_INGEST_MQTT_USERNAME}, ${BROKER_ADMIN_USERNAME}, ${VIGIL_PREFIX}<site> of each site's ingest session)`
+    : null;
+}
+
+/** Why a site may not have this id, or null: its ingest session's name `vigil-<site>` would be another of Vigil's clients. */
+export function reservedSiteId(id: string): string | null {
+  const clientId = siteIngestClientId(id);
+  return [DEFAULT_INGEST_MQTT_USERNAME, BROKER_ADMIN_USERNAME].includes(clientId)
+    ? `the site's ingest session would be the MQTT client ${clientId}, which is Vigil's ${clientId === BROKER_ADMIN_USERNAME ? 'broker administrator' : 'single-node ingest'}`
+    : null;
+}
 
 export function brokerPlan(input: BrokerPlanInput): BrokerPlan {
   const roles = new Map<string, BrokerRole>();
@@ -138,15 +194,17 @@ export function brokerPlan(input: BrokerPlanInput): BrokerPlan {
     { kind: 'ingest', username: input.ingest.username, clientId: input.ingest.clientId, role: INGEST_ROLE, secret: { password: input.ingest.password } },
     ingestRole(),
   );
-  for (const site of input.ingest.sites ?? []) {
-    const username = siteIngestClientId(site);
-    add({ kind: 'ingest', username, clientId: username, role: INGEST_ROLE, secret: { password: input.ingest.password } }, ingestRole());
+  for (const session of input.ingest.sites ?? []) {
+    const username = siteIngestClientId(session.site);
+    const role = siteRoleOf(session);
+    add({ kind: 'ingest', username, clientId: username, role: role.name, secret: { password: input.ingest.password } }, role);
   }
+  const vigils = new Set(principals.map((p) => p.username));
   const registered = new Set(input.sensors.map((s) => s.id));
   const gateways = new Map(input.gateways.map((g) => [g.id, g]));
   for (const d of input.devices) {
-    // `device add` refuses Vigil's own names; a custom MQTT_USERNAME could still equal a sensor id.
-    if (d.revokedAt !== null || d.sensorId === input.ingest.username) continue;
+    // `device add` and the facility refuse Vigil's own names; a custom MQTT_USERNAME could still equal a sensor id.
+    if (d.revokedAt !== null || vigils.has(d.sensorId)) continue;
     // The stored kind decides: a gateway id reused for a sensor (or back) in the facility file gets no rights from the old credential.
     if (d.kind === 'gateway') {
       const gateway = gateways.get(d.sensorId);
@@ -189,8 +247,9 @@ export function brokerPlan(input: BrokerPlanInput): BrokerPlan {
         u.startsWith(SIM_PREFIX) ||
         u.startsWith(DRILL_PREFIX) ||
         // Vigil's own clients share the prefix: its single ingest session and its administrator.
-        (u.startsWith(SITE_INGEST_PREFIX) && u !== input.ingest.username && u !== input.ingest.clientId && u !== BROKER_ADMIN_USERNAME)),
-    isStaleRole: (name) => (name.startsWith(SENSOR_ROLE_PREFIX) || name.startsWith(GATEWAY_ROLE_PREFIX)) && !roles.has(name),
+        (u.startsWith(VIGIL_PREFIX) && u !== input.ingest.username && u !== input.ingest.clientId && u !== BROKER_ADMIN_USERNAME)),
+    isStaleRole: (name) =>
+      (name.startsWith(SENSOR_ROLE_PREFIX) || name.startsWith(GATEWAY_ROLE_PREFIX) || name.startsWith(SITE_ROLE_PREFIX)) && !roles.has(name),
   };
 }
 

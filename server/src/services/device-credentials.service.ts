@@ -18,7 +18,9 @@ import {
   devicePrincipal,
   gatewayPrincipal,
   BROKER_ADMIN_USERNAME,
+  DEFAULT_INGEST_MQTT_USERNAME,
   gatewayRoleOf,
+  reservedDeviceId,
   sensorRoleOf,
   type BrokerAccess,
   type BrokerPrincipal,
@@ -39,9 +41,7 @@ export interface IngestKeyVerifier {
   verify(presented: string): Promise<IngestGrant | null>;
 }
 
-/** The MQTT username of Vigil's own ingest client (MQTT_USERNAME overrides). */
-export const DEFAULT_INGEST_MQTT_USERNAME = 'vigil-ingest';
-export { BROKER_ADMIN_USERNAME } from './device-credentials.broker.ts';
+export { BROKER_ADMIN_USERNAME, DEFAULT_INGEST_MQTT_USERNAME } from './device-credentials.broker.ts';
 
 const KEY_ID = /^vk_[0-9a-f]{12}$/;
 /** `lastUsedAt` is written at most this often per key (not on every request). */
@@ -216,6 +216,8 @@ export class DeviceCredentialService {
     const what = kind === 'sensor' ? 'device' : 'gateway';
     const target = `${kind}:${id}`;
     if (this.reservedUsernames.includes(id)) throw new AuthError('BAD_REQUEST', `${id} is reserved for Vigil's own MQTT client`);
+    const reserved = reservedDeviceId(id);
+    if (reserved !== null) throw new AuthError('BAD_REQUEST', `${id} cannot have MQTT credentials: ${reserved}`);
     const existing = await this.devices.get(id);
     if (existing && existing.revokedAt === null)
       throw new AuthError('ALREADY_EXISTS', `${what} ${id} already has credentials: revoke them first to issue new ones`);

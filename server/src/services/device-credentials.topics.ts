@@ -5,7 +5,9 @@
  * administers them through dynamic security or writes them as a Mosquitto ACL.
  */
 import type { Gateway, Sensor, SourceBinding } from '../../../contract/index.ts';
+import type { TopicDecoder } from '../domain/observation.decode.ts';
 import { Registry } from '../domain/registry.ts';
+import type { SiteSession } from './device-credentials.broker.ts';
 import { isPlainTopic, topicMatches } from './mqtt-topic.ts';
 
 /** Topic filters a device adapter's devices publish to (e.g. `<zigbee2mqtt topic>/#`); none for native sensors. */
@@ -96,3 +98,13 @@ export function siteTopics(ingest: IngestSubscriptions, registry: Registry, site
   });
   return ingest.subscriptions(one).map((t) => (t === 'vigil/#' ? `vigil/${site}/#` : t));
 }
+
+/** Every site's session and its topics: what the broker plan gives a role each (several nodes). */
+export function siteSessions(ingest: IngestSubscriptions, registry: Registry): SiteSession[] {
+  return registry.facility.sites.map((s) => ({ site: s.id, topics: siteTopics(ingest, registry, s.id) }));
+}
+
+/** What these decoders subscribe to, as the ingest does (IngestService.subscriptions), for the CLI, which runs no ingest. */
+export const decoderSubscriptions = (decoders: readonly TopicDecoder[]): IngestSubscriptions => ({
+  subscriptions: (registry) => [...new Set(decoders.flatMap((d) => d.subscriptions(registry)))],
+});
