@@ -10,20 +10,22 @@ import { CAUSE_CATEGORIES, resolveBodySchema } from './alarm-actions.ts';
 import { PRIORITIES, type Alarm, type Priority } from './alarm.ts';
 import { LATEST_TIME_MS } from './api.ts';
 import { idSchema } from './observation.ts';
+import { ACTION_FILTERS, ACTION_MOVES, type ActionEventKind, type ActionStatus, type EscalationStep } from './actions-constants.ts';
 
-export const ACTION_STATUSES = ['open', 'in_progress', 'fixed', 'verified'] as const;
-export type ActionStatus = (typeof ACTION_STATUSES)[number];
-
-/** What a PATCH may ask for: the owner's `start` and `fix`, a manager's `verify` and `reject` (back to in progress, with a reason). */
-export const ACTION_MOVES = ['start', 'fix', 'verify', 'reject'] as const;
-export type ActionMove = (typeof ACTION_MOVES)[number];
-
-/** Who an escalation step goes to: the owner, then the managers, then the admins and the facility's notification channels. */
-export const ESCALATION_STEPS = ['owner', 'manager', 'admin'] as const;
-export type EscalationStep = (typeof ESCALATION_STEPS)[number];
-
-export const ACTION_EVENT_KINDS = ['opened', 'started', 'fixed', 'verified', 'rejected', 'edited', 'escalated', 'attached'] as const;
-export type ActionEventKind = (typeof ACTION_EVENT_KINDS)[number];
+// The actions' values live in a module without zod, which the dashboard imports instead of this
+// one (importing anything from here would put zod and every schema below into its bundle).
+export {
+  ACTION_EVENT_KINDS,
+  ACTION_FILTERS,
+  ACTION_MOVES,
+  ACTION_STATUSES,
+  ESCALATION_STEPS,
+  type ActionEventKind,
+  type ActionFilter,
+  type ActionMove,
+  type ActionStatus,
+  type EscalationStep,
+} from './actions-constants.ts';
 
 /** One line of an action's history; the same change is also an audit entry (`action.<kind>`, target `action:<id>`). */
 export interface ActionEvent {
@@ -131,10 +133,6 @@ export const actionPatchBodySchema = z.union([
     .refine((b) => b.owner !== undefined || b.dueAt !== undefined, { message: 'give a move, or owner and/or dueAt' }),
 ]);
 export type ActionPatchBody = z.infer<typeof actionPatchBodySchema>;
-
-/** `GET /api/actions` filters: `open` = not yet verified, `overdue`, `mine` (owned by the caller), `closed` = verified. */
-export const ACTION_FILTERS = ['open', 'overdue', 'mine', 'closed', 'all'] as const;
-export type ActionFilter = (typeof ACTION_FILTERS)[number];
 
 export const actionListQuerySchema = z
   .object({

@@ -3,6 +3,9 @@
  * procedure step): the body each `POST /api/alarms/:id/:action` takes, and why one is refused.
  */
 import { z } from 'zod';
+import { CAUSE_CATEGORIES } from './alarm-constants.ts';
+
+export { CAUSE_CATEGORIES, type CauseCategory } from './alarm-constants.ts';
 
 const note = z.string().trim().max(2000);
 
@@ -23,12 +26,6 @@ export const shelveBodySchema = z
 export const unshelveBodySchema = z.object({ note: note.optional() }).strict();
 /** `POST /api/alarms/:id/reset` (latching alarms, after acknowledgement, condition normal) @example `{}` */
 export const resetBodySchema = z.object({ note: note.optional() }).strict();
-/**
- * Kinds of cause an alarm is resolved with: `cause` stays free text, the category makes causes
- * countable (how many false alarms, how many equipment faults).
- */
-export const CAUSE_CATEGORIES = ['real_event', 'equipment_fault', 'false_alarm', 'maintenance', 'test_or_drill', 'other'] as const;
-export type CauseCategory = (typeof CAUSE_CATEGORIES)[number];
 
 /**
  * `POST /api/alarms/:id/resolve`

@@ -359,3 +359,12 @@ export function noteIn(event: { note: string | null; noteText?: NoteText }, lang
 export function unregisteredLabel(site: string, lang: TextLanguage): string {
   return lang === 'zh' ? `${site}的未注册设备` : `Unregistered devices at ${site}`;
 }
+
+/**
+ * A text that files give in English with an optional Chinese translation (a scenario's title, a
+ * coordinator note, a muster's building), in the viewer's language: the Chinese where given, else
+ * the English.
+ */
+export function textIn(en: string, zh: string | undefined, lang: 'en' | 'zh'): string {
+  return lang === 'zh' && zh ? zh : en;
+}

@@ -18,13 +18,9 @@
  */
 import { z } from 'zod';
 import { idSchema } from './observation.ts';
-import type { Condition } from './alarm.ts';
 
-/** The `sensorKind` of a camera's own trouble alarm (`camera_offline`). */
-export const CAMERA_KIND = 'camera';
-
-/** The alarms a camera verifies with snapshots: an intruder, a fire or a gas release can be seen. */
-export const CAMERA_VERIFIED_CONDITIONS: readonly Condition[] = ['door_forced', 'door_held', 'after_hours_access', 'smoke', 'gas', 'co'];
+export { CAMERA_KIND } from './device-kinds.ts';
+export { CAMERA_VERIFIED_CONDITIONS } from './condition-sets.ts';
 
 const cameraUrl = z
   .string()

@@ -74,14 +74,8 @@ export interface DrillNote {
   textZh?: string;
 }
 
-/**
- * A text that files give in English with an optional Chinese translation (a scenario's title, a
- * coordinator note, a muster's building), in the viewer's language: the Chinese where given, else
- * the English.
- */
-export function textIn(en: string, zh: string | undefined, lang: 'en' | 'zh'): string {
-  return lang === 'zh' && zh ? zh : en;
-}
+// Kept in alarm-text.ts, which has no zod: the dashboard imports it from there.
+export { textIn } from './alarm-text.ts';
 
 /** A scenario the dashboard may start, as `GET /api/drills` lists it. */
 export interface DrillScenario {

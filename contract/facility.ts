@@ -20,6 +20,7 @@
  * ```
  */
 import { z } from 'zod';
+import { SENSOR_KINDS, type SensorKind } from './device-kinds.ts';
 import { escalationSchema } from './notification.ts';
 import { TEXT_LANGUAGES, type TextLanguage } from './alarm-text.ts';
 import { sourceSchema, type SourceBinding } from './bindings.ts';
@@ -28,13 +29,7 @@ import { cameraSchema, type Camera } from './camera.ts';
 import { idSchema, type Unit } from './observation.ts';
 import { doorReadersSchema, personSchema } from './presence.ts';
 
-/**
- * Sprinkler supervision (docs/contracts.md#sprinkler-supervision): `waterflow` is a riser's flow
- * switch, `valve` a control valve's supervisory switch, `pump` a fire pump controller, `pressure`
- * the riser's water pressure in bar.
- */
-export const SENSOR_KINDS = ['gas', 'co', 'smoke', 'door', 'leak', 'waterflow', 'valve', 'pump', 'pressure'] as const;
-export type SensorKind = (typeof SENSOR_KINDS)[number];
+export { SENSOR_KINDS, type SensorKind } from './device-kinds.ts';
 
 /** The unit each measuring kind reports in; a reading in another unit is rejected, not compared. */
 export const KIND_UNITS: Record<SensorKind, Unit | null> = {

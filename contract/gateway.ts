@@ -110,8 +110,7 @@ export type Gateway = OmitEach<GatewayConfig, 'zone' | 'heartbeatS'> & {
   sensorIds: string[];
 };
 
-/** `Alarm.sensorKind` of a gateway's own alarm (its `sensorId` is the gateway's id). */
-export const GATEWAY_KIND = 'gateway';
+export { GATEWAY_KIND } from './device-kinds.ts';
 
 /** One topic of a gateway's tree that no sensor is bound to, as last heard. */
 export interface GatewayTopic {

@@ -11,7 +11,6 @@
  * ```
  */
 import { z } from 'zod';
-import type { Condition } from './alarm.ts';
 import { idSchema } from './observation.ts';
 
 /** Presence window when the facility file sets none: a long shift. */
@@ -23,10 +22,7 @@ export const OUTSIDE = 'outside';
 export const READER_SIDES = ['in', 'out'] as const;
 export type ReaderSide = (typeof READER_SIDES)[number];
 
-/** Alarms whose detail and notification list the people presumed in the zone. */
-export const PRESENCE_CONDITIONS: ReadonlySet<Condition> = new Set<Condition>(['gas', 'gas_rise', 'co', 'co_rise', 'smoke', 'smoke_pre_alarm', 'leak']);
-/** Alarms that open a muster of everyone presumed inside the building (fire). */
-export const MUSTER_CONDITIONS: ReadonlySet<Condition> = new Set<Condition>(['smoke']);
+export { MUSTER_CONDITIONS, PRESENCE_CONDITIONS } from './condition-sets.ts';
 
 /**
  * The badge id as people see it: its last four characters only, so a screen, a notification or a

@@ -1,5 +1,5 @@
 /** What a corrective action needs besides its finding: what to do, the owner, the due date and severity. Used by the resolve form and the actions page. */
-import { PRIORITIES } from '../../../contract/alarm.ts';
+import { PRIORITIES } from '../../../contract/alarm-constants.ts';
 import { AssigneeField } from '../components/AssigneeField.tsx';
 import { useI18n } from '../i18n/I18nContext.ts';
 import type { ActionDraft } from './action.form.ts';

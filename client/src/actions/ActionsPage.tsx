@@ -5,7 +5,8 @@
  * an inspection finding, and the CSV export.
  */
 import { useCallback, useState, type FormEvent } from 'react';
-import { ACTION_FILTERS, type ActionFilter, type ActionMove, type CorrectiveAction } from '../../../contract/actions.ts';
+import type { CorrectiveAction } from '../../../contract/actions.ts';
+import { ACTION_FILTERS, type ActionFilter, type ActionMove } from '../../../contract/actions-constants.ts';
 import type { Facility } from '../../../contract/facility.ts';
 import { attachmentUrl, changeAction, fetchAction, fetchActions, openAction, uploadAttachment, type ActionDetail } from '../api/actions.api.ts';
 import { messageOf } from '../api/api.client.ts';

@@ -1,6 +1,7 @@
 /** Users and their sessions (`admin.users`): add, disable/enable, unlock, reset a password, sign a session out. */
 import { useState, type FormEvent } from 'react';
-import { ROLES, type Role, type SessionView, type UserAdminView } from '../../../contract/auth.ts';
+import type { SessionView, UserAdminView } from '../../../contract/auth.ts';
+import { ROLES, type Role } from '../../../contract/roles.ts';
 import { createUser, fetchSessions, fetchUsers, resetPassword, revokeSession, userAction, type UserAction } from '../api/admin.api.ts';
 import { useNow } from '../hooks/useNow.ts';
 import type { MessageKey } from '../i18n/dictionary.ts';

@@ -1,6 +1,7 @@
 /** The signed-in user for every component that shows or hides an action by role. */
 import { createContext, useContext } from 'react';
-import { can, type Permission, type User } from '../../../contract/auth.ts';
+import type { User } from '../../../contract/auth.ts';
+import { can, type Permission } from '../../../contract/roles.ts';
 
 export interface Session {
   user: User;

@@ -3,7 +3,8 @@
  * browser's check; the server checks the rest and its refusal is shown by the caller.
  */
 import { useState, type FormEvent } from 'react';
-import { CAUSE_CATEGORIES, type AlarmAction, type CauseCategory } from '../../../contract/alarm-actions.ts';
+import type { AlarmAction } from '../../../contract/alarm-actions.ts';
+import { CAUSE_CATEGORIES, type CauseCategory } from '../../../contract/alarm-constants.ts';
 import { useSession } from '../auth/SessionContext.ts';
 import { shelveChoices } from '../domain/alarm.actions.ts';
 import { useI18n } from '../i18n/I18nContext.ts';

@@ -1,5 +1,6 @@
 /** An alarm's lifecycle and actions, oldest first: who did what and when (the audit trail is the record). */
-import { SYSTEM_ACTOR, type AlarmEvent } from '../../../contract/alarm.ts';
+import type { AlarmEvent } from '../../../contract/alarm.ts';
+import { SYSTEM_ACTOR } from '../../../contract/alarm-constants.ts';
 import type { HistoryLoad } from '../hooks/useAlarmDetail.ts';
 import { historyNote } from '../i18n/alarm.labels.ts';
 import { useI18n } from '../i18n/I18nContext.ts';

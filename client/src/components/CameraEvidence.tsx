@@ -6,7 +6,9 @@
  * every few seconds (the second still follows the first by a few seconds).
  */
 import { useEffect, useState } from 'react';
-import { CAMERA_VERIFIED_CONDITIONS, textIn, type Alarm, type AlarmSnapshotsResponse, type Camera, type CameraSnapshot } from '../../../contract/index.ts';
+import type { Alarm, AlarmSnapshotsResponse, Camera, CameraSnapshot } from '../../../contract/index.ts';
+import { textIn } from '../../../contract/alarm-text.ts';
+import { CAMERA_VERIFIED_CONDITIONS } from '../../../contract/condition-sets.ts';
 import { messageOf, request } from '../api/api.client.ts';
 import { useI18n } from '../i18n/I18nContext.ts';
 import '../styles/camera.css';

@@ -1,5 +1,5 @@
 import type { Alarm } from '../../../contract/alarm.ts';
-import { MUSTER_CONDITIONS } from '../../../contract/presence.ts';
+import { MUSTER_CONDITIONS } from '../../../contract/condition-sets.ts';
 import { useRunningDrillTitles } from '../drills/useDrills.ts';
 import { useLive } from '../live/useLive.ts';
 import { useI18n } from '../i18n/I18nContext.ts';

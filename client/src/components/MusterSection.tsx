@@ -6,8 +6,9 @@
  */
 import { useCallback, useEffect, useState } from 'react';
 import type { Alarm } from '../../../contract/alarm.ts';
-import { MUSTER_CONDITIONS, type MusterResponse } from '../../../contract/presence.ts';
-import { textIn } from '../../../contract/drill.ts';
+import type { MusterResponse } from '../../../contract/presence.ts';
+import { MUSTER_CONDITIONS } from '../../../contract/condition-sets.ts';
+import { textIn } from '../../../contract/alarm-text.ts';
 import { messageOf } from '../api/api.client.ts';
 import { fetchMuster, markAccounted } from '../api/presence.api.ts';
 import { useLoad } from '../hooks/useLoad.ts';

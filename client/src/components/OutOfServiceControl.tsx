@@ -5,7 +5,8 @@
  * `sensor_out_of_service` event.
  */
 import { useState, type FormEvent } from 'react';
-import { MAX_OUT_OF_SERVICE_S, OUT_OF_SERVICE_REMINDER_S, type OutOfService } from '../../../contract/alarm.ts';
+import type { OutOfService } from '../../../contract/alarm.ts';
+import { MAX_OUT_OF_SERVICE_S, OUT_OF_SERVICE_REMINDER_S } from '../../../contract/alarm-constants.ts';
 import { messageOf } from '../api/api.client.ts';
 import { returnToService, takeOutOfService } from '../api/sensor.api.ts';
 import { useSession } from '../auth/SessionContext.ts';

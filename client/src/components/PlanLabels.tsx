@@ -5,7 +5,7 @@
  * where two would still overlap, the one drawn later (notes before room names, smaller rooms
  * before larger) gives way, so no two texts are ever drawn over each other.
  */
-import { textIn } from '../../../contract/drill.ts';
+import { textIn } from '../../../contract/alarm-text.ts';
 import { useLayoutEffect, useRef, type CSSProperties } from 'react';
 import type { Box, PlanLabel } from '../hooks/usePlanGeometry.ts';
 import { useI18n } from '../i18n/I18nContext.ts';

@@ -4,10 +4,11 @@
  * (gas, CO, fire, leak); the list is the one taken at the raise, so it does not change under the
  * officer's eyes.
  */
-import { textIn } from '../../../contract/drill.ts';
+import { textIn } from '../../../contract/alarm-text.ts';
 import { useCallback } from 'react';
 import type { Alarm } from '../../../contract/alarm.ts';
-import { PRESENCE_CONDITIONS, type PresentPerson } from '../../../contract/presence.ts';
+import type { PresentPerson } from '../../../contract/presence.ts';
+import { PRESENCE_CONDITIONS } from '../../../contract/condition-sets.ts';
 import { fetchAlarmPresence } from '../api/presence.api.ts';
 import type { FacilityIndex } from '../domain/facility.index.ts';
 import { useLoad } from '../hooks/useLoad.ts';

@@ -1,4 +1,4 @@
-import { CONDITIONS } from '../../../contract/alarm.ts';
+import { CONDITIONS } from '../../../contract/alarm-constants.ts';
 import { CONDITION_DISPLAY, SENSOR_DISPLAY_STATES, STATE_STYLES } from '../domain/sensor.status.ts';
 import { conditionLabel } from '../i18n/alarm.labels.ts';
 import { useI18n } from '../i18n/I18nContext.ts';

@@ -5,7 +5,7 @@
  */
 import type { AlarmActionType } from '../../../contract/alarm-actions.ts';
 import type { Alarm, AlarmEvent } from '../../../contract/alarm.ts';
-import { ACTION_PERMISSION, MAX_SHELVE_S, type Permission, type Role } from '../../../contract/auth.ts';
+import { ACTION_PERMISSION, MAX_SHELVE_S, type Permission, type Role } from '../../../contract/roles.ts';
 import { isUnacked } from './alarm.queue.ts';
 
 /** The order buttons appear in: the urgent one first. */

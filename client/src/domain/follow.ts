@@ -4,7 +4,8 @@
  * goes to it, unless the officer is busy with the console (then a prompt offers to go). Pure: the hook
  * (hooks/useFollowAlarms.ts) feeds it the live alarms, the time and the last interaction.
  */
-import { PRIORITY_RANK, type Alarm, type Priority } from '../../../contract/alarm.ts';
+import type { Alarm } from '../../../contract/alarm.ts';
+import { PRIORITY_RANK, type Priority } from '../../../contract/alarm-constants.ts';
 
 /** The officer touched the console this recently: the plan stays where they put it. */
 export const INTERACTION_QUIET_MS = 30_000;

@@ -5,7 +5,8 @@
  */
 import type { Alarm, SensorLiveState } from '../../../contract/alarm.ts';
 import type { Sensor } from '../../../contract/facility.ts';
-import { GATEWAY_KIND, type Gateway } from '../../../contract/gateway.ts';
+import type { Gateway } from '../../../contract/gateway.ts';
+import { GATEWAY_KIND } from '../../../contract/device-kinds.ts';
 import type { FacilityIndex } from './facility.index.ts';
 
 export type DeviceLink = 'offline' | 'unknown' | 'online';

@@ -1,5 +1,6 @@
 /** Out-of-service periods on the dashboard: the end the form may ask for, and how near an end is. */
-import { MAX_OUT_OF_SERVICE_S, OUT_OF_SERVICE_REMINDER_S, type OutOfService } from '../../../contract/alarm.ts';
+import type { OutOfService } from '../../../contract/alarm.ts';
+import { MAX_OUT_OF_SERVICE_S, OUT_OF_SERVICE_REMINDER_S } from '../../../contract/alarm-constants.ts';
 
 /** The end the form offers first: a working shift's worth of maintenance. */
 export const DEFAULT_OUT_OF_SERVICE_MS = 4 * 3_600_000;

@@ -4,7 +4,8 @@
  * page without the dashboard around it (styles/drill-report.css, `@media print`).
  */
 import type { Facility } from '../../../contract/facility.ts';
-import { textIn, type DrillReport } from '../../../contract/drill.ts';
+import type { DrillReport } from '../../../contract/drill.ts';
+import { textIn } from '../../../contract/alarm-text.ts';
 import { useSession } from '../auth/SessionContext.ts';
 import type { FacilityIndex } from '../domain/facility.index.ts';
 import { useNow } from '../hooks/useNow.ts';

@@ -1,6 +1,7 @@
 /** Every recorded drill, newest first; a manager opens a drill's report from its row. */
 import type { KeyboardEvent } from 'react';
-import { textIn, type Drill } from '../../../contract/drill.ts';
+import type { Drill } from '../../../contract/drill.ts';
+import { textIn } from '../../../contract/alarm-text.ts';
 import type { FacilityIndex } from '../domain/facility.index.ts';
 import { useI18n } from '../i18n/I18nContext.ts';
 import { useSiteFormatters } from './useSiteTime.ts';

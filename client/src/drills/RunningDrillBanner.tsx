@@ -4,7 +4,8 @@
  * leaves the rest of the scenario unplayed and closes the drill's alarms.
  */
 import { useEffect, useRef, useState } from 'react';
-import { textIn, type Drill, type DrillNote } from '../../../contract/drill.ts';
+import type { Drill, DrillNote } from '../../../contract/drill.ts';
+import { textIn } from '../../../contract/alarm-text.ts';
 import { messageOf } from '../api/api.client.ts';
 import { useSession } from '../auth/SessionContext.ts';
 import type { FacilityIndex } from '../domain/facility.index.ts';

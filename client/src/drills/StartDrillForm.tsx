@@ -5,7 +5,8 @@
  * play is refused here with the reason, before anything runs (the server refuses it too).
  */
 import { useEffect, useRef, useState, type FormEvent } from 'react';
-import { textIn, type Drill, type DrillScenario } from '../../../contract/drill.ts';
+import type { Drill, DrillScenario } from '../../../contract/drill.ts';
+import { textIn } from '../../../contract/alarm-text.ts';
 import type { Site } from '../../../contract/facility.ts';
 import { messageOf } from '../api/api.client.ts';
 import { startDrill } from '../api/drill.api.ts';

@@ -3,7 +3,8 @@
  * or ended anywhere refetches the list) and, while a drill runs, by a slow poll of its report.
  */
 import { useCallback, useEffect, useMemo, useState } from 'react';
-import { textIn, type Drill, type DrillReport, type DrillScenario } from '../../../contract/drill.ts';
+import type { Drill, DrillReport, DrillScenario } from '../../../contract/drill.ts';
+import { textIn } from '../../../contract/alarm-text.ts';
 import { useI18n } from '../i18n/I18nContext.ts';
 import { ApiRequestError, messageOf } from '../api/api.client.ts';
 import { fetchDrillReport, fetchDrills } from '../api/drill.api.ts';

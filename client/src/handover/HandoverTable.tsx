@@ -1,5 +1,6 @@
 /** Every handover of the site, newest first: who handed over and accepted when, how much was carried over, the remarks. */
-import { itemsCarriedOver, type Handover } from '../../../contract/handover.ts';
+import type { Handover } from '../../../contract/handover.ts';
+import { itemsCarriedOver } from '../../../contract/handover-items.ts';
 import type { TimeFormatters } from '../format/time.format.ts';
 import { useI18n } from '../i18n/I18nContext.ts';
 

@@ -1,7 +1,8 @@
 /** The alarm log's filter bar: range, site, zone, sensor, kind, priority, state, real/drill. */
 import { useState, type FormEvent } from 'react';
-import { ALARM_STATES, PRIORITIES } from '../../../contract/alarm.ts';
-import { SENSOR_KINDS, type Facility } from '../../../contract/facility.ts';
+import { ALARM_STATES, PRIORITIES } from '../../../contract/alarm-constants.ts';
+import type { Facility } from '../../../contract/facility.ts';
+import { SENSOR_KINDS } from '../../../contract/device-kinds.ts';
 import { FilterButtons } from '../components/FilterButtons.tsx';
 import { epochToZonedInput, zonedInputToEpoch } from '../format/time.format.ts';
 import { useI18n } from '../i18n/I18nContext.ts';

@@ -5,7 +5,7 @@
 import { useCallback } from 'react';
 import type { Facility } from '../../../contract/facility.ts';
 import type { OverdueDrillsResponse } from '../../../contract/safety-report.ts';
-import { textIn } from '../../../contract/drill.ts';
+import { textIn } from '../../../contract/alarm-text.ts';
 import { fetchOverdueDrills } from '../api/safety-report.api.ts';
 import { timeFormatters } from '../format/time.format.ts';
 import { useLoad } from '../hooks/useLoad.ts';
