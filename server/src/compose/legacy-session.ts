@@ -81,7 +81,7 @@ export class LegacySession {
   private readonly scheduler: Scheduler;
 
   constructor(private readonly d: LegacySessionDeps) {
-    this.log = d.logger.child({ component: 'legacy-session', clientId: d.legacy.clientId });
+    this.log = d.logger.child({ component: 'legacy-session' });
     this.scheduler = d.scheduler ?? systemScheduler;
   }
 
@@ -99,10 +99,17 @@ export class LegacySession {
         if (!c.clusterRanBefore) return true;
         await this.remove();
         await store.removed(legacy.clientId, node, 0);
-        this.log.warn('the former single-node MQTT session was removed unread: the cluster ran before, so its sites’ sessions have had their readings since');
+        this.log.warn(
+          { clientId: legacy.clientId },
+          'the former single-node MQTT session was removed unread: the cluster ran before, so its sites’ sessions have had their readings since',
+        );
         return false;
       }
-      if (!waiting) this.log.info({ drainer: c.node }, 'waiting for another node to drain the former single-node MQTT session before taking sites');
+      if (!waiting)
+        this.log.info(
+          { clientId: legacy.clientId, drainer: c.node },
+          'waiting for another node to drain the former single-node MQTT session before taking sites',
+        );
       waiting = true;
       await sleep(this.scheduler, WAIT_POLL_MS);
     }
@@ -120,7 +127,10 @@ export class LegacySession {
       const drained = await this.receiveQueued();
       await this.remove();
       await store.removed(legacy.clientId, node, drained);
-      this.log.info({ drained }, 'drained and removed the former single-node MQTT session: its queued readings were stored and their alarms evaluated');
+      this.log.info(
+        { clientId: legacy.clientId, drained },
+        'drained and removed the former single-node MQTT session: its queued readings were stored and their alarms evaluated',
+      );
       return drained;
     } finally {
       renewal.stop();
@@ -164,10 +174,10 @@ export class LegacySession {
       if (!(await this.within(answered, ANSWER_MS))) throw new Error(`the broker did not answer ${this.d.legacy.clientId}'s connection within ${ANSWER_MS} ms`);
       if (!(await this.within(empty, DRAIN_MAX_MS)))
         this.log.error(
-          { received, maxMs: DRAIN_MAX_MS },
+          { received, stored, maxMs: DRAIN_MAX_MS },
           'the former single-node MQTT session was still receiving readings (a subscription its facility no longer lists?); removing it',
         );
-      return received;
+      return stored;
     } finally {
       if (idle !== undefined) this.scheduler.clearTimeout(idle);
       // Acknowledges what is stored; anything not yet stored is dropped with the session next.
