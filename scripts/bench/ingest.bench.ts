@@ -256,6 +256,8 @@ interface Drain {
   ended: 'complete' | 'quiet' | 'cap';
   /** How long without growth ended it ('quiet'). */
   quietMs: number;
+  /** The longest stretch without growth before the count was complete (or the wait ended), and when it began (s after `started`). */
+  longestPause: { seconds: number; from: number };
 }
 
 /**
@@ -266,7 +268,8 @@ interface Drain {
  */
 async function waitUntilStored(influx: InfluxHandle, pub: PublisherResult, expected: number, started: number, oldPatienceMs: number): Promise<Drain> {
   const quietMs = Math.max(QUIET_MS, 2 * oldPatienceMs);
-  if (pub.firstTs === null || pub.lastTs === null) return { stored: 0, seconds: 0, byOldWait: null, ended: 'complete', quietMs };
+  const longestPause = { seconds: 0, from: 0 };
+  if (pub.firstTs === null || pub.lastTs === null) return { stored: 0, seconds: 0, byOldWait: null, ended: 'complete', quietMs, longestPause };
   let stored = -1;
   let grewAt = Date.now();
   let byOldWait: number | null = null;
@@ -275,13 +278,51 @@ async function waitUntilStored(influx: InfluxHandle, pub: PublisherResult, expec
     const at = Date.now();
     if (now !== stored) grewAt = at;
     stored = now;
-    const seconds = (grewAt - started) / 1000;
-    if (stored >= expected) return { stored, seconds, byOldWait, ended: 'complete', quietMs };
-    if (byOldWait === null && at - grewAt >= oldPatienceMs) byOldWait = stored;
-    if (at - grewAt >= quietMs) return { stored, seconds, byOldWait, ended: 'quiet', quietMs };
-    if (at - started >= CAP_MS) return { stored, seconds, byOldWait, ended: 'cap', quietMs };
+    if ((at - grewAt) / 1000 > longestPause.seconds) Object.assign(longestPause, { seconds: (at - grewAt) / 1000, from: (grewAt - started) / 1000 });
+    const end = { stored, seconds: (grewAt - started) / 1000, byOldWait, quietMs, longestPause };
+    if (stored >= expected) return { ...end, ended: 'complete' };
+    if (byOldWait === null && at - grewAt >= oldPatienceMs) byOldWait = end.byOldWait = stored;
+    if (at - grewAt >= quietMs) return { ...end, ended: 'quiet' };
+    if (at - started >= CAP_MS) return { ...end, ended: 'cap' };
     await new Promise((r) => setTimeout(r, 250));
   }
+}
+
+/**
+ * The warnings and errors the nodes logged since `since` (ms), one line per node and message: how
+ * often, first when (s after `since`), and the sites named (a lease lost under load, a site nobody
+ * held: why a site's readings waited in the broker).
+ */
+function nodeWarnings(vigils: readonly VigilHandle[], since: number): string[] {
+  const lines: string[] = [];
+  vigils.forEach((vigil, n) => {
+    const byMsg = new Map<string, { count: number; first: number; sites: Set<string> }>();
+    let text = '';
+    try {
+      text = fs.readFileSync(vigil.logFile, 'utf8');
+    } catch {
+      return;
+    }
+    for (const line of text.split('\n')) {
+      let entry: { level?: number; time?: string; msg?: string; site?: string; unheld?: string[] };
+      try {
+        entry = JSON.parse(line) as typeof entry;
+      } catch {
+        continue;
+      }
+      const at = Date.parse(entry.time ?? '');
+      if (!((entry.level ?? 0) >= 40) || !(at >= since) || !entry.msg) continue;
+      const seen = byMsg.get(entry.msg) ?? { count: 0, first: at, sites: new Set<string>() };
+      seen.count++;
+      for (const site of [entry.site, ...(entry.unheld ?? [])]) if (site) seen.sites.add(site);
+      byMsg.set(entry.msg, seen);
+    }
+    for (const [msg, { count, first, sites }] of byMsg)
+      lines.push(
+        `node ${n + 1} logged ${count}× "${msg}"${sites.size ? ` (${[...sites].sort().join(', ')})` : ''}, first at +${fmt((first - since) / 1000, 1)} s`,
+      );
+  });
+  return lines;
 }
 
 /** `numbers` (ascending) as at most `max` runs, `a–b` or `a`, and how many runs more. */
@@ -307,7 +348,15 @@ const totals = { late: 0, lost: 0, duplicated: 0 };
  * counters say about the same stretch.
  */
 async function account(
-  o: { stack: Stack; pub: PublisherResult; count: number; drain: Drain; oldPatienceMs: number; broker: Awaited<ReturnType<typeof watchBroker>> },
+  o: {
+    stack: Stack;
+    pub: PublisherResult;
+    count: number;
+    started: number;
+    drain: Drain;
+    oldPatienceMs: number;
+    broker: Awaited<ReturnType<typeof watchBroker>>;
+  },
   before: { dropped: number; metrics: ReadonlyMap<string, number> },
 ): Promise<{ missing: number; lines: string }> {
   const { stack, pub, count, drain } = o;
@@ -344,6 +393,9 @@ async function account(
     out(`missing readings (by number): ${runsOf(missing)}; by site: ${[...bySite].map(([site, n]) => `${site} ${fmt(n)}`).join(', ')}`);
   }
   if (duplicated.length) out(`stored twice (by number): ${runsOf(duplicated)}`);
+  if (drain.longestPause.seconds >= 2)
+    out(`longest stretch with no reading of the phase stored: ${fmt(drain.longestPause.seconds, 1)} s, from +${fmt(drain.longestPause.from, 1)} s`);
+  for (const line of nodeWarnings(stack.vigils, o.started)) out(line);
   out(
     `broker ($SYS): dropped during the phase ${fmt(broker.dropped - before.dropped)} (since it started ${fmt(broker.dropped)}), messages in its store now ${fmt(broker.stored)} (its retained $SYS topics included)`,
   );
@@ -481,7 +533,7 @@ async function main(): Promise<void> {
       `  (${w1.count - w0.count} InfluxDB writes, ${fmt(count / Math.max(1, w1.count - w0.count))} points each, write p50 ${fmt(percentile(w0, w1, 0.5) * 1000)} ms, p99 ${fmt(percentile(w0, w1, 0.99) * 1000)} ms)\n`,
     );
     const storedRate = stored / seconds;
-    const { missing, lines } = await account({ stack, pub, count, drain, oldPatienceMs: PACED_PATIENCE_MS, broker: sys }, before);
+    const { missing, lines } = await account({ stack, pub, count, started, drain, oldPatienceMs: PACED_PATIENCE_MS, broker: sys }, before);
     // Sustained: everything stored within 2 s of the end of publishing (no backlog building up).
     if (pub.acked === count && missing === 0 && drain.ended === 'complete' && seconds <= SECONDS + 2) best = Math.max(best, rate);
     process.stdout.write(
@@ -499,7 +551,7 @@ async function main(): Promise<void> {
     const drain = await waitUntilStored(influx, pub, BACKLOG, started, BACKLOG_PATIENCE_MS);
     const { stored, seconds } = drain;
     process.stderr.write(`  (CPU s while draining: ${cpu.report()})\n`);
-    const { missing, lines } = await account({ stack, pub, count: BACKLOG, drain, oldPatienceMs: BACKLOG_PATIENCE_MS, broker: sys }, before);
+    const { missing, lines } = await account({ stack, pub, count: BACKLOG, started, drain, oldPatienceMs: BACKLOG_PATIENCE_MS, broker: sys }, before);
     const h = await latencyHistogram(vigils);
     const zero: Histogram = { buckets: h.buckets.map(([le]) => [le, 0]), count: 0 };
     process.stdout.write(
