@@ -279,9 +279,9 @@ async function waitUntilStored(influx: InfluxHandle, pub: PublisherResult, expec
     if (now !== stored) grewAt = at;
     stored = now;
     if ((at - grewAt) / 1000 > longestPause.seconds) Object.assign(longestPause, { seconds: (at - grewAt) / 1000, from: (grewAt - started) / 1000 });
-    const end = { stored, seconds: (grewAt - started) / 1000, byOldWait, quietMs, longestPause };
+    if (byOldWait === null && stored < expected && at - grewAt >= oldPatienceMs) byOldWait = stored;
+    const end: Omit<Drain, 'ended'> = { stored, seconds: (grewAt - started) / 1000, byOldWait, quietMs, longestPause };
     if (stored >= expected) return { ...end, ended: 'complete' };
-    if (byOldWait === null && at - grewAt >= oldPatienceMs) byOldWait = end.byOldWait = stored;
     if (at - grewAt >= quietMs) return { ...end, ended: 'quiet' };
     if (at - started >= CAP_MS) return { ...end, ended: 'cap' };
     await new Promise((r) => setTimeout(r, 250));
