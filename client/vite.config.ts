@@ -83,12 +83,9 @@ export default defineConfig({
     // A wall display runs a current Chromium/Firefox; no legacy transpilation needed.
     target: 'es2022',
     chunkSizeWarningLimit: 600,
-    // zod's builders have no side effects: a schema the dashboard never uses (most of contract/,
-    // which it imports for constants and types) is left out of the bundle.
-    rolldownOptions: { treeshake: { manualPureFunctions: ['z'] } },
   },
   server: {
-    // The client imports ../contract (types only at runtime); allow serving it.
+    // The client imports ../contract (types, and values from its zod-free modules); allow serving it.
     fs: { allow: [repoRoot] },
     proxy: {
       '/api': { target: server, configure: fromVigilsOrigin },
