@@ -5,8 +5,11 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import express from 'express';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { HealthResponse, User } from '../../../contract/index.ts';
+import { SESSION_COOKIE, type HealthResponse, type User } from '../../../contract/index.ts';
+import type { AuthenticatedSession } from '../services/auth.service.ts';
+import { systemScheduler } from '../services/clock.ts';
 import { healthRouter, type HealthSources } from './health.router.ts';
+import { BoundedStoreCheck } from './health.store.ts';
 
 const officer: User = { username: 'ann', displayName: 'Ann', role: 'officer', disabled: false };
 
@@ -29,7 +32,7 @@ function sources(unheld: string[], over: Partial<HealthSources> = {}): HealthSou
 let server: http.Server | undefined;
 afterEach(() => new Promise<void>((r) => (server ? server.close(() => r()) : r())));
 
-async function get(h: HealthSources, user?: User): Promise<{ status: number; body: HealthResponse }> {
+async function get(h: HealthSources, user?: User, headers: Record<string, string> = {}): Promise<{ status: number; body: HealthResponse }> {
   const app = express();
   app.use((_req, res, next) => {
     res.locals.user = user;
@@ -38,7 +41,7 @@ async function get(h: HealthSources, user?: User): Promise<{ status: number; bod
   app.use(healthRouter(h));
   server = http.createServer(app);
   await new Promise<void>((r) => server!.listen(0, '127.0.0.1', r));
-  const res = await fetch(`http://127.0.0.1:${(server.address() as AddressInfo).port}/api/health`);
+  const res = await fetch(`http://127.0.0.1:${(server.address() as AddressInfo).port}/api/health`, { headers });
   return { status: res.status, body: (await res.json()) as HealthResponse };
 }
 
@@ -74,5 +77,47 @@ describe('GET /api/health on a node of several', () => {
     expect(status).toBe(200);
     expect(body.parts.cluster).toBeUndefined();
     expect(body.parts.store).toEqual({ ok: true, detail: 'collation is en_US.UTF-8' });
+  });
+
+  // The banner needs this answer, and the database may be what failed (health.store.ts).
+  it('answers within the bound with the store frozen: 503, the store failing, the sites still named to the officer it knew', async () => {
+    let frozen = false;
+    const known: AuthenticatedSession = {
+      user: officer,
+      session: {
+        id: 1,
+        tokenHash: 'x',
+        username: 'ann',
+        createdAt: 0,
+        lastSeenAt: 0,
+        expiresAt: Date.now() + 60_000,
+        revokedAt: null,
+        address: '',
+        userAgent: '',
+      },
+    };
+    // A frozen PostgreSQL: the query never returns.
+    const answer = <T>(value: T): Promise<T> => (frozen ? new Promise<T>(() => undefined) : Promise.resolve(value));
+    const waitMs = 200;
+    const store = new BoundedStoreCheck({
+      sessions: { authenticate: (token) => answer(token === 't-ann' ? known : null) },
+      probe: () => answer(1),
+      name: 'PostgreSQL',
+      scheduler: systemScheduler,
+      waitMs,
+    });
+    const cookie = { cookie: `${SESSION_COOKIE}=t-ann` };
+    const before = await get(sources(['south'], { store }), undefined, cookie);
+    expect(before.body.parts.store).toBeUndefined();
+    expect(before.body.parts.cluster?.unheld).toEqual(['south']);
+
+    frozen = true;
+    const started = Date.now();
+    const { status, body } = await get(sources(['south'], { store }), undefined, cookie);
+    expect(Date.now() - started).toBeLessThan(waitMs + 1_000);
+    expect(status).toBe(503);
+    expect(body.parts.store).toEqual({ ok: false, detail: 'PostgreSQL did not answer within 0.2 s' });
+    expect(body.parts.cluster?.unheld).toEqual(['south']);
+    expect(body.version).toBe('test');
   });
 });
