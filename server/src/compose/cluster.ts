@@ -20,6 +20,7 @@ import { Registry } from '../domain/registry.ts';
 import type { Logger } from '../logger.ts';
 import type { Metrics } from '../metrics.ts';
 import { systemScheduler } from '../services/clock.ts';
+import { retry } from '../services/retry.ts';
 import { siteIngestClientId } from '../services/device-credentials.broker.ts';
 import { siteTopics } from '../services/device-credentials.topics.ts';
 import type { IngestService } from '../services/ingest.service.ts';
@@ -71,6 +72,10 @@ export function clusterHealth(status: SiteHolderStatus): Omit<ClusterHealth, 'ok
     unheld: status.unheld,
   };
 }
+
+/** About 15 s of attempts in all. */
+const LEGACY_DRAIN_ATTEMPTS = 5;
+const LEGACY_DRAIN_BACKOFF = { initialMs: 1000, maxMs: 8000, jitter: 0.2 };
 
 export interface ClusterDeps {
   registry: Registry;
@@ -156,8 +161,20 @@ export function composeCluster(links: ClusterLinks, logger: Logger, metrics: Met
   const drainLegacy = async () => {
     const held = new Set(leases.status().held.map((h) => h.site));
     const elsewhere = d.registry.facility.sites.map((s) => s.id).filter((site) => !held.has(site));
-    if (elsewhere.length) log.warn({ sites: elsewhere }, 'draining the former single-node MQTT session without these sites: their readings from it are stored, their alarms not evaluated');
-    await d.legacy!.drain().catch(failedDrain);
+    if (elsewhere.length)
+      log.warn(
+        { sites: elsewhere },
+        'draining the former single-node MQTT session without these sites: their readings from it are stored, their alarms not evaluated',
+      );
+    // A broker that does not yet know the per-site clients (its reconciliation runs as this node
+    // starts) is given a few seconds; the sites' sessions wait, queuing on the broker meanwhile.
+    await retry(() => d.legacy!.drain(), {
+      timers: systemScheduler,
+      backoff: LEGACY_DRAIN_BACKOFF,
+      maxAttempts: LEGACY_DRAIN_ATTEMPTS,
+      onRetry: (err, attempt, delayMs) =>
+        log.warn({ err: (err as Error).message, attempt, delayMs }, 'draining the former single-node MQTT session failed; retrying'),
+    }).catch(failedDrain);
     const pending = deferred ?? new Set<string>();
     deferred = null;
     for (const site of pending) startSession(site);
