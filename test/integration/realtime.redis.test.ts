@@ -174,20 +174,29 @@ describe('realtime across nodes through Redis', () => {
   it('a console on node B receives the alarm events published on node A, in sequence order, none missing', async () => {
     const onB = await openConsole(b.url);
     const onA = await openConsole(a.url);
+    // A node's view of which sites have no node is its own: its `cluster` notice stays with its
+    // own consoles. Sent before the events, so through the stream it would reach B before them.
+    const clusterOnB: unknown[] = [];
+    onB.socket.on('cluster', (notice) => clusterOnB.push(notice));
+    const clusterOnA = new Promise((resolve) => onA.socket.once('cluster', resolve));
+    a.hub.clusterChanged({ node: 'a', unheld: ['north'], at: 1 });
     for (let seq = 1; seq <= 20; seq++) a.hub.publish(alarmEvent(seq));
     const expected = Array.from({ length: 20 }, (_, i) => i + 1);
     expect(await onB.next(20)).toEqual(expected);
+    expect(await clusterOnA).toEqual({ node: 'a', unheld: ['north'], at: 1 });
+    expect(clusterOnB).toEqual([]);
     // Node A's own console once each: the adapter does not echo A's events back to it.
     expect(await onA.next(20)).toEqual(expected);
 
     // Only broadcasts go through the shared stream. Beats say that this link is alive: each node's
-    // stay with its own sockets; a snapshot (hundreds of KB) goes to its one socket from its node.
+    // stay with its own sockets, as its cluster notices; a snapshot (hundreds of KB) goes to its one
+    // socket from its node.
     await new Promise<void>((resolve) => onB.socket.once('heartbeat', () => resolve()));
     const probe = await redisProbe();
     try {
       const kept = (await probe.xRange('socket.io', '-', '+')).map((entry) => String(entry.message.data));
       expect(kept.filter((data) => data.includes('"alarm"'))).toHaveLength(20);
-      expect(kept.filter((data) => data.includes('"heartbeat"') || data.includes('"snapshot"'))).toEqual([]);
+      expect(kept.filter((data) => data.includes('"heartbeat"') || data.includes('"snapshot"') || data.includes('"cluster"'))).toEqual([]);
     } finally {
       probe.destroy();
     }
