@@ -31,7 +31,7 @@ export const PRIORITY_RANK: Readonly<Record<Priority, number>> = { critical: 0, 
 
 /**
  * ISA-18.2 alarm states. `cleared_unacked` is "returned to normal, unacknowledged" (rtn_unacked);
- * `cleared` is closed. Shelved and out-of-service are flags on top of these (see {@link Alarm}).
+ * `cleared` is closed. Shelved and out-of-service are flags on top of these (see `Alarm` in alarm.ts).
  *
  * @example `const open = alarm.state !== 'cleared';`
  */
