@@ -25,6 +25,8 @@ export default defineConfig({
           // Two files at a time: each starts its own Mosquitto, InfluxDB and Vigil on free ports
           // and spends most of its time waiting on them, so two overlap well even on two cores.
           maxWorkers: 2,
+          // One PostgreSQL server for the files that need one, not one per file.
+          globalSetup: ['test/support/postgres.global.ts'],
           sequence: { groupOrder: 1 },
         },
       },

@@ -18,7 +18,7 @@ import { io, type Socket } from 'socket.io-client';
 import { LiveStore, type AlarmEventResult } from '../../client/src/live/live.store.ts';
 import type { ClientToServerEvents, ServerToClientEvents } from '../../contract/index.ts';
 import { freePort, makeTempDir } from './process.ts';
-import { startPostgres, type PostgresHandle } from './postgres.ts';
+import { postgresServer, type PostgresHandle } from './postgres.ts';
 import { startRedis, type RedisHandle } from './redis.ts';
 import { startInflux, startMosquitto, stopAllServices, type InfluxHandle, type MosquittoHandle } from './services.ts';
 import { eventually, runVigilCli, startVigil, type VigilHandle } from './vigil.ts';
@@ -143,13 +143,18 @@ export interface ClusterOptions {
   broker?: MosquittoHandle;
   /** false: nodes without NODE_ID, so without leases (PostgreSQL with one node, as before cluster mode). Default true. */
   leases?: boolean;
+  /**
+   * A PostgreSQL server of the caller's own (or one starting), stopped with the cluster: for a test that freezes or
+   * crashes it, which must not touch a server other tests use.
+   */
+  postgres?: PostgresHandle | Promise<PostgresHandle>;
 }
 
 /** Starts the services and the nodes; returns once every node answers /api/health and the sites are held, balanced over the nodes. */
 export async function startCluster(opts: ClusterOptions): Promise<Cluster> {
   const dataDir = makeTempDir('cluster');
   const { file, sites } = writeClusterFacility(dataDir, opts.loadPerSite, opts.sites);
-  const [postgres, redis, influx] = await Promise.all([startPostgres(), startRedis(), startInflux()]);
+  const [postgres, redis, influx] = await Promise.all([opts.postgres ?? postgresServer(), startRedis(), startInflux()]);
   const databaseUrl = await postgres.createDatabase();
   const shared: Record<string, string> = {
     DATABASE_URL: databaseUrl,
@@ -165,18 +170,23 @@ export async function startCluster(opts: ClusterOptions): Promise<Cluster> {
   };
   const broker = opts.broker ?? (await shippedBroker(dataDir, shared));
 
-  const nodes: ClusterNode[] = [];
-  for (const id of opts.nodeIds ?? ['vigil-a', 'vigil-b']) {
-    const port = await freePort();
-    const vigil = await startVigil({
-      mqttUrl: broker.url,
-      influxUrl: influx.url,
-      influxDb: opts.db,
-      port,
-      env: opts.leases === false ? shared : { ...shared, NODE_ID: id, NODE_URL: `http://127.0.0.1:${port}`, NODE_SECRET },
-    });
-    nodes.push({ id, vigil });
-  }
+  const ids = opts.nodeIds ?? ['vigil-a', 'vigil-b'];
+  const ports: number[] = [];
+  for (const _ of ids) ports.push(await freePort());
+  // Started together, as an installation's nodes come up: the leases settle which holds what.
+  const nodes: ClusterNode[] = await Promise.all(
+    ids.map(async (id, i) => {
+      const port = ports[i]!;
+      const vigil = await startVigil({
+        mqttUrl: broker.url,
+        influxUrl: influx.url,
+        influxDb: opts.db,
+        port,
+        env: opts.leases === false ? shared : { ...shared, NODE_ID: id, NODE_URL: `http://127.0.0.1:${port}`, NODE_SECRET },
+      });
+      return { id, vigil };
+    }),
+  );
   const query = async <T>(text: string, params: unknown[] = []): Promise<T[]> => {
     const client = new pg.Client({ connectionString: databaseUrl });
     await client.connect();

@@ -8,6 +8,10 @@
  * `createDatabase()` is then a copy of it (`CREATE DATABASE … TEMPLATE`), a few milliseconds
  * instead of running the schema again, so each test can have a database of its own.
  *
+ * A vitest run shares one such server among its test files (postgres.global.ts starts it, and
+ * `postgresServer()` hands it out): starting one takes a couple of seconds, and a database of its
+ * own per test keeps the files apart as well as a server of their own did.
+ *
  * @example
  *   const database = postgresDatabases(); // at the top of a test file
  *   it('...', async () => {
@@ -19,11 +23,18 @@ import { chownSync, existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import pg from 'pg';
-import { afterAll, afterEach } from 'vitest';
+import { afterAll, afterEach, inject } from 'vitest';
 import { POSTGRES_MIGRATIONS } from '../../server/src/adapters/postgres.migrations.ts';
 import { openPostgres } from '../../server/src/adapters/sql.postgres.ts';
 import { ManagedProcess, freePort, makeTempDir, removeOwnedDir } from './process.ts';
 import { startOnFreePort } from './services.ts';
+
+declare module 'vitest' {
+  export interface ProvidedContext {
+    /** The maintenance URL of the server the run's test files share, when postgres.global.ts started one. */
+    postgresUrl?: string;
+  }
+}
 
 const BIN = '/usr/lib/postgresql/15/bin';
 const TEMPLATE = 'vigil_template';
@@ -170,32 +181,81 @@ export async function startPostgres(): Promise<PostgresHandle> {
     throw err;
   }
 
+  return { url: urlOf('postgres'), port, dir, logFile, ...databasesOn(() => admin, urlOf, ''), stop, kill: () => proc.current.kill() };
+}
+
+/**
+ * Databases made on a server through its `admin` pool. `prefix` keeps the names of the files
+ * sharing a server apart.
+ */
+function databasesOn(
+  admin: () => pg.Pool | undefined,
+  urlOf: (database: string) => string,
+  prefix: string,
+): Pick<PostgresHandle, 'createDatabase' | 'dropDatabase'> {
   let created = 0;
-  const handle: PostgresHandle = {
-    url: urlOf('postgres'),
-    port,
-    dir,
-    logFile,
+  return {
     async createDatabase(options = {}) {
-      if (!admin) throw new Error('PostgreSQL test server stopped');
-      const name = `vigil_test_${++created}`;
-      await admin.query(`CREATE DATABASE ${name} TEMPLATE ${options.empty ? 'template0' : TEMPLATE}`);
+      const pool = admin();
+      if (!pool) throw new Error('PostgreSQL test server stopped');
+      const name = `vigil_test_${prefix}${++created}`;
+      await pool.query(`CREATE DATABASE ${name} TEMPLATE ${options.empty ? 'template0' : TEMPLATE}`);
       return urlOf(name);
     },
     async dropDatabase(databaseUrl) {
-      if (!admin) return;
-      await admin.query(`DROP DATABASE IF EXISTS ${pg.escapeIdentifier(databaseOf(databaseUrl))} WITH (FORCE)`);
+      await admin()?.query(`DROP DATABASE IF EXISTS ${pg.escapeIdentifier(databaseOf(databaseUrl))} WITH (FORCE)`);
     },
-    stop,
-    kill: () => proc.current.kill(),
   };
-  return handle;
+}
+
+/** True when the PostgreSQL server binaries are installed (scripts/ensure-deps.sh --postgres). */
+export function postgresInstalled(): boolean {
+  return existsSync(path.join(BIN, 'postgres')) && existsSync(path.join(BIN, 'initdb'));
+}
+
+function sharedServerUrl(): string | undefined {
+  try {
+    return inject('postgresUrl');
+  } catch {
+    // Not in a vitest run (a benchmark script starting a cluster): there is nothing to share.
+    return undefined;
+  }
+}
+
+/**
+ * The server of the run's test files when postgres.global.ts started one, else a server of the
+ * caller's own. `stop()` of the shared one only lets go of it (the run stops it at its end), and it
+ * cannot be killed: a test that crashes PostgreSQL starts its own with `startPostgres()`.
+ */
+export async function postgresServer(): Promise<PostgresHandle> {
+  const shared = sharedServerUrl();
+  if (shared === undefined) return startPostgres();
+  let admin: pg.Pool | undefined = new pg.Pool({ connectionString: shared, max: 2 });
+  admin.on('error', () => undefined);
+  const url = new URL(shared);
+  const urlOf = (database: string): string => {
+    const u = new URL(url);
+    u.pathname = `/${database}`;
+    return u.toString();
+  };
+  return {
+    url: shared,
+    port: Number(url.port),
+    dir: '',
+    logFile: '',
+    ...databasesOn(() => admin, urlOf, `${process.pid}_`),
+    async stop() {
+      await admin?.end().catch(() => undefined);
+      admin = undefined;
+    },
+    kill: () => Promise.reject(new Error('the run shares this PostgreSQL server: start one of your own (startPostgres) to crash it')),
+  };
 }
 
 /**
  * For a vitest file: returns `database(options?)`, a fresh database URL for the calling test (see
- * `createDatabase`), dropped after it. The file's server starts on the first call and stops after
- * the file's last test.
+ * `createDatabase`), dropped after it, on the run's server (`postgresServer()`); without one, the
+ * file's own server starts on the first call and stops after the file's last test.
  */
 export function postgresDatabases(): (options?: { empty?: boolean }) => Promise<string> {
   let server: Promise<PostgresHandle> | undefined;
@@ -208,7 +268,7 @@ export function postgresDatabases(): (options?: { empty?: boolean }) => Promise<
     await (await server)?.stop();
   });
   return async (options) => {
-    server ??= startPostgres();
+    server ??= postgresServer();
     const url = await (await server).createDatabase(options);
     created.push(url);
     return url;

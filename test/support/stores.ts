@@ -20,7 +20,7 @@ import { SqliteSql } from '../../server/src/adapters/sql.sqlite.ts';
 import type { Sql } from '../../server/src/adapters/sql.ts';
 import { openDatabase } from '../../server/src/adapters/sqlite.database.ts';
 import { MIGRATIONS } from '../../server/src/adapters/sqlite.migrations.ts';
-import { startPostgres, type PostgresHandle } from './postgres.ts';
+import { postgresServer, type PostgresHandle } from './postgres.ts';
 
 export type StoreEngine = 'sqlite' | 'postgres';
 
@@ -54,8 +54,8 @@ const engines: Record<StoreEngine, () => () => Promise<Opened>> = {
       },
     };
   },
-  // One PostgreSQL server per test file, started by the first test that asks; a migrated database
-  // per test, dropped once the test's connections are closed.
+  // The run's PostgreSQL server (or, without one, the file's own, started by the first test that
+  // asks); a migrated database per test, dropped once the test's connections are closed.
   postgres: () => {
     let server: Promise<PostgresHandle> | undefined;
     afterAll(async () => {
@@ -68,7 +68,7 @@ const engines: Record<StoreEngine, () => () => Promise<Opened>> = {
         if ((err as { code?: string }).code !== '57P01') throw err;
       });
     return async () => {
-      server ??= startPostgres();
+      server ??= postgresServer();
       const handle = await server;
       const url = await handle.createDatabase();
       const connections = [await connect(url)];
