@@ -144,8 +144,8 @@ export interface ClusterOptions {
   /** false: nodes without NODE_ID, so without leases (PostgreSQL with one node, as before cluster mode). Default true. */
   leases?: boolean;
   /**
-   * A PostgreSQL server of the caller's own (or one starting), stopped with the cluster: for a test that freezes or
-   * crashes it, which must not touch a server other tests use.
+   * A PostgreSQL server of the caller's own (or one starting), stopped with the cluster: for a
+   * test that freezes or crashes it, which must not touch a server other tests use.
    */
   postgres?: PostgresHandle | Promise<PostgresHandle>;
 }
