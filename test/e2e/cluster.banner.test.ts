@@ -16,6 +16,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { startCluster, type Cluster } from '../support/cluster.ts';
 import { CLIENT_DIST, ensureDashboardBuilt, launchChromium } from '../support/e2e.ts';
+import { startPostgres } from '../support/postgres.ts';
 import { signInAs } from '../support/e2e.stack.ts';
 import { startMosquitto } from '../support/services.ts';
 
@@ -31,7 +32,16 @@ beforeAll(async () => {
   // access control plays no part in this story.
   const broker = await startMosquitto();
   [cluster, browser] = await Promise.all([
-    startCluster({ db: 'vigil_e2e_cluster_banner', loadPerSite: 0, nodeIds: ['vigil-a'], sites: SITES, env: { CLIENT_DIST }, broker }),
+    // A PostgreSQL of this file's own: it is frozen below, and other files may share the run's.
+    startCluster({
+      db: 'vigil_e2e_cluster_banner',
+      loadPerSite: 0,
+      nodeIds: ['vigil-a'],
+      sites: SITES,
+      env: { CLIENT_DIST },
+      broker,
+      postgres: startPostgres(),
+    }),
     launchChromium(),
   ]);
 });
