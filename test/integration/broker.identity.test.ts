@@ -15,7 +15,19 @@ import type { IClientOptions, MqttClient } from 'mqtt';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MosquittoDynsec, type DynsecState } from '../../server/src/adapters/mosquitto.dynsec.ts';
-import { devicePrincipal, ingestRole, sensorRole } from '../../server/src/services/device-credentials.broker.ts';
+import { createDeviceDecoders } from '../../server/src/domain/decoders/index.ts';
+import { nativeDecoder } from '../../server/src/domain/observation.decode.ts';
+import { Registry } from '../../server/src/domain/registry.ts';
+import {
+  BROKER_DROPPED_TOPIC,
+  brokerPlan,
+  devicePrincipal,
+  ingestRole,
+  sensorRole,
+  type SiteSession,
+} from '../../server/src/services/device-credentials.broker.ts';
+import { DeviceTopics, decoderSubscriptions, siteSessions } from '../../server/src/services/device-credentials.topics.ts';
+import { loadFacility } from '../../server/src/services/facility.loader.ts';
 import { startInflux, startMosquitto, stopAllServices, type InfluxHandle, type MosquittoHandle } from '../support/services.ts';
 import { cliOk, mqttClients } from '../support/clients.ts';
 import { eventually, startVigil, type VigilHandle } from '../support/vigil.ts';
@@ -115,6 +127,93 @@ describe("nobody takes over a session that is not theirs (the broker's dynamic s
     expect(await refusedCode(broker.url, asDevice('T-DOOR-01', { clientId: 'T-GAS-01' }))).toBe(5);
     expect(await refusedCode(broker.url, asDevice('T-DOOR-01', { clientId: 'something-else' }))).toBe(5);
     expect(await refusedCode(broker.url, asDevice('T-DOOR-01'))).toBe(0);
+  });
+
+  // Several nodes (README "Several nodes (high availability)"): the holder of one site must not
+  // read, store and acknowledge another site's readings. Each site's session vigil-<site> has its
+  // own role (brokerPlan): it may subscribe to its site's topics only, and receives nothing else
+  // even through a subscription its persistent session kept from an earlier facility.
+  describe("each site's ingest session reads its own site's topics only", () => {
+    // The demo facility: sites hq and lodging, the Zigbee2MQTT bridge (zigbee2mqtt/#) at lodging.
+    const demo = new Registry(loadFacility(path.resolve('config/facility.yaml')).facility);
+    const sessions = siteSessions(decoderSubscriptions([nativeDecoder, ...createDeviceDecoders()]), demo);
+    // Only the site sessions' part of the plan: the broker also carries this file's devices, which
+    // this plan does not list and must not remove.
+    const planWith = (sites: SiteSession[]) => ({
+      ...brokerPlan({
+        sensors: [],
+        topics: new DeviceTopics(new Registry({ ...demo.facility, sensors: [] })),
+        gateways: [],
+        devices: [],
+        ingest: { username: INGEST_ID, clientId: INGEST_ID, password: 'ingest-password', sites },
+        drillPassword: null,
+        simulatorPassword: null,
+      }),
+      isStaleClient: () => false,
+      isStaleRole: () => false,
+    });
+    const asSite = (site: string): IClientOptions => ({
+      username: `vigil-${site}`,
+      clientId: `vigil-${site}`,
+      password: 'ingest-password',
+      clean: false,
+      protocolVersion: 4,
+    });
+    /** The SUBACK's return code for one filter (0x80 when refused; mqtt.js rejects then). */
+    const subackOf = (client: MqttClient, filter: string): Promise<number> =>
+      client.subscribeAsync(filter, { qos: 1 }).then(
+        (granted) => granted[0]!.qos,
+        (err: { packet?: { granted?: number[] } }) => err.packet?.granted?.[0] ?? Promise.reject(err),
+      );
+    let publisher: MqttClient;
+
+    beforeAll(async () => {
+      // Stands in for every device of both sites.
+      await admin.grant(devicePrincipal('T-PUBLISHER', { password: 'p' }), { name: sensorRole('T-PUBLISHER'), publish: ['#'], subscribe: [] });
+      publisher = await connect(broker.url, { username: 'T-PUBLISHER', clientId: 'T-PUBLISHER', password: 'p' });
+    });
+
+    it("vigil-hq is granted hq's topics and receives them; lodging's topics, '#' and '$SYS/#' are refused with SUBACK 0x80", async () => {
+      await admin.reconcile(planWith(sessions));
+      const hqTopics = sessions.find((s) => s.site === 'hq')!.topics;
+      const hq = await connect(broker.url, asSite('hq'));
+      const watched = watchCloses(hq);
+      const received: string[] = [];
+      // The drop counter ($SYS, retained) it may read comes and goes with the broker's statistics.
+      hq.on('message', (topic) => topic.startsWith('$SYS/') || received.push(topic));
+      for (const filter of hqTopics) expect(await subackOf(hq, filter), filter).toBe(1);
+      expect(await subackOf(hq, BROKER_DROPPED_TOPIC)).toBe(1);
+      for (const filter of ['vigil/lodging/#', 'zigbee2mqtt/#', '#', 'vigil/#', 'vigil/+/GH-SMK-101/reading', '$SYS/#'])
+        expect(await subackOf(hq, filter), filter).toBe(128);
+      expect(await subackOf(await connect(broker.url, asSite('lodging')), 'zigbee2mqtt/#')).toBe(1);
+
+      await publisher.publishAsync('vigil/lodging/GH-SMK-101/reading', '{}', { qos: 1 });
+      await publisher.publishAsync('zigbee2mqtt/Guesthouse 201 smoke', '{}', { qos: 1 });
+      await publisher.publishAsync('vigil/hq/KIT-GAS-01/reading', '{}', { qos: 1 });
+      // One publisher, one subscriber: had lodging's messages been delivered, they would have come first.
+      await eventually(() => received.includes('vigil/hq/KIT-GAS-01/reading'), 10_000, "hq's reading at vigil-hq");
+      expect(received).toEqual(['vigil/hq/KIT-GAS-01/reading']);
+      expect(watched.closes).toBe(0);
+    });
+
+    it('a subscription kept by the persistent session from before the facility changed delivers nothing', async () => {
+      // The Zigbee bridge stood at hq: vigil-hq's session subscribed to its tree.
+      const moved = sessions.map((s) => (s.site === 'hq' ? { ...s, topics: [...s.topics, 'zigbee2mqtt/#'] } : s));
+      await admin.reconcile(planWith(moved));
+      const before = await connect(broker.url, asSite('hq'));
+      expect(await subackOf(before, 'zigbee2mqtt/#')).toBe(1);
+      await before.endAsync();
+      // The bridge moved to lodging; vigil-hq resumes its session, which still holds that subscription.
+      await admin.reconcile(planWith(sessions));
+      const after = await connect(broker.url, asSite('hq'));
+      expect(after.options.clean).toBe(false);
+      const received: string[] = [];
+      after.on('message', (topic) => topic.startsWith('$SYS/') || received.push(topic));
+      await publisher.publishAsync('zigbee2mqtt/Guesthouse 201 smoke', '{}', { qos: 1 });
+      await publisher.publishAsync('vigil/hq/KIT-GAS-01/reading', '{}', { qos: 1 });
+      await eventually(() => received.includes('vigil/hq/KIT-GAS-01/reading'), 10_000, "hq's reading at vigil-hq");
+      expect(received).toEqual(['vigil/hq/KIT-GAS-01/reading']);
+    });
   });
 });
 

@@ -199,3 +199,31 @@ describe('gateways in the registry', () => {
     ]);
   });
 });
+
+// A sensor's or gateway's id is its MQTT user name and client id; Vigil's own clients are all
+// `vigil-...`, and a site's ingest session is `vigil-<site>` (README "Several nodes"): a device by
+// such a name would take that client's credential and session.
+describe('ids Vigil reserves for its own MQTT clients', () => {
+  it('refuses a sensor or gateway named vigil-<anything>, and sites whose session would be the administrator or the ingest', () => {
+    const { found, at } = problems([
+      { id: 'hq', gateways: ['{ id: vigil-hq, name: Zigbee bridge, adapter: zigbee2mqtt }'], sensors: [SMOKE('vigil-ingest', 'zigbee2mqtt/Room 1')] },
+      { id: 'admin', gateways: [], sensors: [] },
+      { id: 'ingest', gateways: [], sensors: ['{ id: vigil-admin, name: Door, kind: door, x: 10, y: 10 }'] },
+    ]);
+    const why = `ids starting with "vigil-" are reserved for Vigil's own MQTT clients (vigil-ingest, vigil-admin, vigil-<site> of each site's ingest session)`;
+    expect(found).toEqual([
+      `${at('id: vigil-hq')} sites[0].gateways[0].id: gateway id "vigil-hq" is reserved: ${why}`,
+      `${at('id: vigil-ingest')} sites[0].sensors[0].id: sensor id "vigil-ingest" is reserved: ${why}`,
+      `${at('id: admin')} sites[1].id: site id "admin" is reserved: the site's ingest session would be the MQTT client vigil-admin, which is Vigil's broker administrator`,
+      `${at('id: ingest')} sites[2].id: site id "ingest" is reserved: the site's ingest session would be the MQTT client vigil-ingest, which is Vigil's single-node ingest`,
+      `${at('id: vigil-admin')} sites[2].sensors[0].id: sensor id "vigil-admin" is reserved: ${why}`,
+    ]);
+  });
+
+  it('accepts ids that merely contain vigil', () => {
+    expect(
+      problems([{ id: 'vigilance', gateways: [], sensors: [SMOKE('my-vigil-1', 'zigbee2mqtt/Room 1'), '{ id: Vigil-2, name: D, kind: door, x: 10, y: 10 }'] }])
+        .found,
+    ).toEqual([]);
+  });
+});

@@ -10,6 +10,7 @@ import { LineCounter, parseDocument } from 'yaml';
 import { escalationSchema, facilityFileSchema, type EscalationSettings, type Facility } from '../../../contract/index.ts';
 import { formatPath, yamlLineOf } from '../../../contract/yaml-location.ts';
 import { zodProblems } from '../../../contract/zod-problems.ts';
+import { brokerIdProblems } from './facility.broker-ids.ts';
 import type { CameraSource } from './facility.cameras.ts';
 import { resolveFacility, type PathSegment, type PlanInfo, type RawProblem } from './facility.resolve.ts';
 import { presenceSettings, type PresenceSettings } from './presence.settings.ts';
@@ -110,6 +111,7 @@ export function loadFacility(file: string): LoadedFacility {
 
   const resolved = resolveFacility(data, plans);
   problems.push(...resolved.problems);
+  problems.push(...brokerIdProblems(data));
   const presence = presenceSettings(data);
   problems.push(...presence.problems);
   if (problems.length > 0) throw invalid(problems);
