@@ -342,6 +342,57 @@ function runsOf(numbers: readonly number[], max = 6): string {
 /** Totals over the phases, for the last lines. */
 const totals = { late: 0, lost: 0, duplicated: 0 };
 
+/** Readings still missing when their phase's wait ended, looked for again at the end of the run. */
+const unsettled: { phase: string; pub: PublisherResult; missing: Set<number> }[] = [];
+
+/** Every site of the load and the node holding it now, or "nobody". */
+async function holdersLine(stack: Stack): Promise<string | null> {
+  if (!stack.holders) return null;
+  const held = await stack.holders();
+  return [...new Set(stack.load.sites)].map((site) => `${site} ${held.get(site) ?? 'nobody'}`).join(', ');
+}
+
+/**
+ * The end of the run: looks again for the readings still missing when their phase's wait ended,
+ * until all are stored or none has come for QUIET_MS (at most CAP_MS), and says of each phase how
+ * many came late and how many were never stored.
+ */
+async function finalLook(stack: Stack, broker: Awaited<ReturnType<typeof watchBroker>>): Promise<void> {
+  if (!unsettled.length) return;
+  const started = Date.now();
+  let foundAt = started;
+  const stillMissing = () => unsettled.reduce((n, u) => n + u.missing.size, 0);
+  const initially = unsettled.map((u) => u.missing.size);
+  while (stillMissing() > 0 && Date.now() - foundAt < QUIET_MS && Date.now() - started < CAP_MS) {
+    await new Promise((r) => setTimeout(r, 2000));
+    for (const u of unsettled) {
+      if (!u.missing.size || u.pub.firstTs === null || u.pub.lastTs === null) continue;
+      const sensors = [...new Set([...u.missing].map((i) => stack.load.sensors[i % stack.load.sensors.length]!))];
+      const seen = await storedNumbers(stack.influx, DB, sensors, u.pub.firstTs, u.pub.lastTs + 1, numberOf);
+      for (const i of u.missing) {
+        if (seen.has(i)) {
+          u.missing.delete(i);
+          foundAt = Date.now();
+        }
+      }
+    }
+  }
+  process.stdout.write(`\nreadings still missing when their phase's wait ended, looked for again for ${fmt((Date.now() - started) / 1000, 1)} s:\n`);
+  unsettled.forEach((u, k) => {
+    const late = initially[k]! - u.missing.size;
+    totals.late += late;
+    totals.lost += u.missing.size;
+    process.stdout.write(
+      `    ${u.phase}: ${fmt(initially[k]!)} missing, ${fmt(late)} of them stored since (late), ${fmt(u.missing.size)} never stored${u.missing.size ? `: ${runsOf([...u.missing].sort((a, b) => a - b))}` : ''}\n`,
+    );
+  });
+  const holders = await holdersLine(stack);
+  if (holders) process.stdout.write(`    site holders now: ${holders}\n`);
+  process.stdout.write(
+    `    broker ($SYS): messages in its store now ${fmt((await broker.read()).stored)}; Vigil: ${vigilCounters(new Map(), await vigilSamples(stack.vigils))} (since the nodes last started)\n`,
+  );
+}
+
 /**
  * One phase's accounting, printed under its table row: sent, acknowledged by the broker, stored
  * (checked reading by reading), missing (named), late and lost, and what the broker's and Vigil's
@@ -349,6 +400,7 @@ const totals = { late: 0, lost: 0, duplicated: 0 };
  */
 async function account(
   o: {
+    phase: string;
     stack: Stack;
     pub: PublisherResult;
     count: number;
@@ -373,15 +425,15 @@ async function account(
   const strays = [...seen.keys()].filter((n) => !(n >= 0 && n < count)).length;
   const late = drain.byOldWait === null ? 0 : Math.max(0, Math.min(drain.stored, pub.acked) - drain.byOldWait);
   totals.late += late;
-  totals.lost += missing.length;
   totals.duplicated += duplicated.length;
+  if (missing.length) unsettled.push({ phase: o.phase, pub, missing: new Set(missing) });
   const broker = await o.broker.read();
   const metrics = await vigilSamples(stack.vigils);
   out(
     `sent ${fmt(pub.sent)}, acknowledged by the broker ${fmt(pub.acked)}, stored ${fmt(seen.size)} distinct readings (${fmt(drain.stored)} points), missing ${fmt(missing.length)}, stored twice ${fmt(duplicated.length)}${strays ? `, ${fmt(strays)} points of no reading of this phase` : ''}`,
   );
   out(
-    `wait: ${drain.ended === 'complete' ? `all in ${fmt(drain.seconds, 1)} s` : `gave up ${drain.ended === 'quiet' ? `after ${drain.quietMs / 1000} s without progress` : `at the ${CAP_MS / 1000} s cap`} (last progress at ${fmt(drain.seconds, 1)} s)`}; the former wait (${o.oldPatienceMs / 1000} s without progress) ${drain.byOldWait === null ? 'would have seen them all' : `would have stopped at ${fmt(drain.byOldWait)}: ${fmt(late)} late`}; lost ${fmt(missing.length)}`,
+    `wait: ${drain.ended === 'complete' ? `all in ${fmt(drain.seconds, 1)} s` : `gave up ${drain.ended === 'quiet' ? `after ${drain.quietMs / 1000} s without progress` : `at the ${CAP_MS / 1000} s cap`} (last progress at ${fmt(drain.seconds, 1)} s)`}; the former wait (${o.oldPatienceMs / 1000} s without progress) ${drain.byOldWait === null ? 'would have seen them all' : `would have stopped at ${fmt(drain.byOldWait)}: ${fmt(late)} late`}${missing.length ? `; ${fmt(missing.length)} still missing (looked for again at the end of the run)` : ''}`,
   );
   if (unacked.size) out(`never acknowledged by the broker (not counted as missing): ${fmt(unacked.size)}: ${runsOf([...unacked])}`);
   if (missing.length) {
@@ -393,6 +445,8 @@ async function account(
     out(`missing readings (by number): ${runsOf(missing)}; by site: ${[...bySite].map(([site, n]) => `${site} ${fmt(n)}`).join(', ')}`);
   }
   if (duplicated.length) out(`stored twice (by number): ${runsOf(duplicated)}`);
+  const holders = await holdersLine(stack);
+  if (holders && (missing.length || drain.ended !== 'complete')) out(`site holders at the end of the wait: ${holders}`);
   if (drain.longestPause.seconds >= 2)
     out(`longest stretch with no reading of the phase stored: ${fmt(drain.longestPause.seconds, 1)} s, from +${fmt(drain.longestPause.from, 1)} s`);
   for (const line of nodeWarnings(stack.vigils, o.started)) out(line);
@@ -434,6 +488,8 @@ interface Stack {
   load: Load;
   /** Stops every Vigil node and the services. */
   stop(): Promise<void>;
+  /** Several nodes: which node holds each site's lease now (sites nobody holds are absent). */
+  holders?(): Promise<Map<string, string>>;
 }
 
 /**
@@ -488,7 +544,7 @@ async function severalNodes(broker: MosquittoHandle): Promise<Stack> {
   const held = await cluster.holders();
   process.stderr.write(`  (sites held: ${[...held].map(([site, node]) => `${site} by ${node}`).join(', ')})\n`);
   const load = { sensors: cluster.sites.flatMap((s) => s.load), sites: cluster.sites.flatMap((s) => s.load.map(() => s.id)) };
-  return { vigils: cluster.nodes.map((n) => n.vigil), influx: cluster.influx, load, stop: () => cluster.stop() };
+  return { vigils: cluster.nodes.map((n) => n.vigil), influx: cluster.influx, load, stop: () => cluster.stop(), holders: () => cluster.holders() };
 }
 
 async function main(): Promise<void> {
@@ -533,7 +589,10 @@ async function main(): Promise<void> {
       `  (${w1.count - w0.count} InfluxDB writes, ${fmt(count / Math.max(1, w1.count - w0.count))} points each, write p50 ${fmt(percentile(w0, w1, 0.5) * 1000)} ms, p99 ${fmt(percentile(w0, w1, 0.99) * 1000)} ms)\n`,
     );
     const storedRate = stored / seconds;
-    const { missing, lines } = await account({ stack, pub, count, started, drain, oldPatienceMs: PACED_PATIENCE_MS, broker: sys }, before);
+    const { missing, lines } = await account(
+      { phase: `paced ${rate}/s`, stack, pub, count, started, drain, oldPatienceMs: PACED_PATIENCE_MS, broker: sys },
+      before,
+    );
     // Sustained: everything stored within 2 s of the end of publishing (no backlog building up).
     if (pub.acked === count && missing === 0 && drain.ended === 'complete' && seconds <= SECONDS + 2) best = Math.max(best, rate);
     process.stdout.write(
@@ -551,20 +610,24 @@ async function main(): Promise<void> {
     const drain = await waitUntilStored(influx, pub, BACKLOG, started, BACKLOG_PATIENCE_MS);
     const { stored, seconds } = drain;
     process.stderr.write(`  (CPU s while draining: ${cpu.report()})\n`);
-    const { missing, lines } = await account({ stack, pub, count: BACKLOG, started, drain, oldPatienceMs: BACKLOG_PATIENCE_MS, broker: sys }, before);
+    const { missing, lines } = await account(
+      { phase: `backlog of ${BACKLOG}`, stack, pub, count: BACKLOG, started, drain, oldPatienceMs: BACKLOG_PATIENCE_MS, broker: sys },
+      before,
+    );
     const h = await latencyHistogram(vigils);
     const zero: Histogram = { buckets: h.buckets.map(([le]) => [le, 0]), count: 0 };
     process.stdout.write(
       `backlog ${String(BACKLOG).padEnd(12)} ${'(queued)'.padStart(9)} ${fmt(stored / seconds).padStart(10)} ${ofCeiling(stored / seconds).padStart(11)} ${fmt(missing).padStart(9)} ${fmt(percentile(zero, h, 0.5) * 1000).padStart(8)} ${fmt(percentile(zero, h, 0.99) * 1000).padStart(8)} ${rss().padStart(13)}   (${drain.ended === 'complete' ? 'drained' : 'last progress'} in ${fmt(seconds, 1)} s incl. start-up)\n${lines}`,
     );
   }
+  await finalLook(stack, sys);
   const { dropped } = await sys.read();
   await sys.stop();
   process.stdout.write(
     `\nhighest sustained paced rate with zero loss: ${fmt(best)} observations/s = ${ofCeiling(best)} of the broker's relay ceiling; broker-reported dropped messages ($SYS, whole run): ${fmt(dropped)}\n`,
   );
   process.stdout.write(
-    `over all phases: ${fmt(totals.lost)} readings lost (never stored), ${fmt(totals.late)} late (stored only after the former wait would have given up), ${fmt(totals.duplicated)} stored twice\n`,
+    `over all phases: ${fmt(totals.lost)} readings lost (never stored by the end of the run), ${fmt(totals.late)} late (stored only after the former wait would have given up), ${fmt(totals.duplicated)} stored twice\n`,
   );
   process.stdout.write(
     'latency = MQTT message received by Vigil → its points stored in InfluxDB (then acknowledged); percentiles interpolated from histogram buckets\n',
