@@ -46,9 +46,11 @@ beforeAll(async () => {
   });
   vigil = stack.vigil;
   mqttPort = stack.broker.port;
-  officer = await signedIn(vigil, 'officer1', 'officer');
-  owner = await signedIn(vigil, 'owner1', 'officer');
-  manager = await signedIn(vigil, 'manager1', 'manager');
+  [officer, owner, manager] = await Promise.all([
+    signedIn(vigil, 'officer1', 'officer'),
+    signedIn(vigil, 'owner1', 'officer'),
+    signedIn(vigil, 'manager1', 'manager'),
+  ]);
 });
 
 afterAll(async () => {

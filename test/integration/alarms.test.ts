@@ -101,8 +101,7 @@ beforeAll(async () => {
     influxDb: DB,
     env: { FACILITY_FILE: FACILITY, ESCALATION_S: 'critical=2,high=300,medium=1800', WEBHOOK_URLS: webhook.url },
   });
-  await vigil.addUser('officer1', 'officer');
-  await vigil.addUser('manager1', 'manager');
+  await Promise.all([vigil.addUser('officer1', 'officer'), vigil.addUser('manager1', 'manager')]);
   cookie = await vigil.login('officer1');
   managerCookie = await vigil.login('manager1');
 });

@@ -29,9 +29,7 @@ const audit = async (query: string): Promise<AuditEntry[]> => {
 beforeAll(async () => {
   const influx = await startInflux();
   vigil = await startVigil({ influxUrl: influx.url, influxDb: 'vigil_audit_admin_test', env: { FACILITY_FILE: path.resolve('test/fixtures/facility.yaml') } });
-  await vigil.addUser('admin1', 'admin');
-  await vigil.addUser('manager1', 'manager');
-  await vigil.addUser('officer1', 'officer');
+  await Promise.all([vigil.addUser('admin1', 'admin'), vigil.addUser('manager1', 'manager'), vigil.addUser('officer1', 'officer')]);
   [admin, manager, officer] = await Promise.all([vigil.login('admin1'), vigil.login('manager1'), vigil.login('officer1')]);
 });
 

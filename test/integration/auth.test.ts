@@ -62,10 +62,12 @@ beforeAll(async () => {
   // Many sign-ins from one address in under a minute here; the limit itself is tested in demo mode below.
   vigil = await startVigil({ influxUrl: influx.url, influxDb: DB, env: { FACILITY_FILE: FACILITY, FLUSH_INTERVAL_MS: '50', LOGIN_RATE_PER_MIN: '300' } });
   await eventually(async () => (await vigil.api('/api/health')).status === 200, 30_000, 'Vigil healthy');
-  for (const role of ['officer', 'manager', 'admin'] as const) {
-    await vigil.addUser(`${role}1`, role);
-    cookies[role] = await vigil.login(`${role}1`);
-  }
+  await Promise.all(
+    (['officer', 'manager', 'admin'] as const).map(async (role) => {
+      await vigil.addUser(`${role}1`, role);
+      cookies[role] = await vigil.login(`${role}1`);
+    }),
+  );
 });
 
 afterAll(async () => {

@@ -39,8 +39,7 @@ beforeAll(async () => {
       CAMERA_TIMEOUT_MS: '1000',
     },
   }));
-  officer = await signedIn(vigil, 'officer1', 'officer');
-  manager = await signedIn(vigil, 'manager1', 'manager');
+  [officer, manager] = await Promise.all([signedIn(vigil, 'officer1', 'officer'), signedIn(vigil, 'manager1', 'manager')]);
 });
 
 afterAll(async () => {

@@ -53,8 +53,7 @@ beforeAll(async () => {
       WEBHOOK_URLS: `http://127.0.0.1:${(hook.address() as AddressInfo).port}/escalations`,
     },
   }));
-  officer = await signedIn(vigil, 'officer1', 'officer');
-  manager = await signedIn(vigil, 'manager1', 'manager');
+  [officer, manager] = await Promise.all([signedIn(vigil, 'officer1', 'officer'), signedIn(vigil, 'manager1', 'manager')]);
 });
 
 afterAll(async () => {

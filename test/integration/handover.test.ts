@@ -36,9 +36,12 @@ async function leakAlarm(sensorId: string): Promise<Alarm> {
 
 beforeAll(async () => {
   ({ broker, vigil } = await startVigilStack({ db: DB, facility: path.resolve('config/facility.yaml') }));
-  const admin = await signedIn(vigil, 'admin1', 'admin');
-  outgoing = await signedIn(vigil, 'officer.li', 'officer');
-  manager = await signedIn(vigil, 'manager1', 'manager');
+  const [admin, outgoingCookie, managerCookie] = await Promise.all([
+    signedIn(vigil, 'admin1', 'admin'),
+    signedIn(vigil, 'officer.li', 'officer'),
+    signedIn(vigil, 'manager1', 'manager'),
+  ]);
+  [outgoing, manager] = [outgoingCookie, managerCookie];
   // The incoming officer is made the way an administrator makes one: through the user admin API.
   const created = await post('/api/users', { username: 'officer.wang', displayName: 'Wang Lei', role: 'officer', password: TEST_PASSWORD }, admin);
   expect(created.status).toBe(201);

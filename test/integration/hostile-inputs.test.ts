@@ -14,8 +14,7 @@ let manager: string;
 beforeAll(async () => {
   const stack = await startVigilStack({ db: 'vigil_hostile_inputs_test', facility: path.resolve('test/fixtures/facility.yaml') });
   vigil = stack.vigil;
-  officer = await signedIn(vigil, 'officer1', 'officer');
-  manager = await signedIn(vigil, 'manager1', 'manager');
+  [officer, manager] = await Promise.all([signedIn(vigil, 'officer1', 'officer'), signedIn(vigil, 'manager1', 'manager')]);
 });
 
 afterAll(async () => {

@@ -47,8 +47,7 @@ beforeAll(async () => {
     { defaults: ['  leak: { heartbeatS: 300 }'] },
   );
   ({ broker, vigil } = await startVigilStack({ db: DB, facility }));
-  officer = await signedIn(vigil, 'officer1', 'officer');
-  manager = await signedIn(vigil, 'manager1', 'manager');
+  [officer, manager] = await Promise.all([signedIn(vigil, 'officer1', 'officer'), signedIn(vigil, 'manager1', 'manager')]);
 
   // One burst of messages: three leaks (high), a fire (critical), a normal gas reading; G2 says nothing.
   // A burst straddling the top of an hour would split the sensors' presence over two buckets: close

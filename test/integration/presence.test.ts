@@ -82,8 +82,7 @@ beforeAll(async () => {
     // Critical alarms escalate after 1 s: the escalation message is what is checked.
     env: { FLUSH_INTERVAL_MS: '100', ESCALATION_S: 'critical=1,high=300,medium=1800,low=off' },
   }));
-  cookie = await signedIn(vigil, 'officer1', 'officer');
-  manager = await signedIn(vigil, 'manager1', 'manager');
+  [cookie, manager] = await Promise.all([signedIn(vigil, 'officer1', 'officer'), signedIn(vigil, 'manager1', 'manager')]);
 });
 
 afterAll(async () => {

@@ -31,8 +31,7 @@ async function raw(method: string, pathname: string, headers: Record<string, str
 beforeAll(async () => {
   const influx = await startInflux();
   vigil = await startVigil({ influxUrl: influx.url, influxDb: 'vigil_security_origin_test', env: { FACILITY_FILE: FACILITY } });
-  await vigil.addUser('officer1', 'officer');
-  await vigil.addUser('admin1', 'admin');
+  await Promise.all([vigil.addUser('officer1', 'officer'), vigil.addUser('admin1', 'admin')]);
   officer = await vigil.login('officer1');
   admin = await vigil.login('admin1');
   const ingest = await vigil.api('/api/ingest', {

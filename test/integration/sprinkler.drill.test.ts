@@ -15,8 +15,7 @@ let manager: string;
 
 beforeAll(async () => {
   ({ vigil } = await startVigilStack({ db: 'vigil_sprinkler_drill_test', facility: path.resolve('config/facility.yaml') }));
-  officer = await signedIn(vigil, 'officer1', 'officer');
-  manager = await signedIn(vigil, 'manager1', 'manager');
+  [officer, manager] = await Promise.all([signedIn(vigil, 'officer1', 'officer'), signedIn(vigil, 'manager1', 'manager')]);
 });
 
 afterAll(async () => {

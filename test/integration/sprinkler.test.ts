@@ -34,8 +34,7 @@ const alarmOf = (sensorId: string, condition: Alarm['condition']) =>
 
 beforeAll(async () => {
   ({ broker, vigil } = await startVigilStack({ db: DB, facility: path.resolve('config/facility.yaml') }));
-  officer = await signedIn(vigil, 'officer1', 'officer');
-  manager = await signedIn(vigil, 'manager1', 'manager');
+  [officer, manager] = await Promise.all([signedIn(vigil, 'officer1', 'officer'), signedIn(vigil, 'manager1', 'manager')]);
 });
 
 afterAll(async () => {
