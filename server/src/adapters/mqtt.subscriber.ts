@@ -82,7 +82,8 @@ export interface MqttSubscriberOptions {
   isSaturated(): boolean;
   whenDrained(): Promise<void>;
   onBrokerDropped?(dropped: number): void;
-  onConnection?(connected: boolean): void;
+  /** `sessionPresent` (on connecting): whether the broker still had this client id's session. */
+  onConnection?(connected: boolean, sessionPresent?: boolean): void;
   /** A message acknowledged without reaching `onMessage` intact (counted: a metric). */
   onRejectedFrame?(reason: RejectedFrameReason, bytes: number): void;
   logger: Logger;
@@ -286,7 +287,7 @@ export class MqttSubscriber {
     conn.accepted = true;
     const afterAttempts = this.reconnection.accepted();
     o.logger.info({ sessionPresent, ...(afterAttempts > 1 ? { afterAttempts } : {}) }, 'connected to MQTT broker');
-    o.onConnection?.(true);
+    o.onConnection?.(true, sessionPresent);
     if (o.unsubscribe) conn.socket.write(encodeUnsubscribe(SUBSCRIBE_ID, o.topics));
     else {
       // Subscribe every time: a broker that lost the session (no persistence) forgot it.

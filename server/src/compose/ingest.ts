@@ -102,6 +102,8 @@ export interface SessionOptions {
   /** Draining a session (compose/legacy-session.ts): leave `topics`, receive only what the broker had queued. */
   unsubscribe?: boolean;
   onSubscribed?(refused: readonly string[]): void;
+  /** Each accepted connection: whether the broker still had the session. */
+  onConnected?(sessionPresent: boolean): void;
   /** Each message as it arrives, and once it is stored (or rejected) and so acknowledged. */
   progress?: { received(): void; stored(): void };
 }
@@ -143,7 +145,7 @@ export function composeMqttIngest(
     else mqttLog.warn({ dropped, quietMs: BROKER_DROPS_RECENT_MS }, 'the broker stopped dropping messages');
   });
   const running = new Set<MqttSubscriber>();
-  const session: MqttIngest['session'] = ({ clientId, login, topics, unsubscribe, onSubscribed, progress }) => {
+  const session: MqttIngest['session'] = ({ clientId, login, topics, unsubscribe, onSubscribed, onConnected, progress }) => {
     const subscriber = new MqttSubscriber({
       url: broker.url,
       clientId,
@@ -178,7 +180,10 @@ export function composeMqttIngest(
         metrics.brokerDropped.set(n);
         drops.report(n);
       },
-      onConnection: () => metrics.mqttConnected.set([...running].every((s) => s.connected) ? 1 : 0),
+      onConnection: (connected, sessionPresent) => {
+        metrics.mqttConnected.set([...running].every((s) => s.connected) ? 1 : 0);
+        if (connected) onConnected?.(sessionPresent === true);
+      },
       onRejectedFrame: (reason) => metrics.mqttRejectedFrames.inc({ reason }),
       maxFrameBytes: config.MQTT_MAX_FRAME_BYTES,
       tls: config.mqttTls ? tlsFromFiles(config.mqttTls) : undefined,

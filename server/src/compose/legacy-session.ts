@@ -141,6 +141,8 @@ export class LegacySession {
     let received = 0;
     let stored = 0;
     let unsubscribed = false;
+    // The broker had no such session (a cluster that never had a single node): nothing to wait for.
+    let nothingQueued = false;
     let idle: ReturnType<Scheduler['setTimeout']> | undefined;
     let settle!: () => void;
     const empty = new Promise<void>((resolve) => (settle = resolve));
@@ -148,11 +150,12 @@ export class LegacySession {
     const answered = new Promise<void>((resolve) => (answer = resolve));
     const arm = () => {
       if (idle !== undefined) this.scheduler.clearTimeout(idle);
-      idle = unsubscribed && stored === received ? this.scheduler.setTimeout(settle, IDLE_MS) : undefined;
+      idle = unsubscribed && stored === received ? this.scheduler.setTimeout(settle, nothingQueued ? 0 : IDLE_MS) : undefined;
     };
     const session = this.d.mqtt.session({
       ...this.d.legacy,
       unsubscribe: true,
+      onConnected: (present) => (nothingQueued = !present),
       onSubscribed: () => {
         unsubscribed = true;
         answer();
