@@ -115,11 +115,12 @@ export class LegacySession {
     }
   }
 
-  /** Steps 3-5 (see above); how many readings the old session held. Throws when the broker or the store fails: the next start tries again. */
+  /** Steps 3-5 (see above); how many readings the old session held. Throws when the broker or the store fails (the caller retries). */
   async drain(): Promise<number> {
     const { store, node, legacy } = this.d;
-    // A failed renewal is retried at the next; should the claim lapse meanwhile, a second drainer
-    // reads only what this one has not acknowledged, and the per-site sessions wait for both.
+    // A failed renewal is retried at the next. Should the claim lapse all the same (the store
+    // unreachable for the whole TTL), a second node may drain too: the two take the client id from
+    // each other, and each still acknowledges a message only once it is stored.
     const renewal = new Intervals([[CLAIM_RENEW_MS, () => void store.renew(legacy.clientId, node, CLAIM_TTL_MS).catch(() => undefined)]]);
     renewal.start();
     try {
