@@ -289,3 +289,17 @@ describe('live store: the reorder window (events from two server nodes, docs/arc
     expect([...store.getSnapshot().alarms.keys()].sort()).toEqual(['a1', 'a2', 'a3', 'a4']);
   });
 });
+
+describe('live store: cluster notices (README "Several nodes (high availability)")', () => {
+  it('counts each notice and tells the listeners, so the health hook asks again at once; the alarm state stays as it was', () => {
+    const { store } = synced(10);
+    const before = store.getSnapshot();
+    const listener = vi.fn();
+    store.subscribe(listener);
+    store.handleClusterNotice();
+    store.handleClusterNotice();
+    expect(store.getSnapshot().clusterNotices).toBe(2);
+    expect(listener).toHaveBeenCalledTimes(2);
+    expect(store.getSnapshot()).toMatchObject({ seq: before.seq, synced: true, alarms: before.alarms });
+  });
+});
