@@ -17,7 +17,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { Command } from 'commander';
 import { DEFAULT_INGEST_MQTT_USERNAME } from '../services/device-credentials.service.ts';
-import { GATEWAY_ROLE_PREFIX, type BrokerPrincipal } from '../services/device-credentials.broker.ts';
+import { GATEWAY_ROLE_PREFIX, SITE_ROLE_PREFIX, type BrokerPrincipal } from '../services/device-credentials.broker.ts';
 import { aclFile, authConfSnippet, mosquittoHash, passwordFile, planAclEntries, type MosquittoUser } from '../services/mosquitto-config.ts';
 import { newSecret } from '../services/auth.tokens.ts';
 import { CliError } from './cli.errors.ts';
@@ -71,6 +71,7 @@ export function mosquittoCommand(ctx: () => CliContext, env: NodeJS.ProcessEnv =
         return h;
       };
       const comment = (p: BrokerPrincipal): string => {
+        if (p.role.startsWith(SITE_ROLE_PREFIX)) return `Vigil ingest of site ${p.role.slice(SITE_ROLE_PREFIX.length)}: reads that site's device topics only`;
         if (p.kind === 'ingest') return 'Vigil ingest: reads every device topic and the broker statistics';
         if (p.role.startsWith(GATEWAY_ROLE_PREFIX)) {
           const gateway = registry.gateway(p.role.slice(GATEWAY_ROLE_PREFIX.length));

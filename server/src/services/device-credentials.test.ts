@@ -160,6 +160,22 @@ describe('device credentials on the broker', () => {
   });
 });
 
+// The loader refuses such a facility (facility.broker-ids.ts); the service does not rely on it:
+// a credential under a Vigil name would be that client's (README "Several nodes").
+describe('device and gateway credentials under names Vigil reserves', () => {
+  it('are refused for a vigil- id, with why, and nothing is stored or audited', async () => {
+    const gas = registry.allSensors().find((s) => s.id === 'T-GAS-01')!;
+    const bridge = new Registry(loadFacility(path.resolve('test/fixtures/gateway-credentials/facility.yaml')).facility).gateway('G-Z2M')!;
+    const gateway: Gateway = { ...bridge, id: 'vigil-t1', siteId: 't1', sensorIds: [] };
+    const odd = new Registry({ ...facility, sensors: [...facility.sensors, { ...gas, id: 'vigil-t1' }], gateways: [gateway] });
+    const devices = new DeviceCredentialService(stores.devices, odd, new DeviceTopics(odd), audit, time);
+    await expect(devices.add('adam', 'vigil-t1')).rejects.toThrow(/vigil-t1 cannot have MQTT credentials: ids starting with "vigil-" are reserved/);
+    await expect(devices.addGateway('adam', 'vigil-t1')).rejects.toThrow(AuthError);
+    expect(await devices.all()).toEqual([]);
+    expect(audit.actions()).toEqual([]);
+  });
+});
+
 describe('the broker plan: one set of rules', () => {
   const ingest = { username: 'vigil-ingest', clientId: 'vigil-ingest', password: 'ingest-secret' };
   const plan = async (o: { demo?: boolean; revoke?: string[] } = {}) => {
