@@ -13,6 +13,9 @@ export default defineConfig({
           name: 'unit',
           include: ['contract/**/*.test.ts', 'server/**/*.test.ts', 'simulator/**/*.test.ts', 'client/**/*.test.{ts,tsx}', 'scripts/**/*.test.ts'],
           environment: 'node',
+          // Two at a time: vitest's default (cores - 1) is one worker on a two-core machine, and these
+          // files spend most of their time importing, with fake clocks and nothing timed.
+          maxWorkers: 2,
           sequence: { groupOrder: 0 },
         },
       },
