@@ -124,7 +124,17 @@ export class CliContext {
 
   async devices(): Promise<DeviceCredentialService> {
     const sql = await this.sql();
-    return new DeviceCredentialService(new SqlDeviceStore(sql), this.registry(), this.deviceTopics(), new SqlAuditLog(sql), systemClock, this.brokerAccess());
+    // As the server's (compose/auth.ts): a device may not be the ingest's user name or client id.
+    const reserved = [this.ingestUsername(), this.env.MQTT_CLIENT_ID, BROKER_ADMIN_USERNAME];
+    return new DeviceCredentialService(
+      new SqlDeviceStore(sql),
+      this.registry(),
+      this.deviceTopics(),
+      new SqlAuditLog(sql),
+      systemClock,
+      this.brokerAccess(),
+      reserved,
+    );
   }
 
   brokerSecrets(options: { createAdmin?: boolean } = {}): BrokerSecrets {

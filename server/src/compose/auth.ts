@@ -9,7 +9,7 @@ import type { Logger } from '../logger.ts';
 import { RateLimiter } from '../services/auth.rate-limit.ts';
 import { AuthService } from '../services/auth.service.ts';
 import { systemClock } from '../services/clock.ts';
-import { ApiKeyService, DeviceCredentialService } from '../services/device-credentials.service.ts';
+import { ApiKeyService, BROKER_ADMIN_USERNAME, DEFAULT_INGEST_MQTT_USERNAME, DeviceCredentialService } from '../services/device-credentials.service.ts';
 import { DeviceTopics } from '../services/device-credentials.topics.ts';
 import { UsersService } from '../services/users.service.ts';
 import { composeBrokerAdmin, type BrokerAdmin } from './broker.ts';
@@ -48,7 +48,9 @@ export async function composeAuth(config: Config, logger: Logger, registry: Regi
   const deviceTopics = new DeviceTopics(registry, adapterPublishFilters);
   const apiKeys = new ApiKeyService(new SqlApiKeyStore(sql), registry, audit, systemClock, config.ingestApiKey);
   const brokerAdmin = composeBrokerAdmin(config, logger);
-  const deviceCredentials = new DeviceCredentialService(new SqlDeviceStore(sql), registry, deviceTopics, audit, systemClock, brokerAdmin.access);
+  // A device is its own user name and client id: neither may be the ingest's, whatever MQTT_USERNAME and MQTT_CLIENT_ID say.
+  const reserved = [config.MQTT_USERNAME || DEFAULT_INGEST_MQTT_USERNAME, config.MQTT_CLIENT_ID, BROKER_ADMIN_USERNAME];
+  const deviceCredentials = new DeviceCredentialService(new SqlDeviceStore(sql), registry, deviceTopics, audit, systemClock, brokerAdmin.access, reserved);
   const authLog = logger.child({ component: 'auth' });
   if (config.VIGIL_DEMO) {
     const created = await users.ensureDemoAccounts();

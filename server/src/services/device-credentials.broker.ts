@@ -199,7 +199,7 @@ export function brokerPlan(input: BrokerPlanInput): BrokerPlan {
     const role = siteRoleOf(session);
     add({ kind: 'ingest', username, clientId: username, role: role.name, secret: { password: input.ingest.password } }, role);
   }
-  const vigils = new Set(principals.map((p) => p.username));
+  const vigils = new Set(principals.flatMap((p) => [p.username, p.clientId]));
   const registered = new Set(input.sensors.map((s) => s.id));
   const gateways = new Map(input.gateways.map((g) => [g.id, g]));
   for (const d of input.devices) {

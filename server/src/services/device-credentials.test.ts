@@ -174,6 +174,24 @@ describe('device and gateway credentials under names Vigil reserves', () => {
     expect(await devices.all()).toEqual([]);
     expect(audit.actions()).toEqual([]);
   });
+
+  it('are refused for the ingest’s own user name or client id when MQTT_USERNAME / MQTT_CLIENT_ID name a sensor, which then gets no broker rights', async () => {
+    const reserved = ['vigil-ingest', 'T-DOOR-01', 'vigil-admin'];
+    const devices = new DeviceCredentialService(stores.devices, registry, topics, audit, time, null, reserved);
+    await expect(devices.add('adam', 'T-DOOR-01')).rejects.toThrow(/T-DOOR-01 is reserved for Vigil's own MQTT client/);
+    // A credential issued before MQTT_CLIENT_ID was changed: the device would take the ingest's session.
+    const old = { kind: 'sensor' as const, sensorId: 'T-DOOR-01', passwordHash: '$7$1$a$b', createdAt: 0, createdBy: 'adam', revokedAt: null };
+    const p = brokerPlan({
+      sensors: registry.allSensors(),
+      topics,
+      gateways: [],
+      devices: [old],
+      ingest: { username: 'vigil-ingest', clientId: 'T-DOOR-01', password: 'i' },
+      drillPassword: null,
+      simulatorPassword: null,
+    });
+    expect(p.principals.filter((x) => x.clientId === 'T-DOOR-01').map((x) => x.kind)).toEqual(['ingest']);
+  });
 });
 
 describe('the broker plan: one set of rules', () => {
