@@ -1,4 +1,4 @@
-/** Server-side trouble as a banner: a site no server runs, readings buffered, broker down or dropping messages, outbox growing. */
+/** Server-side trouble as a banner: a site no server runs, the database not answering, readings buffered, broker down or dropping messages, outbox growing. */
 import { useEffect, useState } from 'react';
 import { NO_TROUBLE, rememberTrouble, troubles, type Trouble } from '../domain/health.trouble.ts';
 import type { HealthStatus } from '../hooks/useHealth.ts';
@@ -20,6 +20,8 @@ export function ServerTroubleBanner({ health }: { health: HealthStatus }) {
     switch (trouble.part) {
       case 'cluster':
         return t('trouble.cluster', { n: trouble.sites.length, sites: trouble.sites.join(', '), time });
+      case 'store':
+        return t('trouble.store', { time });
       case 'influx':
         return `${t('trouble.influx', { time })}${trouble.depth > 0 ? ` — ${t('trouble.outbox', { n: trouble.depth.toLocaleString() })}` : ''}`;
       case 'broker':

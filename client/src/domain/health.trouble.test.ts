@@ -10,6 +10,8 @@ function health(p: {
   dropsOk?: boolean;
   dropped?: number;
   unheld?: string[];
+  /** The store part: failing, or ok with a warning (a collation other than C); absent on SQLite. */
+  store?: 'failing' | 'warning';
 }): HealthResponse {
   const part = (ok: boolean, detail: string) => ({ ok, detail });
   return {
@@ -21,6 +23,9 @@ function health(p: {
       drops: { ...part(p.dropsOk ?? true, 'the broker dropped messages'), dropped: p.dropped ?? 0 },
       ...(p.unheld && {
         cluster: { ...part(p.unheld.length === 0, `no node runs ${p.unheld.join(', ')}`), node: 'vigil-a', held: [], peers: [], unheld: p.unheld },
+      }),
+      ...(p.store && {
+        store: p.store === 'failing' ? part(false, 'PostgreSQL did not answer within 1.5 s') : part(true, 'collation is en_US.UTF-8'),
       }),
     },
     uptimeS: 1,
@@ -83,5 +88,23 @@ describe('server trouble banner', () => {
     expect(troubles(m, h).map((t) => t.part)).toEqual(['cluster', 'influx']);
     m = rememberTrouble(m, health({ unheld: [] }), 30);
     expect(troubles(m, health({ unheld: [] }))).toEqual([]);
+  });
+  // Several servers: with the shared database not answering, an alarm raised or acknowledged now is
+  // not recorded; the officer is told so right after the sites nobody runs (which it also causes).
+  it('says the database is unreachable, right after the sites no server runs, from the first poll that saw it, until it answers', () => {
+    const h = health({ store: 'failing', unheld: ['north'], influx: false });
+    let m = rememberTrouble(NO_TROUBLE, health({ unheld: [] }), 0);
+    m = rememberTrouble(m, h, 10);
+    m = rememberTrouble(m, h, 20);
+    expect(troubles(m, h).map((t) => t.part)).toEqual(['cluster', 'store', 'influx']);
+    expect(troubles(m, h)[1]).toEqual({ part: 'store', since: 10, detail: 'PostgreSQL did not answer within 1.5 s', depth: 0, sites: [] });
+    m = rememberTrouble(m, health({ unheld: [] }), 30);
+    expect(troubles(m, health({ unheld: [] }))).toEqual([]);
+  });
+  it('raises no database banner for a store that only warns (collation) or has no part at all (SQLite, one server)', () => {
+    for (const h of [health({ store: 'warning' }), health({})]) {
+      const m = rememberTrouble(rememberTrouble(NO_TROUBLE, h, 0), h, 10);
+      expect(troubles(m, h)).toEqual([]);
+    }
   });
 });

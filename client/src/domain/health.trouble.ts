@@ -1,12 +1,13 @@
 /**
  * Server-side trouble worth a banner, not only a chip: the broker or InfluxDB
  * unreachable, the outbox growing, the broker dropping messages (readings may be lost), or, with
- * several servers, a site no server runs (its alarms and readings are not processed). The health answer says what is wrong now; since when is
- * remembered here, from the first poll that saw it.
+ * several servers, a site no server runs (its alarms and readings are not processed) or the shared
+ * database not answering (nothing the officer does, and no new alarm, is recorded). The health
+ * answer says what is wrong now; since when is remembered here, from the first poll that saw it.
  */
 import type { HealthResponse } from '../../../contract/api.ts';
 
-export type TroublePart = 'cluster' | 'broker' | 'influx' | 'outbox' | 'drops';
+export type TroublePart = 'cluster' | 'store' | 'broker' | 'influx' | 'outbox' | 'drops';
 
 export interface Trouble {
   part: TroublePart;
@@ -30,6 +31,8 @@ export const NO_TROUBLE: TroubleMemory = { since: {}, lastDepth: null };
 function failing(health: HealthResponse, lastDepth: number | null): Set<TroublePart> {
   const parts = new Set<TroublePart>();
   if (health.parts.cluster?.ok === false) parts.add('cluster');
+  // Only a failing store: an ok one with a detail is a configuration warning (collation), no outage.
+  if (health.parts.store?.ok === false) parts.add('store');
   if (!health.parts.broker.ok) parts.add('broker');
   if (!health.parts.influx.ok) parts.add('influx');
   if (!health.parts.drops.ok) parts.add('drops');
@@ -48,8 +51,9 @@ export function rememberTrouble(memory: TroubleMemory, health: HealthResponse, n
 }
 
 export function troubles(memory: TroubleMemory, health: HealthResponse): Trouble[] {
-  // A site nobody runs first: nothing raises its alarms at all.
-  const order: TroublePart[] = ['cluster', 'influx', 'broker', 'drops', 'outbox'];
+  // A site nobody runs first: nothing raises its alarms at all. Then the database: an alarm raised
+  // or acknowledged now is not recorded.
+  const order: TroublePart[] = ['cluster', 'store', 'influx', 'broker', 'drops', 'outbox'];
   const depth = health.parts.outbox.depth;
   return order.flatMap((part) => {
     const since = memory.since[part];

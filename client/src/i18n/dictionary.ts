@@ -26,6 +26,7 @@ import { safetyEn, safetyZh } from './messages.safety.ts';
 import { queueEn, queueZh } from './messages.queue.ts';
 import { soundEn, soundZh } from './messages.sound.ts';
 import { clusterEn, clusterZh } from './messages.cluster.ts';
+import { storeEn, storeZh } from './messages.store.ts';
 import { layoutEn, layoutZh } from './messages.layout.ts';
 
 export const LOCALES = ['en', 'zh'] as const;
@@ -157,6 +158,7 @@ const en = {
   ...detailEn,
   ...soundEn,
   ...clusterEn,
+  ...storeEn,
   ...historyEn,
   ...logEn,
   ...logDetailEn,
@@ -307,6 +309,7 @@ const zh: Record<MessageKey, string> = {
   ...detailZh,
   ...soundZh,
   ...clusterZh,
+  ...storeZh,
   ...historyZh,
   ...logZh,
   ...logDetailZh,
