@@ -56,17 +56,14 @@ async function call(method: string, pathname: string, cookie: string, body?: unk
   return (await vigil.api(pathname, { method, headers, ...(body !== undefined ? { body: JSON.stringify(body) } : {}) })).status;
 }
 
-/** Signs `username` in (created as an officer first when asked). */
-async function signIn(username: string, create = false): Promise<string> {
-  if (create) await vigil.addUser(username, 'officer');
-  return vigil.login(username);
-}
+/** The officers the tests sign in as: made together before them (each `vigil user add` is a process start). */
+const OFFICERS = ['leaver', 'revokee', 'watcher', 'changer', 'forgetful', 'leaving', 'remote'];
 
 beforeAll(async () => {
   const influx = await startInflux();
   vigil = await startVigil({ influxUrl: influx.url, influxDb: 'vigil_auth_sockets_test', env: { FACILITY_FILE: FACILITY, LOGIN_RATE_PER_MIN: '300' } });
   await eventually(async () => (await vigil.api('/api/health')).status === 200, 30_000, 'Vigil healthy');
-  await vigil.addUser('admin1', 'admin');
+  await Promise.all([vigil.addUser('admin1', 'admin'), ...OFFICERS.map((username) => vigil.addUser(username, 'officer'))]);
   admin = await vigil.login('admin1');
 });
 
@@ -78,8 +75,8 @@ afterAll(async () => {
 
 describe('Socket.IO connections end with their session', () => {
   it('logout closes the sockets of that session at once; another session of the same user keeps its socket', async () => {
-    const cookie = await signIn('leaver', true);
-    const other = await connectLive(await signIn('leaver'));
+    const cookie = await vigil.login('leaver');
+    const other = await connectLive(await vigil.login('leaver'));
     const tabs = [await connectLive(cookie), await connectLive(cookie)];
     expect(await call('POST', '/api/auth/logout', cookie)).toBe(204);
     for (const tab of tabs) expect(await within(tab.closed, AT_ONCE_MS)).toBe('io server disconnect');
@@ -88,9 +85,9 @@ describe('Socket.IO connections end with their session', () => {
   });
 
   it('an admin revoking a session closes its socket at once', async () => {
-    const cookie = await signIn('revokee', true);
+    const cookie = await vigil.login('revokee');
     const live = await connectLive(cookie);
-    const watcher = await connectLive(await signIn('watcher', true));
+    const watcher = await connectLive(await vigil.login('watcher'));
     const session = (await vigil.api<SessionView[]>('/api/sessions', { headers: { cookie: admin } })).body.find((s) => s.username === 'revokee')!;
     expect(await call('DELETE', `/api/sessions/${session.id}`, admin)).toBe(204);
     expect(await within(live.closed, AT_ONCE_MS)).toBe('io server disconnect');
@@ -99,8 +96,8 @@ describe('Socket.IO connections end with their session', () => {
   });
 
   it('a password change closes the sockets of the other sessions, not of the one that changed it', async () => {
-    const here = await signIn('changer', true);
-    const elsewhere = await signIn('changer');
+    const here = await vigil.login('changer');
+    const elsewhere = await vigil.login('changer');
     const [keep, drop] = [await connectLive(here), await connectLive(elsewhere)];
     expect(await call('POST', '/api/auth/password', here, { current: TEST_PASSWORD, next: 'changed-password-1' })).toBe(204);
     expect(await within(drop.closed, AT_ONCE_MS)).toBe('io server disconnect');
@@ -108,17 +105,17 @@ describe('Socket.IO connections end with their session', () => {
   });
 
   it('an admin password reset or disabling the account closes every socket of the user at once', async () => {
-    const reset = await connectLive(await signIn('forgetful', true));
+    const reset = await connectLive(await vigil.login('forgetful'));
     expect(await call('POST', '/api/users/forgetful/reset-password', admin, { password: TEST_PASSWORD })).toBe(200);
     expect(await within(reset.closed, AT_ONCE_MS)).toBe('io server disconnect');
 
-    const sockets = [await connectLive(await signIn('leaving', true)), await connectLive(await signIn('leaving'))];
+    const sockets = [await connectLive(await vigil.login('leaving')), await connectLive(await vigil.login('leaving'))];
     expect(await call('POST', '/api/users/leaving/disable', admin)).toBe(200);
     for (const s of sockets) expect(await within(s.closed, AT_ONCE_MS)).toBe('io server disconnect');
   });
 
   it('disabling the account with the CLI (another process) closes its sockets within the sweep', async () => {
-    const cookie = await signIn('remote', true);
+    const cookie = await vigil.login('remote');
     const live = await connectLive(cookie);
     const r = await vigil.cli(['user', 'disable', 'remote']);
     expect(r.code, r.stderr).toBe(0);
