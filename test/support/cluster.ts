@@ -225,14 +225,15 @@ export async function startCluster(opts: ClusterOptions): Promise<Cluster> {
     },
   };
   for (const n of nodes) await eventually(async () => (await n.vigil.api('/api/health')).status === 200, 30_000, `${n.id} healthy`);
-  // Balanced as the leases balance them: every site held, no node more than its share.
-  const share = Math.ceil(sites.length / nodes.length);
-  const balanced = async (): Promise<boolean> => {
-    const held = [...(await cluster.holders()).values()];
-    return held.length === sites.length && nodes.every((n) => held.filter((h) => h === n.id).length <= share);
-  };
-  if (opts.leases !== false) await eventually(balanced, 30_000, 'every site held, balanced over the nodes');
+  if (opts.leases !== false) await eventually(() => balanced(cluster), 30_000, 'every site held, balanced over the nodes');
   return cluster;
+}
+
+/** Balanced as the leases balance them: every site held, no node more than its share. */
+export async function balanced(cluster: Cluster): Promise<boolean> {
+  const share = Math.ceil(cluster.sites.length / cluster.nodes.length);
+  const held = [...(await cluster.holders()).values()];
+  return held.length === cluster.sites.length && cluster.nodes.every((n) => held.filter((h) => h === n.id).length <= share);
 }
 
 /** A device of the test's own, signed in with the simulator's credential for `sensor` (QoS 1 publishes). */
