@@ -19,7 +19,7 @@
  *   });
  */
 import { execFile } from 'node:child_process';
-import { chownSync, existsSync, readFileSync } from 'node:fs';
+import { chownSync, existsSync, readFileSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import pg from 'pg';
@@ -273,4 +273,34 @@ export function postgresDatabases(): (options?: { empty?: boolean }) => Promise<
     created.push(url);
     return url;
   };
+}
+
+/**
+ * SIGSTOP or SIGCONT to the whole of a server `startPostgres` started (the postmaster, from its pid
+ * file, and every process it forked): frozen, it still accepts TCP connections (the kernel queues
+ * them) and never answers, as a hung or overloaded database does. Never the run's shared server:
+ * its other files would stall.
+ */
+export function signalPostgres(server: Pick<PostgresHandle, 'dir'>, signal: 'SIGSTOP' | 'SIGCONT'): void {
+  if (!server.dir) throw new Error('the run shares this PostgreSQL server: start one of your own (startPostgres) to freeze it');
+  const postmaster = Number(readFileSync(path.join(server.dir, 'data/postmaster.pid'), 'utf8').split('\n')[0]);
+  const children = readdirSync('/proc')
+    .filter((entry) => /^\d+$/.test(entry))
+    .filter((pid) => {
+      try {
+        // Field 4 of /proc/<pid>/stat is the parent; the command name before it may hold spaces.
+        const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+        return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]) === postmaster;
+      } catch {
+        return false; // exited meanwhile
+      }
+    })
+    .map(Number);
+  for (const pid of [postmaster, ...children]) {
+    try {
+      process.kill(pid, signal);
+    } catch {
+      // exited meanwhile
+    }
+  }
 }

@@ -19,9 +19,10 @@ import { AuthError } from '../services/auth.errors.ts';
 import { DrillError } from '../services/drill.service.ts';
 import { ActionError } from '../services/action.service.ts';
 import { SiteUnavailableError } from '../services/site-alarms.ports.ts';
+import { StoreUnavailableError } from '../services/store.errors.ts';
 
 /** Every error class whose `code` the client may act on. A new one goes here, and its codes into STATUS_OF. */
-const REFUSALS = [HttpError, AlarmActionError, AuthError, DrillError, HandoverError, ActionError, SiteUnavailableError] as const;
+const REFUSALS = [HttpError, AlarmActionError, AuthError, DrillError, HandoverError, ActionError, SiteUnavailableError, StoreUnavailableError] as const;
 type Refusal = InstanceType<(typeof REFUSALS)[number]>;
 
 /** The codes of the refusals above. */
@@ -68,6 +69,8 @@ export const STATUS_OF: Readonly<Record<ErrorCode, number>> = {
   // a node asked to act for a site it no longer runs (the sender looks for the holder again).
   NO_HOLDER: 503,
   NOT_HELD: 409,
+  // The database did not answer in time or cannot be reached (try again once it does).
+  STORE_UNAVAILABLE: 503,
   PAYLOAD_TOO_LARGE: 413,
   BAD_JSON: 400,
   INTERNAL: 500,
@@ -96,6 +99,8 @@ function extras(err: Refusal): Pick<Answer, 'details' | 'retryAfterS'> {
       ...(d?.retryAfterS !== undefined && { retryAfterS: d.retryAfterS }),
     };
   }
+  // The health poll notices the store answering again within seconds.
+  if (err instanceof StoreUnavailableError) return { retryAfterS: 5 };
   return {};
 }
 

@@ -15,6 +15,7 @@ import type { AuthService } from '../services/auth.service.ts';
 import { DRILL_ERROR_CODES, DrillError, type DrillService } from '../services/drill.service.ts';
 import type { UsersService } from '../services/users.service.ts';
 import { SITE_ERROR_CODES, SiteUnavailableError } from '../services/site-alarms.ports.ts';
+import { StoreUnavailableError } from '../services/store.errors.ts';
 import type { AccessControl } from './access.ts';
 import { alarmsRouter } from './alarms.router.ts';
 import { createApp } from './app.ts';
@@ -56,6 +57,7 @@ const EXPECTED: Record<ErrorCode, number> = {
   SAME_OFFICER: 403,
   NO_HOLDER: 503,
   NOT_HELD: 409,
+  STORE_UNAVAILABLE: 503,
   PAYLOAD_TOO_LARGE: 413,
   BAD_JSON: 400,
   INTERNAL: 500,
@@ -73,6 +75,7 @@ const FAMILIES: Record<string, { codes: readonly string[]; make: (code: string) 
     codes: SITE_ERROR_CODES,
     make: (c) => Object.assign(new SiteUnavailableError(c as SiteUnavailableError['code'], 'north'), { message: `refused: ${c}` }),
   },
+  store: { codes: ['STORE_UNAVAILABLE'], make: (c) => Object.assign(new StoreUnavailableError('Query read timeout'), { message: `refused: ${c}` }) },
 };
 const EVERY_REFUSAL = Object.entries(FAMILIES).flatMap(([family, f]) => f.codes.map((code) => [family, code] as const));
 
