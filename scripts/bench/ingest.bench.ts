@@ -23,9 +23,10 @@
  * as the broker acknowledged, or until the count has not grown for --quiet seconds (default 20; at
  * least twice the former wait below), at most --cap seconds (default 180); then it names what is
  * missing and what is stored twice, and prints the broker's drop counter and store ($SYS) and
- * Vigil's own counters (/metrics) over the phase, so a loss can be attributed. A reading stored only after the bench's former wait would
- * have given up (30 s without progress for a paced phase, 10 s for the backlog) is counted "late";
- * one never stored, "lost".
+ * Vigil's own counters (/metrics) and the nodes' warnings over the phase, so a loss can be
+ * attributed. Readings still missing are looked for again at the end of the run. A reading stored
+ * only after the bench's former wait would have given up (30 s without progress for a paced phase,
+ * 10 s for the backlog) is counted "late"; one never stored, "lost".
  */
 import fs from 'node:fs';
 import os from 'node:os';
@@ -147,7 +148,7 @@ async function vigilSamples(vigils: readonly VigilHandle[]): Promise<Map<string,
   return samples;
 }
 
-/** The samples of metric `name` (any labels), summed; with `byLabel`, non-zero ones listed as `labels value`. */
+/** The samples of metric `name` (any labels) less those in `before`, summed, and each label set's non-zero change as `labels value`. */
 function metricSum(samples: ReadonlyMap<string, number>, name: string, before?: ReadonlyMap<string, number>): { total: number; detail: string[] } {
   let total = 0;
   const detail: string[] = [];
