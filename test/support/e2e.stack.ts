@@ -78,6 +78,9 @@ export async function signInAs(page: Page, role: DemoRole): Promise<void> {
 export async function startDashboardStack(opts: { influxDb: string; facilityFile?: string; env?: Record<string, string> }): Promise<DashboardStack> {
   ensureDashboardBuilt();
   let vigil: VigilHandle | undefined;
+  // Chromium starts while the services and Vigil do: nothing needs it before the first page.
+  const browser = launchChromium();
+  browser.catch(() => {}); // awaited below; a failure to launch is thrown from there
   try {
     const [broker, influx] = await Promise.all([startMosquitto(), startInflux()]);
     vigil = await startVigil({
@@ -88,9 +91,10 @@ export async function startDashboardStack(opts: { influxDb: string; facilityFile
     });
     const started = vigil;
     await eventually(async () => (await started.api('/api/health')).status === 200, 30_000, 'Vigil healthy');
-    return withBrowser(broker, influx, started, await launchChromium());
+    return withBrowser(broker, influx, started, await browser);
   } catch (err) {
     // Leave nothing running when the stack could not be built.
+    await browser.then((b) => b.close()).catch(() => {});
     await vigil?.stop().catch(() => {});
     await stopAllServices();
     throw err;
