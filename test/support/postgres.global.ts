@@ -6,10 +6,10 @@
  */
 import fs from 'node:fs';
 import type { TestProject } from 'vitest/node';
-import { postgresInstalled, startPostgres } from './postgres.ts';
+import { postgresInstalled, startPostgres, type PostgresHandle } from './postgres.ts';
 
-/** What a test file imports to get PostgreSQL: the store contract helpers or postgres.ts itself. */
-const USES_POSTGRES = /from '\.\.\/support\/(?:stores|postgres)\.ts'/;
+/** What a test file imports to get PostgreSQL: the store contract helpers, a cluster, or postgres.ts itself. */
+const USES_POSTGRES = /from '\.\.\/support\/(?:stores|cluster|postgres)\.ts'/;
 
 export default async function setup(project: TestProject): Promise<(() => Promise<void>) | undefined> {
   if (!postgresInstalled()) return undefined;
@@ -17,7 +17,15 @@ export default async function setup(project: TestProject): Promise<(() => Promis
   const filters = (project.vitest as unknown as { filenamePattern?: string[] }).filenamePattern;
   const { testFiles } = await project.globTestFiles(filters ?? []);
   if (!testFiles.some((file) => USES_POSTGRES.test(fs.readFileSync(file, 'utf8')))) return undefined;
-  const server = await startPostgres();
+  let server: PostgresHandle;
+  try {
+    server = await startPostgres();
+  } catch (err) {
+    // Thrown from here it would stop every test of the run: the files that need PostgreSQL start
+    // their own instead, and fail with the reason themselves.
+    console.warn(`test: no shared PostgreSQL server (${(err as Error).message}); each file starts its own`);
+    return undefined;
+  }
   project.provide('postgresUrl', server.url);
   return () => server.stop();
 }
