@@ -10,13 +10,15 @@
 // up to 16 s. The freeze comes right after a health answer, so a console that waited for its
 // next poll would show the banner only after 10 s. After SIGCONT the node takes its sites again
 // and the banner goes.
-import fs from 'node:fs';
-import path from 'node:path';
+//
+// The same freeze leaves nothing the officer does recorded (acknowledgements, new alarms, the
+// audit trail): the banner says so on a line of its own, right after the sites, and it goes too
+// once the database answers again.
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { startCluster, type Cluster } from '../support/cluster.ts';
 import { CLIENT_DIST, ensureDashboardBuilt, launchChromium } from '../support/e2e.ts';
-import { startPostgres } from '../support/postgres.ts';
+import { signalPostgres, startPostgres } from '../support/postgres.ts';
 import { signInAs } from '../support/e2e.stack.ts';
 import { startMosquitto } from '../support/services.ts';
 
@@ -47,43 +49,15 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  if (cluster) signalPostgres(cluster, 'SIGCONT');
+  if (cluster) signalPostgres(cluster.postgres, 'SIGCONT');
   await browser?.close();
   await cluster?.stop();
 });
 
-/** The postmaster (from its pid file) and every process it started: the whole server. */
-function postgresProcesses(c: Cluster): number[] {
-  const postmaster = Number(fs.readFileSync(path.join(c.postgres.dir, 'data/postmaster.pid'), 'utf8').split('\n')[0]);
-  const children = fs
-    .readdirSync('/proc')
-    .filter((entry) => /^\d+$/.test(entry))
-    .filter((pid) => {
-      try {
-        // Field 4 of /proc/<pid>/stat is the parent; the command name before it may hold spaces.
-        const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
-        return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]) === postmaster;
-      } catch {
-        return false; // exited meanwhile
-      }
-    })
-    .map(Number);
-  return [postmaster, ...children];
-}
-
-function signalPostgres(c: Cluster, signal: 'SIGSTOP' | 'SIGCONT'): void {
-  for (const pid of postgresProcesses(c)) {
-    try {
-      process.kill(pid, signal);
-    } catch {
-      // exited meanwhile
-    }
-  }
-}
-
 const clusterTrouble = (page: Page) => page.getByTestId('server-trouble').locator('li[data-part="cluster"]');
+const storeTrouble = (page: Page) => page.getByTestId('server-trouble').locator('li[data-part="store"]');
 
-it('names the sites without a node within 10 s of PostgreSQL freezing, and clears once the node holds them again', async () => {
+it('names the sites without a node and the database unreachable within 10 s of PostgreSQL freezing, and clears once the node holds them again', async () => {
   const c = cluster!;
   const context = await browser!.newContext({ baseURL: c.node('vigil-a').vigil.url, viewport: { width: 1280, height: 900 }, locale: 'en-GB' });
   const page = await context.newPage();
@@ -94,8 +68,9 @@ it('names the sites without a node within 10 s of PostgreSQL freezing, and clear
   await signInAs(page, 'officer');
   await expect.poll(() => lastHealthAt, { timeout: 5_000 }).toBeGreaterThan(0);
   expect(await clusterTrouble(page).count()).toBe(0);
+  expect(await storeTrouble(page).count()).toBe(0);
 
-  signalPostgres(c, 'SIGSTOP');
+  signalPostgres(c.postgres, 'SIGSTOP');
   const frozenAt = Date.now();
   const sinceHealth = frozenAt - lastHealthAt;
   try {
@@ -105,11 +80,22 @@ it('names the sites without a node within 10 s of PostgreSQL freezing, and clear
     expect(bannerMs).toBeLessThan(BANNER_WITHIN_MS);
     expect(await clusterTrouble(page).count()).toBe(1);
     expect(await clusterTrouble(page).textContent()).toContain('No server is running sites north, south');
+    await storeTrouble(page).waitFor({ timeout: Math.max(1, BANNER_WITHIN_MS - (Date.now() - frozenAt)) });
+    process.stdout.write(`[cluster banner] database line ${Date.now() - frozenAt} ms after PostgreSQL froze\n`);
+    expect(await storeTrouble(page).textContent()).toMatch(/Database unreachable since .*: new alarms and acknowledgements are not being recorded/);
+    // The sites first: nothing raises their alarms at all.
+    expect(
+      await page
+        .getByTestId('server-trouble')
+        .locator('li')
+        .evaluateAll((items) => items.map((li) => li.getAttribute('data-part'))),
+    ).toEqual(['cluster', 'store']);
   } finally {
-    signalPostgres(c, 'SIGCONT');
+    signalPostgres(c.postgres, 'SIGCONT');
   }
   const thawedAt = Date.now();
   await clusterTrouble(page).waitFor({ state: 'detached', timeout: 15_000 });
+  await storeTrouble(page).waitFor({ state: 'detached', timeout: 15_000 });
   process.stdout.write(`[cluster banner] cleared ${Date.now() - thawedAt} ms after PostgreSQL resumed\n`);
   expect([...(await c.holders()).values()]).toEqual(['vigil-a', 'vigil-a']);
   await context.close();
