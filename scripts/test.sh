@@ -15,16 +15,27 @@ bash scripts/ensure-deps.sh --browser --compose --ffmpeg --redis --postgres
 # they left a core idle for most of a minute (eslint alone takes about as long as the other two).
 echo "test: type check, lint and format check (npm run check)" >&2
 checks="$(mktemp -d "${TMPDIR:-/tmp}/vigil-check.XXXXXX")"
+declare -A check_pid check_failure
 npx tsc -p tsconfig.json --noEmit >"$checks/tsc.log" 2>&1 &
-tsc_pid=$!
+check_pid[tsc]=$!
+check_failure[tsc]="type check failed"
 npx eslint . >"$checks/eslint.log" 2>&1 &
-eslint_pid=$!
+check_pid[eslint]=$!
+check_failure[eslint]="lint failed"
 npx prettier --list-different . >"$checks/prettier.log" 2>&1 &
-prettier_pid=$!
+check_pid[prettier]=$!
+check_failure[prettier]="files not formatted (npm run format)"
+# Each one's output (errors, or the warnings of a passing lint) is printed once it has ended.
 check_failed=0
-wait "$tsc_pid" || { cat "$checks/tsc.log"; echo "test: type check failed" >&2; check_failed=1; }
-wait "$eslint_pid" || { cat "$checks/eslint.log"; echo "test: lint failed" >&2; check_failed=1; }
-wait "$prettier_pid" || { cat "$checks/prettier.log"; echo "test: files not formatted (npm run format)" >&2; check_failed=1; }
+for check in tsc eslint prettier; do
+  check_status=0
+  wait "${check_pid[$check]}" || check_status=$?
+  cat "$checks/$check.log"
+  if [[ "$check_status" != 0 ]]; then
+    echo "test: ${check_failure[$check]}" >&2
+    check_failed=1
+  fi
+done
 rm -rf "$checks"
 [[ "$check_failed" == 0 ]] || exit 1
 
