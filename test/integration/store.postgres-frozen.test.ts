@@ -110,3 +110,27 @@ it('fails statements, waits for a connection and transactions within the bound w
   // The frozen transaction was rolled back, its first statement too.
   expect(await committed('tx-%')).toBe(0);
 });
+
+// A connection checked out for a transaction has no pool listening to it: when the server ends it
+// between two statements (an administrator, a restart, idle_in_transaction_session_timeout),
+// node-postgres emits 'error' on it, which would end the process if nobody heard it.
+it('survives the server ending a transaction’s connection between two statements: the transaction fails as unavailable, nothing of it is committed', async () => {
+  const s = sql!;
+  let client: pg.PoolClient | undefined;
+  s.pool.once('acquire', (c: pg.PoolClient) => (client = c));
+  const ended = s.transaction(async () => {
+    await s.run("INSERT INTO probe (tag) VALUES ('ended-tx')");
+    const { pid } = (await s.get<{ pid: number }>('SELECT pg_backend_pid() AS pid'))!;
+    // node-postgres emits 'error' on the connection before 'end'.
+    const gone = new Promise((resolve) => client!.once('end', resolve));
+    const admin = new pg.Client({ connectionString: url });
+    await admin.connect();
+    // Waits (up to 5 s) until the backend has exited.
+    await admin.query('SELECT pg_terminate_backend($1, 5000)', [pid]).finally(() => admin.end());
+    await gone;
+  });
+  await expect(ended).rejects.toBeInstanceOf(StoreUnavailableError);
+  expect(await committed('ended-%')).toBe(0);
+  await s.run("INSERT INTO probe (tag) VALUES ('ended-after')");
+  expect(await committed('ended-after')).toBe(1);
+});
