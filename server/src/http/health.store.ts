@@ -1,6 +1,7 @@
 /**
  * `GET /api/health` must answer when the operational store does not: a frozen or unreachable
- * PostgreSQL leaves queries waiting with no end (the pool has no query timeout), and the
+ * PostgreSQL leaves queries waiting until the pool's bounds give up on them (about 13 s,
+ * server/src/adapters/sql.postgres.ts), far past the dashboard's 4 s limit, and the
  * dashboard's trouble banner, which needs a health answer, would then show nothing at the very
  * moment the sites lose their node. So health reads the request's session itself, bounded, and
  * checks the store with a trivial query, bounded too; past the bound the store is reported
