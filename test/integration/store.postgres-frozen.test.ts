@@ -72,13 +72,15 @@ it('fails statements, waits for a connection and transactions within the bound w
   await Promise.all(Array.from({ length: 4 }, (_, i) => s.run('INSERT INTO probe (tag) VALUES (?)', [`warm-${i}`])));
 
   freeze(true);
-  // A statement of its own, outside any transaction.
-  const statement = await failure(s.get('SELECT 1'));
-  expect(statement.err).toBeInstanceOf(StoreUnavailableError);
-  expect(statement.ms).toBeLessThan(ANSWER_WITHIN_MS);
-  expect(answerOf(statement.err)).toMatchObject({ status: 503, code: 'STORE_UNAVAILABLE', retryAfterS: 5 });
-  // More at once than the pool holds: idle connections time out, new ones are never let in.
-  const many = await Promise.all(Array.from({ length: CONCURRENT }, (_, i) => failure(s.run('INSERT INTO probe (tag) VALUES (?)', [`frozen-${i}`]))));
+  // A statement of its own, and at the same time more than the pool holds: idle connections time
+  // out, new ones are never let in.
+  const [statement, ...many] = await Promise.all([
+    failure(s.get('SELECT 1')),
+    ...Array.from({ length: CONCURRENT }, (_, i) => failure(s.run('INSERT INTO probe (tag) VALUES (?)', [`frozen-${i}`]))),
+  ]);
+  expect(statement!.err).toBeInstanceOf(StoreUnavailableError);
+  expect(statement!.ms).toBeLessThan(ANSWER_WITHIN_MS);
+  expect(answerOf(statement!.err)).toMatchObject({ status: 503, code: 'STORE_UNAVAILABLE', retryAfterS: 5 });
   for (const m of many) {
     expect(m.err).toBeInstanceOf(StoreUnavailableError);
     expect(m.ms).toBeLessThan(ANSWER_WITHIN_MS + LIMITS.connectMs);
@@ -98,7 +100,7 @@ it('fails statements, waits for a connection and transactions within the bound w
   expect(inTransaction.ms).toBeLessThan(ANSWER_WITHIN_MS);
   freeze(false);
   process.stdout.write(
-    `[postgres frozen] statement ${statement.ms} ms, ${CONCURRENT} at once within ${Math.max(...many.map((m) => m.ms))} ms, transaction ${inTransaction.ms} ms\n`,
+    `[postgres frozen] statement ${statement!.ms} ms, ${CONCURRENT} at once within ${Math.max(...many.map((m) => m.ms))} ms, transaction ${inTransaction.ms} ms\n`,
   );
 
   // Every pooled connection used, and more: each insert must be committed on its own.
