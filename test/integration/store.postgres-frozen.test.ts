@@ -136,3 +136,12 @@ it('survives the server ending a transaction’s connection between two statemen
   await s.run("INSERT INTO probe (tag) VALUES ('ended-after')");
   expect(await committed('ended-after')).toBe(1);
 });
+
+// A server that answers cancels a statement past the bound itself (statement_timeout), before the
+// client's own bound: its work stops there instead of running on after the client gave up.
+it('has a statement past the bound cancelled by the server (57014) before the client gives up, answered 503 too', async () => {
+  const slow = await failure(sql!.get('SELECT pg_sleep(5)'));
+  expect(slow.err).toBeInstanceOf(StoreUnavailableError);
+  expect(((slow.err as Error).cause as { code?: string }).code).toBe('57014');
+  expect(slow.ms).toBeLessThan(LIMITS.statementMs + 1_000);
+});
