@@ -101,7 +101,7 @@ export function composeHttp(server: http.Server, config: Config, logger: Logger,
     middleware: [
       securityHeaders(),
       requestGuard(origins, SESSION_COOKIE),
-      // Before the session middleware, which waits for the store however long it takes: health
+      // Before the session middleware, which waits for the store up to the pool's bounds (~13 s): health
       // reads the session itself, bounded, and answers when the store does not (health.store.ts).
       healthRouter({
         brokerConnected: () => d.mqtt.connected(),

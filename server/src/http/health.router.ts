@@ -25,8 +25,8 @@ export interface HealthSources {
   /**
    * The operational store, asked with a time limit (health.store.ts): who the session cookie
    * belongs to, and whether the store answers. Then the router is mounted before the session
-   * middleware, which would wait for the store however long it takes. Absent: the user is the one
-   * the session middleware found, and the store is not checked.
+   * middleware, which would wait for the store up to the pool's bounds (about 13 s). Absent: the
+   * user is the one the session middleware found, and the store is not checked.
    */
   store?: StoreCheck;
   startedAt: number;
