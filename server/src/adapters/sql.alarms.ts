@@ -35,6 +35,8 @@ const EMPTY_META: EngineMeta = { counters: { alarm: 0, incident: 0 }, floods: []
 const ofSite = (site: string | undefined): { clause: string; args: SqlValue[] } =>
   site === undefined ? { clause: '', args: [] } : { clause: ' AND site = ?', args: [site] };
 
+const byText = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
+
 const placeholders = (n: number): string => Array.from({ length: n }, () => '?').join(', ');
 
 /** One row of {@link SqlAlarmStore.readSites}' single statement. */
@@ -52,10 +54,20 @@ export class SqlAlarmStore implements ClusterAlarmStore {
     this.sortKey = sortKeys(sql);
   }
 
-  /** Joins the caller's transaction when there is one (the alarm service's, with the audit entries). */
+  /**
+   * Joins the caller's transaction when there is one (the alarm service's, with the audit entries).
+   *
+   * Lock order of that transaction, which every other transaction taking two of these locks keeps
+   * (docs/architecture.md "Several nodes"), so nodes committing at once wait for each other and
+   * never deadlock: the site's `site_lease` row (`holds`, the fencing check) → the `event_seq` row
+   * (`takeSeq`; from here to COMMIT every node's alarm commits take turns) → alarm, incident and
+   * rule-state rows (here, each kind in id order) and the site's engine meta → the audit chain's
+   * advisory lock `vigil.audit` → the notifications' rows and locks → `held_time` rows (key order).
+   */
   async commit(c: AlarmCommit): Promise<void> {
+    const byId = <T extends { id: string }>(rows: readonly T[]): T[] => [...rows].sort((a, b) => byText(a.id, b.id));
     await this.sql.transaction(async () => {
-      for (const a of c.alarms) {
+      for (const a of byId(c.alarms)) {
         await this.sql.run(
           `INSERT INTO alarm (id, site, zone, sensor, kind, condition, priority, state, drill, raised_at, closed_at, updated_at, json)
            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
@@ -78,7 +90,7 @@ export class SqlAlarmStore implements ClusterAlarmStore {
           ],
         );
       }
-      for (const i of c.incidents) {
+      for (const i of byId(c.incidents)) {
         await this.sql.run(
           'INSERT INTO incident (id, site, state, json) VALUES (?, ?, ?, ?) ON CONFLICT (id) DO UPDATE SET state = excluded.state, json = excluded.json',
           [i.id, i.siteId, i.state, JSON.stringify(i)],
@@ -181,7 +193,6 @@ export class SqlAlarmStore implements ClusterAlarmStore {
       else of.rules.push(JSON.parse(r.json!) as SensorRuleState);
     }
     // The orders `load` gives (UNION ALL keeps none).
-    const byText = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
     const out = new Map<string, SavedEngine>();
     for (const [site, of] of bySite) {
       of.alarms.sort((a, b) => a.raisedAt - b.raisedAt || byText(a.id, b.id));
@@ -239,8 +250,9 @@ export class SqlAlarmStore implements ClusterAlarmStore {
     return `ORDER BY CASE WHEN (${key}) IS NULL THEN 1 ELSE 0 END, ${key} ${dir}, raised_at DESC, id DESC`;
   }
 
+  /** In key order: the periodic save and a commit may write the same rows (see `commit`). */
   private async upsertRules(states: readonly SensorRuleState[]): Promise<void> {
-    for (const r of states) {
+    for (const r of [...states].sort((a, b) => byText(a.key, b.key))) {
       await this.sql.run(
         'INSERT INTO rule_state (key, site, json) VALUES (?, ?, ?) ON CONFLICT (key) DO UPDATE SET site = excluded.site, json = excluded.json',
         [r.key, r.siteId, JSON.stringify(r)],

@@ -31,7 +31,14 @@ export class SqlHeldTimes implements HeldTimesStore {
     return rows.map((r) => ({ sensorId: r.sensor, channel: r.channel, drill: r.drill === '' ? null : r.drill, ts: r.ts }));
   }
 
-  /** All or nothing; joins the caller's transaction when there is one (the alarm commit). */
+  /**
+   * All or nothing; joins the caller's transaction when there is one (the alarm commit).
+   *
+   * Rows are locked in key order, deletes and upserts alike, whatever order the changes came in: a
+   * save spans several statements (batches), and the alarm commit's save and the periodic one (on
+   * this node or another) run at once over the same keys. Taken in the order sensors were heard,
+   * each held rows the other was waiting for: PostgreSQL aborted one as a deadlock.
+   */
   async save(changes: HeldChanges): Promise<void> {
     // One row per key: PostgreSQL refuses a statement that would update the same row twice.
     const newest = new Map<string, SqlValue[]>();
@@ -40,17 +47,38 @@ export class SqlHeldTimes implements HeldTimesStore {
       const had = newest.get(key);
       if (had === undefined || (had[3] as number) < u.ts) newest.set(key, [u.sensorId, u.channel, u.drill ?? '', u.ts]);
     }
-    const rows = [...newest.values()];
+    const writes: { key: SqlValue[]; upsert: boolean }[] = [
+      ...changes.deletes.map((d) => ({ key: [d.sensorId, d.channel, d.drill ?? ''], upsert: false })),
+      ...[...newest.values()].map((row) => ({ key: row, upsert: true })),
+    ].sort((a, b) => byKey(a.key, b.key));
     await this.sql.transaction(async () => {
-      for (const d of changes.deletes)
-        await this.sql.run('DELETE FROM held_time WHERE sensor = ? AND channel = ? AND drill = ?', [d.sensorId, d.channel, d.drill ?? '']);
-      // The newer time wins: a save retried after a failure may carry an older one.
-      for (let at = 0; at < rows.length;) {
+      for (let at = 0; at < writes.length;) {
+        if (!writes[at]!.upsert) {
+          await this.sql.run('DELETE FROM held_time WHERE sensor = ? AND channel = ? AND drill = ?', writes[at]!.key.slice(0, 3));
+          at++;
+          continue;
+        }
+        // The newer time wins: a save retried after a failure may carry an older one.
+        let run = at;
+        while (run < writes.length && writes[run]!.upsert) run++;
         let n = BATCH;
-        while (n > rows.length - at) n /= 2;
-        await this.sql.run(upsertOf(n), rows.slice(at, at + n).flat());
+        while (n > run - at) n /= 2;
+        await this.sql.run(
+          upsertOf(n),
+          writes.slice(at, at + n).flatMap((w) => w.key),
+        );
         at += n;
       }
     });
   }
+}
+
+/** Sensor, channel, drill: any fixed total order serves, as long as every writer uses the same one. */
+function byKey(a: readonly SqlValue[], b: readonly SqlValue[]): number {
+  for (let i = 0; i < 3; i++) {
+    const x = String(a[i]);
+    const y = String(b[i]);
+    if (x !== y) return x < y ? -1 : 1;
+  }
+  return 0;
 }

@@ -13,6 +13,8 @@
  */
 import { AsyncLocalStorage } from 'node:async_hooks';
 import pg from 'pg';
+import { systemTimers, type Timers } from '../services/clock.ts';
+import { retry } from '../services/retry.ts';
 import { StoreUnavailableError } from '../services/store.errors.ts';
 import { TransactionAborted, lockKey, numberedPlaceholders, type RunResult, type Sql, type SqlValue } from './sql.ts';
 
@@ -29,9 +31,26 @@ export interface PostgresLimits {
   statementMs?: number;
   /** How long to wait for a connection: a free one from the pool, or a new one made. */
   connectMs?: number;
+  /**
+   * How many times, in all, a transaction is run when the server aborts it as a deadlock's victim
+   * or for a serialisation failure (see {@link CONFLICT_STATES}); 1 never runs it again.
+   */
+  transactionAttempts?: number;
 }
 
-export const DEFAULT_LIMITS: Required<PostgresLimits> = { statementMs: 12_000, connectMs: 5_000 };
+export const DEFAULT_LIMITS: Required<PostgresLimits> = { statementMs: 12_000, connectMs: 5_000, transactionAttempts: 5 };
+
+/**
+ * The server aborted the transaction only because of another running at the same time: a deadlock
+ * (40P01) or a serialisation failure (40001). Nothing of it was committed and running it again is
+ * the remedy PostgreSQL documents. Lock order (docs/architecture.md "Several nodes") keeps Vigil's
+ * own transactions out of deadlocks; this covers what is left (a lock another tool takes, a future
+ * path taking locks out of order), so an alarm commit that lost such a race still lands.
+ */
+const CONFLICT_STATES = /^(40P01|40001)$/;
+
+/** Short and jittered: the other transaction holds its locks for milliseconds, and two victims must not meet again. */
+const CONFLICT_BACKOFF = { initialMs: 5, maxMs: 100, jitter: 1 };
 
 /** The client's bound past the server's: on a server that answers, its own cancel comes first and the connection stays usable. */
 const CLIENT_MARGIN_MS = 1_000;
@@ -80,7 +99,17 @@ interface Transaction {
   open: boolean;
   /** Why the connection can no longer be trusted (a statement given up, the connection failing); it is then dropped. */
   lost?: Error;
+  /** A statement in it was aborted for a deadlock or serialisation failure (even if the caller caught it): it may run again. */
+  conflict?: Error;
 }
+
+/** Whether the server aborted the statement's transaction for a conflict with another ({@link CONFLICT_STATES}). */
+function isConflict(err: unknown): boolean {
+  return err instanceof pg.DatabaseError && CONFLICT_STATES.test(err.code ?? '');
+}
+
+/** Thrown by an attempt whose transaction the server aborted for a conflict, whatever the caller made of the error. */
+class ConflictAborted extends Error {}
 
 /** A schema step: SQL run once, in order, each in its own transaction. */
 export type PostgresMigration = string;
@@ -91,7 +120,11 @@ export class PostgresSql implements Sql {
   private readonly text = new Map<string, string>();
   private closed: Promise<void> | undefined;
 
-  constructor(readonly pool: pg.Pool) {}
+  constructor(
+    readonly pool: pg.Pool,
+    private readonly attempts = DEFAULT_LIMITS.transactionAttempts,
+    private readonly timers: Timers = systemTimers,
+  ) {}
 
   async all<T>(sql: string, params: readonly SqlValue[] = []): Promise<T[]> {
     return (await this.query(sql, params)).rows as T[];
@@ -105,8 +138,26 @@ export class PostgresSql implements Sql {
     return { changes: (await this.query(sql, params)).rowCount ?? 0 };
   }
 
+  /**
+   * A transaction started inside another joins it; the outermost one is run again, whole, when the
+   * server aborted it for a conflict with another (deadlock, serialisation failure), up to
+   * `attempts` times. `fn` must therefore do nothing outside the database that cannot be done
+   * twice before it resolves: every body in Vigil only reads and writes the store (the alarm commit's
+   * held times are taken again by `RetainedGate.savedWith`, the notification wake-up of a rolled
+   * back row finds nothing to claim).
+   */
   async transaction<T>(fn: () => Promise<T>): Promise<T> {
     if (this.context.getStore()?.open) return fn();
+    return retry(() => this.attempt(fn), {
+      timers: this.timers,
+      backoff: CONFLICT_BACKOFF,
+      maxAttempts: this.attempts,
+      shouldRetry: (err) => err instanceof ConflictAborted,
+    }).catch((err: unknown) => Promise.reject(err instanceof ConflictAborted ? err.cause : err));
+  }
+
+  /** One run of a transaction; rejects with ConflictAborted (the server's error as its cause) when it lost to another. */
+  private async attempt<T>(fn: () => Promise<T>): Promise<T> {
     const client = await this.pool.connect().catch((err: unknown) => Promise.reject(translated(err)));
     const tx: Transaction = { client, open: true };
     // A checked-out connection that fails emits 'error' with no pool listening: unheard, it would
@@ -126,6 +177,7 @@ export class PostgresSql implements Sql {
       // A lost connection is still waiting for its answer and a ROLLBACK would queue behind it;
       // dropping the connection rolls the transaction back on the server.
       if (!tx.lost) await client.query('ROLLBACK').catch((e: Error) => (tx.lost = e));
+      if (tx.conflict && !tx.lost) throw new ConflictAborted(tx.conflict.message, { cause: tx.conflict });
       throw err;
     } finally {
       tx.open = false;
@@ -174,6 +226,7 @@ export class PostgresSql implements Sql {
       return await tx.client.query(text, params as unknown[]);
     } catch (err) {
       if (unavailable(err)) tx.lost ??= err as Error;
+      if (isConflict(err)) tx.conflict ??= err as Error;
       throw translated(err);
     }
   }
@@ -190,7 +243,7 @@ export async function openPostgres(
   onError: (err: Error) => void,
   limits: PostgresLimits = {},
 ): Promise<PostgresSql> {
-  const { statementMs, connectMs } = { ...DEFAULT_LIMITS, ...limits };
+  const { statementMs, connectMs, transactionAttempts } = { ...DEFAULT_LIMITS, ...limits };
   await migrate(new pg.Client({ connectionString: url, connectionTimeoutMillis: connectMs }), migrations);
   const pool = new pg.Pool({
     connectionString: url,
@@ -207,7 +260,7 @@ export async function openPostgres(
   });
   // An idle connection dropped by the server emits here; unhandled, it would end the process.
   pool.on('error', onError);
-  return new PostgresSql(pool);
+  return new PostgresSql(pool, transactionAttempts);
 }
 
 async function migrate(client: pg.Client, migrations: readonly PostgresMigration[]): Promise<void> {

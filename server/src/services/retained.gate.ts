@@ -111,6 +111,9 @@ export class RetainedGate {
     let taken: HeldChanges | null = null;
     try {
       return await transaction(async () => {
+        // Called again when the store runs the whole transaction again (PostgreSQL aborted it as a
+        // deadlock's victim): what the rolled-back run took is due in this one.
+        if (taken !== null) this.held.notSaved(taken);
         taken = this.held.takeChanges();
         if (taken.upserts.length > 0 || taken.deletes.length > 0) await this.store.save(taken);
       });
