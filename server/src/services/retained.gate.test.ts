@@ -239,4 +239,18 @@ describe('held times across a restart', () => {
     await v.gate.save();
     expect([...store.rows.keys()]).toEqual(['GH-SMK-101|event|null']);
   });
+
+  it('a commit the store runs again (PostgreSQL aborted it as a deadlock’s victim) carries in its second run the held times the first took', async () => {
+    const store = new MemoryHeldTimes();
+    const v = await vigil(store);
+    v.deliver(SMOKE, { type: 'smoke' });
+    v.history.makeDurable();
+    await v.gate.savedWith(async (save) => {
+      // sql.postgres.ts's transaction: the first run rolled back, then the same body again.
+      await save();
+      store.rows.clear();
+      await save();
+    });
+    expect([...store.rows.keys()]).toEqual(['GH-SMK-101|event|null']);
+  });
 });
