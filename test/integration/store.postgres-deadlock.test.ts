@@ -9,6 +9,8 @@
 import pg from 'pg';
 import { afterEach, expect, it } from 'vitest';
 import { POSTGRES_MIGRATIONS } from '../../server/src/adapters/postgres.migrations.ts';
+import { SqlAlarmStore } from '../../server/src/adapters/sql.alarms.ts';
+import { SqlAuditLog } from '../../server/src/adapters/sql.audit.ts';
 import { SqlHeldTimes } from '../../server/src/adapters/sql.held-times.ts';
 import { openPostgres, type PostgresLimits, type PostgresSql } from '../../server/src/adapters/sql.postgres.ts';
 import type { Sql } from '../../server/src/adapters/sql.ts';
@@ -106,35 +108,32 @@ it('the alarm commit’s held times and the periodic save lock their rows in one
 });
 
 it('a transaction PostgreSQL aborts as a deadlock’s victim (40P01) is run again, whole, and lands once', async () => {
-  const { url, a, b } = await twoNodes();
-  await a.run('CREATE TABLE tally (id INTEGER PRIMARY KEY, n INTEGER NOT NULL)');
-  await a.run('INSERT INTO tally (id, n) VALUES (1, 0), (2, 0)');
+  const { a, b } = await twoNodes();
+  const stores = { a: { alarms: new SqlAlarmStore(a), audit: new SqlAuditLog(a) }, b: { alarms: new SqlAlarmStore(b), audit: new SqlAuditLog(b) } };
 
-  // Each takes one row, then (first run only) waits until the other has its row too, then takes
-  // the other's row: a deadlock, and PostgreSQL aborts one of them.
+  // The two locks of an alarm commit, taken in opposite orders (no Vigil path does; a deadlock is
+  // forced here to see what becomes of its victim): A numbers its event (the `event_seq` row) then
+  // appends to the audit chain (`vigil.audit`); B appends first, then numbers. Each, on its first
+  // run only, waits after its first lock until the other holds its own.
   const runs = { a: 0, b: 0 };
   const holding = { a: gate(), b: gate() };
-  const crossing = (sql: PostgresSql, me: 'a' | 'b', mine: number, theirs: number) =>
-    sql.transaction(async () => {
+  const commit = (me: 'a' | 'b') =>
+    (me === 'a' ? a : b).transaction(async () => {
       runs[me]++;
-      await sql.run('UPDATE tally SET n = n + 1 WHERE id = ?', [mine]);
+      const steps = [() => stores[me].alarms.takeSeq(1), () => stores[me].audit.append({ actor: me, action: 'alarm.raised', target: `alarm:${me}` })];
+      if (me === 'b') steps.reverse();
+      await steps[0]!();
       if (runs[me] === 1) {
         holding[me].open();
         await holding[me === 'a' ? 'b' : 'a'].promise;
       }
-      await sql.run('UPDATE tally SET n = n + 1 WHERE id = ?', [theirs]);
+      await steps[1]!();
     });
-  const outcomes = await Promise.allSettled([crossing(a, 'a', 1, 2), crossing(b, 'b', 2, 1)]);
+  const outcomes = await Promise.allSettled([commit('a'), commit('b')]);
 
-  expect(outcomes.map((o) => o.status)).toEqual(['fulfilled', 'fulfilled']);
-  // One of them ran twice: the deadlock happened, and its first run left nothing.
+  expect(outcomes.map((o) => (o.status === 'rejected' ? String((o.reason as Error).message) : 'committed'))).toEqual(['committed', 'committed']);
+  // One of them ran twice: the deadlock happened, and its first run left nothing behind.
   expect(runs.a + runs.b).toBe(3);
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
-  const { rows } = await client.query<{ id: number; n: number }>('SELECT id, n FROM tally ORDER BY id');
-  await client.end();
-  expect(rows).toEqual([
-    { id: 1, n: 2 },
-    { id: 2, n: 2 },
-  ]);
+  expect(await a.get('SELECT seq FROM event_seq WHERE id = 1')).toEqual({ seq: 2 });
+  expect(await stores.a.audit.verify()).toMatchObject({ ok: true, entries: 2 });
 });
