@@ -33,7 +33,9 @@ export interface Sql {
   run(sql: string, params?: readonly SqlValue[]): Promise<RunResult>;
   /**
    * Runs `fn` in one transaction: all of it is committed, or none (it throws; {@link TransactionAborted}
-   * when a statement in it failed and `fn` caught the error).
+   * when a statement in it failed and `fn` caught the error). PostgreSQL may run `fn` more than once:
+   * a transaction the server aborted as a deadlock's victim is run again, whole, so `fn` must do
+   * nothing outside the database that a second run would repeat.
    */
   transaction<T>(fn: () => Promise<T>): Promise<T>;
   /**
