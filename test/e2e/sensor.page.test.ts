@@ -8,6 +8,7 @@ import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { shoot } from '../support/e2e.ts';
 import { startDashboardStack, type DashboardStack } from '../support/e2e.stack.ts';
+import { eventually } from '../support/vigil.ts';
 
 const DB = 'vigil_e2e_sensor_page';
 const GAS = 'CAN-GAS-01'; // "Kitchen gas, wok range", site hq
@@ -20,9 +21,16 @@ const chart = () => manager.getByTestId('sensor-chart');
 
 beforeAll(async () => {
   stack = await startDashboardStack({ influxDb: DB });
-  // "Not run yet" whatever the wall clock's minute: no continuous query fills the roll-ups.
+  // "Not run yet" whatever the wall clock's minute: no continuous query fills the roll-ups. Vigil
+  // sets its schema up in the background and answers healthy before that is done: dropped before
+  // they existed, the queries were created afterwards and the minute one rolled up the last
+  // minutes of these readings (the spike went missing from the day's chart). The queries are the
+  // schema's last step, so once both exist the retention policies do too (the writes below name
+  // none and must land in `raw`, the default).
+  await eventually(async () => (await continuousQueries()).length === 2, 15_000, 'Vigil’s continuous queries created');
   await stack.influx.query(`DROP CONTINUOUS QUERY "cq_reading_1m" ON "${DB}"`, DB);
   await stack.influx.query(`DROP CONTINUOUS QUERY "cq_reading_1h" ON "${DB}"`, DB);
+  expect(await continuousQueries()).toEqual([]);
   const now = Date.now();
   await stack.influx.write(
     DB,
@@ -37,6 +45,11 @@ beforeAll(async () => {
 });
 
 afterAll(() => stack?.close());
+
+async function continuousQueries(): Promise<string[]> {
+  const rows = await stack.influx.query('SHOW CONTINUOUS QUERIES');
+  return rows.map((r) => String(r.name)).filter((name) => name === 'cq_reading_1m' || name === 'cq_reading_1h');
+}
 
 describe('the sensor history page', () => {
   it('opens from the sensor panel’s history, whose week has several date labels', async () => {

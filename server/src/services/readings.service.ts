@@ -46,7 +46,7 @@ export class ReadingsService {
 
   async readings(sensor: Pick<Sensor, 'id' | 'unit'>, from: number, to: number, stepS?: number): Promise<ReadingsResponse> {
     const plan = planReadings(from, to, stepS);
-    const { points, resolution } = await this.withFinerTail(sensor.id, plan);
+    const { points, resolution } = await this.withFinerEnds(sensor.id, plan);
     return { sensorId: sensor.id, unit: sensor.unit, from, to, stepS: plan.stepS, resolution, points };
   }
 
@@ -57,16 +57,27 @@ export class ReadingsService {
    * answer onwards (or the whole range when it is empty) is asked again of the finer source, at
    * the same step, and replaces the coarse buckets it has; a bucket only the coarse source still
    * holds (the finer one expired) stays. The resolution reported is the one that answered first.
+   *
+   * A roll-up also begins late: its continuous query rolls up only what arrives once it exists —
+   * after an upgrade from raw-only history, a query created again at a start, or readings stored
+   * before the schema setup finished. The readings before its first bucket are still history (a
+   * 90 %LEL spike there must not vanish from a day's chart), so the range's start up to and
+   * including the coarse answer's first bucket is asked of the finer source too, likewise.
    */
-  private async withFinerTail(sensorId: string, plan: ReadingsPlan): Promise<{ points: ReadingPoint[]; resolution: ReadingsResolution }> {
+  private async withFinerEnds(sensorId: string, plan: ReadingsPlan): Promise<{ points: ReadingPoint[]; resolution: ReadingsResolution }> {
     const coarse = await this.store.readings(sensorId, plan);
     const finer = FINER[plan.resolution];
     if (plan.stepS === null || finer === null) return { points: coarse, resolution: plan.resolution };
+    const first = coarse[0];
     const last = coarse[coarse.length - 1];
     const tailFrom = last ? Math.max(plan.from, last.t) : plan.from;
-    const tail = await this.withFinerTail(sensorId, { ...plan, from: tailFrom, resolution: finer });
-    const replaced = new Set(tail.points.map((p) => p.t));
-    const points = [...coarse.filter((p) => !replaced.has(p.t)), ...tail.points].sort((a, b) => a.t - b.t);
+    const tail = await this.withFinerEnds(sensorId, { ...plan, from: tailFrom, resolution: finer });
+    // Only a first bucket starting after the range does leaves buckets before it to the finer source.
+    const headTo = first && first.t > plan.from ? Math.min(tailFrom - 1, first.t + plan.stepS * 1000 - 1) : null;
+    const head = headTo === null || headTo < plan.from ? [] : (await this.withFinerEnds(sensorId, { ...plan, to: headTo, resolution: finer })).points;
+    const byTime = new Map(coarse.map((p) => [p.t, p]));
+    for (const p of [...head, ...tail.points]) byTime.set(p.t, p);
+    const points = [...byTime.values()].sort((a, b) => a.t - b.t);
     return { points, resolution: coarse.length > 0 ? plan.resolution : tail.resolution };
   }
 }
