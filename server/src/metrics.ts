@@ -61,7 +61,7 @@ export function createMetrics() {
   });
   const ingestToStored = new client.Histogram({
     name: 'vigil_ingest_to_durable_seconds',
-    help: 'From receipt of an MQTT message to its points being stored in InfluxDB or the outbox (then it is acknowledged)',
+    help: 'From receipt of an MQTT message to its points being stored in InfluxDB or the outbox and the alarm changes it caused committed (then it is acknowledged)',
     buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.15, 0.2, 0.3, 0.4, 0.5, 0.75, 1, 1.5, 2, 3, 5, 10, 30],
     registers: [registry],
   });

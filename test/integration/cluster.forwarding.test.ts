@@ -194,7 +194,7 @@ const gas = (value: number, at = Date.now()): Observation =>
 
 /** A gas alarm raised at `holder`'s engine and committed to the store; its id. */
 async function raiseGasAlarm(holder: Node): Promise<string> {
-  holder.alarms.onObservation(gas(35));
+  void holder.alarms.onObservation(gas(35));
   await holder.alarms.idle();
   const { alarms } = await holder.alarms.list({ limit: 10, offset: 0 });
   const alarm = alarms.find((a) => a.sensorId === 'KIT-GAS-01');

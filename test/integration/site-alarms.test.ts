@@ -77,9 +77,9 @@ describe('site engines on PostgreSQL, two nodes', () => {
 
       // Both nodes change their sites at once, many times: gas up and down on hq, smoke and acks on lodging.
       for (let i = 0; i < 10; i++) {
-        a.sites.onObservation(reading('hq', 'KIT-GAS-01', i % 2 === 0 ? 25 : 1));
-        a.sites.onObservation(reading('hq', 'KIT-CO-01', i % 2 === 0 ? 250 : 1));
-        b.sites.onObservation(smoke());
+        void a.sites.onObservation(reading('hq', 'KIT-GAS-01', i % 2 === 0 ? 25 : 1));
+        void a.sites.onObservation(reading('hq', 'KIT-CO-01', i % 2 === 0 ? 250 : 1));
+        void b.sites.onObservation(smoke());
       }
       await Promise.all([a.sites.idle(), b.sites.idle()]);
       const seqs = [...a.published, ...b.published].map((e) => e.seq).sort((x, y) => x - y);
@@ -93,7 +93,7 @@ describe('site engines on PostgreSQL, two nodes', () => {
       // hq is taken over (token 2) before A's next change lands: A writes and pushes nothing.
       const before = a.published.length;
       await lease(b.sql, 'hq', 'b', 2);
-      a.sites.onObservation(reading('hq', 'KIT-GAS-01', 30));
+      void a.sites.onObservation(reading('hq', 'KIT-GAS-01', 30));
       await a.sites.idle();
       expect(a.failures).toEqual(['site hq is not held by this node']);
       expect(a.published.length).toBe(before);
@@ -106,7 +106,7 @@ describe('site engines on PostgreSQL, two nodes', () => {
       const open = (await a.sql.all<{ id: string }>("SELECT id FROM alarm WHERE state <> 'cleared' ORDER BY id")).map((r) => r.id);
       expect(snapshot.alarms.map((x) => x.id).sort()).toEqual(open);
       expect(snapshot.seq).toBe(seqs.length);
-      b.sites.onObservation(reading('hq', 'KIT-GAS-01', 30));
+      void b.sites.onObservation(reading('hq', 'KIT-GAS-01', 30));
       await b.sites.idle();
       expect(b.published.at(-1)!.seq).toBe(seqs.length + 1);
     } finally {

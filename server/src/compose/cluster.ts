@@ -101,7 +101,7 @@ export function composeCluster(links: ClusterLinks, logger: Logger, metrics: Met
   // Sites taken while the former single-node session drains: their sessions start once it is gone.
   let deferred: Set<string> | null = null;
   const startSession = (site: string) => {
-    const session = d.mqtt.session(siteSession(d, site));
+    const session = d.mqtt.session({ ...siteSession(d, site), site });
     sessions.set(site, session);
     session.start();
   };
@@ -123,11 +123,12 @@ export function composeCluster(links: ClusterLinks, logger: Logger, metrics: Met
         deferred?.delete(site);
         const session = sessions.get(site);
         sessions.delete(site);
-        // Store what was read while the session can still acknowledge it; what arrives after
-        // stays unacknowledged with the broker, for the next holder.
+        // Store what was read, and let the engine commit what it caused (release waits for its
+        // writes), while the session can still acknowledge it; what arrives after finds no engine
+        // here and stays unacknowledged with the broker, for the next holder.
         await d.mqtt.flush();
-        await session?.stop();
         await d.sites.release(site);
+        await session?.stop();
         log.info({ site }, 'site handed over');
       },
       lost: (site) => {

@@ -97,6 +97,12 @@ export interface IngestSession {
 
 export interface SessionOptions {
   clientId: string;
+  /**
+   * Cluster mode: the site whose session this is. A message whose alarm change for that site was
+   * refused because the site moved to another node stays unacknowledged, so the broker redelivers
+   * it to the next holder's session (IngestService.handleMqttMessage).
+   */
+  site?: string;
   login: BrokerLogin;
   topics: string[];
   /** Draining a session (compose/legacy-session.ts): leave `topics`, receive only what the broker had queued. */
@@ -104,7 +110,7 @@ export interface SessionOptions {
   onSubscribed?(refused: readonly string[]): void;
   /** Each accepted connection: whether the broker still had the session. */
   onConnected?(sessionPresent: boolean): void;
-  /** Each message as it arrives, and once it is stored (or rejected) and so acknowledged. */
+  /** Each message as it arrives, and once it is stored (or rejected) and evaluated, and so acknowledged. */
   progress?: { received(): void; stored(): void };
 }
 
@@ -145,7 +151,7 @@ export function composeMqttIngest(
     else mqttLog.warn({ dropped, quietMs: BROKER_DROPS_RECENT_MS }, 'the broker stopped dropping messages');
   });
   const running = new Set<MqttSubscriber>();
-  const session: MqttIngest['session'] = ({ clientId, login, topics, unsubscribe, onSubscribed, onConnected, progress }) => {
+  const session: MqttIngest['session'] = ({ clientId, site, login, topics, unsubscribe, onSubscribed, onConnected, progress }) => {
     const subscriber = new MqttSubscriber({
       url: broker.url,
       clientId,
@@ -167,6 +173,7 @@ export function composeMqttIngest(
               progress?.stored();
             },
             info,
+            site,
           );
         } catch (err) {
           // The subscriber acknowledges a message whose handler threw (mqtt.subscriber.ts).

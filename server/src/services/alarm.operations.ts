@@ -21,8 +21,13 @@ export interface Actor {
 export type MaybePromise<T> = T | Promise<T>;
 
 export interface AlarmOperations {
-  /** Evaluate one accepted observation (the ingest path: cheap when nothing changes). */
-  onObservation(o: Observation): void;
+  /**
+   * Evaluate one accepted observation (the ingest path: cheap when nothing changes). The promise,
+   * when there is one, settles once what it changed is committed: true, or false when it was not
+   * evaluated here after all (its site is run by another node); the MQTT message is acknowledged
+   * only after true.
+   */
+  onObservation(o: Observation): Promise<boolean> | undefined;
   /** Timers: on-delays, held-open doors, offline watchdog, escalation, shelf expiry. Called every second. */
   tick(): void;
   /** A verification camera's probe answered or not. */

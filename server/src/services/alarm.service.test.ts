@@ -101,7 +101,7 @@ async function service(store?: MemoryStore) {
     onCommitError: (err, what) => failures.push([err, what]),
   });
   const observe = (sensorId: string, o: Partial<Observation> & Pick<Observation, 'channel'>) =>
-    alarms.onObservation({ siteId: 'hq', zoneId: 'kitchen', sensorId, ts: clock.now(), receivedAt: clock.now(), source: 'mqtt', ...o } as Observation);
+    void alarms.onObservation({ siteId: 'hq', zoneId: 'kitchen', sensorId, ts: clock.now(), receivedAt: clock.now(), source: 'mqtt', ...o } as Observation);
   return { alarms, store, steps, published, failures, clock, observe };
 }
 

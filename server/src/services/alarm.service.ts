@@ -126,20 +126,29 @@ export class AlarmService implements AlarmOperations {
     return this.seq;
   }
 
-  /** Evaluate one accepted observation. Runs in the ingest path: cheap when nothing changes. */
-  onObservation(o: Observation): void {
+  /**
+   * Evaluate one accepted observation. Runs in the ingest path: cheap when nothing changes.
+   * What it changed that is stored at once (an alarm change, a timer armed) settles the promise
+   * returned: true once committed — or once the store failed and the change went live all the same
+   * (see `commit`) — false when refused because the site has moved to another node. Undefined when
+   * there is nothing to wait for. Ingest acknowledges the MQTT message only after true
+   * (ingest.service.ts), so a refused change's message reaches the site's next holder.
+   */
+  onObservation(o: Observation): Promise<boolean> | undefined {
     const key = o.drill === undefined ? o.sensorId : ruleKey(o.sensorId, o.drill);
     const armedBefore = this.state.sensors.get(key)?.wakeAt ?? null;
     const result = evaluate(this.state, o, this.deps.registry.sensor(o.sensorId), this.ctx, this.deps.clock.now());
+    let settled: Promise<boolean> | undefined;
     if (result.events.length > 0) {
-      void this.commit(result);
+      settled = this.commit(result);
     } else {
       // A timer was armed without an alarm yet (a door opened, gas above low during its on-delay):
       // store it now, so a crash before the periodic save does not forget that it is running.
       const rs = this.state.sensors.get(key);
-      if (rs !== undefined && rs.wakeAt !== null && rs.wakeAt !== armedBefore) void this.saveRuleStates([rs]);
+      if (rs !== undefined && rs.wakeAt !== null && rs.wakeAt !== armedBefore) settled = this.saveRuleStates([rs]);
     }
     if (o.drill === undefined) this.dirtySensors.add(o.sensorId);
+    return settled;
   }
 
   /** Timers: on-delays, held-open doors, offline watchdog, escalation, shelf expiry. Call every second. */
@@ -264,8 +273,8 @@ export class AlarmService implements AlarmOperations {
   }
 
   /** Saves every sensor's rule state (last seen, levels, timers); called periodically and at shutdown. Never rejects. */
-  persistRuleStates(): Promise<void> {
-    return this.saveRuleStates([...this.state.sensors.values()]);
+  async persistRuleStates(): Promise<void> {
+    await this.saveRuleStates([...this.state.sensors.values()]);
   }
 
   /** Settles once every write queued so far, and any queued meanwhile, has landed (shutdown). */
@@ -302,7 +311,11 @@ export class AlarmService implements AlarmOperations {
     return done;
   }
 
-  private saveRuleStates(states: SensorRuleState[]): Promise<void> {
+  /**
+   * False when refused because the site has moved to another node; true otherwise, a store failure
+   * included: it is logged, and the next periodic save writes the states again.
+   */
+  private saveRuleStates(states: SensorRuleState[]): Promise<boolean> {
     const copies = structuredClone(states);
     const meta = this.meta();
     const site = this.deps.site;
@@ -316,14 +329,18 @@ export class AlarmService implements AlarmOperations {
           });
       } catch (err) {
         this.deps.onCommitError?.(err, 'rule states');
+        return !(err instanceof SiteUnavailableError);
       }
+      return true;
     });
   }
 
-  /** Commits the change, then pushes it; settles when both are done, and never rejects. */
   /**
-   * Commits (and pushes) an engine change; false when it was refused because the site has moved to
-   * another node (cluster mode): nothing of it was stored or pushed.
+   * Commits the change, then pushes it; settles when both are done, and never rejects. False when
+   * it was refused because the site has moved to another node (cluster mode): nothing of it was
+   * stored or pushed. True otherwise, also when the store failed: the change is pushed live all
+   * the same and logged fatal, and the message that caused it is acknowledged: a redelivery would
+   * meet the same failing store, and a single node has no other node to give it to.
    */
   private commit(result: EngineResult): Promise<boolean> {
     const site = this.deps.site;

@@ -13,7 +13,22 @@ import type { IngestLimits } from './ingest.limits.ts';
 import type { RejectionLog } from './rejection.log.ts';
 import type { RetainedGate } from './retained.gate.ts';
 
-export type ObservationListener = (o: Observation) => void;
+/**
+ * Sees each accepted observation. The alarm engine returns what became of the changes the
+ * observation caused that must be stored: true once committed, false when refused because its
+ * site is not (or no longer) run by this node; nothing when it changed nothing to store now.
+ */
+export type ObservationListener = (o: Observation) => Promise<boolean> | void;
+
+/**
+ * What one MQTT message's evaluations came to: the sites of its observations that were not
+ * evaluated here (their site is run by another node now). Empty: all were, or there was nothing to.
+ */
+type Unevaluated = readonly string[];
+const ALL_EVALUATED: Unevaluated = [];
+
+/** The evaluations one MQTT message waits for, each the site that refused it or null; null: nobody waits (HTTP ingest). */
+type Evaluations = Promise<string | null>[] | null;
 
 export interface IngestOptions {
   maxAgeMs: number;
@@ -71,12 +86,20 @@ export class IngestService {
   }
 
   /**
-   * One MQTT message on a native topic. `onDurable` is called once everything accepted from it
-   * is durable (immediately when nothing was accepted): the adapter acknowledges then.
+   * One MQTT message on a native topic. `onAcknowledge` is called once everything accepted from it
+   * is durable AND the alarm changes it caused are committed (immediately when nothing was
+   * accepted): the adapter acknowledges it then.
    * `delivery.retain`: the broker sent it as a retained message, state rather than news
    * (domain/retained.ts).
+   * `site` (cluster mode): the site whose session delivered it. Should an observation of that site
+   * not be evaluated here after all — its alarm change refused because the site has moved to
+   * another node, or the site already given up — `onAcknowledge` is never called: the session is
+   * being stopped, and the broker gives the message to the site's next holder, whose engine
+   * evaluates it (docs/architecture.md "Nothing lost"). Other sites' observations (a topic several
+   * sites' sessions share) are their own sessions' to evaluate. Without `site` (one node's session,
+   * or one being drained, the only place its messages are) every message is acknowledged.
    */
-  handleMqttMessage(topic: string, payload: Buffer, onDurable: () => void, delivery?: { retain: boolean }): void {
+  handleMqttMessage(topic: string, payload: Buffer, onAcknowledge: () => void, delivery?: { retain: boolean }, site?: string): void {
     const ctx = this.context('mqtt');
     let observations: Observation[];
     try {
@@ -102,17 +125,24 @@ export class IngestService {
     } catch (err) {
       if (!(err instanceof DecodeError)) throw err;
       this.reject({ at: ctx.now, source: 'mqtt', origin: topic, reason: err.reason, detail: err.message, sample: sampleOf(payload) });
-      onDurable();
+      onAcknowledge();
       return;
     }
-    this.accept(delivery?.retain ? this.news(observations) : observations, onDurable);
+    const evaluations: Promise<string | null>[] = [];
+    const settled =
+      site === undefined
+        ? onAcknowledge
+        : (unevaluated: Unevaluated) => {
+            if (!unevaluated.includes(site)) onAcknowledge();
+          };
+    this.accept(delivery?.retain ? this.news(observations, evaluations) : observations, evaluations, settled);
   }
 
   /** A retained delivery: only news goes on; a status that is not news still updates the live state. */
-  private news(observations: Observation[]): Observation[] {
+  private news(observations: Observation[], evaluations: Evaluations): Observation[] {
     if (!this.options.retained) return observations;
     const { observe, statusOnly } = this.options.retained.sort(observations);
-    for (const o of statusOnly) this.notify(o);
+    for (const o of statusOnly) this.notify(o, evaluations);
     return observe;
   }
 
@@ -151,7 +181,8 @@ export class IngestService {
     });
     result.accepted = observations.length;
     result.rejected = result.rejections.length;
-    return new Promise((resolve) => this.accept(observations, () => resolve(result)));
+    // A 202 means stored, as before: the alarm engine's commit is not waited for.
+    return new Promise((resolve) => this.accept(observations, null, () => resolve(result)));
   }
 
   private httpTopic(item: unknown, siteOf: (sensorId: string) => string | undefined): { siteId: string; sensorId: string; channel: Channel } {
@@ -180,10 +211,14 @@ export class IngestService {
     return limited == null ? null : new DecodeError('rate_limited', limited);
   }
 
-  /** Hand accepted observations to the listeners and to history (one message's points together). */
-  accept(observations: Observation[], onDurable: () => void): void {
+  /**
+   * Hand accepted observations to the listeners and to history (one message's points together).
+   * `settled` runs once they are durable and the evaluations collected in `evaluations` (the
+   * listeners' answers) have settled, with the sites that refused theirs.
+   */
+  private accept(observations: Observation[], evaluations: Evaluations, settled: (unevaluated: Unevaluated) => void): void {
     if (observations.length === 0) {
-      onDurable();
+      this.settle(evaluations, settled);
       return;
     }
     const retained = this.options.retained;
@@ -195,22 +230,40 @@ export class IngestService {
       if (o.ts < minTs) minTs = o.ts;
       if (o.ts > maxTs) maxTs = o.ts;
       this.onAccepted(o);
-      this.notify(o);
+      this.notify(o, evaluations);
     }
-    const durable = retained
-      ? () => {
-          retained.durable(observations);
-          onDurable();
-        }
-      : onDurable;
-    this.history.add(points, minTs, maxTs, durable);
+    this.history.add(points, minTs, maxTs, () => {
+      retained?.durable(observations);
+      this.settle(evaluations, settled);
+    });
   }
 
-  private notify(o: Observation): void {
+  /** `settled` once every evaluation has: at once when there is none (most messages change nothing). */
+  private settle(evaluations: Evaluations, settled: (unevaluated: Unevaluated) => void): void {
+    if (evaluations === null || evaluations.length === 0) {
+      settled(ALL_EVALUATED);
+      return;
+    }
+    void Promise.all(evaluations).then((refusedBy) => settled(refusedBy.filter((site) => site !== null)));
+  }
+
+  private notify(o: Observation, evaluations: Evaluations): void {
     for (const l of this.listeners) {
       // A failing listener (a bug in a rule, say) must not stop ingest or lose the reading.
       try {
-        l(o);
+        const evaluation = l(o);
+        // The engine's commits do not reject; should one all the same, it is reported as a
+        // failing listener is, and the message acknowledged as when a listener throws.
+        if (evaluation !== undefined && evaluations !== null)
+          evaluations.push(
+            evaluation.then(
+              (evaluated) => (evaluated ? null : o.siteId),
+              (err: unknown) => {
+                this.onListenerError(err, o);
+                return null;
+              },
+            ),
+          );
       } catch (err) {
         this.onListenerError(err, o);
       }

@@ -66,7 +66,7 @@ async function vigil(store: MemoryHeldTimes, now = NOW) {
   const clock = { now: () => now };
   const ingest = new IngestService(registry, history, new RejectionLog(100), clock, { maxAgeMs: 86_400_000, retained: gate });
   const evaluated: Observation[] = [];
-  ingest.subscribe((o) => evaluated.push(o));
+  ingest.subscribe((o) => void evaluated.push(o));
   let acks = 0;
   const deliver = (topic: string, payload: object, info = RETAINED) =>
     ingest.handleMqttMessage(topic, Buffer.from(JSON.stringify(payload)), () => acks++, info);

@@ -69,9 +69,9 @@ async function twoNodes() {
 describe('SiteAlarms', () => {
   it("runs only the sites it holds: another site's observations are left to its holder and counted; ids name the site; numbers come from the one counter", async () => {
     const { a, b, store, gas, smoke } = await twoNodes();
-    a.sites.onObservation(gas(25));
-    a.sites.onObservation(smoke());
-    b.sites.onObservation(smoke());
+    void a.sites.onObservation(gas(25));
+    void a.sites.onObservation(smoke());
+    void b.sites.onObservation(smoke());
     await Promise.all([a.sites.idle(), b.sites.idle()]);
     expect(a.foreign.map((o) => o.sensorId)).toEqual(['GH-SMK-101']);
     expect(a.published.map((e) => [e.subject === 'alarm' && e.alarm.sensorId, e.kind])).toEqual([['KIT-GAS-01', 'raised']]);
@@ -98,8 +98,8 @@ describe('SiteAlarms', () => {
 
   it('acts where the site runs: at its holder as the acting user, here when held here; refuses when no node runs it', async () => {
     const { a, b, forwarder, smoke, gas } = await twoNodes();
-    b.sites.onObservation(smoke());
-    a.sites.onObservation(gas(25));
+    void b.sites.onObservation(smoke());
+    void a.sites.onObservation(gas(25));
     await Promise.all([a.sites.idle(), b.sites.idle()]);
     const remote = b.published[0]!.subject === 'alarm' ? b.published[0]!.alarmId : '';
     const local = a.published[0]!.subject === 'alarm' ? a.published[0]!.alarmId : '';
@@ -133,7 +133,7 @@ describe('SiteAlarms', () => {
   it('writes nothing more for a site once its lease has moved on: a commit with the old token is refused, and not pushed', async () => {
     const { a, store, gas } = await twoNodes();
     store.leases.set('hq', 3);
-    a.sites.onObservation(gas(25));
+    void a.sites.onObservation(gas(25));
     await a.sites.idle();
     expect([store.alarms.size, store.events.length, store.seq, a.published.length]).toEqual([0, 0, 0, 0]);
     expect(a.failures.map(([err, what]) => [(err as SiteUnavailableError).code, what])).toEqual([['NOT_HELD', 'alarm change']]);
@@ -141,7 +141,7 @@ describe('SiteAlarms', () => {
 
   it("sends a person's action to the new holder when the site moved away before it landed: never reported done unsaved", async () => {
     const { a, b, store, forwarder, gas } = await twoNodes();
-    a.sites.onObservation(gas(25));
+    void a.sites.onObservation(gas(25));
     await a.sites.idle();
     const raised = a.published[0]!;
     const alarmId = raised.subject === 'alarm' ? raised.alarmId : '';
@@ -160,9 +160,9 @@ describe('SiteAlarms', () => {
 
   it('hands a site over cleanly: release saves the running door timer and waits for its writes; the next holder raises it on time', async () => {
     const { a, b, store, clock, door } = await twoNodes();
-    a.sites.onObservation(door('open'));
+    void a.sites.onObservation(door('open'));
     clock.advance(30_000);
-    a.sites.onObservation(door('open'));
+    void a.sites.onObservation(door('open'));
     await a.sites.release('hq');
     expect(a.sites.held()).toEqual([]);
     expect(store.rules.get('SRV-DOOR-01')?.lastSeen).toBe(T0 + 30_000);
@@ -175,15 +175,15 @@ describe('SiteAlarms', () => {
       ['SRV-DOOR-01', 'door_held', 'raised', 'al_hq_'],
     ]);
     // Nothing queued on A after the release: the site's rows are B's alone.
-    a.sites.onObservation(door('closed'));
+    void a.sites.onObservation(door('closed'));
     expect(a.foreign).toHaveLength(1);
   });
 
   it('gives a console every site: those held here live, the others as stored, with the counter read with them', async () => {
     const { a, b, store, smoke, gas } = await twoNodes();
-    b.sites.onObservation(smoke());
+    void b.sites.onObservation(smoke());
     await b.sites.idle();
-    a.sites.onObservation(gas(25));
+    void a.sites.onObservation(gas(25));
     // A's alarm is in its engine at once, before its commit lands.
     const snapshot = await a.sites.snapshot();
     expect(snapshot.seq).toBe(1);
@@ -208,7 +208,7 @@ describe('SiteAlarms', () => {
   it('misses no change of a site held here that lands while the snapshot reads the store', async () => {
     const { a, store, gas } = await twoNodes();
     store.duringRead = async () => {
-      a.sites.onObservation(gas(25));
+      void a.sites.onObservation(gas(25));
       await a.sites.idle();
     };
     const snapshot = await a.sites.snapshot();
@@ -218,7 +218,7 @@ describe('SiteAlarms', () => {
 
   it("ends a drill in every site's engine, here or at its holder, and passes over a site no node runs", async () => {
     const { a, b, forwarder, smoke } = await twoNodes();
-    b.sites.onObservation({ ...smoke(), drill: 'dr-1' });
+    void b.sites.onObservation({ ...smoke(), drill: 'dr-1' });
     await b.sites.idle();
     expect(b.published.map((e) => e.kind)).toEqual(['raised']);
     await a.sites.endDrill('dr-1', 'admin.wu');
@@ -241,7 +241,7 @@ describe('SiteAlarms', () => {
     store.takeSeq = async () => {
       throw new Error('connection lost');
     };
-    a.sites.onObservation(gas(25));
+    void a.sites.onObservation(gas(25));
     await a.sites.idle();
     expect(a.published.map((e) => [e.kind, e.seq])).toEqual([['raised', 42]]);
     expect(a.failures.map(([err, what]) => [(err as Error).message, what])).toEqual([['connection lost', 'alarm change']]);

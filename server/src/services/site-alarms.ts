@@ -4,8 +4,8 @@
  * {@link AlarmService}, scoped to that site: it sees that site's sensors only, restores and saves
  * that site's state, and numbers its events from the counter all nodes share. Everything the rest
  * of the server asks ({@link AlarmOperations}) is routed by site:
- * - observations of a site held here go to its engine; others are ignored (and counted): the
- *   holder's own MQTT session receives them;
+ * - observations of a site held here go to its engine; others are ignored (and counted), and
+ *   their MQTT messages left unacknowledged: the holder's own session receives them;
  * - actions on an alarm, incident or sensor of a site held here are applied here; of a site held
  *   elsewhere, sent to its holder ({@link HolderForwarder}); of a site nobody holds, refused with
  *   a 503 (`SiteUnavailableError`);
@@ -37,6 +37,8 @@ export interface SiteAlarmsDeps {
   /** An observation of a site this node does not hold reached it (its holder's session has it). */
   onForeignObservation?(o: Observation): void;
 }
+
+const NOT_EVALUATED = Promise.resolve(false);
 
 export class SiteAlarms implements AlarmOperations {
   private readonly sites = new Map<string, AlarmService>();
@@ -87,10 +89,16 @@ export class SiteAlarms implements AlarmOperations {
     this.sites.delete(site);
   }
 
-  onObservation(o: Observation): void {
+  /**
+   * False (never evaluated) for a site not held here: a site's readings come on its own session,
+   * which this node stops when it gives the site up, so one reaching it meanwhile is left
+   * unacknowledged for the broker to give to the next holder.
+   */
+  onObservation(o: Observation): Promise<boolean> | undefined {
     const service = this.sites.get(o.siteId);
-    if (service === undefined) this.deps.onForeignObservation?.(o);
-    else service.onObservation(o);
+    if (service !== undefined) return service.onObservation(o);
+    this.deps.onForeignObservation?.(o);
+    return NOT_EVALUATED;
   }
 
   tick(): void {
