@@ -24,7 +24,6 @@ import {
   type Incident,
   type Observation,
   type SensorLiveState,
-  type UnsequencedAlarmEvent,
 } from '../../../contract/index.ts';
 import {
   AlarmActionError,
@@ -53,6 +52,7 @@ import {
 } from '../domain/alarm/index.ts';
 import type { Actor, AlarmOperations } from './alarm.operations.ts';
 import type { AlarmCommit, AlarmFilter, AlarmStore, EngineMeta, EscalationNotifier, LiveHub, SavedEngine, SharedAlarmState } from './alarm.ports.ts';
+import { auditDetail, targetOf } from './alarm.audit.ts';
 import type { AuditLog } from './audit.port.ts';
 import type { Clock } from './clock.ts';
 import { SiteUnavailableError } from './site-alarms.ports.ts';
@@ -87,9 +87,6 @@ export interface AlarmServiceDeps {
   /** Cluster mode: this engine runs one site. Absent on a single node. */
   site?: SiteScope;
 }
-
-const targetOf = (e: UnsequencedAlarmEvent): string =>
-  e.subject === 'alarm' ? `alarm:${e.alarmId}` : e.subject === 'incident' ? `incident:${e.incidentId}` : `sensor:${e.sensorId}`;
 
 export class AlarmService implements AlarmOperations {
   private state: EngineState;
@@ -441,23 +438,4 @@ function ofSite(state: SavedEngine['state'], site: string, registry: RegistryVie
     outOfService: state.outOfService.filter((o) => registry.sensor(o.sensorId) !== undefined),
     floods: state.floods.filter((f) => f.key === site || f.key.startsWith(`${site}#`)),
   };
-}
-
-function auditDetail(e: AlarmEvent): Record<string, unknown> {
-  const d: Record<string, unknown> = { seq: e.seq };
-  if (e.note !== null) d.note = e.note;
-  if (e.drill !== null) d.drill = e.drill;
-  if (e.subject === 'alarm') {
-    d.state = e.alarm.state;
-    d.priority = e.alarm.priority;
-    d.condition = e.alarm.condition;
-    d.sensor = e.alarm.sensorId;
-    if (e.level !== undefined) d.level = e.level;
-    if (e.assignee !== undefined) d.assignee = e.assignee;
-    if (e.fromPriority !== undefined) d.fromPriority = e.fromPriority;
-    if (e.step !== undefined) d.step = e.step;
-    if (e.done !== undefined) d.done = e.done;
-    if (e.kind === 'resolved' && e.alarm.resolution) d.resolution = e.alarm.resolution;
-  }
-  return d;
 }
