@@ -1,7 +1,8 @@
 /**
- * The system the ingest bench measures, on a broker the caller started: InfluxDB and Vigil as one
- * node on SQLite (one site), or PostgreSQL, Redis and several Vigil nodes (`--nodes`) with the
- * detectors spread over `--sites` sites, each site's ingest on the node holding its lease.
+ * The system the ingest bench measures, on a broker the caller started: one Vigil node on SQLite
+ * with one site (and the caller's InfluxDB), or InfluxDB, PostgreSQL, Redis and several Vigil nodes
+ * (`--nodes`) with the detectors spread over `--sites` sites, each site's ingest on the node
+ * holding its lease.
  */
 import type { InfluxHandle, MosquittoHandle } from '../../test/support/services.ts';
 import { startVigil, eventually, type VigilHandle } from '../../test/support/vigil.ts';
