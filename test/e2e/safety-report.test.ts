@@ -11,7 +11,7 @@ import type { ReadingsResponse } from '../../contract/api.ts';
 import type { SafetyReportHistoryResponse } from '../../contract/safety-report.ts';
 import { shoot } from '../support/e2e.ts';
 import { installedSince } from '../support/installation.ts';
-import { demoAccount, openNavPage, startDashboardStack, type DashboardStack } from '../support/e2e.stack.ts';
+import { demoAccount, influxSchemaReady, openNavPage, startDashboardStack, type DashboardStack } from '../support/e2e.stack.ts';
 import { eventually } from '../support/vigil.ts';
 
 const DB = 'vigil_e2e_safety_report';
@@ -27,6 +27,8 @@ beforeAll(async () => {
   await stack.vigil.stop();
   installedSince(stack.vigil.dataDir, Date.now() - 62 * 24 * 60 * MINUTE);
   await stack.vigil.start();
+  // Written once Vigil's schema exists, so they land in the `raw` policy the chart reads.
+  await influxSchemaReady(stack);
   const now = Date.now();
   // Three hours of readings: the 24 h chart shows them in buckets.
   await stack.influx.write(

@@ -7,8 +7,7 @@ import fs from 'node:fs/promises';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { shoot } from '../support/e2e.ts';
-import { startDashboardStack, type DashboardStack } from '../support/e2e.stack.ts';
-import { eventually } from '../support/vigil.ts';
+import { influxSchemaReady, startDashboardStack, type DashboardStack } from '../support/e2e.stack.ts';
 
 const DB = 'vigil_e2e_sensor_page';
 const GAS = 'CAN-GAS-01'; // "Kitchen gas, wok range", site hq
@@ -27,7 +26,7 @@ beforeAll(async () => {
   // minutes of these readings (the spike went missing from the day's chart). The queries are the
   // schema's last step, so once both exist the retention policies do too (the writes below name
   // none and must land in `raw`, the default).
-  await eventually(async () => (await continuousQueries()).length === 2, 15_000, 'Vigil’s continuous queries created');
+  await influxSchemaReady(stack);
   await stack.influx.query(`DROP CONTINUOUS QUERY "cq_reading_1m" ON "${DB}"`, DB);
   await stack.influx.query(`DROP CONTINUOUS QUERY "cq_reading_1h" ON "${DB}"`, DB);
   expect(await continuousQueries()).toEqual([]);

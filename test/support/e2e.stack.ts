@@ -129,3 +129,17 @@ function withBrowser(broker: MosquittoHandle, influx: InfluxHandle, vigil: Vigil
     },
   };
 }
+
+/**
+ * Waits for Vigil's InfluxDB schema (retention policies, then the roll-ups' continuous queries,
+ * its last step): Vigil sets it up in the background and answers healthy before it is done. A
+ * test that writes readings itself must wait, or they land in InfluxDB's `autogen` policy, not
+ * the default `raw` Vigil reads (an empty chart), and a continuous query it drops may be created
+ * afterwards. Resolves with the continuous queries' names.
+ */
+export async function influxSchemaReady(stack: Pick<DashboardStack, 'influx'>): Promise<string[]> {
+  const names = async (): Promise<string[]> =>
+    (await stack.influx.query('SHOW CONTINUOUS QUERIES')).map((r) => String(r.name)).filter((name) => name === 'cq_reading_1m' || name === 'cq_reading_1h');
+  await eventually(async () => (await names()).length === 2, 15_000, 'Vigil’s InfluxDB schema set up (its continuous queries created)');
+  return names();
+}
